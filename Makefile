@@ -1,0 +1,148 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# linerate: top-level build. Output goes to $(BUILD)/ (default build/).
+#
+#   make            build/linerate, build/linerate-ctl (+ BPF objects)
+#   make test       unit tests, then network tests (root), summary line
+#   make run        veth topology + linerate with the embedded default config
+#   make bench      benchmarks (tests/bench)
+#   make install    binaries, configs, BPF objects under $(PREFIX)
+#   make V=1        show the commands;  make SAN=1  ASan/UBSan build
+#
+# A missing dependency stops the build with the Debian package to install;
+# deploy/install-deps.sh installs all of them.
+
+BUILD   ?= build
+PREFIX  ?= /usr/local
+V       ?= 0
+SAN     ?= 0
+Q        = $(if $(filter 1,$(V)),,@)
+say      = $(if $(filter 1,$(V)),,@printf '  %-6s %s\n' $(1) $(2);)
+
+CC      ?= cc
+CLANG   ?= clang
+VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
+GITREV  := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
+
+# pkg-config module -> Debian package that provides it
+DEPS := libdpdk:libdpdk-dev libbpf:libbpf-dev libxdp:libxdp-dev \
+	jansson:libjansson-dev numa:libnuma-dev cmocka:libcmocka-dev
+PKGS := libdpdk libbpf libxdp jansson numa
+
+ifeq ($(filter clean help deps,$(MAKECMDGOALS)),)
+ifeq ($(shell command -v pkg-config),)
+$(error pkg-config not found: apt-get install pkg-config (or run deploy/install-deps.sh))
+endif
+$(foreach d,$(DEPS),$(if $(shell pkg-config --exists $(word 1,$(subst :, ,$(d))) && echo y),,\
+	$(error missing dependency $(word 1,$(subst :, ,$(d))): apt-get install $(word 2,$(subst :, ,$(d))) (or run deploy/install-deps.sh))))
+endif
+
+WARN    := -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers \
+	   -Wshadow -Wpointer-arith -Wstrict-prototypes -Wmissing-prototypes
+CFLAGS  ?= -O2 -g
+CFLAGS  += -std=gnu11 $(WARN) -Ilib -I$(BUILD)/gen -D_GNU_SOURCE -DALLOW_EXPERIMENTAL_API \
+	   -DLR_VERSION='"$(VERSION)"' -DLR_GITREV='"$(GITREV)"' \
+	   $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lrte_net_ring -lrte_bus_vdev -lpthread -lm
+ifeq ($(SAN),1)
+CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+LDFLAGS += -fsanitize=address,undefined
+endif
+
+LIB_SRCS  := $(sort $(wildcard lib/*/*.c))
+LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/%.o)
+LIB_A     := $(BUILD)/liblinerate.a
+GEN_OBJS  := $(BUILD)/gen/default_config.o
+UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BINS := $(UNIT_SRCS:%.c=$(BUILD)/%)
+UNIT_HELP := $(filter-out $(UNIT_SRCS),$(wildcard tests/unit/*.c))
+UNIT_HOBJ := $(UNIT_HELP:%.c=$(BUILD)/%.o)
+TOOL_SRCS := $(sort $(wildcard tests/tools/*.c))
+TOOL_BINS := $(TOOL_SRCS:%.c=$(BUILD)/%)
+BPF_SRCS  := $(sort $(wildcard bpf/*.bpf.c))
+BPF_OBJS  := $(BPF_SRCS:%.c=$(BUILD)/%.o)
+BINS      := $(BUILD)/linerate $(BUILD)/linerate-ctl
+
+.PHONY: all test unit net run bench install clean deps help tools
+all: $(BINS) $(BPF_OBJS) $(TOOL_BINS)
+
+$(BUILD)/%.o: %.c
+	$(call say,CC,$<)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+# The embedded default configuration: dpdk-config/veth.json as a C string.
+$(BUILD)/gen/default_config.c: dpdk-config/veth.json
+	$(call say,GEN,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q){ echo '/* generated from $< */'; \
+	     echo 'const char config_default_json[] ='; \
+	     sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $<; \
+	     echo ';'; } > $@
+
+$(BUILD)/gen/default_config.o: $(BUILD)/gen/default_config.c
+	$(call say,CC,$<)
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+
+$(LIB_A): $(LIB_OBJS) $(GEN_OBJS)
+	$(call say,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/linerate: $(BUILD)/app/linerate.o $(LIB_A)
+	$(call say,LINK,$@)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/linerate-ctl: $(BUILD)/app/linerate-ctl.o
+	$(call say,LINK,$@)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(shell pkg-config --libs jansson)
+
+$(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(UNIT_HOBJ) $(LIB_A)
+	$(call say,LINK,$@)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(shell pkg-config --libs cmocka)
+
+# Test tools (load clients and the like) are plain C with no DPDK.
+$(BUILD)/tests/tools/%: tests/tools/%.c
+	$(call say,CC,$<)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) -O2 -g -std=gnu11 -Wall -Wextra -D_GNU_SOURCE $(if $(filter 1,$(SAN)),-fsanitize=address$(comma)undefined) -o $@ $< -lpthread -lm
+
+comma := ,
+BPF_CFLAGS := -O2 -g -Wall -target bpf -I/usr/include/$(shell gcc -dumpmachine) -Ibpf
+$(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c $(wildcard bpf/*.h)
+	$(call say,BPF,$<)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+unit: $(UNIT_BINS)
+
+# make test: install what is missing, build, unit tests, network tests.
+test:
+	$(Q)deploy/install-deps.sh --if-missing
+	$(Q)$(MAKE) --no-print-directory all unit
+	$(Q)tests/run.sh $(BUILD)
+
+run:
+	$(Q)deploy/install-deps.sh --if-missing
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)deploy/run-demo.sh $(BUILD)
+
+bench:
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)tests/bench/run.sh $(BUILD)
+
+deps:
+	$(Q)deploy/install-deps.sh
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/linerate/dpdk-config \
+		$(DESTDIR)$(PREFIX)/lib/linerate/bpf
+	install -m 0755 $(BINS) $(DESTDIR)$(PREFIX)/bin/
+	install -m 0644 dpdk-config/*.json $(DESTDIR)$(PREFIX)/share/linerate/dpdk-config/
+	$(if $(BPF_OBJS),install -m 0644 $(BPF_OBJS) $(DESTDIR)$(PREFIX)/lib/linerate/bpf/)
+
+clean:
+	rm -rf $(BUILD)
+
+help:
+	@sed -n '2,13p' Makefile
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,413 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* linerate.c: the appliance's main(): config, EAL, port, lcores, shutdown. */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_ethdev.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+#include <rte_mempool.h>
+
+#include "core/clock.h"
+#include "core/config.h"
+#include "core/lcore.h"
+#include "core/log.h"
+#include "core/port.h"
+#include "net/arp.h"
+#include "net/eth.h"
+#include "net/tcp.h"
+
+static volatile sig_atomic_t app_quit;
+
+struct app {
+	struct config cfg;
+	struct netif ifc;
+	uint16_t port_id;
+	bool port_started;
+	int socket;
+	struct rte_mempool *pools[CONFIG_MAX_LCORES];
+	struct lcore_ctx *ctx[CONFIG_MAX_LCORES];
+	struct arp_table *arp;
+};
+
+static void
+app_signal(int sig)
+{
+	app_quit = 1;
+	lcore_request_stop();
+}
+
+static void
+app_usage(FILE *f)
+{
+	fprintf(f,
+		"usage: linerate [-c FILE] [options]\n"
+		"  -c, --config FILE     JSON config (default: the embedded dpdk-config/veth.json)\n"
+		"  -l, --lcores LIST     data-plane lcores, e.g. 1 or 1,2 or 1-3\n"
+		"  -i, --iface NAME      interface for the af_packet/af_xdp drivers\n"
+		"  -a, --ip A.B.C.D[/N]  the appliance's IPv4 address\n"
+		"  -p, --port N          HTTP port (replaces the configured list)\n"
+		"      --no-huge         run without hugepages\n"
+		"      --file-prefix P   DPDK runtime prefix (default linerate-<pid>)\n"
+		"      --print-config    print the effective config as JSON and exit\n"
+		"  -V, --version         print the version and exit\n"
+		"  -h, --help            this text\n");
+}
+
+enum { OPT_NO_HUGE = 256, OPT_FILE_PREFIX, OPT_PRINT_CONFIG };
+
+static const struct option app_opts[] = {
+	{ "config", required_argument, NULL, 'c' },
+	{ "lcores", required_argument, NULL, 'l' },
+	{ "iface", required_argument, NULL, 'i' },
+	{ "ip", required_argument, NULL, 'a' },
+	{ "port", required_argument, NULL, 'p' },
+	{ "no-huge", no_argument, NULL, OPT_NO_HUGE },
+	{ "file-prefix", required_argument, NULL, OPT_FILE_PREFIX },
+	{ "print-config", no_argument, NULL, OPT_PRINT_CONFIG },
+	{ "version", no_argument, NULL, 'V' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* Parse the command line into a->cfg; exits on errors (app decides). */
+static void
+app_parse_args(struct app *a, int argc, char **argv)
+{
+	char err[CONFIG_ERR_LEN];
+	const char *file = NULL;
+	bool print = false;
+	int opt, rc;
+
+	/* First pass: the config file, so flags override it. */
+	while ((opt = getopt_long(argc, argv, "c:l:i:a:p:Vh", app_opts,
+				  NULL)) != -1) {
+		if (opt == 'c')
+			file = optarg;
+		else if (opt == 'h') {
+			app_usage(stdout);
+			exit(0);
+		} else if (opt == 'V') {
+			printf("linerate %s (%s)\n", LR_VERSION, LR_GITREV);
+			exit(0);
+		} else if (opt == '?') {
+			app_usage(stderr);
+			exit(2);
+		}
+	}
+	config_defaults(&a->cfg);
+	if (file)
+		rc = config_load_file(&a->cfg, file, err);
+	else
+		rc = config_parse(&a->cfg, config_default_json,
+				  strlen(config_default_json), err);
+	if (rc < 0) {
+		fprintf(stderr, "linerate: config %s: %s\n",
+			file ? file : "(embedded)", err);
+		exit(2);
+	}
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "c:l:i:a:p:Vh", app_opts,
+				  NULL)) != -1) {
+		switch (opt) {
+		case 'l':
+			if (config_parse_lcores(&a->cfg, optarg, err) < 0)
+				goto bad;
+			break;
+		case 'i':
+			if (strlen(optarg) >= sizeof(a->cfg.iface)) {
+				snprintf(err, sizeof(err), "--iface: name too long");
+				goto bad;
+			}
+			snprintf(a->cfg.iface, sizeof(a->cfg.iface), "%s", optarg);
+			break;
+		case 'a':
+			if (config_parse_cidr(&a->cfg, optarg, err) < 0)
+				goto bad;
+			break;
+		case 'p': {
+			char *end;
+			long p = strtol(optarg, &end, 10);
+
+			if (*end || p < 1 || p > 65535) {
+				snprintf(err, sizeof(err),
+					 "--port: '%s' is not a port 1..65535", optarg);
+				goto bad;
+			}
+			a->cfg.http_ports[0] = (uint16_t)p;
+			a->cfg.nb_http_ports = 1;
+			break;
+		}
+		case OPT_NO_HUGE:
+			a->cfg.hugepages = CONFIG_OFF;
+			break;
+		case OPT_FILE_PREFIX:
+			snprintf(a->cfg.file_prefix, sizeof(a->cfg.file_prefix),
+				 "%s", optarg);
+			break;
+		case OPT_PRINT_CONFIG:
+			print = true;
+			break;
+		}
+	}
+	if (optind < argc) {
+		snprintf(err, sizeof(err), "unexpected argument '%s'",
+			 argv[optind]);
+		goto bad;
+	}
+	for (uint32_t i = 0; i < a->cfg.nb_lcores; i++)
+		if (a->cfg.lcores[i] == a->cfg.main_lcore) {
+			snprintf(err, sizeof(err),
+				 "lcore %u is the main (control-plane) lcore; "
+				 "data-plane lcores must differ", a->cfg.main_lcore);
+			goto bad;
+		}
+	if (print) {
+		char *s = config_to_json(&a->cfg);
+
+		printf("%s\n", s);
+		free(s);
+		exit(0);
+	}
+	return;
+bad:
+	fprintf(stderr, "linerate: %s\n", err);
+	exit(2);
+}
+
+/* Free 2 MB hugepages, or 0 when the kernel has none configured. */
+static unsigned long
+app_free_hugepages(void)
+{
+	FILE *f = fopen("/sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages",
+			"r");
+	unsigned long n = 0;
+
+	if (f) {
+		if (fscanf(f, "%lu", &n) != 1)
+			n = 0;
+		fclose(f);
+	}
+	return n;
+}
+
+/* EAL arguments from the config: lcores, prefix, memory, hugepages. */
+static int
+app_eal_init(struct app *a, const char *prog)
+{
+	char lcores[512], prefix[96], mem[32], loglvl[64];
+	const char *argv[32];
+	int argc = 0, n;
+	bool huge;
+
+	n = snprintf(lcores, sizeof(lcores), "%u", a->cfg.main_lcore);
+	for (uint32_t i = 0; i < a->cfg.nb_lcores; i++)
+		n += snprintf(lcores + n, sizeof(lcores) - n, ",%u",
+			      a->cfg.lcores[i]);
+	if (a->cfg.file_prefix[0])
+		snprintf(prefix, sizeof(prefix), "--file-prefix=%s",
+			 a->cfg.file_prefix);
+	else
+		snprintf(prefix, sizeof(prefix), "--file-prefix=linerate-%d",
+			 (int)getpid());
+	snprintf(mem, sizeof(mem), "%u", a->cfg.eal_memory_mb);
+	snprintf(loglvl, sizeof(loglvl), "--log-level=linerate:%s",
+		 a->cfg.log_level);
+	huge = a->cfg.hugepages == CONFIG_ON ||
+	       (a->cfg.hugepages == CONFIG_AUTO &&
+		app_free_hugepages() * 2 >= a->cfg.eal_memory_mb);
+	argv[argc++] = prog;
+	argv[argc++] = "-l";
+	argv[argc++] = lcores;
+	argv[argc++] = "--main-lcore";
+	argv[argc++] = lcores; /* the first entry, cut below */
+	argv[argc++] = prefix;
+	argv[argc++] = "-m";
+	argv[argc++] = mem;
+	argv[argc++] = "--log-level=lib.eal:notice";
+	argv[argc++] = loglvl;
+	if (!huge)
+		argv[argc++] = "--no-huge";
+	if (a->cfg.driver != CONFIG_DRIVER_PCI &&
+	    a->cfg.driver != CONFIG_DRIVER_AUTO)
+		argv[argc++] = "--no-pci";
+	argv[argc] = NULL;
+
+	static char main_lcore[16];
+	snprintf(main_lcore, sizeof(main_lcore), "%u", a->cfg.main_lcore);
+	argv[4] = main_lcore;
+
+	if (rte_eal_init(argc, (char **)argv) < 0)
+		return -rte_errno;
+	log_init();
+	LOG(INFO, "memory: %s (%u MB)%s",
+	    huge ? "2 MB hugepages" : "no hugepages (--no-huge)",
+	    a->cfg.eal_memory_mb,
+	    huge || a->cfg.hugepages == CONFIG_OFF ? "" :
+	    "; reserve hugepages for line rate (deploy/hugepages.sh)");
+	return 0;
+}
+
+static void
+app_poll_end(struct lcore_ctx *ctx)
+{
+	tcp_flush(ctx);
+}
+
+static int
+app_start(struct app *a)
+{
+	char err[PORT_ERR_LEN], name[32];
+	uint16_t nq = (uint16_t)a->cfg.nb_lcores;
+	int rc;
+
+	rc = port_open(&a->cfg, nq, &a->port_id, err);
+	if (rc < 0) {
+		LOG(ERR, "port: %s", err);
+		return rc;
+	}
+	a->socket = port_socket(a->port_id);
+	for (uint16_t q = 0; q < nq; q++) {
+		snprintf(name, sizeof(name), "mbuf_q%u", q);
+		a->pools[q] = port_pool_create(name, a->cfg.mbufs,
+					       a->cfg.mbuf_cache, a->socket);
+		if (!a->pools[q]) {
+			LOG(ERR, "mempool %s (%u mbufs on socket %d): %s", name,
+			    a->cfg.mbufs, a->socket, rte_strerror(rte_errno));
+			return -ENOMEM;
+		}
+	}
+	rc = port_start(a->port_id, &a->cfg, nq, a->pools, &a->ifc, err);
+	if (rc < 0) {
+		LOG(ERR, "port: %s", err);
+		return rc;
+	}
+	a->port_started = true;
+	a->arp = arp_table_create(a->cfg.arp_entries, a->cfg.arp_timeout_s,
+				  a->cfg.arp_pending, a->socket);
+	if (!a->arp)
+		return -ENOMEM;
+	for (uint16_t q = 0; q < nq; q++) {
+		struct lcore_params p = {
+			.cfg = &a->cfg,
+			.ifc = &a->ifc,
+			.pool = a->pools[q],
+			.hooks = { eth_input_burst, app_poll_end },
+			.port_id = a->port_id,
+			.queue_id = q,
+			.lcore_id = a->cfg.lcores[q],
+			.idx = q,
+			.socket_id = (int)rte_lcore_to_socket_id(a->cfg.lcores[q]),
+		};
+
+		a->ctx[q] = lcore_ctx_create(&p);
+		if (!a->ctx[q])
+			return -ENOMEM;
+		a->ctx[q]->arp = a->arp;
+		rc = tcp_lcore_init(a->ctx[q]);
+		if (rc < 0) {
+			LOG(ERR, "tcp state for lcore %u: %s", p.lcore_id,
+			    strerror(-rc));
+			return rc;
+		}
+	}
+	return 0;
+}
+
+/* Non-zero counters of one lcore, one line. */
+static void
+app_log_stats(const struct lcore_ctx *ctx)
+{
+	char line[4096];
+	int n = 0;
+
+	for (int i = 0; i < ST__COUNT && n < (int)sizeof(line) - 64; i++)
+		if (ctx->stats.v[i])
+			n += snprintf(line + n, sizeof(line) - n, " %s=%" PRIu64,
+				      stats_name(i), ctx->stats.v[i]);
+	LOG(INFO, "lcore %u counters:%s", ctx->lcore_id, n ? line : " none");
+}
+
+static void
+app_stop(struct app *a)
+{
+	unsigned int in_use = 0, total = 0;
+
+	for (uint32_t q = 0; q < a->cfg.nb_lcores; q++)
+		if (a->ctx[q]) {
+			tcp_lcore_fini(a->ctx[q]);
+			lcore_tx_flush(a->ctx[q]);
+			app_log_stats(a->ctx[q]);
+		}
+	if (a->port_started)
+		port_close(a->port_id);
+	arp_table_free(a->arp);
+	for (uint32_t q = 0; q < a->cfg.nb_lcores; q++) {
+		lcore_ctx_free(a->ctx[q]);
+		if (a->pools[q]) {
+			in_use += rte_mempool_in_use_count(a->pools[q]);
+			total += a->pools[q]->size;
+		}
+	}
+	/* Network tests assert this line: every mbuf came back. */
+	LOG(INFO, "exit: mbufs in use %u of %u", in_use, total);
+	for (uint32_t q = 0; q < a->cfg.nb_lcores; q++)
+		rte_mempool_free(a->pools[q]);
+}
+
+int
+main(int argc, char **argv)
+{
+	static struct app a;
+	struct sigaction sa;
+	char ip[INET_ADDRSTRLEN];
+	int rc;
+
+	app_parse_args(&a, argc, argv);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = app_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+
+	rc = app_eal_init(&a, argv[0]);
+	if (rc < 0)
+		rte_exit(EXIT_FAILURE, "EAL init failed: %s\n", rte_strerror(-rc));
+	for (uint32_t i = 0; i < a.cfg.nb_lcores; i++)
+		if (!rte_lcore_is_enabled(a.cfg.lcores[i]))
+			rte_exit(EXIT_FAILURE, "lcore %u is not available\n",
+				 a.cfg.lcores[i]);
+	rc = app_start(&a);
+	if (rc < 0) {
+		app_stop(&a);
+		rte_eal_cleanup();
+		return EXIT_FAILURE;
+	}
+	inet_ntop(AF_INET, &a.ifc.ip, ip, sizeof(ip));
+	LOG(INFO, "ready: %s on %s (%s, port %u, socket %d), mac "
+	    RTE_ETHER_ADDR_PRT_FMT ", %u data lcore(s), http port %u",
+	    ip, a.cfg.iface, config_driver_name(a.cfg.driver), a.port_id,
+	    a.socket, RTE_ETHER_ADDR_BYTES(&a.ifc.mac), a.cfg.nb_lcores,
+	    a.cfg.http_ports[0]);
+	for (uint32_t q = 0; q < a.cfg.nb_lcores; q++)
+		rte_eal_remote_launch(lcore_main_loop, a.ctx[q],
+				      a.cfg.lcores[q]);
+	while (!app_quit) {
+		struct timespec ts = { 0, 20 * 1000 * 1000 };
+
+		nanosleep(&ts, NULL);
+	}
+	LOG(INFO, "stopping");
+	lcore_request_stop();
+	rte_eal_mp_wait_lcore();
+	app_stop(&a);
+	rte_eal_cleanup();
+	return 0;
+}

@@ -1,0 +1,628 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* config.c: table-driven JSON config loader; every key validated by path. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "core/config.h"
+
+enum config_type {
+	T_U32,   /* integer in [min, max] */
+	T_BOOL,
+	T_STR,   /* string shorter than the field */
+	T_IPV4,  /* dotted quad */
+	T_CIDR,  /* "a.b.c.d/len": ip and netmask */
+	T_ENUM,  /* one of names[] -> uint32 value */
+	T_TRI,   /* "auto" | "on" | "off" | true | false */
+	T_U32S,  /* array of integers into a fixed array + count */
+	T_U16S,
+	T_OBJ,   /* nested object */
+};
+
+struct config_enum {
+	const char *name;
+	int value;
+};
+
+struct config_field {
+	const char *key;
+	enum config_type type;
+	size_t off;
+	size_t size;      /* T_STR: buffer size; arrays: element capacity */
+	size_t count_off; /* arrays: offset of the uint32 count */
+	long long min, max;
+	const struct config_enum *names;
+	const struct config_field *sub; /* T_OBJ, NULL-key terminated */
+};
+
+#define OFF(f) offsetof(struct config, f)
+#define U32(k, f, lo, hi) { k, T_U32, OFF(f), 0, 0, lo, hi, NULL, NULL }
+#define BOOL(k, f) { k, T_BOOL, OFF(f), 0, 0, 0, 0, NULL, NULL }
+#define STR(k, f) { k, T_STR, OFF(f), sizeof(((struct config *)0)->f), 0, \
+		    0, 0, NULL, NULL }
+#define TRI(k, f) { k, T_TRI, OFF(f), 0, 0, 0, 0, NULL, NULL }
+#define OBJ(k, s) { k, T_OBJ, 0, 0, 0, 0, 0, NULL, s }
+#define END { NULL, 0, 0, 0, 0, 0, 0, NULL, NULL }
+
+static const struct config_enum config_drivers[] = {
+	{ "af_packet", CONFIG_DRIVER_AF_PACKET },
+	{ "af_xdp", CONFIG_DRIVER_AF_XDP },
+	{ "pci", CONFIG_DRIVER_PCI },
+	{ "auto", CONFIG_DRIVER_AUTO },
+	{ "ring", CONFIG_DRIVER_RING },
+	{ NULL, 0 },
+};
+
+static const struct config_field config_port[] = {
+	{ "driver", T_ENUM, OFF(driver), 0, 0, 0, 0, config_drivers, NULL },
+	STR("iface", iface),
+	STR("pci", pci),
+	U32("rx_desc", rx_desc, 64, 16384),
+	U32("tx_desc", tx_desc, 64, 16384),
+	END,
+};
+
+static const struct config_field config_ip[] = {
+	{ "address", T_CIDR, OFF(ip), 0, 0, 0, 0, NULL, NULL },
+	{ "gateway", T_IPV4, OFF(gateway), 0, 0, 0, 0, NULL, NULL },
+	U32("mtu", mtu, 576, 9000),
+	END,
+};
+
+static const struct config_field config_mempool[] = {
+	U32("mbufs", mbufs, 1023, 16777215),
+	U32("cache", mbuf_cache, 0, 512),
+	END,
+};
+
+static const struct config_field config_eal[] = {
+	TRI("hugepages", hugepages),
+	STR("file_prefix", file_prefix),
+	U32("memory_mb", eal_memory_mb, 64, 1048576),
+	STR("log_level", log_level),
+	END,
+};
+
+static const struct config_field config_idle[] = {
+	BOOL("enabled", idle_enabled),
+	U32("after_polls", idle_after_polls, 1, 100000000),
+	U32("sleep_us", idle_sleep_us, 0, 100000),
+	END,
+};
+
+static const struct config_field config_arp[] = {
+	U32("entries", arp_entries, 4, 65536),
+	U32("timeout_s", arp_timeout_s, 1, 86400),
+	U32("pending", arp_pending, 0, 64),
+	END,
+};
+
+static const struct config_field config_tcp[] = {
+	U32("max_conns", tcp_max_conns, 1, 16777216),
+	U32("max_halfopen", tcp_max_halfopen, 1, 16777216),
+	U32("max_timewait", tcp_max_timewait, 0, 16777216),
+	U32("rcv_wnd", tcp_rcv_wnd, 1024, 1073741823),
+	U32("snd_buf", tcp_snd_buf, 1024, 1073741823),
+	U32("mss", tcp_mss, 536, 8960),
+	U32("rto_min_ms", tcp_rto_min_ms, 1, 60000),
+	U32("rto_max_ms", tcp_rto_max_ms, 100, 600000),
+	U32("rto_init_ms", tcp_rto_init_ms, 1, 60000),
+	U32("max_retries", tcp_max_retries, 1, 30),
+	U32("delack_ms", tcp_delack_ms, 0, 500),
+	U32("timewait_ms", tcp_timewait_ms, 0, 240000),
+	U32("fin_wait2_ms", tcp_fin_wait2_ms, 100, 600000),
+	U32("ooo_segs", tcp_ooo_segs, 0, 1024),
+	U32("challenge_acks_per_s", tcp_challenge_acks_per_s, 1, 1000000),
+	TRI("syncookies", tcp_syncookies),
+	END,
+};
+
+static const struct config_field config_http[] = {
+	{ "ports", T_U16S, OFF(http_ports), CONFIG_MAX_PORTS,
+	  OFF(nb_http_ports), 1, 65535, NULL, NULL },
+	U32("max_request_line", http_max_request_line, 64, 1048576),
+	U32("max_header_bytes", http_max_header_bytes, 256, 1048576),
+	U32("max_body", http_max_body, 0, 1073741824),
+	U32("header_timeout_ms", http_header_timeout_ms, 100, 3600000),
+	U32("idle_timeout_ms", http_idle_timeout_ms, 100, 86400000),
+	U32("max_pipeline", http_max_pipeline, 1, 65536),
+	END,
+};
+
+static const struct config_field config_mrc[] = {
+	U32("max_users", mrc_max_users, 1, 268435456),
+	U32("max_user_len", mrc_max_user_len, 1, 65536),
+	U32("event_status", mrc_event_status, 200, 201),
+	BOOL("reset_enabled", mrc_reset_enabled),
+	END,
+};
+
+static const struct config_field config_ctl[] = {
+	STR("socket", ctl_socket),
+	END,
+};
+
+static const struct config_field config_root[] = {
+	OBJ("port", config_port),
+	OBJ("ip", config_ip),
+	{ "lcores", T_U32S, OFF(lcores), CONFIG_MAX_LCORES, OFF(nb_lcores),
+	  0, 1023, NULL, NULL },
+	U32("main_lcore", main_lcore, 0, 1023),
+	OBJ("mempool", config_mempool),
+	OBJ("eal", config_eal),
+	OBJ("idle", config_idle),
+	OBJ("arp", config_arp),
+	OBJ("tcp", config_tcp),
+	OBJ("http", config_http),
+	OBJ("mrc", config_mrc),
+	OBJ("ctl", config_ctl),
+	END,
+};
+
+void
+config_defaults(struct config *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->driver = CONFIG_DRIVER_AF_PACKET;
+	snprintf(c->iface, sizeof(c->iface), "lr-a0");
+	c->rx_desc = 1024;
+	c->tx_desc = 1024;
+	config_parse_ipv4("10.88.0.2", &c->ip);
+	c->netmask = htonl(0xffffff00u);
+	c->mtu = 1500;
+	c->lcores[0] = 1;
+	c->nb_lcores = 1;
+	c->main_lcore = 0;
+	c->mbufs = 16383;
+	c->mbuf_cache = 256;
+	c->hugepages = CONFIG_AUTO;
+	c->eal_memory_mb = 512;
+	snprintf(c->log_level, sizeof(c->log_level), "info");
+	c->idle_enabled = true;
+	c->idle_after_polls = 1000;
+	c->idle_sleep_us = 50;
+	c->arp_entries = 256;
+	c->arp_timeout_s = 300;
+	c->arp_pending = 4;
+	c->tcp_max_conns = 131072;
+	c->tcp_max_halfopen = 4096;
+	c->tcp_max_timewait = 65536;
+	c->tcp_rcv_wnd = 65535;
+	c->tcp_snd_buf = 262144;
+	c->tcp_mss = 1460;
+	c->tcp_rto_min_ms = 200;
+	c->tcp_rto_max_ms = 60000;
+	c->tcp_rto_init_ms = 1000;
+	c->tcp_max_retries = 8;
+	c->tcp_delack_ms = 40;
+	c->tcp_timewait_ms = 1000;
+	c->tcp_fin_wait2_ms = 30000;
+	c->tcp_ooo_segs = 64;
+	c->tcp_challenge_acks_per_s = 1000;
+	c->tcp_syncookies = CONFIG_AUTO;
+	c->http_ports[0] = 8080;
+	c->nb_http_ports = 1;
+	c->http_max_request_line = 8192;
+	c->http_max_header_bytes = 16384;
+	c->http_max_body = 1048576;
+	c->http_header_timeout_ms = 10000;
+	c->http_idle_timeout_ms = 60000;
+	c->http_max_pipeline = 64;
+	c->mrc_max_users = 4194304;
+	c->mrc_max_user_len = 256;
+	c->mrc_event_status = 200;
+	c->mrc_reset_enabled = true;
+	snprintf(c->ctl_socket, sizeof(c->ctl_socket),
+		 "/run/linerate/ctl.sock");
+}
+
+int
+config_parse_ipv4(const char *s, uint32_t *out)
+{
+	struct in_addr a;
+
+	if (inet_pton(AF_INET, s, &a) != 1)
+		return -EINVAL;
+	*out = a.s_addr;
+	return 0;
+}
+
+int
+config_parse_cidr(struct config *c, const char *s, char err[CONFIG_ERR_LEN])
+{
+	char buf[32];
+	const char *slash = strchr(s, '/');
+	size_t n = slash ? (size_t)(slash - s) : strlen(s);
+	char *end;
+	long len;
+
+	if (n >= sizeof(buf))
+		goto bad;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	if (config_parse_ipv4(buf, &c->ip) < 0)
+		goto bad;
+	if (slash) {
+		errno = 0;
+		len = strtol(slash + 1, &end, 10);
+		if (errno || *end || end == slash + 1 || len < 1 || len > 32)
+			goto bad;
+		c->netmask = htonl(len == 32 ? 0xffffffffu :
+					       ~(0xffffffffu >> len));
+	}
+	return 0;
+bad:
+	snprintf(err, CONFIG_ERR_LEN,
+		 "'%s' is not an IPv4 address with optional /prefix", s);
+	return -EINVAL;
+}
+
+int
+config_parse_lcores(struct config *c, const char *list,
+		    char err[CONFIG_ERR_LEN])
+{
+	const char *p = list;
+	uint32_t n = 0;
+
+	while (*p) {
+		char *end;
+		long lo = strtol(p, &end, 10), hi;
+
+		if (end == p || lo < 0 || lo > 1023)
+			goto bad;
+		hi = lo;
+		if (*end == '-') {
+			p = end + 1;
+			hi = strtol(p, &end, 10);
+			if (end == p || hi < lo || hi > 1023)
+				goto bad;
+		}
+		for (long i = lo; i <= hi; i++) {
+			if (n == CONFIG_MAX_LCORES) {
+				snprintf(err, CONFIG_ERR_LEN,
+					 "lcores: more than %d", CONFIG_MAX_LCORES);
+				return -EINVAL;
+			}
+			for (uint32_t j = 0; j < n; j++)
+				if (c->lcores[j] == (uint32_t)i)
+					goto bad;
+			c->lcores[n++] = (uint32_t)i;
+		}
+		if (*end == ',')
+			end++;
+		else if (*end)
+			goto bad;
+		p = end;
+	}
+	if (n == 0)
+		goto bad;
+	c->nb_lcores = n;
+	return 0;
+bad:
+	snprintf(err, CONFIG_ERR_LEN,
+		 "lcores: '%s' is not a list like 1 or 1,2 or 1-3 without repeats",
+		 list);
+	return -EINVAL;
+}
+
+const char *
+config_driver_name(enum config_driver d)
+{
+	for (const struct config_enum *e = config_drivers; e->name; e++)
+		if (e->value == (int)d)
+			return e->name;
+	return "?";
+}
+
+static int
+config_fail(char *err, const char *path, const char *fmt, const char *what)
+{
+	char msg[CONFIG_ERR_LEN];
+
+	snprintf(msg, sizeof(msg), fmt, what);
+	snprintf(err, CONFIG_ERR_LEN, "%s: %s", path, msg);
+	return -EINVAL;
+}
+
+static int
+config_get_int(json_t *v, const char *path, long long lo, long long hi,
+	       long long *out, char *err)
+{
+	char range[64];
+
+	if (!json_is_integer(v))
+		return config_fail(err, path, "expected an integer%s", "");
+	*out = json_integer_value(v);
+	if (*out < lo || *out > hi) {
+		snprintf(range, sizeof(range), "%lld is out of range %lld..%lld",
+			 *out, lo, hi);
+		return config_fail(err, path, "%s", range);
+	}
+	return 0;
+}
+
+static int config_apply(struct config *c, const struct config_field *fields,
+			json_t *obj, const char *path, char *err);
+
+static int
+config_apply_field(struct config *c, const struct config_field *f, json_t *v,
+		   const char *path, char *err)
+{
+	char *base = (char *)c;
+	long long n;
+	const char *s;
+
+	switch (f->type) {
+	case T_U32:
+		if (config_get_int(v, path, f->min, f->max, &n, err))
+			return -EINVAL;
+		*(uint32_t *)(base + f->off) = (uint32_t)n;
+		return 0;
+	case T_BOOL:
+		if (!json_is_boolean(v))
+			return config_fail(err, path, "expected true or false%s",
+					   "");
+		*(bool *)(base + f->off) = json_is_true(v);
+		return 0;
+	case T_STR:
+		if (!json_is_string(v))
+			return config_fail(err, path, "expected a string%s", "");
+		if (json_string_length(v) >= f->size)
+			return config_fail(err, path, "string too long%s", "");
+		snprintf(base + f->off, f->size, "%s", json_string_value(v));
+		return 0;
+	case T_IPV4:
+		if (!json_is_string(v) ||
+		    config_parse_ipv4(json_string_value(v),
+				      (uint32_t *)(base + f->off)) < 0)
+			return config_fail(err, path,
+					   "expected a dotted-quad IPv4 address%s",
+					   "");
+		return 0;
+	case T_CIDR: {
+		char msg[CONFIG_ERR_LEN];
+
+		if (!json_is_string(v))
+			return config_fail(err, path,
+					   "expected \"a.b.c.d/len\"%s", "");
+		if (config_parse_cidr(c, json_string_value(v), msg) < 0)
+			return config_fail(err, path, "%s", msg);
+		return 0;
+	}
+	case T_ENUM:
+		if (json_is_string(v)) {
+			s = json_string_value(v);
+			for (const struct config_enum *e = f->names; e->name; e++)
+				if (strcmp(e->name, s) == 0) {
+					*(uint32_t *)(base + f->off) = e->value;
+					return 0;
+				}
+		}
+		return config_fail(err, path, "unknown value (one of: %s)",
+				   "af_packet, af_xdp, pci, auto, ring");
+	case T_TRI:
+		if (json_is_boolean(v)) {
+			*(enum config_tristate *)(base + f->off) =
+				json_is_true(v) ? CONFIG_ON : CONFIG_OFF;
+			return 0;
+		}
+		s = json_is_string(v) ? json_string_value(v) : "";
+		if (strcmp(s, "auto") == 0 || strcmp(s, "on") == 0 ||
+		    strcmp(s, "off") == 0) {
+			*(enum config_tristate *)(base + f->off) =
+				s[1] == 'u' ? CONFIG_AUTO :
+				s[1] == 'n' ? CONFIG_ON : CONFIG_OFF;
+			return 0;
+		}
+		return config_fail(err, path,
+				   "expected \"auto\", \"on\" or \"off\"%s", "");
+	case T_U32S:
+	case T_U16S: {
+		size_t i, cnt = json_is_array(v) ? json_array_size(v) : 0;
+		char sub[CONFIG_ERR_LEN];
+
+		if (!json_is_array(v) || cnt == 0)
+			return config_fail(err, path,
+					   "expected a non-empty array%s", "");
+		if (cnt > f->size)
+			return config_fail(err, path, "too many elements%s", "");
+		for (i = 0; i < cnt; i++) {
+			snprintf(sub, sizeof(sub), "%s[%zu]", path, i);
+			if (config_get_int(json_array_get(v, i), sub, f->min,
+					   f->max, &n, err))
+				return -EINVAL;
+			if (f->type == T_U32S)
+				((uint32_t *)(base + f->off))[i] = (uint32_t)n;
+			else
+				((uint16_t *)(base + f->off))[i] = (uint16_t)n;
+		}
+		*(uint32_t *)(base + f->count_off) = (uint32_t)cnt;
+		return 0;
+	}
+	case T_OBJ:
+		if (!json_is_object(v))
+			return config_fail(err, path, "expected an object%s", "");
+		return config_apply(c, f->sub, v, path, err);
+	}
+	return -EINVAL;
+}
+
+static int
+config_apply(struct config *c, const struct config_field *fields, json_t *obj,
+	     const char *path, char *err)
+{
+	const char *key;
+	json_t *v;
+
+	json_object_foreach(obj, key, v) {
+		char sub[CONFIG_ERR_LEN];
+		const struct config_field *f;
+
+		snprintf(sub, sizeof(sub), "%s.%s", path, key);
+		for (f = fields; f->key; f++)
+			if (strcmp(f->key, key) == 0)
+				break;
+		if (!f->key)
+			return config_fail(err, sub, "unknown key%s", "");
+		if (config_apply_field(c, f, v, sub, err))
+			return -EINVAL;
+	}
+	return 0;
+}
+
+/* Rules across keys, checked once everything is read. */
+static int
+config_check(const struct config *c, char *err)
+{
+	for (uint32_t i = 0; i < c->nb_lcores; i++)
+		for (uint32_t j = i + 1; j < c->nb_lcores; j++)
+			if (c->lcores[i] == c->lcores[j])
+				return config_fail(err, "$.lcores",
+						   "an lcore is listed twice%s", "");
+	for (uint32_t i = 0; i < c->nb_http_ports; i++)
+		for (uint32_t j = i + 1; j < c->nb_http_ports; j++)
+			if (c->http_ports[i] == c->http_ports[j])
+				return config_fail(err, "$.http.ports",
+						   "a port is listed twice%s", "");
+	if (c->tcp_rto_min_ms > c->tcp_rto_max_ms)
+		return config_fail(err, "$.tcp.rto_min_ms",
+				   "greater than rto_max_ms%s", "");
+	if ((c->driver == CONFIG_DRIVER_AF_PACKET ||
+	     c->driver == CONFIG_DRIVER_AF_XDP) && c->iface[0] == '\0')
+		return config_fail(err, "$.port.iface",
+				   "required for the af_packet and af_xdp drivers%s",
+				   "");
+	if (c->ip == 0)
+		return config_fail(err, "$.ip.address", "must be set%s", "");
+	if (c->mbuf_cache > c->mbufs / 4)
+		return config_fail(err, "$.mempool.cache",
+				   "must be at most a quarter of mbufs%s", "");
+	return 0;
+}
+
+int
+config_parse(struct config *c, const char *json, size_t len,
+	     char err[CONFIG_ERR_LEN])
+{
+	json_error_t jerr;
+	json_t *root;
+	int rc;
+
+	root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!root) {
+		snprintf(err, CONFIG_ERR_LEN, "line %d column %d: %s",
+			 jerr.line, jerr.column, jerr.text);
+		return -EINVAL;
+	}
+	if (!json_is_object(root)) {
+		json_decref(root);
+		return config_fail(err, "$", "expected an object%s", "");
+	}
+	rc = config_apply(c, config_root, root, "$", err);
+	json_decref(root);
+	if (rc == 0)
+		rc = config_check(c, err);
+	return rc;
+}
+
+int
+config_load_file(struct config *c, const char *path, char err[CONFIG_ERR_LEN])
+{
+	FILE *f = fopen(path, "rb");
+	char *buf;
+	long n;
+	int rc;
+
+	if (!f) {
+		rc = -errno;
+		snprintf(err, CONFIG_ERR_LEN, "%s: %s", path, strerror(errno));
+		return rc;
+	}
+	if (fseek(f, 0, SEEK_END) < 0 || (n = ftell(f)) < 0 ||
+	    fseek(f, 0, SEEK_SET) < 0 || n > (1 << 20)) {
+		fclose(f);
+		snprintf(err, CONFIG_ERR_LEN, "%s: unreadable or over 1 MiB", path);
+		return -EINVAL;
+	}
+	buf = malloc((size_t)n + 1);
+	if (!buf || fread(buf, 1, (size_t)n, f) != (size_t)n) {
+		free(buf);
+		fclose(f);
+		snprintf(err, CONFIG_ERR_LEN, "%s: read failed", path);
+		return -EIO;
+	}
+	fclose(f);
+	rc = config_parse(c, buf, (size_t)n, err);
+	free(buf);
+	return rc;
+}
+
+static json_t *
+config_field_json(const struct config *c, const struct config_field *f)
+{
+	const char *base = (const char *)c;
+	char ip[INET_ADDRSTRLEN];
+	json_t *a;
+
+	switch (f->type) {
+	case T_U32:
+		return json_integer(*(const uint32_t *)(base + f->off));
+	case T_BOOL:
+		return json_boolean(*(const bool *)(base + f->off));
+	case T_STR:
+		return json_string(base + f->off);
+	case T_IPV4:
+		inet_ntop(AF_INET, base + f->off, ip, sizeof(ip));
+		return json_string(ip);
+	case T_CIDR: {
+		char s[48];
+
+		inet_ntop(AF_INET, &c->ip, ip, sizeof(ip));
+		snprintf(s, sizeof(s), "%s/%d", ip,
+			 __builtin_popcount(c->netmask));
+		return json_string(s);
+	}
+	case T_ENUM:
+		return json_string(config_driver_name(
+			*(const uint32_t *)(base + f->off)));
+	case T_TRI: {
+		enum config_tristate t =
+			*(const enum config_tristate *)(base + f->off);
+
+		return json_string(t == CONFIG_AUTO ? "auto" :
+				   t == CONFIG_ON ? "on" : "off");
+	}
+	case T_U32S:
+	case T_U16S:
+		a = json_array();
+		for (uint32_t i = 0; i < *(const uint32_t *)(base + f->count_off);
+		     i++)
+			json_array_append_new(a, json_integer(
+				f->type == T_U32S ?
+				((const uint32_t *)(base + f->off))[i] :
+				((const uint16_t *)(base + f->off))[i]));
+		return a;
+	case T_OBJ:
+		a = json_object();
+		for (const struct config_field *s = f->sub; s->key; s++)
+			json_object_set_new(a, s->key, config_field_json(c, s));
+		return a;
+	}
+	return json_null();
+}
+
+char *
+config_to_json(const struct config *c)
+{
+	struct config_field root = OBJ("", config_root);
+	json_t *o = config_field_json(c, &root);
+	char *s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+
+	json_decref(o);
+	return s;
+}

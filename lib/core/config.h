@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* config.h: the appliance configuration (JSON -> struct), with validation. */
+#ifndef LR_CORE_CONFIG_H
+#define LR_CORE_CONFIG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <net/if.h>
+
+#define CONFIG_MAX_LCORES 64
+#define CONFIG_MAX_PORTS 8
+#define CONFIG_ERR_LEN 256
+
+enum config_driver {
+	CONFIG_DRIVER_AF_PACKET,
+	CONFIG_DRIVER_AF_XDP,
+	CONFIG_DRIVER_PCI,
+	CONFIG_DRIVER_AUTO,
+	CONFIG_DRIVER_RING, /* in-memory port, tests and benchmarks */
+};
+
+enum config_tristate { CONFIG_AUTO, CONFIG_ON, CONFIG_OFF };
+
+struct config {
+	/* "port" */
+	enum config_driver driver;
+	char iface[IF_NAMESIZE];
+	char pci[32];
+	uint32_t rx_desc, tx_desc;
+	/* "ip": addresses in network byte order */
+	uint32_t ip, netmask, gateway;
+	uint32_t mtu;
+	/* "lcores": data-plane lcores; "main_lcore" runs the control plane */
+	uint32_t lcores[CONFIG_MAX_LCORES];
+	uint32_t nb_lcores;
+	uint32_t main_lcore;
+	/* "mempool" */
+	uint32_t mbufs, mbuf_cache;
+	/* "eal" */
+	enum config_tristate hugepages;
+	char file_prefix[64];
+	uint32_t eal_memory_mb;
+	char log_level[16];
+	/* "idle": back off when queues stay empty (laptops, CI) */
+	bool idle_enabled;
+	uint32_t idle_after_polls, idle_sleep_us;
+	/* "arp" */
+	uint32_t arp_entries, arp_timeout_s, arp_pending;
+	/* "tcp" */
+	uint32_t tcp_max_conns, tcp_max_halfopen, tcp_max_timewait;
+	uint32_t tcp_rcv_wnd, tcp_snd_buf, tcp_mss;
+	uint32_t tcp_rto_min_ms, tcp_rto_max_ms, tcp_rto_init_ms;
+	uint32_t tcp_max_retries, tcp_delack_ms, tcp_timewait_ms;
+	uint32_t tcp_fin_wait2_ms, tcp_ooo_segs, tcp_challenge_acks_per_s;
+	enum config_tristate tcp_syncookies;
+	/* "http" */
+	uint16_t http_ports[CONFIG_MAX_PORTS];
+	uint32_t nb_http_ports;
+	uint32_t http_max_request_line, http_max_header_bytes, http_max_body;
+	uint32_t http_header_timeout_ms, http_idle_timeout_ms;
+	uint32_t http_max_pipeline;
+	/* "mrc" */
+	uint32_t mrc_max_users, mrc_max_user_len, mrc_event_status;
+	bool mrc_reset_enabled;
+	/* "ctl" */
+	char ctl_socket[108];
+};
+
+/* Built-in defaults (identical to dpdk-config/veth.json). */
+void config_defaults(struct config *c);
+
+/*
+ * Parse JSON text into c, starting from the defaults. Every key is
+ * checked: unknown keys and bad values fail with a message naming the
+ * JSON path ("$.http.ports[1]: 70000 is out of range 1..65535") in err.
+ * Returns 0, or -EINVAL with err filled.
+ */
+int config_parse(struct config *c, const char *json, size_t len,
+		 char err[CONFIG_ERR_LEN]);
+
+/* config_parse() on a file; -errno (ENOENT...) with err filled. */
+int config_load_file(struct config *c, const char *path,
+		     char err[CONFIG_ERR_LEN]);
+
+/* The embedded default (dpdk-config/veth.json, compiled in). */
+extern const char config_default_json[];
+
+/* Parse a list like "1", "1,2", "2-5", "1,3-4" into c->lcores. */
+int config_parse_lcores(struct config *c, const char *list,
+			char err[CONFIG_ERR_LEN]);
+
+/* Dotted quad -> network order; -EINVAL when not a valid address. */
+int config_parse_ipv4(const char *s, uint32_t *out);
+
+/* "10.88.0.2/24" or "10.88.0.2" (keeps the netmask) into c. */
+int config_parse_cidr(struct config *c, const char *s,
+		      char err[CONFIG_ERR_LEN]);
+
+/* Name of a driver, for logs ("af_packet"). */
+const char *config_driver_name(enum config_driver d);
+
+/* The configuration as JSON (for the control plane); caller frees. */
+char *config_to_json(const struct config *c);
+
+#endif

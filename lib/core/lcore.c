@@ -1,0 +1,142 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* lcore.c: per-lcore context and the run-to-completion poll loop. */
+#include <unistd.h>
+
+#include <rte_cycles.h>
+#include <rte_errno.h>
+#include <rte_ethdev.h>
+#include <rte_malloc.h>
+#include <rte_pause.h>
+
+#include "core/clock.h"
+#include "core/config.h"
+#include "core/lcore.h"
+
+static volatile bool lcore_stop;
+
+void
+lcore_request_stop(void)
+{
+	lcore_stop = true;
+}
+
+bool
+lcore_stop_requested(void)
+{
+	return lcore_stop;
+}
+
+struct lcore_ctx *
+lcore_ctx_create(const struct lcore_params *p)
+{
+	struct lcore_ctx *ctx;
+
+	ctx = rte_zmalloc_socket("lcore_ctx", sizeof(*ctx), RTE_CACHE_LINE_SIZE,
+				 p->socket_id);
+	if (!ctx)
+		return NULL;
+	ctx->pool = p->pool;
+	ctx->ifc = p->ifc;
+	ctx->cfg = p->cfg;
+	ctx->hooks = p->hooks;
+	ctx->port_id = p->port_id;
+	ctx->queue_id = p->queue_id;
+	ctx->lcore_id = p->lcore_id;
+	ctx->idx = p->idx;
+	ctx->socket_id = p->socket_id;
+	ctx->now_us = clock_now_us();
+	timer_wheel_init(&ctx->wheel, ctx->now_us);
+	return ctx;
+}
+
+void
+lcore_ctx_free(struct lcore_ctx *ctx)
+{
+	if (!ctx)
+		return;
+	if (ctx->tx_n)
+		rte_pktmbuf_free_bulk(ctx->tx_pkts, ctx->tx_n);
+	rte_free(ctx);
+}
+
+void
+lcore_tx_flush(struct lcore_ctx *ctx)
+{
+	uint16_t sent = 0, n = ctx->tx_n;
+	int tries = 0;
+
+	if (n == 0)
+		return;
+	while (sent < n && tries++ < 4)
+		sent += rte_eth_tx_burst(ctx->port_id, ctx->queue_id,
+					 ctx->tx_pkts + sent, n - sent);
+	for (uint16_t i = 0; i < sent; i++)
+		STAT_ADD(ctx, tx_bytes, rte_pktmbuf_pkt_len(ctx->tx_pkts[i]));
+	STAT_ADD(ctx, tx_packets, sent);
+	if (sent < n) {
+		STAT_ADD(ctx, tx_drop_full, n - sent);
+		rte_pktmbuf_free_bulk(ctx->tx_pkts + sent, n - sent);
+	}
+	ctx->tx_n = 0;
+}
+
+uint16_t
+lcore_poll_once(struct lcore_ctx *ctx)
+{
+	struct rte_mbuf *pkts[LCORE_RX_BURST];
+	uint16_t n;
+
+	ctx->now_us = clock_now_us();
+	n = rte_eth_rx_burst(ctx->port_id, ctx->queue_id, pkts, LCORE_RX_BURST);
+	if (n) {
+		STAT_ADD(ctx, rx_packets, n);
+		for (uint16_t i = 0; i < n; i++)
+			STAT_ADD(ctx, rx_bytes, rte_pktmbuf_pkt_len(pkts[i]));
+		ctx->hooks.input(ctx, pkts, n);
+	}
+	if (ctx->wheel.armed)
+		timer_wheel_run(&ctx->wheel, ctx, ctx->now_us);
+	else
+		ctx->wheel.last_tick = ctx->now_us / TIMER_TICK_US;
+	if (ctx->hooks.poll_end)
+		ctx->hooks.poll_end(ctx);
+	/* Flush at the end of every iteration that produced output: no
+	 * fixed TX delay (DESIGN.md, lessons from peers). */
+	lcore_tx_flush(ctx);
+	return n;
+}
+
+int
+lcore_main_loop(void *arg)
+{
+	struct lcore_ctx *ctx = arg;
+	const struct config *cfg = ctx->cfg;
+	uint64_t t0 = rte_rdtsc(), t1;
+
+	while (!lcore_stop) {
+		uint16_t n = lcore_poll_once(ctx);
+
+		if (n) {
+			t1 = rte_rdtsc();
+			STAT_INC(ctx, polls_busy);
+			STAT_ADD(ctx, cycles_busy, t1 - t0);
+			ctx->idle_polls = 0;
+		} else {
+			/* Laptop/CI mode: after a run of empty polls, yield the
+			 * core briefly. Off on bare metal (idle.enabled). */
+			if (cfg->idle_enabled &&
+			    ++ctx->idle_polls >= cfg->idle_after_polls) {
+				if (cfg->idle_sleep_us)
+					usleep(cfg->idle_sleep_us);
+				else
+					rte_pause();
+			}
+			t1 = rte_rdtsc();
+			STAT_INC(ctx, polls_idle);
+			STAT_ADD(ctx, cycles_idle, t1 - t0);
+		}
+		t0 = t1;
+	}
+	lcore_tx_flush(ctx);
+	return 0;
+}

@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* lcore.h: per-lcore context and the run-to-completion poll loop. */
+#ifndef LR_CORE_LCORE_H
+#define LR_CORE_LCORE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_common.h>
+#include <rte_mbuf.h>
+
+#include "core/netif.h"
+#include "core/stats.h"
+#include "core/timer.h"
+
+#define LCORE_RX_BURST 32
+#define LCORE_TX_BURST 64
+
+struct config;
+struct lcore_ctx;
+struct arp_table;
+struct tcp_lcore;
+
+/*
+ * What the upper layers plug into the loop (core does not know them):
+ * input consumes every mbuf it is given (frees, queues or sends it);
+ * poll_end runs once per iteration after input and timers.
+ */
+struct lcore_hooks {
+	void (*input)(struct lcore_ctx *ctx, struct rte_mbuf **pkts,
+		      uint16_t n);
+	void (*poll_end)(struct lcore_ctx *ctx);
+};
+
+/*
+ * Everything one data-plane lcore owns. Allocated on the lcore's NUMA
+ * socket, cache aligned, written only by its lcore; the control plane
+ * reads stats.
+ */
+struct lcore_ctx {
+	uint64_t now_us; /* clock_now_us() at the top of this iteration */
+	struct rte_mempool *pool;
+	const struct netif *ifc;
+	const struct config *cfg;
+	struct lcore_hooks hooks;
+	uint16_t port_id;
+	uint16_t queue_id;
+	uint16_t tx_n;
+	unsigned int lcore_id;
+	unsigned int idx; /* 0..nb data lcores-1 */
+	int socket_id;
+	uint32_t idle_polls; /* consecutive empty polls */
+	struct arp_table *arp;  /* shared, lib/net/arp */
+	struct tcp_lcore *tcp;  /* this lcore's TCP state, lib/net/tcp */
+	void *http;             /* this lcore's HTTP state, lib/http */
+	struct rte_mbuf *tx_pkts[LCORE_TX_BURST];
+	struct stats stats;
+	struct timer_wheel wheel;
+} __rte_cache_aligned;
+
+struct lcore_params {
+	const struct config *cfg;
+	const struct netif *ifc;
+	struct rte_mempool *pool;
+	struct lcore_hooks hooks;
+	uint16_t port_id;
+	uint16_t queue_id;
+	unsigned int lcore_id;
+	unsigned int idx;
+	int socket_id;
+};
+
+/* Allocate and initialise a context on p->socket_id. NULL + rte_errno. */
+struct lcore_ctx *lcore_ctx_create(const struct lcore_params *p);
+void lcore_ctx_free(struct lcore_ctx *ctx);
+
+/* One loop iteration: RX burst, input, timers, poll_end, TX flush.
+ * Returns the number of packets received. Used by tests directly. */
+uint16_t lcore_poll_once(struct lcore_ctx *ctx);
+
+/* The data-plane loop until lcore_request_stop(); an rte_eal_remote_launch
+ * entry point (arg is the ctx). Backs off when idle if configured. */
+int lcore_main_loop(void *arg);
+
+void lcore_request_stop(void);
+bool lcore_stop_requested(void);
+
+/* Queue m for transmission on ctx's TX queue; sends a burst when full.
+ * Consumes m. */
+static inline void
+lcore_tx(struct lcore_ctx *ctx, struct rte_mbuf *m)
+{
+	void lcore_tx_flush(struct lcore_ctx *ctx);
+
+	ctx->tx_pkts[ctx->tx_n++] = m;
+	if (ctx->tx_n == LCORE_TX_BURST)
+		lcore_tx_flush(ctx);
+}
+
+/* Send everything queued. What the port refuses after a few retries is
+ * freed and counted (tx_drop_full). */
+void lcore_tx_flush(struct lcore_ctx *ctx);
+
+#endif

@@ -1,0 +1,231 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* port.c: ethdev setup: vdev creation, mempool per socket, queues, RSS. */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_bus.h>
+#include <rte_bus_vdev.h>
+#include <rte_errno.h>
+#include <rte_ethdev.h>
+#include <rte_mbuf.h>
+
+#include "core/config.h"
+#include "core/port.h"
+
+#define PORT_VDEV_NAME_PACKET "net_af_packet_lr"
+#define PORT_VDEV_NAME_XDP "net_af_xdp_lr"
+
+/*
+ * Symmetric Toeplitz key (0x6d5a repeated): a flow hashes to the same
+ * queue in both directions, so one lcore owns each connection.
+ */
+static uint8_t port_rss_key[40] = {
+	0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a,
+	0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a,
+	0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a,
+	0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a,
+};
+
+static bool
+port_on_bus(const struct rte_device *dev, const char *bus)
+{
+	const struct rte_bus *b = dev ? rte_dev_bus(dev) : NULL;
+
+	return b && strcmp(rte_bus_name(b), bus) == 0;
+}
+
+static int
+port_vdev(const char *name, const char *args, uint16_t *port_id, char *err)
+{
+	int rc;
+
+	if (rte_eth_dev_get_port_by_name(name, port_id) == 0)
+		return 0;
+	rc = rte_vdev_init(name, args);
+	if (rc < 0) {
+		snprintf(err, PORT_ERR_LEN, "cannot create %s (%s): %s", name,
+			 args, strerror(-rc));
+		return rc;
+	}
+	if (rte_eth_dev_get_port_by_name(name, port_id) != 0) {
+		snprintf(err, PORT_ERR_LEN, "%s created but has no port", name);
+		return -ENODEV;
+	}
+	return 0;
+}
+
+static int
+port_find_pci(const struct config *cfg, uint16_t *port_id)
+{
+	uint16_t p;
+
+	if (cfg->pci[0])
+		return rte_eth_dev_get_port_by_name(cfg->pci, port_id) == 0 ?
+			0 : -ENODEV;
+	RTE_ETH_FOREACH_DEV(p) {
+		struct rte_eth_dev_info info;
+
+		if (rte_eth_dev_info_get(p, &info) == 0 && info.device &&
+		    port_on_bus(info.device, "pci")) {
+			*port_id = p;
+			return 0;
+		}
+	}
+	return -ENODEV;
+}
+
+int
+port_open(const struct config *cfg, uint16_t nb_queues, uint16_t *port_id,
+	  char err[PORT_ERR_LEN])
+{
+	char args[256];
+
+	switch (cfg->driver) {
+	case CONFIG_DRIVER_AF_PACKET:
+		/* qpairs > 1: the kernel fans flows out by hash (PACKET_FANOUT). */
+		snprintf(args, sizeof(args),
+			 "iface=%s,qpairs=%u,blocksz=4096,framesz=2048,framecnt=4096,qdisc_bypass=1",
+			 cfg->iface, nb_queues);
+		return port_vdev(PORT_VDEV_NAME_PACKET, args, port_id, err);
+	case CONFIG_DRIVER_AF_XDP:
+		snprintf(args, sizeof(args), "iface=%s,start_queue=0,queue_count=%u",
+			 cfg->iface, nb_queues);
+		return port_vdev(PORT_VDEV_NAME_XDP, args, port_id, err);
+	case CONFIG_DRIVER_PCI:
+		if (port_find_pci(cfg, port_id) == 0)
+			return 0;
+		snprintf(err, PORT_ERR_LEN,
+			 "no DPDK-bound PCI port%s%s (deploy/bind-nic.sh binds one)",
+			 cfg->pci[0] ? " named " : "", cfg->pci);
+		return -ENODEV;
+	case CONFIG_DRIVER_AUTO:
+		if (port_find_pci(cfg, port_id) == 0)
+			return 0;
+		snprintf(args, sizeof(args), "iface=%s,start_queue=0,queue_count=%u",
+			 cfg->iface, nb_queues);
+		return port_vdev(PORT_VDEV_NAME_XDP, args, port_id, err);
+	case CONFIG_DRIVER_RING:
+		/* Tests create the ring port themselves; take the first. */
+		if (rte_eth_dev_count_avail() > 0) {
+			*port_id = rte_eth_find_next_owned_by(0, RTE_ETH_DEV_NO_OWNER);
+			return 0;
+		}
+		snprintf(err, PORT_ERR_LEN, "driver ring: no port was created");
+		return -ENODEV;
+	}
+	snprintf(err, PORT_ERR_LEN, "unknown driver");
+	return -EINVAL;
+}
+
+int
+port_socket(uint16_t port_id)
+{
+	int s = rte_eth_dev_socket_id(port_id);
+
+	return s < 0 ? 0 : s;
+}
+
+struct rte_mempool *
+port_pool_create(const char *name, uint32_t n, uint32_t cache, int socket)
+{
+	return rte_pktmbuf_pool_create(name, n, cache, 0,
+				       RTE_MBUF_DEFAULT_BUF_SIZE, socket);
+}
+
+int
+port_start(uint16_t port_id, const struct config *cfg, uint16_t nb_queues,
+	   struct rte_mempool *const *pools, struct netif *ifc,
+	   char err[PORT_ERR_LEN])
+{
+	struct rte_eth_conf conf;
+	struct rte_eth_dev_info info;
+	uint16_t nb_rxd = cfg->rx_desc, nb_txd = cfg->tx_desc;
+	int socket = port_socket(port_id);
+	int rc;
+
+	memset(&conf, 0, sizeof(conf));
+	rc = rte_eth_dev_info_get(port_id, &info);
+	if (rc < 0) {
+		snprintf(err, PORT_ERR_LEN, "port %u: no device info: %s",
+			 port_id, strerror(-rc));
+		return rc;
+	}
+	if (nb_queues > info.max_rx_queues || nb_queues > info.max_tx_queues) {
+		snprintf(err, PORT_ERR_LEN,
+			 "port %u (%s) has %u rx / %u tx queues, %u lcores need one each",
+			 port_id, info.driver_name, info.max_rx_queues,
+			 info.max_tx_queues, nb_queues);
+		return -EINVAL;
+	}
+	if (nb_queues > 1 && info.flow_type_rss_offloads) {
+		conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
+		conf.rx_adv_conf.rss_conf.rss_key = port_rss_key;
+		conf.rx_adv_conf.rss_conf.rss_key_len = sizeof(port_rss_key);
+		conf.rx_adv_conf.rss_conf.rss_hf =
+			(RTE_ETH_RSS_NONFRAG_IPV4_TCP | RTE_ETH_RSS_IPV4) &
+			info.flow_type_rss_offloads;
+	}
+	/* Software checksums unless the port computes them. */
+	conf.txmode.offloads = info.tx_offload_capa &
+			       (RTE_ETH_TX_OFFLOAD_IPV4_CKSUM |
+				RTE_ETH_TX_OFFLOAD_TCP_CKSUM);
+	conf.rxmode.offloads = info.rx_offload_capa &
+			       (RTE_ETH_RX_OFFLOAD_IPV4_CKSUM |
+				RTE_ETH_RX_OFFLOAD_TCP_CKSUM);
+	rc = rte_eth_dev_configure(port_id, nb_queues, nb_queues, &conf);
+	if (rc < 0) {
+		snprintf(err, PORT_ERR_LEN, "port %u: configure: %s", port_id,
+			 strerror(-rc));
+		return rc;
+	}
+	rte_eth_dev_adjust_nb_rx_tx_desc(port_id, &nb_rxd, &nb_txd);
+	for (uint16_t q = 0; q < nb_queues; q++) {
+		rc = rte_eth_rx_queue_setup(port_id, q, nb_rxd, socket, NULL,
+					    pools[q]);
+		if (rc == 0)
+			rc = rte_eth_tx_queue_setup(port_id, q, nb_txd, socket,
+						    NULL);
+		if (rc < 0) {
+			snprintf(err, PORT_ERR_LEN, "port %u: queue %u setup: %s",
+				 port_id, q, strerror(-rc));
+			return rc;
+		}
+	}
+	rc = rte_eth_dev_start(port_id);
+	if (rc < 0) {
+		snprintf(err, PORT_ERR_LEN, "port %u: start: %s", port_id,
+			 strerror(-rc));
+		return rc;
+	}
+	/* Frames for our MAC are all we want; broadcast for ARP. Promiscuous
+	 * mode is left as the driver has it (af_packet sees everything). */
+	memset(ifc, 0, sizeof(*ifc));
+	rte_eth_macaddr_get(port_id, &ifc->mac);
+	ifc->ip = cfg->ip;
+	ifc->netmask = cfg->netmask;
+	ifc->gateway = cfg->gateway;
+	ifc->mtu = (uint16_t)cfg->mtu;
+	ifc->port_id = port_id;
+	ifc->nb_queues = nb_queues;
+	ifc->tx_offloads = conf.txmode.offloads;
+	ifc->rx_offloads = conf.rxmode.offloads;
+	return 0;
+}
+
+void
+port_close(uint16_t port_id)
+{
+	struct rte_eth_dev_info info;
+	char name[RTE_ETH_NAME_MAX_LEN];
+	bool vdev = false;
+
+	if (rte_eth_dev_info_get(port_id, &info) == 0 && info.device)
+		vdev = port_on_bus(info.device, "vdev");
+	rte_eth_dev_get_name_by_port(port_id, name);
+	rte_eth_dev_stop(port_id);
+	rte_eth_dev_close(port_id);
+	if (vdev && strncmp(name, "net_af_", 7) == 0)
+		rte_vdev_uninit(name);
+}

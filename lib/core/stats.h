@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* stats.h: the per-lcore counter set, one X-macro list per layer. */
+#ifndef LR_CORE_STATS_H
+#define LR_CORE_STATS_H
+
+#include <stdint.h>
+
+/*
+ * Every drop and event has a named counter. Counters are per lcore and
+ * single-writer (the lcore that owns them); the control plane reads them
+ * with plain 64-bit loads, which are atomic on the 64-bit targets DPDK
+ * supports. Names are what the control plane and /metrics print, so keep
+ * them stable: <layer>_<what>.
+ */
+#define STATS_CORE(X) \
+	X(rx_packets) X(rx_bytes) X(tx_packets) X(tx_bytes) \
+	X(tx_drop_full) X(rx_handoff) X(polls_busy) X(polls_idle) \
+	X(cycles_busy) X(cycles_idle)
+
+#define STATS_ETH(X) \
+	X(eth_drop_short) X(eth_drop_not_for_us) X(eth_drop_unknown_type) \
+	X(eth_drop_vlan) X(eth_drop_segmented)
+
+#define STATS_ARP(X) \
+	X(arp_rx_request) X(arp_rx_reply) X(arp_tx_reply) X(arp_tx_request) \
+	X(arp_drop_malformed) X(arp_drop_not_for_us) X(arp_drop_bad_sender) \
+	X(arp_learned) X(arp_pending_queued) X(arp_pending_dropped) \
+	X(arp_pending_sent)
+
+#define STATS_IPV4(X) \
+	X(ipv4_rx) X(ipv4_drop_short) X(ipv4_drop_version) X(ipv4_drop_ihl) \
+	X(ipv4_drop_len) X(ipv4_drop_cksum) X(ipv4_drop_frag) \
+	X(ipv4_drop_not_for_us) X(ipv4_drop_bad_src) X(ipv4_drop_ttl) \
+	X(ipv4_drop_proto) X(ipv4_tx) X(ipv4_tx_noroute) X(ipv4_tx_nombuf)
+
+#define STATS_ICMP(X) \
+	X(icmp_rx_echo) X(icmp_tx_echo_reply) X(icmp_drop_short) \
+	X(icmp_drop_cksum) X(icmp_rx_other)
+
+#define STATS_TCP(X) \
+	X(tcp_rx_segs) X(tcp_tx_segs) X(tcp_drop_short) X(tcp_drop_cksum) \
+	X(tcp_drop_bad_off) X(tcp_drop_bad_flags) X(tcp_drop_no_listener) \
+	X(tcp_drop_out_of_window) X(tcp_drop_nombuf) \
+	X(tcp_syn_rx) X(tcp_synack_tx) X(tcp_syncookie_tx) \
+	X(tcp_syncookie_ok) X(tcp_syncookie_bad) X(tcp_accepted) \
+	X(tcp_conn_full_rst) X(tcp_halfopen_full) X(tcp_rst_tx) X(tcp_rst_rx) \
+	X(tcp_rst_ignored) X(tcp_challenge_ack) X(tcp_challenge_ack_limited) \
+	X(tcp_retransmits) X(tcp_fast_retransmits) X(tcp_rto_timeouts) \
+	X(tcp_give_up) X(tcp_ooo_segs) X(tcp_ooo_drop) X(tcp_dup_segs) \
+	X(tcp_dup_acks_rx) X(tcp_persist_probes) X(tcp_delayed_acks) \
+	X(tcp_timewait_entered) X(tcp_timewait_full) X(tcp_fin_wait2_timeout) \
+	X(tcp_idle_timeout) X(tcp_closed) X(tcp_aborted) X(tcp_sndq_full)
+
+#define STATS_HTTP(X) \
+	X(http_requests) X(http_responses_2xx) X(http_responses_4xx) \
+	X(http_responses_5xx) X(http_parse_errors) X(http_timeouts)
+
+#define STATS_ALL(X) \
+	STATS_CORE(X) STATS_ETH(X) STATS_ARP(X) STATS_IPV4(X) STATS_ICMP(X) \
+	STATS_TCP(X) STATS_HTTP(X)
+
+enum stats_id {
+#define STATS_ENUM(name) ST_##name,
+	STATS_ALL(STATS_ENUM)
+#undef STATS_ENUM
+	ST__COUNT
+};
+
+struct stats {
+	uint64_t v[ST__COUNT];
+};
+
+/* Counter name for an id ("ipv4_drop_cksum"), or NULL past the end. */
+const char *stats_name(enum stats_id id);
+
+/* Look a counter up by name; -1 when unknown. */
+int stats_lookup(const char *name);
+
+/* dst += src, counter by counter. */
+void stats_add(struct stats *dst, const struct stats *src);
+
+#define STAT_INC(ctx, name) ((ctx)->stats.v[ST_##name]++)
+#define STAT_ADD(ctx, name, n) ((ctx)->stats.v[ST_##name] += (n))
+#define STAT_GET(st, name) ((st)->v[ST_##name])
+
+#endif

@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* timer.h: a per-lcore hashed timer wheel on the injectable clock. */
+#ifndef LR_CORE_TIMER_H
+#define LR_CORE_TIMER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct lcore_ctx;
+struct timer;
+
+typedef void (*timer_fn)(struct lcore_ctx *ctx, struct timer *t);
+
+/*
+ * A timer is embedded in its owner (a connection, the ARP table...) and
+ * found back with container_of() in the callback. Arming, re-arming and
+ * cancelling are O(1); nothing is allocated.
+ */
+struct timer {
+	struct timer *next;
+	struct timer **pprev; /* NULL when not armed */
+	uint64_t expire_us;
+	timer_fn fn;
+};
+
+/* One slot covers TIMER_TICK_US; one revolution ~1 s. Timers further away
+ * stay in their slot and are skipped until their turn comes round. */
+#define TIMER_TICK_US 128u
+#define TIMER_SLOTS 8192u
+
+struct timer_wheel {
+	uint64_t last_tick; /* last tick fully processed */
+	uint64_t armed;     /* timers currently armed */
+	struct timer *slot[TIMER_SLOTS];
+};
+
+/* Start empty at time now_us. */
+void timer_wheel_init(struct timer_wheel *w, uint64_t now_us);
+
+/* Prepare a timer (not armed). */
+void timer_init(struct timer *t, timer_fn fn);
+
+/* Arm (or re-arm) t to fire at expire_us or soon after (<= one tick
+ * late). A time already past fires on the next timer_wheel_run(). */
+void timer_arm(struct timer_wheel *w, struct timer *t, uint64_t expire_us);
+
+/* Disarm; harmless when not armed. */
+void timer_cancel(struct timer_wheel *w, struct timer *t);
+
+static inline bool
+timer_armed(const struct timer *t)
+{
+	return t->pprev != 0;
+}
+
+/* Fire every timer due at now_us. Callbacks may arm or cancel any timer,
+ * including the one firing. Returns the number fired. */
+unsigned timer_wheel_run(struct timer_wheel *w, struct lcore_ctx *ctx,
+			 uint64_t now_us);
+
+#endif

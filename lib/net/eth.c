@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* eth.c: Ethernet demux (input) and framing (output). */
+#include <rte_byteorder.h>
+#include <rte_prefetch.h>
+
+#include "core/lcore.h"
+#include "net/arp.h"
+#include "net/eth.h"
+#include "net/ipv4.h"
+#include "net/net.h"
+
+void
+eth_input_burst(struct lcore_ctx *ctx, struct rte_mbuf **pkts, uint16_t n)
+{
+	for (uint16_t i = 0; i < n; i++) {
+		if (i + 1 < n)
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
+		eth_input(ctx, pkts[i]);
+	}
+}
+
+void
+eth_input(struct lcore_ctx *ctx, struct rte_mbuf *m)
+{
+	struct net_pkt p;
+	struct rte_ether_hdr *eh;
+	uint16_t type;
+
+	if (unlikely(m->nb_segs > 1) && rte_pktmbuf_linearize(m) < 0) {
+		STAT_INC(ctx, eth_drop_segmented);
+		goto drop;
+	}
+	if (unlikely(m->data_len < sizeof(*eh))) {
+		STAT_INC(ctx, eth_drop_short);
+		goto drop;
+	}
+	eh = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+	if (unlikely(!rte_is_same_ether_addr(&eh->dst_addr, &ctx->ifc->mac) &&
+		     !rte_is_broadcast_ether_addr(&eh->dst_addr))) {
+		STAT_INC(ctx, eth_drop_not_for_us);
+		goto drop;
+	}
+	p.eth = eh;
+	p.ip = NULL;
+	type = eh->ether_type;
+	rte_pktmbuf_adj(m, sizeof(*eh));
+	if (likely(type == RTE_BE16(RTE_ETHER_TYPE_IPV4))) {
+		ipv4_input(ctx, m, &p);
+		return;
+	}
+	if (type == RTE_BE16(RTE_ETHER_TYPE_ARP)) {
+		arp_input(ctx, m, &p);
+		return;
+	}
+	if (type == RTE_BE16(RTE_ETHER_TYPE_VLAN) ||
+	    type == RTE_BE16(RTE_ETHER_TYPE_QINQ))
+		STAT_INC(ctx, eth_drop_vlan);
+	else
+		STAT_INC(ctx, eth_drop_unknown_type);
+drop:
+	rte_pktmbuf_free(m);
+}
+
+void
+eth_output(struct lcore_ctx *ctx, struct rte_mbuf *m,
+	   const struct rte_ether_addr *dst, uint16_t ether_type)
+{
+	struct rte_ether_hdr *eh;
+
+	eh = (struct rte_ether_hdr *)rte_pktmbuf_prepend(m, sizeof(*eh));
+	if (unlikely(!eh)) {
+		STAT_INC(ctx, ipv4_tx_nombuf);
+		rte_pktmbuf_free(m);
+		return;
+	}
+	rte_ether_addr_copy(dst, &eh->dst_addr);
+	rte_ether_addr_copy(&ctx->ifc->mac, &eh->src_addr);
+	eh->ether_type = rte_cpu_to_be_16(ether_type);
+	m->l2_len = sizeof(*eh);
+	lcore_tx(ctx, m);
+}

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* eth.h: Ethernet demux (input) and framing (output). */
+#ifndef LR_NET_ETH_H
+#define LR_NET_ETH_H
+
+#include <stdint.h>
+
+#include <rte_ether.h>
+#include <rte_mbuf.h>
+
+struct lcore_ctx;
+
+/* The lcore input hook: eth_input() on each of n frames. */
+void eth_input_burst(struct lcore_ctx *ctx, struct rte_mbuf **pkts,
+		     uint16_t n);
+
+/*
+ * One received frame (data at the Ethernet header). Frames not for our MAC
+ * (or broadcast), too short, VLAN-tagged or of an unknown type are dropped
+ * and counted. ARP goes to arp_input(), IPv4 to ipv4_input().
+ * Consumes m.
+ */
+void eth_input(struct lcore_ctx *ctx, struct rte_mbuf *m);
+
+/*
+ * Prepend an Ethernet header (src = our MAC) to m and queue it on ctx's TX
+ * queue. Consumes m (freed and counted when there is no headroom).
+ */
+void eth_output(struct lcore_ctx *ctx, struct rte_mbuf *m,
+		const struct rte_ether_addr *dst, uint16_t ether_type);
+
+#endif
