@@ -28,7 +28,7 @@ DEPS := libdpdk:libdpdk-dev libbpf:libbpf-dev libxdp:libxdp-dev \
 	jansson:libjansson-dev numa:libnuma-dev cmocka:libcmocka-dev
 PKGS := libdpdk libbpf libxdp jansson numa
 
-ifeq ($(filter clean help deps,$(MAKECMDGOALS)),)
+ifeq ($(filter clean help deps test run bench,$(MAKECMDGOALS)),)
 ifeq ($(shell command -v pkg-config),)
 $(error pkg-config not found: apt-get install pkg-config (or run deploy/install-deps.sh))
 endif
