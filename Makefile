@@ -37,7 +37,7 @@ $(foreach d,$(DEPS),$(if $(shell pkg-config --exists $(word 1,$(subst :, ,$(d)))
 endif
 
 WARN    := -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers \
-	   -Wshadow -Wpointer-arith -Wstrict-prototypes -Wmissing-prototypes
+	   -Wshadow -Wpointer-arith -Wno-format-truncation -Wstrict-prototypes -Wmissing-prototypes
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=gnu11 $(WARN) -Ilib -I$(BUILD)/gen -D_GNU_SOURCE -DALLOW_EXPERIMENTAL_API \
 	   -DLR_VERSION='"$(VERSION)"' -DLR_GITREV='"$(GITREV)"' \
@@ -58,11 +58,14 @@ UNIT_HELP := $(filter-out $(UNIT_SRCS),$(wildcard tests/unit/*.c))
 UNIT_HOBJ := $(UNIT_HELP:%.c=$(BUILD)/%.o)
 TOOL_SRCS := $(sort $(wildcard tests/tools/*.c))
 TOOL_BINS := $(TOOL_SRCS:%.c=$(BUILD)/%)
+FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BINS := $(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/fuzz/%)
+FUZZ_LIBF := $(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/fuzz-libfuzzer/%)
 BPF_SRCS  := $(sort $(wildcard bpf/*.bpf.c))
 BPF_OBJS  := $(BPF_SRCS:%.c=$(BUILD)/%.o)
 BINS      := $(BUILD)/linerate $(BUILD)/linerate-ctl
 
-.PHONY: all test unit net run bench install clean deps help tools
+.PHONY: all test unit net run bench install clean deps help tools fuzz fuzz-replay
 all: $(BINS) $(BPF_OBJS) $(TOOL_BINS)
 
 $(BUILD)/%.o: %.c
@@ -114,10 +117,31 @@ $(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c $(wildcard bpf/*.h)
 
 unit: $(UNIT_BINS)
 
+# Fuzz targets: an ASan/UBSan replay binary (gcc, tests/fuzz/replay_main.c)
+# that `make test` runs over the regression corpus, and libFuzzer binaries
+# (clang -fsanitize=fuzzer) for real fuzzing (`make fuzz`).
+FUZZ_CFLAGS := -O1 -g -std=gnu11 -Ilib -I$(BUILD)/gen -D_GNU_SOURCE \
+	-DALLOW_EXPERIMENTAL_API -DLR_VERSION='"$(VERSION)"' -DLR_GITREV='"$(GITREV)"' \
+	-fsanitize=address,undefined -fno-sanitize-recover=undefined \
+	-fno-omit-frame-pointer $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+FUZZ_LIB := $(filter-out lib/ctl/% lib/steer/%,$(LIB_SRCS))
+fuzz-replay: $(FUZZ_BINS)
+fuzz: $(FUZZ_LIBF)
+
+$(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/replay_main.c $(FUZZ_LIB) $(BUILD)/gen/default_config.c
+	$(call say,FUZZ,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(FUZZ_CFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/fuzz-libfuzzer/%: tests/fuzz/%.c $(FUZZ_LIB) $(BUILD)/gen/default_config.c
+	$(call say,FUZZ,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CLANG) $(filter-out -march=corei7,$(FUZZ_CFLAGS)) -march=corei7 -fsanitize=fuzzer -o $@ $^ $(LDLIBS)
+
 # make test: install what is missing, build, unit tests, network tests.
 test:
 	$(Q)deploy/install-deps.sh --if-missing
-	$(Q)$(MAKE) --no-print-directory all unit
+	$(Q)$(MAKE) --no-print-directory all unit fuzz-replay
 	$(Q)tests/run.sh $(BUILD)
 
 run:

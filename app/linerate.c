@@ -21,6 +21,7 @@
 #include "core/lcore.h"
 #include "core/log.h"
 #include "core/port.h"
+#include "ctl/ctl.h"
 #include "net/arp.h"
 #include "net/eth.h"
 #include "net/tcp.h"
@@ -36,6 +37,8 @@ struct app {
 	struct rte_mempool *pools[CONFIG_MAX_LCORES];
 	struct lcore_ctx *ctx[CONFIG_MAX_LCORES];
 	struct arp_table *arp;
+	struct ctl_server *ctl;
+	struct ctl_view view;
 };
 
 static void
@@ -377,6 +380,16 @@ main(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 
+	/* Before EAL and the port: a second instance on the same socket
+	 * stops here, touching nothing. */
+	a.ctl = ctl_server_create(&(struct ctl_params){ .path = a.cfg.ctl_socket });
+	if (!a.ctl) {
+		fprintf(stderr, "linerate: control socket %s: %s\n",
+			a.cfg.ctl_socket, errno == EADDRINUSE ?
+			"another linerate is serving it (set ctl.socket)" :
+			strerror(errno));
+		return EXIT_FAILURE;
+	}
 	rc = app_eal_init(&a, argv[0]);
 	if (rc < 0)
 		rte_exit(EXIT_FAILURE, "EAL init failed: %s\n", rte_strerror(-rc));
@@ -386,6 +399,7 @@ main(int argc, char **argv)
 				 a.cfg.lcores[i]);
 	rc = app_start(&a);
 	if (rc < 0) {
+		ctl_server_free(a.ctl);
 		app_stop(&a);
 		rte_eal_cleanup();
 		return EXIT_FAILURE;
@@ -396,14 +410,19 @@ main(int argc, char **argv)
 	    ip, a.cfg.iface, config_driver_name(a.cfg.driver), a.port_id,
 	    a.socket, RTE_ETHER_ADDR_BYTES(&a.ifc.mac), a.cfg.nb_lcores,
 	    a.cfg.http_ports[0]);
+	a.view = (struct ctl_view){ .lcores = a.ctx,
+				    .nb_lcores = a.cfg.nb_lcores,
+				    .cfg = &a.cfg, .port_id = a.port_id };
+	rc = ctl_register_view(a.ctl, &a.view);
+	if (rc < 0)
+		LOG(ERR, "control commands: %s", strerror(-rc));
 	for (uint32_t q = 0; q < a.cfg.nb_lcores; q++)
 		rte_eal_remote_launch(lcore_main_loop, a.ctx[q],
 				      a.cfg.lcores[q]);
-	while (!app_quit) {
-		struct timespec ts = { 0, 20 * 1000 * 1000 };
-
-		nanosleep(&ts, NULL);
-	}
+	/* The main lcore serves the control plane only. */
+	while (!app_quit)
+		ctl_server_poll(a.ctl, 100);
+	ctl_server_free(a.ctl);
 	LOG(INFO, "stopping");
 	lcore_request_stop();
 	rte_eal_mp_wait_lcore();

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* clock.c: TSC-based monotonic microseconds, replaceable by tests. */
+#include <stdbool.h>
 #include <time.h>
 
 #include <rte_cycles.h>
@@ -34,4 +35,21 @@ uint64_t
 clock_wall_s(void)
 {
 	return (uint64_t)time(NULL);
+}
+
+uint64_t
+clock_wall_at(uint64_t now_us)
+{
+	static int64_t offset_us;
+	static bool have;
+
+	if (!have) {
+		struct timespec ts;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		offset_us = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000 -
+			    (int64_t)clock_now_us();
+		have = true;
+	}
+	return (uint64_t)((int64_t)now_us + offset_us) / 1000000u;
 }

@@ -21,7 +21,11 @@ uint64_t clock_now_us(void);
  * call before lcores start. */
 void clock_set_source(clock_source_fn fn);
 
-/* Wall-clock seconds since the epoch (for the HTTP Date header). */
+/* Wall-clock seconds since the epoch. */
 uint64_t clock_wall_s(void);
+
+/* Wall-clock seconds at monotonic time now_us (no system call: an offset
+ * taken once). For the HTTP Date header, read once per request. */
+uint64_t clock_wall_at(uint64_t now_us);
 
 #endif

@@ -213,7 +213,7 @@ config_defaults(struct config *c)
 	c->http_header_timeout_ms = 10000;
 	c->http_idle_timeout_ms = 60000;
 	c->http_max_pipeline = 64;
-	c->mrc_max_users = 4194304;
+	c->mrc_max_users = 1048576;
 	c->mrc_max_user_len = 256;
 	c->mrc_event_status = 200;
 	c->mrc_reset_enabled = true;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* port.c: ethdev setup: vdev creation, mempool per socket, queues, RSS. */
 #include <errno.h>
+#include <net/if.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -82,6 +83,13 @@ port_open(const struct config *cfg, uint16_t nb_queues, uint16_t *port_id,
 {
 	char args[256];
 
+	if ((cfg->driver == CONFIG_DRIVER_AF_PACKET ||
+	     cfg->driver == CONFIG_DRIVER_AF_XDP) && !if_nametoindex(cfg->iface)) {
+		snprintf(err, PORT_ERR_LEN,
+			 "interface %s does not exist (deploy/veth.sh up creates lr-a0)",
+			 cfg->iface);
+		return -ENODEV;
+	}
 	switch (cfg->driver) {
 	case CONFIG_DRIVER_AF_PACKET:
 		/* qpairs > 1: the kernel fans flows out by hash (PACKET_FANOUT). */

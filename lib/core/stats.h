@@ -53,7 +53,9 @@
 
 #define STATS_HTTP(X) \
 	X(http_requests) X(http_responses_2xx) X(http_responses_4xx) \
-	X(http_responses_5xx) X(http_parse_errors) X(http_timeouts)
+	X(http_responses_5xx) X(http_parse_errors) X(http_header_timeouts) \
+	X(http_idle_timeouts) X(http_send_overflow) X(http_buffer_overflow) \
+	X(http_conns_refused) X(http_continue_sent) X(http_paused)
 
 #define STATS_ALL(X) \
 	STATS_CORE(X) STATS_ETH(X) STATS_ARP(X) STATS_IPV4(X) STATS_ICMP(X) \
