@@ -40,7 +40,6 @@ WARN    := -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers \
 	   -Wshadow -Wpointer-arith -Wno-format-truncation -Wstrict-prototypes -Wmissing-prototypes
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=gnu11 $(WARN) -Ilib -I$(BUILD)/gen -D_GNU_SOURCE -DALLOW_EXPERIMENTAL_API \
-	   -DLR_VERSION='"$(VERSION)"' -DLR_GITREV='"$(GITREV)"' \
 	   $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lrte_net_ring -lrte_bus_vdev -lpthread -lm
 ifeq ($(SAN),1)
@@ -51,7 +50,7 @@ endif
 LIB_SRCS  := $(sort $(wildcard lib/*/*.c))
 LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 LIB_A     := $(BUILD)/liblinerate.a
-GEN_OBJS  := $(BUILD)/gen/default_config.o
+GEN_OBJS  := $(BUILD)/gen/default_config.o $(BUILD)/gen/version.o
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(UNIT_SRCS:%.c=$(BUILD)/%)
 UNIT_HELP := $(filter-out $(UNIT_SRCS),$(wildcard tests/unit/*.c))
@@ -82,9 +81,18 @@ $(BUILD)/gen/default_config.c: dpdk-config/veth.json
 	     sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $<; \
 	     echo ';'; } > $@
 
-$(BUILD)/gen/default_config.o: $(BUILD)/gen/default_config.c
+# Version and git revision: rewritten only when they change.
+.PHONY: FORCE
+$(BUILD)/gen/version.c: FORCE
+	$(Q)mkdir -p $(dir $@)
+	$(Q)printf 'const char lr_version[] = "%s";\nconst char lr_gitrev[] = "%s";\n' \
+		'$(VERSION)' '$(GITREV)' > $@.tmp
+	$(Q)cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+
+$(BUILD)/gen/%.o: $(BUILD)/gen/%.c
 	$(call say,CC,$<)
 	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+
 
 $(LIB_A): $(LIB_OBJS) $(GEN_OBJS)
 	$(call say,AR,$@)
@@ -121,19 +129,19 @@ unit: $(UNIT_BINS)
 # that `make test` runs over the regression corpus, and libFuzzer binaries
 # (clang -fsanitize=fuzzer) for real fuzzing (`make fuzz`).
 FUZZ_CFLAGS := -O1 -g -std=gnu11 -Ilib -I$(BUILD)/gen -D_GNU_SOURCE \
-	-DALLOW_EXPERIMENTAL_API -DLR_VERSION='"$(VERSION)"' -DLR_GITREV='"$(GITREV)"' \
+	-DALLOW_EXPERIMENTAL_API \
 	-fsanitize=address,undefined -fno-sanitize-recover=undefined \
 	-fno-omit-frame-pointer $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 FUZZ_LIB := $(filter-out lib/ctl/% lib/steer/%,$(LIB_SRCS))
 fuzz-replay: $(FUZZ_BINS)
 fuzz: $(FUZZ_LIBF)
 
-$(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/replay_main.c $(FUZZ_LIB) $(BUILD)/gen/default_config.c
+$(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/replay_main.c $(FUZZ_LIB) $(BUILD)/gen/default_config.c $(BUILD)/gen/version.c
 	$(call say,FUZZ,$@)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(FUZZ_CFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/fuzz-libfuzzer/%: tests/fuzz/%.c $(FUZZ_LIB) $(BUILD)/gen/default_config.c
+$(BUILD)/fuzz-libfuzzer/%: tests/fuzz/%.c $(FUZZ_LIB) $(BUILD)/gen/default_config.c $(BUILD)/gen/version.c
 	$(call say,FUZZ,$@)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CLANG) $(filter-out -march=corei7,$(FUZZ_CFLAGS)) -march=corei7 -fsanitize=fuzzer -o $@ $^ $(LDLIBS)

@@ -21,6 +21,7 @@
 #include "core/lcore.h"
 #include "core/log.h"
 #include "core/port.h"
+#include "core/version.h"
 #include "ctl/ctl.h"
 #include "net/arp.h"
 #include "net/eth.h"

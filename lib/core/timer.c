@@ -52,9 +52,10 @@ timer_arm(struct timer_wheel *w, struct timer *t, uint64_t expire_us)
 
 	if (t->pprev)
 		timer_unlink(w, t);
-	/* A tick already processed would wait a whole revolution. */
-	if (tick <= w->last_tick)
-		tick = w->last_tick + 1;
+	/* A time already past goes in the slot the next run visits first
+	 * (it revisits last_tick), never one it has left behind. */
+	if (tick < w->last_tick)
+		tick = w->last_tick;
 	t->expire_us = expire_us;
 	head = &w->slot[tick % TIMER_SLOTS];
 	t->next = *head;
@@ -68,32 +69,46 @@ timer_arm(struct timer_wheel *w, struct timer *t, uint64_t expire_us)
 unsigned
 timer_wheel_run(struct timer_wheel *w, struct lcore_ctx *ctx, uint64_t now_us)
 {
-	uint64_t now_tick = timer_tick_of(now_us);
+	uint64_t now_tick = timer_tick_of(now_us), tick = w->last_tick;
 	unsigned fired = 0;
 
-	if (w->armed == 0) {
-		w->last_tick = now_tick > w->last_tick ? now_tick : w->last_tick;
-		return 0;
-	}
+	if (now_tick < tick)
+		return 0; /* the clock stepped back: nothing newly due */
 	/* After a long stall one revolution visits every slot once. */
-	if (now_tick - w->last_tick > TIMER_SLOTS)
-		w->last_tick = now_tick - TIMER_SLOTS;
-	while (w->last_tick < now_tick) {
-		uint64_t tick = ++w->last_tick;
-		struct timer **pp = &w->slot[tick % TIMER_SLOTS];
-		struct timer *t;
+	if (now_tick - tick >= TIMER_SLOTS)
+		tick = now_tick - TIMER_SLOTS + 1;
+	w->last_tick = now_tick;
+	if (w->armed == 0)
+		return 0;
+	for (; tick <= now_tick; tick++) {
+		struct timer **head = &w->slot[tick % TIMER_SLOTS];
+		struct timer *pending = *head, *t;
 
-		while ((t = *pp) != NULL) {
-			if (timer_tick_of(t->expire_us) > tick &&
-			    t->expire_us > now_us) {
-				pp = &t->next; /* a later revolution */
+		if (!pending)
+			continue;
+		/* Walk a detached list: what callbacks arm lands in the live
+		 * slot and waits for the next run, so a callback re-arming
+		 * for "now" cannot loop; cancels still unlink via pprev. */
+		*head = NULL;
+		pending->pprev = &pending;
+		while ((t = pending) != NULL) {
+			pending = t->next;
+			if (pending)
+				pending->pprev = &pending;
+			if (t->expire_us > now_us) {
+				/* later in this tick or a later revolution */
+				t->next = *head;
+				if (t->next)
+					t->next->pprev = &t->next;
+				*head = t;
+				t->pprev = head;
 				continue;
 			}
-			timer_unlink(w, t);
+			t->next = NULL;
+			t->pprev = NULL;
+			w->armed--;
 			fired++;
 			t->fn(ctx, t);
-			/* The callback may have changed this slot: rescan. */
-			pp = &w->slot[tick % TIMER_SLOTS];
 		}
 	}
 	return fired;

@@ -40,8 +40,8 @@ void timer_wheel_init(struct timer_wheel *w, uint64_t now_us);
 /* Prepare a timer (not armed). */
 void timer_init(struct timer *t, timer_fn fn);
 
-/* Arm (or re-arm) t to fire at expire_us or soon after (<= one tick
- * late). A time already past fires on the next timer_wheel_run(). */
+/* Arm (or re-arm) t: it fires on the first timer_wheel_run() with
+ * now_us >= expire_us (a time already past: the next run). */
 void timer_arm(struct timer_wheel *w, struct timer *t, uint64_t expire_us);
 
 /* Disarm; harmless when not armed. */

@@ -15,13 +15,7 @@
 #include <unistd.h>
 
 #include "ctl/ctl.h"
-
-#ifndef LR_VERSION
-#define LR_VERSION "0.0.0"
-#endif
-#ifndef LR_GITREV
-#define LR_GITREV "unknown"
-#endif
+#include "core/version.h"
 
 #define CTL_READ_CHUNK 16384
 #define CTL_READS_PER_ROUND 4 /* per client, so one cannot starve the rest */

@@ -18,6 +18,7 @@
 
 #include "core/config.h"
 #include "core/lcore.h"
+#include "core/version.h"
 #include "ctl/ctl.h"
 #include "harness.h"
 
