@@ -492,6 +492,19 @@ config_check(const struct config *c, char *err)
 	if (c->tcp_rto_min_ms > c->tcp_rto_max_ms)
 		return config_fail(err, "$.tcp.rto_min_ms",
 				   "greater than rto_max_ms%s", "");
+	if (c->tcp_rto_init_ms < c->tcp_rto_min_ms ||
+	    c->tcp_rto_init_ms > c->tcp_rto_max_ms)
+		return config_fail(err, "$.tcp.rto_init_ms",
+				   "must lie within rto_min_ms..rto_max_ms%s", "");
+	if (c->tcp_mss + 40 > c->mtu)
+		return config_fail(err, "$.tcp.mss",
+				   "mss + 40 (IPv4 + TCP headers) exceeds ip.mtu%s",
+				   "");
+	for (uint32_t i = 0; i < c->nb_lcores; i++)
+		if (c->lcores[i] == c->main_lcore)
+			return config_fail(err, "$.main_lcore",
+					   "is also a data-plane lcore: the main lcore "
+					   "runs the control plane only%s", "");
 	if ((c->driver == CONFIG_DRIVER_AF_PACKET ||
 	     c->driver == CONFIG_DRIVER_AF_XDP) && c->iface[0] == '\0')
 		return config_fail(err, "$.port.iface",

@@ -70,7 +70,8 @@ struct config {
 void config_defaults(struct config *c);
 
 /*
- * Parse JSON text into c, starting from the defaults. Every key is
+ * Parse JSON text into c on top of what c holds (call config_defaults()
+ * first: keys the text leaves out keep their value). Every key is
  * checked: unknown keys and bad values fail with a message naming the
  * JSON path ("$.http.ports[1]: 70000 is out of range 1..65535") in err.
  * Returns 0, or -EINVAL with err filled.

@@ -242,7 +242,8 @@ test_config_to_json_of_non_default_config_round_trips(void **state)
 		 " \"idle\": {\"enabled\": false, \"after_polls\": 1,"
 		 " \"sleep_us\": 0},"
 		 " \"tcp\": {\"syncookies\": true, \"delack_ms\": 0,"
-		 " \"rto_min_ms\": 100, \"rto_max_ms\": 100},"
+		 " \"rto_min_ms\": 100, \"rto_max_ms\": 100,"
+		 " \"rto_init_ms\": 100},"
 		 " \"http\": {\"ports\": [80, 443, 8080, 65535, 1]},"
 		 " \"mrc\": {\"event_status\": 201, \"reset_enabled\": false},"
 		 " \"ctl\": {\"socket\": \"/tmp/x \\\"quoted\\\".sock\"}}");
@@ -422,8 +423,8 @@ test_config_range_bounds_themselves_are_accepted(void **state)
 	(void)state;
 	parse_ok(&c, "{\"http\": {\"ports\": [1, 65535]},"
 		     " \"port\": {\"rx_desc\": 64, \"tx_desc\": 16384},"
-		     " \"ip\": {\"mtu\": 576}, \"lcores\": [0, 1023],"
-		     " \"main_lcore\": 1022}");
+		     " \"ip\": {\"mtu\": 576}, \"tcp\": {\"mss\": 536},"
+		     " \"lcores\": [0, 1023], \"main_lcore\": 1022}");
 	assert_int_equal(c.http_ports[0], 1);
 	assert_int_equal(c.http_ports[1], 65535);
 	assert_int_equal(c.rx_desc, 64);
@@ -571,6 +572,19 @@ test_config_duplicate_lcores_and_ports_are_rejected(void **state)
 	expect_err("{\"lcores\": [3, 3]}", "$.lcores: an lcore is listed twice");
 	expect_err("{\"http\": {\"ports\": [80, 443, 80]}}",
 		   "$.http.ports: a port is listed twice");
+}
+
+static void
+test_config_cross_key_rules_are_checked(void **state)
+{
+	(void)state;
+	expect_err("{\"tcp\": {\"rto_init_ms\": 50}}",
+		   "$.tcp.rto_init_ms: must lie within rto_min_ms..rto_max_ms");
+	expect_err("{\"ip\": {\"mtu\": 1000}}",
+		   "$.tcp.mss: mss + 40 (IPv4 + TCP headers) exceeds ip.mtu");
+	expect_err("{\"main_lcore\": 1}",
+		   "$.main_lcore: is also a data-plane lcore: the main lcore "
+		   "runs the control plane only");
 }
 
 static void
@@ -986,6 +1000,7 @@ main(void)
 		T(test_config_syntax_error_reports_line_and_column),
 		T(test_config_duplicate_lcores_and_ports_are_rejected),
 		T(test_config_rto_min_greater_than_rto_max_is_rejected),
+		T(test_config_cross_key_rules_are_checked),
 		T(test_config_mbuf_cache_above_quarter_of_mbufs_is_rejected),
 		T(test_config_driver_accepts_each_name_and_rejects_others),
 		T(test_config_socket_drivers_require_an_iface),
