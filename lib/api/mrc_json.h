@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* mrc_json.h: the POST /event body parser (dedicated, and jansson reference).
+ */
+#ifndef LR_API_MRC_JSON_H
+#define LR_API_MRC_JSON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * The body is {"userId": "<string>", "value": <number>} with keys in any
+ * order and unknown keys ignored. What is accepted is exactly what jansson
+ * 2.14 accepts with json_loadb(..., flags 0) followed by a check that the
+ * top level is an object, with two deliberate restrictions applied to both
+ * parsers alike:
+ *  - nesting deeper than MRC_JSON_MAX_DEPTH containers (the top-level object
+ *    counts as one) is invalid: jansson allows 2048 and recurses for each;
+ *  - a raw NUL byte anywhere is invalid: RFC 8259 forbids it, but jansson
+ *    2.14 silently drops one that directly follows a number or a literal
+ *    (its stream unget loses it), so "{\"a\":1\0}" would parse.
+ * Everything else follows jansson: strict UTF-8 (no overlongs, surrogates or
+ * code points above U+10FFFF), no control characters below 0x20 inside
+ * strings, \uXXXX escapes with surrogate pairs combined and lone surrogates
+ * rejected, \u0000 rejected in any string (keys and values: jansson needs
+ * JSON_ALLOW_NUL for it, which we do not pass), RFC 8259 number grammar,
+ * integers (no '.', no exponent) outside int64 rejected, reals whose
+ * magnitude rounds to infinity rejected (underflow to 0 is fine), and for
+ * duplicate keys the last one wins.
+ *
+ * Exact sums. Each accepted value also gets an exact fixed-point form: when
+ * the decimal number in the body is an integer count of 1e-9 units (at most
+ * 9 digits after the decimal point once the exponent is applied and
+ * trailing zeros dropped) and its magnitude is below 1e19, ev->exact is true
+ * and ev->scaled holds value * 1e9 exactly. Summing scaled values in a
+ * 128-bit integer never drifts, so 1,000,000 values of i % 1000 + 0.5 sum to
+ * exactly 500000000. Other values (1e-10, 0.1234567891, 1e19) have
+ * ev->exact false and are summed as doubles with compensation (see
+ * mrc_store.h). ev->value is always the double a correctly rounded strtod()
+ * gives for the text, except that an integer is converted as jansson does,
+ * through int64 ("-0" gives +0.0).
+ */
+
+/* The largest supported userId limit; ev->user holds it plus a NUL. */
+#define MRC_USER_MAX 1024
+/* The default userId limit in bytes after unescaping (ENDPOINTS.md §1). */
+#define MRC_USER_DEFAULT 256
+/* Deepest container nesting accepted; the top-level object is depth 1. */
+#define MRC_JSON_MAX_DEPTH 32
+/* Exact values are counted in units of 10^-MRC_EXACT_DIGITS. */
+#define MRC_EXACT_DIGITS 9
+#define MRC_EXACT_SCALE 1000000000LL
+
+/* One parsed event. Callers provide it (it is the unescape buffer). */
+struct mrc_event {
+	double value;	 /* the number, rounded as strtod() rounds it */
+	__int128 scaled; /* value * 1e9 exactly; meaningful when exact */
+	bool exact;	 /* the rule in the comment above holds */
+	size_t user_len; /* bytes in user, 1..max_user */
+	char user[MRC_USER_MAX + 1]; /* unescaped UTF-8, NUL-terminated */
+};
+
+/*
+ * Parse a POST /event body with the dedicated single-pass parser.
+ *
+ * body, len   the body bytes (need not be NUL-terminated; never read past
+ *             body + len)
+ * max_user    userId limit in bytes after unescaping, 1..MRC_USER_MAX
+ * ev          filled on success; on failure its contents are unspecified
+ * err         if not NULL, set on failure to a short static message for
+ *             {"error":"..."} (and to NULL on success)
+ *
+ * Returns 0, or:
+ *  -EBADMSG       "invalid JSON": not exactly one valid JSON object (this
+ *                 is checked over the whole body before any field rule)
+ *  -EINVAL        "userId must be a non-empty string": missing, not a
+ *                 string, or empty
+ *  -ENAMETOOLONG  "userId too long": more than max_user bytes
+ *  -EDOM          "value must be a number": missing or not a number
+ *  -ERANGE        "userId limit out of range": max_user is 0 or above
+ *                 MRC_USER_MAX (a configuration error, not the client's)
+ * Rules are checked in that order, so both parsers give the same answer.
+ */
+int mrc_json_parse_event(const char *body, size_t len, size_t max_user,
+			 struct mrc_event *ev, const char **err);
+
+/*
+ * The same contract implemented with jansson (json_loadb, flags 0): the
+ * reference the dedicated parser is tested against. Accept/reject, error
+ * code, user bytes and value (bit for bit) agree with
+ * mrc_json_parse_event(). jansson keeps only the double, so the exact form
+ * is recovered from the shortest decimal that round-trips the double (15,
+ * 16 or 17 significant digits): it equals the dedicated parser's whenever
+ * the body's number is itself that shortest form, as every JSON encoder
+ * writes it.
+ */
+int mrc_json_parse_event_jansson(const char *body, size_t len, size_t max_user,
+				 struct mrc_event *ev, const char **err);
+
+#endif /* LR_API_MRC_JSON_H */

@@ -1,0 +1,154 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* mrc_store.h: the 1MRC store: exact unique-user set, per-lcore sums, reset. */
+#ifndef LR_API_MRC_STORE_H
+#define LR_API_MRC_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "api/mrc_json.h"
+
+/*
+ * Threads. Up to MRC_MAX_LCORES writer threads ("lcores", index 0..127)
+ * record events; any thread may read stats or reset. A writer calls
+ * mrc_store_lcore_online() once before its first event,
+ * mrc_store_quiescent() once per poll iteration, after its TX flush and
+ * outside any event, and mrc_store_lcore_offline() before it stops. An
+ * lcore index belongs to one thread at a time.
+ *
+ * Unique users. An open-addressing table of 64-bit slots (tag | key offset)
+ * with linear probing, sized to a power of two >= 2 * max_users, and a key
+ * arena. A new key is claimed by CAS on the first empty slot of its probe
+ * sequence, then given capacity and arena space, then its bytes are written
+ * and the slot published with a release store. Slots are never emptied
+ * while the table is live, so two inserts of one key always meet on the
+ * same slot: one id is never counted twice, and keys are compared in full,
+ * so two ids are never merged. No lock: a thread that meets a claimed,
+ * unpublished slot with its own tag waits for that one slot.
+ *
+ * Capacity. At most max_users ids, and at most arena_bytes bytes of ids
+ * where each id costs its length + 2. When either is used up, recording an
+ * event for a new id returns -ENOSPC and counts nothing (the HTTP layer
+ * answers 507); events for known ids are still counted.
+ *
+ * Sums. Each lcore sums exact values (mrc_json.h) in a 128-bit count of
+ * 1e-9 units, and other values, or any that would take that lcore's exact
+ * sum past 2^119 in magnitude, in a double with Neumaier compensation. The
+ * reported sum is exact part + compensated part; it is printed exactly
+ * whenever no value went the double way since the last reset.
+ *
+ * Reset. Two tables alternate. mrc_store_reset() advances a generation
+ * number (the writers' tables and counters follow it), then waits for every
+ * online lcore to pass a quiescent point, so that no event begun under the
+ * old generation is still running, then clears the old table for the next
+ * reset. Counters carry the generation they belong to: an lcore zeroes its
+ * own on its first event of a new generation, and stats ignore counters of
+ * any other generation. Guarantees:
+ *  - every event is counted entirely in one generation: its user, count and
+ *    value all in the old one, or all in the new one;
+ *  - once mrc_store_reset() has returned 0, an event acknowledged after
+ *    that is in the stats, and every event of the old generation has
+ *    finished (its 200 was flushed before that lcore's quiescent point);
+ *  - stats are taken within one generation: never part old, part new.
+ */
+
+#define MRC_MAX_LCORES 128
+
+struct mrc_store;
+
+struct mrc_store_params {
+	int socket_id;		   /* passed to zalloc */
+	uint32_t max_users;	   /* unique ids per generation, 1..2^30 */
+	uint64_t arena_bytes;	   /* sum of (id length + 2), < 2^40 */
+	uint32_t reset_timeout_ms; /* reset's wait for lcores; 0: 1000 */
+	/* Zeroed, aligned memory on a socket; NULL: aligned_alloc+memset. */
+	void *(*zalloc)(size_t size, size_t align, int socket_id);
+	void (*free)(void *ptr); /* pairs with zalloc; NULL: free() */
+	/* Key hash; NULL: mrc_hash. Tests pass a degenerate one. */
+	uint64_t (*hash)(const void *key, size_t len, uint64_t seed);
+	uint64_t seed; /* hash seed; 0: random per store */
+};
+
+/* A consistent snapshot of one generation. */
+struct mrc_stats {
+	uint64_t total_requests;
+	uint64_t unique_users;
+	__int128 sum_exact;  /* exact part, in 1e-9 units */
+	double sum_inexact;  /* compensated sum of the other values */
+	uint64_t n_inexact;  /* how many values went to sum_inexact */
+	double sum;	     /* sum_exact * 1e-9 + sum_inexact */
+	double avg;	     /* sum / total_requests, 0 without events */
+	uint64_t generation; /* advanced by each reset */
+};
+
+/*
+ * Create a store; all memory (two tables, two arenas) is allocated here.
+ * Returns NULL with errno EINVAL (bad parameters) or ENOMEM.
+ */
+struct mrc_store *mrc_store_create(const struct mrc_store_params *p);
+
+/* Free a store; no thread may use it any more. NULL is fine. */
+void mrc_store_free(struct mrc_store *s);
+
+/*
+ * Register lcore idx as a writer (before its first event), or unregister
+ * it (after its last). Returns 0 or -EINVAL (idx out of range).
+ */
+int mrc_store_lcore_online(struct mrc_store *s, unsigned int idx);
+int mrc_store_lcore_offline(struct mrc_store *s, unsigned int idx);
+
+/*
+ * Say that lcore idx holds no reference into the store: call it between
+ * events, once per poll iteration, after the responses are flushed. Costs a
+ * load and a compare when no reset is pending. No-op for offline lcores.
+ */
+void mrc_store_quiescent(struct mrc_store *s, unsigned int idx);
+
+/*
+ * Record one parsed event from lcore idx: insert the user, then add the
+ * value to this lcore's counters. Returns:
+ *   1        counted, the user was new
+ *   0        counted, the user was known
+ *  -ENOSPC   user set full and the user new: nothing counted (507)
+ *  -EINVAL   idx out of range, or user_len 0 or above 65535
+ *  -EPERM    lcore idx is not online
+ */
+int mrc_store_record(struct mrc_store *s, unsigned int idx,
+		     const struct mrc_event *ev);
+
+/*
+ * Zero users, counts and sums, while other lcores keep recording. self is
+ * the caller's lcore index when the caller is an online lcore (it is
+ * treated as quiescent meanwhile), or -1. Resets are serialized. Blocks
+ * until every online lcore passes a quiescent point (microseconds in a
+ * poll loop), then clears the retired table (a memset of its slots).
+ * Returns 0, or:
+ *  -ETIMEDOUT  an online lcore did not pass a quiescent point within
+ *              reset_timeout_ms. The store is reset (new generation), but
+ *              an event that lcore still has running may land in the
+ *              discarded generation; the retired table is cleared by the
+ *              next reset.
+ *  -EBUSY      the table retired by an earlier timed-out reset still has a
+ *              reader: nothing was done.
+ *  -EINVAL     self out of range.
+ */
+int mrc_store_reset(struct mrc_store *s, int self);
+
+/* Read the current generation's totals (any thread, lock-free). */
+void mrc_store_stats(struct mrc_store *s, struct mrc_stats *out);
+
+/*
+ * Format {"totalRequests":N,"uniqueUsers":N,"sum":X,"avg":Y}. sum is
+ * printed exactly when n_inexact is 0 (e.g. 500000000.0, 12.5), otherwise
+ * as the shortest decimal that round-trips the double; avg likewise exact
+ * when the exact sum divides evenly. Numbers are always valid JSON: no
+ * nan or inf (a non-finite sum saturates at +-DBL_MAX). Returns the length
+ * written (NUL excluded) or -ENOSPC if len is too small (256 is enough).
+ */
+int mrc_stats_json(const struct mrc_stats *st, char *buf, size_t len);
+
+/* The default key hash: 64-bit, seeded, multiply-fold mixing. */
+uint64_t mrc_hash(const void *key, size_t len, uint64_t seed);
+
+#endif /* LR_API_MRC_STORE_H */

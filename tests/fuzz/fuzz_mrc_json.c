@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* fuzz_mrc_json.c: libFuzzer target: dedicated event parser vs jansson. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/mrc_json.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* Significant digits of an exact value (trailing zeros dropped). */
+static int
+sig_digits(__int128 v)
+{
+	unsigned __int128 a =
+		v < 0 ? -(unsigned __int128)v : (unsigned __int128)v;
+	int n = 0;
+
+	if (a == 0)
+		return 0;
+	while (a % 10 == 0)
+		a /= 10;
+	for (; a; a /= 10)
+		n++;
+	return n;
+}
+
+static void
+compare(const char *body, size_t len, size_t max_user)
+{
+	struct mrc_event x, y;
+	const char *ex, *ey;
+	int rx = mrc_json_parse_event(body, len, max_user, &x, &ex);
+	int ry = mrc_json_parse_event_jansson(body, len, max_user, &y, &ey);
+
+	if (rx != ry || (rx && strcmp(ex, ey) != 0)) {
+		fprintf(stderr, "rc: dedicated %d jansson %d\n", rx, ry);
+		abort();
+	}
+	if (rx)
+		return;
+	if (x.user_len != y.user_len || memcmp(x.user, y.user, x.user_len) ||
+	    x.user[x.user_len] != '\0') {
+		fprintf(stderr, "userId differs\n");
+		abort();
+	}
+	if (memcmp(&x.value, &y.value, sizeof(x.value)) != 0) {
+		fprintf(stderr, "value %.17g vs %.17g\n", x.value, y.value);
+		abort();
+	}
+	/* Up to 15 digits the body's decimal is the double's shortest. */
+	if (x.exact && sig_digits(x.scaled) <= 15 &&
+	    (!y.exact || y.scaled != x.scaled)) {
+		fprintf(stderr, "exact form differs\n");
+		abort();
+	}
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	/* libFuzzer's buffer is exactly size bytes: ASan sees any over-read. */
+	compare((const char *)data, size, MRC_USER_DEFAULT);
+	compare((const char *)data, size, 4);
+	return 0;
+}

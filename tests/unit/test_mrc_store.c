@@ -1,0 +1,763 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* test_mrc_store.c: the 1MRC store: user set, sums, capacity, reset, threads.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <float.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "api/mrc_store.h"
+
+#define NTHREADS 4
+
+static struct mrc_store *
+make_store(uint32_t users, uint64_t arena,
+	   uint64_t (*hash)(const void *, size_t, uint64_t))
+{
+	struct mrc_store_params p = {
+		.socket_id = -1,
+		.max_users = users,
+		.arena_bytes = arena,
+		.hash = hash,
+	};
+	struct mrc_store *s = mrc_store_create(&p);
+
+	assert_non_null(s);
+	return s;
+}
+
+static void
+event(struct mrc_event *ev, const char *user, double value)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->user_len = strlen(user);
+	memcpy(ev->user, user, ev->user_len);
+	ev->value = value;
+	/* The tests' values are exact in binary, so scale the double. */
+	ev->exact = value == rint(value * 1024) / 1024 && fabs(value) < 1e15;
+	ev->scaled = ev->exact ? (__int128)llrint(value * 1024) *
+					 MRC_EXACT_SCALE / 1024
+			       : 0;
+}
+
+static int
+record(struct mrc_store *s, unsigned int lc, const char *user, double value)
+{
+	struct mrc_event ev;
+
+	event(&ev, user, value);
+	return mrc_store_record(s, lc, &ev);
+}
+
+static void
+user_name(char *buf, size_t len, unsigned long k)
+{
+	snprintf(buf, len, "user_%lu", k);
+}
+
+/* Every key hashes alike: each lookup compares against all earlier keys. */
+static uint64_t
+degenerate_hash(const void *key, size_t len, uint64_t seed)
+{
+	return 0x123456789abcdefULL;
+}
+
+static char *
+stats_json(struct mrc_store *s, char *buf, size_t len)
+{
+	struct mrc_stats st;
+
+	mrc_store_stats(s, &st);
+	assert_true(mrc_stats_json(&st, buf, len) > 0);
+	return buf;
+}
+
+static void
+test_mrc_store_new_then_known_user(void **state)
+{
+	struct mrc_store *s = make_store(100, 0, NULL);
+	struct mrc_stats st;
+
+	assert_int_equal(mrc_store_lcore_online(s, 0), 0);
+	assert_int_equal(record(s, 0, "alice", 1.5), 1);
+	assert_int_equal(record(s, 0, "alice", 2.5), 0);
+	assert_int_equal(record(s, 0, "bob", -1), 1);
+	assert_int_equal(record(s, 0, "alicf", 0), 1);
+	assert_int_equal(record(s, 0, "alic", 0), 1);
+	mrc_store_stats(s, &st);
+	assert_int_equal(st.total_requests, 5);
+	assert_int_equal(st.unique_users, 4);
+	assert_true(st.sum_exact == 3 * MRC_EXACT_SCALE);
+	assert_int_equal(st.n_inexact, 0);
+	assert_true(st.sum == 3.0 && st.avg == 0.6);
+	mrc_store_free(s);
+}
+
+static void
+test_mrc_store_rejects_bad_calls(void **state)
+{
+	struct mrc_store_params p = {.max_users = 0};
+	struct mrc_store *s;
+	struct mrc_event ev;
+
+	errno = 0;
+	assert_null(mrc_store_create(&p));
+	assert_int_equal(errno, EINVAL);
+	p.max_users = 10;
+	p.arena_bytes = 1ULL << 41;
+	assert_null(mrc_store_create(&p));
+	s = make_store(10, 0, NULL);
+	/* Not online yet: an event must not be counted behind reset's back. */
+	assert_int_equal(record(s, 3, "u", 1), -EPERM);
+	assert_int_equal(mrc_store_lcore_online(s, MRC_MAX_LCORES), -EINVAL);
+	assert_int_equal(mrc_store_lcore_online(s, 3), 0);
+	assert_int_equal(record(s, MRC_MAX_LCORES, "u", 1), -EINVAL);
+	event(&ev, "", 1);
+	assert_int_equal(mrc_store_record(s, 3, &ev), -EINVAL);
+	assert_int_equal(mrc_store_reset(s, MRC_MAX_LCORES), -EINVAL);
+	assert_int_equal(mrc_store_lcore_offline(s, 3), 0);
+	assert_int_equal(record(s, 3, "u", 1), -EPERM);
+	mrc_store_free(s);
+	mrc_store_free(NULL);
+}
+
+static void
+test_mrc_store_full_by_users_counts_nothing_for_new_users(void **state)
+{
+	struct mrc_store *s = make_store(3, 0, NULL);
+	struct mrc_stats st;
+
+	mrc_store_lcore_online(s, 0);
+	assert_int_equal(record(s, 0, "a", 1), 1);
+	assert_int_equal(record(s, 0, "b", 1), 1);
+	assert_int_equal(record(s, 0, "c", 1), 1);
+	assert_int_equal(record(s, 0, "d", 100), -ENOSPC);
+	assert_int_equal(record(s, 0, "e", 100), -ENOSPC);
+	/* Known users are still counted when the set is full. */
+	assert_int_equal(record(s, 0, "b", 2), 0);
+	mrc_store_stats(s, &st);
+	assert_int_equal(st.total_requests, 4);
+	assert_int_equal(st.unique_users, 3);
+	assert_true(st.sum == 5.0);
+	mrc_store_free(s);
+}
+
+static void
+test_mrc_store_full_by_arena_bytes(void **state)
+{
+	/* Each id costs its length + 2: two 8-byte ids fill 20 bytes. */
+	struct mrc_store *s = make_store(100, 20, NULL);
+	struct mrc_stats st;
+
+	mrc_store_lcore_online(s, 0);
+	assert_int_equal(record(s, 0, "12345678", 1), 1);
+	assert_int_equal(record(s, 0, "abcdefgh", 1), 1);
+	assert_int_equal(record(s, 0, "x", 1), -ENOSPC);
+	assert_int_equal(record(s, 0, "abcdefgh", 1), 0);
+	mrc_store_stats(s, &st);
+	assert_int_equal(st.unique_users, 2);
+	assert_int_equal(st.total_requests, 3);
+	mrc_store_free(s);
+}
+
+static void
+test_mrc_store_degenerate_hash_keeps_ids_apart(void **state)
+{
+	const unsigned int n = 3000;
+	struct mrc_store *s = make_store(n, 0, degenerate_hash);
+	char name[64];
+	struct mrc_stats st;
+
+	mrc_store_lcore_online(s, 0);
+	for (unsigned int k = 0; k < n; k++) {
+		user_name(name, sizeof(name), k);
+		assert_int_equal(record(s, 0, name, 1), 1);
+	}
+	for (unsigned int k = 0; k < n; k++) {
+		user_name(name, sizeof(name), k);
+		assert_int_equal(record(s, 0, name, 1), 0);
+	}
+	/* Prefixes and one-byte differences of stored ids are new. */
+	assert_int_equal(record(s, 0, "user_1", 1), 0);
+	assert_int_equal(record(s, 0, "user_", 1), -ENOSPC);
+	mrc_store_stats(s, &st);
+	assert_int_equal(st.unique_users, n);
+	assert_int_equal(st.total_requests, 2 * n + 1);
+	mrc_store_free(s);
+
+	s = make_store(8, 0, degenerate_hash);
+	mrc_store_lcore_online(s, 0);
+	assert_int_equal(record(s, 0, "ab", 1), 1);
+	assert_int_equal(record(s, 0, "a", 1), 1);
+	assert_int_equal(record(s, 0, "abc", 1), 1);
+	assert_int_equal(record(s, 0, "ac", 1), 1);
+	assert_int_equal(record(s, 0, "ab", 1), 0);
+	assert_int_equal(record(s, 0, "a\xc3\xa9", 1), 1);
+	assert_int_equal(record(s, 0, "a\xc3\xa9", 1), 0);
+	mrc_store_free(s);
+}
+
+static void
+test_mrc_store_hash_spreads_user_ids(void **state)
+{
+	const unsigned int n = 1u << 16, buckets = 1u << 12;
+	unsigned int *cnt = calloc(buckets, sizeof(*cnt)), max = 0;
+	char name[64];
+	uint64_t tags = 0;
+
+	assert_non_null(cnt);
+	for (unsigned int k = 0; k < n; k++) {
+		uint64_t h;
+
+		user_name(name, sizeof(name), k);
+		h = mrc_hash(name, strlen(name), 42);
+		cnt[h & (buckets - 1)]++;
+		tags ^= h >> 40;
+	}
+	for (unsigned int b = 0; b < buckets; b++)
+		max = cnt[b] > max ? cnt[b] : max;
+	/* Poisson(16): a max above 45 would mean a broken mix. */
+	assert_true(max < 45);
+	assert_true(tags != 0);
+	/* Seeds change the hash; lengths are part of it. */
+	assert_true(mrc_hash("abc", 3, 1) != mrc_hash("abc", 3, 2));
+	assert_true(mrc_hash("abc\0", 4, 1) != mrc_hash("abc", 3, 1));
+	assert_true(mrc_hash("", 0, 1) != mrc_hash("", 0, 2));
+	free(cnt);
+}
+
+static void
+test_mrc_store_sums_exact_and_compensated(void **state)
+{
+	struct mrc_store *s = make_store(10, 0, NULL);
+	struct mrc_event ev;
+	struct mrc_stats st;
+	char buf[256];
+
+	mrc_store_lcore_online(s, 0);
+	mrc_store_lcore_online(s, 5);
+	assert_int_equal(record(s, 0, "a", 10), 1);
+	assert_int_equal(record(s, 5, "b", 2.5), 1);
+	assert_string_equal(stats_json(s, buf, sizeof(buf)),
+			    "{\"totalRequests\":2,\"uniqueUsers\":2,"
+			    "\"sum\":12.5,\"avg\":6.25}");
+	/* An inexact value: sum and avg become round-trip doubles. */
+	event(&ev, "a", 0);
+	ev.value = 1e-10;
+	ev.exact = false;
+	assert_int_equal(mrc_store_record(s, 5, &ev), 0);
+	mrc_store_stats(s, &st);
+	assert_int_equal(st.n_inexact, 1);
+	assert_true(st.sum == 12.5 + 1e-10);
+	assert_string_equal(stats_json(s, buf, sizeof(buf)),
+			    "{\"totalRequests\":3,\"uniqueUsers\":2,"
+			    "\"sum\":12.5000000001,\"avg\":4.1666666667}");
+	mrc_store_free(s);
+
+	/* Compensation: 1e16 + many 1s - 1e16 keeps the ones. */
+	s = make_store(10, 0, NULL);
+	mrc_store_lcore_online(s, 0);
+	event(&ev, "a", 1e16);
+	ev.exact = false;
+	mrc_store_record(s, 0, &ev);
+	for (int i = 0; i < 1000; i++) {
+		event(&ev, "a", 1);
+		ev.exact = false;
+		mrc_store_record(s, 0, &ev);
+	}
+	event(&ev, "a", -1e16);
+	ev.exact = false;
+	mrc_store_record(s, 0, &ev);
+	mrc_store_stats(s, &st);
+	assert_true(st.sum == 1000.0);
+	mrc_store_free(s);
+}
+
+static void
+test_mrc_store_exact_sum_overflow_falls_back(void **state)
+{
+	struct mrc_store *s = make_store(10, 0, NULL);
+	struct mrc_event ev;
+	struct mrc_stats st;
+
+	mrc_store_lcore_online(s, 0);
+	/*
+	 * Parsed values stay below 2^94 units, so reaching an lcore's 2^119
+	 * bound takes ~7e7 events of 1e19; a forged 2^118 gets there at once.
+	 */
+	event(&ev, "a", 0);
+	ev.scaled = (__int128)1 << 118;
+	ev.value = ldexp(1, 118) / 1e9;
+	ev.exact = true;
+	for (int i = 0; i < 5; i++)
+		assert_true(mrc_store_record(s, 0, &ev) >= 0);
+	mrc_store_stats(s, &st);
+	assert_int_equal(st.n_inexact, 4);
+	assert_true(st.sum_exact == (__int128)1 << 118);
+	assert_true(fabs(st.sum - 5 * ev.value) <= 5 * ev.value * 1e-15);
+	mrc_store_free(s);
+}
+
+static void
+test_mrc_stats_json_formats(void **state)
+{
+	struct mrc_stats st = {0};
+	char buf[256];
+
+	assert_int_equal(mrc_stats_json(&st, buf, sizeof(buf)),
+			 (int)strlen("{\"totalRequests\":0,\"uniqueUsers\":0,"
+				     "\"sum\":0.0,\"avg\":0.0}"));
+	assert_string_equal(buf, "{\"totalRequests\":0,\"uniqueUsers\":0,"
+				 "\"sum\":0.0,\"avg\":0.0}");
+	st.total_requests = 1000000;
+	st.unique_users = 75000;
+	st.sum_exact = (__int128)500000000 * MRC_EXACT_SCALE;
+	mrc_stats_json(&st, buf, sizeof(buf));
+	assert_string_equal(buf, "{\"totalRequests\":1000000,\"uniqueUsers\":"
+				 "75000,\"sum\":500000000.0,\"avg\":500.0}");
+	st.total_requests = 3;
+	st.sum_exact = -1;
+	st.avg = -1e-9 / 3;
+	mrc_stats_json(&st, buf, sizeof(buf));
+	assert_string_equal(buf, "{\"totalRequests\":3,\"uniqueUsers\":75000,"
+				 "\"sum\":-0.000000001,"
+				 "\"avg\":-3.3333333333333337e-10}");
+	st.sum_exact = (__int128)1 << 120;
+	st.total_requests = 1;
+	mrc_stats_json(&st, buf, sizeof(buf));
+	assert_string_equal(buf,
+			    "{\"totalRequests\":1,\"uniqueUsers\":75000,"
+			    "\"sum\":1329227995784915872903807060.280344576,"
+			    "\"avg\":1329227995784915872903807060.280344576}");
+	/* Non-finite doubles never reach the JSON. */
+	st.n_inexact = 1;
+	st.sum = INFINITY;
+	st.avg = NAN;
+	mrc_stats_json(&st, buf, sizeof(buf));
+	assert_string_equal(buf, "{\"totalRequests\":1,\"uniqueUsers\":75000,"
+				 "\"sum\":1.7976931348623157e+308,"
+				 "\"avg\":1.7976931348623157e+308}");
+	st.sum = 1e20;
+	st.avg = -0.0;
+	mrc_stats_json(&st, buf, sizeof(buf));
+	assert_string_equal(buf, "{\"totalRequests\":1,\"uniqueUsers\":75000,"
+				 "\"sum\":1e+20,\"avg\":-0.0}");
+	assert_int_equal(mrc_stats_json(&st, buf, 20), -ENOSPC);
+}
+
+static void
+test_mrc_store_half_values_sum_to_500000000(void **state)
+{
+	struct mrc_store *s = make_store(75000, 0, NULL);
+	char name[64], buf[256];
+
+	mrc_store_lcore_online(s, 0);
+	mrc_store_lcore_online(s, 1);
+	for (unsigned int i = 0; i < 1000000; i++) {
+		user_name(name, sizeof(name), i % 75000);
+		assert_true(record(s, i & 1, name, i % 1000 + 0.5) >= 0);
+	}
+	assert_string_equal(stats_json(s, buf, sizeof(buf)),
+			    "{\"totalRequests\":1000000,\"uniqueUsers\":75000,"
+			    "\"sum\":500000000.0,\"avg\":500.0}");
+	mrc_store_free(s);
+}
+
+static void
+test_mrc_store_reset_zeroes_everything(void **state)
+{
+	struct mrc_store *s = make_store(4, 0, NULL);
+	char buf[256];
+
+	mrc_store_lcore_online(s, 0);
+	for (int round = 0; round < 5; round++) {
+		/* Lcore 1 records, then leaves: reset must not wait for it. */
+		mrc_store_lcore_online(s, 1);
+		assert_int_equal(record(s, 0, "a", 1), 1);
+		assert_int_equal(record(s, 1, "b", 2), 1);
+		assert_int_equal(record(s, 1, "c", 3), 1);
+		assert_int_equal(record(s, 1, "d", 4), 1);
+		assert_int_equal(record(s, 1, "e", 4), -ENOSPC);
+		mrc_store_lcore_offline(s, 1);
+		/* From lcore 0 itself: it must not wait for itself. */
+		assert_int_equal(mrc_store_reset(s, 0), 0);
+		assert_string_equal(stats_json(s, buf, sizeof(buf)),
+				    "{\"totalRequests\":0,\"uniqueUsers\":0,"
+				    "\"sum\":0.0,\"avg\":0.0}");
+		/* The same ids are new again, and the set has room again. */
+		assert_int_equal(record(s, 0, "a", 5), 1);
+		assert_string_equal(stats_json(s, buf, sizeof(buf)),
+				    "{\"totalRequests\":1,\"uniqueUsers\":1,"
+				    "\"sum\":5.0,\"avg\":5.0}");
+		/* From a non-lcore thread, once lcore 0 is quiescent. */
+		mrc_store_lcore_offline(s, 0);
+		assert_int_equal(mrc_store_reset(s, -1), 0);
+		mrc_store_lcore_online(s, 0);
+		mrc_store_quiescent(s, 0);
+	}
+	mrc_store_free(s);
+}
+
+static void
+test_mrc_store_reset_times_out_on_stuck_lcore(void **state)
+{
+	struct mrc_store_params p = {
+		.max_users = 8,
+		.reset_timeout_ms = 20,
+	};
+	struct mrc_store *s = mrc_store_create(&p);
+	struct mrc_stats st;
+
+	assert_non_null(s);
+	mrc_store_lcore_online(s, 0);
+	mrc_store_lcore_online(s, 7); /* never passes a quiescent point */
+	assert_int_equal(record(s, 0, "a", 1), 1);
+	assert_int_equal(mrc_store_reset(s, 0), -ETIMEDOUT);
+	/* Reset anyway: the new generation is empty. */
+	mrc_store_stats(s, &st);
+	assert_int_equal(st.total_requests, 0);
+	assert_int_equal(st.unique_users, 0);
+	assert_int_equal(record(s, 0, "a", 1), 1);
+	/* The retired table may still be in use: refuse to reuse it. */
+	assert_int_equal(mrc_store_reset(s, 0), -EBUSY);
+	mrc_store_stats(s, &st);
+	assert_int_equal(st.total_requests, 1);
+	mrc_store_quiescent(s, 7);
+	assert_int_equal(mrc_store_reset(s, 0), -ETIMEDOUT);
+	mrc_store_quiescent(s, 7);
+	assert_int_equal(mrc_store_lcore_offline(s, 7), 0);
+	assert_int_equal(mrc_store_reset(s, 0), 0);
+	assert_int_equal(record(s, 0, "a", 1), 1);
+	mrc_store_free(s);
+}
+
+/* ---- threads ---- */
+
+struct worker {
+	pthread_t tid;
+	struct mrc_store *s;
+	unsigned int idx;
+	unsigned int n;	       /* keys 0..n-1 */
+	unsigned long added;   /* records that returned 1 */
+	unsigned long counted; /* records that returned >= 0 */
+	unsigned long full;    /* records that returned -ENOSPC */
+	unsigned long bad;     /* anything else (checked by the main thread) */
+	__int128 sum;	       /* exact sum of counted values */
+};
+
+static double
+key_value(unsigned long k)
+{
+	return (double)(k % 1000) + 0.5;
+}
+
+static void
+tally(struct worker *w, int rc, double v)
+{
+	if (rc == 1)
+		w->added++;
+	if (rc >= 0) {
+		w->counted++;
+		w->sum += (__int128)llrint(v * 2) * MRC_EXACT_SCALE / 2;
+	} else if (rc == -ENOSPC) {
+		w->full++;
+	} else {
+		w->bad++; /* cmocka asserts only work on the main thread */
+	}
+}
+
+/* Every key except those equal to idx mod 4, in one shared order. */
+static void *
+overlap_worker(void *arg)
+{
+	struct worker *w = arg;
+	char name[64];
+
+	mrc_store_lcore_online(w->s, w->idx);
+	for (int pass = 0; pass < 2; pass++) {
+		for (unsigned long k = 0; k < w->n; k++) {
+			if (k % NTHREADS == w->idx)
+				continue;
+			user_name(name, sizeof(name), k);
+			tally(w, record(w->s, w->idx, name, key_value(k)),
+			      key_value(k));
+			if ((k & 63) == 0)
+				mrc_store_quiescent(w->s, w->idx);
+		}
+	}
+	mrc_store_lcore_offline(w->s, w->idx);
+	return NULL;
+}
+
+static void
+run_workers(struct worker *w, void *(*fn)(void *))
+{
+	for (unsigned int i = 0; i < NTHREADS; i++)
+		assert_int_equal(pthread_create(&w[i].tid, NULL, fn, &w[i]), 0);
+	for (unsigned int i = 0; i < NTHREADS; i++)
+		assert_int_equal(pthread_join(w[i].tid, NULL), 0);
+}
+
+static void
+check_overlap(struct mrc_store *s, unsigned int n)
+{
+	struct worker w[NTHREADS];
+	unsigned long added = 0, counted = 0;
+	__int128 sum = 0, want = 0;
+	struct mrc_stats st;
+
+	memset(w, 0, sizeof(w));
+	for (unsigned int i = 0; i < NTHREADS; i++) {
+		w[i].s = s;
+		w[i].idx = i;
+		w[i].n = n;
+	}
+	run_workers(w, overlap_worker);
+	for (unsigned int i = 0; i < NTHREADS; i++) {
+		added += w[i].added;
+		counted += w[i].counted;
+		sum += w[i].sum;
+		assert_int_equal(w[i].full, 0);
+		assert_int_equal(w[i].bad, 0);
+	}
+	/* Each key is recorded by 3 threads, twice each. */
+	for (unsigned long k = 0; k < n; k++)
+		want += (__int128)llrint(key_value(k) * 2) * MRC_EXACT_SCALE /
+			2 * (NTHREADS - 1) * 2;
+	assert_int_equal(added, n); /* each id new exactly once */
+	assert_int_equal(counted, (unsigned long)n * (NTHREADS - 1) * 2);
+	mrc_store_stats(s, &st);
+	assert_int_equal(st.unique_users, n);
+	assert_int_equal(st.total_requests, counted);
+	assert_true(st.sum_exact == want && sum == want);
+	assert_int_equal(st.n_inexact, 0);
+}
+
+static void
+test_mrc_store_concurrent_overlapping_inserts_exact(void **state)
+{
+	const unsigned int n = 100000;
+	struct mrc_store *s = make_store(n, 0, NULL);
+
+	check_overlap(s, n);
+	mrc_store_free(s);
+}
+
+static void
+test_mrc_store_concurrent_inserts_with_colliding_hash(void **state)
+{
+	const unsigned int n = 1500;
+	struct mrc_store *s = make_store(n, 0, degenerate_hash);
+
+	check_overlap(s, n);
+	mrc_store_free(s);
+}
+
+/* Distinct keys per thread, more than the set holds in total. */
+static void *
+distinct_worker(void *arg)
+{
+	struct worker *w = arg;
+	char name[64];
+
+	mrc_store_lcore_online(w->s, w->idx);
+	for (unsigned long k = 0; k < w->n; k++) {
+		user_name(name, sizeof(name), k * NTHREADS + w->idx);
+		tally(w, record(w->s, w->idx, name, 1), 1);
+		mrc_store_quiescent(w->s, w->idx);
+	}
+	mrc_store_lcore_offline(w->s, w->idx);
+	return NULL;
+}
+
+static void
+test_mrc_store_concurrent_capacity_exact(void **state)
+{
+	const unsigned int cap = 5000;
+	struct mrc_store *s = make_store(cap, 0, NULL);
+	struct worker w[NTHREADS];
+	unsigned long added = 0, full = 0;
+	struct mrc_stats st;
+
+	memset(w, 0, sizeof(w));
+	for (unsigned int i = 0; i < NTHREADS; i++) {
+		w[i].s = s;
+		w[i].idx = i;
+		w[i].n = cap / 2;
+	}
+	run_workers(w, distinct_worker);
+	for (unsigned int i = 0; i < NTHREADS; i++) {
+		added += w[i].added;
+		full += w[i].full;
+		assert_int_equal(w[i].bad, 0);
+	}
+	assert_int_equal(added, cap);
+	assert_int_equal(full, NTHREADS * (cap / 2) - cap);
+	mrc_store_stats(s, &st);
+	assert_int_equal(st.unique_users, cap);
+	assert_int_equal(st.total_requests, cap);
+	mrc_store_free(s);
+}
+
+/*
+ * Reset while writers record: every event has its own user id, so after
+ * the last reset an id is in the set exactly when its event is counted.
+ */
+#define RW_QUOTA 150000
+
+struct rw_worker {
+	struct worker w;
+	unsigned char post[RW_QUOTA]; /* began after the last reset returned */
+	unsigned long done;
+};
+
+static int rw_last_reset_done;
+
+static void
+rw_name(char *buf, size_t len, unsigned int idx, unsigned long k)
+{
+	snprintf(buf, len, "t%u-%lu", idx, k);
+}
+
+static void *
+reset_worker(void *arg)
+{
+	struct rw_worker *r = arg;
+	char name[64];
+	int rc;
+
+	mrc_store_lcore_online(r->w.s, r->w.idx);
+	for (unsigned long k = 0; k < RW_QUOTA; k++) {
+		r->post[k] = (unsigned char)__atomic_load_n(&rw_last_reset_done,
+							    __ATOMIC_ACQUIRE);
+		rw_name(name, sizeof(name), r->w.idx, k);
+		rc = record(r->w.s, r->w.idx, name, (double)(k % 7));
+		if (rc != 1)
+			r->w.bad++; /* every id is new in every generation */
+		__atomic_store_n(&r->done, k + 1, __ATOMIC_RELEASE);
+		if ((k & 7) == 0)
+			mrc_store_quiescent(r->w.s, r->w.idx);
+	}
+	mrc_store_lcore_offline(r->w.s, r->w.idx);
+	return NULL;
+}
+
+static unsigned long
+rw_min_done(struct rw_worker *r)
+{
+	unsigned long m = ~0UL;
+
+	for (unsigned int i = 0; i < NTHREADS; i++) {
+		unsigned long d = __atomic_load_n(&r[i].done, __ATOMIC_ACQUIRE);
+
+		m = d < m ? d : m;
+	}
+	return m;
+}
+
+static void
+test_mrc_store_reset_while_threads_insert(void **state)
+{
+	struct mrc_store *s = make_store(NTHREADS * RW_QUOTA, 0, NULL);
+	struct rw_worker *r = calloc(NTHREADS, sizeof(*r));
+	const unsigned int me = NTHREADS; /* the checker's lcore index */
+	unsigned long in = 0, post = 0, resets = 0;
+	struct timespec ms = {0, 1000000};
+	__int128 sum = 0;
+	struct mrc_stats st;
+	char name[64];
+
+	assert_non_null(r);
+	__atomic_store_n(&rw_last_reset_done, 0, __ATOMIC_RELAXED);
+	for (unsigned int i = 0; i < NTHREADS; i++) {
+		r[i].w.s = s;
+		r[i].w.idx = i;
+		assert_int_equal(
+			pthread_create(&r[i].w.tid, NULL, reset_worker, &r[i]),
+			0);
+	}
+	/* Reset repeatedly until the writers are a third of the way. */
+	while (rw_min_done(r) < RW_QUOTA / 3) {
+		assert_int_equal(mrc_store_reset(s, -1), 0);
+		mrc_store_stats(s, &st);
+		assert_true(st.total_requests <= NTHREADS * RW_QUOTA);
+		resets++;
+		nanosleep(&ms, NULL);
+	}
+	assert_int_equal(mrc_store_reset(s, -1), 0);
+	__atomic_store_n(&rw_last_reset_done, 1, __ATOMIC_RELEASE);
+	for (unsigned int i = 0; i < NTHREADS; i++) {
+		assert_int_equal(pthread_join(r[i].w.tid, NULL), 0);
+		assert_int_equal(r[i].w.bad, 0);
+	}
+	mrc_store_stats(s, &st);
+	/* Membership probe: re-recording a present id returns 0. */
+	mrc_store_lcore_online(s, me);
+	for (unsigned int i = 0; i < NTHREADS; i++) {
+		for (unsigned long k = 0; k < RW_QUOTA; k++) {
+			int rc;
+
+			rw_name(name, sizeof(name), i, k);
+			rc = record(s, me, name, 0);
+			assert_true(rc == 0 || rc == 1);
+			if (r[i].post[k] && rc != 0)
+				fail_msg("event t%u-%lu acknowledged after the "
+					 "reset is missing",
+					 i, k);
+			post += r[i].post[k];
+			if (rc == 0) {
+				in++;
+				sum += (__int128)(k % 7) * MRC_EXACT_SCALE;
+			}
+		}
+	}
+	print_message("reset under load: %lu resets, %lu events after the "
+		      "last, %lu in the final generation\n",
+		      resets + 1, post, in);
+	assert_true(post > 0);
+	/* Whole events only: id present <=> counted, value included. */
+	assert_int_equal(st.unique_users, in);
+	assert_int_equal(st.total_requests, in);
+	assert_true(st.sum_exact == sum);
+	mrc_store_free(s);
+	free(r);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_mrc_store_new_then_known_user),
+		cmocka_unit_test(test_mrc_store_rejects_bad_calls),
+		cmocka_unit_test(
+			test_mrc_store_full_by_users_counts_nothing_for_new_users),
+		cmocka_unit_test(test_mrc_store_full_by_arena_bytes),
+		cmocka_unit_test(
+			test_mrc_store_degenerate_hash_keeps_ids_apart),
+		cmocka_unit_test(test_mrc_store_hash_spreads_user_ids),
+		cmocka_unit_test(test_mrc_store_sums_exact_and_compensated),
+		cmocka_unit_test(test_mrc_store_exact_sum_overflow_falls_back),
+		cmocka_unit_test(test_mrc_stats_json_formats),
+		cmocka_unit_test(test_mrc_store_half_values_sum_to_500000000),
+		cmocka_unit_test(test_mrc_store_reset_zeroes_everything),
+		cmocka_unit_test(test_mrc_store_reset_times_out_on_stuck_lcore),
+		cmocka_unit_test(
+			test_mrc_store_concurrent_overlapping_inserts_exact),
+		cmocka_unit_test(
+			test_mrc_store_concurrent_inserts_with_colliding_hash),
+		cmocka_unit_test(test_mrc_store_concurrent_capacity_exact),
+		cmocka_unit_test(test_mrc_store_reset_while_threads_insert),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
