@@ -55,6 +55,8 @@ UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(UNIT_SRCS:%.c=$(BUILD)/%)
 UNIT_HELP := $(filter-out $(UNIT_SRCS),$(wildcard tests/unit/*.c))
 UNIT_HOBJ := $(UNIT_HELP:%.c=$(BUILD)/%.o)
+BENCH_SRCS := $(sort $(wildcard tests/bench/*.c))
+BENCH_BINS := $(BENCH_SRCS:%.c=$(BUILD)/%)
 TOOL_SRCS := $(sort $(wildcard tests/tools/*.c))
 TOOL_BINS := $(TOOL_SRCS:%.c=$(BUILD)/%)
 FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz_*.c))
@@ -64,7 +66,7 @@ BPF_SRCS  := $(sort $(wildcard bpf/*.bpf.c))
 BPF_OBJS  := $(BPF_SRCS:%.c=$(BUILD)/%.o)
 BINS      := $(BUILD)/linerate $(BUILD)/linerate-ctl
 
-.PHONY: all test unit net run bench install clean deps help tools fuzz fuzz-replay
+.PHONY: all test unit net run bench install clean deps help tools fuzz fuzz-replay bench-bins
 all: $(BINS) $(BPF_OBJS) $(TOOL_BINS)
 
 $(BUILD)/%.o: %.c
@@ -109,6 +111,13 @@ $(BUILD)/linerate-ctl: $(BUILD)/app/linerate-ctl.o
 $(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(UNIT_HOBJ) $(LIB_A)
 	$(call say,LINK,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(shell pkg-config --libs cmocka)
+
+# In-process benchmarks drive the real stack through the unit harness.
+$(BUILD)/tests/bench/%: $(BUILD)/tests/bench/%.o $(UNIT_HOBJ) $(LIB_A)
+	$(call say,LINK,$@)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(shell pkg-config --libs cmocka)
+
+bench-bins: $(BENCH_BINS)
 
 # Test tools (load clients and the like) are plain C with no DPDK.
 $(BUILD)/tests/tools/%: tests/tools/%.c
@@ -158,7 +167,8 @@ run:
 	$(Q)deploy/run-demo.sh $(BUILD)
 
 bench:
-	$(Q)$(MAKE) --no-print-directory all
+	$(Q)deploy/install-deps.sh --if-missing
+	$(Q)$(MAKE) --no-print-directory all bench-bins
 	$(Q)tests/bench/run.sh $(BUILD)
 
 deps:

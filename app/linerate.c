@@ -23,6 +23,9 @@
 #include "core/port.h"
 #include "core/version.h"
 #include "ctl/ctl.h"
+#include "api/mrc.h"
+#include "api/mrc_store.h"
+#include "http/http.h"
 #include "net/arp.h"
 #include "net/eth.h"
 #include "net/tcp.h"
@@ -40,7 +43,12 @@ struct app {
 	struct arp_table *arp;
 	struct ctl_server *ctl;
 	struct ctl_view view;
+	struct http_router router;
+	struct mrc_store *mrc;
 };
+
+/* The lcores reach the 1MRC store from their poll hook. */
+static struct mrc_store *app_mrc;
 
 static void
 app_signal(int sig)
@@ -264,6 +272,75 @@ static void
 app_poll_end(struct lcore_ctx *ctx)
 {
 	tcp_flush(ctx);
+	/* After this iteration's responses: no reference into the store. */
+	mrc_store_quiescent(app_mrc, ctx->idx);
+}
+
+static void *
+app_zalloc(size_t size, size_t align, int socket)
+{
+	return rte_zmalloc_socket("mrc", size, (unsigned int)align, socket);
+}
+
+/* Control plane: the 1MRC totals, and a reset while traffic flows. */
+static json_t *
+app_cmd_mrc(void *arg, json_t *args, char *err, size_t errlen)
+{
+	struct mrc_stats st;
+	char buf[256];
+	json_error_t jerr;
+
+	mrc_store_stats(arg, &st);
+	if (mrc_stats_json(&st, buf, sizeof(buf)) < 0) {
+		snprintf(err, errlen, "stats do not fit");
+		return NULL;
+	}
+	json_t *o = json_loads(buf, 0, &jerr);
+
+	if (o) {
+		json_object_set_new(o, "generation", json_integer((json_int_t)st.generation));
+		json_object_set_new(o, "inexactValues", json_integer((json_int_t)st.n_inexact));
+	}
+	return o;
+}
+
+static json_t *
+app_cmd_reset_mrc(void *arg, json_t *args, char *err, size_t errlen)
+{
+	int rc = mrc_store_reset(arg, -1);
+
+	if (rc < 0 && rc != -ETIMEDOUT) {
+		snprintf(err, errlen, "reset failed: %s", strerror(-rc));
+		return NULL;
+	}
+	return json_pack("{s:s}", "status", rc ? "reset (an lcore was slow)" : "reset");
+}
+
+/* The HTTP routes and their stores, shared by every lcore. */
+static int
+app_api_init(struct app *a)
+{
+	struct mrc_store_params mp = {
+		.socket_id = a->socket,
+		.max_users = a->cfg.mrc_max_users,
+		.arena_bytes = (uint64_t)a->cfg.mrc_max_users * 32,
+		.zalloc = app_zalloc,
+		.free = rte_free,
+	};
+	int rc;
+
+	a->mrc = mrc_store_create(&mp);
+	if (!a->mrc) {
+		LOG(ERR, "1MRC store for %u users: %s", a->cfg.mrc_max_users,
+		    strerror(errno));
+		return -ENOMEM;
+	}
+	app_mrc = a->mrc;
+	http_router_init(&a->router);
+	rc = mrc_api_register(&a->router, a->mrc, &a->cfg);
+	if (rc < 0)
+		LOG(ERR, "routes: %s", strerror(-rc));
+	return rc;
 }
 
 static int
@@ -299,6 +376,9 @@ app_start(struct app *a)
 				  a->cfg.arp_pending, a->socket);
 	if (!a->arp)
 		return -ENOMEM;
+	rc = app_api_init(a);
+	if (rc < 0)
+		return rc;
 	for (uint16_t q = 0; q < nq; q++) {
 		struct lcore_params p = {
 			.cfg = &a->cfg,
@@ -317,9 +397,15 @@ app_start(struct app *a)
 			return -ENOMEM;
 		a->ctx[q]->arp = a->arp;
 		rc = tcp_lcore_init(a->ctx[q]);
+		if (rc == 0)
+			rc = http_lcore_init(a->ctx[q], &a->router);
+		for (uint32_t i = 0; rc == 0 && i < a->cfg.nb_http_ports; i++)
+			rc = tcp_listen(a->ctx[q], a->cfg.http_ports[i],
+					&http_tcp_ops);
+		if (rc == 0)
+			rc = mrc_store_lcore_online(a->mrc, q);
 		if (rc < 0) {
-			LOG(ERR, "tcp state for lcore %u: %s", p.lcore_id,
-			    strerror(-rc));
+			LOG(ERR, "lcore %u state: %s", p.lcore_id, strerror(-rc));
 			return rc;
 		}
 	}
@@ -348,12 +434,16 @@ app_stop(struct app *a)
 	for (uint32_t q = 0; q < a->cfg.nb_lcores; q++)
 		if (a->ctx[q]) {
 			tcp_lcore_fini(a->ctx[q]);
+			http_lcore_fini(a->ctx[q]);
 			lcore_tx_flush(a->ctx[q]);
+			if (a->mrc)
+				mrc_store_lcore_offline(a->mrc, q);
 			app_log_stats(a->ctx[q]);
 		}
 	if (a->port_started)
 		port_close(a->port_id);
 	arp_table_free(a->arp);
+	mrc_store_free(a->mrc);
 	for (uint32_t q = 0; q < a->cfg.nb_lcores; q++) {
 		lcore_ctx_free(a->ctx[q]);
 		if (a->pools[q]) {
@@ -415,6 +505,11 @@ main(int argc, char **argv)
 				    .nb_lcores = a.cfg.nb_lcores,
 				    .cfg = &a.cfg, .port_id = a.port_id };
 	rc = ctl_register_view(a.ctl, &a.view);
+	if (rc == 0)
+		rc = ctl_register(a.ctl, "mrc", "1MRC totals", app_cmd_mrc, a.mrc);
+	if (rc == 0)
+		rc = ctl_register(a.ctl, "reset-mrc", "zero the 1MRC store",
+				  app_cmd_reset_mrc, a.mrc);
 	if (rc < 0)
 		LOG(ERR, "control commands: %s", strerror(-rc));
 	for (uint32_t q = 0; q < a.cfg.nb_lcores; q++)

@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* mrc.c: the One Million Request Challenge routes (ENDPOINTS.md §1). */
+#include <errno.h>
+
+#include "api/mrc.h"
+#include "api/mrc_json.h"
+#include "api/mrc_store.h"
+#include "core/config.h"
+#include "core/lcore.h"
+#include "http/http.h"
+
+/* Route arguments: the store and the settings the handlers need. */
+struct mrc_api {
+	struct mrc_store *store;
+	const struct config *cfg;
+};
+
+static struct mrc_api mrc_api;
+
+/*
+ * POST /event: parse, record, answer. The event is recorded before the
+ * answer is built, so a 200 always means counted once; a 400 or 507
+ * means nothing was counted.
+ */
+static void
+mrc_event(struct http_exchange *x)
+{
+	const struct mrc_api *a = x->arg;
+	struct mrc_event ev;
+	const char *err;
+	int rc;
+
+	rc = mrc_json_parse_event(x->body, x->body_len, a->cfg->mrc_max_user_len,
+				  &ev, &err);
+	if (rc < 0) {
+		http_respond_error(x, 400, err);
+		return;
+	}
+	rc = mrc_store_record(a->store, x->lc->idx, &ev);
+	if (rc == -ENOSPC) {
+		http_respond_error(x, 507, "unique user capacity exhausted");
+		return;
+	}
+	if (rc < 0) {
+		http_respond_error(x, 500, "event not recorded");
+		return;
+	}
+	if (a->cfg->mrc_event_status == 201) {
+		static const char ok[] = "{\"status\":\"ok\"}";
+
+		http_respond_json(x, 201, ok, sizeof(ok) - 1);
+		return;
+	}
+	http_respond_empty(x, 200);
+}
+
+static void
+mrc_stats(struct http_exchange *x)
+{
+	const struct mrc_api *a = x->arg;
+	struct mrc_stats st;
+	char body[256];
+	int n;
+
+	mrc_store_stats(a->store, &st);
+	n = mrc_stats_json(&st, body, sizeof(body));
+	if (n < 0) {
+		http_respond_error(x, 500, "stats unavailable");
+		return;
+	}
+	http_respond_json(x, 200, body, (size_t)n);
+}
+
+static void
+mrc_reset(struct http_exchange *x)
+{
+	static const char ok[] = "{\"status\":\"reset\"}";
+	const struct mrc_api *a = x->arg;
+	int rc = mrc_store_reset(a->store, (int)x->lc->idx);
+
+	if (rc < 0 && rc != -ETIMEDOUT) {
+		http_respond_error(x, 503, "reset busy, retry");
+		return;
+	}
+	http_respond_json(x, 200, ok, sizeof(ok) - 1);
+}
+
+static void
+mrc_health(struct http_exchange *x)
+{
+	static const char ok[] = "{\"status\":\"healthy\"}";
+
+	http_respond_json(x, 200, ok, sizeof(ok) - 1);
+}
+
+int
+mrc_api_register(struct http_router *r, struct mrc_store *store,
+		 const struct config *cfg)
+{
+	int rc;
+
+	mrc_api.store = store;
+	mrc_api.cfg = cfg;
+	/* /event first: the hot route is matched first. */
+	rc = http_router_add(r, HTTP_METHOD_BIT(HTTP_M_POST), "/event",
+			     mrc_event, &mrc_api, "event");
+	if (rc >= 0)
+		rc = http_router_add(r, HTTP_METHOD_BIT(HTTP_M_GET), "/stats",
+				     mrc_stats, &mrc_api, "stats");
+	if (rc >= 0 && cfg->mrc_reset_enabled)
+		rc = http_router_add(r, HTTP_METHOD_BIT(HTTP_M_POST), "/reset",
+				     mrc_reset, &mrc_api, "reset");
+	if (rc >= 0)
+		rc = http_router_add(r, HTTP_METHOD_BIT(HTTP_M_GET), "/health",
+				     mrc_health, &mrc_api, "health");
+	return rc < 0 ? rc : 0;
+}

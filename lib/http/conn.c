@@ -1,0 +1,703 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* conn.c: HTTP/1.1 connections: framing, pipelining, limits, timeouts. */
+#include <errno.h>
+#include <string.h>
+
+#include <rte_malloc.h>
+
+#include "core/clock.h"
+#include "core/config.h"
+#include "core/lcore.h"
+#include "core/timer.h"
+#include "http/http.h"
+#include "http/resp.h"
+#include "net/tcp.h"
+
+/*
+ * Buffering: a request that arrives whole inside one TCP segment is parsed
+ * where it lies (zero copy). Only the tail of a request cut by a segment
+ * boundary is copied into a per-connection buffer, taken from a per-lcore
+ * free list while it holds bytes and given back when it empties, so idle
+ * connections cost no buffer. Chunked bodies are decoded in that buffer.
+ */
+#define HTTP_BUF_SMALL 4096u
+#define HTTP_BUF_CACHE 1024u
+/* Space a response may need before we process the next request; with
+ * less, parsing pauses until ACKs free send space (slow readers). */
+#define HTTP_SEND_RESERVE 4096u
+#define HTTP_HEAD_MAX 1024u
+
+enum http_conn_flag {
+	HC_CLOSING = 0x1,  /* answered with close: no more requests */
+	HC_PEER_FIN = 0x2, /* the client sent FIN */
+	HC_PAUSED = 0x4,   /* waiting for send space */
+	HC_CONTINUE = 0x8, /* 100 Continue sent for the current request */
+	HC_IN_REQ = 0x10,  /* a request is partly received */
+	HC_CHUNKED = 0x20, /* decoding a chunked body in buf */
+};
+
+struct http_conn {
+	struct tcp_conn *tcp;
+	struct http_lcore *hl;
+	char *buf;        /* NULL while nothing is buffered */
+	uint32_t len;     /* bytes in buf */
+	uint32_t cap;
+	uint32_t flags;
+	/* chunked request in progress: head at buf[0..head_len), decoded
+	 * body at buf[head_len..head_len+body_len), raw input after raw_off */
+	uint32_t head_len;
+	uint32_t body_len;
+	uint32_t raw_off;
+	struct http_chunked chunked;
+	uint64_t deadline_us; /* request (header/body) or idle deadline */
+	struct timer timer;
+	struct http_conn *next_free;
+};
+
+struct http_lcore {
+	const struct http_router *router;
+	struct http_limits limits;
+	uint32_t max_body;
+	uint64_t header_timeout_us;
+	uint64_t idle_timeout_us;
+	uint32_t buf_limit; /* most a connection may buffer */
+	uint32_t nconns, max_conns;
+	struct http_conn *free_conns;
+	struct http_conn *conns; /* pool storage */
+	uint32_t nbufs;
+	char *bufs[HTTP_BUF_CACHE];
+	struct http_date date;
+	uint64_t counts[HTTP_MAX_ROUTES + 1][HTTP_CLASSES];
+};
+
+static inline struct http_lcore *
+http_lc(const struct lcore_ctx *ctx)
+{
+	return ctx->http;
+}
+
+/* ---- buffers ---------------------------------------------------------- */
+
+static void
+http_buf_release(struct http_lcore *hl, struct http_conn *hc)
+{
+	if (!hc->buf)
+		return;
+	if (hc->cap == HTTP_BUF_SMALL && hl->nbufs < HTTP_BUF_CACHE)
+		hl->bufs[hl->nbufs++] = hc->buf;
+	else
+		rte_free(hc->buf);
+	hc->buf = NULL;
+	hc->len = hc->cap = 0;
+}
+
+/* Make room for need bytes in hc->buf; -ENOMEM / -E2BIG past the limit. */
+static int
+http_buf_reserve(struct lcore_ctx *ctx, struct http_conn *hc, uint32_t need)
+{
+	struct http_lcore *hl = hc->hl;
+	uint32_t cap;
+	char *nb;
+
+	if (need <= hc->cap)
+		return 0;
+	if (need > hl->buf_limit)
+		return -E2BIG;
+	if (!hc->buf && need <= HTTP_BUF_SMALL && hl->nbufs) {
+		hc->buf = hl->bufs[--hl->nbufs];
+		hc->cap = HTTP_BUF_SMALL;
+		return 0;
+	}
+	cap = HTTP_BUF_SMALL;
+	while (cap < need)
+		cap *= 2;
+	if (cap > hl->buf_limit)
+		cap = hl->buf_limit;
+	nb = rte_malloc_socket("http_buf", cap, 0, ctx->socket_id);
+	if (!nb)
+		return -ENOMEM;
+	if (hc->len)
+		memcpy(nb, hc->buf, hc->len);
+	http_buf_release(hl, hc);
+	hc->buf = nb;
+	hc->cap = cap;
+	return 0;
+}
+
+/* ---- responses -------------------------------------------------------- */
+
+static void
+http_count(struct http_lcore *hl, int route, int status)
+{
+	int cls = status / 100;
+
+	if (cls < 1 || cls > HTTP_CLASSES)
+		cls = 5;
+	hl->counts[route < 0 ? HTTP_ROUTE_NONE : route][cls - 1]++;
+}
+
+/* Send bytes that must go out whole; a short write aborts the connection
+ * (we checked HTTP_SEND_RESERVE before taking the request). */
+static bool
+http_send_all(struct lcore_ctx *ctx, struct http_conn *hc, const void *p,
+	      uint32_t len)
+{
+	int n = tcp_send(ctx, hc->tcp, p, len);
+
+	if (n == (int)len)
+		return true;
+	STAT_INC(ctx, http_send_overflow);
+	hc->flags |= HC_CLOSING;
+	return false;
+}
+
+void
+http_respond(struct http_exchange *x, int status, const char *ctype,
+	     const void *body, size_t len)
+{
+	struct lcore_ctx *ctx = x->lc;
+	struct http_conn *hc = x->conn;
+	struct http_lcore *hl = hc->hl;
+	const struct http_request *req = x->req;
+	char out[HTTP_HEAD_MAX + 1024];
+	unsigned int flags = 0;
+	size_t n;
+	bool head_only = req && req->method == HTTP_M_HEAD;
+
+	if (x->status) /* answered twice: keep the first */
+		return;
+	x->status = status;
+	if (req && req->minor_version == 0) {
+		flags |= HTTP_RESP_HTTP10;
+		if (req->keep_alive && !x->close)
+			flags |= HTTP_RESP_KEEPALIVE;
+	}
+	if (x->close || !req || !req->keep_alive) {
+		flags |= HTTP_RESP_CLOSE;
+		flags &= ~HTTP_RESP_KEEPALIVE;
+		hc->flags |= HC_CLOSING;
+	}
+	http_date_update(&hl->date, clock_wall_at(ctx->now_us));
+	n = http_resp_head(out, HTTP_HEAD_MAX, status, &hl->date, ctype, len,
+			   flags, x->allow);
+	if (n == 0) {
+		hc->flags |= HC_CLOSING;
+		return;
+	}
+	http_count(hl, x->route, status);
+	if (status < 400)
+		STAT_INC(ctx, http_responses_2xx);
+	else if (status < 500)
+		STAT_INC(ctx, http_responses_4xx);
+	else
+		STAT_INC(ctx, http_responses_5xx);
+	if (head_only || len == 0) {
+		http_send_all(ctx, hc, out, (uint32_t)n);
+		return;
+	}
+	/* Small answers leave in one copy and, usually, one segment. */
+	if (n + len <= sizeof(out)) {
+		memcpy(out + n, body, len);
+		http_send_all(ctx, hc, out, (uint32_t)(n + len));
+		return;
+	}
+	if (http_send_all(ctx, hc, out, (uint32_t)n))
+		http_send_all(ctx, hc, body, (uint32_t)len);
+}
+
+void
+http_respond_json(struct http_exchange *x, int status, const char *json,
+		  size_t len)
+{
+	http_respond(x, status, "application/json", json, len);
+}
+
+void
+http_respond_error(struct http_exchange *x, int status, const char *msg)
+{
+	char body[256];
+	int n = snprintf(body, sizeof(body), "{\"error\":\"%s\"}", msg);
+
+	if (n < 0 || n >= (int)sizeof(body))
+		n = snprintf(body, sizeof(body), "{\"error\":\"%s\"}",
+			     http_reason(status));
+	http_respond_json(x, status, body, (size_t)n);
+}
+
+void
+http_respond_empty(struct http_exchange *x, int status)
+{
+	http_respond(x, status, NULL, NULL, 0);
+}
+
+/* An error found before any handler ran; framing is in doubt: close. */
+static void
+http_fail(struct lcore_ctx *ctx, struct http_conn *hc,
+	  const struct http_request *req, int status, const char *msg)
+{
+	struct http_exchange x = {
+		.lc = ctx, .conn = hc, .req = NULL, .route = -1, .close = true,
+	};
+
+	(void)req;
+	STAT_INC(ctx, http_parse_errors);
+	http_respond_error(&x, status, msg);
+}
+
+/* ---- dispatch --------------------------------------------------------- */
+
+static void
+http_dispatch(struct lcore_ctx *ctx, struct http_conn *hc,
+	      const struct http_request *req, const char *body, uint32_t blen)
+{
+	struct http_lcore *hl = hc->hl;
+	struct http_match m;
+	struct http_exchange x = {
+		.lc = ctx, .conn = hc, .req = req, .body = body,
+		.body_len = blen, .route = -1,
+	};
+	char allow[96];
+
+	STAT_INC(ctx, http_requests);
+	if (http_router_match(hl->router, req->method, req->path,
+			      req->path_len, &m) < 0) {
+		if (m.allowed) {
+			char hdr[128];
+
+			http_router_allow(m.allowed, allow, sizeof(allow));
+			snprintf(hdr, sizeof(hdr), "Allow: %s\r\n", allow);
+			x.allow = hdr;
+			http_respond_error(&x, 405, "method not allowed");
+		} else {
+			http_respond_error(&x, 404, "not found");
+		}
+		return;
+	}
+	x.route = m.route;
+	x.nparams = m.nparams;
+	memcpy(x.params, m.params, sizeof(m.params[0]) * m.nparams);
+	x.arg = hl->router->routes[m.route].arg;
+	hl->router->routes[m.route].fn(&x);
+	if (!x.status)
+		http_respond_error(&x, 500, "handler did not answer");
+}
+
+/* ---- request framing -------------------------------------------------- */
+
+enum http_take {
+	HT_MORE = 0,      /* need more bytes */
+	HT_STOP = -1,     /* closing or paused: take nothing more */
+	HT_TO_BUF = -2,   /* must continue in the connection buffer */
+};
+
+/* Answer 100 Continue once, unless the request is doomed anyway. */
+static bool
+http_maybe_continue(struct lcore_ctx *ctx, struct http_conn *hc,
+		    const struct http_request *req)
+{
+	static const char cont[] = "HTTP/1.1 100 Continue\r\n\r\n";
+	struct http_match m;
+
+	if (!req->expect_continue || (hc->flags & HC_CONTINUE))
+		return true;
+	/* RFC 9110 §10.1.1: a final status instead of 100 when we already
+	 * know the answer; the body then never needs to be read. */
+	if (http_router_match(hc->hl->router, req->method, req->path,
+			      req->path_len, &m) < 0) {
+		http_dispatch(ctx, hc, req, NULL, 0);
+		hc->flags |= HC_CLOSING;
+		return false;
+	}
+	hc->flags |= HC_CONTINUE;
+	STAT_INC(ctx, http_continue_sent);
+	http_send_all(ctx, hc, cont, sizeof(cont) - 1);
+	return true;
+}
+
+/* A request head at p parsed into req (n bytes) with a chunked body: decode
+ * what has arrived in place. p must be hc->buf (the request at offset 0).
+ * Returns the bytes of the whole request when complete, HT_MORE or
+ * HT_STOP. */
+static int
+http_take_chunked(struct lcore_ctx *ctx, struct http_conn *hc,
+		  const struct http_request *req, uint32_t n)
+{
+	size_t raw, left, consumed;
+	int rc;
+
+	if (!(hc->flags & HC_CHUNKED)) {
+		hc->flags |= HC_CHUNKED;
+		hc->head_len = n;
+		hc->body_len = 0;
+		hc->raw_off = n;
+		http_chunked_init(&hc->chunked, hc->hl->max_body);
+	}
+	raw = hc->len - hc->raw_off;
+	rc = http_chunked_decode(&hc->chunked, hc->buf + hc->head_len + hc->body_len,
+				 hc->buf + hc->raw_off, raw, &left, &consumed);
+	hc->raw_off += (uint32_t)consumed;
+	hc->body_len += (uint32_t)left;
+	if (rc == HTTP_PARSE_INCOMPLETE) {
+		if (!http_maybe_continue(ctx, hc, req))
+			return HT_STOP;
+		return HT_MORE;
+	}
+	hc->flags &= ~HC_CHUNKED;
+	if (rc < 0) {
+		http_fail(ctx, hc, req, hc->chunked.status, hc->chunked.status == 413 ?
+			  "body too large" : "bad chunked encoding");
+		return HT_STOP;
+	}
+	http_dispatch(ctx, hc, req, hc->buf + hc->head_len, hc->body_len);
+	return (int)hc->raw_off;
+}
+
+/*
+ * Take one request from p[0..len). Returns the bytes it used (> 0), or an
+ * enum http_take. in_buf: p is hc->buf (chunked bodies need it).
+ */
+static int
+http_take(struct lcore_ctx *ctx, struct http_conn *hc, const char *p,
+	  uint32_t len, bool in_buf)
+{
+	struct http_lcore *hl = hc->hl;
+	struct http_request req;
+	int status = 400, n;
+	uint64_t cl;
+
+	n = http_parse_request(p, len, &hl->limits, &req, &status);
+	if (n == HTTP_PARSE_INCOMPLETE)
+		return HT_MORE;
+	if (n < 0) {
+		http_fail(ctx, hc, NULL, status, status == 414 ? "request line too long" :
+			  status == 431 ? "headers too large" :
+			  status == 505 ? "HTTP version not supported" :
+			  status == 501 ? "not implemented" :
+			  status == 417 ? "expectation failed" : "bad request");
+		return HT_STOP;
+	}
+	if (req.chunked) {
+		if (!in_buf || p != hc->buf)
+			return HT_TO_BUF;
+		return http_take_chunked(ctx, hc, &req, (uint32_t)n);
+	}
+	cl = req.content_length > 0 ? (uint64_t)req.content_length : 0;
+	if (cl > hl->max_body) {
+		http_fail(ctx, hc, &req, 413, "body too large");
+		return HT_STOP;
+	}
+	if (len - (uint32_t)n < cl) {
+		if (!http_maybe_continue(ctx, hc, &req))
+			return HT_STOP;
+		return HT_MORE;
+	}
+	http_dispatch(ctx, hc, &req, p + n, (uint32_t)cl);
+	return n + (int)cl;
+}
+
+/* Take every whole request from p[0..len); returns bytes used, and in
+ * *again whether the rest must be retried from the buffer. */
+static uint32_t
+http_process(struct lcore_ctx *ctx, struct http_conn *hc, const char *p,
+	     uint32_t len, bool in_buf, bool *again, uint32_t *taken)
+{
+	uint32_t used = 0;
+
+	*again = false;
+	while (used < len && !(hc->flags & (HC_CLOSING | HC_PAUSED))) {
+		int n;
+
+		if (tcp_send_space(hc->tcp) < HTTP_SEND_RESERVE) {
+			hc->flags |= HC_PAUSED;
+			STAT_INC(ctx, http_paused);
+			break;
+		}
+		n = http_take(ctx, hc, p + used, len - used, in_buf && used == 0);
+		if (n > 0) {
+			used += (uint32_t)n;
+			hc->flags &= ~(HC_CONTINUE | HC_IN_REQ);
+			(*taken)++;
+			continue;
+		}
+		if (n == HT_TO_BUF)
+			*again = true;
+		break;
+	}
+	return used;
+}
+
+/* Append bytes to the buffer; on overflow answer and close. */
+static bool
+http_buffer(struct lcore_ctx *ctx, struct http_conn *hc, const char *p,
+	    uint32_t len)
+{
+	int rc = http_buf_reserve(ctx, hc, hc->len + len);
+
+	if (rc < 0) {
+		STAT_INC(ctx, http_buffer_overflow);
+		if (!(hc->flags & HC_CLOSING))
+			http_fail(ctx, hc, NULL, rc == -E2BIG ? 413 : 503,
+				  rc == -E2BIG ? "request too large" :
+				  "out of memory");
+		hc->flags |= HC_CLOSING;
+		return false;
+	}
+	memcpy(hc->buf + hc->len, p, len);
+	hc->len += len;
+	return true;
+}
+
+/* Process what the buffer holds, then drop what was used. */
+static uint32_t
+http_process_buf(struct lcore_ctx *ctx, struct http_conn *hc)
+{
+	uint32_t taken = 0;
+	bool again = true;
+
+	while (again && hc->len && !(hc->flags & (HC_CLOSING | HC_PAUSED))) {
+		uint32_t used = http_process(ctx, hc, hc->buf, hc->len, true,
+					     &again, &taken);
+
+		if (used == 0 && !again)
+			break;
+		if (used) {
+			memmove(hc->buf, hc->buf + used, hc->len - used);
+			hc->len -= used;
+		}
+		if (used == 0)
+			again = false; /* chunked already at offset 0 */
+	}
+	if (hc->len == 0 && !(hc->flags & HC_CHUNKED))
+		http_buf_release(hc->hl, hc);
+	return taken;
+}
+
+/* ---- timers ----------------------------------------------------------- */
+
+static void
+http_timer_fire(struct lcore_ctx *ctx, struct timer *t)
+{
+	struct http_conn *hc = container_of(t, struct http_conn, timer);
+
+	if (hc->flags & HC_CLOSING)
+		return;
+	if (ctx->now_us < hc->deadline_us) {
+		timer_arm(&ctx->wheel, t, hc->deadline_us);
+		return;
+	}
+	if (hc->len || (hc->flags & HC_IN_REQ)) {
+		/* Slow or stalled client: the request had its time. */
+		STAT_INC(ctx, http_header_timeouts);
+		http_fail(ctx, hc, NULL, 408, "request timeout");
+	} else {
+		STAT_INC(ctx, http_idle_timeouts);
+	}
+	hc->flags |= HC_CLOSING;
+	tcp_close(ctx, hc->tcp);
+}
+
+/* After input: deadlines for the partial request, or the idle time. */
+static void
+http_update_deadline(struct lcore_ctx *ctx, struct http_conn *hc,
+		     uint32_t taken)
+{
+	struct http_lcore *hl = hc->hl;
+	uint64_t d;
+
+	if (hc->len || (hc->flags & HC_CHUNKED)) {
+		/* A request in progress keeps the deadline of its first
+		 * byte: dripping bytes (slowloris) does not extend it. */
+		if ((hc->flags & HC_IN_REQ) && !taken)
+			return;
+		hc->flags |= HC_IN_REQ;
+		d = ctx->now_us + hl->header_timeout_us;
+	} else {
+		d = ctx->now_us + hl->idle_timeout_us;
+	}
+	hc->deadline_us = d;
+	if (!timer_armed(&hc->timer) || hc->timer.expire_us > d)
+		timer_arm(&ctx->wheel, &hc->timer, d);
+}
+
+/* ---- TCP callbacks ---------------------------------------------------- */
+
+static void
+http_finish_input(struct lcore_ctx *ctx, struct http_conn *hc, uint32_t taken)
+{
+	if (hc->flags & HC_CLOSING) {
+		http_buf_release(hc->hl, hc);
+		timer_cancel(&ctx->wheel, &hc->timer);
+		tcp_close(ctx, hc->tcp);
+		return;
+	}
+	if ((hc->flags & HC_PEER_FIN) && !(hc->flags & HC_PAUSED)) {
+		/* Whatever is buffered can never complete. */
+		hc->flags |= HC_CLOSING;
+		http_buf_release(hc->hl, hc);
+		timer_cancel(&ctx->wheel, &hc->timer);
+		tcp_close(ctx, hc->tcp);
+		return;
+	}
+	http_update_deadline(ctx, hc, taken);
+}
+
+static void *
+http_accept(struct lcore_ctx *ctx, struct tcp_conn *c)
+{
+	struct http_lcore *hl = http_lc(ctx);
+	struct http_conn *hc = hl->free_conns;
+
+	if (!hc) {
+		STAT_INC(ctx, http_conns_refused);
+		return NULL;
+	}
+	hl->free_conns = hc->next_free;
+	hl->nconns++;
+	memset(hc, 0, sizeof(*hc));
+	hc->tcp = c;
+	hc->hl = hl;
+	timer_init(&hc->timer, http_timer_fire);
+	hc->deadline_us = ctx->now_us + hl->idle_timeout_us;
+	timer_arm(&ctx->wheel, &hc->timer, hc->deadline_us);
+	return hc;
+}
+
+static void
+http_recv(struct lcore_ctx *ctx, struct tcp_conn *c, void *app,
+	  const uint8_t *data, uint32_t len)
+{
+	struct http_conn *hc = app;
+	const char *p = (const char *)data;
+	uint32_t taken = 0;
+
+	if (hc->flags & HC_CLOSING)
+		return; /* answered with close: the rest is discarded */
+	if (hc->len == 0 && !(hc->flags & (HC_PAUSED | HC_CHUNKED))) {
+		bool again;
+		uint32_t used = http_process(ctx, hc, p, len, false, &again,
+					     &taken);
+
+		if (used < len && !(hc->flags & HC_CLOSING) &&
+		    http_buffer(ctx, hc, p + used, len - used))
+			taken += http_process_buf(ctx, hc);
+	} else if (http_buffer(ctx, hc, p, len)) {
+		taken += http_process_buf(ctx, hc);
+	}
+	http_finish_input(ctx, hc, taken);
+}
+
+static void
+http_peer_fin(struct lcore_ctx *ctx, struct tcp_conn *c, void *app)
+{
+	struct http_conn *hc = app;
+
+	hc->flags |= HC_PEER_FIN;
+	if (!(hc->flags & HC_CLOSING))
+		http_finish_input(ctx, hc, 0);
+}
+
+static void
+http_writable(struct lcore_ctx *ctx, struct tcp_conn *c, void *app)
+{
+	struct http_conn *hc = app;
+	uint32_t taken;
+
+	if (!(hc->flags & HC_PAUSED) ||
+	    tcp_send_space(c) < HTTP_SEND_RESERVE)
+		return;
+	hc->flags &= ~HC_PAUSED;
+	taken = http_process_buf(ctx, hc);
+	http_finish_input(ctx, hc, taken);
+}
+
+static void
+http_closed(struct lcore_ctx *ctx, struct tcp_conn *c, void *app,
+	    enum tcp_close_reason why)
+{
+	struct http_conn *hc = app;
+	struct http_lcore *hl = hc->hl;
+
+	timer_cancel(&ctx->wheel, &hc->timer);
+	http_buf_release(hl, hc);
+	hc->tcp = NULL;
+	hc->next_free = hl->free_conns;
+	hl->free_conns = hc;
+	hl->nconns--;
+}
+
+const struct tcp_ops http_tcp_ops = {
+	.accept = http_accept,
+	.recv = http_recv,
+	.peer_fin = http_peer_fin,
+	.writable = http_writable,
+	.closed = http_closed,
+};
+
+/* ---- per-lcore state -------------------------------------------------- */
+
+int
+http_lcore_init(struct lcore_ctx *ctx, const struct http_router *r)
+{
+	const struct config *cfg = ctx->cfg;
+	struct http_lcore *hl;
+
+	hl = rte_zmalloc_socket("http_lcore", sizeof(*hl), RTE_CACHE_LINE_SIZE,
+				ctx->socket_id);
+	if (!hl)
+		return -ENOMEM;
+	hl->max_conns = cfg->tcp_max_conns;
+	hl->conns = rte_zmalloc_socket("http_conns",
+				       (size_t)hl->max_conns * sizeof(hl->conns[0]),
+				       RTE_CACHE_LINE_SIZE, ctx->socket_id);
+	if (!hl->conns) {
+		rte_free(hl);
+		return -ENOMEM;
+	}
+	for (uint32_t i = hl->max_conns; i-- > 0;) {
+		hl->conns[i].next_free = hl->free_conns;
+		hl->free_conns = &hl->conns[i];
+	}
+	hl->router = r;
+	hl->limits.max_request_line = cfg->http_max_request_line;
+	hl->limits.max_header_bytes = cfg->http_max_header_bytes;
+	hl->limits.max_headers = HTTP_MAX_HEADERS;
+	hl->max_body = cfg->http_max_body;
+	hl->header_timeout_us = (uint64_t)cfg->http_header_timeout_ms * 1000;
+	hl->idle_timeout_us = (uint64_t)cfg->http_idle_timeout_ms * 1000;
+	hl->buf_limit = cfg->http_max_request_line + cfg->http_max_header_bytes +
+			cfg->http_max_body + 4096;
+	ctx->http = hl;
+	return 0;
+}
+
+void
+http_lcore_fini(struct lcore_ctx *ctx)
+{
+	struct http_lcore *hl = http_lc(ctx);
+
+	if (!hl)
+		return;
+	/* tcp_lcore_fini() ran first: every connection is closed. */
+	for (uint32_t i = 0; i < hl->nbufs; i++)
+		rte_free(hl->bufs[i]);
+	rte_free(hl->conns);
+	rte_free(hl);
+	ctx->http = NULL;
+}
+
+const uint64_t (*http_route_counts(const struct lcore_ctx *ctx))[HTTP_CLASSES]
+{
+	return (const uint64_t (*)[HTTP_CLASSES])http_lc(ctx)->counts;
+}
+
+uint32_t
+http_conn_count(const struct lcore_ctx *ctx)
+{
+	return ctx->http ? http_lc(ctx)->nconns : 0;
+}
+
+const struct http_router *
+http_lcore_router(const struct lcore_ctx *ctx)
+{
+	return http_lc(ctx)->router;
+}

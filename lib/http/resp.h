@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* resp.h: HTTP/1.1 response heads: status line, headers, cached Date. */
+#ifndef LR_HTTP_RESP_H
+#define LR_HTTP_RESP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* The Date header (RFC 9110 §6.6.1, IMF-fixdate) changes once a second:
+ * each lcore formats it once per second, not once per response. */
+struct http_date {
+	uint64_t sec;
+	uint8_t len;
+	char line[64]; /* "Date: Sun, 06 Nov 1994 08:49:37 GMT\r\n" */
+};
+
+/* Refresh d when wall_s moved on (cheap when it did not). */
+void http_date_update(struct http_date *d, uint64_t wall_s);
+
+/* Head flags */
+#define HTTP_RESP_CLOSE 0x1     /* "Connection: close" */
+#define HTTP_RESP_KEEPALIVE 0x2 /* "Connection: keep-alive" (HTTP/1.0) */
+#define HTTP_RESP_HTTP10 0x4    /* answer an HTTP/1.0 request */
+
+/*
+ * Write a response head into buf (cap bytes): status line, Date,
+ * Content-Type (when ctype is not NULL), Content-Length, Connection as
+ * flags say, extra (raw header lines ending in CRLF, or NULL), blank line.
+ * Returns its length, or 0 when cap is too small.
+ */
+size_t http_resp_head(char *buf, size_t cap, int status,
+		      const struct http_date *date, const char *ctype,
+		      uint64_t content_length, unsigned int flags,
+		      const char *extra);
+
+/* Reason phrase of a status code ("Not Found"); "Unknown" otherwise. */
+const char *http_reason(int status);
+
+#endif
