@@ -11,6 +11,21 @@ struct lcore_ctx;
 struct net_pkt;
 struct tcp_conn; /* opaque above this layer */
 
+/* Connection states (RFC 9293 §3.3.2). */
+enum tcp_state {
+	TCP_CLOSED,
+	TCP_LISTEN,
+	TCP_SYN_RECEIVED,
+	TCP_ESTABLISHED,
+	TCP_CLOSE_WAIT,
+	TCP_LAST_ACK,
+	TCP_FIN_WAIT_1,
+	TCP_FIN_WAIT_2,
+	TCP_CLOSING,
+	TCP_TIME_WAIT,
+	TCP_NSTATES,
+};
+
 /* Why a connection went away (tcp_ops.closed). */
 enum tcp_close_reason {
 	TCP_CLOSE_NORMAL,   /* both FINs exchanged and acknowledged */
@@ -89,5 +104,14 @@ void tcp_conn_peer(const struct tcp_conn *c, uint32_t *ip, uint16_t *port);
 
 /* Connection objects in use on this lcore (leak checks, control plane). */
 uint32_t tcp_conn_count(const struct lcore_ctx *ctx);
+
+/* Connections on this lcore by state (counts[TCP_NSTATES]). */
+void tcp_state_counts(const struct lcore_ctx *ctx, uint32_t *counts);
+
+/* "ESTABLISHED" etc. */
+const char *tcp_state_name(int state);
+
+/* Tests only: the ISN the next passive open uses (0 = random again). */
+void tcp_test_set_isn(uint32_t isn);
 
 #endif
