@@ -16,6 +16,8 @@
 #include <rte_malloc.h>
 #include <rte_mempool.h>
 
+#include <numa.h>
+
 #include "core/clock.h"
 #include "core/config.h"
 #include "core/lcore.h"
@@ -43,6 +45,7 @@ struct app {
 	struct arp_table *arp;
 	struct ctl_server *ctl;
 	struct ctl_view view;
+	unsigned int main_id; /* EAL id of the main (control-plane) lcore */
 	struct http_router router;
 	struct mrc_store *mrc;
 };
@@ -70,11 +73,15 @@ app_usage(FILE *f)
 		"      --no-huge         run without hugepages\n"
 		"      --file-prefix P   DPDK runtime prefix (default linerate-<pid>)\n"
 		"      --print-config    print the effective config as JSON and exit\n"
+		"      --print-topology  start, print lcore/queue/NUMA placement, exit\n"
 		"  -V, --version         print the version and exit\n"
 		"  -h, --help            this text\n");
 }
 
-enum { OPT_NO_HUGE = 256, OPT_FILE_PREFIX, OPT_PRINT_CONFIG };
+enum { OPT_NO_HUGE = 256, OPT_FILE_PREFIX, OPT_PRINT_CONFIG,
+       OPT_PRINT_TOPOLOGY };
+
+static bool app_print_topology;
 
 static const struct option app_opts[] = {
 	{ "config", required_argument, NULL, 'c' },
@@ -85,6 +92,7 @@ static const struct option app_opts[] = {
 	{ "no-huge", no_argument, NULL, OPT_NO_HUGE },
 	{ "file-prefix", required_argument, NULL, OPT_FILE_PREFIX },
 	{ "print-config", no_argument, NULL, OPT_PRINT_CONFIG },
+	{ "print-topology", no_argument, NULL, OPT_PRINT_TOPOLOGY },
 	{ "version", no_argument, NULL, 'V' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -168,6 +176,9 @@ app_parse_args(struct app *a, int argc, char **argv)
 		case OPT_PRINT_CONFIG:
 			print = true;
 			break;
+		case OPT_PRINT_TOPOLOGY:
+			app_print_topology = true;
+			break;
 		}
 	}
 	if (optind < argc) {
@@ -175,13 +186,6 @@ app_parse_args(struct app *a, int argc, char **argv)
 			 argv[optind]);
 		goto bad;
 	}
-	for (uint32_t i = 0; i < a->cfg.nb_lcores; i++)
-		if (a->cfg.lcores[i] == a->cfg.main_lcore) {
-			snprintf(err, sizeof(err),
-				 "lcore %u is the main (control-plane) lcore; "
-				 "data-plane lcores must differ", a->cfg.main_lcore);
-			goto bad;
-		}
 	if (print) {
 		char *s = config_to_json(&a->cfg);
 
@@ -215,15 +219,25 @@ app_free_hugepages(void)
 static int
 app_eal_init(struct app *a, const char *prog)
 {
-	char lcores[512], prefix[96], mem[32], loglvl[64];
+	char lcores[1024], prefix[96], mem[32], loglvl[64];
+	static char main_arg[16];
 	const char *argv[32];
 	int argc = 0, n;
 	bool huge;
 
-	n = snprintf(lcores, sizeof(lcores), "%u", a->cfg.main_lcore);
+	/* Data lcore N runs on CPU N. The main lcore (control plane, mostly
+	 * asleep in poll()) runs on CPU main_lcore; when that CPU also runs a
+	 * data lcore (2-core machines), the main lcore takes a spare id. */
+	a->main_id = a->cfg.main_lcore;
 	for (uint32_t i = 0; i < a->cfg.nb_lcores; i++)
-		n += snprintf(lcores + n, sizeof(lcores) - n, ",%u",
-			      a->cfg.lcores[i]);
+		if (a->cfg.lcores[i] == a->cfg.main_lcore)
+			a->main_id = RTE_MAX_LCORE - 1;
+	n = snprintf(lcores, sizeof(lcores), "--lcores=%u@%u", a->main_id,
+		     a->cfg.main_lcore);
+	for (uint32_t i = 0; i < a->cfg.nb_lcores; i++)
+		n += snprintf(lcores + n, sizeof(lcores) - (size_t)n, ",%u@%u",
+			      a->cfg.lcores[i], a->cfg.lcores[i]);
+	snprintf(main_arg, sizeof(main_arg), "%u", a->main_id);
 	if (a->cfg.file_prefix[0])
 		snprintf(prefix, sizeof(prefix), "--file-prefix=%s",
 			 a->cfg.file_prefix);
@@ -237,10 +251,9 @@ app_eal_init(struct app *a, const char *prog)
 	       (a->cfg.hugepages == CONFIG_AUTO &&
 		app_free_hugepages() * 2 >= a->cfg.eal_memory_mb);
 	argv[argc++] = prog;
-	argv[argc++] = "-l";
 	argv[argc++] = lcores;
 	argv[argc++] = "--main-lcore";
-	argv[argc++] = lcores; /* the first entry, cut below */
+	argv[argc++] = main_arg;
 	argv[argc++] = prefix;
 	argv[argc++] = "-m";
 	argv[argc++] = mem;
@@ -252,10 +265,6 @@ app_eal_init(struct app *a, const char *prog)
 	    a->cfg.driver != CONFIG_DRIVER_AUTO)
 		argv[argc++] = "--no-pci";
 	argv[argc] = NULL;
-
-	static char main_lcore[16];
-	snprintf(main_lcore, sizeof(main_lcore), "%u", a->cfg.main_lcore);
-	argv[4] = main_lcore;
 
 	if (rte_eal_init(argc, (char **)argv) < 0)
 		return -rte_errno;
@@ -412,6 +421,50 @@ app_start(struct app *a)
 	return 0;
 }
 
+/* NUMA node of a CPU per libnuma; -1 when unknown. */
+static int
+app_cpu_node(unsigned int cpu)
+{
+	return numa_available() < 0 ? -1 : numa_node_of_cpu((int)cpu);
+}
+
+/*
+ * Where everything landed: each data lcore, its CPU and NUMA node, its
+ * queue and mempool socket, against the port's node. A data lcore on
+ * another node than its port pays a cross-node trip per packet: warn.
+ * With print, the table goes to stdout.
+ */
+static void
+app_topology(const struct app *a, bool print)
+{
+	int pnode = a->socket;
+
+	if (print) {
+		printf("port %u (%s on %s): NUMA socket %d, %u queue(s)\n",
+		       a->port_id, config_driver_name(a->cfg.driver),
+		       a->cfg.driver == CONFIG_DRIVER_PCI ? a->cfg.pci : a->cfg.iface,
+		       pnode, a->cfg.nb_lcores);
+		printf("main lcore %u on CPU %u (node %d): control plane\n",
+		       a->main_id, a->cfg.main_lcore,
+		       app_cpu_node(a->cfg.main_lcore));
+		printf("%-6s %-4s %-5s %-6s %-12s %s\n", "lcore", "cpu", "node",
+		       "queue", "pool socket", "state socket");
+	}
+	for (uint32_t q = 0; q < a->cfg.nb_lcores; q++) {
+		unsigned int l = a->cfg.lcores[q];
+		int node = app_cpu_node(l);
+
+		if (print)
+			printf("%-6u %-4u %-5d %-6u %-12d %d\n", l, l, node, q,
+			       a->pools[q] ? a->pools[q]->socket_id : -1,
+			       a->ctx[q] ? a->ctx[q]->socket_id : -1);
+		if (node >= 0 && pnode >= 0 && node != pnode)
+			LOG(WARNING, "lcore %u is on NUMA node %d but port %u is on "
+			    "node %d: pick lcores on the NIC's node", l, node,
+			    a->port_id, pnode);
+	}
+}
+
 /* Non-zero counters of one lcore, one line. */
 static void
 app_log_stats(const struct lcore_ctx *ctx)
@@ -494,6 +547,13 @@ main(int argc, char **argv)
 		app_stop(&a);
 		rte_eal_cleanup();
 		return EXIT_FAILURE;
+	}
+	app_topology(&a, app_print_topology);
+	if (app_print_topology) {
+		ctl_server_free(a.ctl);
+		app_stop(&a);
+		rte_eal_cleanup();
+		return 0;
 	}
 	inet_ntop(AF_INET, &a.ifc.ip, ip, sizeof(ip));
 	LOG(INFO, "ready: %s on %s (%s, port %u, socket %d), mac "

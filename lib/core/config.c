@@ -500,11 +500,7 @@ config_check(const struct config *c, char *err)
 		return config_fail(err, "$.tcp.mss",
 				   "mss + 40 (IPv4 + TCP headers) exceeds ip.mtu%s",
 				   "");
-	for (uint32_t i = 0; i < c->nb_lcores; i++)
-		if (c->lcores[i] == c->main_lcore)
-			return config_fail(err, "$.main_lcore",
-					   "is also a data-plane lcore: the main lcore "
-					   "runs the control plane only%s", "");
+
 	if ((c->driver == CONFIG_DRIVER_AF_PACKET ||
 	     c->driver == CONFIG_DRIVER_AF_XDP) && c->iface[0] == '\0')
 		return config_fail(err, "$.port.iface",

@@ -582,9 +582,7 @@ test_config_cross_key_rules_are_checked(void **state)
 		   "$.tcp.rto_init_ms: must lie within rto_min_ms..rto_max_ms");
 	expect_err("{\"ip\": {\"mtu\": 1000}}",
 		   "$.tcp.mss: mss + 40 (IPv4 + TCP headers) exceeds ip.mtu");
-	expect_err("{\"main_lcore\": 1}",
-		   "$.main_lcore: is also a data-plane lcore: the main lcore "
-		   "runs the control plane only");
+
 }
 
 static void
