@@ -31,6 +31,7 @@
 #include "net/arp.h"
 #include "net/eth.h"
 #include "net/tcp.h"
+#include "net/tcp_steer.h"
 
 static volatile sig_atomic_t app_quit;
 
@@ -46,6 +47,7 @@ struct app {
 	struct ctl_server *ctl;
 	struct ctl_view view;
 	unsigned int main_id; /* EAL id of the main (control-plane) lcore */
+	struct tcp_steer *steer; /* with several lcores */
 	struct http_router router;
 	struct mrc_store *mrc;
 };
@@ -280,6 +282,7 @@ app_eal_init(struct app *a, const char *prog)
 static void
 app_poll_end(struct lcore_ctx *ctx)
 {
+	tcp_steer_drain(ctx);
 	tcp_flush(ctx);
 	/* After this iteration's responses: no reference into the store. */
 	mrc_store_quiescent(app_mrc, ctx->idx);
@@ -388,6 +391,13 @@ app_start(struct app *a)
 	rc = app_api_init(a);
 	if (rc < 0)
 		return rc;
+	if (nq > 1) {
+		a->steer = tcp_steer_create(nq, a->cfg.tcp_max_conns, a->socket);
+		if (!a->steer) {
+			LOG(ERR, "connection directory: %s", rte_strerror(rte_errno));
+			return -ENOMEM;
+		}
+	}
 	for (uint16_t q = 0; q < nq; q++) {
 		struct lcore_params p = {
 			.cfg = &a->cfg,
@@ -406,6 +416,8 @@ app_start(struct app *a)
 			return -ENOMEM;
 		a->ctx[q]->arp = a->arp;
 		rc = tcp_lcore_init(a->ctx[q]);
+		if (rc == 0 && a->steer)
+			tcp_steer_attach(a->ctx[q], a->steer);
 		if (rc == 0)
 			rc = http_lcore_init(a->ctx[q], &a->router);
 		for (uint32_t i = 0; rc == 0 && i < a->cfg.nb_http_ports; i++)
@@ -496,6 +508,7 @@ app_stop(struct app *a)
 	if (a->port_started)
 		port_close(a->port_id);
 	arp_table_free(a->arp);
+	tcp_steer_free(a->steer);
 	mrc_store_free(a->mrc);
 	for (uint32_t q = 0; q < a->cfg.nb_lcores; q++) {
 		lcore_ctx_free(a->ctx[q]);

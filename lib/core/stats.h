@@ -14,7 +14,7 @@
  */
 #define STATS_CORE(X) \
 	X(rx_packets) X(rx_bytes) X(tx_packets) X(tx_bytes) \
-	X(tx_drop_full) X(rx_handoff) X(polls_busy) X(polls_idle) \
+	X(tx_drop_full) X(rx_handoff) X(rx_handoff_drop) X(polls_busy) X(polls_idle) \
 	X(cycles_busy) X(cycles_idle)
 
 #define STATS_ETH(X) \

@@ -9,6 +9,7 @@
 
 #include "core/config.h"
 #include "net/tcp_priv.h"
+#include "net/tcp_steer.h"
 
 static const char *const tcp_state_names[TCP_NSTATES] = {
 	"CLOSED", "LISTEN", "SYN_RECEIVED", "ESTABLISHED", "CLOSE_WAIT",
@@ -81,6 +82,8 @@ tcp_conn_alloc(struct lcore_ctx *ctx, uint32_t ip, uint16_t pport,
 	c->hnext = *b;
 	*b = c;
 	tl->in_use++;
+	if (tl->steer)
+		tcp_steer_add(tl->steer, ip, pport, lport, ctx->idx);
 	return c;
 }
 
@@ -116,6 +119,9 @@ tcp_conn_free(struct lcore_ctx *ctx, struct tcp_conn *c)
 		pp = &(*pp)->hnext;
 	if (*pp)
 		*pp = c->hnext;
+	if (tl->steer)
+		tcp_steer_del(tl->steer, c->peer_ip, c->peer_port, c->local_port,
+			      ctx->idx);
 	tl->state_count[c->state]--;
 	tl->in_use--;
 	c->state = TCP_CLOSED;

@@ -8,6 +8,7 @@
 #include "core/config.h"
 #include "net/net.h"
 #include "net/tcp_priv.h"
+#include "net/tcp_steer.h"
 
 /* ---- parsing ------------------------------------------------------------ */
 
@@ -690,6 +691,13 @@ tcp_input(struct lcore_ctx *ctx, struct rte_mbuf *m, struct net_pkt *p)
 		c = NULL;
 	}
 	if (!c) {
+		/* Another lcore's connection (fanout rollover, a vdev
+		 * without flow hashing): pass it on rather than reset it. */
+		if (tl->steer &&
+		    tcp_steer_handoff(ctx, m, (uint16_t)(p->ip_hlen +
+							 sizeof(struct rte_ether_hdr)),
+				      p->ip->src_addr, th->src_port, th->dst_port))
+			return;
 		tcp_input_listen(ctx, m, p, &s);
 		return;
 	}

@@ -121,6 +121,8 @@ struct tcp_conn {
 	struct timer delack;
 };
 
+struct tcp_steer;
+
 struct tcp_listener {
 	uint16_t port; /* network order */
 	const struct tcp_ops *ops;
@@ -149,6 +151,7 @@ struct tcp_lcore {
 	uint32_t rto_min, rto_max, rto_init, delack_us, timewait_us, finwait2_us;
 	uint32_t max_retries, max_halfopen, max_timewait, ooo_max, chack_limit;
 	int syncookies; /* enum config_tristate */
+	struct tcp_steer *steer; /* shared owner directory; NULL: one lcore */
 };
 
 static inline struct tcp_lcore *

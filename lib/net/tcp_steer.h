@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* tcp_steer.h: connections' owner lcores, and hand-off of misdelivered
+ * segments to them. */
+#ifndef LR_NET_TCP_STEER_H
+#define LR_NET_TCP_STEER_H
+
+#include <stdint.h>
+
+#include <rte_mbuf.h>
+
+struct lcore_ctx;
+struct tcp_steer;
+
+/*
+ * With several lcores, RSS (PCI) or the kernel's fanout hash (af_packet)
+ * keeps a flow on one queue, but not always: af_packet's fanout uses
+ * PACKET_FANOUT_FLAG_ROLLOVER, which moves packets to another socket when
+ * one ring is full, and some vdevs spread without a flow hash. A segment
+ * for a connection owned by another lcore must not be answered with a RST:
+ * the receiving lcore finds the owner in a shared directory (written only
+ * when connections open and close, read only when the local lookup
+ * misses) and passes the frame to it through an rte_ring (counted
+ * rx_handoff). The owner processes handed-off frames as final.
+ *
+ * nb_lcores lcores, up to max_conns connections each. NULL + rte_errno.
+ */
+struct tcp_steer *tcp_steer_create(unsigned int nb_lcores, uint32_t max_conns,
+				   int socket);
+void tcp_steer_free(struct tcp_steer *st);
+
+/* Attach to an lcore (after tcp_lcore_init): ctx->idx is its owner id. */
+void tcp_steer_attach(struct lcore_ctx *ctx, struct tcp_steer *st);
+
+/* Run the frames other lcores handed to this one (poll loop). */
+void tcp_steer_drain(struct lcore_ctx *ctx);
+
+/* Directory operations (used by tcp_conn.c; exposed for tests). Keys are
+ * (peer ip, peer port, local port) in network order. */
+int tcp_steer_add(struct tcp_steer *st, uint32_t ip, uint16_t pport,
+		  uint16_t lport, unsigned int owner);
+void tcp_steer_del(struct tcp_steer *st, uint32_t ip, uint16_t pport,
+		   uint16_t lport, unsigned int owner);
+/* Owner of a connection, or -1 when unknown. */
+int tcp_steer_owner(const struct tcp_steer *st, uint32_t ip, uint16_t pport,
+		    uint16_t lport);
+
+/* Offer a segment without a local connection to its owner. m's data is at
+ * the TCP header with hdr_len bytes of IPv4 + Ethernet before it. Returns
+ * 1 when handed off (m consumed), 0 when the caller keeps it. */
+int tcp_steer_handoff(struct lcore_ctx *ctx, struct rte_mbuf *m,
+		      uint16_t hdr_len, uint32_t ip, uint16_t pport,
+		      uint16_t lport);
+
+#endif
