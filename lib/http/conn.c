@@ -116,11 +116,14 @@ http_buf_reserve(struct lcore_ctx *ctx, struct http_conn *hc, uint32_t need)
 	nb = rte_malloc_socket("http_buf", cap, 0, ctx->socket_id);
 	if (!nb)
 		return -ENOMEM;
-	if (hc->len)
-		memcpy(nb, hc->buf, hc->len);
+	uint32_t len = hc->len;
+
+	if (len)
+		memcpy(nb, hc->buf, len);
 	http_buf_release(hl, hc);
 	hc->buf = nb;
 	hc->cap = cap;
+	hc->len = len;
 	return 0;
 }
 
