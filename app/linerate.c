@@ -328,6 +328,43 @@ app_cmd_reset_mrc(void *arg, json_t *args, char *err, size_t errlen)
 	return json_pack("{s:s}", "status", rc ? "reset (an lcore was slow)" : "reset");
 }
 
+/* Control plane: connections by TCP state, summed and per lcore. The
+ * counts are single-writer words read racily: a snapshot, not a lock. */
+static json_t *
+app_cmd_conns(void *arg, json_t *args, char *err, size_t errlen)
+{
+	const struct app *a = arg;
+	uint32_t sum[TCP_NSTATES] = { 0 };
+	json_t *o = json_object(), *per = json_array(), *tot = json_object();
+	uint32_t http = 0;
+
+	for (uint32_t q = 0; q < a->cfg.nb_lcores; q++) {
+		uint32_t c[TCP_NSTATES];
+		json_t *l = json_object();
+
+		if (!a->ctx[q] || !a->ctx[q]->tcp)
+			continue;
+		tcp_state_counts(a->ctx[q], c);
+		json_object_set_new(l, "lcore", json_integer(a->ctx[q]->lcore_id));
+		for (int s = 0; s < TCP_NSTATES; s++) {
+			sum[s] += c[s];
+			if (s != TCP_LISTEN)
+				json_object_set_new(l, tcp_state_name(s),
+						    json_integer(c[s]));
+		}
+		json_object_set_new(l, "http", json_integer(http_conn_count(a->ctx[q])));
+		http += http_conn_count(a->ctx[q]);
+		json_array_append_new(per, l);
+	}
+	for (int s = 0; s < TCP_NSTATES; s++)
+		if (s != TCP_LISTEN)
+			json_object_set_new(tot, tcp_state_name(s), json_integer(sum[s]));
+	json_object_set_new(tot, "http", json_integer(http));
+	json_object_set_new(o, "total", tot);
+	json_object_set_new(o, "lcores", per);
+	return o;
+}
+
 /* The HTTP routes and their stores, shared by every lcore. */
 static int
 app_api_init(struct app *a)
@@ -583,6 +620,9 @@ main(int argc, char **argv)
 	if (rc == 0)
 		rc = ctl_register(a.ctl, "reset-mrc", "zero the 1MRC store",
 				  app_cmd_reset_mrc, a.mrc);
+	if (rc == 0)
+		rc = ctl_register(a.ctl, "conns", "connections by TCP state",
+				  app_cmd_conns, &a);
 	if (rc < 0)
 		LOG(ERR, "control commands: %s", strerror(-rc));
 	for (uint32_t q = 0; q < a.cfg.nb_lcores; q++)
