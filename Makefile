@@ -5,7 +5,7 @@
 #   make test       unit tests, then network tests (root), summary line
 #   make run        veth topology + linerate with the embedded default config
 #   make bench      benchmarks (tests/bench)
-#   make install    binaries, configs, BPF objects under $(PREFIX)
+#   make install    binaries, configs, BPF objects, systemd unit, deploy scripts under $(PREFIX)
 #   make V=1        show the commands;  make SAN=1  ASan/UBSan build
 #
 # A missing dependency stops the build with the Debian package to install;
@@ -20,6 +20,7 @@ say      = $(if $(filter 1,$(V)),,@printf '  %-6s %s\n' $(1) $(2);)
 
 CC      ?= cc
 CLANG   ?= clang
+BPFTOOL ?= bpftool
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 GITREV  := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 
@@ -32,6 +33,7 @@ ifeq ($(filter clean help deps test run bench,$(MAKECMDGOALS)),)
 ifeq ($(shell command -v pkg-config),)
 $(error pkg-config not found: apt-get install pkg-config (or run deploy/install-deps.sh))
 endif
+$(if $(shell command -v $(BPFTOOL)),,$(error $(BPFTOOL) not found: apt-get install bpftool (or run deploy/install-deps.sh)))
 $(foreach d,$(DEPS),$(if $(shell pkg-config --exists $(word 1,$(subst :, ,$(d))) && echo y),,\
 	$(error missing dependency $(word 1,$(subst :, ,$(d))): apt-get install $(word 2,$(subst :, ,$(d))) (or run deploy/install-deps.sh))))
 endif
@@ -134,6 +136,14 @@ $(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c $(wildcard bpf/*.h)
 
 unit: $(UNIT_BINS)
 
+# The steering program built into linerate: bpftool's skeleton embeds the
+# object, which lib/steer hands to net_af_xdp (xdp_prog=) through a memfd.
+$(BUILD)/gen/steer.skel.h: $(BUILD)/bpf/steer.bpf.o
+	$(call say,SKEL,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(BPFTOOL) gen skeleton $< name steer_bpf > $@.tmp && mv $@.tmp $@
+$(BUILD)/lib/steer/steer.o: $(BUILD)/gen/steer.skel.h
+
 # Fuzz targets: an ASan/UBSan replay binary (gcc, tests/fuzz/replay_main.c)
 # that `make test` runs over the regression corpus, and libFuzzer binaries
 # (clang -fsanitize=fuzzer) for real fuzzing (`make fuzz`).
@@ -176,10 +186,15 @@ deps:
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/linerate/dpdk-config \
-		$(DESTDIR)$(PREFIX)/lib/linerate/bpf
+		$(DESTDIR)$(PREFIX)/lib/linerate/bpf $(DESTDIR)$(PREFIX)/lib/linerate/deploy \
+		$(DESTDIR)$(PREFIX)/lib/systemd/system $(DESTDIR)$(PREFIX)/share/doc/linerate
 	install -m 0755 $(BINS) $(DESTDIR)$(PREFIX)/bin/
 	install -m 0644 dpdk-config/*.json $(DESTDIR)$(PREFIX)/share/linerate/dpdk-config/
 	$(if $(BPF_OBJS),install -m 0644 $(BPF_OBJS) $(DESTDIR)$(PREFIX)/lib/linerate/bpf/)
+	install -m 0755 deploy/hugepages.sh deploy/bind-nic.sh $(DESTDIR)$(PREFIX)/lib/linerate/deploy/
+	sed 's|/usr/local/|$(PREFIX)/|g' deploy/linerate.service > $(DESTDIR)$(PREFIX)/lib/systemd/system/linerate.service
+	chmod 0644 $(DESTDIR)$(PREFIX)/lib/systemd/system/linerate.service
+	install -m 0644 docs/DEPLOY.md docs/SCALE-OUT.md $(DESTDIR)$(PREFIX)/share/doc/linerate/
 
 clean:
 	rm -rf $(BUILD)

@@ -20,6 +20,7 @@
 
 #include "core/clock.h"
 #include "core/config.h"
+#include "core/doctor.h"
 #include "core/lcore.h"
 #include "core/log.h"
 #include "core/port.h"
@@ -32,6 +33,7 @@
 #include "net/eth.h"
 #include "net/tcp.h"
 #include "net/tcp_steer.h"
+#include "steer/steer.h"
 
 static volatile sig_atomic_t app_quit;
 
@@ -48,6 +50,7 @@ struct app {
 	struct ctl_view view;
 	unsigned int main_id; /* EAL id of the main (control-plane) lcore */
 	struct tcp_steer *steer; /* with several lcores */
+	struct steer *xdp;       /* the XDP path's steering program */
 	struct http_router router;
 	struct mrc_store *mrc;
 };
@@ -76,12 +79,15 @@ app_usage(FILE *f)
 		"      --file-prefix P   DPDK runtime prefix (default linerate-<pid>)\n"
 		"      --print-config    print the effective config as JSON and exit\n"
 		"      --print-topology  start, print lcore/queue/NUMA placement, exit\n"
+		"      --check           report whether this host is ready for the config\n"
+		"                        (hugepages, NIC, IOMMU, lcores...), start nothing;\n"
+		"                        exit 0 when ready, 1 when an item FAILs\n"
 		"  -V, --version         print the version and exit\n"
 		"  -h, --help            this text\n");
 }
 
 enum { OPT_NO_HUGE = 256, OPT_FILE_PREFIX, OPT_PRINT_CONFIG,
-       OPT_PRINT_TOPOLOGY };
+       OPT_PRINT_TOPOLOGY, OPT_CHECK };
 
 static bool app_print_topology;
 
@@ -95,6 +101,7 @@ static const struct option app_opts[] = {
 	{ "file-prefix", required_argument, NULL, OPT_FILE_PREFIX },
 	{ "print-config", no_argument, NULL, OPT_PRINT_CONFIG },
 	{ "print-topology", no_argument, NULL, OPT_PRINT_TOPOLOGY },
+	{ "check", no_argument, NULL, OPT_CHECK },
 	{ "version", no_argument, NULL, 'V' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -106,7 +113,7 @@ app_parse_args(struct app *a, int argc, char **argv)
 {
 	char err[CONFIG_ERR_LEN];
 	const char *file = NULL;
-	bool print = false;
+	bool print = false, check = false;
 	int opt, rc;
 
 	/* First pass: the config file, so flags override it. */
@@ -181,6 +188,9 @@ app_parse_args(struct app *a, int argc, char **argv)
 		case OPT_PRINT_TOPOLOGY:
 			app_print_topology = true;
 			break;
+		case OPT_CHECK:
+			check = true;
+			break;
 		}
 	}
 	if (optind < argc) {
@@ -195,6 +205,8 @@ app_parse_args(struct app *a, int argc, char **argv)
 		free(s);
 		exit(0);
 	}
+	if (check)
+		exit(doctor_run(&a->cfg, stdout) ? 1 : 0);
 	return;
 bad:
 	fprintf(stderr, "linerate: %s\n", err);
@@ -264,8 +276,13 @@ app_eal_init(struct app *a, const char *prog)
 	if (!huge)
 		argv[argc++] = "--no-huge";
 	if (a->cfg.driver != CONFIG_DRIVER_PCI &&
-	    a->cfg.driver != CONFIG_DRIVER_AUTO)
+	    a->cfg.driver != CONFIG_DRIVER_AUTO) {
 		argv[argc++] = "--no-pci";
+	} else if (a->cfg.pci[0]) {
+		/* Probe only our NIC, not every vfio device of the host. */
+		argv[argc++] = "-a";
+		argv[argc++] = a->cfg.pci;
+	}
 	argv[argc] = NULL;
 
 	if (rte_eal_init(argc, (char **)argv) < 0)
@@ -392,6 +409,93 @@ app_api_init(struct app *a)
 	return rc;
 }
 
+/*
+ * The XDP path, before the port exists: load the steering program (a
+ * verifier check), remove a stale one a killed run left on the interface,
+ * and get the object path net_af_xdp will load. "auto" takes this path
+ * when no PCI port is bound to DPDK, and says so.
+ */
+static int
+app_xdp_load(struct app *a)
+{
+	struct steer_params p = {
+		.iface = a->cfg.iface,
+		.ip = a->cfg.ip,
+		.ports = a->cfg.http_ports,
+		.nb_ports = a->cfg.nb_http_ports,
+		.object = a->cfg.xdp_program[0] ? a->cfg.xdp_program : NULL,
+		.own_ip = a->cfg.xdp_own_ip == CONFIG_AUTO ? -1 :
+			  a->cfg.xdp_own_ip == CONFIG_ON,
+	};
+	char msg[STEER_ERR_LEN];
+
+	if (a->cfg.driver == CONFIG_DRIVER_AUTO) {
+		if (port_pci_present(&a->cfg)) {
+			LOG(INFO, "port: auto: using the PCI port bound to DPDK");
+			return 0;
+		}
+		LOG(INFO, "port: auto: no PCI port bound to DPDK; using the XDP "
+		    "path on %s (net_af_xdp + bpf/steer.bpf.c)", a->cfg.iface);
+	} else if (a->cfg.driver != CONFIG_DRIVER_AF_XDP) {
+		return 0;
+	}
+	a->xdp = steer_load(&p, msg, sizeof(msg));
+	if (!a->xdp) {
+		LOG(ERR, "xdp: %s", msg);
+		return -errno;
+	}
+	if (msg[0])
+		LOG(NOTICE, "xdp: %s", msg);
+	return 0;
+}
+
+/* After port_start: the PMD attached the program; configure it. */
+static int
+app_xdp_attach(struct app *a)
+{
+	char err[STEER_ERR_LEN], ip[INET_ADDRSTRLEN];
+	struct steer_info in;
+	int rc;
+
+	if (!a->xdp)
+		return 0;
+	rc = steer_attach(a->xdp, err, sizeof(err));
+	if (rc < 0) {
+		LOG(ERR, "xdp: %s", err);
+		return rc;
+	}
+	steer_info(a->xdp, &in);
+	inet_ntop(AF_INET, &in.cfg.ip, ip, sizeof(ip));
+	LOG(INFO, "xdp: steering %s, tcp port %u%s to linerate on %s "
+	    "(program id %u, %s mode); the rest goes to the kernel", ip,
+	    a->cfg.http_ports[0], in.cfg.flags & STEER_F_OWN_IP ?
+	    ", ARP and ICMP" : "", in.iface, in.prog_id,
+	    steer_mode_name(in.mode));
+	return 0;
+}
+
+/* After port_close (net_af_xdp detached the program on close). */
+static void
+app_xdp_stop(struct app *a)
+{
+	struct steer_counters c;
+	char err[STEER_ERR_LEN];
+	struct steer_info in;
+
+	if (!a->xdp)
+		return;
+	steer_info(a->xdp, &in);
+	if (in.configured && steer_read_counters(a->xdp, &c) == 0)
+		LOG(INFO, "xdp: steered %" PRIu64 ", passed %" PRIu64
+		    ", dropped %" PRIu64 " malformed and %" PRIu64
+		    " without a socket", c.steered, c.passed,
+		    c.dropped_malformed, c.dropped_no_xsk);
+	if (steer_detach(a->xdp, err, sizeof(err)) < 0)
+		LOG(ERR, "xdp: %s", err);
+	steer_free(a->xdp);
+	a->xdp = NULL;
+}
+
 static int
 app_start(struct app *a)
 {
@@ -399,7 +503,11 @@ app_start(struct app *a)
 	uint16_t nq = (uint16_t)a->cfg.nb_lcores;
 	int rc;
 
-	rc = port_open(&a->cfg, nq, &a->port_id, err);
+	rc = app_xdp_load(a);
+	if (rc < 0)
+		return rc;
+	rc = port_open(&a->cfg, nq, a->xdp ? steer_object_path(a->xdp) : NULL,
+		       &a->port_id, err);
 	if (rc < 0) {
 		LOG(ERR, "port: %s", err);
 		return rc;
@@ -421,6 +529,9 @@ app_start(struct app *a)
 		return rc;
 	}
 	a->port_started = true;
+	rc = app_xdp_attach(a);
+	if (rc < 0)
+		return rc;
 	a->arp = arp_table_create(a->cfg.arp_entries, a->cfg.arp_timeout_s,
 				  a->cfg.arp_pending, a->socket);
 	if (!a->arp)
@@ -544,6 +655,7 @@ app_stop(struct app *a)
 		}
 	if (a->port_started)
 		port_close(a->port_id);
+	app_xdp_stop(a);
 	arp_table_free(a->arp);
 	tcp_steer_free(a->steer);
 	mrc_store_free(a->mrc);
@@ -621,6 +733,10 @@ main(int argc, char **argv)
 		rc = ctl_register(a.ctl, "reset-mrc", "zero the 1MRC store",
 				  app_cmd_reset_mrc, a.mrc);
 	if (rc == 0)
+		rc = ctl_register(a.ctl, "xdp",
+				  "XDP steering program: mode, settings, counters",
+				  steer_ctl_xdp, a.xdp);
+	if (rc == 0)
 		rc = ctl_register(a.ctl, "conns", "connections by TCP state",
 				  app_cmd_conns, &a);
 	if (rc < 0)
@@ -628,9 +744,15 @@ main(int argc, char **argv)
 	for (uint32_t q = 0; q < a.cfg.nb_lcores; q++)
 		rte_eal_remote_launch(lcore_main_loop, a.ctx[q],
 				      a.cfg.lcores[q]);
-	/* The main lcore serves the control plane only. */
-	while (!app_quit)
+	/* The main lcore serves the control plane only; once a second it
+	 * refreshes the XDP counters /metrics reads without a syscall. */
+	for (unsigned int tick = 0; !app_quit; tick++) {
+		struct steer_counters c;
+
 		ctl_server_poll(a.ctl, 100);
+		if (a.xdp && tick % 10 == 0)
+			steer_read_counters(a.xdp, &c);
+	}
 	ctl_server_free(a.ctl);
 	LOG(INFO, "stopping");
 	lcore_request_stop();

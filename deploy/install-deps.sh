@@ -14,13 +14,13 @@ libxdp-dev xdp-tools bpftool clang llvm libjansson-dev libnuma-dev
 libcmocka-dev"
 TEST_PKGS="iproute2 iputils-ping ethtool nftables procps curl wrk
 apache2-utils nghttp2-client nginx-light python3 python3-scapy python3-pytest
-python3-httpx python3-prometheus-client hping3 tcpdump valgrind shellcheck
-slowhttptest"
+python3-httpx python3-prometheus-client python3-yaml python3-kubernetes
+systemd hping3 tcpdump valgrind shellcheck slowhttptest"
 PKGS="$BUILD_PKGS $TEST_PKGS"
 
 quiet=0
 case "${1:-}" in
---list) echo $PKGS; exit 0 ;;
+--list) echo "$PKGS"; exit 0 ;;
 --if-missing) quiet=1 ;;
 "") ;;
 *) echo "usage: $0 [--if-missing|--list]" >&2; exit 2 ;;

@@ -4,7 +4,7 @@
 #
 #   tests/run.sh [BUILD]          (make test calls it with build/)
 #   ONLY=regex tests/run.sh       run only the test programs matching regex
-#   STAGES="unit net" ...         choose stages (default: unit fuzz net)
+#   STAGES="unit net" ...         choose stages (default: unit fuzz deploy net)
 #
 # Each test program speaks TAP ("ok N - name", "not ok N - name",
 # "ok N - name # SKIP why"); exit 77 with no TAP line means "skipped as a
@@ -13,8 +13,8 @@ set -u
 
 BUILD=${1:-build}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-cd "$ROOT"
-STAGES=${STAGES:-unit fuzz net}
+cd "$ROOT" || exit 1
+STAGES=${STAGES:-unit fuzz deploy net}
 ONLY=${ONLY:-}
 LOGDIR=$BUILD/test-logs
 mkdir -p "$LOGDIR"
@@ -27,8 +27,8 @@ failed=()
 run_tap() {
 	local name=$1 limit=$2
 	shift 2
-	local log=$LOGDIR/$(echo "$name" | tr '/ ' '__').log
-	local rc p=0 f=0 s=0
+	local log rc p=0 f=0 s=0
+	log=$LOGDIR/$(echo "$name" | tr '/ ' '__').log
 	printf '=== %s\n' "$name"
 	timeout --kill-after=10 "$limit" "$@" >"$log" 2>&1
 	rc=$?
@@ -69,6 +69,10 @@ for stage in $STAGES; do
 			echo "##### fuzz corpus replay"
 			selected fuzz && run_tap "fuzz/replay" 900 tests/fuzz/replay.sh "$BUILD"
 		fi
+		;;
+	deploy)
+		echo "##### deployment files"
+		selected deploy && run_tap "deploy/check" 600 bash tests/deploy/check.sh
 		;;
 	net)
 		echo "##### network tests (veth + namespaces, real clients)"

@@ -147,6 +147,12 @@ static const struct config_field config_ctl[] = {
 	END,
 };
 
+static const struct config_field config_xdp[] = {
+	STR("program", xdp_program),
+	TRI("own_ip", xdp_own_ip),
+	END,
+};
+
 static const struct config_field config_root[] = {
 	OBJ("port", config_port),
 	OBJ("ip", config_ip),
@@ -161,6 +167,7 @@ static const struct config_field config_root[] = {
 	OBJ("http", config_http),
 	OBJ("mrc", config_mrc),
 	OBJ("ctl", config_ctl),
+	OBJ("xdp", config_xdp),
 	END,
 };
 
@@ -219,6 +226,8 @@ config_defaults(struct config *c)
 	c->mrc_reset_enabled = true;
 	snprintf(c->ctl_socket, sizeof(c->ctl_socket),
 		 "/run/linerate/ctl.sock");
+	c->xdp_program[0] = '\0';
+	c->xdp_own_ip = CONFIG_AUTO;
 }
 
 int
@@ -508,6 +517,10 @@ config_check(const struct config *c, char *err)
 				   "");
 	if (c->ip == 0)
 		return config_fail(err, "$.ip.address", "must be set%s", "");
+	if (strchr(c->xdp_program, ','))
+		return config_fail(err, "$.xdp.program",
+				   "must not contain ',' (it becomes a DPDK devarg)%s",
+				   "");
 	if (c->mbuf_cache > c->mbufs / 4)
 		return config_fail(err, "$.mempool.cache",
 				   "must be at most a quarter of mbufs%s", "");

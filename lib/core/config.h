@@ -64,6 +64,9 @@ struct config {
 	bool mrc_reset_enabled;
 	/* "ctl" */
 	char ctl_socket[108];
+	/* "xdp": the XDP path (driver af_xdp, or auto without a PCI port) */
+	char xdp_program[256];          /* "": the one built into linerate */
+	enum config_tristate xdp_own_ip; /* auto: on unless the kernel has ip */
 };
 
 /* Built-in defaults (identical to dpdk-config/veth.json). */

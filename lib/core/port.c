@@ -77,9 +77,39 @@ port_find_pci(const struct config *cfg, uint16_t *port_id)
 	return -ENODEV;
 }
 
+bool
+port_pci_present(const struct config *cfg)
+{
+	uint16_t port_id;
+
+	return port_find_pci(cfg, &port_id) == 0;
+}
+
+/* net_af_xdp on queues 0..n-1 of cfg->iface, with our XDP program. */
+static int
+port_af_xdp(const struct config *cfg, uint16_t nb_queues, const char *xdp_prog,
+	    uint16_t *port_id, char *err)
+{
+	char args[512];
+
+	if (!if_nametoindex(cfg->iface)) {
+		snprintf(err, PORT_ERR_LEN, "interface %s does not exist",
+			 cfg->iface);
+		return -ENODEV;
+	}
+	if ((size_t)snprintf(args, sizeof(args),
+			     "iface=%s,start_queue=0,queue_count=%u%s%s",
+			     cfg->iface, nb_queues, xdp_prog ? ",xdp_prog=" : "",
+			     xdp_prog ? xdp_prog : "") >= sizeof(args)) {
+		snprintf(err, PORT_ERR_LEN, "af_xdp devargs too long");
+		return -ENAMETOOLONG;
+	}
+	return port_vdev(PORT_VDEV_NAME_XDP, args, port_id, err);
+}
+
 int
-port_open(const struct config *cfg, uint16_t nb_queues, uint16_t *port_id,
-	  char err[PORT_ERR_LEN])
+port_open(const struct config *cfg, uint16_t nb_queues, const char *xdp_prog,
+	  uint16_t *port_id, char err[PORT_ERR_LEN])
 {
 	char args[256];
 
@@ -98,9 +128,7 @@ port_open(const struct config *cfg, uint16_t nb_queues, uint16_t *port_id,
 			 cfg->iface, nb_queues);
 		return port_vdev(PORT_VDEV_NAME_PACKET, args, port_id, err);
 	case CONFIG_DRIVER_AF_XDP:
-		snprintf(args, sizeof(args), "iface=%s,start_queue=0,queue_count=%u",
-			 cfg->iface, nb_queues);
-		return port_vdev(PORT_VDEV_NAME_XDP, args, port_id, err);
+		return port_af_xdp(cfg, nb_queues, xdp_prog, port_id, err);
 	case CONFIG_DRIVER_PCI:
 		if (port_find_pci(cfg, port_id) == 0)
 			return 0;
@@ -111,9 +139,7 @@ port_open(const struct config *cfg, uint16_t nb_queues, uint16_t *port_id,
 	case CONFIG_DRIVER_AUTO:
 		if (port_find_pci(cfg, port_id) == 0)
 			return 0;
-		snprintf(args, sizeof(args), "iface=%s,start_queue=0,queue_count=%u",
-			 cfg->iface, nb_queues);
-		return port_vdev(PORT_VDEV_NAME_XDP, args, port_id, err);
+		return port_af_xdp(cfg, nb_queues, xdp_prog, port_id, err);
 	case CONFIG_DRIVER_RING:
 		/* Tests create the ring port themselves; take the first. */
 		if (rte_eth_dev_count_avail() > 0) {

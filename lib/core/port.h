@@ -3,6 +3,7 @@
 #ifndef LR_CORE_PORT_H
 #define LR_CORE_PORT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <rte_mempool.h>
@@ -18,10 +19,19 @@ struct config;
  * cfg->iface, a PCI device (cfg->pci, or the first DPDK-bound one), or for
  * "auto" a PCI port when present and the af_xdp path otherwise.
  * nb_queues is the number of data-plane lcores (one queue pair each).
- * Returns 0 and *port_id, or -errno with err filled.
+ * xdp_prog: on the af_xdp path, the XDP object net_af_xdp loads and
+ * attaches (devarg xdp_prog=, lib/steer's steer_object_path()); NULL: the
+ * PMD's default program, which takes every frame of the queues from the
+ * kernel. Returns 0 and *port_id, or -errno with err filled.
  */
-int port_open(const struct config *cfg, uint16_t nb_queues, uint16_t *port_id,
-	      char err[PORT_ERR_LEN]);
+int port_open(const struct config *cfg, uint16_t nb_queues,
+	      const char *xdp_prog, uint16_t *port_id, char err[PORT_ERR_LEN]);
+
+/*
+ * For "auto": is a DPDK-bound PCI port there (cfg->pci, or any)? Valid
+ * after rte_eal_init() probed the bus.
+ */
+bool port_pci_present(const struct config *cfg);
 
 /* The NUMA socket of a port; falls back to socket 0 for vdevs. */
 int port_socket(uint16_t port_id);

@@ -5,7 +5,7 @@
 # (BUILD/fuzz/fuzz_<target>, built by `make fuzz-replay`). TAP output.
 set -u
 BUILD=${1:-build}
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 n=0 failed=0
 for bin in "$BUILD"/fuzz/fuzz_*; do
 	[ -x "$bin" ] || continue

@@ -364,8 +364,8 @@ test_config_every_key_config_to_json_writes_is_known_and_read(void **state)
 	assert_non_null(root);
 	walk_and_mutate(root, root, "$", &leaves, &objects);
 	json_decref(root);
-	assert_int_equal(objects, 11);
-	assert_true(leaves >= 50);
+	assert_int_equal(objects, 12);
+	assert_true(leaves >= 52);
 }
 
 static void
@@ -973,6 +973,26 @@ test_config_every_shipped_dpdk_config_loads(void **state)
 	globfree(&g);
 }
 
+static void
+test_config_xdp_program_and_own_ip(void **state)
+{
+	struct config c;
+
+	(void)state;
+	config_defaults(&c);
+	assert_string_equal(c.xdp_program, "");
+	assert_int_equal(c.xdp_own_ip, CONFIG_AUTO);
+	parse_ok(&c, "{\"xdp\": {\"program\": \"/opt/steer.bpf.o\", "
+		     "\"own_ip\": \"off\"}}");
+	assert_string_equal(c.xdp_program, "/opt/steer.bpf.o");
+	assert_int_equal(c.xdp_own_ip, CONFIG_OFF);
+	expect_err("{\"xdp\": {\"program\": \"/a,b.o\"}}",
+		   "$.xdp.program: must not contain ',' (it becomes a DPDK "
+		   "devarg)");
+	expect_err("{\"xdp\": {\"mode\": \"skb\"}}",
+		   "$.xdp.mode: unknown key");
+}
+
 int
 main(void)
 {
@@ -1012,6 +1032,7 @@ main(void)
 		T(test_config_load_file_reads_valid_json_from_a_temp_file),
 		T(test_config_load_file_rejects_bad_empty_and_oversized_files),
 		T(test_config_every_shipped_dpdk_config_loads),
+		T(test_config_xdp_program_and_own_ip),
 #undef T
 	};
 
