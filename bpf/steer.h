@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* steer.h: what bpf/steer.bpf.c and lib/steer share: settings, counters. */
+#ifndef LR_BPF_STEER_H
+#define LR_BPF_STEER_H
+
+#include <linux/types.h>
+
+/* Names user space looks for in a loaded program (15 characters at most). */
+#define STEER_PROG_NAME "steer_xdp"
+#define STEER_CFG_MAP "steer_cfg"
+#define STEER_STATS_MAP "steer_stats"
+#define STEER_XSKS_MAP "xsks_map" /* the name DPDK's net_af_xdp looks for */
+
+#define STEER_MAX_PORTS 8    /* TCP ports steered (config's http.ports) */
+#define STEER_MAX_QUEUES 256 /* xsks_map entries: rx queue index -> socket */
+
+/* steer_cfg.flags */
+enum {
+	/* The settings are valid. Without it every frame goes to the kernel:
+	 * the state between attach and configuration, and after detach
+	 * starts. */
+	STEER_F_ENABLED = 1u << 0,
+	/* The address is linerate's alone (the kernel has no address equal
+	 * to it): ARP whose target is the address and ICMP to it are
+	 * steered too, and IPv4 fragments to it are dropped (linerate does
+	 * not reassemble). Without it only TCP to the ports is steered and
+	 * fragments go to the kernel, which owns the same address. */
+	STEER_F_OWN_IP = 1u << 1,
+};
+
+/* The one entry (key 0) of the steer_cfg array map. */
+struct steer_cfg {
+	__u32 flags;                   /* STEER_F_* */
+	__u32 ip;                      /* IPv4, network byte order */
+	__u16 ports[STEER_MAX_PORTS];  /* TCP, network byte order; 0 = unused */
+	__u32 owner_pid;               /* who configured it (diagnostics) */
+	__u32 pad;
+};
+
+/*
+ * Every frame is counted once, under the reason for its verdict.
+ * steered_*: XDP_REDIRECT into an AF_XDP socket; passed_*: XDP_PASS to
+ * the kernel; drop_*: XDP_DROP (a frame to linerate's address that no
+ * stack would accept, or one with no socket to take it).
+ */
+enum steer_counter {
+	STEER_CNT_STEERED_TCP,     /* TCP to a steered port */
+	STEER_CNT_STEERED_ARP,     /* ARP whose target is our address */
+	STEER_CNT_STEERED_ICMP,    /* ICMP to our address */
+	STEER_CNT_PASSED_OTHER,    /* IPv4/ARP for someone else, other ports */
+	STEER_CNT_PASSED_NON_IPV4, /* IPv6, VLAN-tagged, other EtherTypes */
+	STEER_CNT_PASSED_SHORT,    /* too short to tell whom it is for */
+	STEER_CNT_PASSED_DISABLED, /* no settings (yet), steering off */
+	STEER_CNT_DROP_BAD_HEADER, /* IPv4 version/IHL/length, TCP offset */
+	STEER_CNT_DROP_TRUNCATED,  /* IPv4 or TCP header past the frame end */
+	STEER_CNT_DROP_FRAGMENT,   /* IPv4 fragment for linerate */
+	STEER_CNT_DROP_TCP_FLAGS,  /* SYN+FIN, SYN+RST, none of SYN/ACK/RST */
+	STEER_CNT_DROP_NO_XSK,     /* no AF_XDP socket on the rx queue */
+	STEER_CNT__COUNT
+};
+
+/* The one entry (key 0) of the per-CPU steer_stats array map. */
+struct steer_stats {
+	__u64 cnt[STEER_CNT__COUNT];
+};
+
+#endif

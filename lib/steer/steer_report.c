@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* steer_report.c: the steering counters as control-plane JSON and Prometheus text. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "steer/steer_priv.h"
+
+static const char *const steer_counter_names[STEER_CNT__COUNT] = {
+	[STEER_CNT_STEERED_TCP] = "steered_tcp",
+	[STEER_CNT_STEERED_ARP] = "steered_arp",
+	[STEER_CNT_STEERED_ICMP] = "steered_icmp",
+	[STEER_CNT_PASSED_OTHER] = "passed_other",
+	[STEER_CNT_PASSED_NON_IPV4] = "passed_non_ipv4",
+	[STEER_CNT_PASSED_SHORT] = "passed_short",
+	[STEER_CNT_PASSED_DISABLED] = "passed_disabled",
+	[STEER_CNT_DROP_BAD_HEADER] = "dropped_bad_header",
+	[STEER_CNT_DROP_TRUNCATED] = "dropped_truncated",
+	[STEER_CNT_DROP_FRAGMENT] = "dropped_fragment",
+	[STEER_CNT_DROP_TCP_FLAGS] = "dropped_tcp_flags",
+	[STEER_CNT_DROP_NO_XSK] = "dropped_no_xsk",
+};
+
+const char *
+steer_counter_name(unsigned int c)
+{
+	return c < STEER_CNT__COUNT ? steer_counter_names[c] : NULL;
+}
+
+const char *
+steer_mode_name(enum steer_mode m)
+{
+	switch (m) {
+	case STEER_MODE_NATIVE:
+		return "native";
+	case STEER_MODE_SKB:
+		return "skb";
+	case STEER_MODE_HW:
+		return "hw";
+	case STEER_MODE_NONE:
+		break;
+	}
+	return "none";
+}
+
+static json_t *
+steer_u64(uint64_t v)
+{
+	return json_integer(v > INT64_MAX ? INT64_MAX : (json_int_t)v);
+}
+
+json_t *
+steer_ctl_xdp(void *arg, json_t *args, char *err, size_t errlen)
+{
+	struct steer *s = arg;
+	struct steer_counters c;
+	struct steer_info in;
+	char ip[INET_ADDRSTRLEN];
+	json_t *o, *ports, *cnt;
+	int rc;
+
+	if (!s)
+		return json_pack("{s:s, s:s}", "mode", "none", "why",
+				 "the port is not on the XDP path");
+	rc = steer_read_counters(s, &c);
+	if (rc < 0) {
+		snprintf(err, errlen, "reading the XDP counters: %s",
+			 strerror(-rc));
+		return NULL;
+	}
+	steer_info(s, &in);
+	inet_ntop(AF_INET, &s->ip, ip, sizeof(ip));
+	ports = json_array();
+	for (uint32_t i = 0; i < s->nb_ports; i++)
+		json_array_append_new(ports, json_integer(s->ports[i]));
+	cnt = json_object();
+	for (unsigned int i = 0; i < STEER_CNT__COUNT; i++)
+		json_object_set_new(cnt, steer_counter_name(i), steer_u64(c.v[i]));
+	o = json_object();
+	json_object_set_new(o, "iface", json_string(in.iface));
+	json_object_set_new(o, "ifindex", json_integer(in.ifindex));
+	json_object_set_new(o, "prog_id", json_integer(in.prog_id));
+	json_object_set_new(o, "mode", json_string(steer_mode_name(in.mode)));
+	json_object_set_new(o, "configured", json_boolean(in.configured));
+	json_object_set_new(o, "own_ip", json_boolean(s->own_ip));
+	json_object_set_new(o, "ip", json_string(ip));
+	json_object_set_new(o, "ports", ports);
+	json_object_set_new(o, "object", json_string(in.object));
+	json_object_set_new(o, "steered", steer_u64(c.steered));
+	json_object_set_new(o, "passed", steer_u64(c.passed));
+	json_object_set_new(o, "dropped_malformed",
+			    steer_u64(c.dropped_malformed));
+	json_object_set_new(o, "dropped_no_xsk", steer_u64(c.dropped_no_xsk));
+	json_object_set_new(o, "counters", cnt);
+	return o;
+}
+
+int
+steer_metrics_text(const struct steer_counters *c, const char *iface,
+		   char *buf, size_t len)
+{
+	size_t at = 0;
+	int n;
+
+	n = snprintf(buf, len,
+		     "# HELP linerate_xdp_frames_total Frames the XDP steering "
+		     "program saw, by verdict and reason.\n"
+		     "# TYPE linerate_xdp_frames_total counter\n");
+	if (n < 0 || (size_t)n >= len)
+		return -ENOSPC;
+	at = (size_t)n;
+	for (unsigned int i = 0; i < STEER_CNT__COUNT; i++) {
+		const char *name = steer_counter_name(i);
+		const char *us = strchr(name, '_');
+		int vlen = (int)(us - name);
+
+		/* "steered_tcp" -> verdict="steered",reason="tcp" */
+		n = snprintf(buf + at, len - at,
+			     "linerate_xdp_frames_total{iface=\"%s\","
+			     "verdict=\"%.*s\",reason=\"%s\"} %" PRIu64 "\n",
+			     iface, vlen, name, us + 1, c->v[i]);
+		if (n < 0 || (size_t)n >= len - at)
+			return -ENOSPC;
+		at += (size_t)n;
+	}
+	return (int)at;
+}
