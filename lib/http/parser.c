@@ -4,61 +4,81 @@
 
 #include "http/parser.h"
 
-/* RFC 9110 §5.6.2 tchar. */
+/*
+ * Every check below looks only at bytes already scanned, in stream order,
+ * and needs at most one byte of lookahead (the LF after a CR), which it
+ * waits for. That is what makes a prefix of an input answer INCOMPLETE or
+ * exactly what the whole input answers.
+ */
+
+/* Limits are clamped so that a head length always fits an int. */
+#define HTTP_LIMIT_CAP ((size_t)1 << 30)
+
+#define HTTP_FAIL(code)                                                        \
+	do {                                                                   \
+		*status = (code);                                              \
+		return HTTP_PARSE_ERROR;                                       \
+	} while (0)
+
+/* a[0..n) equals the lower-case literal lit, ignoring ASCII case. */
+#define HTTP_IEQ(a, n, lit) http_ieq((a), (n), (lit), sizeof(lit) - 1)
+
+/* clang-format off */
+/* RFC 9110 §5.6.2 tchar: methods and field names are tokens. */
 static const uint8_t http_tchar[256] = {
-	['!'] = 1, ['#'] = 1, ['$'] = 1, ['%'] = 1, ['&'] = 1, ['\''] = 1,
-	['*'] = 1, ['+'] = 1, ['-'] = 1, ['.'] = 1, ['^'] = 1, ['_'] = 1,
-	['`'] = 1, ['|'] = 1, ['~'] = 1,
-	['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1,
-	['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
-	['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1,
-	['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1,
-	['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1,
-	['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1,
-	['Y'] = 1, ['Z'] = 1,
-	['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1,
-	['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1,
-	['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1,
-	['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1,
-	['y'] = 1, ['z'] = 1,
+	['!'] = 1, ['#' ... '\''] = 1, ['*'] = 1, ['+'] = 1, ['-'] = 1,
+	['.'] = 1, ['0' ... '9'] = 1, ['A' ... 'Z'] = 1, ['^' ... 'z'] = 1,
+	['|'] = 1, ['~'] = 1,
 };
 
-/* Field value bytes (§5.5): VCHAR, SP, HTAB, obs-text; no CTL. */
-static inline bool
-http_value_char(uint8_t c)
-{
-	return c >= 0x20 ? c != 0x7f : c == '\t';
-}
+/* request-target bytes (§3.2): visible ASCII, no SP, CTL or obs-text. */
+static const uint8_t http_target_char[256] = {
+	['!' ... '~'] = 1,
+};
 
-/* request-target bytes: visible ASCII only (no SP, CTL or 8-bit). */
-static inline bool
-http_target_char(uint8_t c)
+/* field-value bytes (RFC 9110 §5.5): VCHAR, SP, HTAB, obs-text. */
+static const uint8_t http_field_char[256] = {
+	['\t'] = 1, [' ' ... '~'] = 1, [0x80 ... 0xff] = 1,
+};
+
+/* Host bytes (RFC 3986 §3.2.2 reg-name, IP-literal, ":" port). */
+static const uint8_t http_host_char[256] = {
+	['!'] = 1, ['$' ... '.'] = 1, ['0' ... ';'] = 1, ['='] = 1,
+	['A' ... '['] = 1, [']'] = 1, ['_'] = 1, ['a' ... 'z'] = 1, ['~'] = 1,
+};
+/* clang-format on */
+
+static const char http_root[] = "/";
+
+static inline uint8_t
+http_lower(uint8_t c)
 {
-	return c > 0x20 && c < 0x7f;
+	return c >= 'A' && c <= 'Z' ? (uint8_t)(c | 0x20) : c;
 }
 
 static bool
-http_ieq(const char *a, size_t alen, const char *lit)
+http_ieq(const char *a, size_t n, const char *lit, size_t lit_len)
 {
-	size_t n = strlen(lit);
-
-	if (alen != n)
+	if (n != lit_len)
 		return false;
-	for (size_t i = 0; i < n; i++) {
-		char c = a[i];
-
-		if (c >= 'A' && c <= 'Z')
-			c = (char)(c + 32);
-		if (c != lit[i])
+	for (size_t i = 0; i < n; i++)
+		if (http_lower((uint8_t)a[i]) != (uint8_t)lit[i])
 			return false;
-	}
 	return true;
 }
 
 bool
 http_header_is(const struct http_header *h, const char *name)
 {
-	return http_ieq(h->name, h->name_len, name);
+	size_t n = strlen(name);
+
+	if (h->name_len != n)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (http_lower((uint8_t)h->name[i]) !=
+		    http_lower((uint8_t)name[i]))
+			return false;
+	return true;
 }
 
 int
@@ -70,527 +90,580 @@ http_find_header(const struct http_request *r, const char *name)
 	return -1;
 }
 
+/* clang-format off */
+/* Methods are case-sensitive (RFC 9110 §9.1); the common ones first. */
+static const struct {
+	char name[8];
+	uint8_t len;
+	uint8_t method;
+} http_methods[] = {
+	{ "GET", 3, HTTP_M_GET },         { "POST", 4, HTTP_M_POST },
+	{ "HEAD", 4, HTTP_M_HEAD },       { "PUT", 3, HTTP_M_PUT },
+	{ "PATCH", 5, HTTP_M_PATCH },     { "DELETE", 6, HTTP_M_DELETE },
+	{ "OPTIONS", 7, HTTP_M_OPTIONS }, { "CONNECT", 7, HTTP_M_CONNECT },
+	{ "TRACE", 5, HTTP_M_TRACE },
+};
+/* clang-format on */
+
 static enum http_method
 http_method_of(const char *m, size_t n)
 {
-	switch (n) {
-	case 3:
-		if (!memcmp(m, "GET", 3))
-			return HTTP_M_GET;
-		if (!memcmp(m, "PUT", 3))
-			return HTTP_M_PUT;
-		break;
-	case 4:
-		if (!memcmp(m, "POST", 4))
-			return HTTP_M_POST;
-		if (!memcmp(m, "HEAD", 4))
-			return HTTP_M_HEAD;
-		break;
-	case 5:
-		if (!memcmp(m, "PATCH", 5))
-			return HTTP_M_PATCH;
-		if (!memcmp(m, "TRACE", 5))
-			return HTTP_M_TRACE;
-		break;
-	case 6:
-		if (!memcmp(m, "DELETE", 6))
-			return HTTP_M_DELETE;
-		break;
-	case 7:
-		if (!memcmp(m, "OPTIONS", 7))
-			return HTTP_M_OPTIONS;
-		if (!memcmp(m, "CONNECT", 7))
-			return HTTP_M_CONNECT;
-		break;
-	}
+	for (size_t i = 0; i < sizeof(http_methods) / sizeof(http_methods[0]);
+	     i++)
+		if (http_methods[i].len == n &&
+		    !memcmp(m, http_methods[i].name, n))
+			return (enum http_method)http_methods[i].method;
 	return HTTP_M_UNKNOWN;
 }
 
 /*
- * The end of the line starting at from: index of its CR (followed by LF).
- * HTTP_PARSE_INCOMPLETE when no line end yet; HTTP_PARSE_ERROR for a bare
- * LF or a CR not followed by LF (§2.2: we do not accept bare LF).
+ * Next element of the list [*p, end) (RFC 9110 §5.6.1), OWS trimmed, in
+ * [*s, *s + *n). Empty elements are skipped, as recipients must.
  */
-static long
-http_eol(const char *buf, size_t from, size_t len)
+static bool
+http_list_next(const char **p, const char *end, const char **s, size_t *n)
 {
-	const char *p = buf + from, *end = buf + len;
-	const char *cr = memchr(p, '\r', (size_t)(end - p));
-	const char *lf = memchr(p, '\n', (size_t)((cr ? cr : end) - p));
+	const char *q = *p, *e;
 
-	if (lf)
-		return HTTP_PARSE_ERROR;
-	if (!cr)
-		return HTTP_PARSE_INCOMPLETE;
-	if (cr + 1 == end)
-		return HTTP_PARSE_INCOMPLETE;
-	if (cr[1] != '\n')
-		return HTTP_PARSE_ERROR;
-	return cr - buf;
+	while (q < end && (*q == ' ' || *q == '\t' || *q == ','))
+		q++;
+	if (q == end) {
+		*p = q;
+		return false;
+	}
+	*s = q;
+	while (q < end && *q != ',')
+		q++;
+	e = q;
+	while (e > *s && (e[-1] == ' ' || e[-1] == '\t'))
+		e--;
+	*n = (size_t)(e - *s);
+	*p = q;
+	return true;
 }
 
-#define FAIL(code) do { *status = (code); return HTTP_PARSE_ERROR; } while (0)
-
-/* method SP request-target SP HTTP-version (§3), line [ls, le). */
+/* The path and query of a complete request-target (§3.2). */
 static int
-http_request_line(const char *buf, size_t ls, size_t le,
-		  struct http_request *req, int *status)
+http_target_form(struct http_request *req, int *status)
 {
-	size_t p = ls, t;
+	const char *t = req->target, *end = t + req->target_len, *p, *q;
+	size_t skip;
+
+	if (t[0] == '/') {
+		p = t; /* origin-form, §3.2.1 */
+	} else if (t[0] == '*' && req->target_len == 1) {
+		/* asterisk-form, §3.2.4: only for a server-wide OPTIONS. */
+		if (req->method != HTTP_M_OPTIONS)
+			HTTP_FAIL(400);
+		p = t;
+	} else {
+		/* absolute-form, §3.2.2: the target's authority wins over
+		 * Host, which we do not use for routing anyway. */
+		if (req->target_len > 7 && HTTP_IEQ(t, 7, "http://"))
+			skip = 7;
+		else if (req->target_len > 8 && HTTP_IEQ(t, 8, "https://"))
+			skip = 8;
+		else
+			HTTP_FAIL(400);
+		p = t + skip;
+		while (p < end && *p != '/' && *p != '?')
+			p++;
+		if (p == t + skip)
+			HTTP_FAIL(400); /* RFC 9110 §4.2.1: empty host */
+		if (p == end || *p == '?') {
+			req->path = http_root;
+			req->path_len = 1;
+			if (p < end) {
+				req->query = p + 1;
+				req->query_len = (size_t)(end - p - 1);
+			}
+			return 0;
+		}
+	}
+	q = memchr(p, '?', (size_t)(end - p));
+	req->path = p;
+	req->path_len = (size_t)((q ? q : end) - p);
+	if (q) {
+		req->query = q + 1;
+		req->query_len = (size_t)(end - q - 1);
+	}
+	return 0;
+}
+
+/*
+ * request-line = method SP request-target SP HTTP-version CRLF (§3),
+ * starting at ls. A byte at ls + max or later that is not the line's CR
+ * means the line is too long (414). 0 with *next after the LF, or
+ * HTTP_PARSE_INCOMPLETE, or HTTP_PARSE_ERROR.
+ */
+static int
+http_request_line(const char *buf, size_t len, size_t ls, size_t max,
+		  struct http_request *req, size_t *next, int *status)
+{
+	size_t rend = ls + max, stop = len < rend ? len : rend;
+	size_t i = ls, ts, vs;
 	const char *v;
 
-	while (p < le && http_tchar[(uint8_t)buf[p]])
-		p++;
-	if (p == ls || p >= le || buf[p] != ' ')
-		FAIL(400);
+	while (i < stop && http_tchar[(uint8_t)buf[i]])
+		i++;
+	if (i == len)
+		return HTTP_PARSE_INCOMPLETE;
+	if (i >= rend && buf[i] != '\r')
+		HTTP_FAIL(414);
+	/* §3: exactly one SP; leading whitespace is not a method. */
+	if (buf[i] != ' ' || i == ls)
+		HTTP_FAIL(400);
 	req->method_str = buf + ls;
-	req->method_len = p - ls;
-	req->method = http_method_of(buf + ls, p - ls);
-	t = ++p;
-	while (p < le && http_target_char((uint8_t)buf[p]))
-		p++;
-	if (p == t || p >= le || buf[p] != ' ')
-		FAIL(400);
-	req->target = buf + t;
-	req->target_len = p - t;
-	p++;
-	if (le - p != 8 || memcmp(buf + p, "HTTP/", 5) != 0 ||
-	    buf[p + 5] < '0' || buf[p + 5] > '9' || buf[p + 6] != '.' ||
-	    buf[p + 7] < '0' || buf[p + 7] > '9')
-		FAIL(400);
-	v = buf + p + 5;
-	if (v[0] != '1' || (v[2] != '0' && v[2] != '1'))
-		FAIL(505);
-	req->minor_version = v[2] - '0';
-	/* Target forms (§3.2): origin, absolute, asterisk (OPTIONS only). */
-	{
-		const char *tg = req->target, *q;
-		size_t tl = req->target_len;
+	req->method_len = i - ls;
+	ts = ++i;
+	while (i < stop && http_target_char[(uint8_t)buf[i]])
+		i++;
+	if (i == len)
+		return HTTP_PARSE_INCOMPLETE;
+	if (i >= rend && buf[i] != '\r')
+		HTTP_FAIL(414);
+	if (buf[i] != ' ' || i == ts)
+		HTTP_FAIL(400);
+	req->target = buf + ts;
+	req->target_len = i - ts;
+	/* HTTP-version = "HTTP/" DIGIT "." DIGIT (§2.3), byte by byte so
+	 * that junk fails at once rather than at the length limit. */
+	vs = ++i;
+	for (; i < len && i - vs < 8; i++) {
+		uint8_t c = (uint8_t)buf[i];
+		char want = "HTTP/0.0"[i - vs];
 
-		if (tg[0] == '*') {
-			if (tl != 1 || req->method != HTTP_M_OPTIONS)
-				FAIL(400);
-			req->path = tg;
-			req->path_len = 1;
-		} else if (tg[0] == '/') {
-			req->path = tg;
-			req->path_len = tl;
-		} else {
-			size_t skip = tl >= 7 && http_ieq(tg, 7, "http://") ? 7 :
-				      tl >= 8 && http_ieq(tg, 8, "https://") ? 8 : 0;
-			const char *slash;
-
-			if (!skip)
-				FAIL(400);
-			slash = memchr(tg + skip, '/', tl - skip);
-			q = memchr(tg + skip, '?', tl - skip);
-			if (!slash || (q && q < slash)) {
-				req->path = "/";
-				req->path_len = 1;
-				req->query = q ? q + 1 : NULL;
-				req->query_len = q ? (size_t)(tg + tl - q - 1) : 0;
-				return 0;
-			}
-			req->path = slash;
-			req->path_len = (size_t)(tg + tl - slash);
-		}
-		q = memchr(req->path, '?', req->path_len);
-		if (q) {
-			req->query = q + 1;
-			req->query_len = (size_t)(req->path + req->path_len - q - 1);
-			req->path_len = (size_t)(q - req->path);
-		}
+		if (i >= rend && c != '\r')
+			HTTP_FAIL(414);
+		if (want == '0' ? c < '0' || c > '9' : c != (uint8_t)want)
+			HTTP_FAIL(400);
 	}
-	return 0;
+	if (i == len)
+		return HTTP_PARSE_INCOMPLETE;
+	if (i >= rend && buf[i] != '\r')
+		HTTP_FAIL(414);
+	if (buf[i] != '\r')
+		HTTP_FAIL(400);
+	if (i + 1 == len)
+		return HTTP_PARSE_INCOMPLETE;
+	if (buf[i + 1] != '\n')
+		HTTP_FAIL(400); /* bare CR, §2.2 */
+	*next = i + 2;
+	/* RFC 9110 §15.6.6: a well-formed version we do not speak. */
+	v = buf + vs;
+	if (v[5] != '1' || v[7] > '1')
+		HTTP_FAIL(505);
+	req->minor_version = v[7] - '0';
+	req->method = http_method_of(req->method_str, req->method_len);
+	return http_target_form(req, status);
 }
 
-/* Content-Length: 1*DIGIT, at most 15 digits (no overflow, §8.6). */
+/* Content-Length = 1*DIGIT (RFC 9110 §8.6), within int64_t. */
 static int
-http_content_length(const struct http_header *h, int64_t *out)
+http_content_length(const char *s, size_t n, int64_t *out)
 {
-	int64_t v = 0;
+	uint64_t v = 0;
 
-	if (h->value_len == 0 || h->value_len > 15)
+	if (n == 0)
 		return -1;
-	for (size_t i = 0; i < h->value_len; i++) {
-		uint8_t c = (uint8_t)h->value[i];
+	for (size_t i = 0; i < n; i++) {
+		unsigned int d = (unsigned int)((uint8_t)s[i] - '0');
 
-		if (c < '0' || c > '9')
+		if (d > 9 || v > ((uint64_t)INT64_MAX - d) / 10)
 			return -1;
-		v = v * 10 + (c - '0');
+		v = v * 10 + d;
 	}
-	*out = v;
+	*out = (int64_t)v;
 	return 0;
 }
 
-/* Transfer-Encoding: only "chunked", and last (§6.1, §7). 0, or status. */
-static int
-http_transfer_encoding(const struct http_header *h)
-{
-	const char *p = h->value, *end = h->value + h->value_len;
-	int codings = 0;
-	bool chunked_last = false;
-
-	while (p < end) {
-		const char *s, *e;
-
-		while (p < end && (*p == ' ' || *p == '\t' || *p == ','))
-			p++;
-		if (p == end)
-			break;
-		s = p;
-		while (p < end && *p != ',')
-			p++;
-		e = p;
-		while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
-			e--;
-		codings++;
-		chunked_last = http_ieq(s, (size_t)(e - s), "chunked");
-		if (!chunked_last && !http_ieq(s, (size_t)(e - s), "identity"))
-			return 501;
-		if (chunked_last && codings > 1)
-			return 400; /* chunked applied twice, or after another */
-	}
-	if (codings != 1 || !chunked_last)
-		return 400;
-	return 0;
-}
-
-/* Connection: comma-separated tokens, close / keep-alive (§9.3). */
-static void
-http_connection(const struct http_header *h, bool *close, bool *ka)
-{
-	const char *p = h->value, *end = h->value + h->value_len;
-
-	while (p < end) {
-		const char *s, *e;
-
-		while (p < end && (*p == ' ' || *p == '\t' || *p == ','))
-			p++;
-		s = p;
-		while (p < end && *p != ',')
-			p++;
-		e = p;
-		while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
-			e--;
-		if (http_ieq(s, (size_t)(e - s), "close"))
-			*close = true;
-		else if (http_ieq(s, (size_t)(e - s), "keep-alive"))
-			*ka = true;
-	}
-}
-
-/* Derive framing from the header fields (§6). 0 or an error status. */
+/*
+ * Framing and connection semantics of a complete head (§6, §9.3, RFC 9110
+ * §7.2, §10.1.1). Returns 0 or the status to answer.
+ */
 static int
 http_semantics(struct http_request *req)
 {
-	bool close = false, ka = false, te = false, cl = false;
-	int hosts = 0, rc;
+	bool close = false, ka = false, cl = false, te = false;
+	bool te_last_chunked = false, te_chunked_early = false;
+	bool te_unknown = false, expect_bad = false;
+	int hosts = 0;
 
-	req->content_length = -1;
 	for (size_t i = 0; i < req->num_headers; i++) {
 		const struct http_header *h = &req->headers[i];
+		const char *p = h->value, *end = p + h->value_len, *s;
+		size_t n;
 
 		switch (h->name_len) {
 		case 4:
-			if (http_header_is(h, "host"))
-				hosts++;
+			if (!HTTP_IEQ(h->name, 4, "host"))
+				break;
+			hosts++;
+			for (n = 0; n < h->value_len; n++)
+				if (!http_host_char[(uint8_t)h->value[n]])
+					return 400; /* §3.2 invalid Host */
 			break;
 		case 6:
-			if (http_header_is(h, "expect")) {
-				if (!http_ieq(h->value, h->value_len, "100-continue"))
-					return 417;
+			if (!HTTP_IEQ(h->name, 6, "expect"))
+				break;
+			if (HTTP_IEQ(h->value, h->value_len, "100-continue"))
 				req->expect_continue = true;
-			}
+			else
+				expect_bad = true;
 			break;
 		case 10:
-			if (http_header_is(h, "connection"))
-				http_connection(h, &close, &ka);
-			break;
-		case 14:
-			if (http_header_is(h, "content-length")) {
-				/* Duplicates are refused even when equal. */
-				if (cl || http_content_length(h, &req->content_length))
-					return 400;
-				cl = true;
+			if (!HTTP_IEQ(h->name, 10, "connection"))
+				break;
+			while (http_list_next(&p, end, &s, &n)) {
+				if (HTTP_IEQ(s, n, "close"))
+					close = true;
+				else if (HTTP_IEQ(s, n, "keep-alive"))
+					ka = true;
 			}
 			break;
+		case 14:
+			if (!HTTP_IEQ(h->name, 14, "content-length"))
+				break;
+			/* Strict: a second one is refused even when equal,
+			 * rather than folded as RFC 9110 §8.6 permits. */
+			if (cl || http_content_length(h->value, h->value_len,
+						      &req->content_length))
+				return 400;
+			cl = true;
+			break;
 		case 17:
-			if (http_header_is(h, "transfer-encoding")) {
-				if (te)
-					return 400;
-				rc = http_transfer_encoding(h);
-				if (rc)
-					return rc;
-				te = true;
+			if (!HTTP_IEQ(h->name, 17, "transfer-encoding"))
+				break;
+			/* Several fields form one list (RFC 9110 §5.3). */
+			te = true;
+			while (http_list_next(&p, end, &s, &n)) {
+				if (te_last_chunked)
+					te_chunked_early = true;
+				te_last_chunked = HTTP_IEQ(s, n, "chunked");
+				if (!te_last_chunked)
+					te_unknown = true;
 			}
 			break;
 		}
 	}
-	/* §6.1: both present is a smuggling attempt. */
-	if (te && cl)
-		return 400;
-	if (te && req->minor_version == 0)
-		return 400;
+	/* §3.2: exactly one Host on 1.1; never more than one. */
 	if (hosts > 1 || (hosts == 0 && req->minor_version == 1))
 		return 400;
+	if (te) {
+		/* §6.1: both framings at once is how requests are smuggled;
+		 * 1.0 has no Transfer-Encoding, so its framing is faulty. */
+		if (cl || req->minor_version == 0)
+			return 400;
+		/* §6.3 rule 4: chunked must be final; §7.1: only once. */
+		if (!te_last_chunked || te_chunked_early)
+			return 400;
+		if (te_unknown)
+			return 501; /* §6.1: a coding we do not understand */
+		req->chunked = true;
+	}
+	if (expect_bad)
+		return 417;
+	/* RFC 9110 §10.1.1: 100-continue from a 1.0 client is ignored. */
+	if (req->minor_version == 0)
+		req->expect_continue = false;
 	req->has_host = hosts == 1;
-	req->chunked = te;
-	req->keep_alive = req->minor_version == 1 ? !close : ka && !close;
+	req->keep_alive = req->minor_version ? !close : ka && !close;
 	return 0;
+}
+
+static void
+http_request_reset(struct http_request *req)
+{
+	req->method = HTTP_M_UNKNOWN;
+	req->method_str = req->target = req->path = req->query = NULL;
+	req->method_len = req->target_len = req->path_len = 0;
+	req->query_len = 0;
+	req->minor_version = 0;
+	req->num_headers = 0;
+	req->content_length = -1;
+	req->chunked = req->keep_alive = false;
+	req->expect_continue = req->has_host = false;
 }
 
 int
 http_parse_request(const char *buf, size_t len, const struct http_limits *lim,
 		   struct http_request *req, int *status)
 {
-	size_t p = 0, hs;
-	long le;
+	static const struct http_limits defaults = {
+		HTTP_DEFAULT_MAX_REQUEST_LINE,
+		HTTP_DEFAULT_MAX_HEADER_BYTES,
+		HTTP_MAX_HEADERS,
+	};
+	size_t max_rl, max_hb, max_h, p = 0, hs, hend, stop, ns, ne, vs, ve;
 	int rc;
 
-	req->num_headers = 0;
-	req->query = NULL;
-	req->query_len = 0;
-	req->chunked = req->expect_continue = req->has_host = false;
-	req->keep_alive = false;
-	req->content_length = -1;
-	/* §2.2: ignore at least one empty line before the request line. */
-	for (int i = 0; i < 2 && p < len && buf[p] == '\r'; i++) {
+	if (!lim)
+		lim = &defaults;
+	max_rl = lim->max_request_line < HTTP_LIMIT_CAP ? lim->max_request_line
+							: HTTP_LIMIT_CAP;
+	max_hb = lim->max_header_bytes < HTTP_LIMIT_CAP ? lim->max_header_bytes
+							: HTTP_LIMIT_CAP;
+	max_h = lim->max_headers < HTTP_MAX_HEADERS ? lim->max_headers
+						    : HTTP_MAX_HEADERS;
+	http_request_reset(req);
+	/* §2.2: a few empty lines before the request line are ignored. */
+	for (int n = 0; n < HTTP_MAX_LEADING_CRLF; n++) {
+		if (p == len)
+			return HTTP_PARSE_INCOMPLETE;
+		if (buf[p] != '\r')
+			break;
 		if (p + 1 == len)
 			return HTTP_PARSE_INCOMPLETE;
 		if (buf[p + 1] != '\n')
-			FAIL(400);
+			HTTP_FAIL(400);
 		p += 2;
 	}
-	le = http_eol(buf, p, len);
-	if (le == HTTP_PARSE_ERROR)
-		FAIL(400);
-	if (le == HTTP_PARSE_INCOMPLETE) {
-		if (len - p > lim->max_request_line)
-			FAIL(414);
-		/* An early look at what arrived: a bad method fails now. */
-		for (size_t i = p; i < len && buf[i] != ' '; i++)
-			if (!http_tchar[(uint8_t)buf[i]] && buf[i] != '\r')
-				FAIL(400);
-		return HTTP_PARSE_INCOMPLETE;
-	}
-	if ((size_t)le - p > lim->max_request_line)
-		FAIL(414);
-	rc = http_request_line(buf, p, (size_t)le, req, status);
+	rc = http_request_line(buf, len, p, max_rl, req, &p, status);
 	if (rc)
 		return rc;
-	p = (size_t)le + 2;
+	/*
+	 * field-line CRLF ... CRLF (§5). Every byte of a field line,
+	 * its CRLF included, lies before hend; only the final blank line
+	 * may start at hend.
+	 */
 	hs = p;
+	hend = hs + max_hb;
 	for (;;) {
-		size_t ns, ne, vs, ve;
-
-		if (p - hs > lim->max_header_bytes)
-			FAIL(431);
-		if (p >= len) {
-			if (len - hs > lim->max_header_bytes)
-				FAIL(431);
+		if (p == len)
 			return HTTP_PARSE_INCOMPLETE;
-		}
 		if (buf[p] == '\r') {
 			if (p + 1 == len)
 				return HTTP_PARSE_INCOMPLETE;
 			if (buf[p + 1] != '\n')
-				FAIL(400);
-			break; /* the blank line */
+				HTTP_FAIL(400);
+			p += 2;
+			break;
 		}
-		/* obs-fold (§5.2) and whitespace before a name. */
-		if (buf[p] == ' ' || buf[p] == '\t')
-			FAIL(400);
+		if (p >= hend || req->num_headers >= max_h)
+			HTTP_FAIL(431);
+		/* §5.2 obs-fold, §2.2 whitespace after the start line, and
+		 * empty names all start with a byte that is not a tchar. */
+		if (!http_tchar[(uint8_t)buf[p]])
+			HTTP_FAIL(400);
 		ns = p;
-		while (p < len && http_tchar[(uint8_t)buf[p]])
+		stop = len < hend ? len : hend;
+		while (p < stop && http_tchar[(uint8_t)buf[p]])
 			p++;
-		if (p == len) {
-			if (len - hs > lim->max_header_bytes)
-				FAIL(431);
+		if (p >= hend)
+			HTTP_FAIL(431);
+		if (p == len)
 			return HTTP_PARSE_INCOMPLETE;
-		}
-		/* §5.1: no whitespace between name and colon; no empty name. */
-		if (buf[p] != ':' || p == ns)
-			FAIL(400);
-		ne = p++;
-		le = http_eol(buf, p, len);
-		if (le == HTTP_PARSE_ERROR)
-			FAIL(400);
-		ve = le == HTTP_PARSE_INCOMPLETE ? len : (size_t)le;
-		for (size_t i = p; i < ve; i++)
-			if (!http_value_char((uint8_t)buf[i]) && buf[i] != '\r')
-				FAIL(400);
-		if (le == HTTP_PARSE_INCOMPLETE) {
-			if (len - hs > lim->max_header_bytes)
-				FAIL(431);
+		/* §5.1: no whitespace between the name and the colon. */
+		if (buf[p] != ':')
+			HTTP_FAIL(400);
+		ne = p;
+		vs = ++p;
+		while (p < stop && http_field_char[(uint8_t)buf[p]])
+			p++;
+		if (p >= hend)
+			HTTP_FAIL(431);
+		if (p == len)
 			return HTTP_PARSE_INCOMPLETE;
-		}
-		if (req->num_headers >= lim->max_headers ||
-		    req->num_headers >= HTTP_MAX_HEADERS)
-			FAIL(431);
-		vs = p;
+		/* A CTL (NUL, bare LF...) in a value, §5.5. */
+		if (buf[p] != '\r')
+			HTTP_FAIL(400);
+		if (p + 1 >= hend)
+			HTTP_FAIL(431);
+		if (p + 1 == len)
+			return HTTP_PARSE_INCOMPLETE;
+		if (buf[p + 1] != '\n')
+			HTTP_FAIL(400);
+		ve = p;
 		while (vs < ve && (buf[vs] == ' ' || buf[vs] == '\t'))
 			vs++;
 		while (ve > vs && (buf[ve - 1] == ' ' || buf[ve - 1] == '\t'))
 			ve--;
 		req->headers[req->num_headers++] = (struct http_header){
-			buf + ns, ne - ns, buf + vs, ve - vs };
-		p = (size_t)le + 2;
+			.name = buf + ns,
+			.name_len = ne - ns,
+			.value = buf + vs,
+			.value_len = ve - vs,
+		};
+		p += 2;
 	}
-	if (p - hs > lim->max_header_bytes)
-		FAIL(431);
 	rc = http_semantics(req);
 	if (rc)
-		FAIL(rc);
-	return (int)(p + 2);
+		HTTP_FAIL(rc);
+	return (int)p;
 }
 
-/* ---- chunked bodies (§7.1) --------------------------------------------- */
+/* ---- chunked bodies, RFC 9112 §7.1 ------------------------------------ */
 
 enum {
-	HC_SIZE,       /* chunk-size hex digits */
-	HC_EXT,        /* chunk extension, skipped up to CR */
-	HC_SIZE_LF,    /* LF after the size line's CR */
-	HC_DATA,
-	HC_DATA_CR,
-	HC_DATA_LF,
-	HC_TRAILER,    /* start of a trailer line or the final CRLF */
-	HC_TRAILER_LINE,
-	HC_TRAILER_LF,
-	HC_FINAL_LF,
-	HC_DONE,
+	HTTP_CK_SIZE,	 /* chunk-size = 1*HEXDIG */
+	HTTP_CK_BWS,	 /* BWS after the size: only ";" may follow */
+	HTTP_CK_EXT,	 /* chunk-ext, skipped up to CR */
+	HTTP_CK_SIZE_LF, /* LF ending the size line */
+	HTTP_CK_DATA,
+	HTTP_CK_DATA_CR, /* CRLF after chunk-data */
+	HTTP_CK_DATA_LF,
+	HTTP_CK_TRAILER, /* a trailer field line or the final CRLF */
+	HTTP_CK_TNAME,
+	HTTP_CK_TVALUE,
+	HTTP_CK_TLF,	  /* LF ending a trailer field line */
+	HTTP_CK_FINAL_LF, /* LF ending the body */
+	HTTP_CK_DONE,
+	HTTP_CK_FAILED,
 };
-
-#define HTTP_CHUNK_LINE_MAX 4096
 
 void
 http_chunked_init(struct http_chunked *d, uint64_t max_body)
 {
 	memset(d, 0, sizeof(*d));
 	d->max_body = max_body;
-	d->state = HC_SIZE;
+	d->state = HTTP_CK_SIZE;
 }
 
-static int
-http_hex(char c)
+static inline int
+http_hex(uint8_t c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
+	c = http_lower(c);
 	if (c >= 'a' && c <= 'f')
 		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
 	return -1;
 }
 
-#define CFAIL(code) do { d->status = (code); goto fail; } while (0)
+#define HTTP_CK_FAIL(code)                                                     \
+	do {                                                                   \
+		d->status = (code);                                            \
+		d->state = HTTP_CK_FAILED;                                     \
+		goto out;                                                      \
+	} while (0)
+
+/* Trailer bytes count against one bound (§7.1.2: we discard them). */
+#define HTTP_CK_TRAILER_BYTE()                                                 \
+	do {                                                                   \
+		if (++d->trailer > HTTP_CHUNK_TRAILER_MAX)                     \
+			HTTP_CK_FAIL(431);                                     \
+	} while (0)
 
 int
 http_chunked_decode(struct http_chunked *d, char *dst, const char *raw,
 		    size_t raw_len, size_t *out, size_t *used)
 {
-	size_t i = 0, o = 0;
+	size_t i = 0, o = 0, n;
+	int h;
 
-	while (i < raw_len && d->state != HC_DONE) {
-		char c = raw[i];
-		int h;
+	while (i < raw_len && d->state < HTTP_CK_DONE) {
+		uint8_t c = (uint8_t)raw[i];
 
 		switch (d->state) {
-		case HC_SIZE:
+		case HTTP_CK_SIZE:
 			h = http_hex(c);
 			if (h >= 0) {
-				if (++d->digits > 16)
-					CFAIL(400);
+				/* 16 digits fill 64 bits: no overflow. */
+				if (d->digits == 16)
+					HTTP_CK_FAIL(400);
+				d->digits++;
 				d->remaining = d->remaining << 4 | (uint64_t)h;
-				i++;
 				break;
 			}
-			if (d->digits == 0 || (c != ';' && c != '\r'))
-				CFAIL(400);
+			if (!d->digits ||
+			    (c != '\r' && c != ';' && c != ' ' && c != '\t'))
+				HTTP_CK_FAIL(400);
 			if (d->remaining > d->max_body - d->total)
-				CFAIL(413);
-			d->state = c == ';' ? HC_EXT : HC_SIZE_LF;
+				HTTP_CK_FAIL(413);
 			d->line = 0;
-			i++;
+			d->state = c == '\r'  ? HTTP_CK_SIZE_LF
+				   : c == ';' ? HTTP_CK_EXT
+					      : HTTP_CK_BWS;
 			break;
-		case HC_EXT:
+		case HTTP_CK_BWS:
+			if ((c != ' ' && c != '\t' && c != ';') ||
+			    ++d->line > HTTP_CHUNK_EXT_MAX)
+				HTTP_CK_FAIL(400);
+			if (c == ';')
+				d->state = HTTP_CK_EXT;
+			break;
+		case HTTP_CK_EXT:
+			/* Skipped, but bounded and free of CTLs so that
+			 * no bare LF can end the line (§7.1.1). */
 			if (c == '\r')
-				d->state = HC_SIZE_LF;
-			else if (c == '\n' || (!http_value_char((uint8_t)c)) ||
-				 ++d->line > HTTP_CHUNK_LINE_MAX)
-				CFAIL(400);
-			i++;
+				d->state = HTTP_CK_SIZE_LF;
+			else if (!http_field_char[c] ||
+				 ++d->line > HTTP_CHUNK_EXT_MAX)
+				HTTP_CK_FAIL(400);
 			break;
-		case HC_SIZE_LF:
+		case HTTP_CK_SIZE_LF:
 			if (c != '\n')
-				CFAIL(400);
-			i++;
+				HTTP_CK_FAIL(400);
 			d->digits = 0;
-			d->state = d->remaining ? HC_DATA : HC_TRAILER;
+			d->state =
+				d->remaining ? HTTP_CK_DATA : HTTP_CK_TRAILER;
 			break;
-		case HC_DATA: {
-			size_t n = raw_len - i;
-
+		case HTTP_CK_DATA:
+			n = raw_len - i;
 			if (n > d->remaining)
 				n = (size_t)d->remaining;
-			memmove(dst + o, raw + i, n);
+			if (dst + o != raw + i)
+				memmove(dst + o, raw + i, n);
 			o += n;
 			i += n;
 			d->remaining -= n;
 			d->total += n;
 			if (!d->remaining)
-				d->state = HC_DATA_CR;
-			break;
-		}
-		case HC_DATA_CR:
+				d->state = HTTP_CK_DATA_CR;
+			continue;
+		case HTTP_CK_DATA_CR:
 			if (c != '\r')
-				CFAIL(400);
-			d->state = HC_DATA_LF;
-			i++;
+				HTTP_CK_FAIL(400);
+			d->state = HTTP_CK_DATA_LF;
 			break;
-		case HC_DATA_LF:
+		case HTTP_CK_DATA_LF:
 			if (c != '\n')
-				CFAIL(400);
-			d->state = HC_SIZE;
-			i++;
+				HTTP_CK_FAIL(400);
+			d->state = HTTP_CK_SIZE;
 			break;
-		case HC_TRAILER:
+		case HTTP_CK_TRAILER:
 			if (c == '\r') {
-				d->state = HC_FINAL_LF;
-			} else {
-				if (!http_tchar[(uint8_t)c])
-					CFAIL(400);
-				d->state = HC_TRAILER_LINE;
+				d->state = HTTP_CK_FINAL_LF;
+				break;
 			}
-			i++;
+			if (!http_tchar[c])
+				HTTP_CK_FAIL(400);
+			HTTP_CK_TRAILER_BYTE();
+			d->state = HTTP_CK_TNAME;
 			break;
-		case HC_TRAILER_LINE:
+		case HTTP_CK_TNAME:
+			if (c != ':' && !http_tchar[c])
+				HTTP_CK_FAIL(400);
+			HTTP_CK_TRAILER_BYTE();
+			if (c == ':')
+				d->state = HTTP_CK_TVALUE;
+			break;
+		case HTTP_CK_TVALUE:
+			if (c != '\r' && !http_field_char[c])
+				HTTP_CK_FAIL(400);
+			HTTP_CK_TRAILER_BYTE();
 			if (c == '\r')
-				d->state = HC_TRAILER_LF;
-			else if (!http_value_char((uint8_t)c) ||
-				 ++d->line > HTTP_CHUNK_LINE_MAX)
-				CFAIL(400);
-			i++;
+				d->state = HTTP_CK_TLF;
 			break;
-		case HC_TRAILER_LF:
+		case HTTP_CK_TLF:
 			if (c != '\n')
-				CFAIL(400);
-			d->state = HC_TRAILER;
-			i++;
+				HTTP_CK_FAIL(400);
+			HTTP_CK_TRAILER_BYTE();
+			d->state = HTTP_CK_TRAILER;
 			break;
-		case HC_FINAL_LF:
+		case HTTP_CK_FINAL_LF:
 			if (c != '\n')
-				CFAIL(400);
-			d->state = HC_DONE;
-			i++;
+				HTTP_CK_FAIL(400);
+			d->state = HTTP_CK_DONE;
 			break;
 		}
+		i++;
 	}
+out:
 	*out = o;
 	*used = i;
-	return d->state == HC_DONE ? 0 : HTTP_PARSE_INCOMPLETE;
-fail:
-	*out = o;
-	*used = i;
-	return HTTP_PARSE_ERROR;
+	if (d->state == HTTP_CK_DONE)
+		return 0;
+	return d->state == HTTP_CK_FAILED ? HTTP_PARSE_ERROR
+					  : HTTP_PARSE_INCOMPLETE;
 }
