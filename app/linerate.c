@@ -26,6 +26,7 @@
 #include "core/port.h"
 #include "core/version.h"
 #include "ctl/ctl.h"
+#include "api/api.h"
 #include "api/mrc.h"
 #include "api/mrc_store.h"
 #include "http/http.h"
@@ -404,6 +405,8 @@ app_api_init(struct app *a)
 	app_mrc = a->mrc;
 	http_router_init(&a->router);
 	rc = mrc_api_register(&a->router, a->mrc, &a->cfg);
+	if (rc == 0)
+		rc = api_register_all(&a->router, &a->cfg, SOCKET_ID_ANY);
 	if (rc < 0)
 		LOG(ERR, "routes: %s", strerror(-rc));
 	return rc;

@@ -26,6 +26,8 @@
  * less, parsing pauses until ACKs free send space (slow readers). */
 #define HTTP_SEND_RESERVE 4096u
 #define HTTP_HEAD_MAX 1024u
+/* Bytes a stream producer makes per call (on the stack). */
+#define HTTP_STREAM_CHUNK 16384u
 
 enum http_conn_flag {
 	HC_CLOSING = 0x1,  /* answered with close: no more requests */
@@ -34,6 +36,34 @@ enum http_conn_flag {
 	HC_CONTINUE = 0x8, /* 100 Continue sent for the current request */
 	HC_IN_REQ = 0x10,  /* a request is partly received */
 	HC_CHUNKED = 0x20, /* decoding a chunked body in buf */
+	HC_DEFERRED = 0x40,/* an answer waits on dtimer (http_defer) */
+	HC_STREAM = 0x80,  /* a streamed body is being produced */
+};
+
+/* While a deferred or streamed answer is pending, the connection takes no
+ * further request: pipelined answers stay in order. */
+#define HC_BUSY (HC_DEFERRED | HC_STREAM)
+
+/* What a later answer needs of its request (the request itself is gone). */
+struct http_pending {
+	void *arg;
+	union {
+		http_defer_fn dfn;
+		http_stream_fn sfn;
+	};
+	uint64_t param;   /* the defer callback's or producer's parameter */
+	uint64_t off;     /* stream: body bytes sent */
+	uint64_t len;     /* stream: Content-Length */
+	uint64_t mark;    /* stream: off when the idle timer last fired */
+	char *dbuf;       /* http_respond_after: the body, from the buf cache */
+	uint32_t dlen;
+	int16_t route;
+	int16_t status;
+	uint8_t minor_version;
+	bool keep_alive;
+	bool head_only;
+	bool close;
+	const char *ctype;
 };
 
 struct http_conn {
@@ -51,6 +81,8 @@ struct http_conn {
 	struct http_chunked chunked;
 	uint64_t deadline_us; /* request (header/body) or idle deadline */
 	struct timer timer;
+	struct timer dtimer; /* http_defer */
+	struct http_pending pend;
 	struct http_conn *next_free;
 };
 
@@ -154,28 +186,39 @@ http_send_all(struct lcore_ctx *ctx, struct http_conn *hc, const void *p,
 	return false;
 }
 
-void
-http_respond(struct http_exchange *x, int status, const char *ctype,
-	     const void *body, size_t len)
+/* The request facts an answer depends on: from x->req, or saved with a
+ * deferred exchange (x->req is NULL then, x->pend set). */
+static bool
+http_x_head_only(const struct http_exchange *x)
+{
+	if (x->req)
+		return x->req->method == HTTP_M_HEAD;
+	return x->pend && x->pend->head_only;
+}
+
+/* Build the head of x's answer into out (HTTP_HEAD_MAX), count it; marks
+ * the connection closing as the request asks. 0 on failure (closing). */
+static size_t
+http_head(struct http_exchange *x, char *out, int status, const char *ctype,
+	  uint64_t len)
 {
 	struct lcore_ctx *ctx = x->lc;
 	struct http_conn *hc = x->conn;
 	struct http_lcore *hl = hc->hl;
 	const struct http_request *req = x->req;
-	char out[HTTP_HEAD_MAX + 1024];
+	const struct http_pending *pd = x->pend;
 	unsigned int flags = 0;
+	bool known = req || pd;
+	int minor = req ? req->minor_version : pd ? pd->minor_version : 1;
+	bool ka = req ? req->keep_alive : pd ? pd->keep_alive : false;
 	size_t n;
-	bool head_only = req && req->method == HTTP_M_HEAD;
 
-	if (x->status) /* answered twice: keep the first */
-		return;
-	x->status = status;
-	if (req && req->minor_version == 0) {
+	if (known && minor == 0) {
 		flags |= HTTP_RESP_HTTP10;
-		if (req->keep_alive && !x->close)
+		if (ka && !x->close)
 			flags |= HTTP_RESP_KEEPALIVE;
 	}
-	if (x->close || !req || !req->keep_alive) {
+	if (x->close || !known || !ka) {
 		flags |= HTTP_RESP_CLOSE;
 		flags &= ~HTTP_RESP_KEEPALIVE;
 		hc->flags |= HC_CLOSING;
@@ -185,7 +228,7 @@ http_respond(struct http_exchange *x, int status, const char *ctype,
 			   flags, x->allow);
 	if (n == 0) {
 		hc->flags |= HC_CLOSING;
-		return;
+		return 0;
 	}
 	http_count(hl, x->route, status);
 	if (status < 400)
@@ -194,6 +237,26 @@ http_respond(struct http_exchange *x, int status, const char *ctype,
 		STAT_INC(ctx, http_responses_4xx);
 	else
 		STAT_INC(ctx, http_responses_5xx);
+	return n;
+}
+
+void
+http_respond(struct http_exchange *x, int status, const char *ctype,
+	     const void *body, size_t len)
+{
+	struct lcore_ctx *ctx = x->lc;
+	struct http_conn *hc = x->conn;
+	char out[HTTP_HEAD_MAX + 1024];
+	size_t n;
+	bool head_only;
+
+	if (x->status) /* answered twice: keep the first */
+		return;
+	x->status = status;
+	head_only = http_x_head_only(x);
+	n = http_head(x, out, status, ctype, len);
+	if (n == 0)
+		return;
 	if (head_only || len == 0) {
 		http_send_all(ctx, hc, out, (uint32_t)n);
 		return;
@@ -407,7 +470,7 @@ http_process(struct lcore_ctx *ctx, struct http_conn *hc, const char *p,
 	uint32_t used = 0;
 
 	*again = false;
-	while (used < len && !(hc->flags & (HC_CLOSING | HC_PAUSED))) {
+	while (used < len && !(hc->flags & (HC_CLOSING | HC_PAUSED | HC_BUSY))) {
 		int n;
 
 		if (tcp_send_space(hc->tcp) < HTTP_SEND_RESERVE) {
@@ -438,7 +501,7 @@ http_buffer(struct lcore_ctx *ctx, struct http_conn *hc, const char *p,
 
 	if (rc < 0) {
 		STAT_INC(ctx, http_buffer_overflow);
-		if (!(hc->flags & HC_CLOSING))
+		if (!(hc->flags & (HC_CLOSING | HC_BUSY)))
 			http_fail(ctx, hc, NULL, rc == -E2BIG ? 413 : 503,
 				  rc == -E2BIG ? "request too large" :
 				  "out of memory");
@@ -457,7 +520,8 @@ http_process_buf(struct lcore_ctx *ctx, struct http_conn *hc)
 	uint32_t taken = 0;
 	bool again = true;
 
-	while (again && hc->len && !(hc->flags & (HC_CLOSING | HC_PAUSED))) {
+	while (again && hc->len &&
+	       !(hc->flags & (HC_CLOSING | HC_PAUSED | HC_BUSY))) {
 		uint32_t used = http_process(ctx, hc, hc->buf, hc->len, true,
 					     &again, &taken);
 
@@ -482,10 +546,25 @@ http_timer_fire(struct lcore_ctx *ctx, struct timer *t)
 {
 	struct http_conn *hc = container_of(t, struct http_conn, timer);
 
-	if (hc->flags & HC_CLOSING)
+	if ((hc->flags & (HC_CLOSING | HC_STREAM)) == HC_CLOSING)
 		return;
 	if (ctx->now_us < hc->deadline_us) {
 		timer_arm(&ctx->wheel, t, hc->deadline_us);
+		return;
+	}
+	/* An answer in progress owns the connection: a deferred one is due
+	 * soon; a stream is cut only when it made no progress for a whole
+	 * idle period (a reader that stopped reading). */
+	if ((hc->flags & HC_DEFERRED) ||
+	    ((hc->flags & HC_STREAM) && hc->pend.off != hc->pend.mark)) {
+		hc->pend.mark = hc->pend.off;
+		hc->deadline_us = ctx->now_us + hc->hl->idle_timeout_us;
+		timer_arm(&ctx->wheel, t, hc->deadline_us);
+		return;
+	}
+	if (hc->flags & HC_STREAM) {
+		STAT_INC(ctx, http_idle_timeouts);
+		tcp_abort(ctx, hc->tcp); /* closed() frees hc */
 		return;
 	}
 	if (hc->len || (hc->flags & HC_IN_REQ)) {
@@ -527,13 +606,14 @@ http_update_deadline(struct lcore_ctx *ctx, struct http_conn *hc,
 static void
 http_finish_input(struct lcore_ctx *ctx, struct http_conn *hc, uint32_t taken)
 {
-	if (hc->flags & HC_CLOSING) {
+	/* A body still streaming is sent whole before the FIN. */
+	if ((hc->flags & (HC_CLOSING | HC_STREAM)) == HC_CLOSING) {
 		http_buf_release(hc->hl, hc);
 		timer_cancel(&ctx->wheel, &hc->timer);
 		tcp_close(ctx, hc->tcp);
 		return;
 	}
-	if ((hc->flags & HC_PEER_FIN) && !(hc->flags & HC_PAUSED)) {
+	if ((hc->flags & HC_PEER_FIN) && !(hc->flags & (HC_PAUSED | HC_BUSY))) {
 		/* Whatever is buffered can never complete. */
 		hc->flags |= HC_CLOSING;
 		http_buf_release(hc->hl, hc);
@@ -542,6 +622,201 @@ http_finish_input(struct lcore_ctx *ctx, struct http_conn *hc, uint32_t taken)
 		return;
 	}
 	http_update_deadline(ctx, hc, taken);
+}
+
+/* ---- deferred and streamed answers ------------------------------------ */
+
+static void
+http_pending_release(struct http_lcore *hl, struct http_conn *hc)
+{
+	struct http_pending *pd = &hc->pend;
+
+	if (pd->dbuf) {
+		if (hl->nbufs < HTTP_BUF_CACHE)
+			hl->bufs[hl->nbufs++] = pd->dbuf;
+		else
+			rte_free(pd->dbuf);
+	}
+	memset(pd, 0, sizeof(*pd));
+}
+
+/* Save what a later answer needs of x's request. */
+static void
+http_pending_save(struct http_exchange *x)
+{
+	struct http_pending *pd = &x->conn->pend;
+	const struct http_request *req = x->req;
+
+	pd->route = (int16_t)x->route;
+	pd->minor_version = req ? (uint8_t)req->minor_version : 1;
+	pd->keep_alive = req && req->keep_alive;
+	pd->head_only = req && req->method == HTTP_M_HEAD;
+	pd->close = x->close;
+}
+
+/* The answer that held the connection is out: take the next requests. */
+static void
+http_resume(struct lcore_ctx *ctx, struct http_conn *hc)
+{
+	uint32_t taken = 0;
+
+	if (!(hc->flags & HC_CLOSING) && hc->len)
+		taken = http_process_buf(ctx, hc);
+	http_finish_input(ctx, hc, taken);
+}
+
+int
+http_defer(struct http_exchange *x, uint64_t delay_us, http_defer_fn fn,
+	   void *arg, uint64_t param)
+{
+	struct http_conn *hc = x->conn;
+
+	if (x->status || !x->req || (hc->flags & HC_BUSY))
+		return -EBUSY;
+	http_pending_save(x);
+	hc->pend.dfn = fn;
+	hc->pend.arg = arg;
+	hc->pend.param = param;
+	hc->flags |= HC_DEFERRED;
+	x->status = HTTP_STATUS_PENDING;
+	timer_arm(&x->lc->wheel, &hc->dtimer, x->lc->now_us + delay_us);
+	return 0;
+}
+
+static void
+http_respond_saved(struct http_exchange *x, void *arg, uint64_t param)
+{
+	const struct http_pending *pd = &x->conn->pend;
+
+	http_respond(x, pd->status, pd->ctype, pd->dbuf, pd->dlen);
+}
+
+int
+http_respond_after(struct http_exchange *x, uint64_t delay_us, int status,
+		   const char *ctype, const void *body, size_t len)
+{
+	struct http_conn *hc = x->conn;
+	struct http_lcore *hl = hc->hl;
+	char *b;
+
+	if (len > HTTP_BUF_SMALL)
+		return -E2BIG;
+	if (x->status || !x->req || (hc->flags & HC_BUSY))
+		return -EBUSY;
+	if (hl->nbufs)
+		b = hl->bufs[--hl->nbufs];
+	else
+		b = rte_malloc_socket("http_buf", HTTP_BUF_SMALL, 0,
+				      x->lc->socket_id);
+	if (!b)
+		return -ENOMEM;
+	if (len)
+		memcpy(b, body, len);
+	http_defer(x, delay_us, http_respond_saved, NULL, 0);
+	hc->pend.dbuf = b;
+	hc->pend.dlen = (uint32_t)len;
+	hc->pend.status = (int16_t)status;
+	hc->pend.ctype = ctype;
+	return 0;
+}
+
+static void
+http_defer_fire(struct lcore_ctx *ctx, struct timer *t)
+{
+	struct http_conn *hc = container_of(t, struct http_conn, dtimer);
+	struct http_pending *pd = &hc->pend;
+	struct http_exchange x = {
+		.lc = ctx, .conn = hc, .route = pd->route, .close = pd->close,
+		.pend = pd,
+	};
+
+	if (!(hc->flags & HC_DEFERRED))
+		return;
+	hc->flags &= ~HC_DEFERRED;
+	if (!(hc->flags & HC_CLOSING)) {
+		pd->dfn(&x, pd->arg, pd->param);
+		if (!x.status || x.status == HTTP_STATUS_PENDING)
+			http_respond_error(&x, 500, "handler did not answer");
+	}
+	if (!(hc->flags & HC_STREAM))
+		http_pending_release(hc->hl, hc);
+	http_resume(ctx, hc);
+}
+
+/* Produce and queue stream bytes while the send buffer takes them. The
+ * producer works from the body offset, so bytes it made that TCP did not
+ * take are simply made again later: nothing is held per connection but
+ * the offset. A short tcp_send() arms the writable callback. */
+static void
+http_stream_pump(struct lcore_ctx *ctx, struct http_conn *hc, bool resume)
+{
+	struct http_pending *pd = &hc->pend;
+	char tmp[HTTP_STREAM_CHUNK];
+
+	while (pd->off < pd->len) {
+		uint64_t left = pd->len - pd->off;
+		uint32_t space = tcp_send_space(hc->tcp);
+		size_t want = RTE_MIN(left, (uint64_t)sizeof(tmp));
+		size_t got;
+		int n;
+
+		/* One byte past the space, so the send comes up short and
+		 * TCP calls writable when ACKs free room. */
+		want = RTE_MIN(want, (size_t)space + 1);
+		got = pd->sfn(pd->arg, pd->param, pd->off, tmp, want);
+		n = got == 0 || got > want ? -EIO :
+		    tcp_send(ctx, hc->tcp, tmp, (uint32_t)got);
+		if (n < 0) {
+			/* Producer failed or TCP can no longer send: the body
+			 * stays short of its Content-Length; close. */
+			hc->flags |= HC_CLOSING;
+			break;
+		}
+		pd->off += (uint64_t)n;
+		if ((size_t)n < got)
+			return;
+	}
+	hc->flags &= ~HC_STREAM;
+	http_pending_release(hc->hl, hc);
+	if (resume)
+		http_resume(ctx, hc);
+}
+
+int
+http_stream_start(struct http_exchange *x, int status, const char *ctype,
+		  uint64_t content_length, http_stream_fn fn, void *arg,
+		  uint64_t param)
+{
+	struct http_conn *hc = x->conn;
+	struct http_pending *pd = &hc->pend;
+	char out[HTTP_HEAD_MAX];
+	bool head_only;
+	size_t n;
+
+	if (x->status || (hc->flags & HC_STREAM))
+		return -EBUSY;
+	if (!x->req && !x->pend)
+		return -EINVAL;
+	head_only = http_x_head_only(x);
+	x->status = status;
+	n = http_head(x, out, status, ctype, content_length);
+	if (n == 0 || !http_send_all(x->lc, hc, out, (uint32_t)n))
+		return 0; /* closing: answered as far as it goes */
+	if (head_only || content_length == 0)
+		return 0;
+	if (!x->pend)
+		http_pending_save(x);
+	pd->sfn = fn;
+	pd->arg = arg;
+	pd->param = param;
+	pd->off = 0;
+	pd->mark = 0;
+	pd->len = content_length;
+	hc->flags |= HC_STREAM;
+	/* Called from a handler or a deferred callback: those go on with
+	 * the connection themselves, so the pump does not resume it. */
+	http_stream_pump(x->lc, hc, false);
+	return 0;
 }
 
 static void *
@@ -560,6 +835,7 @@ http_accept(struct lcore_ctx *ctx, struct tcp_conn *c)
 	hc->tcp = c;
 	hc->hl = hl;
 	timer_init(&hc->timer, http_timer_fire);
+	timer_init(&hc->dtimer, http_defer_fire);
 	hc->deadline_us = ctx->now_us + hl->idle_timeout_us;
 	timer_arm(&ctx->wheel, &hc->timer, hc->deadline_us);
 	return hc;
@@ -575,7 +851,7 @@ http_recv(struct lcore_ctx *ctx, struct tcp_conn *c, void *app,
 
 	if (hc->flags & HC_CLOSING)
 		return; /* answered with close: the rest is discarded */
-	if (hc->len == 0 && !(hc->flags & (HC_PAUSED | HC_CHUNKED))) {
+	if (hc->len == 0 && !(hc->flags & (HC_PAUSED | HC_CHUNKED | HC_BUSY))) {
 		bool again;
 		uint32_t used = http_process(ctx, hc, p, len, false, &again,
 					     &taken);
@@ -605,6 +881,10 @@ http_writable(struct lcore_ctx *ctx, struct tcp_conn *c, void *app)
 	struct http_conn *hc = app;
 	uint32_t taken;
 
+	if (hc->flags & HC_STREAM) {
+		http_stream_pump(ctx, hc, true);
+		return;
+	}
 	if (!(hc->flags & HC_PAUSED) ||
 	    tcp_send_space(c) < HTTP_SEND_RESERVE)
 		return;
@@ -621,6 +901,8 @@ http_closed(struct lcore_ctx *ctx, struct tcp_conn *c, void *app,
 	struct http_lcore *hl = hc->hl;
 
 	timer_cancel(&ctx->wheel, &hc->timer);
+	timer_cancel(&ctx->wheel, &hc->dtimer);
+	http_pending_release(hl, hc);
 	http_buf_release(hl, hc);
 	hc->tcp = NULL;
 	hc->next_free = hl->free_conns;

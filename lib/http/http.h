@@ -12,6 +12,7 @@
 
 struct lcore_ctx;
 struct http_conn;
+struct http_pending;
 struct tcp_ops;
 
 /*
@@ -32,7 +33,13 @@ struct http_exchange {
 	int status; /* set when answered */
 	bool close; /* answer with "Connection: close" and close */
 	const char *allow; /* extra header lines for the answer, or NULL */
+	/* Deferred exchanges only (req is NULL then): the saved request
+	 * facts the answer needs. Internal to the server. */
+	const struct http_pending *pend;
 };
+
+/* x->status of an exchange whose answer comes later (http_defer). */
+#define HTTP_STATUS_PENDING 1
 
 /*
  * Answer x: status, Content-Type (NULL for none), body of len bytes (not
@@ -51,6 +58,61 @@ void http_respond_error(struct http_exchange *x, int status, const char *msg);
 
 /* Empty body, Content-Length: 0. */
 void http_respond_empty(struct http_exchange *x, int status);
+
+/*
+ * Deferred answers. The connection takes no further (pipelined) request
+ * until the deferred answer is sent, so answers stay in order; the lcore
+ * serves other connections meanwhile. The state lives in the connection:
+ * no allocation per request (http_respond_after takes a buffer from the
+ * lcore's buffer cache). A client that goes away first cancels it.
+ */
+typedef void (*http_defer_fn)(struct http_exchange *x, void *arg,
+			      uint64_t param);
+
+/*
+ * Answer x later: after delay_us (timer wheel; granularity 128 us), fn is
+ * called with a new exchange for the same request (x->req is NULL, params
+ * and body are gone: what the answer needs goes in arg, the route's, and
+ * param, the request's: an id...) and answers with http_respond*() or
+ * http_stream_start(); the server answers 500 if it does not. Call from a
+ * handler instead of answering. Nothing is allocated.
+ * Returns 0, or -EBUSY when x was answered or already deferred.
+ */
+int http_defer(struct http_exchange *x, uint64_t delay_us, http_defer_fn fn,
+	       void *arg, uint64_t param);
+
+/*
+ * Answer x after delay_us with status, ctype and a copy of body (at most
+ * 4096 bytes). Returns 0, -E2BIG (body too long), -EBUSY (answered
+ * already), -ENOMEM; on error the caller still has to answer.
+ */
+int http_respond_after(struct http_exchange *x, uint64_t delay_us, int status,
+		       const char *ctype, const void *body, size_t len);
+
+/*
+ * Streamed answers. The producer writes the body bytes at offset off
+ * (0 <= off < Content-Length), at most cap of them, into buf and returns
+ * how many (> 0; 0 or more than cap aborts the stream). It must be able to
+ * make any range again (bytes TCP did not accept are asked for again):
+ * the stream holds no buffer, only its offset. param is its per-request
+ * value (a count...), arg the route's.
+ */
+typedef size_t (*http_stream_fn)(void *arg, uint64_t param, uint64_t off,
+				 char *buf, size_t cap);
+
+/*
+ * Answer x with status, ctype and a body of exactly content_length bytes
+ * made by fn as the TCP send window opens (from the writable callback):
+ * per-connection memory stays bounded whatever the length, a slow reader
+ * stalls no one else, a disconnect ends it. The connection takes no
+ * further request until the body is out. HEAD sends the head only. A
+ * stream that makes no progress for the idle timeout is reset. Call from
+ * a handler or a deferred callback. Returns 0 (answered; also when the
+ * connection is closing), -EBUSY (answered already), -EINVAL.
+ */
+int http_stream_start(struct http_exchange *x, int status, const char *ctype,
+		      uint64_t content_length, http_stream_fn fn, void *arg,
+		      uint64_t param);
 
 /* Status classes counted per route and lcore (1xx..5xx). */
 #define HTTP_CLASSES 5

@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* api.h: the benchmark route families of ENDPOINTS.md §2-§5, and helpers
+ * they share (query strings, validation errors). */
+#ifndef LR_API_API_H
+#define LR_API_API_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct config;
+struct http_exchange;
+struct http_router;
+
+/*
+ * Register every family but §1 (the app registers mrc itself): §2 users,
+ * §3 series, §4 tokens, §5 telemetry. Stores are allocated on socket
+ * (SOCKET_ID_ANY is fine) and live until exit. cfg must outlive r.
+ * Returns 0, -ENOSPC (router full) or -ENOMEM.
+ */
+int api_register_all(struct http_router *r, const struct config *cfg,
+		     int socket);
+
+/* The families, for api_register_all (same return values). */
+int users_register(struct http_router *r, const struct config *cfg);
+int series_register(struct http_router *r, const struct config *cfg,
+		    int socket);
+int tokens_register(struct http_router *r, const struct config *cfg);
+int telemetry_register(struct http_router *r, const struct config *cfg);
+
+/*
+ * Percent-decode s[0..n) (RFC 3986 §2.1; '+' is a space, as in
+ * application/x-www-form-urlencoded queries) into dst (cap bytes, not
+ * terminated). Returns the decoded length, -EINVAL for a bad %XX escape,
+ * -ENOSPC when dst is too small.
+ */
+int api_percent_decode(char *dst, size_t cap, const char *s, size_t n);
+
+/*
+ * Find the first name=value pair of a query string (no '?'). Returns true
+ * and points *val, *vlen at the raw (still encoded) value, "" for "name"
+ * or "name=", false when absent.
+ */
+bool api_query_find(const char *q, size_t qlen, const char *name,
+		    const char **val, size_t *vlen);
+
+/* A decimal integer (optional '-'), whole string, within int64. */
+bool api_parse_int(const char *s, size_t n, int64_t *out);
+
+/*
+ * 422 {"detail":[{"type":type,"loc":[loc0,loc1],"msg":msg,"input":...}]}
+ * as FastAPI writes it. loc1 may be NULL; input (raw, escaped here) NULL
+ * gives "input":null.
+ */
+void api_respond_422(struct http_exchange *x, const char *type,
+		     const char *loc0, const char *loc1, const char *msg,
+		     const char *input, size_t input_len);
+
+#endif

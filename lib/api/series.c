@@ -1,0 +1,494 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* series.c: POST /fit, POST /predict, GET /healthcheck (ENDPOINTS.md §3). */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+#include <rte_spinlock.h>
+
+#include "api/api.h"
+#include "api/json_out.h"
+#include "api/series.h"
+#include "http/http.h"
+
+/* ---- validation and math (pure) --------------------------------------- */
+
+bool
+series_valid_id(const char *s, size_t n)
+{
+	if (n == 0 || n > SERIES_ID_MAX)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		      (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-'))
+			return false;
+		if (c == '.' && i + 1 < n && s[i + 1] == '.')
+			return false;
+	}
+	return true;
+}
+
+void
+series_fit(const double *v, size_t n, struct series_model *m)
+{
+	double mean = 0, m2 = 0;
+
+	/* Welford: stable for large offsets (timestamps-like values). */
+	for (size_t i = 0; i < n; i++) {
+		double d = v[i] - mean;
+
+		mean += d / (double)(i + 1);
+		m2 += d * (v[i] - mean);
+	}
+	m->mean = mean;
+	m->std = n ? sqrt(m2 / (double)n) : 0;
+	m->points = (uint32_t)n;
+}
+
+bool
+series_anomaly(const struct series_model *m, double value, double sigmas)
+{
+	return value > m->mean + sigmas * m->std;
+}
+
+int
+series_fit_parse(const char *body, size_t len, uint32_t max_points,
+		 struct series_model *m, const char **msg)
+{
+	json_error_t err;
+	json_t *j, *ts, *vs;
+	double *vals = NULL;
+	size_t n, i;
+	int rc = -EINVAL;
+	bool all_equal = true;
+
+	j = json_loadb(body ? body : "", len, 0, &err);
+	if (!j) {
+		*msg = "Invalid JSON body";
+		return -EINVAL;
+	}
+	if (!json_is_object(j)) {
+		*msg = "body must be a JSON object";
+		goto out;
+	}
+	ts = json_object_get(j, "timestamps");
+	vs = json_object_get(j, "values");
+	if (!json_is_array(ts) || !json_is_array(vs)) {
+		*msg = "timestamps and values must be lists";
+		goto out;
+	}
+	n = json_array_size(ts);
+	if (n != json_array_size(vs)) {
+		*msg = "timestamps and values must have the same length";
+		goto out;
+	}
+	if (n < 3) {
+		*msg = "at least 3 points are required";
+		goto out;
+	}
+	if (n > max_points) {
+		*msg = "too many points";
+		goto out;
+	}
+	vals = malloc(n * sizeof(*vals));
+	if (!vals) {
+		*msg = "out of memory";
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		json_t *t = json_array_get(ts, i), *v = json_array_get(vs, i);
+
+		if (!json_is_integer(t) || json_integer_value(t) < 0) {
+			*msg = "timestamps must be integers >= 0";
+			goto out;
+		}
+		if (i && json_integer_value(t) <=
+			 json_integer_value(json_array_get(ts, i - 1))) {
+			*msg = "timestamps must be strictly increasing";
+			goto out;
+		}
+		if (!json_is_number(v) || !isfinite(json_number_value(v))) {
+			*msg = "values must be finite numbers";
+			goto out;
+		}
+		vals[i] = json_number_value(v);
+		if (vals[i] != vals[0])
+			all_equal = false;
+	}
+	if (all_equal) {
+		*msg = "values must not all be equal";
+		goto out;
+	}
+	series_fit(vals, n, m);
+	rc = 0;
+out:
+	free(vals);
+	json_decref(j);
+	return rc;
+}
+
+static bool
+series_digits(const char *s, size_t n)
+{
+	if (n == 0)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	return true;
+}
+
+int
+series_predict_parse(const char *body, size_t len, double *value,
+		     const char **msg)
+{
+	json_error_t err;
+	json_t *j, *t, *v;
+	int rc = -EINVAL;
+
+	j = json_loadb(body ? body : "", len, 0, &err);
+	if (!j) {
+		*msg = "Invalid JSON body";
+		return -EINVAL;
+	}
+	if (!json_is_object(j)) {
+		*msg = "body must be a JSON object";
+		goto out;
+	}
+	t = json_object_get(j, "timestamp");
+	v = json_object_get(j, "value");
+	if (!t || !((json_is_string(t) &&
+		     series_digits(json_string_value(t), json_string_length(t))) ||
+		    (json_is_integer(t) && json_integer_value(t) >= 0))) {
+		*msg = "timestamp must be a non-empty string of digits";
+		goto out;
+	}
+	if (!v || !json_is_number(v) || !isfinite(json_number_value(v))) {
+		*msg = "value must be a finite number";
+		goto out;
+	}
+	*value = json_number_value(v);
+	rc = 0;
+out:
+	json_decref(j);
+	return rc;
+}
+
+bool
+series_parse_version(const char *s, size_t n, uint32_t *v)
+{
+	uint64_t x = 0;
+
+	if (n && (s[0] == 'v' || s[0] == 'V')) {
+		s++;
+		n--;
+	}
+	if (!series_digits(s, n) || n > 9)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		x = x * 10 + (uint64_t)(s[i] - '0');
+	*v = (uint32_t)x;
+	return true;
+}
+
+/* ---- the store -------------------------------------------------------- */
+
+/*
+ * One table for all lcores behind a spinlock: fit and predict are not the
+ * line-rate path, and the critical sections are a hash probe and a copy
+ * (jansson parsing and the math happen outside it). Series are allocated
+ * on first fit (malloc: the fit path already allocates for parsing), so
+ * memory follows use; the table and its slots are bounded.
+ */
+#define SERIES_SLOTS 262144u /* power of two, > SERIES_MAX / 0.5 */
+#define SERIES_LAT_RING 1024u
+
+struct series_entry {
+	char id[SERIES_ID_MAX + 1];
+	uint32_t nver;
+	struct series_model ver[SERIES_VERSIONS];
+};
+
+struct series_lat {
+	uint64_t count;
+	double sum_ms;
+	double ring[SERIES_LAT_RING];
+};
+
+struct series_store {
+	rte_spinlock_t lock;
+	uint32_t nseries;
+	struct series_lat fit_lat, pred_lat;
+	struct series_entry *slots[SERIES_SLOTS];
+};
+
+static struct series_store *series_store;
+
+static uint32_t
+series_hash(const char *s, size_t n)
+{
+	uint32_t h = 2166136261u;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (uint8_t)s[i]) * 16777619u;
+	return h;
+}
+
+/* The slot of id: its entry, or the empty slot where it would go. */
+static struct series_entry **
+series_slot(struct series_store *st, const char *id, size_t n)
+{
+	uint32_t i = series_hash(id, n) & (SERIES_SLOTS - 1);
+
+	for (;;) {
+		struct series_entry *e = st->slots[i];
+
+		if (!e || (strlen(e->id) == n && memcmp(e->id, id, n) == 0))
+			return &st->slots[i];
+		i = (i + 1) & (SERIES_SLOTS - 1);
+	}
+}
+
+static double
+series_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static void
+series_lat_add(struct series_lat *l, double ms)
+{
+	l->ring[l->count % SERIES_LAT_RING] = ms;
+	l->count++;
+	l->sum_ms += ms;
+}
+
+static int
+series_cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* ---- handlers --------------------------------------------------------- */
+
+static void
+series_422(struct http_exchange *x, const char *msg)
+{
+	api_respond_422(x, "value_error", "body", NULL, msg, NULL, 0);
+}
+
+static bool
+series_id_param(struct http_exchange *x)
+{
+	const struct http_param *p = &x->params[0];
+
+	if (series_valid_id(p->p, p->len))
+		return true;
+	series_422(x, "series_id must match [A-Za-z0-9._-]+, at most 128 "
+		      "bytes, without '..'");
+	return false;
+}
+
+static void
+series_fit_route(struct http_exchange *x)
+{
+	struct series_store *st = x->arg;
+	const struct http_param *p = &x->params[0];
+	double t0 = series_now_ms();
+	struct series_entry **slot, *e, *fresh = NULL;
+	struct series_model m;
+	const char *msg;
+	uint32_t ver = 0;
+	char body[256];
+	int n, err = 0;
+
+	if (!series_id_param(x))
+		return;
+	if (series_fit_parse(x->body, x->body_len, SERIES_MAX_POINTS, &m,
+			     &msg) < 0) {
+		series_422(x, msg);
+		return;
+	}
+	/* Allocate before taking the lock; freed below if not needed. */
+	fresh = calloc(1, sizeof(*fresh));
+	if (!fresh) {
+		http_respond_error(x, 503, "out of memory");
+		return;
+	}
+	memcpy(fresh->id, p->p, p->len);
+	rte_spinlock_lock(&st->lock);
+	slot = series_slot(st, p->p, p->len);
+	e = *slot;
+	if (!e) {
+		if (st->nseries >= SERIES_MAX) {
+			err = 1;
+		} else {
+			e = *slot = fresh;
+			fresh = NULL;
+			st->nseries++;
+		}
+	}
+	if (e) {
+		if (e->nver >= SERIES_VERSIONS) {
+			err = 2;
+		} else {
+			e->ver[e->nver++] = m;
+			ver = e->nver;
+		}
+	}
+	if (!err)
+		series_lat_add(&st->fit_lat, series_now_ms() - t0);
+	rte_spinlock_unlock(&st->lock);
+	free(fresh);
+	if (err) {
+		static const char full[] = "{\"detail\":\"Series store full.\"}";
+		static const char vfull[] =
+			"{\"detail\":\"Version limit reached for this series.\"}";
+
+		if (err == 1)
+			http_respond_json(x, 507, full, sizeof(full) - 1);
+		else
+			http_respond_json(x, 507, vfull, sizeof(vfull) - 1);
+		return;
+	}
+	n = snprintf(body, sizeof(body),
+		     "{\"series_id\":\"%.*s\",\"version\":\"%u\",\"points_used\":%u}",
+		     (int)p->len, p->p, ver, m.points);
+	http_respond_json(x, 200, body, (size_t)n);
+}
+
+static void
+series_predict_route(struct http_exchange *x)
+{
+	struct series_store *st = x->arg;
+	const struct http_param *p = &x->params[0];
+	double t0 = series_now_ms(), value;
+	struct series_entry *e;
+	struct series_model m;
+	const char *msg, *vs;
+	size_t vlen;
+	uint32_t want = 0, got = 0;
+	char body[512];
+	int n, miss = 0;
+
+	if (!series_id_param(x))
+		return;
+	if (api_query_find(x->req->query, x->req->query_len, "version", &vs,
+			   &vlen) && !series_parse_version(vs, vlen, &want)) {
+		api_respond_422(x, "value_error", "query", "version",
+				"version must be N or vN", vs, vlen);
+		return;
+	}
+	if (series_predict_parse(x->body, x->body_len, &value, &msg) < 0) {
+		series_422(x, msg);
+		return;
+	}
+	rte_spinlock_lock(&st->lock);
+	e = *series_slot(st, p->p, p->len);
+	if (!e || e->nver == 0) {
+		miss = 1;
+	} else if (want > e->nver) {
+		miss = 2;
+	} else {
+		got = want ? want : e->nver;
+		m = e->ver[got - 1];
+		series_lat_add(&st->pred_lat, series_now_ms() - t0);
+	}
+	rte_spinlock_unlock(&st->lock);
+	if (miss == 1) {
+		n = snprintf(body, sizeof(body),
+			     "{\"detail\":\"No model found for series_id '%.*s'.\"}",
+			     (int)p->len, p->p);
+		http_respond_json(x, 404, body, (size_t)n);
+		return;
+	}
+	if (miss == 2) {
+		n = snprintf(body, sizeof(body),
+			     "{\"detail\":\"Model version '%u' not found for "
+			     "series_id '%.*s'.\"}", want, (int)p->len, p->p);
+		http_respond_json(x, 404, body, (size_t)n);
+		return;
+	}
+	n = snprintf(body, sizeof(body),
+		     "{\"anomaly\":%s,\"model_version\":\"%u\"}",
+		     series_anomaly(&m, value, SERIES_SIGMAS) ? "true" : "false",
+		     got);
+	http_respond_json(x, 200, body, (size_t)n);
+}
+
+/* avg and p95 of the last SERIES_LAT_RING samples into o. */
+static void
+series_lat_json(const struct series_lat *l, struct json_out *o)
+{
+	static __thread double tmp[SERIES_LAT_RING];
+	size_t n = l->count < SERIES_LAT_RING ? l->count : SERIES_LAT_RING;
+	double sum = 0, p95 = 0;
+
+	memcpy(tmp, l->ring, n * sizeof(tmp[0]));
+	for (size_t i = 0; i < n; i++)
+		sum += tmp[i];
+	if (n) {
+		qsort(tmp, n, sizeof(tmp[0]), series_cmp_double);
+		p95 = tmp[(size_t)ceil(0.95 * (double)n) - 1];
+	}
+	json_putf(o, "{\"avg\":%.4f,\"p95\":%.4f}", n ? sum / (double)n : 0.0,
+		  p95);
+}
+
+static void
+series_health_route(struct http_exchange *x)
+{
+	struct series_store *st = x->arg;
+	struct series_lat fit, pred;
+	uint32_t nseries;
+	char body[256];
+	struct json_out o;
+
+	rte_spinlock_lock(&st->lock);
+	nseries = st->nseries;
+	fit = st->fit_lat;
+	pred = st->pred_lat;
+	rte_spinlock_unlock(&st->lock);
+	json_out_init(&o, body, sizeof(body));
+	json_putf(&o, "{\"series_trained\":%u,\"inference_latency_ms\":", nseries);
+	series_lat_json(&pred, &o);
+	json_put(&o, ",\"training_latency_ms\":");
+	series_lat_json(&fit, &o);
+	json_put(&o, "}");
+	http_respond_json(x, 200, body, o.len);
+}
+
+int
+series_register(struct http_router *r, const struct config *cfg, int socket)
+{
+	int rc;
+
+	if (!series_store) {
+		series_store = calloc(1, sizeof(*series_store));
+		if (!series_store)
+			return -ENOMEM;
+		rte_spinlock_init(&series_store->lock);
+	}
+	rc = http_router_add(r, HTTP_METHOD_BIT(HTTP_M_POST), "/fit/{series_id}",
+			     series_fit_route, series_store, "series_fit");
+	if (rc >= 0)
+		rc = http_router_add(r, HTTP_METHOD_BIT(HTTP_M_POST),
+				     "/predict/{series_id}", series_predict_route,
+				     series_store, "series_predict");
+	if (rc >= 0)
+		rc = http_router_add(r, HTTP_METHOD_BIT(HTTP_M_GET), "/healthcheck",
+				     series_health_route, series_store,
+				     "healthcheck");
+	return rc < 0 ? rc : 0;
+}

@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* telemetry.h: the telemetry ingest routes (ENDPOINTS.md §5). */
+#ifndef LR_API_TELEMETRY_H
+#define LR_API_TELEMETRY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Fields an event must carry (strings) to count as processed. */
+#define TELEMETRY_REQUIRED "timestamp, event_id, function_name"
+/* Events a trace store would keep: /status reports min(processed, this). */
+#define TELEMETRY_TRACE_STORE 10000u
+
+/*
+ * Parse a POST /api/v1/telemetry body: 0 with *received (events in the
+ * list) and *processed (those with the required fields); -ENODATA for an
+ * empty body ("No data provided"), -EINVAL for bad JSON or no "events"
+ * list, -ENOENT for an empty list ("No events in batch"); *msg says it.
+ */
+int telemetry_parse(const char *body, size_t len, uint32_t *received,
+		    uint32_t *processed, const char **msg);
+
+#endif
