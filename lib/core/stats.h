@@ -49,7 +49,13 @@
 	X(tcp_give_up) X(tcp_ooo_segs) X(tcp_ooo_drop) X(tcp_dup_segs) \
 	X(tcp_dup_acks_rx) X(tcp_persist_probes) X(tcp_delayed_acks) \
 	X(tcp_timewait_entered) X(tcp_timewait_full) X(tcp_fin_wait2_timeout) \
-	X(tcp_idle_timeout) X(tcp_closed) X(tcp_aborted) X(tcp_sndq_full)
+	X(tcp_idle_timeout) X(tcp_closed) X(tcp_aborted) X(tcp_sndq_full) \
+	X(tcp_drop_no_conn) X(tcp_drop_no_ack) X(tcp_drop_bad_ack) \
+	X(tcp_paws_drop) X(tcp_accept_refused) X(tcp_synack_rtx) \
+	X(tcp_halfopen_timeout) X(tcp_tx_pure_acks) X(tcp_rcv_overlap) \
+	X(tcp_rcv_past_window) X(tcp_rcv_after_close) \
+	X(tcp_timewait_expired) X(tcp_timewait_recycled) \
+	X(tcp_timewait_skipped) X(tcp_timewait_reopened)
 
 #define STATS_HTTP(X) \
 	X(http_requests) X(http_responses_2xx) X(http_responses_4xx) \

@@ -1,50 +1,58 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* tcp_conn.c: per-lcore 4-tuple table, connection pool, listeners, ISNs. */
+/* tcp_conn.c: per-lcore 4-tuple table, connection pool, listeners, lists. */
 #include <errno.h>
 #include <string.h>
-#include <sys/random.h>
 
+#include <rte_errno.h>
 #include <rte_jhash.h>
 #include <rte_malloc.h>
 
 #include "core/config.h"
+#include "net/ipv4.h"
 #include "net/tcp_priv.h"
 #include "net/tcp_steer.h"
 
+int tcp_meta_off = -1;
+
 static const char *const tcp_state_names[TCP_NSTATES] = {
-	"CLOSED", "LISTEN", "SYN_RECEIVED", "ESTABLISHED", "CLOSE_WAIT",
-	"LAST_ACK", "FIN_WAIT_1", "FIN_WAIT_2", "CLOSING", "TIME_WAIT",
+	[TCP_CLOSED] = "CLOSED",
+	[TCP_LISTEN] = "LISTEN",
+	[TCP_SYN_RECEIVED] = "SYN_RECEIVED",
+	[TCP_ESTABLISHED] = "ESTABLISHED",
+	[TCP_CLOSE_WAIT] = "CLOSE_WAIT",
+	[TCP_LAST_ACK] = "LAST_ACK",
+	[TCP_FIN_WAIT_1] = "FIN_WAIT_1",
+	[TCP_FIN_WAIT_2] = "FIN_WAIT_2",
+	[TCP_CLOSING] = "CLOSING",
+	[TCP_TIME_WAIT] = "TIME_WAIT",
 };
 
-/* RFC 6528 secret, one per process; and the test override. */
-static uint64_t tcp_isn_key[2];
-static uint32_t tcp_isn_forced;
-
 const char *
-tcp_state_name(int s)
+tcp_state_name(int state)
 {
-	return s >= 0 && s < TCP_NSTATES ? tcp_state_names[s] : "?";
+	return state >= 0 && state < TCP_NSTATES ? tcp_state_names[state] : "?";
 }
 
-void
-tcp_test_set_isn(uint32_t isn)
-{
-	tcp_isn_forced = isn;
-}
+/* ---- the 4-tuple table ------------------------------------------------ */
 
+/*
+ * An open hash chained through the connections, one bucket per
+ * connection (load <= 1). jhash with a secret per-lcore seed: the peer
+ * picks addresses and ports, so the bucket must not be predictable.
+ */
 static inline uint32_t
-tcp_hash(const struct tcp_lcore *tl, uint32_t ip, uint16_t pport,
-	 uint16_t lport)
+tcp_bucket(const struct tcp_lcore *tl, uint32_t ip, uint16_t pport,
+	   uint16_t lport)
 {
-	return rte_jhash_3words(ip, pport, lport, tl->hash_seed) &
-	       tl->bucket_mask;
+	return rte_jhash_2words(ip, (uint32_t)pport << 16 | lport,
+				tl->hash_seed) & tl->bucket_mask;
 }
 
 struct tcp_conn *
-tcp_conn_lookup(struct tcp_lcore *tl, uint32_t ip, uint16_t pport,
+tcp_conn_lookup(const struct tcp_lcore *tl, uint32_t ip, uint16_t pport,
 		uint16_t lport)
 {
-	struct tcp_conn *c = tl->buckets[tcp_hash(tl, ip, pport, lport)];
+	struct tcp_conn *c = tl->buckets[tcp_bucket(tl, ip, pport, lport)];
 
 	while (c && (c->peer_ip != ip || c->peer_port != pport ||
 		     c->local_port != lport))
@@ -60,15 +68,46 @@ tcp_set_state(struct tcp_lcore *tl, struct tcp_conn *c, uint8_t s)
 	c->state = s;
 }
 
+static void
+tcp_tw_unlink(struct tcp_lcore *tl, struct tcp_conn *c)
+{
+	*c->tw_pprev = c->tw_next;
+	if (c->tw_next)
+		c->tw_next->tw_pprev = c->tw_pprev;
+	else
+		tl->tw_tail = c->tw_pprev;
+	c->tw_pprev = NULL;
+}
+
+static void
+tcp_tw_append(struct tcp_lcore *tl, struct tcp_conn *c)
+{
+	c->tw_next = NULL;
+	c->tw_pprev = tl->tw_tail;
+	*tl->tw_tail = c;
+	tl->tw_tail = &c->tw_next;
+}
+
+/*
+ * A connection object for a new 4-tuple, in state CLOSED (the caller sets
+ * the real one). With the pool empty the oldest TIME_WAIT connection is
+ * recycled (RFC 6191 spirit: it is the one closest to expiry). NULL when
+ * every object holds a live connection.
+ */
 struct tcp_conn *
 tcp_conn_alloc(struct lcore_ctx *ctx, uint32_t ip, uint16_t pport,
 	       uint16_t lport)
 {
 	struct tcp_lcore *tl = tcp_tl(ctx);
-	struct tcp_conn *c = tl->free_list, **b;
+	struct tcp_conn *c, **b;
 
-	if (!c)
-		return NULL;
+	if (!tl->free_list) {
+		if (!tl->tw_head)
+			return NULL;
+		STAT_INC(ctx, tcp_timewait_recycled);
+		tcp_conn_free(ctx, tl->tw_head);
+	}
+	c = tl->free_list;
 	tl->free_list = c->hnext;
 	memset(c, 0, sizeof(*c));
 	c->peer_ip = ip;
@@ -78,7 +117,7 @@ tcp_conn_alloc(struct lcore_ctx *ctx, uint32_t ip, uint16_t pport,
 	tl->state_count[TCP_CLOSED]++;
 	timer_init(&c->timer, tcp_timer_fire);
 	timer_init(&c->delack, tcp_delack_fire);
-	b = &tl->buckets[tcp_hash(tl, ip, pport, lport)];
+	b = &tl->buckets[tcp_bucket(tl, ip, pport, lport)];
 	c->hnext = *b;
 	*b = c;
 	tl->in_use++;
@@ -87,7 +126,12 @@ tcp_conn_alloc(struct lcore_ctx *ctx, uint32_t ip, uint16_t pport,
 	return c;
 }
 
-/* Unlink and return to the pool; inside tcp_input only marked dead. */
+/*
+ * Release everything c holds (timers, queues, table and list links) and
+ * return it to the pool. Inside tcp_input() for c (tl->busy) the object
+ * itself waits for the end of the segment (TCF_DEAD), so the receive
+ * path can still look at it after a callback closed it.
+ */
 void
 tcp_conn_free(struct lcore_ctx *ctx, struct tcp_conn *c)
 {
@@ -97,94 +141,115 @@ tcp_conn_free(struct lcore_ctx *ctx, struct tcp_conn *c)
 	timer_cancel(&ctx->wheel, &c->timer);
 	timer_cancel(&ctx->wheel, &c->delack);
 	tcp_sndq_free(c);
-	while (c->ooo) {
-		struct rte_mbuf *m = c->ooo;
-
-		c->ooo = m->next;
-		m->next = NULL;
-		rte_pktmbuf_free(m);
-	}
-	c->nooo = 0;
-	if (c->flags & TCF_BUSY) {
-		c->flags |= TCF_DEAD;
-		return;
-	}
-	if (c->flags & TCF_PENDING) {
-		/* Still on the flush list: tcp_flush frees it. */
-		c->flags |= TCF_DEAD;
-		return;
-	}
-	pp = &tl->buckets[tcp_hash(tl, c->peer_ip, c->peer_port, c->local_port)];
-	while (*pp && *pp != c)
+	tcp_ooo_free(c);
+	pp = &tl->buckets[tcp_bucket(tl, c->peer_ip, c->peer_port,
+				     c->local_port)];
+	while (*pp != c)
 		pp = &(*pp)->hnext;
-	if (*pp)
-		*pp = c->hnext;
+	*pp = c->hnext;
 	if (tl->steer)
-		tcp_steer_del(tl->steer, c->peer_ip, c->peer_port, c->local_port,
-			      ctx->idx);
+		tcp_steer_del(tl->steer, c->peer_ip, c->peer_port,
+			      c->local_port, ctx->idx);
+	if (c->flags & TCF_PENDING) {
+		*c->pprev = c->pnext;
+		if (c->pnext)
+			c->pnext->pprev = c->pprev;
+	}
+	if (c->tw_pprev)
+		tcp_tw_unlink(tl, c);
 	tl->state_count[c->state]--;
 	tl->in_use--;
 	c->state = TCP_CLOSED;
-	c->peer_ip = 0;
-	c->flags = 0;
+	c->timer_kind = TT_NONE;
+	c->flags = TCF_DEAD;
+	if (tl->busy == c)
+		return;
 	c->hnext = tl->free_list;
 	tl->free_list = c;
 }
 
-/* The app's part ends: closed() once for an accepted connection. */
+/* The application's part ends: closed() exactly once if it accepted. */
 void
-tcp_conn_closed(struct lcore_ctx *ctx, struct tcp_conn *c,
-		enum tcp_close_reason why)
+tcp_app_closed(struct lcore_ctx *ctx, struct tcp_conn *c,
+	       enum tcp_close_reason why)
 {
-	if (c->flags & TCF_APP) {
-		c->flags &= ~TCF_APP;
-		c->ops->closed(ctx, c, c->app, why);
-		c->app = NULL;
-	}
+	if (!(c->flags & TCF_APP))
+		return;
+	c->flags &= ~TCF_APP;
 	if (why == TCP_CLOSE_NORMAL)
 		STAT_INC(ctx, tcp_closed);
 	else
 		STAT_INC(ctx, tcp_aborted);
+	c->ops->closed(ctx, c, c->app, why);
+	c->app = NULL;
 }
 
 /*
- * TIME_WAIT (RFC 9293 §3.10.7.4). Policy: the connection object stays, for
- * tcp.timewait_ms (default 1 s, far below 2*MSL: the peers here are near
- * and a SYN with a higher sequence number reopens the 4-tuple), at most
- * tcp.max_timewait of them per lcore; past that the connection closes at
- * once (counted tcp_timewait_full).
+ * TIME_WAIT policy (RFC 9293 §3.10.7.4, RFC 1337). The connection object
+ * stays in the table for tcp.timewait_ms (default 1 s: far below 2*MSL,
+ * chosen for peers on the same LAN; 0 disables TIME_WAIT), so late
+ * segments of the old incarnation are answered with ACKs, not RSTs, and
+ * a retransmitted FIN is acknowledged again. At most tcp.max_timewait
+ * per lcore: past that the oldest TIME_WAIT entry is dropped
+ * (tcp_timewait_full). A TIME_WAIT entry also gives way when the pool
+ * runs out (tcp_timewait_recycled) and to a SYN with a higher sequence
+ * number (tcp_input, RFC 6191). The application has its closed()
+ * (TCP_CLOSE_NORMAL) when TIME_WAIT begins.
  */
 void
-tcp_enter_time_wait(struct lcore_ctx *ctx, struct tcp_conn *c)
+tcp_time_wait(struct lcore_ctx *ctx, struct tcp_conn *c)
 {
 	struct tcp_lcore *tl = tcp_tl(ctx);
 
-	tcp_conn_closed(ctx, c, TCP_CLOSE_NORMAL);
-	if (tl->state_count[TCP_TIME_WAIT] >= tl->max_timewait ||
-	    tl->timewait_us == 0) {
-		STAT_INC(ctx, tcp_timewait_full);
-		tcp_set_state(tl, c, TCP_CLOSED);
+	tcp_app_closed(ctx, c, TCP_CLOSE_NORMAL);
+	if (c->flags & TCF_DEAD)
+		return;
+	if (tl->max_timewait == 0 || tl->timewait_us == 0) {
+		STAT_INC(ctx, tcp_timewait_skipped);
+		if (c->flags & TCF_ACK_NOW)
+			tcp_send_ack(ctx, c);
 		tcp_conn_free(ctx, c);
 		return;
 	}
+	if (tl->state_count[TCP_TIME_WAIT] >= tl->max_timewait) {
+		STAT_INC(ctx, tcp_timewait_full);
+		tcp_conn_free(ctx, tl->tw_head);
+	}
 	STAT_INC(ctx, tcp_timewait_entered);
-	tcp_set_state(tl, c, TCP_TIME_WAIT);
 	tcp_sndq_free(c);
+	tcp_ooo_free(c);
 	timer_cancel(&ctx->wheel, &c->delack);
+	tcp_set_state(tl, c, TCP_TIME_WAIT);
+	tcp_tw_append(tl, c);
 	tcp_arm(ctx, c, TT_TIME_WAIT, tl->timewait_us);
 }
 
-/* Put c on the list tcp_flush() walks (output, ACKs). */
+/* A retransmitted FIN in TIME_WAIT: the 2*MSL wait starts again. */
+void
+tcp_time_wait_restart(struct lcore_ctx *ctx, struct tcp_conn *c)
+{
+	struct tcp_lcore *tl = tcp_tl(ctx);
+
+	tcp_tw_unlink(tl, c);
+	tcp_tw_append(tl, c);
+	tcp_arm(ctx, c, TT_TIME_WAIT, tl->timewait_us);
+}
+
+/* ---- output list: tcp_flush() is O(connections with output) ----------- */
+
 void
 tcp_schedule(struct lcore_ctx *ctx, struct tcp_conn *c)
 {
 	struct tcp_lcore *tl = tcp_tl(ctx);
 
-	if (c->flags & TCF_PENDING)
+	if (c->flags & (TCF_PENDING | TCF_DEAD))
 		return;
 	c->flags |= TCF_PENDING;
-	c->flush_next = tl->flush_list;
-	tl->flush_list = c;
+	c->pnext = tl->pending;
+	c->pprev = &tl->pending;
+	if (tl->pending)
+		tl->pending->pprev = &c->pnext;
+	tl->pending = c;
 }
 
 void
@@ -193,22 +258,23 @@ tcp_flush(struct lcore_ctx *ctx)
 	struct tcp_lcore *tl = tcp_tl(ctx);
 	struct tcp_conn *c;
 
-	while ((c = tl->flush_list) != NULL) {
-		tl->flush_list = c->flush_next;
+	if (unlikely(!tl))
+		return;
+	while ((c = tl->pending) != NULL) {
+		tl->pending = c->pnext;
+		if (c->pnext)
+			c->pnext->pprev = &tl->pending;
 		c->flags &= ~TCF_PENDING;
-		if (c->flags & TCF_DEAD) {
-			c->flags &= ~TCF_DEAD;
-			tcp_conn_free(ctx, c);
-			continue;
-		}
 		tcp_output(ctx, c);
 	}
 }
 
+/* ---- listeners -------------------------------------------------------- */
+
 const struct tcp_listener *
-tcp_listener_find(struct tcp_lcore *tl, uint16_t port)
+tcp_listener_find(const struct tcp_lcore *tl, uint16_t port)
 {
-	for (unsigned int i = 0; i < tl->nlisten; i++)
+	for (uint32_t i = 0; i < tl->nlisten; i++)
 		if (tl->listen[i].port == port)
 			return &tl->listen[i];
 	return NULL;
@@ -220,6 +286,9 @@ tcp_listen(struct lcore_ctx *ctx, uint16_t port, const struct tcp_ops *ops)
 	struct tcp_lcore *tl = tcp_tl(ctx);
 	uint16_t p = rte_cpu_to_be_16(port);
 
+	if (!tl || !ops || !ops->accept || !ops->recv || !ops->closed ||
+	    port == 0)
+		return -EINVAL;
 	if (tcp_listener_find(tl, p))
 		return -EEXIST;
 	if (tl->nlisten == TCP_MAX_LISTEN)
@@ -230,97 +299,36 @@ tcp_listen(struct lcore_ctx *ctx, uint16_t port, const struct tcp_ops *ops)
 	return 0;
 }
 
-/* SipHash-2-4 (Aumasson & Bernstein), the PRF for ISNs and cookies. */
-#define SIP_ROTL(x, b) (((x) << (b)) | ((x) >> (64 - (b))))
-#define SIP_ROUND                                                            \
-	do {                                                                 \
-		v0 += v1; v1 = SIP_ROTL(v1, 13); v1 ^= v0; v0 = SIP_ROTL(v0, 32); \
-		v2 += v3; v3 = SIP_ROTL(v3, 16); v3 ^= v2;                   \
-		v0 += v3; v3 = SIP_ROTL(v3, 21); v3 ^= v0;                   \
-		v2 += v1; v1 = SIP_ROTL(v1, 17); v1 ^= v2; v2 = SIP_ROTL(v2, 32); \
-	} while (0)
+/* ---- per-lcore state -------------------------------------------------- */
 
-uint64_t
-tcp_siphash(const uint64_t key[2], const void *data, size_t len)
+static int
+tcp_meta_register(void)
 {
-	uint64_t v0 = 0x736f6d6570736575ULL ^ key[0];
-	uint64_t v1 = 0x646f72616e646f6dULL ^ key[1];
-	uint64_t v2 = 0x6c7967656e657261ULL ^ key[0];
-	uint64_t v3 = 0x7465646279746573ULL ^ key[1];
-	const uint8_t *p = data;
-	uint64_t b = (uint64_t)len << 56, m;
-	size_t i;
+	static const struct rte_mbuf_dynfield desc = {
+		.name = "linerate_tcp_meta",
+		.size = sizeof(struct tcp_mbuf_meta),
+		.align = __alignof__(struct tcp_mbuf_meta),
+	};
 
-	for (i = 0; i + 8 <= len; i += 8) {
-		memcpy(&m, p + i, 8);
-		v3 ^= m;
-		SIP_ROUND;
-		SIP_ROUND;
-		v0 ^= m;
-	}
-	for (size_t j = 0; i + j < len; j++)
-		b |= (uint64_t)p[i + j] << (8 * j);
-	v3 ^= b;
-	SIP_ROUND;
-	SIP_ROUND;
-	v0 ^= b;
-	v2 ^= 0xff;
-	SIP_ROUND;
-	SIP_ROUND;
-	SIP_ROUND;
-	SIP_ROUND;
-	return v0 ^ v1 ^ v2 ^ v3;
+	if (tcp_meta_off < 0)
+		tcp_meta_off = rte_mbuf_dynfield_register(&desc);
+	return tcp_meta_off < 0 ? -rte_errno : 0;
 }
 
-/* RFC 6528: ISN = M + F(localip, localport, remoteip, remoteport, key),
- * M a 4 us clock. */
-uint32_t
-tcp_isn(struct lcore_ctx *ctx, uint32_t pip, uint16_t pport, uint16_t lport)
-{
-	uint32_t t[3] = { pip, ctx->ifc->ip, (uint32_t)pport << 16 | lport };
-
-	if (tcp_isn_forced)
-		return tcp_isn_forced;
-	return (uint32_t)(ctx->now_us / 4) +
-	       (uint32_t)tcp_siphash(tcp_isn_key, t, sizeof(t));
-}
-
-int
-tcp_lcore_init(struct lcore_ctx *ctx)
+static void
+tcp_lcore_config(struct lcore_ctx *ctx, struct tcp_lcore *tl)
 {
 	const struct config *cfg = ctx->cfg;
-	struct tcp_lcore *tl;
-	uint32_t nb;
+	uint32_t mtu = ctx->ifc && ctx->ifc->mtu ? ctx->ifc->mtu : cfg->mtu;
+	uint32_t room = rte_pktmbuf_data_room_size(ctx->pool);
 
-	if (!tcp_isn_key[0] &&
-	    getrandom(tcp_isn_key, sizeof(tcp_isn_key), 0) != sizeof(tcp_isn_key))
-		return -EIO;
-	tl = rte_zmalloc_socket("tcp_lcore", sizeof(*tl), RTE_CACHE_LINE_SIZE,
-				ctx->socket_id);
-	if (!tl)
-		return -ENOMEM;
-	tl->max_conns = cfg->tcp_max_conns;
-	nb = rte_align32pow2(tl->max_conns);
-	tl->buckets = rte_zmalloc_socket("tcp_buckets", nb * sizeof(void *),
-					 RTE_CACHE_LINE_SIZE, ctx->socket_id);
-	tl->pool = rte_zmalloc_socket("tcp_conns",
-				      (size_t)tl->max_conns * sizeof(tl->pool[0]),
-				      RTE_CACHE_LINE_SIZE, ctx->socket_id);
-	if (!tl->buckets || !tl->pool) {
-		rte_free(tl->buckets);
-		rte_free(tl->pool);
-		rte_free(tl);
-		return -ENOMEM;
-	}
-	tl->bucket_mask = nb - 1;
-	tl->hash_seed = (uint32_t)tcp_siphash(tcp_isn_key, &ctx, sizeof(ctx));
-	for (uint32_t i = tl->max_conns; i-- > 0;) {
-		tl->pool[i].hnext = tl->free_list;
-		tl->free_list = &tl->pool[i];
-	}
-	tl->our_mss = (uint16_t)RTE_MIN(cfg->tcp_mss, cfg->mtu - 40);
+	tl->our_mss = (uint16_t)tcp_min(cfg->tcp_mss, mtu - 40);
+	/* A segment, headers included, fits one mbuf from the pool. */
+	room = room > TCP_SNDQ_DOFF + TCP_HLEN + TCP_TS_OPTLEN ?
+	       room - TCP_SNDQ_DOFF - TCP_HLEN - TCP_TS_OPTLEN : 0;
+	tl->seg_cap = (uint16_t)(room >= TCP_MIN_MSS ? tcp_min(room, 65535) : 0);
 	tl->rcv_wnd = cfg->tcp_rcv_wnd;
-	while ((tl->rcv_wnd >> tl->our_wscale) > 65535)
+	while (tl->our_wscale < 14 && (tl->rcv_wnd >> tl->our_wscale) > 65535)
 		tl->our_wscale++;
 	tl->snd_buf = cfg->tcp_snd_buf;
 	tl->rto_min = cfg->tcp_rto_min_ms * 1000;
@@ -335,10 +343,60 @@ tcp_lcore_init(struct lcore_ctx *ctx)
 	tl->ooo_max = cfg->tcp_ooo_segs;
 	tl->chack_limit = cfg->tcp_challenge_acks_per_s;
 	tl->syncookies = cfg->tcp_syncookies;
-	ctx->tcp = tl;
-	return 0;
 }
 
+int
+tcp_lcore_init(struct lcore_ctx *ctx)
+{
+	struct tcp_lcore *tl;
+	uint32_t nb;
+	int rc;
+
+	rc = tcp_secret_init();
+	if (rc == 0)
+		rc = tcp_meta_register();
+	if (rc < 0)
+		return rc;
+	tl = rte_zmalloc_socket("tcp_lcore", sizeof(*tl), RTE_CACHE_LINE_SIZE,
+				ctx->socket_id);
+	if (!tl)
+		return -ENOMEM;
+	tcp_lcore_config(ctx, tl);
+	if (tl->seg_cap == 0)
+		goto fail_inval;
+	tl->max_conns = ctx->cfg->tcp_max_conns;
+	nb = rte_align32pow2(tl->max_conns);
+	tl->buckets = rte_zmalloc_socket("tcp_buckets", nb * sizeof(void *),
+					 RTE_CACHE_LINE_SIZE, ctx->socket_id);
+	if (!tl->buckets)
+		goto fail_tl;
+	tl->pool = rte_zmalloc_socket("tcp_conns",
+				      (size_t)tl->max_conns * sizeof(tl->pool[0]),
+				      RTE_CACHE_LINE_SIZE, ctx->socket_id);
+	if (!tl->pool)
+		goto fail_buckets;
+	tl->bucket_mask = nb - 1;
+	tl->hash_seed = (uint32_t)tcp_siphash(&ctx, sizeof(ctx));
+	for (uint32_t i = tl->max_conns; i-- > 0;) {
+		tl->pool[i].hnext = tl->free_list;
+		tl->free_list = &tl->pool[i];
+	}
+	tl->tw_tail = &tl->tw_head;
+	ctx->tcp = tl;
+	return 0;
+
+fail_buckets:
+	rte_free(tl->buckets);
+fail_tl:
+	rte_free(tl);
+	return -ENOMEM;
+fail_inval:
+	rte_free(tl);
+	return -EINVAL;
+}
+
+/* RST every live connection, closed(TCP_CLOSE_ABORT) to its application,
+ * then free the lcore's TCP state. */
 void
 tcp_lcore_fini(struct lcore_ctx *ctx)
 {
@@ -346,31 +404,23 @@ tcp_lcore_fini(struct lcore_ctx *ctx)
 
 	if (!tl)
 		return;
-	tl->flush_list = NULL;
 	for (uint32_t i = 0; i < tl->max_conns; i++) {
 		struct tcp_conn *c = &tl->pool[i];
 
-		if (c->state == TCP_CLOSED && !c->peer_ip)
+		if (!c->peer_ip || (c->flags & TCF_DEAD))
 			continue;
-		c->flags &= ~(TCF_BUSY | TCF_PENDING | TCF_DEAD);
-		if (c->flags & TCF_APP)
-			tcp_conn_closed(ctx, c, TCP_CLOSE_ABORT);
-		timer_cancel(&ctx->wheel, &c->timer);
-		timer_cancel(&ctx->wheel, &c->delack);
-		tcp_sndq_free(c);
-		while (c->ooo) {
-			struct rte_mbuf *m = c->ooo;
-
-			c->ooo = m->next;
-			m->next = NULL;
-			rte_pktmbuf_free(m);
-		}
+		if (TCPF(c->state) & (TCPF_OUTPUT | TCPF(TCP_SYN_RECEIVED)))
+			tcp_send_rst(ctx, c);
+		tcp_app_closed(ctx, c, TCP_CLOSE_ABORT);
+		tcp_conn_free(ctx, c);
 	}
-	rte_free(tl->buckets);
 	rte_free(tl->pool);
+	rte_free(tl->buckets);
 	rte_free(tl);
 	ctx->tcp = NULL;
 }
+
+/* ---- accessors -------------------------------------------------------- */
 
 void
 tcp_conn_peer(const struct tcp_conn *c, uint32_t *ip, uint16_t *port)
@@ -388,6 +438,12 @@ tcp_conn_count(const struct lcore_ctx *ctx)
 void
 tcp_state_counts(const struct lcore_ctx *ctx, uint32_t *counts)
 {
-	memcpy(counts, tcp_tl(ctx)->state_count,
-	       sizeof(tcp_tl(ctx)->state_count));
+	const struct tcp_lcore *tl = tcp_tl(ctx);
+
+	memset(counts, 0, TCP_NSTATES * sizeof(counts[0]));
+	if (!tl)
+		return;
+	for (int s = TCP_SYN_RECEIVED; s < TCP_NSTATES; s++)
+		counts[s] = tl->state_count[s];
+	counts[TCP_LISTEN] = tl->nlisten;
 }

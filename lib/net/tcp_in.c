@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* tcp_in.c: TCP receive path: one state machine (RFC 9293 §3.10.7). */
+/* tcp_in.c: the receive path, one state machine (RFC 9293 §3.10.7). */
 #include <string.h>
 
 #include <rte_byteorder.h>
 #include <rte_ip.h>
+#include <rte_random.h>
 
 #include "core/config.h"
 #include "net/net.h"
@@ -12,31 +13,34 @@
 
 /* ---- parsing ------------------------------------------------------------ */
 
+/* RFC 9293 §3.2 options; unknown kinds are skipped, a malformed length
+ * ends the list (what was parsed so far stands). */
 static void
 tcp_parse_options(struct tcp_seg *s, const uint8_t *o, uint32_t len)
 {
 	for (uint32_t i = 0; i < len;) {
-		uint8_t kind = o[i], olen;
+		uint32_t olen;
 
-		if (kind == 0)
+		if (o[i] == 0)
 			break;
-		if (kind == 1) {
+		if (o[i] == 1) {
 			i++;
 			continue;
 		}
 		if (i + 1 >= len || (olen = o[i + 1]) < 2 || i + olen > len)
 			break;
-		switch (kind) {
+		switch (o[i]) {
 		case 2:
 			if (olen == 4)
 				s->mss = (uint16_t)(o[i + 2] << 8 | o[i + 3]);
 			break;
-		case 3:
+		case 3: /* RFC 7323 §2.3: a shift over 14 is taken as 14 */
 			if (olen == 3)
 				s->wscale = (int8_t)RTE_MIN(o[i + 2], 14);
 			break;
 		case 4:
-			s->sack_ok = true;
+			if (olen == 2)
+				s->sack_ok = true;
 			break;
 		case 8:
 			if (olen == 10) {
@@ -54,452 +58,500 @@ tcp_parse_options(struct tcp_seg *s, const uint8_t *o, uint32_t len)
 	}
 }
 
-/* ---- helpers ------------------------------------------------------------ */
-
-/* RFC 5961 §7: challenge ACKs, at most chack_limit per second. */
-static void
-tcp_challenge_ack(struct lcore_ctx *ctx, struct tcp_conn *c)
+/* Validate and parse the segment at m's data. 0, or -1 (counted). */
+static int
+tcp_parse(struct lcore_ctx *ctx, struct rte_mbuf *m, const struct net_pkt *p,
+	  struct tcp_seg *s)
 {
-	struct tcp_lcore *tl = tcp_tl(ctx);
+	const struct rte_tcp_hdr *th;
+	uint64_t ck = m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK;
+	uint32_t hlen;
 
-	if (ctx->now_us - tl->chack_window_us >= 1000000) {
-		tl->chack_window_us = ctx->now_us;
-		tl->chack_count = 0;
+	if (unlikely(p->l4_len < sizeof(*th) || m->data_len < p->l4_len)) {
+		STAT_INC(ctx, tcp_drop_short);
+		return -1;
 	}
-	if (tl->chack_count++ >= tl->chack_limit) {
-		STAT_INC(ctx, tcp_challenge_ack_limited);
-		return;
+	th = rte_pktmbuf_mtod(m, const struct rte_tcp_hdr *);
+	hlen = (uint32_t)(th->data_off >> 4) * 4;
+	if (unlikely(hlen < sizeof(*th) || hlen > p->l4_len)) {
+		STAT_INC(ctx, tcp_drop_bad_off);
+		return -1;
 	}
-	STAT_INC(ctx, tcp_challenge_ack);
-	c->flags |= TCF_ACK_NOW;
-	tcp_schedule(ctx, c);
+	/* The NIC's verdict when it gave one, else verify in software. */
+	if (unlikely(ck == RTE_MBUF_F_RX_L4_CKSUM_BAD ||
+		     (ck == RTE_MBUF_F_RX_L4_CKSUM_UNKNOWN &&
+		      rte_ipv4_udptcp_cksum_verify(p->ip, th) != 0))) {
+		STAT_INC(ctx, tcp_drop_cksum);
+		return -1;
+	}
+	s->th = th;
+	s->seq = rte_be_to_cpu_32(th->sent_seq);
+	s->ack = rte_be_to_cpu_32(th->recv_ack);
+	s->flags = th->tcp_flags & (RTE_TCP_FIN_FLAG | RTE_TCP_SYN_FLAG |
+				    RTE_TCP_RST_FLAG | RTE_TCP_PSH_FLAG |
+				    RTE_TCP_ACK_FLAG | RTE_TCP_URG_FLAG);
+	s->wnd = rte_be_to_cpu_16(th->rx_win);
+	s->len = p->l4_len - hlen;
+	s->data = (const uint8_t *)th + hlen;
+	s->peer_ip = p->ip->src_addr;
+	s->peer_mac = &p->eth->src_addr;
+	s->has_ts = false;
+	s->sack_ok = false;
+	s->wscale = -1;
+	s->mss = 0;
+	if (hlen > sizeof(*th)) {
+		const uint8_t *o = (const uint8_t *)(th + 1);
+		uint32_t w;
+
+		memcpy(&w, o, 4);
+		/* The common layout of an established peer: NOP NOP TS. */
+		if (hlen == sizeof(*th) + TCP_TS_OPTLEN &&
+		    w == RTE_BE32(0x0101080a)) {
+			memcpy(&w, o + 4, 4);
+			s->tsval = rte_be_to_cpu_32(w);
+			memcpy(&w, o + 8, 4);
+			s->tsecr = rte_be_to_cpu_32(w);
+			s->has_ts = true;
+		} else {
+			tcp_parse_options(s, o, hlen - sizeof(*th));
+		}
+	}
+	/* Combinations no stack sends (scans, fingerprinting), and port 0. */
+	if (unlikely((s->flags & RTE_TCP_SYN_FLAG) &&
+		     (s->flags & (RTE_TCP_FIN_FLAG | RTE_TCP_RST_FLAG))) ||
+	    unlikely(th->src_port == 0 || th->dst_port == 0)) {
+		STAT_INC(ctx, tcp_drop_bad_flags);
+		return -1;
+	}
+	return 0;
 }
 
-static void
+/* ---- helpers ------------------------------------------------------------ */
+
+static inline void
 tcp_ack_now(struct lcore_ctx *ctx, struct tcp_conn *c)
 {
 	c->flags |= TCF_ACK_NOW;
 	tcp_schedule(ctx, c);
 }
 
+/*
+ * RFC 5961 §7: challenge ACKs, about tcp.challenge_acks_per_s per lcore.
+ * The budget of each second is drawn in [limit/2, limit*3/2) so that it
+ * is no side channel for blind attackers counting it (CVE-2016-5696).
+ */
 static void
-tcp_accepted(struct lcore_ctx *ctx, struct tcp_conn *c)
+tcp_challenge_ack(struct lcore_ctx *ctx, struct tcp_conn *c)
 {
 	struct tcp_lcore *tl = tcp_tl(ctx);
+	uint64_t sec = ctx->now_us / 1000000;
 
-	tcp_set_state(tl, c, TCP_ESTABLISHED);
-	STAT_INC(ctx, tcp_accepted);
-	c->app = c->ops->accept(ctx, c);
-	if (!c->app) {
-		tcp_send_rst(ctx, c);
-		tcp_set_state(tl, c, TCP_CLOSED);
-		STAT_INC(ctx, tcp_aborted);
-		tcp_conn_free(ctx, c);
+	if (sec != tl->chack_sec) {
+		tl->chack_sec = sec;
+		tl->chack_left = (tl->chack_limit + 1) / 2 +
+				 (uint32_t)rte_rand_max(tl->chack_limit);
+	}
+	if (tl->chack_left == 0) {
+		STAT_INC(ctx, tcp_challenge_ack_limited);
 		return;
 	}
-	c->flags |= TCF_APP;
+	tl->chack_left--;
+	STAT_INC(ctx, tcp_challenge_ack);
+	tcp_ack_now(ctx, c);
 }
 
-/* A new connection's send state (after the SYN is known). */
-static void
-tcp_conn_setup(struct lcore_ctx *ctx, struct tcp_conn *c,
-	       const struct net_pkt *p, const struct tcp_seg *s,
-	       const struct tcp_listener *l, uint32_t iss, uint16_t peer_mss)
+/* RFC 9293 §3.10.7.4 first check: does the segment overlap the window? */
+static inline bool
+tcp_seq_ok(const struct tcp_conn *c, uint32_t seq, uint32_t seglen)
 {
-	struct tcp_lcore *tl = tcp_tl(ctx);
+	uint32_t lo = c->rcv_nxt, hi = c->rcv_nxt + c->rcv_wnd;
 
-	c->peer_mac = p->eth->src_addr;
+	if (seglen == 0)
+		return SEQ_GEQ(seq, lo) && SEQ_LT(seq, hi);
+	return (SEQ_GEQ(seq, lo) && SEQ_LT(seq, hi)) ||
+	       (SEQ_GEQ(seq + seglen - 1, lo) && SEQ_LT(seq + seglen - 1, hi));
+}
+
+/* ---- connection setup --------------------------------------------------- */
+
+/* State of a new connection from the peer's SYN (or the cookie ACK). */
+static void
+tcp_conn_init(struct lcore_ctx *ctx, struct tcp_conn *c,
+	      const struct tcp_seg *s, const struct tcp_listener *l,
+	      uint32_t iss, uint32_t irs, uint16_t snd_mss, uint16_t adv_mss,
+	      uint32_t ts_off, int8_t wscale, bool ts)
+{
+	const struct tcp_lcore *tl = tcp_tl(ctx);
+
+	c->peer_mac = *s->peer_mac;
 	c->ops = l->ops;
 	c->iss = iss;
+	c->irs = irs;
 	c->snd_una = iss;
 	c->snd_nxt = iss + 1;
 	c->snd_max = iss + 1;
-	c->rcv_nxt = s->seq + 1;
-	c->mss = RTE_MIN(peer_mss ? peer_mss : TCP_DEFAULT_MSS, tl->our_mss);
-	if (c->mss < 64)
-		c->mss = 64;
-	c->snd_wnd = s->wnd;
-	c->snd_wl1 = s->seq;
-	c->snd_wl2 = iss;
-	/* RFC 6928: IW10, bounded as in its §2. */
+	c->recover = iss;
+	c->rcv_nxt = irs + 1;
+	c->last_ack_sent = c->rcv_nxt;
+	c->ts_off = ts_off;
+	if (wscale >= 0) {
+		c->flags |= TCF_WS;
+		c->snd_wscale = (uint8_t)wscale;
+		c->rcv_wscale = tl->our_wscale;
+		c->rcv_wnd = (tl->rcv_wnd >> c->rcv_wscale) << c->rcv_wscale;
+	} else {
+		c->rcv_wnd = tcp_min(tl->rcv_wnd, 65535);
+	}
+	if (ts) {
+		c->flags |= TCF_TS;
+		c->ts_recent = s->tsval;
+	}
+	c->rcv_mss = adv_mss;
+	/* Payload per segment: the MSS less the options every segment
+	 * carries (RFC 9293 §3.7.1), and what one mbuf holds. */
+	c->mss = (uint16_t)tcp_min(snd_mss - (ts ? TCP_TS_OPTLEN : 0),
+				   tl->seg_cap);
+	/* RFC 6928 §2: IW = min(10*MSS, max(2*MSS, 14600)). */
 	c->cwnd = tcp_min(TCP_IW_SEGS * (uint32_t)c->mss,
-			  tcp_max(2u * c->mss, 14600u));
-	c->ssthresh = UINT32_MAX / 2;
+			  tcp_max(2u * c->mss, 14600));
+	c->ssthresh = 1u << 30;
 	c->rto = tl->rto_init;
 	c->snd_buf = tl->snd_buf;
 }
 
-/* ---- passive open (LISTEN, RFC 9293 §3.10.7.2) -------------------------- */
-
+/* A SYN for a listening port (RFC 9293 §3.10.7.2, third). */
 static void
-tcp_input_listen(struct lcore_ctx *ctx, struct rte_mbuf *m,
-		 const struct net_pkt *p, struct tcp_seg *s);
-static bool tcp_input_conn(struct lcore_ctx *ctx, struct tcp_conn *c,
-			   struct rte_mbuf *m, const struct net_pkt *p,
-			   struct tcp_seg *s);
+tcp_rcv_syn(struct lcore_ctx *ctx, const struct tcp_seg *s,
+	    const struct tcp_listener *l)
+{
+	struct tcp_lcore *tl = tcp_tl(ctx);
+	uint16_t lport = s->th->dst_port, pport = s->th->src_port;
+	uint16_t peer = s->mss ? (uint16_t)tcp_max(s->mss, TCP_MIN_MSS) : 0;
+	/* We announce min(ours, the peer's) and send at most that; with no
+	 * option the peer gets our MSS and we send 536. */
+	uint16_t adv = peer ? (uint16_t)tcp_min(tl->our_mss, peer) : tl->our_mss;
+	uint16_t snd = (uint16_t)tcp_min(tl->our_mss, peer ? peer : TCP_DEFAULT_MSS);
+	uint32_t iss, ts_off;
+	struct tcp_conn *c;
+	bool full = tl->state_count[TCP_SYN_RECEIVED] >= tl->max_halfopen;
 
-static void
-tcp_input_listen(struct lcore_ctx *ctx, struct rte_mbuf *m,
-		 const struct net_pkt *p, struct tcp_seg *s)
+	STAT_INC(ctx, tcp_syn_rx);
+	if (full)
+		STAT_INC(ctx, tcp_halfopen_full);
+	if (full || tl->syncookies == CONFIG_ON) {
+		uint32_t cookie, tsval = 0;
+		uint16_t cmss = snd;
+
+		if (tl->syncookies == CONFIG_OFF)
+			return; /* dropped: the peer retries */
+		cookie = syncookie_make(ctx, s, lport, &cmss);
+		if (s->has_ts) {
+			tcp_isn(ctx, s->peer_ip, pport, lport, &iss, &ts_off);
+			tsval = syncookie_tsval(ctx, ts_off, s->wscale);
+		}
+		tl->cookie_sent = true;
+		tl->cookie_sent_us = ctx->now_us;
+		tcp_reply_synack_cookie(ctx, s, cookie, adv, tsval);
+		return;
+	}
+	c = tcp_conn_alloc(ctx, s->peer_ip, pport, lport);
+	if (!c) {
+		STAT_INC(ctx, tcp_conn_full_rst);
+		tcp_reply_rst(ctx, s);
+		return;
+	}
+	tcp_isn(ctx, s->peer_ip, pport, lport, &iss, &ts_off);
+	tcp_conn_init(ctx, c, s, l, iss, s->seq, snd, adv, ts_off, s->wscale,
+		      s->has_ts);
+	tcp_set_state(tl, c, TCP_SYN_RECEIVED);
+	c->rtt_start = ctx->now_us;
+	tcp_send_synack(ctx, c);
+	tcp_rtx_arm(ctx, c);
+}
+
+/* In AUTO mode cookies are checked only for a while after we sent one:
+ * a stray ACK otherwise costs no hash and cannot open anything. */
+static inline bool
+tcp_cookies_live(const struct lcore_ctx *ctx, const struct tcp_lcore *tl)
+{
+	if (tl->syncookies == CONFIG_OFF)
+		return false;
+	return tl->syncookies == CONFIG_ON ||
+	       (tl->cookie_sent &&
+		ctx->now_us - tl->cookie_sent_us < 2 * 64 * 1000000ull);
+}
+
+/* An ACK that may return a SYN cookie: a connection in SYN_RECEIVED
+ * (the caller completes it with this very segment), or NULL. */
+static struct tcp_conn *
+tcp_rcv_cookie(struct lcore_ctx *ctx, const struct tcp_seg *s,
+	       const struct tcp_listener *l)
+{
+	struct tcp_lcore *tl = tcp_tl(ctx);
+	uint16_t lport = s->th->dst_port, pport = s->th->src_port, mss;
+	uint32_t iss, ts_off;
+	int8_t ws = -1;
+	bool ts = false;
+	struct tcp_conn *c;
+
+	if (syncookie_check(ctx, s, lport, &mss) < 0) {
+		STAT_INC(ctx, tcp_syncookie_bad);
+		tcp_reply_rst(ctx, s);
+		return NULL;
+	}
+	if (s->has_ts) {
+		int8_t d = syncookie_ts_wscale(s->tsecr);
+
+		if (d >= -1) {
+			ts = true;
+			ws = d;
+		}
+	}
+	c = tcp_conn_alloc(ctx, s->peer_ip, pport, lport);
+	if (!c) {
+		STAT_INC(ctx, tcp_conn_full_rst);
+		tcp_reply_rst(ctx, s);
+		return NULL;
+	}
+	STAT_INC(ctx, tcp_syncookie_ok);
+	tcp_isn(ctx, s->peer_ip, pport, lport, &iss, &ts_off);
+	tcp_conn_init(ctx, c, s, l, s->ack - 1, s->seq - 1, mss,
+		      (uint16_t)tcp_min(tl->our_mss, mss), ts_off, ws, ts);
+	c->flags |= TCF_COOKIE;
+	tcp_set_state(tl, c, TCP_SYN_RECEIVED);
+	return c;
+}
+
+/* No connection: LISTEN processing (RFC 9293 §3.10.7.2) or a reset
+ * (§3.10.7.1). Returns a connection to run s through, or NULL. */
+static struct tcp_conn *
+tcp_rcv_listen(struct lcore_ctx *ctx, const struct tcp_seg *s)
 {
 	struct tcp_lcore *tl = tcp_tl(ctx);
 	const struct tcp_listener *l;
-	struct tcp_conn *c;
-	uint32_t pip = p->ip->src_addr;
-	uint16_t pport = s->th->src_port, lport = s->th->dst_port, mss;
 
-	if (s->flags & RTE_TCP_RST_FLAG)
-		goto drop; /* never answer a reset */
-	l = tcp_listener_find(tl, lport);
+	if (s->flags & RTE_TCP_RST_FLAG) {
+		STAT_INC(ctx, tcp_drop_no_conn); /* never answer a reset */
+		return NULL;
+	}
+	l = tcp_listener_find(tl, s->th->dst_port);
 	if (!l) {
 		STAT_INC(ctx, tcp_drop_no_listener);
-		tcp_reply_rst(ctx, p, s);
-		goto drop;
+		tcp_reply_rst(ctx, s);
+		return NULL;
 	}
 	if (s->flags & RTE_TCP_ACK_FLAG) {
-		/* A bare ACK for no connection: a SYN cookie, or stray. */
-		if (!(s->flags & RTE_TCP_SYN_FLAG) && tl->syncookies != CONFIG_OFF &&
-		    syncookie_check(ctx, pip, pport, lport, s->seq - 1,
-				    s->ack - 1, &mss) == 0) {
-			c = tcp_conn_alloc(ctx, pip, pport, lport);
-			if (!c) {
-				STAT_INC(ctx, tcp_conn_full_rst);
-				tcp_reply_rst(ctx, p, s);
-				goto drop;
-			}
-			STAT_INC(ctx, tcp_syncookie_ok);
-			s->seq--; /* the SYN this ACK answers */
-			tcp_conn_setup(ctx, c, p, s, l, s->ack - 1, mss);
-			s->seq++;
-			c->snd_una = s->ack;
-			c->snd_wnd = s->wnd; /* no scaling with cookies */
-			c->snd_wl1 = s->seq;
-			c->snd_wl2 = s->ack;
-			tcp_accepted(ctx, c);
-			if (tl->in_use && c->state == TCP_ESTABLISHED) {
-				c->flags |= TCF_BUSY;
-				bool kept = tcp_input_conn(ctx, c, m, p, s);
-
-				c->flags &= ~TCF_BUSY;
-				if (c->flags & TCF_DEAD) {
-					c->flags &= ~TCF_DEAD;
-					tcp_conn_free(ctx, c);
-				}
-				if (kept)
-					return;
-			}
-			goto drop;
-		}
-		if (tl->syncookies != CONFIG_OFF && !(s->flags & RTE_TCP_SYN_FLAG))
-			STAT_INC(ctx, tcp_syncookie_bad);
-		tcp_reply_rst(ctx, p, s);
-		goto drop;
+		if (!(s->flags & RTE_TCP_SYN_FLAG) && tcp_cookies_live(ctx, tl))
+			return tcp_rcv_cookie(ctx, s, l);
+		STAT_INC(ctx, tcp_drop_no_conn);
+		tcp_reply_rst(ctx, s);
+		return NULL;
 	}
-	if (!(s->flags & RTE_TCP_SYN_FLAG))
-		goto drop;
-	STAT_INC(ctx, tcp_syn_rx);
-	if (tl->syncookies == CONFIG_ON ||
-	    tl->state_count[TCP_SYN_RECEIVED] >= tl->max_halfopen) {
-		STAT_INC(ctx, tcp_halfopen_full);
-		if (tl->syncookies != CONFIG_OFF) {
-			mss = RTE_MIN(s->mss ? s->mss : TCP_DEFAULT_MSS,
-				      tl->our_mss);
-			tcp_reply_synack_cookie(ctx, p, s,
-				syncookie_make(ctx, pip, pport, lport, s->seq, mss),
-				mss);
-		}
-		goto drop;
-	}
-	c = tcp_conn_alloc(ctx, pip, pport, lport);
-	if (!c) {
-		STAT_INC(ctx, tcp_conn_full_rst);
-		tcp_reply_rst(ctx, p, s);
-		goto drop;
-	}
-	tcp_conn_setup(ctx, c, p, s, l, tcp_isn(ctx, pip, pport, lport), s->mss);
-	if (s->wscale >= 0) {
-		c->flags |= TCF_WS;
-		c->snd_wscale = (uint8_t)s->wscale;
-		c->rcv_wscale = tl->our_wscale;
-	}
-	if (s->has_ts) {
-		c->flags |= TCF_TS;
-		c->ts_recent = s->tsval;
-		/* Options travel inside the MSS (RFC 9293 §3.7.1): c->mss is
-		 * the payload a segment carries. */
-		c->mss -= 12;
-	}
-	tcp_set_state(tl, c, TCP_SYN_RECEIVED);
-	tcp_send_synack(ctx, c);
-	tcp_arm(ctx, c, TT_RTX, c->rto);
-drop:
-	rte_pktmbuf_free(m);
+	if (s->flags & RTE_TCP_SYN_FLAG)
+		tcp_rcv_syn(ctx, s, l);
+	else
+		STAT_INC(ctx, tcp_drop_no_conn);
+	return NULL;
 }
 
-/* ---- data and FIN ------------------------------------------------------- */
-
-static void
-tcp_deliver(struct lcore_ctx *ctx, struct tcp_conn *c, const uint8_t *data,
-	    uint32_t len)
-{
-	c->rcv_nxt += len;
-	/* After tcp_close the app reads nothing more: bytes are ACKed and
-	 * dropped (a lingering close, so in-flight answers are not reset). */
-	if ((c->flags & (TCF_APP | TCF_APP_CLOSED)) == TCF_APP)
-		c->ops->recv(ctx, c, c->app, data, len);
-}
-
-static void
-tcp_fin_in(struct lcore_ctx *ctx, struct tcp_conn *c)
-{
-	struct tcp_lcore *tl = tcp_tl(ctx);
-
-	c->rcv_nxt++;
-	c->flags |= TCF_FIN_RCVD;
-	tcp_ack_now(ctx, c);
-	switch (c->state) {
-	case TCP_ESTABLISHED:
-		tcp_set_state(tl, c, TCP_CLOSE_WAIT);
-		if (c->flags & TCF_APP)
-			c->ops->peer_fin(ctx, c, c->app);
-		break;
-	case TCP_FIN_WAIT_1:
-		/* Our FIN is not acknowledged yet (else FIN_WAIT_2). */
-		tcp_set_state(tl, c, TCP_CLOSING);
-		break;
-	case TCP_FIN_WAIT_2:
-		tcp_send_ack(ctx, c);
-		tcp_enter_time_wait(ctx, c);
-		break;
-	}
-}
-
-/* Out-of-order segment: keep its mbuf, sorted by sequence (bounded). */
+/* SYN_RECEIVED -> ESTABLISHED on the ACK of our SYN (§3.10.7.4 fifth).
+ * false when the connection is gone (refused by the application). */
 static bool
-tcp_ooo_insert(struct lcore_ctx *ctx, struct tcp_conn *c, struct rte_mbuf *m,
-	       const struct tcp_seg *s, uint32_t hlen)
+tcp_established(struct lcore_ctx *ctx, struct tcp_conn *c,
+		const struct tcp_seg *s)
 {
 	struct tcp_lcore *tl = tcp_tl(ctx);
-	struct rte_mbuf **pp = &c->ooo;
+	void *app;
 
-	while (*pp && SEQ_LT((*pp)->hash.usr, s->seq))
-		pp = &(*pp)->next;
-	if (*pp && (*pp)->hash.usr == s->seq && (*pp)->data_len >= s->len) {
-		STAT_INC(ctx, tcp_dup_segs);
+	tcp_disarm(ctx, c);
+	if (c->retries == 0 && !(c->flags & TCF_COOKIE))
+		tcp_rtt_sample(tl, c, (uint32_t)(ctx->now_us - c->rtt_start));
+	else if (c->retries)
+		/* RFC 6298 §5.7: the SYN-ACK timed out: at least 3 s. */
+		c->rto = tcp_min(tcp_max(tl->rto_init, 3000000), tl->rto_max);
+	c->retries = 0;
+	c->snd_una = s->ack;
+	c->snd_wnd = s->wnd << c->snd_wscale;
+	c->max_snd_wnd = c->snd_wnd;
+	c->snd_wl1 = s->seq;
+	c->snd_wl2 = s->ack;
+	tcp_set_state(tl, c, TCP_ESTABLISHED);
+	STAT_INC(ctx, tcp_accepted);
+	app = c->ops->accept(ctx, c);
+	if (c->flags & TCF_DEAD)
+		return false;
+	if (!app) {
+		STAT_INC(ctx, tcp_accept_refused);
+		tcp_send_rst(ctx, c);
+		tcp_conn_free(ctx, c);
 		return false;
 	}
-	if (c->nooo >= tl->ooo_max) {
-		STAT_INC(ctx, tcp_ooo_drop);
-		return false;
-	}
-	rte_pktmbuf_adj(m, (uint16_t)((const uint8_t *)s->data -
-				      rte_pktmbuf_mtod(m, const uint8_t *)));
-	rte_pktmbuf_trim(m, (uint16_t)(m->data_len - s->len));
-	m->hash.usr = s->seq;
-	m->packet_type = (s->flags & RTE_TCP_FIN_FLAG) ? 1 : 0;
-	m->next = *pp;
-	*pp = m;
-	c->nooo++;
-	STAT_INC(ctx, tcp_ooo_segs);
-	(void)hlen;
+	c->app = app;
+	c->flags |= TCF_APP;
 	return true;
 }
 
-/* Deliver what the out-of-order queue now continues. Returns true when a
- * FIN was reached. */
-static bool
-tcp_ooo_drain(struct lcore_ctx *ctx, struct tcp_conn *c)
+/* ---- ACK processing (§3.10.7.4 fifth), NewReno (RFC 5681, 6582) ------- */
+
+/* One segment at snd_una again: fast retransmit and partial ACKs. */
+static void
+tcp_retransmit_head(struct lcore_ctx *ctx, struct tcp_conn *c)
 {
-	struct rte_mbuf *m;
-	bool fin = false;
+	uint32_t len = tcp_min(c->mss, c->sndq_len);
+	uint8_t flags = RTE_TCP_ACK_FLAG;
 
-	while ((m = c->ooo) != NULL && SEQ_LEQ(m->hash.usr, c->rcv_nxt) &&
-	       !(c->flags & TCF_DEAD)) {
-		uint32_t seq = m->hash.usr, end = seq + m->data_len;
-
-		c->ooo = m->next;
-		m->next = NULL;
-		c->nooo--;
-		if (SEQ_GT(end, c->rcv_nxt))
-			tcp_deliver(ctx, c, rte_pktmbuf_mtod_offset(m, const uint8_t *,
-					    c->rcv_nxt - seq), end - c->rcv_nxt);
-		if (m->packet_type && end == c->rcv_nxt)
-			fin = true;
-		rte_pktmbuf_free(m);
+	if (len == c->sndq_len) {
+		flags |= RTE_TCP_PSH_FLAG;
+		if (c->flags & TCF_FIN_SENT)
+			flags |= RTE_TCP_FIN_FLAG;
 	}
-	return fin;
+	if (len == 0 && !(flags & RTE_TCP_FIN_FLAG))
+		return;
+	STAT_INC(ctx, tcp_retransmits);
+	c->flags &= ~TCF_RTT; /* Karn: nothing timed across a retransmission */
+	tcp_xmit_data(ctx, c, c->snd_una, len, flags);
 }
 
-/* Segment text and FIN (§3.10.7.4, seventh and eighth). Returns true when
- * the mbuf was kept. */
-static bool
-tcp_rcv_data(struct lcore_ctx *ctx, struct tcp_conn *c, struct rte_mbuf *m,
-	     struct tcp_seg *s)
+/* RFC 5681 §3.2 and RFC 6582 §3.2: the third duplicate ACK retransmits
+ * and starts fast recovery; more inflate the window. */
+static void
+tcp_dupack(struct lcore_ctx *ctx, struct tcp_conn *c)
 {
-	struct tcp_lcore *tl = tcp_tl(ctx);
-	bool fin = s->flags & RTE_TCP_FIN_FLAG, kept = false;
-	uint32_t wnd_end = c->rcv_nxt + tl->rcv_wnd;
+	uint32_t flight = c->snd_max - c->snd_una;
 
-	if (!(TCPF(c->state) & TCP_RCV_DATA))
-		return false;
-	/* Trim what we already have and what lies past the window. */
-	if (SEQ_LT(s->seq, c->rcv_nxt)) {
-		uint32_t skip = c->rcv_nxt - s->seq;
-
-		if (skip >= s->len) {
-			skip = s->len;
-			if (fin && s->seq + s->len != c->rcv_nxt)
-				fin = false;
-		}
-		s->data += skip;
-		s->len -= skip;
-		s->seq += skip;
-	}
-	if (SEQ_GT(s->seq + s->len, wnd_end)) {
-		s->len = SEQ_GT(wnd_end, s->seq) ? wnd_end - s->seq : 0;
-		fin = false;
-	}
-	if (s->seq != c->rcv_nxt) {
-		if (s->len || fin) {
-			s->flags = fin ? s->flags : (uint8_t)(s->flags & ~RTE_TCP_FIN_FLAG);
-			kept = tcp_ooo_insert(ctx, c, m, s, 0);
-		}
-		/* RFC 5681 §4.2: a duplicate ACK at once for a gap. */
-		tcp_ack_now(ctx, c);
-		return kept;
-	}
-	if (s->len) {
-		bool filled = c->ooo != NULL;
-
-		tcp_deliver(ctx, c, s->data, s->len);
-		if (c->flags & TCF_DEAD)
-			return false;
-		if (c->ooo && tcp_ooo_drain(ctx, c))
-			fin = true;
-		if (c->flags & TCF_DEAD)
-			return false;
-		/* Delayed ACK (RFC 9293 §3.8.6.3): at least every second
-		 * full segment, at once when a gap was filled. */
-		if (++c->segs_unacked >= 2 || filled || tl->delack_us == 0)
-			tcp_ack_now(ctx, c);
-		else if (!timer_armed(&c->delack))
-			timer_arm(&ctx->wheel, &c->delack,
-				  ctx->now_us + tl->delack_us);
+	STAT_INC(ctx, tcp_dup_acks_rx);
+	if (c->flags & TCF_RECOVERY) {
+		c->cwnd += c->mss;
 		tcp_schedule(ctx, c);
+		return;
 	}
-	if (fin)
-		tcp_fin_in(ctx, c);
-	return false;
+	if (++c->dupacks != 3)
+		return;
+	/* §3.2 step 2: not for data sent before the last recovery or RTO. */
+	if (SEQ_LT(c->snd_una, c->recover))
+		return;
+	STAT_INC(ctx, tcp_fast_retransmits);
+	c->ssthresh = tcp_max(flight / 2, 2u * c->mss);
+	c->recover = c->snd_max;
+	c->flags |= TCF_RECOVERY;
+	tcp_retransmit_head(ctx, c);
+	c->cwnd = c->ssthresh + 3u * c->mss;
+	tcp_schedule(ctx, c);
 }
 
-/* ---- ACK processing (§3.10.7.4 fifth) ----------------------------------- */
+/* Congestion control for an ACK of new data (snd_una already moved). */
+static void
+tcp_cc_ack(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t acked,
+	   uint32_t flight)
+{
+	if (c->flags & TCF_RECOVERY) {
+		if (SEQ_GEQ(c->snd_una, c->recover)) {
+			/* Full acknowledgment: deflate (RFC 6582 §3.2 3). */
+			c->cwnd = tcp_min(c->ssthresh,
+					  tcp_max(c->snd_max - c->snd_una,
+						  c->mss) + c->mss);
+			c->flags &= ~TCF_RECOVERY;
+		} else {
+			/* Partial: the next hole goes now, and the window
+			 * deflates by what was acknowledged. */
+			tcp_retransmit_head(ctx, c);
+			c->cwnd = (c->cwnd > acked ? c->cwnd - acked : 0) +
+				  (acked >= c->mss ? c->mss : 0);
+			c->cwnd = tcp_max(c->cwnd, c->mss);
+		}
+		return;
+	}
+	/* Grow only a window that is used (an application-limited sender
+	 * does not earn a larger one, RFC 7661 §4.3). */
+	if (2 * flight < c->cwnd)
+		return;
+	if (c->cwnd < c->ssthresh)
+		c->cwnd += tcp_min(acked, c->mss); /* slow start, RFC 5681 §3.1 */
+	else
+		c->cwnd += tcp_max(1, (uint32_t)c->mss * c->mss / c->cwnd);
+	c->cwnd = tcp_min(c->cwnd, 1u << 30);
+}
 
 /* Returns false when the segment must not be processed further. */
 static bool
-tcp_rcv_ack(struct lcore_ctx *ctx, struct tcp_conn *c, struct tcp_seg *s)
+tcp_rcv_ack(struct lcore_ctx *ctx, struct tcp_conn *c, const struct tcp_seg *s)
 {
 	struct tcp_lcore *tl = tcp_tl(ctx);
 	uint32_t ack = s->ack, wnd = s->wnd << c->snd_wscale;
+	bool freed = false;
 
-	if (SEQ_GT(ack, c->snd_max)) {
-		/* Acknowledges something never sent. */
-		STAT_INC(ctx, tcp_drop_out_of_window);
-		tcp_ack_now(ctx, c);
-		return false;
-	}
-	/* RFC 5961 §5.2: too old to be plausible. */
-	if (SEQ_LT(ack, c->snd_una - (65535u << c->snd_wscale))) {
-		STAT_INC(ctx, tcp_drop_out_of_window);
+	/* RFC 5961 §5.2: SND.UNA - MAX.SND.WND <= SEG.ACK <= SND.NXT. */
+	if (SEQ_GT(ack, c->snd_max) ||
+	    SEQ_LT(ack, c->snd_una - c->max_snd_wnd)) {
+		STAT_INC(ctx, tcp_drop_bad_ack);
 		tcp_challenge_ack(ctx, c);
 		return false;
 	}
+	if ((c->flags & (TCF_PERSIST | TCF_APP_CLOSED)) == TCF_PERSIST)
+		c->retries = 0; /* the peer answers our probes */
 	if (SEQ_GT(ack, c->snd_una)) {
-		uint32_t acked = ack - c->snd_una, data = acked;
-		bool fin_acked = (c->flags & TCF_FIN_SENT) && ack == c->snd_max;
+		uint32_t acked = ack - c->snd_una, flight = c->snd_max - c->snd_una;
+		uint32_t data = tcp_min(acked, c->sndq_len);
 
-		if (fin_acked)
-			data--;
-		tcp_sndq_drop(c, RTE_MIN(data, c->sndq_len));
-		if (s->has_ts && s->tsecr && (c->flags & TCF_TS))
-			tcp_rtt_sample(tl, c, ((uint32_t)(ctx->now_us / 1000) -
-					       s->tsecr) * 1000u);
-		else if ((c->flags & TCF_RTT) && SEQ_GT(ack, c->rtt_seq)) {
+		/* RFC 6298 §2 with Karn's algorithm (§3). */
+		if ((c->flags & TCF_RTT) && SEQ_GT(ack, c->rtt_seq)) {
 			c->flags &= ~TCF_RTT;
-			tcp_rtt_sample(tl, c, (uint32_t)(ctx->now_us - c->rtt_start));
+			tcp_rtt_sample(tl, c,
+				       (uint32_t)(ctx->now_us - c->rtt_start));
 		}
-		if (c->flags & TCF_RECOVERY) {
-			if (SEQ_GEQ(ack, c->recover)) {
-				/* RFC 6582 §3.2 (3): full acknowledgment. */
-				c->cwnd = c->ssthresh;
-				c->flags &= ~TCF_RECOVERY;
-			} else {
-				/* Partial: retransmit the next hole. */
-				STAT_INC(ctx, tcp_retransmits);
-				c->snd_una = ack;
-				tcp_send_segment(ctx, c, ack,
-						 RTE_MIN((uint32_t)c->mss, c->sndq_len), 0);
-				c->cwnd = c->cwnd > acked ? c->cwnd - acked + c->mss :
-							    c->mss;
-			}
-		} else if (c->cwnd < c->ssthresh) {
-			c->cwnd += RTE_MIN(acked, (uint32_t)c->mss); /* RFC 5681 §3.1 */
-		} else {
-			c->cwnd += RTE_MAX(1u, (uint32_t)c->mss * c->mss / c->cwnd);
+		if (data) {
+			tcp_sndq_drop(c, data);
+			freed = true;
 		}
 		c->snd_una = ack;
-		if (SEQ_LT(c->snd_nxt, c->snd_una))
-			c->snd_nxt = c->snd_una;
+		if (SEQ_LT(c->snd_nxt, ack))
+			c->snd_nxt = ack;
 		c->dupacks = 0;
 		c->retries = 0;
-		if (c->snd_una == c->snd_max) {
+		tcp_cc_ack(ctx, c, acked, flight);
+		if (ack == c->snd_max) {
 			if (c->timer_kind == TT_RTX)
-				tcp_disarm(ctx, c);
-		} else {
-			tcp_arm(ctx, c, TT_RTX, c->rto); /* §5.3 restart */
+				c->timer_kind = TT_NONE; /* §5.2 (tcp_rtx_arm) */
+		} else if (!(c->flags & TCF_PERSIST)) {
+			tcp_rtx_arm(ctx, c); /* RFC 6298 §5.3 */
 		}
-		if (c->sndq_len > c->snd_nxt - c->snd_una || (c->flags & TCF_WANT_WRITE))
+		if (c->snd_nxt != c->snd_una + c->sndq_len ||
+		    (TCPF(c->state) & TCPF_CLOSED_BY_US))
 			tcp_schedule(ctx, c);
 	} else if (ack == c->snd_una && s->len == 0 &&
-		   !(s->flags & (RTE_TCP_FIN_FLAG | RTE_TCP_SYN_FLAG)) &&
-		   wnd == c->snd_wnd && c->snd_una != c->snd_max) {
-		STAT_INC(ctx, tcp_dup_acks_rx);
-		if (++c->dupacks == 3 && !(c->flags & TCF_RECOVERY)) {
-			/* RFC 5681 §3.2 fast retransmit, RFC 6582 recovery. */
-			uint32_t flight = c->snd_max - c->snd_una;
-
-			STAT_INC(ctx, tcp_fast_retransmits);
-			STAT_INC(ctx, tcp_retransmits);
-			c->ssthresh = RTE_MAX(flight / 2, 2u * c->mss);
-			c->recover = c->snd_max;
-			c->cwnd = c->ssthresh + 3u * c->mss;
-			c->flags |= TCF_RECOVERY;
-			c->flags &= ~TCF_RTT;
-			if (c->sndq_len)
-				tcp_send_segment(ctx, c, c->snd_una,
-						 RTE_MIN((uint32_t)c->mss, c->sndq_len), 0);
-			else
-				tcp_send_segment(ctx, c, c->snd_una, 0,
-						 RTE_TCP_FIN_FLAG);
-		} else if (c->dupacks > 3 && (c->flags & TCF_RECOVERY)) {
-			c->cwnd += c->mss;
-			tcp_schedule(ctx, c);
-		}
+		   !(s->flags & (RTE_TCP_SYN_FLAG | RTE_TCP_FIN_FLAG)) &&
+		   c->snd_una != c->snd_max && wnd == c->snd_wnd &&
+		   wnd != 0 && !(c->flags & TCF_PERSIST)) {
+		/* A duplicate ACK by RFC 5681 §2's definition. */
+		tcp_dupack(ctx, c);
 	}
-	/* Window update (§3.10.7.4): only from newer segments. */
+	/* Send window update, only from a newer segment (§3.10.7.4). */
 	if (SEQ_LT(c->snd_wl1, s->seq) ||
 	    (c->snd_wl1 == s->seq && SEQ_LEQ(c->snd_wl2, ack))) {
-		bool opened = c->snd_wnd == 0 && wnd > 0;
+		bool grew = wnd > c->snd_wnd;
 
 		c->snd_wnd = wnd;
 		c->snd_wl1 = s->seq;
 		c->snd_wl2 = ack;
-		if (opened) {
-			if (c->timer_kind == TT_PERSIST)
-				tcp_disarm(ctx, c);
+		if (wnd > c->max_snd_wnd)
+			c->max_snd_wnd = wnd;
+		if (wnd && (c->flags & TCF_PERSIST)) {
+			/* The window opened: send from snd_una again. */
+			c->flags &= ~TCF_PERSIST;
+			tcp_disarm(ctx, c);
+			c->snd_nxt = c->snd_una;
+			c->retries = 0;
+			tcp_schedule(ctx, c);
+		} else if (grew) {
 			tcp_schedule(ctx, c);
 		}
 	}
-	/* Our FIN acknowledged: the closing states move on. */
+	if ((c->flags & TCF_PERSIST) && c->sndq_len == 0) {
+		c->flags &= ~TCF_PERSIST;
+		tcp_disarm(ctx, c);
+		tcp_schedule(ctx, c);
+	}
+	/* Our FIN is acknowledged: the closing states move on. */
 	if ((c->flags & TCF_FIN_SENT) && c->snd_una == c->snd_max) {
 		switch (c->state) {
 		case TCP_FIN_WAIT_1:
@@ -507,206 +559,172 @@ tcp_rcv_ack(struct lcore_ctx *ctx, struct tcp_conn *c, struct tcp_seg *s)
 			tcp_arm(ctx, c, TT_FIN_WAIT2, tl->finwait2_us);
 			break;
 		case TCP_CLOSING:
-			tcp_enter_time_wait(ctx, c);
+			tcp_time_wait(ctx, c);
 			return false;
 		case TCP_LAST_ACK:
-			tcp_conn_closed(ctx, c, TCP_CLOSE_NORMAL);
-			tcp_set_state(tl, c, TCP_CLOSED);
+			tcp_app_closed(ctx, c, TCP_CLOSE_NORMAL);
 			tcp_conn_free(ctx, c);
 			return false;
 		}
 	}
-	if ((c->flags & (TCF_WANT_WRITE | TCF_APP | TCF_APP_CLOSED)) ==
-	    (TCF_WANT_WRITE | TCF_APP) && tcp_send_space(c) && c->ops->writable) {
-		c->flags &= ~TCF_WANT_WRITE;
+	/* Send-queue space freed: the application may write more (called
+	 * for every ACK that frees space; cheap for one that has nothing
+	 * waiting). */
+	if (freed && (c->flags & (TCF_APP | TCF_APP_CLOSED)) == TCF_APP &&
+	    c->ops->writable) {
 		c->ops->writable(ctx, c, c->app);
+		if (c->flags & TCF_DEAD)
+			return false;
 	}
-	return !(c->flags & TCF_DEAD);
+	return true;
 }
 
-/* ---- synchronized states ------------------------------------------------ */
+/* ---- the state machine for a connection --------------------------------- */
 
-/* §3.10.7.4 first check: does the segment overlap the receive window? */
+/*
+ * A segment for c, in SYN_RECEIVED or a synchronized state: RFC 9293
+ * §3.10.7.4 in its order (sequence number, RST, SYN, ACK, text, FIN),
+ * with RFC 5961 (blind RST, SYN and ACK injection) and RFC 7323 (PAWS).
+ * Returns true when m was kept (out-of-order queue).
+ */
 static bool
-tcp_acceptable(const struct tcp_lcore *tl, const struct tcp_conn *c,
-	       const struct tcp_seg *s, uint32_t seglen)
+tcp_rcv_state(struct lcore_ctx *ctx, struct tcp_conn *c, struct rte_mbuf *m,
+	      struct tcp_seg *s)
 {
-	uint32_t lo = c->rcv_nxt, hi = c->rcv_nxt + tl->rcv_wnd;
-
-	if (seglen == 0)
-		return SEQ_IN(s->seq, lo, hi) || s->seq == lo;
-	return SEQ_IN(s->seq, lo, hi) || SEQ_IN(s->seq + seglen - 1, lo, hi);
-}
-
-/* Returns true when m was kept (out-of-order queue). */
-static bool
-tcp_input_conn(struct lcore_ctx *ctx, struct tcp_conn *c, struct rte_mbuf *m,
-	       const struct net_pkt *p, struct tcp_seg *s)
-{
-	struct tcp_lcore *tl = tcp_tl(ctx);
 	uint32_t seglen = s->len + !!(s->flags & RTE_TCP_SYN_FLAG) +
 			  !!(s->flags & RTE_TCP_FIN_FLAG);
 
-	if (c->state == TCP_SYN_RECEIVED) {
-		if (s->flags & RTE_TCP_RST_FLAG) {
-			if (tcp_acceptable(tl, c, s, seglen)) {
-				STAT_INC(ctx, tcp_rst_rx);
-				tcp_set_state(tl, c, TCP_CLOSED);
-				tcp_conn_free(ctx, c);
-			}
-			return false;
-		}
-		if (s->flags & RTE_TCP_SYN_FLAG) {
-			/* The peer repeated its SYN: our SYN-ACK was lost. */
-			if (s->seq + 1 == c->rcv_nxt)
-				tcp_send_synack(ctx, c);
-			return false;
-		}
-		if (!(s->flags & RTE_TCP_ACK_FLAG))
-			return false;
-		if (s->ack != c->snd_nxt) {
-			tcp_reply_rst(ctx, p, s);
-			return false;
-		}
-		tcp_disarm(ctx, c);
-		c->snd_una = s->ack;
-		c->snd_wnd = s->wnd << c->snd_wscale;
-		c->snd_wl1 = s->seq;
-		c->snd_wl2 = s->ack;
-		c->retries = 0;
-		tcp_accepted(ctx, c);
-		if (c->flags & TCF_DEAD)
-			return false;
-		if (s->has_ts && (c->flags & TCF_TS))
-			c->ts_recent = s->tsval;
-		return tcp_rcv_data(ctx, c, m, s);
-	}
-	if (!tcp_acceptable(tl, c, s, seglen)) {
-		/* Old duplicate or outside the window: ACK it (not a RST). */
-		if (!(s->flags & RTE_TCP_RST_FLAG)) {
-			if (SEQ_LT(s->seq + seglen, c->rcv_nxt + 1))
-				STAT_INC(ctx, tcp_dup_segs);
-			else
-				STAT_INC(ctx, tcp_drop_out_of_window);
-			tcp_ack_now(ctx, c);
-			if (c->state == TCP_TIME_WAIT &&
-			    (s->flags & RTE_TCP_FIN_FLAG))
-				tcp_arm(ctx, c, TT_TIME_WAIT, tl->timewait_us);
+	/* SYN: in SYN_RECEIVED the peer repeats its SYN because our SYN-ACK
+	 * was lost; in a synchronized state RFC 5961 §4.2 wants a
+	 * challenge ACK whatever the sequence number. */
+	if (unlikely(s->flags & RTE_TCP_SYN_FLAG)) {
+		if (c->state == TCP_SYN_RECEIVED) {
+			STAT_INC(ctx, tcp_synack_rtx);
+			tcp_send_synack(ctx, c);
 		} else {
-			STAT_INC(ctx, tcp_rst_ignored);
+			tcp_challenge_ack(ctx, c);
 		}
 		return false;
 	}
+	/* RFC 7323 §5.3 R1: PAWS. */
+	if ((c->flags & TCF_TS) && s->has_ts &&
+	    SEQ_LT(s->tsval, c->ts_recent) && !(s->flags & RTE_TCP_RST_FLAG)) {
+		STAT_INC(ctx, tcp_paws_drop);
+		tcp_ack_now(ctx, c);
+		return false;
+	}
+	if (unlikely(!tcp_seq_ok(c, s->seq, seglen))) {
+		if (s->flags & RTE_TCP_RST_FLAG) {
+			STAT_INC(ctx, tcp_rst_ignored);
+			return false;
+		}
+		if (SEQ_LEQ(s->seq + seglen, c->rcv_nxt))
+			STAT_INC(ctx, tcp_dup_segs);
+		else
+			STAT_INC(ctx, tcp_drop_out_of_window);
+		/* TIME_WAIT: a retransmitted FIN is acknowledged again and
+		 * the wait restarts. */
+		if (c->state == TCP_TIME_WAIT && (s->flags & RTE_TCP_FIN_FLAG) &&
+		    s->seq + seglen == c->rcv_nxt)
+			tcp_time_wait_restart(ctx, c);
+		if (seglen || c->state != TCP_TIME_WAIT)
+			tcp_ack_now(ctx, c);
+		return false;
+	}
 	if (s->flags & RTE_TCP_RST_FLAG) {
-		/* RFC 5961 §3.2: only the exact sequence number resets. */
+		/* RFC 5961 §3.2: only the exact next sequence resets. */
 		if (s->seq != c->rcv_nxt) {
 			tcp_challenge_ack(ctx, c);
 			return false;
 		}
 		STAT_INC(ctx, tcp_rst_rx);
-		if (c->state != TCP_TIME_WAIT)
-			tcp_conn_closed(ctx, c, TCP_CLOSE_RESET);
-		tcp_set_state(tl, c, TCP_CLOSED);
-		tcp_conn_free(ctx, c);
+		tcp_app_closed(ctx, c, TCP_CLOSE_RESET);
+		if (!(c->flags & TCF_DEAD))
+			tcp_conn_free(ctx, c);
 		return false;
 	}
-	if (s->flags & RTE_TCP_SYN_FLAG) {
-		/* RFC 5961 §4.2: a SYN on a synchronized connection. */
-		tcp_challenge_ack(ctx, c);
+	if (!(s->flags & RTE_TCP_ACK_FLAG)) {
+		STAT_INC(ctx, tcp_drop_no_ack);
 		return false;
 	}
-	if (!(s->flags & RTE_TCP_ACK_FLAG))
-		return false;
-	if (s->has_ts && (c->flags & TCF_TS) && SEQ_LEQ(s->seq, c->rcv_nxt))
-		c->ts_recent = s->tsval;
-	if (c->state == TCP_TIME_WAIT) {
-		if (s->flags & RTE_TCP_FIN_FLAG) {
-			tcp_ack_now(ctx, c);
-			tcp_arm(ctx, c, TT_TIME_WAIT, tl->timewait_us);
+	if (c->state == TCP_SYN_RECEIVED) {
+		/* SND.UNA < SEG.ACK =< SND.NXT, i.e. our SYN exactly. */
+		if (s->ack != c->snd_nxt) {
+			STAT_INC(ctx, tcp_drop_bad_ack);
+			tcp_reply_rst(ctx, s);
+			return false;
 		}
-		return false;
+		if (!tcp_established(ctx, c, s))
+			return false;
 	}
+	/* RFC 7323 §4.3: TS.Recent from the segment at Last.ACK.sent. */
+	if (s->has_ts && (c->flags & TCF_TS) &&
+	    SEQ_LEQ(s->seq, c->last_ack_sent))
+		c->ts_recent = s->tsval;
+	if (c->state == TCP_TIME_WAIT)
+		return false;
 	if (!tcp_rcv_ack(ctx, c, s))
 		return false;
+	if (!(TCPF(c->state) & TCPF_RCV_DATA) ||
+	    (s->len == 0 && !(s->flags & RTE_TCP_FIN_FLAG)))
+		return false;
 	return tcp_rcv_data(ctx, c, m, s);
+}
+
+/* A SYN for a 4-tuple in TIME_WAIT may start a new incarnation when it
+ * is newer: a higher timestamp (RFC 6191) or sequence (RFC 1122
+ * §4.2.2.13). */
+static bool
+tcp_tw_reopen(const struct tcp_conn *c, const struct tcp_seg *s)
+{
+	if ((c->flags & TCF_TS) && s->has_ts)
+		return SEQ_GT(s->tsval, c->ts_recent);
+	return SEQ_GT(s->seq, c->rcv_nxt);
 }
 
 void
 tcp_input(struct lcore_ctx *ctx, struct rte_mbuf *m, struct net_pkt *p)
 {
 	struct tcp_lcore *tl = tcp_tl(ctx);
-	struct rte_tcp_hdr *th;
-	struct tcp_seg s;
 	struct tcp_conn *c;
-	uint32_t hlen;
+	struct tcp_seg s;
 	bool kept;
 
 	STAT_INC(ctx, tcp_rx_segs);
-	if (unlikely(p->l4_len < sizeof(*th) || m->data_len < p->l4_len)) {
-		STAT_INC(ctx, tcp_drop_short);
+	if (unlikely(!tl) || unlikely(tcp_parse(ctx, m, p, &s) < 0))
 		goto drop;
-	}
-	th = rte_pktmbuf_mtod(m, struct rte_tcp_hdr *);
-	hlen = (uint32_t)(th->data_off >> 4) * 4;
-	if (unlikely(hlen < sizeof(*th) || hlen > p->l4_len)) {
-		STAT_INC(ctx, tcp_drop_bad_off);
-		goto drop;
-	}
-	if (!(m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_GOOD) &&
-	    unlikely(rte_ipv4_udptcp_cksum_verify(p->ip, th) != 0)) {
-		STAT_INC(ctx, tcp_drop_cksum);
-		goto drop;
-	}
-	s.th = th;
-	s.seq = rte_be_to_cpu_32(th->sent_seq);
-	s.ack = rte_be_to_cpu_32(th->recv_ack);
-	s.flags = th->tcp_flags & 0x3f;
-	s.wnd = rte_be_to_cpu_16(th->rx_win);
-	s.len = p->l4_len - hlen;
-	s.data = (const uint8_t *)th + hlen;
-	s.has_ts = false;
-	s.mss = 0;
-	s.wscale = -1;
-	s.sack_ok = false;
-	if (hlen > sizeof(*th))
-		tcp_parse_options(&s, (const uint8_t *)(th + 1),
-				  hlen - sizeof(*th));
-	/* Impossible combinations: scans and fingerprinting probes. */
-	if (unlikely(s.flags == 0 ||
-		     (s.flags & (RTE_TCP_SYN_FLAG | RTE_TCP_FIN_FLAG)) ==
-			     (RTE_TCP_SYN_FLAG | RTE_TCP_FIN_FLAG) ||
-		     (s.flags & (RTE_TCP_SYN_FLAG | RTE_TCP_RST_FLAG)) ==
-			     (RTE_TCP_SYN_FLAG | RTE_TCP_RST_FLAG))) {
-		STAT_INC(ctx, tcp_drop_bad_flags);
-		goto drop;
-	}
-	c = tcp_conn_lookup(tl, p->ip->src_addr, th->src_port, th->dst_port);
-	if (c && c->state == TCP_TIME_WAIT &&
-	    (s.flags & (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG)) == RTE_TCP_SYN_FLAG &&
-	    SEQ_GT(s.seq, c->rcv_nxt)) {
-		/* A new incarnation of the 4-tuple (RFC 9293 §3.10.7.4,
-		 * RFC 6191): end TIME_WAIT and accept it. */
-		tcp_set_state(tl, c, TCP_CLOSED);
-		tcp_conn_free(ctx, c);
-		c = NULL;
+	c = tcp_conn_lookup(tl, s.peer_ip, s.th->src_port, s.th->dst_port);
+	if (unlikely(c != NULL && (s.flags & (RTE_TCP_SYN_FLAG |
+			RTE_TCP_ACK_FLAG | RTE_TCP_RST_FLAG)) == RTE_TCP_SYN_FLAG)) {
+		if (c->state == TCP_TIME_WAIT && tcp_tw_reopen(c, &s)) {
+			STAT_INC(ctx, tcp_timewait_reopened);
+			tcp_conn_free(ctx, c);
+			c = NULL;
+		} else if (c->state == TCP_SYN_RECEIVED && s.seq != c->irs) {
+			/* §3.10.7.4 fourth: a passive open goes back to
+			 * LISTEN; the new SYN starts afresh. */
+			tcp_conn_free(ctx, c);
+			c = NULL;
+		}
 	}
 	if (!c) {
 		/* Another lcore's connection (fanout rollover, a vdev
 		 * without flow hashing): pass it on rather than reset it. */
 		if (tl->steer &&
 		    tcp_steer_handoff(ctx, m, (uint16_t)(p->ip_hlen +
-							 sizeof(struct rte_ether_hdr)),
-				      p->ip->src_addr, th->src_port, th->dst_port))
+						    sizeof(struct rte_ether_hdr)),
+				      s.peer_ip, s.th->src_port, s.th->dst_port))
 			return;
-		tcp_input_listen(ctx, m, p, &s);
-		return;
+		c = tcp_rcv_listen(ctx, &s);
+		if (!c)
+			goto drop;
 	}
-	c->flags |= TCF_BUSY;
-	kept = tcp_input_conn(ctx, c, m, p, &s);
-	c->flags &= ~TCF_BUSY;
+	tl->busy = c;
+	kept = tcp_rcv_state(ctx, c, m, &s);
+	tl->busy = NULL;
 	if (c->flags & TCF_DEAD) {
-		c->flags &= ~TCF_DEAD;
-		tcp_conn_free(ctx, c);
+		c->hnext = tl->free_list;
+		tl->free_list = c;
 	}
 	if (kept)
 		return;

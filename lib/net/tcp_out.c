@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* tcp_out.c: send queue, segment building, output decisions, replies. */
+/* tcp_out.c: send queue, segment building and the output decisions. */
 #include <errno.h>
 #include <string.h>
 
@@ -10,164 +10,187 @@
 #include "net/net.h"
 #include "net/tcp_priv.h"
 
-static inline uint32_t
-tcp_ts_now(const struct lcore_ctx *ctx)
+/*
+ * ---- the send queue ----------------------------------------------------
+ *
+ * Bytes from snd_una on, sent or not, in a chain of mbufs linked through
+ * their tcp_mbuf_meta (m->next stays NULL: a transmitted mbuf is a
+ * one-segment packet). tcp_send() copies the application's bytes into
+ * the tail mbuf at TCP_SNDQ_DOFF, up to one segment per mbuf, so the
+ * headroom in front can take TCP + IPv4 + Ethernet headers: the first
+ * transmission of a whole queued mbuf sends that mbuf itself (one more
+ * reference, the queue keeps the other until the data is acknowledged)
+ * and a small response is one mbuf and one segment. Such an mbuf is
+ * "sealed" (headers in front of the payload, its data_off moved):
+ * nothing is appended to it any more. Retransmissions and segments that
+ * do not match one whole mbuf are copied into a fresh mbuf.
+ */
+
+static inline uint8_t *
+tcp_mdata(const struct rte_mbuf *m)
 {
-	return (uint32_t)(ctx->now_us / 1000);
+	return (uint8_t *)m->buf_addr + TCP_SNDQ_DOFF;
 }
 
-/* ---- send queue: a chain of mbufs holding bytes from snd_una ---------- */
+/* Payload bytes of a queued mbuf (prepending headers keeps the end). */
+static inline uint32_t
+tcp_mlen(const struct rte_mbuf *m)
+{
+	return (uint32_t)m->data_off + m->data_len - TCP_SNDQ_DOFF;
+}
+
+static inline bool
+tcp_msealed(const struct rte_mbuf *m)
+{
+	return m->data_off != TCP_SNDQ_DOFF;
+}
 
 void
 tcp_sndq_free(struct tcp_conn *c)
 {
-	while (c->sndq_head) {
-		struct rte_mbuf *m = c->sndq_head;
+	struct rte_mbuf *m = c->sndq_head;
 
-		c->sndq_head = m->next;
-		m->next = NULL;
+	while (m) {
+		struct rte_mbuf *next = tcp_meta(m)->next;
+
 		rte_pktmbuf_free_seg(m);
+		m = next;
 	}
+	c->sndq_head = NULL;
 	c->sndq_tail = NULL;
+	c->snd_cur = NULL;
 	c->sndq_len = 0;
 	c->sndq_off = 0;
 }
 
+/* bytes were acknowledged: release them from the head. */
 void
 tcp_sndq_drop(struct tcp_conn *c, uint32_t bytes)
 {
 	c->sndq_len -= bytes;
 	while (bytes) {
 		struct rte_mbuf *m = c->sndq_head;
-		uint32_t avail = m->data_len - c->sndq_off;
+		uint32_t avail = tcp_mlen(m) - c->sndq_off;
 
 		if (bytes < avail) {
 			c->sndq_off = (uint16_t)(c->sndq_off + bytes);
 			return;
 		}
 		bytes -= avail;
-		c->sndq_head = m->next;
+		c->sndq_head = tcp_meta(m)->next;
 		if (!c->sndq_head)
 			c->sndq_tail = NULL;
-		m->next = NULL;
-		rte_pktmbuf_free_seg(m);
+		if (c->snd_cur == m)
+			c->snd_cur = NULL;
 		c->sndq_off = 0;
+		rte_pktmbuf_free_seg(m);
 	}
 }
 
-/* Copy len queued bytes starting off bytes after snd_una into dst. */
-static void
-tcp_sndq_copy(const struct tcp_conn *c, uint32_t off, uint32_t len, char *dst)
+/* The queued mbuf holding sequence number seq (snd_una <= seq <
+ * snd_una + sndq_len) and seq's offset in its payload. */
+static struct rte_mbuf *
+tcp_sndq_find(struct tcp_conn *c, uint32_t seq, uint32_t *off)
 {
-	const struct rte_mbuf *m = c->sndq_head;
+	struct rte_mbuf *m;
+	uint32_t mseq;
 
-	off += c->sndq_off;
-	while (off >= m->data_len) {
-		off -= m->data_len;
-		m = m->next;
+	if (c->snd_cur && SEQ_GEQ(seq, c->snd_cur_seq)) {
+		m = c->snd_cur;
+		mseq = c->snd_cur_seq;
+	} else {
+		m = c->sndq_head;
+		mseq = c->snd_una - c->sndq_off;
 	}
-	while (len) {
-		uint32_t n = RTE_MIN(len, (uint32_t)m->data_len - off);
+	while (SEQ_GEQ(seq, mseq + tcp_mlen(m))) {
+		mseq += tcp_mlen(m);
+		m = tcp_meta(m)->next;
+	}
+	c->snd_cur = m;
+	c->snd_cur_seq = mseq;
+	*off = seq - mseq;
+	return m;
+}
 
-		memcpy(dst, rte_pktmbuf_mtod_offset(m, const char *, off), n);
+static void
+tcp_sndq_copy(struct tcp_conn *c, uint32_t seq, uint32_t len, uint8_t *dst)
+{
+	uint32_t off;
+	struct rte_mbuf *m = tcp_sndq_find(c, seq, &off);
+
+	while (len) {
+		uint32_t n = tcp_min(len, tcp_mlen(m) - off);
+
+		memcpy(dst, tcp_mdata(m) + off, n);
 		dst += n;
 		len -= n;
 		off = 0;
-		m = m->next;
+		m = tcp_meta(m)->next;
 	}
+}
+
+uint32_t
+tcp_send_space(const struct tcp_conn *c)
+{
+	if (!(TCPF(c->state) & TCPF_CAN_SEND) ||
+	    (c->flags & (TCF_APP_CLOSED | TCF_DEAD)))
+		return 0;
+	return c->snd_buf > c->sndq_len ? c->snd_buf - c->sndq_len : 0;
 }
 
 int
 tcp_send(struct lcore_ctx *ctx, struct tcp_conn *c, const void *data,
 	 uint32_t len)
 {
-	const char *p = data;
+	const uint8_t *p = data;
 	uint32_t n, done = 0;
 
-	if (!(TCPF(c->state) & (TCPF(TCP_ESTABLISHED) | TCPF(TCP_CLOSE_WAIT))) ||
-	    (c->flags & TCF_APP_CLOSED))
+	if (!(TCPF(c->state) & TCPF_CAN_SEND) ||
+	    (c->flags & (TCF_APP_CLOSED | TCF_DEAD)))
 		return -ENOTCONN;
-	n = RTE_MIN(len, c->snd_buf > c->sndq_len ? c->snd_buf - c->sndq_len : 0);
+	n = tcp_min(len, tcp_send_space(c));
 	while (done < n) {
 		struct rte_mbuf *m = c->sndq_tail;
-		uint32_t room = m ? rte_pktmbuf_tailroom(m) : 0, k;
+		uint32_t k;
 
-		if (room == 0) {
+		if (!m || tcp_msealed(m) || tcp_mlen(m) >= c->mss) {
 			m = rte_pktmbuf_alloc(ctx->pool);
-			if (!m) {
+			if (unlikely(!m)) {
 				STAT_INC(ctx, tcp_drop_nombuf);
 				break;
 			}
-			/* Send-queue mbufs hold payload only: no headroom. */
-			m->data_off = 0;
+			m->data_off = TCP_SNDQ_DOFF;
+			tcp_meta(m)->next = NULL;
 			if (c->sndq_tail)
-				c->sndq_tail->next = m;
+				tcp_meta(c->sndq_tail)->next = m;
 			else
 				c->sndq_head = m;
 			c->sndq_tail = m;
-			room = rte_pktmbuf_tailroom(m);
 		}
-		k = RTE_MIN(room, n - done);
-		memcpy(rte_pktmbuf_mtod_offset(m, char *, m->data_len), p + done, k);
+		k = tcp_min(c->mss - tcp_mlen(m), n - done);
+		memcpy(tcp_mdata(m) + tcp_mlen(m), p + done, k);
 		m->data_len = (uint16_t)(m->data_len + k);
 		m->pkt_len = m->data_len;
 		done += k;
 	}
 	c->sndq_len += done;
-	if (done < len) {
-		c->flags |= TCF_WANT_WRITE;
+	if (done < len)
 		STAT_INC(ctx, tcp_sndq_full);
-	}
 	if (done)
 		tcp_schedule(ctx, c);
 	return (int)done;
 }
 
-uint32_t
-tcp_send_space(const struct tcp_conn *c)
+/* ---- segments ---------------------------------------------------------- */
+
+static inline uint32_t
+tcp_optlen(const struct tcp_conn *c)
 {
-	if (!(TCPF(c->state) & (TCPF(TCP_ESTABLISHED) | TCPF(TCP_CLOSE_WAIT))) ||
-	    (c->flags & TCF_APP_CLOSED))
-		return 0;
-	return c->snd_buf > c->sndq_len ? c->snd_buf - c->sndq_len : 0;
+	return (c->flags & TCF_TS) ? TCP_TS_OPTLEN : 0;
 }
 
-/* ---- segments --------------------------------------------------------- */
-
-/* A TCP header (+options room) in a fresh mbuf, ports and seq filled. */
-static struct rte_tcp_hdr *
-tcp_seg_new(struct lcore_ctx *ctx, struct rte_mbuf **mp, uint16_t sport,
-	    uint16_t dport, uint32_t seq, uint32_t ack, uint8_t flags,
-	    uint32_t optlen, uint32_t len)
-{
-	struct rte_mbuf *m = rte_pktmbuf_alloc(ctx->pool);
-	struct rte_tcp_hdr *th;
-
-	if (!m) {
-		STAT_INC(ctx, tcp_drop_nombuf);
-		return NULL;
-	}
-	th = (struct rte_tcp_hdr *)rte_pktmbuf_append(m, (uint16_t)(sizeof(*th) +
-							optlen + len));
-	if (!th) {
-		rte_pktmbuf_free(m);
-		STAT_INC(ctx, tcp_drop_nombuf);
-		return NULL;
-	}
-	th->src_port = sport;
-	th->dst_port = dport;
-	th->sent_seq = rte_cpu_to_be_32(seq);
-	th->recv_ack = rte_cpu_to_be_32(ack);
-	th->data_off = (uint8_t)(((sizeof(*th) + optlen) / 4) << 4);
-	th->tcp_flags = flags;
-	th->rx_win = 0;
-	th->cksum = 0;
-	th->tcp_urp = 0;
-	*mp = m;
-	return th;
-}
-
-static uint8_t *
+/* NOP NOP TS (the layout RFC 7323 Appendix A suggests). */
+static void
 tcp_opt_ts(uint8_t *o, uint32_t tsval, uint32_t tsecr)
 {
 	uint32_t v = rte_cpu_to_be_32(tsval), e = rte_cpu_to_be_32(tsecr);
@@ -178,193 +201,346 @@ tcp_opt_ts(uint8_t *o, uint32_t tsval, uint32_t tsecr)
 	o[3] = 10;
 	memcpy(o + 4, &v, 4);
 	memcpy(o + 8, &e, 4);
-	return o + 12;
 }
 
-/* Our receive window as the header carries it (RFC 7323 §2.3). */
-static inline uint16_t
-tcp_rcv_window(const struct tcp_lcore *tl, const struct tcp_conn *c)
+/*
+ * The header of a segment of c. A segment with ACK carries rcv_nxt, so
+ * whatever ACK was owed is paid (delayed ACK timer cancelled): this is
+ * how a response piggybacks the acknowledgment of its request.
+ */
+static void
+tcp_fill(struct lcore_ctx *ctx, struct tcp_conn *c, struct rte_tcp_hdr *th,
+	 uint32_t seq, uint8_t flags)
 {
-	return (uint16_t)RTE_MIN(tl->rcv_wnd >> c->rcv_wscale, 65535u);
+	uint32_t optlen = tcp_optlen(c);
+
+	th->src_port = c->local_port;
+	th->dst_port = c->peer_port;
+	th->sent_seq = rte_cpu_to_be_32(seq);
+	th->recv_ack = rte_cpu_to_be_32(c->rcv_nxt);
+	th->data_off = (uint8_t)(((TCP_HLEN + optlen) / 4) << 4);
+	th->tcp_flags = flags;
+	/* A constant window: the application takes every byte at once
+	 * (RFC 7323 §2.3: shifted by what we announced). */
+	th->rx_win = rte_cpu_to_be_16((uint16_t)(c->rcv_wnd >> c->rcv_wscale));
+	th->cksum = 0;
+	th->tcp_urp = 0;
+	if (optlen)
+		tcp_opt_ts((uint8_t *)(th + 1), tcp_ts_now(ctx, c->ts_off),
+			   c->ts_recent);
+	if (flags & RTE_TCP_ACK_FLAG) {
+		c->last_ack_sent = c->rcv_nxt;
+		c->rcv_unacked = 0;
+		c->flags &= ~TCF_ACK_NOW;
+		if (timer_armed(&c->delack))
+			timer_cancel(&ctx->wheel, &c->delack);
+	}
 }
 
+static inline void
+tcp_xmit(struct lcore_ctx *ctx, struct tcp_conn *c, struct rte_mbuf *m)
+{
+	STAT_INC(ctx, tcp_tx_segs);
+	ipv4_output(ctx, m, c->peer_ip, IPPROTO_TCP, &c->peer_mac);
+}
+
+/* A fresh mbuf with room for a TCP header, options and len bytes. */
+static struct rte_tcp_hdr *
+tcp_seg_alloc(struct lcore_ctx *ctx, struct rte_mbuf **mp, uint32_t hlen,
+	      uint32_t len)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(ctx->pool);
+	struct rte_tcp_hdr *th;
+
+	if (unlikely(!m)) {
+		STAT_INC(ctx, tcp_drop_nombuf);
+		return NULL;
+	}
+	th = (struct rte_tcp_hdr *)rte_pktmbuf_append(m, (uint16_t)(hlen + len));
+	if (unlikely(!th)) {
+		rte_pktmbuf_free(m);
+		STAT_INC(ctx, tcp_drop_nombuf);
+		return NULL;
+	}
+	*mp = m;
+	return th;
+}
+
+/*
+ * Send len bytes of the queue from seq (with flags; len 0 for a bare FIN).
+ * New data that is exactly one queued mbuf goes out in that mbuf.
+ */
 void
-tcp_send_segment(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t seq,
-		 uint32_t len, uint8_t flags)
+tcp_xmit_data(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t seq,
+	      uint32_t len, uint8_t flags)
 {
-	struct tcp_lcore *tl = tcp_tl(ctx);
-	uint32_t optlen = (c->flags & TCF_TS) ? 12 : 0;
+	uint32_t hlen = TCP_HLEN + tcp_optlen(c), off;
 	struct rte_tcp_hdr *th;
 	struct rte_mbuf *m;
 
-	th = tcp_seg_new(ctx, &m, c->local_port, c->peer_port, seq, c->rcv_nxt,
-			 flags | RTE_TCP_ACK_FLAG, optlen, len);
-	if (!th)
+	if (len && seq == c->snd_max) {
+		m = tcp_sndq_find(c, seq, &off);
+		if (off == 0 && tcp_mlen(m) == len && !tcp_msealed(m)) {
+			th = (struct rte_tcp_hdr *)rte_pktmbuf_prepend(m,
+							(uint16_t)hlen);
+			tcp_fill(ctx, c, th, seq, flags);
+			rte_mbuf_refcnt_update(m, 1);
+			tcp_xmit(ctx, c, m);
+			return;
+		}
+	}
+	th = tcp_seg_alloc(ctx, &m, hlen, len);
+	if (unlikely(!th))
 		return;
-	th->rx_win = rte_cpu_to_be_16(tcp_rcv_window(tl, c));
-	if (optlen)
-		tcp_opt_ts((uint8_t *)(th + 1), tcp_ts_now(ctx), c->ts_recent);
+	tcp_fill(ctx, c, th, seq, flags);
 	if (len)
-		tcp_sndq_copy(c, seq - c->snd_una, len,
-			      (char *)(th + 1) + optlen);
-	/* Every segment carries the ACK: nothing is owed any more. */
-	c->flags &= ~TCF_ACK_NOW;
-	c->segs_unacked = 0;
-	timer_cancel(&ctx->wheel, &c->delack);
-	STAT_INC(ctx, tcp_tx_segs);
-	ipv4_output(ctx, m, c->peer_ip, IPPROTO_TCP, &c->peer_mac);
+		tcp_sndq_copy(c, seq, len, (uint8_t *)th + hlen);
+	tcp_xmit(ctx, c, m);
+}
+
+/* A segment without data (ACK, FIN or RST) at seq. */
+static void
+tcp_send_ctl(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t seq,
+	     uint8_t flags)
+{
+	struct rte_tcp_hdr *th;
+	struct rte_mbuf *m;
+
+	th = tcp_seg_alloc(ctx, &m, TCP_HLEN + tcp_optlen(c), 0);
+	if (unlikely(!th))
+		return;
+	tcp_fill(ctx, c, th, seq, flags);
+	tcp_xmit(ctx, c, m);
 }
 
 void
 tcp_send_ack(struct lcore_ctx *ctx, struct tcp_conn *c)
 {
-	tcp_send_segment(ctx, c, c->snd_nxt, 0, 0);
+	STAT_INC(ctx, tcp_tx_pure_acks);
+	tcp_send_ctl(ctx, c, c->snd_nxt, RTE_TCP_ACK_FLAG);
+}
+
+/* RFC 9293 §3.10.7.4 (abort): <SEQ=SND.NXT><CTL=RST>, with the ACK. */
+void
+tcp_send_rst(struct lcore_ctx *ctx, struct tcp_conn *c)
+{
+	STAT_INC(ctx, tcp_rst_tx);
+	tcp_send_ctl(ctx, c, c->snd_nxt, RTE_TCP_RST_FLAG | RTE_TCP_ACK_FLAG);
+}
+
+/* Zero-window probe (RFC 9293 §3.8.6.1): one octet of new data past the
+ * closed window. snd_nxt stays (the octet is not in flight); snd_max
+ * covers it, so the peer may acknowledge it if its window opened. */
+void
+tcp_send_probe(struct lcore_ctx *ctx, struct tcp_conn *c)
+{
+	uint32_t seq = c->snd_una;
+
+	STAT_INC(ctx, tcp_persist_probes);
+	if (c->sndq_len == 0) {
+		tcp_send_ctl(ctx, c, seq - 1, RTE_TCP_ACK_FLAG);
+		return;
+	}
+	tcp_xmit_data(ctx, c, seq, 1, RTE_TCP_ACK_FLAG);
+	if (SEQ_GT(seq + 1, c->snd_max))
+		c->snd_max = seq + 1;
+}
+
+/* Options of a SYN-ACK: MSS, window scale, timestamps (RFC 7323 §2.2:
+ * the window of a SYN is not scaled). Returns the option length. */
+static uint32_t
+tcp_synack_opts(uint8_t *o, uint16_t mss, int wscale, bool ts, uint32_t tsval,
+		uint32_t tsecr)
+{
+	uint32_t n = 0;
+
+	o[n++] = 2;
+	o[n++] = 4;
+	o[n++] = (uint8_t)(mss >> 8);
+	o[n++] = (uint8_t)mss;
+	if (wscale >= 0) {
+		o[n++] = 1;
+		o[n++] = 3;
+		o[n++] = 3;
+		o[n++] = (uint8_t)wscale;
+	}
+	if (ts) {
+		tcp_opt_ts(o + n, tsval, tsecr);
+		n += TCP_TS_OPTLEN;
+	}
+	return n;
+}
+
+static inline uint32_t
+tcp_synack_optlen(int wscale, bool ts)
+{
+	return 4 + (wscale >= 0 ? 4 : 0) + (ts ? TCP_TS_OPTLEN : 0);
 }
 
 void
 tcp_send_synack(struct lcore_ctx *ctx, struct tcp_conn *c)
 {
-	struct tcp_lcore *tl = tcp_tl(ctx);
-	uint32_t optlen = 4 + ((c->flags & TCF_WS) ? 4 : 0) +
-			  ((c->flags & TCF_TS) ? 12 : 0);
+	const struct tcp_lcore *tl = tcp_tl(ctx);
+	int ws = (c->flags & TCF_WS) ? c->rcv_wscale : -1;
+	bool ts = c->flags & TCF_TS;
+	uint32_t optlen = tcp_synack_optlen(ws, ts);
 	struct rte_tcp_hdr *th;
 	struct rte_mbuf *m;
-	uint8_t *o;
 
-	th = tcp_seg_new(ctx, &m, c->local_port, c->peer_port, c->iss,
-			 c->rcv_nxt, RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG, optlen, 0);
-	if (!th)
+	th = tcp_seg_alloc(ctx, &m, TCP_HLEN + optlen, 0);
+	if (unlikely(!th))
 		return;
-	/* The window of a SYN is never scaled (RFC 7323 §2.2). */
-	th->rx_win = rte_cpu_to_be_16((uint16_t)RTE_MIN(tl->rcv_wnd, 65535u));
-	o = (uint8_t *)(th + 1);
-	o[0] = 2;
-	o[1] = 4;
-	o[2] = (uint8_t)(tl->our_mss >> 8);
-	o[3] = (uint8_t)tl->our_mss;
-	o += 4;
-	if (c->flags & TCF_WS) {
-		o[0] = 1;
-		o[1] = 3;
-		o[2] = 3;
-		o[3] = c->rcv_wscale;
-		o += 4;
-	}
-	if (c->flags & TCF_TS)
-		tcp_opt_ts(o, tcp_ts_now(ctx), c->ts_recent);
+	th->src_port = c->local_port;
+	th->dst_port = c->peer_port;
+	th->sent_seq = rte_cpu_to_be_32(c->iss);
+	th->recv_ack = rte_cpu_to_be_32(c->rcv_nxt);
+	th->data_off = (uint8_t)(((TCP_HLEN + optlen) / 4) << 4);
+	th->tcp_flags = RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG;
+	th->rx_win = rte_cpu_to_be_16((uint16_t)tcp_min(tl->rcv_wnd, 65535));
+	th->cksum = 0;
+	th->tcp_urp = 0;
+	tcp_synack_opts((uint8_t *)(th + 1), c->rcv_mss, ws, ts,
+			tcp_ts_now(ctx, c->ts_off), c->ts_recent);
 	STAT_INC(ctx, tcp_synack_tx);
-	STAT_INC(ctx, tcp_tx_segs);
-	ipv4_output(ctx, m, c->peer_ip, IPPROTO_TCP, &c->peer_mac);
+	tcp_xmit(ctx, c, m);
 }
 
-void
-tcp_send_rst(struct lcore_ctx *ctx, struct tcp_conn *c)
+/* A segment answering s with no connection: ports swapped, to the
+ * sender's address and MAC. */
+static struct rte_tcp_hdr *
+tcp_reply_alloc(struct lcore_ctx *ctx, const struct tcp_seg *s,
+		struct rte_mbuf **mp, uint32_t seq, uint32_t ack, uint8_t flags,
+		uint32_t optlen)
 {
-	struct rte_tcp_hdr *th;
-	struct rte_mbuf *m;
+	struct rte_tcp_hdr *th = tcp_seg_alloc(ctx, mp, TCP_HLEN + optlen, 0);
 
-	th = tcp_seg_new(ctx, &m, c->local_port, c->peer_port, c->snd_nxt,
-			 c->rcv_nxt, RTE_TCP_RST_FLAG | RTE_TCP_ACK_FLAG, 0, 0);
-	if (!th)
-		return;
-	STAT_INC(ctx, tcp_rst_tx);
-	STAT_INC(ctx, tcp_tx_segs);
-	ipv4_output(ctx, m, c->peer_ip, IPPROTO_TCP, &c->peer_mac);
+	if (unlikely(!th))
+		return NULL;
+	th->src_port = s->th->dst_port;
+	th->dst_port = s->th->src_port;
+	th->sent_seq = rte_cpu_to_be_32(seq);
+	th->recv_ack = rte_cpu_to_be_32(ack);
+	th->data_off = (uint8_t)(((TCP_HLEN + optlen) / 4) << 4);
+	th->tcp_flags = flags;
+	th->rx_win = 0;
+	th->cksum = 0;
+	th->tcp_urp = 0;
+	return th;
 }
-
-/* RFC 9293 §3.10.7.1: the reset for a segment with no connection. */
-void
-tcp_reply_rst(struct lcore_ctx *ctx, const struct net_pkt *p,
-	      const struct tcp_seg *s)
-{
-	struct rte_tcp_hdr *th;
-	struct rte_mbuf *m;
-	uint32_t seq = 0, ack = 0;
-	uint8_t flags = RTE_TCP_RST_FLAG;
-
-	if (s->flags & RTE_TCP_ACK_FLAG) {
-		seq = s->ack;
-	} else {
-		ack = s->seq + s->len + !!(s->flags & RTE_TCP_SYN_FLAG) +
-		      !!(s->flags & RTE_TCP_FIN_FLAG);
-		flags |= RTE_TCP_ACK_FLAG;
-	}
-	th = tcp_seg_new(ctx, &m, s->th->dst_port, s->th->src_port, seq, ack,
-			 flags, 0, 0);
-	if (!th)
-		return;
-	STAT_INC(ctx, tcp_rst_tx);
-	STAT_INC(ctx, tcp_tx_segs);
-	ipv4_output(ctx, m, p->ip->src_addr, IPPROTO_TCP, &p->eth->src_addr);
-}
-
-/* A stateless SYN-ACK: the cookie is our ISN; MSS is the only option. */
-void
-tcp_reply_synack_cookie(struct lcore_ctx *ctx, const struct net_pkt *p,
-			const struct tcp_seg *s, uint32_t cookie, uint16_t mss)
-{
-	struct tcp_lcore *tl = tcp_tl(ctx);
-	struct rte_tcp_hdr *th;
-	struct rte_mbuf *m;
-	uint8_t *o;
-
-	th = tcp_seg_new(ctx, &m, s->th->dst_port, s->th->src_port, cookie,
-			 s->seq + 1, RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG, 4, 0);
-	if (!th)
-		return;
-	th->rx_win = rte_cpu_to_be_16((uint16_t)RTE_MIN(tl->rcv_wnd, 65535u));
-	o = (uint8_t *)(th + 1);
-	o[0] = 2;
-	o[1] = 4;
-	o[2] = (uint8_t)(mss >> 8);
-	o[3] = (uint8_t)mss;
-	STAT_INC(ctx, tcp_syncookie_tx);
-	STAT_INC(ctx, tcp_tx_segs);
-	ipv4_output(ctx, m, p->ip->src_addr, IPPROTO_TCP, &p->eth->src_addr);
-}
-
-/* ---- output decisions ------------------------------------------------- */
 
 /*
- * Send what the windows allow (RFC 5681 cwnd, the peer's window), then the
- * FIN once every byte is out, or a pure ACK when one is owed. Arms the
- * retransmission or persist timer. Returns segments sent.
+ * RFC 9293 §3.10.7.1: the reset for a segment that has no connection.
+ * If it has an ACK: <SEQ=SEG.ACK><CTL=RST>; otherwise <SEQ=0>
+ * <ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>. Never for a RST (callers check).
  */
-int
+void
+tcp_reply_rst(struct lcore_ctx *ctx, const struct tcp_seg *s)
+{
+	struct rte_mbuf *m;
+
+	if (s->flags & RTE_TCP_ACK_FLAG) {
+		if (!tcp_reply_alloc(ctx, s, &m, s->ack, 0, RTE_TCP_RST_FLAG, 0))
+			return;
+	} else {
+		uint32_t ack = s->seq + s->len +
+			       !!(s->flags & RTE_TCP_SYN_FLAG) +
+			       !!(s->flags & RTE_TCP_FIN_FLAG);
+
+		if (!tcp_reply_alloc(ctx, s, &m, 0, ack,
+				     RTE_TCP_RST_FLAG | RTE_TCP_ACK_FLAG, 0))
+			return;
+	}
+	STAT_INC(ctx, tcp_rst_tx);
+	STAT_INC(ctx, tcp_tx_segs);
+	ipv4_output(ctx, m, s->peer_ip, IPPROTO_TCP, s->peer_mac);
+}
+
+/* The stateless SYN-ACK: ISN = cookie; window scale only with
+ * timestamps (the TSval carries it, syncookie.c). */
+void
+tcp_reply_synack_cookie(struct lcore_ctx *ctx, const struct tcp_seg *s,
+			uint32_t cookie, uint16_t mss, uint32_t tsval)
+{
+	const struct tcp_lcore *tl = tcp_tl(ctx);
+	int ws = s->has_ts && s->wscale >= 0 ? tl->our_wscale : -1;
+	uint32_t optlen = tcp_synack_optlen(ws, s->has_ts);
+	struct rte_tcp_hdr *th;
+	struct rte_mbuf *m;
+
+	th = tcp_reply_alloc(ctx, s, &m, cookie, s->seq + 1,
+			     RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG, optlen);
+	if (unlikely(!th))
+		return;
+	th->rx_win = rte_cpu_to_be_16((uint16_t)tcp_min(tl->rcv_wnd, 65535));
+	tcp_synack_opts((uint8_t *)(th + 1), mss, ws, s->has_ts, tsval,
+			s->tsval);
+	STAT_INC(ctx, tcp_syncookie_tx);
+	STAT_INC(ctx, tcp_tx_segs);
+	ipv4_output(ctx, m, s->peer_ip, IPPROTO_TCP, s->peer_mac);
+}
+
+/* ---- output decisions -------------------------------------------------- */
+
+/*
+ * Everything c may send now (called by tcp_flush for connections on the
+ * output list): queued data within min(peer window, cwnd) in segments of
+ * at most mss (RFC 5681 §3.1),
+ * then our FIN once the queue is out (after tcp_close), else a pure ACK
+ * if one is owed. Keeps the retransmission timer running while data is
+ * in flight (RFC 6298 §5.1) and enters persist on a zero window.
+ */
+void
 tcp_output(struct lcore_ctx *ctx, struct tcp_conn *c)
 {
-	struct tcp_lcore *tl = tcp_tl(ctx);
-	bool want_fin = (TCPF(c->state) & TCP_FIN_QUEUED) &&
-			c->state != TCP_TIME_WAIT;
-	uint32_t win, inflight;
-	int sent = 0;
+	bool sent = false, closing = TCPF(c->state) & TCPF_CLOSED_BY_US;
 
-	if (!(TCPF(c->state) & (TCP_SYNCHRONIZED & ~TCPF(TCP_TIME_WAIT)))) {
+	if (!(TCPF(c->state) & TCPF_OUTPUT)) {
 		if (c->state == TCP_TIME_WAIT && (c->flags & TCF_ACK_NOW))
 			tcp_send_ack(ctx, c);
-		return 0;
+		return;
 	}
-	win = RTE_MIN(c->snd_wnd, c->cwnd);
-	while (!(c->flags & TCF_FIN_SENT)) {
-		uint32_t len, left;
-		uint8_t flags = 0;
+	while (!(c->flags & TCF_PERSIST)) {
+		uint32_t off = c->snd_nxt - c->snd_una, left, wnd, len;
+		uint8_t flags = RTE_TCP_ACK_FLAG;
 
-		inflight = c->snd_nxt - c->snd_una;
-		left = c->sndq_len - inflight;
-		if (left == 0 || inflight >= win)
+		/* The FIN is out, or acknowledged: in FIN_WAIT_2 snd_una is
+		 * past it with an empty queue (RFC 9293 §3.10.4: one FIN). */
+		if (off > c->sndq_len ||
+		    ((c->flags & TCF_FIN_SENT) && c->snd_nxt == c->snd_max))
 			break;
-		len = tcp_min(tcp_min(c->mss, left), win - inflight);
+		left = c->sndq_len - off;
+		if (left == 0) {
+			if (!closing)
+				break;
+			/* A FIN needs no window (it is accepted at RCV.NXT). */
+			if (SEQ_LT(c->snd_nxt, c->snd_max))
+				STAT_INC(ctx, tcp_retransmits);
+			tcp_send_ctl(ctx, c, c->snd_nxt,
+				     RTE_TCP_FIN_FLAG | RTE_TCP_ACK_FLAG);
+			c->snd_nxt++;
+			c->flags |= TCF_FIN_SENT;
+			sent = true;
+			break;
+		}
+		wnd = tcp_min(c->snd_wnd, c->cwnd);
+		if (off >= wnd)
+			break;
+		/* Like TCP_NODELAY: a segment the window cuts short goes now
+		 * (the receiver avoids silly windows, RFC 9293 §3.8.6.2.2). */
+		len = tcp_min(tcp_min(c->mss, left), wnd - off);
 		if (len == left) {
 			flags |= RTE_TCP_PSH_FLAG;
-			if (want_fin)
+			if (closing)
 				flags |= RTE_TCP_FIN_FLAG;
 		}
-		if (!(c->flags & (TCF_TS | TCF_RTT))) {
+		if (SEQ_LT(c->snd_nxt, c->snd_max)) {
+			STAT_INC(ctx, tcp_retransmits);
+		} else if (!(c->flags & TCF_RTT)) {
 			c->flags |= TCF_RTT;
 			c->rtt_seq = c->snd_nxt;
 			c->rtt_start = ctx->now_us;
 		}
-		tcp_send_segment(ctx, c, c->snd_nxt, len, flags);
+		tcp_xmit_data(ctx, c, c->snd_nxt, len, flags);
 		c->snd_nxt += len;
 		if (flags & RTE_TCP_FIN_FLAG) {
 			c->snd_nxt++;
@@ -372,37 +548,39 @@ tcp_output(struct lcore_ctx *ctx, struct tcp_conn *c)
 		}
 		if (SEQ_GT(c->snd_nxt, c->snd_max))
 			c->snd_max = c->snd_nxt;
-		sent++;
+		sent = true;
 	}
-	if (want_fin && !(c->flags & TCF_FIN_SENT) &&
-	    c->snd_nxt - c->snd_una == c->sndq_len) {
-		tcp_send_segment(ctx, c, c->snd_nxt, 0, RTE_TCP_FIN_FLAG);
-		c->snd_nxt++;
-		c->flags |= TCF_FIN_SENT;
-		if (SEQ_GT(c->snd_nxt, c->snd_max))
-			c->snd_max = c->snd_nxt;
-		sent++;
-	}
+	if (SEQ_GT(c->snd_nxt, c->snd_max))
+		c->snd_max = c->snd_nxt;
 	if (!sent && (c->flags & TCF_ACK_NOW))
 		tcp_send_ack(ctx, c);
-	if (c->snd_una != c->snd_nxt) {
+	else if (c->rcv_unacked && !timer_armed(&c->delack))
+		/* Data arrived and nothing carried its ACK: delay it
+		 * (RFC 9293 §3.8.6.3); armed here, not on input, so a
+		 * response in the same burst costs no timer at all. */
+		timer_arm(&ctx->wheel, &c->delack,
+			  ctx->now_us + tcp_tl(ctx)->delack_us);
+	if (c->flags & TCF_PERSIST)
+		return;
+	if (c->snd_una != c->snd_max) {
 		if (c->timer_kind != TT_RTX)
-			tcp_arm(ctx, c, TT_RTX, c->rto);
-	} else if (c->sndq_len && c->snd_wnd == 0) {
-		if (c->timer_kind != TT_PERSIST)
-			tcp_arm(ctx, c, TT_PERSIST, c->rto);
-	} else if (c->timer_kind == TT_RTX || c->timer_kind == TT_PERSIST) {
-		tcp_disarm(ctx, c);
+			tcp_rtx_arm(ctx, c);
+	} else if (c->snd_wnd == 0 && c->sndq_len) {
+		tcp_persist_enter(ctx, c);
+	} else if (c->timer_kind == TT_RTX) {
+		c->timer_kind = TT_NONE; /* RFC 6298 §5.2 (tcp_rtx_arm) */
 	}
-	(void)tl;
-	return sent;
 }
+
+/* ---- closing ----------------------------------------------------------- */
 
 void
 tcp_close(struct lcore_ctx *ctx, struct tcp_conn *c)
 {
 	struct tcp_lcore *tl = tcp_tl(ctx);
 
+	if (c->flags & (TCF_DEAD | TCF_APP_CLOSED))
+		return;
 	c->flags |= TCF_APP_CLOSED;
 	if (c->state == TCP_ESTABLISHED)
 		tcp_set_state(tl, c, TCP_FIN_WAIT_1);
@@ -416,11 +594,11 @@ tcp_close(struct lcore_ctx *ctx, struct tcp_conn *c)
 void
 tcp_abort(struct lcore_ctx *ctx, struct tcp_conn *c)
 {
-	struct tcp_lcore *tl = tcp_tl(ctx);
-
-	if (c->state != TCP_CLOSED && c->state != TCP_TIME_WAIT)
+	if (c->flags & TCF_DEAD)
+		return;
+	if (TCPF(c->state) & (TCPF_OUTPUT | TCPF(TCP_SYN_RECEIVED)))
 		tcp_send_rst(ctx, c);
-	tcp_conn_closed(ctx, c, TCP_CLOSE_ABORT);
-	tcp_set_state(tl, c, TCP_CLOSED);
-	tcp_conn_free(ctx, c);
+	tcp_app_closed(ctx, c, TCP_CLOSE_ABORT);
+	if (!(c->flags & TCF_DEAD))
+		tcp_conn_free(ctx, c);
 }

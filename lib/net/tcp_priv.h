@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* tcp_priv.h: TCP internals shared by tcp_conn/in/out/timer/syncookie. */
+/* tcp_priv.h: TCP internals shared by tcp_conn/in/out/timer and syncookie. */
 #ifndef LR_NET_TCP_PRIV_H
 #define LR_NET_TCP_PRIV_H
 
@@ -8,21 +8,217 @@
 
 #include <rte_ether.h>
 #include <rte_mbuf.h>
+#include <rte_mbuf_dyn.h>
 #include <rte_tcp.h>
 
 #include "core/lcore.h"
 #include "core/timer.h"
 #include "net/tcp.h"
 
-/* Sequence space comparisons (RFC 9293 §3.4), modulo 2^32. */
+struct net_pkt;
+struct tcp_steer;
+
+/* Sequence space arithmetic, modulo 2^32 (RFC 9293 §3.4). Every
+ * comparison of sequence or acknowledgment numbers goes through these. */
 #define SEQ_LT(a, b) ((int32_t)((uint32_t)(a) - (uint32_t)(b)) < 0)
 #define SEQ_LEQ(a, b) ((int32_t)((uint32_t)(a) - (uint32_t)(b)) <= 0)
 #define SEQ_GT(a, b) ((int32_t)((uint32_t)(a) - (uint32_t)(b)) > 0)
 #define SEQ_GEQ(a, b) ((int32_t)((uint32_t)(a) - (uint32_t)(b)) >= 0)
-/* lo <= x < hi */
-#define SEQ_IN(x, lo, hi) (SEQ_GEQ(x, lo) && SEQ_LT(x, hi))
+/* lo <= a <= hi */
+#define SEQ_BETWEEN(a, lo, hi) (SEQ_GEQ(a, lo) && SEQ_LEQ(a, hi))
 
+/* State sets are bitmasks: TCPF(s) & TCPF_SET. */
 #define TCPF(s) (1u << (s))
+/* RFC 9293 §3.3.2 "synchronized states". */
+#define TCPF_SYNCHRONIZED                                                    \
+	(TCPF(TCP_ESTABLISHED) | TCPF(TCP_CLOSE_WAIT) | TCPF(TCP_LAST_ACK) |  \
+	 TCPF(TCP_FIN_WAIT_1) | TCPF(TCP_FIN_WAIT_2) | TCPF(TCP_CLOSING) |    \
+	 TCPF(TCP_TIME_WAIT))
+/* The application may still queue data. */
+#define TCPF_CAN_SEND (TCPF(TCP_ESTABLISHED) | TCPF(TCP_CLOSE_WAIT))
+/* The peer may still send data (its FIN has not arrived). */
+#define TCPF_RCV_DATA                                                        \
+	(TCPF(TCP_ESTABLISHED) | TCPF(TCP_FIN_WAIT_1) | TCPF(TCP_FIN_WAIT_2))
+/* We closed: our FIN follows the queued data. */
+#define TCPF_CLOSED_BY_US                                                    \
+	(TCPF(TCP_FIN_WAIT_1) | TCPF(TCP_FIN_WAIT_2) | TCPF(TCP_CLOSING) |    \
+	 TCPF(TCP_LAST_ACK) | TCPF(TCP_TIME_WAIT))
+/* States in which tcp_output() sends data, FIN or ACKs. */
+#define TCPF_OUTPUT (TCPF_SYNCHRONIZED & ~TCPF(TCP_TIME_WAIT))
+
+#define TCP_MAX_LISTEN 16
+#define TCP_DEFAULT_MSS 536 /* no MSS option (RFC 9293 §3.7.1) */
+#define TCP_MIN_MSS 64      /* floor for a peer's MSS option */
+#define TCP_IW_SEGS 10      /* RFC 6928 */
+#define TCP_SYNACK_RETRIES 5
+#define TCP_HLEN 20
+#define TCP_TS_OPTLEN 12 /* NOP NOP TS(10) */
+/* Sent-queue mbufs keep their payload here, leaving room in front for
+ * Ethernet + IPv4 + TCP with timestamps, so a segment is sent in place. */
+#define TCP_SNDQ_DOFF RTE_PKTMBUF_HEADROOM
+#define TCP_TX_HDR_MAX                                                        \
+	(RTE_ETHER_HDR_LEN + 20 + TCP_HLEN + TCP_TS_OPTLEN)
+
+/* Which job the connection's main timer does now. */
+enum tcp_timer_kind {
+	TT_NONE,
+	TT_RTX,       /* SYN-ACK, data or FIN retransmission (RFC 6298) */
+	TT_PERSIST,   /* zero-window probes (RFC 9293 §3.8.6.1) */
+	TT_FIN_WAIT2, /* the peer's FIN is late */
+	TT_TIME_WAIT, /* RFC 9293 §3.10.7.4, our policy in tcp_conn.c */
+};
+
+/* struct tcp_conn.flags */
+#define TCF_TS 0x0001        /* timestamps in use (RFC 7323 §3) */
+#define TCF_WS 0x0002        /* window scaling in use (RFC 7323 §2) */
+#define TCF_ACK_NOW 0x0004   /* an ACK is owed: the next flush sends one */
+#define TCF_FIN_SENT 0x0008  /* snd_max covers our FIN */
+#define TCF_APP 0x0010       /* accepted: closed() still owed to the app */
+#define TCF_APP_CLOSED 0x0020/* tcp_close() called: no more recv() */
+#define TCF_RECOVERY 0x0040  /* NewReno fast recovery (RFC 6582) */
+#define TCF_RTT 0x0080       /* timing rtt_seq (RFC 6298, Karn) */
+#define TCF_PERSIST 0x0100   /* probing a zero window */
+#define TCF_DEAD 0x0200      /* freed inside tcp_input: pool at the end */
+#define TCF_PENDING 0x0400   /* on the lcore's output list */
+#define TCF_COOKIE 0x0800    /* opened by a SYN cookie */
+
+/*
+ * One connection. The first cache line is what every segment touches
+ * (lookup key, state, receive sequence, the send sequence checked by
+ * ACKs); the send queue, RTT estimator, links and timers follow.
+ */
+struct tcp_conn {
+	struct tcp_conn *hnext; /* hash chain */
+	uint32_t peer_ip;       /* network order */
+	uint16_t peer_port;     /* network order */
+	uint16_t local_port;    /* network order */
+	uint8_t state;
+	uint8_t timer_kind; /* enum tcp_timer_kind */
+	uint16_t flags;
+	uint32_t rcv_nxt;
+	uint32_t rcv_wnd;       /* bytes we accept past rcv_nxt (announced) */
+	uint32_t rcv_unacked;   /* in-order bytes taken since our last ACK */
+	uint32_t last_ack_sent; /* Last.ACK.sent (RFC 7323 §4.3) */
+	uint32_t ts_recent;
+	uint32_t ts_off;        /* our timestamp offset (RFC 7323 §5.4) */
+	uint16_t rcv_mss;       /* a full segment from the peer */
+	uint16_t nooo;          /* out-of-order mbufs held */
+	uint8_t snd_wscale;     /* shift applied to the peer's window */
+	uint8_t rcv_wscale;     /* shift applied to ours */
+	uint8_t dupacks;
+	uint8_t retries;        /* retransmissions or probes without answer */
+	uint32_t snd_una;
+	uint32_t snd_nxt;
+	/* ---- send side ---- */
+	uint32_t snd_max;     /* highest sequence sent + 1 */
+	uint32_t snd_wnd;     /* peer's window, bytes (scaled) */
+	uint32_t max_snd_wnd; /* largest window the peer offered */
+	uint32_t snd_wl1, snd_wl2;
+	uint32_t cwnd, ssthresh, recover;
+	uint32_t sndq_len;    /* bytes queued from snd_una, sent or not */
+	uint32_t snd_buf;     /* bound on sndq_len (tcp.snd_buf) */
+	uint16_t mss;         /* payload per segment (options deducted) */
+	uint16_t sndq_off;    /* snd_una's offset in sndq_head's payload */
+	struct rte_mbuf *sndq_head, *sndq_tail;
+	struct rte_mbuf *snd_cur; /* cursor: an mbuf of the queue ... */
+	uint32_t snd_cur_seq;     /* ... and the sequence of its payload */
+	/* RTT estimator (RFC 6298), microseconds */
+	uint32_t srtt, rttvar, rto;
+	uint32_t rtt_seq;
+	uint64_t rtt_start;
+	uint64_t rtx_deadline; /* when the RTO is due (timer may run early) */
+	uint32_t iss, irs;
+	/* application */
+	const struct tcp_ops *ops;
+	void *app;
+	/* receive queue: out-of-order mbufs sorted by sequence */
+	struct rte_mbuf *ooo;
+	/* lcore lists: pending output, TIME_WAIT FIFO */
+	struct tcp_conn *pnext, **pprev;
+	struct tcp_conn *tw_next, **tw_pprev;
+	struct rte_ether_addr peer_mac;
+	struct timer timer;  /* enum tcp_timer_kind */
+	struct timer delack; /* delayed ACK (RFC 9293 §3.8.6.3) */
+};
+
+struct tcp_listener {
+	uint16_t port; /* network order */
+	const struct tcp_ops *ops;
+};
+
+/* This lcore's TCP: written by its lcore only. */
+struct tcp_lcore {
+	struct tcp_conn **buckets;
+	uint32_t bucket_mask;
+	uint32_t hash_seed;
+	struct tcp_conn *pool;
+	struct tcp_conn *free_list;
+	struct tcp_conn *busy;    /* the connection tcp_input() is inside */
+	struct tcp_conn *pending; /* output list (tcp_flush) */
+	struct tcp_conn *tw_head; /* TIME_WAIT, oldest first */
+	struct tcp_conn **tw_tail;
+	uint32_t max_conns;
+	uint32_t in_use;
+	uint32_t state_count[TCP_NSTATES];
+	struct tcp_listener listen[TCP_MAX_LISTEN];
+	uint32_t nlisten;
+	/* derived from the configuration */
+	uint16_t our_mss;  /* what we can receive (cfg mss, MTU) */
+	uint16_t seg_cap;  /* payload that fits one mbuf after TCP_SNDQ_DOFF */
+	uint8_t our_wscale;
+	int syncookies;    /* enum config_tristate */
+	uint32_t rcv_wnd, snd_buf;
+	uint32_t rto_min, rto_max, rto_init; /* microseconds */
+	uint32_t delack_us, timewait_us, finwait2_us;
+	uint32_t max_retries, max_halfopen, max_timewait, ooo_max;
+	uint32_t chack_limit;
+	/* RFC 5961 §7 challenge ACK budget of the current second */
+	uint64_t chack_sec;
+	uint32_t chack_left;
+	struct tcp_steer *steer; /* owner directory (several lcores), or NULL */
+	/* last cookie SYN-ACK (AUTO mode validates cookies only after one) */
+	uint64_t cookie_sent_us;
+	bool cookie_sent;
+};
+
+static inline struct tcp_lcore *
+tcp_tl(const struct lcore_ctx *ctx)
+{
+	return ctx->tcp;
+}
+
+/* One received segment, parsed, on tcp_input()'s stack. */
+struct tcp_seg {
+	const struct rte_tcp_hdr *th;
+	const uint8_t *data;
+	uint32_t seq, ack;
+	uint32_t len;  /* payload bytes */
+	uint32_t wnd;  /* window field as received (unscaled) */
+	uint8_t flags;
+	bool has_ts;
+	bool sack_ok;
+	int8_t wscale; /* -1: no option */
+	uint16_t mss;  /* 0: no option */
+	uint32_t tsval, tsecr;
+	uint32_t peer_ip; /* network order */
+	const struct rte_ether_addr *peer_mac;
+};
+
+/* Per-mbuf state of queued mbufs, in an mbuf dynamic field: the send
+ * queue's link (transmitted mbufs must keep m->next NULL), and the
+ * out-of-order queue's link, sequence and FIN. */
+struct tcp_mbuf_meta {
+	struct rte_mbuf *next;
+	uint32_t seq;
+	uint32_t fin;
+};
+extern int tcp_meta_off;
+
+static inline struct tcp_mbuf_meta *
+tcp_meta(struct rte_mbuf *m)
+{
+	return RTE_MBUF_DYNFIELD(m, tcp_meta_off, struct tcp_mbuf_meta *);
+}
 
 static inline uint32_t
 tcp_min(uint32_t a, uint32_t b)
@@ -35,174 +231,45 @@ tcp_max(uint32_t a, uint32_t b)
 {
 	return a > b ? a : b;
 }
-#define TCP_SYNCHRONIZED                                                    \
-	(TCPF(TCP_ESTABLISHED) | TCPF(TCP_CLOSE_WAIT) | TCPF(TCP_LAST_ACK) |   \
-	 TCPF(TCP_FIN_WAIT_1) | TCPF(TCP_FIN_WAIT_2) | TCPF(TCP_CLOSING) |     \
-	 TCPF(TCP_TIME_WAIT))
-/* States in which the peer may still send data. */
-#define TCP_RCV_DATA                                                        \
-	(TCPF(TCP_ESTABLISHED) | TCPF(TCP_FIN_WAIT_1) | TCPF(TCP_FIN_WAIT_2))
-/* States in which our FIN has been queued. */
-#define TCP_FIN_QUEUED                                                      \
-	(TCPF(TCP_FIN_WAIT_1) | TCPF(TCP_FIN_WAIT_2) | TCPF(TCP_CLOSING) |     \
-	 TCPF(TCP_TIME_WAIT) | TCPF(TCP_LAST_ACK))
 
-#define TCP_MAX_LISTEN 8
-#define TCP_DEFAULT_MSS 536 /* RFC 9293 §3.7.1 when no MSS option */
-#define TCP_IW_SEGS 10      /* RFC 6928 */
-#define TCP_HDR_ROOM (RTE_ETHER_HDR_LEN + 20 + 20 + 40)
-
-enum tcp_timer_kind {
-	TT_NONE,
-	TT_RTX,       /* SYN-ACK, data or FIN retransmission (RFC 6298) */
-	TT_PERSIST,   /* zero-window probe (RFC 9293 §3.8.6.1) */
-	TT_FIN_WAIT2,
-	TT_TIME_WAIT,
-};
-
-/* Connection flags */
-#define TCF_TS 0x0001        /* timestamps negotiated (RFC 7323) */
-#define TCF_WS 0x0002        /* window scaling negotiated */
-#define TCF_FIN_SENT 0x0004  /* our FIN went out (snd_nxt counts it) */
-#define TCF_ACK_NOW 0x0008   /* send an ACK at the next flush */
-#define TCF_PENDING 0x0010   /* on the lcore's flush list */
-#define TCF_APP 0x0020       /* accepted: the app owns a state */
-#define TCF_APP_CLOSED 0x0040/* app called tcp_close: no more recv */
-#define TCF_BUSY 0x0080      /* inside tcp_input for this conn */
-#define TCF_DEAD 0x0100      /* freed once tcp_input returns */
-#define TCF_WANT_WRITE 0x0200/* app was short of space: call writable */
-#define TCF_RECOVERY 0x0400  /* NewReno fast recovery (RFC 6582) */
-#define TCF_RTT 0x0800       /* timing a segment for RTT (Karn) */
-#define TCF_FIN_RCVD 0x1000  /* peer's FIN taken in order */
-
-struct tcp_conn {
-	/* lookup: touched by every segment */
-	struct tcp_conn *hnext;
-	uint32_t peer_ip;   /* network order */
-	uint16_t peer_port; /* network order */
-	uint16_t local_port;/* network order */
-	uint8_t state;
-	uint8_t snd_wscale; /* shift applied to the peer's window */
-	uint8_t rcv_wscale; /* shift we announced */
-	uint8_t dupacks;
-	uint16_t flags;
-	uint16_t mss;       /* effective send MSS */
-	/* receive side */
-	uint32_t rcv_nxt;
-	uint32_t ts_recent;
-	uint16_t segs_unacked;
-	uint16_t nooo;      /* out-of-order segments held */
-	/* send side */
-	uint32_t iss;
-	uint32_t snd_una;
-	uint32_t snd_nxt;
-	uint32_t snd_max;   /* highest snd_nxt sent */
-	uint32_t snd_wnd;   /* peer's window in bytes (scaled) */
-	uint32_t snd_wl1, snd_wl2;
-	uint32_t cwnd, ssthresh, recover;
-	uint32_t sndq_len;  /* bytes queued from snd_una (incl. unsent) */
-	uint32_t snd_buf;   /* bound on sndq_len */
-	uint16_t sndq_off;  /* offset of snd_una in the first mbuf */
-	uint8_t retries;
-	uint8_t timer_kind;
-	/* RTT (RFC 6298), microseconds */
-	uint32_t srtt, rttvar, rto;
-	uint32_t rtt_seq;
-	uint64_t rtt_start;
-	/* queues */
-	struct rte_mbuf *sndq_head, *sndq_tail; /* linked by m->next */
-	struct rte_mbuf *ooo;                   /* sorted by seq, by m->next */
-	/* application */
-	const struct tcp_ops *ops;
-	void *app;
-	struct rte_ether_addr peer_mac;
-	struct tcp_conn *flush_next;
-	struct timer timer;  /* kinds above */
-	struct timer delack;
-};
-
-struct tcp_steer;
-
-struct tcp_listener {
-	uint16_t port; /* network order */
-	const struct tcp_ops *ops;
-};
-
-struct tcp_lcore {
-	struct tcp_conn **buckets;
-	uint32_t bucket_mask;
-	uint32_t hash_seed;
-	struct tcp_conn *pool;
-	struct tcp_conn *free_list;
-	uint32_t max_conns;
-	uint32_t in_use;
-	uint32_t state_count[TCP_NSTATES];
-	struct tcp_conn *flush_list;
-	struct tcp_listener listen[TCP_MAX_LISTEN];
-	uint8_t nlisten;
-	uint16_t our_mss;
-	uint8_t our_wscale;
-	uint32_t rcv_wnd;
-	uint32_t snd_buf;
-	/* RFC 5961 §7 challenge ACK budget */
-	uint64_t chack_window_us;
-	uint32_t chack_count;
-	/* config, microseconds */
-	uint32_t rto_min, rto_max, rto_init, delack_us, timewait_us, finwait2_us;
-	uint32_t max_retries, max_halfopen, max_timewait, ooo_max, chack_limit;
-	int syncookies; /* enum config_tristate */
-	struct tcp_steer *steer; /* shared owner directory; NULL: one lcore */
-};
-
-static inline struct tcp_lcore *
-tcp_tl(const struct lcore_ctx *ctx)
+/* Our timestamp clock: 1 ms ticks (RFC 7323 §5.4) plus the offset. */
+static inline uint32_t
+tcp_ts_now(const struct lcore_ctx *ctx, uint32_t off)
 {
-	return ctx->tcp;
+	return (uint32_t)(ctx->now_us / 1000) + off;
 }
 
-/* Per-segment parse state, on tcp_input's stack. */
-struct tcp_seg {
-	struct rte_tcp_hdr *th;
-	uint32_t seq, ack;
-	uint32_t len; /* payload bytes */
-	uint32_t wnd; /* raw 16-bit window */
-	uint8_t flags;
-	bool has_ts;
-	uint32_t tsval, tsecr;
-	uint16_t mss;    /* 0 when absent */
-	int8_t wscale;   /* -1 when absent */
-	bool sack_ok;
-	const uint8_t *data;
-};
-
-/* tcp_conn.c */
-struct tcp_conn *tcp_conn_lookup(struct tcp_lcore *tl, uint32_t ip,
+/* tcp_conn.c: table, pool, lists, state accounting */
+struct tcp_conn *tcp_conn_lookup(const struct tcp_lcore *tl, uint32_t ip,
 				 uint16_t pport, uint16_t lport);
 struct tcp_conn *tcp_conn_alloc(struct lcore_ctx *ctx, uint32_t ip,
 				uint16_t pport, uint16_t lport);
 void tcp_conn_free(struct lcore_ctx *ctx, struct tcp_conn *c);
 void tcp_set_state(struct tcp_lcore *tl, struct tcp_conn *c, uint8_t s);
-void tcp_conn_closed(struct lcore_ctx *ctx, struct tcp_conn *c,
-		     enum tcp_close_reason why);
+void tcp_app_closed(struct lcore_ctx *ctx, struct tcp_conn *c,
+		    enum tcp_close_reason why);
+void tcp_time_wait(struct lcore_ctx *ctx, struct tcp_conn *c);
+void tcp_time_wait_restart(struct lcore_ctx *ctx, struct tcp_conn *c);
 void tcp_schedule(struct lcore_ctx *ctx, struct tcp_conn *c);
-const struct tcp_listener *tcp_listener_find(struct tcp_lcore *tl,
+const struct tcp_listener *tcp_listener_find(const struct tcp_lcore *tl,
 					     uint16_t port);
-uint32_t tcp_isn(struct lcore_ctx *ctx, uint32_t pip, uint16_t pport,
-		 uint16_t lport);
-void tcp_enter_time_wait(struct lcore_ctx *ctx, struct tcp_conn *c);
 
-/* tcp_out.c */
-int tcp_output(struct lcore_ctx *ctx, struct tcp_conn *c);
+/* tcp_reass.c: text and FIN of an accepted segment; true if m was kept */
+bool tcp_rcv_data(struct lcore_ctx *ctx, struct tcp_conn *c,
+		  struct rte_mbuf *m, const struct tcp_seg *s);
+void tcp_ooo_free(struct tcp_conn *c);
+
+/* tcp_out.c: segments */
+void tcp_output(struct lcore_ctx *ctx, struct tcp_conn *c);
 void tcp_send_ack(struct lcore_ctx *ctx, struct tcp_conn *c);
 void tcp_send_synack(struct lcore_ctx *ctx, struct tcp_conn *c);
 void tcp_send_rst(struct lcore_ctx *ctx, struct tcp_conn *c);
-void tcp_send_segment(struct lcore_ctx *ctx, struct tcp_conn *c,
-		      uint32_t seq, uint32_t len, uint8_t flags);
-void tcp_reply_rst(struct lcore_ctx *ctx, const struct net_pkt *p,
-		   const struct tcp_seg *s);
-void tcp_reply_synack_cookie(struct lcore_ctx *ctx, const struct net_pkt *p,
-			     const struct tcp_seg *s, uint32_t cookie,
-			     uint16_t mss);
+void tcp_send_probe(struct lcore_ctx *ctx, struct tcp_conn *c);
+void tcp_xmit_data(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t seq,
+		   uint32_t len, uint8_t flags);
+void tcp_reply_rst(struct lcore_ctx *ctx, const struct tcp_seg *s);
+void tcp_reply_synack_cookie(struct lcore_ctx *ctx, const struct tcp_seg *s,
+			     uint32_t cookie, uint16_t mss, uint32_t tsval);
 void tcp_sndq_drop(struct tcp_conn *c, uint32_t bytes);
 void tcp_sndq_free(struct tcp_conn *c);
 
@@ -212,14 +279,22 @@ void tcp_delack_fire(struct lcore_ctx *ctx, struct timer *t);
 void tcp_arm(struct lcore_ctx *ctx, struct tcp_conn *c, uint8_t kind,
 	     uint64_t after_us);
 void tcp_disarm(struct lcore_ctx *ctx, struct tcp_conn *c);
-void tcp_rtt_sample(struct tcp_lcore *tl, struct tcp_conn *c, uint32_t rtt_us);
+void tcp_rtx_arm(struct lcore_ctx *ctx, struct tcp_conn *c);
+void tcp_rtt_sample(const struct tcp_lcore *tl, struct tcp_conn *c,
+		    uint32_t rtt_us);
+void tcp_persist_enter(struct lcore_ctx *ctx, struct tcp_conn *c);
 
-/* syncookie.c */
-uint32_t syncookie_make(struct lcore_ctx *ctx, uint32_t pip, uint16_t pport,
-			uint16_t lport, uint32_t peer_isn, uint16_t mss);
-int syncookie_check(struct lcore_ctx *ctx, uint32_t pip, uint16_t pport,
-		    uint16_t lport, uint32_t peer_isn, uint32_t cookie,
-		    uint16_t *mss);
-uint64_t tcp_siphash(const uint64_t key[2], const void *data, size_t len);
+/* syncookie.c: keyed hashes (ISN, timestamp offsets, cookies) */
+int tcp_secret_init(void);
+void tcp_isn(const struct lcore_ctx *ctx, uint32_t pip, uint16_t pport,
+	     uint16_t lport, uint32_t *isn, uint32_t *ts_off);
+uint32_t syncookie_make(const struct lcore_ctx *ctx, const struct tcp_seg *s,
+			uint16_t lport, uint16_t *mss);
+int syncookie_check(const struct lcore_ctx *ctx, const struct tcp_seg *s,
+		    uint16_t lport, uint16_t *mss);
+uint32_t syncookie_tsval(const struct lcore_ctx *ctx, uint32_t ts_off,
+			 int8_t wscale);
+int8_t syncookie_ts_wscale(uint32_t tsecr);
+uint64_t tcp_siphash(const void *data, size_t len);
 
 #endif

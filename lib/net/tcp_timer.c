@@ -1,9 +1,15 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* tcp_timer.c: retransmission (RFC 6298), persist, FIN_WAIT_2, TIME_WAIT,
- * delayed ACK. */
+/* tcp_timer.c: RTO (RFC 6298), persist, delayed ACK, FIN_WAIT_2, TIME_WAIT. */
 #include <rte_common.h>
 
 #include "net/tcp_priv.h"
+
+/*
+ * Each connection has two wheel timers: `timer`, whose job is
+ * c->timer_kind (one at a time: SYN-ACK/data/FIN retransmission, zero
+ * window probe, FIN_WAIT_2 or TIME_WAIT; the states never need two), and
+ * `delack`.
+ */
 
 void
 tcp_arm(struct lcore_ctx *ctx, struct tcp_conn *c, uint8_t kind,
@@ -20,121 +26,187 @@ tcp_disarm(struct lcore_ctx *ctx, struct tcp_conn *c)
 	timer_cancel(&ctx->wheel, &c->timer);
 }
 
-/* RFC 6298 §2: SRTT, RTTVAR and RTO from one measurement R. */
+/*
+ * (Re)start the retransmission timer: due RTO from now (RFC 6298 §5.1,
+ * §5.3). The wheel timer is left where it is when it would fire earlier
+ * (it then moves itself to rtx_deadline), and stopping it (§5.2) only
+ * changes timer_kind: a keep-alive connection acknowledging every
+ * response does not cancel and re-insert a timer per request.
+ */
 void
-tcp_rtt_sample(struct tcp_lcore *tl, struct tcp_conn *c, uint32_t r)
+tcp_rtx_arm(struct lcore_ctx *ctx, struct tcp_conn *c)
+{
+	uint64_t when = ctx->now_us + c->rto;
+
+	c->timer_kind = TT_RTX;
+	c->rtx_deadline = when;
+	if (!timer_armed(&c->timer) || c->timer.expire_us > when)
+		timer_arm(&ctx->wheel, &c->timer, when);
+}
+
+/*
+ * RFC 6298 §2: SRTT, RTTVAR and RTO from one measurement r (us). The
+ * measurement comes from one timed segment at a time, never one that was
+ * retransmitted (Karn's algorithm, §3), so it is exact to the
+ * microsecond; timestamps are used for PAWS only. A new sample also ends
+ * the backoff of §5.5.
+ */
+void
+tcp_rtt_sample(const struct tcp_lcore *tl, struct tcp_conn *c, uint32_t r)
 {
 	uint32_t rto;
 
-	if (r == 0)
-		r = 1;
+	r = RTE_MAX(r, 1u);
 	if (c->srtt == 0) {
 		c->srtt = r;
 		c->rttvar = r / 2;
 	} else {
 		uint32_t d = c->srtt > r ? c->srtt - r : r - c->srtt;
 
-		c->rttvar = (3 * c->rttvar + d) / 4;
-		c->srtt = (7 * c->srtt + r) / 8;
+		c->rttvar = c->rttvar - c->rttvar / 4 + d / 4;
+		c->srtt = c->srtt - c->srtt / 8 + r / 8;
 	}
-	rto = c->srtt + RTE_MAX(4 * c->rttvar, (uint32_t)1000);
+	/* G, the clock granularity, is 1 us here. */
+	rto = c->srtt + RTE_MAX(4 * c->rttvar, 1u);
 	c->rto = tcp_min(tcp_max(rto, tl->rto_min), tl->rto_max);
 }
 
 static void
-tcp_backoff(struct tcp_lcore *tl, struct tcp_conn *c)
+tcp_give_up(struct lcore_ctx *ctx, struct tcp_conn *c)
 {
-	/* §5.5: double, bounded; §5.7 no new sample from a retransmission
-	 * (Karn): stop timing. */
-	c->rto = RTE_MIN(c->rto * 2, tl->rto_max);
-	c->flags &= ~TCF_RTT;
+	STAT_INC(ctx, tcp_give_up);
+	tcp_send_rst(ctx, c);
+	tcp_app_closed(ctx, c, TCP_CLOSE_TIMEOUT);
+	if (!(c->flags & TCF_DEAD))
+		tcp_conn_free(ctx, c);
 }
 
+/* Zero window with nothing in flight: probe it (RFC 9293 §3.8.6.1). */
+void
+tcp_persist_enter(struct lcore_ctx *ctx, struct tcp_conn *c)
+{
+	c->flags |= TCF_PERSIST;
+	c->flags &= ~TCF_RTT;
+	c->snd_nxt = c->snd_una;
+	tcp_arm(ctx, c, TT_PERSIST, c->rto);
+}
+
+/* RFC 6298 §5.4-5.7 with RFC 5681 §3.1 and RFC 6582 §3.2 (4). */
 static void
 tcp_rto_expired(struct lcore_ctx *ctx, struct tcp_conn *c)
 {
 	struct tcp_lcore *tl = tcp_tl(ctx);
 	uint32_t flight = c->snd_max - c->snd_una;
 
-	if (++c->retries > tl->max_retries) {
-		STAT_INC(ctx, tcp_give_up);
-		tcp_send_rst(ctx, c);
-		tcp_conn_closed(ctx, c, TCP_CLOSE_TIMEOUT);
-		tcp_set_state(tl, c, TCP_CLOSED);
+	if (c->retries >= tl->max_retries) {
+		tcp_give_up(ctx, c);
+		return;
+	}
+	c->retries++;
+	STAT_INC(ctx, tcp_rto_timeouts);
+	c->ssthresh = tcp_max(flight / 2, 2u * c->mss);
+	c->cwnd = c->mss; /* loss window: one segment */
+	c->recover = c->snd_max;
+	c->flags &= ~(TCF_RECOVERY | TCF_RTT);
+	c->dupacks = 0;
+	c->rto = tcp_min(c->rto * 2, tl->rto_max); /* §5.5 back off */
+	if (c->snd_wnd == 0 && c->sndq_len) {
+		/* The peer shrank its window to zero under data in flight:
+		 * probe it rather than spend retries on it. */
+		c->retries = 0;
+		tcp_persist_enter(ctx, c);
+		return;
+	}
+	/* Go back to snd_una: data, then the FIN if it is unacknowledged. */
+	c->snd_nxt = c->snd_una;
+	c->timer_kind = TT_NONE;
+	tcp_output(ctx, c); /* §5.4 retransmit, §5.6 restart the timer */
+}
+
+/* A SYN-ACK without answer: again, up to TCP_SYNACK_RETRIES times (or
+ * tcp.max_retries if lower), then the half-open connection goes. */
+static void
+tcp_synack_expired(struct lcore_ctx *ctx, struct tcp_conn *c)
+{
+	struct tcp_lcore *tl = tcp_tl(ctx);
+
+	if (c->retries >= RTE_MIN(tl->max_retries, (uint32_t)TCP_SYNACK_RETRIES)) {
+		STAT_INC(ctx, tcp_halfopen_timeout);
 		tcp_conn_free(ctx, c);
 		return;
 	}
-	STAT_INC(ctx, tcp_rto_timeouts);
-	STAT_INC(ctx, tcp_retransmits);
-	/* RFC 5681 §3.1 (4): one segment, ssthresh half the flight. */
-	c->ssthresh = RTE_MAX(flight / 2, 2u * c->mss);
-	c->cwnd = c->mss;
-	c->flags &= ~TCF_RECOVERY;
-	c->dupacks = 0;
-	/* Go back to snd_una: data, then the FIN if it is unacknowledged. */
-	c->snd_nxt = c->snd_una;
-	c->flags &= ~TCF_FIN_SENT;
-	tcp_backoff(tl, c);
-	c->timer_kind = TT_NONE;
-	tcp_output(ctx, c);
+	c->retries++;
+	c->rto = tcp_min(c->rto * 2, tl->rto_max);
+	STAT_INC(ctx, tcp_synack_rtx);
+	tcp_send_synack(ctx, c);
+	tcp_rtx_arm(ctx, c);
+}
+
+/* Probe the zero window; give up after tcp.max_retries probes in a row
+ * that the peer left unanswered (an ACK resets the count, tcp_rcv_ack),
+ * or, once the application has closed, after tcp.max_retries in all. */
+static void
+tcp_persist_expired(struct lcore_ctx *ctx, struct tcp_conn *c)
+{
+	struct tcp_lcore *tl = tcp_tl(ctx);
+
+	if (c->retries >= tl->max_retries) {
+		tcp_give_up(ctx, c);
+		return;
+	}
+	c->retries++;
+	tcp_send_probe(ctx, c);
+	c->rto = tcp_min(c->rto * 2, tl->rto_max);
+	tcp_arm(ctx, c, TT_PERSIST, c->rto);
 }
 
 void
 tcp_timer_fire(struct lcore_ctx *ctx, struct timer *t)
 {
 	struct tcp_conn *c = container_of(t, struct tcp_conn, timer);
-	struct tcp_lcore *tl = tcp_tl(ctx);
 	uint8_t kind = c->timer_kind;
 
 	c->timer_kind = TT_NONE;
 	switch (kind) {
 	case TT_RTX:
-		if (c->state == TCP_SYN_RECEIVED) {
-			/* Half-open: the peer never completed the handshake. */
-			if (++c->retries > RTE_MIN(tl->max_retries, 5u)) {
-				STAT_INC(ctx, tcp_give_up);
-				tcp_set_state(tl, c, TCP_CLOSED);
-				tcp_conn_free(ctx, c);
-				return;
-			}
-			STAT_INC(ctx, tcp_retransmits);
-			tcp_backoff(tl, c);
-			tcp_send_synack(ctx, c);
-			tcp_arm(ctx, c, TT_RTX, c->rto);
-			return;
+		if (ctx->now_us < c->rtx_deadline) {
+			/* Restarted since it was set: not due yet. */
+			c->timer_kind = TT_RTX;
+			timer_arm(&ctx->wheel, &c->timer, c->rtx_deadline);
+			break;
 		}
-		tcp_rto_expired(ctx, c);
-		return;
+		if (c->state == TCP_SYN_RECEIVED)
+			tcp_synack_expired(ctx, c);
+		else
+			tcp_rto_expired(ctx, c);
+		break;
 	case TT_PERSIST:
-		/* RFC 9293 §3.8.6.1: probe the zero window. An old sequence
-		 * number makes the peer answer with its current window. */
-		if (c->snd_wnd == 0 && c->sndq_len) {
-			STAT_INC(ctx, tcp_persist_probes);
-			tcp_send_segment(ctx, c, c->snd_una - 1, 0, 0);
-			tcp_backoff(tl, c);
-			tcp_arm(ctx, c, TT_PERSIST, c->rto);
-		}
-		return;
+		tcp_persist_expired(ctx, c);
+		break;
 	case TT_FIN_WAIT2:
+		/* The peer never closed its side: reset it, and let go. */
 		STAT_INC(ctx, tcp_fin_wait2_timeout);
-		tcp_conn_closed(ctx, c, TCP_CLOSE_TIMEOUT);
-		tcp_set_state(tl, c, TCP_CLOSED);
-		tcp_conn_free(ctx, c);
-		return;
+		tcp_send_rst(ctx, c);
+		tcp_app_closed(ctx, c, TCP_CLOSE_TIMEOUT);
+		if (!(c->flags & TCF_DEAD))
+			tcp_conn_free(ctx, c);
+		break;
 	case TT_TIME_WAIT:
-		tcp_set_state(tl, c, TCP_CLOSED);
+		STAT_INC(ctx, tcp_timewait_expired);
 		tcp_conn_free(ctx, c);
-		return;
+		break;
 	}
 }
 
+/* The delayed ACK is due: the next flush sends it. */
 void
 tcp_delack_fire(struct lcore_ctx *ctx, struct timer *t)
 {
 	struct tcp_conn *c = container_of(t, struct tcp_conn, delack);
 
-	if (TCPF(c->state) & TCP_SYNCHRONIZED) {
-		STAT_INC(ctx, tcp_delayed_acks);
-		tcp_send_ack(ctx, c);
-	}
+	if (!(TCPF(c->state) & TCPF_SYNCHRONIZED))
+		return;
+	STAT_INC(ctx, tcp_delayed_acks);
+	c->flags |= TCF_ACK_NOW;
+	tcp_schedule(ctx, c);
 }

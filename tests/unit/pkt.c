@@ -171,7 +171,8 @@ pkt_tcp(uint8_t *buf, const struct rte_ether_addr *eth_dst,
 	while (olen & 3)
 		o[olen++] = 0; /* EOL padding */
 	th->data_off = (uint8_t)(((sizeof(*th) + olen) / 4) << 4);
-	memcpy(o + olen, t->data, t->len);
+	if (t->len)
+		memcpy(o + olen, t->data, t->len);
 	n = sizeof(*th) + olen + t->len;
 	n = pkt_ipv4(buf, eth_dst, t->src ? t->src : HARNESS_PEER_IP,
 		     t->dst ? t->dst : HARNESS_OUR_IP, IPPROTO_TCP, seg, n);

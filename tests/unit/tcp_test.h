@@ -1,0 +1,140 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* tcp_test.h: a scripted peer and a tiny application for the TCP tests. */
+#ifndef LR_TESTS_TCP_TEST_H
+#define LR_TESTS_TCP_TEST_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_ip.h>
+#include <rte_tcp.h>
+
+#include "harness.h"
+#include "net/tcp.h"
+#include "pkt.h"
+
+#define TT_PORT 8080
+#define TT_APPS 8
+#define TT_RXMAX (64 * 1024)
+
+#define F_SYN RTE_TCP_SYN_FLAG
+#define F_ACK RTE_TCP_ACK_FLAG
+#define F_FIN RTE_TCP_FIN_FLAG
+#define F_RST RTE_TCP_RST_FLAG
+#define F_PSH RTE_TCP_PSH_FLAG
+
+/* What the application does when bytes arrive. */
+enum tt_action {
+	TT_NOTHING,
+	TT_RESPOND,       /* send resp_len bytes once, on the first recv */
+	TT_RESPOND_CLOSE, /* the same, then tcp_close() */
+	TT_ECHO,          /* send back every byte received */
+	TT_ABORT,         /* tcp_abort() on the first recv */
+};
+
+/* One accepted connection as the application sees it. */
+struct tt_app {
+	bool used;
+	struct tcp_conn *c;
+	uint8_t rx[TT_RXMAX];
+	uint32_t rx_len;
+	uint32_t recv_calls;
+	bool peer_fin;
+	bool closed;
+	enum tcp_close_reason why;
+	uint32_t writable_calls;
+	bool responded;
+	/* streaming: on writable(), send more of stream_left */
+	uint32_t stream_left;
+	uint32_t stream_sent;
+};
+
+/* Behaviour of the application for connections accepted from now on. */
+struct tt_policy {
+	enum tt_action action;
+	uint32_t resp_len;
+	bool close_on_fin; /* tcp_close() on peer_fin */
+	bool refuse;       /* accept() returns NULL */
+};
+
+extern struct tt_app tt_apps[TT_APPS];
+extern struct tt_policy tt_policy;
+extern const struct tcp_ops tt_ops;
+
+/* The byte at offset i of a response (a pattern, checked on receive). */
+static inline uint8_t
+tt_byte(uint32_t i)
+{
+	return (uint8_t)('a' + i % 23);
+}
+
+/* A segment the stack sent, parsed, its payload copied. */
+struct tt_seg {
+	struct pkt_tcp_seen s;
+	uint8_t data[PKT_MAX];
+};
+
+/* The scripted peer: one 4-tuple, the sequence numbers it tracks. */
+struct tt_peer {
+	struct harness *h;
+	uint16_t sport;
+	uint32_t iss;     /* our ISN as the peer */
+	uint32_t snd_nxt; /* next sequence the peer sends */
+	uint32_t rcv_nxt; /* next sequence expected from the stack */
+	uint32_t srv_iss; /* the stack's ISN (from its SYN-ACK) */
+	uint16_t win;     /* window field the peer sends */
+	bool ts;
+	uint32_t tsval, ts_recent;
+	/* SYN options */
+	uint16_t mss;
+	int8_t wscale;
+};
+
+/* Reset the application slots and policy (call in setup). */
+void tt_reset(void);
+
+/* Harness + tcp_listen(TT_PORT, &tt_ops). */
+struct harness *tt_harness(void (*tweak)(struct config *cfg));
+
+/* Teardown: tcp_lcore_fini, no mbuf leaked, harness destroyed. */
+void tt_teardown(struct harness *h);
+
+/* A peer with sane defaults (port, ISN 1000, win 65535, no options). */
+void tt_peer_init(struct tt_peer *p, struct harness *h, uint16_t sport);
+
+/* Send one segment from p (seq/ack/flags given; win and TS from p). */
+void tt_send(struct tt_peer *p, uint8_t flags, uint32_t seq, uint32_t ack,
+	     const void *data, uint32_t len);
+/* Send data at p->snd_nxt acking p->rcv_nxt, and advance snd_nxt. */
+void tt_send_data(struct tt_peer *p, const void *data, uint32_t len);
+/* A pure ACK of p->rcv_nxt. */
+void tt_send_ack(struct tt_peer *p);
+/* A segment from p with raw pkt_tcp fields (checksum, options...). */
+void tt_send_raw(struct harness *h, struct pkt_tcp *t);
+
+/* Everything transmitted since the last collect, parsed (max out). */
+unsigned int tt_collect(struct harness *h, struct tt_seg *out,
+			unsigned int max);
+/* Exactly one segment was sent: it. */
+void tt_one(struct harness *h, struct tt_seg *out);
+/* Nothing was sent. */
+void tt_none(struct harness *h);
+
+/* SYN (with p's options), SYN-ACK checked, ACK: ESTABLISHED, accepted.
+ * Returns the app slot. */
+struct tt_app *tt_connect(struct tt_peer *p);
+/* The SYN-ACK that answered the SYN (from tt_syn). */
+void tt_syn(struct tt_peer *p, struct tt_seg *synack);
+
+/* Segments carrying data: reassemble what the stack sent from seq
+ * p->rcv_nxt on into buf (returns bytes, advances p->rcv_nxt). */
+uint32_t tt_take_data(struct tt_peer *p, const struct tt_seg *segs,
+		      unsigned int n, uint8_t *buf, uint32_t max);
+
+/* The app slot of the n-th accepted connection. */
+struct tt_app *tt_app_of(struct tcp_conn *c);
+
+/* Number of connections in state s. */
+uint32_t tt_state_count(struct harness *h, int s);
+
+#endif

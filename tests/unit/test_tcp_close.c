@@ -1,0 +1,379 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* test_tcp_close.c: passive, active and simultaneous close, FIN_WAIT_2,
+ * TIME_WAIT (bound, expiry, reopening) and the lingering close. */
+#include <string.h>
+
+#include "tcp_test.h"
+
+static int
+setup(void **state)
+{
+	*state = tt_harness(NULL);
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	tt_teardown(*state);
+	return 0;
+}
+
+static void
+test_tcp_close_passive_fin_close_wait_last_ack_closed_normal(void **state)
+{
+	struct harness *h = *state;
+	struct tt_peer p;
+	struct tt_app *a;
+	struct tt_seg r;
+
+	tt_peer_init(&p, h, 40300);
+	a = tt_connect(&p);
+	tt_send(&p, F_FIN | F_ACK, p.snd_nxt, p.rcv_nxt, NULL, 0);
+	p.snd_nxt++;
+	/* The FIN is acknowledged at once. */
+	tt_one(h, &r);
+	assert_int_equal(r.s.flags, F_ACK);
+	assert_int_equal(r.s.ack, p.snd_nxt);
+	assert_true(a->peer_fin);
+	assert_false(a->closed);
+	assert_int_equal(tt_state_count(h, TCP_CLOSE_WAIT), 1);
+	/* The application still sends, then closes: data + FIN. */
+	assert_int_equal(tcp_send(h->ctx, a->c, "bye", 3), 3);
+	tcp_close(h->ctx, a->c);
+	harness_poll(h);
+	tt_one(h, &r);
+	assert_int_equal(r.s.flags & (F_FIN | F_ACK), F_FIN | F_ACK);
+	assert_int_equal(r.s.len, 3);
+	assert_int_equal(r.s.seq, p.rcv_nxt);
+	assert_int_equal(tt_state_count(h, TCP_LAST_ACK), 1);
+	p.rcv_nxt += 4;
+	tt_send_ack(&p);
+	tt_none(h);
+	assert_true(a->closed);
+	assert_int_equal(a->why, TCP_CLOSE_NORMAL);
+	assert_int_equal(tcp_conn_count(h->ctx), 0);
+}
+
+/* Active close up to FIN_WAIT_2; returns the app. */
+static struct tt_app *
+active_close(struct harness *h, struct tt_peer *p)
+{
+	struct tt_app *a;
+	struct tt_seg r;
+
+	tt_policy.action = TT_RESPOND_CLOSE;
+	tt_policy.resp_len = 20;
+	a = tt_connect(p);
+	tt_send_data(p, "GET", 3);
+	tt_one(h, &r);
+	assert_int_equal(r.s.flags & F_FIN, F_FIN);
+	assert_int_equal(r.s.len, 20);
+	assert_int_equal(tt_state_count(h, TCP_FIN_WAIT_1), 1);
+	p->rcv_nxt = r.s.seq + 21;
+	tt_send_ack(p);
+	tt_none(h);
+	assert_int_equal(tt_state_count(h, TCP_FIN_WAIT_2), 1);
+	assert_false(a->closed);
+	return a;
+}
+
+static void
+test_tcp_close_active_fin_wait_time_wait_expiry_frees(void **state)
+{
+	struct harness *h = *state;
+	struct tt_peer p;
+	struct tt_app *a;
+	struct tt_seg r;
+
+	tt_peer_init(&p, h, 40301);
+	a = active_close(h, &p);
+	tt_send(&p, F_FIN | F_ACK, p.snd_nxt, p.rcv_nxt, NULL, 0);
+	p.snd_nxt++;
+	tt_one(h, &r);
+	assert_int_equal(r.s.flags, F_ACK);
+	assert_int_equal(r.s.ack, p.snd_nxt);
+	assert_true(a->closed);
+	assert_int_equal(a->why, TCP_CLOSE_NORMAL);
+	assert_int_equal(tt_state_count(h, TCP_TIME_WAIT), 1);
+	/* A retransmitted FIN is acknowledged again. */
+	harness_advance(h, 500000);
+	tt_send(&p, F_FIN | F_ACK, p.snd_nxt - 1, p.rcv_nxt, NULL, 0);
+	tt_one(h, &r);
+	assert_int_equal(r.s.ack, p.snd_nxt);
+	/* ... and the wait restarted: still there 900 ms later. */
+	harness_advance(h, 900000);
+	assert_int_equal(tt_state_count(h, TCP_TIME_WAIT), 1);
+	harness_advance(h, 200000);
+	assert_int_equal(tt_state_count(h, TCP_TIME_WAIT), 0);
+	assert_int_equal(tcp_conn_count(h->ctx), 0);
+	tt_none(h);
+}
+
+static void
+test_tcp_close_data_and_fin_in_fin_wait_2_acked_not_delivered(void **state)
+{
+	struct harness *h = *state;
+	struct tt_peer p;
+	struct tt_app *a;
+	struct tt_seg r;
+
+	tt_peer_init(&p, h, 40302);
+	a = active_close(h, &p);
+	/* After tcp_close() the application reads nothing: the bytes are
+	 * acknowledged and dropped (lingering close). */
+	tt_send(&p, F_FIN | F_ACK | F_PSH, p.snd_nxt, p.rcv_nxt, "more", 4);
+	p.snd_nxt += 5;
+	tt_one(h, &r);
+	assert_int_equal(r.s.ack, p.snd_nxt);
+	assert_int_equal(a->rx_len, 3);
+	assert_true(a->closed);
+	assert_int_equal(tt_state_count(h, TCP_TIME_WAIT), 1);
+}
+
+static void
+test_tcp_close_fin_wait_2_timeout(void **state)
+{
+	struct harness *h = *state;
+	struct tt_peer p;
+	struct tt_app *a;
+
+	tt_peer_init(&p, h, 40303);
+	a = active_close(h, &p);
+	harness_advance(h, 29000000);
+	assert_false(a->closed);
+	harness_advance(h, 1000000 + 1000);
+	assert_true(a->closed);
+	assert_int_equal(a->why, TCP_CLOSE_TIMEOUT);
+	assert_int_equal(HSTAT(h, tcp_fin_wait2_timeout), 1);
+	assert_int_equal(tcp_conn_count(h->ctx), 0);
+	harness_drain(h);
+}
+
+static void
+test_tcp_close_simultaneous_close_goes_through_closing(void **state)
+{
+	struct harness *h = *state;
+	struct tt_peer p;
+	struct tt_app *a;
+	struct tt_seg r, f;
+
+	tt_peer_init(&p, h, 40304);
+	tt_policy.action = TT_RESPOND_CLOSE;
+	tt_policy.resp_len = 5;
+	a = tt_connect(&p);
+	tt_send_data(&p, "GET", 3);
+	tt_one(h, &f);
+	assert_true(f.s.flags & F_FIN);
+	/* The peer's FIN crosses ours: it does not acknowledge our FIN. */
+	tt_send(&p, F_FIN | F_ACK, p.snd_nxt, f.s.seq, NULL, 0);
+	p.snd_nxt++;
+	assert_int_equal(tt_state_count(h, TCP_CLOSING), 1);
+	tt_one(h, &r);
+	assert_int_equal(r.s.ack, p.snd_nxt);
+	/* Its ACK of our FIN ends CLOSING in TIME_WAIT. */
+	p.rcv_nxt = f.s.seq + 6;
+	tt_send_ack(&p);
+	tt_none(h);
+	assert_int_equal(tt_state_count(h, TCP_TIME_WAIT), 1);
+	assert_true(a->closed);
+	assert_int_equal(a->why, TCP_CLOSE_NORMAL);
+	harness_advance(h, 1100000);
+	assert_int_equal(tcp_conn_count(h->ctx), 0);
+}
+
+/* Both ends to TIME_WAIT for peer p. */
+static void
+to_time_wait(struct harness *h, struct tt_peer *p)
+{
+	struct tt_seg r;
+
+	active_close(h, p);
+	tt_send(p, F_FIN | F_ACK, p->snd_nxt, p->rcv_nxt, NULL, 0);
+	p->snd_nxt++;
+	tt_one(h, &r);
+}
+
+static void
+tweak_max_timewait_1(struct config *cfg)
+{
+	cfg->tcp_max_timewait = 1;
+}
+
+static void
+test_tcp_close_time_wait_bound_drops_oldest(void **state)
+{
+	struct harness *h = tt_harness(tweak_max_timewait_1);
+	struct tt_peer p1, p2;
+
+	tt_teardown(*state);
+	*state = h;
+	tt_peer_init(&p1, h, 40305);
+	tt_peer_init(&p2, h, 40306);
+	to_time_wait(h, &p1);
+	assert_int_equal(tt_state_count(h, TCP_TIME_WAIT), 1);
+	to_time_wait(h, &p2);
+	assert_int_equal(tt_state_count(h, TCP_TIME_WAIT), 1);
+	assert_int_equal(tcp_conn_count(h->ctx), 1);
+	assert_int_equal(HSTAT(h, tcp_timewait_full), 1);
+	harness_advance(h, 1100000);
+	assert_int_equal(tcp_conn_count(h->ctx), 0);
+}
+
+static void
+test_tcp_close_time_wait_reopened_by_higher_syn(void **state)
+{
+	struct harness *h = *state;
+	struct tt_peer p;
+	struct tt_seg sa;
+	uint32_t old_nxt;
+
+	tt_peer_init(&p, h, 40307);
+	to_time_wait(h, &p);
+	old_nxt = p.snd_nxt;
+	/* A SYN below RCV.NXT does not reopen: it is answered by an ACK. */
+	tt_send(&p, F_SYN, old_nxt - 100, 0, NULL, 0);
+	tt_one(h, &sa);
+	assert_int_equal(sa.s.flags, F_ACK);
+	assert_int_equal(tt_state_count(h, TCP_TIME_WAIT), 1);
+	/* A higher one starts a new incarnation (RFC 1122 §4.2.2.13). */
+	p.iss = old_nxt + 100000;
+	tt_policy.action = TT_NOTHING;
+	tt_syn(&p, &sa);
+	assert_int_equal(tt_state_count(h, TCP_TIME_WAIT), 0);
+	assert_int_equal(tt_state_count(h, TCP_SYN_RECEIVED), 1);
+	tt_send_ack(&p);
+	tt_none(h);
+	assert_int_equal(tt_state_count(h, TCP_ESTABLISHED), 1);
+}
+
+static void
+test_tcp_close_data_after_app_close_is_acked_and_dropped(void **state)
+{
+	struct harness *h = *state;
+	struct tt_peer p;
+	struct tt_app *a;
+	struct tt_seg r;
+
+	tt_peer_init(&p, h, 40308);
+	tt_policy.action = TT_RESPOND_CLOSE;
+	tt_policy.resp_len = 50;
+	a = tt_connect(&p);
+	tt_send_data(&p, "GET", 3);
+	tt_one(h, &r);
+	/* A pipelined request after the close: ACKed, not delivered, no
+	 * RST (the response must not be destroyed). */
+	tt_send_data(&p, "GET2", 4);
+	harness_advance(h, 50000);
+	tt_one(h, &r);
+	assert_int_equal(r.s.flags & F_RST, 0);
+	assert_int_equal(r.s.ack, p.snd_nxt);
+	assert_int_equal(a->rx_len, 3);
+	assert_int_equal(a->recv_calls, 1);
+}
+
+static void
+test_tcp_close_abort_sends_rst_and_closed_abort(void **state)
+{
+	struct harness *h = *state;
+	struct tt_peer p;
+	struct tt_app *a;
+	struct tt_seg r;
+
+	tt_peer_init(&p, h, 40309);
+	tt_policy.action = TT_ABORT;
+	a = tt_connect(&p);
+	tt_send_data(&p, "GET", 3);
+	tt_one(h, &r);
+	assert_true(r.s.flags & F_RST);
+	assert_int_equal(r.s.seq, p.rcv_nxt);
+	assert_true(a->closed);
+	assert_int_equal(a->why, TCP_CLOSE_ABORT);
+	assert_int_equal(tcp_conn_count(h->ctx), 0);
+}
+
+static void
+test_tcp_close_fini_aborts_live_connections(void **state)
+{
+	struct harness *h = *state;
+	struct tt_peer p;
+	struct tt_app *a;
+
+	tt_peer_init(&p, h, 40310);
+	a = tt_connect(&p);
+	tcp_lcore_fini(h->ctx);
+	assert_true(a->closed);
+	assert_int_equal(a->why, TCP_CLOSE_ABORT);
+	/* The RST of the abort went out. */
+	lcore_tx_flush(h->ctx);
+	assert_int_equal(harness_drain(h), 1);
+}
+
+static void
+tweak_retries_2(struct config *cfg)
+{
+	cfg->tcp_max_retries = 2;
+}
+
+static void
+test_tcp_close_last_ack_unanswered_gives_up_timeout(void **state)
+{
+	struct harness *h = tt_harness(tweak_retries_2);
+	struct tt_peer p;
+	struct tt_app *a;
+	struct tt_seg r;
+	int sent = 0;
+
+	tt_teardown(*state);
+	*state = h;
+	tt_peer_init(&p, h, 40311);
+	tt_policy.close_on_fin = true;
+	a = tt_connect(&p);
+	tt_send(&p, F_FIN | F_ACK, p.snd_nxt, p.rcv_nxt, NULL, 0);
+	p.snd_nxt++;
+	tt_one(h, &r);
+	assert_true(r.s.flags & F_FIN);
+	assert_int_equal(tt_state_count(h, TCP_LAST_ACK), 1);
+	/* FIN again at 200 ms and 400 ms later, then RST and TIMEOUT. */
+	for (int i = 0; i < 40 && !a->closed; i++) {
+		struct tt_seg segs[4];
+		unsigned int n;
+
+		harness_advance(h, 100000);
+		n = tt_collect(h, segs, 4);
+		for (unsigned int k = 0; k < n; k++) {
+			if (segs[k].s.flags & F_RST)
+				continue;
+			assert_true(segs[k].s.flags & F_FIN);
+			assert_int_equal(segs[k].s.seq, r.s.seq);
+			sent++;
+		}
+	}
+	assert_int_equal(sent, 2);
+	assert_true(a->closed);
+	assert_int_equal(a->why, TCP_CLOSE_TIMEOUT);
+	assert_int_equal(tcp_conn_count(h->ctx), 0);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+		T(test_tcp_close_passive_fin_close_wait_last_ack_closed_normal),
+		T(test_tcp_close_active_fin_wait_time_wait_expiry_frees),
+		T(test_tcp_close_data_and_fin_in_fin_wait_2_acked_not_delivered),
+		T(test_tcp_close_fin_wait_2_timeout),
+		T(test_tcp_close_simultaneous_close_goes_through_closing),
+		T(test_tcp_close_time_wait_bound_drops_oldest),
+		T(test_tcp_close_time_wait_reopened_by_higher_syn),
+		T(test_tcp_close_data_after_app_close_is_acked_and_dropped),
+		T(test_tcp_close_abort_sends_rst_and_closed_abort),
+		T(test_tcp_close_fini_aborts_live_connections),
+		T(test_tcp_close_last_ack_unanswered_gives_up_timeout),
+#undef T
+	};
+
+	harness_eal_init();
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,563 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* test_tcp_handshake.c: passive open, options, MSS, resets without a
+ * connection, connection limits and SYN cookies. */
+#include <string.h>
+
+#include "tcp_test.h"
+
+static int
+teardown(void **state)
+{
+	tt_teardown(*state);
+	return 0;
+}
+
+static int
+setup(void **state)
+{
+	*state = tt_harness(NULL);
+	return 0;
+}
+
+static void
+request(struct tt_peer *p, struct tt_app *a)
+{
+	tt_send_data(p, "GET / HTTP/1.1\r\n\r\n", 18);
+	assert_int_equal(a->rx_len, 18);
+	assert_memory_equal(a->rx, "GET / HTTP/1.1\r\n\r\n", 18);
+}
+
+/* The response of resp_len bytes went out in segments of seg bytes,
+ * each within one flight (the window and IW allow it). */
+static void
+expect_segments(struct tt_peer *p, uint32_t total, uint32_t seg)
+{
+	struct tt_seg segs[64];
+	uint8_t buf[TT_RXMAX];
+	unsigned int n = tt_collect(p->h, segs, 64);
+	uint32_t got;
+
+	assert_int_equal(n, (total + seg - 1) / seg);
+	for (unsigned int i = 0; i < n; i++) {
+		uint32_t want = i + 1 < n ? seg : total - seg * (n - 1);
+
+		assert_int_equal(segs[i].s.len, want);
+		assert_true(segs[i].s.flags & F_ACK);
+		assert_int_equal(segs[i].s.ack, p->snd_nxt);
+	}
+	got = tt_take_data(p, segs, n, buf, sizeof(buf));
+	assert_int_equal(got, total);
+	for (uint32_t i = 0; i < total; i++)
+		assert_int_equal(buf[i], tt_byte(i));
+}
+
+static void
+test_tcp_handshake_without_options_uses_536_and_no_ws_ts(void **state)
+{
+	struct harness *h = *state;
+	struct tt_peer p;
+	struct tt_seg sa;
+	struct tt_app *a;
+
+	tt_peer_init(&p, h, 40000);
+	tt_syn(&p, &sa);
+	/* Our MSS is announced; nothing the peer did not offer. */
+	assert_int_equal(sa.s.mss, 1460);
+	assert_int_equal(sa.s.wscale, -1);
+	assert_false(sa.s.ts);
+	assert_false(sa.s.sack_perm);
+	assert_true(sa.s.win > 0);
+	assert_int_equal(tt_state_count(h, TCP_SYN_RECEIVED), 1);
+	assert_int_equal(tcp_conn_count(h->ctx), 1);
+	tt_send_ack(&p);
+	tt_none(h);
+	assert_int_equal(tt_state_count(h, TCP_ESTABLISHED), 1);
+	a = &tt_apps[0];
+	assert_true(a->used);
+	assert_int_equal(HSTAT(h, tcp_accepted), 1);
+	/* RFC 9293 §3.7.1: no MSS option means 536. */
+	tt_policy.action = TT_RESPOND;
+	tt_policy.resp_len = 3000;
+	request(&p, a);
+	expect_segments(&p, 3000, 536);
+}
+
+static void
+test_tcp_handshake_options_echoed_mss_min_ws_ts(void **state)
+{
+	struct harness *h = *state;
+	struct tt_peer p;
+	struct tt_seg sa;
+
+	tt_peer_init(&p, h, 40001);
+	p.mss = 1200;
+	p.wscale = 7;
+	p.ts = true;
+	p.tsval = 123456;
+	tt_syn(&p, &sa);
+	assert_int_equal(sa.s.mss, 1200);
+	assert_true(sa.s.wscale >= 0);
+	assert_true(sa.s.ts);
+	assert_int_equal(sa.s.tsecr, 123456);
+	/* RFC 7323 §2.2: a SYN's window is never scaled. */
+	assert_true(sa.s.win > 0);
+}
+
+static void
+test_tcp_handshake_small_mss_536_segments_response(void **state)
+{
+	struct harness *h = *state;
+	struct tt_peer p;
+	struct tt_app *a;
+
+	tt_peer_init(&p, h, 40002);
+	p.mss = 536;
+	tt_policy.action = TT_RESPOND;
+	tt_policy.resp_len = 3000;
+	a = tt_connect(&p);
+	request(&p, a);
+	expect_segments(&p, 3000, 536);
+}
+
+static void
+test_tcp_handshake_mss_536_with_timestamps_sends_524(void **state)
+{
+	struct harness *h = *state;
+	struct tt_peer p;
+	struct tt_app *a;
+	struct tt_seg segs[16];
+	unsigned int n;
+
+	tt_peer_init(&p, h, 40003);
+	p.mss = 536;
+	p.ts = true;
+	tt_policy.action = TT_RESPOND;
+	tt_policy.resp_len = 3000;
+	a = tt_connect(&p);
+	p.tsval += 10;
+	tt_send_data(&p, "GET / HTTP/1.1\r\n\r\n", 18);
+	assert_int_equal(a->rx_len, 18);
+	/* RFC 9293 §3.7.1: options count against the MSS. */
+	n = tt_collect(h, segs, 16);
+	assert_int_equal(n, 6);
+	for (unsigned int i = 0; i < n; i++) {
+		assert_true(segs[i].s.ts);
+		assert_int_equal(segs[i].s.tsecr, p.tsval);
+		assert_int_equal(segs[i].s.len, i < 5 ? 524 : 3000 - 5 * 524);
+	}
+}
+
+static void
+test_tcp_handshake_peer_mss_larger_than_ours_announces_ours(void **state)
+{
+	struct harness *h = *state;
+	struct tt_peer p;
+	struct tt_app *a;
+
+	tt_peer_init(&p, h, 40004);
+	p.mss = 9000;
+	tt_policy.action = TT_RESPOND;
+	tt_policy.resp_len = 4000;
+	a = tt_connect(&p);
+	request(&p, a);
+	expect_segments(&p, 4000, 1460);
+}
+
+static void
+test_tcp_handshake_iw10_limits_first_flight(void **state)
+{
+	struct harness *h = *state;
+	struct tt_peer p;
+	struct tt_app *a;
+	struct tt_seg segs[64];
+	unsigned int n;
+	uint32_t bytes = 0;
+
+	tt_peer_init(&p, h, 40005);
+	p.mss = 1460;
+	tt_policy.action = TT_RESPOND;
+	tt_policy.resp_len = 30000;
+	a = tt_connect(&p);
+	request(&p, a);
+	/* RFC 6928: min(10 * MSS, max(2 * MSS, 14600)) = 14600. */
+	n = tt_collect(h, segs, 64);
+	assert_int_equal(n, 10);
+	for (unsigned int i = 0; i < n; i++)
+		bytes += (uint32_t)segs[i].s.len;
+	assert_int_equal(bytes, 14600);
+}
+
+static void
+test_tcp_handshake_syn_retransmitted_gets_synack_again(void **state)
+{
+	struct harness *h = *state;
+	struct tt_peer p;
+	struct tt_seg sa, sa2;
+
+	tt_peer_init(&p, h, 40006);
+	tt_syn(&p, &sa);
+	tt_syn(&p, &sa2);
+	assert_int_equal(sa2.s.seq, sa.s.seq);
+	assert_int_equal(tcp_conn_count(h->ctx), 1);
+}
+
+static void
+test_tcp_handshake_synack_retransmitted_then_given_up(void **state)
+{
+	struct harness *h = *state;
+	struct tt_peer p;
+	struct tt_seg sa, r;
+	uint64_t rto = 1000000;
+
+	tt_peer_init(&p, h, 40007);
+	tt_syn(&p, &sa);
+	harness_advance(h, rto - 1000);
+	tt_none(h);
+	for (int i = 0; i < 5; i++) {
+		harness_advance(h, 1000 + 256);
+		tt_one(h, &r);
+		assert_int_equal(r.s.flags, F_SYN | F_ACK);
+		assert_int_equal(r.s.seq, sa.s.seq);
+		rto *= 2;
+		harness_advance(h, rto - 1256);
+		tt_none(h);
+	}
+	harness_advance(h, 1256);
+	tt_none(h);
+	assert_int_equal(tcp_conn_count(h->ctx), 0);
+	assert_int_equal(tt_apps[0].used, false);
+}
+
+static void
+test_tcp_handshake_bad_ack_in_syn_received_gets_rst(void **state)
+{
+	struct harness *h = *state;
+	struct tt_peer p;
+	struct tt_seg sa, r;
+
+	tt_peer_init(&p, h, 40008);
+	tt_syn(&p, &sa);
+	tt_send(&p, F_ACK, p.snd_nxt, p.rcv_nxt + 100, NULL, 0);
+	tt_one(h, &r);
+	assert_int_equal(r.s.flags, F_RST);
+	assert_int_equal(r.s.seq, p.rcv_nxt + 100);
+	assert_int_equal(tt_state_count(h, TCP_SYN_RECEIVED), 1);
+}
+
+static void
+test_tcp_handshake_syn_to_closed_port_gets_rst(void **state)
+{
+	struct harness *h = *state;
+	struct pkt_tcp t = { .sport = 40010, .dport = 81, .seq = 777,
+			     .flags = F_SYN, .win = 1000, .wscale = -1 };
+	struct tt_seg r;
+
+	tt_send_raw(h, &t);
+	tt_one(h, &r);
+	/* RFC 9293 §3.10.7.1: <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>. */
+	assert_int_equal(r.s.flags, F_RST | F_ACK);
+	assert_int_equal(r.s.seq, 0);
+	assert_int_equal(r.s.ack, 778);
+	assert_int_equal(r.s.dport, 40010);
+	assert_int_equal(HSTAT(h, tcp_drop_no_listener), 1);
+	assert_int_equal(tcp_conn_count(h->ctx), 0);
+}
+
+static void
+test_tcp_handshake_ack_to_unknown_connection_gets_rst_seq_ack(void **state)
+{
+	struct harness *h = *state;
+	struct pkt_tcp t = { .sport = 40011, .dport = TT_PORT, .seq = 5,
+			     .ack = 0xdeadbeef, .flags = F_ACK, .win = 1000,
+			     .wscale = -1, .data = "x", .len = 1 };
+	struct tt_seg r;
+
+	tt_send_raw(h, &t);
+	tt_one(h, &r);
+	assert_int_equal(r.s.flags, F_RST);
+	assert_int_equal(r.s.seq, 0xdeadbeef);
+	assert_int_equal(tcp_conn_count(h->ctx), 0);
+}
+
+static void
+test_tcp_handshake_rst_to_unknown_connection_not_answered(void **state)
+{
+	struct harness *h = *state;
+	struct pkt_tcp t = { .sport = 40012, .dport = TT_PORT, .seq = 5,
+			     .ack = 9, .flags = F_RST | F_ACK, .wscale = -1 };
+
+	tt_send_raw(h, &t);
+	t.dport = 81;
+	tt_send_raw(h, &t);
+	tt_none(h);
+}
+
+static void
+test_tcp_handshake_bad_checksum_dropped_and_counted(void **state)
+{
+	struct harness *h = *state;
+	struct pkt_tcp t = { .sport = 40013, .dport = TT_PORT, .seq = 5,
+			     .flags = F_SYN, .win = 1000, .wscale = -1,
+			     .bad_cksum = true };
+
+	tt_send_raw(h, &t);
+	tt_none(h);
+	assert_int_equal(HSTAT(h, tcp_drop_cksum), 1);
+	assert_int_equal(tcp_conn_count(h->ctx), 0);
+}
+
+static void
+test_tcp_handshake_refused_by_application_gets_rst(void **state)
+{
+	struct harness *h = *state;
+	struct tt_peer p;
+	struct tt_seg sa, r;
+
+	tt_peer_init(&p, h, 40014);
+	tt_policy.refuse = true;
+	tt_syn(&p, &sa);
+	tt_send_ack(&p);
+	tt_one(h, &r);
+	assert_true(r.s.flags & F_RST);
+	assert_int_equal(r.s.seq, p.rcv_nxt);
+	assert_int_equal(tcp_conn_count(h->ctx), 0);
+}
+
+static void
+tweak_max_conns_2(struct config *cfg)
+{
+	cfg->tcp_max_conns = 2;
+	cfg->tcp_syncookies = CONFIG_OFF;
+}
+
+static void
+test_tcp_handshake_max_conns_answers_rst(void **state)
+{
+	struct harness *h = tt_harness(tweak_max_conns_2);
+	struct tt_peer p1, p2, p3;
+	struct tt_seg r;
+
+	tt_teardown(*state);
+	*state = h;
+	tt_peer_init(&p1, h, 41001);
+	tt_peer_init(&p2, h, 41002);
+	tt_peer_init(&p3, h, 41003);
+	tt_connect(&p1);
+	tt_connect(&p2);
+	tt_send(&p3, F_SYN, p3.iss, 0, NULL, 0);
+	tt_one(h, &r);
+	assert_int_equal(r.s.flags, F_RST | F_ACK);
+	assert_int_equal(r.s.ack, p3.iss + 1);
+	assert_int_equal(HSTAT(h, tcp_conn_full_rst), 1);
+	assert_int_equal(tcp_conn_count(h->ctx), 2);
+}
+
+static void
+tweak_cookies_on(struct config *cfg)
+{
+	cfg->tcp_syncookies = CONFIG_ON;
+}
+
+static void
+test_tcp_handshake_syncookie_valid_ack_establishes(void **state)
+{
+	struct harness *h = tt_harness(tweak_cookies_on);
+	struct tt_peer p;
+	struct tt_seg sa;
+	struct tt_app *a;
+
+	tt_teardown(*state);
+	*state = h;
+	tt_peer_init(&p, h, 42001);
+	p.mss = 1000;
+	p.wscale = 5;
+	tt_policy.action = TT_RESPOND;
+	tt_policy.resp_len = 2000;
+	tt_syn(&p, &sa);
+	/* Stateless: no object, and no option a cookie cannot carry. */
+	assert_int_equal(tcp_conn_count(h->ctx), 0);
+	assert_int_equal(HSTAT(h, tcp_syncookie_tx), 1);
+	assert_int_equal(sa.s.wscale, -1);
+	assert_false(sa.s.ts);
+	assert_int_equal(sa.s.mss, 1000);
+	/* The ACK carries the request: established and delivered at once. */
+	tt_send_data(&p, "GET / HTTP/1.1\r\n\r\n", 18);
+	assert_int_equal(HSTAT(h, tcp_syncookie_ok), 1);
+	assert_int_equal(tcp_conn_count(h->ctx), 1);
+	a = &tt_apps[0];
+	assert_true(a->used);
+	assert_int_equal(a->rx_len, 18);
+	/* The cookie encodes 1000 rounded down the table: 536. */
+	expect_segments(&p, 2000, 536);
+}
+
+static void
+test_tcp_handshake_syncookie_forged_ack_gets_rst_no_state(void **state)
+{
+	struct harness *h = tt_harness(tweak_cookies_on);
+	struct tt_peer p;
+	struct tt_seg sa, r;
+
+	tt_teardown(*state);
+	*state = h;
+	tt_peer_init(&p, h, 42002);
+	tt_syn(&p, &sa);
+	tt_send(&p, F_ACK, p.snd_nxt, p.rcv_nxt ^ 0x100, NULL, 0);
+	tt_one(h, &r);
+	assert_int_equal(r.s.flags, F_RST);
+	assert_int_equal(r.s.seq, p.rcv_nxt ^ 0x100);
+	assert_int_equal(HSTAT(h, tcp_syncookie_bad), 1);
+	assert_int_equal(tcp_conn_count(h->ctx), 0);
+	/* A wrong peer ISN breaks the cookie too. */
+	tt_send(&p, F_ACK, p.snd_nxt + 1, p.rcv_nxt, NULL, 0);
+	tt_one(h, &r);
+	assert_int_equal(r.s.flags, F_RST);
+	assert_int_equal(tcp_conn_count(h->ctx), 0);
+}
+
+static void
+test_tcp_handshake_syncookie_with_timestamps_keeps_wscale(void **state)
+{
+	struct harness *h = tt_harness(tweak_cookies_on);
+	struct tt_peer p;
+	struct tt_seg sa;
+	struct tt_app *a;
+
+	tt_teardown(*state);
+	*state = h;
+	tt_peer_init(&p, h, 42003);
+	p.mss = 1460;
+	p.wscale = 2;
+	p.ts = true;
+	tt_syn(&p, &sa);
+	assert_true(sa.s.ts);
+	assert_true(sa.s.wscale >= 0);
+	assert_int_equal(sa.s.tsecr, p.tsval);
+	assert_int_equal(tcp_conn_count(h->ctx), 0);
+	/* The TSecr brings the window shift back (RFC 7323 §2 kept). */
+	p.win = 100; /* scaled by 4: 400 bytes */
+	tt_policy.action = TT_RESPOND;
+	tt_policy.resp_len = 1000;
+	tt_send_ack(&p);
+	tt_none(h);
+	assert_int_equal(HSTAT(h, tcp_syncookie_ok), 1);
+	a = &tt_apps[0];
+	assert_true(a->used);
+	p.tsval++;
+	tt_send_data(&p, "GET", 3);
+	{
+		struct tt_seg segs[8];
+		unsigned int n = tt_collect(h, segs, 8);
+		uint32_t bytes = 0;
+
+		for (unsigned int i = 0; i < n; i++)
+			bytes += (uint32_t)segs[i].s.len;
+		assert_int_equal(bytes, 400);
+	}
+}
+
+static void
+tweak_halfopen_1(struct config *cfg)
+{
+	cfg->tcp_max_halfopen = 1;
+}
+
+static void
+test_tcp_handshake_halfopen_full_falls_back_to_cookies(void **state)
+{
+	struct harness *h = tt_harness(tweak_halfopen_1);
+	struct tt_peer p1, p2;
+	struct tt_seg sa1, sa2;
+	struct tt_app *a;
+
+	tt_teardown(*state);
+	*state = h;
+	tt_peer_init(&p1, h, 43001);
+	tt_peer_init(&p2, h, 43002);
+	p2.mss = 1460;
+	tt_syn(&p1, &sa1);
+	assert_int_equal(tcp_conn_count(h->ctx), 1);
+	tt_syn(&p2, &sa2);
+	assert_int_equal(HSTAT(h, tcp_halfopen_full), 1);
+	assert_int_equal(HSTAT(h, tcp_syncookie_tx), 1);
+	assert_int_equal(tcp_conn_count(h->ctx), 1);
+	tt_send_ack(&p2);
+	tt_none(h);
+	assert_int_equal(HSTAT(h, tcp_syncookie_ok), 1);
+	assert_int_equal(tcp_conn_count(h->ctx), 2);
+	assert_int_equal(tt_state_count(h, TCP_ESTABLISHED), 1);
+	tt_policy.action = TT_RESPOND;
+	tt_policy.resp_len = 3000;
+	a = &tt_apps[0];
+	request(&p2, a);
+	expect_segments(&p2, 3000, 1460);
+}
+
+static void
+tweak_big_rcv_wnd(struct config *cfg)
+{
+	cfg->tcp_rcv_wnd = 1048576;
+}
+
+static void
+test_tcp_handshake_our_window_scaled_only_when_peer_offers(void **state)
+{
+	struct harness *h = tt_harness(tweak_big_rcv_wnd);
+	struct tt_peer p, q;
+	struct tt_seg sa, r;
+
+	tt_teardown(*state);
+	*state = h;
+	tt_peer_init(&p, h, 40020);
+	p.wscale = 0;
+	tt_syn(&p, &sa);
+	/* 1 MiB needs a shift of 5 (65535 << 4 is short of it). */
+	assert_int_equal(sa.s.wscale, 5);
+	assert_int_equal(sa.s.win, 65535); /* a SYN is never scaled */
+	tt_send_ack(&p);
+	tt_send_data(&p, "x", 1);
+	harness_advance(h, 50000);
+	tt_one(h, &r);
+	assert_int_equal(r.s.win, 1048576 >> 5);
+	/* Without the peer's option: no scaling, at most 65535. */
+	tt_peer_init(&q, h, 40021);
+	tt_syn(&q, &sa);
+	assert_int_equal(sa.s.wscale, -1);
+	tt_send_ack(&q);
+	tt_send_data(&q, "x", 1);
+	harness_advance(h, 50000);
+	tt_one(h, &r);
+	assert_int_equal(r.s.win, 65535);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+		T(test_tcp_handshake_without_options_uses_536_and_no_ws_ts),
+		T(test_tcp_handshake_options_echoed_mss_min_ws_ts),
+		T(test_tcp_handshake_small_mss_536_segments_response),
+		T(test_tcp_handshake_mss_536_with_timestamps_sends_524),
+		T(test_tcp_handshake_peer_mss_larger_than_ours_announces_ours),
+		T(test_tcp_handshake_iw10_limits_first_flight),
+		T(test_tcp_handshake_syn_retransmitted_gets_synack_again),
+		T(test_tcp_handshake_synack_retransmitted_then_given_up),
+		T(test_tcp_handshake_bad_ack_in_syn_received_gets_rst),
+		T(test_tcp_handshake_syn_to_closed_port_gets_rst),
+		T(test_tcp_handshake_ack_to_unknown_connection_gets_rst_seq_ack),
+		T(test_tcp_handshake_rst_to_unknown_connection_not_answered),
+		T(test_tcp_handshake_bad_checksum_dropped_and_counted),
+		T(test_tcp_handshake_refused_by_application_gets_rst),
+		T(test_tcp_handshake_max_conns_answers_rst),
+		T(test_tcp_handshake_syncookie_valid_ack_establishes),
+		T(test_tcp_handshake_syncookie_forged_ack_gets_rst_no_state),
+		T(test_tcp_handshake_syncookie_with_timestamps_keeps_wscale),
+		T(test_tcp_handshake_halfopen_full_falls_back_to_cookies),
+		T(test_tcp_handshake_our_window_scaled_only_when_peer_offers),
+#undef T
+	};
+
+	harness_eal_init();
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
