@@ -155,20 +155,23 @@ FUZZ_LIB := $(filter-out lib/ctl/% lib/steer/%,$(LIB_SRCS))
 fuzz-replay: $(FUZZ_BINS)
 fuzz: $(FUZZ_LIBF)
 
-$(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/replay_main.c $(FUZZ_LIB) $(BUILD)/gen/default_config.c $(BUILD)/gen/version.c
+# Targets may #include the unit harness (tests/unit/*.c): a prerequisite
+# so edits rebuild them, never compiled on its own.
+FUZZ_INC := $(wildcard tests/unit/harness.[ch] tests/unit/pkt.[ch])
+$(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/replay_main.c $(FUZZ_LIB) $(BUILD)/gen/default_config.c $(BUILD)/gen/version.c $(FUZZ_INC)
 	$(call say,FUZZ,$@)
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) $(FUZZ_CFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$(filter-out tests/unit/%,$^)) $(LDLIBS)
 
-$(BUILD)/fuzz-libfuzzer/%: tests/fuzz/%.c $(FUZZ_LIB) $(BUILD)/gen/default_config.c $(BUILD)/gen/version.c
+$(BUILD)/fuzz-libfuzzer/%: tests/fuzz/%.c $(FUZZ_LIB) $(BUILD)/gen/default_config.c $(BUILD)/gen/version.c $(FUZZ_INC)
 	$(call say,FUZZ,$@)
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CLANG) $(filter-out -march=corei7,$(FUZZ_CFLAGS)) -march=corei7 -fsanitize=fuzzer -o $@ $^ $(LDLIBS)
+	$(Q)$(CLANG) $(filter-out -march=corei7,$(FUZZ_CFLAGS)) -march=corei7 -fsanitize=fuzzer -o $@ $(filter %.c,$(filter-out tests/unit/%,$^)) $(LDLIBS)
 
 # make test: install what is missing, build, unit tests, network tests.
 test:
 	$(Q)deploy/install-deps.sh --if-missing
-	$(Q)$(MAKE) --no-print-directory all unit fuzz-replay
+	$(Q)$(MAKE) --no-print-directory all unit fuzz-replay fuzz
 	$(Q)tests/run.sh $(BUILD)
 
 run:

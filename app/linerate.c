@@ -20,6 +20,7 @@
 
 #include "core/clock.h"
 #include "core/config.h"
+#include "core/fault.h"
 #include "core/doctor.h"
 #include "core/lcore.h"
 #include "core/log.h"
@@ -499,6 +500,36 @@ app_xdp_stop(struct app *a)
 	a->xdp = NULL;
 }
 
+/* The RX fault shim on queue q's lcore when the config asks for one. */
+static int
+app_fault_init(struct app *a, uint16_t q)
+{
+	const struct config *c = &a->cfg;
+	struct fault_params fp = {
+		.seed = (uint64_t)c->fault_seed * 1000003u + q,
+		.reorder_permille = c->fault_reorder_permille,
+		.duplicate_permille = c->fault_duplicate_permille,
+		.corrupt_permille = c->fault_corrupt_permille,
+		.drop_permille = c->fault_drop_permille,
+		.pool = a->pools[q],
+		.socket_id = a->ctx[q]->socket_id,
+	};
+
+	if (!(fp.reorder_permille | fp.duplicate_permille |
+	      fp.corrupt_permille | fp.drop_permille))
+		return 0;
+	a->ctx[q]->fault = fault_create(&fp);
+	if (!a->ctx[q]->fault) {
+		LOG(ERR, "fault shim: %s", rte_strerror(rte_errno));
+		return -rte_errno;
+	}
+	LOG(WARNING, "fault shim on queue %u (seed %u): reorder %u, duplicate "
+	    "%u, corrupt %u, drop %u per mille: for tests only", q,
+	    c->fault_seed, fp.reorder_permille, fp.duplicate_permille,
+	    fp.corrupt_permille, fp.drop_permille);
+	return 0;
+}
+
 static int
 app_start(struct app *a)
 {
@@ -566,6 +597,9 @@ app_start(struct app *a)
 		if (!a->ctx[q])
 			return -ENOMEM;
 		a->ctx[q]->arp = a->arp;
+		rc = app_fault_init(a, q);
+		if (rc < 0)
+			return rc;
 		rc = tcp_lcore_init(a->ctx[q]);
 		if (rc == 0 && a->steer)
 			tcp_steer_attach(a->ctx[q], a->steer);
@@ -639,6 +673,19 @@ app_log_stats(const struct lcore_ctx *ctx)
 		if (ctx->stats.v[i])
 			n += snprintf(line + n, sizeof(line) - n, " %s=%" PRIu64,
 				      stats_name(i), ctx->stats.v[i]);
+	if (ctx->fault) {
+		const struct fault_counts *fc = fault_counts(ctx->fault);
+
+		n += snprintf(line + n, sizeof(line) - n,
+			      " fault_seen=%" PRIu64 " fault_dropped=%" PRIu64
+			      " fault_corrupted=%" PRIu64
+			      " fault_duplicated=%" PRIu64
+			      " fault_reordered=%" PRIu64
+			      " fault_overflow=%" PRIu64 " fault_held=%u",
+			      fc->seen, fc->dropped, fc->corrupted,
+			      fc->duplicated, fc->reordered, fc->overflow,
+			      fault_held(ctx->fault));
+	}
 	LOG(INFO, "lcore %u counters:%s", ctx->lcore_id, n ? line : " none");
 }
 

@@ -4,7 +4,9 @@
 #
 #   tests/run.sh [BUILD]          (make test calls it with build/)
 #   ONLY=regex tests/run.sh       run only the test programs matching regex
-#   STAGES="unit net" ...         choose stages (default: unit fuzz deploy net)
+#   STAGES="unit net" ...         choose stages (default: unit fuzz fuzz-bounded deploy net)
+#   FUZZ_SECONDS=N ...            libFuzzer time per target in the
+#                                 fuzz-bounded stage (default 30)
 #
 # Each test program speaks TAP ("ok N - name", "not ok N - name",
 # "ok N - name # SKIP why"); exit 77 with no TAP line means "skipped as a
@@ -14,7 +16,7 @@ set -u
 BUILD=${1:-build}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT" || exit 1
-STAGES=${STAGES:-unit fuzz deploy net}
+STAGES=${STAGES:-unit fuzz fuzz-bounded deploy net}
 ONLY=${ONLY:-}
 LOGDIR=$BUILD/test-logs
 mkdir -p "$LOGDIR"
@@ -73,6 +75,11 @@ for stage in $STAGES; do
 	deploy)
 		echo "##### deployment files"
 		selected deploy && run_tap "deploy/check" 600 bash tests/deploy/check.sh
+		;;
+	fuzz-bounded)
+		echo "##### bounded fuzzing (libFuzzer, ${FUZZ_SECONDS:-30} s per target)"
+		selected fuzz && run_tap "fuzz/bounded" 1800 tests/fuzz/run-bounded.sh \
+			"$BUILD" "${FUZZ_SECONDS:-30}"
 		;;
 	net)
 		echo "##### network tests (veth + namespaces, real clients)"

@@ -153,6 +153,15 @@ static const struct config_field config_xdp[] = {
 	END,
 };
 
+static const struct config_field config_fault[] = {
+	U32("seed", fault_seed, 0, 4294967295LL),
+	U32("reorder_permille", fault_reorder_permille, 0, 1000),
+	U32("duplicate_permille", fault_duplicate_permille, 0, 1000),
+	U32("corrupt_permille", fault_corrupt_permille, 0, 1000),
+	U32("drop_permille", fault_drop_permille, 0, 1000),
+	END,
+};
+
 static const struct config_field config_root[] = {
 	OBJ("port", config_port),
 	OBJ("ip", config_ip),
@@ -168,6 +177,7 @@ static const struct config_field config_root[] = {
 	OBJ("mrc", config_mrc),
 	OBJ("ctl", config_ctl),
 	OBJ("xdp", config_xdp),
+	OBJ("fault", config_fault),
 	END,
 };
 
@@ -228,6 +238,7 @@ config_defaults(struct config *c)
 		 "/run/linerate/ctl.sock");
 	c->xdp_program[0] = '\0';
 	c->xdp_own_ip = CONFIG_AUTO;
+	c->fault_seed = 1;
 }
 
 int

@@ -67,6 +67,11 @@ struct config {
 	/* "xdp": the XDP path (driver af_xdp, or auto without a PCI port) */
 	char xdp_program[256];          /* "": the one built into linerate */
 	enum config_tristate xdp_own_ip; /* auto: on unless the kernel has ip */
+	/* "fault": the seeded RX fault shim (core/fault.h), for tests; off
+	 * while every probability is 0 */
+	uint32_t fault_seed;
+	uint32_t fault_reorder_permille, fault_duplicate_permille;
+	uint32_t fault_corrupt_permille, fault_drop_permille;
 };
 
 /* Built-in defaults (identical to dpdk-config/veth.json). */

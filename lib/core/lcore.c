@@ -10,6 +10,7 @@
 
 #include "core/clock.h"
 #include "core/config.h"
+#include "core/fault.h"
 #include "core/lcore.h"
 
 static volatile bool lcore_stop;
@@ -56,6 +57,7 @@ lcore_ctx_free(struct lcore_ctx *ctx)
 		return;
 	if (ctx->tx_n)
 		rte_pktmbuf_free_bulk(ctx->tx_pkts, ctx->tx_n);
+	fault_free(ctx->fault);
 	rte_free(ctx);
 }
 
@@ -88,6 +90,7 @@ lcore_poll_once(struct lcore_ctx *ctx)
 
 	ctx->now_us = clock_now_us();
 	n = rte_eth_rx_burst(ctx->port_id, ctx->queue_id, pkts, LCORE_RX_BURST);
+	n = fault_rx(ctx->fault, pkts, n, LCORE_RX_BURST);
 	if (n) {
 		STAT_ADD(ctx, rx_packets, n);
 		for (uint16_t i = 0; i < n; i++)

@@ -20,6 +20,7 @@ struct config;
 struct lcore_ctx;
 struct arp_table;
 struct tcp_lcore;
+struct fault;
 
 /*
  * What the upper layers plug into the loop (core does not know them):
@@ -52,6 +53,7 @@ struct lcore_ctx {
 	uint32_t idle_polls; /* consecutive empty polls */
 	struct arp_table *arp;  /* shared, lib/net/arp */
 	struct tcp_lcore *tcp;  /* this lcore's TCP state, lib/net/tcp */
+	struct fault *fault;    /* RX fault shim (tests), NULL: off; owned */
 	void *http;             /* this lcore's HTTP state, lib/http */
 	struct rte_mbuf *tx_pkts[LCORE_TX_BURST];
 	struct stats stats;

@@ -122,9 +122,12 @@ t_huge_status() {
 		huge "$s" --status | grep -q '/dev/hugepages (rw,relatime,pagesize=2M)'
 }
 t_huge_persist() {
-	local s
+	local s out
 	s=$(fake_huge)
-	huge "$s" --persist --size 2M --pages 1024 --write | grep -q 'vm.nr_hugepages = 1024' &&
+	# Capture first: grep -q exiting early would SIGPIPE the script
+	# before it writes the file.
+	out=$(huge "$s" --persist --size 2M --pages 1024 --write) &&
+		echo "$out" | grep -q 'vm.nr_hugepages = 1024' &&
 		grep -q '^vm.nr_hugepages = 1024$' "$s/etc/sysctl.d/80-linerate-hugepages.conf" &&
 		huge "$s" --persist --size 1G --pages 8 | grep -q 'default_hugepagesz=1G hugepagesz=1G hugepages=8'
 }
