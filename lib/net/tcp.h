@@ -49,26 +49,36 @@ struct tcp_ops {
 	void (*recv)(struct lcore_ctx *ctx, struct tcp_conn *c, void *app,
 		     const uint8_t *data, uint32_t len);
 	/* The peer's FIN arrived after all its data: nothing more will be
-	 * received. The application may still send, then tcp_close(). */
+	 * received. The application may still send, then tcp_close().
+	 * Optional. */
 	void (*peer_fin)(struct lcore_ctx *ctx, struct tcp_conn *c, void *app);
 	/* Send-queue space was freed by ACKs (optional): streaming
-	 * producers use it to generate more as the window opens. */
+	 * producers use it to generate more as the window opens. Called
+	 * for every ACK that frees space (whether or not a tcp_send() was
+	 * short), so an application that paused on tcp_send_space() is
+	 * woken too; until tcp_close(). */
 	void (*writable)(struct lcore_ctx *ctx, struct tcp_conn *c, void *app);
 	/* The connection is gone; the application frees its state. c must
-	 * not be used after this returns. Called once per accepted conn. */
+	 * not be used after this returns. Called once per accepted conn:
+	 * NORMAL when our FIN is acknowledged after the peer's (LAST_ACK,
+	 * or on entering TIME_WAIT, which TCP finishes alone). */
 	void (*closed)(struct lcore_ctx *ctx, struct tcp_conn *c, void *app,
 		       enum tcp_close_reason why);
 };
 
-/* Allocate this lcore's TCP state (tables, pools, timers) on
- * ctx->socket_id, sized from ctx->cfg. 0 or -ENOMEM. */
+/* Allocate this lcore's TCP state (4-tuple table, a pool of
+ * cfg->tcp_max_conns connections) on ctx->socket_id, sized from
+ * ctx->cfg. 0, -ENOMEM, -EINVAL (ctx->pool's mbufs cannot hold a
+ * segment), or -errno from registering the mbuf dynamic field. */
 int tcp_lcore_init(struct lcore_ctx *ctx);
 
-/* Abort every connection (closed(TCP_CLOSE_ABORT) for each) and free the
- * lcore's TCP state. */
+/* Abort every connection (a RST to each live peer, closed(TCP_CLOSE_ABORT)
+ * for each accepted one) and free the lcore's TCP state. Harmless when
+ * there is none. */
 void tcp_lcore_fini(struct lcore_ctx *ctx);
 
-/* Accept connections on port (host order) with ops. 0, -EEXIST, -ENOSPC. */
+/* Accept connections on port (host order) with ops (accept, recv and
+ * closed are required). 0, -EEXIST, -ENOSPC (16 ports), -EINVAL. */
 int tcp_listen(struct lcore_ctx *ctx, uint16_t port, const struct tcp_ops *ops);
 
 /* A TCP segment (data at the TCP header; p->ip, p->eth, p->l4_len set).
@@ -76,9 +86,12 @@ int tcp_listen(struct lcore_ctx *ctx, uint16_t port, const struct tcp_ops *ops);
 void tcp_input(struct lcore_ctx *ctx, struct rte_mbuf *m, struct net_pkt *p);
 
 /*
- * Queue up to len bytes for sending (copied). Returns the number of bytes
- * accepted (less than len when the send buffer is full: wait for
- * writable), or -ENOTCONN when the connection can no longer send.
+ * Queue up to len bytes for sending (copied into the mbufs that will
+ * carry them: a small response is one mbuf, one segment). Returns the
+ * number of bytes accepted, bounded by cfg->tcp_snd_buf queued bytes
+ * (less than len when the send buffer is full, or mbufs ran out: wait
+ * for writable), or -ENOTCONN when the connection can no longer send
+ * (not ESTABLISHED or CLOSE_WAIT, or tcp_close() was called).
  * Segments leave at the end of the current input burst or timer run
  * (tcp_flush), so responses to pipelined requests share segments and
  * carry the ACK.
@@ -89,7 +102,9 @@ int tcp_send(struct lcore_ctx *ctx, struct tcp_conn *c, const void *data,
 /* Bytes tcp_send() would accept now. */
 uint32_t tcp_send_space(const struct tcp_conn *c);
 
-/* Graceful close: FIN after everything queued. closed() follows later. */
+/* Graceful close: FIN after everything queued. No recv() after this
+ * (later bytes are acknowledged and dropped); closed() follows later.
+ * Harmless when already closing. */
 void tcp_close(struct lcore_ctx *ctx, struct tcp_conn *c);
 
 /* Reset now (RST to the peer); closed(TCP_CLOSE_ABORT) is called before
@@ -102,16 +117,20 @@ void tcp_flush(struct lcore_ctx *ctx);
 /* Peer address (network order) of c. */
 void tcp_conn_peer(const struct tcp_conn *c, uint32_t *ip, uint16_t *port);
 
-/* Connection objects in use on this lcore (leak checks, control plane). */
+/* Connection objects in use on this lcore, TIME_WAIT included (leak
+ * checks, control plane). */
 uint32_t tcp_conn_count(const struct lcore_ctx *ctx);
 
-/* Connections on this lcore by state (counts[TCP_NSTATES]). */
+/* Connections on this lcore by state (counts[TCP_NSTATES]); the LISTEN
+ * count is the number of listening ports, CLOSED is 0. A gauge for the
+ * control plane: read on the owning lcore or tolerate a torn snapshot. */
 void tcp_state_counts(const struct lcore_ctx *ctx, uint32_t *counts);
 
-/* "ESTABLISHED" etc. */
+/* "ESTABLISHED" etc.; "?" outside 0..TCP_NSTATES-1. */
 const char *tcp_state_name(int state);
 
-/* Tests only: the ISN the next passive open uses (0 = random again). */
+/* Tests only: the ISN every passive open uses from now on, instead of
+ * RFC 6528's (0 = RFC 6528 again). SYN cookies are not affected. */
 void tcp_test_set_isn(uint32_t isn);
 
 #endif

@@ -393,11 +393,13 @@ tcp_established(struct lcore_ctx *ctx, struct tcp_conn *c,
 
 /* ---- ACK processing (§3.10.7.4 fifth), NewReno (RFC 5681, 6582) ------- */
 
-/* One segment at snd_una again: fast retransmit and partial ACKs. */
+/* One segment at snd_una again: fast retransmit and partial ACKs. Only
+ * what was sent (below snd_max): new data goes through tcp_output. */
 static void
 tcp_retransmit_head(struct lcore_ctx *ctx, struct tcp_conn *c)
 {
-	uint32_t len = tcp_min(c->mss, c->sndq_len);
+	uint32_t sent = tcp_min(c->snd_max - c->snd_una, c->sndq_len);
+	uint32_t len = tcp_min(c->mss, sent);
 	uint8_t flags = RTE_TCP_ACK_FLAG;
 
 	if (len == c->sndq_len) {

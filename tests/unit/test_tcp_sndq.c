@@ -413,6 +413,55 @@ test_tcp_sndq_close_inside_recv_with_fin_goes_closing(void **state)
 	assert_int_equal(HSTAT(h, tcp_timewait_expired), 1);
 }
 
+static void
+test_tcp_sndq_fast_retransmit_resends_only_what_was_sent(void **state)
+{
+	struct harness *h = *state;
+	struct tt_peer p;
+	struct tt_seg r;
+	uint32_t start;
+
+	tt_peer_init(&p, h, 40690);
+	p.mss = 1000;
+	p.win = 500;
+	tt_policy.action = TT_RESPOND;
+	tt_policy.resp_len = 5000;
+	tt_connect(&p);
+	start = p.rcv_nxt;
+	tt_send_data(&p, "GET", 3);
+	tt_one(h, &r);
+	assert_int_equal(r.s.seq, start);
+	assert_int_equal(r.s.len, 500); /* the window's worth */
+	/* Three duplicate ACKs: the head again, but only the 500 bytes
+	 * that were sent, not a full MSS reaching past snd_max. */
+	for (int i = 0; i < 3; i++)
+		tt_send_ack(&p);
+	tt_one(h, &r);
+	assert_int_equal(r.s.seq, start);
+	assert_int_equal(r.s.len, 500);
+	assert_int_equal(HSTAT(h, tcp_fast_retransmits), 1);
+	/* All of it acknowledged, the window opens: recovery ends with
+	 * cwnd = ssthresh = max(flight / 2, 2 * MSS) (RFC 6582 §3.2 3),
+	 * then the rest; every ACK is accepted (no challenge ACK). */
+	p.rcv_nxt = start + 500;
+	p.win = 65535;
+	tt_send_ack(&p);
+	for (int i = 0; i < 8 && p.rcv_nxt != start + 5000; i++) {
+		struct tt_seg segs[16];
+		unsigned int n = tt_collect(h, segs, 16);
+		uint8_t buf[8192];
+		uint32_t got = tt_take_data(&p, segs, n, buf, sizeof(buf));
+
+		if (i == 0)
+			assert_int_equal(got, 2000);
+		tt_send_ack(&p);
+	}
+	assert_int_equal(p.rcv_nxt, start + 5000);
+	tt_none(h);
+	assert_int_equal(HSTAT(h, tcp_challenge_ack), 0);
+	assert_int_equal(HSTAT(h, tcp_drop_bad_ack), 0);
+}
+
 int
 main(void)
 {
@@ -429,6 +478,7 @@ main(void)
 		T(test_tcp_sndq_persist_gives_up_once_closed),
 		T(test_tcp_sndq_abort_inside_recv_resets_and_frees),
 		T(test_tcp_sndq_close_inside_recv_with_fin_goes_closing),
+		T(test_tcp_sndq_fast_retransmit_resends_only_what_was_sent),
 #undef T
 	};
 
