@@ -8,6 +8,7 @@
 #include "core/lcore.h"
 #include "net/arp.h"
 #include "net/eth.h"
+#include "net/cksum.h"
 #include "net/icmp.h"
 #include "net/ipv4.h"
 #include "net/net.h"
@@ -129,8 +130,9 @@ ipv4_output(struct lcore_ctx *ctx, struct rte_mbuf *m, uint32_t dst,
 			m->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_TCP_CKSUM;
 			th->cksum = rte_ipv4_phdr_cksum(ip, m->ol_flags);
 		} else {
-			th->cksum = rte_ipv4_udptcp_cksum_mbuf(m, ip,
-							       sizeof(*ip));
+			th->cksum = m->nb_segs == 1 ?
+				cksum_ipv4_l4(ip, th, l4_len) :
+				rte_ipv4_udptcp_cksum_mbuf(m, ip, sizeof(*ip));
 		}
 	}
 	if (ifc->tx_offloads & RTE_ETH_TX_OFFLOAD_IPV4_CKSUM)

@@ -8,6 +8,7 @@
 
 #include "core/config.h"
 #include "net/net.h"
+#include "net/cksum.h"
 #include "net/tcp_priv.h"
 #include "net/tcp_steer.h"
 
@@ -80,7 +81,7 @@ tcp_parse(struct lcore_ctx *ctx, struct rte_mbuf *m, const struct net_pkt *p,
 	/* The NIC's verdict when it gave one, else verify in software. */
 	if (unlikely(ck == RTE_MBUF_F_RX_L4_CKSUM_BAD ||
 		     (ck == RTE_MBUF_F_RX_L4_CKSUM_UNKNOWN &&
-		      rte_ipv4_udptcp_cksum_verify(p->ip, th) != 0))) {
+		      cksum_ipv4_l4(p->ip, th, p->l4_len) != 0))) {
 		STAT_INC(ctx, tcp_drop_cksum);
 		return -1;
 	}

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* test_cksum.c: our 32-bit-at-a-time checksum agrees with RFC 1071's. */
+#include <stdlib.h>
+
+#include <rte_ip.h>
+#include <rte_tcp.h>
+
+#include "harness.h"
+#include "net/cksum.h"
+#include "pkt.h"
+
+static void
+test_cksum_matches_dpdk_raw_cksum_all_lengths_and_alignments(void **state)
+{
+	uint8_t buf[1600];
+
+	srandom(7);
+	for (size_t i = 0; i < sizeof(buf); i++)
+		buf[i] = (uint8_t)random();
+	for (size_t off = 0; off < 8; off++)
+		for (size_t len = 0; len + off <= sizeof(buf); len += (len < 80 ? 1 : 37))
+			assert_int_equal(cksum_fold(cksum_add(buf + off, len, 0)),
+					 rte_raw_cksum(buf + off, len));
+	/* All ones: the carries must wrap around. */
+	memset(buf, 0xff, sizeof(buf));
+	assert_int_equal(cksum_fold(cksum_add(buf, 1500, 0)),
+			 rte_raw_cksum(buf, 1500));
+}
+
+static void
+test_cksum_ipv4_l4_verifies_and_computes_tcp(void **state)
+{
+	uint8_t f[PKT_MAX];
+	const char data[] = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
+	struct pkt_tcp t = { .sport = 1234, .dport = 8080, .seq = 1, .ack = 2,
+			     .flags = 0x18, .win = 100, .wscale = -1,
+			     .data = data, .len = sizeof(data) - 1 };
+	size_t n = pkt_tcp(f, &harness_peer_mac, &t);
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(f + 14);
+	struct rte_tcp_hdr *th = (struct rte_tcp_hdr *)(ip + 1);
+	uint16_t l4 = (uint16_t)(n - 14 - 20), want = th->cksum;
+
+	assert_int_equal(cksum_ipv4_l4(ip, th, l4), 0);
+	th->cksum = 0;
+	th->cksum = cksum_ipv4_l4(ip, th, l4);
+	assert_int_equal(th->cksum, want);
+	th->cksum = 0;
+	assert_int_equal(want, rte_ipv4_udptcp_cksum(ip, th));
+	th->cksum = want;
+	f[n - 1] ^= 1;
+	assert_int_not_equal(cksum_ipv4_l4(ip, th, l4), 0);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_cksum_matches_dpdk_raw_cksum_all_lengths_and_alignments),
+		cmocka_unit_test(test_cksum_ipv4_l4_verifies_and_computes_tcp),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
