@@ -28,6 +28,8 @@
 #include "core/version.h"
 #include "ctl/ctl.h"
 #include "api/api.h"
+#include "api/metrics.h"
+#include "ctl/ctl_telemetry.h"
 #include "api/mrc.h"
 #include "api/mrc_store.h"
 #include "http/http.h"
@@ -55,6 +57,8 @@ struct app {
 	struct steer *xdp;       /* the XDP path's steering program */
 	struct http_router router;
 	struct mrc_store *mrc;
+	struct metrics_view metrics; /* GET /metrics; lcores set before launch */
+	struct ctl_tel_view tel;     /* DPDK telemetry /linerate/ commands */
 };
 
 /* The lcores reach the 1MRC store from their poll hook. */
@@ -408,6 +412,12 @@ app_api_init(struct app *a)
 	rc = mrc_api_register(&a->router, a->mrc, &a->cfg);
 	if (rc == 0)
 		rc = api_register_all(&a->router, &a->cfg, SOCKET_ID_ANY);
+	a->metrics = (struct metrics_view){ .mrc = a->mrc, .xdp = a->xdp,
+					    .iface = a->cfg.iface };
+	if (rc == 0)
+		rc = metrics_register(&a->router, &a->metrics);
+	if (rc > 0)
+		rc = 0;
 	if (rc < 0)
 		LOG(ERR, "routes: %s", strerror(-rc));
 	return rc;
@@ -776,6 +786,13 @@ main(int argc, char **argv)
 	a.view = (struct ctl_view){ .lcores = a.ctx,
 				    .nb_lcores = a.cfg.nb_lcores,
 				    .cfg = &a.cfg, .port_id = a.port_id };
+	a.metrics.lcores = a.ctx;
+	a.metrics.nb_lcores = a.cfg.nb_lcores;
+	a.tel = (struct ctl_tel_view){ .lcores = a.ctx,
+				       .nb_lcores = a.cfg.nb_lcores,
+				       .mrc = a.mrc };
+	if (ctl_tel_register(&a.tel) < 0)
+		LOG(WARNING, "DPDK telemetry: /linerate commands not registered");
 	rc = ctl_register_view(a.ctl, &a.view);
 	if (rc == 0)
 		rc = ctl_register(a.ctl, "mrc", "1MRC totals", app_cmd_mrc, a.mrc);

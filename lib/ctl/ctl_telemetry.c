@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* ctl_telemetry.c: the /linerate/ commands on DPDK telemetry. */
+#include <errno.h>
+#include <stdio.h>
+
+#include <rte_telemetry.h>
+
+#include "api/mrc_store.h"
+#include "core/lcore.h"
+#include "core/stats.h"
+#include "ctl/ctl_telemetry.h"
+
+static const struct ctl_tel_view *ctl_tel_v;
+
+/* Another lcore's single-writer counter: one plain 64-bit load. */
+static void
+ctl_tel_read(const struct lcore_ctx *ctx, struct stats *st)
+{
+	for (int i = 0; i < ST__COUNT; i++)
+		st->v[i] = *(const volatile uint64_t *)&ctx->stats.v[i];
+}
+
+static void
+ctl_tel_put_stats(struct rte_tel_data *d, const struct stats *st)
+{
+	for (int i = 0; i < ST__COUNT; i++)
+		rte_tel_data_add_dict_u64(d, stats_name((enum stats_id)i),
+					  st->v[i]);
+}
+
+static int
+ctl_tel_stats(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	const struct ctl_tel_view *v = ctl_tel_v;
+	struct stats sum = { { 0 } }, st;
+
+	(void)cmd;
+	(void)params;
+	for (unsigned int i = 0; v && v->lcores && i < v->nb_lcores; i++)
+		if (v->lcores[i]) {
+			ctl_tel_read(v->lcores[i], &st);
+			stats_add(&sum, &st);
+		}
+	rte_tel_data_start_dict(d);
+	ctl_tel_put_stats(d, &sum);
+	return 0;
+}
+
+static int
+ctl_tel_lcores(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	const struct ctl_tel_view *v = ctl_tel_v;
+
+	(void)cmd;
+	(void)params;
+	rte_tel_data_start_dict(d);
+	for (unsigned int i = 0; v && v->lcores && i < v->nb_lcores; i++) {
+		const struct lcore_ctx *ctx = v->lcores[i];
+		struct rte_tel_data *c;
+		struct stats st;
+		uint64_t busy, idle;
+		char key[16];
+
+		if (!ctx)
+			continue;
+		c = rte_tel_data_alloc();
+		if (!c)
+			return -ENOMEM;
+		ctl_tel_read(ctx, &st);
+		busy = STAT_GET(&st, cycles_busy);
+		idle = STAT_GET(&st, cycles_idle);
+		rte_tel_data_start_dict(c);
+		rte_tel_data_add_dict_u64(c, "idx", ctx->idx);
+		rte_tel_data_add_dict_int(c, "socket", ctx->socket_id);
+		rte_tel_data_add_dict_u64(c, "busy_ratio_ppm", busy + idle ?
+			(uint64_t)((double)busy * 1e6 / (double)(busy + idle)) : 0);
+		ctl_tel_put_stats(c, &st);
+		snprintf(key, sizeof(key), "%u", ctx->lcore_id);
+		if (rte_tel_data_add_dict_container(d, key, c, 0) < 0) {
+			rte_tel_data_free(c);
+			return -ENOSPC;
+		}
+	}
+	return 0;
+}
+
+static int
+ctl_tel_mrc(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	const struct ctl_tel_view *v = ctl_tel_v;
+	struct mrc_stats st;
+	char num[40];
+
+	(void)cmd;
+	(void)params;
+	rte_tel_data_start_dict(d);
+	if (!v || !v->mrc)
+		return 0;
+	mrc_store_stats(v->mrc, &st);
+	rte_tel_data_add_dict_u64(d, "total_requests", st.total_requests);
+	rte_tel_data_add_dict_u64(d, "unique_users", st.unique_users);
+	/* 22.11 has no double in dicts: the sum as an exact-enough string */
+	snprintf(num, sizeof(num), "%.17g", st.sum);
+	rte_tel_data_add_dict_string(d, "sum", num);
+	snprintf(num, sizeof(num), "%.17g", st.avg);
+	rte_tel_data_add_dict_string(d, "avg", num);
+	rte_tel_data_add_dict_u64(d, "generation", st.generation);
+	return 0;
+}
+
+int
+ctl_tel_register(const struct ctl_tel_view *v)
+{
+	int rc;
+
+	ctl_tel_v = v;
+	rc = rte_telemetry_register_cmd("/linerate/stats", ctl_tel_stats,
+		"Every linerate counter summed over data lcores. No parameters");
+	if (rc == 0)
+		rc = rte_telemetry_register_cmd("/linerate/lcores", ctl_tel_lcores,
+			"Per data lcore: busy ratio (ppm) and counters. No parameters");
+	if (rc == 0)
+		rc = rte_telemetry_register_cmd("/linerate/mrc", ctl_tel_mrc,
+			"1MRC totals: events, unique users, sum. No parameters");
+	return rc;
+}
