@@ -151,13 +151,13 @@ FUZZ_CFLAGS := -O1 -g -std=gnu11 -Ilib -I$(BUILD)/gen -D_GNU_SOURCE \
 	-DALLOW_EXPERIMENTAL_API \
 	-fsanitize=address,undefined -fno-sanitize-recover=undefined \
 	-fno-omit-frame-pointer $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-FUZZ_LIB := $(filter-out lib/ctl/% lib/steer/%,$(LIB_SRCS))
+FUZZ_LIB := $(filter-out lib/ctl/%,$(LIB_SRCS))
 fuzz-replay: $(FUZZ_BINS)
 fuzz: $(FUZZ_LIBF)
 
 # Targets may #include the unit harness (tests/unit/*.c): a prerequisite
 # so edits rebuild them, never compiled on its own.
-FUZZ_INC := $(wildcard tests/unit/harness.[ch] tests/unit/pkt.[ch])
+FUZZ_INC := $(wildcard tests/unit/harness.[ch] tests/unit/pkt.[ch]) $(BUILD)/gen/steer.skel.h
 $(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/replay_main.c $(FUZZ_LIB) $(BUILD)/gen/default_config.c $(BUILD)/gen/version.c $(FUZZ_INC)
 	$(call say,FUZZ,$@)
 	$(Q)mkdir -p $(dir $@)
