@@ -241,21 +241,35 @@ answered:
 	return -1;
 }
 
-static void
-users_create(struct http_exchange *x)
+/* The POST /users and /async/users body in a per-thread buffer; NULL when
+ * the request was already answered (422, or 413 when it cannot fit). */
+static const char *
+users_created_body(struct http_exchange *x, const char *msg, int64_t id,
+		   bool async, size_t *len)
 {
 	static __thread char body[USERS_ECHO_BUF];
 	struct json_out o;
 
 	json_out_init(&o, body, sizeof(body));
-	if (users_build_created(x, &o, "User created successfully", 12345,
-				false) < 0)
-		return;
+	if (users_build_created(x, &o, msg, id, async) < 0)
+		return NULL;
 	if (o.overflow) {
 		http_respond_error(x, 413, "fields too long");
-		return;
+		return NULL;
 	}
-	http_respond_json(x, 200, body, o.len);
+	*len = o.len;
+	return body;
+}
+
+static void
+users_create(struct http_exchange *x)
+{
+	size_t len;
+	const char *body = users_created_body(x, "User created successfully",
+					      12345, false, &len);
+
+	if (body)
+		http_respond_json(x, 200, body, len);
 }
 
 static void
@@ -410,18 +424,12 @@ users_async_user(struct http_exchange *x)
 static void
 users_async_create(struct http_exchange *x)
 {
-	static __thread char body[USERS_ECHO_BUF];
-	struct json_out o;
+	size_t len;
+	const char *body = users_created_body(x, "User created asynchronously",
+					      67890, true, &len);
 
-	json_out_init(&o, body, sizeof(body));
-	if (users_build_created(x, &o, "User created asynchronously", 67890,
-				true) < 0)
-		return;
-	if (o.overflow) {
-		http_respond_error(x, 413, "fields too long");
-		return;
-	}
-	users_later(x, USERS_ASYNC_CREATE_US, body, o.len);
+	if (body)
+		users_later(x, USERS_ASYNC_CREATE_US, body, len);
 }
 
 static void
