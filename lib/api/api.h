@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* api.h: the benchmark route families of ENDPOINTS.md §2-§5, and helpers
+/* api.h: the benchmark route families of docs/API.md §2-§5, and helpers
  * they share (query strings, validation errors). */
 #ifndef LR_API_API_H
 #define LR_API_API_H

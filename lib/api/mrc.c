@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* mrc.c: the One Million Request Challenge routes (ENDPOINTS.md §1). */
+/* mrc.c: the One Million Request Challenge routes (docs/API.md §1). */
 #include <errno.h>
 
 #include "api/mrc.h"

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* mrc.h: the One Million Request Challenge routes (ENDPOINTS.md §1). */
+/* mrc.h: the One Million Request Challenge routes (docs/API.md §1). */
 #ifndef LR_API_MRC_H
 #define LR_API_MRC_H
 

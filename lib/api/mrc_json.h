@@ -43,7 +43,7 @@
 
 /* The largest supported userId limit; ev->user holds it plus a NUL. */
 #define MRC_USER_MAX 1024
-/* The default userId limit in bytes after unescaping (ENDPOINTS.md §1). */
+/* The default userId limit in bytes after unescaping (docs/API.md §1). */
 #define MRC_USER_DEFAULT 256
 /* Deepest container nesting accepted; the top-level object is depth 1. */
 #define MRC_JSON_MAX_DEPTH 32

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* series.c: POST /fit, POST /predict, GET /healthcheck (ENDPOINTS.md §3). */
+/* series.c: POST /fit, POST /predict, GET /healthcheck (docs/API.md §3). */
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>

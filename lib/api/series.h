@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* series.h: time-series fit/predict (ENDPOINTS.md §3): validation, model
+/* series.h: time-series fit/predict (docs/API.md §3): validation, model
  * math and the versioned model store. */
 #ifndef LR_API_SERIES_H
 #define LR_API_SERIES_H

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* telemetry.h: the telemetry ingest routes (ENDPOINTS.md §5). */
+/* telemetry.h: the telemetry ingest routes (docs/API.md §5). */
 #ifndef LR_API_TELEMETRY_H
 #define LR_API_TELEMETRY_H
 

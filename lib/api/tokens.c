@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* tokens.c: POST /api/v1/tokens/batch streamed, health (ENDPOINTS.md §4). */
+/* tokens.c: POST /api/v1/tokens/batch streamed, health (docs/API.md §4). */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>

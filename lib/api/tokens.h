@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* tokens.h: the token batch body (ENDPOINTS.md §4), made from its offset. */
+/* tokens.h: the token batch body (docs/API.md §4), made from its offset. */
 #ifndef LR_API_TOKENS_H
 #define LR_API_TOKENS_H
 

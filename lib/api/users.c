@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* users.c: the multi-route benchmark API (ENDPOINTS.md §2). */
+/* users.c: the multi-route benchmark API (docs/API.md §2). */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>

@@ -104,7 +104,7 @@ lcore_poll_once(struct lcore_ctx *ctx)
 	if (ctx->hooks.poll_end)
 		ctx->hooks.poll_end(ctx);
 	/* Flush at the end of every iteration that produced output: no
-	 * fixed TX delay (DESIGN.md, lessons from peers). */
+	 * fixed TX delay (docs/DESIGN.md, lessons from peers). */
 	lcore_tx_flush(ctx);
 	return n;
 }

@@ -11,7 +11,7 @@ extern int log_type_linerate;
 void log_init(void);
 
 /*
- * LOG(INFO, "fmt", ...): never on the data path (count instead, STYLE.md 6).
+ * LOG(INFO, "fmt", ...): never on the data path (count instead, docs/DESIGN.md, coding rules).
  * Library code uses it only where an operator must see something happen
  * at init or shutdown; errors are returned, not logged.
  */

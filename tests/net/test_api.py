@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: BSD-3-Clause
-"""test_api: the benchmark routes of ENDPOINTS.md §2-§5 with real clients
+"""test_api: the benchmark routes of docs/API.md §2-§5 with real clients
 (curl, wrk, python http.client and httpx asyncio, raw sockets)."""
 import json
 import os

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """test_hostile: floods, slow and idle clients, oversize input, SIGTERM under load.
 
-What each part proves (DESIGN.md invariants "bounded memory" and "an
+What each part proves (docs/DESIGN.md invariants "bounded memory" and "an
 acknowledged request is never lost"; docs/RELIABILITY.md has the figures):
   1. SYN flood (hping3 --flood, then --rand-source) while a normal 1MRC
      client runs: its p99 stays under 1 s and its /stats is exact,

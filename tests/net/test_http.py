@@ -101,7 +101,7 @@ try:
     tap.ok(r.count(b"HTTP/1.1 200") == 100 and r.rstrip().endswith(b"}") and r.rfind(b"totalRequests") > r.rfind(b"healthy"),
            "100 pipelined requests answered in order", r[-300:])
 
-    # Errors (ENDPOINTS.md "Errors common to all routes")
+    # Errors (docs/API.md "Errors common to all routes")
     r = curl("-i %s/nope" % URL)
     tap.ok(r.stdout.startswith("HTTP/1.1 404") and '"error"' in r.stdout, "unknown path: 404 JSON error", r.stdout)
     r = curl("-i -X DELETE %s/event" % URL)
