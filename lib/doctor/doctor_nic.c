@@ -473,7 +473,7 @@ doctor_check_kernel(struct doctor *d)
 
 	sscanf(d->release, "%d.%d", &major, &minor);
 	snprintf(kc, sizeof(kc), "CONFIG_XDP_SOCKETS=%s",
-		 d->kconfig_xdp == 'y'	 ? "y"
+		 d->kconfig_xdp == 'y'   ? "y"
 		 : d->kconfig_xdp == 'n' ? "not set"
 					 : "unknown (no /boot/config-*, no "
 					   "/proc/config.gz)");

@@ -46,7 +46,7 @@ struct doctor {
 	uint64_t caps;
 	char allowed[1024]; /* Cpus_allowed_list: cgroup cpuset, taskset */
 	long uid;
-	int nic_node;	     /* -1: unknown */
+	int nic_node;        /* -1: unknown */
 	bool nic_bifurcated; /* mlx4/mlx5: no vfio needed */
 	bool pci_ok;
 	bool huge_used; /* EAL will be given hugepages */

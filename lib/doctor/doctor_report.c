@@ -68,7 +68,7 @@ doctor_check_config(struct doctor *d)
 			    ? (c->pci[0] ? c->pci : "(first DPDK-bound)")
 			    : c->iface,
 		    c->nb_lcores, lcores, c->main_lcore,
-		    c->hugepages == CONFIG_ON	 ? "on"
+		    c->hugepages == CONFIG_ON    ? "on"
 		    : c->hugepages == CONFIG_OFF ? "off"
 						 : "auto",
 		    c->eal_memory_mb, c->idle_enabled ? "on" : "off");
