@@ -21,7 +21,7 @@
 #include "core/clock.h"
 #include "core/config.h"
 #include "core/fault.h"
-#include "core/doctor.h"
+#include "doctor/doctor.h"
 #include "core/lcore.h"
 #include "core/log.h"
 #include "core/port.h"

@@ -15,7 +15,7 @@
 #include <cmocka.h>
 
 #include "core/config.h"
-#include "core/doctor.h"
+#include "doctor/doctor.h"
 
 /* A fake host: a temporary directory standing for "/". */
 struct fake {
