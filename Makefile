@@ -2,11 +2,16 @@
 # linerate: top-level build. Output goes to $(BUILD)/ (default build/).
 #
 #   make            build/linerate, build/linerate-ctl (+ BPF objects)
-#   make test       unit tests, then network tests (root), summary line
+#   make check      unit tests and the layer check only: seconds, no root
+#   make test       everything: unit, fuzz replay, bounded fuzzing, deploy
+#                   and network tests (root); ends with "N passed, M failed"
+#   make unit       build the unit tests (build/tests/unit/test_*)
+#   make fuzz-replay / make fuzz   ASan replay (gcc) / libFuzzer (clang) targets
 #   make run        veth topology + linerate with the embedded default config
 #   make bench      benchmarks (tests/bench)
 #   make install    binaries, configs, BPF objects, systemd unit, deploy scripts under $(PREFIX)
 #   make V=1        show the commands;  make SAN=1  ASan/UBSan build
+#   ONLY=regex make check         only the test programs matching regex
 #
 # A missing dependency stops the build with the Debian package to install;
 # deploy/install-deps.sh installs all of them.
@@ -28,6 +33,11 @@ GITREV  := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 DEPS := libdpdk:libdpdk-dev libbpf:libbpf-dev libxdp:libxdp-dev \
 	jansson:libjansson-dev numa:libnuma-dev cmocka:libcmocka-dev
 PKGS := libdpdk libbpf libxdp jansson numa
+
+# A recipe that fails leaves no half-written target behind; intermediate
+# objects (the unit tests' .o) are kept so a rebuild compiles only changes.
+.DELETE_ON_ERROR:
+.SECONDARY:
 
 ifeq ($(filter clean help deps test run bench,$(MAKECMDGOALS)),)
 ifeq ($(shell command -v pkg-config),)
@@ -57,6 +67,10 @@ UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(UNIT_SRCS:%.c=$(BUILD)/%)
 UNIT_HELP := $(filter-out $(UNIT_SRCS),$(wildcard tests/unit/*.c))
 UNIT_HOBJ := $(UNIT_HELP:%.c=$(BUILD)/%.o)
+# Reference implementations the tests compare the library against
+# (tests/ref/): linked into tests only, never into the appliance.
+REF_SRCS  := $(sort $(wildcard tests/ref/*.c))
+REF_OBJS  := $(REF_SRCS:%.c=$(BUILD)/%.o)
 BENCH_SRCS := $(sort $(wildcard tests/bench/*.c))
 BENCH_BINS := $(BENCH_SRCS:%.c=$(BUILD)/%)
 TOOL_SRCS := $(sort $(wildcard tests/tools/*.c))
@@ -68,7 +82,7 @@ BPF_SRCS  := $(sort $(wildcard bpf/*.bpf.c))
 BPF_OBJS  := $(BPF_SRCS:%.c=$(BUILD)/%.o)
 BINS      := $(BUILD)/linerate $(BUILD)/linerate-ctl
 
-.PHONY: all test unit net run bench install clean deps help tools fuzz fuzz-replay bench-bins
+.PHONY: all check test unit net run bench install clean deps help tools fuzz fuzz-replay bench-bins
 all: $(BINS) $(BPF_OBJS) $(TOOL_BINS)
 
 $(BUILD)/%.o: %.c
@@ -110,7 +124,7 @@ $(BUILD)/linerate-ctl: $(BUILD)/app/linerate-ctl.o
 	$(call say,LINK,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(shell pkg-config --libs jansson)
 
-$(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(UNIT_HOBJ) $(LIB_A)
+$(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(UNIT_HOBJ) $(REF_OBJS) $(LIB_A)
 	$(call say,LINK,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(shell pkg-config --libs cmocka)
 
@@ -146,29 +160,69 @@ $(BUILD)/lib/steer/steer.o: $(BUILD)/gen/steer.skel.h
 
 # Fuzz targets: an ASan/UBSan replay binary (gcc, tests/fuzz/replay_main.c)
 # that `make test` runs over the regression corpus, and libFuzzer binaries
-# (clang -fsanitize=fuzzer) for real fuzzing (`make fuzz`).
+# (clang -fsanitize=fuzzer) for real fuzzing (`make fuzz`). Each toolchain
+# compiles the library once, sanitized, into its own archive
+# ($(BUILD)/fuzz/liblinerate-san.a, $(BUILD)/fuzz-libfuzzer/liblinerate-san.a;
+# the libFuzzer one also carries coverage instrumentation), and every
+# target links it together with the test references (tests/ref/).
 FUZZ_CFLAGS := -O1 -g -std=gnu11 -Ilib -I$(BUILD)/gen -D_GNU_SOURCE \
 	-DALLOW_EXPERIMENTAL_API \
 	-fsanitize=address,undefined -fno-sanitize-recover=undefined \
 	-fno-omit-frame-pointer $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-FUZZ_LIB := $(filter-out lib/ctl/%,$(LIB_SRCS))
+FUZZ_CLANG_CFLAGS := $(filter-out -march=corei7,$(FUZZ_CFLAGS)) -march=corei7
+FUZZ_SAN_SRCS := $(LIB_SRCS) $(BUILD)/gen/default_config.c $(BUILD)/gen/version.c
+# toolchain directory -> the archive and the reference objects it links
+fuzz_lib  = $(1)/liblinerate-san.a
+fuzz_objs = $(patsubst %.c,$(1)/obj/%.o,$(2))
+FUZZ_GCC_A    := $(call fuzz_lib,$(BUILD)/fuzz)
+FUZZ_GCC_REF  := $(call fuzz_objs,$(BUILD)/fuzz,$(REF_SRCS))
+FUZZ_CLANG_A  := $(call fuzz_lib,$(BUILD)/fuzz-libfuzzer)
+FUZZ_CLANG_REF := $(call fuzz_objs,$(BUILD)/fuzz-libfuzzer,$(REF_SRCS))
 fuzz-replay: $(FUZZ_BINS)
 fuzz: $(FUZZ_LIBF)
 
+$(FUZZ_GCC_A): $(call fuzz_objs,$(BUILD)/fuzz,$(FUZZ_SAN_SRCS))
+$(FUZZ_CLANG_A): $(call fuzz_objs,$(BUILD)/fuzz-libfuzzer,$(FUZZ_SAN_SRCS))
+$(FUZZ_GCC_A) $(FUZZ_CLANG_A):
+	$(call say,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/fuzz/obj/%.o: %.c
+	$(call say,CC-SAN,$<)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(FUZZ_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/fuzz-libfuzzer/obj/%.o: %.c
+	$(call say,CC-FZ,$<)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CLANG) $(FUZZ_CLANG_CFLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c $< -o $@
+
+$(BUILD)/fuzz/obj/lib/steer/steer.o $(BUILD)/fuzz-libfuzzer/obj/lib/steer/steer.o: \
+	$(BUILD)/gen/steer.skel.h
+
 # Targets may #include the unit harness (tests/unit/*.c): a prerequisite
-# so edits rebuild them, never compiled on its own.
-FUZZ_INC := $(wildcard tests/unit/harness.[ch] tests/unit/pkt.[ch]) $(BUILD)/gen/steer.skel.h
-$(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/replay_main.c $(FUZZ_LIB) $(BUILD)/gen/default_config.c $(BUILD)/gen/version.c $(FUZZ_INC)
+# so edits rebuild them, never compiled on its own; so are the headers the
+# target's own source sees (it is compiled in the link step, without .d).
+FUZZ_INC := $(wildcard tests/unit/harness.[ch] tests/unit/pkt.[ch] lib/*/*.h tests/ref/*.h) \
+	$(BUILD)/gen/steer.skel.h
+$(FUZZ_BINS): $(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/replay_main.c $(FUZZ_GCC_REF) $(FUZZ_GCC_A) $(FUZZ_INC)
 	$(call say,FUZZ,$@)
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$(filter-out tests/unit/%,$^)) $(LDLIBS)
+	$(Q)$(CC) $(FUZZ_CFLAGS) -o $@ $(filter %.c %.o %.a,$(filter-out tests/unit/%,$^)) $(LDLIBS)
 
-$(BUILD)/fuzz-libfuzzer/%: tests/fuzz/%.c $(FUZZ_LIB) $(BUILD)/gen/default_config.c $(BUILD)/gen/version.c $(FUZZ_INC)
+$(FUZZ_LIBF): $(BUILD)/fuzz-libfuzzer/%: tests/fuzz/%.c $(FUZZ_CLANG_REF) $(FUZZ_CLANG_A) $(FUZZ_INC)
 	$(call say,FUZZ,$@)
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CLANG) $(filter-out -march=corei7,$(FUZZ_CFLAGS)) -march=corei7 -fsanitize=fuzzer -o $@ $(filter %.c,$(filter-out tests/unit/%,$^)) $(LDLIBS)
+	$(Q)$(CLANG) $(FUZZ_CLANG_CFLAGS) -fsanitize=fuzzer -o $@ $(filter %.c %.o %.a,$(filter-out tests/unit/%,$^)) $(LDLIBS)
 
-# make test: install what is missing, build, unit tests, network tests.
+# make check: the unit stage of tests/run.sh (unit programs and the layer
+# check, tests/layers.sh): no root, no network, seconds.
+check:
+	$(Q)$(MAKE) --no-print-directory unit
+	$(Q)STAGES=unit tests/run.sh $(BUILD)
+
+# make test: install what is missing, build, every stage of tests/run.sh
+# (unit and layer check, fuzz replay, bounded fuzzing, deploy, network).
 test:
 	$(Q)deploy/install-deps.sh --if-missing
 	$(Q)$(MAKE) --no-print-directory all unit fuzz-replay fuzz
@@ -203,6 +257,6 @@ clean:
 	rm -rf $(BUILD)
 
 help:
-	@sed -n '2,13p' Makefile
+	@sed -n '2,17p' Makefile
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

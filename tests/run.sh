@@ -4,7 +4,9 @@
 #
 #   tests/run.sh [BUILD]          (make test calls it with build/)
 #   ONLY=regex tests/run.sh       run only the test programs matching regex
-#   STAGES="unit net" ...         choose stages (default: unit fuzz fuzz-bounded deploy net)
+#   STAGES="unit net" ...         choose stages (default: unit fuzz fuzz-bounded deploy net);
+#                                 unit = the unit programs and tests/layers.sh
+#                                 (what `make check` runs)
 #   FUZZ_SECONDS=N ...            libFuzzer time per target in the
 #                                 fuzz-bounded stage (default 30)
 #
@@ -65,6 +67,8 @@ for stage in $STAGES; do
 			selected "$t" || continue
 			CMOCKA_MESSAGE_OUTPUT=TAP run_tap "unit/$(basename "$t")" 600 "$t"
 		done
+		# The include layer map and the stand-alone rule (no root, no build).
+		selected tests/layers.sh && run_tap "unit/layers" 120 bash tests/layers.sh
 		;;
 	fuzz)
 		if [ -x tests/fuzz/replay.sh ]; then

@@ -1,20 +1,18 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* mrc_json.c: the POST /event body parser and its jansson reference. */
+/* mrc_json.c: the POST /event body parser (single pass, no allocation). */
 #include <errno.h>
 #include <float.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <jansson.h>
-
 #include "api/mrc_json.h"
 
-#define ERR_JSON "invalid JSON"
-#define ERR_USER "userId must be a non-empty string"
-#define ERR_USER_LONG "userId too long"
-#define ERR_VALUE "value must be a number"
-#define ERR_LIMIT "userId limit out of range"
+#define ERR_JSON MRC_JSON_ERR_JSON
+#define ERR_USER MRC_JSON_ERR_USER
+#define ERR_USER_LONG MRC_JSON_ERR_USER_LONG
+#define ERR_VALUE MRC_JSON_ERR_VALUE
+#define ERR_LIMIT MRC_JSON_ERR_LIMIT
 
 /* Exponents beyond this are saturated: they over- or underflow anyway. */
 #define EXP_SAT 1000000000000000LL
@@ -867,132 +865,4 @@ closed:
 	return 0;
 bad:
 	return fail(err, -EBADMSG, ERR_JSON);
-}
-
-/*
- * Container nesting of a body jansson accepted, counted on the text: the
- * tree would miss a subtree that a later duplicate key replaced.
- */
-static bool
-text_depth_ok(const char *body, size_t len)
-{
-	unsigned int depth = 0;
-	bool in_str = false;
-
-	for (size_t i = 0; i < len; i++) {
-		char c = body[i];
-
-		if (in_str) {
-			if (c == '\\')
-				i++;
-			else if (c == '"')
-				in_str = false;
-		} else if (c == '"') {
-			in_str = true;
-		} else if (c == '{' || c == '[') {
-			if (++depth > MRC_JSON_MAX_DEPTH)
-				return false;
-		} else if (c == '}' || c == ']') {
-			depth--;
-		}
-	}
-	return true;
-}
-
-/*
- * jansson keeps only the double: take its shortest round-trip decimal
- * (15, 16 or 17 digits, from printf) and apply the exact rule to that text.
- */
-static bool
-exact_from_double(double x, __int128 *scaled)
-{
-	struct mrc_event tmp;
-	struct jnum n = {0};
-	char buf[48];
-	char *p, *e;
-	int prec;
-
-	for (prec = 14; prec < 16; prec++) {
-		snprintf(buf, sizeof(buf), "%.*e", prec, x);
-		if (strtod(buf, NULL) == x)
-			break;
-	}
-	if (prec == 16)
-		snprintf(buf, sizeof(buf), "%.*e", prec, x);
-	p = buf;
-	n.neg = *p == '-';
-	p += n.neg;
-	if (!is_digit((unsigned char)*p))
-		return false; /* inf or nan: jansson never yields them */
-	n.ip = (const unsigned char *)p;
-	n.il = 1;
-	e = strchr(p, 'e');
-	if (!e)
-		return false;
-	/* Skip the locale's radix character, whatever its width. */
-	for (p++; p < e && !is_digit((unsigned char)*p); p++)
-		;
-	n.fp = (const unsigned char *)p;
-	n.fl = (size_t)(e - p);
-	n.exp = strtol(e + 1, NULL, 10);
-	n.real = true;
-	num_convert(&n, &tmp);
-	*scaled = tmp.scaled;
-	return tmp.exact;
-}
-
-int
-mrc_json_parse_event_jansson(const char *body, size_t len, size_t max_user,
-			     struct mrc_event *ev, const char **err)
-{
-	json_t *root, *user, *value;
-	json_error_t jerr;
-	size_t ulen;
-	int rc;
-
-	if (max_user == 0 || max_user > MRC_USER_MAX)
-		return fail(err, -ERANGE, ERR_LIMIT);
-	if (memchr(body, '\0', len))
-		return fail(err, -EBADMSG, ERR_JSON);
-	root = json_loadb(body, len, 0, &jerr);
-	if (!root)
-		return fail(err, -EBADMSG, ERR_JSON);
-	if (!json_is_object(root) || !text_depth_ok(body, len)) {
-		rc = fail(err, -EBADMSG, ERR_JSON);
-		goto out;
-	}
-	user = json_object_get(root, "userId");
-	if (!json_is_string(user) || json_string_length(user) == 0) {
-		rc = fail(err, -EINVAL, ERR_USER);
-		goto out;
-	}
-	ulen = json_string_length(user);
-	if (ulen > max_user) {
-		rc = fail(err, -ENAMETOOLONG, ERR_USER_LONG);
-		goto out;
-	}
-	value = json_object_get(root, "value");
-	if (!json_is_number(value)) {
-		rc = fail(err, -EDOM, ERR_VALUE);
-		goto out;
-	}
-	memcpy(ev->user, json_string_value(user), ulen);
-	ev->user[ulen] = '\0';
-	ev->user_len = ulen;
-	if (json_is_integer(value)) {
-		json_int_t i = json_integer_value(value);
-
-		ev->value = (double)i;
-		ev->scaled = (__int128)i * MRC_EXACT_SCALE;
-		ev->exact = true;
-	} else {
-		ev->value = json_real_value(value);
-		ev->exact = exact_from_double(ev->value, &ev->scaled);
-	}
-	if (err)
-		*err = NULL;
-	rc = 0;
-out:
-	json_decref(root);
-	return rc;
 }

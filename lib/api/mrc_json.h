@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* mrc_json.h: the POST /event body parser (dedicated, and jansson reference).
- */
+/* mrc_json.h: the POST /event body parser. */
 #ifndef LR_API_MRC_JSON_H
 #define LR_API_MRC_JSON_H
 
@@ -51,6 +50,13 @@
 #define MRC_EXACT_DIGITS 9
 #define MRC_EXACT_SCALE 1000000000LL
 
+/* The error messages (for {"error":"..."}), one per return code below. */
+#define MRC_JSON_ERR_JSON "invalid JSON"
+#define MRC_JSON_ERR_USER "userId must be a non-empty string"
+#define MRC_JSON_ERR_USER_LONG "userId too long"
+#define MRC_JSON_ERR_VALUE "value must be a number"
+#define MRC_JSON_ERR_LIMIT "userId limit out of range"
+
 /* One parsed event. Callers provide it (it is the unescape buffer). */
 struct mrc_event {
 	double value;	 /* the number, rounded as strtod() rounds it */
@@ -79,22 +85,10 @@ struct mrc_event {
  *  -EDOM          "value must be a number": missing or not a number
  *  -ERANGE        "userId limit out of range": max_user is 0 or above
  *                 MRC_USER_MAX (a configuration error, not the client's)
- * Rules are checked in that order, so both parsers give the same answer.
+ * Rules are checked in that order. tests/ref/mrc_json_ref.h implements the
+ * same contract with jansson, the reference this parser is tested against.
  */
 int mrc_json_parse_event(const char *body, size_t len, size_t max_user,
 			 struct mrc_event *ev, const char **err);
-
-/*
- * The same contract implemented with jansson (json_loadb, flags 0): the
- * reference the dedicated parser is tested against. Accept/reject, error
- * code, user bytes and value (bit for bit) agree with
- * mrc_json_parse_event(). jansson keeps only the double, so the exact form
- * is recovered from the shortest decimal that round-trips the double (15,
- * 16 or 17 significant digits): it equals the dedicated parser's whenever
- * the body's number is itself that shortest form, as every JSON encoder
- * writes it.
- */
-int mrc_json_parse_event_jansson(const char *body, size_t len, size_t max_user,
-				 struct mrc_event *ev, const char **err);
 
 #endif /* LR_API_MRC_JSON_H */

@@ -7,6 +7,8 @@
 
 #include "api/mrc_json.h"
 
+#include "../ref/mrc_json_ref.h"
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* Significant digits of an exact value (trailing zeros dropped). */

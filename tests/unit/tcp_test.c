@@ -164,6 +164,41 @@ tt_teardown(struct harness *h)
 	harness_destroy(h);
 }
 
+int
+tt_setup(void **state)
+{
+	*state = tt_harness(NULL);
+	return 0;
+}
+
+int
+tt_cleanup(void **state)
+{
+	tt_teardown(*state);
+	return 0;
+}
+
+struct harness *
+tt_reopen(void **state, void (*tweak)(struct config *cfg))
+{
+	tt_teardown(*state);
+	*state = tt_harness(tweak);
+	return *state;
+}
+
+void
+tt_tweak_syncookies_on(struct config *cfg)
+{
+	cfg->tcp_syncookies = CONFIG_ON;
+}
+
+void
+tt_tweak_two_conns(struct config *cfg)
+{
+	cfg->tcp_max_conns = 2;
+	cfg->tcp_syncookies = CONFIG_OFF;
+}
+
 void
 tt_peer_init(struct tt_peer *p, struct harness *h, uint16_t sport)
 {
@@ -273,6 +308,33 @@ tt_none(struct harness *h)
 	if (n != 0)
 		fail_msg("expected no segment, %u sent (first flags 0x%x seq %u)",
 			 n, segs[0].s.flags, segs[0].s.seq);
+}
+
+uint32_t
+tt_seg_bytes(const struct tt_seg *segs, unsigned int n)
+{
+	uint32_t b = 0;
+
+	for (unsigned int i = 0; i < n; i++)
+		b += (uint32_t)segs[i].s.len;
+	return b;
+}
+
+uint64_t
+tt_wait_segment(struct harness *h, struct tt_seg *segs, unsigned int max,
+		unsigned int *n, uint64_t limit_us)
+{
+	uint64_t waited = 0;
+
+	*n = 0;
+	while (waited < limit_us) {
+		harness_advance(h, 1000);
+		waited += 1000;
+		*n = tt_collect(h, segs, max);
+		if (*n)
+			break;
+	}
+	return waited;
 }
 
 void

@@ -3,6 +3,41 @@
 #ifndef LR_TESTS_TCP_TEST_H
 #define LR_TESTS_TCP_TEST_H
 
+/*
+ * Everything a TCP unit test needs comes from this header (it includes
+ * cmocka, the harness and the frame builders). A test program looks like:
+ *
+ *	#include "tcp_test.h"
+ *
+ *	static void
+ *	test_tcp_x_does_y(void **state)
+ *	{
+ *		struct harness *h = *state;   (listening on TT_PORT, tt_ops)
+ *		struct tt_peer p;
+ *		struct tt_app *a;
+ *
+ *		tt_peer_init(&p, h, 40000);   (one source port per peer)
+ *		a = tt_connect(&p);           (handshake done, accepted)
+ *		tt_send_data(&p, "GET", 3);
+ *		assert_int_equal(a->rx_len, 3);
+ *	}
+ *
+ *	int
+ *	main(void)
+ *	{
+ *		const struct CMUnitTest tests[] = {
+ *			TT_TEST(test_tcp_x_does_y),
+ *		};
+ *
+ *		return TT_RUN(tests);
+ *	}
+ *
+ * A test that needs another configuration starts with
+ * `struct harness *h = tt_reopen(state, tweak);`. The fixture's teardown
+ * fails the test when an mbuf leaked or an accepted connection was never
+ * closed (tt_teardown).
+ */
+
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -90,7 +125,26 @@ struct tt_peer {
 	int8_t wscale;
 };
 
-/* Reset the application slots and policy (call in setup). */
+/* cmocka setup: *state = tt_harness(NULL). Returns 0. */
+int tt_setup(void **state);
+/* cmocka teardown: tt_teardown(*state). Returns 0. */
+int tt_cleanup(void **state);
+/* Inside a test: tear the fixture's harness down and put one built with
+ * tweak (may be NULL) in its place; returns it (also in *state). */
+struct harness *tt_reopen(void **state, void (*tweak)(struct config *cfg));
+
+/* One test with the fixture above. */
+#define TT_TEST(fn) cmocka_unit_test_setup_teardown(fn, tt_setup, tt_cleanup)
+/* main()'s body: EAL once, then the array of TT_TEST()s; the exit code. */
+#define TT_RUN(tests)                                                          \
+	(harness_eal_init(), cmocka_run_group_tests(tests, NULL, NULL))
+
+/* Configuration tweaks more than one test program uses. */
+void tt_tweak_syncookies_on(struct config *cfg); /* tcp_syncookies on */
+/* tcp_max_conns 2 with SYN cookies off: the third connection is refused. */
+void tt_tweak_two_conns(struct config *cfg);
+
+/* Reset the application slots and policy (tt_harness does it). */
 void tt_reset(void);
 
 /* Harness + tcp_listen(TT_PORT, &tt_ops). */
@@ -119,6 +173,13 @@ unsigned int tt_collect(struct harness *h, struct tt_seg *out,
 void tt_one(struct harness *h, struct tt_seg *out);
 /* Nothing was sent. */
 void tt_none(struct harness *h);
+/* Payload bytes in segs[0..n). */
+uint32_t tt_seg_bytes(const struct tt_seg *segs, unsigned int n);
+/* Advance the clock in 1 ms steps until something is sent, at most
+ * limit_us: the segments in segs (at most max, *n of them); returns the
+ * time waited (limit_us or more with *n == 0 when nothing came). */
+uint64_t tt_wait_segment(struct harness *h, struct tt_seg *segs,
+			 unsigned int max, unsigned int *n, uint64_t limit_us);
 
 /* SYN (with p's options), SYN-ACK checked, ACK: ESTABLISHED, accepted.
  * Returns the app slot. */

@@ -16,6 +16,8 @@
 
 #include "api/mrc_json.h"
 
+#include "../ref/mrc_json_ref.h"
+
 /* A body with its length, so cases may hold NUL bytes. */
 #define B(s) s, sizeof(s) - 1
 

@@ -5,20 +5,6 @@
 
 #include "tcp_test.h"
 
-static int
-setup(void **state)
-{
-	*state = tt_harness(NULL);
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	tt_teardown(*state);
-	return 0;
-}
-
 static void
 test_tcp_close_passive_fin_close_wait_last_ack_closed_normal(void **state)
 {
@@ -203,11 +189,9 @@ tweak_max_timewait_1(struct config *cfg)
 static void
 test_tcp_close_time_wait_bound_drops_oldest(void **state)
 {
-	struct harness *h = tt_harness(tweak_max_timewait_1);
+	struct harness *h = tt_reopen(state, tweak_max_timewait_1);
 	struct tt_peer p1, p2;
 
-	tt_teardown(*state);
-	*state = h;
 	tt_peer_init(&p1, h, 40305);
 	tt_peer_init(&p2, h, 40306);
 	to_time_wait(h, &p1);
@@ -318,14 +302,12 @@ tweak_retries_2(struct config *cfg)
 static void
 test_tcp_close_last_ack_unanswered_gives_up_timeout(void **state)
 {
-	struct harness *h = tt_harness(tweak_retries_2);
+	struct harness *h = tt_reopen(state, tweak_retries_2);
 	struct tt_peer p;
 	struct tt_app *a;
 	struct tt_seg r;
 	int sent = 0;
 
-	tt_teardown(*state);
-	*state = h;
 	tt_peer_init(&p, h, 40311);
 	tt_policy.close_on_fin = true;
 	a = tt_connect(&p);
@@ -359,21 +341,19 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
-		T(test_tcp_close_passive_fin_close_wait_last_ack_closed_normal),
-		T(test_tcp_close_active_fin_wait_time_wait_expiry_frees),
-		T(test_tcp_close_data_and_fin_in_fin_wait_2_acked_not_delivered),
-		T(test_tcp_close_fin_wait_2_timeout),
-		T(test_tcp_close_simultaneous_close_goes_through_closing),
-		T(test_tcp_close_time_wait_bound_drops_oldest),
-		T(test_tcp_close_time_wait_reopened_by_higher_syn),
-		T(test_tcp_close_data_after_app_close_is_acked_and_dropped),
-		T(test_tcp_close_abort_sends_rst_and_closed_abort),
-		T(test_tcp_close_fini_aborts_live_connections),
-		T(test_tcp_close_last_ack_unanswered_gives_up_timeout),
+		TT_TEST(test_tcp_close_passive_fin_close_wait_last_ack_closed_normal),
+		TT_TEST(test_tcp_close_active_fin_wait_time_wait_expiry_frees),
+		TT_TEST(test_tcp_close_data_and_fin_in_fin_wait_2_acked_not_delivered),
+		TT_TEST(test_tcp_close_fin_wait_2_timeout),
+		TT_TEST(test_tcp_close_simultaneous_close_goes_through_closing),
+		TT_TEST(test_tcp_close_time_wait_bound_drops_oldest),
+		TT_TEST(test_tcp_close_time_wait_reopened_by_higher_syn),
+		TT_TEST(test_tcp_close_data_after_app_close_is_acked_and_dropped),
+		TT_TEST(test_tcp_close_abort_sends_rst_and_closed_abort),
+		TT_TEST(test_tcp_close_fini_aborts_live_connections),
+		TT_TEST(test_tcp_close_last_ack_unanswered_gives_up_timeout),
 #undef T
 	};
 
-	harness_eal_init();
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return TT_RUN(tests);
 }

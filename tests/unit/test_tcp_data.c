@@ -5,20 +5,6 @@
 
 #include "tcp_test.h"
 
-static int
-setup(void **state)
-{
-	*state = tt_harness(NULL);
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	tt_teardown(*state);
-	return 0;
-}
-
 static uint8_t msg[8192];
 
 static void
@@ -26,16 +12,6 @@ fill_msg(void)
 {
 	for (uint32_t i = 0; i < sizeof(msg); i++)
 		msg[i] = (uint8_t)('A' + i % 26);
-}
-
-static uint32_t
-sum_len(const struct tt_seg *segs, unsigned int n)
-{
-	uint32_t b = 0;
-
-	for (unsigned int i = 0; i < n; i++)
-		b += (uint32_t)segs[i].s.len;
-	return b;
 }
 
 static void
@@ -203,15 +179,15 @@ test_tcp_data_peer_window_limits_bytes_in_flight(void **state)
 	tt_connect(&p);
 	tt_send_data(&p, "GET", 3);
 	n = tt_collect(h, segs, 16);
-	assert_int_equal(sum_len(segs, n), 1000);
+	assert_int_equal(tt_seg_bytes(segs, n), 1000);
 	assert_int_equal(tt_take_data(&p, segs, n, buf, sizeof(buf)), 1000);
 	tt_send_ack(&p);
 	n = tt_collect(h, segs, 16);
-	assert_int_equal(sum_len(segs, n), 1000);
+	assert_int_equal(tt_seg_bytes(segs, n), 1000);
 	assert_int_equal(tt_take_data(&p, segs, n, buf, sizeof(buf)), 1000);
 	tt_send_ack(&p);
 	n = tt_collect(h, segs, 16);
-	assert_int_equal(sum_len(segs, n), 1000);
+	assert_int_equal(tt_seg_bytes(segs, n), 1000);
 	assert_int_equal(tt_take_data(&p, segs, n, buf, sizeof(buf)), 1000);
 	tt_send_ack(&p);
 	tt_none(h);
@@ -234,7 +210,7 @@ test_tcp_data_window_scale_applied_to_peer_window(void **state)
 	p.win = 250; /* 250 << 3 = 2000 bytes */
 	tt_send_data(&p, "GET", 3);
 	n = tt_collect(h, segs, 16);
-	assert_int_equal(sum_len(segs, n), 2000);
+	assert_int_equal(tt_seg_bytes(segs, n), 2000);
 }
 
 static void
@@ -256,10 +232,10 @@ test_tcp_data_zero_window_probes_then_data_flows(void **state)
 	tt_send_data(&p, "GET", 3);
 	/* No data into a zero window; the request is acknowledged. */
 	n = tt_collect(h, segs, 16);
-	assert_int_equal(sum_len(segs, n), 0);
+	assert_int_equal(tt_seg_bytes(segs, n), 0);
 	harness_advance(h, 50000); /* the delayed ACK of the request */
 	n = tt_collect(h, segs, 16);
-	assert_int_equal(sum_len(segs, n), 0);
+	assert_int_equal(tt_seg_bytes(segs, n), 0);
 	/* Persist probes, backing off (RFC 9293 §3.8.6.1, RFC 1122). */
 	t = 0;
 	for (int i = 0; i < 3; i++) {
@@ -277,7 +253,7 @@ test_tcp_data_zero_window_probes_then_data_flows(void **state)
 		/* The peer answers: still zero. */
 		tt_send_ack(&p);
 		n = tt_collect(h, segs, 16);
-		assert_int_equal(sum_len(segs, n), 0);
+		assert_int_equal(tt_seg_bytes(segs, n), 0);
 	}
 	assert_true(HSTAT(h, tcp_persist_probes) >= 3);
 	assert_true(tt_apps[0].used && !tt_apps[0].closed);
@@ -305,7 +281,7 @@ tweak_small_sndbuf(struct config *cfg)
 static void
 test_tcp_data_send_buffer_full_returns_short_and_writable_refills(void **state)
 {
-	struct harness *h = tt_harness(tweak_small_sndbuf);
+	struct harness *h = tt_reopen(state, tweak_small_sndbuf);
 	struct tt_peer p;
 	struct tt_app *a;
 	struct tt_seg segs[16];
@@ -313,8 +289,6 @@ test_tcp_data_send_buffer_full_returns_short_and_writable_refills(void **state)
 	uint8_t buf[8192];
 	uint32_t got = 0;
 
-	tt_teardown(*state);
-	*state = h;
 	tt_peer_init(&p, h, 40108);
 	p.mss = 1460;
 	tt_policy.action = TT_RESPOND;
@@ -389,13 +363,11 @@ tweak_ooo_2(struct config *cfg)
 static void
 test_tcp_data_ooo_queue_bound_drops_and_counts(void **state)
 {
-	struct harness *h = tt_harness(tweak_ooo_2);
+	struct harness *h = tt_reopen(state, tweak_ooo_2);
 	struct tt_peer p;
 	struct tt_app *a;
 	uint32_t base;
 
-	tt_teardown(*state);
-	*state = h;
 	fill_msg();
 	tt_peer_init(&p, h, 40110);
 	a = tt_connect(&p);
@@ -508,24 +480,22 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
-		T(test_tcp_data_out_of_order_then_gap_filled_delivers_once_in_order),
-		T(test_tcp_data_overlapping_and_duplicate_segments_delivered_once),
-		T(test_tcp_data_delayed_ack_after_40ms_not_before),
-		T(test_tcp_data_every_second_full_segment_acked_at_once),
-		T(test_tcp_data_response_piggybacks_ack),
-		T(test_tcp_data_peer_window_limits_bytes_in_flight),
-		T(test_tcp_data_window_scale_applied_to_peer_window),
-		T(test_tcp_data_zero_window_probes_then_data_flows),
-		T(test_tcp_data_send_buffer_full_returns_short_and_writable_refills),
-		T(test_tcp_data_sequence_wraparound_both_directions),
-		T(test_tcp_data_ooo_queue_bound_drops_and_counts),
-		T(test_tcp_data_zero_window_probe_byte_acked_when_window_opens),
-		T(test_tcp_data_request_and_fin_on_the_handshake_ack),
-		T(test_tcp_data_out_of_order_fin_processed_when_gap_filled),
+		TT_TEST(test_tcp_data_out_of_order_then_gap_filled_delivers_once_in_order),
+		TT_TEST(test_tcp_data_overlapping_and_duplicate_segments_delivered_once),
+		TT_TEST(test_tcp_data_delayed_ack_after_40ms_not_before),
+		TT_TEST(test_tcp_data_every_second_full_segment_acked_at_once),
+		TT_TEST(test_tcp_data_response_piggybacks_ack),
+		TT_TEST(test_tcp_data_peer_window_limits_bytes_in_flight),
+		TT_TEST(test_tcp_data_window_scale_applied_to_peer_window),
+		TT_TEST(test_tcp_data_zero_window_probes_then_data_flows),
+		TT_TEST(test_tcp_data_send_buffer_full_returns_short_and_writable_refills),
+		TT_TEST(test_tcp_data_sequence_wraparound_both_directions),
+		TT_TEST(test_tcp_data_ooo_queue_bound_drops_and_counts),
+		TT_TEST(test_tcp_data_zero_window_probe_byte_acked_when_window_opens),
+		TT_TEST(test_tcp_data_request_and_fin_on_the_handshake_ack),
+		TT_TEST(test_tcp_data_out_of_order_fin_processed_when_gap_filled),
 #undef T
 	};
 
-	harness_eal_init();
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return TT_RUN(tests);
 }

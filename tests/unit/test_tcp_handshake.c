@@ -5,20 +5,6 @@
 
 #include "tcp_test.h"
 
-static int
-teardown(void **state)
-{
-	tt_teardown(*state);
-	return 0;
-}
-
-static int
-setup(void **state)
-{
-	*state = tt_harness(NULL);
-	return 0;
-}
-
 static void
 request(struct tt_peer *p, struct tt_app *a)
 {
@@ -171,7 +157,7 @@ test_tcp_handshake_iw10_limits_first_flight(void **state)
 	struct tt_app *a;
 	struct tt_seg segs[64];
 	unsigned int n;
-	uint32_t bytes = 0;
+	uint32_t bytes;
 
 	tt_peer_init(&p, h, 40005);
 	p.mss = 1460;
@@ -182,8 +168,7 @@ test_tcp_handshake_iw10_limits_first_flight(void **state)
 	/* RFC 6928: min(10 * MSS, max(2 * MSS, 14600)) = 14600. */
 	n = tt_collect(h, segs, 64);
 	assert_int_equal(n, 10);
-	for (unsigned int i = 0; i < n; i++)
-		bytes += (uint32_t)segs[i].s.len;
+	bytes = tt_seg_bytes(segs, n);
 	assert_int_equal(bytes, 14600);
 }
 
@@ -324,21 +309,12 @@ test_tcp_handshake_refused_by_application_gets_rst(void **state)
 }
 
 static void
-tweak_max_conns_2(struct config *cfg)
-{
-	cfg->tcp_max_conns = 2;
-	cfg->tcp_syncookies = CONFIG_OFF;
-}
-
-static void
 test_tcp_handshake_max_conns_answers_rst(void **state)
 {
-	struct harness *h = tt_harness(tweak_max_conns_2);
+	struct harness *h = tt_reopen(state, tt_tweak_two_conns);
 	struct tt_peer p1, p2, p3;
 	struct tt_seg r;
 
-	tt_teardown(*state);
-	*state = h;
 	tt_peer_init(&p1, h, 41001);
 	tt_peer_init(&p2, h, 41002);
 	tt_peer_init(&p3, h, 41003);
@@ -353,21 +329,13 @@ test_tcp_handshake_max_conns_answers_rst(void **state)
 }
 
 static void
-tweak_cookies_on(struct config *cfg)
-{
-	cfg->tcp_syncookies = CONFIG_ON;
-}
-
-static void
 test_tcp_handshake_syncookie_valid_ack_establishes(void **state)
 {
-	struct harness *h = tt_harness(tweak_cookies_on);
+	struct harness *h = tt_reopen(state, tt_tweak_syncookies_on);
 	struct tt_peer p;
 	struct tt_seg sa;
 	struct tt_app *a;
 
-	tt_teardown(*state);
-	*state = h;
 	tt_peer_init(&p, h, 42001);
 	p.mss = 1000;
 	p.wscale = 5;
@@ -394,12 +362,10 @@ test_tcp_handshake_syncookie_valid_ack_establishes(void **state)
 static void
 test_tcp_handshake_syncookie_forged_ack_gets_rst_no_state(void **state)
 {
-	struct harness *h = tt_harness(tweak_cookies_on);
+	struct harness *h = tt_reopen(state, tt_tweak_syncookies_on);
 	struct tt_peer p;
 	struct tt_seg sa, r;
 
-	tt_teardown(*state);
-	*state = h;
 	tt_peer_init(&p, h, 42002);
 	tt_syn(&p, &sa);
 	tt_send(&p, F_ACK, p.snd_nxt, p.rcv_nxt ^ 0x100, NULL, 0);
@@ -418,13 +384,11 @@ test_tcp_handshake_syncookie_forged_ack_gets_rst_no_state(void **state)
 static void
 test_tcp_handshake_syncookie_with_timestamps_keeps_wscale(void **state)
 {
-	struct harness *h = tt_harness(tweak_cookies_on);
+	struct harness *h = tt_reopen(state, tt_tweak_syncookies_on);
 	struct tt_peer p;
 	struct tt_seg sa;
 	struct tt_app *a;
 
-	tt_teardown(*state);
-	*state = h;
 	tt_peer_init(&p, h, 42003);
 	p.mss = 1460;
 	p.wscale = 2;
@@ -448,10 +412,8 @@ test_tcp_handshake_syncookie_with_timestamps_keeps_wscale(void **state)
 	{
 		struct tt_seg segs[8];
 		unsigned int n = tt_collect(h, segs, 8);
-		uint32_t bytes = 0;
+		uint32_t bytes = tt_seg_bytes(segs, n);
 
-		for (unsigned int i = 0; i < n; i++)
-			bytes += (uint32_t)segs[i].s.len;
 		assert_int_equal(bytes, 400);
 	}
 }
@@ -465,13 +427,11 @@ tweak_halfopen_1(struct config *cfg)
 static void
 test_tcp_handshake_halfopen_full_falls_back_to_cookies(void **state)
 {
-	struct harness *h = tt_harness(tweak_halfopen_1);
+	struct harness *h = tt_reopen(state, tweak_halfopen_1);
 	struct tt_peer p1, p2;
 	struct tt_seg sa1, sa2;
 	struct tt_app *a;
 
-	tt_teardown(*state);
-	*state = h;
 	tt_peer_init(&p1, h, 43001);
 	tt_peer_init(&p2, h, 43002);
 	p2.mss = 1460;
@@ -502,12 +462,10 @@ tweak_big_rcv_wnd(struct config *cfg)
 static void
 test_tcp_handshake_our_window_scaled_only_when_peer_offers(void **state)
 {
-	struct harness *h = tt_harness(tweak_big_rcv_wnd);
+	struct harness *h = tt_reopen(state, tweak_big_rcv_wnd);
 	struct tt_peer p, q;
 	struct tt_seg sa, r;
 
-	tt_teardown(*state);
-	*state = h;
 	tt_peer_init(&p, h, 40020);
 	p.wscale = 0;
 	tt_syn(&p, &sa);
@@ -534,30 +492,28 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
-		T(test_tcp_handshake_without_options_uses_536_and_no_ws_ts),
-		T(test_tcp_handshake_options_echoed_mss_min_ws_ts),
-		T(test_tcp_handshake_small_mss_536_segments_response),
-		T(test_tcp_handshake_mss_536_with_timestamps_sends_524),
-		T(test_tcp_handshake_peer_mss_larger_than_ours_announces_ours),
-		T(test_tcp_handshake_iw10_limits_first_flight),
-		T(test_tcp_handshake_syn_retransmitted_gets_synack_again),
-		T(test_tcp_handshake_synack_retransmitted_then_given_up),
-		T(test_tcp_handshake_bad_ack_in_syn_received_gets_rst),
-		T(test_tcp_handshake_syn_to_closed_port_gets_rst),
-		T(test_tcp_handshake_ack_to_unknown_connection_gets_rst_seq_ack),
-		T(test_tcp_handshake_rst_to_unknown_connection_not_answered),
-		T(test_tcp_handshake_bad_checksum_dropped_and_counted),
-		T(test_tcp_handshake_refused_by_application_gets_rst),
-		T(test_tcp_handshake_max_conns_answers_rst),
-		T(test_tcp_handshake_syncookie_valid_ack_establishes),
-		T(test_tcp_handshake_syncookie_forged_ack_gets_rst_no_state),
-		T(test_tcp_handshake_syncookie_with_timestamps_keeps_wscale),
-		T(test_tcp_handshake_halfopen_full_falls_back_to_cookies),
-		T(test_tcp_handshake_our_window_scaled_only_when_peer_offers),
+		TT_TEST(test_tcp_handshake_without_options_uses_536_and_no_ws_ts),
+		TT_TEST(test_tcp_handshake_options_echoed_mss_min_ws_ts),
+		TT_TEST(test_tcp_handshake_small_mss_536_segments_response),
+		TT_TEST(test_tcp_handshake_mss_536_with_timestamps_sends_524),
+		TT_TEST(test_tcp_handshake_peer_mss_larger_than_ours_announces_ours),
+		TT_TEST(test_tcp_handshake_iw10_limits_first_flight),
+		TT_TEST(test_tcp_handshake_syn_retransmitted_gets_synack_again),
+		TT_TEST(test_tcp_handshake_synack_retransmitted_then_given_up),
+		TT_TEST(test_tcp_handshake_bad_ack_in_syn_received_gets_rst),
+		TT_TEST(test_tcp_handshake_syn_to_closed_port_gets_rst),
+		TT_TEST(test_tcp_handshake_ack_to_unknown_connection_gets_rst_seq_ack),
+		TT_TEST(test_tcp_handshake_rst_to_unknown_connection_not_answered),
+		TT_TEST(test_tcp_handshake_bad_checksum_dropped_and_counted),
+		TT_TEST(test_tcp_handshake_refused_by_application_gets_rst),
+		TT_TEST(test_tcp_handshake_max_conns_answers_rst),
+		TT_TEST(test_tcp_handshake_syncookie_valid_ack_establishes),
+		TT_TEST(test_tcp_handshake_syncookie_forged_ack_gets_rst_no_state),
+		TT_TEST(test_tcp_handshake_syncookie_with_timestamps_keeps_wscale),
+		TT_TEST(test_tcp_handshake_halfopen_full_falls_back_to_cookies),
+		TT_TEST(test_tcp_handshake_our_window_scaled_only_when_peer_offers),
 #undef T
 	};
 
-	harness_eal_init();
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return TT_RUN(tests);
 }

@@ -573,6 +573,5 @@ main(void)
 		cmocka_unit_test(test_tcp_random_chaos_no_crash_no_leak_closed_once),
 	};
 
-	harness_eal_init();
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return TT_RUN(tests);
 }

@@ -5,39 +5,6 @@
 
 #include "tcp_test.h"
 
-static int
-setup(void **state)
-{
-	*state = tt_harness(NULL);
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	tt_teardown(*state);
-	return 0;
-}
-
-/* Advance in 1 ms steps until something is sent (at most limit_us);
- * returns the time waited, the segments in segs. */
-static uint64_t
-wait_for_segment(struct harness *h, struct tt_seg *segs, unsigned int max,
-		 unsigned int *n, uint64_t limit_us)
-{
-	uint64_t waited = 0;
-
-	*n = 0;
-	while (waited < limit_us) {
-		harness_advance(h, 1000);
-		waited += 1000;
-		*n = tt_collect(h, segs, max);
-		if (*n)
-			break;
-	}
-	return waited;
-}
-
 /* Within one tick of want (the wheel's granularity, 128 us, rounded up
  * to the 1 ms steps). */
 static void
@@ -58,15 +25,13 @@ tweak_cookies_on(struct config *cfg)
 static void
 test_tcp_retx_rto_1s_initially_then_backoff_then_give_up(void **state)
 {
-	struct harness *h = tt_harness(tweak_cookies_on);
+	struct harness *h = tt_reopen(state, tweak_cookies_on);
 	struct tt_peer p;
 	struct tt_seg segs[16], first;
 	unsigned int n;
 	uint64_t w, rto = 1000000;
 	struct tt_app *a;
 
-	tt_teardown(*state);
-	*state = h;
 	tt_peer_init(&p, h, 40200);
 	p.mss = 1460;
 	tt_policy.action = TT_RESPOND;
@@ -77,7 +42,7 @@ test_tcp_retx_rto_1s_initially_then_backoff_then_give_up(void **state)
 	assert_int_equal(first.s.len, 100);
 	/* RFC 6298 §2.1: RTO 1 s before any sample; §5.5 doubles it. */
 	for (int i = 0; i < 3; i++) {
-		w = wait_for_segment(h, segs, 16, &n, 2 * rto + 2000);
+		w = tt_wait_segment(h, segs, 16, &n, 2 * rto + 2000);
 		assert_near_ms(w, rto);
 		assert_int_equal(n, 1);
 		assert_int_equal(segs[0].s.seq, first.s.seq);
@@ -87,7 +52,7 @@ test_tcp_retx_rto_1s_initially_then_backoff_then_give_up(void **state)
 	}
 	assert_int_equal(HSTAT(h, tcp_rto_timeouts), 3);
 	/* The 4th expiry gives up: RST, closed(TIMEOUT), freed. */
-	w = wait_for_segment(h, segs, 16, &n, 2 * rto + 2000);
+	w = tt_wait_segment(h, segs, 16, &n, 2 * rto + 2000);
 	assert_near_ms(w, rto);
 	assert_int_equal(n, 1);
 	assert_true(segs[0].s.flags & F_RST);
@@ -116,10 +81,10 @@ test_tcp_retx_handshake_rtt_sample_sets_rto(void **state)
 	tt_send_ack(&p);
 	tt_send_data(&p, "GET", 3);
 	tt_one(h, &first);
-	w = wait_for_segment(h, segs, 16, &n, 2000000);
+	w = tt_wait_segment(h, segs, 16, &n, 2000000);
 	assert_near_ms(w, 300000);
 	assert_int_equal(segs[0].s.seq, first.s.seq);
-	w = wait_for_segment(h, segs, 16, &n, 2000000);
+	w = tt_wait_segment(h, segs, 16, &n, 2000000);
 	assert_near_ms(w, 600000);
 	/* An ACK of everything stops the timer. */
 	p.rcv_nxt = first.s.seq + 100;
@@ -129,23 +94,15 @@ test_tcp_retx_handshake_rtt_sample_sets_rto(void **state)
 }
 
 static void
-tweak_cookies_on_only(struct config *cfg)
-{
-	cfg->tcp_syncookies = CONFIG_ON;
-}
-
-static void
 test_tcp_retx_rtt_samples_shorten_rto(void **state)
 {
-	struct harness *h = tt_harness(tweak_cookies_on_only);
+	struct harness *h = tt_reopen(state, tt_tweak_syncookies_on);
 	struct tt_peer p;
 	struct tt_seg segs[16], s;
 	unsigned int n;
 	uint64_t w;
 	uint8_t buf[4096];
 
-	tt_teardown(*state);
-	*state = h;
 	tt_peer_init(&p, h, 40202);
 	tt_policy.action = TT_ECHO;
 	tt_connect(&p);
@@ -161,7 +118,7 @@ test_tcp_retx_rtt_samples_shorten_rto(void **state)
 	/* RTO is now the floor (200 ms), not 1 s. */
 	tt_send_data(&p, "lost", 4);
 	tt_one(h, &s);
-	w = wait_for_segment(h, segs, 16, &n, 3000000);
+	w = tt_wait_segment(h, segs, 16, &n, 3000000);
 	assert_near_ms(w, 200000);
 	assert_int_equal(segs[0].s.seq, s.s.seq);
 	tt_take_data(&p, segs, n, buf, sizeof(buf));
@@ -263,7 +220,7 @@ test_tcp_retx_fin_retransmitted_after_rto(void **state)
 	p.rcv_nxt = f.s.seq + 10;
 	tt_send_ack(&p);
 	tt_none(h);
-	w = wait_for_segment(h, segs, 8, &n, 3000000);
+	w = tt_wait_segment(h, segs, 8, &n, 3000000);
 	assert_near_ms(w, 200000);
 	assert_int_equal(n, 1);
 	assert_int_equal(segs[0].s.flags & F_FIN, F_FIN);
@@ -290,7 +247,7 @@ test_tcp_retx_whole_flight_lost_recovered_after_rto(void **state)
 	tt_send_data(&p, "GET", 3);
 	n = tt_collect(h, segs, 32);
 	assert_int_equal(n, 10); /* IW10, all lost */
-	w = wait_for_segment(h, segs, 32, &n, 2000000);
+	w = tt_wait_segment(h, segs, 32, &n, 2000000);
 	assert_near_ms(w, 200000);
 	/* RFC 5681 §3.1: one segment after a timeout, then slow start. */
 	assert_int_equal(n, 1);
@@ -311,17 +268,15 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
-		T(test_tcp_retx_rto_1s_initially_then_backoff_then_give_up),
-		T(test_tcp_retx_handshake_rtt_sample_sets_rto),
-		T(test_tcp_retx_rtt_samples_shorten_rto),
-		T(test_tcp_retx_fast_retransmit_after_three_dup_acks),
-		T(test_tcp_retx_partial_ack_retransmits_next_hole),
-		T(test_tcp_retx_fin_retransmitted_after_rto),
-		T(test_tcp_retx_whole_flight_lost_recovered_after_rto),
+		TT_TEST(test_tcp_retx_rto_1s_initially_then_backoff_then_give_up),
+		TT_TEST(test_tcp_retx_handshake_rtt_sample_sets_rto),
+		TT_TEST(test_tcp_retx_rtt_samples_shorten_rto),
+		TT_TEST(test_tcp_retx_fast_retransmit_after_three_dup_acks),
+		TT_TEST(test_tcp_retx_partial_ack_retransmits_next_hole),
+		TT_TEST(test_tcp_retx_fin_retransmitted_after_rto),
+		TT_TEST(test_tcp_retx_whole_flight_lost_recovered_after_rto),
 #undef T
 	};
 
-	harness_eal_init();
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return TT_RUN(tests);
 }

@@ -5,20 +5,6 @@
 
 #include "tcp_test.h"
 
-static int
-setup(void **state)
-{
-	*state = tt_harness(NULL);
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	tt_teardown(*state);
-	return 0;
-}
-
 static void
 test_tcp_in_rst_exact_sequence_aborts_closed_reset(void **state)
 {
@@ -168,13 +154,11 @@ tweak_chack_2(struct config *cfg)
 static void
 test_tcp_in_challenge_ack_rate_limited(void **state)
 {
-	struct harness *h = tt_harness(tweak_chack_2);
+	struct harness *h = tt_reopen(state, tweak_chack_2);
 	struct tt_peer p;
 	struct tt_seg segs[32];
 	unsigned int n = 0;
 
-	tt_teardown(*state);
-	*state = h;
 	tt_peer_init(&p, h, 40407);
 	tt_connect(&p);
 	for (int i = 0; i < 20; i++)
@@ -222,19 +206,17 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
-		T(test_tcp_in_rst_exact_sequence_aborts_closed_reset),
-		T(test_tcp_in_rst_in_window_sends_challenge_ack),
-		T(test_tcp_in_rst_out_of_window_ignored),
-		T(test_tcp_in_rst_in_syn_received_frees_silently),
-		T(test_tcp_in_syn_in_established_sends_challenge_ack),
-		T(test_tcp_in_ack_of_unsent_data_gets_challenge_ack),
-		T(test_tcp_in_data_out_of_window_answered_with_ack),
-		T(test_tcp_in_challenge_ack_rate_limited),
-		T(test_tcp_in_paws_old_timestamp_dropped_with_ack),
+		TT_TEST(test_tcp_in_rst_exact_sequence_aborts_closed_reset),
+		TT_TEST(test_tcp_in_rst_in_window_sends_challenge_ack),
+		TT_TEST(test_tcp_in_rst_out_of_window_ignored),
+		TT_TEST(test_tcp_in_rst_in_syn_received_frees_silently),
+		TT_TEST(test_tcp_in_syn_in_established_sends_challenge_ack),
+		TT_TEST(test_tcp_in_ack_of_unsent_data_gets_challenge_ack),
+		TT_TEST(test_tcp_in_data_out_of_window_answered_with_ack),
+		TT_TEST(test_tcp_in_challenge_ack_rate_limited),
+		TT_TEST(test_tcp_in_paws_old_timestamp_dropped_with_ack),
 #undef T
 	};
 
-	harness_eal_init();
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return TT_RUN(tests);
 }

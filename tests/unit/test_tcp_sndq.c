@@ -8,29 +8,6 @@
 
 #include "tcp_test.h"
 
-static int
-setup(void **state)
-{
-	*state = tt_harness(NULL);
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	tt_teardown(*state);
-	return 0;
-}
-
-/* Replace the harness of *state by one with tweak. */
-static struct harness *
-reopen(void **state, void (*tweak)(struct config *cfg))
-{
-	tt_teardown(*state);
-	*state = tt_harness(tweak);
-	return *state;
-}
-
 static unsigned int
 in_use(struct harness *h)
 {
@@ -149,13 +126,6 @@ test_tcp_sndq_retransmission_rebuilds_one_segment_from_two_mbufs(void **state)
 }
 
 static void
-tweak_two_conns(struct config *cfg)
-{
-	cfg->tcp_max_conns = 2;
-	cfg->tcp_syncookies = CONFIG_OFF;
-}
-
-static void
 tweak_no_time_wait(struct config *cfg)
 {
 	cfg->tcp_timewait_ms = 0;
@@ -188,7 +158,7 @@ server_closes_first(struct tt_peer *p, struct tt_seg *r)
 static void
 test_tcp_sndq_full_pool_recycles_oldest_time_wait(void **state)
 {
-	struct harness *h = reopen(state, tweak_two_conns);
+	struct harness *h = tt_reopen(state, tt_tweak_two_conns);
 	struct tt_peer p1, p2, p3;
 	struct tt_seg r;
 
@@ -217,7 +187,7 @@ test_tcp_sndq_full_pool_recycles_oldest_time_wait(void **state)
 static void
 test_tcp_sndq_time_wait_disabled_still_acks_the_fin(void **state)
 {
-	struct harness *h = reopen(state, tweak_no_time_wait);
+	struct harness *h = tt_reopen(state, tweak_no_time_wait);
 	struct tt_peer p;
 	struct tt_seg r;
 	struct tt_app *a;
@@ -314,7 +284,7 @@ tweak_three_retries(struct config *cfg)
 static void
 test_tcp_sndq_persist_gives_up_once_closed(void **state)
 {
-	struct harness *h = reopen(state, tweak_three_retries);
+	struct harness *h = tt_reopen(state, tweak_three_retries);
 	struct tt_peer p;
 	struct tt_seg r;
 	struct tt_app *a;
@@ -466,22 +436,20 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
-		T(test_tcp_sndq_small_response_sent_in_place_one_mbuf),
-		T(test_tcp_sndq_pipelined_responses_share_one_segment),
-		T(test_tcp_sndq_retransmission_rebuilds_one_segment_from_two_mbufs),
-		T(test_tcp_sndq_full_pool_recycles_oldest_time_wait),
-		T(test_tcp_sndq_time_wait_disabled_still_acks_the_fin),
-		T(test_tcp_sndq_stray_ack_checks_no_cookie_until_cookies_sent),
-		T(test_tcp_sndq_synack_timeout_makes_rto_3s),
-		T(test_tcp_sndq_state_counts_and_names),
-		T(test_tcp_sndq_persist_gives_up_once_closed),
-		T(test_tcp_sndq_abort_inside_recv_resets_and_frees),
-		T(test_tcp_sndq_close_inside_recv_with_fin_goes_closing),
-		T(test_tcp_sndq_fast_retransmit_resends_only_what_was_sent),
+		TT_TEST(test_tcp_sndq_small_response_sent_in_place_one_mbuf),
+		TT_TEST(test_tcp_sndq_pipelined_responses_share_one_segment),
+		TT_TEST(test_tcp_sndq_retransmission_rebuilds_one_segment_from_two_mbufs),
+		TT_TEST(test_tcp_sndq_full_pool_recycles_oldest_time_wait),
+		TT_TEST(test_tcp_sndq_time_wait_disabled_still_acks_the_fin),
+		TT_TEST(test_tcp_sndq_stray_ack_checks_no_cookie_until_cookies_sent),
+		TT_TEST(test_tcp_sndq_synack_timeout_makes_rto_3s),
+		TT_TEST(test_tcp_sndq_state_counts_and_names),
+		TT_TEST(test_tcp_sndq_persist_gives_up_once_closed),
+		TT_TEST(test_tcp_sndq_abort_inside_recv_resets_and_frees),
+		TT_TEST(test_tcp_sndq_close_inside_recv_with_fin_goes_closing),
+		TT_TEST(test_tcp_sndq_fast_retransmit_resends_only_what_was_sent),
 #undef T
 	};
 
-	harness_eal_init();
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return TT_RUN(tests);
 }
