@@ -17,6 +17,14 @@
 #include "net/tcp.h"
 
 /*
+ * The server is four files around these structs: conn.c (pool, accept,
+ * close, timeouts, per-lcore state), conn_frame.c (request framing and
+ * dispatch, the TCP input callbacks), conn_respond.c (http_respond*) and
+ * conn_defer.c (http_defer, http_respond_after, http_stream_start).
+ * Nothing outside lib/http includes this header.
+ */
+
+/*
  * Buffering: a request that arrives whole inside one TCP segment is parsed
  * where it lies (zero copy). Only the tail of a request cut by a segment
  * boundary is copied into a per-connection buffer, taken from a per-lcore
