@@ -39,12 +39,41 @@ hc_echo(struct http_exchange *x)
 	http_respond(x, 200, "text/plain", x->body, x->body_len);
 }
 
+#define HC_STREAM_LEN 100000u
+
+/* Any range of the streamed body, made again on demand. */
+static size_t
+hc_stream_bytes(void *arg, uint64_t param, uint64_t off, char *buf, size_t cap)
+{
+	size_t n = 0;
+
+	while (n < cap && off + n < param)
+		buf[n] = (char)tt_byte((uint32_t)(off + n)), n++;
+	return n;
+}
+
+static void
+hc_stream(struct http_exchange *x)
+{
+	http_stream_start(x, 200, "text/plain", HC_STREAM_LEN, hc_stream_bytes,
+			  NULL, HC_STREAM_LEN);
+}
+
+static void
+hc_later(struct http_exchange *x)
+{
+	assert_int_equal(http_respond_after(x, 5000, 201, "text/plain", "later",
+					    5), 0);
+}
+
 static void
 hc_tweak(struct config *cfg)
 {
 	cfg->tcp_max_conns = 8;
 	cfg->http_max_body = HC_MAX_BODY;
 	cfg->http_max_header_bytes = HC_MAX_HEADER;
+	/* smaller than a streamed body: it must wait for ACKs */
+	cfg->tcp_snd_buf = 16384;
 }
 
 static int
@@ -57,6 +86,10 @@ hc_setup(void **state)
 				    "/hello", hc_hello, NULL, "hello") >= 0);
 	assert_true(http_router_add(&hc_router, HTTP_METHOD_BIT(HTTP_M_POST),
 				    "/echo", hc_echo, NULL, "echo") >= 0);
+	assert_true(http_router_add(&hc_router, HTTP_METHOD_BIT(HTTP_M_GET),
+				    "/stream", hc_stream, NULL, "stream") >= 0);
+	assert_true(http_router_add(&hc_router, HTTP_METHOD_BIT(HTTP_M_GET),
+				    "/later", hc_later, NULL, "later") >= 0);
 	assert_int_equal(http_lcore_init(hc_h->ctx, &hc_router), 0);
 	assert_int_equal(tcp_listen(hc_h->ctx, TT_PORT, &http_tcp_ops), 0);
 	return 0;
@@ -553,6 +586,69 @@ test_http_conn_peer_fin_after_request_still_gets_answer(void **state)
 	assert_true(c.fin);
 }
 
+/* A body larger than the send buffer window leaves as ACKs come back,
+ * whole and in order, and the connection serves the next request. */
+static void
+test_http_conn_streamed_body_arrives_whole_then_next_request(void **state)
+{
+	static char buf[HC_STREAM_LEN + 4096];
+	char want[HC_STREAM_LEN + 1];
+	struct hc_client c;
+	char head[512];
+	size_t n, hl;
+
+	for (uint32_t i = 0; i < HC_STREAM_LEN; i++)
+		want[i] = (char)tt_byte(i);
+	want[HC_STREAM_LEN] = '\0';
+	hc_connect(&c, 40021);
+	hc_send(&c, "GET /stream HTTP/1.1\r\nHost: t\r\n\r\n" GET_HELLO);
+	snprintf(head, sizeof(head), "%s",
+		 hc_expect("HTTP/1.1 200 OK", "text/plain", want, NULL, NULL, true));
+	hl = strlen(head);
+	n = hc_read(&c, buf, sizeof(buf));
+	assert_int_equal(n, hl + HC_STREAM_LEN + strlen(hc_hello_ok(NULL)));
+	assert_memory_equal(buf, head, hl);
+	assert_memory_equal(buf + hl, want, HC_STREAM_LEN);
+	assert_string_equal(buf + hl + HC_STREAM_LEN, hc_hello_ok(NULL));
+	assert_false(c.fin);
+}
+
+static void
+test_http_conn_head_of_streamed_answer_sends_length_only(void **state)
+{
+	struct hc_client c;
+	char body[HC_STREAM_LEN + 1];
+
+	memset(body, 'x', HC_STREAM_LEN);
+	body[HC_STREAM_LEN] = '\0';
+	hc_connect(&c, 40022);
+	hc_roundtrip(&c, "HEAD /stream HTTP/1.1\r\nHost: t\r\n\r\n",
+		     hc_expect("HTTP/1.1 200 OK", "text/plain", body, NULL, NULL,
+			       true));
+}
+
+/* A deferred answer holds the pipelined request behind it: in order. */
+static void
+test_http_conn_deferred_answer_keeps_pipelined_order(void **state)
+{
+	struct hc_client c;
+	char buf[4096], want[4096];
+
+	hc_connect(&c, 40023);
+	hc_send(&c, "GET /later HTTP/1.1\r\nHost: t\r\n\r\n" GET_HELLO);
+	assert_int_equal(hc_read(&c, buf, sizeof(buf)), 0);
+	harness_advance(hc_h, 4000);
+	assert_int_equal(hc_read(&c, buf, sizeof(buf)), 0);
+	harness_advance(hc_h, 1500);
+	snprintf(want, sizeof(want), "%s", hc_expect("HTTP/1.1 201 Created",
+						     "text/plain", "later", NULL,
+						     NULL, false));
+	strcat(want, hc_hello_ok(NULL));
+	hc_read(&c, buf, sizeof(buf));
+	assert_string_equal(buf, want);
+	assert_false(c.fin);
+}
+
 #define HC_TEST(f) cmocka_unit_test_setup_teardown(f, hc_setup, hc_teardown)
 
 int
@@ -580,6 +676,9 @@ main(void)
 		HC_TEST(test_http_conn_header_timeout_answers_408_and_closes),
 		HC_TEST(test_http_conn_idle_connection_closes_silently),
 		HC_TEST(test_http_conn_peer_fin_after_request_still_gets_answer),
+		HC_TEST(test_http_conn_streamed_body_arrives_whole_then_next_request),
+		HC_TEST(test_http_conn_head_of_streamed_answer_sends_length_only),
+		HC_TEST(test_http_conn_deferred_answer_keeps_pipelined_order),
 	};
 
 	harness_eal_init();
