@@ -1,0 +1,377 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* conn_frame.c: HTTP/1.1 request framing: input, pipelining, buffers, limits. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_malloc.h>
+
+#include "http/conn_priv.h"
+
+/* Make room for need bytes in hc->buf; -ENOMEM / -E2BIG past the limit. */
+static int
+http_buf_reserve(struct lcore_ctx *ctx, struct http_conn *hc, uint32_t need)
+{
+	struct http_lcore *hl = hc->hl;
+	uint32_t cap;
+	char *nb;
+
+	if (need <= hc->cap)
+		return 0;
+	if (need > hl->buf_limit)
+		return -E2BIG;
+	if (!hc->buf && need <= HTTP_BUF_SMALL && hl->nbufs) {
+		hc->buf = hl->bufs[--hl->nbufs];
+		hc->cap = HTTP_BUF_SMALL;
+		return 0;
+	}
+	cap = HTTP_BUF_SMALL;
+	while (cap < need)
+		cap *= 2;
+	if (cap > hl->buf_limit)
+		cap = hl->buf_limit;
+	nb = rte_malloc_socket("http_buf", cap, 0, ctx->socket_id);
+	if (!nb)
+		return -ENOMEM;
+	uint32_t len = hc->len;
+
+	if (len)
+		memcpy(nb, hc->buf, len);
+	http_buf_release(hl, hc);
+	hc->buf = nb;
+	hc->cap = cap;
+	hc->len = len;
+	return 0;
+}
+
+static void
+http_dispatch(struct lcore_ctx *ctx, struct http_conn *hc,
+	      const struct http_request *req, const char *body, uint32_t blen)
+{
+	struct http_lcore *hl = hc->hl;
+	struct http_match m;
+	struct http_exchange x = {
+		.lc = ctx, .conn = hc, .req = req, .body = body,
+		.body_len = blen, .route = -1,
+	};
+	char allow[96];
+
+	STAT_INC(ctx, http_requests);
+	if (http_router_match(hl->router, req->method, req->path,
+			      req->path_len, &m) < 0) {
+		if (m.allowed) {
+			char hdr[128];
+
+			http_router_allow(m.allowed, allow, sizeof(allow));
+			snprintf(hdr, sizeof(hdr), "Allow: %s\r\n", allow);
+			x.allow = hdr;
+			http_respond_error(&x, 405, "method not allowed");
+		} else {
+			http_respond_error(&x, 404, "not found");
+		}
+		return;
+	}
+	x.route = m.route;
+	x.nparams = m.nparams;
+	memcpy(x.params, m.params, sizeof(m.params[0]) * m.nparams);
+	x.arg = hl->router->routes[m.route].arg;
+	hl->router->routes[m.route].fn(&x);
+	if (!x.status)
+		http_respond_error(&x, 500, "handler did not answer");
+}
+
+enum http_take {
+	HT_MORE = 0,      /* need more bytes */
+	HT_STOP = -1,     /* closing or paused: take nothing more */
+	HT_TO_BUF = -2,   /* must continue in the connection buffer */
+};
+
+/* Answer 100 Continue once, unless the request is doomed anyway. */
+static bool
+http_maybe_continue(struct lcore_ctx *ctx, struct http_conn *hc,
+		    const struct http_request *req)
+{
+	static const char cont[] = "HTTP/1.1 100 Continue\r\n\r\n";
+	struct http_match m;
+
+	if (!req->expect_continue || (hc->flags & HC_CONTINUE))
+		return true;
+	/* RFC 9110 §10.1.1: a final status instead of 100 when we already
+	 * know the answer; the body then never needs to be read. */
+	if (http_router_match(hc->hl->router, req->method, req->path,
+			      req->path_len, &m) < 0) {
+		http_dispatch(ctx, hc, req, NULL, 0);
+		hc->flags |= HC_CLOSING;
+		return false;
+	}
+	hc->flags |= HC_CONTINUE;
+	STAT_INC(ctx, http_continue_sent);
+	http_send_all(ctx, hc, cont, sizeof(cont) - 1);
+	return true;
+}
+
+/* A request head at p parsed into req (n bytes) with a chunked body: decode
+ * what has arrived in place. p must be hc->buf (the request at offset 0).
+ * Returns the bytes of the whole request when complete, HT_MORE or
+ * HT_STOP. */
+static int
+http_take_chunked(struct lcore_ctx *ctx, struct http_conn *hc,
+		  const struct http_request *req, uint32_t n)
+{
+	size_t raw, left, consumed;
+	int rc;
+
+	if (!(hc->flags & HC_CHUNKED)) {
+		hc->flags |= HC_CHUNKED;
+		hc->head_len = n;
+		hc->body_len = 0;
+		hc->raw_off = n;
+		http_chunked_init(&hc->chunked, hc->hl->max_body);
+	}
+	raw = hc->len - hc->raw_off;
+	rc = http_chunked_decode(&hc->chunked, hc->buf + hc->head_len + hc->body_len,
+				 hc->buf + hc->raw_off, raw, &left, &consumed);
+	hc->raw_off += (uint32_t)consumed;
+	hc->body_len += (uint32_t)left;
+	if (rc == HTTP_PARSE_INCOMPLETE) {
+		if (!http_maybe_continue(ctx, hc, req))
+			return HT_STOP;
+		return HT_MORE;
+	}
+	hc->flags &= ~HC_CHUNKED;
+	if (rc < 0) {
+		http_fail(ctx, hc, req, hc->chunked.status, hc->chunked.status == 413 ?
+			  "body too large" : "bad chunked encoding");
+		return HT_STOP;
+	}
+	http_dispatch(ctx, hc, req, hc->buf + hc->head_len, hc->body_len);
+	return (int)hc->raw_off;
+}
+
+/*
+ * Take one request from p[0..len). Returns the bytes it used (> 0), or an
+ * enum http_take. in_buf: p is hc->buf (chunked bodies need it).
+ */
+static int
+http_take(struct lcore_ctx *ctx, struct http_conn *hc, const char *p,
+	  uint32_t len, bool in_buf)
+{
+	struct http_lcore *hl = hc->hl;
+	struct http_request req;
+	int status = 400, n;
+	uint64_t cl;
+
+	n = http_parse_request(p, len, &hl->limits, &req, &status);
+	if (n == HTTP_PARSE_INCOMPLETE)
+		return HT_MORE;
+	if (n < 0) {
+		http_fail(ctx, hc, NULL, status, status == 414 ? "request line too long" :
+			  status == 431 ? "headers too large" :
+			  status == 505 ? "HTTP version not supported" :
+			  status == 501 ? "not implemented" :
+			  status == 417 ? "expectation failed" : "bad request");
+		return HT_STOP;
+	}
+	if (req.chunked) {
+		if (!in_buf || p != hc->buf)
+			return HT_TO_BUF;
+		return http_take_chunked(ctx, hc, &req, (uint32_t)n);
+	}
+	cl = req.content_length > 0 ? (uint64_t)req.content_length : 0;
+	if (cl > hl->max_body) {
+		http_fail(ctx, hc, &req, 413, "body too large");
+		return HT_STOP;
+	}
+	if (len - (uint32_t)n < cl) {
+		if (!http_maybe_continue(ctx, hc, &req))
+			return HT_STOP;
+		return HT_MORE;
+	}
+	http_dispatch(ctx, hc, &req, p + n, (uint32_t)cl);
+	return n + (int)cl;
+}
+
+/* Take every whole request from p[0..len); returns bytes used, and in
+ * *again whether the rest must be retried from the buffer. */
+static uint32_t
+http_process(struct lcore_ctx *ctx, struct http_conn *hc, const char *p,
+	     uint32_t len, bool in_buf, bool *again, uint32_t *taken)
+{
+	uint32_t used = 0;
+
+	*again = false;
+	while (used < len && !(hc->flags & (HC_CLOSING | HC_PAUSED | HC_BUSY))) {
+		int n;
+
+		if (tcp_send_space(hc->tcp) < HTTP_SEND_RESERVE) {
+			hc->flags |= HC_PAUSED;
+			STAT_INC(ctx, http_paused);
+			break;
+		}
+		n = http_take(ctx, hc, p + used, len - used, in_buf && used == 0);
+		if (n > 0) {
+			used += (uint32_t)n;
+			hc->flags &= ~(HC_CONTINUE | HC_IN_REQ);
+			(*taken)++;
+			continue;
+		}
+		if (n == HT_TO_BUF)
+			*again = true;
+		break;
+	}
+	return used;
+}
+
+/* Append bytes to the buffer; on overflow answer and close. */
+static bool
+http_buffer(struct lcore_ctx *ctx, struct http_conn *hc, const char *p,
+	    uint32_t len)
+{
+	int rc = http_buf_reserve(ctx, hc, hc->len + len);
+
+	if (rc < 0) {
+		STAT_INC(ctx, http_buffer_overflow);
+		if (!(hc->flags & (HC_CLOSING | HC_BUSY)))
+			http_fail(ctx, hc, NULL, rc == -E2BIG ? 413 : 503,
+				  rc == -E2BIG ? "request too large" :
+				  "out of memory");
+		hc->flags |= HC_CLOSING;
+		return false;
+	}
+	memcpy(hc->buf + hc->len, p, len);
+	hc->len += len;
+	return true;
+}
+
+/* Process what the buffer holds, then drop what was used. */
+static uint32_t
+http_process_buf(struct lcore_ctx *ctx, struct http_conn *hc)
+{
+	uint32_t taken = 0;
+	bool again = true;
+
+	while (again && hc->len &&
+	       !(hc->flags & (HC_CLOSING | HC_PAUSED | HC_BUSY))) {
+		uint32_t used = http_process(ctx, hc, hc->buf, hc->len, true,
+					     &again, &taken);
+
+		if (used == 0 && !again)
+			break;
+		if (used) {
+			memmove(hc->buf, hc->buf + used, hc->len - used);
+			hc->len -= used;
+		}
+		if (used == 0)
+			again = false; /* chunked already at offset 0 */
+	}
+	if (hc->len == 0 && !(hc->flags & HC_CHUNKED))
+		http_buf_release(hc->hl, hc);
+	return taken;
+}
+
+/* After input: deadlines for the partial request, or the idle time. */
+static void
+http_update_deadline(struct lcore_ctx *ctx, struct http_conn *hc,
+		     uint32_t taken)
+{
+	struct http_lcore *hl = hc->hl;
+	uint64_t d;
+
+	if (hc->len || (hc->flags & HC_CHUNKED)) {
+		/* A request in progress keeps the deadline of its first
+		 * byte: dripping bytes (slowloris) does not extend it. */
+		if ((hc->flags & HC_IN_REQ) && !taken)
+			return;
+		hc->flags |= HC_IN_REQ;
+		d = ctx->now_us + hl->header_timeout_us;
+	} else {
+		d = ctx->now_us + hl->idle_timeout_us;
+	}
+	hc->deadline_us = d;
+	if (!timer_armed(&hc->timer) || hc->timer.expire_us > d)
+		timer_arm(&ctx->wheel, &hc->timer, d);
+}
+
+static void
+http_finish_input(struct lcore_ctx *ctx, struct http_conn *hc, uint32_t taken)
+{
+	/* A body still streaming is sent whole before the FIN. */
+	if ((hc->flags & (HC_CLOSING | HC_STREAM)) == HC_CLOSING) {
+		http_buf_release(hc->hl, hc);
+		timer_cancel(&ctx->wheel, &hc->timer);
+		tcp_close(ctx, hc->tcp);
+		return;
+	}
+	if ((hc->flags & HC_PEER_FIN) && !(hc->flags & (HC_PAUSED | HC_BUSY))) {
+		/* Whatever is buffered can never complete. */
+		hc->flags |= HC_CLOSING;
+		http_buf_release(hc->hl, hc);
+		timer_cancel(&ctx->wheel, &hc->timer);
+		tcp_close(ctx, hc->tcp);
+		return;
+	}
+	http_update_deadline(ctx, hc, taken);
+}
+
+/* The answer that held the connection is out: take the next requests. */
+void
+http_conn_resume(struct lcore_ctx *ctx, struct http_conn *hc)
+{
+	uint32_t taken = 0;
+
+	if (!(hc->flags & HC_CLOSING) && hc->len)
+		taken = http_process_buf(ctx, hc);
+	http_finish_input(ctx, hc, taken);
+}
+
+void
+http_conn_recv(struct lcore_ctx *ctx, struct tcp_conn *c, void *app,
+	  const uint8_t *data, uint32_t len)
+{
+	struct http_conn *hc = app;
+	const char *p = (const char *)data;
+	uint32_t taken = 0;
+
+	if (hc->flags & HC_CLOSING)
+		return; /* answered with close: the rest is discarded */
+	if (hc->len == 0 && !(hc->flags & (HC_PAUSED | HC_CHUNKED | HC_BUSY))) {
+		bool again;
+		uint32_t used = http_process(ctx, hc, p, len, false, &again,
+					     &taken);
+
+		if (used < len && !(hc->flags & HC_CLOSING) &&
+		    http_buffer(ctx, hc, p + used, len - used))
+			taken += http_process_buf(ctx, hc);
+	} else if (http_buffer(ctx, hc, p, len)) {
+		taken += http_process_buf(ctx, hc);
+	}
+	http_finish_input(ctx, hc, taken);
+}
+
+void
+http_conn_peer_fin(struct lcore_ctx *ctx, struct tcp_conn *c, void *app)
+{
+	struct http_conn *hc = app;
+
+	hc->flags |= HC_PEER_FIN;
+	if (!(hc->flags & HC_CLOSING))
+		http_finish_input(ctx, hc, 0);
+}
+
+void
+http_conn_writable(struct lcore_ctx *ctx, struct tcp_conn *c, void *app)
+{
+	struct http_conn *hc = app;
+	uint32_t taken;
+
+	if (hc->flags & HC_STREAM) {
+		http_conn_stream_pump(ctx, hc, true);
+		return;
+	}
+	if (!(hc->flags & HC_PAUSED) ||
+	    tcp_send_space(c) < HTTP_SEND_RESERVE)
+		return;
+	hc->flags &= ~HC_PAUSED;
+	taken = http_process_buf(ctx, hc);
+	http_finish_input(ctx, hc, taken);
+}
