@@ -116,7 +116,9 @@ $(LIB_A): $(LIB_OBJS) $(GEN_OBJS)
 	$(call say,AR,$@)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
-$(BUILD)/linerate: $(BUILD)/app/linerate.o $(LIB_A)
+APP_SRCS  := $(sort $(filter-out app/linerate-ctl.c,$(wildcard app/*.c)))
+
+$(BUILD)/linerate: $(APP_SRCS:%.c=$(BUILD)/%.o) $(LIB_A)
 	$(call say,LINK,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 

@@ -5,16 +5,32 @@
 
 #include "api/api.h"
 #include "api/json_out.h"
+#include "api/series.h"
 #include "http/http.h"
 
 int
-api_register_all(struct http_router *r, const struct config *cfg, int socket)
+api_state_init(struct api_state *st)
+{
+	st->series = series_store_create();
+	return st->series ? 0 : -ENOMEM;
+}
+
+void
+api_state_fini(struct api_state *st)
+{
+	series_store_free(st->series);
+	st->series = NULL;
+}
+
+int
+api_register_all(struct http_router *r, const struct config *cfg,
+		 struct api_state *st)
 {
 	int rc;
 
 	rc = users_register(r, cfg);
 	if (rc == 0)
-		rc = series_register(r, cfg, socket);
+		rc = series_register(r, cfg, st->series);
 	if (rc == 0)
 		rc = tokens_register(r, cfg);
 	if (rc == 0)

@@ -11,20 +11,40 @@
 struct config;
 struct http_exchange;
 struct http_router;
+struct series_store;
+
+/*
+ * The state behind the §2-§5 routes that outlives a request: created and
+ * freed by the caller (the app), shared by every lcore, and passed to the
+ * routes as their argument (no file-scope singletons).
+ */
+struct api_state {
+	struct series_store *series; /* §3 models */
+};
+
+/* Create the stores of st. Returns 0 or -ENOMEM (nothing left held). */
+int api_state_init(struct api_state *st);
+
+/*
+ * Free what api_state_init created and zero st; a zeroed state is fine.
+ * No route registered with st may run any more.
+ */
+void api_state_fini(struct api_state *st);
 
 /*
  * Register every family but §1 (the app registers mrc itself): §2 users,
- * §3 series, §4 tokens, §5 telemetry. Stores are allocated on socket
- * (SOCKET_ID_ANY is fine) and live until exit. cfg must outlive r.
- * Returns 0, -ENOSPC (router full) or -ENOMEM.
+ * §3 series, §4 tokens, §5 telemetry, served from st. cfg and st must
+ * outlive r. Returns 0, -EINVAL (a store of st missing), -ENOSPC (router
+ * full) or -ENOMEM.
  */
 int api_register_all(struct http_router *r, const struct config *cfg,
-		     int socket);
+		     struct api_state *st);
 
-/* The families, for api_register_all (same return values). */
+/* The families, for api_register_all (same return values). series_register
+ * serves from st (series_store_create), which must outlive r. */
 int users_register(struct http_router *r, const struct config *cfg);
 int series_register(struct http_router *r, const struct config *cfg,
-		    int socket);
+		    struct series_store *st);
 int tokens_register(struct http_router *r, const struct config *cfg);
 int telemetry_register(struct http_router *r, const struct config *cfg);
 

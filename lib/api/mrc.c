@@ -9,14 +9,6 @@
 #include "core/lcore.h"
 #include "http/http.h"
 
-/* Route arguments: the store and the settings the handlers need. */
-struct mrc_api {
-	struct mrc_store *store;
-	const struct config *cfg;
-};
-
-static struct mrc_api mrc_api;
-
 /*
  * POST /event: parse, record, answer. The event is recorded before the
  * answer is built, so a 200 always means counted once; a 400 or 507
@@ -94,24 +86,23 @@ mrc_health(struct http_exchange *x)
 }
 
 int
-mrc_api_register(struct http_router *r, struct mrc_store *store,
-		 const struct config *cfg)
+mrc_api_register(struct http_router *r, struct mrc_api *api)
 {
 	int rc;
 
-	mrc_api.store = store;
-	mrc_api.cfg = cfg;
+	if (!api || !api->store || !api->cfg)
+		return -EINVAL;
 	/* /event first: the hot route is matched first. */
 	rc = http_router_add(r, HTTP_METHOD_BIT(HTTP_M_POST), "/event",
-			     mrc_event, &mrc_api, "event");
+			     mrc_event, api, "event");
 	if (rc >= 0)
 		rc = http_router_add(r, HTTP_METHOD_BIT(HTTP_M_GET), "/stats",
-				     mrc_stats, &mrc_api, "stats");
-	if (rc >= 0 && cfg->mrc_reset_enabled)
+				     mrc_stats, api, "stats");
+	if (rc >= 0 && api->cfg->mrc_reset_enabled)
 		rc = http_router_add(r, HTTP_METHOD_BIT(HTTP_M_POST), "/reset",
-				     mrc_reset, &mrc_api, "reset");
+				     mrc_reset, api, "reset");
 	if (rc >= 0)
 		rc = http_router_add(r, HTTP_METHOD_BIT(HTTP_M_GET), "/health",
-				     mrc_health, &mrc_api, "health");
+				     mrc_health, api, "health");
 	return rc < 0 ? rc : 0;
 }

@@ -8,11 +8,21 @@ struct http_router;
 struct mrc_store;
 
 /*
- * Register POST /event, GET /stats, POST /reset (unless the config
- * disables it: then 404) and GET /health on r, served from store. The
- * config must outlive the router. Returns 0 or -ENOSPC (router full).
+ * What the §1 routes serve from: the caller's (the app's) store and
+ * settings. The caller owns it (and the store); it must outlive the
+ * router it is registered on.
  */
-int mrc_api_register(struct http_router *r, struct mrc_store *store,
-		     const struct config *cfg);
+struct mrc_api {
+	struct mrc_store *store;
+	const struct config *cfg;
+};
+
+/*
+ * Register POST /event, GET /stats, POST /reset (unless api->cfg
+ * disables it: then 404) and GET /health on r, served from api->store.
+ * Returns 0, -EINVAL (api, its store or cfg NULL) or -ENOSPC (router
+ * full).
+ */
+int mrc_api_register(struct http_router *r, struct mrc_api *api);
 
 #endif

@@ -228,7 +228,28 @@ struct series_store {
 	struct series_entry *slots[SERIES_SLOTS];
 };
 
-static struct series_store *series_store;
+struct series_store *
+series_store_create(void)
+{
+	struct series_store *st = calloc(1, sizeof(*st));
+
+	if (!st) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	rte_spinlock_init(&st->lock);
+	return st;
+}
+
+void
+series_store_free(struct series_store *st)
+{
+	if (!st)
+		return;
+	for (uint32_t i = 0; i < SERIES_SLOTS; i++)
+		free(st->slots[i]);
+	free(st);
+}
 
 static uint32_t
 series_hash(const char *s, size_t n)
@@ -470,25 +491,21 @@ series_health_route(struct http_exchange *x)
 }
 
 int
-series_register(struct http_router *r, const struct config *cfg, int socket)
+series_register(struct http_router *r, const struct config *cfg,
+		struct series_store *st)
 {
 	int rc;
 
-	if (!series_store) {
-		series_store = calloc(1, sizeof(*series_store));
-		if (!series_store)
-			return -ENOMEM;
-		rte_spinlock_init(&series_store->lock);
-	}
+	if (!st)
+		return -EINVAL;
 	rc = http_router_add(r, HTTP_METHOD_BIT(HTTP_M_POST), "/fit/{series_id}",
-			     series_fit_route, series_store, "series_fit");
+			     series_fit_route, st, "series_fit");
 	if (rc >= 0)
 		rc = http_router_add(r, HTTP_METHOD_BIT(HTTP_M_POST),
 				     "/predict/{series_id}", series_predict_route,
-				     series_store, "series_predict");
+				     st, "series_predict");
 	if (rc >= 0)
 		rc = http_router_add(r, HTTP_METHOD_BIT(HTTP_M_GET), "/healthcheck",
-				     series_health_route, series_store,
-				     "healthcheck");
+				     series_health_route, st, "healthcheck");
 	return rc < 0 ? rc : 0;
 }

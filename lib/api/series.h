@@ -14,11 +14,24 @@
 #define SERIES_VERSIONS 64u     /* versions per series: 507 past it */
 #define SERIES_SIGMAS 3.0       /* anomaly: value > mean + 3 std */
 
+struct series_store;
+
 struct series_model {
 	double mean;
 	double std; /* population standard deviation */
 	uint32_t points;
 };
+
+/*
+ * The versioned model store behind the routes (series_register in
+ * api/api.h): one per appliance, shared by every lcore behind a lock.
+ * Returns NULL with errno ENOMEM.
+ */
+struct series_store *series_store_create(void);
+
+/* Free st and every model in it; NULL is a no-op. No route may use st
+ * any more. */
+void series_store_free(struct series_store *st);
 
 /* [A-Za-z0-9._-]+, at most SERIES_ID_MAX bytes, no "..". */
 bool series_valid_id(const char *s, size_t n);

@@ -102,7 +102,7 @@ lcore_poll_once(struct lcore_ctx *ctx)
 	else
 		ctx->wheel.last_tick = ctx->now_us / TIMER_TICK_US;
 	if (ctx->hooks.poll_end)
-		ctx->hooks.poll_end(ctx);
+		ctx->hooks.poll_end(ctx, ctx->hooks.arg);
 	/* Flush at the end of every iteration that produced output: no
 	 * fixed TX delay (docs/DESIGN.md, lessons from peers). */
 	lcore_tx_flush(ctx);

@@ -24,13 +24,17 @@ struct fault;
 
 /*
  * What the upper layers plug into the loop (core does not know them):
- * input consumes every mbuf it is given (frees, queues or sends it);
- * poll_end runs once per iteration after input and timers.
+ * input consumes every mbuf it is given (frees, queues or sends it); it is
+ * the stack's entry (eth_input_burst), which finds its state in ctx.
+ * poll_end runs once per iteration after input and timers and gets arg
+ * back: the caller's state (the app's 1MRC store), so no global is needed.
+ * arg is not owned by the loop and must outlive the context.
  */
 struct lcore_hooks {
 	void (*input)(struct lcore_ctx *ctx, struct rte_mbuf **pkts,
 		      uint16_t n);
-	void (*poll_end)(struct lcore_ctx *ctx);
+	void (*poll_end)(struct lcore_ctx *ctx, void *arg);
+	void *arg;
 };
 
 /*

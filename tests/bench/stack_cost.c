@@ -37,11 +37,13 @@ struct bench_conn {
 
 static struct mrc_store *bench_store;
 static struct http_router bench_router;
+static struct mrc_api bench_mrc_api;
+static struct api_state bench_api;
 static uint64_t bench_cycles;
 static uint64_t bench_polls;
 
 static void
-bench_poll_end(struct lcore_ctx *ctx)
+bench_poll_end(struct lcore_ctx *ctx, void *arg)
 {
 	tcp_flush(ctx);
 	mrc_store_quiescent(bench_store, ctx->idx);
@@ -187,8 +189,10 @@ main(int argc, char **argv)
 	h = harness_create(bench_tweak);
 	bench_store = mrc_store_create(&mp);
 	http_router_init(&bench_router);
-	if (!bench_store || mrc_api_register(&bench_router, bench_store, &h->cfg) < 0 ||
-	    api_register_all(&bench_router, &h->cfg, 0) < 0 ||
+	bench_mrc_api = (struct mrc_api){ .store = bench_store, .cfg = &h->cfg };
+	if (!bench_store || mrc_api_register(&bench_router, &bench_mrc_api) < 0 ||
+	    api_state_init(&bench_api) < 0 ||
+	    api_register_all(&bench_router, &h->cfg, &bench_api) < 0 ||
 	    http_lcore_init(h->ctx, &bench_router) < 0 ||
 	    tcp_listen(h->ctx, BENCH_PORT, &http_tcp_ops) < 0 ||
 	    mrc_store_lcore_online(bench_store, 0) < 0) {

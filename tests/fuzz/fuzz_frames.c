@@ -61,6 +61,7 @@ struct fuzz_peer {
 static struct harness *fz;
 static struct mrc_store *fz_store;
 static struct http_router fz_router;
+static struct mrc_api fz_api;
 static struct fuzz_peer fz_peer[FUZZ_CONNS];
 
 static void
@@ -77,7 +78,7 @@ fuzz_tweak(struct config *cfg)
 }
 
 static void
-fuzz_poll_end(struct lcore_ctx *ctx)
+fuzz_poll_end(struct lcore_ctx *ctx, void *arg)
 {
 	tcp_flush(ctx);
 	mrc_store_quiescent(fz_store, ctx->idx);
@@ -176,7 +177,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fz_store = mrc_store_create(&mp);
 	FUZZ_CHECK(fz_store != NULL);
 	http_router_init(&fz_router);
-	FUZZ_CHECK(mrc_api_register(&fz_router, fz_store, &fz->cfg) == 0);
+	fz_api = (struct mrc_api){ .store = fz_store, .cfg = &fz->cfg };
+	FUZZ_CHECK(mrc_api_register(&fz_router, &fz_api) == 0);
 	FUZZ_CHECK(mrc_store_lcore_online(fz_store, 0) == 0);
 	FUZZ_CHECK(tcp_lcore_init(fz->ctx) == 0);
 	FUZZ_CHECK(http_lcore_init(fz->ctx, &fz_router) == 0);

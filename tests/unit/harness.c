@@ -53,7 +53,7 @@ harness_eal_init(void)
 }
 
 static void
-harness_poll_end(struct lcore_ctx *ctx)
+harness_poll_end(struct lcore_ctx *ctx, void *arg)
 {
 	tcp_flush(ctx);
 }
