@@ -16,6 +16,7 @@
 #include <rte_malloc.h>
 #include <rte_mempool.h>
 
+#include <jansson.h>
 #include <numa.h>
 
 #include "core/clock.h"
@@ -31,6 +32,7 @@
 #include "api/metrics.h"
 #include "ctl/ctl_telemetry.h"
 #include "api/mrc.h"
+#include "api/mrc_format.h"
 #include "api/mrc_store.h"
 #include "http/http.h"
 #include "net/arp.h"
@@ -58,6 +60,7 @@ struct app {
 	struct http_router router;
 	struct mrc_store *mrc;
 	struct metrics_view metrics; /* GET /metrics; lcores set before launch */
+	struct metrics *metrics_state; /* the /metrics route's argument */
 	struct ctl_tel_view tel;     /* DPDK telemetry /linerate/ commands */
 };
 
@@ -412,10 +415,13 @@ app_api_init(struct app *a)
 	rc = mrc_api_register(&a->router, a->mrc, &a->cfg);
 	if (rc == 0)
 		rc = api_register_all(&a->router, &a->cfg, SOCKET_ID_ANY);
-	a->metrics = (struct metrics_view){ .mrc = a->mrc, .xdp = a->xdp,
-					    .iface = a->cfg.iface };
+	a->metrics = (struct metrics_view){ .mrc = a->mrc,
+					    .more = { steer_report, a->xdp } };
+	a->metrics_state = metrics_create(&a->metrics);
+	if (rc == 0 && !a->metrics_state)
+		rc = -ENOMEM;
 	if (rc == 0)
-		rc = metrics_register(&a->router, &a->metrics);
+		rc = metrics_register(&a->router, a->metrics_state);
 	if (rc > 0)
 		rc = 0;
 	if (rc < 0)
@@ -719,6 +725,7 @@ app_stop(struct app *a)
 	arp_table_free(a->arp);
 	tcp_steer_free(a->steer);
 	mrc_store_free(a->mrc);
+	metrics_free(a->metrics_state);
 	for (uint32_t q = 0; q < a->cfg.nb_lcores; q++) {
 		lcore_ctx_free(a->ctx[q]);
 		if (a->pools[q]) {
@@ -790,7 +797,7 @@ main(int argc, char **argv)
 	a.metrics.nb_lcores = a.cfg.nb_lcores;
 	a.tel = (struct ctl_tel_view){ .lcores = a.ctx,
 				       .nb_lcores = a.cfg.nb_lcores,
-				       .mrc = a.mrc };
+				       .mrc = { mrc_report_store, a.mrc } };
 	if (ctl_tel_register(&a.tel) < 0)
 		LOG(WARNING, "DPDK telemetry: /linerate commands not registered");
 	rc = ctl_register_view(a.ctl, &a.view);

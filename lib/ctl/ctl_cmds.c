@@ -8,8 +8,11 @@
 #include <rte_ethdev.h>
 #include <rte_ether.h>
 
+#include <jansson.h>
+
 #include "core/config.h"
 #include "core/lcore.h"
+#include "core/report.h"
 #include "ctl/ctl.h"
 
 #define CTL_OOM(err, errlen) snprintf((err), (errlen), "out of memory")
@@ -39,18 +42,15 @@ ctl_stats_sum(const struct ctl_view *v, struct stats *sum)
 	}
 }
 
-/* Counters as integers; past INT64_MAX (never, in practice) they clamp. */
+/* Counters as integers (the report's JSON writer clamps at INT64_MAX). */
 static int
 ctl_stats_put(json_t *o, const struct stats *st)
 {
-	for (int i = 0; i < ST__COUNT; i++) {
-		uint64_t x = st->v[i] > INT64_MAX ? INT64_MAX : st->v[i];
+	struct report_json rj;
 
-		if (json_object_set_new(o, stats_name(i),
-					json_integer((json_int_t)x)) < 0)
-			return -ENOMEM;
-	}
-	return 0;
+	report_json_init(&rj, o);
+	report_stats(&rj.sink, st, NULL);
+	return rj.rc;
 }
 
 json_t *

@@ -5,8 +5,9 @@
 
 #include <rte_telemetry.h>
 
-#include "api/mrc_store.h"
+#include "core/fmt.h"
 #include "core/lcore.h"
+#include "core/report.h"
 #include "core/stats.h"
 #include "ctl/ctl_telemetry.h"
 
@@ -20,12 +21,34 @@ ctl_tel_read(const struct lcore_ctx *ctx, struct stats *st)
 		st->v[i] = *(const volatile uint64_t *)&ctx->stats.v[i];
 }
 
+/* Report rows into a telemetry dict. */
+struct ctl_tel_sink {
+	struct report_sink sink;
+	struct rte_tel_data *d;
+};
+
+static void
+ctl_tel_row(struct report_sink *s, const struct report_row *r)
+{
+	struct rte_tel_data *d = ((struct ctl_tel_sink *)s)->d;
+	char num[40];
+
+	if (!r->key || r->declare)
+		return;
+	if (r->fmt == REPORT_U64) {
+		rte_tel_data_add_dict_u64(d, r->key, r->u);
+		return;
+	}
+	fmt_double(num, sizeof(num), r->d, 0);
+	rte_tel_data_add_dict_string(d, r->key, num);
+}
+
 static void
 ctl_tel_put_stats(struct rte_tel_data *d, const struct stats *st)
 {
-	for (int i = 0; i < ST__COUNT; i++)
-		rte_tel_data_add_dict_u64(d, stats_name((enum stats_id)i),
-					  st->v[i]);
+	struct ctl_tel_sink ts = { .sink.row = ctl_tel_row, .d = d };
+
+	report_stats(&ts.sink, st, NULL);
 }
 
 static int
@@ -88,23 +111,13 @@ static int
 ctl_tel_mrc(const char *cmd, const char *params, struct rte_tel_data *d)
 {
 	const struct ctl_tel_view *v = ctl_tel_v;
-	struct mrc_stats st;
-	char num[40];
+	struct ctl_tel_sink ts = { .sink.row = ctl_tel_row, .d = d };
 
 	(void)cmd;
 	(void)params;
 	rte_tel_data_start_dict(d);
-	if (!v || !v->mrc)
-		return 0;
-	mrc_store_stats(v->mrc, &st);
-	rte_tel_data_add_dict_u64(d, "total_requests", st.total_requests);
-	rte_tel_data_add_dict_u64(d, "unique_users", st.unique_users);
-	/* 22.11 has no double in dicts: the sum as an exact-enough string */
-	snprintf(num, sizeof(num), "%.17g", st.sum);
-	rte_tel_data_add_dict_string(d, "sum", num);
-	snprintf(num, sizeof(num), "%.17g", st.avg);
-	rte_tel_data_add_dict_string(d, "avg", num);
-	rte_tel_data_add_dict_u64(d, "generation", st.generation);
+	if (v)
+		report_run(&v->mrc, &ts.sink);
 	return 0;
 }
 
