@@ -145,13 +145,12 @@ metrics_lcores(struct report_sink *s, const struct metrics_view *v)
 	busy.declare = false;
 	for (unsigned int i = 0; v->lcores && i < v->nb_lcores; i++) {
 		const struct lcore_ctx *ctx = v->lcores[i];
-		uint64_t b, idle;
+		struct stats st;
 
 		if (!ctx)
 			continue;
-		b = metrics_load(&ctx->stats.v[ST_cycles_busy]);
-		idle = metrics_load(&ctx->stats.v[ST_cycles_idle]);
-		busy.d = b + idle ? (double)b / (double)(b + idle) : 0.0;
+		report_stats_load(&st, &ctx->stats);
+		busy.d = report_busy_ratio(&st);
 		snprintf(labels, sizeof(labels), "lcore=\"%u\"", ctx->lcore_id);
 		report_put(s, &busy);
 	}

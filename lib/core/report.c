@@ -43,6 +43,24 @@ report_stats(struct report_sink *s, const struct stats *st,
 		report_stat(s, id, st->v[id], labels);
 }
 
+void
+report_stats_load(struct stats *out, const struct stats *live)
+{
+	const volatile uint64_t *v = live->v;
+
+	for (int i = 0; i < ST__COUNT; i++)
+		out->v[i] = v[i];
+}
+
+double
+report_busy_ratio(const struct stats *st)
+{
+	uint64_t busy = STAT_GET(st, cycles_busy);
+	uint64_t idle = STAT_GET(st, cycles_idle);
+
+	return busy + idle ? (double)busy / (double)(busy + idle) : 0.0;
+}
+
 size_t
 report_escape(const char *in, char *out, size_t cap)
 {

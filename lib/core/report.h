@@ -86,6 +86,15 @@ report_run(const struct report_provider *p, struct report_sink *s)
 void report_stat(struct report_sink *s, unsigned int id, uint64_t v,
 		 const char *labels);
 
+/*
+ * Copy another lcore's counters while it runs: one plain 64-bit load each
+ * (single writer, aligned); volatile so every load really happens.
+ */
+void report_stats_load(struct stats *out, const struct stats *live);
+
+/* cycles_busy / (cycles_busy + cycles_idle) of st; 0 before any cycle. */
+double report_busy_ratio(const struct stats *st);
+
 /* Declare counter id's family only (a declare row). */
 void report_stat_declare(struct report_sink *s, unsigned int id);
 
