@@ -55,6 +55,21 @@ metrics_escape(const char *in, char *out, size_t cap)
 	return report_escape(in, out, cap);
 }
 
+/* Responses of route idx in status class c, summed over the lcores. */
+static uint64_t
+metrics_route_sum(const struct metrics_view *v, uint32_t idx, int c)
+{
+	uint64_t sum = 0;
+
+	for (unsigned int i = 0; v->lcores && i < v->nb_lcores; i++) {
+		const struct lcore_ctx *ctx = v->lcores[i];
+
+		if (ctx && ctx->http)
+			sum += metrics_load(&http_route_counts(ctx)[idx][c]);
+	}
+	return sum;
+}
+
 static void
 metrics_http(struct report_sink *s, const struct metrics_view *v,
 	     const struct http_router *r)
@@ -78,14 +93,7 @@ metrics_http(struct report_sink *s, const struct metrics_view *v,
 			report_escape(r->routes[rt].name ? r->routes[rt].name :
 				      r->routes[rt].pattern, name, sizeof(name));
 		for (int c = 0; c < HTTP_CLASSES; c++) {
-			row.u = 0;
-			for (unsigned int i = 0; v->lcores && i < v->nb_lcores; i++) {
-				const struct lcore_ctx *ctx = v->lcores[i];
-
-				if (ctx && ctx->http)
-					row.u += metrics_load(
-						&http_route_counts(ctx)[idx][c]);
-			}
+			row.u = metrics_route_sum(v, idx, c);
 			snprintf(labels, sizeof(labels),
 				 "route=\"%s\",class=\"%s\"", name, cls[c]);
 			report_put(s, &row);

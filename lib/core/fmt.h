@@ -30,12 +30,13 @@ fmt_hex_digit(unsigned int v)
 /*
  * The shortest decimal that reads back (strtod) as exactly v, printf %g
  * style: plain notation from 1e-4 up to 1e15, else an exponent ("1e+20",
- * "-3.3333333333333337e-10"). (Subnormals, with fewer bits, get 15
- * significant digits even where fewer would read back.) '.' whatever LC_NUMERIC says. With
- * FMT_DOUBLE_POINT an integral value gets ".0" ("2.0", "-0.0"). Non-finite
- * values print as "inf", "-inf", "nan": callers writing JSON or Prometheus
- * text replace them first. Always terminated when cap > 0; 32 bytes hold
- * any double. Returns the length (what it needs, as snprintf).
+ * "-3.3333333333333337e-10"); subnormals, with fewer bits, get 15
+ * significant digits even where fewer would read back. '.' whatever
+ * LC_NUMERIC says. With FMT_DOUBLE_POINT an integral value gets ".0"
+ * ("2.0", "-0.0"). Non-finite values print as "inf", "-inf", "nan":
+ * callers writing JSON or Prometheus text replace them first. Always
+ * terminated when cap > 0; 32 bytes hold any double. Returns the length
+ * (what it needs, as snprintf).
  */
 int fmt_double(char *buf, size_t cap, double v, unsigned int flags);
 
