@@ -65,6 +65,7 @@ struct app {
 	struct mrc_api mrc_api;      /* §1 routes' argument */
 	struct api_state api;        /* §2-§5 routes' stores */
 	struct metrics_view metrics; /* GET /metrics; lcores set before launch */
+	struct metrics *metrics_state; /* the /metrics route's argument */
 	struct ctl_tel_view tel;     /* DPDK telemetry /linerate/ commands */
 };
 

@@ -8,6 +8,7 @@
 #include <jansson.h>
 
 #include "app.h"
+#include "api/mrc_format.h"
 #include "api/mrc_store.h"
 #include "core/lcore.h"
 #include "core/log.h"
@@ -102,7 +103,7 @@ app_ctl_register(struct app *a)
 	a->metrics.nb_lcores = a->cfg.nb_lcores;
 	a->tel = (struct ctl_tel_view){ .lcores = a->ctx,
 					.nb_lcores = a->cfg.nb_lcores,
-					.mrc = a->mrc };
+					.mrc = { mrc_report_store, a->mrc } };
 	if (ctl_tel_register(&a->tel) < 0)
 		LOG(WARNING, "DPDK telemetry: /linerate commands not registered");
 	rc = ctl_register_view(a->ctl, &a->view);

@@ -6,9 +6,11 @@
 #include <rte_malloc.h>
 
 #include "app.h"
+#include "api/mrc_format.h"
 #include "api/mrc_store.h"
 #include "core/log.h"
 #include "http/http.h"
+#include "steer/steer.h"
 
 static void *
 app_zalloc(size_t size, size_t align, int socket)
@@ -44,10 +46,13 @@ app_routes_init(struct app *a)
 	rc = mrc_api_register(&a->router, &a->mrc_api);
 	if (rc == 0)
 		rc = api_register_all(&a->router, &a->cfg, &a->api);
-	a->metrics = (struct metrics_view){ .mrc = a->mrc, .xdp = a->xdp,
-					    .iface = a->cfg.iface };
+	a->metrics = (struct metrics_view){ .mrc = a->mrc,
+					    .more = { steer_report, a->xdp } };
+	a->metrics_state = metrics_create(&a->metrics);
+	if (rc == 0 && !a->metrics_state)
+		rc = -ENOMEM;
 	if (rc == 0)
-		rc = metrics_register(&a->router, &a->metrics);
+		rc = metrics_register(&a->router, a->metrics_state);
 	if (rc > 0)
 		rc = 0;
 	if (rc < 0)
@@ -59,6 +64,8 @@ void
 app_routes_fini(struct app *a)
 {
 	api_state_fini(&a->api);
+	metrics_free(a->metrics_state);
+	a->metrics_state = NULL;
 	mrc_store_free(a->mrc);
 	a->mrc = NULL;
 }

@@ -6,6 +6,7 @@
 #include "api/api.h"
 #include "api/json_out.h"
 #include "api/series.h"
+#include "core/fmt.h"
 #include "http/http.h"
 
 int
@@ -38,18 +39,6 @@ api_register_all(struct http_router *r, const struct config *cfg,
 	return rc;
 }
 
-static int
-api_hex(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int
 api_percent_decode(char *dst, size_t cap, const char *s, size_t n)
 {
@@ -63,8 +52,8 @@ api_percent_decode(char *dst, size_t cap, const char *s, size_t n)
 
 			if (i + 2 >= n)
 				return -EINVAL;
-			hi = api_hex(s[i + 1]);
-			lo = api_hex(s[i + 2]);
+			hi = fmt_hex_value((unsigned char)s[i + 1]);
+			lo = fmt_hex_value((unsigned char)s[i + 2]);
 			if (hi < 0 || lo < 0)
 				return -EINVAL;
 			c = (char)(hi << 4 | lo);

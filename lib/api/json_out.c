@@ -3,10 +3,10 @@
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "api/json_out.h"
+#include "core/fmt.h"
 
 void
 json_out_init(struct json_out *o, char *buf, size_t cap)
@@ -59,8 +59,6 @@ json_putf(struct json_out *o, const char *fmt, ...)
 static size_t
 json_esc_char(unsigned char c, char *e)
 {
-	static const char hex[] = "0123456789abcdef";
-
 	switch (c) {
 	case '"': e[0] = '\\'; e[1] = '"'; return 2;
 	case '\\': e[0] = '\\'; e[1] = '\\'; return 2;
@@ -74,8 +72,8 @@ json_esc_char(unsigned char c, char *e)
 	}
 	if (c < 0x20 || c == 0x7f) {
 		memcpy(e, "\\u00", 4);
-		e[4] = hex[c >> 4];
-		e[5] = hex[c & 0xf];
+		e[4] = fmt_hex_digit(c >> 4);
+		e[5] = fmt_hex_digit(c);
 		return 6;
 	}
 	e[0] = (char)c;
@@ -123,14 +121,6 @@ json_put_double(struct json_out *o, double v)
 		json_put(o, "null");
 		return;
 	}
-	/* The shortest %.Ng that reads back exactly. */
-	for (int prec = 1; prec <= 17; prec++) {
-		snprintf(b, sizeof(b), "%.*g", prec, v);
-		if (strtod(b, NULL) == v)
-			break;
-	}
-	/* Keep a fraction marker so JSON readers see a float. */
-	if (!strpbrk(b, ".eEn"))
-		strncat(b, ".0", sizeof(b) - strlen(b) - 1);
+	fmt_double(b, sizeof(b), v, FMT_DOUBLE_POINT);
 	json_put(o, b);
 }

@@ -26,8 +26,8 @@ void json_putf(struct json_out *o, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* s[0..n) as a quoted JSON string (json_escape rules). */
 void json_put_str(struct json_out *o, const char *s, size_t n);
-/* A number as JSON: integers exactly, others with 17 significant digits
- * at most ("%.17g" shortened to the shortest form that reads back). */
+/* A number as JSON: the shortest decimal that reads back (fmt_double),
+ * with a fraction marker ("2.0"); null when not finite. */
 void json_put_double(struct json_out *o, double v);
 
 /*

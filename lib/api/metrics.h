@@ -5,10 +5,12 @@
 
 #include <stddef.h>
 
+#include "core/report.h"
+
 struct http_router;
 struct lcore_ctx;
+struct metrics;
 struct mrc_store;
-struct steer;
 
 /*
  * What /metrics reads. The handler runs on a data lcore and reads the
@@ -22,19 +24,32 @@ struct metrics_view {
 	struct lcore_ctx *const *lcores; /* NULL entries are skipped */
 	unsigned int nb_lcores;
 	struct mrc_store *mrc;		 /* NULL: no linerate_mrc_* */
-	struct steer *xdp;		 /* NULL: not on the XDP path */
-	const char *iface;		 /* iface label of the XDP counters */
+	/* Rows from layers api does not see (the app passes the XDP
+	 * counters, steer_report); written last. Runs on a data lcore: no
+	 * syscalls, no allocation. fn NULL: none. */
+	struct report_provider more;
 };
 
 /* Largest body /metrics makes; a bigger one answers 500 (counted). */
 #define METRICS_BUF_SIZE (256u * 1024u)
 
 /*
- * Add GET /metrics (route name "metrics") to r. v (and r: route names are
- * read from it) must outlive the router. Returns the route index or a
- * negative errno from http_router_add.
+ * The /metrics route's state: the view and one METRICS_BUF_SIZE text
+ * buffer per data lcore (touched only by the lcore that owns it; pages
+ * of slots never used are never touched). v must outlive it. Returns
+ * NULL with errno ENOMEM.
  */
-int metrics_register(struct http_router *r, const struct metrics_view *v);
+struct metrics *metrics_create(const struct metrics_view *v);
+
+/* Free m; the router must not route to it any more. NULL is a no-op. */
+void metrics_free(struct metrics *m);
+
+/*
+ * Add GET /metrics (route name "metrics") to r, m as its argument. m
+ * (and r: route names are read from it) must outlive the router. Returns
+ * the route index or a negative errno from http_router_add.
+ */
+int metrics_register(struct http_router *r, struct metrics *m);
 
 /*
  * The exposition text into buf: every metric family once, "# HELP" and
@@ -45,8 +60,7 @@ int metrics_register(struct http_router *r, const struct metrics_view *v);
 int metrics_text(const struct metrics_view *v, const struct http_router *r,
 		 char *buf, size_t cap);
 
-/* Label value escaping per the text format (\\, \", \n) into out (cap);
- * returns the length written, always terminated; truncates. */
+/* Prometheus label escaping (report_escape). */
 size_t metrics_escape(const char *in, char *out, size_t cap);
 
 #endif

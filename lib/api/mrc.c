@@ -3,6 +3,7 @@
 #include <errno.h>
 
 #include "api/mrc.h"
+#include "api/mrc_format.h"
 #include "api/mrc_json.h"
 #include "api/mrc_store.h"
 #include "core/config.h"

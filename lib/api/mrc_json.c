@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "api/mrc_json.h"
+#include "core/fmt.h"
 
 #define ERR_JSON MRC_JSON_ERR_JSON
 #define ERR_USER MRC_JSON_ERR_USER
@@ -196,14 +197,11 @@ hex4(const unsigned char *p, const unsigned char *end)
 	if (end - p < 4)
 		return -1;
 	for (int i = 0; i < 4; i++) {
-		unsigned int c = p[i];
+		int h = fmt_hex_value(p[i]);
 
-		if (is_digit(c))
-			v = v << 4 | (int32_t)(c - '0');
-		else if ((c | 0x20) - 'a' < 6)
-			v = v << 4 | (int32_t)((c | 0x20) - 'a' + 10);
-		else
+		if (h < 0)
 			return -1;
+		v = v << 4 | h;
 	}
 	return v;
 }

@@ -1,12 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* mrc_store.c: the 1MRC store: exact unique-user set, per-lcore sums, reset. */
 #include <errno.h>
-#include <float.h>
-#include <inttypes.h>
 #include <math.h>
 #include <pthread.h>
 #include <sched.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
@@ -627,85 +624,6 @@ mrc_store_stats(struct mrc_store *s, struct mrc_stats *out)
 	} else {
 		out->avg = out->sum / (double)out->total_requests;
 	}
-}
-
-/* v (in 1e-9 units) as an exact decimal with at least one fraction digit. */
-static void
-fmt_exact(__int128 v, char *buf)
-{
-	unsigned __int128 a =
-		v < 0 ? -(unsigned __int128)v : (unsigned __int128)v;
-	unsigned __int128 ip = a / MRC_EXACT_SCALE;
-	uint64_t fp = (uint64_t)(a % MRC_EXACT_SCALE);
-	char tmp[48];
-	int n = 0, k = MRC_EXACT_DIGITS;
-
-	do {
-		tmp[n++] = (char)('0' + (int)(ip % 10));
-		ip /= 10;
-	} while (ip);
-	if (v < 0)
-		*buf++ = '-';
-	while (n)
-		*buf++ = tmp[--n];
-	*buf++ = '.';
-	while (k > 1 && fp % 10 == 0) {
-		fp /= 10;
-		k--;
-	}
-	buf += k;
-	*buf = '\0';
-	while (k--) {
-		*--buf = (char)('0' + fp % 10);
-		fp /= 10;
-	}
-}
-
-/* The shortest of %.15g..%.17g that reads back as d, as a JSON number. */
-static void
-fmt_double(double d, char *buf, size_t len)
-{
-	char *c;
-
-	if (!isfinite(d))
-		d = signbit(d) ? -DBL_MAX : DBL_MAX;
-	for (int prec = 15; prec <= 17; prec++) {
-		snprintf(buf, len, "%.*g", prec, d);
-		if (strtod(buf, NULL) == d)
-			break;
-	}
-	/* printf follows LC_NUMERIC; JSON wants '.'. */
-	for (c = buf; *c; c++)
-		if (*c == ',')
-			*c = '.';
-	if (!strpbrk(buf, ".e"))
-		strcat(buf, ".0");
-}
-
-int
-mrc_stats_json(const struct mrc_stats *st, char *buf, size_t len)
-{
-	char sum[64], avg[64];
-	__int128 n = (__int128)st->total_requests;
-	int w;
-
-	if (st->n_inexact == 0)
-		fmt_exact(st->sum_exact, sum);
-	else
-		fmt_double(st->sum, sum, sizeof(sum));
-	if (st->total_requests == 0)
-		fmt_exact(0, avg);
-	else if (st->n_inexact == 0 && st->sum_exact % n == 0)
-		fmt_exact(st->sum_exact / n, avg);
-	else
-		fmt_double(st->avg, avg, sizeof(avg));
-	w = snprintf(buf, len,
-		     "{\"totalRequests\":%" PRIu64 ",\"uniqueUsers\":%" PRIu64
-		     ",\"sum\":%s,\"avg\":%s}",
-		     st->total_requests, st->unique_users, sum, avg);
-	if (w < 0 || (size_t)w >= len)
-		return -ENOSPC;
-	return w;
 }
 
 /* ---- reset ---- */

@@ -138,16 +138,6 @@ int mrc_store_reset(struct mrc_store *s, int self);
 /* Read the current generation's totals (any thread, lock-free). */
 void mrc_store_stats(struct mrc_store *s, struct mrc_stats *out);
 
-/*
- * Format {"totalRequests":N,"uniqueUsers":N,"sum":X,"avg":Y}. sum is
- * printed exactly when n_inexact is 0 (e.g. 500000000.0, 12.5), otherwise
- * as the shortest decimal that round-trips the double; avg likewise exact
- * when the exact sum divides evenly. Numbers are always valid JSON: no
- * nan or inf (a non-finite sum saturates at +-DBL_MAX). Returns the length
- * written (NUL excluded) or -ENOSPC if len is too small (256 is enough).
- */
-int mrc_stats_json(const struct mrc_stats *st, char *buf, size_t len);
-
 /* The default key hash: 64-bit, seeded, multiply-fold mixing. */
 uint64_t mrc_hash(const void *key, size_t len, uint64_t seed);
 

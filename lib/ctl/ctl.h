@@ -6,11 +6,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <jansson.h>
-
 #include "core/stats.h"
 
 struct config;
+struct json_t;
 struct lcore_ctx;
 struct ctl_server;
 
@@ -30,8 +29,8 @@ struct ctl_server;
  * Runs on the thread calling ctl_server_poll() (the main lcore); it must not
  * block.
  */
-typedef json_t *(*ctl_cmd_fn)(void *arg, json_t *args, char *err,
-			      size_t errlen);
+typedef struct json_t *(*ctl_cmd_fn)(void *arg, struct json_t *args,
+				     char *err, size_t errlen);
 
 /* Zero fields take the CTL_* defaults. */
 struct ctl_params {
@@ -93,7 +92,8 @@ const char *ctl_server_path(const struct ctl_server *s);
  * return the reply object {"ok":...} (caller decrefs); never NULL unless out
  * of memory. For tests and for other front ends (telemetry).
  */
-json_t *ctl_server_exec(struct ctl_server *s, const char *line, size_t len);
+struct json_t *ctl_server_exec(struct ctl_server *s, const char *line,
+			       size_t len);
 
 /*
  * What the ready-made commands below read: the data-plane lcore contexts
@@ -113,7 +113,7 @@ void ctl_stats_sum(const struct ctl_view *v, struct stats *sum);
 
 /* A counter set as a JSON object {"rx_packets":N,...}, every counter in
  * stats.h order; NULL when out of memory. */
-json_t *ctl_stats_json(const struct stats *st);
+struct json_t *ctl_stats_json(const struct stats *st);
 
 /*
  * Ready-made commands; arg is a const struct ctl_view *.
@@ -124,10 +124,14 @@ json_t *ctl_stats_json(const struct stats *st);
  *                   "stats":{...},"xstats":{...}}]}  (needs EAL)
  *   ctl_cmd_config  the effective configuration (config_to_json())
  */
-json_t *ctl_cmd_stats(void *arg, json_t *args, char *err, size_t errlen);
-json_t *ctl_cmd_lcores(void *arg, json_t *args, char *err, size_t errlen);
-json_t *ctl_cmd_ports(void *arg, json_t *args, char *err, size_t errlen);
-json_t *ctl_cmd_config(void *arg, json_t *args, char *err, size_t errlen);
+struct json_t *ctl_cmd_stats(void *arg, struct json_t *args, char *err,
+			      size_t errlen);
+struct json_t *ctl_cmd_lcores(void *arg, struct json_t *args, char *err,
+			      size_t errlen);
+struct json_t *ctl_cmd_ports(void *arg, struct json_t *args, char *err,
+			      size_t errlen);
+struct json_t *ctl_cmd_config(void *arg, struct json_t *args, char *err,
+			      size_t errlen);
 
 /*
  * Register stats, lcores, ports and config over v (which must outlive s).

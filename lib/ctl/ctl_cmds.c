@@ -8,22 +8,14 @@
 #include <rte_ethdev.h>
 #include <rte_ether.h>
 
+#include <jansson.h>
+
 #include "core/config.h"
 #include "core/lcore.h"
+#include "core/report.h"
 #include "ctl/ctl.h"
 
 #define CTL_OOM(err, errlen) snprintf((err), (errlen), "out of memory")
-
-/* A data-plane lcore's counters while it runs: one plain 64-bit load each
- * (single writer, aligned); volatile so every read really happens. */
-static void
-ctl_stats_read(const struct lcore_ctx *ctx, struct stats *out)
-{
-	const volatile uint64_t *v = ctx->stats.v;
-
-	for (int i = 0; i < ST__COUNT; i++)
-		out->v[i] = v[i];
-}
 
 void
 ctl_stats_sum(const struct ctl_view *v, struct stats *sum)
@@ -34,23 +26,20 @@ ctl_stats_sum(const struct ctl_view *v, struct stats *sum)
 	for (unsigned int i = 0; v->lcores && i < v->nb_lcores; i++) {
 		if (!v->lcores[i])
 			continue;
-		ctl_stats_read(v->lcores[i], &one);
+		report_stats_load(&one, &v->lcores[i]->stats);
 		stats_add(sum, &one);
 	}
 }
 
-/* Counters as integers; past INT64_MAX (never, in practice) they clamp. */
+/* Counters as integers (the report's JSON writer clamps at INT64_MAX). */
 static int
 ctl_stats_put(json_t *o, const struct stats *st)
 {
-	for (int i = 0; i < ST__COUNT; i++) {
-		uint64_t x = st->v[i] > INT64_MAX ? INT64_MAX : st->v[i];
+	struct report_json rj;
 
-		if (json_object_set_new(o, stats_name(i),
-					json_integer((json_int_t)x)) < 0)
-			return -ENOMEM;
-	}
-	return 0;
+	report_json_init(&rj, o);
+	report_stats(&rj.sink, st, NULL);
+	return rj.rc;
 }
 
 json_t *
@@ -82,16 +71,12 @@ static json_t *
 ctl_lcore_json(const struct lcore_ctx *ctx)
 {
 	struct stats st;
-	uint64_t busy, idle;
 	json_t *o;
 
-	ctl_stats_read(ctx, &st);
-	busy = STAT_GET(&st, cycles_busy);
-	idle = STAT_GET(&st, cycles_idle);
+	report_stats_load(&st, &ctx->stats);
 	o = json_pack("{s:I, s:I, s:i, s:f}", "lcore", (json_int_t)ctx->lcore_id,
 		      "idx", (json_int_t)ctx->idx, "socket", ctx->socket_id,
-		      "busy_ratio",
-		      busy + idle ? (double)busy / (double)(busy + idle) : 0.0);
+		      "busy_ratio", report_busy_ratio(&st));
 	if (o && ctl_stats_put(o, &st) < 0) {
 		json_decref(o);
 		o = NULL;

@@ -5,42 +5,56 @@
 
 #include <rte_telemetry.h>
 
-#include "api/mrc_store.h"
+#include "core/fmt.h"
 #include "core/lcore.h"
+#include "core/report.h"
 #include "core/stats.h"
+#include "ctl/ctl.h"
 #include "ctl/ctl_telemetry.h"
 
 static const struct ctl_tel_view *ctl_tel_v;
 
-/* Another lcore's single-writer counter: one plain 64-bit load. */
+/* Report rows into a telemetry dict. */
+struct ctl_tel_sink {
+	struct report_sink sink;
+	struct rte_tel_data *d;
+};
+
 static void
-ctl_tel_read(const struct lcore_ctx *ctx, struct stats *st)
+ctl_tel_row(struct report_sink *s, const struct report_row *r)
 {
-	for (int i = 0; i < ST__COUNT; i++)
-		st->v[i] = *(const volatile uint64_t *)&ctx->stats.v[i];
+	struct rte_tel_data *d = ((struct ctl_tel_sink *)s)->d;
+	char num[40];
+
+	if (!r->key || r->declare)
+		return;
+	if (r->fmt == REPORT_U64) {
+		rte_tel_data_add_dict_u64(d, r->key, r->u);
+		return;
+	}
+	fmt_double(num, sizeof(num), r->d, 0);
+	rte_tel_data_add_dict_string(d, r->key, num);
 }
 
 static void
 ctl_tel_put_stats(struct rte_tel_data *d, const struct stats *st)
 {
-	for (int i = 0; i < ST__COUNT; i++)
-		rte_tel_data_add_dict_u64(d, stats_name((enum stats_id)i),
-					  st->v[i]);
+	struct ctl_tel_sink ts = { .sink.row = ctl_tel_row, .d = d };
+
+	report_stats(&ts.sink, st, NULL);
 }
 
 static int
 ctl_tel_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 {
 	const struct ctl_tel_view *v = ctl_tel_v;
-	struct stats sum = { { 0 } }, st;
+	struct ctl_view cv = { .lcores = v ? v->lcores : NULL,
+			       .nb_lcores = v ? v->nb_lcores : 0 };
+	struct stats sum;
 
 	(void)cmd;
 	(void)params;
-	for (unsigned int i = 0; v && v->lcores && i < v->nb_lcores; i++)
-		if (v->lcores[i]) {
-			ctl_tel_read(v->lcores[i], &st);
-			stats_add(&sum, &st);
-		}
+	ctl_stats_sum(&cv, &sum);
 	rte_tel_data_start_dict(d);
 	ctl_tel_put_stats(d, &sum);
 	return 0;
@@ -58,7 +72,6 @@ ctl_tel_lcores(const char *cmd, const char *params, struct rte_tel_data *d)
 		const struct lcore_ctx *ctx = v->lcores[i];
 		struct rte_tel_data *c;
 		struct stats st;
-		uint64_t busy, idle;
 		char key[16];
 
 		if (!ctx)
@@ -66,14 +79,12 @@ ctl_tel_lcores(const char *cmd, const char *params, struct rte_tel_data *d)
 		c = rte_tel_data_alloc();
 		if (!c)
 			return -ENOMEM;
-		ctl_tel_read(ctx, &st);
-		busy = STAT_GET(&st, cycles_busy);
-		idle = STAT_GET(&st, cycles_idle);
+		report_stats_load(&st, &ctx->stats);
 		rte_tel_data_start_dict(c);
 		rte_tel_data_add_dict_u64(c, "idx", ctx->idx);
 		rte_tel_data_add_dict_int(c, "socket", ctx->socket_id);
-		rte_tel_data_add_dict_u64(c, "busy_ratio_ppm", busy + idle ?
-			(uint64_t)((double)busy * 1e6 / (double)(busy + idle)) : 0);
+		rte_tel_data_add_dict_u64(c, "busy_ratio_ppm",
+			(uint64_t)(report_busy_ratio(&st) * 1e6));
 		ctl_tel_put_stats(c, &st);
 		snprintf(key, sizeof(key), "%u", ctx->lcore_id);
 		if (rte_tel_data_add_dict_container(d, key, c, 0) < 0) {
@@ -88,23 +99,13 @@ static int
 ctl_tel_mrc(const char *cmd, const char *params, struct rte_tel_data *d)
 {
 	const struct ctl_tel_view *v = ctl_tel_v;
-	struct mrc_stats st;
-	char num[40];
+	struct ctl_tel_sink ts = { .sink.row = ctl_tel_row, .d = d };
 
 	(void)cmd;
 	(void)params;
 	rte_tel_data_start_dict(d);
-	if (!v || !v->mrc)
-		return 0;
-	mrc_store_stats(v->mrc, &st);
-	rte_tel_data_add_dict_u64(d, "total_requests", st.total_requests);
-	rte_tel_data_add_dict_u64(d, "unique_users", st.unique_users);
-	/* 22.11 has no double in dicts: the sum as an exact-enough string */
-	snprintf(num, sizeof(num), "%.17g", st.sum);
-	rte_tel_data_add_dict_string(d, "sum", num);
-	snprintf(num, sizeof(num), "%.17g", st.avg);
-	rte_tel_data_add_dict_string(d, "avg", num);
-	rte_tel_data_add_dict_u64(d, "generation", st.generation);
+	if (v)
+		report_run(&v->mrc, &ts.sink);
 	return 0;
 }
 

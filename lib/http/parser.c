@@ -2,6 +2,7 @@
 /* parser.c: zero-copy HTTP/1.1 request head parser and chunked decoder. */
 #include <string.h>
 
+#include "core/fmt.h"
 #include "http/parser.h"
 
 /*
@@ -519,17 +520,6 @@ http_chunked_init(struct http_chunked *d, uint64_t max_body)
 	d->state = HTTP_CK_SIZE;
 }
 
-static inline int
-http_hex(uint8_t c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = http_lower(c);
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 #define HTTP_CK_FAIL(code)                                                     \
 	do {                                                                   \
 		d->status = (code);                                            \
@@ -556,7 +546,7 @@ http_chunked_decode(struct http_chunked *d, char *dst, const char *raw,
 
 		switch (d->state) {
 		case HTTP_CK_SIZE:
-			h = http_hex(c);
+			h = fmt_hex_value(c);
 			if (h >= 0) {
 				/* 16 digits fill 64 bits: no overflow. */
 				if (d->digits == 16)

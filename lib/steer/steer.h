@@ -7,8 +7,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <jansson.h>
-
 #include "../bpf/steer.h"
 
 /*
@@ -38,6 +36,8 @@
 
 #define STEER_ERR_LEN 256
 
+struct json_t;
+struct report_sink;
 struct steer;
 
 enum steer_mode {
@@ -187,12 +187,29 @@ const char *steer_mode_name(enum steer_mode m);
  *  "dropped_no_xsk", "counters": {"steered_tcp": N, ...}}.
  * With arg NULL (the port is not on the XDP path): {"mode": "none"}.
  */
-json_t *steer_ctl_xdp(void *arg, json_t *args, char *err, size_t errlen);
+struct json_t *steer_ctl_xdp(void *arg, struct json_t *args, char *err,
+			     size_t errlen);
 
 /*
- * Prometheus text for /metrics: linerate_xdp_frames_total{iface="..",
- * verdict="steered|passed|dropped",reason=".."} N, one line a counter.
- * Returns the length written (< len), or -ENOSPC.
+ * The counters as report rows (core/report.h): Prometheus
+ * linerate_xdp_frames_total{iface="..",verdict="steered|passed|dropped",
+ * reason=".."}, JSON key steer_counter_name(). iface is the label value,
+ * already escaped.
+ */
+void steer_report_counters(const struct steer_counters *c, const char *iface,
+			   struct report_sink *out);
+
+/*
+ * A report_fn (arg: the struct steer, NULL reports nothing): the rows of
+ * steer_counters_snapshot() with the interface's name as iface. No
+ * syscall: a data-plane lcore may run it (/metrics).
+ */
+void steer_report(void *arg, struct report_sink *out);
+
+/*
+ * Prometheus text for the counters (steer_report_counters through the
+ * report writer), with its HELP and TYPE lines. Returns the length
+ * written (< len), or -ENOSPC.
  */
 int steer_metrics_text(const struct steer_counters *c, const char *iface,
 		       char *buf, size_t len);

@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* steer_report.c: the steering counters as control-plane JSON and Prometheus text. */
+/* steer_report.c: the steering counters as report rows and the `xdp` command. */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
+#include <jansson.h>
+
+#include "core/report.h"
 #include "steer/steer_priv.h"
 
 static const char *const steer_counter_names[STEER_CNT__COUNT] = {
@@ -59,6 +61,7 @@ steer_ctl_xdp(void *arg, json_t *args, char *err, size_t errlen)
 	struct steer_info in;
 	char ip[INET_ADDRSTRLEN];
 	json_t *o, *ports, *cnt;
+	struct report_json rj;
 	int rc;
 
 	if (!s)
@@ -76,8 +79,8 @@ steer_ctl_xdp(void *arg, json_t *args, char *err, size_t errlen)
 	for (uint32_t i = 0; i < s->nb_ports; i++)
 		json_array_append_new(ports, json_integer(s->ports[i]));
 	cnt = json_object();
-	for (unsigned int i = 0; i < STEER_CNT__COUNT; i++)
-		json_object_set_new(cnt, steer_counter_name(i), steer_u64(c.v[i]));
+	report_json_init(&rj, cnt);
+	steer_report_counters(&c, "", &rj.sink);
 	o = json_object();
 	json_object_set_new(o, "iface", json_string(in.iface));
 	json_object_set_new(o, "ifindex", json_integer(in.ifindex));
@@ -97,33 +100,55 @@ steer_ctl_xdp(void *arg, json_t *args, char *err, size_t errlen)
 	return o;
 }
 
+void
+steer_report_counters(const struct steer_counters *c, const char *iface,
+		      struct report_sink *out)
+{
+	struct report_row r = {
+		.name = "xdp_frames", .type = REPORT_COUNTER,
+		.help = "Frames the XDP steering program saw, by verdict and "
+			"reason.",
+		.fmt = REPORT_U64,
+	};
+	char labels[160];
+
+	r.labels = labels;
+	for (unsigned int i = 0; i < STEER_CNT__COUNT; i++) {
+		const char *name = steer_counter_name(i);
+		const char *us = strchr(name, '_');
+
+		/* "steered_tcp" -> verdict="steered",reason="tcp" */
+		snprintf(labels, sizeof(labels),
+			 "iface=\"%s\",verdict=\"%.*s\",reason=\"%s\"", iface,
+			 (int)(us - name), name, us + 1);
+		r.key = name;
+		r.u = c->v[i];
+		report_put(out, &r);
+	}
+}
+
+void
+steer_report(void *arg, struct report_sink *out)
+{
+	const struct steer *s = arg;
+	struct steer_counters c;
+	char iface[64];
+
+	if (!s)
+		return;
+	/* The main lcore refreshes the snapshot; no syscall here. */
+	steer_counters_snapshot(s, &c);
+	report_escape(s->iface, iface, sizeof(iface));
+	steer_report_counters(&c, iface, out);
+}
+
 int
 steer_metrics_text(const struct steer_counters *c, const char *iface,
 		   char *buf, size_t len)
 {
-	size_t at = 0;
-	int n;
+	struct report_prom p;
 
-	n = snprintf(buf, len,
-		     "# HELP linerate_xdp_frames_total Frames the XDP steering "
-		     "program saw, by verdict and reason.\n"
-		     "# TYPE linerate_xdp_frames_total counter\n");
-	if (n < 0 || (size_t)n >= len)
-		return -ENOSPC;
-	at = (size_t)n;
-	for (unsigned int i = 0; i < STEER_CNT__COUNT; i++) {
-		const char *name = steer_counter_name(i);
-		const char *us = strchr(name, '_');
-		int vlen = (int)(us - name);
-
-		/* "steered_tcp" -> verdict="steered",reason="tcp" */
-		n = snprintf(buf + at, len - at,
-			     "linerate_xdp_frames_total{iface=\"%s\","
-			     "verdict=\"%.*s\",reason=\"%s\"} %" PRIu64 "\n",
-			     iface, vlen, name, us + 1, c->v[i]);
-		if (n < 0 || (size_t)n >= len - at)
-			return -ENOSPC;
-		at += (size_t)n;
-	}
-	return (int)at;
+	report_prom_init(&p, buf, len);
+	steer_report_counters(c, iface, &p.sink);
+	return report_prom_end(&p);
 }

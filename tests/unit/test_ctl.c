@@ -16,6 +16,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "core/config.h"
 #include "core/lcore.h"
 #include "core/version.h"

@@ -230,6 +230,45 @@ test_metrics_escape(void **state)
 	assert_int_equal(metrics_escape(NULL, out, sizeof(out)), 0);
 }
 
+/* Rows from a provider (the app passes the XDP counters) come last,
+ * through the same writer. */
+static void
+extra_rows(void *arg, struct report_sink *s)
+{
+	struct report_row r = { .name = "extra_frames", .help = "Extra.",
+				.type = REPORT_COUNTER, .labels = arg, .u = 5 };
+
+	report_put(s, &r);
+}
+
+static void
+test_metrics_provider_rows_come_last(void **state)
+{
+	struct lcore_ctx *l[1] = { fake_lcore(1, 0) };
+	struct metrics_view v = { .lcores = l, .nb_lcores = 1,
+				  .more = { extra_rows, "iface=\"x\"" } };
+	struct http_router r;
+	struct metrics *m;
+	const char *busy, *extra;
+
+	(void)state;
+	router(&r);
+	assert_true(metrics_text(&v, &r, text, sizeof(text)) > 0);
+	assert_true(has_line(text, "# TYPE linerate_extra_frames_total counter"));
+	assert_true(has_line(text, "linerate_extra_frames_total{iface=\"x\"} 5"));
+	busy = strstr(text, "linerate_lcore_busy_ratio{");
+	extra = strstr(text, "linerate_extra_frames_total{");
+	assert_non_null(busy);
+	assert_true(extra > busy);
+	/* the route's state is the app's, passed as the route argument */
+	m = metrics_create(&v);
+	assert_non_null(m);
+	assert_int_equal(metrics_register(&r, m), 2);
+	assert_ptr_equal(r.routes[2].arg, m);
+	metrics_free(m);
+	free(l[0]);
+}
+
 int
 main(void)
 {
@@ -238,6 +277,7 @@ main(void)
 		cmocka_unit_test(test_metrics_families_grouped),
 		cmocka_unit_test(test_metrics_small_buffer_enospc),
 		cmocka_unit_test(test_metrics_escape),
+		cmocka_unit_test(test_metrics_provider_rows_come_last),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

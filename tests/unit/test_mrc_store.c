@@ -16,6 +16,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "api/mrc_format.h"
 #include "api/mrc_store.h"
 
 #define NTHREADS 4

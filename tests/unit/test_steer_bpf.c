@@ -20,6 +20,8 @@
 #include <bpf/libbpf.h>
 #include <linux/bpf.h>
 
+#include <jansson.h>
+
 #include <rte_ether.h>
 #include <rte_ip.h>
 #include <rte_tcp.h>
