@@ -188,8 +188,9 @@ port_set_mtu(uint16_t port_id, uint32_t want)
 	if (rc == 0)
 		return (uint16_t)want;
 	if (rte_eth_dev_get_mtu(port_id, &cur) < 0 || cur == 0 || cur >= want) {
-		LOG(WARNING, "port %u: cannot set MTU %u (%s); the driver keeps "
-		    "its own", port_id, want, strerror(-rc));
+		LOG(WARNING, "port %u: cannot set MTU %u (%s); the port keeps "
+		    "its own (%u), we send no more than %u", port_id, want,
+		    strerror(-rc), cur, want);
 		return (uint16_t)want;
 	}
 	LOG(WARNING, "port %u: cannot set MTU %u (%s); using the port's %u",
