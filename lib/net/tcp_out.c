@@ -551,8 +551,8 @@ tcp_output(struct lcore_ctx *ctx, struct tcp_conn *c)
 			sws = true;
 			break;
 		}
-		/* Like TCP_NODELAY: a segment the window cuts short goes now
-		 * (the receiver avoids silly windows, RFC 9293 §3.8.6.2.2). */
+		/* Past the SWS test (or a retransmission): as much as the
+		 * windows allow, up to one MSS. */
 		len = tcp_min(tcp_min(c->mss, left), wnd - off);
 		if (len == left) {
 			flags |= RTE_TCP_PSH_FLAG;

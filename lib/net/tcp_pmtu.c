@@ -25,7 +25,7 @@ tcp_pmtu_frag_needed(struct lcore_ctx *ctx, uint32_t peer_ip, uint16_t pport,
 	if (!tl)
 		goto ignore;
 	c = tcp_conn_lookup(tl, peer_ip, pport, lport);
-	if (!c || !(TCPF(c->state) & TCPF_OUTPUT) || c->flags & TCF_DEAD ||
+	if (!c || !(TCPF(c->state) & TCPF_OUTPUT) || (c->flags & TCF_DEAD) ||
 	    !SEQ_GEQ(seq, c->snd_una) || !SEQ_LT(seq, c->snd_max))
 		goto ignore;
 	opt = (c->flags & TCF_TS) ? TCP_TS_OPTLEN : 0;

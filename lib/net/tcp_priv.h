@@ -290,8 +290,6 @@ void tcp_rtx_arm(struct lcore_ctx *ctx, struct tcp_conn *c);
 void tcp_rtt_sample(const struct tcp_lcore *tl, struct tcp_conn *c,
 		    uint32_t rtt_us);
 void tcp_persist_enter(struct lcore_ctx *ctx, struct tcp_conn *c);
-uint64_t tcp_persist_interval(const struct tcp_lcore *tl,
-			      const struct tcp_conn *c);
 
 /* syncookie.c: keyed hashes (ISN, timestamp offsets, cookies) */
 int tcp_secret_init(void);

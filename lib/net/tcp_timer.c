@@ -88,7 +88,7 @@ tcp_give_up(struct lcore_ctx *ctx, struct tcp_conn *c)
  * keeps its window shut must not leave the connection with an inflated
  * RTO once the window opens (RFC 6298's estimator is left alone).
  */
-uint64_t
+static uint64_t
 tcp_persist_interval(const struct tcp_lcore *tl, const struct tcp_conn *c)
 {
 	uint64_t t = (uint64_t)c->rto << RTE_MIN(c->persist_backoff, 30);
