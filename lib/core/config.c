@@ -119,6 +119,7 @@ static const struct config_field config_tcp[] = {
 	U32("ooo_segs", tcp_ooo_segs, 0, 1024),
 	U32("challenge_acks_per_s", tcp_challenge_acks_per_s, 1, 1000000),
 	TRI("syncookies", tcp_syncookies),
+	U32("min_snd_mss", tcp_min_snd_mss, 64, 1460),
 	END,
 };
 
@@ -222,6 +223,7 @@ config_defaults(struct config *c)
 	c->tcp_ooo_segs = 64;
 	c->tcp_challenge_acks_per_s = 1000;
 	c->tcp_syncookies = CONFIG_AUTO;
+	c->tcp_min_snd_mss = 536;
 	c->http_ports[0] = 8080;
 	c->nb_http_ports = 1;
 	c->http_max_request_line = 8192;
@@ -516,6 +518,9 @@ config_check(const struct config *c, char *err)
 	    c->tcp_rto_init_ms > c->tcp_rto_max_ms)
 		return config_fail(err, "$.tcp.rto_init_ms",
 				   "must lie within rto_min_ms..rto_max_ms%s", "");
+	if (c->tcp_min_snd_mss > c->tcp_mss)
+		return config_fail(err, "$.tcp.min_snd_mss",
+				   "greater than tcp.mss%s", "");
 	if (c->tcp_mss + 40 > c->mtu)
 		return config_fail(err, "$.tcp.mss",
 				   "mss + 40 (IPv4 + TCP headers) exceeds ip.mtu%s",

@@ -53,6 +53,7 @@ struct config {
 	uint32_t tcp_max_retries, tcp_delack_ms, tcp_timewait_ms;
 	uint32_t tcp_fin_wait2_ms, tcp_ooo_segs, tcp_challenge_acks_per_s;
 	enum config_tristate tcp_syncookies;
+	uint32_t tcp_min_snd_mss; /* a peer's MSS option is raised to this */
 	/* "http" */
 	uint16_t http_ports[CONFIG_MAX_PORTS];
 	uint32_t nb_http_ports;

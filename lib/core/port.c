@@ -13,6 +13,7 @@
 #include <rte_mbuf.h>
 
 #include "core/config.h"
+#include "core/log.h"
 #include "core/port.h"
 
 #define PORT_VDEV_NAME_PACKET "net_af_packet_lr"
@@ -168,6 +169,35 @@ port_pool_create(const char *name, uint32_t n, uint32_t cache, int socket)
 				       RTE_MBUF_DEFAULT_BUF_SIZE, socket);
 }
 
+/*
+ * ip.mtu on the port (before queue setup, so the PMD sizes its buffers
+ * for it). A PMD that cannot set it (af_packet without the right to
+ * change the kernel interface, net_ring) keeps its own: warn and go on
+ * with the smaller of the two, so the MSS we announce is one the port
+ * carries. Returns the MTU the stack uses.
+ */
+static uint16_t
+port_set_mtu(uint16_t port_id, uint32_t want)
+{
+	uint16_t cur = 0;
+	int rc;
+
+	if (rte_eth_dev_get_mtu(port_id, &cur) == 0 && cur == want)
+		return (uint16_t)want;
+	rc = rte_eth_dev_set_mtu(port_id, (uint16_t)want);
+	if (rc == 0)
+		return (uint16_t)want;
+	if (rte_eth_dev_get_mtu(port_id, &cur) < 0 || cur == 0 || cur >= want) {
+		LOG(WARNING, "port %u: cannot set MTU %u (%s); the port keeps "
+		    "its own (%u), we send no more than %u", port_id, want,
+		    strerror(-rc), cur, want);
+		return (uint16_t)want;
+	}
+	LOG(WARNING, "port %u: cannot set MTU %u (%s); using the port's %u",
+	    port_id, want, strerror(-rc), cur);
+	return cur;
+}
+
 int
 port_start(uint16_t port_id, const struct config *cfg, uint16_t nb_queues,
 	   struct rte_mempool *const *pools, struct netif *ifc,
@@ -175,7 +205,7 @@ port_start(uint16_t port_id, const struct config *cfg, uint16_t nb_queues,
 {
 	struct rte_eth_conf conf;
 	struct rte_eth_dev_info info;
-	uint16_t nb_rxd = cfg->rx_desc, nb_txd = cfg->tx_desc;
+	uint16_t nb_rxd = cfg->rx_desc, nb_txd = cfg->tx_desc, mtu;
 	int socket = port_socket(port_id);
 	int rc;
 
@@ -214,6 +244,7 @@ port_start(uint16_t port_id, const struct config *cfg, uint16_t nb_queues,
 			 strerror(-rc));
 		return rc;
 	}
+	mtu = port_set_mtu(port_id, cfg->mtu);
 	rte_eth_dev_adjust_nb_rx_tx_desc(port_id, &nb_rxd, &nb_txd);
 	for (uint16_t q = 0; q < nb_queues; q++) {
 		rc = rte_eth_rx_queue_setup(port_id, q, nb_rxd, socket, NULL,
@@ -240,7 +271,7 @@ port_start(uint16_t port_id, const struct config *cfg, uint16_t nb_queues,
 	ifc->ip = cfg->ip;
 	ifc->netmask = cfg->netmask;
 	ifc->gateway = cfg->gateway;
-	ifc->mtu = (uint16_t)cfg->mtu;
+	ifc->mtu = mtu;
 	ifc->port_id = port_id;
 	ifc->nb_queues = nb_queues;
 	ifc->tx_offloads = conf.txmode.offloads;

@@ -55,7 +55,8 @@
 	X(tcp_halfopen_timeout) X(tcp_tx_pure_acks) X(tcp_rcv_overlap) \
 	X(tcp_rcv_past_window) X(tcp_rcv_after_close) \
 	X(tcp_timewait_expired) X(tcp_timewait_recycled) \
-	X(tcp_timewait_skipped) X(tcp_timewait_reopened)
+	X(tcp_timewait_skipped) X(tcp_timewait_reopened) \
+	X(tcp_steer_lookups) X(tcp_steer_probes) X(tcp_oow_ack_limited) X(tcp_sws_deferred) X(tcp_sws_override) X(tcp_pmtu_lowered) X(tcp_pmtu_ignored) X(tcp_mss_raised)
 
 #define STATS_HTTP(X) \
 	X(http_requests) X(http_responses_2xx) X(http_responses_4xx) \

@@ -108,8 +108,10 @@ tcp_isn(const struct lcore_ctx *ctx, uint32_t pip, uint16_t pport,
  * SYN cookies (RFC 4987 §3.6): the cookie is our ISN.
  *   bits 31..8  24 bits of SipHash(secret; 4-tuple, peer ISN, t, MSS index)
  *   bits  7..3  t mod 32, t = time / 64 s (valid in its slot and the next)
- *   bits  2..0  index of the MSS in syncookie_mss[] (rounded down; an
- *               MSS under 256 is taken as 256)
+ *   bits  2..0  index of the MSS in syncookie_mss[]: the largest entry
+ *               not above the MSS we may send (so never above the
+ *               peer's: the first entry is TCP_MIN_MSS, the least
+ *               tcp.min_snd_mss raises a peer's option to)
  * Window scale and timestamps cannot fit: when the SYN offered
  * timestamps, our TSval carries them instead (as Linux does):
  *   bit 4 set (marks a cookie TSval), bits 3..0 the peer's window shift
@@ -117,7 +119,7 @@ tcp_isn(const struct lcore_ctx *ctx, uint32_t pip, uint16_t pport,
  * Without timestamps a cookie connection has no window scaling.
  */
 static const uint16_t syncookie_mss[8] = {
-	256, 536, 1200, 1360, 1400, 1440, 1460, 8960,
+	TCP_MIN_MSS, 536, 1200, 1360, 1400, 1440, 1460, 8960,
 };
 
 #define SYNCOOKIE_PERIOD_US (64ull * 1000000ull)

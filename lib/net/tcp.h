@@ -111,6 +111,18 @@ void tcp_close(struct lcore_ctx *ctx, struct tcp_conn *c);
  * this returns. */
 void tcp_abort(struct lcore_ctx *ctx, struct tcp_conn *c);
 
+/*
+ * ICMP fragmentation needed (RFC 1191) for a segment we sent to peer_ip
+ * (network order) from lport to pport (network order) with sequence seq
+ * (host order): lower that connection's MSS to what mtu carries, never
+ * below tcp.min_snd_mss nor 536, and send what is in flight again.
+ * 0, or -ENOENT when no connection has seq in flight or the MSS is
+ * already as small (counted tcp_pmtu_lowered / tcp_pmtu_ignored).
+ */
+int tcp_pmtu_frag_needed(struct lcore_ctx *ctx, uint32_t peer_ip,
+			 uint16_t pport, uint16_t lport, uint32_t seq,
+			 uint32_t mtu);
+
 /* Emit the segments queued on this lcore (called by the poll loop). */
 void tcp_flush(struct lcore_ctx *ctx);
 

@@ -161,6 +161,27 @@ tcp_challenge_ack(struct lcore_ctx *ctx, struct tcp_conn *c)
 	tcp_ack_now(ctx, c);
 }
 
+/*
+ * The duplicate ACK owed to an unacceptable segment (out of window,
+ * PAWS). As Linux's tcp_oow_rate_limited: a segment without data or
+ * FIN gets at most one such ACK per TCP_OOW_ACK_US per connection, so
+ * two peers (or a forged one) cannot ping-pong ACKs without end; a
+ * segment with data is always answered (its ACK may have been lost).
+ */
+static void
+tcp_oow_ack(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t seglen)
+{
+	if (seglen == 0) {
+		if (c->oow_ack_us &&
+		    ctx->now_us - c->oow_ack_us < TCP_OOW_ACK_US) {
+			STAT_INC(ctx, tcp_oow_ack_limited);
+			return;
+		}
+		c->oow_ack_us = ctx->now_us ? ctx->now_us : 1;
+	}
+	tcp_ack_now(ctx, c);
+}
+
 /* RFC 9293 §3.10.7.4 first check: does the segment overlap the window? */
 static inline bool
 tcp_seq_ok(const struct tcp_conn *c, uint32_t seq, uint32_t seglen)
@@ -220,6 +241,42 @@ tcp_conn_init(struct lcore_ctx *ctx, struct tcp_conn *c,
 	c->snd_buf = tl->snd_buf;
 }
 
+/*
+ * The MSS we announce: the configured one (tl->our_mss, within the MTU),
+ * and never more than one RX mbuf holds after Ethernet, IPv4 and TCP
+ * headers (the peer deducts its options from it, RFC 6691 §2), so a
+ * full segment from the peer is always one mbuf (eth_input drops
+ * chained ones).
+ */
+static inline uint16_t
+tcp_our_mss(const struct lcore_ctx *ctx, const struct tcp_lcore *tl)
+{
+	uint32_t room = rte_pktmbuf_data_room_size(ctx->pool);
+	uint32_t hdrs = RTE_PKTMBUF_HEADROOM + RTE_ETHER_HDR_LEN + 20 + TCP_HLEN;
+
+	room = room > hdrs + TCP_MIN_MSS ? room - hdrs : TCP_MIN_MSS;
+	return (uint16_t)tcp_min(tl->our_mss, room);
+}
+
+/*
+ * A peer's MSS option, raised to tcp.min_snd_mss (as Linux's
+ * tcp_min_snd_mss): a peer asking for tiny segments would otherwise
+ * make every byte we queue cost a whole segment. 0: no option.
+ */
+static inline uint16_t
+tcp_peer_mss(struct lcore_ctx *ctx, const struct tcp_seg *s)
+{
+	uint32_t floor = tcp_max(ctx->cfg->tcp_min_snd_mss, TCP_MIN_MSS);
+
+	if (s->mss == 0)
+		return 0;
+	if (s->mss < floor) {
+		STAT_INC(ctx, tcp_mss_raised);
+		return (uint16_t)floor;
+	}
+	return s->mss;
+}
+
 /* A SYN for a listening port (RFC 9293 §3.10.7.2, third). */
 static void
 tcp_rcv_syn(struct lcore_ctx *ctx, const struct tcp_seg *s,
@@ -227,10 +284,10 @@ tcp_rcv_syn(struct lcore_ctx *ctx, const struct tcp_seg *s,
 {
 	struct tcp_lcore *tl = tcp_tl(ctx);
 	uint16_t lport = s->th->dst_port, pport = s->th->src_port;
-	uint16_t peer = s->mss ? (uint16_t)tcp_max(s->mss, TCP_MIN_MSS) : 0;
+	uint16_t peer = tcp_peer_mss(ctx, s), ours = tcp_our_mss(ctx, tl);
 	/* We announce min(ours, the peer's) and send at most that; with no
 	 * option the peer gets our MSS and we send 536. */
-	uint16_t adv = peer ? (uint16_t)tcp_min(tl->our_mss, peer) : tl->our_mss;
+	uint16_t adv = peer ? (uint16_t)tcp_min(ours, peer) : ours;
 	uint16_t snd = (uint16_t)tcp_min(tl->our_mss, peer ? peer : TCP_DEFAULT_MSS);
 	uint32_t iss, ts_off;
 	struct tcp_conn *c;
@@ -317,7 +374,8 @@ tcp_rcv_cookie(struct lcore_ctx *ctx, const struct tcp_seg *s,
 	STAT_INC(ctx, tcp_syncookie_ok);
 	tcp_isn(ctx, s->peer_ip, pport, lport, &iss, &ts_off);
 	tcp_conn_init(ctx, c, s, l, s->ack - 1, s->seq - 1, mss,
-		      (uint16_t)tcp_min(tl->our_mss, mss), ts_off, ws, ts);
+		      (uint16_t)tcp_min(tcp_our_mss(ctx, tl), mss), ts_off, ws,
+		      ts);
 	c->flags |= TCF_COOKIE;
 	tcp_set_state(tl, c, TCP_SYN_RECEIVED);
 	return c;
@@ -475,7 +533,23 @@ tcp_cc_ack(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t acked,
 	c->cwnd = tcp_min(c->cwnd, 1u << 30);
 }
 
-/* Returns false when the segment must not be processed further. */
+/* RFC 5961 §5.2: SND.UNA - MAX.SND.WND <= SEG.ACK <= SND.NXT, else a
+ * challenge ACK and the segment goes. */
+static bool
+tcp_ack_acceptable(struct lcore_ctx *ctx, struct tcp_conn *c,
+		   const struct tcp_seg *s)
+{
+	if (SEQ_GT(s->ack, c->snd_max) ||
+	    SEQ_LT(s->ack, c->snd_una - c->max_snd_wnd)) {
+		STAT_INC(ctx, tcp_drop_bad_ack);
+		tcp_challenge_ack(ctx, c);
+		return false;
+	}
+	return true;
+}
+
+/* An acceptable ACK (tcp_ack_acceptable). Returns false when the
+ * segment must not be processed further. */
 static bool
 tcp_rcv_ack(struct lcore_ctx *ctx, struct tcp_conn *c, const struct tcp_seg *s)
 {
@@ -483,13 +557,6 @@ tcp_rcv_ack(struct lcore_ctx *ctx, struct tcp_conn *c, const struct tcp_seg *s)
 	uint32_t ack = s->ack, wnd = s->wnd << c->snd_wscale;
 	bool freed = false;
 
-	/* RFC 5961 §5.2: SND.UNA - MAX.SND.WND <= SEG.ACK <= SND.NXT. */
-	if (SEQ_GT(ack, c->snd_max) ||
-	    SEQ_LT(ack, c->snd_una - c->max_snd_wnd)) {
-		STAT_INC(ctx, tcp_drop_bad_ack);
-		tcp_challenge_ack(ctx, c);
-		return false;
-	}
 	if ((c->flags & (TCF_PERSIST | TCF_APP_CLOSED)) == TCF_PERSIST)
 		c->retries = 0; /* the peer answers our probes */
 	if (SEQ_GT(ack, c->snd_una)) {
@@ -613,7 +680,7 @@ tcp_rcv_state(struct lcore_ctx *ctx, struct tcp_conn *c, struct rte_mbuf *m,
 	if ((c->flags & TCF_TS) && s->has_ts &&
 	    SEQ_LT(s->tsval, c->ts_recent) && !(s->flags & RTE_TCP_RST_FLAG)) {
 		STAT_INC(ctx, tcp_paws_drop);
-		tcp_ack_now(ctx, c);
+		tcp_oow_ack(ctx, c, seglen);
 		return false;
 	}
 	if (unlikely(!tcp_seq_ok(c, s->seq, seglen))) {
@@ -631,7 +698,7 @@ tcp_rcv_state(struct lcore_ctx *ctx, struct tcp_conn *c, struct rte_mbuf *m,
 		    s->seq + seglen == c->rcv_nxt)
 			tcp_time_wait_restart(ctx, c);
 		if (seglen || c->state != TCP_TIME_WAIT)
-			tcp_ack_now(ctx, c);
+			tcp_oow_ack(ctx, c, seglen);
 		return false;
 	}
 	if (s->flags & RTE_TCP_RST_FLAG) {
@@ -660,7 +727,12 @@ tcp_rcv_state(struct lcore_ctx *ctx, struct tcp_conn *c, struct rte_mbuf *m,
 		if (!tcp_established(ctx, c, s))
 			return false;
 	}
-	/* RFC 7323 §4.3: TS.Recent from the segment at Last.ACK.sent. */
+	if (c->state != TCP_TIME_WAIT && !tcp_ack_acceptable(ctx, c, s))
+		return false;
+	/* RFC 7323 §4.3: TS.Recent from the segment at Last.ACK.sent, and
+	 * only once its ACK is acceptable (RFC 5961 §5.2), so a segment
+	 * with a forged ACK cannot move it (and fail later real ones on
+	 * PAWS). */
 	if (s->has_ts && (c->flags & TCF_TS) &&
 	    SEQ_LEQ(s->seq, c->last_ack_sent))
 		c->ts_recent = s->tsval;

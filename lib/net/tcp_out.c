@@ -482,6 +482,25 @@ tcp_reply_synack_cookie(struct lcore_ctx *ctx, const struct tcp_seg *s,
 /* ---- output decisions -------------------------------------------------- */
 
 /*
+ * Sender-side silly window avoidance (RFC 9293 §3.8.6.2.1, MUST-38) for
+ * new data: with D bytes queued and unsent and U the usable window the
+ * peer offers, send when min(D, U) is a full segment, or D <= U (all
+ * of it fits: our data is always pushed, and Nagle is off), or
+ * min(D, U) is at least half the largest window the peer ever offered,
+ * or the override timer fired (TCF_SWS_FORCE). Otherwise wait for the
+ * window to open: a peer that offers a few bytes at a time gets full
+ * segments, not one segment per few bytes.
+ */
+static inline bool
+tcp_sws_ok(const struct tcp_conn *c, uint32_t d, uint32_t u)
+{
+	uint32_t n = tcp_min(d, u);
+
+	return n >= c->mss || d <= u || n >= c->max_snd_wnd / 2 ||
+	       (c->flags & TCF_SWS_FORCE);
+}
+
+/*
  * Everything c may send now (called by tcp_flush for connections on the
  * output list): queued data within min(peer window, cwnd) in segments of
  * at most mss (RFC 5681 §3.1),
@@ -493,6 +512,7 @@ void
 tcp_output(struct lcore_ctx *ctx, struct tcp_conn *c)
 {
 	bool sent = false, closing = TCPF(c->state) & TCPF_CLOSED_BY_US;
+	bool sws = false;
 
 	if (!(TCPF(c->state) & TCPF_OUTPUT)) {
 		if (c->state == TCP_TIME_WAIT && (c->flags & TCF_ACK_NOW))
@@ -525,8 +545,14 @@ tcp_output(struct lcore_ctx *ctx, struct tcp_conn *c)
 		wnd = tcp_min(c->snd_wnd, c->cwnd);
 		if (off >= wnd)
 			break;
-		/* Like TCP_NODELAY: a segment the window cuts short goes now
-		 * (the receiver avoids silly windows, RFC 9293 §3.8.6.2.2). */
+		if (SEQ_GEQ(c->snd_nxt, c->snd_max) &&
+		    !tcp_sws_ok(c, left, c->snd_wnd - off)) {
+			STAT_INC(ctx, tcp_sws_deferred);
+			sws = true;
+			break;
+		}
+		/* Past the SWS test (or a retransmission): as much as the
+		 * windows allow, up to one MSS. */
 		len = tcp_min(tcp_min(c->mss, left), wnd - off);
 		if (len == left) {
 			flags |= RTE_TCP_PSH_FLAG;
@@ -560,6 +586,7 @@ tcp_output(struct lcore_ctx *ctx, struct tcp_conn *c)
 		 * response in the same burst costs no timer at all. */
 		timer_arm(&ctx->wheel, &c->delack,
 			  ctx->now_us + tcp_tl(ctx)->delack_us);
+	c->flags &= ~TCF_SWS_FORCE;
 	if (c->flags & TCF_PERSIST)
 		return;
 	if (c->snd_una != c->snd_max) {
@@ -567,6 +594,10 @@ tcp_output(struct lcore_ctx *ctx, struct tcp_conn *c)
 			tcp_rtx_arm(ctx, c);
 	} else if (c->snd_wnd == 0 && c->sndq_len) {
 		tcp_persist_enter(ctx, c);
+	} else if (sws) {
+		/* Nothing in flight brings an ACK: the override timer. */
+		if (c->timer_kind != TT_SWS)
+			tcp_arm(ctx, c, TT_SWS, TCP_SWS_OVERRIDE_US);
 	} else if (c->timer_kind == TT_RTX) {
 		c->timer_kind = TT_NONE; /* RFC 6298 §5.2 (tcp_rtx_arm) */
 	}

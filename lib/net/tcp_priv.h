@@ -48,9 +48,12 @@ struct tcp_steer;
 
 #define TCP_MAX_LISTEN 16
 #define TCP_DEFAULT_MSS 536 /* no MSS option (RFC 9293 §3.7.1) */
-#define TCP_MIN_MSS 64      /* floor for a peer's MSS option */
+#define TCP_MIN_MSS 64      /* least tcp.min_snd_mss, smallest cookie MSS */
 #define TCP_IW_SEGS 10      /* RFC 6928 */
 #define TCP_SYNACK_RETRIES 5
+#define TCP_OOW_ACK_US 500000 /* Linux tcp_invalid_ratelimit */
+#define TCP_SWS_OVERRIDE_US 200000 /* RFC 9293 §3.8.6.2.1: 0.1 to 1 s */
+#define TCP_PMTU_MIN 576 /* RFC 1122 §3.3.3: every host takes this */
 #define TCP_HLEN 20
 #define TCP_TS_OPTLEN 12 /* NOP NOP TS(10) */
 /* Sent-queue mbufs keep their payload here, leaving room in front for
@@ -66,6 +69,7 @@ enum tcp_timer_kind {
 	TT_PERSIST,   /* zero-window probes (RFC 9293 §3.8.6.1) */
 	TT_FIN_WAIT2, /* the peer's FIN is late */
 	TT_TIME_WAIT, /* RFC 9293 §3.10.7.4, our policy in tcp_conn.c */
+	TT_SWS,       /* sender SWS override (RFC 9293 §3.8.6.2.1) */
 };
 
 /* struct tcp_conn.flags */
@@ -81,6 +85,7 @@ enum tcp_timer_kind {
 #define TCF_DEAD 0x0200      /* freed inside tcp_input: pool at the end */
 #define TCF_PENDING 0x0400   /* on the lcore's output list */
 #define TCF_COOKIE 0x0800    /* opened by a SYN cookie */
+#define TCF_SWS_FORCE 0x1000 /* SWS override due: send what the window takes */
 
 /*
  * One connection. The first cache line is what every segment touches
@@ -128,6 +133,8 @@ struct tcp_conn {
 	uint64_t rtt_start;
 	uint64_t rtx_deadline; /* when the RTO is due (timer may run early) */
 	uint32_t iss, irs;
+	uint64_t oow_ack_us;    /* last rate-limited out-of-window ACK, or 0 */
+	uint8_t persist_backoff;/* zero-window probes so far: a shift of rto */
 	/* application */
 	const struct tcp_ops *ops;
 	void *app;

@@ -2,26 +2,41 @@
 /* tcp_steer.c: connection owner directory and cross-lcore hand-off. */
 #include <errno.h>
 #include <stdio.h>
+#include <sys/random.h>
 
 #include <rte_errno.h>
 #include <rte_jhash.h>
 #include <rte_malloc.h>
 #include <rte_mbuf_dyn.h>
+#include <rte_pause.h>
+#include <rte_random.h>
 #include <rte_ring.h>
+#include <rte_spinlock.h>
 
 #include "net/eth.h"
 #include "net/tcp_priv.h"
 #include "net/tcp_steer.h"
 
 #define STEER_EMPTY 0ULL
-#define STEER_TOMB UINT64_MAX
-#define STEER_NO_OWNER UINT32_MAX
 #define STEER_RING 2048
 #define STEER_MAX_LCORES 128
+/* A reader that keeps meeting deletions gives up (answers "unknown")
+ * rather than spin without end. */
+#define STEER_READ_TRIES 1024
 
+/*
+ * Linear probing with backward-shift deletion (Knuth 6.4, algorithm R):
+ * a deletion moves the entries after the hole back towards their home
+ * slot instead of leaving a tombstone, so the table never fills with
+ * dead slots and a miss ends at the first empty slot, however many
+ * connections came and went. Writers (connection open and close, on
+ * any lcore) take wlock; readers (a local miss) take no lock: a
+ * deletion makes seq odd while it moves entries, and a reader that saw
+ * seq change probes again.
+ */
 struct tcp_steer_slot {
-	uint64_t key;   /* 4-tuple, EMPTY or TOMB */
-	uint32_t owner; /* STEER_NO_OWNER while being written or removed */
+	uint64_t key;   /* 4-tuple or EMPTY */
+	uint32_t owner;
 	uint32_t pad;
 };
 
@@ -29,28 +44,50 @@ struct tcp_steer {
 	uint64_t mask;
 	unsigned int nb;
 	uint64_t handoff_flag; /* dynamic mbuf flag: "already handed off" */
+	uint32_t seed[2];      /* secret: keys the slot hash */
 	struct rte_ring *ring[STEER_MAX_LCORES];
 	struct tcp_steer_slot *slots;
+	/* written under wlock, read by any lcore */
+	uint32_t seq;      /* odd while a deletion shifts entries */
+	uint32_t max_disp; /* no entry sits further than this from home */
+	uint64_t entries;
+	uint64_t shifts;   /* entries moved back by deletions */
+	rte_spinlock_t wlock;
 };
 
 static inline uint64_t
 steer_key(uint32_t ip, uint16_t pport, uint16_t lport)
 {
-	/* Never EMPTY or TOMB: a peer address is never 0 nor all-ones. */
+	/* Never EMPTY: a peer address is never 0. */
 	return (uint64_t)ip << 32 | (uint32_t)pport << 16 | lport;
 }
 
 static inline uint64_t
 steer_hash(const struct tcp_steer *st, uint64_t key)
 {
-	return rte_jhash_2words((uint32_t)key, (uint32_t)(key >> 32), 0x5eed) &
-	       st->mask;
+	return rte_jhash_3words((uint32_t)key, (uint32_t)(key >> 32),
+				st->seed[1], st->seed[0]) & st->mask;
+}
+
+/* Fresh per instance and per run: peers cannot aim at one cluster. */
+static void
+steer_seed(struct tcp_steer *st)
+{
+	if (getrandom(st->seed, sizeof(st->seed), GRND_NONBLOCK) !=
+	    (ssize_t)sizeof(st->seed)) {
+		uint64_t r = rte_rand();
+
+		st->seed[0] = (uint32_t)r;
+		st->seed[1] = (uint32_t)(r >> 32);
+	}
 }
 
 struct tcp_steer *
 tcp_steer_create(unsigned int nb_lcores, uint32_t max_conns, int socket)
 {
 	static const struct rte_mbuf_dynflag flag = { .name = "linerate_handoff" };
+	static uint32_t instances;
+	uint32_t inst = __atomic_fetch_add(&instances, 1, __ATOMIC_RELAXED);
 	struct tcp_steer *st;
 	uint64_t n = rte_align64pow2(2ULL * max_conns * nb_lcores);
 	int bit;
@@ -69,6 +106,8 @@ tcp_steer_create(unsigned int nb_lcores, uint32_t max_conns, int socket)
 	st->nb = nb_lcores;
 	st->mask = n - 1;
 	st->handoff_flag = 1ULL << bit;
+	rte_spinlock_init(&st->wlock);
+	steer_seed(st);
 	st->slots = rte_zmalloc_socket("tcp_steer_dir", n * sizeof(st->slots[0]),
 				       RTE_CACHE_LINE_SIZE, socket);
 	if (!st->slots)
@@ -76,7 +115,7 @@ tcp_steer_create(unsigned int nb_lcores, uint32_t max_conns, int socket)
 	for (unsigned int i = 0; i < nb_lcores; i++) {
 		char name[RTE_RING_NAMESIZE];
 
-		snprintf(name, sizeof(name), "lr_handoff_%u", i);
+		snprintf(name, sizeof(name), "lr_handoff_%u_%u", inst, i);
 		st->ring[i] = rte_ring_create(name, STEER_RING, socket,
 					      RING_F_SC_DEQ);
 		if (!st->ring[i])
@@ -115,21 +154,50 @@ tcp_steer_add(struct tcp_steer *st, uint32_t ip, uint16_t pport,
 	      uint16_t lport, unsigned int owner)
 {
 	uint64_t key = steer_key(ip, pport, lport), h = steer_hash(st, key);
+	int rc = -ENOSPC;
 
+	rte_spinlock_lock(&st->wlock);
 	for (uint64_t i = 0; i <= st->mask; i++) {
 		struct tcp_steer_slot *s = &st->slots[(h + i) & st->mask];
-		uint64_t cur = __atomic_load_n(&s->key, __ATOMIC_ACQUIRE);
 
-		if (cur != STEER_EMPTY && cur != STEER_TOMB)
+		if (s->key != STEER_EMPTY)
 			continue;
-		if (!__atomic_compare_exchange_n(&s->key, &cur, key, false,
-						 __ATOMIC_ACQ_REL,
-						 __ATOMIC_ACQUIRE))
-			continue;
-		__atomic_store_n(&s->owner, owner, __ATOMIC_RELEASE);
-		return 0;
+		/* The owner first: a reader that sees the key sees it. */
+		__atomic_store_n(&s->owner, owner, __ATOMIC_RELAXED);
+		__atomic_store_n(&s->key, key, __ATOMIC_RELEASE);
+		if (i > st->max_disp)
+			__atomic_store_n(&st->max_disp, (uint32_t)i,
+					 __ATOMIC_RELEASE);
+		st->entries++;
+		rc = 0;
+		break;
 	}
-	return -ENOSPC;
+	rte_spinlock_unlock(&st->wlock);
+	return rc;
+}
+
+/* Empty slot i and pull back the entries of its cluster that may live
+ * there (those whose home is not cyclically within (i, j]). wlock held,
+ * seq odd. */
+static void
+steer_shift_back(struct tcp_steer *st, uint64_t i)
+{
+	for (uint64_t j = (i + 1) & st->mask;; j = (j + 1) & st->mask) {
+		struct tcp_steer_slot *s = &st->slots[j];
+		uint64_t home;
+
+		if (s->key == STEER_EMPTY)
+			break;
+		home = steer_hash(st, s->key);
+		if (((j - home) & st->mask) < ((j - i) & st->mask))
+			continue; /* home lies after the hole: stays */
+		__atomic_store_n(&st->slots[i].owner, s->owner,
+				 __ATOMIC_RELAXED);
+		__atomic_store_n(&st->slots[i].key, s->key, __ATOMIC_RELEASE);
+		st->shifts++;
+		i = j;
+	}
+	__atomic_store_n(&st->slots[i].key, STEER_EMPTY, __ATOMIC_RELEASE);
 }
 
 void
@@ -138,40 +206,90 @@ tcp_steer_del(struct tcp_steer *st, uint32_t ip, uint16_t pport,
 {
 	uint64_t key = steer_key(ip, pport, lport), h = steer_hash(st, key);
 
-	for (uint64_t i = 0; i <= st->mask; i++) {
-		struct tcp_steer_slot *s = &st->slots[(h + i) & st->mask];
-		uint64_t cur = __atomic_load_n(&s->key, __ATOMIC_ACQUIRE);
+	rte_spinlock_lock(&st->wlock);
+	for (uint64_t i = 0; i <= st->max_disp; i++) {
+		uint64_t at = (h + i) & st->mask;
+		const struct tcp_steer_slot *s = &st->slots[at];
 
-		if (cur == STEER_EMPTY)
-			return;
-		if (cur != key ||
-		    __atomic_load_n(&s->owner, __ATOMIC_ACQUIRE) != owner)
+		if (s->key == STEER_EMPTY)
+			break;
+		if (s->key != key || s->owner != owner)
 			continue;
-		__atomic_store_n(&s->owner, STEER_NO_OWNER, __ATOMIC_RELEASE);
-		__atomic_store_n(&s->key, STEER_TOMB, __ATOMIC_RELEASE);
-		return;
+		__atomic_store_n(&st->seq, st->seq + 1, __ATOMIC_RELAXED);
+		rte_atomic_thread_fence(__ATOMIC_RELEASE);
+		steer_shift_back(st, at);
+		__atomic_store_n(&st->seq, st->seq + 1, __ATOMIC_RELEASE);
+		if (--st->entries == 0)
+			__atomic_store_n(&st->max_disp, 0, __ATOMIC_RELEASE);
+		break;
 	}
+	rte_spinlock_unlock(&st->wlock);
+}
+
+int
+tcp_steer_find(const struct tcp_steer *st, uint32_t ip, uint16_t pport,
+	       uint16_t lport, uint32_t *probes)
+{
+	uint64_t key = steer_key(ip, pport, lport), h = steer_hash(st, key);
+	uint32_t n = 0;
+
+	for (unsigned int tries = 0; tries < STEER_READ_TRIES; tries++) {
+		uint32_t seq = __atomic_load_n(&st->seq, __ATOMIC_ACQUIRE);
+		uint32_t lim = __atomic_load_n(&st->max_disp, __ATOMIC_ACQUIRE);
+		int owner = -1;
+
+		if (seq & 1) {
+			rte_pause();
+			continue;
+		}
+		/* A miss ends at an empty slot, or past the furthest any
+		 * entry was ever placed from home: never a scan. */
+		for (uint64_t i = 0; i <= lim; i++) {
+			const struct tcp_steer_slot *s =
+				&st->slots[(h + i) & st->mask];
+			uint64_t cur = __atomic_load_n(&s->key, __ATOMIC_ACQUIRE);
+
+			n++;
+			if (cur == STEER_EMPTY)
+				break;
+			if (cur == key) {
+				owner = (int)__atomic_load_n(&s->owner,
+							     __ATOMIC_RELAXED);
+				break;
+			}
+		}
+		rte_atomic_thread_fence(__ATOMIC_ACQUIRE);
+		if (__atomic_load_n(&st->seq, __ATOMIC_RELAXED) == seq) {
+			if (probes)
+				*probes = n;
+			return owner;
+		}
+	}
+	if (probes)
+		*probes = n;
+	return -1;
 }
 
 int
 tcp_steer_owner(const struct tcp_steer *st, uint32_t ip, uint16_t pport,
 		uint16_t lport)
 {
-	uint64_t key = steer_key(ip, pport, lport), h = steer_hash(st, key);
+	return tcp_steer_find(st, ip, pport, lport, NULL);
+}
 
-	for (uint64_t i = 0; i <= st->mask; i++) {
-		const struct tcp_steer_slot *s = &st->slots[(h + i) & st->mask];
-		uint64_t cur = __atomic_load_n(&s->key, __ATOMIC_ACQUIRE);
-		uint32_t o;
+void
+tcp_steer_stats(const struct tcp_steer *st, struct tcp_steer_stats *out)
+{
+	out->slots = st->mask + 1;
+	out->entries = __atomic_load_n(&st->entries, __ATOMIC_RELAXED);
+	out->max_disp = __atomic_load_n(&st->max_disp, __ATOMIC_RELAXED);
+	out->shifts = __atomic_load_n(&st->shifts, __ATOMIC_RELAXED);
+}
 
-		if (cur == STEER_EMPTY)
-			return -1;
-		if (cur != key)
-			continue;
-		o = __atomic_load_n(&s->owner, __ATOMIC_ACQUIRE);
-		return o == STEER_NO_OWNER ? -1 : (int)o;
-	}
-	return -1;
+uint64_t
+tcp_steer_test_seed(const struct tcp_steer *st)
+{
+	return (uint64_t)st->seed[1] << 32 | st->seed[0];
 }
 
 int
@@ -179,11 +297,14 @@ tcp_steer_handoff(struct lcore_ctx *ctx, struct rte_mbuf *m, uint16_t hdr_len,
 		  uint32_t ip, uint16_t pport, uint16_t lport)
 {
 	struct tcp_steer *st = tcp_tl(ctx)->steer;
+	uint32_t probes = 0;
 	int owner;
 
 	if (!st || (m->ol_flags & st->handoff_flag))
 		return 0;
-	owner = tcp_steer_owner(st, ip, pport, lport);
+	owner = tcp_steer_find(st, ip, pport, lport, &probes);
+	STAT_INC(ctx, tcp_steer_lookups);
+	STAT_ADD(ctx, tcp_steer_probes, probes);
 	if (owner < 0 || (unsigned int)owner == ctx->idx ||
 	    (unsigned int)owner >= st->nb)
 		return 0;

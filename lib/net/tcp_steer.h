@@ -20,7 +20,9 @@ struct tcp_steer;
  * the receiving lcore finds the owner in a shared directory (written only
  * when connections open and close, read only when the local lookup
  * misses) and passes the frame to it through an rte_ring (counted
- * rx_handoff). The owner processes handed-off frames as final.
+ * rx_handoff). The owner processes handed-off frames as final. Every
+ * lookup is counted (tcp_steer_lookups) with the slots it read
+ * (tcp_steer_probes): a SYN flood costs a few slots per SYN.
  *
  * nb_lcores lcores, up to max_conns connections each. NULL + rte_errno.
  */
@@ -43,6 +45,24 @@ void tcp_steer_del(struct tcp_steer *st, uint32_t ip, uint16_t pport,
 /* Owner of a connection, or -1 when unknown. */
 int tcp_steer_owner(const struct tcp_steer *st, uint32_t ip, uint16_t pport,
 		    uint16_t lport);
+/* The same, and the slots it read in *probes (may be NULL). A miss ends
+ * at an empty slot or after max_disp + 1 slots, whatever the churn:
+ * deletions shift entries back instead of leaving tombstones. */
+int tcp_steer_find(const struct tcp_steer *st, uint32_t ip, uint16_t pport,
+		   uint16_t lport, uint32_t *probes);
+
+/* The directory's shape (a snapshot, for tests and the control plane). */
+struct tcp_steer_stats {
+	uint64_t slots;    /* table size */
+	uint64_t entries;  /* connections listed */
+	uint32_t max_disp; /* furthest any listed entry may sit from home */
+	uint64_t shifts;   /* entries moved back by deletions */
+};
+void tcp_steer_stats(const struct tcp_steer *st, struct tcp_steer_stats *out);
+
+/* The directory's secret hash seed, drawn per instance from getrandom()
+ * (tests only: it must differ between instances and runs). */
+uint64_t tcp_steer_test_seed(const struct tcp_steer *st);
 
 /* Offer a segment without a local connection to its owner. m's data is at
  * the TCP header with hdr_len bytes of IPv4 + Ethernet before it. Returns

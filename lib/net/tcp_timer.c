@@ -81,6 +81,21 @@ tcp_give_up(struct lcore_ctx *ctx, struct tcp_conn *c)
 		tcp_conn_free(ctx, c);
 }
 
+/*
+ * The wait before the next zero-window probe: the RTO backed off once
+ * per probe (RFC 9293 §3.8.6.1, RFC 1122 §4.2.2.17), up to rto_max. The
+ * backoff is the connection's persist_backoff, not c->rto: a peer that
+ * keeps its window shut must not leave the connection with an inflated
+ * RTO once the window opens (RFC 6298's estimator is left alone).
+ */
+static uint64_t
+tcp_persist_interval(const struct tcp_lcore *tl, const struct tcp_conn *c)
+{
+	uint64_t t = (uint64_t)c->rto << RTE_MIN(c->persist_backoff, 30);
+
+	return RTE_MIN(t, (uint64_t)tl->rto_max);
+}
+
 /* Zero window with nothing in flight: probe it (RFC 9293 §3.8.6.1). */
 void
 tcp_persist_enter(struct lcore_ctx *ctx, struct tcp_conn *c)
@@ -88,7 +103,8 @@ tcp_persist_enter(struct lcore_ctx *ctx, struct tcp_conn *c)
 	c->flags |= TCF_PERSIST;
 	c->flags &= ~TCF_RTT;
 	c->snd_nxt = c->snd_una;
-	tcp_arm(ctx, c, TT_PERSIST, c->rto);
+	c->persist_backoff = 0;
+	tcp_arm(ctx, c, TT_PERSIST, tcp_persist_interval(tcp_tl(ctx), c));
 }
 
 /* RFC 6298 §5.4-5.7 with RFC 5681 §3.1 and RFC 6582 §3.2 (4). */
@@ -112,7 +128,8 @@ tcp_rto_expired(struct lcore_ctx *ctx, struct tcp_conn *c)
 	c->rto = tcp_min(c->rto * 2, tl->rto_max); /* §5.5 back off */
 	if (c->snd_wnd == 0 && c->sndq_len) {
 		/* The peer shrank its window to zero under data in flight:
-		 * probe it rather than spend retries on it. */
+		 * probe it rather than spend retries on it (the probes back
+		 * off on their own, from this RTO). */
 		c->retries = 0;
 		tcp_persist_enter(ctx, c);
 		return;
@@ -156,8 +173,9 @@ tcp_persist_expired(struct lcore_ctx *ctx, struct tcp_conn *c)
 	}
 	c->retries++;
 	tcp_send_probe(ctx, c);
-	c->rto = tcp_min(c->rto * 2, tl->rto_max);
-	tcp_arm(ctx, c, TT_PERSIST, c->rto);
+	if (c->persist_backoff < 30)
+		c->persist_backoff++;
+	tcp_arm(ctx, c, TT_PERSIST, tcp_persist_interval(tl, c));
 }
 
 void
@@ -194,6 +212,13 @@ tcp_timer_fire(struct lcore_ctx *ctx, struct timer *t)
 	case TT_TIME_WAIT:
 		STAT_INC(ctx, tcp_timewait_expired);
 		tcp_conn_free(ctx, c);
+		break;
+	case TT_SWS:
+		/* RFC 9293 §3.8.6.2.1: the window stayed small; send what
+		 * it takes after all. */
+		STAT_INC(ctx, tcp_sws_override);
+		c->flags |= TCF_SWS_FORCE;
+		tcp_output(ctx, c);
 		break;
 	}
 }

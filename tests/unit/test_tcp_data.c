@@ -202,7 +202,7 @@ test_tcp_data_window_scale_applied_to_peer_window(void **state)
 	unsigned int n;
 
 	tt_peer_init(&p, h, 40106);
-	p.mss = 1460;
+	p.mss = 1000; /* the 2000-byte window takes 2 full segments (SWS) */
 	p.wscale = 3;
 	tt_policy.action = TT_RESPOND;
 	tt_policy.resp_len = 5000;

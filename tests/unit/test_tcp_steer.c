@@ -178,6 +178,148 @@ test_steer_misdelivered_segment_goes_to_owner(void **state)
 	harness_destroy(h);
 }
 
+/* Many connections come and go while others stay: without tombstones
+ * (backward-shift deletion) every lookup, hit or miss, stays within the
+ * furthest displacement ever placed, and a miss ends at an empty slot. */
+static void
+test_steer_directory_churn_keeps_probes_bounded(void **state)
+{
+	struct tcp_steer *st;
+	struct tcp_steer_stats ss;
+	uint32_t probes, worst = 0, total = 0;
+
+	harness_eal_init();
+	st = tcp_steer_create(2, 512, 0); /* 2048 slots */
+	assert_non_null(st);
+	/* A resident population: a quarter of the table. */
+	for (uint32_t i = 0; i < 512; i++)
+		assert_int_equal(tcp_steer_add(st, 0x0a000001 + i, 1000, 80, 0),
+				 0);
+	/* 200,000 open/close cycles of other connections, 64 open at a
+	 * time. */
+	for (uint32_t i = 0; i < 200000; i++) {
+		assert_int_equal(tcp_steer_add(st, 0x0b000001 + i, 2000, 80, 1),
+				 0);
+		if (i >= 64)
+			tcp_steer_del(st, 0x0b000001 + i - 64, 2000, 80, 1);
+	}
+	tcp_steer_stats(st, &ss);
+	assert_int_equal(ss.slots, 2048);
+	assert_int_equal(ss.entries, 512 + 64);
+	assert_true(ss.shifts > 0);
+	/* Linear probing at load <= 0.3 with a keyed hash: clusters stay
+	 * short (a tombstone table would be full of dead slots by now). */
+	assert_true(ss.max_disp < 48);
+	for (uint32_t i = 0; i < 512; i++) {
+		assert_int_equal(tcp_steer_find(st, 0x0a000001 + i, 1000, 80,
+						 &probes), 0);
+		assert_true(probes <= ss.max_disp + 1);
+	}
+	for (uint32_t i = 200000 - 64; i < 200000; i++)
+		assert_int_equal(tcp_steer_owner(st, 0x0b000001 + i, 2000, 80), 1);
+	/* Misses: never past max_disp + 1 slots, a few on average. */
+	for (uint32_t i = 0; i < 4096; i++) {
+		assert_int_equal(tcp_steer_find(st, 0x0c000001 + i, 3000, 80,
+						 &probes), -1);
+		assert_true(probes >= 1 && probes <= ss.max_disp + 1);
+		worst = probes > worst ? probes : worst;
+		total += probes;
+	}
+	assert_true(total / 4096 <= 4);
+	/* Every deleted one is gone. */
+	for (uint32_t i = 0; i < 200000 - 64; i += 997)
+		assert_int_equal(tcp_steer_owner(st, 0x0b000001 + i, 2000, 80), -1);
+	/* An empty directory goes back to one-slot misses. */
+	for (uint32_t i = 0; i < 512; i++)
+		tcp_steer_del(st, 0x0a000001 + i, 1000, 80, 0);
+	for (uint32_t i = 200000 - 64; i < 200000; i++)
+		tcp_steer_del(st, 0x0b000001 + i, 2000, 80, 1);
+	tcp_steer_stats(st, &ss);
+	assert_int_equal(ss.entries, 0);
+	assert_int_equal(ss.max_disp, 0);
+	assert_int_equal(tcp_steer_find(st, 0x0a000001, 1000, 80, &probes), -1);
+	assert_int_equal(probes, 1);
+	tcp_steer_free(st);
+}
+
+/* The slot hash is keyed by a secret drawn per instance: two
+ * directories (or two runs) place the same 4-tuples differently. */
+static void
+test_steer_directory_seed_differs_across_instances(void **state)
+{
+	struct tcp_steer *a, *b, *c;
+
+	harness_eal_init();
+	a = tcp_steer_create(2, 64, 0);
+	b = tcp_steer_create(2, 64, 0);
+	c = tcp_steer_create(2, 64, 0);
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_non_null(c);
+	assert_true(tcp_steer_test_seed(a) != tcp_steer_test_seed(b));
+	assert_true(tcp_steer_test_seed(b) != tcp_steer_test_seed(c));
+	assert_true(tcp_steer_test_seed(a) != tcp_steer_test_seed(c));
+	assert_true(tcp_steer_test_seed(a) != 0x5eed);
+	/* Each still works on its own. */
+	assert_int_equal(tcp_steer_add(a, 1, 2, 3, 1), 0);
+	assert_int_equal(tcp_steer_owner(a, 1, 2, 3), 1);
+	assert_int_equal(tcp_steer_owner(b, 1, 2, 3), -1);
+	tcp_steer_free(c);
+	tcp_steer_free(b);
+	tcp_steer_free(a);
+}
+
+/* A SYN for a 4-tuple no lcore has (the common case of a new
+ * connection, and all of a SYN flood) reads a few directory slots, not
+ * the table, even after heavy churn; it opens here. */
+static void
+test_steer_syn_on_local_miss_costs_a_few_probes(void **state)
+{
+	struct harness *h = harness_create(NULL);
+	struct tcp_steer *st = tcp_steer_create(2, 256, 0);
+	struct tcp_steer_stats ss;
+	uint8_t f[PKT_MAX];
+	struct rte_mbuf *out[4];
+	struct pkt_tcp_seen s;
+
+	assert_non_null(st);
+	/* Lcore 1's connections came and went: 100,000 of them. */
+	for (uint32_t i = 0; i < 100000; i++) {
+		assert_int_equal(tcp_steer_add(st, 0x0b000001 + i, 4000, 8080, 1),
+				 0);
+		if (i >= 128)
+			tcp_steer_del(st, 0x0b000001 + i - 128, 4000, 8080, 1);
+	}
+	tcp_steer_stats(st, &ss);
+	assert_true(ss.max_disp < 32);
+	assert_int_equal(tcp_listen(h->ctx, 8080, &null_ops), 0);
+	tcp_steer_attach(h->ctx, st);
+	for (uint16_t port = 6000; port < 6016; port++) {
+		struct pkt_tcp syn = { .sport = port, .dport = 8080, .seq = 100,
+				       .flags = RTE_TCP_SYN_FLAG, .win = 65535,
+				       .mss = 1460, .wscale = -1 };
+
+		harness_feed(h, f, pkt_tcp(f, &h->ifc.mac, &syn));
+		assert_int_equal(harness_collect(h, out, 4), 1);
+		assert_true(pkt_parse_tcp(out[0], &s));
+		assert_int_equal(s.flags, RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG);
+		rte_pktmbuf_free(out[0]);
+	}
+	assert_int_equal(HSTAT(h, tcp_steer_lookups), 16);
+	assert_true(HSTAT(h, tcp_steer_probes) >= 16);
+	assert_true(HSTAT(h, tcp_steer_probes) <= 16 * (ss.max_disp + 1));
+	assert_true(HSTAT(h, tcp_steer_probes) <= 16 * 4);
+	assert_int_equal(HSTAT(h, rx_handoff), 0);
+	assert_int_equal(tcp_conn_count(h->ctx), 16);
+
+	tcp_lcore_fini(h->ctx);
+	lcore_tx_flush(h->ctx);
+	harness_drain(h);
+	tcp_steer_free(st);
+	assert_int_equal(harness_mbufs_leaked(h), 0);
+	harness_destroy(h);
+}
+
 int
 main(void)
 {
@@ -185,6 +327,9 @@ main(void)
 		cmocka_unit_test(test_steer_directory_add_lookup_delete),
 		cmocka_unit_test(test_steer_directory_concurrent_owners_never_confused),
 		cmocka_unit_test(test_steer_misdelivered_segment_goes_to_owner),
+		cmocka_unit_test(test_steer_directory_churn_keeps_probes_bounded),
+		cmocka_unit_test(test_steer_directory_seed_differs_across_instances),
+		cmocka_unit_test(test_steer_syn_on_local_miss_costs_a_few_probes),
 	};
 
 	harness_eal_init();
