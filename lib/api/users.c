@@ -241,6 +241,23 @@ answered:
 	return -1;
 }
 
+/* An echo that did not fit its buffer is answered 413; true then. */
+static bool
+users_echo_overflow(struct http_exchange *x, const struct json_out *o)
+{
+	if (o->overflow)
+		http_respond_error(x, 413, "fields too long");
+	return o->overflow;
+}
+
+/* Answer 200 with the echo built in o, or 413 when it did not fit. */
+static void
+users_respond_echo(struct http_exchange *x, const struct json_out *o)
+{
+	if (!users_echo_overflow(x, o))
+		http_respond_json(x, 200, o->p, o->len);
+}
+
 /* The POST /users and /async/users body in a per-thread buffer; NULL when
  * the request was already answered (422, or 413 when it cannot fit). */
 static const char *
@@ -251,12 +268,9 @@ users_created_body(struct http_exchange *x, const char *msg, int64_t id,
 	struct json_out o;
 
 	json_out_init(&o, body, sizeof(body));
-	if (users_build_created(x, &o, msg, id, async) < 0)
+	if (users_build_created(x, &o, msg, id, async) < 0 ||
+	    users_echo_overflow(x, &o))
 		return NULL;
-	if (o.overflow) {
-		http_respond_error(x, 413, "fields too long");
-		return NULL;
-	}
 	*len = o.len;
 	return body;
 }
@@ -300,11 +314,7 @@ users_put(struct http_exchange *x)
 	json_put_str(&o, email, en);
 	json_put(&o, "}}");
 	json_decref(j);
-	if (o.overflow) {
-		http_respond_error(x, 413, "fields too long");
-		return;
-	}
-	http_respond_json(x, 200, body, o.len);
+	users_respond_echo(x, &o);
 }
 
 static void
@@ -337,11 +347,7 @@ users_patch(struct http_exchange *x)
 	}
 	json_put(&o, "}}");
 	json_decref(j);
-	if (o.overflow) {
-		http_respond_error(x, 413, "fields too long");
-		return;
-	}
-	http_respond_json(x, 200, body, o.len);
+	users_respond_echo(x, &o);
 }
 
 static void
