@@ -175,7 +175,7 @@ tcp_send_space(struct tcp_conn *c)
 	    (c->flags & (TCF_APP_CLOSED | TCF_DEAD)))
 		return 0;
 	space = c->snd_buf > c->sndq_len ? c->snd_buf - c->sndq_len : 0;
-	if (unlikely(mem_room(tl->mem, MEM_SNDQ) < tl->sndq_fast ||
+	if (unlikely(tl->mem->cls[MEM_SNDQ].in_use > tl->sndq_fast ||
 		     tl->memwait != NULL))
 		space = tcp_send_space_mem(tl, c, space);
 	return space;

@@ -193,7 +193,7 @@ struct tcp_lcore {
 	struct tcp_conn *holders; /* connections holding mbufs */
 	struct tcp_conn *memwait; /* senders waiting for MEM_SNDQ, FIFO */
 	struct tcp_conn **memwait_tail;
-	uint64_t sndq_fast;  /* MEM_SNDQ room at which no send is limited */
+	uint64_t sndq_fast;  /* MEM_SNDQ in use up to which no send is limited */
 	uint64_t wake_bytes; /* room kept for waiters ahead (tcp_mem.c) */
 	uint64_t stall_us;   /* tcp.stall_timeout_ms */
 	uint64_t reclaim_at; /* now_us of the last pressure scan */
