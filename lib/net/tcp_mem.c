@@ -227,10 +227,11 @@ tcp_ooo_make_room(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t seq)
 /* ---- every state that holds memory ends ------------------------------- */
 
 /*
- * From the RTO and persist timers: c's send queue (or FIN) has not moved
- * for tcp.stall_timeout_ms (a quarter of it while MEM_SNDQ is under
- * pressure): a peer that keeps a zero window while answering probes, or
- * acknowledges nothing. Reset it; true when c is gone.
+ * From the RTO and persist timers and tcp_output(): c's send queue has
+ * not released an mbuf to ACKs for tcp.stall_timeout_ms (a quarter of it
+ * while MEM_SNDQ is under pressure): a peer that keeps a zero window
+ * while answering probes, takes a byte at a time, or acknowledges
+ * nothing. Reset it; true when c is gone.
  */
 bool
 tcp_stall_check(struct lcore_ctx *ctx, struct tcp_conn *c)

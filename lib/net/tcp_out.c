@@ -73,12 +73,13 @@ tcp_sndq_free(struct lcore_ctx *ctx, struct tcp_conn *c)
 	tcp_unhold(c, false);
 }
 
-/* bytes were acknowledged: release them from the head. */
+/* bytes were acknowledged: release them from the head. Progress (for
+ * tcp_stall_check and tcp_mem_reclaim) is a whole mbuf released: a peer
+ * that acknowledges a byte now and then does not count as draining. */
 void
 tcp_sndq_drop(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t bytes)
 {
 	c->sndq_len -= bytes;
-	c->progress_us = ctx->now_us;
 	while (bytes) {
 		struct rte_mbuf *m = c->sndq_head;
 		uint32_t avail = tcp_mlen(m) - c->sndq_off;
@@ -93,6 +94,7 @@ tcp_sndq_drop(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t bytes)
 			c->snd_cur = NULL;
 		c->sndq_off = 0;
 		c->nsndq--;
+		c->progress_us = ctx->now_us;
 		mem_release_mbuf(&ctx->mem, MEM_SNDQ);
 		rte_pktmbuf_free_seg(m);
 		if (!c->sndq_head) {
@@ -579,6 +581,13 @@ tcp_output(struct lcore_ctx *ctx, struct tcp_conn *c)
 		tcp_abort(ctx, c);
 		return;
 	}
+	/* A peer that keeps taking a byte at a time never lets a timer
+	 * find the queue stalled: look here too (the bound is at least a
+	 * quarter of tcp.stall_timeout_ms, tcp_stall_check has the rest). */
+	if (unlikely(c->sndq_len != 0 &&
+		     ctx->now_us - c->progress_us >= tcp_tl(ctx)->stall_us / 4) &&
+	    tcp_stall_check(ctx, c))
+		return;
 	if (!(TCPF(c->state) & TCPF_OUTPUT)) {
 		if (c->state == TCP_TIME_WAIT && (c->flags & TCF_ACK_NOW))
 			tcp_send_ack(ctx, c);

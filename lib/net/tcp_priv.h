@@ -137,7 +137,8 @@ struct tcp_conn {
 	uint64_t rtt_start;
 	uint64_t rtx_deadline; /* when the RTO is due (timer may run early) */
 	uint32_t iss, irs;
-	/* memory: when snd_una last moved (or the queue filled from empty),
+	/* memory: when the send queue last released an mbuf to ACKs (or
+	 * filled from empty),
 	 * the lcore's lists of holders (send or out-of-order mbufs) and of
 	 * senders waiting for budget, the lcore (tcp_send_space) */
 	uint64_t progress_us;

@@ -491,6 +491,55 @@ test_tcp_pressure_zero_window_peer_aborted_after_stall_timeout(void **state)
 	pa_teardown(h);
 }
 
+/* A peer that opens its window a byte at a time and acknowledges each
+ * byte: it never frees an mbuf's worth, so it does not count as
+ * draining. */
+static void
+test_tcp_pressure_byte_dribbling_peer_counts_as_stalled(void **state)
+{
+	struct harness *h = pa_harness(tweak_stall_5s);
+	struct tt_peer p;
+	struct pa_app *a;
+	uint64_t t0;
+	uint32_t taken = 0;
+	bool rst = false;
+
+	(void)state;
+	pa_want = 4000;
+	a = pa_connect(&p, h, 41403, 0, 1);
+	pa_request(&p);
+	t0 = harness_now();
+	while (!a->closed && harness_now() - t0 < 120000000) {
+		unsigned int n;
+
+		harness_advance(h, 100000);
+		n = tt_collect(h, segs, 512);
+		for (unsigned int i = 0; i < n; i++) {
+			const struct pkt_tcp_seen *g = &segs[i].s;
+
+			if (g->flags & F_RST) {
+				rst = true;
+			} else if (g->len && g->seq == p.rcv_nxt) {
+				p.rcv_nxt += 1; /* takes one byte of it */
+				taken++;
+				tt_send_ack(&p);
+			}
+		}
+	}
+	for (unsigned int i = 0, n = tt_collect(h, segs, 512); i < n; i++)
+		rst |= (segs[i].s.flags & F_RST) != 0;
+	assert_true(a->closed);
+	assert_int_equal(a->why, TCP_CLOSE_TIMEOUT);
+	assert_true(rst);
+	assert_true(taken > 0);
+	assert_true(taken < 2000);
+	assert_int_equal(HSTAT(h, mem_stall_aborts), 1);
+	assert_true(harness_now() - t0 >= 5000000);
+	assert_true(harness_now() - t0 <=
+		    5000000 + (uint64_t)h->cfg.tcp_rto_max_ms * 1000);
+	pa_teardown(h);
+}
+
 static void
 tweak_stall_pressure(struct config *cfg)
 {
@@ -846,6 +895,7 @@ main(void)
 		cmocka_unit_test(test_tcp_pressure_refused_sender_woken_when_budget_frees),
 		cmocka_unit_test(test_tcp_pressure_biggest_idle_holder_aborted_first),
 		cmocka_unit_test(test_tcp_pressure_zero_window_peer_aborted_after_stall_timeout),
+		cmocka_unit_test(test_tcp_pressure_byte_dribbling_peer_counts_as_stalled),
 		cmocka_unit_test(test_tcp_pressure_stall_bound_shrinks_under_pressure),
 		cmocka_unit_test(test_tcp_pressure_peer_that_never_acks_aborted_after_stall_timeout),
 		cmocka_unit_test(test_tcp_pressure_orphans_over_max_are_reset),
