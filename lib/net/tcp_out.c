@@ -226,7 +226,7 @@ tcp_send(struct lcore_ctx *ctx, struct tcp_conn *c, const void *data,
 				break;
 			}
 			if (unlikely(c->flags & TCF_MEMWAIT))
-				tcp_mem_unwait(tl, c); /* served: to the back */
+				tcp_mem_unwait(tl, c); /* served: off the queue */
 			m = rte_pktmbuf_alloc(ctx->pool);
 			if (unlikely(!m)) {
 				mem_release_mbuf(&ctx->mem, MEM_SNDQ);
