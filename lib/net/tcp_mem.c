@@ -135,16 +135,17 @@ tcp_mem_abort(struct lcore_ctx *ctx, struct tcp_conn *c,
  * reset the holder with the highest (send-queue mbufs x time without
  * progress) among those idle for at least tcp.stall_timeout_ms / 8 (a
  * queue that drains is never a victim, however big), never except (the
- * connection inside tcp_send) nor the one inside tcp_input. One scan per
- * poll iteration (now_us) at most.
+ * connection inside tcp_send) nor the one inside tcp_input. One scan of
+ * the holders per millisecond at most.
  */
+#define TCP_RECLAIM_EVERY_US 1000
 void
 tcp_mem_reclaim(struct lcore_ctx *ctx, struct tcp_conn *except)
 {
 	struct tcp_lcore *tl = tcp_tl(ctx);
 	uint64_t now = ctx->now_us, min_idle = tl->stall_us / 8;
 
-	if (tl->reclaim_at == now)
+	if (tl->reclaim_at && now - tl->reclaim_at < TCP_RECLAIM_EVERY_US)
 		return;
 	tl->reclaim_at = now;
 	while (mem_pressure(tl->mem, MEM_SNDQ)) {

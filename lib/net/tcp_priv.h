@@ -197,7 +197,7 @@ struct tcp_lcore {
 	uint64_t sndq_fast;  /* MEM_SNDQ in use up to which no send is limited */
 	uint64_t wake_bytes; /* room kept for waiters ahead (tcp_mem.c) */
 	uint64_t stall_us;   /* tcp.stall_timeout_ms */
-	uint64_t reclaim_at; /* now_us of the last pressure scan */
+	uint64_t reclaim_at; /* now_us of the last pressure scan (0: none) */
 	uint32_t max_orphans, orphan_retries;
 	/* RFC 5961 §7 challenge ACK budget of the current second */
 	uint64_t chack_sec;
