@@ -3,6 +3,7 @@
  * poll_end, so the upper layers need no global for their state. */
 #include <string.h>
 
+#include "core/config.h"
 #include "harness.h"
 
 struct hook_seen {
@@ -45,8 +46,11 @@ test_lcore_hooks_arg_is_copied_from_the_params(void **state)
 {
 	struct lcore_params p = { 0 };
 	struct lcore_ctx *ctx;
+	struct config cfg;
 	int mine;
 
+	config_defaults(&cfg); /* the memory budget reads its limits */
+	p.cfg = &cfg;
 	p.hooks.poll_end = record_poll_end;
 	p.hooks.arg = &mine;
 	p.socket_id = 0;
