@@ -36,7 +36,7 @@ usage(FILE *f)
 {
 	fprintf(f,
 		"usage: linerate-ctl [-s SOCKET] [-t SEC] [-a] [--json] COMMAND [KEY=VALUE...]\n"
-		"  COMMAND   stats | lcores | ports | conns | mrc | xdp | config | version |\n"
+		"  COMMAND   stats | lcores | mem | ports | conns | mrc | xdp | config | version |\n"
 		"            reset-mrc | help (what the appliance offers), or any other\n"
 		"            command it registered; raw sends one JSON line from stdin\n"
 		"            and prints the reply line as it came\n"
@@ -461,6 +461,38 @@ print_lcores(const json_t *data, bool all)
 	}
 }
 
+/* One line per lcore and class; idle classes hidden unless all. */
+static void
+print_mem(const json_t *data, bool all)
+{
+	const json_t *list = json_object_get(data, "lcores"), *lc, *c;
+	size_t i, k;
+
+	printf("%-6s %-11s %14s %14s %14s %10s %10s\n", "lcore", "class",
+	       "limit", "in_use", "high", "refusals", "prunes");
+	json_array_foreach(list, i, lc) {
+		json_array_foreach(json_object_get(lc, "classes"), k, c) {
+			json_int_t high = json_integer_value(
+				json_object_get(c, "high"));
+
+			if (!all && !high)
+				continue;
+			printf("%-6lld %-11s %14lld %14lld %14lld %10lld %10lld\n",
+			       (long long)json_integer_value(json_object_get(lc, "lcore")),
+			       json_string_value(json_object_get(c, "name")) ?: "?",
+			       (long long)json_integer_value(json_object_get(c, "limit")),
+			       (long long)json_integer_value(json_object_get(c, "in_use")),
+			       (long long)high,
+			       (long long)json_integer_value(json_object_get(c, "refusals")),
+			       (long long)json_integer_value(json_object_get(c, "prunes")));
+		}
+		printf("%-6lld %-11s %14s %14lld mbufs free in the pool\n",
+		       (long long)json_integer_value(json_object_get(lc, "lcore")),
+		       "pool", "", (long long)json_integer_value(
+			       json_object_get(lc, "pool_avail")));
+	}
+}
+
 static void
 print_data(const char *cmd, const json_t *data, bool all)
 {
@@ -468,6 +500,8 @@ print_data(const char *cmd, const json_t *data, bool all)
 		print_pairs(data, all);
 	else if (!strcmp(cmd, "lcores") && json_is_object(data))
 		print_lcores(data, all);
+	else if (!strcmp(cmd, "mem") && json_is_object(data))
+		print_mem(data, all);
 	else if (!strcmp(cmd, "help") && json_is_object(data))
 		print_pairs(data, true);
 	else if (!strcmp(cmd, "version") && json_is_object(data))

@@ -180,6 +180,8 @@ metrics_text(const struct metrics_view *v, const struct http_router *r,
 		mrc_report(&st, &p.sink);
 	}
 	metrics_lcores(&p.sink, v);
+	if (v->lcores)
+		mem_report(&p.sink, v->lcores, v->nb_lcores);
 	if (!p.full)
 		report_run(&v->more, &p.sink);
 	return report_prom_end(&p);

@@ -9,6 +9,8 @@
 #include <rte_branch_prediction.h>
 
 struct config;
+struct lcore_ctx;
+struct report_sink;
 struct rte_mempool;
 
 /*
@@ -79,6 +81,16 @@ void mem_snapshot(const struct mem_budget *mb, struct mem_snapshot *out);
 
 /* dst += src (sums over lcores; high is the sum of per-lcore highs). */
 void mem_snapshot_add(struct mem_snapshot *dst, const struct mem_snapshot *src);
+
+/*
+ * Every class of every lcore as report rows (core/report.h), families
+ * mem_limit_bytes, mem_in_use_bytes, mem_high_bytes (gauges),
+ * mem_refusals, mem_prunes (counters), labelled lcore and class, then
+ * mem_pool_avail_mbufs per lcore. NULL entries of lcores are skipped.
+ * Any thread (the /metrics route runs on a data lcore).
+ */
+void mem_report(struct report_sink *s, struct lcore_ctx *const *lcores,
+		unsigned int n);
 
 /* The pool still holds the RX reserve after n more mbufs are taken.
  * Reads the pool's count (not cheap): call it only near a limit. A

@@ -120,6 +120,9 @@ struct json_t *ctl_stats_json(const struct stats *st);
  *   ctl_cmd_stats   {"rx_packets":N,...}: every counter, summed over lcores
  *   ctl_cmd_lcores  {"lcores":[{"lcore":L,"idx":I,"socket":S,
  *                   "busy_ratio":R,"rx_packets":N,...},...]}
+ *   ctl_cmd_mem     {"lcores":[{"lcore":L,"mbuf_bytes":B,"pool_avail":N,
+ *                   "classes":[{"name","limit","in_use","high","refusals",
+ *                   "prunes"},...]}],"total":{...the same, summed}}
  *   ctl_cmd_ports   {"ports":[{"port_id","name","driver","mac","link":{...},
  *                   "stats":{...},"xstats":{...}}]}  (needs EAL)
  *   ctl_cmd_config  the effective configuration (config_to_json())
@@ -128,13 +131,15 @@ struct json_t *ctl_cmd_stats(void *arg, struct json_t *args, char *err,
 			      size_t errlen);
 struct json_t *ctl_cmd_lcores(void *arg, struct json_t *args, char *err,
 			      size_t errlen);
+struct json_t *ctl_cmd_mem(void *arg, struct json_t *args, char *err,
+			   size_t errlen);
 struct json_t *ctl_cmd_ports(void *arg, struct json_t *args, char *err,
 			      size_t errlen);
 struct json_t *ctl_cmd_config(void *arg, struct json_t *args, char *err,
 			      size_t errlen);
 
 /*
- * Register stats, lcores, ports and config over v (which must outlive s).
+ * Register stats, lcores, mem, ports and config over v (which must outlive s).
  * Returns 0 or the first ctl_register() error.
  */
 int ctl_register_view(struct ctl_server *s, const struct ctl_view *v);

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* ctl_cmds.c: ready-made control commands: stats, lcores, ports, config. */
+/* ctl_cmds.c: ready-made control commands: stats, lcores, mem, ports, config. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +12,7 @@
 
 #include "core/config.h"
 #include "core/lcore.h"
+#include "core/mem.h"
 #include "core/report.h"
 #include "ctl/ctl.h"
 
@@ -103,6 +104,66 @@ ctl_cmd_lcores(void *arg, json_t *args, char *err, size_t errlen)
 		return NULL;
 	}
 	return json_pack("{s:o}", "lcores", list);
+}
+
+/* One memory snapshot as {"mbuf_bytes":B,"pool_avail":N,"classes":[...]} */
+static json_t *
+ctl_mem_json(const struct mem_snapshot *m)
+{
+	json_t *classes = json_array();
+
+	for (int k = 0; classes && k < MEM_NCLASSES; k++) {
+		const struct mem_class_stat *c = &m->cls[k];
+
+		if (json_array_append_new(classes, json_pack(
+			"{s:s, s:I, s:I, s:I, s:I, s:I}", "name",
+			mem_class_name(k), "limit", (json_int_t)c->limit,
+			"in_use", (json_int_t)c->in_use,
+			"high", (json_int_t)c->high,
+			"refusals", (json_int_t)c->refusals,
+			"prunes", (json_int_t)c->prunes)) < 0) {
+			json_decref(classes);
+			classes = NULL;
+		}
+	}
+	if (!classes)
+		return NULL;
+	return json_pack("{s:I, s:I, s:o}", "mbuf_bytes",
+			 (json_int_t)m->mbuf_bytes, "pool_avail",
+			 (json_int_t)m->pool_avail, "classes", classes);
+}
+
+json_t *
+ctl_cmd_mem(void *arg, json_t *args, char *err, size_t errlen)
+{
+	const struct ctl_view *v = arg;
+	struct mem_snapshot one, sum;
+	json_t *list = json_array(), *o, *tot;
+
+	memset(&sum, 0, sizeof(sum));
+	for (unsigned int i = 0; list && v->lcores && i < v->nb_lcores; i++) {
+		if (!v->lcores[i])
+			continue;
+		mem_snapshot(&v->lcores[i]->mem, &one);
+		mem_snapshot_add(&sum, &one);
+		o = ctl_mem_json(&one);
+		if (o && json_object_set_new(o, "lcore", json_integer(
+				v->lcores[i]->lcore_id)) < 0) {
+			json_decref(o);
+			o = NULL;
+		}
+		if (json_array_append_new(list, o) < 0) {
+			json_decref(list);
+			list = NULL;
+		}
+	}
+	tot = list ? ctl_mem_json(&sum) : NULL;
+	if (!tot) {
+		json_decref(list);
+		CTL_OOM(err, errlen);
+		return NULL;
+	}
+	return json_pack("{s:o, s:o}", "lcores", list, "total", tot);
 }
 
 static json_t *
@@ -242,6 +303,8 @@ ctl_register_view(struct ctl_server *s, const struct ctl_view *v)
 		{ "stats", "every counter, summed over the data-plane lcores",
 		  ctl_cmd_stats },
 		{ "lcores", "per-lcore counters and busy ratio", ctl_cmd_lcores },
+		{ "mem", "memory budget per lcore and class: limit, in use, "
+		  "high-water, refusals, prunes", ctl_cmd_mem },
 		{ "ports", "ethdev stats, xstats, driver, MAC and link",
 		  ctl_cmd_ports },
 		{ "config", "the effective configuration", ctl_cmd_config },

@@ -757,7 +757,7 @@ fake_lcore(unsigned int lcore_id, unsigned int idx)
 }
 
 static void
-test_ctl_stats_and_lcores_sum_counters_exactly(void **state)
+test_ctl_stats_lcores_and_mem_sum_counters_exactly(void **state)
 {
 	struct tstate *t = *state;
 	struct lcore_ctx *l[3] = { fake_lcore(1, 0), NULL, fake_lcore(3, 1) };
@@ -813,6 +813,33 @@ test_ctl_stats_and_lcores_sum_counters_exactly(void **state)
 	assert_int_equal(json_integer_value(json_object_get(e, "rx_packets")),
 			 7);
 	assert_int_equal(json_object_size(e), 4 + ST__COUNT);
+	json_decref(r);
+
+	l[0]->mem.cls[MEM_SNDQ] = (struct mem_class_stat){ 1000, 300, 500, 2, 1 };
+	l[2]->mem.cls[MEM_SNDQ] = (struct mem_class_stat){ 1000, 100, 900, 3, 0 };
+	l[2]->mem.cls[MEM_OOO].prunes = 7;
+	r = ask(t, "mem\n");
+	assert_ok(r);
+	d = json_object_get(r, "data");
+	list = json_object_get(d, "lcores");
+	assert_int_equal(json_array_size(list), 2);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(list,
+			 1), "lcore")), 3);
+	e = json_array_get(json_object_get(json_array_get(list, 0), "classes"),
+			   MEM_SNDQ);
+	assert_string_equal(json_string_value(json_object_get(e, "name")), "sndq");
+	assert_int_equal(json_integer_value(json_object_get(e, "in_use")), 300);
+	e = json_array_get(json_object_get(json_object_get(d, "total"),
+					   "classes"), MEM_SNDQ);
+	assert_int_equal(json_integer_value(json_object_get(e, "limit")), 2000);
+	assert_int_equal(json_integer_value(json_object_get(e, "in_use")), 400);
+	assert_int_equal(json_integer_value(json_object_get(e, "high")), 1400);
+	assert_int_equal(json_integer_value(json_object_get(e, "refusals")), 5);
+	assert_int_equal(json_integer_value(json_object_get(e, "prunes")), 1);
+	e = json_array_get(json_object_get(json_object_get(d, "total"),
+					   "classes"), MEM_OOO);
+	assert_string_equal(json_string_value(json_object_get(e, "name")), "ooo");
+	assert_int_equal(json_integer_value(json_object_get(e, "prunes")), 7);
 	json_decref(r);
 
 	r = ask(t, "config\n");
@@ -878,7 +905,7 @@ main(void)
 		T(test_ctl_regular_file_at_path_is_left_alone),
 		T(test_ctl_live_server_on_same_path_is_eaddrinuse),
 		T(test_ctl_register_rejects_bad_and_duplicate_names),
-		T(test_ctl_stats_and_lcores_sum_counters_exactly),
+		T(test_ctl_stats_lcores_and_mem_sum_counters_exactly),
 		T(test_ctl_ports_reports_ring_port),
 #undef T
 	};

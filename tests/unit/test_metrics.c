@@ -100,6 +100,8 @@ test_metrics_lines_and_labels(void **state)
 	STAT_ADD(l[0], cycles_busy, 1);
 	STAT_ADD(l[0], cycles_idle, 3);
 	STAT_ADD(l[2], tcp_accepted, 42);
+	l[0]->mem.cls[MEM_OOO].in_use = 4352;
+	l[2]->mem.cls[MEM_SNDQ].prunes = 3;
 
 	n = metrics_text(&v, &r, text, sizeof(text));
 	assert_true(n > 0);
@@ -128,6 +130,16 @@ test_metrics_lines_and_labels(void **state)
 	assert_true(has_line(text, "# TYPE linerate_lcore_busy_ratio gauge"));
 	assert_true(has_line(text, "linerate_lcore_busy_ratio{lcore=\"1\"} 0.250000"));
 	assert_true(has_line(text, "linerate_lcore_busy_ratio{lcore=\"7\"} 0.000000"));
+	/* the memory budget, per lcore and class */
+	assert_true(has_line(text, "# TYPE linerate_mem_in_use_bytes gauge"));
+	assert_true(has_line(text, "linerate_mem_in_use_bytes{lcore=\"1\","
+			     "class=\"ooo\"} 4352"));
+	assert_true(has_line(text, "# TYPE linerate_mem_prunes_total counter"));
+	assert_true(has_line(text, "linerate_mem_prunes_total{lcore=\"7\","
+			     "class=\"sndq\"} 3"));
+	assert_int_equal(count(text, "linerate_mem_limit_bytes{"),
+			 2 * MEM_NCLASSES);
+	assert_true(has_line(text, "linerate_mem_pool_avail_mbufs{lcore=\"7\"} 0"));
 	/* every counter of stats.h, one family each, both live lcores */
 	for (int id = 0; id < ST__COUNT; id++) {
 		char want[160];
