@@ -29,6 +29,9 @@
 #define USERS_LIMIT (1U << 30)
 #define ARENA_DEFAULT_PER_USER 34
 #define RESET_TIMEOUT_MS_DEFAULT 1000
+/* Slots one lcore clears per poll (32 KiB), and a lazy reset at most. */
+#define CLEAR_CHUNK 4096u
+#define RESET_HELP_CHUNKS 2u
 /* Bound on one lcore's exact sum: 128 of them still fit in an __int128. */
 #define EXACT_LIMIT ((__int128)1 << 119)
 #define QS_OFFLINE 0
@@ -39,13 +42,23 @@
 #define st_release(p, v) __atomic_store_n((p), (v), __ATOMIC_RELEASE)
 #define ld_seq_cst(p) __atomic_load_n((p), __ATOMIC_SEQ_CST)
 
-/* Per-generation user-set counters; the CAS targets of new inserts. */
+/*
+ * Per-generation user-set counters (the CAS targets of new inserts), and
+ * the lazy clearing of the table once retired. A retirement has a serial
+ * (s->retired >> 1); the clearing words carry it so that a clearer that
+ * slept through a whole clear-reuse-retire cycle can never clear the next
+ * retirement's slots before its grace period.
+ */
 struct mrc_table {
 	uint64_t users;	     /* ids admitted; only grows until cleared */
 	uint64_t arena_used; /* arena bytes handed out */
-	/* Touched only under reset_lock. */
-	bool dirty;	       /* retired, not yet cleared */
+	/* Written under reset_lock before s->retired publishes them. */
 	uint64_t retire_epoch; /* quiescent epoch that makes it clearable */
+	uint64_t serial;       /* the retirement these words belong to */
+	/* serial << 32 | next chunk to claim. */
+	uint64_t clear_next __attribute__((aligned(CACHE_LINE)));
+	uint64_t clear_done;   /* chunks cleared in this retirement */
+	uint64_t grace_serial; /* serial whose grace period has passed */
 } __attribute__((aligned(CACHE_LINE)));
 
 /* One writer lcore. The first line is a seqcount-protected record. */
@@ -60,6 +73,9 @@ struct mrc_lcore {
 	uint64_t n_inexact;
 	/* Own line: polled by a resetting thread, rarely written. */
 	uint64_t qs __attribute__((aligned(CACHE_LINE))); /* epoch seen */
+	/* Own line: refusals by this lcore (single writer, racy readers). */
+	uint64_t full_users __attribute__((aligned(CACHE_LINE)));
+	uint64_t full_arena;
 } __attribute__((aligned(CACHE_LINE)));
 
 struct mrc_store {
@@ -73,11 +89,17 @@ struct mrc_store {
 	uint64_t (*hash)(const void *key, size_t len, uint64_t seed);
 	void (*free_fn)(void *ptr);
 	uint64_t reset_timeout_ns;
+	uint64_t nchunks; /* CLEAR_CHUNK slots each, the last one partial */
 	/* Read by every event and poll iteration, written by reset. */
 	uint64_t gen __attribute__((aligned(CACHE_LINE)));
 	uint64_t epoch;
+	/* 0, or serial << 2 | ti << 1 | 1 while table ti awaits clearing. */
+	uint64_t retired;
 	unsigned int lcore_hi; /* 1 + highest index ever online */
 	pthread_mutex_t reset_lock __attribute__((aligned(CACHE_LINE)));
+	uint64_t serial;       /* retirements so far; under reset_lock */
+	uint64_t resets;       /* resets that switched the generation */
+	uint64_t resets_busy;  /* resets refused with -EBUSY */
 	struct mrc_table tab[2];
 	struct mrc_lcore lc[MRC_MAX_LCORES];
 };
@@ -248,6 +270,7 @@ mrc_store_create(const struct mrc_store_params *p)
 			goto nomem_free;
 	}
 	s->mask = nslots - 1;
+	s->nchunks = (nslots + CLEAR_CHUNK - 1) / CLEAR_CHUNK;
 	s->max_users = users;
 	s->arena_bytes = arena;
 	s->seed = p->seed ? p->seed : random_seed();
@@ -325,6 +348,8 @@ mrc_store_lcore_offline(struct mrc_store *s, unsigned int idx)
 	return 0;
 }
 
+static unsigned int clear_step(struct mrc_store *s, unsigned int budget);
+
 void
 mrc_store_quiescent(struct mrc_store *s, unsigned int idx)
 {
@@ -336,6 +361,9 @@ mrc_store_quiescent(struct mrc_store *s, unsigned int idx)
 	e = ld_acquire(&s->epoch);
 	if (q != e)
 		st_release(&lc->qs, e);
+	/* A retired table to clear: one chunk per poll, once it is safe. */
+	if (__builtin_expect(ld_relaxed(&s->retired) != 0, 0))
+		clear_step(s, 1);
 }
 
 /* ---- the user set ---- */
@@ -397,6 +425,8 @@ set_admit(struct mrc_store *s, unsigned int ti, uint64_t *slot, uint64_t tag,
 	uint64_t rec = REC_HDR + len, off, users;
 	unsigned char *r;
 
+	int rc = -ENOBUFS;
+
 	if (!reserve(&t->arena_used, rec, s->arena_bytes, &off))
 		goto refuse;
 	if (!reserve(&t->users, 1, s->max_users, &users)) {
@@ -405,6 +435,7 @@ set_admit(struct mrc_store *s, unsigned int ti, uint64_t *slot, uint64_t tag,
 
 		__atomic_compare_exchange_n(&t->arena_used, &end, off, false,
 					    __ATOMIC_RELAXED, __ATOMIC_RELAXED);
+		rc = -ENOSPC;
 		goto refuse;
 	}
 	r = s->arena[ti] + off;
@@ -415,10 +446,23 @@ set_admit(struct mrc_store *s, unsigned int ti, uint64_t *slot, uint64_t tag,
 	return 1;
 refuse:
 	st_release(slot, tag | SLOT_TOMB);
+	return rc;
+}
+
+/* Which limit refuses a new id of rec bytes: -ENOSPC ids, -ENOBUFS arena. */
+static int
+set_full_code(const struct mrc_store *s, struct mrc_table *t, uint64_t rec)
+{
+	if (ld_relaxed(&t->users) < s->max_users &&
+	    ld_relaxed(&t->arena_used) + rec > s->arena_bytes)
+		return -ENOBUFS;
 	return -ENOSPC;
 }
 
-/* Insert key into table ti: 1 new, 0 known, -ENOSPC full. */
+/*
+ * Insert key into table ti: 1 new, 0 known, -ENOSPC full of ids, -ENOBUFS
+ * arena full.
+ */
 static int
 set_insert(struct mrc_store *s, unsigned int ti, const char *key, size_t len)
 {
@@ -441,7 +485,8 @@ set_insert(struct mrc_store *s, unsigned int ti, const char *key, size_t len)
 				 */
 				v = ld_acquire(&slots[i]);
 				if (v == 0)
-					return -ENOSPC;
+					return set_full_code(s, &s->tab[ti],
+							     REC_HDR + len);
 				goto again;
 			}
 			if (!__atomic_compare_exchange_n(
@@ -563,8 +608,14 @@ mrc_store_record(struct mrc_store *s, unsigned int idx,
 	/* One generation for the whole event: user, count and value. */
 	gen = ld_acquire(&s->gen);
 	rc = set_insert(s, gen & 1, ev->user, ev->user_len);
-	if (rc < 0)
+	if (rc == -ENOBUFS) {
+		st_relaxed(&lc->full_arena, lc->full_arena + 1);
+		return -ENOSPC;
+	}
+	if (rc < 0) {
+		st_relaxed(&lc->full_users, lc->full_users + 1);
 		return rc;
+	}
 	lcore_add(lc, gen, ev);
 	return rc;
 }
@@ -637,6 +688,22 @@ now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
+/* Whether every online lcore has seen epoch e (one pass, no waiting). */
+static bool
+grace_done(struct mrc_store *s, uint64_t e)
+{
+	unsigned int hi = ld_acquire(&s->lcore_hi);
+
+	for (unsigned int i = 0; i < hi; i++) {
+		/* seq_cst: pairs with mrc_store_lcore_online(). */
+		uint64_t q = ld_seq_cst(&s->lc[i].qs);
+
+		if (q != QS_OFFLINE && q < e)
+			return false;
+	}
+	return true;
+}
+
 /* Wait until every online lcore has seen epoch e; -ETIMEDOUT if not. */
 static int
 wait_quiescent(struct mrc_store *s, uint64_t e)
@@ -660,22 +727,118 @@ wait_quiescent(struct mrc_store *s, uint64_t e)
 	return 0;
 }
 
-static void
-table_clear(struct mrc_store *s, unsigned int ti)
+/*
+ * Clear up to budget chunks of the retired table, if its grace period has
+ * passed: no event of its generation can still touch it. Any thread may
+ * call it at any time; chunks are claimed by CAS, so each is cleared once,
+ * and whoever clears the last one zeroes the table's counters and lets
+ * the next reset reuse it. Returns the chunks cleared.
+ */
+static unsigned int
+clear_step(struct mrc_store *s, unsigned int budget)
 {
-	memset(s->slots[ti], 0, (s->mask + 1) * sizeof(uint64_t));
-	st_release(&s->tab[ti].arena_used, 0);
-	st_release(&s->tab[ti].users, 0);
-	s->tab[ti].dirty = false;
+	uint64_t r = ld_acquire(&s->retired), serial, w, c, lo, hi;
+	unsigned int ti, done = 0;
+	struct mrc_table *t;
+
+	if (r == 0)
+		return 0;
+	ti = (unsigned int)(r >> 1) & 1;
+	serial = r >> 2;
+	t = &s->tab[ti];
+	if (ld_acquire(&t->grace_serial) != serial) {
+		if (!grace_done(s, t->retire_epoch))
+			return 0;
+		st_release(&t->grace_serial, serial);
+	}
+	while (done < budget) {
+		w = ld_relaxed(&t->clear_next);
+		c = w & 0xffffffffULL;
+		if (w >> 32 != (serial & 0xffffffffULL) || c >= s->nchunks)
+			break; /* another retirement, or all claimed */
+		if (!__atomic_compare_exchange_n(&t->clear_next, &w, w + 1,
+						 false, __ATOMIC_ACQUIRE,
+						 __ATOMIC_RELAXED))
+			continue;
+		lo = c * CLEAR_CHUNK;
+		hi = lo + CLEAR_CHUNK > s->mask + 1 ? s->mask + 1
+						    : lo + CLEAR_CHUNK;
+		memset(s->slots[ti] + lo, 0, (hi - lo) * sizeof(uint64_t));
+		done++;
+		if (__atomic_add_fetch(&t->clear_done, 1, __ATOMIC_ACQ_REL) ==
+		    s->nchunks) {
+			/* Every chunk is clear: the table is as new. */
+			st_release(&t->arena_used, 0);
+			st_release(&t->users, 0);
+			st_release(&s->retired, 0);
+			break;
+		}
+	}
+	return done;
+}
+
+/*
+ * Under reset_lock: finish clearing the retired table, waiting at most
+ * reset_timeout_ms for its grace period and for chunks that other
+ * threads are clearing. 0 when no table is retired any more, else -EBUSY.
+ */
+static int
+clear_all(struct mrc_store *s)
+{
+	uint64_t r = ld_acquire(&s->retired), deadline;
+
+	if (r == 0)
+		return 0;
+	if (wait_quiescent(s, s->tab[(r >> 1) & 1].retire_epoch))
+		return -EBUSY;
+	deadline = now_ns() + s->reset_timeout_ns;
+	for (unsigned int n = 0; ld_acquire(&s->retired) != 0; n++) {
+		if (clear_step(s, UINT32_MAX))
+			continue;
+		if (now_ns() > deadline)
+			return -EBUSY; /* a clearer holds a chunk, preempted */
+		if (n < 256)
+			cpu_relax();
+		else
+			sched_yield();
+	}
+	return 0;
+}
+
+/*
+ * Under reset_lock, with no table retired: switch the generation to the
+ * other (clean) table, open a new epoch and retire the old table. Returns
+ * the epoch every online lcore must see before the old table is unused.
+ */
+static uint64_t
+switch_gen(struct mrc_store *s)
+{
+	uint64_t gen = ld_relaxed(&s->gen), e, serial = ++s->serial;
+	unsigned int oti = (unsigned int)gen & 1;
+	struct mrc_table *old = &s->tab[oti];
+
+	/*
+	 * Switch generation, then open a new epoch. An lcore that reports
+	 * the new epoch has loaded it after our gen store, so it uses the new
+	 * table from then on; all it did under the old one happened before.
+	 */
+	__atomic_store_n(&s->gen, gen + 1, __ATOMIC_SEQ_CST);
+	e = __atomic_add_fetch(&s->epoch, 1, __ATOMIC_SEQ_CST);
+	old->retire_epoch = e;
+	old->serial = serial;
+	st_relaxed(&old->clear_done, 0);
+	st_relaxed(&old->clear_next, (serial & 0xffffffffULL) << 32);
+	/* Publishes the words above to the clearers (acquire in clear_step). */
+	st_release(&s->retired, serial << 2 | (uint64_t)oti << 1 | 1);
+	__atomic_add_fetch(&s->resets, 1, __ATOMIC_RELAXED);
+	return e;
 }
 
 int
 mrc_store_reset(struct mrc_store *s, int self)
 {
-	struct mrc_table *old;
 	bool was_online = false;
-	uint64_t gen, e;
-	unsigned int nti;
+	uint64_t e;
 	int rc = 0;
 
 	if (self < -1 || self >= MRC_MAX_LCORES)
@@ -686,31 +849,72 @@ mrc_store_reset(struct mrc_store *s, int self)
 		mrc_store_lcore_offline(s, (unsigned int)self);
 	}
 	pthread_mutex_lock(&s->reset_lock);
-	gen = ld_relaxed(&s->gen);
-	old = &s->tab[gen & 1];
-	nti = (unsigned int)(gen + 1) & 1;
-	if (s->tab[nti].dirty) {
-		if (wait_quiescent(s, s->tab[nti].retire_epoch)) {
-			rc = -EBUSY;
-			goto out;
-		}
-		table_clear(s, nti);
+	if (clear_all(s)) {
+		__atomic_add_fetch(&s->resets_busy, 1, __ATOMIC_RELAXED);
+		rc = -EBUSY;
+		goto out;
 	}
-	/*
-	 * Switch generation, then open a new epoch. An lcore that reports
-	 * the new epoch has loaded it after our gen store, so it uses the new
-	 * table from then on; all it did under the old one happened before.
-	 */
-	__atomic_store_n(&s->gen, gen + 1, __ATOMIC_SEQ_CST);
-	e = __atomic_add_fetch(&s->epoch, 1, __ATOMIC_SEQ_CST);
-	old->dirty = true;
-	old->retire_epoch = e;
+	e = switch_gen(s);
 	rc = wait_quiescent(s, e);
 	if (rc == 0)
-		table_clear(s, gen & 1);
+		(void)clear_all(s); /* else lcores clear it once they can */
 out:
 	pthread_mutex_unlock(&s->reset_lock);
 	if (was_online)
 		mrc_store_lcore_online(s, (unsigned int)self);
 	return rc;
+}
+
+int
+mrc_store_reset_nowait(struct mrc_store *s)
+{
+	int rc = 0;
+
+	if (pthread_mutex_trylock(&s->reset_lock)) {
+		__atomic_add_fetch(&s->resets_busy, 1, __ATOMIC_RELAXED);
+		return -EBUSY; /* a blocking reset is under way */
+	}
+	/* The last clearing may be a chunk or two short: finish it. */
+	if (ld_acquire(&s->retired))
+		clear_step(s, RESET_HELP_CHUNKS);
+	if (ld_acquire(&s->retired)) {
+		__atomic_add_fetch(&s->resets_busy, 1, __ATOMIC_RELAXED);
+		rc = -EBUSY;
+	} else {
+		(void)switch_gen(s);
+	}
+	pthread_mutex_unlock(&s->reset_lock);
+	return rc;
+}
+
+void
+mrc_store_counters(struct mrc_store *s, struct mrc_store_counters *out)
+{
+	unsigned int hi = ld_acquire(&s->lcore_hi);
+
+	memset(out, 0, sizeof(*out));
+	for (unsigned int i = 0; i < hi; i++) {
+		out->full_users += ld_relaxed(&s->lc[i].full_users);
+		out->full_arena += ld_relaxed(&s->lc[i].full_arena);
+	}
+	out->resets = ld_relaxed(&s->resets);
+	out->resets_busy = ld_relaxed(&s->resets_busy);
+	out->clearing = ld_relaxed(&s->retired) != 0;
+	out->arena_bytes = s->arena_bytes;
+	out->max_users = s->max_users;
+}
+
+uint64_t
+mrc_store_arena_size(uint32_t max_users, uint32_t max_user_len)
+{
+	uint64_t per = (uint64_t)max_user_len + REC_HDR, min_full, a;
+
+	if (per > MRC_ARENA_AVG_ID + REC_HDR)
+		per = MRC_ARENA_AVG_ID + REC_HDR;
+	a = (uint64_t)max_users * per;
+	/* Room for a few thousand ids of full length, whatever max_users. */
+	min_full = (uint64_t)MRC_ARENA_MIN_LONG_IDS * (max_user_len + REC_HDR);
+	if (a < min_full)
+		a = min_full;
+	return a > MRC_ARENA_MAX ? MRC_ARENA_MAX : a;
 }
