@@ -54,7 +54,6 @@ struct mrc_table {
 	uint64_t arena_used; /* arena bytes handed out */
 	/* Written under reset_lock before s->retired publishes them. */
 	uint64_t retire_epoch; /* quiescent epoch that makes it clearable */
-	uint64_t serial;       /* the retirement these words belong to */
 	/* serial << 32 | next chunk to claim. */
 	uint64_t clear_next __attribute__((aligned(CACHE_LINE)));
 	uint64_t clear_done;   /* chunks cleared in this retirement */
@@ -747,7 +746,7 @@ clear_step(struct mrc_store *s, unsigned int budget)
 	serial = r >> 2;
 	t = &s->tab[ti];
 	if (ld_acquire(&t->grace_serial) != serial) {
-		if (!grace_done(s, t->retire_epoch))
+		if (!grace_done(s, ld_relaxed(&t->retire_epoch)))
 			return 0;
 		st_release(&t->grace_serial, serial);
 	}
@@ -789,7 +788,7 @@ clear_all(struct mrc_store *s)
 
 	if (r == 0)
 		return 0;
-	if (wait_quiescent(s, s->tab[(r >> 1) & 1].retire_epoch))
+	if (wait_quiescent(s, ld_relaxed(&s->tab[(r >> 1) & 1].retire_epoch)))
 		return -EBUSY;
 	deadline = now_ns() + s->reset_timeout_ns;
 	for (unsigned int n = 0; ld_acquire(&s->retired) != 0; n++) {
@@ -824,8 +823,7 @@ switch_gen(struct mrc_store *s)
 	 */
 	__atomic_store_n(&s->gen, gen + 1, __ATOMIC_SEQ_CST);
 	e = __atomic_add_fetch(&s->epoch, 1, __ATOMIC_SEQ_CST);
-	old->retire_epoch = e;
-	old->serial = serial;
+	st_relaxed(&old->retire_epoch, e);
 	st_relaxed(&old->clear_done, 0);
 	st_relaxed(&old->clear_next, (serial & 0xffffffffULL) << 32);
 	/* Publishes the words above to the clearers (acquire in clear_step). */
