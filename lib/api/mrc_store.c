@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* mrc_store.c: the 1MRC store: exact unique-user set, per-lcore sums, reset. */
+/* mrc_store.c: the 1MRC store: exact unique-user set, per-lcore sums, stats. */
 #include <errno.h>
 #include <math.h>
 #include <pthread.h>
@@ -9,99 +9,7 @@
 #include <sys/random.h>
 #include <time.h>
 
-#include "api/mrc_store.h"
-
-#define CACHE_LINE 64
-
-/*
- * A slot is 0 (empty) or [63: 1][62..40: hash tag][39..0: state], where
- * state is 0 while the claiming thread writes the key (pending), all ones
- * for a claim refused for capacity (a tombstone, matching nothing), and
- * otherwise key offset + 1 in the arena. Bit 63 keeps a used slot nonzero.
- */
-#define SLOT_OFF_BITS 40
-#define SLOT_OFF_MASK ((1ULL << SLOT_OFF_BITS) - 1)
-#define SLOT_PENDING 0ULL
-#define SLOT_TOMB SLOT_OFF_MASK
-#define SLOT_USED (1ULL << 63)
-
-#define REC_HDR 2 /* little-endian key length before each key */
-#define USERS_LIMIT (1U << 30)
-#define ARENA_DEFAULT_PER_USER 34
-#define RESET_TIMEOUT_MS_DEFAULT 1000
-/* Slots one lcore clears per poll (32 KiB), and a lazy reset at most. */
-#define CLEAR_CHUNK 4096u
-#define RESET_HELP_CHUNKS 2u
-/* Bound on one lcore's exact sum: 128 of them still fit in an __int128. */
-#define EXACT_LIMIT ((__int128)1 << 119)
-#define QS_OFFLINE 0
-
-#define ld_relaxed(p) __atomic_load_n((p), __ATOMIC_RELAXED)
-#define ld_acquire(p) __atomic_load_n((p), __ATOMIC_ACQUIRE)
-#define st_relaxed(p, v) __atomic_store_n((p), (v), __ATOMIC_RELAXED)
-#define st_release(p, v) __atomic_store_n((p), (v), __ATOMIC_RELEASE)
-#define ld_seq_cst(p) __atomic_load_n((p), __ATOMIC_SEQ_CST)
-
-/*
- * Per-generation user-set counters (the CAS targets of new inserts), and
- * the lazy clearing of the table once retired. A retirement has a serial
- * (s->retired >> 1); the clearing words carry it so that a clearer that
- * slept through a whole clear-reuse-retire cycle can never clear the next
- * retirement's slots before its grace period.
- */
-struct mrc_table {
-	uint64_t users;	     /* ids admitted; only grows until cleared */
-	uint64_t arena_used; /* arena bytes handed out */
-	/* Written under reset_lock before s->retired publishes them. */
-	uint64_t retire_epoch; /* quiescent epoch that makes it clearable */
-	/* serial << 32 | next chunk to claim. */
-	uint64_t clear_next __attribute__((aligned(CACHE_LINE)));
-	uint64_t clear_done;   /* chunks cleared in this retirement */
-	uint64_t grace_serial; /* serial whose grace period has passed */
-} __attribute__((aligned(CACHE_LINE)));
-
-/* One writer lcore. The first line is a seqcount-protected record. */
-struct mrc_lcore {
-	uint64_t seq; /* odd while the lcore updates the fields below */
-	uint64_t gen; /* generation the counters belong to */
-	uint64_t count;
-	uint64_t exact_lo; /* exact sum, __int128 in two words */
-	uint64_t exact_hi;
-	uint64_t inexact; /* double bits: Neumaier sum */
-	uint64_t comp;	  /* double bits: its compensation */
-	uint64_t n_inexact;
-	/* Own line: polled by a resetting thread, rarely written. */
-	uint64_t qs __attribute__((aligned(CACHE_LINE))); /* epoch seen */
-	/* Own line: refusals by this lcore (single writer, racy readers). */
-	uint64_t full_users __attribute__((aligned(CACHE_LINE)));
-	uint64_t full_arena;
-} __attribute__((aligned(CACHE_LINE)));
-
-struct mrc_store {
-	/* Read-only after create. */
-	uint64_t *slots[2];
-	unsigned char *arena[2];
-	uint64_t mask;
-	uint64_t max_users;
-	uint64_t arena_bytes;
-	uint64_t seed;
-	uint64_t (*hash)(const void *key, size_t len, uint64_t seed);
-	void (*free_fn)(void *ptr);
-	uint64_t reset_timeout_ns;
-	uint64_t nchunks; /* CLEAR_CHUNK slots each, the last one partial */
-	/* Read by every event and poll iteration, written by reset. */
-	uint64_t gen __attribute__((aligned(CACHE_LINE)));
-	uint64_t epoch;
-	/* 0, or serial << 2 | ti << 1 | 1 while table ti awaits clearing. */
-	uint64_t retired;
-	unsigned int lcore_hi; /* 1 + highest index ever online */
-	pthread_mutex_t reset_lock __attribute__((aligned(CACHE_LINE)));
-	uint64_t serial;       /* retirements so far; under reset_lock */
-	uint64_t resets;       /* resets that switched the generation */
-	uint64_t resets_busy;  /* resets refused with -EBUSY */
-	struct mrc_table tab[2];
-	struct mrc_lcore lc[MRC_MAX_LCORES];
-};
+#include "api/mrc_store_priv.h"
 
 /* A copy of one lcore's record, read under its seqcount. */
 struct lc_snap {
@@ -112,16 +20,6 @@ struct lc_snap {
 	double comp;
 	uint64_t n_inexact;
 };
-
-static inline void
-cpu_relax(void)
-{
-#if defined(__x86_64__) || defined(__i386__)
-	__builtin_ia32_pause();
-#elif defined(__aarch64__)
-	__asm__ volatile("yield" ::: "memory");
-#endif
-}
 
 static inline double
 bits_dbl(uint64_t b)
@@ -139,75 +37,6 @@ dbl_bits(double d)
 
 	memcpy(&b, &d, sizeof(b));
 	return b;
-}
-
-/* ---- hash ---- */
-
-#define HK0 0x9e3779b97f4a7c15ULL
-#define HK1 0xd1b54a32d192ed03ULL
-#define HK2 0x8cb92ba72f3d8dd7ULL
-#define HK3 0xa0761d6478bd642fULL
-
-/* 64x64->128 multiply folded: every input bit reaches every output bit. */
-static inline uint64_t
-fold_mul(uint64_t a, uint64_t b)
-{
-	unsigned __int128 r = (unsigned __int128)a * b;
-
-	return (uint64_t)r ^ (uint64_t)(r >> 64);
-}
-
-static inline uint64_t
-rd64(const unsigned char *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
-static inline uint64_t
-rd32(const unsigned char *p)
-{
-	uint32_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
-uint64_t
-mrc_hash(const void *key, size_t len, uint64_t seed)
-{
-	const unsigned char *p = key;
-	uint64_t h = fold_mul(seed ^ HK0, (uint64_t)len ^ HK1);
-	uint64_t a, b;
-	size_t n = len;
-
-	/*
-	 * Each 16-byte block is folded into h; the secret XORed into both
-	 * halves keeps a zero product (which would erase h) out of an
-	 * attacker's reach without the seed.
-	 */
-	while (n > 16) {
-		h = fold_mul(rd64(p) ^ seed ^ HK2, rd64(p + 8) ^ h ^ HK3);
-		p += 16;
-		n -= 16;
-	}
-	/* The last 1..16 bytes, read as two possibly overlapping words. */
-	if (n > 8) {
-		a = rd64(p);
-		b = rd64(p + n - 8);
-	} else if (n >= 4) {
-		a = rd32(p);
-		b = rd32(p + n - 4);
-	} else if (n > 0) {
-		a = (uint64_t)p[0] << 16 | (uint64_t)p[n >> 1] << 8 | p[n - 1];
-		b = 0;
-	} else {
-		a = b = 0;
-	}
-	h = fold_mul(a ^ seed ^ HK1, b ^ h ^ HK2);
-	return fold_mul(h ^ HK3, (uint64_t)len ^ seed ^ HK0);
 }
 
 /* ---- allocation ---- */
@@ -232,8 +61,7 @@ random_seed(void)
 	if (getrandom(&seed, sizeof(seed), GRND_NONBLOCK) == sizeof(seed))
 		return seed;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return fold_mul((uint64_t)ts.tv_nsec ^ HK0,
-			(uint64_t)(uintptr_t)&seed ^ (uint64_t)ts.tv_sec);
+	return mrc_hash(&ts, sizeof(ts), (uint64_t)(uintptr_t)&seed);
 }
 
 struct mrc_store *
@@ -347,8 +175,6 @@ mrc_store_lcore_offline(struct mrc_store *s, unsigned int idx)
 	return 0;
 }
 
-static unsigned int clear_step(struct mrc_store *s, unsigned int budget);
-
 void
 mrc_store_quiescent(struct mrc_store *s, unsigned int idx)
 {
@@ -362,7 +188,7 @@ mrc_store_quiescent(struct mrc_store *s, unsigned int idx)
 		st_release(&lc->qs, e);
 	/* A retired table to clear: one chunk per poll, once it is safe. */
 	if (__builtin_expect(ld_relaxed(&s->retired) != 0, 0))
-		clear_step(s, 1);
+		mrc_clear_step(s, 1);
 }
 
 /* ---- the user set ---- */
@@ -404,7 +230,7 @@ slot_wait(uint64_t *slot, uint64_t v)
 
 	for (unsigned int n = 0; (now = ld_acquire(slot)) == v; n++) {
 		if (n < 1024)
-			cpu_relax();
+			mrc_cpu_relax();
 		else
 			sched_yield(); /* the claimer was preempted */
 	}
@@ -571,7 +397,7 @@ lcore_read(struct mrc_lcore *lc, struct lc_snap *o)
 		s1 = ld_acquire(&lc->seq);
 		if (s1 & 1) {
 			if (n < 1024)
-				cpu_relax();
+				mrc_cpu_relax();
 			else
 				sched_yield(); /* the writer was preempted */
 			continue;
@@ -674,215 +500,6 @@ mrc_store_stats(struct mrc_store *s, struct mrc_stats *out)
 	} else {
 		out->avg = out->sum / (double)out->total_requests;
 	}
-}
-
-/* ---- reset ---- */
-
-static uint64_t
-now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
-
-/* Whether every online lcore has seen epoch e (one pass, no waiting). */
-static bool
-grace_done(struct mrc_store *s, uint64_t e)
-{
-	unsigned int hi = ld_acquire(&s->lcore_hi);
-
-	for (unsigned int i = 0; i < hi; i++) {
-		/* seq_cst: pairs with mrc_store_lcore_online(). */
-		uint64_t q = ld_seq_cst(&s->lc[i].qs);
-
-		if (q != QS_OFFLINE && q < e)
-			return false;
-	}
-	return true;
-}
-
-/* Wait until every online lcore has seen epoch e; -ETIMEDOUT if not. */
-static int
-wait_quiescent(struct mrc_store *s, uint64_t e)
-{
-	uint64_t deadline = now_ns() + s->reset_timeout_ns, q;
-
-	for (unsigned int i = 0; i < MRC_MAX_LCORES; i++) {
-		for (unsigned int n = 0;; n++) {
-			/* seq_cst: pairs with mrc_store_lcore_online(). */
-			q = ld_seq_cst(&s->lc[i].qs);
-			if (q == QS_OFFLINE || q >= e)
-				break;
-			if (now_ns() > deadline)
-				return -ETIMEDOUT;
-			if (n < 256)
-				cpu_relax();
-			else
-				sched_yield();
-		}
-	}
-	return 0;
-}
-
-/*
- * Clear up to budget chunks of the retired table, if its grace period has
- * passed: no event of its generation can still touch it. Any thread may
- * call it at any time; chunks are claimed by CAS, so each is cleared once,
- * and whoever clears the last one zeroes the table's counters and lets
- * the next reset reuse it. Returns the chunks cleared.
- */
-static unsigned int
-clear_step(struct mrc_store *s, unsigned int budget)
-{
-	uint64_t r = ld_acquire(&s->retired), serial, w, c, lo, hi;
-	unsigned int ti, done = 0;
-	struct mrc_table *t;
-
-	if (r == 0)
-		return 0;
-	ti = (unsigned int)(r >> 1) & 1;
-	serial = r >> 2;
-	t = &s->tab[ti];
-	if (ld_acquire(&t->grace_serial) != serial) {
-		if (!grace_done(s, ld_relaxed(&t->retire_epoch)))
-			return 0;
-		st_release(&t->grace_serial, serial);
-	}
-	while (done < budget) {
-		w = ld_relaxed(&t->clear_next);
-		c = w & 0xffffffffULL;
-		if (w >> 32 != (serial & 0xffffffffULL) || c >= s->nchunks)
-			break; /* another retirement, or all claimed */
-		if (!__atomic_compare_exchange_n(&t->clear_next, &w, w + 1,
-						 false, __ATOMIC_ACQUIRE,
-						 __ATOMIC_RELAXED))
-			continue;
-		lo = c * CLEAR_CHUNK;
-		hi = lo + CLEAR_CHUNK > s->mask + 1 ? s->mask + 1
-						    : lo + CLEAR_CHUNK;
-		memset(s->slots[ti] + lo, 0, (hi - lo) * sizeof(uint64_t));
-		done++;
-		if (__atomic_add_fetch(&t->clear_done, 1, __ATOMIC_ACQ_REL) ==
-		    s->nchunks) {
-			/* Every chunk is clear: the table is as new. */
-			st_release(&t->arena_used, 0);
-			st_release(&t->users, 0);
-			st_release(&s->retired, 0);
-			break;
-		}
-	}
-	return done;
-}
-
-/*
- * Under reset_lock: finish clearing the retired table, waiting at most
- * reset_timeout_ms for its grace period and for chunks that other
- * threads are clearing. 0 when no table is retired any more, else -EBUSY.
- */
-static int
-clear_all(struct mrc_store *s)
-{
-	uint64_t r = ld_acquire(&s->retired), deadline;
-
-	if (r == 0)
-		return 0;
-	if (wait_quiescent(s, ld_relaxed(&s->tab[(r >> 1) & 1].retire_epoch)))
-		return -EBUSY;
-	deadline = now_ns() + s->reset_timeout_ns;
-	for (unsigned int n = 0; ld_acquire(&s->retired) != 0; n++) {
-		if (clear_step(s, UINT32_MAX))
-			continue;
-		if (now_ns() > deadline)
-			return -EBUSY; /* a clearer holds a chunk, preempted */
-		if (n < 256)
-			cpu_relax();
-		else
-			sched_yield();
-	}
-	return 0;
-}
-
-/*
- * Under reset_lock, with no table retired: switch the generation to the
- * other (clean) table, open a new epoch and retire the old table. Returns
- * the epoch every online lcore must see before the old table is unused.
- */
-static uint64_t
-switch_gen(struct mrc_store *s)
-{
-	uint64_t gen = ld_relaxed(&s->gen), e, serial = ++s->serial;
-	unsigned int oti = (unsigned int)gen & 1;
-	struct mrc_table *old = &s->tab[oti];
-
-	/*
-	 * Switch generation, then open a new epoch. An lcore that reports
-	 * the new epoch has loaded it after our gen store, so it uses the new
-	 * table from then on; all it did under the old one happened before.
-	 */
-	__atomic_store_n(&s->gen, gen + 1, __ATOMIC_SEQ_CST);
-	e = __atomic_add_fetch(&s->epoch, 1, __ATOMIC_SEQ_CST);
-	st_relaxed(&old->retire_epoch, e);
-	st_relaxed(&old->clear_done, 0);
-	st_relaxed(&old->clear_next, (serial & 0xffffffffULL) << 32);
-	/* Publishes the words above to the clearers (acquire in clear_step). */
-	st_release(&s->retired, serial << 2 | (uint64_t)oti << 1 | 1);
-	__atomic_add_fetch(&s->resets, 1, __ATOMIC_RELAXED);
-	return e;
-}
-
-int
-mrc_store_reset(struct mrc_store *s, int self)
-{
-	bool was_online = false;
-	uint64_t e;
-	int rc = 0;
-
-	if (self < -1 || self >= MRC_MAX_LCORES)
-		return -EINVAL;
-	/* Quiescent while we wait, or a reset on another lcore waits on us. */
-	if (self >= 0 && ld_relaxed(&s->lc[self].qs) != QS_OFFLINE) {
-		was_online = true;
-		mrc_store_lcore_offline(s, (unsigned int)self);
-	}
-	pthread_mutex_lock(&s->reset_lock);
-	if (clear_all(s)) {
-		__atomic_add_fetch(&s->resets_busy, 1, __ATOMIC_RELAXED);
-		rc = -EBUSY;
-		goto out;
-	}
-	e = switch_gen(s);
-	rc = wait_quiescent(s, e);
-	if (rc == 0)
-		(void)clear_all(s); /* else lcores clear it once they can */
-out:
-	pthread_mutex_unlock(&s->reset_lock);
-	if (was_online)
-		mrc_store_lcore_online(s, (unsigned int)self);
-	return rc;
-}
-
-int
-mrc_store_reset_nowait(struct mrc_store *s)
-{
-	int rc = 0;
-
-	if (pthread_mutex_trylock(&s->reset_lock)) {
-		__atomic_add_fetch(&s->resets_busy, 1, __ATOMIC_RELAXED);
-		return -EBUSY; /* a blocking reset is under way */
-	}
-	/* The last clearing may be a chunk or two short: finish it. */
-	if (ld_acquire(&s->retired))
-		clear_step(s, RESET_HELP_CHUNKS);
-	if (ld_acquire(&s->retired)) {
-		__atomic_add_fetch(&s->resets_busy, 1, __ATOMIC_RELAXED);
-		rc = -EBUSY;
-	} else {
-		(void)switch_gen(s);
-	}
-	pthread_mutex_unlock(&s->reset_lock);
-	return rc;
 }
 
 void

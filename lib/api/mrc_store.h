@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "api/mrc_hash.h"
 #include "api/mrc_json.h"
 
 /*
@@ -186,7 +187,5 @@ uint64_t mrc_store_arena_size(uint32_t max_users, uint32_t max_user_len);
 /* Read the current generation's totals (any thread, lock-free). */
 void mrc_store_stats(struct mrc_store *s, struct mrc_stats *out);
 
-/* The default key hash: 64-bit, seeded, multiply-fold mixing. */
-uint64_t mrc_hash(const void *key, size_t len, uint64_t seed);
 
 #endif /* LR_API_MRC_STORE_H */

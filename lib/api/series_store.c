@@ -9,7 +9,7 @@
 #include <rte_pause.h>
 #include <rte_spinlock.h>
 
-#include "api/mrc_store.h"
+#include "api/mrc_hash.h"
 #include "api/series_store.h"
 
 struct series_entry {
