@@ -889,8 +889,12 @@ test_mrc_store_reset_nowait_while_threads_insert(void **state)
 		assert_true(st.total_requests <= NTHREADS * RW_QUOTA);
 		nanosleep(&ms, NULL);
 	}
-	while (mrc_store_reset_nowait(s) == -EBUSY)
+	while (mrc_store_reset_nowait(s) == -EBUSY) {
+		struct timespec us = {0, 20000};
+
 		busy++;
+		nanosleep(&us, NULL); /* the writers' polls clear the table */
+	}
 	__atomic_store_n(&rw_last_reset_done, 1, __ATOMIC_RELEASE);
 	for (unsigned int i = 0; i < NTHREADS; i++) {
 		assert_int_equal(pthread_join(r[i].w.tid, NULL), 0);
