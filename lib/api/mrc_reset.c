@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* mrc_reset.c: 1MRC store reset: generation switch, grace period, lazy clear. */
+/* mrc_reset.c: 1MRC store reset: generation switch, grace period, lazy clear.
+ */
 #include <errno.h>
 #include <pthread.h>
 #include <sched.h>

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* mrc_store_priv.h: the 1MRC store's layout, for mrc_store.c and mrc_reset.c. */
+/* mrc_store_priv.h: the 1MRC store's layout, for mrc_store.c and mrc_reset.c.
+ */
 #ifndef LR_API_MRC_STORE_PRIV_H
 #define LR_API_MRC_STORE_PRIV_H
 
@@ -94,9 +95,9 @@ struct mrc_store {
 	uint64_t retired;
 	unsigned int lcore_hi; /* 1 + highest index ever online */
 	pthread_mutex_t reset_lock __attribute__((aligned(CACHE_LINE)));
-	uint64_t serial;       /* retirements so far; under reset_lock */
-	uint64_t resets;       /* resets that switched the generation */
-	uint64_t resets_busy;  /* resets refused with -EBUSY */
+	uint64_t serial;      /* retirements so far; under reset_lock */
+	uint64_t resets;      /* resets that switched the generation */
+	uint64_t resets_busy; /* resets refused with -EBUSY */
 	struct mrc_table tab[2];
 	struct mrc_lcore lc[MRC_MAX_LCORES];
 };

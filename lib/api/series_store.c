@@ -70,7 +70,7 @@ series_store_create_params(const struct series_store_params *p)
 struct series_store *
 series_store_create(void)
 {
-	const struct series_store_params p = { 0 };
+	const struct series_store_params p = {0};
 
 	return series_store_create_params(&p);
 }

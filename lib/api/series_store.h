@@ -7,10 +7,11 @@
 #include <stdint.h>
 
 #define SERIES_ID_MAX 128
-#define SERIES_MAX 100000u	/* series in the store: 507 past it */
-#define SERIES_VERSIONS 64u	/* versions per series: 507 past it */
-#define SERIES_SLOTS 262144u	/* hash slots: a power of two >= 2 * SERIES_MAX */
-#define SERIES_MAX_PROBE 64u	/* slots one lookup may visit: 507 past it */
+#define SERIES_MAX 100000u   /* series in the store: 507 past it */
+#define SERIES_VERSIONS 64u  /* versions per series: 507 past it */
+#define SERIES_SLOTS 262144u /* hash slots: a power of two >= 2 * SERIES_MAX   \
+			      */
+#define SERIES_MAX_PROBE 64u /* slots one lookup may visit: 507 past it */
 #define SERIES_LOCK_TRIES 4096u /* try-lock attempts before 503 */
 #define SERIES_LAT_RING 1024u	/* latency samples kept per kind */
 
@@ -54,10 +55,10 @@ struct series_store_params {
 
 /* Refusals and the longest probe seen; counted since create. */
 struct series_store_counters {
-	uint64_t full;		/* new series refused: max_series reached */
-	uint64_t probe_full;	/* new series refused: probe bound reached */
-	uint64_t versions_full; /* fit refused: SERIES_VERSIONS reached */
-	uint64_t lock_busy;	/* calls that gave up on the lock (-EBUSY) */
+	uint64_t full;		 /* new series refused: max_series reached */
+	uint64_t probe_full;	 /* new series refused: probe bound reached */
+	uint64_t versions_full;	 /* fit refused: SERIES_VERSIONS reached */
+	uint64_t lock_busy;	 /* calls that gave up on the lock (-EBUSY) */
 	uint32_t max_probe_seen; /* slots visited by the longest lookup */
 	uint32_t nseries;
 };
@@ -66,7 +67,8 @@ struct series_store_counters {
 struct series_store *series_store_create(void);
 
 /* A store with p's settings. Returns NULL with errno EINVAL or ENOMEM. */
-struct series_store *series_store_create_params(const struct series_store_params *p);
+struct series_store *
+series_store_create_params(const struct series_store_params *p);
 
 /* Free st and every model in it; NULL is a no-op. No route may use st
  * any more. */

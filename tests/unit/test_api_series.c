@@ -25,7 +25,7 @@ same_hash(const void *key, size_t len, uint64_t seed)
 static int
 fit(struct series_store *st, const char *id, uint32_t *ver)
 {
-	const struct series_model m = { .mean = 1, .std = 2, .points = 3 };
+	const struct series_model m = {.mean = 1, .std = 2, .points = 3};
 
 	return series_store_fit(st, id, strlen(id), &m, series_now_ms(), ver);
 }
@@ -52,7 +52,7 @@ test_series_store_seeds_differ_across_stores(void **state)
 static void
 test_series_store_probe_bound_holds_under_colliding_ids(void **state)
 {
-	struct series_store_params p = { .hash = same_hash };
+	struct series_store_params p = {.hash = same_hash};
 	struct series_store *st = series_store_create_params(&p);
 	struct series_store_counters c;
 	struct series_model m;
@@ -76,7 +76,8 @@ test_series_store_probe_bound_holds_under_colliding_ids(void **state)
 	assert_int_equal(fit(st, id, &ver), 0);
 	assert_int_equal(ver, 2);
 	assert_int_equal(series_store_predict(st, id, strlen(id), 0,
-					      series_now_ms(), &m, &got), 0);
+					      series_now_ms(), &m, &got),
+			 0);
 	assert_int_equal(got, 2);
 	/* A lookup of an absent id stops at the bound as well. */
 	assert_int_equal(series_store_predict(st, "absent", 6, 0,
@@ -115,7 +116,7 @@ test_series_store_seeded_hash_keeps_probes_short(void **state)
 static void
 test_series_store_full_and_version_limits_are_counted(void **state)
 {
-	struct series_store_params p = { .max_series = 3 };
+	struct series_store_params p = {.max_series = 3};
 	struct series_store *st = series_store_create_params(&p);
 	struct series_store_counters c;
 	struct series_model m;
@@ -135,11 +136,13 @@ test_series_store_full_and_version_limits_are_counted(void **state)
 	assert_int_equal(series_store_predict(st, "a", 1, SERIES_VERSIONS + 1,
 					      series_now_ms(), &m, &got),
 			 -ERANGE);
-	assert_int_equal(series_store_predict(st, "a", 1, 7, series_now_ms(),
-					      &m, &got), 0);
+	assert_int_equal(
+		series_store_predict(st, "a", 1, 7, series_now_ms(), &m, &got),
+		0);
 	assert_int_equal(got, 7);
-	assert_int_equal(series_store_predict(st, "d", 1, 0, series_now_ms(),
-					      &m, &got), -ENOENT);
+	assert_int_equal(
+		series_store_predict(st, "d", 1, 0, series_now_ms(), &m, &got),
+		-ENOENT);
 	assert_int_equal(series_store_fit(st, "", 0, &m, 0, &ver), -EINVAL);
 	series_store_counters(st, &c);
 	assert_int_equal(c.full, 1);
@@ -158,7 +161,8 @@ main(void)
 		cmocka_unit_test(test_series_store_seeds_differ_across_stores),
 		cmocka_unit_test(
 			test_series_store_probe_bound_holds_under_colliding_ids),
-		cmocka_unit_test(test_series_store_seeded_hash_keeps_probes_short),
+		cmocka_unit_test(
+			test_series_store_seeded_hash_keeps_probes_short),
 		cmocka_unit_test(
 			test_series_store_full_and_version_limits_are_counted),
 	};
