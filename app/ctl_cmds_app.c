@@ -40,11 +40,16 @@ app_cmd_mrc(void *arg, json_t *args, char *err, size_t errlen)
 	return o;
 }
 
-/* A reset while traffic flows; arg is the store. */
+/* A reset while traffic flows; arg is the store. The O(1) reset first;
+ * while a previous one is still clearing, the blocking one, which waits on
+ * this control thread (never on a data lcore) and finishes the clearing. */
 static json_t *
 app_cmd_reset_mrc(void *arg, json_t *args, char *err, size_t errlen)
 {
-	int rc = mrc_store_reset(arg, -1);
+	int rc = mrc_store_reset_nowait(arg);
+
+	if (rc == -EBUSY)
+		rc = mrc_store_reset(arg, -1);
 
 	if (rc < 0 && rc != -ETIMEDOUT) {
 		snprintf(err, errlen, "reset failed: %s", strerror(-rc));

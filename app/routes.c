@@ -24,7 +24,9 @@ app_routes_init(struct app *a)
 	struct mrc_store_params mp = {
 		.socket_id = a->socket,
 		.max_users = a->cfg.mrc_max_users,
-		.arena_bytes = (uint64_t)a->cfg.mrc_max_users * 32,
+		/* docs/MRC.md "Capacity": bounded, from both limits. */
+		.arena_bytes = mrc_store_arena_size(a->cfg.mrc_max_users,
+						    a->cfg.mrc_max_user_len),
 		.zalloc = app_zalloc,
 		.free = rte_free,
 	};

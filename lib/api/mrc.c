@@ -10,6 +10,10 @@
 #include "core/lcore.h"
 #include "http/http.h"
 
+/* config.c bounds mrc.max_user_len by what the parser can return. */
+_Static_assert(CONFIG_MRC_USER_MAX == MRC_USER_MAX,
+	       "config and parser disagree on the userId limit");
+
 /*
  * POST /event: parse, record, answer. The event is recorded before the
  * answer is built, so a 200 always means counted once; a 400 or 507
@@ -69,9 +73,10 @@ mrc_reset(struct http_exchange *x)
 {
 	static const char ok[] = "{\"status\":\"reset\"}";
 	const struct mrc_api *a = x->arg;
-	int rc = mrc_store_reset(a->store, (int)x->lc->idx);
+	/* Never waits: an lcore must not stall on other lcores or a memset. */
+	int rc = mrc_store_reset_nowait(a->store);
 
-	if (rc < 0 && rc != -ETIMEDOUT) {
+	if (rc < 0) {
 		http_respond_error(x, 503, "reset busy, retry");
 		return;
 	}

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* mrc_store.c: the 1MRC store: exact unique-user set, per-lcore sums, reset. */
+/* mrc_store.c: the 1MRC store: exact unique-user set, per-lcore sums, stats. */
 #include <errno.h>
 #include <math.h>
 #include <pthread.h>
@@ -9,78 +9,7 @@
 #include <sys/random.h>
 #include <time.h>
 
-#include "api/mrc_store.h"
-
-#define CACHE_LINE 64
-
-/*
- * A slot is 0 (empty) or [63: 1][62..40: hash tag][39..0: state], where
- * state is 0 while the claiming thread writes the key (pending), all ones
- * for a claim refused for capacity (a tombstone, matching nothing), and
- * otherwise key offset + 1 in the arena. Bit 63 keeps a used slot nonzero.
- */
-#define SLOT_OFF_BITS 40
-#define SLOT_OFF_MASK ((1ULL << SLOT_OFF_BITS) - 1)
-#define SLOT_PENDING 0ULL
-#define SLOT_TOMB SLOT_OFF_MASK
-#define SLOT_USED (1ULL << 63)
-
-#define REC_HDR 2 /* little-endian key length before each key */
-#define USERS_LIMIT (1U << 30)
-#define ARENA_DEFAULT_PER_USER 34
-#define RESET_TIMEOUT_MS_DEFAULT 1000
-/* Bound on one lcore's exact sum: 128 of them still fit in an __int128. */
-#define EXACT_LIMIT ((__int128)1 << 119)
-#define QS_OFFLINE 0
-
-#define ld_relaxed(p) __atomic_load_n((p), __ATOMIC_RELAXED)
-#define ld_acquire(p) __atomic_load_n((p), __ATOMIC_ACQUIRE)
-#define st_relaxed(p, v) __atomic_store_n((p), (v), __ATOMIC_RELAXED)
-#define st_release(p, v) __atomic_store_n((p), (v), __ATOMIC_RELEASE)
-#define ld_seq_cst(p) __atomic_load_n((p), __ATOMIC_SEQ_CST)
-
-/* Per-generation user-set counters; the CAS targets of new inserts. */
-struct mrc_table {
-	uint64_t users;	     /* ids admitted; only grows until cleared */
-	uint64_t arena_used; /* arena bytes handed out */
-	/* Touched only under reset_lock. */
-	bool dirty;	       /* retired, not yet cleared */
-	uint64_t retire_epoch; /* quiescent epoch that makes it clearable */
-} __attribute__((aligned(CACHE_LINE)));
-
-/* One writer lcore. The first line is a seqcount-protected record. */
-struct mrc_lcore {
-	uint64_t seq; /* odd while the lcore updates the fields below */
-	uint64_t gen; /* generation the counters belong to */
-	uint64_t count;
-	uint64_t exact_lo; /* exact sum, __int128 in two words */
-	uint64_t exact_hi;
-	uint64_t inexact; /* double bits: Neumaier sum */
-	uint64_t comp;	  /* double bits: its compensation */
-	uint64_t n_inexact;
-	/* Own line: polled by a resetting thread, rarely written. */
-	uint64_t qs __attribute__((aligned(CACHE_LINE))); /* epoch seen */
-} __attribute__((aligned(CACHE_LINE)));
-
-struct mrc_store {
-	/* Read-only after create. */
-	uint64_t *slots[2];
-	unsigned char *arena[2];
-	uint64_t mask;
-	uint64_t max_users;
-	uint64_t arena_bytes;
-	uint64_t seed;
-	uint64_t (*hash)(const void *key, size_t len, uint64_t seed);
-	void (*free_fn)(void *ptr);
-	uint64_t reset_timeout_ns;
-	/* Read by every event and poll iteration, written by reset. */
-	uint64_t gen __attribute__((aligned(CACHE_LINE)));
-	uint64_t epoch;
-	unsigned int lcore_hi; /* 1 + highest index ever online */
-	pthread_mutex_t reset_lock __attribute__((aligned(CACHE_LINE)));
-	struct mrc_table tab[2];
-	struct mrc_lcore lc[MRC_MAX_LCORES];
-};
+#include "api/mrc_store_priv.h"
 
 /* A copy of one lcore's record, read under its seqcount. */
 struct lc_snap {
@@ -91,16 +20,6 @@ struct lc_snap {
 	double comp;
 	uint64_t n_inexact;
 };
-
-static inline void
-cpu_relax(void)
-{
-#if defined(__x86_64__) || defined(__i386__)
-	__builtin_ia32_pause();
-#elif defined(__aarch64__)
-	__asm__ volatile("yield" ::: "memory");
-#endif
-}
 
 static inline double
 bits_dbl(uint64_t b)
@@ -118,75 +37,6 @@ dbl_bits(double d)
 
 	memcpy(&b, &d, sizeof(b));
 	return b;
-}
-
-/* ---- hash ---- */
-
-#define HK0 0x9e3779b97f4a7c15ULL
-#define HK1 0xd1b54a32d192ed03ULL
-#define HK2 0x8cb92ba72f3d8dd7ULL
-#define HK3 0xa0761d6478bd642fULL
-
-/* 64x64->128 multiply folded: every input bit reaches every output bit. */
-static inline uint64_t
-fold_mul(uint64_t a, uint64_t b)
-{
-	unsigned __int128 r = (unsigned __int128)a * b;
-
-	return (uint64_t)r ^ (uint64_t)(r >> 64);
-}
-
-static inline uint64_t
-rd64(const unsigned char *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
-static inline uint64_t
-rd32(const unsigned char *p)
-{
-	uint32_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
-uint64_t
-mrc_hash(const void *key, size_t len, uint64_t seed)
-{
-	const unsigned char *p = key;
-	uint64_t h = fold_mul(seed ^ HK0, (uint64_t)len ^ HK1);
-	uint64_t a, b;
-	size_t n = len;
-
-	/*
-	 * Each 16-byte block is folded into h; the secret XORed into both
-	 * halves keeps a zero product (which would erase h) out of an
-	 * attacker's reach without the seed.
-	 */
-	while (n > 16) {
-		h = fold_mul(rd64(p) ^ seed ^ HK2, rd64(p + 8) ^ h ^ HK3);
-		p += 16;
-		n -= 16;
-	}
-	/* The last 1..16 bytes, read as two possibly overlapping words. */
-	if (n > 8) {
-		a = rd64(p);
-		b = rd64(p + n - 8);
-	} else if (n >= 4) {
-		a = rd32(p);
-		b = rd32(p + n - 4);
-	} else if (n > 0) {
-		a = (uint64_t)p[0] << 16 | (uint64_t)p[n >> 1] << 8 | p[n - 1];
-		b = 0;
-	} else {
-		a = b = 0;
-	}
-	h = fold_mul(a ^ seed ^ HK1, b ^ h ^ HK2);
-	return fold_mul(h ^ HK3, (uint64_t)len ^ seed ^ HK0);
 }
 
 /* ---- allocation ---- */
@@ -211,8 +61,7 @@ random_seed(void)
 	if (getrandom(&seed, sizeof(seed), GRND_NONBLOCK) == sizeof(seed))
 		return seed;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return fold_mul((uint64_t)ts.tv_nsec ^ HK0,
-			(uint64_t)(uintptr_t)&seed ^ (uint64_t)ts.tv_sec);
+	return mrc_hash(&ts, sizeof(ts), (uint64_t)(uintptr_t)&seed);
 }
 
 struct mrc_store *
@@ -248,6 +97,7 @@ mrc_store_create(const struct mrc_store_params *p)
 			goto nomem_free;
 	}
 	s->mask = nslots - 1;
+	s->nchunks = (nslots + CLEAR_CHUNK - 1) / CLEAR_CHUNK;
 	s->max_users = users;
 	s->arena_bytes = arena;
 	s->seed = p->seed ? p->seed : random_seed();
@@ -336,6 +186,9 @@ mrc_store_quiescent(struct mrc_store *s, unsigned int idx)
 	e = ld_acquire(&s->epoch);
 	if (q != e)
 		st_release(&lc->qs, e);
+	/* A retired table to clear: one chunk per poll, once it is safe. */
+	if (__builtin_expect(ld_relaxed(&s->retired) != 0, 0))
+		mrc_clear_step(s, 1);
 }
 
 /* ---- the user set ---- */
@@ -377,7 +230,7 @@ slot_wait(uint64_t *slot, uint64_t v)
 
 	for (unsigned int n = 0; (now = ld_acquire(slot)) == v; n++) {
 		if (n < 1024)
-			cpu_relax();
+			mrc_cpu_relax();
 		else
 			sched_yield(); /* the claimer was preempted */
 	}
@@ -397,6 +250,8 @@ set_admit(struct mrc_store *s, unsigned int ti, uint64_t *slot, uint64_t tag,
 	uint64_t rec = REC_HDR + len, off, users;
 	unsigned char *r;
 
+	int rc = -ENOBUFS;
+
 	if (!reserve(&t->arena_used, rec, s->arena_bytes, &off))
 		goto refuse;
 	if (!reserve(&t->users, 1, s->max_users, &users)) {
@@ -405,6 +260,7 @@ set_admit(struct mrc_store *s, unsigned int ti, uint64_t *slot, uint64_t tag,
 
 		__atomic_compare_exchange_n(&t->arena_used, &end, off, false,
 					    __ATOMIC_RELAXED, __ATOMIC_RELAXED);
+		rc = -ENOSPC;
 		goto refuse;
 	}
 	r = s->arena[ti] + off;
@@ -415,10 +271,23 @@ set_admit(struct mrc_store *s, unsigned int ti, uint64_t *slot, uint64_t tag,
 	return 1;
 refuse:
 	st_release(slot, tag | SLOT_TOMB);
+	return rc;
+}
+
+/* Which limit refuses a new id of rec bytes: -ENOSPC ids, -ENOBUFS arena. */
+static int
+set_full_code(const struct mrc_store *s, struct mrc_table *t, uint64_t rec)
+{
+	if (ld_relaxed(&t->users) < s->max_users &&
+	    ld_relaxed(&t->arena_used) + rec > s->arena_bytes)
+		return -ENOBUFS;
 	return -ENOSPC;
 }
 
-/* Insert key into table ti: 1 new, 0 known, -ENOSPC full. */
+/*
+ * Insert key into table ti: 1 new, 0 known, -ENOSPC full of ids, -ENOBUFS
+ * arena full.
+ */
 static int
 set_insert(struct mrc_store *s, unsigned int ti, const char *key, size_t len)
 {
@@ -441,7 +310,8 @@ set_insert(struct mrc_store *s, unsigned int ti, const char *key, size_t len)
 				 */
 				v = ld_acquire(&slots[i]);
 				if (v == 0)
-					return -ENOSPC;
+					return set_full_code(s, &s->tab[ti],
+							     REC_HDR + len);
 				goto again;
 			}
 			if (!__atomic_compare_exchange_n(
@@ -527,7 +397,7 @@ lcore_read(struct mrc_lcore *lc, struct lc_snap *o)
 		s1 = ld_acquire(&lc->seq);
 		if (s1 & 1) {
 			if (n < 1024)
-				cpu_relax();
+				mrc_cpu_relax();
 			else
 				sched_yield(); /* the writer was preempted */
 			continue;
@@ -563,8 +433,14 @@ mrc_store_record(struct mrc_store *s, unsigned int idx,
 	/* One generation for the whole event: user, count and value. */
 	gen = ld_acquire(&s->gen);
 	rc = set_insert(s, gen & 1, ev->user, ev->user_len);
-	if (rc < 0)
+	if (rc == -ENOBUFS) {
+		st_relaxed(&lc->full_arena, lc->full_arena + 1);
+		return -ENOSPC;
+	}
+	if (rc < 0) {
+		st_relaxed(&lc->full_users, lc->full_users + 1);
 		return rc;
+	}
 	lcore_add(lc, gen, ev);
 	return rc;
 }
@@ -626,91 +502,34 @@ mrc_store_stats(struct mrc_store *s, struct mrc_stats *out)
 	}
 }
 
-/* ---- reset ---- */
-
-static uint64_t
-now_ns(void)
+void
+mrc_store_counters(struct mrc_store *s, struct mrc_store_counters *out)
 {
-	struct timespec ts;
+	unsigned int hi = ld_acquire(&s->lcore_hi);
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+	memset(out, 0, sizeof(*out));
+	for (unsigned int i = 0; i < hi; i++) {
+		out->full_users += ld_relaxed(&s->lc[i].full_users);
+		out->full_arena += ld_relaxed(&s->lc[i].full_arena);
+	}
+	out->resets = ld_relaxed(&s->resets);
+	out->resets_busy = ld_relaxed(&s->resets_busy);
+	out->clearing = ld_relaxed(&s->retired) != 0;
+	out->arena_bytes = s->arena_bytes;
+	out->max_users = s->max_users;
 }
 
-/* Wait until every online lcore has seen epoch e; -ETIMEDOUT if not. */
-static int
-wait_quiescent(struct mrc_store *s, uint64_t e)
+uint64_t
+mrc_store_arena_size(uint32_t max_users, uint32_t max_user_len)
 {
-	uint64_t deadline = now_ns() + s->reset_timeout_ns, q;
+	uint64_t per = (uint64_t)max_user_len + REC_HDR, min_full, a;
 
-	for (unsigned int i = 0; i < MRC_MAX_LCORES; i++) {
-		for (unsigned int n = 0;; n++) {
-			/* seq_cst: pairs with mrc_store_lcore_online(). */
-			q = ld_seq_cst(&s->lc[i].qs);
-			if (q == QS_OFFLINE || q >= e)
-				break;
-			if (now_ns() > deadline)
-				return -ETIMEDOUT;
-			if (n < 256)
-				cpu_relax();
-			else
-				sched_yield();
-		}
-	}
-	return 0;
-}
-
-static void
-table_clear(struct mrc_store *s, unsigned int ti)
-{
-	memset(s->slots[ti], 0, (s->mask + 1) * sizeof(uint64_t));
-	st_release(&s->tab[ti].arena_used, 0);
-	st_release(&s->tab[ti].users, 0);
-	s->tab[ti].dirty = false;
-}
-
-int
-mrc_store_reset(struct mrc_store *s, int self)
-{
-	struct mrc_table *old;
-	bool was_online = false;
-	uint64_t gen, e;
-	unsigned int nti;
-	int rc = 0;
-
-	if (self < -1 || self >= MRC_MAX_LCORES)
-		return -EINVAL;
-	/* Quiescent while we wait, or a reset on another lcore waits on us. */
-	if (self >= 0 && ld_relaxed(&s->lc[self].qs) != QS_OFFLINE) {
-		was_online = true;
-		mrc_store_lcore_offline(s, (unsigned int)self);
-	}
-	pthread_mutex_lock(&s->reset_lock);
-	gen = ld_relaxed(&s->gen);
-	old = &s->tab[gen & 1];
-	nti = (unsigned int)(gen + 1) & 1;
-	if (s->tab[nti].dirty) {
-		if (wait_quiescent(s, s->tab[nti].retire_epoch)) {
-			rc = -EBUSY;
-			goto out;
-		}
-		table_clear(s, nti);
-	}
-	/*
-	 * Switch generation, then open a new epoch. An lcore that reports
-	 * the new epoch has loaded it after our gen store, so it uses the new
-	 * table from then on; all it did under the old one happened before.
-	 */
-	__atomic_store_n(&s->gen, gen + 1, __ATOMIC_SEQ_CST);
-	e = __atomic_add_fetch(&s->epoch, 1, __ATOMIC_SEQ_CST);
-	old->dirty = true;
-	old->retire_epoch = e;
-	rc = wait_quiescent(s, e);
-	if (rc == 0)
-		table_clear(s, gen & 1);
-out:
-	pthread_mutex_unlock(&s->reset_lock);
-	if (was_online)
-		mrc_store_lcore_online(s, (unsigned int)self);
-	return rc;
+	if (per > MRC_ARENA_AVG_ID + REC_HDR)
+		per = MRC_ARENA_AVG_ID + REC_HDR;
+	a = (uint64_t)max_users * per;
+	/* Room for a few thousand ids of full length, whatever max_users. */
+	min_full = (uint64_t)MRC_ARENA_MIN_LONG_IDS * (max_user_len + REC_HDR);
+	if (a < min_full)
+		a = min_full;
+	return a > MRC_ARENA_MAX ? MRC_ARENA_MAX : a;
 }

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "api/mrc_hash.h"
 #include "api/mrc_json.h"
 
 /*
@@ -30,7 +31,9 @@
  * Capacity. At most max_users ids, and at most arena_bytes bytes of ids
  * where each id costs its length + 2. When either is used up, recording an
  * event for a new id returns -ENOSPC and counts nothing (the HTTP layer
- * answers 507); events for known ids are still counted.
+ * answers 507); events for known ids are still counted. Each refusal is
+ * counted per limit (mrc_store_counters). mrc_store_arena_size() gives the
+ * arena for a configured max_users and max_user_len.
  *
  * Sums. Each lcore sums exact values (mrc_json.h) in a 128-bit count of
  * 1e-9 units, and other values, or any that would take that lcore's exact
@@ -38,18 +41,26 @@
  * reported sum is exact part + compensated part; it is printed exactly
  * whenever no value went the double way since the last reset.
  *
- * Reset. Two tables alternate. mrc_store_reset() advances a generation
- * number (the writers' tables and counters follow it), then waits for every
- * online lcore to pass a quiescent point, so that no event begun under the
- * old generation is still running, then clears the old table for the next
- * reset. Counters carry the generation they belong to: an lcore zeroes its
- * own on its first event of a new generation, and stats ignore counters of
- * any other generation. Guarantees:
+ * Reset. Two tables alternate. A reset advances a generation number (the
+ * writers' tables and counters follow it) and retires the old table. The
+ * retired table is cleared lazily: once every online lcore has passed a
+ * quiescent point (no event begun under the old generation is still
+ * running: the grace period), lcores clear it CLEAR_CHUNK slots (32 KiB)
+ * per mrc_store_quiescent() call, chunks claimed by CAS; whoever clears the
+ * last chunk zeroes its counters and makes it reusable. A reset needs the
+ * other table clean. mrc_store_reset_nowait() (the data path) never waits:
+ * O(1) plus at most two chunks of help. mrc_store_reset() (tests, control
+ * thread) also waits for the grace period and finishes the clearing.
+ * Counters carry the generation they belong to: an lcore zeroes its own on
+ * its first event of a new generation, and stats ignore counters of any
+ * other generation. Guarantees:
  *  - every event is counted entirely in one generation: its user, count and
- *    value all in the old one, or all in the new one;
- *  - once mrc_store_reset() has returned 0, an event acknowledged after
- *    that is in the stats, and every event of the old generation has
- *    finished (its 200 was flushed before that lcore's quiescent point);
+ *    value all in the old one, or all in the new one: the one current when
+ *    its lcore began it;
+ *  - once a reset has returned 0, an event begun after that is in the
+ *    stats; after mrc_store_reset() returned 0, every event of the old
+ *    generation has also finished (its 200 was flushed before that lcore's
+ *    quiescent point);
  *  - stats are taken within one generation: never part old, part new.
  */
 
@@ -118,27 +129,63 @@ int mrc_store_record(struct mrc_store *s, unsigned int idx,
 		     const struct mrc_event *ev);
 
 /*
- * Zero users, counts and sums, while other lcores keep recording. self is
- * the caller's lcore index when the caller is an online lcore (it is
- * treated as quiescent meanwhile), or -1. Resets are serialized. Blocks
- * until every online lcore passes a quiescent point (microseconds in a
- * poll loop), then clears the retired table (a memset of its slots).
- * Returns 0, or:
+ * Zero users, counts and sums, while other lcores keep recording, and wait
+ * (not for the data path: see mrc_store_reset_nowait). self is the
+ * caller's lcore index when the caller is an online lcore (it is treated
+ * as quiescent meanwhile), or -1. Resets are serialized. Finishes the
+ * clearing of a table retired earlier, switches, blocks until every online
+ * lcore passes a quiescent point (microseconds in a poll loop), then
+ * clears the retired table. Returns 0, or:
  *  -ETIMEDOUT  an online lcore did not pass a quiescent point within
  *              reset_timeout_ms. The store is reset (new generation), but
  *              an event that lcore still has running may land in the
  *              discarded generation; the retired table is cleared by the
- *              next reset.
+ *              lcores once that one passes a quiescent point, or by the
+ *              next blocking reset.
  *  -EBUSY      the table retired by an earlier timed-out reset still has a
  *              reader: nothing was done.
  *  -EINVAL     self out of range.
  */
 int mrc_store_reset(struct mrc_store *s, int self);
 
+/*
+ * Reset without waiting (any thread; the POST /reset path): switch to the
+ * other table when it is clean, and return. O(1), plus at most
+ * RESET_HELP_CHUNKS (2) chunks of clearing; never blocks on a lock.
+ * Returns 0, or -EBUSY (counted): the table retired by the previous reset
+ * is not clear yet (its grace period or the lcores' clearing is under way:
+ * milliseconds while lcores poll), or a blocking reset is running. Nothing
+ * was done: retry.
+ */
+int mrc_store_reset_nowait(struct mrc_store *s);
+
+/* Refusals and resets since create (racy snapshot, any thread). */
+struct mrc_store_counters {
+	uint64_t full_users;  /* new ids refused: max_users reached */
+	uint64_t full_arena;  /* new ids refused: arena_bytes used up */
+	uint64_t resets;      /* resets that switched the generation */
+	uint64_t resets_busy; /* resets refused with -EBUSY */
+	bool clearing;	      /* a retired table is not clear yet */
+	uint64_t arena_bytes; /* per table, as created */
+	uint64_t max_users;
+};
+
+void mrc_store_counters(struct mrc_store *s, struct mrc_store_counters *out);
+
+/*
+ * Arena bytes for max_users ids of at most max_user_len bytes: each id
+ * costs its length + 2. Budgets min(max_user_len, MRC_ARENA_AVG_ID) + 2
+ * per user (ids average far below the limit; a full arena answers 507),
+ * at least enough for MRC_ARENA_MIN_LONG_IDS ids of full length, and at
+ * most MRC_ARENA_MAX. Two arenas are allocated (one per table).
+ */
+#define MRC_ARENA_AVG_ID 32u
+#define MRC_ARENA_MIN_LONG_IDS 4096u
+#define MRC_ARENA_MAX (1ULL << 32)
+uint64_t mrc_store_arena_size(uint32_t max_users, uint32_t max_user_len);
+
 /* Read the current generation's totals (any thread, lock-free). */
 void mrc_store_stats(struct mrc_store *s, struct mrc_stats *out);
 
-/* The default key hash: 64-bit, seeded, multiply-fold mixing. */
-uint64_t mrc_hash(const void *key, size_t len, uint64_t seed);
 
 #endif /* LR_API_MRC_STORE_H */

@@ -5,10 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <jansson.h>
-#include <rte_spinlock.h>
 
 #include "api/api.h"
 #include "api/json_out.h"
@@ -197,101 +195,7 @@ series_parse_version(const char *s, size_t n, uint32_t *v)
 	return true;
 }
 
-/* ---- the store -------------------------------------------------------- */
-
-/*
- * One table for all lcores behind a spinlock: fit and predict are not the
- * line-rate path, and the critical sections are a hash probe and a copy
- * (jansson parsing and the math happen outside it). Series are allocated
- * on first fit (malloc: the fit path already allocates for parsing), so
- * memory follows use; the table and its slots are bounded.
- */
-#define SERIES_SLOTS 262144u /* power of two, > SERIES_MAX / 0.5 */
-#define SERIES_LAT_RING 1024u
-
-struct series_entry {
-	char id[SERIES_ID_MAX + 1];
-	uint32_t nver;
-	struct series_model ver[SERIES_VERSIONS];
-};
-
-struct series_lat {
-	uint64_t count;
-	double sum_ms;
-	double ring[SERIES_LAT_RING];
-};
-
-struct series_store {
-	rte_spinlock_t lock;
-	uint32_t nseries;
-	struct series_lat fit_lat, pred_lat;
-	struct series_entry *slots[SERIES_SLOTS];
-};
-
-struct series_store *
-series_store_create(void)
-{
-	struct series_store *st = calloc(1, sizeof(*st));
-
-	if (!st) {
-		errno = ENOMEM;
-		return NULL;
-	}
-	rte_spinlock_init(&st->lock);
-	return st;
-}
-
-void
-series_store_free(struct series_store *st)
-{
-	if (!st)
-		return;
-	for (uint32_t i = 0; i < SERIES_SLOTS; i++)
-		free(st->slots[i]);
-	free(st);
-}
-
-static uint32_t
-series_hash(const char *s, size_t n)
-{
-	uint32_t h = 2166136261u;
-
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (uint8_t)s[i]) * 16777619u;
-	return h;
-}
-
-/* The slot of id: its entry, or the empty slot where it would go. */
-static struct series_entry **
-series_slot(struct series_store *st, const char *id, size_t n)
-{
-	uint32_t i = series_hash(id, n) & (SERIES_SLOTS - 1);
-
-	for (;;) {
-		struct series_entry *e = st->slots[i];
-
-		if (!e || (strlen(e->id) == n && memcmp(e->id, id, n) == 0))
-			return &st->slots[i];
-		i = (i + 1) & (SERIES_SLOTS - 1);
-	}
-}
-
-static double
-series_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-static void
-series_lat_add(struct series_lat *l, double ms)
-{
-	l->ring[l->count % SERIES_LAT_RING] = ms;
-	l->count++;
-	l->sum_ms += ms;
-}
+/* ---- handlers --------------------------------------------------------- */
 
 static int
 series_cmp_double(const void *a, const void *b)
@@ -300,8 +204,6 @@ series_cmp_double(const void *a, const void *b)
 
 	return x < y ? -1 : x > y;
 }
-
-/* ---- handlers --------------------------------------------------------- */
 
 static void
 series_422(struct http_exchange *x, const char *msg)
@@ -322,17 +224,25 @@ series_id_param(struct http_exchange *x)
 }
 
 static void
+series_busy(struct http_exchange *x)
+{
+	http_respond_error(x, 503, "series store busy, retry");
+}
+
+static void
 series_fit_route(struct http_exchange *x)
 {
+	static const char full[] = "{\"detail\":\"Series store full.\"}";
+	static const char vfull[] =
+		"{\"detail\":\"Version limit reached for this series.\"}";
 	struct series_store *st = x->arg;
 	const struct http_param *p = &x->params[0];
 	double t0 = series_now_ms();
-	struct series_entry **slot, *e, *fresh = NULL;
 	struct series_model m;
 	const char *msg;
 	uint32_t ver = 0;
 	char body[256];
-	int n, err = 0;
+	int n, rc;
 
 	if (!series_id_param(x))
 		return;
@@ -341,46 +251,21 @@ series_fit_route(struct http_exchange *x)
 		series_422(x, msg);
 		return;
 	}
-	/* Allocate before taking the lock; freed below if not needed. */
-	fresh = calloc(1, sizeof(*fresh));
-	if (!fresh) {
-		http_respond_error(x, 503, "out of memory");
+	rc = series_store_fit(st, p->p, p->len, &m, t0, &ver);
+	if (rc == -ENOSPC) {
+		http_respond_json(x, 507, full, sizeof(full) - 1);
 		return;
 	}
-	memcpy(fresh->id, p->p, p->len);
-	rte_spinlock_lock(&st->lock);
-	slot = series_slot(st, p->p, p->len);
-	e = *slot;
-	if (!e) {
-		if (st->nseries >= SERIES_MAX) {
-			err = 1;
-		} else {
-			e = *slot = fresh;
-			fresh = NULL;
-			st->nseries++;
-		}
+	if (rc == -EDQUOT) {
+		http_respond_json(x, 507, vfull, sizeof(vfull) - 1);
+		return;
 	}
-	if (e) {
-		if (e->nver >= SERIES_VERSIONS) {
-			err = 2;
-		} else {
-			e->ver[e->nver++] = m;
-			ver = e->nver;
-		}
+	if (rc == -EBUSY) {
+		series_busy(x);
+		return;
 	}
-	if (!err)
-		series_lat_add(&st->fit_lat, series_now_ms() - t0);
-	rte_spinlock_unlock(&st->lock);
-	free(fresh);
-	if (err) {
-		static const char full[] = "{\"detail\":\"Series store full.\"}";
-		static const char vfull[] =
-			"{\"detail\":\"Version limit reached for this series.\"}";
-
-		if (err == 1)
-			http_respond_json(x, 507, full, sizeof(full) - 1);
-		else
-			http_respond_json(x, 507, vfull, sizeof(vfull) - 1);
+	if (rc < 0) {
+		http_respond_error(x, 503, "out of memory");
 		return;
 	}
 	n = snprintf(body, sizeof(body),
@@ -395,13 +280,12 @@ series_predict_route(struct http_exchange *x)
 	struct series_store *st = x->arg;
 	const struct http_param *p = &x->params[0];
 	double t0 = series_now_ms(), value;
-	struct series_entry *e;
 	struct series_model m;
 	const char *msg, *vs;
 	size_t vlen;
 	uint32_t want = 0, got = 0;
 	char body[512];
-	int n, miss = 0;
+	int n, rc;
 
 	if (!series_id_param(x))
 		return;
@@ -415,26 +299,19 @@ series_predict_route(struct http_exchange *x)
 		series_422(x, msg);
 		return;
 	}
-	rte_spinlock_lock(&st->lock);
-	e = *series_slot(st, p->p, p->len);
-	if (!e || e->nver == 0) {
-		miss = 1;
-	} else if (want > e->nver) {
-		miss = 2;
-	} else {
-		got = want ? want : e->nver;
-		m = e->ver[got - 1];
-		series_lat_add(&st->pred_lat, series_now_ms() - t0);
+	rc = series_store_predict(st, p->p, p->len, want, t0, &m, &got);
+	if (rc == -EBUSY) {
+		series_busy(x);
+		return;
 	}
-	rte_spinlock_unlock(&st->lock);
-	if (miss == 1) {
+	if (rc == -ENOENT) {
 		n = snprintf(body, sizeof(body),
 			     "{\"detail\":\"No model found for series_id '%.*s'.\"}",
 			     (int)p->len, p->p);
 		http_respond_json(x, 404, body, (size_t)n);
 		return;
 	}
-	if (miss == 2) {
+	if (rc == -ERANGE) {
 		n = snprintf(body, sizeof(body),
 			     "{\"detail\":\"Model version '%u' not found for "
 			     "series_id '%.*s'.\"}", want, (int)p->len, p->p);
@@ -476,11 +353,10 @@ series_health_route(struct http_exchange *x)
 	char body[256];
 	struct json_out o;
 
-	rte_spinlock_lock(&st->lock);
-	nseries = st->nseries;
-	fit = st->fit_lat;
-	pred = st->pred_lat;
-	rte_spinlock_unlock(&st->lock);
+	if (series_store_health(st, &nseries, &fit, &pred) < 0) {
+		series_busy(x);
+		return;
+	}
 	json_out_init(&o, body, sizeof(body));
 	json_putf(&o, "{\"series_trained\":%u,\"inference_latency_ms\":", nseries);
 	series_lat_json(&pred, &o);

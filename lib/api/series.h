@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* series.h: time-series fit/predict (docs/API.md §3): validation, model
- * math and the versioned model store. */
+/* series.h: time-series fit/predict (docs/API.md §3): validation and model
+ * math; the model store is series_store.h. */
 #ifndef LR_API_SERIES_H
 #define LR_API_SERIES_H
 
@@ -8,30 +8,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define SERIES_ID_MAX 128
+#include "api/series_store.h"
+
 #define SERIES_MAX_POINTS 100000u
-#define SERIES_MAX 100000u      /* series in the store: 507 past it */
-#define SERIES_VERSIONS 64u     /* versions per series: 507 past it */
 #define SERIES_SIGMAS 3.0       /* anomaly: value > mean + 3 std */
-
-struct series_store;
-
-struct series_model {
-	double mean;
-	double std; /* population standard deviation */
-	uint32_t points;
-};
-
-/*
- * The versioned model store behind the routes (series_register in
- * api/api.h): one per appliance, shared by every lcore behind a lock.
- * Returns NULL with errno ENOMEM.
- */
-struct series_store *series_store_create(void);
-
-/* Free st and every model in it; NULL is a no-op. No route may use st
- * any more. */
-void series_store_free(struct series_store *st);
 
 /* [A-Za-z0-9._-]+, at most SERIES_ID_MAX bytes, no "..". */
 bool series_valid_id(const char *s, size_t n);

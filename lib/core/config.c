@@ -150,7 +150,7 @@ static const struct config_field config_http[] = {
 
 static const struct config_field config_mrc[] = {
 	U32("max_users", mrc_max_users, 1, 268435456),
-	U32("max_user_len", mrc_max_user_len, 1, 65536),
+	U32("max_user_len", mrc_max_user_len, 1, CONFIG_MRC_USER_MAX),
 	U32("event_status", mrc_event_status, 200, 201),
 	BOOL("reset_enabled", mrc_reset_enabled),
 	END,
@@ -514,6 +514,9 @@ config_apply(struct config *c, const struct config_field *fields, json_t *obj,
 	return 0;
 }
 
+/* Bytes of {"userId":"","value":0}: an event body around its userId. */
+#define CONFIG_MRC_EVENT_MIN 23
+
 /* Rules across keys, checked once everything is read. */
 static int
 config_check(const struct config *c, char *err)
@@ -554,6 +557,15 @@ config_check(const struct config *c, char *err)
 		return config_fail(err, "$.xdp.program",
 				   "must not contain ',' (it becomes a DPDK devarg)%s",
 				   "");
+	/*
+	 * The shortest body that carries a userId of max_user_len bytes,
+	 * {"userId":"...","value":0}, must fit in http.max_body, or the limit
+	 * could never be reached (and the arena would be sized for nothing).
+	 */
+	if ((uint64_t)c->mrc_max_user_len + CONFIG_MRC_EVENT_MIN > c->http_max_body)
+		return config_fail(err, "$.mrc.max_user_len",
+				   "an event with a userId this long does not fit in "
+				   "http.max_body%s", "");
 	if (c->mbuf_cache > c->mbufs / 4)
 		return config_fail(err, "$.mempool.cache",
 				   "must be at most a quarter of mbufs%s", "");

@@ -73,6 +73,7 @@ struct config {
 	uint32_t http_max_pipeline;
 	/* "mrc" */
 	uint32_t mrc_max_users, mrc_max_user_len, mrc_event_status;
+#define CONFIG_MRC_USER_MAX 1024 /* the event parser's limit (api/mrc_json.h) */
 	bool mrc_reset_enabled;
 	/* "ctl" */
 	char ctl_socket[108];

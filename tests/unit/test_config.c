@@ -993,6 +993,29 @@ test_config_xdp_program_and_own_ip(void **state)
 		   "$.xdp.mode: unknown key");
 }
 
+/* mrc.max_user_len: never above what the event parser can return, and a
+ * userId that long must fit in an event body within http.max_body. */
+static void
+test_config_mrc_max_user_len_bounded_by_parser_and_max_body(void **state)
+{
+	struct config c;
+
+	(void)state;
+	expect_err("{\"mrc\":{\"max_user_len\":2000}}",
+		   "$.mrc.max_user_len: 2000 is out of range 1..1024");
+	expect_err("{\"mrc\":{\"max_user_len\":1025}}",
+		   "$.mrc.max_user_len: 1025 is out of range 1..1024");
+	expect_err("{\"mrc\":{\"max_user_len\":1024},"
+		   "\"http\":{\"max_body\":1046}}",
+		   "$.mrc.max_user_len: an event with a userId this long does "
+		   "not fit in http.max_body");
+	expect_err_prefix("{\"http\":{\"max_body\":0}}", "$.mrc.max_user_len: ");
+	parse_ok(&c, "{\"mrc\":{\"max_user_len\":1024},"
+		     "\"http\":{\"max_body\":1047}}");
+	assert_int_equal(c.mrc_max_user_len, CONFIG_MRC_USER_MAX);
+	assert_int_equal(CONFIG_MRC_USER_MAX, 1024);
+}
+
 int
 main(void)
 {
@@ -1033,6 +1056,7 @@ main(void)
 		T(test_config_load_file_rejects_bad_empty_and_oversized_files),
 		T(test_config_every_shipped_dpdk_config_loads),
 		T(test_config_xdp_program_and_own_ip),
+		T(test_config_mrc_max_user_len_bounded_by_parser_and_max_body),
 #undef T
 	};
 

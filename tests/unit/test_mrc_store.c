@@ -734,6 +734,205 @@ test_mrc_store_reset_while_threads_insert(void **state)
 	free(r);
 }
 
+/* ---- lazy reset, refusal counters, arena size ---- */
+
+static void
+test_mrc_store_reset_nowait_is_o1_and_clears_per_poll(void **state)
+{
+	/* 2^20 users: 2^21 slots, 512 chunks of 4096 slots to clear. */
+	const unsigned int users = 1u << 20, chunks = 512;
+	struct mrc_store *s = make_store(users, 0, NULL);
+	struct mrc_store_counters c;
+	unsigned int polls = 0;
+	char buf[256];
+
+	mrc_store_lcore_online(s, 0);
+	assert_int_equal(record(s, 0, "a", 1), 1);
+	assert_int_equal(record(s, 0, "b", 2), 1);
+	/* From the lcore itself, mid-event: nothing to wait for, no memset. */
+	assert_int_equal(mrc_store_reset_nowait(s), 0);
+	mrc_store_counters(s, &c);
+	assert_int_equal(c.resets, 1);
+	assert_true(c.clearing); /* the old table is left to the polls */
+	assert_string_equal(stats_json(s, buf, sizeof(buf)),
+			    "{\"totalRequests\":0,\"uniqueUsers\":0,"
+			    "\"sum\":0.0,\"avg\":0.0}");
+	assert_int_equal(record(s, 0, "a", 5), 1);
+	/* The old table is not clear yet: a second reset is refused. */
+	assert_int_equal(mrc_store_reset_nowait(s), -EBUSY);
+	mrc_store_counters(s, &c);
+	assert_int_equal(c.resets_busy, 1);
+	assert_int_equal(c.resets, 1);
+	/* One chunk per poll once the grace period has passed. */
+	do {
+		mrc_store_quiescent(s, 0);
+		polls++;
+		mrc_store_counters(s, &c);
+	} while (c.clearing && polls < 10 * chunks);
+	assert_int_equal(polls, chunks);
+	assert_string_equal(stats_json(s, buf, sizeof(buf)),
+			    "{\"totalRequests\":1,\"uniqueUsers\":1,"
+			    "\"sum\":5.0,\"avg\":5.0}");
+	/* Clean again: the next reset switches at once, ids are new again. */
+	assert_int_equal(mrc_store_reset_nowait(s), 0);
+	assert_int_equal(record(s, 0, "a", 1), 1);
+	assert_int_equal(record(s, 0, "b", 1), 1);
+	mrc_store_counters(s, &c);
+	assert_int_equal(c.resets, 2);
+	/* A blocking reset finishes the lazy clearing itself. */
+	mrc_store_lcore_offline(s, 0);
+	assert_int_equal(mrc_store_reset(s, -1), 0);
+	mrc_store_counters(s, &c);
+	assert_false(c.clearing);
+	assert_int_equal(c.resets, 3);
+	mrc_store_free(s);
+}
+
+static void
+test_mrc_store_reset_nowait_small_table_is_helped_clear(void **state)
+{
+	/* One chunk: a reset right after a reset helps it clear and works. */
+	struct mrc_store *s = make_store(8, 0, NULL);
+	struct mrc_store_counters c;
+
+	for (int i = 0; i < 10; i++) {
+		assert_int_equal(mrc_store_reset_nowait(s), 0);
+		mrc_store_counters(s, &c);
+		assert_true(c.clearing);
+	}
+	mrc_store_counters(s, &c);
+	assert_int_equal(c.resets, 10);
+	assert_int_equal(c.resets_busy, 0);
+	mrc_store_free(s);
+}
+
+static void
+test_mrc_store_refusals_are_counted_per_limit(void **state)
+{
+	struct mrc_store *s = make_store(3, 20, NULL);
+	struct mrc_store_counters c;
+
+	mrc_store_lcore_online(s, 0);
+	mrc_store_lcore_online(s, 2);
+	assert_int_equal(record(s, 0, "12345678", 1), 1);
+	assert_int_equal(record(s, 2, "abcdefgh", 1), 1);
+	/* 20 arena bytes used: a third id does not fit. */
+	assert_int_equal(record(s, 0, "x", 1), -ENOSPC);
+	assert_int_equal(record(s, 2, "y", 1), -ENOSPC);
+	mrc_store_counters(s, &c);
+	assert_int_equal(c.full_arena, 2);
+	assert_int_equal(c.full_users, 0);
+	mrc_store_free(s);
+
+	s = make_store(2, 0, NULL);
+	mrc_store_lcore_online(s, 1);
+	assert_int_equal(record(s, 1, "a", 1), 1);
+	assert_int_equal(record(s, 1, "b", 1), 1);
+	assert_int_equal(record(s, 1, "c", 1), -ENOSPC);
+	assert_int_equal(record(s, 1, "a", 1), 0);
+	mrc_store_counters(s, &c);
+	assert_int_equal(c.full_users, 1);
+	assert_int_equal(c.full_arena, 0);
+	assert_int_equal(c.max_users, 2);
+	mrc_store_free(s);
+}
+
+static void
+test_mrc_store_arena_size_follows_both_limits(void **state)
+{
+	/* The default config: 2^20 users of up to 256 bytes, 34 each. */
+	assert_int_equal(mrc_store_arena_size(1u << 20, 256),
+			 (uint64_t)(1u << 20) * (MRC_ARENA_AVG_ID + 2));
+	/* Short ids: the full length is the budget. */
+	assert_int_equal(mrc_store_arena_size(1u << 20, 8), (1u << 20) * 10ULL);
+	/* Few users: still room for MRC_ARENA_MIN_LONG_IDS ids of full length. */
+	assert_int_equal(mrc_store_arena_size(10, 1024),
+			 (uint64_t)MRC_ARENA_MIN_LONG_IDS * 1026);
+	/* Bounded, and always a size mrc_store_create accepts. */
+	assert_int_equal(mrc_store_arena_size(1u << 28, 1024), MRC_ARENA_MAX);
+	assert_true(mrc_store_arena_size(1, 1) >= 3);
+}
+
+/*
+ * The reset-under-load test again with the lazy reset: whole events only,
+ * and every event begun after the last reset returned is counted.
+ */
+static void
+test_mrc_store_reset_nowait_while_threads_insert(void **state)
+{
+	struct mrc_store *s = make_store(NTHREADS * RW_QUOTA, 0, NULL);
+	struct rw_worker *r = calloc(NTHREADS, sizeof(*r));
+	const unsigned int me = NTHREADS;
+	unsigned long in = 0, post = 0, resets = 0, busy = 0;
+	struct timespec ms = {0, 1000000};
+	struct mrc_store_counters c;
+	__int128 sum = 0;
+	struct mrc_stats st;
+	char name[64];
+
+	assert_non_null(r);
+	__atomic_store_n(&rw_last_reset_done, 0, __ATOMIC_RELAXED);
+	for (unsigned int i = 0; i < NTHREADS; i++) {
+		r[i].w.s = s;
+		r[i].w.idx = i;
+		assert_int_equal(
+			pthread_create(&r[i].w.tid, NULL, reset_worker, &r[i]),
+			0);
+	}
+	while (rw_min_done(r) < RW_QUOTA / 3) {
+		int rc = mrc_store_reset_nowait(s);
+
+		assert_true(rc == 0 || rc == -EBUSY);
+		resets += rc == 0;
+		busy += rc == -EBUSY;
+		mrc_store_stats(s, &st);
+		assert_true(st.total_requests <= NTHREADS * RW_QUOTA);
+		nanosleep(&ms, NULL);
+	}
+	while (mrc_store_reset_nowait(s) == -EBUSY) {
+		struct timespec us = {0, 20000};
+
+		busy++;
+		nanosleep(&us, NULL); /* the writers' polls clear the table */
+	}
+	__atomic_store_n(&rw_last_reset_done, 1, __ATOMIC_RELEASE);
+	for (unsigned int i = 0; i < NTHREADS; i++) {
+		assert_int_equal(pthread_join(r[i].w.tid, NULL), 0);
+		assert_int_equal(r[i].w.bad, 0);
+	}
+	mrc_store_stats(s, &st);
+	mrc_store_lcore_online(s, me);
+	for (unsigned int i = 0; i < NTHREADS; i++) {
+		for (unsigned long k = 0; k < RW_QUOTA; k++) {
+			int rc;
+
+			rw_name(name, sizeof(name), i, k);
+			rc = record(s, me, name, 0);
+			assert_true(rc == 0 || rc == 1);
+			if (r[i].post[k] && rc != 0)
+				fail_msg("event t%u-%lu begun after the lazy "
+					 "reset is missing", i, k);
+			post += r[i].post[k];
+			if (rc == 0) {
+				in++;
+				sum += (__int128)(k % 7) * MRC_EXACT_SCALE;
+			}
+		}
+	}
+	mrc_store_counters(s, &c);
+	print_message("lazy reset under load: %lu resets, %lu refused busy, "
+		      "%lu events after the last, %lu in the final "
+		      "generation\n", resets + 1, busy, post, in);
+	assert_int_equal(c.resets, resets + 1);
+	assert_int_equal(c.resets_busy, busy);
+	assert_true(post > 0);
+	assert_int_equal(st.unique_users, in);
+	assert_int_equal(st.total_requests, in);
+	assert_true(st.sum_exact == sum);
+	mrc_store_free(s);
+	free(r);
+}
+
 int
 main(void)
 {
@@ -758,6 +957,14 @@ main(void)
 			test_mrc_store_concurrent_inserts_with_colliding_hash),
 		cmocka_unit_test(test_mrc_store_concurrent_capacity_exact),
 		cmocka_unit_test(test_mrc_store_reset_while_threads_insert),
+		cmocka_unit_test(
+			test_mrc_store_reset_nowait_is_o1_and_clears_per_poll),
+		cmocka_unit_test(
+			test_mrc_store_reset_nowait_small_table_is_helped_clear),
+		cmocka_unit_test(test_mrc_store_refusals_are_counted_per_limit),
+		cmocka_unit_test(test_mrc_store_arena_size_follows_both_limits),
+		cmocka_unit_test(
+			test_mrc_store_reset_nowait_while_threads_insert),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* mrc_store_priv.h: the 1MRC store's layout, for mrc_store.c and mrc_reset.c.
+ */
+#ifndef LR_API_MRC_STORE_PRIV_H
+#define LR_API_MRC_STORE_PRIV_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "api/mrc_store.h"
+
+#define CACHE_LINE 64
+
+/*
+ * A slot is 0 (empty) or [63: 1][62..40: hash tag][39..0: state], where
+ * state is 0 while the claiming thread writes the key (pending), all ones
+ * for a claim refused for capacity (a tombstone, matching nothing), and
+ * otherwise key offset + 1 in the arena. Bit 63 keeps a used slot nonzero.
+ */
+#define SLOT_OFF_BITS 40
+#define SLOT_OFF_MASK ((1ULL << SLOT_OFF_BITS) - 1)
+#define SLOT_PENDING 0ULL
+#define SLOT_TOMB SLOT_OFF_MASK
+#define SLOT_USED (1ULL << 63)
+
+#define REC_HDR 2 /* little-endian key length before each key */
+#define USERS_LIMIT (1U << 30)
+#define ARENA_DEFAULT_PER_USER 34
+#define RESET_TIMEOUT_MS_DEFAULT 1000
+/* Slots one lcore clears per poll (32 KiB), and a lazy reset at most. */
+#define CLEAR_CHUNK 4096u
+#define RESET_HELP_CHUNKS 2u
+/* Bound on one lcore's exact sum: 128 of them still fit in an __int128. */
+#define EXACT_LIMIT ((__int128)1 << 119)
+#define QS_OFFLINE 0
+
+#define ld_relaxed(p) __atomic_load_n((p), __ATOMIC_RELAXED)
+#define ld_acquire(p) __atomic_load_n((p), __ATOMIC_ACQUIRE)
+#define st_relaxed(p, v) __atomic_store_n((p), (v), __ATOMIC_RELAXED)
+#define st_release(p, v) __atomic_store_n((p), (v), __ATOMIC_RELEASE)
+#define ld_seq_cst(p) __atomic_load_n((p), __ATOMIC_SEQ_CST)
+
+/*
+ * Per-generation user-set counters (the CAS targets of new inserts), and
+ * the lazy clearing of the table once retired. A retirement has a serial
+ * (s->retired >> 2); the clearing words carry it so that a clearer that
+ * slept through a whole clear-reuse-retire cycle can never clear the next
+ * retirement's slots before its grace period.
+ */
+struct mrc_table {
+	uint64_t users;	     /* ids admitted; only grows until cleared */
+	uint64_t arena_used; /* arena bytes handed out */
+	/* Written under reset_lock before s->retired publishes them. */
+	uint64_t retire_epoch; /* quiescent epoch that makes it clearable */
+	/* serial << 32 | next chunk to claim. */
+	uint64_t clear_next __attribute__((aligned(CACHE_LINE)));
+	uint64_t clear_done;   /* chunks cleared in this retirement */
+	uint64_t grace_serial; /* serial whose grace period has passed */
+} __attribute__((aligned(CACHE_LINE)));
+
+/* One writer lcore. The first line is a seqcount-protected record. */
+struct mrc_lcore {
+	uint64_t seq; /* odd while the lcore updates the fields below */
+	uint64_t gen; /* generation the counters belong to */
+	uint64_t count;
+	uint64_t exact_lo; /* exact sum, __int128 in two words */
+	uint64_t exact_hi;
+	uint64_t inexact; /* double bits: Neumaier sum */
+	uint64_t comp;	  /* double bits: its compensation */
+	uint64_t n_inexact;
+	/* Own line: polled by a resetting thread, rarely written. */
+	uint64_t qs __attribute__((aligned(CACHE_LINE))); /* epoch seen */
+	/* Own line: refusals by this lcore (single writer, racy readers). */
+	uint64_t full_users __attribute__((aligned(CACHE_LINE)));
+	uint64_t full_arena;
+} __attribute__((aligned(CACHE_LINE)));
+
+struct mrc_store {
+	/* Read-only after create. */
+	uint64_t *slots[2];
+	unsigned char *arena[2];
+	uint64_t mask;
+	uint64_t max_users;
+	uint64_t arena_bytes;
+	uint64_t seed;
+	uint64_t (*hash)(const void *key, size_t len, uint64_t seed);
+	void (*free_fn)(void *ptr);
+	uint64_t reset_timeout_ns;
+	uint64_t nchunks; /* CLEAR_CHUNK slots each, the last one partial */
+	/* Read by every event and poll iteration, written by reset. */
+	uint64_t gen __attribute__((aligned(CACHE_LINE)));
+	uint64_t epoch;
+	/* 0, or serial << 2 | ti << 1 | 1 while table ti awaits clearing. */
+	uint64_t retired;
+	unsigned int lcore_hi; /* 1 + highest index ever online */
+	pthread_mutex_t reset_lock __attribute__((aligned(CACHE_LINE)));
+	uint64_t serial;      /* retirements so far; under reset_lock */
+	uint64_t resets;      /* resets that switched the generation */
+	uint64_t resets_busy; /* resets refused with -EBUSY */
+	struct mrc_table tab[2];
+	struct mrc_lcore lc[MRC_MAX_LCORES];
+};
+
+static inline void
+mrc_cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__builtin_ia32_pause();
+#elif defined(__aarch64__)
+	__asm__ volatile("yield" ::: "memory");
+#endif
+}
+
+/*
+ * Clear up to budget chunks of the retired table once its grace period has
+ * passed (mrc_reset.c). Any thread, any time; returns the chunks cleared.
+ */
+unsigned int mrc_clear_step(struct mrc_store *s, unsigned int budget);
+
+#endif /* LR_API_MRC_STORE_PRIV_H */
