@@ -183,6 +183,10 @@ def run_attack(name, start, label, check_during=None, tweak=None, ramp=3):
             p.wait(timeout=60)
         for res, text in results:
             tap.diag("%s: attacker %s" % (label, json.dumps(res) if res else text[-500:]))
+        tot = {c["name"]: c for c in (ctl(sock, "mem") or {}).get("total", {}).get("classes", [])}
+        tap.diag("%s: high-water %s" % (label, ", ".join(
+            "%s %d/%d B (refusals %d, prunes %d)" % (k, c["high"], c["limit"], c["refusals"], c["prunes"])
+            for k, c in tot.items())))
         ok, use, conns = settle(sock, idle)
         tap.ok(ok, "%s: every budget class back to idle, no connection left" % label,
                "in use %s (idle %s), connections %s\nat peak: %s" % (use, idle, conns, json.dumps(peak)))
@@ -223,15 +227,19 @@ def part_ooo():
 
 def part_orphans():
     orphan_states = ("FIN_WAIT_1", "CLOSING", "LAST_ACK")
+    n_conns = 200
 
     def during(sock, peak):
         c = (ctl(sock, "conns") or {}).get("total", {})
         n = sum(c.get(s, 0) for s in orphan_states)
         tap.ok(n <= MAX_ORPHANS, "orphans: at most tcp.max_orphans (%d) held: %d" % (MAX_ORPHANS, n),
                json.dumps(c))
-    run_attack("orphans", lambda: [peers_popen("orphans", IP, PORT, ATTACKER["orphans"], 200, 2)],
-               "200 orphans whose peer vanished", during,
-               {"tcp": {"max_orphans": MAX_ORPHANS, "orphan_retries": 3, "max_retries": 8}})
+        over = total(ctl(sock, "stats"), "mem_orphan_overflow")
+        tap.ok(over >= n_conns - MAX_ORPHANS,
+               "orphans: those past tcp.max_orphans were reset (mem_orphan_overflow %d)" % over)
+    run_attack("orphans", lambda: [peers_popen("orphans", IP, PORT, ATTACKER["orphans"], n_conns, 2)],
+               "%d orphans whose peer vanished" % n_conns, during,
+               {"tcp": {"max_orphans": MAX_ORPHANS, "orphan_retries": 3, "max_retries": 8}}, ramp=1.5)
 
 
 def part_dribble():
