@@ -109,27 +109,36 @@ tcp_persist_enter(struct lcore_ctx *ctx, struct tcp_conn *c)
 	tcp_arm(ctx, c, TT_PERSIST, tcp_persist_interval(tcp_tl(ctx), c));
 }
 
+/* One more retransmission or probe: false when the connection ended
+ * instead (retry budget spent, or stalled too long: tcp_stall_check). */
+static bool
+tcp_retry_left(struct lcore_ctx *ctx, struct tcp_conn *c)
+{
+	if (c->retries >= tcp_retry_limit(tcp_tl(ctx), c)) {
+		tcp_give_up(ctx, c);
+		return false;
+	}
+	if (tcp_stall_check(ctx, c))
+		return false;
+	c->retries++;
+	return true;
+}
+
 /* RFC 6298 §5.4-5.7 with RFC 5681 §3.1 and RFC 6582 §3.2 (4). */
 static void
 tcp_rto_expired(struct lcore_ctx *ctx, struct tcp_conn *c)
 {
-	struct tcp_lcore *tl = tcp_tl(ctx);
 	uint32_t flight = c->snd_max - c->snd_una;
 
-	if (c->retries >= tcp_retry_limit(tl, c)) {
-		tcp_give_up(ctx, c);
+	if (!tcp_retry_left(ctx, c))
 		return;
-	}
-	if (tcp_stall_check(ctx, c))
-		return;
-	c->retries++;
 	STAT_INC(ctx, tcp_rto_timeouts);
 	c->ssthresh = tcp_max(flight / 2, 2u * c->mss);
 	c->cwnd = c->mss; /* loss window: one segment */
 	c->recover = c->snd_max;
 	c->flags &= ~(TCF_RECOVERY | TCF_RTT);
 	c->dupacks = 0;
-	c->rto = tcp_min(c->rto * 2, tl->rto_max); /* §5.5 back off */
+	c->rto = tcp_min(c->rto * 2, tcp_tl(ctx)->rto_max); /* §5.5 back off */
 	if (c->snd_wnd == 0 && c->sndq_len) {
 		/* The peer shrank its window to zero under data in flight:
 		 * probe it rather than spend retries on it (the probes back
@@ -171,19 +180,12 @@ tcp_synack_expired(struct lcore_ctx *ctx, struct tcp_conn *c)
 static void
 tcp_persist_expired(struct lcore_ctx *ctx, struct tcp_conn *c)
 {
-	struct tcp_lcore *tl = tcp_tl(ctx);
-
-	if (c->retries >= tcp_retry_limit(tl, c)) {
-		tcp_give_up(ctx, c);
+	if (!tcp_retry_left(ctx, c))
 		return;
-	}
-	if (tcp_stall_check(ctx, c))
-		return;
-	c->retries++;
 	tcp_send_probe(ctx, c);
 	if (c->persist_backoff < 30)
 		c->persist_backoff++;
-	tcp_arm(ctx, c, TT_PERSIST, tcp_persist_interval(tl, c));
+	tcp_arm(ctx, c, TT_PERSIST, tcp_persist_interval(tcp_tl(ctx), c));
 }
 
 void
