@@ -119,6 +119,19 @@ static const struct config_field config_tcp[] = {
 	U32("ooo_segs", tcp_ooo_segs, 0, 1024),
 	U32("challenge_acks_per_s", tcp_challenge_acks_per_s, 1, 1000000),
 	TRI("syncookies", tcp_syncookies),
+	U32("stall_timeout_ms", tcp_stall_timeout_ms, 1000, 3600000),
+	U32("max_orphans", tcp_max_orphans, 1, 16777216),
+	U32("orphan_retries", tcp_orphan_retries, 1, 30),
+	END,
+};
+
+/* Bytes per lcore; 0: derived from the pool (core/mem.c). */
+static const struct config_field config_mem[] = {
+	U32("rx_reserve", mem_rx_reserve, 0, 16777215),
+	U32("sndq_bytes", mem_sndq_bytes, 0, 4294967295LL),
+	U32("ooo_bytes", mem_ooo_bytes, 0, 4294967295LL),
+	U32("http_req_bytes", mem_http_req_bytes, 0, 4294967295LL),
+	U32("resp_bytes", mem_resp_bytes, 0, 4294967295LL),
 	END,
 };
 
@@ -173,6 +186,7 @@ static const struct config_field config_root[] = {
 	OBJ("idle", config_idle),
 	OBJ("arp", config_arp),
 	OBJ("tcp", config_tcp),
+	OBJ("mem", config_mem),
 	OBJ("http", config_http),
 	OBJ("mrc", config_mrc),
 	OBJ("ctl", config_ctl),
@@ -222,6 +236,9 @@ config_defaults(struct config *c)
 	c->tcp_ooo_segs = 64;
 	c->tcp_challenge_acks_per_s = 1000;
 	c->tcp_syncookies = CONFIG_AUTO;
+	c->tcp_stall_timeout_ms = 120000;
+	c->tcp_max_orphans = 4096;
+	c->tcp_orphan_retries = 4;
 	c->http_ports[0] = 8080;
 	c->nb_http_ports = 1;
 	c->http_max_request_line = 8192;
@@ -535,6 +552,16 @@ config_check(const struct config *c, char *err)
 	if (c->mbuf_cache > c->mbufs / 4)
 		return config_fail(err, "$.mempool.cache",
 				   "must be at most a quarter of mbufs%s", "");
+	if (c->mem_rx_reserve > c->mbufs / 2 / (c->nb_lcores ? c->nb_lcores : 1))
+		return config_fail(err, "$.mem.rx_reserve",
+				   "must be at most half an lcore's share of "
+				   "mempool.mbufs%s", "");
+	if (c->mem_sndq_bytes && c->mem_sndq_bytes < 65536)
+		return config_fail(err, "$.mem.sndq_bytes",
+				   "must be 0 (auto) or at least 65536%s", "");
+	if (c->mem_ooo_bytes && c->mem_ooo_bytes < 16384)
+		return config_fail(err, "$.mem.ooo_bytes",
+				   "must be 0 (auto) or at least 16384%s", "");
 	return 0;
 }
 

@@ -53,6 +53,17 @@ struct config {
 	uint32_t tcp_max_retries, tcp_delack_ms, tcp_timewait_ms;
 	uint32_t tcp_fin_wait2_ms, tcp_ooo_segs, tcp_challenge_acks_per_s;
 	enum config_tristate tcp_syncookies;
+	/* a send queue that makes no progress (zero window, no ACK) is
+	 * aborted after stall_timeout_ms (a quarter under memory pressure);
+	 * connections we closed with data or FIN unacknowledged (FIN_WAIT_1,
+	 * CLOSING, LAST_ACK) are at most max_orphans per lcore and give up
+	 * after orphan_retries retransmissions or probes */
+	uint32_t tcp_stall_timeout_ms, tcp_max_orphans, tcp_orphan_retries;
+	/* "mem": the per-lcore budget (core/mem.h), bytes per lcore; 0
+	 * derives the limit from the pool (mem.c). rx_reserve is in mbufs. */
+	uint32_t mem_rx_reserve;
+	uint32_t mem_sndq_bytes, mem_ooo_bytes, mem_http_req_bytes;
+	uint32_t mem_resp_bytes;
 	/* "http" */
 	uint16_t http_ports[CONFIG_MAX_PORTS];
 	uint32_t nb_http_ports;

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* lcore.c: per-lcore context and the run-to-completion poll loop. */
+#include <errno.h>
 #include <unistd.h>
 
 #include <rte_cycles.h>
@@ -36,6 +37,11 @@ lcore_ctx_create(const struct lcore_params *p)
 				 p->socket_id);
 	if (!ctx)
 		return NULL;
+	if (mem_init(&ctx->mem, p->cfg, p->pool) < 0) {
+		rte_free(ctx);
+		rte_errno = EINVAL;
+		return NULL;
+	}
 	ctx->pool = p->pool;
 	ctx->ifc = p->ifc;
 	ctx->cfg = p->cfg;

@@ -9,6 +9,7 @@
 #include <rte_common.h>
 #include <rte_mbuf.h>
 
+#include "core/mem.h"
 #include "core/netif.h"
 #include "core/stats.h"
 #include "core/timer.h"
@@ -57,6 +58,7 @@ struct lcore_ctx {
 	void *http;             /* this lcore's HTTP state, lib/http */
 	struct rte_mbuf *tx_pkts[LCORE_TX_BURST];
 	struct stats stats;
+	struct mem_budget mem; /* this lcore's memory budget (core/mem.h) */
 	struct timer_wheel wheel;
 } __rte_cache_aligned;
 
@@ -72,7 +74,9 @@ struct lcore_params {
 	int socket_id;
 };
 
-/* Allocate and initialise a context on p->socket_id. NULL + rte_errno. */
+/* Allocate and initialise a context on p->socket_id (its memory budget
+ * from p->cfg and p->pool). NULL + rte_errno (ENOMEM, EINVAL: the
+ * budget does not fit the pool). */
 struct lcore_ctx *lcore_ctx_create(const struct lcore_params *p);
 void lcore_ctx_free(struct lcore_ctx *ctx);
 

@@ -63,9 +63,19 @@
 	X(http_idle_timeouts) X(http_send_overflow) X(http_buffer_overflow) \
 	X(http_conns_refused) X(http_continue_sent) X(http_paused)
 
+/* The memory budget's actions (core/mem.h; gauges per class are in
+ * struct mem_snapshot): connections aborted under pressure or because
+ * their queue stalled past tcp.stall_timeout_ms, orphans reset over
+ * tcp.max_orphans or out of tcp.orphan_retries, out-of-order mbufs
+ * pruned, tcp_send() cut short by the budget, paused senders woken. */
+#define STATS_MEM(X) \
+	X(mem_pressure_aborts) X(mem_stall_aborts) X(mem_orphan_overflow) \
+	X(mem_orphan_gave_up) X(mem_ooo_pruned) X(mem_sndq_refused) \
+	X(mem_wakeups)
+
 #define STATS_ALL(X) \
 	STATS_CORE(X) STATS_ETH(X) STATS_ARP(X) STATS_IPV4(X) STATS_ICMP(X) \
-	STATS_TCP(X) STATS_HTTP(X)
+	STATS_TCP(X) STATS_HTTP(X) STATS_MEM(X)
 
 enum stats_id {
 #define STATS_ENUM(name) ST_##name,

@@ -36,7 +36,8 @@ enum tcp_close_reason {
 
 /*
  * Callbacks of a listening port. All run on the lcore that owns the
- * connection, from tcp_input() or a TCP timer.
+ * connection, from tcp_input(), a TCP timer or tcp_flush() (writable for
+ * a sender that waited for memory, closed for an orphan reset).
  */
 struct tcp_ops {
 	/* A connection reached ESTABLISHED. Return the application's state
@@ -56,12 +57,19 @@ struct tcp_ops {
 	 * producers use it to generate more as the window opens. Called
 	 * for every ACK that frees space (whether or not a tcp_send() was
 	 * short), so an application that paused on tcp_send_space() is
-	 * woken too; until tcp_close(). */
+	 * woken too; until tcp_close(). Also called from tcp_flush() for a
+	 * connection that the lcore's memory budget held back (a short
+	 * tcp_send() or a tcp_send_space() below tcp.snd_buf's room) once
+	 * the budget has room again, even with nothing in flight. */
 	void (*writable)(struct lcore_ctx *ctx, struct tcp_conn *c, void *app);
 	/* The connection is gone; the application frees its state. c must
 	 * not be used after this returns. Called once per accepted conn:
 	 * NORMAL when our FIN is acknowledged after the peer's (LAST_ACK,
-	 * or on entering TIME_WAIT, which TCP finishes alone). */
+	 * or on entering TIME_WAIT, which TCP finishes alone). TIMEOUT also
+	 * when the send queue made no progress for tcp.stall_timeout_ms;
+	 * ABORT also when the memory budget reclaimed the connection
+	 * (never from inside a tcp_send() on that same connection) or it
+	 * was closed over tcp.max_orphans. */
 	void (*closed)(struct lcore_ctx *ctx, struct tcp_conn *c, void *app,
 		       enum tcp_close_reason why);
 };
@@ -86,12 +94,17 @@ int tcp_listen(struct lcore_ctx *ctx, uint16_t port, const struct tcp_ops *ops);
 void tcp_input(struct lcore_ctx *ctx, struct rte_mbuf *m, struct net_pkt *p);
 
 /*
- * Queue up to len bytes for sending (copied into the mbufs that will
- * carry them: a small response is one mbuf, one segment). Returns the
- * number of bytes accepted, bounded by cfg->tcp_snd_buf queued bytes
- * (less than len when the send buffer is full, or mbufs ran out: wait
- * for writable), or -ENOTCONN when the connection can no longer send
- * (not ESTABLISHED or CLOSE_WAIT, or tcp_close() was called).
+ * Queue up to len bytes for sending (copied into mbufs filled to their
+ * capacity, cut into segments when sent: a small response is one mbuf,
+ * one segment). Returns the number of bytes accepted, bounded by
+ * cfg->tcp_snd_buf queued bytes and by the lcore's send-queue budget
+ * (mem.sndq_bytes): less than len when the send buffer is full, the
+ * budget refuses another mbuf, or mbufs ran out. On a short count stop
+ * producing (an HTTP server stops reading requests) and wait for
+ * writable: it comes when ACKs free space or the budget has room again.
+ * A refusal may make the lcore abort other connections that hold much
+ * and drain nothing (never c). -ENOTCONN when the connection can no
+ * longer send (not ESTABLISHED or CLOSE_WAIT, or tcp_close() was called).
  * Segments leave at the end of the current input burst or timer run
  * (tcp_flush), so responses to pipelined requests share segments and
  * carry the ACK.
@@ -99,12 +112,16 @@ void tcp_input(struct lcore_ctx *ctx, struct rte_mbuf *m, struct net_pkt *p);
 int tcp_send(struct lcore_ctx *ctx, struct tcp_conn *c, const void *data,
 	     uint32_t len);
 
-/* Bytes tcp_send() would accept now. */
-uint32_t tcp_send_space(const struct tcp_conn *c);
+/* Bytes tcp_send() would accept now: the tcp.snd_buf room, less when
+ * the lcore's send-queue budget is nearly spent (then c is woken by
+ * writable once the budget has room). Check it before taking work whose
+ * answer must go out whole. */
+uint32_t tcp_send_space(struct tcp_conn *c);
 
 /* Graceful close: FIN after everything queued. No recv() after this
- * (later bytes are acknowledged and dropped); closed() follows later.
- * Harmless when already closing. */
+ * (later bytes are acknowledged and dropped); closed() follows later,
+ * never from inside this call (over tcp.max_orphans the connection is
+ * reset at the next tcp_flush()). Harmless when already closing. */
 void tcp_close(struct lcore_ctx *ctx, struct tcp_conn *c);
 
 /* Reset now (RST to the peer); closed(TCP_CLOSE_ABORT) is called before

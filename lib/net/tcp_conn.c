@@ -113,6 +113,7 @@ tcp_conn_alloc(struct lcore_ctx *ctx, uint32_t ip, uint16_t pport,
 	c->peer_ip = ip;
 	c->peer_port = pport;
 	c->local_port = lport;
+	c->tl = tl;
 	c->state = TCP_CLOSED;
 	tl->state_count[TCP_CLOSED]++;
 	timer_init(&c->timer, tcp_timer_fire);
@@ -140,8 +141,10 @@ tcp_conn_free(struct lcore_ctx *ctx, struct tcp_conn *c)
 
 	timer_cancel(&ctx->wheel, &c->timer);
 	timer_cancel(&ctx->wheel, &c->delack);
-	tcp_sndq_free(c);
-	tcp_ooo_free(c);
+	tcp_sndq_free(ctx, c);
+	tcp_ooo_free(ctx, c);
+	tcp_unhold(c, true);
+	tcp_mem_unwait(tl, c);
 	pp = &tl->buckets[tcp_bucket(tl, c->peer_ip, c->peer_port,
 				     c->local_port)];
 	while (*pp != c)
@@ -216,8 +219,9 @@ tcp_time_wait(struct lcore_ctx *ctx, struct tcp_conn *c)
 		tcp_conn_free(ctx, tl->tw_head);
 	}
 	STAT_INC(ctx, tcp_timewait_entered);
-	tcp_sndq_free(c);
-	tcp_ooo_free(c);
+	tcp_sndq_free(ctx, c);
+	tcp_ooo_free(ctx, c);
+	tcp_mem_unwait(tl, c);
 	timer_cancel(&ctx->wheel, &c->delack);
 	tcp_set_state(tl, c, TCP_TIME_WAIT);
 	tcp_tw_append(tl, c);
@@ -260,6 +264,8 @@ tcp_flush(struct lcore_ctx *ctx)
 
 	if (unlikely(!tl))
 		return;
+	if (unlikely(tl->memwait != NULL))
+		tcp_mem_wake(ctx);
 	while ((c = tl->pending) != NULL) {
 		tl->pending = c->pnext;
 		if (c->pnext)
@@ -343,6 +349,10 @@ tcp_lcore_config(struct lcore_ctx *ctx, struct tcp_lcore *tl)
 	tl->ooo_max = cfg->tcp_ooo_segs;
 	tl->chack_limit = cfg->tcp_challenge_acks_per_s;
 	tl->syncookies = cfg->tcp_syncookies;
+	tl->mem = &ctx->mem;
+	tl->stall_us = (uint64_t)cfg->tcp_stall_timeout_ms * 1000;
+	tl->max_orphans = cfg->tcp_max_orphans;
+	tl->orphan_retries = cfg->tcp_orphan_retries;
 }
 
 int
@@ -364,6 +374,11 @@ tcp_lcore_init(struct lcore_ctx *ctx)
 	tcp_lcore_config(ctx, tl);
 	if (tl->seg_cap == 0)
 		goto fail_inval;
+	/* With this much MEM_SNDQ room no tcp_send_space() is limited by
+	 * the budget: a full tcp.snd_buf in fresh mbufs, plus one. */
+	tl->sndq_fast = ((uint64_t)tl->snd_buf / tl->seg_cap + 2) *
+			ctx->mem.mbuf_bytes;
+	tl->memwait_tail = &tl->memwait;
 	tl->max_conns = ctx->cfg->tcp_max_conns;
 	nb = rte_align32pow2(tl->max_conns);
 	tl->buckets = rte_zmalloc_socket("tcp_buckets", nb * sizeof(void *),

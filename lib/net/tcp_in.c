@@ -503,7 +503,7 @@ tcp_rcv_ack(struct lcore_ctx *ctx, struct tcp_conn *c, const struct tcp_seg *s)
 				       (uint32_t)(ctx->now_us - c->rtt_start));
 		}
 		if (data) {
-			tcp_sndq_drop(c, data);
+			tcp_sndq_drop(ctx, c, data);
 			freed = true;
 		}
 		c->snd_una = ack;

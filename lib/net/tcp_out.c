@@ -5,6 +5,7 @@
 
 #include <rte_byteorder.h>
 #include <rte_ip.h>
+#include <rte_mempool.h>
 
 #include "net/ipv4.h"
 #include "net/net.h"
@@ -16,14 +17,19 @@
  * Bytes from snd_una on, sent or not, in a chain of mbufs linked through
  * their tcp_mbuf_meta (m->next stays NULL: a transmitted mbuf is a
  * one-segment packet). tcp_send() copies the application's bytes into
- * the tail mbuf at TCP_SNDQ_DOFF, up to one segment per mbuf, so the
- * headroom in front can take TCP + IPv4 + Ethernet headers: the first
- * transmission of a whole queued mbuf sends that mbuf itself (one more
- * reference, the queue keeps the other until the data is acknowledged)
- * and a small response is one mbuf and one segment. Such an mbuf is
+ * the tail mbuf at TCP_SNDQ_DOFF, filling each mbuf to its capacity
+ * (tcp_lcore.seg_cap), whatever the peer's MSS or window: the memory a
+ * queued byte costs does not depend on the peer, and every mbuf is
+ * charged to the lcore's MEM_SNDQ budget (core/mem.h). Segments are cut
+ * at transmit time. The headroom in front of the payload can take TCP +
+ * IPv4 + Ethernet headers: the first transmission of a segment that is
+ * exactly one whole queued mbuf sends that mbuf itself (one more
+ * reference, the queue keeps the other until the data is acknowledged),
+ * so a small response is one mbuf and one segment. Such an mbuf is
  * "sealed" (headers in front of the payload, its data_off moved):
- * nothing is appended to it any more. Retransmissions and segments that
- * do not match one whole mbuf are copied into a fresh mbuf.
+ * nothing is appended to it any more. Other segments (cut from a fuller
+ * mbuf, or spanning two, and retransmissions) are copied into a fresh
+ * mbuf, which the NIC frees once sent.
  */
 
 static inline uint8_t *
@@ -46,9 +52,13 @@ tcp_msealed(const struct rte_mbuf *m)
 }
 
 void
-tcp_sndq_free(struct tcp_conn *c)
+tcp_sndq_free(struct lcore_ctx *ctx, struct tcp_conn *c)
 {
 	struct rte_mbuf *m = c->sndq_head;
+
+	mem_release(&ctx->mem, MEM_SNDQ,
+		    (uint64_t)c->nsndq * ctx->mem.mbuf_bytes);
+	c->nsndq = 0;
 
 	while (m) {
 		struct rte_mbuf *next = tcp_meta(m)->next;
@@ -61,13 +71,15 @@ tcp_sndq_free(struct tcp_conn *c)
 	c->snd_cur = NULL;
 	c->sndq_len = 0;
 	c->sndq_off = 0;
+	tcp_unhold(c, false);
 }
 
 /* bytes were acknowledged: release them from the head. */
 void
-tcp_sndq_drop(struct tcp_conn *c, uint32_t bytes)
+tcp_sndq_drop(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t bytes)
 {
 	c->sndq_len -= bytes;
+	c->progress_us = ctx->now_us;
 	while (bytes) {
 		struct rte_mbuf *m = c->sndq_head;
 		uint32_t avail = tcp_mlen(m) - c->sndq_off;
@@ -78,12 +90,16 @@ tcp_sndq_drop(struct tcp_conn *c, uint32_t bytes)
 		}
 		bytes -= avail;
 		c->sndq_head = tcp_meta(m)->next;
-		if (!c->sndq_head)
-			c->sndq_tail = NULL;
 		if (c->snd_cur == m)
 			c->snd_cur = NULL;
 		c->sndq_off = 0;
+		c->nsndq--;
+		mem_release_mbuf(&ctx->mem, MEM_SNDQ);
 		rte_pktmbuf_free_seg(m);
+		if (!c->sndq_head) {
+			c->sndq_tail = NULL;
+			tcp_unhold(c, false);
+		}
 	}
 }
 
@@ -129,13 +145,59 @@ tcp_sndq_copy(struct tcp_conn *c, uint32_t seq, uint32_t len, uint8_t *dst)
 	}
 }
 
-uint32_t
-tcp_send_space(const struct tcp_conn *c)
+/*
+ * What the lcore's MEM_SNDQ budget lets c queue (bytes), when that is
+ * less than space: the tail's free room plus whole mbufs of the class's
+ * room, and past half the class no more mbufs than the pool has above
+ * the RX reserve. Limited, c waits for budget (tcp_mem_wake() calls
+ * writable once there is room again).
+ */
+static uint32_t
+tcp_send_space_mem(struct tcp_lcore *tl, struct tcp_conn *c, uint32_t space)
 {
+	struct mem_budget *mb = tl->mem;
+	const struct mem_class_stat *k = &mb->cls[MEM_SNDQ];
+	uint64_t units = mem_room(mb, MEM_SNDQ) / mb->mbuf_bytes, room = 0;
+	struct rte_mbuf *t = c->sndq_tail;
+
+	if (units && mb->pool && k->in_use + units * mb->mbuf_bytes > k->limit / 2) {
+		uint64_t avail = rte_mempool_avail_count(mb->pool);
+
+		units = RTE_MIN(units, avail > mb->rx_reserve ?
+				       avail - mb->rx_reserve : 0);
+	}
+	if (t && !tcp_msealed(t))
+		room = tl->seg_cap - tcp_mlen(t);
+	room += units * tl->seg_cap;
+	if (room >= space)
+		return space;
+	tcp_mem_wait(tl, c);
+	return (uint32_t)room;
+}
+
+uint32_t
+tcp_send_space(struct tcp_conn *c)
+{
+	struct tcp_lcore *tl = c->tl;
+	uint32_t space;
+
 	if (!(TCPF(c->state) & TCPF_CAN_SEND) ||
 	    (c->flags & (TCF_APP_CLOSED | TCF_DEAD)))
 		return 0;
-	return c->snd_buf > c->sndq_len ? c->snd_buf - c->sndq_len : 0;
+	space = c->snd_buf > c->sndq_len ? c->snd_buf - c->sndq_len : 0;
+	if (unlikely(mem_room(tl->mem, MEM_SNDQ) < tl->sndq_fast))
+		space = tcp_send_space_mem(tl, c, space);
+	return space;
+}
+
+/* MEM_SNDQ refused c an mbuf: c waits for budget, and the connections
+ * that hold the most and drain the least may go (tcp_mem_reclaim). */
+static void
+tcp_send_refused(struct lcore_ctx *ctx, struct tcp_conn *c)
+{
+	STAT_INC(ctx, mem_sndq_refused);
+	tcp_mem_wait(tcp_tl(ctx), c);
+	tcp_mem_reclaim(ctx, c);
 }
 
 int
@@ -148,26 +210,37 @@ tcp_send(struct lcore_ctx *ctx, struct tcp_conn *c, const void *data,
 	if (!(TCPF(c->state) & TCPF_CAN_SEND) ||
 	    (c->flags & (TCF_APP_CLOSED | TCF_DEAD)))
 		return -ENOTCONN;
-	n = tcp_min(len, tcp_send_space(c));
+	n = c->snd_buf > c->sndq_len ? c->snd_buf - c->sndq_len : 0;
+	n = tcp_min(len, n);
 	while (done < n) {
 		struct rte_mbuf *m = c->sndq_tail;
-		uint32_t k;
+		uint32_t k, cap = tcp_tl(ctx)->seg_cap;
 
-		if (!m || tcp_msealed(m) || tcp_mlen(m) >= c->mss) {
+		if (!m || tcp_msealed(m) || tcp_mlen(m) >= cap) {
+			if (unlikely(!mem_charge_mbuf(&ctx->mem, MEM_SNDQ))) {
+				tcp_send_refused(ctx, c);
+				break;
+			}
 			m = rte_pktmbuf_alloc(ctx->pool);
 			if (unlikely(!m)) {
+				mem_release_mbuf(&ctx->mem, MEM_SNDQ);
 				STAT_INC(ctx, tcp_drop_nombuf);
 				break;
 			}
 			m->data_off = TCP_SNDQ_DOFF;
 			tcp_meta(m)->next = NULL;
-			if (c->sndq_tail)
+			if (c->sndq_tail) {
 				tcp_meta(c->sndq_tail)->next = m;
-			else
+			} else {
 				c->sndq_head = m;
+				if (c->sndq_len == 0)
+					c->progress_us = ctx->now_us;
+				tcp_hold(tcp_tl(ctx), c);
+			}
 			c->sndq_tail = m;
+			c->nsndq++;
 		}
-		k = tcp_min(c->mss - tcp_mlen(m), n - done);
+		k = tcp_min(cap - tcp_mlen(m), n - done);
 		memcpy(tcp_mdata(m) + tcp_mlen(m), p + done, k);
 		m->data_len = (uint16_t)(m->data_len + k);
 		m->pkt_len = m->data_len;
@@ -494,6 +567,14 @@ tcp_output(struct lcore_ctx *ctx, struct tcp_conn *c)
 {
 	bool sent = false, closing = TCPF(c->state) & TCPF_CLOSED_BY_US;
 
+	if (unlikely(c->flags & TCF_ORPHAN_RST)) {
+		/* Closed over tcp.max_orphans (tcp_close): reset it now
+		 * rather than hold its queue for a peer that may never
+		 * take it (Linux: "too many orphaned sockets"). */
+		STAT_INC(ctx, mem_orphan_overflow);
+		tcp_abort(ctx, c);
+		return;
+	}
 	if (!(TCPF(c->state) & TCPF_OUTPUT)) {
 		if (c->state == TCP_TIME_WAIT && (c->flags & TCF_ACK_NOW))
 			tcp_send_ack(ctx, c);
@@ -582,12 +663,16 @@ tcp_close(struct lcore_ctx *ctx, struct tcp_conn *c)
 	if (c->flags & (TCF_DEAD | TCF_APP_CLOSED))
 		return;
 	c->flags |= TCF_APP_CLOSED;
+	tcp_mem_unwait(tl, c);
 	if (c->state == TCP_ESTABLISHED)
 		tcp_set_state(tl, c, TCP_FIN_WAIT_1);
 	else if (c->state == TCP_CLOSE_WAIT)
 		tcp_set_state(tl, c, TCP_LAST_ACK);
 	else
 		return;
+	if (tl->state_count[TCP_FIN_WAIT_1] + tl->state_count[TCP_CLOSING] +
+	    tl->state_count[TCP_LAST_ACK] > tl->max_orphans)
+		c->flags |= TCF_ORPHAN_RST;
 	tcp_schedule(ctx, c);
 }
 

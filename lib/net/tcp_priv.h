@@ -43,6 +43,11 @@ struct tcp_steer;
 #define TCPF_CLOSED_BY_US                                                    \
 	(TCPF(TCP_FIN_WAIT_1) | TCPF(TCP_FIN_WAIT_2) | TCPF(TCP_CLOSING) |    \
 	 TCPF(TCP_LAST_ACK) | TCPF(TCP_TIME_WAIT))
+/* We closed with our FIN (and maybe data) unacknowledged: the orphans
+ * tcp.max_orphans and tcp.orphan_retries bound (Linux's orphan count
+ * also has FIN_WAIT_2, which holds no data and has its own timer). */
+#define TCPF_ORPHAN                                                          \
+	(TCPF(TCP_FIN_WAIT_1) | TCPF(TCP_CLOSING) | TCPF(TCP_LAST_ACK))
 /* States in which tcp_output() sends data, FIN or ACKs. */
 #define TCPF_OUTPUT (TCPF_SYNCHRONIZED & ~TCPF(TCP_TIME_WAIT))
 
@@ -53,8 +58,9 @@ struct tcp_steer;
 #define TCP_SYNACK_RETRIES 5
 #define TCP_HLEN 20
 #define TCP_TS_OPTLEN 12 /* NOP NOP TS(10) */
-/* Sent-queue mbufs keep their payload here, leaving room in front for
- * Ethernet + IPv4 + TCP with timestamps, so a segment is sent in place. */
+/* Send-queue mbufs keep their payload here, leaving room in front for
+ * Ethernet + IPv4 + TCP with timestamps, so a segment that is one whole
+ * queued mbuf is sent in place. */
 #define TCP_SNDQ_DOFF RTE_PKTMBUF_HEADROOM
 #define TCP_TX_HDR_MAX                                                        \
 	(RTE_ETHER_HDR_LEN + 20 + TCP_HLEN + TCP_TS_OPTLEN)
@@ -81,6 +87,8 @@ enum tcp_timer_kind {
 #define TCF_DEAD 0x0200      /* freed inside tcp_input: pool at the end */
 #define TCF_PENDING 0x0400   /* on the lcore's output list */
 #define TCF_COOKIE 0x0800    /* opened by a SYN cookie */
+#define TCF_ORPHAN_RST 0x4000 /* closed over tcp.max_orphans: reset at flush */
+#define TCF_MEMWAIT 0x8000   /* on the memory waiters list (tcp_mem.c) */
 
 /*
  * One connection. The first cache line is what every segment touches
@@ -119,6 +127,7 @@ struct tcp_conn {
 	uint32_t snd_buf;     /* bound on sndq_len (tcp.snd_buf) */
 	uint16_t mss;         /* payload per segment (options deducted) */
 	uint16_t sndq_off;    /* snd_una's offset in sndq_head's payload */
+	uint16_t nsndq;       /* send-queue mbufs (charged to MEM_SNDQ) */
 	struct rte_mbuf *sndq_head, *sndq_tail;
 	struct rte_mbuf *snd_cur; /* cursor: an mbuf of the queue ... */
 	uint32_t snd_cur_seq;     /* ... and the sequence of its payload */
@@ -128,6 +137,13 @@ struct tcp_conn {
 	uint64_t rtt_start;
 	uint64_t rtx_deadline; /* when the RTO is due (timer may run early) */
 	uint32_t iss, irs;
+	/* memory: when snd_una last moved (or the queue filled from empty),
+	 * the lcore's lists of holders (send or out-of-order mbufs) and of
+	 * senders waiting for budget, the lcore (tcp_send_space) */
+	uint64_t progress_us;
+	struct tcp_conn *hold_next, **hold_pprev;
+	struct tcp_conn *mw_next, **mw_pprev;
+	struct tcp_lcore *tl;
 	/* application */
 	const struct tcp_ops *ops;
 	void *app;
@@ -172,6 +188,15 @@ struct tcp_lcore {
 	uint32_t delack_us, timewait_us, finwait2_us;
 	uint32_t max_retries, max_halfopen, max_timewait, ooo_max;
 	uint32_t chack_limit;
+	/* memory budget (core/mem.h, tcp_mem.c) */
+	struct mem_budget *mem;   /* &ctx->mem */
+	struct tcp_conn *holders; /* connections holding mbufs */
+	struct tcp_conn *memwait; /* senders waiting for MEM_SNDQ, FIFO */
+	struct tcp_conn **memwait_tail;
+	uint64_t sndq_fast;  /* MEM_SNDQ room at which no send is limited */
+	uint64_t stall_us;   /* tcp.stall_timeout_ms */
+	uint64_t reclaim_at; /* now_us of the last pressure scan */
+	uint32_t max_orphans, orphan_retries;
 	/* RFC 5961 §7 challenge ACK budget of the current second */
 	uint64_t chack_sec;
 	uint32_t chack_left;
@@ -232,6 +257,32 @@ tcp_max(uint32_t a, uint32_t b)
 	return a > b ? a : b;
 }
 
+/* c holds send or out-of-order mbufs: on the lcore's holders list, where
+ * tcp_mem_reclaim() and the out-of-order pruner look for victims. */
+static inline void
+tcp_hold(struct tcp_lcore *tl, struct tcp_conn *c)
+{
+	if (c->hold_pprev)
+		return;
+	c->hold_next = tl->holders;
+	c->hold_pprev = &tl->holders;
+	if (tl->holders)
+		tl->holders->hold_pprev = &c->hold_next;
+	tl->holders = c;
+}
+
+/* Off the holders list once c holds nothing (or goes). */
+static inline void
+tcp_unhold(struct tcp_conn *c, bool force)
+{
+	if (!c->hold_pprev || (!force && (c->sndq_head || c->ooo)))
+		return;
+	*c->hold_pprev = c->hold_next;
+	if (c->hold_next)
+		c->hold_next->hold_pprev = c->hold_pprev;
+	c->hold_pprev = NULL;
+}
+
 /* Our timestamp clock: 1 ms ticks (RFC 7323 §5.4) plus the offset. */
 static inline uint32_t
 tcp_ts_now(const struct lcore_ctx *ctx, uint32_t off)
@@ -257,7 +308,9 @@ const struct tcp_listener *tcp_listener_find(const struct tcp_lcore *tl,
 /* tcp_reass.c: text and FIN of an accepted segment; true if m was kept */
 bool tcp_rcv_data(struct lcore_ctx *ctx, struct tcp_conn *c,
 		  struct rte_mbuf *m, const struct tcp_seg *s);
-void tcp_ooo_free(struct tcp_conn *c);
+void tcp_ooo_free(struct lcore_ctx *ctx, struct tcp_conn *c);
+/* Free c's highest-sequence out-of-order mbuf; false when none. */
+bool tcp_ooo_prune_one(struct lcore_ctx *ctx, struct tcp_conn *c);
 
 /* tcp_out.c: segments */
 void tcp_output(struct lcore_ctx *ctx, struct tcp_conn *c);
@@ -270,8 +323,18 @@ void tcp_xmit_data(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t seq,
 void tcp_reply_rst(struct lcore_ctx *ctx, const struct tcp_seg *s);
 void tcp_reply_synack_cookie(struct lcore_ctx *ctx, const struct tcp_seg *s,
 			     uint32_t cookie, uint16_t mss, uint32_t tsval);
-void tcp_sndq_drop(struct tcp_conn *c, uint32_t bytes);
-void tcp_sndq_free(struct tcp_conn *c);
+void tcp_sndq_drop(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t bytes);
+void tcp_sndq_free(struct lcore_ctx *ctx, struct tcp_conn *c);
+
+/* tcp_mem.c: the memory budget's actions */
+void tcp_mem_wait(struct tcp_lcore *tl, struct tcp_conn *c);
+void tcp_mem_unwait(struct tcp_lcore *tl, struct tcp_conn *c);
+void tcp_mem_wake(struct lcore_ctx *ctx);
+void tcp_mem_reclaim(struct lcore_ctx *ctx, struct tcp_conn *except);
+bool tcp_ooo_make_room(struct lcore_ctx *ctx, struct tcp_conn *c,
+		       uint32_t seq);
+bool tcp_stall_check(struct lcore_ctx *ctx, struct tcp_conn *c);
+uint32_t tcp_retry_limit(const struct tcp_lcore *tl, const struct tcp_conn *c);
 
 /* tcp_timer.c */
 void tcp_timer_fire(struct lcore_ctx *ctx, struct timer *t);

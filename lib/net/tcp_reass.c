@@ -6,6 +6,10 @@
  * Out-of-order segments keep their own mbuf (no copy), trimmed to the
  * bytes not held elsewhere, sorted by sequence and never overlapping,
  * linked through tcp_mbuf_meta, at most tcp.ooo_segs per connection.
+ * Each held mbuf is charged whole to the lcore's MEM_OOO budget; at its
+ * limit the highest-sequence mbufs are pruned (tcp_ooo_make_room), as
+ * Linux's tcp_prune_ofo_queue: they are the furthest from being
+ * delivered, and the peer sends them again.
  */
 
 static inline uint32_t
@@ -21,9 +25,11 @@ tcp_ooo_end(struct rte_mbuf *m)
 }
 
 void
-tcp_ooo_free(struct tcp_conn *c)
+tcp_ooo_free(struct lcore_ctx *ctx, struct tcp_conn *c)
 {
 	struct rte_mbuf *m = c->ooo;
+
+	mem_release(&ctx->mem, MEM_OOO, (uint64_t)c->nooo * ctx->mem.mbuf_bytes);
 
 	while (m) {
 		struct rte_mbuf *next = tcp_meta(m)->next;
@@ -33,6 +39,27 @@ tcp_ooo_free(struct tcp_conn *c)
 	}
 	c->ooo = NULL;
 	c->nooo = 0;
+	tcp_unhold(c, false);
+}
+
+bool
+tcp_ooo_prune_one(struct lcore_ctx *ctx, struct tcp_conn *c)
+{
+	struct rte_mbuf **pp = &c->ooo, *m;
+
+	if (!c->ooo)
+		return false;
+	while (tcp_meta(*pp)->next)
+		pp = &tcp_meta(*pp)->next;
+	m = *pp;
+	*pp = NULL;
+	rte_pktmbuf_free(m);
+	c->nooo--;
+	mem_release_mbuf(&ctx->mem, MEM_OOO);
+	mem_prune(&ctx->mem, MEM_OOO, 1);
+	STAT_INC(ctx, mem_ooo_pruned);
+	tcp_unhold(c, false);
+	return true;
 }
 
 /* Bytes for the application, exactly once each. After tcp_close() the
@@ -86,6 +113,7 @@ tcp_ooo_insert(struct lcore_ctx *ctx, struct tcp_conn *c, struct rte_mbuf *m,
 		*pp = tcp_meta(q)->next;
 		rte_pktmbuf_free(q);
 		c->nooo--;
+		mem_release_mbuf(&ctx->mem, MEM_OOO);
 		STAT_INC(ctx, tcp_rcv_overlap);
 	}
 	/* One starting inside this one keeps its bytes: trim ours. */
@@ -96,8 +124,12 @@ tcp_ooo_insert(struct lcore_ctx *ctx, struct tcp_conn *c, struct rte_mbuf *m,
 	}
 	if (len == 0 && !fin)
 		return false;
-	if (c->nooo >= tl->ooo_max) {
+	if (c->nooo >= tl->ooo_max ||
+	    (unlikely(!mem_charge_mbuf(&ctx->mem, MEM_OOO)) &&
+	     !tcp_ooo_make_room(ctx, c, seq))) {
 		STAT_INC(ctx, tcp_ooo_drop);
+		if (!c->ooo)
+			tcp_unhold(c, false);
 		return false;
 	}
 	rte_pktmbuf_adj(m, (uint16_t)(data - rte_pktmbuf_mtod(m, const uint8_t *)));
@@ -107,6 +139,7 @@ tcp_ooo_insert(struct lcore_ctx *ctx, struct tcp_conn *c, struct rte_mbuf *m,
 	tcp_meta(m)->next = *pp;
 	*pp = m;
 	c->nooo++;
+	tcp_hold(tcp_tl(ctx), c);
 	STAT_INC(ctx, tcp_ooo_segs);
 	return true;
 }
@@ -124,6 +157,7 @@ tcp_ooo_drain(struct lcore_ctx *ctx, struct tcp_conn *c)
 
 		c->ooo = tcp_meta(m)->next;
 		c->nooo--;
+		mem_release_mbuf(&ctx->mem, MEM_OOO);
 		if (SEQ_GT(end, c->rcv_nxt))
 			tcp_deliver(ctx, c,
 				    rte_pktmbuf_mtod_offset(m, const uint8_t *,
@@ -135,6 +169,7 @@ tcp_ooo_drain(struct lcore_ctx *ctx, struct tcp_conn *c)
 		if (fin && end == c->rcv_nxt)
 			return true;
 	}
+	tcp_unhold(c, false);
 	return false;
 }
 
@@ -145,7 +180,7 @@ tcp_rcv_fin(struct lcore_ctx *ctx, struct tcp_conn *c)
 	struct tcp_lcore *tl = tcp_tl(ctx);
 
 	c->rcv_nxt++;
-	tcp_ooo_free(c); /* nothing follows a FIN */
+	tcp_ooo_free(ctx, c); /* nothing follows a FIN */
 	c->flags |= TCF_ACK_NOW;
 	tcp_schedule(ctx, c);
 	switch (c->state) {

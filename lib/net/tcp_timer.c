@@ -75,6 +75,8 @@ static void
 tcp_give_up(struct lcore_ctx *ctx, struct tcp_conn *c)
 {
 	STAT_INC(ctx, tcp_give_up);
+	if (TCPF(c->state) & TCPF_ORPHAN)
+		STAT_INC(ctx, mem_orphan_gave_up);
 	tcp_send_rst(ctx, c);
 	tcp_app_closed(ctx, c, TCP_CLOSE_TIMEOUT);
 	if (!(c->flags & TCF_DEAD))
@@ -98,10 +100,12 @@ tcp_rto_expired(struct lcore_ctx *ctx, struct tcp_conn *c)
 	struct tcp_lcore *tl = tcp_tl(ctx);
 	uint32_t flight = c->snd_max - c->snd_una;
 
-	if (c->retries >= tl->max_retries) {
+	if (c->retries >= tcp_retry_limit(tl, c)) {
 		tcp_give_up(ctx, c);
 		return;
 	}
+	if (tcp_stall_check(ctx, c))
+		return;
 	c->retries++;
 	STAT_INC(ctx, tcp_rto_timeouts);
 	c->ssthresh = tcp_max(flight / 2, 2u * c->mss);
@@ -144,16 +148,20 @@ tcp_synack_expired(struct lcore_ctx *ctx, struct tcp_conn *c)
 
 /* Probe the zero window; give up after tcp.max_retries probes in a row
  * that the peer left unanswered (an ACK resets the count, tcp_rcv_ack),
- * or, once the application has closed, after tcp.max_retries in all. */
+ * or, once the application has closed, after tcp.max_retries (at most
+ * tcp.orphan_retries) in all; and after tcp.stall_timeout_ms however
+ * the peer answers (tcp_stall_check). */
 static void
 tcp_persist_expired(struct lcore_ctx *ctx, struct tcp_conn *c)
 {
 	struct tcp_lcore *tl = tcp_tl(ctx);
 
-	if (c->retries >= tl->max_retries) {
+	if (c->retries >= tcp_retry_limit(tl, c)) {
 		tcp_give_up(ctx, c);
 		return;
 	}
+	if (tcp_stall_check(ctx, c))
+		return;
 	c->retries++;
 	tcp_send_probe(ctx, c);
 	c->rto = tcp_min(c->rto * 2, tl->rto_max);
