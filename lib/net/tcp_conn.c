@@ -379,6 +379,9 @@ tcp_lcore_init(struct lcore_ctx *ctx)
 	tl->sndq_fast = ((uint64_t)tl->snd_buf / tl->seg_cap + 2) *
 			ctx->mem.mbuf_bytes;
 	tl->memwait_tail = &tl->memwait;
+	tl->wake_bytes = RTE_MAX(ctx->mem.cls[MEM_SNDQ].limit / 8 /
+				 ctx->mem.mbuf_bytes, (uint64_t)1) *
+			 ctx->mem.mbuf_bytes;
 	tl->max_conns = ctx->cfg->tcp_max_conns;
 	nb = rte_align32pow2(tl->max_conns);
 	tl->buckets = rte_zmalloc_socket("tcp_buckets", nb * sizeof(void *),

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* tcp_mem.c: what TCP does at the lcore's memory limits (core/mem.h). */
+#include <rte_mempool.h>
+
 #include "net/tcp_priv.h"
 
 /*
@@ -47,32 +49,69 @@ tcp_mem_unwait(struct tcp_lcore *tl, struct tcp_conn *c)
 }
 
 /*
- * From tcp_flush(): once MEM_SNDQ has an eighth of its limit free (one
- * mbuf at least), call writable for the waiters, oldest first, while the
- * room lasts. Those that wait again go to the back; each present at the
- * start is called at most once per flush.
+ * The new send-queue mbufs c may take now: MEM_SNDQ's room, less
+ * wake_bytes when other senders wait ahead of c (they are served first),
+ * and past half the class no more than the pool holds above the RX
+ * reserve. tcp_send() refuses exactly past this.
+ */
+uint64_t
+tcp_mem_sndq_units(const struct tcp_lcore *tl, const struct tcp_conn *c)
+{
+	const struct mem_budget *mb = tl->mem;
+	const struct mem_class_stat *k = &mb->cls[MEM_SNDQ];
+	uint64_t room = mem_room(mb, MEM_SNDQ), units;
+
+	if (tl->memwait && tl->memwait != c)
+		room = room > tl->wake_bytes ? room - tl->wake_bytes : 0;
+	units = room / mb->mbuf_bytes;
+	if (units && mb->pool &&
+	    k->in_use + units * mb->mbuf_bytes > k->limit / 2) {
+		uint64_t avail = rte_mempool_avail_count(mb->pool);
+
+		units = RTE_MIN(units, avail > mb->rx_reserve ?
+				       avail - mb->rx_reserve : 0);
+	}
+	return units;
+}
+
+/*
+ * From tcp_flush(): once MEM_SNDQ has wake_bytes free (an eighth of the
+ * class, one mbuf at least), call writable for the waiters, oldest
+ * first, while the room lasts; the one called is at the head, so it may
+ * take what the others leave. One that took budget left the list
+ * (tcp_send); one that did not goes to the back. Each present at the
+ * start is called at most once per flush. Short of room, the budget
+ * reclaims first (tcp_mem_reclaim): waiters must not wait on queues that
+ * never drain.
  */
 void
 tcp_mem_wake(struct lcore_ctx *ctx)
 {
 	struct tcp_lcore *tl = tcp_tl(ctx);
 	struct mem_budget *mb = tl->mem;
-	uint64_t want = RTE_MAX(mb->cls[MEM_SNDQ].limit / 8,
-				(uint64_t)mb->mbuf_bytes);
 	struct tcp_conn *c;
 	uint32_t n = 0;
 
-	if (mem_room(mb, MEM_SNDQ) < want)
-		return;
+	if (mem_room(mb, MEM_SNDQ) < tl->wake_bytes) {
+		tcp_mem_reclaim(ctx, NULL);
+		if (mem_room(mb, MEM_SNDQ) < tl->wake_bytes)
+			return;
+	}
 	for (c = tl->memwait; c; c = c->mw_next)
 		n++;
 	while (n-- > 0 && (c = tl->memwait) != NULL &&
 	       mem_room(mb, MEM_SNDQ) >= mb->mbuf_bytes) {
-		tcp_mem_unwait(tl, c);
-		if ((c->flags & (TCF_APP | TCF_APP_CLOSED | TCF_DEAD)) == TCF_APP &&
-		    (TCPF(c->state) & TCPF_CAN_SEND) && c->ops->writable) {
-			STAT_INC(ctx, mem_wakeups);
-			c->ops->writable(ctx, c, c->app);
+		if ((c->flags & (TCF_APP | TCF_APP_CLOSED | TCF_DEAD)) != TCF_APP ||
+		    !(TCPF(c->state) & TCPF_CAN_SEND) || !c->ops->writable) {
+			tcp_mem_unwait(tl, c);
+			continue;
+		}
+		STAT_INC(ctx, mem_wakeups);
+		c->ops->writable(ctx, c, c->app);
+		if (tl->memwait == c) {
+			/* It took nothing: behind the others. */
+			tcp_mem_unwait(tl, c);
+			tcp_mem_wait(tl, c);
 		}
 	}
 }

@@ -5,7 +5,6 @@
 
 #include <rte_byteorder.h>
 #include <rte_ip.h>
-#include <rte_mempool.h>
 
 #include "net/ipv4.h"
 #include "net/net.h"
@@ -147,28 +146,19 @@ tcp_sndq_copy(struct tcp_conn *c, uint32_t seq, uint32_t len, uint8_t *dst)
 
 /*
  * What the lcore's MEM_SNDQ budget lets c queue (bytes), when that is
- * less than space: the tail's free room plus whole mbufs of the class's
- * room, and past half the class no more mbufs than the pool has above
- * the RX reserve. Limited, c waits for budget (tcp_mem_wake() calls
- * writable once there is room again).
+ * less than space: the tail's free room plus the mbufs c may take
+ * (tcp_mem_sndq_units). Limited, c waits for budget (tcp_mem_wake()
+ * calls writable once there is room again).
  */
 static uint32_t
 tcp_send_space_mem(struct tcp_lcore *tl, struct tcp_conn *c, uint32_t space)
 {
-	struct mem_budget *mb = tl->mem;
-	const struct mem_class_stat *k = &mb->cls[MEM_SNDQ];
-	uint64_t units = mem_room(mb, MEM_SNDQ) / mb->mbuf_bytes, room = 0;
 	struct rte_mbuf *t = c->sndq_tail;
+	uint64_t room = 0;
 
-	if (units && mb->pool && k->in_use + units * mb->mbuf_bytes > k->limit / 2) {
-		uint64_t avail = rte_mempool_avail_count(mb->pool);
-
-		units = RTE_MIN(units, avail > mb->rx_reserve ?
-				       avail - mb->rx_reserve : 0);
-	}
 	if (t && !tcp_msealed(t))
 		room = tl->seg_cap - tcp_mlen(t);
-	room += units * tl->seg_cap;
+	room += tcp_mem_sndq_units(tl, c) * tl->seg_cap;
 	if (room >= space)
 		return space;
 	tcp_mem_wait(tl, c);
@@ -185,7 +175,8 @@ tcp_send_space(struct tcp_conn *c)
 	    (c->flags & (TCF_APP_CLOSED | TCF_DEAD)))
 		return 0;
 	space = c->snd_buf > c->sndq_len ? c->snd_buf - c->sndq_len : 0;
-	if (unlikely(mem_room(tl->mem, MEM_SNDQ) < tl->sndq_fast))
+	if (unlikely(mem_room(tl->mem, MEM_SNDQ) < tl->sndq_fast ||
+		     tl->memwait != NULL))
 		space = tcp_send_space_mem(tl, c, space);
 	return space;
 }
@@ -217,10 +208,23 @@ tcp_send(struct lcore_ctx *ctx, struct tcp_conn *c, const void *data,
 		uint32_t k, cap = tcp_tl(ctx)->seg_cap;
 
 		if (!m || tcp_msealed(m) || tcp_mlen(m) >= cap) {
+			struct tcp_lcore *tl = tcp_tl(ctx);
+
+			/* Senders that waited for budget go first: past
+			 * them, c takes only what leaves them wake_bytes. */
+			if (unlikely(tl->memwait != NULL && tl->memwait != c &&
+				     mem_room(&ctx->mem, MEM_SNDQ) <
+				     tl->wake_bytes + ctx->mem.mbuf_bytes)) {
+				ctx->mem.cls[MEM_SNDQ].refusals++;
+				tcp_send_refused(ctx, c);
+				break;
+			}
 			if (unlikely(!mem_charge_mbuf(&ctx->mem, MEM_SNDQ))) {
 				tcp_send_refused(ctx, c);
 				break;
 			}
+			if (unlikely(c->flags & TCF_MEMWAIT))
+				tcp_mem_unwait(tl, c); /* served: to the back */
 			m = rte_pktmbuf_alloc(ctx->pool);
 			if (unlikely(!m)) {
 				mem_release_mbuf(&ctx->mem, MEM_SNDQ);

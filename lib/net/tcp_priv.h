@@ -194,6 +194,7 @@ struct tcp_lcore {
 	struct tcp_conn *memwait; /* senders waiting for MEM_SNDQ, FIFO */
 	struct tcp_conn **memwait_tail;
 	uint64_t sndq_fast;  /* MEM_SNDQ room at which no send is limited */
+	uint64_t wake_bytes; /* room kept for waiters ahead (tcp_mem.c) */
 	uint64_t stall_us;   /* tcp.stall_timeout_ms */
 	uint64_t reclaim_at; /* now_us of the last pressure scan */
 	uint32_t max_orphans, orphan_retries;
@@ -327,6 +328,8 @@ void tcp_sndq_drop(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t bytes);
 void tcp_sndq_free(struct lcore_ctx *ctx, struct tcp_conn *c);
 
 /* tcp_mem.c: the memory budget's actions */
+uint64_t tcp_mem_sndq_units(const struct tcp_lcore *tl,
+			    const struct tcp_conn *c);
 void tcp_mem_wait(struct tcp_lcore *tl, struct tcp_conn *c);
 void tcp_mem_unwait(struct tcp_lcore *tl, struct tcp_conn *c);
 void tcp_mem_wake(struct lcore_ctx *ctx);
