@@ -190,74 +190,6 @@ http_target_form(struct http_request *req, int *status)
 	return 0;
 }
 
-/*
- * request-line = method SP request-target SP HTTP-version CRLF (§3),
- * starting at ls. A byte at ls + max or later that is not the line's CR
- * means the line is too long (414). 0 with *next after the LF, or
- * HTTP_PARSE_INCOMPLETE, or HTTP_PARSE_ERROR.
- */
-static int
-http_request_line(const char *buf, size_t len, size_t ls, size_t max,
-		  struct http_request *req, size_t *next, int *status)
-{
-	size_t rend = ls + max, stop = len < rend ? len : rend;
-	size_t i = ls, ts, vs;
-	const char *v;
-
-	while (i < stop && http_tchar[(uint8_t)buf[i]])
-		i++;
-	if (i == len)
-		return HTTP_PARSE_INCOMPLETE;
-	if (i >= rend && buf[i] != '\r')
-		HTTP_FAIL(414);
-	/* §3: exactly one SP; leading whitespace is not a method. */
-	if (buf[i] != ' ' || i == ls)
-		HTTP_FAIL(400);
-	req->method_str = buf + ls;
-	req->method_len = i - ls;
-	ts = ++i;
-	while (i < stop && http_target_char[(uint8_t)buf[i]])
-		i++;
-	if (i == len)
-		return HTTP_PARSE_INCOMPLETE;
-	if (i >= rend && buf[i] != '\r')
-		HTTP_FAIL(414);
-	if (buf[i] != ' ' || i == ts)
-		HTTP_FAIL(400);
-	req->target = buf + ts;
-	req->target_len = i - ts;
-	/* HTTP-version = "HTTP/" DIGIT "." DIGIT (§2.3), byte by byte so
-	 * that junk fails at once rather than at the length limit. */
-	vs = ++i;
-	for (; i < len && i - vs < 8; i++) {
-		uint8_t c = (uint8_t)buf[i];
-		char want = "HTTP/0.0"[i - vs];
-
-		if (i >= rend && c != '\r')
-			HTTP_FAIL(414);
-		if (want == '0' ? c < '0' || c > '9' : c != (uint8_t)want)
-			HTTP_FAIL(400);
-	}
-	if (i == len)
-		return HTTP_PARSE_INCOMPLETE;
-	if (i >= rend && buf[i] != '\r')
-		HTTP_FAIL(414);
-	if (buf[i] != '\r')
-		HTTP_FAIL(400);
-	if (i + 1 == len)
-		return HTTP_PARSE_INCOMPLETE;
-	if (buf[i + 1] != '\n')
-		HTTP_FAIL(400); /* bare CR, §2.2 */
-	*next = i + 2;
-	/* RFC 9110 §15.6.6: a well-formed version we do not speak. */
-	v = buf + vs;
-	if (v[5] != '1' || v[7] > '1')
-		HTTP_FAIL(505);
-	req->minor_version = v[7] - '0';
-	req->method = http_method_of(req->method_str, req->method_len);
-	return http_target_form(req, status);
-}
-
 /* Content-Length = 1*DIGIT (RFC 9110 §8.6), within int64_t. */
 static int
 http_content_length(const char *s, size_t n, int64_t *out)
@@ -385,16 +317,82 @@ http_request_reset(struct http_request *req)
 	req->expect_continue = req->has_host = false;
 }
 
+/*
+ * The head as a resumable scan (struct http_parse_state). Each phase
+ * below resumes where the previous call stopped, with the position of
+ * the tokens it needs kept as offsets: a head that arrives in pieces is
+ * judged byte by byte exactly once, and the checks run in the order and
+ * at the byte the one-call parse would run them.
+ */
+enum {
+	HTTP_PS_LEAD,	 /* empty lines before the request line (§2.2) */
+	HTTP_PS_LEAD_LF, /* LF of such a line */
+	HTTP_PS_METHOD,
+	HTTP_PS_TARGET,
+	HTTP_PS_VERSION, /* "HTTP/x.y" and the CR after it */
+	HTTP_PS_RL_LF,	 /* LF ending the request line */
+	HTTP_PS_LINE,	 /* a field line starts, or the blank line */
+	HTTP_PS_NAME,
+	HTTP_PS_VALUE,
+	HTTP_PS_LF,	/* LF ending a field line */
+	HTTP_PS_END_LF, /* LF of the blank line */
+	HTTP_PS_DONE,
+};
+
+/* Stop the scan with an error status (the state stays where it failed). */
+#define HTTP_STOP(code)                                                        \
+	do {                                                                   \
+		*status = (code);                                              \
+		goto fail;                                                     \
+	} while (0)
+
+static inline size_t
+http_min(size_t a, size_t b)
+{
+	return a < b ? a : b;
+}
+
+/*
+ * The request line is complete (its LF at p - 1): the version we speak
+ * (RFC 9110 §15.6.6), the method, the target's form. 0 or the status.
+ */
+static int
+http_request_line_done(const struct http_parse_state *st, const char *buf,
+		       struct http_request *req)
+{
+	const char *v = buf + st->mark;
+	int status = 400;
+
+	if (v[5] != '1' || v[7] > '1')
+		return 505;
+	req->method_str = buf + st->ls;
+	req->method_len = st->ts - 1 - st->ls;
+	req->target = buf + st->ts;
+	req->target_len = st->mark - 1 - st->ts;
+	req->minor_version = v[7] - '0';
+	req->method = http_method_of(req->method_str, req->method_len);
+	if (http_target_form(req, &status))
+		return status;
+	return 0;
+}
+
+static int http_parse_request_st(struct http_parse_state *st,
+				 const char *buf, size_t len,
+				 const struct http_limits *lim,
+				 struct http_request *req, int *status);
+
 int
-http_parse_request(const char *buf, size_t len, const struct http_limits *lim,
-		   struct http_request *req, int *status)
+http_parse_resume(struct http_parse_state *st, const char *buf, size_t len,
+		  const struct http_limits *lim, struct http_request *req,
+		  int *status)
 {
 	static const struct http_limits defaults = {
 		HTTP_DEFAULT_MAX_REQUEST_LINE,
 		HTTP_DEFAULT_MAX_HEADER_BYTES,
 		HTTP_MAX_HEADERS,
 	};
-	size_t max_rl, max_hb, max_h, p = 0, hs, hend, stop, ns, ne, vs, ve;
+	size_t max_rl, max_hb, max_h, p = st->pos, start = p, rend, hend, stop;
+	size_t vs, ve;
 	int rc;
 
 	if (!lim)
@@ -406,90 +404,241 @@ http_parse_request(const char *buf, size_t len, const struct http_limits *lim,
 	max_h = lim->max_headers < HTTP_MAX_HEADERS ? lim->max_headers
 						    : HTTP_MAX_HEADERS;
 	http_request_reset(req);
+	switch (st->phase) {
+	case HTTP_PS_LEAD:
+		goto lead;
+	case HTTP_PS_LEAD_LF:
+		goto lead_lf;
+	case HTTP_PS_METHOD:
+		goto method;
+	case HTTP_PS_TARGET:
+		goto target;
+	case HTTP_PS_VERSION:
+		goto version;
+	case HTTP_PS_RL_LF:
+		goto rl_lf;
+	case HTTP_PS_LINE:
+		goto line;
+	case HTTP_PS_NAME:
+		goto name;
+	case HTTP_PS_VALUE:
+		goto value;
+	case HTTP_PS_LF:
+		goto lf;
+	case HTTP_PS_END_LF:
+		goto end_lf;
+	default:
+		goto done;
+	}
+lead:
 	/* §2.2: a few empty lines before the request line are ignored. */
-	for (int n = 0; n < HTTP_MAX_LEADING_CRLF; n++) {
+	while (st->lead < HTTP_MAX_LEADING_CRLF) {
 		if (p == len)
-			return HTTP_PARSE_INCOMPLETE;
+			goto more;
 		if (buf[p] != '\r')
 			break;
-		if (p + 1 == len)
-			return HTTP_PARSE_INCOMPLETE;
-		if (buf[p + 1] != '\n')
-			HTTP_FAIL(400);
-		p += 2;
+		p++;
+		st->phase = HTTP_PS_LEAD_LF;
+lead_lf:
+		if (p == len)
+			goto more;
+		if (buf[p] != '\n')
+			HTTP_STOP(400);
+		p++;
+		st->lead++;
+		st->phase = HTTP_PS_LEAD;
 	}
-	rc = http_request_line(buf, len, p, max_rl, req, &p, status);
+	/*
+	 * request-line = method SP request-target SP HTTP-version CRLF (§3).
+	 * A byte at ls + max_request_line or later that is not the line's
+	 * CR means the line is too long (414).
+	 */
+	st->ls = (uint32_t)p;
+	st->phase = HTTP_PS_METHOD;
+method:
+	rend = st->ls + max_rl;
+	stop = http_min(len, rend);
+	while (p < stop && http_tchar[(uint8_t)buf[p]])
+		p++;
+	if (p == len)
+		goto more;
+	if (p >= rend && buf[p] != '\r')
+		HTTP_STOP(414);
+	/* §3: exactly one SP; leading whitespace is not a method. */
+	if (buf[p] != ' ' || p == st->ls)
+		HTTP_STOP(400);
+	st->ts = (uint32_t)++p;
+	st->phase = HTTP_PS_TARGET;
+target:
+	rend = st->ls + max_rl;
+	stop = http_min(len, rend);
+	while (p < stop && http_target_char[(uint8_t)buf[p]])
+		p++;
+	if (p == len)
+		goto more;
+	if (p >= rend && buf[p] != '\r')
+		HTTP_STOP(414);
+	if (buf[p] != ' ' || p == st->ts)
+		HTTP_STOP(400);
+	st->mark = (uint32_t)++p;
+	st->phase = HTTP_PS_VERSION;
+version:
+	/* HTTP-version = "HTTP/" DIGIT "." DIGIT (§2.3), byte by byte so
+	 * that junk fails at once rather than at the length limit. */
+	rend = st->ls + max_rl;
+	for (; p < len && p - st->mark < 8; p++) {
+		uint8_t c = (uint8_t)buf[p];
+		char want = "HTTP/0.0"[p - st->mark];
+
+		if (p >= rend && c != '\r')
+			HTTP_STOP(414);
+		if (want == '0' ? c < '0' || c > '9' : c != (uint8_t)want)
+			HTTP_STOP(400);
+	}
+	if (p == len)
+		goto more;
+	if (p >= rend && buf[p] != '\r')
+		HTTP_STOP(414);
+	if (buf[p] != '\r')
+		HTTP_STOP(400);
+	p++;
+	st->phase = HTTP_PS_RL_LF;
+rl_lf:
+	if (p == len)
+		goto more;
+	if (buf[p] != '\n')
+		HTTP_STOP(400); /* bare CR, §2.2 */
+	p++;
+	rc = http_request_line_done(st, buf, req);
 	if (rc)
-		return rc;
+		HTTP_STOP(rc);
 	/*
 	 * field-line CRLF ... CRLF (§5). Every byte of a field line,
-	 * its CRLF included, lies before hend; only the final blank line
-	 * may start at hend.
+	 * its CRLF included, lies before hs + max_header_bytes; only the
+	 * final blank line may start there.
 	 */
-	hs = p;
-	hend = hs + max_hb;
-	for (;;) {
-		if (p == len)
-			return HTTP_PARSE_INCOMPLETE;
-		if (buf[p] == '\r') {
-			if (p + 1 == len)
-				return HTTP_PARSE_INCOMPLETE;
-			if (buf[p + 1] != '\n')
-				HTTP_FAIL(400);
-			p += 2;
-			break;
-		}
-		if (p >= hend || req->num_headers >= max_h)
-			HTTP_FAIL(431);
-		/* §5.2 obs-fold, §2.2 whitespace after the start line, and
-		 * empty names all start with a byte that is not a tchar. */
-		if (!http_tchar[(uint8_t)buf[p]])
-			HTTP_FAIL(400);
-		ns = p;
-		stop = len < hend ? len : hend;
-		while (p < stop && http_tchar[(uint8_t)buf[p]])
-			p++;
-		if (p >= hend)
-			HTTP_FAIL(431);
-		if (p == len)
-			return HTTP_PARSE_INCOMPLETE;
-		/* §5.1: no whitespace between the name and the colon. */
-		if (buf[p] != ':')
-			HTTP_FAIL(400);
-		ne = p;
-		vs = ++p;
-		while (p < stop && http_field_char[(uint8_t)buf[p]])
-			p++;
-		if (p >= hend)
-			HTTP_FAIL(431);
-		if (p == len)
-			return HTTP_PARSE_INCOMPLETE;
-		/* A CTL (NUL, bare LF...) in a value, §5.5. */
-		if (buf[p] != '\r')
-			HTTP_FAIL(400);
-		if (p + 1 >= hend)
-			HTTP_FAIL(431);
-		if (p + 1 == len)
-			return HTTP_PARSE_INCOMPLETE;
-		if (buf[p + 1] != '\n')
-			HTTP_FAIL(400);
-		ve = p;
-		while (vs < ve && (buf[vs] == ' ' || buf[vs] == '\t'))
-			vs++;
-		while (ve > vs && (buf[ve - 1] == ' ' || buf[ve - 1] == '\t'))
-			ve--;
-		req->headers[req->num_headers++] = (struct http_header){
-			.name = buf + ns,
-			.name_len = ne - ns,
-			.value = buf + vs,
-			.value_len = ve - vs,
-		};
-		p += 2;
+	st->hs = (uint32_t)p;
+	st->nh = 0;
+	st->phase = HTTP_PS_LINE;
+line:
+	if (p == len)
+		goto more;
+	if (buf[p] == '\r') {
+		p++;
+		st->phase = HTTP_PS_END_LF;
+		goto end_lf;
 	}
+	if (p >= st->hs + max_hb || st->nh >= max_h)
+		HTTP_STOP(431);
+	/* §5.2 obs-fold, §2.2 whitespace after the start line, and
+	 * empty names all start with a byte that is not a tchar. */
+	if (!http_tchar[(uint8_t)buf[p]])
+		HTTP_STOP(400);
+	st->mark = (uint32_t)p;
+	st->phase = HTTP_PS_NAME;
+name:
+	hend = st->hs + max_hb;
+	stop = http_min(len, hend);
+	while (p < stop && http_tchar[(uint8_t)buf[p]])
+		p++;
+	if (p >= hend)
+		HTTP_STOP(431);
+	if (p == len)
+		goto more;
+	/* §5.1: no whitespace between the name and the colon. */
+	if (buf[p] != ':')
+		HTTP_STOP(400);
+	st->ne = (uint32_t)p++;
+	st->phase = HTTP_PS_VALUE;
+value:
+	hend = st->hs + max_hb;
+	stop = http_min(len, hend);
+	while (p < stop && http_field_char[(uint8_t)buf[p]])
+		p++;
+	if (p >= hend)
+		HTTP_STOP(431);
+	if (p == len)
+		goto more;
+	/* A CTL (NUL, bare LF...) in a value, §5.5. */
+	if (buf[p] != '\r')
+		HTTP_STOP(400);
+	if (p + 1 >= hend)
+		HTTP_STOP(431);
+	p++;
+	st->phase = HTTP_PS_LF;
+lf:
+	if (p == len)
+		goto more;
+	if (buf[p] != '\n')
+		HTTP_STOP(400);
+	vs = st->ne + 1;
+	ve = p - 1;
+	while (vs < ve && (buf[vs] == ' ' || buf[vs] == '\t'))
+		vs++;
+	while (ve > vs && (buf[ve - 1] == ' ' || buf[ve - 1] == '\t'))
+		ve--;
+	req->headers[st->nh++] = (struct http_header){
+		.name = buf + st->mark,
+		.name_len = st->ne - st->mark,
+		.value = buf + vs,
+		.value_len = ve - vs,
+	};
+	p++;
+	st->phase = HTTP_PS_LINE;
+	goto line;
+end_lf:
+	if (p == len)
+		goto more;
+	if (buf[p] != '\n')
+		HTTP_STOP(400);
+	p++;
+	st->scanned += (uint32_t)(p - start);
+	st->pos = (uint32_t)p;
+	st->phase = HTTP_PS_DONE;
+	if (start) {
+		/* Earlier calls saw the first fields and req does not hold
+		 * them: one more pass, from the start, fills it. */
+done:
+		return http_parse_request_st(st, buf, st->pos, lim, req,
+					     status);
+	}
+	req->num_headers = st->nh;
 	rc = http_semantics(req);
-	if (rc)
-		HTTP_FAIL(rc);
+	if (rc) {
+		*status = rc;
+		return HTTP_PARSE_ERROR;
+	}
 	return (int)p;
+more:
+	st->scanned += (uint32_t)(p - start);
+	st->pos = (uint32_t)p;
+	return HTTP_PARSE_INCOMPLETE;
+fail:
+	st->scanned += (uint32_t)(p - start);
+	st->pos = (uint32_t)p;
+	return HTTP_PARSE_ERROR;
+}
+
+/* One pass over a whole head, counted in st->scanned. */
+static int
+http_parse_request_st(struct http_parse_state *st, const char *buf,
+		      size_t len, const struct http_limits *lim,
+		      struct http_request *req, int *status)
+{
+	struct http_parse_state one = { 0 };
+	int rc = http_parse_resume(&one, buf, len, lim, req, status);
+
+	st->scanned += one.scanned;
+	return rc;
+}
+
+int
+http_parse_request(const char *buf, size_t len, const struct http_limits *lim,
+		   struct http_request *req, int *status)
+{
+	struct http_parse_state st = { 0 };
+
+	return http_parse_resume(&st, buf, len, lim, req, status);
 }
 
 /* ---- chunked bodies, RFC 9112 §7.1 ------------------------------------ */
