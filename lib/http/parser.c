@@ -403,6 +403,11 @@ http_parse_resume(struct http_parse_state *st, const char *buf, size_t len,
 							: HTTP_LIMIT_CAP;
 	max_h = lim->max_headers < HTTP_MAX_HEADERS ? lim->max_headers
 						    : HTTP_MAX_HEADERS;
+	if (p > len) {
+		/* Fewer bytes than judged before: not the same head. */
+		memset(st, 0, sizeof(*st));
+		p = start = 0;
+	}
 	http_request_reset(req);
 	switch (st->phase) {
 	case HTTP_PS_LEAD:
