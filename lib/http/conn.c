@@ -127,6 +127,8 @@ http_lcore_init(struct lcore_ctx *ctx, const struct http_router *r)
 	hl->buf_limit = cfg->http_max_request_line + cfg->http_max_header_bytes +
 			cfg->http_max_body + 4096;
 	hl->max_pipeline = cfg->http_max_pipeline ? cfg->http_max_pipeline : 1;
+	/* A send buffer smaller than the reserve would never resume. */
+	hl->send_reserve = RTE_MIN(HTTP_SEND_RESERVE, cfg->tcp_snd_buf);
 	hl->mem = &ctx->mem;
 	ctx->http = hl;
 	return 0;

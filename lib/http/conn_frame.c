@@ -248,7 +248,7 @@ http_process(struct lcore_ctx *ctx, struct http_conn *hc, const char *p,
 	while (used < len && !(hc->flags & (HC_CLOSING | HC_PAUSED | HC_BUSY))) {
 		int n;
 
-		if (tcp_send_space(hc->tcp) < HTTP_SEND_RESERVE) {
+		if (tcp_send_space(hc->tcp) < hc->hl->send_reserve) {
 			hc->flags |= HC_PAUSED;
 			STAT_INC(ctx, http_paused);
 			break;
@@ -466,7 +466,7 @@ http_conn_writable(struct lcore_ctx *ctx, struct tcp_conn *c, void *app)
 	if (hc->nq && tcp_sndq_bytes(c) == 0)
 		hc->nq = 0;
 	if (!(hc->flags & HC_PAUSED) ||
-	    tcp_send_space(c) < HTTP_SEND_RESERVE ||
+	    tcp_send_space(c) < hc->hl->send_reserve ||
 	    hc->nq >= hc->hl->max_pipeline)
 		return;
 	hc->flags &= ~HC_PAUSED;

@@ -137,6 +137,7 @@ struct http_lcore {
 	uint64_t idle_timeout_us;
 	uint32_t buf_limit; /* most a connection may buffer */
 	uint32_t max_pipeline;
+	uint32_t send_reserve; /* HTTP_SEND_RESERVE, at most tcp.snd_buf */
 	struct mem_budget *mem; /* the lcore's (MEM_HTTP_REQ, MEM_RESP) */
 	uint32_t nconns, max_conns;
 	struct http_conn *free_conns;
