@@ -8,6 +8,18 @@
 
 #include "http/conn_priv.h"
 
+/* The next request starts at the parse position: judged from its first
+ * byte (http_parse_resume reads pos, phase and lead; it sets the rest
+ * before use; scanned is only ever a difference). */
+static inline void
+http_pst_reset(struct http_conn *hc)
+{
+	hc->pst.pos = 0;
+	hc->pst.phase = 0;
+	hc->pst.lead = 0;
+	hc->need = 0;
+}
+
 /*
  * Make room for need bytes in hc->buf, its capacity charged to
  * MEM_HTTP_REQ. -E2BIG past the connection's limit, -ENOBUFS when the
@@ -269,8 +281,7 @@ http_process(struct lcore_ctx *ctx, struct http_conn *hc, const char *p,
 			hc->flags &= ~(HC_CONTINUE | HC_IN_REQ);
 			(*taken)++;
 			hc->nq++;
-			memset(&hc->pst, 0, sizeof(hc->pst));
-			hc->need = 0;
+			http_pst_reset(hc);
 			continue;
 		}
 		if (n == HT_TO_BUF)
@@ -307,10 +318,8 @@ http_buffer(struct lcore_ctx *ctx, struct http_conn *hc, const char *p,
 		STAT_ADD(ctx, http_rx_left, len - k);
 		hc->flags |= HC_MEMWAIT;
 		/* The parse state may cover bytes that were left. */
-		if (hc->pst.pos > hc->len + k) {
-			memset(&hc->pst, 0, sizeof(hc->pst));
-			hc->need = 0;
-		}
+		if (hc->pst.pos > hc->len + k)
+			http_pst_reset(hc);
 	}
 	if (k == 0)
 		return false;
@@ -449,6 +458,9 @@ http_conn_writable(struct lcore_ctx *ctx, struct tcp_conn *c, void *app)
 	struct http_conn *hc = app;
 	uint32_t taken;
 
+	/* Every ACK that frees space comes here: most find nothing to do. */
+	if (likely(!(hc->flags & (HC_OWED | HC_STREAM | HC_PAUSED))))
+		return;
 	if (unlikely(hc->flags & HC_OWED)) {
 		/* The tail of an answer goes first, whole, in order. */
 		if (!http_owe_flush(ctx, hc))

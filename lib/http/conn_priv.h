@@ -312,12 +312,14 @@ http_rcv_window(struct lcore_ctx *ctx, struct http_conn *hc)
 {
 	uint32_t room = TCP_RCV_ANY;
 
-	if (unlikely(hc->flags & (HC_PAUSED | HC_BUSY | HC_MEMWAIT)))
+	if (likely(!(hc->flags & (HC_PAUSED | HC_BUSY | HC_MEMWAIT |
+				  HC_RCV_LIM)) && !hc->buf))
+		return;
+	if (hc->flags & (HC_PAUSED | HC_BUSY | HC_MEMWAIT))
 		room = 0;
-	else if (unlikely(hc->buf != NULL) &&
-		 mem_pressure(hc->hl->mem, MEM_HTTP_REQ))
+	else if (hc->buf && mem_pressure(hc->hl->mem, MEM_HTTP_REQ))
 		room = hc->cap - hc->len;
-	if (likely(room == TCP_RCV_ANY && !(hc->flags & HC_RCV_LIM)))
+	if (room == TCP_RCV_ANY && !(hc->flags & HC_RCV_LIM))
 		return;
 	if (room == TCP_RCV_ANY)
 		hc->flags &= ~HC_RCV_LIM;

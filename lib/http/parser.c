@@ -357,18 +357,18 @@ http_min(size_t a, size_t b)
  * (RFC 9110 §15.6.6), the method, the target's form. 0 or the status.
  */
 static int
-http_request_line_done(const struct http_parse_state *st, const char *buf,
+http_request_line_done(const char *buf, size_t ls, size_t ts, size_t vs,
 		       struct http_request *req)
 {
-	const char *v = buf + st->mark;
+	const char *v = buf + vs;
 	int status = 400;
 
 	if (v[5] != '1' || v[7] > '1')
 		return 505;
-	req->method_str = buf + st->ls;
-	req->method_len = st->ts - 1 - st->ls;
-	req->target = buf + st->ts;
-	req->target_len = st->mark - 1 - st->ts;
+	req->method_str = buf + ls;
+	req->method_len = ts - 1 - ls;
+	req->target = buf + ts;
+	req->target_len = vs - 1 - ts;
 	req->minor_version = v[7] - '0';
 	req->method = http_method_of(req->method_str, req->method_len);
 	if (http_target_form(req, &status))
@@ -393,6 +393,9 @@ http_parse_resume(struct http_parse_state *st, const char *buf, size_t len,
 	};
 	size_t max_rl, max_hb, max_h, p = st->pos, start = p, rend, hend, stop;
 	size_t vs, ve;
+	/* The state in registers while scanning; stored when stopping. */
+	size_t ls = 0, ts = 0, mark = 0, ne = 0, hs = 0, nh = 0;
+	uint8_t phase = 0, lead = 0;
 	int rc;
 
 	if (!lim)
@@ -403,13 +406,24 @@ http_parse_resume(struct http_parse_state *st, const char *buf, size_t len,
 							: HTTP_LIMIT_CAP;
 	max_h = lim->max_headers < HTTP_MAX_HEADERS ? lim->max_headers
 						    : HTTP_MAX_HEADERS;
+	http_request_reset(req);
+	if (p == 0)
+		goto lead; /* a new head: the common case */
 	if (p > len) {
 		/* Fewer bytes than judged before: not the same head. */
 		memset(st, 0, sizeof(*st));
 		p = start = 0;
+		goto lead;
 	}
-	http_request_reset(req);
-	switch (st->phase) {
+	ls = st->ls;
+	ts = st->ts;
+	mark = st->mark;
+	ne = st->ne;
+	hs = st->hs;
+	nh = st->nh;
+	phase = st->phase;
+	lead = st->lead;
+	switch (phase) {
 	case HTTP_PS_LEAD:
 		goto lead;
 	case HTTP_PS_LEAD_LF:
@@ -423,12 +437,17 @@ http_parse_resume(struct http_parse_state *st, const char *buf, size_t len,
 	case HTTP_PS_RL_LF:
 		goto rl_lf;
 	case HTTP_PS_LINE:
-		goto line;
 	case HTTP_PS_NAME:
-		goto name;
 	case HTTP_PS_VALUE:
-		goto value;
 	case HTTP_PS_LF:
+		hend = hs + max_hb;
+		stop = http_min(len, hend);
+		if (phase == HTTP_PS_LINE)
+			goto line;
+		if (phase == HTTP_PS_NAME)
+			goto name;
+		if (phase == HTTP_PS_VALUE)
+			goto value;
 		goto lf;
 	case HTTP_PS_END_LF:
 		goto end_lf;
@@ -437,31 +456,31 @@ http_parse_resume(struct http_parse_state *st, const char *buf, size_t len,
 	}
 lead:
 	/* §2.2: a few empty lines before the request line are ignored. */
-	while (st->lead < HTTP_MAX_LEADING_CRLF) {
+	while (lead < HTTP_MAX_LEADING_CRLF) {
 		if (p == len)
 			goto more;
 		if (buf[p] != '\r')
 			break;
 		p++;
-		st->phase = HTTP_PS_LEAD_LF;
+		phase = HTTP_PS_LEAD_LF;
 lead_lf:
 		if (p == len)
 			goto more;
 		if (buf[p] != '\n')
 			HTTP_STOP(400);
 		p++;
-		st->lead++;
-		st->phase = HTTP_PS_LEAD;
+		lead++;
+		phase = HTTP_PS_LEAD;
 	}
 	/*
 	 * request-line = method SP request-target SP HTTP-version CRLF (§3).
 	 * A byte at ls + max_request_line or later that is not the line's
 	 * CR means the line is too long (414).
 	 */
-	st->ls = (uint32_t)p;
-	st->phase = HTTP_PS_METHOD;
+	ls = p;
+	phase = HTTP_PS_METHOD;
 method:
-	rend = st->ls + max_rl;
+	rend = ls + max_rl;
 	stop = http_min(len, rend);
 	while (p < stop && http_tchar[(uint8_t)buf[p]])
 		p++;
@@ -470,12 +489,12 @@ method:
 	if (p >= rend && buf[p] != '\r')
 		HTTP_STOP(414);
 	/* §3: exactly one SP; leading whitespace is not a method. */
-	if (buf[p] != ' ' || p == st->ls)
+	if (buf[p] != ' ' || p == ls)
 		HTTP_STOP(400);
-	st->ts = (uint32_t)++p;
-	st->phase = HTTP_PS_TARGET;
+	ts = ++p;
+	phase = HTTP_PS_TARGET;
 target:
-	rend = st->ls + max_rl;
+	rend = ls + max_rl;
 	stop = http_min(len, rend);
 	while (p < stop && http_target_char[(uint8_t)buf[p]])
 		p++;
@@ -483,17 +502,17 @@ target:
 		goto more;
 	if (p >= rend && buf[p] != '\r')
 		HTTP_STOP(414);
-	if (buf[p] != ' ' || p == st->ts)
+	if (buf[p] != ' ' || p == ts)
 		HTTP_STOP(400);
-	st->mark = (uint32_t)++p;
-	st->phase = HTTP_PS_VERSION;
+	mark = ++p;
+	phase = HTTP_PS_VERSION;
 version:
 	/* HTTP-version = "HTTP/" DIGIT "." DIGIT (§2.3), byte by byte so
 	 * that junk fails at once rather than at the length limit. */
-	rend = st->ls + max_rl;
-	for (; p < len && p - st->mark < 8; p++) {
+	rend = ls + max_rl;
+	for (; p < len && p - mark < 8; p++) {
 		uint8_t c = (uint8_t)buf[p];
-		char want = "HTTP/0.0"[p - st->mark];
+		char want = "HTTP/0.0"[p - mark];
 
 		if (p >= rend && c != '\r')
 			HTTP_STOP(414);
@@ -507,14 +526,14 @@ version:
 	if (buf[p] != '\r')
 		HTTP_STOP(400);
 	p++;
-	st->phase = HTTP_PS_RL_LF;
+	phase = HTTP_PS_RL_LF;
 rl_lf:
 	if (p == len)
 		goto more;
 	if (buf[p] != '\n')
 		HTTP_STOP(400); /* bare CR, §2.2 */
 	p++;
-	rc = http_request_line_done(st, buf, req);
+	rc = http_request_line_done(buf, ls, ts, mark, req);
 	if (rc)
 		HTTP_STOP(rc);
 	/*
@@ -522,28 +541,28 @@ rl_lf:
 	 * its CRLF included, lies before hs + max_header_bytes; only the
 	 * final blank line may start there.
 	 */
-	st->hs = (uint32_t)p;
-	st->nh = 0;
-	st->phase = HTTP_PS_LINE;
+	hs = p;
+	nh = 0;
+	phase = HTTP_PS_LINE;
+	hend = hs + max_hb;
+	stop = http_min(len, hend);
 line:
 	if (p == len)
 		goto more;
 	if (buf[p] == '\r') {
 		p++;
-		st->phase = HTTP_PS_END_LF;
+		phase = HTTP_PS_END_LF;
 		goto end_lf;
 	}
-	if (p >= st->hs + max_hb || st->nh >= max_h)
+	if (p >= hend || nh >= max_h)
 		HTTP_STOP(431);
 	/* §5.2 obs-fold, §2.2 whitespace after the start line, and
 	 * empty names all start with a byte that is not a tchar. */
 	if (!http_tchar[(uint8_t)buf[p]])
 		HTTP_STOP(400);
-	st->mark = (uint32_t)p;
-	st->phase = HTTP_PS_NAME;
+	mark = p;
+	phase = HTTP_PS_NAME;
 name:
-	hend = st->hs + max_hb;
-	stop = http_min(len, hend);
 	while (p < stop && http_tchar[(uint8_t)buf[p]])
 		p++;
 	if (p >= hend)
@@ -553,11 +572,9 @@ name:
 	/* §5.1: no whitespace between the name and the colon. */
 	if (buf[p] != ':')
 		HTTP_STOP(400);
-	st->ne = (uint32_t)p++;
-	st->phase = HTTP_PS_VALUE;
+	ne = p++;
+	phase = HTTP_PS_VALUE;
 value:
-	hend = st->hs + max_hb;
-	stop = http_min(len, hend);
 	while (p < stop && http_field_char[(uint8_t)buf[p]])
 		p++;
 	if (p >= hend)
@@ -570,26 +587,26 @@ value:
 	if (p + 1 >= hend)
 		HTTP_STOP(431);
 	p++;
-	st->phase = HTTP_PS_LF;
+	phase = HTTP_PS_LF;
 lf:
 	if (p == len)
 		goto more;
 	if (buf[p] != '\n')
 		HTTP_STOP(400);
-	vs = st->ne + 1;
+	vs = ne + 1;
 	ve = p - 1;
 	while (vs < ve && (buf[vs] == ' ' || buf[vs] == '\t'))
 		vs++;
 	while (ve > vs && (buf[ve - 1] == ' ' || buf[ve - 1] == '\t'))
 		ve--;
-	req->headers[st->nh++] = (struct http_header){
-		.name = buf + st->mark,
-		.name_len = st->ne - st->mark,
+	req->headers[nh++] = (struct http_header){
+		.name = buf + mark,
+		.name_len = ne - mark,
 		.value = buf + vs,
 		.value_len = ve - vs,
 	};
 	p++;
-	st->phase = HTTP_PS_LINE;
+	phase = HTTP_PS_LINE;
 	goto line;
 end_lf:
 	if (p == len)
@@ -607,7 +624,7 @@ done:
 		return http_parse_request_st(st, buf, st->pos, lim, req,
 					     status);
 	}
-	req->num_headers = st->nh;
+	req->num_headers = nh;
 	rc = http_semantics(req);
 	if (rc) {
 		*status = rc;
@@ -615,13 +632,22 @@ done:
 	}
 	return (int)p;
 more:
-	st->scanned += (uint32_t)(p - start);
-	st->pos = (uint32_t)p;
-	return HTTP_PARSE_INCOMPLETE;
+	rc = HTTP_PARSE_INCOMPLETE;
+	goto save;
 fail:
+	rc = HTTP_PARSE_ERROR;
+save:
 	st->scanned += (uint32_t)(p - start);
 	st->pos = (uint32_t)p;
-	return HTTP_PARSE_ERROR;
+	st->ls = (uint32_t)ls;
+	st->ts = (uint32_t)ts;
+	st->mark = (uint32_t)mark;
+	st->ne = (uint32_t)ne;
+	st->hs = (uint32_t)hs;
+	st->nh = (uint16_t)nh;
+	st->phase = phase;
+	st->lead = lead;
+	return rc;
 }
 
 /* One pass over a whole head, counted in st->scanned. */

@@ -62,6 +62,18 @@ tcp_ooo_prune_one(struct lcore_ctx *ctx, struct tcp_conn *c)
 	return true;
 }
 
+/* The application left a tail (tcp_recv_leave): not received, not
+ * acknowledged. */
+static void __rte_noinline
+tcp_rcv_unread(struct lcore_ctx *ctx, struct tcp_conn *c)
+{
+	c->rcv_nxt -= c->rcv_left;
+	c->rcv_unacked -= tcp_min(c->rcv_unacked, c->rcv_left);
+	c->rcv_left = 0;
+	c->flags |= TCF_ACK_NOW;
+	tcp_schedule(ctx, c);
+}
+
 /* Bytes for the application, exactly once each. After tcp_close() the
  * application reads nothing more: the bytes are acknowledged and
  * dropped (a lingering close: answers already sent are not reset). */
@@ -77,12 +89,7 @@ tcp_deliver(struct lcore_ctx *ctx, struct tcp_conn *c, const uint8_t *data,
 		STAT_INC(ctx, tcp_rcv_after_close);
 	if (likely(!c->rcv_left))
 		return true;
-	/* The application left a tail: not received, not acknowledged. */
-	c->rcv_nxt -= c->rcv_left;
-	c->rcv_unacked -= tcp_min(c->rcv_unacked, c->rcv_left);
-	c->rcv_left = 0;
-	c->flags |= TCF_ACK_NOW;
-	tcp_schedule(ctx, c);
+	tcp_rcv_unread(ctx, c);
 	return false;
 }
 
