@@ -552,10 +552,10 @@ config_check(const struct config *c, char *err)
 	if (c->mbuf_cache > c->mbufs / 4)
 		return config_fail(err, "$.mempool.cache",
 				   "must be at most a quarter of mbufs%s", "");
-	if (c->mem_rx_reserve > c->mbufs / 2 / (c->nb_lcores ? c->nb_lcores : 1))
+	if (c->mem_rx_reserve > c->mbufs / 2)
 		return config_fail(err, "$.mem.rx_reserve",
-				   "must be at most half an lcore's share of "
-				   "mempool.mbufs%s", "");
+				   "must be at most half of mempool.mbufs (each "
+				   "RX queue has its own pool)%s", "");
 	if (c->mem_sndq_bytes && c->mem_sndq_bytes < 65536)
 		return config_fail(err, "$.mem.sndq_bytes",
 				   "must be 0 (auto) or at least 65536%s", "");

@@ -25,8 +25,9 @@ mem_class_name(enum mem_class k)
 }
 
 /*
- * Defaults (docs/RELIABILITY.md). The lcore's share of the pool is
- * S = pool size / data lcores. The RX reserve covers what the NIC and
+ * Defaults (docs/RELIABILITY.md). The lcore's share S is its RX pool
+ * (app/linerate.c gives each queue its own; without a pool,
+ * cfg->mbufs). The RX reserve covers what the NIC and
  * the loop hold whatever TCP does: the RX ring, the TX ring (segments
  * the NIC has not sent yet), one RX and one TX burst and the mempool
  * cache, at most half the share. Of the rest, A = S - reserve, send
@@ -39,14 +40,12 @@ mem_init(struct mem_budget *mb, const struct config *cfg,
 	 struct rte_mempool *pool)
 {
 	uint64_t share, avail, unit, need;
-	uint32_t lcores = cfg->nb_lcores ? cfg->nb_lcores : 1;
-
 	memset(mb, 0, sizeof(*mb));
 	mb->pool = pool;
 	mb->mbuf_bytes = pool ? rte_pktmbuf_data_room_size(pool) :
 		       RTE_MBUF_DEFAULT_BUF_SIZE;
 	unit = mb->mbuf_bytes;
-	share = (pool ? pool->size : cfg->mbufs) / lcores;
+	share = pool ? pool->size : cfg->mbufs;
 	mb->rx_reserve = cfg->mem_rx_reserve;
 	if (mb->rx_reserve == 0)
 		mb->rx_reserve = (uint32_t)RTE_MIN((uint64_t)cfg->rx_desc +

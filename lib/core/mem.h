@@ -61,12 +61,12 @@ struct mem_snapshot {
 };
 
 /*
- * Limits from cfg->mem_* (0: derived from the pool, see config.h) for an
- * lcore whose RX queue refills from pool (may be NULL: tests without a
- * port; mbuf_bytes then RTE_MBUF_DEFAULT_BUF_SIZE, no pool share check).
- * The pool share of one lcore is pool size / cfg->nb_lcores.
- * 0, or -EINVAL when the reserve plus the mbuf classes (send queues,
- * out-of-order) exceed that share.
+ * Limits from cfg->mem_* (0: derived from the pool, see mem.c) for an
+ * lcore whose RX queue refills from pool, its own (one pool per queue);
+ * pool may be NULL (tests without a port: mbuf_bytes is then
+ * RTE_MBUF_DEFAULT_BUF_SIZE and the share cfg->mbufs). 0, or -EINVAL
+ * when the reserve plus the mbuf classes (send queues, out-of-order)
+ * exceed the pool.
  */
 int mem_init(struct mem_budget *mb, const struct config *cfg,
 	     struct rte_mempool *pool);

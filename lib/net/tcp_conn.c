@@ -359,6 +359,7 @@ int
 tcp_lcore_init(struct lcore_ctx *ctx)
 {
 	struct tcp_lcore *tl;
+	uint64_t room;
 	uint32_t nb;
 	int rc;
 
@@ -374,10 +375,13 @@ tcp_lcore_init(struct lcore_ctx *ctx)
 	tcp_lcore_config(ctx, tl);
 	if (tl->seg_cap == 0)
 		goto fail_inval;
-	/* With this much MEM_SNDQ room no tcp_send_space() is limited by
-	 * the budget: a full tcp.snd_buf in fresh mbufs, plus one. */
-	tl->sndq_fast = ((uint64_t)tl->snd_buf / tl->seg_cap + 2) *
-			ctx->mem.mbuf_bytes;
+	/* Up to this much MEM_SNDQ in use no tcp_send_space() is limited
+	 * by the budget: a full tcp.snd_buf in fresh mbufs, plus one, still
+	 * fits below half the class, where charges skip the pool check
+	 * (mem_charge), so what tcp_send_space() promises tcp_send() keeps. */
+	room = ((uint64_t)tl->snd_buf / tl->seg_cap + 2) * ctx->mem.mbuf_bytes;
+	tl->sndq_fast = ctx->mem.cls[MEM_SNDQ].limit / 2 > room ?
+			ctx->mem.cls[MEM_SNDQ].limit / 2 - room : 0;
 	tl->memwait_tail = &tl->memwait;
 	tl->wake_bytes = RTE_MAX(ctx->mem.cls[MEM_SNDQ].limit / 8 /
 				 ctx->mem.mbuf_bytes, (uint64_t)1) *

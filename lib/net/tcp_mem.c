@@ -135,16 +135,17 @@ tcp_mem_abort(struct lcore_ctx *ctx, struct tcp_conn *c,
  * reset the holder with the highest (send-queue mbufs x time without
  * progress) among those idle for at least tcp.stall_timeout_ms / 8 (a
  * queue that drains is never a victim, however big), never except (the
- * connection inside tcp_send) nor the one inside tcp_input. One scan per
- * poll iteration (now_us) at most.
+ * connection inside tcp_send) nor the one inside tcp_input. One scan of
+ * the holders per millisecond at most.
  */
+#define TCP_RECLAIM_EVERY_US 1000
 void
 tcp_mem_reclaim(struct lcore_ctx *ctx, struct tcp_conn *except)
 {
 	struct tcp_lcore *tl = tcp_tl(ctx);
 	uint64_t now = ctx->now_us, min_idle = tl->stall_us / 8;
 
-	if (tl->reclaim_at == now)
+	if (tl->reclaim_at && now - tl->reclaim_at < TCP_RECLAIM_EVERY_US)
 		return;
 	tl->reclaim_at = now;
 	while (mem_pressure(tl->mem, MEM_SNDQ)) {
@@ -227,10 +228,11 @@ tcp_ooo_make_room(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t seq)
 /* ---- every state that holds memory ends ------------------------------- */
 
 /*
- * From the RTO and persist timers: c's send queue (or FIN) has not moved
- * for tcp.stall_timeout_ms (a quarter of it while MEM_SNDQ is under
- * pressure): a peer that keeps a zero window while answering probes, or
- * acknowledges nothing. Reset it; true when c is gone.
+ * From the RTO and persist timers and tcp_output(): c's send queue has
+ * not released an mbuf to ACKs for tcp.stall_timeout_ms (a quarter of it
+ * while MEM_SNDQ is under pressure): a peer that keeps a zero window
+ * while answering probes, takes a byte at a time, or acknowledges
+ * nothing. Reset it; true when c is gone.
  */
 bool
 tcp_stall_check(struct lcore_ctx *ctx, struct tcp_conn *c)

@@ -73,12 +73,13 @@ tcp_sndq_free(struct lcore_ctx *ctx, struct tcp_conn *c)
 	tcp_unhold(c, false);
 }
 
-/* bytes were acknowledged: release them from the head. */
+/* bytes were acknowledged: release them from the head. Progress (for
+ * tcp_stall_check and tcp_mem_reclaim) is a whole mbuf released: a peer
+ * that acknowledges a byte now and then does not count as draining. */
 void
 tcp_sndq_drop(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t bytes)
 {
 	c->sndq_len -= bytes;
-	c->progress_us = ctx->now_us;
 	while (bytes) {
 		struct rte_mbuf *m = c->sndq_head;
 		uint32_t avail = tcp_mlen(m) - c->sndq_off;
@@ -93,6 +94,7 @@ tcp_sndq_drop(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t bytes)
 			c->snd_cur = NULL;
 		c->sndq_off = 0;
 		c->nsndq--;
+		c->progress_us = ctx->now_us;
 		mem_release_mbuf(&ctx->mem, MEM_SNDQ);
 		rte_pktmbuf_free_seg(m);
 		if (!c->sndq_head) {
@@ -175,7 +177,7 @@ tcp_send_space(struct tcp_conn *c)
 	    (c->flags & (TCF_APP_CLOSED | TCF_DEAD)))
 		return 0;
 	space = c->snd_buf > c->sndq_len ? c->snd_buf - c->sndq_len : 0;
-	if (unlikely(mem_room(tl->mem, MEM_SNDQ) < tl->sndq_fast ||
+	if (unlikely(tl->mem->cls[MEM_SNDQ].in_use > tl->sndq_fast ||
 		     tl->memwait != NULL))
 		space = tcp_send_space_mem(tl, c, space);
 	return space;
@@ -224,7 +226,7 @@ tcp_send(struct lcore_ctx *ctx, struct tcp_conn *c, const void *data,
 				break;
 			}
 			if (unlikely(c->flags & TCF_MEMWAIT))
-				tcp_mem_unwait(tl, c); /* served: to the back */
+				tcp_mem_unwait(tl, c); /* served: off the queue */
 			m = rte_pktmbuf_alloc(ctx->pool);
 			if (unlikely(!m)) {
 				mem_release_mbuf(&ctx->mem, MEM_SNDQ);
@@ -615,6 +617,13 @@ tcp_output(struct lcore_ctx *ctx, struct tcp_conn *c)
 		tcp_abort(ctx, c);
 		return;
 	}
+	/* A peer that keeps taking a byte at a time never lets a timer
+	 * find the queue stalled: look here too (the bound is at least a
+	 * quarter of tcp.stall_timeout_ms, tcp_stall_check has the rest). */
+	if (unlikely(c->sndq_len != 0 &&
+		     ctx->now_us - c->progress_us >= tcp_tl(ctx)->stall_us / 4) &&
+	    tcp_stall_check(ctx, c))
+		return;
 	if (!(TCPF(c->state) & TCPF_OUTPUT)) {
 		if (c->state == TCP_TIME_WAIT && (c->flags & TCF_ACK_NOW))
 			tcp_send_ack(ctx, c);

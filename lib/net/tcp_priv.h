@@ -138,7 +138,8 @@ struct tcp_conn {
 	uint64_t rtt_start;
 	uint64_t rtx_deadline; /* when the RTO is due (timer may run early) */
 	uint32_t iss, irs;
-	/* memory: when snd_una last moved (or the queue filled from empty),
+	/* memory: when the send queue last released an mbuf to ACKs (or
+	 * filled from empty),
 	 * the lcore's lists of holders (send or out-of-order mbufs) and of
 	 * senders waiting for budget, the lcore (tcp_send_space) */
 	uint64_t progress_us;
@@ -199,10 +200,10 @@ struct tcp_lcore {
 	struct tcp_conn *holders; /* connections holding mbufs */
 	struct tcp_conn *memwait; /* senders waiting for MEM_SNDQ, FIFO */
 	struct tcp_conn **memwait_tail;
-	uint64_t sndq_fast;  /* MEM_SNDQ room at which no send is limited */
+	uint64_t sndq_fast;  /* MEM_SNDQ in use up to which no send is limited */
 	uint64_t wake_bytes; /* room kept for waiters ahead (tcp_mem.c) */
 	uint64_t stall_us;   /* tcp.stall_timeout_ms */
-	uint64_t reclaim_at; /* now_us of the last pressure scan */
+	uint64_t reclaim_at; /* now_us of the last pressure scan (0: none) */
 	uint32_t max_orphans, orphan_retries;
 	/* RFC 5961 §7 challenge ACK budget of the current second */
 	uint64_t chack_sec;

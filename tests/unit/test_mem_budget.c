@@ -37,7 +37,7 @@ small_port(struct config *c)
 }
 
 static void
-test_mem_budget_defaults_derive_from_pool_share(void **state)
+test_mem_budget_defaults_derive_from_the_pool(void **state)
 {
 	struct rte_mempool *mp = pool_of(4095);
 	struct mem_budget mb;
@@ -62,16 +62,20 @@ test_mem_budget_defaults_derive_from_pool_share(void **state)
 		assert_int_equal(mb.cls[k].in_use, 0);
 		assert_int_equal(mb.cls[k].refusals, 0);
 	}
-	/* Two lcores on the pool: each has half of it. */
+	/* Each RX queue has its own pool: more lcores change nothing. */
 	c.nb_lcores = 2;
 	c.lcores[1] = 2;
 	assert_int_equal(mem_init(&mb, &c, mp), 0);
-	assert_int_equal(mb.cls[MEM_SNDQ].limit, (4095 / 2 - reserve) / 2 * unit);
+	assert_int_equal(mb.cls[MEM_SNDQ].limit, avail / 2 * unit);
+	/* Without a pool the share is mempool.mbufs. */
+	assert_int_equal(mem_init(&mb, &c, NULL), 0);
+	assert_int_equal(mb.cls[MEM_SNDQ].limit,
+			 avail / 2 * RTE_MBUF_DEFAULT_BUF_SIZE);
 	rte_mempool_free(mp);
 }
 
 static void
-test_mem_budget_reserve_is_at_most_half_the_share(void **state)
+test_mem_budget_reserve_is_at_most_half_the_pool(void **state)
 {
 	struct rte_mempool *mp = pool_of(1023);
 	struct mem_budget mb;
@@ -299,8 +303,8 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_mem_budget_defaults_derive_from_pool_share),
-		cmocka_unit_test(test_mem_budget_reserve_is_at_most_half_the_share),
+		cmocka_unit_test(test_mem_budget_defaults_derive_from_the_pool),
+		cmocka_unit_test(test_mem_budget_reserve_is_at_most_half_the_pool),
 		cmocka_unit_test(test_mem_budget_explicit_limits_kept_and_oversize_rejected),
 		cmocka_unit_test(test_mem_budget_charge_counts_high_water_and_refusals),
 		cmocka_unit_test(test_mem_budget_mbuf_class_refused_when_pool_would_eat_reserve),

@@ -2,233 +2,11 @@
 /* test_tcp_pressure.c: TCP at the memory budget's limits (core/mem.h):
  * send queues packed by capacity, backpressure, out-of-order pruning,
  * pressure aborts, stalled peers and orphans, the RX reserve under attack. */
-#include <arpa/inet.h>
 #include <string.h>
 
 #include <rte_mempool.h>
 
-#include "tcp_test.h"
-
-/* ---- an application with many connections --------------------------- */
-
-#define PA_SLOTS 64
-
-/* One connection: it streams want bytes (the tt_byte pattern) from its
- * first recv on, as fast as tcp_send takes them. */
-struct pa_app {
-	bool used, closed, started;
-	struct tcp_conn *c;
-	uint16_t sport; /* peer port, host order */
-	enum tcp_close_reason why;
-	uint32_t want, sent, got, writable_calls;
-	bool close_after; /* tcp_close() once everything is queued */
-};
-
-static struct pa_app pa[PA_SLOTS];
-static uint32_t pa_want;       /* want of connections accepted next */
-static bool pa_close_after;
-
-static void
-pa_pump(struct lcore_ctx *ctx, struct pa_app *a)
-{
-	uint8_t buf[4096];
-
-	while (a->sent < a->want) {
-		uint32_t k = a->want - a->sent;
-		int n;
-
-		if (k > sizeof(buf))
-			k = sizeof(buf);
-		for (uint32_t i = 0; i < k; i++)
-			buf[i] = tt_byte(a->sent + i);
-		n = tcp_send(ctx, a->c, buf, k);
-		assert_true(n >= 0);
-		a->sent += (uint32_t)n;
-		if ((uint32_t)n < k)
-			return;
-	}
-	if (a->close_after)
-		tcp_close(ctx, a->c);
-}
-
-static void *
-pa_accept(struct lcore_ctx *ctx, struct tcp_conn *c)
-{
-	uint32_t ip;
-	uint16_t port;
-
-	(void)ctx;
-	for (int i = 0; i < PA_SLOTS; i++) {
-		struct pa_app *a = &pa[i];
-
-		if (a->used)
-			continue;
-		memset(a, 0, sizeof(*a));
-		a->used = true;
-		a->c = c;
-		a->want = pa_want;
-		a->close_after = pa_close_after;
-		tcp_conn_peer(c, &ip, &port);
-		a->sport = ntohs(port);
-		return a;
-	}
-	fail_msg("more than %d connections", PA_SLOTS);
-	return NULL;
-}
-
-static void
-pa_recv(struct lcore_ctx *ctx, struct tcp_conn *c, void *app,
-	const uint8_t *data, uint32_t len)
-{
-	struct pa_app *a = app;
-
-	(void)c;
-	(void)data;
-	assert_false(a->closed);
-	a->got += len;
-	if (!a->started) {
-		a->started = true;
-		pa_pump(ctx, a);
-	}
-}
-
-static void
-pa_writable(struct lcore_ctx *ctx, struct tcp_conn *c, void *app)
-{
-	struct pa_app *a = app;
-
-	(void)c;
-	a->writable_calls++;
-	if (a->started)
-		pa_pump(ctx, a);
-}
-
-static void
-pa_closed(struct lcore_ctx *ctx, struct tcp_conn *c, void *app,
-	  enum tcp_close_reason why)
-{
-	struct pa_app *a = app;
-
-	(void)ctx;
-	(void)c;
-	assert_false(a->closed);
-	a->closed = true;
-	a->why = why;
-}
-
-static const struct tcp_ops pa_ops = {
-	.accept = pa_accept,
-	.recv = pa_recv,
-	.writable = pa_writable,
-	.closed = pa_closed,
-};
-
-static struct pa_app *
-pa_of(uint16_t sport)
-{
-	for (int i = 0; i < PA_SLOTS; i++)
-		if (pa[i].used && pa[i].sport == sport)
-			return &pa[i];
-	fail_msg("no connection from port %u", sport);
-	return NULL;
-}
-
-/* ---- harness --------------------------------------------------------- */
-
-static struct harness *
-pa_harness(void (*tweak)(struct config *cfg))
-{
-	struct harness *h;
-
-	tt_reset();
-	memset(pa, 0, sizeof(pa));
-	pa_want = 0;
-	pa_close_after = false;
-	h = harness_create(tweak);
-	assert_int_equal(tcp_listen(h->ctx, TT_PORT, &pa_ops), 0);
-	return h;
-}
-
-static const struct mem_class_stat *
-cls(struct harness *h, enum mem_class k)
-{
-	return &h->ctx->mem.cls[k];
-}
-
-static uint64_t
-mbufs_of(struct harness *h, enum mem_class k)
-{
-	return cls(h, k)->in_use / h->ctx->mem.mbuf_bytes;
-}
-
-/* Payload one send-queue mbuf holds (tcp_lcore.seg_cap). */
-static uint32_t
-seg_cap(struct harness *h)
-{
-	return rte_pktmbuf_data_room_size(h->pool) - RTE_PKTMBUF_HEADROOM -
-	       20 - 12;
-}
-
-/* The pool still holds the RX reserve (what the NIC refills from). */
-static void
-assert_reserve_intact(struct harness *h)
-{
-	harness_drain(h);
-	assert_true(rte_mempool_avail_count(h->pool) >= h->ctx->mem.rx_reserve);
-}
-
-/* Everything goes: no mbuf leaked, every class back to 0, every
- * accepted connection told. */
-static void
-pa_teardown(struct harness *h)
-{
-	harness_drain(h);
-	tcp_lcore_fini(h->ctx);
-	lcore_tx_flush(h->ctx);
-	harness_drain(h);
-	assert_int_equal(harness_mbufs_leaked(h), 0);
-	for (int k = 0; k < MEM_NCLASSES; k++)
-		if (k != MEM_RX_RESERVE)
-			assert_int_equal(cls(h, k)->in_use, 0);
-	for (int i = 0; i < PA_SLOTS; i++)
-		if (pa[i].used)
-			assert_true(pa[i].closed);
-	harness_destroy(h);
-}
-
-/* Handshake from sport with an MSS option (0: none); the peer then
- * advertises win. */
-static struct pa_app *
-pa_connect(struct tt_peer *p, struct harness *h, uint16_t sport, uint16_t mss,
-	   uint16_t win)
-{
-	struct tt_seg sa;
-
-	tt_peer_init(p, h, sport);
-	p->mss = mss;
-	tt_syn(p, &sa);
-	p->win = win;
-	tt_send_ack(p);
-	tt_none(h);
-	return pa_of(sport);
-}
-
-static struct tt_seg segs[512];
-
-/* Send a request, drop whatever the stack answers. */
-static void
-pa_request(struct tt_peer *p)
-{
-	tt_send_data(p, "GET", 3);
-	harness_drain(p->h);
-}
-
-/* A RST from p (in window): the connection goes, its memory with it. */
-static void
-pa_reset(struct tt_peer *p)
-{
-	tt_send(p, F_RST, p->snd_nxt, 0, NULL, 0);
-}
+#include "tcp_pressure_app.h"
 
 /* ---- send queues --------------------------------------------------------- */
 
@@ -236,7 +14,7 @@ static void
 test_tcp_pressure_sndq_packs_by_capacity_whatever_the_mss(void **state)
 {
 	struct harness *h = pa_harness(NULL);
-	uint32_t cap = seg_cap(h), total = 16384, got = 0, largest = 0;
+	uint32_t cap = pa_seg_cap(h), total = 16384, got = 0, largest = 0;
 	uint32_t nsegs = 0;
 	static uint8_t rx[16384];
 	struct tt_peer p;
@@ -248,19 +26,19 @@ test_tcp_pressure_sndq_packs_by_capacity_whatever_the_mss(void **state)
 	pa_request(&p);
 	assert_int_equal(a->sent, total);
 	/* A 64-byte MSS does not make the queue one mbuf per 64 bytes. */
-	assert_int_equal(mbufs_of(h, MEM_SNDQ), (total + cap - 1) / cap);
-	assert_int_equal(cls(h, MEM_SNDQ)->in_use, cls(h, MEM_SNDQ)->high);
+	assert_int_equal(pa_mbufs(h, MEM_SNDQ), (total + cap - 1) / cap);
+	assert_int_equal(pa_cls(h, MEM_SNDQ)->in_use, pa_cls(h, MEM_SNDQ)->high);
 	p.win = 65535;
 	tt_send_ack(&p);
 	for (int round = 0; round < 2000 && got < total; round++) {
-		unsigned int n = tt_collect(h, segs, 512);
+		unsigned int n = tt_collect(h, pa_segs, PA_SEGS);
 
 		for (unsigned int i = 0; i < n; i++) {
-			if (segs[i].s.len > largest)
-				largest = (uint32_t)segs[i].s.len;
-			nsegs += segs[i].s.len > 1;
+			if (pa_segs[i].s.len > largest)
+				largest = (uint32_t)pa_segs[i].s.len;
+			nsegs += pa_segs[i].s.len > 1;
 		}
-		got += tt_take_data(&p, segs, n, rx + got, total - got);
+		got += tt_take_data(&p, pa_segs, n, rx + got, total - got);
 		tt_send_ack(&p);
 		if (n == 0)
 			harness_advance(h, 250000);
@@ -271,7 +49,7 @@ test_tcp_pressure_sndq_packs_by_capacity_whatever_the_mss(void **state)
 	/* Cut into small segments at transmit time. */
 	assert_true(largest < cap);
 	assert_true(nsegs > (total + cap - 1) / cap);
-	assert_int_equal(cls(h, MEM_SNDQ)->in_use, 0);
+	assert_int_equal(pa_cls(h, MEM_SNDQ)->in_use, 0);
 	pa_teardown(h);
 }
 
@@ -288,7 +66,7 @@ test_tcp_pressure_tiny_mss_zero_window_peers_stay_within_sndq_limit(void **state
 {
 	struct harness *h = pa_harness(tweak_sndq_16);
 	struct tt_peer p[8];
-	uint32_t cap = seg_cap(h), sent = 0;
+	uint32_t cap = pa_seg_cap(h), sent = 0;
 
 	(void)state;
 	pa_want = 65536;
@@ -297,15 +75,15 @@ test_tcp_pressure_tiny_mss_zero_window_peers_stay_within_sndq_limit(void **state
 		pa_request(&p[i]);
 		tt_send_data(&p[i], "GET", 3); /* pipelined: changes nothing */
 		harness_drain(h);
-		assert_true(cls(h, MEM_SNDQ)->in_use <= cls(h, MEM_SNDQ)->limit);
-		assert_reserve_intact(h);
+		assert_true(pa_cls(h, MEM_SNDQ)->in_use <= pa_cls(h, MEM_SNDQ)->limit);
+		pa_assert_reserve(h);
 	}
 	for (int i = 0; i < PA_SLOTS; i++)
 		sent += pa[i].sent;
 	/* Backpressure, not aborts: the peers have not been idle long. */
-	assert_int_equal(cls(h, MEM_SNDQ)->high, 16 * MBUF_BYTES);
+	assert_int_equal(pa_cls(h, MEM_SNDQ)->high, 16 * MBUF_BYTES);
 	assert_true(sent <= 16 * cap);
-	assert_true(cls(h, MEM_SNDQ)->refusals >= 7);
+	assert_true(pa_cls(h, MEM_SNDQ)->refusals >= 7);
 	assert_true(HSTAT(h, mem_sndq_refused) >= 7);
 	assert_int_equal(HSTAT(h, mem_pressure_aborts), 0);
 	for (int i = 0; i < 8; i++) {
@@ -318,7 +96,7 @@ test_tcp_pressure_tiny_mss_zero_window_peers_stay_within_sndq_limit(void **state
 	}
 	for (int i = 0; i < 8; i++)
 		pa_reset(&p[i]);
-	assert_int_equal(cls(h, MEM_SNDQ)->in_use, 0);
+	assert_int_equal(pa_cls(h, MEM_SNDQ)->in_use, 0);
 	assert_int_equal(tcp_conn_count(h->ctx), 0);
 	assert_int_equal(harness_mbufs_leaked(h), 0);
 	pa_teardown(h);
@@ -334,7 +112,7 @@ static void
 test_tcp_pressure_refused_sender_woken_when_budget_frees(void **state)
 {
 	struct harness *h = pa_harness(tweak_sndq_8);
-	uint32_t cap = seg_cap(h);
+	uint32_t cap = pa_seg_cap(h);
 	static uint8_t rx[8 * 2048];
 	struct tt_peer pa_p, pb_p;
 	struct pa_app *a, *b;
@@ -356,10 +134,10 @@ test_tcp_pressure_refused_sender_woken_when_budget_frees(void **state)
 	tt_send_ack(&pa_p);
 	for (int round = 0; round < 200 && pa_p.rcv_nxt != pa_p.srv_iss + 1 + 8 * cap;
 	     round++) {
-		unsigned int n = tt_collect(h, segs, 512);
+		unsigned int n = tt_collect(h, pa_segs, PA_SEGS);
 		uint32_t got;
 
-		got = tt_take_data(&pa_p, segs, n, rx, sizeof(rx));
+		got = tt_take_data(&pa_p, pa_segs, n, rx, sizeof(rx));
 		(void)got;
 		tt_send_ack(&pa_p);
 		if (n == 0)
@@ -388,7 +166,7 @@ static void
 test_tcp_pressure_biggest_idle_holder_aborted_first(void **state)
 {
 	struct harness *h = pa_harness(tweak_pressure);
-	uint32_t cap = seg_cap(h);
+	uint32_t cap = pa_seg_cap(h);
 	struct tt_peer big, small, fresh;
 	struct pa_app *a_big, *a_small, *a_fresh;
 	struct tt_seg got[64];
@@ -402,7 +180,7 @@ test_tcp_pressure_biggest_idle_holder_aborted_first(void **state)
 	pa_want = 5 * cap;
 	a_small = pa_connect(&small, h, 41301, 0, 0);
 	pa_request(&small);
-	assert_int_equal(mbufs_of(h, MEM_SNDQ), 15);
+	assert_int_equal(pa_mbufs(h, MEM_SNDQ), 15);
 	/* Neither drains for 3 s (zero-window probes go unanswered). */
 	for (int i = 0; i < 30; i++)
 		harness_advance(h, 100000);
@@ -422,9 +200,9 @@ test_tcp_pressure_biggest_idle_holder_aborted_first(void **state)
 	assert_int_equal(a_big->why, TCP_CLOSE_ABORT);
 	assert_false(a_small->closed);
 	assert_int_equal(HSTAT(h, mem_pressure_aborts), 1);
-	assert_int_equal(cls(h, MEM_SNDQ)->prunes, 1);
+	assert_int_equal(pa_cls(h, MEM_SNDQ)->prunes, 1);
 	assert_int_equal(a_fresh->sent, 4 * cap);
-	assert_int_equal(mbufs_of(h, MEM_SNDQ), 9);
+	assert_int_equal(pa_mbufs(h, MEM_SNDQ), 9);
 	pa_reset(&small);
 	pa_reset(&fresh);
 	pa_teardown(h);
@@ -451,11 +229,11 @@ zero_window_until_closed(struct harness *h, struct tt_peer *p,
 		unsigned int n;
 
 		harness_advance(h, 100000);
-		n = tt_collect(h, segs, 512);
+		n = tt_collect(h, pa_segs, PA_SEGS);
 		for (unsigned int i = 0; i < n; i++) {
-			if (segs[i].s.flags & F_RST)
+			if (pa_segs[i].s.flags & F_RST)
 				*rst = true;
-			else if (segs[i].s.len)
+			else if (pa_segs[i].s.len)
 				tt_send_ack(p); /* window still 0 */
 		}
 	}
@@ -486,8 +264,57 @@ test_tcp_pressure_zero_window_peer_aborted_after_stall_timeout(void **state)
 	assert_true(HSTAT(h, tcp_persist_probes) >= 2);
 	assert_true(took >= 5000000);
 	assert_true(took <= 5000000 + (uint64_t)h->cfg.tcp_rto_max_ms * 1000);
-	assert_int_equal(cls(h, MEM_SNDQ)->in_use, 0);
+	assert_int_equal(pa_cls(h, MEM_SNDQ)->in_use, 0);
 	assert_int_equal(tcp_conn_count(h->ctx), 0);
+	pa_teardown(h);
+}
+
+/* A peer that opens its window a byte at a time and acknowledges each
+ * byte: it never frees an mbuf's worth, so it does not count as
+ * draining. */
+static void
+test_tcp_pressure_byte_dribbling_peer_counts_as_stalled(void **state)
+{
+	struct harness *h = pa_harness(tweak_stall_5s);
+	struct tt_peer p;
+	struct pa_app *a;
+	uint64_t t0;
+	uint32_t taken = 0;
+	bool rst = false;
+
+	(void)state;
+	pa_want = 4000;
+	a = pa_connect(&p, h, 41403, 0, 1);
+	pa_request(&p);
+	t0 = harness_now();
+	while (!a->closed && harness_now() - t0 < 120000000) {
+		unsigned int n;
+
+		harness_advance(h, 100000);
+		n = tt_collect(h, pa_segs, PA_SEGS);
+		for (unsigned int i = 0; i < n; i++) {
+			const struct pkt_tcp_seen *g = &pa_segs[i].s;
+
+			if (g->flags & F_RST) {
+				rst = true;
+			} else if (g->len && g->seq == p.rcv_nxt) {
+				p.rcv_nxt += 1; /* takes one byte of it */
+				taken++;
+				tt_send_ack(&p);
+			}
+		}
+	}
+	for (unsigned int i = 0, n = tt_collect(h, pa_segs, PA_SEGS); i < n; i++)
+		rst |= (pa_segs[i].s.flags & F_RST) != 0;
+	assert_true(a->closed);
+	assert_int_equal(a->why, TCP_CLOSE_TIMEOUT);
+	assert_true(rst);
+	assert_true(taken > 0);
+	assert_true(taken < 2000);
+	assert_int_equal(HSTAT(h, mem_stall_aborts), 1);
+	assert_true(harness_now() - t0 >= 5000000);
+	assert_true(harness_now() - t0 <=
+		    5000000 + (uint64_t)h->cfg.tcp_rto_max_ms * 1000);
 	pa_teardown(h);
 }
 
@@ -508,7 +335,7 @@ test_tcp_pressure_stall_bound_shrinks_under_pressure(void **state)
 	bool rst;
 
 	(void)state;
-	pa_want = 8 * seg_cap(h); /* the whole class: pressure */
+	pa_want = 8 * pa_seg_cap(h); /* the whole class: pressure */
 	a = pa_connect(&p, h, 41401, 0, 0);
 	pa_request(&p);
 	assert_true(mem_pressure(&h->ctx->mem, MEM_SNDQ));
@@ -675,19 +502,19 @@ test_tcp_pressure_ooo_pruned_highest_sequence_first(void **state)
 	ooo_seg(&p, 300);
 	ooo_seg(&p, 400);
 	harness_drain(h);
-	assert_int_equal(mbufs_of(h, MEM_OOO), 4);
+	assert_int_equal(pa_mbufs(h, MEM_OOO), 4);
 	/* A lower segment with the class full: the highest one goes. */
 	ooo_seg(&p, 50);
 	harness_drain(h);
-	assert_int_equal(mbufs_of(h, MEM_OOO), 4);
+	assert_int_equal(pa_mbufs(h, MEM_OOO), 4);
 	assert_int_equal(HSTAT(h, mem_ooo_pruned), 1);
-	assert_int_equal(cls(h, MEM_OOO)->prunes, 1);
+	assert_int_equal(pa_cls(h, MEM_OOO)->prunes, 1);
 	/* A segment above everything held finds nothing to prune: dropped. */
 	ooo_seg(&p, 500);
 	harness_drain(h);
 	assert_int_equal(HSTAT(h, mem_ooo_pruned), 1);
-	assert_true(cls(h, MEM_OOO)->refusals >= 2);
-	assert_int_equal(mbufs_of(h, MEM_OOO), 4);
+	assert_true(pa_cls(h, MEM_OOO)->refusals >= 2);
+	assert_int_equal(pa_mbufs(h, MEM_OOO), 4);
 	/* Fill the gaps: delivery stops where the pruned segment was. */
 	fill_to(&p, 50);
 	p.snd_nxt = base + 60;
@@ -700,7 +527,7 @@ test_tcp_pressure_ooo_pruned_highest_sequence_first(void **state)
 	fill_to(&p, 90);
 	harness_drain(h);
 	assert_int_equal(a->got, 400);
-	assert_int_equal(cls(h, MEM_OOO)->in_use, 0);
+	assert_int_equal(pa_cls(h, MEM_OOO)->in_use, 0);
 	pa_reset(&p);
 	pa_teardown(h);
 }
@@ -727,12 +554,12 @@ test_tcp_pressure_ooo_pruned_across_connections(void **state)
 	ooo_seg(&y, 20);
 	harness_drain(h);
 	assert_int_equal(HSTAT(h, mem_ooo_pruned), 1);
-	assert_int_equal(mbufs_of(h, MEM_OOO), 4);
+	assert_int_equal(pa_mbufs(h, MEM_OOO), 4);
 	fill_to(&y, 20);
 	harness_drain(h);
 	assert_int_equal(ay->got, 30);
 	assert_int_equal(y.snd_nxt, ybase + 20);
-	assert_int_equal(mbufs_of(h, MEM_OOO), 3);
+	assert_int_equal(pa_mbufs(h, MEM_OOO), 3);
 	pa_reset(&x);
 	pa_reset(&y);
 	pa_teardown(h);
@@ -753,13 +580,13 @@ test_tcp_pressure_ooo_freed_when_the_connection_goes(void **state)
 		ooo_seg(&y, 100 * i);
 	}
 	harness_drain(h);
-	assert_int_equal(mbufs_of(h, MEM_OOO), 10);
+	assert_int_equal(pa_mbufs(h, MEM_OOO), 10);
 	pa_reset(&x); /* peer's RST */
-	assert_int_equal(mbufs_of(h, MEM_OOO), 5);
+	assert_int_equal(pa_mbufs(h, MEM_OOO), 5);
 	tcp_abort(h->ctx, ay->c); /* the application's abort */
 	lcore_tx_flush(h->ctx);
 	harness_drain(h);
-	assert_int_equal(cls(h, MEM_OOO)->in_use, 0);
+	assert_int_equal(pa_cls(h, MEM_OOO)->in_use, 0);
 	assert_int_equal(harness_mbufs_leaked(h), 0);
 	pa_teardown(h);
 }
@@ -796,11 +623,11 @@ test_tcp_pressure_attack_keeps_rx_reserve_and_returns_to_idle(void **state)
 		pa_request(&p[i]);
 		for (uint32_t k = 1; k <= 20; k++)
 			ooo_seg(&p[i], 100 * k);
-		assert_reserve_intact(h);
-		assert_true(cls(h, MEM_SNDQ)->in_use <= cls(h, MEM_SNDQ)->limit);
-		assert_true(cls(h, MEM_OOO)->in_use <= cls(h, MEM_OOO)->limit);
+		pa_assert_reserve(h);
+		assert_true(pa_cls(h, MEM_SNDQ)->in_use <= pa_cls(h, MEM_SNDQ)->limit);
+		assert_true(pa_cls(h, MEM_OOO)->in_use <= pa_cls(h, MEM_OOO)->limit);
 	}
-	assert_true(cls(h, MEM_SNDQ)->refusals > 0);
+	assert_true(pa_cls(h, MEM_SNDQ)->refusals > 0);
 	assert_true(HSTAT(h, mem_ooo_pruned) > 0);
 	/* A well-behaved client is answered while the attack holds: once
 	 * the hoarders have been idle for stall/8, they are reclaimed. */
@@ -812,13 +639,13 @@ test_tcp_pressure_attack_keeps_rx_reserve_and_returns_to_idle(void **state)
 		unsigned int n;
 
 		harness_advance(h, 100000);
-		n = tt_collect(h, segs, 512);
+		n = tt_collect(h, pa_segs, PA_SEGS);
 		for (unsigned int k = 0; k < n; k++)
-			if (segs[k].s.dport == 43000 && segs[k].s.len &&
-			    segs[k].s.seq == good.rcv_nxt)
-				good.rcv_nxt += (uint32_t)segs[k].s.len;
+			if (pa_segs[k].s.dport == 43000 && pa_segs[k].s.len &&
+			    pa_segs[k].s.seq == good.rcv_nxt)
+				good.rcv_nxt += (uint32_t)pa_segs[k].s.len;
 		tt_send_ack(&good);
-		assert_reserve_intact(h);
+		pa_assert_reserve(h);
 	}
 	assert_int_equal(good.rcv_nxt, good.srv_iss + 1 + 100);
 	assert_int_equal(ag->sent, 100);
@@ -832,7 +659,7 @@ test_tcp_pressure_attack_keeps_rx_reserve_and_returns_to_idle(void **state)
 	harness_drain(h);
 	assert_int_equal(tcp_conn_count(h->ctx), 0);
 	for (int k = MEM_SNDQ; k < MEM_NCLASSES; k++)
-		assert_int_equal(cls(h, k)->in_use, 0);
+		assert_int_equal(pa_cls(h, k)->in_use, 0);
 	assert_int_equal(rte_mempool_avail_count(h->pool), avail0);
 	pa_teardown(h);
 }
@@ -841,19 +668,22 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_tcp_pressure_sndq_packs_by_capacity_whatever_the_mss),
-		cmocka_unit_test(test_tcp_pressure_tiny_mss_zero_window_peers_stay_within_sndq_limit),
-		cmocka_unit_test(test_tcp_pressure_refused_sender_woken_when_budget_frees),
-		cmocka_unit_test(test_tcp_pressure_biggest_idle_holder_aborted_first),
-		cmocka_unit_test(test_tcp_pressure_zero_window_peer_aborted_after_stall_timeout),
-		cmocka_unit_test(test_tcp_pressure_stall_bound_shrinks_under_pressure),
-		cmocka_unit_test(test_tcp_pressure_peer_that_never_acks_aborted_after_stall_timeout),
-		cmocka_unit_test(test_tcp_pressure_orphans_over_max_are_reset),
-		cmocka_unit_test(test_tcp_pressure_orphan_gives_up_after_orphan_retries),
-		cmocka_unit_test(test_tcp_pressure_ooo_pruned_highest_sequence_first),
-		cmocka_unit_test(test_tcp_pressure_ooo_pruned_across_connections),
-		cmocka_unit_test(test_tcp_pressure_ooo_freed_when_the_connection_goes),
-		cmocka_unit_test(test_tcp_pressure_attack_keeps_rx_reserve_and_returns_to_idle),
+#define T(fn) cmocka_unit_test(test_tcp_pressure_##fn)
+		T(sndq_packs_by_capacity_whatever_the_mss),
+		T(tiny_mss_zero_window_peers_stay_within_sndq_limit),
+		T(refused_sender_woken_when_budget_frees),
+		T(biggest_idle_holder_aborted_first),
+		T(zero_window_peer_aborted_after_stall_timeout),
+		T(byte_dribbling_peer_counts_as_stalled),
+		T(stall_bound_shrinks_under_pressure),
+		T(peer_that_never_acks_aborted_after_stall_timeout),
+		T(orphans_over_max_are_reset),
+		T(orphan_gives_up_after_orphan_retries),
+		T(ooo_pruned_highest_sequence_first),
+		T(ooo_pruned_across_connections),
+		T(ooo_freed_when_the_connection_goes),
+		T(attack_keeps_rx_reserve_and_returns_to_idle),
+#undef T
 	};
 
 	harness_eal_init();
