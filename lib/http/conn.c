@@ -43,7 +43,13 @@ http_timer_fire(struct lcore_ctx *ctx, struct timer *t)
 		STAT_INC(ctx, http_idle_timeouts);
 	}
 	hc->flags |= HC_CLOSING;
-	tcp_close(ctx, hc->tcp);
+	if (hc->flags & HC_RESET) {
+		tcp_abort(ctx, hc->tcp); /* closed() frees hc */
+		return;
+	}
+	/* A 408 that TCP did not take whole closes once it is out. */
+	if (!(hc->flags & HC_OUT))
+		tcp_close(ctx, hc->tcp);
 }
 
 static void *

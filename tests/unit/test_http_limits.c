@@ -55,6 +55,13 @@ hl_big(struct http_exchange *x)
 }
 
 static void
+hl_later(struct http_exchange *x)
+{
+	assert_int_equal(http_respond_after(x, 5000, 201, "text/plain",
+					    "later", 5), 0);
+}
+
+static void
 hl_tweak(struct config *cfg)
 {
 	cfg->tcp_max_conns = 8;
@@ -74,6 +81,8 @@ hl_open(void (*extra)(struct config *cfg))
 				    "/hello", hl_hello, NULL, "hello") >= 0);
 	assert_true(http_router_add(&hl_router, HTTP_METHOD_BIT(HTTP_M_GET),
 				    "/big", hl_big, NULL, "big") >= 0);
+	assert_true(http_router_add(&hl_router, HTTP_METHOD_BIT(HTTP_M_GET),
+				    "/later", hl_later, NULL, "later") >= 0);
 	assert_int_equal(http_lcore_init(hl_h->ctx, &hl_router), 0);
 	assert_int_equal(tcp_listen(hl_h->ctx, TT_PORT, &http_tcp_ops), 0);
 }
@@ -595,6 +604,27 @@ test_http_limits_answer_without_memory_resets_not_truncates(void **state)
 	hl_close();
 }
 
+/* A deferred answer's body is an answer waiting: MEM_RESP until sent. */
+static void
+test_http_limits_deferred_answer_is_charged_while_it_waits(void **state)
+{
+	char buf[1024];
+	struct hl_client c;
+
+	(void)state;
+	hl_open(NULL);
+	hl_connect(&c, 41012);
+	hl_send(&c, "GET /later HTTP/1.1\r\nHost: t\r\n\r\n");
+	assert_int_equal(MEM_USE(MEM_RESP), 4096);
+	harness_advance(hl_h, 6000);
+	harness_poll(hl_h);
+	hl_read(&c, buf, sizeof(buf));
+	assert_non_null(strstr(buf, "HTTP/1.1 201 Created\r\n"));
+	assert_int_equal(MEM_USE(MEM_RESP), 0);
+	hl_leave(&c);
+	hl_close();
+}
+
 int
 main(void)
 {
@@ -616,6 +646,8 @@ main(void)
 			test_http_limits_answer_over_send_buffer_is_sent_whole),
 		cmocka_unit_test(
 			test_http_limits_answer_without_memory_resets_not_truncates),
+		cmocka_unit_test(
+			test_http_limits_deferred_answer_is_charged_while_it_waits),
 	};
 
 	harness_eal_init();
