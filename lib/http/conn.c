@@ -48,8 +48,11 @@ http_timer_fire(struct lcore_ctx *ctx, struct timer *t)
 		return;
 	}
 	/* A 408 that TCP did not take whole closes once it is out. */
-	if (!(hc->flags & HC_OUT))
-		tcp_close(ctx, hc->tcp);
+	if (hc->flags & HC_OUT)
+		return;
+	if (hc->flags & HC_RCV_LIM)
+		tcp_rcv_room(ctx, hc->tcp, TCP_RCV_ANY);
+	tcp_close(ctx, hc->tcp);
 }
 
 static void *

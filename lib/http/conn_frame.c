@@ -389,6 +389,10 @@ http_finish_input(struct lcore_ctx *ctx, struct http_conn *hc, uint32_t taken)
 	}
 	/* A body still streaming or owed is sent whole before the FIN. */
 	if ((hc->flags & (HC_CLOSING | HC_OUT)) == HC_CLOSING) {
+		/* TCP acknowledges and drops what still comes: let it come,
+		 * so the peer's FIN is not held behind a closed window. */
+		if (hc->flags & HC_RCV_LIM)
+			tcp_rcv_room(ctx, hc->tcp, TCP_RCV_ANY);
 		http_buf_release(hc->hl, hc);
 		timer_cancel(&ctx->wheel, &hc->timer);
 		tcp_close(ctx, hc->tcp);
