@@ -77,7 +77,7 @@ tcp_rcv_unread(struct lcore_ctx *ctx, struct tcp_conn *c)
 /* Bytes for the application, exactly once each. After tcp_close() the
  * application reads nothing more: the bytes are acknowledged and
  * dropped (a lingering close: answers already sent are not reset). */
-static bool
+static __rte_always_inline bool
 tcp_deliver(struct lcore_ctx *ctx, struct tcp_conn *c, const uint8_t *data,
 	    uint32_t len)
 {
