@@ -31,6 +31,7 @@ http_owe(struct lcore_ctx *ctx, struct http_conn *hc, const char *p,
 {
 	struct http_lcore *hl = hc->hl;
 	uint32_t used = hc->owe_len - hc->owe_off, need = used + len, cap;
+	bool owed = hc->flags & HC_OWED;
 	char *nb;
 
 	if (hc->flags & HC_RESET)
@@ -60,10 +61,9 @@ http_owe(struct lcore_ctx *ctx, struct http_conn *hc, const char *p,
 	}
 	memcpy(hc->owe + hc->owe_len, p, len);
 	hc->owe_len += len;
-	if (!(hc->flags & HC_OWED)) {
-		hc->flags |= HC_OWED;
+	hc->flags |= HC_OWED;
+	if (!owed)
 		STAT_INC(ctx, http_resp_held);
-	}
 	return true;
 fail:
 	STAT_INC(ctx, http_send_overflow);
