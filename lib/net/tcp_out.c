@@ -344,7 +344,10 @@ tcp_rcv_win_lim(struct tcp_conn *c)
 	uint32_t unit = 1u << c->rcv_wscale, f;
 
 	w = tcp_min(w, c->rcv_wnd);
-	if (w <= adv || w - adv < tcp_min(c->rcv_wnd / 2, c->rcv_mss))
+	/* §3.8.6.2.2 with the application's room as the buffer: open by an
+	 * MSS, or half the window, or half of what the room allows. */
+	if (w <= adv ||
+	    w - adv < tcp_min(tcp_min(c->rcv_wnd / 2, c->rcv_mss), w / 2))
 		w = adv;
 	f = (w + unit - 1) >> c->rcv_wscale;
 	if (f > 65535)

@@ -121,9 +121,11 @@ tcp_rcv_room(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t room)
 		c->rcv_lim = c->rcv_nxt + tcp_min(room, c->rcv_wnd);
 		edge = c->rcv_lim;
 	}
-	/* §3.8.6.2.2: tell the peer once the window opened enough. */
+	/* §3.8.6.2.2: tell the peer once the window opened enough (as in
+	 * tcp_rcv_win_lim). */
 	if (SEQ_GT(edge, old_edge) &&
-	    edge - old_edge >= tcp_min(c->rcv_wnd / 2, c->rcv_mss) &&
+	    edge - old_edge >= tcp_min(tcp_min(c->rcv_wnd / 2, c->rcv_mss),
+				       (edge - c->rcv_nxt) / 2) &&
 	    (TCPF(c->state) & TCPF_RCV_DATA)) {
 		c->flags |= TCF_ACK_NOW;
 		tcp_schedule(ctx, c);
