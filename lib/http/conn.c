@@ -13,7 +13,7 @@ http_timer_fire(struct lcore_ctx *ctx, struct timer *t)
 {
 	struct http_conn *hc = container_of(t, struct http_conn, timer);
 
-	if ((hc->flags & (HC_CLOSING | HC_STREAM)) == HC_CLOSING)
+	if ((hc->flags & (HC_CLOSING | HC_OUT)) == HC_CLOSING)
 		return;
 	if (ctx->now_us < hc->deadline_us) {
 		timer_arm(&ctx->wheel, t, hc->deadline_us);
@@ -22,7 +22,8 @@ http_timer_fire(struct lcore_ctx *ctx, struct timer *t)
 	/* An answer in progress owns the connection: a deferred one is due
 	 * soon; a stream is cut only when it made no progress for a whole
 	 * idle period (a reader that stopped reading). */
-	if ((hc->flags & HC_DEFERRED) ||
+	/* An owed tail waits on TCP, whose stall timeout bounds it. */
+	if ((hc->flags & (HC_DEFERRED | HC_OWED)) ||
 	    ((hc->flags & HC_STREAM) && hc->pend.off != hc->pend.mark)) {
 		hc->pend.mark = hc->pend.off;
 		hc->deadline_us = ctx->now_us + hc->hl->idle_timeout_us;
@@ -42,6 +43,15 @@ http_timer_fire(struct lcore_ctx *ctx, struct timer *t)
 		STAT_INC(ctx, http_idle_timeouts);
 	}
 	hc->flags |= HC_CLOSING;
+	if (hc->flags & HC_RESET) {
+		tcp_abort(ctx, hc->tcp); /* closed() frees hc */
+		return;
+	}
+	/* A 408 that TCP did not take whole closes once it is out. */
+	if (hc->flags & HC_OUT)
+		return;
+	if (hc->flags & HC_RCV_LIM)
+		tcp_rcv_room(ctx, hc->tcp, TCP_RCV_ANY);
 	tcp_close(ctx, hc->tcp);
 }
 
@@ -78,6 +88,7 @@ http_closed(struct lcore_ctx *ctx, struct tcp_conn *c, void *app,
 	timer_cancel(&ctx->wheel, &hc->dtimer);
 	http_pending_release(hl, hc);
 	http_buf_release(hl, hc);
+	http_owe_release(hl, hc);
 	hc->tcp = NULL;
 	hc->next_free = hl->free_conns;
 	hl->free_conns = hc;
@@ -124,6 +135,10 @@ http_lcore_init(struct lcore_ctx *ctx, const struct http_router *r)
 	hl->idle_timeout_us = (uint64_t)cfg->http_idle_timeout_ms * 1000;
 	hl->buf_limit = cfg->http_max_request_line + cfg->http_max_header_bytes +
 			cfg->http_max_body + 4096;
+	hl->max_pipeline = cfg->http_max_pipeline ? cfg->http_max_pipeline : 1;
+	/* A send buffer smaller than the reserve would never resume. */
+	hl->send_reserve = RTE_MIN(HTTP_SEND_RESERVE, cfg->tcp_snd_buf);
+	hl->mem = &ctx->mem;
 	ctx->http = hl;
 	return 0;
 }

@@ -59,13 +59,18 @@ http_respond_after(struct http_exchange *x, uint64_t delay_us, int status,
 		return -E2BIG;
 	if (x->status || !x->req || (hc->flags & HC_BUSY))
 		return -EBUSY;
+	/* An answer waiting to be sent: MEM_RESP. */
+	if (!mem_charge(hl->mem, MEM_RESP, HTTP_BUF_SMALL))
+		return -ENOMEM;
 	if (hl->nbufs)
 		b = hl->bufs[--hl->nbufs];
 	else
 		b = rte_malloc_socket("http_buf", HTTP_BUF_SMALL, 0,
 				      x->lc->socket_id);
-	if (!b)
+	if (!b) {
+		mem_release(hl->mem, MEM_RESP, HTTP_BUF_SMALL);
 		return -ENOMEM;
+	}
 	if (len)
 		memcpy(b, body, len);
 	http_defer(x, delay_us, http_respond_saved, NULL, 0);
@@ -110,6 +115,9 @@ http_conn_stream_pump(struct lcore_ctx *ctx, struct http_conn *hc,
 	struct http_pending *pd = &hc->pend;
 	char tmp[HTTP_STREAM_CHUNK];
 
+	/* The head is still owed: the body follows it from writable. */
+	if (hc->flags & HC_OWED)
+		return;
 	while (pd->off < pd->len) {
 		uint64_t left = pd->len - pd->off;
 		uint32_t space = tcp_send_space(hc->tcp);

@@ -8,7 +8,23 @@
 
 #include "http/conn_priv.h"
 
-/* Make room for need bytes in hc->buf; -ENOMEM / -E2BIG past the limit. */
+/* The next request starts at the parse position: judged from its first
+ * byte (http_parse_resume reads pos, phase and lead; it sets the rest
+ * before use; scanned is only ever a difference). */
+static inline void
+http_pst_reset(struct http_conn *hc)
+{
+	hc->pst.pos = 0;
+	hc->pst.phase = 0;
+	hc->pst.lead = 0;
+	hc->need = 0;
+}
+
+/*
+ * Make room for need bytes in hc->buf, its capacity charged to
+ * MEM_HTTP_REQ. -E2BIG past the connection's limit, -ENOBUFS when the
+ * lcore's budget refuses, -ENOMEM.
+ */
 static int
 http_buf_reserve(struct lcore_ctx *ctx, struct http_conn *hc, uint32_t need)
 {
@@ -21,6 +37,8 @@ http_buf_reserve(struct lcore_ctx *ctx, struct http_conn *hc, uint32_t need)
 	if (need > hl->buf_limit)
 		return -E2BIG;
 	if (!hc->buf && need <= HTTP_BUF_SMALL && hl->nbufs) {
+		if (!mem_charge(hl->mem, MEM_HTTP_REQ, HTTP_BUF_SMALL))
+			return -ENOBUFS;
 		hc->buf = hl->bufs[--hl->nbufs];
 		hc->cap = HTTP_BUF_SMALL;
 		return 0;
@@ -30,9 +48,13 @@ http_buf_reserve(struct lcore_ctx *ctx, struct http_conn *hc, uint32_t need)
 		cap *= 2;
 	if (cap > hl->buf_limit)
 		cap = hl->buf_limit;
+	if (!mem_charge(hl->mem, MEM_HTTP_REQ, cap))
+		return -ENOBUFS;
 	nb = rte_malloc_socket("http_buf", cap, 0, ctx->socket_id);
-	if (!nb)
+	if (!nb) {
+		mem_release(hl->mem, MEM_HTTP_REQ, cap);
 		return -ENOMEM;
+	}
 	uint32_t len = hc->len;
 
 	if (len)
@@ -44,15 +66,17 @@ http_buf_reserve(struct lcore_ctx *ctx, struct http_conn *hc, uint32_t need)
 	return 0;
 }
 
+/* Answer req; close: the answer says "Connection: close" and closes. */
 static void
 http_dispatch(struct lcore_ctx *ctx, struct http_conn *hc,
-	      const struct http_request *req, const char *body, uint32_t blen)
+	      const struct http_request *req, const char *body, uint32_t blen,
+	      bool close)
 {
 	struct http_lcore *hl = hc->hl;
 	struct http_match m;
 	struct http_exchange x = {
 		.lc = ctx, .conn = hc, .req = req, .body = body,
-		.body_len = blen, .route = -1,
+		.body_len = blen, .route = -1, .close = close,
 	};
 	char allow[96];
 
@@ -97,10 +121,11 @@ http_maybe_continue(struct lcore_ctx *ctx, struct http_conn *hc,
 	if (!req->expect_continue || (hc->flags & HC_CONTINUE))
 		return true;
 	/* RFC 9110 §10.1.1: a final status instead of 100 when we already
-	 * know the answer; the body then never needs to be read. */
+	 * know the answer; the body then never needs to be read, so the
+	 * connection closes, and the answer says so (RFC 9112 §9.6). */
 	if (http_router_match(hc->hl->router, req->method, req->path,
 			      req->path_len, &m) < 0) {
-		http_dispatch(ctx, hc, req, NULL, 0);
+		http_dispatch(ctx, hc, req, NULL, 0, true);
 		hc->flags |= HC_CLOSING;
 		return false;
 	}
@@ -110,16 +135,29 @@ http_maybe_continue(struct lcore_ctx *ctx, struct http_conn *hc,
 	return true;
 }
 
-/* A request head at p parsed into req (n bytes) with a chunked body: decode
- * what has arrived in place. p must be hc->buf (the request at offset 0).
- * Returns the bytes of the whole request when complete, HT_MORE or
- * HT_STOP. */
+/* Parse the head of a request whose body is whole, counting the bytes. */
+static int
+http_parse_again(struct lcore_ctx *ctx, struct http_conn *hc, const char *p,
+		 uint32_t len, struct http_request *req, int *status)
+{
+	struct http_parse_state one = { 0 };
+	int n = http_parse_resume(&one, p, len, &hc->hl->limits, req, status);
+
+	STAT_ADD(ctx, http_parse_bytes, one.scanned);
+	return n;
+}
+
+/* A request head in hc->buf (n bytes) with a chunked body: decode what
+ * has arrived in place. req is the parsed head the first time, NULL
+ * later (the head is parsed again only once the body is whole). Returns
+ * the bytes of the whole request when complete, HT_MORE or HT_STOP. */
 static int
 http_take_chunked(struct lcore_ctx *ctx, struct http_conn *hc,
 		  const struct http_request *req, uint32_t n)
 {
+	struct http_request again;
 	size_t raw, left, consumed;
-	int rc;
+	int rc, status = 400;
 
 	if (!(hc->flags & HC_CHUNKED)) {
 		hc->flags |= HC_CHUNKED;
@@ -134,7 +172,7 @@ http_take_chunked(struct lcore_ctx *ctx, struct http_conn *hc,
 	hc->raw_off += (uint32_t)consumed;
 	hc->body_len += (uint32_t)left;
 	if (rc == HTTP_PARSE_INCOMPLETE) {
-		if (!http_maybe_continue(ctx, hc, req))
+		if (req && !http_maybe_continue(ctx, hc, req))
 			return HT_STOP;
 		return HT_MORE;
 	}
@@ -144,7 +182,16 @@ http_take_chunked(struct lcore_ctx *ctx, struct http_conn *hc,
 			  "body too large" : "bad chunked encoding");
 		return HT_STOP;
 	}
-	http_dispatch(ctx, hc, req, hc->buf + hc->head_len, hc->body_len);
+	if (!req) {
+		if (http_parse_again(ctx, hc, hc->buf, hc->head_len, &again,
+				     &status) != (int)hc->head_len) {
+			http_fail(ctx, hc, NULL, 500, "internal error");
+			return HT_STOP;
+		}
+		req = &again;
+	}
+	http_dispatch(ctx, hc, req, hc->buf + hc->head_len, hc->body_len,
+		      false);
 	return (int)hc->raw_off;
 }
 
@@ -157,11 +204,20 @@ http_take(struct lcore_ctx *ctx, struct http_conn *hc, const char *p,
 	  uint32_t len, bool in_buf)
 {
 	struct http_lcore *hl = hc->hl;
+	struct http_parse_state *st = &hc->pst;
 	struct http_request req;
 	int status = 400, n;
+	uint32_t seen;
 	uint64_t cl;
 
-	n = http_parse_request(p, len, &hl->limits, &req, &status);
+	/* Only the request at the parse position gets here with these. */
+	if (unlikely(hc->flags & HC_CHUNKED))
+		return http_take_chunked(ctx, hc, NULL, hc->head_len);
+	if (unlikely(hc->need) && len < hc->need)
+		return HT_MORE; /* the head was judged; its body is coming */
+	seen = st->scanned;
+	n = http_parse_resume(st, p, len, &hl->limits, &req, &status);
+	STAT_ADD(ctx, http_parse_bytes, st->scanned - seen);
 	if (n == HTTP_PARSE_INCOMPLETE)
 		return HT_MORE;
 	if (n < 0) {
@@ -183,11 +239,12 @@ http_take(struct lcore_ctx *ctx, struct http_conn *hc, const char *p,
 		return HT_STOP;
 	}
 	if (len - (uint32_t)n < cl) {
+		hc->need = (uint32_t)n + (uint32_t)cl;
 		if (!http_maybe_continue(ctx, hc, &req))
 			return HT_STOP;
 		return HT_MORE;
 	}
-	http_dispatch(ctx, hc, &req, p + n, (uint32_t)cl);
+	http_dispatch(ctx, hc, &req, p + n, (uint32_t)cl, false);
 	return n + (int)cl;
 }
 
@@ -203,16 +260,28 @@ http_process(struct lcore_ctx *ctx, struct http_conn *hc, const char *p,
 	while (used < len && !(hc->flags & (HC_CLOSING | HC_PAUSED | HC_BUSY))) {
 		int n;
 
-		if (tcp_send_space(hc->tcp) < HTTP_SEND_RESERVE) {
+		if (tcp_send_space(hc->tcp) < hc->hl->send_reserve) {
 			hc->flags |= HC_PAUSED;
 			STAT_INC(ctx, http_paused);
 			break;
+		}
+		/* http.max_pipeline answers queued: wait for the queue to
+		 * empty (writable) before taking the next request. */
+		if (unlikely(hc->nq >= hc->hl->max_pipeline)) {
+			if (tcp_sndq_bytes(hc->tcp)) {
+				hc->flags |= HC_PAUSED;
+				STAT_INC(ctx, http_pipeline_full);
+				break;
+			}
+			hc->nq = 0;
 		}
 		n = http_take(ctx, hc, p + used, len - used, in_buf && used == 0);
 		if (n > 0) {
 			used += (uint32_t)n;
 			hc->flags &= ~(HC_CONTINUE | HC_IN_REQ);
 			(*taken)++;
+			hc->nq++;
+			http_pst_reset(hc);
 			continue;
 		}
 		if (n == HT_TO_BUF)
@@ -222,24 +291,40 @@ http_process(struct lcore_ctx *ctx, struct http_conn *hc, const char *p,
 	return used;
 }
 
-/* Append bytes to the buffer; on overflow answer and close. */
+/*
+ * Append the last len bytes of the recv() call to the buffer. Past the
+ * connection's limit, answer 413 and close. Without budget (or memory),
+ * keep what the buffer has room for and leave the rest in TCP
+ * (tcp_recv_leave): it comes again, and the header timeout ends a
+ * connection that never gets room. true when bytes were added.
+ */
 static bool
 http_buffer(struct lcore_ctx *ctx, struct http_conn *hc, const char *p,
 	    uint32_t len)
 {
 	int rc = http_buf_reserve(ctx, hc, hc->len + len);
+	uint32_t k = len;
 
-	if (rc < 0) {
+	if (unlikely(rc == -E2BIG)) {
 		STAT_INC(ctx, http_buffer_overflow);
 		if (!(hc->flags & (HC_CLOSING | HC_BUSY)))
-			http_fail(ctx, hc, NULL, rc == -E2BIG ? 413 : 503,
-				  rc == -E2BIG ? "request too large" :
-				  "out of memory");
+			http_fail(ctx, hc, NULL, 413, "request too large");
 		hc->flags |= HC_CLOSING;
 		return false;
 	}
-	memcpy(hc->buf + hc->len, p, len);
-	hc->len += len;
+	if (unlikely(rc < 0)) {
+		k = hc->cap - hc->len;
+		tcp_recv_leave(hc->tcp, len - k);
+		STAT_ADD(ctx, http_rx_left, len - k);
+		hc->flags |= HC_MEMWAIT;
+		/* The parse state may cover bytes that were left. */
+		if (hc->pst.pos > hc->len + k)
+			http_pst_reset(hc);
+	}
+	if (k == 0)
+		return false;
+	memcpy(hc->buf + hc->len, p, k);
+	hc->len += k;
 	return true;
 }
 
@@ -277,9 +362,10 @@ http_update_deadline(struct lcore_ctx *ctx, struct http_conn *hc,
 	struct http_lcore *hl = hc->hl;
 	uint64_t d;
 
-	if (hc->len || (hc->flags & HC_CHUNKED)) {
+	if (hc->len || (hc->flags & (HC_CHUNKED | HC_MEMWAIT))) {
 		/* A request in progress keeps the deadline of its first
-		 * byte: dripping bytes (slowloris) does not extend it. */
+		 * byte: dripping bytes (slowloris) does not extend it, and
+		 * one kept waiting for budget ends there too. */
 		if ((hc->flags & HC_IN_REQ) && !taken)
 			return;
 		hc->flags |= HC_IN_REQ;
@@ -295,8 +381,18 @@ http_update_deadline(struct lcore_ctx *ctx, struct http_conn *hc,
 static void
 http_finish_input(struct lcore_ctx *ctx, struct http_conn *hc, uint32_t taken)
 {
-	/* A body still streaming is sent whole before the FIN. */
-	if ((hc->flags & (HC_CLOSING | HC_STREAM)) == HC_CLOSING) {
+	/* An answer that could not go out whole: reset, never cut. */
+	if (unlikely(hc->flags & HC_RESET)) {
+		timer_cancel(&ctx->wheel, &hc->timer);
+		tcp_abort(ctx, hc->tcp); /* closed() frees hc */
+		return;
+	}
+	/* A body still streaming or owed is sent whole before the FIN. */
+	if ((hc->flags & (HC_CLOSING | HC_OUT)) == HC_CLOSING) {
+		/* TCP acknowledges and drops what still comes: let it come,
+		 * so the peer's FIN is not held behind a closed window. */
+		if (hc->flags & HC_RCV_LIM)
+			tcp_rcv_room(ctx, hc->tcp, TCP_RCV_ANY);
 		http_buf_release(hc->hl, hc);
 		timer_cancel(&ctx->wheel, &hc->timer);
 		tcp_close(ctx, hc->tcp);
@@ -311,6 +407,7 @@ http_finish_input(struct lcore_ctx *ctx, struct http_conn *hc, uint32_t taken)
 		return;
 	}
 	http_update_deadline(ctx, hc, taken);
+	http_rcv_window(ctx, hc);
 }
 
 /* The answer that held the connection is out: take the next requests. */
@@ -334,6 +431,7 @@ http_conn_recv(struct lcore_ctx *ctx, struct tcp_conn *c, void *app,
 
 	if (hc->flags & HC_CLOSING)
 		return; /* answered with close: the rest is discarded */
+	hc->flags &= ~HC_MEMWAIT;
 	if (hc->len == 0 && !(hc->flags & (HC_PAUSED | HC_CHUNKED | HC_BUSY))) {
 		bool again;
 		uint32_t used = http_process(ctx, hc, p, len, false, &again,
@@ -364,12 +462,28 @@ http_conn_writable(struct lcore_ctx *ctx, struct tcp_conn *c, void *app)
 	struct http_conn *hc = app;
 	uint32_t taken;
 
+	/* Every ACK that frees space comes here: most find nothing to do. */
+	if (likely(!(hc->flags & (HC_OWED | HC_STREAM | HC_PAUSED))))
+		return;
+	if (unlikely(hc->flags & HC_OWED)) {
+		/* The tail of an answer goes first, whole, in order. */
+		if (!http_owe_flush(ctx, hc))
+			return;
+		if (hc->flags & HC_STREAM)
+			http_conn_stream_pump(ctx, hc, true);
+		else
+			http_conn_resume(ctx, hc);
+		return;
+	}
 	if (hc->flags & HC_STREAM) {
 		http_conn_stream_pump(ctx, hc, true);
 		return;
 	}
+	if (hc->nq && tcp_sndq_bytes(c) == 0)
+		hc->nq = 0;
 	if (!(hc->flags & HC_PAUSED) ||
-	    tcp_send_space(c) < HTTP_SEND_RESERVE)
+	    tcp_send_space(c) < hc->hl->send_reserve ||
+	    hc->nq >= hc->hl->max_pipeline)
 		return;
 	hc->flags &= ~HC_PAUSED;
 	taken = http_process_buf(ctx, hc);

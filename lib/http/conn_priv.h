@@ -11,6 +11,7 @@
 
 #include "core/clock.h"
 #include "core/lcore.h"
+#include "core/mem.h"
 #include "core/timer.h"
 #include "http/http.h"
 #include "http/resp.h"
@@ -30,6 +31,23 @@
  * boundary is copied into a per-connection buffer, taken from a per-lcore
  * free list while it holds bytes and given back when it empties, so idle
  * connections cost no buffer. Chunked bodies are decoded in that buffer.
+ * A buffer held by a connection is charged by its capacity to the
+ * lcore's MEM_HTTP_REQ budget; the cached free ones are not. At the limit
+ * the connection takes no more bytes (tcp_recv_leave: TCP does not
+ * acknowledge them, the peer sends them again) and its window stops
+ * opening; one that never gets room ends at its header timeout.
+ *
+ * A head that arrives in pieces is parsed with http_parse_resume() from
+ * where the last piece stopped (hc->pst); a head whose body is still
+ * coming is not parsed again until the body is whole (hc->need).
+ *
+ * Backpressure: a connection stops taking requests while its send queue
+ * has less than HTTP_SEND_RESERVE of room, or holds http.max_pipeline
+ * answers (counted since the queue was last empty), or an answer is
+ * still going out (deferred, streamed, or the tail of one that TCP did
+ * not take whole, kept in hc->owe and charged to MEM_RESP). Meanwhile its
+ * receive window stops opening (tcp_rcv_room), so what the client
+ * pipelines stays with the client; the writable callback resumes it.
  */
 #define HTTP_BUF_SMALL 4096u
 #define HTTP_BUF_CACHE 1024u
@@ -49,11 +67,17 @@ enum http_conn_flag {
 	HC_CHUNKED = 0x20, /* decoding a chunked body in buf */
 	HC_DEFERRED = 0x40,/* an answer waits on dtimer (http_defer) */
 	HC_STREAM = 0x80,  /* a streamed body is being produced */
+	HC_OWED = 0x100,   /* the tail of an answer waits in owe */
+	HC_RCV_LIM = 0x200,/* the receive window is bounded (tcp_rcv_room) */
+	HC_MEMWAIT = 0x400,/* bytes were left in TCP for want of budget */
+	HC_RESET = 0x800,  /* an answer could not go out whole: reset */
 };
 
-/* While a deferred or streamed answer is pending, the connection takes no
- * further request: pipelined answers stay in order. */
-#define HC_BUSY (HC_DEFERRED | HC_STREAM)
+/* While a deferred, streamed or owed answer is pending, the connection
+ * takes no further request: pipelined answers stay in order. */
+#define HC_BUSY (HC_DEFERRED | HC_STREAM | HC_OWED)
+/* An answer still leaving: a close waits for it. */
+#define HC_OUT (HC_STREAM | HC_OWED)
 
 /* What a later answer needs of its request (the request itself is gone). */
 struct http_pending {
@@ -90,6 +114,14 @@ struct http_conn {
 	uint32_t body_len;
 	uint32_t raw_off;
 	struct http_chunked chunked;
+	/* the request at the parse position: how far its head was judged,
+	 * and once judged with a body still coming, its whole length */
+	struct http_parse_state pst;
+	uint32_t need;
+	uint32_t nq; /* answers queued since the send queue was last empty */
+	/* the tail of an answer TCP did not take (HC_OWED), MEM_RESP */
+	char *owe;
+	uint32_t owe_off, owe_len, owe_cap;
 	uint64_t deadline_us; /* request (header/body) or idle deadline */
 	struct timer timer;
 	struct timer dtimer; /* http_defer */
@@ -104,6 +136,9 @@ struct http_lcore {
 	uint64_t header_timeout_us;
 	uint64_t idle_timeout_us;
 	uint32_t buf_limit; /* most a connection may buffer */
+	uint32_t max_pipeline;
+	uint32_t send_reserve; /* HTTP_SEND_RESERVE, at most tcp.snd_buf */
+	struct mem_budget *mem; /* the lcore's (MEM_HTTP_REQ, MEM_RESP) */
 	uint32_t nconns, max_conns;
 	struct http_conn *free_conns;
 	struct http_conn *conns; /* pool storage */
@@ -129,6 +164,7 @@ http_buf_release(struct http_lcore *hl, struct http_conn *hc)
 {
 	if (!hc->buf)
 		return;
+	mem_release(hl->mem, MEM_HTTP_REQ, hc->cap);
 	if (hc->cap == HTTP_BUF_SMALL && hl->nbufs < HTTP_BUF_CACHE)
 		hl->bufs[hl->nbufs++] = hc->buf;
 	else
@@ -147,20 +183,40 @@ http_count(struct http_lcore *hl, int route, int status)
 	hl->counts[route < 0 ? HTTP_ROUTE_NONE : route][cls - 1]++;
 }
 
-/* Send bytes that must go out whole; a short write aborts the connection
- * (we checked HTTP_SEND_RESERVE before taking the request). */
+/* conn_respond.c: keep what TCP did not take of an answer (HC_OWED). */
+bool http_owe(struct lcore_ctx *ctx, struct http_conn *hc, const char *p,
+	      uint32_t len);
+
+/*
+ * Send bytes that must go out whole. What TCP does not take now (its
+ * send buffer or the lcore's budget is short) waits in hc->owe and goes
+ * out from the writable callback, before anything else: an answer is
+ * never cut short. false when the connection can no longer send, or the
+ * tail found no memory (the connection is then reset, never left with a
+ * truncated answer).
+ */
 static inline bool
 http_send_all(struct lcore_ctx *ctx, struct http_conn *hc, const void *p,
 	      uint32_t len)
 {
-	int n = tcp_send(ctx, hc->tcp, p, len);
+	int n;
 
-	if (n == (int)len)
+	if (unlikely(hc->flags & HC_OWED))
+		return http_owe(ctx, hc, p, len);
+	n = tcp_send(ctx, hc->tcp, p, len);
+	if (likely(n == (int)len))
 		return true;
-	STAT_INC(ctx, http_send_overflow);
-	hc->flags |= HC_CLOSING;
-	return false;
+	if (n < 0) {
+		hc->flags |= HC_CLOSING;
+		return false;
+	}
+	return http_owe(ctx, hc, (const char *)p + n, len - (uint32_t)n);
 }
+
+/* conn_respond.c: send what hc->owe holds; true when it is all out. */
+bool http_owe_flush(struct lcore_ctx *ctx, struct http_conn *hc);
+/* conn_respond.c: free hc->owe (closing). */
+void http_owe_release(struct http_lcore *hl, struct http_conn *hc);
 
 /* The request facts an answer depends on: from x->req, or saved with a
  * deferred exchange (x->req is NULL then, x->pend set). */
@@ -236,12 +292,40 @@ http_pending_release(struct http_lcore *hl, struct http_conn *hc)
 	struct http_pending *pd = &hc->pend;
 
 	if (pd->dbuf) {
+		mem_release(hl->mem, MEM_RESP, HTTP_BUF_SMALL);
 		if (hl->nbufs < HTTP_BUF_CACHE)
 			hl->bufs[hl->nbufs++] = pd->dbuf;
 		else
 			rte_free(pd->dbuf);
 	}
 	memset(pd, 0, sizeof(*pd));
+}
+
+/*
+ * The receive window follows what the connection will take: closed to
+ * new bytes (room 0: the window stops opening) while it takes no request
+ * or waits for budget, what its buffer still holds while MEM_HTTP_REQ is
+ * under pressure, else unbounded. One flag test on the fast path.
+ */
+static inline void
+http_rcv_window(struct lcore_ctx *ctx, struct http_conn *hc)
+{
+	uint32_t room = TCP_RCV_ANY;
+
+	if (likely(!(hc->flags & (HC_PAUSED | HC_BUSY | HC_MEMWAIT |
+				  HC_RCV_LIM)) && !hc->buf))
+		return;
+	if (hc->flags & (HC_PAUSED | HC_BUSY | HC_MEMWAIT))
+		room = 0;
+	else if (hc->buf && mem_pressure(hc->hl->mem, MEM_HTTP_REQ))
+		room = hc->cap - hc->len;
+	if (room == TCP_RCV_ANY && !(hc->flags & HC_RCV_LIM))
+		return;
+	if (room == TCP_RCV_ANY)
+		hc->flags &= ~HC_RCV_LIM;
+	else
+		hc->flags |= HC_RCV_LIM;
+	tcp_rcv_room(ctx, hc->tcp, room);
 }
 
 /* Functions one conn*.c file calls in another. */

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* parser.c: zero-copy HTTP/1.1 request head parser and chunked decoder. */
+/* parser.c: zero-copy HTTP/1.1 request head parser (resumable). */
 #include <string.h>
 
-#include "core/fmt.h"
+#include "http/chars.h"
 #include "http/parser.h"
 
 /*
@@ -26,7 +26,7 @@
 
 /* clang-format off */
 /* RFC 9110 §5.6.2 tchar: methods and field names are tokens. */
-static const uint8_t http_tchar[256] = {
+const uint8_t http_tchar[256] = {
 	['!'] = 1, ['#' ... '\''] = 1, ['*'] = 1, ['+'] = 1, ['-'] = 1,
 	['.'] = 1, ['0' ... '9'] = 1, ['A' ... 'Z'] = 1, ['^' ... 'z'] = 1,
 	['|'] = 1, ['~'] = 1,
@@ -38,7 +38,7 @@ static const uint8_t http_target_char[256] = {
 };
 
 /* field-value bytes (RFC 9110 §5.5): VCHAR, SP, HTAB, obs-text. */
-static const uint8_t http_field_char[256] = {
+const uint8_t http_field_char[256] = {
 	['\t'] = 1, [' ' ... '~'] = 1, [0x80 ... 0xff] = 1,
 };
 
@@ -50,12 +50,6 @@ static const uint8_t http_host_char[256] = {
 /* clang-format on */
 
 static const char http_root[] = "/";
-
-static inline uint8_t
-http_lower(uint8_t c)
-{
-	return c >= 'A' && c <= 'Z' ? (uint8_t)(c | 0x20) : c;
-}
 
 static bool
 http_ieq(const char *a, size_t n, const char *lit, size_t lit_len)
@@ -191,74 +185,6 @@ http_target_form(struct http_request *req, int *status)
 	return 0;
 }
 
-/*
- * request-line = method SP request-target SP HTTP-version CRLF (§3),
- * starting at ls. A byte at ls + max or later that is not the line's CR
- * means the line is too long (414). 0 with *next after the LF, or
- * HTTP_PARSE_INCOMPLETE, or HTTP_PARSE_ERROR.
- */
-static int
-http_request_line(const char *buf, size_t len, size_t ls, size_t max,
-		  struct http_request *req, size_t *next, int *status)
-{
-	size_t rend = ls + max, stop = len < rend ? len : rend;
-	size_t i = ls, ts, vs;
-	const char *v;
-
-	while (i < stop && http_tchar[(uint8_t)buf[i]])
-		i++;
-	if (i == len)
-		return HTTP_PARSE_INCOMPLETE;
-	if (i >= rend && buf[i] != '\r')
-		HTTP_FAIL(414);
-	/* §3: exactly one SP; leading whitespace is not a method. */
-	if (buf[i] != ' ' || i == ls)
-		HTTP_FAIL(400);
-	req->method_str = buf + ls;
-	req->method_len = i - ls;
-	ts = ++i;
-	while (i < stop && http_target_char[(uint8_t)buf[i]])
-		i++;
-	if (i == len)
-		return HTTP_PARSE_INCOMPLETE;
-	if (i >= rend && buf[i] != '\r')
-		HTTP_FAIL(414);
-	if (buf[i] != ' ' || i == ts)
-		HTTP_FAIL(400);
-	req->target = buf + ts;
-	req->target_len = i - ts;
-	/* HTTP-version = "HTTP/" DIGIT "." DIGIT (§2.3), byte by byte so
-	 * that junk fails at once rather than at the length limit. */
-	vs = ++i;
-	for (; i < len && i - vs < 8; i++) {
-		uint8_t c = (uint8_t)buf[i];
-		char want = "HTTP/0.0"[i - vs];
-
-		if (i >= rend && c != '\r')
-			HTTP_FAIL(414);
-		if (want == '0' ? c < '0' || c > '9' : c != (uint8_t)want)
-			HTTP_FAIL(400);
-	}
-	if (i == len)
-		return HTTP_PARSE_INCOMPLETE;
-	if (i >= rend && buf[i] != '\r')
-		HTTP_FAIL(414);
-	if (buf[i] != '\r')
-		HTTP_FAIL(400);
-	if (i + 1 == len)
-		return HTTP_PARSE_INCOMPLETE;
-	if (buf[i + 1] != '\n')
-		HTTP_FAIL(400); /* bare CR, §2.2 */
-	*next = i + 2;
-	/* RFC 9110 §15.6.6: a well-formed version we do not speak. */
-	v = buf + vs;
-	if (v[5] != '1' || v[7] > '1')
-		HTTP_FAIL(505);
-	req->minor_version = v[7] - '0';
-	req->method = http_method_of(req->method_str, req->method_len);
-	return http_target_form(req, status);
-}
-
 /* Content-Length = 1*DIGIT (RFC 9110 §8.6), within int64_t. */
 static int
 http_content_length(const char *s, size_t n, int64_t *out)
@@ -386,16 +312,85 @@ http_request_reset(struct http_request *req)
 	req->expect_continue = req->has_host = false;
 }
 
+/*
+ * The head as a resumable scan (struct http_parse_state). Each phase
+ * below resumes where the previous call stopped, with the position of
+ * the tokens it needs kept as offsets: a head that arrives in pieces is
+ * judged byte by byte exactly once, and the checks run in the order and
+ * at the byte the one-call parse would run them.
+ */
+enum {
+	HTTP_PS_LEAD,	 /* empty lines before the request line (§2.2) */
+	HTTP_PS_LEAD_LF, /* LF of such a line */
+	HTTP_PS_METHOD,
+	HTTP_PS_TARGET,
+	HTTP_PS_VERSION, /* "HTTP/x.y" and the CR after it */
+	HTTP_PS_RL_LF,	 /* LF ending the request line */
+	HTTP_PS_LINE,	 /* a field line starts, or the blank line */
+	HTTP_PS_NAME,
+	HTTP_PS_VALUE,
+	HTTP_PS_LF,	/* LF ending a field line */
+	HTTP_PS_END_LF, /* LF of the blank line */
+	HTTP_PS_DONE,
+};
+
+/* Stop the scan with an error status (the state stays where it failed). */
+#define HTTP_STOP(code)                                                        \
+	do {                                                                   \
+		*status = (code);                                              \
+		goto fail;                                                     \
+	} while (0)
+
+static inline size_t
+http_min(size_t a, size_t b)
+{
+	return a < b ? a : b;
+}
+
+/*
+ * The request line is complete (its LF at p - 1): the version we speak
+ * (RFC 9110 §15.6.6), the method, the target's form. 0 or the status.
+ */
+static int
+http_request_line_done(const char *buf, size_t ls, size_t ts, size_t vs,
+		       struct http_request *req)
+{
+	const char *v = buf + vs;
+	int status = 400;
+
+	if (v[5] != '1' || v[7] > '1')
+		return 505;
+	req->method_str = buf + ls;
+	req->method_len = ts - 1 - ls;
+	req->target = buf + ts;
+	req->target_len = vs - 1 - ts;
+	req->minor_version = v[7] - '0';
+	req->method = http_method_of(req->method_str, req->method_len);
+	if (http_target_form(req, &status))
+		return status;
+	return 0;
+}
+
+static int http_parse_request_st(struct http_parse_state *st,
+				 const char *buf, size_t len,
+				 const struct http_limits *lim,
+				 struct http_request *req, int *status);
+
 int
-http_parse_request(const char *buf, size_t len, const struct http_limits *lim,
-		   struct http_request *req, int *status)
+http_parse_resume(struct http_parse_state *st, const char *buf, size_t len,
+		  const struct http_limits *lim, struct http_request *req,
+		  int *status)
 {
 	static const struct http_limits defaults = {
 		HTTP_DEFAULT_MAX_REQUEST_LINE,
 		HTTP_DEFAULT_MAX_HEADER_BYTES,
 		HTTP_MAX_HEADERS,
 	};
-	size_t max_rl, max_hb, max_h, p = 0, hs, hend, stop, ns, ne, vs, ve;
+	size_t max_rl, max_hb, max_h, p = st->pos, start = p, rend, hend, stop;
+	size_t vs, ve;
+	/* The state in registers while scanning; stored when stopping. */
+	size_t ls = 0, ts = 0, mark = 0, ne = 0, hs = 0, nh = 0;
+	uint8_t phase = 0, lead = 0;
 	int rc;
 
 	if (!lim)
@@ -407,253 +402,267 @@ http_parse_request(const char *buf, size_t len, const struct http_limits *lim,
 	max_h = lim->max_headers < HTTP_MAX_HEADERS ? lim->max_headers
 						    : HTTP_MAX_HEADERS;
 	http_request_reset(req);
+	if (p == 0)
+		goto lead; /* a new head: the common case */
+	if (p > len) {
+		/* Fewer bytes than judged before: not the same head. */
+		memset(st, 0, sizeof(*st));
+		p = start = 0;
+		goto lead;
+	}
+	ls = st->ls;
+	ts = st->ts;
+	mark = st->mark;
+	ne = st->ne;
+	hs = st->hs;
+	nh = st->nh;
+	phase = st->phase;
+	lead = st->lead;
+	switch (phase) {
+	case HTTP_PS_LEAD:
+		goto lead;
+	case HTTP_PS_LEAD_LF:
+		goto lead_lf;
+	case HTTP_PS_METHOD:
+		goto method;
+	case HTTP_PS_TARGET:
+		goto target;
+	case HTTP_PS_VERSION:
+		goto version;
+	case HTTP_PS_RL_LF:
+		goto rl_lf;
+	case HTTP_PS_LINE:
+	case HTTP_PS_NAME:
+	case HTTP_PS_VALUE:
+	case HTTP_PS_LF:
+		hend = hs + max_hb;
+		stop = http_min(len, hend);
+		if (phase == HTTP_PS_LINE)
+			goto line;
+		if (phase == HTTP_PS_NAME)
+			goto name;
+		if (phase == HTTP_PS_VALUE)
+			goto value;
+		goto lf;
+	case HTTP_PS_END_LF:
+		goto end_lf;
+	default:
+		goto done;
+	}
+lead:
 	/* §2.2: a few empty lines before the request line are ignored. */
-	for (int n = 0; n < HTTP_MAX_LEADING_CRLF; n++) {
+	while (lead < HTTP_MAX_LEADING_CRLF) {
 		if (p == len)
-			return HTTP_PARSE_INCOMPLETE;
+			goto more;
 		if (buf[p] != '\r')
 			break;
-		if (p + 1 == len)
-			return HTTP_PARSE_INCOMPLETE;
-		if (buf[p + 1] != '\n')
-			HTTP_FAIL(400);
-		p += 2;
+		p++;
+		phase = HTTP_PS_LEAD_LF;
+lead_lf:
+		if (p == len)
+			goto more;
+		if (buf[p] != '\n')
+			HTTP_STOP(400);
+		p++;
+		lead++;
+		phase = HTTP_PS_LEAD;
 	}
-	rc = http_request_line(buf, len, p, max_rl, req, &p, status);
+	/*
+	 * request-line = method SP request-target SP HTTP-version CRLF (§3).
+	 * A byte at ls + max_request_line or later that is not the line's
+	 * CR means the line is too long (414).
+	 */
+	ls = p;
+	phase = HTTP_PS_METHOD;
+method:
+	rend = ls + max_rl;
+	stop = http_min(len, rend);
+	while (p < stop && http_tchar[(uint8_t)buf[p]])
+		p++;
+	if (p == len)
+		goto more;
+	if (p >= rend && buf[p] != '\r')
+		HTTP_STOP(414);
+	/* §3: exactly one SP; leading whitespace is not a method. */
+	if (buf[p] != ' ' || p == ls)
+		HTTP_STOP(400);
+	ts = ++p;
+	phase = HTTP_PS_TARGET;
+target:
+	rend = ls + max_rl;
+	stop = http_min(len, rend);
+	while (p < stop && http_target_char[(uint8_t)buf[p]])
+		p++;
+	if (p == len)
+		goto more;
+	if (p >= rend && buf[p] != '\r')
+		HTTP_STOP(414);
+	if (buf[p] != ' ' || p == ts)
+		HTTP_STOP(400);
+	mark = ++p;
+	phase = HTTP_PS_VERSION;
+version:
+	/* HTTP-version = "HTTP/" DIGIT "." DIGIT (§2.3), byte by byte so
+	 * that junk fails at once rather than at the length limit. */
+	rend = ls + max_rl;
+	for (; p < len && p - mark < 8; p++) {
+		uint8_t c = (uint8_t)buf[p];
+		char want = "HTTP/0.0"[p - mark];
+
+		if (p >= rend && c != '\r')
+			HTTP_STOP(414);
+		if (want == '0' ? c < '0' || c > '9' : c != (uint8_t)want)
+			HTTP_STOP(400);
+	}
+	if (p == len)
+		goto more;
+	if (p >= rend && buf[p] != '\r')
+		HTTP_STOP(414);
+	if (buf[p] != '\r')
+		HTTP_STOP(400);
+	p++;
+	phase = HTTP_PS_RL_LF;
+rl_lf:
+	if (p == len)
+		goto more;
+	if (buf[p] != '\n')
+		HTTP_STOP(400); /* bare CR, §2.2 */
+	p++;
+	rc = http_request_line_done(buf, ls, ts, mark, req);
 	if (rc)
-		return rc;
+		HTTP_STOP(rc);
 	/*
 	 * field-line CRLF ... CRLF (§5). Every byte of a field line,
-	 * its CRLF included, lies before hend; only the final blank line
-	 * may start at hend.
+	 * its CRLF included, lies before hs + max_header_bytes; only the
+	 * final blank line may start there.
 	 */
 	hs = p;
+	nh = 0;
+	phase = HTTP_PS_LINE;
 	hend = hs + max_hb;
-	for (;;) {
-		if (p == len)
-			return HTTP_PARSE_INCOMPLETE;
-		if (buf[p] == '\r') {
-			if (p + 1 == len)
-				return HTTP_PARSE_INCOMPLETE;
-			if (buf[p + 1] != '\n')
-				HTTP_FAIL(400);
-			p += 2;
-			break;
-		}
-		if (p >= hend || req->num_headers >= max_h)
-			HTTP_FAIL(431);
-		/* §5.2 obs-fold, §2.2 whitespace after the start line, and
-		 * empty names all start with a byte that is not a tchar. */
-		if (!http_tchar[(uint8_t)buf[p]])
-			HTTP_FAIL(400);
-		ns = p;
-		stop = len < hend ? len : hend;
-		while (p < stop && http_tchar[(uint8_t)buf[p]])
-			p++;
-		if (p >= hend)
-			HTTP_FAIL(431);
-		if (p == len)
-			return HTTP_PARSE_INCOMPLETE;
-		/* §5.1: no whitespace between the name and the colon. */
-		if (buf[p] != ':')
-			HTTP_FAIL(400);
-		ne = p;
-		vs = ++p;
-		while (p < stop && http_field_char[(uint8_t)buf[p]])
-			p++;
-		if (p >= hend)
-			HTTP_FAIL(431);
-		if (p == len)
-			return HTTP_PARSE_INCOMPLETE;
-		/* A CTL (NUL, bare LF...) in a value, §5.5. */
-		if (buf[p] != '\r')
-			HTTP_FAIL(400);
-		if (p + 1 >= hend)
-			HTTP_FAIL(431);
-		if (p + 1 == len)
-			return HTTP_PARSE_INCOMPLETE;
-		if (buf[p + 1] != '\n')
-			HTTP_FAIL(400);
-		ve = p;
-		while (vs < ve && (buf[vs] == ' ' || buf[vs] == '\t'))
-			vs++;
-		while (ve > vs && (buf[ve - 1] == ' ' || buf[ve - 1] == '\t'))
-			ve--;
-		req->headers[req->num_headers++] = (struct http_header){
-			.name = buf + ns,
-			.name_len = ne - ns,
-			.value = buf + vs,
-			.value_len = ve - vs,
-		};
-		p += 2;
+	stop = http_min(len, hend);
+line:
+	if (p == len)
+		goto more;
+	if (buf[p] == '\r') {
+		p++;
+		phase = HTTP_PS_END_LF;
+		goto end_lf;
 	}
+	if (p >= hend || nh >= max_h)
+		HTTP_STOP(431);
+	/* §5.2 obs-fold, §2.2 whitespace after the start line, and
+	 * empty names all start with a byte that is not a tchar. */
+	if (!http_tchar[(uint8_t)buf[p]])
+		HTTP_STOP(400);
+	mark = p;
+	phase = HTTP_PS_NAME;
+name:
+	while (p < stop && http_tchar[(uint8_t)buf[p]])
+		p++;
+	if (p >= hend)
+		HTTP_STOP(431);
+	if (p == len)
+		goto more;
+	/* §5.1: no whitespace between the name and the colon. */
+	if (buf[p] != ':')
+		HTTP_STOP(400);
+	ne = p++;
+	phase = HTTP_PS_VALUE;
+value:
+	while (p < stop && http_field_char[(uint8_t)buf[p]])
+		p++;
+	if (p >= hend)
+		HTTP_STOP(431);
+	if (p == len)
+		goto more;
+	/* A CTL (NUL, bare LF...) in a value, §5.5. */
+	if (buf[p] != '\r')
+		HTTP_STOP(400);
+	if (p + 1 >= hend)
+		HTTP_STOP(431);
+	p++;
+	phase = HTTP_PS_LF;
+lf:
+	if (p == len)
+		goto more;
+	if (buf[p] != '\n')
+		HTTP_STOP(400);
+	vs = ne + 1;
+	ve = p - 1;
+	while (vs < ve && (buf[vs] == ' ' || buf[vs] == '\t'))
+		vs++;
+	while (ve > vs && (buf[ve - 1] == ' ' || buf[ve - 1] == '\t'))
+		ve--;
+	req->headers[nh++] = (struct http_header){
+		.name = buf + mark,
+		.name_len = ne - mark,
+		.value = buf + vs,
+		.value_len = ve - vs,
+	};
+	p++;
+	phase = HTTP_PS_LINE;
+	goto line;
+end_lf:
+	if (p == len)
+		goto more;
+	if (buf[p] != '\n')
+		HTTP_STOP(400);
+	p++;
+	st->scanned += (uint32_t)(p - start);
+	st->pos = (uint32_t)p;
+	st->phase = HTTP_PS_DONE;
+	if (start) {
+		/* Earlier calls saw the first fields and req does not hold
+		 * them: one more pass, from the start, fills it. */
+done:
+		return http_parse_request_st(st, buf, st->pos, lim, req,
+					     status);
+	}
+	req->num_headers = nh;
 	rc = http_semantics(req);
-	if (rc)
-		HTTP_FAIL(rc);
+	if (rc) {
+		*status = rc;
+		return HTTP_PARSE_ERROR;
+	}
 	return (int)p;
+more:
+	rc = HTTP_PARSE_INCOMPLETE;
+	goto save;
+fail:
+	rc = HTTP_PARSE_ERROR;
+save:
+	st->scanned += (uint32_t)(p - start);
+	st->pos = (uint32_t)p;
+	st->ls = (uint32_t)ls;
+	st->ts = (uint32_t)ts;
+	st->mark = (uint32_t)mark;
+	st->ne = (uint32_t)ne;
+	st->hs = (uint32_t)hs;
+	st->nh = (uint16_t)nh;
+	st->phase = phase;
+	st->lead = lead;
+	return rc;
 }
 
-/* ---- chunked bodies, RFC 9112 §7.1 ------------------------------------ */
-
-enum {
-	HTTP_CK_SIZE,	 /* chunk-size = 1*HEXDIG */
-	HTTP_CK_BWS,	 /* BWS after the size: only ";" may follow */
-	HTTP_CK_EXT,	 /* chunk-ext, skipped up to CR */
-	HTTP_CK_SIZE_LF, /* LF ending the size line */
-	HTTP_CK_DATA,
-	HTTP_CK_DATA_CR, /* CRLF after chunk-data */
-	HTTP_CK_DATA_LF,
-	HTTP_CK_TRAILER, /* a trailer field line or the final CRLF */
-	HTTP_CK_TNAME,
-	HTTP_CK_TVALUE,
-	HTTP_CK_TLF,	  /* LF ending a trailer field line */
-	HTTP_CK_FINAL_LF, /* LF ending the body */
-	HTTP_CK_DONE,
-	HTTP_CK_FAILED,
-};
-
-void
-http_chunked_init(struct http_chunked *d, uint64_t max_body)
+/* One pass over a whole head, counted in st->scanned. */
+static int
+http_parse_request_st(struct http_parse_state *st, const char *buf,
+		      size_t len, const struct http_limits *lim,
+		      struct http_request *req, int *status)
 {
-	memset(d, 0, sizeof(*d));
-	d->max_body = max_body;
-	d->state = HTTP_CK_SIZE;
+	struct http_parse_state one = { 0 };
+	int rc = http_parse_resume(&one, buf, len, lim, req, status);
+
+	st->scanned += one.scanned;
+	return rc;
 }
-
-#define HTTP_CK_FAIL(code)                                                     \
-	do {                                                                   \
-		d->status = (code);                                            \
-		d->state = HTTP_CK_FAILED;                                     \
-		goto out;                                                      \
-	} while (0)
-
-/* Trailer bytes count against one bound (§7.1.2: we discard them). */
-#define HTTP_CK_TRAILER_BYTE()                                                 \
-	do {                                                                   \
-		if (++d->trailer > HTTP_CHUNK_TRAILER_MAX)                     \
-			HTTP_CK_FAIL(431);                                     \
-	} while (0)
 
 int
-http_chunked_decode(struct http_chunked *d, char *dst, const char *raw,
-		    size_t raw_len, size_t *out, size_t *used)
+http_parse_request(const char *buf, size_t len, const struct http_limits *lim,
+		   struct http_request *req, int *status)
 {
-	size_t i = 0, o = 0, n;
-	int h;
+	struct http_parse_state st = { 0 };
 
-	while (i < raw_len && d->state < HTTP_CK_DONE) {
-		uint8_t c = (uint8_t)raw[i];
-
-		switch (d->state) {
-		case HTTP_CK_SIZE:
-			h = fmt_hex_value(c);
-			if (h >= 0) {
-				/* 16 digits fill 64 bits: no overflow. */
-				if (d->digits == 16)
-					HTTP_CK_FAIL(400);
-				d->digits++;
-				d->remaining = d->remaining << 4 | (uint64_t)h;
-				break;
-			}
-			if (!d->digits ||
-			    (c != '\r' && c != ';' && c != ' ' && c != '\t'))
-				HTTP_CK_FAIL(400);
-			if (d->remaining > d->max_body - d->total)
-				HTTP_CK_FAIL(413);
-			d->line = 0;
-			d->state = c == '\r'  ? HTTP_CK_SIZE_LF
-				   : c == ';' ? HTTP_CK_EXT
-					      : HTTP_CK_BWS;
-			break;
-		case HTTP_CK_BWS:
-			if ((c != ' ' && c != '\t' && c != ';') ||
-			    ++d->line > HTTP_CHUNK_EXT_MAX)
-				HTTP_CK_FAIL(400);
-			if (c == ';')
-				d->state = HTTP_CK_EXT;
-			break;
-		case HTTP_CK_EXT:
-			/* Skipped, but bounded and free of CTLs so that
-			 * no bare LF can end the line (§7.1.1). */
-			if (c == '\r')
-				d->state = HTTP_CK_SIZE_LF;
-			else if (!http_field_char[c] ||
-				 ++d->line > HTTP_CHUNK_EXT_MAX)
-				HTTP_CK_FAIL(400);
-			break;
-		case HTTP_CK_SIZE_LF:
-			if (c != '\n')
-				HTTP_CK_FAIL(400);
-			d->digits = 0;
-			d->state =
-				d->remaining ? HTTP_CK_DATA : HTTP_CK_TRAILER;
-			break;
-		case HTTP_CK_DATA:
-			n = raw_len - i;
-			if (n > d->remaining)
-				n = (size_t)d->remaining;
-			if (dst + o != raw + i)
-				memmove(dst + o, raw + i, n);
-			o += n;
-			i += n;
-			d->remaining -= n;
-			d->total += n;
-			if (!d->remaining)
-				d->state = HTTP_CK_DATA_CR;
-			continue;
-		case HTTP_CK_DATA_CR:
-			if (c != '\r')
-				HTTP_CK_FAIL(400);
-			d->state = HTTP_CK_DATA_LF;
-			break;
-		case HTTP_CK_DATA_LF:
-			if (c != '\n')
-				HTTP_CK_FAIL(400);
-			d->state = HTTP_CK_SIZE;
-			break;
-		case HTTP_CK_TRAILER:
-			if (c == '\r') {
-				d->state = HTTP_CK_FINAL_LF;
-				break;
-			}
-			if (!http_tchar[c])
-				HTTP_CK_FAIL(400);
-			HTTP_CK_TRAILER_BYTE();
-			d->state = HTTP_CK_TNAME;
-			break;
-		case HTTP_CK_TNAME:
-			if (c != ':' && !http_tchar[c])
-				HTTP_CK_FAIL(400);
-			HTTP_CK_TRAILER_BYTE();
-			if (c == ':')
-				d->state = HTTP_CK_TVALUE;
-			break;
-		case HTTP_CK_TVALUE:
-			if (c != '\r' && !http_field_char[c])
-				HTTP_CK_FAIL(400);
-			HTTP_CK_TRAILER_BYTE();
-			if (c == '\r')
-				d->state = HTTP_CK_TLF;
-			break;
-		case HTTP_CK_TLF:
-			if (c != '\n')
-				HTTP_CK_FAIL(400);
-			HTTP_CK_TRAILER_BYTE();
-			d->state = HTTP_CK_TRAILER;
-			break;
-		case HTTP_CK_FINAL_LF:
-			if (c != '\n')
-				HTTP_CK_FAIL(400);
-			d->state = HTTP_CK_DONE;
-			break;
-		}
-		i++;
-	}
-out:
-	*out = o;
-	*used = i;
-	if (d->state == HTTP_CK_DONE)
-		return 0;
-	return d->state == HTTP_CK_FAILED ? HTTP_PARSE_ERROR
-					  : HTTP_PARSE_INCOMPLETE;
+	return http_parse_resume(&st, buf, len, lim, req, status);
 }

@@ -90,8 +90,9 @@ struct http_request {
  *
  * The input is judged byte by byte in order, so the answer depends only
  * on the bytes seen: any prefix of an input gives HTTP_PARSE_INCOMPLETE
- * or the same answer as the whole input. Re-parse from the start as
- * bytes arrive; req is rewritten on each call.
+ * or the same answer as the whole input. req is rewritten on each call.
+ * A head that arrives in pieces is better fed to http_parse_resume(),
+ * which does not scan the bytes it has judged again.
  *
  * Returns the length of the head (through the blank line) when complete;
  * HTTP_PARSE_INCOMPLETE when more bytes are needed; HTTP_PARSE_ERROR with
@@ -110,6 +111,40 @@ struct http_request {
 int http_parse_request(const char *buf, size_t len,
 		       const struct http_limits *lim, struct http_request *req,
 		       int *status);
+
+/*
+ * How far a head that arrives in pieces has been judged: zero it (= {0})
+ * for each new head. Offsets into the caller's buffer, so the buffer may
+ * move between calls. scanned counts the bytes the calls looked at.
+ */
+struct http_parse_state {
+	uint32_t pos;	  /* bytes judged: never scanned again */
+	uint32_t ls;	  /* start of the request line */
+	uint32_t ts;	  /* start of the request-target */
+	uint32_t mark;	  /* start of the version or of a field name */
+	uint32_t ne;	  /* end of the field name (its colon) */
+	uint32_t hs;	  /* start of the field lines */
+	uint32_t scanned; /* bytes looked at by all calls (statistics) */
+	uint16_t nh;	  /* field lines seen */
+	uint8_t phase;
+	uint8_t lead; /* empty lines skipped */
+};
+
+/*
+ * http_parse_request() for a head that arrives in pieces. buf[0..len)
+ * holds the head from its first byte, the same bytes at the same offsets
+ * as in the earlier calls with st, and more after them. Each call
+ * resumes at st->pos, so the bytes of a head are scanned once while it
+ * is incomplete, and once more (from the start, to fill req) in the call
+ * that completes it when earlier calls saw part of it: at most twice its
+ * length in all, however it was split. The answers are exactly
+ * http_parse_request()'s for buf[0..len), at the same byte; req is filled
+ * only when the head is complete. After an answer other than
+ * HTTP_PARSE_INCOMPLETE, zero st before the next head.
+ */
+int http_parse_resume(struct http_parse_state *st, const char *buf,
+		      size_t len, const struct http_limits *lim,
+		      struct http_request *req, int *status);
 
 /* Chunked body decoder state (RFC 9112 §7.1), resumable across calls. */
 struct http_chunked {

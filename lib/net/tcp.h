@@ -46,7 +46,7 @@ struct tcp_ops {
 	void *(*accept)(struct lcore_ctx *ctx, struct tcp_conn *c);
 	/* In-order bytes, exactly once each: len bytes at data, valid only
 	 * during the call. The application takes them all (it copies what
-	 * it must keep). */
+	 * it must keep), or leaves a tail with tcp_recv_leave(). */
 	void (*recv)(struct lcore_ctx *ctx, struct tcp_conn *c, void *app,
 		     const uint8_t *data, uint32_t len);
 	/* The peer's FIN arrived after all its data: nothing more will be
@@ -117,6 +117,33 @@ int tcp_send(struct lcore_ctx *ctx, struct tcp_conn *c, const void *data,
  * writable once the budget has room). Check it before taking work whose
  * answer must go out whole. */
 uint32_t tcp_send_space(struct tcp_conn *c);
+
+/* Bytes queued on c, sent or not, that the peer has not acknowledged. */
+uint32_t tcp_sndq_bytes(const struct tcp_conn *c);
+
+/*
+ * The receive window follows the application (RFC 9293 §3.8.6). room is
+ * how many bytes past those delivered so far the application will take
+ * (what it can buffer); TCP_RCV_ANY, the default, means no bound but
+ * tcp.rcv_wnd. TCP announces no window past that, but never moves the
+ * right edge of a window it announced to the left (RFC 9293 §3.8.6,
+ * SHLD-14): up to that edge bytes still come, and recv() takes them or
+ * leaves them (tcp_recv_leave). With room 0 the window closes as the
+ * peer fills it. A room that opens the window by an MSS or half of
+ * tcp.rcv_wnd past what was announced sends a window update at the next
+ * flush (receiver SWS avoidance, §3.8.6.2.2). Cheap: call it when the
+ * application starts or stops reading, not per segment.
+ */
+#define TCP_RCV_ANY UINT32_MAX
+void tcp_rcv_room(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t room);
+
+/*
+ * From inside recv() only: the last n bytes of this call were not taken
+ * (the application has no room for them). TCP does not acknowledge them
+ * and drops them with whatever followed (held segments stay, a FIN
+ * waits): the peer sends them again, and recv() gets them then.
+ */
+void tcp_recv_leave(struct tcp_conn *c, uint32_t n);
 
 /* Graceful close: FIN after everything queued. No recv() after this
  * (later bytes are acknowledged and dropped); closed() follows later,

@@ -186,8 +186,13 @@ tcp_oow_ack(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t seglen)
 static inline bool
 tcp_seq_ok(const struct tcp_conn *c, uint32_t seq, uint32_t seglen)
 {
-	uint32_t lo = c->rcv_nxt, hi = c->rcv_nxt + c->rcv_wnd;
+	uint32_t lo = c->rcv_nxt, hi = tcp_rcv_edge(c);
 
+	/* A zero window (the application stopped reading): only the next
+	 * sequence is acceptable, for its ACK; its text is dropped (as
+	 * Linux: the ACKs of a peer that probes must still count). */
+	if (unlikely(lo == hi))
+		return seq == lo;
 	if (seglen == 0)
 		return SEQ_GEQ(seq, lo) && SEQ_LT(seq, hi);
 	return (SEQ_GEQ(seq, lo) && SEQ_LT(seq, hi)) ||

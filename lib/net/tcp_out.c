@@ -299,9 +299,13 @@ tcp_fill(struct lcore_ctx *ctx, struct tcp_conn *c, struct rte_tcp_hdr *th,
 	th->recv_ack = rte_cpu_to_be_32(c->rcv_nxt);
 	th->data_off = (uint8_t)(((TCP_HLEN + optlen) / 4) << 4);
 	th->tcp_flags = flags;
-	/* A constant window: the application takes every byte at once
-	 * (RFC 7323 §2.3: shifted by what we announced). */
-	th->rx_win = rte_cpu_to_be_16((uint16_t)(c->rcv_wnd >> c->rcv_wscale));
+	/* A constant window while the application takes every byte at
+	 * once (RFC 7323 §2.3: shifted by what we announced). */
+	if (likely(!(c->flags & TCF_RCV_LIM)))
+		th->rx_win = rte_cpu_to_be_16(
+			(uint16_t)(c->rcv_wnd >> c->rcv_wscale));
+	else
+		th->rx_win = rte_cpu_to_be_16(tcp_rcv_win_lim(c));
 	th->cksum = 0;
 	th->tcp_urp = 0;
 	if (optlen)
@@ -321,6 +325,41 @@ tcp_xmit(struct lcore_ctx *ctx, struct tcp_conn *c, struct rte_mbuf *m)
 {
 	STAT_INC(ctx, tcp_tx_segs);
 	ipv4_output(ctx, m, c->peer_ip, IPPROTO_TCP, &c->peer_mac);
+}
+
+/*
+ * The window field while the application bounds the window (tcp_rcv_room):
+ * up to rcv_lim, never short of rcv_adv (RFC 9293 §3.8.6: we do not
+ * shrink it), rounded up to the scale so the edge never moves left, and
+ * opened only by an MSS or half the window at once (receiver SWS
+ * avoidance, §3.8.6.2.2). Records the edge announced in rcv_adv.
+ */
+uint16_t
+tcp_rcv_win_lim(struct tcp_conn *c)
+{
+	uint32_t adv = SEQ_GT(c->rcv_adv, c->rcv_nxt) ? c->rcv_adv - c->rcv_nxt
+						       : 0;
+	uint32_t w = SEQ_GT(c->rcv_lim, c->rcv_nxt) ? c->rcv_lim - c->rcv_nxt
+						     : 0;
+	uint32_t unit = 1u << c->rcv_wscale, f;
+
+	w = tcp_min(w, c->rcv_wnd);
+	/* §3.8.6.2.2 with the application's room as the buffer: open by an
+	 * MSS, or half the window, or half of what the room allows. */
+	if (w <= adv ||
+	    w - adv < tcp_min(tcp_min(c->rcv_wnd / 2, c->rcv_mss), w / 2))
+		w = adv;
+	f = (w + unit - 1) >> c->rcv_wscale;
+	if (f > 65535)
+		f = 65535;
+	c->rcv_adv = c->rcv_nxt + (f << c->rcv_wscale);
+	return (uint16_t)f;
+}
+
+uint32_t
+tcp_sndq_bytes(const struct tcp_conn *c)
+{
+	return c->sndq_len;
 }
 
 /* A fresh mbuf with room for a TCP header, options and len bytes. */

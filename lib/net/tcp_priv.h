@@ -92,6 +92,7 @@ enum tcp_timer_kind {
 #define TCF_PENDING 0x0400   /* on the lcore's output list */
 #define TCF_COOKIE 0x0800    /* opened by a SYN cookie */
 #define TCF_SWS_FORCE 0x1000 /* SWS override due: send what the window takes */
+#define TCF_RCV_LIM 0x2000   /* the application bounds the window (rcv_lim) */
 #define TCF_ORPHAN_RST 0x4000 /* closed over tcp.max_orphans: reset at flush */
 #define TCF_MEMWAIT 0x8000   /* on the memory waiters list (tcp_mem.c) */
 
@@ -152,6 +153,11 @@ struct tcp_conn {
 	struct tcp_conn *hold_next, **hold_pprev;
 	struct tcp_conn *mw_next, **mw_pprev;
 	struct tcp_lcore *tl;
+	/* receive window set by the application (tcp_rcv_room): with
+	 * TCF_RCV_LIM the window reaches no further than rcv_lim, but no
+	 * less far than rcv_adv, the right edge announced last */
+	uint32_t rcv_lim, rcv_adv;
+	uint32_t rcv_left; /* bytes recv() left (tcp_recv_leave) */
 	/* application */
 	const struct tcp_ops *ops;
 	void *app;
@@ -266,6 +272,16 @@ tcp_max(uint32_t a, uint32_t b)
 	return a > b ? a : b;
 }
 
+/* The right edge of the receive window: rcv_nxt + rcv_wnd, or while the
+ * application bounds it (TCF_RCV_LIM) the edge announced last. */
+static inline uint32_t
+tcp_rcv_edge(const struct tcp_conn *c)
+{
+	if (likely(!(c->flags & TCF_RCV_LIM)))
+		return c->rcv_nxt + c->rcv_wnd;
+	return c->rcv_adv;
+}
+
 /* c holds send or out-of-order mbufs: on the lcore's holders list, where
  * tcp_mem_reclaim() and the out-of-order pruner look for victims. */
 static inline void
@@ -322,6 +338,7 @@ void tcp_ooo_free(struct lcore_ctx *ctx, struct tcp_conn *c);
 bool tcp_ooo_prune_one(struct lcore_ctx *ctx, struct tcp_conn *c);
 
 /* tcp_out.c: segments */
+uint16_t tcp_rcv_win_lim(struct tcp_conn *c);
 void tcp_output(struct lcore_ctx *ctx, struct tcp_conn *c);
 void tcp_send_ack(struct lcore_ctx *ctx, struct tcp_conn *c);
 void tcp_send_synack(struct lcore_ctx *ctx, struct tcp_conn *c);

@@ -62,10 +62,22 @@ tcp_ooo_prune_one(struct lcore_ctx *ctx, struct tcp_conn *c)
 	return true;
 }
 
+/* The application left a tail (tcp_recv_leave): not received, not
+ * acknowledged. */
+static void __rte_noinline
+tcp_rcv_unread(struct lcore_ctx *ctx, struct tcp_conn *c)
+{
+	c->rcv_nxt -= c->rcv_left;
+	c->rcv_unacked -= tcp_min(c->rcv_unacked, c->rcv_left);
+	c->rcv_left = 0;
+	c->flags |= TCF_ACK_NOW;
+	tcp_schedule(ctx, c);
+}
+
 /* Bytes for the application, exactly once each. After tcp_close() the
  * application reads nothing more: the bytes are acknowledged and
  * dropped (a lingering close: answers already sent are not reset). */
-static void
+static __rte_always_inline bool
 tcp_deliver(struct lcore_ctx *ctx, struct tcp_conn *c, const uint8_t *data,
 	    uint32_t len)
 {
@@ -75,6 +87,49 @@ tcp_deliver(struct lcore_ctx *ctx, struct tcp_conn *c, const uint8_t *data,
 		c->ops->recv(ctx, c, c->app, data, len);
 	else
 		STAT_INC(ctx, tcp_rcv_after_close);
+	if (likely(!c->rcv_left))
+		return true;
+	tcp_rcv_unread(ctx, c);
+	return false;
+}
+
+void
+tcp_recv_leave(struct tcp_conn *c, uint32_t n)
+{
+	c->rcv_left = n;
+}
+
+void
+tcp_rcv_room(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t room)
+{
+	uint32_t old_edge, edge;
+
+	if (room == TCP_RCV_ANY) {
+		if (!(c->flags & TCF_RCV_LIM))
+			return;
+		old_edge = c->rcv_adv;
+		c->flags &= ~TCF_RCV_LIM;
+		edge = c->rcv_nxt + c->rcv_wnd;
+	} else {
+		if (!(c->flags & TCF_RCV_LIM)) {
+			/* What the last ACK announced (the window was
+			 * constant until now). */
+			c->rcv_adv = c->last_ack_sent + c->rcv_wnd;
+			c->flags |= TCF_RCV_LIM;
+		}
+		old_edge = c->rcv_adv;
+		c->rcv_lim = c->rcv_nxt + tcp_min(room, c->rcv_wnd);
+		edge = c->rcv_lim;
+	}
+	/* §3.8.6.2.2: tell the peer once the window opened enough (as in
+	 * tcp_rcv_win_lim). */
+	if (SEQ_GT(edge, old_edge) &&
+	    edge - old_edge >= tcp_min(tcp_min(c->rcv_wnd / 2, c->rcv_mss),
+				       (edge - c->rcv_nxt) / 2) &&
+	    (TCPF(c->state) & TCPF_RCV_DATA)) {
+		c->flags |= TCF_ACK_NOW;
+		tcp_schedule(ctx, c);
+	}
 }
 
 /* Hold [seq, seq+len) (+FIN) of m above a gap. true when m was kept. */
@@ -155,17 +210,21 @@ tcp_ooo_drain(struct lcore_ctx *ctx, struct tcp_conn *c)
 		uint32_t seq = tcp_ooo_seq(m), end = tcp_ooo_end(m);
 		bool fin = tcp_meta(m)->fin;
 
+		bool taken = true;
+
 		c->ooo = tcp_meta(m)->next;
 		c->nooo--;
 		mem_release_mbuf(&ctx->mem, MEM_OOO);
 		if (SEQ_GT(end, c->rcv_nxt))
-			tcp_deliver(ctx, c,
+			taken = tcp_deliver(ctx, c,
 				    rte_pktmbuf_mtod_offset(m, const uint8_t *,
 							    c->rcv_nxt - seq),
 				    end - c->rcv_nxt);
 		rte_pktmbuf_free(m);
 		if (c->flags & TCF_DEAD)
 			return false;
+		if (!taken)
+			break; /* the peer sends the rest again */
 		if (fin && end == c->rcv_nxt)
 			return true;
 	}
@@ -216,7 +275,7 @@ tcp_rcv_data(struct lcore_ctx *ctx, struct tcp_conn *c, struct rte_mbuf *m,
 	     const struct tcp_seg *s)
 {
 	const struct tcp_lcore *tl = tcp_tl(ctx);
-	uint32_t seq = s->seq, len = s->len, wend = c->rcv_nxt + c->rcv_wnd;
+	uint32_t seq = s->seq, len = s->len, wend = tcp_rcv_edge(c);
 	const uint8_t *data = s->data;
 	bool fin = s->flags & RTE_TCP_FIN_FLAG, gap;
 
@@ -230,8 +289,10 @@ tcp_rcv_data(struct lcore_ctx *ctx, struct tcp_conn *c, struct rte_mbuf *m,
 	}
 	if (SEQ_GT(seq + len, wend)) {
 		STAT_INC(ctx, tcp_rcv_past_window);
-		len = wend - seq;
+		len = SEQ_GT(wend, seq) ? wend - seq : 0;
 		fin = false;
+		/* A probe of a closed window is answered at once. */
+		c->flags |= TCF_ACK_NOW;
 	}
 	if (seq != c->rcv_nxt) {
 		bool kept = (len || fin) &&
@@ -243,9 +304,14 @@ tcp_rcv_data(struct lcore_ctx *ctx, struct tcp_conn *c, struct rte_mbuf *m,
 	}
 	gap = c->ooo != NULL;
 	if (len) {
-		tcp_deliver(ctx, c, data, len);
+		bool taken = tcp_deliver(ctx, c, data, len);
+
 		if (c->flags & TCF_DEAD)
 			return false;
+		if (unlikely(!taken)) {
+			tcp_unhold(c, false);
+			return false; /* FIN and held data wait for the rest */
+		}
 	}
 	if (gap && !fin) {
 		fin = tcp_ooo_drain(ctx, c);
