@@ -12,6 +12,7 @@
 int
 api_state_init(struct api_state *st)
 {
+	memset(st, 0, sizeof(*st));
 	st->series = series_store_create();
 	return st->series ? 0 : -ENOMEM;
 }
@@ -20,7 +21,7 @@ void
 api_state_fini(struct api_state *st)
 {
 	series_store_free(st->series);
-	st->series = NULL;
+	memset(st, 0, sizeof(*st));
 }
 
 int
@@ -35,7 +36,7 @@ api_register_all(struct http_router *r, const struct config *cfg,
 	if (rc == 0)
 		rc = tokens_register(r, cfg);
 	if (rc == 0)
-		rc = telemetry_register(r, cfg);
+		rc = telemetry_register(r, cfg, &st->telemetry);
 	return rc;
 }
 

@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "api/telemetry.h"
+
 struct config;
 struct http_exchange;
 struct http_router;
@@ -19,10 +21,12 @@ struct series_store;
  * routes as their argument (no file-scope singletons).
  */
 struct api_state {
-	struct series_store *series; /* §3 models */
+	struct series_store *series;	  /* §3 models */
+	struct telemetry_state telemetry; /* §5 counters */
 };
 
-/* Create the stores of st. Returns 0 or -ENOMEM (nothing left held). */
+/* Create the stores of st and zero its counters. Returns 0 or -ENOMEM
+ * (nothing left held). */
 int api_state_init(struct api_state *st);
 
 /*
@@ -41,12 +45,14 @@ int api_register_all(struct http_router *r, const struct config *cfg,
 		     struct api_state *st);
 
 /* The families, for api_register_all (same return values). series_register
- * serves from st (series_store_create), which must outlive r. */
+ * and telemetry_register serve from st (series_store_create; the caller's
+ * telemetry_state), which must outlive r; NULL gives -EINVAL. */
 int users_register(struct http_router *r, const struct config *cfg);
 int series_register(struct http_router *r, const struct config *cfg,
 		    struct series_store *st);
 int tokens_register(struct http_router *r, const struct config *cfg);
-int telemetry_register(struct http_router *r, const struct config *cfg);
+int telemetry_register(struct http_router *r, const struct config *cfg,
+		       struct telemetry_state *st);
 
 /*
  * Percent-decode s[0..n) (RFC 3986 §2.1; '+' is a space, as in

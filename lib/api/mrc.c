@@ -94,21 +94,20 @@ mrc_health(struct http_exchange *x)
 int
 mrc_api_register(struct http_router *r, struct mrc_api *api)
 {
-	int rc;
-
 	if (!api || !api->store || !api->cfg)
 		return -EINVAL;
-	/* /event first: the hot route is matched first. */
-	rc = http_router_add(r, HTTP_METHOD_BIT(HTTP_M_POST), "/event",
-			     mrc_event, api, "event");
-	if (rc >= 0)
-		rc = http_router_add(r, HTTP_METHOD_BIT(HTTP_M_GET), "/stats",
-				     mrc_stats, api, "stats");
-	if (rc >= 0 && api->cfg->mrc_reset_enabled)
-		rc = http_router_add(r, HTTP_METHOD_BIT(HTTP_M_POST), "/reset",
-				     mrc_reset, api, "reset");
-	if (rc >= 0)
-		rc = http_router_add(r, HTTP_METHOD_BIT(HTTP_M_GET), "/health",
-				     mrc_health, api, "health");
-	return rc < 0 ? rc : 0;
+
+	/* /event first: the hot route is matched first. /reset only when
+	 * enabled (a NULL handler skips the row). */
+	const struct http_route_def routes[] = {
+		{ HTTP_METHOD_BIT(HTTP_M_POST), "/event", mrc_event, "event" },
+		{ HTTP_METHOD_BIT(HTTP_M_GET), "/stats", mrc_stats, "stats" },
+		{ HTTP_METHOD_BIT(HTTP_M_POST), "/reset",
+		  api->cfg->mrc_reset_enabled ? mrc_reset : NULL, "reset" },
+		{ HTTP_METHOD_BIT(HTTP_M_GET), "/health", mrc_health,
+		  "health" },
+	};
+
+	return http_router_add_all(r, routes,
+				   sizeof(routes) / sizeof(routes[0]), api);
 }

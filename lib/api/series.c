@@ -370,18 +370,17 @@ int
 series_register(struct http_router *r, const struct config *cfg,
 		struct series_store *st)
 {
-	int rc;
+	static const struct http_route_def routes[] = {
+		{ HTTP_METHOD_BIT(HTTP_M_POST), "/fit/{series_id}",
+		  series_fit_route, "series_fit" },
+		{ HTTP_METHOD_BIT(HTTP_M_POST), "/predict/{series_id}",
+		  series_predict_route, "series_predict" },
+		{ HTTP_METHOD_BIT(HTTP_M_GET), "/healthcheck",
+		  series_health_route, "healthcheck" },
+	};
 
 	if (!st)
 		return -EINVAL;
-	rc = http_router_add(r, HTTP_METHOD_BIT(HTTP_M_POST), "/fit/{series_id}",
-			     series_fit_route, st, "series_fit");
-	if (rc >= 0)
-		rc = http_router_add(r, HTTP_METHOD_BIT(HTTP_M_POST),
-				     "/predict/{series_id}", series_predict_route,
-				     st, "series_predict");
-	if (rc >= 0)
-		rc = http_router_add(r, HTTP_METHOD_BIT(HTTP_M_GET), "/healthcheck",
-				     series_health_route, st, "healthcheck");
-	return rc < 0 ? rc : 0;
+	return http_router_add_all(r, routes,
+				   sizeof(routes) / sizeof(routes[0]), st);
 }

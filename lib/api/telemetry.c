@@ -11,10 +11,6 @@
 #include "core/version.h"
 #include "http/http.h"
 
-/* Shared by every lcore; one relaxed atomic add per batch (not per
- * event), read by /status. */
-static uint64_t telemetry_events;
-
 static bool
 telemetry_has_str(json_t *ev, const char *key)
 {
@@ -63,9 +59,11 @@ telemetry_parse(const char *body, size_t len, uint32_t *received,
 	return 0;
 }
 
+/* One relaxed atomic add per batch (not per event), read by /status. */
 static void
 telemetry_ingest(struct http_exchange *x)
 {
+	struct telemetry_state *st = x->arg;
 	uint32_t received, processed;
 	const char *msg;
 	char body[96];
@@ -76,7 +74,7 @@ telemetry_ingest(struct http_exchange *x)
 		http_respond_error(x, 400, msg);
 		return;
 	}
-	__atomic_fetch_add(&telemetry_events, processed, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&st->events, processed, __ATOMIC_RELAXED);
 	n = snprintf(body, sizeof(body), "{\"received\":%u,\"processed\":%u}",
 		     received, processed);
 	http_respond_json(x, 200, body, (size_t)n);
@@ -85,7 +83,8 @@ telemetry_ingest(struct http_exchange *x)
 static void
 telemetry_status(struct http_exchange *x)
 {
-	uint64_t ev = __atomic_load_n(&telemetry_events, __ATOMIC_RELAXED);
+	const struct telemetry_state *st = x->arg;
+	uint64_t ev = __atomic_load_n(&st->events, __ATOMIC_RELAXED);
 	char body[192];
 	int n;
 
@@ -110,17 +109,20 @@ telemetry_version(struct http_exchange *x)
 }
 
 int
-telemetry_register(struct http_router *r, const struct config *cfg)
+telemetry_register(struct http_router *r, const struct config *cfg,
+		   struct telemetry_state *st)
 {
-	int rc;
+	static const struct http_route_def routes[] = {
+		{ HTTP_METHOD_BIT(HTTP_M_POST), "/api/v1/telemetry",
+		  telemetry_ingest, "telemetry" },
+		{ HTTP_METHOD_BIT(HTTP_M_GET), "/status", telemetry_status,
+		  "status" },
+		{ HTTP_METHOD_BIT(HTTP_M_GET), "/version", telemetry_version,
+		  "version" },
+	};
 
-	rc = http_router_add(r, HTTP_METHOD_BIT(HTTP_M_POST), "/api/v1/telemetry",
-			     telemetry_ingest, NULL, "telemetry");
-	if (rc >= 0)
-		rc = http_router_add(r, HTTP_METHOD_BIT(HTTP_M_GET), "/status",
-				     telemetry_status, NULL, "status");
-	if (rc >= 0)
-		rc = http_router_add(r, HTTP_METHOD_BIT(HTTP_M_GET), "/version",
-				     telemetry_version, NULL, "version");
-	return rc < 0 ? rc : 0;
+	if (!st)
+		return -EINVAL;
+	return http_router_add_all(r, routes,
+				   sizeof(routes) / sizeof(routes[0]), st);
 }

@@ -12,6 +12,15 @@
 #define TELEMETRY_TRACE_STORE 10000u
 
 /*
+ * What the §5 routes share across lcores: owned by the caller (struct
+ * api_state), passed to the routes as their argument. On a cache line of
+ * its own: every lcore adds to it.
+ */
+struct telemetry_state {
+	uint64_t events; /* processed, all batches; relaxed atomic adds */
+} __attribute__((aligned(64)));
+
+/*
  * Parse a POST /api/v1/telemetry body: 0 with *received (events in the
  * list) and *processed (those with the required fields); -ENODATA for an
  * empty body ("No data provided"), -EINVAL for bad JSON or no "events"

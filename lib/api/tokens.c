@@ -208,14 +208,13 @@ tokens_live(struct http_exchange *x)
 int
 tokens_register(struct http_router *r, const struct config *cfg)
 {
-	int rc;
+	static const struct http_route_def routes[] = {
+		{ HTTP_METHOD_BIT(HTTP_M_POST), "/api/v1/tokens/batch",
+		  tokens_batch, "tokens_batch" },
+		{ HTTP_METHOD_BIT(HTTP_M_GET), "/api/v1/health/live",
+		  tokens_live, "health_live" },
+	};
 
-	rc = http_router_add(r, HTTP_METHOD_BIT(HTTP_M_POST),
-			     "/api/v1/tokens/batch", tokens_batch, NULL,
-			     "tokens_batch");
-	if (rc >= 0)
-		rc = http_router_add(r, HTTP_METHOD_BIT(HTTP_M_GET),
-				     "/api/v1/health/live", tokens_live, NULL,
-				     "health_live");
-	return rc < 0 ? rc : 0;
+	return http_router_add_all(r, routes,
+				   sizeof(routes) / sizeof(routes[0]), NULL);
 }

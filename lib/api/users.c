@@ -468,39 +468,36 @@ users_error_500(struct http_exchange *x)
 int
 users_register(struct http_router *r, const struct config *cfg)
 {
-	static const struct {
-		enum http_method m;
-		const char *pattern;
-		http_handler_fn fn;
-		const char *name;
-	} routes[] = {
-		{HTTP_M_GET, "/", users_root, "root"},
-		{HTTP_M_GET, "/users/{user_id}", users_get, "users_get"},
-		{HTTP_M_PUT, "/users/{user_id}", users_put, "users_put"},
-		{HTTP_M_PATCH, "/users/{user_id}", users_patch, "users_patch"},
-		{HTTP_M_DELETE, "/users/{user_id}", users_delete, "users_delete"},
-		{HTTP_M_POST, "/users", users_create, "users_create"},
-		{HTTP_M_GET, "/search", users_search, "search"},
-		{HTTP_M_GET, "/api/v1/products/{category}/{product_id}",
-		 users_product, "products_get"},
-		{HTTP_M_GET, "/async/data", users_async_data, "async_data"},
-		{HTTP_M_GET, "/async/users/{user_id}", users_async_user,
-		 "async_users_get"},
-		{HTTP_M_POST, "/async/users", users_async_create,
-		 "async_users_create"},
-		{HTTP_M_GET, "/async/stream", users_async_stream, "async_stream"},
-		{HTTP_M_GET, "/error/404", users_error_404, "error_404"},
-		{HTTP_M_GET, "/error/500", users_error_500, "error_500"},
+	static const struct http_route_def routes[] = {
+		{ HTTP_METHOD_BIT(HTTP_M_GET), "/", users_root, "root" },
+		{ HTTP_METHOD_BIT(HTTP_M_GET), "/users/{user_id}", users_get,
+		  "users_get" },
+		{ HTTP_METHOD_BIT(HTTP_M_PUT), "/users/{user_id}", users_put,
+		  "users_put" },
+		{ HTTP_METHOD_BIT(HTTP_M_PATCH), "/users/{user_id}", users_patch,
+		  "users_patch" },
+		{ HTTP_METHOD_BIT(HTTP_M_DELETE), "/users/{user_id}",
+		  users_delete, "users_delete" },
+		{ HTTP_METHOD_BIT(HTTP_M_POST), "/users", users_create,
+		  "users_create" },
+		{ HTTP_METHOD_BIT(HTTP_M_GET), "/search", users_search, "search" },
+		{ HTTP_METHOD_BIT(HTTP_M_GET),
+		  "/api/v1/products/{category}/{product_id}", users_product,
+		  "products_get" },
+		{ HTTP_METHOD_BIT(HTTP_M_GET), "/async/data", users_async_data,
+		  "async_data" },
+		{ HTTP_METHOD_BIT(HTTP_M_GET), "/async/users/{user_id}",
+		  users_async_user, "async_users_get" },
+		{ HTTP_METHOD_BIT(HTTP_M_POST), "/async/users",
+		  users_async_create, "async_users_create" },
+		{ HTTP_METHOD_BIT(HTTP_M_GET), "/async/stream",
+		  users_async_stream, "async_stream" },
+		{ HTTP_METHOD_BIT(HTTP_M_GET), "/error/404", users_error_404,
+		  "error_404" },
+		{ HTTP_METHOD_BIT(HTTP_M_GET), "/error/500", users_error_500,
+		  "error_500" },
 	};
 
-	(void)cfg;
-	for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
-		int rc = http_router_add(r, HTTP_METHOD_BIT(routes[i].m),
-					 routes[i].pattern, routes[i].fn, NULL,
-					 routes[i].name);
-
-		if (rc < 0)
-			return rc;
-	}
-	return 0;
+	return http_router_add_all(r, routes,
+				   sizeof(routes) / sizeof(routes[0]), NULL);
 }

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* ctl.c: the control socket: listening, clients, line framing, dispatch. */
+/* ctl.c: the control socket: listening, clients, line framing, the poll
+ * loop (requests are run by ctl_proto.c). */
 #include <errno.h>
 #include <poll.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -16,8 +16,7 @@
 
 #include <jansson.h>
 
-#include "ctl/ctl.h"
-#include "core/version.h"
+#include "ctl/ctl_priv.h"
 
 #define CTL_READ_CHUNK 16384
 #define CTL_READS_PER_ROUND 4 /* per client, so one cannot starve the rest */
@@ -26,40 +25,6 @@
 #define CTL_KEEP_BUF 65536 /* buffers above this are freed once empty */
 #define CTL_DUMP_FLAGS (JSON_COMPACT | JSON_REAL_PRECISION(10))
 
-struct ctl_cmd {
-	char name[CTL_NAME_MAX];
-	char *help;
-	ctl_cmd_fn fn;
-	void *arg;
-};
-
-struct ctl_client {
-	int fd;          /* -1: free slot */
-	bool eof;        /* the peer shut its side: close once flushed */
-	char *in;        /* the partial request line so far */
-	size_t in_len, in_cap;
-	char *out;       /* replies; out[out_off..out_len) is not sent yet */
-	size_t out_off, out_len, out_cap;
-	uint64_t last_ms; /* connect, last request, or last progress writing */
-};
-
-struct ctl_server {
-	int fd;
-	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
-	dev_t dev;
-	ino_t ino;
-	bool bound;
-	unsigned int max_clients;
-	size_t max_line, max_outbuf;
-	unsigned int idle_ms;
-	unsigned int nb_clients;
-	uint64_t accept_after_ms; /* out of fds: stop polling the listener */
-	struct ctl_client *clients; /* max_clients slots */
-	struct pollfd *pfd;         /* [0] listening, [1 + i] clients[i] */
-	struct ctl_cmd *cmds;
-	unsigned int nb_cmds, cmds_cap;
-};
-
 static uint64_t
 ctl_now_ms(void)
 {
@@ -67,6 +32,25 @@ ctl_now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/*
+ * send() (tx) or recv() without blocking, retrying EINTR. Returns the bytes
+ * moved (0 from recv: the peer shut its side), -EAGAIN when the socket
+ * would block, or -errno.
+ */
+static ssize_t
+ctl_sock_io(int fd, void *buf, size_t len, bool tx)
+{
+	ssize_t n;
+
+	do
+		n = tx ? send(fd, buf, len, MSG_DONTWAIT | MSG_NOSIGNAL)
+		       : recv(fd, buf, len, MSG_DONTWAIT);
+	while (n < 0 && errno == EINTR);
+	if (n >= 0)
+		return n;
+	return errno == EWOULDBLOCK ? -EAGAIN : -errno;
 }
 
 /* Append n bytes, growing the buffer; -ENOBUFS when *len would pass limit. */
@@ -94,223 +78,6 @@ ctl_buf_append(char **buf, size_t *len, size_t *cap, const void *data,
 	return 0;
 }
 
-/* A JSON string for a message that may hold bytes that are not UTF-8
- * (jansson's parse errors quote the input): those become '?'. */
-static json_t *
-ctl_json_text(const char *msg)
-{
-	json_t *j = json_string(msg);
-	char buf[CTL_ERR_LEN];
-	size_t i;
-
-	if (j)
-		return j;
-	for (i = 0; msg[i] && i < sizeof(buf) - 1; i++)
-		buf[i] = (unsigned char)msg[i] < 0x20 ||
-			 (unsigned char)msg[i] > 0x7e ? '?' : msg[i];
-	buf[i] = '\0';
-	return json_string(buf);
-}
-
-static json_t *
-ctl_reply_error(const char *msg)
-{
-	json_t *r = json_object();
-
-	if (!r)
-		return NULL;
-	if (json_object_set_new(r, "ok", json_false()) < 0 ||
-	    json_object_set_new(r, "error", ctl_json_text(msg)) < 0) {
-		json_decref(r);
-		return NULL;
-	}
-	return r;
-}
-
-static json_t *
-ctl_reply_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static json_t *
-ctl_reply_errorf(const char *fmt, ...)
-{
-	char msg[CTL_ERR_LEN];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	return ctl_reply_error(msg);
-}
-
-static const struct ctl_cmd *
-ctl_find(const struct ctl_server *s, const char *name)
-{
-	for (unsigned int i = 0; i < s->nb_cmds; i++)
-		if (!strcmp(s->cmds[i].name, name))
-			return &s->cmds[i];
-	return NULL;
-}
-
-static bool
-ctl_name_char(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
-	       c == '-';
-}
-
-/* A line a human typed: one word of command-name characters (any case, so
- * "STATS" gets "unknown command" rather than "invalid JSON"). */
-static bool
-ctl_is_bare_word(const char *line, size_t len)
-{
-	for (size_t i = 0; i < len; i++)
-		if (!ctl_name_char(line[i]) && !(line[i] >= 'A' && line[i] <= 'Z'))
-			return false;
-	return len > 0;
-}
-
-/* Run cmd with args and wrap its result; consumes nothing. */
-static json_t *
-ctl_run(const struct ctl_server *s, const char *name, json_t *args)
-{
-	char err[CTL_ERR_LEN] = "";
-	const struct ctl_cmd *c = ctl_find(s, name);
-	json_t *data, *r;
-
-	if (!c)
-		return ctl_reply_errorf("unknown command '%.64s'", name);
-	data = c->fn(c->arg, args, err, sizeof(err));
-	if (!data) {
-		if (!err[0])
-			snprintf(err, sizeof(err), "command '%s' failed", c->name);
-		return ctl_reply_error(err);
-	}
-	r = json_object();
-	if (!r || json_object_set_new(r, "ok", json_true()) < 0 ||
-	    json_object_set_new(r, "data", data) < 0) {
-		json_decref(r);
-		return NULL;
-	}
-	return r;
-}
-
-json_t *
-ctl_server_exec(struct ctl_server *s, const char *line, size_t len)
-{
-	char name[CTL_NAME_MAX * 2 + 1];
-	json_error_t jerr;
-	json_t *req, *cmd, *args, *id, *r;
-	bool own_args = false;
-
-	while (len && (line[len - 1] == '\r' || line[len - 1] == ' ' ||
-		       line[len - 1] == '\t'))
-		len--;
-	while (len && (*line == ' ' || *line == '\t')) {
-		line++;
-		len--;
-	}
-	if (!len)
-		return ctl_reply_error("empty request");
-	if (ctl_is_bare_word(line, len)) {
-		snprintf(name, sizeof(name), "%.*s", (int)len, line);
-		args = json_object();
-		if (!args)
-			return NULL;
-		r = ctl_run(s, name, args);
-		json_decref(args);
-		return r;
-	}
-	req = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
-	if (!req)
-		return ctl_reply_errorf("invalid JSON: %s", jerr.text);
-	cmd = json_object_get(req, "cmd");
-	args = json_object_get(req, "args");
-	if (!json_is_object(req))
-		r = ctl_reply_error("request must be a JSON object");
-	else if (!json_is_string(cmd))
-		r = ctl_reply_error("request has no \"cmd\" string");
-	else if (args && !json_is_object(args))
-		r = ctl_reply_error("\"args\" must be an object");
-	else {
-		if (!args) {
-			args = json_object();
-			own_args = true;
-		}
-		r = args ? ctl_run(s, json_string_value(cmd), args) : NULL;
-		if (own_args)
-			json_decref(args);
-	}
-	/* Echo "id" so a client can match pipelined replies. */
-	id = json_object_get(req, "id");
-	if (r && id && json_is_object(req))
-		json_object_set(r, "id", id);
-	json_decref(req);
-	return r;
-}
-
-static json_t *
-ctl_cmd_help(void *arg, json_t *args, char *err, size_t errlen)
-{
-	const struct ctl_server *s = arg;
-	json_t *o = json_object();
-
-	for (unsigned int i = 0; o && i < s->nb_cmds; i++)
-		if (json_object_set_new(o, s->cmds[i].name,
-					ctl_json_text(s->cmds[i].help)) < 0) {
-			json_decref(o);
-			o = NULL;
-		}
-	if (!o)
-		snprintf(err, errlen, "out of memory");
-	return o;
-}
-
-static json_t *
-ctl_cmd_version(void *arg, json_t *args, char *err, size_t errlen)
-{
-	json_t *o = json_pack("{s:s, s:s, s:s}", "name", "linerate", "version",
-			      LR_VERSION, "gitrev", LR_GITREV);
-
-	if (!o)
-		snprintf(err, errlen, "out of memory");
-	return o;
-}
-
-int
-ctl_register(struct ctl_server *s, const char *name, const char *help,
-	     ctl_cmd_fn fn, void *arg)
-{
-	size_t n = name ? strlen(name) : 0;
-	struct ctl_cmd *c;
-
-	if (!s || !fn || n == 0 || n >= CTL_NAME_MAX)
-		return -EINVAL;
-	for (size_t i = 0; i < n; i++)
-		if (!ctl_name_char(name[i]))
-			return -EINVAL;
-	if (ctl_find(s, name))
-		return -EEXIST;
-	if (s->nb_cmds == s->cmds_cap) {
-		unsigned int ncap = s->cmds_cap ? s->cmds_cap * 2 : 16;
-
-		c = realloc(s->cmds, ncap * sizeof(*c));
-		if (!c)
-			return -ENOMEM;
-		s->cmds = c;
-		s->cmds_cap = ncap;
-	}
-	c = &s->cmds[s->nb_cmds];
-	memset(c, 0, sizeof(*c));
-	c->help = strdup(help ? help : "");
-	if (!c->help)
-		return -ENOMEM;
-	memcpy(c->name, name, n + 1);
-	c->fn = fn;
-	c->arg = arg;
-	s->nb_cmds++;
-	return 0;
-}
-
 static void
 ctl_client_close(struct ctl_server *s, struct ctl_client *c)
 {
@@ -331,15 +98,10 @@ ctl_client_flush(struct ctl_client *c, uint64_t now)
 	ssize_t n;
 
 	while (c->out_off < c->out_len) {
-		n = send(c->fd, c->out + c->out_off, c->out_len - c->out_off,
-			 MSG_DONTWAIT | MSG_NOSIGNAL);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			if (errno == EAGAIN || errno == EWOULDBLOCK)
-				return 0;
-			return -errno;
-		}
+		n = ctl_sock_io(c->fd, c->out + c->out_off,
+				c->out_len - c->out_off, true);
+		if (n < 0)
+			return n == -EAGAIN ? 0 : (int)n;
 		c->out_off += (size_t)n;
 		c->last_ms = now;
 	}
@@ -476,14 +238,9 @@ ctl_client_read(struct ctl_server *s, struct ctl_client *c, uint64_t now,
 	int rc;
 
 	for (int r = 0; r < CTL_READS_PER_ROUND; r++) {
-		n = recv(c->fd, buf, sizeof(buf), MSG_DONTWAIT);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			if (errno == EAGAIN || errno == EWOULDBLOCK)
-				return 0;
-			return -errno;
-		}
+		n = ctl_sock_io(c->fd, buf, sizeof(buf), false);
+		if (n < 0)
+			return n == -EAGAIN ? 0 : (int)n;
 		if (n == 0) {
 			/* A last line without '\n' ("echo -n stats | nc"). */
 			c->eof = true;
@@ -530,10 +287,8 @@ ctl_accept(struct ctl_server *s, uint64_t now)
 					 "control clients (%u)\"}\n",
 					 s->max_clients);
 
-			if (send(fd, msg, (size_t)n,
-				 MSG_DONTWAIT | MSG_NOSIGNAL) < 0) {
-				/* best effort: the client is refused anyway */
-			}
+			/* best effort: the client is refused anyway */
+			ctl_sock_io(fd, msg, (size_t)n, true);
 			close(fd);
 			continue;
 		}
@@ -739,10 +494,7 @@ ctl_server_create(const struct ctl_params *p)
 	}
 	for (unsigned int i = 0; i < s->max_clients; i++)
 		s->clients[i].fd = -1;
-	rc = ctl_register(s, "help", "list the commands", ctl_cmd_help, s);
-	if (rc == 0)
-		rc = ctl_register(s, "version", "name, version and git revision",
-				  ctl_cmd_version, NULL);
+	rc = ctl_register_builtins(s);
 	if (rc < 0)
 		goto fail;
 	rc = ctl_mkdir_parent(path);
@@ -793,9 +545,7 @@ ctl_server_free(struct ctl_server *s)
 	if (s->bound && lstat(s->path, &st) == 0 && S_ISSOCK(st.st_mode) &&
 	    (!s->ino || (st.st_dev == s->dev && st.st_ino == s->ino)))
 		unlink(s->path);
-	for (unsigned int i = 0; i < s->nb_cmds; i++)
-		free(s->cmds[i].help);
-	free(s->cmds);
+	ctl_cmds_free(s);
 	free(s->pfd);
 	free(s->clients);
 	free(s);

@@ -49,6 +49,23 @@ http_router_add(struct http_router *r, uint32_t methods, const char *pattern,
 	return (int)r->nroutes++;
 }
 
+int
+http_router_add_all(struct http_router *r, const struct http_route_def *defs,
+		    size_t n, void *arg)
+{
+	for (size_t i = 0; i < n; i++) {
+		int rc;
+
+		if (!defs[i].fn)
+			continue;
+		rc = http_router_add(r, defs[i].methods, defs[i].pattern,
+				     defs[i].fn, arg, defs[i].name);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
 /* Does path match rt's pattern? Fills params. */
 static bool
 http_route_matches(const struct http_route *rt, const char *path, size_t len,

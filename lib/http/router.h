@@ -49,6 +49,22 @@ int http_router_add(struct http_router *r, uint32_t methods,
 		    const char *pattern, http_handler_fn fn, void *arg,
 		    const char *name);
 
+/* One row of a route table for http_router_add_all. */
+struct http_route_def {
+	uint32_t methods;    /* HTTP_METHOD_BIT of each */
+	const char *pattern; /* as for http_router_add */
+	http_handler_fn fn;  /* NULL: the row is skipped (a route turned off) */
+	const char *name;
+};
+
+/*
+ * Add the n rows of defs in order, each with arg as its argument, as
+ * http_router_add does; rows whose fn is NULL are skipped. Returns 0, or
+ * the first error (-ENOSPC, -EINVAL); the rows before it stay added.
+ */
+int http_router_add_all(struct http_router *r,
+			const struct http_route_def *defs, size_t n, void *arg);
+
 /* Result of a lookup. */
 struct http_match {
 	int route;          /* index; -1 when none */

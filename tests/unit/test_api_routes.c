@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* test_api_routes.c: the route families serve from the state their caller
- * passes in (no file-scope singletons): mrc_api, api_state, series store. */
+ * passes in (no file-scope singletons): mrc_api, api_state, series store,
+ * telemetry counters. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -136,6 +137,35 @@ test_api_routes_series_routes_serve_the_callers_store(void **state)
 }
 
 static void
+test_api_routes_telemetry_routes_serve_the_callers_counters(void **state)
+{
+	struct api_state sa, sb;
+	struct http_router ra, rb;
+	struct config cfg;
+
+	config_defaults(&cfg);
+	/* init zeroes whatever was there. */
+	memset(&sa, 0xa5, sizeof(sa));
+	memset(&sb, 0xa5, sizeof(sb));
+	assert_int_equal(api_state_init(&sa), 0);
+	assert_int_equal(api_state_init(&sb), 0);
+	assert_int_equal(sa.telemetry.events, 0);
+	assert_int_equal(sb.telemetry.events, 0);
+	http_router_init(&ra);
+	http_router_init(&rb);
+	assert_int_equal(api_register_all(&ra, &cfg, &sa), 0);
+	assert_int_equal(api_register_all(&rb, &cfg, &sb), 0);
+	assert_ptr_equal(route_arg(&ra, HTTP_M_POST, "/api/v1/telemetry"),
+			 &sa.telemetry);
+	assert_ptr_equal(route_arg(&ra, HTTP_M_GET, "/status"), &sa.telemetry);
+	assert_ptr_equal(route_arg(&rb, HTTP_M_POST, "/api/v1/telemetry"),
+			 &sb.telemetry);
+	assert_ptr_equal(route_arg(&rb, HTTP_M_GET, "/status"), &sb.telemetry);
+	api_state_fini(&sa);
+	api_state_fini(&sb);
+}
+
+static void
 test_api_routes_series_register_refuses_a_missing_store(void **state)
 {
 	struct http_router r;
@@ -158,6 +188,7 @@ main(void)
 		cmocka_unit_test(test_api_routes_mrc_register_refuses_missing_state),
 		cmocka_unit_test(test_api_routes_series_routes_serve_the_callers_store),
 		cmocka_unit_test(test_api_routes_series_register_refuses_a_missing_store),
+		cmocka_unit_test(test_api_routes_telemetry_routes_serve_the_callers_counters),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -197,6 +197,51 @@ test_http_router_add_rejects_bad_patterns_and_overflow(void **state)
 					 "y"), -ENOSPC);
 }
 
+static void
+test_http_router_add_all_adds_rows_in_order_and_skips_null_handlers(void **state)
+{
+	static const struct http_route_def defs[] = {
+		{ BIT(POST), "/event", rt_noop, "event" },
+		{ BIT(POST), "/reset", NULL, "reset" },
+		{ BIT(GET), "/users/{id}", rt_noop, "users_get" },
+	};
+	struct http_router r;
+	int arg;
+
+	http_router_init(&r);
+	assert_int_equal(http_router_add_all(&r, defs, 3, &arg), 0);
+	assert_int_equal(r.nroutes, 2);
+	assert_string_equal(r.routes[0].pattern, "/event");
+	assert_string_equal(r.routes[0].name, "event");
+	assert_int_equal(r.routes[0].methods, BIT(POST));
+	assert_ptr_equal(r.routes[0].arg, &arg);
+	assert_string_equal(r.routes[1].pattern, "/users/{id}");
+	assert_int_equal(r.routes[1].methods, BIT(GET) | BIT(HEAD));
+	assert_int_equal(r.routes[1].nparams, 1);
+	assert_ptr_equal(r.routes[1].arg, &arg);
+	assert_int_equal(http_router_add_all(&r, defs, 0, NULL), 0);
+	assert_int_equal(r.nroutes, 2);
+}
+
+static void
+test_http_router_add_all_stops_at_the_first_bad_row(void **state)
+{
+	static const struct http_route_def defs[] = {
+		{ BIT(GET), "/a", rt_noop, "a" },
+		{ BIT(GET), "b", rt_noop, "b" },
+		{ BIT(GET), "/c", rt_noop, "c" },
+	};
+	static struct http_router r;
+
+	http_router_init(&r);
+	assert_int_equal(http_router_add_all(&r, defs, 3, NULL), -EINVAL);
+	assert_int_equal(r.nroutes, 1);
+	assert_string_equal(r.routes[0].pattern, "/a");
+	r.nroutes = HTTP_MAX_ROUTES - 1;
+	assert_int_equal(http_router_add_all(&r, defs, 1, NULL), 0);
+	assert_int_equal(http_router_add_all(&r, defs, 1, NULL), -ENOSPC);
+}
+
 int
 main(void)
 {
@@ -209,6 +254,8 @@ main(void)
 		cmocka_unit_test(test_http_router_unknown_path_reports_nothing_allowed_for_404),
 		cmocka_unit_test(test_http_router_allow_list_truncates_to_whole_names),
 		cmocka_unit_test(test_http_router_add_rejects_bad_patterns_and_overflow),
+		cmocka_unit_test(test_http_router_add_all_adds_rows_in_order_and_skips_null_handlers),
+		cmocka_unit_test(test_http_router_add_all_stops_at_the_first_bad_row),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
