@@ -74,7 +74,8 @@ tcp_eph_pick(struct lcore_ctx *ctx, struct tcp_lcore *tl, uint32_t ip,
 		uint32_t i = (tl->eph_next + k) % n;
 		uint16_t p = rte_cpu_to_be_16((uint16_t)(first + i * stride));
 
-		if (tcp_listener_find(tl, p) || tcp_conn_lookup(tl, ip, pport, p))
+		if (tcp_listener_find(tl, p) ||
+		    tcp_conn_lookup(tl, ip, pport, p))
 			continue;
 		tl->eph_next = i + 1;
 		*lport = p;
@@ -107,8 +108,8 @@ tcp_send_syn(struct lcore_ctx *ctx, struct tcp_conn *c)
 		STAT_INC(ctx, tcp_drop_nombuf);
 		return;
 	}
-	th = (struct rte_tcp_hdr *)rte_pktmbuf_append(m, TCP_HLEN +
-						       TCP_SYN_OPTLEN);
+	th = (struct rte_tcp_hdr *)rte_pktmbuf_append(
+		m, TCP_HLEN + TCP_SYN_OPTLEN);
 	if (unlikely(!th)) {
 		rte_pktmbuf_free(m);
 		STAT_INC(ctx, tcp_drop_nombuf);
@@ -298,8 +299,8 @@ tcp_syn_sent_established(struct lcore_ctx *ctx, struct tcp_conn *c,
  * a SYN-ACK is not taken, the peer sends it again once acknowledged).
  */
 bool
-tcp_rcv_syn_sent(struct lcore_ctx *ctx, struct tcp_conn *c,
-		 struct rte_mbuf *m, const struct tcp_seg *s)
+tcp_rcv_syn_sent(struct lcore_ctx *ctx, struct tcp_conn *c, struct rte_mbuf *m,
+		 const struct tcp_seg *s)
 {
 	bool ack = s->flags & RTE_TCP_ACK_FLAG;
 

@@ -82,14 +82,14 @@ static const struct tcp_ops tc_ops = {
 /* The scripted server: its port, ours, the sequence numbers it tracks. */
 struct tc_peer {
 	struct harness *h;
-	uint16_t port;    /* host order */
-	uint16_t lport;   /* our ephemeral port, host order */
-	uint32_t iss;     /* the server's ISN */
+	uint16_t port;	  /* host order */
+	uint16_t lport;	  /* our ephemeral port, host order */
+	uint32_t iss;	  /* the server's ISN */
 	uint32_t snd_nxt; /* next sequence the server sends */
 	uint32_t rcv_nxt; /* next sequence expected from us */
 	uint32_t our_iss; /* from our SYN */
 	uint16_t win;
-	uint16_t mss;     /* SYN-ACK options */
+	uint16_t mss; /* SYN-ACK options */
 	int8_t wscale;
 	bool ts;
 	uint32_t tsval, ts_recent;
@@ -111,8 +111,7 @@ static void
 tc_arp_learn(struct harness *h)
 {
 	static const struct rte_ether_addr bcast = {
-		.addr_bytes = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff }
-	};
+		.addr_bytes = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff}};
 	static const struct rte_ether_addr zero;
 	uint8_t f[PKT_MAX];
 	size_t n;
@@ -165,7 +164,8 @@ tc_syn(struct tc_peer *p, struct tc_app *a, struct tt_seg *syn)
 	tt_one(p->h, syn);
 	assert_int_equal(syn->s.flags, F_SYN);
 	assert_int_equal(syn->s.dport, p->port);
-	assert_int_equal(syn->s.sport, rte_be_to_cpu_16(tcp_conn_local_port(a->c)));
+	assert_int_equal(syn->s.sport,
+			 rte_be_to_cpu_16(tcp_conn_local_port(a->c)));
 	p->lport = syn->s.sport;
 	p->our_iss = syn->s.seq;
 	p->rcv_nxt = syn->s.seq + 1;
@@ -258,7 +258,8 @@ assert_near_ms(uint64_t got_us, uint64_t want_us)
 {
 	if (got_us < want_us || got_us > want_us + 1000)
 		fail_msg("fired after %llu us, expected %llu us",
-			 (unsigned long long)got_us, (unsigned long long)want_us);
+			 (unsigned long long)got_us,
+			 (unsigned long long)want_us);
 }
 
 /* ---- the SYN ------------------------------------------------------------ */
@@ -653,19 +654,28 @@ test_tcp_connect_rejects_bad_arguments(void **state)
 	uint16_t port = rte_cpu_to_be_16(TC_SRV);
 
 	no_recv.recv = NULL;
-	assert_int_equal(tcp_connect(h->ctx, peer, 0, &tc_ops, a, NULL), -EINVAL);
-	assert_int_equal(tcp_connect(h->ctx, 0, port, &tc_ops, a, NULL), -EINVAL);
+	assert_int_equal(tcp_connect(h->ctx, peer, 0, &tc_ops, a, NULL),
+			 -EINVAL);
+	assert_int_equal(tcp_connect(h->ctx, 0, port, &tc_ops, a, NULL),
+			 -EINVAL);
 	assert_int_equal(tcp_connect(h->ctx, rte_cpu_to_be_32(HARNESS_OUR_IP),
-				     port, &tc_ops, a, NULL), -EINVAL);
-	assert_int_equal(tcp_connect(h->ctx, rte_cpu_to_be_32(RTE_IPV4(10, 88, 0, 255)),
-				     port, &tc_ops, a, NULL), -EINVAL);
-	assert_int_equal(tcp_connect(h->ctx, rte_cpu_to_be_32(RTE_IPV4(224, 0, 0, 1)),
-				     port, &tc_ops, a, NULL), -EINVAL);
+				     port, &tc_ops, a, NULL),
+			 -EINVAL);
+	assert_int_equal(tcp_connect(h->ctx,
+				     rte_cpu_to_be_32(RTE_IPV4(10, 88, 0, 255)),
+				     port, &tc_ops, a, NULL),
+			 -EINVAL);
+	assert_int_equal(tcp_connect(h->ctx,
+				     rte_cpu_to_be_32(RTE_IPV4(224, 0, 0, 1)),
+				     port, &tc_ops, a, NULL),
+			 -EINVAL);
 	assert_int_equal(tcp_connect(h->ctx, peer, port, &no_recv, a, NULL),
 			 -EINVAL);
 	/* Off the subnet with no gateway. */
-	assert_int_equal(tcp_connect(h->ctx, rte_cpu_to_be_32(RTE_IPV4(192, 0, 2, 1)),
-				     port, &tc_ops, a, NULL), -ENETUNREACH);
+	assert_int_equal(tcp_connect(h->ctx,
+				     rte_cpu_to_be_32(RTE_IPV4(192, 0, 2, 1)),
+				     port, &tc_ops, a, NULL),
+			 -ENETUNREACH);
 	tt_none(h);
 	assert_int_equal(tcp_conn_count(h->ctx), 0);
 }
@@ -681,7 +691,8 @@ tcp_connect_tweak_four_lcores(struct config *cfg)
 }
 
 static void
-test_tcp_connect_ephemeral_ports_partitioned_per_lcore_and_exhausted(void **state)
+test_tcp_connect_ephemeral_ports_partitioned_per_lcore_and_exhausted(
+	void **state)
 {
 	struct harness *h = tc_begin(state, tcp_connect_tweak_four_lcores);
 	struct tc_peer p, q;
@@ -739,7 +750,8 @@ static void
 test_tcp_connect_data_both_ways(void **state)
 {
 	static const char req[] = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
-	static const char resp[] = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+	static const char resp[] =
+		"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
 	struct harness *h = tc_begin(state, NULL);
 	struct tc_peer p;
 	struct tc_app *a;
