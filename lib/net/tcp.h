@@ -215,6 +215,14 @@ void tcp_state_counts(const struct lcore_ctx *ctx, uint32_t *counts);
 /* "ESTABLISHED" etc.; "?" outside 0..TCP_NSTATES-1. */
 const char *tcp_state_name(int state);
 
+/* Tests only: choose ephemeral ports as if the port hashed flows with
+ * RSS (key_len >= 16 bytes of Toeplitz key, reta_size a power of two up
+ * to 512, reta[i] the queue of entry i) to ctx->queue_id; reta_size 0
+ * returns to the port % nb_lcores split. 0 or -EINVAL. */
+int tcp_test_set_rss(struct lcore_ctx *ctx, const uint8_t *key,
+		     uint32_t key_len, const uint16_t *reta,
+		     uint32_t reta_size);
+
 /* Tests only: the ISN every passive open uses from now on, instead of
  * RFC 6528's (0 = RFC 6528 again). SYN cookies are not affected. */
 void tcp_test_set_isn(uint32_t isn);

@@ -379,6 +379,7 @@ tcp_lcore_init(struct lcore_ctx *ctx)
 	if (!tl)
 		return -ENOMEM;
 	tcp_lcore_config(ctx, tl);
+	tcp_connect_lcore_init(ctx, tl);
 	if (tl->seg_cap == 0)
 		goto fail_inval;
 	/* Up to this much MEM_SNDQ in use no tcp_send_space() is limited

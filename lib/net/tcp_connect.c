@@ -4,7 +4,9 @@
 #include <string.h>
 
 #include <rte_byteorder.h>
+#include <rte_ethdev.h>
 #include <rte_ip.h>
+#include <rte_thash.h>
 
 #include "core/netif.h"
 #include "net/ipv4.h"
@@ -35,45 +37,166 @@ tcp_close_errno(enum tcp_close_reason why)
 /* ---- ephemeral ports ---------------------------------------------------- */
 
 /*
- * This lcore's share of tcp.ephemeral_min..max: the ports p with
- * p % nb_lcores == ctx->idx (docs/MULTICORE.md says why this split and
- * what steers the return traffic). Its first port in *first and the
- * number of ports (stride nb) as the return value; 0 when it has none.
+ * Two ways to give each lcore ports whose return traffic reaches it
+ * (docs/MULTICORE.md):
+ *  - RSS (a multi-queue port hashing the IPv4/TCP 4-tuple): a port is
+ *    ours for a peer when the Toeplitz hash of the segments the peer
+ *    will send us (peer ip, our ip, peer port, our port) picks a RETA
+ *    entry naming our queue. The key is symmetric, so our own segments
+ *    hash the same. Any port of the range may serve any lcore, each for
+ *    the peers it hashes to; two lcores never pick the same 4-tuple.
+ *  - otherwise (one queue, af_packet fanout, vdevs): a fixed split, the
+ *    ports p with p % nb_lcores == ctx->idx, so lcores never collide;
+ *    segments the port delivers to another lcore reach the owner
+ *    through the steering directory (tcp_steer.c).
+ */
+
+/* Take key and RETA (queue per entry) for RSS-aware port choice. */
+static int
+tcp_rss_setup(struct tcp_lcore *tl, const uint8_t *key, uint32_t key_len,
+	      const uint16_t *reta, uint32_t reta_size, uint16_t queue)
+{
+	bool any = false;
+
+	tl->eph_rss = false;
+	if (reta_size == 0)
+		return 0;
+	if (!key || key_len < 16 || !reta || reta_size > TCP_RSS_RETA_MAX ||
+	    !rte_is_power_of_2(reta_size))
+		return -EINVAL;
+	memset(tl->rss_key, 0, sizeof(tl->rss_key));
+	memcpy(tl->rss_key, key, RTE_MIN(key_len, (uint32_t)TCP_RSS_KEY_LEN));
+	memset(tl->rss_ours, 0, sizeof(tl->rss_ours));
+	for (uint32_t i = 0; i < reta_size; i++) {
+		if (reta[i] != queue)
+			continue;
+		tl->rss_ours[i / 64] |= 1ull << (i % 64);
+		any = true;
+	}
+	tl->rss_reta_mask = (uint16_t)(reta_size - 1);
+	/* A queue no entry names gets nothing from RSS: the split then. */
+	tl->eph_rss = any;
+	return 0;
+}
+
+/*
+ * The port hashes IPv4/TCP flows over several queues: read back its key
+ * and RETA (whatever port.c or the driver chose). Any failure leaves the
+ * fixed split in place.
+ */
+void
+tcp_connect_lcore_init(struct lcore_ctx *ctx, struct tcp_lcore *tl)
+{
+	struct rte_eth_rss_reta_entry64 reta[TCP_RSS_RETA_MAX / 64];
+	uint16_t q[TCP_RSS_RETA_MAX];
+	uint8_t key[TCP_RSS_KEY_LEN];
+	struct rte_eth_rss_conf rss = {.rss_key = key,
+				       .rss_key_len = sizeof(key)};
+	struct rte_eth_dev_info info;
+	struct rte_eth_conf conf;
+
+	if (!ctx->ifc || ctx->ifc->nb_queues < 2 ||
+	    !rte_eth_dev_is_valid_port(ctx->port_id))
+		return;
+	if (rte_eth_dev_conf_get(ctx->port_id, &conf) != 0 ||
+	    conf.rxmode.mq_mode != RTE_ETH_MQ_RX_RSS)
+		return;
+	if (rte_eth_dev_info_get(ctx->port_id, &info) != 0 ||
+	    info.reta_size == 0 || info.reta_size > TCP_RSS_RETA_MAX ||
+	    !rte_is_power_of_2(info.reta_size))
+		return;
+	if (rte_eth_dev_rss_hash_conf_get(ctx->port_id, &rss) != 0 ||
+	    !(rss.rss_hf & RTE_ETH_RSS_NONFRAG_IPV4_TCP))
+		return;
+	memset(reta, 0, sizeof(reta));
+	for (uint32_t i = 0; i < RTE_DIM(reta); i++)
+		reta[i].mask = UINT64_MAX;
+	if (rte_eth_dev_rss_reta_query(ctx->port_id, reta, info.reta_size) != 0)
+		return;
+	for (uint32_t i = 0; i < info.reta_size; i++)
+		q[i] = reta[i / RTE_ETH_RETA_GROUP_SIZE]
+			       .reta[i % RTE_ETH_RETA_GROUP_SIZE];
+	tcp_rss_setup(tl, key, rss.rss_key_len ? rss.rss_key_len : sizeof(key),
+		      q, info.reta_size, ctx->queue_id);
+}
+
+int
+tcp_test_set_rss(struct lcore_ctx *ctx, const uint8_t *key, uint32_t key_len,
+		 const uint16_t *reta, uint32_t reta_size)
+{
+	struct tcp_lcore *tl = tcp_tl(ctx);
+
+	if (!tl)
+		return -EINVAL;
+	return tcp_rss_setup(tl, key, key_len, reta, reta_size, ctx->queue_id);
+}
+
+/* Does RSS send the peer's segments to lport (all network order) to
+ * this lcore's queue? */
+static bool
+tcp_rss_ours(const struct lcore_ctx *ctx, const struct tcp_lcore *tl,
+	     uint32_t ip, uint16_t pport, uint16_t lport)
+{
+	struct rte_ipv4_tuple t = {
+		.src_addr = rte_be_to_cpu_32(ip),
+		.dst_addr = rte_be_to_cpu_32(ctx->ifc->ip),
+		.sport = rte_be_to_cpu_16(pport),
+		.dport = rte_be_to_cpu_16(lport),
+	};
+	uint32_t i =
+		rte_softrss((uint32_t *)&t, RTE_THASH_V4_L4_LEN, tl->rss_key) &
+		tl->rss_reta_mask;
+
+	return tl->rss_ours[i / 64] & (1ull << (i % 64));
+}
+
+/*
+ * The ports this lcore may use: with RSS every port of the range
+ * (stride 1; tcp_rss_ours filters per peer), else its share of the
+ * split. The first port in *first, the stride in *stride; returns how
+ * many (0 when none).
  */
 static uint32_t
 tcp_eph_share(const struct lcore_ctx *ctx, const struct tcp_lcore *tl,
-	      uint32_t *first, uint32_t *nb)
+	      uint32_t *first, uint32_t *stride)
 {
 	uint32_t n = ctx->cfg->nb_lcores ? ctx->cfg->nb_lcores : 1;
 	uint32_t lo = tl->eph_min, hi = tl->eph_max, f;
 
-	*nb = n;
-	if (ctx->idx >= n || lo > hi)
+	if (tl->eph_rss)
+		n = 1;
+	else if (ctx->idx >= n)
 		return 0;
-	f = lo + (ctx->idx + n - lo % n) % n;
+	*stride = n;
+	if (lo > hi)
+		return 0;
+	f = tl->eph_rss ? lo : lo + (ctx->idx + n - lo % n) % n;
 	*first = f;
 	return f > hi ? 0 : (hi - f) / n + 1;
 }
 
 /*
  * A local port (network order) for a connection to ip:pport: the next
- * one of the share, in turn from a random start (RFC 6056 §3.3.5's
- * sequential search, the start drawn once per lcore), that no listener
- * uses and that no connection with this peer holds in any state,
- * TIME_WAIT included (RFC 9293 §3.6.1: a 4-tuple is not reused while
- * its old incarnation may still have segments in flight). -EADDRNOTAVAIL
- * when every port of the share is taken for this peer.
+ * one this lcore may use, in turn from a random start (RFC 6056 §3.3.5's
+ * sequential search, the start drawn once per lcore), that RSS maps here
+ * (when it is in use), no listener uses and no connection with this
+ * peer holds in any state, TIME_WAIT included (RFC 9293 §3.6.1: a
+ * 4-tuple is not reused while its old incarnation may still have
+ * segments in flight). -EADDRNOTAVAIL when none is left for this peer.
  */
 static int
 tcp_eph_pick(struct lcore_ctx *ctx, struct tcp_lcore *tl, uint32_t ip,
 	     uint16_t pport, uint16_t *lport)
 {
-	uint32_t first = 0, stride, n = tcp_eph_share(ctx, tl, &first, &stride);
+	uint32_t first = 0, stride = 1;
+	uint32_t n = tcp_eph_share(ctx, tl, &first, &stride);
 
 	for (uint32_t k = 0; k < n; k++) {
 		uint32_t i = (tl->eph_next + k) % n;
 		uint16_t p = rte_cpu_to_be_16((uint16_t)(first + i * stride));
 
+		if (tl->eph_rss && !tcp_rss_ours(ctx, tl, ip, pport, p))
+			continue;
 		if (tcp_listener_find(tl, p) ||
 		    tcp_conn_lookup(tl, ip, pport, p))
 			continue;

@@ -62,6 +62,8 @@ struct tcp_steer;
 #define TCP_SWS_OVERRIDE_US 200000 /* RFC 9293 §3.8.6.2.1: 0.1 to 1 s */
 #define TCP_PMTU_MIN 576 /* RFC 1122 §3.3.3: every host takes this */
 #define TCP_HLEN 20
+#define TCP_RSS_KEY_LEN 40   /* Toeplitz key bytes kept (tcp_connect.c) */
+#define TCP_RSS_RETA_MAX 512 /* largest RETA used for port choice */
 #define TCP_TS_OPTLEN 12 /* NOP NOP TS(10) */
 /* Send-queue mbufs keep their payload here, leaving room in front for
  * Ethernet + IPv4 + TCP with timestamps, so a segment that is one whole
@@ -214,6 +216,12 @@ struct tcp_lcore {
 	uint16_t eph_min, eph_max;
 	uint32_t eph_next;
 	uint32_t syn_retries;
+	/* RSS-aware ports (eph_rss): the port's Toeplitz key and the RETA
+	 * entries (up to 512) that send to this lcore's queue */
+	bool eph_rss;
+	uint16_t rss_reta_mask;
+	uint8_t rss_key[TCP_RSS_KEY_LEN];
+	uint64_t rss_ours[TCP_RSS_RETA_MAX / 64];
 	/* RFC 5961 §7 challenge ACK budget of the current second */
 	uint64_t chack_sec;
 	uint32_t chack_left;
@@ -409,6 +417,8 @@ bool tcp_rcv_syn_sent(struct lcore_ctx *ctx, struct tcp_conn *c,
 		      struct rte_mbuf *m, const struct tcp_seg *s);
 void tcp_syn_expired(struct lcore_ctx *ctx, struct tcp_conn *c);
 void tcp_syn_sent_output(struct lcore_ctx *ctx, struct tcp_conn *c);
+/* The port's RSS setup, if any, for choosing ephemeral ports (init). */
+void tcp_connect_lcore_init(struct lcore_ctx *ctx, struct tcp_lcore *tl);
 
 /* syncookie.c: keyed hashes (ISN, timestamp offsets, cookies) */
 int tcp_secret_init(void);

@@ -5,6 +5,8 @@
 #include <errno.h>
 #include <string.h>
 
+#include <rte_thash.h>
+
 #include "tcp_test.h"
 
 #define TC_SRV 80 /* the scripted server's port */
@@ -723,6 +725,87 @@ test_tcp_connect_ephemeral_ports_partitioned_per_lcore_and_exhausted(
 	assert_int_equal(syn.s.sport % 4, 3);
 }
 
+/* The RETA entry (of 128) RSS picks for a segment from src:sport to
+ * dst:dport (host order) under key. */
+static uint32_t
+tc_rss_entry(const uint8_t *key, uint32_t src, uint32_t dst, uint16_t sport,
+	     uint16_t dport)
+{
+	struct rte_ipv4_tuple t = {
+		.src_addr = src,
+		.dst_addr = dst,
+		.sport = sport,
+		.dport = dport,
+	};
+
+	return rte_softrss((uint32_t *)&t, RTE_THASH_V4_L4_LEN, key) & 127;
+}
+
+static void
+tcp_connect_tweak_small_range(struct config *cfg)
+{
+	cfg->nb_lcores = 4;
+	cfg->tcp_ephemeral_min = 40000;
+	cfg->tcp_ephemeral_max = 40015;
+}
+
+static void
+test_tcp_connect_rss_ports_hash_to_own_queue_both_ways(void **state)
+{
+	struct harness *h = tc_begin(state, tcp_connect_tweak_small_range);
+	uint8_t key[40];
+	uint16_t reta[128];
+	struct tc_peer p;
+	struct tt_seg syn;
+	uint32_t want = 0, got = 0;
+
+	/* port.c's symmetric key; 4 queues, this lcore's (queue 0) named
+	 * by the entries i % 4 == 3. */
+	for (int i = 0; i < 40; i += 2) {
+		key[i] = 0x6d;
+		key[i + 1] = 0x5a;
+	}
+	for (int i = 0; i < 128; i++)
+		reta[i] = (uint16_t)((i + 1) % 4);
+	assert_int_equal(h->ctx->queue_id, 0);
+	h->ctx->idx = 3; /* RSS decides, not the split */
+	assert_int_equal(tcp_test_set_rss(h->ctx, key, sizeof(key), reta, 100),
+			 -EINVAL);
+	assert_int_equal(tcp_test_set_rss(h->ctx, key, sizeof(key), reta, 128),
+			 0);
+	tc_peer_init(&p, h, TC_SRV);
+	for (uint32_t port = 40000; port <= 40015; port++)
+		want += reta[tc_rss_entry(key, HARNESS_PEER_IP, HARNESS_OUR_IP,
+					  TC_SRV, (uint16_t)port)] == 0;
+	assert_true(want > 0 && want <= TC_APPS);
+	for (uint32_t i = 0; i < want; i++) {
+		struct tc_app *a = tc_slot();
+
+		tc_syn(&p, a, &syn);
+		/* The peer's answers reach queue 0; our own segments hash
+		 * to the same entry (symmetric key). */
+		assert_int_equal(
+			reta[tc_rss_entry(key, HARNESS_PEER_IP, HARNESS_OUR_IP,
+					  TC_SRV, syn.s.sport)],
+			0);
+		assert_int_equal(
+			tc_rss_entry(key, HARNESS_OUR_IP, HARNESS_PEER_IP,
+				     syn.s.sport, TC_SRV),
+			tc_rss_entry(key, HARNESS_PEER_IP, HARNESS_OUR_IP,
+				     TC_SRV, syn.s.sport));
+		got++;
+	}
+	assert_int_equal(got, want);
+	/* Every port RSS gives this queue for this peer is taken. */
+	assert_int_equal(tc_connect(&p, tc_slot()), -EADDRNOTAVAIL);
+	assert_int_equal(HSTAT(h, tcp_ephemeral_exhausted), 1);
+	/* Back to the split: ports with port % 4 == 3 (ctx->idx). */
+	assert_int_equal(tcp_test_set_rss(h->ctx, NULL, 0, NULL, 0), 0);
+	tc_peer_init(&p, h, TC_SRV + 1);
+	tc_syn(&p, tc_slot(), &syn);
+	assert_int_equal(syn.s.sport % 4, 3);
+}
+
 static void
 tcp_connect_tweak_one_port(struct config *cfg)
 {
@@ -930,6 +1013,7 @@ main(void)
 		TT_TEST(test_tcp_connect_abort_in_syn_sent_sends_nothing),
 		TT_TEST(test_tcp_connect_rejects_bad_arguments),
 		TT_TEST(test_tcp_connect_ephemeral_ports_partitioned_per_lcore_and_exhausted),
+		TT_TEST(test_tcp_connect_rss_ports_hash_to_own_queue_both_ways),
 		TT_TEST(test_tcp_connect_skips_listening_port),
 		TT_TEST(test_tcp_connect_data_both_ways),
 		TT_TEST(test_tcp_connect_client_data_retransmitted_on_rto),
