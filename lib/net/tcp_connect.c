@@ -89,7 +89,7 @@ tcp_connect_lcore_init(struct lcore_ctx *ctx, struct tcp_lcore *tl)
 {
 	struct rte_eth_rss_reta_entry64 reta[TCP_RSS_RETA_MAX / 64];
 	uint16_t q[TCP_RSS_RETA_MAX];
-	uint8_t key[TCP_RSS_KEY_LEN];
+	uint8_t key[64]; /* the largest hash_key_size of common NICs */
 	struct rte_eth_rss_conf rss = {.rss_key = key,
 				       .rss_key_len = sizeof(key)};
 	struct rte_eth_dev_info info;
