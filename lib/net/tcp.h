@@ -107,10 +107,11 @@ int tcp_listen(struct lcore_ctx *ctx, uint16_t port, const struct tcp_ops *ops);
 
 /*
  * Active open (RFC 9293 §3.10.1) to ip:port (network order) from our
- * address and an ephemeral port of this lcore's share of tcp.ephemeral_min
- * ..tcp.ephemeral_max (docs/MULTICORE.md: port % nb_lcores == ctx->idx,
- * skipping listening ports and any port whose 4-tuple with this peer is
- * in use, TIME_WAIT included). Sends a SYN with MSS (tcp.mss within the
+ * address and an ephemeral port of tcp.ephemeral_min..tcp.ephemeral_max
+ * whose return traffic reaches this lcore (docs/MULTICORE.md: one the
+ * port's RSS hashes to ctx->queue_id, or else one with port % nb_lcores
+ * == ctx->idx), skipping listening ports and any port whose 4-tuple
+ * with this peer is in use, TIME_WAIT included. Sends a SYN with MSS (tcp.mss within the
  * MTU and one mbuf), window scale and timestamps (no SACK-permitted: we
  * do not implement SACK), through ARP (held in its pending queue until
  * the next hop resolves). The connection is SYN_SENT; the SYN is

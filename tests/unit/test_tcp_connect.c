@@ -21,6 +21,7 @@ struct tc_app {
 	bool peer_fin;
 	uint8_t rx[4096];
 	uint32_t rx_len;
+	const char *hello; /* sent from connected() when set */
 };
 
 static struct tc_app tc_apps[TC_APPS];
@@ -30,11 +31,13 @@ tc_connected(struct lcore_ctx *ctx, struct tcp_conn *c, void *app)
 {
 	struct tc_app *a = app;
 
-	(void)ctx;
 	assert_ptr_equal(a->c, c);
 	assert_false(a->closed);
 	assert_int_equal(tcp_conn_state(c), TCP_ESTABLISHED);
 	a->connected_calls++;
+	if (a->hello)
+		assert_int_equal(tcp_send(ctx, c, a->hello, strlen(a->hello)),
+				 (int)strlen(a->hello));
 }
 
 static void
@@ -412,6 +415,49 @@ test_tcp_connect_synack_ack_echoes_timestamp_only_when_agreed(void **state)
 	tt_one(h, &ack);
 	assert_int_equal(ack.s.flags, F_ACK);
 	assert_false(ack.s.ts);
+}
+
+static void
+test_tcp_connect_data_sent_from_connected_carries_the_ack(void **state)
+{
+	struct harness *h = tc_begin(state, NULL);
+	struct tc_app *a = tc_slot();
+	struct tc_peer p;
+	struct tt_seg syn, d;
+
+	a->hello = "GET / HTTP/1.1\r\n\r\n";
+	tc_peer_init(&p, h, TC_SRV);
+	tc_syn(&p, a, &syn);
+	tc_synack(&p);
+	/* One segment: the request, acknowledging the SYN-ACK. */
+	tt_one(h, &d);
+	assert_int_equal(d.s.flags, F_ACK | F_PSH);
+	assert_int_equal(d.s.seq, p.our_iss + 1);
+	assert_int_equal(d.s.ack, p.iss + 1);
+	assert_int_equal(d.s.len, strlen(a->hello));
+	assert_int_equal(HSTAT(h, tcp_tx_pure_acks), 0);
+	p.rcv_nxt += (uint32_t)d.s.len;
+	tc_send_ack(&p);
+	tt_none(h);
+}
+
+static void
+test_tcp_connect_retransmitted_synack_is_acked_again(void **state)
+{
+	struct harness *h = tc_begin(state, NULL);
+	struct tc_peer p;
+	struct tt_seg r;
+
+	tc_peer_init(&p, h, TC_SRV);
+	tc_establish(&p);
+	/* Our ACK was lost: the server sends its SYN-ACK again, and gets
+	 * an ACK (RFC 5961 §4.2's challenge ACK is that ACK). */
+	tc_synack(&p);
+	tt_one(h, &r);
+	assert_int_equal(r.s.flags, F_ACK);
+	assert_int_equal(r.s.seq, p.our_iss + 1);
+	assert_int_equal(r.s.ack, p.iss + 1);
+	assert_int_equal(tt_state_count(h, TCP_ESTABLISHED), 1);
 }
 
 static void
@@ -807,6 +853,40 @@ test_tcp_connect_rss_ports_hash_to_own_queue_both_ways(void **state)
 }
 
 static void
+test_tcp_connect_config_checks_ephemeral_range(void **state)
+{
+	struct config c;
+	char err[CONFIG_ERR_LEN];
+	static const char inverted[] = "{\"tcp\": {\"ephemeral_min\": 50000, "
+				       "\"ephemeral_max\": 40000}}";
+	static const char too_few[] =
+		"{\"lcores\": [1, 2, 3], \"tcp\": {\"ephemeral_min\": 40000, "
+		"\"ephemeral_max\": 40001}}";
+	static const char low[] = "{\"tcp\": {\"ephemeral_min\": 80}}";
+	static const char ok[] =
+		"{\"lcores\": [1, 2], \"tcp\": {\"ephemeral_min\": 40000, "
+		"\"ephemeral_max\": 40001, \"syn_retries\": 2}}";
+
+	(void)state;
+	config_defaults(&c);
+	assert_int_equal(c.tcp_ephemeral_min, 32768);
+	assert_int_equal(c.tcp_ephemeral_max, 60999);
+	assert_int_equal(c.tcp_syn_retries, 6);
+	assert_int_equal(config_parse(&c, inverted, strlen(inverted), err),
+			 -EINVAL);
+	assert_non_null(strstr(err, "ephemeral_min"));
+	config_defaults(&c);
+	assert_int_equal(config_parse(&c, too_few, strlen(too_few), err),
+			 -EINVAL);
+	assert_non_null(strstr(err, "ephemeral_max"));
+	config_defaults(&c);
+	assert_int_equal(config_parse(&c, low, strlen(low), err), -EINVAL);
+	config_defaults(&c);
+	assert_int_equal(config_parse(&c, ok, strlen(ok), err), 0);
+	assert_int_equal(c.tcp_syn_retries, 2);
+}
+
+static void
 tcp_connect_tweak_one_port(struct config *cfg)
 {
 	cfg->tcp_ephemeral_min = 40000;
@@ -1003,6 +1083,8 @@ main(void)
 		TT_TEST(test_tcp_connect_first_syn_waits_for_arp_reply),
 		TT_TEST(test_tcp_connect_synack_establishes_and_acks),
 		TT_TEST(test_tcp_connect_synack_ack_echoes_timestamp_only_when_agreed),
+		TT_TEST(test_tcp_connect_data_sent_from_connected_carries_the_ack),
+		TT_TEST(test_tcp_connect_retransmitted_synack_is_acked_again),
 		TT_TEST(test_tcp_connect_rst_acking_syn_is_refused),
 		TT_TEST(test_tcp_connect_rst_without_acceptable_ack_is_ignored),
 		TT_TEST(test_tcp_connect_bad_ack_in_syn_sent_answered_with_rst),
@@ -1015,6 +1097,8 @@ main(void)
 		TT_TEST(test_tcp_connect_ephemeral_ports_partitioned_per_lcore_and_exhausted),
 		TT_TEST(test_tcp_connect_rss_ports_hash_to_own_queue_both_ways),
 		TT_TEST(test_tcp_connect_skips_listening_port),
+		cmocka_unit_test(
+			test_tcp_connect_config_checks_ephemeral_range),
 		TT_TEST(test_tcp_connect_data_both_ways),
 		TT_TEST(test_tcp_connect_client_data_retransmitted_on_rto),
 		TT_TEST(test_tcp_connect_client_close_fin_wait_to_time_wait),
