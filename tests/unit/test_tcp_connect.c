@@ -981,6 +981,82 @@ test_tcp_connect_client_data_retransmitted_on_rto(void **state)
 }
 
 static void
+test_tcp_connect_client_fast_retransmit_after_three_dup_acks(void **state)
+{
+	struct harness *h = tc_begin(state, NULL);
+	static uint8_t buf[8000];
+	struct tt_seg segs[32];
+	struct tc_peer p;
+	struct tc_app *a;
+	unsigned int n;
+	uint32_t una;
+
+	for (uint32_t i = 0; i < sizeof(buf); i++)
+		buf[i] = tt_byte(i);
+	tc_peer_init(&p, h, TC_SRV);
+	p.mss = 1000;
+	p.ts = false;
+	a = tc_establish(&p);
+	assert_int_equal(tcp_send(h->ctx, a->c, buf, sizeof(buf)),
+			 (int)sizeof(buf));
+	harness_poll(h);
+	n = tt_collect(h, segs, 32);
+	assert_int_equal(n, 8); /* IW10 takes it all */
+	una = segs[0].s.seq;
+	/* The first segment is lost: three duplicate ACKs of it. */
+	for (int i = 0; i < 2; i++) {
+		tc_send(&p, F_ACK, p.snd_nxt, una, NULL, 0);
+		tt_none(h);
+	}
+	tc_send(&p, F_ACK, p.snd_nxt, una, NULL, 0);
+	n = tt_collect(h, segs, 32);
+	assert_true(n >= 1);
+	assert_int_equal(segs[0].s.seq, una);
+	assert_int_equal(segs[0].s.len, 1000);
+	assert_memory_equal(segs[0].data, buf, 1000);
+	assert_int_equal(HSTAT(h, tcp_fast_retransmits), 1);
+	p.rcv_nxt = una + sizeof(buf);
+	tc_send_ack(&p);
+	tt_collect(h, segs, 32);
+	harness_advance(h, 3000000);
+	tt_none(h);
+}
+
+static void
+test_tcp_connect_client_probes_zero_window(void **state)
+{
+	struct harness *h = tc_begin(state, NULL);
+	struct tt_seg segs[4], d;
+	struct tc_peer p;
+	struct tc_app *a;
+	unsigned int n;
+
+	tc_peer_init(&p, h, TC_SRV);
+	p.win = 0; /* the server offers no window from its SYN-ACK on */
+	a = tc_establish(&p);
+	assert_int_equal(tcp_send(h->ctx, a->c, "data", 4), 4);
+	harness_poll(h);
+	tt_none(h);
+	/* Persist (RFC 9293 §3.8.6.1): a one-octet probe after the RTO. */
+	tt_wait_segment(h, segs, 4, &n, 3000000);
+	assert_int_equal(n, 1);
+	assert_int_equal(segs[0].s.seq, p.our_iss + 1);
+	assert_int_equal(segs[0].s.len, 1);
+	assert_int_equal(HSTAT(h, tcp_persist_probes), 1);
+	/* The window opens: everything goes. */
+	p.win = 65535;
+	tc_send_ack(&p);
+	tt_one(h, &d);
+	assert_int_equal(d.s.seq, p.our_iss + 1);
+	assert_int_equal(d.s.len, 4);
+	assert_memory_equal(d.data, "data", 4);
+	p.rcv_nxt += 4;
+	tc_send_ack(&p);
+	tt_none(h);
+	assert_false(a->closed);
+}
+
+static void
 test_tcp_connect_client_close_fin_wait_to_time_wait(void **state)
 {
 	struct harness *h = tc_begin(state, tcp_connect_tweak_one_port);
@@ -1101,6 +1177,8 @@ main(void)
 			test_tcp_connect_config_checks_ephemeral_range),
 		TT_TEST(test_tcp_connect_data_both_ways),
 		TT_TEST(test_tcp_connect_client_data_retransmitted_on_rto),
+		TT_TEST(test_tcp_connect_client_fast_retransmit_after_three_dup_acks),
+		TT_TEST(test_tcp_connect_client_probes_zero_window),
 		TT_TEST(test_tcp_connect_client_close_fin_wait_to_time_wait),
 		TT_TEST(test_tcp_connect_peer_close_close_wait_last_ack),
 		TT_TEST(test_tcp_connect_established_rst_resets),
