@@ -111,10 +111,10 @@ int tcp_listen(struct lcore_ctx *ctx, uint16_t port, const struct tcp_ops *ops);
  * whose return traffic reaches this lcore (docs/MULTICORE.md: one the
  * port's RSS hashes to ctx->queue_id, or else one with port % nb_lcores
  * == ctx->idx), skipping listening ports and any port whose 4-tuple
- * with this peer is in use, TIME_WAIT included. Sends a SYN with MSS (tcp.mss within the
- * MTU and one mbuf), window scale and timestamps (no SACK-permitted: we
- * do not implement SACK), through ARP (held in its pending queue until
- * the next hop resolves). The connection is SYN_SENT; the SYN is
+ * with this peer is in use, TIME_WAIT included. Sends a SYN with MSS
+ * (tcp.mss within the MTU and one mbuf), window scale and timestamps (no
+ * SACK-permitted: we do not implement SACK), through ARP (held in its
+ * pending queue until the next hop resolves). The connection is SYN_SENT; the SYN is
  * retransmitted after tcp.rto_init_ms, doubling (RFC 6298 §5.5) up to
  * tcp.rto_max_ms, tcp.syn_retries times. Then one of:
  *  - the SYN-ACK: ESTABLISHED, ops->connected(), and from then on the
@@ -133,8 +133,8 @@ int tcp_listen(struct lcore_ctx *ctx, uint16_t port, const struct tcp_ops *ops);
  * (may be NULL) is the connection, which stays valid until closed().
  * Returns 0, or: -EINVAL (no TCP state on ctx, ops incomplete, ip zero,
  * ours, broadcast or multicast, port 0); -ENETUNREACH (ip off our subnet
- * and no gateway); -EADDRNOTAVAIL (no free ephemeral port in this
- * lcore's share for this peer, counted tcp_ephemeral_exhausted);
+ * and no gateway); -EADDRNOTAVAIL (no ephemeral port left to this lcore
+ * for this peer ip:port, counted tcp_ephemeral_exhausted);
  * -ENOMEM (every connection object holds a live connection).
  */
 int tcp_connect(struct lcore_ctx *ctx, uint32_t ip, uint16_t port,
