@@ -123,6 +123,9 @@ static const struct config_field config_tcp[] = {
 	U32("stall_timeout_ms", tcp_stall_timeout_ms, 1000, 3600000),
 	U32("max_orphans", tcp_max_orphans, 1, 16777216),
 	U32("orphan_retries", tcp_orphan_retries, 1, 30),
+	U32("ephemeral_min", tcp_ephemeral_min, 1024, 65535),
+	U32("ephemeral_max", tcp_ephemeral_max, 1024, 65535),
+	U32("syn_retries", tcp_syn_retries, 1, 30),
 	END,
 };
 
@@ -241,6 +244,9 @@ config_defaults(struct config *c)
 	c->tcp_stall_timeout_ms = 120000;
 	c->tcp_max_orphans = 4096;
 	c->tcp_orphan_retries = 4;
+	c->tcp_ephemeral_min = 32768;
+	c->tcp_ephemeral_max = 60999;
+	c->tcp_syn_retries = 6;
 	c->http_ports[0] = 8080;
 	c->nb_http_ports = 1;
 	c->http_max_request_line = 8192;
@@ -541,6 +547,12 @@ config_check(const struct config *c, char *err)
 	if (c->tcp_min_snd_mss > c->tcp_mss)
 		return config_fail(err, "$.tcp.min_snd_mss",
 				   "greater than tcp.mss%s", "");
+	if (c->tcp_ephemeral_min > c->tcp_ephemeral_max)
+		return config_fail(err, "$.tcp.ephemeral_min",
+				   "greater than ephemeral_max%s", "");
+	if (c->tcp_ephemeral_max - c->tcp_ephemeral_min + 1 < c->nb_lcores)
+		return config_fail(err, "$.tcp.ephemeral_max",
+				   "fewer ephemeral ports than lcores%s", "");
 	if (c->tcp_mss + 40 > c->mtu)
 		return config_fail(err, "$.tcp.mss",
 				   "mss + 40 (IPv4 + TCP headers) exceeds ip.mtu%s",

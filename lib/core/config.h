@@ -60,6 +60,10 @@ struct config {
 	 * CLOSING, LAST_ACK) are at most max_orphans per lcore and give up
 	 * after orphan_retries retransmissions or probes */
 	uint32_t tcp_stall_timeout_ms, tcp_max_orphans, tcp_orphan_retries;
+	/* active open (tcp_connect): local ports ephemeral_min..max, split
+	 * between lcores (docs/MULTICORE.md); a SYN is sent again
+	 * syn_retries times before the connection times out */
+	uint32_t tcp_ephemeral_min, tcp_ephemeral_max, tcp_syn_retries;
 	/* "mem": the per-lcore budget (core/mem.h), bytes per lcore; 0
 	 * derives the limit from the pool (mem.c). rx_reserve is in mbufs. */
 	uint32_t mem_rx_reserve;

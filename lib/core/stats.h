@@ -58,6 +58,13 @@
 	X(tcp_timewait_skipped) X(tcp_timewait_reopened) \
 	X(tcp_steer_lookups) X(tcp_steer_probes) X(tcp_oow_ack_limited) X(tcp_sws_deferred) X(tcp_sws_override) X(tcp_pmtu_lowered) X(tcp_pmtu_ignored) X(tcp_mss_raised)
 
+/* Active open (tcp_connect): connections opened, SYNs sent and sent
+ * again, refused by a RST, timed out, no ephemeral port left, SYNs
+ * answered in SYN_SENT (simultaneous open, refused with a RST). */
+#define STATS_TCP_CONNECT(X) \
+	X(tcp_connect) X(tcp_syn_tx) X(tcp_syn_rtx) X(tcp_connect_refused) \
+	X(tcp_connect_timeout) X(tcp_ephemeral_exhausted) X(tcp_simopen_rst)
+
 #define STATS_HTTP(X) \
 	X(http_requests) X(http_responses_2xx) X(http_responses_4xx) \
 	X(http_responses_5xx) X(http_parse_errors) X(http_header_timeouts) \
@@ -78,7 +85,7 @@
 
 #define STATS_ALL(X) \
 	STATS_CORE(X) STATS_ETH(X) STATS_ARP(X) STATS_IPV4(X) STATS_ICMP(X) \
-	STATS_TCP(X) STATS_HTTP(X) STATS_MEM(X)
+	STATS_TCP(X) STATS_TCP_CONNECT(X) STATS_HTTP(X) STATS_MEM(X)
 
 enum stats_id {
 #define STATS_ENUM(name) ST_##name,

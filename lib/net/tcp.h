@@ -23,6 +23,8 @@ enum tcp_state {
 	TCP_FIN_WAIT_2,
 	TCP_CLOSING,
 	TCP_TIME_WAIT,
+	TCP_SYN_SENT, /* active open (tcp_connect), last: the others keep
+		       * their numbers */
 	TCP_NSTATES,
 };
 
@@ -32,12 +34,15 @@ enum tcp_close_reason {
 	TCP_CLOSE_RESET,    /* the peer sent an acceptable RST */
 	TCP_CLOSE_TIMEOUT,  /* retransmissions gave up, or idle/FIN_WAIT_2 */
 	TCP_CLOSE_ABORT,    /* tcp_abort() or shutdown */
+	TCP_CLOSE_REFUSED,  /* tcp_connect(): the peer answered our SYN with
+			     * a RST */
 };
 
 /*
- * Callbacks of a listening port. All run on the lcore that owns the
- * connection, from tcp_input(), a TCP timer or tcp_flush() (writable for
- * a sender that waited for memory, closed for an orphan reset).
+ * Callbacks of a listening port, or of a connection opened with
+ * tcp_connect(). All run on the lcore that owns the connection, from
+ * tcp_input(), a TCP timer or tcp_flush() (writable for a sender that
+ * waited for memory, closed for an orphan reset).
  */
 struct tcp_ops {
 	/* A connection reached ESTABLISHED. Return the application's state
@@ -63,7 +68,8 @@ struct tcp_ops {
 	 * the budget has room again, even with nothing in flight. */
 	void (*writable)(struct lcore_ctx *ctx, struct tcp_conn *c, void *app);
 	/* The connection is gone; the application frees its state. c must
-	 * not be used after this returns. Called once per accepted conn:
+	 * not be used after this returns. Called once per accepted conn
+	 * and once per tcp_connect() that returned 0:
 	 * NORMAL when our FIN is acknowledged after the peer's (LAST_ACK,
 	 * or on entering TIME_WAIT, which TCP finishes alone). TIMEOUT also
 	 * when the send queue made no progress for tcp.stall_timeout_ms;
@@ -72,7 +78,17 @@ struct tcp_ops {
 	 * was closed over tcp.max_orphans. */
 	void (*closed)(struct lcore_ctx *ctx, struct tcp_conn *c, void *app,
 		       enum tcp_close_reason why);
+	/* Active open only (tcp_connect; listeners leave it NULL): the
+	 * SYN-ACK arrived and c is ESTABLISHED; tcp_send() works from
+	 * now on. Optional. A connection that never gets here ends with
+	 * closed(): REFUSED (RST), TIMEOUT (SYN retries spent) or ABORT
+	 * (tcp_close/tcp_abort before the answer, lcore shutdown). */
+	void (*connected)(struct lcore_ctx *ctx, struct tcp_conn *c, void *app);
 };
+
+/* The errno a close reason stands for: NORMAL 0, RESET ECONNRESET,
+ * TIMEOUT ETIMEDOUT, ABORT ECONNABORTED, REFUSED ECONNREFUSED. */
+int tcp_close_errno(enum tcp_close_reason why);
 
 /* Allocate this lcore's TCP state (4-tuple table, a pool of
  * cfg->tcp_max_conns connections) on ctx->socket_id, sized from
@@ -88,6 +104,41 @@ void tcp_lcore_fini(struct lcore_ctx *ctx);
 /* Accept connections on port (host order) with ops (accept, recv and
  * closed are required). 0, -EEXIST, -ENOSPC (16 ports), -EINVAL. */
 int tcp_listen(struct lcore_ctx *ctx, uint16_t port, const struct tcp_ops *ops);
+
+/*
+ * Active open (RFC 9293 §3.10.1) to ip:port (network order) from our
+ * address and an ephemeral port of tcp.ephemeral_min..tcp.ephemeral_max
+ * whose return traffic reaches this lcore (docs/MULTICORE.md: one the
+ * port's RSS hashes to ctx->queue_id, or else one with port % nb_lcores
+ * == ctx->idx), skipping listening ports and any port whose 4-tuple
+ * with this peer is in use, TIME_WAIT included. Sends a SYN with MSS
+ * (tcp.mss within the MTU and one mbuf), window scale and timestamps (no
+ * SACK-permitted: we do not implement SACK), through ARP (held in its
+ * pending queue until the next hop resolves). The connection is SYN_SENT; the SYN is
+ * retransmitted after tcp.rto_init_ms, doubling (RFC 6298 §5.5) up to
+ * tcp.rto_max_ms, tcp.syn_retries times. Then one of:
+ *  - the SYN-ACK: ESTABLISHED, ops->connected(), and from then on the
+ *    connection is like an accepted one (ops->recv, writable, peer_fin,
+ *    closed; tcp_send, tcp_close, tcp_abort; retransmission, NewReno,
+ *    persist, the memory budget and the close paths);
+ *  - a RST acknowledging our SYN: closed(TCP_CLOSE_REFUSED);
+ *  - the retries spent: closed(TCP_CLOSE_TIMEOUT);
+ *  - tcp_close() or tcp_abort() first: closed(TCP_CLOSE_ABORT) (at the
+ *    next tcp_flush() for tcp_close; nothing is sent: §3.10.4).
+ * A SYN without ACK (simultaneous open, §3.10.7.3 fourth) is refused
+ * with a RST and the connection stays SYN_SENT; data or FIN on the
+ * SYN-ACK is not taken (the peer sends it again).
+ * ops needs recv and closed (accept is not used); app is passed to every
+ * callback; nothing is called from inside tcp_connect(). On success *out
+ * (may be NULL) is the connection, which stays valid until closed().
+ * Returns 0, or: -EINVAL (no TCP state on ctx, ops incomplete, ip zero,
+ * ours, broadcast or multicast, port 0); -ENETUNREACH (ip off our subnet
+ * and no gateway); -EADDRNOTAVAIL (no ephemeral port left to this lcore
+ * for this peer ip:port, counted tcp_ephemeral_exhausted);
+ * -ENOMEM (every connection object holds a live connection).
+ */
+int tcp_connect(struct lcore_ctx *ctx, uint32_t ip, uint16_t port,
+		const struct tcp_ops *ops, void *app, struct tcp_conn **out);
 
 /* A TCP segment (data at the TCP header; p->ip, p->eth, p->l4_len set).
  * Consumes m. */
@@ -173,6 +224,13 @@ void tcp_flush(struct lcore_ctx *ctx);
 /* Peer address (network order) of c. */
 void tcp_conn_peer(const struct tcp_conn *c, uint32_t *ip, uint16_t *port);
 
+/* Local port (network order) of c: the listening port, or the
+ * ephemeral port tcp_connect() chose. */
+uint16_t tcp_conn_local_port(const struct tcp_conn *c);
+
+/* State of c (enum tcp_state). */
+int tcp_conn_state(const struct tcp_conn *c);
+
 /* Connection objects in use on this lcore, TIME_WAIT included (leak
  * checks, control plane). */
 uint32_t tcp_conn_count(const struct lcore_ctx *ctx);
@@ -184,6 +242,14 @@ void tcp_state_counts(const struct lcore_ctx *ctx, uint32_t *counts);
 
 /* "ESTABLISHED" etc.; "?" outside 0..TCP_NSTATES-1. */
 const char *tcp_state_name(int state);
+
+/* Tests only: choose ephemeral ports as if the port hashed flows with
+ * RSS (key_len >= 16 bytes of Toeplitz key, reta_size a power of two up
+ * to 512, reta[i] the queue of entry i) to ctx->queue_id; reta_size 0
+ * returns to the port % nb_lcores split. 0 or -EINVAL. */
+int tcp_test_set_rss(struct lcore_ctx *ctx, const uint8_t *key,
+		     uint32_t key_len, const uint16_t *reta,
+		     uint32_t reta_size);
 
 /* Tests only: the ISN every passive open uses from now on, instead of
  * RFC 6528's (0 = RFC 6528 again). SYN cookies are not affected. */

@@ -6,6 +6,7 @@
 #include <rte_errno.h>
 #include <rte_jhash.h>
 #include <rte_malloc.h>
+#include <rte_random.h>
 
 #include "core/config.h"
 #include "net/ipv4.h"
@@ -25,6 +26,7 @@ static const char *const tcp_state_names[TCP_NSTATES] = {
 	[TCP_FIN_WAIT_2] = "FIN_WAIT_2",
 	[TCP_CLOSING] = "CLOSING",
 	[TCP_TIME_WAIT] = "TIME_WAIT",
+	[TCP_SYN_SENT] = "SYN_SENT",
 };
 
 const char *
@@ -353,6 +355,10 @@ tcp_lcore_config(struct lcore_ctx *ctx, struct tcp_lcore *tl)
 	tl->stall_us = (uint64_t)cfg->tcp_stall_timeout_ms * 1000;
 	tl->max_orphans = cfg->tcp_max_orphans;
 	tl->orphan_retries = cfg->tcp_orphan_retries;
+	tl->eph_min = (uint16_t)cfg->tcp_ephemeral_min;
+	tl->eph_max = (uint16_t)cfg->tcp_ephemeral_max;
+	tl->syn_retries = cfg->tcp_syn_retries;
+	tl->eph_next = (uint32_t)rte_rand(); /* RFC 6056 §3.3.5 start */
 }
 
 int
@@ -373,6 +379,7 @@ tcp_lcore_init(struct lcore_ctx *ctx)
 	if (!tl)
 		return -ENOMEM;
 	tcp_lcore_config(ctx, tl);
+	tcp_connect_lcore_init(ctx, tl);
 	if (tl->seg_cap == 0)
 		goto fail_inval;
 	/* Up to this much MEM_SNDQ in use no tcp_send_space() is limited
@@ -449,6 +456,18 @@ tcp_conn_peer(const struct tcp_conn *c, uint32_t *ip, uint16_t *port)
 {
 	*ip = c->peer_ip;
 	*port = c->peer_port;
+}
+
+uint16_t
+tcp_conn_local_port(const struct tcp_conn *c)
+{
+	return c->local_port;
+}
+
+int
+tcp_conn_state(const struct tcp_conn *c)
+{
+	return c->state;
 }
 
 uint32_t

@@ -246,42 +246,6 @@ tcp_conn_init(struct lcore_ctx *ctx, struct tcp_conn *c,
 	c->snd_buf = tl->snd_buf;
 }
 
-/*
- * The MSS we announce: the configured one (tl->our_mss, within the MTU),
- * and never more than one RX mbuf holds after Ethernet, IPv4 and TCP
- * headers (the peer deducts its options from it, RFC 6691 §2), so a
- * full segment from the peer is always one mbuf (eth_input drops
- * chained ones).
- */
-static inline uint16_t
-tcp_our_mss(const struct lcore_ctx *ctx, const struct tcp_lcore *tl)
-{
-	uint32_t room = rte_pktmbuf_data_room_size(ctx->pool);
-	uint32_t hdrs = RTE_PKTMBUF_HEADROOM + RTE_ETHER_HDR_LEN + 20 + TCP_HLEN;
-
-	room = room > hdrs + TCP_MIN_MSS ? room - hdrs : TCP_MIN_MSS;
-	return (uint16_t)tcp_min(tl->our_mss, room);
-}
-
-/*
- * A peer's MSS option, raised to tcp.min_snd_mss (as Linux's
- * tcp_min_snd_mss): a peer asking for tiny segments would otherwise
- * make every byte we queue cost a whole segment. 0: no option.
- */
-static inline uint16_t
-tcp_peer_mss(struct lcore_ctx *ctx, const struct tcp_seg *s)
-{
-	uint32_t floor = tcp_max(ctx->cfg->tcp_min_snd_mss, TCP_MIN_MSS);
-
-	if (s->mss == 0)
-		return 0;
-	if (s->mss < floor) {
-		STAT_INC(ctx, tcp_mss_raised);
-		return (uint16_t)floor;
-	}
-	return s->mss;
-}
-
 /* A SYN for a listening port (RFC 9293 §3.10.7.2, third). */
 static void
 tcp_rcv_syn(struct lcore_ctx *ctx, const struct tcp_seg *s,
@@ -800,7 +764,10 @@ tcp_input(struct lcore_ctx *ctx, struct rte_mbuf *m, struct net_pkt *p)
 			goto drop;
 	}
 	tl->busy = c;
-	kept = tcp_rcv_state(ctx, c, m, &s);
+	if (unlikely(c->state == TCP_SYN_SENT))
+		kept = tcp_rcv_syn_sent(ctx, c, m, &s); /* tcp_connect.c */
+	else
+		kept = tcp_rcv_state(ctx, c, m, &s);
 	tl->busy = NULL;
 	if (c->flags & TCF_DEAD) {
 		c->hnext = tl->free_list;

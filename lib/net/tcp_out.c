@@ -632,6 +632,10 @@ tcp_output(struct lcore_ctx *ctx, struct tcp_conn *c)
 	bool sent = false, closing = TCPF(c->state) & TCPF_CLOSED_BY_US;
 	bool sws = false;
 
+	if (unlikely(c->state == TCP_SYN_SENT)) {
+		tcp_syn_sent_output(ctx, c); /* tcp_connect.c */
+		return;
+	}
 	if (unlikely(c->flags & TCF_ORPHAN_RST)) {
 		/* Closed over tcp.max_orphans (tcp_close): reset it now
 		 * rather than hold its queue for a peer that may never
@@ -751,7 +755,7 @@ tcp_close(struct lcore_ctx *ctx, struct tcp_conn *c)
 		tcp_set_state(tl, c, TCP_FIN_WAIT_1);
 	else if (c->state == TCP_CLOSE_WAIT)
 		tcp_set_state(tl, c, TCP_LAST_ACK);
-	else
+	else if (c->state != TCP_SYN_SENT) /* SYN_SENT: tcp_output ends it */
 		return;
 	if (tl->state_count[TCP_FIN_WAIT_1] + tl->state_count[TCP_CLOSING] +
 	    tl->state_count[TCP_LAST_ACK] > tl->max_orphans)

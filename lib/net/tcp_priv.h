@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* tcp_priv.h: TCP internals shared by tcp_conn/in/out/timer and syncookie. */
+/* tcp_priv.h: TCP internals shared by tcp_conn/in/out/timer/connect and
+ * syncookie. */
 #ifndef LR_NET_TCP_PRIV_H
 #define LR_NET_TCP_PRIV_H
 
@@ -11,6 +12,7 @@
 #include <rte_mbuf_dyn.h>
 #include <rte_tcp.h>
 
+#include "core/config.h"
 #include "core/lcore.h"
 #include "core/timer.h"
 #include "net/tcp.h"
@@ -60,6 +62,8 @@ struct tcp_steer;
 #define TCP_SWS_OVERRIDE_US 200000 /* RFC 9293 §3.8.6.2.1: 0.1 to 1 s */
 #define TCP_PMTU_MIN 576 /* RFC 1122 §3.3.3: every host takes this */
 #define TCP_HLEN 20
+#define TCP_RSS_KEY_LEN 40   /* Toeplitz key bytes kept (tcp_connect.c) */
+#define TCP_RSS_RETA_MAX 512 /* largest RETA used for port choice */
 #define TCP_TS_OPTLEN 12 /* NOP NOP TS(10) */
 /* Send-queue mbufs keep their payload here, leaving room in front for
  * Ethernet + IPv4 + TCP with timestamps, so a segment that is one whole
@@ -212,6 +216,18 @@ struct tcp_lcore {
 	uint64_t stall_us;   /* tcp.stall_timeout_ms */
 	uint64_t reclaim_at; /* now_us of the last pressure scan (0: none) */
 	uint32_t max_orphans, orphan_retries;
+	/* active open (tcp_connect.c): tcp.ephemeral_min..max (host
+	 * order), where the next search for a port starts (an index into
+	 * this lcore's share), SYN retransmissions before giving up */
+	uint16_t eph_min, eph_max;
+	uint32_t eph_next;
+	uint32_t syn_retries;
+	/* RSS-aware ports (eph_rss): the port's Toeplitz key and the RETA
+	 * entries (up to 512) that send to this lcore's queue */
+	bool eph_rss;
+	uint16_t rss_reta_mask;
+	uint8_t rss_key[TCP_RSS_KEY_LEN];
+	uint64_t rss_ours[TCP_RSS_RETA_MAX / 64];
 	/* RFC 5961 §7 challenge ACK budget of the current second */
 	uint64_t chack_sec;
 	uint32_t chack_left;
@@ -315,6 +331,42 @@ tcp_ts_now(const struct lcore_ctx *ctx, uint32_t off)
 	return (uint32_t)(ctx->now_us / 1000) + off;
 }
 
+/*
+ * The MSS we announce: the configured one (tl->our_mss, within the MTU),
+ * and never more than one RX mbuf holds after Ethernet, IPv4 and TCP
+ * headers (the peer deducts its options from it, RFC 6691 §2), so a
+ * full segment from the peer is always one mbuf (eth_input drops
+ * chained ones).
+ */
+static inline uint16_t
+tcp_our_mss(const struct lcore_ctx *ctx, const struct tcp_lcore *tl)
+{
+	uint32_t room = rte_pktmbuf_data_room_size(ctx->pool);
+	uint32_t hdrs = RTE_PKTMBUF_HEADROOM + RTE_ETHER_HDR_LEN + 20 + TCP_HLEN;
+
+	room = room > hdrs + TCP_MIN_MSS ? room - hdrs : TCP_MIN_MSS;
+	return (uint16_t)tcp_min(tl->our_mss, room);
+}
+
+/*
+ * A peer's MSS option, raised to tcp.min_snd_mss (as Linux's
+ * tcp_min_snd_mss): a peer asking for tiny segments would otherwise
+ * make every byte we queue cost a whole segment. 0: no option.
+ */
+static inline uint16_t
+tcp_peer_mss(struct lcore_ctx *ctx, const struct tcp_seg *s)
+{
+	uint32_t floor = tcp_max(ctx->cfg->tcp_min_snd_mss, TCP_MIN_MSS);
+
+	if (s->mss == 0)
+		return 0;
+	if (s->mss < floor) {
+		STAT_INC(ctx, tcp_mss_raised);
+		return (uint16_t)floor;
+	}
+	return s->mss;
+}
+
 /* tcp_conn.c: table, pool, lists, state accounting */
 struct tcp_conn *tcp_conn_lookup(const struct tcp_lcore *tl, uint32_t ip,
 				 uint16_t pport, uint16_t lport);
@@ -374,6 +426,16 @@ void tcp_rtx_arm(struct lcore_ctx *ctx, struct tcp_conn *c);
 void tcp_rtt_sample(const struct tcp_lcore *tl, struct tcp_conn *c,
 		    uint32_t rtt_us);
 void tcp_persist_enter(struct lcore_ctx *ctx, struct tcp_conn *c);
+
+/* tcp_connect.c: active open. A segment for c in SYN_SENT (RFC 9293
+ * §3.10.7.3), true if m was kept; the SYN's RTO expired; tcp_output()
+ * for c in SYN_SENT (tcp_close() was called: the connection goes). */
+bool tcp_rcv_syn_sent(struct lcore_ctx *ctx, struct tcp_conn *c,
+		      struct rte_mbuf *m, const struct tcp_seg *s);
+void tcp_syn_expired(struct lcore_ctx *ctx, struct tcp_conn *c);
+void tcp_syn_sent_output(struct lcore_ctx *ctx, struct tcp_conn *c);
+/* The port's RSS setup, if any, for choosing ephemeral ports (init). */
+void tcp_connect_lcore_init(struct lcore_ctx *ctx, struct tcp_lcore *tl);
 
 /* syncookie.c: keyed hashes (ISN, timestamp offsets, cookies) */
 int tcp_secret_init(void);

@@ -205,6 +205,8 @@ tcp_timer_fire(struct lcore_ctx *ctx, struct timer *t)
 		}
 		if (c->state == TCP_SYN_RECEIVED)
 			tcp_synack_expired(ctx, c);
+		else if (c->state == TCP_SYN_SENT)
+			tcp_syn_expired(ctx, c); /* tcp_connect.c */
 		else
 			tcp_rto_expired(ctx, c);
 		break;
