@@ -99,6 +99,7 @@ enum tcp_timer_kind {
 #define TCF_RCV_LIM 0x2000   /* the application bounds the window (rcv_lim) */
 #define TCF_ORPHAN_RST 0x4000 /* closed over tcp.max_orphans: reset at flush */
 #define TCF_MEMWAIT 0x8000   /* on the memory waiters list (tcp_mem.c) */
+/* All 16 bits of struct tcp_conn.flags are taken: widen it before adding one. */
 
 /*
  * One connection. The first cache line is what every segment touches
