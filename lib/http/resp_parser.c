@@ -226,6 +226,7 @@ resp_head_done(struct http_resp_parser *p)
 	if (p->head_request || st < 200 || st == 204 || st == 304) {
 		p->state = RS_DONE;
 	} else if (p->chunked) {
+		p->count = 0; /* now the chunk-size digits */
 		p->state = RS_CHUNK_SIZE;
 	} else if (p->content_length >= 0) {
 		if ((uint64_t)p->content_length > p->lim.max_body)
@@ -555,10 +556,10 @@ out:
 		p->err_off = p->pos;
 		p->state = RS_ERROR;
 	}
-	if (p->state == RS_ERROR)
-		return HTTP_RESP_INVALID;
 	if (p->state == RS_DONE || (!had_head && p->head_len))
 		resp_fill(p, buf, r);
+	if (p->state == RS_ERROR)
+		return HTTP_RESP_INVALID;
 	return p->state == RS_DONE ? (int64_t)p->pos : HTTP_RESP_INCOMPLETE;
 }
 
