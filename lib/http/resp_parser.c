@@ -102,8 +102,7 @@ resp_ieq(const char *a, size_t n, const char *lit)
  * OWS trimmed, possibly empty; false when the list is done.
  */
 static bool
-resp_list_next(const char *v, size_t n, size_t *i, const char **e,
-	       size_t *elen)
+resp_list_next(const char *v, size_t n, size_t *i, const char **e, size_t *elen)
 {
 	size_t s, end;
 
@@ -192,7 +191,7 @@ resp_field(struct http_resp_parser *p, const char *buf)
 			return HTTP_RESP_E_CONTENT_LENGTH;
 		p->content_length = cl;
 	} else if (resp_ieq(name, nlen, "transfer-encoding")) {
-		/* RFC 9112 §6.1: chunked, final and once; we decode no other. */
+		/* RFC 9112 §6.1: chunked, final, once; no other coding. */
 		while (resp_list_next(v, vlen, &i, &e, &elen)) {
 			if (!elen)
 				continue;
@@ -518,8 +517,9 @@ http_resp_parse(struct http_resp_parser *p, const char *buf, size_t len,
 			resp_data(p, buf, n);
 			p->remaining -= n;
 			if (!p->remaining)
-				p->state = p->state == RS_BODY ? RS_DONE
-								: RS_CHUNK_DATA_CR;
+				p->state = p->state == RS_BODY
+						   ? RS_DONE
+						   : RS_CHUNK_DATA_CR;
 			continue;
 		case RS_CLOSE:
 			n = len - p->pos;
@@ -558,6 +558,8 @@ out:
 	}
 	if (p->state == RS_DONE || (!had_head && p->head_len))
 		resp_fill(p, buf, r);
+	else if (!p->head_len)
+		r->head_len = 0;
 	if (p->state == RS_ERROR)
 		return HTTP_RESP_INVALID;
 	return p->state == RS_DONE ? (int64_t)p->pos : HTTP_RESP_INCOMPLETE;
@@ -596,7 +598,8 @@ http_resp_find_header(const struct http_resp *r, const char *name)
 const char *
 http_resp_strerror(enum http_resp_err err)
 {
-	if ((unsigned int)err >= sizeof(resp_err_names) / sizeof(*resp_err_names))
+	if ((unsigned int)err >=
+	    sizeof(resp_err_names) / sizeof(*resp_err_names))
 		return "unknown";
 	return resp_err_names[err];
 }

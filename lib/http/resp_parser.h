@@ -45,7 +45,7 @@ enum http_resp_body {
 /* Limits; 0 means the default. Head limits above 2^30 count as 2^30. */
 struct http_resp_limits {
 	size_t max_status_line;	  /* status line bytes, CRLF excluded */
-	size_t max_header_bytes;  /* field lines with their CRLFs; trailers too */
+	size_t max_header_bytes;  /* field lines, CRLFs in; trailers too */
 	unsigned int max_headers; /* at most HTTP_RESP_MAX_HEADERS */
 	uint64_t max_body;	  /* decoded body bytes; 0: no limit */
 };
@@ -61,14 +61,16 @@ struct http_resp {
 	const char *reason;
 	size_t reason_len;
 	size_t num_headers;
-	struct http_header headers[HTTP_RESP_MAX_HEADERS]; /* OWS trimmed */
+	/* Values with their OWS trimmed. */
+	struct http_header headers[HTTP_RESP_MAX_HEADERS];
 	int64_t content_length; /* -1 when absent */
 	bool chunked;
 	bool keep_alive; /* the connection may carry the next request */
 	enum http_resp_body body_kind;
 	size_t head_len; /* status line through the blank line */
-	/* Whole body when it lies in buf in one piece (NONE, LENGTH,
-	 * CLOSE), set with the response complete; NULL for CHUNKED. */
+	/* Set with the response complete: the body, in one piece in buf
+	 * for NONE, LENGTH and CLOSE; NULL for CHUNKED, whose body_len is
+	 * the decoded length (the data came to on_body). */
 	const char *body;
 	size_t body_len;
 };
@@ -84,19 +86,19 @@ struct http_resp_parser {
 	struct http_resp_limits lim; /* defaults filled in */
 	http_resp_body_fn on_body;   /* may be NULL */
 	void *arg;
-	uint64_t scanned;	 /* bytes looked at, all calls since reset */
-	enum http_resp_err err;	 /* with HTTP_RESP_INVALID */
-	size_t err_off;		 /* offset in the response of the bad byte */
+	uint64_t scanned;	/* bytes looked at, all calls since reset */
+	enum http_resp_err err; /* with HTTP_RESP_INVALID */
+	size_t err_off;		/* offset in the response of the bad byte */
 	/* private */
-	size_t pos;		 /* bytes of the response judged so far */
-	uint64_t remaining;	 /* body or chunk bytes left */
-	uint64_t body_total;	 /* decoded body bytes so far */
+	size_t pos;	     /* bytes of the response judged so far */
+	uint64_t remaining;  /* body or chunk bytes left */
+	uint64_t body_total; /* decoded body bytes so far */
 	int64_t content_length;
-	uint32_t line_off;	 /* where the current line or field starts */
+	uint32_t line_off; /* where the current line or field starts */
 	uint32_t name_end, value_off, value_end;
-	uint32_t hbytes;	 /* header (then trailer) section bytes */
+	uint32_t hbytes; /* header (then trailer) section bytes */
 	uint32_t reason_off, reason_end, head_len;
-	uint32_t ext;		 /* extension bytes on this chunk-size line */
+	uint32_t ext; /* extension bytes on this chunk-size line */
 	uint32_t nh;
 	uint16_t status;
 	uint8_t state, count, minor;
@@ -141,13 +143,13 @@ void http_resp_parser_reset(struct http_resp_parser *p, bool head_request);
  * Returns the length of the response (head and body) when complete: the
  * next response starts at buf + that, parsed after a reset; r is filled
  * when the head completes and when the response does.
- * HTTP_RESP_INCOMPLETE when more bytes are needed (the head may be done:
- * r->head_len != 0). HTTP_RESP_INVALID with p->err and p->err_off set;
- * errors are sticky until reset. A limit fails as soon as the first byte
- * past it arrives (for the status line: one that is not its CR).
+ * HTTP_RESP_INCOMPLETE when more bytes are needed (r->head_len is 0
+ * until the head is done, its length after). HTTP_RESP_INVALID with p->err and
+ * p->err_off set; errors are sticky until reset. A limit fails as soon as the
+ * first byte past it arrives (for the status line: one that is not its CR).
  */
-int64_t http_resp_parse(struct http_resp_parser *p, const char *buf,
-			size_t len, struct http_resp *r);
+int64_t http_resp_parse(struct http_resp_parser *p, const char *buf, size_t len,
+			struct http_resp *r);
 
 /*
  * The connection ended after buf[0..len) (parsed first as above).

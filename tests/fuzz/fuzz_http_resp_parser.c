@@ -104,8 +104,7 @@ fz_feed(const uint8_t *in, size_t n, const struct http_resp_limits *lim,
 	http_resp_parser_init(&p, lim, fz_body, run);
 	http_resp_parser_reset(&p, head);
 	run->rc = HTTP_RESP_INCOMPLETE;
-	for (size_t i = 0; i <= ncuts && run->rc == HTTP_RESP_INCOMPLETE;
-	     i++) {
+	for (size_t i = 0; i <= ncuts && run->rc == HTTP_RESP_INCOMPLETE; i++) {
 		end = i < ncuts ? cuts[i] : n;
 		copy = malloc(end ? end : 1);
 		FZ_CHECK(copy);
@@ -119,8 +118,7 @@ fz_feed(const uint8_t *in, size_t n, const struct http_resp_limits *lim,
 		FZ_CHECK(p.scanned <= end);
 		if (run->rc == HTTP_RESP_INCOMPLETE)
 			FZ_CHECK(p.scanned == end);
-		if (run->rc >= 0 ||
-		    (run->r.head_len && !run->head_seen)) {
+		if (run->rc >= 0 || (run->r.head_len && !run->head_seen)) {
 			/* r was filled by this call: rebase it onto in. */
 			const char *base = (const char *)in;
 
@@ -226,8 +224,9 @@ fz_same(const struct fz_run *a, const struct fz_run *b)
 	FZ_CHECK(a->err_off == b->err_off);
 	FZ_CHECK(a->scanned == b->scanned);
 	FZ_CHECK(a->body_len == b->body_len);
-	FZ_CHECK(!memcmp(a->body, b->body,
-			 a->body_len < FZ_BODY_MAX ? a->body_len : FZ_BODY_MAX));
+	FZ_CHECK(
+		!memcmp(a->body, b->body,
+			a->body_len < FZ_BODY_MAX ? a->body_len : FZ_BODY_MAX));
 	FZ_CHECK(a->head_seen == b->head_seen);
 	if (!a->head_seen)
 		return;
@@ -239,8 +238,7 @@ fz_same(const struct fz_run *a, const struct fz_run *b)
 	FZ_CHECK(a->r.num_headers == b->r.num_headers);
 	for (size_t i = 0; i < a->r.num_headers; i++) {
 		FZ_CHECK(a->r.headers[i].name == b->r.headers[i].name);
-		FZ_CHECK(a->r.headers[i].name_len ==
-			 b->r.headers[i].name_len);
+		FZ_CHECK(a->r.headers[i].name_len == b->r.headers[i].name_len);
 		FZ_CHECK(a->r.headers[i].value == b->r.headers[i].value);
 		FZ_CHECK(a->r.headers[i].value_len ==
 			 b->r.headers[i].value_len);
@@ -274,7 +272,8 @@ fz_response(const uint8_t *in, size_t n, const struct http_resp_limits *lim,
 		FZ_CHECK(fz_part.scanned <= 2 * (uint64_t)n);
 	}
 	for (int round = 0; round < 4; round++) {
-		nc = 1 + (size_t)(fz_next(seed) % (n <= FZ_BYTEWISE_MAX ? 7 : 64));
+		nc = 1 +
+		     (size_t)(fz_next(seed) % (n <= FZ_BYTEWISE_MAX ? 7 : 64));
 		for (size_t i = 0; i < nc; i++)
 			cuts[i] = (size_t)(fz_next(seed) % (n + 1));
 		for (size_t i = 1; i < nc; i++)

@@ -71,9 +71,9 @@ struct resp_case {
 	const char *in;
 	size_t len;
 	const struct http_resp_limits *lim; /* NULL: defaults */
-	bool head;  /* a response to HEAD */
-	bool eof;   /* the peer closes after the input */
-	int64_t rc; /* length, WHOLE, HTTP_RESP_INVALID or _INCOMPLETE */
+	bool head;			    /* a response to HEAD */
+	bool eof;		/* the peer closes after the input */
+	int64_t rc;		/* length, WHOLE, INVALID or INCOMPLETE */
 	enum http_resp_err err; /* with HTTP_RESP_INVALID */
 	size_t at1;		/* when set: err_off + 1 */
 	/* expectations once the head is parsed */
@@ -84,8 +84,8 @@ struct resp_case {
 	int64_t cl;
 	bool chunked, ka;
 	enum http_resp_body kind;
-	const char *body; /* the body bytes handed to on_body */
-	unsigned int nh;  /* headers, when not 0 */
+	const char *body;  /* the body bytes handed to on_body */
+	unsigned int nh;   /* headers, when not 0 */
 	const char *hname; /* this header has value hval */
 	const char *hval;
 };
@@ -559,8 +559,7 @@ feed(const struct resp_case *c, size_t n, const size_t *cuts, size_t ncuts,
 	http_resp_parser_init(&p, c->lim, sink_body, run);
 	http_resp_parser_reset(&p, c->head);
 	run->rc = HTTP_RESP_INCOMPLETE;
-	for (size_t i = 0; i <= ncuts && run->rc == HTTP_RESP_INCOMPLETE;
-	     i++) {
+	for (size_t i = 0; i <= ncuts && run->rc == HTTP_RESP_INCOMPLETE; i++) {
 		end = i < ncuts ? cuts[i] : n;
 		buf = at_guard(c->in, end);
 		run->buf = buf;
@@ -626,7 +625,8 @@ check_run(const struct resp_case *c, size_t n, const struct resp_run *run)
 		const struct http_header *h = &r->headers[i];
 
 		assert_true(h->name_len > 0);
-		assert_true(within(h->name, h->name_len, run->buf, r->head_len));
+		assert_true(
+			within(h->name, h->name_len, run->buf, r->head_len));
 		assert_true(
 			within(h->value, h->value_len, run->buf, r->head_len));
 	}
@@ -754,10 +754,10 @@ pipe_body(void *arg, const char *data, size_t len)
 
 #define PIPELINE                                                               \
 	OK11 CL5 "\r\nhello"                                                   \
-	"HTTP/1.1 200 OK\r\n" TE "\r\n3\r\nabc\r\n0\r\n\r\n"                   \
-	"HTTP/1.1 200 OK\r\nContent-Length: 7\r\n\r\n"                         \
-	"HTTP/1.1 204 No Content\r\n\r\n"                                      \
-	"HTTP/1.0 200 OK\r\nConnection: close\r\n" CL5 "\r\nworld"
+		 "HTTP/1.1 200 OK\r\n" TE "\r\n3\r\nabc\r\n0\r\n\r\n"          \
+		 "HTTP/1.1 200 OK\r\nContent-Length: 7\r\n\r\n"                \
+		 "HTTP/1.1 204 No Content\r\n\r\n"                             \
+		 "HTTP/1.0 200 OK\r\nConnection: close\r\n" CL5 "\r\nworld"
 
 static const struct {
 	int status;
@@ -765,8 +765,8 @@ static const struct {
 	bool ka;
 	const char *body;
 } pipe_want[] = {
-	{200, false, true, "hello"}, {200, false, true, "abc"},
-	{200, true, true, ""},	     {204, false, true, ""},
+	{200, false, true, "hello"},  {200, false, true, "abc"},
+	{200, true, true, ""},	      {204, false, true, ""},
 	{200, false, false, "world"},
 };
 
@@ -812,8 +812,7 @@ test_http_resp_pipelined_back_to_back(void **state)
 			scanned += p.scanned;
 			start += (size_t)rc;
 			if (++idx < ARRAY_SIZE(pipe_want))
-				http_resp_parser_reset(&p,
-						       pipe_want[idx].head);
+				http_resp_parser_reset(&p, pipe_want[idx].head);
 			memset(&sink, 0, sizeof(sink));
 		}
 		assert_int_equal(start, n);
@@ -851,7 +850,8 @@ static void
 test_http_resp_errors_are_sticky_until_reset(void **state)
 {
 	static const char bad[] = "HTTP/1.1 2x0 OK\r\n\r\n";
-	static const char good[] = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n";
+	static const char good[] =
+		"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n";
 	struct http_resp_parser p;
 	struct http_resp r;
 
@@ -895,14 +895,14 @@ test_http_resp_limits_default_and_cap(void **state)
 	http_resp_parser_init(&p, &big, NULL, NULL);
 	assert_int_equal(p.lim.max_headers, HTTP_RESP_MAX_HEADERS);
 	assert_int_equal(p.lim.max_status_line, (size_t)1 << 30);
-	assert_int_equal(http_resp_parse(&p, headers_65, strlen(headers_65),
-					 &r),
-			 HTTP_RESP_INVALID);
+	assert_int_equal(
+		http_resp_parse(&p, headers_65, strlen(headers_65), &r),
+		HTTP_RESP_INVALID);
 	assert_int_equal(p.err, HTTP_RESP_E_HEADER_COUNT);
 	http_resp_parser_reset(&p, false);
-	assert_int_equal(http_resp_parse(&p, headers_64, strlen(headers_64),
-					 &r),
-			 (int64_t)strlen(headers_64));
+	assert_int_equal(
+		http_resp_parse(&p, headers_64, strlen(headers_64), &r),
+		(int64_t)strlen(headers_64));
 }
 
 static void
@@ -963,9 +963,9 @@ make_inputs(void)
 	/* Chunks of 1..15 bytes, sizes in hex. */
 	p = many_chunks + sprintf(many_chunks, OK11 TE "\r\n");
 	v = 0;
-	for (size_t sz = 1; v + sz < sizeof(many_chunks_data) &&
-			    (size_t)(p - many_chunks) + 32 + sz <
-				    sizeof(many_chunks);
+	for (size_t sz = 1;
+	     v + sz < sizeof(many_chunks_data) &&
+	     (size_t)(p - many_chunks) + 32 + sz < sizeof(many_chunks);
 	     sz = sz % 15 + 1) {
 		p += sprintf(p, "%zx\r\n", sz);
 		for (size_t i = 0; i < sz; i++, v++)
@@ -985,8 +985,8 @@ main(void)
 		cmocka_unit_test(test_http_resp_limits_default_and_cap),
 		cmocka_unit_test(test_http_resp_strerror_names_every_error),
 	};
-	static struct CMUnitTest tests[ARRAY_SIZE(resp_cases) +
-				       ARRAY_SIZE(fixed)];
+	static struct CMUnitTest
+		tests[ARRAY_SIZE(resp_cases) + ARRAY_SIZE(fixed)];
 	size_t n = 0;
 
 	make_inputs();
