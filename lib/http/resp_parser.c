@@ -63,17 +63,17 @@ static const uint8_t resp_hex1[256] = {
 /* clang-format on */
 
 static const char *const resp_err_names[] = {
-	[HTTP_RESP_E_NONE] = "none",
-	[HTTP_RESP_E_SYNTAX] = "syntax",
-	[HTTP_RESP_E_VERSION] = "version",
-	[HTTP_RESP_E_STATUS_LINE_LONG] = "status-line-too-long",
-	[HTTP_RESP_E_HEADER_BYTES] = "header-bytes",
-	[HTTP_RESP_E_HEADER_COUNT] = "header-count",
-	[HTTP_RESP_E_CONTENT_LENGTH] = "content-length",
-	[HTTP_RESP_E_TRANSFER_CODING] = "transfer-coding",
-	[HTTP_RESP_E_CHUNK] = "chunk",
-	[HTTP_RESP_E_BODY_TOO_LARGE] = "body-too-large",
-	[HTTP_RESP_E_TRUNCATED] = "truncated",
+	[HTTP_RESPONSE_E_NONE] = "none",
+	[HTTP_RESPONSE_E_SYNTAX] = "syntax",
+	[HTTP_RESPONSE_E_VERSION] = "version",
+	[HTTP_RESPONSE_E_STATUS_LINE_LONG] = "status-line-too-long",
+	[HTTP_RESPONSE_E_HEADER_BYTES] = "header-bytes",
+	[HTTP_RESPONSE_E_HEADER_COUNT] = "header-count",
+	[HTTP_RESPONSE_E_CONTENT_LENGTH] = "content-length",
+	[HTTP_RESPONSE_E_TRANSFER_CODING] = "transfer-coding",
+	[HTTP_RESPONSE_E_CHUNK] = "chunk",
+	[HTTP_RESPONSE_E_BODY_TOO_LARGE] = "body-too-large",
+	[HTTP_RESPONSE_E_TRUNCATED] = "truncated",
 };
 
 static inline bool
@@ -123,20 +123,20 @@ resp_list_next(const char *v, size_t n, size_t *i, const char **e, size_t *elen)
 }
 
 void
-http_resp_parser_init(struct http_resp_parser *p,
-		      const struct http_resp_limits *lim,
-		      http_resp_body_fn on_body, void *arg)
+http_response_parser_init(struct http_response_parser *p,
+			  const struct http_response_limits *lim,
+			  http_response_body_fn on_body, void *arg)
 {
-	struct http_resp_limits l = {0};
+	struct http_response_limits l = {0};
 
 	if (lim)
 		l = *lim;
 	if (!l.max_status_line)
-		l.max_status_line = HTTP_RESP_DEFAULT_MAX_STATUS_LINE;
+		l.max_status_line = HTTP_RESPONSE_DEFAULT_MAX_STATUS_LINE;
 	if (!l.max_header_bytes)
-		l.max_header_bytes = HTTP_RESP_DEFAULT_MAX_HEADER_BYTES;
-	if (!l.max_headers || l.max_headers > HTTP_RESP_MAX_HEADERS)
-		l.max_headers = HTTP_RESP_MAX_HEADERS;
+		l.max_header_bytes = HTTP_RESPONSE_DEFAULT_MAX_HEADER_BYTES;
+	if (!l.max_headers || l.max_headers > HTTP_RESPONSE_MAX_HEADERS)
+		l.max_headers = HTTP_RESPONSE_MAX_HEADERS;
 	if (l.max_status_line > RESP_LIMIT_CAP)
 		l.max_status_line = RESP_LIMIT_CAP;
 	if (l.max_header_bytes > RESP_LIMIT_CAP)
@@ -146,24 +146,24 @@ http_resp_parser_init(struct http_resp_parser *p,
 	p->lim = l;
 	p->on_body = on_body;
 	p->arg = arg;
-	http_resp_parser_reset(p, false);
+	http_response_parser_reset(p, false);
 }
 
 void
-http_resp_parser_reset(struct http_resp_parser *p, bool head_request)
+http_response_parser_reset(struct http_response_parser *p, bool head_request)
 {
 	/* Everything after the configuration; hdr[] is written before read. */
 	memset(&p->scanned, 0,
-	       offsetof(struct http_resp_parser, hdr) -
-		       offsetof(struct http_resp_parser, scanned));
+	       offsetof(struct http_response_parser, hdr) -
+		       offsetof(struct http_response_parser, scanned));
 	p->content_length = -1;
 	p->state = RS_VERSION;
 	p->head_request = head_request;
 }
 
 /* A complete field line of the head: keep it, and act on framing fields. */
-static enum http_resp_err
-resp_field(struct http_resp_parser *p, const char *buf)
+static enum http_response_err
+resp_field(struct http_response_parser *p, const char *buf)
 {
 	const char *name = buf + p->line_off, *v = buf + p->value_off, *e;
 	size_t nlen = p->name_end - p->line_off;
@@ -179,16 +179,16 @@ resp_field(struct http_resp_parser *p, const char *buf)
 		int64_t cl = 0;
 
 		if (!vlen)
-			return HTTP_RESP_E_CONTENT_LENGTH;
+			return HTTP_RESPONSE_E_CONTENT_LENGTH;
 		for (i = 0; i < vlen; i++) {
 			int d = v[i] - '0';
 
 			if (d < 0 || d > 9 || cl > (INT64_MAX - d) / 10)
-				return HTTP_RESP_E_CONTENT_LENGTH;
+				return HTTP_RESPONSE_E_CONTENT_LENGTH;
 			cl = cl * 10 + d;
 		}
 		if (p->content_length >= 0 && p->content_length != cl)
-			return HTTP_RESP_E_CONTENT_LENGTH;
+			return HTTP_RESPONSE_E_CONTENT_LENGTH;
 		p->content_length = cl;
 	} else if (resp_ieq(name, nlen, "transfer-encoding")) {
 		/* RFC 9112 §6.1: chunked, final, once; no other coding. */
@@ -196,7 +196,7 @@ resp_field(struct http_resp_parser *p, const char *buf)
 			if (!elen)
 				continue;
 			if (p->chunked || !resp_ieq(e, elen, "chunked"))
-				return HTTP_RESP_E_TRANSFER_CODING;
+				return HTTP_RESPONSE_E_TRANSFER_CODING;
 			p->chunked = true;
 		}
 	} else if (resp_ieq(name, nlen, "connection")) {
@@ -208,19 +208,19 @@ resp_field(struct http_resp_parser *p, const char *buf)
 				p->conn_keep_alive = true;
 		}
 	}
-	return HTTP_RESP_E_NONE;
+	return HTTP_RESPONSE_E_NONE;
 }
 
 /* The blank line ended the head: decide the body (RFC 9112 §6.3). */
-static enum http_resp_err
-resp_head_done(struct http_resp_parser *p)
+static enum http_response_err
+resp_head_done(struct http_response_parser *p)
 {
 	unsigned int st = p->status;
 
 	/* §6.1: Transfer-Encoding on 1.0 or beside Content-Length is a
 	 * framing fault; a strict client refuses the response. */
 	if (p->chunked && (p->minor == 0 || p->content_length >= 0))
-		return HTTP_RESP_E_TRANSFER_CODING;
+		return HTTP_RESPONSE_E_TRANSFER_CODING;
 	p->head_len = (uint32_t)(p->pos + 1);
 	if (p->head_request || st < 200 || st == 204 || st == 304) {
 		p->state = RS_DONE;
@@ -229,32 +229,32 @@ resp_head_done(struct http_resp_parser *p)
 		p->state = RS_CHUNK_SIZE;
 	} else if (p->content_length >= 0) {
 		if ((uint64_t)p->content_length > p->lim.max_body)
-			return HTTP_RESP_E_BODY_TOO_LARGE;
+			return HTTP_RESPONSE_E_BODY_TOO_LARGE;
 		p->remaining = (uint64_t)p->content_length;
 		p->state = p->remaining ? RS_BODY : RS_DONE;
 	} else {
 		p->state = RS_CLOSE;
 	}
-	return HTTP_RESP_E_NONE;
+	return HTTP_RESPONSE_E_NONE;
 }
 
-static enum http_resp_body
-resp_body_kind(const struct http_resp_parser *p)
+static enum http_response_body
+resp_body_kind(const struct http_response_parser *p)
 {
 	unsigned int st = p->status;
 
 	if (p->head_request || st < 200 || st == 204 || st == 304)
-		return HTTP_RESP_BODY_NONE;
+		return HTTP_RESPONSE_BODY_NONE;
 	if (p->chunked)
-		return HTTP_RESP_BODY_CHUNKED;
+		return HTTP_RESPONSE_BODY_CHUNKED;
 	if (p->content_length >= 0)
-		return HTTP_RESP_BODY_LENGTH;
-	return HTTP_RESP_BODY_CLOSE;
+		return HTTP_RESPONSE_BODY_LENGTH;
+	return HTTP_RESPONSE_BODY_CLOSE;
 }
 
 static void
-resp_fill(const struct http_resp_parser *p, const char *buf,
-	  struct http_resp *r)
+resp_fill(const struct http_response_parser *p, const char *buf,
+	  struct http_response *r)
 {
 	r->minor_version = p->minor;
 	r->status = p->status;
@@ -270,14 +270,14 @@ resp_fill(const struct http_resp_parser *p, const char *buf,
 	r->content_length = p->content_length;
 	r->chunked = p->chunked;
 	r->body_kind = resp_body_kind(p);
-	r->keep_alive = r->body_kind != HTTP_RESP_BODY_CLOSE &&
+	r->keep_alive = r->body_kind != HTTP_RESPONSE_BODY_CLOSE &&
 			!p->conn_close && (p->minor == 1 || p->conn_keep_alive);
 	r->head_len = p->head_len;
 	r->body = NULL;
 	r->body_len = 0;
 	if (p->state != RS_DONE)
 		return;
-	if (r->body_kind == HTTP_RESP_BODY_CHUNKED) {
+	if (r->body_kind == HTTP_RESPONSE_BODY_CHUNKED) {
 		r->body_len = p->body_total;
 		return;
 	}
@@ -287,7 +287,7 @@ resp_fill(const struct http_resp_parser *p, const char *buf,
 
 /* Hand data bytes buf[p->pos..+n) to the caller and pass them. */
 static void
-resp_data(struct http_resp_parser *p, const char *buf, size_t n)
+resp_data(struct http_response_parser *p, const char *buf, size_t n)
 {
 	if (n && p->on_body)
 		p->on_body(p->arg, buf + p->pos, n);
@@ -298,119 +298,120 @@ resp_data(struct http_resp_parser *p, const char *buf, size_t n)
 
 /* The status line, up to its CR; a status-line byte past the limit fails
  * first. */
-static enum http_resp_err
-resp_status_byte(struct http_resp_parser *p, const char *buf, uint8_t c)
+static enum http_response_err
+resp_status_byte(struct http_response_parser *p, const char *buf, uint8_t c)
 {
 	static const char ver[] = "HTTP/1.1 ";
 
 	if (p->pos >= p->lim.max_status_line &&
 	    !(p->state == RS_REASON && c == '\r'))
-		return HTTP_RESP_E_STATUS_LINE_LONG;
+		return HTTP_RESPONSE_E_STATUS_LINE_LONG;
 	switch (p->state) {
 	case RS_VERSION:
 		/* HTTP-version = "HTTP/" DIGIT "." DIGIT (case-sensitive). */
 		if (p->count == 5 || p->count == 7) {
 			if (c < '0' || c > '9')
-				return HTTP_RESP_E_SYNTAX;
+				return HTTP_RESPONSE_E_SYNTAX;
 		} else if (c != (uint8_t)ver[p->count]) {
-			return HTTP_RESP_E_SYNTAX;
+			return HTTP_RESPONSE_E_SYNTAX;
 		}
 		if (p->count == 7) {
 			if (buf[5] != '1' || c > '1')
-				return HTTP_RESP_E_VERSION;
+				return HTTP_RESPONSE_E_VERSION;
 			p->minor = (uint8_t)(c - '0');
 		}
 		if (++p->count == sizeof(ver) - 1) {
 			p->count = 0;
 			p->state = RS_CODE;
 		}
-		return HTTP_RESP_E_NONE;
+		return HTTP_RESPONSE_E_NONE;
 	case RS_CODE:
 		/* RFC 9110 §15: three digits, 100..599. */
 		if (c < (p->count ? '0' : '1') || c > (p->count ? '9' : '5'))
-			return HTTP_RESP_E_SYNTAX;
+			return HTTP_RESPONSE_E_SYNTAX;
 		p->status = (uint16_t)(p->status * 10 + (c - '0'));
 		if (++p->count == 3)
 			p->state = RS_CODE_SP;
-		return HTTP_RESP_E_NONE;
+		return HTTP_RESPONSE_E_NONE;
 	case RS_CODE_SP:
 		if (c != ' ')
-			return HTTP_RESP_E_SYNTAX;
+			return HTTP_RESPONSE_E_SYNTAX;
 		p->reason_off = p->reason_end = (uint32_t)(p->pos + 1);
 		p->state = RS_REASON;
-		return HTTP_RESP_E_NONE;
+		return HTTP_RESPONSE_E_NONE;
 	default: /* RS_REASON */
 		if (c == '\r') {
 			p->reason_end = (uint32_t)p->pos;
 			p->state = RS_REASON_LF;
 		} else if (!resp_text[c]) {
-			return HTTP_RESP_E_SYNTAX;
+			return HTTP_RESPONSE_E_SYNTAX;
 		}
-		return HTTP_RESP_E_NONE;
+		return HTTP_RESPONSE_E_NONE;
 	}
 }
 
 /* One byte of a field line, in the head or in the trailers. */
-static enum http_resp_err
-resp_field_byte(struct http_resp_parser *p, const char *buf, uint8_t c)
+static enum http_response_err
+resp_field_byte(struct http_response_parser *p, const char *buf, uint8_t c)
 {
 	if (p->state == RS_LINE && c == '\r') {
 		p->state = RS_BLANK_LF;
-		return HTTP_RESP_E_NONE;
+		return HTTP_RESPONSE_E_NONE;
 	}
 	if (++p->hbytes > p->lim.max_header_bytes)
-		return HTTP_RESP_E_HEADER_BYTES;
+		return HTTP_RESPONSE_E_HEADER_BYTES;
 	switch (p->state) {
 	case RS_LINE:
 		/* A line opening with whitespace is obs-fold (§5.2). */
 		if (!resp_tchar[c])
-			return HTTP_RESP_E_SYNTAX;
+			return HTTP_RESPONSE_E_SYNTAX;
 		if (!p->in_trailer && p->nh >= p->lim.max_headers)
-			return HTTP_RESP_E_HEADER_COUNT;
+			return HTTP_RESPONSE_E_HEADER_COUNT;
 		p->line_off = (uint32_t)p->pos;
 		p->state = RS_NAME;
-		return HTTP_RESP_E_NONE;
+		return HTTP_RESPONSE_E_NONE;
 	case RS_NAME:
 		/* No whitespace before the colon (§5.1). */
 		if (c == ':') {
 			p->name_end = (uint32_t)p->pos;
 			p->state = RS_OWS;
 		} else if (!resp_tchar[c]) {
-			return HTTP_RESP_E_SYNTAX;
+			return HTTP_RESPONSE_E_SYNTAX;
 		}
-		return HTTP_RESP_E_NONE;
+		return HTTP_RESPONSE_E_NONE;
 	case RS_OWS:
 		if (resp_ows(c))
-			return HTTP_RESP_E_NONE;
+			return HTTP_RESPONSE_E_NONE;
 		p->value_off = p->value_end = (uint32_t)p->pos;
 		if (c == '\r') {
 			p->state = RS_VALUE_LF;
-			return HTTP_RESP_E_NONE;
+			return HTTP_RESPONSE_E_NONE;
 		}
 		if (!resp_text[c])
-			return HTTP_RESP_E_SYNTAX;
+			return HTTP_RESPONSE_E_SYNTAX;
 		p->value_end++;
 		p->state = RS_VALUE;
-		return HTTP_RESP_E_NONE;
+		return HTTP_RESPONSE_E_NONE;
 	case RS_VALUE:
 		if (c == '\r')
 			p->state = RS_VALUE_LF;
 		else if (!resp_text[c])
-			return HTTP_RESP_E_SYNTAX;
+			return HTTP_RESPONSE_E_SYNTAX;
 		else if (!resp_ows(c))
 			p->value_end = (uint32_t)p->pos + 1;
-		return HTTP_RESP_E_NONE;
+		return HTTP_RESPONSE_E_NONE;
 	default: /* RS_VALUE_LF */
 		if (c != '\n')
-			return HTTP_RESP_E_SYNTAX;
+			return HTTP_RESPONSE_E_SYNTAX;
 		p->state = RS_LINE;
-		return p->in_trailer ? HTTP_RESP_E_NONE : resp_field(p, buf);
+		return p->in_trailer ? HTTP_RESPONSE_E_NONE
+				     : resp_field(p, buf);
 	}
 }
 
 /* One byte of chunk framing (§7.1): size line, or the CRLF after data. */
-static enum http_resp_err
-resp_chunk_byte(struct http_resp_parser *p, uint8_t c)
+static enum http_response_err
+resp_chunk_byte(struct http_response_parser *p, uint8_t c)
 {
 	int d;
 
@@ -420,15 +421,15 @@ resp_chunk_byte(struct http_resp_parser *p, uint8_t c)
 		if (d >= 0) {
 			/* 16 hex digits fill a uint64_t: refuse a 17th. */
 			if (p->count == 16)
-				return HTTP_RESP_E_CHUNK;
+				return HTTP_RESPONSE_E_CHUNK;
 			p->count++;
 			p->remaining = p->remaining << 4 | (uint64_t)d;
 			if (p->remaining > p->lim.max_body - p->body_total)
-				return HTTP_RESP_E_BODY_TOO_LARGE;
-			return HTTP_RESP_E_NONE;
+				return HTTP_RESPONSE_E_BODY_TOO_LARGE;
+			return HTTP_RESPONSE_E_NONE;
 		}
 		if (!p->count)
-			return HTTP_RESP_E_CHUNK;
+			return HTTP_RESPONSE_E_CHUNK;
 		if (c == '\r')
 			p->state = RS_CHUNK_LF;
 		else if (c == ';')
@@ -436,26 +437,26 @@ resp_chunk_byte(struct http_resp_parser *p, uint8_t c)
 		else if (resp_ows(c))
 			p->state = RS_CHUNK_BWS;
 		else
-			return HTTP_RESP_E_CHUNK;
-		return HTTP_RESP_E_NONE;
+			return HTTP_RESPONSE_E_CHUNK;
+		return HTTP_RESPONSE_E_NONE;
 	case RS_CHUNK_BWS:
 		/* BWS only before an extension, never before the CRLF. */
 		if (c == ';')
 			p->state = RS_CHUNK_EXT;
 		else if (!resp_ows(c))
-			return HTTP_RESP_E_CHUNK;
-		return HTTP_RESP_E_NONE;
+			return HTTP_RESPONSE_E_CHUNK;
+		return HTTP_RESPONSE_E_NONE;
 	case RS_CHUNK_EXT:
 		if (c == '\r') {
 			p->state = RS_CHUNK_LF;
-			return HTTP_RESP_E_NONE;
+			return HTTP_RESPONSE_E_NONE;
 		}
-		if (!resp_text[c] || ++p->ext > HTTP_RESP_CHUNK_EXT_MAX)
-			return HTTP_RESP_E_CHUNK;
-		return HTTP_RESP_E_NONE;
+		if (!resp_text[c] || ++p->ext > HTTP_RESPONSE_CHUNK_EXT_MAX)
+			return HTTP_RESPONSE_E_CHUNK;
+		return HTTP_RESPONSE_E_NONE;
 	case RS_CHUNK_LF:
 		if (c != '\n')
-			return HTTP_RESP_E_CHUNK;
+			return HTTP_RESPONSE_E_CHUNK;
 		if (p->remaining) {
 			p->state = RS_CHUNK_DATA;
 		} else {
@@ -464,50 +465,50 @@ resp_chunk_byte(struct http_resp_parser *p, uint8_t c)
 			p->hbytes = 0;
 			p->state = RS_LINE;
 		}
-		return HTTP_RESP_E_NONE;
+		return HTTP_RESPONSE_E_NONE;
 	case RS_CHUNK_DATA_CR:
 		if (c != '\r')
-			return HTTP_RESP_E_CHUNK;
+			return HTTP_RESPONSE_E_CHUNK;
 		p->state = RS_CHUNK_DATA_LF;
-		return HTTP_RESP_E_NONE;
+		return HTTP_RESPONSE_E_NONE;
 	default: /* RS_CHUNK_DATA_LF */
 		if (c != '\n')
-			return HTTP_RESP_E_CHUNK;
+			return HTTP_RESPONSE_E_CHUNK;
 		p->count = 0;
 		p->ext = 0;
 		p->state = RS_CHUNK_SIZE;
-		return HTTP_RESP_E_NONE;
+		return HTTP_RESPONSE_E_NONE;
 	}
 }
 
 /* A byte that ends a line: the LF after a CR. */
-static enum http_resp_err
-resp_lf_byte(struct http_resp_parser *p, uint8_t c)
+static enum http_response_err
+resp_lf_byte(struct http_response_parser *p, uint8_t c)
 {
 	if (c != '\n')
-		return HTTP_RESP_E_SYNTAX;
+		return HTTP_RESPONSE_E_SYNTAX;
 	if (p->state == RS_REASON_LF) {
 		p->state = RS_LINE;
-		return HTTP_RESP_E_NONE;
+		return HTTP_RESPONSE_E_NONE;
 	}
 	/* RS_BLANK_LF */
 	if (p->in_trailer) {
 		p->state = RS_DONE;
-		return HTTP_RESP_E_NONE;
+		return HTTP_RESPONSE_E_NONE;
 	}
 	return resp_head_done(p);
 }
 
 int64_t
-http_resp_parse(struct http_resp_parser *p, const char *buf, size_t len,
-		struct http_resp *r)
+http_response_parse(struct http_response_parser *p, const char *buf, size_t len,
+		    struct http_response *r)
 {
-	enum http_resp_err err = HTTP_RESP_E_NONE;
+	enum http_response_err err = HTTP_RESPONSE_E_NONE;
 	bool had_head = p->head_len != 0;
 	uint64_t n;
 	uint8_t c;
 
-	while (p->pos < len && err == HTTP_RESP_E_NONE) {
+	while (p->pos < len && err == HTTP_RESPONSE_E_NONE) {
 		switch (p->state) {
 		case RS_BODY:
 		case RS_CHUNK_DATA:
@@ -526,7 +527,7 @@ http_resp_parse(struct http_resp_parser *p, const char *buf, size_t len,
 			if (n > p->lim.max_body - p->body_total) {
 				resp_data(p, buf,
 					  p->lim.max_body - p->body_total);
-				err = HTTP_RESP_E_BODY_TOO_LARGE;
+				err = HTTP_RESPONSE_E_BODY_TOO_LARGE;
 				continue;
 			}
 			resp_data(p, buf, n);
@@ -547,11 +548,11 @@ http_resp_parse(struct http_resp_parser *p, const char *buf, size_t len,
 			err = resp_field_byte(p, buf, c);
 		else
 			err = resp_chunk_byte(p, c);
-		if (err == HTTP_RESP_E_NONE)
+		if (err == HTTP_RESPONSE_E_NONE)
 			p->pos++;
 	}
 out:
-	if (err != HTTP_RESP_E_NONE) {
+	if (err != HTTP_RESPONSE_E_NONE) {
 		p->err = err;
 		p->err_off = p->pos;
 		p->state = RS_ERROR;
@@ -561,17 +562,17 @@ out:
 	else if (!p->head_len)
 		r->head_len = 0;
 	if (p->state == RS_ERROR)
-		return HTTP_RESP_INVALID;
-	return p->state == RS_DONE ? (int64_t)p->pos : HTTP_RESP_INCOMPLETE;
+		return HTTP_RESPONSE_INVALID;
+	return p->state == RS_DONE ? (int64_t)p->pos : HTTP_RESPONSE_INCOMPLETE;
 }
 
 int64_t
-http_resp_parse_eof(struct http_resp_parser *p, const char *buf, size_t len,
-		    struct http_resp *r)
+http_response_parse_eof(struct http_response_parser *p, const char *buf,
+			size_t len, struct http_response *r)
 {
-	int64_t rc = http_resp_parse(p, buf, len, r);
+	int64_t rc = http_response_parse(p, buf, len, r);
 
-	if (rc != HTTP_RESP_INCOMPLETE)
+	if (rc != HTTP_RESPONSE_INCOMPLETE)
 		return rc;
 	if (p->state == RS_CLOSE && p->pos == len) {
 		p->state = RS_DONE;
@@ -580,14 +581,14 @@ http_resp_parse_eof(struct http_resp_parser *p, const char *buf, size_t len,
 	}
 	if (p->pos == 0 && len == 0)
 		return 0;
-	p->err = HTTP_RESP_E_TRUNCATED;
+	p->err = HTTP_RESPONSE_E_TRUNCATED;
 	p->err_off = p->pos;
 	p->state = RS_ERROR;
-	return HTTP_RESP_INVALID;
+	return HTTP_RESPONSE_INVALID;
 }
 
 int
-http_resp_find_header(const struct http_resp *r, const char *name)
+http_response_find_header(const struct http_response *r, const char *name)
 {
 	for (size_t i = 0; i < r->num_headers; i++)
 		if (http_header_is(&r->headers[i], name))
@@ -596,7 +597,7 @@ http_resp_find_header(const struct http_resp *r, const char *name)
 }
 
 const char *
-http_resp_strerror(enum http_resp_err err)
+http_response_strerror(enum http_response_err err)
 {
 	if ((unsigned int)err >=
 	    sizeof(resp_err_names) / sizeof(*resp_err_names))

@@ -10,43 +10,44 @@
 #include "http/parser.h"
 
 /* Return values, as picohttpparser's. */
-#define HTTP_RESP_INVALID (-1)
-#define HTTP_RESP_INCOMPLETE (-2)
+#define HTTP_RESPONSE_INVALID (-1)
+#define HTTP_RESPONSE_INCOMPLETE (-2)
 
-#define HTTP_RESP_MAX_HEADERS 64 /* hard size of http_resp.headers */
-#define HTTP_RESP_DEFAULT_MAX_STATUS_LINE 1024
-#define HTTP_RESP_DEFAULT_MAX_HEADER_BYTES 16384
-#define HTTP_RESP_CHUNK_EXT_MAX 4096 /* chunk-ext bytes on one size line */
+#define HTTP_RESPONSE_MAX_HEADERS 64 /* hard size of http_response.headers */
+#define HTTP_RESPONSE_DEFAULT_MAX_STATUS_LINE 1024
+#define HTTP_RESPONSE_DEFAULT_MAX_HEADER_BYTES 16384
+#define HTTP_RESPONSE_CHUNK_EXT_MAX 4096 /* chunk-ext bytes on one size line   \
+					  */
 
-/* Why a response was refused (http_resp_parser.err). */
-enum http_resp_err {
-	HTTP_RESP_E_NONE,
-	HTTP_RESP_E_SYNTAX,	      /* status line, field, CRLF, bare CR/LF */
-	HTTP_RESP_E_VERSION,	      /* HTTP-version valid, not 1.0 or 1.1 */
-	HTTP_RESP_E_STATUS_LINE_LONG, /* over max_status_line */
-	HTTP_RESP_E_HEADER_BYTES,     /* header or trailer section too big */
-	HTTP_RESP_E_HEADER_COUNT,     /* more than max_headers fields */
-	HTTP_RESP_E_CONTENT_LENGTH,   /* not 1*DIGIT, overflow, conflict */
-	HTTP_RESP_E_TRANSFER_CODING,  /* not chunked, chunked twice, on 1.0,
-				       * or with Content-Length */
-	HTTP_RESP_E_CHUNK,	      /* chunk-size, extension, data CRLF */
-	HTTP_RESP_E_BODY_TOO_LARGE,   /* body past max_body */
-	HTTP_RESP_E_TRUNCATED,	      /* EOF inside a response */
+/* Why a response was refused (http_response_parser.err). */
+enum http_response_err {
+	HTTP_RESPONSE_E_NONE,
+	HTTP_RESPONSE_E_SYNTAX,	 /* status line, field, CRLF, bare CR/LF */
+	HTTP_RESPONSE_E_VERSION, /* HTTP-version valid, not 1.0 or 1.1 */
+	HTTP_RESPONSE_E_STATUS_LINE_LONG, /* over max_status_line */
+	HTTP_RESPONSE_E_HEADER_BYTES,	 /* header or trailer section too big */
+	HTTP_RESPONSE_E_HEADER_COUNT,	 /* more than max_headers fields */
+	HTTP_RESPONSE_E_CONTENT_LENGTH,	 /* not 1*DIGIT, overflow, conflict */
+	HTTP_RESPONSE_E_TRANSFER_CODING, /* not chunked, chunked twice, on 1.0,
+					  * or with Content-Length */
+	HTTP_RESPONSE_E_CHUNK,		 /* chunk-size, extension, data CRLF */
+	HTTP_RESPONSE_E_BODY_TOO_LARGE,	 /* body past max_body */
+	HTTP_RESPONSE_E_TRUNCATED,	 /* EOF inside a response */
 };
 
 /* How the body is delimited (RFC 9112 §6.3). */
-enum http_resp_body {
-	HTTP_RESP_BODY_NONE,	/* HEAD, 1xx, 204, 304 */
-	HTTP_RESP_BODY_LENGTH,	/* Content-Length */
-	HTTP_RESP_BODY_CHUNKED, /* Transfer-Encoding: chunked */
-	HTTP_RESP_BODY_CLOSE,	/* no length: the body ends at EOF */
+enum http_response_body {
+	HTTP_RESPONSE_BODY_NONE,    /* HEAD, 1xx, 204, 304 */
+	HTTP_RESPONSE_BODY_LENGTH,  /* Content-Length */
+	HTTP_RESPONSE_BODY_CHUNKED, /* Transfer-Encoding: chunked */
+	HTTP_RESPONSE_BODY_CLOSE,   /* no length: the body ends at EOF */
 };
 
 /* Limits; 0 means the default. Head limits above 2^30 count as 2^30. */
-struct http_resp_limits {
+struct http_response_limits {
 	size_t max_status_line;	  /* status line bytes, CRLF excluded */
 	size_t max_header_bytes;  /* field lines, CRLFs in; trailers too */
-	unsigned int max_headers; /* at most HTTP_RESP_MAX_HEADERS */
+	unsigned int max_headers; /* at most HTTP_RESPONSE_MAX_HEADERS */
 	uint64_t max_body;	  /* decoded body bytes; 0: no limit */
 };
 
@@ -55,18 +56,18 @@ struct http_resp_limits {
  * filled it (the call that completed the head, and again the call that
  * completed the response): valid while that buffer is.
  */
-struct http_resp {
+struct http_response {
 	int minor_version; /* HTTP/1.<minor>: 0 or 1 */
 	int status;	   /* 100..599 */
 	const char *reason;
 	size_t reason_len;
 	size_t num_headers;
 	/* Values with their OWS trimmed. */
-	struct http_header headers[HTTP_RESP_MAX_HEADERS];
+	struct http_header headers[HTTP_RESPONSE_MAX_HEADERS];
 	int64_t content_length; /* -1 when absent */
 	bool chunked;
 	bool keep_alive; /* the connection may carry the next request */
-	enum http_resp_body body_kind;
+	enum http_response_body body_kind;
 	size_t head_len; /* status line through the blank line */
 	/* Set with the response complete: the body, in one piece in buf
 	 * for NONE, LENGTH and CLOSE; NULL for CHUNKED, whose body_len is
@@ -76,19 +77,19 @@ struct http_resp {
 };
 
 /* Body bytes as scanned: a span of the caller's buf, each byte once. */
-typedef void (*http_resp_body_fn)(void *arg, const char *data, size_t len);
+typedef void (*http_response_body_fn)(void *arg, const char *data, size_t len);
 
 /*
  * Resumable parser state: one per connection, reset per response. The
  * fields above "private" are for the caller to read.
  */
-struct http_resp_parser {
-	struct http_resp_limits lim; /* defaults filled in */
-	http_resp_body_fn on_body;   /* may be NULL */
+struct http_response_parser {
+	struct http_response_limits lim; /* defaults filled in */
+	http_response_body_fn on_body;	 /* may be NULL */
 	void *arg;
-	uint64_t scanned;	/* bytes looked at, all calls since reset */
-	enum http_resp_err err; /* with HTTP_RESP_INVALID */
-	size_t err_off;		/* offset in the response of the bad byte */
+	uint64_t scanned;	    /* bytes looked at, all calls since reset */
+	enum http_response_err err; /* with HTTP_RESPONSE_INVALID */
+	size_t err_off;		    /* offset in the response of the bad byte */
 	/* private */
 	size_t pos;	     /* bytes of the response judged so far */
 	uint64_t remaining;  /* body or chunk bytes left */
@@ -105,7 +106,7 @@ struct http_resp_parser {
 	bool head_request, chunked, conn_close, conn_keep_alive, in_trailer;
 	struct {
 		uint32_t name, name_len, value, value_len;
-	} hdr[HTTP_RESP_MAX_HEADERS];
+	} hdr[HTTP_RESPONSE_MAX_HEADERS];
 };
 
 /*
@@ -113,13 +114,14 @@ struct http_resp_parser {
  * on_body(arg, ...) (NULL: none), then reset it for a response to a
  * request other than HEAD.
  */
-void http_resp_parser_init(struct http_resp_parser *p,
-			   const struct http_resp_limits *lim,
-			   http_resp_body_fn on_body, void *arg);
+void http_response_parser_init(struct http_response_parser *p,
+			       const struct http_response_limits *lim,
+			       http_response_body_fn on_body, void *arg);
 
 /* Forget the response in progress; the next one answers a HEAD request
  * when head_request (no body, whatever its framing fields say). */
-void http_resp_parser_reset(struct http_resp_parser *p, bool head_request);
+void http_response_parser_reset(struct http_response_parser *p,
+				bool head_request);
 
 /*
  * Parse the response in buf[0..len): the bytes of the connection from
@@ -130,41 +132,41 @@ void http_resp_parser_reset(struct http_resp_parser *p, bool head_request);
  * "HTTP/1.x SP 3DIGIT SP reason CRLF" (1.0 or 1.1, 100..599, reason of
  * VCHAR, SP, HTAB, obs-text, may be empty but the second SP is required);
  * field names are tokens with no whitespace before the colon; no obs-fold;
- * every line ends in CRLF (a bare LF or bare CR is HTTP_RESP_E_SYNTAX: RFC
+ * every line ends in CRLF (a bare LF or bare CR is HTTP_RESPONSE_E_SYNTAX: RFC
  * 9112 §2.2 lets a recipient refuse them, and our peers never send them);
  * Content-Length is 1*DIGIT below 2^63, repeated only with the same value;
  * Transfer-Encoding is exactly "chunked" (in any case, empty list elements
  * allowed), never on HTTP/1.0, never with Content-Length; chunk-size is
  * at most 16 hex digits, extensions and trailers are checked and skipped.
- * Without a length the body runs to EOF: see http_resp_parse_eof.
+ * Without a length the body runs to EOF: see http_response_parse_eof.
  *
  * Body bytes go to on_body as they are scanned, in spans of buf.
  *
  * Returns the length of the response (head and body) when complete: the
  * next response starts at buf + that, parsed after a reset; r is filled
  * when the head completes and when the response does.
- * HTTP_RESP_INCOMPLETE when more bytes are needed (r->head_len is 0
- * until the head is done, its length after). HTTP_RESP_INVALID with p->err and
- * p->err_off set; errors are sticky until reset. A limit fails as soon as the
- * first byte past it arrives (for the status line: one that is not its CR).
+ * HTTP_RESPONSE_INCOMPLETE when more bytes are needed (r->head_len is 0
+ * until the head is done, its length after). HTTP_RESPONSE_INVALID with p->err
+ * and p->err_off set; errors are sticky until reset. A limit fails as soon as
+ * the first byte past it arrives (for the status line: one that is not its CR).
  */
-int64_t http_resp_parse(struct http_resp_parser *p, const char *buf, size_t len,
-			struct http_resp *r);
+int64_t http_response_parse(struct http_response_parser *p, const char *buf,
+			    size_t len, struct http_response *r);
 
 /*
  * The connection ended after buf[0..len) (parsed first as above).
  * Returns len when that completes a body that runs to EOF or a response
  * just completed by these bytes (its length), 0 when no byte of a
- * response was received (a clean close), HTTP_RESP_INVALID otherwise
- * (p->err HTTP_RESP_E_TRUNCATED, or the parse error).
+ * response was received (a clean close), HTTP_RESPONSE_INVALID otherwise
+ * (p->err HTTP_RESPONSE_E_TRUNCATED, or the parse error).
  */
-int64_t http_resp_parse_eof(struct http_resp_parser *p, const char *buf,
-			    size_t len, struct http_resp *r);
+int64_t http_response_parse_eof(struct http_response_parser *p, const char *buf,
+				size_t len, struct http_response *r);
 
 /* Index of r's first header called name (ignoring case), or -1. */
-int http_resp_find_header(const struct http_resp *r, const char *name);
+int http_response_find_header(const struct http_response *r, const char *name);
 
 /* A constant name for err ("syntax", "content-length", ...). */
-const char *http_resp_strerror(enum http_resp_err err);
+const char *http_response_strerror(enum http_response_err err);
 
 #endif

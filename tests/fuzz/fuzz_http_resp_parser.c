@@ -24,7 +24,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define FZ_MAX_RESPONSES 8
 
 /* Defaults, and limits small enough that inputs reach each of them. */
-static const struct http_resp_limits fz_limits[] = {
+static const struct http_response_limits fz_limits[] = {
 	{0, 0, 0, 0},
 	{24, 48, 3, 32},
 };
@@ -32,11 +32,11 @@ static const struct http_resp_limits fz_limits[] = {
 /* What one feeding of an input gave. */
 struct fz_run {
 	int64_t rc;
-	enum http_resp_err err;
+	enum http_response_err err;
 	size_t err_off;
 	uint64_t scanned;
 	bool head_seen;
-	struct http_resp r;
+	struct http_response r;
 	size_t last_len; /* bytes given to the last call */
 	const char *cur; /* the buffer of the call in progress */
 	size_t cur_len;
@@ -91,20 +91,21 @@ fz_body(void *arg, const char *d, size_t n)
  * rebased to in, since the copies are freed.
  */
 static void
-fz_feed(const uint8_t *in, size_t n, const struct http_resp_limits *lim,
+fz_feed(const uint8_t *in, size_t n, const struct http_response_limits *lim,
 	bool head, bool eof, const size_t *cuts, size_t ncuts,
 	struct fz_run *run)
 {
-	static struct http_resp_parser p;
+	static struct http_response_parser p;
 	size_t end;
 	char *copy;
 
 	memset(run, 0, offsetof(struct fz_run, body));
 	run->body_len = 0;
-	http_resp_parser_init(&p, lim, fz_body, run);
-	http_resp_parser_reset(&p, head);
-	run->rc = HTTP_RESP_INCOMPLETE;
-	for (size_t i = 0; i <= ncuts && run->rc == HTTP_RESP_INCOMPLETE; i++) {
+	http_response_parser_init(&p, lim, fz_body, run);
+	http_response_parser_reset(&p, head);
+	run->rc = HTTP_RESPONSE_INCOMPLETE;
+	for (size_t i = 0; i <= ncuts && run->rc == HTTP_RESPONSE_INCOMPLETE;
+	     i++) {
 		end = i < ncuts ? cuts[i] : n;
 		copy = malloc(end ? end : 1);
 		FZ_CHECK(copy);
@@ -112,11 +113,12 @@ fz_feed(const uint8_t *in, size_t n, const struct http_resp_limits *lim,
 		run->cur = copy;
 		run->cur_len = end;
 		if (i == ncuts && eof)
-			run->rc = http_resp_parse_eof(&p, copy, end, &run->r);
+			run->rc =
+				http_response_parse_eof(&p, copy, end, &run->r);
 		else
-			run->rc = http_resp_parse(&p, copy, end, &run->r);
+			run->rc = http_response_parse(&p, copy, end, &run->r);
 		FZ_CHECK(p.scanned <= end);
-		if (run->rc == HTTP_RESP_INCOMPLETE)
+		if (run->rc == HTTP_RESPONSE_INCOMPLETE)
 			FZ_CHECK(p.scanned == end);
 		if (run->rc >= 0 || (run->r.head_len && !run->head_seen)) {
 			/* r was filled by this call: rebase it onto in. */
@@ -145,20 +147,20 @@ fz_feed(const uint8_t *in, size_t n, const struct http_resp_limits *lim,
 
 /* What any complete response must look like. */
 static void
-fz_check_whole(const uint8_t *in, size_t n, const struct http_resp_limits *lim,
-	       const struct fz_run *run)
+fz_check_whole(const uint8_t *in, size_t n,
+	       const struct http_response_limits *lim, const struct fz_run *run)
 {
-	const struct http_resp *r = &run->r;
+	const struct http_response *r = &run->r;
 	const char *buf = (const char *)in;
 
-	FZ_CHECK(run->rc == HTTP_RESP_INVALID ||
-		 run->rc == HTTP_RESP_INCOMPLETE ||
+	FZ_CHECK(run->rc == HTTP_RESPONSE_INVALID ||
+		 run->rc == HTTP_RESPONSE_INCOMPLETE ||
 		 (run->rc >= 0 && (size_t)run->rc <= n));
-	if (run->rc == HTTP_RESP_INVALID) {
-		FZ_CHECK(run->err > HTTP_RESP_E_NONE &&
-			 run->err <= HTTP_RESP_E_TRUNCATED);
+	if (run->rc == HTTP_RESPONSE_INVALID) {
+		FZ_CHECK(run->err > HTTP_RESPONSE_E_NONE &&
+			 run->err <= HTTP_RESPONSE_E_TRUNCATED);
 		FZ_CHECK(run->err_off <= n);
-		FZ_CHECK(strcmp(http_resp_strerror(run->err), "unknown"));
+		FZ_CHECK(strcmp(http_response_strerror(run->err), "unknown"));
 		return;
 	}
 	if (run->rc <= 0)
@@ -190,22 +192,22 @@ fz_check_whole(const uint8_t *in, size_t n, const struct http_resp_limits *lim,
 			  h->value[h->value_len - 1] != '\t'));
 	}
 	switch (r->body_kind) {
-	case HTTP_RESP_BODY_NONE:
+	case HTTP_RESPONSE_BODY_NONE:
 		FZ_CHECK(r->body_len == 0 && (size_t)run->rc == r->head_len);
 		break;
-	case HTTP_RESP_BODY_LENGTH:
+	case HTTP_RESPONSE_BODY_LENGTH:
 		FZ_CHECK(r->body_len == (uint64_t)r->content_length);
 		/* fallthrough */
-	case HTTP_RESP_BODY_CLOSE:
+	case HTTP_RESPONSE_BODY_CLOSE:
 		FZ_CHECK(r->body == buf + r->head_len);
 		FZ_CHECK(r->head_len + r->body_len == (size_t)run->rc);
 		FZ_CHECK(r->body_len == run->body_len);
 		if (run->body_len <= FZ_BODY_MAX)
 			FZ_CHECK(!memcmp(r->body, run->body, r->body_len));
-		FZ_CHECK(r->body_kind == HTTP_RESP_BODY_LENGTH ||
+		FZ_CHECK(r->body_kind == HTTP_RESPONSE_BODY_LENGTH ||
 			 !r->keep_alive);
 		break;
-	case HTTP_RESP_BODY_CHUNKED:
+	case HTTP_RESPONSE_BODY_CHUNKED:
 		FZ_CHECK(r->chunked && !r->body);
 		FZ_CHECK(r->body_len == run->body_len);
 		FZ_CHECK(r->body_len < (size_t)run->rc - r->head_len);
@@ -256,7 +258,7 @@ fz_same(const struct fz_run *a, const struct fz_run *b)
  * inputs), a few random splits; all the same. Returns its length, or 0.
  */
 static size_t
-fz_response(const uint8_t *in, size_t n, const struct http_resp_limits *lim,
+fz_response(const uint8_t *in, size_t n, const struct http_response_limits *lim,
 	    bool head, bool eof, uint64_t *seed)
 {
 	static size_t cuts[FZ_BYTEWISE_MAX];
@@ -301,7 +303,7 @@ fz_response(const uint8_t *in, size_t n, const struct http_resp_limits *lim,
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	const struct http_resp_limits *lim;
+	const struct http_response_limits *lim;
 	uint64_t seed;
 	uint8_t mode;
 	size_t used;
