@@ -16,8 +16,9 @@
 #define HTTP_RESPONSE_MAX_HEADERS 64 /* hard size of http_response.headers */
 #define HTTP_RESPONSE_DEFAULT_MAX_STATUS_LINE 1024
 #define HTTP_RESPONSE_DEFAULT_MAX_HEADER_BYTES 16384
-#define HTTP_RESPONSE_CHUNK_EXT_MAX 4096 /* chunk-ext bytes on one size line   \
-					  */
+#define HTTP_RESPONSE_CHUNK_EXT_MAX                                            \
+	4096 /* chunk-ext bytes on one size line                               \
+	      */
 
 /* Why a response was refused (http_response_parser.err). */
 enum http_response_err {
@@ -126,29 +127,33 @@ void http_response_parser_reset(struct http_response_parser *p,
 /*
  * Parse the response in buf[0..len): the bytes of the connection from
  * the response's first byte. Call again with the same bytes and more as
- * segments arrive (the buffer may move between calls): parsing resumes
- * where it stopped, nothing is scanned twice, and the answer is the same
- * however the bytes were split. Strict RFC 9112: status line
- * "HTTP/1.x SP 3DIGIT SP reason CRLF" (1.0 or 1.1, 100..599, reason of
- * VCHAR, SP, HTAB, obs-text, may be empty but the second SP is required);
- * field names are tokens with no whitespace before the colon; no obs-fold;
- * every line ends in CRLF (a bare LF or bare CR is HTTP_RESPONSE_E_SYNTAX: RFC
- * 9112 §2.2 lets a recipient refuse them, and our peers never send them);
- * Content-Length is 1*DIGIT below 2^63, repeated only with the same value;
- * Transfer-Encoding is exactly "chunked" (in any case, empty list elements
- * allowed), never on HTTP/1.0, never with Content-Length; chunk-size is
- * at most 16 hex digits, extensions and trailers are checked and skipped.
- * Without a length the body runs to EOF: see http_response_parse_eof.
+ * segments arrive; the buffer may move between calls (p keeps offsets,
+ * never pointers). Parsing resumes where it stopped, nothing is scanned
+ * twice, and the answer is the same however the bytes were split.
  *
- * Body bytes go to on_body as they are scanned, in spans of buf.
+ * Strict RFC 9112: status line "HTTP/1.x SP 3DIGIT SP reason CRLF" (1.0
+ * or 1.1, 100..599; the reason of VCHAR, SP, HTAB, obs-text, possibly
+ * empty, but the SP before it is required); field names are tokens with
+ * no whitespace before the colon; no obs-fold; every line ends in CRLF
+ * (a bare LF or bare CR is HTTP_RESPONSE_E_SYNTAX: §2.2 lets a recipient
+ * refuse them); Content-Length is 1*DIGIT below 2^63, repeated only with
+ * the same value; Transfer-Encoding is "chunked" alone (any case, empty
+ * list elements allowed), never on HTTP/1.0, never with Content-Length;
+ * a chunk-size has at most 16 hex digits; extensions and trailers are
+ * checked and skipped. Without a length the body runs to EOF: see
+ * http_response_parse_eof.
+ *
+ * Body bytes go to on_body as they are scanned, as spans of buf valid
+ * for the callback's duration.
  *
  * Returns the length of the response (head and body) when complete: the
- * next response starts at buf + that, parsed after a reset; r is filled
- * when the head completes and when the response does.
- * HTTP_RESPONSE_INCOMPLETE when more bytes are needed (r->head_len is 0
- * until the head is done, its length after). HTTP_RESPONSE_INVALID with p->err
- * and p->err_off set; errors are sticky until reset. A limit fails as soon as
- * the first byte past it arrives (for the status line: one that is not its CR).
+ * next response starts at buf + that, parsed after a reset. r is filled
+ * when the head completes and again when the response does; before the
+ * head is done only r->head_len is written (0).
+ * HTTP_RESPONSE_INCOMPLETE when more bytes are needed.
+ * HTTP_RESPONSE_INVALID with p->err and p->err_off set; errors are
+ * sticky until reset. A limit fails as soon as the first byte past it
+ * arrives (for the status line: one that is not its CR).
  */
 int64_t http_response_parse(struct http_response_parser *p, const char *buf,
 			    size_t len, struct http_response *r);
