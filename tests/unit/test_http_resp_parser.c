@@ -779,7 +779,7 @@ static const struct {
  * at a time: the same responses, every byte scanned once.
  */
 static void
-test_http_resp_pipelined_back_to_back(void **state)
+test_http_response_pipelined_back_to_back(void **state)
 {
 	static const char in[] = PIPELINE;
 	const size_t n = sizeof(in) - 1;
@@ -826,7 +826,7 @@ test_http_resp_pipelined_back_to_back(void **state)
 /* Bytes scanned over a byte-by-byte feed of a chunked response with
  * trailers: each byte once, against picohttpparser's rescans. */
 static void
-test_http_resp_bytewise_scans_each_byte_once(void **state)
+test_http_response_bytewise_scans_each_byte_once(void **state)
 {
 	static const char in[] =
 		"HTTP/1.1 200 OK\r\nServer: linerate\r\nX-Long: "
@@ -850,7 +850,7 @@ test_http_resp_bytewise_scans_each_byte_once(void **state)
 }
 
 static void
-test_http_resp_errors_are_sticky_until_reset(void **state)
+test_http_response_errors_are_sticky_until_reset(void **state)
 {
 	static const char bad[] = "HTTP/1.1 2x0 OK\r\n\r\n";
 	static const char good[] =
@@ -879,7 +879,7 @@ test_http_resp_errors_are_sticky_until_reset(void **state)
 }
 
 static void
-test_http_resp_limits_default_and_cap(void **state)
+test_http_response_limits_default_and_cap(void **state)
 {
 	static const struct http_response_limits big = {
 		.max_status_line = SIZE_MAX,
@@ -910,7 +910,7 @@ test_http_resp_limits_default_and_cap(void **state)
 }
 
 static void
-test_http_resp_strerror_names_every_error(void **state)
+test_http_response_strerror_names_every_error(void **state)
 {
 	for (int e = HTTP_RESPONSE_E_NONE; e <= HTTP_RESPONSE_E_TRUNCATED; e++)
 		assert_string_not_equal(http_response_strerror(e), "unknown");
@@ -984,11 +984,13 @@ int
 main(void)
 {
 	static const struct CMUnitTest fixed[] = {
-		cmocka_unit_test(test_http_resp_pipelined_back_to_back),
-		cmocka_unit_test(test_http_resp_bytewise_scans_each_byte_once),
-		cmocka_unit_test(test_http_resp_errors_are_sticky_until_reset),
-		cmocka_unit_test(test_http_resp_limits_default_and_cap),
-		cmocka_unit_test(test_http_resp_strerror_names_every_error),
+		cmocka_unit_test(test_http_response_pipelined_back_to_back),
+		cmocka_unit_test(
+			test_http_response_bytewise_scans_each_byte_once),
+		cmocka_unit_test(
+			test_http_response_errors_are_sticky_until_reset),
+		cmocka_unit_test(test_http_response_limits_default_and_cap),
+		cmocka_unit_test(test_http_response_strerror_names_every_error),
 	};
 	static struct CMUnitTest
 		tests[ARRAY_SIZE(resp_cases) + ARRAY_SIZE(fixed)];
