@@ -22,7 +22,7 @@ for bin in "$BUILD"/fuzz-libfuzzer/fuzz_*; do
 	dict=
 	case $target in
 	mrc_json) [ -f tests/fuzz/json.dict ] && dict=-dict=tests/fuzz/json.dict ;;
-	http_parser | frames) [ -f tests/fuzz/http.dict ] && dict=-dict=tests/fuzz/http.dict ;;
+	http_parser | http_resp_parser | frames) [ -f tests/fuzz/http.dict ] && dict=-dict=tests/fuzz/http.dict ;;
 	esac
 	n=$((n + 1))
 	log=$ART/$name.log
