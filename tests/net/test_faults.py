@@ -56,13 +56,6 @@ def config(name, extra):
     return path
 
 
-def shim_wired():
-    path = config("probe", {"fault": {"seed": 1, "reorder_permille": 0, "duplicate_permille": 0,
-                                      "corrupt_permille": 0, "drop_permille": 0}})
-    r = lrnet.sh([os.path.join(lrnet.BUILD, "linerate"), "-c", path, "--print-config"], check=False)
-    return r.returncode == 0 and '"fault"' in r.stdout
-
-
 NFT_LOSS = """
 table inet lrfault {
     chain in {
@@ -173,20 +166,17 @@ try:
     tap.ok(c.get("tcp_retransmits", 0) > 0, "loss-dup: linerate retransmitted (loss reached it)", c)
     tap.ok(c.get("tcp_dup_segs", 0) > 0 or c.get("tcp_drop_out_of_window", 0) > 0,
            "loss-dup: duplicate segments seen and discarded", c)
-    if shim_wired():
-        cfg = config("shim", {"fault": {"seed": 7, "reorder_permille": 20, "duplicate_permille": 10,
-                                        "corrupt_permille": 10, "drop_permille": 10}})
-        # Few connections, deep pipelines: a connection's segments arrive
-        # close together, so holding one back reorders that connection.
-        rep, c = run_case("shim", cfg, 2, 0, EVENTS // 2, conns=2, depth=32)
-        tap.ok(c.get("tcp_drop_cksum", 0) + c.get("ipv4_drop_cksum", 0) > 0,
-               "shim: corrupted frames were caught by the checksums", c)
-        tap.ok(c.get("fault_reordered", 0) > 0 and c.get("fault_held", 1) == 0,
-               "shim: frames were held back and every one released", c)
-        tap.diag("shim: segments linerate queued out of order (tcp_ooo_segs): %d"
-                 % c.get("tcp_ooo_segs", 0))
-    else:
-        tap.skip("shim: reorder/corrupt/duplicate/drop by the RX fault shim", "fault shim not wired")
+    cfg = config("shim", {"fault": {"seed": 7, "reorder_permille": 20, "duplicate_permille": 10,
+                                    "corrupt_permille": 10, "drop_permille": 10}})
+    # Few connections, deep pipelines: a connection's segments arrive
+    # close together, so holding one back reorders that connection.
+    rep, c = run_case("shim", cfg, 2, 0, EVENTS // 2, conns=2, depth=32)
+    tap.ok(c.get("tcp_drop_cksum", 0) + c.get("ipv4_drop_cksum", 0) > 0,
+           "shim: corrupted frames were caught by the checksums", c)
+    tap.ok(c.get("fault_reordered", 0) > 0 and c.get("fault_held", 1) == 0,
+           "shim: frames were held back and every one released", c)
+    tap.diag("shim: segments linerate queued out of order (tcp_ooo_segs): %d"
+             % c.get("tcp_ooo_segs", 0))
 finally:
     lrnet.veth_down()
 tap.done()
