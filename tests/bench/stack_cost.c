@@ -347,7 +347,7 @@ bench_run_conn(struct harness *h, unsigned long n, unsigned long warm,
  * per poll, one on each of the next connections in turn (32 connections:
  * one request on each per poll, as a busy queue delivers them; 10,000:
  * each connection's state is cold when its turn comes). n measured after
- * warm (at least one request on every connection first). users: NULL for
+ * warm (main makes it at least one request per connection). users: NULL for
  * "every request user i % 75000". Returns the requests sent; *n becomes
  * the requests measured.
  */
@@ -371,8 +371,6 @@ bench_run_keepalive(struct harness *h, const char *scenario,
 		bench_handshake(h, &conns[j]);
 		bench_collect(h, conns, nconns, NULL);
 	}
-	if (warm < (unsigned long)nconns)
-		warm = (unsigned long)nconns;
 	for (i = 0; !measuring || i - start < *n;) {
 		if (!measuring && i >= warm) {
 			bench_cycles = 0;
@@ -456,6 +454,9 @@ main(int argc, char **argv)
 		bench_usage();
 		return 2;
 	}
+	/* Every keep-alive connection serves a request before measuring. */
+	if (!per_conn && warm < (unsigned long)nconns)
+		warm = (unsigned long)nconns;
 	h = harness_create_opts(&ho);
 	bench_store = mrc_store_create(&mp);
 	http_router_init(&bench_router);
