@@ -6,7 +6,8 @@ Usage: bench.py BUILD   (tests/bench/run.sh calls it; see docs/PERFORMANCE.md)
 
 Sections (LR_BENCH_ONLY=stack,e2e,scale,project picks some; default all):
   stack    in-process stack cost per request: callgrind Ir (deterministic)
-           and TSC cycles (native, min of LR_BENCH_REPS runs on core 1)
+           and TSC cycles (native, min of LR_BENCH_REPS runs on core 1),
+           each with software checksums and with checksum offload modelled
   e2e      wrk, ab, h2load, mrc-client against linerate and nginx on the
            same veth topology, alternated LR_BENCH_ROUNDS times (root)
   scale    idle keep-alive connections held, bytes per connection (root)
@@ -59,10 +60,15 @@ HERE = os.path.join(ROOT, "tests", "bench")
 
 SCENARIOS = [
     ("event", "keep-alive POST /event"),
+    ("mrc", "keep-alive POST /event, 1MRC mix"),
+    ("c10k", "POST /event, 1MRC mix, 10k conns"),
     ("stats", "keep-alive GET /stats"),
     ("users", "keep-alive GET /users/123"),
     ("conn", "connection SYN..FIN, POST /event"),
 ]
+# Every scenario twice: software checksums (results["stack"][sc]) and
+# checksum offload modelled (results["stack"][sc]["offload"], stack_cost -o).
+MODES = [("", []), ("offload", ["-o"])]
 # A minimal 1MRC exchange on the wire, preamble/IFG/Ethernet/IP/TCP included.
 WIRE_IN, WIRE_OUT = 210, 130
 LINKS = [(10, 10e9), (25, 25e9), (100, 100e9)]
@@ -126,6 +132,11 @@ def parse_stack(text):
     m = re.search(r"http_2xx (\d+) http_4xx (\d+) http_5xx (\d+)", text)
     if m:
         d.update(http_2xx=int(m.group(1)), http_4xx=int(m.group(2)), http_5xx=int(m.group(3)))
+    # What the harness modelled: mbuf cache, offload, users, timestamps.
+    m = re.search(r"^model (.*)$", text, re.M)
+    if m:
+        w = m.group(1).split()
+        d["model"] = {k: int(v) for k, v in zip(w[::2], w[1::2]) if v.isdigit()}
     return d
 
 
@@ -155,9 +166,13 @@ def cg_top(outfile, inclusive, n=15):
         file_, _, fn = name.rpartition(":")
         if fn.startswith("0x"):
             fn = "%s@%s" % (fn, obj)
-        # Inlined header code is booked to the header: say so.
-        label = fn if not file_ or file_.startswith("lib/") or file_.startswith("tests/") or \
-            file_.startswith(ROOT) or file_ == "???" else "%s [%s]" % (fn, os.path.basename(file_))
+        # Inlined header code is booked to the header (ours or DPDK's, as
+        # "lib/net/cksum.h:tcp_input"): say so, and keep it apart from the
+        # function's own lines, or one of the two rows would be lost.
+        ours = not file_ or file_ == "???" or (
+            file_.endswith(".c") and (file_.startswith("lib/") or file_.startswith("tests/") or
+                                      file_.startswith(ROOT)))
+        label = fn if ours else "%s [%s]" % (fn, os.path.basename(file_))
         if inclusive:
             key = fn
         else:
@@ -179,6 +194,73 @@ def cg_total(outfile):
     return None
 
 
+def stack_measure(sc, what, mode, flags, n_nat, n_cg, have_vg, pin):
+    """One scenario in one checksum mode: native TSC runs, then callgrind."""
+    d = {"what": what}
+    tag = sc + ("-" + mode if mode else "")
+    runs = []
+    for _ in range(REPS):
+        r = sh(pin + [STACK_BIN, "-s", sc, "-n", str(n_nat), "-w", "2000"] + flags, timeout=300)
+        p = parse_stack(r.stdout)
+        p["exit"] = r.returncode
+        if "cycles" not in p:
+            note("stack %s: native run failed (exit %d): %s" % (tag, r.returncode, r.stdout[-500:]))
+            break
+        runs.append(p)
+    if runs:
+        cyc = [p["cycles"] for p in runs]
+        d.update(native_requests=runs[0]["requests"], cycles_runs=cyc,
+                 cycles_min=min(cyc), cycles_median=statistics.median(cyc),
+                 tsc_hz=runs[0]["tsc_hz"], http_2xx=runs[0]["http_2xx"],
+                 http_4xx=runs[0]["http_4xx"], conns=runs[0]["conns"],
+                 model=runs[0].get("model", {}))
+        # stack_cost exits 1 unless every request it sent got a 2xx.
+        d["route_missing"] = runs[0]["exit"] != 0 or runs[0]["http_2xx"] < runs[0]["requests"]
+        d["ns_min"] = d["cycles_min"] / (d["tsc_hz"] / 1e9)
+        results["meta"]["tsc_hz"] = d["tsc_hz"]
+    if have_vg:
+        out = os.path.join(OUT, "callgrind-%s.out" % tag)
+        cmd = ["valgrind", "--tool=callgrind", "--collect-atstart=no",
+               "--callgrind-out-file=" + out, STACK_BIN, "-s", sc, "-n", str(n_cg),
+               "-w", "2000"] + flags
+        r = sh(cmd, timeout=600)
+        p = parse_stack(r.stdout)
+        tot = cg_total(out) if os.path.exists(out) else None
+        if tot and p.get("requests"):
+            d["cg_requests"] = p["requests"]
+            d["ir_total"] = tot
+            d["ir_per_request"] = tot / p["requests"]
+            d["cg_command"] = " ".join(cmd)
+            if "route_missing" not in d:
+                d["route_missing"] = p["http_2xx"] < p["requests"]
+            self_ = cg_top(out, False)
+            incl = cg_top(out, True)
+            d["top_self"] = [{"ir_per_req": round(v / p["requests"], 1), "fn": f} for v, f in self_]
+            d["top_inclusive"] = [{"ir_per_req": round(v / p["requests"], 1), "fn": f}
+                                  for v, f in incl]
+            txt = os.path.join(OUT, "callgrind-%s.txt" % tag)
+            with open(txt, "w") as f:
+                f.write("# %s: %s%s; %d requests, %d Ir total, %.1f Ir/request\n" %
+                        (tag, what, ", checksum offload modelled" if mode else "",
+                         p["requests"], tot, d["ir_per_request"]))
+                f.write("# %s\n" % " ".join(cmd))
+                for title, rows in (("exclusive (self)", self_), ("inclusive", incl)):
+                    f.write("\n## top %d by %s instructions\n%12s %7s  %s\n" %
+                            (len(rows), title, "Ir/request", "share", "function"))
+                    for v, fn in rows:
+                        f.write("%12.1f %6.1f%%  %s\n" % (v / p["requests"], 100.0 * v / tot, fn))
+        else:
+            note("stack %s: callgrind run failed (exit %d): %s" %
+                 (tag, r.returncode, r.stdout[-500:]))
+    log("stack %-14s Ir/req %s  cycles/req min %s (runs %s)%s" % (
+        tag, fmt(d.get("ir_per_request"), "%.0f"), fmt(d.get("cycles_min"), "%.0f"),
+        ",".join("%.0f" % c for c in d.get("cycles_runs", [])),
+        "  [route missing: %d 4xx]" % d.get("http_4xx", 0) if d.get("route_missing") else ""))
+    for t in d.get("top_self", [])[:10]:
+        log("    %9.1f Ir/req  %s" % (t["ir_per_req"], t["fn"]))
+    return d
+
+
 def stack_cost():
     if not os.access(STACK_BIN, os.X_OK):
         note("stack: SKIP: %s not built (make bench-bins)" % STACK_BIN)
@@ -191,66 +273,14 @@ def stack_cost():
     n_cg = 5000 if QUICK else 20000
     pin = ["taskset", "-c", SERVER_CPU] if shutil.which("taskset") else []
     for sc, what in SCENARIOS:
-        d = {"what": what}
-        runs = []
-        for _ in range(REPS):
-            r = sh(pin + [STACK_BIN, "-s", sc, "-n", str(n_nat), "-w", "2000"], timeout=300)
-            p = parse_stack(r.stdout)
-            p["exit"] = r.returncode
-            if "cycles" not in p:
-                note("stack %s: native run failed (exit %d): %s" % (sc, r.returncode, r.stdout[-500:]))
-                break
-            runs.append(p)
-        if runs:
-            cyc = [p["cycles"] for p in runs]
-            d.update(native_requests=runs[0]["requests"], cycles_runs=cyc,
-                     cycles_min=min(cyc), cycles_median=statistics.median(cyc),
-                     tsc_hz=runs[0]["tsc_hz"], http_2xx=runs[0]["http_2xx"],
-                     http_4xx=runs[0]["http_4xx"])
-            # stack_cost exits 1 unless every request it sent got a 2xx.
-            d["route_missing"] = runs[0]["exit"] != 0 or runs[0]["http_2xx"] < runs[0]["requests"]
-            d["ns_min"] = d["cycles_min"] / (d["tsc_hz"] / 1e9)
-            results["meta"]["tsc_hz"] = d["tsc_hz"]
-        if have_vg:
-            out = os.path.join(OUT, "callgrind-%s.out" % sc)
-            r = sh(["valgrind", "--tool=callgrind", "--collect-atstart=no",
-                    "--callgrind-out-file=" + out, STACK_BIN, "-s", sc, "-n", str(n_cg),
-                    "-w", "2000"], timeout=600)
-            p = parse_stack(r.stdout)
-            tot = cg_total(out) if os.path.exists(out) else None
-            if tot and p.get("requests"):
-                d["cg_requests"] = p["requests"]
-                d["ir_total"] = tot
-                d["ir_per_request"] = tot / p["requests"]
-                if "route_missing" not in d:
-                    d["route_missing"] = p["http_2xx"] < p["requests"]
-                self_ = cg_top(out, False)
-                incl = cg_top(out, True)
-                d["top_self"] = [{"ir_per_req": round(v / p["requests"], 1), "fn": f} for v, f in self_]
-                d["top_inclusive"] = [{"ir_per_req": round(v / p["requests"], 1), "fn": f}
-                                      for v, f in incl]
-                txt = os.path.join(OUT, "callgrind-%s.txt" % sc)
-                with open(txt, "w") as f:
-                    f.write("# %s: %s; %d requests, %d Ir total, %.1f Ir/request\n" %
-                            (sc, what, p["requests"], tot, d["ir_per_request"]))
-                    f.write("# valgrind --tool=callgrind --collect-atstart=no "
-                            "--callgrind-out-file=%s %s -s %s -n %d -w 2000\n" %
-                            (out, STACK_BIN, sc, n_cg))
-                    for title, rows in (("exclusive (self)", self_), ("inclusive", incl)):
-                        f.write("\n## top %d by %s instructions\n%12s %7s  %s\n" %
-                                (len(rows), title, "Ir/request", "share", "function"))
-                        for v, fn in rows:
-                            f.write("%12.1f %6.1f%%  %s\n" % (v / p["requests"], 100.0 * v / tot, fn))
+        d = None
+        for mode, flags in MODES:
+            m = stack_measure(sc, what, mode, flags, n_nat, n_cg, have_vg, pin)
+            if d is None:
+                d = m
             else:
-                note("stack %s: callgrind run failed (exit %d): %s" %
-                     (sc, r.returncode, r.stdout[-500:]))
+                d[mode] = m
         results["stack"][sc] = d
-        log("stack %-6s Ir/req %s  cycles/req min %s (runs %s)%s" % (
-            sc, fmt(d.get("ir_per_request"), "%.0f"), fmt(d.get("cycles_min"), "%.0f"),
-            ",".join("%.0f" % c for c in d.get("cycles_runs", [])),
-            "  [route missing: %d 4xx]" % d.get("http_4xx", 0) if d.get("route_missing") else ""))
-        for t in d.get("top_self", [])[:10]:
-            log("    %9.1f Ir/req  %s" % (t["ir_per_req"], t["fn"]))
 
 
 # ---- end to end -----------------------------------------------------------
