@@ -4,7 +4,6 @@
 #include <string.h>
 
 #include "api/api.h"
-#include "core/clock.h"
 #include "core/version.h"
 #include "http/http.h"
 #include "http/resp.h"

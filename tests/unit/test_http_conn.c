@@ -3,7 +3,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core/clock.h"
 #include "http/http.h"
 #include "http/resp.h"
 #include "http_test.h"
