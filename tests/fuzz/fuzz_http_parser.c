@@ -232,14 +232,7 @@ fz_chunked(const uint8_t *raw, size_t n, uint64_t max_body, uint64_t seed)
 
 		for (size_t i = 0; i < nc; i++)
 			cuts[i] = n ? (size_t)(fz_next(&seed) % (n + 1)) : 0;
-		for (size_t i = 1; i < nc; i++)
-			for (size_t j = i; j > 0 && cuts[j - 1] > cuts[j];
-			     j--) {
-				size_t t = cuts[j];
-
-				cuts[j] = cuts[j - 1];
-				cuts[j - 1] = t;
-			}
+		fz_sort_cuts(cuts, nc);
 		part = fz_decode(raw, n, max_body, cuts, nc, &pbuf);
 		FZ_CHECK(part.rc == whole.rc && part.status == whole.status);
 		FZ_CHECK(part.out == whole.out && part.used == whole.used);

@@ -245,14 +245,7 @@ fz_response(const uint8_t *in, size_t n, const struct http_response_limits *lim,
 		     (size_t)(fz_next(seed) % (n <= FZ_BYTEWISE_MAX ? 7 : 64));
 		for (size_t i = 0; i < nc; i++)
 			cuts[i] = (size_t)(fz_next(seed) % (n + 1));
-		for (size_t i = 1; i < nc; i++)
-			for (size_t j = i; j > 0 && cuts[j - 1] > cuts[j];
-			     j--) {
-				size_t t = cuts[j];
-
-				cuts[j] = cuts[j - 1];
-				cuts[j - 1] = t;
-			}
+		fz_sort_cuts(cuts, nc);
 		fz_feed(in, n, lim, head, eof, cuts, nc, &fz_part);
 		fz_same(&fz_part, &fz_whole);
 	}

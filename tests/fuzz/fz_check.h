@@ -41,6 +41,19 @@ fz_seed(const uint8_t *data, size_t size)
 	return h | 1;
 }
 
+/* Sort cut points cuts[0..nc) ascending (insertion sort: nc is small). */
+static inline void
+fz_sort_cuts(size_t *cuts, size_t nc)
+{
+	for (size_t i = 1; i < nc; i++)
+		for (size_t j = i; j > 0 && cuts[j - 1] > cuts[j]; j--) {
+			size_t t = cuts[j];
+
+			cuts[j] = cuts[j - 1];
+			cuts[j - 1] = t;
+		}
+}
+
 /* Whether [p, p + n) lies within [buf, buf + len). */
 static inline bool
 fz_within(const char *p, size_t n, const char *buf, size_t len)

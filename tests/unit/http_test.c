@@ -94,6 +94,20 @@ ht_request(struct ht_client *c, const char *method, const char *target,
 	ht_send(c, req);
 }
 
+bool
+ht_note(struct tt_peer *p, bool *fin, bool *rst,
+	const struct pkt_tcp_seen *s)
+{
+	if (s->flags & F_RST)
+		*rst = true;
+	if ((s->flags & F_FIN) && !*fin &&
+	    s->seq + (uint32_t)s->len == p->rcv_nxt) {
+		*fin = true;
+		p->rcv_nxt++;
+	}
+	return s->len || (s->flags & F_FIN);
+}
+
 size_t
 ht_read(struct ht_client *c, char *buf, size_t cap)
 {
@@ -111,14 +125,7 @@ ht_read(struct ht_client *c, char *buf, size_t cap)
 			const struct pkt_tcp_seen *s = &segs[i].s;
 
 			c->flags |= s->flags;
-			if (s->flags & F_RST)
-				c->rst = true;
-			if ((s->flags & F_FIN) && !c->fin &&
-			    s->seq + (uint32_t)s->len == c->p.rcv_nxt) {
-				c->fin = true;
-				c->p.rcv_nxt++;
-			}
-			if (s->len || (s->flags & F_FIN))
+			if (ht_note(&c->p, &c->fin, &c->rst, s))
 				ack = true;
 		}
 		if (!ack || c->rst)

@@ -72,6 +72,12 @@ void ht_request(struct ht_client *c, const char *method, const char *target,
  * c->flags to the flags of the segments seen. Returns the bytes read. */
 size_t ht_read(struct ht_client *c, char *buf, size_t cap);
 
+/* One segment s the server sent to p: a RST sets *rst; a FIN in
+ * sequence sets *fin (once) and is consumed (p->rcv_nxt moves past it).
+ * Returns whether s calls for an ACK (it carries data or a FIN). */
+bool ht_note(struct tt_peer *p, bool *fin, bool *rst,
+	     const struct pkt_tcp_seen *s);
+
 /* The answer the server must send, byte for byte: status_line, Date for
  * harness_now(), Content-Type ctype (NULL: none), Content-Length of body,
  * Connection conn (NULL: none), extra header lines (NULL: none), then

@@ -160,14 +160,7 @@ hl_read_ack(struct hl_client *c, char *buf, size_t cap, bool ack)
 
 			c->segs++;
 			c->win = s->win;
-			if (s->flags & F_RST)
-				c->rst = true;
-			if ((s->flags & F_FIN) && !c->fin &&
-			    s->seq + (uint32_t)s->len == c->p.rcv_nxt) {
-				c->fin = true;
-				c->p.rcv_nxt++;
-			}
-			if (s->len || (s->flags & F_FIN))
+			if (ht_note(&c->p, &c->fin, &c->rst, s))
 				data = true;
 		}
 		if (!data || c->rst || !ack)
