@@ -205,7 +205,8 @@ $(BUILD)/fuzz/obj/lib/steer/steer.o $(BUILD)/fuzz-libfuzzer/obj/lib/steer/steer.
 # Targets may #include the unit harness (tests/unit/*.c): a prerequisite
 # so edits rebuild them, never compiled on its own; so are the headers the
 # target's own source sees (it is compiled in the link step, without .d).
-FUZZ_INC := $(wildcard tests/unit/harness.[ch] tests/unit/pkt.[ch] lib/*/*.h tests/ref/*.h) \
+FUZZ_INC := $(wildcard tests/unit/harness.[ch] tests/unit/pkt.[ch] \
+	      tests/unit/digits.h tests/fuzz/*.h lib/*/*.h tests/ref/*.h) \
 	$(BUILD)/gen/steer.skel.h
 $(FUZZ_BINS): $(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/replay_main.c $(FUZZ_GCC_REF) $(FUZZ_GCC_A) $(FUZZ_INC)
 	$(call say,FUZZ,$@)

@@ -6,18 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fz_check.h"
 #include "http/parser.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define FZ_CHECK(cond)                                                         \
-	do {                                                                   \
-		if (!(cond)) {                                                 \
-			fprintf(stderr, "%s:%d: invariant failed: %s\n",       \
-				__FILE__, __LINE__, #cond);                    \
-			abort();                                               \
-		}                                                              \
-	} while (0)
 
 /* Defaults, and limits small enough that inputs reach 414 and 431. */
 static const struct http_limits fz_limits[] = {
@@ -25,32 +17,6 @@ static const struct http_limits fz_limits[] = {
 	 HTTP_MAX_HEADERS},
 	{24, 48, 3},
 };
-
-/* Pseudo-random cut points, the same for the same input. */
-static uint64_t
-fz_next(uint64_t *s)
-{
-	*s ^= *s << 13;
-	*s ^= *s >> 7;
-	*s ^= *s << 17;
-	return *s;
-}
-
-static uint64_t
-fz_seed(const uint8_t *data, size_t size)
-{
-	uint64_t h = 0x9e3779b97f4a7c15ull ^ size;
-
-	for (size_t i = 0; i < size; i++)
-		h = (h ^ data[i]) * 0x100000001b3ull;
-	return h | 1;
-}
-
-static bool
-fz_within(const char *p, size_t n, const char *buf, size_t len)
-{
-	return p >= buf && n <= len && (size_t)(p - buf) <= len - n;
-}
 
 static intptr_t
 fz_rel(const char *p, const char *buf, size_t len)
@@ -266,14 +232,7 @@ fz_chunked(const uint8_t *raw, size_t n, uint64_t max_body, uint64_t seed)
 
 		for (size_t i = 0; i < nc; i++)
 			cuts[i] = n ? (size_t)(fz_next(&seed) % (n + 1)) : 0;
-		for (size_t i = 1; i < nc; i++)
-			for (size_t j = i; j > 0 && cuts[j - 1] > cuts[j];
-			     j--) {
-				size_t t = cuts[j];
-
-				cuts[j] = cuts[j - 1];
-				cuts[j - 1] = t;
-			}
+		fz_sort_cuts(cuts, nc);
 		part = fz_decode(raw, n, max_body, cuts, nc, &pbuf);
 		FZ_CHECK(part.rc == whole.rc && part.status == whole.status);
 		FZ_CHECK(part.out == whole.out && part.used == whole.used);

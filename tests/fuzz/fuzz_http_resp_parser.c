@@ -6,18 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fz_check.h"
 #include "http/resp_parser.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define FZ_CHECK(cond)                                                         \
-	do {                                                                   \
-		if (!(cond)) {                                                 \
-			fprintf(stderr, "%s:%d: invariant failed: %s\n",       \
-				__FILE__, __LINE__, #cond);                    \
-			abort();                                               \
-		}                                                              \
-	} while (0)
 
 #define FZ_BODY_MAX 8192
 #define FZ_BYTEWISE_MAX 1024 /* longer inputs: random cuts instead */
@@ -45,31 +37,6 @@ struct fz_run {
 };
 
 static struct fz_run fz_whole, fz_part;
-
-static uint64_t
-fz_next(uint64_t *s)
-{
-	*s ^= *s << 13;
-	*s ^= *s >> 7;
-	*s ^= *s << 17;
-	return *s;
-}
-
-static uint64_t
-fz_seed(const uint8_t *data, size_t size)
-{
-	uint64_t h = 0x9e3779b97f4a7c15ull ^ size;
-
-	for (size_t i = 0; i < size; i++)
-		h = (h ^ data[i]) * 0x100000001b3ull;
-	return h | 1;
-}
-
-static bool
-fz_within(const char *p, size_t n, const char *buf, size_t len)
-{
-	return p >= buf && n <= len && (size_t)(p - buf) <= len - n;
-}
 
 /* on_body: spans of the buffer being parsed, in order, never past it. */
 static void
@@ -278,14 +245,7 @@ fz_response(const uint8_t *in, size_t n, const struct http_response_limits *lim,
 		     (size_t)(fz_next(seed) % (n <= FZ_BYTEWISE_MAX ? 7 : 64));
 		for (size_t i = 0; i < nc; i++)
 			cuts[i] = (size_t)(fz_next(seed) % (n + 1));
-		for (size_t i = 1; i < nc; i++)
-			for (size_t j = i; j > 0 && cuts[j - 1] > cuts[j];
-			     j--) {
-				size_t t = cuts[j];
-
-				cuts[j] = cuts[j - 1];
-				cuts[j - 1] = t;
-			}
+		fz_sort_cuts(cuts, nc);
 		fz_feed(in, n, lim, head, eof, cuts, nc, &fz_part);
 		fz_same(&fz_part, &fz_whole);
 	}

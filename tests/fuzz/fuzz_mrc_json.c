@@ -8,25 +8,9 @@
 #include "api/mrc_json.h"
 
 #include "../ref/mrc_json_ref.h"
+#include "../unit/digits.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-/* Significant digits of an exact value (trailing zeros dropped). */
-static int
-sig_digits(__int128 v)
-{
-	unsigned __int128 a =
-		v < 0 ? -(unsigned __int128)v : (unsigned __int128)v;
-	int n = 0;
-
-	if (a == 0)
-		return 0;
-	while (a % 10 == 0)
-		a /= 10;
-	for (; a; a /= 10)
-		n++;
-	return n;
-}
 
 static void
 compare(const char *body, size_t len, size_t max_user)
@@ -52,7 +36,7 @@ compare(const char *body, size_t len, size_t max_user)
 		abort();
 	}
 	/* Up to 15 digits the body's decimal is the double's shortest. */
-	if (x.exact && sig_digits(x.scaled) <= 15 &&
+	if (x.exact && digits_significant(x.scaled) <= 15 &&
 	    (!y.exact || y.scaled != x.scaled)) {
 		fprintf(stderr, "exact form differs\n");
 		abort();

@@ -232,19 +232,27 @@ tt_send(struct tt_peer *p, uint8_t flags, uint32_t seq, uint32_t ack,
 	struct pkt_tcp t = {
 		.sport = p->sport,
 		.dport = TT_PORT,
-		.seq = seq,
-		.ack = ack,
-		.flags = flags,
 		.win = p->win,
-		.wscale = -1,
 		.ts = p->ts,
 		.tsval = p->tsval,
 		.tsecr = p->ts_recent,
-		.data = data,
-		.len = len,
 	};
 
-	tt_send_raw(p->h, &t);
+	tt_send_seg(p->h, &t, flags, seq, ack, data, len);
+}
+
+void
+tt_send_seg(struct harness *h, struct pkt_tcp *t, uint8_t flags,
+	    uint32_t seq, uint32_t ack, const void *data, uint32_t len)
+{
+	t->flags = flags;
+	t->seq = seq;
+	t->ack = ack;
+	t->mss = 0;
+	t->wscale = -1;
+	t->data = data;
+	t->len = len;
+	tt_send_raw(h, t);
 }
 
 void

@@ -165,6 +165,11 @@ void tt_send_data(struct tt_peer *p, const void *data, uint32_t len);
 void tt_send_ack(struct tt_peer *p);
 /* A segment from p with raw pkt_tcp fields (checksum, options...). */
 void tt_send_raw(struct harness *h, struct pkt_tcp *t);
+/* A segment after the handshake (no SYN options) from an end that
+ * filled t's ports, window and timestamps: flags, seq, ack and the
+ * payload are set in t, then tt_send_raw(). */
+void tt_send_seg(struct harness *h, struct pkt_tcp *t, uint8_t flags,
+		 uint32_t seq, uint32_t ack, const void *data, uint32_t len);
 
 /* Everything transmitted since the last collect, parsed (max out). */
 unsigned int tt_collect(struct harness *h, struct tt_seg *out,

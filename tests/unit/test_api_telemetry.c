@@ -8,11 +8,11 @@
 #include "api/api.h"
 #include "api/telemetry.h"
 #include "http/http.h"
-#include "tcp_test.h"
+#include "http_test.h"
 
 static struct harness *te_h;
 static struct http_router te_router;
-static struct tt_peer te_p;
+static struct ht_client te_c;
 static struct telemetry_state te_state;
 
 static void
@@ -24,34 +24,21 @@ te_tweak(struct config *cfg)
 static int
 te_setup(void **state)
 {
-	struct tt_seg sa;
-
 	tt_reset();
 	te_h = harness_create(te_tweak);
 	memset(&te_state, 0, sizeof(te_state));
 	http_router_init(&te_router);
 	assert_int_equal(telemetry_register(&te_router, &te_h->cfg, &te_state),
 			 0);
-	assert_int_equal(http_lcore_init(te_h->ctx, &te_router), 0);
-	assert_int_equal(tcp_listen(te_h->ctx, TT_PORT, &http_tcp_ops), 0);
-	tt_peer_init(&te_p, te_h, 40200);
-	tt_syn(&te_p, &sa);
-	tt_send_ack(&te_p);
-	tt_none(te_h);
+	ht_server_start(te_h, &te_router);
+	ht_connect(&te_c, te_h, 40200);
 	return 0;
 }
 
 static int
 te_teardown(void **state)
 {
-	harness_drain(te_h);
-	tcp_lcore_fini(te_h->ctx);
-	assert_int_equal(http_conn_count(te_h->ctx), 0);
-	http_lcore_fini(te_h->ctx);
-	lcore_tx_flush(te_h->ctx);
-	harness_drain(te_h);
-	assert_int_equal(harness_mbufs_leaked(te_h), 0);
-	harness_destroy(te_h);
+	ht_server_stop(te_h);
 	return 0;
 }
 
@@ -59,35 +46,15 @@ te_teardown(void **state)
 static const char *
 te_call(const char *method, const char *target, const char *body)
 {
-	static struct tt_seg segs[64];
 	static char buf[8192];
-	char req[2048];
 	const char *b;
-	size_t got = 0;
-	unsigned int n;
 
-	if (body)
-		snprintf(req, sizeof(req), "%s %s HTTP/1.1\r\nHost: t\r\n"
-			 "Content-Type: application/json\r\nContent-Length: %zu"
-			 "\r\n\r\n%s", method, target, strlen(body), body);
-	else
-		snprintf(req, sizeof(req), "%s %s HTTP/1.1\r\nHost: t\r\n\r\n",
-			 method, target);
-	tt_send_data(&te_p, req, (uint32_t)strlen(req));
-	while ((n = tt_collect(te_h, segs, 64)) > 0) {
-		size_t k = tt_take_data(&te_p, segs, n, (uint8_t *)buf + got,
-					(uint32_t)(sizeof(buf) - 1 - got));
-
-		if (!k)
-			break;
-		got += k;
-		tt_send_ack(&te_p);
-	}
-	buf[got] = '\0';
+	ht_request(&te_c, method, target, body);
+	ht_read(&te_c, buf, sizeof(buf));
 	assert_non_null(strstr(buf, "HTTP/1.1 "));
-	b = strstr(buf, "\r\n\r\n");
+	b = ht_body(buf);
 	assert_non_null(b);
-	return b + 4;
+	return b;
 }
 
 #define TE_EVENT(id)                                                        \

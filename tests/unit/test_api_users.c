@@ -4,11 +4,10 @@
 #include <string.h>
 
 #include "api/api.h"
-#include "core/clock.h"
 #include "core/version.h"
 #include "http/http.h"
 #include "http/resp.h"
-#include "tcp_test.h"
+#include "http_test.h"
 
 /*
  * Requests go in as TCP segments on the ring port, through the HTTP
@@ -18,7 +17,7 @@
 
 static struct harness *us_h;
 static struct http_router us_router;
-static struct tt_peer us_p;
+static struct ht_client us_c;
 
 static void
 us_tweak(struct config *cfg)
@@ -29,56 +28,31 @@ us_tweak(struct config *cfg)
 static int
 us_setup(void **state)
 {
-	struct tt_seg sa;
-
 	tt_reset();
 	us_h = harness_create(us_tweak);
 	http_router_init(&us_router);
 	assert_int_equal(users_register(&us_router, &us_h->cfg), 0);
-	assert_int_equal(http_lcore_init(us_h->ctx, &us_router), 0);
-	assert_int_equal(tcp_listen(us_h->ctx, TT_PORT, &http_tcp_ops), 0);
-	tt_peer_init(&us_p, us_h, 40100);
-	tt_syn(&us_p, &sa);
-	tt_send_ack(&us_p);
-	tt_none(us_h);
+	ht_server_start(us_h, &us_router);
+	ht_connect(&us_c, us_h, 40100);
 	return 0;
 }
 
 static int
 us_teardown(void **state)
 {
-	harness_drain(us_h);
-	tcp_lcore_fini(us_h->ctx);
-	assert_int_equal(http_conn_count(us_h->ctx), 0);
-	http_lcore_fini(us_h->ctx);
-	lcore_tx_flush(us_h->ctx);
-	harness_drain(us_h);
-	assert_int_equal(harness_mbufs_leaked(us_h), 0);
-	harness_destroy(us_h);
+	ht_server_stop(us_h);
 	return 0;
 }
 
-/* What the server sent since the last read, acked, NUL terminated. */
+/* What the server sent since the last read, acked, NUL terminated; the
+ * connection stays open. */
 static const char *
 us_read(void)
 {
-	static struct tt_seg segs[64];
 	static char buf[16384];
-	size_t got = 0;
-	unsigned int n;
 
-	while ((n = tt_collect(us_h, segs, 64)) > 0) {
-		size_t k = tt_take_data(&us_p, segs, n, (uint8_t *)buf + got,
-					(uint32_t)(sizeof(buf) - 1 - got));
-
-		for (unsigned int i = 0; i < n; i++)
-			assert_false(segs[i].s.flags & (F_FIN | F_RST));
-		if (!k)
-			break;
-		got += k;
-		tt_send_ack(&us_p);
-	}
-	buf[got] = '\0';
+	ht_read(&us_c, buf, sizeof(buf));
+	assert_false(us_c.flags & (F_FIN | F_RST));
 	return buf;
 }
 
@@ -86,14 +60,8 @@ us_read(void)
 static const char *
 us_answer(const char *status_line, const char *body, const char *extra)
 {
-	static char out[16384];
-	struct http_date d = {0};
-
-	http_date_update(&d, clock_wall_at(harness_now()));
-	snprintf(out, sizeof(out), "%s\r\n%sContent-Type: application/json\r\n"
-		 "Content-Length: %zu\r\n%s\r\n%s", status_line, d.line,
-		 strlen(body), extra ? extra : "", body);
-	return out;
+	return ht_expect(status_line, "application/json", body, NULL, extra,
+			 false);
 }
 
 static const char *
@@ -108,27 +76,13 @@ us_422(const char *body)
 	return us_answer("HTTP/1.1 422 Unprocessable Content", body, NULL);
 }
 
-static void
-us_request(const char *method, const char *target, const char *body)
-{
-	char req[4096];
-
-	if (body)
-		snprintf(req, sizeof(req), "%s %s HTTP/1.1\r\nHost: t\r\n"
-			 "Content-Type: application/json\r\nContent-Length: %zu"
-			 "\r\n\r\n%s", method, target, strlen(body), body);
-	else
-		snprintf(req, sizeof(req), "%s %s HTTP/1.1\r\nHost: t\r\n\r\n",
-			 method, target);
-	tt_send_data(&us_p, req, (uint32_t)strlen(req));
-}
 
 /* One request, its whole answer. */
 static void
 us_expect(const char *method, const char *target, const char *body,
 	  const char *want)
 {
-	us_request(method, target, body);
+	ht_request(&us_c, method, target, body);
 	assert_string_equal(us_read(), want);
 }
 
@@ -309,8 +263,8 @@ test_api_users_async_routes_answer_after_their_wait(void **state)
 {
 	char want[4096];
 
-	us_request("GET", "/async/data", NULL);
-	us_request("GET", "/users/1", NULL);
+	ht_request(&us_c, "GET", "/async/data", NULL);
+	ht_request(&us_c, "GET", "/users/1", NULL);
 	assert_string_equal(us_read(), "");
 	harness_advance(us_h, 500);
 	assert_string_equal(us_read(), "");
@@ -321,7 +275,7 @@ test_api_users_async_routes_answer_after_their_wait(void **state)
 			   "\"email\":\"user1@example.com\",\"active\":true}"));
 	assert_string_equal(us_read(), want);
 
-	us_request("GET", "/async/users/42", NULL);
+	ht_request(&us_c, "GET", "/async/users/42", NULL);
 	harness_advance(us_h, 1500);
 	assert_string_equal(us_read(), "");
 	harness_advance(us_h, 700);
@@ -330,7 +284,8 @@ test_api_users_async_routes_answer_after_their_wait(void **state)
 				  "\"email\":\"async42@example.com\","
 				  "\"fetched_async\":true,\"latency_ms\":2}"));
 
-	us_request("POST", "/async/users", "{\"name\":\"C\",\"email\":\"c@x\"}");
+	ht_request(&us_c, "POST", "/async/users",
+		   "{\"name\":\"C\",\"email\":\"c@x\"}");
 	harness_advance(us_h, 2500);
 	assert_string_equal(us_read(), "");
 	harness_advance(us_h, 700);
@@ -341,7 +296,7 @@ test_api_users_async_routes_answer_after_their_wait(void **state)
 				  "\"created_at\":\"2025-10-11T09:00:00Z\","
 				  "\"created_async\":true}}"));
 
-	us_request("GET", "/async/stream", NULL);
+	ht_request(&us_c, "GET", "/async/stream", NULL);
 	harness_advance(us_h, 1200);
 	assert_string_equal(us_read(),
 			    us_ok("{\"stream\":\"data\",\"chunks\":[\"chunk1\","

@@ -5,7 +5,6 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <errno.h>
-#include <ftw.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +15,7 @@
 
 #include "core/config.h"
 #include "doctor/doctor.h"
+#include "fake_root.h"
 
 /* A fake host: a temporary directory standing for "/". */
 struct fake {
@@ -25,78 +25,32 @@ struct fake {
 };
 
 static void
-fk_mkdirs(const char *path)
-{
-	char tmp[PATH_MAX];
-
-	snprintf(tmp, sizeof(tmp), "%s", path);
-	for (char *p = tmp + 1; *p; p++)
-		if (*p == '/') {
-			*p = '\0';
-			mkdir(tmp, 0755);
-			*p = '/';
-		}
-	mkdir(tmp, 0755);
-}
-
-static void
 fk_mkdir(struct fake *f, const char *rel)
 {
-	char path[PATH_MAX];
-
-	snprintf(path, sizeof(path), "%s%s", f->root, rel);
-	fk_mkdirs(path);
+	fake_root_mkdir(f->root, rel);
 }
 
 /* Write a file (its directories made), replacing what was there. */
 static void __attribute__((format(printf, 3, 4)))
 fk_write(struct fake *f, const char *rel, const char *fmt, ...)
 {
-	char path[PATH_MAX], *slash;
 	va_list ap;
-	FILE *out;
 
-	snprintf(path, sizeof(path), "%s%s", f->root, rel);
-	slash = strrchr(path, '/');
-	*slash = '\0';
-	fk_mkdirs(path);
-	*slash = '/';
-	out = fopen(path, "w");
-	assert_non_null(out);
 	va_start(ap, fmt);
-	vfprintf(out, fmt, ap);
+	fake_root_vwrite(f->root, rel, fmt, ap);
 	va_end(ap);
-	fclose(out);
 }
 
 static void
 fk_link(struct fake *f, const char *rel, const char *target)
 {
-	char path[PATH_MAX], *slash;
-
-	snprintf(path, sizeof(path), "%s%s", f->root, rel);
-	slash = strrchr(path, '/');
-	*slash = '\0';
-	fk_mkdirs(path);
-	*slash = '/';
-	unlink(path);
-	assert_int_equal(symlink(target, path), 0);
+	fake_root_link(f->root, rel, target);
 }
 
 static void
 fk_rm(struct fake *f, const char *rel)
 {
-	char path[PATH_MAX];
-
-	snprintf(path, sizeof(path), "%s%s", f->root, rel);
-	if (unlink(path) < 0)
-		rmdir(path);
-}
-
-static int
-fk_rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	return remove(path);
+	fake_root_rm(f->root, rel);
 }
 
 /* A bare-metal host ready for a vfio-bound NIC on node 0: 2 nodes of 4
@@ -105,8 +59,7 @@ fk_rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 static void
 fk_host(struct fake *f)
 {
-	snprintf(f->root, sizeof(f->root), "/tmp/lr-doctor-XXXXXX");
-	assert_non_null(mkdtemp(f->root));
+	fake_root_create(f->root, sizeof(f->root), "/tmp/lr-doctor-XXXXXX");
 	fk_write(f, "/proc/sys/kernel/osrelease", "6.1.0-test\n");
 	fk_write(f, "/proc/self/status", "Name:\tlinerate\nUid:\t0\t0\t0\t0\n"
 		 "CapEff:\t000001ffffffffff\n");
@@ -198,7 +151,7 @@ fk_teardown(void **state)
 	struct fake *f = *state;
 
 	free(f->report);
-	nftw(f->root, fk_rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	fake_root_destroy(f->root);
 	free(f);
 	return 0;
 }

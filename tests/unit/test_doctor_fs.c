@@ -5,7 +5,6 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <errno.h>
-#include <ftw.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +15,7 @@
 
 #include "core/config.h"
 #include "doctor/doctor_priv.h"
+#include "fake_root.h"
 
 struct fsfix {
 	char root[PATH_MAX];
@@ -23,46 +23,11 @@ struct fsfix {
 	struct doctor d;
 };
 
-static void
-fs_mkdirs(const char *path)
-{
-	char tmp[PATH_MAX];
-
-	snprintf(tmp, sizeof(tmp), "%s", path);
-	for (char *p = tmp + 1; *p; p++)
-		if (*p == '/') {
-			*p = '\0';
-			mkdir(tmp, 0755);
-			*p = '/';
-		}
-	mkdir(tmp, 0755);
-}
-
 /* Write rel under the root (its directories made). */
 static void
 fs_write(struct fsfix *f, const char *rel, const char *text)
 {
-	char path[PATH_MAX], *slash;
-	FILE *out;
-
-	snprintf(path, sizeof(path), "%s%s", f->root, rel);
-	slash = strrchr(path, '/');
-	*slash = '\0';
-	fs_mkdirs(path);
-	*slash = '/';
-	out = fopen(path, "w");
-	assert_non_null(out);
-	fputs(text, out);
-	fclose(out);
-}
-
-static int
-fs_rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
+	fake_root_write(f->root, rel, "%s", text);
 }
 
 static int
@@ -71,8 +36,7 @@ fs_setup(void **state)
 	struct fsfix *f = calloc(1, sizeof(*f));
 
 	assert_non_null(f);
-	snprintf(f->root, sizeof(f->root), "/tmp/lr-doctor-fs-XXXXXX");
-	assert_non_null(mkdtemp(f->root));
+	fake_root_create(f->root, sizeof(f->root), "/tmp/lr-doctor-fs-XXXXXX");
 	config_defaults(&f->cfg);
 	f->d.cfg = &f->cfg;
 	f->d.root = f->root;
@@ -87,7 +51,7 @@ fs_teardown(void **state)
 {
 	struct fsfix *f = *state;
 
-	nftw(f->root, fs_rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	fake_root_destroy(f->root);
 	free(f);
 	return 0;
 }

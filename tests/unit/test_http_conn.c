@@ -3,10 +3,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core/clock.h"
 #include "http/http.h"
 #include "http/resp.h"
-#include "tcp_test.h"
+#include "http_test.h"
 
 /*
  * A client over the scripted TCP peer: requests go in as segments on the
@@ -20,24 +19,6 @@
 
 static struct harness *hc_h;
 static struct http_router hc_router;
-
-struct hc_client {
-	struct tt_peer p;
-	bool fin; /* the server sent FIN */
-	bool rst;
-};
-
-static void
-hc_hello(struct http_exchange *x)
-{
-	http_respond(x, 200, "text/plain", "hello", 5);
-}
-
-static void
-hc_echo(struct http_exchange *x)
-{
-	http_respond(x, 200, "text/plain", x->body, x->body_len);
-}
 
 #define HC_STREAM_LEN 100000u
 
@@ -60,13 +41,6 @@ hc_stream(struct http_exchange *x)
 }
 
 static void
-hc_later(struct http_exchange *x)
-{
-	assert_int_equal(http_respond_after(x, 5000, 201, "text/plain", "later",
-					    5), 0);
-}
-
-static void
 hc_tweak(struct config *cfg)
 {
 	cfg->tcp_max_conns = 8;
@@ -83,129 +57,54 @@ hc_setup(void **state)
 	hc_h = harness_create(hc_tweak);
 	http_router_init(&hc_router);
 	assert_true(http_router_add(&hc_router, HTTP_METHOD_BIT(HTTP_M_GET),
-				    "/hello", hc_hello, NULL, "hello") >= 0);
+				    "/hello", ht_hello, NULL, "hello") >= 0);
 	assert_true(http_router_add(&hc_router, HTTP_METHOD_BIT(HTTP_M_POST),
-				    "/echo", hc_echo, NULL, "echo") >= 0);
+				    "/echo", ht_echo, NULL, "echo") >= 0);
 	assert_true(http_router_add(&hc_router, HTTP_METHOD_BIT(HTTP_M_GET),
 				    "/stream", hc_stream, NULL, "stream") >= 0);
 	assert_true(http_router_add(&hc_router, HTTP_METHOD_BIT(HTTP_M_GET),
-				    "/later", hc_later, NULL, "later") >= 0);
-	assert_int_equal(http_lcore_init(hc_h->ctx, &hc_router), 0);
-	assert_int_equal(tcp_listen(hc_h->ctx, TT_PORT, &http_tcp_ops), 0);
+				    "/later", ht_later, NULL, "later") >= 0);
+	ht_server_start(hc_h, &hc_router);
 	return 0;
 }
 
 static int
 hc_teardown(void **state)
 {
-	harness_drain(hc_h);
-	tcp_lcore_fini(hc_h->ctx);
-	assert_int_equal(http_conn_count(hc_h->ctx), 0);
-	http_lcore_fini(hc_h->ctx);
-	lcore_tx_flush(hc_h->ctx);
-	harness_drain(hc_h);
-	assert_int_equal(harness_mbufs_leaked(hc_h), 0);
-	harness_destroy(hc_h);
+	ht_server_stop(hc_h);
 	return 0;
 }
 
+/* ht_connect(), and the server holds one connection. */
 static void
-hc_connect(struct hc_client *c, uint16_t sport)
+hc_connect(struct ht_client *c, uint16_t sport)
 {
-	struct tt_seg sa;
-
-	memset(c, 0, sizeof(*c));
-	tt_peer_init(&c->p, hc_h, sport);
-	tt_syn(&c->p, &sa);
-	tt_send_ack(&c->p);
-	tt_none(hc_h);
+	ht_connect(c, hc_h, sport);
 	assert_int_equal(http_conn_count(hc_h->ctx), 1);
-}
-
-static void
-hc_send(struct hc_client *c, const char *s)
-{
-	tt_send_data(&c->p, s, (uint32_t)strlen(s));
-}
-
-/* Everything the server sent since the last read, in order, acked; NUL
- * terminated. Notes a FIN (acked too) or a RST. */
-static size_t
-hc_read(struct hc_client *c, char *buf, size_t cap)
-{
-	static struct tt_seg segs[64];
-	size_t got = 0;
-	unsigned int n;
-
-	while ((n = tt_collect(hc_h, segs, 64)) > 0) {
-		bool ack = false;
-
-		got += tt_take_data(&c->p, segs, n, (uint8_t *)buf + got,
-				    (uint32_t)(cap - 1 - got));
-		for (unsigned int i = 0; i < n; i++) {
-			const struct pkt_tcp_seen *s = &segs[i].s;
-
-			if (s->flags & F_RST)
-				c->rst = true;
-			if ((s->flags & F_FIN) && !c->fin &&
-			    s->seq + (uint32_t)s->len == c->p.rcv_nxt) {
-				c->fin = true;
-				c->p.rcv_nxt++;
-			}
-			if (s->len || (s->flags & F_FIN))
-				ack = true;
-		}
-		if (!ack || c->rst)
-			break;
-		tt_send_ack(&c->p);
-	}
-	buf[got] = '\0';
-	return got;
-}
-
-/* The answer the server must send, byte for byte. conn: NULL or the
- * Connection header value. body is sent unless head_only. */
-static const char *
-hc_expect(const char *status_line, const char *ctype, const char *body,
-	  const char *conn, const char *extra, bool head_only)
-{
-	static char out[4096];
-	struct http_date d = {0};
-	char ct[128] = "", cn[64] = "";
-
-	http_date_update(&d, clock_wall_at(harness_now()));
-	if (ctype)
-		snprintf(ct, sizeof(ct), "Content-Type: %s\r\n", ctype);
-	if (conn)
-		snprintf(cn, sizeof(cn), "Connection: %s\r\n", conn);
-	snprintf(out, sizeof(out), "%s\r\n%s%sContent-Length: %zu\r\n%s%s\r\n%s",
-		 status_line, d.line, ct, strlen(body), cn, extra ? extra : "",
-		 head_only ? "" : body);
-	return out;
 }
 
 static const char *
 hc_hello_ok(const char *conn)
 {
-	return hc_expect("HTTP/1.1 200 OK", "text/plain", "hello", conn, NULL,
+	return ht_expect("HTTP/1.1 200 OK", "text/plain", "hello", conn, NULL,
 			 false);
 }
 
 static const char *
 hc_error(const char *status_line, const char *json)
 {
-	return hc_expect(status_line, "application/json", json, "close", NULL,
+	return ht_expect(status_line, "application/json", json, "close", NULL,
 			 false);
 }
 
 /* Send req and read the answer; the connection must still be open. */
 static void
-hc_roundtrip(struct hc_client *c, const char *req, const char *want)
+hc_roundtrip(struct ht_client *c, const char *req, const char *want)
 {
 	char buf[4096];
 
-	hc_send(c, req);
-	hc_read(c, buf, sizeof(buf));
+	ht_send(c, req);
+	ht_read(c, buf, sizeof(buf));
 	assert_string_equal(buf, want);
 	assert_false(c->fin);
 	assert_false(c->rst);
@@ -216,7 +115,7 @@ hc_roundtrip(struct hc_client *c, const char *req, const char *want)
 static void
 test_http_conn_keep_alive_serves_requests_in_turn(void **state)
 {
-	struct hc_client c;
+	struct ht_client c;
 
 	hc_connect(&c, 40001);
 	hc_roundtrip(&c, GET_HELLO, hc_hello_ok(NULL));
@@ -232,21 +131,21 @@ test_http_conn_keep_alive_serves_requests_in_turn(void **state)
 static void
 test_http_conn_pipelined_requests_in_one_segment_answer_in_order(void **state)
 {
-	struct hc_client c;
+	struct ht_client c;
 	char want[4096], buf[4096];
 
 	hc_connect(&c, 40002);
-	hc_send(&c, GET_HELLO
+	ht_send(&c, GET_HELLO
 		"POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\n\r\nabc"
 		"GET /nope HTTP/1.1\r\nHost: t\r\n\r\n"
 		GET_HELLO);
 	snprintf(want, sizeof(want), "%s", hc_hello_ok(NULL));
-	strcat(want, hc_expect("HTTP/1.1 200 OK", "text/plain", "abc", NULL,
+	strcat(want, ht_expect("HTTP/1.1 200 OK", "text/plain", "abc", NULL,
 			       NULL, false));
-	strcat(want, hc_expect("HTTP/1.1 404 Not Found", "application/json",
+	strcat(want, ht_expect("HTTP/1.1 404 Not Found", "application/json",
 			       "{\"error\":\"not found\"}", NULL, NULL, false));
 	strcat(want, hc_hello_ok(NULL));
-	hc_read(&c, buf, sizeof(buf));
+	ht_read(&c, buf, sizeof(buf));
 	assert_string_equal(buf, want);
 	assert_false(c.fin);
 	assert_int_equal(HSTAT(hc_h, http_requests), 4);
@@ -263,19 +162,19 @@ test_http_conn_request_split_across_segments_is_answered_once_whole(void **state
 
 	/* Every cut point, in the head and in the body. */
 	for (size_t cut = 1; cut < len; cut++) {
-		struct hc_client c;
+		struct ht_client c;
 
 		hc_connect(&c, (uint16_t)(41000 + cut));
 		tt_send_data(&c.p, req, (uint32_t)cut);
-		assert_int_equal(hc_read(&c, buf, sizeof(buf)), 0);
+		assert_int_equal(ht_read(&c, buf, sizeof(buf)), 0);
 		tt_send_data(&c.p, req + cut, (uint32_t)(len - cut));
-		hc_read(&c, buf, sizeof(buf));
-		assert_string_equal(buf, hc_expect("HTTP/1.1 200 OK", "text/plain",
+		ht_read(&c, buf, sizeof(buf));
+		assert_string_equal(buf, ht_expect("HTTP/1.1 200 OK", "text/plain",
 						   "0123456789", NULL, NULL, false));
 		/* and the connection goes on with a request in three parts */
-		hc_send(&c, "GET /he");
-		hc_send(&c, "llo HTTP/1.1\r\nHo");
-		assert_int_equal(hc_read(&c, buf, sizeof(buf)), 0);
+		ht_send(&c, "GET /he");
+		ht_send(&c, "llo HTTP/1.1\r\nHo");
+		assert_int_equal(ht_read(&c, buf, sizeof(buf)), 0);
 		hc_roundtrip(&c, "st: t\r\n\r\n", hc_hello_ok(NULL));
 		tt_send(&c.p, F_RST | F_ACK, c.p.snd_nxt, c.p.rcv_nxt, NULL, 0);
 		assert_int_equal(http_conn_count(hc_h->ctx), 0);
@@ -285,13 +184,13 @@ test_http_conn_request_split_across_segments_is_answered_once_whole(void **state
 static void
 test_http_conn_http10_request_answered_then_closed(void **state)
 {
-	struct hc_client c;
+	struct ht_client c;
 	char buf[4096];
 
 	hc_connect(&c, 40003);
-	hc_send(&c, "GET /hello HTTP/1.0\r\n\r\n");
-	hc_read(&c, buf, sizeof(buf));
-	assert_string_equal(buf, hc_expect("HTTP/1.0 200 OK", "text/plain",
+	ht_send(&c, "GET /hello HTTP/1.0\r\n\r\n");
+	ht_read(&c, buf, sizeof(buf));
+	assert_string_equal(buf, ht_expect("HTTP/1.0 200 OK", "text/plain",
 					   "hello", "close", NULL, false));
 	assert_true(c.fin);
 }
@@ -299,8 +198,8 @@ test_http_conn_http10_request_answered_then_closed(void **state)
 static void
 test_http_conn_http10_keep_alive_stays_open(void **state)
 {
-	struct hc_client c;
-	const char *want = hc_expect("HTTP/1.0 200 OK", "text/plain", "hello",
+	struct ht_client c;
+	const char *want = ht_expect("HTTP/1.0 200 OK", "text/plain", "hello",
 				     "keep-alive", NULL, false);
 
 	hc_connect(&c, 40004);
@@ -313,13 +212,13 @@ test_http_conn_http10_keep_alive_stays_open(void **state)
 static void
 test_http_conn_connection_close_answers_and_ignores_the_rest(void **state)
 {
-	struct hc_client c;
+	struct ht_client c;
 	char buf[4096];
 
 	hc_connect(&c, 40005);
-	hc_send(&c, "GET /hello HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n"
+	ht_send(&c, "GET /hello HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n"
 		GET_HELLO);
-	hc_read(&c, buf, sizeof(buf));
+	ht_read(&c, buf, sizeof(buf));
 	assert_string_equal(buf, hc_hello_ok("close"));
 	assert_true(c.fin);
 	assert_int_equal(HSTAT(hc_h, http_requests), 1);
@@ -328,21 +227,21 @@ test_http_conn_connection_close_answers_and_ignores_the_rest(void **state)
 static void
 test_http_conn_expect_continue_sends_100_then_answer(void **state)
 {
-	struct hc_client c;
+	struct ht_client c;
 	char buf[4096];
 
 	hc_connect(&c, 40006);
-	hc_send(&c, "POST /echo HTTP/1.1\r\nHost: t\r\nExpect: 100-continue\r\n"
+	ht_send(&c, "POST /echo HTTP/1.1\r\nHost: t\r\nExpect: 100-continue\r\n"
 		"Content-Length: 4\r\n\r\n");
-	hc_read(&c, buf, sizeof(buf));
+	ht_read(&c, buf, sizeof(buf));
 	assert_string_equal(buf, "HTTP/1.1 100 Continue\r\n\r\n");
 	assert_int_equal(HSTAT(hc_h, http_continue_sent), 1);
-	hc_roundtrip(&c, "ping", hc_expect("HTTP/1.1 200 OK", "text/plain",
+	hc_roundtrip(&c, "ping", ht_expect("HTTP/1.1 200 OK", "text/plain",
 					   "ping", NULL, NULL, false));
 	/* A body that arrives with the head needs no 100. */
 	hc_roundtrip(&c, "POST /echo HTTP/1.1\r\nHost: t\r\nExpect: 100-continue\r\n"
 		     "Content-Length: 2\r\n\r\nok",
-		     hc_expect("HTTP/1.1 200 OK", "text/plain", "ok", NULL, NULL,
+		     ht_expect("HTTP/1.1 200 OK", "text/plain", "ok", NULL, NULL,
 			       false));
 	assert_int_equal(HSTAT(hc_h, http_continue_sent), 1);
 }
@@ -350,13 +249,13 @@ test_http_conn_expect_continue_sends_100_then_answer(void **state)
 static void
 test_http_conn_expect_continue_to_unknown_route_answers_404_and_closes(void **state)
 {
-	struct hc_client c;
+	struct ht_client c;
 	char buf[4096];
 
 	hc_connect(&c, 40007);
-	hc_send(&c, "POST /nope HTTP/1.1\r\nHost: t\r\nExpect: 100-continue\r\n"
+	ht_send(&c, "POST /nope HTTP/1.1\r\nHost: t\r\nExpect: 100-continue\r\n"
 		"Content-Length: 4\r\n\r\n");
-	hc_read(&c, buf, sizeof(buf));
+	ht_read(&c, buf, sizeof(buf));
 	/* issue 14: the early answer that closes says so. */
 	assert_string_equal(buf, hc_error("HTTP/1.1 404 Not Found",
 					  "{\"error\":\"not found\"}"));
@@ -370,9 +269,9 @@ test_http_conn_chunked_body_is_decoded(void **state)
 	static const char req[] =
 		"POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n"
 		"5\r\nhello\r\n7;ext=1\r\n, world\r\n0\r\nTrailer: x\r\n\r\n";
-	const char *want = hc_expect("HTTP/1.1 200 OK", "text/plain",
+	const char *want = ht_expect("HTTP/1.1 200 OK", "text/plain",
 				     "hello, world", NULL, NULL, false);
-	struct hc_client c;
+	struct ht_client c;
 	char buf[4096];
 
 	hc_connect(&c, 40008);
@@ -381,9 +280,9 @@ test_http_conn_chunked_body_is_decoded(void **state)
 	for (size_t i = 0; i < sizeof(req) - 1; i++) {
 		tt_send_data(&c.p, req + i, 1);
 		if (i < sizeof(req) - 2)
-			assert_int_equal(hc_read(&c, buf, sizeof(buf)), 0);
+			assert_int_equal(ht_read(&c, buf, sizeof(buf)), 0);
 	}
-	hc_read(&c, buf, sizeof(buf));
+	ht_read(&c, buf, sizeof(buf));
 	assert_string_equal(buf, want);
 	hc_roundtrip(&c, GET_HELLO, hc_hello_ok(NULL));
 }
@@ -391,13 +290,13 @@ test_http_conn_chunked_body_is_decoded(void **state)
 static void
 test_http_conn_bad_chunk_size_answers_400_and_closes(void **state)
 {
-	struct hc_client c;
+	struct ht_client c;
 	char buf[4096];
 
 	hc_connect(&c, 40009);
-	hc_send(&c, "POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n"
+	ht_send(&c, "POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n"
 		"zz\r\nhello\r\n0\r\n\r\n");
-	hc_read(&c, buf, sizeof(buf));
+	ht_read(&c, buf, sizeof(buf));
 	assert_string_equal(buf, hc_error("HTTP/1.1 400 Bad Request",
 					  "{\"error\":\"bad chunked encoding\"}"));
 	assert_true(c.fin);
@@ -406,11 +305,11 @@ test_http_conn_bad_chunk_size_answers_400_and_closes(void **state)
 static void
 test_http_conn_head_sends_length_without_body(void **state)
 {
-	struct hc_client c;
+	struct ht_client c;
 
 	hc_connect(&c, 40010);
 	hc_roundtrip(&c, "HEAD /hello HTTP/1.1\r\nHost: t\r\n\r\n",
-		     hc_expect("HTTP/1.1 200 OK", "text/plain", "hello", NULL,
+		     ht_expect("HTTP/1.1 200 OK", "text/plain", "hello", NULL,
 			       NULL, true));
 	hc_roundtrip(&c, GET_HELLO, hc_hello_ok(NULL));
 }
@@ -418,21 +317,21 @@ test_http_conn_head_sends_length_without_body(void **state)
 static void
 test_http_conn_malformed_request_answers_400_and_closes(void **state)
 {
-	struct hc_client c;
+	struct ht_client c;
 	char buf[4096];
 
 	hc_connect(&c, 40011);
-	hc_send(&c, "GET /hello HTTP/1.1\r\nHost: t\r\nBad Header: x\r\n\r\n"
+	ht_send(&c, "GET /hello HTTP/1.1\r\nHost: t\r\nBad Header: x\r\n\r\n"
 		GET_HELLO);
-	hc_read(&c, buf, sizeof(buf));
+	ht_read(&c, buf, sizeof(buf));
 	assert_string_equal(buf, hc_error("HTTP/1.1 400 Bad Request",
 					  "{\"error\":\"bad request\"}"));
 	assert_true(c.fin);
 	assert_int_equal(HSTAT(hc_h, http_parse_errors), 1);
 	assert_int_equal(HSTAT(hc_h, http_requests), 0);
 	/* bytes after the close are dropped, not answered */
-	hc_send(&c, GET_HELLO);
-	assert_int_equal(hc_read(&c, buf, sizeof(buf)), 0);
+	ht_send(&c, GET_HELLO);
+	assert_int_equal(ht_read(&c, buf, sizeof(buf)), 0);
 }
 
 /* Content-Length and Transfer-Encoding together: which one frames the
@@ -440,13 +339,13 @@ test_http_conn_malformed_request_answers_400_and_closes(void **state)
 static void
 test_http_conn_length_and_chunked_together_answer_400_and_close(void **state)
 {
-	struct hc_client c;
+	struct ht_client c;
 	char buf[4096];
 
 	hc_connect(&c, 40012);
-	hc_send(&c, "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\n"
+	ht_send(&c, "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\n"
 		"Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n");
-	hc_read(&c, buf, sizeof(buf));
+	ht_read(&c, buf, sizeof(buf));
 	assert_string_equal(buf, hc_error("HTTP/1.1 400 Bad Request",
 					  "{\"error\":\"bad request\"}"));
 	assert_true(c.fin);
@@ -455,14 +354,14 @@ test_http_conn_length_and_chunked_together_answer_400_and_close(void **state)
 static void
 test_http_conn_body_over_limit_answers_413_and_closes(void **state)
 {
-	struct hc_client c;
+	struct ht_client c;
 	char req[256], buf[4096];
 
 	hc_connect(&c, 40013);
 	snprintf(req, sizeof(req), "POST /echo HTTP/1.1\r\nHost: t\r\n"
 		 "Content-Length: %d\r\n\r\n", HC_MAX_BODY + 1);
-	hc_send(&c, req);
-	hc_read(&c, buf, sizeof(buf));
+	ht_send(&c, req);
+	ht_read(&c, buf, sizeof(buf));
 	assert_string_equal(buf, hc_error("HTTP/1.1 413 Content Too Large",
 					  "{\"error\":\"body too large\"}"));
 	assert_true(c.fin);
@@ -471,7 +370,7 @@ test_http_conn_body_over_limit_answers_413_and_closes(void **state)
 static void
 test_http_conn_body_at_limit_is_accepted(void **state)
 {
-	struct hc_client c;
+	struct ht_client c;
 	char req[256], body[HC_MAX_BODY + 1];
 
 	memset(body, 'b', HC_MAX_BODY);
@@ -479,20 +378,20 @@ test_http_conn_body_at_limit_is_accepted(void **state)
 	hc_connect(&c, 40014);
 	snprintf(req, sizeof(req), "POST /echo HTTP/1.1\r\nHost: t\r\n"
 		 "Content-Length: %d\r\n\r\n%s", HC_MAX_BODY, body);
-	hc_roundtrip(&c, req, hc_expect("HTTP/1.1 200 OK", "text/plain", body,
+	hc_roundtrip(&c, req, ht_expect("HTTP/1.1 200 OK", "text/plain", body,
 					NULL, NULL, false));
 }
 
 static void
 test_http_conn_chunked_body_over_limit_answers_413_and_closes(void **state)
 {
-	struct hc_client c;
+	struct ht_client c;
 	char buf[4096];
 
 	hc_connect(&c, 40015);
-	hc_send(&c, "POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n"
+	ht_send(&c, "POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n"
 		"41\r\n");
-	hc_read(&c, buf, sizeof(buf));
+	ht_read(&c, buf, sizeof(buf));
 	assert_string_equal(buf, hc_error("HTTP/1.1 413 Content Too Large",
 					  "{\"error\":\"body too large\"}"));
 	assert_true(c.fin);
@@ -501,7 +400,7 @@ test_http_conn_chunked_body_over_limit_answers_413_and_closes(void **state)
 static void
 test_http_conn_headers_over_limit_answer_431_and_close(void **state)
 {
-	struct hc_client c;
+	struct ht_client c;
 	char req[1024], pad[HC_MAX_HEADER + 1], buf[4096];
 
 	memset(pad, 'x', HC_MAX_HEADER);
@@ -509,8 +408,8 @@ test_http_conn_headers_over_limit_answer_431_and_close(void **state)
 	hc_connect(&c, 40016);
 	snprintf(req, sizeof(req), "GET /hello HTTP/1.1\r\nHost: t\r\nX-Pad: %s\r\n\r\n",
 		 pad);
-	hc_send(&c, req);
-	hc_read(&c, buf, sizeof(buf));
+	ht_send(&c, req);
+	ht_read(&c, buf, sizeof(buf));
 	assert_string_equal(buf, hc_error("HTTP/1.1 431 Request Header Fields Too Large",
 					  "{\"error\":\"headers too large\"}"));
 	assert_true(c.fin);
@@ -519,11 +418,11 @@ test_http_conn_headers_over_limit_answer_431_and_close(void **state)
 static void
 test_http_conn_unrouted_method_answers_405_with_allow(void **state)
 {
-	struct hc_client c;
+	struct ht_client c;
 
 	hc_connect(&c, 40017);
 	hc_roundtrip(&c, "DELETE /hello HTTP/1.1\r\nHost: t\r\n\r\n",
-		     hc_expect("HTTP/1.1 405 Method Not Allowed", "application/json",
+		     ht_expect("HTTP/1.1 405 Method Not Allowed", "application/json",
 			       "{\"error\":\"method not allowed\"}", NULL,
 			       "Allow: GET, HEAD\r\n", false));
 	hc_roundtrip(&c, GET_HELLO, hc_hello_ok(NULL));
@@ -532,19 +431,19 @@ test_http_conn_unrouted_method_answers_405_with_allow(void **state)
 static void
 test_http_conn_header_timeout_answers_408_and_closes(void **state)
 {
-	struct hc_client c;
+	struct ht_client c;
 	uint64_t t = (uint64_t)hc_h->cfg.http_header_timeout_ms * 1000;
 	char buf[4096];
 
 	hc_connect(&c, 40018);
-	hc_send(&c, "GET /hello HTTP/1.1\r\n");
-	assert_int_equal(hc_read(&c, buf, sizeof(buf)), 0);
+	ht_send(&c, "GET /hello HTTP/1.1\r\n");
+	assert_int_equal(ht_read(&c, buf, sizeof(buf)), 0);
 	/* dripping bytes does not extend the deadline of the first one */
 	harness_advance(hc_h, t / 2);
-	hc_send(&c, "Host: t\r\n");
-	assert_int_equal(hc_read(&c, buf, sizeof(buf)), 0);
+	ht_send(&c, "Host: t\r\n");
+	assert_int_equal(ht_read(&c, buf, sizeof(buf)), 0);
 	harness_advance(hc_h, t / 2 + 200000);
-	hc_read(&c, buf, sizeof(buf));
+	ht_read(&c, buf, sizeof(buf));
 	assert_string_equal(buf, hc_error("HTTP/1.1 408 Request Timeout",
 					  "{\"error\":\"request timeout\"}"));
 	assert_true(c.fin);
@@ -554,17 +453,17 @@ test_http_conn_header_timeout_answers_408_and_closes(void **state)
 static void
 test_http_conn_idle_connection_closes_silently(void **state)
 {
-	struct hc_client c;
+	struct ht_client c;
 	uint64_t t = (uint64_t)hc_h->cfg.http_idle_timeout_ms * 1000;
 	char buf[4096];
 
 	hc_connect(&c, 40019);
 	hc_roundtrip(&c, GET_HELLO, hc_hello_ok(NULL));
 	harness_advance(hc_h, t - 1000000);
-	assert_int_equal(hc_read(&c, buf, sizeof(buf)), 0);
+	assert_int_equal(ht_read(&c, buf, sizeof(buf)), 0);
 	assert_false(c.fin);
 	harness_advance(hc_h, 2000000);
-	assert_int_equal(hc_read(&c, buf, sizeof(buf)), 0);
+	assert_int_equal(ht_read(&c, buf, sizeof(buf)), 0);
 	assert_true(c.fin);
 	assert_int_equal(HSTAT(hc_h, http_idle_timeouts), 1);
 	assert_int_equal(HSTAT(hc_h, http_header_timeouts), 0);
@@ -573,14 +472,14 @@ test_http_conn_idle_connection_closes_silently(void **state)
 static void
 test_http_conn_peer_fin_after_request_still_gets_answer(void **state)
 {
-	struct hc_client c;
+	struct ht_client c;
 	char buf[4096];
 
 	hc_connect(&c, 40020);
-	hc_send(&c, GET_HELLO);
+	ht_send(&c, GET_HELLO);
 	tt_send(&c.p, F_FIN | F_ACK, c.p.snd_nxt, c.p.rcv_nxt, NULL, 0);
 	c.p.snd_nxt++;
-	hc_read(&c, buf, sizeof(buf));
+	ht_read(&c, buf, sizeof(buf));
 	assert_string_equal(buf, hc_hello_ok(NULL));
 	assert_true(c.fin);
 }
@@ -592,7 +491,7 @@ test_http_conn_streamed_body_arrives_whole_then_next_request(void **state)
 {
 	static char buf[HC_STREAM_LEN + 4096];
 	char want[HC_STREAM_LEN + 1];
-	struct hc_client c;
+	struct ht_client c;
 	char head[512];
 	size_t n, hl;
 
@@ -600,11 +499,11 @@ test_http_conn_streamed_body_arrives_whole_then_next_request(void **state)
 		want[i] = (char)tt_byte(i);
 	want[HC_STREAM_LEN] = '\0';
 	hc_connect(&c, 40021);
-	hc_send(&c, "GET /stream HTTP/1.1\r\nHost: t\r\n\r\n" GET_HELLO);
+	ht_send(&c, "GET /stream HTTP/1.1\r\nHost: t\r\n\r\n" GET_HELLO);
 	snprintf(head, sizeof(head), "%s",
-		 hc_expect("HTTP/1.1 200 OK", "text/plain", want, NULL, NULL, true));
+		 ht_expect("HTTP/1.1 200 OK", "text/plain", want, NULL, NULL, true));
 	hl = strlen(head);
-	n = hc_read(&c, buf, sizeof(buf));
+	n = ht_read(&c, buf, sizeof(buf));
 	assert_int_equal(n, hl + HC_STREAM_LEN + strlen(hc_hello_ok(NULL)));
 	assert_memory_equal(buf, head, hl);
 	assert_memory_equal(buf + hl, want, HC_STREAM_LEN);
@@ -615,14 +514,14 @@ test_http_conn_streamed_body_arrives_whole_then_next_request(void **state)
 static void
 test_http_conn_head_of_streamed_answer_sends_length_only(void **state)
 {
-	struct hc_client c;
+	struct ht_client c;
 	char body[HC_STREAM_LEN + 1];
 
 	memset(body, 'x', HC_STREAM_LEN);
 	body[HC_STREAM_LEN] = '\0';
 	hc_connect(&c, 40022);
 	hc_roundtrip(&c, "HEAD /stream HTTP/1.1\r\nHost: t\r\n\r\n",
-		     hc_expect("HTTP/1.1 200 OK", "text/plain", body, NULL, NULL,
+		     ht_expect("HTTP/1.1 200 OK", "text/plain", body, NULL, NULL,
 			       true));
 }
 
@@ -630,20 +529,20 @@ test_http_conn_head_of_streamed_answer_sends_length_only(void **state)
 static void
 test_http_conn_deferred_answer_keeps_pipelined_order(void **state)
 {
-	struct hc_client c;
+	struct ht_client c;
 	char buf[4096], want[4096];
 
 	hc_connect(&c, 40023);
-	hc_send(&c, "GET /later HTTP/1.1\r\nHost: t\r\n\r\n" GET_HELLO);
-	assert_int_equal(hc_read(&c, buf, sizeof(buf)), 0);
+	ht_send(&c, "GET /later HTTP/1.1\r\nHost: t\r\n\r\n" GET_HELLO);
+	assert_int_equal(ht_read(&c, buf, sizeof(buf)), 0);
 	harness_advance(hc_h, 4000);
-	assert_int_equal(hc_read(&c, buf, sizeof(buf)), 0);
+	assert_int_equal(ht_read(&c, buf, sizeof(buf)), 0);
 	harness_advance(hc_h, 1500);
-	snprintf(want, sizeof(want), "%s", hc_expect("HTTP/1.1 201 Created",
+	snprintf(want, sizeof(want), "%s", ht_expect("HTTP/1.1 201 Created",
 						     "text/plain", "later", NULL,
 						     NULL, false));
 	strcat(want, hc_hello_ok(NULL));
-	hc_read(&c, buf, sizeof(buf));
+	ht_read(&c, buf, sizeof(buf));
 	assert_string_equal(buf, want);
 	assert_false(c.fin);
 }

@@ -7,7 +7,7 @@
 #include "core/mem.h"
 #include "http/http.h"
 #include "http/resp.h"
-#include "tcp_test.h"
+#include "http_test.h"
 
 /*
  * A scripted client over the ring port with the fake clock (as in
@@ -39,12 +39,6 @@ static unsigned int hl_nstash;
 #define MEM_USE(k) (hl_h->ctx->mem.cls[k].in_use)
 
 static void
-hl_hello(struct http_exchange *x)
-{
-	http_respond(x, 200, "text/plain", "hello", 5);
-}
-
-static void
 hl_big(struct http_exchange *x)
 {
 	static char body[HL_BIG_LEN];
@@ -52,19 +46,6 @@ hl_big(struct http_exchange *x)
 	for (uint32_t i = 0; i < HL_BIG_LEN; i++)
 		body[i] = (char)tt_byte(i);
 	http_respond(x, 200, "text/plain", body, HL_BIG_LEN);
-}
-
-static void
-hl_echo(struct http_exchange *x)
-{
-	http_respond(x, 200, "text/plain", x->body, x->body_len);
-}
-
-static void
-hl_later(struct http_exchange *x)
-{
-	assert_int_equal(http_respond_after(x, 5000, 201, "text/plain",
-					    "later", 5), 0);
 }
 
 static void
@@ -84,15 +65,14 @@ hl_open(void (*extra)(struct config *cfg))
 	hl_h = harness_create(hl_tweak);
 	http_router_init(&hl_router);
 	assert_true(http_router_add(&hl_router, HTTP_METHOD_BIT(HTTP_M_GET),
-				    "/hello", hl_hello, NULL, "hello") >= 0);
+				    "/hello", ht_hello, NULL, "hello") >= 0);
 	assert_true(http_router_add(&hl_router, HTTP_METHOD_BIT(HTTP_M_GET),
 				    "/big", hl_big, NULL, "big") >= 0);
 	assert_true(http_router_add(&hl_router, HTTP_METHOD_BIT(HTTP_M_GET),
-				    "/later", hl_later, NULL, "later") >= 0);
+				    "/later", ht_later, NULL, "later") >= 0);
 	assert_true(http_router_add(&hl_router, HTTP_METHOD_BIT(HTTP_M_POST),
-				    "/echo", hl_echo, NULL, "echo") >= 0);
-	assert_int_equal(http_lcore_init(hl_h->ctx, &hl_router), 0);
-	assert_int_equal(tcp_listen(hl_h->ctx, TT_PORT, &http_tcp_ops), 0);
+				    "/echo", ht_echo, NULL, "echo") >= 0);
+	ht_server_start(hl_h, &hl_router);
 }
 
 /* The peers left: every HTTP byte of the budget is back, nothing leaks. */
@@ -104,23 +84,14 @@ hl_close(void)
 	assert_int_equal(MEM_USE(MEM_HTTP_REQ), 0);
 	assert_int_equal(MEM_USE(MEM_RESP), 0);
 	tcp_lcore_fini(hl_h->ctx);
-	http_lcore_fini(hl_h->ctx);
-	lcore_tx_flush(hl_h->ctx);
-	harness_drain(hl_h);
-	assert_int_equal(harness_mbufs_leaked(hl_h), 0);
-	harness_destroy(hl_h);
+	ht_server_free(hl_h);
 }
 
 static void
 hl_connect(struct hl_client *c, uint16_t sport)
 {
-	struct tt_seg sa;
-
 	memset(c, 0, sizeof(*c));
-	tt_peer_init(&c->p, hl_h, sport);
-	tt_syn(&c->p, &sa);
-	tt_send_ack(&c->p);
-	tt_none(hl_h);
+	ht_handshake(&c->p, hl_h, sport);
 }
 
 static void
@@ -189,14 +160,7 @@ hl_read_ack(struct hl_client *c, char *buf, size_t cap, bool ack)
 
 			c->segs++;
 			c->win = s->win;
-			if (s->flags & F_RST)
-				c->rst = true;
-			if ((s->flags & F_FIN) && !c->fin &&
-			    s->seq + (uint32_t)s->len == c->p.rcv_nxt) {
-				c->fin = true;
-				c->p.rcv_nxt++;
-			}
-			if (s->len || (s->flags & F_FIN))
+			if (ht_note(&c->p, &c->fin, &c->rst, s))
 				data = true;
 		}
 		if (!data || c->rst || !ack)
@@ -226,19 +190,12 @@ hl_leave(struct hl_client *c)
 	assert_true(c->fin || c->rst); /* hl_read acknowledged the FIN */
 }
 
-/* The hello answer, byte for byte, conn: the Connection value or NULL. */
+/* The hello answer, byte for byte. */
 static const char *
 hl_hello_ok(void)
 {
-	static char out[512];
-	struct http_date d = { 0 };
-
-	http_date_update(&d, clock_wall_at(harness_now()));
-	snprintf(out, sizeof(out),
-		 "HTTP/1.1 200 OK\r\n%sContent-Type: text/plain\r\n"
-		 "Content-Length: 5\r\n\r\nhello",
-		 d.line);
-	return out;
+	return ht_expect("HTTP/1.1 200 OK", "text/plain", "hello", NULL, NULL,
+			 false);
 }
 
 #define GET_HELLO "GET /hello HTTP/1.1\r\nHost: t\r\n\r\n"

@@ -9,54 +9,16 @@
 
 #include <stdio.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <unistd.h>
 
+#include "guard_page.h"
 #include "http/parser.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 /*
- * Inputs are copied to end exactly where a PROT_NONE page starts, so a
- * read one byte past the input faults.
+ * Inputs are copied to end exactly where a PROT_NONE page starts
+ * (guard_page.h), so a read one byte past the input faults.
  */
-#define GUARD_AREA (256 * 1024)
-static char *guard_area;
-static size_t guard_page;
-
-static int
-guard_setup(void **state)
-{
-	char *m;
-
-	guard_page = (size_t)sysconf(_SC_PAGESIZE);
-	m = mmap(NULL, GUARD_AREA + guard_page, PROT_READ | PROT_WRITE,
-		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (m == MAP_FAILED)
-		return -1;
-	if (mprotect(m + GUARD_AREA, guard_page, PROT_NONE)) {
-		munmap(m, GUARD_AREA + guard_page);
-		return -1;
-	}
-	guard_area = m;
-	return 0;
-}
-
-static int
-guard_teardown(void **state)
-{
-	munmap(guard_area, GUARD_AREA + guard_page);
-	return 0;
-}
-
-static char *
-at_guard(const char *in, size_t n)
-{
-	char *p = guard_area + GUARD_AREA - n;
-
-	memcpy(p, in, n);
-	return p;
-}
 
 /* ---- request heads ---------------------------------------------------- */
 
@@ -513,7 +475,7 @@ run_parse_case(void **state)
 	const struct parse_case *c = *state;
 	size_t n = c->len ? c->len : strlen(c->in);
 	static struct http_request r, r2;
-	const char *buf = at_guard(c->in, n), *pb;
+	const char *buf = guard_page_at(c->in, n), *pb;
 	int st = 0, st2, rc, prc, want;
 	bool failed = false;
 	char more[512];
@@ -528,7 +490,7 @@ run_parse_case(void **state)
 	for (size_t k = 0; k < n; k++) {
 		if (n > 4096 && k > 64 && k + 64 < n && k % 61 && k != c->early)
 			continue;
-		pb = at_guard(c->in, k);
+		pb = guard_page_at(c->in, k);
 		st2 = 0;
 		prc = http_parse_request(pb, k, c->lim, &r2, &st2);
 		if (rc >= 0 && k >= (size_t)rc) {
@@ -551,7 +513,7 @@ run_parse_case(void **state)
 	if (rc >= 0 && n + 8 <= sizeof(more)) {
 		memcpy(more, c->in, n);
 		memcpy(more + n, "\0\r\n\x01 X\n", 8);
-		pb = at_guard(more, n + 8);
+		pb = guard_page_at(more, n + 8);
 		prc = http_parse_request(pb, n + 8, c->lim, &r2, &st2);
 		assert_int_equal(prc, rc);
 		assert_same_request(&r2, pb, n + 8, &r, buf, n);
@@ -560,7 +522,7 @@ run_parse_case(void **state)
 
 /*
  * The same table through http_parse_resume(), the input growing by a
- * few bytes per call and moving in memory each time (at_guard): every
+ * few bytes per call and moving in memory each time (guard_page_at): every
  * answer is the one-call answer for the same bytes, and the bytes
  * scanned stay within twice the head (or the input, when it fails: a
  * field found wrong once the head is whole costs the second pass).
@@ -581,11 +543,11 @@ run_resume_case(void **state)
 
 		/* Big inputs one byte at a time: one place, no copy. */
 		if (n > 4096 && stride < 61)
-			pb = at_guard(c->in, n);
+			pb = guard_page_at(c->in, n);
 		while (prc == HTTP_PARSE_INCOMPLETE && k < n) {
 			k = k + stride < n ? k + stride : n;
 			if (!(n > 4096 && stride < 61))
-				pb = at_guard(c->in, k);
+				pb = guard_page_at(c->in, k);
 			prc = http_parse_resume(&ps, pb, k, c->lim, &r2, &st2);
 		}
 		if (prc >= 0) {
@@ -814,7 +776,7 @@ run_chunk_case(void **state)
 	struct chunk_result whole, res;
 	char *buf;
 
-	buf = at_guard(c->in, n);
+	buf = guard_page_at(c->in, n);
 	whole = decode_pieces(c, buf, n, NULL, 0);
 	check_chunk_result(c, buf, n, whole);
 	/* Split in two at every offset, then in three around it. */
@@ -822,13 +784,13 @@ run_chunk_case(void **state)
 		if (n > 4096 && k > 64 && k + 64 < n && k % 61)
 			continue;
 		cut[0] = k;
-		buf = at_guard(c->in, n);
+		buf = guard_page_at(c->in, n);
 		res = decode_pieces(c, buf, n, cut, 1);
 		check_chunk_result(c, buf, n, res);
 		assert_int_equal(res.used, whole.used);
 		if (k + 3 <= n) {
 			cut[1] = k + 3;
-			buf = at_guard(c->in, n);
+			buf = guard_page_at(c->in, n);
 			res = decode_pieces(c, buf, n, cut, 2);
 			check_chunk_result(c, buf, n, res);
 		}
@@ -839,7 +801,7 @@ run_chunk_case(void **state)
 
 		for (size_t k = 0; k < n; k++)
 			ones[k] = k + 1;
-		buf = at_guard(c->in, n);
+		buf = guard_page_at(c->in, n);
 		res = decode_pieces(c, buf, n, ones, n);
 		check_chunk_result(c, buf, n, res);
 		assert_int_equal(res.used, whole.used);
@@ -1031,5 +993,6 @@ main(void)
 		};
 	for (size_t i = 0; i < ARRAY_SIZE(fixed); i++)
 		tests[n++] = fixed[i];
-	return cmocka_run_group_tests(tests, guard_setup, guard_teardown);
+	return cmocka_run_group_tests(tests, guard_page_setup,
+				       guard_page_teardown);
 }

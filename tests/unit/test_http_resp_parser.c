@@ -9,56 +9,19 @@
 
 #include <stdio.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <unistd.h>
 
+#include "guard_page.h"
 #include "http/resp_parser.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 /*
  * Each piece fed to the parser is a fresh copy of the input's prefix
- * ending exactly where a PROT_NONE page starts: a read past the bytes
- * given faults, and the buffer moves between calls as a receive buffer
- * may, so offsets kept from an earlier call must still be right.
+ * ending exactly where a PROT_NONE page starts (guard_page.h): a read
+ * past the bytes given faults, and the buffer moves between calls as a
+ * receive buffer may, so offsets kept from an earlier call must still be
+ * right.
  */
-#define GUARD_AREA (256 * 1024)
-static char *guard_area;
-static size_t guard_page;
-
-static int
-guard_setup(void **state)
-{
-	char *m;
-
-	guard_page = (size_t)sysconf(_SC_PAGESIZE);
-	m = mmap(NULL, GUARD_AREA + guard_page, PROT_READ | PROT_WRITE,
-		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (m == MAP_FAILED)
-		return -1;
-	if (mprotect(m + GUARD_AREA, guard_page, PROT_NONE)) {
-		munmap(m, GUARD_AREA + guard_page);
-		return -1;
-	}
-	guard_area = m;
-	return 0;
-}
-
-static int
-guard_teardown(void **state)
-{
-	munmap(guard_area, GUARD_AREA + guard_page);
-	return 0;
-}
-
-static char *
-at_guard(const char *in, size_t n)
-{
-	char *p = guard_area + GUARD_AREA - n;
-
-	memmove(p, in, n);
-	return p;
-}
 
 /* ---- the table ------------------------------------------------------- */
 
@@ -562,7 +525,7 @@ feed(const struct resp_case *c, size_t n, const size_t *cuts, size_t ncuts,
 	for (size_t i = 0; i <= ncuts && run->rc == HTTP_RESPONSE_INCOMPLETE;
 	     i++) {
 		end = i < ncuts ? cuts[i] : n;
-		buf = at_guard(c->in, end);
+		buf = guard_page_at(c->in, end);
 		run->buf = buf;
 		run->len = end;
 		run->calls++;
@@ -707,7 +670,7 @@ run_resp_case(void **state)
 	const struct resp_case *c = *state;
 	size_t n = c->len ? c->len : strlen(c->in), cut[2];
 	static struct resp_run whole, part;
-	static size_t ones[GUARD_AREA];
+	static size_t ones[GUARD_PAGE_AREA];
 
 	feed(c, n, NULL, 0, &whole);
 	check_run(c, n, &whole);
@@ -797,7 +760,7 @@ test_http_response_pipelined_back_to_back(void **state)
 		http_response_parser_reset(&p, pipe_want[0].head);
 		memset(&sink, 0, sizeof(sink));
 		while (idx < ARRAY_SIZE(pipe_want)) {
-			buf = at_guard(in, avail);
+			buf = guard_page_at(in, avail);
 			rc = http_response_parse(&p, buf + start, avail - start,
 						 &r);
 			if (rc == HTTP_RESPONSE_INCOMPLETE) {
@@ -840,7 +803,7 @@ test_http_response_bytewise_scans_each_byte_once(void **state)
 
 	http_response_parser_init(&p, NULL, NULL, NULL);
 	for (k = 1; k <= n && rc == HTTP_RESPONSE_INCOMPLETE; k++) {
-		rc = http_response_parse(&p, at_guard(in, k), k, &r);
+		rc = http_response_parse(&p, guard_page_at(in, k), k, &r);
 		assert_int_equal(p.scanned, k);
 	}
 	assert_int_equal(rc, (int64_t)n);
@@ -1005,5 +968,6 @@ main(void)
 		};
 	for (size_t i = 0; i < ARRAY_SIZE(fixed); i++)
 		tests[n++] = fixed[i];
-	return cmocka_run_group_tests(tests, guard_setup, guard_teardown);
+	return cmocka_run_group_tests(tests, guard_page_setup,
+				       guard_page_teardown);
 }

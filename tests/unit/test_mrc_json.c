@@ -17,6 +17,7 @@
 #include "api/mrc_json.h"
 
 #include "../ref/mrc_json_ref.h"
+#include "digits.h"
 
 /* A body with its length, so cases may hold NUL bytes. */
 #define B(s) s, sizeof(s) - 1
@@ -1034,23 +1035,6 @@ mutate(struct gen *g)
 	}
 }
 
-/* Significant digits of an exact value (trailing zeros dropped). */
-static int
-sig_digits(__int128 v)
-{
-	unsigned __int128 a =
-		v < 0 ? -(unsigned __int128)v : (unsigned __int128)v;
-	int n = 0;
-
-	if (a == 0)
-		return 0;
-	while (a % 10 == 0)
-		a /= 10;
-	for (; a; a /= 10)
-		n++;
-	return n;
-}
-
 static void
 diff_one(const char *b, size_t len, size_t max_user, unsigned int *tally)
 {
@@ -1071,7 +1055,7 @@ diff_one(const char *b, size_t len, size_t max_user, unsigned int *tally)
 		fail_msg("value %.17g vs %.17g on [%.*s]", x.value, y.value,
 			 (int)len, b);
 	/* Up to 15 digits the body's decimal is the double's shortest. */
-	if (x.exact && sig_digits(x.scaled) <= 15 &&
+	if (x.exact && digits_significant(x.scaled) <= 15 &&
 	    (!y.exact || y.scaled != x.scaled))
 		fail_msg("exact form differs on [%.*s]", (int)len, b);
 }

@@ -186,19 +186,13 @@ tc_send(struct tc_peer *p, uint8_t flags, uint32_t seq, uint32_t ack,
 	struct pkt_tcp t = {
 		.sport = p->port,
 		.dport = p->lport,
-		.seq = seq,
-		.ack = ack,
-		.flags = flags,
 		.win = p->win,
-		.wscale = -1,
 		.ts = p->ts,
 		.tsval = p->tsval,
 		.tsecr = p->ts_recent,
-		.data = data,
-		.len = len,
 	};
 
-	tt_send_raw(p->h, &t);
+	tt_send_seg(p->h, &t, flags, seq, ack, data, len);
 }
 
 /* The server's SYN-ACK with p's options. */
