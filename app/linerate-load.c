@@ -63,6 +63,30 @@ load_link_wait(uint16_t port_id)
 	return -ENETDOWN;
 }
 
+/*
+ * --linger: the lcores are stopped; wait for the peer to take the link
+ * down before closing the port. A memif peer that is still polling when
+ * this side disconnects can fault inside the PMD (DPDK 22.11 unmaps the
+ * rings under its rx burst), so the peer goes first.
+ */
+static void
+load_linger(uint16_t port_id, double secs)
+{
+	struct rte_eth_link link;
+	double end = load_now() + secs;
+
+	LOG(INFO, "lingering up to %.0f s for the peer to disconnect", secs);
+	while (load_now() < end && !load_quit) {
+		memset(&link, 0, sizeof(link));
+		if (rte_eth_link_get_nowait(port_id, &link) == 0 &&
+		    link.link_status != RTE_ETH_LINK_UP) {
+			LOG(INFO, "peer gone: closing the port");
+			return;
+		}
+		usleep(10000);
+	}
+}
+
 /* A control answer from lcore 0 (status, or -1), 0 on timeout. */
 static int
 load_ctl_wait(struct load_shared *sh)
@@ -278,6 +302,9 @@ main(int argc, char **argv)
 	rte_eal_mp_wait_lcore();
 	if (code == LOAD_EXIT_OK || code == LOAD_EXIT_MISMATCH)
 		load_report(&r, o.json);
+	fflush(stdout);
+	if (o.linger_s > 0)
+		load_linger(a.port_id, o.linger_s);
 out_lcores:
 	load_lcores_fini(&a, lc);
 out_net:

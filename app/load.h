@@ -36,6 +36,7 @@ struct load_opts {
 	double rate;		/* --rate, requests/s; 0: closed loop */
 	uint64_t users;
 	bool reset, expect_exact, json;
+	double linger_s;	/* --linger: wait for the peer to disconnect */
 	char prefix[160];	/* the request up to the Content-Length value */
 	uint32_t prefix_len;
 };

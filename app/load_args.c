@@ -32,6 +32,10 @@ load_usage(FILE *f)
 		"      --file-prefix P DPDK runtime prefix (default linerate-<pid>)\n"
 		"      --no-huge       run without hugepages\n"
 		"      --json          one JSON object on stdout at the end\n"
+		"      --linger S      after the report, keep the port open (lcores\n"
+		"                      stopped) until its link goes down or S seconds\n"
+		"                      pass: stop a memif peer first, so that it never\n"
+		"                      sees this side go while it polls (docs/LOAD.md)\n"
 		"  -h, --help          this text\n"
 		"exit status: 0 done (exact when checked), 1 a difference or errors\n"
 		"with --expect-exact, 2 usage, 3 config, 5 EAL, 6 port or link,\n"
@@ -39,7 +43,7 @@ load_usage(FILE *f)
 }
 
 enum { OPT_CONNS = 256, OPT_DEPTH, OPT_RATE, OPT_USERS, OPT_RESET,
-       OPT_EXACT, OPT_JSON, OPT_PREFIX, OPT_NO_HUGE };
+       OPT_EXACT, OPT_JSON, OPT_PREFIX, OPT_NO_HUGE, OPT_LINGER };
 
 static const struct option load_opts_long[] = {
 	{ "config", required_argument, NULL, 'c' },
@@ -56,6 +60,7 @@ static const struct option load_opts_long[] = {
 	{ "file-prefix", required_argument, NULL, OPT_PREFIX },
 	{ "no-huge", no_argument, NULL, OPT_NO_HUGE },
 	{ "json", no_argument, NULL, OPT_JSON },
+	{ "linger", required_argument, NULL, OPT_LINGER },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -159,6 +164,11 @@ load_flag(struct config *cfg, struct load_opts *o, int opt, const char *arg,
 		return 0;
 	case OPT_JSON:
 		o->json = true;
+		return 0;
+	case OPT_LINGER:
+		o->linger_s = strtod(arg, &end);
+		if (*end || !(o->linger_s >= 0))
+			goto bad;
 		return 0;
 	case 'l':
 		return config_parse_lcores(cfg, arg, err) < 0 ? -1 : 0;
