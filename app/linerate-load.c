@@ -125,14 +125,16 @@ load_run(struct load_lcore *lc, unsigned int n, const struct load_opts *o,
 		usleep(1000);
 		now = load_now();
 		if (!sh->stop_issuing &&
-		    (load_quit || (o->duration_s > 0 && now - t0 >= o->duration_s))) {
+		    (load_quit ||
+		     (o->duration_s > 0 && now - t0 >= o->duration_s))) {
 			sh->stop_issuing = 1;
 			stop_at = now;
 		}
 		if (load_all(lc, n, true))
 			break;
 		if (stop_at && now - stop_at > LOAD_DRAIN_MS / 1e3) {
-			LOG(WARNING, "answers still missing %d ms after the end",
+			LOG(WARNING,
+			    "answers still missing %d ms after the end",
 			    LOAD_DRAIN_MS);
 			break;
 		}
@@ -144,7 +146,8 @@ load_run(struct load_lcore *lc, unsigned int n, const struct load_opts *o,
 				fl += lc[i].in_flight;
 				err += lc[i].non2xx + lc[i].conn_errors;
 			}
-			fprintf(stderr, "linerate-load: %.0f s: %" PRIu64
+			fprintf(stderr,
+				"linerate-load: %.0f s: %" PRIu64
 				" req/s, %" PRIu64 " done, %" PRIu64
 				" in flight, %" PRIu64 " errors\n",
 				now - t0, ok - last, ok, fl, err);
@@ -172,10 +175,12 @@ load_phases(struct load_lcore *lc, unsigned int n, const struct load_opts *o,
 				st ? "status" : "no answer", st);
 			return LOAD_EXIT_RUNTIME;
 		}
-		if (!o->reset && (!load_stats_parse(sh->ctl_body, r->st) ||
-				  r->st[0] != 0)) {
-			fprintf(stderr, "linerate-load: --expect-exact needs "
-				"--reset or an empty store: %s\n", sh->ctl_body);
+		if (!o->reset &&
+		    (!load_stats_parse(sh->ctl_body, r->st) || r->st[0] != 0)) {
+			fprintf(stderr,
+				"linerate-load: --expect-exact needs "
+				"--reset or an empty store: %s\n",
+				sh->ctl_body);
 			return LOAD_EXIT_USAGE;
 		}
 		sh->ctl_status = 0;
@@ -186,16 +191,19 @@ load_phases(struct load_lcore *lc, unsigned int n, const struct load_opts *o,
 	load_result_merge(r, ptr, n, o->users);
 	r->exact = -1;
 	if (o->expect_exact) {
-		__atomic_store_n(&sh->phase, LOAD_PHASE_STATS, __ATOMIC_RELEASE);
+		__atomic_store_n(&sh->phase, LOAD_PHASE_STATS,
+				 __ATOMIC_RELEASE);
 		st = load_ctl_wait(sh);
-		r->have_stats = st == 200 && load_stats_parse(sh->ctl_body, r->st);
+		r->have_stats =
+			st == 200 && load_stats_parse(sh->ctl_body, r->st);
 		if (r->have_stats) {
 			snprintf(r->stats_json, sizeof(r->stats_json), "%s",
 				 sh->ctl_body);
 			load_check(r);
 		} else {
 			r->exact = 0;
-			snprintf(r->diff, sizeof(r->diff), "GET /stats: %d", st);
+			snprintf(r->diff, sizeof(r->diff), "GET /stats: %d",
+				 st);
 		}
 		if (!r->exact)
 			code = LOAD_EXIT_MISMATCH;
@@ -212,14 +220,17 @@ load_lcores_init(struct app *a, struct load_lcore *lc,
 		 const struct load_opts *o, struct load_shared *sh)
 {
 	for (uint16_t q = 0; q < a->cfg.nb_lcores; q++) {
-		struct lcore_hooks hooks = { .input = eth_input_burst,
-					     .poll_end = load_poll_end,
-					     .arg = &lc[q] };
+		struct lcore_hooks hooks = {.input = eth_input_burst,
+					    .poll_end = load_poll_end,
+					    .arg = &lc[q]};
 
 		if (app_lcore_ctx_init(a, q, &hooks) < 0)
 			return -1;
-		lc[q] = (struct load_lcore){ .ctx = a->ctx[q], .o = o, .sh = sh,
-					     .idx = q, .nb = a->cfg.nb_lcores };
+		lc[q] = (struct load_lcore){.ctx = a->ctx[q],
+					    .o = o,
+					    .sh = sh,
+					    .idx = q,
+					    .nb = a->cfg.nb_lcores};
 		if (load_lcore_init(&lc[q]) < 0) {
 			LOG(ERR, "lcore %u: no memory for the clients",
 			    a->cfg.lcores[q]);

@@ -19,25 +19,25 @@ enum load_exit {
 	LOAD_EXIT_USAGE = 2,
 	LOAD_EXIT_CONFIG = 3,
 	LOAD_EXIT_EAL = 5,
-	LOAD_EXIT_PORT = 6,  /* port, mempools, or the link never came up */
+	LOAD_EXIT_PORT = 6, /* port, mempools, or the link never came up */
 	LOAD_EXIT_STACK = 7,
 	LOAD_EXIT_RUNTIME = 8, /* launch failed, server unreachable */
 };
 
 /* The command line (load_args.c). */
 struct load_opts {
-	uint32_t ip;	/* --url's address, network order */
-	uint16_t port;	/* network order */
-	char host[64];	/* "IP:PORT" for the Host header */
-	uint64_t events;	/* -n; 0 with --duration */
-	double duration_s;	/* --duration; 0 with -n */
+	uint32_t ip;	   /* --url's address, network order */
+	uint16_t port;	   /* network order */
+	char host[64];	   /* "IP:PORT" for the Host header */
+	uint64_t events;   /* -n; 0 with --duration */
+	double duration_s; /* --duration; 0 with -n */
 	uint32_t conns;
 	uint32_t depth;
-	double rate;		/* --rate, requests/s; 0: closed loop */
+	double rate; /* --rate, requests/s; 0: closed loop */
 	uint64_t users;
 	bool reset, expect_exact, json;
-	double linger_s;	/* --linger: wait for the peer to disconnect */
-	char prefix[160];	/* the request up to the Content-Length value */
+	double linger_s;  /* --linger: wait for the peer to disconnect */
+	char prefix[160]; /* the request up to the Content-Length value */
 	uint32_t prefix_len;
 };
 
@@ -51,12 +51,12 @@ enum load_phase {
 
 /* Shared between the main thread and the lcores. */
 struct load_shared {
-	volatile int phase;	  /* enum load_phase, written by main */
+	volatile int phase;	   /* enum load_phase, written by main */
 	volatile int stop_issuing; /* --duration over, or a signal */
-	volatile int ctl_status;  /* lcore 0: status of the control answer,
-				   * 0 while waiting, -1 on failure */
-	char ctl_body[4096];	  /* its body, NUL-terminated */
-	uint64_t start_tsc;	  /* RUN began (open loop's schedule) */
+	volatile int ctl_status;   /* lcore 0: status of the control answer,
+				    * 0 while waiting, -1 on failure */
+	char ctl_body[4096];	   /* its body, NUL-terminated */
+	uint64_t start_tsc;	   /* RUN began (open loop's schedule) */
 	uint64_t tsc_hz;
 };
 
@@ -76,8 +76,8 @@ struct load_lcore {
 	volatile uint64_t sent, ok, non2xx, conn_errors, uncertain;
 	volatile uint64_t in_flight, open_conns;
 	volatile int run_done;
-	uint64_t sum_halves;	 /* 2 * value of every 2xx event */
-	uint64_t *users;	 /* bitmap of users with a 2xx event */
+	uint64_t sum_halves;   /* 2 * value of every 2xx event */
+	uint64_t *users;       /* bitmap of users with a 2xx event */
 	struct load_hist hist; /* latency in ns */
 	bool closing;
 };

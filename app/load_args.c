@@ -13,56 +13,83 @@ static void
 load_usage(FILE *f)
 {
 	fprintf(f,
-		"usage: linerate-load -c CONFIG --url http://IP:PORT [options]\n"
-		"1MRC load over linerate's own stack (any port type of the config).\n"
-		"  -c, --config FILE   JSON config, linerate's schema (our address, port)\n"
+		"usage: linerate-load -c CONFIG --url http://IP:PORT "
+		"[options]\n"
+		"1MRC load over linerate's own stack (any port type of the "
+		"config).\n"
+		"  -c, --config FILE   JSON config, linerate's schema (our "
+		"address, port)\n"
 		"  -u, --url URL       the server: http://A.B.C.D:PORT\n"
 		"  -n, --events N      send N events (default 1000000)\n"
 		"  -d, --duration S    or send for S seconds\n"
-		"      --conns N       connections (default 16), split over the lcores\n"
-		"      --depth D       pipelined requests per connection (default 1)\n"
-		"      --rate R        open loop: R requests/s in all, latency from the\n"
-		"                      intended send time (default: closed loop)\n"
-		"      --users U       distinct users (default 75000): event i is\n"
+		"      --conns N       connections (default 16), split over "
+		"the lcores\n"
+		"      --depth D       pipelined requests per connection "
+		"(default 1)\n"
+		"      --rate R        open loop: R requests/s in all, latency "
+		"from the\n"
+		"                      intended send time (default: closed "
+		"loop)\n"
+		"      --users U       distinct users (default 75000): event i "
+		"is\n"
 		"                      user_<i %% U> with value <i %% 1000>.5\n"
 		"      --reset         POST /reset first (must answer 200)\n"
-		"      --expect-exact  GET /stats at the end, compare totalRequests,\n"
-		"                      uniqueUsers, sum and avg; exit 1 on a difference\n"
+		"      --expect-exact  GET /stats at the end, compare "
+		"totalRequests,\n"
+		"                      uniqueUsers, sum and avg; exit 1 on a "
+		"difference\n"
 		"  -l, --lcores LIST   data lcores (replaces the config's)\n"
-		"      --file-prefix P DPDK runtime prefix (default linerate-<pid>)\n"
+		"      --file-prefix P DPDK runtime prefix (default "
+		"linerate-<pid>)\n"
 		"      --no-huge       run without hugepages\n"
 		"      --json          one JSON object on stdout at the end\n"
-		"      --linger S      after the report, keep the port open (lcores\n"
-		"                      stopped) until its link goes down or S seconds\n"
-		"                      pass: stop a memif peer first, so that it never\n"
-		"                      sees this side go while it polls (docs/LOAD.md)\n"
+		"      --linger S      after the report, keep the port open "
+		"(lcores\n"
+		"                      stopped) until its link goes down or S "
+		"seconds\n"
+		"                      pass: stop a memif peer first, so that "
+		"it never\n"
+		"                      sees this side go while it polls "
+		"(docs/LOAD.md)\n"
 		"  -h, --help          this text\n"
-		"exit status: 0 done (exact when checked), 1 a difference or errors\n"
-		"with --expect-exact, 2 usage, 3 config, 5 EAL, 6 port or link,\n"
+		"exit status: 0 done (exact when checked), 1 a difference or "
+		"errors\n"
+		"with --expect-exact, 2 usage, 3 config, 5 EAL, 6 port or "
+		"link,\n"
 		"7 stack, 8 run (server unreachable, launch failed)\n");
 }
 
-enum { OPT_CONNS = 256, OPT_DEPTH, OPT_RATE, OPT_USERS, OPT_RESET,
-       OPT_EXACT, OPT_JSON, OPT_PREFIX, OPT_NO_HUGE, OPT_LINGER };
+enum {
+	OPT_CONNS = 256,
+	OPT_DEPTH,
+	OPT_RATE,
+	OPT_USERS,
+	OPT_RESET,
+	OPT_EXACT,
+	OPT_JSON,
+	OPT_PREFIX,
+	OPT_NO_HUGE,
+	OPT_LINGER
+};
 
 static const struct option load_opts_long[] = {
-	{ "config", required_argument, NULL, 'c' },
-	{ "url", required_argument, NULL, 'u' },
-	{ "events", required_argument, NULL, 'n' },
-	{ "duration", required_argument, NULL, 'd' },
-	{ "conns", required_argument, NULL, OPT_CONNS },
-	{ "depth", required_argument, NULL, OPT_DEPTH },
-	{ "rate", required_argument, NULL, OPT_RATE },
-	{ "users", required_argument, NULL, OPT_USERS },
-	{ "reset", no_argument, NULL, OPT_RESET },
-	{ "expect-exact", no_argument, NULL, OPT_EXACT },
-	{ "lcores", required_argument, NULL, 'l' },
-	{ "file-prefix", required_argument, NULL, OPT_PREFIX },
-	{ "no-huge", no_argument, NULL, OPT_NO_HUGE },
-	{ "json", no_argument, NULL, OPT_JSON },
-	{ "linger", required_argument, NULL, OPT_LINGER },
-	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
+	{"config", required_argument, NULL, 'c'},
+	{"url", required_argument, NULL, 'u'},
+	{"events", required_argument, NULL, 'n'},
+	{"duration", required_argument, NULL, 'd'},
+	{"conns", required_argument, NULL, OPT_CONNS},
+	{"depth", required_argument, NULL, OPT_DEPTH},
+	{"rate", required_argument, NULL, OPT_RATE},
+	{"users", required_argument, NULL, OPT_USERS},
+	{"reset", no_argument, NULL, OPT_RESET},
+	{"expect-exact", no_argument, NULL, OPT_EXACT},
+	{"lcores", required_argument, NULL, 'l'},
+	{"file-prefix", required_argument, NULL, OPT_PREFIX},
+	{"no-huge", no_argument, NULL, OPT_NO_HUGE},
+	{"json", no_argument, NULL, OPT_JSON},
+	{"linger", required_argument, NULL, OPT_LINGER},
+	{"help", no_argument, NULL, 'h'},
+	{NULL, 0, NULL, 0},
 };
 
 /* An unsigned in [lo, hi]; false otherwise. */
@@ -188,16 +215,15 @@ bad:
 }
 
 int
-load_args_parse(struct config *cfg, struct load_opts *o, int argc,
-		char **argv)
+load_args_parse(struct config *cfg, struct load_opts *o, int argc, char **argv)
 {
 	static const char shortopts[] = "c:u:n:d:l:h";
 	char err[CONFIG_ERR_LEN];
 	const char *file = NULL;
 	int opt;
 
-	*o = (struct load_opts){ .events = 1000000, .conns = 16, .depth = 1,
-				 .users = 75000 };
+	*o = (struct load_opts){
+		.events = 1000000, .conns = 16, .depth = 1, .users = 75000};
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, shortopts, load_opts_long,
 				  NULL)) != -1) {
@@ -231,13 +257,15 @@ load_args_parse(struct config *cfg, struct load_opts *o, int argc,
 			return LOAD_EXIT_USAGE;
 		}
 	if (optind < argc || !o->ip) {
-		fprintf(stderr, "linerate-load: %s\n", optind < argc ?
-			"unexpected argument" : "--url is required");
+		fprintf(stderr, "linerate-load: %s\n",
+			optind < argc ? "unexpected argument"
+				      : "--url is required");
 		return LOAD_EXIT_USAGE;
 	}
 	o->prefix_len = (uint32_t)snprintf(
 		o->prefix, sizeof(o->prefix),
 		"POST /event HTTP/1.1\r\nHost: %s\r\n"
-		"Content-Type: application/json\r\nContent-Length: ", o->host);
+		"Content-Type: application/json\r\nContent-Length: ",
+		o->host);
 	return -1;
 }

@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* load_client.c: linerate-load's connections: tcp_connect, pipelined
- * POST /event, responses through http_response_*, reconnects. */
+/* load_client.c: linerate-load's connections: tcp_connect, responses
+ * through http_response_*, reconnects, the poll_end hook. */
 #include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,202 +9,12 @@
 #include <rte_malloc.h>
 
 #include "core/lcore.h"
-#include "http/resp_parser.h"
-#include "load.h"
+#include "load_conn.h"
 #include "net/tcp.h"
 #include "net/tcp_steer.h"
 
-#define LOAD_BUF 8192		/* bytes of responses held per connection */
-#define LOAD_REQ_MAX 256	/* one POST /event, head and body */
-#define LOAD_RETRY_MS 100	/* before reconnecting after a failure */
-
-enum load_conn_state {
-	LOAD_C_IDLE,	   /* no connection: (re)connect when due */
-	LOAD_C_CONNECTING, /* SYN sent */
-	LOAD_C_UP,	   /* sending */
-	LOAD_C_CLOSING,	   /* tcp_close called, waiting for closed() */
-};
-
-struct load_req {
-	uint64_t ev;  /* event number; UINT64_MAX: a control request */
-	uint64_t t0;  /* TSC the latency counts from */
-};
-
-struct load_conn {
-	struct load_lcore *lc;
-	struct tcp_conn *c;
-	enum load_conn_state state;
-	bool ctl;
-	uint64_t retry_tsc;
-	uint32_t head, n, cap; /* in-flight ring */
-	struct load_req *q;
-	struct http_response_parser p;
-	uint32_t len; /* bytes held in buf */
-	char buf[LOAD_BUF];
-};
-
-static const struct tcp_ops load_ops;
-
-static inline uint64_t
-load_ms_tsc(const struct load_lcore *lc, uint64_t ms)
-{
-	return lc->sh->tsc_hz / 1000 * ms;
-}
-
-/* ---- requests ---- */
-
-static char *
-load_put_u64(char *p, uint64_t v)
-{
-	char tmp[20];
-	int n = 0;
-
-	do {
-		tmp[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	while (n)
-		*p++ = tmp[--n];
-	return p;
-}
-
-/* Event ev as the official client sends it: user_<ev % users>, value
- * <ev % 1000>.5 (tests/tools/mrc-client.c). */
-static uint32_t
-load_format(const struct load_opts *o, char *out, uint64_t ev)
-{
-	char body[96], *b = body, *p;
-
-	memcpy(b, "{\"userId\":\"user_", 16);
-	b = load_put_u64(b + 16, ev % o->users);
-	memcpy(b, "\",\"value\":", 10);
-	b = load_put_u64(b + 10, ev % 1000);
-	memcpy(b, ".5}", 3);
-	b += 3;
-	memcpy(out, o->prefix, o->prefix_len);
-	p = load_put_u64(out + o->prefix_len, (uint64_t)(b - body));
-	memcpy(p, "\r\n\r\n", 4);
-	memcpy(p + 4, body, (size_t)(b - body));
-	return (uint32_t)(p + 4 + (b - body) - out);
-}
-
 static void
-load_push(struct load_conn *k, uint64_t ev, uint64_t t0)
-{
-	k->q[(k->head + k->n) % k->cap] = (struct load_req){ ev, t0 };
-	k->n++;
-	k->lc->in_flight++;
-}
-
-/* The next event of this lcore, or false when none is left to send. */
-static bool
-load_next_event(struct load_lcore *lc, uint64_t *ev)
-{
-	uint64_t e = lc->idx + lc->next_k * lc->nb;
-
-	if (lc->sh->stop_issuing || lc->sh->phase != LOAD_PHASE_RUN)
-		return false;
-	if (lc->o->events && e >= lc->o->events)
-		return false;
-	*ev = e;
-	return true;
-}
-
-/* Send event ev on k stamped t0; false when k has no room for it. */
-static bool
-load_send_event(struct load_conn *k, uint64_t ev, uint64_t t0)
-{
-	struct load_lcore *lc = k->lc;
-	char req[LOAD_REQ_MAX];
-	uint32_t len;
-
-	if (k->state != LOAD_C_UP || k->n >= k->cap ||
-	    tcp_send_space(k->c) < LOAD_REQ_MAX)
-		return false;
-	len = load_format(lc->o, req, ev);
-	if (tcp_send(lc->ctx, k->c, req, len) != (int)len) {
-		/* Cannot happen after the space check; a partial request
-		 * would corrupt the stream: drop the connection. */
-		lc->conn_errors++;
-		tcp_close(lc->ctx, k->c);
-		k->state = LOAD_C_CLOSING;
-		return false;
-	}
-	load_push(k, ev, t0);
-	lc->sent++;
-	return true;
-}
-
-/* Closed loop: keep --depth requests in flight on k. */
-static void
-load_fill(struct load_conn *k)
-{
-	struct load_lcore *lc = k->lc;
-	uint64_t ev;
-
-	if (k->ctl || lc->o->rate > 0)
-		return;
-	while (k->n < k->cap && load_next_event(lc, &ev)) {
-		if (!load_send_event(k, ev, rte_rdtsc()))
-			return;
-		lc->next_k++;
-	}
-}
-
-/* Open loop: every request due by now, latency from its due time. */
-static void
-load_open_loop(struct load_lcore *lc, uint64_t now)
-{
-	double per = (double)lc->sh->tsc_hz * lc->nb / lc->o->rate;
-	uint64_t ev, due;
-	uint32_t tries;
-
-	while (load_next_event(lc, &ev)) {
-		due = lc->sh->start_tsc +
-		      (uint64_t)(per * (double)lc->next_k +
-				 per * lc->idx / lc->nb);
-		if (due > now)
-			return;
-		for (tries = 0; tries < lc->nconns; tries++) {
-			struct load_conn *k = &lc->conns[lc->rr++ % lc->nconns];
-
-			if (load_send_event(k, ev, due))
-				break;
-		}
-		if (tries == lc->nconns)
-			return; /* every connection is full: it waits */
-		lc->next_k++;
-	}
-}
-
-/* Lcore 0's control request for the current phase. */
-static void
-load_ctl_send(struct load_lcore *lc)
-{
-	struct load_conn *k = lc->ctl;
-	char req[256];
-	int n;
-
-	if (k->state != LOAD_C_UP || k->n)
-		return;
-	n = snprintf(req, sizeof(req), "%s HTTP/1.1\r\nHost: %s\r\n"
-		     "Content-Length: 0\r\n\r\n",
-		     lc->sh->phase == LOAD_PHASE_PRE && lc->o->reset ?
-		     "POST /reset" : "GET /stats", lc->o->host);
-	if (tcp_send(lc->ctx, k->c, req, (uint32_t)n) != n) {
-		lc->sh->ctl_status = -1;
-		return;
-	}
-	load_push(k, UINT64_MAX, rte_rdtsc());
-	lc->in_flight--; /* not an event */
-	lc->ctl_phase = lc->sh->phase;
-}
-
-/* ---- responses ---- */
-
-static void
-load_response(struct load_conn *k, const struct http_response *r,
-	      uint64_t now)
+load_response(struct load_conn *k, const struct http_response *r, uint64_t now)
 {
 	struct load_lcore *lc = k->lc;
 	struct load_req q = k->q[k->head];
@@ -213,8 +22,9 @@ load_response(struct load_conn *k, const struct http_response *r,
 	k->head = (k->head + 1) % k->cap;
 	k->n--;
 	if (k->ctl) {
-		size_t n = r->body_len < sizeof(lc->sh->ctl_body) - 1 ?
-			   r->body_len : sizeof(lc->sh->ctl_body) - 1;
+		size_t n = r->body_len < sizeof(lc->sh->ctl_body) - 1
+				   ? r->body_len
+				   : sizeof(lc->sh->ctl_body) - 1;
 
 		if (r->body)
 			memcpy(lc->sh->ctl_body, r->body, n);
@@ -230,9 +40,11 @@ load_response(struct load_conn *k, const struct http_response *r,
 	}
 	lc->ok++;
 	lc->sum_halves += 2 * (q.ev % 1000) + 1;
-	lc->users[(q.ev % lc->o->users) >> 6] |= 1ull << ((q.ev % lc->o->users) & 63);
-	load_hist_add(&lc->hist, now > q.t0 ?
-		      (now - q.t0) * 1000000000ull / lc->sh->tsc_hz : 0);
+	lc->users[(q.ev % lc->o->users) >> 6] |=
+		1ull << ((q.ev % lc->o->users) & 63);
+	load_hist_add(&lc->hist,
+		      now > q.t0 ? (now - q.t0) * 1000000000ull / lc->sh->tsc_hz
+				 : 0);
 }
 
 static void
@@ -338,8 +150,9 @@ load_closed(struct lcore_ctx *ctx, struct tcp_conn *c, void *app,
 	k->c = NULL;
 	k->n = k->head = k->len = 0;
 	k->state = LOAD_C_IDLE;
-	k->retry_tsc = rte_rdtsc() +
-		       (why == TCP_CLOSE_NORMAL ? 0 : load_ms_tsc(lc, LOAD_RETRY_MS));
+	k->retry_tsc =
+		rte_rdtsc() +
+		(why == TCP_CLOSE_NORMAL ? 0 : load_ms_tsc(lc, LOAD_RETRY_MS));
 	http_response_parser_reset(&k->p, false);
 }
 
@@ -350,8 +163,6 @@ static const struct tcp_ops load_ops = {
 	.closed = load_closed,
 	.connected = load_connected,
 };
-
-/* ---- the poll loop ---- */
 
 static void
 load_connect(struct load_conn *k, uint64_t now)
@@ -377,8 +188,8 @@ load_close_all(struct load_lcore *lc)
 	for (uint32_t i = 0; i <= lc->nconns; i++) {
 		struct load_conn *k = i < lc->nconns ? &lc->conns[i] : lc->ctl;
 
-		if (k && (k->state == LOAD_C_UP ||
-			  k->state == LOAD_C_CONNECTING)) {
+		if (k &&
+		    (k->state == LOAD_C_UP || k->state == LOAD_C_CONNECTING)) {
 			tcp_close(lc->ctx, k->c);
 			if (k->state == LOAD_C_UP)
 				k->state = LOAD_C_CLOSING;
@@ -430,8 +241,6 @@ load_poll_end(struct lcore_ctx *ctx, void *arg)
 	}
 	tcp_flush(ctx);
 }
-
-/* ---- setup ---- */
 
 static int
 load_conn_init(struct load_lcore *lc, struct load_conn *k, uint32_t depth,

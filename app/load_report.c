@@ -36,9 +36,8 @@ load_result_merge(struct load_result *r, struct load_lcore *const *lc,
 bool
 load_stats_parse(const char *body, double st[4])
 {
-	static const char *const keys[4] = { "\"totalRequests\"",
-					     "\"uniqueUsers\"", "\"sum\"",
-					     "\"avg\"" };
+	static const char *const keys[4] = {
+		"\"totalRequests\"", "\"uniqueUsers\"", "\"sum\"", "\"avg\""};
 	const char *p;
 	char *end;
 
@@ -124,7 +123,9 @@ load_report_json(const struct load_result *r)
 	       load_hist_quantile(h, 0.9) / 1e3,
 	       load_hist_quantile(h, 0.99) / 1e3,
 	       load_hist_quantile(h, 0.999) / 1e3, h->max / 1e3,
-	       r->exact < 0 ? "null" : r->exact ? "true" : "false");
+	       r->exact < 0 ? "null"
+	       : r->exact   ? "true"
+			    : "false");
 	if (r->have_stats)
 		printf(",\"server_stats\":%s", r->stats_json);
 	else
