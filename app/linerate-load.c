@@ -25,6 +25,7 @@
 #define LOAD_LINK_WAIT_MS 10000 /* for the link (memif: the peer) */
 #define LOAD_CTL_WAIT_MS 10000	/* for an answer to POST /reset, /stats */
 #define LOAD_DRAIN_MS 10000	/* for answers once sending stopped */
+#define LOAD_STALL_S 10		/* no answer at all for this long: give up */
 #define LOAD_CLOSE_MS 2000	/* for the FIN exchanges at the end */
 
 static volatile sig_atomic_t load_quit;
@@ -114,10 +115,10 @@ load_all(struct load_lcore *lc, unsigned int n, bool done)
 /* The events, a progress line a second on stderr. */
 static void
 load_run(struct load_lcore *lc, unsigned int n, const struct load_opts *o,
-	 struct load_shared *sh, double *elapsed)
+	 struct load_shared *sh, double *elapsed, bool *stalled)
 {
 	double t0 = load_now(), next = t0 + 1, stop_at = 0, now;
-	uint64_t last = 0;
+	uint64_t last = 0, stalled_s = 0;
 
 	sh->start_tsc = rte_rdtsc();
 	__atomic_store_n(&sh->phase, LOAD_PHASE_RUN, __ATOMIC_RELEASE);
@@ -150,9 +151,18 @@ load_run(struct load_lcore *lc, unsigned int n, const struct load_opts *o,
 				"linerate-load: %.0f s: %" PRIu64
 				" req/s, %" PRIu64 " done, %" PRIu64
 				" in flight, %" PRIu64 " errors\n",
-				now - t0, ok - last, ok, fl, err);
-			last = ok;
+				now - t0, ok + err - last, ok, fl, err);
+			stalled_s = ok + err == last ? stalled_s + 1 : 0;
+			last = ok + err;
 			next += 1;
+			if (stalled_s >= LOAD_STALL_S) {
+				LOG(WARNING,
+				    "no answer nor error for %d s: "
+				    "giving up (%" PRIu64 " in flight)",
+				    LOAD_STALL_S, fl);
+				*stalled = true;
+				break;
+			}
 		}
 	}
 	*elapsed = load_now() - t0;
@@ -166,6 +176,7 @@ load_phases(struct load_lcore *lc, unsigned int n, const struct load_opts *o,
 {
 	struct load_lcore *ptr[CONFIG_MAX_LCORES];
 	int code = LOAD_EXIT_OK, st;
+	bool stalled = false;
 
 	if (o->reset || o->expect_exact) {
 		st = load_ctl_wait(sh);
@@ -185,7 +196,7 @@ load_phases(struct load_lcore *lc, unsigned int n, const struct load_opts *o,
 		}
 		sh->ctl_status = 0;
 	}
-	load_run(lc, n, o, sh, &r->elapsed_s);
+	load_run(lc, n, o, sh, &r->elapsed_s, &stalled);
 	for (unsigned int i = 0; i < n; i++)
 		ptr[i] = &lc[i];
 	load_result_merge(r, ptr, n, o->users);
@@ -208,6 +219,8 @@ load_phases(struct load_lcore *lc, unsigned int n, const struct load_opts *o,
 		if (!r->exact)
 			code = LOAD_EXIT_MISMATCH;
 	}
+	if (stalled || r->in_flight_left)
+		code = LOAD_EXIT_MISMATCH;
 	__atomic_store_n(&sh->phase, LOAD_PHASE_CLOSE, __ATOMIC_RELEASE);
 	for (int ms = 0; ms < LOAD_CLOSE_MS && !load_all(lc, n, false); ms++)
 		usleep(1000);

@@ -15,7 +15,8 @@ struct load_conn;
 /* Exit status of build/linerate-load. */
 enum load_exit {
 	LOAD_EXIT_OK = 0,
-	LOAD_EXIT_MISMATCH = 1, /* --expect-exact: /stats differs, or errors */
+	LOAD_EXIT_MISMATCH = 1, /* --expect-exact: /stats differs, or an
+				 * answer never came (stalled run) */
 	LOAD_EXIT_USAGE = 2,
 	LOAD_EXIT_CONFIG = 3,
 	LOAD_EXIT_EAL = 5,
@@ -99,6 +100,8 @@ int load_args_parse(struct config *cfg, struct load_opts *o, int argc,
 struct load_result {
 	uint64_t sent, ok, non2xx, conn_errors, uncertain, sum_halves;
 	uint64_t uniq;
+	uint64_t in_flight_left; /* never answered: the run stalled or timed out
+				  */
 	double elapsed_s;
 	struct load_hist hist;
 	int exact; /* -1: not checked, 0: differs, 1: exact */

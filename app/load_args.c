@@ -52,11 +52,10 @@ load_usage(FILE *f)
 		"                      sees this side go while it polls "
 		"(docs/LOAD.md)\n"
 		"  -h, --help          this text\n"
-		"exit status: 0 done (exact when checked), 1 a difference or "
-		"errors\n"
-		"with --expect-exact, 2 usage, 3 config, 5 EAL, 6 port or "
-		"link,\n"
-		"7 stack, 8 run (server unreachable, launch failed)\n");
+		"exit status: 0 done (exact when checked); 1 a difference or a\n"
+		"request of unknown fate with --expect-exact, or answers missing\n"
+		"(no progress for 10 s); 2 usage, 3 config, 5 EAL, 6 port or\n"
+		"link, 7 stack, 8 run (server unreachable, launch failed)\n");
 }
 
 enum {

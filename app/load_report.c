@@ -20,7 +20,8 @@ load_result_merge(struct load_result *r, struct load_lcore *const *lc,
 		r->ok += lc[i]->ok;
 		r->non2xx += lc[i]->non2xx;
 		r->conn_errors += lc[i]->conn_errors;
-		r->uncertain += lc[i]->uncertain;
+		r->uncertain += lc[i]->uncertain + lc[i]->in_flight;
+		r->in_flight_left += lc[i]->in_flight;
 		r->sum_halves += lc[i]->sum_halves;
 		load_hist_merge(&r->hist, &lc[i]->hist);
 	}
