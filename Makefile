@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # linerate: top-level build. Output goes to $(BUILD)/ (default build/).
 #
-#   make            build/linerate, build/linerate-ctl (+ BPF objects)
+#   make            build/linerate, build/linerate-ctl, build/linerate-load (+ BPF objects)
 #   make check      unit tests and the layer check only: seconds, no root
 #   make test       everything: unit, fuzz replay, bounded fuzzing, deploy
 #                   and network tests (root); ends with "N passed, M failed"
@@ -80,7 +80,7 @@ FUZZ_BINS := $(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 FUZZ_LIBF := $(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/fuzz-libfuzzer/%)
 BPF_SRCS  := $(sort $(wildcard bpf/*.bpf.c))
 BPF_OBJS  := $(BPF_SRCS:%.c=$(BUILD)/%.o)
-BINS      := $(BUILD)/linerate $(BUILD)/linerate-ctl
+BINS      := $(BUILD)/linerate $(BUILD)/linerate-ctl $(BUILD)/linerate-load
 
 .PHONY: all check test unit net run bench install clean deps help tools fuzz fuzz-replay bench-bins
 all: $(BINS) $(BPF_OBJS) $(TOOL_BINS)
@@ -116,9 +116,18 @@ $(LIB_A): $(LIB_OBJS) $(GEN_OBJS)
 	$(call say,AR,$@)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
-APP_SRCS  := $(sort $(filter-out app/linerate-ctl.c,$(wildcard app/*.c)))
+LOAD_SRCS := app/linerate-load.c $(wildcard app/load_*.c)
+APP_SRCS  := $(sort $(filter-out app/linerate-ctl.c $(LOAD_SRCS),$(wildcard app/*.c)))
 
 $(BUILD)/linerate: $(APP_SRCS:%.c=$(BUILD)/%.o) $(LIB_A)
+	$(call say,LINK,$@)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# The load generator: the same wiring (app/*.c but linerate's main), its
+# own main and client in app/linerate-load.c and app/load_*.c.
+LOAD_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(filter-out app/linerate.c,$(APP_SRCS)) $(LOAD_SRCS))
+
+$(BUILD)/linerate-load: $(LOAD_OBJS) $(LIB_A)
 	$(call say,LINK,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 

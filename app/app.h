@@ -90,12 +90,27 @@ int app_port_init(struct app *a);
 void app_port_fini(struct app *a);
 int app_stack_init(struct app *a);
 void app_stack_fini(struct app *a);
+/* The part of the stack a client needs too (linerate-load): ARP and,
+ * with several lcores, the connection directory. app_stack_init calls
+ * it before the routes. */
+int app_net_init(struct app *a);
+void app_net_fini(struct app *a);
 
 /* lcores.c: one context per data lcore with its TCP, HTTP and 1MRC
  * state; the fini resets every connection, logs the counters and frees
  * the contexts. Same conventions as above. */
 int app_lcores_init(struct app *a);
 void app_lcores_fini(struct app *a);
+
+/* lcores.c: queue q's context with hooks, its ARP table, fault shim and
+ * TCP state (attached to the connection directory): the part both
+ * linerate and linerate-load need. 0 or -errno (logged); undo with
+ * tcp_lcore_fini and lcore_ctx_free. */
+struct lcore_hooks;
+int app_lcore_ctx_init(struct app *a, uint16_t q,
+		       const struct lcore_hooks *hooks);
+/* The non-zero counters of one lcore, one log line. */
+void app_lcore_log_stats(const struct lcore_ctx *ctx);
 
 /* lcores.c: where lcores, queues and pools landed (NUMA); warns about
  * cross-node lcores, prints the table to stdout with print. */

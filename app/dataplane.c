@@ -88,22 +88,17 @@ app_port_fini(struct app *a)
 }
 
 int
-app_stack_init(struct app *a)
+app_net_init(struct app *a)
 {
-	uint16_t nq = (uint16_t)a->cfg.nb_lcores;
-	int rc;
-
 	a->arp = arp_table_create(a->cfg.arp_entries, a->cfg.arp_timeout_s,
 				  a->cfg.arp_pending, a->socket);
 	if (!a->arp) {
 		LOG(ERR, "ARP table: %s", rte_strerror(rte_errno));
 		return -ENOMEM;
 	}
-	rc = app_routes_init(a);
-	if (rc < 0)
-		return rc;
-	if (nq > 1) {
-		a->steer = tcp_steer_create(nq, a->cfg.tcp_max_conns, a->socket);
+	if (a->cfg.nb_lcores > 1) {
+		a->steer = tcp_steer_create(a->cfg.nb_lcores,
+					    a->cfg.tcp_max_conns, a->socket);
 		if (!a->steer) {
 			LOG(ERR, "connection directory: %s", rte_strerror(rte_errno));
 			return -ENOMEM;
@@ -113,11 +108,25 @@ app_stack_init(struct app *a)
 }
 
 void
-app_stack_fini(struct app *a)
+app_net_fini(struct app *a)
 {
 	tcp_steer_free(a->steer);
 	a->steer = NULL;
-	app_routes_fini(a);
 	arp_table_free(a->arp);
 	a->arp = NULL;
+}
+
+int
+app_stack_init(struct app *a)
+{
+	int rc = app_net_init(a);
+
+	return rc < 0 ? rc : app_routes_init(a);
+}
+
+void
+app_stack_fini(struct app *a)
+{
+	app_routes_fini(a);
+	app_net_fini(a);
 }

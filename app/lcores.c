@@ -61,16 +61,14 @@ app_fault_init(struct app *a, uint16_t q)
 	return 0;
 }
 
-/* Queue q's context and its TCP, HTTP and 1MRC state. */
-static int
-app_lcore_init(struct app *a, uint16_t q)
+int
+app_lcore_ctx_init(struct app *a, uint16_t q, const struct lcore_hooks *hooks)
 {
 	struct lcore_params p = {
 		.cfg = &a->cfg,
 		.ifc = &a->ifc,
 		.pool = a->pools[q],
-		.hooks = { .input = eth_input_burst, .poll_end = app_poll_end,
-			   .arg = a->mrc },
+		.hooks = *hooks,
 		.port_id = a->port_id,
 		.queue_id = q,
 		.lcore_id = a->cfg.lcores[q],
@@ -92,14 +90,29 @@ app_lcore_init(struct app *a, uint16_t q)
 	rc = tcp_lcore_init(a->ctx[q]);
 	if (rc == 0 && a->steer)
 		tcp_steer_attach(a->ctx[q], a->steer);
-	if (rc == 0)
-		rc = http_lcore_init(a->ctx[q], &a->router);
+	if (rc < 0)
+		LOG(ERR, "lcore %u TCP state: %s", p.lcore_id, strerror(-rc));
+	return rc;
+}
+
+/* Queue q's context and its TCP, HTTP and 1MRC state. */
+static int
+app_lcore_init(struct app *a, uint16_t q)
+{
+	struct lcore_hooks hooks = { .input = eth_input_burst,
+				     .poll_end = app_poll_end, .arg = a->mrc };
+	int rc;
+
+	rc = app_lcore_ctx_init(a, q, &hooks);
+	if (rc < 0)
+		return rc;
+	rc = http_lcore_init(a->ctx[q], &a->router);
 	for (uint32_t i = 0; rc == 0 && i < a->cfg.nb_http_ports; i++)
 		rc = tcp_listen(a->ctx[q], a->cfg.http_ports[i], &http_tcp_ops);
 	if (rc == 0)
 		rc = mrc_store_lcore_online(a->mrc, q);
 	if (rc < 0)
-		LOG(ERR, "lcore %u state: %s", p.lcore_id, strerror(-rc));
+		LOG(ERR, "lcore %u state: %s", a->cfg.lcores[q], strerror(-rc));
 	return rc;
 }
 
@@ -116,9 +129,8 @@ app_lcores_init(struct app *a)
 	return 0;
 }
 
-/* Non-zero counters of one lcore, one line. */
-static void
-app_log_stats(const struct lcore_ctx *ctx)
+void
+app_lcore_log_stats(const struct lcore_ctx *ctx)
 {
 	char line[4096];
 	int n = 0;
@@ -158,7 +170,7 @@ app_lcores_fini(struct app *a)
 			lcore_tx_flush(a->ctx[q]);
 			if (a->mrc)
 				mrc_store_lcore_offline(a->mrc, q);
-			app_log_stats(a->ctx[q]);
+			app_lcore_log_stats(a->ctx[q]);
 		}
 	for (uint32_t q = 0; q < a->cfg.nb_lcores; q++) {
 		lcore_ctx_free(a->ctx[q]);

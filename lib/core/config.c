@@ -55,6 +55,7 @@ static const struct config_enum config_drivers[] = {
 	{ "pci", CONFIG_DRIVER_PCI },
 	{ "auto", CONFIG_DRIVER_AUTO },
 	{ "ring", CONFIG_DRIVER_RING },
+	{ "memif", CONFIG_DRIVER_MEMIF },
 	{ NULL, 0 },
 };
 
@@ -64,6 +65,8 @@ static const struct config_field config_port[] = {
 	STR("pci", pci),
 	U32("rx_desc", rx_desc, 64, 16384),
 	U32("tx_desc", tx_desc, 64, 16384),
+	STR("memif_socket", memif_socket),
+	STR("memif_role", memif_role),
 	END,
 };
 
@@ -364,6 +367,20 @@ config_driver_name(enum config_driver d)
 	return "?";
 }
 
+/* "a, b, c": the names of an enum, for an error. */
+static const char *
+config_enum_list(const struct config_enum *names)
+{
+	static __thread char list[128];
+	size_t n = 0;
+
+	list[0] = '\0';
+	for (const struct config_enum *e = names; e->name && n < sizeof(list); e++)
+		n += (size_t)snprintf(list + n, sizeof(list) - n, "%s%s",
+				      n ? ", " : "", e->name);
+	return list;
+}
+
 static int
 config_fail(char *err, const char *path, const char *fmt, const char *what)
 {
@@ -449,7 +466,7 @@ config_apply_field(struct config *c, const struct config_field *f, json_t *v,
 				}
 		}
 		return config_fail(err, path, "unknown value (one of: %s)",
-				   "af_packet, af_xdp, pci, auto, ring");
+				   config_enum_list(f->names));
 	case T_TRI:
 		if (json_is_boolean(v)) {
 			*(enum config_tristate *)(base + f->off) =
@@ -563,6 +580,19 @@ config_check(const struct config *c, char *err)
 		return config_fail(err, "$.port.iface",
 				   "required for the af_packet and af_xdp drivers%s",
 				   "");
+	if (c->driver == CONFIG_DRIVER_MEMIF && c->memif_socket[0] != '/')
+		return config_fail(err, "$.port.memif_socket",
+				   "an absolute path is required for the memif "
+				   "driver%s", "");
+	if (strchr(c->memif_socket, ','))
+		return config_fail(err, "$.port.memif_socket",
+				   "must not contain ',' (it becomes a DPDK "
+				   "devarg)%s", "");
+	if ((c->driver == CONFIG_DRIVER_MEMIF || c->memif_role[0]) &&
+	    strcmp(c->memif_role, "server") != 0 &&
+	    strcmp(c->memif_role, "client") != 0)
+		return config_fail(err, "$.port.memif_role",
+				   "must be \"server\" or \"client\"%s", "");
 	if (c->ip == 0)
 		return config_fail(err, "$.ip.address", "must be set%s", "");
 	if (strchr(c->xdp_program, ','))

@@ -17,6 +17,7 @@ enum config_driver {
 	CONFIG_DRIVER_PCI,
 	CONFIG_DRIVER_AUTO,
 	CONFIG_DRIVER_RING, /* in-memory port, tests and benchmarks */
+	CONFIG_DRIVER_MEMIF, /* net_memif: shared memory with a peer process */
 };
 
 enum config_tristate { CONFIG_AUTO, CONFIG_ON, CONFIG_OFF };
@@ -27,6 +28,11 @@ struct config {
 	char iface[IF_NAMESIZE];
 	char pci[32];
 	uint32_t rx_desc, tx_desc;
+	/* "memif_socket", "memif_role": the memif driver's control socket
+	 * (an absolute path) and side ("server" creates the socket,
+	 * "client" connects); both required with driver "memif" */
+	char memif_socket[108];
+	char memif_role[8];
 	/* "ip": addresses in network byte order */
 	uint32_t ip, netmask, gateway;
 	uint32_t mtu;

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <rte_bus.h>
 #include <rte_bus_vdev.h>
@@ -18,6 +19,7 @@
 
 #define PORT_VDEV_NAME_PACKET "net_af_packet_lr"
 #define PORT_VDEV_NAME_XDP "net_af_xdp_lr"
+#define PORT_VDEV_NAME_MEMIF "net_memif_lr"
 
 /*
  * Symmetric Toeplitz key (0x6d5a repeated): a flow hashes to the same
@@ -108,6 +110,36 @@ port_af_xdp(const struct config *cfg, uint16_t nb_queues, const char *xdp_prog,
 	return port_vdev(PORT_VDEV_NAME_XDP, args, port_id, err);
 }
 
+/*
+ * net_memif on cfg->memif_socket as cfg->memif_role, the socket's
+ * directory created (0755) when missing. The link is down until the peer
+ * connects: callers that send first wait for it (linerate-load).
+ */
+static int
+port_memif(const struct config *cfg, uint16_t *port_id, char *err)
+{
+	char args[256], dir[sizeof(cfg->memif_socket)];
+	char *slash;
+
+	snprintf(dir, sizeof(dir), "%s", cfg->memif_socket);
+	slash = strrchr(dir, '/');
+	if (slash && slash != dir) {
+		*slash = '\0';
+		if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
+			snprintf(err, PORT_ERR_LEN, "memif: mkdir %s: %s", dir,
+				 strerror(errno));
+			return -errno;
+		}
+	}
+	if ((size_t)snprintf(args, sizeof(args),
+			     "role=%s,socket=%s,id=0,zero-copy=no",
+			     cfg->memif_role, cfg->memif_socket) >= sizeof(args)) {
+		snprintf(err, PORT_ERR_LEN, "memif devargs too long");
+		return -ENAMETOOLONG;
+	}
+	return port_vdev(PORT_VDEV_NAME_MEMIF, args, port_id, err);
+}
+
 int
 port_open(const struct config *cfg, uint16_t nb_queues, const char *xdp_prog,
 	  uint16_t *port_id, char err[PORT_ERR_LEN])
@@ -130,6 +162,8 @@ port_open(const struct config *cfg, uint16_t nb_queues, const char *xdp_prog,
 		return port_vdev(PORT_VDEV_NAME_PACKET, args, port_id, err);
 	case CONFIG_DRIVER_AF_XDP:
 		return port_af_xdp(cfg, nb_queues, xdp_prog, port_id, err);
+	case CONFIG_DRIVER_MEMIF:
+		return port_memif(cfg, port_id, err);
 	case CONFIG_DRIVER_PCI:
 		if (port_find_pci(cfg, port_id) == 0)
 			return 0;
@@ -291,6 +325,7 @@ port_close(uint16_t port_id)
 	rte_eth_dev_get_name_by_port(port_id, name);
 	rte_eth_dev_stop(port_id);
 	rte_eth_dev_close(port_id);
-	if (vdev && strncmp(name, "net_af_", 7) == 0)
+	if (vdev && (strncmp(name, "net_af_", 7) == 0 ||
+		     strcmp(name, PORT_VDEV_NAME_MEMIF) == 0))
 		rte_vdev_uninit(name);
 }

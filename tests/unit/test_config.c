@@ -651,7 +651,7 @@ test_config_driver_accepts_each_name_and_rejects_others(void **state)
 		snprintf(json, sizeof(json), "{\"port\": {\"driver\": %s}}",
 			 bad[i]);
 		expect_err(json, "$.port.driver: unknown value (one of: "
-			   "af_packet, af_xdp, pci, auto, ring)");
+			   "af_packet, af_xdp, pci, auto, ring, memif)");
 	}
 	assert_string_equal(config_driver_name((enum config_driver)99), "?");
 }
@@ -670,6 +670,44 @@ test_config_socket_drivers_require_an_iface(void **state)
 		   "drivers");
 	parse_ok(&c, "{\"port\": {\"driver\": \"pci\", \"iface\": \"\"}}");
 	parse_ok(&c, "{\"port\": {\"driver\": \"ring\", \"iface\": \"\"}}");
+}
+
+static void
+test_config_memif_driver_needs_an_absolute_socket_and_a_role(void **state)
+{
+	struct config c;
+
+	(void)state;
+	parse_ok(&c, "{\"port\": {\"driver\": \"memif\", \"memif_socket\": "
+		     "\"/run/linerate/m.sock\", \"memif_role\": \"client\"}}");
+	assert_int_equal(c.driver, CONFIG_DRIVER_MEMIF);
+	assert_string_equal(config_driver_name(c.driver), "memif");
+	assert_string_equal(c.memif_socket, "/run/linerate/m.sock");
+	assert_string_equal(c.memif_role, "client");
+	parse_ok(&c, "{\"port\": {\"driver\": \"memif\", \"memif_socket\": "
+		     "\"/m.sock\", \"memif_role\": \"server\"}}");
+	assert_string_equal(c.memif_role, "server");
+	expect_err("{\"port\": {\"driver\": \"memif\", \"memif_role\": "
+		   "\"server\"}}",
+		   "$.port.memif_socket: an absolute path is required for the "
+		   "memif driver");
+	expect_err("{\"port\": {\"driver\": \"memif\", \"memif_socket\": "
+		   "\"m.sock\", \"memif_role\": \"server\"}}",
+		   "$.port.memif_socket: an absolute path is required for the "
+		   "memif driver");
+	expect_err("{\"port\": {\"driver\": \"memif\", \"memif_socket\": "
+		   "\"/a,b\", \"memif_role\": \"server\"}}",
+		   "$.port.memif_socket: must not contain ',' (it becomes a "
+		   "DPDK devarg)");
+	expect_err("{\"port\": {\"driver\": \"memif\", \"memif_socket\": "
+		   "\"/m.sock\"}}",
+		   "$.port.memif_role: must be \"server\" or \"client\"");
+	expect_err("{\"port\": {\"driver\": \"memif\", \"memif_socket\": "
+		   "\"/m.sock\", \"memif_role\": \"slave\"}}",
+		   "$.port.memif_role: must be \"server\" or \"client\"");
+	/* Other drivers ignore an empty memif section. */
+	parse_ok(&c, "{\"port\": {\"driver\": \"af_packet\"}}");
+	assert_string_equal(c.memif_socket, "");
 }
 
 static void
@@ -1045,6 +1083,7 @@ main(void)
 		T(test_config_mbuf_cache_above_quarter_of_mbufs_is_rejected),
 		T(test_config_driver_accepts_each_name_and_rejects_others),
 		T(test_config_socket_drivers_require_an_iface),
+		T(test_config_memif_driver_needs_an_absolute_socket_and_a_role),
 		T(test_config_tristate_accepts_auto_on_off_and_booleans),
 		T(test_config_parse_lcores_accepts_lists_and_ranges),
 		T(test_config_parse_lcores_rejects_bad_forms_naming_the_input),

@@ -1,0 +1,149 @@
+# SPDX-License-Identifier: BSD-3-Clause
+"""bench_memif.py: `make bench` section "END TO END over memif (no kernel)":
+linerate (server core) <-> build/linerate-load (client core) over net_memif.
+
+Each run starts a fresh linerate so that its exit counters (busy cycles,
+requests) belong to that run alone.
+"""
+import json
+import os
+import re
+import signal
+import subprocess
+import time
+
+RUNS = [("depth 1, 16 conns", "--conns 16 --depth 1"),
+        ("depth 16, 16 conns", "--conns 16 --depth 16")]
+
+
+def _config(root, src, path, edit):
+    with open(os.path.join(root, "dpdk-config", src)) as f:
+        c = json.load(f)
+    edit(c)
+    with open(path, "w") as f:
+        json.dump(c, f, indent=1)
+    return path
+
+
+def _server(build, cfg, log_path):
+    log = open(log_path, "w")
+    p = subprocess.Popen([os.path.join(build, "linerate"), "-c", cfg,
+                          "--file-prefix", "lrbench-memif-srv-%d" % os.getpid()],
+                         stdout=log, stderr=subprocess.STDOUT)
+    end = time.time() + 30
+    while time.time() < end:
+        with open(log_path) as f:
+            if "linerate: ready:" in f.read():
+                return p, log
+        if p.poll() is not None:
+            break
+        time.sleep(0.1)
+    return p, log
+
+
+def _stop(p, log, log_path):
+    if p.poll() is None:
+        p.send_signal(signal.SIGTERM)
+        try:
+            p.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.wait()
+    log.close()
+    cnt = {}
+    with open(log_path) as f:
+        for m in re.finditer(r"lcore \d+ counters:(.*)", f.read()):
+            for kv in m.group(1).split():
+                k, _, v = kv.partition("=")
+                cnt[k] = cnt.get(k, 0) + int(v or 0)
+    return p.returncode, cnt
+
+
+def memif(root, build, out, server_cpu, client_cpu, quick, results, log):
+    """Fill results["memif"]; log(msg) reports progress."""
+    load = os.path.join(build, "linerate-load")
+    res = {"runs": []}
+    results["memif"] = res
+    if os.geteuid() != 0:
+        res["skipped"] = "needs root (memif socket under /run/linerate)"
+        return
+    if not os.access(load, os.X_OK):
+        res["skipped"] = "%s not built (make)" % load
+        return
+    n = 200000 if quick else 1000000
+    tag = "bench-%d" % os.getpid()
+    sock = "/run/linerate/%s-memif.sock" % tag
+    srv_cfg = _config(root, "memif-server.json", os.path.join(out, "memif-server.json"),
+                      lambda c: (c["port"].update(memif_socket=sock), c.update(
+                          lcores=[int(server_cpu)], main_lcore=int(client_cpu)),
+                          c["ctl"].update(socket="/run/linerate/%s-srv.sock" % tag)))
+    cli_cfg = _config(root, "memif-client.json", os.path.join(out, "memif-client.json"),
+                      lambda c: (c["port"].update(memif_socket=sock), c.update(
+                          lcores=[int(client_cpu)], main_lcore=int(server_cpu)),
+                          c["ctl"].update(socket="/run/linerate/%s-cli.sock" % tag)))
+    for what, args in RUNS:
+        slog = os.path.join(out, "memif-linerate-%s.log" % what.split(",")[0].replace(" ", ""))
+        p, fh = _server(build, srv_cfg, slog)
+        cmd = [load, "-c", cli_cfg, "--file-prefix", "lrbench-memif-cli-%d" % os.getpid(),
+               "--url", "http://10.89.0.2:8080", "-n", str(n), "--reset", "--expect-exact",
+               "--json", "--linger", "30"] + args.split()
+        # The client lingers (lcores stopped) until the server, stopped
+        # once the report is out, has gone: see docs/LOAD.md.
+        c = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        stdout = ""
+        for line in c.stdout:
+            stdout += line
+            if line.startswith("{"):
+                break
+        code, cnt = _stop(p, fh, slog)
+        try:
+            stdout += c.communicate(timeout=60)[0]
+        except subprocess.TimeoutExpired:
+            c.kill()
+            stdout += c.communicate()[0]
+        r = subprocess.CompletedProcess(cmd, c.returncode, stdout, "")
+        try:
+            os.unlink(sock)
+        except OSError:
+            pass
+        d = {"what": what, "cmd": " ".join(cmd), "exit": r.returncode, "server_exit": code}
+        lines = [x for x in r.stdout.splitlines() if x.startswith("{")]
+        if lines:
+            j = json.loads(lines[-1])
+            d.update(rps=j["req_per_s"], p50_us=j["latency_us"]["p50"],
+                     p99_us=j["latency_us"]["p99"], exact=j["exact"], errors=j["errors"],
+                     responses_2xx=j["responses_2xx"])
+        if cnt.get("http_requests"):
+            d["server_busy_cycles_per_req"] = cnt.get("cycles_busy", 0) / cnt["http_requests"]
+        res["runs"].append(d)
+        log("memif %-20s %s req/s  p50 %s us  p99 %s us  exact %s  busy cycles/req %s" % (
+            what, d.get("rps"), d.get("p50_us"), d.get("p99_us"), d.get("exact"),
+            "%.0f" % d["server_busy_cycles_per_req"] if "server_busy_cycles_per_req" in d
+            else "-"))
+
+
+def report_lines(results):
+    """The section's lines of the summary table."""
+    m = results.get("memif") or {}
+    L = []
+    if m.get("skipped"):
+        return ["END TO END over memif (no kernel): SKIPPED: %s" % m["skipped"]]
+    if not m.get("runs"):
+        return L
+    ev = results.get("stack", {}).get("event", {})
+    L.append("END TO END over memif (no kernel): linerate-load <-> linerate, 1 lcore each; "
+             "in-process POST /event: %s Ir/req, %s cycles/req" % (
+                 "%.0f" % ev["ir_per_request"] if ev.get("ir_per_request") else "-",
+                 "%.0f" % ev["cycles_min"] if ev.get("cycles_min") else "-"))
+    L.append("  %-22s %12s %9s %9s %7s %16s %14s" % (
+        "run", "req/s", "p50", "p99", "exact", "busy cycles/req", "x in-process"))
+    for d in m["runs"]:
+        busy = d.get("server_busy_cycles_per_req")
+        ratio = busy / ev["cycles_min"] if busy and ev.get("cycles_min") else None
+        L.append("  %-22s %12s %9s %9s %7s %16s %14s" % (
+            d["what"], "%.0f" % d["rps"] if d.get("rps") else "-",
+            "%.1fus" % d["p50_us"] if d.get("p50_us") is not None else "-",
+            "%.1fus" % d["p99_us"] if d.get("p99_us") is not None else "-",
+            d.get("exact"), "%.0f" % busy if busy else "-",
+            "%.2f" % ratio if ratio else "-"))
+    return L
