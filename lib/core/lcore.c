@@ -95,6 +95,7 @@ lcore_poll_once(struct lcore_ctx *ctx)
 	uint16_t n;
 
 	ctx->now_us = clock_now_us();
+	mem_epoch_bump(&ctx->mem); /* pool checks read the pool afresh */
 	n = rte_eth_rx_burst(ctx->port_id, ctx->queue_id, pkts, LCORE_RX_BURST);
 	n = fault_rx(ctx->fault, pkts, n, LCORE_RX_BURST);
 	if (n) {

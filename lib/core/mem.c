@@ -42,6 +42,8 @@ mem_init(struct mem_budget *mb, const struct config *cfg,
 	uint64_t share, avail, unit, need;
 	memset(mb, 0, sizeof(*mb));
 	mb->pool = pool;
+	mb->pool_margin = LCORE_RX_BURST + LCORE_TX_BURST;
+	mb->est_epoch = mb->epoch - 1; /* the first check reads the pool */
 	mb->mbuf_bytes = pool ? rte_pktmbuf_data_room_size(pool) :
 		       RTE_MBUF_DEFAULT_BUF_SIZE;
 	unit = mb->mbuf_bytes;
@@ -81,6 +83,20 @@ mem_reserve_gauge(struct mem_budget *mb, uint64_t free_mbufs)
 		r->high = eaten;
 }
 
+uint64_t
+mem_pool_avail(struct mem_budget *mb, uint64_t need)
+{
+	if (!mb->pool)
+		return 0;
+	if (mb->est_epoch != mb->epoch ||
+	    mb->pool_est < (uint64_t)mb->rx_reserve + need + mb->pool_margin) {
+		mb->pool_est = rte_mempool_avail_count(mb->pool);
+		mb->est_epoch = mb->epoch;
+		mb->pool_reads++;
+	}
+	return mb->pool_est;
+}
+
 bool
 mem_pool_ok(struct mem_budget *mb, uint32_t n)
 {
@@ -88,7 +104,7 @@ mem_pool_ok(struct mem_budget *mb, uint32_t n)
 
 	if (!mb->pool)
 		return true;
-	free_mbufs = rte_mempool_avail_count(mb->pool);
+	free_mbufs = mem_pool_avail(mb, n);
 	mem_reserve_gauge(mb, free_mbufs > n ? free_mbufs - n : 0);
 	if (free_mbufs >= (uint64_t)mb->rx_reserve + n)
 		return true;
@@ -102,12 +118,15 @@ mem_charge_slow(struct mem_budget *mb, enum mem_class k, uint64_t bytes)
 	struct mem_class_stat *s = &mb->cls[k];
 	uint64_t n = s->in_use + bytes;
 
-	if (n > s->limit ||
-	    ((k == MEM_SNDQ || k == MEM_OOO) &&
-	     !mem_pool_ok(mb, (uint32_t)(bytes / mb->mbuf_bytes)))) {
+	uint32_t mbufs = (uint32_t)(bytes / mb->mbuf_bytes);
+	bool pool_class = k == MEM_SNDQ || k == MEM_OOO;
+
+	if (n > s->limit || (pool_class && !mem_pool_ok(mb, mbufs))) {
 		s->refusals++;
 		return false;
 	}
+	if (pool_class && mb->pool)
+		mb->pool_est -= mbufs; /* mem_pool_ok: pool_est >= mbufs */
 	s->in_use = n;
 	if (n > s->high)
 		s->high = n;

@@ -48,11 +48,27 @@ struct mem_class_stat {
 	uint64_t prunes;   /* reclaim actions (mem_prune) */
 };
 
+/*
+ * The pool's free count is not read on every charge: with a mempool
+ * cache rte_mempool_avail_count() walks every lcore's cache (RTE_MAX_LCORE
+ * of them). The budget keeps an estimate, pool_est: read from the pool at
+ * most once per poll iteration (epoch, bumped by lcore_poll_once() through
+ * mem_epoch_bump()), less what the mbuf classes were granted since. When
+ * the estimate comes within pool_margin mbufs (one RX and one TX burst:
+ * what the loop takes outside the budget in an iteration) of the reserve
+ * plus the request, the pool is read again: near the edge the count is
+ * always exact, so a draining pool is seen there whatever took from it.
+ */
 struct mem_budget {
 	struct mem_class_stat cls[MEM_NCLASSES];
 	struct rte_mempool *pool; /* the RX pool the reserve protects */
 	uint32_t mbuf_bytes;      /* what one mbuf costs */
 	uint32_t rx_reserve;      /* mbufs */
+	uint32_t epoch;           /* poll iterations (mem_epoch_bump) */
+	uint32_t est_epoch;       /* epoch of pool_est's last read */
+	uint32_t pool_margin;     /* mbufs: exact read within this of the edge */
+	uint64_t pool_est;        /* free mbufs in pool, estimated */
+	uint64_t pool_reads;      /* rte_mempool_avail_count() calls made */
 };
 
 /* What the control plane reads. */
@@ -92,10 +108,26 @@ void mem_snapshot_add(struct mem_snapshot *dst, const struct mem_snapshot *src);
 void mem_report(struct report_sink *s, struct lcore_ctx *const *lcores,
 		unsigned int n);
 
-/* The pool still holds the RX reserve after n more mbufs are taken.
- * Reads the pool's count (not cheap): call it only near a limit. A
- * refusal is counted on MEM_RX_RESERVE. */
+/*
+ * Free mbufs in the pool, for a caller about to take need of them: the
+ * estimate (see struct mem_budget), read from the pool again when it is
+ * from an earlier epoch or within pool_margin of rx_reserve + need.
+ * Never below the real count minus what the loop took outside the
+ * budget this iteration. 0 without a pool.
+ */
+uint64_t mem_pool_avail(struct mem_budget *mb, uint64_t need);
+
+/* The pool still holds the RX reserve after n more mbufs are taken
+ * (mem_pool_avail: exact near the edge). Takes nothing from the
+ * estimate. A refusal is counted on MEM_RX_RESERVE. */
 bool mem_pool_ok(struct mem_budget *mb, uint32_t n);
+
+/* A new poll iteration: the next pool check reads the pool again. */
+static inline void
+mem_epoch_bump(struct mem_budget *mb)
+{
+	mb->epoch++;
+}
 
 /* Room left in class k, bytes. */
 static inline uint64_t
@@ -119,7 +151,8 @@ mem_pressure(const struct mem_budget *mb, enum mem_class k)
  * Take bytes from class k. true when granted; false (counted in
  * refusals, nothing taken) when the class limit would be passed. The
  * mbuf classes (MEM_SNDQ, MEM_OOO) past half their limit also keep the
- * pool above the RX reserve (mem_pool_ok) for bytes / mbuf_bytes mbufs.
+ * pool above the RX reserve (mem_pool_ok) for bytes / mbuf_bytes mbufs,
+ * taken from the pool estimate when granted.
  */
 bool mem_charge_slow(struct mem_budget *mb, enum mem_class k, uint64_t bytes);
 

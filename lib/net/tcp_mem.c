@@ -51,22 +51,29 @@ tcp_mem_unwait(struct tcp_lcore *tl, struct tcp_conn *c)
 /*
  * The new send-queue mbufs c may take now: MEM_SNDQ's room, less
  * wake_bytes when other senders wait ahead of c (they are served first),
- * and past half the class no more than the pool holds above the RX
- * reserve. tcp_send() refuses exactly past this.
+ * no more than c's send buffer space needs (one mbuf per seg_cap bytes,
+ * rounded up: the caller adds the tail's room and compares with that
+ * space, so the cap changes no answer), and, when those mbufs take the
+ * class past half, no more than the pool holds above the RX reserve
+ * (mem_pool_avail: estimated, exact near the edge). tcp_send() refuses
+ * exactly past this.
  */
 uint64_t
 tcp_mem_sndq_units(const struct tcp_lcore *tl, const struct tcp_conn *c)
 {
-	const struct mem_budget *mb = tl->mem;
+	struct mem_budget *mb = tl->mem;
 	const struct mem_class_stat *k = &mb->cls[MEM_SNDQ];
-	uint64_t room = mem_room(mb, MEM_SNDQ), units;
+	uint64_t room = mem_room(mb, MEM_SNDQ), units, need;
 
 	if (tl->memwait && tl->memwait != c)
 		room = room > tl->wake_bytes ? room - tl->wake_bytes : 0;
 	units = room / mb->mbuf_bytes;
+	need = c->snd_buf > c->sndq_len ? c->snd_buf - c->sndq_len : 0;
+	need = (need + tl->seg_cap - 1) / tl->seg_cap;
+	units = RTE_MIN(units, need);
 	if (units && mb->pool &&
 	    k->in_use + units * mb->mbuf_bytes > k->limit / 2) {
-		uint64_t avail = rte_mempool_avail_count(mb->pool);
+		uint64_t avail = mem_pool_avail(mb, units);
 
 		units = RTE_MIN(units, avail > mb->rx_reserve ?
 				       avail - mb->rx_reserve : 0);
