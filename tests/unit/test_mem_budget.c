@@ -190,6 +190,92 @@ test_mem_budget_mbuf_class_refused_when_pool_would_eat_reserve(void **state)
 	rte_mempool_free(mp);
 }
 
+/* Charge one MEM_SNDQ mbuf and, granted, take it from the pool as
+ * tcp_send() does; the mbuf goes to held[*n]. */
+static bool
+sndq_take(struct mem_budget *mb, struct rte_mempool *mp,
+	  struct rte_mbuf **held, unsigned int *n)
+{
+	if (!mem_charge_mbuf(mb, MEM_SNDQ))
+		return false;
+	held[*n] = rte_pktmbuf_alloc(mp);
+	assert_non_null(held[*n]);
+	(*n)++;
+	return true;
+}
+
+/*
+ * The pool's count is read once per poll iteration far from the
+ * reserve (the estimate), on every check within pool_margin of it, and
+ * the reserve is kept to the mbuf whether the budget or something else
+ * drained the pool.
+ */
+static void
+test_mem_budget_pool_count_read_once_per_poll_exact_near_reserve(void **state)
+{
+	struct rte_mempool *mp = pool_of(4095);
+	static struct rte_mbuf *held[4096];
+	struct mem_budget mb;
+	struct config c;
+	unsigned int n = 0, grants = 0;
+	uint64_t reads;
+
+	(void)state;
+	small_port(&c);
+	c.mem_rx_reserve = 200;
+	c.mem_sndq_bytes = 3800u * RTE_MBUF_DEFAULT_BUF_SIZE;
+	c.mem_ooo_bytes = RTE_MBUF_DEFAULT_BUF_SIZE;
+	assert_int_equal(mem_init(&mb, &c, mp), 0);
+	assert_int_equal(mb.pool_margin, LCORE_RX_BURST + LCORE_TX_BURST);
+	mb.cls[MEM_SNDQ].in_use = 1900u * mb.mbuf_bytes; /* past half */
+	assert_int_equal(mb.pool_reads, 0);
+	/* Far from the reserve: one read for a whole iteration's charges. */
+	for (int i = 0; i < 100; i++)
+		assert_true(sndq_take(&mb, mp, held, &n));
+	assert_int_equal(mb.pool_reads, 1);
+	assert_int_equal(mb.pool_est, 4095 - 100);
+	assert_true(mem_charge_mbuf(&mb, MEM_OOO)); /* past half too */
+	mem_release_mbuf(&mb, MEM_OOO);
+	assert_int_equal(mb.pool_reads, 1);
+	/* The next iteration reads again. */
+	mem_epoch_bump(&mb);
+	assert_true(sndq_take(&mb, mp, held, &n));
+	assert_int_equal(mb.pool_reads, 2);
+	assert_true(sndq_take(&mb, mp, held, &n));
+	assert_int_equal(mb.pool_reads, 2);
+	/* Something outside the budget drains the pool to 600 free; the
+	 * next iteration's charges take it down to the reserve exactly,
+	 * reading the pool on every charge within the margin. */
+	while (rte_mempool_avail_count(mp) > 600)
+		held[n++] = rte_pktmbuf_alloc(mp);
+	mem_epoch_bump(&mb);
+	reads = mb.pool_reads;
+	while (sndq_take(&mb, mp, held, &n))
+		grants++;
+	assert_int_equal(grants, 400);
+	assert_int_equal(rte_mempool_avail_count(mp), 200);
+	/* The iteration's first charge, then every one from reserve +
+	 * margin free down to the refused one at the reserve. */
+	assert_int_equal(mb.pool_reads - reads, 1 + mb.pool_margin + 1);
+	assert_int_equal(mb.cls[MEM_RX_RESERVE].refusals, 1);
+	/* Same iteration, the pool moves under the budget: 10 come back,
+	 * then something takes 10 again: each charge sees the exact count. */
+	rte_pktmbuf_free_bulk(&held[n - 10], 10);
+	n -= 10;
+	mb.cls[MEM_SNDQ].in_use -= 10u * mb.mbuf_bytes;
+	reads = mb.pool_reads;
+	assert_true(sndq_take(&mb, mp, held, &n));
+	assert_int_equal(mb.pool_reads - reads, 1);
+	for (int i = 0; i < 9; i++)
+		held[n++] = rte_pktmbuf_alloc(mp);
+	assert_false(mem_charge_mbuf(&mb, MEM_SNDQ));
+	assert_int_equal(mb.pool_reads - reads, 2);
+	assert_int_equal(mb.cls[MEM_RX_RESERVE].refusals, 2);
+	assert_int_equal(rte_mempool_avail_count(mp), 200);
+	rte_pktmbuf_free_bulk(held, n);
+	rte_mempool_free(mp);
+}
+
 static void
 test_mem_budget_snapshot_names_and_sum(void **state)
 {
@@ -308,6 +394,7 @@ main(void)
 		cmocka_unit_test(test_mem_budget_explicit_limits_kept_and_oversize_rejected),
 		cmocka_unit_test(test_mem_budget_charge_counts_high_water_and_refusals),
 		cmocka_unit_test(test_mem_budget_mbuf_class_refused_when_pool_would_eat_reserve),
+		cmocka_unit_test(test_mem_budget_pool_count_read_once_per_poll_exact_near_reserve),
 		cmocka_unit_test(test_mem_budget_snapshot_names_and_sum),
 		cmocka_unit_test(test_mem_budget_config_keys_parsed_and_validated),
 		cmocka_unit_test(test_mem_budget_lcore_ctx_refuses_budget_larger_than_pool),
