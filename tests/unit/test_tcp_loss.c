@@ -236,7 +236,7 @@ lt_run(struct harness *h, uint64_t seed, uint32_t permille)
 	static struct lt_srv s;
 	static struct tt_seg segs[64];
 	uint8_t f[PKT_MAX];
-	uint64_t t0 = harness_now(), last, last_done = 0;
+	uint64_t t0 = harness_now(), last, last_done = 0, max_gap = 0;
 	size_t fl;
 
 	lt_rnd_state = seed;
@@ -278,6 +278,8 @@ lt_run(struct harness *h, uint64_t seed, uint32_t permille)
 		lt_srv_timer(&s);
 		assert_false(lt_app.closed);
 		if (lt_app.done != last_done) {
+			if (harness_now() - last > max_gap)
+				max_gap = harness_now() - last;
 			last_done = lt_app.done;
 			last = harness_now();
 		}
@@ -293,8 +295,10 @@ lt_run(struct harness *h, uint64_t seed, uint32_t permille)
 					  : -1);
 	}
 	if (getenv("TCP_LOSS_VERBOSE"))
-		print_message("seed %llu: %u responses, %llu rto, %llu rtx\n",
+		print_message("seed %llu: %u responses, longest wait %llu us, "
+			      "%llu rto, %llu rtx\n",
 			      (unsigned long long)seed, lt_app.done,
+			      (unsigned long long)max_gap,
 			      (unsigned long long)HSTAT(h, tcp_rto_timeouts),
 			      (unsigned long long)HSTAT(h, tcp_retransmits));
 	assert_true(lt_app.done > 100);
