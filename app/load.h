@@ -37,6 +37,8 @@ struct load_opts {
 	double rate; /* --rate, requests/s; 0: closed loop */
 	uint64_t users;
 	bool reset, expect_exact, json;
+	bool conn_per_req; /* --conn-per-request: one request a connection,
+			    * then our FIN (TIME_WAIT on our side) */
 	double linger_s;  /* --linger: wait for the peer to disconnect */
 	char prefix[160]; /* the request up to the Content-Length value */
 	uint32_t prefix_len;
@@ -75,6 +77,7 @@ struct load_lcore {
 	uint64_t rr;	       /* open loop: next connection to try */
 	/* counters (main reads them while the lcore runs) */
 	volatile uint64_t sent, ok, non2xx, conn_errors, uncertain;
+	volatile uint64_t connects; /* handshakes completed */
 	volatile uint64_t in_flight, open_conns;
 	volatile int run_done;
 	uint64_t sum_halves;   /* 2 * value of every 2xx event */
@@ -99,6 +102,7 @@ int load_args_parse(struct config *cfg, struct load_opts *o, int argc,
 /* The run's totals (load_report.c). */
 struct load_result {
 	uint64_t sent, ok, non2xx, conn_errors, uncertain, sum_halves;
+	uint64_t connects;
 	uint64_t uniq;
 	uint64_t in_flight_left; /* never answered: the run stalled or timed out
 				  */

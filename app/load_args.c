@@ -30,6 +30,12 @@ load_usage(FILE *f)
 		"from the\n"
 		"                      intended send time (default: closed "
 		"loop)\n"
+		"      --conn-per-request  each request on a new connection "
+		"(depth 1):\n"
+		"                      after the answer we close first, so "
+		"TIME_WAIT\n"
+		"                      is ours (tcp_connect reuses it: "
+		"docs/LOAD.md)\n"
 		"      --users U       distinct users (default 75000): event i "
 		"is\n"
 		"                      user_<i %% U> with value <i %% 1000>.5\n"
@@ -68,7 +74,8 @@ enum {
 	OPT_JSON,
 	OPT_PREFIX,
 	OPT_NO_HUGE,
-	OPT_LINGER
+	OPT_LINGER,
+	OPT_CPR
 };
 
 static const struct option load_opts_long[] = {
@@ -87,6 +94,7 @@ static const struct option load_opts_long[] = {
 	{"no-huge", no_argument, NULL, OPT_NO_HUGE},
 	{"json", no_argument, NULL, OPT_JSON},
 	{"linger", required_argument, NULL, OPT_LINGER},
+	{"conn-per-request", no_argument, NULL, OPT_CPR},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };
@@ -191,6 +199,9 @@ load_flag(struct config *cfg, struct load_opts *o, int opt, const char *arg,
 	case OPT_JSON:
 		o->json = true;
 		return 0;
+	case OPT_CPR:
+		o->conn_per_req = true;
+		return 0;
 	case OPT_LINGER:
 		o->linger_s = strtod(arg, &end);
 		if (*end || !(o->linger_s >= 0))
@@ -255,6 +266,8 @@ load_args_parse(struct config *cfg, struct load_opts *o, int argc, char **argv)
 			fprintf(stderr, "linerate-load: %s\n", err);
 			return LOAD_EXIT_USAGE;
 		}
+	if (o->conn_per_req)
+		o->depth = 1; /* one request a connection */
 	if (optind < argc || !o->ip) {
 		fprintf(stderr, "linerate-load: %s\n",
 			optind < argc ? "unexpected argument"

@@ -47,6 +47,25 @@ load_response(struct load_conn *k, const struct http_response *r, uint64_t now)
 				 : 0);
 }
 
+/*
+ * --conn-per-request: the answer is in, so we close first (our FIN: the
+ * TIME_WAIT is ours, and tcp_connect reuses it, tcp_tw_reusable) and let
+ * the connection finish on its own: k takes a new one at once. Later
+ * callbacks of the old connection find k->c != c and are ignored; its
+ * request was answered, so nothing it does can change the count.
+ */
+static void
+load_detach(struct lcore_ctx *ctx, struct load_conn *k)
+{
+	tcp_close(ctx, k->c);
+	k->c = NULL;
+	k->lc->open_conns--;
+	k->state = LOAD_C_IDLE;
+	k->n = k->head = k->len = 0;
+	k->retry_tsc = 0;
+	http_response_parser_reset(&k->p, false);
+}
+
 static void
 load_recv(struct lcore_ctx *ctx, struct tcp_conn *c, void *app,
 	  const uint8_t *data, uint32_t len)
@@ -58,7 +77,7 @@ load_recv(struct lcore_ctx *ctx, struct tcp_conn *c, void *app,
 	uint64_t now = rte_rdtsc();
 	int64_t n;
 
-	if (k->state != LOAD_C_UP)
+	if (k->state != LOAD_C_UP || c != k->c)
 		return;
 	if (k->len) {
 		if (k->len + len > sizeof(k->buf))
@@ -77,6 +96,12 @@ load_recv(struct lcore_ctx *ctx, struct tcp_conn *c, void *app,
 		load_response(k, &r, now);
 		off += (size_t)n;
 		http_response_parser_reset(&k->p, false);
+		if (k->lc->o->conn_per_req && !k->ctl && r.keep_alive) {
+			if (off != have)
+				goto bad; /* bytes after the one answer */
+			load_detach(ctx, k);
+			return;
+		}
 		if (!r.keep_alive) {
 			tcp_close(ctx, c);
 			k->state = LOAD_C_CLOSING;
@@ -104,15 +129,21 @@ load_connected(struct lcore_ctx *ctx, struct tcp_conn *c, void *app)
 {
 	struct load_conn *k = app;
 
+	if (c != k->c)
+		return;
 	k->state = LOAD_C_UP;
 	k->lc->open_conns++;
+	k->lc->connects++;
 	load_fill(k);
 }
 
 static void
 load_writable(struct lcore_ctx *ctx, struct tcp_conn *c, void *app)
 {
-	load_fill(app);
+	struct load_conn *k = app;
+
+	if (c == k->c)
+		load_fill(k);
 }
 
 static void
@@ -120,7 +151,7 @@ load_peer_fin(struct lcore_ctx *ctx, struct tcp_conn *c, void *app)
 {
 	struct load_conn *k = app;
 
-	if (k->state == LOAD_C_UP) {
+	if (k->state == LOAD_C_UP && c == k->c) {
 		tcp_close(ctx, c);
 		k->state = LOAD_C_CLOSING;
 	}
@@ -133,6 +164,8 @@ load_closed(struct lcore_ctx *ctx, struct tcp_conn *c, void *app,
 	struct load_conn *k = app;
 	struct load_lcore *lc = k->lc;
 
+	if (c != k->c)
+		return; /* detached (load_detach): answered already */
 	if (k->state == LOAD_C_UP || k->state == LOAD_C_CLOSING)
 		lc->open_conns--;
 	if (k->n) {

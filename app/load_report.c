@@ -20,6 +20,7 @@ load_result_merge(struct load_result *r, struct load_lcore *const *lc,
 		r->ok += lc[i]->ok;
 		r->non2xx += lc[i]->non2xx;
 		r->conn_errors += lc[i]->conn_errors;
+		r->connects += lc[i]->connects;
 		r->uncertain += lc[i]->uncertain + lc[i]->in_flight;
 		r->in_flight_left += lc[i]->in_flight;
 		r->sum_halves += lc[i]->sum_halves;
@@ -115,11 +116,13 @@ load_report_json(const struct load_result *r)
 	printf("{\"requests\":%" PRIu64 ",\"responses_2xx\":%" PRIu64
 	       ",\"errors\":%" PRIu64 ",\"non_2xx\":%" PRIu64
 	       ",\"conn_errors\":%" PRIu64 ",\"uncertain\":%" PRIu64
-	       ",\"unique_users\":%" PRIu64 ",\"elapsed_s\":%.6f"
+	       ",\"unique_users\":%" PRIu64 ",\"connects\":%" PRIu64
+	       ",\"elapsed_s\":%.6f"
 	       ",\"req_per_s\":%.1f,\"latency_us\":{\"p50\":%.3f,\"p90\":%.3f"
 	       ",\"p99\":%.3f,\"p999\":%.3f,\"max\":%.3f},\"exact\":%s",
 	       r->sent, r->ok, r->non2xx + r->conn_errors, r->non2xx,
-	       r->conn_errors, r->uncertain, r->uniq, r->elapsed_s, rps,
+	       r->conn_errors, r->uncertain, r->uniq, r->connects,
+	       r->elapsed_s, rps,
 	       load_hist_quantile(h, 0.5) / 1e3,
 	       load_hist_quantile(h, 0.9) / 1e3,
 	       load_hist_quantile(h, 0.99) / 1e3,
@@ -151,8 +154,10 @@ load_report(const struct load_result *r, bool json)
 		return;
 	}
 	printf("requests %" PRIu64 ", 2xx %" PRIu64 ", non-2xx %" PRIu64
-	       ", connection errors %" PRIu64 ", unknown fate %" PRIu64 "\n",
-	       r->sent, r->ok, r->non2xx, r->conn_errors, r->uncertain);
+	       ", connection errors %" PRIu64 ", unknown fate %" PRIu64
+	       ", connections %" PRIu64 "\n",
+	       r->sent, r->ok, r->non2xx, r->conn_errors, r->uncertain,
+	       r->connects);
 	printf("%.3f s, %.0f req/s\n", r->elapsed_s,
 	       r->elapsed_s > 0 ? (double)r->ok / r->elapsed_s : 0);
 	printf("latency us: p50 %.1f p90 %.1f p99 %.1f p99.9 %.1f max %.1f\n",

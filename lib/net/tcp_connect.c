@@ -176,13 +176,37 @@ tcp_eph_share(const struct lcore_ctx *ctx, const struct tcp_lcore *tl,
 }
 
 /*
+ * TIME_WAIT reuse for an active open (what Linux calls tcp_tw_reuse):
+ * our own TIME_WAIT entry for the 4-tuple gives way to a new connection
+ * once it has lasted TCP_TW_REUSE_US and the old incarnation used
+ * timestamps. Our TSval is a function of the 4-tuple plus a 1 ms clock
+ * (tcp_isn), so every segment of the new incarnation carries a TSval
+ * above any the old one sent: the peer's PAWS (RFC 7323 §5) drops old
+ * duplicates, and a peer still in TIME_WAIT itself takes the SYN as a
+ * new incarnation (RFC 6191). Without it a client that closes first (as
+ * linerate-load's --conn-per-request does) holds every port it used for
+ * tcp.timewait_ms and runs out at range / timewait_ms connections/s.
+ */
+#define TCP_TW_REUSE_US 10000
+
+static bool
+tcp_tw_reusable(const struct lcore_ctx *ctx, const struct tcp_lcore *tl,
+		const struct tcp_conn *c)
+{
+	return c->state == TCP_TIME_WAIT && (c->flags & TCF_TS) &&
+	       ctx->now_us + tl->timewait_us >=
+		       c->timer.expire_us + TCP_TW_REUSE_US;
+}
+
+/*
  * A local port (network order) for a connection to ip:pport: the next
  * one this lcore may use, in turn from a random start (RFC 6056 §3.3.5's
  * sequential search, the start drawn once per lcore), that RSS maps here
  * (when it is in use), no listener uses and no connection with this
- * peer holds in any state, TIME_WAIT included (RFC 9293 §3.6.1: a
+ * peer holds in any state but a reusable TIME_WAIT (RFC 9293 §3.6.1: a
  * 4-tuple is not reused while its old incarnation may still have
- * segments in flight). -EADDRNOTAVAIL when none is left for this peer.
+ * segments in flight; tcp_tw_reusable). -EADDRNOTAVAIL when none is
+ * left for this peer.
  */
 static int
 tcp_eph_pick(struct lcore_ctx *ctx, struct tcp_lcore *tl, uint32_t ip,
@@ -194,12 +218,19 @@ tcp_eph_pick(struct lcore_ctx *ctx, struct tcp_lcore *tl, uint32_t ip,
 	for (uint32_t k = 0; k < n; k++) {
 		uint32_t i = (tl->eph_next + k) % n;
 		uint16_t p = rte_cpu_to_be_16((uint16_t)(first + i * stride));
+		struct tcp_conn *c;
 
 		if (tl->eph_rss && !tcp_rss_ours(ctx, tl, ip, pport, p))
 			continue;
-		if (tcp_listener_find(tl, p) ||
-		    tcp_conn_lookup(tl, ip, pport, p))
+		if (tcp_listener_find(tl, p))
 			continue;
+		c = tcp_conn_lookup(tl, ip, pport, p);
+		if (c && !tcp_tw_reusable(ctx, tl, c))
+			continue;
+		if (c) {
+			STAT_INC(ctx, tcp_timewait_reopened);
+			tcp_conn_free(ctx, c);
+		}
 		tl->eph_next = i + 1;
 		*lport = p;
 		return 0;
