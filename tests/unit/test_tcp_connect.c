@@ -1096,6 +1096,77 @@ test_tcp_connect_client_close_fin_wait_to_time_wait(void **state)
 	assert_int_equal(r.s.sport, 40000);
 }
 
+/* Our FIN first, the peer's FIN acknowledged: c in TIME_WAIT. */
+static void
+tc_to_time_wait(struct tc_peer *p, struct tc_app *a)
+{
+	struct tt_seg r;
+
+	tcp_close(p->h->ctx, a->c);
+	harness_poll(p->h);
+	tt_one(p->h, &r);
+	assert_int_equal(r.s.flags, F_FIN | F_ACK);
+	p->rcv_nxt++;
+	tc_send(p, F_FIN | F_ACK, p->snd_nxt, p->rcv_nxt, NULL, 0);
+	p->snd_nxt++;
+	tt_one(p->h, &r);
+	assert_int_equal(r.s.flags, F_ACK);
+	if (r.s.ts)
+		p->ts_recent = r.s.tsval;
+	assert_true(a->closed);
+	assert_int_equal(tt_state_count(p->h, TCP_TIME_WAIT), 1);
+}
+
+static void
+test_tcp_connect_reuses_own_time_wait_after_10ms_with_timestamps(
+	void **state)
+{
+	struct harness *h = tc_begin(state, tcp_connect_tweak_one_port);
+	struct tc_peer p;
+	struct tt_seg syn;
+	uint32_t old_tsval;
+
+	tc_peer_init(&p, h, TC_SRV);
+	tc_to_time_wait(&p, tc_establish(&p));
+	old_tsval = p.ts_recent;
+	/* Under 10 ms the one port stays taken for this peer ... */
+	harness_advance(h, 9000);
+	assert_int_equal(tc_connect(&p, tc_slot()), -EADDRNOTAVAIL);
+	assert_int_equal(HSTAT(h, tcp_timewait_reopened), 0);
+	/* ... then the TIME_WAIT entry gives way: a new SYN on the same
+	 * 4-tuple whose TSval is above every one the old connection sent
+	 * (PAWS at the peer drops the old incarnation's duplicates). */
+	harness_advance(h, 1500);
+	tc_syn(&p, tc_slot(), &syn);
+	assert_int_equal(syn.s.sport, 40000);
+	assert_true(syn.s.ts);
+	assert_true(syn.s.tsval > old_tsval);
+	assert_int_equal(HSTAT(h, tcp_timewait_reopened), 1);
+	assert_int_equal(tt_state_count(h, TCP_TIME_WAIT), 0);
+	assert_int_equal(tt_state_count(h, TCP_SYN_SENT), 1);
+}
+
+static void
+test_tcp_connect_time_wait_without_timestamps_not_reused(void **state)
+{
+	struct harness *h = tc_begin(state, tcp_connect_tweak_one_port);
+	struct tc_peer p;
+	struct tt_seg syn;
+
+	tc_peer_init(&p, h, TC_SRV);
+	p.ts = false;
+	tc_to_time_wait(&p, tc_establish(&p));
+	/* No timestamps: nothing tells the incarnations apart at the
+	 * peer, so the 4-tuple waits out tcp.timewait_ms. */
+	harness_advance(h, 500000);
+	assert_int_equal(tc_connect(&p, tc_slot()), -EADDRNOTAVAIL);
+	harness_advance(h, 501000);
+	assert_int_equal(tt_state_count(h, TCP_TIME_WAIT), 0);
+	tc_syn(&p, tc_slot(), &syn);
+	assert_int_equal(syn.s.sport, 40000);
+	assert_int_equal(HSTAT(h, tcp_timewait_reopened), 0);
+}
+
 static void
 test_tcp_connect_peer_close_close_wait_last_ack(void **state)
 {
@@ -1174,6 +1245,8 @@ main(void)
 		TT_TEST(test_tcp_connect_client_fast_retransmit_after_three_dup_acks),
 		TT_TEST(test_tcp_connect_client_probes_zero_window),
 		TT_TEST(test_tcp_connect_client_close_fin_wait_to_time_wait),
+		TT_TEST(test_tcp_connect_reuses_own_time_wait_after_10ms_with_timestamps),
+		TT_TEST(test_tcp_connect_time_wait_without_timestamps_not_reused),
 		TT_TEST(test_tcp_connect_peer_close_close_wait_last_ack),
 		TT_TEST(test_tcp_connect_established_rst_resets),
 	};
