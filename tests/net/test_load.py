@@ -24,9 +24,10 @@ if not os.path.exists(LOAD):
 NGINX = shutil.which("nginx")
 EVENTS = int(os.environ.get("LR_LOAD_EVENTS", "1000000"))
 NGX_EVENTS = int(os.environ.get("LR_LOAD_NGINX_EVENTS", "100000"))
+LCORE_EVENTS = int(os.environ.get("LR_LOAD_LCORE_EVENTS", "200000"))
+LOSS_EVENTS = int(os.environ.get("LR_LOAD_LOSS_EVENTS", "100000"))
 LOGS = os.path.join(lrnet.BUILD, "test-logs")
 TAG = "load-%d" % os.getpid()
-MEMIF_SOCK = "/run/linerate/test-%s-memif.sock" % TAG
 _NET = lrnet.APPLIANCE_IP.rsplit(".", 1)[0]
 LOAD_IP = _NET + ".5"   # linerate-load's own address: the kernel does not own it
 NGX_IP = _NET + ".3"
@@ -105,52 +106,153 @@ def check_load(name, code, res, text, n, exact=True):
            "%s: linerate-load: every mbuf back in the pool at exit" % name, text[-2000:])
 
 
+def memif_case(name, n, extra, lcores=None):
+    """A fresh linerate (memif server) and one linerate-load run against it.
+    lcores: (server, client) data lcores; memif pairs queue i of one side
+    with queue i of the other, so both sides need as many lcores."""
+    sock = "/run/linerate/test-%s-%s.sock" % (TAG, name)
+
+    def edit(c, role, main):
+        c["port"].update(memif_socket=sock)
+        c["ctl"].update(socket="/run/linerate/test-%s-%s-%s.sock" % (TAG, name, role))
+        if lcores:
+            c.update(lcores=lcores[0 if role == "srv" else 1], main_lcore=main)
+    srv_cfg = config("memif-server.json", os.path.join(LOGS, "%s-%s-server.json" % (TAG, name)),
+                     lambda c: edit(c, "srv", 0))
+    cli_cfg = config("memif-client.json", os.path.join(LOGS, "%s-%s-client.json" % (TAG, name)),
+                     lambda c: edit(c, "cli", 1))
+    app = lrnet.Appliance("--ip", "10.89.0.2/24", name="load-%s" % name, config=srv_cfg)
+    try:
+        app.wait_ready()
+    except RuntimeError:
+        lrnet.check_clean_exit(tap, app, "linerate (%s)" % name)
+        raise
+    t0 = time.time()
+    code, res, text = run_load_memif(name, cli_cfg, "http://10.89.0.2:8080", n,
+                                     "--reset --expect-exact " + extra, app)
+    tap.diag("%s run: %.1f s" % (name, time.time() - t0))
+    check_load(name, code, res, text, n)
+    try:
+        os.unlink(sock)
+    except OSError:
+        pass
+    return res, text
+
+
+CASES = os.environ.get("LR_LOAD_CASES", "memif,memif-cpr,memif-lcores,veth,veth-loss,nginx").split(",")
+
 # 1. memif: two processes, no kernel in the path.
-srv_cfg = config("memif-server.json", os.path.join(LOGS, "%s-memif-server.json" % TAG),
-                 lambda c: (c["port"].update(memif_socket=MEMIF_SOCK),
-                            c["ctl"].update(socket="/run/linerate/test-%s-srv.sock" % TAG)))
-cli_cfg = config("memif-client.json", os.path.join(LOGS, "%s-memif-client.json" % TAG),
-                 lambda c: (c["port"].update(memif_socket=MEMIF_SOCK),
-                            c["ctl"].update(socket="/run/linerate/test-%s-cli.sock" % TAG)))
-app = lrnet.Appliance("--ip", "10.89.0.2/24", name="load-memif", config=srv_cfg)
-try:
-    app.wait_ready()
-except RuntimeError:
-    lrnet.check_clean_exit(tap, app, "linerate (memif)")
-    raise
-t0 = time.time()
-code, res, text = run_load_memif("memif", cli_cfg, "http://10.89.0.2:8080", EVENTS,
-                                 "--conns 16 --depth 16 --reset --expect-exact", app)
-tap.diag("memif run: %.1f s" % (time.time() - t0))
-check_load("memif", code, res, text, EVENTS)
-try:
-    os.unlink(MEMIF_SOCK)
-except OSError:
-    pass
+if "memif" in CASES:
+    memif_case("memif", EVENTS, "--conns 16 --depth 16")
+
+# 1b. A connection per request: our FIN first, so the TIME_WAIT is ours, and
+# every port comes back through tcp_connect's TIME_WAIT reuse (28232 ports
+# in the default range, so 1M connections go round them more than 35 times).
+if "memif-cpr" in CASES:
+    res, text = memif_case("memif-cpr", EVENTS, "--conns 16 --conn-per-request")
+    tap.ok(res is not None and res["connects"] >= EVENTS,
+           "memif-cpr: a connection per request (%s connections for %d events)"
+           % (res and res["connects"], EVENTS), text[-2000:])
+    m = re.search(r"lcore \d+ counters:.*", text)
+    reused = re.search(r"tcp_timewait_reopened=(\d+)", m.group(0)) if m else None
+    tap.ok(EVENTS < 28232 or (reused is not None and int(reused.group(1)) > 0),
+           "memif-cpr: ports came back from our own TIME_WAIT (%s)"
+           % (reused and reused.group(1)), text[-2000:])
+
+# 1c. Two lcores on each side (memif queue pairs 0 and 1): each client lcore
+# its own connections and ports, histograms and user bitmaps merged.
+if "memif-lcores" in CASES:
+    n = min(EVENTS, LCORE_EVENTS)
+    res, text = memif_case("memif-lcores", n, "--conns 16 --depth 4", lcores=([1, 0], [0, 1]))
+    per = re.findall(r"lcore \d+ counters:.*?tcp_connect=(\d+)", text)
+    tap.ok(len(per) == 2 and all(int(x) > 0 for x in per),
+           "memif-lcores: both client lcores opened connections (%s)" % per, text[-2000:])
+
+NFT_LOSS = """
+table bridge lrload {
+    chain in {
+        type filter hook input priority 0; policy accept;
+        ether type ip ip saddr %(ip)s tcp sport %(port)d numgen random mod 100 < %(pct)d counter drop
+    }
+    chain out {
+        type filter hook output priority 0; policy accept;
+        ether type ip ip daddr %(ip)s tcp dport %(port)d numgen random mod 100 < %(pct)d counter drop
+    }
+}
+"""
+
+
+def loss_case(cfg_for):
+    """5%% loss each way, nftables in the client namespace. linerate-load's
+    af_packet socket sees frames before any hook on the device it is bound
+    to (and with qdisc_bypass sends past the egress hooks), so it binds to a
+    bridge lrbr0 in the namespace with lr-c0 as its port: the bridge
+    family's input and output hooks then sit between the generator and the
+    wire, both ways."""
+    br = "lrbr0"
+    for cmd in ("ip link add %s type bridge" % br, "ip link set %s master %s" % (lrnet.CIF, br),
+                "ip link set %s up" % br):
+        in_ns(cmd, cpu=None)
+    path = os.path.join(LOGS, "%s-loss.nft" % TAG)
+    with open(path, "w") as f:
+        f.write(NFT_LOSS % {"ip": lrnet.APPLIANCE_IP, "port": lrnet.HTTP_PORT, "pct": 5})
+    try:
+        r = in_ns("nft -f %s" % path, check=False, cpu=None)
+        tap.ok(r.returncode == 0, "veth-loss: nft bridge loss rules (5%% each way) load", r.stdout)
+        code, res, text = run_load("veth-loss", cfg_for(br), "http://%s:%d" % (
+            lrnet.APPLIANCE_IP, lrnet.HTTP_PORT), LOSS_EVENTS,
+            "--conns 64 --depth 8 --reset --expect-exact", ns=True, timeout=600)
+        r = in_ns("nft list table bridge lrload", check=False, cpu=None)
+        drops = [int(x) for x in re.findall(r"counter packets (\d+)", r.stdout)]
+        tap.diag("veth-loss: nft drops (in, out) %s" % drops)
+        tap.ok(len(drops) == 2 and drops[0] > 0 and drops[1] > 0,
+               "veth-loss: loss really injected both ways", r.stdout)
+        check_load("veth-loss", code, res, text, LOSS_EVENTS)
+        tap.ok(res is not None and res["uncertain"] == 0,
+               "veth-loss: no request of unknown fate (TCP retransmitted every loss)",
+               text[-2000:])
+    finally:
+        in_ns("nft delete table bridge lrload", check=False, cpu=None)
+        in_ns("ip link set %s nomaster" % lrnet.CIF, check=False, cpu=None)
+        in_ns("ip link del %s" % br, check=False, cpu=None)
+
 
 # 2. veth: linerate-load on the client side of the topology (af_packet).
 lrnet.veth_up()
 ctl = "/run/linerate/test-%s-veth.sock" % TAG
 srv_cfg = config("veth.json", os.path.join(LOGS, "%s-veth-server.json" % TAG),
                  lambda c: c["ctl"].update(socket=ctl))
-cli_cfg = config("veth.json", os.path.join(LOGS, "%s-veth-client.json" % TAG),
-                 lambda c: (c["port"].update(iface=lrnet.CIF),
-                            c["ip"].update(address=LOAD_IP + "/24"),
-                            c.update(lcores=[0], main_lcore=1),
-                            c["idle"].update(enabled=False),
-                            c["ctl"].update(socket="/run/linerate/test-%s-vcli.sock" % TAG)))
+
+
+def cli_cfg_for(iface):
+    return config("veth.json", os.path.join(LOGS, "%s-veth-client-%s.json" % (TAG, iface)),
+                  lambda c: (c["port"].update(iface=iface),
+                             c["ip"].update(address=LOAD_IP + "/24"),
+                             c.update(lcores=[0], main_lcore=1),
+                             c["idle"].update(enabled=False),
+                             c["ctl"].update(socket="/run/linerate/test-%s-vcli.sock" % TAG)))
+
+
+cli_cfg = cli_cfg_for(lrnet.CIF)
 try:
-    app = lrnet.Appliance(name="load-veth", config=srv_cfg)
-    try:
-        app.wait_ready()
-        code, res, text = run_load("veth", cli_cfg, "http://%s:%d" % (lrnet.APPLIANCE_IP, lrnet.HTTP_PORT),
-                                   EVENTS, "--conns 16 --depth 16 --reset --expect-exact", ns=True)
-        check_load("veth", code, res, text, EVENTS)
-    finally:
-        lrnet.check_clean_exit(tap, app, "linerate (veth)")
+    if "veth" in CASES or "veth-loss" in CASES:
+        app = lrnet.Appliance(name="load-veth", config=srv_cfg)
+        try:
+            app.wait_ready()
+            if "veth" in CASES:
+                code, res, text = run_load("veth", cli_cfg, "http://%s:%d" % (
+                    lrnet.APPLIANCE_IP, lrnet.HTTP_PORT), EVENTS,
+                    "--conns 16 --depth 16 --reset --expect-exact", ns=True)
+                check_load("veth", code, res, text, EVENTS)
+            if "veth-loss" in CASES:
+                loss_case(cli_cfg_for)
+        finally:
+            lrnet.check_clean_exit(tap, app, "linerate (veth)")
 
     # 3. nginx (kernel TCP, `return 200`) on the same veth: interop.
-    if NGINX is None:
+    if "nginx" not in CASES:
+        pass
+    elif NGINX is None:
         tap.skip("linerate-load against nginx", "nginx not installed")
     else:
         ndir = os.path.join(LOGS, "%s-nginx" % TAG)
