@@ -121,7 +121,7 @@ def memif_case(name, n, extra, lcores=None):
                      lambda c: edit(c, "srv", 0))
     cli_cfg = config("memif-client.json", os.path.join(LOGS, "%s-%s-client.json" % (TAG, name)),
                      lambda c: edit(c, "cli", 1))
-    app = lrnet.Appliance("--ip", "10.89.0.2/24", name="load-%s" % name, config=srv_cfg)
+    app = lrnet.Appliance("--ip", "10.89.0.2/24", name="memif-srv-%s" % name, config=srv_cfg)
     try:
         app.wait_ready()
     except RuntimeError:
