@@ -11,7 +11,9 @@ Sections (LR_BENCH_ONLY=stack,e2e,memif,scale,project picks some; default all):
   e2e      wrk, ab, h2load, mrc-client against linerate and nginx on the
            same veth topology, alternated LR_BENCH_ROUNDS times (root)
   memif    linerate-load <-> linerate over net_memif, no kernel: depth 1
-           and 16, req/s, p50/p99, busy cycles/request (root; bench_memif.py)
+           and 16, a connection per request, req/s, p50/p99, busy
+           cycles/request; then linerate-load and mrc-client against one
+           linerate on veth, the ratio (root; bench_memif.py)
   scale    idle keep-alive connections held, bytes per connection (root)
   project  cores needed for 10/25/100 GbE from the stack cost
 Environment: LR_NS LR_CIF LR_AIF LR_CIP (as deploy/veth.sh), LR_AIP
@@ -32,7 +34,7 @@ import subprocess
 import sys
 import time
 
-from bench_memif import memif, report_lines as memif_report_lines
+from bench_memif import memif, veth as memif_veth, report_lines as memif_report_lines
 from bench_report import fmt, fmt_us, report
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -823,7 +825,7 @@ def main():
     try:
         if "stack" in ONLY:
             stack_cost()
-        if ("e2e" in ONLY or "scale" in ONLY) and not e2e_reasons():
+        if ("e2e" in ONLY or "scale" in ONLY or "memif" in ONLY) and not e2e_reasons():
             created = topology_up()
             if created:
                 note("brought up %s/%s <-> %s (%s); will take it down" % (NS, CIF, AIF, CIP))
@@ -831,6 +833,13 @@ def main():
             e2e()
         if "memif" in ONLY:
             memif(ROOT, BUILD, OUT, SERVER_CPU, CLIENT_CPU, QUICK, results, log)
+            if e2e_reasons():
+                results["memif"]["veth"] = {"skipped": e2e_reasons()}
+            else:
+                memif_veth(ROOT, BUILD, OUT, SERVER_CPU, CLIENT_CPU, QUICK, results, log, {
+                    "start": lambda: Linerate("veth-load"), "mrc": lambda n: client_mrc(AIP, n),
+                    "ns": NS, "cif": CIF, "aip": AIP, "port": PORT, "prefix": PREFIX,
+                    "load_ip": _NET + ".5"})
         if "scale" in ONLY:
             scale()
         if "project" in ONLY:

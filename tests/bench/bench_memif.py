@@ -13,7 +13,8 @@ import subprocess
 import time
 
 RUNS = [("depth 1, 16 conns", "--conns 16 --depth 1"),
-        ("depth 16, 16 conns", "--conns 16 --depth 16")]
+        ("depth 16, 16 conns", "--conns 16 --depth 16"),
+        ("a connection per request", "--conns 16 --conn-per-request")]
 
 
 def _config(root, src, path, edit):
@@ -115,11 +116,70 @@ def memif(root, build, out, server_cpu, client_cpu, quick, results, log):
                      responses_2xx=j["responses_2xx"])
         if cnt.get("http_requests"):
             d["server_busy_cycles_per_req"] = cnt.get("cycles_busy", 0) / cnt["http_requests"]
+        if lines and "connects" in j:
+            d["connects"] = j["connects"]
         res["runs"].append(d)
-        log("memif %-20s %s req/s  p50 %s us  p99 %s us  exact %s  busy cycles/req %s" % (
+        log("memif %-24s %s req/s  p50 %s us  p99 %s us  exact %s  busy cycles/req %s" % (
             what, d.get("rps"), d.get("p50_us"), d.get("p99_us"), d.get("exact"),
             "%.0f" % d["server_busy_cycles_per_req"] if "server_busy_cycles_per_req" in d
             else "-"))
+
+
+def veth(root, build, out, server_cpu, client_cpu, quick, results, log, env):
+    """results["memif"]["veth"]: linerate-load (af_packet on the client
+    veth, its own address) and mrc-client (kernel sockets) one after the
+    other against the same linerate on veth, same events, c64 x d16.
+    env: start() -> server with counters()/stop(), mrc(n) -> dict (bench.py's
+    client_mrc), ns, cif, aip, port, prefix, load_ip."""
+    res = results.setdefault("memif", {})
+    load = os.path.join(build, "linerate-load")
+    n = 100000 if quick else 500000
+    cfg = _config(root, "veth.json", os.path.join(out, "veth-load.json"),
+                  lambda c: (c["port"].update(iface=env["cif"]),
+                             c["ip"].update(address="%s/%s" % (env["load_ip"], env["prefix"])),
+                             c.update(lcores=[int(client_cpu)], main_lcore=int(server_cpu)),
+                             c["idle"].update(enabled=False),
+                             c["ctl"].update(socket="/run/linerate/bench-%d-vload.sock"
+                                             % os.getpid())))
+    v = {"events": n}
+    res["veth"] = v
+    try:
+        srv = env["start"]()
+    except RuntimeError as e:
+        v["skipped"] = "linerate on veth: %s" % str(e)[-300:]
+        return
+    try:
+        for key in ("mrc_client", "linerate_load"):
+            c0 = srv.counters()
+            if key == "mrc_client":
+                d = env["mrc"](n)
+            else:
+                cmd = ("ip netns exec %s %s -c %s --file-prefix lrbench-vload-%d --url "
+                       "http://%s:%d -n %d --conns 64 --depth 16 --reset --expect-exact --json"
+                       % (env["ns"], load, cfg, os.getpid(), env["aip"], env["port"], n))
+                r = subprocess.run(cmd, shell=True, stdout=subprocess.PIPE,
+                                   stderr=subprocess.DEVNULL, text=True, timeout=300)
+                d = {"cmd": cmd, "exit": r.returncode}
+                lines = [x for x in r.stdout.splitlines() if x.startswith("{")]
+                if lines:
+                    j = json.loads(lines[-1])
+                    d.update(rps=j["req_per_s"], p50_us=j["latency_us"]["p50"],
+                             p99_us=j["latency_us"]["p99"], exact=j["exact"],
+                             errors=j["errors"], requests=j["responses_2xx"])
+            c1 = srv.counters()
+            if c0 and c1 and c1.get("http_requests", 0) > c0.get("http_requests", 0):
+                d["server_busy_cycles_per_req"] = (
+                    (c1["cycles_busy"] - c0["cycles_busy"])
+                    / (c1["http_requests"] - c0["http_requests"]))
+            v[key] = d
+            log("veth %-14s %s req/s  p50 %s us  p99 %s us  busy cycles/req %s" % (
+                key, d.get("rps"), d.get("p50_us"), d.get("p99_us"),
+                "%.0f" % d["server_busy_cycles_per_req"]
+                if d.get("server_busy_cycles_per_req") else "-"))
+    finally:
+        srv.stop()
+    a, b = v.get("linerate_load", {}).get("rps"), v.get("mrc_client", {}).get("rps")
+    v["ratio_rps_load_over_mrc"] = a / b if a and b else None
 
 
 def report_lines(results):
@@ -135,15 +195,28 @@ def report_lines(results):
              "in-process POST /event: %s Ir/req, %s cycles/req" % (
                  "%.0f" % ev["ir_per_request"] if ev.get("ir_per_request") else "-",
                  "%.0f" % ev["cycles_min"] if ev.get("cycles_min") else "-"))
-    L.append("  %-22s %12s %9s %9s %7s %16s %14s" % (
+    L.append("  %-24s %12s %9s %9s %7s %16s %14s" % (
         "run", "req/s", "p50", "p99", "exact", "busy cycles/req", "x in-process"))
     for d in m["runs"]:
         busy = d.get("server_busy_cycles_per_req")
         ratio = busy / ev["cycles_min"] if busy and ev.get("cycles_min") else None
-        L.append("  %-22s %12s %9s %9s %7s %16s %14s" % (
+        L.append("  %-24s %12s %9s %9s %7s %16s %14s" % (
             d["what"], "%.0f" % d["rps"] if d.get("rps") else "-",
             "%.1fus" % d["p50_us"] if d.get("p50_us") is not None else "-",
             "%.1fus" % d["p99_us"] if d.get("p99_us") is not None else "-",
             d.get("exact"), "%.0f" % busy if busy else "-",
             "%.2f" % ratio if ratio else "-"))
+    v = m.get("veth") or {}
+    if v.get("skipped"):
+        L.append("  veth, linerate-load next to mrc-client: SKIPPED: %s" % v["skipped"])
+    elif v.get("linerate_load") or v.get("mrc_client"):
+        a, b = v.get("linerate_load") or {}, v.get("mrc_client") or {}
+        L.append("  veth (af_packet), same linerate, %d events c64 x d16: linerate-load %s req/s "
+                 "(p99 %s, exact %s), mrc-client %s req/s (p99 %s): ratio %s" % (
+                     v.get("events", 0), "%.0f" % a["rps"] if a.get("rps") else "-",
+                     "%.0fus" % a["p99_us"] if a.get("p99_us") is not None else "-",
+                     a.get("exact"), "%.0f" % b["rps"] if b.get("rps") else "-",
+                     "%.0fus" % b["p99_us"] if b.get("p99_us") is not None else "-",
+                     "%.2fx" % v["ratio_rps_load_over_mrc"]
+                     if v.get("ratio_rps_load_over_mrc") else "-"))
     return L
