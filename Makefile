@@ -119,9 +119,12 @@ $(LIB_A): $(LIB_OBJS) $(GEN_OBJS)
 LOAD_SRCS := app/linerate-load.c $(wildcard app/load_*.c)
 APP_SRCS  := $(sort $(filter-out app/linerate-ctl.c $(LOAD_SRCS),$(wildcard app/*.c)))
 
+# munmap exported: net_memif (a plugin) must call lib/core/port_memif.c's.
+EXPORT_MUNMAP := -Wl,--export-dynamic-symbol=munmap
+
 $(BUILD)/linerate: $(APP_SRCS:%.c=$(BUILD)/%.o) $(LIB_A)
 	$(call say,LINK,$@)
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(LDFLAGS) $(EXPORT_MUNMAP) -o $@ $^ $(LDLIBS)
 
 # The load generator: the same wiring (app/*.c but linerate's main), its
 # own main and client in app/linerate-load.c and app/load_*.c.
@@ -129,7 +132,7 @@ LOAD_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(filter-out app/linerate.c,$(APP_SRCS)
 
 $(BUILD)/linerate-load: $(LOAD_OBJS) $(LIB_A)
 	$(call say,LINK,$@)
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(LDFLAGS) $(EXPORT_MUNMAP) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/linerate-ctl: $(BUILD)/app/linerate-ctl.o
 	$(call say,LINK,$@)

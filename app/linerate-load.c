@@ -18,6 +18,7 @@
 #include "app.h"
 #include "core/lcore.h"
 #include "core/log.h"
+#include "core/port_memif.h"
 #include "load.h"
 #include "net/eth.h"
 #include "net/tcp.h"
@@ -27,6 +28,7 @@
 #define LOAD_DRAIN_MS 10000	/* for answers once sending stopped */
 #define LOAD_STALL_S 10		/* no answer at all for this long: give up */
 #define LOAD_CLOSE_MS 2000	/* for the FIN exchanges at the end */
+#define LOAD_SETTLE_MS 100	/* memif: for the PMD's own disconnect */
 
 static volatile sig_atomic_t load_quit;
 
@@ -81,6 +83,10 @@ load_linger(uint16_t port_id, double secs)
 		memset(&link, 0, sizeof(link));
 		if (rte_eth_link_get_nowait(port_id, &link) == 0 &&
 		    link.link_status != RTE_ETH_LINK_UP) {
+			/* The PMD marks the link down first and then
+			 * unmaps, on the interrupt thread: let it finish
+			 * before port_close disconnects again. */
+			usleep(LOAD_SETTLE_MS * 1000);
 			LOG(INFO, "peer gone: closing the port");
 			return;
 		}
@@ -324,6 +330,7 @@ main(int argc, char **argv)
 		sh.phase = LOAD_PHASE_CLOSE;
 	lcore_request_stop();
 	rte_eal_mp_wait_lcore();
+	port_memif_unguard(); /* no burst left to wait for */
 	if (code == LOAD_EXIT_OK || code == LOAD_EXIT_MISMATCH)
 		load_report(&r, o.json);
 	fflush(stdout);

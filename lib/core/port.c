@@ -16,6 +16,7 @@
 #include "core/config.h"
 #include "core/log.h"
 #include "core/port.h"
+#include "core/port_memif.h"
 
 #define PORT_VDEV_NAME_PACKET "net_af_packet_lr"
 #define PORT_VDEV_NAME_XDP "net_af_xdp_lr"
@@ -298,6 +299,11 @@ port_start(uint16_t port_id, const struct config *cfg, uint16_t nb_queues,
 			 strerror(-rc));
 		return rc;
 	}
+	/* A memif peer may leave while we poll (port_memif.h). */
+	if (cfg->driver == CONFIG_DRIVER_MEMIF &&
+	    (rc = port_memif_guard(port_id, nb_queues)) < 0)
+		LOG(WARNING, "port %u: memif unmap guard: %s: a peer leaving "
+		    "mid-burst can crash us", port_id, strerror(-rc));
 	/* Frames for our MAC are all we want; broadcast for ARP. Promiscuous
 	 * mode is left as the driver has it (af_packet sees everything). */
 	memset(ifc, 0, sizeof(*ifc));
@@ -323,6 +329,7 @@ port_close(uint16_t port_id)
 	if (rte_eth_dev_info_get(port_id, &info) == 0 && info.device)
 		vdev = port_on_bus(info.device, "vdev");
 	rte_eth_dev_get_name_by_port(port_id, name);
+	port_memif_unguard();
 	rte_eth_dev_stop(port_id);
 	rte_eth_dev_close(port_id);
 	if (vdev && (strncmp(name, "net_af_", 7) == 0 ||

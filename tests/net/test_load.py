@@ -139,7 +139,7 @@ def memif_case(name, n, extra, lcores=None):
     return res, text
 
 
-CASES = os.environ.get("LR_LOAD_CASES", "memif,memif-cpr,memif-lcores,veth,veth-loss,nginx").split(",")
+CASES = os.environ.get("LR_LOAD_CASES", "memif,memif-cpr,memif-lcores,memif-kill,veth,veth-loss,nginx").split(",")
 
 # 1. memif: two processes, no kernel in the path.
 if "memif" in CASES:
@@ -167,6 +167,54 @@ if "memif-lcores" in CASES:
     per = re.findall(r"lcore \d+ counters:.*?tcp_connect=(\d+)", text)
     tap.ok(len(per) == 2 and all(int(x) > 0 for x in per),
            "memif-lcores: both client lcores opened connections (%s)" % per, text[-2000:])
+
+# 1d. A client that vanishes (SIGKILL mid-run, its memif rings gone under
+# the server's lcore) five times: the server survives each and still answers
+# exactly afterwards (docs/LOAD.md, "Teardown").
+if "memif-kill" in CASES:
+    name = "memif-kill"
+    sock = "/run/linerate/test-%s-%s.sock" % (TAG, name)
+    srv_cfg = config("memif-server.json", os.path.join(LOGS, "%s-%s-server.json" % (TAG, name)),
+                     lambda c: (c["port"].update(memif_socket=sock),
+                                c["ctl"].update(socket="/run/linerate/test-%s-ks.sock" % TAG)))
+    cli_cfg = config("memif-client.json", os.path.join(LOGS, "%s-%s-client.json" % (TAG, name)),
+                     lambda c: (c["port"].update(memif_socket=sock),
+                                c["ctl"].update(socket="/run/linerate/test-%s-kc.sock" % TAG)))
+    app = lrnet.Appliance("--ip", "10.89.0.2/24", name="memif-srv-%s" % name, config=srv_cfg)
+    app.wait_ready()
+    killed = 0
+    for i in range(5):
+        log = os.path.join(LOGS, "linerate-load-%s-%d.log" % (name, i))
+        with open(log, "w") as err:
+            p = subprocess.Popen([LOAD, "-c", cli_cfg, "--file-prefix", "lrtest-%s-%d-%s" % (
+                name, i, TAG), "--url", "http://10.89.0.2:8080", "--duration", "30",
+                "--conns", "16", "--depth", "16"], stdout=subprocess.DEVNULL, stderr=err)
+        # Kill it while requests flow both ways: after its first progress line.
+        end = time.time() + 20
+        while time.time() < end and p.poll() is None:
+            with open(log) as f:
+                if " req/s, " in f.read():
+                    break
+            time.sleep(0.05)
+        time.sleep(0.2 * i)
+        if p.poll() is None:
+            p.kill()
+            killed += 1
+        p.wait()
+        time.sleep(0.5)
+        tap.ok(app.alive(), "%s: linerate alive after client %d was killed (-9) mid-run"
+               % (name, i + 1), app.text()[-2000:])
+        if not app.alive():
+            break
+    tap.ok(killed == 5, "%s: all five clients were killed mid-run (%d)" % (name, killed))
+    t0 = time.time()
+    code, res, text = run_load_memif(name, cli_cfg, "http://10.89.0.2:8080", LCORE_EVENTS,
+                                     "--reset --expect-exact --conns 16 --depth 16", app)
+    check_load(name + " after the kills", code, res, text, LCORE_EVENTS)
+    try:
+        os.unlink(sock)
+    except OSError:
+        pass
 
 NFT_LOSS = """
 table bridge lrload {
