@@ -121,9 +121,8 @@ load_report_json(const struct load_result *r)
 	       ",\"req_per_s\":%.1f,\"latency_us\":{\"p50\":%.3f,\"p90\":%.3f"
 	       ",\"p99\":%.3f,\"p999\":%.3f,\"max\":%.3f},\"exact\":%s",
 	       r->sent, r->ok, r->non2xx + r->conn_errors, r->non2xx,
-	       r->conn_errors, r->uncertain, r->uniq, r->connects,
-	       r->elapsed_s, rps,
-	       load_hist_quantile(h, 0.5) / 1e3,
+	       r->conn_errors, r->uncertain, r->uniq, r->connects, r->elapsed_s,
+	       rps, load_hist_quantile(h, 0.5) / 1e3,
 	       load_hist_quantile(h, 0.9) / 1e3,
 	       load_hist_quantile(h, 0.99) / 1e3,
 	       load_hist_quantile(h, 0.999) / 1e3, h->max / 1e3,
