@@ -2,6 +2,12 @@
 """test_load: build/linerate-load against linerate over memif (no kernel),
 against linerate over veth (af_packet), and against nginx (kernel TCP).
 
+Cases (LR_LOAD_CASES, default all): memif (1M, depth 16), memif-cpr (1M, a
+connection per request), memif-lcores (two lcores each side), memif-kill
+(five clients killed -9 mid-run, then an exact run), veth (1M), veth-loss
+(5% nftables loss each way, exact), nginx. Env: LR_LOAD_EVENTS,
+LR_LOAD_NGINX_EVENTS, LR_LOAD_LCORE_EVENTS, LR_LOAD_LOSS_EVENTS.
+
 linerate runs on core 1, linerate-load on core 0. Every run ends with both
 processes exiting 0 and every mbuf back in its pool.
 """
@@ -246,7 +252,7 @@ def loss_case(cfg_for):
         f.write(NFT_LOSS % {"ip": lrnet.APPLIANCE_IP, "port": lrnet.HTTP_PORT, "pct": 5})
     try:
         r = in_ns("nft -f %s" % path, check=False, cpu=None)
-        tap.ok(r.returncode == 0, "veth-loss: nft bridge loss rules (5%% each way) load", r.stdout)
+        tap.ok(r.returncode == 0, "veth-loss: nft bridge loss rules (5% each way) load", r.stdout)
         code, res, text = run_load("veth-loss", cfg_for(br), "http://%s:%d" % (
             lrnet.APPLIANCE_IP, lrnet.HTTP_PORT), LOSS_EVENTS,
             "--conns 64 --depth 8 --reset --expect-exact", ns=True, timeout=600)
