@@ -105,7 +105,13 @@ port_memif_grace(void)
 	    (rte_get_timer_cycles() - t0) * 1000000 / rte_get_timer_hz());
 }
 
-#ifndef __SANITIZE_ADDRESS__
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define PORT_MEMIF_ASAN 1
+#endif
+#endif
+
+#if !defined(__SANITIZE_ADDRESS__) && !defined(PORT_MEMIF_ASAN)
 /* munmap(2), with the grace period first on the interrupt thread. */
 int
 munmap(void *addr, size_t len)
