@@ -655,9 +655,6 @@ config_check_ip6(const struct config *c, char *err)
 					   "set without ip6.address%s", "");
 		return 0;
 	}
-	if (c->mtu < 1280)
-		return config_fail(err, "$.ip.mtu",
-				   "IPv6 needs at least 1280 (RFC 8200 §5)%s", "");
 	if (!gw)
 		return 0;
 	if (g[0] == 0xff || memcmp(g, c->ip6, sizeof(zero)) == 0)

@@ -349,8 +349,11 @@ port_start(uint16_t port_id, const struct config *cfg, uint16_t nb_queues,
 	ifc->nb_queues = nb_queues;
 	ifc->tx_offloads = conf.txmode.offloads;
 	ifc->rx_offloads = conf.rxmode.offloads;
-	if (cfg->ip6_prefix)
+	if (cfg->ip6_prefix && mtu >= 1280)
 		port_join_ip6(port_id, cfg, ifc);
+	else if (cfg->ip6_prefix)
+		LOG(WARNING, "port %u: MTU %u is below IPv6's 1280 (RFC 8200 "
+		    "§5): IPv6 off", port_id, mtu);
 	return 0;
 }
 

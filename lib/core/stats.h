@@ -84,8 +84,7 @@
 	X(mem_wakeups)
 
 /* IPv6 (net/ipv6.h): drops by RFC 8200 rule, extension headers, output.
- * eth_drop_family_off: IPv4/ARP or IPv6 frames for a family that is not
- * configured. ip6_drop_tcp: TCP over IPv6 (not served yet; answered with
+ * ip6_drop_tcp: TCP over IPv6 (not served yet; answered with
  * ICMPv6 port unreachable). */
 #define STATS_IPV6(X) \
 	X(ip6_rx) X(ip6_drop_short) X(ip6_drop_version) X(ip6_drop_len) \
@@ -93,7 +92,7 @@
 	X(ip6_drop_ext_trunc) X(ip6_drop_ext_chain) X(ip6_drop_hbh_order) \
 	X(ip6_drop_routing) X(ip6_drop_option) X(ip6_drop_frag) \
 	X(ip6_rx_atomic_frag) X(ip6_drop_proto) X(ip6_drop_tcp) \
-	X(ip6_tx) X(ip6_tx_noroute) X(ip6_tx_nombuf) X(eth_drop_family_off)
+	X(ip6_tx) X(ip6_tx_noroute) X(ip6_tx_nombuf)
 
 /* Neighbour Discovery (net/nd.h, RFC 4861). */
 #define STATS_ND(X) \

@@ -69,9 +69,10 @@ eth_input(struct lcore_ctx *ctx, struct rte_mbuf *m)
 	rte_pktmbuf_adj(m, sizeof(*eh));
 	if (likely(type == RTE_BE16(RTE_ETHER_TYPE_IPV4)) ||
 	    type == RTE_BE16(RTE_ETHER_TYPE_ARP)) {
-		/* ip.address "none": no IPv4 at all, not even ARP probes. */
+		/* ip.address "none": no IPv4 at all, not even ARP probes;
+		 * the type of a family that is off counts as unknown. */
 		if (unlikely(ctx->ifc->ip == 0)) {
-			STAT_INC(ctx, eth_drop_family_off);
+			STAT_INC(ctx, eth_drop_unknown_type);
 			goto drop;
 		}
 		if (likely(type == RTE_BE16(RTE_ETHER_TYPE_IPV4)))
@@ -82,7 +83,7 @@ eth_input(struct lcore_ctx *ctx, struct rte_mbuf *m)
 	}
 	if (type == RTE_BE16(RTE_ETHER_TYPE_IPV6)) {
 		if (unlikely(!ctx->ifc->ip6_prefix || !ctx->nd)) {
-			STAT_INC(ctx, eth_drop_family_off);
+			STAT_INC(ctx, eth_drop_unknown_type);
 			goto drop;
 		}
 		ipv6_input(ctx, m, &p);

@@ -18,7 +18,7 @@ void eth_input_burst(struct lcore_ctx *ctx, struct rte_mbuf **pkts,
  * One received frame (data at the Ethernet header). Frames not for our MAC
  * (or broadcast, or an IPv6 multicast group of ours), too short,
  * VLAN-tagged, of an unknown type or of a family that is not configured
- * (eth_drop_family_off) are dropped and counted. ARP goes to arp_input(),
+ * (counted as unknown types too) are dropped and counted. ARP goes to arp_input(),
  * IPv4 to ipv4_input(), IPv6 to ipv6_input().
  * Consumes m.
  */
