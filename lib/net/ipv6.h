@@ -122,7 +122,8 @@ static inline uint16_t
 ipv6_l4_cksum(const uint8_t *src, const uint8_t *dst, uint8_t nh,
 	      const void *l4, uint32_t len)
 {
-	uint64_t sum = rte_cpu_to_be_32(len) + rte_cpu_to_be_32((uint32_t)nh);
+	uint64_t sum = (uint64_t)rte_cpu_to_be_32(len) +
+		       rte_cpu_to_be_32((uint32_t)nh);
 
 	sum = cksum_add(src, 16, sum);
 	sum = cksum_add(dst, 16, sum);
