@@ -302,6 +302,7 @@ config_parse_cidr(struct config *c, const char *s, char err[CONFIG_ERR_LEN])
 
 	if (strcmp(s, "none") == 0) {
 		c->ip = 0;
+		c->netmask = 0;
 		c->ip4_off = true;
 		return 0;
 	}
@@ -311,6 +312,8 @@ config_parse_cidr(struct config *c, const char *s, char err[CONFIG_ERR_LEN])
 	buf[n] = '\0';
 	if (config_parse_ipv4(buf, &c->ip) < 0)
 		goto bad;
+	if (c->ip4_off && !slash)
+		c->netmask = htonl(0xffffff00u); /* "none" cleared it */
 	c->ip4_off = false;
 	if (slash) {
 		errno = 0;
