@@ -110,6 +110,38 @@ finally:
     lrnet.check_clean_exit(tap, app)
     lrnet.veth_down()
 
+# The XDP path: linerate on af_xdp while the kernel keeps its own IPv6
+# address (fd00:88::3) on the same interface; each answers its own.
+KIP6 = APPLIANCE_IP6.rsplit(":", 1)[0] + ":3"
+LOGS = os.path.join(lrnet.BUILD, "test-logs")
+with open(os.path.join(lrnet.ROOT, "dpdk-config", "af_xdp.json")) as f:
+    xcfg = json.load(f)
+xcfg["ctl"]["socket"] = os.path.join(LOGS, "ipv6-xdp-ctl-%d.sock" % os.getpid())
+XCFG = os.path.join(LOGS, "af_xdp-ipv6-%d.json" % os.getpid())
+with open(XCFG, "w") as f:
+    json.dump(xcfg, f, indent=1)
+lrnet.veth_up()
+lrnet.sh("sysctl -qw net.ipv6.conf.%s.disable_ipv6=0" % lrnet.AIF, check=False)
+lrnet.sh("ip -6 addr add %s/64 dev %s nodad" % (KIP6, lrnet.AIF))
+xapp = lrnet.Appliance(name="ipv6-xdp", config=XCFG)
+try:
+    xapp.wait_ready()
+    steering = [line for line in xapp.text().splitlines() if "xdp: steering" in line]
+    tap.ok(any(APPLIANCE_IP6 in line and "ICMPv6" in line for line in steering),
+           "XDP steers %s (ICMPv6 and its ND: linerate's alone)" % APPLIANCE_IP6, steering)
+    r = in_ns("ping -6 -c 10 -i 0.05 -W 2 %s" % APPLIANCE_IP6, check=False)
+    tap.ok(" 10 received" in r.stdout, "XDP path: ping -6 %s answered by linerate" % APPLIANCE_IP6, r.stdout)
+    r = in_ns("ping -6 -c 5 -i 0.05 -W 2 %s" % KIP6, check=False)
+    tap.ok(" 5 received" in r.stdout, "XDP path: the kernel still answers its own %s" % KIP6, r.stdout)
+    r = in_ns("ping -c 3 -i 0.1 -W 2 %s" % lrnet.APPLIANCE_IP, check=False)
+    tap.ok(" 3 received" in r.stdout, "XDP path: IPv4 ping still answered", r.stdout)
+finally:
+    code = xapp.stop()
+    tap.ok(code == 0, "linerate (XDP) exits 0 on SIGTERM", xapp.text()[-2000:])
+    lrnet.veth_down()
+tap.ok(xapp.counter("icmp6_tx_echo_reply") == 10,
+       "XDP path: linerate answered exactly its own 10 echo requests", xapp.counters)
+
 c = app.counter
 tap.ok(c("icmp6_tx_echo_reply") >= 23, "icmp6_tx_echo_reply counts the replies", app.counters)
 tap.ok(c("nd_drop_hop_limit") >= 1, "nd_drop_hop_limit counts the hop-limit-254 NS", app.counters)
