@@ -126,8 +126,19 @@ nd_age(struct nd_entry *e, uint64_t now)
 	}
 }
 
-/* Entry for ip, or NULL; with create, a free, stale or evicted slot
- * (an INCOMPLETE entry with nothing held is as good as free). */
+/* Which slot to give up first: a free one, then a STALE one (unconfirmed,
+ * maybe from a flood of solicitations), then the one whose timer is due
+ * soonest. */
+static bool
+nd_evict_before(const struct nd_entry *a, const struct nd_entry *b)
+{
+	int ra = a->state == ND_FREE ? 0 : a->state == ND_STALE ? 1 : 2;
+	int rb = b->state == ND_FREE ? 0 : b->state == ND_STALE ? 1 : 2;
+
+	return ra != rb ? ra < rb : ra == 2 && a->timer_us < b->timer_us;
+}
+
+/* Entry for ip, or NULL; with create, a free, stale or evicted slot. */
 static struct nd_entry *
 nd_find(struct nd_table *t, const uint8_t *ip, uint64_t now, bool create)
 {
@@ -145,9 +156,7 @@ nd_find(struct nd_table *t, const uint8_t *ip, uint64_t now, bool create)
 			continue;
 		}
 		nd_age(e, now);
-		if (!victim || (victim->state != ND_FREE &&
-				(e->state == ND_STALE ||
-				 e->timer_us < victim->timer_us)))
+		if (!victim || nd_evict_before(e, victim))
 			victim = e;
 	}
 	if (!create)

@@ -402,6 +402,32 @@ test_ipv6_disabled_family_counts_unknown_type(void **state)
 	assert_int_equal(harness_drain(h), 0);
 }
 
+static void
+test_ipv6_alone_drops_ipv4_and_arp_as_unknown_types(void **state)
+{
+	struct harness *h = *state;
+	static const struct rte_ether_addr bcast = {
+		{ 0xff, 0xff, 0xff, 0xff, 0xff, 0xff } };
+	static const struct rte_ether_addr zero;
+	uint8_t f[PKT_MAX];
+	size_t n;
+	struct netif saved = h->ifc;
+	struct rte_mbuf *m;
+
+	h->ifc.ip = 0; /* ip.address "none" */
+	n = pkt_arp(f, &bcast, &harness_peer_mac, 1, HARNESS_PEER_IP, &zero, 0);
+	harness_feed(h, f, n);
+	n = pkt_icmp_echo(f, our_mac, HARNESS_PEER_IP, 0, 1, 1, "x", 1);
+	harness_feed(h, f, n);
+	assert_int_equal(HSTAT(h, eth_drop_unknown_type), 2);
+	assert_int_equal(harness_drain(h), 0);
+	n = echo(f); /* IPv6 still answered */
+	harness_feed(h, f, n);
+	m = one_frame(h);
+	rte_pktmbuf_free(m);
+	h->ifc = saved;
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int
@@ -427,6 +453,7 @@ main(void)
 		T(test_ipv6_errors_are_rate_limited),
 		T(test_ipv6_output_off_link_without_gateway_counts_no_route),
 		T(test_ipv6_disabled_family_counts_unknown_type),
+		T(test_ipv6_alone_drops_ipv4_and_arp_as_unknown_types),
 	};
 
 	harness_eal_init();
