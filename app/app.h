@@ -16,6 +16,7 @@
 #include "http/router.h"
 
 struct arp_table;
+struct nd_table;
 struct ctl_server;
 struct lcore_ctx;
 struct mrc_store;
@@ -56,6 +57,7 @@ struct app {
 	struct rte_mempool *pools[CONFIG_MAX_LCORES];
 	struct lcore_ctx *ctx[CONFIG_MAX_LCORES];
 	struct arp_table *arp;
+	struct nd_table *nd;
 	struct ctl_server *ctl;
 	struct ctl_view view;
 	struct tcp_steer *steer; /* with several lcores */

@@ -12,6 +12,7 @@
 #include "core/log.h"
 #include "core/port.h"
 #include "net/arp.h"
+#include "net/nd.h"
 #include "net/tcp_steer.h"
 #include "steer/steer.h"
 
@@ -96,6 +97,12 @@ app_net_init(struct app *a)
 		LOG(ERR, "ARP table: %s", rte_strerror(rte_errno));
 		return -ENOMEM;
 	}
+	a->nd = nd_table_create(a->cfg.arp_entries, a->cfg.arp_pending,
+				a->socket);
+	if (!a->nd) {
+		LOG(ERR, "IPv6 neighbour table: %s", rte_strerror(rte_errno));
+		return -ENOMEM;
+	}
 	if (a->cfg.nb_lcores > 1) {
 		a->steer = tcp_steer_create(a->cfg.nb_lcores,
 					    a->cfg.tcp_max_conns, a->socket);
@@ -114,6 +121,8 @@ app_net_fini(struct app *a)
 	a->steer = NULL;
 	arp_table_free(a->arp);
 	a->arp = NULL;
+	nd_table_free(a->nd);
+	a->nd = NULL;
 }
 
 int

@@ -84,6 +84,7 @@ app_lcore_ctx_init(struct app *a, uint16_t q, const struct lcore_hooks *hooks)
 		return -ENOMEM;
 	}
 	a->ctx[q]->arp = a->arp;
+	a->ctx[q]->nd = a->nd;
 	rc = app_fault_init(a, q);
 	if (rc < 0)
 		return rc;

@@ -21,6 +21,7 @@ app_xdp_load(struct app *a)
 	struct steer_params p = {
 		.iface = a->cfg.iface,
 		.ip = a->cfg.ip,
+		.ip6 = a->cfg.ip6_prefix ? a->cfg.ip6 : NULL,
 		.ports = a->cfg.http_ports,
 		.nb_ports = a->cfg.nb_http_ports,
 		.object = a->cfg.xdp_program[0] ? a->cfg.xdp_program : NULL,
@@ -71,6 +72,14 @@ app_xdp_attach(struct app *a)
 	    a->cfg.http_ports[0], in.cfg.flags & STEER_F_OWN_IP ?
 	    ", ARP and ICMP" : "", in.iface, in.prog_id,
 	    steer_mode_name(in.mode));
+	if (in.cfg.flags & STEER_F_IP6) {
+		char ip6[INET6_ADDRSTRLEN];
+
+		inet_ntop(AF_INET6, in.cfg.ip6, ip6, sizeof(ip6));
+		LOG(INFO, "xdp: steering %s, tcp port %u%s to linerate", ip6,
+		    a->cfg.http_ports[0], in.cfg.flags & STEER_F_OWN_IP6 ?
+		    ", ICMPv6 and its neighbour solicitations" : "");
+	}
 	return 0;
 }
 

@@ -4,6 +4,7 @@
 #include <linux/if_ether.h>
 #include <linux/in.h>
 #include <linux/ip.h>
+#include <linux/ipv6.h>
 #include <linux/tcp.h>
 #include <bpf/bpf_endian.h>
 #include <bpf/bpf_helpers.h>
@@ -167,6 +168,77 @@ steer_ipv4(struct xdp_md *ctx, struct hdr_cursor *c,
 	return count(st, STEER_CNT_PASSED_OTHER, XDP_PASS);
 }
 
+#define STEER_NH_ICMPV6 58
+#define STEER_ND_NS 135
+
+/* Two IPv6 addresses are equal (bytes: packet data may be unaligned). */
+static __always_inline int
+addr6_eq(const __u8 *a, const __u8 *b)
+{
+	__u8 d = 0;
+
+#pragma unroll
+	for (int i = 0; i < 16; i++)
+		d |= a[i] ^ b[i];
+	return d == 0;
+}
+
+/* A is the solicited-node group of b: ff02::1:ffXX:XXXX (RFC 4291). */
+static __always_inline int
+addr6_solicited(const __u8 *a, const __u8 *b)
+{
+	__u8 d = (a[0] ^ 0xff) | (a[1] ^ 0x02) | (a[11] ^ 0x01) | (a[12] ^ 0xff);
+
+#pragma unroll
+	for (int i = 2; i < 11; i++)
+		d |= a[i];
+	return d == 0 && a[13] == b[13] && a[14] == b[14] && a[15] == b[15];
+}
+
+/* An NS to our solicited-node group (own address only): ours when its
+ * target is our address; other targets share the group with the kernel. */
+static __always_inline int
+steer_ns(struct xdp_md *ctx, struct hdr_cursor *c,
+	 const struct steer_cfg *cfg, struct steer_stats *st)
+{
+	__u8 *icmp = c->pos;
+
+	if ((void *)(icmp + 24) > c->end)
+		return count(st, STEER_CNT_PASSED_SHORT, XDP_PASS);
+	if (icmp[0] != STEER_ND_NS || !addr6_eq(icmp + 8, cfg->ip6))
+		return count(st, STEER_CNT_PASSED_OTHER, XDP_PASS);
+	return redirect(ctx, st, STEER_CNT_STEERED_ND);
+}
+
+static __always_inline int
+steer_ipv6(struct xdp_md *ctx, struct hdr_cursor *c,
+	   const struct steer_cfg *cfg, struct steer_stats *st)
+{
+	struct ipv6hdr *ip6 = c->pos;
+	int own = cfg->flags & STEER_F_OWN_IP6;
+
+	if (!(cfg->flags & STEER_F_IP6))
+		return count(st, STEER_CNT_PASSED_NON_IPV4, XDP_PASS);
+	if ((void *)(ip6 + 1) > c->end)
+		return count(st, STEER_CNT_PASSED_SHORT, XDP_PASS);
+	c->pos = ip6 + 1;
+	if (own && ip6->nexthdr == STEER_NH_ICMPV6 &&
+	    addr6_solicited(ip6->daddr.in6_u.u6_addr8, cfg->ip6))
+		return steer_ns(ctx, c, cfg, st);
+	if (!addr6_eq(ip6->daddr.in6_u.u6_addr8, cfg->ip6))
+		return count(st, STEER_CNT_PASSED_OTHER, XDP_PASS);
+	/* For our address from here on (RFC 8200 §3). */
+	if (ip6->version != 6)
+		return count(st, STEER_CNT_DROP_BAD_HEADER, XDP_DROP);
+	if (c->pos + bpf_ntohs(ip6->payload_len) > c->end)
+		return count(st, STEER_CNT_DROP_TRUNCATED, XDP_DROP);
+	if (ip6->nexthdr == IPPROTO_TCP)
+		return steer_tcp(ctx, c, cfg, st, 0);
+	if (own)
+		return redirect(ctx, st, STEER_CNT_STEERED_IP6);
+	return count(st, STEER_CNT_PASSED_OTHER, XDP_PASS);
+}
+
 SEC("xdp")
 int
 steer_xdp(struct xdp_md *ctx)
@@ -192,6 +264,8 @@ steer_xdp(struct xdp_md *ctx)
 		return steer_ipv4(ctx, &c, cfg, st);
 	if (eth->h_proto == bpf_htons(ETH_P_ARP))
 		return steer_arp(ctx, &c, cfg, st);
+	if (eth->h_proto == bpf_htons(ETH_P_IPV6))
+		return steer_ipv6(ctx, &c, cfg, st);
 	return count(st, STEER_CNT_PASSED_NON_IPV4, XDP_PASS);
 }
 

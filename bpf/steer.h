@@ -26,6 +26,15 @@ enum {
 	 * not reassemble). Without it only TCP to the ports is steered and
 	 * fragments go to the kernel, which owns the same address. */
 	STEER_F_OWN_IP = 1u << 1,
+	/* linerate has the IPv6 address ip6: TCP to the ports on it is
+	 * steered. Without it IPv6 is the kernel's (passed_non_ipv4). */
+	STEER_F_IP6 = 1u << 2,
+	/* ip6 is linerate's alone: ICMPv6 and every other next header to it,
+	 * and neighbour solicitations whose target is ip6 (to its
+	 * solicited-node group), are steered too; linerate's own stack
+	 * validates them (extension headers, fragments). The kernel keeps
+	 * its link-local and other addresses and their ND. */
+	STEER_F_OWN_IP6 = 1u << 3,
 };
 
 /* The one entry (key 0) of the steer_cfg array map. */
@@ -35,6 +44,7 @@ struct steer_cfg {
 	__u16 ports[STEER_MAX_PORTS];  /* TCP, network byte order; 0 = unused */
 	__u32 owner_pid;               /* who configured it (diagnostics) */
 	__u32 pad;
+	__u8 ip6[16];                  /* IPv6, with STEER_F_IP6 */
 };
 
 /*
@@ -47,7 +57,7 @@ enum steer_counter {
 	STEER_CNT_STEERED_TCP,     /* TCP to a steered port */
 	STEER_CNT_STEERED_ARP,     /* ARP whose target is our address */
 	STEER_CNT_STEERED_ICMP,    /* ICMP to our address */
-	STEER_CNT_PASSED_OTHER,    /* IPv4/ARP for someone else, other ports */
+	STEER_CNT_PASSED_OTHER,    /* IPv4/ARP/IPv6 for someone else, other ports */
 	STEER_CNT_PASSED_NON_IPV4, /* IPv6, VLAN-tagged, other EtherTypes */
 	STEER_CNT_PASSED_SHORT,    /* too short to tell whom it is for */
 	STEER_CNT_PASSED_DISABLED, /* no settings (yet), steering off */
@@ -56,6 +66,8 @@ enum steer_counter {
 	STEER_CNT_DROP_FRAGMENT,   /* IPv4 fragment for linerate */
 	STEER_CNT_DROP_TCP_FLAGS,  /* SYN+FIN, SYN+RST, none of SYN/ACK/RST */
 	STEER_CNT_DROP_NO_XSK,     /* no AF_XDP socket on the rx queue */
+	STEER_CNT_STEERED_ND,      /* NS to our solicited-node group for ip6 */
+	STEER_CNT_STEERED_IP6,     /* ICMPv6 and other non-TCP to our ip6 */
 	STEER_CNT__COUNT
 };
 

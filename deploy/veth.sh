@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # deploy/veth.sh: the default test topology (client netns <-> appliance veth).
 #
-#   lr-client netns: lr-c0 10.88.0.1/24, offloads off
-#   root netns:      lr-a0, up, no kernel IP (linerate owns 10.88.0.2)
+#   lr-client netns: lr-c0 10.88.0.1/24 and fd00:88::1/64 (no DAD), offloads off
+#   root netns:      lr-a0, up, no kernel IP (linerate owns 10.88.0.2 and
+#                    fd00:88::2)
 #
 # Usage: veth.sh up|down|status   (env: LR_QUEUES=N for multi-queue veth)
 set -euo pipefail
@@ -12,6 +13,7 @@ NS=${LR_NS:-lr-client}
 CIF=${LR_CIF:-lr-c0}
 AIF=${LR_AIF:-lr-a0}
 CIP=${LR_CIP:-10.88.0.1/24}
+CIP6=${LR_CIP6:-fd00:88::1/64}
 QUEUES=${LR_QUEUES:-1}
 
 die() { echo "veth.sh: $*" >&2; exit 1; }
@@ -32,9 +34,13 @@ up() {
 	sysctl -qw "net.ipv6.conf.$AIF.disable_ipv6=1" || true
 	sysctl -qw "net.ipv4.conf.$AIF.forwarding=0" || true
 	ip link set "$AIF" up
-	ip netns exec "$NS" sysctl -qw "net.ipv6.conf.$CIF.disable_ipv6=1" || true
+	# The client speaks both families; without duplicate address
+	# detection its IPv6 address is usable at once (tests do not wait).
+	ip netns exec "$NS" sysctl -qw "net.ipv6.conf.$CIF.disable_ipv6=0" || true
+	ip netns exec "$NS" sysctl -qw "net.ipv6.conf.$CIF.accept_dad=0" || true
 	ip netns exec "$NS" ip link set lo up
 	ip netns exec "$NS" ip addr add "$CIP" dev "$CIF"
+	ip netns exec "$NS" ip -6 addr add "$CIP6" dev "$CIF" nodad
 	ip netns exec "$NS" ip link set "$CIF" up
 	# veth would otherwise hand the appliance oversized frames with
 	# unfinished checksums (TSO/GSO and checksum offload).
@@ -42,7 +48,7 @@ up() {
 		ip netns exec "$NS" ethtool -K "$CIF" tx off tso off gso off >/dev/null 2>&1 || true
 		ethtool -K "$AIF" tx off tso off gso off gro off >/dev/null 2>&1 || true
 	fi
-	echo "veth.sh: up: $NS/$CIF ${CIP} <-> $AIF (queues=$QUEUES)"
+	echo "veth.sh: up: $NS/$CIF ${CIP} ${CIP6} <-> $AIF (queues=$QUEUES)"
 }
 
 down() {

@@ -16,7 +16,9 @@ enum config_type {
 	T_BOOL,
 	T_STR,   /* string shorter than the field */
 	T_IPV4,  /* dotted quad */
-	T_CIDR,  /* "a.b.c.d/len": ip and netmask */
+	T_CIDR,  /* "a.b.c.d/len": ip and netmask, or "none" */
+	T_IPV6,  /* an IPv6 address, "::" for none */
+	T_CIDR6, /* "addr/len": ip6 and ip6_prefix, or "none" */
 	T_ENUM,  /* one of names[] -> uint32 value */
 	T_TRI,   /* "auto" | "on" | "off" | true | false */
 	T_U32S,  /* array of integers into a fixed array + count */
@@ -74,6 +76,12 @@ static const struct config_field config_ip[] = {
 	{ "address", T_CIDR, OFF(ip), 0, 0, 0, 0, NULL, NULL },
 	{ "gateway", T_IPV4, OFF(gateway), 0, 0, 0, 0, NULL, NULL },
 	U32("mtu", mtu, 576, 9000),
+	END,
+};
+
+static const struct config_field config_ip6[] = {
+	{ "address", T_CIDR6, OFF(ip6), 0, 0, 0, 0, NULL, NULL },
+	{ "gateway", T_IPV6, OFF(ip6_gateway), 0, 0, 0, 0, NULL, NULL },
 	END,
 };
 
@@ -185,6 +193,7 @@ static const struct config_field config_fault[] = {
 static const struct config_field config_root[] = {
 	OBJ("port", config_port),
 	OBJ("ip", config_ip),
+	OBJ("ip6", config_ip6),
 	{ "lcores", T_U32S, OFF(lcores), CONFIG_MAX_LCORES, OFF(nb_lcores),
 	  0, 1023, NULL, NULL },
 	U32("main_lcore", main_lcore, 0, 1023),
@@ -212,6 +221,8 @@ config_defaults(struct config *c)
 	c->tx_desc = 1024;
 	config_parse_ipv4("10.88.0.2", &c->ip);
 	c->netmask = htonl(0xffffff00u);
+	inet_pton(AF_INET6, "fd00:88::2", c->ip6);
+	c->ip6_prefix = 64;
 	c->mtu = 1500;
 	c->lcores[0] = 1;
 	c->nb_lcores = 1;
@@ -289,12 +300,21 @@ config_parse_cidr(struct config *c, const char *s, char err[CONFIG_ERR_LEN])
 	char *end;
 	long len;
 
+	if (strcmp(s, "none") == 0) {
+		c->ip = 0;
+		c->netmask = 0;
+		c->ip4_off = true;
+		return 0;
+	}
 	if (n >= sizeof(buf))
 		goto bad;
 	memcpy(buf, s, n);
 	buf[n] = '\0';
 	if (config_parse_ipv4(buf, &c->ip) < 0)
 		goto bad;
+	if (c->ip4_off && !slash)
+		c->netmask = htonl(0xffffff00u); /* "none" cleared it */
+	c->ip4_off = false;
 	if (slash) {
 		errno = 0;
 		len = strtol(slash + 1, &end, 10);
@@ -307,6 +327,66 @@ config_parse_cidr(struct config *c, const char *s, char err[CONFIG_ERR_LEN])
 bad:
 	snprintf(err, CONFIG_ERR_LEN,
 		 "'%s' is not an IPv4 address with optional /prefix", s);
+	return -EINVAL;
+}
+
+/* Addresses a host may not take as its own (RFC 4291 §2.4, §2.5.5.2). */
+static const char *
+config_ip6_unusable(const uint8_t a[16])
+{
+	static const uint8_t zero[16], mapped[12] = { [10] = 0xff, [11] = 0xff };
+
+	if (memcmp(a, zero, 15) == 0 && (a[15] == 0 || a[15] == 1))
+		return "the unspecified or loopback address";
+	if (a[0] == 0xff)
+		return "a multicast address";
+	if (a[0] == 0xfe && (a[1] & 0xc0) == 0x80)
+		return "link-local (linerate derives fe80::/64 from the MAC)";
+	if (memcmp(a, mapped, sizeof(mapped)) == 0)
+		return "an IPv4-mapped address";
+	return NULL;
+}
+
+int
+config_parse_cidr6(struct config *c, const char *s, char err[CONFIG_ERR_LEN])
+{
+	char buf[INET6_ADDRSTRLEN];
+	const char *slash = strchr(s, '/');
+	size_t n = slash ? (size_t)(slash - s) : strlen(s);
+	uint8_t a[16];
+	const char *why;
+	char *end;
+	long len = 64;
+
+	if (strcmp(s, "none") == 0) {
+		memset(c->ip6, 0, sizeof(c->ip6));
+		c->ip6_prefix = 0;
+		return 0;
+	}
+	if (n >= sizeof(buf))
+		goto bad;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	if (inet_pton(AF_INET6, buf, a) != 1)
+		goto bad;
+	if (slash) {
+		errno = 0;
+		len = strtol(slash + 1, &end, 10);
+		if (errno || *end || end == slash + 1 || len < 1 || len > 128)
+			goto bad;
+	}
+	why = config_ip6_unusable(a);
+	if (why) {
+		snprintf(err, CONFIG_ERR_LEN, "'%s' is %s", s, why);
+		return -EINVAL;
+	}
+	memcpy(c->ip6, a, sizeof(a));
+	c->ip6_prefix = (uint32_t)len;
+	return 0;
+bad:
+	snprintf(err, CONFIG_ERR_LEN,
+		 "'%s' is not an IPv6 address with optional /prefix, or \"none\"",
+		 s);
 	return -EINVAL;
 }
 
@@ -456,6 +536,24 @@ config_apply_field(struct config *c, const struct config_field *f, json_t *v,
 			return config_fail(err, path, "%s", msg);
 		return 0;
 	}
+	case T_IPV6:
+		if (!json_is_string(v) ||
+		    inet_pton(AF_INET6, json_string_value(v), base + f->off) != 1)
+			return config_fail(err, path,
+					   "expected an IPv6 address (\"::\" for "
+					   "none)%s", "");
+		return 0;
+	case T_CIDR6: {
+		char msg[CONFIG_ERR_LEN];
+
+		if (!json_is_string(v))
+			return config_fail(err, path,
+					   "expected \"addr/len\" or \"none\"%s",
+					   "");
+		if (config_parse_cidr6(c, json_string_value(v), msg) < 0)
+			return config_fail(err, path, "%s", msg);
+		return 0;
+	}
 	case T_ENUM:
 		if (json_is_string(v)) {
 			s = json_string_value(v);
@@ -540,6 +638,46 @@ config_apply(struct config *c, const struct config_field *fields, json_t *obj,
 /* Bytes of {"userId":"","value":0}: an event body around its userId. */
 #define CONFIG_MRC_EVENT_MIN 23
 
+/* The IPv6 rules: at least one family, a gateway we can reach, an MTU
+ * IPv6 allows. */
+static int
+config_check_ip6(const struct config *c, char *err)
+{
+	static const uint8_t zero[16];
+	const uint8_t *g = c->ip6_gateway;
+	bool gw = memcmp(g, zero, sizeof(zero)) != 0;
+	uint32_t bits;
+
+	if (c->ip4_off && c->ip6_prefix == 0)
+		return config_fail(err, "$.ip.address",
+				   "\"none\" needs ip6.address: configure at "
+				   "least one family%s", "");
+	if (c->ip6_prefix == 0) {
+		if (gw)
+			return config_fail(err, "$.ip6.gateway",
+					   "set without ip6.address%s", "");
+		return 0;
+	}
+	if (!gw)
+		return 0;
+	if (g[0] == 0xff || memcmp(g, c->ip6, sizeof(zero)) == 0)
+		return config_fail(err, "$.ip6.gateway",
+				   "must be a unicast neighbour, not multicast or "
+				   "our own address%s", "");
+	if (g[0] == 0xfe && (g[1] & 0xc0) == 0x80)
+		return 0;
+	/* Global or ULA gateway: it must be on our prefix to be a neighbour. */
+	for (bits = 0; bits < c->ip6_prefix; bits++) {
+		uint8_t m = (uint8_t)(0x80 >> (bits & 7));
+
+		if ((g[bits / 8] ^ c->ip6[bits / 8]) & m)
+			return config_fail(err, "$.ip6.gateway",
+					   "not link-local and outside "
+					   "ip6.address's prefix%s", "");
+	}
+	return 0;
+}
+
 /* Rules across keys, checked once everything is read. */
 static int
 config_check(const struct config *c, char *err)
@@ -593,8 +731,10 @@ config_check(const struct config *c, char *err)
 	    strcmp(c->memif_role, "client") != 0)
 		return config_fail(err, "$.port.memif_role",
 				   "must be \"server\" or \"client\"%s", "");
-	if (c->ip == 0)
+	if (c->ip == 0 && !c->ip4_off)
 		return config_fail(err, "$.ip.address", "must be set%s", "");
+	if (config_check_ip6(c, err))
+		return -EINVAL;
 	if (strchr(c->xdp_program, ','))
 		return config_fail(err, "$.xdp.program",
 				   "must not contain ',' (it becomes a DPDK devarg)%s",
@@ -698,9 +838,26 @@ config_field_json(const struct config *c, const struct config_field *f)
 	case T_IPV4:
 		inet_ntop(AF_INET, base + f->off, ip, sizeof(ip));
 		return json_string(ip);
+	case T_IPV6: {
+		char s6[INET6_ADDRSTRLEN];
+
+		inet_ntop(AF_INET6, base + f->off, s6, sizeof(s6));
+		return json_string(s6);
+	}
+	case T_CIDR6: {
+		char s6[INET6_ADDRSTRLEN], s[INET6_ADDRSTRLEN + 8];
+
+		if (c->ip6_prefix == 0)
+			return json_string("none");
+		inet_ntop(AF_INET6, c->ip6, s6, sizeof(s6));
+		snprintf(s, sizeof(s), "%s/%u", s6, c->ip6_prefix);
+		return json_string(s);
+	}
 	case T_CIDR: {
 		char s[48];
 
+		if (c->ip4_off)
+			return json_string("none");
 		inet_ntop(AF_INET, &c->ip, ip, sizeof(ip));
 		snprintf(s, sizeof(s), "%s/%d", ip,
 			 __builtin_popcount(c->netmask));

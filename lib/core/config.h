@@ -33,9 +33,16 @@ struct config {
 	 * "client" connects); both required with driver "memif" */
 	char memif_socket[108];
 	char memif_role[8];
-	/* "ip": addresses in network byte order */
+	/* "ip": addresses in network byte order; ip.address "none" sets
+	 * ip4_off (no IPv4 at all: ARP and IPv4 frames are dropped) */
 	uint32_t ip, netmask, gateway;
 	uint32_t mtu;
+	bool ip4_off;
+	/* "ip6": address and gateway (network order); ip6_prefix 0 means no
+	 * IPv6 ("none"); an all-zero gateway means on-link peers only */
+	uint8_t ip6[16];
+	uint8_t ip6_gateway[16];
+	uint32_t ip6_prefix;
 	/* "lcores": data-plane lcores; "main_lcore" runs the control plane */
 	uint32_t lcores[CONFIG_MAX_LCORES];
 	uint32_t nb_lcores;
@@ -127,6 +134,15 @@ int config_parse_ipv4(const char *s, uint32_t *out);
 /* "10.88.0.2/24" or "10.88.0.2" (keeps the netmask) into c. */
 int config_parse_cidr(struct config *c, const char *s,
 		      char err[CONFIG_ERR_LEN]);
+
+/*
+ * "fd00:88::2/64" or "fd00:88::2" (prefix 64) into c->ip6/ip6_prefix,
+ * "none" turns IPv6 off. Rejects the unspecified, loopback, multicast,
+ * link-local (derived from the MAC instead) and IPv4-mapped addresses.
+ * Returns 0, or -EINVAL with err filled.
+ */
+int config_parse_cidr6(struct config *c, const char *s,
+		       char err[CONFIG_ERR_LEN]);
 
 /* Name of a driver, for logs ("af_packet"). */
 const char *config_driver_name(enum config_driver d);

@@ -20,6 +20,7 @@
 struct config;
 struct lcore_ctx;
 struct arp_table;
+struct nd_table;
 struct tcp_lcore;
 struct fault;
 
@@ -57,6 +58,8 @@ struct lcore_ctx {
 	int socket_id;
 	uint32_t idle_polls; /* consecutive empty polls */
 	struct arp_table *arp;  /* shared, lib/net/arp */
+	struct nd_table *nd;    /* shared, lib/net/nd (IPv6 neighbours) */
+	uint64_t icmp6_tat_us;  /* ICMPv6 error rate limit (net/icmp6.c) */
 	struct tcp_lcore *tcp;  /* this lcore's TCP state, lib/net/tcp */
 	struct fault *fault;    /* RX fault shim (tests), NULL: off; owned */
 	void *http;             /* this lcore's HTTP state, lib/http */

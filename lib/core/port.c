@@ -233,6 +233,45 @@ port_set_mtu(uint16_t port_id, uint32_t want)
 	return cur;
 }
 
+/*
+ * IPv6 identity: the configured address, the link-local one from the MAC
+ * (modified EUI-64, RFC 4291 App. A), and the solicited-node multicast
+ * groups of both (RFC 4861 §7.2.1) on the port: a MAC filter where the
+ * driver has one, else all multicast. af_packet and af_xdp see every frame
+ * the kernel interface receives, so neither call is needed there.
+ */
+static void
+port_join_ip6(uint16_t port_id, const struct config *cfg, struct netif *ifc)
+{
+	struct rte_ether_addr mc[2];
+	const uint8_t *m = ifc->mac.addr_bytes;
+	const uint8_t *a[2] = { cfg->ip6, ifc->ip6_ll };
+	static const uint8_t ll[8] = { 0xfe, 0x80 };
+
+	ifc->ip6_prefix = (uint8_t)cfg->ip6_prefix;
+	memcpy(ifc->ip6, cfg->ip6, sizeof(ifc->ip6));
+	memcpy(ifc->ip6_gateway, cfg->ip6_gateway, sizeof(ifc->ip6_gateway));
+	memcpy(ifc->ip6_ll, ll, sizeof(ll));
+	ifc->ip6_ll[8] = m[0] ^ 0x02;
+	ifc->ip6_ll[9] = m[1];
+	ifc->ip6_ll[10] = m[2];
+	ifc->ip6_ll[11] = 0xff;
+	ifc->ip6_ll[12] = 0xfe;
+	ifc->ip6_ll[13] = m[3];
+	ifc->ip6_ll[14] = m[4];
+	ifc->ip6_ll[15] = m[5];
+	for (int i = 0; i < 2; i++)
+		mc[i] = (struct rte_ether_addr){ .addr_bytes = {
+			0x33, 0x33, 0xff, a[i][13], a[i][14], a[i][15] } };
+	if (rte_eth_dev_set_mc_addr_list(port_id, mc, 2) == 0 ||
+	    rte_eth_allmulticast_enable(port_id) == 0 ||
+	    rte_eth_allmulticast_get(port_id) == 1)
+		return;
+	LOG(INFO, "port %u: no multicast filter or all-multicast mode; "
+	    "solicited-node frames arrive only if the driver passes them",
+	    port_id);
+}
+
 int
 port_start(uint16_t port_id, const struct config *cfg, uint16_t nb_queues,
 	   struct rte_mempool *const *pools, struct netif *ifc,
@@ -316,6 +355,11 @@ port_start(uint16_t port_id, const struct config *cfg, uint16_t nb_queues,
 	ifc->nb_queues = nb_queues;
 	ifc->tx_offloads = conf.txmode.offloads;
 	ifc->rx_offloads = conf.rxmode.offloads;
+	if (cfg->ip6_prefix && mtu >= 1280)
+		port_join_ip6(port_id, cfg, ifc);
+	else if (cfg->ip6_prefix)
+		LOG(WARNING, "port %u: MTU %u is below IPv6's 1280 (RFC 8200 "
+		    "§5): IPv6 off", port_id, mtu);
 	return 0;
 }
 

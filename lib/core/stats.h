@@ -83,9 +83,35 @@
 	X(mem_orphan_gave_up) X(mem_ooo_pruned) X(mem_sndq_refused) \
 	X(mem_wakeups)
 
+/* IPv6 (net/ipv6.h): drops by RFC 8200 rule, extension headers, output.
+ * ip6_drop_tcp: TCP over IPv6 (not served yet; answered with
+ * ICMPv6 port unreachable). */
+#define STATS_IPV6(X) \
+	X(ip6_rx) X(ip6_drop_short) X(ip6_drop_version) X(ip6_drop_len) \
+	X(ip6_drop_hop_limit) X(ip6_drop_bad_src) X(ip6_drop_not_for_us) \
+	X(ip6_drop_ext_trunc) X(ip6_drop_ext_chain) X(ip6_drop_hbh_order) \
+	X(ip6_drop_routing) X(ip6_drop_option) X(ip6_drop_frag) \
+	X(ip6_rx_atomic_frag) X(ip6_drop_proto) X(ip6_drop_tcp) \
+	X(ip6_tx) X(ip6_tx_noroute) X(ip6_tx_nombuf)
+
+/* Neighbour Discovery (net/nd.h, RFC 4861). */
+#define STATS_ND(X) \
+	X(nd_rx_ns) X(nd_rx_na) X(nd_tx_ns) X(nd_tx_na) X(nd_rx_other) \
+	X(nd_drop_hop_limit) X(nd_drop_invalid) X(nd_drop_not_for_us) \
+	X(nd_learned) X(nd_pending_queued) X(nd_pending_dropped) \
+	X(nd_pending_sent)
+
+/* ICMPv6 (net/icmp6.h, RFC 4443). */
+#define STATS_ICMP6(X) \
+	X(icmp6_rx_echo) X(icmp6_tx_echo_reply) X(icmp6_drop_short) \
+	X(icmp6_drop_cksum) X(icmp6_rx_other) X(icmp6_rx_error) \
+	X(icmp6_rx_ptb) X(icmp6_ptb_ignored) X(icmp6_tx_error) \
+	X(icmp6_error_limited)
+
 #define STATS_ALL(X) \
 	STATS_CORE(X) STATS_ETH(X) STATS_ARP(X) STATS_IPV4(X) STATS_ICMP(X) \
-	STATS_TCP(X) STATS_TCP_CONNECT(X) STATS_HTTP(X) STATS_MEM(X)
+	STATS_TCP(X) STATS_TCP_CONNECT(X) STATS_HTTP(X) STATS_MEM(X) \
+	STATS_IPV6(X) STATS_ND(X) STATS_ICMP6(X)
 
 enum stats_id {
 #define STATS_ENUM(name) ST_##name,

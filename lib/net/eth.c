@@ -7,6 +7,7 @@
 #include "net/arp.h"
 #include "net/eth.h"
 #include "net/ipv4.h"
+#include "net/ipv6.h"
 #include "net/net.h"
 
 void
@@ -17,6 +18,25 @@ eth_input_burst(struct lcore_ctx *ctx, struct rte_mbuf **pkts, uint16_t n)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
 		eth_input(ctx, pkts[i]);
 	}
+}
+
+/* A multicast MAC we listen to: the solicited-node groups of our IPv6
+ * addresses and all-nodes, 33:33:ff:xx:xx:xx and 33:33:00:00:00:01
+ * (RFC 2464 §7); ipv6_input() checks the group itself. */
+static bool
+eth_our_ip6_group(const struct netif *ifc, const struct rte_ether_addr *d)
+{
+	const uint8_t *b = d->addr_bytes;
+
+	if (!ifc->ip6_prefix || b[0] != 0x33 || b[1] != 0x33)
+		return false;
+	if (b[2] == 0 && b[3] == 0 && b[4] == 0 && b[5] == 1)
+		return true;
+	return b[2] == 0xff &&
+	       ((b[3] == ifc->ip6[13] && b[4] == ifc->ip6[14] &&
+		 b[5] == ifc->ip6[15]) ||
+		(b[3] == ifc->ip6_ll[13] && b[4] == ifc->ip6_ll[14] &&
+		 b[5] == ifc->ip6_ll[15]));
 }
 
 void
@@ -36,20 +56,37 @@ eth_input(struct lcore_ctx *ctx, struct rte_mbuf *m)
 	}
 	eh = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
 	if (unlikely(!rte_is_same_ether_addr(&eh->dst_addr, &ctx->ifc->mac) &&
-		     !rte_is_broadcast_ether_addr(&eh->dst_addr))) {
+		     !rte_is_broadcast_ether_addr(&eh->dst_addr) &&
+		     !eth_our_ip6_group(ctx->ifc, &eh->dst_addr))) {
 		STAT_INC(ctx, eth_drop_not_for_us);
 		goto drop;
 	}
 	p.eth = eh;
 	p.ip = NULL;
+	p.ip6 = NULL;
+	p.dst_mcast = false;
 	type = eh->ether_type;
 	rte_pktmbuf_adj(m, sizeof(*eh));
-	if (likely(type == RTE_BE16(RTE_ETHER_TYPE_IPV4))) {
-		ipv4_input(ctx, m, &p);
+	if (likely(type == RTE_BE16(RTE_ETHER_TYPE_IPV4)) ||
+	    type == RTE_BE16(RTE_ETHER_TYPE_ARP)) {
+		/* ip.address "none": no IPv4 at all, not even ARP probes;
+		 * the type of a family that is off counts as unknown. */
+		if (unlikely(ctx->ifc->ip == 0)) {
+			STAT_INC(ctx, eth_drop_unknown_type);
+			goto drop;
+		}
+		if (likely(type == RTE_BE16(RTE_ETHER_TYPE_IPV4)))
+			ipv4_input(ctx, m, &p);
+		else
+			arp_input(ctx, m, &p);
 		return;
 	}
-	if (type == RTE_BE16(RTE_ETHER_TYPE_ARP)) {
-		arp_input(ctx, m, &p);
+	if (type == RTE_BE16(RTE_ETHER_TYPE_IPV6)) {
+		if (unlikely(!ctx->ifc->ip6_prefix || !ctx->nd)) {
+			STAT_INC(ctx, eth_drop_unknown_type);
+			goto drop;
+		}
+		ipv6_input(ctx, m, &p);
 		return;
 	}
 	if (type == RTE_BE16(RTE_ETHER_TYPE_VLAN) ||

@@ -16,8 +16,10 @@ void eth_input_burst(struct lcore_ctx *ctx, struct rte_mbuf **pkts,
 
 /*
  * One received frame (data at the Ethernet header). Frames not for our MAC
- * (or broadcast), too short, VLAN-tagged or of an unknown type are dropped
- * and counted. ARP goes to arp_input(), IPv4 to ipv4_input().
+ * (or broadcast, or an IPv6 multicast group of ours), too short,
+ * VLAN-tagged, of an unknown type or of a family that is not configured
+ * (counted as unknown types too) are dropped and counted. ARP goes to arp_input(),
+ * IPv4 to ipv4_input(), IPv6 to ipv6_input().
  * Consumes m.
  */
 void eth_input(struct lcore_ctx *ctx, struct rte_mbuf *m);

@@ -8,6 +8,8 @@
 #include <rte_ether.h>
 #include <rte_ip.h>
 
+#include <stdbool.h>
+
 /*
  * Lives on the stack of eth_input() for one packet (never in a global).
  * Each *_input() advances the mbuf's data pointer past its own header, so
@@ -16,9 +18,11 @@
  */
 struct net_pkt {
 	struct rte_ether_hdr *eth;
-	struct rte_ipv4_hdr *ip;
-	uint16_t ip_hlen; /* IPv4 header length in bytes */
-	uint16_t l4_len;  /* IPv4 total length - header length */
+	struct rte_ipv4_hdr *ip;    /* IPv4 packets; NULL for IPv6 */
+	struct rte_ipv6_hdr *ip6;   /* IPv6 packets; NULL for IPv4 */
+	uint16_t ip_hlen; /* IPv4 header, or IPv6 header + extension headers */
+	uint16_t l4_len;  /* bytes of the upper-layer message after ip_hlen */
+	bool dst_mcast;   /* IPv6: sent to a multicast group of ours */
 };
 
 #endif

@@ -52,6 +52,26 @@ steer_kernel_has_ip(uint32_t ip, char *ifname, size_t len)
 	return found;
 }
 
+/* The same for an IPv6 address (16 bytes). */
+static bool
+steer_kernel_has_ip6(const uint8_t *ip6, char *ifname, size_t len)
+{
+	struct ifaddrs *ifa, *i;
+	bool found = false;
+
+	if (getifaddrs(&ifa) < 0)
+		return false;
+	for (i = ifa; i && !found; i = i->ifa_next)
+		if (i->ifa_addr && i->ifa_addr->sa_family == AF_INET6 &&
+		    memcmp(&((struct sockaddr_in6 *)i->ifa_addr)->sin6_addr,
+			   ip6, 16) == 0) {
+			snprintf(ifname, len, "%s", i->ifa_name);
+			found = true;
+		}
+	freeifaddrs(ifa);
+	return found;
+}
+
 #ifndef STEER_HAVE_SKEL
 /* <dir of the binary>/rel when readable. */
 static bool
@@ -210,6 +230,10 @@ steer_fill_cfg(struct steer *s)
 	memset(&s->cfg, 0, sizeof(s->cfg));
 	s->cfg.flags = STEER_F_ENABLED | (s->own_ip ? STEER_F_OWN_IP : 0);
 	s->cfg.ip = s->ip;
+	if (s->has_ip6) {
+		s->cfg.flags |= STEER_F_IP6 | (s->own_ip6 ? STEER_F_OWN_IP6 : 0);
+		memcpy(s->cfg.ip6, s->ip6, sizeof(s->cfg.ip6));
+	}
 	for (uint32_t i = 0; i < s->nb_ports; i++)
 		s->cfg.ports[i] = htons(s->ports[i]);
 	s->cfg.owner_pid = (uint32_t)getpid();
@@ -226,7 +250,7 @@ steer_load(const struct steer_params *p, char *msg, size_t msglen)
 
 	msg[0] = '\0';
 	if (!p || !p->ports || p->nb_ports == 0 ||
-	    p->nb_ports > STEER_MAX_PORTS || p->ip == 0 ||
+	    p->nb_ports > STEER_MAX_PORTS || (p->ip == 0 && !p->ip6) ||
 	    (p->object && strchr(p->object, ','))) {
 		snprintf(msg, msglen,
 			 "bad XDP steering params (1..%d ports, an address, "
@@ -260,6 +284,20 @@ steer_load(const struct steer_params *p, char *msg, size_t msglen)
 		}
 	}
 	s->own_ip = p->own_ip != 0;
+	if (p->ip6) {
+		s->has_ip6 = true;
+		memcpy(s->ip6, p->ip6, sizeof(s->ip6));
+		s->own_ip6 = p->own_ip != 0;
+		if (p->own_ip < 0 &&
+		    steer_kernel_has_ip6(p->ip6, kif, sizeof(kif))) {
+			s->own_ip6 = false;
+			snprintf(note, sizeof(note),
+				 "linerate's IPv6 address is also the kernel's "
+				 "(on %s): steering TCP to linerate's ports "
+				 "only, ICMPv6 and ND stay with the kernel", kif);
+			at = steer_append(msg, msglen, at, note);
+		}
+	}
 	if (p->own_ip < 0 && steer_kernel_has_ip(p->ip, kif, sizeof(kif))) {
 		s->own_ip = false;
 		inet_ntop(AF_INET, &p->ip, ipstr, sizeof(ipstr));
@@ -427,7 +465,9 @@ steer_read_counters(struct steer *s, struct steer_counters *out)
 			out->v[c] += s->percpu[cpu].cnt[c];
 	out->steered = out->v[STEER_CNT_STEERED_TCP] +
 		       out->v[STEER_CNT_STEERED_ARP] +
-		       out->v[STEER_CNT_STEERED_ICMP];
+		       out->v[STEER_CNT_STEERED_ICMP] +
+		       out->v[STEER_CNT_STEERED_ND] +
+		       out->v[STEER_CNT_STEERED_IP6];
 	out->passed = out->v[STEER_CNT_PASSED_OTHER] +
 		      out->v[STEER_CNT_PASSED_NON_IPV4] +
 		      out->v[STEER_CNT_PASSED_SHORT] +

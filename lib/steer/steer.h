@@ -51,6 +51,7 @@ struct steer_params {
 	/* The kernel-owned interface; NULL: load only (tests, benches). */
 	const char *iface;
 	uint32_t ip;            /* linerate's IPv4 address, network order */
+	const uint8_t *ip6;     /* its IPv6 address (16 bytes); NULL: none */
 	const uint16_t *ports;  /* TCP ports, host order */
 	uint32_t nb_ports;      /* 1..STEER_MAX_PORTS */
 	/* The object to load. NULL: the one built into linerate (bpftool
@@ -58,7 +59,8 @@ struct steer_params {
 	 * <dir of the binary>/../lib/linerate/bpf/steer.bpf.o. */
 	const char *object;
 	/* Is ip linerate's alone (STEER_F_OWN_IP)? -1: yes unless a kernel
-	 * interface in this namespace has that address; 0: no; 1: yes. */
+	 * interface in this namespace has that address; 0: no; 1: yes.
+	 * The same for ip6 (STEER_F_OWN_IP6), decided on its own. */
 	int own_ip;
 };
 

@@ -18,6 +18,8 @@ struct steer {
 	uint32_t nb_ports;
 	uint32_t ip;
 	bool own_ip;
+	uint8_t ip6[16];            /* with has_ip6 */
+	bool has_ip6, own_ip6;
 	struct steer_cfg cfg;       /* what steer_configure() writes */
 	bool configured;
 	/* The copy steer_load() loaded (gone once steer_attach() adopted

@@ -23,6 +23,8 @@ static const char *const steer_counter_names[STEER_CNT__COUNT] = {
 	[STEER_CNT_DROP_FRAGMENT] = "dropped_fragment",
 	[STEER_CNT_DROP_TCP_FLAGS] = "dropped_tcp_flags",
 	[STEER_CNT_DROP_NO_XSK] = "dropped_no_xsk",
+	[STEER_CNT_STEERED_ND] = "steered_nd",
+	[STEER_CNT_STEERED_IP6] = "steered_ip6",
 };
 
 const char *

@@ -20,6 +20,7 @@
 #include "harness.h"
 #include "net/arp.h"
 #include "net/eth.h"
+#include "net/nd.h"
 #include "net/tcp.h"
 
 const struct rte_ether_addr harness_peer_mac = {
@@ -252,6 +253,8 @@ harness_create_opts(const struct harness_opts *o)
 	h->ctx->arp = arp_table_create(h->cfg.arp_entries, h->cfg.arp_timeout_s,
 				       h->cfg.arp_pending, 0);
 	assert_non_null(h->ctx->arp);
+	h->ctx->nd = nd_table_create(h->cfg.arp_entries, h->cfg.arp_pending, 0);
+	assert_non_null(h->ctx->nd);
 	assert_int_equal(tcp_lcore_init(h->ctx), 0);
 	h->baseline_in_use = rte_mempool_in_use_count(h->pool);
 	return h;
@@ -267,6 +270,7 @@ harness_destroy(struct harness *h)
 	lcore_tx_flush(h->ctx);
 	harness_drain(h);
 	arp_table_free(h->ctx->arp);
+	nd_table_free(h->ctx->nd);
 	lcore_ctx_free(h->ctx);
 	if (h->pmd) {
 		harness_tx_complete(h);

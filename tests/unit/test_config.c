@@ -342,7 +342,7 @@ test_config_every_veth_json_key_is_known_and_read(void **state)
 	assert_non_null(root);
 	walk_and_mutate(root, root, "$", &leaves, &objects);
 	json_decref(root);
-	assert_int_equal(objects, 13); /* root + 12 sections */
+	assert_int_equal(objects, 14); /* root + 13 sections (ip6 added) */
 	assert_true(leaves >= 49);
 }
 
@@ -364,7 +364,7 @@ test_config_every_key_config_to_json_writes_is_known_and_read(void **state)
 	assert_non_null(root);
 	walk_and_mutate(root, root, "$", &leaves, &objects);
 	json_decref(root);
-	assert_int_equal(objects, 14);
+	assert_int_equal(objects, 15); /* one more: the ip6 section */
 	assert_true(leaves >= 52);
 }
 
@@ -1054,6 +1054,70 @@ test_config_mrc_max_user_len_bounded_by_parser_and_max_body(void **state)
 	assert_int_equal(CONFIG_MRC_USER_MAX, 1024);
 }
 
+static void
+test_config_ip6_address_gateway_and_families(void **state)
+{
+	static const uint8_t want[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 5 };
+	static const uint8_t gw[16] = { 0xfe, 0x80, [15] = 1 };
+	struct config c, back;
+	char err[CONFIG_ERR_LEN] = "";
+	char *s;
+
+	(void)state;
+	config_defaults(&c);
+	assert_int_equal(c.ip6_prefix, 64); /* veth.json's fd00:88::2/64 */
+	parse_ok(&c, "{\"ip6\": {\"address\": \"2001:db8::5/56\","
+		     " \"gateway\": \"fe80::1\"}}");
+	assert_memory_equal(c.ip6, want, 16);
+	assert_int_equal(c.ip6_prefix, 56);
+	assert_memory_equal(c.ip6_gateway, gw, 16);
+	parse_ok(&c, "{\"ip6\": {\"address\": \"2001:db8::5\"}}");
+	assert_int_equal(c.ip6_prefix, 64);
+	/* Either family alone; both round trip through config_to_json. */
+	parse_ok(&c, "{\"ip6\": {\"address\": \"none\"}}");
+	assert_int_equal(c.ip6_prefix, 0);
+	parse_ok(&c, "{\"ip\": {\"address\": \"none\"}}");
+	assert_true(c.ip4_off);
+	assert_int_equal(c.ip, 0);
+	s = config_to_json(&c);
+	memset(&back, 0, sizeof(back));
+	if (config_parse(&back, s, strlen(s), err) != 0)
+		fail_msg("%s\n  %s", s, err);
+	free(s);
+	assert_config_equal(&back, &c);
+	expect_err("{\"ip\": {\"address\": \"none\"},"
+		   " \"ip6\": {\"address\": \"none\"}}",
+		   "$.ip.address: \"none\" needs ip6.address: configure at "
+		   "least one family");
+	expect_err("{\"ip6\": {\"address\": \"fd00::1/129\"}}",
+		   "$.ip6.address: 'fd00::1/129' is not an IPv6 address with "
+		   "optional /prefix, or \"none\"");
+	expect_err("{\"ip6\": {\"address\": \"10.88.0.2\"}}",
+		   "$.ip6.address: '10.88.0.2' is not an IPv6 address with "
+		   "optional /prefix, or \"none\"");
+	expect_err("{\"ip6\": {\"address\": \"ff02::1\"}}",
+		   "$.ip6.address: 'ff02::1' is a multicast address");
+	expect_err("{\"ip6\": {\"address\": \"::\"}}",
+		   "$.ip6.address: '::' is the unspecified or loopback address");
+	expect_err_prefix("{\"ip6\": {\"address\": \"fe80::2\"}}",
+			  "$.ip6.address: 'fe80::2' is link-local");
+	expect_err("{\"ip6\": {\"address\": \"::ffff:10.0.0.1\"}}",
+		   "$.ip6.address: '::ffff:10.0.0.1' is an IPv4-mapped address");
+	expect_err("{\"ip6\": {\"address\": 5}}",
+		   "$.ip6.address: expected \"addr/len\" or \"none\"");
+	expect_err("{\"ip6\": {\"gateway\": \"fd00:99::1\"}}",
+		   "$.ip6.gateway: not link-local and outside ip6.address's "
+		   "prefix");
+	expect_err("{\"ip6\": {\"gateway\": \"ff02::2\"}}",
+		   "$.ip6.gateway: must be a unicast neighbour, not multicast or "
+		   "our own address");
+	expect_err("{\"ip6\": {\"gateway\": \"fd00:88::x\"}}",
+		   "$.ip6.gateway: expected an IPv6 address (\"::\" for none)");
+	expect_err("{\"ip6\": {\"address\": \"none\", \"gateway\": \"fe80::1\"}}",
+		   "$.ip6.gateway: set without ip6.address");
+	parse_ok(&c, "{\"ip6\": {\"gateway\": \"fd00:88::1\"}}");
+}
+
 int
 main(void)
 {
@@ -1096,6 +1160,7 @@ main(void)
 		T(test_config_every_shipped_dpdk_config_loads),
 		T(test_config_xdp_program_and_own_ip),
 		T(test_config_mrc_max_user_len_bounded_by_parser_and_max_body),
+		T(test_config_ip6_address_gateway_and_families),
 #undef T
 	};
 

@@ -16,10 +16,18 @@ static const struct rte_ether_addr bcast = {
 };
 static const struct rte_ether_addr zero_mac;
 
+/* These are IPv4's tests (an IPv6 frame is an unknown type here):
+ * IPv6 has its own (test_ipv6.c, test_nd.c, test_icmp6.c). */
+static void
+ipv4_only(struct config *cfg)
+{
+	cfg->ip6_prefix = 0;
+}
+
 static int
 setup(void **state)
 {
-	*state = harness_create(NULL);
+	*state = harness_create(ipv4_only);
 	return 0;
 }
 

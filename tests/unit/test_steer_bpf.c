@@ -28,6 +28,7 @@
 
 #include "harness.h"
 #include "pkt.h"
+#include "pkt6.h"
 #include "steer/steer.h"
 
 #ifndef AF_XDP
@@ -566,6 +567,152 @@ test_steer_bpf_metrics_and_ctl_reports(void **state)
 	json_decref(o);
 }
 
+/* ---- IPv6: linerate's fd00:88::2 (pkt6_ours) ---- */
+
+/* Settings as steer_configure wrote them, plus our IPv6 address and the
+ * IPv6 flags given (STEER_F_IP6, STEER_F_OWN_IP6). */
+static void
+set_ip6(uint32_t flags)
+{
+	struct steer_cfg cfg;
+	uint32_t key = 0;
+
+	assert_int_equal(bpf_map_lookup_elem(steer_fd(st, STEER_FD_CFG), &key,
+					     &cfg), 0);
+	cfg.flags |= flags;
+	memcpy(cfg.ip6, pkt6_ours, 16);
+	assert_int_equal(bpf_map_update_elem(steer_fd(st, STEER_FD_CFG), &key,
+					     &cfg, BPF_ANY), 0);
+}
+
+/* A TCP segment (20-byte header, flags) from the peer to dst:dport. */
+static size_t
+tcp6_frame(uint8_t *b, const uint8_t *dst, uint16_t dport, uint8_t flags)
+{
+	uint8_t th[20] = { 0x9c, 0x40, (uint8_t)(dport >> 8), (uint8_t)dport,
+			   [12] = 0x50, [13] = flags, [14] = 0xff, [15] = 0xff };
+
+	return pkt6_ip(b, &our_mac, pkt6_peer, dst, 64, IPPROTO_TCP, th,
+		       sizeof(th));
+}
+
+/* A neighbour solicitation for target to its solicited-node group. */
+static size_t
+ns6_frame(uint8_t *b, const uint8_t *target)
+{
+	struct rte_ether_addr smac;
+	uint8_t sn[16];
+
+	pkt6_snm(target, sn, &smac);
+	return pkt6_ns(b, &smac, pkt6_peer, sn, 255, target, true);
+}
+
+static void
+test_steer_bpf_ipv6_tcp_to_our_ports_steered_rest_passes(void **state)
+{
+	static const uint8_t kernel6[16] = { 0xfd, 0, 0, 0x88, [15] = 3 };
+	uint8_t f[PKT_MAX];
+	size_t n;
+	int xsk = add_xsk();
+
+	set_ip6(STEER_F_IP6); /* shared: the kernel keeps ICMPv6 and ND */
+	n = tcp6_frame(f, pkt6_ours, 8080, RTE_TCP_SYN_FLAG);
+	assert_int_equal(run(f, n), XDP_REDIRECT);
+	n = tcp6_frame(f, pkt6_ours, 22, RTE_TCP_SYN_FLAG);
+	assert_int_equal(run(f, n), XDP_PASS);
+	n = tcp6_frame(f, kernel6, 8080, RTE_TCP_SYN_FLAG);
+	assert_int_equal(run(f, n), XDP_PASS);
+	n = pkt6_icmp(f, &our_mac, pkt6_peer, pkt6_ours, 64, 128, 0, 1, "x", 1);
+	assert_int_equal(run(f, n), XDP_PASS);
+	n = ns6_frame(f, pkt6_ours);
+	assert_int_equal(run(f, n), XDP_PASS);
+	/* Malformed TCP to our port: dropped, as over IPv4. */
+	n = tcp6_frame(f, pkt6_ours, 8080, RTE_TCP_SYN_FLAG | RTE_TCP_FIN_FLAG);
+	assert_int_equal(run(f, n), XDP_DROP);
+	expect_counters(STEER_CNT_STEERED_TCP, (uint64_t)1,
+			STEER_CNT_PASSED_OTHER, (uint64_t)4,
+			STEER_CNT_DROP_TCP_FLAGS, (uint64_t)1, -1);
+	close(xsk);
+}
+
+static void
+test_steer_bpf_ipv6_own_address_icmp6_and_its_nd_steered(void **state)
+{
+	/* The kernel's link-local on the same interface, and an address
+	 * sharing our solicited-node group (same low 24 bits). */
+	static const uint8_t kernel_ll[16] = { 0xfe, 0x80, [8] = 0x02,
+					       [11] = 0xff, [12] = 0xfe,
+					       [15] = 0x09 };
+	static const uint8_t same_group[16] = { 0xfd, 0, 0, 0x99, [15] = 2 };
+	const uint8_t frag[8] = { 58, 0, 0, 1, 0, 0, 0, 1 };
+	uint8_t f[PKT_MAX];
+	size_t n;
+	int xsk = add_xsk();
+
+	set_ip6(STEER_F_IP6 | STEER_F_OWN_IP6);
+	n = pkt6_icmp(f, &our_mac, pkt6_peer, pkt6_ours, 64, 128, 0, 1, "x", 1);
+	assert_int_equal(run(f, n), XDP_REDIRECT);
+	n = pkt6_ip(f, &our_mac, pkt6_peer, pkt6_ours, 64, 44, frag,
+		    sizeof(frag));
+	assert_int_equal(run(f, n), XDP_REDIRECT); /* linerate counts it */
+	n = ns6_frame(f, pkt6_ours);
+	assert_int_equal(run(f, n), XDP_REDIRECT);
+	n = ns6_frame(f, same_group);
+	assert_int_equal(run(f, n), XDP_PASS);
+	n = ns6_frame(f, kernel_ll);
+	assert_int_equal(run(f, n), XDP_PASS);
+	n = pkt6_icmp(f, &our_mac, pkt6_peer, kernel_ll, 64, 128, 0, 1, "x", 1);
+	assert_int_equal(run(f, n), XDP_PASS);
+	expect_counters(STEER_CNT_STEERED_IP6, (uint64_t)2,
+			STEER_CNT_STEERED_ND, (uint64_t)1,
+			STEER_CNT_PASSED_OTHER, (uint64_t)3, -1);
+	close(xsk);
+}
+
+/* A SYN to our port and an NS for our address cut at every length. */
+static void
+test_steer_bpf_ipv6_truncated_frames_every_length(void **state)
+{
+	uint8_t f[PKT_MAX];
+	const size_t eth = sizeof(struct rte_ether_hdr);
+	const size_t ip = eth + sizeof(struct rte_ipv6_hdr);
+	size_t full = tcp6_frame(f, pkt6_ours, 8080, RTE_TCP_SYN_FLAG);
+	uint64_t shorts = 0, truncs = 0;
+	int xsk = add_xsk();
+
+	set_ip6(STEER_F_IP6 | STEER_F_OWN_IP6);
+	for (size_t len = eth; len < full; len++) {
+		uint32_t want = len < ip ? XDP_PASS : XDP_DROP;
+
+		assert_int_equal(run(f, len), want);
+		shorts += len < ip;
+		truncs += len >= ip;
+	}
+	assert_int_equal(run(f, full), XDP_REDIRECT);
+	/* An NS too short to show its target stays with the kernel. */
+	full = ns6_frame(f, pkt6_ours);
+	for (size_t len = eth; len < ip + 24; len++) {
+		assert_int_equal(run(f, len), XDP_PASS);
+		shorts++;
+	}
+	expect_counters(STEER_CNT_PASSED_SHORT, shorts,
+			STEER_CNT_DROP_TRUNCATED, truncs,
+			STEER_CNT_STEERED_TCP, (uint64_t)1, -1);
+	close(xsk);
+}
+
+static void
+test_steer_bpf_ipv6_bad_version_to_us_dropped(void **state)
+{
+	uint8_t f[PKT_MAX];
+	size_t n = tcp6_frame(f, pkt6_ours, 8080, RTE_TCP_SYN_FLAG);
+
+	set_ip6(STEER_F_IP6);
+	f[sizeof(struct rte_ether_hdr)] = 0x45;
+	assert_int_equal(run(f, n), XDP_DROP);
+	expect_counters(STEER_CNT_DROP_BAD_HEADER, (uint64_t)1, -1);
+}
+
 static void
 test_steer_load_rejects_bad_params(void **state)
 {
@@ -838,6 +985,10 @@ main(void)
 		T(test_steer_bpf_ip_options_are_skipped),
 		T(test_steer_bpf_bad_tcp_to_our_port_is_dropped),
 		T(test_steer_bpf_ipv6_and_vlan_pass),
+		T(test_steer_bpf_ipv6_tcp_to_our_ports_steered_rest_passes),
+		T(test_steer_bpf_ipv6_own_address_icmp6_and_its_nd_steered),
+		T(test_steer_bpf_ipv6_truncated_frames_every_length),
+		T(test_steer_bpf_ipv6_bad_version_to_us_dropped),
 		T(test_steer_bpf_unconfigured_or_disabled_passes_everything),
 		T(test_steer_bpf_totals_and_snapshot_agree),
 		T(test_steer_bpf_metrics_and_ctl_reports),
