@@ -225,6 +225,9 @@ tcp_conn_init(struct lcore_ctx *ctx, struct tcp_conn *c,
 	c->snd_nxt = iss + 1;
 	c->snd_max = iss + 1;
 	c->recover = iss;
+	c->lost_end = iss + 1; /* tcp_rack.c: nothing lost */
+	c->rtx_nxt = iss + 1;
+	c->tlp_end = iss + 1;
 	c->rcv_nxt = irs + 1;
 	c->last_ack_sent = c->rcv_nxt;
 	c->ts_off = ts_off;

@@ -119,18 +119,39 @@ tcp_rack_reo_wnd(const struct tcp_conn *c)
 	return c->srtt ? tcp_min(w, c->srtt) : w;
 }
 
-/* Is a sent part [lo, hi) of c's queue already delivered (cumulatively
- * below una, or in the scoreboard blocks sb[0..n))? */
-static bool
-tcp_rack_had(const struct tcp_sack_blk *sb, uint8_t n, uint32_t una,
-	     uint32_t lo, uint32_t hi)
+/* Bytes of [lo, hi) that the blocks sb[0..n) cover. */
+static uint32_t
+tcp_rack_cover(const struct tcp_sack_blk *sb, uint8_t n, uint32_t lo,
+	       uint32_t hi)
 {
-	if (SEQ_LEQ(hi, una))
-		return true;
+	uint32_t k = 0;
+
+	for (uint8_t i = 0; i < n; i++) {
+		uint32_t a = SEQ_GT(sb[i].start, lo) ? sb[i].start : lo;
+		uint32_t b = SEQ_LT(sb[i].end, hi) ? sb[i].end : hi;
+
+		if (SEQ_LT(a, b))
+			k += b - a;
+	}
+	return k;
+}
+
+/* The highest sequence of [lo, hi) that the blocks sb[0..n) cover, or
+ * lo. */
+static uint32_t
+tcp_rack_top(const struct tcp_sack_blk *sb, uint8_t n, uint32_t lo,
+	     uint32_t hi)
+{
+	uint32_t top = lo;
+
 	for (uint8_t i = 0; i < n; i++)
-		if (SEQ_LEQ(sb[i].start, lo) && SEQ_GEQ(sb[i].end, hi))
-			return true;
-	return false;
+		if (SEQ_LT(sb[i].start, hi) && SEQ_GT(sb[i].end, lo)) {
+			uint32_t e = SEQ_LT(sb[i].end, hi) ? sb[i].end : hi;
+
+			if (SEQ_GT(e, top))
+				top = e;
+		}
+	return top;
 }
 
 /*
@@ -162,12 +183,22 @@ tcp_rack_ack(struct lcore_ctx *ctx, struct tcp_conn *c,
 	TCP_SNDQ_EACH(c, m, mseq, lo, hi) {
 		uint32_t fl = *tcp_xfl(m), xts = *tcp_xts(m), rtt;
 
-		/* Delivered by this ACK: (part of) it cumulatively, or all
-		 * of it SACKed for the first time. */
-		if (!(SEQ_LT(lo, ack) || tcp_sack_has(c, lo, hi)) ||
-		    !(fl & TCP_XF_SENT) ||
-		    tcp_rack_had(old, nold, c->snd_una, lo, hi))
+		uint32_t was = tcp_rack_cover(old, nold, lo, hi), is, top;
+
+		/* Delivered by this ACK: some of it (a segment cut from
+		 * it) newly acknowledged or SACKed; top ends what was. */
+		is = tcp_rack_cover(c->snd_sack, c->nsnd_sack, lo, hi);
+		top = tcp_rack_top(c->snd_sack, c->nsnd_sack, lo, hi);
+		if (SEQ_LT(lo, ack)) {
+			uint32_t e = SEQ_LT(hi, ack) ? hi : ack;
+
+			is = tcp_max(is, e - lo);
+			if (SEQ_GT(e, top))
+				top = e;
+		}
+		if (is <= was || !(fl & TCP_XF_SENT))
 			continue;
+		hi = top;
 		rtt = now - xts;
 		if (!(fl & TCP_XF_RETX)) {
 			if (c->rack_min_rtt == 0 || rtt < c->rack_min_rtt)
@@ -222,8 +253,11 @@ tcp_rack_detect(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t *wait_us)
 			break;
 		if (tcp_sack_has(c, lo, hi))
 			continue;
-		if (!(TS_LT(xts, c->rack_xmit_ts) ||
-		      (xts == c->rack_xmit_ts && SEQ_LT(hi, c->rack_end_seq))))
+		/* Sent before the most recently sent delivered segment:
+		 * earlier, or in the same burst below its end. */
+		if (xts == c->rack_xmit_ts && SEQ_LT(lo, c->rack_end_seq))
+			hi = SEQ_LT(hi, c->rack_end_seq) ? hi : c->rack_end_seq;
+		else if (!TS_LT(xts, c->rack_xmit_ts))
 			continue;
 		left = (int32_t)(xts + c->rack_rtt + reo - now);
 		if (left > 0) {
@@ -268,6 +302,8 @@ tcp_rack_repair(struct lcore_ctx *ctx, struct tcp_conn *c)
 	pipe = flight - tcp_min(flight, tcp_sack_bytes(c));
 	pipe -= tcp_min(pipe, c->lost_end - c->rtx_nxt);
 	dend = c->snd_una + c->sndq_len;
+	if (SEQ_GT(c->lost_end, dend))
+		c->lost_end = dend;
 	while (sent < TCP_RACK_BURST &&
 	       tcp_sack_hole(c, c->rtx_nxt, c->lost_end, &hs, &he)) {
 		uint32_t len = tcp_min(c->mss, he - hs);
