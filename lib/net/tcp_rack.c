@@ -65,10 +65,16 @@ tcp_rack_sent(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t seq,
 		return;
 	if (retx && (c->flags & TCF_UNDO) && c->undo_retrans < UINT16_MAX)
 		c->undo_retrans++;
-	/* The part past snd_max is not in flight yet: the walk covers
-	 * [snd_una, max(snd_max, end)). */
-	for (m = c->sndq_head, mseq = c->snd_una - c->sndq_off; m;
-	     mseq += tcp_mlen(m), m = tcp_meta(m)->next) {
+	/* From the mbuf tcp_xmit_data just cut from (its cursor), else
+	 * from the head. */
+	if (c->snd_cur && SEQ_LEQ(c->snd_cur_seq, seq)) {
+		m = c->snd_cur;
+		mseq = c->snd_cur_seq;
+	} else {
+		m = c->sndq_head;
+		mseq = c->snd_una - c->sndq_off;
+	}
+	for (; m; mseq += tcp_mlen(m), m = tcp_meta(m)->next) {
 		lo = mseq;
 		hi = mseq + tcp_mlen(m);
 		if (SEQ_LEQ(hi, seq))
@@ -180,10 +186,16 @@ tcp_rack_ack(struct lcore_ctx *ctx, struct tcp_conn *c,
 	}
 	if (s->nsack)
 		tcp_sack_update(ctx, c, s, &dsack);
+	else if (ack == c->snd_una)
+		return; /* nothing delivered, nothing reported */
 	TCP_SNDQ_EACH(c, m, mseq, lo, hi) {
 		uint32_t fl = *tcp_xfl(m), xts = *tcp_xts(m), rtt;
 
-		uint32_t was = tcp_rack_cover(old, nold, lo, hi), is, top;
+		uint32_t was, is, top;
+
+		if (SEQ_GEQ(lo, ack) && c->nsnd_sack == 0)
+			break; /* the rest was neither acked nor SACKed */
+		was = tcp_rack_cover(old, nold, lo, hi);
 
 		/* Delivered by this ACK: some of it (a segment cut from
 		 * it) newly acknowledged or SACKed; top ends what was. */
@@ -243,7 +255,10 @@ tcp_rack_detect(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t *wait_us)
 	bool lost = false;
 
 	*wait_us = 0;
-	if (c->rack_rtt == 0)
+	/* Without SACK blocks, a cumulative ACK leaves nothing sent
+	 * earlier unacknowledged, except retransmissions in recovery. */
+	if (c->rack_rtt == 0 ||
+	    (c->nsnd_sack == 0 && !(c->flags & TCF_RECOVERY)))
 		return false;
 	TCP_SNDQ_EACH(c, m, mseq, lo, hi) {
 		uint32_t xts = *tcp_xts(m);
