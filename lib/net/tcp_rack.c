@@ -23,6 +23,10 @@
  * a one-segment response no earlier than the RTO. A probe sent too
  * early costs one segment and comes back as a D-SACK. */
 #define TCP_TLP_DELACK_US 40000
+/* The least PTO of a larger flight, as Linux's TCP_TIMEOUT_MIN (2 ms):
+ * on a LAN 2 SRTT is tens of microseconds, less than the peer takes to
+ * answer a burst, and a probe then is nearly always spurious. */
+#define TCP_TLP_MIN_US 2000
 #define TCP_RACK_REO_MULT_MAX 16
 #define TCP_RACK_BURST 16 /* retransmissions per ACK at most */
 
@@ -423,9 +427,9 @@ tcp_rack_arm(struct lcore_ctx *ctx, struct tcp_conn *c, bool fresh)
 			tcp_rtx_arm(ctx, c);
 		return;
 	}
-	pto = 2ull * c->srtt;
+	pto = RTE_MAX(2ull * c->srtt, (uint64_t)TCP_TLP_MIN_US);
 	if (c->snd_max - c->snd_una <= c->mss)
-		pto += TCP_TLP_DELACK_US;
+		pto = 2ull * c->srtt + TCP_TLP_DELACK_US;
 	pto = RTE_MIN(pto, (uint64_t)c->rto);
 	when = ctx->now_us + pto;
 	c->timer_kind = TT_TLP;
