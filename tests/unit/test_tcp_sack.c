@@ -51,7 +51,8 @@ ts_sack(struct tt_peer *p, uint32_t ack, uint8_t n, const uint32_t (*b)[2])
 		.nsack = n,
 	};
 
-	memcpy(t.sack, b, n * sizeof(b[0]));
+	if (n)
+		memcpy(t.sack, b, n * sizeof(b[0]));
 	tt_send_seg(p->h, &t, F_ACK, p->snd_nxt, ack, NULL, 0);
 }
 
