@@ -394,7 +394,7 @@ tcp_rack_done(struct lcore_ctx *ctx, struct tcp_conn *c,
 	    c->undo_retrans == 0 && c->snd_una == c->snd_max)
 		c->flags &= ~TCF_UNDO; /* nothing retransmitted is pending */
 	tcp_tlp_ack(ctx, c);
-	if (c->snd_una == c->snd_max)
+	if (c->snd_una == c->snd_max || (c->flags & TCF_PERSIST))
 		return;
 	if (tcp_rack_detect(ctx, c, &wait) || (c->flags & TCF_RECOVERY))
 		tcp_rack_repair(ctx, c);
@@ -417,7 +417,10 @@ tcp_rack_arm(struct lcore_ctx *ctx, struct tcp_conn *c, bool fresh)
 			tcp_rtx_arm(ctx, c);
 		return;
 	}
-	if (c->timer_kind == TT_RACK || c->snd_una == c->snd_max)
+	/* The reordering timer rearms itself; persist owns the timer
+	 * while the window is shut. */
+	if (c->timer_kind == TT_RACK || c->snd_una == c->snd_max ||
+	    (c->flags & TCF_PERSIST))
 		return;
 	/* RFC 8985 §7.2: a probe is due 2 SRTT after new data went or new
 	 * data was acknowledged, not during recovery or a probe episode. */
