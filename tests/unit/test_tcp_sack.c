@@ -309,6 +309,61 @@ test_tcp_sack_scoreboard_bounded(void **state)
 	tt_none(h);
 }
 
+/* A hostile peer: random (valid, bogus, overlapping, out-of-range)
+ * blocks on every ACK. The scoreboard stays within TCP_SACK_MAX sorted,
+ * disjoint blocks inside (snd_una, snd_max], retransmissions stay
+ * inside the queue, and a full ACK ends it all. */
+static void
+test_tcp_sack_scoreboard_hostile_blocks_stay_bounded(void **state)
+{
+	struct harness *h = *state;
+	struct tt_peer p = { .h = h };
+	struct tt_seg segs[64];
+	unsigned int n;
+	uint32_t una, x = 12345;
+	struct tt_app *a;
+
+	a = ts_response(&p, 41024, 1000, 10000, segs, 64, &n);
+	una = segs[0].s.seq;
+	for (int i = 0; i < 400; i++) {
+		uint32_t b[4][2];
+		uint8_t k;
+
+		x = x * 1103515245u + 12345u;
+		k = (uint8_t)(1 + (x >> 8) % 4);
+		for (uint8_t j = 0; j < k; j++) {
+			x = x * 1103515245u + 12345u;
+			b[j][0] = una - 2000 + (x >> 4) % 14000;
+			x = x * 1103515245u + 12345u;
+			b[j][1] = b[j][0] + (x >> 4) % 3000;
+		}
+		ts_sack(&p, una + ((x >> 20) % 4 == 0 ? 1000 * (i / 100) : 0),
+			k, (const uint32_t(*)[2])b);
+		assert_true(a->c->nsnd_sack <= TCP_SACK_MAX);
+		for (uint8_t j = 0; j < a->c->nsnd_sack; j++) {
+			const struct tcp_sack_blk *sb = &a->c->snd_sack[j];
+
+			assert_true(SEQ_LT(sb->start, sb->end));
+			assert_true(SEQ_GEQ(sb->start, a->c->snd_una));
+			assert_true(SEQ_LEQ(sb->end, a->c->snd_max));
+			if (j)
+				assert_true(SEQ_GT(sb->start, sb[-1].end));
+		}
+		n = tt_collect(h, segs, 64);
+		for (unsigned int j = 0; j < n; j++)
+			assert_true(SEQ_LEQ(segs[j].s.seq + segs[j].s.len,
+					    una + 10000));
+		harness_advance(h, 1000);
+		tt_collect(h, segs, 64);
+	}
+	ts_sack(&p, una + 10000, 0, NULL);
+	assert_int_equal(a->c->nsnd_sack, 0);
+	assert_true(tcp_loss_quiet(a->c));
+	tt_collect(h, segs, 64);
+	harness_advance(h, 3000000);
+	tt_none(h);
+}
+
 static void
 test_tcp_rack_reordering_within_window_not_loss(void **state)
 {
@@ -534,6 +589,7 @@ main(void)
 		TT_TEST(test_tcp_sack_receiver_dsack_for_duplicate),
 		TT_TEST(test_tcp_sack_sender_retransmits_only_holes),
 		TT_TEST(test_tcp_sack_scoreboard_bounded),
+		TT_TEST(test_tcp_sack_scoreboard_hostile_blocks_stay_bounded),
 		TT_TEST(test_tcp_rack_reordering_within_window_not_loss),
 		TT_TEST(test_tcp_rack_timer_marks_loss_after_reordering_window),
 		TT_TEST(test_tcp_tlp_recovers_lost_last_segment_without_rto),
