@@ -183,7 +183,7 @@ tcp_sack_add(struct tcp_conn *c, uint32_t start, uint32_t end)
 		if (n == TCP_SACK_MAX) {
 			if (i == n)
 				return false; /* above all of them: forgotten */
-			n--; /* the highest goes */
+			n--;		      /* the highest goes */
 		}
 		memmove(&sb[i + 1], &sb[i], (n - i) * sizeof(sb[0]));
 		n++;

@@ -17,7 +17,8 @@ assert_near_ms(uint64_t got_us, uint64_t want_us)
 {
 	if (got_us < want_us || got_us > want_us + 1000)
 		fail_msg("fired after %llu us, expected %llu us",
-			 (unsigned long long)got_us, (unsigned long long)want_us);
+			 (unsigned long long)got_us,
+			 (unsigned long long)want_us);
 }
 
 /* Handshake with an RTT sample of rtt us (SRTT = rtt). */
@@ -223,7 +224,7 @@ static void
 test_tcp_sack_sender_retransmits_only_holes(void **state)
 {
 	struct harness *h = *state;
-	struct tt_peer p = { .h = h };
+	struct tt_peer p = {.h = h};
 	struct tt_seg segs[32];
 	unsigned int n;
 	uint32_t una;
@@ -238,8 +239,8 @@ test_tcp_sack_sender_retransmits_only_holes(void **state)
 	harness_advance(h, TS_RTT);
 	tt_collect(h, segs, 32);
 	{
-		const uint32_t b[2][2] = { { una + 4000, una + 8000 },
-					   { una + 1000, una + 3000 } };
+		const uint32_t b[2][2] = {{una + 4000, una + 8000},
+					  {una + 1000, una + 3000}};
 
 		ts_sack(&p, una, 2, b);
 	}
@@ -267,7 +268,7 @@ static void
 test_tcp_sack_scoreboard_bounded(void **state)
 {
 	struct harness *h = *state;
-	struct tt_peer p = { .h = h };
+	struct tt_peer p = {.h = h};
 	struct tt_seg segs[32];
 	unsigned int n;
 	uint32_t una;
@@ -278,10 +279,10 @@ test_tcp_sack_scoreboard_bounded(void **state)
 	una = segs[0].s.seq;
 	harness_advance(h, TS_RTT);
 	{
-		const uint32_t b[4][2] = { { una + 7000, una + 8000 },
-					   { una + 5000, una + 6000 },
-					   { una + 3000, una + 4000 },
-					   { una + 1000, una + 2000 } };
+		const uint32_t b[4][2] = {{una + 7000, una + 8000},
+					  {una + 5000, una + 6000},
+					  {una + 3000, una + 4000},
+					  {una + 1000, una + 2000}};
 
 		ts_sack(&p, una, 4, b);
 	}
@@ -295,8 +296,8 @@ test_tcp_sack_scoreboard_bounded(void **state)
 	}
 	/* A fifth island and more: the scoreboard stays at four. */
 	for (uint32_t i = 0; i < 3; i++) {
-		const uint32_t b[1][2] = { { una + 9000 + 300 * i,
-					     una + 9100 + 300 * i } };
+		const uint32_t b[1][2] = {
+			{una + 9000 + 300 * i, una + 9100 + 300 * i}};
 
 		ts_sack(&p, una, 1, b);
 		assert_true(a->c->nsnd_sack <= TCP_SACK_MAX);
@@ -317,7 +318,7 @@ static void
 test_tcp_sack_scoreboard_hostile_blocks_stay_bounded(void **state)
 {
 	struct harness *h = *state;
-	struct tt_peer p = { .h = h };
+	struct tt_peer p = {.h = h};
 	struct tt_seg segs[64];
 	unsigned int n;
 	uint32_t una, x = 12345;
@@ -368,7 +369,7 @@ static void
 test_tcp_rack_reordering_within_window_not_loss(void **state)
 {
 	struct harness *h = *state;
-	struct tt_peer p = { .h = h };
+	struct tt_peer p = {.h = h};
 	struct tt_seg segs[32];
 	unsigned int n;
 	uint32_t una;
@@ -380,7 +381,7 @@ test_tcp_rack_reordering_within_window_not_loss(void **state)
 	/* Segment 1 overtook segment 0: one segment SACKed, so RACK waits
 	 * a reordering window (min RTT / 4) before calling 0 lost. */
 	{
-		const uint32_t b[1][2] = { { una + 1000, una + 2000 } };
+		const uint32_t b[1][2] = {{una + 1000, una + 2000}};
 
 		ts_sack(&p, una, 1, b);
 	}
@@ -403,7 +404,7 @@ static void
 test_tcp_rack_timer_marks_loss_after_reordering_window(void **state)
 {
 	struct harness *h = *state;
-	struct tt_peer p = { .h = h };
+	struct tt_peer p = {.h = h};
 	struct tt_seg segs[32];
 	unsigned int n;
 	uint32_t una;
@@ -413,7 +414,7 @@ test_tcp_rack_timer_marks_loss_after_reordering_window(void **state)
 	una = segs[0].s.seq;
 	harness_advance(h, TS_RTT);
 	{
-		const uint32_t b[1][2] = { { una + 1000, una + 2000 } };
+		const uint32_t b[1][2] = {{una + 1000, una + 2000}};
 
 		ts_sack(&p, una, 1, b);
 	}
@@ -439,7 +440,7 @@ static void
 test_tcp_tlp_recovers_lost_last_segment_without_rto(void **state)
 {
 	struct harness *h = *state;
-	struct tt_peer p = { .h = h };
+	struct tt_peer p = {.h = h};
 	struct tt_seg segs[8], first;
 	unsigned int n;
 	uint64_t w;
@@ -468,7 +469,7 @@ static void
 test_tcp_dsack_undoes_spurious_retransmission(void **state)
 {
 	struct harness *h = *state;
-	struct tt_peer p = { .h = h };
+	struct tt_peer p = {.h = h};
 	struct tt_seg segs[8], first;
 	struct tt_app *a;
 	unsigned int n;
@@ -484,8 +485,7 @@ test_tcp_dsack_undoes_spurious_retransmission(void **state)
 	ts_sack(&p, first.s.seq + 100, 0, NULL);
 	assert_true(a->c->ssthresh < ssthresh);
 	{
-		const uint32_t b[1][2] = { { first.s.seq,
-					     first.s.seq + 100 } };
+		const uint32_t b[1][2] = {{first.s.seq, first.s.seq + 100}};
 
 		ts_sack(&p, first.s.seq + 100, 1, b);
 	}
@@ -501,7 +501,7 @@ static void
 test_tcp_dsack_undoes_spurious_rack_recovery(void **state)
 {
 	struct harness *h = *state;
-	struct tt_peer p = { .h = h };
+	struct tt_peer p = {.h = h};
 	struct tt_seg segs[32];
 	struct tt_app *a;
 	unsigned int n;
@@ -512,7 +512,7 @@ test_tcp_dsack_undoes_spurious_rack_recovery(void **state)
 	cwnd = a->c->cwnd;
 	harness_advance(h, TS_RTT);
 	{
-		const uint32_t b[1][2] = { { una + 1000, una + 6000 } };
+		const uint32_t b[1][2] = {{una + 1000, una + 6000}};
 
 		ts_sack(&p, una, 1, b);
 	}
@@ -524,7 +524,7 @@ test_tcp_dsack_undoes_spurious_rack_recovery(void **state)
 	 * the retransmission. */
 	ts_sack(&p, una + 6000, 0, NULL);
 	{
-		const uint32_t b[1][2] = { { una, una + 1000 } };
+		const uint32_t b[1][2] = {{una, una + 1000}};
 
 		ts_sack(&p, una + 6000, 1, b);
 	}
