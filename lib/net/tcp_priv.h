@@ -505,8 +505,15 @@ void tcp_rack_fire(struct lcore_ctx *ctx, struct tcp_conn *c);
 
 /*
  * Nothing of loss recovery is pending for c: no SACK scoreboard, no
- * recovery, no probe episode, no reordering timer. A header-prediction
- * fast path may take an ACK of c as a plain one only when this holds.
+ * recovery, no probe episode, no reordering timer, no duplicate ACKs
+ * counted. A header-prediction fast path may take an ACK of c as a
+ * plain one only when this holds and the segment has no SACK option
+ * (nsack == 0). Taking one that acknowledges new data on a TCF_SACK
+ * connection outside tcp_rcv_ack, it calls tcp_rack_ack() before
+ * snd_una moves and tcp_rack_done() after (both cheap then: they walk
+ * only the mbufs the ACK releases), or at least re-arms the timer with
+ * tcp_rack_arm(ctx, c, true) rather than tcp_rtx_arm(), so the loss
+ * probe stays armed.
  */
 static inline bool
 tcp_loss_quiet(const struct tcp_conn *c)
