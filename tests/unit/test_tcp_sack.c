@@ -466,6 +466,41 @@ test_tcp_tlp_recovers_lost_last_segment_without_rto(void **state)
 }
 
 static void
+test_tcp_tlp_probe_carries_the_fin_of_the_last_segment(void **state)
+{
+	struct harness *h = *state;
+	struct tt_peer p;
+	struct tt_seg segs[8], first;
+	uint64_t w;
+	unsigned int n;
+
+	tt_peer_init(&p, h, 41033);
+	p.sack_perm = true;
+	tt_policy.action = TT_RESPOND_CLOSE;
+	tt_policy.resp_len = 20;
+	ts_connect(&p, TS_RTT);
+	tt_send_data(&p, "GET", 3);
+	tt_one(h, &first);
+	assert_int_equal(first.s.flags & F_FIN, F_FIN);
+	/* Response and FIN lost: the probe is both again. */
+	w = tt_wait_segment(h, segs, 8, &n, 1000000);
+	assert_near_ms(w, 2 * TS_RTT + 40000);
+	assert_int_equal(n, 1);
+	assert_int_equal(segs[0].s.seq, first.s.seq);
+	assert_int_equal(segs[0].s.len, 20);
+	assert_int_equal(segs[0].s.flags & F_FIN, F_FIN);
+	assert_int_equal(HSTAT(h, tcp_rto_timeouts), 0);
+	p.rcv_nxt = first.s.seq + 21;
+	tt_send_ack(&p);
+	tt_none(h);
+	assert_int_equal(tt_state_count(h, TCP_FIN_WAIT_2), 1);
+	tt_send(&p, F_FIN | F_ACK, p.snd_nxt, p.rcv_nxt, NULL, 0);
+	p.snd_nxt++;
+	tt_one(h, &segs[0]);
+	assert_int_equal(segs[0].s.flags, F_ACK);
+}
+
+static void
 test_tcp_dsack_undoes_spurious_retransmission(void **state)
 {
 	struct harness *h = *state;
@@ -593,6 +628,7 @@ main(void)
 		TT_TEST(test_tcp_rack_reordering_within_window_not_loss),
 		TT_TEST(test_tcp_rack_timer_marks_loss_after_reordering_window),
 		TT_TEST(test_tcp_tlp_recovers_lost_last_segment_without_rto),
+		TT_TEST(test_tcp_tlp_probe_carries_the_fin_of_the_last_segment),
 		TT_TEST(test_tcp_dsack_undoes_spurious_retransmission),
 		TT_TEST(test_tcp_dsack_undoes_spurious_rack_recovery),
 		TT_TEST(test_tcp_limited_transmit_new_data_on_first_two_dupacks),
