@@ -65,6 +65,19 @@
 	X(tcp_connect) X(tcp_syn_tx) X(tcp_syn_rtx) X(tcp_connect_refused) \
 	X(tcp_connect_timeout) X(tcp_ephemeral_exhausted) X(tcp_simopen_rst)
 
+/* Loss recovery (tcp_rack.c, tcp_sack.c): connections with SACK,
+ * segments Limited Transmit let out (RFC 3042), tail loss probes sent
+ * and the losses they repaired (RFC 8985 §7), losses RACK detected
+ * (§6), retransmissions the SACK scoreboard sent (RFC 6675), SACK and
+ * D-SACK blocks sent, D-SACKs received, cwnd reductions undone because
+ * every retransmission proved spurious (RFC 2883 §5), reordering
+ * timers that fired. */
+#define STATS_TCP_LOSS(X) \
+	X(tcp_sack_conns) X(tcp_limited_transmit) X(tcp_tlp_probes) \
+	X(tcp_tlp_recoveries) X(tcp_rack_losses) X(tcp_sack_repaired) \
+	X(tcp_sack_blocks_tx) X(tcp_dsack_tx) X(tcp_dsack_rx) \
+	X(tcp_spurious_undone) X(tcp_rack_timeouts)
+
 #define STATS_HTTP(X) \
 	X(http_requests) X(http_responses_2xx) X(http_responses_4xx) \
 	X(http_responses_5xx) X(http_parse_errors) X(http_header_timeouts) \
@@ -110,7 +123,7 @@
 
 #define STATS_ALL(X) \
 	STATS_CORE(X) STATS_ETH(X) STATS_ARP(X) STATS_IPV4(X) STATS_ICMP(X) \
-	STATS_TCP(X) STATS_TCP_CONNECT(X) STATS_HTTP(X) STATS_MEM(X) \
+	STATS_TCP(X) STATS_TCP_CONNECT(X) STATS_TCP_LOSS(X) STATS_HTTP(X) STATS_MEM(X) \
 	STATS_IPV6(X) STATS_ND(X) STATS_ICMP6(X)
 
 enum stats_id {

@@ -43,6 +43,12 @@ tcp_parse_options(struct tcp_seg *s, const uint8_t *o, uint32_t len)
 			if (olen == 2)
 				s->sack_ok = true;
 			break;
+		case 5: /* RFC 2018 §3: SACK blocks, 8 bytes each */
+			if (olen >= 10 && (olen - 2) % 8 == 0) {
+				s->sack = o + i + 2;
+				s->nsack = (uint8_t)((olen - 2) / 8);
+			}
+			break;
 		case 8:
 			if (olen == 10) {
 				uint32_t v, e;
@@ -98,6 +104,7 @@ tcp_parse(struct lcore_ctx *ctx, struct rte_mbuf *m, const struct net_pkt *p,
 	s->peer_mac = &p->eth->src_addr;
 	s->has_ts = false;
 	s->sack_ok = false;
+	s->nsack = 0;
 	s->wscale = -1;
 	s->mss = 0;
 	if (hlen > sizeof(*th)) {
@@ -218,6 +225,9 @@ tcp_conn_init(struct lcore_ctx *ctx, struct tcp_conn *c,
 	c->snd_nxt = iss + 1;
 	c->snd_max = iss + 1;
 	c->recover = iss;
+	c->lost_end = iss + 1; /* tcp_rack.c: nothing lost */
+	c->rtx_nxt = iss + 1;
+	c->tlp_end = iss + 1;
 	c->rcv_nxt = irs + 1;
 	c->last_ack_sent = c->rcv_nxt;
 	c->ts_off = ts_off;
@@ -290,6 +300,11 @@ tcp_rcv_syn(struct lcore_ctx *ctx, const struct tcp_seg *s,
 	tcp_isn(ctx, s->peer_ip, pport, lport, &iss, &ts_off);
 	tcp_conn_init(ctx, c, s, l, iss, s->seq, snd, adv, ts_off, s->wscale,
 		      s->has_ts);
+	if (s->sack_ok) {
+		/* RFC 2018 §2: the SYN-ACK permits SACK back. */
+		c->flags |= TCF_SACK;
+		STAT_INC(ctx, tcp_sack_conns);
+	}
 	tcp_set_state(tl, c, TCP_SYN_RECEIVED);
 	c->rtt_start = ctx->now_us;
 	tcp_send_synack(ctx, c);
@@ -443,7 +458,9 @@ tcp_retransmit_head(struct lcore_ctx *ctx, struct tcp_conn *c)
 }
 
 /* RFC 5681 §3.2 and RFC 6582 §3.2: the third duplicate ACK retransmits
- * and starts fast recovery; more inflate the window. */
+ * and starts fast recovery; more inflate the window. The first two let
+ * new data out (RFC 3042, tcp_cwnd_lt). With SACK, RACK (tcp_rack.c)
+ * finds the losses and the scoreboard repairs them instead. */
 static void
 tcp_dupack(struct lcore_ctx *ctx, struct tcp_conn *c)
 {
@@ -451,11 +468,23 @@ tcp_dupack(struct lcore_ctx *ctx, struct tcp_conn *c)
 
 	STAT_INC(ctx, tcp_dup_acks_rx);
 	if (c->flags & TCF_RECOVERY) {
-		c->cwnd += c->mss;
+		if (!(c->flags & TCF_SACK))
+			c->cwnd += c->mss;
 		tcp_schedule(ctx, c);
 		return;
 	}
-	if (++c->dupacks != 3)
+	if (c->dupacks < UINT8_MAX)
+		c->dupacks++;
+	if (c->dupacks <= 2) {
+		/* RFC 3042 §2: new data, within the peer's window. */
+		if (c->sndq_len > flight && c->snd_wnd > flight &&
+		    c->snd_nxt == c->snd_max) {
+			STAT_INC(ctx, tcp_limited_transmit);
+			tcp_schedule(ctx, c);
+		}
+		return;
+	}
+	if (c->dupacks != 3 || (c->flags & TCF_SACK))
 		return;
 	/* §3.2 step 2: not for data sent before the last recovery or RTO. */
 	if (SEQ_LT(c->snd_una, c->recover))
@@ -481,6 +510,9 @@ tcp_cc_ack(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t acked,
 					  tcp_max(c->snd_max - c->snd_una,
 						  c->mss) + c->mss);
 			c->flags &= ~TCF_RECOVERY;
+		} else if (c->flags & TCF_SACK) {
+			/* RFC 6675: the scoreboard sends the holes
+			 * (tcp_rack_done), cwnd stays at ssthresh. */
 		} else {
 			/* Partial: the next hole goes now, and the window
 			 * deflates by what was acknowledged. */
@@ -524,10 +556,13 @@ tcp_rcv_ack(struct lcore_ctx *ctx, struct tcp_conn *c, const struct tcp_seg *s)
 {
 	struct tcp_lcore *tl = tcp_tl(ctx);
 	uint32_t ack = s->ack, wnd = s->wnd << c->snd_wscale;
+	uint32_t prior_una = c->snd_una;
 	bool freed = false;
 
 	if ((c->flags & (TCF_PERSIST | TCF_APP_CLOSED)) == TCF_PERSIST)
 		c->retries = 0; /* the peer answers our probes */
+	if (c->flags & TCF_SACK)
+		tcp_rack_ack(ctx, c, s); /* before the queue lets go */
 	if (SEQ_GT(ack, c->snd_una)) {
 		uint32_t acked = ack - c->snd_una, flight = c->snd_max - c->snd_una;
 		uint32_t data = tcp_min(acked, c->sndq_len);
@@ -549,7 +584,8 @@ tcp_rcv_ack(struct lcore_ctx *ctx, struct tcp_conn *c, const struct tcp_seg *s)
 		c->retries = 0;
 		tcp_cc_ack(ctx, c, acked, flight);
 		if (ack == c->snd_max) {
-			if (c->timer_kind == TT_RTX)
+			if (c->timer_kind == TT_RTX || c->timer_kind == TT_TLP ||
+			    c->timer_kind == TT_RACK)
 				c->timer_kind = TT_NONE; /* §5.2 (tcp_rtx_arm) */
 		} else if (!(c->flags & TCF_PERSIST)) {
 			tcp_rtx_arm(ctx, c); /* RFC 6298 §5.3 */
@@ -564,6 +600,8 @@ tcp_rcv_ack(struct lcore_ctx *ctx, struct tcp_conn *c, const struct tcp_seg *s)
 		/* A duplicate ACK by RFC 5681 §2's definition. */
 		tcp_dupack(ctx, c);
 	}
+	if ((c->flags & TCF_SACK) && (TCPF(c->state) & TCPF_OUTPUT))
+		tcp_rack_done(ctx, c, s, prior_una);
 	/* Send window update, only from a newer segment (§3.10.7.4). */
 	if (SEQ_LT(c->snd_wl1, s->seq) ||
 	    (c->snd_wl1 == s->seq && SEQ_LEQ(c->snd_wl2, ack))) {
@@ -657,9 +695,10 @@ tcp_rcv_state(struct lcore_ctx *ctx, struct tcp_conn *c, struct rte_mbuf *m,
 			STAT_INC(ctx, tcp_rst_ignored);
 			return false;
 		}
-		if (SEQ_LEQ(s->seq + seglen, c->rcv_nxt))
+		if (SEQ_LEQ(s->seq + seglen, c->rcv_nxt)) {
 			STAT_INC(ctx, tcp_dup_segs);
-		else
+			tcp_sack_rcv_dup(c, s->seq, s->seq + s->len);
+		} else
 			STAT_INC(ctx, tcp_drop_out_of_window);
 		/* TIME_WAIT: a retransmitted FIN is acknowledged again and
 		 * the wait restarts. */

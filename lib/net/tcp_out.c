@@ -37,13 +37,6 @@ tcp_mdata(const struct rte_mbuf *m)
 	return (uint8_t *)m->buf_addr + TCP_SNDQ_DOFF;
 }
 
-/* Payload bytes of a queued mbuf (prepending headers keeps the end). */
-static inline uint32_t
-tcp_mlen(const struct rte_mbuf *m)
-{
-	return (uint32_t)m->data_off + m->data_len - TCP_SNDQ_DOFF;
-}
-
 static inline bool
 tcp_msealed(const struct rte_mbuf *m)
 {
@@ -235,6 +228,7 @@ tcp_send(struct lcore_ctx *ctx, struct tcp_conn *c, const void *data,
 			}
 			m->data_off = TCP_SNDQ_DOFF;
 			tcp_meta(m)->next = NULL;
+			tcp_meta(m)->fin = 0; /* RACK's marks (tcp_rack.c) */
 			if (c->sndq_tail) {
 				tcp_meta(c->sndq_tail)->next = m;
 			} else {
@@ -262,10 +256,13 @@ tcp_send(struct lcore_ctx *ctx, struct tcp_conn *c, const void *data,
 
 /* ---- segments ---------------------------------------------------------- */
 
+/* Options of a segment of c with len bytes: timestamps, and SACK
+ * blocks while the out-of-order queue holds data (tcp_sack.c). */
 static inline uint32_t
-tcp_optlen(const struct tcp_conn *c)
+tcp_optlen(struct tcp_conn *c, uint32_t len)
 {
-	return (c->flags & TCF_TS) ? TCP_TS_OPTLEN : 0;
+	return ((c->flags & TCF_TS) ? TCP_TS_OPTLEN : 0) +
+	       tcp_sack_optlen(c, len);
 }
 
 /* NOP NOP TS (the layout RFC 7323 Appendix A suggests). */
@@ -289,9 +286,9 @@ tcp_opt_ts(uint8_t *o, uint32_t tsval, uint32_t tsecr)
  */
 static void
 tcp_fill(struct lcore_ctx *ctx, struct tcp_conn *c, struct rte_tcp_hdr *th,
-	 uint32_t seq, uint8_t flags)
+	 uint32_t seq, uint8_t flags, uint32_t optlen)
 {
-	uint32_t optlen = tcp_optlen(c);
+	uint32_t tslen = (c->flags & TCF_TS) ? TCP_TS_OPTLEN : 0;
 
 	th->src_port = c->local_port;
 	th->dst_port = c->peer_port;
@@ -308,9 +305,12 @@ tcp_fill(struct lcore_ctx *ctx, struct tcp_conn *c, struct rte_tcp_hdr *th,
 		th->rx_win = rte_cpu_to_be_16(tcp_rcv_win_lim(c));
 	th->cksum = 0;
 	th->tcp_urp = 0;
-	if (optlen)
+	if (tslen)
 		tcp_opt_ts((uint8_t *)(th + 1), tcp_ts_now(ctx, c->ts_off),
 			   c->ts_recent);
+	if (optlen > tslen)
+		tcp_sack_write(ctx, c, (uint8_t *)(th + 1) + tslen,
+			       optlen - tslen);
 	if (flags & RTE_TCP_ACK_FLAG) {
 		c->last_ack_sent = c->rcv_nxt;
 		c->rcv_unacked = 0;
@@ -392,7 +392,7 @@ void
 tcp_xmit_data(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t seq,
 	      uint32_t len, uint8_t flags)
 {
-	uint32_t hlen = TCP_HLEN + tcp_optlen(c), off;
+	uint32_t optlen = tcp_optlen(c, len), hlen = TCP_HLEN + optlen, off;
 	struct rte_tcp_hdr *th;
 	struct rte_mbuf *m;
 
@@ -401,19 +401,21 @@ tcp_xmit_data(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t seq,
 		if (off == 0 && tcp_mlen(m) == len && !tcp_msealed(m)) {
 			th = (struct rte_tcp_hdr *)rte_pktmbuf_prepend(m,
 							(uint16_t)hlen);
-			tcp_fill(ctx, c, th, seq, flags);
+			tcp_fill(ctx, c, th, seq, flags, optlen);
 			rte_mbuf_refcnt_update(m, 1);
 			tcp_xmit(ctx, c, m);
+			tcp_rack_sent(ctx, c, seq, len);
 			return;
 		}
 	}
 	th = tcp_seg_alloc(ctx, &m, hlen, len);
 	if (unlikely(!th))
 		return;
-	tcp_fill(ctx, c, th, seq, flags);
+	tcp_fill(ctx, c, th, seq, flags, optlen);
 	if (len)
 		tcp_sndq_copy(c, seq, len, (uint8_t *)th + hlen);
 	tcp_xmit(ctx, c, m);
+	tcp_rack_sent(ctx, c, seq, len);
 }
 
 /* A segment without data (ACK, FIN or RST) at seq. */
@@ -421,13 +423,14 @@ static void
 tcp_send_ctl(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t seq,
 	     uint8_t flags)
 {
+	uint32_t optlen = tcp_optlen(c, 0);
 	struct rte_tcp_hdr *th;
 	struct rte_mbuf *m;
 
-	th = tcp_seg_alloc(ctx, &m, TCP_HLEN + tcp_optlen(c), 0);
+	th = tcp_seg_alloc(ctx, &m, TCP_HLEN + optlen, 0);
 	if (unlikely(!th))
 		return;
-	tcp_fill(ctx, c, th, seq, flags);
+	tcp_fill(ctx, c, th, seq, flags, optlen);
 	tcp_xmit(ctx, c, m);
 }
 
@@ -465,10 +468,11 @@ tcp_send_probe(struct lcore_ctx *ctx, struct tcp_conn *c)
 }
 
 /* Options of a SYN-ACK: MSS, window scale, timestamps (RFC 7323 §2.2:
- * the window of a SYN is not scaled). Returns the option length. */
+ * the window of a SYN is not scaled), SACK permitted (RFC 2018 §2).
+ * Returns the option length. */
 static uint32_t
 tcp_synack_opts(uint8_t *o, uint16_t mss, int wscale, bool ts, uint32_t tsval,
-		uint32_t tsecr)
+		uint32_t tsecr, bool sack)
 {
 	uint32_t n = 0;
 
@@ -486,13 +490,20 @@ tcp_synack_opts(uint8_t *o, uint16_t mss, int wscale, bool ts, uint32_t tsval,
 		tcp_opt_ts(o + n, tsval, tsecr);
 		n += TCP_TS_OPTLEN;
 	}
+	if (sack) {
+		o[n++] = 1;
+		o[n++] = 1;
+		o[n++] = 4;
+		o[n++] = 2;
+	}
 	return n;
 }
 
 static inline uint32_t
-tcp_synack_optlen(int wscale, bool ts)
+tcp_synack_optlen(int wscale, bool ts, bool sack)
 {
-	return 4 + (wscale >= 0 ? 4 : 0) + (ts ? TCP_TS_OPTLEN : 0);
+	return 4 + (wscale >= 0 ? 4 : 0) + (ts ? TCP_TS_OPTLEN : 0) +
+	       (sack ? 4 : 0);
 }
 
 void
@@ -500,8 +511,8 @@ tcp_send_synack(struct lcore_ctx *ctx, struct tcp_conn *c)
 {
 	const struct tcp_lcore *tl = tcp_tl(ctx);
 	int ws = (c->flags & TCF_WS) ? c->rcv_wscale : -1;
-	bool ts = c->flags & TCF_TS;
-	uint32_t optlen = tcp_synack_optlen(ws, ts);
+	bool ts = c->flags & TCF_TS, sack = c->flags & TCF_SACK;
+	uint32_t optlen = tcp_synack_optlen(ws, ts, sack);
 	struct rte_tcp_hdr *th;
 	struct rte_mbuf *m;
 
@@ -518,7 +529,7 @@ tcp_send_synack(struct lcore_ctx *ctx, struct tcp_conn *c)
 	th->cksum = 0;
 	th->tcp_urp = 0;
 	tcp_synack_opts((uint8_t *)(th + 1), c->rcv_mss, ws, ts,
-			tcp_ts_now(ctx, c->ts_off), c->ts_recent);
+			tcp_ts_now(ctx, c->ts_off), c->ts_recent, sack);
 	STAT_INC(ctx, tcp_synack_tx);
 	tcp_xmit(ctx, c, m);
 }
@@ -581,7 +592,7 @@ tcp_reply_synack_cookie(struct lcore_ctx *ctx, const struct tcp_seg *s,
 {
 	const struct tcp_lcore *tl = tcp_tl(ctx);
 	int ws = s->has_ts && s->wscale >= 0 ? tl->our_wscale : -1;
-	uint32_t optlen = tcp_synack_optlen(ws, s->has_ts);
+	uint32_t optlen = tcp_synack_optlen(ws, s->has_ts, false);
 	struct rte_tcp_hdr *th;
 	struct rte_mbuf *m;
 
@@ -590,8 +601,9 @@ tcp_reply_synack_cookie(struct lcore_ctx *ctx, const struct tcp_seg *s,
 	if (unlikely(!th))
 		return;
 	th->rx_win = rte_cpu_to_be_16((uint16_t)tcp_min(tl->rcv_wnd, 65535));
+	/* No SACK: the cookie has no room to remember it. */
 	tcp_synack_opts((uint8_t *)(th + 1), mss, ws, s->has_ts, tsval,
-			s->tsval);
+			s->tsval, false);
 	STAT_INC(ctx, tcp_syncookie_tx);
 	STAT_INC(ctx, tcp_tx_segs);
 	ipv4_output(ctx, m, s->peer_ip, IPPROTO_TCP, s->peer_mac);
@@ -679,7 +691,7 @@ tcp_output(struct lcore_ctx *ctx, struct tcp_conn *c)
 			sent = true;
 			break;
 		}
-		wnd = tcp_min(c->snd_wnd, c->cwnd);
+		wnd = tcp_min(c->snd_wnd, tcp_cwnd_lt(c));
 		if (off >= wnd)
 			break;
 		if (SEQ_GEQ(c->snd_nxt, c->snd_max) &&
@@ -727,15 +739,15 @@ tcp_output(struct lcore_ctx *ctx, struct tcp_conn *c)
 	if (c->flags & TCF_PERSIST)
 		return;
 	if (c->snd_una != c->snd_max) {
-		if (c->timer_kind != TT_RTX)
-			tcp_rtx_arm(ctx, c);
+		tcp_rack_arm(ctx, c, sent); /* RTO, or a loss probe */
 	} else if (c->snd_wnd == 0 && c->sndq_len) {
 		tcp_persist_enter(ctx, c);
 	} else if (sws) {
 		/* Nothing in flight brings an ACK: the override timer. */
 		if (c->timer_kind != TT_SWS)
 			tcp_arm(ctx, c, TT_SWS, TCP_SWS_OVERRIDE_US);
-	} else if (c->timer_kind == TT_RTX) {
+	} else if (c->timer_kind == TT_RTX || c->timer_kind == TT_TLP ||
+		   c->timer_kind == TT_RACK) {
 		c->timer_kind = TT_NONE; /* RFC 6298 §5.2 (tcp_rtx_arm) */
 	}
 }

@@ -80,6 +80,8 @@ enum tcp_timer_kind {
 	TT_FIN_WAIT2, /* the peer's FIN is late */
 	TT_TIME_WAIT, /* RFC 9293 §3.10.7.4, our policy in tcp_conn.c */
 	TT_SWS,       /* sender SWS override (RFC 9293 §3.8.6.2.1) */
+	TT_TLP,       /* tail loss probe (RFC 8985 §7), tcp_rack.c */
+	TT_RACK,      /* RACK reordering timer (RFC 8985 §6.3), tcp_rack.c */
 };
 
 /* struct tcp_conn.flags */
@@ -99,7 +101,21 @@ enum tcp_timer_kind {
 #define TCF_RCV_LIM 0x2000   /* the application bounds the window (rcv_lim) */
 #define TCF_ORPHAN_RST 0x4000 /* closed over tcp.max_orphans: reset at flush */
 #define TCF_MEMWAIT 0x8000   /* on the memory waiters list (tcp_mem.c) */
-/* All 16 bits of struct tcp_conn.flags are taken: widen it before adding one. */
+/* Loss recovery (tcp_sack.c, tcp_rack.c) */
+#define TCF_SACK 0x10000     /* SACK permitted both ways (RFC 2018): RACK-TLP */
+#define TCF_DSACK 0x20000    /* a duplicate to report (RFC 2883): c->dsack */
+#define TCF_TLP 0x40000      /* a loss probe is out: the episode ends at tlp_end */
+#define TCF_TLP_RETX 0x80000 /* ... and it was a retransmission */
+#define TCF_REORD 0x100000   /* RACK saw reordering (RFC 8985 §6.2 step 3) */
+#define TCF_UNDO 0x200000    /* cwnd was cut: prior_cwnd may come back */
+
+/* SACK blocks kept per connection, each way (the scoreboard's bound). */
+#define TCP_SACK_MAX 4
+
+/* One SACK block: [start, end). */
+struct tcp_sack_blk {
+	uint32_t start, end;
+};
 
 /*
  * One connection. The first cache line is what every segment touches
@@ -113,7 +129,7 @@ struct tcp_conn {
 	uint16_t local_port;    /* network order */
 	uint8_t state;
 	uint8_t timer_kind; /* enum tcp_timer_kind */
-	uint16_t flags;
+	uint32_t flags;
 	uint32_t rcv_nxt;
 	uint32_t rcv_wnd;       /* bytes we accept past rcv_nxt (announced) */
 	uint32_t rcv_unacked;   /* in-order bytes taken since our last ACK */
@@ -174,6 +190,24 @@ struct tcp_conn {
 	struct rte_ether_addr peer_mac;
 	struct timer timer;  /* enum tcp_timer_kind */
 	struct timer delack; /* delayed ACK (RFC 9293 §3.8.6.3) */
+	/* SACK (tcp_sack.c): as receiver, the blocks we report (newest
+	 * first) and a D-SACK to report once; as sender, the scoreboard:
+	 * ranges above snd_una the peer holds, sorted, disjoint. Both are
+	 * TCP_SACK_MAX blocks at most, whatever the peer does. */
+	struct tcp_sack_blk rcv_sack[TCP_SACK_MAX];
+	struct tcp_sack_blk dsack;
+	struct tcp_sack_blk snd_sack[TCP_SACK_MAX];
+	uint8_t nrcv_sack, nsnd_sack;
+	/* RACK-TLP (tcp_rack.c, RFC 8985), times in us (low 32 bits):
+	 * the send time and end of the most recently sent segment
+	 * delivered, its RTT, the least RTT seen, the reordering window's
+	 * multiplier; un-SACKed bytes below lost_end are lost, and those
+	 * below rtx_nxt were retransmitted; the probe's episode end */
+	uint8_t rack_reo_mult;
+	uint16_t undo_retrans; /* retransmissions not yet D-SACKed */
+	uint32_t rack_xmit_ts, rack_end_seq, rack_rtt, rack_min_rtt;
+	uint32_t lost_end, rtx_nxt, tlp_end;
+	uint32_t prior_cwnd, prior_ssthresh; /* D-SACK undo (RFC 2883 §5) */
 };
 
 struct tcp_listener {
@@ -254,6 +288,8 @@ struct tcp_seg {
 	uint8_t flags;
 	bool has_ts;
 	bool sack_ok;
+	uint8_t nsack;         /* SACK blocks (RFC 2018 §3) at sack */
+	const uint8_t *sack;   /* nsack * 8 bytes, network order */
 	int8_t wscale; /* -1: no option */
 	uint16_t mss;  /* 0: no option */
 	uint32_t tsval, tsecr;
@@ -275,6 +311,14 @@ static inline struct tcp_mbuf_meta *
 tcp_meta(struct rte_mbuf *m)
 {
 	return RTE_MBUF_DYNFIELD(m, tcp_meta_off, struct tcp_mbuf_meta *);
+}
+
+/* Payload bytes of a send-queue mbuf (prepending headers keeps the
+ * end). */
+static inline uint32_t
+tcp_mlen(const struct rte_mbuf *m)
+{
+	return (uint32_t)m->data_off + m->data_len - TCP_SNDQ_DOFF;
 }
 
 static inline uint32_t
@@ -368,6 +412,19 @@ tcp_peer_mss(struct lcore_ctx *ctx, const struct tcp_seg *s)
 	return s->mss;
 }
 
+/*
+ * RFC 3042 Limited Transmit: the first two duplicate ACKs each let one
+ * more segment of new data out past cwnd (never a retransmission: the
+ * output loop only reaches new data past snd_max with it).
+ */
+static inline uint32_t
+tcp_cwnd_lt(const struct tcp_conn *c)
+{
+	if (c->dupacks == 0 || c->dupacks > 2 || (c->flags & TCF_RECOVERY))
+		return c->cwnd;
+	return c->cwnd + (uint32_t)c->dupacks * c->mss;
+}
+
 /* tcp_conn.c: table, pool, lists, state accounting */
 struct tcp_conn *tcp_conn_lookup(const struct tcp_lcore *tl, uint32_t ip,
 				 uint16_t pport, uint16_t lport);
@@ -416,6 +473,55 @@ bool tcp_ooo_make_room(struct lcore_ctx *ctx, struct tcp_conn *c,
 		       uint32_t seq);
 bool tcp_stall_check(struct lcore_ctx *ctx, struct tcp_conn *c);
 uint32_t tcp_retry_limit(const struct tcp_lcore *tl, const struct tcp_conn *c);
+
+/* tcp_sack.c: SACK (RFC 2018), D-SACK (RFC 2883), the bounded scoreboard */
+void tcp_sack_rcv_ooo(struct tcp_conn *c, uint32_t seq);
+void tcp_sack_rcv_dup(struct tcp_conn *c, uint32_t seq, uint32_t end);
+uint32_t tcp_sack_optlen(struct tcp_conn *c, uint32_t len);
+void tcp_sack_write(struct lcore_ctx *ctx, struct tcp_conn *c, uint8_t *o,
+		    uint32_t optlen);
+void tcp_sack_clear(struct tcp_conn *c);
+bool tcp_sack_update(struct lcore_ctx *ctx, struct tcp_conn *c,
+		     const struct tcp_seg *s, bool *dsack);
+void tcp_sack_trim(struct tcp_conn *c);
+bool tcp_sack_has(const struct tcp_conn *c, uint32_t seq, uint32_t end);
+uint32_t tcp_sack_bytes(const struct tcp_conn *c);
+bool tcp_sack_hole(const struct tcp_conn *c, uint32_t from, uint32_t limit,
+		   uint32_t *start, uint32_t *end);
+
+/* tcp_rack.c: RACK-TLP (RFC 8985), recovery with the scoreboard (RFC
+ * 6675), D-SACK undo. tcp_rack_ack before snd_una moves, tcp_rack_done
+ * after the ACK's cumulative part, both from tcp_rcv_ack. */
+void tcp_rack_ack(struct lcore_ctx *ctx, struct tcp_conn *c,
+		  const struct tcp_seg *s);
+void tcp_rack_done(struct lcore_ctx *ctx, struct tcp_conn *c,
+		   const struct tcp_seg *s, uint32_t prior_una);
+void tcp_rack_sent(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t seq,
+		   uint32_t len);
+void tcp_rack_arm(struct lcore_ctx *ctx, struct tcp_conn *c, bool fresh);
+void tcp_rack_rto(struct tcp_conn *c);
+void tcp_tlp_fire(struct lcore_ctx *ctx, struct tcp_conn *c);
+void tcp_rack_fire(struct lcore_ctx *ctx, struct tcp_conn *c);
+
+/*
+ * Nothing of loss recovery is pending for c: no SACK scoreboard, no
+ * recovery, no probe episode, no reordering timer, no duplicate ACKs
+ * counted. A header-prediction fast path may take an ACK of c as a
+ * plain one only when this holds and the segment has no SACK option
+ * (nsack == 0). Taking one that acknowledges new data on a TCF_SACK
+ * connection outside tcp_rcv_ack, it calls tcp_rack_ack() before
+ * snd_una moves and tcp_rack_done() after (both cheap then: they walk
+ * only the mbufs the ACK releases), or at least re-arms the timer with
+ * tcp_rack_arm(ctx, c, true) rather than tcp_rtx_arm(), so the loss
+ * probe stays armed.
+ */
+static inline bool
+tcp_loss_quiet(const struct tcp_conn *c)
+{
+	return c->nsnd_sack == 0 &&
+	       !(c->flags & (TCF_RECOVERY | TCF_TLP | TCF_DSACK)) &&
+	       c->timer_kind != TT_RACK && c->dupacks == 0;
+}
 
 /* tcp_timer.c */
 void tcp_timer_fire(struct lcore_ctx *ctx, struct timer *t);

@@ -149,6 +149,7 @@ tcp_ooo_insert(struct lcore_ctx *ctx, struct tcp_conn *c, struct rte_mbuf *m,
 			if (fin && tcp_ooo_end(q) == end)
 				tcp_meta(q)->fin = 1;
 			STAT_INC(ctx, tcp_dup_segs);
+			tcp_sack_rcv_dup(c, seq, end);
 			return false;
 		}
 		if (SEQ_LT(tcp_ooo_seq(q), seq)) {
@@ -283,6 +284,7 @@ tcp_rcv_data(struct lcore_ctx *ctx, struct tcp_conn *c, struct rte_mbuf *m,
 		uint32_t d = tcp_min(c->rcv_nxt - seq, len);
 
 		STAT_INC(ctx, tcp_rcv_overlap);
+		tcp_sack_rcv_dup(c, seq, seq + d);
 		data += d;
 		len -= d;
 		seq += d;
@@ -298,6 +300,7 @@ tcp_rcv_data(struct lcore_ctx *ctx, struct tcp_conn *c, struct rte_mbuf *m,
 		bool kept = (len || fin) &&
 			    tcp_ooo_insert(ctx, c, m, seq, data, len, fin);
 
+		tcp_sack_rcv_ooo(c, seq); /* RFC 2018 §4: its block first */
 		c->flags |= TCF_ACK_NOW;
 		tcp_schedule(ctx, c);
 		return kept;

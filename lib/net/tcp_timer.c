@@ -133,6 +133,7 @@ tcp_rto_expired(struct lcore_ctx *ctx, struct tcp_conn *c)
 	if (!tcp_retry_left(ctx, c))
 		return;
 	STAT_INC(ctx, tcp_rto_timeouts);
+	tcp_rack_rto(c); /* before the cut: it may be undone (D-SACK) */
 	c->ssthresh = tcp_max(flight / 2, 2u * c->mss);
 	c->cwnd = c->mss; /* loss window: one segment */
 	c->recover = c->snd_max;
@@ -195,14 +196,21 @@ tcp_timer_fire(struct lcore_ctx *ctx, struct timer *t)
 	uint8_t kind = c->timer_kind;
 
 	c->timer_kind = TT_NONE;
+	if ((kind == TT_RTX || kind == TT_TLP || kind == TT_RACK) &&
+	    ctx->now_us < c->rtx_deadline) {
+		/* Restarted since it was set: not due yet. */
+		c->timer_kind = kind;
+		timer_arm(&ctx->wheel, &c->timer, c->rtx_deadline);
+		return;
+	}
 	switch (kind) {
+	case TT_TLP:
+		tcp_tlp_fire(ctx, c); /* tcp_rack.c */
+		break;
+	case TT_RACK:
+		tcp_rack_fire(ctx, c);
+		break;
 	case TT_RTX:
-		if (ctx->now_us < c->rtx_deadline) {
-			/* Restarted since it was set: not due yet. */
-			c->timer_kind = TT_RTX;
-			timer_arm(&ctx->wheel, &c->timer, c->rtx_deadline);
-			break;
-		}
 		if (c->state == TCP_SYN_RECEIVED)
 			tcp_synack_expired(ctx, c);
 		else if (c->state == TCP_SYN_SENT)

@@ -4,7 +4,7 @@
 
 Usage: bench.py BUILD   (tests/bench/run.sh calls it; see docs/PERFORMANCE.md)
 
-Sections (LR_BENCH_ONLY=stack,e2e,memif,scale,project picks some; default all):
+Sections (LR_BENCH_ONLY=stack,e2e,memif,loss,scale,project picks some; default all):
   stack    in-process stack cost per request: callgrind Ir (deterministic)
            and TSC cycles (native, min of LR_BENCH_REPS runs on core 1),
            each with software checksums and with checksum offload modelled
@@ -14,6 +14,9 @@ Sections (LR_BENCH_ONLY=stack,e2e,memif,scale,project picks some; default all):
            and 16, a connection per request, req/s, p50/p99, busy
            cycles/request; then linerate-load and mrc-client against one
            linerate on veth, the ratio (root; bench_memif.py)
+  loss     mrc-client depth 1 and 16 against linerate and nginx behind the
+           same nftables loss (1, 5, 10 % each way): p50/p99/p999, req/s
+           (root; bench_loss.py)
   scale    idle keep-alive connections held, bytes per connection (root)
   project  cores needed for 10/25/100 GbE from the stack cost
 Environment: LR_NS LR_CIF LR_AIF LR_CIP (as deploy/veth.sh), LR_AIP
@@ -34,6 +37,7 @@ import subprocess
 import sys
 import time
 
+from bench_loss import loss, report_lines as loss_report_lines
 from bench_memif import memif, veth as memif_veth, report_lines as memif_report_lines
 from bench_report import fmt, fmt_us, report
 
@@ -41,7 +45,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 BUILD = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "build"))
 OUT = os.path.join(BUILD, "bench")
 QUICK = os.environ.get("LR_BENCH_QUICK", "") not in ("", "0")
-ONLY = [s for s in os.environ.get("LR_BENCH_ONLY", "stack,e2e,memif,scale,project").split(",") if s]
+ONLY = [s for s in os.environ.get("LR_BENCH_ONLY",
+                                  "stack,e2e,memif,loss,scale,project").split(",") if s]
 ROUNDS = int(os.environ.get("LR_BENCH_ROUNDS", "1" if QUICK else "2"))
 REPS = int(os.environ.get("LR_BENCH_REPS", "1" if QUICK else "3"))
 
@@ -825,7 +830,7 @@ def main():
     try:
         if "stack" in ONLY:
             stack_cost()
-        if ("e2e" in ONLY or "scale" in ONLY or "memif" in ONLY) and not e2e_reasons():
+        if ("e2e" in ONLY or "scale" in ONLY or "memif" in ONLY or "loss" in ONLY) and not e2e_reasons():
             created = topology_up()
             if created:
                 note("brought up %s/%s <-> %s (%s); will take it down" % (NS, CIF, AIF, CIP))
@@ -840,6 +845,15 @@ def main():
                     "start": lambda: Linerate("veth-load"), "mrc": lambda n: client_mrc(AIP, n),
                     "ns": NS, "cif": CIF, "aip": AIP, "port": PORT, "prefix": PREFIX,
                     "load_ip": _NET + ".5"})
+        if "loss" in ONLY:
+            why = e2e_reasons()
+            if why:
+                note("loss: SKIPPED: " + why)
+                results["loss"] = {"skipped": why}
+            else:
+                loss({"results": results, "log": log, "note": note, "in_ns": in_ns,
+                      "servers": {"linerate": Linerate, "nginx": Nginx}, "mrc": MRC,
+                      "aip": AIP, "ngx_ip": NGX_IP, "port": PORT, "out": OUT, "quick": QUICK})
         if "scale" in ONLY:
             scale()
         if "project" in ONLY:
@@ -852,7 +866,7 @@ def main():
     report(results, {"quick": QUICK, "reps": REPS, "scenarios": SCENARIOS,
                       "server_cpu": SERVER_CPU, "client_cpu": CLIENT_CPU, "out": OUT,
                       "wire_in": WIRE_IN, "wire_out": WIRE_OUT, "nofile": nofile_limit()})
-    for line in memif_report_lines(results):
+    for line in memif_report_lines(results) + loss_report_lines(results):
         print(line, flush=True)
     return 0
 

@@ -19,7 +19,10 @@ Faults, in the client namespace (nftables 1.0.6; no netem on this kernel):
   - reordering and corruption: linerate's seeded RX fault shim
     (lib/core/fault.c, config key "fault"), run only when this build's
     config loader knows the key, otherwise that case is skipped.
-Env: LR_FAULT_EVENTS (default 100000).
+Loss alone at 1%, 5% and 10% each way must count exactly too, with the
+client's SACK accepted (RACK-TLP, SACK recovery: docs/RELIABILITY.md).
+Env: LR_FAULT_EVENTS (default 100000), LR_FAULT_LOSS_EVENTS (per loss
+rate, default 20000).
 """
 import json
 import os
@@ -34,6 +37,7 @@ CLIENT = os.path.join(lrnet.BUILD, "tests", "tools", "mrc-client")
 if not os.path.exists(CLIENT):
     lrnet.skip_all("%s not built (make)" % CLIENT)
 EVENTS = int(os.environ.get("LR_FAULT_EVENTS", "100000"))
+LOSS_EVENTS = int(os.environ.get("LR_FAULT_LOSS_EVENTS", "20000"))
 URL = "http://%s:%d" % (lrnet.APPLIANCE_IP, lrnet.HTTP_PORT)
 LOGS = os.path.join(lrnet.BUILD, "test-logs")
 os.makedirs(LOGS, exist_ok=True)
@@ -154,6 +158,12 @@ def run_case(name, cfg, loss_pct, dup_pct, events, conns=32, depth=8):
              % (name, c.get("tcp_retransmits", 0), c.get("tcp_fast_retransmits", 0),
                 c.get("tcp_rto_timeouts", 0), c.get("tcp_dup_segs", 0), c.get("tcp_ooo_segs", 0),
                 c.get("ipv4_drop_cksum", 0), c.get("tcp_drop_cksum", 0), c.get("rx_packets", 0)))
+    tap.diag("%s: linerate sack_conns %d limited_transmit %d tlp_probes %d tlp_recoveries %d "
+             "rack_losses %d sack_repaired %d dsack_rx %d spurious_undone %d"
+             % (name, c.get("tcp_sack_conns", 0), c.get("tcp_limited_transmit", 0),
+                c.get("tcp_tlp_probes", 0), c.get("tcp_tlp_recoveries", 0),
+                c.get("tcp_rack_losses", 0), c.get("tcp_sack_repaired", 0),
+                c.get("tcp_dsack_rx", 0), c.get("tcp_spurious_undone", 0)))
     fault = {k: v for k, v in c.items() if k.startswith("fault_")}
     if fault:
         tap.diag("%s: shim %s" % (name, fault))
@@ -162,6 +172,12 @@ def run_case(name, cfg, loss_pct, dup_pct, events, conns=32, depth=8):
 
 lrnet.veth_up()
 try:
+    for pct in (1, 5, 10):
+        name = "loss-%d" % pct
+        rep, c = run_case(name, config("loss%d" % pct, {}), pct, 0, LOSS_EVENTS)
+        tap.ok(c.get("tcp_sack_conns", 0) > 0,
+               "%s: the client's SACK permitted was accepted" % name, c)
+        tap.ok(c.get("tcp_retransmits", 0) > 0, "%s: linerate retransmitted" % name, c)
     rep, c = run_case("loss-dup", config("plain", {}), 5, 2, EVENTS)
     tap.ok(c.get("tcp_retransmits", 0) > 0, "loss-dup: linerate retransmitted (loss reached it)", c)
     tap.ok(c.get("tcp_dup_segs", 0) > 0 or c.get("tcp_drop_out_of_window", 0) > 0,

@@ -162,6 +162,20 @@ pkt_tcp(uint8_t *buf, const struct rte_ether_addr *eth_dst,
 		memcpy(o + olen + 4, &e, 4);
 		olen += 8;
 	}
+	if (t->nsack) {
+		o[olen++] = 1;
+		o[olen++] = 1;
+		o[olen++] = 5;
+		o[olen++] = (uint8_t)(2 + 8 * t->nsack);
+		for (uint8_t i = 0; i < t->nsack; i++) {
+			uint32_t v = rte_cpu_to_be_32(t->sack[i][0]);
+			uint32_t e = rte_cpu_to_be_32(t->sack[i][1]);
+
+			memcpy(o + olen, &v, 4);
+			memcpy(o + olen + 4, &e, 4);
+			olen += 8;
+		}
+	}
 	if (t->wscale >= 0) {
 		o[olen++] = 1; /* NOP keeps it aligned like Linux */
 		o[olen++] = 3;
@@ -236,6 +250,17 @@ pkt_parse_tcp(struct rte_mbuf *m, struct pkt_tcp_seen *s)
 			s->wscale = (int8_t)o[i + 2];
 		else if (kind == 4)
 			s->sack_perm = true;
+		else if (kind == 5)
+			for (uint8_t k = 0; k < (o[i + 1] - 2) / 8 && k < 4;
+			     k++) {
+				uint32_t v, e;
+
+				memcpy(&v, o + i + 2 + 8 * k, 4);
+				memcpy(&e, o + i + 6 + 8 * k, 4);
+				s->sack[k][0] = rte_be_to_cpu_32(v);
+				s->sack[k][1] = rte_be_to_cpu_32(e);
+				s->nsack = (uint8_t)(k + 1);
+			}
 		else if (kind == 8 && o[i + 1] == 10) {
 			uint32_t v, e;
 

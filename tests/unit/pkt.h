@@ -38,6 +38,8 @@ struct pkt_tcp {
 	uint16_t mss;      /* 0 = no option */
 	int8_t wscale;     /* -1 = no option */
 	bool sack_perm;
+	uint8_t nsack;     /* SACK blocks (RFC 2018) in sack, at most 4 */
+	uint32_t sack[4][2];
 	bool ts;           /* timestamps option with tsval/tsecr */
 	uint32_t tsval, tsecr;
 	const void *data;
@@ -59,6 +61,8 @@ struct pkt_tcp_seen {
 	uint16_t mss;      /* 0 if absent */
 	int8_t wscale;     /* -1 if absent */
 	bool sack_perm;
+	uint8_t nsack;     /* SACK blocks seen, [start, end) */
+	uint32_t sack[4][2];
 	bool ts;
 	uint32_t tsval, tsecr;
 	const uint8_t *data;

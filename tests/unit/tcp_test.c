@@ -356,6 +356,7 @@ tt_syn(struct tt_peer *p, struct tt_seg *sa)
 		.win = p->win,
 		.mss = p->mss,
 		.wscale = p->wscale,
+		.sack_perm = p->sack_perm,
 		.ts = p->ts,
 		.tsval = p->tsval,
 	};

@@ -123,6 +123,7 @@ struct tt_peer {
 	/* SYN options */
 	uint16_t mss;
 	int8_t wscale;
+	bool sack_perm;
 };
 
 /* cmocka setup: *state = tt_harness(NULL). Returns 0. */
