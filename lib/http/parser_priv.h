@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* parser_priv.h: what the head parser's files share (scan variants, checks). */
+#ifndef LR_HTTP_PARSER_PRIV_H
+#define LR_HTTP_PARSER_PRIV_H
+
+#include <stdalign.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "http/parser.h"
+
+/* Limits are clamped so that a head length always fits an int. */
+#define HTTP_LIMIT_CAP ((size_t)1 << 30)
+
+/* request-target bytes (§3.2): visible ASCII, no SP, CTL or obs-text. */
+extern const uint8_t http_target_char[256];
+/* Host bytes (RFC 3986 §3.2.2 reg-name, IP-literal, ":" port). */
+extern const uint8_t http_host_char[256];
+
+/*
+ * A byte class as two 16-entry nibble tables for PSHUFB: byte c is in
+ * the class iff lo[c & 15] & hi[c >> 4] is not zero (each distinct set
+ * of low nibbles gets a bit). Built from tab, the class's 256-byte table,
+ * by http_parse_isa_init(), so the vector scans and the scalar loop
+ * cannot disagree.
+ */
+struct http_nib {
+	alignas(16) uint8_t lo[16];
+	alignas(16) uint8_t hi[16];
+	const uint8_t *tab;
+};
+
+extern struct http_nib http_nib_tchar, http_nib_target, http_nib_field;
+extern struct http_nib http_nib_host;
+
+/* HTTP_SCAN (parser_machine.h) with the variant in use, out of line:
+ * for the checks made once per head. */
+size_t http_scan_class(const struct http_nib *n, const char *buf, size_t p,
+		       size_t len, size_t stop);
+
+/*
+ * The resumable head machine (parser_machine.h), one copy per way of
+ * scanning: the table loop, and PSHUFB classification 16 (SSE4.2) or
+ * 32 (AVX2) bytes at a time. Same arguments and answers as
+ * http_parse_resume(); lim is not NULL.
+ */
+int http_machine_scalar(struct http_parse_state *st, const char *buf,
+			size_t len, const struct http_limits *lim,
+			struct http_request *req, int *status);
+int http_machine_sse42(struct http_parse_state *st, const char *buf,
+		       size_t len, const struct http_limits *lim,
+		       struct http_request *req, int *status);
+int http_machine_avx2(struct http_parse_state *st, const char *buf,
+		      size_t len, const struct http_limits *lim,
+		      struct http_request *req, int *status);
+
+/* The scan variant in use (enum http_parse_isa), set once at load. */
+extern int http_isa_cur;
+
+/* Empty req's fields before a parse. */
+void http_request_reset(struct http_request *req);
+
+/*
+ * The request line buf[ls..) is complete: method at ls, target at ts,
+ * version at vs. Fills req's request-line fields; 0 or the status.
+ */
+int http_request_line_done(const char *buf, size_t ls, size_t ts, size_t vs,
+			   struct http_request *req);
+
+/* Framing and connection semantics of the complete head buf[0..len)
+ * that req holds: 0 or the status. */
+int http_semantics(struct http_request *req, const char *buf, size_t len);
+
+/* A complete head parsed again from its first byte to fill req, the
+ * bytes counted in st->scanned. */
+int http_parse_request_st(struct http_parse_state *st, const char *buf,
+			  size_t len, const struct http_limits *lim,
+			  struct http_request *req, int *status);
+
+static inline size_t
+http_min(size_t a, size_t b)
+{
+	return a < b ? a : b;
+}
+
+/* The first byte of buf[p..stop) outside tab's class, or stop (p when
+ * p >= stop): the loop every scan variant must equal. */
+static inline size_t
+http_scan_tab(const uint8_t *tab, const char *buf, size_t p, size_t stop)
+{
+	while (p < stop && tab[(uint8_t)buf[p]])
+		p++;
+	return p;
+}
+
+#endif
