@@ -7,7 +7,14 @@
  *   HTTP_MACHINE_ATTR  its attributes (a target ISA, or nothing);
  *   HTTP_SCAN(nib, buf, p, len, stop)  the first byte of buf[p..stop)
  *       outside nib's class, or stop (p when p >= stop), exactly
- *       http_scan_tab(nib.tab, ...); it may read anywhere in buf[0..len).
+ *       http_scan_tab(nib.tab, ...); it may read anywhere in buf[0..len);
+ *   HTTP_LINE(buf, p, len, &colon, &cr)  true when buf[p..) starts with
+ *       a whole field line its scans would accept (a name, ':', field
+ *       bytes, CR LF), with its colon and CR; false for anything else,
+ *       always false being correct. It may read anywhere in buf[0..len);
+ *   HTTP_RLINE(buf, p, len, &ts, &vs)  the same for a whole request line
+ *       at p (method SP target SP "HTTP/1.1" or "HTTP/1.0" CR LF), with
+ *       the first byte of its target and of its version.
  *
  * The head as a resumable scan (struct http_parse_state). Each phase
  * below resumes where the previous call stopped, with the position of
@@ -49,9 +56,6 @@ enum {
 		goto fail;                                                     \
 	} while (0)
 
-/* "HTTP/1.1" and "HTTP/1.0" as little-endian words. */
-#define HTTP_V11 0x312e312f50545448ull
-#define HTTP_V10 0x302e312f50545448ull
 #endif
 
 HTTP_MACHINE_ATTR int
@@ -64,6 +68,9 @@ HTTP_MACHINE(struct http_parse_state *st, const char *buf, size_t len,
 	/* The state in registers while scanning; stored when stopping. */
 	size_t ls = 0, ts = 0, mark = 0, ne = 0, hs = 0, nh = 0;
 	uint8_t phase = 0, lead = 0;
+	/* Only the call that judges a head from its first byte fills req
+	 * and answers (see done:), so this needs no saving. */
+	bool host_bad = false;
 	uint64_t w;
 	int rc;
 
@@ -146,6 +153,13 @@ lead_lf:
 	 */
 	ls = p;
 	phase = HTTP_PS_METHOD;
+	/* A short request line whole in the buffer: checked at once. Every
+	 * byte before its CR lies before the limit, so no check below would
+	 * have stopped it. */
+	if (HTTP_RLINE(buf, p, len, &ts, &mark) && mark + 8 <= ls + max_rl) {
+		p = mark + 9;
+		goto rl_done;
+	}
 method:
 	rend = ls + max_rl;
 	p = HTTP_SCAN(http_nib_tchar, buf, p, len, http_min(len, rend));
@@ -202,6 +216,7 @@ rl_lf:
 		goto more;
 	if (buf[p] != '\n')
 		HTTP_STOP(400); /* bare CR, §2.2 */
+rl_done:
 	p++;
 	rc = http_request_line_done(buf, ls, ts, mark, req);
 	if (rc)
@@ -227,28 +242,36 @@ line:
 	if (p >= hend || nh >= max_h)
 		HTTP_STOP(431);
 	/* §5.2 obs-fold, §2.2 whitespace after the start line, and
-	 * empty names all start with a byte that is not a tchar. */
-	if (!http_tchar[(uint8_t)buf[p]])
-		HTTP_STOP(400);
+	 * empty names all start with a byte that is not a tchar: the name
+	 * ends where it starts, and that byte is not its colon or is. */
 	mark = p;
 	phase = HTTP_PS_NAME;
+	/* A short line whole in the buffer: checked at once. Its bytes all
+	 * lie before hend, so no check below would have stopped it. */
+	if (HTTP_LINE(buf, p, len, &ne, &ve) && ve + 1 < hend) {
+		p = ve + 1;
+		goto field;
+	}
 name:
 	p = HTTP_SCAN(http_nib_tchar, buf, p, len, stop);
-	if (p >= hend)
-		HTTP_STOP(431);
-	if (p == len)
+	if (p == stop) {
+		/* p is at most stop = min(len, hend). */
+		if (p >= hend)
+			HTTP_STOP(431);
 		goto more;
+	}
 	/* §5.1: no whitespace between the name and the colon. */
-	if (buf[p] != ':')
+	if (buf[p] != ':' || p == mark)
 		HTTP_STOP(400);
 	ne = p++;
 	phase = HTTP_PS_VALUE;
 value:
 	p = HTTP_SCAN(http_nib_field, buf, p, len, stop);
-	if (p >= hend)
-		HTTP_STOP(431);
-	if (p == len)
+	if (p == stop) {
+		if (p >= hend)
+			HTTP_STOP(431);
 		goto more;
+	}
 	/* A CTL (NUL, bare LF...) in a value, §5.5. */
 	if (buf[p] != '\r')
 		HTTP_STOP(400);
@@ -261,11 +284,14 @@ lf:
 		goto more;
 	if (buf[p] != '\n')
 		HTTP_STOP(400);
+field:
+	/* OWS around the value (§5.5). The value's bytes were judged field
+	 * bytes, and of those only SP and HTAB are <= ' '. */
 	vs = ne + 1;
 	ve = p - 1;
-	while (vs < ve && (buf[vs] == ' ' || buf[vs] == '\t'))
+	while (vs < ve && (uint8_t)buf[vs] <= ' ')
 		vs++;
-	while (ve > vs && (buf[ve - 1] == ' ' || buf[ve - 1] == '\t'))
+	while (ve > vs && (uint8_t)buf[ve - 1] <= ' ')
 		ve--;
 	req->headers[nh++] = (struct http_header){
 		.name = buf + mark,
@@ -273,6 +299,12 @@ lf:
 		.value = buf + vs,
 		.value_len = ve - vs,
 	};
+	/* §3.2: Host bytes, judged with the fields (http_semantics()). */
+	if (ne - mark == 4 && (buf[mark] | 0x20) == 'h' &&
+	    (buf[mark + 1] | 0x20) == 'o' && (buf[mark + 2] | 0x20) == 's' &&
+	    (buf[mark + 3] | 0x20) == 't' &&
+	    HTTP_SCAN(http_nib_host, buf, vs, len, ve) != ve)
+		host_bad = true;
 	p++;
 	phase = HTTP_PS_LINE;
 	goto line;
@@ -293,7 +325,7 @@ done:
 					     status);
 	}
 	req->num_headers = nh;
-	rc = http_semantics(req, buf, p);
+	rc = http_semantics(req, host_bad);
 	if (rc) {
 		*status = rc;
 		return HTTP_PARSE_ERROR;

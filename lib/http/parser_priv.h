@@ -4,6 +4,7 @@
 #define LR_HTTP_PARSER_PRIV_H
 
 #include <stdalign.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -11,6 +12,10 @@
 
 /* Limits are clamped so that a head length always fits an int. */
 #define HTTP_LIMIT_CAP ((size_t)1 << 30)
+
+/* "HTTP/1.1" and "HTTP/1.0" as little-endian words. */
+#define HTTP_V11 0x312e312f50545448ull
+#define HTTP_V10 0x302e312f50545448ull
 
 /* request-target bytes (§3.2): visible ASCII, no SP, CTL or obs-text. */
 extern const uint8_t http_target_char[256];
@@ -32,11 +37,6 @@ struct http_nib {
 
 extern struct http_nib http_nib_tchar, http_nib_target, http_nib_field;
 extern struct http_nib http_nib_host;
-
-/* HTTP_SCAN (parser_machine.h) with the variant in use, out of line:
- * for the checks made once per head. */
-size_t http_scan_class(const struct http_nib *n, const char *buf, size_t p,
-		       size_t len, size_t stop);
 
 /*
  * The resumable head machine (parser_machine.h), one copy per way of
@@ -67,9 +67,10 @@ void http_request_reset(struct http_request *req);
 int http_request_line_done(const char *buf, size_t ls, size_t ts, size_t vs,
 			   struct http_request *req);
 
-/* Framing and connection semantics of the complete head buf[0..len)
- * that req holds: 0 or the status. */
-int http_semantics(struct http_request *req, const char *buf, size_t len);
+/* Framing and connection semantics of the complete head req holds: 0 or
+ * the status. host_bad: a Host field has a byte outside http_host_char
+ * (the machine looks, scanning as it does). */
+int http_semantics(struct http_request *req, bool host_bad);
 
 /* A complete head parsed again from its first byte to fill req, the
  * bytes counted in st->scanned. */

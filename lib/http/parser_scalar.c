@@ -6,4 +6,7 @@
 #define HTTP_MACHINE http_machine_scalar
 #define HTTP_MACHINE_ATTR
 #define HTTP_SCAN(nib, buf, p, len, stop) http_scan_tab((nib).tab, buf, p, stop)
+/* No whole-line shortcuts: every line goes through the scans. */
+#define HTTP_LINE(buf, p, len, colon, cr) false
+#define HTTP_RLINE(buf, p, len, ts, vs) false
 #include "http/parser_machine.h"

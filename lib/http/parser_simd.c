@@ -139,48 +139,182 @@ http_scan_avx2(const struct http_nib *n, const char *buf, size_t p,
 	return http_scan_sse42(n, buf, p, len, stop);
 }
 
+/*
+ * A whole field line in the 32 bytes at buf + p, from its out-of-class
+ * masks: a name of tchars, its colon, field bytes, CR, LF. Sets *colon
+ * and *cr and returns true; false when the line is anything else (not
+ * all there, too long, or wrong), for the machine's scans to judge.
+ */
+static inline bool
+http_line_masks(const char *buf, size_t p, uint32_t nt, uint32_t nf,
+		size_t *colon, size_t *cr)
+{
+	unsigned int c, r;
+
+	if (!nt)
+		return false;
+	c = (unsigned int)__builtin_ctz(nt);
+	if (c == 0 || buf[p + c] != ':')
+		return false;
+	nf &= ~((2u << c) - 1);
+	if (!nf)
+		return false;
+	r = (unsigned int)__builtin_ctz(nf);
+	if (r >= 31 || buf[p + r] != '\r' || buf[p + r + 1] != '\n')
+		return false;
+	*colon = p + c;
+	*cr = p + r;
+	return true;
+}
+
+/*
+ * A whole request line in the 32 bytes at buf + p, from its out-of-class
+ * masks: a method of tchars, SP, a target of target bytes, SP,
+ * "HTTP/1.1" or "HTTP/1.0", CR, LF. Sets *ts and *vs (the target's and
+ * the version's first byte) and returns true; false for anything else.
+ */
+static inline bool
+http_rline_masks(const char *buf, size_t p, uint32_t nt, uint32_t ng,
+		 size_t *ts, size_t *vs)
+{
+	unsigned int m, t;
+	uint64_t w;
+
+	if (!nt)
+		return false;
+	m = (unsigned int)__builtin_ctz(nt);
+	if (m == 0 || buf[p + m] != ' ')
+		return false;
+	ng &= ~((2u << m) - 1);
+	if (!ng)
+		return false;
+	t = (unsigned int)__builtin_ctz(ng);
+	if (t == m + 1 || t > 21 || buf[p + t] != ' ')
+		return false;
+	memcpy(&w, buf + p + t + 1, 8);
+	if ((w != HTTP_V11 && w != HTTP_V10) || buf[p + t + 9] != '\r' ||
+	    buf[p + t + 10] != '\n')
+		return false;
+	*ts = p + m + 1;
+	*vs = p + t + 1;
+	return true;
+}
+
+/* HTTP_RLINE (parser_machine.h), 16 bytes twice. */
+static inline HTTP_SSE42 bool
+http_rline_sse42(const char *buf, size_t p, size_t len, size_t *ts,
+		 size_t *vs)
+{
+	const __m128i tl = _mm_load_si128((const __m128i *)http_nib_tchar.lo);
+	const __m128i th = _mm_load_si128((const __m128i *)http_nib_tchar.hi);
+	const __m128i gl = _mm_load_si128((const __m128i *)http_nib_target.lo);
+	const __m128i gh = _mm_load_si128((const __m128i *)http_nib_target.hi);
+	__m128i a, b;
+
+	if (len - p < 32)
+		return false;
+	a = _mm_loadu_si128((const __m128i *)(buf + p));
+	b = _mm_loadu_si128((const __m128i *)(buf + p + 16));
+	return http_rline_masks(
+		buf, p, http_out16(a, tl, th) | http_out16(b, tl, th) << 16,
+		http_out16(a, gl, gh) | http_out16(b, gl, gh) << 16, ts, vs);
+}
+
+/* Out-of-class masks of the 32 bytes at s for the classes a and b. */
+static inline HTTP_AVX2 void
+http_out32x2(const char *s, const struct http_nib *a, const struct http_nib *b,
+	     uint32_t *na, uint32_t *nb)
+{
+	const __m256i m = _mm256_set1_epi8(0x0f);
+	const __m256i z = _mm256_setzero_si256();
+	__m256i v = _mm256_loadu_si256((const __m256i *)s), lo, hi, x, y;
+
+	lo = _mm256_and_si256(v, m);
+	hi = _mm256_and_si256(_mm256_srli_epi16(v, 4), m);
+	x = _mm256_and_si256(
+		_mm256_shuffle_epi8(_mm256_broadcastsi128_si256(_mm_load_si128(
+					    (const __m128i *)a->lo)),
+				    lo),
+		_mm256_shuffle_epi8(_mm256_broadcastsi128_si256(_mm_load_si128(
+					    (const __m128i *)a->hi)),
+				    hi));
+	y = _mm256_and_si256(
+		_mm256_shuffle_epi8(_mm256_broadcastsi128_si256(_mm_load_si128(
+					    (const __m128i *)b->lo)),
+				    lo),
+		_mm256_shuffle_epi8(_mm256_broadcastsi128_si256(_mm_load_si128(
+					    (const __m128i *)b->hi)),
+				    hi));
+	*na = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(x, z));
+	*nb = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(y, z));
+}
+
+/* HTTP_RLINE (parser_machine.h), 32 bytes at once. */
+static inline HTTP_AVX2 bool
+http_rline_avx2(const char *buf, size_t p, size_t len, size_t *ts,
+		size_t *vs)
+{
+	uint32_t nt, ng;
+
+	if (len - p < 32)
+		return false;
+	http_out32x2(buf + p, &http_nib_tchar, &http_nib_target, &nt, &ng);
+	return http_rline_masks(buf, p, nt, ng, ts, vs);
+}
+
+/* HTTP_LINE (parser_machine.h), 16 bytes twice. */
+static inline HTTP_SSE42 bool
+http_line_sse42(const char *buf, size_t p, size_t len, size_t *colon,
+		size_t *cr)
+{
+	const __m128i tl = _mm_load_si128((const __m128i *)http_nib_tchar.lo);
+	const __m128i th = _mm_load_si128((const __m128i *)http_nib_tchar.hi);
+	const __m128i fl = _mm_load_si128((const __m128i *)http_nib_field.lo);
+	const __m128i fh = _mm_load_si128((const __m128i *)http_nib_field.hi);
+	__m128i a, b;
+
+	if (len - p < 32)
+		return false;
+	a = _mm_loadu_si128((const __m128i *)(buf + p));
+	b = _mm_loadu_si128((const __m128i *)(buf + p + 16));
+	return http_line_masks(
+		buf, p, http_out16(a, tl, th) | http_out16(b, tl, th) << 16,
+		http_out16(a, fl, fh) | http_out16(b, fl, fh) << 16, colon, cr);
+}
+
+/* HTTP_LINE (parser_machine.h), 32 bytes at once. */
+static inline HTTP_AVX2 bool
+http_line_avx2(const char *buf, size_t p, size_t len, size_t *colon,
+	       size_t *cr)
+{
+	uint32_t nt, nf;
+
+	if (len - p < 32)
+		return false;
+	http_out32x2(buf + p, &http_nib_tchar, &http_nib_field, &nt, &nf);
+	return http_line_masks(buf, p, nt, nf, colon, cr);
+}
+
 #define HTTP_MACHINE http_machine_sse42
 #define HTTP_MACHINE_ATTR HTTP_SSE42
 #define HTTP_SCAN(nib, buf, p, len, stop)                                      \
 	http_scan_sse42(&(nib), buf, p, len, stop)
+#define HTTP_LINE http_line_sse42
+#define HTTP_RLINE http_rline_sse42
 #include "http/parser_machine.h"
 #undef HTTP_MACHINE
 #undef HTTP_MACHINE_ATTR
 #undef HTTP_SCAN
+#undef HTTP_LINE
+#undef HTTP_RLINE
 
 #define HTTP_MACHINE http_machine_avx2
 #define HTTP_MACHINE_ATTR HTTP_AVX2
 #define HTTP_SCAN(nib, buf, p, len, stop)                                      \
 	http_scan_avx2(&(nib), buf, p, len, stop)
+#define HTTP_LINE http_line_avx2
+#define HTTP_RLINE http_rline_avx2
 #include "http/parser_machine.h"
-
-static HTTP_AVX2 size_t
-http_scan_class_avx2(const struct http_nib *n, const char *buf, size_t p,
-		     size_t len, size_t stop)
-{
-	return http_scan_avx2(n, buf, p, len, stop);
-}
-
-static HTTP_SSE42 size_t
-http_scan_class_sse42(const struct http_nib *n, const char *buf, size_t p,
-		      size_t len, size_t stop)
-{
-	return http_scan_sse42(n, buf, p, len, stop);
-}
-
-size_t
-http_scan_class(const struct http_nib *n, const char *buf, size_t p,
-		size_t len, size_t stop)
-{
-	switch (http_isa_cur) {
-	case HTTP_ISA_AVX2:
-		return http_scan_class_avx2(n, buf, p, len, stop);
-	case HTTP_ISA_SSE42:
-		return http_scan_class_sse42(n, buf, p, len, stop);
-	default:
-		return http_scan_tab(n->tab, buf, p, stop);
-	}
-}
 
 bool
 http_parse_isa_supported(enum http_parse_isa isa)
@@ -222,13 +356,6 @@ http_machine_avx2(struct http_parse_state *st, const char *buf, size_t len,
 		  int *status)
 {
 	return http_machine_scalar(st, buf, len, lim, req, status);
-}
-
-size_t
-http_scan_class(const struct http_nib *n, const char *buf, size_t p,
-		size_t len, size_t stop)
-{
-	return http_scan_tab(n->tab, buf, p, stop);
 }
 
 bool
