@@ -14,6 +14,9 @@ struct http_nib http_nib_host = { .tab = http_host_char };
 
 int http_isa_cur = HTTP_ISA_SCALAR;
 
+#if defined(__x86_64__)
+#include <immintrin.h>
+
 /*
  * Nibble tables of tab's class: each distinct non-empty set of low
  * nibbles (over the 16 high nibbles) gets one of 8 bits. Returns -1
@@ -51,11 +54,8 @@ http_nib_build(struct http_nib *n)
 	return 0;
 }
 
-#if defined(__x86_64__)
-#include <immintrin.h>
-
 #define HTTP_SSE42 __attribute__((target("sse4.2")))
-#define HTTP_AVX2 __attribute__((target("avx2,bmi,sse4.2")))
+#define HTTP_AVX2 __attribute__((target("avx2")))
 
 /* Bit i set when v's byte i is outside the class (lo, hi as vectors). */
 static inline HTTP_SSE42 unsigned int
@@ -333,9 +333,7 @@ http_parse_isa_supported(enum http_parse_isa isa)
 	case HTTP_ISA_SSE42:
 		return tables_ok && __builtin_cpu_supports("sse4.2");
 	case HTTP_ISA_AVX2:
-		return tables_ok && __builtin_cpu_supports("avx2") &&
-		       __builtin_cpu_supports("bmi") &&
-		       __builtin_cpu_supports("sse4.2");
+		return tables_ok && __builtin_cpu_supports("avx2");
 	default:
 		return false;
 	}
