@@ -72,6 +72,7 @@ HTTP_MACHINE(struct http_parse_state *st, const char *buf, size_t len,
 	 * and answers (see done:), so this needs no saving. */
 	bool host_bad = false;
 	uint64_t w;
+	uint32_t w32;
 	int rc;
 
 	max_rl = lim->max_request_line < HTTP_LIMIT_CAP ? lim->max_request_line
@@ -300,11 +301,13 @@ field:
 		.value_len = ve - vs,
 	};
 	/* §3.2: Host bytes, judged with the fields (http_semantics()). */
-	if (ne - mark == 4 && (buf[mark] | 0x20) == 'h' &&
-	    (buf[mark + 1] | 0x20) == 'o' && (buf[mark + 2] | 0x20) == 's' &&
-	    (buf[mark + 3] | 0x20) == 't' &&
-	    HTTP_SCAN(http_nib_host, buf, vs, len, ve) != ve)
-		host_bad = true;
+	if (ne - mark == 4) {
+		/* All four are letters: OR 0x20 folds exactly their case. */
+		memcpy(&w32, buf + mark, 4);
+		if ((w32 | 0x20202020u) == HTTP_HOST_WORD &&
+		    HTTP_SCAN(http_nib_host, buf, vs, len, ve) != ve)
+			host_bad = true;
+	}
 	p++;
 	phase = HTTP_PS_LINE;
 	goto line;

@@ -16,6 +16,8 @@
 /* "HTTP/1.1" and "HTTP/1.0" as little-endian words. */
 #define HTTP_V11 0x312e312f50545448ull
 #define HTTP_V10 0x302e312f50545448ull
+/* "host" as a little-endian word. */
+#define HTTP_HOST_WORD 0x74736f68u
 
 /* request-target bytes (§3.2): visible ASCII, no SP, CTL or obs-text. */
 extern const uint8_t http_target_char[256];
