@@ -491,9 +491,9 @@ http_parse_resume(struct http_parse_state *st, const char *buf, size_t len,
 
 /* One pass over a whole head, counted in st->scanned. */
 int
-http_parse_request_st(struct http_parse_state *st, const char *buf,
-		      size_t len, const struct http_limits *lim,
-		      struct http_request *req, int *status)
+http_parse_request_st(struct http_parse_state *st, const char *buf, size_t len,
+		      const struct http_limits *lim, struct http_request *req,
+		      int *status)
 {
 	struct http_parse_state one = { 0 };
 	int rc = http_parse_resume(&one, buf, len, lim, req, status);

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* parser_machine.h: the resumable request head machine, instantiated per scan variant. */
+/* parser_machine.h: the resumable request head machine, instantiated per scan
+ * variant. */
 
 /*
  * Included once per scan variant with these defined:
@@ -138,7 +139,7 @@ lead:
 			break;
 		p++;
 		phase = HTTP_PS_LEAD_LF;
-lead_lf:
+	lead_lf:
 		if (p == len)
 			goto more;
 		if (buf[p] != '\n')
@@ -192,7 +193,7 @@ version:
 	rend = ls + max_rl;
 	if (p == mark && len - p >= 8 && p + 8 <= rend) {
 		memcpy(&w, buf + p, 8);
-		if (w == HTTP_V11 || w == HTTP_V10)
+		if (w == http_word8("HTTP/1.1") || w == http_word8("HTTP/1.0"))
 			p += 8;
 	}
 	for (; p < len && p - mark < 8; p++) {
@@ -304,7 +305,7 @@ field:
 	if (ne - mark == 4) {
 		/* All four are letters: OR 0x20 folds exactly their case. */
 		memcpy(&w32, buf + mark, 4);
-		if ((w32 | 0x20202020u) == HTTP_HOST_WORD &&
+		if ((w32 | 0x20202020u) == http_word4("host") &&
 		    HTTP_SCAN(http_nib_host, buf, vs, len, ve) != ve)
 			host_bad = true;
 	}
@@ -323,7 +324,7 @@ end_lf:
 	if (start) {
 		/* Earlier calls saw the first fields and req does not hold
 		 * them: one more pass, from the start, fills it. */
-done:
+	done:
 		return http_parse_request_st(st, buf, st->pos, lim, req,
 					     status);
 	}

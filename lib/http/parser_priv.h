@@ -7,17 +7,32 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "http/parser.h"
 
 /* Limits are clamped so that a head length always fits an int. */
 #define HTTP_LIMIT_CAP ((size_t)1 << 30)
 
-/* "HTTP/1.1" and "HTTP/1.0" as little-endian words. */
-#define HTTP_V11 0x312e312f50545448ull
-#define HTTP_V10 0x302e312f50545448ull
-/* "host" as a little-endian word. */
-#define HTTP_HOST_WORD 0x74736f68u
+/* The bytes of lit as a word in memory order, as memcpy() from the
+ * input gives it on any CPU (constant for a literal). */
+static inline uint64_t
+http_word8(const char *lit)
+{
+	uint64_t w;
+
+	memcpy(&w, lit, 8);
+	return w;
+}
+
+static inline uint32_t
+http_word4(const char *lit)
+{
+	uint32_t w;
+
+	memcpy(&w, lit, 4);
+	return w;
+}
 
 /* request-target bytes (§3.2): visible ASCII, no SP, CTL or obs-text. */
 extern const uint8_t http_target_char[256];
@@ -49,12 +64,12 @@ extern struct http_nib http_nib_host;
 int http_machine_scalar(struct http_parse_state *st, const char *buf,
 			size_t len, const struct http_limits *lim,
 			struct http_request *req, int *status);
-int http_machine_sse42(struct http_parse_state *st, const char *buf,
-		       size_t len, const struct http_limits *lim,
-		       struct http_request *req, int *status);
-int http_machine_avx2(struct http_parse_state *st, const char *buf,
-		      size_t len, const struct http_limits *lim,
-		      struct http_request *req, int *status);
+int http_machine_sse42(struct http_parse_state *st, const char *buf, size_t len,
+		       const struct http_limits *lim, struct http_request *req,
+		       int *status);
+int http_machine_avx2(struct http_parse_state *st, const char *buf, size_t len,
+		      const struct http_limits *lim, struct http_request *req,
+		      int *status);
 
 /* The scan variant in use (enum http_parse_isa), set once at load. */
 extern int http_isa_cur;

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* parser_simd.c: SSE4.2/AVX2 byte-class scans for the head machine, and the choice among them. */
+/* parser_simd.c: SSE4.2/AVX2 byte-class scans for the head machine, and the
+ * choice among them. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,10 +8,10 @@
 #include "http/chars.h"
 #include "http/parser_priv.h"
 
-struct http_nib http_nib_tchar = { .tab = http_tchar };
-struct http_nib http_nib_target = { .tab = http_target_char };
-struct http_nib http_nib_field = { .tab = http_field_char };
-struct http_nib http_nib_host = { .tab = http_host_char };
+struct http_nib http_nib_tchar = {.tab = http_tchar};
+struct http_nib http_nib_target = {.tab = http_target_char};
+struct http_nib http_nib_field = {.tab = http_field_char};
+struct http_nib http_nib_host = {.tab = http_host_char};
 
 int http_isa_cur = HTTP_ISA_SCALAR;
 
@@ -76,8 +77,8 @@ http_out16(__m128i v, __m128i lo, __m128i hi)
  * is touched; a buffer shorter than 16 bytes is scanned by table.
  */
 static inline HTTP_SSE42 size_t
-http_scan_sse42(const struct http_nib *n, const char *buf, size_t p,
-		size_t len, size_t stop)
+http_scan_sse42(const struct http_nib *n, const char *buf, size_t p, size_t len,
+		size_t stop)
 {
 	const __m128i lo = _mm_load_si128((const __m128i *)n->lo);
 	const __m128i hi = _mm_load_si128((const __m128i *)n->hi);
@@ -104,8 +105,8 @@ http_scan_sse42(const struct http_nib *n, const char *buf, size_t p,
 
 /* HTTP_SCAN 32 bytes a time while 32 remain, then 16 at a time. */
 static inline HTTP_AVX2 size_t
-http_scan_avx2(const struct http_nib *n, const char *buf, size_t p,
-	       size_t len, size_t stop)
+http_scan_avx2(const struct http_nib *n, const char *buf, size_t p, size_t len,
+	       size_t stop)
 {
 	if (p >= stop)
 		return p;
@@ -117,13 +118,14 @@ http_scan_avx2(const struct http_nib *n, const char *buf, size_t p,
 		const __m256i m = _mm256_set1_epi8(0x0f);
 
 		do {
-			__m256i v = _mm256_loadu_si256(
-				(const __m256i *)(buf + p));
+			__m256i v =
+				_mm256_loadu_si256((const __m256i *)(buf + p));
 			__m256i c = _mm256_and_si256(
 				_mm256_shuffle_epi8(lo, _mm256_and_si256(v, m)),
 				_mm256_shuffle_epi8(
-					hi, _mm256_and_si256(
-						    _mm256_srli_epi16(v, 4), m)));
+					hi,
+					_mm256_and_si256(
+						_mm256_srli_epi16(v, 4), m)));
 			unsigned int out = (unsigned int)_mm256_movemask_epi8(
 				_mm256_cmpeq_epi8(c, _mm256_setzero_si256()));
 
@@ -192,8 +194,8 @@ http_rline_masks(const char *buf, size_t p, uint32_t nt, uint32_t ng,
 	if (t == m + 1 || t > 21 || buf[p + t] != ' ')
 		return false;
 	memcpy(&w, buf + p + t + 1, 8);
-	if ((w != HTTP_V11 && w != HTTP_V10) || buf[p + t + 9] != '\r' ||
-	    buf[p + t + 10] != '\n')
+	if ((w != http_word8("HTTP/1.1") && w != http_word8("HTTP/1.0")) ||
+	    buf[p + t + 9] != '\r' || buf[p + t + 10] != '\n')
 		return false;
 	*ts = p + m + 1;
 	*vs = p + t + 1;
@@ -202,8 +204,7 @@ http_rline_masks(const char *buf, size_t p, uint32_t nt, uint32_t ng,
 
 /* HTTP_RLINE (parser_machine.h), 16 bytes twice. */
 static inline HTTP_SSE42 bool
-http_rline_sse42(const char *buf, size_t p, size_t len, size_t *ts,
-		 size_t *vs)
+http_rline_sse42(const char *buf, size_t p, size_t len, size_t *ts, size_t *vs)
 {
 	const __m128i tl = _mm_load_si128((const __m128i *)http_nib_tchar.lo);
 	const __m128i th = _mm_load_si128((const __m128i *)http_nib_tchar.hi);
@@ -251,8 +252,7 @@ http_out32x2(const char *s, const struct http_nib *a, const struct http_nib *b,
 
 /* HTTP_RLINE (parser_machine.h), 32 bytes at once. */
 static inline HTTP_AVX2 bool
-http_rline_avx2(const char *buf, size_t p, size_t len, size_t *ts,
-		size_t *vs)
+http_rline_avx2(const char *buf, size_t p, size_t len, size_t *ts, size_t *vs)
 {
 	uint32_t nt, ng;
 
@@ -284,8 +284,7 @@ http_line_sse42(const char *buf, size_t p, size_t len, size_t *colon,
 
 /* HTTP_LINE (parser_machine.h), 32 bytes at once. */
 static inline HTTP_AVX2 bool
-http_line_avx2(const char *buf, size_t p, size_t len, size_t *colon,
-	       size_t *cr)
+http_line_avx2(const char *buf, size_t p, size_t len, size_t *colon, size_t *cr)
 {
 	uint32_t nt, nf;
 
@@ -381,15 +380,14 @@ http_parse_isa_set(enum http_parse_isa isa)
 const char *
 http_parse_isa_name(enum http_parse_isa isa)
 {
-	static const char *const names[] = { "scalar", "sse4.2", "avx2" };
+	static const char *const names[] = {"scalar", "sse4.2", "avx2"};
 
 	return (unsigned int)isa < HTTP_ISA_COUNT ? names[isa] : "?";
 }
 
 /* At load, before any lcore parses: the best variant, unless the
  * environment asks for the table loop (LR_HTTP_SCALAR=1). */
-static void __attribute__((constructor))
-http_parse_isa_init(void)
+static void __attribute__((constructor)) http_parse_isa_init(void)
 {
 	const char *e = getenv("LR_HTTP_SCALAR");
 

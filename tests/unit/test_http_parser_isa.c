@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* test_http_parser_isa.c: the vector scans answer as the table loop, for every byte value at every offset. */
+/* test_http_parser_isa.c: the vector scans answer as the table loop, for every
+ * byte value at every offset. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -34,10 +35,10 @@ static const char *const bases[] = {
 /* Limits that fall inside the heads above, so 414 and 431 are reached
  * at window boundaries too. */
 static const struct http_limits limits[] = {
-	{ HTTP_DEFAULT_MAX_REQUEST_LINE, HTTP_DEFAULT_MAX_HEADER_BYTES,
-	  HTTP_MAX_HEADERS },
-	{ 17, 40, 2 },
-	{ 33, 64, 3 },
+	{HTTP_DEFAULT_MAX_REQUEST_LINE, HTTP_DEFAULT_MAX_HEADER_BYTES,
+	 HTTP_MAX_HEADERS},
+	{17, 40, 2},
+	{33, 64, 3},
 };
 
 struct answer {
@@ -119,8 +120,9 @@ test_http_isa_every_byte_everywhere_matches_scalar(void **state)
 		assert_true(n <= sizeof(in));
 		for (size_t i = 0; i < n; i++) {
 			for (unsigned int v = 0; v < 256; v++) {
-				for (size_t l = 0; l < ARRAY_SIZE(limits); l++) {
-					size_t cut[2] = { n, i + 1 };
+				for (size_t l = 0; l < ARRAY_SIZE(limits);
+				     l++) {
+					size_t cut[2] = {n, i + 1};
 
 					for (int c = 0; c < 2; c++) {
 						const char *buf;
