@@ -142,59 +142,6 @@ http_method_of(const char *m, size_t n)
 }
 
 /*
- * 0x20 in each byte of the word lit (bytes below 0x80) that is a
- * lower-case letter: OR-ed into a word of the input, it folds exactly
- * 'A'..'Z' onto 'a'..'z' there and leaves every other byte as it is,
- * so (w | bits) == lit is http_lower() byte by byte. Constant for a
- * literal.
- */
-static inline uint64_t
-http_case_bits(uint64_t lit)
-{
-	const uint64_t hi = 0x8080808080808080ull;
-	uint64_t ge_a = (lit | hi) - 0x6161616161616161ull;
-	uint64_t le_z = (0x7a7a7a7a7a7a7a7aull | hi) - lit;
-
-	return (ge_a & le_z & hi) >> 2;
-}
-
-static inline bool
-http_ieq8(const char *s, const char *lit)
-{
-	uint64_t w, l;
-
-	memcpy(&w, s, 8);
-	memcpy(&l, lit, 8);
-	return (w | http_case_bits(l)) == l;
-}
-
-static inline bool
-http_ieq4(const char *s, const char *lit)
-{
-	uint32_t w, l;
-
-	memcpy(&w, s, 4);
-	memcpy(&l, lit, 4);
-	return (w | (uint32_t)http_case_bits(l)) == l;
-}
-
-/* A field name of n bytes (4 <= n <= 24) is the lower-case literal
- * lit of the same length, ignoring ASCII case: overlapping words, never
- * reading outside s[0..n). */
-static inline bool
-http_name_eq(const char *s, const char *lit, size_t n)
-{
-	size_t i;
-
-	if (n < 8)
-		return http_ieq4(s, lit) && http_ieq4(s + n - 4, lit + n - 4);
-	for (i = 0; i + 8 < n; i += 8)
-		if (!http_ieq8(s + i, lit + i))
-			return false;
-	return http_ieq8(s + n - 8, lit + n - 8);
-}
-
-/*
  * Next element of the list [*p, end) (RFC 9110 §5.6.1), OWS trimmed, in
  * [*s, *s + *n). Empty elements are skipped, as recipients must.
  */
@@ -268,37 +215,6 @@ http_target_form(struct http_request *req, int *status)
 	return 0;
 }
 
-/* Content-Length = 1*DIGIT (RFC 9110 §8.6), within int64_t. */
-static int
-http_content_length(const char *s, size_t n, int64_t *out)
-{
-	uint64_t v = 0;
-
-	if (n == 0)
-		return -1;
-	if (n <= 18) {
-		/* 18 digits stay below INT64_MAX: no overflow to check. */
-		for (size_t i = 0; i < n; i++) {
-			unsigned int d = (unsigned int)((uint8_t)s[i] - '0');
-
-			if (d > 9)
-				return -1;
-			v = v * 10 + d;
-		}
-		*out = (int64_t)v;
-		return 0;
-	}
-	for (size_t i = 0; i < n; i++) {
-		unsigned int d = (unsigned int)((uint8_t)s[i] - '0');
-
-		if (d > 9 || v > ((uint64_t)INT64_MAX - d) / 10)
-			return -1;
-		v = v * 10 + d;
-	}
-	*out = (int64_t)v;
-	return 0;
-}
-
 /* What http_semantics() gathers from the fields. */
 enum {
 	HTTP_F_CLOSE = 1 << 0,	    /* Connection: close */
@@ -366,40 +282,22 @@ http_semantics_rare(struct http_request *req, const struct http_header *h,
  * §7.2, §10.1.1). Returns 0 or the status to answer.
  */
 int
-http_semantics(struct http_request *req, bool host_bad)
+http_semantics(struct http_request *req, const struct http_seen *seen)
 {
-	const struct http_header *h = req->headers,
-				 *e = req->headers + req->num_headers;
-	unsigned int f = 0, hosts = 0;
+	unsigned int f = 0, hosts = seen->hosts;
 
-	for (; h < e; h++) {
-		switch (h->name_len) {
-		case 4:
-			if (!http_name_eq(h->name, "host", 4))
-				break;
-			hosts++;
-			/* §3.2 invalid Host: the machine checked the bytes. */
-			if (host_bad)
-				return 400;
-			break;
-		case 14:
-			if (!http_name_eq(h->name, "content-length", 14))
-				break;
-			/* Strict: a second one is refused even when equal,
-			 * rather than folded as RFC 9110 §8.6 permits. */
-			if ((f & HTTP_F_CL) ||
-			    http_content_length(h->value, h->value_len,
-						&req->content_length))
-				return 400;
-			f |= HTTP_F_CL;
-			break;
-		case 6:
-		case 10:
-		case 17:
-			f = http_semantics_rare(req, h, f);
-			break;
-		}
+	/* What the fields' own loop would stop at, all 400: an invalid
+	 * Host (§3.2), a bad Content-Length or a second one (strict: even
+	 * when equal, rather than folded as RFC 9110 §8.6 permits). */
+	if (seen->host_bad || seen->cls > 1 || seen->cl_bad)
+		return 400;
+	if (seen->cls) {
+		req->content_length = seen->cl;
+		f |= HTTP_F_CL;
 	}
+	if (seen->rare)
+		for (size_t i = 0; i < req->num_headers; i++)
+			f = http_semantics_rare(req, &req->headers[i], f);
 	/* §3.2: exactly one Host on 1.1; never more than one. */
 	if (hosts > 1 || (hosts == 0 && req->minor_version == 1))
 		return 400;

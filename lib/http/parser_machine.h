@@ -71,7 +71,7 @@ HTTP_MACHINE(struct http_parse_state *st, const char *buf, size_t len,
 	uint8_t phase = 0, lead = 0;
 	/* Only the call that judges a head from its first byte fills req
 	 * and answers (see done:), so this needs no saving. */
-	bool host_bad = false;
+	struct http_seen seen = { .cl = -1 };
 	uint64_t w;
 	uint32_t w32;
 	int rc;
@@ -301,13 +301,29 @@ field:
 		.value = buf + vs,
 		.value_len = ve - vs,
 	};
-	/* §3.2: Host bytes, judged with the fields (http_semantics()). */
-	if (ne - mark == 4) {
+	/* The fields that frame the request, for http_semantics(). */
+	switch (ne - mark) {
+	case 4:
 		/* All four are letters: OR 0x20 folds exactly their case. */
 		memcpy(&w32, buf + mark, 4);
-		if ((w32 | 0x20202020u) == http_word4("host") &&
-		    HTTP_SCAN(http_nib_host, buf, vs, len, ve) != ve)
-			host_bad = true;
+		if ((w32 | 0x20202020u) != http_word4("host"))
+			break;
+		seen.hosts++;
+		if (HTTP_SCAN(http_nib_host, buf, vs, len, ve) != ve)
+			seen.host_bad = true;
+		break;
+	case 14:
+		if (!http_name_eq(buf + mark, "content-length", 14))
+			break;
+		if (!seen.cls++ &&
+		    http_content_length(buf + vs, ve - vs, &seen.cl))
+			seen.cl_bad = true;
+		break;
+	case 6:
+	case 10:
+	case 17:
+		seen.rare = true;
+		break;
 	}
 	p++;
 	phase = HTTP_PS_LINE;
@@ -329,7 +345,7 @@ end_lf:
 					     status);
 	}
 	req->num_headers = nh;
-	rc = http_semantics(req, host_bad);
+	rc = http_semantics(req, &seen);
 	if (rc) {
 		*status = rc;
 		return HTTP_PARSE_ERROR;
