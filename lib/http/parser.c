@@ -18,8 +18,10 @@
 		return HTTP_PARSE_ERROR;                                       \
 	} while (0)
 
-/* a[0..n) equals the lower-case literal lit, ignoring ASCII case. */
-#define HTTP_IEQ(a, n, lit) http_ieq((a), (n), (lit), sizeof(lit) - 1)
+/* a[0..n) equals the lower-case literal lit (4 to 24 bytes), ignoring
+ * ASCII case: by length, then by words (http_name_eq()). */
+#define HTTP_IEQ(a, n, lit)                                                    \
+	((n) == sizeof(lit) - 1 && http_name_eq((a), (lit), sizeof(lit) - 1))
 
 /* clang-format off */
 /* RFC 9110 §5.6.2 tchar: methods and field names are tokens. */
@@ -47,17 +49,6 @@ const uint8_t http_host_char[256] = {
 /* clang-format on */
 
 static const char http_root[] = "/";
-
-static bool
-http_ieq(const char *a, size_t n, const char *lit, size_t lit_len)
-{
-	if (n != lit_len)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (http_lower((uint8_t)a[i]) != (uint8_t)lit[i])
-			return false;
-	return true;
-}
 
 bool
 http_header_is(const struct http_header *h, const char *name)
@@ -295,9 +286,12 @@ http_semantics(struct http_request *req, const struct http_seen *seen)
 		req->content_length = seen->cl;
 		f |= HTTP_F_CL;
 	}
-	if (seen->rare)
-		for (size_t i = 0; i < req->num_headers; i++)
+	for (size_t i = 0; seen->rare && i < req->num_headers; i++) {
+		size_t n = req->headers[i].name_len;
+
+		if (n == 6 || n == 10 || n == 17)
 			f = http_semantics_rare(req, &req->headers[i], f);
+	}
 	/* §3.2: exactly one Host on 1.1; never more than one. */
 	if (hosts > 1 || (hosts == 0 && req->minor_version == 1))
 		return 400;

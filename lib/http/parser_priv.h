@@ -89,13 +89,13 @@ int http_request_line_done(const char *buf, size_t ls, size_t ts, size_t vs,
  * frame it, so that http_semantics() need not look at every field again.
  */
 struct http_seen {
-	int64_t cl;	     /* the first Content-Length's value */
-	unsigned int hosts;  /* Host fields */
-	unsigned int cls;    /* Content-Length fields */
-	bool host_bad;	     /* a Host with a byte outside http_host_char */
-	bool cl_bad;	     /* the first Content-Length is not 1*DIGIT */
-	bool rare;	     /* a field named by 6, 10 or 17 bytes (Expect,
-				Connection, Transfer-Encoding?) */
+	int64_t cl;	    /* the first Content-Length's value */
+	unsigned int hosts; /* Host fields */
+	unsigned int cls;   /* Content-Length fields */
+	bool host_bad;	    /* a Host with a byte outside http_host_char */
+	bool cl_bad;	    /* the first Content-Length is not 1*DIGIT */
+	bool rare;	    /* a field named by 6, 10 or 17 bytes (Expect,
+			       Connection, Transfer-Encoding?) */
 };
 
 /* Framing and connection semantics of the complete head req holds, with
