@@ -42,9 +42,9 @@ extern const uint8_t http_host_char[256];
 /*
  * A byte class as two 16-entry nibble tables for PSHUFB: byte c is in
  * the class iff lo[c & 15] & hi[c >> 4] is not zero (each distinct set
- * of low nibbles gets a bit). Built from tab, the class's 256-byte table,
- * by http_parse_isa_init(), so the vector scans and the scalar loop
- * cannot disagree.
+ * of low nibbles gets a bit). Built at load from tab, the class's
+ * 256-byte table (http_parse_isa_supported()), so that the vector scans
+ * and the scalar loop cannot disagree.
  */
 struct http_nib {
 	alignas(16) uint8_t lo[16];
