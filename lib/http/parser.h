@@ -146,6 +146,37 @@ int http_parse_resume(struct http_parse_state *st, const char *buf,
 		      size_t len, const struct http_limits *lim,
 		      struct http_request *req, int *status);
 
+/*
+ * How the head parser scans runs of bytes of one class (method, target,
+ * field name, field value): a table lookup per byte, or PSHUFB nibble
+ * classification 16 bytes (x86-64 SSE4.2) or 32 bytes (AVX2) at a time.
+ * The answers are the same, byte for byte; only the cost differs. At
+ * load the best the CPU has is chosen, or HTTP_ISA_SCALAR when the
+ * environment has LR_HTTP_SCALAR=1.
+ */
+enum http_parse_isa {
+	HTTP_ISA_SCALAR,
+	HTTP_ISA_SSE42,
+	HTTP_ISA_AVX2,
+	HTTP_ISA_COUNT,
+};
+
+/* The variant in use. */
+enum http_parse_isa http_parse_isa_get(void);
+
+/* Whether this CPU (and build) can run isa. */
+bool http_parse_isa_supported(enum http_parse_isa isa);
+
+/*
+ * Use isa from now on, for every thread (tests, benchmarks: call it
+ * before any lcore parses). Returns 0, or -ENOTSUP when the CPU cannot
+ * run it (nothing changes).
+ */
+int http_parse_isa_set(enum http_parse_isa isa);
+
+/* "scalar", "sse4.2", "avx2"; "?" for anything else. */
+const char *http_parse_isa_name(enum http_parse_isa isa);
+
 /* Chunked body decoder state (RFC 9112 §7.1), resumable across calls. */
 struct http_chunked {
 	uint64_t max_body;  /* 413 when the data would pass this */
