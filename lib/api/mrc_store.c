@@ -432,7 +432,7 @@ mrc_store_record(struct mrc_store *s, unsigned int idx,
 		return -EPERM;
 	/* One generation for the whole event: user, count and value. */
 	gen = ld_acquire(&s->gen);
-	rc = set_insert(s, gen & 1, ev->user, ev->user_len);
+	rc = set_insert(s, gen & 1, mrc_event_user(ev), ev->user_len);
 	if (rc == -ENOBUFS) {
 		st_relaxed(&lc->full_arena, lc->full_arena + 1);
 		return -ENOSPC;
