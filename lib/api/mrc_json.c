@@ -519,19 +519,29 @@ ws_skip(const unsigned char *p, const unsigned char *end)
 	return p;
 }
 
+/* A gap between tokens: usually none, so one test and no loop. */
+static inline const unsigned char *
+ws_gap(const unsigned char *p, const unsigned char *end)
+{
+	if (__builtin_expect(p < end && is_ws[*p], 0))
+		return ws_skip(p + 1, end);
+	return p;
+}
+
 bool
 mrc_json_event_fast(const char *body, size_t len, size_t max_user,
 		    struct mrc_event *ev)
 {
 	static const char head[] = "{\"userId\":";
 	static const char vkey[] = "\"value\":";
+	static const char cvkey[] = ",\"value\":";
 	const unsigned char *p = (const unsigned char *)body;
 	const unsigned char *end = p + len, *u, *q;
 	struct mrc_jp j;
 
 	if (len < sizeof(head) - 1 || memcmp(p, head, sizeof(head) - 1) != 0)
 		return false;
-	p = ws_skip(p + sizeof(head) - 1, end);
+	p = ws_gap(p + sizeof(head) - 1, end);
 	if (p >= end || *p != '"')
 		return false;
 	u = ++p;
@@ -539,19 +549,26 @@ mrc_json_event_fast(const char *body, size_t len, size_t max_user,
 	/* Printable ASCII up to the quote: the bytes are the userId. */
 	if (q >= end || *q != '"' || q == u || (size_t)(q - u) > max_user)
 		return false;
-	p = ws_skip(q + 1, end);
-	if (p >= end || *p != ',')
-		return false;
-	p = ws_skip(p + 1, end);
-	if ((size_t)(end - p) < sizeof(vkey) - 1 ||
-	    memcmp(p, vkey, sizeof(vkey) - 1) != 0)
-		return false;
-	j.p = ws_skip(p + sizeof(vkey) - 1, end);
+	p = q + 1;
+	if ((size_t)(end - p) >= sizeof(cvkey) - 1 &&
+	    memcmp(p, cvkey, sizeof(cvkey) - 1) == 0) {
+		p += sizeof(cvkey) - 1; /* compact: no whitespace */
+	} else {
+		p = ws_gap(p, end);
+		if (p >= end || *p != ',')
+			return false;
+		p = ws_gap(p + 1, end);
+		if ((size_t)(end - p) < sizeof(vkey) - 1 ||
+		    memcmp(p, vkey, sizeof(vkey) - 1) != 0)
+			return false;
+		p += sizeof(vkey) - 1;
+	}
+	j.p = ws_gap(p, end);
 	j.end = end;
 	if (!mrc_json_value_fast(&j, ev))
 		return false;
-	p = ws_skip(j.p, end);
-	if (p >= end || *p != '}' || ws_skip(p + 1, end) != end)
+	p = ws_gap(j.p, end);
+	if (p >= end || *p != '}' || ws_gap(p + 1, end) != end)
 		return false;
 	ev->uid = (const char *)u;
 	ev->user_len = (size_t)(q - u);
