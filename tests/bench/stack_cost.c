@@ -348,8 +348,8 @@ bench_request(char *buf, size_t cap, const char *scenario, unsigned long i,
 	}
 }
 
-/* Start measuring: zero the counts (callgrind's for every thread, once
- * every lcore has warmed up). */
+/* Start measuring: zero the counts, callgrind's included (it zeroes the
+ * calling thread's), once every lcore has warmed up. */
 static void
 bench_measure_start(struct bench_lc *b)
 {
@@ -357,8 +357,7 @@ bench_measure_start(struct bench_lc *b)
 		pthread_barrier_wait(&bench_barrier);
 	b->cycles = 0;
 	b->polls = 0;
-	if (b->idx == 0)
-		CALLGRIND_ZERO_STATS;
+	CALLGRIND_ZERO_STATS;
 	if (bench_nlc > 1)
 		pthread_barrier_wait(&bench_barrier);
 }
