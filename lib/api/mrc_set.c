@@ -336,17 +336,6 @@ mrc_set_insert(struct mrc_store *s, unsigned int ti, unsigned int idx,
 	return -ENOSPC;
 }
 
-uint64_t
-mrc_set_users(struct mrc_store *s, unsigned int ti)
-{
-	unsigned int hi = ld_acquire(&s->lcore_hi);
-	uint64_t n = 0;
-
-	for (unsigned int i = 0; i < hi; i++)
-		n += ld_relaxed(&s->lc[i].blk[ti].admitted);
-	return n;
-}
-
 void
 mrc_set_clear_blocks(struct mrc_store *s, unsigned int ti)
 {

@@ -319,10 +319,12 @@ mrc_store_stats(struct mrc_store *s, struct mrc_stats *out)
 		g1 = ld_acquire(&s->gen);
 		memset(out, 0, sizeof(*out));
 		out->generation = g1;
-		out->unique_users = mrc_set_users(s, (unsigned int)g1 & 1);
 		hi = ld_acquire(&s->lcore_hi);
 		sum = comp = 0.0;
 		for (unsigned int i = 0; i < hi; i++) {
+			/* Ids this lcore admitted to the table (mrc_set.c). */
+			out->unique_users +=
+				ld_relaxed(&s->lc[i].blk[g1 & 1].admitted);
 			lcore_read(&s->lc[i], &snap);
 			if (snap.gen != g1)
 				continue; /* zero in this generation */

@@ -142,9 +142,6 @@ mrc_cpu_relax(void)
 int mrc_set_insert(struct mrc_store *s, unsigned int ti, unsigned int idx,
 		   const char *key, size_t len);
 
-/* Ids admitted to table ti: the lcores' admitted counts summed. */
-uint64_t mrc_set_users(struct mrc_store *s, unsigned int ti);
-
 /* Zero every lcore's share of table ti (its clearer, mrc_reset.c). */
 void mrc_set_clear_blocks(struct mrc_store *s, unsigned int ti);
 
