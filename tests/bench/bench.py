@@ -7,7 +7,8 @@ Usage: bench.py BUILD   (tests/bench/run.sh calls it; see docs/PERFORMANCE.md)
 Sections (LR_BENCH_ONLY=stack,e2e,memif,scale,project picks some; default all):
   stack    in-process stack cost per request: callgrind Ir (deterministic)
            and TSC cycles (native, min of LR_BENCH_REPS runs on core 1),
-           each with software checksums and with checksum offload modelled
+           each with software checksums and with checksum offload modelled;
+           mc/mcnew: N lcores on N ring ports, Ir per lcore and in total
   e2e      wrk, ab, h2load, mrc-client against linerate and nginx on the
            same veth topology, alternated LR_BENCH_ROUNDS times (root)
   memif    linerate-load <-> linerate over net_memif, no kernel: depth 1
