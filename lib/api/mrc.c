@@ -27,8 +27,9 @@ mrc_event(struct http_exchange *x)
 	const char *err;
 	int rc;
 
-	rc = mrc_json_parse_event(x->body, x->body_len, a->cfg->mrc_max_user_len,
-				  &ev, &err);
+	/* The userId stays in the body: hashed and stored from there. */
+	rc = mrc_json_parse_event_ref(x->body, x->body_len,
+				      a->cfg->mrc_max_user_len, &ev, &err);
 	if (rc < 0) {
 		http_respond_error(x, 400, err);
 		return;

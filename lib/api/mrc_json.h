@@ -62,12 +62,28 @@ struct mrc_event {
 	double value;	 /* the number, rounded as strtod() rounds it */
 	__int128 scaled; /* value * 1e9 exactly; meaningful when exact */
 	bool exact;	 /* the rule in the comment above holds */
-	size_t user_len; /* bytes in user, 1..max_user */
+	size_t user_len; /* bytes of the userId, 1..max_user */
+	/*
+	 * Where the userId lies: NULL, in user; else user_len bytes inside
+	 * the parsed body (mrc_json_parse_event_ref only; not NUL-terminated,
+	 * valid while the body is, user unspecified). mrc_store_record()
+	 * reads it from there: hashed and compared where it lies, no copy.
+	 */
+	const char *uid;
 	char user[MRC_USER_MAX + 1]; /* unescaped UTF-8, NUL-terminated */
 };
 
+/* The userId bytes of a parsed (or hand-filled, uid NULL) event. */
+static inline const char *
+mrc_event_user(const struct mrc_event *ev)
+{
+	return ev->uid ? ev->uid : ev->user;
+}
+
 /*
- * Parse a POST /event body with the dedicated single-pass parser.
+ * Parse a POST /event body with the dedicated single-pass parser: the
+ * canonical body takes a fast path (mrc_json_event_fast), anything else
+ * the full parser; both give the same result for the same body.
  *
  * body, len   the body bytes (need not be NUL-terminated; never read past
  *             body + len)
@@ -90,5 +106,35 @@ struct mrc_event {
  */
 int mrc_json_parse_event(const char *body, size_t len, size_t max_user,
 			 struct mrc_event *ev, const char **err);
+
+/*
+ * The same contract, without copying a userId that needs no unescaping:
+ * on success ev->uid points at it inside body (the fast path below), or is
+ * NULL and ev->user holds it. The data path (mrc.c) uses this one.
+ */
+int mrc_json_parse_event_ref(const char *body, size_t len, size_t max_user,
+			     struct mrc_event *ev, const char **err);
+
+/*
+ * The fast path alone: the canonical body {"userId":"<id>","value":<n>}
+ * (whitespace allowed where JSON allows it, except inside the opening
+ * {"userId": and before the colons), the id printable ASCII without
+ * escapes, 1..max_user bytes, the value in the short form of
+ * mrc_json_value_fast (at most 15 digits, 9 after the point, no exponent).
+ * Returns true with ev->value, exact, scaled, user_len and uid (into body)
+ * set, exactly as the full parser would set them; false for anything else
+ * (ev partly written), which mrc_json_parse_event_ref() hands to the full
+ * parser. max_user must be 1..MRC_USER_MAX.
+ */
+bool mrc_json_event_fast(const char *body, size_t len, size_t max_user,
+			 struct mrc_event *ev);
+
+/*
+ * The full parser alone (no fast path; ev->uid NULL on success): what the
+ * fast path falls back to. Tests and fuzzers compare the three entry
+ * points with each other and with the jansson reference.
+ */
+int mrc_json_parse_event_full(const char *body, size_t len, size_t max_user,
+			      struct mrc_event *ev, const char **err);
 
 #endif /* LR_API_MRC_JSON_H */

@@ -44,7 +44,7 @@ int mrc_json_number(struct mrc_jp *j, struct mrc_event *ev);
  * no range to check. Anything else returns false having consumed nothing,
  * and goes the general way (mrc_json_number).
  */
-static inline bool
+static inline __attribute__((always_inline)) bool
 mrc_json_value_fast(struct mrc_jp *j, struct mrc_event *ev)
 {
 	const unsigned char *p = j->p, *end = j->end, *f;

@@ -98,8 +98,9 @@ mrc_clear_step(struct mrc_store *s, unsigned int budget)
 		if (__atomic_add_fetch(&t->clear_done, 1, __ATOMIC_ACQ_REL) ==
 		    s->nchunks) {
 			/* Every chunk is clear: the table is as new. */
+			mrc_set_clear_blocks(s, ti);
 			st_release(&t->arena_used, 0);
-			st_release(&t->users, 0);
+			st_release(&t->reserved, 0);
 			st_release(&s->retired, 0);
 			break;
 		}

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* mrc_store.c: the 1MRC store: exact unique-user set, per-lcore sums, stats. */
+/* mrc_store.c: the 1MRC store: create, lcores, per-lcore sums, stats (the
+ * user set: mrc_set.c). */
 #include <errno.h>
 #include <math.h>
 #include <pthread.h>
@@ -191,148 +192,6 @@ mrc_store_quiescent(struct mrc_store *s, unsigned int idx)
 		mrc_clear_step(s, 1);
 }
 
-/* ---- the user set ---- */
-
-static inline bool
-key_eq(const unsigned char *rec, const char *key, size_t len)
-{
-	return (size_t)(rec[0] | rec[1] << 8) == len &&
-	       memcmp(rec + REC_HDR, key, len) == 0;
-}
-
-/* Whether a new id of rec bytes could still be admitted (a hint). */
-static inline bool
-set_has_room(const struct mrc_store *s, struct mrc_table *t, uint64_t rec)
-{
-	return ld_relaxed(&t->users) < s->max_users &&
-	       ld_relaxed(&t->arena_used) + rec <= s->arena_bytes;
-}
-
-static bool
-reserve(uint64_t *ctr, uint64_t n, uint64_t limit, uint64_t *old)
-{
-	uint64_t v = ld_relaxed(ctr);
-
-	do {
-		if (v + n > limit)
-			return false;
-	} while (!__atomic_compare_exchange_n(
-		ctr, &v, v + n, false, __ATOMIC_RELAXED, __ATOMIC_RELAXED));
-	*old = v;
-	return true;
-}
-
-/* Wait for a pending slot to be published or refused. */
-static uint64_t
-slot_wait(uint64_t *slot, uint64_t v)
-{
-	uint64_t now;
-
-	for (unsigned int n = 0; (now = ld_acquire(slot)) == v; n++) {
-		if (n < 1024)
-			mrc_cpu_relax();
-		else
-			sched_yield(); /* the claimer was preempted */
-	}
-	return now;
-}
-
-/*
- * We own a pending slot for a key now known to be new: admit it, write it,
- * publish it. On refusal the slot becomes a tombstone, never empty again:
- * another thread may already have probed past it.
- */
-static int
-set_admit(struct mrc_store *s, unsigned int ti, uint64_t *slot, uint64_t tag,
-	  const char *key, size_t len)
-{
-	struct mrc_table *t = &s->tab[ti];
-	uint64_t rec = REC_HDR + len, off, users;
-	unsigned char *r;
-
-	int rc = -ENOBUFS;
-
-	if (!reserve(&t->arena_used, rec, s->arena_bytes, &off))
-		goto refuse;
-	if (!reserve(&t->users, 1, s->max_users, &users)) {
-		/* Give the bytes back if nobody allocated after us. */
-		uint64_t end = off + rec;
-
-		__atomic_compare_exchange_n(&t->arena_used, &end, off, false,
-					    __ATOMIC_RELAXED, __ATOMIC_RELAXED);
-		rc = -ENOSPC;
-		goto refuse;
-	}
-	r = s->arena[ti] + off;
-	r[0] = (unsigned char)len;
-	r[1] = (unsigned char)(len >> 8);
-	memcpy(r + REC_HDR, key, len);
-	st_release(slot, tag | (off + 1));
-	return 1;
-refuse:
-	st_release(slot, tag | SLOT_TOMB);
-	return rc;
-}
-
-/* Which limit refuses a new id of rec bytes: -ENOSPC ids, -ENOBUFS arena. */
-static int
-set_full_code(const struct mrc_store *s, struct mrc_table *t, uint64_t rec)
-{
-	if (ld_relaxed(&t->users) < s->max_users &&
-	    ld_relaxed(&t->arena_used) + rec > s->arena_bytes)
-		return -ENOBUFS;
-	return -ENOSPC;
-}
-
-/*
- * Insert key into table ti: 1 new, 0 known, -ENOSPC full of ids, -ENOBUFS
- * arena full.
- */
-static int
-set_insert(struct mrc_store *s, unsigned int ti, const char *key, size_t len)
-{
-	uint64_t h = s->hash ? s->hash(key, len, s->seed)
-			     : mrc_hash(key, len, s->seed);
-	uint64_t tag = (h & ~SLOT_OFF_MASK) | SLOT_USED;
-	uint64_t *slots = s->slots[ti], i = h & s->mask, v, st;
-	const unsigned char *arena = s->arena[ti];
-
-	for (uint64_t probes = 0; probes <= s->mask;
-	     probes++, i = (i + 1) & s->mask) {
-		v = ld_acquire(&slots[i]);
-	again:
-		if (v == 0) {
-			if (!set_has_room(s, &s->tab[ti], REC_HDR + len)) {
-				/*
-				 * Still empty after seeing the set full: at
-				 * that instant the key was absent and the
-				 * set full, so refusing is correct.
-				 */
-				v = ld_acquire(&slots[i]);
-				if (v == 0)
-					return set_full_code(s, &s->tab[ti],
-							     REC_HDR + len);
-				goto again;
-			}
-			if (!__atomic_compare_exchange_n(
-				    &slots[i], &v, tag | SLOT_PENDING, false,
-				    __ATOMIC_ACQUIRE, __ATOMIC_ACQUIRE))
-				goto again; /* v is what beat us */
-			return set_admit(s, ti, &slots[i], tag, key, len);
-		}
-		if ((v & ~SLOT_OFF_MASK) != tag)
-			continue;
-		st = v & SLOT_OFF_MASK;
-		if (st == SLOT_PENDING) {
-			v = slot_wait(&slots[i], v);
-			goto again;
-		}
-		if (st != SLOT_TOMB && key_eq(arena + st - 1, key, len))
-			return 0;
-	}
-	return -ENOSPC;
-}
-
 /* ---- counters ---- */
 
 /*
@@ -432,7 +291,7 @@ mrc_store_record(struct mrc_store *s, unsigned int idx,
 		return -EPERM;
 	/* One generation for the whole event: user, count and value. */
 	gen = ld_acquire(&s->gen);
-	rc = set_insert(s, gen & 1, ev->user, ev->user_len);
+	rc = mrc_set_insert(s, gen & 1, idx, mrc_event_user(ev), ev->user_len);
 	if (rc == -ENOBUFS) {
 		st_relaxed(&lc->full_arena, lc->full_arena + 1);
 		return -ENOSPC;
@@ -460,10 +319,12 @@ mrc_store_stats(struct mrc_store *s, struct mrc_stats *out)
 		g1 = ld_acquire(&s->gen);
 		memset(out, 0, sizeof(*out));
 		out->generation = g1;
-		out->unique_users = ld_acquire(&s->tab[g1 & 1].users);
 		hi = ld_acquire(&s->lcore_hi);
 		sum = comp = 0.0;
 		for (unsigned int i = 0; i < hi; i++) {
+			/* Ids this lcore admitted to the table (mrc_set.c). */
+			out->unique_users +=
+				ld_relaxed(&s->lc[i].blk[g1 & 1].admitted);
 			lcore_read(&s->lc[i], &snap);
 			if (snap.gen != g1)
 				continue; /* zero in this generation */

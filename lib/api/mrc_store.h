@@ -31,7 +31,12 @@
  * Capacity. At most max_users ids, and at most arena_bytes bytes of ids
  * where each id costs its length + 2. When either is used up, recording an
  * event for a new id returns -ENOSPC and counts nothing (the HTTP layer
- * answers 507); events for known ids are still counted. Each refusal is
+ * answers 507); events for known ids are still counted. Lcores take ids
+ * and arena bytes in blocks onto a cache line of their own (mrc_set.c), so
+ * new users share no counter line; near the cap an lcore takes single ids
+ * from the others' blocks, so exactly max_users ids are admitted before a
+ * refusal. The arena is a bound: near its end a refusal may leave bytes
+ * unspent in other lcores' blocks (one block each at most). Each refusal is
  * counted per limit (mrc_store_counters). mrc_store_arena_size() gives the
  * arena for a configured max_users and max_user_len.
  *

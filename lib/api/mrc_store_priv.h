@@ -41,16 +41,23 @@
 #define st_release(p, v) __atomic_store_n((p), (v), __ATOMIC_RELEASE)
 #define ld_seq_cst(p) __atomic_load_n((p), __ATOMIC_SEQ_CST)
 
+/* User-set capacity handed to an lcore at a time (mrc_set.c). */
+#define SET_USER_BLOCK 64u	/* ids */
+#define SET_ARENA_BLOCK 16384u	/* arena bytes */
+#define SET_ARENA_DIRECT 256u	/* longer records: straight from the table */
+
 /*
- * Per-generation user-set counters (the CAS targets of new inserts), and
- * the lazy clearing of the table once retired. A retirement has a serial
+ * Per-generation user-set capacity handed out to lcores (the CAS targets
+ * of their refills), and the lazy clearing of the table once retired. A retirement has a serial
  * (s->retired >> 2); the clearing words carry it so that a clearer that
  * slept through a whole clear-reuse-retire cycle can never clear the next
  * retirement's slots before its grace period.
  */
 struct mrc_table {
-	uint64_t users;	     /* ids admitted; only grows until cleared */
-	uint64_t arena_used; /* arena bytes handed out */
+	/* Ids handed to lcores' quotas (admitted or not yet); only grows
+	 * until cleared. The unique count is the lcores' admitted sum. */
+	uint64_t reserved;
+	uint64_t arena_used; /* arena bytes handed out, blocks included */
 	/* Written under reset_lock before s->retired publishes them. */
 	uint64_t retire_epoch; /* quiescent epoch that makes it clearable */
 	/* serial << 32 | next chunk to claim. */
@@ -58,6 +65,20 @@ struct mrc_table {
 	uint64_t clear_done;   /* chunks cleared in this retirement */
 	uint64_t grace_serial; /* serial whose grace period has passed */
 } __attribute__((aligned(CACHE_LINE)));
+
+/*
+ * One lcore's share of one table's user set: a quota of ids taken from
+ * tab->reserved in blocks, and a block of arena [a_off, a_end). Only the
+ * owner writes it while the table is live, except that once the table's
+ * shared count is spent other lcores take single ids from quota by CAS
+ * (so the cap stays exact); the clearer zeroes it with the table.
+ */
+struct mrc_set_blk {
+	uint64_t quota;	   /* ids this lcore may still admit */
+	uint64_t admitted; /* ids it admitted: stats sum them */
+	uint64_t a_off;	   /* next free byte of its arena block */
+	uint64_t a_end;	   /* end of the block */
+};
 
 /* One writer lcore. The first line is a seqcount-protected record. */
 struct mrc_lcore {
@@ -74,6 +95,8 @@ struct mrc_lcore {
 	/* Own line: refusals by this lcore (single writer, racy readers). */
 	uint64_t full_users __attribute__((aligned(CACHE_LINE)));
 	uint64_t full_arena;
+	/* Own line: its share of each table's user set. */
+	struct mrc_set_blk blk[2] __attribute__((aligned(CACHE_LINE)));
 } __attribute__((aligned(CACHE_LINE)));
 
 struct mrc_store {
@@ -111,6 +134,16 @@ mrc_cpu_relax(void)
 	__asm__ volatile("yield" ::: "memory");
 #endif
 }
+
+/*
+ * Insert key into table ti for lcore idx (mrc_set.c): 1 new, 0 known,
+ * -ENOSPC full of ids, -ENOBUFS arena full.
+ */
+int mrc_set_insert(struct mrc_store *s, unsigned int ti, unsigned int idx,
+		   const char *key, size_t len);
+
+/* Zero every lcore's share of table ti (its clearer, mrc_reset.c). */
+void mrc_set_clear_blocks(struct mrc_store *s, unsigned int ti);
 
 /*
  * Clear up to budget chunks of the retired table once its grace period has

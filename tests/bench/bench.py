@@ -7,7 +7,8 @@ Usage: bench.py BUILD   (tests/bench/run.sh calls it; see docs/PERFORMANCE.md)
 Sections (LR_BENCH_ONLY=stack,e2e,memif,loss,scale,project picks some; default all):
   stack    in-process stack cost per request: callgrind Ir (deterministic)
            and TSC cycles (native, min of LR_BENCH_REPS runs on core 1),
-           each with software checksums and with checksum offload modelled
+           each with software checksums and with checksum offload modelled;
+           mc/mcnew: N lcores on N ring ports, Ir per lcore and in total
   e2e      wrk, ab, h2load, mrc-client against linerate and nginx on the
            same veth topology, alternated LR_BENCH_ROUNDS times (root)
   memif    linerate-load <-> linerate over net_memif, no kernel: depth 1
@@ -25,6 +26,7 @@ default .3), LR_HTTP_PORT, LR_BENCH_QUICK=1 (short runs for development).
 Nothing here asserts on timings: the exit status is 0 unless a step broke.
 Prints one summary table at the end and writes BUILD/bench/results.json.
 """
+import glob
 import json
 import math
 import os
@@ -68,10 +70,18 @@ CTL = os.path.join(BUILD, "linerate-ctl")
 MRC = os.path.join(BUILD, "tests", "tools", "mrc-client")
 HERE = os.path.join(ROOT, "tests", "bench")
 
+# Several lcores, each on a ring port of its own, one store (stack_cost -s
+# mc|mcnew -l N): N where the machine has N cores, at least 2, at most the 8
+# the harness's EAL memory holds. callgrind counts each lcore's thread
+# apart (--separate-threads=yes): Ir/request per lcore and in total.
+MC_LCORES = max(2, min(os.cpu_count() or 2, 8))
+MULTI = ("mc", "mcnew")
 SCENARIOS = [
     ("event", "keep-alive POST /event"),
     ("mrc", "keep-alive POST /event, 1MRC mix"),
     ("c10k", "POST /event, 1MRC mix, 10k conns"),
+    ("mc", "%d lcores: POST /event, 1MRC mix" % MC_LCORES),
+    ("mcnew", "%d lcores: POST /event, new users" % MC_LCORES),
     ("stats", "keep-alive GET /stats"),
     ("users", "keep-alive GET /users/123"),
     ("conn", "connection SYN..FIN, POST /event"),
@@ -147,6 +157,11 @@ def parse_stack(text):
     if m:
         w = m.group(1).split()
         d["model"] = {k: int(v) for k, v in zip(w[::2], w[1::2]) if v.isdigit()}
+    lc = re.findall(r"^lcore (\d+) requests (\d+) polls (\d+) tsc_cycles_per_request ([\d.]+)",
+                    text, re.M)
+    if lc:
+        d["lcores"] = [{"lcore": int(a), "requests": int(b), "polls": int(c), "cycles": float(e)}
+                       for a, b, c, e in lc]
     return d
 
 
@@ -204,6 +219,17 @@ def cg_total(outfile):
     return None
 
 
+def cg_threads(outfile):
+    """--separate-threads=yes: (file, Ir) of each thread that ran measured
+    code, in thread order: the lcores' threads, created in lcore order."""
+    rows = []
+    for f in sorted(glob.glob(outfile + "-[0-9]*"), key=lambda x: int(x.rsplit("-", 1)[1])):
+        tot = cg_total(f)
+        if tot:
+            rows.append((f, tot))
+    return rows
+
+
 def stack_measure(sc, what, mode, flags, n_nat, n_cg, have_vg, pin):
     """One scenario in one checksum mode: native TSC runs, then callgrind."""
     d = {"what": what}
@@ -224,29 +250,47 @@ def stack_measure(sc, what, mode, flags, n_nat, n_cg, have_vg, pin):
                  tsc_hz=runs[0]["tsc_hz"], http_2xx=runs[0]["http_2xx"],
                  http_4xx=runs[0]["http_4xx"], conns=runs[0]["conns"],
                  model=runs[0].get("model", {}))
+        if "lcores" in runs[0]:
+            d["cycles_per_lcore"] = [l["cycles"] for l in runs[0]["lcores"]]
         # stack_cost exits 1 unless every request it sent got a 2xx.
         d["route_missing"] = runs[0]["exit"] != 0 or runs[0]["http_2xx"] < runs[0]["requests"]
         d["ns_min"] = d["cycles_min"] / (d["tsc_hz"] / 1e9)
         results["meta"]["tsc_hz"] = d["tsc_hz"]
     if have_vg:
         out = os.path.join(OUT, "callgrind-%s.out" % tag)
-        cmd = ["valgrind", "--tool=callgrind", "--collect-atstart=no",
+        multi = sc in MULTI
+        cmd = ["valgrind", "--tool=callgrind", "--collect-atstart=no"] + (
+            ["--separate-threads=yes"] if multi else []) + [
                "--callgrind-out-file=" + out, STACK_BIN, "-s", sc, "-n", str(n_cg),
                "-w", "2000"] + flags
-        r = sh(cmd, timeout=600)
+        for f in glob.glob(out + "-[0-9]*"):
+            os.unlink(f)
+        r = sh(cmd, timeout=1200 if multi else 600)
         p = parse_stack(r.stdout)
-        tot = cg_total(out) if os.path.exists(out) else None
+        tot = cg_total(out) if os.path.exists(out) and not multi else None
+        if multi:
+            # One file per thread: lcore k is the k-th that ran measured code.
+            th = cg_threads(out)
+            lcs = p.get("lcores", [])
+            if th and len(th) == len(lcs):
+                tot = sum(t for _, t in th)
+                d["ir_per_lcore"] = [t / l["requests"] for (_, t), l in zip(th, lcs)]
+                out = th[0][0]  # the top tables: lcore 0's thread
+            else:
+                note("stack %s: %d callgrind thread files for %d lcores" % (tag, len(th), len(lcs)))
         if tot and p.get("requests"):
             d["cg_requests"] = p["requests"]
             d["ir_total"] = tot
             d["ir_per_request"] = tot / p["requests"]
+            # Per lcore, the tables below are lcore 0's: per its requests.
+            top_req = p["lcores"][0]["requests"] if multi else p["requests"]
             d["cg_command"] = " ".join(cmd)
             if "route_missing" not in d:
                 d["route_missing"] = p["http_2xx"] < p["requests"]
             self_ = cg_top(out, False)
             incl = cg_top(out, True)
-            d["top_self"] = [{"ir_per_req": round(v / p["requests"], 1), "fn": f} for v, f in self_]
-            d["top_inclusive"] = [{"ir_per_req": round(v / p["requests"], 1), "fn": f}
+            d["top_self"] = [{"ir_per_req": round(v / top_req, 1), "fn": f} for v, f in self_]
+            d["top_inclusive"] = [{"ir_per_req": round(v / top_req, 1), "fn": f}
                                   for v, f in incl]
             txt = os.path.join(OUT, "callgrind-%s.txt" % tag)
             with open(txt, "w") as f:
@@ -254,16 +298,23 @@ def stack_measure(sc, what, mode, flags, n_nat, n_cg, have_vg, pin):
                         (tag, what, ", checksum offload modelled" if mode else "",
                          p["requests"], tot, d["ir_per_request"]))
                 f.write("# %s\n" % " ".join(cmd))
+                if multi:
+                    f.write("# Ir/request per lcore: %s; tables: lcore 0's thread\n" %
+                            ", ".join("%.1f" % x for x in d.get("ir_per_lcore", [])))
+                ltot = cg_total(out) if multi else tot
                 for title, rows in (("exclusive (self)", self_), ("inclusive", incl)):
                     f.write("\n## top %d by %s instructions\n%12s %7s  %s\n" %
                             (len(rows), title, "Ir/request", "share", "function"))
                     for v, fn in rows:
-                        f.write("%12.1f %6.1f%%  %s\n" % (v / p["requests"], 100.0 * v / tot, fn))
+                        f.write("%12.1f %6.1f%%  %s\n" % (v / top_req, 100.0 * v / ltot, fn))
         else:
             note("stack %s: callgrind run failed (exit %d): %s" %
                  (tag, r.returncode, r.stdout[-500:]))
-    log("stack %-14s Ir/req %s  cycles/req min %s (runs %s)%s" % (
-        tag, fmt(d.get("ir_per_request"), "%.0f"), fmt(d.get("cycles_min"), "%.0f"),
+    log("stack %-14s Ir/req %s%s  cycles/req min %s (runs %s)%s" % (
+        tag, fmt(d.get("ir_per_request"), "%.0f"),
+        " (per lcore %s)" % ",".join("%.0f" % x for x in d["ir_per_lcore"])
+        if d.get("ir_per_lcore") else "",
+        fmt(d.get("cycles_min"), "%.0f"),
         ",".join("%.0f" % c for c in d.get("cycles_runs", [])),
         "  [route missing: %d 4xx]" % d.get("http_4xx", 0) if d.get("route_missing") else ""))
     for t in d.get("top_self", [])[:10]:
@@ -284,8 +335,11 @@ def stack_cost():
     pin = ["taskset", "-c", SERVER_CPU] if shutil.which("taskset") else []
     for sc, what in SCENARIOS:
         d = None
+        # Several lcores: no pinning to one core; -n is per lcore.
+        extra = ["-l", str(MC_LCORES)] if sc in MULTI else []
         for mode, flags in MODES:
-            m = stack_measure(sc, what, mode, flags, n_nat, n_cg, have_vg, pin)
+            m = stack_measure(sc, what, mode, flags + extra, n_nat, n_cg, have_vg,
+                              [] if sc in MULTI else pin)
             if d is None:
                 d = m
             else:

@@ -52,6 +52,16 @@ def report(results, ctx):
              "in the measured poll, Linux-style TCP timestamps, clock +2us per client segment; "
              "1MRC mix: 7.5% first events of a user, 92.5% known users, 75,000 in the table; "
              "10k conns: 32767 mbufs)")
+    st = results["stack"]
+    for sc, one in (("mc", "mrc"), ("mcnew", "event")):
+        d = st.get(sc, {})
+        if d.get("ir_per_lcore"):
+            o = d.get("offload", {})
+            L.append("  %s, Ir/req per lcore: %s (ol %s); one lcore, %s: %s (ol %s)" % (
+                d["what"], " ".join("%.0f" % x for x in d["ir_per_lcore"]),
+                " ".join("%.0f" % x for x in o.get("ir_per_lcore", [])) or "-",
+                st.get(one, {}).get("what", one), fmt(st.get(one, {}).get("ir_per_request"), "%.0f"),
+                fmt(st.get(one, {}).get("offload", {}).get("ir_per_request"), "%.0f")))
     ev = results["stack"].get("event", {})
     if ev.get("top_self"):
         L.append("  top self Ir/req, POST /event: " + ", ".join(

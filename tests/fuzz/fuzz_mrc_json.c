@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* fuzz_mrc_json.c: libFuzzer target: dedicated event parser vs jansson. */
+/* fuzz_mrc_json.c: libFuzzer target: dedicated event parser (fast path and
+ * full parser) vs jansson. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,11 +44,41 @@ compare(const char *body, size_t len, size_t max_user)
 	}
 }
 
+/* The fast path first, and the full parser alone, on the same body. */
+static void
+compare_paths(const char *body, size_t len, size_t max_user)
+{
+	struct mrc_event x, y;
+	const char *ex, *ey;
+	int rx = mrc_json_parse_event_ref(body, len, max_user, &x, &ex);
+	int ry = mrc_json_parse_event_full(body, len, max_user, &y, &ey);
+
+	if (rx != ry || (rx && strcmp(ex, ey) != 0)) {
+		fprintf(stderr, "rc: fast-first %d full %d\n", rx, ry);
+		abort();
+	}
+	if (rx)
+		return;
+	if (x.user_len != y.user_len ||
+	    memcmp(mrc_event_user(&x), y.user, x.user_len) != 0 ||
+	    (x.uid && (x.uid < body || x.uid + x.user_len > body + len))) {
+		fprintf(stderr, "paths: userId differs\n");
+		abort();
+	}
+	if (memcmp(&x.value, &y.value, sizeof(x.value)) != 0 ||
+	    x.exact != y.exact || (x.exact && x.scaled != y.scaled)) {
+		fprintf(stderr, "paths: value differs\n");
+		abort();
+	}
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	/* libFuzzer's buffer is exactly size bytes: ASan sees any over-read. */
 	compare((const char *)data, size, MRC_USER_DEFAULT);
 	compare((const char *)data, size, 4);
+	compare_paths((const char *)data, size, MRC_USER_DEFAULT);
+	compare_paths((const char *)data, size, 4);
 	return 0;
 }

@@ -131,6 +131,7 @@ mrc_json_parse_event_jansson(const char *body, size_t len, size_t max_user,
 	memcpy(ev->user, json_string_value(user), ulen);
 	ev->user[ulen] = '\0';
 	ev->user_len = ulen;
+	ev->uid = NULL;
 	if (json_is_integer(value)) {
 		json_int_t i = json_integer_value(value);
 

@@ -1,0 +1,290 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* test_mrc_json_fast.c: the canonical-body fast path against the full
+ * parser and jansson, on canonical and near-canonical bodies. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "api/mrc_json.h"
+
+#include "../ref/mrc_json_ref.h"
+
+/* A body with its length, so cases may hold NUL bytes. */
+#define B(s) s, sizeof(s) - 1
+
+struct fast_case {
+	const char *name;
+	const char *body;
+	size_t len;
+	bool fast; /* the fast path takes it (else: falls back) */
+};
+
+static const struct fast_case cases[] = {
+	{"compact", B("{\"userId\":\"user_1\",\"value\":499.5}"), true},
+	{"python_spaces", B("{\"userId\": \"user_1\", \"value\": 499.5}"), true},
+	{"trailing_newline", B("{\"userId\":\"u\",\"value\":1}\r\n"), true},
+	{"negative_zero", B("{\"userId\":\"u\",\"value\":-0}"), true},
+	{"nine_fraction_digits", B("{\"userId\":\"u\",\"value\":0.123456789}"),
+	 true},
+	{"fifteen_digits", B("{\"userId\":\"u\",\"value\":123456789012345}"),
+	 true},
+	{"id_all_punctuation", B("{\"userId\":\" !#$%&'()*+,-./:;<=>?@[]^_`{|}~\","
+				 "\"value\":2}"), true},
+	/* Near-canonical: each must fall back, and still parse right. */
+	{"leading_space", B(" {\"userId\":\"u\",\"value\":1}"), false},
+	{"space_after_brace", B("{ \"userId\":\"u\",\"value\":1}"), false},
+	{"space_before_colon", B("{\"userId\" :\"u\",\"value\":1}"), false},
+	{"keys_swapped", B("{\"value\":1,\"userId\":\"u\"}"), false},
+	{"extra_key", B("{\"userId\":\"u\",\"value\":1,\"x\":2}"), false},
+	{"escape_in_id", B("{\"userId\":\"u\\u0041\",\"value\":1}"), false},
+	{"escaped_quote_in_id", B("{\"userId\":\"u\\\"\",\"value\":1}"), false},
+	{"utf8_in_id", B("{\"userId\":\"\xc3\xa9\",\"value\":1}"), false},
+	{"bad_utf8_in_id", B("{\"userId\":\"\xc3\",\"value\":1}"), false},
+	{"control_in_id", B("{\"userId\":\"a\tb\",\"value\":1}"), false},
+	{"empty_id", B("{\"userId\":\"\",\"value\":1}"), false},
+	{"id_not_string", B("{\"userId\":7,\"value\":1}"), false},
+	{"exponent", B("{\"userId\":\"u\",\"value\":1e3}"), false},
+	{"sixteen_digits", B("{\"userId\":\"u\",\"value\":1234567890123456}"),
+	 false},
+	{"ten_fraction_digits", B("{\"userId\":\"u\",\"value\":0.1234567891}"),
+	 false},
+	{"leading_zero", B("{\"userId\":\"u\",\"value\":01}"), false},
+	{"bare_minus", B("{\"userId\":\"u\",\"value\":-}"), false},
+	{"dot_no_digits", B("{\"userId\":\"u\",\"value\":1.}"), false},
+	{"value_string", B("{\"userId\":\"u\",\"value\":\"1\"}"), false},
+	{"trailing_comma", B("{\"userId\":\"u\",\"value\":1,}"), false},
+	{"unclosed", B("{\"userId\":\"u\",\"value\":1"), false},
+	{"trailing_garbage", B("{\"userId\":\"u\",\"value\":1}x"), false},
+	{"second_object", B("{\"userId\":\"u\",\"value\":1}{}"), false},
+	{"nul_after_close", B("{\"userId\":\"u\",\"value\":1}\0"), false},
+	{"nul_in_id", B("{\"userId\":\"u\0\",\"value\":1}"), false},
+	{"key_case", B("{\"userid\":\"u\",\"value\":1}"), false},
+	{"value_key_prefix", B("{\"userId\":\"u\",\"values\":1}"), false},
+	{"unterminated_id", B("{\"userId\":\"uuuu"), false},
+};
+
+/* Copy body so that it ends right before an inaccessible page. */
+static char *
+guarded_copy(const char *body, size_t len, void **map, size_t *maplen)
+{
+	size_t pg = (size_t)sysconf(_SC_PAGESIZE);
+	size_t data = (len + pg - 1) / pg * pg + pg;
+	char *m = mmap(NULL, data + pg, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	assert_true(m != MAP_FAILED);
+	assert_int_equal(mprotect(m + data, pg, PROT_NONE), 0);
+	*map = m;
+	*maplen = data + pg;
+	memcpy(m + data - len, body, len);
+	return m + data - len;
+}
+
+/*
+ * One body through the three entry points and jansson: rc and message
+ * agree everywhere; accepted bodies agree on userId bytes and value (and
+ * the exact form between our two paths). Returns whether the fast path
+ * took it.
+ */
+static bool
+three_way(const char *b, size_t len, size_t max_user)
+{
+	struct mrc_event f, x, y, r;
+	const char *ex, *ey, *er;
+	bool fast = mrc_json_event_fast(b, len, max_user, &f);
+	int rx = mrc_json_parse_event_ref(b, len, max_user, &x, &ex);
+	int ry = mrc_json_parse_event_full(b, len, max_user, &y, &ey);
+	int rr = mrc_json_parse_event_jansson(b, len, max_user, &r, &er);
+
+	if (rx != ry || rx != rr || (rx && (strcmp(ex, ey) || strcmp(ex, er))))
+		fail_msg("disagree: fast-first %d full %d jansson %d on [%.*s]",
+			 rx, ry, rr, (int)len, b);
+	if (fast && rx != 0)
+		fail_msg("fast path took a body the parsers refuse: [%.*s]",
+			 (int)len, b);
+	if (rx)
+		return fast;
+	if ((x.uid != NULL) != fast)
+		fail_msg("fast path and uid disagree on [%.*s]", (int)len, b);
+	if (x.user_len != y.user_len || y.user_len != r.user_len ||
+	    memcmp(mrc_event_user(&x), y.user, y.user_len) ||
+	    memcmp(r.user, y.user, y.user_len))
+		fail_msg("userId differs on [%.*s]", (int)len, b);
+	if (memcmp(&x.value, &y.value, sizeof(x.value)) ||
+	    memcmp(&r.value, &y.value, sizeof(x.value)) || x.exact != y.exact ||
+	    (x.exact && x.scaled != y.scaled))
+		fail_msg("value differs on [%.*s]", (int)len, b);
+	if (fast && (f.user_len != y.user_len || f.exact != y.exact ||
+		     memcmp(&f.value, &y.value, sizeof(f.value)) ||
+		     (f.exact && f.scaled != y.scaled)))
+		fail_msg("fast path alone differs on [%.*s]", (int)len, b);
+	return fast;
+}
+
+static void
+test_mrc_json_fast_takes_canonical_and_falls_back_on_the_rest(void **state)
+{
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct fast_case *c = &cases[i];
+		void *map;
+		size_t maplen;
+		char *g = guarded_copy(c->body, c->len, &map, &maplen);
+
+		if (three_way(g, c->len, MRC_USER_DEFAULT) != c->fast)
+			fail_msg("%s: fast path %s", c->name,
+				 c->fast ? "refused it" : "took it");
+		/* Every prefix ends at the guard page: never a byte more. */
+		for (size_t k = 0; k < c->len; k++)
+			three_way(g + c->len - k, k, MRC_USER_DEFAULT);
+		munmap(map, maplen);
+	}
+}
+
+static void
+test_mrc_json_fast_user_limit_falls_back_to_the_error(void **state)
+{
+	static const char b[] = "{\"userId\":\"abcd\",\"value\":1}";
+	struct mrc_event ev;
+	const char *err;
+
+	assert_true(three_way(b, sizeof(b) - 1, 4));
+	assert_false(three_way(b, sizeof(b) - 1, 3));
+	assert_int_equal(mrc_json_parse_event_ref(b, sizeof(b) - 1, 3, &ev,
+						  &err),
+			 -ENAMETOOLONG);
+	assert_int_equal(mrc_json_parse_event_ref(b, sizeof(b) - 1, 0, &ev,
+						  &err),
+			 -ERANGE);
+	assert_int_equal(mrc_json_parse_event_ref(b, sizeof(b) - 1,
+						  MRC_USER_MAX + 1, &ev, &err),
+			 -ERANGE);
+	/* The copying entry point leaves the id in ev->user, uid NULL. */
+	assert_int_equal(mrc_json_parse_event(b, sizeof(b) - 1, 4, &ev, &err),
+			 0);
+	assert_null(ev.uid);
+	assert_string_equal(ev.user, "abcd");
+}
+
+static uint64_t
+rnd(uint64_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return *s;
+}
+
+/*
+ * A canonical body (random id, random short value, optional spaces), then
+ * zero to two byte edits drawn from what moves a body just off the
+ * canonical form: every result must agree three ways.
+ */
+static void
+test_mrc_json_fast_near_canonical_differential(void **state)
+{
+	static const char edits[] = " \t\"\\,:{}.-eE0159u\x00\x7f\x80\xc3";
+	uint64_t s = getenv("MRC_DIFF_SEED")
+			     ? strtoull(getenv("MRC_DIFF_SEED"), NULL, 0)
+			     : 0x5eed5eed12345678ULL;
+	unsigned int took = 0, back = 0, ok_back = 0;
+	const unsigned int n = 200000;
+	char b[256], id[40];
+
+	for (unsigned int i = 0; i < n; i++) {
+		size_t idn = 1 + rnd(&s) % 24, len, mu;
+		const char *sp = rnd(&s) % 4 ? "" : " ", *fmt;
+		struct mrc_event ev;
+		const char *err;
+		bool fast;
+
+		for (size_t k = 0; k < idn; k++)
+			id[k] = (char)(0x20 + rnd(&s) % 95);
+		id[idn] = '\0';
+		for (size_t k = 0; k < idn; k++)
+			if (id[k] == '"' || id[k] == '\\')
+				id[k] = '_';
+		/* One in four: valid, but just off the canonical form. */
+		switch (rnd(&s) % 16) {
+		case 0:
+			fmt = "{\"value\":%s%s%s%lu.%lu,%s\"userId\":\"%s\"}";
+			break;
+		case 1:
+			fmt = "{\"userId\":%s\"%s\\/\",%s\"value\":%s%s%lu.%lue0}";
+			break;
+		case 2:
+			fmt = "{\"userId\":%s\"%s\\u00e9\",%s\"value\":%s%s%lu.%lu}";
+			break;
+		case 3:
+			fmt = " {\"userId\":%s\"%s\",%s\"value\":%s%s%lu.%lu00000000}";
+			break;
+		default:
+			fmt = "{\"userId\":%s\"%s\",%s\"value\":%s%s%lu.%lu}";
+		}
+		if (fmt[2] == 'v')
+			len = (size_t)snprintf(b, sizeof(b), fmt, sp, sp,
+					       rnd(&s) % 3 ? "" : "-",
+					       (unsigned long)(rnd(&s) % 100000),
+					       (unsigned long)(rnd(&s) % 1000),
+					       sp, id);
+		else
+			len = (size_t)snprintf(b, sizeof(b), fmt, sp, id, sp,
+					       sp, rnd(&s) % 3 ? "" : "-",
+					       (unsigned long)(rnd(&s) % 100000),
+					       (unsigned long)(rnd(&s) % 1000));
+		for (unsigned int e = (unsigned int)(rnd(&s) % 3); e; e--) {
+			size_t pos = rnd(&s) % len;
+
+			switch (rnd(&s) % 3) {
+			case 0:
+				b[pos] = edits[rnd(&s) % (sizeof(edits) - 1)];
+				break;
+			case 1:
+				memmove(b + pos, b + pos + 1, len - pos - 1);
+				len--;
+				break;
+			default:
+				memmove(b + pos + 1, b + pos, len - pos);
+				b[pos] = edits[rnd(&s) % (sizeof(edits) - 1)];
+				len++;
+			}
+		}
+		mu = rnd(&s) % 8 ? MRC_USER_DEFAULT : 1 + rnd(&s) % 24;
+		fast = three_way(b, len, mu);
+		took += fast;
+		if (!fast) {
+			back++;
+			ok_back += mrc_json_parse_event_full(b, len, mu, &ev,
+							     &err) == 0;
+		}
+	}
+	print_message("near-canonical: %u bodies, %u fast, %u fell back "
+		      "(%u of those valid)\n",
+		      n, took, back, ok_back);
+	/* Both sides of the fast path, and valid fallbacks, are exercised. */
+	assert_true(took > n / 3);
+	assert_true(back > n / 5);
+	assert_true(ok_back > n / 50);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(
+			test_mrc_json_fast_takes_canonical_and_falls_back_on_the_rest),
+		cmocka_unit_test(
+			test_mrc_json_fast_user_limit_falls_back_to_the_error),
+		cmocka_unit_test(test_mrc_json_fast_near_canonical_differential),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,178 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* test_mrc_set.c: the 1MRC user set's per-lcore capacity blocks and its
+ * inline key compare. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "api/mrc_store.h"
+#include "api/mrc_store_priv.h"
+
+static struct mrc_store *
+make_store(uint32_t users, uint64_t arena,
+	   uint64_t (*hash)(const void *, size_t, uint64_t))
+{
+	struct mrc_store_params p = {
+		.socket_id = -1,
+		.max_users = users,
+		.arena_bytes = arena,
+		.hash = hash,
+	};
+	struct mrc_store *s = mrc_store_create(&p);
+
+	assert_non_null(s);
+	return s;
+}
+
+static int
+record_n(struct mrc_store *s, unsigned int idx, const char *user, size_t n)
+{
+	struct mrc_event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	memcpy(ev.user, user, n);
+	ev.user_len = n;
+	ev.value = 1;
+	ev.scaled = MRC_EXACT_SCALE;
+	ev.exact = true;
+	return mrc_store_record(s, idx, &ev);
+}
+
+static int
+record(struct mrc_store *s, unsigned int idx, const char *user)
+{
+	return record_n(s, idx, user, strlen(user));
+}
+
+/* Every key in one probe chain: only the key compare tells them apart. */
+static uint64_t
+degenerate_hash(const void *key, size_t len, uint64_t seed)
+{
+	(void)key;
+	(void)len;
+	(void)seed;
+	return 0x5555000000000000ULL;
+}
+
+static void
+test_mrc_set_new_users_touch_the_table_once_per_block(void **state)
+{
+	struct mrc_store *s = make_store(1u << 20, 0, NULL);
+	struct mrc_stats st;
+	char name[32];
+
+	mrc_store_lcore_online(s, 0);
+	assert_int_equal(record(s, 0, "first"), 1);
+	/* One block taken: the shared count moved by a block, not an id. */
+	assert_int_equal(s->tab[1].reserved, SET_USER_BLOCK);
+	assert_int_equal(s->lc[0].blk[1].quota, SET_USER_BLOCK - 1);
+	assert_int_equal(s->tab[1].arena_used, SET_ARENA_BLOCK);
+	for (unsigned int i = 1; i < SET_USER_BLOCK; i++) {
+		snprintf(name, sizeof(name), "user_%u", i);
+		assert_int_equal(record(s, 0, name), 1);
+	}
+	assert_int_equal(s->tab[1].reserved, SET_USER_BLOCK);
+	assert_int_equal(s->tab[1].arena_used, SET_ARENA_BLOCK);
+	assert_int_equal(record(s, 0, "one more"), 1);
+	assert_int_equal(s->tab[1].reserved, 2 * SET_USER_BLOCK);
+	mrc_store_stats(s, &st);
+	assert_int_equal(st.unique_users, SET_USER_BLOCK + 1);
+	mrc_store_free(s);
+}
+
+static void
+test_mrc_set_cap_exact_while_another_lcore_holds_quota(void **state)
+{
+	const unsigned int cap = 100;
+	struct mrc_store *s = make_store(cap, 0, NULL);
+	struct mrc_store_counters c;
+	struct mrc_stats st;
+	char name[32];
+
+	mrc_store_lcore_online(s, 0);
+	mrc_store_lcore_online(s, 1);
+	assert_int_equal(record(s, 0, "held"), 1);
+	/* Lcore 0 keeps the rest of its block; lcore 1 must still reach the
+	 * cap by taking ids from that quota one at a time. */
+	assert_true(s->lc[0].blk[1].quota > 0);
+	for (unsigned int i = 1; i < cap; i++) {
+		snprintf(name, sizeof(name), "u%u", i);
+		assert_int_equal(record(s, 1, name), 1);
+	}
+	assert_int_equal(s->lc[0].blk[1].quota, 0);
+	assert_int_equal(record(s, 1, "over"), -ENOSPC);
+	assert_int_equal(record(s, 0, "over"), -ENOSPC);
+	assert_int_equal(record(s, 0, "u7"), 0);
+	mrc_store_stats(s, &st);
+	assert_int_equal(st.unique_users, cap);
+	assert_int_equal(st.total_requests, cap + 1);
+	mrc_store_counters(s, &c);
+	assert_int_equal(c.full_users, 2);
+	assert_int_equal(c.full_arena, 0);
+	/* A reset hands every block back: the cap holds again from zero. */
+	mrc_store_lcore_offline(s, 1);
+	assert_int_equal(mrc_store_reset(s, 0), 0);
+	mrc_store_lcore_online(s, 1);
+	for (unsigned int i = 0; i < cap; i++) {
+		snprintf(name, sizeof(name), "v%u", i);
+		assert_int_equal(record(s, i & 1, name), 1);
+	}
+	assert_int_equal(record(s, 0, "over"), -ENOSPC);
+	mrc_store_stats(s, &st);
+	assert_int_equal(st.unique_users, cap);
+	mrc_store_free(s);
+}
+
+static void
+test_mrc_set_keys_differing_in_one_byte_at_every_length(void **state)
+{
+	struct mrc_store *s = make_store(4096, 1u << 20, degenerate_hash);
+	struct mrc_stats st;
+	char base[48], k[48];
+	unsigned int added = 0;
+
+	mrc_store_lcore_online(s, 0);
+	for (size_t len = 1; len <= 40; len++) {
+		for (size_t i = 0; i < len; i++)
+			base[i] = (char)('a' + (len + i) % 26);
+		assert_int_equal(record_n(s, 0, base, len), 1);
+		added++;
+		/* The same bytes one shorter or longer are other ids. */
+		memcpy(k, base, len);
+		k[len] = base[0];
+		assert_int_equal(record_n(s, 0, k, len + 1), 1);
+		added++;
+		for (size_t i = 0; i < len; i++) {
+			memcpy(k, base, len);
+			k[i] ^= 0x20;
+			assert_int_equal(record_n(s, 0, k, len), 1);
+			assert_int_equal(record_n(s, 0, k, len), 0);
+			added++;
+		}
+		assert_int_equal(record_n(s, 0, base, len), 0);
+	}
+	mrc_store_stats(s, &st);
+	assert_int_equal(st.unique_users, added);
+	mrc_store_free(s);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(
+			test_mrc_set_new_users_touch_the_table_once_per_block),
+		cmocka_unit_test(
+			test_mrc_set_cap_exact_while_another_lcore_holds_quota),
+		cmocka_unit_test(
+			test_mrc_set_keys_differing_in_one_byte_at_every_length),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
