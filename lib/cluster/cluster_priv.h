@@ -85,6 +85,8 @@ struct cluster {
 	struct cluster_rec base; /* totals of an earlier incarnation */
 	struct cluster_rec last; /* last record confirmed */
 	struct cl_log log;
+	char peers[CLUSTER_MAX_NODES][64]; /* members seen (store restarts) */
+	size_t npeers;
 	struct cl_round stats, reset;
 	pthread_t thread;
 	bool thread_on;

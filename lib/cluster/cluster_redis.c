@@ -41,18 +41,25 @@ static const char cr_push_lua[] =
 	"      'inexact', ARGV[9], 'ack', ARGV[10])\n"
 	"  end\n"
 	"end\n"
-	"return {tostring(cg), redis.call('GET', p..'barrier') or '0'}\n";
+	"return {tostring(cg), redis.call('GET', p..'barrier') or '0',\n"
+	"  tostring(redis.call('SCARD', p..'nodes'))}\n";
 
 static const char cr_raise_lua[] =
 	"local p = KEYS[1]\n"
+	"local empty = redis.call('EXISTS', p..'gen') == 0\n"
 	"local names = {'gen', 'barrier'}\n"
 	"local out = {}\n"
 	"for i = 1, 2 do\n"
 	"  local cur = tonumber(redis.call('GET', p..names[i]) or '0')\n"
-	"  if tonumber(ARGV[i]) > cur then\n"
-	"    redis.call('SET', p..names[i], ARGV[i])\n"
+	"  if tonumber(ARGV[i]) > cur then cur = tonumber(ARGV[i]) end\n"
+	"  redis.call('SET', p..names[i], tostring(cur))\n"
+	"  out[i] = tostring(cur)\n"
+	"end\n"
+	"if empty then\n"
+	"  for i = 4, #ARGV do\n"
+	"    redis.call('SADD', p..'nodes', ARGV[i])\n"
+	"    redis.call('SET', p..'live:'..ARGV[i], '1', 'PX', ARGV[3], 'NX')\n"
 	"  end\n"
-	"  out[i] = redis.call('GET', p..names[i]) or '0'\n"
 	"end\n"
 	"return out\n";
 
@@ -251,12 +258,13 @@ cr_push(void *st, const char *node, uint64_t gen, const struct cluster_rec *rec,
 	r = cr_eval(s, cr_push_lua, k, args, alen);
 	if (!r)
 		return -EIO;
-	if (r->type != REDIS_REPLY_ARRAY || r->elements != 2) {
+	if (r->type != REDIS_REPLY_ARRAY || r->elements != 3) {
 		freeReplyObject(r);
 		return -EPROTO;
 	}
 	view->gen = cr_u64(r->element[0]);
 	view->barrier = cr_u64(r->element[1]);
+	view->nodes = cr_u64(r->element[2]);
 	freeReplyObject(r);
 	return 0;
 }
@@ -297,16 +305,22 @@ cr_read(void *st, const char *node, struct cluster_rec *rec,
 }
 
 static int
-cr_raise(void *st, struct cluster_view *view)
+cr_raise(void *st, struct cluster_view *view, const char (*peers)[64],
+	 size_t n, uint32_t live_ttl_ms)
 {
 	struct cr_store *s = st;
-	char g[24], b[24];
-	const char *args[] = { g, b };
+	char g[24], b[24], t[24];
+	const char *args[3 + CLUSTER_MAX_NODES] = { g, b, t };
 	redisReply *r;
 
 	snprintf(g, sizeof(g), "%" PRIu64, view->gen);
 	snprintf(b, sizeof(b), "%" PRIu64, view->barrier);
-	r = cr_eval(s, cr_raise_lua, 2, args, NULL);
+	snprintf(t, sizeof(t), "%" PRIu32, live_ttl_ms ? live_ttl_ms : 1);
+	for (size_t i = 0; i < n && i < CLUSTER_MAX_NODES; i++)
+		args[3 + i] = peers[i];
+	r = cr_eval(s, cr_raise_lua,
+		    3 + (int)(n < CLUSTER_MAX_NODES ? n : CLUSTER_MAX_NODES),
+		    args, NULL);
 	if (!r)
 		return -EIO;
 	if (r->type != REDIS_REPLY_ARRAY || r->elements != 2) {
@@ -315,6 +329,29 @@ cr_raise(void *st, struct cluster_view *view)
 	}
 	view->gen = cr_u64(r->element[0]);
 	view->barrier = cr_u64(r->element[1]);
+	freeReplyObject(r);
+	return 0;
+}
+
+static int
+cr_members(void *st, char (*ids)[64], size_t max, size_t *n)
+{
+	struct cr_store *s = st;
+	char key[64];
+	const char *argv[] = { "SMEMBERS", key };
+	size_t lens[2] = { 8, 0 };
+	redisReply *r;
+
+	lens[1] = (size_t)snprintf(key, sizeof(key), "%snodes", s->prefix);
+	r = cr_cmd(s, 2, argv, lens);
+	if (!r)
+		return -EIO;
+	*n = 0;
+	for (size_t i = 0; r->type == REDIS_REPLY_ARRAY && i < r->elements &&
+			   *n < max; i++)
+		if (r->element[i]->type == REDIS_REPLY_STRING &&
+		    r->element[i]->len < 64)
+			snprintf(ids[(*n)++], 64, "%s", r->element[i]->str);
 	freeReplyObject(r);
 	return 0;
 }
@@ -427,6 +464,7 @@ static const struct cluster_store_ops cr_ops = {
 	.push = cr_push,
 	.read = cr_read,
 	.raise = cr_raise,
+	.members = cr_members,
 	.bump_gen = cr_bump_gen,
 	.bump_barrier = cr_bump_barrier,
 	.gather = cr_gather,

@@ -26,6 +26,7 @@ struct cluster_rec {
 struct cluster_view {
 	uint64_t gen;
 	uint64_t barrier;
+	uint64_t nodes; /* members registered (push only) */
 };
 
 /* The cluster's totals for one generation, read by cluster_store_ops.gather. */
@@ -55,6 +56,10 @@ struct cluster_sum {
  * read:    node's record (-ENOENT when none) and the cluster view.
  * raise:   set the cluster generation and barrier to at least view's
  *          (after a store restart lost them); fills view with the result.
+ *          When the store had lost them (it restarted empty), the n
+ *          known peers are registered again and presumed live for
+ *          live_ttl_ms, so a barrier waits for them to push again.
+ * members: up to max node ids into ids; *n how many.
  * bump_gen / bump_barrier: advance the counter by one; *out the new value.
  * gather:  sum the records of generation gen and count the live nodes
  *          whose ack < barrier or whose gen < gen.
@@ -68,7 +73,9 @@ struct cluster_store_ops {
 		    uint32_t live_ttl_ms, struct cluster_view *view);
 	int (*read)(void *st, const char *node, struct cluster_rec *rec,
 		    struct cluster_view *view);
-	int (*raise)(void *st, struct cluster_view *view);
+	int (*raise)(void *st, struct cluster_view *view,
+		     const char (*peers)[64], size_t n, uint32_t live_ttl_ms);
+	int (*members)(void *st, char (*ids)[64], size_t max, size_t *n);
 	int (*bump_gen)(void *st, uint64_t *out);
 	int (*bump_barrier)(void *st, uint64_t *out);
 	int (*gather)(void *st, uint64_t gen, uint64_t barrier,
@@ -81,6 +88,8 @@ struct cluster_store {
 	const struct cluster_store_ops *ops;
 	void *st;
 };
+
+#define CLUSTER_MAX_NODES 64
 
 /* Parameters of the Redis store (cluster_redis.c). */
 struct cluster_redis_params {

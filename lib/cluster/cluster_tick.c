@@ -99,7 +99,11 @@ cl_connect(struct cluster *c)
 	/* A store that restarted empty gets our generation and barrier
 	 * back, so ids already handed out never repeat. */
 	if (rc == 0)
-		rc = o->raise(c->store.st, &v);
+		rc = o->raise(c->store.st, &v, (const char (*)[64])c->peers,
+			      c->npeers, c->live_ttl_ms);
+	if (rc == 0)
+		rc = o->members(c->store.st, c->peers, CLUSTER_MAX_NODES,
+				&c->npeers);
 	if (rc == 0 && !c->base_loaded) {
 		/* A restarted node goes on from its last record. */
 		rc = o->read(c->store.st, c->node, &rec, &v);
@@ -333,6 +337,11 @@ cluster_tick(struct cluster *c)
 		c->ack = v.barrier;
 	if (v.gen > c->gen)
 		cl_apply_gen(c, v.gen); /* -EBUSY: the next tick retries */
+	/* A member joined: learn it (a store restart re-registers it). */
+	if (v.nodes != c->npeers &&
+	    c->store.ops->members(c->store.st, c->peers, CLUSTER_MAX_NODES,
+				  &c->npeers) < 0)
+		return cl_fail(c, -EIO);
 	rc = cl_rounds_check(c, now, &v);
 	if (rc < 0)
 		return cl_fail(c, rc);

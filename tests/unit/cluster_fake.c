@@ -114,6 +114,7 @@ fake_push(void *st, const char *node, uint64_t gen,
 	}
 	view->gen = w->gen;
 	view->barrier = w->barrier;
+	view->nodes = w->nb_nodes;
 	if (w->lose_replies) {
 		s->connected = false;
 		return -EIO;
@@ -154,18 +155,41 @@ fake_read(void *st, const char *node, struct cluster_rec *rec,
 }
 
 static int
-fake_raise(void *st, struct cluster_view *view)
+fake_raise(void *st, struct cluster_view *view, const char (*peers)[64],
+	   size_t n, uint32_t ttl)
+{
+	struct fake_store *s = st;
+	struct fake_world *w = s->w;
+
+	if (fake_check(s))
+		return -EIO;
+	if (!w->has_gen)
+		for (size_t i = 0; i < n; i++) {
+			struct fake_node *fn = fake_node(w, peers[i], true);
+
+			if (fn && fn->live_until <= w->now)
+				fn->live_until = w->now + ttl;
+		}
+	w->has_gen = true;
+	if (view->gen > w->gen)
+		w->gen = view->gen;
+	if (view->barrier > w->barrier)
+		w->barrier = view->barrier;
+	view->gen = w->gen;
+	view->barrier = w->barrier;
+	return 0;
+}
+
+static int
+fake_members(void *st, char (*ids)[64], size_t max, size_t *n)
 {
 	struct fake_store *s = st;
 
 	if (fake_check(s))
 		return -EIO;
-	if (view->gen > s->w->gen)
-		s->w->gen = view->gen;
-	if (view->barrier > s->w->barrier)
-		s->w->barrier = view->barrier;
-	view->gen = s->w->gen;
-	view->barrier = s->w->barrier;
+	*n = 0;
+	for (unsigned int i = 0; i < s->w->nb_nodes && *n < max; i++)
+		snprintf(ids[(*n)++], 64, "%s", s->w->nodes[i].id);
 	return 0;
 }
 
@@ -247,6 +271,7 @@ static const struct cluster_store_ops fake_ops = {
 	.push = fake_push,
 	.read = fake_read,
 	.raise = fake_raise,
+	.members = fake_members,
 	.bump_gen = fake_bump_gen,
 	.bump_barrier = fake_bump_barrier,
 	.gather = fake_gather,

@@ -34,6 +34,7 @@ struct fake_node {
 struct fake_world {
 	uint64_t now;	      /* fake clock, ms (the nodes' now_ms reads it) */
 	uint64_t gen, barrier;
+	bool has_gen; /* the counters exist (false after a wipe) */
 	struct fake_node nodes[FAKE_NODES];
 	unsigned int nb_nodes;
 	char users[FAKE_USERS][32];
