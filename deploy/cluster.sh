@@ -118,6 +118,8 @@ up() {
 	ip -n "$NS_CL" addr add 10.90.0.1/24 dev lr-cc0
 	ip -n "$NS_CL" link set lr-cc0 up
 	ip -n "$NS_CL" route add "$VIP/32" via 10.90.0.254
+	# the nodes themselves too (checks that bypass the balancer)
+	ip -n "$NS_CL" route add 10.90.0.0/16 via 10.90.0.254
 	ip -n "$NS_LB" addr add 10.90.0.254/24 dev lr-lbc
 	ip -n "$NS_LB" link set lr-lbc up
 	offloads_off "$NS_CL" lr-cc0
