@@ -20,7 +20,7 @@
 
 /* How often a deferred answer looks again (the timer wheel's tick is
  * 128 us; a flush takes flush_ms). */
-#define APP_CLUSTER_POLL_US 500
+#define APP_CLUSTER_POLL_US 1000
 
 static void
 app_cluster_event_ok(struct http_exchange *x, const struct mrc_api *a)
