@@ -31,7 +31,8 @@ GITREV  := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 
 # pkg-config module -> Debian package that provides it
 DEPS := libdpdk:libdpdk-dev libbpf:libbpf-dev libxdp:libxdp-dev \
-	jansson:libjansson-dev numa:libnuma-dev cmocka:libcmocka-dev
+	jansson:libjansson-dev numa:libnuma-dev cmocka:libcmocka-dev \
+	hiredis:libhiredis-dev
 PKGS := libdpdk libbpf libxdp jansson numa
 
 # A recipe that fails leaves no half-written target behind; intermediate
@@ -121,6 +122,10 @@ APP_SRCS  := $(sort $(filter-out app/linerate-ctl.c $(LOAD_SRCS),$(wildcard app/
 
 # munmap exported: net_memif (a plugin) must call lib/core/port_memif.c's.
 EXPORT_MUNMAP := -Wl,--export-dynamic-symbol=munmap
+# hiredis (lib/cluster/cluster_redis.c): only what links the Redis store.
+HIREDIS_LIBS := $(shell pkg-config --libs hiredis 2>/dev/null)
+$(BUILD)/linerate $(BUILD)/linerate-load $(BUILD)/tests/unit/test_cluster_redis: \
+	LDLIBS += $(HIREDIS_LIBS)
 
 $(BUILD)/linerate: $(APP_SRCS:%.c=$(BUILD)/%.o) $(LIB_A)
 	$(call say,LINK,$@)

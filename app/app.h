@@ -17,6 +17,7 @@
 
 struct arp_table;
 struct nd_table;
+struct cluster;
 struct ctl_server;
 struct lcore_ctx;
 struct mrc_store;
@@ -69,6 +70,7 @@ struct app {
 	struct metrics_view metrics; /* GET /metrics; lcores set before launch */
 	struct metrics *metrics_state; /* the /metrics route's argument */
 	struct ctl_tel_view tel;     /* DPDK telemetry /linerate/ commands */
+	struct cluster *cluster;     /* scale-out node, or NULL (no cluster) */
 };
 
 /* eal.c: EAL arguments from a->cfg, rte_eal_init, logging; sets
@@ -121,6 +123,16 @@ void app_topology(const struct app *a, bool print);
 /* routes.c: the 1MRC store, the other routes' stores and the router.
  * 0 or -errno (logged). */
 int app_routes_init(struct app *a);
+
+/* cluster_routes.c: with a "cluster" config section, the node (service
+ * thread started) and its handlers in a->mrc_api; else nothing. init
+ * before mrc_api_register (0 or -errno, logged); ctl_register adds
+ * `cluster`; stop (final flush) once the data lcores stopped; fini
+ * before the store is freed. */
+int app_cluster_init(struct app *a);
+int app_cluster_ctl_register(struct app *a);
+void app_cluster_stop(struct app *a);
+void app_cluster_fini(struct app *a);
 void app_routes_fini(struct app *a);
 
 /* ctl_cmds.c: the control-socket view and commands, DPDK telemetry.

@@ -125,6 +125,8 @@ app_ctl_register(struct app *a)
 	if (rc == 0)
 		rc = ctl_register(a->ctl, "conns", "connections by TCP state",
 				  app_cmd_conns, a);
+	if (rc == 0)
+		rc = app_cluster_ctl_register(a);
 	if (rc < 0)
 		LOG(ERR, "control commands: %s", strerror(-rc));
 }

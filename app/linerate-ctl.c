@@ -37,9 +37,9 @@ usage(FILE *f)
 	fprintf(f,
 		"usage: linerate-ctl [-s SOCKET] [-t SEC] [-a] [--json] COMMAND [KEY=VALUE...]\n"
 		"  COMMAND   stats | lcores | mem | ports | conns | mrc | xdp | config | version |\n"
-		"            reset-mrc | help (what the appliance offers), or any other\n"
-		"            command it registered; raw sends one JSON line from stdin\n"
-		"            and prints the reply line as it came\n"
+		"            reset-mrc | cluster (scale-out node) | help (what the appliance\n"
+		"            offers), or any other command it registered; raw sends one\n"
+		"            JSON line from stdin and prints the reply line as it came\n"
 		"  KEY=VALUE adds \"args\":{\"KEY\":VALUE} (VALUE as JSON if it parses,\n"
 		"            else as a string)\n"
 		"  -s, --socket PATH  control socket (default $" CTL_ENV " or "

@@ -106,6 +106,8 @@ app_run(struct app *a)
 	LOG(INFO, "stopping");
 	lcore_request_stop();
 	rte_eal_mp_wait_lcore();
+	/* SIGTERM: every event answered so far goes to the cluster. */
+	app_cluster_stop(a);
 	return code;
 }
 

@@ -44,6 +44,9 @@ app_routes_init(struct app *a)
 		return rc;
 	}
 	a->mrc_api = (struct mrc_api){ .store = a->mrc, .cfg = &a->cfg };
+	rc = app_cluster_init(a);
+	if (rc < 0)
+		return rc;
 	http_router_init(&a->router);
 	rc = mrc_api_register(&a->router, &a->mrc_api);
 	if (rc == 0)
@@ -68,6 +71,7 @@ app_routes_fini(struct app *a)
 	api_state_fini(&a->api);
 	metrics_free(a->metrics_state);
 	a->metrics_state = NULL;
+	app_cluster_fini(a);
 	mrc_store_free(a->mrc);
 	a->mrc = NULL;
 }

@@ -11,8 +11,8 @@ set -euo pipefail
 
 BUILD_PKGS="gcc make pkg-config git dpdk dpdk-dev libdpdk-dev libbpf-dev
 libxdp-dev xdp-tools bpftool clang llvm libjansson-dev libnuma-dev
-libcmocka-dev"
-TEST_PKGS="iproute2 iputils-ping ethtool nftables procps curl wrk
+libcmocka-dev libhiredis-dev"
+TEST_PKGS="redis-server iproute2 iputils-ping ethtool nftables procps curl wrk
 apache2-utils nghttp2-client nginx-light python3 python3-scapy python3-pytest
 python3-httpx python3-prometheus-client python3-yaml python3-kubernetes
 systemd hping3 tcpdump valgrind shellcheck slowhttptest"

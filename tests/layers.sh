@@ -28,6 +28,7 @@ api:    api http net core
 ctl:    ctl core
 steer:  steer core bpf
 doctor: doctor core
+cluster: cluster api core
 '
 
 declare -A allowed=()

@@ -101,10 +101,13 @@ mrc_api_register(struct http_router *r, struct mrc_api *api)
 	/* /event first: the hot route is matched first. /reset only when
 	 * enabled (a NULL handler skips the row). */
 	const struct http_route_def routes[] = {
-		{ HTTP_METHOD_BIT(HTTP_M_POST), "/event", mrc_event, "event" },
-		{ HTTP_METHOD_BIT(HTTP_M_GET), "/stats", mrc_stats, "stats" },
+		{ HTTP_METHOD_BIT(HTTP_M_POST), "/event",
+		  api->event ? api->event : mrc_event, "event" },
+		{ HTTP_METHOD_BIT(HTTP_M_GET), "/stats",
+		  api->stats ? api->stats : mrc_stats, "stats" },
 		{ HTTP_METHOD_BIT(HTTP_M_POST), "/reset",
-		  api->cfg->mrc_reset_enabled ? mrc_reset : NULL, "reset" },
+		  !api->cfg->mrc_reset_enabled ? NULL :
+		  api->reset ? api->reset : mrc_reset, "reset" },
 		{ HTTP_METHOD_BIT(HTTP_M_GET), "/health", mrc_health,
 		  "health" },
 	};

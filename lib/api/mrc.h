@@ -3,6 +3,8 @@
 #ifndef LR_API_MRC_H
 #define LR_API_MRC_H
 
+#include "http/router.h"
+
 struct config;
 struct http_router;
 struct mrc_store;
@@ -15,6 +17,11 @@ struct mrc_store;
 struct mrc_api {
 	struct mrc_store *store;
 	const struct config *cfg;
+	/* Optional replacements for POST /event, GET /stats and POST
+	 * /reset (scale-out: app/cluster_routes.c), NULL: the built-in
+	 * ones. They get this struct as x->arg; ext is theirs. */
+	http_handler_fn event, stats, reset;
+	void *ext;
 };
 
 /*

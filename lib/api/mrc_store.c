@@ -279,6 +279,15 @@ int
 mrc_store_record(struct mrc_store *s, unsigned int idx,
 		 const struct mrc_event *ev)
 {
+	uint64_t gen;
+
+	return mrc_store_record_gen(s, idx, ev, &gen);
+}
+
+int
+mrc_store_record_gen(struct mrc_store *s, unsigned int idx,
+		     const struct mrc_event *ev, uint64_t *genp)
+{
 	struct mrc_lcore *lc;
 	uint64_t gen;
 	int rc;
@@ -291,6 +300,7 @@ mrc_store_record(struct mrc_store *s, unsigned int idx,
 		return -EPERM;
 	/* One generation for the whole event: user, count and value. */
 	gen = ld_acquire(&s->gen);
+	*genp = gen;
 	rc = mrc_set_insert(s, gen & 1, idx, mrc_event_user(ev), ev->user_len);
 	if (rc == -ENOBUFS) {
 		st_relaxed(&lc->full_arena, lc->full_arena + 1);
@@ -313,7 +323,6 @@ mrc_store_stats(struct mrc_store *s, struct mrc_stats *out)
 	struct lc_snap snap;
 	uint64_t g1, g2;
 	unsigned int hi;
-	__int128 q, r;
 
 	do {
 		g1 = ld_acquire(&s->gen);
@@ -346,6 +355,14 @@ mrc_store_stats(struct mrc_store *s, struct mrc_stats *out)
 		g2 = ld_acquire(&s->gen);
 	} while (g1 != g2);
 	out->sum_inexact = isfinite(sum) ? sum + comp : sum;
+	mrc_stats_finish(out);
+}
+
+void
+mrc_stats_finish(struct mrc_stats *out)
+{
+	__int128 q, r;
+
 	/* Integer and fraction apart: each converts with one rounding. */
 	out->sum = (double)(out->sum_exact / MRC_EXACT_SCALE) +
 		   (double)(out->sum_exact % MRC_EXACT_SCALE) / 1e9 +

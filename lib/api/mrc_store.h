@@ -134,6 +134,15 @@ int mrc_store_record(struct mrc_store *s, unsigned int idx,
 		     const struct mrc_event *ev);
 
 /*
+ * mrc_store_record(), also saying in *gen the store generation the event
+ * was counted in (set whatever the return; meaningful when >= 0). For a
+ * caller that forwards new users elsewhere (lib/cluster) and must tag
+ * them with their generation.
+ */
+int mrc_store_record_gen(struct mrc_store *s, unsigned int idx,
+			 const struct mrc_event *ev, uint64_t *gen);
+
+/*
  * Zero users, counts and sums, while other lcores keep recording, and wait
  * (not for the data path: see mrc_store_reset_nowait). self is the
  * caller's lcore index when the caller is an online lcore (it is treated
@@ -191,6 +200,13 @@ uint64_t mrc_store_arena_size(uint32_t max_users, uint32_t max_user_len);
 
 /* Read the current generation's totals (any thread, lock-free). */
 void mrc_store_stats(struct mrc_store *s, struct mrc_stats *out);
+
+/*
+ * Fill out->sum and out->avg from total_requests, sum_exact, sum_inexact
+ * and n_inexact, as mrc_store_stats() does (totals merged from several
+ * stores: lib/cluster).
+ */
+void mrc_stats_finish(struct mrc_stats *out);
 
 
 #endif /* LR_API_MRC_STORE_H */

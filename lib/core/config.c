@@ -15,6 +15,7 @@ enum config_type {
 	T_U32,   /* integer in [min, max] */
 	T_BOOL,
 	T_STR,   /* string shorter than the field */
+	T_SECRET, /* T_STR never printed back */
 	T_IPV4,  /* dotted quad */
 	T_CIDR,  /* "a.b.c.d/len": ip and netmask, or "none" */
 	T_IPV6,  /* an IPv6 address, "::" for none */
@@ -47,8 +48,12 @@ struct config_field {
 #define BOOL(k, f) { k, T_BOOL, OFF(f), 0, 0, 0, 0, NULL, NULL }
 #define STR(k, f) { k, T_STR, OFF(f), sizeof(((struct config *)0)->f), 0, \
 		    0, 0, NULL, NULL }
+#define SECRET(k, f) { k, T_SECRET, OFF(f), \
+		       sizeof(((struct config *)0)->f), 0, 0, 0, NULL, NULL }
 #define TRI(k, f) { k, T_TRI, OFF(f), 0, 0, 0, 0, NULL, NULL }
 #define OBJ(k, s) { k, T_OBJ, 0, 0, 0, 0, 0, NULL, s }
+/* A section config_to_json prints only while string field f is set. */
+#define OBJ_IF(k, s, f) { k, T_OBJ, OFF(f), 1, 0, 0, 0, NULL, s }
 #define END { NULL, 0, 0, 0, 0, 0, 0, NULL, NULL }
 
 static const struct config_enum config_drivers[] = {
@@ -190,6 +195,17 @@ static const struct config_field config_fault[] = {
 	END,
 };
 
+static const struct config_field config_cluster[] = {
+	STR("redis", cluster_redis),
+	STR("node_id", cluster_node_id),
+	SECRET("password", cluster_password),
+	STR("ack", cluster_ack),
+	U32("flush_ms", cluster_flush_ms, 0, 10000),
+	U32("live_ttl_ms", cluster_live_ttl_ms, 0, 600000),
+	U32("barrier_timeout_ms", cluster_barrier_timeout_ms, 0, 600000),
+	END,
+};
+
 static const struct config_field config_root[] = {
 	OBJ("port", config_port),
 	OBJ("ip", config_ip),
@@ -208,6 +224,7 @@ static const struct config_field config_root[] = {
 	OBJ("ctl", config_ctl),
 	OBJ("xdp", config_xdp),
 	OBJ("fault", config_fault),
+	OBJ_IF("cluster", config_cluster, cluster_redis),
 	END,
 };
 
@@ -278,6 +295,7 @@ config_defaults(struct config *c)
 	c->xdp_program[0] = '\0';
 	c->xdp_own_ip = CONFIG_AUTO;
 	c->fault_seed = 1;
+	/* cluster: all "" and 0 (off; 0 picks lib/cluster's defaults). */
 }
 
 int
@@ -512,6 +530,7 @@ config_apply_field(struct config *c, const struct config_field *f, json_t *v,
 		*(bool *)(base + f->off) = json_is_true(v);
 		return 0;
 	case T_STR:
+	case T_SECRET:
 		if (!json_is_string(v))
 			return config_fail(err, path, "expected a string%s", "");
 		if (json_string_length(v) >= f->size)
@@ -748,6 +767,21 @@ config_check(const struct config *c, char *err)
 		return config_fail(err, "$.mrc.max_user_len",
 				   "an event with a userId this long does not fit in "
 				   "http.max_body%s", "");
+	if (c->cluster_ack[0] && strcmp(c->cluster_ack, "fast") != 0 &&
+	    strcmp(c->cluster_ack, "durable") != 0)
+		return config_fail(err, "$.cluster.ack",
+				   "must be \"fast\" or \"durable\"%s", "");
+	for (const char *p = c->cluster_node_id; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		      (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' ||
+		      *p == '.'))
+			return config_fail(err, "$.cluster.node_id",
+					   "only letters, digits, '-', '_' and "
+					   "'.'%s", "");
+	if (c->cluster_live_ttl_ms &&
+	    c->cluster_live_ttl_ms < 4 * (c->cluster_flush_ms ?: 10))
+		return config_fail(err, "$.cluster.live_ttl_ms",
+				   "must be at least 4 x flush_ms%s", "");
 	if (c->mbuf_cache > c->mbufs / 4)
 		return config_fail(err, "$.mempool.cache",
 				   "must be at most a quarter of mbufs%s", "");
@@ -835,6 +869,8 @@ config_field_json(const struct config *c, const struct config_field *f)
 		return json_boolean(*(const bool *)(base + f->off));
 	case T_STR:
 		return json_string(base + f->off);
+	case T_SECRET:
+		return json_string(base[f->off] ? "(set)" : "");
 	case T_IPV4:
 		inet_ntop(AF_INET, base + f->off, ip, sizeof(ip));
 		return json_string(ip);
@@ -886,7 +922,9 @@ config_field_json(const struct config *c, const struct config_field *f)
 	case T_OBJ:
 		a = json_object();
 		for (const struct config_field *s = f->sub; s->key; s++)
-			json_object_set_new(a, s->key, config_field_json(c, s));
+			if (s->type != T_OBJ || !s->size || base[s->off])
+				json_object_set_new(a, s->key,
+						    config_field_json(c, s));
 		return a;
 	}
 	return json_null();

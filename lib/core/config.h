@@ -97,6 +97,18 @@ struct config {
 	/* "xdp": the XDP path (driver af_xdp, or auto without a PCI port) */
 	char xdp_program[256];          /* "": the one built into linerate */
 	enum config_tristate xdp_own_ip; /* auto: on unless the kernel has ip */
+	/* "cluster": scale-out over Redis (docs/SCALE-OUT.md); off while
+	 * redis is "". redis is "host:port" or "unix:/path"; node_id ""
+	 * means the host name; ack "fast" ("" too) or "durable"; 0 ms
+	 * values take lib/cluster's defaults (flush 10, live ttl 3000,
+	 * barrier timeout 5000); password is never printed back
+	 * (config_to_json says "(set)"), nor is the section while off */
+	char cluster_redis[128];
+	char cluster_node_id[64];
+	char cluster_password[128];
+	char cluster_ack[16];
+	uint32_t cluster_flush_ms, cluster_live_ttl_ms;
+	uint32_t cluster_barrier_timeout_ms;
 	/* "fault": the seeded RX fault shim (core/fault.h), for tests; off
 	 * while every probability is 0 */
 	uint32_t fault_seed;

@@ -27,9 +27,12 @@ http_defer(struct http_exchange *x, uint64_t delay_us, http_defer_fn fn,
 {
 	struct http_conn *hc = x->conn;
 
-	if (x->status || !x->req || (hc->flags & HC_BUSY))
+	if (x->status || (!x->req && !x->pend) || (hc->flags & HC_BUSY))
 		return -EBUSY;
-	http_pending_save(x);
+	/* From a deferred callback (x->pend): the request facts are
+	 * saved already; wait again. */
+	if (x->req)
+		http_pending_save(x);
 	hc->pend.dfn = fn;
 	hc->pend.arg = arg;
 	hc->pend.param = param;
@@ -96,6 +99,9 @@ http_conn_defer_fire(struct lcore_ctx *ctx, struct timer *t)
 	hc->flags &= ~HC_DEFERRED;
 	if (!(hc->flags & HC_CLOSING)) {
 		pd->dfn(&x, pd->arg, pd->param);
+		if (x.status == HTTP_STATUS_PENDING &&
+		    (hc->flags & HC_DEFERRED))
+			return; /* deferred again */
 		if (!x.status || x.status == HTTP_STATUS_PENDING)
 			http_respond_error(&x, 500, "handler did not answer");
 	}

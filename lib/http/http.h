@@ -74,8 +74,10 @@ typedef void (*http_defer_fn)(struct http_exchange *x, void *arg,
  * called with a new exchange for the same request (x->req is NULL, params
  * and body are gone: what the answer needs goes in arg, the route's, and
  * param, the request's: an id...) and answers with http_respond*() or
- * http_stream_start(); the server answers 500 if it does not. Call from a
- * handler instead of answering. Nothing is allocated.
+ * http_stream_start(), or calls http_defer(x, ...) again to wait more
+ * (polling something another thread completes); the server answers 500
+ * if it does neither. Call from a handler instead of answering. Nothing
+ * is allocated.
  * Returns 0, or -EBUSY when x was answered or already deferred.
  */
 int http_defer(struct http_exchange *x, uint64_t delay_us, http_defer_fn fn,

@@ -1118,12 +1118,47 @@ test_config_ip6_address_gateway_and_families(void **state)
 	parse_ok(&c, "{\"ip6\": {\"gateway\": \"fd00:88::1\"}}");
 }
 
+/* The cluster section: off (and not printed) without redis; the password
+ * is never printed back; ack and node_id are checked. */
+static void
+test_config_cluster_section_parsed_checked_password_hidden(void **state)
+{
+	struct config c;
+	char *s;
+
+	(void)state;
+	config_defaults(&c);
+	s = config_to_json(&c);
+	assert_null(strstr(s, "\"cluster\""));
+	free(s);
+	parse_ok(&c, "{\"cluster\": {\"redis\": \"10.0.0.5:6379\", "
+		     "\"node_id\": \"n-1\", \"password\": \"s3cret\", "
+		     "\"ack\": \"durable\", \"flush_ms\": 5}}");
+	assert_string_equal(c.cluster_redis, "10.0.0.5:6379");
+	assert_string_equal(c.cluster_node_id, "n-1");
+	assert_string_equal(c.cluster_password, "s3cret");
+	assert_string_equal(c.cluster_ack, "durable");
+	assert_int_equal(c.cluster_flush_ms, 5);
+	s = config_to_json(&c);
+	assert_non_null(strstr(s, "\"cluster\""));
+	assert_non_null(strstr(s, "\"password\":\"(set)\""));
+	assert_null(strstr(s, "s3cret"));
+	free(s);
+	check_err("{\"cluster\": {\"ack\": \"maybe\"}}",
+		  "$.cluster.ack: must be \"fast\" or \"durable\"", false);
+	check_err("{\"cluster\": {\"node_id\": \"a b\"}}", "$.cluster.node_id:",
+		  true);
+	check_err("{\"cluster\": {\"flush_ms\": 100, \"live_ttl_ms\": 200}}",
+		  "$.cluster.live_ttl_ms:", true);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 #define T(fn) cmocka_unit_test(fn)
 		T(test_config_embedded_default_parses_to_config_defaults),
+		T(test_config_cluster_section_parsed_checked_password_hidden),
 		T(test_config_embedded_default_on_top_of_defaults_changes_nothing),
 		T(test_config_veth_json_on_disk_equals_embedded_default),
 		T(test_config_to_json_of_defaults_round_trips),

@@ -40,6 +40,29 @@ hc_stream(struct http_exchange *x)
 			  NULL, HC_STREAM_LEN);
 }
 
+/* /poll: a deferred answer that waits again from its own callback, as a
+ * handler polling another thread's result does (app/cluster_routes.c). */
+static unsigned int hc_polls;
+
+static void
+hc_poll_due(struct http_exchange *x, void *arg, uint64_t left)
+{
+	hc_polls++;
+	if (left > 0) {
+		assert_int_equal(http_defer(x, 1000, hc_poll_due, arg, left - 1),
+				 0);
+		return;
+	}
+	http_respond(x, 200, "text/plain", "polled", 6);
+}
+
+static void
+hc_poll(struct http_exchange *x)
+{
+	hc_polls = 0;
+	assert_int_equal(http_defer(x, 1000, hc_poll_due, NULL, 3), 0);
+}
+
 static void
 hc_tweak(struct config *cfg)
 {
@@ -64,6 +87,8 @@ hc_setup(void **state)
 				    "/stream", hc_stream, NULL, "stream") >= 0);
 	assert_true(http_router_add(&hc_router, HTTP_METHOD_BIT(HTTP_M_GET),
 				    "/later", ht_later, NULL, "later") >= 0);
+	assert_true(http_router_add(&hc_router, HTTP_METHOD_BIT(HTTP_M_GET),
+				    "/poll", hc_poll, NULL, "poll") >= 0);
 	ht_server_start(hc_h, &hc_router);
 	return 0;
 }
@@ -547,6 +572,32 @@ test_http_conn_deferred_answer_keeps_pipelined_order(void **state)
 	assert_false(c.fin);
 }
 
+/* A deferred callback may defer again: the answer comes after the last
+ * wait, still ahead of the pipelined request behind it. */
+static void
+test_http_conn_deferred_callback_defers_again_then_answers(void **state)
+{
+	struct ht_client c;
+	char buf[4096], want[4096];
+
+	hc_connect(&c, 40024);
+	ht_send(&c, "GET /poll HTTP/1.1\r\nHost: t\r\n\r\n" GET_HELLO);
+	for (int i = 0; i < 3; i++) {
+		harness_advance(hc_h, 1200);
+		assert_int_equal(ht_read(&c, buf, sizeof(buf)), 0);
+	}
+	assert_int_equal(hc_polls, 3);
+	harness_advance(hc_h, 1200);
+	assert_int_equal(hc_polls, 4);
+	snprintf(want, sizeof(want), "%s", ht_expect("HTTP/1.1 200 OK",
+						     "text/plain", "polled",
+						     NULL, NULL, false));
+	strcat(want, hc_hello_ok(NULL));
+	ht_read(&c, buf, sizeof(buf));
+	assert_string_equal(buf, want);
+	assert_false(c.fin);
+}
+
 #define HC_TEST(f) cmocka_unit_test_setup_teardown(f, hc_setup, hc_teardown)
 
 int
@@ -577,6 +628,7 @@ main(void)
 		HC_TEST(test_http_conn_streamed_body_arrives_whole_then_next_request),
 		HC_TEST(test_http_conn_head_of_streamed_answer_sends_length_only),
 		HC_TEST(test_http_conn_deferred_answer_keeps_pipelined_order),
+		HC_TEST(test_http_conn_deferred_callback_defers_again_then_answers),
 	};
 
 	harness_eal_init();
