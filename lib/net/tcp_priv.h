@@ -383,6 +383,17 @@ void tcp_schedule(struct lcore_ctx *ctx, struct tcp_conn *c);
 const struct tcp_listener *tcp_listener_find(const struct tcp_lcore *tl,
 					     uint16_t port);
 
+/* tcp_in.c: an acceptable ACK (RFC 9293 §3.10.7.4 fifth); false when
+ * the segment must not be processed further (c closed or freed). */
+bool tcp_rcv_ack(struct lcore_ctx *ctx, struct tcp_conn *c,
+		 const struct tcp_seg *s);
+
+/* tcp_fast.c: header prediction. true when s was the predicted segment
+ * of an ESTABLISHED connection and was processed (m is not kept: the
+ * caller frees it); false when the general path must take it. */
+bool tcp_fast_rcv(struct lcore_ctx *ctx, struct tcp_conn *c,
+		  struct rte_mbuf *m, const struct tcp_seg *s);
+
 /* tcp_reass.c: text and FIN of an accepted segment; true if m was kept */
 bool tcp_rcv_data(struct lcore_ctx *ctx, struct tcp_conn *c,
 		  struct rte_mbuf *m, const struct tcp_seg *s);
