@@ -4,8 +4,10 @@
 #include <string.h>
 
 #include <rte_byteorder.h>
+#include <rte_ethdev.h>
 #include <rte_ip.h>
 
+#include "net/cksum.h"
 #include "net/ipv4.h"
 #include "net/net.h"
 #include "net/tcp_priv.h"
@@ -247,6 +249,7 @@ tcp_send(struct lcore_ctx *ctx, struct tcp_conn *c, const void *data,
 			c->nsndq++;
 		}
 		k = tcp_min(cap - tcp_mlen(m), n - done);
+		tcp_meta(m)->sum = 0;
 		memcpy(tcp_mdata(m) + tcp_mlen(m), p + done, k);
 		m->data_len = (uint16_t)(m->data_len + k);
 		m->pkt_len = m->data_len;
@@ -258,6 +261,48 @@ tcp_send(struct lcore_ctx *ctx, struct tcp_conn *c, const void *data,
 	if (done)
 		tcp_schedule(ctx, c);
 	return (int)done;
+}
+
+void *
+tcp_send_reserve(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t len,
+		 uint16_t sum)
+{
+	struct tcp_lcore *tl = tcp_tl(ctx);
+	struct rte_mbuf *m;
+
+	/* Only where tcp_send would start a fresh mbuf anyway, so that
+	 * what the queue holds per byte stays as tcp_send makes it. */
+	if (unlikely(!(TCPF(c->state) & TCPF_CAN_SEND) ||
+		     (c->flags & (TCF_APP_CLOSED | TCF_DEAD | TCF_MEMWAIT)) ||
+		     len == 0 || len > tl->seg_cap ||
+		     c->snd_buf < c->sndq_len + len || tl->memwait != NULL ||
+		     (c->sndq_tail && !tcp_msealed(c->sndq_tail))))
+		return NULL;
+	if (unlikely(!mem_charge_mbuf(&ctx->mem, MEM_SNDQ)))
+		return NULL;
+	m = rte_pktmbuf_alloc(ctx->pool);
+	if (unlikely(!m)) {
+		mem_release_mbuf(&ctx->mem, MEM_SNDQ);
+		return NULL;
+	}
+	m->data_off = TCP_SNDQ_DOFF;
+	m->data_len = (uint16_t)len;
+	m->pkt_len = len;
+	tcp_meta(m)->next = NULL;
+	tcp_meta(m)->sum = TCP_SUM_KNOWN | sum;
+	if (c->sndq_tail) {
+		tcp_meta(c->sndq_tail)->next = m;
+	} else {
+		c->sndq_head = m;
+		if (c->sndq_len == 0)
+			c->progress_us = ctx->now_us;
+		tcp_hold(tl, c);
+	}
+	c->sndq_tail = m;
+	c->nsndq++;
+	c->sndq_len += len;
+	tcp_schedule(ctx, c);
+	return tcp_mdata(m);
 }
 
 /* ---- segments ---------------------------------------------------------- */
@@ -320,11 +365,82 @@ tcp_fill(struct lcore_ctx *ctx, struct tcp_conn *c, struct rte_tcp_hdr *th,
 	}
 }
 
+/*
+ * A segment of c (m's data at its TCP header, one segment) made a whole
+ * frame at once: IPv4 and Ethernet headers prepended together and filled
+ * as ipv4_output() and eth_output() fill them (a connection's segments
+ * always go to the peer's MAC: no route, no ARP), checksums in software
+ * or as offload requests as the port offers. sum: TCP_SUM_KNOWN | the
+ * payload's ones'-complement sum when the send queue knows it (the
+ * response templates, tcp_send_reserve), else 0: only the header is
+ * summed then, or the payload too.
+ */
+static void
+tcp_xmit_sum(struct lcore_ctx *ctx, struct tcp_conn *c, struct rte_mbuf *m,
+	     uint32_t sum)
+{
+	const struct netif *ifc = ctx->ifc;
+	uint16_t l4_len = (uint16_t)m->pkt_len;
+	const struct rte_tcp_hdr *th0 = rte_pktmbuf_mtod(m, struct rte_tcp_hdr *);
+	uint32_t hlen = (uint32_t)(th0->data_off >> 4) * 4;
+	struct rte_ether_hdr *eh;
+	struct rte_ipv4_hdr *ip;
+	struct rte_tcp_hdr *th;
+	uint64_t s;
+
+	STAT_INC(ctx, tcp_tx_segs);
+	eh = (struct rte_ether_hdr *)rte_pktmbuf_prepend(m,
+				sizeof(*eh) + sizeof(*ip));
+	if (unlikely(!eh)) {
+		STAT_INC(ctx, ipv4_tx_nombuf);
+		rte_pktmbuf_free(m);
+		return;
+	}
+	ip = (struct rte_ipv4_hdr *)(eh + 1);
+	th = (struct rte_tcp_hdr *)(ip + 1);
+	rte_ether_addr_copy(&c->peer_mac, &eh->dst_addr);
+	rte_ether_addr_copy(&ifc->mac, &eh->src_addr);
+	eh->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4);
+	ip->version_ihl = RTE_IPV4_VHL_DEF;
+	ip->type_of_service = 0;
+	ip->total_length = rte_cpu_to_be_16(l4_len + sizeof(*ip));
+	ip->packet_id = 0;
+	ip->fragment_offset = RTE_BE16(RTE_IPV4_HDR_DF_FLAG);
+	ip->time_to_live = IPV4_DEFAULT_TTL;
+	ip->next_proto_id = IPPROTO_TCP;
+	ip->src_addr = ifc->ip;
+	ip->dst_addr = c->peer_ip;
+	ip->hdr_checksum = 0;
+	m->l2_len = sizeof(*eh);
+	m->l3_len = sizeof(*ip);
+	if (ifc->tx_offloads & RTE_ETH_TX_OFFLOAD_TCP_CKSUM) {
+		m->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_TCP_CKSUM;
+		th->cksum = rte_ipv4_phdr_cksum(ip, m->ol_flags);
+	} else {
+		s = (uint64_t)ip->src_addr + ip->dst_addr +
+		    RTE_BE16(IPPROTO_TCP) + rte_cpu_to_be_16(l4_len);
+		s = cksum_add(th, hlen, s);
+		/* The payload starts at an even offset (hlen is a multiple
+		 * of 4): its own sum adds as it is. */
+		if (sum & TCP_SUM_KNOWN)
+			s += sum & 0xffff;
+		else
+			s = cksum_add((const uint8_t *)th + hlen, l4_len - hlen, s);
+		th->cksum = (uint16_t)~cksum_fold(s);
+	}
+	if (ifc->tx_offloads & RTE_ETH_TX_OFFLOAD_IPV4_CKSUM) {
+		m->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM;
+	} else {
+		ip->hdr_checksum = (uint16_t)~cksum_fold(cksum_add(ip, sizeof(*ip), 0));
+	}
+	STAT_INC(ctx, ipv4_tx);
+	lcore_tx(ctx, m);
+}
+
 static inline void
 tcp_xmit(struct lcore_ctx *ctx, struct tcp_conn *c, struct rte_mbuf *m)
 {
-	STAT_INC(ctx, tcp_tx_segs);
-	ipv4_output(ctx, m, c->peer_ip, IPPROTO_TCP, &c->peer_mac);
+	tcp_xmit_sum(ctx, c, m, 0);
 }
 
 /*
@@ -403,7 +519,7 @@ tcp_xmit_data(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t seq,
 							(uint16_t)hlen);
 			tcp_fill(ctx, c, th, seq, flags);
 			rte_mbuf_refcnt_update(m, 1);
-			tcp_xmit(ctx, c, m);
+			tcp_xmit_sum(ctx, c, m, tcp_meta(m)->sum);
 			return;
 		}
 	}

@@ -268,7 +268,11 @@ struct tcp_mbuf_meta {
 	struct rte_mbuf *next;
 	uint32_t seq;
 	uint32_t fin;
+	/* send queue: TCP_SUM_KNOWN | the ones'-complement sum of the
+	 * payload (tcp_send_reserve), or 0 when it must be computed */
+	uint32_t sum;
 };
+#define TCP_SUM_KNOWN 0x10000u
 extern int tcp_meta_off;
 
 static inline struct tcp_mbuf_meta *
