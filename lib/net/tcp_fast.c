@@ -24,9 +24,12 @@
  *     window (the application or memory pressure) or close in progress.
  * Then the ACK goes through the general path's own helper (tcp_rcv_ack:
  * RTT, send-queue release, congestion control, timers, the writable
- * callback) and the text through tcp_rcv_data, so both paths act the
- * same; what is skipped is only the tests whose outcome is known. Any
- * doubt falls back to tcp_rcv_state.
+ * callback, and whatever is added there), so both paths act the same on
+ * ACKs; the text goes straight to the application (tcp_rcv_data's
+ * in-order case with its branches decided), whose answer the same turn
+ * queues for tcp_output. What is skipped is only tests whose outcome is
+ * known. Any doubt falls back to tcp_rcv_state; test_tcp_fast holds both
+ * paths to the same segments out.
  */
 
 /* Flags under which the general path decides (see above). */
@@ -80,8 +83,31 @@ tcp_fast_rcv(struct lcore_ctx *ctx, struct tcp_conn *c, struct rte_mbuf *m,
 	if (!tcp_rcv_ack(ctx, c, s) || s->len == 0)
 		return true;
 	/* The writable callback may have closed (FIN_WAIT_1 still takes
-	 * text) or bounded the window (tcp_rcv_data trims to it). */
-	if (TCPF(c->state) & TCPF_RCV_DATA)
-		(void)tcp_rcv_data(ctx, c, m, s); /* in order: never kept */
+	 * text) or bounded the window: tcp_rcv_data decides then. */
+	if (unlikely(c->state != TCP_ESTABLISHED ||
+		     (c->flags & (TCF_APP | TCF_APP_CLOSED | TCF_RCV_LIM |
+				  TCF_DEAD)) != TCF_APP)) {
+		if (TCPF(c->state) & TCPF_RCV_DATA)
+			(void)tcp_rcv_data(ctx, c, m, s); /* in order: not kept */
+		return true;
+	}
+	/* tcp_rcv_data's in-order case, decided: no overlap, within the
+	 * window, no gap to fill, no FIN. */
+	c->rcv_nxt += s->len;
+	c->rcv_unacked += s->len;
+	c->ops->recv(ctx, c, c->app, s->data, s->len);
+	if (c->flags & TCF_DEAD)
+		return true;
+	if (unlikely(c->rcv_left)) {
+		tcp_rcv_unread(ctx, c);
+		return true;
+	}
+	/* RFC 9293 §3.8.6.3: an ACK at least every second full segment;
+	 * else tcp_output() delays it, or a response carries it. */
+	if (c->rcv_unacked >= 2u * (c->rcv_mss - ((c->flags & TCF_TS) ?
+						  TCP_TS_OPTLEN : 0)) ||
+	    tcp_tl(ctx)->delack_us == 0)
+		c->flags |= TCF_ACK_NOW;
+	tcp_schedule(ctx, c);
 	return true;
 }

@@ -402,6 +402,8 @@ bool tcp_fast_rcv(struct lcore_ctx *ctx, struct tcp_conn *c,
 bool tcp_rcv_data(struct lcore_ctx *ctx, struct tcp_conn *c,
 		  struct rte_mbuf *m, const struct tcp_seg *s);
 void tcp_ooo_free(struct lcore_ctx *ctx, struct tcp_conn *c);
+/* The application left c->rcv_left bytes: unreceive them. */
+void tcp_rcv_unread(struct lcore_ctx *ctx, struct tcp_conn *c);
 /* Free c's highest-sequence out-of-order mbuf; false when none. */
 bool tcp_ooo_prune_one(struct lcore_ctx *ctx, struct tcp_conn *c);
 
