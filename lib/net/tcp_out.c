@@ -416,6 +416,11 @@ tcp_xmit_sum(struct lcore_ctx *ctx, struct tcp_conn *c, struct rte_mbuf *m,
 	if (ifc->tx_offloads & RTE_ETH_TX_OFFLOAD_TCP_CKSUM) {
 		m->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_TCP_CKSUM;
 		th->cksum = rte_ipv4_phdr_cksum(ip, m->ol_flags);
+	} else if (unlikely(m->nb_segs != 1)) {
+		/* Not made today (every segment is one mbuf): as ipv4_output. */
+		th->cksum = 0;
+		th->cksum = rte_ipv4_udptcp_cksum_mbuf(m, ip,
+						       sizeof(*eh) + sizeof(*ip));
 	} else {
 		s = (uint64_t)ip->src_addr + ip->dst_addr +
 		    RTE_BE16(IPPROTO_TCP) + rte_cpu_to_be_16(l4_len);
