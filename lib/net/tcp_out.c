@@ -740,6 +740,47 @@ tcp_sws_ok(const struct tcp_conn *c, uint32_t d, uint32_t u)
 }
 
 /*
+ * tcp_output's common case, decided in advance: an ESTABLISHED
+ * connection with nothing in flight whose queue is one whole unsent mbuf
+ * (an answer) that fits the MSS and both windows. The loop below would
+ * send it in place as one segment with PSH (all of it fits: no SWS wait),
+ * start an RTT sample and the retransmission timer, and leave no ACK
+ * owed; this does the same without the loop's tests. false: not that
+ * case, nothing done.
+ */
+static bool
+tcp_output_one(struct lcore_ctx *ctx, struct tcp_conn *c)
+{
+	struct rte_mbuf *m = c->sndq_head;
+	uint32_t len = c->sndq_len, hlen = TCP_HLEN + tcp_optlen(c);
+	struct rte_tcp_hdr *th;
+
+	if (c->state != TCP_ESTABLISHED ||
+	    (c->flags & (TCF_PERSIST | TCF_FIN_SENT | TCF_ORPHAN_RST)) ||
+	    c->snd_nxt != c->snd_una || c->snd_max != c->snd_una ||
+	    m == NULL || m != c->sndq_tail || c->sndq_off != 0 ||
+	    tcp_msealed(m) || tcp_mlen(m) != len || len == 0 || len > c->mss ||
+	    len > c->snd_wnd || len > c->cwnd ||
+	    ctx->now_us - c->progress_us >= tcp_tl(ctx)->stall_us / 4)
+		return false;
+	if (!(c->flags & TCF_RTT)) {
+		c->flags |= TCF_RTT;
+		c->rtt_seq = c->snd_nxt;
+		c->rtt_start = ctx->now_us;
+	}
+	th = (struct rte_tcp_hdr *)rte_pktmbuf_prepend(m, (uint16_t)hlen);
+	tcp_fill(ctx, c, th, c->snd_nxt, RTE_TCP_ACK_FLAG | RTE_TCP_PSH_FLAG);
+	rte_mbuf_refcnt_update(m, 1);
+	tcp_xmit_sum(ctx, c, m, tcp_meta(m)->sum);
+	c->snd_nxt += len;
+	c->snd_max = c->snd_nxt;
+	c->flags &= ~TCF_SWS_FORCE;
+	if (c->timer_kind != TT_RTX)
+		tcp_rtx_arm(ctx, c);
+	return true;
+}
+
+/*
  * Everything c may send now (called by tcp_flush for connections on the
  * output list): queued data within min(peer window, cwnd) in segments of
  * at most mss (RFC 5681 §3.1),
@@ -757,6 +798,8 @@ tcp_output(struct lcore_ctx *ctx, struct tcp_conn *c)
 		tcp_syn_sent_output(ctx, c); /* tcp_connect.c */
 		return;
 	}
+	if (tcp_output_one(ctx, c))
+		return;
 	if (unlikely(c->flags & TCF_ORPHAN_RST)) {
 		/* Closed over tcp.max_orphans (tcp_close): reset it now
 		 * rather than hold its queue for a peer that may never
