@@ -420,6 +420,12 @@ void tcp_reply_rst(struct lcore_ctx *ctx, const struct tcp_seg *s);
 void tcp_reply_synack_cookie(struct lcore_ctx *ctx, const struct tcp_seg *s,
 			     uint32_t cookie, uint16_t mss, uint32_t tsval);
 void tcp_sndq_drop(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t bytes);
+
+/* tcp_frame.c: send m, a segment of c (data at its TCP header), as a whole
+ * frame to the peer's MAC; sum: TCP_SUM_KNOWN | its payload's sum, or 0.
+ * Consumes m. */
+void tcp_xmit_sum(struct lcore_ctx *ctx, struct tcp_conn *c,
+		  struct rte_mbuf *m, uint32_t sum);
 void tcp_sndq_free(struct lcore_ctx *ctx, struct tcp_conn *c);
 
 /* tcp_mem.c: the memory budget's actions */
