@@ -38,6 +38,7 @@
 	X(icmp_drop_cksum) X(icmp_rx_other)
 
 #define STATS_TCP(X) \
+	X(tcp_fast_path) \
 	X(tcp_rx_segs) X(tcp_tx_segs) X(tcp_drop_short) X(tcp_drop_cksum) \
 	X(tcp_drop_bad_off) X(tcp_drop_bad_flags) X(tcp_drop_no_listener) \
 	X(tcp_drop_out_of_window) X(tcp_drop_nombuf) \

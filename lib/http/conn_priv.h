@@ -145,6 +145,7 @@ struct http_lcore {
 	uint32_t nbufs;
 	char *bufs[HTTP_BUF_CACHE];
 	struct http_date date;
+	struct http_resp_tpl tpl[HTTP_RESP_TPLS]; /* response templates */
 	uint64_t counts[HTTP_MAX_ROUTES + 1][HTTP_CLASSES];
 };
 
@@ -228,22 +229,18 @@ http_x_head_only(const struct http_exchange *x)
 	return x->pend && x->pend->head_only;
 }
 
-/* Build the head of x's answer into out (HTTP_HEAD_MAX), count it; marks
- * the connection closing as the request asks. 0 on failure (closing). */
-static inline size_t
-http_head(struct http_exchange *x, char *out, int status, const char *ctype,
-	  uint64_t len)
+/* The head flags of x's answer; marks the connection closing as the
+ * request asks. */
+static inline unsigned int
+http_head_flags(struct http_exchange *x)
 {
-	struct lcore_ctx *ctx = x->lc;
 	struct http_conn *hc = x->conn;
-	struct http_lcore *hl = hc->hl;
 	const struct http_request *req = x->req;
 	const struct http_pending *pd = x->pend;
 	unsigned int flags = 0;
 	bool known = req || pd;
 	int minor = req ? req->minor_version : pd ? pd->minor_version : 1;
 	bool ka = req ? req->keep_alive : pd ? pd->keep_alive : false;
-	size_t n;
 
 	if (known && minor == 0) {
 		flags |= HTTP_RESP_HTTP10;
@@ -255,6 +252,34 @@ http_head(struct http_exchange *x, char *out, int status, const char *ctype,
 		flags &= ~HTTP_RESP_KEEPALIVE;
 		hc->flags |= HC_CLOSING;
 	}
+	return flags;
+}
+
+/* Count an answer with its head built. */
+static inline void
+http_head_count(struct lcore_ctx *ctx, struct http_exchange *x, int status)
+{
+	http_count(x->conn->hl, x->route, status);
+	if (status < 400)
+		STAT_INC(ctx, http_responses_2xx);
+	else if (status < 500)
+		STAT_INC(ctx, http_responses_4xx);
+	else
+		STAT_INC(ctx, http_responses_5xx);
+}
+
+/* Build the head of x's answer into out (HTTP_HEAD_MAX), count it; marks
+ * the connection closing as the request asks. 0 on failure (closing). */
+static inline size_t
+http_head(struct http_exchange *x, char *out, int status, const char *ctype,
+	  uint64_t len)
+{
+	struct lcore_ctx *ctx = x->lc;
+	struct http_conn *hc = x->conn;
+	struct http_lcore *hl = hc->hl;
+	unsigned int flags = http_head_flags(x);
+	size_t n;
+
 	http_date_update(&hl->date, clock_wall_at(ctx->now_us));
 	n = http_resp_head(out, HTTP_HEAD_MAX, status, &hl->date, ctype, len,
 			   flags, x->allow);
@@ -262,13 +287,7 @@ http_head(struct http_exchange *x, char *out, int status, const char *ctype,
 		hc->flags |= HC_CLOSING;
 		return 0;
 	}
-	http_count(hl, x->route, status);
-	if (status < 400)
-		STAT_INC(ctx, http_responses_2xx);
-	else if (status < 500)
-		STAT_INC(ctx, http_responses_4xx);
-	else
-		STAT_INC(ctx, http_responses_5xx);
+	http_head_count(ctx, x, status);
 	return n;
 }
 

@@ -6,6 +6,7 @@
 #include <rte_malloc.h>
 
 #include "http/conn_priv.h"
+#include "net/cksum.h"
 
 void
 http_owe_release(struct http_lcore *hl, struct http_conn *hc)
@@ -93,6 +94,53 @@ http_owe_flush(struct lcore_ctx *ctx, struct http_conn *hc)
 	return true;
 }
 
+/*
+ * The common answer from its template (http_resp_tpl): head and body
+ * written once, straight into the send queue, with their checksum sum
+ * (tcp_send_reserve). false when the general path must answer (extra
+ * headers, an answer still owed, a body that does not fit one mbuf);
+ * nothing was sent or counted then.
+ */
+static bool
+http_respond_tpl(struct http_exchange *x, int status, const char *ctype,
+		 const void *body, size_t len, bool head_only)
+{
+	struct lcore_ctx *ctx = x->lc;
+	struct http_conn *hc = x->conn;
+	struct http_lcore *hl = hc->hl;
+	const struct http_resp_tpl *t;
+	uint32_t blen = head_only ? 0 : (uint32_t)len;
+	uint32_t sum, bsum;
+	unsigned int flags;
+	uint8_t *p;
+
+	if (x->allow || (hc->flags & (HC_OWED | HC_RESET)) ||
+	    len > HTTP_BUF_SMALL)
+		return false;
+	flags = http_head_flags(x);
+	http_date_update(&hl->date, clock_wall_at(ctx->now_us));
+	t = http_resp_tpl(hl->tpl, &hl->date, status, ctype, len, flags);
+	if (!t)
+		return false;
+	sum = t->sum;
+	if (blen) {
+		/* The body's own sum; at an odd offset its bytes pair the
+		 * other way round (RFC 1071 §2(B)). */
+		bsum = cksum_fold(cksum_add(body, blen, 0));
+		if (t->len & 1)
+			bsum = rte_bswap16((uint16_t)bsum);
+		sum += bsum;
+	}
+	p = tcp_send_reserve(ctx, hc->tcp, t->len + blen, cksum_fold(sum));
+	if (!p)
+		return false;
+	memcpy(p, t->head, t->len);
+	if (blen)
+		memcpy(p + t->len, body, blen);
+	http_head_count(ctx, x, status);
+	return true;
+}
+
 void
 http_respond(struct http_exchange *x, int status, const char *ctype,
 	     const void *body, size_t len)
@@ -107,6 +155,8 @@ http_respond(struct http_exchange *x, int status, const char *ctype,
 		return;
 	x->status = status;
 	head_only = http_x_head_only(x);
+	if (http_respond_tpl(x, status, ctype, body, len, head_only))
+		return;
 	n = http_head(x, out, status, ctype, len);
 	if (n == 0)
 		return;

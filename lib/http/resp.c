@@ -4,7 +4,10 @@
 #include <string.h>
 #include <time.h>
 
+#include <rte_branch_prediction.h>
+
 #include "http/resp.h"
+#include "net/cksum.h"
 
 void
 http_date_update(struct http_date *d, uint64_t wall_s)
@@ -120,4 +123,35 @@ http_resp_head(char *buf, size_t cap, int status, const struct http_date *date,
 		return 0;
 	HTTP_PUT("\r\n");
 	return n;
+}
+
+const struct http_resp_tpl *
+http_resp_tpl(struct http_resp_tpl *cache, const struct http_date *date,
+	      int status, const char *ctype, uint64_t content_length,
+	      unsigned int flags)
+{
+	struct http_resp_tpl *t = &cache[((unsigned int)status ^
+					  (unsigned int)content_length ^ flags) %
+					 HTTP_RESP_TPLS];
+	size_t n;
+
+	if (likely(t->valid && t->sec == date->sec && t->status == status &&
+		   t->clen == content_length && t->ctype == ctype &&
+		   t->flags == flags))
+		return t;
+	n = http_resp_head(t->head, sizeof(t->head), status, date, ctype,
+			   content_length, flags, NULL);
+	if (n == 0) {
+		t->valid = 0;
+		return NULL;
+	}
+	t->sec = date->sec;
+	t->status = (int16_t)status;
+	t->clen = content_length;
+	t->ctype = ctype;
+	t->flags = (uint8_t)flags;
+	t->len = (uint16_t)n;
+	t->sum = cksum_fold(cksum_add(t->head, n, 0));
+	t->valid = 1;
+	return t;
 }

@@ -33,6 +33,40 @@ size_t http_resp_head(char *buf, size_t cap, int status,
 		      uint64_t content_length, unsigned int flags,
 		      const char *extra);
 
+/*
+ * Response templates: the head of each kind of answer (status, type,
+ * length, connection flags) built once per Date second and kept per
+ * lcore with its ones'-complement sum (RFC 1071, net/cksum.h), so an
+ * answer is one copy of its head and body into the send queue and its
+ * segment's checksum sums only the TCP header and the body.
+ */
+#define HTTP_RESP_TPL_MAX 224 /* the longest head a template holds */
+#define HTTP_RESP_TPLS 8      /* kinds kept per lcore (direct-mapped) */
+
+struct http_resp_tpl {
+	uint64_t sec; /* the Date second the head carries */
+	const char *ctype;
+	uint64_t clen;
+	int16_t status;
+	uint8_t flags;
+	uint8_t valid;
+	uint16_t len;
+	uint16_t sum; /* cksum_fold(cksum_add(head, len, 0)) */
+	char head[HTTP_RESP_TPL_MAX];
+};
+
+/*
+ * The head http_resp_head(.., date, ctype, content_length, flags, NULL)
+ * writes, from cache (HTTP_RESP_TPLS entries, rebuilt when the kind or
+ * the Date second differs). NULL when it does not fit a template (the
+ * caller builds the head with http_resp_head).
+ */
+const struct http_resp_tpl *http_resp_tpl(struct http_resp_tpl *cache,
+					  const struct http_date *date,
+					  int status, const char *ctype,
+					  uint64_t content_length,
+					  unsigned int flags);
+
 /* Reason phrase of a status code ("Not Found"); "Unknown" otherwise. */
 const char *http_reason(int status);
 

@@ -145,6 +145,20 @@ int tcp_connect(struct lcore_ctx *ctx, uint32_t ip, uint16_t port,
 void tcp_input(struct lcore_ctx *ctx, struct rte_mbuf *m, struct net_pkt *p);
 
 /*
+ * Room for len bytes at the end of c's send queue, to be written by the
+ * caller before it returns to TCP (no staging copy): a fresh mbuf holds
+ * them, counted as queued as tcp_send() counts them. sum is their
+ * ones'-complement sum (RFC 1071, cksum_fold(cksum_add(...)) of net/
+ * cksum.h), kept with them so that their first transmission sums only
+ * the headers. Returns where to write, or NULL (nothing queued) when
+ * tcp_send() must take them instead: c cannot send, len is 0 or over
+ * one mbuf, the send buffer or the memory budget is short, or the
+ * queue's tail mbuf still has room (tcp_send fills it first).
+ */
+void *tcp_send_reserve(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t len,
+		       uint16_t sum);
+
+/*
  * Queue up to len bytes for sending (copied into mbufs filled to their
  * capacity, cut into segments when sent: a small response is one mbuf,
  * one segment). Returns the number of bytes accepted, bounded by

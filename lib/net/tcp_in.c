@@ -550,8 +550,9 @@ tcp_ack_acceptable(struct lcore_ctx *ctx, struct tcp_conn *c,
 }
 
 /* An acceptable ACK (tcp_ack_acceptable). Returns false when the
- * segment must not be processed further. */
-static bool
+ * segment must not be processed further. Also the fast path's ACK
+ * processing (tcp_fast.c). */
+bool
 tcp_rcv_ack(struct lcore_ctx *ctx, struct tcp_conn *c, const struct tcp_seg *s)
 {
 	struct tcp_lcore *tl = tcp_tl(ctx);
@@ -771,7 +772,7 @@ tcp_input(struct lcore_ctx *ctx, struct rte_mbuf *m, struct net_pkt *p)
 	struct tcp_lcore *tl = tcp_tl(ctx);
 	struct tcp_conn *c;
 	struct tcp_seg s;
-	bool kept;
+	bool kept = false;
 
 	STAT_INC(ctx, tcp_rx_segs);
 	if (unlikely(!tl) || unlikely(tcp_parse(ctx, m, p, &s) < 0))
@@ -805,7 +806,7 @@ tcp_input(struct lcore_ctx *ctx, struct rte_mbuf *m, struct net_pkt *p)
 	tl->busy = c;
 	if (unlikely(c->state == TCP_SYN_SENT))
 		kept = tcp_rcv_syn_sent(ctx, c, m, &s); /* tcp_connect.c */
-	else
+	else if (!tcp_fast_rcv(ctx, c, m, &s)) /* header prediction */
 		kept = tcp_rcv_state(ctx, c, m, &s);
 	tl->busy = NULL;
 	if (c->flags & TCF_DEAD) {

@@ -241,6 +241,7 @@ tcp_send(struct lcore_ctx *ctx, struct tcp_conn *c, const void *data,
 			c->nsndq++;
 		}
 		k = tcp_min(cap - tcp_mlen(m), n - done);
+		tcp_meta(m)->sum = 0;
 		memcpy(tcp_mdata(m) + tcp_mlen(m), p + done, k);
 		m->data_len = (uint16_t)(m->data_len + k);
 		m->pkt_len = m->data_len;
@@ -252,6 +253,48 @@ tcp_send(struct lcore_ctx *ctx, struct tcp_conn *c, const void *data,
 	if (done)
 		tcp_schedule(ctx, c);
 	return (int)done;
+}
+
+void *
+tcp_send_reserve(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t len,
+		 uint16_t sum)
+{
+	struct tcp_lcore *tl = tcp_tl(ctx);
+	struct rte_mbuf *m;
+
+	/* Only where tcp_send would start a fresh mbuf anyway, so that
+	 * what the queue holds per byte stays as tcp_send makes it. */
+	if (unlikely(!(TCPF(c->state) & TCPF_CAN_SEND) ||
+		     (c->flags & (TCF_APP_CLOSED | TCF_DEAD | TCF_MEMWAIT)) ||
+		     len == 0 || len > tl->seg_cap ||
+		     c->snd_buf < c->sndq_len + len || tl->memwait != NULL ||
+		     (c->sndq_tail && !tcp_msealed(c->sndq_tail))))
+		return NULL;
+	if (unlikely(!mem_charge_mbuf(&ctx->mem, MEM_SNDQ)))
+		return NULL;
+	m = rte_pktmbuf_alloc(ctx->pool);
+	if (unlikely(!m)) {
+		mem_release_mbuf(&ctx->mem, MEM_SNDQ);
+		return NULL;
+	}
+	m->data_off = TCP_SNDQ_DOFF;
+	m->data_len = (uint16_t)len;
+	m->pkt_len = len;
+	tcp_meta(m)->next = NULL;
+	tcp_meta(m)->sum = TCP_SUM_KNOWN | sum;
+	if (c->sndq_tail) {
+		tcp_meta(c->sndq_tail)->next = m;
+	} else {
+		c->sndq_head = m;
+		if (c->sndq_len == 0)
+			c->progress_us = ctx->now_us;
+		tcp_hold(tl, c);
+	}
+	c->sndq_tail = m;
+	c->nsndq++;
+	c->sndq_len += len;
+	tcp_schedule(ctx, c);
+	return tcp_mdata(m);
 }
 
 /* ---- segments ---------------------------------------------------------- */
@@ -323,8 +366,7 @@ tcp_fill(struct lcore_ctx *ctx, struct tcp_conn *c, struct rte_tcp_hdr *th,
 static inline void
 tcp_xmit(struct lcore_ctx *ctx, struct tcp_conn *c, struct rte_mbuf *m)
 {
-	STAT_INC(ctx, tcp_tx_segs);
-	ipv4_output(ctx, m, c->peer_ip, IPPROTO_TCP, &c->peer_mac);
+	tcp_xmit_sum(ctx, c, m, 0);
 }
 
 /*
@@ -403,7 +445,7 @@ tcp_xmit_data(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t seq,
 							(uint16_t)hlen);
 			tcp_fill(ctx, c, th, seq, flags, optlen);
 			rte_mbuf_refcnt_update(m, 1);
-			tcp_xmit(ctx, c, m);
+			tcp_xmit_sum(ctx, c, m, tcp_meta(m)->sum);
 			tcp_rack_sent(ctx, c, seq, len);
 			return;
 		}
@@ -631,6 +673,50 @@ tcp_sws_ok(const struct tcp_conn *c, uint32_t d, uint32_t u)
 }
 
 /*
+ * tcp_output's common case, decided in advance: an ESTABLISHED
+ * connection with nothing in flight whose queue is one whole unsent mbuf
+ * (an answer) that fits the MSS and both windows. The loop below would
+ * send it in place as one segment with PSH (all of it fits: no SWS wait),
+ * start an RTT sample and the retransmission timer (or loss probe), and
+ * leave no ACK
+ * owed; this does the same without the loop's tests. false: not that
+ * case, nothing done.
+ */
+static bool
+tcp_output_one(struct lcore_ctx *ctx, struct tcp_conn *c)
+{
+	struct rte_mbuf *m = c->sndq_head;
+	uint32_t len = c->sndq_len, optlen = tcp_optlen(c, len);
+	uint32_t hlen = TCP_HLEN + optlen;
+	struct rte_tcp_hdr *th;
+
+	if (c->state != TCP_ESTABLISHED ||
+	    (c->flags & (TCF_PERSIST | TCF_FIN_SENT | TCF_ORPHAN_RST)) ||
+	    c->snd_nxt != c->snd_una || c->snd_max != c->snd_una ||
+	    m == NULL || m != c->sndq_tail || c->sndq_off != 0 ||
+	    tcp_msealed(m) || tcp_mlen(m) != len || len == 0 || len > c->mss ||
+	    len > c->snd_wnd || len > tcp_cwnd_lt(c) ||
+	    ctx->now_us - c->progress_us >= tcp_tl(ctx)->stall_us / 4)
+		return false;
+	if (!(c->flags & TCF_RTT)) {
+		c->flags |= TCF_RTT;
+		c->rtt_seq = c->snd_nxt;
+		c->rtt_start = ctx->now_us;
+	}
+	th = (struct rte_tcp_hdr *)rte_pktmbuf_prepend(m, (uint16_t)hlen);
+	tcp_fill(ctx, c, th, c->snd_nxt, RTE_TCP_ACK_FLAG | RTE_TCP_PSH_FLAG,
+		 optlen);
+	rte_mbuf_refcnt_update(m, 1);
+	tcp_xmit_sum(ctx, c, m, tcp_meta(m)->sum);
+	tcp_rack_sent(ctx, c, c->snd_nxt, len);
+	c->snd_nxt += len;
+	c->snd_max = c->snd_nxt;
+	c->flags &= ~TCF_SWS_FORCE;
+	tcp_rack_arm(ctx, c, true); /* RTO, or a loss probe */
+	return true;
+}
+
+/*
  * Everything c may send now (called by tcp_flush for connections on the
  * output list): queued data within min(peer window, cwnd) in segments of
  * at most mss (RFC 5681 §3.1),
@@ -648,6 +734,8 @@ tcp_output(struct lcore_ctx *ctx, struct tcp_conn *c)
 		tcp_syn_sent_output(ctx, c); /* tcp_connect.c */
 		return;
 	}
+	if (tcp_output_one(ctx, c))
+		return;
 	if (unlikely(c->flags & TCF_ORPHAN_RST)) {
 		/* Closed over tcp.max_orphans (tcp_close): reset it now
 		 * rather than hold its queue for a peer that may never

@@ -304,7 +304,11 @@ struct tcp_mbuf_meta {
 	struct rte_mbuf *next;
 	uint32_t seq;
 	uint32_t fin;
+	/* send queue: TCP_SUM_KNOWN | the ones'-complement sum of the
+	 * payload (tcp_send_reserve), or 0 when it must be computed */
+	uint32_t sum;
 };
+#define TCP_SUM_KNOWN 0x10000u
 extern int tcp_meta_off;
 
 static inline struct tcp_mbuf_meta *
@@ -440,10 +444,23 @@ void tcp_schedule(struct lcore_ctx *ctx, struct tcp_conn *c);
 const struct tcp_listener *tcp_listener_find(const struct tcp_lcore *tl,
 					     uint16_t port);
 
+/* tcp_in.c: an acceptable ACK (RFC 9293 §3.10.7.4 fifth); false when
+ * the segment must not be processed further (c closed or freed). */
+bool tcp_rcv_ack(struct lcore_ctx *ctx, struct tcp_conn *c,
+		 const struct tcp_seg *s);
+
+/* tcp_fast.c: header prediction. true when s was the predicted segment
+ * of an ESTABLISHED connection and was processed (m is not kept: the
+ * caller frees it); false when the general path must take it. */
+bool tcp_fast_rcv(struct lcore_ctx *ctx, struct tcp_conn *c,
+		  struct rte_mbuf *m, const struct tcp_seg *s);
+
 /* tcp_reass.c: text and FIN of an accepted segment; true if m was kept */
 bool tcp_rcv_data(struct lcore_ctx *ctx, struct tcp_conn *c,
 		  struct rte_mbuf *m, const struct tcp_seg *s);
 void tcp_ooo_free(struct lcore_ctx *ctx, struct tcp_conn *c);
+/* The application left c->rcv_left bytes: unreceive them. */
+void tcp_rcv_unread(struct lcore_ctx *ctx, struct tcp_conn *c);
 /* Free c's highest-sequence out-of-order mbuf; false when none. */
 bool tcp_ooo_prune_one(struct lcore_ctx *ctx, struct tcp_conn *c);
 
@@ -460,6 +477,12 @@ void tcp_reply_rst(struct lcore_ctx *ctx, const struct tcp_seg *s);
 void tcp_reply_synack_cookie(struct lcore_ctx *ctx, const struct tcp_seg *s,
 			     uint32_t cookie, uint16_t mss, uint32_t tsval);
 void tcp_sndq_drop(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t bytes);
+
+/* tcp_frame.c: send m, a segment of c (data at its TCP header), as a whole
+ * frame to the peer's MAC; sum: TCP_SUM_KNOWN | its payload's sum, or 0.
+ * Consumes m. */
+void tcp_xmit_sum(struct lcore_ctx *ctx, struct tcp_conn *c,
+		  struct rte_mbuf *m, uint32_t sum);
 void tcp_sndq_free(struct lcore_ctx *ctx, struct tcp_conn *c);
 
 /* tcp_mem.c: the memory budget's actions */

@@ -63,8 +63,8 @@ tcp_ooo_prune_one(struct lcore_ctx *ctx, struct tcp_conn *c)
 }
 
 /* The application left a tail (tcp_recv_leave): not received, not
- * acknowledged. */
-static void __rte_noinline
+ * acknowledged. (Also the fast path's, tcp_fast.c.) */
+void __rte_noinline
 tcp_rcv_unread(struct lcore_ctx *ctx, struct tcp_conn *c)
 {
 	c->rcv_nxt -= c->rcv_left;

@@ -598,6 +598,39 @@ test_http_conn_deferred_callback_defers_again_then_answers(void **state)
 	assert_false(c.fin);
 }
 
+/*
+ * Answers from the response templates, with heads and bodies of both
+ * parities (the body's sum is byte-swapped after an odd head): whole,
+ * in order, every segment's checksum right (tt_collect checks them);
+ * a new second carries the new Date.
+ */
+static void
+test_http_conn_templated_answers_whole_with_right_sums(void **state)
+{
+	struct ht_client c;
+	char req[256], body[HC_MAX_BODY + 1];
+
+	hc_connect(&c, 40031);
+	for (size_t k = 1; k <= 12; k++) {
+		char want[4096];
+
+		for (size_t i = 0; i < k; i++)
+			body[i] = (char)('A' + (i * 7 + k) % 26);
+		body[k] = '\0';
+		snprintf(req, sizeof(req),
+			 "POST /echo HTTP/1.1\r\nHost: t\r\n"
+			 "Content-Length: %zu\r\n\r\n%s", k, body);
+		snprintf(want, sizeof(want), "%s",
+			 ht_expect("HTTP/1.1 200 OK", "text/plain", body, NULL,
+				   NULL, false));
+		hc_roundtrip(&c, req, want);
+		if (k == 6)
+			harness_advance(hc_h, 1000000);
+	}
+	hc_roundtrip(&c, GET_HELLO, hc_hello_ok(NULL));
+	assert_int_equal(HSTAT(hc_h, http_responses_2xx), 13);
+}
+
 #define HC_TEST(f) cmocka_unit_test_setup_teardown(f, hc_setup, hc_teardown)
 
 int
@@ -629,6 +662,7 @@ main(void)
 		HC_TEST(test_http_conn_head_of_streamed_answer_sends_length_only),
 		HC_TEST(test_http_conn_deferred_answer_keeps_pipelined_order),
 		HC_TEST(test_http_conn_deferred_callback_defers_again_then_answers),
+		HC_TEST(test_http_conn_templated_answers_whole_with_right_sums),
 	};
 
 	harness_eal_init();

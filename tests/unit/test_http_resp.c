@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "http/resp.h"
+#include "net/cksum.h"
 
 /* RFC 9110 §5.6.7's example instant. */
 #define RESP_T0 784111777u
@@ -160,6 +161,58 @@ test_http_resp_head_too_small_buffer_returns_zero(void **state)
 	assert_memory_equal(buf, full, need);
 }
 
+/* A template holds exactly what http_resp_head writes, with its sum;
+ * it is reused for the same kind and second, rebuilt for a new Date. */
+static void
+test_http_resp_tpl_matches_head_and_sum_and_follows_date(void **state)
+{
+	static struct http_resp_tpl cache[HTTP_RESP_TPLS];
+	const struct http_resp_tpl *t, *t2;
+	struct http_date d = {0};
+	char buf[512];
+	size_t n;
+
+	http_date_update(&d, RESP_T0);
+	t = http_resp_tpl(cache, &d, 201, "application/json", 2, 0);
+	assert_non_null(t);
+	n = http_resp_head(buf, sizeof(buf), 201, &d, "application/json", 2,
+			   0, NULL);
+	assert_int_equal(t->len, n);
+	assert_memory_equal(t->head, buf, n);
+	assert_int_equal(t->sum, cksum_fold(cksum_add(buf, n, 0)));
+	t2 = http_resp_tpl(cache, &d, 201, "application/json", 2, 0);
+	assert_ptr_equal(t, t2);
+	/* Other kinds: their own heads (the version and close flags too). */
+	t2 = http_resp_tpl(cache, &d, 200, NULL, 0,
+			   HTTP_RESP_HTTP10 | HTTP_RESP_CLOSE);
+	n = http_resp_head(buf, sizeof(buf), 200, &d, NULL, 0,
+			   HTTP_RESP_HTTP10 | HTTP_RESP_CLOSE, NULL);
+	assert_int_equal(t2->len, n);
+	assert_memory_equal(t2->head, buf, n);
+	/* The next second: the same kind carries the new Date. */
+	http_date_update(&d, RESP_T0 + 1);
+	t = http_resp_tpl(cache, &d, 201, "application/json", 2, 0);
+	n = http_resp_head(buf, sizeof(buf), 201, &d, "application/json", 2,
+			   0, NULL);
+	assert_int_equal(t->len, n);
+	assert_memory_equal(t->head, buf, n);
+	assert_non_null(strstr(t->head, "08:49:38 GMT"));
+	assert_int_equal(t->sum, cksum_fold(cksum_add(buf, n, 0)));
+}
+
+/* A head longer than a template holds: NULL (http_resp_head builds it). */
+static void
+test_http_resp_tpl_too_long_head_is_not_cached(void **state)
+{
+	static struct http_resp_tpl cache[HTTP_RESP_TPLS];
+	static char ctype[HTTP_RESP_TPL_MAX];
+	struct http_date d = {0};
+
+	memset(ctype, 'x', sizeof(ctype) - 1);
+	http_date_update(&d, RESP_T0);
+	assert_null(http_resp_tpl(cache, &d, 200, ctype, 1, 0));
+}
+
 int
 main(void)
 {
@@ -173,6 +226,8 @@ main(void)
 		cmocka_unit_test(test_http_resp_head_content_length_full_range),
 		cmocka_unit_test(test_http_resp_head_unknown_status_says_unknown),
 		cmocka_unit_test(test_http_resp_head_too_small_buffer_returns_zero),
+		cmocka_unit_test(test_http_resp_tpl_matches_head_and_sum_and_follows_date),
+		cmocka_unit_test(test_http_resp_tpl_too_long_head_is_not_cached),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

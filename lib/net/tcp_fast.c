@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* tcp_fast.c: header prediction, the receive fast path for ESTABLISHED. */
+#include <string.h>
+
+#include <rte_byteorder.h>
+
+#include "net/tcp_priv.h"
+
+/*
+ * Van Jacobson's header prediction (RFC 1323 Appendix, Linux's
+ * tcp_rcv_established fast path). Most segments of a keep-alive
+ * exchange are the next in-order segment of an ESTABLISHED connection
+ * with nothing unusual about them: a request that acknowledges the last
+ * answer, or a pure ACK of it. For those, RFC 9293 §3.10.7.4's checks
+ * are all decided in advance:
+ *   - sequence: exactly rcv_nxt, and the text fits the open window;
+ *   - RST, SYN: absent (so are FIN and URG: only ACK, maybe PSH);
+ *   - PAWS (RFC 7323 §5.3): the options are NOP NOP TS, the only layout
+ *     an established Linux peer sends, and TSval is not older than
+ *     TS.Recent; without timestamps, no options at all;
+ *   - ACK: between snd_una and snd_max (acceptable, RFC 5961 §5.2), not
+ *     a duplicate ACK (RFC 5681 §2), the window unchanged and open;
+ *   - no recovery (NewReno, or RACK/SACK/TLP: tcp_loss_quiet), retransmission, persist, out-of-order data, bounded
+ *     window (the application or memory pressure) or close in progress.
+ * Then the ACK goes through the general path's own helper (tcp_rcv_ack:
+ * RTT, send-queue release, congestion control, timers, the writable
+ * callback, and whatever is added there), so both paths act the same on
+ * ACKs; the text goes straight to the application (tcp_rcv_data's
+ * in-order case with its branches decided), whose answer the same turn
+ * queues for tcp_output. What is skipped is only tests whose outcome is
+ * known. Any doubt falls back to tcp_rcv_state; test_tcp_fast holds both
+ * paths to the same segments out.
+ */
+
+/* Flags under which the general path decides (see above). */
+#define TCF_FAST_NOT                                                        \
+	(TCF_RECOVERY | TCF_PERSIST | TCF_DEAD | TCF_APP_CLOSED |             \
+	 TCF_RCV_LIM | TCF_MEMWAIT | TCF_ORPHAN_RST | TCF_FIN_SENT)
+
+/*
+ * true when s is the predicted segment for c. As Linux's pred_flags, one
+ * compare of the header's fourth word (data offset, flags, window, in
+ * network order) tests the header length (no options, or the 12 bytes
+ * timestamps take), that the flags are ACK and maybe PSH, and that the
+ * window is the one we hold; reserved, ECE and CWR bits make it miss.
+ */
+static inline bool
+tcp_fast_predict(const struct tcp_conn *c, const struct tcp_seg *s)
+{
+	uint32_t hlen = TCP_HLEN + ((c->flags & TCF_TS) ? TCP_TS_OPTLEN : 0);
+	uint32_t pred = (hlen / 4) << 28 | (uint32_t)RTE_TCP_ACK_FLAG << 16 |
+			(c->snd_wnd >> c->snd_wscale);
+	uint32_t w;
+
+	memcpy(&w, (const uint8_t *)s->th + 12, 4);
+	w &= ~RTE_BE32((uint32_t)RTE_TCP_PSH_FLAG << 16);
+	if (w != rte_cpu_to_be_32(pred) || c->snd_wnd == 0 ||
+	    c->state != TCP_ESTABLISHED || s->seq != c->rcv_nxt ||
+	    (c->flags & (TCF_FAST_NOT | TCF_APP)) != TCF_APP ||
+	    c->ooo != NULL || (c->retries | c->dupacks) != 0 ||
+	    !tcp_loss_quiet(c))
+		return false;
+	/* 12 option bytes holding a timestamp hold nothing else (NOPs or
+	 * EOL around it): tcp_parse found it. PAWS would pass. */
+	if ((c->flags & TCF_TS) && (!s->has_ts || SEQ_LT(s->tsval, c->ts_recent)))
+		return false;
+	/* snd_una <= ack <= snd_max, and not a duplicate ACK. */
+	if (s->ack - c->snd_una > c->snd_max - c->snd_una ||
+	    (s->ack == c->snd_una && s->len == 0))
+		return false;
+	return s->len <= c->rcv_wnd;
+}
+
+bool
+tcp_fast_rcv(struct lcore_ctx *ctx, struct tcp_conn *c, struct rte_mbuf *m,
+	     const struct tcp_seg *s)
+{
+	if (!tcp_fast_predict(c, s))
+		return false;
+	STAT_INC(ctx, tcp_fast_path);
+	/* RFC 7323 §4.3, as tcp_rcv_state: the ACK is acceptable. */
+	if ((c->flags & TCF_TS) && SEQ_LEQ(s->seq, c->last_ack_sent))
+		c->ts_recent = s->tsval;
+	if (!tcp_rcv_ack(ctx, c, s) || s->len == 0)
+		return true;
+	/* The writable callback may have closed (FIN_WAIT_1 still takes
+	 * text) or bounded the window: tcp_rcv_data decides then. */
+	if (unlikely(c->state != TCP_ESTABLISHED ||
+		     (c->flags & (TCF_APP | TCF_APP_CLOSED | TCF_RCV_LIM |
+				  TCF_DEAD)) != TCF_APP)) {
+		if (TCPF(c->state) & TCPF_RCV_DATA)
+			(void)tcp_rcv_data(ctx, c, m, s); /* in order: not kept */
+		return true;
+	}
+	/* tcp_rcv_data's in-order case, decided: no overlap, within the
+	 * window, no gap to fill, no FIN. */
+	c->rcv_nxt += s->len;
+	c->rcv_unacked += s->len;
+	c->ops->recv(ctx, c, c->app, s->data, s->len);
+	if (c->flags & TCF_DEAD)
+		return true;
+	if (unlikely(c->rcv_left)) {
+		tcp_rcv_unread(ctx, c);
+		return true;
+	}
+	/* RFC 9293 §3.8.6.3: an ACK at least every second full segment;
+	 * else tcp_output() delays it, or a response carries it. */
+	if (c->rcv_unacked >= 2u * (c->rcv_mss - ((c->flags & TCF_TS) ?
+						  TCP_TS_OPTLEN : 0)) ||
+	    tcp_tl(ctx)->delack_us == 0)
+		c->flags |= TCF_ACK_NOW;
+	tcp_schedule(ctx, c);
+	return true;
+}

@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* tcp_frame.c: a connection's segment made a whole frame (IPv4, Ethernet, sums). */
+#include <rte_byteorder.h>
+#include <rte_ethdev.h>
+#include <rte_ip.h>
+
+#include "net/cksum.h"
+#include "net/ipv4.h"
+#include "net/net.h"
+#include "net/tcp_priv.h"
+
+/*
+ * A segment of c (m's data at its TCP header, one segment) made a whole
+ * frame at once: IPv4 and Ethernet headers prepended together and filled
+ * as ipv4_output() and eth_output() fill them (a connection's segments
+ * always go to the peer's MAC: no route, no ARP), checksums in software
+ * or as offload requests as the port offers. sum: TCP_SUM_KNOWN | the
+ * payload's ones'-complement sum when the send queue knows it (the
+ * response templates, tcp_send_reserve), else 0: only the header is
+ * summed then, or the payload too.
+ */
+void
+tcp_xmit_sum(struct lcore_ctx *ctx, struct tcp_conn *c, struct rte_mbuf *m,
+	     uint32_t sum)
+{
+	const struct netif *ifc = ctx->ifc;
+	uint16_t l4_len = (uint16_t)m->pkt_len;
+	const struct rte_tcp_hdr *th0 = rte_pktmbuf_mtod(m, struct rte_tcp_hdr *);
+	uint32_t hlen = (uint32_t)(th0->data_off >> 4) * 4;
+	struct rte_ether_hdr *eh;
+	struct rte_ipv4_hdr *ip;
+	struct rte_tcp_hdr *th;
+	uint64_t s;
+
+	STAT_INC(ctx, tcp_tx_segs);
+	eh = (struct rte_ether_hdr *)rte_pktmbuf_prepend(m,
+				sizeof(*eh) + sizeof(*ip));
+	if (unlikely(!eh)) {
+		STAT_INC(ctx, ipv4_tx_nombuf);
+		rte_pktmbuf_free(m);
+		return;
+	}
+	ip = (struct rte_ipv4_hdr *)(eh + 1);
+	th = (struct rte_tcp_hdr *)(ip + 1);
+	rte_ether_addr_copy(&c->peer_mac, &eh->dst_addr);
+	rte_ether_addr_copy(&ifc->mac, &eh->src_addr);
+	eh->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4);
+	ip->version_ihl = RTE_IPV4_VHL_DEF;
+	ip->type_of_service = 0;
+	ip->total_length = rte_cpu_to_be_16(l4_len + sizeof(*ip));
+	ip->packet_id = 0;
+	ip->fragment_offset = RTE_BE16(RTE_IPV4_HDR_DF_FLAG);
+	ip->time_to_live = IPV4_DEFAULT_TTL;
+	ip->next_proto_id = IPPROTO_TCP;
+	ip->src_addr = ifc->ip;
+	ip->dst_addr = c->peer_ip;
+	ip->hdr_checksum = 0;
+	m->l2_len = sizeof(*eh);
+	m->l3_len = sizeof(*ip);
+	if (ifc->tx_offloads & RTE_ETH_TX_OFFLOAD_TCP_CKSUM) {
+		m->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_TCP_CKSUM;
+		th->cksum = rte_ipv4_phdr_cksum(ip, m->ol_flags);
+	} else if (unlikely(m->nb_segs != 1)) {
+		/* Not made today (every segment is one mbuf): as ipv4_output. */
+		th->cksum = 0;
+		th->cksum = rte_ipv4_udptcp_cksum_mbuf(m, ip,
+						       sizeof(*eh) + sizeof(*ip));
+	} else {
+		s = (uint64_t)ip->src_addr + ip->dst_addr +
+		    RTE_BE16(IPPROTO_TCP) + rte_cpu_to_be_16(l4_len);
+		s = cksum_add(th, hlen, s);
+		/* The payload starts at an even offset (hlen is a multiple
+		 * of 4): its own sum adds as it is. */
+		if (sum & TCP_SUM_KNOWN)
+			s += sum & 0xffff;
+		else
+			s = cksum_add((const uint8_t *)th + hlen, l4_len - hlen, s);
+		th->cksum = (uint16_t)~cksum_fold(s);
+	}
+	if (ifc->tx_offloads & RTE_ETH_TX_OFFLOAD_IPV4_CKSUM) {
+		m->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM;
+	} else {
+		ip->hdr_checksum = (uint16_t)~cksum_fold(cksum_add(ip, sizeof(*ip), 0));
+	}
+	STAT_INC(ctx, ipv4_tx);
+	lcore_tx(ctx, m);
+}

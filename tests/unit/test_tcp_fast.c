@@ -1,0 +1,301 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* test_tcp_fast.c: header prediction: which segments take the fast path,
+ * and that it answers exactly as the general path. */
+#include <string.h>
+
+#include "core/stats.h"
+#include "tcp_test.h"
+
+/* A flag the general path ignores (tcp_parse keeps FIN SYN RST PSH ACK
+ * URG) but the prediction does not expect: the same segment, sent down
+ * the general path. */
+#define F_ECE RTE_TCP_ECE_FLAG
+
+static uint64_t
+fast_count(struct harness *h)
+{
+	return STAT_GET(&h->ctx->stats, tcp_fast_path);
+}
+
+/* A keep-alive client with timestamps, as Linux's. */
+static struct tt_app *
+fast_client(struct harness *h, struct tt_peer *p, uint16_t sport)
+{
+	tt_peer_init(p, h, sport);
+	p->ts = true;
+	p->wscale = 7;
+	tt_policy.action = TT_ECHO;
+	return tt_connect(p);
+}
+
+/* Take what the stack sent: one segment, its data acknowledged by p. */
+static void
+fast_take(struct tt_peer *p, struct tt_seg *r)
+{
+	tt_one(p->h, r);
+	p->ts_recent = r->s.tsval;
+	p->rcv_nxt = r->s.seq + (uint32_t)r->s.len;
+	p->tsval++;
+}
+
+static void
+test_tcp_fast_request_and_ack_of_answer_take_fast_path(void **state)
+{
+	struct harness *h = *state;
+	struct tt_peer p;
+	struct tt_seg r;
+	struct tt_app *a = fast_client(h, &p, 41000);
+	uint64_t n0 = fast_count(h);
+
+	tt_send_data(&p, "GET /a", 6);
+	assert_int_equal(fast_count(h), n0 + 1);
+	assert_int_equal(a->rx_len, 6);
+	fast_take(&p, &r);
+	assert_int_equal(r.s.len, 6);
+	assert_int_equal(r.s.ack, p.snd_nxt);
+	/* The next request acknowledges the answer (ACK advancing). */
+	tt_send_data(&p, "GET /b", 6);
+	assert_int_equal(fast_count(h), n0 + 2);
+	assert_int_equal(a->rx_len, 12);
+	assert_memory_equal(a->rx, "GET /aGET /b", 12);
+	fast_take(&p, &r);
+	/* A pure ACK of the answer. */
+	tt_send_ack(&p);
+	assert_int_equal(fast_count(h), n0 + 3);
+	tt_none(h);
+	assert_int_equal(tcp_sndq_bytes(a->c), 0);
+}
+
+/* Segments the prediction must leave to the general path; each is sent
+ * on an ESTABLISHED connection with an answer in flight. */
+enum fast_miss {
+	MISS_FIN,
+	MISS_URG,
+	MISS_OUT_OF_ORDER,
+	MISS_OLD_SEQ,
+	MISS_WINDOW_CHANGED,
+	MISS_ZERO_WINDOW,
+	MISS_DUP_ACK,
+	MISS_ACK_PAST_SND_MAX,
+	MISS_OLD_ACK,
+	MISS_PAWS,
+	MISS_NO_TIMESTAMP,
+	MISS_MSS_OPTION,
+	MISS_ECE,
+	MISS_RST,
+	MISS_SYN,
+	MISS__COUNT,
+};
+
+static void
+fast_miss_one(struct harness *h, enum fast_miss k, uint16_t sport)
+{
+	struct tt_peer p;
+	struct tt_seg r, rest[8];
+	struct pkt_tcp t;
+	uint64_t n0;
+
+	fast_client(h, &p, sport);
+	tt_send_data(&p, "ping", 4); /* fast; its echo is in flight */
+	fast_take(&p, &r);
+	n0 = fast_count(h);
+	switch (k) {
+	case MISS_FIN:
+		tt_send(&p, F_ACK | F_FIN, p.snd_nxt, p.rcv_nxt, "x", 1);
+		break;
+	case MISS_URG:
+		tt_send(&p, F_ACK | RTE_TCP_URG_FLAG, p.snd_nxt, p.rcv_nxt, "x", 1);
+		break;
+	case MISS_OUT_OF_ORDER:
+		tt_send(&p, F_ACK, p.snd_nxt + 10, p.rcv_nxt, "x", 1);
+		break;
+	case MISS_OLD_SEQ:
+		tt_send(&p, F_ACK, p.snd_nxt - 2, p.rcv_nxt, "ngx", 3);
+		break;
+	case MISS_WINDOW_CHANGED:
+		p.win = (uint16_t)(p.win - 1);
+		tt_send_data(&p, "x", 1);
+		break;
+	case MISS_ZERO_WINDOW:
+		p.win = 0;
+		tt_send_ack(&p);
+		break;
+	case MISS_DUP_ACK:
+		tt_send(&p, F_ACK, p.snd_nxt, p.rcv_nxt - 4, NULL, 0);
+		break;
+	case MISS_ACK_PAST_SND_MAX:
+		tt_send(&p, F_ACK, p.snd_nxt, p.rcv_nxt + 100, "x", 1);
+		break;
+	case MISS_OLD_ACK:
+		tt_send(&p, F_ACK, p.snd_nxt, p.rcv_nxt - 5, "x", 1);
+		break;
+	case MISS_PAWS:
+		p.tsval -= 10;
+		tt_send_data(&p, "x", 1);
+		break;
+	case MISS_NO_TIMESTAMP:
+		p.ts = false;
+		tt_send_data(&p, "x", 1);
+		break;
+	case MISS_MSS_OPTION:
+		memset(&t, 0, sizeof(t));
+		t.sport = p.sport;
+		t.dport = TT_PORT;
+		t.flags = F_ACK;
+		t.seq = p.snd_nxt;
+		t.ack = p.rcv_nxt;
+		t.win = p.win;
+		t.mss = 1460;
+		t.wscale = -1;
+		t.ts = true;
+		t.tsval = p.tsval;
+		t.tsecr = p.ts_recent;
+		t.data = "x";
+		t.len = 1;
+		tt_send_raw(h, &t);
+		break;
+	case MISS_ECE:
+		tt_send(&p, F_ACK | F_ECE, p.snd_nxt, p.rcv_nxt, "x", 1);
+		break;
+	case MISS_RST:
+		tt_send(&p, F_RST | F_ACK, p.snd_nxt, p.rcv_nxt, NULL, 0);
+		break;
+	case MISS_SYN:
+		tt_send(&p, F_SYN | F_ACK, p.snd_nxt, p.rcv_nxt, NULL, 0);
+		break;
+	default:
+		fail();
+	}
+	if (fast_count(h) != n0)
+		fail_msg("case %d took the fast path", (int)k);
+	(void)tt_collect(h, rest, 8);
+}
+
+static void
+test_tcp_fast_unpredicted_segments_take_general_path(void **state)
+{
+	for (int k = 0; k < MISS__COUNT; k++) {
+		struct harness *h = tt_reopen(state, NULL);
+
+		fast_miss_one(h, (enum fast_miss)k, (uint16_t)(41100 + k));
+	}
+}
+
+static void
+test_tcp_fast_not_taken_while_out_of_order_data_held(void **state)
+{
+	struct harness *h = *state;
+	struct tt_peer p;
+	struct tt_seg r[4];
+	struct tt_app *a = fast_client(h, &p, 41200);
+	uint64_t n0 = fast_count(h);
+
+	tt_send(&p, F_ACK, p.snd_nxt + 3, p.rcv_nxt, "def", 3); /* a gap */
+	tt_collect(h, r, 4);
+	/* In order, but the queue holds data: the general path fills the
+	 * gap and delivers both. */
+	tt_send_data(&p, "abc", 3);
+	assert_int_equal(fast_count(h), n0);
+	assert_int_equal(a->rx_len, 6);
+	assert_memory_equal(a->rx, "abcdef", 6);
+}
+
+/*
+ * One exchange: requests, their answers (echoed), a pure ACK; every
+ * segment the stack sends, the bytes the application got and the
+ * counters, with flags_extra on every segment the peer sends (ECE: the
+ * general path for all of them).
+ */
+struct fast_run {
+	unsigned int n;
+	struct tt_seg segs[16];
+	uint32_t rx_len;
+	uint8_t rx[64];
+	struct stats st;
+};
+
+static void
+fast_script(struct harness *h, uint8_t extra, struct fast_run *out)
+{
+	static const char *const req[] = { "GET /1", "POST /event {}", "GET /22" };
+	struct tt_peer p;
+	struct tt_app *a = fast_client(h, &p, 41300);
+	unsigned int n;
+
+	memset(out, 0, sizeof(*out));
+	for (unsigned int i = 0; i < 3; i++) {
+		uint32_t len = (uint32_t)strlen(req[i]);
+
+		tt_send(&p, F_ACK | F_PSH | extra, p.snd_nxt, p.rcv_nxt, req[i],
+			len);
+		p.snd_nxt += len;
+		n = tt_collect(h, out->segs + out->n, 16 - out->n);
+		assert_int_equal(n, 1);
+		p.ts_recent = out->segs[out->n].s.tsval;
+		p.rcv_nxt = out->segs[out->n].s.seq +
+			    (uint32_t)out->segs[out->n].s.len;
+		out->n += n;
+		harness_advance(h, 1000);
+		p.tsval++;
+	}
+	/* The last answer acknowledged alone; nothing more is owed. */
+	tt_send(&p, F_ACK | extra, p.snd_nxt, p.rcv_nxt, NULL, 0);
+	harness_advance(h, 100000);
+	out->n += tt_collect(h, out->segs + out->n, 16 - out->n);
+	out->rx_len = a->rx_len;
+	memcpy(out->rx, a->rx, a->rx_len);
+	out->st = h->ctx->stats;
+}
+
+static void
+test_tcp_fast_and_general_paths_answer_identically(void **state)
+{
+	struct harness *h = tt_reopen(state, NULL);
+	static struct fast_run fast, slow;
+
+	fast_script(h, 0, &fast);
+	assert_int_equal(STAT_GET(&fast.st, tcp_fast_path), 4);
+	h = tt_reopen(state, NULL);
+	fast_script(h, F_ECE, &slow);
+	assert_int_equal(STAT_GET(&slow.st, tcp_fast_path), 0);
+
+	assert_int_equal(fast.n, slow.n);
+	assert_int_equal(fast.rx_len, slow.rx_len);
+	assert_memory_equal(fast.rx, slow.rx, fast.rx_len);
+	/* Our ISN and timestamp offset are keyed per run: both relative
+	 * to the first answer. */
+	for (unsigned int i = 0; i < fast.n; i++) {
+		const struct pkt_tcp_seen *f = &fast.segs[i].s, *s = &slow.segs[i].s;
+
+		assert_int_equal(f->seq - fast.segs[0].s.seq,
+				 s->seq - slow.segs[0].s.seq);
+		assert_int_equal(f->ack, s->ack);
+		assert_int_equal(f->flags, s->flags);
+		assert_int_equal(f->win, s->win);
+		assert_int_equal(f->tsval - fast.segs[0].s.tsval,
+				 s->tsval - slow.segs[0].s.tsval);
+		assert_int_equal(f->tsecr, s->tsecr);
+		assert_int_equal(f->len, s->len);
+		assert_memory_equal(fast.segs[i].data, slow.segs[i].data, f->len);
+	}
+	/* Every counter but the fast path's own. */
+	for (int i = 0; i < ST__COUNT; i++)
+		if (i != ST_tcp_fast_path && fast.st.v[i] != slow.st.v[i])
+			fail_msg("counter %s: %llu fast, %llu general",
+				 stats_name((enum stats_id)i),
+				 (unsigned long long)fast.st.v[i],
+				 (unsigned long long)slow.st.v[i]);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		TT_TEST(test_tcp_fast_request_and_ack_of_answer_take_fast_path),
+		TT_TEST(test_tcp_fast_unpredicted_segments_take_general_path),
+		TT_TEST(test_tcp_fast_not_taken_while_out_of_order_data_held),
+		TT_TEST(test_tcp_fast_and_general_paths_answer_identically),
+	};
+
+	return TT_RUN(tests);
+}
