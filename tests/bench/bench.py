@@ -927,7 +927,7 @@ def main():
                 cluster({"results": results, "log": log, "note": note, "sh": sh,
                          "in_ns": in_ns, "start": Linerate, "mrc": MRC, "ctl": CTL,
                          "aip": AIP, "port": PORT, "out": OUT, "quick": QUICK,
-                         "rounds": ROUNDS, "client_cpu": CLIENT_CPU,
+                         "client_cpu": CLIENT_CPU,
                          "server_cpu": SERVER_CPU})
         if "scale" in ONLY:
             scale()
