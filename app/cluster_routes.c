@@ -49,7 +49,11 @@ app_cluster_event_due(struct http_exchange *x, void *arg, uint64_t mark)
 /*
  * POST /event in a cluster: as mrc_event (lib/api/mrc.c), plus the new
  * user queued for the service thread. Room is checked before counting,
- * so a full ring answers 503 with nothing counted.
+ * so a full ring answers 503 with nothing counted. The userId is parsed
+ * without a copy (mrc_json_parse_event_ref: it may point into x->body);
+ * cluster_user_add() copies its bytes into the ring before this handler
+ * returns, so nothing refers to the request buffer once it is released
+ * (the durable defer below keeps only the mark).
  */
 static void
 app_cluster_event(struct http_exchange *x)
@@ -61,8 +65,8 @@ app_cluster_event(struct http_exchange *x)
 	uint64_t lgen, mark;
 	int rc;
 
-	rc = mrc_json_parse_event(x->body, x->body_len, a->cfg->mrc_max_user_len,
-				  &ev, &err);
+	rc = mrc_json_parse_event_ref(x->body, x->body_len,
+				      a->cfg->mrc_max_user_len, &ev, &err);
 	if (rc < 0) {
 		http_respond_error(x, 400, err);
 		return;
@@ -82,7 +86,8 @@ app_cluster_event(struct http_exchange *x)
 		return;
 	}
 	if (rc == 1)
-		cluster_user_add(cl, x->lc->idx, lgen, ev.user, ev.user_len);
+		cluster_user_add(cl, x->lc->idx, lgen, mrc_event_user(&ev),
+				 ev.user_len);
 	if (cluster_durable(cl)) {
 		mark = cluster_durable_mark(cl);
 		if (http_defer(x, APP_CLUSTER_POLL_US, app_cluster_event_due,

@@ -4,7 +4,7 @@
 
 Usage: bench.py BUILD   (tests/bench/run.sh calls it; see docs/PERFORMANCE.md)
 
-Sections (LR_BENCH_ONLY=stack,e2e,memif,loss,scale,project picks some; default all):
+Sections (LR_BENCH_ONLY=stack,e2e,memif,loss,cluster,scale,project picks some; default all):
   stack    in-process stack cost per request: callgrind Ir (deterministic)
            and TSC cycles (native, min of LR_BENCH_REPS runs on core 1),
            each with software checksums and with checksum offload modelled;
@@ -18,6 +18,10 @@ Sections (LR_BENCH_ONLY=stack,e2e,memif,loss,scale,project picks some; default a
   loss     mrc-client depth 1 and 16 against linerate and nginx behind the
            same nftables loss (1, 5, 10 % each way): p50/p99/p999, req/s
            (root; bench_loss.py)
+  cluster  one linerate single-node vs with a `cluster` section (Redis on a
+           unix socket), ack fast and durable, alternated: req/s and the
+           ratios, p50/p99, GET /stats (flush barrier) latency (root;
+           bench_cluster.py)
   scale    idle keep-alive connections held, bytes per connection (root)
   project  cores needed for 10/25/100 GbE from the stack cost
 Environment: LR_NS LR_CIF LR_AIF LR_CIP (as deploy/veth.sh), LR_AIP
@@ -39,6 +43,7 @@ import subprocess
 import sys
 import time
 
+from bench_cluster import cluster, report_lines as cluster_report_lines
 from bench_loss import loss, report_lines as loss_report_lines
 from bench_memif import memif, veth as memif_veth, report_lines as memif_report_lines
 from bench_report import fmt, fmt_us, report
@@ -48,7 +53,8 @@ BUILD = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT,
 OUT = os.path.join(BUILD, "bench")
 QUICK = os.environ.get("LR_BENCH_QUICK", "") not in ("", "0")
 ONLY = [s for s in os.environ.get("LR_BENCH_ONLY",
-                                  "stack,e2e,memif,loss,scale,project").split(",") if s]
+                                  "stack,e2e,memif,loss,cluster,scale,project").split(",")
+        if s]
 ROUNDS = int(os.environ.get("LR_BENCH_ROUNDS", "1" if QUICK else "2"))
 REPS = int(os.environ.get("LR_BENCH_REPS", "1" if QUICK else "3"))
 
@@ -455,11 +461,14 @@ def clients():
 
 
 class Linerate:
-    def __init__(self, tag):
+    def __init__(self, tag, edit=None):
+        """edit(cfg): changes to the config before the start (bench_cluster)."""
         self.dir = os.path.join(OUT, "linerate")
         os.makedirs(self.dir, exist_ok=True)
         with open(os.path.join(ROOT, "dpdk-config", "veth.json")) as f:
             cfg = json.load(f)
+        if edit:
+            edit(cfg)
         self.sock = os.path.join(self.dir, "ctl.sock")
         cfg["ctl"]["socket"] = self.sock
         cfg["port"]["iface"] = AIF
@@ -884,7 +893,8 @@ def main():
     try:
         if "stack" in ONLY:
             stack_cost()
-        if ("e2e" in ONLY or "scale" in ONLY or "memif" in ONLY or "loss" in ONLY) and not e2e_reasons():
+        if any(s in ONLY for s in ("e2e", "scale", "memif", "loss", "cluster")) and \
+                not e2e_reasons():
             created = topology_up()
             if created:
                 note("brought up %s/%s <-> %s (%s); will take it down" % (NS, CIF, AIF, CIP))
@@ -908,6 +918,17 @@ def main():
                 loss({"results": results, "log": log, "note": note, "in_ns": in_ns,
                       "servers": {"linerate": Linerate, "nginx": Nginx}, "mrc": MRC,
                       "aip": AIP, "ngx_ip": NGX_IP, "port": PORT, "out": OUT, "quick": QUICK})
+        if "cluster" in ONLY:
+            why = e2e_reasons()
+            if why:
+                note("cluster: SKIPPED: " + why)
+                results["cluster"] = {"skipped": why}
+            else:
+                cluster({"results": results, "log": log, "note": note, "sh": sh,
+                         "in_ns": in_ns, "start": Linerate, "mrc": MRC, "ctl": CTL,
+                         "aip": AIP, "port": PORT, "out": OUT, "quick": QUICK,
+                         "client_cpu": CLIENT_CPU,
+                         "server_cpu": SERVER_CPU})
         if "scale" in ONLY:
             scale()
         if "project" in ONLY:
@@ -920,7 +941,8 @@ def main():
     report(results, {"quick": QUICK, "reps": REPS, "scenarios": SCENARIOS,
                       "server_cpu": SERVER_CPU, "client_cpu": CLIENT_CPU, "out": OUT,
                       "wire_in": WIRE_IN, "wire_out": WIRE_OUT, "nofile": nofile_limit()})
-    for line in memif_report_lines(results) + loss_report_lines(results):
+    for line in (memif_report_lines(results) + loss_report_lines(results)
+                 + cluster_report_lines(results)):
         print(line, flush=True)
     return 0
 

@@ -13,7 +13,7 @@
 #   LR_NS LR_CIF LR_AIF LR_CIP   topology, as deploy/veth.sh takes them
 #   LR_AIP                       linerate's address (default .2 of LR_CIP's net)
 #   LR_NGX_IP                    nginx's kernel address on LR_AIF (default .3)
-#   LR_BENCH_ONLY=stack,e2e,memif,loss,scale,project   sections (default all)
+#   LR_BENCH_ONLY=stack,e2e,memif,loss,cluster,scale,project   sections (default all)
 #   LR_BENCH_ROUNDS=2  LR_BENCH_REPS=3      A/B alternations, native repeats
 #   LR_BENCH_QUICK=1                        short runs while developing
 set -euo pipefail
