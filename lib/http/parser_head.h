@@ -1,0 +1,205 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* parser_head.h: a whole request head judged from one classification sweep,
+ * instantiated per vector scan variant. */
+
+/*
+ * Included by parser_machine.h, once per vector variant, where these are
+ * defined beside the machine's own:
+ *   HTTP_HEAD          the function's name (static);
+ *   HTTP_MACHINE_ATTR     its attributes (the target ISA);
+ *   HTTP_CLASS64(s, &nt, &nf)  bit i of nt (nf) set when s[i] is not a
+ *       tchar (not a field byte), for the 64 bytes at s;
+ *   HTTP_RL64(s, &ng, &nq)  bit i of ng set when s[i] is not a
+ *       request-target byte, of nq when s[i] is '?', same 64 bytes.
+ *
+ * The machine (parser_machine.h) judges a head byte by byte in stream
+ * order so that any prefix answers INCOMPLETE or what the whole answers.
+ * For a fresh head (st->pos == 0) that is whole in the buffer and
+ * well formed, the answer is known once every line is seen to be what
+ * the machine's scans would accept: the head is classified 64 bytes at a
+ * time into bitmasks (lazily, as far as the lines reach), and the lines
+ * are walked by bit scanning: a request line within the first 64 bytes,
+ * then field lines (a tchar run, ':', field bytes, CR LF) up to the blank
+ * line, each within the limits the machine checks. Anything else (a
+ * leading CRLF, a longer request line, a bad byte, a limit reached, the
+ * end of the buffer) returns HTTP_HEAD_NO having written neither st nor
+ * anything but req, and the machine judges the head from its first
+ * byte. So the answers are the machine's on every input; only the cost
+ * differs.
+ */
+
+#ifndef HTTP_HEAD_ONCE
+#define HTTP_HEAD_ONCE
+/* Not answered here: the machine judges the head. */
+#define HTTP_HEAD_NO (-3)
+/* The head must end within this many 64-byte words. */
+#define HTTP_HEAD_WORDS 16
+
+/* Stores a word beyond the input: every byte out of every class, so a
+ * bit scan stops at len at the latest. */
+#define HTTP_HEAD_PAST (~(uint64_t)0)
+#endif
+
+/* Words 0..i of nt/nf filled, *filled counting those done. */
+static inline HTTP_MACHINE_ATTR void
+HTTP_CONCAT(HTTP_HEAD, _fill)(const char *buf, size_t len, size_t i,
+			      uint64_t *nt, uint64_t *nf, size_t *filled)
+{
+	for (size_t k = *filled; k <= i; k++) {
+		size_t b = k * 64;
+
+		if (b + 64 <= len) {
+			HTTP_CLASS64(buf + b, &nt[k], &nf[k]);
+		} else if (b >= len) {
+			nt[k] = nf[k] = HTTP_HEAD_PAST;
+		} else if (len >= 64) {
+			/* The last 64 bytes of buf, shifted so that bit j
+			 * is byte b + j; bytes from len on are set. */
+			unsigned int d = (unsigned int)(b + 64 - len);
+			uint64_t t, f;
+
+			HTTP_CLASS64(buf + len - 64, &t, &f);
+			nt[k] = t >> d | HTTP_HEAD_PAST << (64 - d);
+			nf[k] = f >> d | HTTP_HEAD_PAST << (64 - d);
+		} else {
+			/* A head shorter than a word: classify a copy, so
+			 * that nothing past buf[len) is read. */
+			char tmp[64] = {0};
+			unsigned int n = (unsigned int)len;
+
+			memcpy(tmp, buf, n);
+			HTTP_CLASS64(tmp, &nt[k], &nf[k]);
+			nt[k] |= HTTP_HEAD_PAST << n;
+			nf[k] |= HTTP_HEAD_PAST << n;
+		}
+	}
+	if (i + 1 > *filled)
+		*filled = i + 1;
+}
+
+/* The first set bit of m at or after from (filling words as needed), or
+ * (size_t)-1 past HTTP_HEAD_WORDS words. */
+static inline HTTP_MACHINE_ATTR size_t
+HTTP_CONCAT(HTTP_HEAD, _next)(const char *buf, size_t len, size_t from,
+			      uint64_t *m, uint64_t *nt, uint64_t *nf,
+			      size_t *filled)
+{
+	size_t i = from >> 6;
+	uint64_t w;
+
+	if (i >= HTTP_HEAD_WORDS)
+		return (size_t)-1;
+	if (i >= *filled)
+		HTTP_CONCAT(HTTP_HEAD, _fill)(buf, len, i, nt, nf, filled);
+	w = m[i] >> (from & 63);
+	while (!w) {
+		if (++i >= HTTP_HEAD_WORDS)
+			return (size_t)-1;
+		if (i >= *filled)
+			HTTP_CONCAT(HTTP_HEAD, _fill)(buf, len, i, nt, nf,
+						      filled);
+		w = m[i];
+		from = i * 64;
+	}
+	return from + (size_t)__builtin_ctzll(w);
+}
+
+static HTTP_MACHINE_ATTR int
+HTTP_HEAD(struct http_parse_state *st, const char *buf, size_t len,
+	  size_t max_rl, size_t max_hb, size_t max_h, struct http_request *req,
+	  int *status)
+{
+	uint64_t nt[HTTP_HEAD_WORDS], nf[HTTP_HEAD_WORDS], ng, nq, w;
+	struct http_seen seen = {.cl = -1};
+	size_t filled = 0, m, t, p, q, r, hend, nh = 0;
+	int rc;
+
+	if (len < 16 || buf[0] == '\r')
+		return HTTP_HEAD_NO;
+	/* request-line = method SP request-target SP HTTP-version CRLF,
+	 * whole in the first word and every byte before its CR within
+	 * max_request_line (as HTTP_RLINE in parser_machine.h). */
+	HTTP_CONCAT(HTTP_HEAD, _fill)(buf, len, 0, nt, nf, &filled);
+	m = (size_t)__builtin_ctzll(nt[0]);
+	if (m == 0 || m >= len || buf[m] != ' ')
+		return HTTP_HEAD_NO;
+	if (len >= 64) {
+		HTTP_RL64(buf, &ng, &nq);
+	} else {
+		char tmp[64] = {0};
+
+		memcpy(tmp, buf, len);
+		HTTP_RL64(tmp, &ng, &nq);
+		ng |= HTTP_HEAD_PAST << len;
+	}
+	ng &= HTTP_HEAD_PAST << m << 1;
+	if (!ng)
+		return HTTP_HEAD_NO;
+	t = (size_t)__builtin_ctzll(ng);
+	if (t == m + 1 || t + 11 > len || buf[t] != ' ' || t + 9 > max_rl)
+		return HTTP_HEAD_NO;
+	memcpy(&w, buf + t + 1, 8);
+	if ((w != http_word8("HTTP/1.1") && w != http_word8("HTTP/1.0")) ||
+	    buf[t + 9] != '\r' || buf[t + 10] != '\n')
+		return HTTP_HEAD_NO;
+	if (buf[m + 1] == '/') {
+		/* origin-form (§3.2.1): the path runs to the first '?'. */
+		req->method_str = buf;
+		req->method_len = m;
+		req->target = req->path = buf + m + 1;
+		req->target_len = t - m - 1;
+		req->minor_version = buf[t + 8] - '0';
+		req->method = http_method_of(buf, m);
+		nq &= (HTTP_HEAD_PAST << m) & ~(HTTP_HEAD_PAST << t);
+		q = nq ? (size_t)__builtin_ctzll(nq) : t;
+		req->path_len = q - m - 1;
+		if (q < t) {
+			req->query = buf + q + 1;
+			req->query_len = t - q - 1;
+		}
+	} else if (http_request_line_done(buf, 0, m + 1, t + 1, req)) {
+		return HTTP_HEAD_NO;
+	}
+	/* field-line CRLF ... CRLF (§5), each line as the machine's scans
+	 * accept it, its CRLF before hs + max_header_bytes. */
+	p = t + 11;
+	hend = p + max_hb;
+	for (;;) {
+		size_t vs, ve;
+
+		if (p + 1 >= len)
+			return HTTP_HEAD_NO;
+		if (buf[p] == '\r') {
+			if (buf[p + 1] != '\n')
+				return HTTP_HEAD_NO;
+			p += 2;
+			break;
+		}
+		if (p >= hend || nh >= max_h)
+			return HTTP_HEAD_NO;
+		q = HTTP_CONCAT(HTTP_HEAD, _next)(buf, len, p, nt, nt, nf,
+						  &filled);
+		if (q == p || q >= len || buf[q] != ':')
+			return HTTP_HEAD_NO;
+		r = HTTP_CONCAT(HTTP_HEAD, _next)(buf, len, q + 1, nf, nt, nf,
+						  &filled);
+		if (r + 1 >= len || r + 1 >= hend || buf[r] != '\r' ||
+		    buf[r + 1] != '\n')
+			return HTTP_HEAD_NO;
+		http_field_store(req, nh++, buf, p, q, r, &vs, &ve);
+		HTTP_SEEN(&seen, buf, len, p, q, vs, ve);
+		p = r + 2;
+	}
+	/* What the machine does with a complete head judged from its
+	 * first byte (parser_machine.h, end_lf:). */
+	st->scanned += (uint32_t)p;
+	st->pos = (uint32_t)p;
+	st->phase = HTTP_PS_DONE;
+	req->num_headers = nh;
+	rc = http_semantics(req, &seen);
+	if (rc) {
+		*status = rc;
+		return HTTP_PARSE_ERROR;
+	}
+	return (int)p;
+}
