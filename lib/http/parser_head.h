@@ -9,8 +9,9 @@
  *   HTTP_MACHINE_ATTR     its attributes (the target ISA);
  *   HTTP_CLASS64(s, &nt, &nf)  bit i of nt (nf) set when s[i] is not a
  *       tchar (not a field byte), for the 64 bytes at s;
- *   HTTP_RL64(s, &ng, &nq)  bit i of ng set when s[i] is not a
- *       request-target byte, of nq when s[i] is '?', same 64 bytes.
+ *   HTTP_CLASS64_RL(s, &nt, &nf, &ng, &nq)  the same, and bit i of ng
+ *       set when s[i] is not a request-target byte, of nq when s[i] is
+ *       '?'.
  *
  * The machine (parser_machine.h) judges a head byte by byte in stream
  * order so that any prefix answers INCOMPLETE or what the whole answers.
@@ -35,73 +36,69 @@
 /* The head must end within this many 64-byte words. */
 #define HTTP_HEAD_WORDS 16
 
-/* Stores a word beyond the input: every byte out of every class, so a
+/* A word beyond the input: every byte out of every class, so a
  * bit scan stops at len at the latest. */
 #define HTTP_HEAD_PAST (~(uint64_t)0)
 #endif
 
-/* Words 0..i of nt/nf filled, *filled counting those done. */
-static inline HTTP_MACHINE_ATTR void
-HTTP_CONCAT(HTTP_HEAD, _fill)(const char *buf, size_t len, size_t i,
-			      uint64_t *nt, uint64_t *nf, size_t *filled)
+/* Word k of the head's masks: bit j for byte 64 * k + j, every byte from
+ * len on set. */
+static inline __attribute__((always_inline)) HTTP_MACHINE_ATTR void
+HTTP_CONCAT(HTTP_HEAD, _word)(const char *buf, size_t len, size_t k,
+			      uint64_t *nt, uint64_t *nf)
 {
-	for (size_t k = *filled; k <= i; k++) {
-		size_t b = k * 64;
+	size_t b = k * 64;
+	unsigned int d;
+	uint64_t t, f;
 
-		if (b + 64 <= len) {
-			HTTP_CLASS64(buf + b, &nt[k], &nf[k]);
-		} else if (b >= len) {
-			nt[k] = nf[k] = HTTP_HEAD_PAST;
-		} else if (len >= 64) {
-			/* The last 64 bytes of buf, shifted so that bit j
-			 * is byte b + j; bytes from len on are set. */
-			unsigned int d = (unsigned int)(b + 64 - len);
-			uint64_t t, f;
-
-			HTTP_CLASS64(buf + len - 64, &t, &f);
-			nt[k] = t >> d | HTTP_HEAD_PAST << (64 - d);
-			nf[k] = f >> d | HTTP_HEAD_PAST << (64 - d);
-		} else {
-			/* A head shorter than a word: classify a copy, so
-			 * that nothing past buf[len) is read. */
-			char tmp[64] = {0};
-			unsigned int n = (unsigned int)len;
-
-			memcpy(tmp, buf, n);
-			HTTP_CLASS64(tmp, &nt[k], &nf[k]);
-			nt[k] |= HTTP_HEAD_PAST << n;
-			nf[k] |= HTTP_HEAD_PAST << n;
-		}
+	if (b + 64 <= len) {
+		HTTP_CLASS64(buf + b, nt, nf);
+		return;
 	}
-	if (i + 1 > *filled)
-		*filled = i + 1;
+	if (b >= len) {
+		*nt = *nf = HTTP_HEAD_PAST;
+		return;
+	}
+	/* The last 64 bytes of buf (len >= 64 here: word 0 of a shorter
+	 * head is done apart), shifted so that bit j is byte b + j. */
+	d = (unsigned int)(b + 64 - len);
+	HTTP_CLASS64(buf + len - 64, &t, &f);
+	*nt = t >> d | HTTP_HEAD_PAST << (64 - d);
+	*nf = f >> d | HTTP_HEAD_PAST << (64 - d);
 }
 
-/* The first set bit of m at or after from (filling words as needed), or
- * (size_t)-1 past HTTP_HEAD_WORDS words. */
-static inline HTTP_MACHINE_ATTR size_t
+/* The first set bit of the masks m (nt or nf) at or after from, filling
+ * words as needed, or (size_t)-1 past HTTP_HEAD_WORDS words. */
+static inline __attribute__((always_inline)) HTTP_MACHINE_ATTR size_t
 HTTP_CONCAT(HTTP_HEAD, _next)(const char *buf, size_t len, size_t from,
-			      uint64_t *m, uint64_t *nt, uint64_t *nf,
+			      const uint64_t *m, uint64_t *nt, uint64_t *nf,
 			      size_t *filled)
 {
 	size_t i = from >> 6;
 	uint64_t w;
 
-	if (i >= HTTP_HEAD_WORDS)
-		return (size_t)-1;
-	if (i >= *filled)
-		HTTP_CONCAT(HTTP_HEAD, _fill)(buf, len, i, nt, nf, filled);
-	w = m[i] >> (from & 63);
-	while (!w) {
-		if (++i >= HTTP_HEAD_WORDS)
-			return (size_t)-1;
-		if (i >= *filled)
-			HTTP_CONCAT(HTTP_HEAD, _fill)(buf, len, i, nt, nf,
-						      filled);
-		w = m[i];
+	if (i < *filled) {
+		w = m[i] >> (from & 63);
+		if (w)
+			return from + (size_t)__builtin_ctzll(w);
+	}
+	/* Rarely: the run goes on into a word not classified yet. */
+	for (;;) {
+		if (i >= *filled) {
+			if (i >= HTTP_HEAD_WORDS)
+				return (size_t)-1;
+			HTTP_CONCAT(HTTP_HEAD, _word)(buf, len, i, &nt[i],
+						      &nf[i]);
+			*filled = i + 1;
+			w = m[i] >> (from & 63);
+		} else {
+			w = m[i] >> (from & 63);
+		}
+		if (w)
+			return from + (size_t)__builtin_ctzll(w);
+		i++;
 		from = i * 64;
 	}
-	return from + (size_t)__builtin_ctzll(w);
 }
 
 static HTTP_MACHINE_ATTR int
@@ -111,7 +108,7 @@ HTTP_HEAD(struct http_parse_state *st, const char *buf, size_t len,
 {
 	uint64_t nt[HTTP_HEAD_WORDS], nf[HTTP_HEAD_WORDS], ng, nq, w;
 	struct http_seen seen = {.cl = -1};
-	size_t filled = 0, m, t, p, q, r, hend, nh = 0;
+	size_t filled = 0, m, t, p, q, r, hend, stop, nh = 0;
 	int rc;
 
 	if (len < 16 || buf[0] == '\r')
@@ -119,19 +116,23 @@ HTTP_HEAD(struct http_parse_state *st, const char *buf, size_t len,
 	/* request-line = method SP request-target SP HTTP-version CRLF,
 	 * whole in the first word and every byte before its CR within
 	 * max_request_line (as HTTP_RLINE in parser_machine.h). */
-	HTTP_CONCAT(HTTP_HEAD, _fill)(buf, len, 0, nt, nf, &filled);
-	m = (size_t)__builtin_ctzll(nt[0]);
-	if (m == 0 || m >= len || buf[m] != ' ')
-		return HTTP_HEAD_NO;
 	if (len >= 64) {
-		HTTP_RL64(buf, &ng, &nq);
+		HTTP_CLASS64_RL(buf, &nt[0], &nf[0], &ng, &nq);
 	} else {
+		/* A head shorter than a word: classify a copy, so that
+		 * nothing past buf[len) is read. */
 		char tmp[64] = {0};
 
 		memcpy(tmp, buf, len);
-		HTTP_RL64(tmp, &ng, &nq);
+		HTTP_CLASS64_RL(tmp, &nt[0], &nf[0], &ng, &nq);
+		nt[0] |= HTTP_HEAD_PAST << len;
+		nf[0] |= HTTP_HEAD_PAST << len;
 		ng |= HTTP_HEAD_PAST << len;
 	}
+	filled = 1;
+	m = (size_t)__builtin_ctzll(nt[0]);
+	if (m == 0 || m >= len || buf[m] != ' ')
+		return HTTP_HEAD_NO;
 	ng &= HTTP_HEAD_PAST << m << 1;
 	if (!ng)
 		return HTTP_HEAD_NO;
@@ -164,6 +165,7 @@ HTTP_HEAD(struct http_parse_state *st, const char *buf, size_t len,
 	 * accept it, its CRLF before hs + max_header_bytes. */
 	p = t + 11;
 	hend = p + max_hb;
+	stop = http_min(len, hend);
 	for (;;) {
 		size_t vs, ve;
 
@@ -183,8 +185,7 @@ HTTP_HEAD(struct http_parse_state *st, const char *buf, size_t len,
 			return HTTP_HEAD_NO;
 		r = HTTP_CONCAT(HTTP_HEAD, _next)(buf, len, q + 1, nf, nt, nf,
 						  &filled);
-		if (r + 1 >= len || r + 1 >= hend || buf[r] != '\r' ||
-		    buf[r + 1] != '\n')
+		if (r + 1 >= stop || buf[r] != '\r' || buf[r + 1] != '\n')
 			return HTTP_HEAD_NO;
 		http_field_store(req, nh++, buf, p, q, r, &vs, &ve);
 		HTTP_SEEN(&seen, buf, len, p, q, vs, ve);

@@ -17,7 +17,7 @@
  *       at p (method SP target SP "HTTP/1.1" or "HTTP/1.0" CR LF), with
  *       the first byte of its target and of its version.
  * and optionally
- *   HTTP_HEAD, HTTP_CLASS64, HTTP_RL64  a whole fresh head judged at
+ *   HTTP_HEAD, HTTP_CLASS64, HTTP_CLASS64_RL  a whole fresh head judged at
  *       once from classification bitmasks (parser_head.h), tried first
  *       when a call starts a head.
  *

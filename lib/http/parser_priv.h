@@ -267,10 +267,15 @@ http_field_store(struct http_request *req, size_t i, const char *buf,
 {
 	size_t s = ne + 1, e = cr;
 
-	while (s < e && (uint8_t)buf[s] <= ' ')
+	/* Mostly one SP after the colon and none before the CR. */
+	if (s < e && buf[s] == ' ')
 		s++;
-	while (e > s && (uint8_t)buf[e - 1] <= ' ')
-		e--;
+	if (s < e && (uint8_t)buf[s] <= ' ')
+		while (++s < e && (uint8_t)buf[s] <= ' ')
+			;
+	if (e > s && (uint8_t)buf[e - 1] <= ' ')
+		while (--e > s && (uint8_t)buf[e - 1] <= ' ')
+			;
 	req->headers[i] = (struct http_header){
 		.name = buf + mark,
 		.name_len = ne - mark,

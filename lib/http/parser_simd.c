@@ -314,15 +314,17 @@ http_class64_sse42(const char *s, uint64_t *nt, uint64_t *nf)
 	*nf = f;
 }
 
-/* HTTP_RL64 (parser_head.h), 16 bytes four times. */
+/* HTTP_CLASS64_RL (parser_head.h), 16 bytes four times. */
 static inline HTTP_SSE42 void
-http_rl64_sse42(const char *s, uint64_t *ng, uint64_t *nq)
+http_class64_rl_sse42(const char *s, uint64_t *nt, uint64_t *nf, uint64_t *ng,
+		      uint64_t *nq)
 {
 	const __m128i gl = _mm_load_si128((const __m128i *)http_nib_target.lo);
 	const __m128i gh = _mm_load_si128((const __m128i *)http_nib_target.hi);
 	const __m128i qm = _mm_set1_epi8('?');
 	uint64_t g = 0, q = 0;
 
+	http_class64_sse42(s, nt, nf);
 	for (int k = 0; k < 4; k++) {
 		__m128i v = _mm_loadu_si128((const __m128i *)(s + 16 * k));
 
@@ -369,12 +371,14 @@ http_out32q(const char *s, const struct http_nib *n, uint32_t *out,
 		_mm256_cmpeq_epi8(v, _mm256_set1_epi8('?')));
 }
 
-/* HTTP_RL64 (parser_head.h), 32 bytes twice. */
+/* HTTP_CLASS64_RL (parser_head.h), 32 bytes twice. */
 static inline HTTP_AVX2 void
-http_rl64_avx2(const char *s, uint64_t *ng, uint64_t *nq)
+http_class64_rl_avx2(const char *s, uint64_t *nt, uint64_t *nf, uint64_t *ng,
+		     uint64_t *nq)
 {
 	uint32_t g0, q0, g1, q1;
 
+	http_class64_avx2(s, nt, nf);
 	http_out32q(s, &http_nib_target, &g0, &q0);
 	http_out32q(s + 32, &http_nib_target, &g1, &q1);
 	*ng = (uint64_t)g1 << 32 | g0;
@@ -389,11 +393,11 @@ http_rl64_avx2(const char *s, uint64_t *ng, uint64_t *nq)
 #define HTTP_RLINE http_rline_sse42
 #define HTTP_HEAD http_head_sse42
 #define HTTP_CLASS64 http_class64_sse42
-#define HTTP_RL64 http_rl64_sse42
+#define HTTP_CLASS64_RL http_class64_rl_sse42
 #include "http/parser_machine.h"
 #undef HTTP_HEAD
 #undef HTTP_CLASS64
-#undef HTTP_RL64
+#undef HTTP_CLASS64_RL
 #undef HTTP_MACHINE
 #undef HTTP_MACHINE_ATTR
 #undef HTTP_SCAN
@@ -408,7 +412,7 @@ http_rl64_avx2(const char *s, uint64_t *ng, uint64_t *nq)
 #define HTTP_RLINE http_rline_avx2
 #define HTTP_HEAD http_head_avx2
 #define HTTP_CLASS64 http_class64_avx2
-#define HTTP_RL64 http_rl64_avx2
+#define HTTP_CLASS64_RL http_class64_rl_avx2
 #include "http/parser_machine.h"
 
 bool
