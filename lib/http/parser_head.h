@@ -177,7 +177,9 @@ HTTP_HEAD(struct http_parse_state *st, const char *buf, size_t len,
 			p += 2;
 			break;
 		}
-		if (p >= hend || nh >= max_h)
+		/* The machine's p >= hend (431) is implied: this line's
+		 * CRLF must lie before hend too. */
+		if (nh >= max_h)
 			return HTTP_HEAD_NO;
 		q = HTTP_CONCAT(HTTP_HEAD, _next)(buf, len, p, nt, nt, nf,
 						  &filled);

@@ -179,15 +179,23 @@ static const char *const sweep_bases[] = {
 	"GET / HTTP/1.1\r\nHost: h\r\n\r\nGET / HTTP/1.1\r\nHost: h\r\n\r\n",
 };
 
-/* Limits on both sides of where the sweep's own checks fall: the
- * request line of the first base ends its version at byte 27, its
- * Host line's CRLF at header byte 9. */
+/* Limits on both sides of where the sweep's own checks fall, one at a
+ * time so that none hides another: the first base's request line ends
+ * its version at byte 27, its Host line's CRLF at header byte 9, and it
+ * has one field. */
+#define D_RL HTTP_DEFAULT_MAX_REQUEST_LINE
+#define D_HB HTTP_DEFAULT_MAX_HEADER_BYTES
 static const struct http_limits sweep_limits[] = {
-	{HTTP_DEFAULT_MAX_REQUEST_LINE, HTTP_DEFAULT_MAX_HEADER_BYTES,
-	 HTTP_MAX_HEADERS},
-	{27, 10, 1},
-	{26, 9, 0},
+	{D_RL, D_HB, HTTP_MAX_HEADERS},
+	{27, D_HB, HTTP_MAX_HEADERS},
+	{26, D_HB, HTTP_MAX_HEADERS},
+	{D_RL, 9, HTTP_MAX_HEADERS},
+	{D_RL, 8, HTTP_MAX_HEADERS},
+	{D_RL, D_HB, 1},
+	{D_RL, D_HB, 0},
 };
+#undef D_RL
+#undef D_HB
 
 /*
  * Each sweep base with each byte replaced by each value, whole and cut
