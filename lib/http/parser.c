@@ -314,8 +314,20 @@ http_parse_resume(struct http_parse_state *st, const char *buf, size_t len,
 		lim = &defaults;
 	switch (http_isa_cur) {
 	case HTTP_ISA_AVX2:
+		if (!st->pos) {
+			int rc = http_head_avx2(st, buf, len, lim, req, status);
+
+			if (rc != HTTP_HEAD_NO)
+				return rc;
+		}
 		return http_machine_avx2(st, buf, len, lim, req, status);
 	case HTTP_ISA_SSE42:
+		if (!st->pos) {
+			int rc = http_head_sse42(st, buf, len, lim, req, status);
+
+			if (rc != HTTP_HEAD_NO)
+				return rc;
+		}
 		return http_machine_sse42(st, buf, len, lim, req, status);
 	default:
 		return http_machine_scalar(st, buf, len, lim, req, status);

@@ -5,7 +5,7 @@
 /*
  * Included by parser_machine.h, once per vector variant, where these are
  * defined beside the machine's own:
- *   HTTP_HEAD          the function's name (static);
+ *   HTTP_HEAD          the function's name (parser_priv.h declares it);
  *   HTTP_MACHINE_ATTR     its attributes (the target ISA);
  *   HTTP_CLASS64(s, &nt, &nf)  bit i of nt (nf) set when s[i] is not a
  *       tchar (not a field byte), for the 64 bytes at s;
@@ -31,8 +31,6 @@
 
 #ifndef HTTP_HEAD_ONCE
 #define HTTP_HEAD_ONCE
-/* Not answered here: the machine judges the head. */
-#define HTTP_HEAD_NO (-3)
 /* The head must end within this many 64-byte words. */
 #define HTTP_HEAD_WORDS 16
 
@@ -101,16 +99,19 @@ HTTP_CONCAT(HTTP_HEAD, _next)(const char *buf, size_t len, size_t from,
 	}
 }
 
-static HTTP_MACHINE_ATTR int
+HTTP_MACHINE_ATTR int
 HTTP_HEAD(struct http_parse_state *st, const char *buf, size_t len,
-	  size_t max_rl, size_t max_hb, size_t max_h, struct http_request *req,
-	  int *status)
+	  const struct http_limits *lim, struct http_request *req, int *status)
 {
 	uint64_t nt[HTTP_HEAD_WORDS], nf[HTTP_HEAD_WORDS], ng, nq, w;
 	struct http_seen seen = {.cl = -1};
 	size_t filled = 0, m, t, p, q, r, hend, stop, nh = 0;
+	size_t max_rl = http_min(lim->max_request_line, HTTP_LIMIT_CAP);
+	size_t max_hb = http_min(lim->max_header_bytes, HTTP_LIMIT_CAP);
+	size_t max_h = http_min(lim->max_headers, HTTP_MAX_HEADERS);
 	int rc;
 
+	http_request_reset(req);
 	if (len < 16 || buf[0] == '\r')
 		return HTTP_HEAD_NO;
 	/* request-line = method SP request-target SP HTTP-version CRLF,
@@ -199,6 +200,16 @@ HTTP_HEAD(struct http_parse_state *st, const char *buf, size_t len,
 	st->pos = (uint32_t)p;
 	st->phase = HTTP_PS_DONE;
 	req->num_headers = nh;
+	if (!seen.rare && seen.hosts == 1 && !seen.host_bad && seen.cls <= 1 &&
+	    !seen.cl_bad) {
+		/* No Expect, Connection or Transfer-Encoding, one valid
+		 * Host, at most one valid Content-Length: what
+		 * http_semantics() answers for such a head. */
+		req->content_length = seen.cl;
+		req->has_host = true;
+		req->keep_alive = req->minor_version == 1;
+		return (int)p;
+	}
 	rc = http_semantics(req, &seen);
 	if (rc) {
 		*status = rc;

@@ -17,9 +17,9 @@
  *       at p (method SP target SP "HTTP/1.1" or "HTTP/1.0" CR LF), with
  *       the first byte of its target and of its version.
  * and optionally
- *   HTTP_HEAD, HTTP_CLASS64, HTTP_CLASS64_RL  a whole fresh head judged at
- *       once from classification bitmasks (parser_head.h), tried first
- *       when a call starts a head.
+ *   HTTP_HEAD, HTTP_CLASS64, HTTP_CLASS64_RL  to compile beside it the
+ *       whole-head sweep (parser_head.h) that http_parse_resume() tries
+ *       first when a call starts a head.
  *
  * The head as a resumable scan (struct http_parse_state). Each phase
  * below resumes where the previous call stopped, with the position of
@@ -92,13 +92,6 @@ HTTP_MACHINE(struct http_parse_state *st, const char *buf, size_t len,
 	http_request_reset(req);
 	if (p == 0) {
 		/* A new head: the common case. */
-#ifdef HTTP_HEAD
-		rc = HTTP_HEAD(st, buf, len, max_rl, max_hb, max_h, req,
-			       status);
-		if (rc != HTTP_HEAD_NO)
-			return rc;
-		http_request_reset(req);
-#endif
 		goto lead;
 	}
 	if (p > len) {

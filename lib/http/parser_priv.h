@@ -71,6 +71,20 @@ int http_machine_avx2(struct http_parse_state *st, const char *buf, size_t len,
 		      const struct http_limits *lim, struct http_request *req,
 		      int *status);
 
+/*
+ * A fresh head (st->pos == 0) judged whole from bitmasks, 16 (SSE4.2) or
+ * 32 (AVX2) bytes a step (parser_head.h): the machine's answer, or
+ * HTTP_HEAD_NO (st untouched, req reset or partly written) when the
+ * machine must judge it. lim is not NULL.
+ */
+#define HTTP_HEAD_NO (-3)
+int http_head_sse42(struct http_parse_state *st, const char *buf, size_t len,
+		    const struct http_limits *lim, struct http_request *req,
+		    int *status);
+int http_head_avx2(struct http_parse_state *st, const char *buf, size_t len,
+		   const struct http_limits *lim, struct http_request *req,
+		   int *status);
+
 /* The scan variant in use (enum http_parse_isa), set once at load. */
 extern int http_isa_cur;
 

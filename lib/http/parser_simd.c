@@ -440,6 +440,24 @@ http_parse_isa_supported(enum http_parse_isa isa)
 #else
 /* Other CPUs: the table loop only; the vector entries are never chosen. */
 int
+http_head_sse42(struct http_parse_state *st, const char *buf, size_t len,
+		const struct http_limits *lim, struct http_request *req,
+		int *status)
+{
+	(void)st, (void)buf, (void)len, (void)lim, (void)req, (void)status;
+	return HTTP_HEAD_NO;
+}
+
+int
+http_head_avx2(struct http_parse_state *st, const char *buf, size_t len,
+	       const struct http_limits *lim, struct http_request *req,
+	       int *status)
+{
+	(void)st, (void)buf, (void)len, (void)lim, (void)req, (void)status;
+	return HTTP_HEAD_NO;
+}
+
+int
 http_machine_sse42(struct http_parse_state *st, const char *buf, size_t len,
 		   const struct http_limits *lim, struct http_request *req,
 		   int *status)
