@@ -111,7 +111,8 @@ HTTP_HEAD(struct http_parse_state *st, const char *buf, size_t len,
 	size_t max_h = http_min(lim->max_headers, HTTP_MAX_HEADERS);
 	int rc;
 
-	http_request_reset(req);
+	/* req is written whole below when the answer is ours; when it is
+	 * not, the machine resets it. */
 	if (len < 16 || buf[0] == '\r')
 		return HTTP_HEAD_NO;
 	/* request-line = method SP request-target SP HTTP-version CRLF,
@@ -138,7 +139,9 @@ HTTP_HEAD(struct http_parse_state *st, const char *buf, size_t len,
 	if (!ng)
 		return HTTP_HEAD_NO;
 	t = (size_t)__builtin_ctzll(ng);
-	if (t == m + 1 || t + 11 > len || buf[t] != ' ' || t + 9 > max_rl)
+	/* A byte after the request line, so that a line start is always
+	 * within buf (a head that ends there is not whole anyway). */
+	if (t == m + 1 || t + 12 > len || buf[t] != ' ' || t + 9 > max_rl)
 		return HTTP_HEAD_NO;
 	memcpy(&w, buf + t + 1, 8);
 	if ((w != http_word8("HTTP/1.1") && w != http_word8("HTTP/1.0")) ||
@@ -155,25 +158,25 @@ HTTP_HEAD(struct http_parse_state *st, const char *buf, size_t len,
 		nq &= (HTTP_HEAD_PAST << m) & ~(HTTP_HEAD_PAST << t);
 		q = nq ? (size_t)__builtin_ctzll(nq) : t;
 		req->path_len = q - m - 1;
-		if (q < t) {
-			req->query = buf + q + 1;
-			req->query_len = t - q - 1;
-		}
-	} else if (http_request_line_done(buf, 0, m + 1, t + 1, req)) {
-		return HTTP_HEAD_NO;
+		req->query = q < t ? buf + q + 1 : NULL;
+		req->query_len = q < t ? t - q - 1 : 0;
+	} else {
+		req->query = NULL;
+		req->query_len = 0;
+		if (http_request_line_done(buf, 0, m + 1, t + 1, req))
+			return HTTP_HEAD_NO;
 	}
 	/* field-line CRLF ... CRLF (§5), each line as the machine's scans
 	 * accept it, its CRLF before hs + max_header_bytes. */
 	p = t + 11;
 	hend = p + max_hb;
-	stop = http_min(len, hend);
+	/* Each field line's LF before hend, and a byte after it in buf. */
+	stop = http_min(len - 1, hend);
 	for (;;) {
 		size_t vs, ve;
 
-		if (p + 1 >= len)
-			return HTTP_HEAD_NO;
 		if (buf[p] == '\r') {
-			if (buf[p + 1] != '\n')
+			if (p + 1 >= len || buf[p + 1] != '\n')
 				return HTTP_HEAD_NO;
 			p += 2;
 			break;
@@ -206,10 +209,13 @@ HTTP_HEAD(struct http_parse_state *st, const char *buf, size_t len,
 		 * Host, at most one valid Content-Length: what
 		 * http_semantics() answers for such a head. */
 		req->content_length = seen.cl;
+		req->chunked = req->expect_continue = false;
 		req->has_host = true;
 		req->keep_alive = req->minor_version == 1;
 		return (int)p;
 	}
+	req->content_length = -1;
+	req->chunked = req->expect_continue = false;
 	rc = http_semantics(req, &seen);
 	if (rc) {
 		*status = rc;

@@ -74,7 +74,7 @@ int http_machine_avx2(struct http_parse_state *st, const char *buf, size_t len,
 /*
  * A fresh head (st->pos == 0) judged whole from bitmasks, 16 (SSE4.2) or
  * 32 (AVX2) bytes a step (parser_head.h): the machine's answer, or
- * HTTP_HEAD_NO (st untouched, req reset or partly written) when the
+ * HTTP_HEAD_NO (st untouched, req partly written) when the
  * machine must judge it. lim is not NULL.
  */
 #define HTTP_HEAD_NO (-3)
@@ -290,12 +290,10 @@ http_field_store(struct http_request *req, size_t i, const char *buf,
 	if (e > s && (uint8_t)buf[e - 1] <= ' ')
 		while (--e > s && (uint8_t)buf[e - 1] <= ' ')
 			;
-	req->headers[i] = (struct http_header){
-		.name = buf + mark,
-		.name_len = ne - mark,
-		.value = buf + s,
-		.value_len = e - s,
-	};
+	req->headers[i].name = buf + mark;
+	req->headers[i].name_len = ne - mark;
+	req->headers[i].value = buf + s;
+	req->headers[i].value_len = e - s;
 	*vs = s;
 	*ve = e;
 }
