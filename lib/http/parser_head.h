@@ -9,9 +9,8 @@
  *   HTTP_MACHINE_ATTR     its attributes (the target ISA);
  *   HTTP_CLASS64(s, &nt, &nf)  bit i of nt (nf) set when s[i] is not a
  *       tchar (not a field byte), for the 64 bytes at s;
- *   HTTP_CLASS64_RL(s, &nt, &nf, &ng, &nq)  the same, and bit i of ng
- *       set when s[i] is not a request-target byte, of nq when s[i] is
- *       '?'.
+ *   HTTP_RL32(s, &ng, &nq)  bit i of ng set when s[i] is not a
+ *       request-target byte, of nq when s[i] is '?', for 32 bytes at s.
  *
  * The machine (parser_machine.h) judges a head byte by byte in stream
  * order so that any prefix answers INCOMPLETE or what the whole answers.
@@ -104,6 +103,9 @@ HTTP_HEAD(struct http_parse_state *st, const char *buf, size_t len,
 	  const struct http_limits *lim, struct http_request *req, int *status)
 {
 	uint64_t nt[HTTP_HEAD_WORDS], nf[HTTP_HEAD_WORDS], ng, nq, w;
+	uint32_t g32, q32;
+	char tmp[64];
+	const char *w0 = buf;
 	struct http_seen seen = {.cl = -1};
 	size_t filled = 0, m, t, p, q, r, hend, stop, nh = 0;
 	size_t max_rl = http_min(lim->max_request_line, HTTP_LIMIT_CAP);
@@ -118,26 +120,42 @@ HTTP_HEAD(struct http_parse_state *st, const char *buf, size_t len,
 	/* request-line = method SP request-target SP HTTP-version CRLF,
 	 * whole in the first word and every byte before its CR within
 	 * max_request_line (as HTTP_RLINE in parser_machine.h). */
-	if (len >= 64) {
-		HTTP_CLASS64_RL(buf, &nt[0], &nf[0], &ng, &nq);
-	} else {
+	if (len < 64) {
 		/* A head shorter than a word: classify a copy, so that
 		 * nothing past buf[len) is read. */
-		char tmp[64] = {0};
-
+		memset(tmp, 0, sizeof(tmp));
 		memcpy(tmp, buf, len);
-		HTTP_CLASS64_RL(tmp, &nt[0], &nf[0], &ng, &nq);
+		w0 = tmp;
+	}
+	HTTP_CLASS64(w0, &nt[0], &nf[0]);
+	if (len < 64) {
 		nt[0] |= HTTP_HEAD_PAST << len;
 		nf[0] |= HTTP_HEAD_PAST << len;
-		ng |= HTTP_HEAD_PAST << len;
 	}
 	filled = 1;
 	m = (size_t)__builtin_ctzll(nt[0]);
 	if (m == 0 || m >= len || buf[m] != ' ')
 		return HTTP_HEAD_NO;
+	/* The target's class, 32 bytes at a time as far as the line goes
+	 * (bits from 32 on stand for "not looked at yet"). */
+	HTTP_RL32(w0, &g32, &q32);
+	ng = (uint64_t)g32 | HTTP_HEAD_PAST << 32;
+	nq = q32;
+	if (len < 64)
+		ng |= HTTP_HEAD_PAST << len;
 	ng &= HTTP_HEAD_PAST << m << 1;
 	if (!ng)
 		return HTTP_HEAD_NO;
+	if (__builtin_ctzll(ng) >= 32) {
+		HTTP_RL32(w0 + 32, &g32, &q32);
+		ng = (ng & 0xffffffffu) | (uint64_t)g32 << 32;
+		nq |= (uint64_t)q32 << 32;
+		if (len < 64)
+			ng |= HTTP_HEAD_PAST << len;
+		ng &= HTTP_HEAD_PAST << m << 1;
+		if (!ng)
+			return HTTP_HEAD_NO;
+	}
 	t = (size_t)__builtin_ctzll(ng);
 	/* A byte after the request line, so that a line start is always
 	 * within buf (a head that ends there is not whole anyway). */

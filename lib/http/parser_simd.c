@@ -314,27 +314,19 @@ http_class64_sse42(const char *s, uint64_t *nt, uint64_t *nf)
 	*nf = f;
 }
 
-/* HTTP_CLASS64_RL (parser_head.h), 16 bytes four times. */
+/* HTTP_RL32 (parser_head.h), 16 bytes twice. */
 static inline HTTP_SSE42 void
-http_class64_rl_sse42(const char *s, uint64_t *nt, uint64_t *nf, uint64_t *ng,
-		      uint64_t *nq)
+http_rl32_sse42(const char *s, uint32_t *ng, uint32_t *nq)
 {
 	const __m128i gl = _mm_load_si128((const __m128i *)http_nib_target.lo);
 	const __m128i gh = _mm_load_si128((const __m128i *)http_nib_target.hi);
 	const __m128i qm = _mm_set1_epi8('?');
-	uint64_t g = 0, q = 0;
+	__m128i a = _mm_loadu_si128((const __m128i *)s);
+	__m128i b = _mm_loadu_si128((const __m128i *)(s + 16));
 
-	http_class64_sse42(s, nt, nf);
-	for (int k = 0; k < 4; k++) {
-		__m128i v = _mm_loadu_si128((const __m128i *)(s + 16 * k));
-
-		g |= (uint64_t)http_out16(v, gl, gh) << (16 * k);
-		q |= (uint64_t)(unsigned int)_mm_movemask_epi8(
-			     _mm_cmpeq_epi8(v, qm))
-		     << (16 * k);
-	}
-	*ng = g;
-	*nq = q;
+	*ng = http_out16(a, gl, gh) | http_out16(b, gl, gh) << 16;
+	*nq = (unsigned int)_mm_movemask_epi8(_mm_cmpeq_epi8(a, qm)) |
+	      (unsigned int)_mm_movemask_epi8(_mm_cmpeq_epi8(b, qm)) << 16;
 }
 
 /* HTTP_CLASS64 (parser_head.h), 32 bytes twice. */
@@ -371,18 +363,11 @@ http_out32q(const char *s, const struct http_nib *n, uint32_t *out,
 		_mm256_cmpeq_epi8(v, _mm256_set1_epi8('?')));
 }
 
-/* HTTP_CLASS64_RL (parser_head.h), 32 bytes twice. */
+/* HTTP_RL32 (parser_head.h), 32 bytes at once. */
 static inline HTTP_AVX2 void
-http_class64_rl_avx2(const char *s, uint64_t *nt, uint64_t *nf, uint64_t *ng,
-		     uint64_t *nq)
+http_rl32_avx2(const char *s, uint32_t *ng, uint32_t *nq)
 {
-	uint32_t g0, q0, g1, q1;
-
-	http_class64_avx2(s, nt, nf);
-	http_out32q(s, &http_nib_target, &g0, &q0);
-	http_out32q(s + 32, &http_nib_target, &g1, &q1);
-	*ng = (uint64_t)g1 << 32 | g0;
-	*nq = (uint64_t)q1 << 32 | q0;
+	http_out32q(s, &http_nib_target, ng, nq);
 }
 
 #define HTTP_MACHINE http_machine_sse42
@@ -393,11 +378,11 @@ http_class64_rl_avx2(const char *s, uint64_t *nt, uint64_t *nf, uint64_t *ng,
 #define HTTP_RLINE http_rline_sse42
 #define HTTP_HEAD http_head_sse42
 #define HTTP_CLASS64 http_class64_sse42
-#define HTTP_CLASS64_RL http_class64_rl_sse42
+#define HTTP_RL32 http_rl32_sse42
 #include "http/parser_machine.h"
 #undef HTTP_HEAD
 #undef HTTP_CLASS64
-#undef HTTP_CLASS64_RL
+#undef HTTP_RL32
 #undef HTTP_MACHINE
 #undef HTTP_MACHINE_ATTR
 #undef HTTP_SCAN
@@ -412,7 +397,7 @@ http_class64_rl_avx2(const char *s, uint64_t *nt, uint64_t *nf, uint64_t *ng,
 #define HTTP_RLINE http_rline_avx2
 #define HTTP_HEAD http_head_avx2
 #define HTTP_CLASS64 http_class64_avx2
-#define HTTP_CLASS64_RL http_class64_rl_avx2
+#define HTTP_RL32 http_rl32_avx2
 #include "http/parser_machine.h"
 
 bool
