@@ -9,6 +9,7 @@
  *   HTTP_MACHINE_ATTR     its attributes (the target ISA);
  *   HTTP_CLASS64(s, &nt, &nf)  bit i of nt (nf) set when s[i] is not a
  *       tchar (not a field byte), for the 64 bytes at s;
+ *   HTTP_CLASS32(s, &nt, &nf)  the same for the 32 bytes at s (uint32_t);
  *   HTTP_RL32(s, &ng, &nq)  bit i of ng set when s[i] is not a
  *       request-target byte, of nq when s[i] is '?', for 32 bytes at s.
  *
@@ -103,9 +104,10 @@ HTTP_HEAD(struct http_parse_state *st, const char *buf, size_t len,
 	  const struct http_limits *lim, struct http_request *req, int *status)
 {
 	uint64_t nt[HTTP_HEAD_WORDS], nf[HTTP_HEAD_WORDS], ng, nq, w;
-	uint32_t g32, q32;
+	uint32_t g32, q32, t32, f32;
+	unsigned int d1 = 0;
 	char tmp[64];
-	const char *w0 = buf;
+	const char *w0 = buf, *w1;
 	struct http_seen seen = {.cl = -1};
 	size_t filled = 0, m, t, p, q, r, hend, stop, nh = 0;
 	size_t max_rl = http_min(lim->max_request_line, HTTP_LIMIT_CAP);
@@ -120,14 +122,27 @@ HTTP_HEAD(struct http_parse_state *st, const char *buf, size_t len,
 	/* request-line = method SP request-target SP HTTP-version CRLF,
 	 * whole in the first word and every byte before its CR within
 	 * max_request_line (as HTTP_RLINE in parser_machine.h). */
-	if (len < 64) {
-		/* A head shorter than a word: classify a copy, so that
-		 * nothing past buf[len) is read. */
+	/* Word 0 as two 32-byte halves, w0 and w1, the second shifted
+	 * right by d1 bytes when it had to be read from len - 32 (a head
+	 * shorter than a word); shorter than a half, from a copy: nothing
+	 * past buf[len) is read. */
+	if (len >= 64) {
+		w1 = buf + 32;
+	} else if (len >= 32) {
+		w1 = buf + len - 32;
+		d1 = (unsigned int)(64 - len);
+	} else {
 		memset(tmp, 0, sizeof(tmp));
 		memcpy(tmp, buf, len);
 		w0 = tmp;
+		w1 = tmp + 32;
 	}
-	HTTP_CLASS64(w0, &nt[0], &nf[0]);
+	HTTP_CLASS32(w0, &t32, &f32);
+	nt[0] = t32;
+	nf[0] = f32;
+	HTTP_CLASS32(w1, &t32, &f32);
+	nt[0] |= ((uint64_t)t32 >> d1) << 32;
+	nf[0] |= ((uint64_t)f32 >> d1) << 32;
 	if (len < 64) {
 		nt[0] |= HTTP_HEAD_PAST << len;
 		nf[0] |= HTTP_HEAD_PAST << len;
@@ -136,7 +151,7 @@ HTTP_HEAD(struct http_parse_state *st, const char *buf, size_t len,
 	m = (size_t)__builtin_ctzll(nt[0]);
 	if (m == 0 || m >= len || buf[m] != ' ')
 		return HTTP_HEAD_NO;
-	/* The target's class, 32 bytes at a time as far as the line goes
+	/* The target's class, a half at a time as far as the line goes
 	 * (bits from 32 on stand for "not looked at yet"). */
 	HTTP_RL32(w0, &g32, &q32);
 	ng = (uint64_t)g32 | HTTP_HEAD_PAST << 32;
@@ -147,9 +162,9 @@ HTTP_HEAD(struct http_parse_state *st, const char *buf, size_t len,
 	if (!ng)
 		return HTTP_HEAD_NO;
 	if (__builtin_ctzll(ng) >= 32) {
-		HTTP_RL32(w0 + 32, &g32, &q32);
-		ng = (ng & 0xffffffffu) | (uint64_t)g32 << 32;
-		nq |= (uint64_t)q32 << 32;
+		HTTP_RL32(w1, &g32, &q32);
+		ng = (ng & 0xffffffffu) | ((uint64_t)g32 >> d1) << 32;
+		nq |= ((uint64_t)q32 >> d1) << 32;
 		if (len < 64)
 			ng |= HTTP_HEAD_PAST << len;
 		ng &= HTTP_HEAD_PAST << m << 1;

@@ -17,7 +17,7 @@
  *       at p (method SP target SP "HTTP/1.1" or "HTTP/1.0" CR LF), with
  *       the first byte of its target and of its version.
  * and optionally
- *   HTTP_HEAD, HTTP_CLASS64, HTTP_RL32  to compile beside it the
+ *   HTTP_HEAD, HTTP_CLASS64, HTTP_CLASS32, HTTP_RL32  to compile beside it the
  *       whole-head sweep (parser_head.h) that http_parse_resume() tries
  *       first when a call starts a head.
  *

@@ -314,6 +314,21 @@ http_class64_sse42(const char *s, uint64_t *nt, uint64_t *nf)
 	*nf = f;
 }
 
+/* HTTP_CLASS32 (parser_head.h), 16 bytes twice. */
+static inline HTTP_SSE42 void
+http_class32_sse42(const char *s, uint32_t *nt, uint32_t *nf)
+{
+	const __m128i tl = _mm_load_si128((const __m128i *)http_nib_tchar.lo);
+	const __m128i th = _mm_load_si128((const __m128i *)http_nib_tchar.hi);
+	const __m128i fl = _mm_load_si128((const __m128i *)http_nib_field.lo);
+	const __m128i fh = _mm_load_si128((const __m128i *)http_nib_field.hi);
+	__m128i a = _mm_loadu_si128((const __m128i *)s);
+	__m128i b = _mm_loadu_si128((const __m128i *)(s + 16));
+
+	*nt = http_out16(a, tl, th) | http_out16(b, tl, th) << 16;
+	*nf = http_out16(a, fl, fh) | http_out16(b, fl, fh) << 16;
+}
+
 /* HTTP_RL32 (parser_head.h), 16 bytes twice. */
 static inline HTTP_SSE42 void
 http_rl32_sse42(const char *s, uint32_t *ng, uint32_t *nq)
@@ -363,6 +378,13 @@ http_out32q(const char *s, const struct http_nib *n, uint32_t *out,
 		_mm256_cmpeq_epi8(v, _mm256_set1_epi8('?')));
 }
 
+/* HTTP_CLASS32 (parser_head.h), 32 bytes at once. */
+static inline HTTP_AVX2 void
+http_class32_avx2(const char *s, uint32_t *nt, uint32_t *nf)
+{
+	http_out32x2(s, &http_nib_tchar, &http_nib_field, nt, nf);
+}
+
 /* HTTP_RL32 (parser_head.h), 32 bytes at once. */
 static inline HTTP_AVX2 void
 http_rl32_avx2(const char *s, uint32_t *ng, uint32_t *nq)
@@ -379,10 +401,12 @@ http_rl32_avx2(const char *s, uint32_t *ng, uint32_t *nq)
 #define HTTP_HEAD http_head_sse42
 #define HTTP_CLASS64 http_class64_sse42
 #define HTTP_RL32 http_rl32_sse42
+#define HTTP_CLASS32 http_class32_sse42
 #include "http/parser_machine.h"
 #undef HTTP_HEAD
 #undef HTTP_CLASS64
 #undef HTTP_RL32
+#undef HTTP_CLASS32
 #undef HTTP_MACHINE
 #undef HTTP_MACHINE_ATTR
 #undef HTTP_SCAN
@@ -398,6 +422,7 @@ http_rl32_avx2(const char *s, uint32_t *ng, uint32_t *nq)
 #define HTTP_HEAD http_head_avx2
 #define HTTP_CLASS64 http_class64_avx2
 #define HTTP_RL32 http_rl32_avx2
+#define HTTP_CLASS32 http_class32_avx2
 #include "http/parser_machine.h"
 
 bool
