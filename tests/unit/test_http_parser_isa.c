@@ -162,7 +162,8 @@ test_http_isa_every_byte_everywhere_matches_scalar(void **state)
  * and two words long (the word after the input), a request line that
  * ends on the first word's last byte and one that does not fit in it,
  * lines and OWS across word boundaries, an origin-form query, an
- * absolute-form target, a second head behind the first.
+ * absolute-form target, a second head behind the first, lines across
+ * the halves and words that are read shifted.
  */
 static const char *const sweep_bases[] = {
 	"GET /users/123?x=1 HTTP/1.1\r\nHost: a\r\n\r\n",
@@ -177,6 +178,12 @@ static const char *const sweep_bases[] = {
 	"sixty-four \t\r\nY: zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz"
 	"\r\n\r\n",
 	"GET / HTTP/1.1\r\nHost: h\r\n\r\nGET / HTTP/1.1\r\nHost: h\r\n\r\n",
+	/* The last field line across the middle of a short head's only
+	 * word, and across the start of the last word of a longer one,
+	 * where the masks are read from the end of the input and shifted. */
+	"GET / HTTP/1.1\r\nHost: 0123456789abcdefghij\r\n\r\n",
+	"GET /a HTTP/1.1\r\nHost: h\r\nX-Pad: 0123456789012345\r\n"
+	"X-Last: abcdefghijklmnopqrstuvwxyz\r\n\r\n",
 };
 
 /* Limits on both sides of where the sweep's own checks fall, one at a
