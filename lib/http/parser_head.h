@@ -6,7 +6,7 @@
  * Included by parser_machine.h, once per vector variant, where these are
  * defined beside the machine's own:
  *   HTTP_HEAD          the function's name (parser_priv.h declares it);
- *   HTTP_MACHINE_ATTR     its attributes (the target ISA);
+ *   HTTP_MACHINE_ATTR  its attributes (the target ISA);
  *   HTTP_CLASS64(s, &nt, &nf)  bit i of nt (nf) set when s[i] is not a
  *       tchar (not a field byte), for the 64 bytes at s;
  *   HTTP_CLASS32(s, &nt, &nf)  the same for the 32 bytes at s (uint32_t);
