@@ -73,65 +73,6 @@ http_find_header(const struct http_request *r, const char *name)
 	return -1;
 }
 
-/* n bytes at s equal the literal lit exactly: word compares that
- * overlap, never reading outside s[0..n) (2 <= n <= 8). */
-static inline bool
-http_eq(const char *s, const char *lit, size_t n)
-{
-	uint32_t a, b, c, d;
-	uint16_t e, f, g, h;
-
-	if (n >= 4) {
-		memcpy(&a, s, 4);
-		memcpy(&b, lit, 4);
-		memcpy(&c, s + n - 4, 4);
-		memcpy(&d, lit + n - 4, 4);
-		return a == b && c == d;
-	}
-	memcpy(&e, s, 2);
-	memcpy(&f, lit, 2);
-	memcpy(&g, s + n - 2, 2);
-	memcpy(&h, lit + n - 2, 2);
-	return e == f && g == h;
-}
-
-/* Methods are case-sensitive (RFC 9110 §9.1): by length, then words. */
-static enum http_method
-http_method_of(const char *m, size_t n)
-{
-	switch (n) {
-	case 3:
-		if (http_eq(m, "GET", 3))
-			return HTTP_M_GET;
-		if (http_eq(m, "PUT", 3))
-			return HTTP_M_PUT;
-		break;
-	case 4:
-		if (http_eq(m, "POST", 4))
-			return HTTP_M_POST;
-		if (http_eq(m, "HEAD", 4))
-			return HTTP_M_HEAD;
-		break;
-	case 5:
-		if (http_eq(m, "PATCH", 5))
-			return HTTP_M_PATCH;
-		if (http_eq(m, "TRACE", 5))
-			return HTTP_M_TRACE;
-		break;
-	case 6:
-		if (http_eq(m, "DELETE", 6))
-			return HTTP_M_DELETE;
-		break;
-	case 7:
-		if (http_eq(m, "OPTIONS", 7))
-			return HTTP_M_OPTIONS;
-		if (http_eq(m, "CONNECT", 7))
-			return HTTP_M_CONNECT;
-		break;
-	}
-	return HTTP_M_UNKNOWN;
-}
-
 /*
  * Next element of the list [*p, end) (RFC 9110 §5.6.1), OWS trimmed, in
  * [*s, *s + *n). Empty elements are skipped, as recipients must.
@@ -373,8 +314,20 @@ http_parse_resume(struct http_parse_state *st, const char *buf, size_t len,
 		lim = &defaults;
 	switch (http_isa_cur) {
 	case HTTP_ISA_AVX2:
+		if (!st->pos) {
+			int rc = http_head_avx2(st, buf, len, lim, req, status);
+
+			if (rc != HTTP_HEAD_NO)
+				return rc;
+		}
 		return http_machine_avx2(st, buf, len, lim, req, status);
 	case HTTP_ISA_SSE42:
+		if (!st->pos) {
+			int rc = http_head_sse42(st, buf, len, lim, req, status);
+
+			if (rc != HTTP_HEAD_NO)
+				return rc;
+		}
 		return http_machine_sse42(st, buf, len, lim, req, status);
 	default:
 		return http_machine_scalar(st, buf, len, lim, req, status);

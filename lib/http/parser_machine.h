@@ -16,6 +16,10 @@
  *   HTTP_RLINE(buf, p, len, &ts, &vs)  the same for a whole request line
  *       at p (method SP target SP "HTTP/1.1" or "HTTP/1.0" CR LF), with
  *       the first byte of its target and of its version.
+ * and optionally
+ *   HTTP_HEAD, HTTP_CLASS64, HTTP_CLASS32, HTTP_RL32  to compile beside it the
+ *       whole-head sweep (parser_head.h) that http_parse_resume() tries
+ *       first when a call starts a head.
  *
  * The head as a resumable scan (struct http_parse_state). Each phase
  * below resumes where the previous call stopped, with the position of
@@ -59,6 +63,10 @@ enum {
 
 #endif
 
+#ifdef HTTP_HEAD
+#include "http/parser_head.h"
+#endif
+
 HTTP_MACHINE_ATTR int
 HTTP_MACHINE(struct http_parse_state *st, const char *buf, size_t len,
 	     const struct http_limits *lim, struct http_request *req,
@@ -73,7 +81,6 @@ HTTP_MACHINE(struct http_parse_state *st, const char *buf, size_t len,
 	 * and answers (see done:), so this needs no saving. */
 	struct http_seen seen = { .cl = -1 };
 	uint64_t w;
-	uint32_t w32;
 	int rc;
 
 	max_rl = lim->max_request_line < HTTP_LIMIT_CAP ? lim->max_request_line
@@ -83,8 +90,10 @@ HTTP_MACHINE(struct http_parse_state *st, const char *buf, size_t len,
 	max_h = lim->max_headers < HTTP_MAX_HEADERS ? lim->max_headers
 						    : HTTP_MAX_HEADERS;
 	http_request_reset(req);
-	if (p == 0)
-		goto lead; /* a new head: the common case */
+	if (p == 0) {
+		/* A new head: the common case. */
+		goto lead;
+	}
 	if (p > len) {
 		/* Fewer bytes than judged before: not the same head. */
 		memset(st, 0, sizeof(*st));
@@ -287,44 +296,9 @@ lf:
 	if (buf[p] != '\n')
 		HTTP_STOP(400);
 field:
-	/* OWS around the value (§5.5). The value's bytes were judged field
-	 * bytes, and of those only SP and HTAB are <= ' '. */
-	vs = ne + 1;
-	ve = p - 1;
-	while (vs < ve && (uint8_t)buf[vs] <= ' ')
-		vs++;
-	while (ve > vs && (uint8_t)buf[ve - 1] <= ' ')
-		ve--;
-	req->headers[nh++] = (struct http_header){
-		.name = buf + mark,
-		.name_len = ne - mark,
-		.value = buf + vs,
-		.value_len = ve - vs,
-	};
+	http_field_store(req, nh++, buf, mark, ne, p - 1, &vs, &ve);
 	/* The fields that frame the request, for http_semantics(). */
-	switch (ne - mark) {
-	case 4:
-		/* All four are letters: OR 0x20 folds exactly their case. */
-		memcpy(&w32, buf + mark, 4);
-		if ((w32 | 0x20202020u) != http_word4("host"))
-			break;
-		seen.hosts++;
-		if (HTTP_SCAN(http_nib_host, buf, vs, len, ve) != ve)
-			seen.host_bad = true;
-		break;
-	case 14:
-		if (!http_name_eq(buf + mark, "content-length", 14))
-			break;
-		if (!seen.cls++ &&
-		    http_content_length(buf + vs, ve - vs, &seen.cl))
-			seen.cl_bad = true;
-		break;
-	case 6:
-	case 10:
-	case 17:
-		seen.rare = true;
-		break;
-	}
+	HTTP_SEEN(&seen, buf, len, mark, ne, vs, ve);
 	p++;
 	phase = HTTP_PS_LINE;
 	goto line;

@@ -71,6 +71,20 @@ int http_machine_avx2(struct http_parse_state *st, const char *buf, size_t len,
 		      const struct http_limits *lim, struct http_request *req,
 		      int *status);
 
+/*
+ * A fresh head (st->pos == 0) judged whole from bitmasks, 16 (SSE4.2) or
+ * 32 (AVX2) bytes a step (parser_head.h): the machine's answer, or
+ * HTTP_HEAD_NO (st untouched, req partly written) when the
+ * machine must judge it. lim is not NULL.
+ */
+#define HTTP_HEAD_NO (-3)
+int http_head_sse42(struct http_parse_state *st, const char *buf, size_t len,
+		    const struct http_limits *lim, struct http_request *req,
+		    int *status);
+int http_head_avx2(struct http_parse_state *st, const char *buf, size_t len,
+		   const struct http_limits *lim, struct http_request *req,
+		   int *status);
+
 /* The scan variant in use (enum http_parse_isa), set once at load. */
 extern int http_isa_cur;
 
@@ -191,6 +205,134 @@ http_content_length(const char *s, size_t n, int64_t *out)
 	*out = (int64_t)v;
 	return 0;
 }
+
+/* Token pasting for the per-variant templates. */
+#define HTTP_CONCAT_(a, b) a##b
+#define HTTP_CONCAT(a, b) HTTP_CONCAT_(a, b)
+
+/* n bytes at s equal the literal lit exactly: word compares that
+ * overlap, never reading outside s[0..n) (2 <= n <= 8). */
+static inline bool
+http_eq(const char *s, const char *lit, size_t n)
+{
+	uint32_t a, b, c, d;
+	uint16_t e, f, g, h;
+
+	if (n >= 4) {
+		memcpy(&a, s, 4);
+		memcpy(&b, lit, 4);
+		memcpy(&c, s + n - 4, 4);
+		memcpy(&d, lit + n - 4, 4);
+		return a == b && c == d;
+	}
+	memcpy(&e, s, 2);
+	memcpy(&f, lit, 2);
+	memcpy(&g, s + n - 2, 2);
+	memcpy(&h, lit + n - 2, 2);
+	return e == f && g == h;
+}
+
+/* Methods are case-sensitive (RFC 9110 §9.1): by length, then words. */
+static inline enum http_method
+http_method_of(const char *m, size_t n)
+{
+	switch (n) {
+	case 3:
+		if (http_eq(m, "GET", 3))
+			return HTTP_M_GET;
+		if (http_eq(m, "PUT", 3))
+			return HTTP_M_PUT;
+		break;
+	case 4:
+		if (http_eq(m, "POST", 4))
+			return HTTP_M_POST;
+		if (http_eq(m, "HEAD", 4))
+			return HTTP_M_HEAD;
+		break;
+	case 5:
+		if (http_eq(m, "PATCH", 5))
+			return HTTP_M_PATCH;
+		if (http_eq(m, "TRACE", 5))
+			return HTTP_M_TRACE;
+		break;
+	case 6:
+		if (http_eq(m, "DELETE", 6))
+			return HTTP_M_DELETE;
+		break;
+	case 7:
+		if (http_eq(m, "OPTIONS", 7))
+			return HTTP_M_OPTIONS;
+		if (http_eq(m, "CONNECT", 7))
+			return HTTP_M_CONNECT;
+		break;
+	}
+	return HTTP_M_UNKNOWN;
+}
+
+/*
+ * A complete field line: name buf[mark..ne), its colon at ne, CR at cr.
+ * Stores it as req->headers[i] with the value's OWS trimmed (§5.5: the
+ * value's bytes were judged field bytes, and of those only SP and HTAB
+ * are <= ' '); the value's bounds go to *vs, *ve.
+ */
+static inline void
+http_field_store(struct http_request *req, size_t i, const char *buf,
+		 size_t mark, size_t ne, size_t cr, size_t *vs, size_t *ve)
+{
+	size_t s = ne + 1, e = cr;
+
+	/* Mostly one SP after the colon and none before the CR. */
+	if (s < e && buf[s] == ' ')
+		s++;
+	if (s < e && (uint8_t)buf[s] <= ' ')
+		while (++s < e && (uint8_t)buf[s] <= ' ')
+			;
+	if (e > s && (uint8_t)buf[e - 1] <= ' ')
+		while (--e > s && (uint8_t)buf[e - 1] <= ' ')
+			;
+	req->headers[i].name = buf + mark;
+	req->headers[i].name_len = ne - mark;
+	req->headers[i].value = buf + s;
+	req->headers[i].value_len = e - s;
+	*vs = s;
+	*ve = e;
+}
+
+/*
+ * Note in *seen what a field line (name buf[mark..ne), value
+ * buf[vs..ve)) says of the request's framing, for http_semantics().
+ * Expands where HTTP_SCAN (the variant's scan) is defined.
+ */
+#define HTTP_SEEN(seen, buf, len, mark, ne, vs, ve)                            \
+	do {                                                                   \
+		uint32_t w32_;                                                 \
+                                                                               \
+		switch ((ne) - (mark)) {                                       \
+		case 4:                                                        \
+			/* All four are letters: OR 0x20 folds their case. */  \
+			memcpy(&w32_, (buf) + (mark), 4);                      \
+			if ((w32_ | 0x20202020u) != http_word4("host"))        \
+				break;                                         \
+			(seen)->hosts++;                                       \
+			if (HTTP_SCAN(http_nib_host, buf, vs, len, ve) != (ve)) \
+				(seen)->host_bad = true;                       \
+			break;                                                 \
+		case 14:                                                       \
+			if (!http_name_eq((buf) + (mark), "content-length",    \
+					  14))                                 \
+				break;                                         \
+			if (!(seen)->cls++ &&                                  \
+			    http_content_length((buf) + (vs), (ve) - (vs),     \
+						&(seen)->cl))                  \
+				(seen)->cl_bad = true;                         \
+			break;                                                 \
+		case 6:                                                        \
+		case 10:                                                       \
+		case 17:                                                       \
+			(seen)->rare = true;                                   \
+			break;                                                 \
+		}                                                              \
+	} while (0)
 
 static inline size_t
 http_min(size_t a, size_t b)

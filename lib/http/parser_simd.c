@@ -294,13 +294,119 @@ http_line_avx2(const char *buf, size_t p, size_t len, size_t *colon, size_t *cr)
 	return http_line_masks(buf, p, nt, nf, colon, cr);
 }
 
+/* HTTP_CLASS64 (parser_head.h), 16 bytes four times. */
+static inline HTTP_SSE42 void
+http_class64_sse42(const char *s, uint64_t *nt, uint64_t *nf)
+{
+	const __m128i tl = _mm_load_si128((const __m128i *)http_nib_tchar.lo);
+	const __m128i th = _mm_load_si128((const __m128i *)http_nib_tchar.hi);
+	const __m128i fl = _mm_load_si128((const __m128i *)http_nib_field.lo);
+	const __m128i fh = _mm_load_si128((const __m128i *)http_nib_field.hi);
+	uint64_t t = 0, f = 0;
+
+	for (int k = 0; k < 4; k++) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(s + 16 * k));
+
+		t |= (uint64_t)http_out16(v, tl, th) << (16 * k);
+		f |= (uint64_t)http_out16(v, fl, fh) << (16 * k);
+	}
+	*nt = t;
+	*nf = f;
+}
+
+/* HTTP_CLASS32 (parser_head.h), 16 bytes twice. */
+static inline HTTP_SSE42 void
+http_class32_sse42(const char *s, uint32_t *nt, uint32_t *nf)
+{
+	const __m128i tl = _mm_load_si128((const __m128i *)http_nib_tchar.lo);
+	const __m128i th = _mm_load_si128((const __m128i *)http_nib_tchar.hi);
+	const __m128i fl = _mm_load_si128((const __m128i *)http_nib_field.lo);
+	const __m128i fh = _mm_load_si128((const __m128i *)http_nib_field.hi);
+	__m128i a = _mm_loadu_si128((const __m128i *)s);
+	__m128i b = _mm_loadu_si128((const __m128i *)(s + 16));
+
+	*nt = http_out16(a, tl, th) | http_out16(b, tl, th) << 16;
+	*nf = http_out16(a, fl, fh) | http_out16(b, fl, fh) << 16;
+}
+
+/* HTTP_RL32 (parser_head.h), 16 bytes twice. */
+static inline HTTP_SSE42 void
+http_rl32_sse42(const char *s, uint32_t *ng, uint32_t *nq)
+{
+	const __m128i gl = _mm_load_si128((const __m128i *)http_nib_target.lo);
+	const __m128i gh = _mm_load_si128((const __m128i *)http_nib_target.hi);
+	const __m128i qm = _mm_set1_epi8('?');
+	__m128i a = _mm_loadu_si128((const __m128i *)s);
+	__m128i b = _mm_loadu_si128((const __m128i *)(s + 16));
+
+	*ng = http_out16(a, gl, gh) | http_out16(b, gl, gh) << 16;
+	*nq = (unsigned int)_mm_movemask_epi8(_mm_cmpeq_epi8(a, qm)) |
+	      (unsigned int)_mm_movemask_epi8(_mm_cmpeq_epi8(b, qm)) << 16;
+}
+
+/* HTTP_CLASS64 (parser_head.h), 32 bytes twice. */
+static inline HTTP_AVX2 void
+http_class64_avx2(const char *s, uint64_t *nt, uint64_t *nf)
+{
+	uint32_t t0, f0, t1, f1;
+
+	http_out32x2(s, &http_nib_tchar, &http_nib_field, &t0, &f0);
+	http_out32x2(s + 32, &http_nib_tchar, &http_nib_field, &t1, &f1);
+	*nt = (uint64_t)t1 << 32 | t0;
+	*nf = (uint64_t)f1 << 32 | f0;
+}
+
+/* Out-of-class mask of the 32 bytes at s for n, and where '?' is. */
+static inline HTTP_AVX2 void
+http_out32q(const char *s, const struct http_nib *n, uint32_t *out,
+	    uint32_t *q)
+{
+	const __m256i m = _mm256_set1_epi8(0x0f);
+	__m256i v = _mm256_loadu_si256((const __m256i *)s), c;
+
+	c = _mm256_and_si256(
+		_mm256_shuffle_epi8(_mm256_broadcastsi128_si256(_mm_load_si128(
+					    (const __m128i *)n->lo)),
+				    _mm256_and_si256(v, m)),
+		_mm256_shuffle_epi8(
+			_mm256_broadcastsi128_si256(
+				_mm_load_si128((const __m128i *)n->hi)),
+			_mm256_and_si256(_mm256_srli_epi16(v, 4), m)));
+	*out = (uint32_t)_mm256_movemask_epi8(
+		_mm256_cmpeq_epi8(c, _mm256_setzero_si256()));
+	*q = (uint32_t)_mm256_movemask_epi8(
+		_mm256_cmpeq_epi8(v, _mm256_set1_epi8('?')));
+}
+
+/* HTTP_CLASS32 (parser_head.h), 32 bytes at once. */
+static inline HTTP_AVX2 void
+http_class32_avx2(const char *s, uint32_t *nt, uint32_t *nf)
+{
+	http_out32x2(s, &http_nib_tchar, &http_nib_field, nt, nf);
+}
+
+/* HTTP_RL32 (parser_head.h), 32 bytes at once. */
+static inline HTTP_AVX2 void
+http_rl32_avx2(const char *s, uint32_t *ng, uint32_t *nq)
+{
+	http_out32q(s, &http_nib_target, ng, nq);
+}
+
 #define HTTP_MACHINE http_machine_sse42
 #define HTTP_MACHINE_ATTR HTTP_SSE42
 #define HTTP_SCAN(nib, buf, p, len, stop)                                      \
 	http_scan_sse42(&(nib), buf, p, len, stop)
 #define HTTP_LINE http_line_sse42
 #define HTTP_RLINE http_rline_sse42
+#define HTTP_HEAD http_head_sse42
+#define HTTP_CLASS64 http_class64_sse42
+#define HTTP_RL32 http_rl32_sse42
+#define HTTP_CLASS32 http_class32_sse42
 #include "http/parser_machine.h"
+#undef HTTP_HEAD
+#undef HTTP_CLASS64
+#undef HTTP_RL32
+#undef HTTP_CLASS32
 #undef HTTP_MACHINE
 #undef HTTP_MACHINE_ATTR
 #undef HTTP_SCAN
@@ -313,6 +419,10 @@ http_line_avx2(const char *buf, size_t p, size_t len, size_t *colon, size_t *cr)
 	http_scan_avx2(&(nib), buf, p, len, stop)
 #define HTTP_LINE http_line_avx2
 #define HTTP_RLINE http_rline_avx2
+#define HTTP_HEAD http_head_avx2
+#define HTTP_CLASS64 http_class64_avx2
+#define HTTP_RL32 http_rl32_avx2
+#define HTTP_CLASS32 http_class32_avx2
 #include "http/parser_machine.h"
 
 bool
@@ -339,6 +449,24 @@ http_parse_isa_supported(enum http_parse_isa isa)
 }
 #else
 /* Other CPUs: the table loop only; the vector entries are never chosen. */
+int
+http_head_sse42(struct http_parse_state *st, const char *buf, size_t len,
+		const struct http_limits *lim, struct http_request *req,
+		int *status)
+{
+	(void)st, (void)buf, (void)len, (void)lim, (void)req, (void)status;
+	return HTTP_HEAD_NO;
+}
+
+int
+http_head_avx2(struct http_parse_state *st, const char *buf, size_t len,
+	       const struct http_limits *lim, struct http_request *req,
+	       int *status)
+{
+	(void)st, (void)buf, (void)len, (void)lim, (void)req, (void)status;
+	return HTTP_HEAD_NO;
+}
+
 int
 http_machine_sse42(struct http_parse_state *st, const char *buf, size_t len,
 		   const struct http_limits *lim, struct http_request *req,

@@ -155,6 +155,106 @@ test_http_isa_every_byte_everywhere_matches_scalar(void **state)
 		      http_parse_isa_name(isa), runs);
 }
 
+/*
+ * Heads at the edges of the whole-head sweep (parser_head.h), which
+ * classifies a fresh head 64 bytes a word and walks its lines by bit
+ * scanning: shorter than a word (classified from a copy), exactly one
+ * and two words long (the word after the input), a request line that
+ * ends on the first word's last byte and one that does not fit in it,
+ * lines and OWS across word boundaries, an origin-form query, an
+ * absolute-form target, a second head behind the first, lines across
+ * the halves and words that are read shifted.
+ */
+static const char *const sweep_bases[] = {
+	"GET /users/123?x=1 HTTP/1.1\r\nHost: a\r\n\r\n",
+	"GET http://h/p?q HTTP/1.0\r\nHost: h\r\nConnection: keep-alive\r\n\r\n",
+	"POST /e HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nX: vvvvvvvvvvv\r\n"
+	"\r\n",
+	"GET /pppppppppppppppppppppppppppppppppppppppppppppppp HTTP/1.1\r\n"
+	"Host: h\r\n\r\n",
+	"GET /ppppppppppppppppppppppppppppppppppppppppppppppppp HTTP/1.1\r\n"
+	"Host: h\r\n\r\n",
+	"GET /a HTTP/1.1\r\nHost: h\r\nX-Long-Name: \t value spanning the "
+	"sixty-four \t\r\nY: zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz"
+	"\r\n\r\n",
+	"GET / HTTP/1.1\r\nHost: h\r\n\r\nGET / HTTP/1.1\r\nHost: h\r\n\r\n",
+	/* The last field line across the middle of a short head's only
+	 * word, and across the start of the last word of a longer one,
+	 * where the masks are read from the end of the input and shifted. */
+	"GET / HTTP/1.1\r\nHost: 0123456789abcdefghij\r\n\r\n",
+	"GET /a HTTP/1.1\r\nHost: h\r\nX-Pad: 0123456789012345\r\n"
+	"X-Last: abcdefghijklmnopqrstuvwxyz\r\n\r\n",
+};
+
+/* Limits on both sides of where the sweep's own checks fall, one at a
+ * time so that none hides another: the first base's request line ends
+ * its version at byte 27, its Host line's CRLF at header byte 9, and it
+ * has one field. */
+#define D_RL HTTP_DEFAULT_MAX_REQUEST_LINE
+#define D_HB HTTP_DEFAULT_MAX_HEADER_BYTES
+static const struct http_limits sweep_limits[] = {
+	{D_RL, D_HB, HTTP_MAX_HEADERS},
+	{27, D_HB, HTTP_MAX_HEADERS},
+	{26, D_HB, HTTP_MAX_HEADERS},
+	{D_RL, 9, HTTP_MAX_HEADERS},
+	{D_RL, 8, HTTP_MAX_HEADERS},
+	{D_RL, D_HB, 1},
+	{D_RL, D_HB, 0},
+};
+#undef D_RL
+#undef D_HB
+
+/*
+ * Each sweep base with each byte replaced by each value, whole and cut
+ * after the replaced byte, under each limit: the vector variant answers
+ * as the table loop (which has no sweep).
+ */
+static void
+test_http_isa_head_sweep_edges_match_scalar(void **state)
+{
+	enum http_parse_isa isa = (enum http_parse_isa)(uintptr_t)*state;
+	static char in[512];
+	static struct answer a, b;
+	unsigned long runs = 0;
+
+	if (!http_parse_isa_supported(isa))
+		skip();
+	assert_int_equal(strlen(sweep_bases[2]), 64);
+	assert_int_equal(strlen(sweep_bases[5]), 128);
+	for (size_t k = 0; k < ARRAY_SIZE(sweep_bases); k++) {
+		size_t n = strlen(sweep_bases[k]);
+
+		assert_true(n <= sizeof(in));
+		for (size_t i = 0; i < n; i++) {
+			for (unsigned int v = 0; v < 256; v++) {
+				for (size_t l = 0; l < ARRAY_SIZE(sweep_limits);
+				     l++) {
+					size_t cut[2] = {n, i + 1};
+
+					for (int c = 0; c < 2; c++) {
+						const char *buf;
+
+						memcpy(in, sweep_bases[k], n);
+						in[i] = (char)v;
+						buf = guard_page_at(in, cut[c]);
+						parse_with(HTTP_ISA_SCALAR, buf,
+							   cut[c],
+							   &sweep_limits[l],
+							   &a);
+						parse_with(isa, buf, cut[c],
+							   &sweep_limits[l],
+							   &b);
+						assert_same(&a, &b, buf);
+						runs++;
+					}
+				}
+			}
+		}
+	}
+	print_message("%s: %lu sweep-edge inputs agree with the table loop\n",
+		      http_parse_isa_name(isa), runs);
+}
+
 /* Forcing a variant the CPU lacks is refused and changes nothing. */
 static void
 test_http_isa_set_refuses_unknown_and_keeps_current(void **state)
@@ -177,6 +277,12 @@ main(void)
 			(void *)(uintptr_t)HTTP_ISA_SSE42),
 		cmocka_unit_test_prestate(
 			test_http_isa_every_byte_everywhere_matches_scalar,
+			(void *)(uintptr_t)HTTP_ISA_AVX2),
+		cmocka_unit_test_prestate(
+			test_http_isa_head_sweep_edges_match_scalar,
+			(void *)(uintptr_t)HTTP_ISA_SSE42),
+		cmocka_unit_test_prestate(
+			test_http_isa_head_sweep_edges_match_scalar,
 			(void *)(uintptr_t)HTTP_ISA_AVX2),
 		cmocka_unit_test(
 			test_http_isa_set_refuses_unknown_and_keeps_current),
