@@ -423,8 +423,12 @@ tcp_rack_arm(struct lcore_ctx *ctx, struct tcp_conn *c, bool fresh)
 	    (c->flags & TCF_PERSIST))
 		return;
 	/* RFC 8985 §7.2: a probe is due 2 SRTT after new data went or new
-	 * data was acknowledged, not during recovery or a probe episode. */
-	if (c->srtt == 0 || (c->flags & (TCF_TLP | TCF_RECOVERY | TCF_PERSIST)) ||
+	 * data was acknowledged, not during recovery or a probe episode;
+	 * nor after an RTO until new data is acknowledged (retries: the
+	 * RTO's recovery, Linux's CA_Loss), where a probe 2 SRTT after the
+	 * retransmission would undo the RTO's backoff. */
+	if (c->srtt == 0 || c->retries ||
+	    (c->flags & (TCF_TLP | TCF_RECOVERY | TCF_PERSIST)) ||
 	    !(fresh || c->timer_kind == TT_NONE)) {
 		if (c->timer_kind != TT_RTX)
 			tcp_rtx_arm(ctx, c);

@@ -135,6 +135,8 @@ tcp_rto_expired(struct lcore_ctx *ctx, struct tcp_conn *c)
 	STAT_INC(ctx, tcp_rto_timeouts);
 	if (!(c->flags & TCF_SACK))
 		STAT_INC(ctx, tcp_rto_nosack);
+	else if (c->retries > 1)
+		STAT_INC(ctx, tcp_rto_repeated);
 	else if (c->flags & TCF_TLP)
 		STAT_INC(ctx, tcp_rto_after_probe);
 	else if (c->flags & TCF_RECOVERY)

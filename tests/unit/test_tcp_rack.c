@@ -99,6 +99,13 @@ test_tcp_rack_rto_after_lost_probe_timed_from_the_original(void **state)
 	assert_int_equal(HSTAT(h, tcp_rto_in_recovery), 0);
 	assert_int_equal(HSTAT(h, tcp_rto_nosack), 0);
 	assert_int_equal(HSTAT(h, tcp_rto_tail), 0);
+	/* Lost again: the next RTO, backed off, counts as repeated. */
+	w = tt_wait_segment(h, segs, 8, &n, 1000000);
+	assert_int_equal(n, 1);
+	assert_near_ms(w, 2 * TR_RTO);
+	assert_int_equal(HSTAT(h, tcp_rto_timeouts), 2);
+	assert_int_equal(HSTAT(h, tcp_rto_repeated), 1);
+	assert_int_equal(HSTAT(h, tcp_rto_after_probe), 1);
 	tr_sack(&p, first.s.seq + 100, 0, NULL);
 	harness_advance(h, 3000000);
 	tt_none(h);
