@@ -428,8 +428,17 @@ tcp_rack_arm(struct lcore_ctx *ctx, struct tcp_conn *c, bool fresh)
 	 * RTO's recovery, Linux's CA_Loss), where a probe 2 SRTT after the
 	 * retransmission would undo the RTO's backoff. */
 	if (c->srtt == 0 || c->retries ||
-	    (c->flags & (TCF_TLP | TCF_RECOVERY | TCF_PERSIST)) ||
-	    !(fresh || c->timer_kind == TT_NONE)) {
+	    (c->flags & (TCF_TLP | TCF_RECOVERY | TCF_PERSIST))) {
+		if (c->timer_kind != TT_RTX)
+			tcp_rtx_arm(ctx, c);
+		return;
+	}
+	/* Anything else (a window update, a pure ACK or a delayed ACK sent
+	 * with nothing new) leaves a pending probe where it is: replaced
+	 * by the RTO, a lost tail would wait 200 ms, not the PTO. */
+	if (!fresh && c->timer_kind == TT_TLP)
+		return;
+	if (!fresh && c->timer_kind != TT_NONE) {
 		if (c->timer_kind != TT_RTX)
 			tcp_rtx_arm(ctx, c);
 		return;

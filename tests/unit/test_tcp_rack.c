@@ -145,6 +145,88 @@ test_tcp_rack_rto_after_probe_leaves_the_probe_its_round_trip(void **state)
 	tt_none(h);
 }
 
+/*
+ * A pending probe outlives ACKs that bring nothing new: a window update
+ * from the peer does not turn it into the RTO, so the lost response is
+ * still probed at the PTO.
+ */
+static void
+test_tcp_rack_window_update_keeps_the_probe(void **state)
+{
+	struct harness *h = *state;
+	struct tt_peer p = {.h = h};
+	struct tt_seg segs[8], first;
+	unsigned int n;
+	uint64_t w;
+
+	tr_response(&p, 41105, true, 1460, 100, &first, 1, &n);
+	assert_int_equal(n, 1);
+	harness_advance(h, 5000);
+	p.win = (uint16_t)(p.win / 2);
+	tr_sack(&p, first.s.seq, 0, NULL); /* ack unchanged, window not */
+	tt_collect(h, segs, 8);
+	w = tt_wait_segment(h, segs, 8, &n, 1000000);
+	assert_int_equal(n, 1);
+	assert_near_ms(5000 + w, 2 * TR_RTT + 40000);
+	assert_int_equal(segs[0].s.seq, first.s.seq);
+	assert_int_equal(HSTAT(h, tcp_tlp_probes), 1);
+	assert_int_equal(HSTAT(h, tcp_rto_timeouts), 0);
+	tr_sack(&p, first.s.seq + 100, 0, NULL);
+	harness_advance(h, 3000000);
+	tt_none(h);
+	assert_int_equal(HSTAT(h, tcp_rto_timeouts), 0);
+}
+
+/*
+ * The SYN-ACK was lost and sent again: the ACK's echoed timestamp still
+ * gives an RTT sample (RFC 7323 §4, as Linux), so the RTO is the usual
+ * 200 ms, not RFC 6298 §5.7's 3 s, and the first answer has its probe.
+ */
+static void
+test_tcp_rack_synack_retransmitted_still_times_the_first_answer(void **state)
+{
+	struct harness *h = *state;
+	struct tt_peer p = {.h = h};
+	struct tt_seg sa, segs[8], first;
+	struct tt_app *a = NULL;
+	unsigned int n;
+	uint64_t w;
+
+	tt_peer_init(&p, h, 41106);
+	p.mss = 1460;
+	p.sack_perm = true;
+	p.ts = true;
+	tt_policy.action = TT_RESPOND;
+	tt_policy.resp_len = 100;
+	tt_syn(&p, &sa); /* lost */
+	tt_wait_segment(h, segs, 8, &n, 3000000);
+	assert_int_equal(n, 1);
+	assert_int_equal(segs[0].s.flags, F_SYN | F_ACK);
+	p.ts_recent = segs[0].s.tsval;
+	harness_advance(h, TR_RTT);
+	tt_send_ack(&p);
+	tt_none(h);
+	for (int i = TT_APPS - 1; i >= 0 && !a; i--)
+		if (tt_apps[i].used && !tt_apps[i].closed)
+			a = &tt_apps[i];
+	assert_non_null(a);
+	assert_true(a->c->srtt >= 1000 && a->c->srtt <= TR_RTT + 1000);
+	assert_int_equal(a->c->rto, TR_RTO);
+	tt_send_data(&p, "GET", 3);
+	n = tt_collect(h, &first, 1);
+	assert_int_equal(n, 1);
+	/* The answer is lost: probed within 2 SRTT + 40 ms. */
+	w = tt_wait_segment(h, segs, 8, &n, 1000000);
+	assert_int_equal(n, 1);
+	assert_true(w <= 2 * TR_RTT + 40000 + 2000);
+	assert_int_equal(segs[0].s.seq, first.s.seq);
+	assert_int_equal(HSTAT(h, tcp_tlp_probes), 1);
+	assert_int_equal(HSTAT(h, tcp_rto_timeouts), 0);
+	tr_sack(&p, first.s.seq + first.s.len, 0, NULL);
+	harness_advance(h, 3000000);
+	tt_none(h);
+}
+
 /* A retransmission of SACK recovery lost: that RTO is counted apart. */
 static void
 test_tcp_rack_rto_of_lost_retransmission_counted(void **state)
@@ -212,6 +294,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		TT_TEST(test_tcp_rack_rto_after_lost_probe_timed_from_the_original),
 		TT_TEST(test_tcp_rack_rto_after_probe_leaves_the_probe_its_round_trip),
+		TT_TEST(test_tcp_rack_window_update_keeps_the_probe),
+		TT_TEST(test_tcp_rack_synack_retransmitted_still_times_the_first_answer),
 		TT_TEST(test_tcp_rack_rto_of_lost_retransmission_counted),
 		TT_TEST(test_tcp_rack_rto_without_sack_counted),
 	};
