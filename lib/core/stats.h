@@ -83,7 +83,8 @@
 	X(tcp_tlp_recoveries) X(tcp_rack_losses) X(tcp_sack_repaired) \
 	X(tcp_sack_blocks_tx) X(tcp_dsack_tx) X(tcp_dsack_rx) \
 	X(tcp_spurious_undone) X(tcp_rack_timeouts) X(tcp_rto_nosack) \
-	X(tcp_rto_repeated) X(tcp_rto_after_probe) X(tcp_rto_in_recovery) X(tcp_rto_tail)
+	X(tcp_rto_repeated) X(tcp_rto_after_probe) X(tcp_rto_in_recovery) \
+	X(tcp_rto_tail)
 
 #define STATS_HTTP(X) \
 	X(http_requests) X(http_responses_2xx) X(http_responses_4xx) \
