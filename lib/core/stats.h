@@ -72,12 +72,19 @@
  * (§6), retransmissions the SACK scoreboard sent (RFC 6675), SACK and
  * D-SACK blocks sent, D-SACKs received, cwnd reductions undone because
  * every retransmission proved spurious (RFC 2883 §5), reordering
- * timers that fired. */
+ * timers that fired; and the RTOs (tcp_rto_timeouts) by what they
+ * follow: a connection without SACK, an RTO's retransmission lost (the
+ * second RTO or later in a row), a probe left unanswered (the probe or
+ * its ACK lost, or a loss during the probe's episode), SACK recovery (a
+ * retransmission lost), or none of these (no RTT sample yet to time a
+ * probe, a FIN alone in flight). */
 #define STATS_TCP_LOSS(X) \
 	X(tcp_sack_conns) X(tcp_limited_transmit) X(tcp_tlp_probes) \
 	X(tcp_tlp_recoveries) X(tcp_rack_losses) X(tcp_sack_repaired) \
 	X(tcp_sack_blocks_tx) X(tcp_dsack_tx) X(tcp_dsack_rx) \
-	X(tcp_spurious_undone) X(tcp_rack_timeouts)
+	X(tcp_spurious_undone) X(tcp_rack_timeouts) X(tcp_rto_nosack) \
+	X(tcp_rto_repeated) X(tcp_rto_after_probe) X(tcp_rto_in_recovery) \
+	X(tcp_rto_tail)
 
 #define STATS_HTTP(X) \
 	X(http_requests) X(http_responses_2xx) X(http_responses_4xx) \

@@ -409,6 +409,14 @@ tcp_established(struct lcore_ctx *ctx, struct tcp_conn *c,
 	tcp_disarm(ctx, c);
 	if (c->retries == 0 && !(c->flags & TCF_COOKIE))
 		tcp_rtt_sample(tl, c, (uint32_t)(ctx->now_us - c->rtt_start));
+	else if (c->retries && (c->flags & TCF_TS) && s->has_ts &&
+		 tcp_ts_now(ctx, c->ts_off) - s->tsecr < tl->rto_max / 1000)
+		/* The SYN-ACK timed out, but the echoed timestamp says which
+		 * one was answered (RFC 7323 §4, as Linux): an RTT sample in
+		 * 1 ms ticks, so the RTO and the loss probe of the first
+		 * answer need not wait for a timed segment. */
+		tcp_rtt_sample(tl, c, (tcp_ts_now(ctx, c->ts_off) - s->tsecr) *
+					      1000u);
 	else if (c->retries)
 		/* RFC 6298 §5.7: the SYN-ACK timed out: at least 3 s. */
 		c->rto = tcp_min(tcp_max(tl->rto_init, 3000000), tl->rto_max);

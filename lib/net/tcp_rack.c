@@ -423,9 +423,22 @@ tcp_rack_arm(struct lcore_ctx *ctx, struct tcp_conn *c, bool fresh)
 	    (c->flags & TCF_PERSIST))
 		return;
 	/* RFC 8985 §7.2: a probe is due 2 SRTT after new data went or new
-	 * data was acknowledged, not during recovery or a probe episode. */
-	if (c->srtt == 0 || (c->flags & (TCF_TLP | TCF_RECOVERY | TCF_PERSIST)) ||
-	    !(fresh || c->timer_kind == TT_NONE)) {
+	 * data was acknowledged, not during recovery or a probe episode;
+	 * nor after an RTO until new data is acknowledged (retries: the
+	 * RTO's recovery, Linux's CA_Loss), where a probe 2 SRTT after the
+	 * retransmission would undo the RTO's backoff. */
+	if (c->srtt == 0 || c->retries ||
+	    (c->flags & (TCF_TLP | TCF_RECOVERY | TCF_PERSIST))) {
+		if (c->timer_kind != TT_RTX)
+			tcp_rtx_arm(ctx, c);
+		return;
+	}
+	/* Anything else (a window update, a pure ACK or a delayed ACK sent
+	 * with nothing new) leaves a pending probe where it is: replaced
+	 * by the RTO, a lost tail would wait 200 ms, not the PTO. */
+	if (!fresh && c->timer_kind == TT_TLP)
+		return;
+	if (!fresh && c->timer_kind != TT_NONE) {
 		if (c->timer_kind != TT_RTX)
 			tcp_rtx_arm(ctx, c);
 		return;
@@ -456,6 +469,35 @@ tcp_rack_rto(struct tcp_conn *c)
 }
 
 /*
+ * The RTO after a probe (RFC 8985 §7.3 step 4), due an RTO after the
+ * earliest outstanding segment was sent (t0, its send time before the
+ * probe; head: whether it had one), as RFC 6298 §5.1 times the oldest
+ * segment and a probe is no RTO retransmission (§5.6); Linux likewise
+ * rearms with the RTO's remainder (tcp_rto_delta_us). Restarted from
+ * the probe instead, a lost probe or a lost ACK of it would cost the
+ * PTO on top of the RTO: 240 ms for a one-segment response, where a
+ * Linux server, probing only at the RTO, takes 200. The probe's own
+ * ACK still gets 2 SRTT (TCP_TLP_MIN_US at least).
+ */
+static void
+tcp_tlp_rto_arm(struct lcore_ctx *ctx, struct tcp_conn *c, bool head,
+		uint32_t t0)
+{
+	uint32_t age = (uint32_t)ctx->now_us - t0, wait, least;
+	uint64_t when;
+
+	wait = !head ? c->rto : age >= c->rto ? 0 : c->rto - age;
+	least = tcp_max(2u * c->srtt, TCP_TLP_MIN_US);
+	if (wait < least)
+		wait = tcp_min(least, c->rto);
+	when = ctx->now_us + wait;
+	c->timer_kind = TT_RTX;
+	c->rtx_deadline = when;
+	if (!timer_armed(&c->timer) || c->timer.expire_us > when)
+		timer_arm(&ctx->wheel, &c->timer, when);
+}
+
+/*
  * RFC 8985 §7.3: the probe. New data if the peer's window takes some,
  * else the last segment sent again; then the RTO (§7.3 step 4).
  */
@@ -463,11 +505,15 @@ void
 tcp_tlp_fire(struct lcore_ctx *ctx, struct tcp_conn *c)
 {
 	uint32_t flight = c->snd_max - c->snd_una;
-	uint32_t data = tcp_min(flight, c->sndq_len), len, seq;
+	uint32_t data = tcp_min(flight, c->sndq_len), len, seq, t0 = 0;
 	uint8_t flags = RTE_TCP_ACK_FLAG;
+	bool head;
 
 	if (flight == 0 || !(TCPF(c->state) & TCPF_OUTPUT))
 		return;
+	head = c->sndq_head && (*tcp_xfl(c->sndq_head) & TCP_XF_SENT);
+	if (head)
+		t0 = *tcp_xts(c->sndq_head);
 	STAT_INC(ctx, tcp_tlp_probes);
 	c->flags |= TCF_TLP;
 	c->flags &= ~TCF_TLP_RETX;
@@ -497,7 +543,7 @@ tcp_tlp_fire(struct lcore_ctx *ctx, struct tcp_conn *c)
 		}
 	}
 	c->tlp_end = c->snd_max;
-	tcp_rtx_arm(ctx, c);
+	tcp_tlp_rto_arm(ctx, c, head, t0);
 }
 
 /* RFC 8985 §6.3: the reordering window of a segment passed. */

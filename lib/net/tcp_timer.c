@@ -133,6 +133,16 @@ tcp_rto_expired(struct lcore_ctx *ctx, struct tcp_conn *c)
 	if (!tcp_retry_left(ctx, c))
 		return;
 	STAT_INC(ctx, tcp_rto_timeouts);
+	if (!(c->flags & TCF_SACK))
+		STAT_INC(ctx, tcp_rto_nosack);
+	else if (c->retries > 1)
+		STAT_INC(ctx, tcp_rto_repeated);
+	else if (c->flags & TCF_TLP)
+		STAT_INC(ctx, tcp_rto_after_probe);
+	else if (c->flags & TCF_RECOVERY)
+		STAT_INC(ctx, tcp_rto_in_recovery);
+	else
+		STAT_INC(ctx, tcp_rto_tail);
 	tcp_rack_rto(c); /* before the cut: it may be undone (D-SACK) */
 	c->ssthresh = tcp_max(flight / 2, 2u * c->mss);
 	c->cwnd = c->mss; /* loss window: one segment */

@@ -19,7 +19,8 @@ CONNS = 16
 COUNTERS = ("tcp_sack_conns", "tcp_limited_transmit", "tcp_tlp_probes",
             "tcp_tlp_recoveries", "tcp_rack_losses", "tcp_sack_repaired",
             "tcp_dsack_rx", "tcp_spurious_undone", "tcp_rto_timeouts",
-            "tcp_retransmits")
+            "tcp_rto_nosack", "tcp_rto_repeated", "tcp_rto_after_probe",
+            "tcp_rto_in_recovery", "tcp_rto_tail", "tcp_retransmits")
 
 NFT = """
 table inet lrbenchloss {
