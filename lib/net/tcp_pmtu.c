@@ -24,7 +24,7 @@ tcp_pmtu_frag_needed(struct lcore_ctx *ctx, uint32_t peer_ip, uint16_t pport,
 
 	if (!tl)
 		goto ignore;
-	c = tcp_conn_lookup(tl, peer_ip, pport, lport);
+	c = tcp_conn_lookup(tl, peer_ip, pport, lport, TCP_LID_V4, NULL);
 	if (!c || !(TCPF(c->state) & TCPF_OUTPUT) || (c->flags & TCF_DEAD) ||
 	    !SEQ_GEQ(seq, c->snd_una) || !SEQ_LT(seq, c->snd_max))
 		goto ignore;
