@@ -96,10 +96,11 @@ tcp_isn(const struct lcore_ctx *ctx, uint32_t pip, const uint8_t *peer6,
 	uint8_t lid, uint16_t pport, uint16_t lport, uint32_t *isn,
 	uint32_t *ts_off)
 {
-	uint32_t in[4] = { 0x49534e31 /* "ISN1" */, pip, ctx->ifc->ip,
+	uint32_t in[4] = { 0x49534e31 /* "ISN1" */, pip, 0,
 			   (uint32_t)pport << 16 | lport };
 	uint64_t h;
 
+	in[2] = peer6 ? 0 : tcp_lid_addr4(ctx, lid);
 	if (unlikely(peer6 != NULL)) {
 		/* IPv6: both 16-byte addresses (RFC 6528 over the tuple). */
 		uint32_t in6[10] = { 0x49534e36 /* "ISN6" */ };
@@ -143,7 +144,8 @@ static uint32_t
 syncookie_hash(const struct lcore_ctx *ctx, const struct tcp_seg *s,
 	       uint16_t lport, uint32_t peer_isn, uint32_t t, uint32_t idx)
 {
-	uint32_t in[6] = { 0x434f4f4b /* "COOK" */, s->peer_ip, ctx->ifc->ip,
+	uint32_t in[6] = { 0x434f4f4b /* "COOK" */, s->peer_ip,
+			   s->peer6 ? 0 : tcp_lid_addr4(ctx, s->lid),
 			   (uint32_t)s->th->src_port << 16 | lport, peer_isn,
 			   t << 3 | idx };
 	uint32_t in6[12] = { 0x434f4f36 /* "COO6" */ };

@@ -118,7 +118,7 @@ tcp_xmit_sum(struct lcore_ctx *ctx, struct tcp_conn *c, struct rte_mbuf *m,
 	ip->fragment_offset = RTE_BE16(RTE_IPV4_HDR_DF_FLAG);
 	ip->time_to_live = IPV4_DEFAULT_TTL;
 	ip->next_proto_id = IPPROTO_TCP;
-	ip->src_addr = ifc->ip;
+	ip->src_addr = tcp_lid_addr4(ctx, c->lid);
 	ip->dst_addr = c->peer_ip;
 	ip->hdr_checksum = 0;
 	m->l2_len = sizeof(*eh);

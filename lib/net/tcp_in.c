@@ -9,6 +9,7 @@
 #include "core/config.h"
 #include "net/net.h"
 #include "net/cksum.h"
+#include "net/ipv4.h"
 #include "net/ipv6.h"
 #include "net/nd.h"
 #include "net/tcp_priv.h"
@@ -108,7 +109,9 @@ tcp_parse(struct lcore_ctx *ctx, struct rte_mbuf *m, const struct net_pkt *p,
 	if (likely(!p->ip6)) {
 		s->peer_ip = p->ip->src_addr;
 		s->peer6 = NULL;
-		s->lid = TCP_LID_V4;
+		s->lid = likely(p->ip->dst_addr == ctx->ifc->ip) ? TCP_LID_V4 :
+			 (uint8_t)(TCP_LID_VIP +
+				   ipv4_vip_index(ctx->cfg, p->ip->dst_addr));
 	} else {
 		s->peer6 = p->ip6->src_addr;
 		s->peer_ip = tcp_ip6_digest(s->peer6);

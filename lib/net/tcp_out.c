@@ -584,7 +584,8 @@ tcp_reply_output(struct lcore_ctx *ctx, struct rte_mbuf *m,
 		 const struct tcp_seg *s)
 {
 	if (likely(!s->peer6))
-		ipv4_output(ctx, m, s->peer_ip, IPPROTO_TCP, s->peer_mac);
+		ipv4_output_src(ctx, m, tcp_lid_addr4(ctx, s->lid), s->peer_ip,
+				IPPROTO_TCP, s->peer_mac);
 	else
 		ipv6_output(ctx, m, tcp_lid_addr6(ctx->ifc, s->lid), s->peer6,
 			    IPPROTO_TCP, 0, s->peer_mac);

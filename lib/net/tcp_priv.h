@@ -116,11 +116,12 @@ enum tcp_timer_kind {
  * struct tcp_seg.lid), part of the lookup key: 0 is our IPv4 address;
  * with TCP_LID_V6 set, the connection is IPv6 and the low bit chooses
  * our configured address (TCP_LID_V6) or the link-local one
- * (TCP_LID_V6_LL). An IPv6 connection keeps the peer's 16-byte address in
+ * (TCP_LID_V6_LL); IPv4 connections to ip.vips[i] have TCP_LID_VIP + i. An IPv6 connection keeps the peer's 16-byte address in
  * peer_ip6 and a 32-bit digest of it in peer_ip, so the hash, the
  * steering directory and the first compare stay those of IPv4.
  */
 #define TCP_LID_V4 0x00
+#define TCP_LID_VIP 0x01 /* + i: ip.vips[i] (IPv4) */
 #define TCP_LID_V6 0x80
 #define TCP_LID_V6_LL 0x81
 /* IPv6 header bytes past IPv4's: MSS and headroom arithmetic. */
@@ -329,6 +330,14 @@ tcp_ip6_digest(const uint8_t *a)
 
 	memcpy(w, a, 16);
 	return w[0] ^ w[1] ^ w[2] ^ w[3];
+}
+
+/* Our IPv4 address for an IPv4 lid: ip.address, or an ip.vips entry. */
+static inline uint32_t
+tcp_lid_addr4(const struct lcore_ctx *ctx, uint8_t lid)
+{
+	return likely(lid == TCP_LID_V4) ? ctx->ifc->ip :
+	       ctx->cfg->vips[lid - TCP_LID_VIP].addr;
 }
 
 /* Our IPv6 address for lid (TCP_LID_V6 or TCP_LID_V6_LL). */
