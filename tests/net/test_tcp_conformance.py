@@ -247,6 +247,7 @@ print(json.dumps(OUT))
 
 
 CLIENT_IP6 = os.environ.get("LR_CLIENT_IP6", "fd00:88::1")
+VIP_ARP, VIP_DSR = "10.90.0.100", "10.90.0.101"
 APPLIANCE_IP6 = os.environ.get("LR_APPLIANCE_IP6", "fd00:88::2")
 
 
@@ -300,6 +301,9 @@ def write_config():
     cfg.setdefault("ctl", {})["socket"] = CTL_SOCK
     # A small half-open table so that the flood below needs cookies.
     cfg.setdefault("tcp", {})["max_halfopen"] = 256
+    # Two VIPs (ip.vips): one answered by ARP, one a balancer would own.
+    cfg.setdefault("ip", {})["vips"] = [{"address": VIP_ARP, "arp": True},
+                                        {"address": VIP_DSR, "arp": False}]
     fd, path = tempfile.mkstemp(prefix="lr-tcpconf-", suffix=".json")
     with os.fdopen(fd, "w") as f:
         json.dump(cfg, f)
@@ -351,6 +355,19 @@ try:
         r = run_scapy("badcsum", fam=fam)
         tap.ok(r.get("answered_bad") == 0 and r.get("answered_good"),
                "bad checksum ignored; the good copy answered" + sfx, r)
+
+    # ip.vips: TCP served from a VIP. The ARP one routed on-link, the
+    # other (arp: false, direct server return) via linerate's address.
+    in_ns("ip route replace %s/32 dev %s" % (VIP_ARP, lrnet.CIF), check=False)
+    in_ns("ip route replace %s/32 via %s dev %s" % (VIP_DSR, lrnet.APPLIANCE_IP, lrnet.CIF), check=False)
+    for vip in (VIP_ARP, VIP_DSR):
+        c = in_ns("curl -s -S -m 10 -i http://%s:%d/health" % (vip, PORT), check=False)
+        tap.ok(c.stdout.startswith("HTTP/1.1 200") and '{"status":"healthy"}' in c.stdout,
+               "GET /health through VIP %s answered" % vip, c.stdout)
+    neigh = in_ns("ip neigh show %s" % VIP_ARP, check=False).stdout
+    tap.ok("lladdr" in neigh, "ARP for VIP %s (arp: true) answered" % VIP_ARP, neigh)
+    in_ns("ip route del %s/32" % VIP_ARP, check=False)
+    in_ns("ip route del %s/32" % VIP_DSR, check=False)
 
     before = ctl_stats()
     tap.ok("error" not in before, "linerate-ctl stats --json answers on the test socket", before)
