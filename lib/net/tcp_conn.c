@@ -469,6 +469,15 @@ tcp_conn_peer(const struct tcp_conn *c, uint32_t *ip, uint16_t *port)
 	*port = c->peer_port;
 }
 
+bool
+tcp_conn_peer6(const struct tcp_conn *c, uint8_t out[16])
+{
+	if (!(c->lid & TCP_LID_V6))
+		return false;
+	memcpy(out, c->peer_ip6, 16);
+	return true;
+}
+
 uint16_t
 tcp_conn_local_port(const struct tcp_conn *c)
 {

@@ -181,6 +181,15 @@ test_tcp_ipv6_same_ports_v4_and_v6_are_two_connections(void **state)
 	tt_send_ack(&p4);
 	assert_int_equal(tt_state_count(h, TCP_ESTABLISHED), 2);
 	assert_true(tt_apps[0].c != tt_apps[1].c);
+	{
+		uint8_t a[16];
+
+		assert_true(tcp_conn_peer6(tt_apps[0].c, a));
+		assert_memory_equal(a, pkt6_peer, 16);
+		assert_false(tcp_conn_peer6(tt_apps[1].c, a));
+		assert_int_equal(tcp_conn_local_port(tt_apps[0].c),
+				 rte_cpu_to_be_16(TT_PORT));
+	}
 }
 
 static void
