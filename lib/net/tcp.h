@@ -233,6 +233,13 @@ int tcp_pmtu_frag_needed(struct lcore_ctx *ctx, uint32_t peer_ip,
 			 uint16_t pport, uint16_t lport, uint32_t seq,
 			 uint32_t mtu);
 
+/* The same for an ICMPv6 packet too big (RFC 8201) quoting a segment
+ * from our address local to peer (16 bytes each): the MSS becomes mtu
+ * less 60 (IPv6 + TCP) and our options, under the same rules. */
+int tcp_pmtu_too_big6(struct lcore_ctx *ctx, const uint8_t *local,
+		      const uint8_t *peer, uint16_t pport, uint16_t lport,
+		      uint32_t seq, uint32_t mtu);
+
 /* Emit the segments queued on this lcore (called by the poll loop). */
 void tcp_flush(struct lcore_ctx *ctx);
 

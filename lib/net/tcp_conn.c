@@ -447,7 +447,10 @@ tcp_lcore_fini(struct lcore_ctx *ctx)
 	for (uint32_t i = 0; i < tl->max_conns; i++) {
 		struct tcp_conn *c = &tl->pool[i];
 
-		if (!c->peer_ip || (c->flags & TCF_DEAD))
+		/* Never used (an IPv6 peer's digest may be 0: lid says),
+		 * or freed. */
+		if ((!c->peer_ip && c->lid == TCP_LID_V4) ||
+		    (c->flags & TCF_DEAD))
 			continue;
 		if (TCPF(c->state) & (TCPF_OUTPUT | TCPF(TCP_SYN_RECEIVED)))
 			tcp_send_rst(ctx, c);

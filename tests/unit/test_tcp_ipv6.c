@@ -36,16 +36,15 @@ be32(const uint8_t *p)
 	       (uint32_t)p[2] << 8 | p[3];
 }
 
-/* Exactly one frame out, IPv6/TCP; parsed into *s. */
+/* A transmitted IPv6/TCP frame parsed into *s; frees it. */
 static void
-one6(struct harness *h, struct seen6 *s)
+parse6(struct rte_mbuf *m0, struct seen6 *s)
 {
-	struct rte_mbuf *m[4];
+	struct rte_mbuf *m[1] = { m0 };
 	const struct rte_ipv6_hdr *ip;
 	uint8_t seg[PKT_MAX];
 	uint32_t l4, hlen;
 
-	assert_int_equal(harness_collect(h, m, 4), 1);
 	ip = pkt6_check(m[0]);
 	assert_int_equal(ip->proto, 6);
 	l4 = rte_be_to_cpu_16(ip->payload_len);
@@ -79,6 +78,16 @@ one6(struct harness *h, struct seen6 *s)
 	s->len = l4 - hlen;
 	memcpy(s->data, seg + hlen, s->len);
 	rte_pktmbuf_free(m[0]);
+}
+
+/* Exactly one frame out, IPv6/TCP; parsed into *s. */
+static void
+one6(struct harness *h, struct seen6 *s)
+{
+	struct rte_mbuf *m[4];
+
+	assert_int_equal(harness_collect(h, m, 4), 1);
+	parse6(m[0], s);
 }
 
 static void
@@ -283,6 +292,41 @@ test_tcp_ipv6_checksum_offload_request(void **state)
 	harness_drain(h);
 }
 
+/* A packet too big quoting a segment in flight: the connection's MSS
+ * drops to 1280 - 60 and what was in flight goes again that small. */
+static void
+test_tcp_ipv6_packet_too_big_lowers_the_mss(void **state)
+{
+	struct harness *h = *state;
+	struct rte_mbuf *m[8];
+	uint8_t f[PKT_MAX], quote[40 + 48];
+	struct seen6 s;
+	unsigned int n;
+	uint32_t iss;
+
+	tt_policy.action = TT_RESPOND;
+	tt_policy.resp_len = 3000;
+	iss = open6(h);
+	send6(h, SEQ0 + 1, iss + 1, F_ACK | F_PSH, TT_PORT, NULL, 0, "x", 1);
+	n = harness_collect(h, m, 8);
+	assert_int_equal(n, 3); /* 1440 + 1440 + 120 */
+	memcpy(quote, rte_pktmbuf_mtod_offset(m[0], uint8_t *, 14), sizeof(quote));
+	for (unsigned int i = 0; i < n; i++)
+		rte_pktmbuf_free(m[i]);
+	harness_feed(h, f, pkt6_icmp(f, &h->ifc.mac, pkt6_peer, pkt6_ours, 64,
+				     2, 0, 1280, quote, sizeof(quote)));
+	assert_int_equal(HSTAT(h, tcp_pmtu_lowered), 1);
+	n = harness_collect(h, m, 8);
+	assert_int_equal(n, 3); /* 1220 + 1220 + 560 */
+	for (unsigned int i = 0, want = iss + 1; i < n; i++) {
+		parse6(m[i], &s);
+		assert_int_equal(s.seq, want);
+		assert_int_equal(s.len, i < 2 ? 1280 - 60 : 3000 - 2 * 1220);
+		assert_true(s.cksum_ok);
+		want += (uint32_t)s.len;
+	}
+}
+
 int
 main(void)
 {
@@ -293,6 +337,7 @@ main(void)
 		TT_TEST(test_tcp_ipv6_closed_port_gets_rst),
 		TT_TEST(test_tcp_ipv6_syncookie_round_trip),
 		TT_TEST(test_tcp_ipv6_checksum_offload_request),
+		TT_TEST(test_tcp_ipv6_packet_too_big_lowers_the_mss),
 	};
 
 	TT_RUN(tests);
