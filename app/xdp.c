@@ -15,9 +15,12 @@
  * object path net_af_xdp will load. "auto" takes this path when no PCI
  * port is bound to DPDK, and says so.
  */
+_Static_assert(CONFIG_MAX_VIPS <= STEER_MAX_VIPS, "ip.vips fit the XDP map");
+
 int
 app_xdp_load(struct app *a)
 {
+	uint32_t vips[STEER_MAX_VIPS], vip_arp = 0;
 	struct steer_params p = {
 		.iface = a->cfg.iface,
 		.ip = a->cfg.ip,
@@ -30,6 +33,14 @@ app_xdp_load(struct app *a)
 	};
 	char msg[STEER_ERR_LEN];
 
+	/* ip.vips: TCP steered too, ARP where linerate answers it. */
+	for (uint32_t i = 0; i < a->cfg.nvips; i++) {
+		vips[i] = a->cfg.vips[i].addr;
+		vip_arp |= a->cfg.vips[i].arp ? 1u << i : 0;
+	}
+	p.vips = vips;
+	p.nb_vips = a->cfg.nvips;
+	p.vip_arp = vip_arp;
 	if (a->cfg.driver == CONFIG_DRIVER_AUTO) {
 		if (port_pci_present(&a->cfg)) {
 			LOG(INFO, "port: auto: using the PCI port bound to DPDK");
@@ -80,6 +91,9 @@ app_xdp_attach(struct app *a)
 		    a->cfg.http_ports[0], in.cfg.flags & STEER_F_OWN_IP6 ?
 		    ", ICMPv6 and its neighbour solicitations" : "");
 	}
+	if (a->cfg.nvips)
+		LOG(INFO, "xdp: steering TCP to %u ip.vips address(es) too",
+		    a->cfg.nvips);
 	return 0;
 }
 

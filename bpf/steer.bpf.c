@@ -86,24 +86,39 @@ port_steered(const struct steer_cfg *cfg, __u16 port)
 	return 0;
 }
 
+/* i + 1 when addr (network order) is vips[i], else 0. */
+static __always_inline int
+vip_find(const struct steer_cfg *cfg, __u32 addr)
+{
+#pragma unroll
+	for (int i = 0; i < STEER_MAX_VIPS; i++)
+		if (cfg->vips[i] && cfg->vips[i] == addr)
+			return i + 1;
+	return 0;
+}
+
 static __always_inline int
 steer_arp(struct xdp_md *ctx, struct hdr_cursor *c,
 	  const struct steer_cfg *cfg, struct steer_stats *st)
 {
 	struct steer_arp *arp = c->pos;
 	__u32 tpa;
+	int v;
 
 	if ((void *)(arp + 1) > c->end)
 		return count(st, STEER_CNT_PASSED_SHORT, XDP_PASS);
-	if (!(cfg->flags & STEER_F_OWN_IP) ||
-	    arp->hrd != bpf_htons(STEER_ARPHRD_ETHER) ||
+	if (arp->hrd != bpf_htons(STEER_ARPHRD_ETHER) ||
 	    arp->pro != bpf_htons(ETH_P_IP) || arp->hln != ETH_ALEN ||
 	    arp->pln != 4)
 		return count(st, STEER_CNT_PASSED_OTHER, XDP_PASS);
 	__builtin_memcpy(&tpa, arp->tpa, sizeof(tpa));
-	if (tpa != cfg->ip)
-		return count(st, STEER_CNT_PASSED_OTHER, XDP_PASS);
-	return redirect(ctx, st, STEER_CNT_STEERED_ARP);
+	if (tpa == cfg->ip && (cfg->flags & STEER_F_OWN_IP))
+		return redirect(ctx, st, STEER_CNT_STEERED_ARP);
+	/* A VIP linerate answers ARP for (ip.vips "arp": true). */
+	v = tpa ? vip_find(cfg, tpa) : 0;
+	if (v && (cfg->vip_arp & (1u << (v - 1))))
+		return redirect(ctx, st, STEER_CNT_STEERED_ARP);
+	return count(st, STEER_CNT_PASSED_OTHER, XDP_PASS);
 }
 
 /* TCP to our address; c->pos is the TCP header, frag the IPv4 frag bits. */
@@ -144,11 +159,16 @@ steer_ipv4(struct xdp_md *ctx, struct hdr_cursor *c,
 	struct iphdr *ip = c->pos;
 	__u32 hlen, tot;
 	__u16 frag;
+	int vip = 0;
 
 	if ((void *)(ip + 1) > c->end)
 		return count(st, STEER_CNT_PASSED_SHORT, XDP_PASS);
-	if (ip->daddr != cfg->ip)
-		return count(st, STEER_CNT_PASSED_OTHER, XDP_PASS);
+	/* Ours, or one of ip.vips (linerate's alone, TCP only). */
+	if (ip->daddr != cfg->ip) {
+		vip = ip->daddr ? vip_find(cfg, ip->daddr) : 0;
+		if (!vip || ip->protocol != IPPROTO_TCP)
+			return count(st, STEER_CNT_PASSED_OTHER, XDP_PASS);
+	}
 	/* For our address from here on: what no stack would accept is
 	 * dropped before it costs anything more. */
 	hlen = ip->ihl * 4;
@@ -158,7 +178,7 @@ steer_ipv4(struct xdp_md *ctx, struct hdr_cursor *c,
 	if ((void *)ip + tot > c->end || (void *)ip + hlen > c->end)
 		return count(st, STEER_CNT_DROP_TRUNCATED, XDP_DROP);
 	frag = ip->frag_off & bpf_htons(STEER_IP_MF | STEER_IP_OFFSET);
-	if (frag && (cfg->flags & STEER_F_OWN_IP))
+	if (frag && ((cfg->flags & STEER_F_OWN_IP) || vip))
 		return count(st, STEER_CNT_DROP_FRAGMENT, XDP_DROP);
 	c->pos = (void *)ip + hlen;
 	if (ip->protocol == IPPROTO_TCP)

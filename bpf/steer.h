@@ -12,6 +12,7 @@
 #define STEER_XSKS_MAP "xsks_map" /* the name DPDK's net_af_xdp looks for */
 
 #define STEER_MAX_PORTS 8    /* TCP ports steered (config's http.ports) */
+#define STEER_MAX_VIPS 16    /* ip.vips steered for TCP (CONFIG_MAX_VIPS) */
 #define STEER_MAX_QUEUES 256 /* xsks_map entries: rx queue index -> socket */
 
 /* steer_cfg.flags */
@@ -45,6 +46,10 @@ struct steer_cfg {
 	__u32 owner_pid;               /* who configured it (diagnostics) */
 	__u32 pad;
 	__u8 ip6[16];                  /* IPv6, with STEER_F_IP6 */
+	/* ip.vips (network order, 0 = unused): TCP to the steered ports,
+	 * and ARP for those whose bit is set in vip_arp */
+	__u32 vips[STEER_MAX_VIPS];
+	__u32 vip_arp;
 };
 
 /*

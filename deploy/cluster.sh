@@ -14,7 +14,9 @@
 #                forwarding, nftables: VIP:8080 -> DNAT to
 #                jhash(saddr . sport) mod N -> 10.90.<i>.2 (conntrack
 #                undoes it on the way back)
-#   root netns:  lr-ca<i>, no kernel IP: linerate node<i> owns 10.90.<i>.2;
+#   root netns:  lr-ca<i>, no kernel IP: linerate node<i> owns 10.90.<i>.2
+#                (DNAT needs no ip.vips; a DSR balancer would give every
+#                node ip.vips [{"address": VIP, "arp": false}]);
 #                redis-server on 127.0.0.1:$LR_REDIS_PORT (default 6390)
 #
 # Environment: LR_BUILD (build dir), LR_CLUSTER_DIR (configs, logs, pids;

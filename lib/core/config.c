@@ -24,6 +24,7 @@ enum config_type {
 	T_TRI,   /* "auto" | "on" | "off" | true | false */
 	T_U32S,  /* array of integers into a fixed array + count */
 	T_U16S,
+	T_VIPS,  /* ip.vips: [{"address": "a.b.c.d", "arp": bool}, ...] */
 	T_OBJ,   /* nested object */
 };
 
@@ -81,6 +82,8 @@ static const struct config_field config_ip[] = {
 	{ "address", T_CIDR, OFF(ip), 0, 0, 0, 0, NULL, NULL },
 	{ "gateway", T_IPV4, OFF(gateway), 0, 0, 0, 0, NULL, NULL },
 	U32("mtu", mtu, 576, 9000),
+	{ "vips", T_VIPS, OFF(vips), CONFIG_MAX_VIPS, OFF(nvips), 0, 0, NULL,
+	  NULL },
 	END,
 };
 
@@ -509,6 +512,57 @@ config_get_int(json_t *v, const char *path, long long lo, long long hi,
 static int config_apply(struct config *c, const struct config_field *fields,
 			json_t *obj, const char *path, char *err);
 
+/* ip.vips: an array (maybe empty) of {"address", "arp"}; each address a
+ * unicast one, none twice. Compared with ip.address in config_check. */
+static int
+config_parse_vips(struct config *c, json_t *v, const char *path, char *err)
+{
+	size_t i, cnt = json_is_array(v) ? json_array_size(v) : 0;
+	char sub[CONFIG_ERR_LEN];
+
+	if (!json_is_array(v))
+		return config_fail(err, path, "expected an array%s", "");
+	if (cnt > CONFIG_MAX_VIPS)
+		return config_fail(err, path, "at most 16 addresses%s", "");
+	for (i = 0; i < cnt; i++) {
+		json_t *e = json_array_get(v, i), *a, *arp;
+		const char *key;
+		json_t *val;
+		uint32_t ip, h;
+
+		snprintf(sub, sizeof(sub), "%s[%zu]", path, i);
+		if (!json_is_object(e))
+			return config_fail(err, sub, "expected an object%s", "");
+		json_object_foreach(e, key, val) {
+			if (strcmp(key, "address") != 0 && strcmp(key, "arp") != 0)
+				return config_fail(err, sub,
+						   "unknown key \"%s\"", key);
+		}
+		a = json_object_get(e, "address");
+		arp = json_object_get(e, "arp");
+		if (!json_is_string(a) ||
+		    config_parse_ipv4(json_string_value(a), &ip) < 0)
+			return config_fail(err, sub, "address: expected a "
+					   "dotted-quad IPv4 address%s", "");
+		h = ntohl(ip);
+		if (h == 0 || h == UINT32_MAX || (h >> 24) == 127 ||
+		    (h >> 28) == 0xe)
+			return config_fail(err, sub, "address: not a unicast "
+					   "address%s", "");
+		if (arp && !json_is_boolean(arp))
+			return config_fail(err, sub, "arp: expected true or "
+					   "false%s", "");
+		for (size_t j = 0; j < i; j++)
+			if (c->vips[j].addr == ip)
+				return config_fail(err, sub, "address: listed "
+						   "twice%s", "");
+		c->vips[i].addr = ip;
+		c->vips[i].arp = arp ? json_is_true(arp) : true;
+	}
+	c->nvips = (uint32_t)cnt;
+	return 0;
+}
+
 static int
 config_apply_field(struct config *c, const struct config_field *f, json_t *v,
 		   const char *path, char *err)
@@ -623,6 +677,8 @@ config_apply_field(struct config *c, const struct config_field *f, json_t *v,
 		*(uint32_t *)(base + f->count_off) = (uint32_t)cnt;
 		return 0;
 	}
+	case T_VIPS:
+		return config_parse_vips(c, v, path, err);
 	case T_OBJ:
 		if (!json_is_object(v))
 			return config_fail(err, path, "expected an object%s", "");
@@ -754,6 +810,13 @@ config_check(const struct config *c, char *err)
 		return config_fail(err, "$.ip.address", "must be set%s", "");
 	if (config_check_ip6(c, err))
 		return -EINVAL;
+	if (c->nvips && c->ip4_off)
+		return config_fail(err, "$.ip.vips",
+				   "needs IPv4 (ip.address is \"none\")%s", "");
+	for (uint32_t i = 0; i < c->nvips; i++)
+		if (c->vips[i].addr == c->ip)
+			return config_fail(err, "$.ip.vips",
+					   "lists ip.address itself%s", "");
 	if (strchr(c->xdp_program, ','))
 		return config_fail(err, "$.xdp.program",
 				   "must not contain ',' (it becomes a DPDK devarg)%s",
@@ -918,6 +981,17 @@ config_field_json(const struct config *c, const struct config_field *f)
 				f->type == T_U32S ?
 				((const uint32_t *)(base + f->off))[i] :
 				((const uint16_t *)(base + f->off))[i]));
+		return a;
+	case T_VIPS:
+		a = json_array();
+		for (uint32_t i = 0; i < c->nvips; i++) {
+			json_t *e = json_object();
+
+			inet_ntop(AF_INET, &c->vips[i].addr, ip, sizeof(ip));
+			json_object_set_new(e, "address", json_string(ip));
+			json_object_set_new(e, "arp", json_boolean(c->vips[i].arp));
+			json_array_append_new(a, e);
+		}
 		return a;
 	case T_OBJ:
 		a = json_object();

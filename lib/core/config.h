@@ -9,6 +9,7 @@
 
 #define CONFIG_MAX_LCORES 64
 #define CONFIG_MAX_PORTS 8
+#define CONFIG_MAX_VIPS 16
 #define CONFIG_ERR_LEN 256
 
 enum config_driver {
@@ -38,6 +39,15 @@ struct config {
 	uint32_t ip, netmask, gateway;
 	uint32_t mtu;
 	bool ip4_off;
+	/* "ip.vips": further IPv4 addresses accepted for TCP (a balancer's
+	 * virtual IPs), each with whether we answer ARP for it ("arp",
+	 * default true; false for direct server return, where the balancer
+	 * owns the ARP); at most CONFIG_MAX_VIPS */
+	struct config_vip {
+		uint32_t addr; /* network order */
+		bool arp;
+	} vips[CONFIG_MAX_VIPS];
+	uint32_t nvips;
 	/* "ip6": address and gateway (network order); ip6_prefix 0 means no
 	 * IPv6 ("none"); an all-zero gateway means on-link peers only */
 	uint8_t ip6[16];

@@ -105,8 +105,9 @@
 	X(mem_wakeups)
 
 /* IPv6 (net/ipv6.h): drops by RFC 8200 rule, extension headers, output.
- * ip6_drop_tcp: TCP over IPv6 (not served yet; answered with
- * ICMPv6 port unreachable). */
+ * ip6_drop_tcp: a transport datagram over IPv6 not served: UDP
+ * (answered with ICMPv6 port unreachable) or TCP to a multicast group;
+ * TCP to our addresses goes to tcp_input (a closed port gets a RST). */
 #define STATS_IPV6(X) \
 	X(ip6_rx) X(ip6_drop_short) X(ip6_drop_version) X(ip6_drop_len) \
 	X(ip6_drop_hop_limit) X(ip6_drop_bad_src) X(ip6_drop_not_for_us) \

@@ -11,6 +11,7 @@
 #include "core/lcore.h"
 #include "net/arp.h"
 #include "net/eth.h"
+#include "net/ipv4.h"
 #include "net/net.h"
 
 enum arp_state { ARP_FREE, ARP_INCOMPLETE, ARP_RESOLVED };
@@ -193,6 +194,15 @@ arp_learn(struct lcore_ctx *ctx, uint32_t sip,
 	return n;
 }
 
+/* tip is an ip.vips address marked arp: true. */
+static bool
+arp_vip_answered(const struct config *cfg, uint32_t tip)
+{
+	int i = ipv4_vip_index(cfg, tip);
+
+	return i >= 0 && cfg->vips[i].arp;
+}
+
 void
 arp_input(struct lcore_ctx *ctx, struct rte_mbuf *m, struct net_pkt *p)
 {
@@ -223,7 +233,8 @@ arp_input(struct lcore_ctx *ctx, struct rte_mbuf *m, struct net_pkt *p)
 	}
 	sip = a->arp_data.arp_sip;
 	tip = a->arp_data.arp_tip;
-	for_us = tip == ctx->ifc->ip;
+	/* Ours, or an ip.vips address we answer for (arp: true). */
+	for_us = tip == ctx->ifc->ip || arp_vip_answered(ctx->cfg, tip);
 	if (op == RTE_ARP_OP_REQUEST)
 		STAT_INC(ctx, arp_rx_request);
 	else
@@ -246,7 +257,7 @@ arp_input(struct lcore_ctx *ctx, struct rte_mbuf *m, struct net_pkt *p)
 	a->arp_data.arp_tha = a->arp_data.arp_sha;
 	a->arp_data.arp_tip = sip;
 	a->arp_data.arp_sha = ctx->ifc->mac;
-	a->arp_data.arp_sip = ctx->ifc->ip;
+	a->arp_data.arp_sip = tip;
 	rte_pktmbuf_trim(m, m->pkt_len - sizeof(*a));
 	STAT_INC(ctx, arp_tx_reply);
 	eth_output(ctx, m, &a->arp_data.arp_tha, RTE_ETHER_TYPE_ARP);

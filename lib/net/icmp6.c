@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* icmp6.c: ICMPv6 echo, rate-limited errors, packet too big (RFC 4443). */
+#include <string.h>
+
 #include <rte_byteorder.h>
 #include <rte_ip.h>
 
@@ -8,6 +10,7 @@
 #include "net/ipv6.h"
 #include "net/nd.h"
 #include "net/net.h"
+#include "net/tcp.h"
 
 #define ICMP6_ERR_INTERVAL_US (1000000u / ICMP6_ERR_PER_S)
 
@@ -121,6 +124,19 @@ icmp6_packet_too_big(struct lcore_ctx *ctx, const struct icmp6_hdr *ic,
 	if (mtu < IPV6_MIN_MTU)
 		mtu = IPV6_MIN_MTU;
 	nd_pmtu_update(ctx->nd, q->dst_addr, mtu, ctx->now_us);
+	/* A TCP segment of ours quoted (ports and sequence: 8 bytes): its
+	 * connection sends smaller segments now (RFC 8201 §4, RFC 5927). */
+	if (q->proto == IPV6_NH_TCP && len >= sizeof(*ic) + sizeof(*q) + 8) {
+		const uint8_t *t = (const uint8_t *)(q + 1);
+		uint16_t sport, dport;
+		uint32_t seq;
+
+		memcpy(&sport, t, 2);
+		memcpy(&dport, t + 2, 2);
+		memcpy(&seq, t + 4, 4);
+		tcp_pmtu_too_big6(ctx, q->src_addr, q->dst_addr, dport, sport,
+				  rte_be_to_cpu_32(seq), mtu);
+	}
 }
 
 void

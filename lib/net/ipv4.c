@@ -56,7 +56,10 @@ ipv4_input(struct lcore_ctx *ctx, struct rte_mbuf *m, struct net_pkt *p)
 		STAT_INC(ctx, ipv4_drop_cksum);
 		goto drop;
 	}
-	if (unlikely(ip->dst_addr != ctx->ifc->ip)) {
+	/* Ours, or TCP to one of ip.vips (nothing else is served there). */
+	if (unlikely(ip->dst_addr != ctx->ifc->ip) &&
+	    (ip->next_proto_id != IPPROTO_TCP ||
+	     ipv4_vip_index(ctx->cfg, ip->dst_addr) < 0)) {
 		STAT_INC(ctx, ipv4_drop_not_for_us);
 		goto drop;
 	}
@@ -100,6 +103,13 @@ void
 ipv4_output(struct lcore_ctx *ctx, struct rte_mbuf *m, uint32_t dst,
 	    uint8_t proto, const struct rte_ether_addr *dst_mac)
 {
+	ipv4_output_src(ctx, m, ctx->ifc->ip, dst, proto, dst_mac);
+}
+
+void
+ipv4_output_src(struct lcore_ctx *ctx, struct rte_mbuf *m, uint32_t src,
+		uint32_t dst, uint8_t proto, const struct rte_ether_addr *dst_mac)
+{
 	const struct netif *ifc = ctx->ifc;
 	uint16_t l4_len = (uint16_t)m->pkt_len;
 	struct rte_ipv4_hdr *ip;
@@ -118,7 +128,7 @@ ipv4_output(struct lcore_ctx *ctx, struct rte_mbuf *m, uint32_t dst,
 	ip->fragment_offset = RTE_BE16(RTE_IPV4_HDR_DF_FLAG);
 	ip->time_to_live = IPV4_DEFAULT_TTL;
 	ip->next_proto_id = proto;
-	ip->src_addr = ifc->ip;
+	ip->src_addr = src;
 	ip->dst_addr = dst;
 	ip->hdr_checksum = 0;
 	m->l3_len = sizeof(*ip);

@@ -8,6 +8,8 @@
 #include <rte_ether.h>
 #include <rte_mbuf.h>
 
+#include "core/config.h"
+
 struct lcore_ctx;
 struct net_pkt;
 
@@ -23,6 +25,7 @@ struct net_pkt;
  * and p->ip set. Consumes m.
  */
 void ipv4_input(struct lcore_ctx *ctx, struct rte_mbuf *m, struct net_pkt *p);
+/* (ipv4_input also takes TCP to an ip.vips address: ipv4_vip_index.) */
 
 /*
  * Send m (data at the L4 header, with headroom for IPv4 + Ethernet) to dst
@@ -34,5 +37,21 @@ void ipv4_input(struct lcore_ctx *ctx, struct rte_mbuf *m, struct net_pkt *p);
  */
 void ipv4_output(struct lcore_ctx *ctx, struct rte_mbuf *m, uint32_t dst,
 		 uint8_t proto, const struct rte_ether_addr *dst_mac);
+
+/* The same from src (one of our addresses: ip.address or an ip.vips
+ * entry; network order). */
+void ipv4_output_src(struct lcore_ctx *ctx, struct rte_mbuf *m, uint32_t src,
+		     uint32_t dst, uint8_t proto,
+		     const struct rte_ether_addr *dst_mac);
+
+/* The index of addr (network order) in ip.vips, or -1. */
+static inline int
+ipv4_vip_index(const struct config *cfg, uint32_t addr)
+{
+	for (uint32_t i = 0; i < cfg->nvips; i++)
+		if (cfg->vips[i].addr == addr)
+			return (int)i;
+	return -1;
+}
 
 #endif

@@ -11,6 +11,7 @@
 #include "net/ipv6.h"
 #include "net/nd.h"
 #include "net/net.h"
+#include "net/tcp.h"
 
 /* Per-packet walk state: the next header value and where the field that
  * named it lies (the pointer a parameter problem reports, §4). */
@@ -230,9 +231,16 @@ ipv6_input(struct lcore_ctx *ctx, struct rte_mbuf *m, struct net_pkt *p)
 		icmp6_input(ctx, m, p);
 		return;
 	case IPV6_NH_TCP:
+		/* To a multicast group TCP has no meaning. */
+		if (unlikely(p->dst_mcast)) {
+			STAT_INC(ctx, ip6_drop_tcp);
+			goto drop;
+		}
+		tcp_input(ctx, m, p); /* closed ports get a RST there */
+		return;
 	case IPV6_NH_UDP:
-		/* No transport over IPv6 yet (TCP comes in a later phase):
-		 * refuse as a host without the port does (RFC 4443 §3.1). */
+		/* No UDP service: refuse as a host without the port does
+		 * (RFC 4443 §3.1). */
 		STAT_INC(ctx, ip6_drop_tcp);
 		icmp6_dest_unreach(ctx, m, p, ICMP6_UNREACH_PORT);
 		return;

@@ -92,12 +92,26 @@ tcp_test_set_isn(uint32_t isn)
  * cookie path recomputes it).
  */
 void
-tcp_isn(const struct lcore_ctx *ctx, uint32_t pip, uint16_t pport,
-	uint16_t lport, uint32_t *isn, uint32_t *ts_off)
+tcp_isn(const struct lcore_ctx *ctx, uint32_t pip, const uint8_t *peer6,
+	uint8_t lid, uint16_t pport, uint16_t lport, uint32_t *isn,
+	uint32_t *ts_off)
 {
-	uint32_t in[4] = { 0x49534e31 /* "ISN1" */, pip, ctx->ifc->ip,
+	uint32_t in[4] = { 0x49534e31 /* "ISN1" */, pip, 0,
 			   (uint32_t)pport << 16 | lport };
-	uint64_t h = tcp_siphash(in, sizeof(in));
+	uint64_t h;
+
+	in[2] = peer6 ? 0 : tcp_lid_addr4(ctx, lid);
+	if (unlikely(peer6 != NULL)) {
+		/* IPv6: both 16-byte addresses (RFC 6528 over the tuple). */
+		uint32_t in6[10] = { 0x49534e36 /* "ISN6" */ };
+
+		memcpy(&in6[1], peer6, 16);
+		memcpy(&in6[5], tcp_lid_addr6(ctx->ifc, lid), 16);
+		in6[9] = (uint32_t)pport << 16 | lport;
+		h = tcp_siphash(in6, sizeof(in6));
+	} else {
+		h = tcp_siphash(in, sizeof(in));
+	}
 
 	*isn = tcp_isn_forced ? tcp_isn_forced :
 				(uint32_t)h + (uint32_t)(ctx->now_us / 4);
@@ -130,11 +144,21 @@ static uint32_t
 syncookie_hash(const struct lcore_ctx *ctx, const struct tcp_seg *s,
 	       uint16_t lport, uint32_t peer_isn, uint32_t t, uint32_t idx)
 {
-	uint32_t in[6] = { 0x434f4f4b /* "COOK" */, s->peer_ip, ctx->ifc->ip,
+	uint32_t in[6] = { 0x434f4f4b /* "COOK" */, s->peer_ip,
+			   s->peer6 ? 0 : tcp_lid_addr4(ctx, s->lid),
 			   (uint32_t)s->th->src_port << 16 | lport, peer_isn,
 			   t << 3 | idx };
+	uint32_t in6[12] = { 0x434f4f36 /* "COO6" */ };
 
-	return (uint32_t)tcp_siphash(in, sizeof(in)) & 0xffffff00u;
+	if (likely(!s->peer6))
+		return (uint32_t)tcp_siphash(in, sizeof(in)) & 0xffffff00u;
+	/* IPv6: the cookie covers both 16-byte addresses. */
+	memcpy(&in6[1], s->peer6, 16);
+	memcpy(&in6[5], tcp_lid_addr6(ctx->ifc, s->lid), 16);
+	in6[9] = in[3];
+	in6[10] = peer_isn;
+	in6[11] = in[5];
+	return (uint32_t)tcp_siphash(in6, sizeof(in6)) & 0xffffff00u;
 }
 
 uint32_t

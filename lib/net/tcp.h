@@ -3,6 +3,7 @@
 #ifndef LR_NET_TCP_H
 #define LR_NET_TCP_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <rte_mbuf.h>
@@ -232,11 +233,22 @@ int tcp_pmtu_frag_needed(struct lcore_ctx *ctx, uint32_t peer_ip,
 			 uint16_t pport, uint16_t lport, uint32_t seq,
 			 uint32_t mtu);
 
+/* The same for an ICMPv6 packet too big (RFC 8201) quoting a segment
+ * from our address local to peer (16 bytes each): the MSS becomes mtu
+ * less 60 (IPv6 + TCP) and our options, under the same rules. */
+int tcp_pmtu_too_big6(struct lcore_ctx *ctx, const uint8_t *local,
+		      const uint8_t *peer, uint16_t pport, uint16_t lport,
+		      uint32_t seq, uint32_t mtu);
+
 /* Emit the segments queued on this lcore (called by the poll loop). */
 void tcp_flush(struct lcore_ctx *ctx);
 
-/* Peer address (network order) of c. */
+/* Peer address (network order) of c; for an IPv6 connection *ip is a
+ * 32-bit digest of the address (tcp_conn_peer6 gives it whole). */
 void tcp_conn_peer(const struct tcp_conn *c, uint32_t *ip, uint16_t *port);
+
+/* c is IPv6: true, and its peer's address in out. false for IPv4. */
+bool tcp_conn_peer6(const struct tcp_conn *c, uint8_t out[16]);
 
 /* Local port (network order) of c: the listening port, or the
  * ephemeral port tcp_connect() chose. */

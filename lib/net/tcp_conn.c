@@ -50,14 +50,22 @@ tcp_bucket(const struct tcp_lcore *tl, uint32_t ip, uint16_t pport,
 				tl->hash_seed) & tl->bucket_mask;
 }
 
+/* IPv6: the digest matched, the full address must too. */
+static inline bool
+tcp_key_v6_differs(const struct tcp_conn *c, uint8_t lid, const uint8_t *peer6)
+{
+	return (lid & TCP_LID_V6) && memcmp(c->peer_ip6, peer6, 16) != 0;
+}
+
 struct tcp_conn *
 tcp_conn_lookup(const struct tcp_lcore *tl, uint32_t ip, uint16_t pport,
-		uint16_t lport)
+		uint16_t lport, uint8_t lid, const uint8_t *peer6)
 {
 	struct tcp_conn *c = tl->buckets[tcp_bucket(tl, ip, pport, lport)];
 
 	while (c && (c->peer_ip != ip || c->peer_port != pport ||
-		     c->local_port != lport))
+		     c->local_port != lport || c->lid != lid ||
+		     unlikely(tcp_key_v6_differs(c, lid, peer6))))
 		c = c->hnext;
 	return c;
 }
@@ -98,7 +106,7 @@ tcp_tw_append(struct tcp_lcore *tl, struct tcp_conn *c)
  */
 struct tcp_conn *
 tcp_conn_alloc(struct lcore_ctx *ctx, uint32_t ip, uint16_t pport,
-	       uint16_t lport)
+	       uint16_t lport, uint8_t lid, const uint8_t *peer6)
 {
 	struct tcp_lcore *tl = tcp_tl(ctx);
 	struct tcp_conn *c, **b;
@@ -115,6 +123,9 @@ tcp_conn_alloc(struct lcore_ctx *ctx, uint32_t ip, uint16_t pport,
 	c->peer_ip = ip;
 	c->peer_port = pport;
 	c->local_port = lport;
+	c->lid = lid;
+	if (lid & TCP_LID_V6)
+		memcpy(c->peer_ip6, peer6, 16);
 	c->tl = tl;
 	c->state = TCP_CLOSED;
 	tl->state_count[TCP_CLOSED]++;
@@ -436,7 +447,10 @@ tcp_lcore_fini(struct lcore_ctx *ctx)
 	for (uint32_t i = 0; i < tl->max_conns; i++) {
 		struct tcp_conn *c = &tl->pool[i];
 
-		if (!c->peer_ip || (c->flags & TCF_DEAD))
+		/* Never used (an IPv6 peer's digest may be 0: lid says),
+		 * or freed. */
+		if ((!c->peer_ip && c->lid == TCP_LID_V4) ||
+		    (c->flags & TCF_DEAD))
 			continue;
 		if (TCPF(c->state) & (TCPF_OUTPUT | TCPF(TCP_SYN_RECEIVED)))
 			tcp_send_rst(ctx, c);
@@ -456,6 +470,15 @@ tcp_conn_peer(const struct tcp_conn *c, uint32_t *ip, uint16_t *port)
 {
 	*ip = c->peer_ip;
 	*port = c->peer_port;
+}
+
+bool
+tcp_conn_peer6(const struct tcp_conn *c, uint8_t out[16])
+{
+	if (!(c->lid & TCP_LID_V6))
+		return false;
+	memcpy(out, c->peer_ip6, 16);
+	return true;
 }
 
 uint16_t

@@ -224,7 +224,7 @@ tcp_eph_pick(struct lcore_ctx *ctx, struct tcp_lcore *tl, uint32_t ip,
 			continue;
 		if (tcp_listener_find(tl, p))
 			continue;
-		c = tcp_conn_lookup(tl, ip, pport, p);
+		c = tcp_conn_lookup(tl, ip, pport, p, TCP_LID_V4, NULL);
 		if (c && !tcp_tw_reusable(ctx, tl, c))
 			continue;
 		if (c) {
@@ -332,10 +332,10 @@ tcp_connect(struct lcore_ctx *ctx, uint32_t ip, uint16_t port,
 	rc = tcp_eph_pick(ctx, tl, ip, port, &lport);
 	if (rc < 0)
 		return rc;
-	c = tcp_conn_alloc(ctx, ip, port, lport);
+	c = tcp_conn_alloc(ctx, ip, port, lport, TCP_LID_V4, NULL);
 	if (!c)
 		return -ENOMEM;
-	tcp_isn(ctx, ip, port, lport, &iss, &ts_off);
+	tcp_isn(ctx, ip, NULL, TCP_LID_V4, port, lport, &iss, &ts_off);
 	c->ops = ops;
 	c->app = app;
 	c->flags |= TCF_APP;

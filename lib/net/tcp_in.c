@@ -9,6 +9,9 @@
 #include "core/config.h"
 #include "net/net.h"
 #include "net/cksum.h"
+#include "net/ipv4.h"
+#include "net/ipv6.h"
+#include "net/nd.h"
 #include "net/tcp_priv.h"
 #include "net/tcp_steer.h"
 
@@ -87,7 +90,10 @@ tcp_parse(struct lcore_ctx *ctx, struct rte_mbuf *m, const struct net_pkt *p,
 	/* The NIC's verdict when it gave one, else verify in software. */
 	if (unlikely(ck == RTE_MBUF_F_RX_L4_CKSUM_BAD ||
 		     (ck == RTE_MBUF_F_RX_L4_CKSUM_UNKNOWN &&
-		      cksum_ipv4_l4(p->ip, th, p->l4_len) != 0))) {
+		      (p->ip6 ? ipv6_l4_cksum(p->ip6->src_addr,
+					      p->ip6->dst_addr, IPPROTO_TCP,
+					      th, p->l4_len) :
+				cksum_ipv4_l4(p->ip, th, p->l4_len)) != 0))) {
 		STAT_INC(ctx, tcp_drop_cksum);
 		return -1;
 	}
@@ -100,7 +106,18 @@ tcp_parse(struct lcore_ctx *ctx, struct rte_mbuf *m, const struct net_pkt *p,
 	s->wnd = rte_be_to_cpu_16(th->rx_win);
 	s->len = p->l4_len - hlen;
 	s->data = (const uint8_t *)th + hlen;
-	s->peer_ip = p->ip->src_addr;
+	if (likely(!p->ip6)) {
+		s->peer_ip = p->ip->src_addr;
+		s->peer6 = NULL;
+		s->lid = likely(p->ip->dst_addr == ctx->ifc->ip) ? TCP_LID_V4 :
+			 (uint8_t)(TCP_LID_VIP +
+				   ipv4_vip_index(ctx->cfg, p->ip->dst_addr));
+	} else {
+		s->peer6 = p->ip6->src_addr;
+		s->peer_ip = tcp_ip6_digest(s->peer6);
+		s->lid = ipv6_is_link_local(p->ip6->dst_addr) ? TCP_LID_V6_LL :
+								 TCP_LID_V6;
+	}
 	s->peer_mac = &p->eth->src_addr;
 	s->has_ts = false;
 	s->sack_ok = false;
@@ -257,6 +274,27 @@ tcp_conn_init(struct lcore_ctx *ctx, struct tcp_conn *c,
 }
 
 /* A SYN for a listening port (RFC 9293 §3.10.7.2, third). */
+/*
+ * IPv6 sizes: the header is 20 bytes longer, and a packet-too-big
+ * recorded for the peer (nd_pmtu_lookup, never below 1280) bounds what
+ * we send: *ours (what we announce) and *lim (what we send at most)
+ * shrink to fit, the 1220 of the minimum MTU at the least.
+ */
+static void
+tcp_mss6(struct lcore_ctx *ctx, const struct tcp_seg *s, uint16_t *ours,
+	 uint16_t *lim)
+{
+	uint32_t pmtu = nd_pmtu_lookup(ctx->nd, s->peer6, ctx->now_us);
+	uint32_t least = IPV6_MIN_MTU - 40 - TCP_HLEN;
+
+	*ours = (uint16_t)tcp_max(*ours > TCP_V6_EXTRA ? *ours - TCP_V6_EXTRA : 0,
+				  tcp_min(*ours, least));
+	*lim = (uint16_t)tcp_max(*lim > TCP_V6_EXTRA ? *lim - TCP_V6_EXTRA : 0,
+				 tcp_min(*lim, least));
+	if (pmtu && pmtu - 40 - TCP_HLEN < *lim)
+		*lim = (uint16_t)tcp_max(pmtu - 40 - TCP_HLEN, least);
+}
+
 static void
 tcp_rcv_syn(struct lcore_ctx *ctx, const struct tcp_seg *s,
 	    const struct tcp_listener *l)
@@ -266,12 +304,16 @@ tcp_rcv_syn(struct lcore_ctx *ctx, const struct tcp_seg *s,
 	uint16_t peer = tcp_peer_mss(ctx, s), ours = tcp_our_mss(ctx, tl);
 	/* We announce min(ours, the peer's) and send at most that; with no
 	 * option the peer gets our MSS and we send 536. */
-	uint16_t adv = peer ? (uint16_t)tcp_min(ours, peer) : ours;
-	uint16_t snd = (uint16_t)tcp_min(tl->our_mss, peer ? peer : TCP_DEFAULT_MSS);
+	uint16_t adv, snd;
 	uint32_t iss, ts_off;
 	struct tcp_conn *c;
 	bool full = tl->state_count[TCP_SYN_RECEIVED] >= tl->max_halfopen;
+	uint16_t lim = tl->our_mss;
 
+	if (unlikely(s->peer6))
+		tcp_mss6(ctx, s, &ours, &lim);
+	adv = peer ? (uint16_t)tcp_min(ours, peer) : ours;
+	snd = (uint16_t)tcp_min(lim, peer ? peer : TCP_DEFAULT_MSS);
 	STAT_INC(ctx, tcp_syn_rx);
 	if (full)
 		STAT_INC(ctx, tcp_halfopen_full);
@@ -283,7 +325,8 @@ tcp_rcv_syn(struct lcore_ctx *ctx, const struct tcp_seg *s,
 			return; /* dropped: the peer retries */
 		cookie = syncookie_make(ctx, s, lport, &cmss);
 		if (s->has_ts) {
-			tcp_isn(ctx, s->peer_ip, pport, lport, &iss, &ts_off);
+			tcp_isn(ctx, s->peer_ip, s->peer6, s->lid, pport,
+				lport, &iss, &ts_off);
 			tsval = syncookie_tsval(ctx, ts_off, s->wscale);
 		}
 		tl->cookie_sent = true;
@@ -291,13 +334,14 @@ tcp_rcv_syn(struct lcore_ctx *ctx, const struct tcp_seg *s,
 		tcp_reply_synack_cookie(ctx, s, cookie, adv, tsval);
 		return;
 	}
-	c = tcp_conn_alloc(ctx, s->peer_ip, pport, lport);
+	c = tcp_conn_alloc(ctx, s->peer_ip, pport, lport, s->lid, s->peer6);
 	if (!c) {
 		STAT_INC(ctx, tcp_conn_full_rst);
 		tcp_reply_rst(ctx, s);
 		return;
 	}
-	tcp_isn(ctx, s->peer_ip, pport, lport, &iss, &ts_off);
+	tcp_isn(ctx, s->peer_ip, s->peer6, s->lid, pport, lport, &iss,
+		&ts_off);
 	tcp_conn_init(ctx, c, s, l, iss, s->seq, snd, adv, ts_off, s->wscale,
 		      s->has_ts);
 	if (s->sack_ok) {
@@ -330,7 +374,7 @@ tcp_rcv_cookie(struct lcore_ctx *ctx, const struct tcp_seg *s,
 	       const struct tcp_listener *l)
 {
 	struct tcp_lcore *tl = tcp_tl(ctx);
-	uint16_t lport = s->th->dst_port, pport = s->th->src_port, mss;
+	uint16_t lport = s->th->dst_port, pport = s->th->src_port, mss, ours;
 	uint32_t iss, ts_off;
 	int8_t ws = -1;
 	bool ts = false;
@@ -349,17 +393,24 @@ tcp_rcv_cookie(struct lcore_ctx *ctx, const struct tcp_seg *s,
 			ws = d;
 		}
 	}
-	c = tcp_conn_alloc(ctx, s->peer_ip, pport, lport);
+	c = tcp_conn_alloc(ctx, s->peer_ip, pport, lport, s->lid, s->peer6);
 	if (!c) {
 		STAT_INC(ctx, tcp_conn_full_rst);
 		tcp_reply_rst(ctx, s);
 		return NULL;
 	}
 	STAT_INC(ctx, tcp_syncookie_ok);
-	tcp_isn(ctx, s->peer_ip, pport, lport, &iss, &ts_off);
+	tcp_isn(ctx, s->peer_ip, s->peer6, s->lid, pport, lport, &iss,
+		&ts_off);
+	ours = tcp_our_mss(ctx, tl);
+	if (unlikely(s->peer6)) {
+		uint16_t lim = tl->our_mss;
+
+		tcp_mss6(ctx, s, &ours, &lim);
+		mss = (uint16_t)tcp_min(mss, lim);
+	}
 	tcp_conn_init(ctx, c, s, l, s->ack - 1, s->seq - 1, mss,
-		      (uint16_t)tcp_min(tcp_our_mss(ctx, tl), mss), ts_off, ws,
-		      ts);
+		      (uint16_t)tcp_min(ours, mss), ts_off, ws, ts);
 	c->flags |= TCF_COOKIE;
 	tcp_set_state(tl, c, TCP_SYN_RECEIVED);
 	return c;
@@ -785,7 +836,8 @@ tcp_input(struct lcore_ctx *ctx, struct rte_mbuf *m, struct net_pkt *p)
 	STAT_INC(ctx, tcp_rx_segs);
 	if (unlikely(!tl) || unlikely(tcp_parse(ctx, m, p, &s) < 0))
 		goto drop;
-	c = tcp_conn_lookup(tl, s.peer_ip, s.th->src_port, s.th->dst_port);
+	c = tcp_conn_lookup(tl, s.peer_ip, s.th->src_port, s.th->dst_port,
+			    s.lid, s.peer6);
 	if (unlikely(c != NULL && (s.flags & (RTE_TCP_SYN_FLAG |
 			RTE_TCP_ACK_FLAG | RTE_TCP_RST_FLAG)) == RTE_TCP_SYN_FLAG)) {
 		if (c->state == TCP_TIME_WAIT && tcp_tw_reopen(c, &s)) {

@@ -7,6 +7,7 @@
 #include <rte_ip.h>
 
 #include "net/ipv4.h"
+#include "net/ipv6.h"
 #include "net/net.h"
 #include "net/tcp_priv.h"
 
@@ -576,6 +577,20 @@ tcp_send_synack(struct lcore_ctx *ctx, struct tcp_conn *c)
 	tcp_xmit(ctx, c, m);
 }
 
+/* Send a reply to s (m's data at its TCP header) back the way s came:
+ * IPv4, or IPv6 from the address s was sent to. */
+static void
+tcp_reply_output(struct lcore_ctx *ctx, struct rte_mbuf *m,
+		 const struct tcp_seg *s)
+{
+	if (likely(!s->peer6))
+		ipv4_output_src(ctx, m, tcp_lid_addr4(ctx, s->lid), s->peer_ip,
+				IPPROTO_TCP, s->peer_mac);
+	else
+		ipv6_output(ctx, m, tcp_lid_addr6(ctx->ifc, s->lid), s->peer6,
+			    IPPROTO_TCP, 0, s->peer_mac);
+}
+
 /* A segment answering s with no connection: ports swapped, to the
  * sender's address and MAC. */
 static struct rte_tcp_hdr *
@@ -623,7 +638,7 @@ tcp_reply_rst(struct lcore_ctx *ctx, const struct tcp_seg *s)
 	}
 	STAT_INC(ctx, tcp_rst_tx);
 	STAT_INC(ctx, tcp_tx_segs);
-	ipv4_output(ctx, m, s->peer_ip, IPPROTO_TCP, s->peer_mac);
+	tcp_reply_output(ctx, m, s);
 }
 
 /* The stateless SYN-ACK: ISN = cookie; window scale only with
@@ -648,7 +663,7 @@ tcp_reply_synack_cookie(struct lcore_ctx *ctx, const struct tcp_seg *s,
 			s->tsval, false);
 	STAT_INC(ctx, tcp_syncookie_tx);
 	STAT_INC(ctx, tcp_tx_segs);
-	ipv4_output(ctx, m, s->peer_ip, IPPROTO_TCP, s->peer_mac);
+	tcp_reply_output(ctx, m, s);
 }
 
 /* ---- output decisions -------------------------------------------------- */

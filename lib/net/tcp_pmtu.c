@@ -3,6 +3,7 @@
 #include <errno.h>
 
 #include "core/config.h"
+#include "net/ipv6.h"
 #include "net/tcp_priv.h"
 
 /*
@@ -14,24 +15,56 @@
  * what was in flight goes again in smaller segments (as Linux's
  * tcp_simple_retransmit: the loss is not congestion, cwnd stays).
  */
+static int
+tcp_pmtu_lower(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t seq,
+	       uint32_t mtu, uint32_t hdrs);
+
 int
 tcp_pmtu_frag_needed(struct lcore_ctx *ctx, uint32_t peer_ip, uint16_t pport,
 		     uint16_t lport, uint32_t seq, uint32_t mtu)
 {
 	struct tcp_lcore *tl = tcp_tl(ctx);
-	uint32_t opt, floor, want;
-	struct tcp_conn *c;
 
-	if (!tl)
-		goto ignore;
-	c = tcp_conn_lookup(tl, peer_ip, pport, lport);
+	if (!tl) {
+		STAT_INC(ctx, tcp_pmtu_ignored);
+		return -ENOENT;
+	}
+	return tcp_pmtu_lower(ctx, tcp_conn_lookup(tl, peer_ip, pport, lport,
+						   TCP_LID_V4, NULL),
+			      seq, mtu, 40);
+}
+
+int
+tcp_pmtu_too_big6(struct lcore_ctx *ctx, const uint8_t *local,
+		  const uint8_t *peer, uint16_t pport, uint16_t lport,
+		  uint32_t seq, uint32_t mtu)
+{
+	struct tcp_lcore *tl = tcp_tl(ctx);
+	uint8_t lid = ipv6_is_link_local(local) ? TCP_LID_V6_LL : TCP_LID_V6;
+
+	if (!tl) {
+		STAT_INC(ctx, tcp_pmtu_ignored);
+		return -ENOENT;
+	}
+	return tcp_pmtu_lower(ctx, tcp_conn_lookup(tl, tcp_ip6_digest(peer),
+						   pport, lport, lid, peer),
+			      seq, mtu, 60);
+}
+
+/* c's MSS to mtu less hdrs (IP + TCP) when seq is in flight. */
+static int
+tcp_pmtu_lower(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t seq,
+	       uint32_t mtu, uint32_t hdrs)
+{
+	uint32_t opt, floor, want;
+
 	if (!c || !(TCPF(c->state) & TCPF_OUTPUT) || (c->flags & TCF_DEAD) ||
 	    !SEQ_GEQ(seq, c->snd_una) || !SEQ_LT(seq, c->snd_max))
 		goto ignore;
 	opt = (c->flags & TCF_TS) ? TCP_TS_OPTLEN : 0;
 	floor = tcp_max(ctx->cfg->tcp_min_snd_mss, TCP_PMTU_MIN - 40);
-	/* IPv4 + TCP headers (RFC 9293 §3.7.1), then our options. */
-	want = tcp_max(mtu > 40 ? mtu - 40 : 0, floor);
+	/* IP + TCP headers (RFC 9293 §3.7.1), then our options. */
+	want = tcp_max(mtu > hdrs ? mtu - hdrs : 0, floor);
 	if (want <= opt || want - opt >= c->mss)
 		goto ignore;
 	c->mss = (uint16_t)(want - opt);

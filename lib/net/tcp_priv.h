@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <rte_ether.h>
 #include <rte_mbuf.h>
@@ -14,6 +15,7 @@
 
 #include "core/config.h"
 #include "core/lcore.h"
+#include "core/netif.h"
 #include "core/timer.h"
 #include "net/tcp.h"
 
@@ -109,6 +111,22 @@ enum tcp_timer_kind {
 #define TCF_REORD 0x100000   /* RACK saw reordering (RFC 8985 §6.2 step 3) */
 #define TCF_UNDO 0x200000    /* cwnd was cut: prior_cwnd may come back */
 
+/*
+ * A connection's local address and family in one byte (struct tcp_conn.lid,
+ * struct tcp_seg.lid), part of the lookup key: 0 is our IPv4 address;
+ * with TCP_LID_V6 set, the connection is IPv6 and the low bit chooses
+ * our configured address (TCP_LID_V6) or the link-local one
+ * (TCP_LID_V6_LL); IPv4 connections to ip.vips[i] have TCP_LID_VIP + i. An IPv6 connection keeps the peer's 16-byte address in
+ * peer_ip6 and a 32-bit digest of it in peer_ip, so the hash, the
+ * steering directory and the first compare stay those of IPv4.
+ */
+#define TCP_LID_V4 0x00
+#define TCP_LID_VIP 0x01 /* + i: ip.vips[i] (IPv4) */
+#define TCP_LID_V6 0x80
+#define TCP_LID_V6_LL 0x81
+/* IPv6 header bytes past IPv4's: MSS and headroom arithmetic. */
+#define TCP_V6_EXTRA 20
+
 /* SACK blocks kept per connection, each way (the scoreboard's bound). */
 #define TCP_SACK_MAX 4
 
@@ -129,6 +147,7 @@ struct tcp_conn {
 	uint16_t local_port;    /* network order */
 	uint8_t state;
 	uint8_t timer_kind; /* enum tcp_timer_kind */
+	uint8_t lid;        /* local address and family: TCP_LID_* */
 	uint32_t flags;
 	uint32_t rcv_nxt;
 	uint32_t rcv_wnd;       /* bytes we accept past rcv_nxt (announced) */
@@ -208,6 +227,9 @@ struct tcp_conn {
 	uint32_t rack_xmit_ts, rack_end_seq, rack_rtt, rack_min_rtt;
 	uint32_t lost_end, rtx_nxt, tlp_end;
 	uint32_t prior_cwnd, prior_ssthresh; /* D-SACK undo (RFC 2883 §5) */
+	/* IPv6 (lid & TCP_LID_V6): the peer's address; peer_ip then holds
+	 * its digest (tcp_ip6_digest), the key the table hashes */
+	uint8_t peer_ip6[16];
 };
 
 struct tcp_listener {
@@ -293,9 +315,37 @@ struct tcp_seg {
 	int8_t wscale; /* -1: no option */
 	uint16_t mss;  /* 0: no option */
 	uint32_t tsval, tsecr;
-	uint32_t peer_ip; /* network order */
+	uint32_t peer_ip; /* network order; IPv6: tcp_ip6_digest(peer6) */
+	const uint8_t *peer6; /* IPv6: the source address, else NULL */
+	uint8_t lid;          /* TCP_LID_*: the address it was sent to */
 	const struct rte_ether_addr *peer_mac;
 };
+
+/* The 32-bit key an IPv6 address stands for in the table and the steering
+ * directory (the folded words; the full address settles a match). */
+static inline uint32_t
+tcp_ip6_digest(const uint8_t *a)
+{
+	uint32_t w[4];
+
+	memcpy(w, a, 16);
+	return w[0] ^ w[1] ^ w[2] ^ w[3];
+}
+
+/* Our IPv4 address for an IPv4 lid: ip.address, or an ip.vips entry. */
+static inline uint32_t
+tcp_lid_addr4(const struct lcore_ctx *ctx, uint8_t lid)
+{
+	return likely(lid == TCP_LID_V4) ? ctx->ifc->ip :
+	       ctx->cfg->vips[lid - TCP_LID_VIP].addr;
+}
+
+/* Our IPv6 address for lid (TCP_LID_V6 or TCP_LID_V6_LL). */
+static inline const uint8_t *
+tcp_lid_addr6(const struct netif *ifc, uint8_t lid)
+{
+	return lid == TCP_LID_V6_LL ? ifc->ip6_ll : ifc->ip6;
+}
 
 /* Per-mbuf state of queued mbufs, in an mbuf dynamic field: the send
  * queue's link (transmitted mbufs must keep m->next NULL), and the
@@ -430,10 +480,15 @@ tcp_cwnd_lt(const struct tcp_conn *c)
 }
 
 /* tcp_conn.c: table, pool, lists, state accounting */
+/* The connection of (ip, pport, lport, lid) and, for IPv6 (lid &
+ * TCP_LID_V6), the peer's full address peer6 (ip its digest); IPv4
+ * callers pass TCP_LID_V4, NULL. NULL when none. */
 struct tcp_conn *tcp_conn_lookup(const struct tcp_lcore *tl, uint32_t ip,
-				 uint16_t pport, uint16_t lport);
+				 uint16_t pport, uint16_t lport, uint8_t lid,
+				 const uint8_t *peer6);
 struct tcp_conn *tcp_conn_alloc(struct lcore_ctx *ctx, uint32_t ip,
-				uint16_t pport, uint16_t lport);
+				uint16_t pport, uint16_t lport, uint8_t lid,
+				const uint8_t *peer6);
 void tcp_conn_free(struct lcore_ctx *ctx, struct tcp_conn *c);
 void tcp_set_state(struct tcp_lcore *tl, struct tcp_conn *c, uint8_t s);
 void tcp_app_closed(struct lcore_ctx *ctx, struct tcp_conn *c,
@@ -569,8 +624,11 @@ void tcp_connect_lcore_init(struct lcore_ctx *ctx, struct tcp_lcore *tl);
 
 /* syncookie.c: keyed hashes (ISN, timestamp offsets, cookies) */
 int tcp_secret_init(void);
-void tcp_isn(const struct lcore_ctx *ctx, uint32_t pip, uint16_t pport,
-	     uint16_t lport, uint32_t *isn, uint32_t *ts_off);
+/* ISN and timestamp offset of a 4-tuple: IPv4 (peer6 NULL, pip the
+ * peer) or IPv6 (peer6 and our address of lid, over all 16 bytes). */
+void tcp_isn(const struct lcore_ctx *ctx, uint32_t pip, const uint8_t *peer6,
+	     uint8_t lid, uint16_t pport, uint16_t lport, uint32_t *isn,
+	     uint32_t *ts_off);
 uint32_t syncookie_make(const struct lcore_ctx *ctx, const struct tcp_seg *s,
 			uint16_t lport, uint16_t *mss);
 int syncookie_check(const struct lcore_ctx *ctx, const struct tcp_seg *s,

@@ -236,6 +236,8 @@ steer_fill_cfg(struct steer *s)
 	}
 	for (uint32_t i = 0; i < s->nb_ports; i++)
 		s->cfg.ports[i] = htons(s->ports[i]);
+	memcpy(s->cfg.vips, s->vips, s->nb_vips * sizeof(s->vips[0]));
+	s->cfg.vip_arp = s->vip_arp;
 	s->cfg.owner_pid = (uint32_t)getpid();
 }
 
@@ -251,6 +253,7 @@ steer_load(const struct steer_params *p, char *msg, size_t msglen)
 	msg[0] = '\0';
 	if (!p || !p->ports || p->nb_ports == 0 ||
 	    p->nb_ports > STEER_MAX_PORTS || (p->ip == 0 && !p->ip6) ||
+	    p->nb_vips > STEER_MAX_VIPS || (p->nb_vips && !p->vips) ||
 	    (p->object && strchr(p->object, ','))) {
 		snprintf(msg, msglen,
 			 "bad XDP steering params (1..%d ports, an address, "
@@ -273,6 +276,10 @@ steer_load(const struct steer_params *p, char *msg, size_t msglen)
 	s->ip = p->ip;
 	s->nb_ports = p->nb_ports;
 	memcpy(s->ports, p->ports, p->nb_ports * sizeof(p->ports[0]));
+	if (p->nb_vips)
+		memcpy(s->vips, p->vips, p->nb_vips * sizeof(p->vips[0]));
+	s->nb_vips = p->nb_vips;
+	s->vip_arp = p->nb_vips ? p->vip_arp : 0;
 	if (p->iface) {
 		snprintf(s->iface, sizeof(s->iface), "%s", p->iface);
 		s->ifindex = if_nametoindex(p->iface);

@@ -54,6 +54,11 @@ struct steer_params {
 	const uint8_t *ip6;     /* its IPv6 address (16 bytes); NULL: none */
 	const uint16_t *ports;  /* TCP ports, host order */
 	uint32_t nb_ports;      /* 1..STEER_MAX_PORTS */
+	/* ip.vips: TCP to these (network order) too, and ARP for those
+	 * whose bit is set in vip_arp; nb_vips 0..STEER_MAX_VIPS */
+	const uint32_t *vips;
+	uint32_t nb_vips;
+	uint32_t vip_arp;
 	/* The object to load. NULL: the one built into linerate (bpftool
 	 * skeleton), else <dir of the binary>/bpf/steer.bpf.o, else
 	 * <dir of the binary>/../lib/linerate/bpf/steer.bpf.o. */

@@ -20,6 +20,8 @@ struct steer {
 	bool own_ip;
 	uint8_t ip6[16];            /* with has_ip6 */
 	bool has_ip6, own_ip6;
+	uint32_t vips[STEER_MAX_VIPS]; /* network order */
+	uint32_t nb_vips, vip_arp;
 	struct steer_cfg cfg;       /* what steer_configure() writes */
 	bool configured;
 	/* The copy steer_load() loaded (gone once steer_attach() adopted

@@ -85,6 +85,7 @@ MULTI = ("mc", "mcnew")
 SCENARIOS = [
     ("event", "keep-alive POST /event"),
     ("mrc", "keep-alive POST /event, 1MRC mix"),
+    ("mrc6", "keep-alive POST /event, 1MRC mix, IPv6"),
     ("c10k", "POST /event, 1MRC mix, 10k conns"),
     ("mc", "%d lcores: POST /event, 1MRC mix" % MC_LCORES),
     ("mcnew", "%d lcores: POST /event, new users" % MC_LCORES),

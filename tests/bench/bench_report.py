@@ -62,6 +62,10 @@ def report(results, ctx):
                 " ".join("%.0f" % x for x in o.get("ir_per_lcore", [])) or "-",
                 st.get(one, {}).get("what", one), fmt(st.get(one, {}).get("ir_per_request"), "%.0f"),
                 fmt(st.get(one, {}).get("offload", {}).get("ir_per_request"), "%.0f")))
+    v4, v6 = st.get("mrc", {}).get("ir_per_request"), st.get("mrc6", {}).get("ir_per_request")
+    if v4 and v6:
+        L.append("  IPv6 next to IPv4, 1MRC mix Ir/req: %.0f vs %.0f (%+.1f%%; issue #18 asks within 5%%)" % (
+            v6, v4, 100.0 * (v6 - v4) / v4))
     ev = results["stack"].get("event", {})
     if ev.get("top_self"):
         L.append("  top self Ir/req, POST /event: " + ", ".join(

@@ -14,6 +14,7 @@
 
 #include "../unit/harness.h"
 #include "../unit/pkt.h"
+#include "../unit/pkt6.h"
 #include "api/api.h"
 #include "api/mrc.h"
 #include "api/mrc_json.h"
@@ -156,25 +157,65 @@ bench_poll(struct bench_lc *b)
 	b->polls++;
 }
 
+/* -s mrc6: the mrc scenario over IPv6 (fd00:88::1 to fd00:88::2). */
+static bool bench_v6;
+
+/* The Ethernet + IP headers of a client segment with l4 bytes of TCP after
+ * them; returns where the TCP header goes. */
+static struct rte_tcp_hdr *
+bench_ip(struct harness *h, struct bench_conn *c, uint8_t *f, size_t l4,
+	 size_t *hdrs)
+{
+	struct rte_ether_hdr *eh = (struct rte_ether_hdr *)f;
+
+	eh->dst_addr = h->ifc.mac;
+	eh->src_addr = harness_peer_mac;
+	if (bench_v6) {
+		struct rte_ipv6_hdr *ip6 = (struct rte_ipv6_hdr *)(eh + 1);
+
+		eh->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV6);
+		*ip6 = (struct rte_ipv6_hdr){
+			.vtc_flow = RTE_BE32(6u << 28),
+			.payload_len = rte_cpu_to_be_16((uint16_t)l4),
+			.proto = IPPROTO_TCP,
+			.hop_limits = 64,
+		};
+		memcpy(ip6->src_addr, pkt6_peer, 16);
+		memcpy(ip6->dst_addr, pkt6_ours, 16);
+		*hdrs = sizeof(*eh) + sizeof(*ip6);
+		return (struct rte_tcp_hdr *)(ip6 + 1);
+	}
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(eh + 1);
+
+	eh->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4);
+	*ip = (struct rte_ipv4_hdr){
+		.version_ihl = RTE_IPV4_VHL_DEF,
+		.total_length = rte_cpu_to_be_16((uint16_t)(sizeof(*ip) + l4)),
+		.packet_id = rte_cpu_to_be_16((uint16_t)c->seq),
+		.fragment_offset = RTE_BE16(RTE_IPV4_HDR_DF_FLAG),
+		.time_to_live = 64,
+		.next_proto_id = IPPROTO_TCP,
+		.src_addr = rte_cpu_to_be_32(HARNESS_PEER_IP),
+		.dst_addr = rte_cpu_to_be_32(HARNESS_OUR_IP),
+	};
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	*hdrs = sizeof(*eh) + sizeof(*ip);
+	return (struct rte_tcp_hdr *)(ip + 1);
+}
+
 /* A client segment as Linux sends it (see the top of the file). */
 static void
 bench_send(struct bench_lc *b, struct bench_conn *c, uint8_t flags,
 	   const void *data, size_t len)
 {
 	struct harness *h = b->h;
-	uint8_t f[PKT_MAX];
-	struct rte_ether_hdr *eh = (struct rte_ether_hdr *)f;
-	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(eh + 1);
-	struct rte_tcp_hdr *th = (struct rte_tcp_hdr *)(ip + 1);
-	uint8_t *o = (uint8_t *)(th + 1);
+	uint8_t f[PKT_MAX], o[64];
+	struct rte_tcp_hdr *th;
 	uint32_t tsval = rte_cpu_to_be_32((uint32_t)(harness_now() / 1000) +
 					  c->ts_off);
 	uint32_t tsecr = rte_cpu_to_be_32(c->ts_recent);
-	size_t olen;
+	size_t olen, hdrs;
 
-	eh->dst_addr = h->ifc.mac;
-	eh->src_addr = harness_peer_mac;
-	eh->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4);
 	if (flags & RTE_TCP_SYN_FLAG) {
 		static const uint8_t syn[] = { 2, 4, 0x05, 0xb4, 4, 2, 8, 10 };
 
@@ -195,20 +236,10 @@ bench_send(struct bench_lc *b, struct bench_conn *c, uint8_t flags,
 		o[olen++] = 3;
 		o[olen++] = 7;
 	}
+	th = bench_ip(h, c, f, sizeof(*th) + olen + len, &hdrs);
+	memcpy(th + 1, o, olen);
 	if (len)
-		memcpy(o + olen, data, len);
-	*ip = (struct rte_ipv4_hdr){
-		.version_ihl = RTE_IPV4_VHL_DEF,
-		.total_length = rte_cpu_to_be_16((uint16_t)(sizeof(*ip) + sizeof(*th) +
-							    olen + len)),
-		.packet_id = rte_cpu_to_be_16((uint16_t)c->seq),
-		.fragment_offset = RTE_BE16(RTE_IPV4_HDR_DF_FLAG),
-		.time_to_live = 64,
-		.next_proto_id = IPPROTO_TCP,
-		.src_addr = rte_cpu_to_be_32(HARNESS_PEER_IP),
-		.dst_addr = rte_cpu_to_be_32(HARNESS_OUR_IP),
-	};
-	ip->hdr_checksum = rte_ipv4_cksum(ip);
+		memcpy((uint8_t *)(th + 1) + olen, data, len);
 	*th = (struct rte_tcp_hdr){
 		.src_port = rte_cpu_to_be_16(c->sport),
 		.dst_port = RTE_BE16(BENCH_PORT),
@@ -219,10 +250,56 @@ bench_send(struct bench_lc *b, struct bench_conn *c, uint8_t flags,
 		/* Linux: 64240 in the SYN, then 64 KiB >> 7 */
 		.rx_win = rte_cpu_to_be_16((flags & RTE_TCP_SYN_FLAG) ? 64240 : 512),
 	};
-	th->cksum = rte_ipv4_udptcp_cksum(ip, th);
-	harness_inject(h, f, sizeof(*eh) + sizeof(*ip) + sizeof(*th) + olen + len);
+	if (bench_v6)
+		th->cksum = rte_ipv6_udptcp_cksum((struct rte_ipv6_hdr *)
+						  (f + sizeof(struct rte_ether_hdr)), th);
+	else
+		th->cksum = rte_ipv4_udptcp_cksum((struct rte_ipv4_hdr *)
+						  (f + sizeof(struct rte_ether_hdr)), th);
+	harness_inject(h, f, hdrs + sizeof(*th) + olen + len);
 	c->seq += (uint32_t)len + !!(flags & (RTE_TCP_SYN_FLAG | RTE_TCP_FIN_FLAG));
 	b->pending++;
+}
+
+/* pkt_parse_tcp() for an IPv6 frame: what bench_collect reads. */
+static bool
+bench_parse6(struct rte_mbuf *m, struct pkt_tcp_seen *s)
+{
+	const struct rte_ether_hdr *eh = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+	const struct rte_ipv6_hdr *ip = (const struct rte_ipv6_hdr *)(eh + 1);
+	const struct rte_tcp_hdr *th = (const struct rte_tcp_hdr *)(ip + 1);
+	const uint8_t *o = (const uint8_t *)(th + 1);
+	uint32_t hlen, l4;
+
+	if (eh->ether_type != RTE_BE16(RTE_ETHER_TYPE_IPV6) ||
+	    ip->proto != IPPROTO_TCP)
+		return false;
+	memset(s, 0, sizeof(*s));
+	l4 = rte_be_to_cpu_16(ip->payload_len);
+	hlen = (uint32_t)(th->data_off >> 4) * 4;
+	s->sport = rte_be_to_cpu_16(th->src_port);
+	s->dport = rte_be_to_cpu_16(th->dst_port);
+	s->seq = rte_be_to_cpu_32(th->sent_seq);
+	s->ack = rte_be_to_cpu_32(th->recv_ack);
+	s->flags = th->tcp_flags;
+	s->len = l4 - hlen;
+	for (uint32_t i = 0; i + 20 < hlen;) {
+		if (o[i] == 0)
+			break;
+		if (o[i] == 1) {
+			i++;
+			continue;
+		}
+		if (o[i] == 8) {
+			uint32_t v;
+
+			memcpy(&v, o + i + 2, 4);
+			s->ts = true;
+			s->tsval = rte_be_to_cpu_32(v);
+		}
+		i += o[i + 1];
+	}
+	return true;
 }
 
 /* Read what the stack sent; advance each connection's ack and TSecr; the
@@ -242,7 +319,8 @@ bench_collect(struct bench_lc *b, struct bench_conn *conns, int n, int *fins)
 			struct bench_conn *c;
 			uint32_t j, end;
 
-			if (!pkt_parse_tcp(m[i], &s))
+			if (!(bench_v6 ? bench_parse6(m[i], &s) :
+					 pkt_parse_tcp(m[i], &s)))
 				continue;
 			bytes += s.len;
 			b->segs_seen++;
@@ -469,10 +547,11 @@ bench_thread(void *arg)
 static void
 bench_usage(void)
 {
-	fprintf(stderr, "usage: stack_cost [-s event|mrc|c10k|mc|mcnew|stats|users|health|conn] "
+	fprintf(stderr, "usage: stack_cost [-s event|mrc|mrc6|c10k|mc|mcnew|stats|users|health|conn] "
 		"[-n REQUESTS] [-c CONNS] [-w WARMUP] [-t US_PER_SEGMENT] [-m MBUFS] [-l LCORES] [-o]\n"
 		"  event  keep-alive POST /event, user i %% 75000 (32 conns)\n"
 		"  mrc    keep-alive POST /event, the 1MRC user mix (32 conns)\n"
+		"  mrc6   the same over IPv6\n"
 		"  c10k   keep-alive POST /event, the 1MRC user mix, 10,000 conns\n"
 		"  mc     as mrc on each of -l lcores (default 2), a ring port each, one store\n"
 		"  mcnew  as mc, every request a new user on every lcore\n"
@@ -532,8 +611,9 @@ main(int argc, char **argv)
 	}
 	per_conn = strcmp(scenario, "conn") == 0;
 	multi = strcmp(scenario, "mc") == 0 || strcmp(scenario, "mcnew") == 0;
+	bench_v6 = strcmp(scenario, "mrc6") == 0;
 	mix = strcmp(scenario, "mrc") == 0 || strcmp(scenario, "c10k") == 0 ||
-	      strcmp(scenario, "mc") == 0;
+	      strcmp(scenario, "mc") == 0 || bench_v6;
 	bench_nlc = multi ? nlc : 1;
 	if (nconns < 0)
 		nconns = strcmp(scenario, "c10k") == 0 ? 10000 : 32;

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: BSD-3-Clause
-"""test_ipv6: ping -6, Neighbour Discovery and malformed IPv6 against linerate on the veth pair."""
+"""test_ipv6: ping -6, Neighbour Discovery, malformed IPv6, HTTP and the 1MRC over IPv6 against linerate on the veth pair."""
 import json
 import os
 import sys
@@ -10,9 +10,10 @@ import lrnet  # noqa: E402
 from lrnet import Tap, in_ns  # noqa: E402
 
 APPLIANCE_IP6 = os.environ.get("LR_APPLIANCE_IP6", "fd00:88::2")
+MRC = os.path.join(lrnet.BUILD, "tests", "tools", "mrc-client")
 CLIENT_IP6 = os.environ.get("LR_CLIENT_IP6", "fd00:88::1")
 
-lrnet.require_root_and_tools("ip", "ping")
+lrnet.require_root_and_tools("ip", "ping", "curl")
 tap = Tap()
 lrnet.veth_up()
 app = lrnet.Appliance(name="ipv6")
@@ -104,6 +105,30 @@ try:
            "client's neighbour cache learns linerate's MAC for %s" % APPLIANCE_IP6, neigh)
     r = in_ns("ping -c 3 -i 0.1 -W 2 %s" % lrnet.APPLIANCE_IP, check=False)
     tap.ok(" 3 received" in r.stdout, "IPv4 ping still answered (dual stack)", r.stdout)
+
+    # TCP, HTTP and the 1MRC over IPv6.
+    URL6 = "http://[%s]:%d" % (APPLIANCE_IP6, lrnet.HTTP_PORT)
+    URL4 = "http://%s:%d" % (lrnet.APPLIANCE_IP, lrnet.HTTP_PORT)
+    r = in_ns("curl -g -s -m 10 -o /dev/null -w '%%{http_code}' %s/health" % URL6, check=False)
+    tap.ok(r.stdout.strip() == "200", "curl -g %s/health answers 200" % URL6, r.stdout)
+    r = in_ns("curl -g -s -m 10 -o /dev/null -w '%%{http_code}' http://[%s]:9/" % APPLIANCE_IP6, check=False)
+    tap.ok(r.returncode == 7,
+           "TCP to a closed port over IPv6 is refused (RST)", r.stdout)
+    EV6 = int(os.environ.get("LR_MRC6_EVENTS", "200000"))
+    r = in_ns("%s -n %d -c 64 -d 16 -u 75000 --reset --expect-exact --json %s" % (MRC, EV6, URL6),
+              check=False, timeout=600)
+    tap.ok(r.returncode == 0, "mrc-client over IPv6: %d events, every one acknowledged, /stats exact" % EV6,
+           r.stdout[-3000:])
+    st = json.loads(in_ns("curl -g -s -m 10 %s/stats" % URL6).stdout or "{}")
+    tap.ok(st.get("totalRequests") == EV6, "totalRequests == %d over IPv6" % EV6, st)
+    # Both families at once: one client each, the totals exact.
+    N4, N6 = 50000, 50000
+    cmd = ("%s -n %d -c 32 -d 16 -u 75000 %s > %s 2>&1 & %s -n %d -c 32 -d 16 -u 75000 %s > %s 2>&1 & wait" %
+           (MRC, N4, URL4, "/dev/null", MRC, N6, URL6, "/dev/null"))
+    r = in_ns("sh -c '%s; echo done'" % cmd, check=False, timeout=600)
+    st = json.loads(in_ns("curl -s -m 10 %s/stats" % URL4).stdout or "{}")
+    tap.ok(st.get("totalRequests") == EV6 + N4 + N6,
+           "IPv4 and IPv6 clients at once: totalRequests == %d" % (EV6 + N4 + N6), st)
     time.sleep(0.3)
     tap.ok(app.alive(), "linerate survives malformed IPv6", app.text()[-1000:])
 finally:

@@ -30,14 +30,17 @@ PORT = lrnet.HTTP_PORT
 
 HELPER = r'''
 import json, random, sys, time
-from scapy.all import (AsyncSniffer, Ether, IP, TCP, Raw, conf, getmacbyip,
-                       sendp, get_if_hwaddr)
+from scapy.all import (AsyncSniffer, Ether, IP, IPv6, TCP, Raw, conf, getmacbyip,
+                       getmacbyip6, sendp, get_if_hwaddr)
 conf.verb = 0
 IFACE, SRC, DST, DPORT, SCEN = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5]
 conf.iface = IFACE
+# Either family: the addresses say which (IPv6 has colons).
+V6 = ":" in DST
+L3 = IPv6 if V6 else IP
 MAC = None
 for _ in range(5):
-    MAC = getmacbyip(DST)
+    MAC = getmacbyip6(DST) if V6 else getmacbyip(DST)
     if MAC:
         break
     time.sleep(0.2)
@@ -59,14 +62,14 @@ class Conn:
         self.rcv = None
         self.pkts = []
         self.sniff = AsyncSniffer(iface=IFACE, store=False, prn=self.pkts.append,
-                                  lfilter=lambda p: TCP in p and IP in p and p[IP].src == DST and
+                                  lfilter=lambda p: TCP in p and L3 in p and p[L3].src == DST and
                                   p[TCP].sport == DPORT and p[TCP].dport == self.sport)
         self.sniff.start()
         time.sleep(0.3)
         self.seen = 0
 
     def ip(self):
-        return IP(src=SRC, dst=DST)
+        return L3(src=SRC, dst=DST)
 
     def send(self, flags, seq=None, ack=None, data=b"", win=65535, options=None, chksum=None):
         t = TCP(sport=self.sport, dport=DPORT, flags=flags, window=win,
@@ -124,7 +127,7 @@ class Conn:
 def pl(s):
     """TCP payload without Ethernet padding (the IP length says)."""
     ip = s.underlayer
-    n = ip.len - ip.ihl * 4 - s.dataofs * 4
+    n = (ip.plen if V6 else ip.len - ip.ihl * 4) - s.dataofs * 4
     return bytes(s.payload)[:max(n, 0)] if s.payload else b""
 
 
@@ -233,7 +236,7 @@ elif SCEN == "badcsum":
     c.close()
 elif SCEN == "flood":
     n = int(sys.argv[6])
-    pkts = [l2(IP(src=SRC, dst=DST) / TCP(sport=40000 + i % 20000, dport=DPORT, flags="S",
+    pkts = [l2(L3(src=SRC, dst=DST) / TCP(sport=40000 + i % 20000, dport=DPORT, flags="S",
                                           seq=random.randint(1, 2**31), options=[("MSS", 1460)]))
             for i in range(n)]
     t0 = time.time()
@@ -243,13 +246,19 @@ print(json.dumps(OUT))
 '''
 
 
-def run_scapy(scen, *args, timeout=60):
+CLIENT_IP6 = os.environ.get("LR_CLIENT_IP6", "fd00:88::1")
+VIP_ARP, VIP_DSR = "10.90.0.100", "10.90.0.101"
+APPLIANCE_IP6 = os.environ.get("LR_APPLIANCE_IP6", "fd00:88::2")
+
+
+def run_scapy(scen, *args, timeout=60, fam=4):
     path = os.path.join(LOGS, "tcp_scapy.py")
     with open(path, "w") as f:
         f.write(HELPER)
+    src, dst = (CLIENT_IP6, APPLIANCE_IP6) if fam == 6 else (lrnet.CLIENT_IP, lrnet.APPLIANCE_IP)
     try:
         r = in_ns("/usr/bin/python3 %s %s %s %s %d %s %s" % (
-            path, lrnet.CIF, lrnet.CLIENT_IP, lrnet.APPLIANCE_IP, PORT, scen,
+            path, lrnet.CIF, src, dst, PORT, scen,
             " ".join(str(a) for a in args)), check=False, timeout=timeout)
     except lrnet.subprocess.TimeoutExpired as e:
         return {"error": "timed out after %ss: %s" % (timeout, e.output)}
@@ -292,6 +301,9 @@ def write_config():
     cfg.setdefault("ctl", {})["socket"] = CTL_SOCK
     # A small half-open table so that the flood below needs cookies.
     cfg.setdefault("tcp", {})["max_halfopen"] = 256
+    # Two VIPs (ip.vips): one answered by ARP, one a balancer would own.
+    cfg.setdefault("ip", {})["vips"] = [{"address": VIP_ARP, "arp": True},
+                                        {"address": VIP_DSR, "arp": False}]
     fd, path = tempfile.mkstemp(prefix="lr-tcpconf-", suffix=".json")
     with os.fdopen(fd, "w") as f:
         json.dump(cfg, f)
@@ -307,38 +319,55 @@ try:
     in_ns("ping -c 1 -W 2 %s" % lrnet.APPLIANCE_IP, check=False)
     nft_setup()
 
-    r = run_scapy("options")
-    tap.ok(r.get("synack") and r.get("mss") == 1400, "SYN-ACK announces min(MSS)", r)
-    tap.ok(r.get("ws") is not None and r.get("plain_ws") is None,
-           "window scale only when offered", r)
-    tap.ok(r.get("ts") is not None and r["ts"][1] == 12345 and not r.get("plain_ts"),
-           "timestamps echoed (TSecr) only when offered", r)
+    in_ns("ping -6 -c 1 -W 2 %s" % APPLIANCE_IP6, check=False)
+    # Every case over IPv4, then over IPv6 (the same TCP above both).
+    for fam in (4, 6):
+        sfx = " (IPv6)" if fam == 6 else ""
+        r = run_scapy("options", fam=fam)
+        tap.ok(r.get("synack") and r.get("mss") == 1400, "SYN-ACK announces min(MSS)" + sfx, r)
+        tap.ok(r.get("ws") is not None and r.get("plain_ws") is None,
+               "window scale only when offered" + sfx, r)
+        tap.ok(r.get("ts") is not None and r["ts"][1] == 12345 and not r.get("plain_ts"),
+               "timestamps echoed (TSecr) only when offered" + sfx, r)
 
-    r = run_scapy("smallmss")
-    tap.ok(r.get("sizes") and max(r["sizes"]) <= 536 and r.get("responses") == 12,
-           "MSS 536: every response segment <= 536 bytes", r)
+        r = run_scapy("smallmss", fam=fam)
+        tap.ok(r.get("sizes") and max(r["sizes"]) <= 536 and r.get("responses") == 12,
+               "MSS 536: every response segment <= 536 bytes" + sfx, r)
 
-    r = run_scapy("ooo")
-    tap.ok(r.get("early_data") == 0 and r.get("responses") == 1 and r.get("healthy"),
-           "out of order: second half first, then the first: one correct response", r)
-    tap.ok(r.get("dupack"), "out-of-order segment answered by a duplicate ACK", r)
+        r = run_scapy("ooo", fam=fam)
+        tap.ok(r.get("early_data") == 0 and r.get("responses") == 1 and r.get("healthy"),
+               "out of order: second half first, then the first: one correct response" + sfx, r)
+        tap.ok(r.get("dupack"), "out-of-order segment answered by a duplicate ACK" + sfx, r)
 
-    r = run_scapy("dup")
-    tap.ok(r.get("responses") == 1, "a duplicated segment gets one response", r)
+        r = run_scapy("dup", fam=fam)
+        tap.ok(r.get("responses") == 1, "a duplicated segment gets one response" + sfx, r)
 
-    r = run_scapy("rst")
-    tap.ok(r.get("challenge"), "in-window RST that is not exact gets a challenge ACK", r)
-    tap.ok(r.get("rst_after") and r.get("no_data_after"),
-           "after the exact RST the connection is gone (segments get RST)", r)
+        r = run_scapy("rst", fam=fam)
+        tap.ok(r.get("challenge"), "in-window RST that is not exact gets a challenge ACK" + sfx, r)
+        tap.ok(r.get("rst_after") and r.get("no_data_after"),
+               "after the exact RST the connection is gone (segments get RST)" + sfx, r)
 
-    r = run_scapy("zerowin")
-    tap.ok(r.get("max_len_during", 99) <= 1 and r.get("octets_during", 99) <= 1 and r.get("probes", 0) >= 1,
-           "zero window: no data, only probes", r)
-    tap.ok(r.get("responses") == 1 and r.get("healthy"), "window update: the response flows", r)
+        r = run_scapy("zerowin", fam=fam)
+        tap.ok(r.get("max_len_during", 99) <= 1 and r.get("octets_during", 99) <= 1 and r.get("probes", 0) >= 1,
+               "zero window: no data, only probes" + sfx, r)
+        tap.ok(r.get("responses") == 1 and r.get("healthy"), "window update: the response flows" + sfx, r)
 
-    r = run_scapy("badcsum")
-    tap.ok(r.get("answered_bad") == 0 and r.get("answered_good"),
-           "bad checksum ignored; the good copy answered", r)
+        r = run_scapy("badcsum", fam=fam)
+        tap.ok(r.get("answered_bad") == 0 and r.get("answered_good"),
+               "bad checksum ignored; the good copy answered" + sfx, r)
+
+    # ip.vips: TCP served from a VIP. The ARP one routed on-link, the
+    # other (arp: false, direct server return) via linerate's address.
+    in_ns("ip route replace %s/32 dev %s" % (VIP_ARP, lrnet.CIF), check=False)
+    in_ns("ip route replace %s/32 via %s dev %s" % (VIP_DSR, lrnet.APPLIANCE_IP, lrnet.CIF), check=False)
+    for vip in (VIP_ARP, VIP_DSR):
+        c = in_ns("curl -s -S -m 10 -i http://%s:%d/health" % (vip, PORT), check=False)
+        tap.ok(c.stdout.startswith("HTTP/1.1 200") and '{"status":"healthy"}' in c.stdout,
+               "GET /health through VIP %s answered" % vip, c.stdout)
+    neigh = in_ns("ip neigh show %s" % VIP_ARP, check=False).stdout
+    tap.ok("lladdr" in neigh, "ARP for VIP %s (arp: true) answered" % VIP_ARP, neigh)
+    in_ns("ip route del %s/32" % VIP_ARP, check=False)
+    in_ns("ip route del %s/32" % VIP_DSR, check=False)
 
     before = ctl_stats()
     tap.ok("error" not in before, "linerate-ctl stats --json answers on the test socket", before)

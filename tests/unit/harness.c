@@ -110,10 +110,13 @@ harness_nic_tx(struct rte_mbuf *m)
 	if ((m->ol_flags & RTE_MBUF_F_TX_L4_MASK) == RTE_MBUF_F_TX_TCP_CKSUM) {
 		/* The stack left the pseudo-header sum in the field: sum the
 		 * segment over it, as the NIC does. */
+		/* IPv6: the payload length is the segment's. */
+		uint32_t l4 = (m->ol_flags & RTE_MBUF_F_TX_IPV6) ?
+			rte_be_to_cpu_16(((struct rte_ipv6_hdr *)ip)->payload_len) :
+			(uint32_t)rte_be_to_cpu_16(ip->total_length) - m->l3_len;
+
 		th = (struct rte_tcp_hdr *)((uint8_t *)ip + m->l3_len);
-		if (rte_raw_cksum_mbuf(m, m->l2_len + m->l3_len,
-				       rte_be_to_cpu_16(ip->total_length) -
-				       m->l3_len, &sum) == 0)
+		if (rte_raw_cksum_mbuf(m, m->l2_len + m->l3_len, l4, &sum) == 0)
 			th->cksum = (uint16_t)~sum;
 	}
 }

@@ -36,6 +36,13 @@ uint16_t
 pkt6_icmp_cksum(const uint8_t *src, const uint8_t *dst, const void *msg,
 		size_t len)
 {
+	return pkt6_l4_cksum(src, dst, 58, msg, len);
+}
+
+uint16_t
+pkt6_l4_cksum(const uint8_t *src, const uint8_t *dst, uint8_t nh,
+	      const void *msg, size_t len)
+{
 	uint8_t b[PKT_MAX + 40];
 
 	memcpy(b, src, 16);
@@ -45,7 +52,7 @@ pkt6_icmp_cksum(const uint8_t *src, const uint8_t *dst, const void *msg,
 	b[34] = (uint8_t)(len >> 8);
 	b[35] = (uint8_t)len;
 	b[36] = b[37] = b[38] = 0;
-	b[39] = 58;
+	b[39] = nh;
 	memcpy(b + 40, msg, len);
 	return pkt_cksum(b, 40 + len);
 }
@@ -129,4 +136,38 @@ pkt6_check(struct rte_mbuf *m)
 		assert_int_equal(pkt6_icmp_cksum(ip->src_addr, ip->dst_addr,
 						 ip + 1, plen), 0);
 	return ip;
+}
+
+size_t
+pkt6_tcp(uint8_t *buf, const struct rte_ether_addr *eth_dst,
+	 const uint8_t *src, const uint8_t *dst, uint16_t sport,
+	 uint16_t dport, uint32_t seq, uint32_t ack, uint8_t flags,
+	 uint16_t win, const void *opts, size_t optlen, const void *data,
+	 size_t len)
+{
+	uint8_t seg[PKT_MAX];
+	size_t hlen = 20 + optlen;
+	uint16_t ck;
+
+	memset(seg, 0, 20);
+	seg[0] = (uint8_t)(sport >> 8);
+	seg[1] = (uint8_t)sport;
+	seg[2] = (uint8_t)(dport >> 8);
+	seg[3] = (uint8_t)dport;
+	for (int i = 0; i < 4; i++) {
+		seg[4 + i] = (uint8_t)(seq >> (24 - 8 * i));
+		seg[8 + i] = (uint8_t)(ack >> (24 - 8 * i));
+	}
+	seg[12] = (uint8_t)((hlen / 4) << 4);
+	seg[13] = flags;
+	seg[14] = (uint8_t)(win >> 8);
+	seg[15] = (uint8_t)win;
+	if (optlen)
+		memcpy(seg + 20, opts, optlen);
+	if (len)
+		memcpy(seg + hlen, data, len);
+	ck = pkt6_l4_cksum(src, dst, 6, seg, hlen + len);
+	seg[16] = (uint8_t)(ck >> 8);
+	seg[17] = (uint8_t)ck;
+	return pkt6_ip(buf, eth_dst, src, dst, 64, 6, seg, hlen + len);
 }

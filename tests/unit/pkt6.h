@@ -27,6 +27,18 @@ size_t pkt6_ip(uint8_t *buf, const struct rte_ether_addr *eth_dst,
 uint16_t pkt6_icmp_cksum(const uint8_t *src, const uint8_t *dst,
 			 const void *msg, size_t len);
 
+/* The same over any next header nh (6: TCP, 17: UDP). */
+uint16_t pkt6_l4_cksum(const uint8_t *src, const uint8_t *dst, uint8_t nh,
+		       const void *msg, size_t len);
+
+/* Ethernet + IPv6 (hop limit 64) + a TCP segment (ports, seq, ack host
+ * order) with options and data, its checksum right. */
+size_t pkt6_tcp(uint8_t *buf, const struct rte_ether_addr *eth_dst,
+		const uint8_t *src, const uint8_t *dst, uint16_t sport,
+		uint16_t dport, uint32_t seq, uint32_t ack, uint8_t flags,
+		uint16_t win, const void *opts, size_t optlen,
+		const void *data, size_t len);
+
 /* Ethernet + IPv6 + an ICMPv6 message: type, code, the 4-byte data word
  * (host order) and body, with a correct checksum. */
 size_t pkt6_icmp(uint8_t *buf, const struct rte_ether_addr *eth_dst,

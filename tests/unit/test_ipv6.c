@@ -332,13 +332,15 @@ test_ipv6_fragments_dropped_atomic_fragment_processed(void **state)
 }
 
 static void
-test_ipv6_tcp_gets_port_unreachable_quoting_it(void **state)
+test_ipv6_udp_gets_port_unreachable_quoting_it(void **state)
 {
 	struct harness *h = *state;
-	uint8_t seg[20] = { 0x30, 0x39, 0x1f, 0x90, [12] = 0x50, [13] = 0x02 };
+	/* UDP 12345 -> 8080, length 20 (TCP goes to tcp_input: a closed
+	 * port gets a RST, test_tcp_ipv6.c). */
+	uint8_t seg[20] = { 0x30, 0x39, 0x1f, 0x90, 0x00, 20 };
 	uint8_t f[PKT_MAX];
 	size_t n = pkt6_ip(f, our_mac, pkt6_peer, pkt6_ours, 64,
-			   IPV6_NH_TCP, seg, sizeof(seg));
+			   IPV6_NH_UDP, seg, sizeof(seg));
 	struct rte_mbuf *m;
 	struct rte_ipv6_hdr *ip;
 	struct icmp6_hdr *ic;
@@ -449,7 +451,7 @@ main(void)
 		T(test_ipv6_unknown_next_header_gets_param_problem),
 		T(test_ipv6_routing_header_segments_left_gets_param_problem),
 		T(test_ipv6_fragments_dropped_atomic_fragment_processed),
-		T(test_ipv6_tcp_gets_port_unreachable_quoting_it),
+		T(test_ipv6_udp_gets_port_unreachable_quoting_it),
 		T(test_ipv6_errors_are_rate_limited),
 		T(test_ipv6_output_off_link_without_gateway_counts_no_route),
 		T(test_ipv6_disabled_family_counts_unknown_type),

@@ -254,6 +254,62 @@ test_steer_bpf_arp_for_our_address_is_steered(void **state)
 	close(xsk);
 }
 
+/* ip.vips in the map: vip[0] answered by ARP, vip[1] not (DSR). */
+#define VIP_ARP RTE_IPV4(10, 90, 0, 100)
+#define VIP_DSR RTE_IPV4(10, 90, 0, 101)
+
+static void
+set_vips(void)
+{
+	struct steer_cfg cfg;
+	uint32_t key = 0;
+
+	assert_int_equal(bpf_map_lookup_elem(steer_fd(st, STEER_FD_CFG), &key,
+					     &cfg), 0);
+	cfg.vips[0] = rte_cpu_to_be_32(VIP_ARP);
+	cfg.vips[1] = rte_cpu_to_be_32(VIP_DSR);
+	cfg.vip_arp = 1u << 0;
+	assert_int_equal(bpf_map_update_elem(steer_fd(st, STEER_FD_CFG), &key,
+					     &cfg, BPF_ANY), 0);
+}
+
+static void
+test_steer_bpf_vips_tcp_and_marked_arp_steered(void **state)
+{
+	uint8_t f[PKT_MAX];
+	int xsk = add_xsk();
+
+	set_vips();
+	assert_int_equal(run(f, tcp_frame(f, VIP_ARP, 8080, RTE_TCP_SYN_FLAG)),
+			 XDP_REDIRECT);
+	assert_int_equal(run(f, tcp_frame(f, VIP_DSR, 9090, RTE_TCP_ACK_FLAG)),
+			 XDP_REDIRECT);
+	/* Other ports and other protocols on a VIP are not linerate's. */
+	assert_int_equal(run(f, tcp_frame(f, VIP_DSR, 22, RTE_TCP_SYN_FLAG)),
+			 XDP_PASS);
+	assert_int_equal(run(f, pkt_icmp_echo(f, &our_mac, PEER_IP, VIP_ARP, 1,
+					      1, "x", 1)), XDP_PASS);
+	assert_int_equal(run(f, pkt_arp(f, &bcast_mac, &harness_peer_mac, 1,
+					PEER_IP, &zero_mac, VIP_ARP)),
+			 XDP_REDIRECT);
+	assert_int_equal(run(f, pkt_arp(f, &bcast_mac, &harness_peer_mac, 1,
+					PEER_IP, &zero_mac, VIP_DSR)),
+			 XDP_PASS);
+	/* A fragment to a VIP: linerate's alone, not reassembled. */
+	tcp_frame(f, VIP_ARP, 8080, RTE_TCP_SYN_FLAG);
+	ip_of(f)->fragment_offset = rte_cpu_to_be_16(RTE_IPV4_HDR_MF_FLAG);
+	ip_of(f)->hdr_checksum = 0;
+	ip_of(f)->hdr_checksum = rte_ipv4_cksum(ip_of(f));
+	assert_int_equal(run(f, sizeof(struct rte_ether_hdr) +
+				rte_be_to_cpu_16(ip_of(f)->total_length)),
+			 XDP_DROP);
+	expect_counters(STEER_CNT_STEERED_TCP, (uint64_t)2,
+			STEER_CNT_STEERED_ARP, (uint64_t)1,
+			STEER_CNT_PASSED_OTHER, (uint64_t)3,
+			STEER_CNT_DROP_FRAGMENT, (uint64_t)1, -1);
+	close(xsk);
+}
+
 static void
 test_steer_bpf_arp_not_ethernet_ipv4_passes(void **state)
 {
@@ -983,6 +1039,7 @@ main(void)
 		T(test_steer_bpf_truncated_arp_passes),
 		T(test_steer_bpf_bad_ipv4_headers_to_us_are_dropped),
 		T(test_steer_bpf_ip_options_are_skipped),
+		T(test_steer_bpf_vips_tcp_and_marked_arp_steered),
 		T(test_steer_bpf_bad_tcp_to_our_port_is_dropped),
 		T(test_steer_bpf_ipv6_and_vlan_pass),
 		T(test_steer_bpf_ipv6_tcp_to_our_ports_steered_rest_passes),
