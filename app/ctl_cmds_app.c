@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* ctl_cmds_app.c: the control-socket commands only the app can answer
  * (1MRC totals and reset, connections), and their registration. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -59,18 +60,73 @@ app_cmd_reset_mrc(void *arg, json_t *args, char *err, size_t errlen)
 			 rc ? "reset (an lcore was slow)" : "reset");
 }
 
-/* Connections by TCP state, summed and per lcore; arg is the app. The
- * counts are single-writer words read racily: a snapshot, not a lock. */
+/* The most connections `conns list=N` prints. */
+#define APP_CONNS_LIST_MAX 4096
+
+/* tcp_conn_walk callback of `conns list=N`: one connection appended. */
+struct app_conns_list {
+	json_t *arr;
+	uint32_t lcore, left;
+};
+
+static int
+app_conns_list_one(const struct tcp_conn *c, void *arg)
+{
+	struct app_conns_list *l = arg;
+	char addr[INET6_ADDRSTRLEN];
+	uint8_t a6[16];
+	uint32_t ip;
+	uint16_t port;
+	bool v6;
+
+	if (!l->left)
+		return 1;
+	l->left--;
+	tcp_conn_peer(c, &ip, &port);
+	v6 = tcp_conn_peer6(c, a6);
+	if (!inet_ntop(v6 ? AF_INET6 : AF_INET, v6 ? (void *)a6 : (void *)&ip,
+		       addr, sizeof(addr)))
+		addr[0] = '\0';
+	json_array_append_new(l->arr, json_pack(
+		"{s:i,s:s,s:s,s:i,s:i,s:s}", "lcore", (int)l->lcore,
+		"family", v6 ? "ipv6" : "ipv4", "peer", addr,
+		"peer_port", (int)rte_be_to_cpu_16(port), "local_port",
+		(int)rte_be_to_cpu_16(tcp_conn_local_port(c)), "state",
+		tcp_state_name(tcp_conn_state(c))));
+	return 0;
+}
+
+/* Connections by TCP state and by family, summed and per lcore; with
+ * args {"list":N}, up to N connections (peer address, ports, state) as
+ * well; arg is the app. The counts are single-writer words read racily
+ * and the listing walks the lcores' pools as they change: a snapshot,
+ * not a lock. */
 static json_t *
 app_cmd_conns(void *arg, json_t *args, char *err, size_t errlen)
 {
 	const struct app *a = arg;
 	uint32_t sum[TCP_NSTATES] = { 0 };
-	json_t *o = json_object(), *per = json_array(), *tot = json_object();
-	uint32_t http = 0;
+	json_t *o, *per, *tot, *jl = json_object_get(args, "list");
+	struct app_conns_list list = { .arr = NULL };
+	uint32_t http = 0, sum4 = 0, sum6 = 0;
+
+	if (jl && (!json_is_integer(jl) || json_integer_value(jl) < 0)) {
+		snprintf(err, errlen, "list: a count of connections");
+		return NULL;
+	}
+	if (jl) {
+		json_int_t n = json_integer_value(jl);
+
+		list.left = n > APP_CONNS_LIST_MAX ? APP_CONNS_LIST_MAX :
+						     (uint32_t)n;
+		list.arr = json_array();
+	}
+	o = json_object();
+	per = json_array();
+	tot = json_object();
 
 	for (uint32_t q = 0; q < a->cfg.nb_lcores; q++) {
-		uint32_t c[TCP_NSTATES];
+		uint32_t c[TCP_NSTATES], v4, v6;
 		json_t *l = json_object();
 
 		if (!a->ctx[q] || !a->ctx[q]->tcp)
@@ -85,14 +141,27 @@ app_cmd_conns(void *arg, json_t *args, char *err, size_t errlen)
 		}
 		json_object_set_new(l, "http", json_integer(http_conn_count(a->ctx[q])));
 		http += http_conn_count(a->ctx[q]);
+		tcp_family_counts(a->ctx[q], &v4, &v6);
+		json_object_set_new(l, "ipv4", json_integer(v4));
+		json_object_set_new(l, "ipv6", json_integer(v6));
+		sum4 += v4;
+		sum6 += v6;
 		json_array_append_new(per, l);
+		if (list.arr && list.left) {
+			list.lcore = a->ctx[q]->lcore_id;
+			tcp_conn_walk(a->ctx[q], app_conns_list_one, &list);
+		}
 	}
 	for (int s = 0; s < TCP_NSTATES; s++)
 		if (s != TCP_LISTEN)
 			json_object_set_new(tot, tcp_state_name(s), json_integer(sum[s]));
 	json_object_set_new(tot, "http", json_integer(http));
+	json_object_set_new(tot, "ipv4", json_integer(sum4));
+	json_object_set_new(tot, "ipv6", json_integer(sum6));
 	json_object_set_new(o, "total", tot);
 	json_object_set_new(o, "lcores", per);
+	if (list.arr)
+		json_object_set_new(o, "connections", list.arr);
 	return o;
 }
 
@@ -123,7 +192,7 @@ app_ctl_register(struct app *a)
 				  "XDP steering program: mode, settings, counters",
 				  steer_ctl_xdp, a->xdp);
 	if (rc == 0)
-		rc = ctl_register(a->ctl, "conns", "connections by TCP state",
+		rc = ctl_register(a->ctl, "conns", "connections by TCP state and family; list=N: the first N",
 				  app_cmd_conns, a);
 	if (rc == 0)
 		rc = app_cluster_ctl_register(a);

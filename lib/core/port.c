@@ -301,8 +301,11 @@ port_start(uint16_t port_id, const struct config *cfg, uint16_t nb_queues,
 		conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
 		conf.rx_adv_conf.rss_conf.rss_key = port_rss_key;
 		conf.rx_adv_conf.rss_conf.rss_key_len = sizeof(port_rss_key);
+		/* Both families, as far as the device hashes them: TCP
+		 * over IPv6 spreads like TCP over IPv4 (RFC 8200 flows). */
 		conf.rx_adv_conf.rss_conf.rss_hf =
-			(RTE_ETH_RSS_NONFRAG_IPV4_TCP | RTE_ETH_RSS_IPV4) &
+			(RTE_ETH_RSS_NONFRAG_IPV4_TCP | RTE_ETH_RSS_IPV4 |
+			 RTE_ETH_RSS_NONFRAG_IPV6_TCP | RTE_ETH_RSS_IPV6) &
 			info.flow_type_rss_offloads;
 	}
 	/* Software checksums unless the port computes them. */

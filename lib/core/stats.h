@@ -130,10 +130,15 @@
 	X(icmp6_rx_ptb) X(icmp6_ptb_ignored) X(icmp6_tx_error) \
 	X(icmp6_error_limited)
 
+/* TCP connections created by family (a SYN taken, a SYN cookie's ACK,
+ * or tcp_connect), counted in tcp_conn_alloc; the gauges of those open
+ * now are in `linerate-ctl conns` (tcp_family_counts). */
+#define STATS_TCP_FAMILY(X) X(tcp_conns_v4) X(tcp_conns_v6)
+
 #define STATS_ALL(X) \
 	STATS_CORE(X) STATS_ETH(X) STATS_ARP(X) STATS_IPV4(X) STATS_ICMP(X) \
 	STATS_TCP(X) STATS_TCP_CONNECT(X) STATS_TCP_LOSS(X) STATS_HTTP(X) STATS_MEM(X) \
-	STATS_IPV6(X) STATS_ND(X) STATS_ICMP6(X)
+	STATS_IPV6(X) STATS_ND(X) STATS_ICMP6(X) STATS_TCP_FAMILY(X)
 
 enum stats_id {
 #define STATS_ENUM(name) ST_##name,

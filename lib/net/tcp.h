@@ -266,6 +266,21 @@ uint32_t tcp_conn_count(const struct lcore_ctx *ctx);
  * control plane: read on the owning lcore or tolerate a torn snapshot. */
 void tcp_state_counts(const struct lcore_ctx *ctx, uint32_t *counts);
 
+/* Call fn (may be NULL: count only; a non-zero return stops the walk) for each connection on this lcore
+ * that is not CLOSED, TIME_WAIT included, in pool order. Returns how
+ * many were visited. From another thread the walk is a racy snapshot:
+ * a connection may change or close while fn reads it (the objects stay
+ * mapped, so nothing faults); read on the owning lcore for exact data. */
+uint32_t tcp_conn_walk(const struct lcore_ctx *ctx,
+		       int (*fn)(const struct tcp_conn *c, void *arg),
+		       void *arg);
+
+/* Live connections (as tcp_conn_walk visits) on this lcore by family:
+ * *v4 over IPv4 (our address or an ip.vips entry), *v6 over IPv6. The
+ * same snapshot rule as tcp_conn_walk. */
+void tcp_family_counts(const struct lcore_ctx *ctx, uint32_t *v4,
+		       uint32_t *v6);
+
 /* "ESTABLISHED" etc.; "?" outside 0..TCP_NSTATES-1. */
 const char *tcp_state_name(int state);
 

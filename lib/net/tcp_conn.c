@@ -135,6 +135,10 @@ tcp_conn_alloc(struct lcore_ctx *ctx, uint32_t ip, uint16_t pport,
 	c->hnext = *b;
 	*b = c;
 	tl->in_use++;
+	if (lid & TCP_LID_V6)
+		STAT_INC(ctx, tcp_conns_v6);
+	else
+		STAT_INC(ctx, tcp_conns_v4);
 	if (tl->steer)
 		tcp_steer_add(tl->steer, ip, pport, lport, ctx->idx);
 	return c;
@@ -510,4 +514,42 @@ tcp_state_counts(const struct lcore_ctx *ctx, uint32_t *counts)
 	for (int s = TCP_SYN_RECEIVED; s < TCP_NSTATES; s++)
 		counts[s] = tl->state_count[s];
 	counts[TCP_LISTEN] = tl->nlisten;
+}
+
+uint32_t
+tcp_conn_walk(const struct lcore_ctx *ctx,
+	      int (*fn)(const struct tcp_conn *c, void *arg), void *arg)
+{
+	const struct tcp_lcore *tl = tcp_tl(ctx);
+	uint32_t n = 0;
+
+	if (!tl)
+		return 0;
+	for (uint32_t i = 0; i < tl->max_conns; i++) {
+		const struct tcp_conn *c = &tl->pool[i];
+
+		if (c->state == TCP_CLOSED || (c->flags & TCF_DEAD))
+			continue;
+		n++;
+		if (fn && fn(c, arg) != 0)
+			break;
+	}
+	return n;
+}
+
+static int
+tcp_family_one(const struct tcp_conn *c, void *arg)
+{
+	uint32_t *v6 = arg;
+
+	*v6 += !!(c->lid & TCP_LID_V6);
+	return 0;
+}
+
+void
+tcp_family_counts(const struct lcore_ctx *ctx, uint32_t *v4, uint32_t *v6)
+{
+	*v6 = 0;
+	*v4 = tcp_conn_walk(ctx, tcp_family_one, v6);
+	*v4 -= *v6;
 }

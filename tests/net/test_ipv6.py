@@ -2,6 +2,7 @@
 """test_ipv6: ping -6, Neighbour Discovery, malformed IPv6, HTTP and the 1MRC over IPv6 against linerate on the veth pair."""
 import json
 import os
+import subprocess
 import sys
 import time
 
@@ -114,6 +115,28 @@ try:
     r = in_ns("curl -g -s -m 10 -o /dev/null -w '%%{http_code}' http://[%s]:9/" % APPLIANCE_IP6, check=False)
     tap.ok(r.returncode == 7,
            "TCP to a closed port over IPv6 is refused (RST)", r.stdout)
+    # linerate-ctl conns lists the IPv6 client (a connection held open for
+    # 3 s) with its address, and counts it under ipv6.
+    hold = ("/usr/bin/python3 -c 'import socket,time; s=socket.create_connection((\"%s\",%d)); "
+            "time.sleep(3)'" % (APPLIANCE_IP6, lrnet.HTTP_PORT))
+    holder = subprocess.Popen("ip netns exec %s %s" % (lrnet.NS, hold), shell=True)
+    conns, mine = {}, []
+    for _ in range(20):
+        time.sleep(0.1)
+        r = lrnet.sh([os.path.join(lrnet.BUILD, "linerate-ctl"), "-s", "/run/linerate/ctl.sock",
+                      "--json", "conns", "list=100"], check=False)
+        try:
+            conns = json.loads(r.stdout)
+        except ValueError:
+            conns = {"raw": r.stdout}
+        mine = [c for c in conns.get("connections", [])
+                if c.get("family") == "ipv6" and c.get("peer") == CLIENT_IP6 and c.get("state") == "ESTABLISHED"]
+        if mine:
+            break
+    holder.wait(timeout=30)
+    tap.ok(len(mine) == 1 and mine[0].get("local_port") == lrnet.HTTP_PORT
+           and conns.get("total", {}).get("ipv6", 0) >= 1,
+           "linerate-ctl conns lists the IPv6 client %s (family ipv6) and counts it" % CLIENT_IP6, conns)
     EV6 = int(os.environ.get("LR_MRC6_EVENTS", "200000"))
     r = in_ns("%s -n %d -c 64 -d 16 -u 75000 --reset --expect-exact --json %s" % (MRC, EV6, URL6),
               check=False, timeout=600)
