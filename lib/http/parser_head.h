@@ -148,6 +148,10 @@ HTTP_HEAD(struct http_parse_state *st, const char *buf, size_t len,
 		nf[0] |= HTTP_HEAD_PAST << len;
 	}
 	filled = 1;
+	/* No delimiter in the first 64 bytes: a method longer than the
+	 * sweep looks at; the machine decides. */
+	if (!nt[0])
+		return HTTP_HEAD_NO;
 	m = (size_t)__builtin_ctzll(nt[0]);
 	if (m == 0 || m >= len || buf[m] != ' ')
 		return HTTP_HEAD_NO;
