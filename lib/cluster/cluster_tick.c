@@ -213,41 +213,48 @@ cl_push(struct cluster *c, const struct cluster_rec *rec,
 	}
 }
 
+/* Open round r when tickets wait and none runs: bump() gives the new
+ * round's target (*id). Returns 1 when opened, 0 when not, or bump's
+ * negative errno. */
+static int
+cl_round_open(struct cluster *c, struct cl_round *r,
+	      int (*bump)(void *st, uint64_t *out), uint64_t now, uint64_t *id)
+{
+	uint64_t req = cl_ld(&r->req);
+	int rc;
+
+	if (r->running || req <= r->taken)
+		return 0;
+	rc = bump(c->store.st, id);
+	if (rc < 0)
+		return rc;
+	r->taken = req;
+	r->running = true;
+	r->target = *id;
+	r->started = now;
+	r->deadline = now + c->barrier_timeout_ms;
+	return 1;
+}
+
 /* Start the rounds requested since the last tick (before the snapshot:
  * the barrier this node acks must precede the totals it pushes). */
 static int
 cl_rounds_start(struct cluster *c, uint64_t now)
 {
 	const struct cluster_store_ops *o = c->store.ops;
-	uint64_t req, id;
+	uint64_t id;
 	int rc;
 
-	req = cl_ld(&c->reset.req);
-	if (!c->reset.running && req > c->reset.taken) {
-		rc = o->bump_gen(c->store.st, &id);
-		if (rc < 0)
-			return rc;
-		c->reset.taken = req;
-		c->reset.running = true;
-		c->reset.target = id;
-		c->reset.started = now;
-		c->reset.deadline = now + c->barrier_timeout_ms;
-		if (id > c->gen)
-			cl_apply_gen(c, id); /* -EBUSY: again after the push */
-	}
-	req = cl_ld(&c->stats.req);
-	if (!c->stats.running && req > c->stats.taken) {
-		rc = o->bump_barrier(c->store.st, &id);
-		if (rc < 0)
-			return rc;
-		c->stats.taken = req;
-		c->stats.running = true;
-		c->stats.target = id;
-		c->stats.started = now;
-		c->stats.deadline = now + c->barrier_timeout_ms;
-		if (id > c->ack)
-			c->ack = id;
-	}
+	rc = cl_round_open(c, &c->reset, o->bump_gen, now, &id);
+	if (rc < 0)
+		return rc;
+	if (rc == 1 && id > c->gen)
+		cl_apply_gen(c, id); /* -EBUSY: again after the push */
+	rc = cl_round_open(c, &c->stats, o->bump_barrier, now, &id);
+	if (rc < 0)
+		return rc;
+	if (rc == 1 && id > c->ack)
+		c->ack = id;
 	return 0;
 }
 

@@ -1,11 +1,18 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* cluster_fake.c: an in-memory cluster store for the unit tests, with faults. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/mrc_store.h"
+#include "cluster/cluster.h"
 #include "cluster_fake.h"
 
 static struct fake_world *fake_clock_world;
@@ -307,4 +314,25 @@ fake_users(const struct fake_world *w, uint64_t gen)
 	for (unsigned int i = 0; i < w->nb_users; i++)
 		n += w->user_gen[i] == gen;
 	return n;
+}
+
+void
+fake_event(struct mrc_store *mrc, struct cluster *cl, const char *user,
+	   double value, __int128 scaled)
+{
+	struct mrc_event ev;
+	uint64_t lgen;
+	int rc;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.user_len = strlen(user);
+	memcpy(ev.user, user, ev.user_len);
+	ev.value = value;
+	ev.exact = true;
+	ev.scaled = scaled;
+	assert_true(cluster_user_room(cl, 0, ev.user_len));
+	rc = mrc_store_record_gen(mrc, 0, &ev, &lgen);
+	assert_true(rc >= 0);
+	if (rc == 1)
+		cluster_user_add(cl, 0, lgen, user, ev.user_len);
 }

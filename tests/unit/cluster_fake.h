@@ -8,6 +8,9 @@
 
 #include "cluster/cluster_store.h"
 
+struct cluster;
+struct mrc_store;
+
 #define FAKE_NODES 8
 #define FAKE_USERS 4096
 #define FAKE_LOG 256
@@ -58,6 +61,12 @@ void fake_wipe(struct fake_world *w);
 
 /* Users of generation gen in the set. */
 unsigned int fake_users(const struct fake_world *w, uint64_t gen);
+
+/* What the /event route does on lcore 0: asserts room for user in cl,
+ * records the exact event (value, scaled) in mrc, and queues user when
+ * it is new to the generation. */
+void fake_event(struct mrc_store *mrc, struct cluster *cl, const char *user,
+		double value, __int128 scaled);
 
 /* The fake clock for cluster_params.now_ms (the world set by fake_store_open). */
 uint64_t fake_now_ms(void);

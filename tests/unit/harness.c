@@ -368,6 +368,39 @@ harness_drain(struct harness *h)
 	return total;
 }
 
+struct rte_mbuf *
+harness_one_frame(struct harness *h)
+{
+	struct rte_mbuf *m[4];
+
+	assert_int_equal(harness_collect(h, m, 4), 1);
+	return m[0];
+}
+
+void
+harness_assert_nothing_sent(struct harness *h)
+{
+	assert_int_equal(harness_drain(h), 0);
+}
+
+int
+harness_setup(void **state)
+{
+	*state = harness_create(NULL);
+	return 0;
+}
+
+int
+harness_teardown_nd(void **state)
+{
+	struct harness *h = *state;
+
+	assert_int_equal(harness_mbufs_leaked(h),
+			 (int)nd_pending_count(h->ctx->nd));
+	harness_destroy(h);
+	return 0;
+}
+
 void
 harness_advance(struct harness *h, uint64_t us)
 {

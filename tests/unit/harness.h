@@ -122,6 +122,19 @@ unsigned int harness_collect(struct harness *h, struct rte_mbuf **out,
 /* Free every transmitted frame; returns how many there were. */
 unsigned int harness_drain(struct harness *h);
 
+/* Asserts exactly one frame was sent; returns it (the caller frees it). */
+struct rte_mbuf *harness_one_frame(struct harness *h);
+
+/* Asserts nothing was sent (what was is freed). */
+void harness_assert_nothing_sent(struct harness *h);
+
+/* cmocka fixtures. harness_setup: *state = harness_create(NULL).
+ * harness_teardown_nd: asserts the mbufs out of the pool are exactly the
+ * packets Neighbour Discovery still holds for unresolved next hops, then
+ * destroys the harness. */
+int harness_setup(void **state);
+int harness_teardown_nd(void **state);
+
 /* The fake clock. harness_advance() polls once after moving it, unless
  * h is NULL. */
 uint64_t harness_now(void);

@@ -94,21 +94,8 @@ teardown(void **state)
 static void
 event(struct node *n, const char *user, double value)
 {
-	struct mrc_event ev;
-	uint64_t lgen;
-	int rc;
-
-	memset(&ev, 0, sizeof(ev));
-	ev.user_len = strlen(user);
-	memcpy(ev.user, user, ev.user_len);
-	ev.value = value;
-	ev.exact = true;
-	ev.scaled = (__int128)llrint(value * 10) * (MRC_EXACT_SCALE / 10);
-	assert_true(cluster_user_room(n->cl, 0, ev.user_len));
-	rc = mrc_store_record_gen(n->mrc, 0, &ev, &lgen);
-	assert_true(rc >= 0);
-	if (rc == 1)
-		cluster_user_add(n->cl, 0, lgen, user, ev.user_len);
+	fake_event(n->mrc, n->cl, user, value,
+		   (__int128)llrint(value * 10) * (MRC_EXACT_SCALE / 10));
 }
 
 /* One flush of node n, its lcore offline meanwhile (a blocking local

@@ -20,6 +20,7 @@
 #include "api/mrc_format.h"
 #include "api/mrc_store.h"
 #include "cluster/cluster.h"
+#include "cluster_fake.h"
 
 #define NNODES 2
 
@@ -141,21 +142,8 @@ teardown(void **state)
 static void
 event(struct node *n, const char *user, long tenths)
 {
-	struct mrc_event ev;
-	uint64_t lgen;
-	int rc;
-
-	memset(&ev, 0, sizeof(ev));
-	ev.user_len = strlen(user);
-	memcpy(ev.user, user, ev.user_len);
-	ev.value = (double)tenths / 10;
-	ev.exact = true;
-	ev.scaled = (__int128)tenths * (MRC_EXACT_SCALE / 10);
-	assert_true(cluster_user_room(n->cl, 0, ev.user_len));
-	rc = mrc_store_record_gen(n->mrc, 0, &ev, &lgen);
-	assert_true(rc >= 0);
-	if (rc == 1)
-		cluster_user_add(n->cl, 0, lgen, user, ev.user_len);
+	fake_event(n->mrc, n->cl, user, (double)tenths / 10,
+		   (__int128)tenths * (MRC_EXACT_SCALE / 10));
 }
 
 static int

@@ -14,13 +14,6 @@
 #define CAP 32
 
 static int
-setup(void **state)
-{
-	*state = harness_create(NULL);
-	return 0;
-}
-
-static int
 teardown(void **state)
 {
 	struct harness *h = *state;
@@ -300,7 +293,7 @@ test_fault_same_seed_same_decisions(void **state)
 	fault_free(b);
 }
 
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, harness_setup, teardown)
 
 int
 main(void)

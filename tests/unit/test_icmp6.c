@@ -11,33 +11,6 @@
 #include "pkt.h"
 #include "pkt6.h"
 
-static int
-setup(void **state)
-{
-	*state = harness_create(NULL);
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	struct harness *h = *state;
-
-	assert_int_equal(harness_mbufs_leaked(h),
-			 (int)nd_pending_count(h->ctx->nd));
-	harness_destroy(h);
-	return 0;
-}
-
-static struct rte_mbuf *
-one_frame(struct harness *h)
-{
-	struct rte_mbuf *m[4];
-
-	assert_int_equal(harness_collect(h, m, 4), 1);
-	return m[0];
-}
-
 static const char data[] = "abcdefghijklmnopqrstuvwxyz";
 
 static void
@@ -53,7 +26,7 @@ test_icmp6_echo_request_answered_with_same_id_seq_data(void **state)
 	struct rte_mbuf *m;
 
 	harness_feed(h, f, n);
-	m = one_frame(h);
+	m = harness_one_frame(h);
 	eh = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
 	ip = pkt6_check(m);
 	ic = (struct icmp6_hdr *)(ip + 1);
@@ -85,7 +58,7 @@ test_icmp6_echo_to_link_local_answered_from_it_padding_trimmed(void **state)
 
 	memset(f + n, 0xee, 16); /* Ethernet padding */
 	harness_feed(h, f, n + 16);
-	m = one_frame(h);
+	m = harness_one_frame(h);
 	ip = pkt6_check(m);
 	assert_memory_equal(ip->src_addr, h->ifc.ip6_ll, 16);
 	assert_memory_equal(ip->dst_addr, peer_ll, 16);
@@ -244,14 +217,15 @@ test_icmp6_error_quote_capped_at_minimum_mtu(void **state)
 	n = pkt6_ip(f, &h->ifc.mac, pkt6_peer, pkt6_ours, 64, 253, body,
 		    sizeof(body));
 	harness_feed(h, f, n);
-	m = one_frame(h);
+	m = harness_one_frame(h);
 	ip = pkt6_check(m);
 	assert_int_equal(sizeof(*ip) + rte_be_to_cpu_16(ip->payload_len),
 			 IPV6_MIN_MTU);
 	rte_pktmbuf_free(m);
 }
 
-#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+#define T(f) \
+	cmocka_unit_test_setup_teardown(f, harness_setup, harness_teardown_nd)
 
 int
 main(void)

@@ -23,26 +23,6 @@ setup(void **state)
 	return 0;
 }
 
-static int
-teardown(void **state)
-{
-	struct harness *h = *state;
-
-	assert_int_equal(harness_mbufs_leaked(h),
-			 (int)nd_pending_count(h->ctx->nd));
-	harness_destroy(h);
-	return 0;
-}
-
-static struct rte_mbuf *
-one_frame(struct harness *h)
-{
-	struct rte_mbuf *m[4];
-
-	assert_int_equal(harness_collect(h, m, 4), 1);
-	return m[0];
-}
-
 /* An echo request body: id 7, seq 1, "hi". */
 static const uint8_t echo_body[] = { 'h', 'i' };
 
@@ -57,7 +37,7 @@ echo(uint8_t *f)
 static void
 assert_param_problem(struct harness *h, uint8_t code, uint32_t pointer)
 {
-	struct rte_mbuf *m = one_frame(h);
+	struct rte_mbuf *m = harness_one_frame(h);
 	struct rte_ipv6_hdr *ip = pkt6_check(m);
 	struct icmp6_hdr *ic = (struct icmp6_hdr *)(ip + 1);
 
@@ -189,7 +169,7 @@ test_ipv6_dest_options_padding_skipped_and_echo_answered(void **state)
 	struct rte_ipv6_hdr *ip;
 
 	harness_feed(h, f, n);
-	m = one_frame(h);
+	m = harness_one_frame(h);
 	ip = pkt6_check(m);
 	assert_int_equal(ip->proto, 58);
 	assert_int_equal(((uint8_t *)(ip + 1))[0], ICMP6_ECHO_REPLY);
@@ -298,7 +278,7 @@ test_ipv6_routing_header_segments_left_gets_param_problem(void **state)
 
 	n = with_ext(f, done, sizeof(done), IPV6_NH_ROUTING);
 	harness_feed(h, f, n); /* segments left 0: ignored, echo answered */
-	m = one_frame(h);
+	m = harness_one_frame(h);
 	rte_pktmbuf_free(m);
 	n = with_ext(f, left, sizeof(left), IPV6_NH_ROUTING);
 	harness_feed(h, f, n);
@@ -326,7 +306,7 @@ test_ipv6_fragments_dropped_atomic_fragment_processed(void **state)
 	n = with_ext(f, atomic, sizeof(atomic), IPV6_NH_FRAGMENT);
 	harness_feed(h, f, n);
 	assert_int_equal(HSTAT(h, ip6_rx_atomic_frag), 1);
-	m = one_frame(h);
+	m = harness_one_frame(h);
 	assert_int_equal(((uint8_t *)(pkt6_check(m) + 1))[0], ICMP6_ECHO_REPLY);
 	rte_pktmbuf_free(m);
 }
@@ -347,7 +327,7 @@ test_ipv6_udp_gets_port_unreachable_quoting_it(void **state)
 
 	harness_feed(h, f, n);
 	assert_int_equal(HSTAT(h, ip6_drop_tcp), 1);
-	m = one_frame(h);
+	m = harness_one_frame(h);
 	ip = pkt6_check(m);
 	ic = (struct icmp6_hdr *)(ip + 1);
 	assert_int_equal(ic->type, ICMP6_DEST_UNREACH);
@@ -425,12 +405,12 @@ test_ipv6_alone_drops_ipv4_and_arp_as_unknown_types(void **state)
 	assert_int_equal(harness_drain(h), 0);
 	n = echo(f); /* IPv6 still answered */
 	harness_feed(h, f, n);
-	m = one_frame(h);
+	m = harness_one_frame(h);
 	rte_pktmbuf_free(m);
 	h->ifc = saved;
 }
 
-#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, harness_teardown_nd)
 
 int
 main(void)

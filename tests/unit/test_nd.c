@@ -11,33 +11,6 @@
 #include "pkt.h"
 #include "pkt6.h"
 
-static int
-setup(void **state)
-{
-	*state = harness_create(NULL);
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	struct harness *h = *state;
-
-	assert_int_equal(harness_mbufs_leaked(h),
-			 (int)nd_pending_count(h->ctx->nd));
-	harness_destroy(h);
-	return 0;
-}
-
-static struct rte_mbuf *
-one_frame(struct harness *h)
-{
-	struct rte_mbuf *m[4];
-
-	assert_int_equal(harness_collect(h, m, 4), 1);
-	return m[0];
-}
-
 /* The NA in m: to dst at eth_dst, for target, with flags and our MAC in
  * a target link-layer option. */
 static void
@@ -77,7 +50,7 @@ test_nd_ns_to_solicited_node_answered_with_na(void **state)
 	pkt6_snm(pkt6_ours, sn, &smac);
 	n = pkt6_ns(f, &smac, pkt6_peer, sn, 255, pkt6_ours, true);
 	harness_feed(h, f, n);
-	m = one_frame(h);
+	m = harness_one_frame(h);
 	assert_na(h, m, &harness_peer_mac, pkt6_peer, pkt6_ours, 0x60);
 	rte_pktmbuf_free(m);
 	assert_int_equal(HSTAT(h, nd_rx_ns), 1);
@@ -98,13 +71,13 @@ test_nd_unicast_ns_and_link_local_target_answered(void **state)
 
 	n = pkt6_ns(f, &h->ifc.mac, pkt6_peer, pkt6_ours, 255, pkt6_ours, false);
 	harness_feed(h, f, n);
-	m = one_frame(h);
+	m = harness_one_frame(h);
 	assert_na(h, m, &harness_peer_mac, pkt6_peer, pkt6_ours, 0x60);
 	rte_pktmbuf_free(m);
 	n = pkt6_ns(f, &h->ifc.mac, pkt6_peer, pkt6_ours, 255, h->ifc.ip6_ll,
 		    true);
 	harness_feed(h, f, n);
-	m = one_frame(h);
+	m = harness_one_frame(h);
 	assert_na(h, m, &harness_peer_mac, pkt6_peer, h->ifc.ip6_ll, 0x60);
 	rte_pktmbuf_free(m);
 }
@@ -208,7 +181,7 @@ test_nd_dad_probe_defended_to_all_nodes(void **state)
 	pkt6_snm(pkt6_ours, sn, &smac);
 	n = pkt6_ns(f, &smac, unspec, sn, 255, pkt6_ours, false);
 	harness_feed(h, f, n);
-	m = one_frame(h);
+	m = harness_one_frame(h);
 	assert_na(h, m, &all_mac, all_nodes, pkt6_ours, 0x20);
 	rte_pktmbuf_free(m);
 	/* With a source link-layer option it is invalid (§7.1.1). */
@@ -376,7 +349,8 @@ test_nd_na_validation_and_override_rules(void **state)
 	assert_int_equal(harness_drain(h), 0);
 }
 
-#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+#define T(f) \
+	cmocka_unit_test_setup_teardown(f, harness_setup, harness_teardown_nd)
 
 int
 main(void)

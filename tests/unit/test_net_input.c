@@ -43,22 +43,6 @@ teardown(void **state)
 	return 0;
 }
 
-/* Exactly one frame was sent; returns it (caller frees). */
-static struct rte_mbuf *
-one_frame(struct harness *h)
-{
-	struct rte_mbuf *m[4];
-
-	assert_int_equal(harness_collect(h, m, 4), 1);
-	return m[0];
-}
-
-static void
-assert_nothing_sent(struct harness *h)
-{
-	assert_int_equal(harness_drain(h), 0);
-}
-
 static void
 test_arp_request_for_us_gets_reply(void **state)
 {
@@ -71,7 +55,7 @@ test_arp_request_for_us_gets_reply(void **state)
 	struct rte_arp_hdr *a;
 
 	harness_feed(h, f, n);
-	m = one_frame(h);
+	m = harness_one_frame(h);
 	eh = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
 	a = (struct rte_arp_hdr *)(eh + 1);
 	assert_true(rte_is_same_ether_addr(&eh->dst_addr, &harness_peer_mac));
@@ -99,7 +83,7 @@ test_arp_request_for_other_ip_is_not_answered(void **state)
 			   HARNESS_PEER_IP, &zero_mac, RTE_IPV4(10, 88, 0, 9));
 
 	harness_feed(h, f, n);
-	assert_nothing_sent(h);
+	harness_assert_nothing_sent(h);
 	assert_int_equal(HSTAT(h, arp_drop_not_for_us), 1);
 	/* A stranger asking for someone else is not learnt (RFC 826). */
 	assert_int_equal(HSTAT(h, arp_learned), 0);
@@ -120,7 +104,7 @@ test_arp_malformed_is_dropped_and_counted(void **state)
 	a->arp_opcode = RTE_BE16(9); /* unknown op */
 	harness_feed(h, f, n);
 	harness_feed(h, f, 14 + 10); /* truncated */
-	assert_nothing_sent(h);
+	harness_assert_nothing_sent(h);
 	assert_int_equal(HSTAT(h, arp_drop_malformed), 3);
 }
 
@@ -133,7 +117,7 @@ test_arp_broadcast_sender_is_rejected(void **state)
 			   HARNESS_PEER_IP, &zero_mac, HARNESS_OUR_IP);
 
 	harness_feed(h, f, n);
-	assert_nothing_sent(h);
+	harness_assert_nothing_sent(h);
 	assert_int_equal(HSTAT(h, arp_drop_bad_sender), 1);
 }
 
@@ -153,7 +137,7 @@ test_arp_output_holds_packet_until_reply(void **state)
 	h->ctx->now_us = harness_now();
 	ipv4_output(h->ctx, m, peer, IPPROTO_UDP, NULL);
 	lcore_tx_flush(h->ctx);
-	out = one_frame(h); /* the request, the packet is held */
+	out = harness_one_frame(h); /* the request, the packet is held */
 	eh = rte_pktmbuf_mtod(out, struct rte_ether_hdr *);
 	a = (struct rte_arp_hdr *)(eh + 1);
 	assert_true(rte_is_broadcast_ether_addr(&eh->dst_addr));
@@ -165,7 +149,7 @@ test_arp_output_holds_packet_until_reply(void **state)
 	n = pkt_arp(f, &h->ifc.mac, &peer_mac, RTE_ARP_OP_REPLY,
 		    RTE_IPV4(10, 88, 0, 7), &h->ifc.mac, HARNESS_OUR_IP);
 	harness_feed(h, f, n);
-	out = one_frame(h); /* the held packet, now addressed */
+	out = harness_one_frame(h); /* the held packet, now addressed */
 	eh = rte_pktmbuf_mtod(out, struct rte_ether_hdr *);
 	assert_true(rte_is_same_ether_addr(&eh->dst_addr, &peer_mac));
 	assert_int_equal(eh->ether_type, RTE_BE16(RTE_ETHER_TYPE_IPV4));
@@ -178,7 +162,7 @@ test_arp_output_holds_packet_until_reply(void **state)
 	memcpy(rte_pktmbuf_append(m, 4), "more", 4);
 	ipv4_output(h->ctx, m, peer, IPPROTO_UDP, NULL);
 	lcore_tx_flush(h->ctx);
-	rte_pktmbuf_free(one_frame(h));
+	rte_pktmbuf_free(harness_one_frame(h));
 	assert_int_equal(HSTAT(h, arp_tx_request), 1);
 }
 
@@ -226,7 +210,7 @@ test_icmp_echo_request_gets_reply(void **state)
 	struct rte_icmp_hdr *ic;
 
 	harness_feed(h, f, n);
-	m = one_frame(h);
+	m = harness_one_frame(h);
 	eh = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
 	ip = (struct rte_ipv4_hdr *)(eh + 1);
 	ic = (struct rte_icmp_hdr *)(ip + 1);
@@ -253,7 +237,7 @@ test_icmp_bad_checksum_is_dropped(void **state)
 
 	f[n - 1] ^= 0xff;
 	harness_feed(h, f, n);
-	assert_nothing_sent(h);
+	harness_assert_nothing_sent(h);
 	assert_int_equal(HSTAT(h, icmp_drop_cksum), 1);
 }
 
@@ -378,7 +362,7 @@ test_ipv4_ethernet_padding_is_trimmed(void **state)
 
 	memset(f + n, 0xee, 20); /* padding a NIC may add */
 	harness_feed(h, f, n + 20);
-	m = one_frame(h);
+	m = harness_one_frame(h);
 	assert_int_equal(m->pkt_len, n);
 	rte_pktmbuf_free(m);
 }
@@ -406,7 +390,7 @@ test_eth_short_unknown_and_foreign_frames_dropped(void **state)
 			  "ab", 2);
 	harness_feed(h, f, n);
 	assert_int_equal(HSTAT(h, eth_drop_not_for_us), 1);
-	assert_nothing_sent(h);
+	harness_assert_nothing_sent(h);
 }
 
 static void
