@@ -228,7 +228,9 @@ HTTP_HEAD(struct http_parse_state *st, const char *buf, size_t len,
 			return HTTP_HEAD_NO;
 		r = HTTP_CONCAT(HTTP_HEAD, _next)(buf, len, q + 1, nf, nt, nf,
 						  &filled);
-		if (r + 1 >= stop || buf[r] != '\r' || buf[r + 1] != '\n')
+		/* r is (size_t)-1 when the run leaves the swept words:
+		 * compared so that it cannot wrap (stop >= 1). */
+		if (r >= stop - 1 || buf[r] != '\r' || buf[r + 1] != '\n')
 			return HTTP_HEAD_NO;
 		http_field_store(req, nh++, buf, p, q, r, &vs, &ve);
 		HTTP_SEEN(&seen, buf, len, p, q, vs, ve);
