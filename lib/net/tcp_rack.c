@@ -165,6 +165,49 @@ tcp_rack_top(const struct tcp_sack_blk *sb, uint8_t n, uint32_t lo,
 }
 
 /*
+ * tcp_rack_ack when no SACK block is held or reported (the common case:
+ * an ACK that releases the last answer): only the cumulative ACK
+ * delivers, so steps 1-3 reduce to the sent parts below ack, with
+ * nothing covered before (no reordering verdict, no D-SACK). Walks the
+ * released mbufs only; usually one.
+ */
+static void
+tcp_rack_ack_cum(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t ack)
+{
+	uint32_t now = (uint32_t)ctx->now_us, lo = c->snd_una;
+	uint32_t end = c->snd_una - c->sndq_off, hi;
+	struct rte_mbuf *m;
+
+	/* TCP_SNDQ_EACH clipped to ack (ack <= snd_max): the head's part
+	 * starts at snd_una, the others where they start. */
+	for (m = c->sndq_head; m; lo = end, m = tcp_meta(m)->next) {
+		uint32_t fl, xts, rtt;
+
+		end += tcp_mlen(m);
+		hi = SEQ_LT(end, ack) ? end : ack;
+		if (!SEQ_LT(lo, hi))
+			break; /* the rest was not acknowledged */
+		fl = *tcp_xfl(m);
+		if (!(fl & TCP_XF_SENT))
+			continue;
+		xts = *tcp_xts(m);
+		rtt = now - xts;
+		if (!(fl & TCP_XF_RETX)) {
+			if (c->rack_min_rtt == 0 || rtt < c->rack_min_rtt)
+				c->rack_min_rtt = tcp_max(rtt, 1);
+		} else if (rtt < c->rack_min_rtt) {
+			continue; /* step 2: may be the original's ACK */
+		}
+		if (c->rack_rtt == 0 || TS_LT(c->rack_xmit_ts, xts) ||
+		    (xts == c->rack_xmit_ts && SEQ_GT(hi, c->rack_end_seq))) {
+			c->rack_xmit_ts = xts;
+			c->rack_end_seq = hi;
+			c->rack_rtt = tcp_max(rtt, 1);
+		}
+	}
+}
+
+/*
  * RFC 8985 §6.2 steps 1-3 for an ACK of c, before snd_una moves (the
  * mbufs it frees still hold their send times): the scoreboard takes the
  * SACK blocks, and every sent part delivered by this ACK (cumulatively
@@ -172,9 +215,9 @@ tcp_rack_top(const struct tcp_sack_blk *sb, uint8_t n, uint32_t lo,
  * reordering verdict. A D-SACK widens the reordering window, may end a
  * probe episode as spurious and may undo the last cut.
  */
-void
-tcp_rack_ack(struct lcore_ctx *ctx, struct tcp_conn *c,
-	     const struct tcp_seg *s)
+static void __rte_noinline
+tcp_rack_ack_sack(struct lcore_ctx *ctx, struct tcp_conn *c,
+		  const struct tcp_seg *s)
 {
 	struct tcp_sack_blk old[TCP_SACK_MAX];
 	uint8_t nold = c->nsnd_sack;
@@ -242,6 +285,21 @@ tcp_rack_ack(struct lcore_ctx *ctx, struct tcp_conn *c,
 		c->flags &= ~(TCF_TLP | TCF_TLP_RETX); /* the probe was spurious */
 	if ((c->flags & TCF_UNDO) && c->undo_retrans && --c->undo_retrans == 0)
 		tcp_undo(ctx, c);
+}
+
+/*
+ * RFC 8985 §6.2 steps 1-3 for an ACK of c (see tcp_rack_ack_sack). With
+ * no SACK block held or reported, only the cumulative ACK delivers
+ * (tcp_rack_ack_cum); nothing to do for an ACK that delivers nothing.
+ */
+void
+tcp_rack_ack(struct lcore_ctx *ctx, struct tcp_conn *c,
+	     const struct tcp_seg *s)
+{
+	if (unlikely(s->nsack != 0 || c->nsnd_sack != 0))
+		tcp_rack_ack_sack(ctx, c, s);
+	else if (SEQ_GT(s->ack, c->snd_una))
+		tcp_rack_ack_cum(ctx, c, s->ack);
 }
 
 /*
