@@ -424,3 +424,22 @@ tt_state_count(struct harness *h, int s)
 	tcp_state_counts(h->ctx, counts);
 	return counts[s];
 }
+
+void
+tt_send_sack(struct tt_peer *p, uint32_t ack, uint8_t n,
+	     const uint32_t (*b)[2])
+{
+	struct pkt_tcp t = {
+		.sport = p->sport,
+		.dport = TT_PORT,
+		.win = p->win,
+		.ts = p->ts,
+		.tsval = p->tsval,
+		.tsecr = p->ts_recent,
+		.nsack = n,
+	};
+
+	if (n)
+		memcpy(t.sack, b, n * sizeof(b[0]));
+	tt_send_seg(p->h, &t, F_ACK, p->snd_nxt, ack, NULL, 0);
+}

@@ -169,6 +169,9 @@ void tt_send_raw(struct harness *h, struct pkt_tcp *t);
 /* A segment after the handshake (no SYN options) from an end that
  * filled t's ports, window and timestamps: flags, seq, ack and the
  * payload are set in t, then tt_send_raw(). */
+/* A pure ACK of ack from p carrying n SACK blocks b[i] = {left, right}. */
+void tt_send_sack(struct tt_peer *p, uint32_t ack, uint8_t n,
+		  const uint32_t (*b)[2]);
 void tt_send_seg(struct harness *h, struct pkt_tcp *t, uint8_t flags,
 		 uint32_t seq, uint32_t ack, const void *data, uint32_t len);
 

@@ -49,25 +49,6 @@ tr_response(struct tt_peer *p, uint16_t sport, bool sack, uint16_t mss,
 	return NULL;
 }
 
-/* A pure ACK of ack from p with n SACK blocks. */
-static void
-tr_sack(struct tt_peer *p, uint32_t ack, uint8_t n, const uint32_t (*b)[2])
-{
-	struct pkt_tcp t = {
-		.sport = p->sport,
-		.dport = TT_PORT,
-		.win = p->win,
-		.ts = p->ts,
-		.tsval = p->tsval,
-		.tsecr = p->ts_recent,
-		.nsack = n,
-	};
-
-	if (n)
-		memcpy(t.sack, b, n * sizeof(b[0]));
-	tt_send_seg(p->h, &t, F_ACK, p->snd_nxt, ack, NULL, 0);
-}
-
 /*
  * A one-segment response is lost, and so is its probe (or the probe's
  * ACK): the RTO comes an RTO after the response went, as a Linux
@@ -106,7 +87,7 @@ test_tcp_rack_rto_after_lost_probe_timed_from_the_original(void **state)
 	assert_int_equal(HSTAT(h, tcp_rto_timeouts), 2);
 	assert_int_equal(HSTAT(h, tcp_rto_repeated), 1);
 	assert_int_equal(HSTAT(h, tcp_rto_after_probe), 1);
-	tr_sack(&p, first.s.seq + 100, 0, NULL);
+	tt_send_sack(&p, first.s.seq + 100, 0, NULL);
 	harness_advance(h, 3000000);
 	tt_none(h);
 }
@@ -140,7 +121,7 @@ test_tcp_rack_rto_after_probe_leaves_the_probe_its_round_trip(void **state)
 	assert_int_equal(n, 1);
 	assert_near_ms(w, 2 * TR_RTT);
 	assert_int_equal(HSTAT(h, tcp_rto_after_probe), 1);
-	tr_sack(&p, first.s.seq + 100, 0, NULL);
+	tt_send_sack(&p, first.s.seq + 100, 0, NULL);
 	harness_advance(h, 3000000);
 	tt_none(h);
 }
@@ -163,7 +144,7 @@ test_tcp_rack_window_update_keeps_the_probe(void **state)
 	assert_int_equal(n, 1);
 	harness_advance(h, 5000);
 	p.win = (uint16_t)(p.win / 2);
-	tr_sack(&p, first.s.seq, 0, NULL); /* ack unchanged, window not */
+	tt_send_sack(&p, first.s.seq, 0, NULL); /* ack unchanged, window not */
 	tt_collect(h, segs, 8);
 	w = tt_wait_segment(h, segs, 8, &n, 1000000);
 	assert_int_equal(n, 1);
@@ -171,7 +152,7 @@ test_tcp_rack_window_update_keeps_the_probe(void **state)
 	assert_int_equal(segs[0].s.seq, first.s.seq);
 	assert_int_equal(HSTAT(h, tcp_tlp_probes), 1);
 	assert_int_equal(HSTAT(h, tcp_rto_timeouts), 0);
-	tr_sack(&p, first.s.seq + 100, 0, NULL);
+	tt_send_sack(&p, first.s.seq + 100, 0, NULL);
 	harness_advance(h, 3000000);
 	tt_none(h);
 	assert_int_equal(HSTAT(h, tcp_rto_timeouts), 0);
@@ -222,7 +203,7 @@ test_tcp_rack_synack_retransmitted_still_times_the_first_answer(void **state)
 	assert_int_equal(segs[0].s.seq, first.s.seq);
 	assert_int_equal(HSTAT(h, tcp_tlp_probes), 1);
 	assert_int_equal(HSTAT(h, tcp_rto_timeouts), 0);
-	tr_sack(&p, first.s.seq + first.s.len, 0, NULL);
+	tt_send_sack(&p, first.s.seq + first.s.len, 0, NULL);
 	harness_advance(h, 3000000);
 	tt_none(h);
 }
@@ -244,7 +225,7 @@ test_tcp_rack_rto_of_lost_retransmission_counted(void **state)
 	{
 		const uint32_t b[1][2] = {{una + 1000, una + 4000}};
 
-		tr_sack(&p, una, 1, b);
+		tt_send_sack(&p, una, 1, b);
 	}
 	/* RACK resends segment 0 after its reordering window; that is
 	 * lost as well, and nothing sent later can tell: the RTO. */
@@ -258,7 +239,7 @@ test_tcp_rack_rto_of_lost_retransmission_counted(void **state)
 	assert_int_equal(HSTAT(h, tcp_rto_timeouts), 1);
 	assert_int_equal(HSTAT(h, tcp_rto_in_recovery), 1);
 	assert_int_equal(HSTAT(h, tcp_rto_after_probe), 0);
-	tr_sack(&p, una + 4000, 0, NULL);
+	tt_send_sack(&p, una + 4000, 0, NULL);
 	tt_collect(h, segs, 32);
 	harness_advance(h, 3000000);
 	tt_none(h);

@@ -38,25 +38,6 @@ ts_connect(struct tt_peer *p, uint64_t rtt)
 	return NULL;
 }
 
-/* A pure ACK of ack from p with n SACK blocks. */
-static void
-ts_sack(struct tt_peer *p, uint32_t ack, uint8_t n, const uint32_t (*b)[2])
-{
-	struct pkt_tcp t = {
-		.sport = p->sport,
-		.dport = TT_PORT,
-		.win = p->win,
-		.ts = p->ts,
-		.tsval = p->tsval,
-		.tsecr = p->ts_recent,
-		.nsack = n,
-	};
-
-	if (n)
-		memcpy(t.sack, b, n * sizeof(b[0]));
-	tt_send_seg(p->h, &t, F_ACK, p->snd_nxt, ack, NULL, 0);
-}
-
 /* A SACK peer that asked for a response of len bytes in segments of
  * mss: the segments sent (n of them) are in segs. */
 static struct tt_app *
@@ -242,7 +223,7 @@ test_tcp_sack_sender_retransmits_only_holes(void **state)
 		const uint32_t b[2][2] = {{una + 4000, una + 8000},
 					  {una + 1000, una + 3000}};
 
-		ts_sack(&p, una, 2, b);
+		tt_send_sack(&p, una, 2, b);
 	}
 	n = tt_collect(h, segs, 32);
 	assert_int_equal(n, 2);
@@ -257,7 +238,7 @@ test_tcp_sack_sender_retransmits_only_holes(void **state)
 	assert_int_equal(HSTAT(h, tcp_rto_timeouts), 0);
 	assert_true(a->c->nsnd_sack <= TCP_SACK_MAX);
 	/* The holes arrive: recovery ends, the scoreboard empties. */
-	ts_sack(&p, una + 8000, 0, NULL);
+	tt_send_sack(&p, una + 8000, 0, NULL);
 	tt_collect(h, segs, 32);
 	assert_true(tcp_loss_quiet(a->c));
 	harness_advance(h, 3000000);
@@ -284,7 +265,7 @@ test_tcp_sack_scoreboard_bounded(void **state)
 					  {una + 3000, una + 4000},
 					  {una + 1000, una + 2000}};
 
-		ts_sack(&p, una, 4, b);
+		tt_send_sack(&p, una, 4, b);
 	}
 	assert_int_equal(a->c->nsnd_sack, 4);
 	/* Only the holes below the highest SACK: 0, 2, 4, 6. */
@@ -299,11 +280,11 @@ test_tcp_sack_scoreboard_bounded(void **state)
 		const uint32_t b[1][2] = {
 			{una + 9000 + 300 * i, una + 9100 + 300 * i}};
 
-		ts_sack(&p, una, 1, b);
+		tt_send_sack(&p, una, 1, b);
 		assert_true(a->c->nsnd_sack <= TCP_SACK_MAX);
 	}
 	tt_collect(h, segs, 32);
-	ts_sack(&p, una + 10000, 0, NULL);
+	tt_send_sack(&p, una + 10000, 0, NULL);
 	assert_int_equal(a->c->nsnd_sack, 0);
 	tt_collect(h, segs, 32);
 	harness_advance(h, 3000000);
@@ -338,7 +319,7 @@ test_tcp_sack_scoreboard_hostile_blocks_stay_bounded(void **state)
 			x = x * 1103515245u + 12345u;
 			b[j][1] = b[j][0] + (x >> 4) % 3000;
 		}
-		ts_sack(&p, una + ((x >> 20) % 4 == 0 ? 1000 * (i / 100) : 0),
+		tt_send_sack(&p, una + ((x >> 20) % 4 == 0 ? 1000 * (i / 100) : 0),
 			k, (const uint32_t(*)[2])b);
 		assert_true(a->c->nsnd_sack <= TCP_SACK_MAX);
 		for (uint8_t j = 0; j < a->c->nsnd_sack; j++) {
@@ -357,7 +338,7 @@ test_tcp_sack_scoreboard_hostile_blocks_stay_bounded(void **state)
 		harness_advance(h, 1000);
 		tt_collect(h, segs, 64);
 	}
-	ts_sack(&p, una + 10000, 0, NULL);
+	tt_send_sack(&p, una + 10000, 0, NULL);
 	assert_int_equal(a->c->nsnd_sack, 0);
 	assert_true(tcp_loss_quiet(a->c));
 	tt_collect(h, segs, 64);
@@ -383,19 +364,19 @@ test_tcp_rack_reordering_within_window_not_loss(void **state)
 	{
 		const uint32_t b[1][2] = {{una + 1000, una + 2000}};
 
-		ts_sack(&p, una, 1, b);
+		tt_send_sack(&p, una, 1, b);
 	}
 	tt_none(h);
 	harness_advance(h, 1000);
 	tt_none(h);
 	/* Segment 0 arrives within the window: no retransmission. */
-	ts_sack(&p, una + 2000, 0, NULL);
+	tt_send_sack(&p, una + 2000, 0, NULL);
 	tt_none(h);
 	harness_advance(h, 5000);
 	tt_none(h);
 	assert_int_equal(HSTAT(h, tcp_rack_losses), 0);
 	assert_int_equal(HSTAT(h, tcp_retransmits), 0);
-	ts_sack(&p, una + 4000, 0, NULL);
+	tt_send_sack(&p, una + 4000, 0, NULL);
 	harness_advance(h, 3000000);
 	tt_none(h);
 }
@@ -416,7 +397,7 @@ test_tcp_rack_timer_marks_loss_after_reordering_window(void **state)
 	{
 		const uint32_t b[1][2] = {{una + 1000, una + 2000}};
 
-		ts_sack(&p, una, 1, b);
+		tt_send_sack(&p, una, 1, b);
 	}
 	tt_none(h);
 	/* Segment 0 does not come: the reordering timer (RTT/4 = 2.5 ms)
@@ -428,7 +409,7 @@ test_tcp_rack_timer_marks_loss_after_reordering_window(void **state)
 	assert_int_equal(HSTAT(h, tcp_rack_timeouts), 1);
 	assert_int_equal(HSTAT(h, tcp_rack_losses), 1);
 	assert_int_equal(HSTAT(h, tcp_rto_timeouts), 0);
-	ts_sack(&p, una + 4000, 0, NULL);
+	tt_send_sack(&p, una + 4000, 0, NULL);
 	tt_collect(h, segs, 32);
 	harness_advance(h, 3000000);
 	tt_none(h);
@@ -458,7 +439,7 @@ test_tcp_tlp_recovers_lost_last_segment_without_rto(void **state)
 	assert_int_equal(HSTAT(h, tcp_tlp_probes), 1);
 	assert_int_equal(HSTAT(h, tcp_rto_timeouts), 0);
 	/* Its ACK ends the episode: a repaired loss. */
-	ts_sack(&p, first.s.seq + 100, 0, NULL);
+	tt_send_sack(&p, first.s.seq + 100, 0, NULL);
 	assert_int_equal(HSTAT(h, tcp_tlp_recoveries), 1);
 	harness_advance(h, 3000000);
 	tt_none(h);
@@ -517,12 +498,12 @@ test_tcp_dsack_undoes_spurious_retransmission(void **state)
 	assert_int_equal(HSTAT(h, tcp_tlp_probes), 1);
 	/* The original was only late: its ACK first (taken as a repair,
 	 * the window cut), then the probe's D-SACK proves it spurious. */
-	ts_sack(&p, first.s.seq + 100, 0, NULL);
+	tt_send_sack(&p, first.s.seq + 100, 0, NULL);
 	assert_true(a->c->ssthresh < ssthresh);
 	{
 		const uint32_t b[1][2] = {{first.s.seq, first.s.seq + 100}};
 
-		ts_sack(&p, first.s.seq + 100, 1, b);
+		tt_send_sack(&p, first.s.seq + 100, 1, b);
 	}
 	assert_int_equal(HSTAT(h, tcp_dsack_rx), 1);
 	assert_int_equal(HSTAT(h, tcp_spurious_undone), 1);
@@ -549,7 +530,7 @@ test_tcp_dsack_undoes_spurious_rack_recovery(void **state)
 	{
 		const uint32_t b[1][2] = {{una + 1000, una + 6000}};
 
-		ts_sack(&p, una, 1, b);
+		tt_send_sack(&p, una, 1, b);
 	}
 	n = tt_collect(h, segs, 32);
 	assert_int_equal(n, 1);
@@ -557,11 +538,11 @@ test_tcp_dsack_undoes_spurious_rack_recovery(void **state)
 	assert_true(a->c->cwnd < cwnd);
 	/* Segment 0 was delayed, not lost: the ACK, then the D-SACK of
 	 * the retransmission. */
-	ts_sack(&p, una + 6000, 0, NULL);
+	tt_send_sack(&p, una + 6000, 0, NULL);
 	{
 		const uint32_t b[1][2] = {{una, una + 1000}};
 
-		ts_sack(&p, una + 6000, 1, b);
+		tt_send_sack(&p, una + 6000, 1, b);
 	}
 	assert_int_equal(HSTAT(h, tcp_spurious_undone), 1);
 	assert_int_equal(a->c->cwnd, cwnd);
