@@ -857,7 +857,8 @@ tcp_input(struct lcore_ctx *ctx, struct rte_mbuf *m, struct net_pkt *p)
 		if (tl->steer &&
 		    tcp_steer_handoff(ctx, m, (uint16_t)(p->ip_hlen +
 						    sizeof(struct rte_ether_hdr)),
-				      s.peer_ip, s.th->src_port, s.th->dst_port))
+				      s.peer_ip, s.th->src_port, s.th->dst_port,
+				      s.lid))
 			return;
 		c = tcp_rcv_listen(ctx, &s);
 		if (!c)

@@ -35,9 +35,9 @@
  * seq change probes again.
  */
 struct tcp_steer_slot {
-	uint64_t key;   /* 4-tuple or EMPTY */
+	uint64_t key;   /* peer, peer port, local port; or EMPTY */
 	uint32_t owner;
-	uint32_t pad;
+	uint32_t lid;   /* the local address id (TCP_LID_*): part of the key */
 };
 
 struct tcp_steer {
@@ -63,10 +63,10 @@ steer_key(uint32_t ip, uint16_t pport, uint16_t lport)
 }
 
 static inline uint64_t
-steer_hash(const struct tcp_steer *st, uint64_t key)
+steer_hash(const struct tcp_steer *st, uint64_t key, uint32_t lid)
 {
 	return rte_jhash_3words((uint32_t)key, (uint32_t)(key >> 32),
-				st->seed[1], st->seed[0]) & st->mask;
+				st->seed[1] ^ lid, st->seed[0]) & st->mask;
 }
 
 /* Fresh per instance and per run: peers cannot aim at one cluster. */
@@ -151,9 +151,9 @@ tcp_steer_attach(struct lcore_ctx *ctx, struct tcp_steer *st)
 
 int
 tcp_steer_add(struct tcp_steer *st, uint32_t ip, uint16_t pport,
-	      uint16_t lport, unsigned int owner)
+	      uint16_t lport, uint8_t lid, unsigned int owner)
 {
-	uint64_t key = steer_key(ip, pport, lport), h = steer_hash(st, key);
+	uint64_t key = steer_key(ip, pport, lport), h = steer_hash(st, key, lid);
 	int rc = -ENOSPC;
 
 	rte_spinlock_lock(&st->wlock);
@@ -162,8 +162,9 @@ tcp_steer_add(struct tcp_steer *st, uint32_t ip, uint16_t pport,
 
 		if (s->key != STEER_EMPTY)
 			continue;
-		/* The owner first: a reader that sees the key sees it. */
+		/* Owner and lid first: a reader that sees the key sees them. */
 		__atomic_store_n(&s->owner, owner, __ATOMIC_RELAXED);
+		__atomic_store_n(&s->lid, lid, __ATOMIC_RELAXED);
 		__atomic_store_n(&s->key, key, __ATOMIC_RELEASE);
 		if (i > st->max_disp)
 			__atomic_store_n(&st->max_disp, (uint32_t)i,
@@ -188,11 +189,12 @@ steer_shift_back(struct tcp_steer *st, uint64_t i)
 
 		if (s->key == STEER_EMPTY)
 			break;
-		home = steer_hash(st, s->key);
+		home = steer_hash(st, s->key, s->lid);
 		if (((j - home) & st->mask) < ((j - i) & st->mask))
 			continue; /* home lies after the hole: stays */
 		__atomic_store_n(&st->slots[i].owner, s->owner,
 				 __ATOMIC_RELAXED);
+		__atomic_store_n(&st->slots[i].lid, s->lid, __ATOMIC_RELAXED);
 		__atomic_store_n(&st->slots[i].key, s->key, __ATOMIC_RELEASE);
 		st->shifts++;
 		i = j;
@@ -202,9 +204,9 @@ steer_shift_back(struct tcp_steer *st, uint64_t i)
 
 void
 tcp_steer_del(struct tcp_steer *st, uint32_t ip, uint16_t pport,
-	      uint16_t lport, unsigned int owner)
+	      uint16_t lport, uint8_t lid, unsigned int owner)
 {
-	uint64_t key = steer_key(ip, pport, lport), h = steer_hash(st, key);
+	uint64_t key = steer_key(ip, pport, lport), h = steer_hash(st, key, lid);
 
 	rte_spinlock_lock(&st->wlock);
 	for (uint64_t i = 0; i <= st->max_disp; i++) {
@@ -213,7 +215,7 @@ tcp_steer_del(struct tcp_steer *st, uint32_t ip, uint16_t pport,
 
 		if (s->key == STEER_EMPTY)
 			break;
-		if (s->key != key || s->owner != owner)
+		if (s->key != key || s->lid != lid || s->owner != owner)
 			continue;
 		__atomic_store_n(&st->seq, st->seq + 1, __ATOMIC_RELAXED);
 		rte_atomic_thread_fence(__ATOMIC_RELEASE);
@@ -228,9 +230,9 @@ tcp_steer_del(struct tcp_steer *st, uint32_t ip, uint16_t pport,
 
 int
 tcp_steer_find(const struct tcp_steer *st, uint32_t ip, uint16_t pport,
-	       uint16_t lport, uint32_t *probes)
+	       uint16_t lport, uint8_t lid, uint32_t *probes)
 {
-	uint64_t key = steer_key(ip, pport, lport), h = steer_hash(st, key);
+	uint64_t key = steer_key(ip, pport, lport), h = steer_hash(st, key, lid);
 	uint32_t n = 0;
 
 	for (unsigned int tries = 0; tries < STEER_READ_TRIES; tries++) {
@@ -252,7 +254,8 @@ tcp_steer_find(const struct tcp_steer *st, uint32_t ip, uint16_t pport,
 			n++;
 			if (cur == STEER_EMPTY)
 				break;
-			if (cur == key) {
+			if (cur == key &&
+			    __atomic_load_n(&s->lid, __ATOMIC_RELAXED) == lid) {
 				owner = (int)__atomic_load_n(&s->owner,
 							     __ATOMIC_RELAXED);
 				break;
@@ -272,9 +275,9 @@ tcp_steer_find(const struct tcp_steer *st, uint32_t ip, uint16_t pport,
 
 int
 tcp_steer_owner(const struct tcp_steer *st, uint32_t ip, uint16_t pport,
-		uint16_t lport)
+		uint16_t lport, uint8_t lid)
 {
-	return tcp_steer_find(st, ip, pport, lport, NULL);
+	return tcp_steer_find(st, ip, pport, lport, lid, NULL);
 }
 
 void
@@ -294,7 +297,7 @@ tcp_steer_test_seed(const struct tcp_steer *st)
 
 int
 tcp_steer_handoff(struct lcore_ctx *ctx, struct rte_mbuf *m, uint16_t hdr_len,
-		  uint32_t ip, uint16_t pport, uint16_t lport)
+		  uint32_t ip, uint16_t pport, uint16_t lport, uint8_t lid)
 {
 	struct tcp_steer *st = tcp_tl(ctx)->steer;
 	uint32_t probes = 0;
@@ -302,7 +305,7 @@ tcp_steer_handoff(struct lcore_ctx *ctx, struct rte_mbuf *m, uint16_t hdr_len,
 
 	if (!st || (m->ol_flags & st->handoff_flag))
 		return 0;
-	owner = tcp_steer_find(st, ip, pport, lport, &probes);
+	owner = tcp_steer_find(st, ip, pport, lport, lid, &probes);
 	STAT_INC(ctx, tcp_steer_lookups);
 	STAT_ADD(ctx, tcp_steer_probes, probes);
 	if (owner < 0 || (unsigned int)owner == ctx->idx ||

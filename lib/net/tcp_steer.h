@@ -37,19 +37,22 @@ void tcp_steer_attach(struct lcore_ctx *ctx, struct tcp_steer *st);
 void tcp_steer_drain(struct lcore_ctx *ctx);
 
 /* Directory operations (used by tcp_conn.c; exposed for tests). Keys are
- * (peer ip, peer port, local port) in network order. */
+ * (peer ip, peer port, local port) in network order and the local
+ * address id lid (TCP_LID_*, tcp_priv.h): the same peer and ports aimed
+ * at two of our addresses are two connections, maybe on two lcores.
+ * ip is an IPv6 peer's 32-bit digest (tcp_priv.h). */
 int tcp_steer_add(struct tcp_steer *st, uint32_t ip, uint16_t pport,
-		  uint16_t lport, unsigned int owner);
+		  uint16_t lport, uint8_t lid, unsigned int owner);
 void tcp_steer_del(struct tcp_steer *st, uint32_t ip, uint16_t pport,
-		   uint16_t lport, unsigned int owner);
+		   uint16_t lport, uint8_t lid, unsigned int owner);
 /* Owner of a connection, or -1 when unknown. */
 int tcp_steer_owner(const struct tcp_steer *st, uint32_t ip, uint16_t pport,
-		    uint16_t lport);
+		    uint16_t lport, uint8_t lid);
 /* The same, and the slots it read in *probes (may be NULL). A miss ends
  * at an empty slot or after max_disp + 1 slots, whatever the churn:
  * deletions shift entries back instead of leaving tombstones. */
 int tcp_steer_find(const struct tcp_steer *st, uint32_t ip, uint16_t pport,
-		   uint16_t lport, uint32_t *probes);
+		   uint16_t lport, uint8_t lid, uint32_t *probes);
 
 /* The directory's shape (a snapshot, for tests and the control plane). */
 struct tcp_steer_stats {
@@ -65,10 +68,11 @@ void tcp_steer_stats(const struct tcp_steer *st, struct tcp_steer_stats *out);
 uint64_t tcp_steer_test_seed(const struct tcp_steer *st);
 
 /* Offer a segment without a local connection to its owner. m's data is at
- * the TCP header with hdr_len bytes of IPv4 + Ethernet before it. Returns
- * 1 when handed off (m consumed), 0 when the caller keeps it. */
+ * the TCP header with hdr_len bytes of IP + Ethernet before it; lid is
+ * the local address it was sent to. Returns 1 when handed off (m
+ * consumed), 0 when the caller keeps it. */
 int tcp_steer_handoff(struct lcore_ctx *ctx, struct rte_mbuf *m,
 		      uint16_t hdr_len, uint32_t ip, uint16_t pport,
-		      uint16_t lport);
+		      uint16_t lport, uint8_t lid);
 
 #endif

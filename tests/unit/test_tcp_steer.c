@@ -9,6 +9,7 @@
 #include "net/arp.h"
 #include "net/eth.h"
 #include "net/tcp.h"
+#include "net/tcp_priv.h"
 #include "net/tcp_steer.h"
 #include "pkt.h"
 
@@ -20,22 +21,70 @@ test_steer_directory_add_lookup_delete(void **state)
 	harness_eal_init();
 	st = tcp_steer_create(4, 64, 0);
 	assert_non_null(st);
-	assert_int_equal(tcp_steer_owner(st, 1, 2, 3), -1);
-	assert_int_equal(tcp_steer_add(st, 1, 2, 3, 2), 0);
-	assert_int_equal(tcp_steer_add(st, 1, 2, 4, 3), 0);
-	assert_int_equal(tcp_steer_owner(st, 1, 2, 3), 2);
-	assert_int_equal(tcp_steer_owner(st, 1, 2, 4), 3);
-	tcp_steer_del(st, 1, 2, 3, 1); /* not the owner: no effect */
-	assert_int_equal(tcp_steer_owner(st, 1, 2, 3), 2);
-	tcp_steer_del(st, 1, 2, 3, 2);
-	assert_int_equal(tcp_steer_owner(st, 1, 2, 3), -1);
-	assert_int_equal(tcp_steer_owner(st, 1, 2, 4), 3);
+	assert_int_equal(tcp_steer_owner(st, 1, 2, 3, TCP_LID_V4), -1);
+	assert_int_equal(tcp_steer_add(st, 1, 2, 3, TCP_LID_V4, 2), 0);
+	assert_int_equal(tcp_steer_add(st, 1, 2, 4, TCP_LID_V4, 3), 0);
+	assert_int_equal(tcp_steer_owner(st, 1, 2, 3, TCP_LID_V4), 2);
+	assert_int_equal(tcp_steer_owner(st, 1, 2, 4, TCP_LID_V4), 3);
+	tcp_steer_del(st, 1, 2, 3, TCP_LID_V4, 1); /* not the owner: no effect */
+	assert_int_equal(tcp_steer_owner(st, 1, 2, 3, TCP_LID_V4), 2);
+	tcp_steer_del(st, 1, 2, 3, TCP_LID_V4, 2);
+	assert_int_equal(tcp_steer_owner(st, 1, 2, 3, TCP_LID_V4), -1);
+	assert_int_equal(tcp_steer_owner(st, 1, 2, 4, TCP_LID_V4), 3);
 	/* Tombstones are reused: churn never fills the table. */
 	for (uint32_t i = 0; i < 100000; i++) {
-		assert_int_equal(tcp_steer_add(st, 7, (uint16_t)i, 9, 1), 0);
-		tcp_steer_del(st, 7, (uint16_t)i, 9, 1);
+		assert_int_equal(tcp_steer_add(st, 7, (uint16_t)i, 9, TCP_LID_V4, 1),
+				 0);
+		tcp_steer_del(st, 7, (uint16_t)i, 9, TCP_LID_V4, 1);
 	}
-	assert_int_equal(tcp_steer_owner(st, 1, 2, 4), 3);
+	assert_int_equal(tcp_steer_owner(st, 1, 2, 4, TCP_LID_V4), 3);
+	tcp_steer_free(st);
+}
+
+/* The same peer and ports aimed at two of our addresses (the primary and
+ * a VIP, or IPv4 and an IPv6 peer whose digest is equal) are two
+ * connections that may live on two lcores: each is found with its own
+ * owner, and deleting one leaves the other, through backward shifts. */
+static void
+test_steer_directory_keys_on_local_address(void **state)
+{
+	static const uint8_t lids[] = { TCP_LID_V4, TCP_LID_VIP,
+					TCP_LID_VIP + 1, TCP_LID_V6 };
+	struct tcp_steer *st;
+
+	harness_eal_init();
+	st = tcp_steer_create(4, 64, 0);
+	assert_non_null(st);
+	assert_int_equal(tcp_steer_add(st, 1, 2, 3, TCP_LID_V4, 0), 0);
+	assert_int_equal(tcp_steer_owner(st, 1, 2, 3, TCP_LID_VIP), -1);
+	assert_int_equal(tcp_steer_add(st, 1, 2, 3, TCP_LID_VIP, 1), 0);
+	assert_int_equal(tcp_steer_owner(st, 1, 2, 3, TCP_LID_V4), 0);
+	assert_int_equal(tcp_steer_owner(st, 1, 2, 3, TCP_LID_VIP), 1);
+	assert_int_equal(tcp_steer_owner(st, 1, 2, 3, TCP_LID_V6), -1);
+	tcp_steer_del(st, 1, 2, 3, TCP_LID_VIP, 0); /* wrong owner: kept */
+	tcp_steer_del(st, 1, 2, 3, TCP_LID_V4, 1);  /* wrong owner: kept */
+	assert_int_equal(tcp_steer_owner(st, 1, 2, 3, TCP_LID_V4), 0);
+	assert_int_equal(tcp_steer_owner(st, 1, 2, 3, TCP_LID_VIP), 1);
+	tcp_steer_del(st, 1, 2, 3, TCP_LID_V4, 0);
+	assert_int_equal(tcp_steer_owner(st, 1, 2, 3, TCP_LID_V4), -1);
+	assert_int_equal(tcp_steer_owner(st, 1, 2, 3, TCP_LID_VIP), 1);
+	tcp_steer_del(st, 1, 2, 3, TCP_LID_VIP, 1);
+	assert_int_equal(tcp_steer_owner(st, 1, 2, 3, TCP_LID_VIP), -1);
+
+	/* Dense: 4 lids x 100 peers, owner = lid index; every third deleted
+	 * (moving others back); the rest keep their owners. */
+	for (uint32_t i = 0; i < 100; i++)
+		for (unsigned int l = 0; l < 4; l++)
+			assert_int_equal(tcp_steer_add(st, 50 + i, 7, 8080,
+						       lids[l], l), 0);
+	for (uint32_t i = 0; i < 100; i += 3)
+		for (unsigned int l = 0; l < 4; l++)
+			tcp_steer_del(st, 50 + i, 7, 8080, lids[l], l);
+	for (uint32_t i = 0; i < 100; i++)
+		for (unsigned int l = 0; l < 4; l++)
+			assert_int_equal(tcp_steer_owner(st, 50 + i, 7, 8080,
+							 lids[l]),
+					 i % 3 == 0 ? -1 : (int)l);
 	tcp_steer_free(st);
 }
 
@@ -52,15 +101,15 @@ steer_worker(void *arg)
 
 	for (uint32_t round = 0; round < 50; round++) {
 		for (uint32_t i = 0; i < 200; i++)
-			if (tcp_steer_add(t->st, 10 + t->owner, (uint16_t)i, 80,
+			if (tcp_steer_add(t->st, 10 + t->owner, (uint16_t)i, 80, TCP_LID_V4,
 					  t->owner))
 				t->errors++;
 		for (uint32_t i = 0; i < 200; i++)
-			if (tcp_steer_owner(t->st, 10 + t->owner, (uint16_t)i, 80) !=
+			if (tcp_steer_owner(t->st, 10 + t->owner, (uint16_t)i, 80, TCP_LID_V4) !=
 			    (int)t->owner)
 				t->errors++;
 		for (uint32_t i = 0; i < 200; i++)
-			tcp_steer_del(t->st, 10 + t->owner, (uint16_t)i, 80,
+			tcp_steer_del(t->st, 10 + t->owner, (uint16_t)i, 80, TCP_LID_V4,
 				      t->owner);
 	}
 	return NULL;
@@ -193,15 +242,15 @@ test_steer_directory_churn_keeps_probes_bounded(void **state)
 	assert_non_null(st);
 	/* A resident population: a quarter of the table. */
 	for (uint32_t i = 0; i < 512; i++)
-		assert_int_equal(tcp_steer_add(st, 0x0a000001 + i, 1000, 80, 0),
+		assert_int_equal(tcp_steer_add(st, 0x0a000001 + i, 1000, 80, TCP_LID_V4, 0),
 				 0);
 	/* 200,000 open/close cycles of other connections, 64 open at a
 	 * time. */
 	for (uint32_t i = 0; i < 200000; i++) {
-		assert_int_equal(tcp_steer_add(st, 0x0b000001 + i, 2000, 80, 1),
+		assert_int_equal(tcp_steer_add(st, 0x0b000001 + i, 2000, 80, TCP_LID_V4, 1),
 				 0);
 		if (i >= 64)
-			tcp_steer_del(st, 0x0b000001 + i - 64, 2000, 80, 1);
+			tcp_steer_del(st, 0x0b000001 + i - 64, 2000, 80, TCP_LID_V4, 1);
 	}
 	tcp_steer_stats(st, &ss);
 	assert_int_equal(ss.slots, 2048);
@@ -211,15 +260,15 @@ test_steer_directory_churn_keeps_probes_bounded(void **state)
 	 * short (a tombstone table would be full of dead slots by now). */
 	assert_true(ss.max_disp < 48);
 	for (uint32_t i = 0; i < 512; i++) {
-		assert_int_equal(tcp_steer_find(st, 0x0a000001 + i, 1000, 80,
+		assert_int_equal(tcp_steer_find(st, 0x0a000001 + i, 1000, 80, TCP_LID_V4,
 						 &probes), 0);
 		assert_true(probes <= ss.max_disp + 1);
 	}
 	for (uint32_t i = 200000 - 64; i < 200000; i++)
-		assert_int_equal(tcp_steer_owner(st, 0x0b000001 + i, 2000, 80), 1);
+		assert_int_equal(tcp_steer_owner(st, 0x0b000001 + i, 2000, 80, TCP_LID_V4), 1);
 	/* Misses: never past max_disp + 1 slots, a few on average. */
 	for (uint32_t i = 0; i < 4096; i++) {
-		assert_int_equal(tcp_steer_find(st, 0x0c000001 + i, 3000, 80,
+		assert_int_equal(tcp_steer_find(st, 0x0c000001 + i, 3000, 80, TCP_LID_V4,
 						 &probes), -1);
 		assert_true(probes >= 1 && probes <= ss.max_disp + 1);
 		worst = probes > worst ? probes : worst;
@@ -228,16 +277,16 @@ test_steer_directory_churn_keeps_probes_bounded(void **state)
 	assert_true(total / 4096 <= 4);
 	/* Every deleted one is gone. */
 	for (uint32_t i = 0; i < 200000 - 64; i += 997)
-		assert_int_equal(tcp_steer_owner(st, 0x0b000001 + i, 2000, 80), -1);
+		assert_int_equal(tcp_steer_owner(st, 0x0b000001 + i, 2000, 80, TCP_LID_V4), -1);
 	/* An empty directory goes back to one-slot misses. */
 	for (uint32_t i = 0; i < 512; i++)
-		tcp_steer_del(st, 0x0a000001 + i, 1000, 80, 0);
+		tcp_steer_del(st, 0x0a000001 + i, 1000, 80, TCP_LID_V4, 0);
 	for (uint32_t i = 200000 - 64; i < 200000; i++)
-		tcp_steer_del(st, 0x0b000001 + i, 2000, 80, 1);
+		tcp_steer_del(st, 0x0b000001 + i, 2000, 80, TCP_LID_V4, 1);
 	tcp_steer_stats(st, &ss);
 	assert_int_equal(ss.entries, 0);
 	assert_int_equal(ss.max_disp, 0);
-	assert_int_equal(tcp_steer_find(st, 0x0a000001, 1000, 80, &probes), -1);
+	assert_int_equal(tcp_steer_find(st, 0x0a000001, 1000, 80, TCP_LID_V4, &probes), -1);
 	assert_int_equal(probes, 1);
 	tcp_steer_free(st);
 }
@@ -261,9 +310,9 @@ test_steer_directory_seed_differs_across_instances(void **state)
 	assert_true(tcp_steer_test_seed(a) != tcp_steer_test_seed(c));
 	assert_true(tcp_steer_test_seed(a) != 0x5eed);
 	/* Each still works on its own. */
-	assert_int_equal(tcp_steer_add(a, 1, 2, 3, 1), 0);
-	assert_int_equal(tcp_steer_owner(a, 1, 2, 3), 1);
-	assert_int_equal(tcp_steer_owner(b, 1, 2, 3), -1);
+	assert_int_equal(tcp_steer_add(a, 1, 2, 3, TCP_LID_V4, 1), 0);
+	assert_int_equal(tcp_steer_owner(a, 1, 2, 3, TCP_LID_V4), 1);
+	assert_int_equal(tcp_steer_owner(b, 1, 2, 3, TCP_LID_V4), -1);
 	tcp_steer_free(c);
 	tcp_steer_free(b);
 	tcp_steer_free(a);
@@ -285,10 +334,10 @@ test_steer_syn_on_local_miss_costs_a_few_probes(void **state)
 	assert_non_null(st);
 	/* Lcore 1's connections came and went: 100,000 of them. */
 	for (uint32_t i = 0; i < 100000; i++) {
-		assert_int_equal(tcp_steer_add(st, 0x0b000001 + i, 4000, 8080, 1),
+		assert_int_equal(tcp_steer_add(st, 0x0b000001 + i, 4000, 8080, TCP_LID_V4, 1),
 				 0);
 		if (i >= 128)
-			tcp_steer_del(st, 0x0b000001 + i - 128, 4000, 8080, 1);
+			tcp_steer_del(st, 0x0b000001 + i - 128, 4000, 8080, TCP_LID_V4, 1);
 	}
 	tcp_steer_stats(st, &ss);
 	assert_true(ss.max_disp < 32);
@@ -325,6 +374,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_steer_directory_add_lookup_delete),
+		cmocka_unit_test(test_steer_directory_keys_on_local_address),
 		cmocka_unit_test(test_steer_directory_concurrent_owners_never_confused),
 		cmocka_unit_test(test_steer_misdelivered_segment_goes_to_owner),
 		cmocka_unit_test(test_steer_directory_churn_keeps_probes_bounded),
