@@ -12,8 +12,9 @@
 #include "net/ipv4.h"
 #include "net/tcp_priv.h"
 
-/* MSS (4), NOP WS (4), NOP NOP TS (12). No SACK-permitted: we do not
- * implement SACK (RFC 2018), so we must not offer it. */
+/* MSS (4), NOP WS (4), NOP NOP TS (12). No SACK-permitted: our active
+ * opens (linerate-load's connections) do not negotiate SACK, so their
+ * loss recovery is NewReno's (docs/RELIABILITY.md). */
 #define TCP_SYN_OPTLEN 20
 
 int
