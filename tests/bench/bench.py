@@ -218,6 +218,40 @@ def cg_top(outfile, inclusive, n=15):
     return rows
 
 
+# Where a request's instructions go, by layer: each function's self cost
+# (inlined header code included, callgrind books it to the function it
+# was inlined into) summed by the function's name. Order matters: the
+# first prefix that matches wins.
+_CG_LAYERS = (
+    ("driver (PMD model, mempool, ring)", ("harness_", "rte_", "0x", "common_ring", "bucket_")),
+    ("poll loop, timers, clock", ("lcore_", "timer_", "clock_")),
+    ("Ethernet, ARP, IPv4/IPv6", ("eth_", "arp_", "ipv4_", "ipv6_", "nd_", "icmp")),
+    ("TCP", ("tcp_", "syncookie_")),
+    ("HTTP", ("http_",)),
+    ("1MRC application", ("mrc_", "app_", "cluster_")),
+    ("libc (memcpy, memcmp)", ("__mem", "mem", "__str", "str")),
+)
+
+
+def cg_layers(outfile):
+    """{layer: self Ir} over every function of the profile."""
+    r = sh(["callgrind_annotate", "--threshold=100", "--inclusive=no", "--auto=no",
+            outfile], timeout=300)
+    out = {}
+    for line in r.stdout.splitlines():
+        m = re.match(r"^\s*([\d,]+)\s+\(\s*[\d.]+%\)\s+(.+?)\s*$", line)
+        if not m or "PROGRAM TOTALS" in line:
+            continue
+        name = m.group(2)
+        if any(x in name + " " for x in _CG_NOISE):
+            continue
+        name = re.sub(r" \[.*\]$", "", name)
+        fn = name.rpartition(":")[2]
+        layer = next((l for l, pre in _CG_LAYERS if fn.startswith(pre)), "other")
+        out[layer] = out.get(layer, 0) + int(m.group(1).replace(",", ""))
+    return out
+
+
 def cg_total(outfile):
     with open(outfile) as f:
         for line in f:
@@ -299,6 +333,8 @@ def stack_measure(sc, what, mode, flags, n_nat, n_cg, have_vg, pin):
             d["top_self"] = [{"ir_per_req": round(v / top_req, 1), "fn": f} for v, f in self_]
             d["top_inclusive"] = [{"ir_per_req": round(v / top_req, 1), "fn": f}
                                   for v, f in incl]
+            d["by_layer"] = {k: round(v / top_req, 1)
+                             for k, v in sorted(cg_layers(out).items(), key=lambda x: -x[1])}
             txt = os.path.join(OUT, "callgrind-%s.txt" % tag)
             with open(txt, "w") as f:
                 f.write("# %s: %s%s; %d requests, %d Ir total, %.1f Ir/request\n" %
@@ -309,6 +345,10 @@ def stack_measure(sc, what, mode, flags, n_nat, n_cg, have_vg, pin):
                     f.write("# Ir/request per lcore: %s; tables: lcore 0's thread\n" %
                             ", ".join("%.1f" % x for x in d.get("ir_per_lcore", [])))
                 ltot = cg_total(out) if multi else tot
+                f.write("\n## by layer (self instructions, summed by function name)\n"
+                        "%12s  %s\n" % ("Ir/request", "layer"))
+                for k, v in d["by_layer"].items():
+                    f.write("%12.1f  %s\n" % (v, k))
                 for title, rows in (("exclusive (self)", self_), ("inclusive", incl)):
                     f.write("\n## top %d by %s instructions\n%12s %7s  %s\n" %
                             (len(rows), title, "Ir/request", "share", "function"))
@@ -324,6 +364,9 @@ def stack_measure(sc, what, mode, flags, n_nat, n_cg, have_vg, pin):
         fmt(d.get("cycles_min"), "%.0f"),
         ",".join("%.0f" % c for c in d.get("cycles_runs", [])),
         "  [route missing: %d 4xx]" % d.get("http_4xx", 0) if d.get("route_missing") else ""))
+    if d.get("by_layer"):
+        log("    by layer: " + ", ".join("%s %.0f" % (k.split(" (")[0], v)
+                                       for k, v in d["by_layer"].items()))
     for t in d.get("top_self", [])[:10]:
         log("    %9.1f Ir/req  %s" % (t["ir_per_req"], t["fn"]))
     return d

@@ -66,6 +66,11 @@ def report(results, ctx):
     if v4 and v6:
         L.append("  IPv6 next to IPv4, 1MRC mix Ir/req: %.0f vs %.0f (%+.1f%%; issue #18 asks within 5%%)" % (
             v6, v4, 100.0 * (v6 - v4) / v4))
+    for sc in ("mrc", "conn"):
+        d = results["stack"].get(sc, {})
+        if d.get("by_layer"):
+            L.append("  by layer, %s, self Ir/req: %s" % (sc, ", ".join(
+                "%s %.0f" % (k.split(" (")[0], v) for k, v in d["by_layer"].items())))
     ev = results["stack"].get("event", {})
     if ev.get("top_self"):
         L.append("  top self Ir/req, POST /event: " + ", ".join(
