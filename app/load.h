@@ -27,9 +27,11 @@ enum load_exit {
 
 /* The command line (load_args.c). */
 struct load_opts {
-	uint32_t ip;	   /* --url's address, network order */
+	uint32_t ip;	   /* --url's IPv4 address, network order */
+	uint8_t ip6[16];   /* --url's IPv6 address ("[...]") when v6 */
+	bool v6;
 	uint16_t port;	   /* network order */
-	char host[64];	   /* "IP:PORT" for the Host header */
+	char host[64];	   /* "IP:PORT" or "[IP6]:PORT" for the Host header */
 	uint64_t events;   /* -n; 0 with --duration */
 	double duration_s; /* --duration; 0 with -n */
 	uint32_t conns;

@@ -19,7 +19,8 @@ load_usage(FILE *f)
 		"config).\n"
 		"  -c, --config FILE   JSON config, linerate's schema (our "
 		"address, port)\n"
-		"  -u, --url URL       the server: http://A.B.C.D:PORT\n"
+		"  -u, --url URL       the server: http://A.B.C.D:PORT or\n"
+		"                      http://[IPv6]:PORT\n"
 		"  -n, --events N      send N events (default 1000000)\n"
 		"  -d, --duration S    or send for S seconds\n"
 		"      --conns N       connections (default 16), split over "
@@ -115,34 +116,42 @@ load_num(const char *s, uint64_t lo, uint64_t hi, uint64_t *out)
 	return true;
 }
 
+/* http://A.B.C.D:PORT or http://[IPv6]:PORT, an optional path after. */
 static bool
 load_url(struct load_opts *o, const char *url)
 {
-	char ip[32];
-	const char *p = url, *colon;
+	char ip[INET6_ADDRSTRLEN], ps[8];
+	const char *p = url, *end, *colon;
 	uint64_t port;
 	size_t n;
 
 	if (strncmp(p, "http://", 7) == 0)
 		p += 7;
-	colon = strchr(p, ':');
-	if (!colon || (size_t)(colon - p) >= sizeof(ip))
+	o->v6 = *p == '[';
+	if (o->v6) {
+		end = strchr(++p, ']');
+		colon = end && end[1] == ':' ? end + 1 : NULL;
+	} else {
+		end = colon = strchr(p, ':');
+	}
+	if (!colon || (size_t)(end - p) >= sizeof(ip))
 		return false;
-	n = (size_t)(colon - p);
+	n = (size_t)(end - p);
 	memcpy(ip, p, n);
 	ip[n] = '\0';
-	if (inet_pton(AF_INET, ip, &o->ip) != 1)
+	if (o->v6 ? inet_pton(AF_INET6, ip, o->ip6) != 1 :
+		    inet_pton(AF_INET, ip, &o->ip) != 1)
 		return false;
 	n = strcspn(colon + 1, "/");
 	if (n == 0 || n > 5)
 		return false;
-	char ps[8];
 	memcpy(ps, colon + 1, n);
 	ps[n] = '\0';
 	if (!load_num(ps, 1, 65535, &port))
 		return false;
 	o->port = htons((uint16_t)port);
-	snprintf(o->host, sizeof(o->host), "%s:%u", ip, (unsigned int)port);
+	snprintf(o->host, sizeof(o->host), o->v6 ? "[%s]:%u" : "%s:%u", ip,
+		 (unsigned int)port);
 	return true;
 }
 
@@ -268,7 +277,7 @@ load_args_parse(struct config *cfg, struct load_opts *o, int argc, char **argv)
 		}
 	if (o->conn_per_req)
 		o->depth = 1; /* one request a connection */
-	if (optind < argc || !o->ip) {
+	if (optind < argc || (!o->ip && !o->v6)) {
 		fprintf(stderr, "linerate-load: %s\n",
 			optind < argc ? "unexpected argument"
 				      : "--url is required");

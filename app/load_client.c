@@ -205,7 +205,10 @@ load_connect(struct load_conn *k, uint64_t now)
 
 	if (k->state != LOAD_C_IDLE || now < k->retry_tsc || lc->closing)
 		return;
-	rc = tcp_connect(lc->ctx, lc->o->ip, lc->o->port, &load_ops, k, &k->c);
+	rc = lc->o->v6 ? tcp_connect6(lc->ctx, lc->o->ip6, lc->o->port,
+				      &load_ops, k, &k->c) :
+			 tcp_connect(lc->ctx, lc->o->ip, lc->o->port,
+				     &load_ops, k, &k->c);
 	if (rc < 0) {
 		lc->conn_errors++;
 		k->retry_tsc = now + load_ms_tsc(lc, LOAD_RETRY_MS);

@@ -141,6 +141,19 @@ int tcp_listen(struct lcore_ctx *ctx, uint16_t port, const struct tcp_ops *ops);
 int tcp_connect(struct lcore_ctx *ctx, uint32_t ip, uint16_t port,
 		const struct tcp_ops *ops, void *app, struct tcp_conn **out);
 
+/*
+ * tcp_connect() to an IPv6 peer (16 bytes, network order), sent from
+ * ip6.address, or from our link-local address to a link-local peer. The
+ * SYN waits for Neighbour Discovery as an IPv4 one waits for ARP; the
+ * MSS follows the IPv6 header and any recorded path MTU. Returns as
+ * tcp_connect(), and -EAFNOSUPPORT when IPv6 is off (ip6.address
+ * "none"); -EINVAL also for an unspecified, loopback, IPv4-mapped or
+ * multicast ip6 or one of ours; -ENETUNREACH off our prefix without
+ * ip6.gateway.
+ */
+int tcp_connect6(struct lcore_ctx *ctx, const uint8_t *ip6, uint16_t port,
+		 const struct tcp_ops *ops, void *app, struct tcp_conn **out);
+
 /* A TCP segment (data at the TCP header; p->ip, p->eth, p->l4_len set).
  * Consumes m. */
 void tcp_input(struct lcore_ctx *ctx, struct rte_mbuf *m, struct net_pkt *p);

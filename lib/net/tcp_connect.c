@@ -10,6 +10,7 @@
 
 #include "core/netif.h"
 #include "net/ipv4.h"
+#include "net/ipv6.h"
 #include "net/tcp_priv.h"
 
 /* MSS (4), NOP WS (4), NOP NOP TS (12). No SACK-permitted: our active
@@ -60,6 +61,7 @@ tcp_rss_setup(struct tcp_lcore *tl, const uint8_t *key, uint32_t key_len,
 	bool any = false;
 
 	tl->eph_rss = false;
+	tl->eph_rss6 = false;
 	if (reta_size == 0)
 		return 0;
 	if (!key || key_len < 16 || !reta || reta_size > TCP_RSS_RETA_MAX ||
@@ -77,6 +79,7 @@ tcp_rss_setup(struct tcp_lcore *tl, const uint8_t *key, uint32_t key_len,
 	tl->rss_reta_mask = (uint16_t)(reta_size - 1);
 	/* A queue no entry names gets nothing from RSS: the split then. */
 	tl->eph_rss = any;
+	tl->eph_rss6 = any; /* tcp_connect_lcore_init: only if it hashes v6 */
 	return 0;
 }
 
@@ -95,6 +98,7 @@ tcp_connect_lcore_init(struct lcore_ctx *ctx, struct tcp_lcore *tl)
 				       .rss_key_len = sizeof(key)};
 	struct rte_eth_dev_info info;
 	struct rte_eth_conf conf;
+	bool rss6;
 
 	if (!ctx->ifc || ctx->ifc->nb_queues < 2 ||
 	    !rte_eth_dev_is_valid_port(ctx->port_id))
@@ -109,6 +113,7 @@ tcp_connect_lcore_init(struct lcore_ctx *ctx, struct tcp_lcore *tl)
 	if (rte_eth_dev_rss_hash_conf_get(ctx->port_id, &rss) != 0 ||
 	    !(rss.rss_hf & RTE_ETH_RSS_NONFRAG_IPV4_TCP))
 		return;
+	rss6 = rss.rss_hf & RTE_ETH_RSS_NONFRAG_IPV6_TCP;
 	memset(reta, 0, sizeof(reta));
 	for (uint32_t i = 0; i < RTE_DIM(reta); i++)
 		reta[i].mask = UINT64_MAX;
@@ -119,6 +124,7 @@ tcp_connect_lcore_init(struct lcore_ctx *ctx, struct tcp_lcore *tl)
 			       .reta[i % RTE_ETH_RETA_GROUP_SIZE];
 	tcp_rss_setup(tl, key, rss.rss_key_len ? rss.rss_key_len : sizeof(key),
 		      q, info.reta_size, ctx->queue_id);
+	tl->eph_rss6 = tl->eph_rss && rss6;
 }
 
 int
@@ -133,21 +139,39 @@ tcp_test_set_rss(struct lcore_ctx *ctx, const uint8_t *key, uint32_t key_len,
 }
 
 /* Does RSS send the peer's segments to lport (all network order) to
- * this lcore's queue? */
+ * this lcore's queue? peer6 for an IPv6 peer (from our lid's address),
+ * else ip. */
 static bool
 tcp_rss_ours(const struct lcore_ctx *ctx, const struct tcp_lcore *tl,
-	     uint32_t ip, uint16_t pport, uint16_t lport)
+	     uint32_t ip, const uint8_t *peer6, uint8_t lid, uint16_t pport,
+	     uint16_t lport)
 {
-	struct rte_ipv4_tuple t = {
-		.src_addr = rte_be_to_cpu_32(ip),
-		.dst_addr = rte_be_to_cpu_32(ctx->ifc->ip),
-		.sport = rte_be_to_cpu_16(pport),
-		.dport = rte_be_to_cpu_16(lport),
-	};
-	uint32_t i =
-		rte_softrss((uint32_t *)&t, RTE_THASH_V4_L4_LEN, tl->rss_key) &
-		tl->rss_reta_mask;
+	union rte_thash_tuple t;
+	uint32_t i, len = RTE_THASH_V4_L4_LEN;
 
+	memset(&t, 0, sizeof(t));
+	if (peer6) {
+		const uint8_t *ours = tcp_lid_addr6(ctx->ifc, lid);
+
+		/* rte_softrss wants the addresses as host-order words. */
+		for (int k = 0; k < 4; k++) {
+			uint32_t a, b;
+
+			memcpy(&a, peer6 + 4 * k, 4);
+			memcpy(&b, ours + 4 * k, 4);
+			((uint32_t *)t.v6.src_addr)[k] = rte_be_to_cpu_32(a);
+			((uint32_t *)t.v6.dst_addr)[k] = rte_be_to_cpu_32(b);
+		}
+		t.v6.sport = rte_be_to_cpu_16(pport);
+		t.v6.dport = rte_be_to_cpu_16(lport);
+		len = RTE_THASH_V6_L4_LEN;
+	} else {
+		t.v4.src_addr = rte_be_to_cpu_32(ip);
+		t.v4.dst_addr = rte_be_to_cpu_32(tcp_lid_addr4(ctx, lid));
+		t.v4.sport = rte_be_to_cpu_16(pport);
+		t.v4.dport = rte_be_to_cpu_16(lport);
+	}
+	i = rte_softrss((uint32_t *)&t, len, tl->rss_key) & tl->rss_reta_mask;
 	return tl->rss_ours[i / 64] & (1ull << (i % 64));
 }
 
@@ -159,19 +183,19 @@ tcp_rss_ours(const struct lcore_ctx *ctx, const struct tcp_lcore *tl,
  */
 static uint32_t
 tcp_eph_share(const struct lcore_ctx *ctx, const struct tcp_lcore *tl,
-	      uint32_t *first, uint32_t *stride)
+	      bool rss, uint32_t *first, uint32_t *stride)
 {
 	uint32_t n = ctx->cfg->nb_lcores ? ctx->cfg->nb_lcores : 1;
 	uint32_t lo = tl->eph_min, hi = tl->eph_max, f;
 
-	if (tl->eph_rss)
+	if (rss)
 		n = 1;
 	else if (ctx->idx >= n)
 		return 0;
 	*stride = n;
 	if (lo > hi)
 		return 0;
-	f = tl->eph_rss ? lo : lo + (ctx->idx + n - lo % n) % n;
+	f = rss ? lo : lo + (ctx->idx + n - lo % n) % n;
 	*first = f;
 	return f > hi ? 0 : (hi - f) / n + 1;
 }
@@ -211,21 +235,22 @@ tcp_tw_reusable(const struct lcore_ctx *ctx, const struct tcp_lcore *tl,
  */
 static int
 tcp_eph_pick(struct lcore_ctx *ctx, struct tcp_lcore *tl, uint32_t ip,
-	     uint16_t pport, uint16_t *lport)
+	     const uint8_t *peer6, uint8_t lid, uint16_t pport, uint16_t *lport)
 {
+	bool rss = peer6 ? tl->eph_rss6 : tl->eph_rss;
 	uint32_t first = 0, stride = 1;
-	uint32_t n = tcp_eph_share(ctx, tl, &first, &stride);
+	uint32_t n = tcp_eph_share(ctx, tl, rss, &first, &stride);
 
 	for (uint32_t k = 0; k < n; k++) {
 		uint32_t i = (tl->eph_next + k) % n;
 		uint16_t p = rte_cpu_to_be_16((uint16_t)(first + i * stride));
 		struct tcp_conn *c;
 
-		if (tl->eph_rss && !tcp_rss_ours(ctx, tl, ip, pport, p))
+		if (rss && !tcp_rss_ours(ctx, tl, ip, peer6, lid, pport, p))
 			continue;
 		if (tcp_listener_find(tl, p))
 			continue;
-		c = tcp_conn_lookup(tl, ip, pport, p, TCP_LID_V4, NULL);
+		c = tcp_conn_lookup(tl, ip, pport, p, lid, peer6);
 		if (c && !tcp_tw_reusable(ctx, tl, c))
 			continue;
 		if (c) {
@@ -296,7 +321,11 @@ tcp_send_syn(struct lcore_ctx *ctx, struct tcp_conn *c)
 	memcpy(o + 16, &zero, 4);
 	STAT_INC(ctx, tcp_syn_tx);
 	STAT_INC(ctx, tcp_tx_segs);
-	ipv4_output(ctx, m, c->peer_ip, IPPROTO_TCP, NULL);
+	if (c->lid & TCP_LID_V6)
+		ipv6_output(ctx, m, tcp_lid_addr6(ctx->ifc, c->lid),
+			    c->peer_ip6, IPPROTO_TCP, 0, NULL);
+	else
+		ipv4_output(ctx, m, c->peer_ip, IPPROTO_TCP, NULL);
 }
 
 /* An address we can open a connection to (network order). */
@@ -315,28 +344,54 @@ tcp_connect_dst_ok(const struct netif *ifc, uint32_t ip)
 	return 0;
 }
 
-int
-tcp_connect(struct lcore_ctx *ctx, uint32_t ip, uint16_t port,
-	    const struct tcp_ops *ops, void *app, struct tcp_conn **out)
+/*
+ * An IPv6 address we can open a connection to: not unspecified,
+ * loopback, multicast, IPv4-mapped or ours; *lid the address we send
+ * from (link-local towards a link-local peer, RFC 6724 rule 2).
+ */
+static int
+tcp_connect_dst6_ok(const struct netif *ifc, const uint8_t *ip6, uint8_t *lid)
+{
+	static const uint8_t mapped[12] = { [10] = 0xff, [11] = 0xff };
+	static const uint8_t loop[16] = { [15] = 1 };
+
+	if (ifc->ip6_prefix == 0)
+		return -EAFNOSUPPORT;
+	if (ipv6_is_unspecified(ip6) || ipv6_addr_eq(ip6, loop) ||
+	    ip6[0] == 0xff || memcmp(ip6, mapped, sizeof(mapped)) == 0 ||
+	    ipv6_is_ours(ifc, ip6))
+		return -EINVAL;
+	if (ipv6_is_link_local(ip6)) {
+		*lid = TCP_LID_V6_LL;
+		return 0;
+	}
+	*lid = TCP_LID_V6;
+	for (uint32_t b = 0; b < ifc->ip6_prefix; b++)
+		if ((ip6[b / 8] ^ ifc->ip6[b / 8]) & (0x80 >> (b & 7)))
+			return ipv6_is_unspecified(ifc->ip6_gateway) ?
+			       -ENETUNREACH : 0;
+	return 0;
+}
+
+/* Both families: ip is the IPv4 address or an IPv6 peer's digest. */
+static int
+tcp_connect_open(struct lcore_ctx *ctx, uint32_t ip, const uint8_t *peer6,
+		 uint8_t lid, uint16_t port, const struct tcp_ops *ops,
+		 void *app, struct tcp_conn **out)
 {
 	struct tcp_lcore *tl = tcp_tl(ctx);
-	uint16_t lport;
+	uint16_t lport, ours, lim;
 	struct tcp_conn *c;
 	uint32_t iss, ts_off;
 	int rc;
 
-	if (!tl || !ops || !ops->recv || !ops->closed || port == 0)
-		return -EINVAL;
-	rc = tcp_connect_dst_ok(ctx->ifc, ip);
+	rc = tcp_eph_pick(ctx, tl, ip, peer6, lid, port, &lport);
 	if (rc < 0)
 		return rc;
-	rc = tcp_eph_pick(ctx, tl, ip, port, &lport);
-	if (rc < 0)
-		return rc;
-	c = tcp_conn_alloc(ctx, ip, port, lport, TCP_LID_V4, NULL);
+	c = tcp_conn_alloc(ctx, ip, port, lport, lid, peer6);
 	if (!c)
 		return -ENOMEM;
-	tcp_isn(ctx, ip, NULL, TCP_LID_V4, port, lport, &iss, &ts_off);
+	tcp_isn(ctx, ip, peer6, lid, port, lport, &iss, &ts_off);
 	c->ops = ops;
 	c->app = app;
 	c->flags |= TCF_APP;
@@ -346,7 +401,11 @@ tcp_connect(struct lcore_ctx *ctx, uint32_t ip, uint16_t port,
 	c->snd_max = iss + 1;
 	c->recover = iss;
 	c->ts_off = ts_off;
-	c->rcv_mss = tcp_our_mss(ctx, tl);
+	ours = tcp_our_mss(ctx, tl);
+	lim = tl->our_mss;
+	if (peer6)
+		tcp_mss6_fit(ctx, peer6, &ours, &lim);
+	c->rcv_mss = ours;
 	c->rcv_wnd = tcp_min(tl->rcv_wnd, 65535);
 	c->rto = tl->rto_init; /* RFC 6298 §2.1 (tcp.rto_init_ms) */
 	c->snd_buf = tl->snd_buf;
@@ -358,6 +417,37 @@ tcp_connect(struct lcore_ctx *ctx, uint32_t ip, uint16_t port,
 	if (out)
 		*out = c;
 	return 0;
+}
+
+int
+tcp_connect(struct lcore_ctx *ctx, uint32_t ip, uint16_t port,
+	    const struct tcp_ops *ops, void *app, struct tcp_conn **out)
+{
+	int rc;
+
+	if (!tcp_tl(ctx) || !ops || !ops->recv || !ops->closed || port == 0)
+		return -EINVAL;
+	rc = tcp_connect_dst_ok(ctx->ifc, ip);
+	if (rc < 0)
+		return rc;
+	return tcp_connect_open(ctx, ip, NULL, TCP_LID_V4, port, ops, app, out);
+}
+
+int
+tcp_connect6(struct lcore_ctx *ctx, const uint8_t *ip6, uint16_t port,
+	     const struct tcp_ops *ops, void *app, struct tcp_conn **out)
+{
+	uint8_t lid = TCP_LID_V6;
+	int rc;
+
+	if (!tcp_tl(ctx) || !ops || !ops->recv || !ops->closed || port == 0 ||
+	    !ip6)
+		return -EINVAL;
+	rc = tcp_connect_dst6_ok(ctx->ifc, ip6, &lid);
+	if (rc < 0)
+		return rc;
+	return tcp_connect_open(ctx, tcp_ip6_digest(ip6), ip6, lid, port, ops,
+				app, out);
 }
 
 /* The SYN went unanswered for an RTO: again, the RTO doubled (RFC 6298
@@ -401,9 +491,14 @@ tcp_syn_sent_established(struct lcore_ctx *ctx, struct tcp_conn *c,
 			 const struct tcp_seg *s)
 {
 	struct tcp_lcore *tl = tcp_tl(ctx);
-	uint16_t peer = tcp_peer_mss(ctx, s);
-	uint32_t snd_mss = tcp_min(tl->our_mss, peer ? peer : TCP_DEFAULT_MSS);
+	uint16_t peer = tcp_peer_mss(ctx, s), ours = tl->our_mss,
+		 lim = tl->our_mss;
+	uint32_t snd_mss;
 	bool ts = s->has_ts;
+
+	if (c->lid & TCP_LID_V6)
+		tcp_mss6_fit(ctx, c->peer_ip6, &ours, &lim);
+	snd_mss = tcp_min(lim, peer ? peer : TCP_DEFAULT_MSS);
 
 	tcp_disarm(ctx, c);
 	if (c->retries == 0)

@@ -4,6 +4,7 @@
 
 #include "core/config.h"
 #include "net/ipv6.h"
+#include "net/nd.h"
 #include "net/tcp_priv.h"
 
 /*
@@ -78,4 +79,19 @@ tcp_pmtu_lower(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t seq,
 ignore:
 	STAT_INC(ctx, tcp_pmtu_ignored);
 	return -ENOENT;
+}
+
+void
+tcp_mss6_fit(struct lcore_ctx *ctx, const uint8_t *peer6, uint16_t *ours,
+	     uint16_t *lim)
+{
+	uint32_t pmtu = nd_pmtu_lookup(ctx->nd, peer6, ctx->now_us);
+	uint32_t least = IPV6_MIN_MTU - 40 - TCP_HLEN;
+
+	*ours = (uint16_t)tcp_max(*ours > TCP_V6_EXTRA ? *ours - TCP_V6_EXTRA : 0,
+				  tcp_min(*ours, least));
+	*lim = (uint16_t)tcp_max(*lim > TCP_V6_EXTRA ? *lim - TCP_V6_EXTRA : 0,
+				 tcp_min(*lim, least));
+	if (pmtu && pmtu - 40 - TCP_HLEN < *lim)
+		*lim = (uint16_t)tcp_max(pmtu - 40 - TCP_HLEN, least);
 }

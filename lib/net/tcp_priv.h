@@ -280,8 +280,11 @@ struct tcp_lcore {
 	uint32_t eph_next;
 	uint32_t syn_retries;
 	/* RSS-aware ports (eph_rss): the port's Toeplitz key and the RETA
-	 * entries (up to 512) that send to this lcore's queue */
+	 * entries (up to 512) that send to this lcore's queue; eph_rss6
+	 * when the port hashes IPv6/TCP too (else IPv6 peers get the fixed
+	 * split) */
 	bool eph_rss;
+	bool eph_rss6;
 	uint16_t rss_reta_mask;
 	uint8_t rss_key[TCP_RSS_KEY_LEN];
 	uint64_t rss_ours[TCP_RSS_RETA_MAX / 64];
@@ -446,6 +449,16 @@ tcp_our_mss(const struct lcore_ctx *ctx, const struct tcp_lcore *tl)
 	room = room > hdrs + TCP_MIN_MSS ? room - hdrs : TCP_MIN_MSS;
 	return (uint16_t)tcp_min(tl->our_mss, room);
 }
+
+/*
+ * IPv6 sizes for a connection to peer6 (tcp_pmtu.c): the header is 20
+ * bytes longer, and a packet-too-big recorded for the peer
+ * (nd_pmtu_lookup, never below 1280) bounds what we send: *ours (what
+ * we announce) and *lim (what we send at most) shrink to fit, the 1220
+ * of the minimum MTU at the least.
+ */
+void tcp_mss6_fit(struct lcore_ctx *ctx, const uint8_t *peer6, uint16_t *ours,
+		  uint16_t *lim);
 
 /*
  * A peer's MSS option, raised to tcp.min_snd_mss (as Linux's

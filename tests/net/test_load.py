@@ -3,7 +3,8 @@
 against linerate over veth (af_packet), and against nginx (kernel TCP).
 
 Cases (LR_LOAD_CASES, default all): memif (1M, depth 16), memif-cpr (1M, a
-connection per request), memif-lcores (two lcores each side), memif-kill
+connection per request), memif-lcores (two lcores each side), memif-v6
+(the memif run over IPv6, tcp_connect6), memif-kill
 (five clients killed -9 mid-run, then an exact run), veth (1M), veth-loss
 (5% nftables loss each way, exact), nginx. Env: LR_LOAD_EVENTS,
 LR_LOAD_NGINX_EVENTS, LR_LOAD_LCORE_EVENTS, LR_LOAD_LOSS_EVENTS.
@@ -112,7 +113,7 @@ def check_load(name, code, res, text, n, exact=True):
            "%s: linerate-load: every mbuf back in the pool at exit" % name, text[-2000:])
 
 
-def memif_case(name, n, extra, lcores=None):
+def memif_case(name, n, extra, lcores=None, url="http://10.89.0.2:8080"):
     """A fresh linerate (memif server) and one linerate-load run against it.
     lcores: (server, client) data lcores; memif pairs queue i of one side
     with queue i of the other, so both sides need as many lcores."""
@@ -134,7 +135,7 @@ def memif_case(name, n, extra, lcores=None):
         lrnet.check_clean_exit(tap, app, "linerate (%s)" % name)
         raise
     t0 = time.time()
-    code, res, text = run_load_memif(name, cli_cfg, "http://10.89.0.2:8080", n,
+    code, res, text = run_load_memif(name, cli_cfg, url, n,
                                      "--reset --expect-exact " + extra, app)
     tap.diag("%s run: %.1f s" % (name, time.time() - t0))
     check_load(name, code, res, text, n)
@@ -145,7 +146,8 @@ def memif_case(name, n, extra, lcores=None):
     return res, text
 
 
-CASES = os.environ.get("LR_LOAD_CASES", "memif,memif-cpr,memif-lcores,memif-kill,veth,veth-loss,nginx").split(",")
+CASES = os.environ.get("LR_LOAD_CASES", "memif,memif-cpr,memif-lcores,memif-v6,memif-kill,veth,"
+                       "veth-loss,nginx").split(",")
 
 # 1. memif: two processes, no kernel in the path.
 if "memif" in CASES:
@@ -173,6 +175,19 @@ if "memif-lcores" in CASES:
     per = re.findall(r"lcore \d+ counters:.*?tcp_connect=(\d+)", text)
     tap.ok(len(per) == 2 and all(int(x) > 0 for x in per),
            "memif-lcores: both client lcores opened connections (%s)" % per, text[-2000:])
+
+# 1c'. The same over IPv6 (the shipped memif configs carry fd00:89::1 and ::2):
+# linerate-load opens with tcp_connect6, resolves the server by Neighbour
+# Discovery, and every event is counted once.
+if "memif-v6" in CASES:
+    n = min(EVENTS, LCORE_EVENTS)
+    res, text = memif_case("memif-v6", n, "--conns 16 --depth 16",
+                           url="http://[fd00:89::2]:8080")
+    m = re.search(r"lcore \d+ counters:.*", text)
+    v6 = re.search(r"tcp_conns_v6=(\d+)", m.group(0)) if m else None
+    tap.ok(v6 is not None and int(v6.group(1)) >= 16,
+           "memif-v6: the client's connections were IPv6 (tcp_conns_v6=%s)"
+           % (v6 and v6.group(1)), text[-2000:])
 
 # 1d. A client that vanishes (SIGKILL mid-run, its memif rings gone under
 # the server's lcore) five times: the server survives each and still answers

@@ -171,3 +171,70 @@ pkt6_tcp(uint8_t *buf, const struct rte_ether_addr *eth_dst,
 	seg[17] = (uint8_t)ck;
 	return pkt6_ip(buf, eth_dst, src, dst, 64, 6, seg, hlen + len);
 }
+
+static uint32_t
+pkt6_be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	       (uint32_t)p[2] << 8 | p[3];
+}
+
+void
+pkt6_parse_tcp(struct rte_mbuf *m, struct pkt6_tcp_seen *s)
+{
+	const struct rte_ipv6_hdr *ip;
+	uint8_t seg[PKT_MAX];
+	uint32_t l4, hlen;
+
+	ip = pkt6_check(m);
+	assert_int_equal(ip->proto, 6);
+	l4 = rte_be_to_cpu_16(ip->payload_len);
+	assert_true(l4 >= 20 && l4 <= sizeof(seg));
+	assert_int_equal(m->pkt_len, 14 + 40 + l4);
+	memcpy(seg, ip + 1, l4);
+	memcpy(s->src, ip->src_addr, 16);
+	memcpy(s->dst, ip->dst_addr, 16);
+	s->hop_limit = ip->hop_limits;
+	s->sport = (uint16_t)(seg[0] << 8 | seg[1]);
+	s->dport = (uint16_t)(seg[2] << 8 | seg[3]);
+	s->seq = pkt6_be32(seg + 4);
+	s->ack = pkt6_be32(seg + 8);
+	s->flags = seg[13];
+	s->cksum = (uint16_t)(seg[16] << 8 | seg[17]);
+	s->cksum_ok = pkt6_l4_cksum(s->src, s->dst, 6, seg, l4) == 0;
+	s->ol_flags = m->ol_flags;
+	hlen = (uint32_t)(seg[12] >> 4) * 4;
+	s->mss = 0;
+	s->wscale = -1;
+	s->has_ts = false;
+	for (uint32_t i = 20; i < hlen;) {
+		if (seg[i] == 0)
+			break;
+		if (seg[i] == 1) {
+			i++;
+			continue;
+		}
+		if (seg[i] == 2)
+			s->mss = (uint16_t)(seg[i + 2] << 8 | seg[i + 3]);
+		if (seg[i] == 3)
+			s->wscale = (int8_t)seg[i + 2];
+		if (seg[i] == 8) {
+			s->has_ts = true;
+			s->tsval = pkt6_be32(seg + i + 2);
+		}
+		i += seg[i + 1];
+	}
+	s->len = l4 - hlen;
+	memcpy(s->data, seg + hlen, s->len);
+	rte_pktmbuf_free(m);
+}
+
+void
+pkt6_one_tcp(struct harness *h, struct pkt6_tcp_seen *s)
+{
+	struct rte_mbuf *m[4];
+
+	assert_int_equal(harness_collect(h, m, 4), 1);
+	pkt6_parse_tcp(m[0], s);
+}
+

@@ -11,6 +11,7 @@
 #include <rte_mbuf.h>
 
 #include "harness.h"
+#include "pkt.h"
 
 /* The test link's IPv6 addresses: the peer fd00:88::1 (harness_peer_mac),
  * ours fd00:88::2 (the default config). */
@@ -60,6 +61,30 @@ size_t pkt6_na(uint8_t *buf, const struct rte_ether_addr *eth_dst,
 
 /* Solicited-node group of a, and its multicast MAC. */
 void pkt6_snm(const uint8_t *a, uint8_t out[16], struct rte_ether_addr *mac);
+
+/* A TCP segment the stack sent over IPv6, parsed. */
+struct pkt6_tcp_seen {
+	uint8_t src[16], dst[16];
+	uint16_t sport, dport;
+	uint32_t seq, ack;
+	uint8_t flags;
+	uint16_t mss;   /* 0: no option */
+	int8_t wscale;  /* -1: no option */
+	bool has_ts;
+	uint32_t tsval; /* with has_ts */
+	uint8_t hop_limit;
+	uint8_t data[PKT_MAX];
+	size_t len;
+	uint16_t cksum; /* the field as sent */
+	bool cksum_ok;  /* right over the pseudo-header */
+	uint64_t ol_flags;
+};
+
+/* A transmitted IPv6/TCP frame parsed into *s; frees it. */
+void pkt6_parse_tcp(struct rte_mbuf *m, struct pkt6_tcp_seen *s);
+
+/* Exactly one frame out of h, IPv6/TCP; parsed into *s. */
+void pkt6_one_tcp(struct harness *h, struct pkt6_tcp_seen *s);
 
 /* What a transmitted IPv6 frame holds: asserts Ethernet type IPv6 and a
  * valid ICMPv6 checksum when nh is 58; returns the IPv6 header. */

@@ -14,82 +14,6 @@
 #define PEER_PORT 40000
 #define SEQ0 1000u
 
-/* A TCP segment the stack sent over IPv6, parsed. */
-struct seen6 {
-	uint8_t src[16], dst[16];
-	uint16_t sport, dport;
-	uint32_t seq, ack;
-	uint8_t flags;
-	uint16_t mss; /* 0: no option */
-	uint8_t hop_limit;
-	uint8_t data[PKT_MAX];
-	size_t len;
-	uint16_t cksum; /* the field as sent */
-	bool cksum_ok;  /* right over the pseudo-header */
-	uint64_t ol_flags;
-};
-
-static uint32_t
-be32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	       (uint32_t)p[2] << 8 | p[3];
-}
-
-/* A transmitted IPv6/TCP frame parsed into *s; frees it. */
-static void
-parse6(struct rte_mbuf *m0, struct seen6 *s)
-{
-	struct rte_mbuf *m[1] = { m0 };
-	const struct rte_ipv6_hdr *ip;
-	uint8_t seg[PKT_MAX];
-	uint32_t l4, hlen;
-
-	ip = pkt6_check(m[0]);
-	assert_int_equal(ip->proto, 6);
-	l4 = rte_be_to_cpu_16(ip->payload_len);
-	assert_true(l4 >= 20 && l4 <= sizeof(seg));
-	assert_int_equal(m[0]->pkt_len, 14 + 40 + l4);
-	memcpy(seg, ip + 1, l4);
-	memcpy(s->src, ip->src_addr, 16);
-	memcpy(s->dst, ip->dst_addr, 16);
-	s->hop_limit = ip->hop_limits;
-	s->sport = (uint16_t)(seg[0] << 8 | seg[1]);
-	s->dport = (uint16_t)(seg[2] << 8 | seg[3]);
-	s->seq = be32(seg + 4);
-	s->ack = be32(seg + 8);
-	s->flags = seg[13];
-	s->cksum = (uint16_t)(seg[16] << 8 | seg[17]);
-	s->cksum_ok = pkt6_l4_cksum(s->src, s->dst, 6, seg, l4) == 0;
-	s->ol_flags = m[0]->ol_flags;
-	hlen = (uint32_t)(seg[12] >> 4) * 4;
-	s->mss = 0;
-	for (uint32_t i = 20; i < hlen;) {
-		if (seg[i] == 0)
-			break;
-		if (seg[i] == 1) {
-			i++;
-			continue;
-		}
-		if (seg[i] == 2)
-			s->mss = (uint16_t)(seg[i + 2] << 8 | seg[i + 3]);
-		i += seg[i + 1];
-	}
-	s->len = l4 - hlen;
-	memcpy(s->data, seg + hlen, s->len);
-	rte_pktmbuf_free(m[0]);
-}
-
-/* Exactly one frame out, IPv6/TCP; parsed into *s. */
-static void
-one6(struct harness *h, struct seen6 *s)
-{
-	struct rte_mbuf *m[4];
-
-	assert_int_equal(harness_collect(h, m, 4), 1);
-	parse6(m[0], s);
-}
-
 static void
 send6(struct harness *h, uint32_t seq, uint32_t ack, uint8_t flags,
       uint16_t dport, const void *opts, size_t optlen, const void *data,
@@ -110,10 +34,10 @@ static const uint8_t syn_opts[4] = { 2, 4, 0x05, 0xb4 };
 static uint32_t
 open6(struct harness *h)
 {
-	struct seen6 s;
+	struct pkt6_tcp_seen s;
 
 	send6(h, SEQ0, 0, F_SYN, TT_PORT, syn_opts, sizeof(syn_opts), NULL, 0);
-	one6(h, &s);
+	pkt6_one_tcp(h, &s);
 	assert_int_equal(s.flags, F_SYN | F_ACK);
 	assert_int_equal(s.ack, SEQ0 + 1);
 	assert_true(s.cksum_ok);
@@ -126,10 +50,10 @@ static void
 test_tcp_ipv6_handshake_from_our_address(void **state)
 {
 	struct harness *h = *state;
-	struct seen6 s;
+	struct pkt6_tcp_seen s;
 
 	send6(h, SEQ0, 0, F_SYN, TT_PORT, syn_opts, sizeof(syn_opts), NULL, 0);
-	one6(h, &s);
+	pkt6_one_tcp(h, &s);
 	assert_memory_equal(s.src, pkt6_ours, 16);
 	assert_memory_equal(s.dst, pkt6_peer, 16);
 	assert_int_equal(s.hop_limit, 64);
@@ -151,7 +75,7 @@ test_tcp_ipv6_data_both_ways(void **state)
 {
 	struct harness *h = *state;
 	static const char req[] = "hello over ipv6";
-	struct seen6 s;
+	struct pkt6_tcp_seen s;
 	uint32_t iss;
 
 	tt_policy.action = TT_RESPOND;
@@ -161,7 +85,7 @@ test_tcp_ipv6_data_both_ways(void **state)
 	      sizeof(req) - 1);
 	assert_int_equal(tt_apps[0].rx_len, sizeof(req) - 1);
 	assert_memory_equal(tt_apps[0].rx, req, sizeof(req) - 1);
-	one6(h, &s);
+	pkt6_one_tcp(h, &s);
 	assert_int_equal(s.seq, iss + 1);
 	assert_int_equal(s.ack, SEQ0 + sizeof(req));
 	assert_int_equal(s.len, 1000);
@@ -205,10 +129,10 @@ static void
 test_tcp_ipv6_closed_port_gets_rst(void **state)
 {
 	struct harness *h = *state;
-	struct seen6 s;
+	struct pkt6_tcp_seen s;
 
 	send6(h, SEQ0, 0, F_SYN, 9999, NULL, 0, NULL, 0);
-	one6(h, &s);
+	pkt6_one_tcp(h, &s);
 	assert_int_equal(s.flags, F_RST | F_ACK);
 	assert_int_equal(s.seq, 0);
 	assert_int_equal(s.ack, SEQ0 + 1);
@@ -219,7 +143,7 @@ test_tcp_ipv6_closed_port_gets_rst(void **state)
 	assert_int_equal(HSTAT(h, ip6_drop_tcp), 0);
 	/* An ACK to nothing: <SEQ=SEG.ACK><CTL=RST>. */
 	send6(h, SEQ0, 777, F_ACK, 9999, NULL, 0, NULL, 0);
-	one6(h, &s);
+	pkt6_one_tcp(h, &s);
 	assert_int_equal(s.flags, F_RST);
 	assert_int_equal(s.seq, 777);
 	assert_true(s.cksum_ok);
@@ -229,10 +153,10 @@ static void
 test_tcp_ipv6_syncookie_round_trip(void **state)
 {
 	struct harness *h = tt_reopen(state, tt_tweak_syncookies_on);
-	struct seen6 s;
+	struct pkt6_tcp_seen s;
 
 	send6(h, SEQ0, 0, F_SYN, TT_PORT, syn_opts, sizeof(syn_opts), NULL, 0);
-	one6(h, &s);
+	pkt6_one_tcp(h, &s);
 	assert_int_equal(s.flags, F_SYN | F_ACK);
 	assert_true(s.cksum_ok);
 	assert_int_equal(s.mss, 1440);
@@ -253,7 +177,7 @@ static void
 test_tcp_ipv6_checksum_offload_request(void **state)
 {
 	struct harness *h = *state;
-	struct seen6 s;
+	struct pkt6_tcp_seen s;
 	uint8_t ph[40] = { 0 };
 	uint16_t want;
 
@@ -261,7 +185,7 @@ test_tcp_ipv6_checksum_offload_request(void **state)
 	tt_policy.resp_len = 300;
 	h->ifc.tx_offloads |= RTE_ETH_TX_OFFLOAD_TCP_CKSUM;
 	send6(h, SEQ0, 0, F_SYN, TT_PORT, syn_opts, sizeof(syn_opts), NULL, 0);
-	one6(h, &s);
+	pkt6_one_tcp(h, &s);
 	assert_true(s.ol_flags & RTE_MBUF_F_TX_IPV6);
 	assert_true(s.ol_flags & RTE_MBUF_F_TX_TCP_CKSUM);
 	assert_false(s.cksum_ok);
@@ -274,7 +198,7 @@ test_tcp_ipv6_checksum_offload_request(void **state)
 	assert_int_equal(s.cksum, want);
 	send6(h, SEQ0 + 1, s.seq + 1, F_ACK, TT_PORT, NULL, 0, NULL, 0);
 	send6(h, SEQ0 + 1, s.seq + 1, F_ACK | F_PSH, TT_PORT, NULL, 0, "x", 1);
-	one6(h, &s);
+	pkt6_one_tcp(h, &s);
 	assert_int_equal(s.len, 300);
 	assert_true(s.ol_flags & RTE_MBUF_F_TX_TCP_CKSUM);
 	ph[34] = (uint8_t)((20 + 300) >> 8);
@@ -283,7 +207,7 @@ test_tcp_ipv6_checksum_offload_request(void **state)
 	/* Software again: the whole sum, right (the ACK of a FIN). */
 	h->ifc.tx_offloads &= ~RTE_ETH_TX_OFFLOAD_TCP_CKSUM;
 	send6(h, SEQ0 + 2, s.seq + 300, F_ACK | F_FIN, TT_PORT, NULL, 0, NULL, 0);
-	one6(h, &s);
+	pkt6_one_tcp(h, &s);
 	assert_true(s.cksum_ok);
 	assert_int_equal(s.flags & F_ACK, F_ACK);
 	assert_false(s.ol_flags & RTE_MBUF_F_TX_TCP_CKSUM);
@@ -300,7 +224,7 @@ test_tcp_ipv6_packet_too_big_lowers_the_mss(void **state)
 	struct harness *h = *state;
 	struct rte_mbuf *m[8];
 	uint8_t f[PKT_MAX], quote[40 + 48];
-	struct seen6 s;
+	struct pkt6_tcp_seen s;
 	unsigned int n;
 	uint32_t iss;
 
@@ -319,7 +243,7 @@ test_tcp_ipv6_packet_too_big_lowers_the_mss(void **state)
 	n = harness_collect(h, m, 8);
 	assert_int_equal(n, 3); /* 1220 + 1220 + 560 */
 	for (unsigned int i = 0, want = iss + 1; i < n; i++) {
-		parse6(m[i], &s);
+		pkt6_parse_tcp(m[i], &s);
 		assert_int_equal(s.seq, want);
 		assert_int_equal(s.len, i < 2 ? 1280 - 60 : 3000 - 2 * 1220);
 		assert_true(s.cksum_ok);
