@@ -12,9 +12,11 @@ import signal
 import subprocess
 import time
 
-RUNS = [("depth 1, 16 conns", "--conns 16 --depth 1"),
-        ("depth 16, 16 conns", "--conns 16 --depth 16"),
-        ("a connection per request", "--conns 16 --conn-per-request")]
+V4, V6 = "http://10.89.0.2:8080", "http://[fd00:89::2]:8080"
+RUNS = [("depth 1, 16 conns", "--conns 16 --depth 1", V4),
+        ("depth 16, 16 conns", "--conns 16 --depth 16", V4),
+        ("depth 16 over IPv6", "--conns 16 --depth 16", V6),
+        ("a connection per request", "--conns 16 --conn-per-request", V4)]
 
 
 def _config(root, src, path, edit):
@@ -82,11 +84,11 @@ def memif(root, build, out, server_cpu, client_cpu, quick, results, log):
                       lambda c: (c["port"].update(memif_socket=sock), c.update(
                           lcores=[int(client_cpu)], main_lcore=int(server_cpu)),
                           c["ctl"].update(socket="/run/linerate/%s-cli.sock" % tag)))
-    for what, args in RUNS:
+    for what, args, url in RUNS:
         slog = os.path.join(out, "memif-linerate-%s.log" % what.split(",")[0].replace(" ", ""))
         p, fh = _server(build, srv_cfg, slog)
         cmd = [load, "-c", cli_cfg, "--file-prefix", "lrbench-memif-cli-%d" % os.getpid(),
-               "--url", "http://10.89.0.2:8080", "-n", str(n), "--reset", "--expect-exact",
+               "--url", url, "-n", str(n), "--reset", "--expect-exact",
                "--json", "--linger", "30"] + args.split()
         # The client lingers (lcores stopped) until the server, stopped
         # once the report is out, has gone: see docs/LOAD.md.
