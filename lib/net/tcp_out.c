@@ -701,33 +701,47 @@ static bool
 tcp_output_one(struct lcore_ctx *ctx, struct tcp_conn *c)
 {
 	struct rte_mbuf *m = c->sndq_head;
-	uint32_t len = c->sndq_len, optlen = tcp_optlen(c, len);
-	uint32_t hlen = TCP_HLEN + optlen;
+	uint32_t len = c->sndq_len, seq = c->snd_nxt, optlen, hlen;
 	struct rte_tcp_hdr *th;
 
 	if (c->state != TCP_ESTABLISHED ||
 	    (c->flags & (TCF_PERSIST | TCF_FIN_SENT | TCF_ORPHAN_RST)) ||
-	    c->snd_nxt != c->snd_una || c->snd_max != c->snd_una ||
+	    seq != c->snd_una || c->snd_max != seq ||
 	    m == NULL || m != c->sndq_tail || c->sndq_off != 0 ||
-	    tcp_msealed(m) || tcp_mlen(m) != len || len == 0 || len > c->mss ||
+	    tcp_msealed(m) || m->data_len != len || len == 0 || len > c->mss ||
 	    len > c->snd_wnd || len > tcp_cwnd_lt(c) ||
 	    ctx->now_us - c->progress_us >= tcp_tl(ctx)->stall_us / 4)
 		return false;
 	if (!(c->flags & TCF_RTT)) {
 		c->flags |= TCF_RTT;
-		c->rtt_seq = c->snd_nxt;
+		c->rtt_seq = seq;
 		c->rtt_start = ctx->now_us;
 	}
-	th = (struct rte_tcp_hdr *)rte_pktmbuf_prepend(m, (uint16_t)hlen);
-	tcp_fill(ctx, c, th, c->snd_nxt, RTE_TCP_ACK_FLAG | RTE_TCP_PSH_FLAG,
-		 optlen);
 	rte_mbuf_refcnt_update(m, 1);
-	tcp_xmit_sum(ctx, c, m, tcp_meta(m)->sum);
-	tcp_rack_sent(ctx, c, c->snd_nxt, len);
-	c->snd_nxt += len;
-	c->snd_max = c->snd_nxt;
+	/* No SACK block to report (tcp_sack_optlen is 0): one pass. */
+	if (likely(!(c->lid & TCP_LID_V6) && c->nrcv_sack == 0 &&
+		   !(c->flags & TCF_DSACK))) {
+		tcp_xmit_first(ctx, c, m, seq,
+			       RTE_TCP_ACK_FLAG | RTE_TCP_PSH_FLAG);
+		/* tcp_fill's bookkeeping: the ACK owed is paid. */
+		c->last_ack_sent = c->rcv_nxt;
+		c->rcv_unacked = 0;
+		c->flags &= ~TCF_ACK_NOW;
+		if (timer_armed(&c->delack))
+			timer_cancel(&ctx->wheel, &c->delack);
+	} else {
+		optlen = tcp_optlen(c, len);
+		hlen = TCP_HLEN + optlen;
+		th = (struct rte_tcp_hdr *)rte_pktmbuf_prepend(m,
+							(uint16_t)hlen);
+		tcp_fill(ctx, c, th, seq, RTE_TCP_ACK_FLAG | RTE_TCP_PSH_FLAG,
+			 optlen);
+		tcp_xmit_sum(ctx, c, m, tcp_meta(m)->sum);
+	}
+	c->snd_nxt = seq + len;
+	c->snd_max = seq + len;
 	c->flags &= ~TCF_SWS_FORCE;
-	tcp_rack_arm(ctx, c, true); /* RTO, or a loss probe */
+	tcp_rack_sent_one(ctx, c, m); /* RTO, or a loss probe */
 	return true;
 }
 
@@ -739,8 +753,8 @@ tcp_output_one(struct lcore_ctx *ctx, struct tcp_conn *c)
  * if one is owed. Keeps the retransmission timer running while data is
  * in flight (RFC 6298 §5.1) and enters persist on a zero window.
  */
-void
-tcp_output(struct lcore_ctx *ctx, struct tcp_conn *c)
+static void __rte_noinline
+tcp_output_all(struct lcore_ctx *ctx, struct tcp_conn *c)
 {
 	bool sent = false, closing = TCPF(c->state) & TCPF_CLOSED_BY_US;
 	bool sws = false;
@@ -749,8 +763,6 @@ tcp_output(struct lcore_ctx *ctx, struct tcp_conn *c)
 		tcp_syn_sent_output(ctx, c); /* tcp_connect.c */
 		return;
 	}
-	if (tcp_output_one(ctx, c))
-		return;
 	if (unlikely(c->flags & TCF_ORPHAN_RST)) {
 		/* Closed over tcp.max_orphans (tcp_close): reset it now
 		 * rather than hold its queue for a peer that may never
@@ -853,6 +865,14 @@ tcp_output(struct lcore_ctx *ctx, struct tcp_conn *c)
 		   c->timer_kind == TT_RACK) {
 		c->timer_kind = TT_NONE; /* RFC 6298 §5.2 (tcp_rtx_arm) */
 	}
+}
+
+/* The common case first, without the general loop's frame. */
+void
+tcp_output(struct lcore_ctx *ctx, struct tcp_conn *c)
+{
+	if (!tcp_output_one(ctx, c))
+		tcp_output_all(ctx, c);
 }
 
 /* ---- closing ----------------------------------------------------------- */

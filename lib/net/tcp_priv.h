@@ -538,6 +538,12 @@ void tcp_sndq_drop(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t bytes);
  * Consumes m. */
 void tcp_xmit_sum(struct lcore_ctx *ctx, struct tcp_conn *c,
 		  struct rte_mbuf *m, uint32_t sum);
+/* tcp_frame.c: the first transmission of m, a whole unsent send-queue
+ * mbuf of an IPv4 connection with no SACK block to report, headers and
+ * sums in one pass (the bytes tcp_fill + tcp_xmit_sum make). The caller
+ * holds the queue's reference and does tcp_fill's ACK bookkeeping. */
+void tcp_xmit_first(struct lcore_ctx *ctx, struct tcp_conn *c,
+		    struct rte_mbuf *m, uint32_t seq, uint8_t flags);
 void tcp_sndq_free(struct lcore_ctx *ctx, struct tcp_conn *c);
 
 /* tcp_mem.c: the memory budget's actions */
@@ -577,6 +583,10 @@ void tcp_rack_done(struct lcore_ctx *ctx, struct tcp_conn *c,
 void tcp_rack_sent(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t seq,
 		   uint32_t len);
 void tcp_rack_arm(struct lcore_ctx *ctx, struct tcp_conn *c, bool fresh);
+/* tcp_rack_sent + tcp_rack_arm(.., true) for tcp_output's one-segment
+ * first transmission of the whole queue (m). */
+void tcp_rack_sent_one(struct lcore_ctx *ctx, struct tcp_conn *c,
+		       struct rte_mbuf *m);
 void tcp_rack_rto(struct tcp_conn *c);
 void tcp_tlp_fire(struct lcore_ctx *ctx, struct tcp_conn *c);
 void tcp_rack_fire(struct lcore_ctx *ctx, struct tcp_conn *c);
