@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include <rte_malloc.h>
+#include <rte_memcpy.h>
 
 #include "http/conn_priv.h"
 #include "net/cksum.h"
@@ -118,9 +119,9 @@ http_respond_tpl(struct http_exchange *x, int status, const char *ctype,
 	    len > HTTP_BUF_SMALL)
 		return false;
 	flags = http_head_flags(x);
-	http_date_update(&hl->date, clock_wall_at(ctx->now_us));
-	t = http_resp_tpl(hl->tpl, &hl->date, status, ctype, len, flags);
-	if (!t)
+	t = http_resp_tpl(hl->tpl, http_date_now(ctx, hl), status, ctype, len,
+			  flags);
+	if (unlikely(!t))
 		return false;
 	sum = t->sum;
 	if (blen) {
@@ -132,11 +133,11 @@ http_respond_tpl(struct http_exchange *x, int status, const char *ctype,
 		sum += bsum;
 	}
 	p = tcp_send_reserve(ctx, hc->tcp, t->len + blen, cksum_fold(sum));
-	if (!p)
+	if (unlikely(!p))
 		return false;
-	memcpy(p, t->head, t->len);
+	rte_memcpy(p, t->head, t->len);
 	if (blen)
-		memcpy(p + t->len, body, blen);
+		rte_memcpy(p + t->len, body, blen);
 	http_head_count(ctx, x, status);
 	return true;
 }
