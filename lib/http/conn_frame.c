@@ -67,8 +67,8 @@ http_buf_reserve(struct lcore_ctx *ctx, struct http_conn *hc, uint32_t need)
 }
 
 /* Answer req; close: the answer says "Connection: close" and closes. */
-static void
-http_dispatch(struct lcore_ctx *ctx, struct http_conn *hc,
+static __rte_always_inline void
+http_dispatch_one(struct lcore_ctx *ctx, struct http_conn *hc,
 	      const struct http_request *req, const char *body, uint32_t blen,
 	      bool close)
 {
@@ -115,6 +115,15 @@ http_dispatch(struct lcore_ctx *ctx, struct http_conn *hc,
 	r->fn(&x);
 	if (unlikely(!x.status))
 		http_respond_error(&x, 500, "handler did not answer");
+}
+
+/* http_dispatch_one out of line, for the rarer callers. */
+static void __rte_noinline
+http_dispatch(struct lcore_ctx *ctx, struct http_conn *hc,
+	      const struct http_request *req, const char *body, uint32_t blen,
+	      bool close)
+{
+	http_dispatch_one(ctx, hc, req, body, blen, close);
 }
 
 enum http_take {
@@ -257,7 +266,7 @@ http_take(struct lcore_ctx *ctx, struct http_conn *hc, const char *p,
 			return HT_STOP;
 		return HT_MORE;
 	}
-	http_dispatch(ctx, hc, &req, p + n, (uint32_t)cl, false);
+	http_dispatch_one(ctx, hc, &req, p + n, (uint32_t)cl, false);
 	return n + (int)cl;
 }
 

@@ -162,13 +162,12 @@ tcp_xmit_sum(struct lcore_ctx *ctx, struct tcp_conn *c, struct rte_mbuf *m,
  * write. The caller takes its reference for the queue first, and does
  * the ACK bookkeeping of tcp_fill(). Consumes that reference.
  */
-void
-tcp_xmit_first(struct lcore_ctx *ctx, struct tcp_conn *c, struct rte_mbuf *m,
-	       uint32_t seq, uint8_t flags)
+static __rte_always_inline void
+tcp_xmit_first_opt(struct lcore_ctx *ctx, struct tcp_conn *c,
+		   struct rte_mbuf *m, uint32_t seq, uint8_t flags, const bool ts)
 {
 	const struct netif *ifc = ctx->ifc;
-	bool ts = c->flags & TCF_TS;
-	uint32_t hlen = TCP_HLEN + (ts ? TCP_TS_OPTLEN : 0);
+	const uint32_t hlen = TCP_HLEN + (ts ? TCP_TS_OPTLEN : 0);
 	uint32_t plen = m->data_len, l4_len = hlen + plen;
 	uint32_t psum = tcp_meta(m)->sum;
 	uint32_t src = tcp_lid_addr4(ctx, c->lid), dst = c->peer_ip;
@@ -266,4 +265,15 @@ tcp_xmit_first(struct lcore_ctx *ctx, struct tcp_conn *c, struct rte_mbuf *m,
 	STAT_INC(ctx, tcp_tx_segs);
 	STAT_INC(ctx, ipv4_tx);
 	lcore_tx(ctx, m);
+}
+
+void
+tcp_xmit_first(struct lcore_ctx *ctx, struct tcp_conn *c, struct rte_mbuf *m,
+	       uint32_t seq, uint8_t flags)
+{
+	/* The header length a constant in each. */
+	if (likely(c->flags & TCF_TS))
+		tcp_xmit_first_opt(ctx, c, m, seq, flags, true);
+	else
+		tcp_xmit_first_opt(ctx, c, m, seq, flags, false);
 }

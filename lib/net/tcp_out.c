@@ -267,7 +267,7 @@ tcp_send_reserve(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t len,
 	 * what the queue holds per byte stays as tcp_send makes it. */
 	if (unlikely(!(TCPF(c->state) & TCPF_CAN_SEND) ||
 		     (c->flags & (TCF_APP_CLOSED | TCF_DEAD | TCF_MEMWAIT)) ||
-		     len == 0 || len > tl->seg_cap ||
+		     len == 0 || RTE_MAX(len, TCP_RESERVE_ROOM) > tl->seg_cap ||
 		     c->snd_buf < c->sndq_len + len || tl->memwait != NULL ||
 		     (c->sndq_tail && !tcp_msealed(c->sndq_tail))))
 		return NULL;
