@@ -153,14 +153,12 @@ tcp_xmit_sum(struct lcore_ctx *ctx, struct tcp_conn *c, struct rte_mbuf *m,
 }
 
 /*
- * The first transmission of m, a whole unsent send-queue mbuf of an IPv4
- * connection, as one segment with no SACK blocks to report: TCP (with
- * timestamps when in use), IPv4 and Ethernet headers written in one pass
- * in front of the payload, and both checksums summed from the words
- * written (RFC 1071 §2: the order of the 16-bit words does not matter)
- * instead of read back: the bytes are those tcp_fill() and tcp_xmit_sum()
- * write. The caller takes its reference for the queue first, and does
- * the ACK bookkeeping of tcp_fill(). Consumes that reference.
+ * A segment of m, a whole unsent send-queue mbuf of an IPv4 connection,
+ * with no SACK blocks to report: TCP (with timestamps when in use), IPv4
+ * and Ethernet headers written in one pass in front of the payload, and
+ * both checksums summed from the words written (RFC 1071 §2: the order
+ * of the 16-bit words does not matter) instead of read back: the bytes
+ * are those tcp_fill() and tcp_xmit_sum() write.
  */
 static __rte_always_inline void
 tcp_xmit_first_opt(struct lcore_ctx *ctx, struct tcp_conn *c,
@@ -268,12 +266,30 @@ tcp_xmit_first_opt(struct lcore_ctx *ctx, struct tcp_conn *c,
 }
 
 void
-tcp_xmit_first(struct lcore_ctx *ctx, struct tcp_conn *c, struct rte_mbuf *m,
-	       uint32_t seq, uint8_t flags)
+tcp_xmit_first(struct lcore_ctx *ctx, struct tcp_conn *c)
 {
+	struct rte_mbuf *m = c->sndq_head;
+	uint32_t seq = c->snd_nxt, len = m->data_len;
+	const uint8_t flags = RTE_TCP_ACK_FLAG | RTE_TCP_PSH_FLAG;
+
+	if (!(c->flags & TCF_RTT)) {
+		c->flags |= TCF_RTT;
+		c->rtt_seq = seq;
+		c->rtt_start = ctx->now_us;
+	}
+	rte_mbuf_refcnt_update(m, 1); /* the queue keeps its reference */
 	/* The header length a constant in each. */
 	if (likely(c->flags & TCF_TS))
 		tcp_xmit_first_opt(ctx, c, m, seq, flags, true);
 	else
 		tcp_xmit_first_opt(ctx, c, m, seq, flags, false);
+	/* tcp_fill's bookkeeping: the ACK owed is paid. */
+	c->last_ack_sent = c->rcv_nxt;
+	c->rcv_unacked = 0;
+	c->flags &= ~(TCF_ACK_NOW | TCF_SWS_FORCE);
+	if (timer_armed(&c->delack))
+		timer_cancel(&ctx->wheel, &c->delack);
+	c->snd_nxt = seq + len;
+	c->snd_max = seq + len;
+	tcp_rack_sent_one(ctx, c, m); /* RTO, or a loss probe */
 }

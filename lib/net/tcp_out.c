@@ -697,12 +697,37 @@ tcp_sws_ok(const struct tcp_conn *c, uint32_t d, uint32_t u)
  * owed; this does the same without the loop's tests. false: not that
  * case, nothing done.
  */
-static bool
-tcp_output_one(struct lcore_ctx *ctx, struct tcp_conn *c)
+/* tcp_output_one's segment with SACK blocks, or over IPv6: the header
+ * by tcp_fill, the frame by tcp_xmit_sum. */
+static void __rte_noinline
+tcp_output_one_opt(struct lcore_ctx *ctx, struct tcp_conn *c)
 {
 	struct rte_mbuf *m = c->sndq_head;
 	uint32_t len = c->sndq_len, seq = c->snd_nxt, optlen, hlen;
 	struct rte_tcp_hdr *th;
+
+	if (!(c->flags & TCF_RTT)) {
+		c->flags |= TCF_RTT;
+		c->rtt_seq = seq;
+		c->rtt_start = ctx->now_us;
+	}
+	optlen = tcp_optlen(c, len);
+	hlen = TCP_HLEN + optlen;
+	th = (struct rte_tcp_hdr *)rte_pktmbuf_prepend(m, (uint16_t)hlen);
+	tcp_fill(ctx, c, th, seq, RTE_TCP_ACK_FLAG | RTE_TCP_PSH_FLAG, optlen);
+	rte_mbuf_refcnt_update(m, 1);
+	tcp_xmit_sum(ctx, c, m, tcp_meta(m)->sum);
+	c->snd_nxt = seq + len;
+	c->snd_max = seq + len;
+	c->flags &= ~TCF_SWS_FORCE;
+	tcp_rack_sent_one(ctx, c, m); /* RTO, or a loss probe */
+}
+
+static __rte_always_inline bool
+tcp_output_one(struct lcore_ctx *ctx, struct tcp_conn *c)
+{
+	struct rte_mbuf *m = c->sndq_head;
+	uint32_t len = c->sndq_len, seq = c->snd_nxt;
 
 	if (c->state != TCP_ESTABLISHED ||
 	    (c->flags & (TCF_PERSIST | TCF_FIN_SENT | TCF_ORPHAN_RST)) ||
@@ -712,36 +737,12 @@ tcp_output_one(struct lcore_ctx *ctx, struct tcp_conn *c)
 	    len > c->snd_wnd || len > tcp_cwnd_lt(c) ||
 	    ctx->now_us - c->progress_us >= tcp_tl(ctx)->stall_us / 4)
 		return false;
-	if (!(c->flags & TCF_RTT)) {
-		c->flags |= TCF_RTT;
-		c->rtt_seq = seq;
-		c->rtt_start = ctx->now_us;
-	}
-	rte_mbuf_refcnt_update(m, 1);
 	/* No SACK block to report (tcp_sack_optlen is 0): one pass. */
 	if (likely(!(c->lid & TCP_LID_V6) && c->nrcv_sack == 0 &&
-		   !(c->flags & TCF_DSACK))) {
-		tcp_xmit_first(ctx, c, m, seq,
-			       RTE_TCP_ACK_FLAG | RTE_TCP_PSH_FLAG);
-		/* tcp_fill's bookkeeping: the ACK owed is paid. */
-		c->last_ack_sent = c->rcv_nxt;
-		c->rcv_unacked = 0;
-		c->flags &= ~TCF_ACK_NOW;
-		if (timer_armed(&c->delack))
-			timer_cancel(&ctx->wheel, &c->delack);
-	} else {
-		optlen = tcp_optlen(c, len);
-		hlen = TCP_HLEN + optlen;
-		th = (struct rte_tcp_hdr *)rte_pktmbuf_prepend(m,
-							(uint16_t)hlen);
-		tcp_fill(ctx, c, th, seq, RTE_TCP_ACK_FLAG | RTE_TCP_PSH_FLAG,
-			 optlen);
-		tcp_xmit_sum(ctx, c, m, tcp_meta(m)->sum);
-	}
-	c->snd_nxt = seq + len;
-	c->snd_max = seq + len;
-	c->flags &= ~TCF_SWS_FORCE;
-	tcp_rack_sent_one(ctx, c, m); /* RTO, or a loss probe */
+		   !(c->flags & TCF_DSACK)))
+		tcp_xmit_first(ctx, c);
+	else
+		tcp_output_one_opt(ctx, c);
 	return true;
 }
 

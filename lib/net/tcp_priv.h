@@ -538,12 +538,15 @@ void tcp_sndq_drop(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t bytes);
  * Consumes m. */
 void tcp_xmit_sum(struct lcore_ctx *ctx, struct tcp_conn *c,
 		  struct rte_mbuf *m, uint32_t sum);
-/* tcp_frame.c: the first transmission of m, a whole unsent send-queue
- * mbuf of an IPv4 connection with no SACK block to report, headers and
- * sums in one pass (the bytes tcp_fill + tcp_xmit_sum make). The caller
- * holds the queue's reference and does tcp_fill's ACK bookkeeping. */
-void tcp_xmit_first(struct lcore_ctx *ctx, struct tcp_conn *c,
-		    struct rte_mbuf *m, uint32_t seq, uint8_t flags);
+/*
+ * tcp_frame.c: tcp_output's common case, its conditions checked by the
+ * caller (tcp_output_one): the queue is one whole unsent mbuf, sent as
+ * one segment with ACK and PSH, from an IPv4 connection with no SACK
+ * block to report. Headers and sums in one pass (the bytes tcp_fill +
+ * tcp_xmit_sum make), then what the output loop does after such a
+ * segment: RTT sample, ACK owed paid, snd_nxt/snd_max, the loss probe.
+ */
+void tcp_xmit_first(struct lcore_ctx *ctx, struct tcp_conn *c);
 void tcp_sndq_free(struct lcore_ctx *ctx, struct tcp_conn *c);
 
 /* tcp_mem.c: the memory budget's actions */
