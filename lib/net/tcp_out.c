@@ -146,7 +146,7 @@ tcp_sndq_copy(struct tcp_conn *c, uint32_t seq, uint32_t len, uint8_t *dst)
  * (tcp_mem_sndq_units). Limited, c waits for budget (tcp_mem_wake()
  * calls writable once there is room again).
  */
-static uint32_t
+static uint32_t __rte_noinline
 tcp_send_space_mem(struct tcp_lcore *tl, struct tcp_conn *c, uint32_t space)
 {
 	struct rte_mbuf *t = c->sndq_tail;
