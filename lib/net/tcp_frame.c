@@ -72,6 +72,24 @@ tcp_xmit6(struct lcore_ctx *ctx, struct tcp_conn *c, struct rte_mbuf *m,
 }
 
 /*
+ * The IPv4 header checksum of a segment as tcp_xmit_first writes its
+ * header (version 4, IHL 5, TOS 0, id 0, DF,
+ * TTL IPV4_DEFAULT_TTL, TCP), from the sum of its addresses (addr) and
+ * its payload length: the 16-bit words of the constant fields are summed
+ * at compile time (RFC 1071 §2: order does not matter).
+ */
+static inline uint16_t
+tcp_ip4_cksum(uint64_t addr, uint32_t l4_len)
+{
+	uint64_t s = addr + RTE_IPV4_VHL_DEF +
+		     ((uint32_t)rte_cpu_to_be_16((uint16_t)(l4_len + 20)) << 16) +
+		     ((uint32_t)RTE_BE16(RTE_IPV4_HDR_DF_FLAG) << 16) +
+		     (IPV4_DEFAULT_TTL | (uint32_t)IPPROTO_TCP << 8);
+
+	return (uint16_t)~cksum_fold(s);
+}
+
+/*
  * A segment of c (m's data at its TCP header, one segment) made a whole
  * frame at once: IPv4 and Ethernet headers prepended together and filled
  * as ipv4_output() and eth_output() fill them (a connection's segments
@@ -169,7 +187,7 @@ tcp_xmit_first_opt(struct lcore_ctx *ctx, struct tcp_conn *c,
 	uint32_t plen = m->data_len, l4_len = hlen + plen;
 	uint32_t psum = tcp_meta(m)->sum;
 	uint32_t src = tcp_lid_addr4(ctx, c->lid), dst = c->peer_ip;
-	uint32_t w_ver, w_off, w_ports, w_seq, w_ack;
+	uint32_t w_off, w_ports, w_seq, w_ack;
 	uint16_t win, l4_be = rte_cpu_to_be_16((uint16_t)l4_len);
 	struct rte_ether_hdr *eh;
 	struct rte_ipv4_hdr *ip;
@@ -189,13 +207,10 @@ tcp_xmit_first_opt(struct lcore_ctx *ctx, struct tcp_conn *c,
 	rte_ether_addr_copy(&ifc->mac, &eh->src_addr);
 	eh->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4);
 
-	/* IPv4 as ipv4_output writes it: the words in memory order. */
-	w_ver = RTE_IPV4_VHL_DEF |
-		(uint32_t)rte_cpu_to_be_16((uint16_t)(l4_len + sizeof(*ip)))
-			<< 16;
+	/* IPv4 as ipv4_output writes it (sum: tcp_ip4_cksum). */
 	ip->version_ihl = RTE_IPV4_VHL_DEF;
 	ip->type_of_service = 0;
-	ip->total_length = (uint16_t)(w_ver >> 16);
+	ip->total_length = rte_cpu_to_be_16((uint16_t)(l4_len + sizeof(*ip)));
 	ip->packet_id = 0;
 	ip->fragment_offset = RTE_BE16(RTE_IPV4_HDR_DF_FLAG);
 	ip->time_to_live = IPV4_DEFAULT_TTL;
@@ -251,18 +266,39 @@ tcp_xmit_first_opt(struct lcore_ctx *ctx, struct tcp_conn *c,
 			s = cksum_add((const uint8_t *)th + hlen, plen, s);
 		th->cksum = (uint16_t)~cksum_fold(s);
 	}
-	if (ifc->tx_offloads & RTE_ETH_TX_OFFLOAD_IPV4_CKSUM) {
+	if (ifc->tx_offloads & RTE_ETH_TX_OFFLOAD_IPV4_CKSUM)
 		m->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM;
-	} else {
-		/* version..length, id and fragment, TTL and protocol */
-		s = addr + w_ver +
-		    ((uint32_t)RTE_BE16(RTE_IPV4_HDR_DF_FLAG) << 16) +
-		    (IPV4_DEFAULT_TTL | (uint32_t)IPPROTO_TCP << 8);
-		ip->hdr_checksum = (uint16_t)~cksum_fold(s);
-	}
+	else
+		ip->hdr_checksum = tcp_ip4_cksum(addr, l4_len);
 	STAT_INC(ctx, tcp_tx_segs);
 	STAT_INC(ctx, ipv4_tx);
 	lcore_tx(ctx, m);
+}
+
+/* tcp_xmit_first_opt with the header length a constant in each, then
+ * tcp_fill's bookkeeping: a segment with ACK pays the ACK owed. */
+static __rte_always_inline void
+tcp_xmit_first_seg(struct lcore_ctx *ctx, struct tcp_conn *c,
+		   struct rte_mbuf *m, uint32_t seq, uint8_t flags)
+{
+	if (likely(c->flags & TCF_TS))
+		tcp_xmit_first_opt(ctx, c, m, seq, flags, true);
+	else
+		tcp_xmit_first_opt(ctx, c, m, seq, flags, false);
+	if (flags & RTE_TCP_ACK_FLAG) {
+		c->last_ack_sent = c->rcv_nxt;
+		c->rcv_unacked = 0;
+		c->flags &= ~TCF_ACK_NOW;
+		if (timer_armed(&c->delack))
+			timer_cancel(&ctx->wheel, &c->delack);
+	}
+}
+
+void
+tcp_xmit_in_place(struct lcore_ctx *ctx, struct tcp_conn *c,
+		  struct rte_mbuf *m, uint32_t seq, uint8_t flags)
+{
+	tcp_xmit_first_seg(ctx, c, m, seq, flags);
 }
 
 void
@@ -270,7 +306,6 @@ tcp_xmit_first(struct lcore_ctx *ctx, struct tcp_conn *c)
 {
 	struct rte_mbuf *m = c->sndq_head;
 	uint32_t seq = c->snd_nxt, len = m->data_len;
-	const uint8_t flags = RTE_TCP_ACK_FLAG | RTE_TCP_PSH_FLAG;
 
 	if (!(c->flags & TCF_RTT)) {
 		c->flags |= TCF_RTT;
@@ -278,18 +313,9 @@ tcp_xmit_first(struct lcore_ctx *ctx, struct tcp_conn *c)
 		c->rtt_start = ctx->now_us;
 	}
 	rte_mbuf_refcnt_update(m, 1); /* the queue keeps its reference */
-	/* The header length a constant in each. */
-	if (likely(c->flags & TCF_TS))
-		tcp_xmit_first_opt(ctx, c, m, seq, flags, true);
-	else
-		tcp_xmit_first_opt(ctx, c, m, seq, flags, false);
-	/* tcp_fill's bookkeeping: the ACK owed is paid. */
-	c->last_ack_sent = c->rcv_nxt;
-	c->rcv_unacked = 0;
-	c->flags &= ~(TCF_ACK_NOW | TCF_SWS_FORCE);
-	if (timer_armed(&c->delack))
-		timer_cancel(&ctx->wheel, &c->delack);
+	tcp_xmit_first_seg(ctx, c, m, seq, RTE_TCP_ACK_FLAG | RTE_TCP_PSH_FLAG);
 	c->snd_nxt = seq + len;
 	c->snd_max = seq + len;
+	c->flags &= ~TCF_SWS_FORCE;
 	tcp_rack_sent_one(ctx, c, m); /* RTO, or a loss probe */
 }

@@ -442,11 +442,15 @@ tcp_xmit_data(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t seq,
 	if (len && seq == c->snd_max) {
 		m = tcp_sndq_find(c, seq, &off);
 		if (off == 0 && tcp_mlen(m) == len && !tcp_msealed(m)) {
-			th = (struct rte_tcp_hdr *)rte_pktmbuf_prepend(m,
-							(uint16_t)hlen);
-			tcp_fill(ctx, c, th, seq, flags, optlen);
 			rte_mbuf_refcnt_update(m, 1);
-			tcp_xmit_sum(ctx, c, m, tcp_meta(m)->sum);
+			if (likely(tcp_xmit_one_pass(c))) {
+				tcp_xmit_in_place(ctx, c, m, seq, flags);
+			} else {
+				th = (struct rte_tcp_hdr *)rte_pktmbuf_prepend(
+					m, (uint16_t)hlen);
+				tcp_fill(ctx, c, th, seq, flags, optlen);
+				tcp_xmit_sum(ctx, c, m, tcp_meta(m)->sum);
+			}
 			tcp_rack_sent(ctx, c, seq, len);
 			return;
 		}
@@ -737,9 +741,7 @@ tcp_output_one(struct lcore_ctx *ctx, struct tcp_conn *c)
 	    len > c->snd_wnd || len > tcp_cwnd_lt(c) ||
 	    ctx->now_us - c->progress_us >= tcp_tl(ctx)->stall_us / 4)
 		return false;
-	/* No SACK block to report (tcp_sack_optlen is 0): one pass. */
-	if (likely(!(c->lid & TCP_LID_V6) && c->nrcv_sack == 0 &&
-		   !(c->flags & TCF_DSACK)))
+	if (likely(tcp_xmit_one_pass(c)))
 		tcp_xmit_first(ctx, c);
 	else
 		tcp_output_one_opt(ctx, c);

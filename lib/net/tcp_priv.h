@@ -547,6 +547,21 @@ void tcp_xmit_sum(struct lcore_ctx *ctx, struct tcp_conn *c,
  * segment: RTT sample, ACK owed paid, snd_nxt/snd_max, the loss probe.
  */
 void tcp_xmit_first(struct lcore_ctx *ctx, struct tcp_conn *c);
+/* tcp_frame.c: the segment of m, a whole unsent send-queue mbuf, in that
+ * mbuf, headers and sums in one pass and tcp_fill's ACK bookkeeping; for
+ * tcp_xmit_data when tcp_xmit_one_pass(c). The caller holds the queue's
+ * reference. */
+void tcp_xmit_in_place(struct lcore_ctx *ctx, struct tcp_conn *c,
+		       struct rte_mbuf *m, uint32_t seq, uint8_t flags);
+
+/* c's segments can be made in one pass (tcp_xmit_first, tcp_xmit_in_place):
+ * IPv4, and no SACK block to report (tcp_sack_optlen is 0). */
+static inline bool
+tcp_xmit_one_pass(const struct tcp_conn *c)
+{
+	return !(c->lid & TCP_LID_V6) && c->nrcv_sack == 0 &&
+	       !(c->flags & TCF_DSACK);
+}
 void tcp_sndq_free(struct lcore_ctx *ctx, struct tcp_conn *c);
 
 /* tcp_mem.c: the memory budget's actions */
