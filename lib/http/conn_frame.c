@@ -69,8 +69,8 @@ http_buf_reserve(struct lcore_ctx *ctx, struct http_conn *hc, uint32_t need)
 /* Answer req; close: the answer says "Connection: close" and closes. */
 static __rte_always_inline void
 http_dispatch_one(struct lcore_ctx *ctx, struct http_conn *hc,
-	      const struct http_request *req, const char *body, uint32_t blen,
-	      bool close)
+		  const struct http_request *req, const char *body,
+		  uint32_t blen, bool close)
 {
 	struct http_lcore *hl = hc->hl;
 	const struct http_route *r;

@@ -73,10 +73,10 @@ tcp_xmit6(struct lcore_ctx *ctx, struct tcp_conn *c, struct rte_mbuf *m,
 
 /*
  * The IPv4 header checksum of a segment as tcp_xmit_first writes its
- * header (version 4, IHL 5, TOS 0, id 0, DF,
- * TTL IPV4_DEFAULT_TTL, TCP), from the sum of its addresses (addr) and
- * its payload length: the 16-bit words of the constant fields are summed
- * at compile time (RFC 1071 §2: order does not matter).
+ * header (version 4, IHL 5, TOS 0, id 0, DF, TTL IPV4_DEFAULT_TTL, TCP),
+ * from the sum of its addresses (addr) and its payload length: the 16-bit
+ * words of the constant fields are summed at compile time (RFC 1071 §2:
+ * order does not matter).
  */
 static inline uint16_t
 tcp_ip4_cksum(uint64_t addr, uint32_t l4_len)
