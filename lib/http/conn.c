@@ -139,6 +139,7 @@ http_lcore_init(struct lcore_ctx *ctx, const struct http_router *r)
 	/* A send buffer smaller than the reserve would never resume. */
 	hl->send_reserve = RTE_MIN(HTTP_SEND_RESERVE, cfg->tcp_snd_buf);
 	hl->mem = &ctx->mem;
+	hl->date_us = UINT64_MAX; /* no Date yet */
 	ctx->http = hl;
 	return 0;
 }

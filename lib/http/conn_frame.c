@@ -67,19 +67,30 @@ http_buf_reserve(struct lcore_ctx *ctx, struct http_conn *hc, uint32_t need)
 }
 
 /* Answer req; close: the answer says "Connection: close" and closes. */
-static void
-http_dispatch(struct lcore_ctx *ctx, struct http_conn *hc,
-	      const struct http_request *req, const char *body, uint32_t blen,
-	      bool close)
+static __rte_always_inline void
+http_dispatch_one(struct lcore_ctx *ctx, struct http_conn *hc,
+		  const struct http_request *req, const char *body,
+		  uint32_t blen, bool close)
 {
 	struct http_lcore *hl = hc->hl;
+	const struct http_route *r;
 	struct http_match m;
-	struct http_exchange x = {
-		.lc = ctx, .conn = hc, .req = req, .body = body,
-		.body_len = blen, .route = -1, .close = close,
-	};
+	struct http_exchange x;
 	char allow[96];
 
+	/* Each field set once; params past nparams are never read. */
+	x.lc = ctx;
+	x.conn = hc;
+	x.req = req;
+	x.body = body;
+	x.body_len = blen;
+	x.nparams = 0;
+	x.arg = NULL;
+	x.route = -1;
+	x.status = 0;
+	x.close = close;
+	x.allow = NULL;
+	x.pend = NULL;
 	STAT_INC(ctx, http_requests);
 	if (http_router_match(hl->router, req->method, req->path,
 			      req->path_len, &m) < 0) {
@@ -95,13 +106,24 @@ http_dispatch(struct lcore_ctx *ctx, struct http_conn *hc,
 		}
 		return;
 	}
+	r = &hl->router->routes[m.route];
 	x.route = m.route;
 	x.nparams = m.nparams;
-	memcpy(x.params, m.params, sizeof(m.params[0]) * m.nparams);
-	x.arg = hl->router->routes[m.route].arg;
-	hl->router->routes[m.route].fn(&x);
-	if (!x.status)
+	for (unsigned int i = 0; i < m.nparams; i++)
+		x.params[i] = m.params[i];
+	x.arg = r->arg;
+	r->fn(&x);
+	if (unlikely(!x.status))
 		http_respond_error(&x, 500, "handler did not answer");
+}
+
+/* http_dispatch_one out of line, for the rarer callers. */
+static void __rte_noinline
+http_dispatch(struct lcore_ctx *ctx, struct http_conn *hc,
+	      const struct http_request *req, const char *body, uint32_t blen,
+	      bool close)
+{
+	http_dispatch_one(ctx, hc, req, body, blen, close);
 }
 
 enum http_take {
@@ -199,7 +221,7 @@ http_take_chunked(struct lcore_ctx *ctx, struct http_conn *hc,
  * Take one request from p[0..len). Returns the bytes it used (> 0), or an
  * enum http_take. in_buf: p is hc->buf (chunked bodies need it).
  */
-static int
+static __rte_always_inline int
 http_take(struct lcore_ctx *ctx, struct http_conn *hc, const char *p,
 	  uint32_t len, bool in_buf)
 {
@@ -244,13 +266,13 @@ http_take(struct lcore_ctx *ctx, struct http_conn *hc, const char *p,
 			return HT_STOP;
 		return HT_MORE;
 	}
-	http_dispatch(ctx, hc, &req, p + n, (uint32_t)cl, false);
+	http_dispatch_one(ctx, hc, &req, p + n, (uint32_t)cl, false);
 	return n + (int)cl;
 }
 
 /* Take every whole request from p[0..len); returns bytes used, and in
  * *again whether the rest must be retried from the buffer. */
-static uint32_t
+static __rte_always_inline uint32_t
 http_process(struct lcore_ctx *ctx, struct http_conn *hc, const char *p,
 	     uint32_t len, bool in_buf, bool *again, uint32_t *taken)
 {
@@ -378,8 +400,9 @@ http_update_deadline(struct lcore_ctx *ctx, struct http_conn *hc,
 		timer_arm(&ctx->wheel, &hc->timer, d);
 }
 
-static void
-http_finish_input(struct lcore_ctx *ctx, struct http_conn *hc, uint32_t taken)
+static void __rte_noinline
+http_finish_input_all(struct lcore_ctx *ctx, struct http_conn *hc,
+		      uint32_t taken)
 {
 	/* An answer that could not go out whole: reset, never cut. */
 	if (unlikely(hc->flags & HC_RESET)) {
@@ -408,6 +431,28 @@ http_finish_input(struct lcore_ctx *ctx, struct http_conn *hc, uint32_t taken)
 	}
 	http_update_deadline(ctx, hc, taken);
 	http_rcv_window(ctx, hc);
+}
+
+/*
+ * After input. The common case (nothing buffered, nothing held, no
+ * close) only restarts the idle time: http_update_deadline and
+ * http_rcv_window would do no more.
+ */
+static __rte_always_inline void
+http_finish_input(struct lcore_ctx *ctx, struct http_conn *hc, uint32_t taken)
+{
+	uint64_t d;
+
+	if (unlikely((hc->flags & (HC_RESET | HC_CLOSING | HC_PEER_FIN |
+				   HC_PAUSED | HC_BUSY | HC_CHUNKED |
+				   HC_MEMWAIT | HC_RCV_LIM)) || hc->buf)) {
+		http_finish_input_all(ctx, hc, taken);
+		return;
+	}
+	d = ctx->now_us + hc->hl->idle_timeout_us;
+	hc->deadline_us = d;
+	if (!timer_armed(&hc->timer) || hc->timer.expire_us > d)
+		timer_arm(&ctx->wheel, &hc->timer, d);
 }
 
 /* The answer that held the connection is out: take the next requests. */

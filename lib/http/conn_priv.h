@@ -145,6 +145,7 @@ struct http_lcore {
 	uint32_t nbufs;
 	char *bufs[HTTP_BUF_CACHE];
 	struct http_date date;
+	uint64_t date_us; /* the ctx->now_us date was last checked at */
 	struct http_resp_tpl tpl[HTTP_RESP_TPLS]; /* response templates */
 	uint64_t counts[HTTP_MAX_ROUTES + 1][HTTP_CLASSES];
 };
@@ -255,6 +256,18 @@ http_head_flags(struct http_exchange *x)
 	return flags;
 }
 
+/* The Date of an answer now: the wall second is a function of now_us
+ * (clock_wall_at), which stays put for a whole poll. */
+static inline const struct http_date *
+http_date_now(const struct lcore_ctx *ctx, struct http_lcore *hl)
+{
+	if (unlikely(hl->date_us != ctx->now_us)) {
+		http_date_update(&hl->date, clock_wall_at(ctx->now_us));
+		hl->date_us = ctx->now_us;
+	}
+	return &hl->date;
+}
+
 /* Count an answer with its head built. */
 static inline void
 http_head_count(struct lcore_ctx *ctx, struct http_exchange *x, int status)
@@ -280,9 +293,8 @@ http_head(struct http_exchange *x, char *out, int status, const char *ctype,
 	unsigned int flags = http_head_flags(x);
 	size_t n;
 
-	http_date_update(&hl->date, clock_wall_at(ctx->now_us));
-	n = http_resp_head(out, HTTP_HEAD_MAX, status, &hl->date, ctype, len,
-			   flags, x->allow);
+	n = http_resp_head(out, HTTP_HEAD_MAX, status, http_date_now(ctx, hl),
+			   ctype, len, flags, x->allow);
 	if (n == 0) {
 		hc->flags |= HC_CLOSING;
 		return 0;

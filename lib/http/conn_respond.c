@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include <rte_malloc.h>
+#include <rte_memcpy.h>
 
 #include "http/conn_priv.h"
 #include "net/cksum.h"
@@ -101,7 +102,7 @@ http_owe_flush(struct lcore_ctx *ctx, struct http_conn *hc)
  * headers, an answer still owed, a body that does not fit one mbuf);
  * nothing was sent or counted then.
  */
-static bool
+static __rte_always_inline bool
 http_respond_tpl(struct http_exchange *x, int status, const char *ctype,
 		 const void *body, size_t len, bool head_only)
 {
@@ -114,13 +115,13 @@ http_respond_tpl(struct http_exchange *x, int status, const char *ctype,
 	unsigned int flags;
 	uint8_t *p;
 
-	if (x->allow || (hc->flags & (HC_OWED | HC_RESET)) ||
-	    len > HTTP_BUF_SMALL)
+	if (unlikely(x->allow || (hc->flags & (HC_OWED | HC_RESET)) ||
+		     len > HTTP_BUF_SMALL))
 		return false;
 	flags = http_head_flags(x);
-	http_date_update(&hl->date, clock_wall_at(ctx->now_us));
-	t = http_resp_tpl(hl->tpl, &hl->date, status, ctype, len, flags);
-	if (!t)
+	t = http_resp_tpl(hl->tpl, http_date_now(ctx, hl), status, ctype, len,
+			  flags);
+	if (unlikely(!t))
 		return false;
 	sum = t->sum;
 	if (blen) {
@@ -132,31 +133,32 @@ http_respond_tpl(struct http_exchange *x, int status, const char *ctype,
 		sum += bsum;
 	}
 	p = tcp_send_reserve(ctx, hc->tcp, t->len + blen, cksum_fold(sum));
-	if (!p)
+	if (unlikely(!p))
 		return false;
-	memcpy(p, t->head, t->len);
+	/* Whole blocks of the template (TCP_RESERVE_ROOM): no length
+	 * dispatch; the body, if any, then overwrites what ran past. */
+	RTE_BUILD_BUG_ON(HTTP_RESP_TPL_MAX > TCP_RESERVE_ROOM);
+	if (likely(t->len <= 128))
+		memcpy(p, t->head, 128);
+	else
+		memcpy(p, t->head, HTTP_RESP_TPL_MAX);
 	if (blen)
-		memcpy(p + t->len, body, blen);
+		rte_memcpy(p + t->len, body, blen);
 	http_head_count(ctx, x, status);
 	return true;
 }
 
-void
-http_respond(struct http_exchange *x, int status, const char *ctype,
-	     const void *body, size_t len)
+/* The general answer: the head built by http_resp_head, head and body
+ * sent whole (http_send_all). */
+static void __rte_noinline
+http_respond_all(struct http_exchange *x, int status, const char *ctype,
+		 const void *body, size_t len, bool head_only)
 {
 	struct lcore_ctx *ctx = x->lc;
 	struct http_conn *hc = x->conn;
 	char out[HTTP_HEAD_MAX + 1024];
 	size_t n;
-	bool head_only;
 
-	if (x->status) /* answered twice: keep the first */
-		return;
-	x->status = status;
-	head_only = http_x_head_only(x);
-	if (http_respond_tpl(x, status, ctype, body, len, head_only))
-		return;
 	n = http_head(x, out, status, ctype, len);
 	if (n == 0)
 		return;
@@ -174,11 +176,34 @@ http_respond(struct http_exchange *x, int status, const char *ctype,
 		http_send_all(ctx, hc, body, (uint32_t)len);
 }
 
+/* http_respond, inline in its wrappers: the template's case first. */
+static __rte_always_inline void
+http_respond_one(struct http_exchange *x, int status, const char *ctype,
+		 const void *body, size_t len)
+{
+	bool head_only;
+
+	if (x->status) /* answered twice: keep the first */
+		return;
+	x->status = status;
+	head_only = http_x_head_only(x);
+	if (likely(http_respond_tpl(x, status, ctype, body, len, head_only)))
+		return;
+	http_respond_all(x, status, ctype, body, len, head_only);
+}
+
+void
+http_respond(struct http_exchange *x, int status, const char *ctype,
+	     const void *body, size_t len)
+{
+	http_respond_one(x, status, ctype, body, len);
+}
+
 void
 http_respond_json(struct http_exchange *x, int status, const char *json,
 		  size_t len)
 {
-	http_respond(x, status, "application/json", json, len);
+	http_respond_one(x, status, "application/json", json, len);
 }
 
 void
@@ -196,5 +221,5 @@ http_respond_error(struct http_exchange *x, int status, const char *msg)
 void
 http_respond_empty(struct http_exchange *x, int status)
 {
-	http_respond(x, status, NULL, NULL, 0);
+	http_respond_one(x, status, NULL, NULL, 0);
 }

@@ -126,19 +126,12 @@ http_resp_head(char *buf, size_t cap, int status, const struct http_date *date,
 }
 
 const struct http_resp_tpl *
-http_resp_tpl(struct http_resp_tpl *cache, const struct http_date *date,
-	      int status, const char *ctype, uint64_t content_length,
-	      unsigned int flags)
+http_resp_tpl_build(struct http_resp_tpl *t, const struct http_date *date,
+		    int status, const char *ctype, uint64_t content_length,
+		    unsigned int flags)
 {
-	struct http_resp_tpl *t = &cache[((unsigned int)status ^
-					  (unsigned int)content_length ^ flags) %
-					 HTTP_RESP_TPLS];
 	size_t n;
 
-	if (likely(t->valid && t->sec == date->sec && t->status == status &&
-		   t->clen == content_length && t->ctype == ctype &&
-		   t->flags == flags))
-		return t;
 	n = http_resp_head(t->head, sizeof(t->head), status, date, ctype,
 			   content_length, flags, NULL);
 	if (n == 0) {

@@ -59,13 +59,32 @@ struct http_resp_tpl {
  * The head http_resp_head(.., date, ctype, content_length, flags, NULL)
  * writes, from cache (HTTP_RESP_TPLS entries, rebuilt when the kind or
  * the Date second differs). NULL when it does not fit a template (the
- * caller builds the head with http_resp_head).
+ * caller builds the head with http_resp_head). The lookup is inline;
+ * http_resp_tpl_build (re)builds entry t of the cache.
  */
-const struct http_resp_tpl *http_resp_tpl(struct http_resp_tpl *cache,
-					  const struct http_date *date,
-					  int status, const char *ctype,
-					  uint64_t content_length,
-					  unsigned int flags);
+const struct http_resp_tpl *http_resp_tpl_build(struct http_resp_tpl *t,
+						const struct http_date *date,
+						int status, const char *ctype,
+						uint64_t content_length,
+						unsigned int flags);
+
+static inline const struct http_resp_tpl *
+http_resp_tpl(struct http_resp_tpl *cache, const struct http_date *date,
+	      int status, const char *ctype, uint64_t content_length,
+	      unsigned int flags)
+{
+	struct http_resp_tpl *t = &cache[((unsigned int)status ^
+					  (unsigned int)content_length ^ flags) %
+					 HTTP_RESP_TPLS];
+
+	if (__builtin_expect(t->valid && t->sec == date->sec &&
+			     t->status == status &&
+			     t->clen == content_length && t->ctype == ctype &&
+			     t->flags == flags, 1))
+		return t;
+	return http_resp_tpl_build(t, date, status, ctype, content_length,
+				   flags);
+}
 
 /* Reason phrase of a status code ("Not Found"); "Unknown" otherwise. */
 const char *http_reason(int status);

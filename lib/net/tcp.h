@@ -167,8 +167,11 @@ void tcp_input(struct lcore_ctx *ctx, struct rte_mbuf *m, struct net_pkt *p);
  * the headers. Returns where to write, or NULL (nothing queued) when
  * tcp_send() must take them instead: c cannot send, len is 0 or over
  * one mbuf, the send buffer or the memory budget is short, or the
- * queue's tail mbuf still has room (tcp_send fills it first).
+ * queue's tail mbuf still has room (tcp_send fills it first). The room
+ * is at least TCP_RESERVE_ROOM bytes whatever len is: the caller may
+ * copy in fixed-size blocks past len (bytes past len are not sent).
  */
+#define TCP_RESERVE_ROOM 256u
 void *tcp_send_reserve(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t len,
 		       uint16_t sum);
 

@@ -72,6 +72,24 @@ tcp_xmit6(struct lcore_ctx *ctx, struct tcp_conn *c, struct rte_mbuf *m,
 }
 
 /*
+ * The IPv4 header checksum of a segment as tcp_xmit_first writes its
+ * header (version 4, IHL 5, TOS 0, id 0, DF, TTL IPV4_DEFAULT_TTL, TCP),
+ * from the sum of its addresses (addr) and its payload length: the 16-bit
+ * words of the constant fields are summed at compile time (RFC 1071 §2:
+ * order does not matter).
+ */
+static inline uint16_t
+tcp_ip4_cksum(uint64_t addr, uint32_t l4_len)
+{
+	uint64_t s = addr + RTE_IPV4_VHL_DEF +
+		     ((uint32_t)rte_cpu_to_be_16((uint16_t)(l4_len + 20)) << 16) +
+		     ((uint32_t)RTE_BE16(RTE_IPV4_HDR_DF_FLAG) << 16) +
+		     (IPV4_DEFAULT_TTL | (uint32_t)IPPROTO_TCP << 8);
+
+	return (uint16_t)~cksum_fold(s);
+}
+
+/*
  * A segment of c (m's data at its TCP header, one segment) made a whole
  * frame at once: IPv4 and Ethernet headers prepended together and filled
  * as ipv4_output() and eth_output() fill them (a connection's segments
@@ -150,4 +168,154 @@ tcp_xmit_sum(struct lcore_ctx *ctx, struct tcp_conn *c, struct rte_mbuf *m,
 	}
 	STAT_INC(ctx, ipv4_tx);
 	lcore_tx(ctx, m);
+}
+
+/*
+ * A segment of m, a whole unsent send-queue mbuf of an IPv4 connection,
+ * with no SACK blocks to report: TCP (with timestamps when in use), IPv4
+ * and Ethernet headers written in one pass in front of the payload, and
+ * both checksums summed from the words written (RFC 1071 §2: the order
+ * of the 16-bit words does not matter) instead of read back: the bytes
+ * are those tcp_fill() and tcp_xmit_sum() write.
+ */
+static __rte_always_inline void
+tcp_xmit_first_opt(struct lcore_ctx *ctx, struct tcp_conn *c,
+		   struct rte_mbuf *m, uint32_t seq, uint8_t flags, const bool ts)
+{
+	const struct netif *ifc = ctx->ifc;
+	const uint32_t hlen = TCP_HLEN + (ts ? TCP_TS_OPTLEN : 0);
+	uint32_t plen = m->data_len, l4_len = hlen + plen;
+	uint32_t psum = tcp_meta(m)->sum;
+	uint32_t src = tcp_lid_addr4(ctx, c->lid), dst = c->peer_ip;
+	uint32_t w_off, w_ports, w_seq, w_ack;
+	uint16_t win, l4_be = rte_cpu_to_be_16((uint16_t)l4_len);
+	struct rte_ether_hdr *eh;
+	struct rte_ipv4_hdr *ip;
+	struct rte_tcp_hdr *th;
+	uint64_t addr, s;
+	uint16_t hdr = (uint16_t)(sizeof(*eh) + sizeof(*ip) + hlen);
+
+	/* The queue's headroom always holds these headers (TCP_SNDQ_DOFF). */
+	m->data_off = (uint16_t)(m->data_off - hdr);
+	m->data_len = (uint16_t)(m->data_len + hdr);
+	m->pkt_len = m->data_len;
+	eh = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+	ip = (struct rte_ipv4_hdr *)(eh + 1);
+	th = (struct rte_tcp_hdr *)(ip + 1);
+
+	rte_ether_addr_copy(&c->peer_mac, &eh->dst_addr);
+	rte_ether_addr_copy(&ifc->mac, &eh->src_addr);
+	eh->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4);
+
+	/* IPv4 as ipv4_output writes it (sum: tcp_ip4_cksum). */
+	ip->version_ihl = RTE_IPV4_VHL_DEF;
+	ip->type_of_service = 0;
+	ip->total_length = rte_cpu_to_be_16((uint16_t)(l4_len + sizeof(*ip)));
+	ip->packet_id = 0;
+	ip->fragment_offset = RTE_BE16(RTE_IPV4_HDR_DF_FLAG);
+	ip->time_to_live = IPV4_DEFAULT_TTL;
+	ip->next_proto_id = IPPROTO_TCP;
+	ip->hdr_checksum = 0;
+	ip->src_addr = src;
+	ip->dst_addr = dst;
+	addr = (uint64_t)src + dst;
+
+	/* TCP as tcp_fill writes it. */
+	if (likely(!(c->flags & TCF_RCV_LIM)))
+		win = (uint16_t)(c->rcv_wnd >> c->rcv_wscale);
+	else
+		win = tcp_rcv_win_lim(c);
+	th->src_port = c->local_port;
+	th->dst_port = c->peer_port;
+	w_ports = (uint32_t)c->local_port | (uint32_t)c->peer_port << 16;
+	w_seq = rte_cpu_to_be_32(seq);
+	w_ack = rte_cpu_to_be_32(c->rcv_nxt);
+	th->sent_seq = w_seq;
+	th->recv_ack = w_ack;
+	w_off = (uint32_t)((hlen / 4) << 4) | (uint32_t)flags << 8 |
+		(uint32_t)rte_cpu_to_be_16(win) << 16;
+	th->data_off = (uint8_t)((hlen / 4) << 4);
+	th->tcp_flags = flags;
+	th->rx_win = (uint16_t)(w_off >> 16);
+	th->tcp_urp = 0;
+	s = w_ports + (uint64_t)w_seq + w_ack + w_off;
+	if (ts) {
+		uint8_t *o = (uint8_t *)(th + 1);
+		uint32_t v = rte_cpu_to_be_32(tcp_ts_now(ctx, c->ts_off));
+		uint32_t e = rte_cpu_to_be_32(c->ts_recent);
+		static const uint8_t nop_nop_ts[4] = { 1, 1, 8, 10 };
+		uint32_t w_kind;
+
+		memcpy(&w_kind, nop_nop_ts, 4);
+		memcpy(o, &w_kind, 4);
+		memcpy(o + 4, &v, 4);
+		memcpy(o + 8, &e, 4);
+		s += (uint64_t)w_kind + v + e;
+	}
+	m->l2_len = sizeof(*eh);
+	m->l3_len = sizeof(*ip);
+	if (ifc->tx_offloads & RTE_ETH_TX_OFFLOAD_TCP_CKSUM) {
+		m->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_TCP_CKSUM;
+		/* rte_ipv4_phdr_cksum(): the pseudo-header's sum, folded. */
+		th->cksum = cksum_fold(addr + RTE_BE16(IPPROTO_TCP) + l4_be);
+	} else {
+		s += addr + RTE_BE16(IPPROTO_TCP) + l4_be;
+		if (psum & TCP_SUM_KNOWN)
+			s += psum & 0xffff;
+		else
+			s = cksum_add((const uint8_t *)th + hlen, plen, s);
+		th->cksum = (uint16_t)~cksum_fold(s);
+	}
+	if (ifc->tx_offloads & RTE_ETH_TX_OFFLOAD_IPV4_CKSUM)
+		m->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM;
+	else
+		ip->hdr_checksum = tcp_ip4_cksum(addr, l4_len);
+	STAT_INC(ctx, tcp_tx_segs);
+	STAT_INC(ctx, ipv4_tx);
+	lcore_tx(ctx, m);
+}
+
+/* tcp_xmit_first_opt with the header length a constant in each, then
+ * tcp_fill's bookkeeping: a segment with ACK pays the ACK owed. */
+static __rte_always_inline void
+tcp_xmit_first_seg(struct lcore_ctx *ctx, struct tcp_conn *c,
+		   struct rte_mbuf *m, uint32_t seq, uint8_t flags)
+{
+	if (likely(c->flags & TCF_TS))
+		tcp_xmit_first_opt(ctx, c, m, seq, flags, true);
+	else
+		tcp_xmit_first_opt(ctx, c, m, seq, flags, false);
+	if (flags & RTE_TCP_ACK_FLAG) {
+		c->last_ack_sent = c->rcv_nxt;
+		c->rcv_unacked = 0;
+		c->flags &= ~TCF_ACK_NOW;
+		if (timer_armed(&c->delack))
+			timer_cancel(&ctx->wheel, &c->delack);
+	}
+}
+
+void
+tcp_xmit_in_place(struct lcore_ctx *ctx, struct tcp_conn *c,
+		  struct rte_mbuf *m, uint32_t seq, uint8_t flags)
+{
+	tcp_xmit_first_seg(ctx, c, m, seq, flags);
+}
+
+void
+tcp_xmit_first(struct lcore_ctx *ctx, struct tcp_conn *c)
+{
+	struct rte_mbuf *m = c->sndq_head;
+	uint32_t seq = c->snd_nxt, len = m->data_len;
+
+	if (!(c->flags & TCF_RTT)) {
+		c->flags |= TCF_RTT;
+		c->rtt_seq = seq;
+		c->rtt_start = ctx->now_us;
+	}
+	rte_mbuf_refcnt_update(m, 1); /* the queue keeps its reference */
+	tcp_xmit_first_seg(ctx, c, m, seq, RTE_TCP_ACK_FLAG | RTE_TCP_PSH_FLAG);
+	c->snd_nxt = seq + len;
+	c->snd_max = seq + len;
+	c->flags &= ~TCF_SWS_FORCE;
+	tcp_rack_sent_one(ctx, c, m); /* RTO, or a loss probe */
 }

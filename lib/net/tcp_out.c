@@ -146,7 +146,7 @@ tcp_sndq_copy(struct tcp_conn *c, uint32_t seq, uint32_t len, uint8_t *dst)
  * (tcp_mem_sndq_units). Limited, c waits for budget (tcp_mem_wake()
  * calls writable once there is room again).
  */
-static uint32_t
+static uint32_t __rte_noinline
 tcp_send_space_mem(struct tcp_lcore *tl, struct tcp_conn *c, uint32_t space)
 {
 	struct rte_mbuf *t = c->sndq_tail;
@@ -267,7 +267,7 @@ tcp_send_reserve(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t len,
 	 * what the queue holds per byte stays as tcp_send makes it. */
 	if (unlikely(!(TCPF(c->state) & TCPF_CAN_SEND) ||
 		     (c->flags & (TCF_APP_CLOSED | TCF_DEAD | TCF_MEMWAIT)) ||
-		     len == 0 || len > tl->seg_cap ||
+		     len == 0 || RTE_MAX(len, TCP_RESERVE_ROOM) > tl->seg_cap ||
 		     c->snd_buf < c->sndq_len + len || tl->memwait != NULL ||
 		     (c->sndq_tail && !tcp_msealed(c->sndq_tail))))
 		return NULL;
@@ -442,11 +442,15 @@ tcp_xmit_data(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t seq,
 	if (len && seq == c->snd_max) {
 		m = tcp_sndq_find(c, seq, &off);
 		if (off == 0 && tcp_mlen(m) == len && !tcp_msealed(m)) {
-			th = (struct rte_tcp_hdr *)rte_pktmbuf_prepend(m,
-							(uint16_t)hlen);
-			tcp_fill(ctx, c, th, seq, flags, optlen);
 			rte_mbuf_refcnt_update(m, 1);
-			tcp_xmit_sum(ctx, c, m, tcp_meta(m)->sum);
+			if (likely(tcp_xmit_one_pass(c))) {
+				tcp_xmit_in_place(ctx, c, m, seq, flags);
+			} else {
+				th = (struct rte_tcp_hdr *)rte_pktmbuf_prepend(
+					m, (uint16_t)hlen);
+				tcp_fill(ctx, c, th, seq, flags, optlen);
+				tcp_xmit_sum(ctx, c, m, tcp_meta(m)->sum);
+			}
 			tcp_rack_sent(ctx, c, seq, len);
 			return;
 		}
@@ -697,37 +701,50 @@ tcp_sws_ok(const struct tcp_conn *c, uint32_t d, uint32_t u)
  * owed; this does the same without the loop's tests. false: not that
  * case, nothing done.
  */
-static bool
+/* tcp_output_one's segment with SACK blocks, or over IPv6: the header
+ * by tcp_fill, the frame by tcp_xmit_sum. */
+static void __rte_noinline
+tcp_output_one_opt(struct lcore_ctx *ctx, struct tcp_conn *c)
+{
+	struct rte_mbuf *m = c->sndq_head;
+	uint32_t len = c->sndq_len, seq = c->snd_nxt, optlen, hlen;
+	struct rte_tcp_hdr *th;
+
+	if (!(c->flags & TCF_RTT)) {
+		c->flags |= TCF_RTT;
+		c->rtt_seq = seq;
+		c->rtt_start = ctx->now_us;
+	}
+	optlen = tcp_optlen(c, len);
+	hlen = TCP_HLEN + optlen;
+	th = (struct rte_tcp_hdr *)rte_pktmbuf_prepend(m, (uint16_t)hlen);
+	tcp_fill(ctx, c, th, seq, RTE_TCP_ACK_FLAG | RTE_TCP_PSH_FLAG, optlen);
+	rte_mbuf_refcnt_update(m, 1);
+	tcp_xmit_sum(ctx, c, m, tcp_meta(m)->sum);
+	c->snd_nxt = seq + len;
+	c->snd_max = seq + len;
+	c->flags &= ~TCF_SWS_FORCE;
+	tcp_rack_sent_one(ctx, c, m); /* RTO, or a loss probe */
+}
+
+static __rte_always_inline bool
 tcp_output_one(struct lcore_ctx *ctx, struct tcp_conn *c)
 {
 	struct rte_mbuf *m = c->sndq_head;
-	uint32_t len = c->sndq_len, optlen = tcp_optlen(c, len);
-	uint32_t hlen = TCP_HLEN + optlen;
-	struct rte_tcp_hdr *th;
+	uint32_t len = c->sndq_len, seq = c->snd_nxt;
 
 	if (c->state != TCP_ESTABLISHED ||
 	    (c->flags & (TCF_PERSIST | TCF_FIN_SENT | TCF_ORPHAN_RST)) ||
-	    c->snd_nxt != c->snd_una || c->snd_max != c->snd_una ||
+	    seq != c->snd_una || c->snd_max != seq ||
 	    m == NULL || m != c->sndq_tail || c->sndq_off != 0 ||
-	    tcp_msealed(m) || tcp_mlen(m) != len || len == 0 || len > c->mss ||
+	    tcp_msealed(m) || m->data_len != len || len == 0 || len > c->mss ||
 	    len > c->snd_wnd || len > tcp_cwnd_lt(c) ||
 	    ctx->now_us - c->progress_us >= tcp_tl(ctx)->stall_us / 4)
 		return false;
-	if (!(c->flags & TCF_RTT)) {
-		c->flags |= TCF_RTT;
-		c->rtt_seq = c->snd_nxt;
-		c->rtt_start = ctx->now_us;
-	}
-	th = (struct rte_tcp_hdr *)rte_pktmbuf_prepend(m, (uint16_t)hlen);
-	tcp_fill(ctx, c, th, c->snd_nxt, RTE_TCP_ACK_FLAG | RTE_TCP_PSH_FLAG,
-		 optlen);
-	rte_mbuf_refcnt_update(m, 1);
-	tcp_xmit_sum(ctx, c, m, tcp_meta(m)->sum);
-	tcp_rack_sent(ctx, c, c->snd_nxt, len);
-	c->snd_nxt += len;
-	c->snd_max = c->snd_nxt;
-	c->flags &= ~TCF_SWS_FORCE;
-	tcp_rack_arm(ctx, c, true); /* RTO, or a loss probe */
+	if (likely(tcp_xmit_one_pass(c)))
+		tcp_xmit_first(ctx, c);
+	else
+		tcp_output_one_opt(ctx, c);
 	return true;
 }
 
@@ -739,8 +756,8 @@ tcp_output_one(struct lcore_ctx *ctx, struct tcp_conn *c)
  * if one is owed. Keeps the retransmission timer running while data is
  * in flight (RFC 6298 §5.1) and enters persist on a zero window.
  */
-void
-tcp_output(struct lcore_ctx *ctx, struct tcp_conn *c)
+static void __rte_noinline
+tcp_output_all(struct lcore_ctx *ctx, struct tcp_conn *c)
 {
 	bool sent = false, closing = TCPF(c->state) & TCPF_CLOSED_BY_US;
 	bool sws = false;
@@ -749,8 +766,6 @@ tcp_output(struct lcore_ctx *ctx, struct tcp_conn *c)
 		tcp_syn_sent_output(ctx, c); /* tcp_connect.c */
 		return;
 	}
-	if (tcp_output_one(ctx, c))
-		return;
 	if (unlikely(c->flags & TCF_ORPHAN_RST)) {
 		/* Closed over tcp.max_orphans (tcp_close): reset it now
 		 * rather than hold its queue for a peer that may never
@@ -853,6 +868,14 @@ tcp_output(struct lcore_ctx *ctx, struct tcp_conn *c)
 		   c->timer_kind == TT_RACK) {
 		c->timer_kind = TT_NONE; /* RFC 6298 §5.2 (tcp_rtx_arm) */
 	}
+}
+
+/* The common case first, without the general loop's frame. */
+void
+tcp_output(struct lcore_ctx *ctx, struct tcp_conn *c)
+{
+	if (!tcp_output_one(ctx, c))
+		tcp_output_all(ctx, c);
 }
 
 /* ---- closing ----------------------------------------------------------- */

@@ -551,6 +551,30 @@ void tcp_sndq_drop(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t bytes);
  * Consumes m. */
 void tcp_xmit_sum(struct lcore_ctx *ctx, struct tcp_conn *c,
 		  struct rte_mbuf *m, uint32_t sum);
+/*
+ * tcp_frame.c: tcp_output's common case, its conditions checked by the
+ * caller (tcp_output_one): the queue is one whole unsent mbuf, sent as
+ * one segment with ACK and PSH, from an IPv4 connection with no SACK
+ * block to report. Headers and sums in one pass (the bytes tcp_fill +
+ * tcp_xmit_sum make), then what the output loop does after such a
+ * segment: RTT sample, ACK owed paid, snd_nxt/snd_max, the loss probe.
+ */
+void tcp_xmit_first(struct lcore_ctx *ctx, struct tcp_conn *c);
+/* tcp_frame.c: the segment of m, a whole unsent send-queue mbuf, in that
+ * mbuf, headers and sums in one pass and tcp_fill's ACK bookkeeping; for
+ * tcp_xmit_data when tcp_xmit_one_pass(c). The caller holds the queue's
+ * reference. */
+void tcp_xmit_in_place(struct lcore_ctx *ctx, struct tcp_conn *c,
+		       struct rte_mbuf *m, uint32_t seq, uint8_t flags);
+
+/* c's segments can be made in one pass (tcp_xmit_first, tcp_xmit_in_place):
+ * IPv4, and no SACK block to report (tcp_sack_optlen is 0). */
+static inline bool
+tcp_xmit_one_pass(const struct tcp_conn *c)
+{
+	return !(c->lid & TCP_LID_V6) && c->nrcv_sack == 0 &&
+	       !(c->flags & TCF_DSACK);
+}
 void tcp_sndq_free(struct lcore_ctx *ctx, struct tcp_conn *c);
 
 /* tcp_mem.c: the memory budget's actions */
@@ -590,6 +614,10 @@ void tcp_rack_done(struct lcore_ctx *ctx, struct tcp_conn *c,
 void tcp_rack_sent(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t seq,
 		   uint32_t len);
 void tcp_rack_arm(struct lcore_ctx *ctx, struct tcp_conn *c, bool fresh);
+/* tcp_rack_sent + tcp_rack_arm(.., true) for tcp_output's one-segment
+ * first transmission of the whole queue (m). */
+void tcp_rack_sent_one(struct lcore_ctx *ctx, struct tcp_conn *c,
+		       struct rte_mbuf *m);
 void tcp_rack_rto(struct tcp_conn *c);
 void tcp_tlp_fire(struct lcore_ctx *ctx, struct tcp_conn *c);
 void tcp_rack_fire(struct lcore_ctx *ctx, struct tcp_conn *c);

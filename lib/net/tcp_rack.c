@@ -90,6 +90,42 @@ tcp_rack_sent(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t seq,
 	}
 }
 
+/*
+ * tcp_rack_sent() and tcp_rack_arm(ctx, c, true) for the first
+ * transmission of m, the whole send queue, as one segment no longer than
+ * the MSS (tcp_output's common case): m is stamped, then the loss probe
+ * (or the RTO) armed as tcp_rack_arm arms it for a one-segment flight.
+ */
+void
+tcp_rack_sent_one(struct lcore_ctx *ctx, struct tcp_conn *c,
+		  struct rte_mbuf *m)
+{
+	uint64_t pto, when;
+
+	if (likely(!(c->flags & TCF_SACK))) {
+		if (c->timer_kind != TT_RTX)
+			tcp_rtx_arm(ctx, c);
+		return;
+	}
+	*tcp_xts(m) = (uint32_t)ctx->now_us;
+	*tcp_xfl(m) |= TCP_XF_SENT;
+	if (c->timer_kind == TT_RACK)
+		return;
+	if (c->srtt == 0 || c->retries ||
+	    (c->flags & (TCF_TLP | TCF_RECOVERY))) {
+		if (c->timer_kind != TT_RTX)
+			tcp_rtx_arm(ctx, c);
+		return;
+	}
+	pto = 2ull * c->srtt + TCP_TLP_DELACK_US;
+	pto = RTE_MIN(pto, (uint64_t)c->rto);
+	when = ctx->now_us + pto;
+	c->timer_kind = TT_TLP;
+	c->rtx_deadline = when;
+	if (!timer_armed(&c->timer) || c->timer.expire_us > when)
+		timer_arm(&ctx->wheel, &c->timer, when);
+}
+
 /* Remember cwnd and ssthresh before a cut, to give them back if every
  * retransmission of the episode turns out spurious. */
 static void
