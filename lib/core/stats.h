@@ -92,7 +92,8 @@
 	X(http_idle_timeouts) X(http_send_overflow) X(http_buffer_overflow) \
 	X(http_conns_refused) X(http_continue_sent) X(http_paused) \
 	X(http_parse_bytes) X(http_rx_left) X(http_resp_held) \
-	X(http_pipeline_full)
+	X(http_pipeline_full) \
+	X(http_head_cache_hits) X(http_head_cache_misses)
 
 /* The memory budget's actions (core/mem.h; gauges per class are in
  * struct mem_snapshot): connections aborted under pressure or because

@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* head_cache.h: request-head prediction, a per-lcore cache of parsed heads. */
+#ifndef LR_HTTP_HEAD_CACHE_H
+#define LR_HTTP_HEAD_CACHE_H
+
+#include <stdint.h>
+
+#include "core/stats.h"
+#include "http/parser.h"
+#include "http/router.h"
+
+/*
+ * The HTTP analogue of TCP header prediction. Clients on a keep-alive
+ * connection send heads that are byte for byte the same apart from the
+ * Content-Length digits. The cache keeps a few heads the full parser
+ * accepted, each as its bytes and the parse in offset form; a new head
+ * whose bytes equal an entry's before and after the Content-Length
+ * digits, with 1 to 18 digits there and the limits still met, gets the
+ * entry's answer rebased onto its buffer. Anything else is parsed by
+ * http_parse_resume(), and what that accepts whole from one buffer may
+ * be installed. The answer (return, *status, req, st) is always the
+ * full parser's: equal bytes give an equal answer, and the digits and
+ * the limits are judged by the parser's own rules (docs/DESIGN.md).
+ *
+ * Memory is fixed (HTTP_HC_ENTRIES entries in the struct, no
+ * allocation); a miss costs the parse plus at most one bounded copy.
+ * Single-threaded: one per lcore, zeroed (= empty) before use.
+ */
+#define HTTP_HC_ENTRIES 4
+#define HTTP_HC_BYTES 256 /* longest head kept */
+#define HTTP_HC_FIELDS 16 /* most field lines of a head kept */
+
+/* A router's answer for an entry's method and path (params as offsets
+ * from the path), valid for the router at router while its gen is gen. */
+struct http_hc_route {
+	const struct http_router *router;
+	uint64_t gen;
+	int32_t route;
+	uint32_t allowed;
+	uint8_t nparams;
+	uint16_t poff[HTTP_MAX_PARAMS];
+	uint16_t plen[HTTP_MAX_PARAMS];
+};
+
+/* One accepted head. Offsets are from the head's first byte. */
+struct http_hc_entry {
+	char bytes[HTTP_HC_BYTES];
+	/* struct http_header of each field, pointers as offsets */
+	uint64_t field[HTTP_HC_FIELDS][4];
+	uint16_t len;	  /* head bytes; 0: the entry is empty */
+	uint16_t cl;	  /* first Content-Length digit; len when none */
+	uint16_t rl;	  /* request-line bytes before its CR */
+	uint16_t fs;	  /* field-line bytes before the blank line */
+	uint16_t method_len, target_len;
+	uint16_t path_off, path_len, query_off, query_len;
+	uint8_t cl_digits; /* 0 when no Content-Length */
+	uint8_t cl_field;  /* index of the Content-Length field, or 0xff */
+	uint8_t nh;
+	uint8_t method;
+	uint8_t minor;
+	uint8_t flags; /* HTTP_HC_F_* */
+	uint8_t ref;   /* hit since the clock hand last passed */
+	struct http_hc_route rt;
+};
+
+struct http_head_cache {
+	struct http_hc_entry e[HTTP_HC_ENTRIES];
+	const struct http_hc_entry *last; /* the latest hit's entry */
+	uint8_t mru;			  /* entry probed first */
+	uint8_t hand;			  /* next victim candidate */
+};
+
+/*
+ * http_parse_resume(st, buf, len, lim, req, status) through the cache:
+ * the same return, *status, req and st in every case. A fresh head
+ * (st->pos == 0) is looked up first and counted in stats as
+ * http_head_cache_hits or _misses; a miss accepted whole (no leading
+ * CRLF, at most HTTP_HC_BYTES bytes and HTTP_HC_FIELDS fields) is
+ * installed in place of an entry not hit lately. Heads that arrive in
+ * pieces (st->pos != 0) go to the parser untouched and uncounted.
+ */
+int http_head_cache_parse(struct http_head_cache *c, struct stats *stats,
+			  struct http_parse_state *st, const char *buf,
+			  size_t len, const struct http_limits *lim,
+			  struct http_request *req, int *status);
+
+/*
+ * http_router_match(r, req->method, req->path, req->path_len, m): the
+ * same return and m. When req's method and path bytes are those of the
+ * latest hit's entry, the answer that entry keeps for r (at its current
+ * generation) is used, computed and kept on first use.
+ */
+int http_head_cache_route(struct http_head_cache *c,
+			  const struct http_router *r,
+			  const struct http_request *req, struct http_match *m);
+
+#endif
