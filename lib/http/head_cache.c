@@ -10,75 +10,132 @@
  * http_content_length(); a longer run is left to the parser. */
 #define HTTP_HC_CL_DIGITS 18
 
-enum {
-	HTTP_HC_F_QUERY = 1 << 0,
-	HTTP_HC_F_CHUNKED = 1 << 1,
-	HTTP_HC_F_KEEP_ALIVE = 1 << 2,
-	HTTP_HC_F_EXPECT = 1 << 3,
-	HTTP_HC_F_HOST = 1 << 4,
-};
+/* What the images assume of the structs they stand for. */
+_Static_assert(sizeof(struct http_header) == 32 &&
+		       offsetof(struct http_header, name) == 0 &&
+		       offsetof(struct http_header, name_len) == 8 &&
+		       offsetof(struct http_header, value) == 16 &&
+		       offsetof(struct http_header, value_len) == 24 &&
+		       sizeof(const char *) == 8,
+	       "struct http_header is four words");
+_Static_assert(offsetof(struct http_request, keep_alive) ==
+			       offsetof(struct http_request, chunked) + 1 &&
+		       offsetof(struct http_request, expect_continue) ==
+			       offsetof(struct http_request, chunked) + 2 &&
+		       offsetof(struct http_request, has_host) ==
+			       offsetof(struct http_request, chunked) + 3,
+	       "the four flags of struct http_request are adjacent");
 
-#define HTTP_HC_NO_FIELD 0xff
+/* Four words at once: AVX2 in the AVX2 variant, SSE2 pairs otherwise. */
+typedef uint64_t http_hc_v4 __attribute__((vector_size(32)));
 
 /*
  * The parser's limits hold for the entry's head with nd digits: the
  * request line (its bytes before CR) within max_request_line, the field
  * lines (with their CRLFs) within max_header_bytes, at most max_headers
  * of them. A well-formed head within those passes every limit check of
- * the machine (parser_machine.h), so its answer is the entry's.
+ * the machine (parser_machine.h), so its answer is the entry's. (The
+ * machine's cap of HTTP_LIMIT_CAP is far above any entry.)
  */
-static inline bool
+static inline __attribute__((always_inline)) bool
 http_hc_limits_ok(const struct http_hc_entry *e, size_t nd,
 		  const struct http_limits *lim)
 {
-	size_t max_rl = http_min(lim->max_request_line, HTTP_LIMIT_CAP);
-	size_t max_hb = http_min(lim->max_header_bytes, HTTP_LIMIT_CAP);
+	return e->rl <= lim->max_request_line && e->nh <= lim->max_headers &&
+	       e->fs + nd <= lim->max_header_bytes;
+}
 
-	return e->rl <= max_rl && e->nh <= lim->max_headers &&
-	       e->fs + nd - e->cl_digits <= max_hb;
+/* The value of 1 to 8 decimal digits, as bytes 0..9 in the high bytes
+ * of t in memory order (zero bytes below them count as leading zeros). */
+static inline __attribute__((always_inline)) uint64_t
+http_hc_digits8(uint64_t t)
+{
+	t = t * 10 + (t >> 8);
+	return (((t & 0x000000ff000000ffull) * (100 + (1000000ull << 32))) +
+		(((t >> 16) & 0x000000ff000000ffull) *
+		 (1 + (10000ull << 32)))) >>
+	       32;
+}
+
+/* http_hc_digits8() for 1 to 4 digits in the high bytes of t. */
+static inline __attribute__((always_inline)) uint64_t
+http_hc_digits4(uint32_t t)
+{
+	t = t * 10 + (t >> 8);
+	return (t & 0xff) * 100 + ((t >> 16) & 0xff);
+}
+
+/*
+ * The run of decimal digits at buf[p..len): its length, up to
+ * HTTP_HC_CL_DIGITS + 1 (a longer run is not ours), and in *v its value
+ * when it has at most HTTP_HC_CL_DIGITS. Eight bytes at once when they
+ * are in the buffer and the run ends within them.
+ */
+static inline __attribute__((always_inline)) size_t
+http_hc_digits(const char *buf, size_t p, size_t len, uint64_t *v)
+{
+	size_t nd = 0;
+	uint64_t x = 0;
+
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	if (p + 8 <= len) {
+		uint64_t w, t, no;
+
+		memcpy(&w, buf + p, 8);
+		/* digits become 0..9; any other byte gets bit 7 */
+		t = w ^ 0x3030303030303030ull;
+		no = (((t & 0x7f7f7f7f7f7f7f7full) + 0x7676767676767676ull) |
+		      t) &
+		     0x8080808080808080ull;
+		if (no) {
+			nd = (size_t)__builtin_ctzll(no) >> 3;
+			if (nd && nd <= 4)
+				*v = http_hc_digits4((uint32_t)t << (32 - 8 * nd));
+			else if (nd)
+				*v = http_hc_digits8(t << (64 - 8 * nd));
+			return nd;
+		}
+	}
+#endif
+	while (nd <= HTTP_HC_CL_DIGITS && p + nd < len) {
+		unsigned int d = (unsigned int)((uint8_t)buf[p + nd] - '0');
+
+		if (d > 9)
+			break;
+		x = x * 10 + d;
+		nd++;
+	}
+	*v = x;
+	return nd;
 }
 
 /* req as the parser fills it for the entry's head at buf, with nd
- * Content-Length digits of value v (fields after it moved by the
- * difference in digits). */
+ * Content-Length digits of value v. */
 static inline __attribute__((always_inline)) void
 http_hc_fill(const struct http_hc_entry *e, const char *buf, size_t nd,
 	     uint64_t v, struct http_request *req)
 {
 	uint64_t b = (uint64_t)(uintptr_t)buf;
-	uint64_t after = b + nd; /* offsets after the digits lack them */
-	size_t i = 0, nh = e->nh, cf = e->cl_field;
-	struct http_header *h = req->headers;
+	http_hc_v4 x, y, all = {b, b, b, b}, base = {b, 0, b, 0};
+	http_hc_v4 n4 = {nd, nd, nd, nd};
+	char *r = (char *)req;
+	size_t i, nh = e->nh;
 
-	req->method = (enum http_method)e->method;
-	req->method_str = buf;
-	req->method_len = e->method_len;
-	req->target = buf + e->method_len + 1;
-	req->target_len = e->target_len;
-	req->path = buf + e->path_off;
-	req->path_len = e->path_len;
-	req->query = e->flags & HTTP_HC_F_QUERY ? buf + e->query_off : NULL;
-	req->query_len = e->query_len;
-	req->minor_version = e->minor;
-	req->num_headers = nh;
-	for (; i < nh; i++) {
-		uint64_t add = i > cf ? after : b;
-
-		h[i].name = (const char *)(uintptr_t)(e->field[i][0] + add);
-		h[i].name_len = e->field[i][1];
-		h[i].value = (const char *)(uintptr_t)(e->field[i][2] + add);
-		h[i].value_len = e->field[i][3];
+#pragma GCC unroll 4
+	for (i = 0; i < HTTP_HC_TOP_WORDS; i += 4) {
+		memcpy(&x, e->top + i, 32);
+		memcpy(&y, e->top_ptr + i, 32);
+		x += y & all;
+		memcpy(r + 8 * i, &x, 32);
 	}
-	if (e->cl_digits) {
-		h[cf].value_len = nd;
-		req->content_length = (int64_t)v;
-	} else {
-		req->content_length = -1;
+	for (i = 0; i < nh; i++) {
+		memcpy(&x, e->field[i], 32);
+		memcpy(&y, e->field_nd[i], 32);
+		x += base + (y & n4);
+		memcpy(&req->headers[i], &x, 32);
 	}
-	req->chunked = e->flags & HTTP_HC_F_CHUNKED;
-	req->keep_alive = e->flags & HTTP_HC_F_KEEP_ALIVE;
-	req->expect_continue = e->flags & HTTP_HC_F_EXPECT;
-	req->has_host = e->flags & HTTP_HC_F_HOST;
+	memcpy(&req->chunked, e->tail, 4);
+	req->content_length = e->cl_digits ? (int64_t)v : -1;
 }
 
 /* a[0..n) == b[0..n): overlapping words, nothing outside read. */
@@ -114,6 +171,17 @@ http_hc_eq_small(const char *a, const char *b, size_t n)
 	return true;
 }
 
+static const struct http_limits http_hc_defaults = {
+	HTTP_DEFAULT_MAX_REQUEST_LINE,
+	HTTP_DEFAULT_MAX_HEADER_BYTES,
+	HTTP_MAX_HEADERS,
+};
+
+static int http_hc_miss(struct http_head_cache *c, struct stats *stats,
+			struct http_parse_state *st, const char *buf,
+			size_t len, const struct http_limits *lim,
+			struct http_request *req, int *status);
+
 #if defined(__x86_64__)
 #include <immintrin.h>
 
@@ -136,7 +204,7 @@ http_hc_eq_sse2(const char *a, const char *b, size_t n)
 	       0xffff;
 }
 
-#define HTTP_HC_AVX2 __attribute__((target("avx2")))
+#define HTTP_HC_AVX2 __attribute__((target("avx2,tune=haswell")))
 
 static inline __attribute__((always_inline)) HTTP_HC_AVX2 bool
 http_hc_eq_avx2(const char *a, const char *b, size_t n)
@@ -158,19 +226,19 @@ http_hc_eq_avx2(const char *a, const char *b, size_t n)
 	return _mm256_testz_si256(acc, acc);
 }
 
-#define HTTP_HC_MATCH http_hc_match_avx2
+#define HTTP_HC_PARSE http_hc_parse_avx2
 #define HTTP_HC_ATTR HTTP_HC_AVX2
 #define HTTP_HC_EQ http_hc_eq_avx2
 #include "http/head_cache_match.h"
 
-#define HTTP_HC_MATCH http_hc_match_sse2
+#define HTTP_HC_PARSE http_hc_parse_sse2
 #define HTTP_HC_ATTR
 #define HTTP_HC_EQ http_hc_eq_sse2
 #include "http/head_cache_match.h"
 
 #define http_hc_eq http_hc_eq_sse2
 #else
-#define HTTP_HC_MATCH http_hc_match_sse2
+#define HTTP_HC_PARSE http_hc_parse_sse2
 #define HTTP_HC_ATTR
 #define HTTP_HC_EQ http_hc_eq_small
 #include "http/head_cache_match.h"
@@ -194,14 +262,23 @@ http_hc_victim(struct http_head_cache *c)
 	}
 }
 
+/* A pointer into the head as its offset, for an image. */
+static inline const char *
+http_hc_off(const char *p, const char *buf, size_t back)
+{
+	return p ? (const char *)(uintptr_t)((size_t)(p - buf) - back) : NULL;
+}
+
 /* Keep the head buf[0..n) the parser accepted as req, when it fits. */
 static void
 http_hc_install(struct http_head_cache *c, const char *buf, size_t n,
 		const struct http_request *req)
 {
+	static const char *const ptr = (const char *)UINTPTR_MAX;
+	/* images of req up to its first header's name (the rest unused) */
+	struct http_request top, mask;
 	struct http_hc_entry *e;
-	size_t nh = req->num_headers, cf = HTTP_HC_NO_FIELD, rl;
-	const struct http_header *cl = NULL;
+	size_t nh = req->num_headers, cf = nh, nd = 0, rl;
 
 	/* No leading CRLF, a path in the head (not the static "/" of an
 	 * absolute-form target without one). */
@@ -215,10 +292,10 @@ http_hc_install(struct http_head_cache *c, const char *buf, size_t n,
 			    http_name_eq(req->headers[i].name, "content-length",
 					 14))
 				cf = i;
-		if (cf == HTTP_HC_NO_FIELD)
+		if (cf == nh)
 			return;
-		cl = &req->headers[cf];
-		if (cl->value_len < 1 || cl->value_len > HTTP_HC_CL_DIGITS)
+		nd = req->headers[cf].value_len;
+		if (nd < 1 || nd > HTTP_HC_CL_DIGITS)
 			return;
 	}
 	e = http_hc_victim(c);
@@ -227,36 +304,75 @@ http_hc_install(struct http_head_cache *c, const char *buf, size_t n,
 	memcpy(e->bytes, buf, n);
 	for (size_t i = 0; i < nh; i++) {
 		const struct http_header *h = &req->headers[i];
-		uint64_t back = i > cf && cl ? cl->value_len : 0;
+		size_t back = i > cf ? nd : 0;
 
 		e->field[i][0] = (uint64_t)(h->name - buf) - back;
 		e->field[i][1] = h->name_len;
 		e->field[i][2] = (uint64_t)(h->value - buf) - back;
-		e->field[i][3] = h->value_len;
+		e->field[i][3] = i == cf ? 0 : h->value_len;
+		e->field_nd[i][0] = e->field_nd[i][2] = i > cf ? ~0ull : 0;
+		e->field_nd[i][1] = 0;
+		e->field_nd[i][3] = i == cf ? ~0ull : 0;
 	}
+	memset(&top, 0, sizeof(e->top));
+	memset(&mask, 0, sizeof(e->top_ptr));
+	top.method = req->method;
+	top.method_str = http_hc_off(req->method_str, buf, 0);
+	top.method_len = req->method_len;
+	top.target = http_hc_off(req->target, buf, 0);
+	top.target_len = req->target_len;
+	top.path = http_hc_off(req->path, buf, 0);
+	top.path_len = req->path_len;
+	top.query = http_hc_off(req->query, buf, 0);
+	top.query_len = req->query_len;
+	top.minor_version = req->minor_version;
+	top.num_headers = nh;
+	mask.method_str = mask.target = mask.path = ptr;
+	mask.query = req->query ? ptr : NULL;
+	if (nh) {
+		/* The first field's name, never after the digits. */
+		top.headers[0].name = http_hc_off(req->headers[0].name, buf, 0);
+		mask.headers[0].name = ptr;
+	}
+	memcpy(e->top, &top, sizeof(e->top));
+	memcpy(e->top_ptr, &mask, sizeof(e->top_ptr));
+	memcpy(e->tail, &req->chunked, 4);
 	rl = (size_t)(req->target - buf) + req->target_len + 9;
 	e->len = (uint16_t)n;
-	e->cl = (uint16_t)(cl ? (size_t)(cl->value - buf) : n);
-	e->cl_digits = (uint8_t)(cl ? cl->value_len : 0);
-	e->cl_field = (uint8_t)cf;
+	e->cl = (uint16_t)(cf < nh ? (size_t)(req->headers[cf].value - buf) : n);
+	e->cl_digits = (uint8_t)nd;
+	e->min_len = (uint16_t)(n - nd + !!nd);
+	e->suf = (uint16_t)(n - e->cl - nd);
+	e->suf8 = e->suf_mask = 0;
+	if (__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && nd && e->suf <= 8) {
+		memcpy(&e->suf8, buf + e->cl + nd, e->suf);
+		e->suf_mask = e->suf == 8 ? ~0ull : (1ull << (8 * e->suf)) - 1;
+	}
 	e->rl = (uint16_t)rl;
-	e->fs = (uint16_t)(n - rl - 4);
-	e->method_len = (uint16_t)req->method_len;
-	e->target_len = (uint16_t)req->target_len;
+	e->fs = (uint16_t)(n - rl - 4 - nd);
 	e->path_off = (uint16_t)(req->path - buf);
 	e->path_len = (uint16_t)req->path_len;
-	e->query_off = (uint16_t)(req->query ? req->query - buf : 0);
-	e->query_len = (uint16_t)req->query_len;
 	e->nh = (uint8_t)nh;
 	e->method = (uint8_t)req->method;
-	e->minor = (uint8_t)req->minor_version;
-	e->flags = (uint8_t)((req->query ? HTTP_HC_F_QUERY : 0) |
-			     (req->chunked ? HTTP_HC_F_CHUNKED : 0) |
-			     (req->keep_alive ? HTTP_HC_F_KEEP_ALIVE : 0) |
-			     (req->expect_continue ? HTTP_HC_F_EXPECT : 0) |
-			     (req->has_host ? HTTP_HC_F_HOST : 0));
 	e->ref = 0;
 	e->rt.router = NULL;
+}
+
+/* A head the cache did not answer: the parser's answer, kept when it
+ * fits. Apart, so that a hit does not pay for its frame. */
+static __attribute__((noinline)) int
+http_hc_miss(struct http_head_cache *c, struct stats *stats,
+	     struct http_parse_state *st, const char *buf, size_t len,
+	     const struct http_limits *lim, struct http_request *req,
+	     int *status)
+{
+	int n;
+
+	stats->v[ST_http_head_cache_misses]++;
+	n = http_parse_resume(st, buf, len, lim, req, status);
+	if (n > 0)
+		http_hc_install(c, buf, (size_t)n, req);
+	return n;
 }
 
 int
@@ -265,37 +381,12 @@ http_head_cache_parse(struct http_head_cache *c, struct stats *stats,
 		      const struct http_limits *lim, struct http_request *req,
 		      int *status)
 {
-	static const struct http_limits defaults = {
-		HTTP_DEFAULT_MAX_REQUEST_LINE,
-		HTTP_DEFAULT_MAX_HEADER_BYTES,
-		HTTP_MAX_HEADERS,
-	};
-	int n;
-
-	if (st->pos)
-		return http_parse_resume(st, buf, len, lim, req, status);
-	if (!lim)
-		lim = &defaults;
 #if defined(__x86_64__)
-	n = http_isa_cur == HTTP_ISA_AVX2
-		    ? http_hc_match_avx2(c, buf, len, lim, req)
-		    : http_hc_match_sse2(c, buf, len, lim, req);
-#else
-	n = http_hc_match_sse2(c, buf, len, lim, req);
+	if (http_isa_cur == HTTP_ISA_AVX2)
+		return http_hc_parse_avx2(c, stats, st, buf, len, lim, req,
+					  status);
 #endif
-	if (n) {
-		/* What the parser leaves of a head judged whole. */
-		st->scanned += (uint32_t)n;
-		st->pos = (uint32_t)n;
-		st->phase = HTTP_PS_DONE;
-		stats->v[ST_http_head_cache_hits]++;
-		return n;
-	}
-	stats->v[ST_http_head_cache_misses]++;
-	n = http_parse_resume(st, buf, len, lim, req, status);
-	if (n > 0)
-		http_hc_install(c, buf, (size_t)n, req);
-	return n;
+	return http_hc_parse_sse2(c, stats, st, buf, len, lim, req, status);
 }
 
 int

@@ -3,6 +3,7 @@
 #ifndef LR_HTTP_HEAD_CACHE_H
 #define LR_HTTP_HEAD_CACHE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "core/stats.h"
@@ -42,24 +43,45 @@ struct http_hc_route {
 	uint16_t plen[HTTP_MAX_PARAMS];
 };
 
-/* One accepted head. Offsets are from the head's first byte. */
+/* The words of struct http_request before its headers (11 on LP64),
+ * and the first of its headers: a whole number of 4-word vectors. */
+#define HTTP_HC_TOP_WORDS                                                      \
+	((offsetof(struct http_request, headers) + 8 + 31) / 32 * 4)
+
+/*
+ * One accepted head. Offsets are from the head's first byte; those past
+ * the Content-Length digits leave the digits out, so that a match adds
+ * its own count. The parse is kept as images of what req gets, pointers
+ * as offsets: filling req is adding the buffer's address to them.
+ */
 struct http_hc_entry {
 	char bytes[HTTP_HC_BYTES];
-	/* struct http_header of each field, pointers as offsets */
+	/* struct http_header of each field: name, name_len, value,
+	 * value_len (the Content-Length value's length 0) */
 	uint64_t field[HTTP_HC_FIELDS][4];
+	/* all-ones in the words of field[i] that move with the digits:
+	 * the pointers of fields after them, the value length of theirs */
+	uint64_t field_nd[HTTP_HC_FIELDS][4];
+	/* req up to its first header's name, and all-ones where a word is
+	 * a pointer into the head */
+	uint64_t top[HTTP_HC_TOP_WORDS];
+	uint64_t top_ptr[HTTP_HC_TOP_WORDS];
+	/* req's chunked, keep_alive, expect_continue, has_host */
+	uint8_t tail[4];
 	uint16_t len;	  /* head bytes; 0: the entry is empty */
+	uint16_t min_len; /* bytes a match needs (one digit); 0 when empty */
 	uint16_t cl;	  /* first Content-Length digit; len when none */
 	uint16_t rl;	  /* request-line bytes before its CR */
 	uint16_t fs;	  /* field-line bytes before the blank line */
-	uint16_t method_len, target_len;
-	uint16_t path_off, path_len, query_off, query_len;
+	uint16_t path_off, path_len;
+	uint16_t suf; /* bytes after the digits */
+	/* when suf <= 8: those bytes as a word (memory order), and the
+	 * mask of their bytes; suf_mask 0 otherwise */
+	uint64_t suf8, suf_mask;
 	uint8_t cl_digits; /* 0 when no Content-Length */
-	uint8_t cl_field;  /* index of the Content-Length field, or 0xff */
 	uint8_t nh;
 	uint8_t method;
-	uint8_t minor;
-	uint8_t flags; /* HTTP_HC_F_* */
-	uint8_t ref;   /* hit since the clock hand last passed */
+	uint8_t ref; /* hit since the clock hand last passed */
 	struct http_hc_route rt;
 };
 
