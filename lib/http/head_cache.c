@@ -262,6 +262,40 @@ http_hc_victim(struct http_head_cache *c)
 	}
 }
 
+/* FNV-1a over the words of a[0..n) (the last one zero-padded). */
+static uint32_t
+http_hc_hash(uint32_t h, const char *a, size_t n)
+{
+	uint64_t w;
+
+	for (size_t i = 0; i < n; i += 8) {
+		w = 0;
+		memcpy(&w, a + i, n - i < 8 ? n - i : 8);
+		h = (h ^ (uint32_t)w ^ (uint32_t)(w >> 32)) * 16777619u;
+	}
+	return h;
+}
+
+/*
+ * Whether the head buf[0..n) (Content-Length digits buf[cl..cl + nd)
+ * left out) was missed lately: then it is kept, else noted. A peer that
+ * never sends a head twice costs a hash per head and evicts nothing.
+ */
+static bool
+http_hc_admit(struct http_head_cache *c, const char *buf, size_t n,
+	      size_t cl, size_t nd)
+{
+	uint32_t h = http_hc_hash(2166136261u, buf, cl);
+	uint32_t *slot;
+
+	h = http_hc_hash(h ^ (uint32_t)(n - nd), buf + cl + nd, n - cl - nd) | 1;
+	slot = &c->seen[h % HTTP_HC_SEEN];
+	if (*slot == h)
+		return true;
+	*slot = h;
+	return false;
+}
+
 /* A pointer into the head as its offset, for an image. */
 static inline const char *
 http_hc_off(const char *p, const char *buf, size_t back)
@@ -298,6 +332,9 @@ http_hc_install(struct http_head_cache *c, const char *buf, size_t n,
 		if (nd < 1 || nd > HTTP_HC_CL_DIGITS)
 			return;
 	}
+	if (!http_hc_admit(c, buf, n, cf < nh ? (size_t)(req->headers[cf].value -
+						       buf) : n, nd))
+		return;
 	e = http_hc_victim(c);
 	if (c->last == e)
 		c->last = NULL;

@@ -19,12 +19,13 @@
  * digits, with 1 to 18 digits there and the limits still met, gets the
  * entry's answer rebased onto its buffer. Anything else is parsed by
  * http_parse_resume(), and what that accepts whole from one buffer may
- * be installed. The answer (return, *status, req, st) is always the
+ * be installed (the second time it is missed). The answer (return, *status, req, st) is always the
  * full parser's: equal bytes give an equal answer, and the digits and
  * the limits are judged by the parser's own rules (docs/DESIGN.md).
  *
  * Memory is fixed (HTTP_HC_ENTRIES entries in the struct, no
- * allocation); a miss costs the parse plus at most one bounded copy.
+ * allocation); a miss costs the parse, a hash of the head and at most
+ * one bounded copy.
  * Single-threaded: one per lcore, zeroed (= empty) before use.
  */
 #define HTTP_HC_ENTRIES 4
@@ -85,8 +86,13 @@ struct http_hc_entry {
 	struct http_hc_route rt;
 };
 
+/* Fingerprints of heads missed lately: a head is kept the second time
+ * it is missed, so heads that never come again replace nothing. */
+#define HTTP_HC_SEEN 16
+
 struct http_head_cache {
 	struct http_hc_entry e[HTTP_HC_ENTRIES];
+	uint32_t seen[HTTP_HC_SEEN];
 	const struct http_hc_entry *last; /* the latest hit's entry */
 	uint8_t mru;			  /* entry probed first */
 	uint8_t hand;			  /* next victim candidate */
@@ -97,8 +103,9 @@ struct http_head_cache {
  * the same return, *status, req and st in every case. A fresh head
  * (st->pos == 0) is looked up first and counted in stats as
  * http_head_cache_hits or _misses; a miss accepted whole (no leading
- * CRLF, at most HTTP_HC_BYTES bytes and HTTP_HC_FIELDS fields) is
- * installed in place of an entry not hit lately. Heads that arrive in
+ * CRLF, at most HTTP_HC_BYTES bytes and HTTP_HC_FIELDS fields) the
+ * second time (its bytes but for the Content-Length digits hashed into
+ * seen) is installed in place of an entry not hit lately. Heads that arrive in
  * pieces (st->pos != 0) go to the parser untouched and uncounted.
  */
 int http_head_cache_parse(struct http_head_cache *c, struct stats *stats,
