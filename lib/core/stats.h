@@ -86,6 +86,9 @@
 	X(tcp_rto_repeated) X(tcp_rto_after_probe) X(tcp_rto_in_recovery) \
 	X(tcp_rto_tail)
 
+/* HTTP; http_head_cache_hits and _misses: heads that arrived whole,
+ * answered from the lcore's head cache (lib/http/head_cache.h) or by the
+ * parser. */
 #define STATS_HTTP(X) \
 	X(http_requests) X(http_responses_2xx) X(http_responses_4xx) \
 	X(http_responses_5xx) X(http_parse_errors) X(http_header_timeouts) \
