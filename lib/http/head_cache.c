@@ -427,40 +427,28 @@ http_head_cache_parse(struct http_head_cache *c, struct stats *stats,
 }
 
 int
-http_head_cache_route(struct http_head_cache *c, const struct http_router *r,
-		      const struct http_request *req, struct http_match *m)
+http_hc_route_slow(struct http_head_cache *c, const struct http_router *r,
+		   const struct http_request *req, struct http_match *m)
 {
 	struct http_hc_entry *e = (struct http_hc_entry *)c->last;
 	struct http_hc_route *rt;
 	int rc;
 
+	rc = http_router_match(r, req->method, req->path, req->path_len, m);
 	if (!e || req->method != (enum http_method)e->method ||
 	    req->path_len != e->path_len ||
 	    !http_hc_eq(req->path, e->bytes + e->path_off, e->path_len))
-		return http_router_match(r, req->method, req->path,
-					 req->path_len, m);
-	rt = &e->rt;
-	if (rt->router != r || rt->gen != r->gen) {
-		/* First use with this router: ask it, keep the answer. */
-		rc = http_router_match(r, req->method, req->path, req->path_len,
-				       m);
-		rt->router = r;
-		rt->gen = r->gen;
-		rt->route = m->route;
-		rt->allowed = m->allowed;
-		rt->nparams = m->nparams;
-		for (unsigned int i = 0; i < m->nparams; i++) {
-			rt->poff[i] = (uint16_t)(m->params[i].p - req->path);
-			rt->plen[i] = (uint16_t)m->params[i].len;
-		}
 		return rc;
+	/* The entry's path: keep the router's answer for it. */
+	rt = &e->rt;
+	rt->router = r;
+	rt->gen = r->gen;
+	rt->route = m->route;
+	rt->allowed = m->allowed;
+	rt->nparams = m->nparams;
+	for (unsigned int i = 0; i < m->nparams; i++) {
+		rt->poff[i] = (uint16_t)(m->params[i].p - req->path);
+		rt->plen[i] = (uint16_t)m->params[i].len;
 	}
-	m->route = rt->route;
-	m->allowed = rt->allowed;
-	m->nparams = rt->nparams;
-	for (unsigned int i = 0; i < rt->nparams; i++) {
-		m->params[i].p = req->path + rt->poff[i];
-		m->params[i].len = rt->plen[i];
-	}
-	return rt->route;
+	return rc;
 }

@@ -3,8 +3,10 @@
 #ifndef LR_HTTP_HEAD_CACHE_H
 #define LR_HTTP_HEAD_CACHE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "core/stats.h"
 #include "http/parser.h"
@@ -113,14 +115,63 @@ int http_head_cache_parse(struct http_head_cache *c, struct stats *stats,
 			  size_t len, const struct http_limits *lim,
 			  struct http_request *req, int *status);
 
+/* http_head_cache_route() when the latest hit's entry does not answer. */
+int http_hc_route_slow(struct http_head_cache *c, const struct http_router *r,
+		       const struct http_request *req, struct http_match *m);
+
+/* path[0..n) equals the kept p[0..n), for 4 <= n (words that overlap);
+ * shorter paths are left to the slow path. */
+static inline bool
+http_hc_path_eq(const char *path, const char *p, size_t n)
+{
+	uint64_t a, b, x = 0;
+	uint32_t c, d, e, f;
+	size_t i;
+
+	if (n < 8) {
+		memcpy(&c, path, 4);
+		memcpy(&d, p, 4);
+		memcpy(&e, path + n - 4, 4);
+		memcpy(&f, p + n - 4, 4);
+		return !((c ^ d) | (e ^ f));
+	}
+	for (i = 0; i + 8 < n; i += 8) {
+		memcpy(&a, path + i, 8);
+		memcpy(&b, p + i, 8);
+		x |= a ^ b;
+	}
+	memcpy(&a, path + n - 8, 8);
+	memcpy(&b, p + n - 8, 8);
+	return !(x | (a ^ b));
+}
+
 /*
  * http_router_match(r, req->method, req->path, req->path_len, m): the
  * same return and m. When req's method and path bytes are those of the
  * latest hit's entry, the answer that entry keeps for r (at its current
  * generation) is used, computed and kept on first use.
  */
-int http_head_cache_route(struct http_head_cache *c,
-			  const struct http_router *r,
-			  const struct http_request *req, struct http_match *m);
+static inline int
+http_head_cache_route(struct http_head_cache *c, const struct http_router *r,
+		      const struct http_request *req, struct http_match *m)
+{
+	const struct http_hc_entry *e = c->last;
+	const struct http_hc_route *rt;
+
+	if (!e || e->rt.router != r || e->rt.gen != r->gen ||
+	    req->method != (enum http_method)e->method ||
+	    req->path_len != e->path_len || req->path_len < 4 ||
+	    !http_hc_path_eq(req->path, e->bytes + e->path_off, e->path_len))
+		return http_hc_route_slow(c, r, req, m);
+	rt = &e->rt;
+	m->route = rt->route;
+	m->allowed = rt->allowed;
+	m->nparams = rt->nparams;
+	for (unsigned int i = 0; i < rt->nparams; i++) {
+		m->params[i].p = req->path + rt->poff[i];
+		m->params[i].len = rt->plen[i];
+	}
+	return rt->route;
+}
 
 #endif
