@@ -21,14 +21,15 @@
  * digits, with 1 to 18 digits there and the limits still met, gets the
  * entry's answer rebased onto its buffer. Anything else is parsed by
  * http_parse_resume(), and what that accepts whole from one buffer may
- * be installed (the second time it is missed). The answer (return, *status, req, st) is always the
- * full parser's: equal bytes give an equal answer, and the digits and
- * the limits are judged by the parser's own rules (docs/DESIGN.md).
+ * be installed (the second time it is missed). The answer (return,
+ * *status, req, st) is always the full parser's: equal bytes give an
+ * equal answer, and the digits and the limits are judged by the
+ * parser's own rules (docs/DESIGN.md).
  *
  * Memory is fixed (HTTP_HC_ENTRIES entries in the struct, no
  * allocation); a miss costs the parse, a hash of the head and at most
- * one bounded copy.
- * Single-threaded: one per lcore, zeroed (= empty) before use.
+ * one bounded copy. Single-threaded: one per lcore, zeroed (= empty)
+ * before use.
  */
 #define HTTP_HC_ENTRIES 4
 #define HTTP_HC_BYTES 256 /* longest head kept */
@@ -107,8 +108,9 @@ struct http_head_cache {
  * http_head_cache_hits or _misses; a miss accepted whole (no leading
  * CRLF, at most HTTP_HC_BYTES bytes and HTTP_HC_FIELDS fields) the
  * second time (its bytes but for the Content-Length digits hashed into
- * seen) is installed in place of an entry not hit lately. Heads that arrive in
- * pieces (st->pos != 0) go to the parser untouched and uncounted.
+ * seen) is installed in place of an entry not hit lately. Heads that
+ * arrive in pieces (st->pos != 0) go to the parser untouched and
+ * uncounted.
  */
 int http_head_cache_parse(struct http_head_cache *c, struct stats *stats,
 			  struct http_parse_state *st, const char *buf,
