@@ -86,13 +86,17 @@
 	X(tcp_rto_repeated) X(tcp_rto_after_probe) X(tcp_rto_in_recovery) \
 	X(tcp_rto_tail)
 
+/* HTTP; http_head_cache_hits and _misses: heads that arrived whole,
+ * answered from the lcore's head cache (lib/http/head_cache.h) or by the
+ * parser. */
 #define STATS_HTTP(X) \
 	X(http_requests) X(http_responses_2xx) X(http_responses_4xx) \
 	X(http_responses_5xx) X(http_parse_errors) X(http_header_timeouts) \
 	X(http_idle_timeouts) X(http_send_overflow) X(http_buffer_overflow) \
 	X(http_conns_refused) X(http_continue_sent) X(http_paused) \
 	X(http_parse_bytes) X(http_rx_left) X(http_resp_held) \
-	X(http_pipeline_full)
+	X(http_pipeline_full) \
+	X(http_head_cache_hits) X(http_head_cache_misses)
 
 /* The memory budget's actions (core/mem.h; gauges per class are in
  * struct mem_snapshot): connections aborted under pressure or because

@@ -92,8 +92,7 @@ http_dispatch_one(struct lcore_ctx *ctx, struct http_conn *hc,
 	x.allow = NULL;
 	x.pend = NULL;
 	STAT_INC(ctx, http_requests);
-	if (http_router_match(hl->router, req->method, req->path,
-			      req->path_len, &m) < 0) {
+	if (http_head_cache_route(&hl->hcache, hl->router, req, &m) < 0) {
 		if (m.allowed) {
 			char hdr[128];
 
@@ -163,7 +162,8 @@ http_parse_again(struct lcore_ctx *ctx, struct http_conn *hc, const char *p,
 		 uint32_t len, struct http_request *req, int *status)
 {
 	struct http_parse_state one = { 0 };
-	int n = http_parse_resume(&one, p, len, &hc->hl->limits, req, status);
+	int n = http_head_cache_parse(&hc->hl->hcache, &ctx->stats, &one, p,
+				      len, &hc->hl->limits, req, status);
 
 	STAT_ADD(ctx, http_parse_bytes, one.scanned);
 	return n;
@@ -238,7 +238,8 @@ http_take(struct lcore_ctx *ctx, struct http_conn *hc, const char *p,
 	if (unlikely(hc->need) && len < hc->need)
 		return HT_MORE; /* the head was judged; its body is coming */
 	seen = st->scanned;
-	n = http_parse_resume(st, p, len, &hl->limits, &req, &status);
+	n = http_head_cache_parse(&hl->hcache, &ctx->stats, st, p, len,
+				  &hl->limits, &req, &status);
 	STAT_ADD(ctx, http_parse_bytes, st->scanned - seen);
 	if (n == HTTP_PARSE_INCOMPLETE)
 		return HT_MORE;

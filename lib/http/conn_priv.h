@@ -13,6 +13,7 @@
 #include "core/lcore.h"
 #include "core/mem.h"
 #include "core/timer.h"
+#include "http/head_cache.h"
 #include "http/http.h"
 #include "http/resp.h"
 #include "net/tcp.h"
@@ -148,6 +149,7 @@ struct http_lcore {
 	uint64_t date_us; /* the ctx->now_us date was last checked at */
 	struct http_resp_tpl tpl[HTTP_RESP_TPLS]; /* response templates */
 	uint64_t counts[HTTP_MAX_ROUTES + 1][HTTP_CLASSES];
+	struct http_head_cache hcache; /* heads seen lately (head_cache.h) */
 };
 
 static inline struct http_lcore *

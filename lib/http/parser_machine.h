@@ -39,21 +39,6 @@
 
 #ifndef HTTP_MACHINE_ONCE
 #define HTTP_MACHINE_ONCE
-enum {
-	HTTP_PS_LEAD,	 /* empty lines before the request line (§2.2) */
-	HTTP_PS_LEAD_LF, /* LF of such a line */
-	HTTP_PS_METHOD,
-	HTTP_PS_TARGET,
-	HTTP_PS_VERSION, /* "HTTP/x.y" and the CR after it */
-	HTTP_PS_RL_LF,	 /* LF ending the request line */
-	HTTP_PS_LINE,	 /* a field line starts, or the blank line */
-	HTTP_PS_NAME,
-	HTTP_PS_VALUE,
-	HTTP_PS_LF,	/* LF ending a field line */
-	HTTP_PS_END_LF, /* LF of the blank line */
-	HTTP_PS_DONE,
-};
-
 /* Stop the scan with an error status (the state stays where it failed). */
 #define HTTP_STOP(code)                                                        \
 	do {                                                                   \

@@ -85,6 +85,22 @@ int http_head_avx2(struct http_parse_state *st, const char *buf, size_t len,
 		   const struct http_limits *lim, struct http_request *req,
 		   int *status);
 
+/* struct http_parse_state's phase: where the machine resumes. */
+enum {
+	HTTP_PS_LEAD,	 /* empty lines before the request line (§2.2) */
+	HTTP_PS_LEAD_LF, /* LF of such a line */
+	HTTP_PS_METHOD,
+	HTTP_PS_TARGET,
+	HTTP_PS_VERSION, /* "HTTP/x.y" and the CR after it */
+	HTTP_PS_RL_LF,	 /* LF ending the request line */
+	HTTP_PS_LINE,	 /* a field line starts, or the blank line */
+	HTTP_PS_NAME,
+	HTTP_PS_VALUE,
+	HTTP_PS_LF,	/* LF ending a field line */
+	HTTP_PS_END_LF, /* LF of the blank line */
+	HTTP_PS_DONE,
+};
+
 /* The scan variant in use (enum http_parse_isa), set once at load. */
 extern int http_isa_cur;
 

@@ -6,10 +6,20 @@
 #include "http/parser.h"
 #include "http/router.h"
 
+/* Generations of every router in the process: never the same twice. */
+static uint64_t http_router_gens;
+
+static uint64_t
+http_router_gen_next(void)
+{
+	return __atomic_add_fetch(&http_router_gens, 1, __ATOMIC_RELAXED);
+}
+
 void
 http_router_init(struct http_router *r)
 {
 	memset(r, 0, sizeof(*r));
+	r->gen = http_router_gen_next();
 }
 
 int
@@ -46,6 +56,7 @@ http_router_add(struct http_router *r, uint32_t methods, const char *pattern,
 	rt->arg = arg;
 	rt->len = (uint16_t)strlen(pattern);
 	rt->nparams = nparams;
+	r->gen = http_router_gen_next();
 	return (int)r->nroutes++;
 }
 

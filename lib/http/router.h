@@ -34,6 +34,9 @@ struct http_route {
 /* Routes are added at init and read-only afterwards (shared by lcores). */
 struct http_router {
 	uint32_t nroutes;
+	/* Changes whenever the routes do (init, add): an answer kept for
+	 * a path (head_cache.h) is valid while gen is what it was. */
+	uint64_t gen;
 	struct http_route routes[HTTP_MAX_ROUTES];
 };
 

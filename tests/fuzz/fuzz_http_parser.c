@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "fz_check.h"
+#include "http/head_cache.h"
 #include "http/parser.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -254,6 +255,71 @@ fz_chunked(const uint8_t *raw, size_t n, uint64_t max_body, uint64_t seed)
 }
 
 /*
+ * buf[0..n) (an exact-size heap copy) through the head cache c and
+ * through the parser: the same answer, state and fields.
+ */
+static void
+fz_cache_one(struct http_head_cache *c, const char *buf, size_t n,
+	     const struct http_limits *lim)
+{
+	static struct http_request ref, got;
+	static struct stats stats;
+	struct http_parse_state rs = {0}, gs = {0};
+	int rst = 0, gst = 0, rrc, grc;
+
+	rrc = http_parse_resume(&rs, buf, n, lim, &ref, &rst);
+	grc = http_head_cache_parse(c, &stats, &gs, buf, n, lim, &got, &gst);
+	FZ_CHECK(grc == rrc);
+	if (rrc == HTTP_PARSE_ERROR)
+		FZ_CHECK(gst == rst);
+	FZ_CHECK(gs.pos == rs.pos && gs.phase == rs.phase &&
+		 gs.lead == rs.lead && gs.scanned == rs.scanned);
+	if (rrc > 0)
+		fz_same_request(&got, buf, n, &ref, buf, n);
+}
+
+/*
+ * The input three times through a fresh head cache (missed, missed and
+ * kept, then matched), under each of the limits, then with its Content-Length digits replaced by
+ * 1 to 20 others (leading zeros, overflow): each answer the parser's.
+ */
+static void
+fz_cache(const uint8_t *data, size_t size, const struct http_limits *lim,
+	 uint64_t seed)
+{
+	static struct http_head_cache c;
+	static struct http_request r;
+	char *buf, *var;
+	size_t vo, vl, nd;
+	int st, rc, i;
+
+	memset(&c, 0, sizeof(c));
+	rc = fz_parse(data, size, lim, &r, &st, &buf);
+	for (i = 0; i < 3; i++)
+		fz_cache_one(&c, buf, size, lim);
+	/* Kept under one listener's limits, asked under another's. */
+	for (i = 0; i < 2; i++)
+		fz_cache_one(&c, buf, size, &fz_limits[i]);
+	if (rc <= 0 || r.content_length < 0 ||
+	    (i = http_find_header(&r, "content-length")) < 0) {
+		free(buf);
+		return;
+	}
+	vo = (size_t)(r.headers[i].value - buf);
+	vl = r.headers[i].value_len;
+	nd = 1 + (size_t)(fz_next(&seed) % 20);
+	var = malloc(size - vl + nd);
+	FZ_CHECK(var);
+	memcpy(var, buf, vo);
+	for (size_t k = 0; k < nd; k++)
+		var[vo + k] = (char)('0' + fz_next(&seed) % 10);
+	memcpy(var + vo + nd, buf + vo + vl, size - vo - vl);
+	fz_cache_one(&c, var, size - vl + nd, lim);
+	free(var);
+	free(buf);
+}
+
+/*
  * The head checks under each scan variant the CPU has (the table loop,
  * SSE4.2, AVX2), and the same answer from each as from the table loop.
  * The variant in use before is restored.
@@ -273,6 +339,7 @@ fz_isas(const uint8_t *data, size_t size, const struct http_limits *lim,
 		if (http_parse_isa_set((enum http_parse_isa)isa))
 			continue;
 		fz_head(data, size, lim, seed);
+		fz_cache(data, size, lim, seed);
 		grc = fz_parse(data, size, lim, &got, &gst, &gbuf);
 		FZ_CHECK(grc == rrc);
 		if (rrc == HTTP_PARSE_ERROR)

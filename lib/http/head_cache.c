@@ -1,0 +1,454 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* head_cache.c: request-head prediction: parsed heads kept per lcore and
+ * matched byte for byte (head_cache.h). */
+#include <string.h>
+
+#include "http/head_cache.h"
+#include "http/parser_priv.h"
+
+/* Content-Length digits a match takes: 18 never overflow int64_t, as in
+ * http_content_length(); a longer run is left to the parser. */
+#define HTTP_HC_CL_DIGITS 18
+
+/* What the images assume of the structs they stand for. */
+_Static_assert(sizeof(struct http_header) == 32 &&
+		       offsetof(struct http_header, name) == 0 &&
+		       offsetof(struct http_header, name_len) == 8 &&
+		       offsetof(struct http_header, value) == 16 &&
+		       offsetof(struct http_header, value_len) == 24 &&
+		       sizeof(const char *) == 8,
+	       "struct http_header is four words");
+_Static_assert(offsetof(struct http_request, keep_alive) ==
+			       offsetof(struct http_request, chunked) + 1 &&
+		       offsetof(struct http_request, expect_continue) ==
+			       offsetof(struct http_request, chunked) + 2 &&
+		       offsetof(struct http_request, has_host) ==
+			       offsetof(struct http_request, chunked) + 3,
+	       "the four flags of struct http_request are adjacent");
+
+/* Four words at once: AVX2 in the AVX2 variant, SSE2 pairs otherwise. */
+typedef uint64_t http_hc_v4 __attribute__((vector_size(32)));
+
+/*
+ * The parser's limits hold for the entry's head with nd digits: the
+ * request line (its bytes before CR) within max_request_line, the field
+ * lines (with their CRLFs) within max_header_bytes, at most max_headers
+ * of them. A well-formed head within those passes every limit check of
+ * the machine (parser_machine.h), so its answer is the entry's. (The
+ * machine's cap of HTTP_LIMIT_CAP is far above any entry.)
+ */
+static inline __attribute__((always_inline)) bool
+http_hc_limits_ok(const struct http_hc_entry *e, size_t nd,
+		  const struct http_limits *lim)
+{
+	return e->rl <= lim->max_request_line && e->nh <= lim->max_headers &&
+	       e->fs + nd <= lim->max_header_bytes;
+}
+
+/* The value of 1 to 8 decimal digits, as bytes 0..9 in the high bytes
+ * of t in memory order (zero bytes below them count as leading zeros). */
+static inline __attribute__((always_inline)) uint64_t
+http_hc_digits8(uint64_t t)
+{
+	t = t * 10 + (t >> 8);
+	return (((t & 0x000000ff000000ffull) * (100 + (1000000ull << 32))) +
+		(((t >> 16) & 0x000000ff000000ffull) *
+		 (1 + (10000ull << 32)))) >>
+	       32;
+}
+
+/* http_hc_digits8() for 1 to 4 digits in the high bytes of t. */
+static inline __attribute__((always_inline)) uint64_t
+http_hc_digits4(uint32_t t)
+{
+	t = t * 10 + (t >> 8);
+	return (t & 0xff) * 100 + ((t >> 16) & 0xff);
+}
+
+/*
+ * The run of decimal digits at buf[p..len): its length, up to
+ * HTTP_HC_CL_DIGITS + 1 (a longer run is not ours), and in *v its value
+ * when it has at most HTTP_HC_CL_DIGITS. Eight bytes at once when they
+ * are in the buffer and the run ends within them.
+ */
+static inline __attribute__((always_inline)) size_t
+http_hc_digits(const char *buf, size_t p, size_t len, uint64_t *v)
+{
+	size_t nd = 0;
+	uint64_t x = 0;
+
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	if (p + 8 <= len) {
+		uint64_t w, t, no;
+
+		memcpy(&w, buf + p, 8);
+		/* digits become 0..9; any other byte gets bit 7 */
+		t = w ^ 0x3030303030303030ull;
+		no = (((t & 0x7f7f7f7f7f7f7f7full) + 0x7676767676767676ull) |
+		      t) &
+		     0x8080808080808080ull;
+		if (no) {
+			nd = (size_t)__builtin_ctzll(no) >> 3;
+			if (nd && nd <= 4)
+				*v = http_hc_digits4((uint32_t)t << (32 - 8 * nd));
+			else if (nd)
+				*v = http_hc_digits8(t << (64 - 8 * nd));
+			return nd;
+		}
+	}
+#endif
+	while (nd <= HTTP_HC_CL_DIGITS && p + nd < len) {
+		unsigned int d = (unsigned int)((uint8_t)buf[p + nd] - '0');
+
+		if (d > 9)
+			break;
+		x = x * 10 + d;
+		nd++;
+	}
+	*v = x;
+	return nd;
+}
+
+/* req as the parser fills it for the entry's head at buf, with nd
+ * Content-Length digits of value v. */
+static inline __attribute__((always_inline)) void
+http_hc_fill(const struct http_hc_entry *e, const char *buf, size_t nd,
+	     uint64_t v, struct http_request *req)
+{
+	uint64_t b = (uint64_t)(uintptr_t)buf;
+	http_hc_v4 x, y, all = {b, b, b, b}, base = {b, 0, b, 0};
+	http_hc_v4 n4 = {nd, nd, nd, nd};
+	char *r = (char *)req;
+	size_t i, nh = e->nh;
+
+#pragma GCC unroll 4
+	for (i = 0; i < HTTP_HC_TOP_WORDS; i += 4) {
+		memcpy(&x, e->top + i, 32);
+		memcpy(&y, e->top_ptr + i, 32);
+		x += y & all;
+		memcpy(r + 8 * i, &x, 32);
+	}
+	for (i = 0; i < nh; i++) {
+		memcpy(&x, e->field[i], 32);
+		memcpy(&y, e->field_nd[i], 32);
+		x += base + (y & n4);
+		memcpy(&req->headers[i], &x, 32);
+	}
+	memcpy(&req->chunked, e->tail, 4);
+	req->content_length = e->cl_digits ? (int64_t)v : -1;
+}
+
+/* a[0..n) == b[0..n): overlapping words, nothing outside read. */
+static inline __attribute__((always_inline)) bool
+http_hc_eq_small(const char *a, const char *b, size_t n)
+{
+	uint64_t x, y, z, w;
+	uint32_t p, q, r, s;
+
+	if (n >= 8) {
+		uint64_t acc = 0;
+		size_t i;
+
+		for (i = 0; i + 8 < n; i += 8) {
+			memcpy(&x, a + i, 8);
+			memcpy(&y, b + i, 8);
+			acc |= x ^ y;
+		}
+		memcpy(&z, a + n - 8, 8);
+		memcpy(&w, b + n - 8, 8);
+		return !(acc | (z ^ w));
+	}
+	if (n >= 4) {
+		memcpy(&p, a, 4);
+		memcpy(&q, b, 4);
+		memcpy(&r, a + n - 4, 4);
+		memcpy(&s, b + n - 4, 4);
+		return !((p ^ q) | (r ^ s));
+	}
+	for (size_t i = 0; i < n; i++)
+		if (a[i] != b[i])
+			return false;
+	return true;
+}
+
+static const struct http_limits http_hc_defaults = {
+	HTTP_DEFAULT_MAX_REQUEST_LINE,
+	HTTP_DEFAULT_MAX_HEADER_BYTES,
+	HTTP_MAX_HEADERS,
+};
+
+static int http_hc_miss(struct http_head_cache *c, struct stats *stats,
+			struct http_parse_state *st, const char *buf,
+			size_t len, const struct http_limits *lim,
+			struct http_request *req, int *status);
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+
+static inline __attribute__((always_inline)) bool
+http_hc_eq_sse2(const char *a, const char *b, size_t n)
+{
+	__m128i acc = _mm_setzero_si128();
+	size_t i;
+
+	if (n < 16)
+		return http_hc_eq_small(a, b, n);
+	for (i = 0; i + 16 < n; i += 16)
+		acc = _mm_or_si128(
+			acc, _mm_xor_si128(_mm_loadu_si128((const void *)(a + i)),
+					   _mm_loadu_si128((const void *)(b + i))));
+	acc = _mm_or_si128(acc, _mm_xor_si128(
+					_mm_loadu_si128((const void *)(a + n - 16)),
+					_mm_loadu_si128((const void *)(b + n - 16))));
+	return _mm_movemask_epi8(_mm_cmpeq_epi8(acc, _mm_setzero_si128())) ==
+	       0xffff;
+}
+
+#define HTTP_HC_AVX2 __attribute__((target("avx2,tune=haswell")))
+
+static inline __attribute__((always_inline)) HTTP_HC_AVX2 bool
+http_hc_eq_avx2(const char *a, const char *b, size_t n)
+{
+	__m256i acc = _mm256_setzero_si256();
+	size_t i;
+
+	if (n < 32)
+		return http_hc_eq_sse2(a, b, n);
+	for (i = 0; i + 32 < n; i += 32)
+		acc = _mm256_or_si256(
+			acc,
+			_mm256_xor_si256(_mm256_loadu_si256((const void *)(a + i)),
+					 _mm256_loadu_si256((const void *)(b + i))));
+	acc = _mm256_or_si256(
+		acc, _mm256_xor_si256(
+			     _mm256_loadu_si256((const void *)(a + n - 32)),
+			     _mm256_loadu_si256((const void *)(b + n - 32))));
+	return _mm256_testz_si256(acc, acc);
+}
+
+#define HTTP_HC_PARSE http_hc_parse_avx2
+#define HTTP_HC_ATTR HTTP_HC_AVX2
+#define HTTP_HC_EQ http_hc_eq_avx2
+#include "http/head_cache_match.h"
+
+#define HTTP_HC_PARSE http_hc_parse_sse2
+#define HTTP_HC_ATTR
+#define HTTP_HC_EQ http_hc_eq_sse2
+#include "http/head_cache_match.h"
+
+#define http_hc_eq http_hc_eq_sse2
+#else
+#define HTTP_HC_PARSE http_hc_parse_sse2
+#define HTTP_HC_ATTR
+#define HTTP_HC_EQ http_hc_eq_small
+#include "http/head_cache_match.h"
+
+#define http_hc_eq http_hc_eq_small
+#endif
+
+/* The entry to replace: the clock hand passes over entries hit since it
+ * last came by (clearing their mark), so a head in use stays while
+ * others churn. At most HTTP_HC_ENTRIES + 1 steps. */
+static struct http_hc_entry *
+http_hc_victim(struct http_head_cache *c)
+{
+	for (;;) {
+		struct http_hc_entry *e = &c->e[c->hand];
+
+		c->hand = (uint8_t)((c->hand + 1) % HTTP_HC_ENTRIES);
+		if (!e->len || !e->ref)
+			return e;
+		e->ref = 0;
+	}
+}
+
+/* FNV-1a over the words of a[0..n) (the last one zero-padded). */
+static uint32_t
+http_hc_hash(uint32_t h, const char *a, size_t n)
+{
+	uint64_t w;
+
+	for (size_t i = 0; i < n; i += 8) {
+		w = 0;
+		memcpy(&w, a + i, n - i < 8 ? n - i : 8);
+		h = (h ^ (uint32_t)w ^ (uint32_t)(w >> 32)) * 16777619u;
+	}
+	return h;
+}
+
+/*
+ * Whether the head buf[0..n) (Content-Length digits buf[cl..cl + nd)
+ * left out) was missed lately: then it is kept, else noted. A peer that
+ * never sends a head twice costs a hash per head and evicts nothing.
+ */
+static bool
+http_hc_admit(struct http_head_cache *c, const char *buf, size_t n,
+	      size_t cl, size_t nd)
+{
+	uint32_t h = http_hc_hash(2166136261u, buf, cl);
+	uint32_t *slot;
+
+	h = http_hc_hash(h ^ (uint32_t)(n - nd), buf + cl + nd, n - cl - nd) | 1;
+	slot = &c->seen[h % HTTP_HC_SEEN];
+	if (*slot == h)
+		return true;
+	*slot = h;
+	return false;
+}
+
+/* A pointer into the head as its offset, for an image. */
+static inline const char *
+http_hc_off(const char *p, const char *buf, size_t back)
+{
+	return p ? (const char *)(uintptr_t)((size_t)(p - buf) - back) : NULL;
+}
+
+/* Keep the head buf[0..n) the parser accepted as req, when it fits. */
+static void
+http_hc_install(struct http_head_cache *c, const char *buf, size_t n,
+		const struct http_request *req)
+{
+	static const char *const ptr = (const char *)UINTPTR_MAX;
+	/* images of req up to its first header's name (the rest unused) */
+	struct http_request top, mask;
+	struct http_hc_entry *e;
+	size_t nh = req->num_headers, cf = nh, nd = 0, rl;
+
+	/* No leading CRLF, a path in the head (not the static "/" of an
+	 * absolute-form target without one). */
+	if (n > HTTP_HC_BYTES || nh > HTTP_HC_FIELDS || req->method_str != buf ||
+	    (uintptr_t)req->path - (uintptr_t)buf >= n)
+		return;
+	if (req->content_length >= 0) {
+		/* The one Content-Length field: its value is 1*DIGIT. */
+		for (size_t i = 0; i < nh; i++)
+			if (req->headers[i].name_len == 14 &&
+			    http_name_eq(req->headers[i].name, "content-length",
+					 14))
+				cf = i;
+		if (cf == nh)
+			return;
+		nd = req->headers[cf].value_len;
+		if (nd < 1 || nd > HTTP_HC_CL_DIGITS)
+			return;
+	}
+	if (!http_hc_admit(c, buf, n, cf < nh ? (size_t)(req->headers[cf].value -
+						       buf) : n, nd))
+		return;
+	e = http_hc_victim(c);
+	if (c->last == e)
+		c->last = NULL;
+	memcpy(e->bytes, buf, n);
+	for (size_t i = 0; i < nh; i++) {
+		const struct http_header *h = &req->headers[i];
+		size_t back = i > cf ? nd : 0;
+
+		e->field[i][0] = (uint64_t)(h->name - buf) - back;
+		e->field[i][1] = h->name_len;
+		e->field[i][2] = (uint64_t)(h->value - buf) - back;
+		e->field[i][3] = i == cf ? 0 : h->value_len;
+		e->field_nd[i][0] = e->field_nd[i][2] = i > cf ? ~0ull : 0;
+		e->field_nd[i][1] = 0;
+		e->field_nd[i][3] = i == cf ? ~0ull : 0;
+	}
+	memset(&top, 0, sizeof(e->top));
+	memset(&mask, 0, sizeof(e->top_ptr));
+	top.method = req->method;
+	top.method_str = http_hc_off(req->method_str, buf, 0);
+	top.method_len = req->method_len;
+	top.target = http_hc_off(req->target, buf, 0);
+	top.target_len = req->target_len;
+	top.path = http_hc_off(req->path, buf, 0);
+	top.path_len = req->path_len;
+	top.query = http_hc_off(req->query, buf, 0);
+	top.query_len = req->query_len;
+	top.minor_version = req->minor_version;
+	top.num_headers = nh;
+	mask.method_str = mask.target = mask.path = ptr;
+	mask.query = req->query ? ptr : NULL;
+	if (nh) {
+		/* The first field's name, never after the digits. */
+		top.headers[0].name = http_hc_off(req->headers[0].name, buf, 0);
+		mask.headers[0].name = ptr;
+	}
+	memcpy(e->top, &top, sizeof(e->top));
+	memcpy(e->top_ptr, &mask, sizeof(e->top_ptr));
+	memcpy(e->tail, &req->chunked, 4);
+	rl = (size_t)(req->target - buf) + req->target_len + 9;
+	e->len = (uint16_t)n;
+	e->cl = (uint16_t)(cf < nh ? (size_t)(req->headers[cf].value - buf) : n);
+	e->cl_digits = (uint8_t)nd;
+	e->min_len = (uint16_t)(n - nd + !!nd);
+	e->suf = (uint16_t)(n - e->cl - nd);
+	e->suf8 = e->suf_mask = 0;
+	if (__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && nd && e->suf <= 8) {
+		memcpy(&e->suf8, buf + e->cl + nd, e->suf);
+		e->suf_mask = e->suf == 8 ? ~0ull : (1ull << (8 * e->suf)) - 1;
+	}
+	e->rl = (uint16_t)rl;
+	e->fs = (uint16_t)(n - rl - 4 - nd);
+	e->path_off = (uint16_t)(req->path - buf);
+	e->path_len = (uint16_t)req->path_len;
+	e->nh = (uint8_t)nh;
+	e->method = (uint8_t)req->method;
+	e->ref = 0;
+	e->rt.router = NULL;
+}
+
+/* A head the cache did not answer: the parser's answer, kept when it
+ * fits. Apart, so that a hit does not pay for its frame. */
+static __attribute__((noinline)) int
+http_hc_miss(struct http_head_cache *c, struct stats *stats,
+	     struct http_parse_state *st, const char *buf, size_t len,
+	     const struct http_limits *lim, struct http_request *req,
+	     int *status)
+{
+	int n;
+
+	stats->v[ST_http_head_cache_misses]++;
+	n = http_parse_resume(st, buf, len, lim, req, status);
+	if (n > 0)
+		http_hc_install(c, buf, (size_t)n, req);
+	return n;
+}
+
+int
+http_head_cache_parse(struct http_head_cache *c, struct stats *stats,
+		      struct http_parse_state *st, const char *buf, size_t len,
+		      const struct http_limits *lim, struct http_request *req,
+		      int *status)
+{
+#if defined(__x86_64__)
+	if (http_isa_cur == HTTP_ISA_AVX2)
+		return http_hc_parse_avx2(c, stats, st, buf, len, lim, req,
+					  status);
+#endif
+	return http_hc_parse_sse2(c, stats, st, buf, len, lim, req, status);
+}
+
+int
+http_hc_route_slow(struct http_head_cache *c, const struct http_router *r,
+		   const struct http_request *req, struct http_match *m)
+{
+	struct http_hc_entry *e = (struct http_hc_entry *)c->last;
+	struct http_hc_route *rt;
+	int rc;
+
+	rc = http_router_match(r, req->method, req->path, req->path_len, m);
+	if (!e || req->method != (enum http_method)e->method ||
+	    req->path_len != e->path_len ||
+	    !http_hc_eq(req->path, e->bytes + e->path_off, e->path_len))
+		return rc;
+	/* The entry's path: keep the router's answer for it. */
+	rt = &e->rt;
+	rt->router = r;
+	rt->gen = r->gen;
+	rt->route = m->route;
+	rt->allowed = m->allowed;
+	rt->nparams = m->nparams;
+	for (unsigned int i = 0; i < m->nparams; i++) {
+		rt->poff[i] = (uint16_t)(m->params[i].p - req->path);
+		rt->plen[i] = (uint16_t)m->params[i].len;
+	}
+	return rc;
+}

@@ -1,0 +1,179 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* head_cache.h: request-head prediction, a per-lcore cache of parsed heads. */
+#ifndef LR_HTTP_HEAD_CACHE_H
+#define LR_HTTP_HEAD_CACHE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "core/stats.h"
+#include "http/parser.h"
+#include "http/router.h"
+
+/*
+ * The HTTP analogue of TCP header prediction. Clients on a keep-alive
+ * connection send heads that are byte for byte the same apart from the
+ * Content-Length digits. The cache keeps a few heads the full parser
+ * accepted, each as its bytes and the parse in offset form; a new head
+ * whose bytes equal an entry's before and after the Content-Length
+ * digits, with 1 to 18 digits there and the limits still met, gets the
+ * entry's answer rebased onto its buffer. Anything else is parsed by
+ * http_parse_resume(), and what that accepts whole from one buffer may
+ * be installed (the second time it is missed). The answer (return,
+ * *status, req, st) is always the full parser's: equal bytes give an
+ * equal answer, and the digits and the limits are judged by the
+ * parser's own rules (docs/DESIGN.md).
+ *
+ * Memory is fixed (HTTP_HC_ENTRIES entries in the struct, no
+ * allocation); a miss costs the parse, a hash of the head and at most
+ * one bounded copy. Single-threaded: one per lcore, zeroed (= empty)
+ * before use.
+ */
+#define HTTP_HC_ENTRIES 4
+#define HTTP_HC_BYTES 256 /* longest head kept */
+#define HTTP_HC_FIELDS 16 /* most field lines of a head kept */
+
+/* A router's answer for an entry's method and path (params as offsets
+ * from the path), valid for the router at router while its gen is gen. */
+struct http_hc_route {
+	const struct http_router *router;
+	uint64_t gen;
+	int32_t route;
+	uint32_t allowed;
+	uint8_t nparams;
+	uint16_t poff[HTTP_MAX_PARAMS];
+	uint16_t plen[HTTP_MAX_PARAMS];
+};
+
+/* The words of struct http_request before its headers (11 on LP64),
+ * and the first of its headers: a whole number of 4-word vectors. */
+#define HTTP_HC_TOP_WORDS                                                      \
+	((offsetof(struct http_request, headers) + 8 + 31) / 32 * 4)
+
+/*
+ * One accepted head. Offsets are from the head's first byte; those past
+ * the Content-Length digits leave the digits out, so that a match adds
+ * its own count. The parse is kept as images of what req gets, pointers
+ * as offsets: filling req is adding the buffer's address to them.
+ */
+struct http_hc_entry {
+	char bytes[HTTP_HC_BYTES];
+	/* struct http_header of each field: name, name_len, value,
+	 * value_len (the Content-Length value's length 0) */
+	uint64_t field[HTTP_HC_FIELDS][4];
+	/* all-ones in the words of field[i] that move with the digits:
+	 * the pointers of fields after them, the value length of theirs */
+	uint64_t field_nd[HTTP_HC_FIELDS][4];
+	/* req up to its first header's name, and all-ones where a word is
+	 * a pointer into the head */
+	uint64_t top[HTTP_HC_TOP_WORDS];
+	uint64_t top_ptr[HTTP_HC_TOP_WORDS];
+	/* req's chunked, keep_alive, expect_continue, has_host */
+	uint8_t tail[4];
+	uint16_t len;	  /* head bytes; 0: the entry is empty */
+	uint16_t min_len; /* bytes a match needs (one digit); 0 when empty */
+	uint16_t cl;	  /* first Content-Length digit; len when none */
+	uint16_t rl;	  /* request-line bytes before its CR */
+	uint16_t fs;	  /* field-line bytes before the blank line */
+	uint16_t path_off, path_len;
+	uint16_t suf; /* bytes after the digits */
+	/* when suf <= 8: those bytes as a word (memory order), and the
+	 * mask of their bytes; suf_mask 0 otherwise */
+	uint64_t suf8, suf_mask;
+	uint8_t cl_digits; /* 0 when no Content-Length */
+	uint8_t nh;
+	uint8_t method;
+	uint8_t ref; /* hit since the clock hand last passed */
+	struct http_hc_route rt;
+};
+
+/* Fingerprints of heads missed lately: a head is kept the second time
+ * it is missed, so heads that never come again replace nothing. */
+#define HTTP_HC_SEEN 16
+
+struct http_head_cache {
+	struct http_hc_entry e[HTTP_HC_ENTRIES];
+	uint32_t seen[HTTP_HC_SEEN];
+	const struct http_hc_entry *last; /* the latest hit's entry */
+	uint8_t mru;			  /* entry probed first */
+	uint8_t hand;			  /* next victim candidate */
+};
+
+/*
+ * http_parse_resume(st, buf, len, lim, req, status) through the cache:
+ * the same return, *status, req and st in every case. A fresh head
+ * (st->pos == 0) is looked up first and counted in stats as
+ * http_head_cache_hits or _misses; a miss accepted whole (no leading
+ * CRLF, at most HTTP_HC_BYTES bytes and HTTP_HC_FIELDS fields) the
+ * second time (its bytes but for the Content-Length digits hashed into
+ * seen) is installed in place of an entry not hit lately. Heads that
+ * arrive in pieces (st->pos != 0) go to the parser untouched and
+ * uncounted.
+ */
+int http_head_cache_parse(struct http_head_cache *c, struct stats *stats,
+			  struct http_parse_state *st, const char *buf,
+			  size_t len, const struct http_limits *lim,
+			  struct http_request *req, int *status);
+
+/* http_head_cache_route() when the latest hit's entry does not answer. */
+int http_hc_route_slow(struct http_head_cache *c, const struct http_router *r,
+		       const struct http_request *req, struct http_match *m);
+
+/* path[0..n) equals the kept p[0..n), for 4 <= n (words that overlap);
+ * shorter paths are left to the slow path. */
+static inline bool
+http_hc_path_eq(const char *path, const char *p, size_t n)
+{
+	uint64_t a, b, x = 0;
+	uint32_t c, d, e, f;
+	size_t i;
+
+	if (n < 8) {
+		memcpy(&c, path, 4);
+		memcpy(&d, p, 4);
+		memcpy(&e, path + n - 4, 4);
+		memcpy(&f, p + n - 4, 4);
+		return !((c ^ d) | (e ^ f));
+	}
+	for (i = 0; i + 8 < n; i += 8) {
+		memcpy(&a, path + i, 8);
+		memcpy(&b, p + i, 8);
+		x |= a ^ b;
+	}
+	memcpy(&a, path + n - 8, 8);
+	memcpy(&b, p + n - 8, 8);
+	return !(x | (a ^ b));
+}
+
+/*
+ * http_router_match(r, req->method, req->path, req->path_len, m): the
+ * same return and m. When req's method and path bytes are those of the
+ * latest hit's entry, the answer that entry keeps for r (at its current
+ * generation) is used, computed and kept on first use.
+ */
+static inline int
+http_head_cache_route(struct http_head_cache *c, const struct http_router *r,
+		      const struct http_request *req, struct http_match *m)
+{
+	const struct http_hc_entry *e = c->last;
+	const struct http_hc_route *rt;
+
+	if (!e || e->rt.router != r || e->rt.gen != r->gen ||
+	    req->method != (enum http_method)e->method ||
+	    req->path_len != e->path_len || req->path_len < 4 ||
+	    !http_hc_path_eq(req->path, e->bytes + e->path_off, e->path_len))
+		return http_hc_route_slow(c, r, req, m);
+	rt = &e->rt;
+	m->route = rt->route;
+	m->allowed = rt->allowed;
+	m->nparams = rt->nparams;
+	for (unsigned int i = 0; i < rt->nparams; i++) {
+		m->params[i].p = req->path + rt->poff[i];
+		m->params[i].len = rt->plen[i];
+	}
+	return rt->route;
+}
+
+#endif
