@@ -71,6 +71,94 @@ tcp_fast_predict(const struct tcp_conn *c, const struct tcp_seg *s)
 	return s->len <= c->rcv_wnd;
 }
 
+/*
+ * The ACK of the previous answer, whole: it acknowledges all that was
+ * sent (ack == snd_max), which is all of the send queue, one mbuf. The
+ * common ACK of a keep-alive exchange; tcp_rcv_ack's steps with their
+ * branches decided by the prediction (no persist, recovery, loss probe,
+ * SACK block or FIN; retries and dupacks 0; ESTABLISHED), in its order:
+ * RACK's delivery of the mbuf (tcp_rack_ack), the RTT sample, the
+ * release (tcp_sndq_drop), congestion control (tcp_cc_ack), the timer,
+ * tcp_rack_done's bookkeeping, the window update and the writable
+ * callback. tcp_rcv_ack then would schedule nothing more: nothing is
+ * queued, nothing left in flight. test_tcp_fast holds both to the same
+ * connection state. false when the segment must not be processed
+ * further (the callback closed the connection).
+ */
+static inline bool
+tcp_fast_ack_all(struct lcore_ctx *ctx, struct tcp_conn *c,
+		 const struct tcp_seg *s)
+{
+	uint32_t ack = s->ack, acked = ack - c->snd_una;
+	uint32_t wnd = s->wnd << c->snd_wscale;
+
+	if (c->flags & TCF_SACK)
+		tcp_rack_deliver(c, c->sndq_head, (uint32_t)ctx->now_us, ack);
+	/* RFC 6298 §2 with Karn's algorithm (§3). */
+	if ((c->flags & TCF_RTT) && SEQ_GT(ack, c->rtt_seq)) {
+		c->flags &= ~TCF_RTT;
+		tcp_rtt_update(tcp_tl(ctx), c,
+			       (uint32_t)(ctx->now_us - c->rtt_start));
+	}
+	c->sndq_len = 0;
+	tcp_sndq_pop(ctx, c);
+	c->snd_una = ack;
+	c->snd_nxt = ack;
+	/* Outside recovery, a window that was used grows (RFC 7661 §4.3):
+	 * the flight was what this acknowledged. */
+	if (2 * acked >= c->cwnd) {
+		if (c->cwnd < c->ssthresh)
+			c->cwnd += tcp_min(acked, c->mss); /* RFC 5681 §3.1 */
+		else
+			c->cwnd += tcp_max(1, (uint32_t)c->mss * c->mss / c->cwnd);
+		c->cwnd = tcp_min(c->cwnd, 1u << 30);
+	}
+	if (c->timer_kind == TT_RTX || c->timer_kind == TT_TLP)
+		c->timer_kind = TT_NONE; /* RFC 6298 §5.2 (tcp_rtx_arm) */
+	if (c->flags & TCF_SACK) {
+		/* tcp_rack_done: nothing lost or sent again below snd_una;
+		 * with nothing retransmitted pending, no undo either. */
+		if (SEQ_LT(c->lost_end, ack))
+			c->lost_end = ack;
+		if (SEQ_LT(c->rtx_nxt, ack))
+			c->rtx_nxt = ack;
+		if ((c->flags & TCF_UNDO) && c->undo_retrans == 0)
+			c->flags &= ~TCF_UNDO;
+	}
+	/* Send window update, only from a newer segment (§3.10.7.4). */
+	if (SEQ_LT(c->snd_wl1, s->seq) ||
+	    (c->snd_wl1 == s->seq && SEQ_LEQ(c->snd_wl2, ack))) {
+		bool grew = wnd > c->snd_wnd;
+
+		c->snd_wnd = wnd;
+		c->snd_wl1 = s->seq;
+		c->snd_wl2 = ack;
+		if (wnd > c->max_snd_wnd)
+			c->max_snd_wnd = wnd;
+		if (grew)
+			tcp_schedule(ctx, c);
+	}
+	/* Send-queue space freed: the application may write more. */
+	if (c->ops->writable) {
+		c->ops->writable(ctx, c, c->app);
+		if (c->flags & TCF_DEAD)
+			return false;
+	}
+	return true;
+}
+
+/* The segment acknowledges the whole send queue, one mbuf, and all that
+ * was sent: tcp_fast_ack_all takes it. */
+static inline bool
+tcp_fast_acks_all(const struct tcp_conn *c, const struct tcp_seg *s)
+{
+	uint32_t acked = s->ack - c->snd_una;
+
+	return s->ack == c->snd_max && acked != 0 && acked == c->sndq_len &&
+	       c->sndq_head == c->sndq_tail &&
+	       tcp_mlen(c->sndq_head) - c->sndq_off == acked;
+}
+
 bool
 tcp_fast_rcv(struct lcore_ctx *ctx, struct tcp_conn *c, struct rte_mbuf *m,
 	     const struct tcp_seg *s)
@@ -81,7 +169,13 @@ tcp_fast_rcv(struct lcore_ctx *ctx, struct tcp_conn *c, struct rte_mbuf *m,
 	/* RFC 7323 §4.3, as tcp_rcv_state: the ACK is acceptable. */
 	if ((c->flags & TCF_TS) && SEQ_LEQ(s->seq, c->last_ack_sent))
 		c->ts_recent = s->tsval;
-	if (!tcp_rcv_ack(ctx, c, s) || s->len == 0)
+	if (tcp_fast_acks_all(c, s)) {
+		if (!tcp_fast_ack_all(ctx, c, s))
+			return true;
+	} else if (!tcp_rcv_ack(ctx, c, s)) {
+		return true;
+	}
+	if (s->len == 0)
 		return true;
 	/* The writable callback may have closed (FIN_WAIT_1 still takes
 	 * text) or bounded the window: tcp_rcv_data decides then. */

@@ -93,7 +93,7 @@ tcp_parse(struct lcore_ctx *ctx, struct rte_mbuf *m, const struct net_pkt *p,
 		      (p->ip6 ? ipv6_l4_cksum(p->ip6->src_addr,
 					      p->ip6->dst_addr, IPPROTO_TCP,
 					      th, p->l4_len) :
-				cksum_ipv4_l4(p->ip, th, p->l4_len)) != 0))) {
+				cksum_ipv4_l4_rx(p->ip, th, p->l4_len)) != 0))) {
 		STAT_INC(ctx, tcp_drop_cksum);
 		return -1;
 	}

@@ -51,12 +51,66 @@ test_cksum_ipv4_l4_verifies_and_computes_tcp(void **state)
 	assert_int_not_equal(cksum_ipv4_l4(ip, th, l4), 0);
 }
 
+/* The receive side's sums (cksum_add_rx, cksum_fold_rx) give what
+ * cksum_add/cksum_fold give, at every length, alignment and start. */
+static void
+test_cksum_rx_matches_cksum_add_all_lengths_and_starts(void **state)
+{
+	static const uint64_t starts[] = { 0, 1, 0xffff, 0x3fffffffcull,
+					   0xffffffffffffffffull };
+	uint8_t buf[1600];
+
+	srandom(11);
+	for (size_t i = 0; i < sizeof(buf); i++)
+		buf[i] = (uint8_t)random();
+	for (size_t k = 0; k < sizeof(starts) / sizeof(starts[0]); k++)
+		for (size_t off = 0; off < 8; off++)
+			for (size_t len = 0; len + off <= sizeof(buf);
+			     len += (len < 200 ? 1 : 37))
+				assert_int_equal(
+					cksum_fold_rx(cksum_add_rx(buf + off, len,
+								   starts[k])),
+					cksum_fold(cksum_add(buf + off, len,
+							     starts[k])));
+	memset(buf, 0xff, sizeof(buf));
+	assert_int_equal(cksum_fold_rx(cksum_add_rx(buf, 1500, 0)),
+			 rte_raw_cksum(buf, 1500));
+	assert_int_equal(cksum_fold_rx(0), 0);
+}
+
+/* The 20-byte header check agrees with rte_raw_cksum's verdict, for
+ * right and wrong checksums alike. */
+static void
+test_cksum_ipv4_hdr20_ok_matches_raw_cksum(void **state)
+{
+	uint8_t h[20];
+
+	srandom(13);
+	for (int i = 0; i < 20000; i++) {
+		for (size_t j = 0; j < sizeof(h); j++)
+			h[j] = (uint8_t)random();
+		if (i % 4 == 0)
+			memset(h, i % 8 == 0 ? 0xff : 0, sizeof(h));
+		if (i % 2) { /* a right checksum */
+			uint16_t c;
+
+			h[10] = h[11] = 0;
+			c = (uint16_t)~rte_raw_cksum(h, sizeof(h));
+			memcpy(h + 10, &c, 2);
+		}
+		assert_int_equal(cksum_ipv4_hdr20_ok(h),
+				 rte_raw_cksum(h, sizeof(h)) == 0xffff);
+	}
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cksum_matches_dpdk_raw_cksum_all_lengths_and_alignments),
 		cmocka_unit_test(test_cksum_ipv4_l4_verifies_and_computes_tcp),
+		cmocka_unit_test(test_cksum_rx_matches_cksum_add_all_lengths_and_starts),
+		cmocka_unit_test(test_cksum_ipv4_hdr20_ok_matches_raw_cksum),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
