@@ -12,6 +12,7 @@
 #include "net/ipv4.h"
 #include "net/ipv6.h"
 #include "net/nd.h"
+#include "net/tcp_fast.h"
 #include "net/tcp_priv.h"
 #include "net/tcp_steer.h"
 
@@ -610,7 +611,7 @@ tcp_ack_acceptable(struct lcore_ctx *ctx, struct tcp_conn *c,
 
 /* An acceptable ACK (tcp_ack_acceptable). Returns false when the
  * segment must not be processed further. Also the fast path's ACK
- * processing (tcp_fast.c). */
+ * processing (tcp_fast.h). */
 bool
 tcp_rcv_ack(struct lcore_ctx *ctx, struct tcp_conn *c, const struct tcp_seg *s)
 {

@@ -504,11 +504,7 @@ const struct tcp_listener *tcp_listener_find(const struct tcp_lcore *tl,
 bool tcp_rcv_ack(struct lcore_ctx *ctx, struct tcp_conn *c,
 		 const struct tcp_seg *s);
 
-/* tcp_fast.c: header prediction. true when s was the predicted segment
- * of an ESTABLISHED connection and was processed (m is not kept: the
- * caller frees it); false when the general path must take it. */
-bool tcp_fast_rcv(struct lcore_ctx *ctx, struct tcp_conn *c,
-		  struct rte_mbuf *m, const struct tcp_seg *s);
+/* tcp_fast.h: header prediction (tcp_fast_rcv), inline in tcp_input. */
 
 /* tcp_reass.c: text and FIN of an accepted segment; true if m was kept */
 bool tcp_rcv_data(struct lcore_ctx *ctx, struct tcp_conn *c,

@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* tcp_fast.c: header prediction, the receive fast path for ESTABLISHED. */
+/* tcp_fast.h: header prediction, the receive fast path for ESTABLISHED. */
+#ifndef LR_NET_TCP_FAST_H
+#define LR_NET_TCP_FAST_H
+
 #include <string.h>
 
 #include <rte_byteorder.h>
@@ -159,7 +162,14 @@ tcp_fast_acks_all(const struct tcp_conn *c, const struct tcp_seg *s)
 	       tcp_mlen(c->sndq_head) - c->sndq_off == acked;
 }
 
-bool
+/*
+ * Header prediction for s, a segment of c. true when s was the predicted
+ * segment of an ESTABLISHED connection and was processed (m is not kept:
+ * the caller frees it); false when the general path must take it. Only
+ * tcp_input() calls it: inline there, the most common segment pays no
+ * call of its own.
+ */
+static inline bool
 tcp_fast_rcv(struct lcore_ctx *ctx, struct tcp_conn *c, struct rte_mbuf *m,
 	     const struct tcp_seg *s)
 {
@@ -206,3 +216,5 @@ tcp_fast_rcv(struct lcore_ctx *ctx, struct tcp_conn *c, struct rte_mbuf *m,
 	tcp_schedule(ctx, c);
 	return true;
 }
+
+#endif
