@@ -245,16 +245,25 @@ cksum_ipv4_hdr20_ok(const void *ip)
 #endif
 }
 
-/* cksum_ipv4_l4 for a received segment: 0 when it is correct. */
+/* cksum_ipv4_l4 for a received segment: 0 when it is correct. Behind a
+ * header without options the addresses of the pseudo-header (RFC 9293
+ * §3.1) lie right before l4: one run sums them with it. */
 static inline uint16_t
 cksum_ipv4_l4_rx(const struct rte_ipv4_hdr *ip, const void *l4,
 		 uint16_t l4_len)
 {
-	uint64_t sum = (uint64_t)ip->src_addr + ip->dst_addr +
-		       rte_cpu_to_be_16((uint16_t)ip->next_proto_id) +
+	uint64_t sum = rte_cpu_to_be_16((uint16_t)ip->next_proto_id) +
 		       rte_cpu_to_be_16(l4_len);
+	const void *from = l4;
+	size_t len = l4_len;
 
-	return (uint16_t)~cksum_fold_rx(cksum_add_rx(l4, l4_len, sum));
+	if (likely((const uint8_t *)l4 == (const uint8_t *)(ip + 1))) {
+		from = &ip->src_addr;
+		len += 8;
+	} else {
+		sum += (uint64_t)ip->src_addr + ip->dst_addr;
+	}
+	return (uint16_t)~cksum_fold_rx(cksum_add_rx(from, len, sum));
 }
 
 #endif

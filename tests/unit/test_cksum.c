@@ -103,6 +103,38 @@ test_cksum_ipv4_hdr20_ok_matches_raw_cksum(void **state)
 	}
 }
 
+/* cksum_ipv4_l4_rx verifies as cksum_ipv4_l4, the TCP header right
+ * behind the IPv4 header (one run) or elsewhere. */
+static void
+test_cksum_ipv4_l4_rx_verifies_tcp(void **state)
+{
+	uint8_t f[PKT_MAX], copy[PKT_MAX];
+	const char data[] = "POST /event HTTP/1.1\r\nHost: x\r\n\r\n{}";
+	struct pkt_tcp t = { .sport = 1234, .dport = 8080, .seq = 1, .ack = 2,
+			     .flags = 0x18, .win = 100, .wscale = -1,
+			     .data = data, .len = sizeof(data) - 1 };
+
+	for (uint32_t len = 0; len < sizeof(data); len++) {
+		size_t n;
+		struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(f + 14);
+		struct rte_tcp_hdr *th = (struct rte_tcp_hdr *)(ip + 1);
+		uint16_t l4;
+
+		t.len = len;
+		n = pkt_tcp(f, &harness_peer_mac, &t);
+		l4 = (uint16_t)(n - 14 - 20);
+		memcpy(copy + 1, th, l4);
+		assert_int_equal(cksum_ipv4_l4_rx(ip, th, l4), 0);
+		assert_int_equal(cksum_ipv4_l4_rx(ip, copy + 1, l4), 0);
+		f[n - 1] ^= 0x40;
+		copy[l4] ^= 0x40;
+		assert_int_equal(cksum_ipv4_l4_rx(ip, th, l4),
+				 cksum_ipv4_l4(ip, th, l4));
+		assert_int_not_equal(cksum_ipv4_l4_rx(ip, th, l4), 0);
+		assert_int_not_equal(cksum_ipv4_l4_rx(ip, copy + 1, l4), 0);
+	}
+}
+
 int
 main(void)
 {
@@ -111,6 +143,7 @@ main(void)
 		cmocka_unit_test(test_cksum_ipv4_l4_verifies_and_computes_tcp),
 		cmocka_unit_test(test_cksum_rx_matches_cksum_add_all_lengths_and_starts),
 		cmocka_unit_test(test_cksum_ipv4_hdr20_ok_matches_raw_cksum),
+		cmocka_unit_test(test_cksum_ipv4_l4_rx_verifies_tcp),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
