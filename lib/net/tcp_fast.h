@@ -213,7 +213,9 @@ tcp_fast_rcv(struct lcore_ctx *ctx, struct tcp_conn *c, struct rte_mbuf *m,
 						  TCP_TS_OPTLEN : 0)) ||
 	    tcp_tl(ctx)->delack_us == 0)
 		c->flags |= TCF_ACK_NOW;
-	tcp_schedule(ctx, c);
+	/* Usually the answer queued by recv() scheduled c already. */
+	if (!(c->flags & TCF_PENDING))
+		tcp_schedule(ctx, c);
 	return true;
 }
 

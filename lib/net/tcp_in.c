@@ -877,5 +877,5 @@ tcp_input(struct lcore_ctx *ctx, struct rte_mbuf *m, struct net_pkt *p)
 	if (kept)
 		return;
 drop:
-	rte_pktmbuf_free(m);
+	rte_pktmbuf_free_seg(m); /* one segment: eth_input linearized it */
 }
