@@ -25,14 +25,16 @@
  *     a duplicate ACK (RFC 5681 §2), the window unchanged and open;
  *   - no recovery (NewReno, or RACK/SACK/TLP: tcp_loss_quiet), retransmission, persist, out-of-order data, bounded
  *     window (the application or memory pressure) or close in progress.
- * Then the ACK goes through the general path's own helper (tcp_rcv_ack:
+ * Then the ACK: the common one acknowledges the whole previous answer
+ * (tcp_fast_ack_all: tcp_rcv_ack's steps with their branches decided);
+ * any other goes through the general path's own helper (tcp_rcv_ack:
  * RTT, send-queue release, congestion control, timers, the writable
- * callback, and whatever is added there), so both paths act the same on
- * ACKs; the text goes straight to the application (tcp_rcv_data's
+ * callback). The text goes straight to the application (tcp_rcv_data's
  * in-order case with its branches decided), whose answer the same turn
  * queues for tcp_output. What is skipped is only tests whose outcome is
  * known. Any doubt falls back to tcp_rcv_state; test_tcp_fast holds both
- * paths to the same segments out.
+ * paths to the same segments out and the same connection state: a step
+ * added to tcp_rcv_ack belongs in tcp_fast_ack_all too.
  */
 
 /* Flags under which the general path decides (see above). */

@@ -611,7 +611,9 @@ tcp_ack_acceptable(struct lcore_ctx *ctx, struct tcp_conn *c,
 
 /* An acceptable ACK (tcp_ack_acceptable). Returns false when the
  * segment must not be processed further. Also the fast path's ACK
- * processing (tcp_fast.h). */
+ * processing (tcp_fast.h), but for the ACK of a whole answer, whose steps
+ * tcp_fast_ack_all repeats with their branches decided: a change here
+ * goes there too (test_tcp_fast compares the two). */
 bool
 tcp_rcv_ack(struct lcore_ctx *ctx, struct tcp_conn *c, const struct tcp_seg *s)
 {
