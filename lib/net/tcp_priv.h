@@ -308,12 +308,13 @@ struct tcp_seg {
 	uint32_t len;  /* payload bytes */
 	uint32_t wnd;  /* window field as received (unscaled) */
 	uint8_t flags;
+	/* the options, next to each other: tcp_parse resets them at once */
 	bool has_ts;
 	bool sack_ok;
 	uint8_t nsack;         /* SACK blocks (RFC 2018 §3) at sack */
-	const uint8_t *sack;   /* nsack * 8 bytes, network order */
 	int8_t wscale; /* -1: no option */
 	uint16_t mss;  /* 0: no option */
+	const uint8_t *sack;   /* nsack * 8 bytes, network order */
 	uint32_t tsval, tsecr;
 	uint32_t peer_ip; /* network order; IPv6: tcp_ip6_digest(peer6) */
 	const uint8_t *peer6; /* IPv6: the source address, else NULL */
