@@ -3,6 +3,7 @@
 #ifndef LR_NET_CKSUM_H
 #define LR_NET_CKSUM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -109,6 +110,160 @@ cksum_ipv4_l4(const struct rte_ipv4_hdr *ip, const void *l4, uint16_t l4_len)
 		       rte_cpu_to_be_16(l4_len);
 
 	return (uint16_t)~cksum_fold(cksum_add(l4, l4_len, sum));
+}
+
+/*
+ * Receive side (ipv4_input, tcp_input): the same sums in fewer
+ * instructions for the sizes a request segment has. The send side keeps
+ * cksum_add/cksum_fold above (tcp_frame.c).
+ */
+
+/* A 64-bit sum folded to 16 bits (not complemented), the value
+ * cksum_fold gives: the 32-bit halves added with the carry back, then
+ * the 16-bit halves in one add (the upper half of r + rol(r, 16) is
+ * H + L with its end-around carry). */
+static inline uint16_t
+cksum_fold_rx(uint64_t sum)
+{
+	uint32_t lo = (uint32_t)sum, r = lo + (uint32_t)(sum >> 32);
+
+	r += r < lo; /* the end-around carry: r stays below 2^32 */
+	return (uint16_t)((r + (r << 16 | r >> 16)) >> 16);
+}
+
+/*
+ * As cksum_add (a sum not folded, congruent modulo 2^16 - 1): 64 bytes a
+ * loop turn, then 32, 16 and 8 by the bits of len, the last 0-7 bytes
+ * gathered into one word at positions of their offsets' parity (a 16-bit
+ * word's place in the sum depends only on that). Every add keeps its
+ * carry, so any starting sum is taken.
+ */
+static inline uint64_t
+cksum_add_rx(const void *data, size_t len, uint64_t sum)
+{
+#if defined(__x86_64__)
+	const uint8_t *p = data;
+	uint64_t t = 0;
+
+	for (; len >= 64; p += 64, len -= 64)
+		__asm__("addq (%[p]), %[s]\n\t"
+			"adcq 8(%[p]), %[s]\n\t"
+			"adcq 16(%[p]), %[s]\n\t"
+			"adcq 24(%[p]), %[s]\n\t"
+			"adcq 32(%[p]), %[s]\n\t"
+			"adcq 40(%[p]), %[s]\n\t"
+			"adcq 48(%[p]), %[s]\n\t"
+			"adcq 56(%[p]), %[s]\n\t"
+			"adcq $0, %[s]"
+			: [s] "+r"(sum)
+			: [p] "r"(p), "m"(*(const uint8_t(*)[64])p)
+			: "cc");
+	if (len & 32) {
+		__asm__("addq (%[p]), %[s]\n\t"
+			"adcq 8(%[p]), %[s]\n\t"
+			"adcq 16(%[p]), %[s]\n\t"
+			"adcq 24(%[p]), %[s]\n\t"
+			"adcq $0, %[s]"
+			: [s] "+r"(sum)
+			: [p] "r"(p), "m"(*(const uint8_t(*)[32])p)
+			: "cc");
+		p += 32;
+	}
+	if (len & 16) {
+		__asm__("addq (%[p]), %[s]\n\t"
+			"adcq 8(%[p]), %[s]\n\t"
+			"adcq $0, %[s]"
+			: [s] "+r"(sum)
+			: [p] "r"(p), "m"(*(const uint8_t(*)[16])p)
+			: "cc");
+		p += 16;
+	}
+	if (len & 8) {
+		memcpy(&t, p, 8);
+		p += 8;
+	}
+	if (len & 7) {
+		/* 4, 2 and 1 bytes at offsets 0, 4 and 6 of one word */
+		uint64_t u = 0;
+
+		if (len & 4) {
+			uint32_t w;
+
+			memcpy(&w, p, 4);
+			u = w;
+			p += 4;
+		}
+		if (len & 2) {
+			uint16_t h;
+
+			memcpy(&h, p, 2);
+			u += (uint64_t)h << 32;
+			p += 2;
+		}
+		if (len & 1)
+			u += (uint64_t)*p << 48; /* the odd byte: a low byte */
+		__asm__("addq %[u], %[t]\n\t"
+			"adcq $0, %[t]"
+			: [t] "+r"(t)
+			: [u] "rm"(u)
+			: "cc");
+	}
+	__asm__("addq %[t], %[s]\n\t"
+		"adcq $0, %[s]"
+		: [s] "+r"(sum)
+		: [t] "rm"(t)
+		: "cc");
+	return sum;
+#else
+	return cksum_add(data, len, sum);
+#endif
+}
+
+/* The IPv4 header without options (the 20 bytes at ip) sums to 0xffff:
+ * its checksum is right (RFC 791, RFC 1071 §1). */
+static inline bool
+cksum_ipv4_hdr20_ok(const void *ip)
+{
+	const uint8_t *b = ip;
+	uint64_t w0, w1;
+	uint32_t w2;
+
+	memcpy(&w0, b, 8);
+	memcpy(&w1, b + 8, 8);
+	memcpy(&w2, b + 16, 4);
+#if defined(__x86_64__)
+	__asm__("addq %[w1], %[s]\n\t"
+		"adcq %[w2], %[s]\n\t"
+		"adcq $0, %[s]"
+		: [s] "+r"(w0)
+		: [w1] "rm"(w1), [w2] "rm"((uint64_t)w2)
+		: "cc");
+	return cksum_fold_rx(w0) == 0xffff;
+#else
+	return cksum_fold_rx((w0 & 0xffffffffu) + (w0 >> 32) +
+			     (w1 & 0xffffffffu) + (w1 >> 32) + w2) == 0xffff;
+#endif
+}
+
+/* cksum_ipv4_l4 for a received segment: 0 when it is correct. Behind a
+ * header without options the addresses of the pseudo-header (RFC 9293
+ * §3.1) lie right before l4: one run sums them with it. */
+static inline uint16_t
+cksum_ipv4_l4_rx(const struct rte_ipv4_hdr *ip, const void *l4,
+		 uint16_t l4_len)
+{
+	uint64_t sum = rte_cpu_to_be_16((uint16_t)ip->next_proto_id) +
+		       rte_cpu_to_be_16(l4_len);
+	const void *from = l4;
+	size_t len = l4_len;
+
+	if (likely((const uint8_t *)l4 == (const uint8_t *)(ip + 1))) {
+		from = &ip->src_addr;
+		len += 8;
+	} else {
+		sum += (uint64_t)ip->src_addr + ip->dst_addr;
+	}
+	return (uint16_t)~cksum_fold_rx(cksum_add_rx(from, len, sum));
 }
 
 #endif

@@ -42,6 +42,7 @@ eth_our_ip6_group(const struct netif *ifc, const struct rte_ether_addr *d)
 void
 eth_input(struct lcore_ctx *ctx, struct rte_mbuf *m)
 {
+	const struct netif *ifc = ctx->ifc;
 	struct net_pkt p;
 	struct rte_ether_hdr *eh;
 	uint16_t type;
@@ -55,9 +56,9 @@ eth_input(struct lcore_ctx *ctx, struct rte_mbuf *m)
 		goto drop;
 	}
 	eh = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
-	if (unlikely(!rte_is_same_ether_addr(&eh->dst_addr, &ctx->ifc->mac) &&
+	if (unlikely(!rte_is_same_ether_addr(&eh->dst_addr, &ifc->mac) &&
 		     !rte_is_broadcast_ether_addr(&eh->dst_addr) &&
-		     !eth_our_ip6_group(ctx->ifc, &eh->dst_addr))) {
+		     !eth_our_ip6_group(ifc, &eh->dst_addr))) {
 		STAT_INC(ctx, eth_drop_not_for_us);
 		goto drop;
 	}
@@ -66,12 +67,15 @@ eth_input(struct lcore_ctx *ctx, struct rte_mbuf *m)
 	p.ip6 = NULL;
 	p.dst_mcast = false;
 	type = eh->ether_type;
-	rte_pktmbuf_adj(m, sizeof(*eh));
+	/* rte_pktmbuf_adj, its check done above; one segment from here on */
+	m->data_off = (uint16_t)(m->data_off + sizeof(*eh));
+	m->data_len = (uint16_t)(m->data_len - sizeof(*eh));
+	m->pkt_len = m->data_len;
 	if (likely(type == RTE_BE16(RTE_ETHER_TYPE_IPV4)) ||
 	    type == RTE_BE16(RTE_ETHER_TYPE_ARP)) {
 		/* ip.address "none": no IPv4 at all, not even ARP probes;
 		 * the type of a family that is off counts as unknown. */
-		if (unlikely(ctx->ifc->ip == 0)) {
+		if (unlikely(ifc->ip == 0)) {
 			STAT_INC(ctx, eth_drop_unknown_type);
 			goto drop;
 		}
@@ -82,7 +86,7 @@ eth_input(struct lcore_ctx *ctx, struct rte_mbuf *m)
 		return;
 	}
 	if (type == RTE_BE16(RTE_ETHER_TYPE_IPV6)) {
-		if (unlikely(!ctx->ifc->ip6_prefix || !ctx->nd)) {
+		if (unlikely(!ifc->ip6_prefix || !ctx->nd)) {
 			STAT_INC(ctx, eth_drop_unknown_type);
 			goto drop;
 		}

@@ -14,45 +14,81 @@
 #include "net/net.h"
 #include "net/tcp.h"
 
-/* RFC 1122 3.2.1.3: sources a host must not accept. */
+/*
+ * RFC 1122 3.2.1.3: sources a host must not accept: 0, 255.255.255.255,
+ * multicast (224/4), loopback (127/8), our own address and our subnet's
+ * broadcast. The first four by the top byte in one bit test (bit b of
+ * ipv4_src_top_suspect[b >> 6]: 0, 127, 224-239, 255), whose rare hits
+ * then look at the whole address.
+ */
+static const uint64_t ipv4_src_top_suspect[4] = {
+	1ull << 0, 1ull << 63, 0, 0xffffull << 32 | 1ull << 63,
+};
+
 static inline bool
 ipv4_bad_source(const struct lcore_ctx *ctx, uint32_t src)
 {
-	uint32_t h = rte_be_to_cpu_32(src);
+	uint32_t h = rte_be_to_cpu_32(src), top = h >> 24;
 	uint32_t bcast = ctx->ifc->ip | ~ctx->ifc->netmask;
 
-	return h == 0 || h == 0xffffffffu || (h >> 28) == 0xe ||
-	       (h >> 24) == 127 || src == ctx->ifc->ip || src == bcast;
+	if (unlikely((ipv4_src_top_suspect[top >> 6] >> (top & 63)) & 1) &&
+	    (h == 0 || h == 0xffffffffu || (h >> 28) == 0xe ||
+	     (h >> 24) == 127))
+		return true;
+	return src == ctx->ifc->ip || src == bcast;
+}
+
+/* The version, IHL and length checks of a header that is not the plain
+ * 20 bytes (options, or not IPv4 at all): its header length, or 0 when it
+ * was dropped (counted), in ipv4_input's order. */
+static uint16_t __rte_noinline
+ipv4_hlen_slow(struct lcore_ctx *ctx, const struct rte_mbuf *m,
+	       const struct rte_ipv4_hdr *ip)
+{
+	uint16_t hlen;
+
+	if (unlikely(m->data_len < sizeof(*ip))) {
+		STAT_INC(ctx, ipv4_drop_short);
+		return 0;
+	}
+	if (unlikely((ip->version_ihl >> 4) != 4)) {
+		STAT_INC(ctx, ipv4_drop_version);
+		return 0;
+	}
+	hlen = (ip->version_ihl & 0xf) * 4;
+	if (unlikely(hlen < sizeof(*ip) || hlen > m->data_len)) {
+		STAT_INC(ctx, ipv4_drop_ihl);
+		return 0;
+	}
+	return hlen;
 }
 
 void
 ipv4_input(struct lcore_ctx *ctx, struct rte_mbuf *m, struct net_pkt *p)
 {
-	struct rte_ipv4_hdr *ip;
-	uint16_t hlen, tlen;
+	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *);
+	uint16_t hlen = sizeof(*ip), tlen;
+	bool sum_ok;
 
 	STAT_INC(ctx, ipv4_rx);
-	if (unlikely(m->data_len < sizeof(*ip))) {
-		STAT_INC(ctx, ipv4_drop_short);
-		goto drop;
-	}
-	ip = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *);
-	if (unlikely((ip->version_ihl >> 4) != 4)) {
-		STAT_INC(ctx, ipv4_drop_version);
-		goto drop;
-	}
-	hlen = (ip->version_ihl & 0xf) * 4;
-	if (unlikely(hlen < sizeof(*ip) || hlen > m->data_len)) {
-		STAT_INC(ctx, ipv4_drop_ihl);
-		goto drop;
+	/* The common datagram: version 4, a 20-byte header (no options). */
+	if (unlikely(m->data_len < sizeof(*ip) || ip->version_ihl != 0x45)) {
+		hlen = ipv4_hlen_slow(ctx, m, ip);
+		if (!hlen)
+			goto drop;
 	}
 	tlen = rte_be_to_cpu_16(ip->total_length);
 	if (unlikely(tlen < hlen || tlen > m->data_len)) {
 		STAT_INC(ctx, ipv4_drop_len);
 		goto drop;
 	}
-	if (!(m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_GOOD) &&
-	    unlikely(rte_raw_cksum(ip, hlen) != 0xffff)) {
+	if (m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_GOOD)
+		sum_ok = true;
+	else if (likely(hlen == sizeof(*ip)))
+		sum_ok = cksum_ipv4_hdr20_ok(ip);
+	else
+		sum_ok = cksum_fold_rx(cksum_add_rx(ip, hlen, 0)) == 0xffff;
+	if (unlikely(!sum_ok)) {
 		STAT_INC(ctx, ipv4_drop_cksum);
 		goto drop;
 	}
@@ -77,13 +113,15 @@ ipv4_input(struct lcore_ctx *ctx, struct rte_mbuf *m, struct net_pkt *p)
 		STAT_INC(ctx, ipv4_drop_frag);
 		goto drop;
 	}
-	/* Ethernet pads short frames: keep only the datagram. */
-	if (m->pkt_len > tlen)
-		rte_pktmbuf_trim(m, m->pkt_len - tlen);
+	/* Ethernet pads short frames: keep only the datagram (one segment:
+	 * eth_input linearized the frame). Then past the header, as
+	 * rte_pktmbuf_adj (hlen <= tlen <= data_len held above). */
+	m->data_len = (uint16_t)(tlen - hlen);
+	m->pkt_len = (uint32_t)(tlen - hlen);
+	m->data_off = (uint16_t)(m->data_off + hlen);
 	p->ip = ip;
 	p->ip_hlen = hlen;
 	p->l4_len = tlen - hlen;
-	rte_pktmbuf_adj(m, hlen);
 	switch (ip->next_proto_id) {
 	case IPPROTO_TCP:
 		tcp_input(ctx, m, p);

@@ -12,6 +12,7 @@
 #include "net/ipv4.h"
 #include "net/ipv6.h"
 #include "net/nd.h"
+#include "net/tcp_fast.h"
 #include "net/tcp_priv.h"
 #include "net/tcp_steer.h"
 
@@ -93,7 +94,7 @@ tcp_parse(struct lcore_ctx *ctx, struct rte_mbuf *m, const struct net_pkt *p,
 		      (p->ip6 ? ipv6_l4_cksum(p->ip6->src_addr,
 					      p->ip6->dst_addr, IPPROTO_TCP,
 					      th, p->l4_len) :
-				cksum_ipv4_l4(p->ip, th, p->l4_len)) != 0))) {
+				cksum_ipv4_l4_rx(p->ip, th, p->l4_len)) != 0))) {
 		STAT_INC(ctx, tcp_drop_cksum);
 		return -1;
 	}
@@ -610,7 +611,9 @@ tcp_ack_acceptable(struct lcore_ctx *ctx, struct tcp_conn *c,
 
 /* An acceptable ACK (tcp_ack_acceptable). Returns false when the
  * segment must not be processed further. Also the fast path's ACK
- * processing (tcp_fast.c). */
+ * processing (tcp_fast.h), but for the ACK of a whole answer, whose steps
+ * tcp_fast_ack_all repeats with their branches decided: a change here
+ * goes there too (test_tcp_fast compares the two). */
 bool
 tcp_rcv_ack(struct lcore_ctx *ctx, struct tcp_conn *c, const struct tcp_seg *s)
 {
@@ -877,5 +880,5 @@ tcp_input(struct lcore_ctx *ctx, struct rte_mbuf *m, struct net_pkt *p)
 	if (kept)
 		return;
 drop:
-	rte_pktmbuf_free(m);
+	rte_pktmbuf_free_seg(m); /* one segment: eth_input linearized it */
 }

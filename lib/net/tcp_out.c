@@ -83,18 +83,7 @@ tcp_sndq_drop(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t bytes)
 			return;
 		}
 		bytes -= avail;
-		c->sndq_head = tcp_meta(m)->next;
-		if (c->snd_cur == m)
-			c->snd_cur = NULL;
-		c->sndq_off = 0;
-		c->nsndq--;
-		c->progress_us = ctx->now_us;
-		mem_release_mbuf(&ctx->mem, MEM_SNDQ);
-		rte_pktmbuf_free_seg(m);
-		if (!c->sndq_head) {
-			c->sndq_tail = NULL;
-			tcp_unhold(c, false);
-		}
+		tcp_sndq_pop(ctx, c);
 	}
 }
 

@@ -311,12 +311,13 @@ struct tcp_seg {
 	uint32_t len;  /* payload bytes */
 	uint32_t wnd;  /* window field as received (unscaled) */
 	uint8_t flags;
+	/* the options, next to each other: tcp_parse resets them at once */
 	bool has_ts;
 	bool sack_ok;
 	uint8_t nsack;         /* SACK blocks (RFC 2018 §3) at sack */
-	const uint8_t *sack;   /* nsack * 8 bytes, network order */
 	int8_t wscale; /* -1: no option */
 	uint16_t mss;  /* 0: no option */
+	const uint8_t *sack;   /* nsack * 8 bytes, network order */
 	uint32_t tsval, tsecr;
 	uint32_t peer_ip; /* network order; IPv6: tcp_ip6_digest(peer6) */
 	const uint8_t *peer6; /* IPv6: the source address, else NULL */
@@ -517,11 +518,7 @@ const struct tcp_listener *tcp_listener_find(const struct tcp_lcore *tl,
 bool tcp_rcv_ack(struct lcore_ctx *ctx, struct tcp_conn *c,
 		 const struct tcp_seg *s);
 
-/* tcp_fast.c: header prediction. true when s was the predicted segment
- * of an ESTABLISHED connection and was processed (m is not kept: the
- * caller frees it); false when the general path must take it. */
-bool tcp_fast_rcv(struct lcore_ctx *ctx, struct tcp_conn *c,
-		  struct rte_mbuf *m, const struct tcp_seg *s);
+/* tcp_fast.h: header prediction (tcp_fast_rcv), inline in tcp_input. */
 
 /* tcp_reass.c: text and FIN of an accepted segment; true if m was kept */
 bool tcp_rcv_data(struct lcore_ctx *ctx, struct tcp_conn *c,
@@ -545,6 +542,28 @@ void tcp_reply_rst(struct lcore_ctx *ctx, const struct tcp_seg *s);
 void tcp_reply_synack_cookie(struct lcore_ctx *ctx, const struct tcp_seg *s,
 			     uint32_t cookie, uint16_t mss, uint32_t tsval);
 void tcp_sndq_drop(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t bytes);
+
+/* tcp_sndq_drop's step: the head mbuf, acknowledged to its end, leaves
+ * the send queue (its bytes already deducted from sndq_len) and goes back
+ * to the pool. */
+static inline void
+tcp_sndq_pop(struct lcore_ctx *ctx, struct tcp_conn *c)
+{
+	struct rte_mbuf *m = c->sndq_head;
+
+	c->sndq_head = tcp_meta(m)->next;
+	if (c->snd_cur == m)
+		c->snd_cur = NULL;
+	c->sndq_off = 0;
+	c->nsndq--;
+	c->progress_us = ctx->now_us;
+	mem_release_mbuf(&ctx->mem, MEM_SNDQ);
+	rte_pktmbuf_free_seg(m);
+	if (!c->sndq_head) {
+		c->sndq_tail = NULL;
+		tcp_unhold(c, false);
+	}
+}
 
 /* tcp_frame.c: send m, a segment of c (data at its TCP header), as a whole
  * frame to the peer's MAC; sum: TCP_SUM_KNOWN | its payload's sum, or 0.
@@ -604,6 +623,60 @@ uint32_t tcp_sack_bytes(const struct tcp_conn *c);
 bool tcp_sack_hole(const struct tcp_conn *c, uint32_t from, uint32_t limit,
 		   uint32_t *start, uint32_t *end);
 
+/*
+ * RACK's send times (tcp_rack.c), per send-queue mbuf in its
+ * tcp_mbuf_meta's seq and fin words (which only the out-of-order queue
+ * uses otherwise): the low 32 bits of the microsecond clock of its latest
+ * transmission, and whether it was sent (TCP_XF_SENT) and sent again
+ * (TCP_XF_RETX).
+ */
+#define TCP_XF_SENT 1u
+#define TCP_XF_RETX 2u
+
+static inline uint32_t *
+tcp_xts(struct rte_mbuf *m)
+{
+	return &tcp_meta(m)->seq;
+}
+
+static inline uint32_t *
+tcp_xfl(struct rte_mbuf *m)
+{
+	return &tcp_meta(m)->fin;
+}
+
+/*
+ * RFC 8985 §6.2 steps 1-2 for send-queue mbuf m, newly and cumulatively
+ * acknowledged up to hi (its part's end) at now: RACK.min_RTT, and
+ * RACK.xmit_ts/end_seq/rtt when m went out after the most recently sent
+ * segment delivered so far. A retransmission faster than min_RTT may be
+ * the original's ACK and is not taken. tcp_rack_ack_cum's step per mbuf;
+ * the fast path's for the one mbuf it releases.
+ */
+static inline void
+tcp_rack_deliver(struct tcp_conn *c, struct rte_mbuf *m, uint32_t now,
+		 uint32_t hi)
+{
+	uint32_t fl = *tcp_xfl(m), xts, rtt;
+
+	if (!(fl & TCP_XF_SENT))
+		return;
+	xts = *tcp_xts(m);
+	rtt = now - xts;
+	if (!(fl & TCP_XF_RETX)) {
+		if (c->rack_min_rtt == 0 || rtt < c->rack_min_rtt)
+			c->rack_min_rtt = tcp_max(rtt, 1);
+	} else if (rtt < c->rack_min_rtt) {
+		return;
+	}
+	if (c->rack_rtt == 0 || SEQ_LT(c->rack_xmit_ts, xts) ||
+	    (xts == c->rack_xmit_ts && SEQ_GT(hi, c->rack_end_seq))) {
+		c->rack_xmit_ts = xts;
+		c->rack_end_seq = hi;
+		c->rack_rtt = tcp_max(rtt, 1);
+	}
+}
+
 /* tcp_rack.c: RACK-TLP (RFC 8985), recovery with the scoreboard (RFC
  * 6675), D-SACK undo. tcp_rack_ack before snd_una moves, tcp_rack_done
  * after the ACK's cumulative part, both from tcp_rcv_ack. */
@@ -651,6 +724,27 @@ void tcp_disarm(struct lcore_ctx *ctx, struct tcp_conn *c);
 void tcp_rtx_arm(struct lcore_ctx *ctx, struct tcp_conn *c);
 void tcp_rtt_sample(const struct tcp_lcore *tl, struct tcp_conn *c,
 		    uint32_t rtt_us);
+
+/* tcp_rtt_sample's body (RFC 6298 §2), inline for the fast path's ACK. */
+static inline void
+tcp_rtt_update(const struct tcp_lcore *tl, struct tcp_conn *c, uint32_t r)
+{
+	uint32_t rto;
+
+	r = RTE_MAX(r, 1u);
+	if (c->srtt == 0) {
+		c->srtt = r;
+		c->rttvar = r / 2;
+	} else {
+		uint32_t d = c->srtt > r ? c->srtt - r : r - c->srtt;
+
+		c->rttvar = c->rttvar - c->rttvar / 4 + d / 4;
+		c->srtt = c->srtt - c->srtt / 8 + r / 8;
+	}
+	/* G, the clock granularity, is 1 us here. */
+	rto = c->srtt + RTE_MAX(4 * c->rttvar, 1u);
+	c->rto = tcp_min(tcp_max(rto, tl->rto_min), tl->rto_max);
+}
 void tcp_persist_enter(struct lcore_ctx *ctx, struct tcp_conn *c);
 
 /* tcp_connect.c: active open. A segment for c in SYN_SENT (RFC 9293

@@ -30,22 +30,7 @@
 #define TCP_RACK_REO_MULT_MAX 16
 #define TCP_RACK_BURST 16 /* retransmissions per ACK at most */
 
-#define TCP_XF_SENT 1u
-#define TCP_XF_RETX 2u
-
 #define TS_LT(a, b) SEQ_LT(a, b)
-
-static inline uint32_t *
-tcp_xts(struct rte_mbuf *m)
-{
-	return &tcp_meta(m)->seq;
-}
-
-static inline uint32_t *
-tcp_xfl(struct rte_mbuf *m)
-{
-	return &tcp_meta(m)->fin;
-}
 
 /* Walk the send queue's sent mbufs: [*lo, *hi) is m's part of
  * [snd_una, snd_max) (clipped to the queued data). */
@@ -217,29 +202,11 @@ tcp_rack_ack_cum(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t ack)
 	/* TCP_SNDQ_EACH clipped to ack (ack <= snd_max): the head's part
 	 * starts at snd_una, the others where they start. */
 	for (m = c->sndq_head; m; lo = end, m = tcp_meta(m)->next) {
-		uint32_t fl, xts, rtt;
-
 		end += tcp_mlen(m);
 		hi = SEQ_LT(end, ack) ? end : ack;
 		if (!SEQ_LT(lo, hi))
 			break; /* the rest was not acknowledged */
-		fl = *tcp_xfl(m);
-		if (!(fl & TCP_XF_SENT))
-			continue;
-		xts = *tcp_xts(m);
-		rtt = now - xts;
-		if (!(fl & TCP_XF_RETX)) {
-			if (c->rack_min_rtt == 0 || rtt < c->rack_min_rtt)
-				c->rack_min_rtt = tcp_max(rtt, 1);
-		} else if (rtt < c->rack_min_rtt) {
-			continue; /* step 2: may be the original's ACK */
-		}
-		if (c->rack_rtt == 0 || TS_LT(c->rack_xmit_ts, xts) ||
-		    (xts == c->rack_xmit_ts && SEQ_GT(hi, c->rack_end_seq))) {
-			c->rack_xmit_ts = xts;
-			c->rack_end_seq = hi;
-			c->rack_rtt = tcp_max(rtt, 1);
-		}
+		tcp_rack_deliver(c, m, now, hi);
 	}
 }
 

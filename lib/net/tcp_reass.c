@@ -63,7 +63,7 @@ tcp_ooo_prune_one(struct lcore_ctx *ctx, struct tcp_conn *c)
 }
 
 /* The application left a tail (tcp_recv_leave): not received, not
- * acknowledged. (Also the fast path's, tcp_fast.c.) */
+ * acknowledged. (Also the fast path's, tcp_fast.h.) */
 void __rte_noinline
 tcp_rcv_unread(struct lcore_ctx *ctx, struct tcp_conn *c)
 {

@@ -54,21 +54,7 @@ tcp_rtx_arm(struct lcore_ctx *ctx, struct tcp_conn *c)
 void
 tcp_rtt_sample(const struct tcp_lcore *tl, struct tcp_conn *c, uint32_t r)
 {
-	uint32_t rto;
-
-	r = RTE_MAX(r, 1u);
-	if (c->srtt == 0) {
-		c->srtt = r;
-		c->rttvar = r / 2;
-	} else {
-		uint32_t d = c->srtt > r ? c->srtt - r : r - c->srtt;
-
-		c->rttvar = c->rttvar - c->rttvar / 4 + d / 4;
-		c->srtt = c->srtt - c->srtt / 8 + r / 8;
-	}
-	/* G, the clock granularity, is 1 us here. */
-	rto = c->srtt + RTE_MAX(4 * c->rttvar, 1u);
-	c->rto = tcp_min(tcp_max(rto, tl->rto_min), tl->rto_max);
+	tcp_rtt_update(tl, c, r);
 }
 
 static void

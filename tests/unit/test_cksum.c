@@ -51,12 +51,99 @@ test_cksum_ipv4_l4_verifies_and_computes_tcp(void **state)
 	assert_int_not_equal(cksum_ipv4_l4(ip, th, l4), 0);
 }
 
+/* The receive side's sums (cksum_add_rx, cksum_fold_rx) give what
+ * cksum_add/cksum_fold give, at every length, alignment and start. */
+static void
+test_cksum_rx_matches_cksum_add_all_lengths_and_starts(void **state)
+{
+	static const uint64_t starts[] = { 0, 1, 0xffff, 0x3fffffffcull,
+					   0xffffffffffffffffull };
+	uint8_t buf[1600];
+
+	srandom(11);
+	for (size_t i = 0; i < sizeof(buf); i++)
+		buf[i] = (uint8_t)random();
+	for (size_t k = 0; k < sizeof(starts) / sizeof(starts[0]); k++)
+		for (size_t off = 0; off < 8; off++)
+			for (size_t len = 0; len + off <= sizeof(buf);
+			     len += (len < 200 ? 1 : 37))
+				assert_int_equal(
+					cksum_fold_rx(cksum_add_rx(buf + off, len,
+								   starts[k])),
+					cksum_fold(cksum_add(buf + off, len,
+							     starts[k])));
+	memset(buf, 0xff, sizeof(buf));
+	assert_int_equal(cksum_fold_rx(cksum_add_rx(buf, 1500, 0)),
+			 rte_raw_cksum(buf, 1500));
+	assert_int_equal(cksum_fold_rx(0), 0);
+}
+
+/* The 20-byte header check agrees with rte_raw_cksum's verdict, for
+ * right and wrong checksums alike. */
+static void
+test_cksum_ipv4_hdr20_ok_matches_raw_cksum(void **state)
+{
+	uint8_t h[20];
+
+	srandom(13);
+	for (int i = 0; i < 20000; i++) {
+		for (size_t j = 0; j < sizeof(h); j++)
+			h[j] = (uint8_t)random();
+		if (i % 4 == 0)
+			memset(h, i % 8 == 0 ? 0xff : 0, sizeof(h));
+		if (i % 2) { /* a right checksum */
+			uint16_t c;
+
+			h[10] = h[11] = 0;
+			c = (uint16_t)~rte_raw_cksum(h, sizeof(h));
+			memcpy(h + 10, &c, 2);
+		}
+		assert_int_equal(cksum_ipv4_hdr20_ok(h),
+				 rte_raw_cksum(h, sizeof(h)) == 0xffff);
+	}
+}
+
+/* cksum_ipv4_l4_rx verifies as cksum_ipv4_l4, the TCP header right
+ * behind the IPv4 header (one run) or elsewhere. */
+static void
+test_cksum_ipv4_l4_rx_verifies_tcp(void **state)
+{
+	uint8_t f[PKT_MAX], copy[PKT_MAX];
+	const char data[] = "POST /event HTTP/1.1\r\nHost: x\r\n\r\n{}";
+	struct pkt_tcp t = { .sport = 1234, .dport = 8080, .seq = 1, .ack = 2,
+			     .flags = 0x18, .win = 100, .wscale = -1,
+			     .data = data, .len = sizeof(data) - 1 };
+
+	for (uint32_t len = 0; len < sizeof(data); len++) {
+		size_t n;
+		struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(f + 14);
+		struct rte_tcp_hdr *th = (struct rte_tcp_hdr *)(ip + 1);
+		uint16_t l4;
+
+		t.len = len;
+		n = pkt_tcp(f, &harness_peer_mac, &t);
+		l4 = (uint16_t)(n - 14 - 20);
+		memcpy(copy + 1, th, l4);
+		assert_int_equal(cksum_ipv4_l4_rx(ip, th, l4), 0);
+		assert_int_equal(cksum_ipv4_l4_rx(ip, copy + 1, l4), 0);
+		f[n - 1] ^= 0x40;
+		copy[l4] ^= 0x40;
+		assert_int_equal(cksum_ipv4_l4_rx(ip, th, l4),
+				 cksum_ipv4_l4(ip, th, l4));
+		assert_int_not_equal(cksum_ipv4_l4_rx(ip, th, l4), 0);
+		assert_int_not_equal(cksum_ipv4_l4_rx(ip, copy + 1, l4), 0);
+	}
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cksum_matches_dpdk_raw_cksum_all_lengths_and_alignments),
 		cmocka_unit_test(test_cksum_ipv4_l4_verifies_and_computes_tcp),
+		cmocka_unit_test(test_cksum_rx_matches_cksum_add_all_lengths_and_starts),
+		cmocka_unit_test(test_cksum_ipv4_hdr20_ok_matches_raw_cksum),
+		cmocka_unit_test(test_cksum_ipv4_l4_rx_verifies_tcp),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -5,6 +5,7 @@
 
 #include "core/stats.h"
 #include "tcp_test.h"
+#include "net/tcp_priv.h"
 
 /* A flag the general path ignores (tcp_parse keeps FIN SYN RST PSH ACK
  * URG) but the prediction does not expect: the same segment, sent down
@@ -212,16 +213,60 @@ struct fast_run {
 	uint32_t rx_len;
 	uint8_t rx[64];
 	struct stats st;
+	/* the connection after each request's turn: what ACK processing
+	 * leaves, sequence numbers relative to iss and irs, times to now */
+	uint64_t conn[3][24];
 };
 
+/* What an ACK moves in c (tcp_rcv_ack and the fast path's ACK). */
 static void
-fast_script(struct harness *h, uint8_t extra, struct fast_run *out)
+fast_conn_state(struct harness *h, const struct tcp_conn *c, uint64_t *v)
+{
+	uint64_t now = h->ctx->now_us;
+	unsigned int k = 0;
+
+	v[k++] = c->snd_una - c->iss;
+	v[k++] = c->snd_nxt - c->iss;
+	v[k++] = c->snd_max - c->iss;
+	v[k++] = c->snd_wl1 - c->irs;
+	v[k++] = c->snd_wl2 - c->iss;
+	v[k++] = c->snd_wnd;
+	v[k++] = c->max_snd_wnd;
+	v[k++] = c->cwnd;
+	v[k++] = c->ssthresh;
+	v[k++] = (uint64_t)c->srtt << 32 | c->rttvar;
+	v[k++] = c->rto;
+	v[k++] = c->flags;
+	v[k++] = (uint64_t)c->timer_kind << 32 | c->dupacks << 8 | c->retries;
+	v[k++] = (uint64_t)c->sndq_len << 32 | c->nsndq << 16 | c->sndq_off;
+	v[k++] = (c->sndq_head != NULL) | (c->sndq_tail != NULL) << 1 |
+		 (c->snd_cur != NULL) << 2 | (c->hold_pprev != NULL) << 3;
+	v[k++] = now - c->progress_us;
+	v[k++] = c->rack_rtt ? (uint32_t)now - c->rack_xmit_ts : 0;
+	v[k++] = c->rack_rtt ? c->rack_end_seq - c->iss : 0;
+	v[k++] = (uint64_t)c->rack_rtt << 32 | c->rack_min_rtt;
+	v[k++] = (uint64_t)(c->lost_end - c->iss) << 32 | (c->rtx_nxt - c->iss);
+	v[k++] = (uint64_t)(c->tlp_end - c->iss) << 32 | c->nsnd_sack;
+	v[k++] = c->rcv_nxt - c->irs;
+	v[k++] = (uint64_t)c->rcv_unacked << 32 | (c->last_ack_sent - c->irs);
+	v[k++] = (uint64_t)c->undo_retrans << 32 | (c->rtx_deadline - now);
+}
+
+static void
+fast_script_sack(struct harness *h, uint8_t extra, bool sack,
+		 struct fast_run *out)
 {
 	static const char *const req[] = { "GET /1", "POST /event {}", "GET /22" };
 	struct tt_peer p;
-	struct tt_app *a = fast_client(h, &p, 41300);
+	struct tt_app *a;
 	unsigned int n;
 
+	tt_peer_init(&p, h, 41300);
+	p.ts = true;
+	p.wscale = 7;
+	p.sack_perm = sack;
+	tt_policy.action = TT_ECHO;
+	a = tt_connect(&p);
 	memset(out, 0, sizeof(*out));
 	for (unsigned int i = 0; i < 3; i++) {
 		uint32_t len = (uint32_t)strlen(req[i]);
@@ -237,14 +282,23 @@ fast_script(struct harness *h, uint8_t extra, struct fast_run *out)
 		out->n += n;
 		harness_advance(h, 1000);
 		p.tsval++;
+		if (i)
+			fast_conn_state(h, a->c, out->conn[i - 1]);
 	}
 	/* The last answer acknowledged alone; nothing more is owed. */
 	tt_send(&p, F_ACK | extra, p.snd_nxt, p.rcv_nxt, NULL, 0);
 	harness_advance(h, 100000);
 	out->n += tt_collect(h, out->segs + out->n, 16 - out->n);
+	fast_conn_state(h, a->c, out->conn[2]);
 	out->rx_len = a->rx_len;
 	memcpy(out->rx, a->rx, a->rx_len);
 	out->st = h->ctx->stats;
+}
+
+static void
+fast_script(struct harness *h, uint8_t extra, struct fast_run *out)
+{
+	fast_script_sack(h, extra, false, out);
 }
 
 static void
@@ -287,6 +341,40 @@ test_tcp_fast_and_general_paths_answer_identically(void **state)
 				 (unsigned long long)slow.st.v[i]);
 }
 
+/*
+ * The ACK of a whole answer (tcp_fast_ack_all, the fast path's own ACK
+ * processing) leaves the connection as tcp_rcv_ack does: RTT estimator,
+ * window, congestion control, send queue, timer, RACK's state, with
+ * SACK and without.
+ */
+static void
+test_tcp_fast_ack_of_answer_leaves_state_of_general_path(void **state)
+{
+	static struct fast_run fast, slow;
+
+	for (int sack = 0; sack < 2; sack++) {
+		struct harness *h = tt_reopen(state, NULL);
+
+		fast_script_sack(h, 0, sack, &fast);
+		assert_int_equal(STAT_GET(&fast.st, tcp_fast_path), 4);
+		h = tt_reopen(state, NULL);
+		fast_script_sack(h, F_ECE, sack, &slow);
+		assert_int_equal(STAT_GET(&slow.st, tcp_fast_path), 0);
+		for (int t = 0; t < 3; t++)
+			for (int i = 0; i < 24; i++)
+				if (fast.conn[t][i] != slow.conn[t][i])
+					fail_msg("sack %d turn %d field %d: %llu fast, %llu general",
+						 sack, t, i,
+						 (unsigned long long)fast.conn[t][i],
+						 (unsigned long long)slow.conn[t][i]);
+		assert_int_equal(fast.n, slow.n);
+		for (unsigned int i = 0; i < fast.n; i++) {
+			assert_int_equal(fast.segs[i].s.ack, slow.segs[i].s.ack);
+			assert_int_equal(fast.segs[i].s.len, slow.segs[i].s.len);
+		}
+	}
+}
+
 int
 main(void)
 {
@@ -295,6 +383,7 @@ main(void)
 		TT_TEST(test_tcp_fast_unpredicted_segments_take_general_path),
 		TT_TEST(test_tcp_fast_not_taken_while_out_of_order_data_held),
 		TT_TEST(test_tcp_fast_and_general_paths_answer_identically),
+		TT_TEST(test_tcp_fast_ack_of_answer_leaves_state_of_general_path),
 	};
 
 	return TT_RUN(tests);

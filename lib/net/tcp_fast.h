@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* tcp_fast.c: header prediction, the receive fast path for ESTABLISHED. */
+/* tcp_fast.h: header prediction, the receive fast path for ESTABLISHED. */
+#ifndef LR_NET_TCP_FAST_H
+#define LR_NET_TCP_FAST_H
+
 #include <string.h>
 
 #include <rte_byteorder.h>
@@ -22,14 +25,16 @@
  *     a duplicate ACK (RFC 5681 §2), the window unchanged and open;
  *   - no recovery (NewReno, or RACK/SACK/TLP: tcp_loss_quiet), retransmission, persist, out-of-order data, bounded
  *     window (the application or memory pressure) or close in progress.
- * Then the ACK goes through the general path's own helper (tcp_rcv_ack:
+ * Then the ACK: the common one acknowledges the whole previous answer
+ * (tcp_fast_ack_all: tcp_rcv_ack's steps with their branches decided);
+ * any other goes through the general path's own helper (tcp_rcv_ack:
  * RTT, send-queue release, congestion control, timers, the writable
- * callback, and whatever is added there), so both paths act the same on
- * ACKs; the text goes straight to the application (tcp_rcv_data's
+ * callback). The text goes straight to the application (tcp_rcv_data's
  * in-order case with its branches decided), whose answer the same turn
  * queues for tcp_output. What is skipped is only tests whose outcome is
  * known. Any doubt falls back to tcp_rcv_state; test_tcp_fast holds both
- * paths to the same segments out.
+ * paths to the same segments out and the same connection state: a step
+ * added to tcp_rcv_ack belongs in tcp_fast_ack_all too.
  */
 
 /* Flags under which the general path decides (see above). */
@@ -71,7 +76,102 @@ tcp_fast_predict(const struct tcp_conn *c, const struct tcp_seg *s)
 	return s->len <= c->rcv_wnd;
 }
 
-bool
+/*
+ * The ACK of the previous answer, whole: it acknowledges all that was
+ * sent (ack == snd_max), which is all of the send queue, one mbuf. The
+ * common ACK of a keep-alive exchange; tcp_rcv_ack's steps with their
+ * branches decided by the prediction (no persist, recovery, loss probe,
+ * SACK block or FIN; retries and dupacks 0; ESTABLISHED), in its order:
+ * RACK's delivery of the mbuf (tcp_rack_ack), the RTT sample, the
+ * release (tcp_sndq_drop), congestion control (tcp_cc_ack), the timer,
+ * tcp_rack_done's bookkeeping, the window update and the writable
+ * callback. tcp_rcv_ack then would schedule nothing more: nothing is
+ * queued, nothing left in flight. test_tcp_fast holds both to the same
+ * connection state. false when the segment must not be processed
+ * further (the callback closed the connection).
+ */
+static inline bool
+tcp_fast_ack_all(struct lcore_ctx *ctx, struct tcp_conn *c,
+		 const struct tcp_seg *s)
+{
+	uint32_t ack = s->ack, acked = ack - c->snd_una;
+	uint32_t wnd = s->wnd << c->snd_wscale;
+
+	if (c->flags & TCF_SACK)
+		tcp_rack_deliver(c, c->sndq_head, (uint32_t)ctx->now_us, ack);
+	/* RFC 6298 §2 with Karn's algorithm (§3). */
+	if ((c->flags & TCF_RTT) && SEQ_GT(ack, c->rtt_seq)) {
+		c->flags &= ~TCF_RTT;
+		tcp_rtt_update(tcp_tl(ctx), c,
+			       (uint32_t)(ctx->now_us - c->rtt_start));
+	}
+	c->sndq_len = 0;
+	tcp_sndq_pop(ctx, c);
+	c->snd_una = ack;
+	c->snd_nxt = ack;
+	/* Outside recovery, a window that was used grows (RFC 7661 §4.3):
+	 * the flight was what this acknowledged. */
+	if (2 * acked >= c->cwnd) {
+		if (c->cwnd < c->ssthresh)
+			c->cwnd += tcp_min(acked, c->mss); /* RFC 5681 §3.1 */
+		else
+			c->cwnd += tcp_max(1, (uint32_t)c->mss * c->mss / c->cwnd);
+		c->cwnd = tcp_min(c->cwnd, 1u << 30);
+	}
+	if (c->timer_kind == TT_RTX || c->timer_kind == TT_TLP)
+		c->timer_kind = TT_NONE; /* RFC 6298 §5.2 (tcp_rtx_arm) */
+	if (c->flags & TCF_SACK) {
+		/* tcp_rack_done: nothing lost or sent again below snd_una;
+		 * with nothing retransmitted pending, no undo either. */
+		if (SEQ_LT(c->lost_end, ack))
+			c->lost_end = ack;
+		if (SEQ_LT(c->rtx_nxt, ack))
+			c->rtx_nxt = ack;
+		if ((c->flags & TCF_UNDO) && c->undo_retrans == 0)
+			c->flags &= ~TCF_UNDO;
+	}
+	/* Send window update, only from a newer segment (§3.10.7.4). */
+	if (SEQ_LT(c->snd_wl1, s->seq) ||
+	    (c->snd_wl1 == s->seq && SEQ_LEQ(c->snd_wl2, ack))) {
+		bool grew = wnd > c->snd_wnd;
+
+		c->snd_wnd = wnd;
+		c->snd_wl1 = s->seq;
+		c->snd_wl2 = ack;
+		if (wnd > c->max_snd_wnd)
+			c->max_snd_wnd = wnd;
+		if (grew)
+			tcp_schedule(ctx, c);
+	}
+	/* Send-queue space freed: the application may write more. */
+	if (c->ops->writable) {
+		c->ops->writable(ctx, c, c->app);
+		if (c->flags & TCF_DEAD)
+			return false;
+	}
+	return true;
+}
+
+/* The segment acknowledges the whole send queue, one mbuf, and all that
+ * was sent: tcp_fast_ack_all takes it. */
+static inline bool
+tcp_fast_acks_all(const struct tcp_conn *c, const struct tcp_seg *s)
+{
+	uint32_t acked = s->ack - c->snd_una;
+
+	return s->ack == c->snd_max && acked != 0 && acked == c->sndq_len &&
+	       c->sndq_head == c->sndq_tail &&
+	       tcp_mlen(c->sndq_head) - c->sndq_off == acked;
+}
+
+/*
+ * Header prediction for s, a segment of c. true when s was the predicted
+ * segment of an ESTABLISHED connection and was processed (m is not kept:
+ * the caller frees it); false when the general path must take it. Only
+ * tcp_input() calls it: inline there, the most common segment pays no
+ * call of its own.
+ */
+static inline bool
 tcp_fast_rcv(struct lcore_ctx *ctx, struct tcp_conn *c, struct rte_mbuf *m,
 	     const struct tcp_seg *s)
 {
@@ -81,7 +181,13 @@ tcp_fast_rcv(struct lcore_ctx *ctx, struct tcp_conn *c, struct rte_mbuf *m,
 	/* RFC 7323 §4.3, as tcp_rcv_state: the ACK is acceptable. */
 	if ((c->flags & TCF_TS) && SEQ_LEQ(s->seq, c->last_ack_sent))
 		c->ts_recent = s->tsval;
-	if (!tcp_rcv_ack(ctx, c, s) || s->len == 0)
+	if (tcp_fast_acks_all(c, s)) {
+		if (!tcp_fast_ack_all(ctx, c, s))
+			return true;
+	} else if (!tcp_rcv_ack(ctx, c, s)) {
+		return true;
+	}
+	if (s->len == 0)
 		return true;
 	/* The writable callback may have closed (FIN_WAIT_1 still takes
 	 * text) or bounded the window: tcp_rcv_data decides then. */
@@ -109,6 +215,10 @@ tcp_fast_rcv(struct lcore_ctx *ctx, struct tcp_conn *c, struct rte_mbuf *m,
 						  TCP_TS_OPTLEN : 0)) ||
 	    tcp_tl(ctx)->delack_us == 0)
 		c->flags |= TCF_ACK_NOW;
-	tcp_schedule(ctx, c);
+	/* Usually the answer queued by recv() scheduled c already. */
+	if (!(c->flags & TCF_PENDING))
+		tcp_schedule(ctx, c);
 	return true;
 }
+
+#endif
