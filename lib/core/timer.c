@@ -18,15 +18,6 @@ timer_wheel_init(struct timer_wheel *w, uint64_t now_us)
 }
 
 void
-timer_init(struct timer *t, timer_fn fn)
-{
-	t->next = NULL;
-	t->pprev = NULL;
-	t->expire_us = 0;
-	t->fn = fn;
-}
-
-static void
 timer_unlink(struct timer_wheel *w, struct timer *t)
 {
 	if (t->next)
@@ -35,13 +26,6 @@ timer_unlink(struct timer_wheel *w, struct timer *t)
 	t->next = NULL;
 	t->pprev = NULL;
 	w->armed--;
-}
-
-void
-timer_cancel(struct timer_wheel *w, struct timer *t)
-{
-	if (t->pprev)
-		timer_unlink(w, t);
 }
 
 void

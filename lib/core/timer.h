@@ -41,14 +41,29 @@ struct timer_wheel {
 void timer_wheel_init(struct timer_wheel *w, uint64_t now_us);
 
 /* Prepare a timer (not armed). */
-void timer_init(struct timer *t, timer_fn fn);
+static inline void
+timer_init(struct timer *t, timer_fn fn)
+{
+	t->next = NULL;
+	t->pprev = NULL;
+	t->expire_us = 0;
+	t->fn = fn;
+}
 
 /* Arm (or re-arm) t: it fires on the first timer_wheel_run() with
  * now_us >= expire_us (a time already past: the next run). */
 void timer_arm(struct timer_wheel *w, struct timer *t, uint64_t expire_us);
 
-/* Disarm; harmless when not armed. */
-void timer_cancel(struct timer_wheel *w, struct timer *t);
+/* timer_cancel() of an armed timer. */
+void timer_unlink(struct timer_wheel *w, struct timer *t);
+
+/* Disarm; harmless when not armed (and then costs no call). */
+static inline void
+timer_cancel(struct timer_wheel *w, struct timer *t)
+{
+	if (t->pprev)
+		timer_unlink(w, t);
+}
 
 static inline bool
 timer_armed(const struct timer *t)
