@@ -17,11 +17,31 @@
 
 /* ---- parsing ------------------------------------------------------------ */
 
+#define TCP_SYN_LINUX_OPTLEN 20
+
 /* RFC 9293 §3.2 options; unknown kinds are skipped, a malformed length
  * ends the list (what was parsed so far stands). */
 static void
 tcp_parse_options(struct tcp_seg *s, const uint8_t *o, uint32_t len)
 {
+	uint32_t w[5];
+
+	/* A SYN as Linux sends it: MSS, SACK permitted, timestamps, NOP,
+	 * window scale; the same fields the loop below would find. */
+	if (len == TCP_SYN_LINUX_OPTLEN) {
+		memcpy(w, o, sizeof(w));
+		if ((w[0] & RTE_BE32(0xffff0000)) == RTE_BE32(0x02040000) &&
+		    w[1] == RTE_BE32(0x0402080a) &&
+		    (w[4] & RTE_BE32(0xffffff00)) == RTE_BE32(0x01030300)) {
+			s->mss = (uint16_t)(o[2] << 8 | o[3]);
+			s->sack_ok = true;
+			s->has_ts = true;
+			s->tsval = rte_be_to_cpu_32(w[2]);
+			s->tsecr = rte_be_to_cpu_32(w[3]);
+			s->wscale = (int8_t)RTE_MIN(o[19], 14);
+			return;
+		}
+	}
 	for (uint32_t i = 0; i < len;) {
 		uint32_t olen;
 
