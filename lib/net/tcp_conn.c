@@ -131,7 +131,8 @@ tcp_conn_alloc(struct lcore_ctx *ctx, uint32_t ip, uint16_t pport,
 	tl->state_count[TCP_CLOSED]++;
 	timer_init(&c->timer, tcp_timer_fire);
 	timer_init(&c->delack, tcp_delack_fire);
-	b = &tl->buckets[tcp_bucket(tl, ip, pport, lport)];
+	c->hbucket = tcp_bucket(tl, ip, pport, lport);
+	b = &tl->buckets[c->hbucket];
 	c->hnext = *b;
 	*b = c;
 	tl->in_use++;
@@ -184,8 +185,7 @@ tcp_conn_free(struct lcore_ctx *ctx, struct tcp_conn *c)
 	tcp_conn_release_queues(ctx, c);
 	tcp_unhold(c, true);
 	tcp_mem_unwait(tl, c);
-	pp = &tl->buckets[tcp_bucket(tl, c->peer_ip, c->peer_port,
-				     c->local_port)];
+	pp = &tl->buckets[c->hbucket];
 	while (*pp != c)
 		pp = &(*pp)->hnext;
 	*pp = c->hnext;
