@@ -112,7 +112,8 @@ lcore_poll_once(struct lcore_ctx *ctx)
 		ctx->hooks.poll_end(ctx, ctx->hooks.arg);
 	/* Flush at the end of every iteration that produced output: no
 	 * fixed TX delay (docs/DESIGN.md, lessons from peers). */
-	lcore_tx_flush(ctx);
+	if (ctx->tx_n)
+		lcore_tx_flush(ctx);
 	return n;
 }
 

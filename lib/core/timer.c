@@ -18,15 +18,6 @@ timer_wheel_init(struct timer_wheel *w, uint64_t now_us)
 }
 
 void
-timer_init(struct timer *t, timer_fn fn)
-{
-	t->next = NULL;
-	t->pprev = NULL;
-	t->expire_us = 0;
-	t->fn = fn;
-}
-
-static void
 timer_unlink(struct timer_wheel *w, struct timer *t)
 {
 	if (t->next)
@@ -35,13 +26,6 @@ timer_unlink(struct timer_wheel *w, struct timer *t)
 	t->next = NULL;
 	t->pprev = NULL;
 	w->armed--;
-}
-
-void
-timer_cancel(struct timer_wheel *w, struct timer *t)
-{
-	if (t->pprev)
-		timer_unlink(w, t);
 }
 
 void
@@ -58,6 +42,7 @@ timer_arm(struct timer_wheel *w, struct timer *t, uint64_t expire_us)
 		tick = w->last_tick;
 	t->expire_us = expire_us;
 	head = &w->slot[tick % TIMER_SLOTS];
+	w->busy[tick % TIMER_SLOTS / 64] |= 1ull << (tick % 64);
 	t->next = *head;
 	if (t->next)
 		t->next->pprev = &t->next;
@@ -67,7 +52,8 @@ timer_arm(struct timer_wheel *w, struct timer *t, uint64_t expire_us)
 }
 
 unsigned
-timer_wheel_run(struct timer_wheel *w, struct lcore_ctx *ctx, uint64_t now_us)
+timer_wheel_run_slots(struct timer_wheel *w, struct lcore_ctx *ctx,
+		      uint64_t now_us)
 {
 	uint64_t now_tick = timer_tick_of(now_us), tick = w->last_tick;
 	unsigned fired = 0;
@@ -80,12 +66,31 @@ timer_wheel_run(struct timer_wheel *w, struct lcore_ctx *ctx, uint64_t now_us)
 	w->last_tick = now_tick;
 	if (w->armed == 0)
 		return 0;
-	for (; tick <= now_tick; tick++) {
-		struct timer **head = &w->slot[tick % TIMER_SLOTS];
-		struct timer *pending = *head, *t;
+	while (tick <= now_tick) {
+		uint32_t pos = (uint32_t)(tick % TIMER_SLOTS);
+		uint64_t word = w->busy[pos / 64] >> (pos % 64);
+		uint64_t span = 64 - pos % 64;
+		struct timer **head, *pending, *t;
 
-		if (!pending)
+		/* Slots without a timer are skipped a word at a time; the word
+		 * is read afresh after each slot, for what callbacks armed. */
+		if (now_tick - tick + 1 < span) {
+			span = now_tick - tick + 1;
+			word &= (1ull << span) - 1;
+		}
+		if (word == 0) {
+			tick += span;
 			continue;
+		}
+		tick += (uint64_t)__builtin_ctzll(word);
+		pos = (uint32_t)(tick % TIMER_SLOTS);
+		head = &w->slot[pos];
+		pending = *head;
+		tick++;
+		if (!pending) {
+			w->busy[pos / 64] &= ~(1ull << (pos % 64));
+			continue;
+		}
 		/* Walk a detached list: what callbacks arm lands in the live
 		 * slot and waits for the next run, so a callback re-arming
 		 * for "now" cannot loop; cancels still unlink via pprev. */
@@ -110,6 +115,8 @@ timer_wheel_run(struct timer_wheel *w, struct lcore_ctx *ctx, uint64_t now_us)
 			fired++;
 			t->fn(ctx, t);
 		}
+		if (!*head)
+			w->busy[pos / 64] &= ~(1ull << (pos % 64));
 	}
 	return fired;
 }

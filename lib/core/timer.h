@@ -28,9 +28,12 @@ struct timer {
 #define TIMER_TICK_US 128u
 #define TIMER_SLOTS 8192u
 
+/* busy has a bit per slot, set when a timer goes in and cleared when a
+ * run finds the slot empty: a run skips 64 empty slots a word. */
 struct timer_wheel {
 	uint64_t last_tick; /* last tick fully processed */
 	uint64_t armed;     /* timers currently armed */
+	uint64_t busy[TIMER_SLOTS / 64];
 	struct timer *slot[TIMER_SLOTS];
 };
 
@@ -38,14 +41,29 @@ struct timer_wheel {
 void timer_wheel_init(struct timer_wheel *w, uint64_t now_us);
 
 /* Prepare a timer (not armed). */
-void timer_init(struct timer *t, timer_fn fn);
+static inline void
+timer_init(struct timer *t, timer_fn fn)
+{
+	t->next = NULL;
+	t->pprev = NULL;
+	t->expire_us = 0;
+	t->fn = fn;
+}
 
 /* Arm (or re-arm) t: it fires on the first timer_wheel_run() with
  * now_us >= expire_us (a time already past: the next run). */
 void timer_arm(struct timer_wheel *w, struct timer *t, uint64_t expire_us);
 
-/* Disarm; harmless when not armed. */
-void timer_cancel(struct timer_wheel *w, struct timer *t);
+/* timer_cancel() of an armed timer. */
+void timer_unlink(struct timer_wheel *w, struct timer *t);
+
+/* Disarm; harmless when not armed (and then costs no call). */
+static inline void
+timer_cancel(struct timer_wheel *w, struct timer *t)
+{
+	if (t->pprev)
+		timer_unlink(w, t);
+}
 
 static inline bool
 timer_armed(const struct timer *t)
@@ -53,9 +71,22 @@ timer_armed(const struct timer *t)
 	return t->pprev != 0;
 }
 
+/* timer_wheel_run()'s walk over the slots due. */
+unsigned timer_wheel_run_slots(struct timer_wheel *w, struct lcore_ctx *ctx,
+			       uint64_t now_us);
+
 /* Fire every timer due at now_us. Callbacks may arm or cancel any timer,
- * including the one firing. Returns the number fired. */
-unsigned timer_wheel_run(struct timer_wheel *w, struct lcore_ctx *ctx,
-			 uint64_t now_us);
+ * including the one firing. Returns the number fired. A poll within the
+ * tick already run, its slot empty, has nothing to do. */
+static inline unsigned
+timer_wheel_run(struct timer_wheel *w, struct lcore_ctx *ctx, uint64_t now_us)
+{
+	uint64_t tick = now_us / TIMER_TICK_US;
+
+	if (tick == w->last_tick &&
+	    !(w->busy[tick % TIMER_SLOTS / 64] & (1ull << (tick % 64))))
+		return 0;
+	return timer_wheel_run_slots(w, ctx, now_us);
+}
 
 #endif

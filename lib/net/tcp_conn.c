@@ -131,7 +131,8 @@ tcp_conn_alloc(struct lcore_ctx *ctx, uint32_t ip, uint16_t pport,
 	tl->state_count[TCP_CLOSED]++;
 	timer_init(&c->timer, tcp_timer_fire);
 	timer_init(&c->delack, tcp_delack_fire);
-	b = &tl->buckets[tcp_bucket(tl, ip, pport, lport)];
+	c->hbucket = tcp_bucket(tl, ip, pport, lport);
+	b = &tl->buckets[c->hbucket];
 	c->hnext = *b;
 	*b = c;
 	tl->in_use++;
@@ -142,6 +143,29 @@ tcp_conn_alloc(struct lcore_ctx *ctx, uint32_t ip, uint16_t pport,
 	if (tl->steer)
 		tcp_steer_add(tl->steer, ip, pport, lport, lid, ctx->idx);
 	return c;
+}
+
+/*
+ * Give back c's send and out-of-order queues, and its place on the
+ * holders list. A queue that holds nothing (the usual case at the end
+ * of a connection: every byte acknowledged, nothing out of order) costs
+ * no call: its fields are already what tcp_sndq_free / tcp_ooo_free
+ * leave, but for the send cursor and counts, reset here.
+ */
+static inline void
+tcp_conn_release_queues(struct lcore_ctx *ctx, struct tcp_conn *c)
+{
+	if (c->sndq_head || c->nsndq) {
+		tcp_sndq_free(ctx, c);
+	} else {
+		c->sndq_tail = NULL;
+		c->snd_cur = NULL;
+		c->sndq_len = 0;
+		c->sndq_off = 0;
+	}
+	if (c->ooo || c->nooo)
+		tcp_ooo_free(ctx, c);
+	tcp_unhold(c, false);
 }
 
 /*
@@ -158,12 +182,10 @@ tcp_conn_free(struct lcore_ctx *ctx, struct tcp_conn *c)
 
 	timer_cancel(&ctx->wheel, &c->timer);
 	timer_cancel(&ctx->wheel, &c->delack);
-	tcp_sndq_free(ctx, c);
-	tcp_ooo_free(ctx, c);
+	tcp_conn_release_queues(ctx, c);
 	tcp_unhold(c, true);
 	tcp_mem_unwait(tl, c);
-	pp = &tl->buckets[tcp_bucket(tl, c->peer_ip, c->peer_port,
-				     c->local_port)];
+	pp = &tl->buckets[c->hbucket];
 	while (*pp != c)
 		pp = &(*pp)->hnext;
 	*pp = c->hnext;
@@ -236,8 +258,7 @@ tcp_time_wait(struct lcore_ctx *ctx, struct tcp_conn *c)
 		tcp_conn_free(ctx, tl->tw_head);
 	}
 	STAT_INC(ctx, tcp_timewait_entered);
-	tcp_sndq_free(ctx, c);
-	tcp_ooo_free(ctx, c);
+	tcp_conn_release_queues(ctx, c);
 	tcp_mem_unwait(tl, c);
 	timer_cancel(&ctx->wheel, &c->delack);
 	tcp_set_state(tl, c, TCP_TIME_WAIT);

@@ -18,11 +18,31 @@
 
 /* ---- parsing ------------------------------------------------------------ */
 
+#define TCP_SYN_LINUX_OPTLEN 20
+
 /* RFC 9293 §3.2 options; unknown kinds are skipped, a malformed length
  * ends the list (what was parsed so far stands). */
 static void
 tcp_parse_options(struct tcp_seg *s, const uint8_t *o, uint32_t len)
 {
+	uint32_t w[5];
+
+	/* A SYN as Linux sends it: MSS, SACK permitted, timestamps, NOP,
+	 * window scale; the same fields the loop below would find. */
+	if (len == TCP_SYN_LINUX_OPTLEN) {
+		memcpy(w, o, sizeof(w));
+		if ((w[0] & RTE_BE32(0xffff0000)) == RTE_BE32(0x02040000) &&
+		    w[1] == RTE_BE32(0x0402080a) &&
+		    (w[4] & RTE_BE32(0xffffff00)) == RTE_BE32(0x01030300)) {
+			s->mss = (uint16_t)(o[2] << 8 | o[3]);
+			s->sack_ok = true;
+			s->has_ts = true;
+			s->tsval = rte_be_to_cpu_32(w[2]);
+			s->tsecr = rte_be_to_cpu_32(w[3]);
+			s->wscale = (int8_t)RTE_MIN(o[19], 14);
+			return;
+		}
+	}
 	for (uint32_t i = 0; i < len;) {
 		uint32_t olen;
 
@@ -494,6 +514,40 @@ tcp_established(struct lcore_ctx *ctx, struct tcp_conn *c,
 	return true;
 }
 
+/*
+ * The ACK of our SYN (§3.10.7.4 fifth, SYN_RECEIVED). false when the
+ * segment is done with: refused (RST), the connection gone, or the
+ * handshake's last ACK bearing nothing more. tcp_established() did all
+ * the ACK processing such a segment asks for (snd_una, the window and
+ * its wl1/wl2): with nothing sent past our SYN, no SACK block either
+ * way, no probe, undo, persist or FIN of ours, tcp_rcv_ack() would
+ * change nothing, so only TS.Recent is left (as tcp_rcv_state does it).
+ * true: the caller goes on with the segment as an ESTABLISHED one.
+ */
+static bool
+tcp_rcv_syn_received(struct lcore_ctx *ctx, struct tcp_conn *c,
+		     const struct tcp_seg *s)
+{
+	/* SND.UNA < SEG.ACK =< SND.NXT, i.e. our SYN exactly. */
+	if (s->ack != c->snd_nxt) {
+		STAT_INC(ctx, tcp_drop_bad_ack);
+		tcp_reply_rst(ctx, s);
+		return false;
+	}
+	if (!tcp_established(ctx, c, s))
+		return false;
+	if (s->len != 0 || (s->flags & RTE_TCP_FIN_FLAG) || s->nsack != 0 ||
+	    c->state != TCP_ESTABLISHED || c->snd_una != c->snd_max ||
+	    c->nsnd_sack != 0 || SEQ_LT(c->lost_end, c->snd_una) ||
+	    SEQ_LT(c->rtx_nxt, c->snd_una) ||
+	    (c->flags & (TCF_PERSIST | TCF_FIN_SENT | TCF_TLP | TCF_UNDO)))
+		return true;
+	if (s->has_ts && (c->flags & TCF_TS) &&
+	    SEQ_LEQ(s->seq, c->last_ack_sent))
+		c->ts_recent = s->tsval;
+	return false;
+}
+
 /* ---- ACK processing (§3.10.7.4 fifth), NewReno (RFC 5681, 6582) ------- */
 
 /* One segment at snd_una again: fast retransmit and partial ACKs. Only
@@ -788,16 +842,8 @@ tcp_rcv_state(struct lcore_ctx *ctx, struct tcp_conn *c, struct rte_mbuf *m,
 		STAT_INC(ctx, tcp_drop_no_ack);
 		return false;
 	}
-	if (c->state == TCP_SYN_RECEIVED) {
-		/* SND.UNA < SEG.ACK =< SND.NXT, i.e. our SYN exactly. */
-		if (s->ack != c->snd_nxt) {
-			STAT_INC(ctx, tcp_drop_bad_ack);
-			tcp_reply_rst(ctx, s);
-			return false;
-		}
-		if (!tcp_established(ctx, c, s))
-			return false;
-	}
+	if (c->state == TCP_SYN_RECEIVED && !tcp_rcv_syn_received(ctx, c, s))
+		return false;
 	if (c->state != TCP_TIME_WAIT && !tcp_ack_acceptable(ctx, c, s))
 		return false;
 	/* RFC 7323 §4.3: TS.Recent from the segment at Last.ACK.sent, and

@@ -185,6 +185,7 @@ struct tcp_conn {
 	uint32_t iss, irs;
 	uint64_t oow_ack_us;    /* last rate-limited out-of-window ACK, or 0 */
 	uint8_t persist_backoff;/* zero-window probes so far: a shift of rto */
+	uint32_t hbucket;       /* tcp_conn.c: the 4-tuple's bucket */
 	/* memory: when the send queue last released an mbuf to ACKs (or
 	 * filled from empty),
 	 * the lcore's lists of holders (send or out-of-order mbufs) and of

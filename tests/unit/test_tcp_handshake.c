@@ -89,6 +89,44 @@ test_tcp_handshake_options_echoed_mss_min_ws_ts(void **state)
 	assert_true(sa.s.win > 0);
 }
 
+/*
+ * A SYN laid out as Linux sends it (MSS, SACK permitted, timestamps, NOP,
+ * window scale: tcp_parse_options' shortcut): every option counts, and a
+ * shift over 14 is taken as 14 (RFC 7323 §2.3): a window field of 1 then
+ * lets a 3000-byte response out whole.
+ */
+static void
+test_tcp_handshake_linux_syn_options_all_taken_shift_capped(void **state)
+{
+	struct harness *h = *state;
+	struct tt_peer p;
+	struct tt_seg sa;
+	struct tt_app *a;
+
+	tt_peer_init(&p, h, 40002);
+	p.mss = 1200;
+	p.sack_perm = true;
+	p.ts = true;
+	p.tsval = 777;
+	p.wscale = 15;
+	tt_syn(&p, &sa);
+	assert_int_equal(sa.s.mss, 1200);
+	assert_true(sa.s.sack_perm);
+	assert_true(sa.s.ts);
+	assert_int_equal(sa.s.tsecr, 777);
+	assert_true(sa.s.wscale >= 0);
+	assert_int_equal(HSTAT(h, tcp_sack_conns), 1);
+	p.win = 1;
+	tt_send_ack(&p);
+	tt_none(h);
+	a = &tt_apps[0];
+	assert_true(a->used);
+	tt_policy.action = TT_RESPOND;
+	tt_policy.resp_len = 3000;
+	request(&p, a);
+	expect_segments(&p, 3000, 1200 - 12);
+}
+
 static void
 test_tcp_handshake_small_mss_536_segments_response(void **state)
 {
@@ -494,6 +532,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		TT_TEST(test_tcp_handshake_without_options_uses_536_and_no_ws_ts),
 		TT_TEST(test_tcp_handshake_options_echoed_mss_min_ws_ts),
+		TT_TEST(test_tcp_handshake_linux_syn_options_all_taken_shift_capped),
 		TT_TEST(test_tcp_handshake_small_mss_536_segments_response),
 		TT_TEST(test_tcp_handshake_mss_536_with_timestamps_sends_524),
 		TT_TEST(test_tcp_handshake_peer_mss_larger_than_ours_announces_ours),

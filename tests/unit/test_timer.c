@@ -495,6 +495,59 @@ test_timer_long_stall_fires_everything_due_exactly_once(void **state)
 	assert_int_equal(f->w.armed, 0);
 }
 
+/* The order probes fired in (test_timer_sparse_slots_fire_in_tick_order). */
+static struct probe *fire_order[16];
+static unsigned fire_n;
+
+static void
+order_fn(struct lcore_ctx *ctx, struct timer *t)
+{
+	(void)ctx;
+	if (fire_n < 16)
+		fire_order[fire_n++] = probe_of(t);
+	probe_fn(ctx, t);
+}
+
+/*
+ * Timers a few ticks apart across slot-bitmap words (the first and last
+ * slot of a word, both sides of the wheel's wrap), one cancelled, one
+ * re-armed in place: one run over most of a revolution fires each due
+ * one once, in tick order, and skips the empty slots between them.
+ */
+static void
+test_timer_sparse_slots_fire_in_tick_order(void **state)
+{
+	struct fixture *f = *state;
+	static const uint64_t ticks[] = { 1, 62, 63, 64, 65, 127, 128, 4000,
+					  8000, 8100 };
+	enum { N = sizeof(ticks) / sizeof(ticks[0]) };
+	static struct probe p[N];
+	uint64_t base = (T0 / TICK) * TICK;
+
+	fire_n = 0;
+	for (unsigned i = 0; i < N; i++) {
+		probe_init(&p[i], f);
+		p[i].t.fn = order_fn;
+		timer_arm(&f->w, &p[i].t, base + ticks[i] * TICK);
+	}
+	timer_cancel(&f->w, &p[4].t);
+	timer_arm(&f->w, &p[3].t, base + ticks[3] * TICK + 1);
+	assert_int_equal(run_at(f, base + 8050 * TICK), N - 2);
+	for (unsigned i = 0, k = 0; i < N; i++) {
+		if (i == 4 || i == 9)
+			continue;
+		assert_ptr_equal(fire_order[k++], &p[i]);
+	}
+	assert_int_equal(p[4].fired, 0);
+	assert_int_equal(p[9].fired, 0);
+	assert_int_equal(run_at(f, base + 8100 * TICK), 1);
+	assert_int_equal(p[9].fired, 1);
+	assert_int_equal(f->w.armed, 0);
+	/* A tick with nothing in it, run again and again: nothing fires. */
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(run_at(f, base + 8100 * TICK + 5 + i), 0);
+}
+
 static void
 test_timer_armed_count_and_state_follow_arm_rearm_cancel_fire(void **state)
 {
@@ -572,6 +625,7 @@ main(void)
 		T(test_timer_armed_in_past_fires_on_next_run_at_same_now),
 		T(test_timer_armed_in_past_fires_on_first_run_a_tick_later),
 		T(test_timer_long_stall_fires_everything_due_exactly_once),
+		T(test_timer_sparse_slots_fire_in_tick_order),
 		T(test_timer_armed_count_and_state_follow_arm_rearm_cancel_fire),
 		T(test_timer_clock_stepping_back_does_not_wedge_wheel),
 #undef T
