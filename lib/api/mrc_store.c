@@ -200,7 +200,7 @@ mrc_store_quiescent(struct mrc_store *s, unsigned int idx)
  * that replaces the usual release fence, which ThreadSanitizer cannot
  * check. On x86 every one of these is a plain store.
  */
-static void
+static inline __attribute__((always_inline)) void
 lcore_add(struct mrc_lcore *lc, uint64_t gen, const struct mrc_event *ev)
 {
 	uint64_t seq = lc->seq;
@@ -275,33 +275,23 @@ lcore_read(struct mrc_lcore *lc, struct lc_snap *o)
 	o->exact = (__int128)((unsigned __int128)hi << 64 | lo);
 }
 
-int
-mrc_store_record(struct mrc_store *s, unsigned int idx,
-		 const struct mrc_event *ev)
+/*
+ * The rest of an event whose user is not a known one in its home slot (or
+ * whose store has a test hash): the full insert, probing from the home
+ * slot, then the counters. gen: the event's generation.
+ */
+static __attribute__((noinline)) int
+record_probe(struct mrc_store *s, unsigned int idx, const struct mrc_event *ev,
+	     uint64_t gen)
 {
-	uint64_t gen;
-
-	return mrc_store_record_gen(s, idx, ev, &gen);
-}
-
-int
-mrc_store_record_gen(struct mrc_store *s, unsigned int idx,
-		     const struct mrc_event *ev, uint64_t *genp)
-{
-	struct mrc_lcore *lc;
-	uint64_t gen;
+	struct mrc_lcore *lc = &s->lc[idx];
+	const char *key = mrc_event_user(ev);
+	uint64_t h = s->hash ? s->hash(key, ev->user_len, s->seed)
+			     : mrc_hash(key, ev->user_len, s->seed);
 	int rc;
 
-	if (idx >= MRC_MAX_LCORES || ev->user_len == 0 ||
-	    ev->user_len > UINT16_MAX)
-		return -EINVAL;
-	lc = &s->lc[idx];
-	if (ld_relaxed(&lc->qs) == QS_OFFLINE)
-		return -EPERM;
-	/* One generation for the whole event: user, count and value. */
-	gen = ld_acquire(&s->gen);
-	*genp = gen;
-	rc = mrc_set_insert(s, gen & 1, idx, mrc_event_user(ev), ev->user_len);
+	rc = mrc_set_insert_probe(s, gen & 1, idx, mrc_event_user(ev),
+				  ev->user_len, h);
 	if (rc == -ENOBUFS) {
 		st_relaxed(&lc->full_arena, lc->full_arena + 1);
 		return -ENOSPC;
@@ -312,6 +302,50 @@ mrc_store_record_gen(struct mrc_store *s, unsigned int idx,
 	}
 	lcore_add(lc, gen, ev);
 	return rc;
+}
+
+/*
+ * Both entry points: the event's generation in *genp. A known user in its
+ * home slot (most events) is answered without a call (mrc_set_lookup);
+ * anything else goes on in record_probe().
+ */
+static inline __attribute__((always_inline)) int
+record(struct mrc_store *s, unsigned int idx, const struct mrc_event *ev,
+       uint64_t *genp)
+{
+	struct mrc_lcore *lc;
+	uint64_t gen;
+
+	/* user_len 0 wraps: one compare for both bounds. */
+	if (idx >= MRC_MAX_LCORES || ev->user_len - 1 >= UINT16_MAX)
+		return -EINVAL;
+	lc = &s->lc[idx];
+	if (ld_relaxed(&lc->qs) == QS_OFFLINE)
+		return -EPERM;
+	/* One generation for the whole event: user, count and value. */
+	gen = ld_acquire(&s->gen);
+	*genp = gen;
+	if (__builtin_expect(s->hash != NULL, 0) ||
+	    !mrc_set_lookup(s, gen & 1, mrc_event_user(ev), ev->user_len))
+		return record_probe(s, idx, ev, gen);
+	lcore_add(lc, gen, ev);
+	return 0;
+}
+
+int
+mrc_store_record(struct mrc_store *s, unsigned int idx,
+		 const struct mrc_event *ev)
+{
+	uint64_t gen;
+
+	return record(s, idx, ev, &gen);
+}
+
+int
+mrc_store_record_gen(struct mrc_store *s, unsigned int idx,
+		     const struct mrc_event *ev, uint64_t *genp)
+{
+	return record(s, idx, ev, genp);
 }
 
 /* ---- stats ---- */
