@@ -4,6 +4,9 @@
  * allocation. */
 #include <errno.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "api/mrc_json_priv.h"
 #include "core/fmt.h"
@@ -632,11 +635,175 @@ event_fast(const char *body, size_t len, size_t max_user,
 	return true;
 }
 
+/* Eight bytes of text as a little-endian word, to compare as words. */
+static inline uint64_t
+ld64(const unsigned char *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+/* An eight-character literal as ld64() reads it (a compile error else). */
+#define W8(s)                                                               \
+	(0 * sizeof(char[sizeof(s) == 9 ? 1 : -1]) |                          \
+	 (uint64_t)(unsigned char)(s)[0] |                                    \
+	 (uint64_t)(unsigned char)(s)[1] << 8 |                               \
+	 (uint64_t)(unsigned char)(s)[2] << 16 |                              \
+	 (uint64_t)(unsigned char)(s)[3] << 24 |                              \
+	 (uint64_t)(unsigned char)(s)[4] << 32 |                              \
+	 (uint64_t)(unsigned char)(s)[5] << 40 |                              \
+	 (uint64_t)(unsigned char)(s)[6] << 48 |                              \
+	 (uint64_t)(unsigned char)(s)[7] << 56)
+
+#if defined(__SSE2__)
+/*
+ * Bit i set where byte i of the sixteen at p ends a plain run: a byte
+ * below 0x20 or at or above 0x80 is below 0x20 as a signed byte, so one
+ * compare finds both, and two more the quote and the backslash.
+ */
+static inline __attribute__((always_inline)) unsigned int
+stop16(const unsigned char *p)
+{
+	__m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+	__m128i m = _mm_or_si128(
+		_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('"')),
+			     _mm_cmpeq_epi8(x, _mm_set1_epi8('\\'))),
+		_mm_cmplt_epi8(x, _mm_set1_epi8(0x20)));
+
+	return (unsigned int)_mm_movemask_epi8(m);
+}
+#endif
+
+/*
+ * plain_run(p, e) for a p at least 16 bytes into the body (lo <= e - 16):
+ * sixteen bytes a step where SSE2 is, the last step the sixteen that end
+ * at e, shifted past the bytes already seen. No byte-wise tail.
+ */
+static inline __attribute__((always_inline)) const unsigned char *
+plain_run16(const unsigned char *p, const unsigned char *e)
+{
+#if defined(__SSE2__)
+	unsigned int bits;
+
+	for (;;) {
+		if (e - p <= 16) {
+			bits = stop16(e - 16) >> (16 - (e - p));
+			return bits ? p + __builtin_ctz(bits) : e;
+		}
+		bits = stop16(p);
+		if (bits)
+			return p + __builtin_ctz(bits);
+		p += 16;
+	}
+#else
+	return plain_run(p, e);
+#endif
+}
+
+/*
+ * The compact canonical body, the one clients send:
+ * {"userId":"<id>","value":<n>} with no whitespace but after the '}', the
+ * id printable ASCII without escapes, 1..max_user bytes, the value in the
+ * short form of mrc_json_value_fast. The fixed text is compared as words,
+ * the id scanned sixteen bytes at a time, the number between the prefix
+ * and the '}' parsed in one pass that must end on that '}'. Returns false
+ * for anything else (ev partly written), which event_fast() then tries.
+ */
+static inline __attribute__((always_inline)) bool
+event_compact(const char *body, size_t len, size_t max_user,
+	      struct mrc_event *ev)
+{
+	const unsigned char *b = (const unsigned char *)body, *end = b + len;
+	const unsigned char *u = b + 11, *q, *p, *s, *f, *e;
+	unsigned int d, fl;
+	uint64_t w;
+	int64_t sw;
+	double x;
+	bool neg;
+
+	/* {"userId":"x","value":0} is the shortest: 24 bytes. The id's scan
+	 * reads from e - 16 at the lowest: inside the body. */
+	if (len < 24)
+		return false;
+	e = end - 1;
+	if (__builtin_expect(*e != '}', 0)) {
+		while (e > b && is_ws[*e])
+			e--;
+		if (*e != '}')
+			return false;
+	}
+	/* {"userId":" as two overlapping words: bytes 0..7 and 3..10. */
+	if ((ld64(b) ^ W8("{\"userId")) | (ld64(b + 3) ^ W8("serId\":\"")))
+		return false;
+	q = plain_run16(u, e);
+	/* The id, then ","value": (10 bytes), a digit at least, the '}'. */
+	if (e - q < 11 || *q != '"' || (size_t)(q - u) - 1 >= max_user)
+		return false; /* q == u wraps: an empty id falls back too */
+	if ((ld64(q) ^ W8("\",\"value")) | (ld64(q + 2) ^ W8("\"value\":")))
+		return false;
+	/*
+	 * [-](0|[1-9][0-9]*)[.[0-9]+], then the '}' at e: every scan stops
+	 * there at the latest, a non-digit. "01", "1e5", "1 }": not at e.
+	 */
+	p = q + 10;
+	neg = *p == '-';
+	p += neg;
+	s = p;
+	w = *p - (unsigned int)'0';
+	if (w > 9)
+		return false;
+	p++;
+	if (w != 0)
+		while ((d = *p - (unsigned int)'0') < 10) {
+			w = w * 10 + d;
+			p++;
+		}
+	fl = 0;
+	if (*p == '.') {
+		f = ++p;
+		while ((d = *p - (unsigned int)'0') < 10) {
+			w = w * 10 + d;
+			p++;
+		}
+		fl = (unsigned int)(p - f);
+		if (fl - 1 >= MRC_EXACT_DIGITS)
+			return false;
+	}
+	if (p != e || (size_t)(p - s) - (fl != 0) > 15)
+		return false;
+	/* w < 10^15 < 2^53: exact as a double and as an int64. */
+	sw = neg ? -(int64_t)w : (int64_t)w;
+	if (fl) {
+		x = (double)w / mrc_json_pow10_dbl[fl];
+		ev->value = neg ? -x : x;
+	} else {
+		/* Integers go through int64 in jansson: "-0" is +0.0. */
+		ev->value = (double)sw;
+	}
+	ev->scaled = (__int128)sw *
+		     (int64_t)mrc_json_pow10_u64[MRC_EXACT_DIGITS - fl];
+	ev->exact = true;
+	ev->uid = (const char *)u;
+	ev->user_len = (size_t)(q - u);
+	return true;
+}
+
 bool
 mrc_json_event_fast(const char *body, size_t len, size_t max_user,
 		    struct mrc_event *ev)
 {
-	return event_fast(body, len, max_user, ev);
+	return event_compact(body, len, max_user, ev) ||
+	       event_fast(body, len, max_user, ev);
+}
+
+bool
+mrc_json_event_compact(const char *body, size_t len, size_t max_user,
+		       struct mrc_event *ev)
+{
+	return max_user - 1 < MRC_USER_MAX &&
+	       event_compact(body, len, max_user, ev);
 }
 
 int
@@ -644,7 +811,8 @@ mrc_json_parse_event_ref(const char *body, size_t len, size_t max_user,
 			 struct mrc_event *ev, const char **err)
 {
 	if (max_user - 1 < MRC_USER_MAX &&
-	    event_fast(body, len, max_user, ev)) {
+	    (event_compact(body, len, max_user, ev) ||
+	     event_fast(body, len, max_user, ev))) {
 		if (err)
 			*err = NULL;
 		return 0;
