@@ -716,7 +716,7 @@ event_compact(const char *body, size_t len, size_t max_user,
 	      struct mrc_event *ev)
 {
 	const unsigned char *b = (const unsigned char *)body, *end = b + len;
-	const unsigned char *u = b + 11, *q, *p, *s, *f, *e;
+	const unsigned char *u = b + 11, *q, *p, *f, *e;
 	unsigned int d, fl;
 	uint64_t w;
 	int64_t sw;
@@ -738,9 +738,13 @@ event_compact(const char *body, size_t len, size_t max_user,
 	if ((ld64(b) ^ W8("{\"userId")) | (ld64(b + 3) ^ W8("serId\":\"")))
 		return false;
 	q = plain_run16(u, e);
-	/* The id, then ","value": (10 bytes), a digit at least, the '}'. */
-	if (e - q < 11 || *q != '"' || (size_t)(q - u) - 1 >= max_user)
-		return false; /* q == u wraps: an empty id falls back too */
+	/*
+	 * The id ends at q (q == u wraps: an empty one falls back too); then
+	 * ","value": (10 bytes, the first the quote that ended the run) and
+	 * a number of 1..15 bytes before the '}': 15 digits at most.
+	 */
+	if ((size_t)(e - q) - 11 > 14 || (size_t)(q - u) - 1 >= max_user)
+		return false;
 	if ((ld64(q) ^ W8("\",\"value")) | (ld64(q + 2) ^ W8("\"value\":")))
 		return false;
 	/*
@@ -750,7 +754,6 @@ event_compact(const char *body, size_t len, size_t max_user,
 	p = q + 10;
 	neg = *p == '-';
 	p += neg;
-	s = p;
 	w = *p - (unsigned int)'0';
 	if (w > 9)
 		return false;
@@ -771,12 +774,12 @@ event_compact(const char *body, size_t len, size_t max_user,
 		if (fl - 1 >= MRC_EXACT_DIGITS)
 			return false;
 	}
-	if (p != e || (size_t)(p - s) - (fl != 0) > 15)
+	if (p != e)
 		return false;
 	/* w < 10^15 < 2^53: exact as a double and as an int64. */
 	sw = neg ? -(int64_t)w : (int64_t)w;
 	if (fl) {
-		x = (double)w / mrc_json_pow10_dbl[fl];
+		x = (double)(int64_t)w / mrc_json_pow10_dbl[fl];
 		ev->value = neg ? -x : x;
 	} else {
 		/* Integers go through int64 in jansson: "-0" is +0.0. */

@@ -109,6 +109,7 @@ struct mrc_store {
 	uint64_t arena_bytes;
 	uint64_t seed;
 	uint64_t (*hash)(const void *key, size_t len, uint64_t seed);
+	struct mrc_hash_pre hpre; /* mrc_hash of ids up to 16 bytes */
 	void (*free_fn)(void *ptr);
 	uint64_t reset_timeout_ns;
 	uint64_t nchunks; /* CLEAR_CHUNK slots each, the last one partial */
@@ -139,7 +140,7 @@ mrc_cpu_relax(void)
 /*
  * Insert key, whose hash is h, into table ti for lcore idx (mrc_set.c),
  * probing from slot h & mask: 1 new, 0 known, -ENOSPC full of ids,
- * -ENOBUFS arena full. mrc_set_lookup() below answers most events first.
+ * -ENOBUFS arena full. mrc_set_known() below answers most events first.
  */
 int mrc_set_insert_probe(struct mrc_store *s, unsigned int ti,
 			 unsigned int idx, const char *key, size_t len,
@@ -191,32 +192,25 @@ mrc_set_key_eq(const unsigned char *rec, const char *key, size_t len)
 }
 
 /*
- * Whether key is a known user of table ti in its home slot, the slot its
- * hash (mrc_hash, the store's seed) points at: most events, since a 1MRC
- * run is 92.5% known users and the table at most half full. Keys of up to
- * 16 bytes (the usual ids) are hashed and compared inline: one slot load,
- * one record, no call. False means not answered here: a longer key, a new
- * one, a collision, a pending claim; mrc_set_insert_probe() decides. Only
- * for a store without a test hash (s->hash NULL).
+ * Whether key, whose hash is h, is a known user of table ti in its home
+ * slot (h & mask): most events, since a 1MRC run is 92.5% known users and
+ * the table at most half full. Keys of up to 16 bytes (the usual ids) are
+ * compared inline: one slot load, one record, no call. False means not
+ * answered here: a new key, a collision, a pending claim;
+ * mrc_set_insert_probe() decides.
  */
 static inline __attribute__((always_inline)) bool
-mrc_set_lookup(const struct mrc_store *s, unsigned int ti, const char *key,
-	       size_t len)
+mrc_set_known(const struct mrc_store *s, unsigned int ti, uint64_t h,
+	      const char *key, size_t len)
 {
-	const unsigned char *r;
-	uint64_t h, tag, v, st;
+	uint64_t tag = (h & ~SLOT_OFF_MASK) | SLOT_USED;
+	uint64_t v = ld_acquire(&s->slots[ti][h & s->mask]);
+	uint64_t st = v & SLOT_OFF_MASK;
 
-	if (len > 16)
+	/* A record: neither pending (0) nor a tombstone (all ones). */
+	if ((v & ~SLOT_OFF_MASK) != tag || st - 1 >= SLOT_TOMB - 1)
 		return false;
-	h = mrc_hash_short(key, len, s->seed);
-	tag = (h & ~SLOT_OFF_MASK) | SLOT_USED;
-	v = ld_acquire(&s->slots[ti][h & s->mask]);
-	st = v & SLOT_OFF_MASK;
-	if ((v & ~SLOT_OFF_MASK) != tag || st == SLOT_PENDING ||
-	    st == SLOT_TOMB)
-		return false;
-	r = s->arena[ti] + st - 1;
-	return mrc_set_key_eq(r, key, len);
+	return mrc_set_key_eq(s->arena[ti] + st - 1, key, len);
 }
 
 /* Zero every lcore's share of table ti (its clearer, mrc_reset.c). */
