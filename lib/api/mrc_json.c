@@ -4,11 +4,8 @@
  * allocation. */
 #include <errno.h>
 #include <string.h>
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 
-#include "api/mrc_json_priv.h"
+#include "api/mrc_json_compact.h"
 #include "core/fmt.h"
 
 #define ERR_JSON MRC_JSON_ERR_JSON
@@ -52,37 +49,6 @@ jp_ws(struct mrc_jp *j)
 	while (p < j->end && is_ws[*p])
 		p++;
 	j->p = p;
-}
-
-#define BYTES(c) (0x0101010101010101ULL * (c))
-
-/*
- * The end of the run of bytes at p that a string copies as they are: stop
- * at '"', '\\', a control byte or a byte >= 0x80. Eight bytes per step:
- * each term sets the top bit of a byte that matches; a borrow can only set
- * bits above a byte that truly matched, so the lowest set bit is exact.
- */
-static inline const unsigned char *
-plain_run(const unsigned char *p, const unsigned char *end)
-{
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	while (end - p >= 8) {
-		uint64_t x, q, b, t;
-
-		memcpy(&x, p, sizeof(x));
-		q = x ^ BYTES('"');
-		b = x ^ BYTES('\\');
-		t = ((q - BYTES(1)) & ~q) | ((b - BYTES(1)) & ~b) |
-		    ((x - BYTES(0x20)) & ~x) | x;
-		t &= BYTES(0x80);
-		if (t)
-			return p + (__builtin_ctzll(t) >> 3);
-		p += 8;
-	}
-#endif
-	while (p < end && str_cls[*p] == C_PLAIN)
-		p++;
-	return p;
 }
 
 /* Length of the valid UTF-8 sequence at p (first byte >= 0x80), or 0. */
@@ -251,7 +217,7 @@ jp_string(struct mrc_jp *j, unsigned char *out, size_t cap, size_t *olen)
 		const unsigned char *run = j->p;
 		size_t k;
 
-		j->p = plain_run(j->p, j->end);
+		j->p = mrc_json_plain_run(j->p, j->end);
 		str_put(out, cap, &n, run, (size_t)(j->p - run));
 		if (j->p >= j->end)
 			return -1;
@@ -303,7 +269,7 @@ jp_key(struct mrc_jp *j)
 		j->p += 6;
 		return KEY_VALUE;
 	}
-	j->p = plain_run(j->p, j->end);
+	j->p = mrc_json_plain_run(j->p, j->end);
 	if (j->p < j->end && *j->p == '"') {
 		n = (size_t)(j->p - s);
 		j->p++;
@@ -607,7 +573,7 @@ event_fast(const char *body, size_t len, size_t max_user,
 	if (*p != '"')
 		return false;
 	u = ++p;
-	q = plain_run(u, end);
+	q = mrc_json_plain_run(u, end);
 	/* Printable ASCII up to the quote: the bytes are the userId. */
 	if (q >= end || *q != '"' || q == u || (size_t)(q - u) > max_user)
 		return false;
@@ -635,169 +601,11 @@ event_fast(const char *body, size_t len, size_t max_user,
 	return true;
 }
 
-/* Eight bytes of text as a little-endian word, to compare as words. */
-static inline uint64_t
-ld64(const unsigned char *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
-/* An eight-character literal as ld64() reads it (a compile error else). */
-#define W8(s)                                                               \
-	(0 * sizeof(char[sizeof(s) == 9 ? 1 : -1]) |                          \
-	 (uint64_t)(unsigned char)(s)[0] |                                    \
-	 (uint64_t)(unsigned char)(s)[1] << 8 |                               \
-	 (uint64_t)(unsigned char)(s)[2] << 16 |                              \
-	 (uint64_t)(unsigned char)(s)[3] << 24 |                              \
-	 (uint64_t)(unsigned char)(s)[4] << 32 |                              \
-	 (uint64_t)(unsigned char)(s)[5] << 40 |                              \
-	 (uint64_t)(unsigned char)(s)[6] << 48 |                              \
-	 (uint64_t)(unsigned char)(s)[7] << 56)
-
-#if defined(__SSE2__)
-/*
- * Bit i set where byte i of the sixteen at p ends a plain run: a byte
- * below 0x20 or at or above 0x80 is below 0x20 as a signed byte, so one
- * compare finds both, and two more the quote and the backslash.
- */
-static inline __attribute__((always_inline)) unsigned int
-stop16(const unsigned char *p)
-{
-	__m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
-	__m128i m = _mm_or_si128(
-		_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('"')),
-			     _mm_cmpeq_epi8(x, _mm_set1_epi8('\\'))),
-		_mm_cmplt_epi8(x, _mm_set1_epi8(0x20)));
-
-	return (unsigned int)_mm_movemask_epi8(m);
-}
-#endif
-
-/*
- * plain_run(p, e) for a p at least 16 bytes into the body (lo <= e - 16):
- * sixteen bytes a step where SSE2 is, the last step the sixteen that end
- * at e, shifted past the bytes already seen. No byte-wise tail.
- */
-static inline __attribute__((always_inline)) const unsigned char *
-plain_run16(const unsigned char *p, const unsigned char *e)
-{
-#if defined(__SSE2__)
-	unsigned int bits;
-
-	for (;;) {
-		if (e - p <= 16) {
-			bits = stop16(e - 16) >> (16 - (e - p));
-			return bits ? p + __builtin_ctz(bits) : e;
-		}
-		bits = stop16(p);
-		if (bits)
-			return p + __builtin_ctz(bits);
-		p += 16;
-	}
-#else
-	return plain_run(p, e);
-#endif
-}
-
-/*
- * The compact canonical body, the one clients send:
- * {"userId":"<id>","value":<n>} with no whitespace but after the '}', the
- * id printable ASCII without escapes, 1..max_user bytes, the value in the
- * short form of mrc_json_value_fast. The fixed text is compared as words,
- * the id scanned sixteen bytes at a time, the number between the prefix
- * and the '}' parsed in one pass that must end on that '}'. Returns false
- * for anything else (ev partly written), which event_fast() then tries.
- */
-static inline __attribute__((always_inline)) bool
-event_compact(const char *body, size_t len, size_t max_user,
-	      struct mrc_event *ev)
-{
-	const unsigned char *b = (const unsigned char *)body, *end = b + len;
-	const unsigned char *u = b + 11, *q, *p, *f, *e;
-	unsigned int d, fl;
-	uint64_t w;
-	int64_t sw;
-	double x;
-	bool neg;
-
-	/* {"userId":"x","value":0} is the shortest: 24 bytes. The id's scan
-	 * reads from e - 16 at the lowest: inside the body. */
-	if (len < 24)
-		return false;
-	e = end - 1;
-	if (__builtin_expect(*e != '}', 0)) {
-		while (e > b && is_ws[*e])
-			e--;
-		if (*e != '}')
-			return false;
-	}
-	/* {"userId":" as two overlapping words: bytes 0..7 and 3..10. */
-	if ((ld64(b) ^ W8("{\"userId")) | (ld64(b + 3) ^ W8("serId\":\"")))
-		return false;
-	q = plain_run16(u, e);
-	/*
-	 * The id ends at q (q == u wraps: an empty one falls back too); then
-	 * ","value": (10 bytes, the first the quote that ended the run) and
-	 * a number of 1..15 bytes before the '}': 15 digits at most.
-	 */
-	if ((size_t)(e - q) - 11 > 14 || (size_t)(q - u) - 1 >= max_user)
-		return false;
-	if ((ld64(q) ^ W8("\",\"value")) | (ld64(q + 2) ^ W8("\"value\":")))
-		return false;
-	/*
-	 * [-](0|[1-9][0-9]*)[.[0-9]+], then the '}' at e: every scan stops
-	 * there at the latest, a non-digit. "01", "1e5", "1 }": not at e.
-	 */
-	p = q + 10;
-	neg = *p == '-';
-	p += neg;
-	w = *p - (unsigned int)'0';
-	if (w > 9)
-		return false;
-	p++;
-	if (w != 0)
-		while ((d = *p - (unsigned int)'0') < 10) {
-			w = w * 10 + d;
-			p++;
-		}
-	fl = 0;
-	if (*p == '.') {
-		f = ++p;
-		while ((d = *p - (unsigned int)'0') < 10) {
-			w = w * 10 + d;
-			p++;
-		}
-		fl = (unsigned int)(p - f);
-		if (fl - 1 >= MRC_EXACT_DIGITS)
-			return false;
-	}
-	if (p != e)
-		return false;
-	/* w < 10^15 < 2^53: exact as a double and as an int64. */
-	sw = neg ? -(int64_t)w : (int64_t)w;
-	if (fl) {
-		x = (double)(int64_t)w / mrc_json_pow10_dbl[fl];
-		ev->value = neg ? -x : x;
-	} else {
-		/* Integers go through int64 in jansson: "-0" is +0.0. */
-		ev->value = (double)sw;
-	}
-	ev->scaled = (__int128)sw *
-		     (int64_t)mrc_json_pow10_u64[MRC_EXACT_DIGITS - fl];
-	ev->exact = true;
-	ev->uid = (const char *)u;
-	ev->user_len = (size_t)(q - u);
-	return true;
-}
-
 bool
 mrc_json_event_fast(const char *body, size_t len, size_t max_user,
 		    struct mrc_event *ev)
 {
-	return event_compact(body, len, max_user, ev) ||
+	return mrc_json_compact(body, len, max_user, ev) ||
 	       event_fast(body, len, max_user, ev);
 }
 
@@ -806,7 +614,7 @@ mrc_json_event_compact(const char *body, size_t len, size_t max_user,
 		       struct mrc_event *ev)
 {
 	return max_user - 1 < MRC_USER_MAX &&
-	       event_compact(body, len, max_user, ev);
+	       mrc_json_compact(body, len, max_user, ev);
 }
 
 int
@@ -814,7 +622,7 @@ mrc_json_parse_event_ref(const char *body, size_t len, size_t max_user,
 			 struct mrc_event *ev, const char **err)
 {
 	if (max_user - 1 < MRC_USER_MAX &&
-	    (event_compact(body, len, max_user, ev) ||
+	    (mrc_json_compact(body, len, max_user, ev) ||
 	     event_fast(body, len, max_user, ev))) {
 		if (err)
 			*err = NULL;
