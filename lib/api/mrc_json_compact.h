@@ -134,8 +134,8 @@ mrc_json_compact(const char *body, size_t len, size_t max_user,
 	double x;
 	bool neg;
 
-	/* {"userId":"x","value":0} is the shortest: 24 bytes. The id's scan
-	 * reads from e - 16 at the lowest: inside the body. */
+	/* {"userId":"x","value":0} is the shortest: 24 bytes up to the '}'
+	 * at e. The id's scan reads from e - 16 at the lowest: in the body. */
 	if (len < 24)
 		return false;
 	e = end - 1;
@@ -143,7 +143,8 @@ mrc_json_compact(const char *body, size_t len, size_t max_user,
 		while (e > b && (*e == ' ' || *e == '\t' || *e == '\n' ||
 				 *e == '\r'))
 			e--;
-		if (*e != '}')
+		/* Still 24 bytes up to the '}': the scan's lowest read. */
+		if (*e != '}' || e - b < 23)
 			return false;
 	}
 	/* {"userId":" as two overlapping words: bytes 0..7 and 3..10. */

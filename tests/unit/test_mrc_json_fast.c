@@ -90,6 +90,23 @@ guarded_copy(const char *body, size_t len, void **map, size_t *maplen)
 	return m + data - len;
 }
 
+/* Copy body so that it starts right after an inaccessible page. */
+static char *
+guarded_copy_front(const char *body, size_t len, void **map, size_t *maplen)
+{
+	size_t pg = (size_t)sysconf(_SC_PAGESIZE);
+	size_t data = (len + pg - 1) / pg * pg + pg;
+	char *m = mmap(NULL, pg + data, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	assert_true(m != MAP_FAILED);
+	assert_int_equal(mprotect(m, pg, PROT_NONE), 0);
+	*map = m;
+	*maplen = pg + data;
+	memcpy(m + pg, body, len);
+	return m + pg;
+}
+
 /*
  * One body through the three entry points and jansson: rc and message
  * agree everywhere; accepted bodies agree on userId bytes and value (and
@@ -264,6 +281,10 @@ static const struct fast_case compact_cases[] = {
 	{"garbage_after", B("{\"userId\":\"u\",\"value\":1}}"), false},
 	{"nul_after", B("{\"userId\":\"u\",\"value\":1}\0"), false},
 	{"tab_after", B("{\"userId\":\"u\",\"value\":1}\t"), true},
+	/* A '}' right after the prefix, then padding: too short to scan. */
+	{"brace_then_spaces", B("{\"userId\":\"}             "), false},
+	{"brace_value_then_spaces", B("{\"userId\":\"\",\"value\":1}      "),
+	 false},
 };
 
 static void
@@ -284,6 +305,14 @@ test_mrc_json_compact_takes_the_compact_body_only(void **state)
 			compact_takes(g + c->len - k, k, MRC_USER_DEFAULT);
 			compact_takes(g + k, c->len - k, MRC_USER_DEFAULT);
 		}
+		munmap(map, maplen);
+		/* And every prefix starts right after one: no byte before. */
+		g = guarded_copy_front(c->body, c->len, &map, &maplen);
+		if (compact_takes(g, c->len, MRC_USER_DEFAULT) != c->fast)
+			fail_msg("%s: compact path differs at the front",
+				 c->name);
+		for (size_t k = 0; k < c->len; k++)
+			compact_takes(g, k, MRC_USER_DEFAULT);
 		munmap(map, maplen);
 	}
 }
