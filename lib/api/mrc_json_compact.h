@@ -33,7 +33,8 @@ mrc_json_plain_run(const unsigned char *p, const unsigned char *end)
 		memcpy(&x, p, sizeof(x));
 		q = x ^ MRC_JSON_BYTES('"');
 		b = x ^ MRC_JSON_BYTES('\\');
-		t = ((q - MRC_JSON_BYTES(1)) & ~q) | ((b - MRC_JSON_BYTES(1)) & ~b) |
+		t = ((q - MRC_JSON_BYTES(1)) & ~q) |
+		    ((b - MRC_JSON_BYTES(1)) & ~b) |
 		    ((x - MRC_JSON_BYTES(0x20)) & ~x) | x;
 		t &= MRC_JSON_BYTES(0x80);
 		if (t)
@@ -56,16 +57,17 @@ mrc_json_ld64(const unsigned char *p)
 	return v;
 }
 
-/* An eight-character literal as mrc_json_ld64() reads it (a compile error else). */
-#define MRC_JSON_W8(s)                                                               \
-	(0 * sizeof(char[sizeof(s) == 9 ? 1 : -1]) |                          \
-	 (uint64_t)(unsigned char)(s)[0] |                                    \
-	 (uint64_t)(unsigned char)(s)[1] << 8 |                               \
-	 (uint64_t)(unsigned char)(s)[2] << 16 |                              \
-	 (uint64_t)(unsigned char)(s)[3] << 24 |                              \
-	 (uint64_t)(unsigned char)(s)[4] << 32 |                              \
-	 (uint64_t)(unsigned char)(s)[5] << 40 |                              \
-	 (uint64_t)(unsigned char)(s)[6] << 48 |                              \
+/* An eight-character literal as mrc_json_ld64() reads it (else a compile
+ * error). */
+#define MRC_JSON_W8(s)                                                       \
+	(0 * sizeof(char[sizeof(s) == 9 ? 1 : -1]) |                         \
+	 (uint64_t)(unsigned char)(s)[0] |                                   \
+	 (uint64_t)(unsigned char)(s)[1] << 8 |                              \
+	 (uint64_t)(unsigned char)(s)[2] << 16 |                             \
+	 (uint64_t)(unsigned char)(s)[3] << 24 |                             \
+	 (uint64_t)(unsigned char)(s)[4] << 32 |                             \
+	 (uint64_t)(unsigned char)(s)[5] << 40 |                             \
+	 (uint64_t)(unsigned char)(s)[6] << 48 |                             \
 	 (uint64_t)(unsigned char)(s)[7] << 56)
 
 #if defined(__SSE2__)
@@ -88,7 +90,7 @@ mrc_json_stop16(const unsigned char *p)
 #endif
 
 /*
- * mrc_json_plain_run(p, e) for a p at least 16 bytes into the body (lo <= e - 16):
+ * mrc_json_plain_run(p, e) where e - 16 is still in the body:
  * sixteen bytes a step where SSE2 is, the last step the sixteen that end
  * at e, shifted past the bytes already seen. No byte-wise tail.
  */
@@ -148,7 +150,8 @@ mrc_json_compact(const char *body, size_t len, size_t max_user,
 			return false;
 	}
 	/* {"userId":" as two overlapping words: bytes 0..7 and 3..10. */
-	if ((mrc_json_ld64(b) ^ MRC_JSON_W8("{\"userId")) | (mrc_json_ld64(b + 3) ^ MRC_JSON_W8("serId\":\"")))
+	if ((mrc_json_ld64(b) ^ MRC_JSON_W8("{\"userId")) |
+	    (mrc_json_ld64(b + 3) ^ MRC_JSON_W8("serId\":\"")))
 		return false;
 	q = mrc_json_plain_run16(u, e);
 	/*
@@ -158,7 +161,8 @@ mrc_json_compact(const char *body, size_t len, size_t max_user,
 	 */
 	if ((size_t)(e - q) - 11 > 14 || (size_t)(q - u) - 1 >= max_user)
 		return false;
-	if ((mrc_json_ld64(q) ^ MRC_JSON_W8("\",\"value")) | (mrc_json_ld64(q + 2) ^ MRC_JSON_W8("\"value\":")))
+	if ((mrc_json_ld64(q) ^ MRC_JSON_W8("\",\"value")) |
+	    (mrc_json_ld64(q + 2) ^ MRC_JSON_W8("\"value\":")))
 		return false;
 	/*
 	 * [-](0|[1-9][0-9]*)[.[0-9]+], then the '}' at e: every scan stops
