@@ -12,6 +12,7 @@
 #include "app.h"
 #include "api/mrc_format.h"
 #include "api/mrc_json.h"
+#include "api/mrc_json_compact.h"
 #include "api/mrc_store.h"
 #include "cluster/cluster.h"
 #include "core/lcore.h"
@@ -50,7 +51,8 @@ app_cluster_event_due(struct http_exchange *x, void *arg, uint64_t mark)
  * POST /event in a cluster: as mrc_event (lib/api/mrc.c), plus the new
  * user queued for the service thread. Room is checked before counting,
  * so a full ring answers 503 with nothing counted. The userId is parsed
- * without a copy (mrc_json_parse_event_ref: it may point into x->body);
+ * without a copy (the compact body first, then mrc_json_parse_event_ref:
+ * it may point into x->body);
  * cluster_user_add() copies its bytes into the ring before this handler
  * returns, so nothing refers to the request buffer once it is released
  * (the durable defer below keeps only the mark).
@@ -65,11 +67,15 @@ app_cluster_event(struct http_exchange *x)
 	uint64_t lgen, mark;
 	int rc;
 
-	rc = mrc_json_parse_event_ref(x->body, x->body_len,
-				      a->cfg->mrc_max_user_len, &ev, &err);
-	if (rc < 0) {
-		http_respond_error(x, 400, err);
-		return;
+	if (!mrc_json_event_compact_inline(x->body, x->body_len,
+					   a->cfg->mrc_max_user_len, &ev)) {
+		rc = mrc_json_parse_event_ref(x->body, x->body_len,
+					      a->cfg->mrc_max_user_len, &ev,
+					      &err);
+		if (rc < 0) {
+			http_respond_error(x, 400, err);
+			return;
+		}
 	}
 	if (!cluster_user_room(cl, x->lc->idx, ev.user_len)) {
 		cluster_count_ring_full(cl, x->lc->idx);

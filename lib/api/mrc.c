@@ -5,6 +5,7 @@
 #include "api/mrc.h"
 #include "api/mrc_format.h"
 #include "api/mrc_json.h"
+#include "api/mrc_json_compact.h"
 #include "api/mrc_store.h"
 #include "core/config.h"
 #include "core/lcore.h"
@@ -27,12 +28,17 @@ mrc_event(struct http_exchange *x)
 	const char *err;
 	int rc;
 
-	/* The userId stays in the body: hashed and stored from there. */
-	rc = mrc_json_parse_event_ref(x->body, x->body_len,
-				      a->cfg->mrc_max_user_len, &ev, &err);
-	if (rc < 0) {
-		http_respond_error(x, 400, err);
-		return;
+	/* The userId stays in the body: hashed and stored from there. The
+	 * compact body clients send first, then any other. */
+	if (!mrc_json_event_compact_inline(x->body, x->body_len,
+					   a->cfg->mrc_max_user_len, &ev)) {
+		rc = mrc_json_parse_event_ref(x->body, x->body_len,
+					      a->cfg->mrc_max_user_len, &ev,
+					      &err);
+		if (rc < 0) {
+			http_respond_error(x, 400, err);
+			return;
+		}
 	}
 	rc = mrc_store_record(a->store, x->lc->idx, &ev);
 	if (rc == -ENOSPC) {

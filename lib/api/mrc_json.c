@@ -5,7 +5,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "api/mrc_json_priv.h"
+#include "api/mrc_json_compact.h"
 #include "core/fmt.h"
 
 #define ERR_JSON MRC_JSON_ERR_JSON
@@ -49,37 +49,6 @@ jp_ws(struct mrc_jp *j)
 	while (p < j->end && is_ws[*p])
 		p++;
 	j->p = p;
-}
-
-#define BYTES(c) (0x0101010101010101ULL * (c))
-
-/*
- * The end of the run of bytes at p that a string copies as they are: stop
- * at '"', '\\', a control byte or a byte >= 0x80. Eight bytes per step:
- * each term sets the top bit of a byte that matches; a borrow can only set
- * bits above a byte that truly matched, so the lowest set bit is exact.
- */
-static inline const unsigned char *
-plain_run(const unsigned char *p, const unsigned char *end)
-{
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	while (end - p >= 8) {
-		uint64_t x, q, b, t;
-
-		memcpy(&x, p, sizeof(x));
-		q = x ^ BYTES('"');
-		b = x ^ BYTES('\\');
-		t = ((q - BYTES(1)) & ~q) | ((b - BYTES(1)) & ~b) |
-		    ((x - BYTES(0x20)) & ~x) | x;
-		t &= BYTES(0x80);
-		if (t)
-			return p + (__builtin_ctzll(t) >> 3);
-		p += 8;
-	}
-#endif
-	while (p < end && str_cls[*p] == C_PLAIN)
-		p++;
-	return p;
 }
 
 /* Length of the valid UTF-8 sequence at p (first byte >= 0x80), or 0. */
@@ -248,7 +217,7 @@ jp_string(struct mrc_jp *j, unsigned char *out, size_t cap, size_t *olen)
 		const unsigned char *run = j->p;
 		size_t k;
 
-		j->p = plain_run(j->p, j->end);
+		j->p = mrc_json_plain_run(j->p, j->end);
 		str_put(out, cap, &n, run, (size_t)(j->p - run));
 		if (j->p >= j->end)
 			return -1;
@@ -300,7 +269,7 @@ jp_key(struct mrc_jp *j)
 		j->p += 6;
 		return KEY_VALUE;
 	}
-	j->p = plain_run(j->p, j->end);
+	j->p = mrc_json_plain_run(j->p, j->end);
 	if (j->p < j->end && *j->p == '"') {
 		n = (size_t)(j->p - s);
 		j->p++;
@@ -604,7 +573,7 @@ event_fast(const char *body, size_t len, size_t max_user,
 	if (*p != '"')
 		return false;
 	u = ++p;
-	q = plain_run(u, end);
+	q = mrc_json_plain_run(u, end);
 	/* Printable ASCII up to the quote: the bytes are the userId. */
 	if (q >= end || *q != '"' || q == u || (size_t)(q - u) > max_user)
 		return false;
@@ -636,7 +605,16 @@ bool
 mrc_json_event_fast(const char *body, size_t len, size_t max_user,
 		    struct mrc_event *ev)
 {
-	return event_fast(body, len, max_user, ev);
+	return mrc_json_compact(body, len, max_user, ev) ||
+	       event_fast(body, len, max_user, ev);
+}
+
+bool
+mrc_json_event_compact(const char *body, size_t len, size_t max_user,
+		       struct mrc_event *ev)
+{
+	return max_user - 1 < MRC_USER_MAX &&
+	       mrc_json_compact(body, len, max_user, ev);
 }
 
 int
@@ -644,7 +622,8 @@ mrc_json_parse_event_ref(const char *body, size_t len, size_t max_user,
 			 struct mrc_event *ev, const char **err)
 {
 	if (max_user - 1 < MRC_USER_MAX &&
-	    event_fast(body, len, max_user, ev)) {
+	    (mrc_json_compact(body, len, max_user, ev) ||
+	     event_fast(body, len, max_user, ev))) {
 		if (err)
 			*err = NULL;
 		return 0;

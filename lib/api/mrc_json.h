@@ -130,6 +130,20 @@ bool mrc_json_event_fast(const char *body, size_t len, size_t max_user,
 			 struct mrc_event *ev);
 
 /*
+ * The compact canonical body alone, the one clients send and the first
+ * thing both entry points above try: {"userId":"<id>","value":<n>} with
+ * no whitespace except after the '}', the id and value as for
+ * mrc_json_event_fast. Returns true with ev set as mrc_json_event_fast
+ * sets it (uid into body), false for anything else (ev partly written,
+ * and nothing refused: the body may still be valid). A leaf function that
+ * saves no registers: the data path (mrc.c) calls it first and
+ * mrc_json_parse_event_ref() when it returns false. max_user outside
+ * 1..MRC_USER_MAX: false.
+ */
+bool mrc_json_event_compact(const char *body, size_t len, size_t max_user,
+			    struct mrc_event *ev);
+
+/*
  * The full parser alone (no fast path; ev->uid NULL on success): what the
  * fast path falls back to. Tests and fuzzers compare the three entry
  * points with each other and with the jansson reference.

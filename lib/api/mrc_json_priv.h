@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* mrc_json_priv.h: the cursor and number scanning that mrc_json.c and
- * mrc_json_num.c share; private to lib/api/mrc_json*.c. */
+ * mrc_json_num.c share; private to lib/api/mrc_json*.c (and the inline
+ * compact path, mrc_json_compact.h). */
 #ifndef LR_API_MRC_JSON_PRIV_H
 #define LR_API_MRC_JSON_PRIV_H
 

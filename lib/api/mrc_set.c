@@ -30,49 +30,6 @@
  * lcores' partly used blocks (at most one each) unspent.
  */
 
-static inline uint64_t
-rd64(const void *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
-static inline uint32_t
-rd32(const void *p)
-{
-	uint32_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
-/*
- * Whether the record rec (length, then bytes) holds key. Keys up to 16
- * bytes, the usual ids, compare inline: two overlapping loads from each
- * side, never past either end, no call.
- */
-static inline bool
-key_eq(const unsigned char *rec, const char *key, size_t len)
-{
-	const unsigned char *r = rec + REC_HDR;
-
-	if ((size_t)(rec[0] | rec[1] << 8) != len)
-		return false;
-	if (len >= 8 && len <= 16)
-		return ((rd64(r) ^ rd64(key)) |
-			(rd64(r + len - 8) ^ rd64(key + len - 8))) == 0;
-	if (len >= 4 && len < 8)
-		return ((rd32(r) ^ rd32(key)) |
-			(rd32(r + len - 4) ^ rd32(key + len - 4))) == 0;
-	if (len < 4)
-		return r[0] == (unsigned char)key[0] &&
-		       r[len >> 1] == (unsigned char)key[len >> 1] &&
-		       r[len - 1] == (unsigned char)key[len - 1];
-	return memcmp(r, key, len) == 0;
-}
-
 /* Take n units of ctr below limit by CAS; *old gets the first. */
 static bool
 reserve(uint64_t *ctr, uint64_t n, uint64_t limit, uint64_t *old)
@@ -283,8 +240,8 @@ set_admit(struct mrc_store *s, unsigned int ti, unsigned int idx,
 	r[0] = (unsigned char)len;
 	r[1] = (unsigned char)(len >> 8);
 	if (len >= 8 && len <= 16) {
-		/* Two overlapping words, as key_eq reads them: no call. */
-		uint64_t a = rd64(key), z = rd64(key + len - 8);
+		/* Two overlapping words, as mrc_set_key_eq reads them. */
+		uint64_t a = mrc_set_rd64(key), z = mrc_set_rd64(key + len - 8);
 
 		memcpy(r + REC_HDR, &a, sizeof(a));
 		memcpy(r + REC_HDR + len - 8, &z, sizeof(z));
@@ -299,11 +256,9 @@ refuse:
 }
 
 int
-mrc_set_insert(struct mrc_store *s, unsigned int ti, unsigned int idx,
-	       const char *key, size_t len)
+mrc_set_insert_probe(struct mrc_store *s, unsigned int ti, unsigned int idx,
+		     const char *key, size_t len, uint64_t h)
 {
-	uint64_t h = s->hash ? s->hash(key, len, s->seed)
-			     : mrc_hash(key, len, s->seed);
 	uint64_t tag = (h & ~SLOT_OFF_MASK) | SLOT_USED;
 	uint64_t *slots = s->slots[ti], i = h & s->mask, v, st;
 	const unsigned char *arena = s->arena[ti];
@@ -338,7 +293,7 @@ mrc_set_insert(struct mrc_store *s, unsigned int ti, unsigned int idx,
 			v = slot_wait(&slots[i], v);
 			goto again;
 		}
-		if (st != SLOT_TOMB && key_eq(arena + st - 1, key, len))
+		if (st != SLOT_TOMB && mrc_set_key_eq(arena + st - 1, key, len))
 			return 0;
 	}
 	return -ENOSPC;

@@ -102,6 +102,7 @@ mrc_store_create(const struct mrc_store_params *p)
 	s->max_users = users;
 	s->arena_bytes = arena;
 	s->seed = p->seed ? p->seed : random_seed();
+	mrc_hash_pre_init(&s->hpre, s->seed);
 	s->hash = p->hash;
 	s->reset_timeout_ns =
 		(uint64_t)(p->reset_timeout_ms ? p->reset_timeout_ms
@@ -200,7 +201,7 @@ mrc_store_quiescent(struct mrc_store *s, unsigned int idx)
  * that replaces the usual release fence, which ThreadSanitizer cannot
  * check. On x86 every one of these is a plain store.
  */
-static void
+static inline __attribute__((always_inline)) void
 lcore_add(struct mrc_lcore *lc, uint64_t gen, const struct mrc_event *ev)
 {
 	uint64_t seq = lc->seq;
@@ -223,7 +224,9 @@ lcore_add(struct mrc_lcore *lc, uint64_t gen, const struct mrc_event *ev)
 		ex = (__int128)((unsigned __int128)lc->exact_hi << 64 |
 				lc->exact_lo) +
 		     ev->scaled;
-		if (ex < EXACT_LIMIT && ex > -EXACT_LIMIT) {
+		/* |ex| < 2^118 on the high word alone, else the exact test. */
+		if ((uint64_t)(ex >> 64) + (1ULL << 54) < (1ULL << 55) ||
+		    (ex < EXACT_LIMIT && ex > -EXACT_LIMIT)) {
 			st_release(&lc->exact_lo, (uint64_t)ex);
 			st_release(&lc->exact_hi,
 				   (uint64_t)((unsigned __int128)ex >> 64));
@@ -275,33 +278,25 @@ lcore_read(struct mrc_lcore *lc, struct lc_snap *o)
 	o->exact = (__int128)((unsigned __int128)hi << 64 | lo);
 }
 
-int
-mrc_store_record(struct mrc_store *s, unsigned int idx,
-		 const struct mrc_event *ev)
+/*
+ * The rest of an event whose user is not a known one in its home slot:
+ * the full insert, probing from the home slot, then the counters. gen: the
+ * event's generation; h: the user's hash when record() computed it (ids
+ * of up to 16 bytes, no test hash), else computed here.
+ */
+static __attribute__((noinline)) int
+record_probe(struct mrc_store *s, unsigned int idx, const struct mrc_event *ev,
+	     uint64_t gen, uint64_t h)
 {
-	uint64_t gen;
-
-	return mrc_store_record_gen(s, idx, ev, &gen);
-}
-
-int
-mrc_store_record_gen(struct mrc_store *s, unsigned int idx,
-		     const struct mrc_event *ev, uint64_t *genp)
-{
-	struct mrc_lcore *lc;
-	uint64_t gen;
+	struct mrc_lcore *lc = &s->lc[idx];
+	const char *key = mrc_event_user(ev);
 	int rc;
 
-	if (idx >= MRC_MAX_LCORES || ev->user_len == 0 ||
-	    ev->user_len > UINT16_MAX)
-		return -EINVAL;
-	lc = &s->lc[idx];
-	if (ld_relaxed(&lc->qs) == QS_OFFLINE)
-		return -EPERM;
-	/* One generation for the whole event: user, count and value. */
-	gen = ld_acquire(&s->gen);
-	*genp = gen;
-	rc = mrc_set_insert(s, gen & 1, idx, mrc_event_user(ev), ev->user_len);
+	if (s->hash)
+		h = s->hash(key, ev->user_len, s->seed);
+	else if (ev->user_len > 16)
+		h = mrc_hash(key, ev->user_len, s->seed);
+	rc = mrc_set_insert_probe(s, gen & 1, idx, key, ev->user_len, h);
 	if (rc == -ENOBUFS) {
 		st_relaxed(&lc->full_arena, lc->full_arena + 1);
 		return -ENOSPC;
@@ -312,6 +307,55 @@ mrc_store_record_gen(struct mrc_store *s, unsigned int idx,
 	}
 	lcore_add(lc, gen, ev);
 	return rc;
+}
+
+/*
+ * Both entry points: the event's generation in *genp. A known user of up
+ * to 16 bytes in its home slot (most events) is answered without a call:
+ * hashed with the store's precomputed seed words, compared inline
+ * (mrc_set_known); anything else goes on in record_probe().
+ */
+static inline __attribute__((always_inline)) int
+record(struct mrc_store *s, unsigned int idx, const struct mrc_event *ev,
+       uint64_t *genp)
+{
+	const char *key = mrc_event_user(ev);
+	size_t len = ev->user_len;
+	struct mrc_lcore *lc;
+	uint64_t gen, h;
+
+	/* len 0 wraps: one compare for both bounds. */
+	if (idx >= MRC_MAX_LCORES || len - 1 >= UINT16_MAX)
+		return -EINVAL;
+	lc = &s->lc[idx];
+	if (ld_relaxed(&lc->qs) == QS_OFFLINE)
+		return -EPERM;
+	/* One generation for the whole event: user, count and value. */
+	gen = ld_acquire(&s->gen);
+	*genp = gen;
+	if (__builtin_expect(s->hash != NULL || len > 16, 0))
+		return record_probe(s, idx, ev, gen, 0);
+	h = mrc_hash_short_pre(&s->hpre, key, len);
+	if (!mrc_set_known(s, gen & 1, h, key, len))
+		return record_probe(s, idx, ev, gen, h);
+	lcore_add(lc, gen, ev);
+	return 0;
+}
+
+int
+mrc_store_record(struct mrc_store *s, unsigned int idx,
+		 const struct mrc_event *ev)
+{
+	uint64_t gen;
+
+	return record(s, idx, ev, &gen);
+}
+
+int
+mrc_store_record_gen(struct mrc_store *s, unsigned int idx,
+		     const struct mrc_event *ev, uint64_t *genp)
+{
+	return record(s, idx, ev, genp);
 }
 
 /* ---- stats ---- */

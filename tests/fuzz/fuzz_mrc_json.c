@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* fuzz_mrc_json.c: libFuzzer target: dedicated event parser (fast path and
- * full parser) vs jansson. */
+/* fuzz_mrc_json.c: libFuzzer target: dedicated event parser (compact and
+ * fast paths, full parser) vs jansson. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -72,6 +72,29 @@ compare_paths(const char *body, size_t len, size_t max_user)
 	}
 }
 
+/* The compact path alone: what it takes, the full parser takes alike. */
+static void
+compare_compact(const char *body, size_t len, size_t max_user)
+{
+	struct mrc_event x, y;
+	const char *ey;
+
+	if (!mrc_json_event_compact(body, len, max_user, &x))
+		return;
+	if (mrc_json_parse_event_full(body, len, max_user, &y, &ey) != 0) {
+		fprintf(stderr, "compact took a body the parser refuses\n");
+		abort();
+	}
+	if (x.user_len != y.user_len || !x.uid || x.uid < body ||
+	    x.uid + x.user_len > body + len ||
+	    memcmp(x.uid, y.user, x.user_len) != 0 ||
+	    memcmp(&x.value, &y.value, sizeof(x.value)) != 0 ||
+	    x.exact != y.exact || (x.exact && x.scaled != y.scaled)) {
+		fprintf(stderr, "compact: event differs\n");
+		abort();
+	}
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -80,5 +103,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	compare((const char *)data, size, 4);
 	compare_paths((const char *)data, size, MRC_USER_DEFAULT);
 	compare_paths((const char *)data, size, 4);
+	compare_compact((const char *)data, size, MRC_USER_DEFAULT);
+	compare_compact((const char *)data, size, 4);
 	return 0;
 }

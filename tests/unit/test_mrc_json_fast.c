@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* test_mrc_json_fast.c: the canonical-body fast path against the full
- * parser and jansson, on canonical and near-canonical bodies. */
+/* test_mrc_json_fast.c: the canonical-body fast paths (compact, fast)
+ * against the full parser and jansson, on canonical and near-canonical
+ * bodies. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -89,6 +90,23 @@ guarded_copy(const char *body, size_t len, void **map, size_t *maplen)
 	return m + data - len;
 }
 
+/* Copy body so that it starts right after an inaccessible page. */
+static char *
+guarded_copy_front(const char *body, size_t len, void **map, size_t *maplen)
+{
+	size_t pg = (size_t)sysconf(_SC_PAGESIZE);
+	size_t data = (len + pg - 1) / pg * pg + pg;
+	char *m = mmap(NULL, pg + data, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	assert_true(m != MAP_FAILED);
+	assert_int_equal(mprotect(m, pg, PROT_NONE), 0);
+	*map = m;
+	*maplen = pg + data;
+	memcpy(m + pg, body, len);
+	return m + pg;
+}
+
 /*
  * One body through the three entry points and jansson: rc and message
  * agree everywhere; accepted bodies agree on userId bytes and value (and
@@ -98,8 +116,9 @@ guarded_copy(const char *body, size_t len, void **map, size_t *maplen)
 static bool
 three_way(const char *b, size_t len, size_t max_user)
 {
-	struct mrc_event f, x, y, r;
+	struct mrc_event c, f, x, y, r;
 	const char *ex, *ey, *er;
+	bool compact = mrc_json_event_compact(b, len, max_user, &c);
 	bool fast = mrc_json_event_fast(b, len, max_user, &f);
 	int rx = mrc_json_parse_event_ref(b, len, max_user, &x, &ex);
 	int ry = mrc_json_parse_event_full(b, len, max_user, &y, &ey);
@@ -110,6 +129,9 @@ three_way(const char *b, size_t len, size_t max_user)
 			 rx, ry, rr, (int)len, b);
 	if (fast && rx != 0)
 		fail_msg("fast path took a body the parsers refuse: [%.*s]",
+			 (int)len, b);
+	if (compact && !fast)
+		fail_msg("compact path took a body the fast path refuses: [%.*s]",
 			 (int)len, b);
 	if (rx)
 		return fast;
@@ -127,7 +149,24 @@ three_way(const char *b, size_t len, size_t max_user)
 		     memcmp(&f.value, &y.value, sizeof(f.value)) ||
 		     (f.exact && f.scaled != y.scaled)))
 		fail_msg("fast path alone differs on [%.*s]", (int)len, b);
+	if (compact && (c.user_len != y.user_len || c.uid < b ||
+			c.uid + c.user_len > b + len ||
+			memcmp(c.uid, y.user, y.user_len) ||
+			c.exact != y.exact ||
+			memcmp(&c.value, &y.value, sizeof(c.value)) ||
+			(c.exact && c.scaled != y.scaled)))
+		fail_msg("compact path differs on [%.*s]", (int)len, b);
 	return fast;
+}
+
+/* Whether the compact path alone takes b (three_way checks it agrees). */
+static bool
+compact_takes(const char *b, size_t len, size_t max_user)
+{
+	struct mrc_event c;
+
+	three_way(b, len, max_user);
+	return mrc_json_event_compact(b, len, max_user, &c);
 }
 
 static void
@@ -172,6 +211,138 @@ test_mrc_json_fast_user_limit_falls_back_to_the_error(void **state)
 			 0);
 	assert_null(ev.uid);
 	assert_string_equal(ev.user, "abcd");
+}
+
+/*
+ * The compact path's own edges: where its id scan steps (16-byte chunks,
+ * the last one read back from the '}'), the id limit, the number's 15
+ * bytes, and each way a body leaves the compact form (each still parsed
+ * right by the paths behind it).
+ */
+static const struct fast_case compact_cases[] = {
+	{"compact", B("{\"userId\":\"user_12345\",\"value\":456.5}"), true},
+	{"shortest", B("{\"userId\":\"u\",\"value\":1}"), true},
+	{"trailing_crlf", B("{\"userId\":\"u\",\"value\":1}\r\n"), true},
+	{"negative_zero_int", B("{\"userId\":\"u\",\"value\":-0}"), true},
+	{"negative_zero_real", B("{\"userId\":\"u\",\"value\":-0.0}"), true},
+	{"negative", B("{\"userId\":\"u\",\"value\":-12.25}"), true},
+	{"zero_point", B("{\"userId\":\"u\",\"value\":0.5}"), true},
+	{"nine_fraction_digits", B("{\"userId\":\"u\",\"value\":0.123456789}"),
+	 true},
+	{"fifteen_bytes", B("{\"userId\":\"u\",\"value\":123456789012345}"),
+	 true},
+	{"id_del_byte", B("{\"userId\":\"a\x7f\",\"value\":1}"), true},
+	{"id_15", B("{\"userId\":\"abcdefghijklmno\",\"value\":1}"), true},
+	{"id_16", B("{\"userId\":\"abcdefghijklmnop\",\"value\":1}"), true},
+	{"id_17", B("{\"userId\":\"abcdefghijklmnopq\",\"value\":1}"), true},
+	{"id_32", B("{\"userId\":\"abcdefghijklmnopabcdefghijklmnop\","
+		    "\"value\":1}"), true},
+	{"id_33", B("{\"userId\":\"abcdefghijklmnopabcdefghijklmnopq\","
+		    "\"value\":1}"), true},
+	{"id_braces", B("{\"userId\":\"}}}}}}}}}}}}}}}}}}\",\"value\":1}"), true},
+	/* Off the compact form: the fast path or the full parser decides. */
+	{"sixteen_bytes_negative",
+	 B("{\"userId\":\"u\",\"value\":-123456789012345}"), false},
+	{"sixteen_bytes_real", B("{\"userId\":\"u\",\"value\":1234567.12345678}"),
+	 false},
+	{"sixteen_digits", B("{\"userId\":\"u\",\"value\":1234567890123456}"),
+	 false},
+	{"ten_fraction_digits", B("{\"userId\":\"u\",\"value\":0.1234567891}"),
+	 false},
+	{"space_after_colon", B("{\"userId\": \"u\",\"value\":1}"), false},
+	{"space_after_comma", B("{\"userId\":\"u\", \"value\":1}"), false},
+	{"space_before_brace", B("{\"userId\":\"u\",\"value\":1 }"), false},
+	{"space_before_value", B("{\"userId\":\"u\",\"value\": 1}"), false},
+	{"id_quote_escape", B("{\"userId\":\"a\\\"b\",\"value\":1}"), false},
+	{"id_unicode_escape", B("{\"userId\":\"\\u00e9\",\"value\":1}"), false},
+	{"id_utf8", B("{\"userId\":\"\xc3\xa9" "abcdefghijklmnop\",\"value\":1}"),
+	 false},
+	{"id_high_byte_late",
+	 B("{\"userId\":\"abcdefghijklmnopq\x80\",\"value\":1}"), false},
+	{"id_control", B("{\"userId\":\"abcdefghijklmnop\x01\",\"value\":1}"),
+	 false},
+	{"id_nul", B("{\"userId\":\"ab\0\",\"value\":1}"), false},
+	{"id_empty", B("{\"userId\":\"\",\"value\":1}"), false},
+	{"exponent", B("{\"userId\":\"u\",\"value\":1e5}"), false},
+	{"exponent_after_point", B("{\"userId\":\"u\",\"value\":1.5E5}"), false},
+	{"leading_zero", B("{\"userId\":\"u\",\"value\":01}"), false},
+	{"minus_zero_leading", B("{\"userId\":\"u\",\"value\":-01}"), false},
+	{"point_first", B("{\"userId\":\"u\",\"value\":.5}"), false},
+	{"point_last", B("{\"userId\":\"u\",\"value\":1.}"), false},
+	{"two_points", B("{\"userId\":\"u\",\"value\":1.2.3}"), false},
+	{"minus_only", B("{\"userId\":\"u\",\"value\":-}"), false},
+	{"plus", B("{\"userId\":\"u\",\"value\":+1}"), false},
+	{"minus_minus", B("{\"userId\":\"u\",\"value\":--1}"), false},
+	{"value_empty", B("{\"userId\":\"u\",\"value\":}"), false},
+	{"value_true", B("{\"userId\":\"u\",\"value\":true}"), false},
+	{"value_key_case", B("{\"userId\":\"u\",\"Value\":1}"), false},
+	{"user_key_case", B("{\"userid\":\"u\",\"value\":1}"), false},
+	{"extra_member", B("{\"userId\":\"u\",\"value\":1,\"x\":1}"), false},
+	{"garbage_after", B("{\"userId\":\"u\",\"value\":1}}"), false},
+	{"nul_after", B("{\"userId\":\"u\",\"value\":1}\0"), false},
+	{"tab_after", B("{\"userId\":\"u\",\"value\":1}\t"), true},
+	/* A '}' right after the prefix, then padding: too short to scan. */
+	{"brace_then_spaces", B("{\"userId\":\"}             "), false},
+	{"brace_value_then_spaces", B("{\"userId\":\"\",\"value\":1}      "),
+	 false},
+};
+
+static void
+test_mrc_json_compact_takes_the_compact_body_only(void **state)
+{
+	for (size_t i = 0; i < sizeof(compact_cases) / sizeof(compact_cases[0]);
+	     i++) {
+		const struct fast_case *c = &compact_cases[i];
+		void *map;
+		size_t maplen;
+		char *g = guarded_copy(c->body, c->len, &map, &maplen);
+
+		if (compact_takes(g, c->len, MRC_USER_DEFAULT) != c->fast)
+			fail_msg("%s: compact path %s", c->name,
+				 c->fast ? "refused it" : "took it");
+		/* Prefixes and suffixes end at the guard page. */
+		for (size_t k = 0; k < c->len; k++) {
+			compact_takes(g + c->len - k, k, MRC_USER_DEFAULT);
+			compact_takes(g + k, c->len - k, MRC_USER_DEFAULT);
+		}
+		munmap(map, maplen);
+		/* And every prefix starts right after one: no byte before. */
+		g = guarded_copy_front(c->body, c->len, &map, &maplen);
+		if (compact_takes(g, c->len, MRC_USER_DEFAULT) != c->fast)
+			fail_msg("%s: compact path differs at the front",
+				 c->name);
+		for (size_t k = 0; k < c->len; k++)
+			compact_takes(g, k, MRC_USER_DEFAULT);
+		munmap(map, maplen);
+	}
+}
+
+static void
+test_mrc_json_compact_user_limit_and_values(void **state)
+{
+	static const char b[] = "{\"userId\":\"abcdefghijklmnopq\",\"value\":1}";
+	static const char v[] = "{\"userId\":\"u\",\"value\":-12.25}";
+	static const char z[] = "{\"userId\":\"u\",\"value\":-0.0}";
+	struct mrc_event ev;
+
+	/* 17 bytes: taken at a limit of 17, left to the parser at 16. */
+	assert_true(compact_takes(b, sizeof(b) - 1, 17));
+	assert_false(compact_takes(b, sizeof(b) - 1, 16));
+	assert_false(mrc_json_event_compact(b, sizeof(b) - 1, 0, &ev));
+	assert_false(mrc_json_event_compact(b, sizeof(b) - 1,
+					    MRC_USER_MAX + 1, &ev));
+	assert_true(mrc_json_event_compact(b, sizeof(b) - 1, MRC_USER_MAX,
+					   &ev));
+	assert_ptr_equal(ev.uid, b + 11);
+	assert_int_equal(ev.user_len, 17);
+	/* The exact form and the double, as the parsers give them. */
+	assert_true(mrc_json_event_compact(v, sizeof(v) - 1, 4, &ev));
+	assert_true(ev.exact);
+	assert_true(ev.scaled == -(__int128)12250000000LL);
+	assert_true(ev.value == -12.25);
+	assert_true(mrc_json_event_compact(z, sizeof(z) - 1, 4, &ev));
+	assert_true(ev.value == 0.0 && __builtin_signbit(ev.value));
+	assert_true(ev.scaled == 0);
 }
 
 static uint64_t
@@ -284,6 +455,9 @@ main(void)
 		cmocka_unit_test(
 			test_mrc_json_fast_user_limit_falls_back_to_the_error),
 		cmocka_unit_test(test_mrc_json_fast_near_canonical_differential),
+		cmocka_unit_test(
+			test_mrc_json_compact_takes_the_compact_body_only),
+		cmocka_unit_test(test_mrc_json_compact_user_limit_and_values),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,225 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* mrc_json_compact.h: the compact canonical POST /event body, inline: for
+ * mrc_json*.c and the data path's handlers (mrc.c, app/cluster_routes.c). */
+#ifndef LR_API_MRC_JSON_COMPACT_H
+#define LR_API_MRC_JSON_COMPACT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+#include "api/mrc_json.h"
+#include "api/mrc_json_priv.h"
+
+#define MRC_JSON_BYTES(c) (0x0101010101010101ULL * (c))
+
+/*
+ * The end of the run of bytes at p that a string copies as they are: stop
+ * at '"', '\\', a control byte or a byte >= 0x80. Eight bytes per step:
+ * each term sets the top bit of a byte that matches; a borrow can only set
+ * bits above a byte that truly matched, so the lowest set bit is exact.
+ */
+static inline const unsigned char *
+mrc_json_plain_run(const unsigned char *p, const unsigned char *end)
+{
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	while (end - p >= 8) {
+		uint64_t x, q, b, t;
+
+		memcpy(&x, p, sizeof(x));
+		q = x ^ MRC_JSON_BYTES('"');
+		b = x ^ MRC_JSON_BYTES('\\');
+		t = ((q - MRC_JSON_BYTES(1)) & ~q) |
+		    ((b - MRC_JSON_BYTES(1)) & ~b) |
+		    ((x - MRC_JSON_BYTES(0x20)) & ~x) | x;
+		t &= MRC_JSON_BYTES(0x80);
+		if (t)
+			return p + (__builtin_ctzll(t) >> 3);
+		p += 8;
+	}
+#endif
+	while (p < end && *p >= 0x20 && *p < 0x80 && *p != '"' && *p != '\\')
+		p++;
+	return p;
+}
+
+/* Eight bytes of text as a little-endian word, to compare as words. */
+static inline uint64_t
+mrc_json_ld64(const unsigned char *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+/* An eight-character literal as mrc_json_ld64() reads it (else a compile
+ * error). */
+#define MRC_JSON_W8(s)                                                       \
+	(0 * sizeof(char[sizeof(s) == 9 ? 1 : -1]) |                         \
+	 (uint64_t)(unsigned char)(s)[0] |                                   \
+	 (uint64_t)(unsigned char)(s)[1] << 8 |                              \
+	 (uint64_t)(unsigned char)(s)[2] << 16 |                             \
+	 (uint64_t)(unsigned char)(s)[3] << 24 |                             \
+	 (uint64_t)(unsigned char)(s)[4] << 32 |                             \
+	 (uint64_t)(unsigned char)(s)[5] << 40 |                             \
+	 (uint64_t)(unsigned char)(s)[6] << 48 |                             \
+	 (uint64_t)(unsigned char)(s)[7] << 56)
+
+#if defined(__SSE2__)
+/*
+ * Bit i set where byte i of the sixteen at p ends a plain run: a byte
+ * below 0x20 or at or above 0x80 is below 0x20 as a signed byte, so one
+ * compare finds both, and two more the quote and the backslash.
+ */
+static inline __attribute__((always_inline)) unsigned int
+mrc_json_stop16(const unsigned char *p)
+{
+	__m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+	__m128i m = _mm_or_si128(
+		_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('"')),
+			     _mm_cmpeq_epi8(x, _mm_set1_epi8('\\'))),
+		_mm_cmplt_epi8(x, _mm_set1_epi8(0x20)));
+
+	return (unsigned int)_mm_movemask_epi8(m);
+}
+#endif
+
+/*
+ * mrc_json_plain_run(p, e) where e - 16 is still in the body:
+ * sixteen bytes a step where SSE2 is, the last step the sixteen that end
+ * at e, shifted past the bytes already seen. No byte-wise tail.
+ */
+static inline __attribute__((always_inline)) const unsigned char *
+mrc_json_plain_run16(const unsigned char *p, const unsigned char *e)
+{
+#if defined(__SSE2__)
+	unsigned int bits;
+
+	for (;;) {
+		if (e - p <= 16) {
+			bits = mrc_json_stop16(e - 16) >> (16 - (e - p));
+			return bits ? p + __builtin_ctz(bits) : e;
+		}
+		bits = mrc_json_stop16(p);
+		if (bits)
+			return p + __builtin_ctz(bits);
+		p += 16;
+	}
+#else
+	return mrc_json_plain_run(p, e);
+#endif
+}
+
+/*
+ * The compact canonical body, the one clients send:
+ * {"userId":"<id>","value":<n>} with no whitespace but after the '}', the
+ * id printable ASCII without escapes, 1..max_user bytes, the value in the
+ * short form of mrc_json_value_fast. The fixed text is compared as words,
+ * the id scanned sixteen bytes at a time, the number between the prefix
+ * and the '}' parsed in one pass that must end on that '}'. Returns false
+ * for anything else (ev partly written). max_user must be 1..MRC_USER_MAX.
+ */
+static inline __attribute__((always_inline)) bool
+mrc_json_compact(const char *body, size_t len, size_t max_user,
+	      struct mrc_event *ev)
+{
+	const unsigned char *b = (const unsigned char *)body, *end = b + len;
+	const unsigned char *u = b + 11, *q, *p, *f, *e;
+	unsigned int d, fl;
+	uint64_t w;
+	int64_t sw;
+	double x;
+	bool neg;
+
+	/* {"userId":"x","value":0} is the shortest: 24 bytes up to the '}'
+	 * at e. The id's scan reads from e - 16 at the lowest: in the body. */
+	if (len < 24)
+		return false;
+	e = end - 1;
+	if (__builtin_expect(*e != '}', 0)) {
+		while (e > b && (*e == ' ' || *e == '\t' || *e == '\n' ||
+				 *e == '\r'))
+			e--;
+		/* Still 24 bytes up to the '}': the scan's lowest read. */
+		if (*e != '}' || e - b < 23)
+			return false;
+	}
+	/* {"userId":" as two overlapping words: bytes 0..7 and 3..10. */
+	if ((mrc_json_ld64(b) ^ MRC_JSON_W8("{\"userId")) |
+	    (mrc_json_ld64(b + 3) ^ MRC_JSON_W8("serId\":\"")))
+		return false;
+	q = mrc_json_plain_run16(u, e);
+	/*
+	 * The id ends at q (q == u wraps: an empty one falls back too); then
+	 * ","value": (10 bytes, the first the quote that ended the run) and
+	 * a number of 1..15 bytes before the '}': 15 digits at most.
+	 */
+	if ((size_t)(e - q) - 11 > 14 || (size_t)(q - u) - 1 >= max_user)
+		return false;
+	if ((mrc_json_ld64(q) ^ MRC_JSON_W8("\",\"value")) |
+	    (mrc_json_ld64(q + 2) ^ MRC_JSON_W8("\"value\":")))
+		return false;
+	/*
+	 * [-](0|[1-9][0-9]*)[.[0-9]+], then the '}' at e: every scan stops
+	 * there at the latest, a non-digit. "01", "1e5", "1 }": not at e.
+	 */
+	p = q + 10;
+	neg = *p == '-';
+	p += neg;
+	w = *p - (unsigned int)'0';
+	if (w > 9)
+		return false;
+	p++;
+	if (w != 0)
+		while ((d = *p - (unsigned int)'0') < 10) {
+			w = w * 10 + d;
+			p++;
+		}
+	fl = 0;
+	if (*p == '.') {
+		f = ++p;
+		while ((d = *p - (unsigned int)'0') < 10) {
+			w = w * 10 + d;
+			p++;
+		}
+		fl = (unsigned int)(p - f);
+		if (fl - 1 >= MRC_EXACT_DIGITS)
+			return false;
+	}
+	if (p != e)
+		return false;
+	/* w < 10^15 < 2^53: exact as a double and as an int64. */
+	sw = neg ? -(int64_t)w : (int64_t)w;
+	if (fl) {
+		x = (double)(int64_t)w / mrc_json_pow10_dbl[fl];
+		ev->value = neg ? -x : x;
+	} else {
+		/* Integers go through int64 in jansson: "-0" is +0.0. */
+		ev->value = (double)sw;
+	}
+	ev->scaled = (__int128)sw *
+		     (int64_t)mrc_json_pow10_u64[MRC_EXACT_DIGITS - fl];
+	ev->exact = true;
+	ev->uid = (const char *)u;
+	ev->user_len = (size_t)(q - u);
+	return true;
+}
+
+/*
+ * mrc_json_event_compact() inlined into its caller (the same result): a
+ * handler that tries the compact body first saves a call and its frame.
+ */
+static inline __attribute__((always_inline)) bool
+mrc_json_event_compact_inline(const char *body, size_t len, size_t max_user,
+			      struct mrc_event *ev)
+{
+	return max_user - 1 < MRC_USER_MAX &&
+	       mrc_json_compact(body, len, max_user, ev);
+}
+
+#endif /* LR_API_MRC_JSON_COMPACT_H */
