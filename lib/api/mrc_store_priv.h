@@ -110,6 +110,9 @@ struct mrc_store {
 	uint64_t seed;
 	uint64_t (*hash)(const void *key, size_t len, uint64_t seed);
 	struct mrc_hash_pre hpre; /* mrc_hash of ids up to 16 bytes */
+	/* Ids of 1..short_max bytes hashed with hpre: 16, or 0 with a test
+	 * hash (one compare for both). */
+	uint64_t short_max;
 	void (*free_fn)(void *ptr);
 	uint64_t reset_timeout_ns;
 	uint64_t nchunks; /* CLEAR_CHUNK slots each, the last one partial */
