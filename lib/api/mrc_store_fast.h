@@ -52,7 +52,7 @@ mrc_store_count_known(struct mrc_store *s, unsigned int idx, const char *key,
 	lo = lc->exact_lo + (uint64_t)v;
 	hi = lc->exact_hi + (uint64_t)(v >> 63) + (lo < (uint64_t)v);
 	/* |sum| < 2^118 on the high word alone; else mrc_store_record(). */
-	if (hi + (1ULL << 54) >= (1ULL << 55))
+	if ((hi + (1ULL << 54)) >> 55)
 		return false;
 	/* The seqcount writer of lcore_add() (mrc_store.c). */
 	seq = lc->seq;
