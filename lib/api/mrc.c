@@ -29,13 +29,10 @@ mrc_event_ok(struct http_exchange *x, const struct mrc_api *a)
 	http_respond_empty(x, 200);
 }
 
-/* Record a parsed event and answer. */
-static void
-mrc_event_record(struct http_exchange *x, const struct mrc_api *a,
-		 const struct mrc_event *ev)
+/* The answer to mrc_store_record()'s return. */
+static inline __attribute__((always_inline)) void
+mrc_event_answer(struct http_exchange *x, const struct mrc_api *a, int rc)
 {
-	int rc = mrc_store_record(a->store, x->lc->idx, ev);
-
 	if (rc == -ENOSPC) {
 		http_respond_error(x, 507, "unique user capacity exhausted");
 		return;
@@ -47,15 +44,36 @@ mrc_event_record(struct http_exchange *x, const struct mrc_api *a,
 	mrc_event_ok(x, a);
 }
 
-/* A compact body that mrc_store_count_known() did not count. */
-static __attribute__((noinline)) void
-mrc_event_compact(struct http_exchange *x, const char *uid, size_t len,
-		  uint64_t w, unsigned int fl, bool neg)
+/* Record a parsed event and answer. */
+static void
+mrc_event_record(struct http_exchange *x, const struct mrc_api *a,
+		 const struct mrc_event *ev)
 {
+	mrc_event_answer(x, a, mrc_store_record(a->store, x->lc->idx, ev));
+}
+
+#define MRC_EV_NEG 16u	  /* flags: a leading '-' */
+#define MRC_EV_HASHED 32u /* flags: h is the user's hash */
+
+/*
+ * A compact body that mrc_store_count_known() did not count: flags the
+ * digits after the point (bits 0..3) and MRC_EV_*; h the user's hash with
+ * MRC_EV_HASHED (the store goes straight to its probe).
+ */
+static inline __attribute__((always_inline)) void
+mrc_event_compact(struct http_exchange *x, const char *uid, size_t len,
+		  uint64_t w, unsigned int flags, uint64_t h)
+{
+	const struct mrc_api *a = x->arg;
 	struct mrc_event ev;
 
-	mrc_json_compact_fill(uid, len, w, fl, neg, &ev);
-	mrc_event_record(x, x->arg, &ev);
+	mrc_json_compact_fill(uid, len, w, flags & 15, flags & MRC_EV_NEG,
+			      &ev);
+	mrc_event_answer(
+		x, a,
+		flags & MRC_EV_HASHED
+			? mrc_store_record_hashed(a->store, x->lc->idx, &ev, h)
+			: mrc_store_record(a->store, x->lc->idx, &ev));
 }
 
 /* Any other body: the full entry point (fast path, then full parser). */
@@ -88,17 +106,23 @@ mrc_event(struct http_exchange *x)
 	const struct mrc_api *a = x->arg;
 	struct mrc_json_compact_raw r;
 	size_t max_user = a->cfg->mrc_max_user_len;
+	uint64_t h = 0;
+	int rc;
 
 	if (max_user - 1 >= MRC_USER_MAX ||
 	    !mrc_json_compact_scan(x->body, x->body_len, max_user, &r)) {
 		mrc_event_any(x);
 		return;
 	}
-	if (!mrc_store_count_known(
-		    a->store, x->lc->idx, r.uid, r.len,
-		    r.neg ? -(int64_t)r.w : (int64_t)r.w,
-		    (int64_t)mrc_json_pow10_u64[MRC_EXACT_DIGITS - r.fl])) {
-		mrc_event_compact(x, r.uid, r.len, r.w, r.fl, r.neg);
+	rc = mrc_store_count_known(
+		a->store, x->lc->idx, r.uid, r.len,
+		r.neg ? -(int64_t)r.w : (int64_t)r.w,
+		(int64_t)mrc_json_pow10_u64[MRC_EXACT_DIGITS - r.fl], &h);
+	if (rc <= 0) {
+		mrc_event_compact(x, r.uid, r.len, r.w,
+				  r.fl | (r.neg ? MRC_EV_NEG : 0) |
+					  (rc == 0 ? MRC_EV_HASHED : 0),
+				  h);
 		return;
 	}
 	mrc_event_ok(x, a);

@@ -961,6 +961,7 @@ record_both(struct mrc_store *a, struct mrc_store *b, unsigned int lc,
 	    const char *user, int64_t sw, int64_t mul)
 {
 	struct mrc_event ev;
+	uint64_t h = 0;
 	int ra, rb;
 
 	memset(&ev, 0, sizeof(ev));
@@ -970,12 +971,15 @@ record_both(struct mrc_store *a, struct mrc_store *b, unsigned int lc,
 	ev.value = (double)ev.scaled / 1e9;
 	ev.exact = true;
 	ra = mrc_store_record(a, lc, &ev);
-	if (mrc_store_count_known(b, lc, user, ev.user_len, sw, mul)) {
+	rb = mrc_store_count_known(b, lc, user, ev.user_len, sw, mul, &h);
+	if (rb == 1) {
 		assert_int_equal(ra, 0);
 		assert_same_stats(a, b);
 		return true;
 	}
-	rb = mrc_store_record(b, lc, &ev);
+	/* Declined: the store records it, with the hash when computed. */
+	rb = rb == 0 ? mrc_store_record_hashed(b, lc, &ev, h)
+		     : mrc_store_record(b, lc, &ev);
 	assert_int_equal(ra, rb);
 	assert_same_stats(a, b);
 	return false;
