@@ -7,6 +7,7 @@
 #include "api/mrc_json.h"
 #include "api/mrc_json_compact.h"
 #include "api/mrc_store.h"
+#include "api/mrc_store_fast.h"
 #include "core/config.h"
 #include "core/lcore.h"
 #include "http/http.h"
@@ -15,32 +16,23 @@
 _Static_assert(CONFIG_MRC_USER_MAX == MRC_USER_MAX,
 	       "config and parser disagree on the userId limit");
 
-/*
- * POST /event: parse, record, answer. The event is recorded before the
- * answer is built, so a 200 always means counted once; a 400 or 507
- * means nothing was counted.
- */
-static void
-mrc_event(struct http_exchange *x)
+/* The answer to a counted event. */
+static inline __attribute__((always_inline)) void
+mrc_event_ok(struct http_exchange *x, const struct mrc_api *a)
 {
-	const struct mrc_api *a = x->arg;
-	struct mrc_event ev;
-	const char *err;
-	int rc;
+	if (a->cfg->mrc_event_status == 201) {
+		static const char ok[] = "{\"status\":\"ok\"}";
 
-	/* The userId stays in the body: hashed and stored from there. The
-	 * compact body clients send first, then any other. */
-	if (!mrc_json_event_compact_inline(x->body, x->body_len,
-					   a->cfg->mrc_max_user_len, &ev)) {
-		rc = mrc_json_parse_event_ref(x->body, x->body_len,
-					      a->cfg->mrc_max_user_len, &ev,
-					      &err);
-		if (rc < 0) {
-			http_respond_error(x, 400, err);
-			return;
-		}
+		http_respond_json(x, 201, ok, sizeof(ok) - 1);
+		return;
 	}
-	rc = mrc_store_record(a->store, x->lc->idx, &ev);
+	http_respond_empty(x, 200);
+}
+
+/* The answer to mrc_store_record()'s return. */
+static inline __attribute__((always_inline)) void
+mrc_event_answer(struct http_exchange *x, const struct mrc_api *a, int rc)
+{
 	if (rc == -ENOSPC) {
 		http_respond_error(x, 507, "unique user capacity exhausted");
 		return;
@@ -49,13 +41,91 @@ mrc_event(struct http_exchange *x)
 		http_respond_error(x, 500, "event not recorded");
 		return;
 	}
-	if (a->cfg->mrc_event_status == 201) {
-		static const char ok[] = "{\"status\":\"ok\"}";
+	mrc_event_ok(x, a);
+}
 
-		http_respond_json(x, 201, ok, sizeof(ok) - 1);
+/* Record a parsed event and answer. */
+static void
+mrc_event_record(struct http_exchange *x, const struct mrc_api *a,
+		 const struct mrc_event *ev)
+{
+	mrc_event_answer(x, a, mrc_store_record(a->store, x->lc->idx, ev));
+}
+
+#define MRC_EV_NEG 16u	  /* flags: a leading '-' */
+#define MRC_EV_HASHED 32u /* flags: h is the user's hash */
+
+/*
+ * A compact body that mrc_store_count_known() did not count: flags the
+ * digits after the point (bits 0..3) and MRC_EV_*; h the user's hash with
+ * MRC_EV_HASHED (the store goes straight to its probe).
+ */
+static inline __attribute__((always_inline)) void
+mrc_event_compact(struct http_exchange *x, const char *uid, size_t len,
+		  uint64_t w, unsigned int flags, uint64_t h)
+{
+	const struct mrc_api *a = x->arg;
+	struct mrc_event ev;
+
+	mrc_json_compact_fill(uid, len, w, flags & 15, flags & MRC_EV_NEG,
+			      &ev);
+	mrc_event_answer(
+		x, a,
+		flags & MRC_EV_HASHED
+			? mrc_store_record_hashed(a->store, x->lc->idx, &ev, h)
+			: mrc_store_record(a->store, x->lc->idx, &ev));
+}
+
+/* Any other body: the full entry point (fast path, then full parser). */
+static __attribute__((noinline)) void
+mrc_event_any(struct http_exchange *x)
+{
+	const struct mrc_api *a = x->arg;
+	struct mrc_event ev;
+	const char *err;
+
+	if (mrc_json_parse_event_ref(x->body, x->body_len,
+				     a->cfg->mrc_max_user_len, &ev, &err) < 0) {
+		http_respond_error(x, 400, err);
 		return;
 	}
-	http_respond_empty(x, 200);
+	mrc_event_record(x, a, &ev);
+}
+
+/*
+ * POST /event: parse, record, answer. The event is recorded before the
+ * answer is built, so a 200 always means counted once; a 400 or 507
+ * means nothing was counted. The compact body clients send is scanned in
+ * place (the userId stays in the body: hashed and compared from there),
+ * and a known user's exact value counted inline, with no event struct
+ * and no call but the answer's; anything else takes the general path.
+ */
+static void
+mrc_event(struct http_exchange *x)
+{
+	const struct mrc_api *a = x->arg;
+	struct mrc_json_compact_raw r;
+	size_t max_user = a->cfg->mrc_max_user_len;
+	uint64_t h = 0;
+	int rc;
+
+	if (max_user - 1 >= MRC_USER_MAX ||
+	    !mrc_json_compact_scan(x->body, x->body_len, max_user, &r)) {
+		mrc_event_any(x);
+		return;
+	}
+	rc = mrc_store_count_known(
+		a->store, x->lc->idx, r.uid, r.len,
+		r.neg ? -(int64_t)r.w : (int64_t)r.w,
+		(int64_t)mrc_json_pow10_u64[MRC_EXACT_DIGITS - r.fl], &h);
+	if (rc <= 0) {
+		mrc_event_compact(x, r.uid, r.len, r.w,
+				  r.fl | (r.neg ? MRC_EV_NEG : 0) |
+					  (rc == 0 ? MRC_EV_HASHED : 0),
+				  h);
+		return;
+	}
+	mrc_event_ok(x, a);
 }
 
 static void

@@ -116,24 +116,35 @@ mrc_json_plain_run16(const unsigned char *p, const unsigned char *e)
 }
 
 /*
+ * The compact body's parts, before any conversion: the id (uid, len
+ * bytes, in the body) and the value |v| * 10^fl = w, w < 10^15, fl 0..9
+ * digits after the point, neg for a leading '-'.
+ */
+struct mrc_json_compact_raw {
+	const char *uid;
+	size_t len;
+	uint64_t w;
+	unsigned int fl;
+	bool neg;
+};
+
+/*
  * The compact canonical body, the one clients send:
  * {"userId":"<id>","value":<n>} with no whitespace but after the '}', the
  * id printable ASCII without escapes, 1..max_user bytes, the value in the
  * short form of mrc_json_value_fast. The fixed text is compared as words,
  * the id scanned sixteen bytes at a time, the number between the prefix
  * and the '}' parsed in one pass that must end on that '}'. Returns false
- * for anything else (ev partly written). max_user must be 1..MRC_USER_MAX.
+ * for anything else (r partly written). max_user must be 1..MRC_USER_MAX.
  */
 static inline __attribute__((always_inline)) bool
-mrc_json_compact(const char *body, size_t len, size_t max_user,
-	      struct mrc_event *ev)
+mrc_json_compact_scan(const char *body, size_t len, size_t max_user,
+		      struct mrc_json_compact_raw *r)
 {
 	const unsigned char *b = (const unsigned char *)body, *end = b + len;
 	const unsigned char *u = b + 11, *q, *p, *f, *e;
 	unsigned int d, fl;
 	uint64_t w;
-	int64_t sw;
-	double x;
 	bool neg;
 
 	/* {"userId":"x","value":0} is the shortest: 24 bytes up to the '}'
@@ -164,6 +175,8 @@ mrc_json_compact(const char *body, size_t len, size_t max_user,
 	if ((mrc_json_ld64(q) ^ MRC_JSON_W8("\",\"value")) |
 	    (mrc_json_ld64(q + 2) ^ MRC_JSON_W8("\"value\":")))
 		return false;
+	r->uid = (const char *)u;
+	r->len = (size_t)(q - u);
 	/*
 	 * [-](0|[1-9][0-9]*)[.[0-9]+], then the '}' at e: every scan stops
 	 * there at the latest, a non-digit. "01", "1e5", "1 }": not at e.
@@ -193,20 +206,54 @@ mrc_json_compact(const char *body, size_t len, size_t max_user,
 	}
 	if (p != e)
 		return false;
+	r->w = w;
+	r->fl = fl;
+	r->neg = neg;
+	return true;
+}
+
+/* The value of a scanned compact body in 1e-9 units: exact. */
+static inline __attribute__((always_inline)) __int128
+mrc_json_compact_scaled(uint64_t w, unsigned int fl, bool neg)
+{
+	/* w < 10^15 < 2^53: exact as an int64. */
+	int64_t sw = neg ? -(int64_t)w : (int64_t)w;
+
+	return (__int128)sw *
+	       (int64_t)mrc_json_pow10_u64[MRC_EXACT_DIGITS - fl];
+}
+
+/* ev from a scanned compact body, exactly as the full parser sets it. */
+static inline __attribute__((always_inline)) void
+mrc_json_compact_fill(const char *uid, size_t len, uint64_t w,
+		      unsigned int fl, bool neg, struct mrc_event *ev)
+{
+	double x;
+
 	/* w < 10^15 < 2^53: exact as a double and as an int64. */
-	sw = neg ? -(int64_t)w : (int64_t)w;
 	if (fl) {
 		x = (double)(int64_t)w / mrc_json_pow10_dbl[fl];
 		ev->value = neg ? -x : x;
 	} else {
 		/* Integers go through int64 in jansson: "-0" is +0.0. */
-		ev->value = (double)sw;
+		ev->value = (double)(neg ? -(int64_t)w : (int64_t)w);
 	}
-	ev->scaled = (__int128)sw *
-		     (int64_t)mrc_json_pow10_u64[MRC_EXACT_DIGITS - fl];
+	ev->scaled = mrc_json_compact_scaled(w, fl, neg);
 	ev->exact = true;
-	ev->uid = (const char *)u;
-	ev->user_len = (size_t)(q - u);
+	ev->uid = uid;
+	ev->user_len = len;
+}
+
+/* The compact body into ev: mrc_json_compact_scan() then _fill(). */
+static inline __attribute__((always_inline)) bool
+mrc_json_compact(const char *body, size_t len, size_t max_user,
+		 struct mrc_event *ev)
+{
+	struct mrc_json_compact_raw r;
+
+	if (!mrc_json_compact_scan(body, len, max_user, &r))
+		return false;
+	mrc_json_compact_fill(r.uid, r.len, r.w, r.fl, r.neg, ev);
 	return true;
 }
 

@@ -10,6 +10,7 @@
 #include <sys/random.h>
 #include <time.h>
 
+#include "api/mrc_store_fast.h"
 #include "api/mrc_store_priv.h"
 
 /* A copy of one lcore's record, read under its seqcount. */
@@ -104,6 +105,7 @@ mrc_store_create(const struct mrc_store_params *p)
 	s->seed = p->seed ? p->seed : random_seed();
 	mrc_hash_pre_init(&s->hpre, s->seed);
 	s->hash = p->hash;
+	s->short_max = p->hash ? 0 : 16;
 	s->reset_timeout_ns =
 		(uint64_t)(p->reset_timeout_ms ? p->reset_timeout_ms
 					       : RESET_TIMEOUT_MS_DEFAULT) *
@@ -333,7 +335,7 @@ record(struct mrc_store *s, unsigned int idx, const struct mrc_event *ev,
 	/* One generation for the whole event: user, count and value. */
 	gen = ld_acquire(&s->gen);
 	*genp = gen;
-	if (__builtin_expect(s->hash != NULL || len > 16, 0))
+	if (__builtin_expect(len - 1 >= s->short_max, 0))
 		return record_probe(s, idx, ev, gen, 0);
 	h = mrc_hash_short_pre(&s->hpre, key, len);
 	if (!mrc_set_known(s, gen & 1, h, key, len))
@@ -349,6 +351,15 @@ mrc_store_record(struct mrc_store *s, unsigned int idx,
 	uint64_t gen;
 
 	return record(s, idx, ev, &gen);
+}
+
+int
+mrc_store_record_hashed(struct mrc_store *s, unsigned int idx,
+			const struct mrc_event *ev, uint64_t h)
+{
+	/* count_known() checked idx, the lcore and the id (1..16 bytes, no
+	 * test hash); a reset since then only means a later generation. */
+	return record_probe(s, idx, ev, ld_acquire(&s->gen), h);
 }
 
 int

@@ -110,6 +110,9 @@ struct mrc_store {
 	uint64_t seed;
 	uint64_t (*hash)(const void *key, size_t len, uint64_t seed);
 	struct mrc_hash_pre hpre; /* mrc_hash of ids up to 16 bytes */
+	/* Ids of 1..short_max bytes hashed with hpre: 16, or 0 with a test
+	 * hash (one compare for both). */
+	uint64_t short_max;
 	void (*free_fn)(void *ptr);
 	uint64_t reset_timeout_ns;
 	uint64_t nchunks; /* CLEAR_CHUNK slots each, the last one partial */
@@ -203,14 +206,21 @@ static inline __attribute__((always_inline)) bool
 mrc_set_known(const struct mrc_store *s, unsigned int ti, uint64_t h,
 	      const char *key, size_t len)
 {
-	uint64_t tag = (h & ~SLOT_OFF_MASK) | SLOT_USED;
+	/* The slot's value for this tag and state 1 (shifts: no constant
+	 * of 64 bits to load). */
+	uint64_t tag1 = (h >> SLOT_OFF_BITS << SLOT_OFF_BITS) | SLOT_USED | 1;
 	uint64_t v = ld_acquire(&s->slots[ti][h & s->mask]);
-	uint64_t st = v & SLOT_OFF_MASK;
+	/*
+	 * v - tag1 is state - 1 when the tag matches, and then a record is
+	 * neither pending (0) nor a tombstone (all ones): below
+	 * SLOT_TOMB - 1. Any other tag gives 2^40 - 1 or more (wrapping
+	 * below): one compare for all three tests.
+	 */
+	uint64_t off = v - tag1;
 
-	/* A record: neither pending (0) nor a tombstone (all ones). */
-	if ((v & ~SLOT_OFF_MASK) != tag || st - 1 >= SLOT_TOMB - 1)
+	if (off >= SLOT_TOMB - 1)
 		return false;
-	return mrc_set_key_eq(s->arena[ti] + st - 1, key, len);
+	return mrc_set_key_eq(s->arena[ti] + off, key, len);
 }
 
 /* Zero every lcore's share of table ti (its clearer, mrc_reset.c). */

@@ -18,6 +18,7 @@
 
 #include "api/mrc_format.h"
 #include "api/mrc_store.h"
+#include "api/mrc_store_fast.h"
 
 #define NTHREADS 4
 
@@ -933,6 +934,127 @@ test_mrc_store_reset_nowait_while_threads_insert(void **state)
 	free(r);
 }
 
+/* Both stores' stats agree exactly. */
+static void
+assert_same_stats(struct mrc_store *a, struct mrc_store *b)
+{
+	struct mrc_stats sa, sb;
+
+	mrc_store_stats(a, &sa);
+	mrc_store_stats(b, &sb);
+	assert_int_equal(sa.total_requests, sb.total_requests);
+	assert_int_equal(sa.unique_users, sb.unique_users);
+	assert_true(sa.sum_exact == sb.sum_exact);
+	assert_int_equal(sa.n_inexact, sb.n_inexact);
+	assert_memory_equal(&sa.sum_inexact, &sb.sum_inexact, sizeof(double));
+	assert_int_equal(sa.generation, sb.generation);
+}
+
+/*
+ * One event to both stores: a by mrc_store_record(), b by
+ * mrc_store_count_known() first (the POST /event data path), then
+ * mrc_store_record() when it declined. Returns whether b's inline path
+ * counted it; then a must have answered 0 (a known user).
+ */
+static bool
+record_both(struct mrc_store *a, struct mrc_store *b, unsigned int lc,
+	    const char *user, int64_t sw, int64_t mul)
+{
+	struct mrc_event ev;
+	uint64_t h = 0;
+	int ra, rb;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.user_len = strlen(user);
+	memcpy(ev.user, user, ev.user_len);
+	ev.scaled = (__int128)sw * mul;
+	ev.value = (double)ev.scaled / 1e9;
+	ev.exact = true;
+	ra = mrc_store_record(a, lc, &ev);
+	rb = mrc_store_count_known(b, lc, user, ev.user_len, sw, mul, &h);
+	if (rb == 1) {
+		assert_int_equal(ra, 0);
+		assert_same_stats(a, b);
+		return true;
+	}
+	/* Declined: the store records it, with the hash when computed. */
+	rb = rb == 0 ? mrc_store_record_hashed(b, lc, &ev, h)
+		     : mrc_store_record(b, lc, &ev);
+	assert_int_equal(ra, rb);
+	assert_same_stats(a, b);
+	return false;
+}
+
+static void
+test_mrc_store_count_known_matches_record(void **state)
+{
+	struct mrc_store_params p = {
+		.socket_id = -1, .max_users = 64, .seed = 0x5eed,
+	};
+	struct mrc_store *a = mrc_store_create(&p), *b = mrc_store_create(&p);
+	static const int64_t muls[] = { 1, 10, 1000, 100000000, 1000000000 };
+	char user[32];
+	unsigned int inline_n = 0;
+
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_int_equal(mrc_store_lcore_online(a, 0), 0);
+	assert_int_equal(mrc_store_lcore_online(b, 0), 0);
+	/* Lcore 1 offline, lcore 128 out of range: never inline. */
+	assert_false(record_both(a, b, 1, "x", 1, 1));
+	assert_false(record_both(a, b, 128, "x", 1, 1));
+	for (int round = 0; round < 3; round++) {
+		/* Ids of 1..20 bytes: new (declined), then known (inline up
+		 * to 16 bytes, declined above), values of both signs. */
+		for (unsigned int i = 0; i < 200; i++) {
+			unsigned int k = i % 60; /* 60 ids, ~3 events each */
+			size_t n = 1 + k % 20;
+
+			memset(user, 'a' + (char)(k / 20), n);
+			user[n] = '\0';
+			user[0] = (char)('A' + k % 7);
+			if (record_both(a, b, 0, user,
+					(int64_t)(i * 7919) - 700000,
+					muls[i % 5])) {
+				assert_true(n <= 16);
+				inline_n++;
+			}
+		}
+		/* An lcore's first event after a reset (by that lcore) is not
+		 * inline. */
+		assert_int_equal(mrc_store_reset(a, 0), 0);
+		assert_int_equal(mrc_store_reset(b, 0), 0);
+		user_name(user, sizeof(user), 1);
+		assert_false(record_both(a, b, 0, user, 5, 1));
+		assert_true(record_both(a, b, 0, user, -5, 1));
+	}
+	assert_true(inline_n > 100);
+	/* A product beyond 2^63: declined, counted exactly by the store. */
+	assert_false(record_both(a, b, 0, "user_1", (1LL << 53) - 1,
+				 1000000000));
+	/* Up to the exact sum's bound: inline below 2^118, not beyond. */
+	{
+		struct mrc_event ev;
+
+		memset(&ev, 0, sizeof(ev));
+		memcpy(ev.user, "user_1", 6);
+		ev.user_len = 6;
+		ev.exact = true;
+		/* The sum so far is the product above: now 2^118 - 1.5e18. */
+		ev.scaled = ((__int128)1 << 118) - 1500000000000000000LL -
+			    (__int128)((1LL << 53) - 1) * 1000000000;
+		ev.value = ldexp(1, 118) / 1e9;
+		assert_int_equal(mrc_store_record(a, 0, &ev), 0);
+		assert_int_equal(mrc_store_record(b, 0, &ev), 0);
+		assert_same_stats(a, b);
+	}
+	assert_true(record_both(a, b, 0, "user_1", 1000000000, 1000000000));
+	assert_false(record_both(a, b, 0, "user_1", 1000000000, 1000000000));
+	assert_false(record_both(a, b, 0, "user_1", 1, 1));
+	mrc_store_free(a);
+	mrc_store_free(b);
+}
+
 int
 main(void)
 {
@@ -947,6 +1069,7 @@ main(void)
 		cmocka_unit_test(test_mrc_store_hash_spreads_user_ids),
 		cmocka_unit_test(test_mrc_store_sums_exact_and_compensated),
 		cmocka_unit_test(test_mrc_store_exact_sum_overflow_falls_back),
+		cmocka_unit_test(test_mrc_store_count_known_matches_record),
 		cmocka_unit_test(test_mrc_stats_json_formats),
 		cmocka_unit_test(test_mrc_store_half_values_sum_to_500000000),
 		cmocka_unit_test(test_mrc_store_reset_zeroes_everything),

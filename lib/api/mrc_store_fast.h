@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* mrc_store_fast.h: a known user's exact event counted inline, for the
+ * data path's POST /event handler (mrc.c). */
+#ifndef LR_API_MRC_STORE_FAST_H
+#define LR_API_MRC_STORE_FAST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "api/mrc_store_priv.h"
+
+/*
+ * mrc_store_record() for an event that mrc_store_count_known() declined
+ * with 0 on this lcore just before, h the hash it gave: the same returns,
+ * without its checks (it made them), hashing the user again or retrying
+ * its home slot. Only then.
+ */
+int mrc_store_record_hashed(struct mrc_store *s, unsigned int idx,
+			    const struct mrc_event *ev, uint64_t h);
+
+/*
+ * Count one exact event from lcore idx inline: key (len bytes) the user,
+ * sw * mul its value in 1e-9 units (|sw| < 2^53, 0 < mul <= 10^9).
+ * Returns 1 when it was counted, exactly as mrc_store_record() counts it
+ * (and returns 0): the lcore online and its counters already in the
+ * current generation, a known user of 1..16 bytes in its home slot
+ * (mrc_set_known), the lcore's exact sum staying below 2^118 in
+ * magnitude. Otherwise nothing was done, nothing written, and the caller
+ * records the event: 0, the user hashed into *hp (a new user, a probe,
+ * an inexact sum: mrc_store_record_hashed()), or -1 (an id of more than
+ * 16 bytes, a first event of a generation, any error:
+ * mrc_store_record()).
+ */
+static inline __attribute__((always_inline)) int
+mrc_store_count_known(struct mrc_store *s, unsigned int idx, const char *key,
+		      size_t len, int64_t sw, int64_t mul, uint64_t *hp)
+{
+	struct mrc_lcore *lc;
+	uint64_t gen, h, seq, lo, hi;
+	int64_t v;
+
+	/* len 0 wraps: one compare for both bounds. */
+	if (idx >= MRC_MAX_LCORES || len - 1 >= s->short_max)
+		return -1;
+	/* short_max is 16 or 0: the key compare below needs no memcmp. */
+	if (len > 16)
+		__builtin_unreachable();
+	lc = &s->lc[idx];
+	if (ld_relaxed(&lc->qs) == QS_OFFLINE)
+		return -1;
+	/* One generation for the whole event; the lcore already in it (only
+	 * this lcore writes lc->gen). */
+	gen = ld_acquire(&s->gen);
+	if (lc->gen != gen)
+		return -1;
+	h = mrc_hash_short_pre(&s->hpre, key, len);
+	*hp = h;
+	if (!mrc_set_known(s, gen & 1, h, key, len))
+		return 0;
+	/* The value in one word (|sw * mul| < 2^63: all but huge ones), added
+	 * to the 128-bit sum word by word: no __int128 for GCC to spill. */
+	if (__builtin_mul_overflow(sw, mul, &v))
+		return 0;
+	lo = lc->exact_lo + (uint64_t)v;
+	hi = lc->exact_hi + (uint64_t)(v >> 63) + (lo < (uint64_t)v);
+	/* |sum| < 2^118 on the high word alone; else the store decides. */
+	if ((hi + (1ULL << 54)) >> 55)
+		return 0;
+	/* The seqcount writer of lcore_add() (mrc_store.c). */
+	seq = lc->seq;
+	st_relaxed(&lc->seq, seq + 1);
+	st_release(&lc->count, lc->count + 1);
+	st_release(&lc->exact_lo, lo);
+	st_release(&lc->exact_hi, hi);
+	st_release(&lc->seq, seq + 2);
+	return 1;
+}
+
+#endif /* LR_API_MRC_STORE_FAST_H */
