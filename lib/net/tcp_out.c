@@ -463,6 +463,10 @@ tcp_send_ctl(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t seq,
 	struct rte_tcp_hdr *th;
 	struct rte_mbuf *m;
 
+	if (likely(tcp_xmit_one_pass(c))) {
+		tcp_xmit_ctl(ctx, c, seq, flags);
+		return;
+	}
 	th = tcp_seg_alloc(ctx, &m, TCP_HLEN + optlen, 0);
 	if (unlikely(!th))
 		return;
@@ -552,6 +556,16 @@ tcp_send_synack(struct lcore_ctx *ctx, struct tcp_conn *c)
 	struct rte_tcp_hdr *th;
 	struct rte_mbuf *m;
 
+	/* The usual SYN-ACK (IPv4, every option agreed) in one pass. */
+	if (likely(!(c->lid & TCP_LID_V6) && ws >= 0 && ts && sack)) {
+		if (unlikely(!tcp_xmit_synack(ctx, c, (uint16_t)tcp_min(
+						      tl->rcv_wnd, 65535)))) {
+			STAT_INC(ctx, tcp_drop_nombuf);
+			return;
+		}
+		STAT_INC(ctx, tcp_synack_tx);
+		return;
+	}
 	th = tcp_seg_alloc(ctx, &m, TCP_HLEN + optlen, 0);
 	if (unlikely(!th))
 		return;
