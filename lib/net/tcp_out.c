@@ -913,11 +913,25 @@ tcp_output_fin_one(struct lcore_ctx *ctx, struct tcp_conn *c)
 	return true;
 }
 
+/* TIME_WAIT (queues released at entry) as tcp_output_all treats it: the
+ * ACK owed, nothing else. false: not that case, nothing done. */
+static __rte_always_inline bool
+tcp_output_tw(struct lcore_ctx *ctx, struct tcp_conn *c)
+{
+	if (c->state != TCP_TIME_WAIT ||
+	    (c->flags & TCF_ORPHAN_RST) || c->sndq_len != 0)
+		return false;
+	if (c->flags & TCF_ACK_NOW)
+		tcp_send_ack(ctx, c);
+	return true;
+}
+
 /* The common cases first, without the general loop's frame. */
 void
 tcp_output(struct lcore_ctx *ctx, struct tcp_conn *c)
 {
-	if (!tcp_output_one(ctx, c) && !tcp_output_fin_one(ctx, c))
+	if (!tcp_output_one(ctx, c) && !tcp_output_fin_one(ctx, c) &&
+	    !tcp_output_tw(ctx, c))
 		tcp_output_all(ctx, c);
 }
 
