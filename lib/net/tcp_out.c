@@ -926,13 +926,20 @@ tcp_output_tw(struct lcore_ctx *ctx, struct tcp_conn *c)
 	return true;
 }
 
-/* The common cases first, without the general loop's frame. */
+/* The closing cases, apart so tcp_output keeps no frame of its own. */
+static void __rte_noinline
+tcp_output_rest(struct lcore_ctx *ctx, struct tcp_conn *c)
+{
+	if (!tcp_output_fin_one(ctx, c) && !tcp_output_tw(ctx, c))
+		tcp_output_all(ctx, c);
+}
+
+/* The common case first, without the general loop's frame. */
 void
 tcp_output(struct lcore_ctx *ctx, struct tcp_conn *c)
 {
-	if (!tcp_output_one(ctx, c) && !tcp_output_fin_one(ctx, c) &&
-	    !tcp_output_tw(ctx, c))
-		tcp_output_all(ctx, c);
+	if (!tcp_output_one(ctx, c))
+		tcp_output_rest(ctx, c);
 }
 
 /* ---- closing ----------------------------------------------------------- */
