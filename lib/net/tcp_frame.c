@@ -319,3 +319,113 @@ tcp_xmit_first(struct lcore_ctx *ctx, struct tcp_conn *c)
 	c->flags &= ~TCF_SWS_FORCE;
 	tcp_rack_sent_one(ctx, c, m); /* RTO, or a loss probe */
 }
+
+/* A segment of c without data (ACK, FIN, RST) in a fresh mbuf, made as
+ * tcp_xmit_in_place makes one (a payload of nothing: sum known, 0). */
+void
+tcp_xmit_ctl(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t seq,
+	     uint8_t flags)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(ctx->pool);
+
+	if (unlikely(!m)) {
+		STAT_INC(ctx, tcp_drop_nombuf);
+		return;
+	}
+	tcp_meta(m)->sum = TCP_SUM_KNOWN;
+	tcp_xmit_first_seg(ctx, c, m, seq, flags);
+}
+
+/*
+ * The SYN-ACK of an IPv4 connection that agreed to window scaling,
+ * timestamps and SACK, in a fresh mbuf, in one pass: the bytes
+ * tcp_send_synack() writes (MSS, WS, NOP NOP TS, NOP NOP SACK-permitted;
+ * window win unscaled, RFC 7323 §2.2) and those tcp_xmit_sum() adds, sums
+ * from the words written. Returns false (nothing done) without an mbuf.
+ */
+bool
+tcp_xmit_synack(struct lcore_ctx *ctx, struct tcp_conn *c, uint16_t win)
+{
+	const struct netif *ifc = ctx->ifc;
+	const uint32_t hlen = TCP_HLEN + 24, l4_len = hlen;
+	uint16_t hdr = (uint16_t)(RTE_ETHER_HDR_LEN + sizeof(struct rte_ipv4_hdr) +
+				  hlen);
+	uint16_t l4_be = RTE_BE16((uint16_t)(TCP_HLEN + 24));
+	uint32_t src = tcp_lid_addr4(ctx, c->lid), dst = c->peer_ip;
+	static const uint8_t nop_nop_ts[4] = { 1, 1, 8, 10 };
+	static const uint8_t nop_nop_sackok[4] = { 1, 1, 4, 2 };
+	uint8_t o_mss[4] = { 2, 4, (uint8_t)(c->rcv_mss >> 8), (uint8_t)c->rcv_mss };
+	uint8_t o_ws[4] = { 1, 3, 3, (uint8_t)c->rcv_wscale };
+	uint32_t w[6], w_ports, w_seq, w_ack, w_off;
+	struct rte_ether_hdr *eh;
+	struct rte_ipv4_hdr *ip;
+	struct rte_tcp_hdr *th;
+	struct rte_mbuf *m;
+	uint64_t addr, s;
+
+	m = rte_pktmbuf_alloc(ctx->pool);
+	if (unlikely(!m))
+		return false;
+	m->data_off = (uint16_t)(m->data_off - (sizeof(*eh) + sizeof(*ip)));
+	m->data_len = hdr;
+	m->pkt_len = hdr;
+	eh = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+	ip = (struct rte_ipv4_hdr *)(eh + 1);
+	th = (struct rte_tcp_hdr *)(ip + 1);
+
+	rte_ether_addr_copy(&c->peer_mac, &eh->dst_addr);
+	rte_ether_addr_copy(&ifc->mac, &eh->src_addr);
+	eh->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4);
+	ip->version_ihl = RTE_IPV4_VHL_DEF;
+	ip->type_of_service = 0;
+	ip->total_length = rte_cpu_to_be_16((uint16_t)(l4_len + sizeof(*ip)));
+	ip->packet_id = 0;
+	ip->fragment_offset = RTE_BE16(RTE_IPV4_HDR_DF_FLAG);
+	ip->time_to_live = IPV4_DEFAULT_TTL;
+	ip->next_proto_id = IPPROTO_TCP;
+	ip->hdr_checksum = 0;
+	ip->src_addr = src;
+	ip->dst_addr = dst;
+	addr = (uint64_t)src + dst;
+
+	th->src_port = c->local_port;
+	th->dst_port = c->peer_port;
+	w_ports = (uint32_t)c->local_port | (uint32_t)c->peer_port << 16;
+	w_seq = rte_cpu_to_be_32(c->iss);
+	w_ack = rte_cpu_to_be_32(c->rcv_nxt);
+	th->sent_seq = w_seq;
+	th->recv_ack = w_ack;
+	w_off = (uint32_t)((hlen / 4) << 4) |
+		(uint32_t)(RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG) << 8 |
+		(uint32_t)rte_cpu_to_be_16(win) << 16;
+	th->data_off = (uint8_t)((hlen / 4) << 4);
+	th->tcp_flags = RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG;
+	th->rx_win = (uint16_t)(w_off >> 16);
+	th->tcp_urp = 0;
+	memcpy(&w[0], o_mss, 4);
+	memcpy(&w[1], o_ws, 4);
+	memcpy(&w[2], nop_nop_ts, 4);
+	w[3] = rte_cpu_to_be_32(tcp_ts_now(ctx, c->ts_off));
+	w[4] = rte_cpu_to_be_32(c->ts_recent);
+	memcpy(&w[5], nop_nop_sackok, 4);
+	memcpy(th + 1, w, sizeof(w));
+	s = w_ports + (uint64_t)w_seq + w_ack + w_off + w[0] + w[1] + w[2] +
+	    w[3] + w[4] + w[5];
+	m->l2_len = sizeof(*eh);
+	m->l3_len = sizeof(*ip);
+	if (ifc->tx_offloads & RTE_ETH_TX_OFFLOAD_TCP_CKSUM) {
+		m->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_TCP_CKSUM;
+		th->cksum = cksum_fold(addr + RTE_BE16(IPPROTO_TCP) + l4_be);
+	} else {
+		s += addr + RTE_BE16(IPPROTO_TCP) + l4_be;
+		th->cksum = (uint16_t)~cksum_fold(s);
+	}
+	if (ifc->tx_offloads & RTE_ETH_TX_OFFLOAD_IPV4_CKSUM)
+		m->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM;
+	else
+		ip->hdr_checksum = tcp_ip4_cksum(addr, l4_len);
+	STAT_INC(ctx, tcp_tx_segs);
+	STAT_INC(ctx, ipv4_tx);
+	lcore_tx(ctx, m);
+	return true;
+}

@@ -750,7 +750,14 @@ tcp_rcv_ack(struct lcore_ctx *ctx, struct tcp_conn *c, const struct tcp_seg *s)
 		switch (c->state) {
 		case TCP_FIN_WAIT_1:
 			tcp_set_state(tl, c, TCP_FIN_WAIT_2);
-			tcp_arm(ctx, c, TT_FIN_WAIT2, tl->finwait2_us);
+			/* The peer's FIN in this segment, bare and in order,
+			 * takes FIN_WAIT_2 to TIME_WAIT at once (tcp_rcv_state
+			 * -> tcp_rcv_data -> tcp_rcv_fin -> tcp_time_wait, which
+			 * arms the timer anew or frees c; tcp_fast never
+			 * passes a FIN): no FIN_WAIT_2 timer to arm first. */
+			if (!(s->flags & RTE_TCP_FIN_FLAG) || s->len != 0 ||
+			    s->seq != c->rcv_nxt)
+				tcp_arm(ctx, c, TT_FIN_WAIT2, tl->finwait2_us);
 			break;
 		case TCP_CLOSING:
 			tcp_time_wait(ctx, c);

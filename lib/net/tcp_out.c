@@ -463,6 +463,10 @@ tcp_send_ctl(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t seq,
 	struct rte_tcp_hdr *th;
 	struct rte_mbuf *m;
 
+	if (likely(tcp_xmit_one_pass(c))) {
+		tcp_xmit_ctl(ctx, c, seq, flags);
+		return;
+	}
 	th = tcp_seg_alloc(ctx, &m, TCP_HLEN + optlen, 0);
 	if (unlikely(!th))
 		return;
@@ -552,6 +556,16 @@ tcp_send_synack(struct lcore_ctx *ctx, struct tcp_conn *c)
 	struct rte_tcp_hdr *th;
 	struct rte_mbuf *m;
 
+	/* The usual SYN-ACK (IPv4, every option agreed) in one pass. */
+	if (likely(!(c->lid & TCP_LID_V6) && ws >= 0 && ts && sack)) {
+		if (unlikely(!tcp_xmit_synack(ctx, c, (uint16_t)tcp_min(
+						      tl->rcv_wnd, 65535)))) {
+			STAT_INC(ctx, tcp_drop_nombuf);
+			return;
+		}
+		STAT_INC(ctx, tcp_synack_tx);
+		return;
+	}
 	th = tcp_seg_alloc(ctx, &m, TCP_HLEN + optlen, 0);
 	if (unlikely(!th))
 		return;
@@ -859,12 +873,73 @@ tcp_output_all(struct lcore_ctx *ctx, struct tcp_conn *c)
 	}
 }
 
+/*
+ * The last answer with our FIN after tcp_close (FIN_WAIT_1, LAST_ACK),
+ * decided in advance as tcp_output_one decides its case: nothing in
+ * flight, the queue one whole unsent mbuf shorter than the MSS within
+ * both windows, no FIN sent yet, no persist, one-pass headers. The loop
+ * would send it in place with ACK|PSH|FIN (tcp_xmit_data), start an RTT
+ * sample and arm the RTO or a loss probe (tcp_rack_arm with the flight
+ * within an MSS: as tcp_rack_sent_one); this does the same without its
+ * tests. false: not that case, nothing done.
+ */
+static __rte_always_inline bool
+tcp_output_fin_one(struct lcore_ctx *ctx, struct tcp_conn *c)
+{
+	struct rte_mbuf *m = c->sndq_head;
+	uint32_t len = c->sndq_len, seq = c->snd_nxt;
+
+	if (!(TCPF(c->state) & (TCPF(TCP_FIN_WAIT_1) | TCPF(TCP_LAST_ACK))) ||
+	    (c->flags & (TCF_PERSIST | TCF_FIN_SENT | TCF_ORPHAN_RST)) ||
+	    seq != c->snd_una || c->snd_max != seq ||
+	    m == NULL || m != c->sndq_tail || c->sndq_off != 0 ||
+	    tcp_msealed(m) || m->data_len != len || len == 0 || len >= c->mss ||
+	    len > c->snd_wnd || len > tcp_cwnd_lt(c) ||
+	    ctx->now_us - c->progress_us >= tcp_tl(ctx)->stall_us / 4 ||
+	    !tcp_xmit_one_pass(c))
+		return false;
+	if (!(c->flags & TCF_RTT)) {
+		c->flags |= TCF_RTT;
+		c->rtt_seq = seq;
+		c->rtt_start = ctx->now_us;
+	}
+	rte_mbuf_refcnt_update(m, 1); /* the queue keeps its reference */
+	tcp_xmit_in_place(ctx, c, m, seq,
+			  RTE_TCP_ACK_FLAG | RTE_TCP_PSH_FLAG | RTE_TCP_FIN_FLAG);
+	c->snd_nxt = seq + len + 1;
+	c->snd_max = seq + len + 1;
+	c->flags = (c->flags | TCF_FIN_SENT) & ~TCF_SWS_FORCE;
+	tcp_rack_sent_one(ctx, c, m); /* RTO, or a loss probe */
+	return true;
+}
+
+/* TIME_WAIT (queues released at entry) as tcp_output_all treats it: the
+ * ACK owed, nothing else. false: not that case, nothing done. */
+static __rte_always_inline bool
+tcp_output_tw(struct lcore_ctx *ctx, struct tcp_conn *c)
+{
+	if (c->state != TCP_TIME_WAIT ||
+	    (c->flags & TCF_ORPHAN_RST) || c->sndq_len != 0)
+		return false;
+	if (c->flags & TCF_ACK_NOW)
+		tcp_send_ack(ctx, c);
+	return true;
+}
+
+/* The closing cases, apart so tcp_output keeps no frame of its own. */
+static void __rte_noinline
+tcp_output_rest(struct lcore_ctx *ctx, struct tcp_conn *c)
+{
+	if (!tcp_output_fin_one(ctx, c) && !tcp_output_tw(ctx, c))
+		tcp_output_all(ctx, c);
+}
+
 /* The common case first, without the general loop's frame. */
 void
 tcp_output(struct lcore_ctx *ctx, struct tcp_conn *c)
 {
 	if (!tcp_output_one(ctx, c))
-		tcp_output_all(ctx, c);
+		tcp_output_rest(ctx, c);
 }
 
 /* ---- closing ----------------------------------------------------------- */

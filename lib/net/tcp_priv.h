@@ -587,6 +587,15 @@ void tcp_xmit_first(struct lcore_ctx *ctx, struct tcp_conn *c);
 void tcp_xmit_in_place(struct lcore_ctx *ctx, struct tcp_conn *c,
 		       struct rte_mbuf *m, uint32_t seq, uint8_t flags);
 
+/* tcp_frame.c: a segment of c without data at seq with flags in a fresh
+ * mbuf, one pass and tcp_fill's ACK bookkeeping, when
+ * tcp_xmit_one_pass(c) (counts tcp_drop_nombuf without an mbuf). */
+void tcp_xmit_ctl(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t seq,
+		  uint8_t flags);
+/* tcp_frame.c: the SYN-ACK of an IPv4 connection with window scaling,
+ * timestamps and SACK, window win, in one pass; false: no mbuf. */
+bool tcp_xmit_synack(struct lcore_ctx *ctx, struct tcp_conn *c, uint16_t win);
+
 /* c's segments can be made in one pass (tcp_xmit_first, tcp_xmit_in_place):
  * IPv4, and no SACK block to report (tcp_sack_optlen is 0). */
 static inline bool
