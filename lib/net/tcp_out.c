@@ -210,7 +210,7 @@ tcp_send(struct lcore_ctx *ctx, struct tcp_conn *c, const void *data,
 			}
 			if (unlikely(c->flags & TCF_MEMWAIT))
 				tcp_mem_unwait(tl, c); /* served: off the queue */
-			m = rte_pktmbuf_alloc(ctx->pool);
+			m = tcp_sndq_mbuf(ctx);
 			if (unlikely(!m)) {
 				mem_release_mbuf(&ctx->mem, MEM_SNDQ);
 				STAT_INC(ctx, tcp_drop_nombuf);
@@ -262,7 +262,7 @@ tcp_send_reserve(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t len,
 		return NULL;
 	if (unlikely(!mem_charge_mbuf(&ctx->mem, MEM_SNDQ)))
 		return NULL;
-	m = rte_pktmbuf_alloc(ctx->pool);
+	m = tcp_sndq_mbuf(ctx);
 	if (unlikely(!m)) {
 		mem_release_mbuf(&ctx->mem, MEM_SNDQ);
 		return NULL;
