@@ -271,6 +271,7 @@ tcp_send_reserve(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t len,
 	m->data_len = (uint16_t)len;
 	m->pkt_len = len;
 	tcp_meta(m)->next = NULL;
+	tcp_meta(m)->fin = 0; /* RACK's marks (tcp_rack.c), as tcp_send */
 	tcp_meta(m)->sum = TCP_SUM_KNOWN | sum;
 	if (c->sndq_tail) {
 		tcp_meta(c->sndq_tail)->next = m;

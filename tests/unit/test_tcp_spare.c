@@ -167,6 +167,40 @@ test_tcp_spare_retransmission_holds_the_new_answer(void **state)
 	assert_no_spare(h);
 }
 
+/* An answer made in the previous answer's mbuf starts with no RACK mark
+ * (TCP_XF_*) of it: sent once, it is marked sent, never sent again. */
+static void
+test_tcp_spare_reused_mbuf_drops_the_old_rack_marks(void **state)
+{
+	struct harness *h = *state;
+	struct tt_peer p;
+	struct tt_app *a;
+	struct tt_seg r;
+	struct rte_mbuf *m;
+
+	tt_peer_init(&p, h, 41004);
+	p.sack_perm = true;
+	tt_policy.action = TT_ECHO_RESERVE;
+	a = tt_connect(&p);
+	assert_true(a->c->flags & TCF_SACK);
+	tt_send_data(&p, "first", 5);
+	tt_one(h, &r);
+	p.rcv_nxt += 5;
+	m = a->c->sndq_head;
+	assert_int_equal(*tcp_xfl(m), TCP_XF_SENT);
+	/* As if it had been sent again before the ACK came. */
+	*tcp_xfl(m) |= TCP_XF_RETX;
+	tt_send_data(&p, "second!", 7);
+	assert_ptr_equal(a->c->sndq_head, m);
+	assert_int_equal(*tcp_xfl(m), TCP_XF_SENT);
+	tt_one(h, &r);
+	assert_memory_equal(r.s.data, "second!", 7);
+	p.rcv_nxt += 7;
+	tt_send_ack(&p);
+	tt_none(h);
+	assert_no_spare(h);
+}
+
 static void
 test_tcp_spare_reserve_check_counts_the_spare_as_free(void **state)
 {
@@ -192,6 +226,7 @@ main(void)
 		TT_TEST(test_tcp_spare_mbuf_still_in_tx_is_not_reused),
 		TT_TEST(test_tcp_spare_pure_ack_gives_the_mbuf_back),
 		TT_TEST(test_tcp_spare_retransmission_holds_the_new_answer),
+		TT_TEST(test_tcp_spare_reused_mbuf_drops_the_old_rack_marks),
 		TT_TEST(test_tcp_spare_reserve_check_counts_the_spare_as_free),
 	};
 
