@@ -90,7 +90,7 @@ mem_pool_avail(struct mem_budget *mb, uint64_t need)
 		return 0;
 	if (mb->est_epoch != mb->epoch ||
 	    mb->pool_est < (uint64_t)mb->rx_reserve + need + mb->pool_margin) {
-		mb->pool_est = rte_mempool_avail_count(mb->pool);
+		mb->pool_est = rte_mempool_avail_count(mb->pool) + mb->held;
 		mb->est_epoch = mb->epoch;
 		mb->pool_reads++;
 	}

@@ -69,6 +69,10 @@ struct mem_budget {
 	uint32_t pool_margin;     /* mbufs: exact read within this of the edge */
 	uint64_t pool_est;        /* free mbufs in pool, estimated */
 	uint64_t pool_reads;      /* rte_mempool_avail_count() calls made */
+	/* mbufs out of the pool that their owner holds for reuse and gives
+	 * back before its poll step returns (TCP's spare, net/tcp_priv.h):
+	 * counted as free by mem_pool_avail() */
+	uint32_t held;
 };
 
 /* What the control plane reads. */

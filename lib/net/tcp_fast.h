@@ -106,7 +106,7 @@ tcp_fast_ack_all(struct lcore_ctx *ctx, struct tcp_conn *c,
 			       (uint32_t)(ctx->now_us - c->rtt_start));
 	}
 	c->sndq_len = 0;
-	tcp_sndq_pop(ctx, c);
+	tcp_sndq_pop_keep(ctx, c);
 	c->snd_una = ack;
 	c->snd_nxt = ack;
 	/* Outside recovery, a window that was used grows (RFC 7661 §4.3):
@@ -164,16 +164,10 @@ tcp_fast_acks_all(const struct tcp_conn *c, const struct tcp_seg *s)
 	       tcp_mlen(c->sndq_head) - c->sndq_off == acked;
 }
 
-/*
- * Header prediction for s, a segment of c. true when s was the predicted
- * segment of an ESTABLISHED connection and was processed (m is not kept:
- * the caller frees it); false when the general path must take it. Only
- * tcp_input() calls it: inline there, the most common segment pays no
- * call of its own.
- */
+/* tcp_fast_rcv's work, the spare (tcp_sndq_pop_keep) left to it. */
 static inline bool
-tcp_fast_rcv(struct lcore_ctx *ctx, struct tcp_conn *c, struct rte_mbuf *m,
-	     const struct tcp_seg *s)
+tcp_fast_rcv_seg(struct lcore_ctx *ctx, struct tcp_conn *c,
+		 struct rte_mbuf *m, const struct tcp_seg *s)
 {
 	if (!tcp_fast_predict(c, s))
 		return false;
@@ -219,6 +213,25 @@ tcp_fast_rcv(struct lcore_ctx *ctx, struct tcp_conn *c, struct rte_mbuf *m,
 	if (!(c->flags & TCF_PENDING))
 		tcp_schedule(ctx, c);
 	return true;
+}
+
+/*
+ * Header prediction for s, a segment of c. true when s was the predicted
+ * segment of an ESTABLISHED connection and was processed (m is not kept:
+ * the caller frees it); false when the general path must take it. The
+ * acknowledged answer's mbuf, when the answer to s did not reuse it,
+ * goes back to the pool here. Only tcp_input() calls it: inline there,
+ * the most common segment pays no call of its own.
+ */
+static inline bool
+tcp_fast_rcv(struct lcore_ctx *ctx, struct tcp_conn *c, struct rte_mbuf *m,
+	     const struct tcp_seg *s)
+{
+	bool done = tcp_fast_rcv_seg(ctx, c, m, s);
+
+	if (unlikely(tcp_tl(ctx)->spare != NULL))
+		tcp_spare_drop(ctx);
+	return done;
 }
 
 #endif

@@ -210,7 +210,7 @@ tcp_send(struct lcore_ctx *ctx, struct tcp_conn *c, const void *data,
 			}
 			if (unlikely(c->flags & TCF_MEMWAIT))
 				tcp_mem_unwait(tl, c); /* served: off the queue */
-			m = rte_pktmbuf_alloc(ctx->pool);
+			m = tcp_sndq_mbuf(ctx);
 			if (unlikely(!m)) {
 				mem_release_mbuf(&ctx->mem, MEM_SNDQ);
 				STAT_INC(ctx, tcp_drop_nombuf);
@@ -262,7 +262,7 @@ tcp_send_reserve(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t len,
 		return NULL;
 	if (unlikely(!mem_charge_mbuf(&ctx->mem, MEM_SNDQ)))
 		return NULL;
-	m = rte_pktmbuf_alloc(ctx->pool);
+	m = tcp_sndq_mbuf(ctx);
 	if (unlikely(!m)) {
 		mem_release_mbuf(&ctx->mem, MEM_SNDQ);
 		return NULL;
@@ -271,6 +271,7 @@ tcp_send_reserve(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t len,
 	m->data_len = (uint16_t)len;
 	m->pkt_len = len;
 	tcp_meta(m)->next = NULL;
+	tcp_meta(m)->fin = 0; /* RACK's marks (tcp_rack.c), as tcp_send */
 	tcp_meta(m)->sum = TCP_SUM_KNOWN | sum;
 	if (c->sndq_tail) {
 		tcp_meta(c->sndq_tail)->next = m;

@@ -296,6 +296,9 @@ struct tcp_lcore {
 	/* last cookie SYN-ACK (AUTO mode validates cookies only after one) */
 	uint64_t cookie_sent_us;
 	bool cookie_sent;
+	/* an acknowledged answer's mbuf kept for the next answer while one
+	 * segment is processed (tcp_sndq_pop_keep), else NULL */
+	struct rte_mbuf *spare;
 };
 
 static inline struct tcp_lcore *
@@ -544,11 +547,11 @@ void tcp_reply_synack_cookie(struct lcore_ctx *ctx, const struct tcp_seg *s,
 			     uint32_t cookie, uint16_t mss, uint32_t tsval);
 void tcp_sndq_drop(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t bytes);
 
-/* tcp_sndq_drop's step: the head mbuf, acknowledged to its end, leaves
- * the send queue (its bytes already deducted from sndq_len) and goes back
- * to the pool. */
-static inline void
-tcp_sndq_pop(struct lcore_ctx *ctx, struct tcp_conn *c)
+/* The head mbuf, acknowledged to its end, leaves the send queue (its
+ * bytes already deducted from sndq_len) and its MEM_SNDQ charge; the
+ * caller then owns the queue's reference. */
+static inline struct rte_mbuf *
+tcp_sndq_unlink(struct lcore_ctx *ctx, struct tcp_conn *c)
 {
 	struct rte_mbuf *m = c->sndq_head;
 
@@ -559,11 +562,71 @@ tcp_sndq_pop(struct lcore_ctx *ctx, struct tcp_conn *c)
 	c->nsndq--;
 	c->progress_us = ctx->now_us;
 	mem_release_mbuf(&ctx->mem, MEM_SNDQ);
-	rte_pktmbuf_free_seg(m);
 	if (!c->sndq_head) {
 		c->sndq_tail = NULL;
 		tcp_unhold(c, false);
 	}
+	return m;
+}
+
+/* tcp_sndq_drop's step: the head mbuf, acknowledged to its end, leaves
+ * the send queue and goes back to the pool. */
+static inline void
+tcp_sndq_pop(struct lcore_ctx *ctx, struct tcp_conn *c)
+{
+	rte_pktmbuf_free_seg(tcp_sndq_unlink(ctx, c));
+}
+
+/*
+ * tcp_sndq_pop for tcp_fast_ack_all: an acknowledged mbuf whose only
+ * reference is the queue's (its TX completion done), direct and of this
+ * lcore's pool, becomes the lcore's spare (tcp_lcore.spare) instead of
+ * going back to the pool: the answer to the request this segment carries
+ * takes it (tcp_sndq_mbuf) instead of a pool get. The spare never
+ * outlives the segment's processing (tcp_spare_drop, tcp_fast_rcv), and
+ * the pool's reserve check counts it as free (mem_budget.held).
+ */
+static inline void
+tcp_sndq_pop_keep(struct lcore_ctx *ctx, struct tcp_conn *c)
+{
+	struct tcp_lcore *tl = tcp_tl(ctx);
+	struct rte_mbuf *m = tcp_sndq_unlink(ctx, c);
+
+	if (likely(tl->spare == NULL && rte_mbuf_refcnt_read(m) == 1 &&
+		   RTE_MBUF_DIRECT(m) && m->pool == ctx->pool)) {
+		tl->spare = m;
+		ctx->mem.held++;
+	} else {
+		rte_pktmbuf_free_seg(m);
+	}
+}
+
+/* A fresh mbuf for a send queue: the spare, reset as rte_pktmbuf_alloc()
+ * resets what it takes from the pool, else one from the pool; NULL when
+ * the pool is empty. */
+static inline struct rte_mbuf *
+tcp_sndq_mbuf(struct lcore_ctx *ctx)
+{
+	struct tcp_lcore *tl = tcp_tl(ctx);
+	struct rte_mbuf *m = tl->spare;
+
+	if (m == NULL)
+		return rte_pktmbuf_alloc(ctx->pool);
+	tl->spare = NULL;
+	ctx->mem.held--;
+	rte_pktmbuf_reset(m);
+	return m;
+}
+
+/* The spare, unused, goes back to the pool. */
+static inline void
+tcp_spare_drop(struct lcore_ctx *ctx)
+{
+	struct tcp_lcore *tl = tcp_tl(ctx);
+
+	ctx->mem.held--;
+	rte_pktmbuf_free_seg(tl->spare);
+	tl->spare = NULL;
 }
 
 /* tcp_frame.c: send m, a segment of c (data at its TCP header), as a whole

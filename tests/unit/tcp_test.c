@@ -2,6 +2,7 @@
 /* tcp_test.c: a scripted peer and a tiny application for the TCP tests. */
 #include <string.h>
 
+#include "net/cksum.h"
 #include "tcp_test.h"
 
 struct tt_app tt_apps[TT_APPS];
@@ -92,6 +93,14 @@ tt_recv(struct lcore_ctx *ctx, struct tcp_conn *c, void *app,
 	case TT_ECHO:
 		assert_int_equal(tcp_send(ctx, c, data, len), (int)len);
 		break;
+	case TT_ECHO_RESERVE: {
+		void *p = tcp_send_reserve(ctx, c, len,
+					   cksum_fold(cksum_add(data, len, 0)));
+
+		assert_non_null(p);
+		memcpy(p, data, len);
+		break;
+	}
 	case TT_ABORT:
 		tcp_abort(ctx, c);
 		break;

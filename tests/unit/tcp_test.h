@@ -64,6 +64,7 @@ enum tt_action {
 	TT_RESPOND,       /* send resp_len bytes once, on the first recv */
 	TT_RESPOND_CLOSE, /* the same, then tcp_close() */
 	TT_ECHO,          /* send back every byte received */
+	TT_ECHO_RESERVE,  /* the same, written into tcp_send_reserve() */
 	TT_ABORT,         /* tcp_abort() on the first recv */
 };
 
