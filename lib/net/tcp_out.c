@@ -690,8 +690,8 @@ tcp_sws_ok(const struct tcp_conn *c, uint32_t d, uint32_t u)
  * owed; this does the same without the loop's tests. false: not that
  * case, nothing done.
  */
-/* tcp_output_one's segment with SACK blocks, or over IPv6: the header
- * by tcp_fill, the frame by tcp_xmit_sum. */
+/* tcp_output_one's segment with SACK blocks: the header by tcp_fill,
+ * the frame by tcp_xmit_sum. */
 static void __rte_noinline
 tcp_output_one_opt(struct lcore_ctx *ctx, struct tcp_conn *c)
 {
