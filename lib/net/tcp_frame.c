@@ -189,7 +189,8 @@ tcp_xmit_first_opt(struct lcore_ctx *ctx, struct tcp_conn *c,
 				    sizeof(struct rte_ipv4_hdr);
 	uint32_t plen = m->data_len, l4_len = hlen + plen;
 	uint32_t psum = tcp_meta(m)->sum;
-	uint32_t src = 0, dst = 0;
+	uint32_t src = v6 ? 0 : tcp_lid_addr4(ctx, c->lid);
+	uint32_t dst = v6 ? 0 : c->peer_ip;
 	uint32_t w_off, w_ports, w_seq, w_ack;
 	uint16_t win, l4_be = rte_cpu_to_be_16((uint16_t)l4_len);
 	uint64_t a6[4] = { 0, 0, 0, 0 };
@@ -226,8 +227,6 @@ tcp_xmit_first_opt(struct lcore_ctx *ctx, struct tcp_conn *c,
 		/* IPv4 as ipv4_output writes it (sum: tcp_ip4_cksum). */
 		eh->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4);
 		ip = (struct rte_ipv4_hdr *)(eh + 1);
-		src = tcp_lid_addr4(ctx, c->lid);
-		dst = c->peer_ip;
 		ip->version_ihl = RTE_IPV4_VHL_DEF;
 		ip->type_of_service = 0;
 		ip->total_length =
@@ -299,14 +298,15 @@ tcp_xmit_first_opt(struct lcore_ctx *ctx, struct tcp_conn *c,
 			s = cksum_add_addr6(s, a6[0], a6[1], a6[2], a6[3]);
 		th->cksum = (uint16_t)~cksum_fold(s);
 	}
-	STAT_INC(ctx, tcp_tx_segs);
 	if (v6) {
+		STAT_INC(ctx, tcp_tx_segs);
 		STAT_INC(ctx, ip6_tx);
 	} else {
 		if (ifc->tx_offloads & RTE_ETH_TX_OFFLOAD_IPV4_CKSUM)
 			m->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM;
 		else
 			ip->hdr_checksum = tcp_ip4_cksum(addr, l4_len);
+		STAT_INC(ctx, tcp_tx_segs);
 		STAT_INC(ctx, ipv4_tx);
 	}
 	lcore_tx(ctx, m);
@@ -333,23 +333,10 @@ tcp_xmit_first_seg(struct lcore_ctx *ctx, struct tcp_conn *c,
 	}
 }
 
-/* tcp_xmit_in_place of an IPv6 connection: apart, so that the IPv4
- * frame's code keeps its registers. */
-static void __rte_noinline
-tcp_xmit_in_place6(struct lcore_ctx *ctx, struct tcp_conn *c,
-		   struct rte_mbuf *m, uint32_t seq, uint8_t flags)
-{
-	tcp_xmit_first_seg(ctx, c, m, seq, flags, true);
-}
-
 void
 tcp_xmit_in_place(struct lcore_ctx *ctx, struct tcp_conn *c,
 		  struct rte_mbuf *m, uint32_t seq, uint8_t flags)
 {
-	if (unlikely(c->lid & TCP_LID_V6)) {
-		tcp_xmit_in_place6(ctx, c, m, seq, flags);
-		return;
-	}
 	tcp_xmit_first_seg(ctx, c, m, seq, flags, false);
 }
 
@@ -373,19 +360,14 @@ tcp_xmit_first_fam(struct lcore_ctx *ctx, struct tcp_conn *c, const bool v6)
 	tcp_rack_sent_one(ctx, c, m); /* RTO, or a loss probe */
 }
 
-/* tcp_xmit_first of an IPv6 connection (apart, as tcp_xmit_in_place6). */
-static void __rte_noinline
-tcp_xmit_first6(struct lcore_ctx *ctx, struct tcp_conn *c)
-{
-	tcp_xmit_first_fam(ctx, c, true);
-}
-
 void
 tcp_xmit_first(struct lcore_ctx *ctx, struct tcp_conn *c)
 {
-	if (unlikely(c->lid & TCP_LID_V6)) {
-		tcp_xmit_first6(ctx, c);
-		return;
-	}
 	tcp_xmit_first_fam(ctx, c, false);
+}
+
+void
+tcp_xmit_first6(struct lcore_ctx *ctx, struct tcp_conn *c)
+{
+	tcp_xmit_first_fam(ctx, c, true);
 }

@@ -690,8 +690,8 @@ tcp_sws_ok(const struct tcp_conn *c, uint32_t d, uint32_t u)
  * owed; this does the same without the loop's tests. false: not that
  * case, nothing done.
  */
-/* tcp_output_one's segment with SACK blocks: the header by tcp_fill,
- * the frame by tcp_xmit_sum. */
+/* tcp_output_one's segment over IPv6 (one pass: tcp_xmit_first6), or
+ * with SACK blocks: the header by tcp_fill, the frame by tcp_xmit_sum. */
 static void __rte_noinline
 tcp_output_one_opt(struct lcore_ctx *ctx, struct tcp_conn *c)
 {
@@ -699,6 +699,10 @@ tcp_output_one_opt(struct lcore_ctx *ctx, struct tcp_conn *c)
 	uint32_t len = c->sndq_len, seq = c->snd_nxt, optlen, hlen;
 	struct rte_tcp_hdr *th;
 
+	if (tcp_xmit_one_pass6(c)) {
+		tcp_xmit_first6(ctx, c);
+		return;
+	}
 	if (!(c->flags & TCF_RTT)) {
 		c->flags |= TCF_RTT;
 		c->rtt_seq = seq;

@@ -574,8 +574,8 @@ void tcp_xmit_sum(struct lcore_ctx *ctx, struct tcp_conn *c,
 /*
  * tcp_frame.c: tcp_output's common case, its conditions checked by the
  * caller (tcp_output_one): the queue is one whole unsent mbuf, sent as
- * one segment with ACK and PSH, from a connection (IPv4 or IPv6) with
- * no SACK block to report. Headers and sums in one pass (the bytes tcp_fill +
+ * one segment with ACK and PSH, from an IPv4 connection with no SACK
+ * block to report (IPv6: tcp_xmit_first6). Headers and sums in one pass (the bytes tcp_fill +
  * tcp_xmit_sum make), then what the output loop does after such a
  * segment: RTT sample, ACK owed paid, snd_nxt/snd_max, the loss probe.
  */
@@ -588,11 +588,24 @@ void tcp_xmit_in_place(struct lcore_ctx *ctx, struct tcp_conn *c,
 		       struct rte_mbuf *m, uint32_t seq, uint8_t flags);
 
 /* c's segments can be made in one pass (tcp_xmit_first, tcp_xmit_in_place):
- * no SACK block to report (tcp_sack_optlen is 0); IPv4 or IPv6. */
+ * IPv4, and no SACK block to report (tcp_sack_optlen is 0). */
 static inline bool
 tcp_xmit_one_pass(const struct tcp_conn *c)
 {
-	return c->nrcv_sack == 0 && !(c->flags & TCF_DSACK);
+	return !(c->lid & TCP_LID_V6) && c->nrcv_sack == 0 &&
+	       !(c->flags & TCF_DSACK);
+}
+/* tcp_frame.c: tcp_xmit_first for an IPv6 connection with no SACK block
+ * to report (tcp_xmit_one_pass6); apart so that the IPv4 code keeps its
+ * registers and branches. */
+void tcp_xmit_first6(struct lcore_ctx *ctx, struct tcp_conn *c);
+
+/* An IPv6 connection's segment can be made by tcp_xmit_first6. */
+static inline bool
+tcp_xmit_one_pass6(const struct tcp_conn *c)
+{
+	return (c->lid & TCP_LID_V6) && c->nrcv_sack == 0 &&
+	       !(c->flags & TCF_DSACK);
 }
 void tcp_sndq_free(struct lcore_ctx *ctx, struct tcp_conn *c);
 
