@@ -575,7 +575,7 @@ void tcp_xmit_sum(struct lcore_ctx *ctx, struct tcp_conn *c,
  * tcp_frame.c: tcp_output's common case, its conditions checked by the
  * caller (tcp_output_one): the queue is one whole unsent mbuf, sent as
  * one segment with ACK and PSH, from an IPv4 connection with no SACK
- * block to report (IPv6: tcp_xmit_first6). Headers and sums in one pass (the bytes tcp_fill +
+ * block to report. Headers and sums in one pass (the bytes tcp_fill +
  * tcp_xmit_sum make), then what the output loop does after such a
  * segment: RTT sample, ACK owed paid, snd_nxt/snd_max, the loss probe.
  */
@@ -595,18 +595,10 @@ tcp_xmit_one_pass(const struct tcp_conn *c)
 	return !(c->lid & TCP_LID_V6) && c->nrcv_sack == 0 &&
 	       !(c->flags & TCF_DSACK);
 }
-/* tcp_frame.c: tcp_xmit_first for an IPv6 connection with no SACK block
- * to report (tcp_xmit_one_pass6); apart so that the IPv4 code keeps its
- * registers and branches. */
+/* tcp_frame.c: tcp_xmit_first for an IPv6 connection (no SACK block to
+ * report either): the IPv6 header in that one pass; a function apart so
+ * that the IPv4 code keeps its registers and branches. */
 void tcp_xmit_first6(struct lcore_ctx *ctx, struct tcp_conn *c);
-
-/* An IPv6 connection's segment can be made by tcp_xmit_first6. */
-static inline bool
-tcp_xmit_one_pass6(const struct tcp_conn *c)
-{
-	return (c->lid & TCP_LID_V6) && c->nrcv_sack == 0 &&
-	       !(c->flags & TCF_DSACK);
-}
 void tcp_sndq_free(struct lcore_ctx *ctx, struct tcp_conn *c);
 
 /* tcp_mem.c: the memory budget's actions */
