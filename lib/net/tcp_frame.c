@@ -180,8 +180,8 @@ tcp_xmit_sum(struct lcore_ctx *ctx, struct tcp_conn *c, struct rte_mbuf *m,
  */
 static __rte_always_inline void
 tcp_xmit_first_opt(struct lcore_ctx *ctx, struct tcp_conn *c,
-		   struct rte_mbuf *m, uint32_t seq, uint8_t flags, const bool ts,
-		   const bool v6)
+		   struct rte_mbuf *m, uint32_t seq, uint8_t flags,
+		   const bool ts, const bool v6)
 {
 	const struct netif *ifc = ctx->ifc;
 	const uint32_t hlen = TCP_HLEN + (ts ? TCP_TS_OPTLEN : 0);
@@ -280,13 +280,16 @@ tcp_xmit_first_opt(struct lcore_ctx *ctx, struct tcp_conn *c,
 	if (ifc->tx_offloads & RTE_ETH_TX_OFFLOAD_TCP_CKSUM) {
 		/* rte_ipv4/6_phdr_cksum(): the pseudo-header's sum, folded. */
 		if (v6) {
-			m->ol_flags |= RTE_MBUF_F_TX_IPV6 | RTE_MBUF_F_TX_TCP_CKSUM;
+			m->ol_flags |= RTE_MBUF_F_TX_IPV6 |
+				       RTE_MBUF_F_TX_TCP_CKSUM;
 			th->cksum = cksum_fold(cksum_add_addr6(
 				RTE_BE16(IPPROTO_TCP) + l4_be, a6[0], a6[1],
 				a6[2], a6[3]));
 		} else {
-			m->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_TCP_CKSUM;
-			th->cksum = cksum_fold(addr + RTE_BE16(IPPROTO_TCP) + l4_be);
+			m->ol_flags |= RTE_MBUF_F_TX_IPV4 |
+				       RTE_MBUF_F_TX_TCP_CKSUM;
+			th->cksum = cksum_fold(addr + RTE_BE16(IPPROTO_TCP) +
+					       l4_be);
 		}
 	} else {
 		s += addr + RTE_BE16(IPPROTO_TCP) + l4_be;
@@ -303,7 +306,8 @@ tcp_xmit_first_opt(struct lcore_ctx *ctx, struct tcp_conn *c,
 		STAT_INC(ctx, ip6_tx);
 	} else {
 		if (ifc->tx_offloads & RTE_ETH_TX_OFFLOAD_IPV4_CKSUM)
-			m->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM;
+			m->ol_flags |= RTE_MBUF_F_TX_IPV4 |
+				       RTE_MBUF_F_TX_IP_CKSUM;
 		else
 			ip->hdr_checksum = tcp_ip4_cksum(addr, l4_len);
 		STAT_INC(ctx, tcp_tx_segs);
