@@ -266,4 +266,55 @@ cksum_ipv4_l4_rx(const struct rte_ipv4_hdr *ip, const void *l4,
 	return (uint16_t)~cksum_fold_rx(cksum_add_rx(from, len, sum));
 }
 
+/*
+ * IPv6 (RFC 8200 §8.1). sum plus the four 64-bit words a, b, c, d (the
+ * 32 bytes of a pseudo-header's source and destination addresses, as
+ * loaded), each carry added back: congruent modulo 2^16 - 1 with the
+ * 16-bit sum of those bytes, as cksum_add. Any sum is taken on x86-64;
+ * elsewhere sum must be below 2^62.
+ */
+static inline uint64_t
+cksum_add_addr6(uint64_t sum, uint64_t a, uint64_t b, uint64_t c, uint64_t d)
+{
+#if defined(__x86_64__)
+	__asm__("addq %[a], %[s]\n\t"
+		"adcq %[b], %[s]\n\t"
+		"adcq %[c], %[s]\n\t"
+		"adcq %[d], %[s]\n\t"
+		"adcq $0, %[s]"
+		: [s] "+r"(sum)
+		: [a] "r"(a), [b] "r"(b), [c] "r"(c), [d] "r"(d)
+		: "cc");
+	return sum;
+#else
+	return sum + (a & 0xffffffffu) + (a >> 32) + (b & 0xffffffffu) +
+	       (b >> 32) + (c & 0xffffffffu) + (c >> 32) +
+	       (d & 0xffffffffu) + (d >> 32);
+#endif
+}
+
+/* The TCP/UDP checksum of a received IPv6 segment (l4_len contiguous
+ * bytes at l4) over the pseudo-header of ip (RFC 8200 §8.1: upper-layer
+ * length l4_len, next header nh): 0 when it is correct. With no
+ * extension header between them (l4 right behind ip) the addresses lie
+ * right before l4: one run sums them with it. */
+static inline uint16_t
+cksum_ipv6_l4_rx(const struct rte_ipv6_hdr *ip, uint8_t nh, const void *l4,
+		 uint16_t l4_len)
+{
+	/* be32(l4_len) + be32(nh), each 2^16 (= 1) times its be16 */
+	uint64_t sum = (uint64_t)rte_cpu_to_be_16(l4_len) +
+		       rte_cpu_to_be_16((uint16_t)nh);
+	const void *from = l4;
+	size_t len = l4_len;
+
+	if (likely((const uint8_t *)l4 == (const uint8_t *)(ip + 1))) {
+		from = ip->src_addr;
+		len += 32;
+	} else {
+		sum = cksum_add_rx(ip->src_addr, 32, sum);
+	}
+	return (uint16_t)~cksum_fold_rx(cksum_add_rx(from, len, sum));
+}
+
 #endif

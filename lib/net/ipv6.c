@@ -38,13 +38,43 @@ ipv6_our_group(const struct netif *ifc, const uint8_t *a)
 	return ipv6_addr_eq(a, sn);
 }
 
-static bool
-ipv6_bad_source(const struct netif *ifc, const uint8_t *src)
+/* a, as its two 64-bit halves *hi (bytes 0-7) and *lo (8-15), equals b. */
+static inline bool
+ipv6_eq_words(uint64_t hi, uint64_t lo, const uint8_t *b)
+{
+	uint64_t bhi, blo;
+
+	memcpy(&bhi, b, 8);
+	memcpy(&blo, b + 8, 8);
+	return lo == blo && hi == bhi;
+}
+
+/* ipv6_is_ours() of the address in words hi, lo (ipv6_eq_words). */
+static inline bool
+ipv6_is_ours_words(const struct netif *ifc, uint64_t hi, uint64_t lo)
+{
+	return ifc->ip6_prefix && (ipv6_eq_words(hi, lo, ifc->ip6) ||
+				   ipv6_eq_words(hi, lo, ifc->ip6_ll));
+}
+
+/*
+ * A source we refuse (RFC 4291 §2.5.2, §2.5.3, §2.7): multicast, the
+ * loopback, one of ours, or the unspecified address other than in an
+ * ICMPv6 message (ND's duplicate address detection, RFC 4861 §7.1.1).
+ * src in words hi, lo (ipv6_eq_words); the loopback and the unspecified
+ * address are looked at only when the upper half is 0.
+ */
+static inline bool
+ipv6_bad_source(const struct netif *ifc, const uint8_t *src, uint64_t hi,
+		uint64_t lo, uint8_t nh)
 {
 	static const uint8_t loopback[16] = { [15] = 1 };
 
-	return src[0] == 0xff || ipv6_addr_eq(src, loopback) ||
-	       ipv6_is_ours(ifc, src);
+	return src[0] == 0xff ||
+	       (unlikely(hi == 0) &&
+		(ipv6_eq_words(hi, lo, loopback) ||
+		 (lo == 0 && nh != IPV6_NH_ICMPV6))) ||
+	       ipv6_is_ours_words(ifc, hi, lo);
 }
 
 /*
@@ -169,49 +199,17 @@ drop:
 	return -1;
 }
 
-void
-ipv6_input(struct lcore_ctx *ctx, struct rte_mbuf *m, struct net_pkt *p)
+/*
+ * ipv6_input past its address checks: the padding trimmed, the extension
+ * headers walked, the upper layer's input. plen: the payload length,
+ * within m.
+ */
+static void __rte_noinline
+ipv6_input_rest(struct lcore_ctx *ctx, struct rte_mbuf *m, struct net_pkt *p,
+		struct rte_ipv6_hdr *ip, uint16_t plen)
 {
-	const struct netif *ifc = ctx->ifc;
-	struct rte_ipv6_hdr *ip;
 	struct ipv6_walk w;
-	uint16_t plen;
 
-	STAT_INC(ctx, ip6_rx);
-	if (unlikely(m->data_len < sizeof(*ip))) {
-		STAT_INC(ctx, ip6_drop_short);
-		goto drop;
-	}
-	ip = rte_pktmbuf_mtod(m, struct rte_ipv6_hdr *);
-	if (unlikely((rte_be_to_cpu_32(ip->vtc_flow) >> 28) != 6)) {
-		STAT_INC(ctx, ip6_drop_version);
-		goto drop;
-	}
-	plen = rte_be_to_cpu_16(ip->payload_len);
-	/* A jumbogram (payload length 0 with a jumbo option) cannot fit our
-	 * MTU: a zero length is only ever an empty payload here. */
-	if (unlikely(plen > m->data_len - sizeof(*ip))) {
-		STAT_INC(ctx, ip6_drop_len);
-		goto drop;
-	}
-	if (unlikely(ip->hop_limits == 0)) {
-		STAT_INC(ctx, ip6_drop_hop_limit);
-		goto drop;
-	}
-	p->dst_mcast = ip->dst_addr[0] == 0xff;
-	if (unlikely(p->dst_mcast ? !ipv6_our_group(ifc, ip->dst_addr) :
-				    !ipv6_is_ours(ifc, ip->dst_addr))) {
-		STAT_INC(ctx, ip6_drop_not_for_us);
-		goto drop;
-	}
-	/* The unspecified source is legal only in ND's duplicate address
-	 * detection (RFC 4861 §7.1.1), an ICMPv6 message with no options. */
-	if (unlikely(ipv6_bad_source(ifc, ip->src_addr) ||
-		     (ipv6_is_unspecified(ip->src_addr) &&
-		      ip->proto != IPV6_NH_ICMPV6))) {
-		STAT_INC(ctx, ip6_drop_bad_src);
-		goto drop;
-	}
 	/* Ethernet pads short frames: keep only the datagram. */
 	if (m->pkt_len > sizeof(*ip) + plen)
 		rte_pktmbuf_trim(m, m->pkt_len - (uint32_t)(sizeof(*ip) + plen));
@@ -253,6 +251,71 @@ ipv6_input(struct lcore_ctx *ctx, struct rte_mbuf *m, struct net_pkt *p)
 				    w.nh_field);
 		return;
 	}
+drop:
+	rte_pktmbuf_free(m);
+}
+
+void
+ipv6_input(struct lcore_ctx *ctx, struct rte_mbuf *m, struct net_pkt *p)
+{
+	const struct netif *ifc = ctx->ifc;
+	struct rte_ipv6_hdr *ip;
+	uint64_t shi, slo, dhi, dlo;
+	uint16_t plen;
+
+	STAT_INC(ctx, ip6_rx);
+	if (unlikely(m->data_len < sizeof(*ip))) {
+		STAT_INC(ctx, ip6_drop_short);
+		goto drop;
+	}
+	ip = rte_pktmbuf_mtod(m, struct rte_ipv6_hdr *);
+	if (unlikely((rte_be_to_cpu_32(ip->vtc_flow) >> 28) != 6)) {
+		STAT_INC(ctx, ip6_drop_version);
+		goto drop;
+	}
+	plen = rte_be_to_cpu_16(ip->payload_len);
+	/* A jumbogram (payload length 0 with a jumbo option) cannot fit our
+	 * MTU: a zero length is only ever an empty payload here. */
+	if (unlikely(plen > m->data_len - sizeof(*ip))) {
+		STAT_INC(ctx, ip6_drop_len);
+		goto drop;
+	}
+	if (unlikely(ip->hop_limits == 0)) {
+		STAT_INC(ctx, ip6_drop_hop_limit);
+		goto drop;
+	}
+	/* The addresses as 64-bit halves, each loaded once. */
+	memcpy(&shi, ip->src_addr, 8);
+	memcpy(&slo, ip->src_addr + 8, 8);
+	memcpy(&dhi, ip->dst_addr, 8);
+	memcpy(&dlo, ip->dst_addr + 8, 8);
+	p->dst_mcast = ip->dst_addr[0] == 0xff;
+	if (unlikely(p->dst_mcast ? !ipv6_our_group(ifc, ip->dst_addr) :
+				    !ipv6_is_ours_words(ifc, dhi, dlo))) {
+		STAT_INC(ctx, ip6_drop_not_for_us);
+		goto drop;
+	}
+	if (unlikely(ipv6_bad_source(ifc, ip->src_addr, shi, slo, ip->proto))) {
+		STAT_INC(ctx, ip6_drop_bad_src);
+		goto drop;
+	}
+	if (unlikely(ip->proto != IPV6_NH_TCP || p->dst_mcast)) {
+		ipv6_input_rest(ctx, m, p, ip, plen);
+		return;
+	}
+	/* TCP right behind the header, to our unicast address: keep only
+	 * the datagram (Ethernet pads short frames) and step past the
+	 * header, as rte_pktmbuf_trim and rte_pktmbuf_adj would (one
+	 * segment, eth_input; plen fits, checked above). */
+	m->data_off = (uint16_t)(m->data_off + sizeof(*ip));
+	m->data_len = plen;
+	m->pkt_len = plen;
+	p->ip = NULL;
+	p->ip6 = ip;
+	p->ip_hlen = sizeof(*ip);
+	p->l4_len = plen;
+	tcp_input(ctx, m, p); /* closed ports get a RST there */
+	return;
 drop:
 	rte_pktmbuf_free(m);
 }

@@ -171,54 +171,75 @@ tcp_xmit_sum(struct lcore_ctx *ctx, struct tcp_conn *c, struct rte_mbuf *m,
 }
 
 /*
- * A segment of m, a whole unsent send-queue mbuf of an IPv4 connection,
- * with no SACK blocks to report: TCP (with timestamps when in use), IPv4
- * and Ethernet headers written in one pass in front of the payload, and
- * both checksums summed from the words written (RFC 1071 §2: the order
- * of the 16-bit words does not matter) instead of read back: the bytes
- * are those tcp_fill() and tcp_xmit_sum() write.
+ * A segment of m, a whole unsent send-queue mbuf, with no SACK blocks to
+ * report: TCP (with timestamps when in use), IPv4 or IPv6 (v6) and
+ * Ethernet headers written in one pass in front of the payload, and the
+ * checksums summed from the words written (RFC 1071 §2: the order of the
+ * 16-bit words does not matter) instead of read back: the bytes are
+ * those tcp_fill() and tcp_xmit_sum() write.
  */
 static __rte_always_inline void
 tcp_xmit_first_opt(struct lcore_ctx *ctx, struct tcp_conn *c,
-		   struct rte_mbuf *m, uint32_t seq, uint8_t flags, const bool ts)
+		   struct rte_mbuf *m, uint32_t seq, uint8_t flags,
+		   const bool ts, const bool v6)
 {
 	const struct netif *ifc = ctx->ifc;
 	const uint32_t hlen = TCP_HLEN + (ts ? TCP_TS_OPTLEN : 0);
+	const uint32_t iplen = v6 ? sizeof(struct rte_ipv6_hdr) :
+				    sizeof(struct rte_ipv4_hdr);
 	uint32_t plen = m->data_len, l4_len = hlen + plen;
 	uint32_t psum = tcp_meta(m)->sum;
-	uint32_t src = tcp_lid_addr4(ctx, c->lid), dst = c->peer_ip;
+	uint32_t src = v6 ? 0 : tcp_lid_addr4(ctx, c->lid);
+	uint32_t dst = v6 ? 0 : c->peer_ip;
 	uint32_t w_off, w_ports, w_seq, w_ack;
 	uint16_t win, l4_be = rte_cpu_to_be_16((uint16_t)l4_len);
+	uint64_t a6[4] = { 0, 0, 0, 0 };
 	struct rte_ether_hdr *eh;
-	struct rte_ipv4_hdr *ip;
+	struct rte_ipv4_hdr *ip = NULL;
 	struct rte_tcp_hdr *th;
-	uint64_t addr, s;
-	uint16_t hdr = (uint16_t)(sizeof(*eh) + sizeof(*ip) + hlen);
+	uint64_t addr = 0, s;
+	uint16_t hdr = (uint16_t)(sizeof(*eh) + iplen + hlen);
 
 	/* The queue's headroom always holds these headers (TCP_SNDQ_DOFF). */
 	m->data_off = (uint16_t)(m->data_off - hdr);
 	m->data_len = (uint16_t)(m->data_len + hdr);
 	m->pkt_len = m->data_len;
 	eh = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
-	ip = (struct rte_ipv4_hdr *)(eh + 1);
-	th = (struct rte_tcp_hdr *)(ip + 1);
+	th = (struct rte_tcp_hdr *)((uint8_t *)(eh + 1) + iplen);
 
 	rte_ether_addr_copy(&c->peer_mac, &eh->dst_addr);
 	rte_ether_addr_copy(&ifc->mac, &eh->src_addr);
-	eh->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4);
+	if (v6) {
+		/* IPv6 as tcp_xmit6 writes it: hop limit 64, no flow
+		 * label; the addresses' sum below. */
+		struct rte_ipv6_hdr *ip6 = (struct rte_ipv6_hdr *)(eh + 1);
 
-	/* IPv4 as ipv4_output writes it (sum: tcp_ip4_cksum). */
-	ip->version_ihl = RTE_IPV4_VHL_DEF;
-	ip->type_of_service = 0;
-	ip->total_length = rte_cpu_to_be_16((uint16_t)(l4_len + sizeof(*ip)));
-	ip->packet_id = 0;
-	ip->fragment_offset = RTE_BE16(RTE_IPV4_HDR_DF_FLAG);
-	ip->time_to_live = IPV4_DEFAULT_TTL;
-	ip->next_proto_id = IPPROTO_TCP;
-	ip->hdr_checksum = 0;
-	ip->src_addr = src;
-	ip->dst_addr = dst;
-	addr = (uint64_t)src + dst;
+		eh->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV6);
+		ip6->vtc_flow = RTE_BE32(6u << 28);
+		ip6->payload_len = l4_be;
+		ip6->proto = IPPROTO_TCP;
+		ip6->hop_limits = IPV6_DEFAULT_HOP_LIMIT;
+		memcpy(&a6[0], tcp_lid_addr6(ifc, c->lid), 16);
+		memcpy(&a6[2], c->peer_ip6, 16);
+		memcpy(ip6->src_addr, &a6[0], 16);
+		memcpy(ip6->dst_addr, &a6[2], 16);
+	} else {
+		/* IPv4 as ipv4_output writes it (sum: tcp_ip4_cksum). */
+		eh->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4);
+		ip = (struct rte_ipv4_hdr *)(eh + 1);
+		ip->version_ihl = RTE_IPV4_VHL_DEF;
+		ip->type_of_service = 0;
+		ip->total_length =
+			rte_cpu_to_be_16((uint16_t)(l4_len + sizeof(*ip)));
+		ip->packet_id = 0;
+		ip->fragment_offset = RTE_BE16(RTE_IPV4_HDR_DF_FLAG);
+		ip->time_to_live = IPV4_DEFAULT_TTL;
+		ip->next_proto_id = IPPROTO_TCP;
+		ip->hdr_checksum = 0;
+		ip->src_addr = src;
+		ip->dst_addr = dst;
+		addr = (uint64_t)src + dst;
+	}
 
 	/* TCP as tcp_fill writes it. */
 	if (likely(!(c->flags & TCF_RCV_LIM)))
@@ -253,38 +274,60 @@ tcp_xmit_first_opt(struct lcore_ctx *ctx, struct tcp_conn *c,
 		s += (uint64_t)w_kind + v + e;
 	}
 	m->l2_len = sizeof(*eh);
-	m->l3_len = sizeof(*ip);
+	m->l3_len = iplen;
+	/* The pseudo-header's length and protocol: IPv6's 32-bit fields
+	 * (RFC 8200 §8.1) are 2^16 (= 1 in the sum) times IPv4's. */
 	if (ifc->tx_offloads & RTE_ETH_TX_OFFLOAD_TCP_CKSUM) {
-		m->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_TCP_CKSUM;
-		/* rte_ipv4_phdr_cksum(): the pseudo-header's sum, folded. */
-		th->cksum = cksum_fold(addr + RTE_BE16(IPPROTO_TCP) + l4_be);
+		/* rte_ipv4/6_phdr_cksum(): the pseudo-header's sum, folded. */
+		if (v6) {
+			m->ol_flags |= RTE_MBUF_F_TX_IPV6 |
+				       RTE_MBUF_F_TX_TCP_CKSUM;
+			th->cksum = cksum_fold(cksum_add_addr6(
+				RTE_BE16(IPPROTO_TCP) + l4_be, a6[0], a6[1],
+				a6[2], a6[3]));
+		} else {
+			m->ol_flags |= RTE_MBUF_F_TX_IPV4 |
+				       RTE_MBUF_F_TX_TCP_CKSUM;
+			th->cksum = cksum_fold(addr + RTE_BE16(IPPROTO_TCP) +
+					       l4_be);
+		}
 	} else {
 		s += addr + RTE_BE16(IPPROTO_TCP) + l4_be;
 		if (psum & TCP_SUM_KNOWN)
 			s += psum & 0xffff;
 		else
 			s = cksum_add((const uint8_t *)th + hlen, plen, s);
+		if (v6)
+			s = cksum_add_addr6(s, a6[0], a6[1], a6[2], a6[3]);
 		th->cksum = (uint16_t)~cksum_fold(s);
 	}
-	if (ifc->tx_offloads & RTE_ETH_TX_OFFLOAD_IPV4_CKSUM)
-		m->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM;
-	else
-		ip->hdr_checksum = tcp_ip4_cksum(addr, l4_len);
-	STAT_INC(ctx, tcp_tx_segs);
-	STAT_INC(ctx, ipv4_tx);
+	if (v6) {
+		STAT_INC(ctx, tcp_tx_segs);
+		STAT_INC(ctx, ip6_tx);
+	} else {
+		if (ifc->tx_offloads & RTE_ETH_TX_OFFLOAD_IPV4_CKSUM)
+			m->ol_flags |= RTE_MBUF_F_TX_IPV4 |
+				       RTE_MBUF_F_TX_IP_CKSUM;
+		else
+			ip->hdr_checksum = tcp_ip4_cksum(addr, l4_len);
+		STAT_INC(ctx, tcp_tx_segs);
+		STAT_INC(ctx, ipv4_tx);
+	}
 	lcore_tx(ctx, m);
 }
 
-/* tcp_xmit_first_opt with the header length a constant in each, then
- * tcp_fill's bookkeeping: a segment with ACK pays the ACK owed. */
+/* tcp_xmit_first_opt with the family and the header length constants in
+ * each, then tcp_fill's bookkeeping: a segment with ACK pays the ACK
+ * owed. */
 static __rte_always_inline void
 tcp_xmit_first_seg(struct lcore_ctx *ctx, struct tcp_conn *c,
-		   struct rte_mbuf *m, uint32_t seq, uint8_t flags)
+		   struct rte_mbuf *m, uint32_t seq, uint8_t flags,
+		   const bool v6)
 {
 	if (likely(c->flags & TCF_TS))
-		tcp_xmit_first_opt(ctx, c, m, seq, flags, true);
+		tcp_xmit_first_opt(ctx, c, m, seq, flags, true, v6);
 	else
-		tcp_xmit_first_opt(ctx, c, m, seq, flags, false);
+		tcp_xmit_first_opt(ctx, c, m, seq, flags, false, v6);
 	if (flags & RTE_TCP_ACK_FLAG) {
 		c->last_ack_sent = c->rcv_nxt;
 		c->rcv_unacked = 0;
@@ -298,11 +341,11 @@ void
 tcp_xmit_in_place(struct lcore_ctx *ctx, struct tcp_conn *c,
 		  struct rte_mbuf *m, uint32_t seq, uint8_t flags)
 {
-	tcp_xmit_first_seg(ctx, c, m, seq, flags);
+	tcp_xmit_first_seg(ctx, c, m, seq, flags, false);
 }
 
-void
-tcp_xmit_first(struct lcore_ctx *ctx, struct tcp_conn *c)
+static __rte_always_inline void
+tcp_xmit_first_fam(struct lcore_ctx *ctx, struct tcp_conn *c, const bool v6)
 {
 	struct rte_mbuf *m = c->sndq_head;
 	uint32_t seq = c->snd_nxt, len = m->data_len;
@@ -313,7 +356,8 @@ tcp_xmit_first(struct lcore_ctx *ctx, struct tcp_conn *c)
 		c->rtt_start = ctx->now_us;
 	}
 	rte_mbuf_refcnt_update(m, 1); /* the queue keeps its reference */
-	tcp_xmit_first_seg(ctx, c, m, seq, RTE_TCP_ACK_FLAG | RTE_TCP_PSH_FLAG);
+	tcp_xmit_first_seg(ctx, c, m, seq, RTE_TCP_ACK_FLAG | RTE_TCP_PSH_FLAG,
+			   v6);
 	c->snd_nxt = seq + len;
 	c->snd_max = seq + len;
 	c->flags &= ~TCF_SWS_FORCE;
@@ -333,7 +377,7 @@ tcp_xmit_ctl(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t seq,
 		return;
 	}
 	tcp_meta(m)->sum = TCP_SUM_KNOWN;
-	tcp_xmit_first_seg(ctx, c, m, seq, flags);
+	tcp_xmit_first_seg(ctx, c, m, seq, flags, false); /* IPv4 (callers) */
 }
 
 /*
@@ -428,4 +472,16 @@ tcp_xmit_synack(struct lcore_ctx *ctx, struct tcp_conn *c, uint16_t win)
 	STAT_INC(ctx, ipv4_tx);
 	lcore_tx(ctx, m);
 	return true;
+}
+
+void
+tcp_xmit_first(struct lcore_ctx *ctx, struct tcp_conn *c)
+{
+	tcp_xmit_first_fam(ctx, c, false);
+}
+
+void
+tcp_xmit_first6(struct lcore_ctx *ctx, struct tcp_conn *c)
+{
+	tcp_xmit_first_fam(ctx, c, true);
 }

@@ -111,9 +111,8 @@ tcp_parse(struct lcore_ctx *ctx, struct rte_mbuf *m, const struct net_pkt *p,
 	/* The NIC's verdict when it gave one, else verify in software. */
 	if (unlikely(ck == RTE_MBUF_F_RX_L4_CKSUM_BAD ||
 		     (ck == RTE_MBUF_F_RX_L4_CKSUM_UNKNOWN &&
-		      (p->ip6 ? ipv6_l4_cksum(p->ip6->src_addr,
-					      p->ip6->dst_addr, IPPROTO_TCP,
-					      th, p->l4_len) :
+		      (p->ip6 ? cksum_ipv6_l4_rx(p->ip6, IPPROTO_TCP, th,
+						 p->l4_len) :
 				cksum_ipv4_l4_rx(p->ip, th, p->l4_len)) != 0))) {
 		STAT_INC(ctx, tcp_drop_cksum);
 		return -1;

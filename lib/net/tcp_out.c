@@ -705,7 +705,7 @@ tcp_sws_ok(const struct tcp_conn *c, uint32_t d, uint32_t u)
  * owed; this does the same without the loop's tests. false: not that
  * case, nothing done.
  */
-/* tcp_output_one's segment with SACK blocks, or over IPv6: the header
+/* tcp_output_one's segment with SACK blocks (IPv4 or IPv6): the header
  * by tcp_fill, the frame by tcp_xmit_sum. */
 static void __rte_noinline
 tcp_output_one_opt(struct lcore_ctx *ctx, struct tcp_conn *c)
@@ -745,10 +745,12 @@ tcp_output_one(struct lcore_ctx *ctx, struct tcp_conn *c)
 	    len > c->snd_wnd || len > tcp_cwnd_lt(c) ||
 	    ctx->now_us - c->progress_us >= tcp_tl(ctx)->stall_us / 4)
 		return false;
-	if (likely(tcp_xmit_one_pass(c)))
+	if (unlikely(c->nrcv_sack != 0 || (c->flags & TCF_DSACK)))
+		tcp_output_one_opt(ctx, c);
+	else if (likely(!(c->lid & TCP_LID_V6)))
 		tcp_xmit_first(ctx, c);
 	else
-		tcp_output_one_opt(ctx, c);
+		tcp_xmit_first6(ctx, c);
 	return true;
 }
 

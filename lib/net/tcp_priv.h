@@ -667,6 +667,10 @@ tcp_xmit_one_pass(const struct tcp_conn *c)
 	return !(c->lid & TCP_LID_V6) && c->nrcv_sack == 0 &&
 	       !(c->flags & TCF_DSACK);
 }
+/* tcp_frame.c: tcp_xmit_first for an IPv6 connection (no SACK block to
+ * report either): the IPv6 header in that one pass; a function apart so
+ * that the IPv4 code keeps its registers and branches. */
+void tcp_xmit_first6(struct lcore_ctx *ctx, struct tcp_conn *c);
 void tcp_sndq_free(struct lcore_ctx *ctx, struct tcp_conn *c);
 
 /* tcp_mem.c: the memory budget's actions */

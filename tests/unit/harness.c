@@ -76,6 +76,20 @@ harness_nic_rx_flags(const uint8_t *f, size_t len)
 	size_t hlen, tlen;
 	uint64_t fl;
 
+	if (len >= sizeof(*eh) + sizeof(struct rte_ipv6_hdr) &&
+	    eh->ether_type == RTE_BE16(RTE_ETHER_TYPE_IPV6)) {
+		/* IPv6: no header sum; the TCP/UDP verdict for a segment
+		 * right behind the header (RX_OFFLOAD_TCP_CKSUM is for both
+		 * families). */
+		const struct rte_ipv6_hdr *ip6 = (const void *)(eh + 1);
+
+		if ((ip6->proto != IPPROTO_TCP && ip6->proto != IPPROTO_UDP) ||
+		    sizeof(*eh) + sizeof(*ip6) +
+		    rte_be_to_cpu_16(ip6->payload_len) > len)
+			return 0;
+		return rte_ipv6_udptcp_cksum_verify(ip6, ip6 + 1) == 0 ?
+		       RTE_MBUF_F_RX_L4_CKSUM_GOOD : RTE_MBUF_F_RX_L4_CKSUM_BAD;
+	}
 	if (len < sizeof(*eh) + sizeof(*ip) ||
 	    eh->ether_type != RTE_BE16(RTE_ETHER_TYPE_IPV4))
 		return 0;

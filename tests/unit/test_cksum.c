@@ -8,6 +8,7 @@
 #include "harness.h"
 #include "net/cksum.h"
 #include "pkt.h"
+#include "pkt6.h"
 
 static void
 test_cksum_matches_dpdk_raw_cksum_all_lengths_and_alignments(void **state)
@@ -135,6 +136,88 @@ test_cksum_ipv4_l4_rx_verifies_tcp(void **state)
 	}
 }
 
+/* cksum_ipv6_l4_rx verifies what pkt6_l4_cksum (an independent RFC 1071
+ * sum over the pseudo-header laid out in bytes) computed, the TCP
+ * header right behind the IPv6 header (one run) or elsewhere (behind an
+ * extension header), at every length and with random addresses; a
+ * changed byte anywhere (payload or address) is seen. */
+static void
+test_cksum_ipv6_l4_rx_verifies_tcp(void **state)
+{
+	uint8_t f[PKT_MAX], copy[PKT_MAX], src[16], dst[16], data[300];
+
+	srandom(17);
+	for (size_t i = 0; i < sizeof(data); i++)
+		data[i] = (uint8_t)random();
+	for (uint32_t len = 0; len < sizeof(data); len++) {
+		struct rte_ipv6_hdr *ip = (struct rte_ipv6_hdr *)(f + 14);
+		struct rte_tcp_hdr *th = (struct rte_tcp_hdr *)(ip + 1);
+		uint16_t l4;
+		size_t n;
+
+		for (size_t i = 0; i < 16; i++) {
+			src[i] = (uint8_t)random();
+			dst[i] = (uint8_t)random();
+		}
+		if (len % 7 == 0) /* all ones: the carries wrap around */
+			memset(src, 0xff, 16);
+		n = pkt6_tcp(f, &harness_peer_mac, src, dst, 40000, 8080,
+			     (uint32_t)random(), (uint32_t)random(), 0x18,
+			     0xffff, NULL, 0, data, len);
+		l4 = (uint16_t)(n - 14 - 40);
+		assert_int_equal(pkt6_l4_cksum(src, dst, 6, th, l4), 0);
+		memcpy(copy + 1, th, l4);
+		assert_int_equal(cksum_ipv6_l4_rx(ip, 6, th, l4), 0);
+		assert_int_equal(cksum_ipv6_l4_rx(ip, 6, copy + 1, l4), 0);
+		/* the wrong length or next header in the pseudo-header */
+		assert_int_not_equal(cksum_ipv6_l4_rx(ip, 17, th, l4), 0);
+		f[n - 1] ^= 0x40;
+		copy[l4] ^= 0x40;
+		/* pkt6_l4_cksum's value is a number, ours in wire order */
+		assert_int_equal(cksum_ipv6_l4_rx(ip, 6, th, l4),
+				 rte_cpu_to_be_16(pkt6_l4_cksum(src, dst, 6, th,
+								l4)));
+		assert_int_not_equal(cksum_ipv6_l4_rx(ip, 6, th, l4), 0);
+		assert_int_not_equal(cksum_ipv6_l4_rx(ip, 6, copy + 1, l4), 0);
+		f[n - 1] ^= 0x40;
+		copy[l4] ^= 0x40;
+		ip->dst_addr[len % 16] ^= 0x02;
+		assert_int_not_equal(cksum_ipv6_l4_rx(ip, 6, th, l4), 0);
+		assert_int_not_equal(cksum_ipv6_l4_rx(ip, 6, copy + 1, l4), 0);
+	}
+}
+
+/* cksum_add_addr6 of two addresses' four 64-bit words gives what
+ * rte_raw_cksum gives over their 32 bytes and a starting sum, for any
+ * start (the end-around carries). */
+static void
+test_cksum_add_addr6_matches_raw_cksum(void **state)
+{
+	static const uint64_t starts[] = { 0, 1, 0xffff, 0x3fffffffcull,
+					   0xffffffffffffffffull };
+	uint8_t a[32 + 2];
+	uint64_t w[4];
+
+	srandom(19);
+	for (int i = 0; i < 20000; i++) {
+		uint64_t s0 = starts[i % 5], sum;
+		uint16_t start16;
+
+		for (size_t j = 0; j < 32; j++)
+			a[j] = (uint8_t)random();
+		if (i % 3 == 0)
+			memset(a, 0xff, 32);
+		if (i % 11 == 0)
+			memset(a, 0, 32);
+		memcpy(w, a, 32);
+		sum = cksum_add_addr6(s0, w[0], w[1], w[2], w[3]);
+		/* the start as one more 16-bit word of the raw sum */
+		start16 = cksum_fold(s0);
+		memcpy(a + 32, &start16, 2);
+		assert_int_equal(cksum_fold(sum), rte_raw_cksum(a, 34));
+	}
+}
+
 int
 main(void)
 {
@@ -144,6 +227,8 @@ main(void)
 		cmocka_unit_test(test_cksum_rx_matches_cksum_add_all_lengths_and_starts),
 		cmocka_unit_test(test_cksum_ipv4_hdr20_ok_matches_raw_cksum),
 		cmocka_unit_test(test_cksum_ipv4_l4_rx_verifies_tcp),
+		cmocka_unit_test(test_cksum_ipv6_l4_rx_verifies_tcp),
+		cmocka_unit_test(test_cksum_add_addr6_matches_raw_cksum),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -251,6 +251,77 @@ test_tcp_ipv6_packet_too_big_lowers_the_mss(void **state)
 	}
 }
 
+/* Echoed answers with timestamps over IPv6 (the one-pass frame of a
+ * connection with timestamps): every answer's checksum is right by an
+ * independent sum (pkt6_l4_cksum), or with checksum offload the field
+ * holds the pseudo-header's sum (RFC 8200 §8.1), request after request
+ * on one connection, at many lengths. */
+static void
+test_tcp_ipv6_timestamped_answers_sum_right(void **state)
+{
+	struct harness *h = *state;
+	uint8_t syn_ts[16] = { 2, 4, 0x05, 0xb4, 1, 1, 8, 10, 0, 0, 0, 7 };
+	uint8_t ts[12] = { 1, 1, 8, 10 };
+	struct pkt6_tcp_seen s;
+	uint8_t req[200], ph[40] = { 0 };
+	uint32_t iss, seq = SEQ0 + 1, tsval = 7;
+
+	tt_policy.action = TT_ECHO;
+	send6(h, SEQ0, 0, F_SYN, TT_PORT, syn_ts, sizeof(syn_ts), NULL, 0);
+	pkt6_one_tcp(h, &s);
+	assert_int_equal(s.flags, F_SYN | F_ACK);
+	assert_true(s.has_ts);
+	assert_true(s.cksum_ok);
+	iss = s.seq;
+	memcpy(ph, pkt6_ours, 16);
+	memcpy(ph + 16, pkt6_peer, 16);
+	ph[39] = 6;
+	for (uint32_t len = 1; len <= sizeof(req); len += 13) {
+		bool offload = (len / 13) % 2;
+
+		if (offload)
+			h->ifc.tx_offloads |= RTE_ETH_TX_OFFLOAD_TCP_CKSUM;
+		else
+			h->ifc.tx_offloads &= ~RTE_ETH_TX_OFFLOAD_TCP_CKSUM;
+		for (uint32_t i = 0; i < len; i++)
+			req[i] = (uint8_t)(len + i * 7);
+		tsval++;
+		ts[4] = (uint8_t)(tsval >> 24);
+		ts[5] = (uint8_t)(tsval >> 16);
+		ts[6] = (uint8_t)(tsval >> 8);
+		ts[7] = (uint8_t)tsval;
+		memset(ts + 8, 0, 4);
+		send6(h, seq, iss + 1 + (seq - SEQ0 - 1), F_ACK | F_PSH, TT_PORT,
+		      ts, sizeof(ts), req, len);
+		pkt6_one_tcp(h, &s);
+		assert_int_equal(s.seq, iss + 1 + (seq - SEQ0 - 1));
+		assert_int_equal(s.ack, seq + len);
+		assert_int_equal(s.flags, F_ACK | F_PSH);
+		assert_int_equal(s.len, len);
+		assert_memory_equal(s.data, req, len);
+		assert_true(s.has_ts);
+		assert_memory_equal(s.src, pkt6_ours, 16);
+		assert_memory_equal(s.dst, pkt6_peer, 16);
+		assert_int_equal(s.hop_limit, 64);
+		if (offload) {
+			assert_true(s.ol_flags & RTE_MBUF_F_TX_IPV6);
+			assert_true(s.ol_flags & RTE_MBUF_F_TX_TCP_CKSUM);
+			ph[34] = (uint8_t)((32 + len) >> 8);
+			ph[35] = (uint8_t)(32 + len);
+			assert_int_equal(s.cksum,
+					 (uint16_t)~pkt_cksum(ph, sizeof(ph)));
+		} else {
+			assert_false(s.ol_flags & RTE_MBUF_F_TX_TCP_CKSUM);
+			assert_true(s.cksum_ok);
+		}
+		seq += len;
+	}
+	h->ifc.tx_offloads &= ~RTE_ETH_TX_OFFLOAD_TCP_CKSUM;
+	tcp_close(h->ctx, tt_apps[0].c);
+	harness_poll(h);
+	harness_drain(h);
+}
+
 int
 main(void)
 {
@@ -262,6 +333,7 @@ main(void)
 		TT_TEST(test_tcp_ipv6_syncookie_round_trip),
 		TT_TEST(test_tcp_ipv6_checksum_offload_request),
 		TT_TEST(test_tcp_ipv6_packet_too_big_lowers_the_mss),
+		TT_TEST(test_tcp_ipv6_timestamped_answers_sum_right),
 	};
 
 	TT_RUN(tests);
