@@ -294,27 +294,6 @@ tcp_conn_init(struct lcore_ctx *ctx, struct tcp_conn *c,
 }
 
 /* A SYN for a listening port (RFC 9293 §3.10.7.2, third). */
-/*
- * IPv6 sizes: the header is 20 bytes longer, and a packet-too-big
- * recorded for the peer (nd_pmtu_lookup, never below 1280) bounds what
- * we send: *ours (what we announce) and *lim (what we send at most)
- * shrink to fit, the 1220 of the minimum MTU at the least.
- */
-static void
-tcp_mss6(struct lcore_ctx *ctx, const struct tcp_seg *s, uint16_t *ours,
-	 uint16_t *lim)
-{
-	uint32_t pmtu = nd_pmtu_lookup(ctx->nd, s->peer6, ctx->now_us);
-	uint32_t least = IPV6_MIN_MTU - 40 - TCP_HLEN;
-
-	*ours = (uint16_t)tcp_max(*ours > TCP_V6_EXTRA ? *ours - TCP_V6_EXTRA : 0,
-				  tcp_min(*ours, least));
-	*lim = (uint16_t)tcp_max(*lim > TCP_V6_EXTRA ? *lim - TCP_V6_EXTRA : 0,
-				 tcp_min(*lim, least));
-	if (pmtu && pmtu - 40 - TCP_HLEN < *lim)
-		*lim = (uint16_t)tcp_max(pmtu - 40 - TCP_HLEN, least);
-}
-
 static void
 tcp_rcv_syn(struct lcore_ctx *ctx, const struct tcp_seg *s,
 	    const struct tcp_listener *l)
@@ -331,7 +310,7 @@ tcp_rcv_syn(struct lcore_ctx *ctx, const struct tcp_seg *s,
 	uint16_t lim = tl->our_mss;
 
 	if (unlikely(s->peer6))
-		tcp_mss6(ctx, s, &ours, &lim);
+		tcp_mss6_fit(ctx, s->peer6, &ours, &lim);
 	adv = peer ? (uint16_t)tcp_min(ours, peer) : ours;
 	snd = (uint16_t)tcp_min(lim, peer ? peer : TCP_DEFAULT_MSS);
 	STAT_INC(ctx, tcp_syn_rx);
@@ -426,7 +405,7 @@ tcp_rcv_cookie(struct lcore_ctx *ctx, const struct tcp_seg *s,
 	if (unlikely(s->peer6)) {
 		uint16_t lim = tl->our_mss;
 
-		tcp_mss6(ctx, s, &ours, &lim);
+		tcp_mss6_fit(ctx, s->peer6, &ours, &lim);
 		mss = (uint16_t)tcp_min(mss, lim);
 	}
 	tcp_conn_init(ctx, c, s, l, s->ack - 1, s->seq - 1, mss,
