@@ -10,6 +10,28 @@
 
 #include <rte_ip.h>
 
+#if defined(__x86_64__)
+/* sum + the 64-bit words of n bytes at p (n = 64, 32 or 16), each carry
+ * added back (end-around carry): congruent modulo 2^16 - 1. */
+#define CKSUM_ADC_FN(n, body)                                                  \
+	static inline uint64_t cksum_adc##n(const uint8_t *p, uint64_t sum)    \
+	{                                                                      \
+		__asm__(body "adcq $0, %[s]"                                   \
+			: [s] "+r"(sum)                                        \
+			: [p] "r"(p), "m"(*(const uint8_t(*)[n])p)             \
+			: "cc");                                               \
+		return sum;                                                    \
+	}
+#define CKSUM_ADC16 "addq (%[p]), %[s]\n\tadcq 8(%[p]), %[s]\n\t"
+#define CKSUM_ADC32 CKSUM_ADC16 "adcq 16(%[p]), %[s]\n\tadcq 24(%[p]), %[s]\n\t"
+#define CKSUM_ADC64                                                            \
+	CKSUM_ADC32 "adcq 32(%[p]), %[s]\n\tadcq 40(%[p]), %[s]\n\t"             \
+		    "adcq 48(%[p]), %[s]\n\tadcq 56(%[p]), %[s]\n\t"
+CKSUM_ADC_FN(16, CKSUM_ADC16)
+CKSUM_ADC_FN(32, CKSUM_ADC32)
+CKSUM_ADC_FN(64, CKSUM_ADC64)
+#endif
+
 /*
  * Ones' complement sum of len bytes added to sum (not folded). RFC 1071
  * §2(B): summing 32-bit words into a 64-bit accumulator and folding at the
@@ -33,30 +55,12 @@ cksum_add(const void *data, size_t len, uint64_t sum)
 	 * 32-bit loop's.
 	 */
 	while (len >= 64) {
-		__asm__("addq (%[p]), %[s]\n\t"
-			"adcq 8(%[p]), %[s]\n\t"
-			"adcq 16(%[p]), %[s]\n\t"
-			"adcq 24(%[p]), %[s]\n\t"
-			"adcq 32(%[p]), %[s]\n\t"
-			"adcq 40(%[p]), %[s]\n\t"
-			"adcq 48(%[p]), %[s]\n\t"
-			"adcq 56(%[p]), %[s]\n\t"
-			"adcq $0, %[s]"
-			: [s] "+r"(sum)
-			: [p] "r"(p), "m"(*(const uint8_t(*)[64])p)
-			: "cc");
+		sum = cksum_adc64(p, sum);
 		p += 64;
 		len -= 64;
 	}
 	if (len >= 32) {
-		__asm__("addq (%[p]), %[s]\n\t"
-			"adcq 8(%[p]), %[s]\n\t"
-			"adcq 16(%[p]), %[s]\n\t"
-			"adcq 24(%[p]), %[s]\n\t"
-			"adcq $0, %[s]"
-			: [s] "+r"(sum)
-			: [p] "r"(p), "m"(*(const uint8_t(*)[32])p)
-			: "cc");
+		sum = cksum_adc32(p, sum);
 		p += 32;
 		len -= 32;
 	}
@@ -146,36 +150,13 @@ cksum_add_rx(const void *data, size_t len, uint64_t sum)
 	uint64_t t = 0;
 
 	for (; len >= 64; p += 64, len -= 64)
-		__asm__("addq (%[p]), %[s]\n\t"
-			"adcq 8(%[p]), %[s]\n\t"
-			"adcq 16(%[p]), %[s]\n\t"
-			"adcq 24(%[p]), %[s]\n\t"
-			"adcq 32(%[p]), %[s]\n\t"
-			"adcq 40(%[p]), %[s]\n\t"
-			"adcq 48(%[p]), %[s]\n\t"
-			"adcq 56(%[p]), %[s]\n\t"
-			"adcq $0, %[s]"
-			: [s] "+r"(sum)
-			: [p] "r"(p), "m"(*(const uint8_t(*)[64])p)
-			: "cc");
+		sum = cksum_adc64(p, sum);
 	if (len & 32) {
-		__asm__("addq (%[p]), %[s]\n\t"
-			"adcq 8(%[p]), %[s]\n\t"
-			"adcq 16(%[p]), %[s]\n\t"
-			"adcq 24(%[p]), %[s]\n\t"
-			"adcq $0, %[s]"
-			: [s] "+r"(sum)
-			: [p] "r"(p), "m"(*(const uint8_t(*)[32])p)
-			: "cc");
+		sum = cksum_adc32(p, sum);
 		p += 32;
 	}
 	if (len & 16) {
-		__asm__("addq (%[p]), %[s]\n\t"
-			"adcq 8(%[p]), %[s]\n\t"
-			"adcq $0, %[s]"
-			: [s] "+r"(sum)
-			: [p] "r"(p), "m"(*(const uint8_t(*)[16])p)
-			: "cc");
+		sum = cksum_adc16(p, sum);
 		p += 16;
 	}
 	if (len & 8) {
