@@ -170,6 +170,24 @@ tcp_xmit_sum(struct lcore_ctx *ctx, struct tcp_conn *c, struct rte_mbuf *m,
 	lcore_tx(ctx, m);
 }
 
+/* An IPv4 header as ipv4_output writes it for a TCP segment of l4_len
+ * bytes, its sum left 0 (tcp_ip4_cksum or the NIC fills it). */
+static __rte_always_inline void
+tcp_ip4_hdr_write(struct rte_ipv4_hdr *ip, uint32_t src, uint32_t dst,
+		  uint32_t l4_len)
+{
+	ip->version_ihl = RTE_IPV4_VHL_DEF;
+	ip->type_of_service = 0;
+	ip->total_length = rte_cpu_to_be_16((uint16_t)(l4_len + sizeof(*ip)));
+	ip->packet_id = 0;
+	ip->fragment_offset = RTE_BE16(RTE_IPV4_HDR_DF_FLAG);
+	ip->time_to_live = IPV4_DEFAULT_TTL;
+	ip->next_proto_id = IPPROTO_TCP;
+	ip->hdr_checksum = 0;
+	ip->src_addr = src;
+	ip->dst_addr = dst;
+}
+
 /*
  * A segment of m, a whole unsent send-queue mbuf, with no SACK blocks to
  * report: TCP (with timestamps when in use), IPv4 or IPv6 (v6) and
@@ -227,17 +245,7 @@ tcp_xmit_first_opt(struct lcore_ctx *ctx, struct tcp_conn *c,
 		/* IPv4 as ipv4_output writes it (sum: tcp_ip4_cksum). */
 		eh->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4);
 		ip = (struct rte_ipv4_hdr *)(eh + 1);
-		ip->version_ihl = RTE_IPV4_VHL_DEF;
-		ip->type_of_service = 0;
-		ip->total_length =
-			rte_cpu_to_be_16((uint16_t)(l4_len + sizeof(*ip)));
-		ip->packet_id = 0;
-		ip->fragment_offset = RTE_BE16(RTE_IPV4_HDR_DF_FLAG);
-		ip->time_to_live = IPV4_DEFAULT_TTL;
-		ip->next_proto_id = IPPROTO_TCP;
-		ip->hdr_checksum = 0;
-		ip->src_addr = src;
-		ip->dst_addr = dst;
+		tcp_ip4_hdr_write(ip, src, dst, l4_len);
 		addr = (uint64_t)src + dst;
 	}
 
@@ -420,16 +428,7 @@ tcp_xmit_synack(struct lcore_ctx *ctx, struct tcp_conn *c, uint16_t win)
 	rte_ether_addr_copy(&c->peer_mac, &eh->dst_addr);
 	rte_ether_addr_copy(&ifc->mac, &eh->src_addr);
 	eh->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4);
-	ip->version_ihl = RTE_IPV4_VHL_DEF;
-	ip->type_of_service = 0;
-	ip->total_length = rte_cpu_to_be_16((uint16_t)(l4_len + sizeof(*ip)));
-	ip->packet_id = 0;
-	ip->fragment_offset = RTE_BE16(RTE_IPV4_HDR_DF_FLAG);
-	ip->time_to_live = IPV4_DEFAULT_TTL;
-	ip->next_proto_id = IPPROTO_TCP;
-	ip->hdr_checksum = 0;
-	ip->src_addr = src;
-	ip->dst_addr = dst;
+	tcp_ip4_hdr_write(ip, src, dst, l4_len);
 	addr = (uint64_t)src + dst;
 
 	th->src_port = c->local_port;
