@@ -175,7 +175,8 @@ def parse_stack(text):
 # Frames that only exist because collection is toggled from inside main():
 # callgrind books the whole run on them.
 _CG_NOISE = ("(below main)", "__libc_start_main", "ld-linux-x86-64", "stack_cost.c:main",
-             "stack_cost.c:bench_poll ", "harness.c:harness_poll")
+             "stack_cost.c:bench_poll ", "harness.c:harness_poll", "clone.S:clone ",
+             "pthread_create.c:start_thread ", "stack_cost.c:bench_thread ")
 
 
 def cg_top(outfile, inclusive, n=15):
@@ -229,7 +230,9 @@ _CG_LAYERS = (
     ("TCP", ("tcp_", "syncookie_")),
     ("HTTP", ("http_",)),
     ("1MRC application", ("mrc_", "app_", "cluster_")),
-    ("libc (memcpy, memcmp)", ("__mem", "mem", "__str", "str")),
+    ("libc, compiler runtime", ("__mem", "mem", "__str", "str", "_IO_", "__vfprintf",
+                                "__vsnprintf", "snprintf", "_itoa", "__udivmod", "__divmod",
+                                "__float")),
 )
 
 
@@ -245,9 +248,13 @@ def cg_layers(outfile):
         name = m.group(2)
         if any(x in name + " " for x in _CG_NOISE):
             continue
+        obj = re.search(r" \[(.*)\]$", name)
         name = re.sub(r" \[.*\]$", "", name)
-        fn = name.rpartition(":")[2]
-        layer = next((l for l, pre in _CG_LAYERS if fn.startswith(pre)), "other")
+        file_, _, fn = name.rpartition(":")
+        layer = next((l for l, pre in _CG_LAYERS if fn.startswith(pre)), None)
+        if layer is None and ((obj and "libc.so" in obj.group(1)) or file_.startswith("./")):
+            layer = "libc, compiler runtime"  # glibc's own sources
+        layer = layer or "other"
         out[layer] = out.get(layer, 0) + int(m.group(1).replace(",", ""))
     return out
 
