@@ -179,12 +179,13 @@ _CG_NOISE = ("(below main)", "__libc_start_main", "ld-linux-x86-64", "stack_cost
              "pthread_create.c:start_thread ", "stack_cost.c:bench_thread ")
 
 
-def cg_top(outfile, inclusive, n=15):
-    args = ["callgrind_annotate", "--threshold=100"]
-    if inclusive:
-        args.append("--inclusive=yes")
+def _cg_rows(outfile, inclusive):
+    """(Ir, file, function, object) per function row of callgrind_annotate's
+    table, the _CG_NOISE frames left out; object is the binary's path
+    ("" for inlined code booked to a header)."""
+    args = ["callgrind_annotate", "--threshold=100", "--auto=no",
+            "--inclusive=" + ("yes" if inclusive else "no")]
     r = sh(args + [outfile], timeout=300)
-    rows, seen = [], set()
     for line in r.stdout.splitlines():
         m = re.match(r"^\s*([\d,]+)\s+\(\s*[\d.]+%\)\s+(.+?)\s*$", line)
         if not m or "PROGRAM TOTALS" in line:
@@ -195,8 +196,15 @@ def cg_top(outfile, inclusive, n=15):
         obj = ""
         mo = re.match(r"^(.*) \[(.*)\]$", name)
         if mo:
-            name, obj = mo.group(1), os.path.basename(mo.group(2))
+            name, obj = mo.group(1), mo.group(2)
         file_, _, fn = name.rpartition(":")
+        yield int(m.group(1).replace(",", "")), file_, fn, obj
+
+
+def cg_top(outfile, inclusive, n=15):
+    rows, seen = [], set()
+    for ir, file_, fn, obj in _cg_rows(outfile, inclusive):
+        obj = os.path.basename(obj)
         if fn.startswith("0x"):
             fn = "%s@%s" % (fn, obj)
         # Inlined header code is booked to the header (ours or DPDK's, as
@@ -213,7 +221,7 @@ def cg_top(outfile, inclusive, n=15):
         if key in seen:
             continue
         seen.add(key)
-        rows.append((int(m.group(1).replace(",", "")), label))
+        rows.append((ir, label))
         if len(rows) >= n:
             break
     return rows
@@ -238,24 +246,13 @@ _CG_LAYERS = (
 
 def cg_layers(outfile):
     """{layer: self Ir} over every function of the profile."""
-    r = sh(["callgrind_annotate", "--threshold=100", "--inclusive=no", "--auto=no",
-            outfile], timeout=300)
     out = {}
-    for line in r.stdout.splitlines():
-        m = re.match(r"^\s*([\d,]+)\s+\(\s*[\d.]+%\)\s+(.+?)\s*$", line)
-        if not m or "PROGRAM TOTALS" in line:
-            continue
-        name = m.group(2)
-        if any(x in name + " " for x in _CG_NOISE):
-            continue
-        obj = re.search(r" \[(.*)\]$", name)
-        name = re.sub(r" \[.*\]$", "", name)
-        file_, _, fn = name.rpartition(":")
+    for ir, file_, fn, obj in _cg_rows(outfile, False):
         layer = next((l for l, pre in _CG_LAYERS if fn.startswith(pre)), None)
-        if layer is None and ((obj and "libc.so" in obj.group(1)) or file_.startswith("./")):
+        if layer is None and ("libc.so" in obj or file_.startswith("./")):
             layer = "libc, compiler runtime"  # glibc's own sources
         layer = layer or "other"
-        out[layer] = out.get(layer, 0) + int(m.group(1).replace(",", ""))
+        out[layer] = out.get(layer, 0) + ir
     return out
 
 
