@@ -75,6 +75,19 @@ tcp_rack_sent(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t seq,
 	}
 }
 
+/* The probe timer pto from now (at most the RTO, RFC 8985 §7.2), unless
+ * the timer already runs out sooner. */
+static inline void
+tcp_tlp_arm(struct lcore_ctx *ctx, struct tcp_conn *c, uint64_t pto)
+{
+	uint64_t when = ctx->now_us + RTE_MIN(pto, (uint64_t)c->rto);
+
+	c->timer_kind = TT_TLP;
+	c->rtx_deadline = when;
+	if (!timer_armed(&c->timer) || c->timer.expire_us > when)
+		timer_arm(&ctx->wheel, &c->timer, when);
+}
+
 /*
  * tcp_rack_sent() and tcp_rack_arm(ctx, c, true) for the first
  * transmission of m, the whole send queue, as one segment no longer than
@@ -85,8 +98,6 @@ void
 tcp_rack_sent_one(struct lcore_ctx *ctx, struct tcp_conn *c,
 		  struct rte_mbuf *m)
 {
-	uint64_t pto, when;
-
 	if (likely(!(c->flags & TCF_SACK))) {
 		if (c->timer_kind != TT_RTX)
 			tcp_rtx_arm(ctx, c);
@@ -102,13 +113,7 @@ tcp_rack_sent_one(struct lcore_ctx *ctx, struct tcp_conn *c,
 			tcp_rtx_arm(ctx, c);
 		return;
 	}
-	pto = 2ull * c->srtt + TCP_TLP_DELACK_US;
-	pto = RTE_MIN(pto, (uint64_t)c->rto);
-	when = ctx->now_us + pto;
-	c->timer_kind = TT_TLP;
-	c->rtx_deadline = when;
-	if (!timer_armed(&c->timer) || c->timer.expire_us > when)
-		timer_arm(&ctx->wheel, &c->timer, when);
+	tcp_tlp_arm(ctx, c, 2ull * c->srtt + TCP_TLP_DELACK_US);
 }
 
 /* Remember cwnd and ssthresh before a cut, to give them back if every
@@ -471,7 +476,7 @@ tcp_rack_done(struct lcore_ctx *ctx, struct tcp_conn *c,
 void
 tcp_rack_arm(struct lcore_ctx *ctx, struct tcp_conn *c, bool fresh)
 {
-	uint64_t pto, when;
+	uint64_t pto;
 
 	if (likely(!(c->flags & TCF_SACK))) {
 		if (c->timer_kind != TT_RTX)
@@ -507,12 +512,7 @@ tcp_rack_arm(struct lcore_ctx *ctx, struct tcp_conn *c, bool fresh)
 	pto = RTE_MAX(2ull * c->srtt, (uint64_t)TCP_TLP_MIN_US);
 	if (c->snd_max - c->snd_una <= c->mss)
 		pto = 2ull * c->srtt + TCP_TLP_DELACK_US;
-	pto = RTE_MIN(pto, (uint64_t)c->rto);
-	when = ctx->now_us + pto;
-	c->timer_kind = TT_TLP;
-	c->rtx_deadline = when;
-	if (!timer_armed(&c->timer) || c->timer.expire_us > when)
-		timer_arm(&ctx->wheel, &c->timer, when);
+	tcp_tlp_arm(ctx, c, pto);
 }
 
 /* The RTO expired: RFC 6675 §5.1 drops the scoreboard (the receiver
