@@ -96,6 +96,7 @@ tcp_fast_ack_all(struct lcore_ctx *ctx, struct tcp_conn *c,
 {
 	uint32_t ack = s->ack, acked = ack - c->snd_una;
 	uint32_t wnd = s->wnd << c->snd_wscale;
+	bool grew;
 
 	if (c->flags & TCF_SACK)
 		tcp_rack_deliver(c, c->sndq_head, (uint32_t)ctx->now_us, ack);
@@ -131,18 +132,8 @@ tcp_fast_ack_all(struct lcore_ctx *ctx, struct tcp_conn *c,
 			c->flags &= ~TCF_UNDO;
 	}
 	/* Send window update, only from a newer segment (§3.10.7.4). */
-	if (SEQ_LT(c->snd_wl1, s->seq) ||
-	    (c->snd_wl1 == s->seq && SEQ_LEQ(c->snd_wl2, ack))) {
-		bool grew = wnd > c->snd_wnd;
-
-		c->snd_wnd = wnd;
-		c->snd_wl1 = s->seq;
-		c->snd_wl2 = ack;
-		if (wnd > c->max_snd_wnd)
-			c->max_snd_wnd = wnd;
-		if (grew)
-			tcp_schedule(ctx, c);
-	}
+	if (tcp_snd_wnd_take(c, s->seq, ack, wnd, &grew) && grew)
+		tcp_schedule(ctx, c);
 	/* Send-queue space freed: the application may write more. */
 	if (c->ops->writable) {
 		c->ops->writable(ctx, c, c->app);

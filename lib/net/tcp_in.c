@@ -652,7 +652,7 @@ tcp_rcv_ack(struct lcore_ctx *ctx, struct tcp_conn *c, const struct tcp_seg *s)
 	struct tcp_lcore *tl = tcp_tl(ctx);
 	uint32_t ack = s->ack, wnd = s->wnd << c->snd_wscale;
 	uint32_t prior_una = c->snd_una;
-	bool freed = false;
+	bool freed = false, grew;
 
 	if ((c->flags & (TCF_PERSIST | TCF_APP_CLOSED)) == TCF_PERSIST)
 		c->retries = 0; /* the peer answers our probes */
@@ -698,15 +698,7 @@ tcp_rcv_ack(struct lcore_ctx *ctx, struct tcp_conn *c, const struct tcp_seg *s)
 	if ((c->flags & TCF_SACK) && (TCPF(c->state) & TCPF_OUTPUT))
 		tcp_rack_done(ctx, c, s, prior_una);
 	/* Send window update, only from a newer segment (§3.10.7.4). */
-	if (SEQ_LT(c->snd_wl1, s->seq) ||
-	    (c->snd_wl1 == s->seq && SEQ_LEQ(c->snd_wl2, ack))) {
-		bool grew = wnd > c->snd_wnd;
-
-		c->snd_wnd = wnd;
-		c->snd_wl1 = s->seq;
-		c->snd_wl2 = ack;
-		if (wnd > c->max_snd_wnd)
-			c->max_snd_wnd = wnd;
+	if (tcp_snd_wnd_take(c, s->seq, ack, wnd, &grew)) {
 		if (wnd && (c->flags & TCF_PERSIST)) {
 			/* The window opened: send from snd_una again. */
 			c->flags &= ~TCF_PERSIST;

@@ -650,6 +650,27 @@ void tcp_xmit_first(struct lcore_ctx *ctx, struct tcp_conn *c);
 void tcp_xmit_in_place(struct lcore_ctx *ctx, struct tcp_conn *c,
 		       struct rte_mbuf *m, uint32_t seq, uint8_t flags);
 
+/*
+ * RFC 9293 §3.10.7.4: the send window wnd (scaled) taken from a segment
+ * (seq, ack) newer than the one that last set it (SND.WL1, SND.WL2).
+ * Returns true when taken, with *grew set when the window grew.
+ */
+static inline bool
+tcp_snd_wnd_take(struct tcp_conn *c, uint32_t seq, uint32_t ack,
+		 uint32_t wnd, bool *grew)
+{
+	if (!(SEQ_LT(c->snd_wl1, seq) ||
+	      (c->snd_wl1 == seq && SEQ_LEQ(c->snd_wl2, ack))))
+		return false;
+	*grew = wnd > c->snd_wnd;
+	c->snd_wnd = wnd;
+	c->snd_wl1 = seq;
+	c->snd_wl2 = ack;
+	if (wnd > c->max_snd_wnd)
+		c->max_snd_wnd = wnd;
+	return true;
+}
+
 /* tcp_frame.c: a segment of c without data at seq with flags in a fresh
  * mbuf, one pass and tcp_fill's ACK bookkeeping, when
  * tcp_xmit_one_pass(c) (counts tcp_drop_nombuf without an mbuf). */
