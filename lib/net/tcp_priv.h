@@ -537,14 +537,31 @@ bool tcp_ooo_prune_one(struct lcore_ctx *ctx, struct tcp_conn *c);
 uint16_t tcp_rcv_win_lim(struct tcp_conn *c);
 void tcp_output(struct lcore_ctx *ctx, struct tcp_conn *c);
 void tcp_send_ack(struct lcore_ctx *ctx, struct tcp_conn *c);
-void tcp_send_synack(struct lcore_ctx *ctx, struct tcp_conn *c);
 void tcp_send_rst(struct lcore_ctx *ctx, struct tcp_conn *c);
 void tcp_send_probe(struct lcore_ctx *ctx, struct tcp_conn *c);
 void tcp_xmit_data(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t seq,
 		   uint32_t len, uint8_t flags);
+/* NOP NOP TS at o (TCP_TS_OPTLEN bytes). */
+void tcp_opt_ts(uint8_t *o, uint32_t tsval, uint32_t tsecr);
+/* A fresh mbuf with room for a TCP header of hlen bytes (options
+ * included) and len bytes; the header, or NULL (counted). */
+struct rte_tcp_hdr *tcp_seg_alloc(struct lcore_ctx *ctx, struct rte_mbuf **mp,
+				  uint32_t hlen, uint32_t len);
+
+/* tcp_reply.c: SYN-ACKs, and replies without a connection */
+void tcp_send_synack(struct lcore_ctx *ctx, struct tcp_conn *c);
 void tcp_reply_rst(struct lcore_ctx *ctx, const struct tcp_seg *s);
 void tcp_reply_synack_cookie(struct lcore_ctx *ctx, const struct tcp_seg *s,
 			     uint32_t cookie, uint16_t mss, uint32_t tsval);
+
+/* tcp_open.c: the passive open */
+/* No connection for s: LISTEN processing (RFC 9293 §3.10.7.2) or a
+ * reset (§3.10.7.1). A connection to run s through, or NULL. */
+struct tcp_conn *tcp_rcv_listen(struct lcore_ctx *ctx, const struct tcp_seg *s);
+/* SYN_RECEIVED -> ESTABLISHED on the ACK of our SYN, the application
+ * asked to accept; false when the connection is gone (refused). */
+bool tcp_established(struct lcore_ctx *ctx, struct tcp_conn *c,
+		     const struct tcp_seg *s);
 void tcp_sndq_drop(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t bytes);
 
 /* The head mbuf, acknowledged to its end, leaves the send queue (its
