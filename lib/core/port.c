@@ -341,11 +341,21 @@ port_start(uint16_t port_id, const struct config *cfg, uint16_t nb_queues,
 			 strerror(-rc));
 		return rc;
 	}
-	/* A memif peer may leave while we poll (port_memif.h). */
-	if (cfg->driver == CONFIG_DRIVER_MEMIF &&
-	    (rc = port_memif_guard(port_id, nb_queues)) < 0)
-		LOG(WARNING, "port %u: memif unmap guard: %s: a peer leaving "
-		    "mid-burst can crash us", port_id, strerror(-rc));
+	/* A memif peer may come or leave while we poll (port_memif.h). */
+	if (cfg->driver == CONFIG_DRIVER_MEMIF) {
+		rc = port_memif_gate(port_id);
+		if (rc < 0) {
+			snprintf(err, PORT_ERR_LEN, "port %u: memif burst "
+				 "gate: %s", port_id, strerror(-rc));
+			rte_eth_dev_stop(port_id);
+			return rc;
+		}
+		rc = port_memif_guard(port_id, nb_queues);
+		if (rc < 0)
+			LOG(WARNING, "port %u: memif unmap guard: %s: a peer "
+			    "leaving mid-burst can crash us", port_id,
+			    strerror(-rc));
+	}
 	/* Frames for our MAC are all we want; broadcast for ARP. Promiscuous
 	 * mode is left as the driver has it (af_packet sees everything). */
 	memset(ifc, 0, sizeof(*ifc));

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* port_memif.c: net_memif's unmap waits for the bursts in progress
- * (port_memif.h says why). */
+/* port_memif.c: net_memif's bursts only while its link is up, and its unmap
+ * waits for the bursts in progress (port_memif.h says why). */
 #include <errno.h>
 #include <inttypes.h>
 #include <sched.h>
@@ -11,6 +11,7 @@
 
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
+#include <rte_ethdev_core.h>
 #include <rte_interrupts.h>
 #include <rte_lcore.h>
 
@@ -29,7 +30,63 @@ static struct {
 	int on;
 	uint16_t port_id, nq;
 	struct port_memif_q q[PORT_MEMIF_QMAX];
+	/* The gated port and the PMD's own burst functions. */
+	uint16_t gate_port;
+	eth_rx_burst_t rx;
+	eth_tx_burst_t tx;
 } port_memif;
+
+/* The link as the PMD last set it: up once the peer's memory is mapped,
+ * down before it is unmapped. */
+static inline bool
+port_memif_link_up(void)
+{
+	struct rte_eth_link link;
+
+	return rte_eth_link_get_nowait(port_memif.gate_port, &link) == 0 &&
+	       link.link_status == RTE_ETH_LINK_UP;
+}
+
+/* The PMD's rx burst, or nothing while the link is down. */
+static uint16_t
+port_memif_rx(void *rxq, struct rte_mbuf **pkts, uint16_t n)
+{
+	if (!port_memif_link_up())
+		return 0;
+	return port_memif.rx(rxq, pkts, n);
+}
+
+/* The PMD's tx burst, or nothing sent while the link is down. */
+static uint16_t
+port_memif_tx(void *txq, struct rte_mbuf **pkts, uint16_t n)
+{
+	if (!port_memif_link_up())
+		return 0;
+	return port_memif.tx(txq, pkts, n);
+}
+
+int
+port_memif_gate(uint16_t port_id)
+{
+	struct rte_eth_fp_ops *fp;
+
+	if (!rte_eth_dev_is_valid_port(port_id))
+		return -ENODEV;
+	fp = &rte_eth_fp_ops[port_id];
+	/* Gated already (a second call after the same start). */
+	if (fp->rx_pkt_burst == port_memif_rx && port_memif.gate_port == port_id)
+		return 0;
+	/* One port at a time: the wrappers know the port only from here. */
+	if (port_memif.rx &&
+	    rte_eth_fp_ops[port_memif.gate_port].rx_pkt_burst == port_memif_rx)
+		return -EBUSY;
+	port_memif.gate_port = port_id;
+	port_memif.rx = fp->rx_pkt_burst;
+	port_memif.tx = fp->tx_pkt_burst;
+	__atomic_store_n(&fp->rx_pkt_burst, port_memif_rx, __ATOMIC_RELEASE);
+	__atomic_store_n(&fp->tx_pkt_burst, port_memif_tx, __ATOMIC_RELEASE);
+	return 0;
+}
 
 /* After the PMD's rx burst: its reads of the rings are done. */
 static uint16_t
