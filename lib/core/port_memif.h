@@ -11,10 +11,10 @@
  * DPDK 22.11's memif_disconnect() runs on the EAL interrupt thread when the
  * peer goes (a clean exit or SIGKILL alike): it marks the port down and
  * munmap()s the peer's shared memory at once, while a data lcore may be
- * inside rte_eth_rx_burst/tx_burst on those rings (SIGSEGV). The PMD tests
- * "connected" at the start of each burst, so a burst that starts after the
- * mark never touches the rings: what is missing is a wait for the bursts
- * already running. Nothing in ethdev precedes the unmap (the link status
+ * inside rte_eth_rx_burst/tx_burst on those rings (SIGSEGV). A burst that
+ * starts after the mark never touches the rings (port_memif_gate below
+ * keeps it out of the PMD altogether): what is missing is a wait for the
+ * bursts already running. Nothing in ethdev precedes the unmap (the link status
  * changes in the same function, no LSC event is raised first), so the wait
  * sits in munmap itself: linerate's munmap() (exported to the PMD, see the
  * Makefile), called on the interrupt thread while a memif port is guarded,
