@@ -310,6 +310,94 @@ test_mrc_store_exact_sum_overflow_falls_back(void **state)
 	mrc_store_free(s);
 }
 
+/* The exact decimal the way mrc_stats_json first wrote it (a digit per
+ * 128-bit division, then snprintf): the reference for the word-wise
+ * writer. */
+static void
+ref_exact(__int128 v, char *buf)
+{
+	unsigned __int128 a = v < 0 ? -(unsigned __int128)v : (unsigned __int128)v;
+	unsigned __int128 ip = a / MRC_EXACT_SCALE;
+	uint64_t fp = (uint64_t)(a % MRC_EXACT_SCALE);
+	char tmp[48];
+	int n = 0, k = MRC_EXACT_DIGITS;
+
+	do {
+		tmp[n++] = (char)('0' + (int)(ip % 10));
+		ip /= 10;
+	} while (ip);
+	if (v < 0)
+		*buf++ = '-';
+	while (n)
+		*buf++ = tmp[--n];
+	*buf++ = '.';
+	while (k > 1 && fp % 10 == 0) {
+		fp /= 10;
+		k--;
+	}
+	buf += k;
+	*buf = '\0';
+	while (k--) {
+		*--buf = (char)('0' + fp % 10);
+		fp /= 10;
+	}
+}
+
+static uint64_t
+rnd64(uint64_t *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 7;
+	*x ^= *x << 17;
+	return *x;
+}
+
+/* Exact sums and averages of every magnitude (below and past 2^64 and
+ * 10^38, negative, counts past INT64_MAX) read as the reference writes
+ * them. */
+static void
+test_mrc_stats_json_exact_matches_reference(void **state)
+{
+	uint64_t x = 0x9e3779b97f4a7c15ull;
+	char buf[256], want[256], sum[64], avg[64];
+
+	(void)state;
+	for (int i = 0; i < 20000; i++) {
+		struct mrc_stats st = {0};
+		int shift = (int)(rnd64(&x) % 125);
+		unsigned __int128 m = ((unsigned __int128)rnd64(&x) << 64 | rnd64(&x));
+		__int128 v = (__int128)(m >> (127 - shift >= 0 ? 127 - shift : 0) >> 1);
+
+		if (rnd64(&x) & 1)
+			v = -v;
+		st.total_requests = (i % 3 == 0) ? rnd64(&x) :
+				    (i % 3 == 1) ? 1 + rnd64(&x) % 1000 : 1;
+		if (st.total_requests == 0)
+			st.total_requests = 7;
+		if (i % 5 == 0) /* an exact average */
+			v = (v / 1000) * (__int128)(st.total_requests % 1000 + 1),
+			st.total_requests = st.total_requests % 1000 + 1;
+		st.unique_users = rnd64(&x);
+		st.sum_exact = v;
+		st.avg = 0.5; /* the inexact average's stand-in */
+		ref_exact(v, sum);
+		if (v % (__int128)st.total_requests == 0)
+			ref_exact(v / (__int128)st.total_requests, avg);
+		else
+			snprintf(avg, sizeof(avg), "0.5");
+		snprintf(want, sizeof(want),
+			 "{\"totalRequests\":%llu,\"uniqueUsers\":%llu,"
+			 "\"sum\":%s,\"avg\":%s}",
+			 (unsigned long long)st.total_requests,
+			 (unsigned long long)st.unique_users, sum, avg);
+		assert_int_equal(mrc_stats_json(&st, buf, sizeof(buf)),
+				 (int)strlen(want));
+		assert_string_equal(buf, want);
+		/* One byte short of the terminator: refused, never cut. */
+		assert_int_equal(mrc_stats_json(&st, buf, strlen(want)), -ENOSPC);
+	}
+}
+
 static void
 test_mrc_stats_json_formats(void **state)
 {
@@ -1071,6 +1159,7 @@ main(void)
 		cmocka_unit_test(test_mrc_store_exact_sum_overflow_falls_back),
 		cmocka_unit_test(test_mrc_store_count_known_matches_record),
 		cmocka_unit_test(test_mrc_stats_json_formats),
+		cmocka_unit_test(test_mrc_stats_json_exact_matches_reference),
 		cmocka_unit_test(test_mrc_store_half_values_sum_to_500000000),
 		cmocka_unit_test(test_mrc_store_reset_zeroes_everything),
 		cmocka_unit_test(test_mrc_store_reset_times_out_on_stuck_lcore),
