@@ -95,8 +95,7 @@ struct http_pending {
 	uint32_t dlen;
 	int16_t route;
 	int16_t status;
-	uint8_t minor_version;
-	bool keep_alive;
+	uint8_t rflags; /* the exchange's (struct http_exchange) */
 	bool head_only;
 	bool close;
 	const char *ctype;
@@ -222,14 +221,30 @@ bool http_owe_flush(struct lcore_ctx *ctx, struct http_conn *hc);
 /* conn_respond.c: free hc->owe (closing). */
 void http_owe_release(struct http_lcore *hl, struct http_conn *hc);
 
-/* The request facts an answer depends on: from x->req, or saved with a
- * deferred exchange (x->req is NULL then, x->pend set). */
-static inline bool
-http_x_head_only(const struct http_exchange *x)
+/* A request head the head cache matched, and where it is written out
+ * when a handler asks for it (http_exchange_request). */
+struct http_lazy_req {
+	struct http_hc_hit hit;
+	struct http_request req;
+};
+
+/* The answer flags (struct http_exchange rflags) of a request of
+ * version HTTP/1.<minor> asking for keep-alive or not (RFC 9112 §9.3). */
+static inline uint8_t
+http_req_rflags(int minor, bool keep_alive)
 {
-	if (x->req)
-		return x->req->method == HTTP_M_HEAD;
-	return x->pend && x->pend->head_only;
+	if (minor == 0)
+		return HTTP_RESP_HTTP10 |
+		       (keep_alive ? HTTP_RESP_KEEPALIVE : HTTP_RESP_CLOSE);
+	return keep_alive ? 0 : HTTP_RESP_CLOSE;
+}
+
+/* Whether x answers a request now (not a deferred exchange, not an
+ * error found before any handler ran). */
+static inline bool
+http_x_live(const struct http_exchange *x)
+{
+	return x->head || x->lazy;
 }
 
 /* The head flags of x's answer; marks the connection closing as the
@@ -237,24 +252,12 @@ http_x_head_only(const struct http_exchange *x)
 static inline unsigned int
 http_head_flags(struct http_exchange *x)
 {
-	struct http_conn *hc = x->conn;
-	const struct http_request *req = x->req;
-	const struct http_pending *pd = x->pend;
-	unsigned int flags = 0;
-	bool known = req || pd;
-	int minor = req ? req->minor_version : pd ? pd->minor_version : 1;
-	bool ka = req ? req->keep_alive : pd ? pd->keep_alive : false;
+	unsigned int flags = x->rflags;
 
-	if (known && minor == 0) {
-		flags |= HTTP_RESP_HTTP10;
-		if (ka && !x->close)
-			flags |= HTTP_RESP_KEEPALIVE;
-	}
-	if (x->close || !known || !ka) {
-		flags |= HTTP_RESP_CLOSE;
-		flags &= ~HTTP_RESP_KEEPALIVE;
-		hc->flags |= HC_CLOSING;
-	}
+	if (x->close)
+		flags = (flags & ~HTTP_RESP_KEEPALIVE) | HTTP_RESP_CLOSE;
+	if (flags & HTTP_RESP_CLOSE)
+		x->conn->flags |= HC_CLOSING;
 	return flags;
 }
 
@@ -311,7 +314,8 @@ http_fail(struct lcore_ctx *ctx, struct http_conn *hc,
 	  const struct http_request *req, int status, const char *msg)
 {
 	struct http_exchange x = {
-		.lc = ctx, .conn = hc, .req = NULL, .route = -1, .close = true,
+		.lc = ctx, .conn = hc, .route = -1, .close = true,
+		.rflags = HTTP_RESP_CLOSE,
 	};
 
 	(void)req;

@@ -186,7 +186,7 @@ http_respond_one(struct http_exchange *x, int status, const char *ctype,
 	if (x->status) /* answered twice: keep the first */
 		return;
 	x->status = status;
-	head_only = http_x_head_only(x);
+	head_only = x->head_only;
 	if (likely(http_respond_tpl(x, status, ctype, body, len, head_only)))
 		return;
 	http_respond_all(x, status, ctype, body, len, head_only);

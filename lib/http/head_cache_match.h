@@ -4,7 +4,7 @@
 
 /*
  * Included by head_cache.c once per way of comparing bytes, with
- *   HTTP_HC_PARSE  the function's name (http_head_cache_parse()'s
+ *   HTTP_HC_HIT    the function's name (http_head_cache_hit()'s
  *                  arguments and answers);
  *   HTTP_HC_ATTR   its attributes (the target ISA);
  *   HTTP_HC_EQ(a, b, n)  a[0..n) equals b[0..n), reading nothing else.
@@ -20,7 +20,7 @@
 /* Whether buf[0..len) starts with e's head (nd digits of value v in
  * it): its length, or 0. */
 static inline __attribute__((always_inline)) HTTP_HC_ATTR size_t
-HTTP_CONCAT(HTTP_HC_PARSE, _try)(const struct http_hc_entry *e,
+HTTP_CONCAT(HTTP_HC_HIT, _try)(const struct http_hc_entry *e,
 				 const char *buf, size_t len, size_t *nd,
 				 uint64_t *v)
 {
@@ -52,11 +52,9 @@ HTTP_CONCAT(HTTP_HC_PARSE, _try)(const struct http_hc_entry *e,
 	return s + e->suf;
 }
 
-static __attribute__((noinline)) HTTP_HC_ATTR int
-HTTP_HC_PARSE(struct http_head_cache *c, struct stats *stats,
-	      struct http_parse_state *st, const char *buf, size_t len,
-	      const struct http_limits *lim, struct http_request *req,
-	      int *status)
+static __attribute__((noinline)) HTTP_HC_ATTR size_t
+HTTP_HC_HIT(struct http_head_cache *c, struct stats *stats, const char *buf,
+	    size_t len, const struct http_limits *lim, struct http_hc_hit *h)
 {
 	const struct http_limits *l = lim ? lim : &http_hc_defaults;
 	struct http_hc_entry *e;
@@ -64,29 +62,26 @@ HTTP_HC_PARSE(struct http_head_cache *c, struct stats *stats,
 	uint64_t v = 0;
 	unsigned int k, i = c->mru;
 
-	if (st->pos)
-		return http_parse_resume(st, buf, len, lim, req, status);
 	for (k = 0; k < HTTP_HC_ENTRIES; k++) {
 		e = &c->e[(i + k) % HTTP_HC_ENTRIES];
-		n = HTTP_CONCAT(HTTP_HC_PARSE, _try)(e, buf, len, &nd, &v);
+		n = HTTP_CONCAT(HTTP_HC_HIT, _try)(e, buf, len, &nd, &v);
 		if (n)
 			break;
 	}
 	/* The limits may be another listener's: the parser decides. */
 	if (!n || !http_hc_limits_ok(e, nd, l))
-		return http_hc_miss(c, stats, st, buf, len, lim, req, status);
-	http_hc_fill(e, buf, nd, v, req);
+		return 0;
+	h->e = e;
+	h->buf = buf;
+	h->v = nd ? v : 0;
+	h->nd = nd;
 	e->ref = 1;
 	c->mru = (uint8_t)((i + k) % HTTP_HC_ENTRIES);
 	c->last = e;
-	/* What the parser leaves of a head judged whole. */
-	st->scanned += (uint32_t)n;
-	st->pos = (uint32_t)n;
-	st->phase = HTTP_PS_DONE;
 	stats->v[ST_http_head_cache_hits]++;
-	return (int)n;
+	return n;
 }
 
-#undef HTTP_HC_PARSE
+#undef HTTP_HC_HIT
 #undef HTTP_HC_ATTR
 #undef HTTP_HC_EQ
