@@ -273,6 +273,20 @@ http_date_now(const struct lcore_ctx *ctx, struct http_lcore *hl)
 	return &hl->date;
 }
 
+/* Count an answer of status, class index cls (http_resp_tpl cls). */
+static inline void
+http_head_count_cls(struct lcore_ctx *ctx, struct http_exchange *x,
+		    int status, unsigned int cls)
+{
+	x->conn->hl->counts[x->route < 0 ? HTTP_ROUTE_NONE : x->route][cls]++;
+	if (status < 400)
+		STAT_INC(ctx, http_responses_2xx);
+	else if (status < 500)
+		STAT_INC(ctx, http_responses_4xx);
+	else
+		STAT_INC(ctx, http_responses_5xx);
+}
+
 /* Count an answer with its head built. */
 static inline void
 http_head_count(struct lcore_ctx *ctx, struct http_exchange *x, int status)

@@ -144,7 +144,7 @@ http_respond_tpl(struct http_exchange *x, int status, const char *ctype,
 		memcpy(p, t->head, HTTP_RESP_TPL_MAX);
 	if (blen)
 		rte_memcpy(p + t->len, body, blen);
-	http_head_count(ctx, x, status);
+	http_head_count_cls(ctx, x, status, t->cls);
 	return true;
 }
 

@@ -52,34 +52,70 @@ HTTP_CONCAT(HTTP_HC_HIT, _try)(const struct http_hc_entry *e,
 	return s + e->suf;
 }
 
-static __attribute__((noinline)) HTTP_HC_ATTR size_t
-HTTP_HC_HIT(struct http_head_cache *c, struct stats *stats, const char *buf,
-	    size_t len, const struct http_limits *lim, struct http_hc_hit *h)
+/* The hit on e (n bytes, nd digits of value v), noted and counted. */
+static inline __attribute__((always_inline)) HTTP_HC_ATTR size_t
+HTTP_CONCAT(HTTP_HC_HIT, _take)(struct http_head_cache *c,
+				struct stats *stats, struct http_hc_entry *e,
+				const char *buf, size_t n, size_t nd,
+				uint64_t v, struct http_hc_hit *h)
 {
-	const struct http_limits *l = lim ? lim : &http_hc_defaults;
-	struct http_hc_entry *e;
-	size_t n = 0, nd = 0;
-	uint64_t v = 0;
-	unsigned int k, i = c->mru;
-
-	for (k = 0; k < HTTP_HC_ENTRIES; k++) {
-		e = &c->e[(i + k) % HTTP_HC_ENTRIES];
-		n = HTTP_CONCAT(HTTP_HC_HIT, _try)(e, buf, len, &nd, &v);
-		if (n)
-			break;
-	}
-	/* The limits may be another listener's: the parser decides. */
-	if (!n || !http_hc_limits_ok(e, nd, l))
-		return 0;
 	h->e = e;
 	h->buf = buf;
 	h->v = nd ? v : 0;
 	h->nd = nd;
 	e->ref = 1;
-	c->mru = (uint8_t)((i + k) % HTTP_HC_ENTRIES);
 	c->last = e;
 	stats->v[ST_http_head_cache_hits]++;
 	return n;
+}
+
+/* The entries after the most recently used one, in turn. */
+static __attribute__((noinline)) HTTP_HC_ATTR size_t
+HTTP_CONCAT(HTTP_HC_HIT, _others)(struct http_head_cache *c,
+				  struct stats *stats, const char *buf,
+				  size_t len, const struct http_limits *l,
+				  struct http_hc_hit *h)
+{
+	struct http_hc_entry *e;
+	size_t n, nd = 0;
+	uint64_t v = 0;
+	unsigned int k, i;
+
+	for (k = 1; k < HTTP_HC_ENTRIES; k++) {
+		i = (c->mru + k) % HTTP_HC_ENTRIES;
+		e = &c->e[i];
+		n = HTTP_CONCAT(HTTP_HC_HIT, _try)(e, buf, len, &nd, &v);
+		if (!n)
+			continue;
+		/* The limits may be another listener's: the parser
+		 * decides. */
+		if (!http_hc_limits_ok(e, nd, l))
+			return 0;
+		c->mru = (uint8_t)i;
+		return HTTP_CONCAT(HTTP_HC_HIT, _take)(c, stats, e, buf, n, nd,
+						       v, h);
+	}
+	return 0;
+}
+
+/* The most recently used entry first, inline: a connection's heads
+ * mostly match the entry the last head did. */
+static __attribute__((noinline)) HTTP_HC_ATTR size_t
+HTTP_HC_HIT(struct http_head_cache *c, struct stats *stats, const char *buf,
+	    size_t len, const struct http_limits *lim, struct http_hc_hit *h)
+{
+	const struct http_limits *l = lim ? lim : &http_hc_defaults;
+	struct http_hc_entry *e = &c->e[c->mru];
+	size_t n, nd = 0;
+	uint64_t v = 0;
+
+	n = HTTP_CONCAT(HTTP_HC_HIT, _try)(e, buf, len, &nd, &v);
+	if (!n)
+		return HTTP_CONCAT(HTTP_HC_HIT, _others)(c, stats, buf, len, l,
+							 h);
+	if (!http_hc_limits_ok(e, nd, l))
+		return 0;
+	return HTTP_CONCAT(HTTP_HC_HIT, _take)(c, stats, e, buf, n, nd, v, h);
 }
 
 #undef HTTP_HC_HIT

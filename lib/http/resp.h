@@ -47,13 +47,17 @@ struct http_resp_tpl {
 	uint64_t sec; /* the Date second the head carries */
 	const char *ctype;
 	uint64_t clen;
-	int16_t status;
-	uint8_t flags;
-	uint8_t valid;
+	uint32_t key; /* HTTP_RESP_TPL_KEY(status, flags); 0: empty */
+	uint8_t cls;  /* status class - 1 (0..4; 5xx for a status out of
+		       * 100..599), for the per-route counters */
 	uint16_t len;
 	uint16_t sum; /* cksum_fold(cksum_add(head, len, 0)) */
 	char head[HTTP_RESP_TPL_MAX];
 };
+
+/* The kind of a template in one word: status and flags (never 0). */
+#define HTTP_RESP_TPL_KEY(status, flags)                                       \
+	((uint32_t)(uint16_t)(status) | (uint32_t)(flags) << 16 | 1u << 24)
 
 /*
  * The head http_resp_head(.., date, ctype, content_length, flags, NULL)
@@ -77,10 +81,9 @@ http_resp_tpl(struct http_resp_tpl *cache, const struct http_date *date,
 					  (unsigned int)content_length ^ flags) %
 					 HTTP_RESP_TPLS];
 
-	if (__builtin_expect(t->valid && t->sec == date->sec &&
-			     t->status == status &&
-			     t->clen == content_length && t->ctype == ctype &&
-			     t->flags == flags, 1))
+	if (__builtin_expect(t->key == HTTP_RESP_TPL_KEY(status, flags) &&
+			     t->sec == date->sec &&
+			     t->clen == content_length && t->ctype == ctype, 1))
 		return t;
 	return http_resp_tpl_build(t, date, status, ctype, content_length,
 				   flags);
