@@ -1,12 +1,17 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* conn_frame.c: HTTP/1.1 request framing: input, pipelining, buffers, limits. */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
 #include <rte_malloc.h>
 
 #include "http/conn_priv.h"
+
+_Static_assert(offsetof(struct http_exchange, head_only) ==
+		       offsetof(struct http_exchange, rflags) + 1,
+	       "an entry's xf is the exchange's rflags and head_only");
 
 /* The next request starts at the parse position: judged from its first
  * byte (http_parse_resume reads pos, phase and lead; it sets the rest
@@ -145,6 +150,8 @@ http_dispatch_hit(struct lcore_ctx *ctx, struct http_conn *hc,
 {
 	struct http_lcore *hl = hc->hl;
 	const struct http_hc_entry *e = lz->hit.e;
+	const struct http_hc_route *rt = &e->rt;
+	const struct http_router *r = hl->router;
 	struct http_match m;
 	struct http_exchange x;
 	int rc;
@@ -155,13 +162,29 @@ http_dispatch_hit(struct lcore_ctx *ctx, struct http_conn *hc,
 	x.body_len = blen;
 	x.status = 0;
 	x.close = false;
-	x.rflags = http_req_rflags(e->minor_version, e->tail[1]);
-	x.head_only = e->method == HTTP_M_HEAD;
+	memcpy(&x.rflags, e->xf, 2); /* rflags, head_only */
 	x.allow = NULL;
 	x.head = NULL;
 	x.lazy = lz;
 	x.pend = NULL;
-	rc = http_head_cache_hit_route(&hl->hcache, hl->router, &lz->hit, &m);
+	if (likely(rt->router == r && rt->gen == r->gen && rt->route >= 0)) {
+		/* The entry's route, as http_run takes it from the router. */
+		const char *path = lz->hit.buf + e->path_off;
+
+		STAT_INC(ctx, http_requests);
+		x.route = rt->route;
+		x.nparams = rt->nparams;
+		for (unsigned int i = 0; i < rt->nparams; i++) {
+			x.params[i].p = path + rt->poff[i];
+			x.params[i].len = rt->plen[i];
+		}
+		x.arg = rt->arg;
+		rt->fn(&x);
+		if (unlikely(!x.status))
+			http_respond_error(&x, 500, "handler did not answer");
+		return;
+	}
+	rc = http_head_cache_hit_route(&hl->hcache, r, &lz->hit, &m);
 	http_run(ctx, &x, &m, rc);
 }
 

@@ -228,17 +228,6 @@ struct http_lazy_req {
 	struct http_request req;
 };
 
-/* The answer flags (struct http_exchange rflags) of a request of
- * version HTTP/1.<minor> asking for keep-alive or not (RFC 9112 §9.3). */
-static inline uint8_t
-http_req_rflags(int minor, bool keep_alive)
-{
-	if (minor == 0)
-		return HTTP_RESP_HTTP10 |
-		       (keep_alive ? HTTP_RESP_KEEPALIVE : HTTP_RESP_CLOSE);
-	return keep_alive ? 0 : HTTP_RESP_CLOSE;
-}
-
 /* Whether x answers a request now (not a deferred exchange, not an
  * error found before any handler ran). */
 static inline bool

@@ -5,6 +5,7 @@
 
 #include "http/head_cache.h"
 #include "http/parser_priv.h"
+#include "http/resp.h"
 
 /* Content-Length digits a match takes: 18 never overflow int64_t, as in
  * http_content_length(); a longer run is left to the parser. */
@@ -385,6 +386,8 @@ http_hc_install(struct http_head_cache *c, const char *buf, size_t n,
 	e->nh = (uint8_t)nh;
 	e->method = (uint8_t)req->method;
 	e->minor_version = (uint8_t)req->minor_version;
+	e->xf[0] = http_req_rflags(req->minor_version, req->keep_alive);
+	e->xf[1] = req->method == HTTP_M_HEAD;
 	e->ref = 0;
 	e->rt.router = NULL;
 }
@@ -464,6 +467,8 @@ http_hc_route_slow(struct http_head_cache *c, const struct http_router *r,
 	rt->router = r;
 	rt->gen = r->gen;
 	rt->route = m->route;
+	rt->fn = m->route >= 0 ? r->routes[m->route].fn : NULL;
+	rt->arg = m->route >= 0 ? r->routes[m->route].arg : NULL;
 	rt->allowed = m->allowed;
 	rt->nparams = m->nparams;
 	for (unsigned int i = 0; i < m->nparams; i++) {

@@ -40,6 +40,9 @@
 struct http_hc_route {
 	const struct http_router *router;
 	uint64_t gen;
+	/* the route's handler and argument (when route >= 0) */
+	http_handler_fn fn;
+	void *arg;
 	int32_t route;
 	uint32_t allowed;
 	uint8_t nparams;
@@ -86,6 +89,9 @@ struct http_hc_entry {
 	uint8_t nh;
 	uint8_t method;
 	uint8_t minor_version;
+	/* what an answer needs of the request: the struct http_exchange
+	 * rflags (http_req_rflags) and head_only, in that order */
+	uint8_t xf[2];
 	uint8_t ref; /* hit since the clock hand last passed */
 	struct http_hc_route rt;
 };

@@ -3,6 +3,7 @@
 #ifndef LR_HTTP_RESP_H
 #define LR_HTTP_RESP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -21,6 +22,17 @@ void http_date_update(struct http_date *d, uint64_t wall_s);
 #define HTTP_RESP_CLOSE 0x1     /* "Connection: close" */
 #define HTTP_RESP_KEEPALIVE 0x2 /* "Connection: keep-alive" (HTTP/1.0) */
 #define HTTP_RESP_HTTP10 0x4    /* answer an HTTP/1.0 request */
+
+/* The head flags an answer to a request of version HTTP/1.<minor>,
+ * asking for keep-alive or not, carries (RFC 9112 §9.3). */
+static inline uint8_t
+http_req_rflags(int minor, bool keep_alive)
+{
+	if (minor == 0)
+		return HTTP_RESP_HTTP10 |
+		       (keep_alive ? HTTP_RESP_KEEPALIVE : HTTP_RESP_CLOSE);
+	return keep_alive ? 0 : HTTP_RESP_CLOSE;
+}
 
 /*
  * Write a response head into buf (cap bytes): status line, Date,
