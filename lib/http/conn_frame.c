@@ -324,8 +324,8 @@ http_take(struct lcore_ctx *ctx, struct http_conn *hc, const char *p,
 	seen = st->scanned;
 	if (likely(!st->pos)) {
 		/* A fresh head: the cache first. */
-		n = (int)http_head_cache_hit(&hl->hcache, &ctx->stats, p, len,
-					     &hl->limits, &lz.hit);
+		n = (int)hl->hc_hit(&hl->hcache, &ctx->stats, p, len,
+				    &hl->limits, &lz.hit);
 		if (likely(n)) {
 			STAT_ADD(ctx, http_parse_bytes, n);
 			cl = lz.hit.v;

@@ -149,6 +149,7 @@ struct http_lcore {
 	struct http_resp_tpl tpl[HTTP_RESP_TPLS]; /* response templates */
 	uint64_t counts[HTTP_MAX_ROUTES + 1][HTTP_CLASSES];
 	struct http_head_cache hcache; /* heads seen lately (head_cache.h) */
+	http_hc_hit_fn hc_hit; /* its lookup (http_head_cache_hit_variant) */
 };
 
 static inline struct http_lcore *

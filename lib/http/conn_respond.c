@@ -138,7 +138,9 @@ http_respond_tpl(struct http_exchange *x, int status, const char *ctype,
 	/* Whole blocks of the template (TCP_RESERVE_ROOM): no length
 	 * dispatch; the body, if any, then overwrites what ran past. */
 	RTE_BUILD_BUG_ON(HTTP_RESP_TPL_MAX > TCP_RESERVE_ROOM);
-	if (likely(t->len <= 128))
+	if (likely(t->len <= 80))
+		memcpy(p, t->head, 80); /* an empty answer's head */
+	else if (t->len <= 128)
 		memcpy(p, t->head, 128);
 	else
 		memcpy(p, t->head, HTTP_RESP_TPL_MAX);

@@ -407,16 +407,23 @@ http_head_cache_miss(struct http_head_cache *c, struct stats *stats,
 	return n;
 }
 
+http_hc_hit_fn
+http_head_cache_hit_variant(void)
+{
+#if defined(__x86_64__)
+	if (http_isa_cur == HTTP_ISA_AVX2)
+		return http_hc_hit_avx2;
+#endif
+	return http_hc_hit_sse2;
+}
+
 size_t
 http_head_cache_hit(struct http_head_cache *c, struct stats *stats,
 		    const char *buf, size_t len, const struct http_limits *lim,
 		    struct http_hc_hit *h)
 {
-#if defined(__x86_64__)
-	if (http_isa_cur == HTTP_ISA_AVX2)
-		return http_hc_hit_avx2(c, stats, buf, len, lim, h);
-#endif
-	return http_hc_hit_sse2(c, stats, buf, len, lim, h);
+	return http_head_cache_hit_variant()(c, stats, buf, len,
+					     lim ? lim : &http_hc_defaults, h);
 }
 
 int

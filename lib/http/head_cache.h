@@ -151,6 +151,15 @@ size_t http_head_cache_hit(struct http_head_cache *c, struct stats *stats,
 			   const char *buf, size_t len,
 			   const struct http_limits *lim, struct http_hc_hit *h);
 
+/* http_head_cache_hit() as the variant for the parser's scan variant now
+ * (http_parse_isa_get()) does it, lim not NULL: chosen once (per lcore),
+ * called without the choice. */
+typedef size_t (*http_hc_hit_fn)(struct http_head_cache *c,
+				 struct stats *stats, const char *buf,
+				 size_t len, const struct http_limits *lim,
+				 struct http_hc_hit *h);
+http_hc_hit_fn http_head_cache_hit_variant(void);
+
 /* req as http_parse_resume() fills it for the head of hit h. */
 void http_head_cache_fill(const struct http_hc_hit *h,
 			  struct http_request *req);

@@ -52,16 +52,15 @@ HTTP_CONCAT(HTTP_HC_HIT, _try)(const struct http_hc_entry *e,
 	return s + e->suf;
 }
 
-/* The hit on e (n bytes, nd digits of value v), noted and counted. */
+/* The hit on e (n bytes, nd digits; h->v set), noted and counted. */
 static inline __attribute__((always_inline)) HTTP_HC_ATTR size_t
 HTTP_CONCAT(HTTP_HC_HIT, _take)(struct http_head_cache *c,
 				struct stats *stats, struct http_hc_entry *e,
 				const char *buf, size_t n, size_t nd,
-				uint64_t v, struct http_hc_hit *h)
+				struct http_hc_hit *h)
 {
 	h->e = e;
 	h->buf = buf;
-	h->v = nd ? v : 0;
 	h->nd = nd;
 	e->ref = 1;
 	c->last = e;
@@ -92,19 +91,19 @@ HTTP_CONCAT(HTTP_HC_HIT, _others)(struct http_head_cache *c,
 		if (!http_hc_limits_ok(e, nd, l))
 			return 0;
 		c->mru = (uint8_t)i;
+		h->v = nd ? v : 0;
 		return HTTP_CONCAT(HTTP_HC_HIT, _take)(c, stats, e, buf, n, nd,
-						       v, h);
+						       h);
 	}
 	return 0;
 }
 
 /* The most recently used entry first, inline: a connection's heads
  * mostly match the entry the last head did. */
-static __attribute__((noinline)) HTTP_HC_ATTR size_t
+static HTTP_HC_ATTR size_t
 HTTP_HC_HIT(struct http_head_cache *c, struct stats *stats, const char *buf,
-	    size_t len, const struct http_limits *lim, struct http_hc_hit *h)
+	    size_t len, const struct http_limits *l, struct http_hc_hit *h)
 {
-	const struct http_limits *l = lim ? lim : &http_hc_defaults;
 	struct http_hc_entry *e = &c->e[c->mru];
 	size_t n, nd = 0;
 	uint64_t v = 0;
@@ -115,7 +114,9 @@ HTTP_HC_HIT(struct http_head_cache *c, struct stats *stats, const char *buf,
 							 h);
 	if (!http_hc_limits_ok(e, nd, l))
 		return 0;
-	return HTTP_CONCAT(HTTP_HC_HIT, _take)(c, stats, e, buf, n, nd, v, h);
+	/* v is still 0 when the entry has no Content-Length. */
+	h->v = v;
+	return HTTP_CONCAT(HTTP_HC_HIT, _take)(c, stats, e, buf, n, nd, h);
 }
 
 #undef HTTP_HC_HIT
