@@ -312,8 +312,8 @@ http_take(struct lcore_ctx *ctx, struct http_conn *hc, const char *p,
 	struct http_parse_state *st = &hc->pst;
 	struct http_lazy_req lz;
 	struct http_request *req = &lz.req;
-	int status = 400, n;
-	uint32_t seen;
+	uint32_t seen = st->scanned;
+	int status, n;
 	uint64_t cl;
 
 	/* Only the request at the parse position gets here with these. */
@@ -321,7 +321,6 @@ http_take(struct lcore_ctx *ctx, struct http_conn *hc, const char *p,
 		return http_take_chunked(ctx, hc, NULL, hc->head_len);
 	if (unlikely(hc->need) && len < hc->need)
 		return HT_MORE; /* the head was judged; its body is coming */
-	seen = st->scanned;
 	if (likely(!st->pos)) {
 		/* A fresh head: the cache first. */
 		n = (int)hl->hc_hit(&hl->hcache, &ctx->stats, p, len,
@@ -340,9 +339,11 @@ http_take(struct lcore_ctx *ctx, struct http_conn *hc, const char *p,
 			http_head_cache_take(&lz.hit, (size_t)n, st, req);
 			goto judged;
 		}
+		status = 400;
 		n = http_head_cache_miss(&hl->hcache, &ctx->stats, st, p, len,
 					 &hl->limits, req, &status);
 	} else {
+		status = 400;
 		n = http_parse_resume(st, p, len, &hl->limits, req, &status);
 	}
 	STAT_ADD(ctx, http_parse_bytes, st->scanned - seen);

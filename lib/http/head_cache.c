@@ -208,6 +208,23 @@ http_hc_eq_avx2(const char *a, const char *b, size_t n)
 
 	if (n < 32)
 		return http_hc_eq_sse2(a, b, n);
+	if (n <= 96) {
+		/* Heads' usual prefixes: three overlapping blocks, no loop. */
+		size_t m = n > 64 ? 32 : n - 32;
+
+		acc = _mm256_xor_si256(_mm256_loadu_si256((const void *)a),
+				       _mm256_loadu_si256((const void *)b));
+		acc = _mm256_or_si256(
+			acc, _mm256_xor_si256(
+				     _mm256_loadu_si256((const void *)(a + m)),
+				     _mm256_loadu_si256((const void *)(b + m))));
+		acc = _mm256_or_si256(
+			acc,
+			_mm256_xor_si256(
+				_mm256_loadu_si256((const void *)(a + n - 32)),
+				_mm256_loadu_si256((const void *)(b + n - 32))));
+		return _mm256_testz_si256(acc, acc);
+	}
 	for (i = 0; i + 32 < n; i += 32)
 		acc = _mm256_or_si256(
 			acc,
