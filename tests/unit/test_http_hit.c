@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* test_http_hit.c: a request whose head the head cache matched is answered
  * from the entry as the full parse of the same bytes is. */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -86,9 +87,16 @@ hh_tweak(struct config *cfg)
 	cfg->http_max_header_bytes = HH_MAX_HEADER;
 }
 
+/* Each test runs with the lookup variant of the scan variant in *state
+ * (chosen at http_lcore_init: SSE2 compares for the table loop, AVX2). */
 static int
 hh_setup(void **state)
 {
+	enum http_parse_isa isa = (enum http_parse_isa)(uintptr_t)*state;
+
+	if (!http_parse_isa_supported(isa))
+		isa = HTTP_ISA_SCALAR;
+	assert_int_equal(http_parse_isa_set(isa), 0);
 	tt_reset();
 	hh_h = harness_create(hh_tweak);
 	hh_port = 42000;
@@ -347,7 +355,11 @@ test_http_hit_pipelined_hits_answer_in_order(void **state)
 		assert_memory_equal(got + i * strlen(want), want, strlen(want));
 }
 
-#define HH_TEST(f) cmocka_unit_test_setup_teardown(f, hh_setup, hh_teardown)
+#define HH_TEST_ISA(f, isa)                                                    \
+	cmocka_unit_test_prestate_setup_teardown(                              \
+		f, hh_setup, hh_teardown, (void *)(uintptr_t)(isa))
+#define HH_TEST(f)                                                             \
+	HH_TEST_ISA(f, HTTP_ISA_SCALAR), HH_TEST_ISA(f, HTTP_ISA_AVX2)
 
 int
 main(void)
