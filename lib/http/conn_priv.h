@@ -263,12 +263,10 @@ http_date_now(const struct lcore_ctx *ctx, struct http_lcore *hl)
 	return &hl->date;
 }
 
-/* Count an answer of status, class index cls (http_resp_tpl cls). */
+/* The lcore's answer counters by status. */
 static inline void
-http_head_count_cls(struct lcore_ctx *ctx, struct http_exchange *x,
-		    int status, unsigned int cls)
+http_count_status(struct lcore_ctx *ctx, int status)
 {
-	x->conn->hl->counts[x->route < 0 ? HTTP_ROUTE_NONE : x->route][cls]++;
 	if (status < 400)
 		STAT_INC(ctx, http_responses_2xx);
 	else if (status < 500)
@@ -277,17 +275,22 @@ http_head_count_cls(struct lcore_ctx *ctx, struct http_exchange *x,
 		STAT_INC(ctx, http_responses_5xx);
 }
 
+/* Count an answer of status, class index cls (http_resp_tpl cls: what
+ * http_count works out from status). */
+static inline void
+http_head_count_cls(struct lcore_ctx *ctx, struct http_exchange *x,
+		    int status, unsigned int cls)
+{
+	x->conn->hl->counts[x->route < 0 ? HTTP_ROUTE_NONE : x->route][cls]++;
+	http_count_status(ctx, status);
+}
+
 /* Count an answer with its head built. */
 static inline void
 http_head_count(struct lcore_ctx *ctx, struct http_exchange *x, int status)
 {
 	http_count(x->conn->hl, x->route, status);
-	if (status < 400)
-		STAT_INC(ctx, http_responses_2xx);
-	else if (status < 500)
-		STAT_INC(ctx, http_responses_4xx);
-	else
-		STAT_INC(ctx, http_responses_5xx);
+	http_count_status(ctx, status);
 }
 
 /* Build the head of x's answer into out (HTTP_HEAD_MAX), count it; marks
