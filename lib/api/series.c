@@ -279,6 +279,7 @@ series_predict_route(struct http_exchange *x)
 {
 	struct series_store *st = x->arg;
 	const struct http_param *p = &x->params[0];
+	const struct http_request *req = http_exchange_request(x);
 	double t0 = series_now_ms(), value;
 	struct series_model m;
 	const char *msg, *vs;
@@ -289,7 +290,7 @@ series_predict_route(struct http_exchange *x)
 
 	if (!series_id_param(x))
 		return;
-	if (api_query_find(x->req->query, x->req->query_len, "version", &vs,
+	if (api_query_find(req->query, req->query_len, "version", &vs,
 			   &vlen) && !series_parse_version(vs, vlen, &want)) {
 		api_respond_422(x, "value_error", "query", "version",
 				"version must be N or vN", vs, vlen);

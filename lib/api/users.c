@@ -67,7 +67,7 @@ users_get(struct http_exchange *x)
 static void
 users_search(struct http_exchange *x)
 {
-	const struct http_request *req = x->req;
+	const struct http_request *req = http_exchange_request(x);
 	static __thread char q[8192];
 	static __thread char body[USERS_ECHO_BUF];
 	const char *v;

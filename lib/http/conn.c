@@ -130,6 +130,7 @@ http_lcore_init(struct lcore_ctx *ctx, const struct http_router *r)
 	hl->limits.max_request_line = cfg->http_max_request_line;
 	hl->limits.max_header_bytes = cfg->http_max_header_bytes;
 	hl->limits.max_headers = HTTP_MAX_HEADERS;
+	hl->hc_hit = http_head_cache_hit_variant();
 	hl->max_body = cfg->http_max_body;
 	hl->header_timeout_us = (uint64_t)cfg->http_header_timeout_ms * 1000;
 	hl->idle_timeout_us = (uint64_t)cfg->http_idle_timeout_ms * 1000;

@@ -12,12 +12,10 @@ static void
 http_pending_save(struct http_exchange *x)
 {
 	struct http_pending *pd = &x->conn->pend;
-	const struct http_request *req = x->req;
 
 	pd->route = (int16_t)x->route;
-	pd->minor_version = req ? (uint8_t)req->minor_version : 1;
-	pd->keep_alive = req && req->keep_alive;
-	pd->head_only = req && req->method == HTTP_M_HEAD;
+	pd->rflags = x->rflags;
+	pd->head_only = x->head_only;
 	pd->close = x->close;
 }
 
@@ -27,11 +25,12 @@ http_defer(struct http_exchange *x, uint64_t delay_us, http_defer_fn fn,
 {
 	struct http_conn *hc = x->conn;
 
-	if (x->status || (!x->req && !x->pend) || (hc->flags & HC_BUSY))
+	if (x->status || (!http_x_live(x) && !x->pend) ||
+	    (hc->flags & HC_BUSY))
 		return -EBUSY;
 	/* From a deferred callback (x->pend): the request facts are
 	 * saved already; wait again. */
-	if (x->req)
+	if (!x->pend)
 		http_pending_save(x);
 	hc->pend.dfn = fn;
 	hc->pend.arg = arg;
@@ -60,7 +59,7 @@ http_respond_after(struct http_exchange *x, uint64_t delay_us, int status,
 
 	if (len > HTTP_BUF_SMALL)
 		return -E2BIG;
-	if (x->status || !x->req || (hc->flags & HC_BUSY))
+	if (x->status || !http_x_live(x) || (hc->flags & HC_BUSY))
 		return -EBUSY;
 	/* An answer waiting to be sent: MEM_RESP. */
 	if (!mem_charge(hl->mem, MEM_RESP, HTTP_BUF_SMALL))
@@ -91,7 +90,7 @@ http_conn_defer_fire(struct lcore_ctx *ctx, struct timer *t)
 	struct http_pending *pd = &hc->pend;
 	struct http_exchange x = {
 		.lc = ctx, .conn = hc, .route = pd->route, .close = pd->close,
-		.pend = pd,
+		.rflags = pd->rflags, .head_only = pd->head_only, .pend = pd,
 	};
 
 	if (!(hc->flags & HC_DEFERRED))
@@ -166,9 +165,9 @@ http_stream_start(struct http_exchange *x, int status, const char *ctype,
 
 	if (x->status || (hc->flags & HC_STREAM))
 		return -EBUSY;
-	if (!x->req && !x->pend)
+	if (!http_x_live(x) && !x->pend)
 		return -EINVAL;
-	head_only = http_x_head_only(x);
+	head_only = x->head_only;
 	x->status = status;
 	n = http_head(x, out, status, ctype, content_length);
 	if (n == 0 || !http_send_all(x->lc, hc, out, (uint32_t)n))

@@ -1,12 +1,17 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* conn_frame.c: HTTP/1.1 request framing: input, pipelining, buffers, limits. */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
 #include <rte_malloc.h>
 
 #include "http/conn_priv.h"
+
+_Static_assert(offsetof(struct http_exchange, head_only) ==
+		       offsetof(struct http_exchange, rflags) + 1,
+	       "an entry's xf is the exchange's rflags and head_only");
 
 /* The next request starts at the parse position: judged from its first
  * byte (http_parse_resume reads pos, phase and lead; it sets the rest
@@ -66,6 +71,46 @@ http_buf_reserve(struct lcore_ctx *ctx, struct http_conn *hc, uint32_t need)
 	return 0;
 }
 
+/*
+ * Run x's handler for the router's answer m (rc its return), x set but
+ * for the route's fields; an unrouted request is answered 404 or 405.
+ */
+static __rte_always_inline void
+http_run(struct lcore_ctx *ctx, struct http_exchange *x,
+	 const struct http_match *m, int rc)
+{
+	const struct http_route *r;
+	char allow[96];
+
+	STAT_INC(ctx, http_requests);
+	if (unlikely(rc < 0)) {
+		x->route = -1;
+		x->nparams = 0;
+		x->arg = NULL;
+		if (m->allowed) {
+			char hdr[128];
+
+			http_router_allow(m->allowed, allow, sizeof(allow));
+			snprintf(hdr, sizeof(hdr), "Allow: %s\r\n", allow);
+			x->allow = hdr;
+			http_respond_error(x, 405, "method not allowed");
+		} else {
+			http_respond_error(x, 404, "not found");
+		}
+		return;
+	}
+	r = &x->conn->hl->router->routes[m->route];
+	x->route = m->route;
+	/* Params past nparams are never read. */
+	x->nparams = m->nparams;
+	for (unsigned int i = 0; i < m->nparams; i++)
+		x->params[i] = m->params[i];
+	x->arg = r->arg;
+	r->fn(x);
+	if (unlikely(!x->status))
+		http_respond_error(x, 500, "handler did not answer");
+}
+
 /* Answer req; close: the answer says "Connection: close" and closes. */
 static __rte_always_inline void
 http_dispatch_one(struct lcore_ctx *ctx, struct http_conn *hc,
@@ -73,47 +118,85 @@ http_dispatch_one(struct lcore_ctx *ctx, struct http_conn *hc,
 		  uint32_t blen, bool close)
 {
 	struct http_lcore *hl = hc->hl;
-	const struct http_route *r;
 	struct http_match m;
 	struct http_exchange x;
-	char allow[96];
+	int rc;
 
-	/* Each field set once; params past nparams are never read. */
+	/* Each field set once (the route's in http_run). */
 	x.lc = ctx;
 	x.conn = hc;
-	x.req = req;
 	x.body = body;
 	x.body_len = blen;
-	x.nparams = 0;
-	x.arg = NULL;
-	x.route = -1;
 	x.status = 0;
 	x.close = close;
+	x.rflags = http_req_rflags(req->minor_version, req->keep_alive);
+	x.head_only = req->method == HTTP_M_HEAD;
 	x.allow = NULL;
+	x.head = req;
+	x.lazy = NULL;
 	x.pend = NULL;
-	STAT_INC(ctx, http_requests);
-	if (http_head_cache_route(&hl->hcache, hl->router, req, &m) < 0) {
-		if (m.allowed) {
-			char hdr[128];
+	rc = http_head_cache_route(&hl->hcache, hl->router, req, &m);
+	http_run(ctx, &x, &m, rc);
+}
 
-			http_router_allow(m.allowed, allow, sizeof(allow));
-			snprintf(hdr, sizeof(hdr), "Allow: %s\r\n", allow);
-			x.allow = hdr;
-			http_respond_error(&x, 405, "method not allowed");
-		} else {
-			http_respond_error(&x, 404, "not found");
+/*
+ * Answer the head the cache matched in lz->hit, its body whole at
+ * body[0..blen): the entry's facts and its kept route, no struct
+ * http_request unless the handler asks for it (http_exchange_request).
+ */
+static __rte_always_inline void
+http_dispatch_hit(struct lcore_ctx *ctx, struct http_conn *hc,
+		  struct http_lazy_req *lz, const char *body, uint32_t blen)
+{
+	struct http_lcore *hl = hc->hl;
+	const struct http_hc_entry *e = lz->hit.e;
+	const struct http_hc_route *rt = &e->rt;
+	const struct http_router *r = hl->router;
+	struct http_match m;
+	struct http_exchange x;
+	int rc;
+
+	x.lc = ctx;
+	x.conn = hc;
+	x.body = body;
+	x.body_len = blen;
+	x.status = 0;
+	x.close = false;
+	memcpy(&x.rflags, e->xf, 2); /* rflags, head_only */
+	x.allow = NULL;
+	x.head = NULL;
+	x.lazy = lz;
+	x.pend = NULL;
+	if (likely(rt->router == r && rt->gen == r->gen && rt->route >= 0)) {
+		/* The entry's route, as http_run takes it from the router. */
+		const char *path = lz->hit.buf + e->path_off;
+
+		STAT_INC(ctx, http_requests);
+		x.route = rt->route;
+		x.nparams = rt->nparams;
+		for (unsigned int i = 0; i < rt->nparams; i++) {
+			x.params[i].p = path + rt->poff[i];
+			x.params[i].len = rt->plen[i];
 		}
+		x.arg = rt->arg;
+		rt->fn(&x);
+		if (unlikely(!x.status))
+			http_respond_error(&x, 500, "handler did not answer");
 		return;
 	}
-	r = &hl->router->routes[m.route];
-	x.route = m.route;
-	x.nparams = m.nparams;
-	for (unsigned int i = 0; i < m.nparams; i++)
-		x.params[i] = m.params[i];
-	x.arg = r->arg;
-	r->fn(&x);
-	if (unlikely(!x.status))
-		http_respond_error(&x, 500, "handler did not answer");
+	rc = http_head_cache_hit_route(&hl->hcache, r, &lz->hit, &m);
+	http_run(ctx, &x, &m, rc);
+}
+
+const struct http_request *
+http_exchange_request(struct http_exchange *x)
+{
+	if (x->lazy) {
+		http_head_cache_fill(&x->lazy->hit, &x->lazy->req);
+		x->head = &x->lazy->req;
+		x->lazy = NULL;
+	}
+	return x->head;
 }
 
 /* http_dispatch_one out of line, for the rarer callers. */
@@ -227,9 +310,10 @@ http_take(struct lcore_ctx *ctx, struct http_conn *hc, const char *p,
 {
 	struct http_lcore *hl = hc->hl;
 	struct http_parse_state *st = &hc->pst;
-	struct http_request req;
-	int status = 400, n;
-	uint32_t seen;
+	struct http_lazy_req lz;
+	struct http_request *req = &lz.req;
+	uint32_t seen = st->scanned;
+	int status, n;
 	uint64_t cl;
 
 	/* Only the request at the parse position gets here with these. */
@@ -237,9 +321,31 @@ http_take(struct lcore_ctx *ctx, struct http_conn *hc, const char *p,
 		return http_take_chunked(ctx, hc, NULL, hc->head_len);
 	if (unlikely(hc->need) && len < hc->need)
 		return HT_MORE; /* the head was judged; its body is coming */
-	seen = st->scanned;
-	n = http_head_cache_parse(&hl->hcache, &ctx->stats, st, p, len,
-				  &hl->limits, &req, &status);
+	if (likely(!st->pos)) {
+		/* A fresh head: the cache first. */
+		n = (int)hl->hc_hit(&hl->hcache, &ctx->stats, p, len,
+				    &hl->limits, &lz.hit);
+		if (likely(n)) {
+			STAT_ADD(ctx, http_parse_bytes, n);
+			cl = lz.hit.v;
+			/* Whole, not chunked, within max_body: answered
+			 * from the hit. Anything else as the parser's. */
+			if (likely(!lz.hit.e->tail[0] && cl <= hl->max_body &&
+				   len - (uint32_t)n >= cl)) {
+				http_dispatch_hit(ctx, hc, &lz, p + n,
+						  (uint32_t)cl);
+				return n + (int)cl;
+			}
+			http_head_cache_take(&lz.hit, (size_t)n, st, req);
+			goto judged;
+		}
+		status = 400;
+		n = http_head_cache_miss(&hl->hcache, &ctx->stats, st, p, len,
+					 &hl->limits, req, &status);
+	} else {
+		status = 400;
+		n = http_parse_resume(st, p, len, &hl->limits, req, &status);
+	}
 	STAT_ADD(ctx, http_parse_bytes, st->scanned - seen);
 	if (n == HTTP_PARSE_INCOMPLETE)
 		return HT_MORE;
@@ -251,23 +357,24 @@ http_take(struct lcore_ctx *ctx, struct http_conn *hc, const char *p,
 			  status == 417 ? "expectation failed" : "bad request");
 		return HT_STOP;
 	}
-	if (req.chunked) {
+judged:
+	if (req->chunked) {
 		if (!in_buf || p != hc->buf)
 			return HT_TO_BUF;
-		return http_take_chunked(ctx, hc, &req, (uint32_t)n);
+		return http_take_chunked(ctx, hc, req, (uint32_t)n);
 	}
-	cl = req.content_length > 0 ? (uint64_t)req.content_length : 0;
+	cl = req->content_length > 0 ? (uint64_t)req->content_length : 0;
 	if (cl > hl->max_body) {
-		http_fail(ctx, hc, &req, 413, "body too large");
+		http_fail(ctx, hc, req, 413, "body too large");
 		return HT_STOP;
 	}
 	if (len - (uint32_t)n < cl) {
 		hc->need = (uint32_t)n + (uint32_t)cl;
-		if (!http_maybe_continue(ctx, hc, &req))
+		if (!http_maybe_continue(ctx, hc, req))
 			return HT_STOP;
 		return HT_MORE;
 	}
-	http_dispatch_one(ctx, hc, &req, p + n, (uint32_t)cl, false);
+	http_dispatch_one(ctx, hc, req, p + n, (uint32_t)cl, false);
 	return n + (int)cl;
 }
 

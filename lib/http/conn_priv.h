@@ -95,8 +95,7 @@ struct http_pending {
 	uint32_t dlen;
 	int16_t route;
 	int16_t status;
-	uint8_t minor_version;
-	bool keep_alive;
+	uint8_t rflags; /* the exchange's (struct http_exchange) */
 	bool head_only;
 	bool close;
 	const char *ctype;
@@ -150,6 +149,7 @@ struct http_lcore {
 	struct http_resp_tpl tpl[HTTP_RESP_TPLS]; /* response templates */
 	uint64_t counts[HTTP_MAX_ROUTES + 1][HTTP_CLASSES];
 	struct http_head_cache hcache; /* heads seen lately (head_cache.h) */
+	http_hc_hit_fn hc_hit; /* its lookup (http_head_cache_hit_variant) */
 };
 
 static inline struct http_lcore *
@@ -222,14 +222,19 @@ bool http_owe_flush(struct lcore_ctx *ctx, struct http_conn *hc);
 /* conn_respond.c: free hc->owe (closing). */
 void http_owe_release(struct http_lcore *hl, struct http_conn *hc);
 
-/* The request facts an answer depends on: from x->req, or saved with a
- * deferred exchange (x->req is NULL then, x->pend set). */
+/* A request head the head cache matched, and where it is written out
+ * when a handler asks for it (http_exchange_request). */
+struct http_lazy_req {
+	struct http_hc_hit hit;
+	struct http_request req;
+};
+
+/* Whether x answers a request now (not a deferred exchange, not an
+ * error found before any handler ran). */
 static inline bool
-http_x_head_only(const struct http_exchange *x)
+http_x_live(const struct http_exchange *x)
 {
-	if (x->req)
-		return x->req->method == HTTP_M_HEAD;
-	return x->pend && x->pend->head_only;
+	return x->head || x->lazy;
 }
 
 /* The head flags of x's answer; marks the connection closing as the
@@ -237,24 +242,12 @@ http_x_head_only(const struct http_exchange *x)
 static inline unsigned int
 http_head_flags(struct http_exchange *x)
 {
-	struct http_conn *hc = x->conn;
-	const struct http_request *req = x->req;
-	const struct http_pending *pd = x->pend;
-	unsigned int flags = 0;
-	bool known = req || pd;
-	int minor = req ? req->minor_version : pd ? pd->minor_version : 1;
-	bool ka = req ? req->keep_alive : pd ? pd->keep_alive : false;
+	unsigned int flags = x->rflags;
 
-	if (known && minor == 0) {
-		flags |= HTTP_RESP_HTTP10;
-		if (ka && !x->close)
-			flags |= HTTP_RESP_KEEPALIVE;
-	}
-	if (x->close || !known || !ka) {
-		flags |= HTTP_RESP_CLOSE;
-		flags &= ~HTTP_RESP_KEEPALIVE;
-		hc->flags |= HC_CLOSING;
-	}
+	if (x->close)
+		flags = (flags & ~HTTP_RESP_KEEPALIVE) | HTTP_RESP_CLOSE;
+	if (flags & HTTP_RESP_CLOSE)
+		x->conn->flags |= HC_CLOSING;
 	return flags;
 }
 
@@ -270,17 +263,34 @@ http_date_now(const struct lcore_ctx *ctx, struct http_lcore *hl)
 	return &hl->date;
 }
 
-/* Count an answer with its head built. */
+/* The lcore's answer counters by status. */
 static inline void
-http_head_count(struct lcore_ctx *ctx, struct http_exchange *x, int status)
+http_count_status(struct lcore_ctx *ctx, int status)
 {
-	http_count(x->conn->hl, x->route, status);
 	if (status < 400)
 		STAT_INC(ctx, http_responses_2xx);
 	else if (status < 500)
 		STAT_INC(ctx, http_responses_4xx);
 	else
 		STAT_INC(ctx, http_responses_5xx);
+}
+
+/* Count an answer of status, class index cls (http_resp_tpl cls: what
+ * http_count works out from status). */
+static inline void
+http_head_count_cls(struct lcore_ctx *ctx, struct http_exchange *x,
+		    int status, unsigned int cls)
+{
+	x->conn->hl->counts[x->route < 0 ? HTTP_ROUTE_NONE : x->route][cls]++;
+	http_count_status(ctx, status);
+}
+
+/* Count an answer with its head built. */
+static inline void
+http_head_count(struct lcore_ctx *ctx, struct http_exchange *x, int status)
+{
+	http_count(x->conn->hl, x->route, status);
+	http_count_status(ctx, status);
 }
 
 /* Build the head of x's answer into out (HTTP_HEAD_MAX), count it; marks
@@ -311,7 +321,8 @@ http_fail(struct lcore_ctx *ctx, struct http_conn *hc,
 	  const struct http_request *req, int status, const char *msg)
 {
 	struct http_exchange x = {
-		.lc = ctx, .conn = hc, .req = NULL, .route = -1, .close = true,
+		.lc = ctx, .conn = hc, .route = -1, .close = true,
+		.rflags = HTTP_RESP_CLOSE,
 	};
 
 	(void)req;

@@ -138,13 +138,15 @@ http_respond_tpl(struct http_exchange *x, int status, const char *ctype,
 	/* Whole blocks of the template (TCP_RESERVE_ROOM): no length
 	 * dispatch; the body, if any, then overwrites what ran past. */
 	RTE_BUILD_BUG_ON(HTTP_RESP_TPL_MAX > TCP_RESERVE_ROOM);
-	if (likely(t->len <= 128))
+	if (likely(t->len <= 80))
+		memcpy(p, t->head, 80); /* an empty answer's head */
+	else if (t->len <= 128)
 		memcpy(p, t->head, 128);
 	else
 		memcpy(p, t->head, HTTP_RESP_TPL_MAX);
 	if (blen)
 		rte_memcpy(p + t->len, body, blen);
-	http_head_count(ctx, x, status);
+	http_head_count_cls(ctx, x, status, t->cls);
 	return true;
 }
 
@@ -186,7 +188,7 @@ http_respond_one(struct http_exchange *x, int status, const char *ctype,
 	if (x->status) /* answered twice: keep the first */
 		return;
 	x->status = status;
-	head_only = http_x_head_only(x);
+	head_only = x->head_only;
 	if (likely(http_respond_tpl(x, status, ctype, body, len, head_only)))
 		return;
 	http_respond_all(x, status, ctype, body, len, head_only);

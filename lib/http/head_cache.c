@@ -5,6 +5,7 @@
 
 #include "http/head_cache.h"
 #include "http/parser_priv.h"
+#include "http/resp.h"
 
 /* Content-Length digits a match takes: 18 never overflow int64_t, as in
  * http_content_length(); a longer run is left to the parser. */
@@ -109,13 +110,11 @@ http_hc_digits(const char *buf, size_t p, size_t len, uint64_t *v)
 	return nd;
 }
 
-/* req as the parser fills it for the entry's head at buf, with nd
- * Content-Length digits of value v. */
-static inline __attribute__((always_inline)) void
-http_hc_fill(const struct http_hc_entry *e, const char *buf, size_t nd,
-	     uint64_t v, struct http_request *req)
+void
+http_head_cache_fill(const struct http_hc_hit *h, struct http_request *req)
 {
-	uint64_t b = (uint64_t)(uintptr_t)buf;
+	const struct http_hc_entry *e = h->e;
+	uint64_t b = (uint64_t)(uintptr_t)h->buf, nd = h->nd;
 	http_hc_v4 x, y, all = {b, b, b, b}, base = {b, 0, b, 0};
 	http_hc_v4 n4 = {nd, nd, nd, nd};
 	char *r = (char *)req;
@@ -135,7 +134,7 @@ http_hc_fill(const struct http_hc_entry *e, const char *buf, size_t nd,
 		memcpy(&req->headers[i], &x, 32);
 	}
 	memcpy(&req->chunked, e->tail, 4);
-	req->content_length = e->cl_digits ? (int64_t)v : -1;
+	req->content_length = e->cl_digits ? (int64_t)h->v : -1;
 }
 
 /* a[0..n) == b[0..n): overlapping words, nothing outside read. */
@@ -177,11 +176,6 @@ static const struct http_limits http_hc_defaults = {
 	HTTP_MAX_HEADERS,
 };
 
-static int http_hc_miss(struct http_head_cache *c, struct stats *stats,
-			struct http_parse_state *st, const char *buf,
-			size_t len, const struct http_limits *lim,
-			struct http_request *req, int *status);
-
 #if defined(__x86_64__)
 #include <immintrin.h>
 
@@ -214,6 +208,23 @@ http_hc_eq_avx2(const char *a, const char *b, size_t n)
 
 	if (n < 32)
 		return http_hc_eq_sse2(a, b, n);
+	if (n <= 96) {
+		/* Heads' usual prefixes: three overlapping blocks, no loop. */
+		size_t m = n > 64 ? 32 : n - 32;
+
+		acc = _mm256_xor_si256(_mm256_loadu_si256((const void *)a),
+				       _mm256_loadu_si256((const void *)b));
+		acc = _mm256_or_si256(
+			acc, _mm256_xor_si256(
+				     _mm256_loadu_si256((const void *)(a + m)),
+				     _mm256_loadu_si256((const void *)(b + m))));
+		acc = _mm256_or_si256(
+			acc,
+			_mm256_xor_si256(
+				_mm256_loadu_si256((const void *)(a + n - 32)),
+				_mm256_loadu_si256((const void *)(b + n - 32))));
+		return _mm256_testz_si256(acc, acc);
+	}
 	for (i = 0; i + 32 < n; i += 32)
 		acc = _mm256_or_si256(
 			acc,
@@ -226,19 +237,19 @@ http_hc_eq_avx2(const char *a, const char *b, size_t n)
 	return _mm256_testz_si256(acc, acc);
 }
 
-#define HTTP_HC_PARSE http_hc_parse_avx2
+#define HTTP_HC_HIT http_hc_hit_avx2
 #define HTTP_HC_ATTR HTTP_HC_AVX2
 #define HTTP_HC_EQ http_hc_eq_avx2
 #include "http/head_cache_match.h"
 
-#define HTTP_HC_PARSE http_hc_parse_sse2
+#define HTTP_HC_HIT http_hc_hit_sse2
 #define HTTP_HC_ATTR
 #define HTTP_HC_EQ http_hc_eq_sse2
 #include "http/head_cache_match.h"
 
 #define http_hc_eq http_hc_eq_sse2
 #else
-#define HTTP_HC_PARSE http_hc_parse_sse2
+#define HTTP_HC_HIT http_hc_hit_sse2
 #define HTTP_HC_ATTR
 #define HTTP_HC_EQ http_hc_eq_small
 #include "http/head_cache_match.h"
@@ -391,17 +402,18 @@ http_hc_install(struct http_head_cache *c, const char *buf, size_t n,
 	e->path_len = (uint16_t)req->path_len;
 	e->nh = (uint8_t)nh;
 	e->method = (uint8_t)req->method;
+	e->minor_version = (uint8_t)req->minor_version;
+	e->xf[0] = http_req_rflags(req->minor_version, req->keep_alive);
+	e->xf[1] = req->method == HTTP_M_HEAD;
 	e->ref = 0;
 	e->rt.router = NULL;
 }
 
-/* A head the cache did not answer: the parser's answer, kept when it
- * fits. Apart, so that a hit does not pay for its frame. */
-static __attribute__((noinline)) int
-http_hc_miss(struct http_head_cache *c, struct stats *stats,
-	     struct http_parse_state *st, const char *buf, size_t len,
-	     const struct http_limits *lim, struct http_request *req,
-	     int *status)
+int
+http_head_cache_miss(struct http_head_cache *c, struct stats *stats,
+		     struct http_parse_state *st, const char *buf, size_t len,
+		     const struct http_limits *lim, struct http_request *req,
+		     int *status)
 {
 	int n;
 
@@ -412,42 +424,79 @@ http_hc_miss(struct http_head_cache *c, struct stats *stats,
 	return n;
 }
 
+http_hc_hit_fn
+http_head_cache_hit_variant(void)
+{
+#if defined(__x86_64__)
+	if (http_isa_cur == HTTP_ISA_AVX2)
+		return http_hc_hit_avx2;
+#endif
+	return http_hc_hit_sse2;
+}
+
+size_t
+http_head_cache_hit(struct http_head_cache *c, struct stats *stats,
+		    const char *buf, size_t len, const struct http_limits *lim,
+		    struct http_hc_hit *h)
+{
+	return http_head_cache_hit_variant()(c, stats, buf, len,
+					     lim ? lim : &http_hc_defaults, h);
+}
+
+int
+http_head_cache_take(const struct http_hc_hit *h, size_t n,
+		     struct http_parse_state *st, struct http_request *req)
+{
+	http_head_cache_fill(h, req);
+	/* What the parser leaves of a head judged whole. */
+	st->scanned += (uint32_t)n;
+	st->pos = (uint32_t)n;
+	st->phase = HTTP_PS_DONE;
+	return (int)n;
+}
+
 int
 http_head_cache_parse(struct http_head_cache *c, struct stats *stats,
 		      struct http_parse_state *st, const char *buf, size_t len,
 		      const struct http_limits *lim, struct http_request *req,
 		      int *status)
 {
-#if defined(__x86_64__)
-	if (http_isa_cur == HTTP_ISA_AVX2)
-		return http_hc_parse_avx2(c, stats, st, buf, len, lim, req,
-					  status);
-#endif
-	return http_hc_parse_sse2(c, stats, st, buf, len, lim, req, status);
+	struct http_hc_hit h;
+	size_t n;
+
+	if (st->pos)
+		return http_parse_resume(st, buf, len, lim, req, status);
+	n = http_head_cache_hit(c, stats, buf, len, lim, &h);
+	if (n)
+		return http_head_cache_take(&h, n, st, req);
+	return http_head_cache_miss(c, stats, st, buf, len, lim, req, status);
 }
 
 int
 http_hc_route_slow(struct http_head_cache *c, const struct http_router *r,
-		   const struct http_request *req, struct http_match *m)
+		   enum http_method method, const char *path, size_t path_len,
+		   struct http_match *m)
 {
 	struct http_hc_entry *e = (struct http_hc_entry *)c->last;
 	struct http_hc_route *rt;
 	int rc;
 
-	rc = http_router_match(r, req->method, req->path, req->path_len, m);
-	if (!e || req->method != (enum http_method)e->method ||
-	    req->path_len != e->path_len ||
-	    !http_hc_eq(req->path, e->bytes + e->path_off, e->path_len))
+	rc = http_router_match(r, method, path, path_len, m);
+	if (!e || method != (enum http_method)e->method ||
+	    path_len != e->path_len ||
+	    !http_hc_eq(path, e->bytes + e->path_off, e->path_len))
 		return rc;
 	/* The entry's path: keep the router's answer for it. */
 	rt = &e->rt;
 	rt->router = r;
 	rt->gen = r->gen;
 	rt->route = m->route;
+	rt->fn = m->route >= 0 ? r->routes[m->route].fn : NULL;
+	rt->arg = m->route >= 0 ? r->routes[m->route].arg : NULL;
 	rt->allowed = m->allowed;
 	rt->nparams = m->nparams;
 	for (unsigned int i = 0; i < m->nparams; i++) {
-		rt->poff[i] = (uint16_t)(m->params[i].p - req->path);
+		rt->poff[i] = (uint16_t)(m->params[i].p - path);
 		rt->plen[i] = (uint16_t)m->params[i].len;
 	}
 	return rc;

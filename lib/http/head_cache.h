@@ -40,6 +40,9 @@
 struct http_hc_route {
 	const struct http_router *router;
 	uint64_t gen;
+	/* the route's handler and argument (when route >= 0) */
+	http_handler_fn fn;
+	void *arg;
 	int32_t route;
 	uint32_t allowed;
 	uint8_t nparams;
@@ -85,6 +88,10 @@ struct http_hc_entry {
 	uint8_t cl_digits; /* 0 when no Content-Length */
 	uint8_t nh;
 	uint8_t method;
+	uint8_t minor_version;
+	/* what an answer needs of the request: the struct http_exchange
+	 * rflags (http_req_rflags) and head_only, in that order */
+	uint8_t xf[2];
 	uint8_t ref; /* hit since the clock hand last passed */
 	struct http_hc_route rt;
 };
@@ -110,16 +117,105 @@ struct http_head_cache {
  * second time (its bytes but for the Content-Length digits hashed into
  * seen) is installed in place of an entry not hit lately. Heads that
  * arrive in pieces (st->pos != 0) go to the parser untouched and
- * uncounted.
+ * uncounted. (http_head_cache_hit(), then http_head_cache_take() or
+ * http_head_cache_miss().)
  */
 int http_head_cache_parse(struct http_head_cache *c, struct stats *stats,
 			  struct http_parse_state *st, const char *buf,
 			  size_t len, const struct http_limits *lim,
 			  struct http_request *req, int *status);
 
-/* http_head_cache_route() when the latest hit's entry does not answer. */
+/*
+ * A hit in compact form: what the dispatch of a request needs without a
+ * struct http_request. The entry's facts (method, minor_version, the
+ * flags in tail: chunked, keep_alive, expect_continue, has_host), its
+ * path at buf + e->path_off, and the Content-Length. Valid while the
+ * entry is (until the next miss on the lcore installs a head) and buf
+ * is.
+ */
+struct http_hc_hit {
+	const struct http_hc_entry *e;
+	const char *buf; /* the head's first byte */
+	uint64_t v;	 /* the Content-Length; 0 when there is none */
+	size_t nd;	 /* its digits; 0 when there is none */
+};
+
+/*
+ * The fresh head (as st->pos == 0) at buf[0..len) looked up: on a hit,
+ * its length (> 0), *h filled and the hit counted; the parser would
+ * accept buf[0..n) as the head whose parse http_head_cache_fill()
+ * writes, under the limits lim (NULL: the defaults). 0 when no entry
+ * answers (nothing counted, *h undefined): http_head_cache_miss() then.
+ */
+size_t http_head_cache_hit(struct http_head_cache *c, struct stats *stats,
+			   const char *buf, size_t len,
+			   const struct http_limits *lim, struct http_hc_hit *h);
+
+/* http_head_cache_hit() as the variant for the parser's scan variant now
+ * (http_parse_isa_get()) does it, lim not NULL: chosen once (per lcore),
+ * called without the choice. */
+typedef size_t (*http_hc_hit_fn)(struct http_head_cache *c,
+				 struct stats *stats, const char *buf,
+				 size_t len, const struct http_limits *lim,
+				 struct http_hc_hit *h);
+http_hc_hit_fn http_head_cache_hit_variant(void);
+
+/* req as http_parse_resume() fills it for the head of hit h. */
+void http_head_cache_fill(const struct http_hc_hit *h,
+			  struct http_request *req);
+
+/* After a hit of n bytes: req filled, and st (fresh) left as the parser
+ * leaves it for a head it accepted whole. Returns n. */
+int http_head_cache_take(const struct http_hc_hit *h, size_t n,
+			 struct http_parse_state *st, struct http_request *req);
+
+/* A fresh head no entry answered: http_parse_resume()'s answer, counted
+ * as a miss, the head installed when it qualifies (as above). */
+int http_head_cache_miss(struct http_head_cache *c, struct stats *stats,
+			 struct http_parse_state *st, const char *buf,
+			 size_t len, const struct http_limits *lim,
+			 struct http_request *req, int *status);
+
+/* http_head_cache_route() when the latest hit's entry does not answer:
+ * http_router_match(r, method, path, path_len, m), kept in the latest
+ * hit's entry when the path is its path. */
 int http_hc_route_slow(struct http_head_cache *c, const struct http_router *r,
-		       const struct http_request *req, struct http_match *m);
+		       enum http_method method, const char *path,
+		       size_t path_len, struct http_match *m);
+
+/* The router's answer kept in rt, for the path at path. */
+static inline int
+http_hc_route_use(const struct http_hc_route *rt, const char *path,
+		  struct http_match *m)
+{
+	m->route = rt->route;
+	m->allowed = rt->allowed;
+	m->nparams = rt->nparams;
+	for (unsigned int i = 0; i < rt->nparams; i++) {
+		m->params[i].p = path + rt->poff[i];
+		m->params[i].len = rt->plen[i];
+	}
+	return rt->route;
+}
+
+/*
+ * http_router_match(r, e->method, path, e->path_len, m) for hit h's
+ * entry e (its path is e's by the match): the answer e keeps for r at
+ * its current generation, computed and kept on first use.
+ */
+static inline int
+http_head_cache_hit_route(struct http_head_cache *c,
+			  const struct http_router *r,
+			  const struct http_hc_hit *h, struct http_match *m)
+{
+	const struct http_hc_entry *e = h->e;
+	const char *path = h->buf + e->path_off;
+
+	if (__builtin_expect(e->rt.router != r || e->rt.gen != r->gen, 0))
+		return http_hc_route_slow(c, r, (enum http_method)e->method,
+					  path, e->path_len, m);
+	return http_hc_route_use(&e->rt, path, m);
+}
 
 /* path[0..n) equals the kept p[0..n), for 4 <= n (words that overlap);
  * shorter paths are left to the slow path. */
@@ -158,22 +254,14 @@ http_head_cache_route(struct http_head_cache *c, const struct http_router *r,
 		      const struct http_request *req, struct http_match *m)
 {
 	const struct http_hc_entry *e = c->last;
-	const struct http_hc_route *rt;
 
 	if (!e || e->rt.router != r || e->rt.gen != r->gen ||
 	    req->method != (enum http_method)e->method ||
 	    req->path_len != e->path_len || req->path_len < 4 ||
 	    !http_hc_path_eq(req->path, e->bytes + e->path_off, e->path_len))
-		return http_hc_route_slow(c, r, req, m);
-	rt = &e->rt;
-	m->route = rt->route;
-	m->allowed = rt->allowed;
-	m->nparams = rt->nparams;
-	for (unsigned int i = 0; i < rt->nparams; i++) {
-		m->params[i].p = req->path + rt->poff[i];
-		m->params[i].len = rt->plen[i];
-	}
-	return rt->route;
+		return http_hc_route_slow(c, r, req->method, req->path,
+					  req->path_len, m);
+	return http_hc_route_use(&e->rt, req->path, m);
 }
 
 #endif

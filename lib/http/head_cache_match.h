@@ -4,7 +4,7 @@
 
 /*
  * Included by head_cache.c once per way of comparing bytes, with
- *   HTTP_HC_PARSE  the function's name (http_head_cache_parse()'s
+ *   HTTP_HC_HIT    the function's name (http_head_cache_hit()'s
  *                  arguments and answers);
  *   HTTP_HC_ATTR   its attributes (the target ISA);
  *   HTTP_HC_EQ(a, b, n)  a[0..n) equals b[0..n), reading nothing else.
@@ -20,7 +20,7 @@
 /* Whether buf[0..len) starts with e's head (nd digits of value v in
  * it): its length, or 0. */
 static inline __attribute__((always_inline)) HTTP_HC_ATTR size_t
-HTTP_CONCAT(HTTP_HC_PARSE, _try)(const struct http_hc_entry *e,
+HTTP_CONCAT(HTTP_HC_HIT, _try)(const struct http_hc_entry *e,
 				 const char *buf, size_t len, size_t *nd,
 				 uint64_t *v)
 {
@@ -52,41 +52,73 @@ HTTP_CONCAT(HTTP_HC_PARSE, _try)(const struct http_hc_entry *e,
 	return s + e->suf;
 }
 
-static __attribute__((noinline)) HTTP_HC_ATTR int
-HTTP_HC_PARSE(struct http_head_cache *c, struct stats *stats,
-	      struct http_parse_state *st, const char *buf, size_t len,
-	      const struct http_limits *lim, struct http_request *req,
-	      int *status)
+/* The hit on e (n bytes, nd digits; h->v set), noted and counted. */
+static inline __attribute__((always_inline)) HTTP_HC_ATTR size_t
+HTTP_CONCAT(HTTP_HC_HIT, _take)(struct http_head_cache *c,
+				struct stats *stats, struct http_hc_entry *e,
+				const char *buf, size_t n, size_t nd,
+				struct http_hc_hit *h)
 {
-	const struct http_limits *l = lim ? lim : &http_hc_defaults;
-	struct http_hc_entry *e;
-	size_t n = 0, nd = 0;
-	uint64_t v = 0;
-	unsigned int k, i = c->mru;
-
-	if (st->pos)
-		return http_parse_resume(st, buf, len, lim, req, status);
-	for (k = 0; k < HTTP_HC_ENTRIES; k++) {
-		e = &c->e[(i + k) % HTTP_HC_ENTRIES];
-		n = HTTP_CONCAT(HTTP_HC_PARSE, _try)(e, buf, len, &nd, &v);
-		if (n)
-			break;
-	}
-	/* The limits may be another listener's: the parser decides. */
-	if (!n || !http_hc_limits_ok(e, nd, l))
-		return http_hc_miss(c, stats, st, buf, len, lim, req, status);
-	http_hc_fill(e, buf, nd, v, req);
+	h->e = e;
+	h->buf = buf;
+	h->nd = nd;
 	e->ref = 1;
-	c->mru = (uint8_t)((i + k) % HTTP_HC_ENTRIES);
 	c->last = e;
-	/* What the parser leaves of a head judged whole. */
-	st->scanned += (uint32_t)n;
-	st->pos = (uint32_t)n;
-	st->phase = HTTP_PS_DONE;
 	stats->v[ST_http_head_cache_hits]++;
-	return (int)n;
+	return n;
 }
 
-#undef HTTP_HC_PARSE
+/* The entries after the most recently used one, in turn. */
+static __attribute__((noinline)) HTTP_HC_ATTR size_t
+HTTP_CONCAT(HTTP_HC_HIT, _others)(struct http_head_cache *c,
+				  struct stats *stats, const char *buf,
+				  size_t len, const struct http_limits *l,
+				  struct http_hc_hit *h)
+{
+	struct http_hc_entry *e;
+	size_t n, nd = 0;
+	uint64_t v = 0;
+	unsigned int k, i;
+
+	for (k = 1; k < HTTP_HC_ENTRIES; k++) {
+		i = (c->mru + k) % HTTP_HC_ENTRIES;
+		e = &c->e[i];
+		n = HTTP_CONCAT(HTTP_HC_HIT, _try)(e, buf, len, &nd, &v);
+		if (!n)
+			continue;
+		/* The limits may be another listener's: the parser
+		 * decides. */
+		if (!http_hc_limits_ok(e, nd, l))
+			return 0;
+		c->mru = (uint8_t)i;
+		h->v = nd ? v : 0;
+		return HTTP_CONCAT(HTTP_HC_HIT, _take)(c, stats, e, buf, n, nd,
+						       h);
+	}
+	return 0;
+}
+
+/* The most recently used entry first, inline: a connection's heads
+ * mostly match the entry the last head did. */
+static HTTP_HC_ATTR size_t
+HTTP_HC_HIT(struct http_head_cache *c, struct stats *stats, const char *buf,
+	    size_t len, const struct http_limits *l, struct http_hc_hit *h)
+{
+	struct http_hc_entry *e = &c->e[c->mru];
+	size_t n, nd = 0;
+	uint64_t v = 0;
+
+	n = HTTP_CONCAT(HTTP_HC_HIT, _try)(e, buf, len, &nd, &v);
+	if (!n)
+		return HTTP_CONCAT(HTTP_HC_HIT, _others)(c, stats, buf, len, l,
+							 h);
+	if (!http_hc_limits_ok(e, nd, l))
+		return 0;
+	/* v is still 0 when the entry has no Content-Length. */
+	h->v = v;
+	return HTTP_CONCAT(HTTP_HC_HIT, _take)(c, stats, e, buf, n, nd, h);
+}
+
+#undef HTTP_HC_HIT
 #undef HTTP_HC_ATTR
 #undef HTTP_HC_EQ

@@ -12,6 +12,7 @@
 
 struct lcore_ctx;
 struct http_conn;
+struct http_lazy_req;
 struct http_pending;
 struct tcp_ops;
 
@@ -19,11 +20,11 @@ struct tcp_ops;
  * One request being answered. Everything points into the receive buffer
  * and is valid only during the handler call; a handler answers with
  * exactly one http_respond*() call (the server answers 500 if it forgets).
+ * The parsed head is http_exchange_request(x).
  */
 struct http_exchange {
 	struct lcore_ctx *lc;
 	struct http_conn *conn;
-	const struct http_request *req;
 	const char *body;
 	uint32_t body_len;
 	uint8_t nparams;
@@ -32,11 +33,30 @@ struct http_exchange {
 	int route;  /* route index, for counters */
 	int status; /* set when answered */
 	bool close; /* answer with "Connection: close" and close */
+	/* Internal to the server from here. The HTTP_RESP_* flags the
+	 * request's version and keep-alive call for, and whether it is a
+	 * HEAD: all an answer needs of the request. */
+	uint8_t rflags;
+	bool head_only;
 	const char *allow; /* extra header lines for the answer, or NULL */
-	/* Deferred exchanges only (req is NULL then): the saved request
-	 * facts the answer needs. Internal to the server. */
+	/* The request head (NULL in a deferred exchange), or the head
+	 * cache's hit that fills it on first use (http_exchange_request). */
+	const struct http_request *head;
+	struct http_lazy_req *lazy;
+	/* Deferred exchanges only (head and lazy NULL then): the saved
+	 * request facts. */
 	const struct http_pending *pend;
 };
+
+/*
+ * The parsed head of x's request (method, target, path, query, version,
+ * header fields, framing), valid during the handler call, as the
+ * strict parser (parser.h) makes it; NULL in a deferred exchange. A head
+ * the server matched in its head cache is written out on the first call
+ * only: handlers that need nothing but the route, params and body never
+ * pay for it.
+ */
+const struct http_request *http_exchange_request(struct http_exchange *x);
 
 /* x->status of an exchange whose answer comes later (http_defer). */
 #define HTTP_STATUS_PENDING 1
@@ -71,7 +91,7 @@ typedef void (*http_defer_fn)(struct http_exchange *x, void *arg,
 
 /*
  * Answer x later: after delay_us (timer wheel; granularity 128 us), fn is
- * called with a new exchange for the same request (x->req is NULL, params
+ * called with a new exchange for the same request (no request head, params
  * and body are gone: what the answer needs goes in arg, the route's, and
  * param, the request's: an id...) and answers with http_respond*() or
  * http_stream_start(), or calls http_defer(x, ...) again to wait more

@@ -135,16 +135,15 @@ http_resp_tpl_build(struct http_resp_tpl *t, const struct http_date *date,
 	n = http_resp_head(t->head, sizeof(t->head), status, date, ctype,
 			   content_length, flags, NULL);
 	if (n == 0) {
-		t->valid = 0;
+		t->key = 0;
 		return NULL;
 	}
 	t->sec = date->sec;
-	t->status = (int16_t)status;
+	t->key = HTTP_RESP_TPL_KEY(status, flags);
+	t->cls = (uint8_t)(status >= 100 && status < 600 ? status / 100 - 1 : 4);
 	t->clen = content_length;
 	t->ctype = ctype;
-	t->flags = (uint8_t)flags;
 	t->len = (uint16_t)n;
 	t->sum = cksum_fold(cksum_add(t->head, n, 0));
-	t->valid = 1;
 	return t;
 }

@@ -3,6 +3,7 @@
 #ifndef LR_HTTP_RESP_H
 #define LR_HTTP_RESP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -21,6 +22,17 @@ void http_date_update(struct http_date *d, uint64_t wall_s);
 #define HTTP_RESP_CLOSE 0x1     /* "Connection: close" */
 #define HTTP_RESP_KEEPALIVE 0x2 /* "Connection: keep-alive" (HTTP/1.0) */
 #define HTTP_RESP_HTTP10 0x4    /* answer an HTTP/1.0 request */
+
+/* The head flags an answer to a request of version HTTP/1.<minor>,
+ * asking for keep-alive or not, carries (RFC 9112 §9.3). */
+static inline uint8_t
+http_req_rflags(int minor, bool keep_alive)
+{
+	if (minor == 0)
+		return HTTP_RESP_HTTP10 |
+		       (keep_alive ? HTTP_RESP_KEEPALIVE : HTTP_RESP_CLOSE);
+	return keep_alive ? 0 : HTTP_RESP_CLOSE;
+}
 
 /*
  * Write a response head into buf (cap bytes): status line, Date,
@@ -47,13 +59,17 @@ struct http_resp_tpl {
 	uint64_t sec; /* the Date second the head carries */
 	const char *ctype;
 	uint64_t clen;
-	int16_t status;
-	uint8_t flags;
-	uint8_t valid;
+	uint32_t key; /* HTTP_RESP_TPL_KEY(status, flags); 0: empty */
+	uint8_t cls;  /* status class - 1 (0..4; 5xx for a status out of
+		       * 100..599), for the per-route counters */
 	uint16_t len;
 	uint16_t sum; /* cksum_fold(cksum_add(head, len, 0)) */
 	char head[HTTP_RESP_TPL_MAX];
 };
+
+/* The kind of a template in one word: status and flags (never 0). */
+#define HTTP_RESP_TPL_KEY(status, flags)                                       \
+	((uint32_t)(uint16_t)(status) | (uint32_t)(flags) << 16 | 1u << 24)
 
 /*
  * The head http_resp_head(.., date, ctype, content_length, flags, NULL)
@@ -77,10 +93,9 @@ http_resp_tpl(struct http_resp_tpl *cache, const struct http_date *date,
 					  (unsigned int)content_length ^ flags) %
 					 HTTP_RESP_TPLS];
 
-	if (__builtin_expect(t->valid && t->sec == date->sec &&
-			     t->status == status &&
-			     t->clen == content_length && t->ctype == ctype &&
-			     t->flags == flags, 1))
+	if (__builtin_expect(t->key == HTTP_RESP_TPL_KEY(status, flags) &&
+			     t->sec == date->sec &&
+			     t->clen == content_length && t->ctype == ctype, 1))
 		return t;
 	return http_resp_tpl_build(t, date, status, ctype, content_length,
 				   flags);
