@@ -110,6 +110,7 @@ enum tcp_timer_kind {
 #define TCF_TLP_RETX 0x80000 /* ... and it was a retransmission */
 #define TCF_REORD 0x100000   /* RACK saw reordering (RFC 8985 §6.2 step 3) */
 #define TCF_UNDO 0x200000    /* cwnd was cut: prior_cwnd may come back */
+#define TCF_TXHDR 0x400000   /* tx_ipsum and tx_psum are made (tcp_frame.c) */
 
 /*
  * A connection's local address and family in one byte (struct tcp_conn.lid,
@@ -231,6 +232,11 @@ struct tcp_conn {
 	/* IPv6 (lid & TCP_LID_V6): the peer's address; peer_ip then holds
 	 * its digest (tcp_ip6_digest), the key the table hashes */
 	uint8_t peer_ip6[16];
+	/* tcp_frame.c, IPv4 (TCF_TXHDR, made at the first one-pass segment):
+	 * sums of the frame's words that never change for the connection,
+	 * folded to 16 bits: the IPv4 header's but its length, and the
+	 * pseudo-header's addresses and protocol with the ports */
+	uint16_t tx_ipsum, tx_psum;
 };
 
 struct tcp_listener {
