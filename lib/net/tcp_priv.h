@@ -520,6 +520,20 @@ void tcp_app_closed(struct lcore_ctx *ctx, struct tcp_conn *c,
 void tcp_time_wait(struct lcore_ctx *ctx, struct tcp_conn *c);
 void tcp_time_wait_restart(struct lcore_ctx *ctx, struct tcp_conn *c);
 void tcp_schedule(struct lcore_ctx *ctx, struct tcp_conn *c);
+/* tcp_schedule's body (tcp_conn.c), inline for tcp_send_reserve: c on
+ * the lcore's output list (tcp_flush), once, unless it is dead. */
+static inline void
+tcp_schedule_inline(struct tcp_lcore *tl, struct tcp_conn *c)
+{
+	if (c->flags & (TCF_PENDING | TCF_DEAD))
+		return;
+	c->flags |= TCF_PENDING;
+	c->pnext = tl->pending;
+	c->pprev = &tl->pending;
+	if (tl->pending)
+		tl->pending->pprev = &c->pnext;
+	tl->pending = c;
+}
 const struct tcp_listener *tcp_listener_find(const struct tcp_lcore *tl,
 					     uint16_t port);
 
