@@ -210,7 +210,7 @@ tcp_send(struct lcore_ctx *ctx, struct tcp_conn *c, const void *data,
 			}
 			if (unlikely(c->flags & TCF_MEMWAIT))
 				tcp_mem_unwait(tl, c); /* served: off the queue */
-			m = tcp_sndq_mbuf(ctx);
+			m = tcp_sndq_mbuf(ctx, c);
 			if (unlikely(!m)) {
 				mem_release_mbuf(&ctx->mem, MEM_SNDQ);
 				STAT_INC(ctx, tcp_drop_nombuf);
@@ -286,10 +286,8 @@ tcp_send_reserve(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t len,
 		return NULL;
 	if (unlikely(!mem_charge_mbuf(&ctx->mem, MEM_SNDQ)))
 		return NULL;
-	m = tl->spare;
-	if (likely(m != NULL)) {
-		tl->spare = NULL;
-		ctx->mem.held--;
+	if (likely(tl->spare != NULL)) {
+		m = tcp_spare_take(ctx, tl, c);
 		tcp_spare_reset(m, len);
 	} else {
 		m = rte_pktmbuf_alloc(ctx->pool);

@@ -305,6 +305,8 @@ struct tcp_lcore {
 	/* an acknowledged answer's mbuf kept for the next answer while one
 	 * segment is processed (tcp_sndq_pop_keep), else NULL */
 	struct rte_mbuf *spare;
+	/* the connection whose queue the spare left (tcp_sndq_pop_keep) */
+	struct tcp_conn *spare_of;
 };
 
 static inline struct tcp_lcore *
@@ -584,11 +586,10 @@ bool tcp_established(struct lcore_ctx *ctx, struct tcp_conn *c,
 		     const struct tcp_seg *s);
 void tcp_sndq_drop(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t bytes);
 
-/* The head mbuf, acknowledged to its end, leaves the send queue (its
- * bytes already deducted from sndq_len) and its MEM_SNDQ charge; the
- * caller then owns the queue's reference. */
+/* tcp_sndq_unlink but for the holders list: c stays on it even when its
+ * queue is now empty (the caller sees to it). */
 static inline struct rte_mbuf *
-tcp_sndq_unlink(struct lcore_ctx *ctx, struct tcp_conn *c)
+tcp_sndq_unlink_held(struct lcore_ctx *ctx, struct tcp_conn *c)
 {
 	struct rte_mbuf *m = c->sndq_head;
 
@@ -599,10 +600,21 @@ tcp_sndq_unlink(struct lcore_ctx *ctx, struct tcp_conn *c)
 	c->nsndq--;
 	c->progress_us = ctx->now_us;
 	mem_release_mbuf(&ctx->mem, MEM_SNDQ);
-	if (!c->sndq_head) {
+	if (!c->sndq_head)
 		c->sndq_tail = NULL;
+	return m;
+}
+
+/* The head mbuf, acknowledged to its end, leaves the send queue (its
+ * bytes already deducted from sndq_len) and its MEM_SNDQ charge; the
+ * caller then owns the queue's reference. */
+static inline struct rte_mbuf *
+tcp_sndq_unlink(struct lcore_ctx *ctx, struct tcp_conn *c)
+{
+	struct rte_mbuf *m = tcp_sndq_unlink_held(ctx, c);
+
+	if (!c->sndq_head)
 		tcp_unhold(c, false);
-	}
 	return m;
 }
 
@@ -619,43 +631,65 @@ tcp_sndq_pop(struct lcore_ctx *ctx, struct tcp_conn *c)
  * reference is the queue's (its TX completion done), direct and of this
  * lcore's pool, becomes the lcore's spare (tcp_lcore.spare) instead of
  * going back to the pool: the answer to the request this segment carries
- * takes it (tcp_sndq_mbuf) instead of a pool get. The spare never
- * outlives the segment's processing (tcp_spare_drop, tcp_fast_rcv), and
- * the pool's reserve check counts it as free (mem_budget.held).
+ * takes it (tcp_sndq_mbuf, tcp_send_reserve) instead of a pool get. The
+ * spare never outlives the segment's processing (tcp_spare_drop,
+ * tcp_fast_rcv), and the pool's reserve check counts it as free
+ * (mem_budget.held). c stays on the holders list meanwhile (spare_of):
+ * its answer usually takes the spare and holds again; whatever takes
+ * the spare otherwise takes c off (tcp_spare_take, tcp_spare_drop).
  */
 static inline void
 tcp_sndq_pop_keep(struct lcore_ctx *ctx, struct tcp_conn *c)
 {
 	struct tcp_lcore *tl = tcp_tl(ctx);
-	struct rte_mbuf *m = tcp_sndq_unlink(ctx, c);
+	struct rte_mbuf *m = tcp_sndq_unlink_held(ctx, c);
 
 	if (likely(tl->spare == NULL && rte_mbuf_refcnt_read(m) == 1 &&
 		   RTE_MBUF_DIRECT(m) && m->pool == ctx->pool)) {
 		tl->spare = m;
+		tl->spare_of = c;
 		ctx->mem.held++;
 	} else {
+		if (!c->sndq_head)
+			tcp_unhold(c, false);
 		rte_pktmbuf_free_seg(m);
 	}
 }
 
-/* A fresh mbuf for a send queue: the spare, reset as rte_pktmbuf_alloc()
- * resets what it takes from the pool, else one from the pool; NULL when
- * the pool is empty. */
+/* The spare, out of tl, for a send queue of c: the connection it came
+ * from leaves the holders list if it holds nothing (c itself holds it
+ * again at once). */
 static inline struct rte_mbuf *
-tcp_sndq_mbuf(struct lcore_ctx *ctx)
+tcp_spare_take(struct lcore_ctx *ctx, struct tcp_lcore *tl,
+	       struct tcp_conn *c)
 {
-	struct tcp_lcore *tl = tcp_tl(ctx);
 	struct rte_mbuf *m = tl->spare;
 
-	if (m == NULL)
-		return rte_pktmbuf_alloc(ctx->pool);
 	tl->spare = NULL;
 	ctx->mem.held--;
+	if (unlikely(tl->spare_of != c))
+		tcp_unhold(tl->spare_of, false);
+	return m;
+}
+
+/* A fresh mbuf for c's send queue: the spare, reset as
+ * rte_pktmbuf_alloc() resets what it takes from the pool, else one from
+ * the pool; NULL when the pool is empty. */
+static inline struct rte_mbuf *
+tcp_sndq_mbuf(struct lcore_ctx *ctx, struct tcp_conn *c)
+{
+	struct tcp_lcore *tl = tcp_tl(ctx);
+	struct rte_mbuf *m;
+
+	if (tl->spare == NULL)
+		return rte_pktmbuf_alloc(ctx->pool);
+	m = tcp_spare_take(ctx, tl, c);
 	rte_pktmbuf_reset(m);
 	return m;
 }
 
-/* The spare, unused, goes back to the pool. */
+/* The spare, unused, goes back to the pool, and the connection it came
+ * from off the holders list if it holds nothing. */
 static inline void
 tcp_spare_drop(struct lcore_ctx *ctx)
 {
@@ -664,6 +698,7 @@ tcp_spare_drop(struct lcore_ctx *ctx)
 	ctx->mem.held--;
 	rte_pktmbuf_free_seg(tl->spare);
 	tl->spare = NULL;
+	tcp_unhold(tl->spare_of, false);
 }
 
 /* tcp_frame.c: send m, a segment of c (data at its TCP header), as a whole
