@@ -282,16 +282,7 @@ tcp_time_wait_restart(struct lcore_ctx *ctx, struct tcp_conn *c)
 void
 tcp_schedule(struct lcore_ctx *ctx, struct tcp_conn *c)
 {
-	struct tcp_lcore *tl = tcp_tl(ctx);
-
-	if (c->flags & (TCF_PENDING | TCF_DEAD))
-		return;
-	c->flags |= TCF_PENDING;
-	c->pnext = tl->pending;
-	c->pprev = &tl->pending;
-	if (tl->pending)
-		tl->pending->pprev = &c->pnext;
-	tl->pending = c;
+	tcp_schedule_inline(tcp_tl(ctx), c);
 }
 
 void

@@ -188,34 +188,159 @@ tcp_ip4_hdr_write(struct rte_ipv4_hdr *ip, uint32_t src, uint32_t dst,
 	ip->dst_addr = dst;
 }
 
+/* a + b, both 16-bit partial sums, folded (at most 0x1fffe: one fold). */
+static inline uint16_t
+tcp_sum16_add(uint32_t a, uint32_t b)
+{
+	uint32_t x = a + b;
+
+	return (uint16_t)(x + (x >> 16));
+}
+
 /*
- * A segment of m, a whole unsent send-queue mbuf, with no SACK blocks to
- * report: TCP (with timestamps when in use), IPv4 or IPv6 (v6) and
- * Ethernet headers written in one pass in front of the payload, and the
- * checksums summed from the words written (RFC 1071 §2: the order of the
- * 16-bit words does not matter) instead of read back: the bytes are
- * those tcp_fill() and tcp_xmit_sum() write.
+ * c's constant sums (struct tcp_conn.tx_ipsum, tx_psum), each folded:
+ * the IPv4 header's words as ipv4_output writes them but its total
+ * length and sum, and the pseudo-header's addresses and protocol with
+ * the ports (RFC 1071 §2: a sum of some of the 16-bit words, folded,
+ * adds to the rest as they would). Made at the connection's first
+ * one-pass segment summed in software: our address of lid, peer_ip and
+ * the ports are set when the connection is and never change after.
+ */
+static void __rte_noinline
+tcp_tx_sums_make(struct lcore_ctx *ctx, struct tcp_conn *c)
+{
+	uint64_t addr = (uint64_t)tcp_lid_addr4(ctx, c->lid) + c->peer_ip;
+
+	/* tcp_ip4_hdr_write's constant words, as tcp_ip4_cksum adds them. */
+	c->tx_ipsum = cksum_fold_rx(addr + RTE_IPV4_VHL_DEF +
+				    ((uint32_t)RTE_BE16(RTE_IPV4_HDR_DF_FLAG) << 16) +
+				    (IPV4_DEFAULT_TTL | (uint32_t)IPPROTO_TCP << 8));
+	c->tx_psum = cksum_fold_rx(addr + RTE_BE16(IPPROTO_TCP) + c->local_port +
+				   c->peer_port);
+	c->flags |= TCF_TXHDR;
+}
+
+/*
+ * An IPv4 segment of m, a whole unsent send-queue mbuf (or a fresh one
+ * with no payload), with no SACK blocks to report: TCP (with timestamps:
+ * ts), IPv4 and Ethernet headers written in one pass in front of the
+ * payload, and the sums from c's constant sums (tcp_tx_sums_make), the
+ * words written here and the payload's known sum (RFC 1071 §2), nothing
+ * read back. The bytes are those tcp_fill() and tcp_xmit_sum() write.
  */
 static __rte_always_inline void
-tcp_xmit_first_opt(struct lcore_ctx *ctx, struct tcp_conn *c,
-		   struct rte_mbuf *m, uint32_t seq, uint8_t flags,
-		   const bool ts, const bool v6)
+tcp_xmit_first_v4(struct lcore_ctx *ctx, struct tcp_conn *c,
+		  struct rte_mbuf *m, uint32_t seq, uint8_t flags, const bool ts)
 {
 	const struct netif *ifc = ctx->ifc;
 	const uint32_t hlen = TCP_HLEN + (ts ? TCP_TS_OPTLEN : 0);
-	const uint32_t iplen = v6 ? sizeof(struct rte_ipv6_hdr) :
-				    sizeof(struct rte_ipv4_hdr);
+	const uint16_t hdr = (uint16_t)(RTE_ETHER_HDR_LEN +
+					sizeof(struct rte_ipv4_hdr) + hlen);
 	uint32_t plen = m->data_len, l4_len = hlen + plen;
 	uint32_t psum = tcp_meta(m)->sum;
-	uint32_t src = v6 ? 0 : tcp_lid_addr4(ctx, c->lid);
-	uint32_t dst = v6 ? 0 : c->peer_ip;
+	uint32_t src = tcp_lid_addr4(ctx, c->lid), dst = c->peer_ip;
+	uint16_t l4_be = rte_cpu_to_be_16((uint16_t)l4_len), win;
+	uint32_t w_seq, w_ack, w_off, w_sum;
+	struct rte_ether_hdr *eh;
+	struct rte_ipv4_hdr *ip;
+	struct rte_tcp_hdr *th;
+	uint64_t s;
+
+	/* The queue's headroom always holds these headers (TCP_SNDQ_DOFF). */
+	m->data_off = (uint16_t)(m->data_off - hdr);
+	m->data_len = (uint16_t)(m->data_len + hdr);
+	m->pkt_len = m->data_len;
+	eh = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+	ip = (struct rte_ipv4_hdr *)(eh + 1);
+	th = (struct rte_tcp_hdr *)(ip + 1);
+	rte_ether_addr_copy(&c->peer_mac, &eh->dst_addr);
+	rte_ether_addr_copy(&ifc->mac, &eh->src_addr);
+	eh->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4);
+	tcp_ip4_hdr_write(ip, src, dst, l4_len);
+
+	/* TCP as tcp_fill writes it. */
+	if (likely(!(c->flags & TCF_RCV_LIM)))
+		win = (uint16_t)(c->rcv_wnd >> c->rcv_wscale);
+	else
+		win = tcp_rcv_win_lim(c);
+	th->src_port = c->local_port;
+	th->dst_port = c->peer_port;
+	w_seq = rte_cpu_to_be_32(seq);
+	w_ack = rte_cpu_to_be_32(c->rcv_nxt);
+	w_off = (uint32_t)((hlen / 4) << 4) | (uint32_t)flags << 8 |
+		(uint32_t)rte_cpu_to_be_16(win) << 16;
+	th->sent_seq = w_seq;
+	th->recv_ack = w_ack;
+	memcpy(&th->data_off, &w_off, 4);
+	s = (uint64_t)w_seq + w_ack + w_off;
+	if (ts) {
+		uint8_t *o = (uint8_t *)(th + 1);
+		uint32_t v = rte_cpu_to_be_32(tcp_ts_now(ctx, c->ts_off));
+		uint32_t e = rte_cpu_to_be_32(c->ts_recent);
+		static const uint8_t nop_nop_ts[4] = { 1, 1, 8, 10 };
+		uint32_t w_kind;
+
+		memcpy(&w_kind, nop_nop_ts, 4);
+		memcpy(o, &w_kind, 4);
+		memcpy(o + 4, &v, 4);
+		memcpy(o + 8, &e, 4);
+		s += (uint64_t)w_kind + v + e;
+	}
+	m->l2_len = RTE_ETHER_HDR_LEN;
+	m->l3_len = sizeof(*ip);
+	if (ifc->tx_offloads & RTE_ETH_TX_OFFLOAD_TCP_CKSUM) {
+		/* rte_ipv4_phdr_cksum(): the pseudo-header's sum, folded. */
+		m->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_TCP_CKSUM;
+		w_sum = cksum_fold_rx((uint64_t)src + dst +
+				      RTE_BE16(IPPROTO_TCP) + l4_be);
+	} else {
+		if (unlikely(!(c->flags & TCF_TXHDR)))
+			tcp_tx_sums_make(ctx, c);
+		s += (uint64_t)c->tx_psum + l4_be;
+		if (psum & TCP_SUM_KNOWN)
+			s += psum & 0xffff;
+		else
+			s = cksum_add((const uint8_t *)th + hlen, plen, s);
+		w_sum = (uint16_t)~cksum_fold_rx(s); /* = cksum_fold(s) */
+	}
+	/* The sum and an urgent pointer of 0 in one store. */
+	memcpy(&th->cksum, &w_sum, 4);
+	if (ifc->tx_offloads & RTE_ETH_TX_OFFLOAD_IPV4_CKSUM)
+		m->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM;
+	else if (likely(c->flags & TCF_TXHDR))
+		ip->hdr_checksum = (uint16_t)~tcp_sum16_add(c->tx_ipsum,
+			rte_cpu_to_be_16((uint16_t)(l4_len + sizeof(*ip))));
+	else /* only the TCP sum offloaded: as tcp_xmit_sum */
+		ip->hdr_checksum = tcp_ip4_cksum((uint64_t)src + dst, l4_len);
+	STAT_INC(ctx, tcp_tx_segs);
+	STAT_INC(ctx, ipv4_tx);
+	lcore_tx(ctx, m);
+}
+
+/*
+ * tcp_xmit_first_v4 for an IPv6 connection: TCP (with timestamps when in
+ * use), IPv6 and Ethernet headers written in one pass in front of the
+ * payload, and the checksum summed from the words written (RFC 1071 §2:
+ * the order of the 16-bit words does not matter) instead of read back:
+ * the bytes are those tcp_fill() and tcp_xmit_sum() write.
+ */
+static __rte_always_inline void
+tcp_xmit_first_opt6(struct lcore_ctx *ctx, struct tcp_conn *c,
+		    struct rte_mbuf *m, uint32_t seq, uint8_t flags,
+		    const bool ts)
+{
+	const struct netif *ifc = ctx->ifc;
+	const uint32_t hlen = TCP_HLEN + (ts ? TCP_TS_OPTLEN : 0);
+	const uint32_t iplen = sizeof(struct rte_ipv6_hdr);
+	uint32_t plen = m->data_len, l4_len = hlen + plen;
+	uint32_t psum = tcp_meta(m)->sum;
 	uint32_t w_off, w_ports, w_seq, w_ack;
 	uint16_t win, l4_be = rte_cpu_to_be_16((uint16_t)l4_len);
-	uint64_t a6[4] = { 0, 0, 0, 0 };
+	uint64_t a6[4];
 	struct rte_ether_hdr *eh;
-	struct rte_ipv4_hdr *ip = NULL;
+	struct rte_ipv6_hdr *ip6;
 	struct rte_tcp_hdr *th;
-	uint64_t addr = 0, s;
+	uint64_t s;
 	uint16_t hdr = (uint16_t)(sizeof(*eh) + iplen + hlen);
 
 	/* The queue's headroom always holds these headers (TCP_SNDQ_DOFF). */
@@ -223,31 +348,22 @@ tcp_xmit_first_opt(struct lcore_ctx *ctx, struct tcp_conn *c,
 	m->data_len = (uint16_t)(m->data_len + hdr);
 	m->pkt_len = m->data_len;
 	eh = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
-	th = (struct rte_tcp_hdr *)((uint8_t *)(eh + 1) + iplen);
+	ip6 = (struct rte_ipv6_hdr *)(eh + 1);
+	th = (struct rte_tcp_hdr *)(ip6 + 1);
 
 	rte_ether_addr_copy(&c->peer_mac, &eh->dst_addr);
 	rte_ether_addr_copy(&ifc->mac, &eh->src_addr);
-	if (v6) {
-		/* IPv6 as tcp_xmit6 writes it: hop limit 64, no flow
-		 * label; the addresses' sum below. */
-		struct rte_ipv6_hdr *ip6 = (struct rte_ipv6_hdr *)(eh + 1);
-
-		eh->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV6);
-		ip6->vtc_flow = RTE_BE32(6u << 28);
-		ip6->payload_len = l4_be;
-		ip6->proto = IPPROTO_TCP;
-		ip6->hop_limits = IPV6_DEFAULT_HOP_LIMIT;
-		memcpy(&a6[0], tcp_lid_addr6(ifc, c->lid), 16);
-		memcpy(&a6[2], c->peer_ip6, 16);
-		memcpy(ip6->src_addr, &a6[0], 16);
-		memcpy(ip6->dst_addr, &a6[2], 16);
-	} else {
-		/* IPv4 as ipv4_output writes it (sum: tcp_ip4_cksum). */
-		eh->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4);
-		ip = (struct rte_ipv4_hdr *)(eh + 1);
-		tcp_ip4_hdr_write(ip, src, dst, l4_len);
-		addr = (uint64_t)src + dst;
-	}
+	/* IPv6 as tcp_xmit6 writes it: hop limit 64, no flow label; the
+	 * addresses' sum below. */
+	eh->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV6);
+	ip6->vtc_flow = RTE_BE32(6u << 28);
+	ip6->payload_len = l4_be;
+	ip6->proto = IPPROTO_TCP;
+	ip6->hop_limits = IPV6_DEFAULT_HOP_LIMIT;
+	memcpy(&a6[0], tcp_lid_addr6(ifc, c->lid), 16);
+	memcpy(&a6[2], c->peer_ip6, 16);
+	memcpy(ip6->src_addr, &a6[0], 16);
+	memcpy(ip6->dst_addr, &a6[2], 16);
 
 	/* TCP as tcp_fill writes it. */
 	if (likely(!(c->flags & TCF_RCV_LIM)))
@@ -286,56 +402,41 @@ tcp_xmit_first_opt(struct lcore_ctx *ctx, struct tcp_conn *c,
 	/* The pseudo-header's length and protocol: IPv6's 32-bit fields
 	 * (RFC 8200 §8.1) are 2^16 (= 1 in the sum) times IPv4's. */
 	if (ifc->tx_offloads & RTE_ETH_TX_OFFLOAD_TCP_CKSUM) {
-		/* rte_ipv4/6_phdr_cksum(): the pseudo-header's sum, folded. */
-		if (v6) {
-			m->ol_flags |= RTE_MBUF_F_TX_IPV6 |
-				       RTE_MBUF_F_TX_TCP_CKSUM;
-			th->cksum = cksum_fold(cksum_add_addr6(
-				RTE_BE16(IPPROTO_TCP) + l4_be, a6[0], a6[1],
-				a6[2], a6[3]));
-		} else {
-			m->ol_flags |= RTE_MBUF_F_TX_IPV4 |
-				       RTE_MBUF_F_TX_TCP_CKSUM;
-			th->cksum = cksum_fold(addr + RTE_BE16(IPPROTO_TCP) +
-					       l4_be);
-		}
+		/* rte_ipv6_phdr_cksum(): the pseudo-header's sum, folded. */
+		m->ol_flags |= RTE_MBUF_F_TX_IPV6 | RTE_MBUF_F_TX_TCP_CKSUM;
+		th->cksum = cksum_fold(cksum_add_addr6(
+			RTE_BE16(IPPROTO_TCP) + l4_be, a6[0], a6[1], a6[2],
+			a6[3]));
 	} else {
-		s += addr + RTE_BE16(IPPROTO_TCP) + l4_be;
+		s += RTE_BE16(IPPROTO_TCP) + l4_be;
 		if (psum & TCP_SUM_KNOWN)
 			s += psum & 0xffff;
 		else
 			s = cksum_add((const uint8_t *)th + hlen, plen, s);
-		if (v6)
-			s = cksum_add_addr6(s, a6[0], a6[1], a6[2], a6[3]);
-		th->cksum = (uint16_t)~cksum_fold(s);
+		s = cksum_add_addr6(s, a6[0], a6[1], a6[2], a6[3]);
+		th->cksum = (uint16_t)~cksum_fold_rx(s); /* = cksum_fold(s) */
 	}
-	if (v6) {
-		STAT_INC(ctx, tcp_tx_segs);
-		STAT_INC(ctx, ip6_tx);
-	} else {
-		if (ifc->tx_offloads & RTE_ETH_TX_OFFLOAD_IPV4_CKSUM)
-			m->ol_flags |= RTE_MBUF_F_TX_IPV4 |
-				       RTE_MBUF_F_TX_IP_CKSUM;
-		else
-			ip->hdr_checksum = tcp_ip4_cksum(addr, l4_len);
-		STAT_INC(ctx, tcp_tx_segs);
-		STAT_INC(ctx, ipv4_tx);
-	}
+	STAT_INC(ctx, tcp_tx_segs);
+	STAT_INC(ctx, ip6_tx);
 	lcore_tx(ctx, m);
 }
 
-/* tcp_xmit_first_opt with the family and the header length constants in
- * each, then tcp_fill's bookkeeping: a segment with ACK pays the ACK
- * owed. */
+/* tcp_xmit_first_v4 or tcp_xmit_first_opt6 with the header length
+ * constant in each, then tcp_fill's bookkeeping: a segment with ACK pays
+ * the ACK owed. */
 static __rte_always_inline void
 tcp_xmit_first_seg(struct lcore_ctx *ctx, struct tcp_conn *c,
 		   struct rte_mbuf *m, uint32_t seq, uint8_t flags,
 		   const bool v6)
 {
-	if (likely(c->flags & TCF_TS))
-		tcp_xmit_first_opt(ctx, c, m, seq, flags, true, v6);
+	if (v6 && likely(c->flags & TCF_TS))
+		tcp_xmit_first_opt6(ctx, c, m, seq, flags, true);
+	else if (v6)
+		tcp_xmit_first_opt6(ctx, c, m, seq, flags, false);
+	else if (likely(c->flags & TCF_TS))
+		tcp_xmit_first_v4(ctx, c, m, seq, flags, true);
 	else
-		tcp_xmit_first_opt(ctx, c, m, seq, flags, false, v6);
+		tcp_xmit_first_v4(ctx, c, m, seq, flags, false);
 	if (flags & RTE_TCP_ACK_FLAG) {
 		c->last_ack_sent = c->rcv_nxt;
 		c->rcv_unacked = 0;

@@ -210,7 +210,7 @@ tcp_send(struct lcore_ctx *ctx, struct tcp_conn *c, const void *data,
 			}
 			if (unlikely(c->flags & TCF_MEMWAIT))
 				tcp_mem_unwait(tl, c); /* served: off the queue */
-			m = tcp_sndq_mbuf(ctx);
+			m = tcp_sndq_mbuf(ctx, c);
 			if (unlikely(!m)) {
 				mem_release_mbuf(&ctx->mem, MEM_SNDQ);
 				STAT_INC(ctx, tcp_drop_nombuf);
@@ -245,6 +245,30 @@ tcp_send(struct lcore_ctx *ctx, struct tcp_conn *c, const void *data,
 	return (int)done;
 }
 
+/*
+ * The spare (tcp_sndq_pop_keep) as rte_pktmbuf_alloc() leaves an mbuf
+ * (rte_pktmbuf_reset), with tcp_send_reserve's data offset and len bytes
+ * written at once: each field stored once, no headroom computed. What
+ * its last use could have changed since its own reset: the lengths and
+ * data offset (its headers, TX), the offload requests and header lengths
+ * (tcp_frame.c); the rest is written again as reset writes it.
+ */
+static __rte_always_inline void
+tcp_spare_reset(struct rte_mbuf *m, uint32_t len)
+{
+	m->next = NULL;
+	m->nb_segs = 1;
+	m->port = RTE_MBUF_PORT_INVALID;
+	m->ol_flags = 0; /* direct (tcp_sndq_pop_keep): no RTE_MBUF_F_EXTERNAL */
+	m->packet_type = 0;
+	m->tx_offload = 0;
+	m->vlan_tci = 0;
+	m->vlan_tci_outer = 0;
+	m->data_off = TCP_SNDQ_DOFF;
+	m->data_len = (uint16_t)len;
+	m->pkt_len = len;
+}
+
 void *
 tcp_send_reserve(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t len,
 		 uint16_t sum)
@@ -262,14 +286,19 @@ tcp_send_reserve(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t len,
 		return NULL;
 	if (unlikely(!mem_charge_mbuf(&ctx->mem, MEM_SNDQ)))
 		return NULL;
-	m = tcp_sndq_mbuf(ctx);
-	if (unlikely(!m)) {
-		mem_release_mbuf(&ctx->mem, MEM_SNDQ);
-		return NULL;
+	if (likely(tl->spare != NULL)) {
+		m = tcp_spare_take(ctx, tl, c);
+		tcp_spare_reset(m, len);
+	} else {
+		m = rte_pktmbuf_alloc(ctx->pool);
+		if (unlikely(!m)) {
+			mem_release_mbuf(&ctx->mem, MEM_SNDQ);
+			return NULL;
+		}
+		m->data_off = TCP_SNDQ_DOFF;
+		m->data_len = (uint16_t)len;
+		m->pkt_len = len;
 	}
-	m->data_off = TCP_SNDQ_DOFF;
-	m->data_len = (uint16_t)len;
-	m->pkt_len = len;
 	tcp_meta(m)->next = NULL;
 	tcp_meta(m)->fin = 0; /* RACK's marks (tcp_rack.c), as tcp_send */
 	tcp_meta(m)->sum = TCP_SUM_KNOWN | sum;
@@ -284,7 +313,7 @@ tcp_send_reserve(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t len,
 	c->sndq_tail = m;
 	c->nsndq++;
 	c->sndq_len += len;
-	tcp_schedule(ctx, c);
+	tcp_schedule_inline(tl, c);
 	return tcp_mdata(m);
 }
 
@@ -571,12 +600,15 @@ tcp_output_one(struct lcore_ctx *ctx, struct tcp_conn *c)
 	struct rte_mbuf *m = c->sndq_head;
 	uint32_t len = c->sndq_len, seq = c->snd_nxt;
 
+	/* len != 0: the queue holds an mbuf (m). Within cwnd, so within
+	 * what Limited Transmit allows (tcp_cwnd_lt); past cwnd the loop
+	 * decides. */
 	if (c->state != TCP_ESTABLISHED ||
 	    (c->flags & (TCF_PERSIST | TCF_FIN_SENT | TCF_ORPHAN_RST)) ||
 	    seq != c->snd_una || c->snd_max != seq ||
-	    m == NULL || m != c->sndq_tail || c->sndq_off != 0 ||
-	    tcp_msealed(m) || m->data_len != len || len == 0 || len > c->mss ||
-	    len > c->snd_wnd || len > tcp_cwnd_lt(c) ||
+	    len == 0 || m != c->sndq_tail || c->sndq_off != 0 ||
+	    tcp_msealed(m) || m->data_len != len || len > c->mss ||
+	    len > c->snd_wnd || len > c->cwnd ||
 	    ctx->now_us - c->progress_us >= tcp_tl(ctx)->stall_us / 4)
 		return false;
 	if (unlikely(c->nrcv_sack != 0 || (c->flags & TCF_DSACK)))

@@ -110,6 +110,7 @@ enum tcp_timer_kind {
 #define TCF_TLP_RETX 0x80000 /* ... and it was a retransmission */
 #define TCF_REORD 0x100000   /* RACK saw reordering (RFC 8985 §6.2 step 3) */
 #define TCF_UNDO 0x200000    /* cwnd was cut: prior_cwnd may come back */
+#define TCF_TXHDR 0x400000   /* tx_ipsum and tx_psum are made (tcp_frame.c) */
 
 /*
  * A connection's local address and family in one byte (struct tcp_conn.lid,
@@ -231,6 +232,11 @@ struct tcp_conn {
 	/* IPv6 (lid & TCP_LID_V6): the peer's address; peer_ip then holds
 	 * its digest (tcp_ip6_digest), the key the table hashes */
 	uint8_t peer_ip6[16];
+	/* tcp_frame.c, IPv4 (TCF_TXHDR, made at the first one-pass segment):
+	 * sums of the frame's words that never change for the connection,
+	 * folded to 16 bits: the IPv4 header's but its length, and the
+	 * pseudo-header's addresses and protocol with the ports */
+	uint16_t tx_ipsum, tx_psum;
 };
 
 struct tcp_listener {
@@ -299,6 +305,8 @@ struct tcp_lcore {
 	/* an acknowledged answer's mbuf kept for the next answer while one
 	 * segment is processed (tcp_sndq_pop_keep), else NULL */
 	struct rte_mbuf *spare;
+	/* the connection whose queue the spare left (tcp_sndq_pop_keep) */
+	struct tcp_conn *spare_of;
 };
 
 static inline struct tcp_lcore *
@@ -514,6 +522,20 @@ void tcp_app_closed(struct lcore_ctx *ctx, struct tcp_conn *c,
 void tcp_time_wait(struct lcore_ctx *ctx, struct tcp_conn *c);
 void tcp_time_wait_restart(struct lcore_ctx *ctx, struct tcp_conn *c);
 void tcp_schedule(struct lcore_ctx *ctx, struct tcp_conn *c);
+/* tcp_schedule's body (tcp_conn.c), inline for tcp_send_reserve: c on
+ * the lcore's output list (tcp_flush), once, unless it is dead. */
+static inline void
+tcp_schedule_inline(struct tcp_lcore *tl, struct tcp_conn *c)
+{
+	if (c->flags & (TCF_PENDING | TCF_DEAD))
+		return;
+	c->flags |= TCF_PENDING;
+	c->pnext = tl->pending;
+	c->pprev = &tl->pending;
+	if (tl->pending)
+		tl->pending->pprev = &c->pnext;
+	tl->pending = c;
+}
 const struct tcp_listener *tcp_listener_find(const struct tcp_lcore *tl,
 					     uint16_t port);
 
@@ -564,11 +586,10 @@ bool tcp_established(struct lcore_ctx *ctx, struct tcp_conn *c,
 		     const struct tcp_seg *s);
 void tcp_sndq_drop(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t bytes);
 
-/* The head mbuf, acknowledged to its end, leaves the send queue (its
- * bytes already deducted from sndq_len) and its MEM_SNDQ charge; the
- * caller then owns the queue's reference. */
+/* tcp_sndq_unlink but for the holders list: c stays on it even when its
+ * queue is now empty (the caller sees to it). */
 static inline struct rte_mbuf *
-tcp_sndq_unlink(struct lcore_ctx *ctx, struct tcp_conn *c)
+tcp_sndq_unlink_held(struct lcore_ctx *ctx, struct tcp_conn *c)
 {
 	struct rte_mbuf *m = c->sndq_head;
 
@@ -579,10 +600,21 @@ tcp_sndq_unlink(struct lcore_ctx *ctx, struct tcp_conn *c)
 	c->nsndq--;
 	c->progress_us = ctx->now_us;
 	mem_release_mbuf(&ctx->mem, MEM_SNDQ);
-	if (!c->sndq_head) {
+	if (!c->sndq_head)
 		c->sndq_tail = NULL;
+	return m;
+}
+
+/* The head mbuf, acknowledged to its end, leaves the send queue (its
+ * bytes already deducted from sndq_len) and its MEM_SNDQ charge; the
+ * caller then owns the queue's reference. */
+static inline struct rte_mbuf *
+tcp_sndq_unlink(struct lcore_ctx *ctx, struct tcp_conn *c)
+{
+	struct rte_mbuf *m = tcp_sndq_unlink_held(ctx, c);
+
+	if (!c->sndq_head)
 		tcp_unhold(c, false);
-	}
 	return m;
 }
 
@@ -599,43 +631,65 @@ tcp_sndq_pop(struct lcore_ctx *ctx, struct tcp_conn *c)
  * reference is the queue's (its TX completion done), direct and of this
  * lcore's pool, becomes the lcore's spare (tcp_lcore.spare) instead of
  * going back to the pool: the answer to the request this segment carries
- * takes it (tcp_sndq_mbuf) instead of a pool get. The spare never
- * outlives the segment's processing (tcp_spare_drop, tcp_fast_rcv), and
- * the pool's reserve check counts it as free (mem_budget.held).
+ * takes it (tcp_sndq_mbuf, tcp_send_reserve) instead of a pool get. The
+ * spare never outlives the segment's processing (tcp_spare_drop,
+ * tcp_fast_rcv), and the pool's reserve check counts it as free
+ * (mem_budget.held). c stays on the holders list meanwhile (spare_of):
+ * its answer usually takes the spare and holds again; whatever takes
+ * the spare otherwise takes c off (tcp_spare_take, tcp_spare_drop).
  */
 static inline void
 tcp_sndq_pop_keep(struct lcore_ctx *ctx, struct tcp_conn *c)
 {
 	struct tcp_lcore *tl = tcp_tl(ctx);
-	struct rte_mbuf *m = tcp_sndq_unlink(ctx, c);
+	struct rte_mbuf *m = tcp_sndq_unlink_held(ctx, c);
 
 	if (likely(tl->spare == NULL && rte_mbuf_refcnt_read(m) == 1 &&
 		   RTE_MBUF_DIRECT(m) && m->pool == ctx->pool)) {
 		tl->spare = m;
+		tl->spare_of = c;
 		ctx->mem.held++;
 	} else {
+		if (!c->sndq_head)
+			tcp_unhold(c, false);
 		rte_pktmbuf_free_seg(m);
 	}
 }
 
-/* A fresh mbuf for a send queue: the spare, reset as rte_pktmbuf_alloc()
- * resets what it takes from the pool, else one from the pool; NULL when
- * the pool is empty. */
+/* The spare, out of tl, for a send queue of c: the connection it came
+ * from leaves the holders list if it holds nothing (c itself holds it
+ * again at once). */
 static inline struct rte_mbuf *
-tcp_sndq_mbuf(struct lcore_ctx *ctx)
+tcp_spare_take(struct lcore_ctx *ctx, struct tcp_lcore *tl,
+	       struct tcp_conn *c)
 {
-	struct tcp_lcore *tl = tcp_tl(ctx);
 	struct rte_mbuf *m = tl->spare;
 
-	if (m == NULL)
-		return rte_pktmbuf_alloc(ctx->pool);
 	tl->spare = NULL;
 	ctx->mem.held--;
+	if (unlikely(tl->spare_of != c))
+		tcp_unhold(tl->spare_of, false);
+	return m;
+}
+
+/* A fresh mbuf for c's send queue: the spare, reset as
+ * rte_pktmbuf_alloc() resets what it takes from the pool, else one from
+ * the pool; NULL when the pool is empty. */
+static inline struct rte_mbuf *
+tcp_sndq_mbuf(struct lcore_ctx *ctx, struct tcp_conn *c)
+{
+	struct tcp_lcore *tl = tcp_tl(ctx);
+	struct rte_mbuf *m;
+
+	if (tl->spare == NULL)
+		return rte_pktmbuf_alloc(ctx->pool);
+	m = tcp_spare_take(ctx, tl, c);
 	rte_pktmbuf_reset(m);
 	return m;
 }
 
-/* The spare, unused, goes back to the pool. */
+/* The spare, unused, goes back to the pool, and the connection it came
+ * from off the holders list if it holds nothing. */
 static inline void
 tcp_spare_drop(struct lcore_ctx *ctx)
 {
@@ -644,6 +698,7 @@ tcp_spare_drop(struct lcore_ctx *ctx)
 	ctx->mem.held--;
 	rte_pktmbuf_free_seg(tl->spare);
 	tl->spare = NULL;
+	tcp_unhold(tl->spare_of, false);
 }
 
 /* tcp_frame.c: send m, a segment of c (data at its TCP header), as a whole

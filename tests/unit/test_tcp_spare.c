@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* test_tcp_spare.c: the acknowledged answer's mbuf reused for the next
- * answer (tcp_sndq_pop_keep, tcp_sndq_mbuf): only when the queue's
- * reference is the last, never kept past the segment, leak-free, and a
- * retransmission of the reused mbuf carries the new answer's bytes. */
+ * answer (tcp_sndq_pop_keep, tcp_sndq_mbuf, tcp_send_reserve): only when
+ * the queue's reference is the last, never kept past the segment,
+ * leak-free, the holders list kept right, and a retransmission of the
+ * reused mbuf carries the new answer's bytes. */
 #include <string.h>
 
 #include <rte_mempool.h>
@@ -218,6 +219,88 @@ test_tcp_spare_reserve_check_counts_the_spare_as_free(void **state)
 	assert_int_equal(avail, rte_mempool_avail_count(h->pool));
 }
 
+/* c's places on the lcore's holders list (0 or 1). */
+static unsigned int
+holder_count(struct harness *h, const struct tcp_conn *c)
+{
+	unsigned int n = 0;
+
+	for (struct tcp_conn *v = tcp_tl(h->ctx)->holders; v; v = v->hold_next)
+		n += v == c;
+	return n;
+}
+
+/* While the spare is kept its connection stays on the holders list;
+ * after the segment, a connection is on it exactly when it holds
+ * mbufs: the answer that took the spare, or none (pure ACK). */
+static void
+test_tcp_spare_holders_list_follows_the_spare(void **state)
+{
+	struct harness *h = *state;
+	struct tt_peer p;
+	struct tt_app *a;
+	struct tt_seg r;
+	struct rte_mbuf *m;
+
+	tt_peer_init(&p, h, 41005);
+	tt_policy.action = TT_ECHO_RESERVE;
+	a = tt_connect(&p);
+	tt_send_data(&p, "first", 5);
+	tt_one(h, &r);
+	p.rcv_nxt += 5;
+	m = a->c->sndq_head;
+	assert_int_equal(holder_count(h, a->c), 1);
+	/* The answer takes the spare: still on the list, once. */
+	tt_send_data(&p, "second", 6);
+	assert_ptr_equal(a->c->sndq_head, m);
+	assert_int_equal(holder_count(h, a->c), 1);
+	assert_no_spare(h);
+	tt_one(h, &r);
+	p.rcv_nxt += 6;
+	/* A pure ACK: the spare goes back, the connection off the list. */
+	tt_send_ack(&p);
+	tt_none(h);
+	assert_null(a->c->sndq_head);
+	assert_int_equal(holder_count(h, a->c), 0);
+	assert_null(a->c->hold_pprev);
+	assert_no_spare(h);
+}
+
+/* The spare taken by another connection's send: the one it came from,
+ * now holding nothing, leaves the holders list; the taker joins it. */
+static void
+test_tcp_spare_taken_elsewhere_unholds_its_connection(void **state)
+{
+	struct harness *h = *state;
+	struct tt_peer p, q;
+	struct tt_app *a, *b;
+	struct rte_mbuf *m = answered_once(h, &p, 41006, &a);
+	struct tcp_conn *c = a->c;
+
+	tt_peer_init(&q, h, 41007);
+	tt_policy.action = TT_NOTHING;
+	b = tt_connect(&q);
+	assert_int_equal(holder_count(h, c), 1);
+	assert_int_equal(holder_count(h, b->c), 0);
+	/* c's answer acknowledged as tcp_fast_ack_all releases it. */
+	c->sndq_len = 0;
+	tcp_sndq_pop_keep(h->ctx, c);
+	assert_ptr_equal(tcp_tl(h->ctx)->spare, m);
+	assert_int_equal(holder_count(h, c), 1);
+	assert_int_equal(tcp_send(h->ctx, b->c, "x", 1), 1);
+	assert_ptr_equal(b->c->sndq_head, m);
+	assert_no_spare(h);
+	assert_int_equal(holder_count(h, c), 0);
+	assert_int_equal(holder_count(h, b->c), 1);
+	/* c's sequence as the ACK would have left it. */
+	c->snd_una = c->snd_max;
+	c->snd_nxt = c->snd_max;
+	tt_collect(h, (struct tt_seg[4]){ 0 }, 4);
+	tcp_abort(h->ctx, b->c);
+	lcore_tx_flush(h->ctx);
+	harness_drain(h);
+}
+
 int
 main(void)
 {
@@ -228,6 +311,8 @@ main(void)
 		TT_TEST(test_tcp_spare_retransmission_holds_the_new_answer),
 		TT_TEST(test_tcp_spare_reused_mbuf_drops_the_old_rack_marks),
 		TT_TEST(test_tcp_spare_reserve_check_counts_the_spare_as_free),
+		TT_TEST(test_tcp_spare_holders_list_follows_the_spare),
+		TT_TEST(test_tcp_spare_taken_elsewhere_unholds_its_connection),
 	};
 
 	return TT_RUN(tests);

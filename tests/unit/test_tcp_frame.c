@@ -1,0 +1,175 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* test_tcp_frame.c: the one-pass frames of tcp_frame.c (constant sums,
+ * sums from the words written) byte for byte as the general path's. */
+#include <string.h>
+
+#include <rte_ethdev.h>
+#include <rte_ring.h>
+
+#include "net/cksum.h"
+#include "net/tcp_priv.h"
+#include "tcp_test.h"
+
+#define FR_VIP RTE_IPV4(10, 90, 0, 100)
+#define FR_L4 (RTE_ETHER_HDR_LEN + sizeof(struct rte_ipv4_hdr))
+
+/* An accepted connection from p (timestamps: ts) that answers nothing. */
+static struct tcp_conn *
+fr_conn(struct harness *h, struct tt_peer *p, uint16_t sport, bool ts)
+{
+	struct tt_app *a;
+
+	tt_peer_init(p, h, sport);
+	p->ts = ts;
+	p->wscale = 7;
+	tt_policy.action = TT_NOTHING;
+	a = tt_connect(p);
+	tt_none(h);
+	return a->c;
+}
+
+/* The one frame sent since the last call, as it left the stack. */
+static struct rte_mbuf *
+fr_sent(struct harness *h)
+{
+	struct rte_mbuf *m[4];
+
+	lcore_tx_flush(h->ctx);
+	assert_int_equal(rte_ring_dequeue_burst(h->tx, (void **)m, 4, NULL), 1);
+	return m[0];
+}
+
+/* The frame the general path (tcp_xmit_sum: headers prepended to the
+ * TCP segment, sums read back from the bytes) makes of f's TCP segment,
+ * compared with f byte for byte, with its offload requests. */
+static void
+fr_check_general(struct harness *h, struct tcp_conn *c, struct rte_mbuf *f)
+{
+	uint32_t l4 = rte_pktmbuf_data_len(f) - FR_L4;
+	struct rte_tcp_hdr *th;
+	struct rte_mbuf *m = rte_pktmbuf_alloc(h->pool);
+
+	assert_non_null(m);
+	th = (struct rte_tcp_hdr *)rte_pktmbuf_append(m, (uint16_t)l4);
+	assert_non_null(th);
+	memcpy(th, rte_pktmbuf_mtod_offset(f, uint8_t *, FR_L4), l4);
+	th->cksum = 0;
+	tcp_xmit_sum(h->ctx, c, m, 0);
+	m = fr_sent(h);
+	assert_int_equal(rte_pktmbuf_data_len(m), rte_pktmbuf_data_len(f));
+	assert_memory_equal(rte_pktmbuf_mtod(m, uint8_t *),
+			    rte_pktmbuf_mtod(f, uint8_t *), rte_pktmbuf_data_len(f));
+	assert_int_equal(m->ol_flags, f->ol_flags);
+	assert_int_equal(m->l2_len, f->l2_len);
+	assert_int_equal(m->l3_len, f->l3_len);
+	rte_pktmbuf_free(m);
+	rte_pktmbuf_free(f);
+}
+
+/* A segment of c with len payload bytes, in place as tcp_xmit_data sends
+ * one whole send-queue mbuf: its payload's sum known (known) or not. */
+static struct rte_mbuf *
+fr_data(struct harness *h, struct tcp_conn *c, uint32_t len, bool known,
+	uint8_t flags)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(h->pool);
+	uint8_t *p;
+
+	assert_non_null(m);
+	m->data_off = TCP_SNDQ_DOFF;
+	p = rte_pktmbuf_mtod(m, uint8_t *);
+	for (uint32_t i = 0; i < len; i++)
+		p[i] = tt_byte(i * 7 + len);
+	m->data_len = (uint16_t)len;
+	m->pkt_len = len;
+	tcp_meta(m)->next = NULL;
+	tcp_meta(m)->sum = known ? TCP_SUM_KNOWN |
+					   cksum_fold(cksum_add(p, len, 0))
+				 : 0;
+	tcp_xmit_in_place(h->ctx, c, m, c->snd_nxt, flags);
+	return fr_sent(h);
+}
+
+/* Each one-pass segment kind of c, compared with the general path's. */
+static void
+fr_check_all(struct harness *h, struct tcp_conn *c)
+{
+	static const uint32_t lens[] = { 1, 7, 64, 203 };
+
+	tcp_xmit_ctl(h->ctx, c, c->snd_nxt, F_ACK);
+	fr_check_general(h, c, fr_sent(h));
+	tcp_xmit_ctl(h->ctx, c, c->snd_nxt, F_ACK | F_FIN);
+	fr_check_general(h, c, fr_sent(h));
+	tcp_xmit_ctl(h->ctx, c, c->snd_nxt, F_ACK | F_RST);
+	fr_check_general(h, c, fr_sent(h));
+	for (unsigned int i = 0; i < RTE_DIM(lens); i++) {
+		fr_check_general(h, c, fr_data(h, c, lens[i], true,
+					       F_ACK | F_PSH));
+		fr_check_general(h, c, fr_data(h, c, lens[i], false,
+					       F_ACK | F_PSH | F_FIN));
+	}
+}
+
+/* The constant sums are made for the connection's address (ours of lid,
+ * ip.address or a VIP) and ports, with and without timestamps, and
+ * the frames are those of tcp_xmit_sum in every case. */
+static void
+test_tcp_frame_one_pass_frames_equal_general_path(void **state)
+{
+	struct harness *h = *state;
+	struct tt_peer p[2];
+
+	for (int ts = 0; ts < 2; ts++) {
+		struct tcp_conn *c = fr_conn(h, &p[ts], (uint16_t)(42000 + ts),
+					     ts != 0);
+
+		fr_check_all(h, c);
+		assert_true(c->flags & TCF_TXHDR);
+		/* The same connection served from a VIP: new sums. */
+		h->cfg.vips[0].addr = rte_cpu_to_be_32(FR_VIP);
+		h->cfg.nvips = 1;
+		c->lid = TCP_LID_VIP;
+		c->flags &= ~TCF_TXHDR;
+		fr_check_all(h, c);
+		c->lid = TCP_LID_V4;
+		c->flags &= ~TCF_TXHDR;
+		h->cfg.nvips = 0;
+		tcp_abort(h->ctx, c);
+		lcore_tx_flush(h->ctx);
+		harness_drain(h);
+	}
+}
+
+/* With the port's checksum offloads: the pseudo-header sum in the TCP
+ * checksum field, no IPv4 sum, the requests in ol_flags, as
+ * tcp_xmit_sum makes them. */
+static void
+test_tcp_frame_one_pass_offload_equals_general_path(void **state)
+{
+	struct harness *h = *state;
+	uint64_t saved = h->ifc.tx_offloads;
+	struct tt_peer p;
+	struct tcp_conn *c = fr_conn(h, &p, 42100, true);
+
+	h->ifc.tx_offloads |= RTE_ETH_TX_OFFLOAD_TCP_CKSUM |
+			      RTE_ETH_TX_OFFLOAD_IPV4_CKSUM;
+	fr_check_all(h, c);
+	h->ifc.tx_offloads = saved & ~RTE_ETH_TX_OFFLOAD_IPV4_CKSUM;
+	h->ifc.tx_offloads |= RTE_ETH_TX_OFFLOAD_TCP_CKSUM;
+	fr_check_all(h, c);
+	h->ifc.tx_offloads = saved;
+	tcp_abort(h->ctx, c);
+	lcore_tx_flush(h->ctx);
+	harness_drain(h);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		TT_TEST(test_tcp_frame_one_pass_frames_equal_general_path),
+		TT_TEST(test_tcp_frame_one_pass_offload_equals_general_path),
+	};
+
+	return TT_RUN(tests);
+}
