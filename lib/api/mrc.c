@@ -98,7 +98,9 @@ mrc_event_any(struct http_exchange *x)
  * means nothing was counted. The compact body clients send is scanned in
  * place (the userId stays in the body: hashed and compared from there),
  * and a known user's exact value counted inline, with no event struct
- * and no call but the answer's; anything else takes the general path.
+ * and no call but the answer's; any other user's by one call
+ * (mrc_store_count_new: no probe for a new user in an empty home slot);
+ * anything else takes the general path.
  */
 static void
 mrc_event(struct http_exchange *x)
@@ -106,6 +108,7 @@ mrc_event(struct http_exchange *x)
 	const struct mrc_api *a = x->arg;
 	struct mrc_json_compact_raw r;
 	size_t max_user = a->cfg->mrc_max_user_len;
+	int64_t sw, mul;
 	uint64_t h = 0;
 	int rc;
 
@@ -114,10 +117,19 @@ mrc_event(struct http_exchange *x)
 		mrc_event_any(x);
 		return;
 	}
-	rc = mrc_store_count_known(
-		a->store, x->lc->idx, r.uid, r.len,
-		r.neg ? -(int64_t)r.w : (int64_t)r.w,
-		(int64_t)mrc_json_pow10_u64[MRC_EXACT_DIGITS - r.fl], &h);
+	sw = r.neg ? -(int64_t)r.w : (int64_t)r.w;
+	mul = (int64_t)mrc_json_pow10_u64[MRC_EXACT_DIGITS - r.fl];
+	rc = mrc_store_count_known(a->store, x->lc->idx, r.uid, r.len, sw, mul,
+				   &h);
+	if (rc == 0) {
+		rc = mrc_store_count_new(a->store, x->lc->idx, r.uid, r.len, sw,
+					 mul, h);
+		if (rc != -EAGAIN) {
+			mrc_event_answer(x, a, rc);
+			return;
+		}
+		rc = 0;
+	}
 	if (rc <= 0) {
 		mrc_event_compact(x, r.uid, r.len, r.w,
 				  r.fl | (r.neg ? MRC_EV_NEG : 0) |

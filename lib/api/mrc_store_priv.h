@@ -149,6 +149,14 @@ int mrc_set_insert_probe(struct mrc_store *s, unsigned int ti,
 			 unsigned int idx, const char *key, size_t len,
 			 uint64_t h);
 
+/*
+ * Admit key into slot, which the caller claimed (tag | SLOT_PENDING) for
+ * lcore idx in table ti, the key known to be new (mrc_set.c): 1, or
+ * -ENOSPC / -ENOBUFS with the slot a tombstone.
+ */
+int mrc_set_admit(struct mrc_store *s, unsigned int ti, unsigned int idx,
+		  uint64_t *slot, uint64_t tag, const char *key, size_t len);
+
 static inline uint64_t
 mrc_set_rd64(const void *p)
 {
@@ -194,6 +202,30 @@ mrc_set_key_eq(const unsigned char *rec, const char *key, size_t len)
 	return memcmp(r, key, len) == 0;
 }
 
+/* Write the record for key at rec: its length, then its bytes, written
+ * the way mrc_set_key_eq() reads them for keys of up to 16 bytes. */
+static inline __attribute__((always_inline)) void
+mrc_set_key_put(unsigned char *rec, const char *key, size_t len)
+{
+	unsigned char *r = rec + REC_HDR;
+
+	rec[0] = (unsigned char)len;
+	rec[1] = (unsigned char)(len >> 8);
+	if (__builtin_expect(len >= 8 && len <= 16, 1)) {
+		uint64_t a = mrc_set_rd64(key), z = mrc_set_rd64(key + len - 8);
+
+		memcpy(r, &a, sizeof(a));
+		memcpy(r + len - 8, &z, sizeof(z));
+	} else if (len >= 4 && len < 8) {
+		uint32_t a = mrc_set_rd32(key), z = mrc_set_rd32(key + len - 4);
+
+		memcpy(r, &a, sizeof(a));
+		memcpy(r + len - 4, &z, sizeof(z));
+	} else {
+		memcpy(r, key, len);
+	}
+}
+
 /*
  * Whether key, whose hash is h, is a known user of table ti in its home
  * slot (h & mask): most events, since a 1MRC run is 92.5% known users and
@@ -221,6 +253,44 @@ mrc_set_known(const struct mrc_store *s, unsigned int ti, uint64_t h,
 	if (off >= SLOT_TOMB - 1)
 		return false;
 	return mrc_set_key_eq(s->arena[ti] + off, key, len);
+}
+
+/*
+ * mrc_set_insert_probe() with its usual case inline: a new key whose home
+ * slot is empty, admitted from this lcore's own blocks (one claim, one
+ * quota take, the record, the publication). The same returns; anything
+ * else goes to the probe, or to mrc_set_admit() once the slot is claimed.
+ */
+static inline __attribute__((always_inline)) int
+mrc_set_insert(struct mrc_store *s, unsigned int ti, unsigned int idx,
+	       const char *key, size_t len, uint64_t h)
+{
+	struct mrc_set_blk *b = &s->lc[idx].blk[ti];
+	uint64_t *slot = &s->slots[ti][h & s->mask];
+	uint64_t tag = (h >> SLOT_OFF_BITS << SLOT_OFF_BITS) | SLOT_USED;
+	uint64_t rec = REC_HDR + len, off = b->a_off, v = 0;
+	uint64_t q = ld_relaxed(&b->quota);
+
+	/* Only this lcore moves a_off and a_end while the table is live. */
+	if (__builtin_expect(q == 0 || b->a_end - off < rec ||
+				     ld_relaxed(slot) != 0,
+			     0) ||
+	    !__atomic_compare_exchange_n(slot, &v, tag | SLOT_PENDING, false,
+					 __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+		return mrc_set_insert_probe(s, ti, idx, key, len, h);
+	/* Ours now; the quota shrinks under us only when another lcore takes
+	 * single ids from it (near the cap): then the general admission. */
+	if (__builtin_expect(!__atomic_compare_exchange_n(&b->quota, &q, q - 1,
+							  false,
+							  __ATOMIC_RELAXED,
+							  __ATOMIC_RELAXED),
+			     0))
+		return mrc_set_admit(s, ti, idx, slot, tag, key, len);
+	st_relaxed(&b->a_off, off + rec);
+	st_relaxed(&b->admitted, b->admitted + 1);
+	mrc_set_key_put(s->arena[ti] + off, key, len);
+	st_release(slot, tag | (off + 1));
+	return 1;
 }
 
 /* Zero every lcore's share of table ti (its clearer, mrc_reset.c). */
