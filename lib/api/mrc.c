@@ -20,7 +20,7 @@ _Static_assert(CONFIG_MRC_USER_MAX == MRC_USER_MAX,
 static inline __attribute__((always_inline)) void
 mrc_event_ok(struct http_exchange *x, const struct mrc_api *a)
 {
-	if (a->cfg->mrc_event_status == 201) {
+	if (a->event_status == 201) {
 		static const char ok[] = "{\"status\":\"ok\"}";
 
 		http_respond_json(x, 201, ok, sizeof(ok) - 1);
@@ -85,7 +85,7 @@ mrc_event_any(struct http_exchange *x)
 	const char *err;
 
 	if (mrc_json_parse_event_ref(x->body, x->body_len,
-				     a->cfg->mrc_max_user_len, &ev, &err) < 0) {
+				     a->max_user, &ev, &err) < 0) {
 		http_respond_error(x, 400, err);
 		return;
 	}
@@ -107,13 +107,12 @@ mrc_event(struct http_exchange *x)
 {
 	const struct mrc_api *a = x->arg;
 	struct mrc_json_compact_raw r;
-	size_t max_user = a->cfg->mrc_max_user_len;
 	int64_t sw, mul;
 	uint64_t h = 0;
 	int rc;
 
-	if (max_user - 1 >= MRC_USER_MAX ||
-	    !mrc_json_compact_scan(x->body, x->body_len, max_user, &r)) {
+	/* mrc_api_register() keeps max_user within 1..MRC_USER_MAX. */
+	if (!mrc_json_compact_scan(x->body, x->body_len, a->max_user, &r)) {
 		mrc_event_any(x);
 		return;
 	}
@@ -183,8 +182,11 @@ mrc_health(struct http_exchange *x)
 int
 mrc_api_register(struct http_router *r, struct mrc_api *api)
 {
-	if (!api || !api->store || !api->cfg)
+	if (!api || !api->store || !api->cfg ||
+	    api->cfg->mrc_max_user_len - 1 >= MRC_USER_MAX)
 		return -EINVAL;
+	api->max_user = api->cfg->mrc_max_user_len;
+	api->event_status = api->cfg->mrc_event_status;
 
 	/* /event first: the hot route is matched first. /reset only when
 	 * enabled (a NULL handler skips the row). */
