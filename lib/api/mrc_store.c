@@ -175,6 +175,7 @@ mrc_store_lcore_offline(struct mrc_store *s, unsigned int idx)
 {
 	if (idx >= MRC_MAX_LCORES)
 		return -EINVAL;
+	st_relaxed(&s->lc[idx].live_gen, 0);
 	st_release(&s->lc[idx].qs, QS_OFFLINE);
 	return 0;
 }
@@ -221,6 +222,9 @@ lcore_add(struct mrc_lcore *lc, uint64_t gen, const struct mrc_event *ev)
 		st_release(&lc->comp, dbl_bits(0.0));
 		st_release(&lc->n_inexact, 0);
 	}
+	/* Online (record() checked) and in gen: the inline paths may count. */
+	if (lc->live_gen != gen)
+		st_relaxed(&lc->live_gen, gen);
 	st_release(&lc->count, lc->count + 1);
 	if (ev->exact) {
 		ex = (__int128)((unsigned __int128)lc->exact_hi << 64 |
@@ -367,7 +371,7 @@ mrc_store_count_new(struct mrc_store *s, unsigned int idx, const char *key,
 		    size_t len, int64_t sw, int64_t mul, uint64_t h)
 {
 	/* count_known() checked idx and the id; a reset since then: the
-	 * lcore's counters are not in the new generation yet. */
+	 * lcore's counters are not in the new generation yet (live_gen). */
 	struct mrc_lcore *lc = &s->lc[idx];
 	uint64_t gen = ld_acquire(&s->gen), lo, hi;
 	int64_t v;
@@ -375,7 +379,8 @@ mrc_store_count_new(struct mrc_store *s, unsigned int idx, const char *key,
 
 	/* The sum checked before the user is admitted: once it is, the
 	 * event is counted here (only this lcore writes lc's sum). */
-	if (lc->gen != gen || __builtin_mul_overflow(sw, mul, &v) ||
+	if (ld_relaxed(&lc->live_gen) != gen ||
+	    __builtin_mul_overflow(sw, mul, &v) ||
 	    !mrc_lcore_exact_next(lc, v, &lo, &hi))
 		return -EAGAIN;
 	rc = mrc_set_insert(s, gen & 1, idx, key, len, h);

@@ -77,12 +77,10 @@ mrc_store_count_known(struct mrc_store *s, unsigned int idx, const char *key,
 	if (len > 16)
 		__builtin_unreachable();
 	lc = &s->lc[idx];
-	if (ld_relaxed(&lc->qs) == QS_OFFLINE)
-		return -1;
-	/* One generation for the whole event; the lcore already in it (only
-	 * this lcore writes lc->gen). */
+	/* One generation for the whole event; the lcore online and already
+	 * in it: one test (live_gen). */
 	gen = ld_acquire(&s->gen);
-	if (lc->gen != gen)
+	if (ld_relaxed(&lc->live_gen) != gen)
 		return -1;
 	h = mrc_hash_short_pre(&s->hpre, key, len);
 	*hp = h;

@@ -93,6 +93,10 @@ struct mrc_lcore {
 	uint64_t n_inexact;
 	/* Own line: polled by a resetting thread, rarely written. */
 	uint64_t qs __attribute__((aligned(CACHE_LINE))); /* epoch seen */
+	/* gen while the lcore is online and its counters are in gen, else 0
+	 * (offline, or no event in gen yet): the inline paths' one test.
+	 * Only this lcore writes it. */
+	uint64_t live_gen;
 	/* Own line: refusals by this lcore (single writer, racy readers). */
 	uint64_t full_users __attribute__((aligned(CACHE_LINE)));
 	uint64_t full_arena;
