@@ -200,7 +200,9 @@ mrc_json_compact_scan(const char *body, size_t len, size_t max_user,
 			w = w * 10 + d;
 			p++;
 		}
-		fl = (unsigned int)(p - f);
+		/* The digits after the point run to the '}' (else a fail):
+		 * 1..9 of them. */
+		fl = (unsigned int)(e - f);
 		if (fl - 1 >= MRC_EXACT_DIGITS)
 			return false;
 	}
