@@ -96,8 +96,9 @@ mrc_event_any(struct http_exchange *x)
  * POST /event: parse, record, answer. The event is recorded before the
  * answer is built, so a 200 always means counted once; a 400 or 507
  * means nothing was counted. The compact body clients send is scanned in
- * place (the userId stays in the body: hashed and compared from there),
- * and a known user's exact value counted inline, with no event struct
+ * place (the userId stays in the body: hashed and compared from there,
+ * its bytes checked only when it is not a known plain id), and a known
+ * user's exact value counted inline, with no event struct
  * and no call but the answer's; any other user's by one call
  * (mrc_store_count_new: no probe for a new user in an empty home slot);
  * anything else takes the general path.
@@ -111,8 +112,10 @@ mrc_event(struct http_exchange *x)
 	uint64_t h = 0;
 	int rc;
 
-	/* mrc_api_register() keeps max_user within 1..MRC_USER_MAX. */
-	if (!mrc_json_compact_scan(x->body, x->body_len, a->max_user, &r)) {
+	/* mrc_api_register() keeps max_user within 1..MRC_USER_MAX. The id
+	 * is checked for plain text only when the store does not answer: a
+	 * known id matched a record marked plain (mrc_store_count_known). */
+	if (!mrc_json_compact_frame(x->body, x->body_len, a->max_user, &r)) {
 		mrc_event_any(x);
 		return;
 	}
@@ -120,6 +123,10 @@ mrc_event(struct http_exchange *x)
 	mul = (int64_t)mrc_json_pow10_u64[MRC_EXACT_DIGITS - r.fl];
 	rc = mrc_store_count_known(a->store, x->lc->idx, r.uid, r.len, sw, mul,
 				   &h);
+	if (rc <= 0 && !mrc_json_compact_id_ok(&r)) {
+		mrc_event_any(x);
+		return;
+	}
 	if (rc == 0) {
 		rc = mrc_store_count_new(a->store, x->lc->idx, r.uid, r.len, sw,
 					 mul, h);

@@ -238,7 +238,7 @@ mrc_set_admit(struct mrc_store *s, unsigned int ti, unsigned int idx,
 	}
 	st_relaxed(&b->admitted, b->admitted + 1);
 	r = s->arena[ti] + off;
-	mrc_set_key_put(r, key, len);
+	mrc_set_key_put(r, key, len, mrc_set_key_plain(key, len));
 	st_release(slot, tag | (off + 1));
 	return 1;
 refuse:
@@ -285,7 +285,8 @@ mrc_set_insert_probe(struct mrc_store *s, unsigned int ti, unsigned int idx,
 			v = slot_wait(&slots[i], v);
 			goto again;
 		}
-		if (st != SLOT_TOMB && mrc_set_key_eq(arena + st - 1, key, len))
+		if (st != SLOT_TOMB &&
+		    mrc_set_key_eq(arena + st - 1, key, len, false))
 			return 0;
 	}
 	return -ENOSPC;

@@ -331,7 +331,7 @@ record(struct mrc_store *s, unsigned int idx, const struct mrc_event *ev,
 	uint64_t gen, h;
 
 	/* len 0 wraps: one compare for both bounds. */
-	if (idx >= MRC_MAX_LCORES || len - 1 >= UINT16_MAX)
+	if (idx >= MRC_MAX_LCORES || len - 1 >= REC_LEN_MAX)
 		return -EINVAL;
 	lc = &s->lc[idx];
 	if (ld_relaxed(&lc->qs) == QS_OFFLINE)
@@ -342,7 +342,7 @@ record(struct mrc_store *s, unsigned int idx, const struct mrc_event *ev,
 	if (__builtin_expect(len - 1 >= s->short_max, 0))
 		return record_probe(s, idx, ev, gen, 0);
 	h = mrc_hash_short_pre(&s->hpre, key, len);
-	if (!mrc_set_known(s, gen & 1, h, key, len))
+	if (!mrc_set_known(s, gen & 1, h, key, len, false))
 		return record_probe(s, idx, ev, gen, h);
 	lcore_add(lc, gen, ev);
 	return 0;

@@ -56,7 +56,9 @@ mrc_lcore_count_exact(struct mrc_lcore *lc, uint64_t lo, uint64_t hi)
  * Returns 1 when it was counted, exactly as mrc_store_record() counts it
  * (and returns 0): the lcore online and its counters already in the
  * current generation, a known user of 1..16 bytes in its home slot
- * (mrc_set_known), the lcore's exact sum staying below 2^118 in
+ * whose record is marked plain (mrc_set_known: so key's bytes, equal to
+ * it, are plain text too, whatever the caller checked), the lcore's
+ * exact sum staying below 2^118 in
  * magnitude. Otherwise nothing was done, nothing written, and the caller
  * records the event: 0, the user hashed into *hp (a new user, a probe,
  * an inexact sum: mrc_store_count_new()), or -1 (an id of more than 16 bytes, a
@@ -84,7 +86,7 @@ mrc_store_count_known(struct mrc_store *s, unsigned int idx, const char *key,
 		return -1;
 	h = mrc_hash_short_pre(&s->hpre, key, len);
 	*hp = h;
-	if (!mrc_set_known(s, gen & 1, h, key, len))
+	if (!mrc_set_known(s, gen & 1, h, key, len, true))
 		return 0;
 	/* The value in one word (|sw * mul| < 2^63: all but huge ones), added
 	 * to the 128-bit sum word by word: no __int128 for GCC to spill. */
@@ -102,7 +104,8 @@ mrc_store_count_known(struct mrc_store *s, unsigned int idx, const char *key,
  * and counted per limit), when its value adds to the exact sum inline (a
  * new user in its empty home slot from the lcore's own blocks needs no
  * probe: mrc_set_insert). Else -EAGAIN: nothing done, nothing written,
- * mrc_store_record_hashed() decides.
+ * mrc_store_record_hashed() decides. key must be plain text
+ * (mrc_json_compact_id_ok()): its record is marked so.
  */
 int mrc_store_count_new(struct mrc_store *s, unsigned int idx,
 			const char *key, size_t len, int64_t sw, int64_t mul,

@@ -25,7 +25,13 @@
 #define SLOT_TOMB SLOT_OFF_MASK
 #define SLOT_USED (1ULL << 63)
 
-#define REC_HDR 2 /* little-endian key length before each key */
+/* Before each key: its length, little-endian, 1..REC_LEN_MAX, with
+ * REC_PLAIN set when every byte is plain JSON string text (printable
+ * ASCII but '"' and '\\': mrc_set_key_plain), so that a key matched with
+ * the bit needs no validation where it lies (mrc_store_count_known). */
+#define REC_HDR 2
+#define REC_PLAIN 0x8000u
+#define REC_LEN_MAX 0x7fffu
 #define USERS_LIMIT (1U << 30)
 #define ARENA_DEFAULT_PER_USER 34
 #define RESET_TIMEOUT_MS_DEFAULT 1000
@@ -180,16 +186,36 @@ mrc_set_rd32(const void *p)
 }
 
 /*
- * Whether the record rec (length, then bytes) holds key. Keys up to 16
- * bytes, the usual ids, compare inline: two overlapping loads from each
- * side, never past either end, no call.
+ * Whether key's len bytes are all plain JSON string text: printable
+ * ASCII (0x20..0x7f) but '"' and '\\' (what mrc_json_compact_scan()
+ * takes as an id where it lies).
+ */
+static inline bool
+mrc_set_key_plain(const char *key, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)key[i];
+
+		if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\')
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Whether the record rec (length, then bytes) holds key; with plain, only
+ * a record marked REC_PLAIN does. Keys up to 16 bytes, the usual ids,
+ * compare inline: two overlapping loads from each side, never past
+ * either end, no call.
  */
 static inline __attribute__((always_inline)) bool
-mrc_set_key_eq(const unsigned char *rec, const char *key, size_t len)
+mrc_set_key_eq(const unsigned char *rec, const char *key, size_t len,
+	       bool plain)
 {
 	const unsigned char *r = rec + REC_HDR;
+	size_t hdr = (size_t)(rec[0] | rec[1] << 8);
 
-	if ((size_t)(rec[0] | rec[1] << 8) != len)
+	if ((plain ? hdr : hdr & REC_LEN_MAX) != (plain ? len | REC_PLAIN : len))
 		return false;
 	if (__builtin_expect(len >= 8 && len <= 16, 1))
 		return ((mrc_set_rd64(r) ^ mrc_set_rd64(key)) |
@@ -206,15 +232,17 @@ mrc_set_key_eq(const unsigned char *rec, const char *key, size_t len)
 	return memcmp(r, key, len) == 0;
 }
 
-/* Write the record for key at rec: its length, then its bytes, written
- * the way mrc_set_key_eq() reads them for keys of up to 16 bytes. */
+/* Write the record for key at rec: its length (with REC_PLAIN when
+ * plain), then its bytes, written the way mrc_set_key_eq() reads them for
+ * keys of up to 16 bytes. */
 static inline __attribute__((always_inline)) void
-mrc_set_key_put(unsigned char *rec, const char *key, size_t len)
+mrc_set_key_put(unsigned char *rec, const char *key, size_t len, bool plain)
 {
 	unsigned char *r = rec + REC_HDR;
+	size_t hdr = len | (plain ? REC_PLAIN : 0);
 
-	rec[0] = (unsigned char)len;
-	rec[1] = (unsigned char)(len >> 8);
+	rec[0] = (unsigned char)hdr;
+	rec[1] = (unsigned char)(hdr >> 8);
 	if (__builtin_expect(len >= 8 && len <= 16, 1)) {
 		uint64_t a = mrc_set_rd64(key), z = mrc_set_rd64(key + len - 8);
 
@@ -234,13 +262,14 @@ mrc_set_key_put(unsigned char *rec, const char *key, size_t len)
  * Whether key, whose hash is h, is a known user of table ti in its home
  * slot (h & mask): most events, since a 1MRC run is 92.5% known users and
  * the table at most half full. Keys of up to 16 bytes (the usual ids) are
- * compared inline: one slot load, one record, no call. False means not
- * answered here: a new key, a collision, a pending claim;
+ * compared inline: one slot load, one record, no call. With plain, only
+ * a record marked REC_PLAIN matches. False means not answered here: a
+ * new key, a collision, a pending claim (or a record not marked plain);
  * mrc_set_insert_probe() decides.
  */
 static inline __attribute__((always_inline)) bool
 mrc_set_known(const struct mrc_store *s, unsigned int ti, uint64_t h,
-	      const char *key, size_t len)
+	      const char *key, size_t len, bool plain)
 {
 	/* The slot's value for this tag and state 1 (shifts: no constant
 	 * of 64 bits to load). */
@@ -256,7 +285,7 @@ mrc_set_known(const struct mrc_store *s, unsigned int ti, uint64_t h,
 
 	if (off >= SLOT_TOMB - 1)
 		return false;
-	return mrc_set_key_eq(s->arena[ti] + off, key, len);
+	return mrc_set_key_eq(s->arena[ti] + off, key, len, plain);
 }
 
 /*
@@ -264,6 +293,7 @@ mrc_set_known(const struct mrc_store *s, unsigned int ti, uint64_t h,
  * slot is empty, admitted from this lcore's own blocks (one claim, one
  * quota take, the record, the publication). The same returns; anything
  * else goes to the probe, or to mrc_set_admit() once the slot is claimed.
+ * key must be plain (mrc_set_key_plain): its record is marked so.
  */
 static inline __attribute__((always_inline)) int
 mrc_set_insert(struct mrc_store *s, unsigned int ti, unsigned int idx,
@@ -292,7 +322,7 @@ mrc_set_insert(struct mrc_store *s, unsigned int ti, unsigned int idx,
 		return mrc_set_admit(s, ti, idx, slot, tag, key, len);
 	st_relaxed(&b->a_off, off + rec);
 	st_relaxed(&b->admitted, b->admitted + 1);
-	mrc_set_key_put(s->arena[ti] + off, key, len);
+	mrc_set_key_put(s->arena[ti] + off, key, len, true);
 	st_release(slot, tag | (off + 1));
 	return 1;
 }

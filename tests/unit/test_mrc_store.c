@@ -1199,6 +1199,59 @@ test_mrc_store_count_new_matches_record(void **state)
 	}
 }
 
+/*
+ * A known id is counted inline only when its record is marked plain
+ * (POST /event skips checking the id's bytes when the store matches it):
+ * ids with a control byte, a quote, a backslash or UTF-8 are recorded and
+ * known, never matched inline; printable ASCII (0x7f included) is. Keys
+ * of up to 32767 bytes (the length's top bit is the mark).
+ */
+static void
+test_mrc_store_count_known_needs_a_plain_record(void **state)
+{
+	static const struct {
+		const char *id;
+		bool plain;
+	} ids[] = {
+		{ "user\001abc", false }, { "a\"b", false },
+		{ "back\\slash", false }, { "caf\xc3\xa9", false },
+		{ "tab\there", false }, { "del\x7f", true },
+		{ "user_7", true }, { "0123456789abcdef", true },
+	};
+	const size_t n = sizeof(ids) / sizeof(ids[0]);
+	struct mrc_store *s = make_store(64, 1 << 17, NULL);
+	struct mrc_event ev;
+	struct mrc_stats st;
+	static char big[32768];
+	uint64_t h;
+
+	assert_int_equal(mrc_store_lcore_online(s, 0), 0);
+	for (size_t i = 0; i < n; i++) {
+		size_t len = strlen(ids[i].id);
+
+		event(&ev, ids[i].id, 1.5);
+		assert_int_equal(mrc_store_record(s, 0, &ev), 1);
+		assert_int_equal(mrc_store_count_known(s, 0, ids[i].id, len, 3,
+						       500000000, &h) == 1,
+				 ids[i].plain);
+		if (!ids[i].plain)
+			assert_int_equal(mrc_store_record(s, 0, &ev), 0);
+	}
+	mrc_store_stats(s, &st);
+	assert_int_equal(st.unique_users, n);
+	assert_int_equal(st.total_requests, 2 * n);
+	assert_true(st.sum_exact == 3 * MRC_EXACT_SCALE * (__int128)n);
+	memset(big, 'k', sizeof(big));
+	event(&ev, "k", 1);
+	ev.uid = big;
+	ev.user_len = sizeof(big);
+	assert_int_equal(mrc_store_record(s, 0, &ev), -EINVAL);
+	ev.user_len = sizeof(big) - 1;
+	assert_int_equal(mrc_store_record(s, 0, &ev), 1);
+	assert_int_equal(mrc_store_record(s, 0, &ev), 0);
+	mrc_store_free(s);
+}
+
 int
 main(void)
 {
@@ -1215,6 +1268,7 @@ main(void)
 		cmocka_unit_test(test_mrc_store_exact_sum_overflow_falls_back),
 		cmocka_unit_test(test_mrc_store_count_known_matches_record),
 		cmocka_unit_test(test_mrc_store_count_new_matches_record),
+		cmocka_unit_test(test_mrc_store_count_known_needs_a_plain_record),
 		cmocka_unit_test(test_mrc_stats_json_formats),
 		cmocka_unit_test(test_mrc_store_half_values_sum_to_500000000),
 		cmocka_unit_test(test_mrc_store_reset_zeroes_everything),
