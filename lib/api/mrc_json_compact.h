@@ -202,14 +202,15 @@ mrc_json_compact_frame(const char *body, size_t len, size_t max_user,
 	w = *p - (unsigned int)'0';
 	if (w > 9)
 		return false;
-	p++;
+	d = *++p - (unsigned int)'0';
 	if (w != 0)
-		while ((d = *p - (unsigned int)'0') < 10) {
+		while (d < 10) {
 			w = w * 10 + d;
-			p++;
+			d = *++p - (unsigned int)'0';
 		}
 	fl = 0;
-	if (*p == '.') {
+	/* d is *p - '0': the point without keeping the byte. */
+	if (d == (unsigned int)'.' - '0') {
 		f = ++p;
 		while ((d = *p - (unsigned int)'0') < 10) {
 			w = w * 10 + d;
