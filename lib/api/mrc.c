@@ -20,7 +20,7 @@ _Static_assert(CONFIG_MRC_USER_MAX == MRC_USER_MAX,
 static inline __attribute__((always_inline)) void
 mrc_event_ok(struct http_exchange *x, const struct mrc_api *a)
 {
-	if (a->cfg->mrc_event_status == 201) {
+	if (a->event_status == 201) {
 		static const char ok[] = "{\"status\":\"ok\"}";
 
 		http_respond_json(x, 201, ok, sizeof(ok) - 1);
@@ -85,7 +85,7 @@ mrc_event_any(struct http_exchange *x)
 	const char *err;
 
 	if (mrc_json_parse_event_ref(x->body, x->body_len,
-				     a->cfg->mrc_max_user_len, &ev, &err) < 0) {
+				     a->max_user, &ev, &err) < 0) {
 		http_respond_error(x, 400, err);
 		return;
 	}
@@ -96,28 +96,46 @@ mrc_event_any(struct http_exchange *x)
  * POST /event: parse, record, answer. The event is recorded before the
  * answer is built, so a 200 always means counted once; a 400 or 507
  * means nothing was counted. The compact body clients send is scanned in
- * place (the userId stays in the body: hashed and compared from there),
- * and a known user's exact value counted inline, with no event struct
- * and no call but the answer's; anything else takes the general path.
+ * place (the userId stays in the body: hashed and compared from there,
+ * its bytes checked only when it is not a known plain id), and a known
+ * user's exact value counted inline, with no event struct
+ * and no call but the answer's; any other user's by one call
+ * (mrc_store_count_new: no probe for a new user in an empty home slot);
+ * anything else takes the general path.
  */
 static void
 mrc_event(struct http_exchange *x)
 {
 	const struct mrc_api *a = x->arg;
 	struct mrc_json_compact_raw r;
-	size_t max_user = a->cfg->mrc_max_user_len;
+	int64_t sw, mul;
 	uint64_t h = 0;
 	int rc;
 
-	if (max_user - 1 >= MRC_USER_MAX ||
-	    !mrc_json_compact_scan(x->body, x->body_len, max_user, &r)) {
+	/* mrc_api_register() keeps max_user within 1..MRC_USER_MAX. The id
+	 * is checked for plain text only when the store does not answer: a
+	 * known id matched a record marked plain (mrc_store_count_known). */
+	if (!mrc_json_compact_frame(x->body, x->body_len, a->max_user, &r)) {
 		mrc_event_any(x);
 		return;
 	}
-	rc = mrc_store_count_known(
-		a->store, x->lc->idx, r.uid, r.len,
-		r.neg ? -(int64_t)r.w : (int64_t)r.w,
-		(int64_t)mrc_json_pow10_u64[MRC_EXACT_DIGITS - r.fl], &h);
+	sw = r.neg ? -(int64_t)r.w : (int64_t)r.w;
+	mul = (int64_t)mrc_json_pow10_u64[MRC_EXACT_DIGITS - r.fl];
+	rc = mrc_store_count_known(a->store, x->lc->idx, r.uid, r.len, sw, mul,
+				   &h);
+	if (rc <= 0 && !mrc_json_compact_id_ok(&r)) {
+		mrc_event_any(x);
+		return;
+	}
+	if (rc == 0) {
+		rc = mrc_store_count_new(a->store, x->lc->idx, r.uid, r.len, sw,
+					 mul, h);
+		if (rc != -EAGAIN) {
+			mrc_event_answer(x, a, rc);
+			return;
+		}
+		rc = 0;
+	}
 	if (rc <= 0) {
 		mrc_event_compact(x, r.uid, r.len, r.w,
 				  r.fl | (r.neg ? MRC_EV_NEG : 0) |
@@ -171,8 +189,11 @@ mrc_health(struct http_exchange *x)
 int
 mrc_api_register(struct http_router *r, struct mrc_api *api)
 {
-	if (!api || !api->store || !api->cfg)
+	if (!api || !api->store || !api->cfg ||
+	    api->cfg->mrc_max_user_len - 1 >= MRC_USER_MAX)
 		return -EINVAL;
+	api->max_user = api->cfg->mrc_max_user_len;
+	api->event_status = api->cfg->mrc_event_status;
 
 	/* /event first: the hot route is matched first. /reset only when
 	 * enabled (a NULL handler skips the row). */

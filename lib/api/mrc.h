@@ -22,13 +22,16 @@ struct mrc_api {
 	 * ones. They get this struct as x->arg; ext is theirs. */
 	http_handler_fn event, stats, reset;
 	void *ext;
+	/* Set by mrc_api_register() from cfg for the data path: the userId
+	 * limit (1..MRC_USER_MAX) and POST /event's status (200 or 201). */
+	unsigned int max_user, event_status;
 };
 
 /*
  * Register POST /event, GET /stats, POST /reset (unless api->cfg
  * disables it: then 404) and GET /health on r, served from api->store.
- * Returns 0, -EINVAL (api, its store or cfg NULL) or -ENOSPC (router
- * full).
+ * Returns 0, -EINVAL (api, its store or cfg NULL, or cfg's
+ * mrc.max_user_len outside 1..MRC_USER_MAX) or -ENOSPC (router full).
  */
 int mrc_api_register(struct http_router *r, struct mrc_api *api);
 

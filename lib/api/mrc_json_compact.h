@@ -129,17 +129,20 @@ struct mrc_json_compact_raw {
 };
 
 /*
- * The compact canonical body, the one clients send:
- * {"userId":"<id>","value":<n>} with no whitespace but after the '}', the
- * id printable ASCII without escapes, 1..max_user bytes, the value in the
- * short form of mrc_json_value_fast. The fixed text is compared as words,
- * the id scanned sixteen bytes at a time, the number between the prefix
- * and the '}' parsed in one pass that must end on that '}'. Returns false
- * for anything else (r partly written). max_user must be 1..MRC_USER_MAX.
+ * The compact canonical body's frame, the id's bytes not yet checked:
+ * {"userId":"<id>","value":<n>} with no whitespace but after the '}',
+ * 1..max_user bytes between the quotes, the value in the short form of
+ * mrc_json_value_fast. The fixed text is compared as words; the id ends
+ * where the value's ':' (the last ':' of the sixteen bytes before the
+ * '}': the number has at most 15 bytes and no ':') says; the number
+ * between that ':' and the '}' is parsed in one pass that must end on
+ * the '}'. Returns false for anything else (r partly written); true
+ * means the body is compact exactly when mrc_json_compact_id_ok(r).
+ * max_user must be 1..MRC_USER_MAX.
  */
 static inline __attribute__((always_inline)) bool
-mrc_json_compact_scan(const char *body, size_t len, size_t max_user,
-		      struct mrc_json_compact_raw *r)
+mrc_json_compact_frame(const char *body, size_t len, size_t max_user,
+		       struct mrc_json_compact_raw *r)
 {
 	const unsigned char *b = (const unsigned char *)body, *end = b + len;
 	const unsigned char *u = b + 11, *q, *p, *f, *e;
@@ -148,7 +151,7 @@ mrc_json_compact_scan(const char *body, size_t len, size_t max_user,
 	bool neg;
 
 	/* {"userId":"x","value":0} is the shortest: 24 bytes up to the '}'
-	 * at e. The id's scan reads from e - 16 at the lowest: in the body. */
+	 * at e. The reads below start at e - 16 at the lowest: in the body. */
 	if (len < 24)
 		return false;
 	e = end - 1;
@@ -156,7 +159,7 @@ mrc_json_compact_scan(const char *body, size_t len, size_t max_user,
 		while (e > b && (*e == ' ' || *e == '\t' || *e == '\n' ||
 				 *e == '\r'))
 			e--;
-		/* Still 24 bytes up to the '}': the scan's lowest read. */
+		/* Still 24 bytes up to the '}': the lowest read. */
 		if (*e != '}' || e - b < 23)
 			return false;
 	}
@@ -164,13 +167,25 @@ mrc_json_compact_scan(const char *body, size_t len, size_t max_user,
 	if ((mrc_json_ld64(b) ^ MRC_JSON_W8("{\"userId")) |
 	    (mrc_json_ld64(b + 3) ^ MRC_JSON_W8("serId\":\"")))
 		return false;
+#if defined(__SSE2__)
+	{
+		__m128i t = _mm_loadu_si128(
+			(const __m128i *)(const void *)(e - 16));
+		unsigned int colon = (unsigned int)_mm_movemask_epi8(
+			_mm_cmpeq_epi8(t, _mm_set1_epi8(':')));
+
+		if (!colon)
+			return false;
+		/* ","value": ends on that ':': the id ends 9 bytes before. */
+		q = e - 25 + (31 - __builtin_clz(colon));
+	}
+#else
 	q = mrc_json_plain_run16(u, e);
-	/*
-	 * The id ends at q (q == u wraps: an empty one falls back too); then
-	 * ","value": (10 bytes, the first the quote that ended the run) and
-	 * a number of 1..15 bytes before the '}': 15 digits at most.
-	 */
-	if ((size_t)(e - q) - 11 > 14 || (size_t)(q - u) - 1 >= max_user)
+	if ((size_t)(e - q) - 11 > 14)
+		return false;
+#endif
+	/* q <= u wraps: an empty id (or none) falls back too. */
+	if ((size_t)(q - u) - 1 >= max_user)
 		return false;
 	if ((mrc_json_ld64(q) ^ MRC_JSON_W8("\",\"value")) |
 	    (mrc_json_ld64(q + 2) ^ MRC_JSON_W8("\"value\":")))
@@ -187,20 +202,23 @@ mrc_json_compact_scan(const char *body, size_t len, size_t max_user,
 	w = *p - (unsigned int)'0';
 	if (w > 9)
 		return false;
-	p++;
+	d = *++p - (unsigned int)'0';
 	if (w != 0)
-		while ((d = *p - (unsigned int)'0') < 10) {
+		while (d < 10) {
 			w = w * 10 + d;
-			p++;
+			d = *++p - (unsigned int)'0';
 		}
 	fl = 0;
-	if (*p == '.') {
+	/* d is *p - '0': the point without keeping the byte. */
+	if (d == (unsigned int)'.' - '0') {
 		f = ++p;
 		while ((d = *p - (unsigned int)'0') < 10) {
 			w = w * 10 + d;
 			p++;
 		}
-		fl = (unsigned int)(p - f);
+		/* The digits after the point run to the '}' (else a fail):
+		 * 1..9 of them. */
+		fl = (unsigned int)(e - f);
 		if (fl - 1 >= MRC_EXACT_DIGITS)
 			return false;
 	}
@@ -210,6 +228,41 @@ mrc_json_compact_scan(const char *body, size_t len, size_t max_user,
 	r->fl = fl;
 	r->neg = neg;
 	return true;
+}
+
+/*
+ * Whether the id of a frame (mrc_json_compact_frame) is plain text, as
+ * a compact body's must be: printable ASCII but '"' and '\\', so that
+ * its first stop byte is the quote that ends it. Sixteen bytes a step;
+ * the reads stay between the body's first byte and the value's ':'.
+ */
+static inline __attribute__((always_inline)) bool
+mrc_json_compact_id_ok(const struct mrc_json_compact_raw *r)
+{
+	const unsigned char *u = (const unsigned char *)r->uid;
+	const unsigned char *q = u + r->len;
+
+#if defined(__SSE2__)
+	/* 5..16 bytes (the usual ids): the sixteen ending at q, from the
+	 * body's 0th byte at the lowest, shifted past those before u. */
+	if (r->len - 5 <= 11)
+		return !(mrc_json_stop16(q - 16) >> (16 - r->len));
+#endif
+	return mrc_json_plain_run16(u, q + 10) == q;
+}
+
+/*
+ * The compact canonical body, the one clients send: its frame
+ * (mrc_json_compact_frame) with an id of plain text
+ * (mrc_json_compact_id_ok). Returns false for anything else (r partly
+ * written). max_user must be 1..MRC_USER_MAX.
+ */
+static inline __attribute__((always_inline)) bool
+mrc_json_compact_scan(const char *body, size_t len, size_t max_user,
+		      struct mrc_json_compact_raw *r)
+{
+	return mrc_json_compact_frame(body, len, max_user, r) &&
+	       mrc_json_compact_id_ok(r);
 }
 
 /* The value of a scanned compact body in 1e-9 units: exact. */

@@ -215,11 +215,12 @@ slot_wait(uint64_t *slot, uint64_t v)
 /*
  * We own a pending slot for a key now known to be new: admit it, write it,
  * publish it. On refusal the slot becomes a tombstone, never empty again:
- * another thread may already have probed past it.
+ * another thread may already have probed past it. mrc_set_insert() does
+ * the same inline when the lcore's own blocks have room.
  */
-static int
-set_admit(struct mrc_store *s, unsigned int ti, unsigned int idx,
-	  uint64_t *slot, uint64_t tag, const char *key, size_t len)
+int
+mrc_set_admit(struct mrc_store *s, unsigned int ti, unsigned int idx,
+	      uint64_t *slot, uint64_t tag, const char *key, size_t len)
 {
 	struct mrc_set_blk *b = &s->lc[idx].blk[ti];
 	struct mrc_table *t = &s->tab[ti];
@@ -237,17 +238,7 @@ set_admit(struct mrc_store *s, unsigned int ti, unsigned int idx,
 	}
 	st_relaxed(&b->admitted, b->admitted + 1);
 	r = s->arena[ti] + off;
-	r[0] = (unsigned char)len;
-	r[1] = (unsigned char)(len >> 8);
-	if (len >= 8 && len <= 16) {
-		/* Two overlapping words, as mrc_set_key_eq reads them. */
-		uint64_t a = mrc_set_rd64(key), z = mrc_set_rd64(key + len - 8);
-
-		memcpy(r + REC_HDR, &a, sizeof(a));
-		memcpy(r + REC_HDR + len - 8, &z, sizeof(z));
-	} else {
-		memcpy(r + REC_HDR, key, len);
-	}
+	mrc_set_key_put(r, key, len, mrc_set_key_plain(key, len));
 	st_release(slot, tag | (off + 1));
 	return 1;
 refuse:
@@ -284,7 +275,8 @@ mrc_set_insert_probe(struct mrc_store *s, unsigned int ti, unsigned int idx,
 				    &slots[i], &v, tag | SLOT_PENDING, false,
 				    __ATOMIC_ACQUIRE, __ATOMIC_ACQUIRE))
 				goto again; /* v is what beat us */
-			return set_admit(s, ti, idx, &slots[i], tag, key, len);
+			return mrc_set_admit(s, ti, idx, &slots[i], tag, key,
+					     len);
 		}
 		if ((v & ~SLOT_OFF_MASK) != tag)
 			continue;
@@ -293,7 +285,8 @@ mrc_set_insert_probe(struct mrc_store *s, unsigned int ti, unsigned int idx,
 			v = slot_wait(&slots[i], v);
 			goto again;
 		}
-		if (st != SLOT_TOMB && mrc_set_key_eq(arena + st - 1, key, len))
+		if (st != SLOT_TOMB &&
+		    mrc_set_key_eq(arena + st - 1, key, len, false))
 			return 0;
 	}
 	return -ENOSPC;

@@ -175,6 +175,7 @@ mrc_store_lcore_offline(struct mrc_store *s, unsigned int idx)
 {
 	if (idx >= MRC_MAX_LCORES)
 		return -EINVAL;
+	st_relaxed(&s->lc[idx].live_gen, 0);
 	st_release(&s->lc[idx].qs, QS_OFFLINE);
 	return 0;
 }
@@ -221,6 +222,9 @@ lcore_add(struct mrc_lcore *lc, uint64_t gen, const struct mrc_event *ev)
 		st_release(&lc->comp, dbl_bits(0.0));
 		st_release(&lc->n_inexact, 0);
 	}
+	/* Online (record() checked) and in gen: the inline paths may count. */
+	if (lc->live_gen != gen)
+		st_relaxed(&lc->live_gen, gen);
 	st_release(&lc->count, lc->count + 1);
 	if (ev->exact) {
 		ex = (__int128)((unsigned __int128)lc->exact_hi << 64 |
@@ -327,7 +331,7 @@ record(struct mrc_store *s, unsigned int idx, const struct mrc_event *ev,
 	uint64_t gen, h;
 
 	/* len 0 wraps: one compare for both bounds. */
-	if (idx >= MRC_MAX_LCORES || len - 1 >= UINT16_MAX)
+	if (idx >= MRC_MAX_LCORES || len - 1 >= REC_LEN_MAX)
 		return -EINVAL;
 	lc = &s->lc[idx];
 	if (ld_relaxed(&lc->qs) == QS_OFFLINE)
@@ -338,7 +342,7 @@ record(struct mrc_store *s, unsigned int idx, const struct mrc_event *ev,
 	if (__builtin_expect(len - 1 >= s->short_max, 0))
 		return record_probe(s, idx, ev, gen, 0);
 	h = mrc_hash_short_pre(&s->hpre, key, len);
-	if (!mrc_set_known(s, gen & 1, h, key, len))
+	if (!mrc_set_known(s, gen & 1, h, key, len, false))
 		return record_probe(s, idx, ev, gen, h);
 	lcore_add(lc, gen, ev);
 	return 0;
@@ -360,6 +364,36 @@ mrc_store_record_hashed(struct mrc_store *s, unsigned int idx,
 	/* count_known() checked idx, the lcore and the id (1..16 bytes, no
 	 * test hash); a reset since then only means a later generation. */
 	return record_probe(s, idx, ev, ld_acquire(&s->gen), h);
+}
+
+int
+mrc_store_count_new(struct mrc_store *s, unsigned int idx, const char *key,
+		    size_t len, int64_t sw, int64_t mul, uint64_t h)
+{
+	/* count_known() checked idx and the id; a reset since then: the
+	 * lcore's counters are not in the new generation yet (live_gen). */
+	struct mrc_lcore *lc = &s->lc[idx];
+	uint64_t gen = ld_acquire(&s->gen), lo, hi;
+	int64_t v;
+	int rc;
+
+	/* The sum checked before the user is admitted: once it is, the
+	 * event is counted here (only this lcore writes lc's sum). */
+	if (ld_relaxed(&lc->live_gen) != gen ||
+	    __builtin_mul_overflow(sw, mul, &v) ||
+	    !mrc_lcore_exact_next(lc, v, &lo, &hi))
+		return -EAGAIN;
+	rc = mrc_set_insert(s, gen & 1, idx, key, len, h);
+	if (__builtin_expect(rc < 0, 0)) {
+		if (rc == -ENOBUFS) {
+			st_relaxed(&lc->full_arena, lc->full_arena + 1);
+			return -ENOSPC;
+		}
+		st_relaxed(&lc->full_users, lc->full_users + 1);
+		return rc;
+	}
+	mrc_lcore_count_exact(lc, lo, hi);
+	return rc;
 }
 
 int

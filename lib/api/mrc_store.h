@@ -127,7 +127,7 @@ void mrc_store_quiescent(struct mrc_store *s, unsigned int idx);
  *   1        counted, the user was new
  *   0        counted, the user was known
  *  -ENOSPC   user set full and the user new: nothing counted (507)
- *  -EINVAL   idx out of range, or user_len 0 or above 65535
+ *  -EINVAL   idx out of range, or user_len 0 or above 32767
  *  -EPERM    lcore idx is not online
  */
 int mrc_store_record(struct mrc_store *s, unsigned int idx,

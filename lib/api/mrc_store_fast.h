@@ -20,24 +20,56 @@ int mrc_store_record_hashed(struct mrc_store *s, unsigned int idx,
 			    const struct mrc_event *ev, uint64_t h);
 
 /*
+ * The lcore's exact sum plus v, as two words into *lo, *hi, when it stays
+ * below 2^118 in magnitude (the high word alone says so): true. Else the
+ * store decides (lcore_add()'s exact test).
+ */
+static inline __attribute__((always_inline)) bool
+mrc_lcore_exact_next(const struct mrc_lcore *lc, int64_t v, uint64_t *lo,
+		     uint64_t *hi)
+{
+	uint64_t l = lc->exact_lo + (uint64_t)v;
+	uint64_t h = lc->exact_hi + (uint64_t)(v >> 63) + (l < (uint64_t)v);
+
+	*lo = l;
+	*hi = h;
+	return !((h + (1ULL << 54)) >> 55);
+}
+
+/* One exact event into the lcore's counters, the sum already added up:
+ * the seqcount writer of lcore_add() (mrc_store.c). */
+static inline __attribute__((always_inline)) void
+mrc_lcore_count_exact(struct mrc_lcore *lc, uint64_t lo, uint64_t hi)
+{
+	uint64_t seq = lc->seq;
+
+	st_relaxed(&lc->seq, seq + 1);
+	st_release(&lc->count, lc->count + 1);
+	st_release(&lc->exact_lo, lo);
+	st_release(&lc->exact_hi, hi);
+	st_release(&lc->seq, seq + 2);
+}
+
+/*
  * Count one exact event from lcore idx inline: key (len bytes) the user,
  * sw * mul its value in 1e-9 units (|sw| < 2^53, 0 < mul <= 10^9).
  * Returns 1 when it was counted, exactly as mrc_store_record() counts it
  * (and returns 0): the lcore online and its counters already in the
  * current generation, a known user of 1..16 bytes in its home slot
- * (mrc_set_known), the lcore's exact sum staying below 2^118 in
+ * whose record is marked plain (mrc_set_known: so key's bytes, equal to
+ * it, are plain text too, whatever the caller checked), the lcore's
+ * exact sum staying below 2^118 in
  * magnitude. Otherwise nothing was done, nothing written, and the caller
  * records the event: 0, the user hashed into *hp (a new user, a probe,
- * an inexact sum: mrc_store_record_hashed()), or -1 (an id of more than
- * 16 bytes, a first event of a generation, any error:
- * mrc_store_record()).
+ * an inexact sum: mrc_store_count_new()), or -1 (an id of more than 16 bytes, a
+ * first event of a generation, any error: mrc_store_record()).
  */
 static inline __attribute__((always_inline)) int
 mrc_store_count_known(struct mrc_store *s, unsigned int idx, const char *key,
 		      size_t len, int64_t sw, int64_t mul, uint64_t *hp)
 {
 	struct mrc_lcore *lc;
-	uint64_t gen, h, seq, lo, hi;
+	uint64_t gen, h, lo, hi;
 	int64_t v;
 
 	/* len 0 wraps: one compare for both bounds. */
@@ -47,34 +79,36 @@ mrc_store_count_known(struct mrc_store *s, unsigned int idx, const char *key,
 	if (len > 16)
 		__builtin_unreachable();
 	lc = &s->lc[idx];
-	if (ld_relaxed(&lc->qs) == QS_OFFLINE)
-		return -1;
-	/* One generation for the whole event; the lcore already in it (only
-	 * this lcore writes lc->gen). */
+	/* One generation for the whole event; the lcore online and already
+	 * in it: one test (live_gen). */
 	gen = ld_acquire(&s->gen);
-	if (lc->gen != gen)
+	if (ld_relaxed(&lc->live_gen) != gen)
 		return -1;
 	h = mrc_hash_short_pre(&s->hpre, key, len);
 	*hp = h;
-	if (!mrc_set_known(s, gen & 1, h, key, len))
+	if (!mrc_set_known(s, gen & 1, h, key, len, true))
 		return 0;
 	/* The value in one word (|sw * mul| < 2^63: all but huge ones), added
 	 * to the 128-bit sum word by word: no __int128 for GCC to spill. */
-	if (__builtin_mul_overflow(sw, mul, &v))
+	if (__builtin_mul_overflow(sw, mul, &v) ||
+	    !mrc_lcore_exact_next(lc, v, &lo, &hi))
 		return 0;
-	lo = lc->exact_lo + (uint64_t)v;
-	hi = lc->exact_hi + (uint64_t)(v >> 63) + (lo < (uint64_t)v);
-	/* |sum| < 2^118 on the high word alone; else the store decides. */
-	if ((hi + (1ULL << 54)) >> 55)
-		return 0;
-	/* The seqcount writer of lcore_add() (mrc_store.c). */
-	seq = lc->seq;
-	st_relaxed(&lc->seq, seq + 1);
-	st_release(&lc->count, lc->count + 1);
-	st_release(&lc->exact_lo, lo);
-	st_release(&lc->exact_hi, hi);
-	st_release(&lc->seq, seq + 2);
+	mrc_lcore_count_exact(lc, lo, hi);
 	return 1;
 }
+
+/*
+ * After mrc_store_count_known() declined with 0 (h the hash it gave, the
+ * same event and lcore): the event recorded as mrc_store_record() records
+ * it, with the same returns (1 a new user, 0 a known one, -ENOSPC refused
+ * and counted per limit), when its value adds to the exact sum inline (a
+ * new user in its empty home slot from the lcore's own blocks needs no
+ * probe: mrc_set_insert). Else -EAGAIN: nothing done, nothing written,
+ * mrc_store_record_hashed() decides. key must be plain text
+ * (mrc_json_compact_id_ok()): its record is marked so.
+ */
+int mrc_store_count_new(struct mrc_store *s, unsigned int idx,
+			const char *key, size_t len, int64_t sw, int64_t mul,
+			uint64_t h);
 
 #endif /* LR_API_MRC_STORE_FAST_H */

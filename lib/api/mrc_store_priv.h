@@ -25,7 +25,13 @@
 #define SLOT_TOMB SLOT_OFF_MASK
 #define SLOT_USED (1ULL << 63)
 
-#define REC_HDR 2 /* little-endian key length before each key */
+/* Before each key: its length, little-endian, 1..REC_LEN_MAX, with
+ * REC_PLAIN set when every byte is plain JSON string text (printable
+ * ASCII but '"' and '\\': mrc_set_key_plain), so that a key matched with
+ * the bit needs no validation where it lies (mrc_store_count_known). */
+#define REC_HDR 2
+#define REC_PLAIN 0x8000u
+#define REC_LEN_MAX 0x7fffu
 #define USERS_LIMIT (1U << 30)
 #define ARENA_DEFAULT_PER_USER 34
 #define RESET_TIMEOUT_MS_DEFAULT 1000
@@ -93,6 +99,10 @@ struct mrc_lcore {
 	uint64_t n_inexact;
 	/* Own line: polled by a resetting thread, rarely written. */
 	uint64_t qs __attribute__((aligned(CACHE_LINE))); /* epoch seen */
+	/* gen while the lcore is online and its counters are in gen, else 0
+	 * (offline, or no event in gen yet): the inline paths' one test.
+	 * Only this lcore writes it. */
+	uint64_t live_gen;
 	/* Own line: refusals by this lcore (single writer, racy readers). */
 	uint64_t full_users __attribute__((aligned(CACHE_LINE)));
 	uint64_t full_arena;
@@ -149,6 +159,14 @@ int mrc_set_insert_probe(struct mrc_store *s, unsigned int ti,
 			 unsigned int idx, const char *key, size_t len,
 			 uint64_t h);
 
+/*
+ * Admit key into slot, which the caller claimed (tag | SLOT_PENDING) for
+ * lcore idx in table ti, the key known to be new (mrc_set.c): 1, or
+ * -ENOSPC / -ENOBUFS with the slot a tombstone.
+ */
+int mrc_set_admit(struct mrc_store *s, unsigned int ti, unsigned int idx,
+		  uint64_t *slot, uint64_t tag, const char *key, size_t len);
+
 static inline uint64_t
 mrc_set_rd64(const void *p)
 {
@@ -168,16 +186,36 @@ mrc_set_rd32(const void *p)
 }
 
 /*
- * Whether the record rec (length, then bytes) holds key. Keys up to 16
- * bytes, the usual ids, compare inline: two overlapping loads from each
- * side, never past either end, no call.
+ * Whether key's len bytes are all plain JSON string text: printable
+ * ASCII (0x20..0x7f) but '"' and '\\' (what mrc_json_compact_scan()
+ * takes as an id where it lies).
+ */
+static inline bool
+mrc_set_key_plain(const char *key, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)key[i];
+
+		if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\')
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Whether the record rec (length, then bytes) holds key; with plain, only
+ * a record marked REC_PLAIN does. Keys up to 16 bytes, the usual ids,
+ * compare inline: two overlapping loads from each side, never past
+ * either end, no call.
  */
 static inline __attribute__((always_inline)) bool
-mrc_set_key_eq(const unsigned char *rec, const char *key, size_t len)
+mrc_set_key_eq(const unsigned char *rec, const char *key, size_t len,
+	       bool plain)
 {
 	const unsigned char *r = rec + REC_HDR;
+	size_t hdr = (size_t)(rec[0] | rec[1] << 8);
 
-	if ((size_t)(rec[0] | rec[1] << 8) != len)
+	if ((plain ? hdr : hdr & REC_LEN_MAX) != (plain ? len | REC_PLAIN : len))
 		return false;
 	if (__builtin_expect(len >= 8 && len <= 16, 1))
 		return ((mrc_set_rd64(r) ^ mrc_set_rd64(key)) |
@@ -194,17 +232,44 @@ mrc_set_key_eq(const unsigned char *rec, const char *key, size_t len)
 	return memcmp(r, key, len) == 0;
 }
 
+/* Write the record for key at rec: its length (with REC_PLAIN when
+ * plain), then its bytes, written the way mrc_set_key_eq() reads them for
+ * keys of up to 16 bytes. */
+static inline __attribute__((always_inline)) void
+mrc_set_key_put(unsigned char *rec, const char *key, size_t len, bool plain)
+{
+	unsigned char *r = rec + REC_HDR;
+	size_t hdr = len | (plain ? REC_PLAIN : 0);
+
+	rec[0] = (unsigned char)hdr;
+	rec[1] = (unsigned char)(hdr >> 8);
+	if (__builtin_expect(len >= 8 && len <= 16, 1)) {
+		uint64_t a = mrc_set_rd64(key), z = mrc_set_rd64(key + len - 8);
+
+		memcpy(r, &a, sizeof(a));
+		memcpy(r + len - 8, &z, sizeof(z));
+	} else if (len >= 4 && len < 8) {
+		uint32_t a = mrc_set_rd32(key), z = mrc_set_rd32(key + len - 4);
+
+		memcpy(r, &a, sizeof(a));
+		memcpy(r + len - 4, &z, sizeof(z));
+	} else {
+		memcpy(r, key, len);
+	}
+}
+
 /*
  * Whether key, whose hash is h, is a known user of table ti in its home
  * slot (h & mask): most events, since a 1MRC run is 92.5% known users and
  * the table at most half full. Keys of up to 16 bytes (the usual ids) are
- * compared inline: one slot load, one record, no call. False means not
- * answered here: a new key, a collision, a pending claim;
+ * compared inline: one slot load, one record, no call. With plain, only
+ * a record marked REC_PLAIN matches. False means not answered here: a
+ * new key, a collision, a pending claim (or a record not marked plain);
  * mrc_set_insert_probe() decides.
  */
 static inline __attribute__((always_inline)) bool
 mrc_set_known(const struct mrc_store *s, unsigned int ti, uint64_t h,
-	      const char *key, size_t len)
+	      const char *key, size_t len, bool plain)
 {
 	/* The slot's value for this tag and state 1 (shifts: no constant
 	 * of 64 bits to load). */
@@ -220,7 +285,46 @@ mrc_set_known(const struct mrc_store *s, unsigned int ti, uint64_t h,
 
 	if (off >= SLOT_TOMB - 1)
 		return false;
-	return mrc_set_key_eq(s->arena[ti] + off, key, len);
+	return mrc_set_key_eq(s->arena[ti] + off, key, len, plain);
+}
+
+/*
+ * mrc_set_insert_probe() with its usual case inline: a new key whose home
+ * slot is empty, admitted from this lcore's own blocks (one claim, one
+ * quota take, the record, the publication). The same returns; anything
+ * else goes to the probe, or to mrc_set_admit() once the slot is claimed.
+ * key must be plain (mrc_set_key_plain): its record is marked so.
+ */
+static inline __attribute__((always_inline)) int
+mrc_set_insert(struct mrc_store *s, unsigned int ti, unsigned int idx,
+	       const char *key, size_t len, uint64_t h)
+{
+	struct mrc_set_blk *b = &s->lc[idx].blk[ti];
+	uint64_t *slot = &s->slots[ti][h & s->mask];
+	uint64_t tag = (h >> SLOT_OFF_BITS << SLOT_OFF_BITS) | SLOT_USED;
+	uint64_t rec = REC_HDR + len, off = b->a_off, v = 0;
+	uint64_t q = ld_relaxed(&b->quota);
+
+	/* Only this lcore moves a_off and a_end while the table is live. */
+	if (__builtin_expect(q == 0 || b->a_end - off < rec ||
+				     ld_relaxed(slot) != 0,
+			     0) ||
+	    !__atomic_compare_exchange_n(slot, &v, tag | SLOT_PENDING, false,
+					 __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+		return mrc_set_insert_probe(s, ti, idx, key, len, h);
+	/* Ours now; the quota shrinks under us only when another lcore takes
+	 * single ids from it (near the cap): then the general admission. */
+	if (__builtin_expect(!__atomic_compare_exchange_n(&b->quota, &q, q - 1,
+							  false,
+							  __ATOMIC_RELAXED,
+							  __ATOMIC_RELAXED),
+			     0))
+		return mrc_set_admit(s, ti, idx, slot, tag, key, len);
+	st_relaxed(&b->a_off, off + rec);
+	st_relaxed(&b->admitted, b->admitted + 1);
+	mrc_set_key_put(s->arena[ti] + off, key, len, true);
+	st_release(slot, tag | (off + 1));
+	return 1;
 }
 
 /* Zero every lcore's share of table ti (its clearer, mrc_reset.c). */

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "api/mrc_json.h"
+#include "api/mrc_json_compact.h"
 
 #include "../ref/mrc_json_ref.h"
 
@@ -317,6 +318,74 @@ test_mrc_json_compact_takes_the_compact_body_only(void **state)
 	}
 }
 
+/*
+ * The data path's split of the compact scan (mrc.c): the frame finds the
+ * id's end from the value's ':' without reading the id, and the id check
+ * comes apart (skipped for an id the store matched to a plain record).
+ * Every byte at every place of ids of 1..30 bytes, the body against a
+ * guard page either side: the frame holds exactly the id, the id check
+ * says plain exactly when every byte is, the two together are the scan,
+ * and the parsers agree (three_way).
+ */
+static void
+test_mrc_json_compact_frame_then_id_check(void **state)
+{
+	static const size_t lens[] = { 1, 3, 4, 5, 6, 8, 10, 15, 16, 17, 30 };
+	char body[96], id[32];
+
+	for (size_t li = 0; li < sizeof(lens) / sizeof(lens[0]); li++) {
+		size_t n = lens[li];
+
+		for (size_t j = 0; j < n; j++) {
+			for (unsigned int c = 0; c < 256; c++) {
+				struct mrc_json_compact_raw r = { 0 }, t;
+				bool plain = c >= 0x20 && c < 0x80 &&
+					     c != '"' && c != '\\';
+				void *map;
+				size_t maplen, len;
+				char *g;
+				bool fr, sc;
+
+				memset(id, 'a', n);
+				id[j] = (char)c;
+				len = 0;
+				memcpy(body, "{\"userId\":\"", 11);
+				len += 11;
+				memcpy(body + len, id, n);
+				len += n;
+				memcpy(body + len, "\",\"value\":12.5}", 15);
+				len += 15;
+				for (int side = 0; side < 2; side++) {
+					g = side ? guarded_copy_front(body, len,
+								      &map,
+								      &maplen)
+						 : guarded_copy(body, len, &map,
+								&maplen);
+					fr = mrc_json_compact_frame(g, len, 64,
+								    &r);
+					sc = mrc_json_compact_scan(g, len, 64,
+								   &t);
+					if (!fr)
+						fail_msg("frame: len %zu at %zu "
+							 "byte %u", n, j, c);
+					assert_ptr_equal(r.uid, g + 11);
+					assert_int_equal(r.len, n);
+					assert_int_equal(r.w, 125);
+					assert_int_equal(r.fl, 1);
+					if (mrc_json_compact_id_ok(&r) != plain)
+						fail_msg("id check: len %zu at "
+							 "%zu byte %u", n, j,
+							 c);
+					assert_int_equal(sc, plain);
+					if (!side)
+						three_way(g, len, 64);
+					munmap(map, maplen);
+				}
+			}
+		}
+	}
+}
+
 static void
 test_mrc_json_compact_user_limit_and_values(void **state)
 {
@@ -458,6 +527,7 @@ main(void)
 		cmocka_unit_test(
 			test_mrc_json_compact_takes_the_compact_body_only),
 		cmocka_unit_test(test_mrc_json_compact_user_limit_and_values),
+		cmocka_unit_test(test_mrc_json_compact_frame_then_id_check),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -61,6 +61,38 @@ record(struct mrc_store *s, unsigned int lc, const char *user, double value)
 	return mrc_store_record(s, lc, &ev);
 }
 
+/*
+ * mrc_store_record() as POST /event records a compact body (mrc.c): the
+ * inline known user, then mrc_store_count_new(), then the store; value
+ * sw * mul in 1e-9 units. The same returns as mrc_store_record().
+ */
+static int
+record_path(struct mrc_store *s, unsigned int lc, const char *user,
+	    int64_t sw, int64_t mul)
+{
+	struct mrc_event ev;
+	size_t len = strlen(user);
+	uint64_t h = 0;
+	int rc;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.user_len = len;
+	memcpy(ev.user, user, len);
+	ev.scaled = (__int128)sw * mul;
+	ev.value = (double)ev.scaled / 1e9;
+	ev.exact = true;
+	rc = mrc_store_count_known(s, lc, user, len, sw, mul, &h);
+	if (rc == 1)
+		return 0;
+	if (rc == 0) {
+		rc = mrc_store_count_new(s, lc, user, len, sw, mul, h);
+		if (rc != -EAGAIN)
+			return rc;
+		return mrc_store_record_hashed(s, lc, &ev, h);
+	}
+	return mrc_store_record(s, lc, &ev);
+}
+
 static void
 user_name(char *buf, size_t len, unsigned long k)
 {
@@ -543,6 +575,7 @@ struct worker {
 	unsigned long full;    /* records that returned -ENOSPC */
 	unsigned long bad;     /* anything else (checked by the main thread) */
 	__int128 sum;	       /* exact sum of counted values */
+	bool fast;	       /* the POST /event path (record_path) */
 };
 
 static double
@@ -579,7 +612,12 @@ overlap_worker(void *arg)
 			if (k % NTHREADS == w->idx)
 				continue;
 			user_name(name, sizeof(name), k);
-			tally(w, record(w->s, w->idx, name, key_value(k)),
+			tally(w,
+			      w->fast ? record_path(w->s, w->idx, name,
+						    (int64_t)(k % 1000) * 2 + 1,
+						    500000000)
+				      : record(w->s, w->idx, name,
+					       key_value(k)),
 			      key_value(k));
 			if ((k & 63) == 0)
 				mrc_store_quiescent(w->s, w->idx);
@@ -599,7 +637,7 @@ run_workers(struct worker *w, void *(*fn)(void *))
 }
 
 static void
-check_overlap(struct mrc_store *s, unsigned int n)
+check_overlap(struct mrc_store *s, unsigned int n, bool fast)
 {
 	struct worker w[NTHREADS];
 	unsigned long added = 0, counted = 0;
@@ -611,6 +649,7 @@ check_overlap(struct mrc_store *s, unsigned int n)
 		w[i].s = s;
 		w[i].idx = i;
 		w[i].n = n;
+		w[i].fast = fast;
 	}
 	run_workers(w, overlap_worker);
 	for (unsigned int i = 0; i < NTHREADS; i++) {
@@ -639,7 +678,18 @@ test_mrc_store_concurrent_overlapping_inserts_exact(void **state)
 	const unsigned int n = 100000;
 	struct mrc_store *s = make_store(n, 0, NULL);
 
-	check_overlap(s, n);
+	check_overlap(s, n, false);
+	mrc_store_free(s);
+}
+
+/* The same through POST /event's inline paths (record_path). */
+static void
+test_mrc_store_concurrent_overlapping_inserts_exact_inline(void **state)
+{
+	const unsigned int n = 100000;
+	struct mrc_store *s = make_store(n, 0, NULL);
+
+	check_overlap(s, n, true);
 	mrc_store_free(s);
 }
 
@@ -649,7 +699,7 @@ test_mrc_store_concurrent_inserts_with_colliding_hash(void **state)
 	const unsigned int n = 1500;
 	struct mrc_store *s = make_store(n, 0, degenerate_hash);
 
-	check_overlap(s, n);
+	check_overlap(s, n, false);
 	mrc_store_free(s);
 }
 
@@ -663,7 +713,10 @@ distinct_worker(void *arg)
 	mrc_store_lcore_online(w->s, w->idx);
 	for (unsigned long k = 0; k < w->n; k++) {
 		user_name(name, sizeof(name), k * NTHREADS + w->idx);
-		tally(w, record(w->s, w->idx, name, 1), 1);
+		tally(w,
+		      w->fast ? record_path(w->s, w->idx, name, 1, 1000000000)
+			      : record(w->s, w->idx, name, 1),
+		      1);
 		mrc_store_quiescent(w->s, w->idx);
 	}
 	mrc_store_lcore_offline(w->s, w->idx);
@@ -671,7 +724,7 @@ distinct_worker(void *arg)
 }
 
 static void
-test_mrc_store_concurrent_capacity_exact(void **state)
+check_capacity(bool fast)
 {
 	const unsigned int cap = 5000;
 	struct mrc_store *s = make_store(cap, 0, NULL);
@@ -684,6 +737,7 @@ test_mrc_store_concurrent_capacity_exact(void **state)
 		w[i].s = s;
 		w[i].idx = i;
 		w[i].n = cap / 2;
+		w[i].fast = fast;
 	}
 	run_workers(w, distinct_worker);
 	for (unsigned int i = 0; i < NTHREADS; i++) {
@@ -697,6 +751,19 @@ test_mrc_store_concurrent_capacity_exact(void **state)
 	assert_int_equal(st.unique_users, cap);
 	assert_int_equal(st.total_requests, cap);
 	mrc_store_free(s);
+}
+
+static void
+test_mrc_store_concurrent_capacity_exact(void **state)
+{
+	check_capacity(false);
+}
+
+/* The same through POST /event's inline paths: quotas taken by CAS. */
+static void
+test_mrc_store_concurrent_capacity_exact_inline(void **state)
+{
+	check_capacity(true);
 }
 
 /*
@@ -1143,6 +1210,136 @@ test_mrc_store_count_known_matches_record(void **state)
 	mrc_store_free(b);
 }
 
+/* Both stores' refusal counters agree. */
+static void
+assert_same_refusals(struct mrc_store *a, struct mrc_store *b)
+{
+	struct mrc_store_counters ca, cb;
+
+	mrc_store_counters(a, &ca);
+	mrc_store_counters(b, &cb);
+	assert_int_equal(ca.full_users, cb.full_users);
+	assert_int_equal(ca.full_arena, cb.full_arena);
+}
+
+/*
+ * mrc_store_count_new() against mrc_store_record(): new and known users
+ * of 1..20 bytes, in a table small enough for home-slot collisions,
+ * until both limits refuse (ids, then arena bytes), across resets. The
+ * same returns, stats and refusal counters after every event.
+ */
+static void
+test_mrc_store_count_new_matches_record(void **state)
+{
+	static const struct {
+		uint32_t users;
+		uint64_t arena;
+	} caps[] = { { 64, 0 }, { 40, 0 }, { 500, 300 }, { 200, 2000 } };
+	static const int64_t muls[] = { 1, 10, 1000, 100000000, 1000000000 };
+	char user[32];
+
+	for (unsigned int c = 0; c < sizeof(caps) / sizeof(caps[0]); c++) {
+		struct mrc_store_params p = {
+			.socket_id = -1, .max_users = caps[c].users,
+			.arena_bytes = caps[c].arena, .seed = 0x5eed + c,
+		};
+		struct mrc_store *a = mrc_store_create(&p);
+		struct mrc_store *b = mrc_store_create(&p);
+		unsigned int fresh = 0, full = 0;
+
+		assert_non_null(a);
+		assert_non_null(b);
+		assert_int_equal(mrc_store_lcore_online(a, 0), 0);
+		assert_int_equal(mrc_store_lcore_online(b, 0), 0);
+		for (int round = 0; round < 2; round++) {
+			for (unsigned int i = 0; i < 900; i++) {
+				/* 300 ids, each seen ~3 times, shuffled. */
+				unsigned int k = (i * 7) % 300;
+				size_t n = 1 + k % 20;
+				int64_t sw = (int64_t)(i * 7919) - 3500000;
+				struct mrc_event ev;
+				int ra, rb;
+
+				memset(user, 'a' + (char)(k / 20 % 26), n);
+				user[n] = '\0';
+				user[0] = (char)('A' + k % 13);
+				memset(&ev, 0, sizeof(ev));
+				ev.user_len = n;
+				memcpy(ev.user, user, n);
+				ev.scaled = (__int128)sw * muls[i % 5];
+				ev.value = (double)ev.scaled / 1e9;
+				ev.exact = true;
+				ra = mrc_store_record(a, 0, &ev);
+				rb = record_path(b, 0, user, sw, muls[i % 5]);
+				assert_int_equal(ra, rb);
+				fresh += ra == 1;
+				full += ra == -ENOSPC;
+				assert_same_stats(a, b);
+				assert_same_refusals(a, b);
+			}
+			assert_int_equal(mrc_store_reset(a, 0), 0);
+			assert_int_equal(mrc_store_reset(b, 0), 0);
+		}
+		assert_true(fresh > 0);
+		assert_true(full > 0);
+		mrc_store_free(a);
+		mrc_store_free(b);
+	}
+}
+
+/*
+ * A known id is counted inline only when its record is marked plain
+ * (POST /event skips checking the id's bytes when the store matches it):
+ * ids with a control byte, a quote, a backslash or UTF-8 are recorded and
+ * known, never matched inline; printable ASCII (0x7f included) is. Keys
+ * of up to 32767 bytes (the length's top bit is the mark).
+ */
+static void
+test_mrc_store_count_known_needs_a_plain_record(void **state)
+{
+	static const struct {
+		const char *id;
+		bool plain;
+	} ids[] = {
+		{ "user\001abc", false }, { "a\"b", false },
+		{ "back\\slash", false }, { "caf\xc3\xa9", false },
+		{ "tab\there", false }, { "del\x7f", true },
+		{ "user_7", true }, { "0123456789abcdef", true },
+	};
+	const size_t n = sizeof(ids) / sizeof(ids[0]);
+	struct mrc_store *s = make_store(64, 1 << 17, NULL);
+	struct mrc_event ev;
+	struct mrc_stats st;
+	static char big[32768];
+	uint64_t h;
+
+	assert_int_equal(mrc_store_lcore_online(s, 0), 0);
+	for (size_t i = 0; i < n; i++) {
+		size_t len = strlen(ids[i].id);
+
+		event(&ev, ids[i].id, 1.5);
+		assert_int_equal(mrc_store_record(s, 0, &ev), 1);
+		assert_int_equal(mrc_store_count_known(s, 0, ids[i].id, len, 3,
+						       500000000, &h) == 1,
+				 ids[i].plain);
+		if (!ids[i].plain)
+			assert_int_equal(mrc_store_record(s, 0, &ev), 0);
+	}
+	mrc_store_stats(s, &st);
+	assert_int_equal(st.unique_users, n);
+	assert_int_equal(st.total_requests, 2 * n);
+	assert_true(st.sum_exact == 3 * MRC_EXACT_SCALE * (__int128)n);
+	memset(big, 'k', sizeof(big));
+	event(&ev, "k", 1);
+	ev.uid = big;
+	ev.user_len = sizeof(big);
+	assert_int_equal(mrc_store_record(s, 0, &ev), -EINVAL);
+	ev.user_len = sizeof(big) - 1;
+	assert_int_equal(mrc_store_record(s, 0, &ev), 1);
+	assert_int_equal(mrc_store_record(s, 0, &ev), 0);
+	mrc_store_free(s);
+}
+
 int
 main(void)
 {
@@ -1158,6 +1355,8 @@ main(void)
 		cmocka_unit_test(test_mrc_store_sums_exact_and_compensated),
 		cmocka_unit_test(test_mrc_store_exact_sum_overflow_falls_back),
 		cmocka_unit_test(test_mrc_store_count_known_matches_record),
+		cmocka_unit_test(test_mrc_store_count_new_matches_record),
+		cmocka_unit_test(test_mrc_store_count_known_needs_a_plain_record),
 		cmocka_unit_test(test_mrc_stats_json_formats),
 		cmocka_unit_test(test_mrc_stats_json_exact_matches_reference),
 		cmocka_unit_test(test_mrc_store_half_values_sum_to_500000000),
@@ -1166,8 +1365,12 @@ main(void)
 		cmocka_unit_test(
 			test_mrc_store_concurrent_overlapping_inserts_exact),
 		cmocka_unit_test(
+			test_mrc_store_concurrent_overlapping_inserts_exact_inline),
+		cmocka_unit_test(
 			test_mrc_store_concurrent_inserts_with_colliding_hash),
 		cmocka_unit_test(test_mrc_store_concurrent_capacity_exact),
+		cmocka_unit_test(
+			test_mrc_store_concurrent_capacity_exact_inline),
 		cmocka_unit_test(test_mrc_store_reset_while_threads_insert),
 		cmocka_unit_test(
 			test_mrc_store_reset_nowait_is_o1_and_clears_per_poll),
