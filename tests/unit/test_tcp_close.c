@@ -3,6 +3,8 @@
  * TIME_WAIT (bound, expiry, reopening) and the lingering close. */
 #include <string.h>
 
+#include "core/stats.h"
+#include "net/tcp_priv.h"
 #include "tcp_test.h"
 
 static void
@@ -337,6 +339,155 @@ test_tcp_close_last_ack_unanswered_gives_up_timeout(void **state)
 	assert_int_equal(tcp_conn_count(h->ctx), 0);
 }
 
+/*
+ * The peer's FIN acknowledging the last answer and our FIN at once
+ * (tcp_in.c's tcp_fin_ack_all) leaves what the general path leaves: the
+ * same FIN with ECE, a flag the general path ignores and the decided
+ * one does not take, gives the same segments, counters and connection
+ * in TIME_WAIT; with and without timestamps and SACK, and with the
+ * answer acknowledged before the FIN (only our FIN left to it).
+ */
+struct fin_run {
+	unsigned int n;
+	struct tt_seg segs[8];
+	struct stats st;
+	uint64_t conn[34];
+};
+
+static void
+fin_conn_state(struct harness *h, const struct tcp_conn *c, uint64_t *v)
+{
+	const struct tcp_lcore *tl = h->ctx->tcp;
+	uint64_t now = h->ctx->now_us;
+	unsigned int k = 0;
+
+	v[k++] = (uint64_t)c->state << 32 | c->flags;
+	v[k++] = c->snd_una - c->iss;
+	v[k++] = c->snd_nxt - c->iss;
+	v[k++] = c->snd_max - c->iss;
+	v[k++] = c->snd_wl1 - c->irs;
+	v[k++] = c->snd_wl2 - c->iss;
+	v[k++] = (uint64_t)c->snd_wnd << 32 | c->max_snd_wnd;
+	v[k++] = (uint64_t)c->cwnd << 32 | c->ssthresh;
+	v[k++] = (uint64_t)c->srtt << 32 | c->rttvar;
+	v[k++] = c->rto;
+	v[k++] = (uint64_t)c->timer_kind << 32 | c->dupacks << 8 | c->retries;
+	v[k++] = (uint64_t)c->sndq_len << 32 | c->nsndq << 16 | c->sndq_off;
+	v[k++] = (c->sndq_head != NULL) | (c->sndq_tail != NULL) << 1 |
+		 (c->snd_cur != NULL) << 2 | (c->hold_pprev != NULL) << 3 |
+		 (c->ooo != NULL) << 4 | (c->pprev != NULL && (c->flags & TCF_PENDING)) << 5 |
+		 (c->tw_pprev != NULL) << 6 | (c->mw_pprev != NULL) << 7;
+	v[k++] = now - c->progress_us;
+	v[k++] = c->rack_rtt ? (uint32_t)now - c->rack_xmit_ts : 0;
+	v[k++] = c->rack_rtt ? c->rack_end_seq - c->iss : 0;
+	v[k++] = (uint64_t)c->rack_rtt << 32 | c->rack_min_rtt;
+	v[k++] = (uint64_t)(c->lost_end - c->iss) << 32 | (c->rtx_nxt - c->iss);
+	v[k++] = (uint64_t)(c->tlp_end - c->iss) << 32 | c->nsnd_sack;
+	v[k++] = c->rcv_nxt - c->irs;
+	v[k++] = (uint64_t)c->rcv_unacked << 32 | (c->last_ack_sent - c->irs);
+	v[k++] = c->ts_recent;
+	v[k++] = (uint64_t)c->rcv_wnd << 32 | c->nooo;
+	v[k++] = timer_armed(&c->timer) ? c->timer.expire_us - now + 1 : 0;
+	v[k++] = timer_armed(&c->delack) ? c->delack.expire_us - now + 1 : 0;
+	v[k++] = c->timer_kind == TT_TIME_WAIT || c->timer_kind == TT_FIN_WAIT2 ?
+			 c->rtx_deadline - now : 0;
+	v[k++] = (uint64_t)c->undo_retrans << 32 | c->rack_reo_mult;
+	v[k++] = c->app != NULL;
+	v[k++] = tl->state_count[TCP_FIN_WAIT_1];
+	v[k++] = tl->state_count[TCP_FIN_WAIT_2];
+	v[k++] = tl->state_count[TCP_TIME_WAIT];
+	v[k++] = (uint64_t)tl->in_use << 32 | (tl->pending != NULL);
+	v[k++] = tl->tw_head == c;
+	v[k++] = h->ctx->mem.held;
+}
+
+static void
+fin_script(struct harness *h, uint8_t extra, bool ts, bool sack,
+	   bool ack_first, struct fin_run *out)
+{
+	struct tt_peer p;
+	struct tt_app *a;
+	struct tcp_conn *c;
+
+	memset(out, 0, sizeof(*out));
+	tt_peer_init(&p, h, 40320);
+	p.ts = ts;
+	p.wscale = ts ? 7 : -1;
+	p.sack_perm = sack;
+	tt_policy.action = TT_RESPOND_CLOSE;
+	tt_policy.resp_len = 20;
+	a = tt_connect(&p);
+	c = a->c;
+	harness_advance(h, 700);
+	tt_send_data(&p, "GET", 3);
+	out->n += tt_collect(h, out->segs + out->n, 8 - out->n);
+	assert_int_equal(out->n, 1);
+	assert_int_equal(out->segs[0].s.flags & F_FIN, F_FIN);
+	p.ts_recent = out->segs[0].s.tsval;
+	p.tsval++;
+	harness_advance(h, 1300);
+	if (ack_first) {
+		p.rcv_nxt = out->segs[0].s.seq + 20;
+		tt_send_ack(&p);
+		out->n += tt_collect(h, out->segs + out->n, 8 - out->n);
+		p.tsval++;
+		harness_advance(h, 900);
+	}
+	p.rcv_nxt = out->segs[0].s.seq + 21;
+	tt_send(&p, F_FIN | F_ACK | extra, p.snd_nxt, p.rcv_nxt, NULL, 0);
+	out->n += tt_collect(h, out->segs + out->n, 8 - out->n);
+	assert_int_equal(tt_state_count(h, TCP_TIME_WAIT), 1);
+	assert_true(a->closed);
+	assert_int_equal(a->why, TCP_CLOSE_NORMAL);
+	fin_conn_state(h, c, out->conn);
+	out->st = h->ctx->stats;
+}
+
+static void
+test_tcp_close_fin_acking_all_leaves_state_of_general_path(void **state)
+{
+	static struct fin_run fast, slow;
+
+	for (int v = 0; v < 8; v++) {
+		bool ts = v & 1, sack = v & 2, ack_first = v & 4;
+		struct harness *h = tt_reopen(state, NULL);
+
+		fin_script(h, 0, ts, sack, ack_first, &fast);
+		h = tt_reopen(state, NULL);
+		fin_script(h, RTE_TCP_ECE_FLAG, ts, sack, ack_first, &slow);
+		assert_int_equal(fast.n, slow.n);
+		assert_int_equal(fast.n, 2);
+		for (unsigned int i = 0; i < fast.n; i++) {
+			const struct pkt_tcp_seen *f = &fast.segs[i].s;
+			const struct pkt_tcp_seen *s = &slow.segs[i].s;
+
+			/* ISN and timestamp offset are keyed per run. */
+			assert_int_equal(f->seq - fast.segs[0].s.seq,
+					 s->seq - slow.segs[0].s.seq);
+			assert_int_equal(f->ack, s->ack);
+			assert_int_equal(f->flags, s->flags);
+			assert_int_equal(f->win, s->win);
+			assert_int_equal(f->ts, s->ts);
+			assert_int_equal(f->tsval - fast.segs[0].s.tsval,
+					 s->tsval - slow.segs[0].s.tsval);
+			assert_int_equal(f->tsecr, s->tsecr);
+			assert_int_equal(f->len, s->len);
+		}
+		assert_int_equal(fast.segs[fast.n - 1].s.flags, F_ACK);
+		for (int i = 0; i < 34; i++)
+			if (fast.conn[i] != slow.conn[i])
+				fail_msg("variant %d field %d: %llu decided, %llu general",
+					 v, i, (unsigned long long)fast.conn[i],
+					 (unsigned long long)slow.conn[i]);
+		for (int i = 0; i < ST__COUNT; i++)
+			if (fast.st.v[i] != slow.st.v[i])
+				fail_msg("variant %d counter %s: %llu decided, %llu general",
+					 v, stats_name((enum stats_id)i),
+					 (unsigned long long)fast.st.v[i],
+					 (unsigned long long)slow.st.v[i]);
+	}
+}
+
 int
 main(void)
 {
@@ -352,6 +503,7 @@ main(void)
 		TT_TEST(test_tcp_close_abort_sends_rst_and_closed_abort),
 		TT_TEST(test_tcp_close_fini_aborts_live_connections),
 		TT_TEST(test_tcp_close_last_ack_unanswered_gives_up_timeout),
+		TT_TEST(test_tcp_close_fin_acking_all_leaves_state_of_general_path),
 #undef T
 	};
 
