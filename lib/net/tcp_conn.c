@@ -89,13 +89,43 @@ tcp_tw_unlink(struct tcp_lcore *tl, struct tcp_conn *c)
 	c->tw_pprev = NULL;
 }
 
+/*
+ * c waits tl->timewait_us at the tail of the TIME_WAIT FIFO. The wait is
+ * the same for all, so the FIFO is in expiry order and one lcore timer
+ * (tw_timer, due when the head's wait ends) expires them all: c's own
+ * timer stops, entering and leaving TIME_WAIT cost no wheel insertion
+ * each. (A clock stepped back may leave an entry behind one due later:
+ * it then goes with that one, late by less than the wait.)
+ */
 static void
-tcp_tw_append(struct tcp_lcore *tl, struct tcp_conn *c)
+tcp_tw_append(struct lcore_ctx *ctx, struct tcp_lcore *tl, struct tcp_conn *c)
 {
+	c->timer_kind = TT_TIME_WAIT;
+	c->rtx_deadline = ctx->now_us + tl->timewait_us;
+	timer_cancel(&ctx->wheel, &c->timer);
 	c->tw_next = NULL;
 	c->tw_pprev = tl->tw_tail;
 	*tl->tw_tail = c;
 	tl->tw_tail = &c->tw_next;
+	if (!timer_armed(&tl->tw_timer))
+		timer_arm(&ctx->wheel, &tl->tw_timer, tl->tw_head->rtx_deadline);
+}
+
+/* tw_timer: every TIME_WAIT entry whose wait is over goes (each at the
+ * first timer run at or after its end, as its own timer would have
+ * fired), then the timer waits for the new head. */
+static void
+tcp_tw_fire(struct lcore_ctx *ctx, struct timer *t)
+{
+	struct tcp_lcore *tl = container_of(t, struct tcp_lcore, tw_timer);
+	struct tcp_conn *c;
+
+	while ((c = tl->tw_head) != NULL && c->rtx_deadline <= ctx->now_us) {
+		STAT_INC(ctx, tcp_timewait_expired);
+		tcp_conn_free(ctx, c);
+	}
+	if (c)
+		timer_arm(&ctx->wheel, t, c->rtx_deadline);
 }
 
 /*
@@ -262,8 +292,7 @@ tcp_time_wait(struct lcore_ctx *ctx, struct tcp_conn *c)
 	tcp_mem_unwait(tl, c);
 	timer_cancel(&ctx->wheel, &c->delack);
 	tcp_set_state(tl, c, TCP_TIME_WAIT);
-	tcp_tw_append(tl, c);
-	tcp_arm(ctx, c, TT_TIME_WAIT, tl->timewait_us);
+	tcp_tw_append(ctx, tl, c);
 }
 
 /* A retransmitted FIN in TIME_WAIT: the 2*MSL wait starts again. */
@@ -273,8 +302,7 @@ tcp_time_wait_restart(struct lcore_ctx *ctx, struct tcp_conn *c)
 	struct tcp_lcore *tl = tcp_tl(ctx);
 
 	tcp_tw_unlink(tl, c);
-	tcp_tw_append(tl, c);
-	tcp_arm(ctx, c, TT_TIME_WAIT, tl->timewait_us);
+	tcp_tw_append(ctx, tl, c);
 }
 
 /* ---- output list: tcp_flush() is O(connections with output) ----------- */
@@ -447,6 +475,7 @@ tcp_lcore_init(struct lcore_ctx *ctx)
 		tl->free_list = &tl->pool[i];
 	}
 	tl->tw_tail = &tl->tw_head;
+	timer_init(&tl->tw_timer, tcp_tw_fire);
 	ctx->tcp = tl;
 	return 0;
 
@@ -482,6 +511,7 @@ tcp_lcore_fini(struct lcore_ctx *ctx)
 		tcp_app_closed(ctx, c, TCP_CLOSE_ABORT);
 		tcp_conn_free(ctx, c);
 	}
+	timer_cancel(&ctx->wheel, &tl->tw_timer);
 	rte_free(tl->pool);
 	rte_free(tl->buckets);
 	rte_free(tl);

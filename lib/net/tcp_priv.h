@@ -181,7 +181,8 @@ struct tcp_conn {
 	uint32_t srtt, rttvar, rto;
 	uint32_t rtt_seq;
 	uint64_t rtt_start;
-	uint64_t rtx_deadline; /* when the RTO is due (timer may run early) */
+	uint64_t rtx_deadline; /* when the RTO is due (timer may run early);
+				* in TIME_WAIT, when the wait ends */
 	uint32_t iss, irs;
 	uint64_t oow_ack_us;    /* last rate-limited out-of-window ACK, or 0 */
 	uint8_t persist_backoff;/* zero-window probes so far: a shift of rto */
@@ -249,6 +250,9 @@ struct tcp_lcore {
 	struct tcp_conn *pending; /* output list (tcp_flush) */
 	struct tcp_conn *tw_head; /* TIME_WAIT, oldest first */
 	struct tcp_conn **tw_tail;
+	/* TIME_WAIT expiry (tcp_conn.c): one timer for the FIFO, due when
+	 * tw_head's wait ends (its rtx_deadline) */
+	struct timer tw_timer;
 	uint32_t max_conns;
 	uint32_t in_use;
 	uint32_t state_count[TCP_NSTATES];

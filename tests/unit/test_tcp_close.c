@@ -339,6 +339,101 @@ test_tcp_close_last_ack_unanswered_gives_up_timeout(void **state)
 	assert_int_equal(tcp_conn_count(h->ctx), 0);
 }
 
+/* The connection of peer p's 4-tuple, or NULL. */
+static struct tcp_conn *
+tw_conn(struct harness *h, const struct tt_peer *p)
+{
+	const struct tcp_lcore *tl = h->ctx->tcp;
+
+	for (uint32_t i = 0; i < tl->max_conns; i++) {
+		struct tcp_conn *c = &tl->pool[i];
+
+		if (c->state != TCP_CLOSED && !(c->flags & TCF_DEAD) &&
+		    c->peer_port == rte_cpu_to_be_16(p->sport))
+			return c;
+	}
+	return NULL;
+}
+
+/*
+ * TIME_WAIT entries wait in one FIFO under one lcore timer (tcp_conn.c):
+ * no connection keeps a wheel timer, each entry goes at the end of its
+ * own wait (tcp.timewait_ms, 1 s here), a retransmitted FIN restarts
+ * only its own, and once all are gone no timer is left armed.
+ */
+static void
+test_tcp_close_time_wait_entries_expire_each_at_its_end(void **state)
+{
+	struct harness *h = *state;
+	const struct tcp_lcore *tl = h->ctx->tcp;
+	struct tt_peer p[3];
+	struct tt_seg r;
+
+	for (int i = 0; i < 3; i++) {
+		tt_peer_init(&p[i], h, (uint16_t)(40330 + i));
+		to_time_wait(h, &p[i]);
+		assert_false(timer_armed(&tw_conn(h, &p[i])->timer));
+		assert_true(timer_armed(&tl->tw_timer));
+		harness_advance(h, 300000);
+	}
+	assert_int_equal(tt_state_count(h, TCP_TIME_WAIT), 3);
+	/* 900 ms in: the first entry's FIN comes again; its wait restarts
+	 * (it is now last) and it is acknowledged again. */
+	tt_send(&p[0], F_FIN | F_ACK, p[0].snd_nxt - 1, p[0].rcv_nxt, NULL, 0);
+	tt_one(h, &r);
+	assert_int_equal(r.s.flags, F_ACK);
+	assert_int_equal(r.s.ack, p[0].snd_nxt);
+	harness_advance(h, 150000); /* 1.05 s: the first would have gone */
+	assert_int_equal(tt_state_count(h, TCP_TIME_WAIT), 3);
+	harness_advance(h, 300000); /* 1.35 s: the second's wait is over */
+	assert_int_equal(tt_state_count(h, TCP_TIME_WAIT), 2);
+	assert_null(tw_conn(h, &p[1]));
+	assert_non_null(tw_conn(h, &p[0]));
+	harness_advance(h, 300000); /* 1.65 s: the third's */
+	assert_int_equal(tt_state_count(h, TCP_TIME_WAIT), 1);
+	assert_null(tw_conn(h, &p[2]));
+	harness_advance(h, 200000); /* 1.85 s: the first's, restarted at 0.9 */
+	assert_int_equal(tt_state_count(h, TCP_TIME_WAIT), 1);
+	harness_advance(h, 100000);
+	assert_int_equal(tt_state_count(h, TCP_TIME_WAIT), 0);
+	assert_int_equal(HSTAT(h, tcp_timewait_expired), 3);
+	assert_int_equal(tcp_conn_count(h->ctx), 0);
+	assert_false(timer_armed(&tl->tw_timer));
+}
+
+static void
+tweak_max_timewait_4(struct config *cfg)
+{
+	cfg->tcp_max_timewait = 4;
+}
+
+/* A flood of closes: TIME_WAIT stays within tcp.max_timewait (the oldest
+ * gives way), the rest still expires on time, nothing is left armed. */
+static void
+test_tcp_close_time_wait_flood_stays_bounded(void **state)
+{
+	struct harness *h = tt_reopen(state, tweak_max_timewait_4);
+	const struct tcp_lcore *tl = h->ctx->tcp;
+
+	for (int i = 0; i < 40; i++) {
+		struct tt_peer p;
+
+		tt_peer_init(&p, h, (uint16_t)(40400 + i));
+		to_time_wait(h, &p);
+		assert_true(tt_state_count(h, TCP_TIME_WAIT) <= 4);
+		memset(tt_apps, 0, sizeof(tt_apps)); /* all closed: room for more */
+		harness_advance(h, 10000);
+	}
+	assert_int_equal(tt_state_count(h, TCP_TIME_WAIT), 4);
+	assert_int_equal(HSTAT(h, tcp_timewait_full), 36);
+	assert_int_equal(tcp_conn_count(h->ctx), 4);
+	harness_advance(h, 1100000);
+	assert_int_equal(tcp_conn_count(h->ctx), 0);
+	assert_int_equal(HSTAT(h, tcp_timewait_expired), 4);
+	assert_false(timer_armed(&tl->tw_timer));
+	assert_null(tl->tw_head);
+}
+
 /*
  * The peer's FIN acknowledging the last answer and our FIN at once
  * (tcp_in.c's tcp_fin_ack_all) leaves what the general path leaves: the
@@ -504,6 +599,8 @@ main(void)
 		TT_TEST(test_tcp_close_fini_aborts_live_connections),
 		TT_TEST(test_tcp_close_last_ack_unanswered_gives_up_timeout),
 		TT_TEST(test_tcp_close_fin_acking_all_leaves_state_of_general_path),
+		TT_TEST(test_tcp_close_time_wait_entries_expire_each_at_its_end),
+		TT_TEST(test_tcp_close_time_wait_flood_stays_bounded),
 #undef T
 	};
 
