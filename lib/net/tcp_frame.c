@@ -473,6 +473,21 @@ tcp_xmit_synack(struct lcore_ctx *ctx, struct tcp_conn *c, uint16_t win)
 	return true;
 }
 
+/*
+ * tcp_xmit_ctl in m, the mbuf of the segment this answers, which the
+ * caller is done with and may reuse (tcp_mbuf_reusable): reset as
+ * rte_pktmbuf_alloc() resets a fresh one, the same bytes follow, and
+ * neither a pool get nor the received segment's free is paid.
+ */
+void
+tcp_xmit_ctl_reuse(struct lcore_ctx *ctx, struct tcp_conn *c,
+		   struct rte_mbuf *m, uint32_t seq, uint8_t flags)
+{
+	rte_pktmbuf_reset(m);
+	tcp_meta(m)->sum = TCP_SUM_KNOWN;
+	tcp_xmit_first_seg(ctx, c, m, seq, flags, false); /* IPv4 (callers) */
+}
+
 void
 tcp_xmit_first(struct lcore_ctx *ctx, struct tcp_conn *c)
 {

@@ -538,16 +538,17 @@ tcp_rcv_ack(struct lcore_ctx *ctx, struct tcp_conn *c, const struct tcp_seg *s)
  * recovery, persist, probe, undo or scoreboard; the application has
  * closed, so no writable callback); tcp_rcv_data's FIN (nothing out of
  * order: tcp_rcv_fin, TIME_WAIT by tcp_time_wait); then the ACK owed,
- * which the flush would send (tcp_output_tw), sent at once: nothing is
- * scheduled. test_tcp_close holds it to the general path's segments and
- * connection state. false: not that case, nothing done.
+ * which the flush would send (tcp_output_tw), sent at once (nothing is
+ * scheduled) in the FIN's own mbuf when it may be. test_tcp_close holds
+ * it to the general path's segments and connection state. Returns -1:
+ * not that case, nothing done; else whether m was kept (sent).
  */
-static bool
-tcp_fin_ack_all(struct lcore_ctx *ctx, struct tcp_conn *c,
+static int
+tcp_fin_ack_all(struct lcore_ctx *ctx, struct tcp_conn *c, struct rte_mbuf *m,
 		const struct tcp_seg *s)
 {
 	struct tcp_lcore *tl = tcp_tl(ctx);
-	struct rte_mbuf *m = c->sndq_head;
+	struct rte_mbuf *q = c->sndq_head;
 	uint32_t ack = s->ack, acked = ack - c->snd_una, data = c->sndq_len;
 	bool grew;
 
@@ -560,16 +561,16 @@ tcp_fin_ack_all(struct lcore_ctx *ctx, struct tcp_conn *c,
 	    c->ooo != NULL || c->nooo != 0 ||
 	    ((c->flags & TCF_TS) &&
 	     (!s->has_ts || SEQ_LT(s->tsval, c->ts_recent))) ||
-	    (data ? m != c->sndq_tail || c->sndq_off != 0 ||
-			    tcp_mlen(m) != data :
-		    m != NULL))
-		return false;
+	    (data ? q != c->sndq_tail || c->sndq_off != 0 ||
+			    tcp_mlen(q) != data :
+		    q != NULL))
+		return -1;
 	/* RFC 7323 §4.3 (tcp_rcv_state). */
 	if ((c->flags & TCF_TS) && SEQ_LEQ(s->seq, c->last_ack_sent))
 		c->ts_recent = s->tsval;
 	/* tcp_rcv_ack: tcp_rack_ack_cum's walk is this one mbuf. */
 	if (data && (c->flags & TCF_SACK))
-		tcp_rack_deliver(c, m, (uint32_t)ctx->now_us, ack - 1);
+		tcp_rack_deliver(c, q, (uint32_t)ctx->now_us, ack - 1);
 	if ((c->flags & TCF_RTT) && SEQ_GT(ack, c->rtt_seq)) {
 		c->flags &= ~TCF_RTT;
 		tcp_rtt_update(tl, c, (uint32_t)(ctx->now_us - c->rtt_start));
@@ -598,9 +599,16 @@ tcp_fin_ack_all(struct lcore_ctx *ctx, struct tcp_conn *c,
 	c->rcv_nxt++;
 	c->flags |= TCF_ACK_NOW;
 	tcp_time_wait(ctx, c);
-	if ((c->flags & (TCF_ACK_NOW | TCF_DEAD)) == TCF_ACK_NOW)
-		tcp_send_ack(ctx, c);
-	return true;
+	if ((c->flags & (TCF_ACK_NOW | TCF_DEAD)) != TCF_ACK_NOW)
+		return 0;
+	/* tcp_send_ack, in the FIN's own mbuf when it may be. */
+	if (likely(tcp_xmit_one_pass(c) && tcp_mbuf_reusable(ctx, m))) {
+		STAT_INC(ctx, tcp_tx_pure_acks);
+		tcp_xmit_ctl_reuse(ctx, c, m, c->snd_nxt, RTE_TCP_ACK_FLAG);
+		return 1;
+	}
+	tcp_send_ack(ctx, c);
+	return 0;
 }
 
 /* ---- the state machine for a connection --------------------------------- */
@@ -617,9 +625,11 @@ tcp_rcv_state(struct lcore_ctx *ctx, struct tcp_conn *c, struct rte_mbuf *m,
 {
 	uint32_t seglen = s->len + !!(s->flags & RTE_TCP_SYN_FLAG) +
 			  !!(s->flags & RTE_TCP_FIN_FLAG);
+	int kept;
 
-	if (c->state == TCP_FIN_WAIT_1 && tcp_fin_ack_all(ctx, c, s))
-		return false;
+	if (c->state == TCP_FIN_WAIT_1 &&
+	    (kept = tcp_fin_ack_all(ctx, c, m, s)) >= 0)
+		return kept;
 	/* SYN: in SYN_RECEIVED the peer repeats its SYN because our SYN-ACK
 	 * was lost; in a synchronized state RFC 5961 §4.2 wants a
 	 * challenge ACK whatever the sequence number. */

@@ -697,6 +697,20 @@ tcp_snd_wnd_take(struct tcp_conn *c, uint32_t seq, uint32_t ack,
  * tcp_xmit_one_pass(c) (counts tcp_drop_nombuf without an mbuf). */
 void tcp_xmit_ctl(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t seq,
 		  uint8_t flags);
+/* A received segment's mbuf that may carry the answer (a fresh mbuf's
+ * stead): one direct segment of this lcore's pool, no other reference. */
+static inline bool
+tcp_mbuf_reusable(const struct lcore_ctx *ctx, const struct rte_mbuf *m)
+{
+	return rte_mbuf_refcnt_read(m) == 1 && RTE_MBUF_DIRECT(m) &&
+	       m->pool == ctx->pool && m->nb_segs == 1 && m->next == NULL;
+}
+
+/* tcp_frame.c: tcp_xmit_ctl in m, a received segment's mbuf the caller
+ * is done with and tcp_mbuf_reusable (IPv4, tcp_xmit_one_pass). Consumes
+ * m. */
+void tcp_xmit_ctl_reuse(struct lcore_ctx *ctx, struct tcp_conn *c,
+			struct rte_mbuf *m, uint32_t seq, uint8_t flags);
 /* tcp_frame.c: the SYN-ACK of an IPv4 connection with window scaling,
  * timestamps and SACK, window win, in one pass; false: no mbuf. */
 bool tcp_xmit_synack(struct lcore_ctx *ctx, struct tcp_conn *c, uint16_t win);
