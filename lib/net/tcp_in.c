@@ -743,6 +743,8 @@ tcp_input(struct lcore_ctx *ctx, struct rte_mbuf *m, struct net_pkt *p)
 		}
 	}
 	if (!c) {
+		bool used;
+
 		/* Another lcore's connection (fanout rollover, a vdev
 		 * without flow hashing): pass it on rather than reset it. */
 		if (tl->steer &&
@@ -751,9 +753,12 @@ tcp_input(struct lcore_ctx *ctx, struct rte_mbuf *m, struct net_pkt *p)
 				      s.peer_ip, s.th->src_port, s.th->dst_port,
 				      s.lid))
 			return;
-		c = tcp_rcv_listen(ctx, &s);
-		if (!c)
+		c = tcp_rcv_listen(ctx, m, &s, &used);
+		if (!c) {
+			if (used)
+				return; /* the SYN-ACK went in it */
 			goto drop;
+		}
 	}
 	tl->busy = c;
 	if (unlikely(c->state == TCP_SYN_SENT))

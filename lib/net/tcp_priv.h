@@ -554,14 +554,20 @@ struct rte_tcp_hdr *tcp_seg_alloc(struct lcore_ctx *ctx, struct rte_mbuf **mp,
 
 /* tcp_reply.c: SYN-ACKs, and replies without a connection */
 void tcp_send_synack(struct lcore_ctx *ctx, struct tcp_conn *c);
+/* tcp_send_synack answering the SYN in m, in m itself when it may be
+ * (tcp_mbuf_reusable): true when m was consumed. */
+bool tcp_send_synack_in(struct lcore_ctx *ctx, struct tcp_conn *c,
+			struct rte_mbuf *m);
 void tcp_reply_rst(struct lcore_ctx *ctx, const struct tcp_seg *s);
 void tcp_reply_synack_cookie(struct lcore_ctx *ctx, const struct tcp_seg *s,
 			     uint32_t cookie, uint16_t mss, uint32_t tsval);
 
 /* tcp_open.c: the passive open */
-/* No connection for s: LISTEN processing (RFC 9293 §3.10.7.2) or a
- * reset (§3.10.7.1). A connection to run s through, or NULL. */
-struct tcp_conn *tcp_rcv_listen(struct lcore_ctx *ctx, const struct tcp_seg *s);
+/* No connection for s (in m): LISTEN processing (RFC 9293 §3.10.7.2) or
+ * a reset (§3.10.7.1). A connection to run s through, or NULL; *kept:
+ * m was consumed (the SYN-ACK went in it), else it is the caller's. */
+struct tcp_conn *tcp_rcv_listen(struct lcore_ctx *ctx, struct rte_mbuf *m,
+				const struct tcp_seg *s, bool *kept);
 /* SYN_RECEIVED -> ESTABLISHED on the ACK of our SYN, the application
  * asked to accept; false when the connection is gone (refused). */
 bool tcp_established(struct lcore_ctx *ctx, struct tcp_conn *c,
@@ -712,8 +718,10 @@ tcp_mbuf_reusable(const struct lcore_ctx *ctx, const struct rte_mbuf *m)
 void tcp_xmit_ctl_reuse(struct lcore_ctx *ctx, struct tcp_conn *c,
 			struct rte_mbuf *m, uint32_t seq, uint8_t flags);
 /* tcp_frame.c: the SYN-ACK of an IPv4 connection with window scaling,
- * timestamps and SACK, window win, in one pass; false: no mbuf. */
-bool tcp_xmit_synack(struct lcore_ctx *ctx, struct tcp_conn *c, uint16_t win);
+ * timestamps and SACK, window win, in one pass, in m (the SYN's mbuf,
+ * tcp_mbuf_reusable; consumed) or, m NULL, a fresh one; false: no mbuf. */
+bool tcp_xmit_synack(struct lcore_ctx *ctx, struct tcp_conn *c, uint16_t win,
+		     struct rte_mbuf *m);
 
 /* c's segments can be made in one pass (tcp_xmit_first, tcp_xmit_in_place):
  * IPv4, and no SACK block to report (tcp_sack_optlen is 0). */
