@@ -70,14 +70,6 @@ tcp_conn_lookup(const struct tcp_lcore *tl, uint32_t ip, uint16_t pport,
 	return c;
 }
 
-void
-tcp_set_state(struct tcp_lcore *tl, struct tcp_conn *c, uint8_t s)
-{
-	tl->state_count[c->state]--;
-	tl->state_count[s]++;
-	c->state = s;
-}
-
 static void
 tcp_tw_unlink(struct tcp_lcore *tl, struct tcp_conn *c)
 {

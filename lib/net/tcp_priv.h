@@ -512,7 +512,14 @@ struct tcp_conn *tcp_conn_alloc(struct lcore_ctx *ctx, uint32_t ip,
 				uint16_t pport, uint16_t lport, uint8_t lid,
 				const uint8_t *peer6);
 void tcp_conn_free(struct lcore_ctx *ctx, struct tcp_conn *c);
-void tcp_set_state(struct tcp_lcore *tl, struct tcp_conn *c, uint8_t s);
+/* c moves to state s (the lcore's per-state counts follow). */
+static inline void
+tcp_set_state(struct tcp_lcore *tl, struct tcp_conn *c, uint8_t s)
+{
+	tl->state_count[c->state]--;
+	tl->state_count[s]++;
+	c->state = s;
+}
 void tcp_app_closed(struct lcore_ctx *ctx, struct tcp_conn *c,
 		    enum tcp_close_reason why);
 void tcp_time_wait(struct lcore_ctx *ctx, struct tcp_conn *c);
