@@ -204,9 +204,15 @@ tcp_conn_free(struct lcore_ctx *ctx, struct tcp_conn *c)
 
 	timer_cancel(&ctx->wheel, &c->timer);
 	timer_cancel(&ctx->wheel, &c->delack);
-	tcp_conn_release_queues(ctx, c);
-	tcp_unhold(c, true);
-	tcp_mem_unwait(tl, c);
+	/* TIME_WAIT let go of its queues, holders' place and memory wait
+	 * on entry (tcp_time_wait) and takes none since (no text, no send). */
+	if (c->state != TCP_TIME_WAIT) {
+		tcp_conn_release_queues(ctx, c);
+		tcp_unhold(c, true);
+		tcp_mem_unwait(tl, c);
+	}
+	RTE_ASSERT(c->sndq_head == NULL && c->ooo == NULL &&
+		   c->hold_pprev == NULL && !(c->flags & TCF_MEMWAIT));
 	pp = &tl->buckets[c->hbucket];
 	while (*pp != c)
 		pp = &(*pp)->hnext;
