@@ -583,6 +583,54 @@ test_tcp_close_fin_acking_all_leaves_state_of_general_path(void **state)
 	}
 }
 
+/*
+ * tcp_rcv_ack's early return (an ACK of nothing new with nothing in
+ * flight: the window update, the request after the handshake): what the
+ * general steps would leave, i.e. the send side, RTT estimator, timers
+ * and RACK's marks as they were, with SACK and without.
+ */
+static void
+test_tcp_ack_of_nothing_new_moves_only_the_window(void **state)
+{
+	/* fin_conn_state's fields an ACK of nothing new may move: flags
+	 * (ACK owed, output pending), wl1/wl2, the window, the list bits,
+	 * rcv_nxt, rcv_unacked/Last.ACK.sent, TS.Recent, the delayed ACK,
+	 * the lcore's pending list. */
+	static const int moves[] = { 0, 4, 5, 6, 12, 19, 20, 21, 24, 31 };
+
+	for (int sack = 0; sack < 2; sack++) {
+		struct harness *h = tt_reopen(state, NULL);
+		uint64_t v0[34], v1[34];
+		struct tt_peer p;
+		struct tt_app *a;
+
+		tt_peer_init(&p, h, 40340);
+		p.ts = true;
+		p.wscale = 7;
+		p.sack_perm = sack;
+		tt_policy.action = TT_NOTHING;
+		a = tt_connect(&p);
+		fin_conn_state(h, a->c, v0);
+		p.win = (uint16_t)(p.win - 1000); /* a window update */
+		tt_send_ack(&p);
+		p.tsval++;
+		tt_send_data(&p, "GET", 3);
+		assert_int_equal(a->rx_len, 3);
+		assert_int_equal(a->c->snd_wnd, (uint32_t)p.win << 7);
+		fin_conn_state(h, a->c, v1);
+		for (int i = 0; i < 34; i++) {
+			bool may = false;
+
+			for (unsigned int k = 0; k < RTE_DIM(moves); k++)
+				may |= moves[k] == i;
+			if (!may && v0[i] != v1[i])
+				fail_msg("sack %d field %d: %llu before, %llu after",
+					 sack, i, (unsigned long long)v0[i],
+					 (unsigned long long)v1[i]);
+		}
+	}
+}
+
 int
 main(void)
 {
@@ -601,6 +649,7 @@ main(void)
 		TT_TEST(test_tcp_close_fin_acking_all_leaves_state_of_general_path),
 		TT_TEST(test_tcp_close_time_wait_entries_expire_each_at_its_end),
 		TT_TEST(test_tcp_close_time_wait_flood_stays_bounded),
+		TT_TEST(test_tcp_ack_of_nothing_new_moves_only_the_window),
 #undef T
 	};
 
