@@ -151,8 +151,8 @@ tcp_conn_alloc(struct lcore_ctx *ctx, uint32_t ip, uint16_t pport,
 	c->tl = tl;
 	c->state = TCP_CLOSED;
 	tl->state_count[TCP_CLOSED]++;
-	timer_init(&c->timer, tcp_timer_fire);
-	timer_init(&c->delack, tcp_delack_fire);
+	c->timer.fn = tcp_timer_fire; /* timer_init's other fields: 0 */
+	c->delack.fn = tcp_delack_fire;
 	c->hbucket = tcp_bucket(tl, ip, pport, lport);
 	b = &tl->buckets[c->hbucket];
 	c->hnext = *b;

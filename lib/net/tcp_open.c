@@ -220,9 +220,11 @@ tcp_established(struct lcore_ctx *ctx, struct tcp_conn *c,
 	struct tcp_lcore *tl = tcp_tl(ctx);
 	void *app;
 
-	tcp_disarm(ctx, c);
+	/* The SYN-ACK's timer stops as an RTO does (tcp_rtx_arm, RFC 6298
+	 * §5.2): only its kind; the next arm moves it, or it fires idle. */
+	c->timer_kind = TT_NONE;
 	if (c->retries == 0 && !(c->flags & TCF_COOKIE))
-		tcp_rtt_sample(tl, c, (uint32_t)(ctx->now_us - c->rtt_start));
+		tcp_rtt_update(tl, c, (uint32_t)(ctx->now_us - c->rtt_start));
 	else if (c->retries && (c->flags & TCF_TS) && s->has_ts &&
 		 tcp_ts_now(ctx, c->ts_off) - s->tsecr < tl->rto_max / 1000)
 		/* The SYN-ACK timed out, but the echoed timestamp says which
