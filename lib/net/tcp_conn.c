@@ -70,14 +70,6 @@ tcp_conn_lookup(const struct tcp_lcore *tl, uint32_t ip, uint16_t pport,
 	return c;
 }
 
-void
-tcp_set_state(struct tcp_lcore *tl, struct tcp_conn *c, uint8_t s)
-{
-	tl->state_count[c->state]--;
-	tl->state_count[s]++;
-	c->state = s;
-}
-
 static void
 tcp_tw_unlink(struct tcp_lcore *tl, struct tcp_conn *c)
 {
@@ -89,13 +81,43 @@ tcp_tw_unlink(struct tcp_lcore *tl, struct tcp_conn *c)
 	c->tw_pprev = NULL;
 }
 
+/*
+ * c waits tl->timewait_us at the tail of the TIME_WAIT FIFO. The wait is
+ * the same for all, so the FIFO is in expiry order and one lcore timer
+ * (tw_timer, due when the head's wait ends) expires them all: c's own
+ * timer stops, entering and leaving TIME_WAIT cost no wheel insertion
+ * each. (A clock stepped back may leave an entry behind one due later:
+ * it then goes with that one, late by less than the wait.)
+ */
 static void
-tcp_tw_append(struct tcp_lcore *tl, struct tcp_conn *c)
+tcp_tw_append(struct lcore_ctx *ctx, struct tcp_lcore *tl, struct tcp_conn *c)
 {
+	c->timer_kind = TT_TIME_WAIT;
+	c->rtx_deadline = ctx->now_us + tl->timewait_us;
+	timer_cancel(&ctx->wheel, &c->timer);
 	c->tw_next = NULL;
 	c->tw_pprev = tl->tw_tail;
 	*tl->tw_tail = c;
 	tl->tw_tail = &c->tw_next;
+	if (!timer_armed(&tl->tw_timer))
+		timer_arm(&ctx->wheel, &tl->tw_timer, tl->tw_head->rtx_deadline);
+}
+
+/* tw_timer: every TIME_WAIT entry whose wait is over goes (each at the
+ * first timer run at or after its end, as its own timer would have
+ * fired), then the timer waits for the new head. */
+static void
+tcp_tw_fire(struct lcore_ctx *ctx, struct timer *t)
+{
+	struct tcp_lcore *tl = container_of(t, struct tcp_lcore, tw_timer);
+	struct tcp_conn *c;
+
+	while ((c = tl->tw_head) != NULL && c->rtx_deadline <= ctx->now_us) {
+		STAT_INC(ctx, tcp_timewait_expired);
+		tcp_conn_free(ctx, c);
+	}
+	if (c)
+		timer_arm(&ctx->wheel, t, c->rtx_deadline);
 }
 
 /*
@@ -129,8 +151,8 @@ tcp_conn_alloc(struct lcore_ctx *ctx, uint32_t ip, uint16_t pport,
 	c->tl = tl;
 	c->state = TCP_CLOSED;
 	tl->state_count[TCP_CLOSED]++;
-	timer_init(&c->timer, tcp_timer_fire);
-	timer_init(&c->delack, tcp_delack_fire);
+	c->timer.fn = tcp_timer_fire; /* timer_init's other fields: 0 */
+	c->delack.fn = tcp_delack_fire;
 	c->hbucket = tcp_bucket(tl, ip, pport, lport);
 	b = &tl->buckets[c->hbucket];
 	c->hnext = *b;
@@ -182,9 +204,15 @@ tcp_conn_free(struct lcore_ctx *ctx, struct tcp_conn *c)
 
 	timer_cancel(&ctx->wheel, &c->timer);
 	timer_cancel(&ctx->wheel, &c->delack);
-	tcp_conn_release_queues(ctx, c);
-	tcp_unhold(c, true);
-	tcp_mem_unwait(tl, c);
+	/* TIME_WAIT let go of its queues, holders' place and memory wait
+	 * on entry (tcp_time_wait) and takes none since (no text, no send). */
+	if (c->state != TCP_TIME_WAIT) {
+		tcp_conn_release_queues(ctx, c);
+		tcp_unhold(c, true);
+		tcp_mem_unwait(tl, c);
+	}
+	RTE_ASSERT(c->sndq_head == NULL && c->ooo == NULL &&
+		   c->hold_pprev == NULL && !(c->flags & TCF_MEMWAIT));
 	pp = &tl->buckets[c->hbucket];
 	while (*pp != c)
 		pp = &(*pp)->hnext;
@@ -262,8 +290,7 @@ tcp_time_wait(struct lcore_ctx *ctx, struct tcp_conn *c)
 	tcp_mem_unwait(tl, c);
 	timer_cancel(&ctx->wheel, &c->delack);
 	tcp_set_state(tl, c, TCP_TIME_WAIT);
-	tcp_tw_append(tl, c);
-	tcp_arm(ctx, c, TT_TIME_WAIT, tl->timewait_us);
+	tcp_tw_append(ctx, tl, c);
 }
 
 /* A retransmitted FIN in TIME_WAIT: the 2*MSL wait starts again. */
@@ -273,8 +300,7 @@ tcp_time_wait_restart(struct lcore_ctx *ctx, struct tcp_conn *c)
 	struct tcp_lcore *tl = tcp_tl(ctx);
 
 	tcp_tw_unlink(tl, c);
-	tcp_tw_append(tl, c);
-	tcp_arm(ctx, c, TT_TIME_WAIT, tl->timewait_us);
+	tcp_tw_append(ctx, tl, c);
 }
 
 /* ---- output list: tcp_flush() is O(connections with output) ----------- */
@@ -438,6 +464,7 @@ tcp_lcore_init(struct lcore_ctx *ctx)
 		tl->free_list = &tl->pool[i];
 	}
 	tl->tw_tail = &tl->tw_head;
+	timer_init(&tl->tw_timer, tcp_tw_fire);
 	ctx->tcp = tl;
 	return 0;
 
@@ -473,6 +500,7 @@ tcp_lcore_fini(struct lcore_ctx *ctx)
 		tcp_app_closed(ctx, c, TCP_CLOSE_ABORT);
 		tcp_conn_free(ctx, c);
 	}
+	timer_cancel(&ctx->wheel, &tl->tw_timer);
 	rte_free(tl->pool);
 	rte_free(tl->buckets);
 	rte_free(tl);

@@ -220,7 +220,7 @@ tcp_tw_reusable(const struct lcore_ctx *ctx, const struct tcp_lcore *tl,
 {
 	return c->state == TCP_TIME_WAIT && (c->flags & TCF_TS) &&
 	       ctx->now_us + tl->timewait_us >=
-		       c->timer.expire_us + TCP_TW_REUSE_US;
+		       c->rtx_deadline + TCP_TW_REUSE_US; /* its wait's end */
 }
 
 /*

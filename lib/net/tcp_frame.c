@@ -494,10 +494,13 @@ tcp_xmit_ctl(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t seq,
  * timestamps and SACK, in a fresh mbuf, in one pass: the bytes
  * tcp_send_synack() writes (MSS, WS, NOP NOP TS, NOP NOP SACK-permitted;
  * window win unscaled, RFC 7323 §2.2) and those tcp_xmit_sum() adds, sums
- * from the words written. Returns false (nothing done) without an mbuf.
+ * from the words written. In m, the SYN's own mbuf, when the caller
+ * gives one (tcp_mbuf_reusable: reset as a fresh one, the same bytes).
+ * Returns false (nothing done) without an mbuf.
  */
 bool
-tcp_xmit_synack(struct lcore_ctx *ctx, struct tcp_conn *c, uint16_t win)
+tcp_xmit_synack(struct lcore_ctx *ctx, struct tcp_conn *c, uint16_t win,
+		struct rte_mbuf *m)
 {
 	const struct netif *ifc = ctx->ifc;
 	const uint32_t hlen = TCP_HLEN + 24, l4_len = hlen;
@@ -513,11 +516,11 @@ tcp_xmit_synack(struct lcore_ctx *ctx, struct tcp_conn *c, uint16_t win)
 	struct rte_ether_hdr *eh;
 	struct rte_ipv4_hdr *ip;
 	struct rte_tcp_hdr *th;
-	struct rte_mbuf *m;
 	uint64_t addr, s;
 
-	m = rte_pktmbuf_alloc(ctx->pool);
-	if (unlikely(!m))
+	if (m)
+		rte_pktmbuf_reset(m);
+	else if (unlikely(!(m = rte_pktmbuf_alloc(ctx->pool))))
 		return false;
 	m->data_off = (uint16_t)(m->data_off - (sizeof(*eh) + sizeof(*ip)));
 	m->data_len = hdr;
@@ -572,6 +575,21 @@ tcp_xmit_synack(struct lcore_ctx *ctx, struct tcp_conn *c, uint16_t win)
 	STAT_INC(ctx, ipv4_tx);
 	lcore_tx(ctx, m);
 	return true;
+}
+
+/*
+ * tcp_xmit_ctl in m, the mbuf of the segment this answers, which the
+ * caller is done with and may reuse (tcp_mbuf_reusable): reset as
+ * rte_pktmbuf_alloc() resets a fresh one, the same bytes follow, and
+ * neither a pool get nor the received segment's free is paid.
+ */
+void
+tcp_xmit_ctl_reuse(struct lcore_ctx *ctx, struct tcp_conn *c,
+		   struct rte_mbuf *m, uint32_t seq, uint8_t flags)
+{
+	rte_pktmbuf_reset(m);
+	tcp_meta(m)->sum = TCP_SUM_KNOWN;
+	tcp_xmit_first_seg(ctx, c, m, seq, flags, false); /* IPv4 (callers) */
 }
 
 void

@@ -407,6 +407,21 @@ tcp_rcv_ack(struct lcore_ctx *ctx, struct tcp_conn *c, const struct tcp_seg *s)
 	uint32_t prior_una = c->snd_una;
 	bool freed = false, grew;
 
+	/* Nothing new acknowledged and nothing in flight (a request that
+	 * follows the handshake, a window update), no SACK block either
+	 * way, no persist, probe, undo or FIN of ours, RACK's marks not
+	 * behind snd_una: every step below but the window update leaves
+	 * c as it is (no delivery, no duplicate ACK, tcp_rack_done's
+	 * trims and tcp_tlp_ack find nothing, no state moves). */
+	if (ack == prior_una && ack == c->snd_max && s->nsack == 0 &&
+	    c->nsnd_sack == 0 &&
+	    !(c->flags & (TCF_PERSIST | TCF_UNDO | TCF_TLP | TCF_FIN_SENT)) &&
+	    (!(c->flags & TCF_SACK) ||
+	     (!SEQ_LT(c->lost_end, ack) && !SEQ_LT(c->rtx_nxt, ack)))) {
+		if (tcp_snd_wnd_take(c, s->seq, ack, wnd, &grew) && grew)
+			tcp_schedule(ctx, c);
+		return true;
+	}
 	if ((c->flags & (TCF_PERSIST | TCF_APP_CLOSED)) == TCF_PERSIST)
 		c->retries = 0; /* the peer answers our probes */
 	if (c->flags & TCF_SACK)
@@ -503,6 +518,99 @@ tcp_rcv_ack(struct lcore_ctx *ctx, struct tcp_conn *c, const struct tcp_seg *s)
 	return true;
 }
 
+/* ---- the peer's FIN acknowledging all we sent --------------------------- */
+
+/* Flags under which tcp_fin_ack_all leaves the segment to the general
+ * path (it wants TCF_FIN_SENT and TCF_APP_CLOSED, and none of these). */
+#define TCF_FIN_ACK_NOT                                                     \
+	(TCF_PERSIST | TCF_RECOVERY | TCF_TLP | TCF_UNDO | TCF_ORPHAN_RST |   \
+	 TCF_DEAD)
+
+/*
+ * The end of a connection we closed (an answer with Connection: close):
+ * in FIN_WAIT_1, the peer's FIN (ACK and FIN, maybe PSH, no other flag,
+ * no text, no SACK block) at rcv_nxt acknowledges all we sent: the last
+ * answer (one whole mbuf, or none) and our FIN. tcp_rcv_state's steps
+ * with their branches decided, in its order: PAWS passes, sequence and
+ * ACK are acceptable, TS.Recent; tcp_rcv_ack's (RACK's delivery of the
+ * mbuf, the RTT sample, the release, congestion control, the timer,
+ * tcp_rack_done's marks, the window, FIN_WAIT_2 without its timer: no
+ * recovery, persist, probe, undo or scoreboard; the application has
+ * closed, so no writable callback); tcp_rcv_data's FIN (nothing out of
+ * order: tcp_rcv_fin, TIME_WAIT by tcp_time_wait); then the ACK owed,
+ * which the flush would send (tcp_output_tw), sent at once (nothing is
+ * scheduled) in the FIN's own mbuf when it may be. test_tcp_close holds
+ * it to the general path's segments and connection state. Returns -1:
+ * not that case, nothing done; else whether m was kept (sent).
+ */
+static int
+tcp_fin_ack_all(struct lcore_ctx *ctx, struct tcp_conn *c, struct rte_mbuf *m,
+		const struct tcp_seg *s)
+{
+	struct tcp_lcore *tl = tcp_tl(ctx);
+	struct rte_mbuf *q = c->sndq_head;
+	uint32_t ack = s->ack, acked = ack - c->snd_una, data = c->sndq_len;
+	bool grew;
+
+	if ((s->th->tcp_flags & ~RTE_TCP_PSH_FLAG) !=
+		    (RTE_TCP_ACK_FLAG | RTE_TCP_FIN_FLAG) ||
+	    s->len != 0 || s->seq != c->rcv_nxt || ack != c->snd_max ||
+	    acked != data + 1 || s->nsack != 0 || c->nsnd_sack != 0 ||
+	    (c->flags & (TCF_FIN_SENT | TCF_APP_CLOSED | TCF_FIN_ACK_NOT)) !=
+		    (TCF_FIN_SENT | TCF_APP_CLOSED) ||
+	    c->ooo != NULL || c->nooo != 0 ||
+	    ((c->flags & TCF_TS) &&
+	     (!s->has_ts || SEQ_LT(s->tsval, c->ts_recent))) ||
+	    (data ? q != c->sndq_tail || c->sndq_off != 0 ||
+			    tcp_mlen(q) != data :
+		    q != NULL))
+		return -1;
+	/* RFC 7323 §4.3 (tcp_rcv_state). */
+	if ((c->flags & TCF_TS) && SEQ_LEQ(s->seq, c->last_ack_sent))
+		c->ts_recent = s->tsval;
+	/* tcp_rcv_ack: tcp_rack_ack_cum's walk is this one mbuf. */
+	if (data && (c->flags & TCF_SACK))
+		tcp_rack_deliver(c, q, (uint32_t)ctx->now_us, ack - 1);
+	if ((c->flags & TCF_RTT) && SEQ_GT(ack, c->rtt_seq)) {
+		c->flags &= ~TCF_RTT;
+		tcp_rtt_update(tl, c, (uint32_t)(ctx->now_us - c->rtt_start));
+	}
+	if (data) {
+		c->sndq_len = 0;
+		tcp_sndq_pop(ctx, c);
+	}
+	c->snd_una = ack;
+	c->snd_nxt = ack;
+	c->dupacks = 0;
+	c->retries = 0;
+	tcp_cc_ack(ctx, c, acked, acked);
+	if (c->timer_kind == TT_RTX || c->timer_kind == TT_TLP ||
+	    c->timer_kind == TT_RACK)
+		c->timer_kind = TT_NONE; /* RFC 6298 §5.2 */
+	if (c->flags & TCF_SACK) {
+		if (SEQ_LT(c->lost_end, ack))
+			c->lost_end = ack;
+		if (SEQ_LT(c->rtx_nxt, ack))
+			c->rtx_nxt = ack;
+	}
+	(void)tcp_snd_wnd_take(c, s->seq, ack, s->wnd << c->snd_wscale, &grew);
+	tcp_set_state(tl, c, TCP_FIN_WAIT_2);
+	/* tcp_rcv_fin */
+	c->rcv_nxt++;
+	c->flags |= TCF_ACK_NOW;
+	tcp_time_wait(ctx, c);
+	if ((c->flags & (TCF_ACK_NOW | TCF_DEAD)) != TCF_ACK_NOW)
+		return 0;
+	/* tcp_send_ack, in the FIN's own mbuf when it may be. */
+	if (likely(tcp_xmit_one_pass(c) && tcp_mbuf_reusable(ctx, m))) {
+		STAT_INC(ctx, tcp_tx_pure_acks);
+		tcp_xmit_ctl_reuse(ctx, c, m, c->snd_nxt, RTE_TCP_ACK_FLAG);
+		return 1;
+	}
+	tcp_send_ack(ctx, c);
+	return 0;
+}
+
 /* ---- the state machine for a connection --------------------------------- */
 
 /*
@@ -517,7 +625,11 @@ tcp_rcv_state(struct lcore_ctx *ctx, struct tcp_conn *c, struct rte_mbuf *m,
 {
 	uint32_t seglen = s->len + !!(s->flags & RTE_TCP_SYN_FLAG) +
 			  !!(s->flags & RTE_TCP_FIN_FLAG);
+	int kept;
 
+	if (c->state == TCP_FIN_WAIT_1 &&
+	    (kept = tcp_fin_ack_all(ctx, c, m, s)) >= 0)
+		return kept;
 	/* SYN: in SYN_RECEIVED the peer repeats its SYN because our SYN-ACK
 	 * was lost; in a synchronized state RFC 5961 §4.2 wants a
 	 * challenge ACK whatever the sequence number. */
@@ -631,6 +743,8 @@ tcp_input(struct lcore_ctx *ctx, struct rte_mbuf *m, struct net_pkt *p)
 		}
 	}
 	if (!c) {
+		bool used;
+
 		/* Another lcore's connection (fanout rollover, a vdev
 		 * without flow hashing): pass it on rather than reset it. */
 		if (tl->steer &&
@@ -639,9 +753,12 @@ tcp_input(struct lcore_ctx *ctx, struct rte_mbuf *m, struct net_pkt *p)
 				      s.peer_ip, s.th->src_port, s.th->dst_port,
 				      s.lid))
 			return;
-		c = tcp_rcv_listen(ctx, &s);
-		if (!c)
+		c = tcp_rcv_listen(ctx, m, &s, &used);
+		if (!c) {
+			if (used)
+				return; /* the SYN-ACK went in it */
 			goto drop;
+		}
 	}
 	tl->busy = c;
 	if (unlikely(c->state == TCP_SYN_SENT))

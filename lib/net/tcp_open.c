@@ -53,9 +53,10 @@ tcp_conn_init(struct lcore_ctx *ctx, struct tcp_conn *c,
 	c->snd_buf = tl->snd_buf;
 }
 
-/* A SYN for a listening port (RFC 9293 §3.10.7.2, third). */
-static void
-tcp_rcv_syn(struct lcore_ctx *ctx, const struct tcp_seg *s,
+/* A SYN (in m) for a listening port (RFC 9293 §3.10.7.2, third). true
+ * when m was consumed: the SYN-ACK went in it. */
+static bool
+tcp_rcv_syn(struct lcore_ctx *ctx, struct rte_mbuf *m, const struct tcp_seg *s,
 	    const struct tcp_listener *l)
 {
 	struct tcp_lcore *tl = tcp_tl(ctx);
@@ -81,7 +82,7 @@ tcp_rcv_syn(struct lcore_ctx *ctx, const struct tcp_seg *s,
 		uint16_t cmss = snd;
 
 		if (tl->syncookies == CONFIG_OFF)
-			return; /* dropped: the peer retries */
+			return false; /* dropped: the peer retries */
 		cookie = syncookie_make(ctx, s, lport, &cmss);
 		if (s->has_ts) {
 			tcp_isn(ctx, s->peer_ip, s->peer6, s->lid, pport,
@@ -91,13 +92,13 @@ tcp_rcv_syn(struct lcore_ctx *ctx, const struct tcp_seg *s,
 		tl->cookie_sent = true;
 		tl->cookie_sent_us = ctx->now_us;
 		tcp_reply_synack_cookie(ctx, s, cookie, adv, tsval);
-		return;
+		return false;
 	}
 	c = tcp_conn_alloc(ctx, s->peer_ip, pport, lport, s->lid, s->peer6);
 	if (!c) {
 		STAT_INC(ctx, tcp_conn_full_rst);
 		tcp_reply_rst(ctx, s);
-		return;
+		return false;
 	}
 	tcp_isn(ctx, s->peer_ip, s->peer6, s->lid, pport, lport, &iss,
 		&ts_off);
@@ -110,8 +111,9 @@ tcp_rcv_syn(struct lcore_ctx *ctx, const struct tcp_seg *s,
 	}
 	tcp_set_state(tl, c, TCP_SYN_RECEIVED);
 	c->rtt_start = ctx->now_us;
-	tcp_send_synack(ctx, c);
 	tcp_rtx_arm(ctx, c);
+	/* Last: s is in m, which the SYN-ACK may overwrite. */
+	return tcp_send_synack_in(ctx, c, m);
 }
 
 /* In AUTO mode cookies are checked only for a while after we sent one:
@@ -178,11 +180,13 @@ tcp_rcv_cookie(struct lcore_ctx *ctx, const struct tcp_seg *s,
 /* No connection: LISTEN processing (RFC 9293 §3.10.7.2) or a reset
  * (§3.10.7.1). Returns a connection to run s through, or NULL. */
 struct tcp_conn *
-tcp_rcv_listen(struct lcore_ctx *ctx, const struct tcp_seg *s)
+tcp_rcv_listen(struct lcore_ctx *ctx, struct rte_mbuf *m,
+	       const struct tcp_seg *s, bool *kept)
 {
 	struct tcp_lcore *tl = tcp_tl(ctx);
 	const struct tcp_listener *l;
 
+	*kept = false;
 	if (s->flags & RTE_TCP_RST_FLAG) {
 		STAT_INC(ctx, tcp_drop_no_conn); /* never answer a reset */
 		return NULL;
@@ -201,7 +205,7 @@ tcp_rcv_listen(struct lcore_ctx *ctx, const struct tcp_seg *s)
 		return NULL;
 	}
 	if (s->flags & RTE_TCP_SYN_FLAG)
-		tcp_rcv_syn(ctx, s, l);
+		*kept = tcp_rcv_syn(ctx, m, s, l);
 	else
 		STAT_INC(ctx, tcp_drop_no_conn);
 	return NULL;
@@ -216,9 +220,11 @@ tcp_established(struct lcore_ctx *ctx, struct tcp_conn *c,
 	struct tcp_lcore *tl = tcp_tl(ctx);
 	void *app;
 
-	tcp_disarm(ctx, c);
+	/* The SYN-ACK's timer stops as an RTO does (tcp_rtx_arm, RFC 6298
+	 * §5.2): only its kind; the next arm moves it, or it fires idle. */
+	c->timer_kind = TT_NONE;
 	if (c->retries == 0 && !(c->flags & TCF_COOKIE))
-		tcp_rtt_sample(tl, c, (uint32_t)(ctx->now_us - c->rtt_start));
+		tcp_rtt_update(tl, c, (uint32_t)(ctx->now_us - c->rtt_start));
 	else if (c->retries && (c->flags & TCF_TS) && s->has_ts &&
 		 tcp_ts_now(ctx, c->ts_off) - s->tsecr < tl->rto_max / 1000)
 		/* The SYN-ACK timed out, but the echoed timestamp says which

@@ -182,7 +182,8 @@ struct tcp_conn {
 	uint32_t srtt, rttvar, rto;
 	uint32_t rtt_seq;
 	uint64_t rtt_start;
-	uint64_t rtx_deadline; /* when the RTO is due (timer may run early) */
+	uint64_t rtx_deadline; /* when the RTO is due (timer may run early);
+				* in TIME_WAIT, when the wait ends */
 	uint32_t iss, irs;
 	uint64_t oow_ack_us;    /* last rate-limited out-of-window ACK, or 0 */
 	uint8_t persist_backoff;/* zero-window probes so far: a shift of rto */
@@ -255,6 +256,9 @@ struct tcp_lcore {
 	struct tcp_conn *pending; /* output list (tcp_flush) */
 	struct tcp_conn *tw_head; /* TIME_WAIT, oldest first */
 	struct tcp_conn **tw_tail;
+	/* TIME_WAIT expiry (tcp_conn.c): one timer for the FIFO, due when
+	 * tw_head's wait ends (its rtx_deadline) */
+	struct timer tw_timer;
 	uint32_t max_conns;
 	uint32_t in_use;
 	uint32_t state_count[TCP_NSTATES];
@@ -516,7 +520,14 @@ struct tcp_conn *tcp_conn_alloc(struct lcore_ctx *ctx, uint32_t ip,
 				uint16_t pport, uint16_t lport, uint8_t lid,
 				const uint8_t *peer6);
 void tcp_conn_free(struct lcore_ctx *ctx, struct tcp_conn *c);
-void tcp_set_state(struct tcp_lcore *tl, struct tcp_conn *c, uint8_t s);
+/* c moves to state s (the lcore's per-state counts follow). */
+static inline void
+tcp_set_state(struct tcp_lcore *tl, struct tcp_conn *c, uint8_t s)
+{
+	tl->state_count[c->state]--;
+	tl->state_count[s]++;
+	c->state = s;
+}
 void tcp_app_closed(struct lcore_ctx *ctx, struct tcp_conn *c,
 		    enum tcp_close_reason why);
 void tcp_time_wait(struct lcore_ctx *ctx, struct tcp_conn *c);
@@ -572,14 +583,20 @@ struct rte_tcp_hdr *tcp_seg_alloc(struct lcore_ctx *ctx, struct rte_mbuf **mp,
 
 /* tcp_reply.c: SYN-ACKs, and replies without a connection */
 void tcp_send_synack(struct lcore_ctx *ctx, struct tcp_conn *c);
+/* tcp_send_synack answering the SYN in m, in m itself when it may be
+ * (tcp_mbuf_reusable): true when m was consumed. */
+bool tcp_send_synack_in(struct lcore_ctx *ctx, struct tcp_conn *c,
+			struct rte_mbuf *m);
 void tcp_reply_rst(struct lcore_ctx *ctx, const struct tcp_seg *s);
 void tcp_reply_synack_cookie(struct lcore_ctx *ctx, const struct tcp_seg *s,
 			     uint32_t cookie, uint16_t mss, uint32_t tsval);
 
 /* tcp_open.c: the passive open */
-/* No connection for s: LISTEN processing (RFC 9293 §3.10.7.2) or a
- * reset (§3.10.7.1). A connection to run s through, or NULL. */
-struct tcp_conn *tcp_rcv_listen(struct lcore_ctx *ctx, const struct tcp_seg *s);
+/* No connection for s (in m): LISTEN processing (RFC 9293 §3.10.7.2) or
+ * a reset (§3.10.7.1). A connection to run s through, or NULL; *kept:
+ * m was consumed (the SYN-ACK went in it), else it is the caller's. */
+struct tcp_conn *tcp_rcv_listen(struct lcore_ctx *ctx, struct rte_mbuf *m,
+				const struct tcp_seg *s, bool *kept);
 /* SYN_RECEIVED -> ESTABLISHED on the ACK of our SYN, the application
  * asked to accept; false when the connection is gone (refused). */
 bool tcp_established(struct lcore_ctx *ctx, struct tcp_conn *c,
@@ -748,9 +765,25 @@ tcp_snd_wnd_take(struct tcp_conn *c, uint32_t seq, uint32_t ack,
  * tcp_xmit_one_pass(c) (counts tcp_drop_nombuf without an mbuf). */
 void tcp_xmit_ctl(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t seq,
 		  uint8_t flags);
+/* A received segment's mbuf that may carry the answer (a fresh mbuf's
+ * stead): one direct segment of this lcore's pool, no other reference. */
+static inline bool
+tcp_mbuf_reusable(const struct lcore_ctx *ctx, const struct rte_mbuf *m)
+{
+	return rte_mbuf_refcnt_read(m) == 1 && RTE_MBUF_DIRECT(m) &&
+	       m->pool == ctx->pool && m->nb_segs == 1 && m->next == NULL;
+}
+
+/* tcp_frame.c: tcp_xmit_ctl in m, a received segment's mbuf the caller
+ * is done with and tcp_mbuf_reusable (IPv4, tcp_xmit_one_pass). Consumes
+ * m. */
+void tcp_xmit_ctl_reuse(struct lcore_ctx *ctx, struct tcp_conn *c,
+			struct rte_mbuf *m, uint32_t seq, uint8_t flags);
 /* tcp_frame.c: the SYN-ACK of an IPv4 connection with window scaling,
- * timestamps and SACK, window win, in one pass; false: no mbuf. */
-bool tcp_xmit_synack(struct lcore_ctx *ctx, struct tcp_conn *c, uint16_t win);
+ * timestamps and SACK, window win, in one pass, in m (the SYN's mbuf,
+ * tcp_mbuf_reusable; consumed) or, m NULL, a fresh one; false: no mbuf. */
+bool tcp_xmit_synack(struct lcore_ctx *ctx, struct tcp_conn *c, uint16_t win,
+		     struct rte_mbuf *m);
 
 /* c's segments can be made in one pass (tcp_xmit_first, tcp_xmit_in_place):
  * IPv4, and no SACK block to report (tcp_sack_optlen is 0). */

@@ -51,6 +51,13 @@ tcp_synack_optlen(int wscale, bool ts, bool sack)
 void
 tcp_send_synack(struct lcore_ctx *ctx, struct tcp_conn *c)
 {
+	(void)tcp_send_synack_in(ctx, c, NULL);
+}
+
+bool
+tcp_send_synack_in(struct lcore_ctx *ctx, struct tcp_conn *c,
+		   struct rte_mbuf *in)
+{
 	const struct tcp_lcore *tl = tcp_tl(ctx);
 	int ws = (c->flags & TCF_WS) ? c->rcv_wscale : -1;
 	bool ts = c->flags & TCF_TS, sack = c->flags & TCF_SACK;
@@ -60,17 +67,19 @@ tcp_send_synack(struct lcore_ctx *ctx, struct tcp_conn *c)
 
 	/* The usual SYN-ACK (IPv4, every option agreed) in one pass. */
 	if (likely(!(c->lid & TCP_LID_V6) && ws >= 0 && ts && sack)) {
+		if (in && !tcp_mbuf_reusable(ctx, in))
+			in = NULL;
 		if (unlikely(!tcp_xmit_synack(ctx, c, (uint16_t)tcp_min(
-						      tl->rcv_wnd, 65535)))) {
+						      tl->rcv_wnd, 65535), in))) {
 			STAT_INC(ctx, tcp_drop_nombuf);
-			return;
+			return false;
 		}
 		STAT_INC(ctx, tcp_synack_tx);
-		return;
+		return in != NULL;
 	}
 	th = tcp_seg_alloc(ctx, &m, TCP_HLEN + optlen, 0);
 	if (unlikely(!th))
-		return;
+		return false;
 	th->src_port = c->local_port;
 	th->dst_port = c->peer_port;
 	th->sent_seq = rte_cpu_to_be_32(c->iss);
@@ -84,6 +93,7 @@ tcp_send_synack(struct lcore_ctx *ctx, struct tcp_conn *c)
 			tcp_ts_now(ctx, c->ts_off), c->ts_recent, sack);
 	STAT_INC(ctx, tcp_synack_tx);
 	tcp_xmit_sum(ctx, c, m, 0);
+	return false;
 }
 
 /* Send a reply to s (m's data at its TCP header) back the way s came:

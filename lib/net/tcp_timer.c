@@ -7,8 +7,9 @@
 /*
  * Each connection has two wheel timers: `timer`, whose job is
  * c->timer_kind (one at a time: SYN-ACK/data/FIN retransmission, zero
- * window probe, FIN_WAIT_2 or TIME_WAIT; the states never need two), and
- * `delack`.
+ * window probe or FIN_WAIT_2; the states never need two), and `delack`.
+ * TIME_WAIT stops it: the lcore's TIME_WAIT FIFO has one timer for all
+ * (tcp_conn.c).
  */
 
 void
@@ -224,10 +225,6 @@ tcp_timer_fire(struct lcore_ctx *ctx, struct timer *t)
 		tcp_app_closed(ctx, c, TCP_CLOSE_TIMEOUT);
 		if (!(c->flags & TCF_DEAD))
 			tcp_conn_free(ctx, c);
-		break;
-	case TT_TIME_WAIT:
-		STAT_INC(ctx, tcp_timewait_expired);
-		tcp_conn_free(ctx, c);
 		break;
 	case TT_SWS:
 		/* RFC 9293 §3.8.6.2.1: the window stayed small; send what

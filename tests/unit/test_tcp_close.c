@@ -3,6 +3,8 @@
  * TIME_WAIT (bound, expiry, reopening) and the lingering close. */
 #include <string.h>
 
+#include "core/stats.h"
+#include "net/tcp_priv.h"
 #include "tcp_test.h"
 
 static void
@@ -337,6 +339,298 @@ test_tcp_close_last_ack_unanswered_gives_up_timeout(void **state)
 	assert_int_equal(tcp_conn_count(h->ctx), 0);
 }
 
+/* The connection of peer p's 4-tuple, or NULL. */
+static struct tcp_conn *
+tw_conn(struct harness *h, const struct tt_peer *p)
+{
+	const struct tcp_lcore *tl = h->ctx->tcp;
+
+	for (uint32_t i = 0; i < tl->max_conns; i++) {
+		struct tcp_conn *c = &tl->pool[i];
+
+		if (c->state != TCP_CLOSED && !(c->flags & TCF_DEAD) &&
+		    c->peer_port == rte_cpu_to_be_16(p->sport))
+			return c;
+	}
+	return NULL;
+}
+
+/*
+ * TIME_WAIT entries wait in one FIFO under one lcore timer (tcp_conn.c):
+ * no connection keeps a wheel timer, each entry goes at the end of its
+ * own wait (tcp.timewait_ms, 1 s here), a retransmitted FIN restarts
+ * only its own, and once all are gone no timer is left armed.
+ */
+static void
+test_tcp_close_time_wait_entries_expire_each_at_its_end(void **state)
+{
+	struct harness *h = *state;
+	const struct tcp_lcore *tl = h->ctx->tcp;
+	struct tt_peer p[3];
+	struct tt_seg r;
+
+	for (int i = 0; i < 3; i++) {
+		tt_peer_init(&p[i], h, (uint16_t)(40330 + i));
+		to_time_wait(h, &p[i]);
+		assert_false(timer_armed(&tw_conn(h, &p[i])->timer));
+		assert_true(timer_armed(&tl->tw_timer));
+		harness_advance(h, 300000);
+	}
+	assert_int_equal(tt_state_count(h, TCP_TIME_WAIT), 3);
+	/* 900 ms in: the first entry's FIN comes again; its wait restarts
+	 * (it is now last) and it is acknowledged again. */
+	tt_send(&p[0], F_FIN | F_ACK, p[0].snd_nxt - 1, p[0].rcv_nxt, NULL, 0);
+	tt_one(h, &r);
+	assert_int_equal(r.s.flags, F_ACK);
+	assert_int_equal(r.s.ack, p[0].snd_nxt);
+	harness_advance(h, 150000); /* 1.05 s: the first would have gone */
+	assert_int_equal(tt_state_count(h, TCP_TIME_WAIT), 3);
+	harness_advance(h, 300000); /* 1.35 s: the second's wait is over */
+	assert_int_equal(tt_state_count(h, TCP_TIME_WAIT), 2);
+	assert_null(tw_conn(h, &p[1]));
+	assert_non_null(tw_conn(h, &p[0]));
+	harness_advance(h, 300000); /* 1.65 s: the third's */
+	assert_int_equal(tt_state_count(h, TCP_TIME_WAIT), 1);
+	assert_null(tw_conn(h, &p[2]));
+	harness_advance(h, 200000); /* 1.85 s: the first's, restarted at 0.9 */
+	assert_int_equal(tt_state_count(h, TCP_TIME_WAIT), 1);
+	harness_advance(h, 100000);
+	assert_int_equal(tt_state_count(h, TCP_TIME_WAIT), 0);
+	assert_int_equal(HSTAT(h, tcp_timewait_expired), 3);
+	assert_int_equal(tcp_conn_count(h->ctx), 0);
+	assert_false(timer_armed(&tl->tw_timer));
+}
+
+static void
+tweak_max_timewait_4(struct config *cfg)
+{
+	cfg->tcp_max_timewait = 4;
+}
+
+/* A flood of closes: TIME_WAIT stays within tcp.max_timewait (the oldest
+ * gives way), the rest still expires on time, nothing is left armed. */
+static void
+test_tcp_close_time_wait_flood_stays_bounded(void **state)
+{
+	struct harness *h = tt_reopen(state, tweak_max_timewait_4);
+	const struct tcp_lcore *tl = h->ctx->tcp;
+
+	for (int i = 0; i < 40; i++) {
+		struct tt_peer p;
+
+		tt_peer_init(&p, h, (uint16_t)(40400 + i));
+		to_time_wait(h, &p);
+		assert_true(tt_state_count(h, TCP_TIME_WAIT) <= 4);
+		memset(tt_apps, 0, sizeof(tt_apps)); /* all closed: room for more */
+		harness_advance(h, 10000);
+	}
+	assert_int_equal(tt_state_count(h, TCP_TIME_WAIT), 4);
+	assert_int_equal(HSTAT(h, tcp_timewait_full), 36);
+	assert_int_equal(tcp_conn_count(h->ctx), 4);
+	harness_advance(h, 1100000);
+	assert_int_equal(tcp_conn_count(h->ctx), 0);
+	assert_int_equal(HSTAT(h, tcp_timewait_expired), 4);
+	assert_false(timer_armed(&tl->tw_timer));
+	assert_null(tl->tw_head);
+}
+
+/*
+ * The peer's FIN acknowledging the last answer and our FIN at once
+ * (tcp_in.c's tcp_fin_ack_all) leaves what the general path leaves: the
+ * same FIN with ECE, a flag the general path ignores and the decided
+ * one does not take, gives the same segments, counters and connection
+ * in TIME_WAIT; with and without timestamps and SACK, and with the
+ * answer acknowledged before the FIN (only our FIN left to it).
+ */
+struct fin_run {
+	unsigned int n;
+	struct tt_seg segs[8];
+	struct stats st;
+	uint64_t conn[34];
+};
+
+static void
+fin_conn_state(struct harness *h, const struct tcp_conn *c, uint64_t *v)
+{
+	const struct tcp_lcore *tl = h->ctx->tcp;
+	uint64_t now = h->ctx->now_us;
+	unsigned int k = 0;
+
+	v[k++] = (uint64_t)c->state << 32 | c->flags;
+	v[k++] = c->snd_una - c->iss;
+	v[k++] = c->snd_nxt - c->iss;
+	v[k++] = c->snd_max - c->iss;
+	v[k++] = c->snd_wl1 - c->irs;
+	v[k++] = c->snd_wl2 - c->iss;
+	v[k++] = (uint64_t)c->snd_wnd << 32 | c->max_snd_wnd;
+	v[k++] = (uint64_t)c->cwnd << 32 | c->ssthresh;
+	v[k++] = (uint64_t)c->srtt << 32 | c->rttvar;
+	v[k++] = c->rto;
+	v[k++] = (uint64_t)c->timer_kind << 32 | c->dupacks << 8 | c->retries;
+	v[k++] = (uint64_t)c->sndq_len << 32 | c->nsndq << 16 | c->sndq_off;
+	v[k++] = (c->sndq_head != NULL) | (c->sndq_tail != NULL) << 1 |
+		 (c->snd_cur != NULL) << 2 | (c->hold_pprev != NULL) << 3 |
+		 (c->ooo != NULL) << 4 | (c->pprev != NULL && (c->flags & TCF_PENDING)) << 5 |
+		 (c->tw_pprev != NULL) << 6 | (c->mw_pprev != NULL) << 7;
+	v[k++] = now - c->progress_us;
+	v[k++] = c->rack_rtt ? (uint32_t)now - c->rack_xmit_ts : 0;
+	v[k++] = c->rack_rtt ? c->rack_end_seq - c->iss : 0;
+	v[k++] = (uint64_t)c->rack_rtt << 32 | c->rack_min_rtt;
+	v[k++] = (uint64_t)(c->lost_end - c->iss) << 32 | (c->rtx_nxt - c->iss);
+	v[k++] = (uint64_t)(c->tlp_end - c->iss) << 32 | c->nsnd_sack;
+	v[k++] = c->rcv_nxt - c->irs;
+	v[k++] = (uint64_t)c->rcv_unacked << 32 | (c->last_ack_sent - c->irs);
+	v[k++] = c->ts_recent;
+	v[k++] = (uint64_t)c->rcv_wnd << 32 | c->nooo;
+	v[k++] = timer_armed(&c->timer) ? c->timer.expire_us - now + 1 : 0;
+	v[k++] = timer_armed(&c->delack) ? c->delack.expire_us - now + 1 : 0;
+	v[k++] = c->timer_kind == TT_TIME_WAIT || c->timer_kind == TT_FIN_WAIT2 ?
+			 c->rtx_deadline - now : 0;
+	v[k++] = (uint64_t)c->undo_retrans << 32 | c->rack_reo_mult;
+	v[k++] = c->app != NULL;
+	v[k++] = tl->state_count[TCP_FIN_WAIT_1];
+	v[k++] = tl->state_count[TCP_FIN_WAIT_2];
+	v[k++] = tl->state_count[TCP_TIME_WAIT];
+	v[k++] = (uint64_t)tl->in_use << 32 | (tl->pending != NULL);
+	v[k++] = tl->tw_head == c;
+	v[k++] = h->ctx->mem.held;
+}
+
+static void
+fin_script(struct harness *h, uint8_t extra, bool ts, bool sack,
+	   bool ack_first, struct fin_run *out)
+{
+	struct tt_peer p;
+	struct tt_app *a;
+	struct tcp_conn *c;
+
+	memset(out, 0, sizeof(*out));
+	tt_peer_init(&p, h, 40320);
+	p.ts = ts;
+	p.wscale = ts ? 7 : -1;
+	p.sack_perm = sack;
+	tt_policy.action = TT_RESPOND_CLOSE;
+	tt_policy.resp_len = 20;
+	a = tt_connect(&p);
+	c = a->c;
+	harness_advance(h, 700);
+	tt_send_data(&p, "GET", 3);
+	out->n += tt_collect(h, out->segs + out->n, 8 - out->n);
+	assert_int_equal(out->n, 1);
+	assert_int_equal(out->segs[0].s.flags & F_FIN, F_FIN);
+	p.ts_recent = out->segs[0].s.tsval;
+	p.tsval++;
+	harness_advance(h, 1300);
+	if (ack_first) {
+		p.rcv_nxt = out->segs[0].s.seq + 20;
+		tt_send_ack(&p);
+		out->n += tt_collect(h, out->segs + out->n, 8 - out->n);
+		p.tsval++;
+		harness_advance(h, 900);
+	}
+	p.rcv_nxt = out->segs[0].s.seq + 21;
+	tt_send(&p, F_FIN | F_ACK | extra, p.snd_nxt, p.rcv_nxt, NULL, 0);
+	out->n += tt_collect(h, out->segs + out->n, 8 - out->n);
+	assert_int_equal(tt_state_count(h, TCP_TIME_WAIT), 1);
+	assert_true(a->closed);
+	assert_int_equal(a->why, TCP_CLOSE_NORMAL);
+	fin_conn_state(h, c, out->conn);
+	out->st = h->ctx->stats;
+}
+
+static void
+test_tcp_close_fin_acking_all_leaves_state_of_general_path(void **state)
+{
+	static struct fin_run fast, slow;
+
+	for (int v = 0; v < 8; v++) {
+		bool ts = v & 1, sack = v & 2, ack_first = v & 4;
+		struct harness *h = tt_reopen(state, NULL);
+
+		fin_script(h, 0, ts, sack, ack_first, &fast);
+		h = tt_reopen(state, NULL);
+		fin_script(h, RTE_TCP_ECE_FLAG, ts, sack, ack_first, &slow);
+		assert_int_equal(fast.n, slow.n);
+		assert_int_equal(fast.n, 2);
+		for (unsigned int i = 0; i < fast.n; i++) {
+			const struct pkt_tcp_seen *f = &fast.segs[i].s;
+			const struct pkt_tcp_seen *s = &slow.segs[i].s;
+
+			/* ISN and timestamp offset are keyed per run. */
+			assert_int_equal(f->seq - fast.segs[0].s.seq,
+					 s->seq - slow.segs[0].s.seq);
+			assert_int_equal(f->ack, s->ack);
+			assert_int_equal(f->flags, s->flags);
+			assert_int_equal(f->win, s->win);
+			assert_int_equal(f->ts, s->ts);
+			assert_int_equal(f->tsval - fast.segs[0].s.tsval,
+					 s->tsval - slow.segs[0].s.tsval);
+			assert_int_equal(f->tsecr, s->tsecr);
+			assert_int_equal(f->len, s->len);
+		}
+		assert_int_equal(fast.segs[fast.n - 1].s.flags, F_ACK);
+		for (int i = 0; i < 34; i++)
+			if (fast.conn[i] != slow.conn[i])
+				fail_msg("variant %d field %d: %llu decided, %llu general",
+					 v, i, (unsigned long long)fast.conn[i],
+					 (unsigned long long)slow.conn[i]);
+		for (int i = 0; i < ST__COUNT; i++)
+			if (fast.st.v[i] != slow.st.v[i])
+				fail_msg("variant %d counter %s: %llu decided, %llu general",
+					 v, stats_name((enum stats_id)i),
+					 (unsigned long long)fast.st.v[i],
+					 (unsigned long long)slow.st.v[i]);
+	}
+}
+
+/*
+ * tcp_rcv_ack's early return (an ACK of nothing new with nothing in
+ * flight: the window update, the request after the handshake): what the
+ * general steps would leave, i.e. the send side, RTT estimator, timers
+ * and RACK's marks as they were, with SACK and without.
+ */
+static void
+test_tcp_ack_of_nothing_new_moves_only_the_window(void **state)
+{
+	/* fin_conn_state's fields an ACK of nothing new may move: flags
+	 * (ACK owed, output pending), wl1/wl2, the window, the list bits,
+	 * rcv_nxt, rcv_unacked/Last.ACK.sent, TS.Recent, the delayed ACK,
+	 * the lcore's pending list. */
+	static const int moves[] = { 0, 4, 5, 6, 12, 19, 20, 21, 24, 31 };
+
+	for (int sack = 0; sack < 2; sack++) {
+		struct harness *h = tt_reopen(state, NULL);
+		uint64_t v0[34], v1[34];
+		struct tt_peer p;
+		struct tt_app *a;
+
+		tt_peer_init(&p, h, 40340);
+		p.ts = true;
+		p.wscale = 7;
+		p.sack_perm = sack;
+		tt_policy.action = TT_NOTHING;
+		a = tt_connect(&p);
+		fin_conn_state(h, a->c, v0);
+		p.win = (uint16_t)(p.win - 1000); /* a window update */
+		tt_send_ack(&p);
+		p.tsval++;
+		tt_send_data(&p, "GET", 3);
+		assert_int_equal(a->rx_len, 3);
+		assert_int_equal(a->c->snd_wnd, (uint32_t)p.win << 7);
+		fin_conn_state(h, a->c, v1);
+		for (int i = 0; i < 34; i++) {
+			bool may = false;
+
+			for (unsigned int k = 0; k < RTE_DIM(moves); k++)
+				may |= moves[k] == i;
+			if (!may && v0[i] != v1[i])
+				fail_msg("sack %d field %d: %llu before, %llu after",
+					 sack, i, (unsigned long long)v0[i],
+					 (unsigned long long)v1[i]);
+		}
+	}
+}
+
 int
 main(void)
 {
@@ -352,6 +646,10 @@ main(void)
 		TT_TEST(test_tcp_close_abort_sends_rst_and_closed_abort),
 		TT_TEST(test_tcp_close_fini_aborts_live_connections),
 		TT_TEST(test_tcp_close_last_ack_unanswered_gives_up_timeout),
+		TT_TEST(test_tcp_close_fin_acking_all_leaves_state_of_general_path),
+		TT_TEST(test_tcp_close_time_wait_entries_expire_each_at_its_end),
+		TT_TEST(test_tcp_close_time_wait_flood_stays_bounded),
+		TT_TEST(test_tcp_ack_of_nothing_new_moves_only_the_window),
 #undef T
 	};
 
