@@ -15,6 +15,7 @@
 #include "net/tcp_fast.h"
 #include "net/tcp_priv.h"
 #include "net/tcp_steer.h"
+#include "net/tcp_table.h"
 
 /* ---- parsing ------------------------------------------------------------ */
 
@@ -615,8 +616,8 @@ tcp_input(struct lcore_ctx *ctx, struct rte_mbuf *m, struct net_pkt *p)
 	STAT_INC(ctx, tcp_rx_segs);
 	if (unlikely(!tl) || unlikely(tcp_parse(ctx, m, p, &s) < 0))
 		goto drop;
-	c = tcp_conn_lookup(tl, s.peer_ip, s.th->src_port, s.th->dst_port,
-			    s.lid, s.peer6);
+	c = tcp_conn_find(tl, s.peer_ip, s.th->src_port, s.th->dst_port,
+			  s.lid, s.peer6);
 	if (unlikely(c != NULL && (s.flags & (RTE_TCP_SYN_FLAG |
 			RTE_TCP_ACK_FLAG | RTE_TCP_RST_FLAG)) == RTE_TCP_SYN_FLAG)) {
 		if (c->state == TCP_TIME_WAIT && tcp_tw_reopen(c, &s)) {

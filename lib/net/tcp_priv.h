@@ -242,7 +242,7 @@ struct tcp_listener {
 struct tcp_lcore {
 	struct tcp_conn **buckets;
 	uint32_t bucket_mask;
-	uint32_t hash_seed;
+	uint64_t hash_key[3]; /* tcp_bucket's secret keys (tcp_table.h) */
 	struct tcp_conn *pool;
 	struct tcp_conn *free_list;
 	struct tcp_conn *busy;    /* the connection tcp_input() is inside */
