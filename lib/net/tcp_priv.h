@@ -420,7 +420,7 @@ tcp_hold(struct tcp_lcore *tl, struct tcp_conn *c)
 }
 
 /* Off the holders list once c holds nothing (or goes). */
-static inline void
+static __rte_always_inline void
 tcp_unhold(struct tcp_conn *c, bool force)
 {
 	if (!c->hold_pprev || (!force && (c->sndq_head || c->ooo)))
@@ -567,7 +567,7 @@ void tcp_sndq_drop(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t bytes);
 /* The head mbuf, acknowledged to its end, leaves the send queue (its
  * bytes already deducted from sndq_len) and its MEM_SNDQ charge; the
  * caller then owns the queue's reference. */
-static inline struct rte_mbuf *
+static __rte_always_inline struct rte_mbuf *
 tcp_sndq_unlink(struct lcore_ctx *ctx, struct tcp_conn *c)
 {
 	struct rte_mbuf *m = c->sndq_head;
@@ -603,7 +603,7 @@ tcp_sndq_pop(struct lcore_ctx *ctx, struct tcp_conn *c)
  * outlives the segment's processing (tcp_spare_drop, tcp_fast_rcv), and
  * the pool's reserve check counts it as free (mem_budget.held).
  */
-static inline void
+static __rte_always_inline void
 tcp_sndq_pop_keep(struct lcore_ctx *ctx, struct tcp_conn *c)
 {
 	struct tcp_lcore *tl = tcp_tl(ctx);
@@ -768,7 +768,7 @@ tcp_xfl(struct rte_mbuf *m)
  * the original's ACK and is not taken. tcp_rack_ack_cum's step per mbuf;
  * the fast path's for the one mbuf it releases.
  */
-static inline void
+static __rte_always_inline void
 tcp_rack_deliver(struct tcp_conn *c, struct rte_mbuf *m, uint32_t now,
 		 uint32_t hi)
 {
@@ -841,7 +841,7 @@ void tcp_rtt_sample(const struct tcp_lcore *tl, struct tcp_conn *c,
 		    uint32_t rtt_us);
 
 /* tcp_rtt_sample's body (RFC 6298 §2), inline for the fast path's ACK. */
-static inline void
+static __rte_always_inline void
 tcp_rtt_update(const struct tcp_lcore *tl, struct tcp_conn *c, uint32_t r)
 {
 	uint32_t rto;
