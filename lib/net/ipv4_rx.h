@@ -60,7 +60,7 @@ ipv4_rx_plain_tcp(const struct lcore_ctx *ctx, const struct rte_mbuf *m,
 	if (!(m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_GOOD) &&
 	    unlikely(!cksum_ipv4_hdr20_ok(ip)))
 		return false;
-	if (unlikely(ip->dst_addr != ctx->ifc->ip || ctx->ifc->ip == 0 ||
+	if (unlikely(ip->dst_addr != ctx->ifc->ip ||
 		     ip->next_proto_id != IPPROTO_TCP || ip->time_to_live == 0 ||
 		     (ip->fragment_offset &
 		      RTE_BE16(RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK))))
