@@ -39,11 +39,12 @@ ipv4_bad_source(const struct lcore_ctx *ctx, uint32_t src)
 /*
  * The common datagram, decided: ip (dlen bytes of frame from it on) is
  * version 4 with a 20-byte header, whole (total length within dlen),
- * its sum good (the NIC's word, else verified here), TCP to ip.address
- * (not 0), from an acceptable source, TTL not 0, not a fragment. Then
+ * its sum good (the NIC's word, else verified here), TCP to ip.address,
+ * from an acceptable source, TTL not 0, not a fragment. Then
  * every check of ipv4_input passes and it would hand the datagram to
  * tcp_input: true and its total length in *tlen. false: ipv4_input
- * decides (and counts). Reads only; test_net_rx_fast holds the two to
+ * decides (and counts). As ipv4_input, ip.address 0 is the caller's
+ * test (eth_input's: no IPv4 at all then). Reads only; test_net_rx_fast holds the two to
  * the same outcome on odd frames.
  */
 static inline bool

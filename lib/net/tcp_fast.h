@@ -211,8 +211,9 @@ tcp_fast_rcv_seg(struct lcore_ctx *ctx, struct tcp_conn *c,
  * segment of an ESTABLISHED connection and was processed (m is not kept:
  * the caller frees it); false when the general path must take it. The
  * acknowledged answer's mbuf, when the answer to s did not reuse it,
- * goes back to the pool here. Only tcp_input() calls it: inline there,
- * the most common segment pays no call of its own.
+ * goes back to the pool here. Only tcp_input's work calls it (inline in
+ * tcp_input and tcp_input_frame4): the most common segment pays no call
+ * of its own.
  */
 static __rte_always_inline bool
 tcp_fast_rcv(struct lcore_ctx *ctx, struct tcp_conn *c, struct rte_mbuf *m,
