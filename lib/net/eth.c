@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* eth.c: Ethernet demux (input) and framing (output). */
+#include <string.h>
+
 #include <rte_byteorder.h>
 #include <rte_prefetch.h>
 
@@ -9,6 +11,60 @@
 #include "net/ipv4.h"
 #include "net/ipv6.h"
 #include "net/net.h"
+#include "net/tcp.h"
+
+/* Our unicast MAC, as rte_is_same_ether_addr, in two loads a side. */
+static inline bool
+eth_is_our_mac(const struct rte_ether_hdr *eh, const struct netif *ifc)
+{
+	uint32_t d0, o0;
+	uint16_t d1, o1;
+
+	memcpy(&d0, &eh->dst_addr, 4);
+	memcpy(&d1, (const uint8_t *)&eh->dst_addr + 4, 2);
+	memcpy(&o0, &ifc->mac, 4);
+	memcpy(&o1, (const uint8_t *)&ifc->mac + 4, 2);
+	return ((d0 ^ o0) | (uint32_t)(d1 ^ o1)) == 0;
+}
+
+/* eth_input's header pull (rte_pktmbuf_adj; one segment, checked). */
+static inline void
+eth_pull(struct rte_mbuf *m)
+{
+	m->data_off = (uint16_t)(m->data_off + sizeof(struct rte_ether_hdr));
+	m->data_len = (uint16_t)(m->data_len - sizeof(struct rte_ether_hdr));
+	m->pkt_len = m->data_len;
+}
+
+/*
+ * One frame of a burst: eth_input's decided cases in the burst's frame.
+ * A frame of one segment to our MAC: IPv4 TCP goes to tcp_input_frame4
+ * (IPv4's and TCP's common case in one frame), IPv6 (on) to ipv6_input
+ * as eth_input sends it; anything else, and whatever tcp_input_frame4
+ * leaves, to eth_input, which decides and counts from the start.
+ */
+static inline void
+eth_input_one(struct lcore_ctx *ctx, struct rte_mbuf *m)
+{
+	const struct netif *ifc = ctx->ifc;
+	struct rte_ether_hdr *eh = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+
+	if (likely(m->nb_segs == 1 && m->data_len >= sizeof(*eh) &&
+		   eth_is_our_mac(eh, ifc))) {
+		if (likely(eh->ether_type == RTE_BE16(RTE_ETHER_TYPE_IPV4))) {
+			if (likely(ifc->ip != 0) && tcp_input_frame4(ctx, m))
+				return;
+		} else if (eh->ether_type == RTE_BE16(RTE_ETHER_TYPE_IPV6) &&
+			   ifc->ip6_prefix && ctx->nd) {
+			struct net_pkt p = { .eth = eh };
+
+			eth_pull(m);
+			ipv6_input(ctx, m, &p);
+			return;
+		}
+	}
+	eth_input(ctx, m);
+}
 
 void
 eth_input_burst(struct lcore_ctx *ctx, struct rte_mbuf **pkts, uint16_t n)
@@ -16,7 +72,7 @@ eth_input_burst(struct lcore_ctx *ctx, struct rte_mbuf **pkts, uint16_t n)
 	for (uint16_t i = 0; i < n; i++) {
 		if (i + 1 < n)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
-		eth_input(ctx, pkts[i]);
+		eth_input_one(ctx, pkts[i]);
 	}
 }
 
@@ -67,10 +123,7 @@ eth_input(struct lcore_ctx *ctx, struct rte_mbuf *m)
 	p.ip6 = NULL;
 	p.dst_mcast = false;
 	type = eh->ether_type;
-	/* rte_pktmbuf_adj, its check done above; one segment from here on */
-	m->data_off = (uint16_t)(m->data_off + sizeof(*eh));
-	m->data_len = (uint16_t)(m->data_len - sizeof(*eh));
-	m->pkt_len = m->data_len;
+	eth_pull(m); /* its check done above; one segment from here on */
 	if (likely(type == RTE_BE16(RTE_ETHER_TYPE_IPV4)) ||
 	    type == RTE_BE16(RTE_ETHER_TYPE_ARP)) {
 		/* ip.address "none": no IPv4 at all, not even ARP probes;

@@ -11,32 +11,9 @@
 #include "net/cksum.h"
 #include "net/icmp.h"
 #include "net/ipv4.h"
+#include "net/ipv4_rx.h"
 #include "net/net.h"
 #include "net/tcp.h"
-
-/*
- * RFC 1122 3.2.1.3: sources a host must not accept: 0, 255.255.255.255,
- * multicast (224/4), loopback (127/8), our own address and our subnet's
- * broadcast. The first four by the top byte in one bit test (bit b of
- * ipv4_src_top_suspect[b >> 6]: 0, 127, 224-239, 255), whose rare hits
- * then look at the whole address.
- */
-static const uint64_t ipv4_src_top_suspect[4] = {
-	1ull << 0, 1ull << 63, 0, 0xffffull << 32 | 1ull << 63,
-};
-
-static inline bool
-ipv4_bad_source(const struct lcore_ctx *ctx, uint32_t src)
-{
-	uint32_t h = rte_be_to_cpu_32(src), top = h >> 24;
-	uint32_t bcast = ctx->ifc->ip | ~ctx->ifc->netmask;
-
-	if (unlikely((ipv4_src_top_suspect[top >> 6] >> (top & 63)) & 1) &&
-	    (h == 0 || h == 0xffffffffu || (h >> 28) == 0xe ||
-	     (h >> 24) == 127))
-		return true;
-	return src == ctx->ifc->ip || src == bcast;
-}
 
 /* The version, IHL and length checks of a header that is not the plain
  * 20 bytes (options, or not IPv4 at all): its header length, or 0 when it

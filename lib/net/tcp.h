@@ -157,6 +157,11 @@ int tcp_connect6(struct lcore_ctx *ctx, const uint8_t *ip6, uint16_t port,
 /* A TCP segment (data at the TCP header; p->ip, p->eth, p->l4_len set).
  * Consumes m. */
 void tcp_input(struct lcore_ctx *ctx, struct rte_mbuf *m, struct net_pkt *p);
+/* A frame (data at the Ethernet header) that eth_input would hand to
+ * ipv4_input: true when it was the plain IPv4 TCP datagram and was
+ * processed (counted, consumed) as ipv4_input and tcp_input would;
+ * false: m untouched, for eth_input. eth_input_burst's fast case. */
+bool tcp_input_frame4(struct lcore_ctx *ctx, struct rte_mbuf *m);
 
 /*
  * Room for len bytes at the end of c's send queue, to be written by the

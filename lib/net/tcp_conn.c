@@ -4,13 +4,13 @@
 #include <string.h>
 
 #include <rte_errno.h>
-#include <rte_jhash.h>
 #include <rte_malloc.h>
 #include <rte_random.h>
 
 #include "core/config.h"
 #include "net/ipv4.h"
 #include "net/tcp_priv.h"
+#include "net/tcp_table.h"
 #include "net/tcp_steer.h"
 
 int tcp_meta_off = -1;
@@ -35,39 +35,25 @@ tcp_state_name(int state)
 	return state >= 0 && state < TCP_NSTATES ? tcp_state_names[state] : "?";
 }
 
-/* ---- the 4-tuple table ------------------------------------------------ */
-
-/*
- * An open hash chained through the connections, one bucket per
- * connection (load <= 1). jhash with a secret per-lcore seed: the peer
- * picks addresses and ports, so the bucket must not be predictable.
- */
-static inline uint32_t
-tcp_bucket(const struct tcp_lcore *tl, uint32_t ip, uint16_t pport,
-	   uint16_t lport)
-{
-	return rte_jhash_2words(ip, (uint32_t)pport << 16 | lport,
-				tl->hash_seed) & tl->bucket_mask;
-}
-
-/* IPv6: the digest matched, the full address must too. */
-static inline bool
-tcp_key_v6_differs(const struct tcp_conn *c, uint8_t lid, const uint8_t *peer6)
-{
-	return (lid & TCP_LID_V6) && memcmp(c->peer_ip6, peer6, 16) != 0;
-}
+/* ---- the 4-tuple table (tcp_table.h) -------------------------------- */
 
 struct tcp_conn *
 tcp_conn_lookup(const struct tcp_lcore *tl, uint32_t ip, uint16_t pport,
 		uint16_t lport, uint8_t lid, const uint8_t *peer6)
 {
-	struct tcp_conn *c = tl->buckets[tcp_bucket(tl, ip, pport, lport)];
+	return tcp_conn_find(tl, ip, pport, lport, lid, peer6);
+}
 
-	while (c && (c->peer_ip != ip || c->peer_port != pport ||
-		     c->local_port != lport || c->lid != lid ||
-		     unlikely(tcp_key_v6_differs(c, lid, peer6))))
-		c = c->hnext;
-	return c;
+/* The bucket hash's secret keys (tcp_bucket): from the stack's secret
+ * (tcp_siphash) and this table, so every boot and every lcore differs. */
+static void
+tcp_table_keys(struct tcp_lcore *tl, const struct lcore_ctx *ctx)
+{
+	for (uint64_t i = 0; i < RTE_DIM(tl->hash_key); i++) {
+		const void *in[3] = { ctx, tl, (const void *)(uintptr_t)i };
+
+		tl->hash_key[i] = tcp_siphash(in, sizeof(in));
+	}
 }
 
 static void
@@ -458,7 +444,7 @@ tcp_lcore_init(struct lcore_ctx *ctx)
 	if (!tl->pool)
 		goto fail_buckets;
 	tl->bucket_mask = nb - 1;
-	tl->hash_seed = (uint32_t)tcp_siphash(&ctx, sizeof(ctx));
+	tcp_table_keys(tl, ctx);
 	for (uint32_t i = tl->max_conns; i-- > 0;) {
 		tl->pool[i].hnext = tl->free_list;
 		tl->free_list = &tl->pool[i];

@@ -49,7 +49,7 @@
  * timestamps take), that the flags are ACK and maybe PSH, and that the
  * window is the one we hold; reserved, ECE and CWR bits make it miss.
  */
-static inline bool
+static __rte_always_inline bool
 tcp_fast_predict(const struct tcp_conn *c, const struct tcp_seg *s)
 {
 	uint32_t hlen = TCP_HLEN + ((c->flags & TCF_TS) ? TCP_TS_OPTLEN : 0);
@@ -90,7 +90,7 @@ tcp_fast_predict(const struct tcp_conn *c, const struct tcp_seg *s)
  * connection state. false when the segment must not be processed
  * further (the callback closed the connection).
  */
-static inline bool
+static __rte_always_inline bool
 tcp_fast_ack_all(struct lcore_ctx *ctx, struct tcp_conn *c,
 		 const struct tcp_seg *s)
 {
@@ -145,7 +145,7 @@ tcp_fast_ack_all(struct lcore_ctx *ctx, struct tcp_conn *c,
 
 /* The segment acknowledges the whole send queue, one mbuf, and all that
  * was sent: tcp_fast_ack_all takes it. */
-static inline bool
+static __rte_always_inline bool
 tcp_fast_acks_all(const struct tcp_conn *c, const struct tcp_seg *s)
 {
 	uint32_t acked = s->ack - c->snd_una;
@@ -156,7 +156,7 @@ tcp_fast_acks_all(const struct tcp_conn *c, const struct tcp_seg *s)
 }
 
 /* tcp_fast_rcv's work, the spare (tcp_sndq_pop_keep) left to it. */
-static inline bool
+static __rte_always_inline bool
 tcp_fast_rcv_seg(struct lcore_ctx *ctx, struct tcp_conn *c,
 		 struct rte_mbuf *m, const struct tcp_seg *s)
 {
@@ -211,10 +211,11 @@ tcp_fast_rcv_seg(struct lcore_ctx *ctx, struct tcp_conn *c,
  * segment of an ESTABLISHED connection and was processed (m is not kept:
  * the caller frees it); false when the general path must take it. The
  * acknowledged answer's mbuf, when the answer to s did not reuse it,
- * goes back to the pool here. Only tcp_input() calls it: inline there,
- * the most common segment pays no call of its own.
+ * goes back to the pool here. Only tcp_input's work calls it (inline in
+ * tcp_input and tcp_input_frame4): the most common segment pays no call
+ * of its own.
  */
-static inline bool
+static __rte_always_inline bool
 tcp_fast_rcv(struct lcore_ctx *ctx, struct tcp_conn *c, struct rte_mbuf *m,
 	     const struct tcp_seg *s)
 {

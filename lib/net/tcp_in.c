@@ -10,11 +10,13 @@
 #include "net/net.h"
 #include "net/cksum.h"
 #include "net/ipv4.h"
+#include "net/ipv4_rx.h"
 #include "net/ipv6.h"
 #include "net/nd.h"
 #include "net/tcp_fast.h"
 #include "net/tcp_priv.h"
 #include "net/tcp_steer.h"
+#include "net/tcp_table.h"
 
 /* ---- parsing ------------------------------------------------------------ */
 
@@ -90,7 +92,7 @@ tcp_parse_options(struct tcp_seg *s, const uint8_t *o, uint32_t len)
 }
 
 /* Validate and parse the segment at m's data. 0, or -1 (counted). */
-static int
+static __rte_always_inline int
 tcp_parse(struct lcore_ctx *ctx, struct rte_mbuf *m, const struct net_pkt *p,
 	  struct tcp_seg *s)
 {
@@ -716,8 +718,9 @@ tcp_tw_reopen(const struct tcp_conn *c, const struct tcp_seg *s)
 	return SEQ_GT(s->seq, c->rcv_nxt);
 }
 
-void
-tcp_input(struct lcore_ctx *ctx, struct rte_mbuf *m, struct net_pkt *p)
+/* tcp_input's work, inline in its two entries (tcp_input_frame4). */
+static __rte_always_inline void
+tcp_input_seg(struct lcore_ctx *ctx, struct rte_mbuf *m, struct net_pkt *p)
 {
 	struct tcp_lcore *tl = tcp_tl(ctx);
 	struct tcp_conn *c;
@@ -727,8 +730,8 @@ tcp_input(struct lcore_ctx *ctx, struct rte_mbuf *m, struct net_pkt *p)
 	STAT_INC(ctx, tcp_rx_segs);
 	if (unlikely(!tl) || unlikely(tcp_parse(ctx, m, p, &s) < 0))
 		goto drop;
-	c = tcp_conn_lookup(tl, s.peer_ip, s.th->src_port, s.th->dst_port,
-			    s.lid, s.peer6);
+	c = tcp_conn_find(tl, s.peer_ip, s.th->src_port, s.th->dst_port,
+			  s.lid, s.peer6);
 	if (unlikely(c != NULL && (s.flags & (RTE_TCP_SYN_FLAG |
 			RTE_TCP_ACK_FLAG | RTE_TCP_RST_FLAG)) == RTE_TCP_SYN_FLAG)) {
 		if (c->state == TCP_TIME_WAIT && tcp_tw_reopen(c, &s)) {
@@ -774,4 +777,43 @@ tcp_input(struct lcore_ctx *ctx, struct rte_mbuf *m, struct net_pkt *p)
 		return;
 drop:
 	rte_pktmbuf_free_seg(m); /* one segment: eth_input linearized it */
+}
+
+void
+tcp_input(struct lcore_ctx *ctx, struct rte_mbuf *m, struct net_pkt *p)
+{
+	tcp_input_seg(ctx, m, p);
+}
+
+/*
+ * eth_input's and ipv4_input's common frame and tcp_input in one frame:
+ * m (data at the Ethernet header, one segment, to our MAC, IPv4 on) is
+ * taken when its datagram is the plain TCP one (ipv4_rx_plain_tcp):
+ * counted as ipv4_input counts it, its headers pulled and the padding
+ * trimmed as those two do, then tcp_input's work (inline here too: what
+ * the IP layer decided is known to it). false: m untouched, eth_input
+ * decides.
+ */
+bool
+tcp_input_frame4(struct lcore_ctx *ctx, struct rte_mbuf *m)
+{
+	struct rte_ether_hdr *eh = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(eh + 1);
+	struct net_pkt p;
+	uint32_t tlen;
+
+	if (!ipv4_rx_plain_tcp(ctx, m, ip, m->data_len - sizeof(*eh), &tlen))
+		return false;
+	STAT_INC(ctx, ipv4_rx);
+	m->data_off = (uint16_t)(m->data_off + sizeof(*eh) + sizeof(*ip));
+	m->data_len = (uint16_t)(tlen - sizeof(*ip));
+	m->pkt_len = tlen - sizeof(*ip);
+	p.eth = eh;
+	p.ip = ip;
+	p.ip6 = NULL;
+	p.ip_hlen = sizeof(*ip);
+	p.l4_len = (uint16_t)(tlen - sizeof(*ip));
+	p.dst_mcast = false;
+	tcp_input_seg(ctx, m, &p);
+	return true;
 }

@@ -249,7 +249,7 @@ struct tcp_listener {
 struct tcp_lcore {
 	struct tcp_conn **buckets;
 	uint32_t bucket_mask;
-	uint32_t hash_seed;
+	uint64_t hash_key[3]; /* tcp_bucket's secret keys (tcp_table.h) */
 	struct tcp_conn *pool;
 	struct tcp_conn *free_list;
 	struct tcp_conn *busy;    /* the connection tcp_input() is inside */
@@ -432,7 +432,7 @@ tcp_hold(struct tcp_lcore *tl, struct tcp_conn *c)
 }
 
 /* Off the holders list once c holds nothing (or goes). */
-static inline void
+static __rte_always_inline void
 tcp_unhold(struct tcp_conn *c, bool force)
 {
 	if (!c->hold_pprev || (!force && (c->sndq_head || c->ooo)))
@@ -605,7 +605,7 @@ void tcp_sndq_drop(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t bytes);
 
 /* tcp_sndq_unlink but for the holders list: c stays on it even when its
  * queue is now empty (the caller sees to it). */
-static inline struct rte_mbuf *
+static __rte_always_inline struct rte_mbuf *
 tcp_sndq_unlink_held(struct lcore_ctx *ctx, struct tcp_conn *c)
 {
 	struct rte_mbuf *m = c->sndq_head;
@@ -655,7 +655,7 @@ tcp_sndq_pop(struct lcore_ctx *ctx, struct tcp_conn *c)
  * its answer usually takes the spare and holds again; whatever takes
  * the spare otherwise takes c off (tcp_spare_take, tcp_spare_drop).
  */
-static inline void
+static __rte_always_inline void
 tcp_sndq_pop_keep(struct lcore_ctx *ctx, struct tcp_conn *c)
 {
 	struct tcp_lcore *tl = tcp_tl(ctx);
@@ -856,7 +856,7 @@ tcp_xfl(struct rte_mbuf *m)
  * the original's ACK and is not taken. tcp_rack_ack_cum's step per mbuf;
  * the fast path's for the one mbuf it releases.
  */
-static inline void
+static __rte_always_inline void
 tcp_rack_deliver(struct tcp_conn *c, struct rte_mbuf *m, uint32_t now,
 		 uint32_t hi)
 {
@@ -929,7 +929,7 @@ void tcp_rtt_sample(const struct tcp_lcore *tl, struct tcp_conn *c,
 		    uint32_t rtt_us);
 
 /* tcp_rtt_sample's body (RFC 6298 §2), inline for the fast path's ACK. */
-static inline void
+static __rte_always_inline void
 tcp_rtt_update(const struct tcp_lcore *tl, struct tcp_conn *c, uint32_t r)
 {
 	uint32_t rto;

@@ -1,0 +1,497 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* test_net_rx_fast.c: the burst's one-frame IPv4 TCP path (eth_input_burst
+ * -> tcp_input_frame4) against eth_input -> ipv4_input -> tcp_input on
+ * plain and odd frames: the same counters, answers and bytes delivered. */
+#include <string.h>
+
+#include <rte_byteorder.h>
+#include <rte_ip.h>
+#include <rte_ring.h>
+#include <rte_tcp.h>
+
+#include "core/stats.h"
+#include "net/eth.h"
+#include "net/tcp.h"
+#include "pkt6.h"
+#include "tcp_test.h"
+
+#define RX_SPORT 41000
+#define RX_OUT_MAX 8
+
+#define IPH(f) ((struct rte_ipv4_hdr *)((f) + 14))
+#define TCPH(f) ((struct rte_tcp_hdr *)((f) + 14 + 20))
+
+/* The IPv4 header sum after a field changed (20-byte header). */
+static void
+ip_resum(uint8_t *f)
+{
+	IPH(f)->hdr_checksum = 0;
+	IPH(f)->hdr_checksum = rte_cpu_to_be_16(pkt_cksum(IPH(f), 20));
+}
+
+/* The TCP sum after a field changed (behind a 20-byte IPv4 header). */
+static void
+tcp_resum(uint8_t *f)
+{
+	uint8_t ph[12 + PKT_MAX];
+	uint16_t l4 = (uint16_t)(rte_be_to_cpu_16(IPH(f)->total_length) - 20);
+
+	TCPH(f)->cksum = 0;
+	memcpy(ph, &IPH(f)->src_addr, 8);
+	ph[8] = 0;
+	ph[9] = IPPROTO_TCP;
+	ph[10] = (uint8_t)(l4 >> 8);
+	ph[11] = (uint8_t)l4;
+	memcpy(ph + 12, TCPH(f), l4);
+	TCPH(f)->cksum = rte_cpu_to_be_16(pkt_cksum(ph, 12 + (size_t)l4));
+}
+
+/* Odd frames: each turns the plain request segment into another. */
+typedef void rx_mut(uint8_t *f, size_t *n);
+
+static void m_plain(uint8_t *f, size_t *n) { (void)f; (void)n; }
+static void m_short_eth(uint8_t *f, size_t *n) { *n = 12; }
+static void m_short_ip(uint8_t *f, size_t *n) { *n = 14 + 12; }
+static void m_short_tcp(uint8_t *f, size_t *n)
+{
+	*n = 14 + 20 + 10;
+	IPH(f)->total_length = rte_cpu_to_be_16(30);
+	ip_resum(f);
+}
+static void m_ip_sum(uint8_t *f, size_t *n) { IPH(f)->hdr_checksum ^= 0x0101; }
+static void m_tcp_sum(uint8_t *f, size_t *n) { TCPH(f)->cksum ^= 0x0101; }
+static void m_broadcast_mac(uint8_t *f, size_t *n) { memset(f, 0xff, 6); }
+static void m_other_mac(uint8_t *f, size_t *n) { f[5] ^= 0x10; }
+static void m_vlan(uint8_t *f, size_t *n)
+{
+	memmove(f + 16, f + 12, *n - 12);
+	f[12] = 0x81;
+	f[13] = 0x00;
+	f[14] = 0x00;
+	f[15] = 0x05;
+	*n += 4;
+}
+static void m_ip_options(uint8_t *f, size_t *n)
+{
+	uint16_t tl = rte_be_to_cpu_16(IPH(f)->total_length);
+
+	memmove(f + 14 + 24, f + 14 + 20, *n - 14 - 20);
+	memset(f + 14 + 20, 1, 4); /* NOPs */
+	IPH(f)->version_ihl = 0x46;
+	IPH(f)->total_length = rte_cpu_to_be_16((uint16_t)(tl + 4));
+	*n += 4;
+	ip_resum(f);
+}
+static void m_fragment_mf(uint8_t *f, size_t *n)
+{
+	IPH(f)->fragment_offset = RTE_BE16(RTE_IPV4_HDR_MF_FLAG);
+	ip_resum(f);
+}
+static void m_fragment_off(uint8_t *f, size_t *n)
+{
+	IPH(f)->fragment_offset = rte_cpu_to_be_16(8);
+	ip_resum(f);
+}
+static void m_ttl_zero(uint8_t *f, size_t *n)
+{
+	IPH(f)->time_to_live = 0;
+	ip_resum(f);
+}
+static void m_version(uint8_t *f, size_t *n)
+{
+	IPH(f)->version_ihl = 0x65;
+	ip_resum(f);
+}
+static void m_ihl_small(uint8_t *f, size_t *n)
+{
+	IPH(f)->version_ihl = 0x44;
+	ip_resum(f);
+}
+static void m_len_past_frame(uint8_t *f, size_t *n)
+{
+	IPH(f)->total_length = rte_cpu_to_be_16((uint16_t)(*n - 14 + 1));
+	ip_resum(f);
+}
+static void m_len_below_header(uint8_t *f, size_t *n)
+{
+	IPH(f)->total_length = rte_cpu_to_be_16(19);
+	ip_resum(f);
+}
+static void m_padded(uint8_t *f, size_t *n)
+{
+	memset(f + *n, 0xa5, 40); /* Ethernet padding past the datagram */
+	*n += 40;
+}
+static void m_not_ours(uint8_t *f, size_t *n)
+{
+	IPH(f)->dst_addr = RTE_BE32(RTE_IPV4(10, 88, 0, 99));
+	ip_resum(f);
+	tcp_resum(f);
+}
+static void m_src_broadcast(uint8_t *f, size_t *n)
+{
+	IPH(f)->src_addr = RTE_BE32(RTE_IPV4(255, 255, 255, 255));
+	ip_resum(f);
+	tcp_resum(f);
+}
+static void m_src_ours(uint8_t *f, size_t *n)
+{
+	IPH(f)->src_addr = RTE_BE32(HARNESS_OUR_IP);
+	ip_resum(f);
+	tcp_resum(f);
+}
+static void m_src_multicast(uint8_t *f, size_t *n)
+{
+	IPH(f)->src_addr = RTE_BE32(RTE_IPV4(224, 0, 0, 9));
+	ip_resum(f);
+	tcp_resum(f);
+}
+static void m_udp(uint8_t *f, size_t *n)
+{
+	IPH(f)->next_proto_id = IPPROTO_UDP;
+	ip_resum(f);
+}
+static void m_icmp(uint8_t *f, size_t *n)
+{
+	IPH(f)->next_proto_id = IPPROTO_ICMP;
+	ip_resum(f);
+}
+static void m_tcp_off_small(uint8_t *f, size_t *n)
+{
+	TCPH(f)->data_off = 0x40;
+	tcp_resum(f);
+}
+static void m_tcp_off_past(uint8_t *f, size_t *n)
+{
+	TCPH(f)->data_off = 0xf0;
+	tcp_resum(f);
+}
+static void m_syn_fin(uint8_t *f, size_t *n)
+{
+	TCPH(f)->tcp_flags = RTE_TCP_SYN_FLAG | RTE_TCP_FIN_FLAG;
+	tcp_resum(f);
+}
+static void m_closed_port(uint8_t *f, size_t *n)
+{
+	TCPH(f)->dst_port = rte_cpu_to_be_16(TT_PORT + 1);
+	tcp_resum(f);
+}
+static void m_port_zero(uint8_t *f, size_t *n)
+{
+	TCPH(f)->src_port = 0;
+	tcp_resum(f);
+}
+static void m_old_seq(uint8_t *f, size_t *n)
+{
+	TCPH(f)->sent_seq = rte_cpu_to_be_32(rte_be_to_cpu_32(TCPH(f)->sent_seq) -
+					     1000);
+	tcp_resum(f);
+}
+static void m_fin(uint8_t *f, size_t *n)
+{
+	TCPH(f)->tcp_flags |= RTE_TCP_FIN_FLAG;
+	tcp_resum(f);
+}
+static void m_rst(uint8_t *f, size_t *n)
+{
+	TCPH(f)->tcp_flags = RTE_TCP_RST_FLAG | RTE_TCP_ACK_FLAG;
+	tcp_resum(f);
+}
+
+struct rx_case {
+	const char *name;
+	rx_mut *mut;
+};
+
+static const struct rx_case rx_cases[] = {
+	{ "plain", m_plain },
+	{ "short_eth", m_short_eth },
+	{ "short_ip", m_short_ip },
+	{ "short_tcp", m_short_tcp },
+	{ "ip_sum", m_ip_sum },
+	{ "tcp_sum", m_tcp_sum },
+	{ "broadcast_mac", m_broadcast_mac },
+	{ "other_mac", m_other_mac },
+	{ "vlan", m_vlan },
+	{ "ip_options", m_ip_options },
+	{ "fragment_mf", m_fragment_mf },
+	{ "fragment_off", m_fragment_off },
+	{ "ttl_zero", m_ttl_zero },
+	{ "version", m_version },
+	{ "ihl_small", m_ihl_small },
+	{ "len_past_frame", m_len_past_frame },
+	{ "len_below_header", m_len_below_header },
+	{ "padded", m_padded },
+	{ "not_ours", m_not_ours },
+	{ "src_broadcast", m_src_broadcast },
+	{ "src_ours", m_src_ours },
+	{ "src_multicast", m_src_multicast },
+	{ "udp", m_udp },
+	{ "icmp", m_icmp },
+	{ "tcp_off_small", m_tcp_off_small },
+	{ "tcp_off_past", m_tcp_off_past },
+	{ "syn_fin", m_syn_fin },
+	{ "closed_port", m_closed_port },
+	{ "port_zero", m_port_zero },
+	{ "old_seq", m_old_seq },
+	{ "fin", m_fin },
+	{ "rst", m_rst },
+};
+
+/* What one frame did: counters moved, frames sent, bytes delivered. */
+struct rx_out {
+	uint64_t st[ST__COUNT];
+	unsigned int nout;
+	uint16_t out_len[RX_OUT_MAX];
+	uint8_t out[RX_OUT_MAX][256];
+	uint32_t rx_len;
+	uint8_t rx[64];
+	bool closed;
+	unsigned int in_use;
+};
+
+/* A fresh harness, a Linux-like client connected (timestamps, window
+ * scaling), then one request segment, changed by mut, taken by the burst
+ * (general false) or handed to eth_input itself (true). */
+static void
+rx_run(void **state, rx_mut *mut, bool general, uint64_t ol, struct rx_out *o)
+{
+	struct harness *h = tt_reopen(state, NULL);
+	struct tt_peer p;
+	struct tt_app *a;
+	struct rte_mbuf *m[RX_OUT_MAX];
+	uint64_t st0[ST__COUNT];
+	uint8_t f[PKT_MAX];
+	size_t n;
+	struct pkt_tcp t;
+
+	memset(o, 0, sizeof(*o));
+	tt_peer_init(&p, h, RX_SPORT);
+	p.ts = true;
+	p.wscale = 7;
+	tt_policy.action = TT_ECHO;
+	a = tt_connect(&p);
+	memset(&t, 0, sizeof(t));
+	t.sport = RX_SPORT;
+	t.dport = TT_PORT;
+	t.win = p.win;
+	t.ts = true;
+	t.tsval = p.tsval;
+	t.tsecr = p.ts_recent;
+	t.flags = F_ACK | F_PSH;
+	t.seq = p.snd_nxt;
+	t.ack = p.rcv_nxt;
+	t.wscale = -1;
+	t.data = "GET /a";
+	t.len = 6;
+	n = pkt_tcp(f, &h->ifc.mac, &t);
+	mut(f, &n);
+	memcpy(st0, h->ctx->stats.v, sizeof(st0));
+	harness_inject_ol(h, f, n, ol);
+	if (general) {
+		struct rte_mbuf *in = NULL;
+
+		assert_int_equal(rte_ring_dequeue(h->rx, (void **)&in), 0);
+		eth_input(h->ctx, in);
+		/* what lcore_poll_once counts before the input hook */
+		st0[ST_rx_packets]--;
+		st0[ST_rx_bytes] -= n;
+	}
+	harness_poll(h);
+	for (int i = 0; i < ST__COUNT; i++)
+		o->st[i] = h->ctx->stats.v[i] - st0[i];
+	o->nout = harness_collect(h, m, RX_OUT_MAX);
+	for (unsigned int i = 0; i < o->nout; i++) {
+		o->out_len[i] = (uint16_t)rte_pktmbuf_data_len(m[i]);
+		assert_true(o->out_len[i] <= sizeof(o->out[i]));
+		memcpy(o->out[i], rte_pktmbuf_mtod(m[i], void *), o->out_len[i]);
+		rte_pktmbuf_free(m[i]);
+	}
+	o->rx_len = a->rx_len;
+	memcpy(o->rx, a->rx, RTE_MIN(a->rx_len, sizeof(o->rx)));
+	o->closed = a->closed;
+	o->in_use = tcp_conn_count(h->ctx);
+}
+
+static void
+rx_same(const char *name, const struct rx_out *x, const struct rx_out *y)
+{
+	for (int i = 0; i < ST__COUNT; i++) {
+		if (x->st[i] != y->st[i])
+			print_error("%s: counter %d: burst %lu, eth_input %lu\n",
+				    name, i, (unsigned long)x->st[i],
+				    (unsigned long)y->st[i]);
+		assert_int_equal(x->st[i], y->st[i]);
+	}
+	assert_int_equal(x->nout, y->nout);
+	for (unsigned int i = 0; i < x->nout; i++) {
+		assert_int_equal(x->out_len[i], y->out_len[i]);
+		assert_memory_equal(x->out[i], y->out[i], x->out_len[i]);
+	}
+	assert_int_equal(x->rx_len, y->rx_len);
+	assert_memory_equal(x->rx, y->rx, RTE_MIN(x->rx_len, sizeof(x->rx)));
+	assert_int_equal(x->closed, y->closed);
+	assert_int_equal(x->in_use, y->in_use);
+}
+
+static void
+rx_compare_all(void **state, uint64_t ol)
+{
+	static struct rx_out fast, gen;
+
+	for (size_t i = 0; i < RTE_DIM(rx_cases); i++) {
+		rx_run(state, rx_cases[i].mut, false, ol, &fast);
+		rx_run(state, rx_cases[i].mut, true, ol, &gen);
+		rx_same(rx_cases[i].name, &fast, &gen);
+		if (rx_cases[i].mut == m_plain &&
+		    !(ol & (RTE_MBUF_F_RX_IP_CKSUM_BAD |
+			    RTE_MBUF_F_RX_L4_CKSUM_BAD))) {
+			/* The request reached the application, answered. */
+			assert_int_equal(fast.rx_len, 6);
+			assert_int_equal(fast.st[ST_tcp_fast_path], 1);
+			assert_int_equal(fast.nout, 1);
+		}
+	}
+}
+
+static void
+test_net_rx_fast_odd_frames_as_eth_input_software_sums(void **state)
+{
+	rx_compare_all(state, 0);
+}
+
+/* The NIC's verdicts: a good IP sum is not summed again, bad ones go. */
+static void
+test_net_rx_fast_odd_frames_as_eth_input_nic_verdicts(void **state)
+{
+	rx_compare_all(state, RTE_MBUF_F_RX_IP_CKSUM_GOOD |
+				      RTE_MBUF_F_RX_L4_CKSUM_GOOD);
+	rx_compare_all(state, RTE_MBUF_F_RX_IP_CKSUM_BAD |
+				      RTE_MBUF_F_RX_L4_CKSUM_BAD);
+	rx_compare_all(state, RTE_MBUF_F_RX_IP_CKSUM_GOOD |
+				      RTE_MBUF_F_RX_L4_CKSUM_BAD);
+}
+
+/* tcp_input_frame4 takes the plain frame and leaves every other one as
+ * it found it (no counter, the mbuf's data where it was). */
+static void
+test_net_rx_fast_frame4_leaves_odd_frames_untouched(void **state)
+{
+	for (size_t i = 0; i < RTE_DIM(rx_cases); i++) {
+		struct harness *h = tt_reopen(state, NULL);
+		uint64_t st0[ST__COUNT];
+		struct rte_mbuf *in = NULL;
+		uint8_t f[PKT_MAX];
+		struct pkt_tcp t;
+		uint16_t off, dlen;
+		size_t n;
+		bool took;
+
+		memset(&t, 0, sizeof(t));
+		t.sport = RX_SPORT;
+		t.dport = TT_PORT;
+		t.win = 65535;
+		t.flags = F_ACK | F_PSH;
+		t.seq = 1;
+		t.ack = 1;
+		t.wscale = -1;
+		t.data = "GET /a";
+		t.len = 6;
+		n = pkt_tcp(f, &h->ifc.mac, &t);
+		rx_cases[i].mut(f, &n);
+		/* only frames the burst hands it: one segment, our MAC, IPv4 */
+		if (n < 14 || memcmp(f, &h->ifc.mac, 6) != 0 ||
+		    f[12] != 0x08 || f[13] != 0x00)
+			continue;
+		harness_inject(h, f, n);
+		assert_int_equal(rte_ring_dequeue(h->rx, (void **)&in), 0);
+		off = in->data_off;
+		dlen = in->data_len;
+		memcpy(st0, h->ctx->stats.v, sizeof(st0));
+		took = tcp_input_frame4(h->ctx, in);
+		if (!took) {
+			assert_int_equal(in->data_off, off);
+			assert_int_equal(in->data_len, dlen);
+			assert_int_equal(in->pkt_len, dlen);
+			assert_memory_equal(st0, h->ctx->stats.v, sizeof(st0));
+			rte_pktmbuf_free(in);
+		} else {
+			/* counted as ipv4_input counts it, consumed */
+			assert_int_equal(h->ctx->stats.v[ST_ipv4_rx],
+					 st0[ST_ipv4_rx] + 1);
+			assert_int_equal(h->ctx->stats.v[ST_tcp_rx_segs],
+					 st0[ST_tcp_rx_segs] + 1);
+		}
+		if (rx_cases[i].mut == m_plain || rx_cases[i].mut == m_padded ||
+		    rx_cases[i].mut == m_tcp_sum ||
+		    rx_cases[i].mut == m_closed_port ||
+		    rx_cases[i].mut == m_syn_fin ||
+		    rx_cases[i].mut == m_short_tcp ||
+		    rx_cases[i].mut == m_tcp_off_small ||
+		    rx_cases[i].mut == m_tcp_off_past ||
+		    rx_cases[i].mut == m_port_zero ||
+		    rx_cases[i].mut == m_old_seq || rx_cases[i].mut == m_fin ||
+		    rx_cases[i].mut == m_rst)
+			assert_true(took); /* TCP decides these */
+		else
+			assert_false(took);
+		harness_poll(h);
+		harness_drain(h);
+	}
+}
+
+/* IPv6 from the burst goes to ipv6_input as eth_input sends it. */
+static void
+test_net_rx_fast_ipv6_syn_as_eth_input(void **state)
+{
+	static struct rx_out o[2];
+
+	for (int g = 0; g < 2; g++) {
+		struct harness *h = tt_reopen(state, NULL);
+		uint64_t st0[ST__COUNT];
+		struct rte_mbuf *m[RX_OUT_MAX];
+		uint8_t f[PKT_MAX];
+		size_t n;
+
+		memset(&o[g], 0, sizeof(o[g]));
+		n = pkt6_tcp(f, &h->ifc.mac, pkt6_peer, pkt6_ours, 40001,
+			     TT_PORT, 5000, 0, F_SYN, 65535, NULL, 0, NULL, 0);
+		memcpy(st0, h->ctx->stats.v, sizeof(st0));
+		harness_inject(h, f, n);
+		if (g) {
+			struct rte_mbuf *in = NULL;
+
+			assert_int_equal(
+				rte_ring_dequeue(h->rx, (void **)&in), 0);
+			eth_input(h->ctx, in);
+			st0[ST_rx_packets]--;
+			st0[ST_rx_bytes] -= n;
+		}
+		harness_poll(h);
+		for (int i = 0; i < ST__COUNT; i++)
+			o[g].st[i] = h->ctx->stats.v[i] - st0[i];
+		o[g].nout = harness_collect(h, m, RX_OUT_MAX);
+		for (unsigned int i = 0; i < o[g].nout; i++) {
+			o[g].out_len[i] = (uint16_t)rte_pktmbuf_data_len(m[i]);
+			memcpy(o[g].out[i], rte_pktmbuf_mtod(m[i], void *),
+			       o[g].out_len[i]);
+			rte_pktmbuf_free(m[i]);
+		}
+		o[g].in_use = tcp_conn_count(h->ctx);
+	}
+	assert_int_equal(o[0].nout, 1); /* the SYN-ACK */
+	rx_same("ipv6_syn", &o[0], &o[1]);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		TT_TEST(test_net_rx_fast_odd_frames_as_eth_input_software_sums),
+		TT_TEST(test_net_rx_fast_odd_frames_as_eth_input_nic_verdicts),
+		TT_TEST(test_net_rx_fast_frame4_leaves_odd_frames_untouched),
+		TT_TEST(test_net_rx_fast_ipv6_syn_as_eth_input),
+	};
+
+	return TT_RUN(tests);
+}
