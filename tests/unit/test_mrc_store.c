@@ -1307,28 +1307,45 @@ test_mrc_store_count_known_needs_a_plain_record(void **state)
 		{ "user_7", true }, { "0123456789abcdef", true },
 	};
 	const size_t n = sizeof(ids) / sizeof(ids[0]);
-	struct mrc_store *s = make_store(64, 1 << 17, NULL);
+	struct mrc_store *s = NULL;
 	struct mrc_event ev;
 	struct mrc_stats st;
 	static char big[32768];
+	bool all_inline = false;
 	uint64_t h;
 
-	assert_int_equal(mrc_store_lcore_online(s, 0), 0);
-	for (size_t i = 0; i < n; i++) {
-		size_t len = strlen(ids[i].id);
+	/* A plain id is matched inline only in its home slot: with the
+	 * store's random hash seed two of these ids may share one (then the
+	 * second declines, and the probe counts it). A store whose seed
+	 * gives every plain id its home slot comes within a few tries; a
+	 * non-plain id is never matched inline in any of them. */
+	for (int attempt = 0; attempt < 64 && !all_inline; attempt++) {
+		if (s)
+			mrc_store_free(s);
+		s = make_store(64, 1 << 17, NULL);
+		assert_int_equal(mrc_store_lcore_online(s, 0), 0);
+		all_inline = true;
+		for (size_t i = 0; i < n; i++) {
+			size_t len = strlen(ids[i].id);
+			int rc;
 
-		event(&ev, ids[i].id, 1.5);
-		assert_int_equal(mrc_store_record(s, 0, &ev), 1);
-		assert_int_equal(mrc_store_count_known(s, 0, ids[i].id, len, 3,
-						       500000000, &h) == 1,
-				 ids[i].plain);
-		if (!ids[i].plain)
-			assert_int_equal(mrc_store_record(s, 0, &ev), 0);
+			event(&ev, ids[i].id, 1.5);
+			assert_int_equal(mrc_store_record(s, 0, &ev), 1);
+			rc = mrc_store_count_known(s, 0, ids[i].id, len, 3,
+						   500000000, &h);
+			if (!ids[i].plain)
+				assert_int_not_equal(rc, 1);
+			else if (rc != 1)
+				all_inline = false;
+			if (rc != 1) /* declined: nothing counted */
+				assert_int_equal(mrc_store_record(s, 0, &ev), 0);
+		}
+		mrc_store_stats(s, &st);
+		assert_int_equal(st.unique_users, n);
+		assert_int_equal(st.total_requests, 2 * n);
+		assert_true(st.sum_exact == 3 * MRC_EXACT_SCALE * (__int128)n);
 	}
-	mrc_store_stats(s, &st);
-	assert_int_equal(st.unique_users, n);
-	assert_int_equal(st.total_requests, 2 * n);
-	assert_true(st.sum_exact == 3 * MRC_EXACT_SCALE * (__int128)n);
+	assert_true(all_inline);
 	memset(big, 'k', sizeof(big));
 	event(&ev, "k", 1);
 	ev.uid = big;
