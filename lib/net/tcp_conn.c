@@ -44,15 +44,22 @@ tcp_conn_lookup(const struct tcp_lcore *tl, uint32_t ip, uint16_t pport,
 	return tcp_conn_find(tl, ip, pport, lport, lid, peer6);
 }
 
-/* The bucket hash's secret keys (tcp_bucket): from the stack's secret
- * (tcp_siphash) and this table, so every boot and every lcore differs. */
+/* The bucket hash's secret keys (tcp_bucket, tcp_bucket6): from the
+ * stack's secret (tcp_siphash) and this table, so every boot and every
+ * lcore differs. */
 static void
 tcp_table_keys(struct tcp_lcore *tl, const struct lcore_ctx *ctx)
 {
-	for (uint64_t i = 0; i < RTE_DIM(tl->hash_key); i++) {
-		const void *in[3] = { ctx, tl, (const void *)(uintptr_t)i };
+	uint64_t n = RTE_DIM(tl->hash_key);
 
-		tl->hash_key[i] = tcp_siphash(in, sizeof(in));
+	for (uint64_t i = 0; i < n + RTE_DIM(tl->hash_key6); i++) {
+		const void *in[3] = { ctx, tl, (const void *)(uintptr_t)i };
+		uint64_t k = tcp_siphash(in, sizeof(in));
+
+		if (i < n)
+			tl->hash_key[i] = k;
+		else
+			tl->hash_key6[i - n] = k;
 	}
 }
 
@@ -139,7 +146,7 @@ tcp_conn_alloc(struct lcore_ctx *ctx, uint32_t ip, uint16_t pport,
 	tl->state_count[TCP_CLOSED]++;
 	c->timer.fn = tcp_timer_fire; /* timer_init's other fields: 0 */
 	c->delack.fn = tcp_delack_fire;
-	c->hbucket = tcp_bucket(tl, ip, pport, lport);
+	c->hbucket = tcp_bucket_of(tl, ip, pport, lport, lid, peer6);
 	b = &tl->buckets[c->hbucket];
 	c->hnext = *b;
 	*b = c;

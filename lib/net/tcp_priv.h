@@ -250,6 +250,7 @@ struct tcp_lcore {
 	struct tcp_conn **buckets;
 	uint32_t bucket_mask;
 	uint64_t hash_key[3]; /* tcp_bucket's secret keys (tcp_table.h) */
+	uint64_t hash_key6[4]; /* tcp_bucket6's address-word keys */
 	struct tcp_conn *pool;
 	struct tcp_conn *free_list;
 	struct tcp_conn *busy;    /* the connection tcp_input() is inside */
@@ -341,8 +342,10 @@ struct tcp_seg {
 	const struct rte_ether_addr *peer_mac;
 };
 
-/* The 32-bit key an IPv6 address stands for in the table and the steering
- * directory (the folded words; the full address settles a match). */
+/* The 32-bit key an IPv6 address stands for in the table's peer_ip and
+ * the steering directory (the folded words, unkeyed: never a bucket
+ * hash; the table hashes the full address, tcp_bucket6; the full address
+ * settles a match). */
 static inline uint32_t
 tcp_ip6_digest(const uint8_t *a)
 {

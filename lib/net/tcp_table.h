@@ -42,6 +42,43 @@ tcp_bucket(const struct tcp_lcore *tl, uint32_t ip, uint16_t pport,
 	return v & tl->bucket_mask;
 }
 
+/*
+ * IPv6: the peer picks at least the low 64 bits of its address, so an
+ * unkeyed digest of it (tcp_ip6_digest) is no hash input: addresses
+ * with one digest would share a bucket. The same multilinear family over
+ * all four address words (network order as loaded), with the lcore's
+ * k0 and ports key and four more secret keys, then the same bijection.
+ */
+static inline uint32_t
+tcp_bucket6(const struct tcp_lcore *tl, const uint8_t *peer6, uint16_t pport,
+	    uint16_t lport)
+{
+	uint64_t ports = (uint32_t)pport << 16 | lport;
+	uint32_t w[4];
+	uint64_t h;
+	uint32_t v;
+
+	memcpy(w, peer6, 16);
+	h = tl->hash_key[0] + ports * tl->hash_key[2] +
+	    w[0] * tl->hash_key6[0] + w[1] * tl->hash_key6[1] +
+	    w[2] * tl->hash_key6[2] + w[3] * tl->hash_key6[3];
+	v = (uint32_t)(h >> 32);
+	v ^= v >> 16;
+	v *= 0x85ebca6bu;
+	v ^= v >> 13;
+	return v & tl->bucket_mask;
+}
+
+/* The bucket of a 4-tuple: IPv6 (lid & TCP_LID_V6) over peer6, else ip. */
+static inline uint32_t
+tcp_bucket_of(const struct tcp_lcore *tl, uint32_t ip, uint16_t pport,
+	      uint16_t lport, uint8_t lid, const uint8_t *peer6)
+{
+	if (unlikely(lid & TCP_LID_V6))
+		return tcp_bucket6(tl, peer6, pport, lport);
+	return tcp_bucket(tl, ip, pport, lport);
+}
+
 /* IPv6: the digest matched, the full address must too. */
 static inline bool
 tcp_key_v6_differs(const struct tcp_conn *c, uint8_t lid, const uint8_t *peer6)
@@ -54,7 +91,8 @@ static inline struct tcp_conn *
 tcp_conn_find(const struct tcp_lcore *tl, uint32_t ip, uint16_t pport,
 	      uint16_t lport, uint8_t lid, const uint8_t *peer6)
 {
-	struct tcp_conn *c = tl->buckets[tcp_bucket(tl, ip, pport, lport)];
+	struct tcp_conn *c = tl->buckets[tcp_bucket_of(tl, ip, pport, lport,
+							   lid, peer6)];
 
 	while (c && (c->peer_ip != ip || c->peer_port != pport ||
 		     c->local_port != lport || c->lid != lid ||

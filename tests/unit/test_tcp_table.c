@@ -28,6 +28,7 @@ enum tbl_flood {
 	FLOOD_LOCAL,     /* one peer, both ports walk (ip.vips, listeners) */
 	FLOOD_STRIDE,    /* addresses and ports in power-of-two strides */
 	FLOOD_V6,        /* IPv6 peers of one /64, one port */
+	FLOOD_V6_DIGEST, /* IPv6 peers of one /64, one digest, one port */
 	FLOOD_N
 };
 
@@ -61,6 +62,23 @@ tbl_key(enum tbl_flood f, uint32_t i, struct tbl_key *k)
 	case FLOOD_STRIDE:
 		k->ip = rte_cpu_to_be_32(RTE_IPV4(10, 0, 0, 0) + (i % 256) * 256);
 		k->pport = rte_cpu_to_be_16((uint16_t)(1 + (i / 256) * 256));
+		break;
+	case FLOOD_V6_DIGEST:
+		/* Words 2 and 3 equal: they cancel in the folded digest,
+		 * so every address has the digest of 2001:db8::/64. */
+		k->a6[0] = 0x20;
+		k->a6[1] = 0x01;
+		k->a6[2] = 0x0d;
+		k->a6[3] = 0xb8;
+		for (int w = 8; w < 16; w += 4) {
+			k->a6[w + 0] = (uint8_t)(i >> 24);
+			k->a6[w + 1] = (uint8_t)(i >> 16);
+			k->a6[w + 2] = (uint8_t)(i >> 8);
+			k->a6[w + 3] = (uint8_t)i;
+		}
+		k->ip = tcp_ip6_digest(k->a6);
+		k->pport = rte_cpu_to_be_16(40000);
+		k->lid = TCP_LID_V6;
 		break;
 	default:
 		k->a6[0] = 0x20;
@@ -120,8 +138,14 @@ test_tcp_table_flood_of_distinct_tuples_finds_every_connection(void **state)
 						       k.lport, k.lid, k.a6),
 					 conns[i]);
 			assert_true(conns[i]->hbucket <= tl->bucket_mask);
-			assert_int_equal(conns[i]->hbucket,
-					 tcp_bucket(tl, k.ip, k.pport, k.lport));
+			if (k.lid == TCP_LID_V4)
+				assert_int_equal(conns[i]->hbucket,
+						 tcp_bucket(tl, k.ip, k.pport,
+							    k.lport));
+			else
+				assert_int_equal(conns[i]->hbucket,
+						 tcp_bucket6(tl, k.a6, k.pport,
+							     k.lport));
 			/* Another local address or port: not this one. */
 			assert_null(tcp_conn_lookup(tl, k.ip, k.pport,
 						    rte_cpu_to_be_16(1), k.lid,
@@ -132,6 +156,15 @@ test_tcp_table_flood_of_distinct_tuples_finds_every_connection(void **state)
 							    TCP_LID_VIP, NULL));
 		}
 		assert_true(tbl_longest_chain(tl) <= TBL_CHAIN_MAX);
+		/* IPv6 flood of one digest: every digest equal (what the
+		 * table's peer_ip holds), yet the buckets spread. */
+		if (f == FLOOD_V6_DIGEST) {
+			struct tbl_key k0;
+
+			tbl_key(f, 0, &k0);
+			tbl_key(f, TBL_CONNS - 1, &k);
+			assert_int_equal(k.ip, k0.ip);
+		}
 		/* IPv6: the same digest and ports, another address. */
 		if (f == FLOOD_V6) {
 			tbl_key(f, 7, &k);
@@ -171,7 +204,8 @@ test_tcp_table_bucket_hash_spreads_port_and_address_floods(void **state)
 			uint32_t b;
 
 			tbl_key(f, i, &k);
-			b = tcp_bucket(tl, k.ip, k.pport, k.lport);
+			b = tcp_bucket_of(tl, k.ip, k.pport, k.lport, k.lid,
+					  k.a6);
 			assert_true(b <= tl->bucket_mask);
 			load[b]++;
 		}
