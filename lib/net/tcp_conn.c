@@ -156,7 +156,8 @@ tcp_conn_alloc(struct lcore_ctx *ctx, uint32_t ip, uint16_t pport,
 	else
 		STAT_INC(ctx, tcp_conns_v4);
 	if (tl->steer)
-		tcp_steer_add(tl->steer, ip, pport, lport, lid, ctx->idx);
+		tcp_steer_add(tl->steer, tcp_steer_peer(tl->steer, ip, lid, peer6),
+			      pport, lport, lid, ctx->idx);
 	return c;
 }
 
@@ -211,7 +212,9 @@ tcp_conn_free(struct lcore_ctx *ctx, struct tcp_conn *c)
 		pp = &(*pp)->hnext;
 	*pp = c->hnext;
 	if (tl->steer)
-		tcp_steer_del(tl->steer, c->peer_ip, c->peer_port,
+		tcp_steer_del(tl->steer, tcp_steer_peer(tl->steer, c->peer_ip,
+							c->lid, c->peer_ip6),
+			      c->peer_port,
 			      c->local_port, c->lid, ctx->idx);
 	if (c->flags & TCF_PENDING) {
 		*c->pprev = c->pnext;

@@ -753,8 +753,9 @@ tcp_input_seg(struct lcore_ctx *ctx, struct rte_mbuf *m, struct net_pkt *p)
 		if (tl->steer &&
 		    tcp_steer_handoff(ctx, m, (uint16_t)(p->ip_hlen +
 						    sizeof(struct rte_ether_hdr)),
-				      s.peer_ip, s.th->src_port, s.th->dst_port,
-				      s.lid))
+				      tcp_steer_peer(tl->steer, s.peer_ip, s.lid,
+						     s.peer6),
+				      s.th->src_port, s.th->dst_port, s.lid))
 			return;
 		c = tcp_rcv_listen(ctx, m, &s, &used);
 		if (!c) {

@@ -69,6 +69,22 @@ steer_hash(const struct tcp_steer *st, uint64_t key, uint32_t lid)
 				st->seed[1] ^ lid, st->seed[0]) & st->mask;
 }
 
+uint32_t
+tcp_steer_peer6(const struct tcp_steer *st, const uint8_t *addr)
+{
+	uint32_t h = rte_jhash(addr, 16, st->seed[0] ^ 0x6a09e667u) ^
+		     st->seed[1];
+
+	return h ? h : 1;
+}
+
+uint32_t
+tcp_steer_peer(const struct tcp_steer *st, uint32_t ip, uint8_t lid,
+	       const uint8_t *peer6)
+{
+	return (lid & TCP_LID_V6) ? tcp_steer_peer6(st, peer6) : ip;
+}
+
 /* Fresh per instance and per run: peers cannot aim at one cluster. */
 static void
 steer_seed(struct tcp_steer *st)

@@ -40,7 +40,16 @@ void tcp_steer_drain(struct lcore_ctx *ctx);
  * (peer ip, peer port, local port) in network order and the local
  * address id lid (TCP_LID_*, tcp_priv.h): the same peer and ports aimed
  * at two of our addresses are two connections, maybe on two lcores.
- * ip is an IPv6 peer's 32-bit digest (tcp_priv.h). */
+ * For an IPv6 peer ip is tcp_steer_peer6() of its address: a digest a
+ * peer cannot aim (the table's unkeyed tcp_ip6_digest could be held fixed
+ * by a peer picking its address bits, piling entries in one slot). */
+/* The directory's key word for an IPv6 peer address: a hash of all 16
+ * bytes under the directory's secret seed, never 0. */
+uint32_t tcp_steer_peer6(const struct tcp_steer *st, const uint8_t *addr);
+/* The key word of a peer: ip itself over IPv4, tcp_steer_peer6(peer6)
+ * over IPv6 (lid & TCP_LID_V6). */
+uint32_t tcp_steer_peer(const struct tcp_steer *st, uint32_t ip, uint8_t lid,
+			const uint8_t *peer6);
 int tcp_steer_add(struct tcp_steer *st, uint32_t ip, uint16_t pport,
 		  uint16_t lport, uint8_t lid, unsigned int owner);
 void tcp_steer_del(struct tcp_steer *st, uint32_t ip, uint16_t pport,

@@ -369,6 +369,62 @@ test_steer_syn_on_local_miss_costs_a_few_probes(void **state)
 	harness_destroy(h);
 }
 
+/*
+ * IPv6 peers of one /64 whose addresses fold to one tcp_ip6_digest (the
+ * interface id's two words equal, so they cancel), all from one port to
+ * one port: keyed by tcp_steer_peer6() they spread over the directory as
+ * any others, each found with its own owner; keyed by the digest they
+ * would be one key in one cluster (every probe walking it, owners
+ * confused).
+ */
+static void
+test_steer_directory_ipv6_digest_flood_spreads(void **state)
+{
+	const unsigned int n = 1024;
+	struct tcp_steer *st;
+	struct tcp_steer_stats ss;
+	uint32_t digest0 = 0, probes, worst = 0;
+
+	(void)state;
+	harness_eal_init();
+	st = tcp_steer_create(4, n, 0);
+	assert_non_null(st);
+	for (unsigned int i = 0; i < n; i++) {
+		uint8_t a[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 1 };
+		uint32_t w = 0x1000u + i, k;
+
+		memcpy(a + 8, &w, 4);
+		memcpy(a + 12, &w, 4);
+		if (i == 0)
+			digest0 = tcp_ip6_digest(a);
+		assert_int_equal(tcp_ip6_digest(a), digest0);
+		k = tcp_steer_peer(st, tcp_ip6_digest(a), TCP_LID_V6, a);
+		assert_int_not_equal(k, 0);
+		assert_int_equal(tcp_steer_add(st, k, 80, 8080, TCP_LID_V6,
+					       i % 4), 0);
+	}
+	tcp_steer_stats(st, &ss);
+	assert_int_equal(ss.entries, n);
+	assert_true(ss.max_disp < 64);
+	for (unsigned int i = 0; i < n; i++) {
+		uint8_t a[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 1 };
+		uint32_t w = 0x1000u + i;
+
+		memcpy(a + 8, &w, 4);
+		memcpy(a + 12, &w, 4);
+		assert_int_equal(tcp_steer_find(st, tcp_steer_peer(st, digest0,
+								   TCP_LID_V6, a),
+						80, 8080, TCP_LID_V6, &probes),
+				 (int)(i % 4));
+		worst = probes > worst ? probes : worst;
+	}
+	assert_true(worst < 64);
+	/* IPv4 keys are the address itself. */
+	assert_int_equal(tcp_steer_peer(st, 0x0100000a, TCP_LID_V4, NULL),
+			 0x0100000a);
+	tcp_steer_free(st);
+}
+
 int
 main(void)
 {
@@ -380,6 +436,7 @@ main(void)
 		cmocka_unit_test(test_steer_directory_churn_keeps_probes_bounded),
 		cmocka_unit_test(test_steer_directory_seed_differs_across_instances),
 		cmocka_unit_test(test_steer_syn_on_local_miss_costs_a_few_probes),
+		cmocka_unit_test(test_steer_directory_ipv6_digest_flood_spreads),
 	};
 
 	harness_eal_init();
