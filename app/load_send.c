@@ -6,24 +6,10 @@
 
 #include <rte_cycles.h>
 
+#include "core/fmt.h"
 #include "core/lcore.h"
 #include "load_conn.h"
 #include "net/tcp.h"
-
-static char *
-load_put_u64(char *p, uint64_t v)
-{
-	char tmp[20];
-	int n = 0;
-
-	do {
-		tmp[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	while (n)
-		*p++ = tmp[--n];
-	return p;
-}
 
 /* Event ev as the official client sends it: user_<ev % users>, value
  * <ev % 1000>.5 (tests/tools/mrc-client.c). */
@@ -33,13 +19,13 @@ load_format(const struct load_opts *o, char *out, uint64_t ev)
 	char body[96], *b = body, *p;
 
 	memcpy(b, "{\"userId\":\"user_", 16);
-	b = load_put_u64(b + 16, ev % o->users);
+	b = fmt_u64(b + 16, ev % o->users);
 	memcpy(b, "\",\"value\":", 10);
-	b = load_put_u64(b + 10, ev % 1000);
+	b = fmt_u64(b + 10, ev % 1000);
 	memcpy(b, ".5}", 3);
 	b += 3;
 	memcpy(out, o->prefix, o->prefix_len);
-	p = load_put_u64(out + o->prefix_len, (uint64_t)(b - body));
+	p = fmt_u64(out + o->prefix_len, (uint64_t)(b - body));
 	memcpy(p, "\r\n\r\n", 4);
 	memcpy(p + 4, body, (size_t)(b - body));
 	return (uint32_t)(p + 4 + (b - body) - out);

@@ -13,22 +13,6 @@
 #include "core/fmt.h"
 #include "core/report.h"
 
-/* v in decimal at p; the end. At most 20 digits. */
-static char *
-mrc_put_u64(char *p, uint64_t v)
-{
-	char tmp[20];
-	int n = 0;
-
-	do {
-		tmp[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	while (n)
-		*p++ = tmp[--n];
-	return p;
-}
-
 /* v as exactly w decimal digits, zero-padded, at p; the end. */
 static char *
 mrc_put_u64_w(char *p, uint64_t v, int w)
@@ -48,8 +32,8 @@ mrc_put_u128(char *p, unsigned __int128 v)
 	const uint64_t e19 = 10000000000000000000ull;
 
 	if ((uint64_t)(v >> 64) == 0)
-		return mrc_put_u64(p, (uint64_t)v);
-	p = mrc_put_u64(p, (uint64_t)(v / e19));
+		return fmt_u64(p, (uint64_t)v);
+	p = fmt_u64(p, (uint64_t)(v / e19));
 	return mrc_put_u64_w(p, (uint64_t)(v % e19), 19);
 }
 
@@ -66,7 +50,7 @@ mrc_put_exact(char *p, __int128 v)
 	if (v < 0)
 		*p++ = '-';
 	if ((uint64_t)(a >> 64) == 0) {
-		p = mrc_put_u64(p, (uint64_t)a / MRC_EXACT_SCALE);
+		p = fmt_u64(p, (uint64_t)a / MRC_EXACT_SCALE);
 		fp = (uint64_t)a % MRC_EXACT_SCALE;
 	} else {
 		/* |v| / 10^9 < 2^128 / 10^9 < 10^38 */
@@ -129,9 +113,9 @@ mrc_stats_json(const struct mrc_stats *st, char *buf, size_t len)
 	size_t w;
 
 	p = MRC_PUT_LIT(p, MRC_JSON_TOTAL);
-	p = mrc_put_u64(p, st->total_requests);
+	p = fmt_u64(p, st->total_requests);
 	p = MRC_PUT_LIT(p, MRC_JSON_USERS);
-	p = mrc_put_u64(p, st->unique_users);
+	p = fmt_u64(p, st->unique_users);
 	p = MRC_PUT_LIT(p, MRC_JSON_SUM);
 	if (st->n_inexact == 0)
 		p = mrc_put_exact(p, st->sum_exact);

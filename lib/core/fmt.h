@@ -4,6 +4,7 @@
 #define LR_CORE_FMT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* The value of hex digit c ('0'-'9', 'a'-'f', 'A'-'F'), or -1. */
 static inline int
@@ -22,6 +23,22 @@ static inline char
 fmt_hex_digit(unsigned int v)
 {
 	return "0123456789abcdef"[v & 0xf];
+}
+
+/* v in decimal at p (at most 20 digits, not terminated); the end. */
+static inline char *
+fmt_u64(char *p, uint64_t v)
+{
+	char tmp[20];
+	int n = 0;
+
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	while (n)
+		*p++ = tmp[--n];
+	return p;
 }
 
 /* fmt_double() flags. */
