@@ -523,12 +523,7 @@ tcp_syn_sent_established(struct lcore_ctx *ctx, struct tcp_conn *c,
 		c->flags |= TCF_TS;
 		c->ts_recent = s->tsval;
 	}
-	c->mss = (uint16_t)tcp_min(snd_mss - (ts ? TCP_TS_OPTLEN : 0),
-				   tl->seg_cap);
-	/* RFC 6928 §2: IW = min(10*MSS, max(2*MSS, 14600)). */
-	c->cwnd = tcp_min(TCP_IW_SEGS * (uint32_t)c->mss,
-			  tcp_max(2u * c->mss, 14600));
-	c->ssthresh = 1u << 30;
+	tcp_conn_send_init(tl, c, snd_mss, ts);
 	/* The window of a SYN is never scaled (RFC 7323 §2.2). */
 	c->snd_wnd = s->wnd;
 	c->max_snd_wnd = s->wnd;

@@ -41,14 +41,7 @@ tcp_conn_init(struct lcore_ctx *ctx, struct tcp_conn *c,
 		c->ts_recent = s->tsval;
 	}
 	c->rcv_mss = adv_mss;
-	/* Payload per segment: the MSS less the options every segment
-	 * carries (RFC 9293 §3.7.1), and what one mbuf holds. */
-	c->mss = (uint16_t)tcp_min(snd_mss - (ts ? TCP_TS_OPTLEN : 0),
-				   tl->seg_cap);
-	/* RFC 6928 §2: IW = min(10*MSS, max(2*MSS, 14600)). */
-	c->cwnd = tcp_min(TCP_IW_SEGS * (uint32_t)c->mss,
-			  tcp_max(2u * c->mss, 14600));
-	c->ssthresh = 1u << 30;
+	tcp_conn_send_init(tl, c, snd_mss, ts);
 	c->rto = tl->rto_init;
 	c->snd_buf = tl->snd_buf;
 }

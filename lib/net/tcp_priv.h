@@ -594,6 +594,21 @@ void tcp_reply_rst(struct lcore_ctx *ctx, const struct tcp_seg *s);
 void tcp_reply_synack_cookie(struct lcore_ctx *ctx, const struct tcp_seg *s,
 			     uint32_t cookie, uint16_t mss, uint32_t tsval);
 
+/* The sending side of a new connection, both opens: the payload per
+ * segment (the MSS less the options every segment carries, RFC 9293
+ * §3.7.1, and what one mbuf holds) and the initial window (RFC 6928 §2:
+ * IW = min(10*MSS, max(2*MSS, 14600))), slow start unbounded. */
+static inline void
+tcp_conn_send_init(const struct tcp_lcore *tl, struct tcp_conn *c,
+		   uint32_t snd_mss, bool ts)
+{
+	c->mss = (uint16_t)tcp_min(snd_mss - (ts ? TCP_TS_OPTLEN : 0),
+				   tl->seg_cap);
+	c->cwnd = tcp_min(TCP_IW_SEGS * (uint32_t)c->mss,
+			  tcp_max(2u * c->mss, 14600));
+	c->ssthresh = 1u << 30;
+}
+
 /* tcp_open.c: the passive open */
 /* No connection for s (in m): LISTEN processing (RFC 9293 §3.10.7.2) or
  * a reset (§3.10.7.1). A connection to run s through, or NULL; *kept:
