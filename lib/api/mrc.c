@@ -93,6 +93,62 @@ mrc_event_any(struct http_exchange *x)
 }
 
 /*
+ * A compact frame (r) whose event mrc_store_count_known() did not count:
+ * rc its return (0: h the user's hash, -1: not hashed). The id is checked
+ * for plain text here, then a new user counted inline where it can be
+ * (mrc_store_count_new: no probe for a new user in an empty home slot),
+ * anything else recorded by the store. Out of line: the known user's path
+ * in mrc_event() keeps to scratch registers and ends in a tail call.
+ */
+static __attribute__((noinline)) void
+mrc_event_declined(struct http_exchange *x, const char *uid, size_t len,
+		   uint64_t w, unsigned int flags, uint64_t h)
+{
+	const struct mrc_api *a = x->arg;
+	struct mrc_json_compact_raw r = {
+		.uid = uid,
+		.len = len,
+		.w = w,
+		.fl = flags & 15,
+		.neg = (flags & MRC_EV_NEG) != 0,
+	};
+	int64_t sw, mul;
+	int rc;
+
+	if (!mrc_json_compact_id_ok(&r)) {
+		mrc_event_any(x);
+		return;
+	}
+	if (flags & MRC_EV_HASHED) {
+		sw = r.neg ? -(int64_t)w : (int64_t)w;
+		mul = (int64_t)mrc_json_pow10_u64[MRC_EXACT_DIGITS - r.fl];
+		rc = mrc_store_count_new(a->store, x->lc->idx, uid, len, sw,
+					 mul, h);
+		if (rc != -EAGAIN) {
+			mrc_event_answer(x, a, rc);
+			return;
+		}
+	}
+	mrc_event_compact(x, uid, len, w, flags, h);
+}
+
+/*
+ * mrc_event_declined() for a value counted in 1e-9 units, v (sign and
+ * digits after the point in pk's flags, the id's length above them): w
+ * back from v, exactly.
+ */
+static __attribute__((noinline)) void
+mrc_event_declined_v(struct http_exchange *x, const char *uid, size_t pk,
+		     int64_t v, uint64_t h)
+{
+	unsigned int flags = (unsigned int)pk & 63;
+	uint64_t m = mrc_json_pow10_u64[MRC_EXACT_DIGITS - (flags & 15)];
+	uint64_t w = (v < 0 ? -(uint64_t)v : (uint64_t)v) / m;
+
+	mrc_event_declined(x, uid, pk >> 8, w, flags, h);
+}
+
+/*
  * POST /event: parse, record, answer. The event is recorded before the
  * answer is built, so a 200 always means counted once; a 400 or 507
  * means nothing was counted. The compact body clients send is scanned in
@@ -100,16 +156,18 @@ mrc_event_any(struct http_exchange *x)
  * its bytes checked only when it is not a known plain id), and a known
  * user's exact value counted inline, with no event struct
  * and no call but the answer's; any other user's by one call
- * (mrc_store_count_new: no probe for a new user in an empty home slot);
- * anything else takes the general path.
+ * (mrc_event_declined); anything else takes the general path. Only the
+ * id, its length and flags as one word, and the value in 1e-9 units stay
+ * live past the parse: the known user's path keeps to scratch registers.
  */
 static void
 mrc_event(struct http_exchange *x)
 {
 	const struct mrc_api *a = x->arg;
 	struct mrc_json_compact_raw r;
-	int64_t sw, mul;
+	unsigned int flags;
 	uint64_t h = 0;
+	int64_t v;
 	int rc;
 
 	/* mrc_api_register() keeps max_user within 1..MRC_USER_MAX. The id
@@ -119,28 +177,22 @@ mrc_event(struct http_exchange *x)
 		mrc_event_any(x);
 		return;
 	}
-	sw = r.neg ? -(int64_t)r.w : (int64_t)r.w;
-	mul = (int64_t)mrc_json_pow10_u64[MRC_EXACT_DIGITS - r.fl];
-	rc = mrc_store_count_known(a->store, x->lc->idx, r.uid, r.len, sw, mul,
-				   &h);
-	if (rc <= 0 && !mrc_json_compact_id_ok(&r)) {
-		mrc_event_any(x);
+	flags = r.fl | (r.neg ? MRC_EV_NEG : 0);
+	/* w < 10^15: the value in 1e-9 units is an int64 for all but huge
+	 * ones (the store's general path). */
+	if (__builtin_mul_overflow(
+		    r.neg ? -(int64_t)r.w : (int64_t)r.w,
+		    (int64_t)mrc_json_pow10_u64[MRC_EXACT_DIGITS - r.fl], &v)) {
+		mrc_event_declined(x, r.uid, r.len, r.w, flags, 0);
 		return;
 	}
-	if (rc == 0) {
-		rc = mrc_store_count_new(a->store, x->lc->idx, r.uid, r.len, sw,
-					 mul, h);
-		if (rc != -EAGAIN) {
-			mrc_event_answer(x, a, rc);
-			return;
-		}
-		rc = 0;
-	}
-	if (rc <= 0) {
-		mrc_event_compact(x, r.uid, r.len, r.w,
-				  r.fl | (r.neg ? MRC_EV_NEG : 0) |
-					  (rc == 0 ? MRC_EV_HASHED : 0),
-				  h);
+	rc = mrc_store_count_known_v(a->store, x->lc->idx, r.uid, r.len, v,
+				     false, &h);
+	if (__builtin_expect(rc <= 0, 0)) {
+		mrc_event_declined_v(x, r.uid,
+				     r.len << 8 | flags |
+					     (rc == 0 ? MRC_EV_HASHED : 0),
+				     v, h);
 		return;
 	}
 	mrc_event_ok(x, a);

@@ -51,26 +51,16 @@ mrc_lcore_count_exact(struct mrc_lcore *lc, uint64_t lo, uint64_t hi)
 }
 
 /*
- * Count one exact event from lcore idx inline: key (len bytes) the user,
- * sw * mul its value in 1e-9 units (|sw| < 2^53, 0 < mul <= 10^9).
- * Returns 1 when it was counted, exactly as mrc_store_record() counts it
- * (and returns 0): the lcore online and its counters already in the
- * current generation, a known user of 1..16 bytes in its home slot
- * whose record is marked plain (mrc_set_known: so key's bytes, equal to
- * it, are plain text too, whatever the caller checked), the lcore's
- * exact sum staying below 2^118 in
- * magnitude. Otherwise nothing was done, nothing written, and the caller
- * records the event: 0, the user hashed into *hp (a new user, a probe,
- * an inexact sum: mrc_store_count_new()), or -1 (an id of more than 16 bytes, a
- * first event of a generation, any error: mrc_store_record()).
+ * mrc_store_count_known() with the value already in 1e-9 units, v, or
+ * with ovf when it is not an int64 (declined with 0 once hashed).
  */
 static inline __attribute__((always_inline)) int
-mrc_store_count_known(struct mrc_store *s, unsigned int idx, const char *key,
-		      size_t len, int64_t sw, int64_t mul, uint64_t *hp)
+mrc_store_count_known_v(struct mrc_store *s, unsigned int idx,
+			const char *key, size_t len, int64_t v, bool ovf,
+			uint64_t *hp)
 {
 	struct mrc_lcore *lc;
 	uint64_t gen, h, lo, hi;
-	int64_t v;
 
 	/* len 0 wraps: one compare for both bounds. */
 	if (idx >= MRC_MAX_LCORES || len - 1 >= s->short_max)
@@ -88,13 +78,37 @@ mrc_store_count_known(struct mrc_store *s, unsigned int idx, const char *key,
 	*hp = h;
 	if (!mrc_set_known(s, gen & 1, h, key, len, true))
 		return 0;
-	/* The value in one word (|sw * mul| < 2^63: all but huge ones), added
-	 * to the 128-bit sum word by word: no __int128 for GCC to spill. */
-	if (__builtin_mul_overflow(sw, mul, &v) ||
-	    !mrc_lcore_exact_next(lc, v, &lo, &hi))
+	/* Added to the 128-bit sum word by word: no __int128 for GCC to
+	 * spill. */
+	if (ovf || !mrc_lcore_exact_next(lc, v, &lo, &hi))
 		return 0;
 	mrc_lcore_count_exact(lc, lo, hi);
 	return 1;
+}
+
+/*
+ * Count one exact event from lcore idx inline: key (len bytes) the user,
+ * sw * mul its value in 1e-9 units (|sw| < 2^53, 0 < mul <= 10^9).
+ * Returns 1 when it was counted, exactly as mrc_store_record() counts it
+ * (and returns 0): the lcore online and its counters already in the
+ * current generation, a known user of 1..16 bytes in its home slot
+ * whose record is marked plain (mrc_set_known: so key's bytes, equal to
+ * it, are plain text too, whatever the caller checked), the lcore's
+ * exact sum staying below 2^118 in
+ * magnitude. Otherwise nothing was done, nothing written, and the caller
+ * records the event: 0, the user hashed into *hp (a new user, a probe,
+ * an inexact sum: mrc_store_count_new()), or -1 (an id of more than 16 bytes, a
+ * first event of a generation, any error: mrc_store_record()).
+ */
+static inline __attribute__((always_inline)) int
+mrc_store_count_known(struct mrc_store *s, unsigned int idx, const char *key,
+		      size_t len, int64_t sw, int64_t mul, uint64_t *hp)
+{
+	int64_t v;
+	/* The value in one word (|sw * mul| < 2^63: all but huge ones). */
+	bool ovf = __builtin_mul_overflow(sw, mul, &v);
+
+	return mrc_store_count_known_v(s, idx, key, len, v, ovf, hp);
 }
 
 /*
