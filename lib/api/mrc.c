@@ -54,6 +54,7 @@ mrc_event_record(struct http_exchange *x, const struct mrc_api *a,
 
 #define MRC_EV_NEG 16u	  /* flags: a leading '-' */
 #define MRC_EV_HASHED 32u /* flags: h is the user's hash */
+#define MRC_EV_TRIED 64u  /* flags: id checked, count_new() said -EAGAIN */
 
 /*
  * A compact body that mrc_store_count_known() did not count: flags the
@@ -93,12 +94,11 @@ mrc_event_any(struct http_exchange *x)
 }
 
 /*
- * A compact frame (r) whose event mrc_store_count_known() did not count:
- * rc its return (0: h the user's hash, -1: not hashed). The id is checked
- * for plain text here, then a new user counted inline where it can be
- * (mrc_store_count_new: no probe for a new user in an empty home slot),
- * anything else recorded by the store. Out of line: the known user's path
- * in mrc_event() keeps to scratch registers and ends in a tail call.
+ * A compact frame whose event mrc_store_count_known() did not count:
+ * flags as for mrc_event_compact(), h the user's hash with MRC_EV_HASHED.
+ * The id is checked for plain text here (unless MRC_EV_TRIED says it
+ * was), then a new user counted inline where it can be
+ * (mrc_store_count_new), anything else recorded by the store.
  */
 static __attribute__((noinline)) void
 mrc_event_declined(struct http_exchange *x, const char *uid, size_t len,
@@ -115,6 +115,8 @@ mrc_event_declined(struct http_exchange *x, const char *uid, size_t len,
 	int64_t sw, mul;
 	int rc;
 
+	if (flags & MRC_EV_TRIED)
+		goto record;
 	if (!mrc_json_compact_id_ok(&r)) {
 		mrc_event_any(x);
 		return;
@@ -129,23 +131,50 @@ mrc_event_declined(struct http_exchange *x, const char *uid, size_t len,
 			return;
 		}
 	}
+record:
 	mrc_event_compact(x, uid, len, w, flags, h);
 }
 
 /*
- * mrc_event_declined() for a value counted in 1e-9 units, v (sign and
- * digits after the point in pk's flags, the id's length above them): w
- * back from v, exactly.
+ * mrc_event_declined() for a value counted in 1e-9 units, v (pk: the
+ * id's length << 8 | flags): w back from v, exactly.
  */
 static __attribute__((noinline)) void
 mrc_event_declined_v(struct http_exchange *x, const char *uid, size_t pk,
 		     int64_t v, uint64_t h)
 {
-	unsigned int flags = (unsigned int)pk & 63;
+	unsigned int flags = (unsigned int)pk & 255;
 	uint64_t m = mrc_json_pow10_u64[MRC_EXACT_DIGITS - (flags & 15)];
 	uint64_t w = (v < 0 ? -(uint64_t)v : (uint64_t)v) / m;
 
 	mrc_event_declined(x, uid, pk >> 8, w, flags, h);
+}
+
+/*
+ * The user of a compact frame that mrc_store_count_known() declined with
+ * 0 (h its hash; pk: the id's length << 8 | flags, v the value in 1e-9
+ * units): most often a new user, counted inline by
+ * mrc_store_count_new_v(). Out of line, with its answer a tail call.
+ */
+static __attribute__((noinline)) void
+mrc_event_new(struct http_exchange *x, const char *uid, size_t pk, int64_t v,
+	      uint64_t h)
+{
+	const struct mrc_api *a = x->arg;
+	struct mrc_json_compact_raw r = { .uid = uid, .len = pk >> 8 };
+	int rc;
+
+	if (!mrc_json_compact_id_ok(&r)) {
+		mrc_event_any(x);
+		return;
+	}
+	rc = mrc_store_count_new_v(a->store, x->lc->idx, uid, pk >> 8, v,
+				   false, h);
+	if (__builtin_expect(rc == -EAGAIN, 0)) {
+		mrc_event_declined_v(x, uid, pk | MRC_EV_TRIED, v, h);
+		return;
+	}
+	mrc_event_answer(x, a, rc);
 }
 
 /*
@@ -156,7 +185,7 @@ mrc_event_declined_v(struct http_exchange *x, const char *uid, size_t pk,
  * its bytes checked only when it is not a known plain id), and a known
  * user's exact value counted inline, with no event struct
  * and no call but the answer's; any other user's by one call
- * (mrc_event_declined); anything else takes the general path. Only the
+ * (mrc_event_new); anything else takes the general path. Only the
  * id, its length and flags as one word, and the value in 1e-9 units stay
  * live past the parse: the known user's path keeps to scratch registers.
  */
@@ -188,11 +217,13 @@ mrc_event(struct http_exchange *x)
 	}
 	rc = mrc_store_count_known_v(a->store, x->lc->idx, r.uid, r.len, v,
 				     false, &h);
-	if (__builtin_expect(rc <= 0, 0)) {
-		mrc_event_declined_v(x, r.uid,
-				     r.len << 8 | flags |
-					     (rc == 0 ? MRC_EV_HASHED : 0),
-				     v, h);
+	if (__builtin_expect(rc == 0, 0)) {
+		mrc_event_new(x, r.uid, r.len << 8 | flags | MRC_EV_HASHED, v,
+			      h);
+		return;
+	}
+	if (__builtin_expect(rc < 0, 0)) {
+		mrc_event_declined_v(x, r.uid, r.len << 8 | flags, v, h);
 		return;
 	}
 	mrc_event_ok(x, a);

@@ -370,30 +370,10 @@ int
 mrc_store_count_new(struct mrc_store *s, unsigned int idx, const char *key,
 		    size_t len, int64_t sw, int64_t mul, uint64_t h)
 {
-	/* count_known() checked idx and the id; a reset since then: the
-	 * lcore's counters are not in the new generation yet (live_gen). */
-	struct mrc_lcore *lc = &s->lc[idx];
-	uint64_t gen = ld_acquire(&s->gen), lo, hi;
 	int64_t v;
-	int rc;
+	bool ovf = __builtin_mul_overflow(sw, mul, &v);
 
-	/* The sum checked before the user is admitted: once it is, the
-	 * event is counted here (only this lcore writes lc's sum). */
-	if (ld_relaxed(&lc->live_gen) != gen ||
-	    __builtin_mul_overflow(sw, mul, &v) ||
-	    !mrc_lcore_exact_next(lc, v, &lo, &hi))
-		return -EAGAIN;
-	rc = mrc_set_insert(s, gen & 1, idx, key, len, h);
-	if (__builtin_expect(rc < 0, 0)) {
-		if (rc == -ENOBUFS) {
-			st_relaxed(&lc->full_arena, lc->full_arena + 1);
-			return -ENOSPC;
-		}
-		st_relaxed(&lc->full_users, lc->full_users + 1);
-		return rc;
-	}
-	mrc_lcore_count_exact(lc, lo, hi);
-	return rc;
+	return mrc_store_count_new_v(s, idx, key, len, v, ovf, h);
 }
 
 int

@@ -4,6 +4,7 @@
 #ifndef LR_API_MRC_STORE_FAST_H
 #define LR_API_MRC_STORE_FAST_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -124,5 +125,37 @@ mrc_store_count_known(struct mrc_store *s, unsigned int idx, const char *key,
 int mrc_store_count_new(struct mrc_store *s, unsigned int idx,
 			const char *key, size_t len, int64_t sw, int64_t mul,
 			uint64_t h);
+
+/*
+ * mrc_store_count_new() inline, the value already in 1e-9 units, v, or
+ * ovf when it is not an int64 (-EAGAIN).
+ */
+static inline __attribute__((always_inline)) int
+mrc_store_count_new_v(struct mrc_store *s, unsigned int idx, const char *key,
+		      size_t len, int64_t v, bool ovf, uint64_t h)
+{
+	/* count_known() checked idx and the id; a reset since then: the
+	 * lcore's counters are not in the new generation yet (live_gen). */
+	struct mrc_lcore *lc = &s->lc[idx];
+	uint64_t gen = ld_acquire(&s->gen), lo, hi;
+	int rc;
+
+	/* The sum checked before the user is admitted: once it is, the
+	 * event is counted here (only this lcore writes lc's sum). */
+	if (ld_relaxed(&lc->live_gen) != gen || ovf ||
+	    !mrc_lcore_exact_next(lc, v, &lo, &hi))
+		return -EAGAIN;
+	rc = mrc_set_insert(s, gen & 1, idx, key, len, h);
+	if (__builtin_expect(rc < 0, 0)) {
+		if (rc == -ENOBUFS) {
+			st_relaxed(&lc->full_arena, lc->full_arena + 1);
+			return -ENOSPC;
+		}
+		st_relaxed(&lc->full_users, lc->full_users + 1);
+		return rc;
+	}
+	mrc_lcore_count_exact(lc, lo, hi);
+	return rc;
+}
 
 #endif /* LR_API_MRC_STORE_FAST_H */
