@@ -215,7 +215,7 @@ lcore_add(struct mrc_lcore *lc, uint64_t gen, const struct mrc_event *ev)
 	if (lc->gen != gen) {
 		/* First event of a new generation: start from zero. */
 		st_release(&lc->gen, gen);
-		st_release(&lc->count, 0);
+		st_release(&lc->seq0, seq);
 		st_release(&lc->exact_lo, 0);
 		st_release(&lc->exact_hi, 0);
 		st_release(&lc->inexact, dbl_bits(0.0));
@@ -225,7 +225,6 @@ lcore_add(struct mrc_lcore *lc, uint64_t gen, const struct mrc_event *ev)
 	/* Online (record() checked) and in gen: the inline paths may count. */
 	if (lc->live_gen != gen)
 		st_relaxed(&lc->live_gen, gen);
-	st_release(&lc->count, lc->count + 1);
 	if (ev->exact) {
 		ex = (__int128)((unsigned __int128)lc->exact_hi << 64 |
 				lc->exact_lo) +
@@ -271,7 +270,8 @@ lcore_read(struct mrc_lcore *lc, struct lc_snap *o)
 			continue;
 		}
 		o->gen = ld_acquire(&lc->gen);
-		o->count = ld_acquire(&lc->count);
+		/* Even s1: every event of gen adds 2 since seq0. */
+		o->count = (s1 - ld_acquire(&lc->seq0)) >> 1;
 		lo = ld_acquire(&lc->exact_lo);
 		hi = ld_acquire(&lc->exact_hi);
 		o->inexact = bits_dbl(ld_acquire(&lc->inexact));

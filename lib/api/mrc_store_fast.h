@@ -38,14 +38,14 @@ mrc_lcore_exact_next(const struct mrc_lcore *lc, int64_t v, uint64_t *lo,
 }
 
 /* One exact event into the lcore's counters, the sum already added up:
- * the seqcount writer of lcore_add() (mrc_store.c). */
+ * the seqcount writer of lcore_add() (mrc_store.c); seq's step of 2 is
+ * the event's count (seq0). */
 static inline __attribute__((always_inline)) void
 mrc_lcore_count_exact(struct mrc_lcore *lc, uint64_t lo, uint64_t hi)
 {
 	uint64_t seq = lc->seq;
 
 	st_relaxed(&lc->seq, seq + 1);
-	st_release(&lc->count, lc->count + 1);
 	st_release(&lc->exact_lo, lo);
 	st_release(&lc->exact_hi, hi);
 	st_release(&lc->seq, seq + 2);

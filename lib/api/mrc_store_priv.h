@@ -91,7 +91,9 @@ struct mrc_set_blk {
 struct mrc_lcore {
 	uint64_t seq; /* odd while the lcore updates the fields below */
 	uint64_t gen; /* generation the counters belong to */
-	uint64_t count;
+	/* seq when gen's first event began: the lcore's events in gen are
+	 * (seq - seq0) / 2 (each adds 2 to seq), no count of their own. */
+	uint64_t seq0;
 	uint64_t exact_lo; /* exact sum, __int128 in two words */
 	uint64_t exact_hi;
 	uint64_t inexact; /* double bits: Neumaier sum */
