@@ -187,10 +187,11 @@ mrc_event_new(struct http_exchange *x, const char *uid, size_t pk, int64_t v,
  * and no call but the answer's; any other user's by one call
  * (mrc_event_new); anything else takes the general path. Only the
  * id, its length and flags as one word, and the value in 1e-9 units stay
- * live past the parse: the known user's path keeps to scratch registers.
+ * live past the parse. status: mrc.event_status, one handler each (the
+ * answer decided when the route is registered, not per request).
  */
-static void
-mrc_event(struct http_exchange *x)
+static inline __attribute__((always_inline)) void
+mrc_event_status(struct http_exchange *x, unsigned int status)
 {
 	const struct mrc_api *a = x->arg;
 	struct mrc_json_compact_raw r;
@@ -226,7 +227,27 @@ mrc_event(struct http_exchange *x)
 		mrc_event_declined_v(x, r.uid, r.len << 8 | flags, v, h);
 		return;
 	}
-	mrc_event_ok(x, a);
+	if (status == 201) {
+		static const char ok[] = "{\"status\":\"ok\"}";
+
+		http_respond_json(x, 201, ok, sizeof(ok) - 1);
+		return;
+	}
+	http_respond_empty(x, 200);
+}
+
+/* POST /event answered 200 with no body (mrc.event_status 200). */
+static void
+mrc_event(struct http_exchange *x)
+{
+	mrc_event_status(x, 200);
+}
+
+/* POST /event answered 201 {"status":"ok"} (mrc.event_status 201). */
+static void
+mrc_event_201(struct http_exchange *x)
+{
+	mrc_event_status(x, 201);
 }
 
 static void
@@ -277,12 +298,15 @@ mrc_api_register(struct http_router *r, struct mrc_api *api)
 		return -EINVAL;
 	api->max_user = api->cfg->mrc_max_user_len;
 	api->event_status = api->cfg->mrc_event_status;
+	/* The answer's status is the handler's: no test per request. */
+	http_handler_fn event =
+		api->event ? api->event :
+		api->event_status == 201 ? mrc_event_201 : mrc_event;
 
 	/* /event first: the hot route is matched first. /reset only when
 	 * enabled (a NULL handler skips the row). */
 	const struct http_route_def routes[] = {
-		{ HTTP_METHOD_BIT(HTTP_M_POST), "/event",
-		  api->event ? api->event : mrc_event, "event" },
+		{ HTTP_METHOD_BIT(HTTP_M_POST), "/event", event, "event" },
 		{ HTTP_METHOD_BIT(HTTP_M_GET), "/stats",
 		  api->stats ? api->stats : mrc_stats, "stats" },
 		{ HTTP_METHOD_BIT(HTTP_M_POST), "/reset",
