@@ -52,6 +52,13 @@ mrc_event_record(struct http_exchange *x, const struct mrc_api *a,
 	mrc_event_answer(x, a, mrc_store_record(a->store, x->lc->idx, ev));
 }
 
+/* 10^(9 - fl): the 1e-9 units of one unit of a value's last digit, fl
+ * digits after the point (0..9), indexed by fl itself. */
+static const int64_t mrc_event_unit[MRC_EXACT_DIGITS + 1] = {
+	1000000000, 100000000, 10000000, 1000000, 100000,
+	10000,	    1000,      100,	 10,	  1,
+};
+
 #define MRC_EV_NEG 16u	  /* flags: a leading '-' */
 #define MRC_EV_HASHED 32u /* flags: h is the user's hash */
 #define MRC_EV_TRIED 64u  /* flags: id checked, count_new() said -EAGAIN */
@@ -144,7 +151,7 @@ mrc_event_declined_v(struct http_exchange *x, const char *uid, size_t pk,
 		     int64_t v, uint64_t h)
 {
 	unsigned int flags = (unsigned int)pk & 255;
-	uint64_t m = mrc_json_pow10_u64[MRC_EXACT_DIGITS - (flags & 15)];
+	uint64_t m = (uint64_t)mrc_event_unit[flags & 15];
 	uint64_t w = (v < 0 ? -(uint64_t)v : (uint64_t)v) / m;
 
 	mrc_event_declined(x, uid, pk >> 8, w, flags, h);
@@ -210,9 +217,8 @@ mrc_event_status(struct http_exchange *x, unsigned int status)
 	flags = r.fl | (r.neg ? MRC_EV_NEG : 0);
 	/* w < 10^15: the value in 1e-9 units is an int64 for all but huge
 	 * ones (the store's general path). */
-	if (__builtin_mul_overflow(
-		    r.neg ? -(int64_t)r.w : (int64_t)r.w,
-		    (int64_t)mrc_json_pow10_u64[MRC_EXACT_DIGITS - r.fl], &v)) {
+	if (__builtin_mul_overflow(r.neg ? -(int64_t)r.w : (int64_t)r.w,
+				   mrc_event_unit[r.fl], &v)) {
 		mrc_event_declined(x, r.uid, r.len, r.w, flags, 0);
 		return;
 	}
