@@ -171,13 +171,14 @@ mrc_json_compact_frame(const char *body, size_t len, size_t max_user,
 	{
 		__m128i t = _mm_loadu_si128(
 			(const __m128i *)(const void *)(e - 16));
-		unsigned int colon = (unsigned int)_mm_movemask_epi8(
-			_mm_cmpeq_epi8(t, _mm_set1_epi8(':')));
+		/* Bit 0 set too: with no ':' q is e - 25, whose words
+		 * below can only match with a ':' at e - 16, bit 0's own. */
+		uint64_t colon = (uint64_t)_mm_movemask_epi8(_mm_cmpeq_epi8(
+					 t, _mm_set1_epi8(':'))) |
+				 1;
 
-		if (!colon)
-			return false;
 		/* ","value": ends on that ':': the id ends 9 bytes before. */
-		q = e - 25 + (31 - __builtin_clz(colon));
+		q = e - 25 + (63 - __builtin_clzll(colon));
 	}
 #else
 	q = mrc_json_plain_run16(u, e);
