@@ -47,14 +47,6 @@ http_hc_limits_ok(const struct http_hc_entry *e, size_t nd,
 	       e->fs + nd <= lim->max_header_bytes;
 }
 
-/* http_hc_digits8() for 1 to 4 digits in the high bytes of t. */
-static inline __attribute__((always_inline)) uint64_t
-http_hc_digits4(uint32_t t)
-{
-	t = t * 10 + (t >> 8);
-	return (t & 0xff) * 100 + ((t >> 16) & 0xff);
-}
-
 /*
  * The run of decimal digits at buf[p..len): its length, up to
  * HTTP_HC_CL_DIGITS + 1 (a longer run is not ours), and in *v its value
@@ -330,7 +322,9 @@ http_hc_fast_form(struct http_hc_entry *e, size_t nd)
 		memset(e->mask + e->cl, 0, nd);
 		e->dmask = nd == 8 ? 0x8080808080808080ull :
 				     0x8080808080808080ull & ((1ull << (8 * nd)) - 1);
-		e->dshift = (uint8_t)(64 - 8 * nd);
+		/* the high bytes of a 32-bit word for 1 to 4 digits, of a
+		 * 64-bit one for more */
+		e->dshift = (uint8_t)((nd <= 4 ? 32 : 64) - 8 * nd);
 		if (need < (size_t)e->cl + 8)
 			need = (size_t)e->cl + 8;
 	}

@@ -99,7 +99,8 @@ struct http_hc_entry {
 	/* The fast form (head_cache_fast.h): the bytes a fast match needs
 	 * in the buffer (0: no fast form), the blocks' end (a multiple of
 	 * 16, at least HTTP_HC_FAST_MIN), the shift that puts the digits
-	 * in a word's high bytes, bit 7 of the digits' bytes in that word,
+	 * in a word's high bytes (a 32-bit word for 1 to 4 digits, 64-bit
+	 * for more), bit 7 of the digits' bytes in that word,
 	 * and the router generation it is armed for (0: not armed). */
 	uint16_t fast_len;
 	uint8_t fast_r;

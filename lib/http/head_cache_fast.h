@@ -31,6 +31,14 @@ http_hc_digits8(uint64_t t)
 	       32;
 }
 
+/* http_hc_digits8() for 1 to 4 digits in the high bytes of t. */
+static inline __attribute__((always_inline)) uint64_t
+http_hc_digits4(uint32_t t)
+{
+	t = t * 10 + (t >> 8);
+	return (t & 0xff) * 100 + ((t >> 16) & 0xff);
+}
+
 /* Whether buf[o..o + 48) equals e's bytes there where e->mask is set:
  * the OR of their masked differences (0 when equal). */
 #if defined(__SSE2__)
@@ -131,9 +139,19 @@ http_hc_fast(const struct http_head_cache *c, const struct http_router *r,
 	if (!http_hc_fast_zero(acc))
 		return 0;
 	*v = 0;
-	if (e->cl_digits) {
-		memcpy(&w, buf + e->cl, 8);
+	if (__builtin_expect(e->cl_digits - 1u < 4, 1)) {
+		/* 1 to 4 digits (dshift and dmask for a 32-bit word) */
+		uint32_t w4, t4;
+
+		memcpy(&w4, buf + e->cl, 4);
 		/* digits become 0..9; any other byte gets bit 7 */
+		t4 = w4 ^ 0x30303030u;
+		if ((((t4 & 0x7f7f7f7fu) + 0x76767676u) | t4) &
+		    (uint32_t)e->dmask)
+			return 0;
+		*v = http_hc_digits4(t4 << e->dshift);
+	} else if (e->cl_digits) {
+		memcpy(&w, buf + e->cl, 8);
 		t = w ^ 0x3030303030303030ull;
 		if ((((t & 0x7f7f7f7f7f7f7f7full) + 0x7676767676767676ull) | t) &
 		    e->dmask)
