@@ -220,70 +220,8 @@ http_respond_error(struct http_exchange *x, int status, const char *msg)
 	http_respond_json(x, status, body, (size_t)n);
 }
 
-/*
- * An empty answer's template t (x->status set, the connection marked
- * closing as the answer says): its head copied whole into the send
- * queue, counted. Out of line, so that x and t alone live across the
- * call into TCP; the general path when TCP refuses.
- */
-static void __rte_noinline
-http_respond_empty_send(struct http_exchange *x, const struct http_resp_tpl *t)
-{
-	/* A head's sum is a word: cksum_fold() leaves it as it is. */
-	uint8_t *p = tcp_send_reserve(x->lc, x->conn->tcp, t->len, t->sum);
-
-	if (unlikely(!p)) {
-		http_respond_all(x, x->status, NULL, NULL, 0, x->head_only);
-		return;
-	}
-	/* Whole blocks of the template, as http_respond_tpl copies. */
-	if (likely(t->len <= 80))
-		memcpy(p, t->head, 80);
-	else if (t->len <= 128)
-		memcpy(p, t->head, 128);
-	else
-		memcpy(p, t->head, HTTP_RESP_TPL_MAX);
-	http_head_count_cls(x->lc, x, x->status, t->cls);
-}
-
-/* http_respond_one(x, status, NULL, NULL, 0) past its first step. */
-static void __rte_noinline
-http_respond_empty_all(struct http_exchange *x, int status)
-{
-	if (likely(http_respond_tpl(x, status, NULL, NULL, 0, x->head_only)))
-		return;
-	http_respond_all(x, status, NULL, NULL, 0, x->head_only);
-}
-
-/*
- * http_respond_one(x, status, NULL, NULL, 0). The common case (no extra
- * header, nothing owed, no close asked by the handler, the Date already
- * checked in this poll, the template of this status and flags for this
- * second in its slot) in a few loads and compares, then
- * http_respond_empty_send; anything else as http_respond_one.
- */
 void
 http_respond_empty(struct http_exchange *x, int status)
 {
-	struct http_conn *hc = x->conn;
-	struct http_lcore *hl = hc->hl;
-	unsigned int flags = x->rflags;
-	const struct http_resp_tpl *t;
-
-	if (x->status) /* answered twice: keep the first */
-		return;
-	x->status = status;
-	t = &hl->tpl[((unsigned int)status ^ flags) % HTTP_RESP_TPLS];
-	if (unlikely(x->allow || x->close ||
-		     (hc->flags & (HC_OWED | HC_RESET)) ||
-		     hl->date_us != x->lc->now_us ||
-		     t->key != HTTP_RESP_TPL_KEY(status, flags) ||
-		     t->sec != hl->date.sec || t->clen || t->ctype)) {
-		http_respond_empty_all(x, status);
-		return;
-	}
-	/* http_head_flags(x) without the handler's close */
-	if (flags & HTTP_RESP_CLOSE)
-		hc->flags |= HC_CLOSING;
-	http_respond_empty_send(x, t);
+	http_respond_one(x, status, NULL, NULL, 0);
 }
