@@ -339,7 +339,7 @@ http_take(struct lcore_ctx *ctx, struct http_conn *hc, const char *p,
 	struct http_parse_state *st = &hc->pst;
 	struct http_lazy_req lz;
 	struct http_request *req = &lz.req;
-	uint32_t seen = st->scanned;
+	uint32_t seen; /* st->scanned before the parser runs */
 	int status, n;
 	uint64_t cl;
 
@@ -387,10 +387,12 @@ http_take(struct lcore_ctx *ctx, struct http_conn *hc, const char *p,
 			goto judged;
 		}
 		status = 400;
+		seen = st->scanned;
 		n = http_head_cache_miss(&hl->hcache, &ctx->stats, st, p, len,
 					 &hl->limits, req, &status);
 	} else {
 		status = 400;
+		seen = st->scanned;
 		n = http_parse_resume(st, p, len, &hl->limits, req, &status);
 	}
 	STAT_ADD(ctx, http_parse_bytes, st->scanned - seen);
