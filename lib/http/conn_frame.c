@@ -8,6 +8,7 @@
 #include <rte_malloc.h>
 
 #include "http/conn_priv.h"
+#include "http/head_cache_fast.h"
 
 _Static_assert(offsetof(struct http_exchange, head_only) ==
 		       offsetof(struct http_exchange, rflags) + 1,
@@ -141,20 +142,19 @@ http_dispatch_one(struct lcore_ctx *ctx, struct http_conn *hc,
 
 /*
  * Answer the head the cache matched in lz->hit, its body whole at
- * body[0..blen): the entry's facts and its kept route, no struct
+ * body[0..blen), when its entry keeps its route for the lcore's router
+ * at its current generation (and routes somewhere): the entry's facts
+ * and its kept route, as http_run takes them from the router, no struct
  * http_request unless the handler asks for it (http_exchange_request).
  */
 static __rte_always_inline void
-http_dispatch_hit(struct lcore_ctx *ctx, struct http_conn *hc,
-		  struct http_lazy_req *lz, const char *body, uint32_t blen)
+http_dispatch_kept(struct lcore_ctx *ctx, struct http_conn *hc,
+		   struct http_lazy_req *lz, const char *body, uint32_t blen)
 {
-	struct http_lcore *hl = hc->hl;
 	const struct http_hc_entry *e = lz->hit.e;
 	const struct http_hc_route *rt = &e->rt;
-	const struct http_router *r = hl->router;
-	struct http_match m;
+	const char *path = lz->hit.buf + e->path_off;
 	struct http_exchange x;
-	int rc;
 
 	x.lc = ctx;
 	x.conn = hc;
@@ -167,23 +167,50 @@ http_dispatch_hit(struct lcore_ctx *ctx, struct http_conn *hc,
 	x.head = NULL;
 	x.lazy = lz;
 	x.pend = NULL;
-	if (likely(rt->router == r && rt->gen == r->gen && rt->route >= 0)) {
-		/* The entry's route, as http_run takes it from the router. */
-		const char *path = lz->hit.buf + e->path_off;
+	STAT_INC(ctx, http_requests);
+	x.route = rt->route;
+	x.nparams = rt->nparams;
+	for (unsigned int i = 0; i < rt->nparams; i++) {
+		x.params[i].p = path + rt->poff[i];
+		x.params[i].len = rt->plen[i];
+	}
+	x.arg = rt->arg;
+	rt->fn(&x);
+	if (unlikely(!x.status))
+		http_respond_error(&x, 500, "handler did not answer");
+}
 
-		STAT_INC(ctx, http_requests);
-		x.route = rt->route;
-		x.nparams = rt->nparams;
-		for (unsigned int i = 0; i < rt->nparams; i++) {
-			x.params[i].p = path + rt->poff[i];
-			x.params[i].len = rt->plen[i];
-		}
-		x.arg = rt->arg;
-		rt->fn(&x);
-		if (unlikely(!x.status))
-			http_respond_error(&x, 500, "handler did not answer");
+/*
+ * Answer the head the cache matched in lz->hit, its body whole at
+ * body[0..blen): http_dispatch_kept when the entry's route is kept,
+ * else the router's answer (kept in the entry from then on).
+ */
+static __rte_always_inline void
+http_dispatch_hit(struct lcore_ctx *ctx, struct http_conn *hc,
+		  struct http_lazy_req *lz, const char *body, uint32_t blen)
+{
+	struct http_lcore *hl = hc->hl;
+	const struct http_hc_route *rt = &lz->hit.e->rt;
+	const struct http_router *r = hl->router;
+	struct http_match m;
+	struct http_exchange x;
+	int rc;
+
+	if (likely(rt->router == r && rt->gen == r->gen && rt->route >= 0)) {
+		http_dispatch_kept(ctx, hc, lz, body, blen);
 		return;
 	}
+	x.lc = ctx;
+	x.conn = hc;
+	x.body = body;
+	x.body_len = blen;
+	x.status = 0;
+	x.close = false;
+	memcpy(&x.rflags, lz->hit.e->xf, 2); /* rflags, head_only */
+	x.allow = NULL;
+	x.head = NULL;
+	x.lazy = lz;
+	x.pend = NULL;
 	rc = http_head_cache_hit_route(&hl->hcache, r, &lz->hit, &m);
 	http_run(ctx, &x, &m, rc);
 }
@@ -312,7 +339,7 @@ http_take(struct lcore_ctx *ctx, struct http_conn *hc, const char *p,
 	struct http_parse_state *st = &hc->pst;
 	struct http_lazy_req lz;
 	struct http_request *req = &lz.req;
-	uint32_t seen = st->scanned;
+	uint32_t seen; /* st->scanned before the parser runs */
 	int status, n;
 	uint64_t cl;
 
@@ -322,7 +349,19 @@ http_take(struct lcore_ctx *ctx, struct http_conn *hc, const char *p,
 	if (unlikely(hc->need) && len < hc->need)
 		return HT_MORE; /* the head was judged; its body is coming */
 	if (likely(!st->pos)) {
-		/* A fresh head: the cache first. */
+		/* A fresh head: the cache's latest entry in one pass, when
+		 * it is armed (its route kept, not chunked), its body whole
+		 * and within max_body: answered as the hit below would. */
+		n = (int)http_hc_fast(&hl->hcache, hl->router, p, len, &cl);
+		if (likely(n) && likely(cl <= hl->max_body &&
+					len - (uint32_t)n >= cl)) {
+			http_hc_fast_take(&hl->hcache, &ctx->stats, p, cl,
+					  &lz.hit);
+			STAT_ADD(ctx, http_parse_bytes, n);
+			http_dispatch_kept(ctx, hc, &lz, p + n, (uint32_t)cl);
+			return n + (int)cl;
+		}
+		/* Then the cache's lookup. */
 		n = (int)hl->hc_hit(&hl->hcache, &ctx->stats, p, len,
 				    &hl->limits, &lz.hit);
 		if (likely(n)) {
@@ -332,18 +371,28 @@ http_take(struct lcore_ctx *ctx, struct http_conn *hc, const char *p,
 			 * from the hit. Anything else as the parser's. */
 			if (likely(!lz.hit.e->tail[0] && cl <= hl->max_body &&
 				   len - (uint32_t)n >= cl)) {
+				struct http_hc_entry *e =
+					(struct http_hc_entry *)lz.hit.e;
+
 				http_dispatch_hit(ctx, hc, &lz, p + n,
 						  (uint32_t)cl);
+				/* Its route is kept now: the fast match
+				 * may take its next heads. */
+				if (unlikely(e->fast_gen != hl->router->gen))
+					http_hc_fast_arm(e, hl->router,
+							 &hl->limits);
 				return n + (int)cl;
 			}
 			http_head_cache_take(&lz.hit, (size_t)n, st, req);
 			goto judged;
 		}
 		status = 400;
+		seen = st->scanned;
 		n = http_head_cache_miss(&hl->hcache, &ctx->stats, st, p, len,
 					 &hl->limits, req, &status);
 	} else {
 		status = 400;
+		seen = st->scanned;
 		n = http_parse_resume(st, p, len, &hl->limits, req, &status);
 	}
 	STAT_ADD(ctx, http_parse_bytes, st->scanned - seen);

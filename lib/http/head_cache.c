@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "http/head_cache.h"
+#include "http/head_cache_fast.h"
 #include "http/parser_priv.h"
 #include "http/resp.h"
 
@@ -44,26 +45,6 @@ http_hc_limits_ok(const struct http_hc_entry *e, size_t nd,
 {
 	return e->rl <= lim->max_request_line && e->nh <= lim->max_headers &&
 	       e->fs + nd <= lim->max_header_bytes;
-}
-
-/* The value of 1 to 8 decimal digits, as bytes 0..9 in the high bytes
- * of t in memory order (zero bytes below them count as leading zeros). */
-static inline __attribute__((always_inline)) uint64_t
-http_hc_digits8(uint64_t t)
-{
-	t = t * 10 + (t >> 8);
-	return (((t & 0x000000ff000000ffull) * (100 + (1000000ull << 32))) +
-		(((t >> 16) & 0x000000ff000000ffull) *
-		 (1 + (10000ull << 32)))) >>
-	       32;
-}
-
-/* http_hc_digits8() for 1 to 4 digits in the high bytes of t. */
-static inline __attribute__((always_inline)) uint64_t
-http_hc_digits4(uint32_t t)
-{
-	t = t * 10 + (t >> 8);
-	return (t & 0xff) * 100 + ((t >> 16) & 0xff);
 }
 
 /*
@@ -314,6 +295,52 @@ http_hc_off(const char *p, const char *buf, size_t back)
 	return p ? (const char *)(uintptr_t)((size_t)(p - buf) - back) : NULL;
 }
 
+/*
+ * e's fast form (head_cache_fast.h), its head of e->len bytes with nd
+ * Content-Length digits at e->cl just installed: the mask of the bytes
+ * compared, the blocks' end, and the digits' word; none for a chunked
+ * head, one past HTTP_HC_FAST_MAX bytes or with more than 8 digits.
+ * Not armed until http_hc_fast_arm.
+ */
+static void
+http_hc_fast_form(struct http_hc_entry *e, size_t nd)
+{
+	size_t n = e->len, r = (n + 15) & ~(size_t)15, need;
+
+	e->fast_gen = 0;
+	e->fast_len = 0;
+	if (e->tail[0] || nd > 8 || r > HTTP_HC_FAST_MAX)
+		return;
+	if (r < HTTP_HC_FAST_MIN)
+		r = HTTP_HC_FAST_MIN;
+	memset(e->mask, 0xff, n);
+	memset(e->mask + n, 0, sizeof(e->mask) - n);
+	need = r;
+	e->dmask = 0;
+	e->dshift = 0;
+	if (nd) {
+		memset(e->mask + e->cl, 0, nd);
+		e->dmask = nd == 8 ? 0x8080808080808080ull :
+				     0x8080808080808080ull & ((1ull << (8 * nd)) - 1);
+		/* the high bytes of a 32-bit word for 1 to 4 digits, of a
+		 * 64-bit one for more */
+		e->dshift = (uint8_t)((nd <= 4 ? 32 : 64) - 8 * nd);
+		if (need < (size_t)e->cl + 8)
+			need = (size_t)e->cl + 8;
+	}
+	e->fast_r = (uint8_t)r;
+	e->fast_len = (uint16_t)need;
+}
+
+void
+http_hc_fast_arm(struct http_hc_entry *e, const struct http_router *r,
+		 const struct http_limits *lim)
+{
+	if (e->fast_len && e->rt.router == r && e->rt.gen == r->gen &&
+	    e->rt.route >= 0 && http_hc_limits_ok(e, e->cl_digits, lim))
+		e->fast_gen = r->gen;
+}
+
 /* Keep the head buf[0..n) the parser accepted as req, when it fits. */
 static void
 http_hc_install(struct http_head_cache *c, const char *buf, size_t n,
@@ -407,6 +434,7 @@ http_hc_install(struct http_head_cache *c, const char *buf, size_t n,
 	e->xf[1] = req->method == HTTP_M_HEAD;
 	e->ref = 0;
 	e->rt.router = NULL;
+	http_hc_fast_form(e, nd);
 }
 
 int

@@ -62,7 +62,10 @@ struct http_hc_route {
  * as offsets: filling req is adding the buffer's address to them.
  */
 struct http_hc_entry {
-	char bytes[HTTP_HC_BYTES];
+	char bytes[HTTP_HC_BYTES] __attribute__((aligned(16)));
+	/* 0xff where the fast match compares bytes (the head's but for
+	 * the Content-Length digits), 0 elsewhere (head_cache_fast.h) */
+	uint8_t mask[HTTP_HC_BYTES] __attribute__((aligned(16)));
 	/* struct http_header of each field: name, name_len, value,
 	 * value_len (the Content-Length value's length 0) */
 	uint64_t field[HTTP_HC_FIELDS][4];
@@ -93,6 +96,17 @@ struct http_hc_entry {
 	 * rflags (http_req_rflags) and head_only, in that order */
 	uint8_t xf[2];
 	uint8_t ref; /* hit since the clock hand last passed */
+	/* The fast form (head_cache_fast.h): the bytes a fast match needs
+	 * in the buffer (0: no fast form), the blocks' end (a multiple of
+	 * 16, at least HTTP_HC_FAST_MIN), the shift that puts the digits
+	 * in a word's high bytes (a 32-bit word for 1 to 4 digits, 64-bit
+	 * for more), bit 7 of the digits' bytes in that word,
+	 * and the router generation it is armed for (0: not armed). */
+	uint16_t fast_len;
+	uint8_t fast_r;
+	uint8_t dshift;
+	uint64_t dmask;
+	uint64_t fast_gen;
 	struct http_hc_route rt;
 };
 

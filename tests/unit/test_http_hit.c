@@ -355,6 +355,144 @@ test_http_hit_pipelined_hits_answer_in_order(void **state)
 		assert_memory_equal(got + i * strlen(want), want, strlen(want));
 }
 
+/*
+ * As hh_same, with the entry armed for the fast match first (install
+ * sent three times: kept on the second miss, its route kept on the
+ * first hit): req then meets the fast match, which takes it or leaves
+ * it to the lookup; the answer is the parser's either way.
+ */
+static const char *
+hh_same_armed(const char *install, const char *req, bool hit, size_t head)
+{
+	static char got[4096];
+	char want[4096];
+	bool want_fin, got_fin;
+	uint64_t hits;
+
+	want_fin = hh_answer(req, 10, head, want, sizeof(want));
+	for (int i = 0; i < 3; i++)
+		hh_answer(install, 0, 0, got, sizeof(got));
+	hits = HSTAT(hh_h, http_head_cache_hits);
+	got_fin = hh_answer(req, head, 0, got, sizeof(got));
+	assert_int_equal(HSTAT(hh_h, http_head_cache_hits), hits + hit);
+	assert_string_equal(got, want);
+	assert_int_equal(got_fin, want_fin);
+	return got;
+}
+
+/* A request for the fast match: start, then an X-Pad field that makes
+ * the head a multiple of 16 bytes long (the fast match's blocks then end
+ * with it), then the rest of the head and the body. */
+static const char *
+hh_padded(char *out, size_t cap, const char *start, const char *rest,
+	  const char *body)
+{
+	size_t base = strlen(start) + strlen("X-Pad: \r\n") + strlen(rest);
+	size_t pad = 16 + (16 - base % 16) % 16;
+	int n = snprintf(out, cap, "%sX-Pad: %.*s\r\n%s%s", start, (int)pad,
+			 "0123456789abcdef0123456789abcdef", rest, body);
+
+	assert_true(n > 0 && (size_t)n < cap);
+	assert_int_equal(strstr(out, "\r\n\r\n") + 4 - out, base + pad);
+	return out;
+}
+
+/* Each kind of request through an armed entry: the parser's answer. */
+static void
+test_http_hit_fast_match_answers_as_the_parse(void **state)
+{
+	static const char b20[] = "abcdefghijklmnopqrst";
+	static const char post[] =
+		"POST /full/8 HTTP/1.1\r\nHost: t\r\nContent-Type: a/b\r\n"
+		"Content-Length: 20\r\n\r\nabcdefghijklmnopqrst";
+	static const char expect[] =
+		"POST /lean/5 HTTP/1.1\r\nHost: t\r\nExpect: 100-continue\r\n"
+		"Content-Length: 20\r\n\r\nabcdefghijklmnopqrst";
+	static const struct {
+		const char *install, *req;
+		bool hit;
+	} cases[] = {
+		{ post, post, true },
+		{ post, "POST /full/8 HTTP/1.1\r\nHost: t\r\nContent-Type: a/b"
+			"\r\nContent-Length: 25\r\n\r\nabcdefghijklmnopqrstuvwxy",
+		  true },
+		{ post, "POST /full/8 HTTP/1.1\r\nHost: t\r\nContent-Type: a/b"
+			"\r\nContent-Length: 9\r\n\r\nabcdefghijklmnopqrstuvwxy",
+		  true },
+		{ post, "POST /full/9 HTTP/1.1\r\nHost: t\r\nContent-Type: a/b"
+			"\r\nContent-Length: 20\r\n\r\nabcdefghijklmnopqrst",
+		  false },
+		{ post, "POST /full/8 HTTP/1.1\r\nHost: t\r\nContent-Type: a/b"
+			"\r\nContent-Length: 2x\r\n\r\nabcdefghijklmnopqrst",
+		  false },
+		{ expect, expect, true },
+	};
+	char req[512], inst[512], body[HH_MAX_BODY + 8];
+	size_t head = strstr(expect, "\r\n\r\n") + 4 - expect;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		assert_non_null(strstr(hh_same_armed(cases[i].install,
+						     cases[i].req, cases[i].hit,
+						     0),
+				       "HTTP/1.1 "));
+	/* The body in a later segment: 100 Continue, then the answer. */
+	assert_non_null(strstr(hh_same_armed(expect, expect, true, head),
+			       "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200"));
+	/* Close, HEAD, HTTP/1.0 keep-alive: heads alone in their segment. */
+	hh_padded(inst, sizeof(inst), "GET /lean/1 HTTP/1.1\r\nHost: t\r\n",
+		  "Connection: close\r\n\r\n", "");
+	assert_non_null(strstr(hh_same_armed(inst, inst, true, 0),
+			       "Connection: close\r\n"));
+	hh_padded(inst, sizeof(inst), "HEAD /full/3 HTTP/1.1\r\nHost: t\r\n",
+		  "\r\n", "");
+	assert_string_equal(ht_body(hh_same_armed(inst, inst, true, 0)), "");
+	hh_padded(inst, sizeof(inst), "GET /lean/2 HTTP/1.0\r\n",
+		  "Connection: keep-alive\r\n\r\n", "");
+	assert_non_null(strstr(hh_same_armed(inst, inst, true, 0),
+			       "Connection: keep-alive\r\n"));
+	/* The entry's digit count over max_body: the parser's 413. */
+	memset(body, 'b', 70);
+	body[70] = '\0';
+	hh_padded(inst, sizeof(inst), "POST /lean/4 HTTP/1.1\r\nHost: t\r\n",
+		  "Content-Length: 20\r\n\r\n", b20);
+	hh_padded(req, sizeof(req), "POST /lean/4 HTTP/1.1\r\nHost: t\r\n",
+		  "Content-Length: 70\r\n\r\n", body);
+	assert_non_null(strstr(hh_same_armed(inst, req, true, 0),
+			       "413 Content Too Large"));
+}
+
+/* Pipelined heads through an armed entry, the body of the last one
+ * short: answered in order, the last when its body is whole. */
+static void
+test_http_hit_fast_match_pipelined_and_split_body(void **state)
+{
+	static const char one[] =
+		"POST /lean/6 HTTP/1.1\r\nHost: t\r\nContent-Type: a/b\r\n"
+		"Content-Length: 2\r\n\r\nok";
+	char three[512], want[4096], got[4096];
+	size_t n = strlen(one), at = 0;
+	uint64_t hits;
+	struct ht_client c;
+
+	hh_answer(one, 10, 0, want, sizeof(want));
+	snprintf(three, sizeof(three), "%s%s%s", one, one, one);
+	for (int i = 0; i < 3; i++)
+		hh_answer(one, 0, 0, got, sizeof(got));
+	hits = HSTAT(hh_h, http_head_cache_hits);
+	ht_connect(&c, hh_h, hh_port++);
+	tt_send_data(&c.p, three, (uint32_t)(3 * n - 1));
+	at += ht_read(&c, got + at, sizeof(got) - at);
+	assert_int_equal(at, 2 * strlen(want));
+	tt_send_data(&c.p, three + 3 * n - 1, 1);
+	at += ht_read(&c, got + at, sizeof(got) - at);
+	assert_false(c.rst);
+	assert_false(c.fin);
+	assert_int_equal(HSTAT(hh_h, http_head_cache_hits), hits + 3);
+	assert_int_equal(at, 3 * strlen(want));
+	for (int i = 0; i < 3; i++)
+		assert_memory_equal(got + i * strlen(want), want, strlen(want));
+}
+
 #define HH_TEST_ISA(f, isa)                                                    \
 	cmocka_unit_test_prestate_setup_teardown(                              \
 		f, hh_setup, hh_teardown, (void *)(uintptr_t)(isa))
@@ -375,6 +513,8 @@ main(void)
 		HH_TEST(test_http_hit_header_limit_crossed_by_more_digits_is_left_to_the_parser),
 		HH_TEST(test_http_hit_route_added_later_is_seen),
 		HH_TEST(test_http_hit_pipelined_hits_answer_in_order),
+		HH_TEST(test_http_hit_fast_match_answers_as_the_parse),
+		HH_TEST(test_http_hit_fast_match_pipelined_and_split_body),
 	};
 
 	harness_eal_init();

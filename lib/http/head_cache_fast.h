@@ -1,0 +1,193 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* head_cache_fast.h: the head cache's most recent entry matched in one
+ * masked pass, inline in the request framing. */
+#ifndef LR_HTTP_HEAD_CACHE_FAST_H
+#define LR_HTTP_HEAD_CACHE_FAST_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "http/head_cache.h"
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+/* Bytes of the blocks the fast match compares at least (three of 16). */
+#define HTTP_HC_FAST_MIN 48
+/* The longest head (rounded up to 16) with a fast form: four groups. */
+#define HTTP_HC_FAST_MAX 192
+
+/* The value of 1 to 8 decimal digits, as bytes 0..9 in the high bytes
+ * of t in memory order (zero bytes below them count as leading zeros). */
+static inline __attribute__((always_inline)) uint64_t
+http_hc_digits8(uint64_t t)
+{
+	t = t * 10 + (t >> 8);
+	return (((t & 0x000000ff000000ffull) * (100 + (1000000ull << 32))) +
+		(((t >> 16) & 0x000000ff000000ffull) *
+		 (1 + (10000ull << 32)))) >>
+	       32;
+}
+
+/* http_hc_digits8() for 1 to 4 digits in the high bytes of t. */
+static inline __attribute__((always_inline)) uint64_t
+http_hc_digits4(uint32_t t)
+{
+	t = t * 10 + (t >> 8);
+	return (t & 0xff) * 100 + ((t >> 16) & 0xff);
+}
+
+/* Whether buf[o..o + 48) equals e's bytes there where e->mask is set:
+ * the OR of their masked differences (0 when equal). */
+#if defined(__SSE2__)
+typedef __m128i http_hc_fast_acc;
+
+static inline __attribute__((always_inline)) __m128i
+http_hc_fast_blk(const char *buf, const struct http_hc_entry *e, size_t o)
+{
+	return _mm_and_si128(
+		_mm_xor_si128(_mm_loadu_si128((const void *)(buf + o)),
+			      _mm_load_si128((const void *)(e->bytes + o))),
+		_mm_load_si128((const void *)(e->mask + o)));
+}
+
+static inline __attribute__((always_inline)) __m128i
+http_hc_fast_group(const char *buf, const struct http_hc_entry *e, size_t o)
+{
+	return _mm_or_si128(_mm_or_si128(http_hc_fast_blk(buf, e, o),
+					 http_hc_fast_blk(buf, e, o + 16)),
+			    http_hc_fast_blk(buf, e, o + 32));
+}
+
+static inline __attribute__((always_inline)) bool
+http_hc_fast_zero(__m128i acc)
+{
+	return _mm_movemask_epi8(_mm_cmpeq_epi8(acc, _mm_setzero_si128())) ==
+	       0xffff;
+}
+
+#define http_hc_fast_or _mm_or_si128
+#else
+typedef uint64_t http_hc_fast_acc;
+
+static inline __attribute__((always_inline)) uint64_t
+http_hc_fast_group(const char *buf, const struct http_hc_entry *e, size_t o)
+{
+	uint64_t acc = 0, a, b, m;
+
+	for (size_t i = o; i < o + 48; i += 8) {
+		memcpy(&a, buf + i, 8);
+		memcpy(&b, e->bytes + i, 8);
+		memcpy(&m, e->mask + i, 8);
+		acc |= (a ^ b) & m;
+	}
+	return acc;
+}
+
+static inline __attribute__((always_inline)) bool
+http_hc_fast_zero(uint64_t acc)
+{
+	return !acc;
+}
+
+static inline __attribute__((always_inline)) uint64_t
+http_hc_fast_or(uint64_t a, uint64_t b)
+{
+	return a | b;
+}
+#endif
+
+/*
+ * The most recently used entry of c matched against the fresh head at
+ * buf[0..len) in one masked pass, for an entry armed for r at its
+ * current generation (http_hc_fast_arm: its route kept, the lcore's
+ * limits met with its digit count, not chunked). Returns the head's
+ * length with the Content-Length in *v (0 when there is none), or 0:
+ * then http_head_cache_hit() decides (it would answer the same entry
+ * for the same bytes; this finds only the heads whose digits are as
+ * many as the entry's, with the whole fast_len bytes in the buffer).
+ * Nothing is noted or counted: the caller does what a hit does
+ * (http_hc_fast_take).
+ *
+ * The blocks cover [0, fast_r) with the head's bytes and the bytes
+ * after its end masked out of the compare where e->mask is 0 (the
+ * digits, and what follows the head); the digits are then checked and
+ * read in one word. The bytes on either side of the digits are compared
+ * (not digits in the entry), so the run is exactly cl_digits long.
+ */
+static inline __attribute__((always_inline)) size_t
+http_hc_fast(const struct http_head_cache *c, const struct http_router *r,
+	     const char *buf, size_t len, uint64_t *v)
+{
+	const struct http_hc_entry *e = &c->e[c->mru];
+	size_t hi;
+	http_hc_fast_acc acc;
+	uint64_t w, t;
+
+	if (e->fast_gen != r->gen || len < e->fast_len)
+		return 0;
+	hi = e->fast_r - HTTP_HC_FAST_MIN;
+	acc = http_hc_fast_or(http_hc_fast_group(buf, e, 0),
+			      http_hc_fast_group(buf, e, hi));
+	if (__builtin_expect(hi > HTTP_HC_FAST_MIN, 0))
+		acc = http_hc_fast_or(
+			acc, http_hc_fast_or(
+				     http_hc_fast_group(buf, e, HTTP_HC_FAST_MIN),
+				     http_hc_fast_group(buf, e, hi - HTTP_HC_FAST_MIN)));
+	if (!http_hc_fast_zero(acc))
+		return 0;
+	*v = 0;
+	if (__builtin_expect(e->cl_digits - 1u < 4, 1)) {
+		/* 1 to 4 digits (dshift and dmask for a 32-bit word) */
+		uint32_t w4, t4;
+
+		memcpy(&w4, buf + e->cl, 4);
+		/* digits become 0..9; any other byte gets bit 7 */
+		t4 = w4 ^ 0x30303030u;
+		if ((((t4 & 0x7f7f7f7fu) + 0x76767676u) | t4) &
+		    (uint32_t)e->dmask)
+			return 0;
+		*v = http_hc_digits4(t4 << e->dshift);
+	} else if (e->cl_digits) {
+		memcpy(&w, buf + e->cl, 8);
+		t = w ^ 0x3030303030303030ull;
+		if ((((t & 0x7f7f7f7f7f7f7f7full) + 0x7676767676767676ull) | t) &
+		    e->dmask)
+			return 0;
+		*v = http_hc_digits8(t << e->dshift);
+	}
+	return e->len;
+}
+
+/* A hit of the fast match on c's most recent entry: noted and counted
+ * as http_head_cache_hit() notes and counts one, *h filled. */
+static inline __attribute__((always_inline)) struct http_hc_entry *
+http_hc_fast_take(struct http_head_cache *c, struct stats *stats,
+		  const char *buf, uint64_t v, struct http_hc_hit *h)
+{
+	struct http_hc_entry *e = &c->e[c->mru];
+
+	h->e = e;
+	h->buf = buf;
+	h->v = v;
+	h->nd = e->cl_digits;
+	e->ref = 1;
+	c->last = e;
+	stats->v[ST_http_head_cache_hits]++;
+	return e;
+}
+
+/*
+ * Arm e for the fast match under router r and limits lim (the ones the
+ * caller matches under, always the same for this cache): when e has a
+ * fast form (its head was not chunked, at most HTTP_HC_FAST_MAX bytes
+ * and 8 Content-Length digits), its route for r is kept at r's current
+ * generation and routes somewhere, and its head with its own digit
+ * count meets lim. A later http_router_add disarms it (the generation).
+ */
+void http_hc_fast_arm(struct http_hc_entry *e, const struct http_router *r,
+		      const struct http_limits *lim);
+
+#endif
