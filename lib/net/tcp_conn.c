@@ -221,8 +221,12 @@ tcp_conn_free(struct lcore_ctx *ctx, struct tcp_conn *c)
 		if (c->pnext)
 			c->pnext->pprev = c->pprev;
 	}
-	if (c->tw_pprev)
-		tcp_tw_unlink(tl, c);
+	if (c->tw_pprev) {
+		if (c->state == TCP_SYN_RECEIVED)
+			tcp_synack_unlink(tl, c);
+		else
+			tcp_tw_unlink(tl, c);
+	}
 	tl->state_count[c->state]--;
 	tl->in_use--;
 	c->state = TCP_CLOSED;
@@ -461,6 +465,8 @@ tcp_lcore_init(struct lcore_ctx *ctx)
 	}
 	tl->tw_tail = &tl->tw_head;
 	timer_init(&tl->tw_timer, tcp_tw_fire);
+	tl->syn_tail = &tl->syn_head;
+	timer_init(&tl->syn_timer, tcp_synack_fifo_fire);
 	ctx->tcp = tl;
 	return 0;
 
@@ -497,6 +503,7 @@ tcp_lcore_fini(struct lcore_ctx *ctx)
 		tcp_conn_free(ctx, c);
 	}
 	timer_cancel(&ctx->wheel, &tl->tw_timer);
+	timer_cancel(&ctx->wheel, &tl->syn_timer);
 	rte_free(tl->pool);
 	rte_free(tl->buckets);
 	rte_free(tl);

@@ -104,7 +104,7 @@ tcp_rcv_syn(struct lcore_ctx *ctx, struct rte_mbuf *m, const struct tcp_seg *s,
 	}
 	tcp_set_state(tl, c, TCP_SYN_RECEIVED);
 	c->rtt_start = ctx->now_us;
-	tcp_rtx_arm(ctx, c);
+	tcp_synack_arm(ctx, c);
 	/* Last: s is in m, which the SYN-ACK may overwrite. */
 	return tcp_send_synack_in(ctx, c, m);
 }
@@ -213,9 +213,12 @@ tcp_established(struct lcore_ctx *ctx, struct tcp_conn *c,
 	struct tcp_lcore *tl = tcp_tl(ctx);
 	void *app;
 
-	/* The SYN-ACK's timer stops as an RTO does (tcp_rtx_arm, RFC 6298
-	 * §5.2): only its kind; the next arm moves it, or it fires idle. */
+	/* The SYN-ACK's timer stops: off the FIFO (tcp_synack_arm), or as
+	 * an RTO does after a retransmission (tcp_rtx_arm, RFC 6298 §5.2):
+	 * only its kind; the next arm moves it, or it fires idle. */
 	c->timer_kind = TT_NONE;
+	if (c->tw_pprev)
+		tcp_synack_unlink(tl, c);
 	if (c->retries == 0 && !(c->flags & TCF_COOKIE))
 		tcp_rtt_update(tl, c, (uint32_t)(ctx->now_us - c->rtt_start));
 	else if (c->retries && (c->flags & TCF_TS) && s->has_ts &&

@@ -206,7 +206,8 @@ struct tcp_conn {
 	void *app;
 	/* receive queue: out-of-order mbufs sorted by sequence */
 	struct rte_mbuf *ooo;
-	/* lcore lists: pending output, TIME_WAIT FIFO */
+	/* lcore lists: pending output, TIME_WAIT FIFO (in SYN_RECEIVED:
+	 * the first SYN-ACK timeout's FIFO, tl->syn_head) */
 	struct tcp_conn *pnext, **pprev;
 	struct tcp_conn *tw_next, **tw_pprev;
 	struct rte_ether_addr peer_mac;
@@ -260,6 +261,12 @@ struct tcp_lcore {
 	/* TIME_WAIT expiry (tcp_conn.c): one timer for the FIFO, due when
 	 * tw_head's wait ends (its rtx_deadline) */
 	struct timer tw_timer;
+	/* The SYN-ACKs' first timeouts (tcp_timer.c): SYN_RECEIVED
+	 * connections in deadline order through tw_next/tw_pprev, one
+	 * timer, due no later than syn_head's rtx_deadline */
+	struct tcp_conn *syn_head;
+	struct tcp_conn **syn_tail;
+	struct timer syn_timer;
 	uint32_t max_conns;
 	uint32_t in_use;
 	uint32_t state_count[TCP_NSTATES];
@@ -943,6 +950,23 @@ void tcp_arm(struct lcore_ctx *ctx, struct tcp_conn *c, uint8_t kind,
 	     uint64_t after_us);
 void tcp_disarm(struct lcore_ctx *ctx, struct tcp_conn *c);
 void tcp_rtx_arm(struct lcore_ctx *ctx, struct tcp_conn *c);
+/* The new SYN_RECEIVED c's SYN-ACK timeout, RTO from now: at the tail of
+ * tl's SYN-ACK FIFO (tl->syn_timer), or on c's own timer where that
+ * would break the FIFO's deadline order. */
+void tcp_synack_arm(struct lcore_ctx *ctx, struct tcp_conn *c);
+void tcp_synack_fifo_fire(struct lcore_ctx *ctx, struct timer *t);
+
+/* c (c->tw_pprev set, SYN_RECEIVED) off the SYN-ACK FIFO. */
+static inline void
+tcp_synack_unlink(struct tcp_lcore *tl, struct tcp_conn *c)
+{
+	*c->tw_pprev = c->tw_next;
+	if (c->tw_next)
+		c->tw_next->tw_pprev = c->tw_pprev;
+	else
+		tl->syn_tail = c->tw_pprev;
+	c->tw_pprev = NULL;
+}
 void tcp_rtt_sample(const struct tcp_lcore *tl, struct tcp_conn *c,
 		    uint32_t rtt_us);
 
