@@ -96,23 +96,6 @@ tcp_tw_append(struct lcore_ctx *ctx, struct tcp_lcore *tl, struct tcp_conn *c)
 		timer_arm(&ctx->wheel, &tl->tw_timer, tl->tw_head->rtx_deadline);
 }
 
-/* tw_timer: every TIME_WAIT entry whose wait is over goes (each at the
- * first timer run at or after its end, as its own timer would have
- * fired), then the timer waits for the new head. */
-static void
-tcp_tw_fire(struct lcore_ctx *ctx, struct timer *t)
-{
-	struct tcp_lcore *tl = container_of(t, struct tcp_lcore, tw_timer);
-	struct tcp_conn *c;
-
-	while ((c = tl->tw_head) != NULL && c->rtx_deadline <= ctx->now_us) {
-		STAT_INC(ctx, tcp_timewait_expired);
-		tcp_conn_free(ctx, c);
-	}
-	if (c)
-		timer_arm(&ctx->wheel, t, c->rtx_deadline);
-}
-
 /*
  * A connection object for a new 4-tuple, in state CLOSED (the caller sets
  * the real one). With the pool empty the oldest TIME_WAIT connection is
@@ -188,19 +171,21 @@ tcp_conn_release_queues(struct lcore_ctx *ctx, struct tcp_conn *c)
  * Release everything c holds (timers, queues, table and list links) and
  * return it to the pool. Inside tcp_input() for c (tl->busy) the object
  * itself waits for the end of the segment (TCF_DEAD), so the receive
- * path can still look at it after a callback closed it.
+ * path can still look at it after a callback closed it. tw: c is known
+ * to be in TIME_WAIT (its expiry), so the state's tests fold away.
  */
-void
-tcp_conn_free(struct lcore_ctx *ctx, struct tcp_conn *c)
+static __rte_always_inline void
+tcp_conn_free_at(struct lcore_ctx *ctx, struct tcp_lcore *tl,
+		 struct tcp_conn *c, bool tw)
 {
-	struct tcp_lcore *tl = tcp_tl(ctx);
 	struct tcp_conn **pp;
 
+	RTE_ASSERT(!tw || (c->state == TCP_TIME_WAIT && c->tw_pprev));
 	timer_cancel(&ctx->wheel, &c->timer);
 	timer_cancel(&ctx->wheel, &c->delack);
 	/* TIME_WAIT let go of its queues, holders' place and memory wait
 	 * on entry (tcp_time_wait) and takes none since (no text, no send). */
-	if (c->state != TCP_TIME_WAIT) {
+	if (!tw && c->state != TCP_TIME_WAIT) {
 		tcp_conn_release_queues(ctx, c);
 		tcp_unhold(c, true);
 		tcp_mem_unwait(tl, c);
@@ -221,13 +206,18 @@ tcp_conn_free(struct lcore_ctx *ctx, struct tcp_conn *c)
 		if (c->pnext)
 			c->pnext->pprev = c->pprev;
 	}
-	if (c->tw_pprev) {
-		if (c->state == TCP_SYN_RECEIVED)
-			tcp_synack_unlink(tl, c);
-		else
-			tcp_tw_unlink(tl, c);
+	if (tw) {
+		tcp_tw_unlink(tl, c);
+		tl->state_count[TCP_TIME_WAIT]--;
+	} else {
+		if (c->tw_pprev) {
+			if (c->state == TCP_SYN_RECEIVED)
+				tcp_synack_unlink(tl, c);
+			else
+				tcp_tw_unlink(tl, c);
+		}
+		tl->state_count[c->state]--;
 	}
-	tl->state_count[c->state]--;
 	tl->in_use--;
 	c->state = TCP_CLOSED;
 	c->timer_kind = TT_NONE;
@@ -236,6 +226,29 @@ tcp_conn_free(struct lcore_ctx *ctx, struct tcp_conn *c)
 		return;
 	c->hnext = tl->free_list;
 	tl->free_list = c;
+}
+
+void
+tcp_conn_free(struct lcore_ctx *ctx, struct tcp_conn *c)
+{
+	tcp_conn_free_at(ctx, tcp_tl(ctx), c, false);
+}
+
+/* tw_timer: every TIME_WAIT entry whose wait is over goes (each at the
+ * first timer run at or after its end, as its own timer would have
+ * fired), then the timer waits for the new head. */
+static void
+tcp_tw_fire(struct lcore_ctx *ctx, struct timer *t)
+{
+	struct tcp_lcore *tl = container_of(t, struct tcp_lcore, tw_timer);
+	struct tcp_conn *c;
+
+	while ((c = tl->tw_head) != NULL && c->rtx_deadline <= ctx->now_us) {
+		STAT_INC(ctx, tcp_timewait_expired);
+		tcp_conn_free_at(ctx, tl, c, true);
+	}
+	if (c)
+		timer_arm(&ctx->wheel, t, c->rtx_deadline);
 }
 
 /* The application's part ends: closed() exactly once if it accepted. */
