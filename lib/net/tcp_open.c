@@ -105,7 +105,20 @@ tcp_rcv_syn(struct lcore_ctx *ctx, struct rte_mbuf *m, const struct tcp_seg *s,
 	tcp_set_state(tl, c, TCP_SYN_RECEIVED);
 	c->rtt_start = ctx->now_us;
 	tcp_synack_arm(ctx, c);
-	/* Last: s is in m, which the SYN-ACK may overwrite. */
+	/* Last: s is in m, which the SYN-ACK may overwrite. The usual one
+	 * (IPv4, every option agreed) in m as tcp_send_synack_in's first
+	 * case makes it, without the call and the options' decoding. */
+	if (likely((c->flags & (TCF_WS | TCF_TS | TCF_SACK)) ==
+			   (TCF_WS | TCF_TS | TCF_SACK) &&
+		   !(c->lid & TCP_LID_V6) && tcp_mbuf_reusable(ctx, m))) {
+		if (unlikely(!tcp_xmit_synack(ctx, c, (uint16_t)tcp_min(
+						      tl->rcv_wnd, 65535), m))) {
+			STAT_INC(ctx, tcp_drop_nombuf);
+			return false;
+		}
+		STAT_INC(ctx, tcp_synack_tx);
+		return true;
+	}
 	return tcp_send_synack_in(ctx, c, m);
 }
 
