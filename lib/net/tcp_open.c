@@ -3,6 +3,7 @@
 #include "core/config.h"
 #include "net/net.h"
 #include "net/ipv6.h"
+#include "net/tcp_alloc.h"
 #include "net/tcp_priv.h"
 
 /* State of a new connection from the peer's SYN (or the cookie ACK). */
@@ -87,7 +88,8 @@ tcp_rcv_syn(struct lcore_ctx *ctx, struct rte_mbuf *m, const struct tcp_seg *s,
 		tcp_reply_synack_cookie(ctx, s, cookie, adv, tsval);
 		return false;
 	}
-	c = tcp_conn_alloc(ctx, s->peer_ip, pport, lport, s->lid, s->peer6);
+	c = tcp_conn_alloc_inline(ctx, s->peer_ip, pport, lport, s->lid,
+				  s->peer6);
 	if (!c) {
 		STAT_INC(ctx, tcp_conn_full_rst);
 		tcp_reply_rst(ctx, s);
