@@ -148,7 +148,8 @@ tcp_conn_free_at(struct lcore_ctx *ctx, struct tcp_lcore *tl,
 	if (!tw && c->state != TCP_TIME_WAIT) {
 		tcp_conn_release_queues(ctx, c);
 		tcp_unhold(c, true);
-		tcp_mem_unwait(tl, c);
+		if (c->flags & TCF_MEMWAIT)
+			tcp_mem_unwait(tl, c);
 	}
 	RTE_ASSERT(c->sndq_head == NULL && c->ooo == NULL &&
 		   c->hold_pprev == NULL && !(c->flags & TCF_MEMWAIT));
@@ -260,7 +261,8 @@ tcp_time_wait(struct lcore_ctx *ctx, struct tcp_conn *c)
 	}
 	STAT_INC(ctx, tcp_timewait_entered);
 	tcp_conn_release_queues(ctx, c);
-	tcp_mem_unwait(tl, c);
+	if (c->flags & TCF_MEMWAIT) /* tcp_mem_unwait's test: no call */
+		tcp_mem_unwait(tl, c);
 	timer_cancel(&ctx->wheel, &c->delack);
 	tcp_set_state(tl, c, TCP_TIME_WAIT);
 	tcp_tw_append(ctx, tl, c);
@@ -304,15 +306,6 @@ tcp_flush(struct lcore_ctx *ctx)
 }
 
 /* ---- listeners -------------------------------------------------------- */
-
-const struct tcp_listener *
-tcp_listener_find(const struct tcp_lcore *tl, uint16_t port)
-{
-	for (uint32_t i = 0; i < tl->nlisten; i++)
-		if (tl->listen[i].port == port)
-			return &tl->listen[i];
-	return NULL;
-}
 
 int
 tcp_listen(struct lcore_ctx *ctx, uint16_t port, const struct tcp_ops *ops)

@@ -557,8 +557,15 @@ tcp_schedule_inline(struct tcp_lcore *tl, struct tcp_conn *c)
 		tl->pending->pprev = &c->pnext;
 	tl->pending = c;
 }
-const struct tcp_listener *tcp_listener_find(const struct tcp_lcore *tl,
-					     uint16_t port);
+/* The listener of port (network order), or NULL: inline, a SYN's. */
+static inline const struct tcp_listener *
+tcp_listener_find(const struct tcp_lcore *tl, uint16_t port)
+{
+	for (uint32_t i = 0; i < tl->nlisten; i++)
+		if (tl->listen[i].port == port)
+			return &tl->listen[i];
+	return NULL;
+}
 
 /* tcp_in.c: an acceptable ACK (RFC 9293 §3.10.7.4 fifth); false when
  * the segment must not be processed further (c closed or freed). */
