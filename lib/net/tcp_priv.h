@@ -275,6 +275,7 @@ struct tcp_lcore {
 	/* derived from the configuration */
 	uint16_t our_mss;  /* what we can receive (cfg mss, MTU) */
 	uint16_t seg_cap;  /* payload that fits one mbuf after TCP_SNDQ_DOFF */
+	uint16_t ann_mss;  /* tcp_our_mss (tcp_lcore_config: pool and MTU) */
 	uint8_t our_wscale;
 	int syncookies;    /* enum config_tristate */
 	uint32_t rcv_wnd, snd_buf;
@@ -468,13 +469,22 @@ tcp_ts_now(const struct lcore_ctx *ctx, uint32_t off)
  * chained ones).
  */
 static inline uint16_t
-tcp_our_mss(const struct lcore_ctx *ctx, const struct tcp_lcore *tl)
+tcp_our_mss_calc(const struct lcore_ctx *ctx, const struct tcp_lcore *tl)
 {
 	uint32_t room = rte_pktmbuf_data_room_size(ctx->pool);
 	uint32_t hdrs = RTE_PKTMBUF_HEADROOM + RTE_ETHER_HDR_LEN + 20 + TCP_HLEN;
 
 	room = room > hdrs + TCP_MIN_MSS ? room - hdrs : TCP_MIN_MSS;
 	return (uint16_t)tcp_min(tl->our_mss, room);
+}
+
+/* tcp_our_mss_calc, computed once (the pool and the MTU stay). */
+static inline uint16_t
+tcp_our_mss(const struct lcore_ctx *ctx, const struct tcp_lcore *tl)
+{
+	RTE_ASSERT(tl->ann_mss == tcp_our_mss_calc(ctx, tl));
+	(void)ctx;
+	return tl->ann_mss;
 }
 
 /*
