@@ -11,15 +11,17 @@
 #include "net/tcp_table.h"
 
 /*
- * A connection object for a new 4-tuple, in state CLOSED (the caller sets
- * the real one). With the pool empty the oldest TIME_WAIT connection is
- * recycled (RFC 6191 spirit: it is the one closest to expiry). NULL when
- * every object holds a live connection. tcp_conn_alloc() out of line;
- * inline in the passive open's SYN (tcp_rcv_syn).
+ * A connection object for a new 4-tuple, in state `state`, counted there
+ * (tcp_conn_alloc: CLOSED, the caller sets the real one; the passive
+ * open's SYN: SYN_RECEIVED at once). With the pool empty the oldest
+ * TIME_WAIT connection is recycled (RFC 6191 spirit: it is the one
+ * closest to expiry). NULL when every object holds a live connection.
+ * tcp_conn_alloc() out of line; inline in tcp_rcv_syn.
  */
 static __rte_always_inline struct tcp_conn *
 tcp_conn_alloc_inline(struct lcore_ctx *ctx, uint32_t ip, uint16_t pport,
-		      uint16_t lport, uint8_t lid, const uint8_t *peer6)
+		      uint16_t lport, uint8_t lid, const uint8_t *peer6,
+		      uint8_t state)
 {
 	struct tcp_lcore *tl = tcp_tl(ctx);
 	struct tcp_conn *c, **b;
@@ -40,8 +42,8 @@ tcp_conn_alloc_inline(struct lcore_ctx *ctx, uint32_t ip, uint16_t pport,
 	if (lid & TCP_LID_V6)
 		memcpy(c->peer_ip6, peer6, 16);
 	c->tl = tl;
-	c->state = TCP_CLOSED;
-	tl->state_count[TCP_CLOSED]++;
+	c->state = state;
+	tl->state_count[state]++;
 	c->timer.fn = tcp_timer_fire; /* timer_init's other fields: 0 */
 	c->delack.fn = tcp_delack_fire;
 	c->hbucket = tcp_bucket_of(tl, ip, pport, lport, lid, peer6);

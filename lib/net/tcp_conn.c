@@ -101,7 +101,8 @@ struct tcp_conn *
 tcp_conn_alloc(struct lcore_ctx *ctx, uint32_t ip, uint16_t pport,
 	       uint16_t lport, uint8_t lid, const uint8_t *peer6)
 {
-	return tcp_conn_alloc_inline(ctx, ip, pport, lport, lid, peer6);
+	return tcp_conn_alloc_inline(ctx, ip, pport, lport, lid, peer6,
+				     TCP_CLOSED);
 }
 
 /*

@@ -89,7 +89,7 @@ tcp_rcv_syn(struct lcore_ctx *ctx, struct rte_mbuf *m, const struct tcp_seg *s,
 		return false;
 	}
 	c = tcp_conn_alloc_inline(ctx, s->peer_ip, pport, lport, s->lid,
-				  s->peer6);
+				  s->peer6, TCP_SYN_RECEIVED);
 	if (!c) {
 		STAT_INC(ctx, tcp_conn_full_rst);
 		tcp_reply_rst(ctx, s);
@@ -104,7 +104,6 @@ tcp_rcv_syn(struct lcore_ctx *ctx, struct rte_mbuf *m, const struct tcp_seg *s,
 		c->flags |= TCF_SACK;
 		STAT_INC(ctx, tcp_sack_conns);
 	}
-	tcp_set_state(tl, c, TCP_SYN_RECEIVED);
 	c->rtt_start = ctx->now_us;
 	tcp_synack_arm(ctx, c);
 	/* Last: s is in m, which the SYN-ACK may overwrite. The usual one
