@@ -67,11 +67,12 @@ http_accept(struct lcore_ctx *ctx, struct tcp_conn *c)
 	}
 	hl->free_conns = hc->next_free;
 	hl->nconns++;
-	memset(hc, 0, sizeof(*hc));
+	/* Each field once: the request state zeroed (buf .. owe_cap); hl,
+	 * the timers (their callbacks, disarmed) and pend are as
+	 * http_lcore_init made them and http_closed leaves them. */
 	hc->tcp = c;
-	hc->hl = hl;
-	timer_init(&hc->timer, http_timer_fire);
-	timer_init(&hc->dtimer, http_conn_defer_fire);
+	memset(&hc->buf, 0, offsetof(struct http_conn, deadline_us) -
+				   offsetof(struct http_conn, buf));
 	hc->deadline_us = ctx->now_us + hl->idle_timeout_us;
 	timer_arm(&ctx->wheel, &hc->timer, hc->deadline_us);
 	return hc;
@@ -123,8 +124,14 @@ http_lcore_init(struct lcore_ctx *ctx, const struct http_router *r)
 		return -ENOMEM;
 	}
 	for (uint32_t i = hl->max_conns; i-- > 0;) {
-		hl->conns[i].next_free = hl->free_conns;
-		hl->free_conns = &hl->conns[i];
+		struct http_conn *hc = &hl->conns[i];
+
+		/* What a free connection keeps for the next (http_accept). */
+		hc->hl = hl;
+		timer_init(&hc->timer, http_timer_fire);
+		timer_init(&hc->dtimer, http_conn_defer_fire);
+		hc->next_free = hl->free_conns;
+		hl->free_conns = hc;
 	}
 	hl->router = r;
 	hl->limits.max_request_line = cfg->http_max_request_line;

@@ -122,6 +122,8 @@ struct http_conn {
 	/* the tail of an answer TCP did not take (HC_OWED), MEM_RESP */
 	char *owe;
 	uint32_t owe_off, owe_len, owe_cap;
+	/* http_accept zeroes buf .. owe_cap and sets deadline_us; the
+	 * fields after are left fresh by http_closed for the next one. */
 	uint64_t deadline_us; /* request (header/body) or idle deadline */
 	struct timer timer;
 	struct timer dtimer; /* http_defer */

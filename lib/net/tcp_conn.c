@@ -9,6 +9,7 @@
 
 #include "core/config.h"
 #include "net/ipv4.h"
+#include "net/tcp_alloc.h"
 #include "net/tcp_priv.h"
 #include "net/tcp_table.h"
 #include "net/tcp_steer.h"
@@ -96,69 +97,12 @@ tcp_tw_append(struct lcore_ctx *ctx, struct tcp_lcore *tl, struct tcp_conn *c)
 		timer_arm(&ctx->wheel, &tl->tw_timer, tl->tw_head->rtx_deadline);
 }
 
-/* tw_timer: every TIME_WAIT entry whose wait is over goes (each at the
- * first timer run at or after its end, as its own timer would have
- * fired), then the timer waits for the new head. */
-static void
-tcp_tw_fire(struct lcore_ctx *ctx, struct timer *t)
-{
-	struct tcp_lcore *tl = container_of(t, struct tcp_lcore, tw_timer);
-	struct tcp_conn *c;
-
-	while ((c = tl->tw_head) != NULL && c->rtx_deadline <= ctx->now_us) {
-		STAT_INC(ctx, tcp_timewait_expired);
-		tcp_conn_free(ctx, c);
-	}
-	if (c)
-		timer_arm(&ctx->wheel, t, c->rtx_deadline);
-}
-
-/*
- * A connection object for a new 4-tuple, in state CLOSED (the caller sets
- * the real one). With the pool empty the oldest TIME_WAIT connection is
- * recycled (RFC 6191 spirit: it is the one closest to expiry). NULL when
- * every object holds a live connection.
- */
 struct tcp_conn *
 tcp_conn_alloc(struct lcore_ctx *ctx, uint32_t ip, uint16_t pport,
 	       uint16_t lport, uint8_t lid, const uint8_t *peer6)
 {
-	struct tcp_lcore *tl = tcp_tl(ctx);
-	struct tcp_conn *c, **b;
-
-	if (!tl->free_list) {
-		if (!tl->tw_head)
-			return NULL;
-		STAT_INC(ctx, tcp_timewait_recycled);
-		tcp_conn_free(ctx, tl->tw_head);
-	}
-	c = tl->free_list;
-	tl->free_list = c->hnext;
-	memset(c, 0, sizeof(*c));
-	c->peer_ip = ip;
-	c->peer_port = pport;
-	c->local_port = lport;
-	c->lid = lid;
-	if (lid & TCP_LID_V6)
-		memcpy(c->peer_ip6, peer6, 16);
-	c->tl = tl;
-	c->state = TCP_CLOSED;
-	tl->state_count[TCP_CLOSED]++;
-	c->timer.fn = tcp_timer_fire; /* timer_init's other fields: 0 */
-	c->delack.fn = tcp_delack_fire;
-	c->hbucket = tcp_bucket_of(tl, ip, pport, lport, lid, peer6);
-	b = &tl->buckets[c->hbucket];
-	c->hnext = *b;
-	*b = c;
-	tl->in_use++;
-	if (lid & TCP_LID_V6)
-		STAT_INC(ctx, tcp_conns_v6);
-	else
-		STAT_INC(ctx, tcp_conns_v4);
-	if (tl->steer)
-		tcp_steer_add(tl->steer, tcp_steer_peer(tl->steer, ip, lid, peer6),
-			      pport, lport, lid, ctx->idx);
-	return c;
+	return tcp_conn_alloc_inline(ctx, ip, pport, lport, lid, peer6,
+				     TCP_CLOSED);
 }
 
 /*
@@ -188,22 +132,25 @@ tcp_conn_release_queues(struct lcore_ctx *ctx, struct tcp_conn *c)
  * Release everything c holds (timers, queues, table and list links) and
  * return it to the pool. Inside tcp_input() for c (tl->busy) the object
  * itself waits for the end of the segment (TCF_DEAD), so the receive
- * path can still look at it after a callback closed it.
+ * path can still look at it after a callback closed it. tw: c is known
+ * to be in TIME_WAIT (its expiry), so the state's tests fold away.
  */
-void
-tcp_conn_free(struct lcore_ctx *ctx, struct tcp_conn *c)
+static __rte_always_inline void
+tcp_conn_free_at(struct lcore_ctx *ctx, struct tcp_lcore *tl,
+		 struct tcp_conn *c, bool tw)
 {
-	struct tcp_lcore *tl = tcp_tl(ctx);
 	struct tcp_conn **pp;
 
+	RTE_ASSERT(!tw || (c->state == TCP_TIME_WAIT && c->tw_pprev));
 	timer_cancel(&ctx->wheel, &c->timer);
 	timer_cancel(&ctx->wheel, &c->delack);
 	/* TIME_WAIT let go of its queues, holders' place and memory wait
 	 * on entry (tcp_time_wait) and takes none since (no text, no send). */
-	if (c->state != TCP_TIME_WAIT) {
+	if (!tw && c->state != TCP_TIME_WAIT) {
 		tcp_conn_release_queues(ctx, c);
 		tcp_unhold(c, true);
-		tcp_mem_unwait(tl, c);
+		if (c->flags & TCF_MEMWAIT)
+			tcp_mem_unwait(tl, c);
 	}
 	RTE_ASSERT(c->sndq_head == NULL && c->ooo == NULL &&
 		   c->hold_pprev == NULL && !(c->flags & TCF_MEMWAIT));
@@ -221,9 +168,18 @@ tcp_conn_free(struct lcore_ctx *ctx, struct tcp_conn *c)
 		if (c->pnext)
 			c->pnext->pprev = c->pprev;
 	}
-	if (c->tw_pprev)
+	if (tw) {
 		tcp_tw_unlink(tl, c);
-	tl->state_count[c->state]--;
+		tl->state_count[TCP_TIME_WAIT]--;
+	} else {
+		if (c->tw_pprev) {
+			if (c->state == TCP_SYN_RECEIVED)
+				tcp_synack_unlink(tl, c);
+			else
+				tcp_tw_unlink(tl, c);
+		}
+		tl->state_count[c->state]--;
+	}
 	tl->in_use--;
 	c->state = TCP_CLOSED;
 	c->timer_kind = TT_NONE;
@@ -232,6 +188,29 @@ tcp_conn_free(struct lcore_ctx *ctx, struct tcp_conn *c)
 		return;
 	c->hnext = tl->free_list;
 	tl->free_list = c;
+}
+
+void
+tcp_conn_free(struct lcore_ctx *ctx, struct tcp_conn *c)
+{
+	tcp_conn_free_at(ctx, tcp_tl(ctx), c, false);
+}
+
+/* tw_timer: every TIME_WAIT entry whose wait is over goes (each at the
+ * first timer run at or after its end, as its own timer would have
+ * fired), then the timer waits for the new head. */
+static void
+tcp_tw_fire(struct lcore_ctx *ctx, struct timer *t)
+{
+	struct tcp_lcore *tl = container_of(t, struct tcp_lcore, tw_timer);
+	struct tcp_conn *c;
+
+	while ((c = tl->tw_head) != NULL && c->rtx_deadline <= ctx->now_us) {
+		STAT_INC(ctx, tcp_timewait_expired);
+		tcp_conn_free_at(ctx, tl, c, true);
+	}
+	if (c)
+		timer_arm(&ctx->wheel, t, c->rtx_deadline);
 }
 
 /* The application's part ends: closed() exactly once if it accepted. */
@@ -283,7 +262,8 @@ tcp_time_wait(struct lcore_ctx *ctx, struct tcp_conn *c)
 	}
 	STAT_INC(ctx, tcp_timewait_entered);
 	tcp_conn_release_queues(ctx, c);
-	tcp_mem_unwait(tl, c);
+	if (c->flags & TCF_MEMWAIT) /* tcp_mem_unwait's test: no call */
+		tcp_mem_unwait(tl, c);
 	timer_cancel(&ctx->wheel, &c->delack);
 	tcp_set_state(tl, c, TCP_TIME_WAIT);
 	tcp_tw_append(ctx, tl, c);
@@ -327,15 +307,6 @@ tcp_flush(struct lcore_ctx *ctx)
 }
 
 /* ---- listeners -------------------------------------------------------- */
-
-const struct tcp_listener *
-tcp_listener_find(const struct tcp_lcore *tl, uint16_t port)
-{
-	for (uint32_t i = 0; i < tl->nlisten; i++)
-		if (tl->listen[i].port == port)
-			return &tl->listen[i];
-	return NULL;
-}
 
 int
 tcp_listen(struct lcore_ctx *ctx, uint16_t port, const struct tcp_ops *ops)
@@ -384,6 +355,7 @@ tcp_lcore_config(struct lcore_ctx *ctx, struct tcp_lcore *tl)
 	room = room > TCP_SNDQ_DOFF + TCP_HLEN + TCP_TS_OPTLEN ?
 	       room - TCP_SNDQ_DOFF - TCP_HLEN - TCP_TS_OPTLEN : 0;
 	tl->seg_cap = (uint16_t)(room >= TCP_MIN_MSS ? tcp_min(room, 65535) : 0);
+	tl->ann_mss = tcp_our_mss_calc(ctx, tl);
 	tl->rcv_wnd = cfg->tcp_rcv_wnd;
 	while (tl->our_wscale < 14 && (tl->rcv_wnd >> tl->our_wscale) > 65535)
 		tl->our_wscale++;
@@ -461,6 +433,8 @@ tcp_lcore_init(struct lcore_ctx *ctx)
 	}
 	tl->tw_tail = &tl->tw_head;
 	timer_init(&tl->tw_timer, tcp_tw_fire);
+	tl->syn_tail = &tl->syn_head;
+	timer_init(&tl->syn_timer, tcp_synack_fifo_fire);
 	ctx->tcp = tl;
 	return 0;
 
@@ -497,6 +471,7 @@ tcp_lcore_fini(struct lcore_ctx *ctx)
 		tcp_conn_free(ctx, c);
 	}
 	timer_cancel(&ctx->wheel, &tl->tw_timer);
+	timer_cancel(&ctx->wheel, &tl->syn_timer);
 	rte_free(tl->pool);
 	rte_free(tl->buckets);
 	rte_free(tl);

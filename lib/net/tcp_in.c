@@ -625,13 +625,27 @@ static bool
 tcp_rcv_state(struct lcore_ctx *ctx, struct tcp_conn *c, struct rte_mbuf *m,
 	      struct tcp_seg *s)
 {
-	uint32_t seglen = s->len + !!(s->flags & RTE_TCP_SYN_FLAG) +
-			  !!(s->flags & RTE_TCP_FIN_FLAG);
+	uint32_t seglen;
 	int kept;
 
 	if (c->state == TCP_FIN_WAIT_1 &&
 	    (kept = tcp_fin_ack_all(ctx, c, m, s)) >= 0)
 		return kept;
+	/* The handshake's last ACK, bare, at rcv_nxt, PAWS passed: the
+	 * checks before the SYN_RECEIVED step below would all pass (no SYN,
+	 * no RST, ACK set, the sequence acceptable at any window), so it
+	 * goes there at once. test_tcp_close holds it to the general path. */
+	if (c->state == TCP_SYN_RECEIVED &&
+	    (s->th->tcp_flags & ~RTE_TCP_PSH_FLAG) == RTE_TCP_ACK_FLAG &&
+	    s->len == 0 && s->seq == c->rcv_nxt &&
+	    (!(c->flags & TCF_TS) ||
+	     (s->has_ts && !SEQ_LT(s->tsval, c->ts_recent)))) {
+		if (!tcp_rcv_syn_received(ctx, c, s))
+			return false;
+		goto acked;
+	}
+	seglen = s->len + !!(s->flags & RTE_TCP_SYN_FLAG) +
+		 !!(s->flags & RTE_TCP_FIN_FLAG);
 	/* SYN: in SYN_RECEIVED the peer repeats its SYN because our SYN-ACK
 	 * was lost; in a synchronized state RFC 5961 §4.2 wants a
 	 * challenge ACK whatever the sequence number. */
@@ -688,6 +702,7 @@ tcp_rcv_state(struct lcore_ctx *ctx, struct tcp_conn *c, struct rte_mbuf *m,
 	}
 	if (c->state == TCP_SYN_RECEIVED && !tcp_rcv_syn_received(ctx, c, s))
 		return false;
+acked:
 	if (c->state != TCP_TIME_WAIT && !tcp_ack_acceptable(ctx, c, s))
 		return false;
 	/* RFC 7323 §4.3: TS.Recent from the segment at Last.ACK.sent, and

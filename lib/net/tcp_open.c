@@ -3,6 +3,7 @@
 #include "core/config.h"
 #include "net/net.h"
 #include "net/ipv6.h"
+#include "net/tcp_alloc.h"
 #include "net/tcp_priv.h"
 
 /* State of a new connection from the peer's SYN (or the cookie ACK). */
@@ -87,7 +88,8 @@ tcp_rcv_syn(struct lcore_ctx *ctx, struct rte_mbuf *m, const struct tcp_seg *s,
 		tcp_reply_synack_cookie(ctx, s, cookie, adv, tsval);
 		return false;
 	}
-	c = tcp_conn_alloc(ctx, s->peer_ip, pport, lport, s->lid, s->peer6);
+	c = tcp_conn_alloc_inline(ctx, s->peer_ip, pport, lport, s->lid,
+				  s->peer6, TCP_SYN_RECEIVED);
 	if (!c) {
 		STAT_INC(ctx, tcp_conn_full_rst);
 		tcp_reply_rst(ctx, s);
@@ -102,10 +104,22 @@ tcp_rcv_syn(struct lcore_ctx *ctx, struct rte_mbuf *m, const struct tcp_seg *s,
 		c->flags |= TCF_SACK;
 		STAT_INC(ctx, tcp_sack_conns);
 	}
-	tcp_set_state(tl, c, TCP_SYN_RECEIVED);
 	c->rtt_start = ctx->now_us;
-	tcp_rtx_arm(ctx, c);
-	/* Last: s is in m, which the SYN-ACK may overwrite. */
+	tcp_synack_arm(ctx, c);
+	/* Last: s is in m, which the SYN-ACK may overwrite. The usual one
+	 * (IPv4, every option agreed) in m as tcp_send_synack_in's first
+	 * case makes it, without the call and the options' decoding. */
+	if (likely((c->flags & (TCF_WS | TCF_TS | TCF_SACK)) ==
+			   (TCF_WS | TCF_TS | TCF_SACK) &&
+		   !(c->lid & TCP_LID_V6) && tcp_mbuf_reusable(ctx, m))) {
+		if (unlikely(!tcp_xmit_synack(ctx, c, (uint16_t)tcp_min(
+						      tl->rcv_wnd, 65535), m))) {
+			STAT_INC(ctx, tcp_drop_nombuf);
+			return false;
+		}
+		STAT_INC(ctx, tcp_synack_tx);
+		return true;
+	}
 	return tcp_send_synack_in(ctx, c, m);
 }
 
@@ -213,9 +227,12 @@ tcp_established(struct lcore_ctx *ctx, struct tcp_conn *c,
 	struct tcp_lcore *tl = tcp_tl(ctx);
 	void *app;
 
-	/* The SYN-ACK's timer stops as an RTO does (tcp_rtx_arm, RFC 6298
-	 * §5.2): only its kind; the next arm moves it, or it fires idle. */
+	/* The SYN-ACK's timer stops: off the FIFO (tcp_synack_arm), or as
+	 * an RTO does after a retransmission (tcp_rtx_arm, RFC 6298 §5.2):
+	 * only its kind; the next arm moves it, or it fires idle. */
 	c->timer_kind = TT_NONE;
+	if (c->tw_pprev)
+		tcp_synack_unlink(tl, c);
 	if (c->retries == 0 && !(c->flags & TCF_COOKIE))
 		tcp_rtt_update(tl, c, (uint32_t)(ctx->now_us - c->rtt_start));
 	else if (c->retries && (c->flags & TCF_TS) && s->has_ts &&

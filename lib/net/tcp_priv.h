@@ -206,7 +206,8 @@ struct tcp_conn {
 	void *app;
 	/* receive queue: out-of-order mbufs sorted by sequence */
 	struct rte_mbuf *ooo;
-	/* lcore lists: pending output, TIME_WAIT FIFO */
+	/* lcore lists: pending output, TIME_WAIT FIFO (in SYN_RECEIVED:
+	 * the first SYN-ACK timeout's FIFO, tl->syn_head) */
 	struct tcp_conn *pnext, **pprev;
 	struct tcp_conn *tw_next, **tw_pprev;
 	struct rte_ether_addr peer_mac;
@@ -260,6 +261,12 @@ struct tcp_lcore {
 	/* TIME_WAIT expiry (tcp_conn.c): one timer for the FIFO, due when
 	 * tw_head's wait ends (its rtx_deadline) */
 	struct timer tw_timer;
+	/* The SYN-ACKs' first timeouts (tcp_timer.c): SYN_RECEIVED
+	 * connections in deadline order through tw_next/tw_pprev, one
+	 * timer, due no later than syn_head's rtx_deadline */
+	struct tcp_conn *syn_head;
+	struct tcp_conn **syn_tail;
+	struct timer syn_timer;
 	uint32_t max_conns;
 	uint32_t in_use;
 	uint32_t state_count[TCP_NSTATES];
@@ -268,6 +275,7 @@ struct tcp_lcore {
 	/* derived from the configuration */
 	uint16_t our_mss;  /* what we can receive (cfg mss, MTU) */
 	uint16_t seg_cap;  /* payload that fits one mbuf after TCP_SNDQ_DOFF */
+	uint16_t ann_mss;  /* tcp_our_mss (tcp_lcore_config: pool and MTU) */
 	uint8_t our_wscale;
 	int syncookies;    /* enum config_tristate */
 	uint32_t rcv_wnd, snd_buf;
@@ -461,13 +469,22 @@ tcp_ts_now(const struct lcore_ctx *ctx, uint32_t off)
  * chained ones).
  */
 static inline uint16_t
-tcp_our_mss(const struct lcore_ctx *ctx, const struct tcp_lcore *tl)
+tcp_our_mss_calc(const struct lcore_ctx *ctx, const struct tcp_lcore *tl)
 {
 	uint32_t room = rte_pktmbuf_data_room_size(ctx->pool);
 	uint32_t hdrs = RTE_PKTMBUF_HEADROOM + RTE_ETHER_HDR_LEN + 20 + TCP_HLEN;
 
 	room = room > hdrs + TCP_MIN_MSS ? room - hdrs : TCP_MIN_MSS;
 	return (uint16_t)tcp_min(tl->our_mss, room);
+}
+
+/* tcp_our_mss_calc, computed once (the pool and the MTU stay). */
+static inline uint16_t
+tcp_our_mss(const struct lcore_ctx *ctx, const struct tcp_lcore *tl)
+{
+	RTE_ASSERT(tl->ann_mss == tcp_our_mss_calc(ctx, tl));
+	(void)ctx;
+	return tl->ann_mss;
 }
 
 /*
@@ -550,8 +567,15 @@ tcp_schedule_inline(struct tcp_lcore *tl, struct tcp_conn *c)
 		tl->pending->pprev = &c->pnext;
 	tl->pending = c;
 }
-const struct tcp_listener *tcp_listener_find(const struct tcp_lcore *tl,
-					     uint16_t port);
+/* The listener of port (network order), or NULL: inline, a SYN's. */
+static inline const struct tcp_listener *
+tcp_listener_find(const struct tcp_lcore *tl, uint16_t port)
+{
+	for (uint32_t i = 0; i < tl->nlisten; i++)
+		if (tl->listen[i].port == port)
+			return &tl->listen[i];
+	return NULL;
+}
 
 /* tcp_in.c: an acceptable ACK (RFC 9293 §3.10.7.4 fifth); false when
  * the segment must not be processed further (c closed or freed). */
@@ -943,6 +967,23 @@ void tcp_arm(struct lcore_ctx *ctx, struct tcp_conn *c, uint8_t kind,
 	     uint64_t after_us);
 void tcp_disarm(struct lcore_ctx *ctx, struct tcp_conn *c);
 void tcp_rtx_arm(struct lcore_ctx *ctx, struct tcp_conn *c);
+/* The new SYN_RECEIVED c's SYN-ACK timeout, RTO from now: at the tail of
+ * tl's SYN-ACK FIFO (tl->syn_timer), or on c's own timer where that
+ * would break the FIFO's deadline order. */
+void tcp_synack_arm(struct lcore_ctx *ctx, struct tcp_conn *c);
+void tcp_synack_fifo_fire(struct lcore_ctx *ctx, struct timer *t);
+
+/* c (c->tw_pprev set, SYN_RECEIVED) off the SYN-ACK FIFO. */
+static inline void
+tcp_synack_unlink(struct tcp_lcore *tl, struct tcp_conn *c)
+{
+	*c->tw_pprev = c->tw_next;
+	if (c->tw_next)
+		c->tw_next->tw_pprev = c->tw_pprev;
+	else
+		tl->syn_tail = c->tw_pprev;
+	c->tw_pprev = NULL;
+}
 void tcp_rtt_sample(const struct tcp_lcore *tl, struct tcp_conn *c,
 		    uint32_t rtt_us);
 

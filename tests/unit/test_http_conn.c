@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "http/conn_priv.h"
 #include "http/http.h"
 #include "http/resp.h"
 #include "http_test.h"
@@ -631,6 +632,72 @@ test_http_conn_templated_answers_whole_with_right_sums(void **state)
 	assert_int_equal(HSTAT(hc_h, http_responses_2xx), 13);
 }
 
+/*
+ * http_accept zeroes only the request state (buf .. owe_cap): what
+ * follows is as http_lcore_init made it, and http_closed must leave it
+ * so (hl, both timers disarmed with their callbacks, pend zero). Each
+ * connection closes (reset by the peer) with that state in use: an
+ * answer deferred (dtimer armed, pend set), a request half in (buf), a
+ * streamed answer under way (pend the producer); then the object it
+ * leaves, the next one http_accept takes, matches a pool entry never
+ * used, and a new connection on it is served.
+ */
+static void
+hc_assert_kept_fresh(const struct http_conn *hc, const struct http_conn *ref)
+{
+	assert_ptr_equal(hc->hl, ref->hl);
+	assert_false(timer_armed(&hc->timer));
+	assert_false(timer_armed(&hc->dtimer));
+	assert_ptr_equal(hc->timer.fn, ref->timer.fn);
+	assert_ptr_equal(hc->dtimer.fn, ref->dtimer.fn);
+	assert_memory_equal(&hc->pend, &ref->pend, sizeof(hc->pend));
+	assert_null(hc->buf);
+	assert_null(hc->owe);
+}
+
+static void
+test_http_conn_freed_object_keeps_what_accept_skips(void **state)
+{
+	static const char *const reqs[] = {
+		"GET /later HTTP/1.1\r\nHost: t\r\n\r\n",
+		"GET /hello HTTP/1.1\r\nHost: t\r\nX-Half: ",
+		"GET /stream HTTP/1.1\r\nHost: t\r\n\r\n",
+	};
+	struct http_lcore *hl = http_lc(hc_h->ctx);
+	const struct http_conn *ref = &hl->conns[hl->max_conns - 1];
+
+	for (size_t i = 0; i < RTE_DIM(reqs); i++) {
+		struct ht_client c;
+		struct http_conn *hc;
+
+		hc_connect(&c, (uint16_t)(40041 + i));
+		hc = NULL;
+		for (uint32_t k = 0; k < hl->max_conns; k++)
+			if (hl->conns[k].tcp)
+				hc = &hl->conns[k];
+		assert_non_null(hc);
+		assert_ptr_not_equal(hc, ref);
+		ht_send(&c, reqs[i]);
+		if (i == 0)
+			assert_true(timer_armed(&hc->dtimer));
+		if (i == 1)
+			assert_non_null(hc->buf);
+		if (i == 2)
+			assert_non_null(hc->pend.sfn);
+		harness_drain(hc_h); /* what the server sent: not read */
+		tt_send(&c.p, RTE_TCP_RST_FLAG, c.p.snd_nxt, 0, NULL, 0);
+		assert_int_equal(http_conn_count(hc_h->ctx), 0);
+		assert_ptr_equal(hl->free_conns, hc);
+		hc_assert_kept_fresh(hc, ref);
+	}
+	{
+		struct ht_client c;
+
+		hc_connect(&c, 40049);
+		hc_roundtrip(&c, GET_HELLO, hc_hello_ok(NULL));
+	}
+}
+
 #define HC_TEST(f) cmocka_unit_test_setup_teardown(f, hc_setup, hc_teardown)
 
 int
@@ -638,6 +705,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		HC_TEST(test_http_conn_keep_alive_serves_requests_in_turn),
+		HC_TEST(test_http_conn_freed_object_keeps_what_accept_skips),
 		HC_TEST(test_http_conn_pipelined_requests_in_one_segment_answer_in_order),
 		HC_TEST(test_http_conn_request_split_across_segments_is_answered_once_whole),
 		HC_TEST(test_http_conn_http10_request_answered_then_closed),

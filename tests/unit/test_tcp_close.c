@@ -584,6 +584,72 @@ test_tcp_close_fin_acking_all_leaves_state_of_general_path(void **state)
 }
 
 /*
+ * The handshake's last ACK, bare (tcp_rcv_state's decided SYN_RECEIVED
+ * case), leaves what the general path leaves: the same ACK with ECE, a
+ * flag the general path ignores and the decided case does not take,
+ * gives the same segments (none), counters and established connection;
+ * with and without timestamps, SACK and PSH.
+ */
+static void
+hs_ack_script(struct harness *h, uint8_t extra, bool ts, bool sack, bool psh,
+	      struct fin_run *out)
+{
+	struct tt_peer p;
+	struct tt_seg sa;
+	struct tcp_conn *c;
+
+	memset(out, 0, sizeof(*out));
+	tt_peer_init(&p, h, 40330);
+	p.ts = ts;
+	p.wscale = ts ? 7 : -1;
+	p.sack_perm = sack;
+	tt_syn(&p, &sa);
+	c = tw_conn(h, &p);
+	assert_non_null(c);
+	assert_int_equal(c->state, TCP_SYN_RECEIVED);
+	harness_advance(h, 700);
+	p.tsval++;
+	tt_send(&p, F_ACK | extra | (psh ? F_PSH : 0), p.snd_nxt, p.rcv_nxt,
+		NULL, 0);
+	out->n = tt_collect(h, out->segs, 8);
+	assert_int_equal(c->state, TCP_ESTABLISHED);
+	assert_true(tt_apps[0].used);
+	fin_conn_state(h, c, out->conn);
+	/* No progress yet (0): not a time since one, the clock runs on. */
+	out->conn[13] = c->progress_us ? h->ctx->now_us - c->progress_us :
+					 UINT64_MAX;
+	out->st = h->ctx->stats;
+}
+
+static void
+test_tcp_close_handshake_ack_decided_leaves_state_of_general_path(void **state)
+{
+	static struct fin_run fast, slow;
+
+	for (int v = 0; v < 8; v++) {
+		bool ts = v & 1, sack = v & 2, psh = v & 4;
+		struct harness *h = tt_reopen(state, NULL);
+
+		hs_ack_script(h, 0, ts, sack, psh, &fast);
+		h = tt_reopen(state, NULL);
+		hs_ack_script(h, RTE_TCP_ECE_FLAG, ts, sack, psh, &slow);
+		assert_int_equal(fast.n, 0);
+		assert_int_equal(slow.n, 0);
+		for (int i = 0; i < 34; i++)
+			if (fast.conn[i] != slow.conn[i])
+				fail_msg("variant %d field %d: %llu decided, %llu general",
+					 v, i, (unsigned long long)fast.conn[i],
+					 (unsigned long long)slow.conn[i]);
+		for (int i = 0; i < ST__COUNT; i++)
+			if (fast.st.v[i] != slow.st.v[i])
+				fail_msg("variant %d counter %s: %llu decided, %llu general",
+					 v, stats_name((enum stats_id)i),
+					 (unsigned long long)fast.st.v[i],
+					 (unsigned long long)slow.st.v[i]);
+	}
+}
+
+/*
  * tcp_rcv_ack's early return (an ACK of nothing new with nothing in
  * flight: the window update, the request after the handshake): what the
  * general steps would leave, i.e. the send side, RTT estimator, timers
@@ -647,6 +713,7 @@ main(void)
 		TT_TEST(test_tcp_close_fini_aborts_live_connections),
 		TT_TEST(test_tcp_close_last_ack_unanswered_gives_up_timeout),
 		TT_TEST(test_tcp_close_fin_acking_all_leaves_state_of_general_path),
+		TT_TEST(test_tcp_close_handshake_ack_decided_leaves_state_of_general_path),
 		TT_TEST(test_tcp_close_time_wait_entries_expire_each_at_its_end),
 		TT_TEST(test_tcp_close_time_wait_flood_stays_bounded),
 		TT_TEST(test_tcp_ack_of_nothing_new_moves_only_the_window),

@@ -3,6 +3,7 @@
  * connection, connection limits and SYN cookies. */
 #include <string.h>
 
+#include "net/tcp_priv.h"
 #include "tcp_test.h"
 
 static void
@@ -526,6 +527,133 @@ test_tcp_handshake_our_window_scaled_only_when_peer_offers(void **state)
 	assert_int_equal(r.s.win, 65535);
 }
 
+/* The connection of peer p's 4-tuple, or NULL. */
+static struct tcp_conn *
+hs_conn(struct harness *h, const struct tt_peer *p)
+{
+	const struct tcp_lcore *tl = h->ctx->tcp;
+
+	for (uint32_t i = 0; i < tl->max_conns; i++) {
+		struct tcp_conn *c = &tl->pool[i];
+
+		if (c->state != TCP_CLOSED && !(c->flags & TCF_DEAD) &&
+		    c->peer_port == rte_cpu_to_be_16(p->sport))
+			return c;
+	}
+	return NULL;
+}
+
+/* The one segment the stack sends now: p's SYN-ACK again. */
+static void
+hs_synack_again(struct harness *h, const struct tt_peer *p)
+{
+	struct tt_seg r;
+
+	tt_one(h, &r);
+	assert_int_equal(r.s.flags, F_SYN | F_ACK);
+	assert_int_equal(r.s.dport, p->sport);
+	assert_int_equal(r.s.seq, p->srv_iss);
+}
+
+/*
+ * The first SYN-ACK timeouts wait in the lcore's FIFO under one timer
+ * (tcp_synack_arm): each is retransmitted at its own end as with a timer
+ * each, whatever left the FIFO before it (a handshake completed in the
+ * middle, a reset at the tail); the later timeouts (backed off) are the
+ * connection's own; the FIFO ends empty.
+ */
+static void
+test_tcp_handshake_synack_first_timeouts_each_at_its_own_end(void **state)
+{
+	struct harness *h = *state;
+	struct tcp_lcore *tl = h->ctx->tcp;
+	struct tt_peer p[4];
+	struct tt_seg sa;
+	static const uint64_t at[4] = { 0, 300000, 600000, 700000 };
+	uint64_t t = 0;
+
+	for (int i = 0; i < 4; i++) {
+		harness_advance(h, at[i] - t);
+		t = at[i];
+		tt_peer_init(&p[i], h, (uint16_t)(40030 + i));
+		tt_syn(&p[i], &sa);
+		assert_ptr_equal(hs_conn(h, &p[i])->tw_pprev,
+				 i ? &hs_conn(h, &p[i - 1])->tw_next :
+				     &tl->syn_head);
+	}
+	assert_true(timer_armed(&tl->syn_timer));
+	harness_advance(h, 100000); /* 800 ms */
+	t += 100000;
+	tt_send_ack(&p[1]); /* the middle one completes */
+	tt_none(h);
+	assert_null(hs_conn(h, &p[1])->tw_pprev);
+	assert_false(timer_armed(&hs_conn(h, &p[1])->timer));
+	tt_send(&p[3], F_RST, p[3].snd_nxt, 0, NULL, 0); /* the tail goes */
+	assert_null(hs_conn(h, &p[3]));
+	assert_int_equal(tt_state_count(h, TCP_SYN_RECEIVED), 2);
+	assert_ptr_equal(tl->syn_tail, &hs_conn(h, &p[2])->tw_next);
+	/* p[0] at 1 s, p[2] at 1.6 s, nothing before or between. */
+	harness_advance(h, 1000000 - 1000 - t);
+	tt_none(h);
+	harness_advance(h, 1000 + 256);
+	hs_synack_again(h, &p[0]);
+	assert_null(hs_conn(h, &p[0])->tw_pprev);
+	assert_true(timer_armed(&hs_conn(h, &p[0])->timer));
+	harness_advance(h, 600000 - 256 - 1000);
+	tt_none(h);
+	harness_advance(h, 1000 + 256);
+	hs_synack_again(h, &p[2]);
+	assert_null(tl->syn_head);
+	assert_ptr_equal(tl->syn_tail, &tl->syn_head);
+	/* p[0]'s next, backed off (2 s), on its own timer. */
+	harness_advance(h, 2000000 - 600000 - 1000);
+	tt_none(h);
+	harness_advance(h, 1000 + 256);
+	hs_synack_again(h, &p[0]);
+	tt_none(h);
+	assert_int_equal(HSTAT(h, tcp_synack_rtx), 3);
+	/* p[2] completes after its retransmission: measured RTO floor. */
+	tt_send_ack(&p[2]);
+	tt_none(h);
+	assert_int_equal(tt_state_count(h, TCP_ESTABLISHED), 2);
+	assert_int_equal(hs_conn(h, &p[2])->rto, 3000000);
+}
+
+/*
+ * A deadline earlier than the FIFO's tail (the RTO made smaller, as a
+ * clock stepped back would) does not go on the FIFO: that connection's
+ * own timer retransmits it at its end, ahead of the FIFO's head.
+ */
+static void
+test_tcp_handshake_synack_earlier_deadline_keeps_own_timer(void **state)
+{
+	struct harness *h = *state;
+	struct tcp_lcore *tl = h->ctx->tcp;
+	uint32_t rto_init = tl->rto_init;
+	struct tt_peer p, q;
+	struct tt_seg sa;
+
+	tt_peer_init(&p, h, 40040);
+	tt_syn(&p, &sa);
+	tl->rto_init = rto_init / 2;
+	harness_advance(h, 100000);
+	tt_peer_init(&q, h, 40041);
+	tt_syn(&q, &sa);
+	tl->rto_init = rto_init;
+	assert_null(hs_conn(h, &q)->tw_pprev);
+	assert_true(timer_armed(&hs_conn(h, &q)->timer));
+	assert_ptr_equal(tl->syn_head, hs_conn(h, &p));
+	harness_advance(h, rto_init / 2 - 1000);
+	tt_none(h);
+	harness_advance(h, 1000 + 256);
+	hs_synack_again(h, &q);
+	harness_advance(h, rto_init - (rto_init / 2 + 100000) - 256 - 1000);
+	tt_none(h);
+	harness_advance(h, 1000 + 256);
+	hs_synack_again(h, &p);
+	assert_null(tl->syn_head);
+}
+
 int
 main(void)
 {
@@ -539,6 +667,8 @@ main(void)
 		TT_TEST(test_tcp_handshake_iw10_limits_first_flight),
 		TT_TEST(test_tcp_handshake_syn_retransmitted_gets_synack_again),
 		TT_TEST(test_tcp_handshake_synack_retransmitted_then_given_up),
+		TT_TEST(test_tcp_handshake_synack_first_timeouts_each_at_its_own_end),
+		TT_TEST(test_tcp_handshake_synack_earlier_deadline_keeps_own_timer),
 		TT_TEST(test_tcp_handshake_bad_ack_in_syn_received_gets_rst),
 		TT_TEST(test_tcp_handshake_syn_to_closed_port_gets_rst),
 		TT_TEST(test_tcp_handshake_ack_to_unknown_connection_gets_rst_seq_ack),
