@@ -762,7 +762,7 @@ void tcp_xmit_in_place(struct lcore_ctx *ctx, struct tcp_conn *c,
  * (seq, ack) newer than the one that last set it (SND.WL1, SND.WL2).
  * Returns true when taken, with *grew set when the window grew.
  */
-static inline bool
+static __rte_always_inline bool
 tcp_snd_wnd_take(struct tcp_conn *c, uint32_t seq, uint32_t ack,
 		 uint32_t wnd, bool *grew)
 {
