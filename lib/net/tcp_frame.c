@@ -454,11 +454,9 @@ tcp_xmit_in_place(struct lcore_ctx *ctx, struct tcp_conn *c,
 }
 
 static __rte_always_inline void
-tcp_xmit_first_fam(struct lcore_ctx *ctx, struct tcp_conn *c, const bool v6)
+tcp_xmit_first_fam(struct lcore_ctx *ctx, struct tcp_conn *c,
+		   struct rte_mbuf *m, uint32_t seq, uint32_t len, const bool v6)
 {
-	struct rte_mbuf *m = c->sndq_head;
-	uint32_t seq = c->snd_nxt, len = m->data_len;
-
 	if (!(c->flags & TCF_RTT)) {
 		c->flags |= TCF_RTT;
 		c->rtt_seq = seq;
@@ -470,7 +468,7 @@ tcp_xmit_first_fam(struct lcore_ctx *ctx, struct tcp_conn *c, const bool v6)
 	c->snd_nxt = seq + len;
 	c->snd_max = seq + len;
 	c->flags &= ~TCF_SWS_FORCE;
-	tcp_rack_sent_one(ctx, c, m); /* RTO, or a loss probe */
+	tcp_rack_sent_one_inline(ctx, c, m); /* RTO, or a loss probe */
 }
 
 /* A segment of c without data (ACK, FIN, RST) in a fresh mbuf, made as
@@ -593,13 +591,15 @@ tcp_xmit_ctl_reuse(struct lcore_ctx *ctx, struct tcp_conn *c,
 }
 
 void
-tcp_xmit_first(struct lcore_ctx *ctx, struct tcp_conn *c)
+tcp_xmit_first(struct lcore_ctx *ctx, struct tcp_conn *c, struct rte_mbuf *m,
+	       uint32_t seq, uint32_t len)
 {
-	tcp_xmit_first_fam(ctx, c, false);
+	tcp_xmit_first_fam(ctx, c, m, seq, len, false);
 }
 
 void
-tcp_xmit_first6(struct lcore_ctx *ctx, struct tcp_conn *c)
+tcp_xmit_first6(struct lcore_ctx *ctx, struct tcp_conn *c, struct rte_mbuf *m,
+		uint32_t seq, uint32_t len)
 {
-	tcp_xmit_first_fam(ctx, c, true);
+	tcp_xmit_first_fam(ctx, c, m, seq, len, true);
 }

@@ -600,23 +600,25 @@ tcp_output_one(struct lcore_ctx *ctx, struct tcp_conn *c)
 	struct rte_mbuf *m = c->sndq_head;
 	uint32_t len = c->sndq_len, seq = c->snd_nxt;
 
-	/* len != 0: the queue holds an mbuf (m). Within cwnd, so within
-	 * what Limited Transmit allows (tcp_cwnd_lt); past cwnd the loop
-	 * decides. */
+	/* snd_una <= snd_nxt <= snd_max: nothing in flight is snd_max ==
+	 * snd_una. len != 0: the queue holds an mbuf (m); the only one
+	 * (m == sndq_tail), whole (sndq_off 0) and unsent (not sealed):
+	 * its data_len is len. Within cwnd, so within what Limited
+	 * Transmit allows (tcp_cwnd_lt); past cwnd the loop decides. */
 	if (c->state != TCP_ESTABLISHED ||
 	    (c->flags & (TCF_PERSIST | TCF_FIN_SENT | TCF_ORPHAN_RST)) ||
-	    seq != c->snd_una || c->snd_max != seq ||
+	    c->snd_max != c->snd_una ||
 	    len == 0 || m != c->sndq_tail || c->sndq_off != 0 ||
-	    tcp_msealed(m) || m->data_len != len || len > c->mss ||
+	    tcp_msealed(m) || len > c->mss ||
 	    len > c->snd_wnd || len > c->cwnd ||
 	    ctx->now_us - c->progress_us >= tcp_tl(ctx)->stall_us / 4)
 		return false;
 	if (unlikely(c->nrcv_sack != 0 || (c->flags & TCF_DSACK)))
 		tcp_output_one_opt(ctx, c);
 	else if (likely(!(c->lid & TCP_LID_V6)))
-		tcp_xmit_first(ctx, c);
+		tcp_xmit_first(ctx, c, m, seq, len);
 	else
-		tcp_xmit_first6(ctx, c);
+		tcp_xmit_first6(ctx, c, m, seq, len);
 	return true;
 }
 
