@@ -204,7 +204,8 @@ tcp_sum16_add(uint32_t a, uint32_t b)
  * the ports (RFC 1071 §2: a sum of some of the 16-bit words, folded,
  * adds to the rest as they would). Made at the connection's first
  * one-pass segment summed in software: our address of lid, peer_ip and
- * the ports are set when the connection is and never change after.
+ * the ports are set when the connection is and never change after. The
+ * caller marks them made (TCF_TXHDR).
  */
 static void __rte_noinline
 tcp_tx_sums_make(struct lcore_ctx *ctx, struct tcp_conn *c)
@@ -217,7 +218,6 @@ tcp_tx_sums_make(struct lcore_ctx *ctx, struct tcp_conn *c)
 				    (IPV4_DEFAULT_TTL | (uint32_t)IPPROTO_TCP << 8));
 	c->tx_psum = cksum_fold_rx(addr + RTE_BE16(IPPROTO_TCP) + c->local_port +
 				   c->peer_port);
-	c->flags |= TCF_TXHDR;
 }
 
 /*
@@ -230,14 +230,14 @@ tcp_tx_sums_make(struct lcore_ctx *ctx, struct tcp_conn *c)
  */
 static __rte_always_inline void
 tcp_xmit_first_v4(struct lcore_ctx *ctx, struct tcp_conn *c,
-		  struct rte_mbuf *m, uint32_t seq, uint8_t flags, const bool ts)
+		  struct rte_mbuf *m, uint32_t seq, uint8_t flags, const bool ts,
+		  uint32_t *fl)
 {
 	const struct netif *ifc = ctx->ifc;
 	const uint32_t hlen = TCP_HLEN + (ts ? TCP_TS_OPTLEN : 0);
 	const uint16_t hdr = (uint16_t)(RTE_ETHER_HDR_LEN +
 					sizeof(struct rte_ipv4_hdr) + hlen);
 	uint32_t plen = m->data_len, l4_len = hlen + plen;
-	uint32_t psum = tcp_meta(m)->sum;
 	uint32_t src = tcp_lid_addr4(ctx, c->lid), dst = c->peer_ip;
 	uint16_t l4_be = rte_cpu_to_be_16((uint16_t)l4_len), win;
 	uint32_t w_seq, w_ack, w_off, w_sum;
@@ -259,7 +259,7 @@ tcp_xmit_first_v4(struct lcore_ctx *ctx, struct tcp_conn *c,
 	tcp_ip4_hdr_write(ip, src, dst, l4_len);
 
 	/* TCP as tcp_fill writes it. */
-	if (likely(!(c->flags & TCF_RCV_LIM)))
+	if (likely(!(*fl & TCF_RCV_LIM)))
 		win = (uint16_t)(c->rcv_wnd >> c->rcv_wscale);
 	else
 		win = tcp_rcv_win_lim(c);
@@ -294,8 +294,14 @@ tcp_xmit_first_v4(struct lcore_ctx *ctx, struct tcp_conn *c,
 		w_sum = cksum_fold_rx((uint64_t)src + dst +
 				      RTE_BE16(IPPROTO_TCP) + l4_be);
 	} else {
-		if (unlikely(!(c->flags & TCF_TXHDR)))
+		uint32_t psum;
+
+		if (unlikely(!(*fl & TCF_TXHDR))) {
 			tcp_tx_sums_make(ctx, c);
+			*fl |= TCF_TXHDR;
+		}
+		/* The payload's sum read here, not kept across the stores. */
+		psum = tcp_meta(m)->sum;
 		s += (uint64_t)c->tx_psum + l4_be;
 		if (psum & TCP_SUM_KNOWN)
 			s += psum & 0xffff;
@@ -307,7 +313,7 @@ tcp_xmit_first_v4(struct lcore_ctx *ctx, struct tcp_conn *c,
 	memcpy(&th->cksum, &w_sum, 4);
 	if (ifc->tx_offloads & RTE_ETH_TX_OFFLOAD_IPV4_CKSUM)
 		m->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM;
-	else if (likely(c->flags & TCF_TXHDR))
+	else if (likely(*fl & TCF_TXHDR))
 		ip->hdr_checksum = (uint16_t)~tcp_sum16_add(c->tx_ipsum,
 			rte_cpu_to_be_16((uint16_t)(l4_len + sizeof(*ip))));
 	else /* only the TCP sum offloaded: as tcp_xmit_sum */
@@ -327,7 +333,7 @@ tcp_xmit_first_v4(struct lcore_ctx *ctx, struct tcp_conn *c,
 static __rte_always_inline void
 tcp_xmit_first_opt6(struct lcore_ctx *ctx, struct tcp_conn *c,
 		    struct rte_mbuf *m, uint32_t seq, uint8_t flags,
-		    const bool ts)
+		    const bool ts, uint32_t fl)
 {
 	const struct netif *ifc = ctx->ifc;
 	const uint32_t hlen = TCP_HLEN + (ts ? TCP_TS_OPTLEN : 0);
@@ -366,7 +372,7 @@ tcp_xmit_first_opt6(struct lcore_ctx *ctx, struct tcp_conn *c,
 	memcpy(ip6->dst_addr, &a6[2], 16);
 
 	/* TCP as tcp_fill writes it. */
-	if (likely(!(c->flags & TCF_RCV_LIM)))
+	if (likely(!(fl & TCF_RCV_LIM)))
 		win = (uint16_t)(c->rcv_wnd >> c->rcv_wscale);
 	else
 		win = tcp_rcv_win_lim(c);
@@ -423,51 +429,69 @@ tcp_xmit_first_opt6(struct lcore_ctx *ctx, struct tcp_conn *c,
 
 /* tcp_xmit_first_v4 or tcp_xmit_first_opt6 with the header length
  * constant in each, then tcp_fill's bookkeeping: a segment with ACK pays
- * the ACK owed. */
+ * the ACK owed. *fl: c->flags, read once by the caller, kept here and
+ * stored back by it (the frame's byte stores would otherwise make the
+ * compiler read c->flags again after each). */
 static __rte_always_inline void
 tcp_xmit_first_seg(struct lcore_ctx *ctx, struct tcp_conn *c,
 		   struct rte_mbuf *m, uint32_t seq, uint8_t flags,
-		   const bool v6)
+		   const bool v6, uint32_t *fl)
 {
-	if (v6 && likely(c->flags & TCF_TS))
-		tcp_xmit_first_opt6(ctx, c, m, seq, flags, true);
+	if (v6 && likely(*fl & TCF_TS))
+		tcp_xmit_first_opt6(ctx, c, m, seq, flags, true, *fl);
 	else if (v6)
-		tcp_xmit_first_opt6(ctx, c, m, seq, flags, false);
-	else if (likely(c->flags & TCF_TS))
-		tcp_xmit_first_v4(ctx, c, m, seq, flags, true);
+		tcp_xmit_first_opt6(ctx, c, m, seq, flags, false, *fl);
+	else if (likely(*fl & TCF_TS))
+		tcp_xmit_first_v4(ctx, c, m, seq, flags, true, fl);
 	else
-		tcp_xmit_first_v4(ctx, c, m, seq, flags, false);
+		tcp_xmit_first_v4(ctx, c, m, seq, flags, false, fl);
 	if (flags & RTE_TCP_ACK_FLAG) {
 		c->last_ack_sent = c->rcv_nxt;
 		c->rcv_unacked = 0;
-		c->flags &= ~TCF_ACK_NOW;
+		*fl &= ~TCF_ACK_NOW;
 		if (timer_armed(&c->delack))
 			timer_cancel(&ctx->wheel, &c->delack);
 	}
+}
+
+/* tcp_xmit_first_seg with c->flags read and written once. */
+static __rte_always_inline void
+tcp_xmit_first_seg_c(struct lcore_ctx *ctx, struct tcp_conn *c,
+		     struct rte_mbuf *m, uint32_t seq, uint8_t flags)
+{
+	uint32_t fl = c->flags;
+
+	tcp_xmit_first_seg(ctx, c, m, seq, flags, false, &fl);
+	c->flags = fl;
 }
 
 void
 tcp_xmit_in_place(struct lcore_ctx *ctx, struct tcp_conn *c,
 		  struct rte_mbuf *m, uint32_t seq, uint8_t flags)
 {
-	tcp_xmit_first_seg(ctx, c, m, seq, flags, false);
+	tcp_xmit_first_seg_c(ctx, c, m, seq, flags);
 }
 
 static __rte_always_inline void
 tcp_xmit_first_fam(struct lcore_ctx *ctx, struct tcp_conn *c,
 		   struct rte_mbuf *m, uint32_t seq, uint32_t len, const bool v6)
 {
-	if (!(c->flags & TCF_RTT)) {
-		c->flags |= TCF_RTT;
+	uint32_t fl = c->flags;
+
+	if (!(fl & TCF_RTT)) {
+		fl |= TCF_RTT;
 		c->rtt_seq = seq;
 		c->rtt_start = ctx->now_us;
 	}
-	rte_mbuf_refcnt_update(m, 1); /* the queue keeps its reference */
-	tcp_xmit_first_seg(ctx, c, m, seq, RTE_TCP_ACK_FLAG | RTE_TCP_PSH_FLAG,
-			   v6);
+	/* Before the frame, which does not read them: seq and len are not
+	 * kept across it. */
 	c->snd_nxt = seq + len;
 	c->snd_max = seq + len;
-	c->flags &= ~TCF_SWS_FORCE;
+	rte_mbuf_refcnt_update(m, 1); /* the queue keeps its reference */
+	tcp_xmit_first_seg(ctx, c, m, seq, RTE_TCP_ACK_FLAG | RTE_TCP_PSH_FLAG,
+			   v6, &fl);
+	fl &= ~TCF_SWS_FORCE;
+	c->flags = fl;
 	tcp_rack_sent_one_inline(ctx, c, m); /* RTO, or a loss probe */
 }
 
@@ -484,7 +508,7 @@ tcp_xmit_ctl(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t seq,
 		return;
 	}
 	tcp_meta(m)->sum = TCP_SUM_KNOWN;
-	tcp_xmit_first_seg(ctx, c, m, seq, flags, false); /* IPv4 (callers) */
+	tcp_xmit_first_seg_c(ctx, c, m, seq, flags); /* IPv4 (callers) */
 }
 
 /*
@@ -587,7 +611,7 @@ tcp_xmit_ctl_reuse(struct lcore_ctx *ctx, struct tcp_conn *c,
 {
 	rte_pktmbuf_reset(m);
 	tcp_meta(m)->sum = TCP_SUM_KNOWN;
-	tcp_xmit_first_seg(ctx, c, m, seq, flags, false); /* IPv4 (callers) */
+	tcp_xmit_first_seg_c(ctx, c, m, seq, flags); /* IPv4 (callers) */
 }
 
 void
