@@ -274,6 +274,7 @@ tcp_send_reserve(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t len,
 		 uint16_t sum)
 {
 	struct tcp_lcore *tl = tcp_tl(ctx);
+	uint32_t known = TCP_SUM_KNOWN;
 	struct rte_mbuf *m;
 
 	/* Only where tcp_send would start a fresh mbuf anyway, so that
@@ -287,7 +288,22 @@ tcp_send_reserve(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t len,
 	if (unlikely(!mem_charge_mbuf(&ctx->mem, MEM_SNDQ)))
 		return NULL;
 	if (likely(tl->spare != NULL)) {
-		m = tcp_spare_take(ctx, tl, c);
+		/* tcp_spare_take, with what its test of spare_of tells: c's
+		 * own last answer, sealed by a one-pass IPv4 segment with
+		 * timestamps (no SACK block), holds c's headers in its
+		 * headroom. That data offset is no other layout of such a c
+		 * (IPv6 headers are longer; options past TS are SACK blocks,
+		 * 12 bytes or more; c has TS or not for its life). */
+		m = tl->spare;
+		tl->spare = NULL;
+		ctx->mem.held--;
+		if (likely(tl->spare_of == c)) {
+			if ((c->flags & TCF_TS) &&
+			    m->data_off == TCP_SNDQ_DOFF - TCP_FIRST_HDR4_TS)
+				known |= TCP_SUM_HDR;
+		} else {
+			tcp_unhold(tl->spare_of, false);
+		}
 		tcp_spare_reset(m, len);
 	} else {
 		m = rte_pktmbuf_alloc(ctx->pool);
@@ -301,7 +317,7 @@ tcp_send_reserve(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t len,
 	}
 	tcp_meta(m)->next = NULL;
 	tcp_meta(m)->fin = 0; /* RACK's marks (tcp_rack.c), as tcp_send */
-	tcp_meta(m)->sum = TCP_SUM_KNOWN | sum;
+	tcp_meta(m)->sum = known | sum;
 	if (c->sndq_tail) {
 		tcp_meta(c->sndq_tail)->next = m;
 	} else {

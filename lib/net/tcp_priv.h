@@ -382,6 +382,14 @@ struct tcp_mbuf_meta {
 	uint32_t sum;
 };
 #define TCP_SUM_KNOWN 0x10000u
+/* with TCP_SUM_KNOWN (tcp_send_reserve): the mbuf's headroom still holds
+ * the Ethernet, IPv4 and TCP headers of its connection's one-pass
+ * segment (tcp_frame.c) from its last use, the same connection's answer
+ * (the spare): only the fields that change are written again */
+#define TCP_SUM_HDR 0x20000u
+/* The headers in front of an IPv4 one-pass segment with timestamps
+ * (tcp_frame.c): Ethernet, IPv4, TCP with NOP NOP TS, no SACK block. */
+#define TCP_FIRST_HDR4_TS (RTE_ETHER_HDR_LEN + 20 + TCP_HLEN + TCP_TS_OPTLEN)
 extern int tcp_meta_off;
 
 static inline struct tcp_mbuf_meta *
