@@ -248,22 +248,24 @@ tcp_send(struct lcore_ctx *ctx, struct tcp_conn *c, const void *data,
 /*
  * The spare (tcp_sndq_pop_keep) as rte_pktmbuf_alloc() leaves an mbuf
  * (rte_pktmbuf_reset), with tcp_send_reserve's data offset and len bytes
- * written at once: each field stored once, no headroom computed. What
- * its last use could have changed since its own reset: the lengths and
- * data offset (its headers, TX), the offload requests and header lengths
- * (tcp_frame.c); the rest is written again as reset writes it.
+ * written at once: each field stored once, no headroom computed. Only
+ * what its last use could have changed since its own reset (it entered
+ * the send queue reset) is written: the lengths and data offset (its
+ * headers, TX), the offload requests and header lengths (tcp_frame.c).
+ * The chain (next, nb_segs), port, packet type and VLAN tags are still
+ * as reset left them: a send-queue mbuf is one segment, nothing here
+ * sets them, a PMD does not write a mbuf it transmits, and its TX
+ * completion's free only drops the extra reference (refcnt 2 -> 1:
+ * rte_pktmbuf_prefree_seg resets nothing then).
  */
 static __rte_always_inline void
 tcp_spare_reset(struct rte_mbuf *m, uint32_t len)
 {
-	m->next = NULL;
-	m->nb_segs = 1;
-	m->port = RTE_MBUF_PORT_INVALID;
+	RTE_ASSERT(m->next == NULL && m->nb_segs == 1 &&
+		   m->port == RTE_MBUF_PORT_INVALID && m->packet_type == 0 &&
+		   m->vlan_tci == 0 && m->vlan_tci_outer == 0);
 	m->ol_flags = 0; /* direct (tcp_sndq_pop_keep): no RTE_MBUF_F_EXTERNAL */
-	m->packet_type = 0;
 	m->tx_offload = 0;
-	m->vlan_tci = 0;
-	m->vlan_tci_outer = 0;
 	m->data_off = TCP_SNDQ_DOFF;
 	m->data_len = (uint16_t)len;
 	m->pkt_len = len;
