@@ -204,7 +204,8 @@ tcp_sum16_add(uint32_t a, uint32_t b)
  * the ports (RFC 1071 §2: a sum of some of the 16-bit words, folded,
  * adds to the rest as they would). Made at the connection's first
  * one-pass segment summed in software: our address of lid, peer_ip and
- * the ports are set when the connection is and never change after.
+ * the ports are set when the connection is and never change after. The
+ * caller marks them made (TCF_TXHDR).
  */
 static void __rte_noinline
 tcp_tx_sums_make(struct lcore_ctx *ctx, struct tcp_conn *c)
@@ -217,7 +218,6 @@ tcp_tx_sums_make(struct lcore_ctx *ctx, struct tcp_conn *c)
 				    (IPV4_DEFAULT_TTL | (uint32_t)IPPROTO_TCP << 8));
 	c->tx_psum = cksum_fold_rx(addr + RTE_BE16(IPPROTO_TCP) + c->local_port +
 				   c->peer_port);
-	c->flags |= TCF_TXHDR;
 }
 
 /*
@@ -230,7 +230,8 @@ tcp_tx_sums_make(struct lcore_ctx *ctx, struct tcp_conn *c)
  */
 static __rte_always_inline void
 tcp_xmit_first_v4(struct lcore_ctx *ctx, struct tcp_conn *c,
-		  struct rte_mbuf *m, uint32_t seq, uint8_t flags, const bool ts)
+		  struct rte_mbuf *m, uint32_t seq, uint8_t flags, const bool ts,
+		  uint32_t *fl, const bool kept)
 {
 	const struct netif *ifc = ctx->ifc;
 	const uint32_t hlen = TCP_HLEN + (ts ? TCP_TS_OPTLEN : 0);
@@ -238,7 +239,6 @@ tcp_xmit_first_v4(struct lcore_ctx *ctx, struct tcp_conn *c,
 					sizeof(struct rte_ipv4_hdr) + hlen);
 	uint32_t plen = m->data_len, l4_len = hlen + plen;
 	uint32_t psum = tcp_meta(m)->sum;
-	uint32_t src = tcp_lid_addr4(ctx, c->lid), dst = c->peer_ip;
 	uint16_t l4_be = rte_cpu_to_be_16((uint16_t)l4_len), win;
 	uint32_t w_seq, w_ack, w_off, w_sum;
 	struct rte_ether_hdr *eh;
@@ -253,18 +253,28 @@ tcp_xmit_first_v4(struct lcore_ctx *ctx, struct tcp_conn *c,
 	eh = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
 	ip = (struct rte_ipv4_hdr *)(eh + 1);
 	th = (struct rte_tcp_hdr *)(ip + 1);
-	rte_ether_addr_copy(&c->peer_mac, &eh->dst_addr);
-	rte_ether_addr_copy(&ifc->mac, &eh->src_addr);
-	eh->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4);
-	tcp_ip4_hdr_write(ip, src, dst, l4_len);
+	if (!kept) {
+		rte_ether_addr_copy(&c->peer_mac, &eh->dst_addr);
+		rte_ether_addr_copy(&ifc->mac, &eh->src_addr);
+		eh->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4);
+		tcp_ip4_hdr_write(ip, tcp_lid_addr4(ctx, c->lid), c->peer_ip,
+				  l4_len);
+	} else {
+		/* c's last segment in this mbuf (TCP_SUM_HDR) left the
+		 * rest as it is; the sum below. */
+		ip->total_length = rte_cpu_to_be_16((uint16_t)(l4_len +
+							       sizeof(*ip)));
+	}
 
 	/* TCP as tcp_fill writes it. */
-	if (likely(!(c->flags & TCF_RCV_LIM)))
+	if (likely(!(*fl & TCF_RCV_LIM)))
 		win = (uint16_t)(c->rcv_wnd >> c->rcv_wscale);
 	else
 		win = tcp_rcv_win_lim(c);
-	th->src_port = c->local_port;
-	th->dst_port = c->peer_port;
+	if (!kept) {
+		th->src_port = c->local_port;
+		th->dst_port = c->peer_port;
+	}
 	w_seq = rte_cpu_to_be_32(seq);
 	w_ack = rte_cpu_to_be_32(c->rcv_nxt);
 	w_off = (uint32_t)((hlen / 4) << 4) | (uint32_t)flags << 8 |
@@ -281,7 +291,8 @@ tcp_xmit_first_v4(struct lcore_ctx *ctx, struct tcp_conn *c,
 		uint32_t w_kind;
 
 		memcpy(&w_kind, nop_nop_ts, 4);
-		memcpy(o, &w_kind, 4);
+		if (!kept)
+			memcpy(o, &w_kind, 4);
 		memcpy(o + 4, &v, 4);
 		memcpy(o + 8, &e, 4);
 		s += (uint64_t)w_kind + v + e;
@@ -291,11 +302,13 @@ tcp_xmit_first_v4(struct lcore_ctx *ctx, struct tcp_conn *c,
 	if (ifc->tx_offloads & RTE_ETH_TX_OFFLOAD_TCP_CKSUM) {
 		/* rte_ipv4_phdr_cksum(): the pseudo-header's sum, folded. */
 		m->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_TCP_CKSUM;
-		w_sum = cksum_fold_rx((uint64_t)src + dst +
-				      RTE_BE16(IPPROTO_TCP) + l4_be);
+		w_sum = cksum_fold_rx((uint64_t)tcp_lid_addr4(ctx, c->lid) +
+				      c->peer_ip + RTE_BE16(IPPROTO_TCP) + l4_be);
 	} else {
-		if (unlikely(!(c->flags & TCF_TXHDR)))
+		if (unlikely(!(*fl & TCF_TXHDR))) {
 			tcp_tx_sums_make(ctx, c);
+			*fl |= TCF_TXHDR;
+		}
 		s += (uint64_t)c->tx_psum + l4_be;
 		if (psum & TCP_SUM_KNOWN)
 			s += psum & 0xffff;
@@ -305,13 +318,17 @@ tcp_xmit_first_v4(struct lcore_ctx *ctx, struct tcp_conn *c,
 	}
 	/* The sum and an urgent pointer of 0 in one store. */
 	memcpy(&th->cksum, &w_sum, 4);
-	if (ifc->tx_offloads & RTE_ETH_TX_OFFLOAD_IPV4_CKSUM)
+	if (ifc->tx_offloads & RTE_ETH_TX_OFFLOAD_IPV4_CKSUM) {
 		m->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM;
-	else if (likely(c->flags & TCF_TXHDR))
+		if (kept) /* as tcp_ip4_hdr_write leaves it */
+			ip->hdr_checksum = 0;
+	} else if (likely(*fl & TCF_TXHDR))
 		ip->hdr_checksum = (uint16_t)~tcp_sum16_add(c->tx_ipsum,
 			rte_cpu_to_be_16((uint16_t)(l4_len + sizeof(*ip))));
 	else /* only the TCP sum offloaded: as tcp_xmit_sum */
-		ip->hdr_checksum = tcp_ip4_cksum((uint64_t)src + dst, l4_len);
+		ip->hdr_checksum = tcp_ip4_cksum(
+			(uint64_t)tcp_lid_addr4(ctx, c->lid) + c->peer_ip,
+			l4_len);
 	STAT_INC(ctx, tcp_tx_segs);
 	STAT_INC(ctx, ipv4_tx);
 	lcore_tx(ctx, m);
@@ -327,7 +344,7 @@ tcp_xmit_first_v4(struct lcore_ctx *ctx, struct tcp_conn *c,
 static __rte_always_inline void
 tcp_xmit_first_opt6(struct lcore_ctx *ctx, struct tcp_conn *c,
 		    struct rte_mbuf *m, uint32_t seq, uint8_t flags,
-		    const bool ts)
+		    const bool ts, uint32_t fl)
 {
 	const struct netif *ifc = ctx->ifc;
 	const uint32_t hlen = TCP_HLEN + (ts ? TCP_TS_OPTLEN : 0);
@@ -366,7 +383,7 @@ tcp_xmit_first_opt6(struct lcore_ctx *ctx, struct tcp_conn *c,
 	memcpy(ip6->dst_addr, &a6[2], 16);
 
 	/* TCP as tcp_fill writes it. */
-	if (likely(!(c->flags & TCF_RCV_LIM)))
+	if (likely(!(fl & TCF_RCV_LIM)))
 		win = (uint16_t)(c->rcv_wnd >> c->rcv_wscale);
 	else
 		win = tcp_rcv_win_lim(c);
@@ -423,54 +440,79 @@ tcp_xmit_first_opt6(struct lcore_ctx *ctx, struct tcp_conn *c,
 
 /* tcp_xmit_first_v4 or tcp_xmit_first_opt6 with the header length
  * constant in each, then tcp_fill's bookkeeping: a segment with ACK pays
- * the ACK owed. */
+ * the ACK owed. *fl: c->flags, read once by the caller, kept here and
+ * stored back by it (the frame's byte stores would otherwise make the
+ * compiler read c->flags again after each). queued: m may have kept its
+ * IPv4 headers (TCP_SUM_HDR, tcp_send_reserve), written again only
+ * where they change. */
 static __rte_always_inline void
 tcp_xmit_first_seg(struct lcore_ctx *ctx, struct tcp_conn *c,
 		   struct rte_mbuf *m, uint32_t seq, uint8_t flags,
-		   const bool v6)
+		   const bool v6, uint32_t *fl, const bool queued)
 {
-	if (v6 && likely(c->flags & TCF_TS))
-		tcp_xmit_first_opt6(ctx, c, m, seq, flags, true);
+	if (v6 && likely(*fl & TCF_TS))
+		tcp_xmit_first_opt6(ctx, c, m, seq, flags, true, *fl);
 	else if (v6)
-		tcp_xmit_first_opt6(ctx, c, m, seq, flags, false);
-	else if (likely(c->flags & TCF_TS))
-		tcp_xmit_first_v4(ctx, c, m, seq, flags, true);
+		tcp_xmit_first_opt6(ctx, c, m, seq, flags, false, *fl);
+	else if (queued && likely(*fl & TCF_TS) &&
+		 (tcp_meta(m)->sum & TCP_SUM_HDR))
+		tcp_xmit_first_v4(ctx, c, m, seq, flags, true, fl, true);
+	else if (likely(*fl & TCF_TS))
+		tcp_xmit_first_v4(ctx, c, m, seq, flags, true, fl, false);
 	else
-		tcp_xmit_first_v4(ctx, c, m, seq, flags, false);
+		tcp_xmit_first_v4(ctx, c, m, seq, flags, false, fl, false);
 	if (flags & RTE_TCP_ACK_FLAG) {
 		c->last_ack_sent = c->rcv_nxt;
 		c->rcv_unacked = 0;
-		c->flags &= ~TCF_ACK_NOW;
+		*fl &= ~TCF_ACK_NOW;
 		if (timer_armed(&c->delack))
 			timer_cancel(&ctx->wheel, &c->delack);
 	}
+}
+
+/* tcp_xmit_first_seg over IPv4 with c->flags read and written once,
+ * every header written: fresh mbufs, and the general loop's and the
+ * closing answer's segments (tcp_xmit_in_place), where kept headers
+ * (TCP_SUM_HDR, tcp_xmit_first's keep-alive answers) are not worth
+ * their test. */
+static __rte_always_inline void
+tcp_xmit_first_seg_c(struct lcore_ctx *ctx, struct tcp_conn *c,
+		     struct rte_mbuf *m, uint32_t seq, uint8_t flags)
+{
+	uint32_t fl = c->flags;
+
+	tcp_xmit_first_seg(ctx, c, m, seq, flags, false, &fl, false);
+	c->flags = fl;
 }
 
 void
 tcp_xmit_in_place(struct lcore_ctx *ctx, struct tcp_conn *c,
 		  struct rte_mbuf *m, uint32_t seq, uint8_t flags)
 {
-	tcp_xmit_first_seg(ctx, c, m, seq, flags, false);
+	tcp_xmit_first_seg_c(ctx, c, m, seq, flags);
 }
 
 static __rte_always_inline void
-tcp_xmit_first_fam(struct lcore_ctx *ctx, struct tcp_conn *c, const bool v6)
+tcp_xmit_first_fam(struct lcore_ctx *ctx, struct tcp_conn *c,
+		   struct rte_mbuf *m, uint32_t seq, uint32_t len, const bool v6)
 {
-	struct rte_mbuf *m = c->sndq_head;
-	uint32_t seq = c->snd_nxt, len = m->data_len;
+	uint32_t fl = c->flags;
 
-	if (!(c->flags & TCF_RTT)) {
-		c->flags |= TCF_RTT;
+	if (!(fl & TCF_RTT)) {
+		fl |= TCF_RTT;
 		c->rtt_seq = seq;
 		c->rtt_start = ctx->now_us;
 	}
-	rte_mbuf_refcnt_update(m, 1); /* the queue keeps its reference */
-	tcp_xmit_first_seg(ctx, c, m, seq, RTE_TCP_ACK_FLAG | RTE_TCP_PSH_FLAG,
-			   v6);
+	/* Before the frame, which does not read them: seq and len are not
+	 * kept across it. */
 	c->snd_nxt = seq + len;
 	c->snd_max = seq + len;
-	c->flags &= ~TCF_SWS_FORCE;
-	tcp_rack_sent_one(ctx, c, m); /* RTO, or a loss probe */
+	rte_mbuf_refcnt_update(m, 1); /* the queue keeps its reference */
+	tcp_xmit_first_seg(ctx, c, m, seq, RTE_TCP_ACK_FLAG | RTE_TCP_PSH_FLAG,
+			   v6, &fl, true);
+	fl &= ~TCF_SWS_FORCE;
+	c->flags = fl;
+	tcp_rack_sent_one_inline(ctx, c, m); /* RTO, or a loss probe */
 }
 
 /* A segment of c without data (ACK, FIN, RST) in a fresh mbuf, made as
@@ -486,7 +528,7 @@ tcp_xmit_ctl(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t seq,
 		return;
 	}
 	tcp_meta(m)->sum = TCP_SUM_KNOWN;
-	tcp_xmit_first_seg(ctx, c, m, seq, flags, false); /* IPv4 (callers) */
+	tcp_xmit_first_seg_c(ctx, c, m, seq, flags); /* IPv4 (callers) */
 }
 
 /*
@@ -589,17 +631,19 @@ tcp_xmit_ctl_reuse(struct lcore_ctx *ctx, struct tcp_conn *c,
 {
 	rte_pktmbuf_reset(m);
 	tcp_meta(m)->sum = TCP_SUM_KNOWN;
-	tcp_xmit_first_seg(ctx, c, m, seq, flags, false); /* IPv4 (callers) */
+	tcp_xmit_first_seg_c(ctx, c, m, seq, flags); /* IPv4 (callers) */
 }
 
 void
-tcp_xmit_first(struct lcore_ctx *ctx, struct tcp_conn *c)
+tcp_xmit_first(struct lcore_ctx *ctx, struct tcp_conn *c, struct rte_mbuf *m,
+	       uint32_t seq, uint32_t len)
 {
-	tcp_xmit_first_fam(ctx, c, false);
+	tcp_xmit_first_fam(ctx, c, m, seq, len, false);
 }
 
 void
-tcp_xmit_first6(struct lcore_ctx *ctx, struct tcp_conn *c)
+tcp_xmit_first6(struct lcore_ctx *ctx, struct tcp_conn *c, struct rte_mbuf *m,
+		uint32_t seq, uint32_t len)
 {
-	tcp_xmit_first_fam(ctx, c, true);
+	tcp_xmit_first_fam(ctx, c, m, seq, len, true);
 }

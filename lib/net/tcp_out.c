@@ -248,22 +248,24 @@ tcp_send(struct lcore_ctx *ctx, struct tcp_conn *c, const void *data,
 /*
  * The spare (tcp_sndq_pop_keep) as rte_pktmbuf_alloc() leaves an mbuf
  * (rte_pktmbuf_reset), with tcp_send_reserve's data offset and len bytes
- * written at once: each field stored once, no headroom computed. What
- * its last use could have changed since its own reset: the lengths and
- * data offset (its headers, TX), the offload requests and header lengths
- * (tcp_frame.c); the rest is written again as reset writes it.
+ * written at once: each field stored once, no headroom computed. Only
+ * what its last use could have changed since its own reset (it entered
+ * the send queue reset) is written: the lengths and data offset (its
+ * headers, TX), the offload requests and header lengths (tcp_frame.c).
+ * The chain (next, nb_segs), port, packet type and VLAN tags are still
+ * as reset left them: a send-queue mbuf is one segment, nothing here
+ * sets them, a PMD does not write a mbuf it transmits, and its TX
+ * completion's free only drops the extra reference (refcnt 2 -> 1:
+ * rte_pktmbuf_prefree_seg resets nothing then).
  */
 static __rte_always_inline void
 tcp_spare_reset(struct rte_mbuf *m, uint32_t len)
 {
-	m->next = NULL;
-	m->nb_segs = 1;
-	m->port = RTE_MBUF_PORT_INVALID;
+	RTE_ASSERT(m->next == NULL && m->nb_segs == 1 &&
+		   m->port == RTE_MBUF_PORT_INVALID && m->packet_type == 0 &&
+		   m->vlan_tci == 0 && m->vlan_tci_outer == 0);
 	m->ol_flags = 0; /* direct (tcp_sndq_pop_keep): no RTE_MBUF_F_EXTERNAL */
-	m->packet_type = 0;
 	m->tx_offload = 0;
-	m->vlan_tci = 0;
-	m->vlan_tci_outer = 0;
 	m->data_off = TCP_SNDQ_DOFF;
 	m->data_len = (uint16_t)len;
 	m->pkt_len = len;
@@ -274,6 +276,7 @@ tcp_send_reserve(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t len,
 		 uint16_t sum)
 {
 	struct tcp_lcore *tl = tcp_tl(ctx);
+	uint32_t known = TCP_SUM_KNOWN;
 	struct rte_mbuf *m;
 
 	/* Only where tcp_send would start a fresh mbuf anyway, so that
@@ -287,7 +290,22 @@ tcp_send_reserve(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t len,
 	if (unlikely(!mem_charge_mbuf(&ctx->mem, MEM_SNDQ)))
 		return NULL;
 	if (likely(tl->spare != NULL)) {
-		m = tcp_spare_take(ctx, tl, c);
+		/* tcp_spare_take, with what its test of spare_of tells: c's
+		 * own last answer, sealed by a one-pass IPv4 segment with
+		 * timestamps (no SACK block), holds c's headers in its
+		 * headroom. That data offset is no other layout of such a c
+		 * (IPv6 headers are longer; options past TS are SACK blocks,
+		 * 12 bytes or more; c has TS or not for its life). */
+		m = tl->spare;
+		tl->spare = NULL;
+		ctx->mem.held--;
+		if (likely(tl->spare_of == c)) {
+			if ((c->flags & TCF_TS) &&
+			    m->data_off == TCP_SNDQ_DOFF - TCP_FIRST_HDR4_TS)
+				known |= TCP_SUM_HDR;
+		} else {
+			tcp_unhold(tl->spare_of, false);
+		}
 		tcp_spare_reset(m, len);
 	} else {
 		m = rte_pktmbuf_alloc(ctx->pool);
@@ -301,7 +319,7 @@ tcp_send_reserve(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t len,
 	}
 	tcp_meta(m)->next = NULL;
 	tcp_meta(m)->fin = 0; /* RACK's marks (tcp_rack.c), as tcp_send */
-	tcp_meta(m)->sum = TCP_SUM_KNOWN | sum;
+	tcp_meta(m)->sum = known | sum;
 	if (c->sndq_tail) {
 		tcp_meta(c->sndq_tail)->next = m;
 	} else {
@@ -600,23 +618,25 @@ tcp_output_one(struct lcore_ctx *ctx, struct tcp_conn *c)
 	struct rte_mbuf *m = c->sndq_head;
 	uint32_t len = c->sndq_len, seq = c->snd_nxt;
 
-	/* len != 0: the queue holds an mbuf (m). Within cwnd, so within
-	 * what Limited Transmit allows (tcp_cwnd_lt); past cwnd the loop
-	 * decides. */
+	/* snd_una <= snd_nxt <= snd_max: nothing in flight is snd_max ==
+	 * snd_una. len != 0: the queue holds an mbuf (m); the only one
+	 * (m == sndq_tail), whole (sndq_off 0) and unsent (not sealed):
+	 * its data_len is len. Within cwnd, so within what Limited
+	 * Transmit allows (tcp_cwnd_lt); past cwnd the loop decides. */
 	if (c->state != TCP_ESTABLISHED ||
 	    (c->flags & (TCF_PERSIST | TCF_FIN_SENT | TCF_ORPHAN_RST)) ||
-	    seq != c->snd_una || c->snd_max != seq ||
+	    c->snd_max != c->snd_una ||
 	    len == 0 || m != c->sndq_tail || c->sndq_off != 0 ||
-	    tcp_msealed(m) || m->data_len != len || len > c->mss ||
+	    tcp_msealed(m) || len > c->mss ||
 	    len > c->snd_wnd || len > c->cwnd ||
 	    ctx->now_us - c->progress_us >= tcp_tl(ctx)->stall_us / 4)
 		return false;
 	if (unlikely(c->nrcv_sack != 0 || (c->flags & TCF_DSACK)))
 		tcp_output_one_opt(ctx, c);
 	else if (likely(!(c->lid & TCP_LID_V6)))
-		tcp_xmit_first(ctx, c);
+		tcp_xmit_first(ctx, c, m, seq, len);
 	else
-		tcp_xmit_first6(ctx, c);
+		tcp_xmit_first6(ctx, c, m, seq, len);
 	return true;
 }
 

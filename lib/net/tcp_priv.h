@@ -390,6 +390,14 @@ struct tcp_mbuf_meta {
 	uint32_t sum;
 };
 #define TCP_SUM_KNOWN 0x10000u
+/* with TCP_SUM_KNOWN (tcp_send_reserve): the mbuf's headroom still holds
+ * the Ethernet, IPv4 and TCP headers of its connection's one-pass
+ * segment (tcp_frame.c) from its last use, the same connection's answer
+ * (the spare): only the fields that change are written again */
+#define TCP_SUM_HDR 0x20000u
+/* The headers in front of an IPv4 one-pass segment with timestamps
+ * (tcp_frame.c): Ethernet, IPv4, TCP with NOP NOP TS, no SACK block. */
+#define TCP_FIRST_HDR4_TS (RTE_ETHER_HDR_LEN + 20 + TCP_HLEN + TCP_TS_OPTLEN)
 extern int tcp_meta_off;
 
 static inline struct tcp_mbuf_meta *
@@ -772,8 +780,11 @@ void tcp_xmit_sum(struct lcore_ctx *ctx, struct tcp_conn *c,
  * block to report. Headers and sums in one pass (the bytes tcp_fill +
  * tcp_xmit_sum make), then what the output loop does after such a
  * segment: RTT sample, ACK owed paid, snd_nxt/snd_max, the loss probe.
+ * m is the queue's mbuf (sndq_head), seq snd_nxt, len its sndq_len, as
+ * the caller read them for its test.
  */
-void tcp_xmit_first(struct lcore_ctx *ctx, struct tcp_conn *c);
+void tcp_xmit_first(struct lcore_ctx *ctx, struct tcp_conn *c,
+		    struct rte_mbuf *m, uint32_t seq, uint32_t len);
 /* tcp_frame.c: the segment of m, a whole unsent send-queue mbuf, in that
  * mbuf, headers and sums in one pass and tcp_fill's ACK bookkeeping; for
  * tcp_xmit_data when tcp_xmit_one_pass(c). The caller holds the queue's
@@ -786,7 +797,7 @@ void tcp_xmit_in_place(struct lcore_ctx *ctx, struct tcp_conn *c,
  * (seq, ack) newer than the one that last set it (SND.WL1, SND.WL2).
  * Returns true when taken, with *grew set when the window grew.
  */
-static inline bool
+static __rte_always_inline bool
 tcp_snd_wnd_take(struct tcp_conn *c, uint32_t seq, uint32_t ack,
 		 uint32_t wnd, bool *grew)
 {
@@ -838,7 +849,8 @@ tcp_xmit_one_pass(const struct tcp_conn *c)
 /* tcp_frame.c: tcp_xmit_first for an IPv6 connection (no SACK block to
  * report either): the IPv6 header in that one pass; a function apart so
  * that the IPv4 code keeps its registers and branches. */
-void tcp_xmit_first6(struct lcore_ctx *ctx, struct tcp_conn *c);
+void tcp_xmit_first6(struct lcore_ctx *ctx, struct tcp_conn *c,
+		     struct rte_mbuf *m, uint32_t seq, uint32_t len);
 void tcp_sndq_free(struct lcore_ctx *ctx, struct tcp_conn *c);
 
 /* tcp_mem.c: the memory budget's actions */
@@ -933,7 +945,7 @@ void tcp_rack_sent(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t seq,
 		   uint32_t len);
 void tcp_rack_arm(struct lcore_ctx *ctx, struct tcp_conn *c, bool fresh);
 /* tcp_rack_sent + tcp_rack_arm(.., true) for tcp_output's one-segment
- * first transmission of the whole queue (m). */
+ * first transmission of the whole queue (m): tcp_rack_sent_one_inline. */
 void tcp_rack_sent_one(struct lcore_ctx *ctx, struct tcp_conn *c,
 		       struct rte_mbuf *m);
 void tcp_rack_rto(struct tcp_conn *c);
@@ -986,6 +998,54 @@ tcp_synack_unlink(struct tcp_lcore *tl, struct tcp_conn *c)
 }
 void tcp_rtt_sample(const struct tcp_lcore *tl, struct tcp_conn *c,
 		    uint32_t rtt_us);
+
+/* RFC 8985 §7.2 WCDelAckT for a flight of one segment: the delayed ACK
+ * of Linux (40 ms), not the RFC's 200 ms, which would make the probe of
+ * a one-segment response no earlier than the RTO. A probe sent too
+ * early costs one segment and comes back as a D-SACK. */
+#define TCP_TLP_DELACK_US 40000
+
+/* tcp_rack.c's probe timer pto from now (at most the RTO, RFC 8985
+ * §7.2), unless the timer already runs out sooner. */
+static __rte_always_inline void
+tcp_tlp_arm(struct lcore_ctx *ctx, struct tcp_conn *c, uint64_t pto)
+{
+	uint64_t when = ctx->now_us + RTE_MIN(pto, (uint64_t)c->rto);
+
+	c->timer_kind = TT_TLP;
+	c->rtx_deadline = when;
+	if (!timer_armed(&c->timer) || c->timer.expire_us > when)
+		timer_arm(&ctx->wheel, &c->timer, when);
+}
+
+/*
+ * tcp_rack_sent() and tcp_rack_arm(ctx, c, true) (tcp_rack.c) for the
+ * first transmission of m, the whole send queue, as one segment no
+ * longer than the MSS (tcp_output's common case): m is stamped, then the
+ * loss probe (or the RTO) armed as tcp_rack_arm arms it for a
+ * one-segment flight. Inline in the one-pass frame (tcp_frame.c).
+ */
+static __rte_always_inline void
+tcp_rack_sent_one_inline(struct lcore_ctx *ctx, struct tcp_conn *c,
+			 struct rte_mbuf *m)
+{
+	if (likely(!(c->flags & TCF_SACK))) {
+		if (c->timer_kind != TT_RTX)
+			tcp_rtx_arm(ctx, c);
+		return;
+	}
+	*tcp_xts(m) = (uint32_t)ctx->now_us;
+	*tcp_xfl(m) |= TCP_XF_SENT;
+	if (c->timer_kind == TT_RACK)
+		return;
+	if (c->srtt == 0 || c->retries ||
+	    (c->flags & (TCF_TLP | TCF_RECOVERY))) {
+		if (c->timer_kind != TT_RTX)
+			tcp_rtx_arm(ctx, c);
+		return;
+	}
+	tcp_tlp_arm(ctx, c, 2ull * c->srtt + TCP_TLP_DELACK_US);
+}
 
 /* tcp_rtt_sample's body (RFC 6298 §2), inline for the fast path's ACK. */
 static __rte_always_inline void

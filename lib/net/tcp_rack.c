@@ -18,11 +18,6 @@
  * verdict, never invents one.
  */
 
-/* RFC 8985 §7.2 WCDelAckT for a flight of one segment: the delayed ACK
- * of Linux (40 ms), not the RFC's 200 ms, which would make the probe of
- * a one-segment response no earlier than the RTO. A probe sent too
- * early costs one segment and comes back as a D-SACK. */
-#define TCP_TLP_DELACK_US 40000
 /* The least PTO of a larger flight, as Linux's TCP_TIMEOUT_MIN (2 ms):
  * on a LAN 2 SRTT is tens of microseconds, less than the peer takes to
  * answer a burst, and a probe then is nearly always spurious. */
@@ -75,45 +70,12 @@ tcp_rack_sent(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t seq,
 	}
 }
 
-/* The probe timer pto from now (at most the RTO, RFC 8985 §7.2), unless
- * the timer already runs out sooner. */
-static inline void
-tcp_tlp_arm(struct lcore_ctx *ctx, struct tcp_conn *c, uint64_t pto)
-{
-	uint64_t when = ctx->now_us + RTE_MIN(pto, (uint64_t)c->rto);
-
-	c->timer_kind = TT_TLP;
-	c->rtx_deadline = when;
-	if (!timer_armed(&c->timer) || c->timer.expire_us > when)
-		timer_arm(&ctx->wheel, &c->timer, when);
-}
-
-/*
- * tcp_rack_sent() and tcp_rack_arm(ctx, c, true) for the first
- * transmission of m, the whole send queue, as one segment no longer than
- * the MSS (tcp_output's common case): m is stamped, then the loss probe
- * (or the RTO) armed as tcp_rack_arm arms it for a one-segment flight.
- */
+/* tcp_rack_sent_one_inline's out-of-line copy (tcp_out.c's callers). */
 void
 tcp_rack_sent_one(struct lcore_ctx *ctx, struct tcp_conn *c,
 		  struct rte_mbuf *m)
 {
-	if (likely(!(c->flags & TCF_SACK))) {
-		if (c->timer_kind != TT_RTX)
-			tcp_rtx_arm(ctx, c);
-		return;
-	}
-	*tcp_xts(m) = (uint32_t)ctx->now_us;
-	*tcp_xfl(m) |= TCP_XF_SENT;
-	if (c->timer_kind == TT_RACK)
-		return;
-	if (c->srtt == 0 || c->retries ||
-	    (c->flags & (TCF_TLP | TCF_RECOVERY))) {
-		if (c->timer_kind != TT_RTX)
-			tcp_rtx_arm(ctx, c);
-		return;
-	}
-	tcp_tlp_arm(ctx, c, 2ull * c->srtt + TCP_TLP_DELACK_US);
+	tcp_rack_sent_one_inline(ctx, c, m);
 }
 
 /* Remember cwnd and ssthresh before a cut, to give them back if every

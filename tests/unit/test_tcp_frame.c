@@ -163,12 +163,117 @@ test_tcp_frame_one_pass_offload_equals_general_path(void **state)
 	harness_drain(h);
 }
 
+/* An answer from tcp_send_reserve in its connection's last answer's mbuf
+ * (the spare): the headers that mbuf kept (TCP_SUM_HDR) and those written
+ * again make the frame tcp_xmit_sum makes, in every checksum mode, also
+ * after the NIC wrote its sums into the last frame. */
+static void
+test_tcp_frame_kept_headers_equal_general_path(void **state)
+{
+	struct harness *h = *state;
+	static const uint64_t modes[] = {
+		0,
+		RTE_ETH_TX_OFFLOAD_TCP_CKSUM,
+		RTE_ETH_TX_OFFLOAD_TCP_CKSUM | RTE_ETH_TX_OFFLOAD_IPV4_CKSUM,
+	};
+	static const char *const ans[] = { "first", "second!", "3", "fourth.." };
+	uint64_t saved = h->ifc.tx_offloads;
+
+	for (unsigned int i = 0; i < RTE_DIM(modes); i++) {
+		struct tt_peer p;
+		struct tt_app *a;
+		struct tcp_conn *c;
+
+		h->ifc.tx_offloads = saved;
+		h->cksum_offload = false;
+		tt_peer_init(&p, h, (uint16_t)(42200 + i));
+		p.ts = true;
+		p.wscale = 7;
+		tt_policy.action = TT_ECHO_RESERVE;
+		a = tt_connect(&p);
+		c = a->c;
+		h->ifc.tx_offloads = saved | modes[i];
+		h->cksum_offload = modes[i] != 0; /* tt_collect's NIC */
+		for (unsigned int k = 0; k < RTE_DIM(ans); k++) {
+			uint32_t len = (uint32_t)strlen(ans[k]);
+			struct rte_mbuf *f;
+
+			tt_send_data(&p, ans[k], len);
+			f = fr_sent(h);
+			assert_ptr_equal(f, c->sndq_head);
+			/* The first answer's mbuf is a fresh one; each
+			 * later one is the last answer's. */
+			assert_int_equal(!!(tcp_meta(f)->sum & TCP_SUM_HDR),
+					 k > 0);
+			fr_check_general(h, c, f);
+			/* The NIC's sums written into the frame, as the
+			 * harness NIC does with the offloads on. */
+			harness_nic_tx(c->sndq_head);
+			p.rcv_nxt += len;
+		}
+		tt_send_ack(&p);
+		tt_none(h);
+		assert_null(c->sndq_head);
+		tcp_abort(h->ctx, c);
+		lcore_tx_flush(h->ctx);
+		harness_drain(h);
+	}
+	h->ifc.tx_offloads = saved;
+	h->cksum_offload = false;
+}
+
+/* The spare of another connection, sealed with the same layout, keeps
+ * none of its headers for the taker: its frame is the taker's own. */
+static void
+test_tcp_frame_spare_of_another_connection_keeps_no_headers(void **state)
+{
+	struct harness *h = *state;
+	struct tt_peer p, q;
+	struct tt_app *a, *b;
+	struct rte_mbuf *m, *f;
+	void *w;
+
+	tt_peer_init(&p, h, 42300);
+	p.ts = true;
+	tt_peer_init(&q, h, 42301);
+	q.ts = true;
+	tt_policy.action = TT_ECHO_RESERVE;
+	a = tt_connect(&p);
+	b = tt_connect(&q);
+	tt_send_data(&p, "first", 5);
+	f = fr_sent(h);
+	fr_check_general(h, a->c, f);
+	m = a->c->sndq_head;
+	assert_int_equal(m->data_off, TCP_SNDQ_DOFF - TCP_FIRST_HDR4_TS);
+	/* a's answer acknowledged as tcp_fast_ack_all releases it. */
+	a->c->sndq_len = 0;
+	tcp_sndq_pop_keep(h->ctx, a->c);
+	assert_ptr_equal(tcp_tl(h->ctx)->spare, m);
+	w = tcp_send_reserve(h->ctx, b->c, 4, cksum_fold(cksum_add("abcd", 4, 0)));
+	assert_non_null(w);
+	memcpy(w, "abcd", 4);
+	assert_ptr_equal(b->c->sndq_head, m);
+	assert_false(tcp_meta(m)->sum & TCP_SUM_HDR);
+	tcp_flush(h->ctx);
+	f = fr_sent(h);
+	assert_ptr_equal(f, m);
+	fr_check_general(h, b->c, f);
+	a->c->snd_una = a->c->snd_max;
+	a->c->snd_nxt = a->c->snd_max;
+	tcp_abort(h->ctx, a->c);
+	tcp_abort(h->ctx, b->c);
+	lcore_tx_flush(h->ctx);
+	harness_drain(h);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		TT_TEST(test_tcp_frame_one_pass_frames_equal_general_path),
 		TT_TEST(test_tcp_frame_one_pass_offload_equals_general_path),
+		TT_TEST(test_tcp_frame_kept_headers_equal_general_path),
+		TT_TEST(test_tcp_frame_spare_of_another_connection_keeps_no_headers),
 	};
 
 	return TT_RUN(tests);

@@ -301,6 +301,44 @@ test_tcp_spare_taken_elsewhere_unholds_its_connection(void **state)
 	harness_drain(h);
 }
 
+/* The answer's mbuf taken from the spare (tcp_send_reserve) has every
+ * field a fresh rte_pktmbuf_alloc() mbuf has that its frame does not
+ * set: the reset writes only what the last use changed. */
+static void
+test_tcp_spare_reserve_leaves_the_fields_of_a_fresh_mbuf(void **state)
+{
+	struct harness *h = *state;
+	struct rte_mbuf *fresh = rte_pktmbuf_alloc(h->pool);
+	struct tt_peer p;
+	struct tt_app *a;
+	struct tt_seg r;
+	struct rte_mbuf *m;
+
+	assert_non_null(fresh);
+	tt_peer_init(&p, h, 41008);
+	tt_policy.action = TT_ECHO_RESERVE;
+	a = tt_connect(&p);
+	for (unsigned int k = 0; k < 3; k++) {
+		tt_send_data(&p, "answer", 6);
+		tt_one(h, &r);
+		assert_memory_equal(r.s.data, "answer", 6);
+		p.rcv_nxt += 6;
+		m = a->c->sndq_head;
+		assert_int_equal(rte_mbuf_refcnt_read(m), 1);
+		assert_ptr_equal(m->next, fresh->next);
+		assert_int_equal(m->nb_segs, fresh->nb_segs);
+		assert_int_equal(m->port, fresh->port);
+		assert_int_equal(m->packet_type, fresh->packet_type);
+		assert_int_equal(m->vlan_tci, fresh->vlan_tci);
+		assert_int_equal(m->vlan_tci_outer, fresh->vlan_tci_outer);
+		assert_int_equal(m->pkt_len, m->data_len);
+	}
+	tt_send_ack(&p);
+	tt_none(h);
+	assert_no_spare(h);
+	rte_pktmbuf_free(fresh);
+}
+
 int
 main(void)
 {
@@ -313,6 +351,7 @@ main(void)
 		TT_TEST(test_tcp_spare_reserve_check_counts_the_spare_as_free),
 		TT_TEST(test_tcp_spare_holders_list_follows_the_spare),
 		TT_TEST(test_tcp_spare_taken_elsewhere_unholds_its_connection),
+		TT_TEST(test_tcp_spare_reserve_leaves_the_fields_of_a_fresh_mbuf),
 	};
 
 	return TT_RUN(tests);
