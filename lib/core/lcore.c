@@ -104,10 +104,7 @@ lcore_poll_once(struct lcore_ctx *ctx)
 			STAT_ADD(ctx, rx_bytes, rte_pktmbuf_pkt_len(pkts[i]));
 		ctx->hooks.input(ctx, pkts, n);
 	}
-	if (ctx->wheel.armed)
-		timer_wheel_run(&ctx->wheel, ctx, ctx->now_us);
-	else
-		ctx->wheel.last_tick = ctx->now_us / TIMER_TICK_US;
+	timer_wheel_run(&ctx->wheel, ctx, ctx->now_us);
 	if (ctx->hooks.poll_end)
 		ctx->hooks.poll_end(ctx, ctx->hooks.arg);
 	/* Flush at the end of every iteration that produced output: no
