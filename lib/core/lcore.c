@@ -98,12 +98,8 @@ lcore_poll_once(struct lcore_ctx *ctx)
 	mem_epoch_bump(&ctx->mem); /* pool checks read the pool afresh */
 	n = rte_eth_rx_burst(ctx->port_id, ctx->queue_id, pkts, LCORE_RX_BURST);
 	n = fault_rx(ctx->fault, pkts, n, LCORE_RX_BURST);
-	if (n) {
-		STAT_ADD(ctx, rx_packets, n);
-		for (uint16_t i = 0; i < n; i++)
-			STAT_ADD(ctx, rx_bytes, rte_pktmbuf_pkt_len(pkts[i]));
+	if (n)
 		ctx->hooks.input(ctx, pkts, n);
-	}
 	timer_wheel_run(&ctx->wheel, ctx, ctx->now_us);
 	if (ctx->hooks.poll_end)
 		ctx->hooks.poll_end(ctx, ctx->hooks.arg);

@@ -26,8 +26,10 @@ struct fault;
 
 /*
  * What the upper layers plug into the loop (core does not know them):
- * input consumes every mbuf it is given (frees, queues or sends it); it is
- * the stack's entry (eth_input_burst), which finds its state in ctx.
+ * input consumes every mbuf it is given (frees, queues or sends it) and
+ * counts them (rx_packets, rx_bytes: the loop does not, so the frames are
+ * walked once); it is the stack's entry (eth_input_burst), which finds
+ * its state in ctx.
  * poll_end runs once per iteration after input and timers and gets arg
  * back: the caller's state (the app's 1MRC store), so no global is needed.
  * arg is not owned by the loop and must outlive the context.

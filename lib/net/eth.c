@@ -36,6 +36,17 @@ eth_pull(struct rte_mbuf *m)
 	m->pkt_len = m->data_len;
 }
 
+/* eth_input_one's IPv6 frame, out of line: no stack frame in the loop. */
+static __rte_noinline void
+eth_input_one6(struct lcore_ctx *ctx, struct rte_mbuf *m,
+	       struct rte_ether_hdr *eh)
+{
+	struct net_pkt p = { .eth = eh };
+
+	eth_pull(m);
+	ipv6_input(ctx, m, &p);
+}
+
 /*
  * One frame of a burst: eth_input's decided cases in the burst's frame.
  * A frame of one segment to our MAC: IPv4 TCP goes to tcp_input_frame4
@@ -56,23 +67,28 @@ eth_input_one(struct lcore_ctx *ctx, struct rte_mbuf *m)
 				return;
 		} else if (eh->ether_type == RTE_BE16(RTE_ETHER_TYPE_IPV6) &&
 			   ifc->ip6_prefix && ctx->nd) {
-			struct net_pkt p = { .eth = eh };
-
-			eth_pull(m);
-			ipv6_input(ctx, m, &p);
+			eth_input_one6(ctx, m, eh);
 			return;
 		}
 	}
 	eth_input(ctx, m);
 }
 
+/* The lcore's input hook: counts the burst (rx_packets, rx_bytes) in the
+ * one pass over its frames that also dispatches them. */
 void
 eth_input_burst(struct lcore_ctx *ctx, struct rte_mbuf **pkts, uint16_t n)
 {
-	for (uint16_t i = 0; i < n; i++) {
-		if (i + 1 < n)
-			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
-		eth_input_one(ctx, pkts[i]);
+	struct rte_mbuf **end = pkts + n;
+
+	STAT_ADD(ctx, rx_packets, n);
+	for (; pkts < end; pkts++) {
+		struct rte_mbuf *m = *pkts;
+
+		if (pkts + 1 < end)
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[1], void *));
+		STAT_ADD(ctx, rx_bytes, rte_pktmbuf_pkt_len(m));
+		eth_input_one(ctx, m);
 	}
 }
 
