@@ -67,25 +67,44 @@ lcore_ctx_free(struct lcore_ctx *ctx)
 	rte_free(ctx);
 }
 
-void
-lcore_tx_flush(struct lcore_ctx *ctx)
+/*
+ * What the port refused on the first call: a few more tries, then the
+ * rest freed and counted (tx_drop_full). Returns the number sent in all.
+ * Out of line: the flush's common case is one call that takes it all.
+ */
+static __rte_noinline uint16_t
+lcore_tx_refused(struct lcore_ctx *ctx, uint16_t sent, uint16_t n)
 {
-	uint16_t sent = 0, n = ctx->tx_n;
-	int tries = 0;
-
-	if (n == 0)
-		return;
-	while (sent < n && tries++ < 4)
+	for (int tries = 1; sent < n && tries < 4; tries++)
 		sent += rte_eth_tx_burst(ctx->port_id, ctx->queue_id,
 					 ctx->tx_pkts + sent, n - sent);
-	for (uint16_t i = 0; i < sent; i++)
-		STAT_ADD(ctx, tx_bytes, rte_pktmbuf_pkt_len(ctx->tx_pkts[i]));
-	STAT_ADD(ctx, tx_packets, sent);
 	if (sent < n) {
 		STAT_ADD(ctx, tx_drop_full, n - sent);
 		rte_pktmbuf_free_bulk(ctx->tx_pkts + sent, n - sent);
 	}
+	return sent;
+}
+
+/* lcore_tx_flush() of n > 0 queued frames. */
+static inline void
+lcore_tx_flush_n(struct lcore_ctx *ctx, uint16_t n)
+{
+	uint16_t sent;
+
+	sent = rte_eth_tx_burst(ctx->port_id, ctx->queue_id, ctx->tx_pkts, n);
+	if (unlikely(sent < n))
+		sent = lcore_tx_refused(ctx, sent, n);
+	for (uint16_t i = 0; i < sent; i++)
+		STAT_ADD(ctx, tx_bytes, rte_pktmbuf_pkt_len(ctx->tx_pkts[i]));
+	STAT_ADD(ctx, tx_packets, sent);
 	ctx->tx_n = 0;
+}
+
+void
+lcore_tx_flush(struct lcore_ctx *ctx)
+{
+	if (ctx->tx_n)
+		lcore_tx_flush_n(ctx, ctx->tx_n);
 }
 
 uint16_t
@@ -106,7 +125,7 @@ lcore_poll_once(struct lcore_ctx *ctx)
 	/* Flush at the end of every iteration that produced output: no
 	 * fixed TX delay (docs/DESIGN.md, lessons from peers). */
 	if (ctx->tx_n)
-		lcore_tx_flush(ctx);
+		lcore_tx_flush_n(ctx, ctx->tx_n);
 	return n;
 }
 
