@@ -69,8 +69,9 @@ lcore_ctx_free(struct lcore_ctx *ctx)
 
 /*
  * What the port refused on the first call: a few more tries, then the
- * rest freed and counted (tx_drop_full). Returns the number sent in all.
- * Out of line: the flush's common case is one call that takes it all.
+ * rest freed and counted (tx_drop_full), their bytes taken off the
+ * queue's. Returns the number sent in all. Out of line: the flush's
+ * common case is one call that takes it all.
  */
 static __rte_noinline uint16_t
 lcore_tx_refused(struct lcore_ctx *ctx, uint16_t sent, uint16_t n)
@@ -79,13 +80,16 @@ lcore_tx_refused(struct lcore_ctx *ctx, uint16_t sent, uint16_t n)
 		sent += rte_eth_tx_burst(ctx->port_id, ctx->queue_id,
 					 ctx->tx_pkts + sent, n - sent);
 	if (sent < n) {
+		for (uint16_t i = sent; i < n; i++)
+			ctx->tx_q_bytes -= rte_pktmbuf_pkt_len(ctx->tx_pkts[i]);
 		STAT_ADD(ctx, tx_drop_full, n - sent);
 		rte_pktmbuf_free_bulk(ctx->tx_pkts + sent, n - sent);
 	}
 	return sent;
 }
 
-/* lcore_tx_flush() of n > 0 queued frames. */
+/* lcore_tx_flush() of n > 0 queued frames: tx_bytes from the sum
+ * lcore_tx() kept as they were queued, not a walk over the batch. */
 static inline void
 lcore_tx_flush_n(struct lcore_ctx *ctx, uint16_t n)
 {
@@ -94,9 +98,9 @@ lcore_tx_flush_n(struct lcore_ctx *ctx, uint16_t n)
 	sent = rte_eth_tx_burst(ctx->port_id, ctx->queue_id, ctx->tx_pkts, n);
 	if (unlikely(sent < n))
 		sent = lcore_tx_refused(ctx, sent, n);
-	for (uint16_t i = 0; i < sent; i++)
-		STAT_ADD(ctx, tx_bytes, rte_pktmbuf_pkt_len(ctx->tx_pkts[i]));
+	STAT_ADD(ctx, tx_bytes, ctx->tx_q_bytes);
 	STAT_ADD(ctx, tx_packets, sent);
+	ctx->tx_q_bytes = 0;
 	ctx->tx_n = 0;
 }
 

@@ -65,6 +65,7 @@ struct lcore_ctx {
 	struct tcp_lcore *tcp;  /* this lcore's TCP state, lib/net/tcp */
 	struct fault *fault;    /* RX fault shim (tests), NULL: off; owned */
 	void *http;             /* this lcore's HTTP state, lib/http */
+	uint64_t tx_q_bytes;    /* pkt_len summed over tx_pkts[0..tx_n) */
 	struct rte_mbuf *tx_pkts[LCORE_TX_BURST];
 	struct stats stats;
 	struct mem_budget mem; /* this lcore's memory budget (core/mem.h) */
@@ -107,6 +108,7 @@ lcore_tx(struct lcore_ctx *ctx, struct rte_mbuf *m)
 {
 	void lcore_tx_flush(struct lcore_ctx *ctx);
 
+	ctx->tx_q_bytes += rte_pktmbuf_pkt_len(m);
 	ctx->tx_pkts[ctx->tx_n++] = m;
 	if (ctx->tx_n == LCORE_TX_BURST)
 		lcore_tx_flush(ctx);
