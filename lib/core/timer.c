@@ -19,17 +19,6 @@ timer_wheel_init(struct timer_wheel *w, uint64_t now_us)
 }
 
 void
-timer_unlink(struct timer_wheel *w, struct timer *t)
-{
-	if (t->next)
-		t->next->pprev = t->pprev;
-	*t->pprev = t->next;
-	t->next = NULL;
-	t->pprev = NULL;
-	w->armed--;
-}
-
-void
 timer_arm(struct timer_wheel *w, struct timer *t, uint64_t expire_us)
 {
 	uint64_t tick = timer_tick_of(expire_us);
