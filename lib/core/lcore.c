@@ -67,25 +67,48 @@ lcore_ctx_free(struct lcore_ctx *ctx)
 	rte_free(ctx);
 }
 
-void
-lcore_tx_flush(struct lcore_ctx *ctx)
+/*
+ * What the port refused on the first call: a few more tries, then the
+ * rest freed and counted (tx_drop_full), their bytes taken off the
+ * queue's. Returns the number sent in all. Out of line: the flush's
+ * common case is one call that takes it all.
+ */
+static __rte_noinline uint16_t
+lcore_tx_refused(struct lcore_ctx *ctx, uint16_t sent, uint16_t n)
 {
-	uint16_t sent = 0, n = ctx->tx_n;
-	int tries = 0;
-
-	if (n == 0)
-		return;
-	while (sent < n && tries++ < 4)
+	for (int tries = 1; sent < n && tries < 4; tries++)
 		sent += rte_eth_tx_burst(ctx->port_id, ctx->queue_id,
 					 ctx->tx_pkts + sent, n - sent);
-	for (uint16_t i = 0; i < sent; i++)
-		STAT_ADD(ctx, tx_bytes, rte_pktmbuf_pkt_len(ctx->tx_pkts[i]));
-	STAT_ADD(ctx, tx_packets, sent);
 	if (sent < n) {
+		for (uint16_t i = sent; i < n; i++)
+			ctx->tx_q_bytes -= rte_pktmbuf_pkt_len(ctx->tx_pkts[i]);
 		STAT_ADD(ctx, tx_drop_full, n - sent);
 		rte_pktmbuf_free_bulk(ctx->tx_pkts + sent, n - sent);
 	}
+	return sent;
+}
+
+/* lcore_tx_flush() of n > 0 queued frames: tx_bytes from the sum
+ * lcore_tx() kept as they were queued, not a walk over the batch. */
+static inline void
+lcore_tx_flush_n(struct lcore_ctx *ctx, uint16_t n)
+{
+	uint16_t sent;
+
+	sent = rte_eth_tx_burst(ctx->port_id, ctx->queue_id, ctx->tx_pkts, n);
+	if (unlikely(sent < n))
+		sent = lcore_tx_refused(ctx, sent, n);
+	STAT_ADD(ctx, tx_bytes, ctx->tx_q_bytes);
+	STAT_ADD(ctx, tx_packets, sent);
+	ctx->tx_q_bytes = 0;
 	ctx->tx_n = 0;
+}
+
+void
+lcore_tx_flush(struct lcore_ctx *ctx)
+{
+	if (ctx->tx_n)
+		lcore_tx_flush_n(ctx, ctx->tx_n);
 }
 
 uint16_t
@@ -98,22 +121,15 @@ lcore_poll_once(struct lcore_ctx *ctx)
 	mem_epoch_bump(&ctx->mem); /* pool checks read the pool afresh */
 	n = rte_eth_rx_burst(ctx->port_id, ctx->queue_id, pkts, LCORE_RX_BURST);
 	n = fault_rx(ctx->fault, pkts, n, LCORE_RX_BURST);
-	if (n) {
-		STAT_ADD(ctx, rx_packets, n);
-		for (uint16_t i = 0; i < n; i++)
-			STAT_ADD(ctx, rx_bytes, rte_pktmbuf_pkt_len(pkts[i]));
+	if (n)
 		ctx->hooks.input(ctx, pkts, n);
-	}
-	if (ctx->wheel.armed)
-		timer_wheel_run(&ctx->wheel, ctx, ctx->now_us);
-	else
-		ctx->wheel.last_tick = ctx->now_us / TIMER_TICK_US;
+	timer_wheel_run(&ctx->wheel, ctx, ctx->now_us);
 	if (ctx->hooks.poll_end)
 		ctx->hooks.poll_end(ctx, ctx->hooks.arg);
 	/* Flush at the end of every iteration that produced output: no
 	 * fixed TX delay (docs/DESIGN.md, lessons from peers). */
 	if (ctx->tx_n)
-		lcore_tx_flush(ctx);
+		lcore_tx_flush_n(ctx, ctx->tx_n);
 	return n;
 }
 

@@ -26,8 +26,10 @@ struct fault;
 
 /*
  * What the upper layers plug into the loop (core does not know them):
- * input consumes every mbuf it is given (frees, queues or sends it); it is
- * the stack's entry (eth_input_burst), which finds its state in ctx.
+ * input consumes every mbuf it is given (frees, queues or sends it) and
+ * counts them (rx_packets, rx_bytes: the loop does not, so the frames are
+ * walked once); it is the stack's entry (eth_input_burst), which finds
+ * its state in ctx.
  * poll_end runs once per iteration after input and timers and gets arg
  * back: the caller's state (the app's 1MRC store), so no global is needed.
  * arg is not owned by the loop and must outlive the context.
@@ -63,6 +65,7 @@ struct lcore_ctx {
 	struct tcp_lcore *tcp;  /* this lcore's TCP state, lib/net/tcp */
 	struct fault *fault;    /* RX fault shim (tests), NULL: off; owned */
 	void *http;             /* this lcore's HTTP state, lib/http */
+	uint64_t tx_q_bytes;    /* pkt_len summed over tx_pkts[0..tx_n) */
 	struct rte_mbuf *tx_pkts[LCORE_TX_BURST];
 	struct stats stats;
 	struct mem_budget mem; /* this lcore's memory budget (core/mem.h) */
@@ -105,6 +108,7 @@ lcore_tx(struct lcore_ctx *ctx, struct rte_mbuf *m)
 {
 	void lcore_tx_flush(struct lcore_ctx *ctx);
 
+	ctx->tx_q_bytes += rte_pktmbuf_pkt_len(m);
 	ctx->tx_pkts[ctx->tx_n++] = m;
 	if (ctx->tx_n == LCORE_TX_BURST)
 		lcore_tx_flush(ctx);

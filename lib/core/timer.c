@@ -15,17 +15,7 @@ timer_wheel_init(struct timer_wheel *w, uint64_t now_us)
 {
 	memset(w, 0, sizeof(*w));
 	w->last_tick = timer_tick_of(now_us);
-}
-
-void
-timer_unlink(struct timer_wheel *w, struct timer *t)
-{
-	if (t->next)
-		t->next->pprev = t->pprev;
-	*t->pprev = t->next;
-	t->next = NULL;
-	t->pprev = NULL;
-	w->armed--;
+	w->due_us = (w->last_tick + 1) * TIMER_TICK_US;
 }
 
 void
@@ -37,9 +27,14 @@ timer_arm(struct timer_wheel *w, struct timer *t, uint64_t expire_us)
 	if (t->pprev)
 		timer_unlink(w, t);
 	/* A time already past goes in the slot the next run visits first
-	 * (it revisits last_tick), never one it has left behind. */
-	if (tick < w->last_tick)
+	 * (it revisits last_tick), never one it has left behind; what goes
+	 * there is due before the next tick, so the next run must come at
+	 * its time. */
+	if (tick <= w->last_tick) {
 		tick = w->last_tick;
+		if (expire_us < w->due_us)
+			w->due_us = expire_us;
+	}
 	t->expire_us = expire_us;
 	head = &w->slot[tick % TIMER_SLOTS];
 	w->busy[tick % TIMER_SLOTS / 64] |= 1ull << (tick % 64);
@@ -64,6 +59,9 @@ timer_wheel_run_slots(struct timer_wheel *w, struct lcore_ctx *ctx,
 	if (now_tick - tick >= TIMER_SLOTS)
 		tick = now_tick - TIMER_SLOTS + 1;
 	w->last_tick = now_tick;
+	/* lowered below, and by timer_arm() from callbacks, for what waits
+	 * in now_tick's slot for a time within it */
+	w->due_us = (now_tick + 1) * TIMER_TICK_US;
 	if (w->armed == 0)
 		return 0;
 	while (tick <= now_tick) {
@@ -102,6 +100,8 @@ timer_wheel_run_slots(struct timer_wheel *w, struct lcore_ctx *ctx,
 				pending->pprev = &pending;
 			if (t->expire_us > now_us) {
 				/* later in this tick or a later revolution */
+				if (t->expire_us < w->due_us)
+					w->due_us = t->expire_us;
 				t->next = *head;
 				if (t->next)
 					t->next->pprev = &t->next;

@@ -10,9 +10,10 @@
 
 struct lcore_ctx;
 
-/* The lcore input hook: eth_input() on each of n frames; the common ones
- * (one segment to our MAC: plain IPv4 TCP, IPv6) without its frame, the
- * IPv4 TCP one through tcp_input_frame4 (IP and TCP in one frame). */
+/* The lcore input hook: counts the n frames (rx_packets, rx_bytes) and
+ * runs eth_input() on each; the common ones (one segment to our MAC:
+ * plain IPv4 TCP, IPv6) without its frame, the IPv4 TCP one through
+ * tcp_input_frame4 (IP and TCP in one frame). */
 void eth_input_burst(struct lcore_ctx *ctx, struct rte_mbuf **pkts,
 		     uint16_t n);
 

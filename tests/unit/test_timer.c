@@ -604,6 +604,46 @@ test_timer_clock_stepping_back_does_not_wedge_wheel(void **state)
 	assert_true(p.first_at < 500000 + TICK);
 }
 
+/*
+ * Within the tick already run (timer_wheel_run's one compare against
+ * due_us): a timer armed for a later time in that tick fires on the first
+ * run at or past its time, not before; one a callback arms for later in
+ * the tick too; one a revolution away in the same slot does not fire.
+ */
+static void
+test_timer_due_within_the_run_tick_fires_at_its_time_not_before(void **state)
+{
+	struct fixture *f = *state;
+	struct probe p, q, far;
+	uint64_t base = (T0 / TICK + 1) * TICK;
+
+	run_at(f, base + 1);
+	probe_init(&p, f);
+	probe_init(&q, f);
+	probe_init(&far, f);
+	p.arm = &q;
+	p.arm_at = base + 90;
+	timer_arm(&f->w, &p.t, base + 40);
+	timer_arm(&f->w, &far.t, base + 50 + REV);
+	assert_int_equal(run_at(f, base + 2), 0);
+	assert_int_equal(run_at(f, base + 39), 0);
+	assert_int_equal(p.fired, 0);
+	assert_int_equal(run_at(f, base + 40), 1);
+	assert_int_equal(p.fired, 1);
+	assert_true(timer_armed(&q.t));
+	assert_int_equal(run_at(f, base + 89), 0);
+	assert_int_equal(q.fired, 0);
+	assert_int_equal(run_at(f, base + 90), 1);
+	assert_int_equal(q.fired, 1);
+	assert_int_equal(run_at(f, base + TICK + 60), 0);
+	assert_int_equal(far.fired, 0);
+	assert_int_equal(f->w.armed, 1);
+	assert_int_equal(run_until(f, base + 50 + REV - 1, 100), 0);
+	assert_int_equal(run_at(f, base + 50 + REV), 1);
+	assert_int_equal(far.fired, 1);
+	assert_int_equal(f->w.armed, 0);
+}
+
 int
 main(void)
 {
@@ -628,6 +668,7 @@ main(void)
 		T(test_timer_sparse_slots_fire_in_tick_order),
 		T(test_timer_armed_count_and_state_follow_arm_rearm_cancel_fire),
 		T(test_timer_clock_stepping_back_does_not_wedge_wheel),
+		T(test_timer_due_within_the_run_tick_fires_at_its_time_not_before),
 #undef T
 	};
 
