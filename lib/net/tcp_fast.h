@@ -77,6 +77,24 @@ tcp_fast_predict(const struct tcp_conn *c, const struct tcp_seg *s)
 }
 
 /*
+ * tcp_snd_wnd_take for a predicted segment (seq, ack): its window field
+ * is the one held (tcp_fast_predict), so the scaled window is
+ * (snd_wnd >> snd_wscale) << snd_wscale <= snd_wnd <= max_snd_wnd: it
+ * never grows (nothing to schedule) and max_snd_wnd stays. Taken, as
+ * there, only from a newer segment (RFC 9293 §3.10.7.4).
+ */
+static __rte_always_inline void
+tcp_fast_wnd(struct tcp_conn *c, uint32_t seq, uint32_t ack)
+{
+	if (SEQ_LT(c->snd_wl1, seq) ||
+	    (c->snd_wl1 == seq && SEQ_LEQ(c->snd_wl2, ack))) {
+		c->snd_wnd = c->snd_wnd >> c->snd_wscale << c->snd_wscale;
+		c->snd_wl1 = seq;
+		c->snd_wl2 = ack;
+	}
+}
+
+/*
  * The ACK of the previous answer, whole: it acknowledges all that was
  * sent (ack == snd_max), which is all of the send queue, one mbuf. The
  * common ACK of a keep-alive exchange; tcp_rcv_ack's steps with their
@@ -95,8 +113,6 @@ tcp_fast_ack_all(struct lcore_ctx *ctx, struct tcp_conn *c,
 		 const struct tcp_seg *s)
 {
 	uint32_t ack = s->ack, acked = ack - c->snd_una;
-	uint32_t wnd = s->wnd << c->snd_wscale;
-	bool grew;
 
 	if (c->flags & TCF_SACK)
 		tcp_rack_deliver(c, c->sndq_head, (uint32_t)ctx->now_us, ack);
@@ -132,8 +148,7 @@ tcp_fast_ack_all(struct lcore_ctx *ctx, struct tcp_conn *c,
 			c->flags &= ~TCF_UNDO;
 	}
 	/* Send window update, only from a newer segment (§3.10.7.4). */
-	if (tcp_snd_wnd_take(c, s->seq, ack, wnd, &grew) && grew)
-		tcp_schedule(ctx, c);
+	tcp_fast_wnd(c, s->seq, ack);
 	/* Send-queue space freed: the application may write more. */
 	if (c->ops->writable) {
 		c->ops->writable(ctx, c, c->app);
