@@ -27,6 +27,12 @@
 #define CKSUM_ADC64                                                            \
 	CKSUM_ADC32 "adcq 32(%[p]), %[s]\n\tadcq 40(%[p]), %[s]\n\t"             \
 		    "adcq 48(%[p]), %[s]\n\tadcq 56(%[p]), %[s]\n\t"
+/* The 8 adds of 64 bytes, all with the carry in (a loop's turn). */
+#define CKSUM_ADC64C                                                           \
+	"adcq (%[p]), %[s]\n\tadcq 8(%[p]), %[s]\n\t"                           \
+	"adcq 16(%[p]), %[s]\n\tadcq 24(%[p]), %[s]\n\t"                        \
+	"adcq 32(%[p]), %[s]\n\tadcq 40(%[p]), %[s]\n\t"                        \
+	"adcq 48(%[p]), %[s]\n\tadcq 56(%[p]), %[s]\n\t"
 CKSUM_ADC_FN(16, CKSUM_ADC16)
 CKSUM_ADC_FN(32, CKSUM_ADC32)
 CKSUM_ADC_FN(64, CKSUM_ADC64)
@@ -137,10 +143,13 @@ cksum_fold_rx(uint64_t sum)
 
 /*
  * As cksum_add (a sum not folded, congruent modulo 2^16 - 1): 64 bytes a
- * loop turn, then 32, 16 and 8 by the bits of len, the last 0-7 bytes
- * gathered into one word at positions of their offsets' parity (a 16-bit
- * word's place in the sum depends only on that). Every add keeps its
- * carry, so any starting sum is taken.
+ * loop turn with the carry chained from turn to turn (lea and dec leave
+ * it), then 32, 16 and 8 by the bits of len; the last 0-7 bytes are the
+ * top of the run's last 8-byte word shifted down (a run of 8 bytes or
+ * more), else gathered into one word: either way each byte lands at a
+ * position of its offset's parity (a 16-bit word's place in the sum
+ * depends only on that). Every add keeps its carry, so any starting sum
+ * is taken.
  */
 static inline uint64_t
 cksum_add_rx(const void *data, size_t len, uint64_t sum)
@@ -149,8 +158,19 @@ cksum_add_rx(const void *data, size_t len, uint64_t sum)
 	const uint8_t *p = data;
 	uint64_t t = 0;
 
-	for (; len >= 64; p += 64, len -= 64)
-		sum = cksum_adc64(p, sum);
+	if (len >= 64) {
+		size_t n = len >> 6;
+
+		__asm__("clc\n"
+			"1:\n\t" CKSUM_ADC64C
+			"leaq 64(%[p]), %[p]\n\t"
+			"decq %[n]\n\t"
+			"jnz 1b\n\t"
+			"adcq $0, %[s]"
+			: [s] "+r"(sum), [p] "+r"(p), [n] "+r"(n)
+			: "m"(*(const uint8_t(*)[len])data)
+			: "cc");
+	}
 	if (len & 32) {
 		sum = cksum_adc32(p, sum);
 		p += 32;
@@ -164,25 +184,31 @@ cksum_add_rx(const void *data, size_t len, uint64_t sum)
 		p += 8;
 	}
 	if (len & 7) {
-		/* 4, 2 and 1 bytes at offsets 0, 4 and 6 of one word */
 		uint64_t u = 0;
 
-		if (len & 4) {
-			uint32_t w;
+		if (len >= 8) {
+			/* the 8 bytes before the end, the run's own */
+			memcpy(&u, p + (len & 7) - 8, 8);
+			u >>= 64 - 8 * (len & 7);
+		} else {
+			/* 4, 2 and 1 bytes at offsets 0, 4 and 6 of one word */
+			if (len & 4) {
+				uint32_t w;
 
-			memcpy(&w, p, 4);
-			u = w;
-			p += 4;
-		}
-		if (len & 2) {
-			uint16_t h;
+				memcpy(&w, p, 4);
+				u = w;
+				p += 4;
+			}
+			if (len & 2) {
+				uint16_t h;
 
-			memcpy(&h, p, 2);
-			u += (uint64_t)h << 32;
-			p += 2;
+				memcpy(&h, p, 2);
+				u += (uint64_t)h << 32;
+				p += 2;
+			}
+			if (len & 1)
+				u += (uint64_t)*p << 48; /* the odd byte: low */
 		}
-		if (len & 1)
-			u += (uint64_t)*p << 48; /* the odd byte: a low byte */
 		__asm__("addq %[u], %[t]\n\t"
 			"adcq $0, %[t]"
 			: [t] "+r"(t)
