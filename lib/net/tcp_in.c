@@ -718,6 +718,30 @@ tcp_tw_reopen(const struct tcp_conn *c, const struct tcp_seg *s)
 	return SEQ_GT(s->seq, c->rcv_nxt);
 }
 
+/*
+ * The received segment's mbuf back to its pool (one segment: eth_input
+ * linearized it). The common one, direct with its one reference and no
+ * next segment, goes as rte_mbuf_raw_free takes it after one test of
+ * reference count and segment count together (adjacent 16-bit fields):
+ * what rte_pktmbuf_free_seg would do to it; any other goes through
+ * rte_pktmbuf_free_seg (detach, a count not 1).
+ */
+static __rte_always_inline void
+tcp_rx_free(struct rte_mbuf *m)
+{
+	uint32_t rs;
+
+	RTE_BUILD_BUG_ON(offsetof(struct rte_mbuf, nb_segs) !=
+			 offsetof(struct rte_mbuf, refcnt) + 2);
+	/* 1 and 1 in either byte order; a reference count other than 1
+	 * is read again, atomically, by rte_pktmbuf_free_seg */
+	memcpy(&rs, &m->refcnt, 4);
+	if (likely(rs == 0x00010001u && RTE_MBUF_DIRECT(m) && m->next == NULL))
+		rte_mbuf_raw_free(m);
+	else
+		rte_pktmbuf_free_seg(m);
+}
+
 /* tcp_input's work, inline in its two entries (tcp_input_frame4). */
 static __rte_always_inline void
 tcp_input_seg(struct lcore_ctx *ctx, struct rte_mbuf *m, struct net_pkt *p)
@@ -777,7 +801,7 @@ tcp_input_seg(struct lcore_ctx *ctx, struct rte_mbuf *m, struct net_pkt *p)
 	if (kept)
 		return;
 drop:
-	rte_pktmbuf_free_seg(m); /* one segment: eth_input linearized it */
+	tcp_rx_free(m);
 }
 
 void
