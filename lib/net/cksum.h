@@ -252,15 +252,29 @@ cksum_ipv4_hdr20_ok(const void *ip)
 #endif
 }
 
+/* The 16-bit words a and b (below 2^16) in network order, as a sum
+ * congruent modulo 2^16 - 1 with theirs as loaded: a byte swap of a
+ * 16-bit word is its product by 2^8 modulo 2^16 - 1, so on a
+ * little-endian CPU (a + b) << 8 (two instructions, no swaps). Not 0
+ * unless both are. */
+static inline uint64_t
+cksum_be16_sum_rx(uint32_t a, uint32_t b)
+{
+#if RTE_BYTE_ORDER == RTE_LITTLE_ENDIAN
+	return (uint64_t)(a + b) << 8;
+#else
+	return (uint64_t)a + b;
+#endif
+}
+
 /* cksum_ipv4_l4 for a received segment: 0 when it is correct. Behind a
  * header without options the addresses of the pseudo-header (RFC 9293
  * §3.1) lie right before l4: one run sums them with it. */
-static inline uint16_t
+static __rte_always_inline uint16_t
 cksum_ipv4_l4_rx(const struct rte_ipv4_hdr *ip, const void *l4,
 		 uint16_t l4_len)
 {
-	uint64_t sum = rte_cpu_to_be_16((uint16_t)ip->next_proto_id) +
-		       rte_cpu_to_be_16(l4_len);
+	uint64_t sum = cksum_be16_sum_rx(ip->next_proto_id, l4_len);
 	const void *from = l4;
 	size_t len = l4_len;
 
@@ -310,8 +324,7 @@ cksum_ipv6_l4_rx(const struct rte_ipv6_hdr *ip, uint8_t nh, const void *l4,
 		 uint16_t l4_len)
 {
 	/* be32(l4_len) + be32(nh), each 2^16 (= 1) times its be16 */
-	uint64_t sum = (uint64_t)rte_cpu_to_be_16(l4_len) +
-		       rte_cpu_to_be_16((uint16_t)nh);
+	uint64_t sum = cksum_be16_sum_rx(l4_len, nh);
 	const void *from = l4;
 	size_t len = l4_len;
 
