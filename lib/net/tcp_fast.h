@@ -95,6 +95,37 @@ tcp_fast_wnd(struct tcp_conn *c, uint32_t seq, uint32_t ack)
 }
 
 /*
+ * tcp_sndq_pop_keep for a queue of one mbuf (head == tail), which the
+ * ACK acknowledged to its end: its next is NULL, nsndq is 1 and the
+ * cursor is it or NULL, so the queue is left empty by stores alone,
+ * with what tcp_sndq_unlink_held and tcp_sndq_pop_keep do besides (the
+ * progress stamp, the MEM_SNDQ charge, the spare or the pool).
+ */
+static __rte_always_inline void
+tcp_fast_pop_one(struct lcore_ctx *ctx, struct tcp_conn *c)
+{
+	struct tcp_lcore *tl = tcp_tl(ctx);
+	struct rte_mbuf *m = c->sndq_head;
+
+	c->sndq_head = NULL;
+	c->sndq_tail = NULL;
+	c->snd_cur = NULL;
+	c->sndq_off = 0;
+	c->nsndq = 0;
+	c->progress_us = ctx->now_us;
+	mem_release_mbuf(&ctx->mem, MEM_SNDQ);
+	if (likely(tl->spare == NULL && rte_mbuf_refcnt_read(m) == 1 &&
+		   RTE_MBUF_DIRECT(m) && m->pool == ctx->pool)) {
+		tl->spare = m;
+		tl->spare_of = c;
+		ctx->mem.held++;
+	} else {
+		tcp_unhold(c, false);
+		rte_pktmbuf_free_seg(m);
+	}
+}
+
+/*
  * The ACK of the previous answer, whole: it acknowledges all that was
  * sent (ack == snd_max), which is all of the send queue, one mbuf. The
  * common ACK of a keep-alive exchange; tcp_rcv_ack's steps with their
@@ -123,7 +154,7 @@ tcp_fast_ack_all(struct lcore_ctx *ctx, struct tcp_conn *c,
 			       (uint32_t)(ctx->now_us - c->rtt_start));
 	}
 	c->sndq_len = 0;
-	tcp_sndq_pop_keep(ctx, c);
+	tcp_fast_pop_one(ctx, c);
 	c->snd_una = ack;
 	c->snd_nxt = ack;
 	/* Outside recovery, a window that was used grows (RFC 7661 §4.3):
@@ -159,15 +190,16 @@ tcp_fast_ack_all(struct lcore_ctx *ctx, struct tcp_conn *c,
 }
 
 /* The segment acknowledges the whole send queue, one mbuf, and all that
- * was sent: tcp_fast_ack_all takes it. */
+ * was sent: tcp_fast_ack_all takes it. The queue's bytes (sndq_len) are
+ * its mbufs' less sndq_off (tcp_send, tcp_send_reserve, tcp_sndq_drop
+ * keep it so): with one mbuf, acked == sndq_len is that mbuf whole. */
 static __rte_always_inline bool
 tcp_fast_acks_all(const struct tcp_conn *c, const struct tcp_seg *s)
 {
 	uint32_t acked = s->ack - c->snd_una;
 
 	return s->ack == c->snd_max && acked != 0 && acked == c->sndq_len &&
-	       c->sndq_head == c->sndq_tail &&
-	       tcp_mlen(c->sndq_head) - c->sndq_off == acked;
+	       c->sndq_head == c->sndq_tail;
 }
 
 /* tcp_fast_rcv's work, the spare (tcp_sndq_pop_keep) left to it. */
