@@ -202,25 +202,24 @@ tcp_fast_acks_all(const struct tcp_conn *c, const struct tcp_seg *s)
 	       c->sndq_head == c->sndq_tail;
 }
 
-/* tcp_fast_rcv's work, the spare (tcp_sndq_pop_keep) left to it. */
-static __rte_always_inline bool
+/* tcp_fast_take's work on the predicted segment, the spare
+ * (tcp_fast_pop_one) left to it. */
+static __rte_always_inline void
 tcp_fast_rcv_seg(struct lcore_ctx *ctx, struct tcp_conn *c,
 		 struct rte_mbuf *m, const struct tcp_seg *s)
 {
-	if (!tcp_fast_predict(c, s))
-		return false;
 	STAT_INC(ctx, tcp_fast_path);
 	/* RFC 7323 §4.3, as tcp_rcv_state: the ACK is acceptable. */
 	if ((c->flags & TCF_TS) && SEQ_LEQ(s->seq, c->last_ack_sent))
 		c->ts_recent = s->tsval;
 	if (tcp_fast_acks_all(c, s)) {
 		if (!tcp_fast_ack_all(ctx, c, s))
-			return true;
+			return;
 	} else if (!tcp_rcv_ack(ctx, c, s)) {
-		return true;
+		return;
 	}
 	if (s->len == 0)
-		return true;
+		return;
 	/* The writable callback may have closed (FIN_WAIT_1 still takes
 	 * text) or bounded the window: tcp_rcv_data decides then. */
 	if (unlikely(c->state != TCP_ESTABLISHED ||
@@ -228,7 +227,7 @@ tcp_fast_rcv_seg(struct lcore_ctx *ctx, struct tcp_conn *c,
 				  TCF_DEAD)) != TCF_APP)) {
 		if (TCPF(c->state) & TCPF_RCV_DATA)
 			(void)tcp_rcv_data(ctx, c, m, s); /* in order: not kept */
-		return true;
+		return;
 	}
 	/* tcp_rcv_data's in-order case, decided: no overlap, within the
 	 * window, no gap to fill, no FIN. */
@@ -236,10 +235,10 @@ tcp_fast_rcv_seg(struct lcore_ctx *ctx, struct tcp_conn *c,
 	c->rcv_unacked += s->len;
 	c->ops->recv(ctx, c, c->app, s->data, s->len);
 	if (c->flags & TCF_DEAD)
-		return true;
+		return;
 	if (unlikely(c->rcv_left)) {
 		tcp_rcv_unread(ctx, c);
-		return true;
+		return;
 	}
 	/* RFC 9293 §3.8.6.3: an ACK at least every second full segment;
 	 * else tcp_output() delays it, or a response carries it. */
@@ -250,27 +249,36 @@ tcp_fast_rcv_seg(struct lcore_ctx *ctx, struct tcp_conn *c,
 	/* Usually the answer queued by recv() scheduled c already. */
 	if (!(c->flags & TCF_PENDING))
 		tcp_schedule(ctx, c);
-	return true;
+	return;
 }
 
 /*
- * Header prediction for s, a segment of c. true when s was the predicted
- * segment of an ESTABLISHED connection and was processed (m is not kept:
- * the caller frees it); false when the general path must take it. The
- * acknowledged answer's mbuf, when the answer to s did not reuse it,
- * goes back to the pool here. Only tcp_input's work calls it (inline in
- * tcp_input and tcp_input_frame4): the most common segment pays no call
- * of its own.
+ * The predicted segment s of c (tcp_fast_predict true) processed: m is
+ * not kept (the caller frees it). The acknowledged answer's mbuf, when
+ * the answer to s did not reuse it, goes back to the pool here. Only
+ * tcp_input's work calls it (inline in tcp_input and tcp_input_frame4):
+ * the most common segment pays no call of its own.
  */
+static __rte_always_inline void
+tcp_fast_take(struct lcore_ctx *ctx, struct tcp_conn *c, struct rte_mbuf *m,
+	      const struct tcp_seg *s)
+{
+	tcp_fast_rcv_seg(ctx, c, m, s);
+	if (unlikely(tcp_tl(ctx)->spare != NULL))
+		tcp_spare_drop(ctx);
+}
+
+/* Header prediction for s, a segment of c: true when s was the predicted
+ * segment of an ESTABLISHED connection and was processed (tcp_fast_take);
+ * false when the general path must take it (nothing done). */
 static __rte_always_inline bool
 tcp_fast_rcv(struct lcore_ctx *ctx, struct tcp_conn *c, struct rte_mbuf *m,
 	     const struct tcp_seg *s)
 {
-	bool done = tcp_fast_rcv_seg(ctx, c, m, s);
-
-	if (unlikely(tcp_tl(ctx)->spare != NULL))
-		tcp_spare_drop(ctx);
-	return done;
+	if (!tcp_fast_predict(c, s))
+		return false;
+	tcp_fast_take(ctx, c, m, s);
+	return true;
 }
 
 #endif

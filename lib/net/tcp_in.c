@@ -747,7 +747,7 @@ static __rte_always_inline void
 tcp_input_seg(struct lcore_ctx *ctx, struct rte_mbuf *m, struct net_pkt *p)
 {
 	struct tcp_lcore *tl = tcp_tl(ctx);
-	struct tcp_conn *c;
+	struct tcp_conn *c, *missed = NULL;
 	struct tcp_seg s;
 	bool kept = false;
 
@@ -756,17 +756,27 @@ tcp_input_seg(struct lcore_ctx *ctx, struct rte_mbuf *m, struct net_pkt *p)
 		goto drop;
 	c = tcp_conn_find(tl, s.peer_ip, s.th->src_port, s.th->dst_port,
 			  s.lid, s.peer6);
+	/* Header prediction first: the segment it takes (ESTABLISHED, ACK
+	 * and maybe PSH) is none the checks below act on. */
+	if (c != NULL) {
+		if (likely(tcp_fast_predict(c, &s))) {
+			tl->busy = c;
+			tcp_fast_take(ctx, c, m, &s);
+			goto done;
+		}
+		missed = c; /* not to be asked again below */
+	}
 	if (unlikely(c != NULL && (s.flags & (RTE_TCP_SYN_FLAG |
 			RTE_TCP_ACK_FLAG | RTE_TCP_RST_FLAG)) == RTE_TCP_SYN_FLAG)) {
 		if (c->state == TCP_TIME_WAIT && tcp_tw_reopen(c, &s)) {
 			STAT_INC(ctx, tcp_timewait_reopened);
 			tcp_conn_free(ctx, c);
-			c = NULL;
+			c = missed = NULL;
 		} else if (c->state == TCP_SYN_RECEIVED && s.seq != c->irs) {
 			/* §3.10.7.4 fourth: a passive open goes back to
 			 * LISTEN; the new SYN starts afresh. */
 			tcp_conn_free(ctx, c);
-			c = NULL;
+			c = missed = NULL;
 		}
 	}
 	if (!c) {
@@ -791,8 +801,9 @@ tcp_input_seg(struct lcore_ctx *ctx, struct rte_mbuf *m, struct net_pkt *p)
 	tl->busy = c;
 	if (unlikely(c->state == TCP_SYN_SENT))
 		kept = tcp_rcv_syn_sent(ctx, c, m, &s); /* tcp_connect.c */
-	else if (!tcp_fast_rcv(ctx, c, m, &s)) /* header prediction */
+	else if (c == missed || !tcp_fast_rcv(ctx, c, m, &s))
 		kept = tcp_rcv_state(ctx, c, m, &s);
+done:
 	tl->busy = NULL;
 	if (c->flags & TCF_DEAD) {
 		c->hnext = tl->free_list;
