@@ -27,6 +27,12 @@
 #define CKSUM_ADC64                                                            \
 	CKSUM_ADC32 "adcq 32(%[p]), %[s]\n\tadcq 40(%[p]), %[s]\n\t"             \
 		    "adcq 48(%[p]), %[s]\n\tadcq 56(%[p]), %[s]\n\t"
+/* The 8 adds of 64 bytes, all with the carry in (a loop's turn). */
+#define CKSUM_ADC64C                                                           \
+	"adcq (%[p]), %[s]\n\tadcq 8(%[p]), %[s]\n\t"                           \
+	"adcq 16(%[p]), %[s]\n\tadcq 24(%[p]), %[s]\n\t"                        \
+	"adcq 32(%[p]), %[s]\n\tadcq 40(%[p]), %[s]\n\t"                        \
+	"adcq 48(%[p]), %[s]\n\tadcq 56(%[p]), %[s]\n\t"
 CKSUM_ADC_FN(16, CKSUM_ADC16)
 CKSUM_ADC_FN(32, CKSUM_ADC32)
 CKSUM_ADC_FN(64, CKSUM_ADC64)
@@ -137,10 +143,13 @@ cksum_fold_rx(uint64_t sum)
 
 /*
  * As cksum_add (a sum not folded, congruent modulo 2^16 - 1): 64 bytes a
- * loop turn, then 32, 16 and 8 by the bits of len, the last 0-7 bytes
- * gathered into one word at positions of their offsets' parity (a 16-bit
- * word's place in the sum depends only on that). Every add keeps its
- * carry, so any starting sum is taken.
+ * loop turn with the carry chained from turn to turn (lea and dec leave
+ * it), then 32, 16 and 8 by the bits of len; the last 0-7 bytes are the
+ * top of the run's last 8-byte word shifted down (a run of 8 bytes or
+ * more), else gathered into one word: either way each byte lands at a
+ * position of its offset's parity (a 16-bit word's place in the sum
+ * depends only on that). Every add keeps its carry, so any starting sum
+ * is taken.
  */
 static inline uint64_t
 cksum_add_rx(const void *data, size_t len, uint64_t sum)
@@ -149,8 +158,19 @@ cksum_add_rx(const void *data, size_t len, uint64_t sum)
 	const uint8_t *p = data;
 	uint64_t t = 0;
 
-	for (; len >= 64; p += 64, len -= 64)
-		sum = cksum_adc64(p, sum);
+	if (len >= 64) {
+		size_t n = len >> 6;
+
+		__asm__("clc\n"
+			"1:\n\t" CKSUM_ADC64C
+			"leaq 64(%[p]), %[p]\n\t"
+			"decq %[n]\n\t"
+			"jnz 1b\n\t"
+			"adcq $0, %[s]"
+			: [s] "+r"(sum), [p] "+r"(p), [n] "+r"(n)
+			: "m"(*(const uint8_t(*)[len])data)
+			: "cc");
+	}
 	if (len & 32) {
 		sum = cksum_adc32(p, sum);
 		p += 32;
@@ -164,25 +184,31 @@ cksum_add_rx(const void *data, size_t len, uint64_t sum)
 		p += 8;
 	}
 	if (len & 7) {
-		/* 4, 2 and 1 bytes at offsets 0, 4 and 6 of one word */
 		uint64_t u = 0;
 
-		if (len & 4) {
-			uint32_t w;
+		if (len >= 8) {
+			/* the 8 bytes before the end, the run's own */
+			memcpy(&u, p + (len & 7) - 8, 8);
+			u >>= 64 - 8 * (len & 7);
+		} else {
+			/* 4, 2 and 1 bytes at offsets 0, 4 and 6 of one word */
+			if (len & 4) {
+				uint32_t w;
 
-			memcpy(&w, p, 4);
-			u = w;
-			p += 4;
-		}
-		if (len & 2) {
-			uint16_t h;
+				memcpy(&w, p, 4);
+				u = w;
+				p += 4;
+			}
+			if (len & 2) {
+				uint16_t h;
 
-			memcpy(&h, p, 2);
-			u += (uint64_t)h << 32;
-			p += 2;
+				memcpy(&h, p, 2);
+				u += (uint64_t)h << 32;
+				p += 2;
+			}
+			if (len & 1)
+				u += (uint64_t)*p << 48; /* the odd byte: low */
 		}
-		if (len & 1)
-			u += (uint64_t)*p << 48; /* the odd byte: a low byte */
 		__asm__("addq %[u], %[t]\n\t"
 			"adcq $0, %[t]"
 			: [t] "+r"(t)
@@ -226,15 +252,29 @@ cksum_ipv4_hdr20_ok(const void *ip)
 #endif
 }
 
+/* The 16-bit words a and b (below 2^16) in network order, as a sum
+ * congruent modulo 2^16 - 1 with theirs as loaded: a byte swap of a
+ * 16-bit word is its product by 2^8 modulo 2^16 - 1, so on a
+ * little-endian CPU (a + b) << 8 (two instructions, no swaps). Not 0
+ * unless both are. */
+static inline uint64_t
+cksum_be16_sum_rx(uint32_t a, uint32_t b)
+{
+#if RTE_BYTE_ORDER == RTE_LITTLE_ENDIAN
+	return (uint64_t)(a + b) << 8;
+#else
+	return (uint64_t)a + b;
+#endif
+}
+
 /* cksum_ipv4_l4 for a received segment: 0 when it is correct. Behind a
  * header without options the addresses of the pseudo-header (RFC 9293
  * §3.1) lie right before l4: one run sums them with it. */
-static inline uint16_t
+static __rte_always_inline uint16_t
 cksum_ipv4_l4_rx(const struct rte_ipv4_hdr *ip, const void *l4,
 		 uint16_t l4_len)
 {
-	uint64_t sum = rte_cpu_to_be_16((uint16_t)ip->next_proto_id) +
-		       rte_cpu_to_be_16(l4_len);
+	uint64_t sum = cksum_be16_sum_rx(ip->next_proto_id, l4_len);
 	const void *from = l4;
 	size_t len = l4_len;
 
@@ -284,8 +324,7 @@ cksum_ipv6_l4_rx(const struct rte_ipv6_hdr *ip, uint8_t nh, const void *l4,
 		 uint16_t l4_len)
 {
 	/* be32(l4_len) + be32(nh), each 2^16 (= 1) times its be16 */
-	uint64_t sum = (uint64_t)rte_cpu_to_be_16(l4_len) +
-		       rte_cpu_to_be_16((uint16_t)nh);
+	uint64_t sum = cksum_be16_sum_rx(l4_len, nh);
 	const void *from = l4;
 	size_t len = l4_len;
 

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <rte_byteorder.h>
 #include <rte_ip.h>
@@ -26,13 +27,16 @@ ipv4_bad_source(const struct lcore_ctx *ctx, uint32_t src)
 	static const uint64_t top_suspect[4] = {
 		1ull << 0, 1ull << 63, 0, 0xffffull << 32 | 1ull << 63,
 	};
-	uint32_t h = rte_be_to_cpu_32(src), top = h >> 24;
+	uint32_t top = *(const uint8_t *)&src; /* network order: first byte */
 	uint32_t bcast = ctx->ifc->ip | ~ctx->ifc->netmask;
 
-	if (unlikely((top_suspect[top >> 6] >> (top & 63)) & 1) &&
-	    (h == 0 || h == 0xffffffffu || (h >> 28) == 0xe ||
-	     (h >> 24) == 127))
-		return true;
+	if (unlikely((top_suspect[top >> 6] >> (top & 63)) & 1)) {
+		uint32_t h = rte_be_to_cpu_32(src);
+
+		if (h == 0 || h == 0xffffffffu || (h >> 28) == 0xe ||
+		    (h >> 24) == 127)
+			return true;
+	}
 	return src == ctx->ifc->ip || src == bcast;
 }
 
@@ -51,20 +55,31 @@ static inline bool
 ipv4_rx_plain_tcp(const struct lcore_ctx *ctx, const struct rte_mbuf *m,
 		  const struct rte_ipv4_hdr *ip, uint32_t dlen, uint32_t *tlen)
 {
-	uint32_t len;
+	uint64_t w0, w1;
+	uint32_t len, ttl_proto;
 
-	if (unlikely(dlen < sizeof(*ip) || ip->version_ihl != 0x45))
+	if (unlikely(dlen < sizeof(*ip)))
 		return false;
+	/* The first two 8-byte words, bytes in memory order from bit 0. */
+	memcpy(&w0, ip, 8);
+	memcpy(&w1, (const uint8_t *)ip + 8, 8);
+	w0 = rte_le_to_cpu_64(w0);
+	w1 = rte_le_to_cpu_64(w1);
+	/* Byte 0: version 4, IHL 5; bytes 6-7 (fragment_offset): MF and
+	 * the offset 0 (DF may be set). */
+	if (unlikely((w0 & 0xff3f0000000000ffull) != 0x45))
+		return false;
+	/* 20 <= total length <= dlen, in one unsigned compare */
 	len = rte_be_to_cpu_16(ip->total_length);
-	if (unlikely(len < sizeof(*ip) || len > dlen))
+	if (unlikely(len - (uint32_t)sizeof(*ip) > dlen - (uint32_t)sizeof(*ip)))
 		return false;
 	if (!(m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_GOOD) &&
 	    unlikely(!cksum_ipv4_hdr20_ok(ip)))
 		return false;
+	/* Byte 8 TTL (not 0), byte 9 protocol (TCP): 0x0601..0x06ff. */
+	ttl_proto = (uint32_t)(w1 & 0xffff);
 	if (unlikely(ip->dst_addr != ctx->ifc->ip ||
-		     ip->next_proto_id != IPPROTO_TCP || ip->time_to_live == 0 ||
-		     (ip->fragment_offset &
-		      RTE_BE16(RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK))))
+		     ttl_proto - (IPPROTO_TCP << 8 | 1) > 0xfe))
 		return false;
 	if (unlikely(ipv4_bad_source(ctx, ip->src_addr)))
 		return false;

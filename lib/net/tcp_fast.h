@@ -77,6 +77,55 @@ tcp_fast_predict(const struct tcp_conn *c, const struct tcp_seg *s)
 }
 
 /*
+ * tcp_snd_wnd_take for a predicted segment (seq, ack): its window field
+ * is the one held (tcp_fast_predict), so the scaled window is
+ * (snd_wnd >> snd_wscale) << snd_wscale <= snd_wnd <= max_snd_wnd: it
+ * never grows (nothing to schedule) and max_snd_wnd stays. Taken, as
+ * there, only from a newer segment (RFC 9293 §3.10.7.4).
+ */
+static __rte_always_inline void
+tcp_fast_wnd(struct tcp_conn *c, uint32_t seq, uint32_t ack)
+{
+	if (SEQ_LT(c->snd_wl1, seq) ||
+	    (c->snd_wl1 == seq && SEQ_LEQ(c->snd_wl2, ack))) {
+		c->snd_wnd = c->snd_wnd >> c->snd_wscale << c->snd_wscale;
+		c->snd_wl1 = seq;
+		c->snd_wl2 = ack;
+	}
+}
+
+/*
+ * tcp_sndq_pop_keep for a queue of one mbuf (head == tail), which the
+ * ACK acknowledged to its end: its next is NULL, nsndq is 1 and the
+ * cursor is it or NULL, so the queue is left empty by stores alone,
+ * with what tcp_sndq_unlink_held and tcp_sndq_pop_keep do besides (the
+ * progress stamp, the MEM_SNDQ charge, the spare or the pool).
+ */
+static __rte_always_inline void
+tcp_fast_pop_one(struct lcore_ctx *ctx, struct tcp_conn *c)
+{
+	struct tcp_lcore *tl = tcp_tl(ctx);
+	struct rte_mbuf *m = c->sndq_head;
+
+	c->sndq_head = NULL;
+	c->sndq_tail = NULL;
+	c->snd_cur = NULL;
+	c->sndq_off = 0;
+	c->nsndq = 0;
+	c->progress_us = ctx->now_us;
+	mem_release_mbuf(&ctx->mem, MEM_SNDQ);
+	if (likely(tl->spare == NULL && rte_mbuf_refcnt_read(m) == 1 &&
+		   RTE_MBUF_DIRECT(m) && m->pool == ctx->pool)) {
+		tl->spare = m;
+		tl->spare_of = c;
+		ctx->mem.held++;
+	} else {
+		tcp_unhold(c, false);
+		rte_pktmbuf_free_seg(m);
+	}
+}
+
+/*
  * The ACK of the previous answer, whole: it acknowledges all that was
  * sent (ack == snd_max), which is all of the send queue, one mbuf. The
  * common ACK of a keep-alive exchange; tcp_rcv_ack's steps with their
@@ -95,8 +144,6 @@ tcp_fast_ack_all(struct lcore_ctx *ctx, struct tcp_conn *c,
 		 const struct tcp_seg *s)
 {
 	uint32_t ack = s->ack, acked = ack - c->snd_una;
-	uint32_t wnd = s->wnd << c->snd_wscale;
-	bool grew;
 
 	if (c->flags & TCF_SACK)
 		tcp_rack_deliver(c, c->sndq_head, (uint32_t)ctx->now_us, ack);
@@ -107,7 +154,7 @@ tcp_fast_ack_all(struct lcore_ctx *ctx, struct tcp_conn *c,
 			       (uint32_t)(ctx->now_us - c->rtt_start));
 	}
 	c->sndq_len = 0;
-	tcp_sndq_pop_keep(ctx, c);
+	tcp_fast_pop_one(ctx, c);
 	c->snd_una = ack;
 	c->snd_nxt = ack;
 	/* Outside recovery, a window that was used grows (RFC 7661 §4.3):
@@ -132,8 +179,7 @@ tcp_fast_ack_all(struct lcore_ctx *ctx, struct tcp_conn *c,
 			c->flags &= ~TCF_UNDO;
 	}
 	/* Send window update, only from a newer segment (§3.10.7.4). */
-	if (tcp_snd_wnd_take(c, s->seq, ack, wnd, &grew) && grew)
-		tcp_schedule(ctx, c);
+	tcp_fast_wnd(c, s->seq, ack);
 	/* Send-queue space freed: the application may write more. */
 	if (c->ops->writable) {
 		c->ops->writable(ctx, c, c->app);
@@ -144,36 +190,36 @@ tcp_fast_ack_all(struct lcore_ctx *ctx, struct tcp_conn *c,
 }
 
 /* The segment acknowledges the whole send queue, one mbuf, and all that
- * was sent: tcp_fast_ack_all takes it. */
+ * was sent: tcp_fast_ack_all takes it. The queue's bytes (sndq_len) are
+ * its mbufs' less sndq_off (tcp_send, tcp_send_reserve, tcp_sndq_drop
+ * keep it so): with one mbuf, acked == sndq_len is that mbuf whole. */
 static __rte_always_inline bool
 tcp_fast_acks_all(const struct tcp_conn *c, const struct tcp_seg *s)
 {
 	uint32_t acked = s->ack - c->snd_una;
 
 	return s->ack == c->snd_max && acked != 0 && acked == c->sndq_len &&
-	       c->sndq_head == c->sndq_tail &&
-	       tcp_mlen(c->sndq_head) - c->sndq_off == acked;
+	       c->sndq_head == c->sndq_tail;
 }
 
-/* tcp_fast_rcv's work, the spare (tcp_sndq_pop_keep) left to it. */
-static __rte_always_inline bool
+/* tcp_fast_take's work on the predicted segment, the spare
+ * (tcp_fast_pop_one) left to it. */
+static __rte_always_inline void
 tcp_fast_rcv_seg(struct lcore_ctx *ctx, struct tcp_conn *c,
 		 struct rte_mbuf *m, const struct tcp_seg *s)
 {
-	if (!tcp_fast_predict(c, s))
-		return false;
 	STAT_INC(ctx, tcp_fast_path);
 	/* RFC 7323 §4.3, as tcp_rcv_state: the ACK is acceptable. */
 	if ((c->flags & TCF_TS) && SEQ_LEQ(s->seq, c->last_ack_sent))
 		c->ts_recent = s->tsval;
 	if (tcp_fast_acks_all(c, s)) {
 		if (!tcp_fast_ack_all(ctx, c, s))
-			return true;
+			return;
 	} else if (!tcp_rcv_ack(ctx, c, s)) {
-		return true;
+		return;
 	}
 	if (s->len == 0)
-		return true;
+		return;
 	/* The writable callback may have closed (FIN_WAIT_1 still takes
 	 * text) or bounded the window: tcp_rcv_data decides then. */
 	if (unlikely(c->state != TCP_ESTABLISHED ||
@@ -181,7 +227,7 @@ tcp_fast_rcv_seg(struct lcore_ctx *ctx, struct tcp_conn *c,
 				  TCF_DEAD)) != TCF_APP)) {
 		if (TCPF(c->state) & TCPF_RCV_DATA)
 			(void)tcp_rcv_data(ctx, c, m, s); /* in order: not kept */
-		return true;
+		return;
 	}
 	/* tcp_rcv_data's in-order case, decided: no overlap, within the
 	 * window, no gap to fill, no FIN. */
@@ -189,10 +235,10 @@ tcp_fast_rcv_seg(struct lcore_ctx *ctx, struct tcp_conn *c,
 	c->rcv_unacked += s->len;
 	c->ops->recv(ctx, c, c->app, s->data, s->len);
 	if (c->flags & TCF_DEAD)
-		return true;
+		return;
 	if (unlikely(c->rcv_left)) {
 		tcp_rcv_unread(ctx, c);
-		return true;
+		return;
 	}
 	/* RFC 9293 §3.8.6.3: an ACK at least every second full segment;
 	 * else tcp_output() delays it, or a response carries it. */
@@ -203,27 +249,36 @@ tcp_fast_rcv_seg(struct lcore_ctx *ctx, struct tcp_conn *c,
 	/* Usually the answer queued by recv() scheduled c already. */
 	if (!(c->flags & TCF_PENDING))
 		tcp_schedule(ctx, c);
-	return true;
+	return;
 }
 
 /*
- * Header prediction for s, a segment of c. true when s was the predicted
- * segment of an ESTABLISHED connection and was processed (m is not kept:
- * the caller frees it); false when the general path must take it. The
- * acknowledged answer's mbuf, when the answer to s did not reuse it,
- * goes back to the pool here. Only tcp_input's work calls it (inline in
- * tcp_input and tcp_input_frame4): the most common segment pays no call
- * of its own.
+ * The predicted segment s of c (tcp_fast_predict true) processed: m is
+ * not kept (the caller frees it). The acknowledged answer's mbuf, when
+ * the answer to s did not reuse it, goes back to the pool here. Only
+ * tcp_input's work calls it (inline in tcp_input and tcp_input_frame4):
+ * the most common segment pays no call of its own.
  */
+static __rte_always_inline void
+tcp_fast_take(struct lcore_ctx *ctx, struct tcp_conn *c, struct rte_mbuf *m,
+	      const struct tcp_seg *s)
+{
+	tcp_fast_rcv_seg(ctx, c, m, s);
+	if (unlikely(tcp_tl(ctx)->spare != NULL))
+		tcp_spare_drop(ctx);
+}
+
+/* Header prediction for s, a segment of c: true when s was the predicted
+ * segment of an ESTABLISHED connection and was processed (tcp_fast_take);
+ * false when the general path must take it (nothing done). */
 static __rte_always_inline bool
 tcp_fast_rcv(struct lcore_ctx *ctx, struct tcp_conn *c, struct rte_mbuf *m,
 	     const struct tcp_seg *s)
 {
-	bool done = tcp_fast_rcv_seg(ctx, c, m, s);
-
-	if (unlikely(tcp_tl(ctx)->spare != NULL))
-		tcp_spare_drop(ctx);
-	return done;
+	if (!tcp_fast_predict(c, s))
+		return false;
+	tcp_fast_take(ctx, c, m, s);
+	return true;
 }
 
 #endif

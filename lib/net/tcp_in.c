@@ -733,12 +733,36 @@ tcp_tw_reopen(const struct tcp_conn *c, const struct tcp_seg *s)
 	return SEQ_GT(s->seq, c->rcv_nxt);
 }
 
+/*
+ * The received segment's mbuf back to its pool (one segment: eth_input
+ * linearized it). The common one, direct with its one reference and no
+ * next segment, goes as rte_mbuf_raw_free takes it after one test of
+ * reference count and segment count together (adjacent 16-bit fields):
+ * what rte_pktmbuf_free_seg would do to it; any other goes through
+ * rte_pktmbuf_free_seg (detach, a count not 1).
+ */
+static __rte_always_inline void
+tcp_rx_free(struct rte_mbuf *m)
+{
+	uint32_t rs;
+
+	RTE_BUILD_BUG_ON(offsetof(struct rte_mbuf, nb_segs) !=
+			 offsetof(struct rte_mbuf, refcnt) + 2);
+	/* 1 and 1 in either byte order; a reference count other than 1
+	 * is read again, atomically, by rte_pktmbuf_free_seg */
+	memcpy(&rs, &m->refcnt, 4);
+	if (likely(rs == 0x00010001u && RTE_MBUF_DIRECT(m) && m->next == NULL))
+		rte_mbuf_raw_free(m);
+	else
+		rte_pktmbuf_free_seg(m);
+}
+
 /* tcp_input's work, inline in its two entries (tcp_input_frame4). */
 static __rte_always_inline void
 tcp_input_seg(struct lcore_ctx *ctx, struct rte_mbuf *m, struct net_pkt *p)
 {
 	struct tcp_lcore *tl = tcp_tl(ctx);
-	struct tcp_conn *c;
+	struct tcp_conn *c, *missed = NULL;
 	struct tcp_seg s;
 	bool kept = false;
 
@@ -747,17 +771,27 @@ tcp_input_seg(struct lcore_ctx *ctx, struct rte_mbuf *m, struct net_pkt *p)
 		goto drop;
 	c = tcp_conn_find(tl, s.peer_ip, s.th->src_port, s.th->dst_port,
 			  s.lid, s.peer6);
+	/* Header prediction first: the segment it takes (ESTABLISHED, ACK
+	 * and maybe PSH) is none the checks below act on. */
+	if (c != NULL) {
+		if (likely(tcp_fast_predict(c, &s))) {
+			tl->busy = c;
+			tcp_fast_take(ctx, c, m, &s);
+			goto done;
+		}
+		missed = c; /* not to be asked again below */
+	}
 	if (unlikely(c != NULL && (s.flags & (RTE_TCP_SYN_FLAG |
 			RTE_TCP_ACK_FLAG | RTE_TCP_RST_FLAG)) == RTE_TCP_SYN_FLAG)) {
 		if (c->state == TCP_TIME_WAIT && tcp_tw_reopen(c, &s)) {
 			STAT_INC(ctx, tcp_timewait_reopened);
 			tcp_conn_free(ctx, c);
-			c = NULL;
+			c = missed = NULL;
 		} else if (c->state == TCP_SYN_RECEIVED && s.seq != c->irs) {
 			/* §3.10.7.4 fourth: a passive open goes back to
 			 * LISTEN; the new SYN starts afresh. */
 			tcp_conn_free(ctx, c);
-			c = NULL;
+			c = missed = NULL;
 		}
 	}
 	if (!c) {
@@ -782,8 +816,9 @@ tcp_input_seg(struct lcore_ctx *ctx, struct rte_mbuf *m, struct net_pkt *p)
 	tl->busy = c;
 	if (unlikely(c->state == TCP_SYN_SENT))
 		kept = tcp_rcv_syn_sent(ctx, c, m, &s); /* tcp_connect.c */
-	else if (!tcp_fast_rcv(ctx, c, m, &s)) /* header prediction */
+	else if (c == missed || !tcp_fast_rcv(ctx, c, m, &s))
 		kept = tcp_rcv_state(ctx, c, m, &s);
+done:
 	tl->busy = NULL;
 	if (c->flags & TCF_DEAD) {
 		c->hnext = tl->free_list;
@@ -792,7 +827,7 @@ tcp_input_seg(struct lcore_ctx *ctx, struct rte_mbuf *m, struct net_pkt *p)
 	if (kept)
 		return;
 drop:
-	rte_pktmbuf_free_seg(m); /* one segment: eth_input linearized it */
+	tcp_rx_free(m);
 }
 
 void

@@ -3,8 +3,12 @@
 #ifndef LR_NET_TCP_TABLE_H
 #define LR_NET_TCP_TABLE_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+
+#include <rte_byteorder.h>
+#include <rte_common.h>
 
 #include "net/tcp_priv.h"
 
@@ -14,7 +18,9 @@
  * The peer picks addresses and ports, so the bucket must not be
  * predictable: the hash is multilinear over the two 32-bit key words
  * with three secret 64-bit keys per lcore (tcp_table_keys),
- *   v = ((k0 + k1 * ip + k2 * ports) mod 2^64) >> 32,
+ *   v = ((k0 + k1 * ip + k2 * ports) mod 2^64) >> 32
+ * (ports: the two ports as the TCP header's first word loads,
+ * tcp_ports_word, so that a chain compares them in one load),
  * the family Lemire and Kaser show strongly universal onto those 32
  * bits ("Strongly universal string hashing is fast", 2014): without the
  * keys no two tuples collide more often than 1 in 2^32, and no subset
@@ -27,11 +33,35 @@
  * (test_tcp_table). Two multiplies instead of jhash's mixing rounds.
  * Not CRC32: linear, its collisions can be made whatever the seed.
  */
+/* The two ports as one 32-bit key word: as a TCP header's first word
+ * and the connection's peer_port, local_port pair load (tcp_ports). */
+static inline uint32_t
+tcp_ports_word(uint16_t pport, uint16_t lport)
+{
+#if RTE_BYTE_ORDER == RTE_LITTLE_ENDIAN
+	return (uint32_t)lport << 16 | pport;
+#else
+	return (uint32_t)pport << 16 | lport;
+#endif
+}
+
+/* c's peer_port and local_port (adjacent) in one load. */
+static inline uint32_t
+tcp_ports(const struct tcp_conn *c)
+{
+	uint32_t w;
+
+	RTE_BUILD_BUG_ON(offsetof(struct tcp_conn, local_port) !=
+			 offsetof(struct tcp_conn, peer_port) + 2);
+	memcpy(&w, &c->peer_port, 4);
+	return w;
+}
+
 static inline uint32_t
 tcp_bucket(const struct tcp_lcore *tl, uint32_t ip, uint16_t pport,
 	   uint16_t lport)
 {
-	uint64_t ports = (uint32_t)pport << 16 | lport;
+	uint64_t ports = tcp_ports_word(pport, lport);
 	uint64_t h = tl->hash_key[0] + ip * tl->hash_key[1] +
 		     ports * tl->hash_key[2];
 	uint32_t v = (uint32_t)(h >> 32);
@@ -53,7 +83,7 @@ static inline uint32_t
 tcp_bucket6(const struct tcp_lcore *tl, const uint8_t *peer6, uint16_t pport,
 	    uint16_t lport)
 {
-	uint64_t ports = (uint32_t)pport << 16 | lport;
+	uint64_t ports = tcp_ports_word(pport, lport);
 	uint32_t w[4];
 	uint64_t h;
 	uint32_t v;
@@ -93,9 +123,10 @@ tcp_conn_find(const struct tcp_lcore *tl, uint32_t ip, uint16_t pport,
 {
 	struct tcp_conn *c = tl->buckets[tcp_bucket_of(tl, ip, pport, lport,
 							   lid, peer6)];
+	uint32_t ports = tcp_ports_word(pport, lport);
 
-	while (c && (c->peer_ip != ip || c->peer_port != pport ||
-		     c->local_port != lport || c->lid != lid ||
+	while (c && (c->peer_ip != ip || tcp_ports(c) != ports ||
+		     c->lid != lid ||
 		     unlikely(tcp_key_v6_differs(c, lid, peer6))))
 		c = c->hnext;
 	return c;
