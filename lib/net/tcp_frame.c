@@ -202,22 +202,26 @@ tcp_sum16_add(uint32_t a, uint32_t b)
  * the IPv4 header's words as ipv4_output writes them but its total
  * length and sum, and the pseudo-header's addresses and protocol with
  * the ports (RFC 1071 §2: a sum of some of the 16-bit words, folded,
- * adds to the rest as they would). Made at the connection's first
- * one-pass segment summed in software: our address of lid, peer_ip and
- * the ports are set when the connection is and never change after. The
- * caller marks them made (TCF_TXHDR).
+ * adds to the rest as they would). Made at the connection's SYN-ACK
+ * (tcp_xmit_synack) or first one-pass segment summed in software: our
+ * address of lid, peer_ip and the ports are set when the connection is
+ * and never change after. The caller marks them made (TCF_TXHDR).
  */
-static void __rte_noinline
-tcp_tx_sums_make(struct lcore_ctx *ctx, struct tcp_conn *c)
+static __rte_always_inline void
+tcp_tx_sums_set(struct tcp_conn *c, uint64_t addr)
 {
-	uint64_t addr = (uint64_t)tcp_lid_addr4(ctx, c->lid) + c->peer_ip;
-
 	/* tcp_ip4_hdr_write's constant words, as tcp_ip4_cksum adds them. */
 	c->tx_ipsum = cksum_fold_rx(addr + RTE_IPV4_VHL_DEF +
 				    ((uint32_t)RTE_BE16(RTE_IPV4_HDR_DF_FLAG) << 16) +
 				    (IPV4_DEFAULT_TTL | (uint32_t)IPPROTO_TCP << 8));
 	c->tx_psum = cksum_fold_rx(addr + RTE_BE16(IPPROTO_TCP) + c->local_port +
 				   c->peer_port);
+}
+
+static void __rte_noinline
+tcp_tx_sums_make(struct lcore_ctx *ctx, struct tcp_conn *c)
+{
+	tcp_tx_sums_set(c, (uint64_t)tcp_lid_addr4(ctx, c->lid) + c->peer_ip);
 }
 
 /*
@@ -554,7 +558,7 @@ tcp_xmit_synack(struct lcore_ctx *ctx, struct tcp_conn *c, uint16_t win,
 	static const uint8_t nop_nop_sackok[4] = { 1, 1, 4, 2 };
 	uint8_t o_mss[4] = { 2, 4, (uint8_t)(c->rcv_mss >> 8), (uint8_t)c->rcv_mss };
 	uint8_t o_ws[4] = { 1, 3, 3, (uint8_t)c->rcv_wscale };
-	uint32_t w[6], w_ports, w_seq, w_ack, w_off;
+	uint32_t w[6], w_seq, w_ack, w_off;
 	struct rte_ether_hdr *eh;
 	struct rte_ipv4_hdr *ip;
 	struct rte_tcp_hdr *th;
@@ -579,7 +583,6 @@ tcp_xmit_synack(struct lcore_ctx *ctx, struct tcp_conn *c, uint16_t win,
 
 	th->src_port = c->local_port;
 	th->dst_port = c->peer_port;
-	w_ports = (uint32_t)c->local_port | (uint32_t)c->peer_port << 16;
 	w_seq = rte_cpu_to_be_32(c->iss);
 	w_ack = rte_cpu_to_be_32(c->rcv_nxt);
 	th->sent_seq = w_seq;
@@ -598,20 +601,28 @@ tcp_xmit_synack(struct lcore_ctx *ctx, struct tcp_conn *c, uint16_t win,
 	w[4] = rte_cpu_to_be_32(c->ts_recent);
 	memcpy(&w[5], nop_nop_sackok, 4);
 	memcpy(th + 1, w, sizeof(w));
-	s = w_ports + (uint64_t)w_seq + w_ack + w_off + w[0] + w[1] + w[2] +
-	    w[3] + w[4] + w[5];
+	s = (uint64_t)w_seq + w_ack + w_off + w[0] + w[1] + w[2] + w[3] + w[4] +
+	    w[5];
 	m->l2_len = sizeof(*eh);
 	m->l3_len = sizeof(*ip);
 	if (ifc->tx_offloads & RTE_ETH_TX_OFFLOAD_TCP_CKSUM) {
 		m->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_TCP_CKSUM;
 		th->cksum = cksum_fold(addr + RTE_BE16(IPPROTO_TCP) + l4_be);
 	} else {
-		s += addr + RTE_BE16(IPPROTO_TCP) + l4_be;
+		/* c's constant sums, made here once for the connection's
+		 * one-pass segments too (TCF_TXHDR, tcp_xmit_first_v4):
+		 * the pseudo-header's with the ports. */
+		tcp_tx_sums_set(c, addr);
+		c->flags |= TCF_TXHDR;
+		s += (uint64_t)c->tx_psum + l4_be;
 		th->cksum = (uint16_t)~cksum_fold(s);
 	}
 	if (ifc->tx_offloads & RTE_ETH_TX_OFFLOAD_IPV4_CKSUM)
 		m->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM;
-	else
+	else if (c->flags & TCF_TXHDR)
+		ip->hdr_checksum = (uint16_t)~tcp_sum16_add(c->tx_ipsum,
+			rte_cpu_to_be_16((uint16_t)(l4_len + sizeof(*ip))));
+	else /* only the TCP sum offloaded */
 		ip->hdr_checksum = tcp_ip4_cksum(addr, l4_len);
 	STAT_INC(ctx, tcp_tx_segs);
 	STAT_INC(ctx, ipv4_tx);

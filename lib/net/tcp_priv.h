@@ -234,7 +234,8 @@ struct tcp_conn {
 	/* IPv6 (lid & TCP_LID_V6): the peer's address; peer_ip then holds
 	 * its digest (tcp_ip6_digest), the key the table hashes */
 	uint8_t peer_ip6[16];
-	/* tcp_frame.c, IPv4 (TCF_TXHDR, made at the first one-pass segment):
+	/* tcp_frame.c, IPv4 (TCF_TXHDR, made at the SYN-ACK or the first
+	 * one-pass segment):
 	 * sums of the frame's words that never change for the connection,
 	 * folded to 16 bits: the IPv4 header's but its length, and the
 	 * pseudo-header's addresses and protocol with the ports */

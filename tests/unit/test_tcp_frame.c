@@ -140,6 +140,57 @@ test_tcp_frame_one_pass_frames_equal_general_path(void **state)
 	}
 }
 
+/* The one-pass SYN-ACK (every option agreed) makes c's constant sums
+ * (TCF_TXHDR) as the first one-pass segment would, and its frame is
+ * the general path's, from a VIP too. */
+static void
+test_tcp_frame_synack_makes_sums_of_one_pass_path(void **state)
+{
+	struct harness *h = *state;
+	struct tt_peer p;
+	struct tcp_conn *c;
+	uint16_t ipsum, psum;
+	struct tt_app *a;
+
+	tt_peer_init(&p, h, 42100);
+	p.ts = true;
+	p.wscale = 7;
+	p.sack_perm = true;
+	tt_policy.action = TT_NOTHING;
+	a = tt_connect(&p);
+	tt_none(h);
+	c = a->c;
+	assert_int_equal(c->flags & (TCF_WS | TCF_TS | TCF_SACK),
+			 TCF_WS | TCF_TS | TCF_SACK);
+	assert_true(c->flags & TCF_TXHDR);
+	for (int vip = 0; vip < 2; vip++) {
+		if (vip) {
+			h->cfg.vips[0].addr = rte_cpu_to_be_32(FR_VIP);
+			h->cfg.nvips = 1;
+			c->lid = TCP_LID_VIP;
+		}
+		c->flags &= ~TCF_TXHDR;
+		assert_true(tcp_xmit_synack(h->ctx, c, 65535, NULL));
+		assert_true(c->flags & TCF_TXHDR);
+		ipsum = c->tx_ipsum;
+		psum = c->tx_psum;
+		fr_check_general(h, c, fr_sent(h));
+		/* The sums the first one-pass segment makes. */
+		c->flags &= ~TCF_TXHDR;
+		c->tx_ipsum = 0;
+		c->tx_psum = 0;
+		tcp_xmit_ctl(h->ctx, c, c->snd_nxt, F_ACK);
+		assert_int_equal(c->tx_ipsum, ipsum);
+		assert_int_equal(c->tx_psum, psum);
+		fr_check_general(h, c, fr_sent(h));
+	}
+	c->lid = TCP_LID_V4;
+	h->cfg.nvips = 0;
+	tcp_abort(h->ctx, c);
+	lcore_tx_flush(h->ctx);
+	harness_drain(h);
+}
+
 /* With the port's checksum offloads: the pseudo-header sum in the TCP
  * checksum field, no IPv4 sum, the requests in ol_flags, as
  * tcp_xmit_sum makes them. */
@@ -272,6 +323,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		TT_TEST(test_tcp_frame_one_pass_frames_equal_general_path),
 		TT_TEST(test_tcp_frame_one_pass_offload_equals_general_path),
+		TT_TEST(test_tcp_frame_synack_makes_sums_of_one_pass_path),
 		TT_TEST(test_tcp_frame_kept_headers_equal_general_path),
 		TT_TEST(test_tcp_frame_spare_of_another_connection_keeps_no_headers),
 	};
