@@ -11,6 +11,26 @@
 #include "net/tcp_table.h"
 
 /*
+ * c's bytes zeroed by 16-byte stores written out inline: no call, and
+ * none of memset's size dispatch, for an object whose size is known.
+ */
+static __rte_always_inline void
+tcp_conn_zero(struct tcp_conn *c)
+{
+	typedef uint64_t tcp_v16 __attribute__((vector_size(16), may_alias,
+						aligned(1)));
+	enum { N16 = sizeof(*c) / 16, TAIL = sizeof(*c) % 16 };
+	tcp_v16 *p = (tcp_v16 *)(void *)c;
+	const tcp_v16 z = { 0, 0 };
+
+#pragma GCC unroll 64
+	for (unsigned int i = 0; i < N16; i++)
+		p[i] = z;
+	if (TAIL)
+		memset((uint8_t *)c + N16 * 16, 0, TAIL);
+}
+
+/*
  * A connection object for a new 4-tuple, in state `state`, counted there
  * (tcp_conn_alloc: CLOSED, the caller sets the real one; the passive
  * open's SYN: SYN_RECEIVED at once). With the pool empty the oldest
@@ -34,7 +54,7 @@ tcp_conn_alloc_inline(struct lcore_ctx *ctx, uint32_t ip, uint16_t pport,
 	}
 	c = tl->free_list;
 	tl->free_list = c->hnext;
-	memset(c, 0, sizeof(*c));
+	tcp_conn_zero(c);
 	c->peer_ip = ip;
 	c->peer_port = pport;
 	c->local_port = lport;

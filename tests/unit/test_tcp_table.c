@@ -260,6 +260,41 @@ test_tcp_table_bucket_hash_is_keyed_by_a_secret(void **state)
 	}
 }
 
+/* An object freed dirty is handed out again with every byte zero but
+ * the fields tcp_conn_alloc sets (tcp_conn_zero: the whole object,
+ * padding too, as memset did). */
+static void
+test_tcp_table_alloc_zeroes_a_dirty_object(void **state)
+{
+	struct harness *h = *state;
+	struct tcp_lcore *tl = h->ctx->tcp;
+	struct tcp_conn *f = tl->free_list, *c, *next;
+	static struct tcp_conn exp;
+
+	assert_non_null(f);
+	next = f->hnext;
+	memset(f, 0xa5, sizeof(*f));
+	f->hnext = next;
+	c = tcp_conn_alloc(h->ctx, RTE_BE32(0x0a000063), RTE_BE16(40001),
+			   RTE_BE16(80), TCP_LID_V4, NULL);
+	assert_ptr_equal(c, f);
+	memset(&exp, 0, sizeof(exp));
+	exp.hnext = c->hnext;
+	exp.peer_ip = c->peer_ip;
+	exp.peer_port = c->peer_port;
+	exp.local_port = c->local_port;
+	exp.lid = c->lid;
+	exp.tl = c->tl;
+	exp.state = c->state;
+	exp.timer.fn = c->timer.fn;
+	exp.delack.fn = c->delack.fn;
+	exp.hbucket = c->hbucket;
+	assert_ptr_equal(exp.tl, tl);
+	assert_int_equal(exp.state, TCP_CLOSED);
+	assert_memory_equal(c, &exp, sizeof(exp));
+	tcp_conn_free(h->ctx, c);
+}
+
 int
 main(void)
 {
@@ -267,6 +302,7 @@ main(void)
 		TT_TEST(test_tcp_table_flood_of_distinct_tuples_finds_every_connection),
 		TT_TEST(test_tcp_table_bucket_hash_spreads_port_and_address_floods),
 		TT_TEST(test_tcp_table_bucket_hash_is_keyed_by_a_secret),
+		TT_TEST(test_tcp_table_alloc_zeroes_a_dirty_object),
 	};
 
 	return TT_RUN(tests);
