@@ -698,6 +698,27 @@ test_http_conn_freed_object_keeps_what_accept_skips(void **state)
 	}
 }
 
+/* A free object's request state (buf .. owe_cap) left dirty is zero,
+ * every byte, once accepted (http_conn_zero_req), and it serves. */
+static void
+test_http_conn_accept_zeroes_dirty_request_state(void **state)
+{
+	struct http_lcore *hl = http_lc(hc_h->ctx);
+	struct http_conn *hc = hl->free_conns;
+	const size_t off = offsetof(struct http_conn, buf),
+		     len = offsetof(struct http_conn, deadline_us) - off;
+	static const uint8_t zero[sizeof(struct http_conn)];
+	struct ht_client c;
+
+	(void)state;
+	assert_non_null(hc);
+	memset((uint8_t *)hc + off, 0xa5, len);
+	hc_connect(&c, 40061);
+	assert_non_null(hc->tcp); /* this object accepted the connection */
+	assert_memory_equal((uint8_t *)hc + off, zero, len);
+	hc_roundtrip(&c, GET_HELLO, hc_hello_ok(NULL));
+}
+
 #define HC_TEST(f) cmocka_unit_test_setup_teardown(f, hc_setup, hc_teardown)
 
 int
@@ -706,6 +727,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		HC_TEST(test_http_conn_keep_alive_serves_requests_in_turn),
 		HC_TEST(test_http_conn_freed_object_keeps_what_accept_skips),
+		HC_TEST(test_http_conn_accept_zeroes_dirty_request_state),
 		HC_TEST(test_http_conn_pipelined_requests_in_one_segment_answer_in_order),
 		HC_TEST(test_http_conn_request_split_across_segments_is_answered_once_whole),
 		HC_TEST(test_http_conn_http10_request_answered_then_closed),
