@@ -841,7 +841,8 @@ tcp_close(struct lcore_ctx *ctx, struct tcp_conn *c)
 	if (c->flags & (TCF_DEAD | TCF_APP_CLOSED))
 		return;
 	c->flags |= TCF_APP_CLOSED;
-	tcp_mem_unwait(tl, c);
+	if (c->flags & TCF_MEMWAIT) /* tcp_mem_unwait's test: no call */
+		tcp_mem_unwait(tl, c);
 	if (c->state == TCP_ESTABLISHED)
 		tcp_set_state(tl, c, TCP_FIN_WAIT_1);
 	else if (c->state == TCP_CLOSE_WAIT)
