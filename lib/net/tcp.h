@@ -282,7 +282,8 @@ tcp_flush(struct lcore_ctx *ctx)
 {
 	struct tcp_conn *const *w = (struct tcp_conn *const *)ctx->tcp;
 
-	if (w && (w[TCP_LCORE_W_PENDING] || w[TCP_LCORE_W_MEMWAIT]))
+	if (w && ((uintptr_t)w[TCP_LCORE_W_PENDING] |
+		  (uintptr_t)w[TCP_LCORE_W_MEMWAIT]))
 		tcp_flush_lists(ctx);
 }
 
