@@ -184,13 +184,15 @@ void
 mrc_store_quiescent(struct mrc_store *s, unsigned int idx)
 {
 	struct mrc_lcore *lc = &s->lc[idx];
-	uint64_t e, q = ld_relaxed(&lc->qs);
+	uint64_t e = ld_acquire(&s->epoch), q = ld_relaxed(&lc->qs);
 
-	if (q == QS_OFFLINE)
-		return;
-	e = ld_acquire(&s->epoch);
-	if (q != e)
+	/* The common poll: already at the epoch (never QS_OFFLINE, 0), one
+	 * compare. qs is this lcore's own: its load may come second. */
+	if (__builtin_expect(q != e, 0)) {
+		if (q == QS_OFFLINE)
+			return;
 		st_release(&lc->qs, e);
+	}
 	/* A retired table to clear: one chunk per poll, once it is safe. */
 	if (__builtin_expect(ld_relaxed(&s->retired) != 0, 0))
 		mrc_clear_step(s, 1);

@@ -28,6 +28,15 @@ lcore_stop_requested(void)
 	return lcore_stop;
 }
 
+/* The poll_end of a context created without one: the poll calls its hook
+ * unconditionally (no test per poll). */
+static void
+lcore_poll_end_none(struct lcore_ctx *ctx, void *arg)
+{
+	(void)ctx;
+	(void)arg;
+}
+
 struct lcore_ctx *
 lcore_ctx_create(const struct lcore_params *p)
 {
@@ -46,6 +55,8 @@ lcore_ctx_create(const struct lcore_params *p)
 	ctx->ifc = p->ifc;
 	ctx->cfg = p->cfg;
 	ctx->hooks = p->hooks;
+	if (!ctx->hooks.poll_end)
+		ctx->hooks.poll_end = lcore_poll_end_none;
 	ctx->port_id = p->port_id;
 	ctx->queue_id = p->queue_id;
 	ctx->lcore_id = p->lcore_id;
@@ -124,8 +135,7 @@ lcore_poll_once(struct lcore_ctx *ctx)
 	if (n)
 		ctx->hooks.input(ctx, pkts, n);
 	timer_wheel_run(&ctx->wheel, ctx, ctx->now_us);
-	if (ctx->hooks.poll_end)
-		ctx->hooks.poll_end(ctx, ctx->hooks.arg);
+	ctx->hooks.poll_end(ctx, ctx->hooks.arg);
 	/* Flush at the end of every iteration that produced output: no
 	 * fixed TX delay (docs/DESIGN.md, lessons from peers). */
 	if (ctx->tx_n)

@@ -33,6 +33,9 @@ struct fault;
  * poll_end runs once per iteration after input and timers and gets arg
  * back: the caller's state (the app's 1MRC store), so no global is needed.
  * arg is not owned by the loop and must outlive the context.
+ * A NULL poll_end in lcore_params means none: lcore_ctx_create() installs
+ * a no-op, so ctx->hooks.poll_end is never NULL (the poll does not test
+ * it; whoever replaces it in ctx gives a function).
  */
 struct lcore_hooks {
 	void (*input)(struct lcore_ctx *ctx, struct rte_mbuf **pkts,

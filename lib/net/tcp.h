@@ -8,6 +8,8 @@
 
 #include <rte_mbuf.h>
 
+#include "core/lcore.h"
+
 struct lcore_ctx;
 struct net_pkt;
 struct tcp_conn; /* opaque above this layer */
@@ -261,8 +263,29 @@ int tcp_pmtu_too_big6(struct lcore_ctx *ctx, const uint8_t *local,
 		      const uint8_t *peer, uint16_t pport, uint16_t lport,
 		      uint32_t seq, uint32_t mtu);
 
-/* Emit the segments queued on this lcore (called by the poll loop). */
-void tcp_flush(struct lcore_ctx *ctx);
+/*
+ * struct tcp_lcore (tcp_priv.h) begins with the two lists tcp_flush()
+ * serves, at these word indices: its output list and its senders waiting
+ * for memory. tcp_flush()'s test reads them inline (tcp_priv.h checks).
+ */
+#define TCP_LCORE_W_PENDING 0
+#define TCP_LCORE_W_MEMWAIT 1
+
+/* tcp_flush() of an lcore with TCP state and a list to serve. */
+void tcp_flush_lists(struct lcore_ctx *ctx);
+
+/* Emit the segments queued on this lcore and wake senders that memory
+ * frees (called by the poll loop's poll_end, once per poll). Inline: the
+ * common poll has nothing queued, and then this is a test, no call. */
+static inline void
+tcp_flush(struct lcore_ctx *ctx)
+{
+	struct tcp_conn *const *w = (struct tcp_conn *const *)ctx->tcp;
+
+	if (w && ((uintptr_t)w[TCP_LCORE_W_PENDING] |
+		  (uintptr_t)w[TCP_LCORE_W_MEMWAIT]))
+		tcp_flush_lists(ctx);
+}
 
 /* Peer address (network order) of c; for an IPv6 connection *ip is a
  * 32-bit digest of the address (tcp_conn_peer6 gives it whole). */

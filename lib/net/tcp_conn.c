@@ -288,7 +288,7 @@ tcp_schedule(struct lcore_ctx *ctx, struct tcp_conn *c)
 }
 
 void
-tcp_flush(struct lcore_ctx *ctx)
+tcp_flush_lists(struct lcore_ctx *ctx)
 {
 	struct tcp_lcore *tl = tcp_tl(ctx);
 	struct tcp_conn *c;

@@ -5,6 +5,7 @@
 #define LR_NET_TCP_PRIV_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -249,6 +250,9 @@ struct tcp_listener {
 
 /* This lcore's TCP: written by its lcore only. */
 struct tcp_lcore {
+	/* first, in this order: tcp_flush()'s inline test (tcp.h) */
+	struct tcp_conn *pending; /* output list (tcp_flush) */
+	struct tcp_conn *memwait; /* senders waiting for MEM_SNDQ, FIFO */
 	struct tcp_conn **buckets;
 	uint32_t bucket_mask;
 	uint64_t hash_key[3]; /* tcp_bucket's secret keys (tcp_table.h) */
@@ -256,7 +260,6 @@ struct tcp_lcore {
 	struct tcp_conn *pool;
 	struct tcp_conn *free_list;
 	struct tcp_conn *busy;    /* the connection tcp_input() is inside */
-	struct tcp_conn *pending; /* output list (tcp_flush) */
 	struct tcp_conn *tw_head; /* TIME_WAIT, oldest first */
 	struct tcp_conn **tw_tail;
 	/* TIME_WAIT expiry (tcp_conn.c): one timer for the FIFO, due when
@@ -287,7 +290,6 @@ struct tcp_lcore {
 	/* memory budget (core/mem.h, tcp_mem.c) */
 	struct mem_budget *mem;   /* &ctx->mem */
 	struct tcp_conn *holders; /* connections holding mbufs */
-	struct tcp_conn *memwait; /* senders waiting for MEM_SNDQ, FIFO */
 	struct tcp_conn **memwait_tail;
 	uint64_t sndq_fast;  /* MEM_SNDQ in use up to which no send is limited */
 	uint64_t wake_bytes; /* room kept for waiters ahead (tcp_mem.c) */
@@ -322,6 +324,11 @@ struct tcp_lcore {
 	/* the connection whose queue the spare left (tcp_sndq_pop_keep) */
 	struct tcp_conn *spare_of;
 };
+_Static_assert(offsetof(struct tcp_lcore, pending) ==
+		       TCP_LCORE_W_PENDING * sizeof(struct tcp_conn *) &&
+	       offsetof(struct tcp_lcore, memwait) ==
+		       TCP_LCORE_W_MEMWAIT * sizeof(struct tcp_conn *),
+	       "tcp_flush()'s inline test reads these words (tcp.h)");
 
 static inline struct tcp_lcore *
 tcp_tl(const struct lcore_ctx *ctx)

@@ -61,12 +61,35 @@ test_lcore_hooks_arg_is_copied_from_the_params(void **state)
 	lcore_ctx_free(ctx);
 }
 
+/* No poll_end in the params: the context gets a no-op (the poll calls its
+ * hook without a test), one that touches nothing. */
+static void
+test_lcore_hooks_no_poll_end_gets_a_no_op(void **state)
+{
+	struct lcore_params p = { 0 };
+	struct lcore_ctx *ctx;
+	struct config cfg;
+
+	config_defaults(&cfg);
+	p.cfg = &cfg;
+	p.socket_id = 0;
+	ctx = lcore_ctx_create(&p);
+	assert_non_null(ctx);
+	assert_non_null(ctx->hooks.poll_end);
+	assert_null(ctx->hooks.arg);
+	memset(&seen, 0, sizeof(seen));
+	ctx->hooks.poll_end(ctx, NULL);
+	assert_int_equal(seen.calls, 0);
+	lcore_ctx_free(ctx);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_lcore_hooks_poll_end_gets_its_arg_each_iteration),
 		cmocka_unit_test(test_lcore_hooks_arg_is_copied_from_the_params),
+		cmocka_unit_test(test_lcore_hooks_no_poll_end_gets_a_no_op),
 	};
 
 	harness_eal_init();
