@@ -27,14 +27,17 @@
  *     window (the application or memory pressure) or close in progress.
  * Then the ACK: the common one acknowledges the whole previous answer
  * (tcp_fast_ack_all: tcp_rcv_ack's steps with their branches decided);
- * any other goes through the general path's own helper (tcp_rcv_ack:
- * RTT, send-queue release, congestion control, timers, the writable
- * callback). The text goes straight to the application (tcp_rcv_data's
- * in-order case with its branches decided), whose answer the same turn
- * queues for tcp_output. What is skipped is only tests whose outcome is
- * known. Any doubt falls back to tcp_rcv_state; test_tcp_fast holds both
- * paths to the same segments out and the same connection state: a step
- * added to tcp_rcv_ack belongs in tcp_fast_ack_all too.
+ * one that acknowledges nothing with nothing in flight only updates the
+ * window (tcp_fast_acks_none); any other goes through the general
+ * path's own helper (tcp_rcv_ack: RTT, send-queue release, congestion
+ * control, timers, the writable callback). The text goes straight to
+ * the application (tcp_rcv_data's in-order case with its branches
+ * decided), whose answer the same turn queues for tcp_output. What is
+ * skipped is only tests whose outcome is known. Any doubt falls back to
+ * tcp_rcv_state; test_tcp_fast holds both paths to the same segments
+ * out and the same connection state: a step added to tcp_rcv_ack
+ * belongs in tcp_fast_ack_all (and its first case in
+ * tcp_fast_acks_none) too.
  */
 
 /* Flags under which the general path decides (see above). */
@@ -202,6 +205,27 @@ tcp_fast_acks_all(const struct tcp_conn *c, const struct tcp_seg *s)
 	       c->sndq_head == c->sndq_tail;
 }
 
+/*
+ * The segment acknowledges nothing new and nothing is in flight
+ * (ack == snd_una == snd_max): the first request after the handshake,
+ * or one after an answer already acknowledged. tcp_rcv_ack's first case
+ * with what the prediction decided (no SACK block: the 12 option bytes
+ * are a timestamp; no persist, FIN of ours or loss probe): no SACK
+ * block of ours, no undo pending, RACK's marks not behind snd_una. Its
+ * only step, the window update, is tcp_fast_wnd's (the window field is
+ * the one held: it never grows, nothing to schedule).
+ */
+static __rte_always_inline bool
+tcp_fast_acks_none(const struct tcp_conn *c, const struct tcp_seg *s)
+{
+	uint32_t ack = s->ack;
+
+	return ack == c->snd_una && ack == c->snd_max && c->nsnd_sack == 0 &&
+	       !(c->flags & TCF_UNDO) &&
+	       (!(c->flags & TCF_SACK) ||
+		(!SEQ_LT(c->lost_end, ack) && !SEQ_LT(c->rtx_nxt, ack)));
+}
+
 /* tcp_fast_take's work on the predicted segment, the spare
  * (tcp_fast_pop_one) left to it. */
 static __rte_always_inline void
@@ -215,6 +239,8 @@ tcp_fast_rcv_seg(struct lcore_ctx *ctx, struct tcp_conn *c,
 	if (tcp_fast_acks_all(c, s)) {
 		if (!tcp_fast_ack_all(ctx, c, s))
 			return;
+	} else if (tcp_fast_acks_none(c, s)) {
+		tcp_fast_wnd(c, s->seq, s->ack);
 	} else if (!tcp_rcv_ack(ctx, c, s)) {
 		return;
 	}

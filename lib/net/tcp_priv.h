@@ -1055,25 +1055,36 @@ tcp_rack_sent_one_inline(struct lcore_ctx *ctx, struct tcp_conn *c,
 	tcp_tlp_arm(ctx, c, 2ull * c->srtt + TCP_TLP_DELACK_US);
 }
 
-/* tcp_rtt_sample's body (RFC 6298 §2), inline for the fast path's ACK. */
+/*
+ * tcp_rtt_sample's body (RFC 6298 §2), inline for the fast path's ACK.
+ * max(x, 1) as x + (x == 0): GCC's scalar-to-vector pass turned the
+ * RTE_MAX chain into SSE with moves to and from vector registers.
+ */
 static __rte_always_inline void
 tcp_rtt_update(const struct tcp_lcore *tl, struct tcp_conn *c, uint32_t r)
 {
-	uint32_t rto;
+	uint32_t srtt = c->srtt, rttvar, rto, v4;
 
-	r = RTE_MAX(r, 1u);
-	if (c->srtt == 0) {
-		c->srtt = r;
-		c->rttvar = r / 2;
+	r += r == 0;
+	if (srtt == 0) {
+		srtt = r;
+		rttvar = r / 2;
 	} else {
-		uint32_t d = c->srtt > r ? c->srtt - r : r - c->srtt;
+		uint32_t d = srtt > r ? srtt - r : r - srtt;
 
-		c->rttvar = c->rttvar - c->rttvar / 4 + d / 4;
-		c->srtt = c->srtt - c->srtt / 8 + r / 8;
+		rttvar = c->rttvar - c->rttvar / 4 + d / 4;
+		srtt = srtt - srtt / 8 + r / 8;
 	}
+	c->srtt = srtt;
+	c->rttvar = rttvar;
 	/* G, the clock granularity, is 1 us here. */
-	rto = c->srtt + RTE_MAX(4 * c->rttvar, 1u);
-	c->rto = tcp_min(tcp_max(rto, tl->rto_min), tl->rto_max);
+	v4 = 4 * rttvar;
+	rto = srtt + v4 + (v4 == 0);
+	if (rto < tl->rto_min)
+		rto = tl->rto_min;
+	if (rto > tl->rto_max)
+		rto = tl->rto_max;
+	c->rto = rto;
 }
 void tcp_persist_enter(struct lcore_ctx *ctx, struct tcp_conn *c);
 

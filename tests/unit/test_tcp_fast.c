@@ -216,6 +216,9 @@ struct fast_run {
 	/* the connection after each request's turn: what ACK processing
 	 * leaves, sequence numbers relative to iss and irs, times to now */
 	uint64_t conn[3][24];
+	/* after the first request, which acknowledges nothing (nothing in
+	 * flight yet: tcp_fast_acks_none), before its answer is collected */
+	uint64_t first[24];
 };
 
 /* What an ACK moves in c (tcp_rcv_ack and the fast path's ACK). */
@@ -273,6 +276,8 @@ fast_script_sack(struct harness *h, uint8_t extra, bool sack,
 
 		tt_send(&p, F_ACK | F_PSH | extra, p.snd_nxt, p.rcv_nxt, req[i],
 			len);
+		if (i == 0)
+			fast_conn_state(h, a->c, out->first);
 		p.snd_nxt += len;
 		n = tt_collect(h, out->segs + out->n, 16 - out->n);
 		assert_int_equal(n, 1);
@@ -375,6 +380,38 @@ test_tcp_fast_ack_of_answer_leaves_state_of_general_path(void **state)
 	}
 }
 
+/*
+ * A request that acknowledges nothing new with nothing in flight (the
+ * first after the handshake: tcp_fast_acks_none, only the window
+ * update) leaves the connection as tcp_rcv_ack's first case does, with
+ * SACK and without; the state after it is taken before its answer goes
+ * out, when ack == snd_una == snd_max still holds for both.
+ */
+static void
+test_tcp_fast_request_acking_nothing_leaves_state_of_general_path(void **state)
+{
+	static struct fast_run fast, slow;
+
+	for (int sack = 0; sack < 2; sack++) {
+		struct harness *h = tt_reopen(state, NULL);
+
+		fast_script_sack(h, 0, sack, &fast);
+		assert_int_equal(STAT_GET(&fast.st, tcp_fast_path), 4);
+		h = tt_reopen(state, NULL);
+		fast_script_sack(h, F_ECE, sack, &slow);
+		assert_int_equal(STAT_GET(&slow.st, tcp_fast_path), 0);
+		for (int i = 0; i < 24; i++)
+			if (fast.first[i] != slow.first[i])
+				fail_msg("sack %d field %d: %llu fast, %llu general",
+					 sack, i,
+					 (unsigned long long)fast.first[i],
+					 (unsigned long long)slow.first[i]);
+		assert_int_equal(fast.n, slow.n);
+		assert_int_equal(fast.segs[0].s.len, slow.segs[0].s.len);
+		assert_int_equal(fast.segs[0].s.ack, slow.segs[0].s.ack);
+	}
+}
+
 int
 main(void)
 {
@@ -384,6 +421,7 @@ main(void)
 		TT_TEST(test_tcp_fast_not_taken_while_out_of_order_data_held),
 		TT_TEST(test_tcp_fast_and_general_paths_answer_identically),
 		TT_TEST(test_tcp_fast_ack_of_answer_leaves_state_of_general_path),
+		TT_TEST(test_tcp_fast_request_acking_nothing_leaves_state_of_general_path),
 	};
 
 	return TT_RUN(tests);
