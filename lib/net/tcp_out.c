@@ -296,9 +296,10 @@ tcp_send_reserve_queue(struct lcore_ctx *ctx, struct tcp_lcore *tl,
 	return tcp_mdata(m);
 }
 
-/* tcp_send_reserve past its checks, every case: MEM_SNDQ charged by
+/* tcp_send_reserve past its checks on c and len, every case: the tail
+ * mbuf's room (tcp_send fills it first), MEM_SNDQ charged by
  * mem_charge_mbuf, the spare of any connection or a pool mbuf. */
-static void *__rte_noinline
+void *__rte_noinline
 tcp_send_reserve_rest(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t len,
 		      uint16_t sum)
 {
