@@ -271,23 +271,44 @@ tcp_spare_reset(struct rte_mbuf *m, uint32_t len)
 	m->pkt_len = len;
 }
 
-void *
-tcp_send_reserve(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t len,
-		 uint16_t sum)
+/* c's queue takes m (len bytes, its sum field meta_sum) at its tail,
+ * c on the output list: tcp_send_reserve's two ways share it. */
+static __rte_always_inline void *
+tcp_send_reserve_queue(struct lcore_ctx *ctx, struct tcp_lcore *tl,
+		       struct tcp_conn *c, struct rte_mbuf *m, uint32_t len,
+		       uint32_t meta_sum)
+{
+	tcp_meta(m)->next = NULL;
+	tcp_meta(m)->fin = 0; /* RACK's marks (tcp_rack.c), as tcp_send */
+	tcp_meta(m)->sum = meta_sum;
+	if (c->sndq_tail) {
+		tcp_meta(c->sndq_tail)->next = m;
+	} else {
+		c->sndq_head = m;
+		if (c->sndq_len == 0)
+			c->progress_us = ctx->now_us;
+		tcp_hold(tl, c);
+	}
+	c->sndq_tail = m;
+	c->nsndq++;
+	c->sndq_len += len;
+	tcp_schedule_inline(tl, c);
+	return tcp_mdata(m);
+}
+
+/* tcp_send_reserve past its checks on c and len, every case: the tail
+ * mbuf's room (tcp_send fills it first), MEM_SNDQ charged by
+ * mem_charge_mbuf, the spare of any connection or a pool mbuf. */
+void *__rte_noinline
+tcp_send_reserve_rest(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t len,
+		      uint16_t sum)
 {
 	struct tcp_lcore *tl = tcp_tl(ctx);
 	uint32_t known = TCP_SUM_KNOWN;
 	struct rte_mbuf *m;
 
-	/* Only where tcp_send would start a fresh mbuf anyway, so that
-	 * what the queue holds per byte stays as tcp_send makes it. */
-	if (unlikely(!(TCPF(c->state) & TCPF_CAN_SEND) ||
-		     (c->flags & (TCF_APP_CLOSED | TCF_DEAD | TCF_MEMWAIT)) ||
-		     len == 0 || RTE_MAX(len, TCP_RESERVE_ROOM) > tl->seg_cap ||
-		     c->snd_buf < c->sndq_len + len || tl->memwait != NULL ||
-		     (c->sndq_tail && !tcp_msealed(c->sndq_tail))))
-		return NULL;
-	if (unlikely(!mem_charge_mbuf(&ctx->mem, MEM_SNDQ)))
+	if (unlikely((c->sndq_tail && !tcp_msealed(c->sndq_tail)) ||
+		     !mem_charge_mbuf(&ctx->mem, MEM_SNDQ)))
 		return NULL;
 	if (likely(tl->spare != NULL)) {
 		/* tcp_spare_take, with what its test of spare_of tells: c's
@@ -317,22 +338,90 @@ tcp_send_reserve(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t len,
 		m->data_len = (uint16_t)len;
 		m->pkt_len = len;
 	}
+	return tcp_send_reserve_queue(ctx, tl, c, m, len, known | sum);
+}
+
+/* tcp_send_reserve's first case, MEM_SNDQ charged: c's own spare m
+ * into c's empty queue (c still held: spare_of, tcp_sndq_pop_keep). */
+static __rte_always_inline void *
+tcp_send_reserve_own(struct lcore_ctx *ctx, struct tcp_lcore *tl,
+		     struct tcp_conn *c, struct rte_mbuf *m, uint32_t len,
+		     uint16_t sum)
+{
+	uint32_t known = TCP_SUM_KNOWN;
+
+	RTE_ASSERT(m == tl->spare && tl->spare_of == c &&
+		   c->hold_pprev != NULL && c->sndq_head == NULL &&
+		   c->sndq_tail == NULL && c->nsndq == 0);
+	tl->spare = NULL;
+	ctx->mem.held--;
+	if ((c->flags & TCF_TS) &&
+	    m->data_off == TCP_SNDQ_DOFF - TCP_FIRST_HDR4_TS)
+		known |= TCP_SUM_HDR;
+	tcp_spare_reset(m, len);
 	tcp_meta(m)->next = NULL;
-	tcp_meta(m)->fin = 0; /* RACK's marks (tcp_rack.c), as tcp_send */
+	tcp_meta(m)->fin = 0;
 	tcp_meta(m)->sum = known | sum;
-	if (c->sndq_tail) {
-		tcp_meta(c->sndq_tail)->next = m;
-	} else {
-		c->sndq_head = m;
-		if (c->sndq_len == 0)
-			c->progress_us = ctx->now_us;
-		tcp_hold(tl, c);
-	}
+	c->sndq_head = m; /* held already */
+	if (c->sndq_len == 0)
+		c->progress_us = ctx->now_us;
 	c->sndq_tail = m;
-	c->nsndq++;
+	c->nsndq = 1;
 	c->sndq_len += len;
 	tcp_schedule_inline(tl, c);
 	return tcp_mdata(m);
+}
+
+/* The first case with MEM_SNDQ past half its limit (mem_charge_slow:
+ * the pool's reserve checked too), apart so the common one makes no
+ * call. */
+static void *__rte_noinline
+tcp_send_reserve_own_slow(struct lcore_ctx *ctx, struct tcp_conn *c,
+			  uint32_t len, uint16_t sum)
+{
+	struct tcp_lcore *tl = tcp_tl(ctx);
+
+	if (unlikely(!mem_charge_slow(&ctx->mem, MEM_SNDQ,
+				      ctx->mem.mbuf_bytes)))
+		return NULL;
+	return tcp_send_reserve_own(ctx, tl, c, tl->spare, len, sum);
+}
+
+/*
+ * The keep-alive answer's case first, with no call: an empty queue, c's
+ * own spare (its last answer, acknowledged by the segment that carries
+ * this request: c is still on the holders list, tcp_sndq_pop_keep) and
+ * MEM_SNDQ below half its limit (mem_charge's fast half, the same in_use
+ * and high it writes). Anything else, tcp_send_reserve_own_slow or
+ * tcp_send_reserve_rest: the same mbuf, queue and counters either way
+ * (test_tcp_reserve).
+ */
+void *
+tcp_send_reserve(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t len,
+		 uint16_t sum)
+{
+	struct tcp_lcore *tl = tcp_tl(ctx);
+	struct mem_class_stat *s = &ctx->mem.cls[MEM_SNDQ];
+	struct rte_mbuf *m;
+	uint64_t n;
+
+	/* Only where tcp_send would start a fresh mbuf anyway, so that
+	 * what the queue holds per byte stays as tcp_send makes it. */
+	if (unlikely(!(TCPF(c->state) & TCPF_CAN_SEND) ||
+		     (c->flags & (TCF_APP_CLOSED | TCF_DEAD | TCF_MEMWAIT)) ||
+		     len == 0 || RTE_MAX(len, TCP_RESERVE_ROOM) > tl->seg_cap ||
+		     c->snd_buf < c->sndq_len + len || tl->memwait != NULL))
+		return NULL;
+	m = tl->spare;
+	if (unlikely(m == NULL || tl->spare_of != c || c->sndq_tail != NULL))
+		return tcp_send_reserve_rest(ctx, c, len, sum);
+	n = s->in_use + ctx->mem.mbuf_bytes;
+	if (unlikely(n > s->limit / 2))
+		return tcp_send_reserve_own_slow(ctx, c, len, sum);
+	s->in_use = n;
+	if (unlikely(n > s->high))
+		s->high = n;
+	return tcp_send_reserve_own(ctx, tl, c, m, len, sum);
 }
 
 /* ---- segments ---------------------------------------------------------- */

@@ -609,6 +609,10 @@ void tcp_rcv_unread(struct lcore_ctx *ctx, struct tcp_conn *c);
 /* Free c's highest-sequence out-of-order mbuf; false when none. */
 bool tcp_ooo_prune_one(struct lcore_ctx *ctx, struct tcp_conn *c);
 
+/* tcp_out.c: tcp_send_reserve for every case but its first (c's own
+ * spare into an empty queue); the same mbuf, queue and counters. */
+void *tcp_send_reserve_rest(struct lcore_ctx *ctx, struct tcp_conn *c,
+			    uint32_t len, uint16_t sum);
 /* tcp_out.c: segments */
 uint16_t tcp_rcv_win_lim(struct tcp_conn *c);
 void tcp_output(struct lcore_ctx *ctx, struct tcp_conn *c);

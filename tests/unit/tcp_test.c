@@ -94,8 +94,9 @@ tt_recv(struct lcore_ctx *ctx, struct tcp_conn *c, void *app,
 		assert_int_equal(tcp_send(ctx, c, data, len), (int)len);
 		break;
 	case TT_ECHO_RESERVE: {
-		void *p = tcp_send_reserve(ctx, c, len,
-					   cksum_fold(cksum_add(data, len, 0)));
+		void *p = (tt_policy.reserve ? tt_policy.reserve
+					     : tcp_send_reserve)(
+			ctx, c, len, cksum_fold(cksum_add(data, len, 0)));
 
 		assert_non_null(p);
 		memcpy(p, data, len);

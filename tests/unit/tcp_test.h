@@ -91,6 +91,9 @@ struct tt_policy {
 	uint32_t resp_len;
 	bool close_on_fin; /* tcp_close() on peer_fin */
 	bool refuse;       /* accept() returns NULL */
+	/* TT_ECHO_RESERVE's reserve (NULL: tcp_send_reserve) */
+	void *(*reserve)(struct lcore_ctx *ctx, struct tcp_conn *c,
+			 uint32_t len, uint16_t sum);
 };
 
 extern struct tt_app tt_apps[TT_APPS];

@@ -1,0 +1,180 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* test_tcp_reserve.c: tcp_send_reserve's first case (c's own spare into
+ * an empty queue, no call) leaves what its general way
+ * (tcp_send_reserve_rest) leaves: the frames, the queue, the mbuf, the
+ * budget; and refuses where the general way refuses. */
+#include <string.h>
+
+#include "net/tcp_priv.h"
+#include "tcp_test.h"
+
+#define ROUNDS 4
+
+/* What one answer left: on the wire and in TCP's state. */
+struct rec {
+	uint8_t data[64];
+	uint32_t len, seq, ack, win;
+	uint8_t flags;
+	bool ts, cksum_ok;
+	uint32_t sndq_len, nsndq, sum, held;
+	uint64_t in_use;
+	bool holder, reused, spare, pending;
+};
+
+/* What the reserve under test left at once (before the frame). */
+static struct {
+	uint32_t sum, sndq_len, nsndq;
+	uint64_t in_use;
+	bool holder, pending, spare;
+} at;
+
+static void
+record_at(struct lcore_ctx *ctx, struct tcp_conn *c)
+{
+	at.sum = tcp_meta(c->sndq_tail)->sum;
+	at.sndq_len = c->sndq_len;
+	at.nsndq = c->nsndq;
+	at.in_use = ctx->mem.cls[MEM_SNDQ].in_use;
+	at.holder = c->hold_pprev != NULL;
+	at.pending = (c->flags & TCF_PENDING) != 0;
+	at.spare = tcp_tl(ctx)->spare != NULL;
+}
+
+static void *
+reserve_first(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t len,
+	      uint16_t sum)
+{
+	void *p = tcp_send_reserve(ctx, c, len, sum);
+
+	assert_non_null(p);
+	record_at(ctx, c);
+	return p;
+}
+
+static void *
+reserve_rest(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t len,
+	     uint16_t sum)
+{
+	void *p = tcp_send_reserve_rest(ctx, c, len, sum);
+
+	assert_non_null(p);
+	record_at(ctx, c);
+	return p;
+}
+
+/* ROUNDS request/answer exchanges on a fresh connection from sport,
+ * answered through reserve; recorded in r[]. */
+static void
+run(struct harness *h, uint16_t sport, bool ts,
+    void *(*reserve)(struct lcore_ctx *, struct tcp_conn *, uint32_t,
+		     uint16_t),
+    struct rec *r)
+{
+	struct tt_peer p;
+	struct tt_app *a;
+	struct tt_seg s;
+	struct rte_mbuf *last = NULL;
+	static const char *msgs[ROUNDS] = {"answer", "second answer", "x",
+					   "the fourth answer, longer"};
+
+	tt_peer_init(&p, h, sport);
+	p.ts = ts;
+	p.tsval = 1000;
+	tt_policy.action = TT_ECHO_RESERVE;
+	tt_policy.reserve = reserve;
+	a = tt_connect(&p);
+	for (unsigned int k = 0; k < ROUNDS; k++) {
+		uint32_t len = (uint32_t)strlen(msgs[k]);
+		struct tcp_conn *c = a->c;
+
+		tt_send_data(&p, msgs[k], len);
+		tt_one(h, &s);
+		assert_int_equal(s.s.len, len);
+		assert_memory_equal(s.s.data, msgs[k], len);
+		p.rcv_nxt += len;
+		memset(&r[k], 0, sizeof(r[k]));
+		/* the segment, its sequence numbers from each side's ISN
+		 * (the two connections differ in port and ISN only) */
+		memcpy(r[k].data, s.s.data, len);
+		r[k].len = len;
+		r[k].seq = s.s.seq - p.srv_iss;
+		r[k].ack = s.s.ack - p.iss;
+		r[k].win = s.s.win;
+		r[k].flags = s.s.flags;
+		r[k].ts = s.s.ts;
+		r[k].cksum_ok = s.s.ip_cksum_ok && s.s.tcp_cksum_ok;
+		assert_true(r[k].cksum_ok);
+		r[k].sndq_len = at.sndq_len;
+		r[k].nsndq = at.nsndq;
+		r[k].sum = at.sum;
+		r[k].holder = at.holder;
+		r[k].reused = c->sndq_head == last;
+		r[k].spare = at.spare;
+		r[k].pending = at.pending;
+		r[k].in_use = at.in_use;
+		r[k].held = h->ctx->mem.held;
+		assert_ptr_equal(c->sndq_head, c->sndq_tail);
+		last = c->sndq_head;
+	}
+	tt_send_ack(&p);
+	tt_none(h);
+	tt_policy.reserve = NULL;
+}
+
+/* ROUNDS answers each way, with or without timestamps: the same. */
+static void
+compare(struct harness *h, bool ts, uint16_t sport)
+{
+	struct rec f[ROUNDS], g[ROUNDS];
+
+	run(h, sport, ts, reserve_first, f);
+	run(h, (uint16_t)(sport + 1), ts, reserve_rest, g);
+	for (unsigned int k = 0; k < ROUNDS; k++) {
+		assert_int_equal(f[k].len, g[k].len);
+		assert_memory_equal(f[k].data, g[k].data, f[k].len);
+		assert_int_equal(f[k].seq, g[k].seq);
+		assert_int_equal(f[k].ack, g[k].ack);
+		assert_int_equal(f[k].win, g[k].win);
+		assert_int_equal(f[k].flags, g[k].flags);
+		assert_int_equal(f[k].ts, g[k].ts);
+		assert_int_equal(f[k].ts, ts);
+		assert_int_equal(f[k].sndq_len, g[k].sndq_len);
+		assert_int_equal(f[k].nsndq, g[k].nsndq);
+		assert_int_equal(f[k].sum, g[k].sum);
+		assert_int_equal(f[k].holder, g[k].holder);
+		assert_int_equal(f[k].reused, g[k].reused);
+		assert_int_equal(f[k].spare, g[k].spare);
+		assert_int_equal(f[k].pending, g[k].pending);
+		assert_int_equal(f[k].in_use, g[k].in_use);
+		assert_int_equal(f[k].held, g[k].held);
+		/* after the first answer, each answer took its own spare,
+		 * its headers kept with timestamps (TCP_SUM_HDR) */
+		if (k > 0) {
+			assert_true(f[k].reused);
+			assert_int_equal((f[k].sum & TCP_SUM_HDR) != 0, ts);
+		}
+	}
+}
+
+static void
+test_tcp_reserve_first_case_equals_general_way(void **state)
+{
+	compare(*state, false, 41100);
+}
+
+static void
+test_tcp_reserve_first_case_equals_general_way_ts(void **state)
+{
+	compare(*state, true, 41110);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		TT_TEST(test_tcp_reserve_first_case_equals_general_way),
+		TT_TEST(test_tcp_reserve_first_case_equals_general_way_ts),
+	};
+
+	return TT_RUN(tests);
+}
