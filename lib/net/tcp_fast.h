@@ -117,12 +117,7 @@ tcp_fast_pop_one(struct lcore_ctx *ctx, struct tcp_conn *c)
 	c->nsndq = 0;
 	c->progress_us = ctx->now_us;
 	mem_release_mbuf(&ctx->mem, MEM_SNDQ);
-	if (likely(tl->spare == NULL && rte_mbuf_refcnt_read(m) == 1 &&
-		   RTE_MBUF_DIRECT(m) && m->pool == ctx->pool)) {
-		tl->spare = m;
-		tl->spare_of = c;
-		ctx->mem.held++;
-	} else {
+	if (unlikely(!tcp_spare_keep(ctx, tl, c, m))) {
 		tcp_unhold(c, false);
 		rte_pktmbuf_free_seg(m);
 	}

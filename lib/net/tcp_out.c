@@ -166,6 +166,27 @@ tcp_send_space(struct tcp_conn *c)
 	return space;
 }
 
+/* m joins c's send queue at its tail (RACK's marks clear); the first
+ * mbuf of an empty queue stamps progress and puts c on the holders list.
+ * tcp_send and tcp_send_reserve's two ways share it. */
+static __rte_always_inline void
+tcp_sndq_append(struct lcore_ctx *ctx, struct tcp_lcore *tl,
+		struct tcp_conn *c, struct rte_mbuf *m)
+{
+	tcp_meta(m)->next = NULL;
+	tcp_meta(m)->fin = 0; /* RACK's marks (tcp_rack.c) */
+	if (c->sndq_tail) {
+		tcp_meta(c->sndq_tail)->next = m;
+	} else {
+		c->sndq_head = m;
+		if (c->sndq_len == 0)
+			c->progress_us = ctx->now_us;
+		tcp_hold(tl, c);
+	}
+	c->sndq_tail = m;
+	c->nsndq++;
+}
+
 /* MEM_SNDQ refused c an mbuf: c waits for budget, and the connections
  * that hold the most and drain the least may go (tcp_mem_reclaim). */
 static void
@@ -217,18 +238,7 @@ tcp_send(struct lcore_ctx *ctx, struct tcp_conn *c, const void *data,
 				break;
 			}
 			m->data_off = TCP_SNDQ_DOFF;
-			tcp_meta(m)->next = NULL;
-			tcp_meta(m)->fin = 0; /* RACK's marks (tcp_rack.c) */
-			if (c->sndq_tail) {
-				tcp_meta(c->sndq_tail)->next = m;
-			} else {
-				c->sndq_head = m;
-				if (c->sndq_len == 0)
-					c->progress_us = ctx->now_us;
-				tcp_hold(tcp_tl(ctx), c);
-			}
-			c->sndq_tail = m;
-			c->nsndq++;
+			tcp_sndq_append(ctx, tl, c, m);
 		}
 		k = tcp_min(cap - tcp_mlen(m), n - done);
 		tcp_meta(m)->sum = 0;
@@ -278,19 +288,8 @@ tcp_send_reserve_queue(struct lcore_ctx *ctx, struct tcp_lcore *tl,
 		       struct tcp_conn *c, struct rte_mbuf *m, uint32_t len,
 		       uint32_t meta_sum)
 {
-	tcp_meta(m)->next = NULL;
-	tcp_meta(m)->fin = 0; /* RACK's marks (tcp_rack.c), as tcp_send */
 	tcp_meta(m)->sum = meta_sum;
-	if (c->sndq_tail) {
-		tcp_meta(c->sndq_tail)->next = m;
-	} else {
-		c->sndq_head = m;
-		if (c->sndq_len == 0)
-			c->progress_us = ctx->now_us;
-		tcp_hold(tl, c);
-	}
-	c->sndq_tail = m;
-	c->nsndq++;
+	tcp_sndq_append(ctx, tl, c, m);
 	c->sndq_len += len;
 	tcp_schedule_inline(tl, c);
 	return tcp_mdata(m);

@@ -705,6 +705,23 @@ tcp_sndq_pop(struct lcore_ctx *ctx, struct tcp_conn *c)
 	rte_pktmbuf_free_seg(tcp_sndq_unlink(ctx, c));
 }
 
+/* m, acknowledged and off c's queue, becomes the lcore's spare when the
+ * spare is free and m's only reference is ours, direct and of this
+ * lcore's pool (tcp_sndq_pop_keep below); false: the caller frees it. */
+static __rte_always_inline bool
+tcp_spare_keep(struct lcore_ctx *ctx, struct tcp_lcore *tl,
+	       struct tcp_conn *c, struct rte_mbuf *m)
+{
+	if (likely(tl->spare == NULL && rte_mbuf_refcnt_read(m) == 1 &&
+		   RTE_MBUF_DIRECT(m) && m->pool == ctx->pool)) {
+		tl->spare = m;
+		tl->spare_of = c;
+		ctx->mem.held++;
+		return true;
+	}
+	return false;
+}
+
 /*
  * tcp_sndq_pop for tcp_fast_ack_all: an acknowledged mbuf whose only
  * reference is the queue's (its TX completion done), direct and of this
@@ -720,15 +737,9 @@ tcp_sndq_pop(struct lcore_ctx *ctx, struct tcp_conn *c)
 static __rte_always_inline void
 tcp_sndq_pop_keep(struct lcore_ctx *ctx, struct tcp_conn *c)
 {
-	struct tcp_lcore *tl = tcp_tl(ctx);
 	struct rte_mbuf *m = tcp_sndq_unlink_held(ctx, c);
 
-	if (likely(tl->spare == NULL && rte_mbuf_refcnt_read(m) == 1 &&
-		   RTE_MBUF_DIRECT(m) && m->pool == ctx->pool)) {
-		tl->spare = m;
-		tl->spare_of = c;
-		ctx->mem.held++;
-	} else {
+	if (unlikely(!tcp_spare_keep(ctx, tcp_tl(ctx), c, m))) {
 		if (!c->sndq_head)
 			tcp_unhold(c, false);
 		rte_pktmbuf_free_seg(m);
