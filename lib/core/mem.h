@@ -27,7 +27,7 @@ struct rte_mempool;
  */
 enum mem_class {
 	MEM_RX_RESERVE, /* mbufs no queue may take: RX must always refill */
-	MEM_SNDQ,       /* TCP send queues (lib/net/tcp_out.c) */
+	MEM_SNDQ,       /* TCP send queues (lib/net/tcp_sndq.c) */
 	MEM_OOO,        /* TCP out-of-order queues (lib/net/tcp_reass.c) */
 	MEM_HTTP_REQ,   /* HTTP request buffers (lib/http) */
 	MEM_RESP,       /* answers not yet handed to TCP (lib/http) */

@@ -422,6 +422,21 @@ tcp_mlen(const struct rte_mbuf *m)
 	return (uint32_t)m->data_off + m->data_len - TCP_SNDQ_DOFF;
 }
 
+/* Where a send-queue mbuf's payload starts. */
+static inline uint8_t *
+tcp_mdata(const struct rte_mbuf *m)
+{
+	return (uint8_t *)m->buf_addr + TCP_SNDQ_DOFF;
+}
+
+/* Headers in front of the payload (sent whole, tcp_out.c): nothing is
+ * appended to it any more. */
+static inline bool
+tcp_msealed(const struct rte_mbuf *m)
+{
+	return m->data_off != TCP_SNDQ_DOFF;
+}
+
 static inline uint32_t
 tcp_min(uint32_t a, uint32_t b)
 {
@@ -609,7 +624,7 @@ void tcp_rcv_unread(struct lcore_ctx *ctx, struct tcp_conn *c);
 /* Free c's highest-sequence out-of-order mbuf; false when none. */
 bool tcp_ooo_prune_one(struct lcore_ctx *ctx, struct tcp_conn *c);
 
-/* tcp_out.c: tcp_send_reserve for every case but its first (c's own
+/* tcp_sndq.c: tcp_send_reserve for every case but its first (c's own
  * spare into an empty queue); the same mbuf, queue and counters. */
 void *tcp_send_reserve_rest(struct lcore_ctx *ctx, struct tcp_conn *c,
 			    uint32_t len, uint16_t sum);
@@ -663,7 +678,10 @@ struct tcp_conn *tcp_rcv_listen(struct lcore_ctx *ctx, struct rte_mbuf *m,
  * asked to accept; false when the connection is gone (refused). */
 bool tcp_established(struct lcore_ctx *ctx, struct tcp_conn *c,
 		     const struct tcp_seg *s);
+/* tcp_sndq.c: bytes acknowledged leave c's send queue; the whole queue
+ * freed (the connection's end). */
 void tcp_sndq_drop(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t bytes);
+void tcp_sndq_free(struct lcore_ctx *ctx, struct tcp_conn *c);
 
 /* tcp_sndq_unlink but for the holders list: c stays on it even when its
  * queue is now empty (the caller sees to it). */
@@ -874,7 +892,6 @@ tcp_xmit_one_pass(const struct tcp_conn *c)
  * that the IPv4 code keeps its registers and branches. */
 void tcp_xmit_first6(struct lcore_ctx *ctx, struct tcp_conn *c,
 		     struct rte_mbuf *m, uint32_t seq, uint32_t len);
-void tcp_sndq_free(struct lcore_ctx *ctx, struct tcp_conn *c);
 
 /* tcp_mem.c: the memory budget's actions */
 uint64_t tcp_mem_sndq_units(const struct tcp_lcore *tl,
