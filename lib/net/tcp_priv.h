@@ -608,7 +608,11 @@ tcp_listener_find(const struct tcp_lcore *tl, uint16_t port)
 	return NULL;
 }
 
-/* tcp_in.c: an acceptable ACK (RFC 9293 §3.10.7.4 fifth); false when
+/* tcp_state.c: a segment for c in SYN_RECEIVED or a synchronized state
+ * (RFC 9293 §3.10.7.4 in its order); true when m was kept. */
+bool tcp_rcv_state(struct lcore_ctx *ctx, struct tcp_conn *c,
+		   struct rte_mbuf *m, struct tcp_seg *s);
+/* tcp_state.c: an acceptable ACK (RFC 9293 §3.10.7.4 fifth); false when
  * the segment must not be processed further (c closed or freed). */
 bool tcp_rcv_ack(struct lcore_ctx *ctx, struct tcp_conn *c,
 		 const struct tcp_seg *s);

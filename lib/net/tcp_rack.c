@@ -7,7 +7,7 @@
  * Only for connections with SACK (TCF_SACK), as Linux: RACK learns from
  * the segments a SACK says were delivered, and the probe's outcome is
  * told by D-SACK. Without SACK, NewReno's duplicate-ACK counting
- * (tcp_in.c) stays the loss signal, as RFC 8985 §6 allows.
+ * (tcp_state.c) stays the loss signal, as RFC 8985 §6 allows.
  *
  * Send times are kept per send-queue mbuf, in its tcp_mbuf_meta (the
  * seq and fin words, which only the out-of-order queue uses otherwise):
