@@ -348,6 +348,40 @@ struct rx_out {
 	unsigned int in_use;
 };
 
+/* A peer with timestamps and window scaling connected to the echo app. */
+static struct tt_app *
+rx_connect(struct harness *h, struct tt_peer *p)
+{
+	tt_peer_init(p, h, RX_SPORT);
+	p->ts = true;
+	p->wscale = 7;
+	tt_policy.action = TT_ECHO;
+	return tt_connect(p);
+}
+
+/* p's next in-order request segment ("GET /a", ACK|PSH, timestamps) as
+ * a whole frame in f; its length. */
+static size_t
+rx_request(struct harness *h, const struct tt_peer *p, uint8_t *f)
+{
+	struct pkt_tcp t;
+
+	memset(&t, 0, sizeof(t));
+	t.sport = RX_SPORT;
+	t.dport = TT_PORT;
+	t.win = p->win;
+	t.ts = true;
+	t.tsval = p->tsval;
+	t.tsecr = p->ts_recent;
+	t.flags = F_ACK | F_PSH;
+	t.seq = p->snd_nxt;
+	t.ack = p->rcv_nxt;
+	t.wscale = -1;
+	t.data = "GET /a";
+	t.len = 6;
+	return pkt_tcp(f, &h->ifc.mac, &t);
+}
+
 /* A fresh harness, a Linux-like client connected (timestamps, window
  * scaling), then one request segment, changed by mut, taken by the burst
  * (general false) or handed to eth_input itself (true). */
@@ -361,28 +395,10 @@ rx_run(void **state, rx_mut *mut, bool general, uint64_t ol, struct rx_out *o)
 	uint64_t st0[ST__COUNT];
 	uint8_t f[PKT_MAX];
 	size_t n;
-	struct pkt_tcp t;
 
 	memset(o, 0, sizeof(*o));
-	tt_peer_init(&p, h, RX_SPORT);
-	p.ts = true;
-	p.wscale = 7;
-	tt_policy.action = TT_ECHO;
-	a = tt_connect(&p);
-	memset(&t, 0, sizeof(t));
-	t.sport = RX_SPORT;
-	t.dport = TT_PORT;
-	t.win = p.win;
-	t.ts = true;
-	t.tsval = p.tsval;
-	t.tsecr = p.ts_recent;
-	t.flags = F_ACK | F_PSH;
-	t.seq = p.snd_nxt;
-	t.ack = p.rcv_nxt;
-	t.wscale = -1;
-	t.data = "GET /a";
-	t.len = 6;
-	n = pkt_tcp(f, &h->ifc.mac, &t);
+	a = rx_connect(h, &p);
+	n = rx_request(h, &p, f);
 	mut(f, &n);
 	memcpy(st0, h->ctx->stats.v, sizeof(st0));
 	harness_inject_ol(h, f, n, ol);
@@ -595,30 +611,12 @@ test_net_rx_fast_frame4_frees_only_its_reference(void **state)
 		struct rte_mempool *mp;
 		struct tt_peer p;
 		struct tt_app *a;
-		struct pkt_tcp t;
 		uint8_t f[PKT_MAX];
 		unsigned int avail;
 		size_t n;
 
-		tt_peer_init(&p, h, RX_SPORT);
-		p.ts = true;
-		p.wscale = 7;
-		tt_policy.action = TT_ECHO;
-		a = tt_connect(&p);
-		memset(&t, 0, sizeof(t));
-		t.sport = RX_SPORT;
-		t.dport = TT_PORT;
-		t.win = p.win;
-		t.ts = true;
-		t.tsval = p.tsval;
-		t.tsecr = p.ts_recent;
-		t.flags = F_ACK | F_PSH;
-		t.seq = p.snd_nxt;
-		t.ack = p.rcv_nxt;
-		t.wscale = -1;
-		t.data = "GET /a";
-		t.len = 6;
-		n = pkt_tcp(f, &h->ifc.mac, &t);
+		a = rx_connect(h, &p);
+		n = rx_request(h, &p, f);
 		harness_inject(h, f, n);
 		assert_int_equal(rte_ring_dequeue(h->rx, (void **)&in), 0);
 		if (held)
