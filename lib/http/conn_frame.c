@@ -623,12 +623,11 @@ http_conn_resume(struct lcore_ctx *ctx, struct http_conn *hc)
 	http_finish_input(ctx, hc, taken);
 }
 
-void
-http_conn_recv(struct lcore_ctx *ctx, struct tcp_conn *c, void *app,
-	  const uint8_t *data, uint32_t len)
+/* http_conn_recv for every segment the fast form does not take. */
+static void __rte_noinline
+http_conn_recv_all(struct lcore_ctx *ctx, struct http_conn *hc, const char *p,
+		   uint32_t len)
 {
-	struct http_conn *hc = app;
-	const char *p = (const char *)data;
 	uint32_t taken = 0;
 
 	if (hc->flags & HC_CLOSING)
@@ -646,6 +645,58 @@ http_conn_recv(struct lcore_ctx *ctx, struct tcp_conn *c, void *app,
 		taken += http_process_buf(ctx, hc);
 	}
 	http_finish_input(ctx, hc, taken);
+}
+
+/*
+ * The flags under which a segment is not one fresh request: none set,
+ * and nothing buffered (hc->buf NULL), the connection is at a request's
+ * first byte with its parse state as http_pst_reset left it (every path
+ * that leaves a request part taken buffers it, or sets HC_MEMWAIT or
+ * HC_CLOSING), and http_process would clear no flag after a take.
+ */
+#define HC_NOT_FRESH                                                           \
+	(HC_CLOSING | HC_PEER_FIN | HC_PAUSED | HC_CONTINUE | HC_IN_REQ |      \
+	 HC_CHUNKED | HC_BUSY | HC_RCV_LIM | HC_MEMWAIT | HC_RESET)
+
+/*
+ * The common segment: exactly one whole request, its head the head
+ * cache's armed latest entry (http_hc_fast), on a connection at a fresh
+ * request with send room. Answered as http_process and http_take answer
+ * it (the same checks in the same order where they can differ: the
+ * pipeline bound, the send room, the fast match); anything else goes to
+ * http_conn_recv_all, nothing done or counted.
+ */
+void
+http_conn_recv(struct lcore_ctx *ctx, struct tcp_conn *c, void *app,
+	       const uint8_t *data, uint32_t len)
+{
+	struct http_conn *hc = app;
+	struct http_lcore *hl = hc->hl;
+	const char *p = (const char *)data;
+	struct http_lazy_req lz;
+	uint64_t cl;
+	uint32_t n;
+
+	if (likely(!(hc->flags & HC_NOT_FRESH) && !hc->buf)) {
+		n = (uint32_t)http_hc_fast(&hl->hcache, hl->router, p, len, &cl);
+		if (likely(n) && likely(cl <= hl->max_body && len - n == cl) &&
+		    likely(tcp_send_space(c) >= hl->send_reserve)) {
+			if (unlikely(hc->nq >= hl->max_pipeline)) {
+				if (tcp_sndq_bytes(c))
+					goto all;
+				hc->nq = 0;
+			}
+			http_hc_fast_take(&hl->hcache, &ctx->stats, p, cl,
+					  &lz.hit);
+			STAT_ADD(ctx, http_parse_bytes, n);
+			http_dispatch_kept(ctx, hc, &lz, p + n, (uint32_t)cl);
+			hc->nq++;
+			http_finish_input(ctx, hc, 1);
+			return;
+		}
+	}
+all:
+	http_conn_recv_all(ctx, hc, p, len);
 }
 
 void
