@@ -662,9 +662,10 @@ http_conn_recv_all(struct lcore_ctx *ctx, struct http_conn *hc, const char *p,
  * The common segment: exactly one whole request, its head the head
  * cache's armed latest entry (http_hc_fast), on a connection at a fresh
  * request with send room. Answered as http_process and http_take answer
- * it (the same checks in the same order where they can differ: the
- * pipeline bound, the send room, the fast match); anything else goes to
- * http_conn_recv_all, nothing done or counted.
+ * it (the same checks in the same order where they can differ: the send
+ * room, the pipeline bound, the fast match; what it reads has no side
+ * effect): anything else goes to http_conn_recv_all, nothing done or
+ * counted.
  */
 void
 http_conn_recv(struct lcore_ctx *ctx, struct tcp_conn *c, void *app,
@@ -673,21 +674,22 @@ http_conn_recv(struct lcore_ctx *ctx, struct tcp_conn *c, void *app,
 	struct http_conn *hc = app;
 	struct http_lcore *hl = hc->hl;
 	const char *p = (const char *)data;
+	struct http_hc_entry *e = &hl->hcache.e[hl->hcache.mru];
 	struct http_lazy_req lz;
 	uint64_t cl;
 	uint32_t n;
 
-	if (likely(!(hc->flags & HC_NOT_FRESH) && !hc->buf)) {
-		n = (uint32_t)http_hc_fast(&hl->hcache, hl->router, p, len, &cl);
-		if (likely(n) && likely(cl <= hl->max_body && len - n == cl) &&
-		    likely(tcp_send_space(c) >= hl->send_reserve)) {
+	if (likely(!(hc->flags & HC_NOT_FRESH) && !hc->buf) &&
+	    likely(tcp_send_space(c) >= hl->send_reserve)) {
+		n = (uint32_t)http_hc_fast_e(e, hl->router, p, len, &cl);
+		if (likely(n) && likely(cl <= hl->max_body && len - n == cl)) {
 			if (unlikely(hc->nq >= hl->max_pipeline)) {
 				if (tcp_sndq_bytes(c))
 					goto all;
 				hc->nq = 0;
 			}
-			http_hc_fast_take(&hl->hcache, &ctx->stats, p, cl,
-					  &lz.hit);
+			http_hc_fast_take_e(&hl->hcache, e, &ctx->stats, p, cl,
+					    &lz.hit);
 			STAT_ADD(ctx, http_parse_bytes, n);
 			http_dispatch_kept(ctx, hc, &lz, p + n, (uint32_t)cl);
 			hc->nq++;

@@ -118,10 +118,9 @@ http_hc_fast_or(uint64_t a, uint64_t b)
  * (not digits in the entry), so the run is exactly cl_digits long.
  */
 static inline __attribute__((always_inline)) size_t
-http_hc_fast(const struct http_head_cache *c, const struct http_router *r,
-	     const char *buf, size_t len, uint64_t *v)
+http_hc_fast_e(const struct http_hc_entry *e, const struct http_router *r,
+	       const char *buf, size_t len, uint64_t *v)
 {
-	const struct http_hc_entry *e = &c->e[c->mru];
 	size_t hi;
 	http_hc_fast_acc acc;
 	uint64_t w, t;
@@ -161,14 +160,21 @@ http_hc_fast(const struct http_head_cache *c, const struct http_router *r,
 	return e->len;
 }
 
-/* A hit of the fast match on c's most recent entry: noted and counted
+/* http_hc_fast_e() on c's most recent entry. */
+static inline __attribute__((always_inline)) size_t
+http_hc_fast(const struct http_head_cache *c, const struct http_router *r,
+	     const char *buf, size_t len, uint64_t *v)
+{
+	return http_hc_fast_e(&c->e[c->mru], r, buf, len, v);
+}
+
+/* A hit of the fast match on c's most recent entry e: noted and counted
  * as http_head_cache_hit() notes and counts one, *h filled. */
 static inline __attribute__((always_inline)) struct http_hc_entry *
-http_hc_fast_take(struct http_head_cache *c, struct stats *stats,
-		  const char *buf, uint64_t v, struct http_hc_hit *h)
+http_hc_fast_take_e(struct http_head_cache *c, struct http_hc_entry *e,
+		    struct stats *stats, const char *buf, uint64_t v,
+		    struct http_hc_hit *h)
 {
-	struct http_hc_entry *e = &c->e[c->mru];
-
 	h->e = e;
 	h->buf = buf;
 	h->v = v;
@@ -177,6 +183,14 @@ http_hc_fast_take(struct http_head_cache *c, struct stats *stats,
 	c->last = e;
 	stats->v[ST_http_head_cache_hits]++;
 	return e;
+}
+
+/* http_hc_fast_take_e() on c's most recent entry. */
+static inline __attribute__((always_inline)) struct http_hc_entry *
+http_hc_fast_take(struct http_head_cache *c, struct stats *stats,
+		  const char *buf, uint64_t v, struct http_hc_hit *h)
+{
+	return http_hc_fast_take_e(c, &c->e[c->mru], stats, buf, v, h);
 }
 
 /*
