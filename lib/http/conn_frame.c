@@ -674,7 +674,7 @@ http_conn_recv(struct lcore_ctx *ctx, struct tcp_conn *c, void *app,
 	struct http_conn *hc = app;
 	struct http_lcore *hl = hc->hl;
 	const char *p = (const char *)data;
-	struct http_hc_entry *e = &hl->hcache.e[hl->hcache.mru];
+	struct http_hc_entry *e = http_hc_fast_entry(&hl->hcache);
 	struct http_lazy_req lz;
 	uint64_t cl;
 	uint32_t n;
