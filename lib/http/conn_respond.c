@@ -95,6 +95,18 @@ http_owe_flush(struct lcore_ctx *ctx, struct http_conn *hc)
 	return true;
 }
 
+/* http_date_now(x->lc, x->conn->hl) when the Date was last checked
+ * at another time, reading x again after each call: only x is kept
+ * across them (fewer registers saved in http_respond_tpl). */
+static __rte_always_inline void
+http_respond_date(struct http_exchange *x)
+{
+	uint64_t wall_s = clock_wall_at(x->lc->now_us);
+
+	http_date_update(&x->conn->hl->date, wall_s);
+	x->conn->hl->date_us = x->lc->now_us;
+}
+
 /*
  * The common answer from its template (http_resp_tpl): head and body
  * written once, straight into the send queue, with their checksum sum
@@ -109,6 +121,7 @@ http_respond_tpl(struct http_exchange *x, int status, const char *ctype,
 	struct lcore_ctx *ctx = x->lc;
 	struct http_conn *hc = x->conn;
 	struct http_lcore *hl = hc->hl;
+	struct http_resp_tpl *slot;
 	const struct http_resp_tpl *t;
 	uint32_t blen = head_only ? 0 : (uint32_t)len;
 	uint32_t sum, bsum;
@@ -118,11 +131,26 @@ http_respond_tpl(struct http_exchange *x, int status, const char *ctype,
 	if (unlikely(x->allow || (hc->flags & (HC_OWED | HC_RESET)) ||
 		     len > HTTP_BUF_SMALL))
 		return false;
+	/* After a call (the Date's, the template's build, the reserve),
+	 * what is needed is read from x again (x->status is status): only
+	 * x and t are kept across calls (fewer registers saved). */
+	if (unlikely(hl->date_us != ctx->now_us))
+		http_respond_date(x);
+	status = x->status;
+	hl = x->conn->hl;
 	flags = http_head_flags(x);
-	t = http_resp_tpl(hl->tpl, http_date_now(ctx, hl), status, ctype, len,
-			  flags);
-	if (unlikely(!t))
-		return false;
+	/* http_resp_tpl(hl->tpl, &hl->date, ...) */
+	slot = &hl->tpl[((unsigned int)status ^ (unsigned int)len ^ flags) %
+			HTTP_RESP_TPLS];
+	t = slot;
+	if (unlikely(t->key != HTTP_RESP_TPL_KEY(status, flags) ||
+		     t->sec != hl->date.sec || t->clen != len ||
+		     t->ctype != ctype)) {
+		t = http_resp_tpl_build(slot, &hl->date, status, ctype, len,
+					flags);
+		if (unlikely(!t))
+			return false;
+	}
 	sum = t->sum;
 	if (blen) {
 		/* The body's own sum; at an odd offset its bytes pair the
@@ -132,7 +160,8 @@ http_respond_tpl(struct http_exchange *x, int status, const char *ctype,
 			bsum = rte_bswap16((uint16_t)bsum);
 		sum += bsum;
 	}
-	p = tcp_send_reserve(ctx, hc->tcp, t->len + blen, cksum_fold(sum));
+	p = tcp_send_reserve(x->lc, x->conn->tcp, t->len + blen,
+			     cksum_fold(sum));
 	if (unlikely(!p))
 		return false;
 	/* Whole blocks of the template (TCP_RESERVE_ROOM): no length
@@ -146,7 +175,7 @@ http_respond_tpl(struct http_exchange *x, int status, const char *ctype,
 		memcpy(p, t->head, HTTP_RESP_TPL_MAX);
 	if (blen)
 		rte_memcpy(p + t->len, body, blen);
-	http_head_count_cls(ctx, x, status, t->cls);
+	http_head_count_cls(x->lc, x, x->status, t->cls); /* status */
 	return true;
 }
 
@@ -191,7 +220,9 @@ http_respond_one(struct http_exchange *x, int status, const char *ctype,
 	head_only = x->head_only;
 	if (likely(http_respond_tpl(x, status, ctype, body, len, head_only)))
 		return;
-	http_respond_all(x, status, ctype, body, len, head_only);
+	/* x->status is status, x->head_only head_only: read again, as in
+	 * http_respond_tpl. */
+	http_respond_all(x, x->status, ctype, body, len, x->head_only);
 }
 
 void
