@@ -493,6 +493,98 @@ test_http_hit_fast_match_pipelined_and_split_body(void **state)
 		assert_memory_equal(got + i * strlen(want), want, strlen(want));
 }
 
+/*
+ * One keep-alive connection through an armed entry, each segment in a
+ * state the fast form of http_conn_recv takes or leaves to the general
+ * path: a whole request (fast), a head cut (buffered), the rest, a
+ * whole one again (fast once the buffer is given back), a head whose
+ * body comes later, its body, two pipelined, a 100-continue head, its
+ * body, a whole one (fast), one that closes. The stream of answers is
+ * each request's answer from the parser (cut in its request line), in
+ * order, and the connection closes after the last; every request is
+ * counted once, every whole head of the entry a hit. Then bytes left
+ * buffered before a segment that alone would be taken fast.
+ */
+static void
+test_http_hit_fast_form_keep_alive_states_answer_as_the_parse(void **state)
+{
+	/* bodies long enough for the fast match's word reads */
+	static const char one[] =
+		"POST /lean/6 HTTP/1.1\r\nHost: t\r\nContent-Type: a/b\r\n"
+		"Content-Length: 20\r\n\r\nabcdefghijklmnopqrst";
+	static const char cont[] =
+		"POST /lean/6 HTTP/1.1\r\nHost: t\r\nExpect: 100-continue\r\n"
+		"Content-Length: 20\r\n\r\nabcdefghijklmnopqrst";
+	static const char bye[] =
+		"POST /lean/6 HTTP/1.1\r\nHost: t\r\nConnection: close\r\n"
+		"Content-Length: 20\r\n\r\nabcdefghijklmnopqrst";
+	size_t hn = strlen(one) - 20, ch = strlen(cont) - 20;
+	/* each segment: a request (0 one, 1 cont, 2 bye) and its bytes
+	 * [from, to), several when pipelined */
+	static const struct {
+		int req;
+		int from, to; /* -1: the head's end; -2: the end */
+		bool more;    /* the next one goes in the same segment */
+	} segs[] = {
+		{ 0, 0, -2, false },  { 0, 0, 20, false }, { 0, 20, -2, false },
+		{ 0, 0, -2, false },  { 0, 0, -1, false }, { 0, -1, -2, false },
+		{ 0, 0, -2, true },   { 0, 0, -2, false }, { 1, 0, -1, false },
+		{ 1, -1, -2, false }, { 0, 0, -2, false }, { 2, 0, -2, false },
+	};
+	const char *reqs[] = { one, cont, bye };
+	char want[8192], got[8192], seg[1024];
+	size_t wn = 0, at = 0, sn = 0;
+	uint64_t hits, nreq;
+	struct ht_client c;
+	bool fin = false;
+
+	for (size_t i = 0; i < sizeof(segs) / sizeof(segs[0]); i++) {
+		if (segs[i].from != 0)
+			continue; /* counted with the segment of its start */
+		fin = hh_answer(reqs[segs[i].req], 10,
+				segs[i].req == 1 && segs[i].to == -1 ? ch : 0,
+				want + wn, sizeof(want) - wn);
+		wn += strlen(want + wn);
+	}
+	assert_true(fin);
+	for (int i = 0; i < 3; i++)
+		hh_answer(one, 0, 0, got, sizeof(got));
+	hits = HSTAT(hh_h, http_head_cache_hits);
+	nreq = HSTAT(hh_h, http_requests);
+	ht_connect(&c, hh_h, hh_port++);
+	for (size_t i = 0; i < sizeof(segs) / sizeof(segs[0]); i++) {
+		const char *r = reqs[segs[i].req];
+		size_t head = segs[i].req == 1 ? ch : hn, len = strlen(r);
+		size_t from = segs[i].from == -1 ? head : (size_t)segs[i].from;
+		size_t to = segs[i].to == -1 ? head :
+			    segs[i].to == -2 ? len : (size_t)segs[i].to;
+
+		memcpy(seg + sn, r + from, to - from);
+		sn += to - from;
+		if (segs[i].more)
+			continue;
+		tt_send_data(&c.p, seg, (uint32_t)sn);
+		sn = 0;
+		at += ht_read(&c, got + at, sizeof(got) - at);
+	}
+	got[at] = '\0';
+	assert_false(c.rst);
+	assert_true(c.fin);
+	assert_string_equal(got, want);
+	assert_int_equal(HSTAT(hh_h, http_requests), nreq + 9);
+	/* the entry's six whole heads are hits; the cut one is parsed
+	 * (never looked up), the 100-continue and close heads missed */
+	assert_int_equal(HSTAT(hh_h, http_head_cache_hits), hits + 6);
+	/* Bytes buffered, then a segment that is a whole request of the
+	 * entry: it continues the buffered bytes (the parser's 400). */
+	snprintf(seg, sizeof(seg), "%.8s%s", one, one);
+	fin = hh_answer(seg, 4, 0, want, sizeof(want));
+	assert_true(fin);
+	assert_non_null(strstr(want, " 400 "));
+	assert_int_equal(hh_answer(seg, 8, 0, got, sizeof(got)), fin);
+	assert_string_equal(got, want);
+}
+
 #define HH_TEST_ISA(f, isa)                                                    \
 	cmocka_unit_test_prestate_setup_teardown(                              \
 		f, hh_setup, hh_teardown, (void *)(uintptr_t)(isa))
@@ -515,6 +607,7 @@ main(void)
 		HH_TEST(test_http_hit_pipelined_hits_answer_in_order),
 		HH_TEST(test_http_hit_fast_match_answers_as_the_parse),
 		HH_TEST(test_http_hit_fast_match_pipelined_and_split_body),
+		HH_TEST(test_http_hit_fast_form_keep_alive_states_answer_as_the_parse),
 	};
 
 	harness_eal_init();
