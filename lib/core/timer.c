@@ -120,3 +120,27 @@ timer_wheel_run_slots(struct timer_wheel *w, struct lcore_ctx *ctx,
 	}
 	return fired;
 }
+
+unsigned
+timer_park_flush(struct timer_wheel *w, struct timer_park *p,
+		 struct lcore_ctx *ctx, uint64_t now_us)
+{
+	struct timer *pending = p->head, *t;
+	unsigned fired = 0;
+
+	if (!pending)
+		return 0;
+	/* A detached list, as in a wheel run: cancels unlink via pprev. */
+	p->head = NULL;
+	pending->pprev = &pending;
+	while ((t = pending) != NULL) {
+		timer_unlink(w, t);
+		if (t->expire_us > now_us) {
+			timer_arm(w, t, t->expire_us);
+			continue;
+		}
+		fired++;
+		t->fn(ctx, t);
+	}
+	return fired;
+}

@@ -152,6 +152,11 @@ struct http_lcore {
 	uint64_t counts[HTTP_MAX_ROUTES + 1][HTTP_CLASSES];
 	struct http_head_cache hcache; /* heads seen lately (head_cache.h) */
 	http_hc_hit_fn hc_hit; /* its lookup (http_head_cache_hit_variant) */
+	/* New connections' idle timers, parked (conn.c, http_accept) until
+	 * idle_sweep, due idle_lazy_us after it was armed, flushes them */
+	struct timer_park idle_park;
+	struct timer idle_sweep;
+	uint64_t idle_lazy_us;
 };
 
 static inline struct http_lcore *
