@@ -123,24 +123,20 @@ timer_wheel_run_slots(struct timer_wheel *w, struct lcore_ctx *ctx,
 
 unsigned
 timer_park_flush(struct timer_wheel *w, struct timer_park *p,
-		 struct lcore_ctx *ctx, uint64_t now_us)
+		 struct lcore_ctx *ctx, uint64_t now_us, unsigned max)
 {
-	struct timer *pending = p->head, *t;
-	unsigned fired = 0;
+	unsigned n = 0;
+	struct timer *t;
 
-	if (!pending)
-		return 0;
-	/* A detached list, as in a wheel run: cancels unlink via pprev. */
-	p->head = NULL;
-	pending->pprev = &pending;
-	while ((t = pending) != NULL) {
+	/* One at a time from the head: what callbacks cancel or park stays
+	 * consistent, and max bounds what they park again. */
+	while (n < max && (t = p->head) != NULL) {
+		n++;
 		timer_unlink(w, t);
-		if (t->expire_us > now_us) {
+		if (t->expire_us > now_us)
 			timer_arm(w, t, t->expire_us);
-			continue;
-		}
-		fired++;
-		t->fn(ctx, t);
+		else
+			t->fn(ctx, t);
 	}
-	return fired;
+	return n;
 }

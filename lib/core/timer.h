@@ -114,12 +114,15 @@ timer_park(struct timer_wheel *w, struct timer_park *p, struct timer *t,
 	w->armed++;
 }
 
-/* Empty p: each timer into the wheel for its time, or, when that is not
- * after now_us, fired now (from a timer callback: in this run, as the
- * wheel would have). Callbacks may arm or cancel any timer; what they
- * park in p waits for the next flush. Returns the number fired. */
+/* Up to max timers out of p, newest first: each into the wheel for its
+ * time, or, when that is not after now_us, fired now (called from a
+ * timer callback: in this run, as the wheel would have). Callbacks may
+ * arm, park or cancel any timer. Returns the number taken out; p->head
+ * is NULL when it emptied p. The bound keeps one call short however
+ * many wait: the owner calls again (next poll) while p holds more. */
 unsigned timer_park_flush(struct timer_wheel *w, struct timer_park *p,
-			  struct lcore_ctx *ctx, uint64_t now_us);
+			  struct lcore_ctx *ctx, uint64_t now_us,
+			  unsigned max);
 
 /* timer_wheel_run()'s walk over the slots due. */
 unsigned timer_wheel_run_slots(struct timer_wheel *w, struct lcore_ctx *ctx,

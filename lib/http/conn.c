@@ -63,14 +63,21 @@ http_timer_fire(struct lcore_ctx *ctx, struct timer *t)
  * of the two timeouts, and every deadline (accept, request or idle) is at
  * least that shorter timeout after the accept: the sweep comes before
  * any parked expiry, or runs it in the same timer run after a clock
- * jump, so each timeout fires exactly when an armed timer would.
+ * jump, so each timeout fires exactly when an armed timer would. A
+ * sweep moves HTTP_IDLE_FLUSH timers a poll (a flood of connections
+ * does not stall one poll); the rest go in the polls after, well within
+ * the half timeout left (only after a clock jump past the deadlines of
+ * more than that many does one expire a poll late).
  */
 static void
 http_idle_sweep(struct lcore_ctx *ctx, struct timer *t)
 {
 	struct http_lcore *hl = container_of(t, struct http_lcore, idle_sweep);
 
-	timer_park_flush(&ctx->wheel, &hl->idle_park, ctx, ctx->now_us);
+	timer_park_flush(&ctx->wheel, &hl->idle_park, ctx, ctx->now_us,
+			 hl->idle_flush);
+	if (hl->idle_park.head) /* the rest in the next poll's run */
+		timer_arm(&ctx->wheel, t, ctx->now_us);
 }
 
 /* hc's request state (buf .. owe_cap) zeroed by 16-byte stores written
@@ -185,6 +192,7 @@ http_lcore_init(struct lcore_ctx *ctx, const struct http_router *r)
 	hl->idle_timeout_us = (uint64_t)cfg->http_idle_timeout_ms * 1000;
 	hl->idle_lazy_us = RTE_MIN(hl->header_timeout_us, hl->idle_timeout_us) / 2;
 	timer_init(&hl->idle_sweep, http_idle_sweep);
+	hl->idle_flush = HTTP_IDLE_FLUSH;
 	hl->buf_limit = cfg->http_max_request_line + cfg->http_max_header_bytes +
 			cfg->http_max_body + 4096;
 	hl->max_pipeline = cfg->http_max_pipeline ? cfg->http_max_pipeline : 1;

@@ -238,6 +238,39 @@ test_http_idle_closed_before_sweep_costs_no_arm(void **state)
 	assert_false(c.fin);
 }
 
+/* A sweep moves idle_flush timers a poll and comes again the next poll
+ * for the rest; each connection still closes at its deadline. */
+static void
+test_http_idle_sweep_moves_a_bounded_number_a_poll(void **state)
+{
+	struct http_lcore *hl = http_lc(hi_h->ctx);
+	struct ht_client c[3];
+	uint64_t t0 = harness_now();
+	char buf[256];
+
+	(void)state;
+	hl->idle_flush = 1;
+	for (int i = 0; i < 3; i++)
+		ht_connect(&c[i], hi_h, (uint16_t)(40110 + i));
+	harness_advance(hi_h, hl->idle_lazy_us);
+	assert_non_null(hl->idle_park.head);
+	assert_non_null(hl->idle_park.head->next);
+	assert_null(hl->idle_park.head->next->next);
+	assert_true(timer_armed(&hl->idle_sweep));
+	harness_advance(hi_h, 0);
+	assert_non_null(hl->idle_park.head);
+	assert_null(hl->idle_park.head->next);
+	harness_advance(hi_h, 0);
+	assert_null(hl->idle_park.head);
+	assert_false(timer_armed(&hl->idle_sweep));
+	hi_walk(t0, hi_idle() - 1, 1000000);
+	assert_int_equal(HSTAT(hi_h, http_idle_timeouts), 0);
+	harness_advance(hi_h, 1);
+	assert_int_equal(HSTAT(hi_h, http_idle_timeouts), 3);
+	ht_read(&c[0], buf, sizeof(buf)); /* reads (and drops) all three */
+	assert_true(c[0].fin);
+}
+
 #define HI_TEST(f) cmocka_unit_test_setup_teardown(f, hi_setup, hi_teardown)
 
 int
@@ -249,6 +282,7 @@ main(void)
 		HI_TEST(test_http_idle_active_connection_is_not_closed),
 		HI_TEST(test_http_idle_clock_jump_past_sweep_and_deadline),
 		HI_TEST(test_http_idle_closed_before_sweep_costs_no_arm),
+		HI_TEST(test_http_idle_sweep_moves_a_bounded_number_a_poll),
 	};
 
 	harness_eal_init();
