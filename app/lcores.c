@@ -45,14 +45,22 @@ app_fault_init(struct app *a, uint16_t q)
 		.pool = a->pools[q],
 		.socket_id = a->ctx[q]->socket_id,
 	};
+	struct fault *f;
+	int rc;
 
 	if (!(fp.reorder_permille | fp.duplicate_permille |
 	      fp.corrupt_permille | fp.drop_permille))
 		return 0;
-	a->ctx[q]->fault = fault_create(&fp);
-	if (!a->ctx[q]->fault) {
+	f = fault_create(&fp);
+	if (!f) {
 		LOG(ERR, "fault shim: %s", rte_strerror(rte_errno));
 		return -rte_errno;
+	}
+	rc = lcore_fault_attach(a->ctx[q], f);
+	if (rc < 0) {
+		LOG(ERR, "fault shim: %s", rte_strerror(-rc));
+		fault_free(f);
+		return rc;
 	}
 	LOG(WARNING, "fault shim on queue %u (seed %u): reorder %u, duplicate "
 	    "%u, corrupt %u, drop %u per mille: for tests only", q,

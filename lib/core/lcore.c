@@ -67,6 +67,30 @@ lcore_ctx_create(const struct lcore_params *p)
 	return ctx;
 }
 
+/* The fault shim as an ethdev RX callback (lcore_fault_attach). */
+static uint16_t
+lcore_fault_rx(uint16_t port_id, uint16_t queue_id, struct rte_mbuf **pkts,
+	       uint16_t n, uint16_t cap, void *arg)
+{
+	(void)port_id;
+	(void)queue_id;
+	return fault_rx_burst(arg, pkts, n, cap);
+}
+
+int
+lcore_fault_attach(struct lcore_ctx *ctx, struct fault *f)
+{
+	const struct rte_eth_rxtx_callback *cb;
+
+	cb = rte_eth_add_rx_callback(ctx->port_id, ctx->queue_id,
+				     lcore_fault_rx, f);
+	if (!cb)
+		return -rte_errno;
+	ctx->fault = f;
+	ctx->fault_cb = cb;
+	return 0;
+}
+
 void
 lcore_ctx_free(struct lcore_ctx *ctx)
 {
@@ -74,6 +98,12 @@ lcore_ctx_free(struct lcore_ctx *ctx)
 		return;
 	if (ctx->tx_n)
 		rte_pktmbuf_free_bulk(ctx->tx_pkts, ctx->tx_n);
+	/* The lcore no longer polls: the callback's memory is free to go
+	 * (kept when the port would not remove it: it may still be used). */
+	if (ctx->fault_cb &&
+	    rte_eth_remove_rx_callback(ctx->port_id, ctx->queue_id,
+				       ctx->fault_cb) == 0)
+		rte_free((void *)(uintptr_t)ctx->fault_cb);
 	fault_free(ctx->fault);
 	rte_free(ctx);
 }
@@ -130,8 +160,8 @@ lcore_poll_once(struct lcore_ctx *ctx)
 
 	ctx->now_us = clock_now_us();
 	mem_epoch_bump(&ctx->mem); /* pool checks read the pool afresh */
+	/* the fault shim, when attached, runs inside (lcore_fault_attach) */
 	n = rte_eth_rx_burst(ctx->port_id, ctx->queue_id, pkts, LCORE_RX_BURST);
-	n = fault_rx(ctx->fault, pkts, n, LCORE_RX_BURST);
 	if (n)
 		ctx->hooks.input(ctx, pkts, n);
 	timer_wheel_run(&ctx->wheel, ctx, ctx->now_us);

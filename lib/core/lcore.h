@@ -23,6 +23,7 @@ struct arp_table;
 struct nd_table;
 struct tcp_lcore;
 struct fault;
+struct rte_eth_rxtx_callback;
 
 /*
  * What the upper layers plug into the loop (core does not know them):
@@ -67,6 +68,8 @@ struct lcore_ctx {
 	uint64_t icmp6_tat_us;  /* ICMPv6 error rate limit (net/icmp6.c) */
 	struct tcp_lcore *tcp;  /* this lcore's TCP state, lib/net/tcp */
 	struct fault *fault;    /* RX fault shim (tests), NULL: off; owned */
+	/* its ethdev RX callback (lcore_fault_attach), NULL: none */
+	const struct rte_eth_rxtx_callback *fault_cb;
 	void *http;             /* this lcore's HTTP state, lib/http */
 	uint64_t tx_q_bytes;    /* pkt_len summed over tx_pkts[0..tx_n) */
 	struct rte_mbuf *tx_pkts[LCORE_TX_BURST];
@@ -92,6 +95,12 @@ struct lcore_params {
  * budget does not fit the pool). */
 struct lcore_ctx *lcore_ctx_create(const struct lcore_params *p);
 void lcore_ctx_free(struct lcore_ctx *ctx);
+
+/* Attach the RX fault shim f (tests) to ctx, which owns it from then on
+ * (lcore_ctx_free frees it): an ethdev RX callback on ctx's queue, run by
+ * every RX burst after the port's frames, so the poll tests nothing for
+ * it. 0, or -errno (rte_eth_add_rx_callback's; f is not taken then). */
+int lcore_fault_attach(struct lcore_ctx *ctx, struct fault *f);
 
 /* One loop iteration: RX burst, input, timers, poll_end, TX flush.
  * Returns the number of packets received. Used by tests directly. */

@@ -120,3 +120,23 @@ timer_wheel_run_slots(struct timer_wheel *w, struct lcore_ctx *ctx,
 	}
 	return fired;
 }
+
+unsigned
+timer_park_flush(struct timer_wheel *w, struct timer_park *p,
+		 struct lcore_ctx *ctx, uint64_t now_us, unsigned max)
+{
+	unsigned n = 0;
+	struct timer *t;
+
+	/* One at a time from the head: what callbacks cancel or park stays
+	 * consistent, and max bounds what they park again. */
+	while (n < max && (t = p->head) != NULL) {
+		n++;
+		timer_unlink(w, t);
+		if (t->expire_us > now_us)
+			timer_arm(w, t, t->expire_us);
+		else
+			t->fn(ctx, t);
+	}
+	return n;
+}

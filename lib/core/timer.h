@@ -85,6 +85,45 @@ timer_armed(const struct timer *t)
 	return t->pprev != 0;
 }
 
+/*
+ * A list timers wait in outside the wheel, for an owner that arms many
+ * timers most of which are cancelled soon (a connection's idle time):
+ * parking is a few stores, and the owner flushes the list into the wheel
+ * (timer_park_flush) from a timer of its own, due before the earliest
+ * expiry it parks, so only the timers still there then cost an arm. A
+ * parked timer counts as armed: timer_armed() is true, timer_cancel()
+ * takes it out, timer_arm() moves it into the wheel.
+ */
+struct timer_park {
+	struct timer *head;
+};
+
+/* Park t (armed or not) for expire_us in p. */
+static inline void
+timer_park(struct timer_wheel *w, struct timer_park *p, struct timer *t,
+	   uint64_t expire_us)
+{
+	if (t->pprev)
+		timer_unlink(w, t);
+	t->expire_us = expire_us;
+	t->next = p->head;
+	if (t->next)
+		t->next->pprev = &t->next;
+	p->head = t;
+	t->pprev = &p->head;
+	w->armed++;
+}
+
+/* Up to max timers out of p, newest first: each into the wheel for its
+ * time, or, when that is not after now_us, fired now (called from a
+ * timer callback: in this run, as the wheel would have). Callbacks may
+ * arm, park or cancel any timer. Returns the number taken out; p->head
+ * is NULL when it emptied p. The bound keeps one call short however
+ * many wait: the owner calls again (next poll) while p holds more. */
+unsigned timer_park_flush(struct timer_wheel *w, struct timer_park *p,
+			  struct lcore_ctx *ctx, uint64_t now_us,
+			  unsigned max);
+
 /* timer_wheel_run()'s walk over the slots due. */
 unsigned timer_wheel_run_slots(struct timer_wheel *w, struct lcore_ctx *ctx,
 			       uint64_t now_us);

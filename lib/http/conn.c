@@ -55,6 +55,31 @@ http_timer_fire(struct lcore_ctx *ctx, struct timer *t)
 	tcp_close(ctx, hc->tcp);
 }
 
+/*
+ * Idle timers of new connections are parked, not armed (timer_park: a
+ * few stores): most connections close well within their idle time and
+ * cancel them. The sweep moves those still parked into the wheel; it is
+ * armed when a connection parks and none is pending, for half the shorter
+ * of the two timeouts, and every deadline (accept, request or idle) is at
+ * least that shorter timeout after the accept: the sweep comes before
+ * any parked expiry, or runs it in the same timer run after a clock
+ * jump, so each timeout fires exactly when an armed timer would. A
+ * sweep moves HTTP_IDLE_FLUSH timers a poll (a flood of connections
+ * does not stall one poll); the rest go in the polls after, well within
+ * the half timeout left (only after a clock jump past the deadlines of
+ * more than that many does one expire a poll late).
+ */
+static void
+http_idle_sweep(struct lcore_ctx *ctx, struct timer *t)
+{
+	struct http_lcore *hl = container_of(t, struct http_lcore, idle_sweep);
+
+	timer_park_flush(&ctx->wheel, &hl->idle_park, ctx, ctx->now_us,
+			 hl->idle_flush);
+	if (hl->idle_park.head) /* the rest in the next poll's run */
+		timer_arm(&ctx->wheel, t, ctx->now_us);
+}
+
 /* hc's request state (buf .. owe_cap) zeroed by 16-byte stores written
  * out inline: the compiler's memset of it is a rep stos. */
 static __rte_always_inline void
@@ -95,7 +120,10 @@ http_accept(struct lcore_ctx *ctx, struct tcp_conn *c)
 	hc->tcp = c;
 	http_conn_zero_req(hc);
 	hc->deadline_us = ctx->now_us + hl->idle_timeout_us;
-	timer_arm(&ctx->wheel, &hc->timer, hc->deadline_us);
+	timer_park(&ctx->wheel, &hl->idle_park, &hc->timer, hc->deadline_us);
+	if (!timer_armed(&hl->idle_sweep))
+		timer_arm(&ctx->wheel, &hl->idle_sweep,
+			  ctx->now_us + hl->idle_lazy_us);
 	return hc;
 }
 
@@ -162,6 +190,9 @@ http_lcore_init(struct lcore_ctx *ctx, const struct http_router *r)
 	hl->max_body = cfg->http_max_body;
 	hl->header_timeout_us = (uint64_t)cfg->http_header_timeout_ms * 1000;
 	hl->idle_timeout_us = (uint64_t)cfg->http_idle_timeout_ms * 1000;
+	hl->idle_lazy_us = RTE_MIN(hl->header_timeout_us, hl->idle_timeout_us) / 2;
+	timer_init(&hl->idle_sweep, http_idle_sweep);
+	hl->idle_flush = HTTP_IDLE_FLUSH;
 	hl->buf_limit = cfg->http_max_request_line + cfg->http_max_header_bytes +
 			cfg->http_max_body + 4096;
 	hl->max_pipeline = cfg->http_max_pipeline ? cfg->http_max_pipeline : 1;
@@ -181,6 +212,7 @@ http_lcore_fini(struct lcore_ctx *ctx)
 	if (!hl)
 		return;
 	/* tcp_lcore_fini() ran first: every connection is closed. */
+	timer_cancel(&ctx->wheel, &hl->idle_sweep);
 	for (uint32_t i = 0; i < hl->nbufs; i++)
 		rte_free(hl->bufs[i]);
 	rte_free(hl->conns);

@@ -58,6 +58,8 @@
 #define HTTP_HEAD_MAX 1024u
 /* Bytes a stream producer makes per call (on the stack). */
 #define HTTP_STREAM_CHUNK 16384u
+/* Parked idle timers the sweep moves into the wheel per poll (conn.c). */
+#define HTTP_IDLE_FLUSH 1024u
 
 enum http_conn_flag {
 	HC_CLOSING = 0x1,  /* answered with close: no more requests */
@@ -152,6 +154,13 @@ struct http_lcore {
 	uint64_t counts[HTTP_MAX_ROUTES + 1][HTTP_CLASSES];
 	struct http_head_cache hcache; /* heads seen lately (head_cache.h) */
 	http_hc_hit_fn hc_hit; /* its lookup (http_head_cache_hit_variant) */
+	/* New connections' idle timers, parked (conn.c, http_accept) until
+	 * idle_sweep, due idle_lazy_us after it was armed, flushes them,
+	 * idle_flush a poll */
+	struct timer_park idle_park;
+	struct timer idle_sweep;
+	uint64_t idle_lazy_us;
+	uint32_t idle_flush; /* moved a poll (HTTP_IDLE_FLUSH; tests less) */
 };
 
 static inline struct http_lcore *

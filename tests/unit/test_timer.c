@@ -644,6 +644,112 @@ test_timer_due_within_the_run_tick_fires_at_its_time_not_before(void **state)
 	assert_int_equal(f->w.armed, 0);
 }
 
+/* A park and the timer that flushes it (an owner's sweep). */
+static struct timer_park park;
+static struct fixture *park_f;
+static unsigned park_flushed;
+
+static void
+park_sweep_fn(struct lcore_ctx *ctx, struct timer *t)
+{
+	(void)t;
+	park_flushed += timer_park_flush(&park_f->w, &park, ctx, park_f->now,
+					 100);
+}
+
+/* A parked timer counts as armed; cancel takes it out of the park, arm
+ * moves it into the wheel; the wheel never fires what stays parked. */
+static void
+test_timer_parked_counts_as_armed_cancel_and_arm_take_it_out(void **state)
+{
+	struct fixture *f = *state;
+	struct probe a, b, c;
+
+	memset(&park, 0, sizeof(park));
+	probe_init(&a, f);
+	probe_init(&b, f);
+	probe_init(&c, f);
+	timer_park(&f->w, &park, &a.t, T0 + 1000);
+	timer_park(&f->w, &park, &b.t, T0 + 1000);
+	timer_park(&f->w, &park, &c.t, T0 + 1000);
+	assert_true(timer_armed(&a.t) && timer_armed(&b.t) &&
+		    timer_armed(&c.t));
+	assert_int_equal(f->w.armed, 3);
+	timer_cancel(&f->w, &b.t);
+	assert_false(timer_armed(&b.t));
+	assert_int_equal(f->w.armed, 2);
+	assert_ptr_equal(park.head, &c.t);
+	assert_ptr_equal(c.t.next, &a.t);
+	assert_null(a.t.next);
+	timer_arm(&f->w, &c.t, T0 + 2000);
+	assert_ptr_equal(park.head, &a.t);
+	assert_int_equal(f->w.armed, 2);
+	/* re-park an armed timer: out of the wheel */
+	timer_park(&f->w, &park, &c.t, T0 + 3000);
+	assert_int_equal(f->w.armed, 2);
+	assert_int_equal(run_until(f, T0 + 2 * REV, 50), 0);
+	assert_int_equal(a.fired + b.fired + c.fired, 0);
+	timer_arm(&f->w, &a.t, T0 + 2 * REV + 500);
+	timer_cancel(&f->w, &c.t);
+	assert_null(park.head);
+	assert_int_equal(run_until(f, T0 + 3 * REV, 50), 1);
+	assert_int_equal(a.fired, 1);
+	assert_true(a.first_at >= T0 + 2 * REV + 500);
+	assert_int_equal(f->w.armed, 0);
+}
+
+/* A flush from a timer run (the owner's sweep, late after a stall):
+ * what is due fires in that run, what is not goes into the wheel for its
+ * time and fires then, not before; a flush outside a run fires what is
+ * due at once, at most max timers a call. */
+static void
+test_timer_park_flush_fires_due_now_and_arms_the_rest(void **state)
+{
+	struct fixture *f = *state;
+	struct timer sweep;
+	struct probe due, later, far;
+	uint64_t base = (T0 / TICK + 10) * TICK;
+
+	memset(&park, 0, sizeof(park));
+	park_f = f;
+	park_flushed = 0;
+	timer_init(&sweep, park_sweep_fn);
+	probe_init(&due, f);
+	probe_init(&later, f);
+	probe_init(&far, f);
+	timer_arm(&f->w, &sweep, base + 5 * TICK);
+	timer_park(&f->w, &park, &due.t, base + 20 * TICK);
+	timer_park(&f->w, &park, &later.t, base + 100 * TICK + 7);
+	timer_park(&f->w, &park, &far.t, base + 2 * REV);
+	/* the wheel counts the sweep; the sweep fired due */
+	assert_int_equal(run_at(f, base + 50 * TICK), 1);
+	assert_int_equal(park_flushed, 3);
+	assert_int_equal(due.fired, 1);
+	assert_null(park.head);
+	assert_true(timer_armed(&later.t) && timer_armed(&far.t));
+	assert_int_equal(run_until(f, base + 100 * TICK + 6, 1), 0);
+	assert_int_equal(run_at(f, base + 100 * TICK + 7), 1);
+	assert_int_equal(later.fired, 1);
+	assert_int_equal(run_until(f, base + 2 * REV - 1, 100), 0);
+	assert_int_equal(run_at(f, base + 2 * REV), 1);
+	assert_int_equal(far.fired, 1);
+	assert_int_equal(f->w.armed, 0);
+
+	timer_park(&f->w, &park, &due.t, f->now);
+	timer_park(&f->w, &park, &later.t, f->now + 1);
+	/* at most max a call, newest first */
+	assert_int_equal(timer_park_flush(&f->w, &park, NULL, f->now, 1), 1);
+	assert_int_equal(due.fired, 1);
+	assert_ptr_equal(park.head, &due.t);
+	assert_int_equal(timer_park_flush(&f->w, &park, NULL, f->now, 8), 1);
+	assert_int_equal(due.fired, 2);
+	assert_null(park.head);
+	assert_int_equal(run_at(f, f->now + 1), 1);
+	assert_int_equal(later.fired, 2);
+	assert_int_equal(timer_park_flush(&f->w, &park, NULL, f->now, 8), 0);
+	assert_int_equal(f->w.armed, 0);
+}
+
 int
 main(void)
 {
@@ -669,6 +775,8 @@ main(void)
 		T(test_timer_armed_count_and_state_follow_arm_rearm_cancel_fire),
 		T(test_timer_clock_stepping_back_does_not_wedge_wheel),
 		T(test_timer_due_within_the_run_tick_fires_at_its_time_not_before),
+		T(test_timer_parked_counts_as_armed_cancel_and_arm_take_it_out),
+		T(test_timer_park_flush_fires_due_now_and_arms_the_rest),
 #undef T
 	};
 
