@@ -40,6 +40,11 @@
 #define RESET_HELP_CHUNKS 2u
 /* Bound on one lcore's exact sum: 128 of them still fit in an __int128. */
 #define EXACT_LIMIT ((__int128)1 << 119)
+/* The exact sums the inline paths count: [-2^118, 2^118), so that their
+ * windows (base * 2^62 +- 2^63, |base| <= EXACT_BASE_INLINE) lie inside. */
+#define EXACT_INLINE ((__int128)1 << 118)
+#define EXACT_BASE_SHIFT 62
+#define EXACT_BASE_INLINE ((1LL << 56) - 2)
 #define QS_OFFLINE 0
 
 #define ld_relaxed(p) __atomic_load_n((p), __ATOMIC_RELAXED)
@@ -94,16 +99,20 @@ struct mrc_lcore {
 	/* seq when gen's first event began: the lcore's events in gen are
 	 * (seq - seq0) / 2 (each adds 2 to seq), no count of their own. */
 	uint64_t seq0;
-	uint64_t exact_lo; /* exact sum, __int128 in two words */
-	uint64_t exact_hi;
+	/* The exact sum, base * 2^62 + off (mrc_lcore_exact): the inline
+	 * paths add to off alone while it does not overflow; lcore_add()
+	 * places off within 2^61 of its window's middle. */
+	int64_t exact_off;
+	int64_t exact_base;
 	uint64_t inexact; /* double bits: Neumaier sum */
 	uint64_t comp;	  /* double bits: its compensation */
 	uint64_t n_inexact;
 	/* Own line: polled by a resetting thread, rarely written. */
 	uint64_t qs __attribute__((aligned(CACHE_LINE))); /* epoch seen */
-	/* gen while the lcore is online and its counters are in gen, else 0
-	 * (offline, or no event in gen yet): the inline paths' one test.
-	 * Only this lcore writes it. */
+	/* gen while the lcore is online, its counters are in gen and its
+	 * exact sum within EXACT_INLINE, else 0 (offline, no event in gen
+	 * yet, a sum beyond): the inline paths' one test. Only this lcore
+	 * writes it (and mrc_store_lcore_offline()). */
 	uint64_t live_gen;
 	/* Own line: refusals by this lcore (single writer, racy readers). */
 	uint64_t full_users __attribute__((aligned(CACHE_LINE)));
