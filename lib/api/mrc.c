@@ -185,52 +185,41 @@ mrc_event_new(struct http_exchange *x, const char *uid, size_t pk, int64_t v,
 }
 
 /*
- * POST /event: parse, record, answer. The event is recorded before the
- * answer is built, so a 200 always means counted once; a 400 or 507
- * means nothing was counted. The compact body clients send is scanned in
- * place (the userId stays in the body: hashed and compared from there,
- * its bytes checked only when it is not a known plain id), and a known
- * user's exact value counted inline, with no event struct
- * and no call but the answer's; any other user's by one call
- * (mrc_event_new); anything else takes the general path. Only the
- * id, its length and flags as one word, and the value in 1e-9 units stay
- * live past the parse. status: mrc.event_status, one handler each (the
- * answer decided when the route is registered, not per request).
+ * A compact frame's event, the id (uid, 1..max_user bytes; with fast,
+ * 9..16 and within the store's inline max) and the value r: the value
+ * made v, its 1e-9 units, a known user counted inline
+ * (mrc_store_count_known_w / _v) and answered with status, anything else
+ * left by a tail call. Only the id, its length and flags as one word,
+ * and v stay live past the parse.
  */
 static inline __attribute__((always_inline)) void
-mrc_event_status(struct http_exchange *x, unsigned int status)
+mrc_event_count(struct http_exchange *x, const char *uid, size_t len,
+		const struct mrc_json_compact_raw *r, unsigned int status,
+		bool fast)
 {
 	const struct mrc_api *a = x->arg;
-	struct mrc_json_compact_raw r;
-	unsigned int flags;
+	unsigned int flags = r->fl | (r->neg ? MRC_EV_NEG : 0);
 	uint64_t h = 0;
 	int64_t v;
 	int rc;
 
-	/* mrc_api_register() keeps max_user within 1..MRC_USER_MAX. The id
-	 * is checked for plain text only when the store does not answer: a
-	 * known id matched a record marked plain (mrc_store_count_known). */
-	if (!mrc_json_compact_frame(x->body, x->body_len, a->max_user, &r)) {
-		mrc_event_any(x);
-		return;
-	}
-	flags = r.fl | (r.neg ? MRC_EV_NEG : 0);
 	/* w < 10^15: the value in 1e-9 units is an int64 for all but huge
 	 * ones (the store's general path). */
-	if (__builtin_mul_overflow(r.neg ? -(int64_t)r.w : (int64_t)r.w,
-				   mrc_event_unit[r.fl], &v)) {
-		mrc_event_declined(x, r.uid, r.len, r.w, flags, 0);
+	if (__builtin_mul_overflow(r->neg ? -(int64_t)r->w : (int64_t)r->w,
+				   mrc_event_unit[r->fl], &v)) {
+		mrc_event_declined(x, uid, len, r->w, flags, 0);
 		return;
 	}
-	rc = mrc_store_count_known_v(a->store, x->lc->idx, r.uid, r.len, v,
-				     false, &h);
+	rc = fast ? mrc_store_count_known_w(a->store, x->lc->idx, uid, len,
+					    v, &h)
+		  : mrc_store_count_known_v(a->store, x->lc->idx, uid, len,
+					    v, false, &h);
 	if (__builtin_expect(rc == 0, 0)) {
-		mrc_event_new(x, r.uid, r.len << 8 | flags | MRC_EV_HASHED, v,
-			      h);
+		mrc_event_new(x, uid, len << 8 | flags | MRC_EV_HASHED, v, h);
 		return;
 	}
 	if (__builtin_expect(rc < 0, 0)) {
-		mrc_event_declined_v(x, r.uid, r.len << 8 | flags, v, h);
+		mrc_event_declined_v(x, uid, len << 8 | flags, v, h);
 		return;
 	}
 	if (status == 201) {
@@ -240,6 +229,71 @@ mrc_event_status(struct http_exchange *x, unsigned int status)
 		return;
 	}
 	http_respond_empty(x, 200);
+}
+
+/*
+ * mrc_event_status() for a frame whose id is not of 9..a->id_fast + 8
+ * bytes (q and e from mrc_json_compact_head()): its length checked
+ * against max_user here, then the store's own checks.
+ */
+static __attribute__((noinline)) void
+mrc_event_other(struct http_exchange *x, const unsigned char *q,
+		const unsigned char *e)
+{
+	const struct mrc_api *a = x->arg;
+	const char *uid = x->body + 11;
+	size_t len = (size_t)((const char *)q - uid);
+	struct mrc_json_compact_raw r;
+
+	/* q <= uid wraps: an empty id (or none) falls back too. */
+	if (len - 1 >= a->max_user || !mrc_json_compact_tail(q, e, &r)) {
+		mrc_event_any(x);
+		return;
+	}
+	mrc_event_count(x, uid, len, &r, a->event_status, false);
+}
+
+/*
+ * POST /event: parse, record, answer. The event is recorded before the
+ * answer is built, so a 200 always means counted once; a 400 or 507
+ * means nothing was counted. The compact body clients send is scanned in
+ * place (the userId stays in the body: hashed and compared from there,
+ * its bytes checked only when it is not a known plain id), and a known
+ * user's exact value counted inline, with no event struct
+ * and no call but the answer's; any other user's by one call
+ * (mrc_event_new); anything else takes the general path. An id of 9..16
+ * bytes (a->id_fast: within max_user and the store's inline max, one
+ * compare) is hashed and compared as two words with no other length
+ * test; other lengths go on in mrc_event_other(). status:
+ * mrc.event_status, one handler each (the answer decided when the route
+ * is registered, not per request).
+ */
+static inline __attribute__((always_inline)) void
+mrc_event_status(struct http_exchange *x, unsigned int status)
+{
+	const struct mrc_api *a = x->arg;
+	const char *uid = x->body + 11;
+	struct mrc_json_compact_raw r;
+	const unsigned char *q, *e;
+	size_t len;
+
+	/* The id is checked for plain text only when the store does not
+	 * answer: a known id matched a record marked plain
+	 * (mrc_store_count_known). */
+	if (!mrc_json_compact_head(x->body, x->body_len, &q, &e)) {
+		mrc_event_any(x);
+		return;
+	}
+	len = (size_t)((const char *)q - uid);
+	if (__builtin_expect(len - 9 >= a->id_fast, 0)) {
+		mrc_event_other(x, q, e);
+		return;
+	}
+	if (!mrc_json_compact_tail(q, e, &r)) {
+		mrc_event_any(x);
+		return;
+	}
+	mrc_event_count(x, uid, len, &r, status, true);
 }
 
 /* POST /event answered 200 with no body (mrc.event_status 200). */
@@ -299,11 +353,18 @@ mrc_health(struct http_exchange *x)
 int
 mrc_api_register(struct http_router *r, struct mrc_api *api)
 {
+	size_t lim;
+
 	if (!api || !api->store || !api->cfg ||
 	    api->cfg->mrc_max_user_len - 1 >= MRC_USER_MAX)
 		return -EINVAL;
 	api->max_user = api->cfg->mrc_max_user_len;
 	api->event_status = api->cfg->mrc_event_status;
+	/* Ids of 9..16 bytes within both limits: one compare per event. */
+	lim = mrc_store_inline_max(api->store);
+	if (lim > api->max_user)
+		lim = api->max_user;
+	api->id_fast = lim >= 9 ? (unsigned int)lim - 8 : 0;
 	/* The answer's status is the handler's: no test per request. */
 	http_handler_fn event =
 		api->event ? api->event :

@@ -415,6 +415,12 @@ mrc_store_count_new(struct mrc_store *s, unsigned int idx, const char *key,
 	return mrc_store_count_new_v(s, idx, key, len, v, ovf, h);
 }
 
+size_t
+mrc_store_inline_max(const struct mrc_store *s)
+{
+	return s->short_max;
+}
+
 int
 mrc_store_record_gen(struct mrc_store *s, unsigned int idx,
 		     const struct mrc_event *ev, uint64_t *genp)

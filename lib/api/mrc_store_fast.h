@@ -47,19 +47,20 @@ mrc_lcore_count_exact(struct mrc_lcore *lc, int64_t off)
 
 /*
  * mrc_store_count_known() with the value already in 1e-9 units, v, or
- * with ovf when it is not an int64 (declined with 0 once hashed).
+ * with ovf when it is not an int64 (declined with 0 once hashed); with
+ * len_ok, the id's length checked by the caller (1..inline max).
  */
 static inline __attribute__((always_inline)) int
-mrc_store_count_known_v(struct mrc_store *s, unsigned int idx,
-			const char *key, size_t len, int64_t v, bool ovf,
-			uint64_t *hp)
+mrc_store_count_known_in(struct mrc_store *s, unsigned int idx,
+			 const char *key, size_t len, int64_t v, bool ovf,
+			 uint64_t *hp, bool len_ok)
 {
 	struct mrc_lcore *lc;
 	uint64_t gen, h;
 	int64_t off;
 
 	/* len 0 wraps: one compare for both bounds. */
-	if (idx >= MRC_MAX_LCORES || len - 1 >= s->short_max)
+	if (idx >= MRC_MAX_LCORES || (!len_ok && len - 1 >= s->short_max))
 		return -1;
 	/* short_max is 16 or 0: the key compare below needs no memcmp. */
 	if (len > 16)
@@ -79,6 +80,33 @@ mrc_store_count_known_v(struct mrc_store *s, unsigned int idx,
 		return 0;
 	mrc_lcore_count_exact(lc, off);
 	return 1;
+}
+
+/*
+ * mrc_store_count_known() with the value already in 1e-9 units, v, or
+ * with ovf when it is not an int64 (declined with 0 once hashed).
+ */
+static inline __attribute__((always_inline)) int
+mrc_store_count_known_v(struct mrc_store *s, unsigned int idx,
+			const char *key, size_t len, int64_t v, bool ovf,
+			uint64_t *hp)
+{
+	return mrc_store_count_known_in(s, idx, key, len, v, ovf, hp, false);
+}
+
+/*
+ * mrc_store_count_known_v() for an id of 9..16 bytes that the caller
+ * checked against mrc_store_inline_max() (so no test hash), v an int64:
+ * its words hashed and compared with no test of the length's class (the
+ * hash's two 8-byte words are the compare's).
+ */
+static inline __attribute__((always_inline)) int
+mrc_store_count_known_w(struct mrc_store *s, unsigned int idx,
+			const char *key, size_t len, int64_t v, uint64_t *hp)
+{
+	if (len < 9 || len > 16)
+		__builtin_unreachable();
+	return mrc_store_count_known_in(s, idx, key, len, v, false, hp, true);
 }
 
 /*
