@@ -143,42 +143,50 @@ record:
 }
 
 /*
- * mrc_event_declined() for a value counted in 1e-9 units, v (pk: the
- * id's length << 8 | flags): w back from v, exactly.
+ * mrc_event_declined() for a frame that mrc_event_status() scanned and
+ * counted nothing of (how: MRC_EV_HASHED with h the user's hash,
+ * MRC_EV_TRIED): the frame scanned again for the value's digits, which
+ * the inline paths do not keep (rare: a first event of a generation, an
+ * inexact sum, a lost race).
  */
 static __attribute__((noinline)) void
-mrc_event_declined_v(struct http_exchange *x, const char *uid, size_t pk,
-		     int64_t v, uint64_t h)
+mrc_event_declined_v(struct http_exchange *x, unsigned int how, uint64_t h)
 {
-	unsigned int flags = (unsigned int)pk & 255;
-	uint64_t m = (uint64_t)mrc_event_unit[flags & 15];
-	uint64_t w = (v < 0 ? -(uint64_t)v : (uint64_t)v) / m;
+	const char *uid = x->body + 11;
+	struct mrc_json_compact_raw r;
+	const unsigned char *q, *e;
 
-	mrc_event_declined(x, uid, pk >> 8, w, flags, h);
+	if (!mrc_json_compact_head(x->body, x->body_len, &q, &e) ||
+	    !mrc_json_compact_tail(q, e, &r)) {
+		mrc_event_any(x); /* not reached: it was scanned */
+		return;
+	}
+	mrc_event_declined(x, uid, (size_t)((const char *)q - uid), r.w,
+			   r.fl | (r.neg ? MRC_EV_NEG : 0) | how, h);
 }
 
 /*
  * The user of a compact frame that mrc_store_count_known() declined with
- * 0 (h its hash; pk: the id's length << 8 | flags, v the value in 1e-9
- * units): most often a new user, counted inline by
- * mrc_store_count_new_v(). Out of line, with its answer a tail call.
+ * 0 (h its hash; uid, len the id, v the value in 1e-9 units): most often
+ * a new user, counted inline by mrc_store_count_new_v(). Out of line,
+ * with its answer a tail call.
  */
 static __attribute__((noinline)) void
-mrc_event_new(struct http_exchange *x, const char *uid, size_t pk, int64_t v,
+mrc_event_new(struct http_exchange *x, const char *uid, size_t len, int64_t v,
 	      uint64_t h)
 {
 	const struct mrc_api *a = x->arg;
-	struct mrc_json_compact_raw r = { .uid = uid, .len = pk >> 8 };
+	struct mrc_json_compact_raw r = { .uid = uid, .len = len };
 	int rc;
 
 	if (!mrc_json_compact_id_ok(&r)) {
 		mrc_event_any(x);
 		return;
 	}
-	rc = mrc_store_count_new_v(a->store, x->lc->idx, uid, pk >> 8, v,
-				   false, h);
+	rc = mrc_store_count_new_v(a->store, x->lc->idx, uid, len, v, false,
+				   h);
 	if (__builtin_expect(rc == -EAGAIN, 0)) {
-		mrc_event_declined_v(x, uid, pk | MRC_EV_TRIED, v, h);
+		mrc_event_declined_v(x, MRC_EV_HASHED | MRC_EV_TRIED, h);
 		return;
 	}
 	mrc_event_answer(x, a, rc);
@@ -189,8 +197,8 @@ mrc_event_new(struct http_exchange *x, const char *uid, size_t pk, int64_t v,
  * 9..16 and within the store's inline max) and the value r: the value
  * made v, its 1e-9 units, a known user counted inline
  * (mrc_store_count_known_w / _v) and answered with status, anything else
- * left by a tail call. Only the id, its length and flags as one word,
- * and v stay live past the parse.
+ * left by a tail call. Only the id, its length and v stay live past the
+ * parse (the rare paths that need the digits scan the frame again).
  */
 static inline __attribute__((always_inline)) void
 mrc_event_count(struct http_exchange *x, const char *uid, size_t len,
@@ -198,7 +206,6 @@ mrc_event_count(struct http_exchange *x, const char *uid, size_t len,
 		bool fast)
 {
 	const struct mrc_api *a = x->arg;
-	unsigned int flags = r->fl | (r->neg ? MRC_EV_NEG : 0);
 	uint64_t h = 0;
 	int64_t v;
 	int rc;
@@ -207,7 +214,8 @@ mrc_event_count(struct http_exchange *x, const char *uid, size_t len,
 	 * ones (the store's general path). */
 	if (__builtin_mul_overflow(r->neg ? -(int64_t)r->w : (int64_t)r->w,
 				   mrc_event_unit[r->fl], &v)) {
-		mrc_event_declined(x, uid, len, r->w, flags, 0);
+		mrc_event_declined(x, uid, len, r->w,
+				   r->fl | (r->neg ? MRC_EV_NEG : 0), 0);
 		return;
 	}
 	rc = fast ? mrc_store_count_known_w(a->store, x->lc->idx, uid, len,
@@ -215,11 +223,11 @@ mrc_event_count(struct http_exchange *x, const char *uid, size_t len,
 		  : mrc_store_count_known_v(a->store, x->lc->idx, uid, len,
 					    v, false, &h);
 	if (__builtin_expect(rc == 0, 0)) {
-		mrc_event_new(x, uid, len << 8 | flags | MRC_EV_HASHED, v, h);
+		mrc_event_new(x, uid, len, v, h);
 		return;
 	}
 	if (__builtin_expect(rc < 0, 0)) {
-		mrc_event_declined_v(x, uid, len << 8 | flags, v, h);
+		mrc_event_declined_v(x, 0, 0);
 		return;
 	}
 	if (status == 201) {
