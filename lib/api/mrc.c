@@ -194,7 +194,7 @@ mrc_event_new(struct http_exchange *x, const char *uid, size_t len, int64_t v,
 
 /*
  * A compact frame's event, the id (uid, 1..max_user bytes; with fast,
- * 9..16 and within the store's inline max) and the value r: the value
+ * within the store's inline max and 9..16 bytes with wide, else 4..8) and the value r: the value
  * made v, its 1e-9 units, a known user counted inline
  * (mrc_store_count_known_w / _v) and answered with status, anything else
  * left by a tail call. Only the id, its length and v stay live past the
@@ -203,7 +203,7 @@ mrc_event_new(struct http_exchange *x, const char *uid, size_t len, int64_t v,
 static inline __attribute__((always_inline)) void
 mrc_event_count(struct http_exchange *x, const char *uid, size_t len,
 		const struct mrc_json_compact_raw *r, unsigned int status,
-		bool fast)
+		bool fast, bool wide)
 {
 	const struct mrc_api *a = x->arg;
 	uint64_t h = 0;
@@ -219,7 +219,7 @@ mrc_event_count(struct http_exchange *x, const char *uid, size_t len,
 		return;
 	}
 	rc = fast ? mrc_store_count_known_w(a->store, x->lc->idx, uid, len,
-					    v, &h)
+					    v, &h, wide)
 		  : mrc_store_count_known_v(a->store, x->lc->idx, uid, len,
 					    v, false, &h);
 	if (__builtin_expect(rc == 0, 0)) {
@@ -240,8 +240,8 @@ mrc_event_count(struct http_exchange *x, const char *uid, size_t len,
 }
 
 /*
- * mrc_event_status() for a frame whose id is not of 9..a->id_fast + 8
- * bytes (q and e from mrc_json_compact_head()): its length checked
+ * mrc_event_status() for a frame whose id is of neither class of
+ * a->id_fast, a->id_fast4 (q and e from mrc_json_compact_head()): its length checked
  * against max_user here, then the store's own checks.
  */
 static __attribute__((noinline)) void
@@ -258,7 +258,7 @@ mrc_event_other(struct http_exchange *x, const unsigned char *q,
 		mrc_event_any(x);
 		return;
 	}
-	mrc_event_count(x, uid, len, &r, a->event_status, false);
+	mrc_event_count(x, uid, len, &r, a->event_status, false, false);
 }
 
 /*
@@ -271,8 +271,9 @@ mrc_event_other(struct http_exchange *x, const unsigned char *q,
  * and no call but the answer's; any other user's by one call
  * (mrc_event_new); anything else takes the general path. An id of 9..16
  * bytes (a->id_fast: within max_user and the store's inline max, one
- * compare) is hashed and compared as two words with no other length
- * test; other lengths go on in mrc_event_other(). status:
+ * compare), or one of 4..8 (a->id_fast4, a second), is hashed and
+ * compared as two 8-byte (4-byte) words with no other length test;
+ * other lengths go on in mrc_event_other(). status:
  * mrc.event_status, one handler each (the answer decided when the route
  * is registered, not per request).
  */
@@ -293,15 +294,23 @@ mrc_event_status(struct http_exchange *x, unsigned int status)
 		return;
 	}
 	len = (size_t)((const char *)q - uid);
-	if (__builtin_expect(len - 9 >= a->id_fast, 0)) {
-		mrc_event_other(x, q, e);
+	if (__builtin_expect(len - 9 < a->id_fast, 1)) {
+		if (!mrc_json_compact_tail(q, e, &r)) {
+			mrc_event_any(x);
+			return;
+		}
+		mrc_event_count(x, uid, len, &r, status, true, true);
 		return;
 	}
-	if (!mrc_json_compact_tail(q, e, &r)) {
-		mrc_event_any(x);
+	if (len - 4 < a->id_fast4) {
+		if (!mrc_json_compact_tail(q, e, &r)) {
+			mrc_event_any(x);
+			return;
+		}
+		mrc_event_count(x, uid, len, &r, status, true, false);
 		return;
 	}
-	mrc_event_count(x, uid, len, &r, status, true);
+	mrc_event_other(x, q, e);
 }
 
 /* POST /event answered 200 with no body (mrc.event_status 200). */
@@ -373,6 +382,7 @@ mrc_api_register(struct http_router *r, struct mrc_api *api)
 	if (lim > api->max_user)
 		lim = api->max_user;
 	api->id_fast = lim >= 9 ? (unsigned int)lim - 8 : 0;
+	api->id_fast4 = lim >= 4 ? (unsigned int)(lim < 8 ? lim : 8) - 3 : 0;
 	/* The answer's status is the handler's: no test per request. */
 	http_handler_fn event =
 		api->event ? api->event :

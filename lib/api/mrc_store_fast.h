@@ -95,16 +95,17 @@ mrc_store_count_known_v(struct mrc_store *s, unsigned int idx,
 }
 
 /*
- * mrc_store_count_known_v() for an id of 9..16 bytes that the caller
- * checked against mrc_store_inline_max() (so no test hash), v an int64:
- * its words hashed and compared with no test of the length's class (the
- * hash's two 8-byte words are the compare's).
+ * mrc_store_count_known_v() for an id that the caller checked against
+ * mrc_store_inline_max() (so no test hash), of 9..16 bytes with wide,
+ * else 4..8, v an int64: its words hashed and compared with no test of
+ * the length's class (two 8-byte words, or two 4-byte ones, for both).
  */
 static inline __attribute__((always_inline)) int
 mrc_store_count_known_w(struct mrc_store *s, unsigned int idx,
-			const char *key, size_t len, int64_t v, uint64_t *hp)
+			const char *key, size_t len, int64_t v, uint64_t *hp,
+			bool wide)
 {
-	if (len < 9 || len > 16)
+	if (wide ? len < 9 || len > 16 : len < 4 || len > 8)
 		__builtin_unreachable();
 	return mrc_store_count_known_in(s, idx, key, len, v, false, hp, true);
 }

@@ -228,11 +228,13 @@ mrc_set_key_eq(const unsigned char *rec, const char *key, size_t len,
 
 	if ((plain ? hdr : hdr & REC_LEN_MAX) != (plain ? len | REC_PLAIN : len))
 		return false;
-	if (__builtin_expect(len >= 8 && len <= 16, 1))
+	/* The classes of mrc_hash_words(): 9..16, 4..8 (a caller that knows
+	 * the class tests nothing). */
+	if (__builtin_expect(len > 8 && len <= 16, 1))
 		return ((mrc_set_rd64(r) ^ mrc_set_rd64(key)) |
 			(mrc_set_rd64(r + len - 8) ^
 			 mrc_set_rd64(key + len - 8))) == 0;
-	if (len >= 4 && len < 8)
+	if (len >= 4 && len <= 8)
 		return ((mrc_set_rd32(r) ^ mrc_set_rd32(key)) |
 			(mrc_set_rd32(r + len - 4) ^
 			 mrc_set_rd32(key + len - 4))) == 0;

@@ -285,7 +285,8 @@ test_mrc_event_handler_wide_ids_match(void **state)
 static void
 test_mrc_event_handler_id_limits_match(void **state)
 {
-	static const unsigned int limits[] = { 1, 7, 8, 9, 12, 15, 16, 17 };
+	static const unsigned int limits[] = { 1, 3, 4, 5, 7, 8, 9, 12,
+					      15, 16, 17 };
 	char body[256];
 
 	for (size_t l = 0; l < sizeof(limits) / sizeof(limits[0]); l++) {
