@@ -52,14 +52,11 @@ mrc_event_record(struct http_exchange *x, const struct mrc_api *a,
 	mrc_event_answer(x, a, mrc_store_record(a->store, x->lc->idx, ev));
 }
 
-/* +-10^(9 - fl): the 1e-9 units of one unit of a value's last digit, fl
- * digits after the point (0..9), indexed by the sign (1: a '-') and fl
- * itself: the value is one multiply. */
-static const int64_t mrc_event_unit[2][16] = {
-	{ 1000000000, 100000000, 10000000, 1000000, 100000, 10000, 1000,
-	  100, 10, 1 },
-	{ -1000000000, -100000000, -10000000, -1000000, -100000, -10000,
-	  -1000, -100, -10, -1 },
+/* 10^(9 - fl): the 1e-9 units of one unit of a value's last digit, fl
+ * digits after the point (0..9), indexed by fl itself. */
+static const int64_t mrc_event_unit[MRC_EXACT_DIGITS + 1] = {
+	1000000000, 100000000, 10000000, 1000000, 100000,
+	10000,	    1000,      100,	 10,	  1,
 };
 
 #define MRC_EV_NEG 16u	  /* flags: a leading '-' */
@@ -213,11 +210,13 @@ mrc_event_count(struct http_exchange *x, const char *uid, size_t len,
 	int64_t v;
 	int rc;
 
+	/* The sign as a mask, m: no branch, no flag kept. */
+	int64_t m = -(int64_t)r->neg;
+
 	/* w < 10^15: the value in 1e-9 units is an int64 for all but huge
-	 * ones (the store's general path). w * 10^k is never 2^63: the sign
-	 * in the unit overflows exactly when it would on -w. */
-	if (__builtin_mul_overflow((int64_t)r->w, mrc_event_unit[r->neg][r->fl],
-				   &v)) {
+	 * ones (the store's general path). */
+	if (__builtin_mul_overflow(((int64_t)r->w ^ m) - m,
+				   mrc_event_unit[r->fl], &v)) {
 		mrc_event_declined(x, uid, len, r->w,
 				   r->fl | (r->neg ? MRC_EV_NEG : 0), 0);
 		return;
