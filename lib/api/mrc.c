@@ -206,12 +206,10 @@ mrc_event_count(struct http_exchange *x, const char *uid, size_t len,
 		bool fast, bool wide)
 {
 	const struct mrc_api *a = x->arg;
-	uint64_t h = 0;
-	int64_t v;
-	int rc;
-
 	/* The sign as a mask, m: no branch, no flag kept. */
-	int64_t m = -(int64_t)r->neg;
+	int64_t m = -(int64_t)r->neg, v;
+	uint64_t h = 0;
+	int rc;
 
 	/* w < 10^15: the value in 1e-9 units is an int64 for all but huge
 	 * ones (the store's general path). */
