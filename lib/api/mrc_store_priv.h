@@ -26,11 +26,12 @@
 #define SLOT_USED (1ULL << 63)
 
 /* Before each key: its length, little-endian, 1..REC_LEN_MAX, with
- * REC_PLAIN set when every byte is plain JSON string text (printable
+ * REC_RAW set unless every byte is plain JSON string text (printable
  * ASCII but '"' and '\\': mrc_set_key_plain), so that a key matched with
- * the bit needs no validation where it lies (mrc_store_count_known). */
+ * a header of its length alone needs no validation where it lies
+ * (mrc_store_count_known), and the match compares the length as it is. */
 #define REC_HDR 2
-#define REC_PLAIN 0x8000u
+#define REC_RAW 0x8000u
 #define REC_LEN_MAX 0x7fffu
 #define USERS_LIMIT (1U << 30)
 #define ARENA_DEFAULT_PER_USER 34
@@ -215,7 +216,7 @@ mrc_set_key_plain(const char *key, size_t len)
 
 /*
  * Whether the record rec (length, then bytes) holds key; with plain, only
- * a record marked REC_PLAIN does. Keys up to 16 bytes, the usual ids,
+ * a record not marked REC_RAW does. Keys up to 16 bytes, the usual ids,
  * compare inline: two overlapping loads from each side, never past
  * either end, no call.
  */
@@ -226,7 +227,7 @@ mrc_set_key_eq(const unsigned char *rec, const char *key, size_t len,
 	const unsigned char *r = rec + REC_HDR;
 	size_t hdr = (size_t)(rec[0] | rec[1] << 8);
 
-	if ((plain ? hdr : hdr & REC_LEN_MAX) != (plain ? len | REC_PLAIN : len))
+	if ((plain ? hdr : hdr & REC_LEN_MAX) != len)
 		return false;
 	/* The classes of mrc_hash_words(): 9..16, 4..8 (a caller that knows
 	 * the class tests nothing). */
@@ -245,14 +246,14 @@ mrc_set_key_eq(const unsigned char *rec, const char *key, size_t len,
 	return memcmp(r, key, len) == 0;
 }
 
-/* Write the record for key at rec: its length (with REC_PLAIN when
+/* Write the record for key at rec: its length (with REC_RAW unless
  * plain), then its bytes, written the way mrc_set_key_eq() reads them for
  * keys of up to 16 bytes. */
 static inline __attribute__((always_inline)) void
 mrc_set_key_put(unsigned char *rec, const char *key, size_t len, bool plain)
 {
 	unsigned char *r = rec + REC_HDR;
-	size_t hdr = len | (plain ? REC_PLAIN : 0);
+	size_t hdr = len | (plain ? 0 : REC_RAW);
 
 	rec[0] = (unsigned char)hdr;
 	rec[1] = (unsigned char)(hdr >> 8);
@@ -276,7 +277,7 @@ mrc_set_key_put(unsigned char *rec, const char *key, size_t len, bool plain)
  * slot (h & mask): most events, since a 1MRC run is 92.5% known users and
  * the table at most half full. Keys of up to 16 bytes (the usual ids) are
  * compared inline: one slot load, one record, no call. With plain, only
- * a record marked REC_PLAIN matches. False means not answered here: a
+ * a record not marked REC_RAW matches. False means not answered here: a
  * new key, a collision, a pending claim (or a record not marked plain);
  * mrc_set_insert_probe() decides.
  */
