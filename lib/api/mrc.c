@@ -194,8 +194,9 @@ mrc_event_new(struct http_exchange *x, const char *uid, size_t len, int64_t v,
 
 /*
  * A compact frame's event, the id (uid, 1..max_user bytes; with fast,
- * within the store's inline max and 9..16 bytes with wide, else 4..8) and the value r: the value
- * made v, its 1e-9 units, a known user counted inline
+ * within the store's inline max and 9..16 bytes with wide, else 4..8)
+ * and the value r: the value made v, its 1e-9 units, a known user
+ * counted inline
  * (mrc_store_count_known_w / _v) and answered with status, anything else
  * left by a tail call. Only the id, its length and v stay live past the
  * parse (the rare paths that need the digits scan the frame again).
@@ -242,8 +243,8 @@ mrc_event_count(struct http_exchange *x, const char *uid, size_t len,
 
 /*
  * mrc_event_status() for a frame whose id is of neither class of
- * a->id_fast, a->id_fast4 (q and e from mrc_json_compact_head()): its length checked
- * against max_user here, then the store's own checks.
+ * a->id_fast, a->id_fast4 (q and e from mrc_json_compact_head()): its
+ * length checked against max_user here, then the store's own checks.
  */
 static __attribute__((noinline)) void
 mrc_event_other(struct http_exchange *x, const unsigned char *q,

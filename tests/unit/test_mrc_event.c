@@ -168,6 +168,9 @@ static const char *const me_values[] = {
 	"100000000000000.5", "3.0000000000", "-0.000000000",
 };
 
+#define ME_IDS (sizeof(me_ids) / sizeof(me_ids[0]))
+#define ME_VALUES (sizeof(me_values) / sizeof(me_values[0]))
+
 /* A compact body, or one the frame refuses, for id i and value v. */
 static void
 me_body(char *b, size_t cap, unsigned int form, const char *id, const char *v)
@@ -295,16 +298,12 @@ test_mrc_event_handler_id_limits_match(void **state)
 		me_teardown(state);
 		me_max_user = limits[l];
 		me_setup(state);
-		for (int round = 0; round < 2; round++)
-			for (size_t i = 0;
-			     i < sizeof(me_ids) / sizeof(me_ids[0]); i++)
-				for (size_t v = 0; v < sizeof(me_values) /
-							       sizeof(me_values[0]);
-				     v += 5) {
-					me_body(body, sizeof(body), 0,
-						me_ids[i], me_values[v]);
-					me_post(&c, body);
-				}
+		for (unsigned int k = 0; k < 2 * ME_IDS * ME_VALUES; k += 5) {
+			me_body(body, sizeof(body), 0,
+				me_ids[k / ME_VALUES % ME_IDS],
+				me_values[k % ME_VALUES]);
+			me_post(&c, body);
+		}
 	}
 	me_max_user = 24;
 }

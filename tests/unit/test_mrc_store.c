@@ -1259,7 +1259,7 @@ test_mrc_store_exact_window_moves(void **state)
 		memcpy(ev.user, "user_9", 6);
 		ev.user_len = 6;
 		ev.exact = true;
-		ev.scaled = dirs[d] * (bound - (__int128)50000000000000000000.0) - 1;
+		ev.scaled = dirs[d] * (bound - (__int128)5e19) - 1;
 		ev.value = (double)ev.scaled / 1e9;
 		assert_int_equal(mrc_store_record(a, 0, &ev), 0);
 		assert_int_equal(mrc_store_record(b, 0, &ev), 0);
