@@ -143,45 +143,124 @@ record:
 }
 
 /*
- * mrc_event_declined() for a value counted in 1e-9 units, v (pk: the
- * id's length << 8 | flags): w back from v, exactly.
+ * mrc_event_declined() for a frame that mrc_event_status() scanned and
+ * counted nothing of (how: MRC_EV_HASHED with h the user's hash,
+ * MRC_EV_TRIED): the frame scanned again for the value's digits, which
+ * the inline paths do not keep (rare: a first event of a generation, an
+ * inexact sum, a lost race).
  */
 static __attribute__((noinline)) void
-mrc_event_declined_v(struct http_exchange *x, const char *uid, size_t pk,
-		     int64_t v, uint64_t h)
+mrc_event_declined_v(struct http_exchange *x, unsigned int how, uint64_t h)
 {
-	unsigned int flags = (unsigned int)pk & 255;
-	uint64_t m = (uint64_t)mrc_event_unit[flags & 15];
-	uint64_t w = (v < 0 ? -(uint64_t)v : (uint64_t)v) / m;
+	const char *uid = x->body + 11;
+	struct mrc_json_compact_raw r;
+	const unsigned char *q, *e;
 
-	mrc_event_declined(x, uid, pk >> 8, w, flags, h);
+	if (!mrc_json_compact_head(x->body, x->body_len, &q, &e) ||
+	    !mrc_json_compact_tail(q, e, &r)) {
+		mrc_event_any(x); /* not reached: it was scanned */
+		return;
+	}
+	mrc_event_declined(x, uid, (size_t)((const char *)q - uid), r.w,
+			   r.fl | (r.neg ? MRC_EV_NEG : 0) | how, h);
 }
 
 /*
  * The user of a compact frame that mrc_store_count_known() declined with
- * 0 (h its hash; pk: the id's length << 8 | flags, v the value in 1e-9
- * units): most often a new user, counted inline by
- * mrc_store_count_new_v(). Out of line, with its answer a tail call.
+ * 0 (h its hash; uid, len the id, v the value in 1e-9 units): most often
+ * a new user, counted inline by mrc_store_count_new_v(). Out of line,
+ * with its answer a tail call.
  */
 static __attribute__((noinline)) void
-mrc_event_new(struct http_exchange *x, const char *uid, size_t pk, int64_t v,
+mrc_event_new(struct http_exchange *x, const char *uid, size_t len, int64_t v,
 	      uint64_t h)
 {
 	const struct mrc_api *a = x->arg;
-	struct mrc_json_compact_raw r = { .uid = uid, .len = pk >> 8 };
+	struct mrc_json_compact_raw r = { .uid = uid, .len = len };
 	int rc;
 
 	if (!mrc_json_compact_id_ok(&r)) {
 		mrc_event_any(x);
 		return;
 	}
-	rc = mrc_store_count_new_v(a->store, x->lc->idx, uid, pk >> 8, v,
-				   false, h);
+	rc = mrc_store_count_new_v(a->store, x->lc->idx, uid, len, v, false,
+				   h);
 	if (__builtin_expect(rc == -EAGAIN, 0)) {
-		mrc_event_declined_v(x, uid, pk | MRC_EV_TRIED, v, h);
+		mrc_event_declined_v(x, MRC_EV_HASHED | MRC_EV_TRIED, h);
 		return;
 	}
 	mrc_event_answer(x, a, rc);
+}
+
+/*
+ * A compact frame's event, the id (uid, 1..max_user bytes; with fast,
+ * within the store's inline max and 9..16 bytes with wide, else 4..8)
+ * and the value r: the value made v, its 1e-9 units, a known user
+ * counted inline
+ * (mrc_store_count_known_w / _v) and answered with status, anything else
+ * left by a tail call. Only the id, its length and v stay live past the
+ * parse (the rare paths that need the digits scan the frame again).
+ */
+static inline __attribute__((always_inline)) void
+mrc_event_count(struct http_exchange *x, const char *uid, size_t len,
+		const struct mrc_json_compact_raw *r, unsigned int status,
+		bool fast, bool wide)
+{
+	const struct mrc_api *a = x->arg;
+	/* The sign as a mask, m: no branch, no flag kept. */
+	int64_t m = -(int64_t)r->neg, v;
+	uint64_t h = 0;
+	int rc;
+
+	/* w < 10^15: the value in 1e-9 units is an int64 for all but huge
+	 * ones (the store's general path). */
+	if (__builtin_mul_overflow(((int64_t)r->w ^ m) - m,
+				   mrc_event_unit[r->fl], &v)) {
+		mrc_event_declined(x, uid, len, r->w,
+				   r->fl | (r->neg ? MRC_EV_NEG : 0), 0);
+		return;
+	}
+	rc = fast ? mrc_store_count_known_w(a->store, x->lc->idx, uid, len,
+					    v, &h, wide)
+		  : mrc_store_count_known_v(a->store, x->lc->idx, uid, len,
+					    v, false, &h);
+	if (__builtin_expect(rc == 0, 0)) {
+		mrc_event_new(x, uid, len, v, h);
+		return;
+	}
+	if (__builtin_expect(rc < 0, 0)) {
+		mrc_event_declined_v(x, 0, 0);
+		return;
+	}
+	if (status == 201) {
+		static const char ok[] = "{\"status\":\"ok\"}";
+
+		http_respond_json(x, 201, ok, sizeof(ok) - 1);
+		return;
+	}
+	http_respond_empty(x, 200);
+}
+
+/*
+ * mrc_event_status() for a frame whose id is of neither class of
+ * a->id_fast, a->id_fast4 (q and e from mrc_json_compact_head()): its
+ * length checked against max_user here, then the store's own checks.
+ */
+static __attribute__((noinline)) void
+mrc_event_other(struct http_exchange *x, const unsigned char *q,
+		const unsigned char *e)
+{
+	const struct mrc_api *a = x->arg;
+	const char *uid = x->body + 11;
+	size_t len = (size_t)((const char *)q - uid);
+	struct mrc_json_compact_raw r;
+
+	/* q <= uid wraps: an empty id (or none) falls back too. */
+	if (len - 1 >= a->max_user || !mrc_json_compact_tail(q, e, &r)) {
+		mrc_event_any(x);
+		return;
+	}
+	mrc_event_count(x, uid, len, &r, a->event_status, false, false);
 }
 
 /*
@@ -192,54 +271,48 @@ mrc_event_new(struct http_exchange *x, const char *uid, size_t pk, int64_t v,
  * its bytes checked only when it is not a known plain id), and a known
  * user's exact value counted inline, with no event struct
  * and no call but the answer's; any other user's by one call
- * (mrc_event_new); anything else takes the general path. Only the
- * id, its length and flags as one word, and the value in 1e-9 units stay
- * live past the parse. status: mrc.event_status, one handler each (the
- * answer decided when the route is registered, not per request).
+ * (mrc_event_new); anything else takes the general path. An id of 9..16
+ * bytes (a->id_fast: within max_user and the store's inline max, one
+ * compare), or one of 4..8 (a->id_fast4, a second), is hashed and
+ * compared as two 8-byte (4-byte) words with no other length test;
+ * other lengths go on in mrc_event_other(). status:
+ * mrc.event_status, one handler each (the answer decided when the route
+ * is registered, not per request).
  */
 static inline __attribute__((always_inline)) void
 mrc_event_status(struct http_exchange *x, unsigned int status)
 {
 	const struct mrc_api *a = x->arg;
+	const char *uid = x->body + 11;
 	struct mrc_json_compact_raw r;
-	unsigned int flags;
-	uint64_t h = 0;
-	int64_t v;
-	int rc;
+	const unsigned char *q, *e;
+	size_t len;
 
-	/* mrc_api_register() keeps max_user within 1..MRC_USER_MAX. The id
-	 * is checked for plain text only when the store does not answer: a
-	 * known id matched a record marked plain (mrc_store_count_known). */
-	if (!mrc_json_compact_frame(x->body, x->body_len, a->max_user, &r)) {
+	/* The id is checked for plain text only when the store does not
+	 * answer: a known id matched a record marked plain
+	 * (mrc_store_count_known). */
+	if (!mrc_json_compact_head(x->body, x->body_len, &q, &e)) {
 		mrc_event_any(x);
 		return;
 	}
-	flags = r.fl | (r.neg ? MRC_EV_NEG : 0);
-	/* w < 10^15: the value in 1e-9 units is an int64 for all but huge
-	 * ones (the store's general path). */
-	if (__builtin_mul_overflow(r.neg ? -(int64_t)r.w : (int64_t)r.w,
-				   mrc_event_unit[r.fl], &v)) {
-		mrc_event_declined(x, r.uid, r.len, r.w, flags, 0);
+	len = (size_t)((const char *)q - uid);
+	if (__builtin_expect(len - 9 < a->id_fast, 1)) {
+		if (!mrc_json_compact_tail(q, e, &r)) {
+			mrc_event_any(x);
+			return;
+		}
+		mrc_event_count(x, uid, len, &r, status, true, true);
 		return;
 	}
-	rc = mrc_store_count_known_v(a->store, x->lc->idx, r.uid, r.len, v,
-				     false, &h);
-	if (__builtin_expect(rc == 0, 0)) {
-		mrc_event_new(x, r.uid, r.len << 8 | flags | MRC_EV_HASHED, v,
-			      h);
+	if (len - 4 < a->id_fast4) {
+		if (!mrc_json_compact_tail(q, e, &r)) {
+			mrc_event_any(x);
+			return;
+		}
+		mrc_event_count(x, uid, len, &r, status, true, false);
 		return;
 	}
-	if (__builtin_expect(rc < 0, 0)) {
-		mrc_event_declined_v(x, r.uid, r.len << 8 | flags, v, h);
-		return;
-	}
-	if (status == 201) {
-		static const char ok[] = "{\"status\":\"ok\"}";
-
-		http_respond_json(x, 201, ok, sizeof(ok) - 1);
-		return;
-	}
-	http_respond_empty(x, 200);
+	mrc_event_other(x, q, e);
 }
 
 /* POST /event answered 200 with no body (mrc.event_status 200). */
@@ -299,11 +372,19 @@ mrc_health(struct http_exchange *x)
 int
 mrc_api_register(struct http_router *r, struct mrc_api *api)
 {
+	size_t lim;
+
 	if (!api || !api->store || !api->cfg ||
 	    api->cfg->mrc_max_user_len - 1 >= MRC_USER_MAX)
 		return -EINVAL;
 	api->max_user = api->cfg->mrc_max_user_len;
 	api->event_status = api->cfg->mrc_event_status;
+	/* Ids of 9..16 bytes within both limits: one compare per event. */
+	lim = mrc_store_inline_max(api->store);
+	if (lim > api->max_user)
+		lim = api->max_user;
+	api->id_fast = lim >= 9 ? (unsigned int)lim - 8 : 0;
+	api->id_fast4 = lim >= 4 ? (unsigned int)(lim < 8 ? lim : 8) - 3 : 0;
 	/* The answer's status is the handler's: no test per request. */
 	http_handler_fn event =
 		api->event ? api->event :

@@ -25,6 +25,10 @@ struct mrc_api {
 	/* Set by mrc_api_register() from cfg for the data path: the userId
 	 * limit (1..MRC_USER_MAX) and POST /event's status (200 or 201). */
 	unsigned int max_user, event_status;
+	/* Ids of 9..id_fast + 8 bytes, and of 4..id_fast4 + 3, take POST
+	 * /event's fixed-width paths: within max_user and the store's
+	 * inline max (0: none). */
+	unsigned int id_fast, id_fast4;
 };
 
 /*

@@ -88,7 +88,9 @@ mrc_hash_tail(const unsigned char *p, size_t n, uint64_t h, size_t len,
 
 	mrc_hash_words(p, n, &a, &b);
 	h = mrc_hash_fold(a ^ seed ^ MRC_HK1, b ^ h ^ MRC_HK2);
-	return mrc_hash_fold(h ^ MRC_HK3, (uint64_t)len ^ seed ^ MRC_HK0);
+	/* The seed in both operands of the last fold too. */
+	return mrc_hash_fold(h ^ seed ^ MRC_HK3,
+			     (uint64_t)len ^ seed ^ MRC_HK0);
 }
 
 /*
@@ -98,6 +100,7 @@ mrc_hash_tail(const unsigned char *p, size_t n, uint64_t h, size_t len,
  */
 struct mrc_hash_pre {
 	uint64_t k1; /* seed ^ MRC_HK1 */
+	uint64_t k3; /* seed ^ MRC_HK3 */
 	/* Per length: the first fold ^ MRC_HK2, and len ^ seed ^ MRC_HK0. */
 	uint64_t h0[17][2];
 };
@@ -106,6 +109,7 @@ static inline void
 mrc_hash_pre_init(struct mrc_hash_pre *pre, uint64_t seed)
 {
 	pre->k1 = seed ^ MRC_HK1;
+	pre->k3 = seed ^ MRC_HK3;
 	for (uint64_t len = 0; len <= 16; len++) {
 		pre->h0[len][0] = mrc_hash_fold(seed ^ MRC_HK0,
 						len ^ MRC_HK1) ^
@@ -123,7 +127,7 @@ mrc_hash_short_pre(const struct mrc_hash_pre *pre, const void *key,
 
 	mrc_hash_words(key, len, &a, &b);
 	h = mrc_hash_fold(a ^ pre->k1, b ^ pre->h0[len][0]);
-	return mrc_hash_fold(h ^ MRC_HK3, pre->h0[len][1]);
+	return mrc_hash_fold(h ^ pre->k3, pre->h0[len][1]);
 }
 
 #endif /* LR_API_MRC_HASH_H */

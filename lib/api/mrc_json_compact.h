@@ -129,26 +129,21 @@ struct mrc_json_compact_raw {
 };
 
 /*
- * The compact canonical body's frame, the id's bytes not yet checked:
- * {"userId":"<id>","value":<n>} with no whitespace but after the '}',
- * 1..max_user bytes between the quotes, the value in the short form of
- * mrc_json_value_fast. The fixed text is compared as words; the id ends
- * where the value's ':' (the last ':' of the sixteen bytes before the
- * '}': the number has at most 15 bytes and no ':') says; the number
- * between that ':' and the '}' is parsed in one pass that must end on
- * the '}'. Returns false for anything else (r partly written); true
- * means the body is compact exactly when mrc_json_compact_id_ok(r).
- * max_user must be 1..MRC_USER_MAX.
+ * The compact canonical body's frame up to the id's end, nothing of the
+ * id read: at least 24 bytes up to the '}' at *ep (whitespace after it
+ * only), {"userId":" at the start, *qp where ","value": must begin (9
+ * bytes before the last ':' of the sixteen bytes before the '}': the
+ * number has at most 15 bytes and no ':'). The id is the *qp - body - 11
+ * bytes after the quote, when that is 1 or more (else *qp is as low as
+ * body - 2: check it before mrc_json_compact_tail()). Returns false for
+ * anything else.
  */
 static inline __attribute__((always_inline)) bool
-mrc_json_compact_frame(const char *body, size_t len, size_t max_user,
-		       struct mrc_json_compact_raw *r)
+mrc_json_compact_head(const char *body, size_t len,
+		      const unsigned char **qp, const unsigned char **ep)
 {
 	const unsigned char *b = (const unsigned char *)body, *end = b + len;
-	const unsigned char *u = b + 11, *q, *p, *f, *e;
-	unsigned int d, fl;
-	uint64_t w;
-	bool neg;
+	const unsigned char *e;
 
 	/* {"userId":"x","value":0} is the shortest: 24 bytes up to the '}'
 	 * at e. The reads below start at e - 16 at the lowest: in the body. */
@@ -173,29 +168,57 @@ mrc_json_compact_frame(const char *body, size_t len, size_t max_user,
 			(const __m128i *)(const void *)(e - 16));
 		/* Bit 0 set too: with no ':' q is e - 25, whose words
 		 * below can only match with a ':' at e - 16, bit 0's own. */
-		uint64_t colon = (uint64_t)_mm_movemask_epi8(_mm_cmpeq_epi8(
-					 t, _mm_set1_epi8(':'))) |
-				 1;
+		unsigned int colon = (unsigned int)_mm_movemask_epi8(
+					     _mm_cmpeq_epi8(
+						     t, _mm_set1_epi8(':'))) |
+				     1;
 
+		uint64_t top;
+
+#if defined(__x86_64__)
+		/* The highest set bit as a 64-bit index: no sign extension
+		 * (colon is not 0). */
+		__asm__("bsrq %1, %0" : "=r"(top) : "r"((uint64_t)colon));
+#else
+		top = (uint64_t)(31 ^ __builtin_clz(colon));
+#endif
 		/* ","value": ends on that ':': the id ends 9 bytes before. */
-		q = e - 25 + (63 - __builtin_clzll(colon));
+		*qp = e - 25 + top;
 	}
 #else
-	q = mrc_json_plain_run16(u, e);
-	if ((size_t)(e - q) - 11 > 14)
-		return false;
+	{
+		const unsigned char *q = mrc_json_plain_run16(b + 11, e);
+
+		if ((size_t)(e - q) - 11 > 14)
+			return false;
+		*qp = q;
+	}
 #endif
-	/* q <= u wraps: an empty id (or none) falls back too. */
-	if ((size_t)(q - u) - 1 >= max_user)
-		return false;
+	*ep = e;
+	return true;
+}
+
+/*
+ * The rest of the frame, from q (where mrc_json_compact_head() says
+ * ","value": begins, the id of 1 or more bytes before it) to the '}' at
+ * e: the value's key as words, then [-](0|[1-9][0-9]*)[.[0-9]+] up to e
+ * in one pass, into r's w, fl and neg. Returns false for anything else.
+ */
+static inline __attribute__((always_inline)) bool
+mrc_json_compact_tail(const unsigned char *q, const unsigned char *e,
+		      struct mrc_json_compact_raw *r)
+{
+	const unsigned char *p, *f;
+	unsigned int d, fl;
+	uint64_t w;
+	bool neg;
+
 	if ((mrc_json_ld64(q) ^ MRC_JSON_W8("\",\"value")) |
 	    (mrc_json_ld64(q + 2) ^ MRC_JSON_W8("\"value\":")))
 		return false;
-	r->uid = (const char *)u;
-	r->len = (size_t)(q - u);
 	/*
-	 * [-](0|[1-9][0-9]*)[.[0-9]+], then the '}' at e: every scan stops
-	 * there at the latest, a non-digit. "01", "1e5", "1 }": not at e.
+	 * Every scan stops at the '}' at e at the latest, a non-digit.
+	 * "01", "1e5", "1 }": not at e.
 	 */
 	p = q + 10;
 	neg = *p == '-';
@@ -229,6 +252,31 @@ mrc_json_compact_frame(const char *body, size_t len, size_t max_user,
 	r->fl = fl;
 	r->neg = neg;
 	return true;
+}
+
+/*
+ * The compact canonical body's frame, the id's bytes not yet checked:
+ * {"userId":"<id>","value":<n>} with no whitespace but after the '}',
+ * 1..max_user bytes between the quotes, the value in the short form of
+ * mrc_json_value_fast: mrc_json_compact_head(), the id's length, then
+ * mrc_json_compact_tail(). Returns false for anything else (r partly
+ * written); true means the body is compact exactly when
+ * mrc_json_compact_id_ok(r). max_user must be 1..MRC_USER_MAX.
+ */
+static inline __attribute__((always_inline)) bool
+mrc_json_compact_frame(const char *body, size_t len, size_t max_user,
+		       struct mrc_json_compact_raw *r)
+{
+	const unsigned char *u = (const unsigned char *)body + 11, *q, *e;
+
+	if (!mrc_json_compact_head(body, len, &q, &e))
+		return false;
+	/* q <= u wraps: an empty id (or none) falls back too. */
+	if ((size_t)(q - u) - 1 >= max_user)
+		return false;
+	r->uid = (const char *)u;
+	r->len = (size_t)(q - u);
+	return mrc_json_compact_tail(q, e, r);
 }
 
 /*

@@ -200,6 +200,41 @@ mrc_store_quiescent(struct mrc_store *s, unsigned int idx)
 
 /* ---- counters ---- */
 
+/* An lcore's exact sum from its two words (struct mrc_lcore). */
+static inline __int128
+lcore_exact(int64_t base, int64_t off)
+{
+	return (__int128)base * ((__int128)1 << EXACT_BASE_SHIFT) + off;
+}
+
+/*
+ * Split an exact sum ex (|ex| < EXACT_LIMIT) into *base and *off, off
+ * within 2^61 of the middle of the window base * 2^62 +- 2^63 that the
+ * inline paths may add to (mrc_lcore_exact_next), whose edges a sum
+ * reaches only after ~7e18 units of 1e-9 either way. Returns whether ex
+ * is one the inline paths may count on, within EXACT_INLINE; then the
+ * window is kept inside it (|base| <= EXACT_BASE_INLINE), off moved
+ * towards its edge, so that an inline sum never leaves
+ * [-2^118, 2^118). Beyond, the caller keeps the inline paths out
+ * (live_gen).
+ */
+static inline bool
+lcore_exact_split(__int128 ex, int64_t *base, int64_t *off)
+{
+	/* Rounded to the nearest multiple of 2^62: |ex - k * 2^62| <= 2^61. */
+	__int128 k = (ex + ((__int128)1 << (EXACT_BASE_SHIFT - 1))) >>
+		     EXACT_BASE_SHIFT;
+	bool in = ex >= -EXACT_INLINE && ex < EXACT_INLINE;
+
+	if (in && k > EXACT_BASE_INLINE)
+		k = EXACT_BASE_INLINE;
+	else if (in && k < -EXACT_BASE_INLINE)
+		k = -EXACT_BASE_INLINE;
+	*base = (int64_t)k;
+	*off = (int64_t)(ex - lcore_exact((int64_t)k, 0));
+	return in;
+}
+
 /*
  * Seqcount writer. The fields are stored with release so that a reader
  * who sees any of them also sees the odd seq before them (and retries);
@@ -210,33 +245,30 @@ static inline __attribute__((always_inline)) void
 lcore_add(struct mrc_lcore *lc, uint64_t gen, const struct mrc_event *ev)
 {
 	uint64_t seq = lc->seq;
+	int64_t base, off;
 	__int128 ex;
 	double sum, comp, x, t;
+	bool in;
 
 	st_relaxed(&lc->seq, seq + 1);
 	if (lc->gen != gen) {
 		/* First event of a new generation: start from zero. */
 		st_release(&lc->gen, gen);
 		st_release(&lc->seq0, seq);
-		st_release(&lc->exact_lo, 0);
-		st_release(&lc->exact_hi, 0);
+		st_release(&lc->exact_off, 0);
+		st_release(&lc->exact_base, 0);
 		st_release(&lc->inexact, dbl_bits(0.0));
 		st_release(&lc->comp, dbl_bits(0.0));
 		st_release(&lc->n_inexact, 0);
 	}
-	/* Online (record() checked) and in gen: the inline paths may count. */
-	if (lc->live_gen != gen)
-		st_relaxed(&lc->live_gen, gen);
+	ex = lcore_exact(lc->exact_base, lc->exact_off);
+	in = ex >= -EXACT_INLINE && ex < EXACT_INLINE;
 	if (ev->exact) {
-		ex = (__int128)((unsigned __int128)lc->exact_hi << 64 |
-				lc->exact_lo) +
-		     ev->scaled;
-		/* |ex| < 2^118 on the high word alone, else the exact test. */
-		if ((uint64_t)(ex >> 64) + (1ULL << 54) < (1ULL << 55) ||
-		    (ex < EXACT_LIMIT && ex > -EXACT_LIMIT)) {
-			st_release(&lc->exact_lo, (uint64_t)ex);
-			st_release(&lc->exact_hi,
-				   (uint64_t)((unsigned __int128)ex >> 64));
+		ex += ev->scaled;
+		if (ex < EXACT_LIMIT && ex > -EXACT_LIMIT) {
+			in = lcore_exact_split(ex, &base, &off);
+			st_release(&lc->exact_off, off);
+			st_release(&lc->exact_base, base);
 			goto done;
 		}
 	}
@@ -253,6 +285,10 @@ lcore_add(struct mrc_lcore *lc, uint64_t gen, const struct mrc_event *ev)
 	st_release(&lc->comp, dbl_bits(comp));
 	st_release(&lc->n_inexact, lc->n_inexact + 1);
 done:
+	/* Online (record() checked) and in gen: the inline paths may count
+	 * while the exact sum is one they may. */
+	if (lc->live_gen != (in ? gen : 0))
+		st_relaxed(&lc->live_gen, in ? gen : 0);
 	st_release(&lc->seq, seq + 2);
 }
 
@@ -260,7 +296,8 @@ done:
 static void
 lcore_read(struct mrc_lcore *lc, struct lc_snap *o)
 {
-	uint64_t s1, s2, lo, hi;
+	uint64_t s1, s2;
+	int64_t off, base;
 
 	for (unsigned int n = 0;; n++) {
 		s1 = ld_acquire(&lc->seq);
@@ -274,8 +311,8 @@ lcore_read(struct mrc_lcore *lc, struct lc_snap *o)
 		o->gen = ld_acquire(&lc->gen);
 		/* Even s1: every event of gen adds 2 since seq0. */
 		o->count = (s1 - ld_acquire(&lc->seq0)) >> 1;
-		lo = ld_acquire(&lc->exact_lo);
-		hi = ld_acquire(&lc->exact_hi);
+		off = ld_acquire(&lc->exact_off);
+		base = ld_acquire(&lc->exact_base);
 		o->inexact = bits_dbl(ld_acquire(&lc->inexact));
 		o->comp = bits_dbl(ld_acquire(&lc->comp));
 		o->n_inexact = ld_acquire(&lc->n_inexact);
@@ -283,7 +320,7 @@ lcore_read(struct mrc_lcore *lc, struct lc_snap *o)
 		if (s1 == s2)
 			break;
 	}
-	o->exact = (__int128)((unsigned __int128)hi << 64 | lo);
+	o->exact = lcore_exact(base, off);
 }
 
 /*
@@ -376,6 +413,12 @@ mrc_store_count_new(struct mrc_store *s, unsigned int idx, const char *key,
 	bool ovf = __builtin_mul_overflow(sw, mul, &v);
 
 	return mrc_store_count_new_v(s, idx, key, len, v, ovf, h);
+}
+
+size_t
+mrc_store_inline_max(const struct mrc_store *s)
+{
+	return s->short_max;
 }
 
 int

@@ -134,6 +134,13 @@ int mrc_store_record(struct mrc_store *s, unsigned int idx,
 		     const struct mrc_event *ev);
 
 /*
+ * The longest id whose events the data path may count inline
+ * (mrc_store_count_known*, lib/api/mrc_store_fast.h): 16 bytes, 0 for a
+ * store made with a test hash (params.hash). Pure.
+ */
+size_t mrc_store_inline_max(const struct mrc_store *s);
+
+/*
  * mrc_store_record(), also saying in *gen the store generation the event
  * was counted in (set whatever the return; meaningful when >= 0). For a
  * caller that forwards new users elsewhere (lib/cluster) and must tag

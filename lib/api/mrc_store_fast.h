@@ -21,50 +21,46 @@ int mrc_store_record_hashed(struct mrc_store *s, unsigned int idx,
 			    const struct mrc_event *ev, uint64_t h);
 
 /*
- * The lcore's exact sum plus v, as two words into *lo, *hi, when it stays
- * below 2^118 in magnitude (the high word alone says so): true. Else the
- * store decides (lcore_add()'s exact test).
+ * The lcore's exact sum plus v, as its new offset into *off, when that
+ * stays an int64: true (the base unchanged, the sum within the window
+ * lcore_add() chose, so within EXACT_INLINE). Else the store decides
+ * (lcore_add() moves the window). No load or store of the base.
  */
 static inline __attribute__((always_inline)) bool
-mrc_lcore_exact_next(const struct mrc_lcore *lc, int64_t v, uint64_t *lo,
-		     uint64_t *hi)
+mrc_lcore_exact_next(const struct mrc_lcore *lc, int64_t v, int64_t *off)
 {
-	uint64_t l = lc->exact_lo + (uint64_t)v;
-	uint64_t h = lc->exact_hi + (uint64_t)(v >> 63) + (l < (uint64_t)v);
-
-	*lo = l;
-	*hi = h;
-	return !((h + (1ULL << 54)) >> 55);
+	return !__builtin_add_overflow(lc->exact_off, v, off);
 }
 
-/* One exact event into the lcore's counters, the sum already added up:
- * the seqcount writer of lcore_add() (mrc_store.c); seq's step of 2 is
- * the event's count (seq0). */
+/* One exact event into the lcore's counters, the offset already added
+ * up: the seqcount writer of lcore_add() (mrc_store.c); seq's step of 2
+ * is the event's count (seq0). */
 static inline __attribute__((always_inline)) void
-mrc_lcore_count_exact(struct mrc_lcore *lc, uint64_t lo, uint64_t hi)
+mrc_lcore_count_exact(struct mrc_lcore *lc, int64_t off)
 {
 	uint64_t seq = lc->seq;
 
 	st_relaxed(&lc->seq, seq + 1);
-	st_release(&lc->exact_lo, lo);
-	st_release(&lc->exact_hi, hi);
+	st_release(&lc->exact_off, off);
 	st_release(&lc->seq, seq + 2);
 }
 
 /*
  * mrc_store_count_known() with the value already in 1e-9 units, v, or
- * with ovf when it is not an int64 (declined with 0 once hashed).
+ * with ovf when it is not an int64 (declined with 0 once hashed); with
+ * len_ok, the id's length checked by the caller (1..inline max).
  */
 static inline __attribute__((always_inline)) int
-mrc_store_count_known_v(struct mrc_store *s, unsigned int idx,
-			const char *key, size_t len, int64_t v, bool ovf,
-			uint64_t *hp)
+mrc_store_count_known_in(struct mrc_store *s, unsigned int idx,
+			 const char *key, size_t len, int64_t v, bool ovf,
+			 uint64_t *hp, bool len_ok)
 {
 	struct mrc_lcore *lc;
-	uint64_t gen, h, lo, hi;
+	uint64_t gen, h;
+	int64_t off;
 
 	/* len 0 wraps: one compare for both bounds. */
-	if (idx >= MRC_MAX_LCORES || len - 1 >= s->short_max)
+	if (idx >= MRC_MAX_LCORES || (!len_ok && len - 1 >= s->short_max))
 		return -1;
 	/* short_max is 16 or 0: the key compare below needs no memcmp. */
 	if (len > 16)
@@ -79,12 +75,39 @@ mrc_store_count_known_v(struct mrc_store *s, unsigned int idx,
 	*hp = h;
 	if (!mrc_set_known(s, gen & 1, h, key, len, true))
 		return 0;
-	/* Added to the 128-bit sum word by word: no __int128 for GCC to
-	 * spill. */
-	if (ovf || !mrc_lcore_exact_next(lc, v, &lo, &hi))
+	/* Added to the offset alone: the sum's base stays. */
+	if (ovf || !mrc_lcore_exact_next(lc, v, &off))
 		return 0;
-	mrc_lcore_count_exact(lc, lo, hi);
+	mrc_lcore_count_exact(lc, off);
 	return 1;
+}
+
+/*
+ * mrc_store_count_known() with the value already in 1e-9 units, v, or
+ * with ovf when it is not an int64 (declined with 0 once hashed).
+ */
+static inline __attribute__((always_inline)) int
+mrc_store_count_known_v(struct mrc_store *s, unsigned int idx,
+			const char *key, size_t len, int64_t v, bool ovf,
+			uint64_t *hp)
+{
+	return mrc_store_count_known_in(s, idx, key, len, v, ovf, hp, false);
+}
+
+/*
+ * mrc_store_count_known_v() for an id that the caller checked against
+ * mrc_store_inline_max() (so no test hash), of 9..16 bytes with wide,
+ * else 4..8, v an int64: its words hashed and compared with no test of
+ * the length's class (two 8-byte words, or two 4-byte ones, for both).
+ */
+static inline __attribute__((always_inline)) int
+mrc_store_count_known_w(struct mrc_store *s, unsigned int idx,
+			const char *key, size_t len, int64_t v, uint64_t *hp,
+			bool wide)
+{
+	if (wide ? len < 9 || len > 16 : len < 4 || len > 8)
+		__builtin_unreachable();
+	return mrc_store_count_known_in(s, idx, key, len, v, false, hp, true);
 }
 
 /*
@@ -95,8 +118,8 @@ mrc_store_count_known_v(struct mrc_store *s, unsigned int idx,
  * current generation, a known user of 1..16 bytes in its home slot
  * whose record is marked plain (mrc_set_known: so key's bytes, equal to
  * it, are plain text too, whatever the caller checked), the lcore's
- * exact sum staying below 2^118 in
- * magnitude. Otherwise nothing was done, nothing written, and the caller
+ * exact sum staying in the window lcore_add() chose for it (inside
+ * [-2^118, 2^118)). Otherwise nothing was done, nothing written, and the caller
  * records the event: 0, the user hashed into *hp (a new user, a probe,
  * an inexact sum: mrc_store_count_new()), or -1 (an id of more than 16 bytes, a
  * first event of a generation, any error: mrc_store_record()).
@@ -137,13 +160,14 @@ mrc_store_count_new_v(struct mrc_store *s, unsigned int idx, const char *key,
 	/* count_known() checked idx and the id; a reset since then: the
 	 * lcore's counters are not in the new generation yet (live_gen). */
 	struct mrc_lcore *lc = &s->lc[idx];
-	uint64_t gen = ld_acquire(&s->gen), lo, hi;
+	uint64_t gen = ld_acquire(&s->gen);
+	int64_t off;
 	int rc;
 
 	/* The sum checked before the user is admitted: once it is, the
 	 * event is counted here (only this lcore writes lc's sum). */
 	if (ld_relaxed(&lc->live_gen) != gen || ovf ||
-	    !mrc_lcore_exact_next(lc, v, &lo, &hi))
+	    !mrc_lcore_exact_next(lc, v, &off))
 		return -EAGAIN;
 	rc = mrc_set_insert(s, gen & 1, idx, key, len, h);
 	if (__builtin_expect(rc < 0, 0)) {
@@ -154,7 +178,7 @@ mrc_store_count_new_v(struct mrc_store *s, unsigned int idx, const char *key,
 		st_relaxed(&lc->full_users, lc->full_users + 1);
 		return rc;
 	}
-	mrc_lcore_count_exact(lc, lo, hi);
+	mrc_lcore_count_exact(lc, off);
 	return rc;
 }
 

@@ -26,11 +26,12 @@
 #define SLOT_USED (1ULL << 63)
 
 /* Before each key: its length, little-endian, 1..REC_LEN_MAX, with
- * REC_PLAIN set when every byte is plain JSON string text (printable
+ * REC_RAW set unless every byte is plain JSON string text (printable
  * ASCII but '"' and '\\': mrc_set_key_plain), so that a key matched with
- * the bit needs no validation where it lies (mrc_store_count_known). */
+ * a header of its length alone needs no validation where it lies
+ * (mrc_store_count_known), and the match compares the length as it is. */
 #define REC_HDR 2
-#define REC_PLAIN 0x8000u
+#define REC_RAW 0x8000u
 #define REC_LEN_MAX 0x7fffu
 #define USERS_LIMIT (1U << 30)
 #define ARENA_DEFAULT_PER_USER 34
@@ -40,6 +41,11 @@
 #define RESET_HELP_CHUNKS 2u
 /* Bound on one lcore's exact sum: 128 of them still fit in an __int128. */
 #define EXACT_LIMIT ((__int128)1 << 119)
+/* The exact sums the inline paths count: [-2^118, 2^118), so that their
+ * windows (base * 2^62 +- 2^63, |base| <= EXACT_BASE_INLINE) lie inside. */
+#define EXACT_INLINE ((__int128)1 << 118)
+#define EXACT_BASE_SHIFT 62
+#define EXACT_BASE_INLINE ((1LL << 56) - 2)
 #define QS_OFFLINE 0
 
 #define ld_relaxed(p) __atomic_load_n((p), __ATOMIC_RELAXED)
@@ -94,16 +100,20 @@ struct mrc_lcore {
 	/* seq when gen's first event began: the lcore's events in gen are
 	 * (seq - seq0) / 2 (each adds 2 to seq), no count of their own. */
 	uint64_t seq0;
-	uint64_t exact_lo; /* exact sum, __int128 in two words */
-	uint64_t exact_hi;
+	/* The exact sum, base * 2^62 + off (mrc_lcore_exact): the inline
+	 * paths add to off alone while it does not overflow; lcore_add()
+	 * places off within 2^61 of its window's middle. */
+	int64_t exact_off;
+	int64_t exact_base;
 	uint64_t inexact; /* double bits: Neumaier sum */
 	uint64_t comp;	  /* double bits: its compensation */
 	uint64_t n_inexact;
 	/* Own line: polled by a resetting thread, rarely written. */
 	uint64_t qs __attribute__((aligned(CACHE_LINE))); /* epoch seen */
-	/* gen while the lcore is online and its counters are in gen, else 0
-	 * (offline, or no event in gen yet): the inline paths' one test.
-	 * Only this lcore writes it. */
+	/* gen while the lcore is online, its counters are in gen and its
+	 * exact sum within EXACT_INLINE, else 0 (offline, no event in gen
+	 * yet, a sum beyond): the inline paths' one test. Only this lcore
+	 * writes it (and mrc_store_lcore_offline()). */
 	uint64_t live_gen;
 	/* Own line: refusals by this lcore (single writer, racy readers). */
 	uint64_t full_users __attribute__((aligned(CACHE_LINE)));
@@ -206,7 +216,7 @@ mrc_set_key_plain(const char *key, size_t len)
 
 /*
  * Whether the record rec (length, then bytes) holds key; with plain, only
- * a record marked REC_PLAIN does. Keys up to 16 bytes, the usual ids,
+ * a record not marked REC_RAW does. Keys up to 16 bytes, the usual ids,
  * compare inline: two overlapping loads from each side, never past
  * either end, no call.
  */
@@ -217,13 +227,15 @@ mrc_set_key_eq(const unsigned char *rec, const char *key, size_t len,
 	const unsigned char *r = rec + REC_HDR;
 	size_t hdr = (size_t)(rec[0] | rec[1] << 8);
 
-	if ((plain ? hdr : hdr & REC_LEN_MAX) != (plain ? len | REC_PLAIN : len))
+	if ((plain ? hdr : hdr & REC_LEN_MAX) != len)
 		return false;
-	if (__builtin_expect(len >= 8 && len <= 16, 1))
+	/* The classes of mrc_hash_words(): 9..16, 4..8 (a caller that knows
+	 * the class tests nothing). */
+	if (__builtin_expect(len > 8 && len <= 16, 1))
 		return ((mrc_set_rd64(r) ^ mrc_set_rd64(key)) |
 			(mrc_set_rd64(r + len - 8) ^
 			 mrc_set_rd64(key + len - 8))) == 0;
-	if (len >= 4 && len < 8)
+	if (len >= 4 && len <= 8)
 		return ((mrc_set_rd32(r) ^ mrc_set_rd32(key)) |
 			(mrc_set_rd32(r + len - 4) ^
 			 mrc_set_rd32(key + len - 4))) == 0;
@@ -234,14 +246,14 @@ mrc_set_key_eq(const unsigned char *rec, const char *key, size_t len,
 	return memcmp(r, key, len) == 0;
 }
 
-/* Write the record for key at rec: its length (with REC_PLAIN when
+/* Write the record for key at rec: its length (with REC_RAW unless
  * plain), then its bytes, written the way mrc_set_key_eq() reads them for
  * keys of up to 16 bytes. */
 static inline __attribute__((always_inline)) void
 mrc_set_key_put(unsigned char *rec, const char *key, size_t len, bool plain)
 {
 	unsigned char *r = rec + REC_HDR;
-	size_t hdr = len | (plain ? REC_PLAIN : 0);
+	size_t hdr = len | (plain ? 0 : REC_RAW);
 
 	rec[0] = (unsigned char)hdr;
 	rec[1] = (unsigned char)(hdr >> 8);
@@ -265,7 +277,7 @@ mrc_set_key_put(unsigned char *rec, const char *key, size_t len, bool plain)
  * slot (h & mask): most events, since a 1MRC run is 92.5% known users and
  * the table at most half full. Keys of up to 16 bytes (the usual ids) are
  * compared inline: one slot load, one record, no call. With plain, only
- * a record marked REC_PLAIN matches. False means not answered here: a
+ * a record not marked REC_RAW matches. False means not answered here: a
  * new key, a collision, a pending claim (or a record not marked plain);
  * mrc_set_insert_probe() decides.
  */

@@ -31,6 +31,7 @@ static struct http_router me_router;
 static struct mrc_api me_api;
 static struct mrc_store *me_store, *me_ref;
 static unsigned int me_status = 200;
+static unsigned int me_max_user = 24; /* mrc.max_user_len */
 static uint16_t me_sport = 41000;
 static bool me_open; /* the test's client is connected */
 
@@ -38,7 +39,7 @@ static void
 me_tweak(struct config *cfg)
 {
 	cfg->mrc_event_status = me_status;
-	cfg->mrc_max_user_len = 24;
+	cfg->mrc_max_user_len = me_max_user;
 }
 
 static struct mrc_store *
@@ -167,6 +168,9 @@ static const char *const me_values[] = {
 	"100000000000000.5", "3.0000000000", "-0.000000000",
 };
 
+#define ME_IDS (sizeof(me_ids) / sizeof(me_ids[0]))
+#define ME_VALUES (sizeof(me_values) / sizeof(me_values[0]))
+
 /* A compact body, or one the frame refuses, for id i and value v. */
 static void
 me_body(char *b, size_t cap, unsigned int form, const char *id, const char *v)
@@ -242,6 +246,68 @@ test_mrc_event_handler_random_bodies_match(void **state)
 	}
 }
 
+/* The 1MRC mix again with ids of 9..16 bytes (the handler's fixed-width
+ * path, mrc_store_count_known_w) and their neighbours 8 and 17, and
+ * single-byte changes of such bodies. */
+static void
+test_mrc_event_handler_wide_ids_match(void **state)
+{
+	struct ht_client c = { 0 };
+	static const char alpha[] = "0123456789.-+eE\"\\:,{} a\x01\x80";
+	static const char *const fmt[] = { "user_%03u", "user_%04u",
+					   "user_%06u", "user_%09u",
+					   "user_%010u", "user_%011u",
+					   "user_%012u" };
+	char body[256], v[32], id[32];
+	unsigned int seed = 9;
+
+	(void)state;
+	for (unsigned int k = 0; k < 3000; k++) {
+		unsigned int u = (unsigned int)rand_r(&seed) % 64;
+		int n;
+
+		snprintf(id, sizeof(id), fmt[u % 7], 100 + u);
+		snprintf(v, sizeof(v), "%s%u.%u",
+			 rand_r(&seed) % 8 ? "" : "-",
+			 (unsigned int)rand_r(&seed) % 100000,
+			 (unsigned int)rand_r(&seed) % 1000);
+		n = snprintf(body, sizeof(body),
+			     "{\"userId\":\"%s\",\"value\":%s}", id, v);
+		if (k % 3 == 0) {
+			size_t at = (size_t)rand_r(&seed) % (size_t)n;
+
+			body[at] = alpha[(size_t)rand_r(&seed) %
+					 (sizeof(alpha) - 1)];
+		}
+		me_post(&c, body);
+	}
+}
+
+/* Every id with a few values under each userId limit around the
+ * fixed-width path's lengths: the limit decides, not the path. */
+static void
+test_mrc_event_handler_id_limits_match(void **state)
+{
+	static const unsigned int limits[] = { 1, 3, 4, 5, 7, 8, 9, 12,
+					      15, 16, 17 };
+	char body[256];
+
+	for (size_t l = 0; l < sizeof(limits) / sizeof(limits[0]); l++) {
+		struct ht_client c = { 0 };
+
+		me_teardown(state);
+		me_max_user = limits[l];
+		me_setup(state);
+		for (unsigned int k = 0; k < 2 * ME_IDS * ME_VALUES; k += 5) {
+			me_body(body, sizeof(body), 0,
+				me_ids[k / ME_VALUES % ME_IDS],
+				me_values[k % ME_VALUES]);
+			me_post(&c, body);
+		}
+	}
+	me_max_user = 24;
+}
+
 /* POST /event answered 201 {"status":"ok"} by its own handler. */
 static void
 test_mrc_event_handler_201_matches(void **state)
@@ -270,6 +336,12 @@ main(void)
 			me_teardown),
 		cmocka_unit_test_setup_teardown(
 			test_mrc_event_handler_201_matches, me_setup_201,
+			me_teardown),
+		cmocka_unit_test_setup_teardown(
+			test_mrc_event_handler_wide_ids_match, me_setup,
+			me_teardown),
+		cmocka_unit_test_setup_teardown(
+			test_mrc_event_handler_id_limits_match, me_setup,
 			me_teardown),
 	};
 

@@ -1210,6 +1210,85 @@ test_mrc_store_count_known_matches_record(void **state)
 	mrc_store_free(b);
 }
 
+/*
+ * The inline paths add to the exact sum's offset within a window of
+ * 2^64 that the store moves (lcore_add): values near 2^63 cross its edges
+ * every few events, both ways, and the sum walks down to -2^118 and up to
+ * 2^118 and past (forged events). Every event is compared with
+ * mrc_store_record() on a second store; near +-2^118 none is counted
+ * inline beyond the bound, and an inline event always keeps the sum inside.
+ */
+static void
+test_mrc_store_exact_window_moves(void **state)
+{
+	struct mrc_store_params p = {
+		.socket_id = -1, .max_users = 64, .seed = 0x77,
+	};
+	struct mrc_store *a = mrc_store_create(&p), *b = mrc_store_create(&p);
+	const int64_t big = (1LL << 53) - 1, mul = 1000; /* ~9.007e18 */
+	static const int dirs[] = { 1, -1 };
+	struct mrc_stats st;
+	unsigned int inl = 0, out = 0;
+
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_int_equal(mrc_store_lcore_online(a, 0), 0);
+	assert_int_equal(mrc_store_lcore_online(b, 0), 0);
+	assert_false(record_both(a, b, 0, "user_9", 1, 1));
+	/* Around zero: +-9e18 steps, each crossing a window edge or not. */
+	for (int i = 0; i < 400; i++) {
+		int64_t sw = (i * 7919) % 5 < 3 ? big - i : -(big - 3 * i);
+
+		if (record_both(a, b, 0, "user_9", sw, mul))
+			inl++;
+		else
+			out++;
+	}
+	assert_true(inl > 100);
+	assert_true(out > 10);
+	for (unsigned int d = 0; d < 2; d++) {
+		struct mrc_event ev;
+		bool beyond = false;
+		__int128 bound = (__int128)1 << 118;
+
+		assert_int_equal(mrc_store_reset(a, 0), 0);
+		assert_int_equal(mrc_store_reset(b, 0), 0);
+		assert_false(record_both(a, b, 0, "user_9", 1, 1));
+		/* Forged: the sum to 5e19 short of the bound, by the store. */
+		memset(&ev, 0, sizeof(ev));
+		memcpy(ev.user, "user_9", 6);
+		ev.user_len = 6;
+		ev.exact = true;
+		ev.scaled = dirs[d] * (bound - (__int128)5e19) - 1;
+		ev.value = (double)ev.scaled / 1e9;
+		assert_int_equal(mrc_store_record(a, 0, &ev), 0);
+		assert_int_equal(mrc_store_record(b, 0, &ev), 0);
+		/* Towards the bound in steps of ~9e18, then back. */
+		for (int i = 0; i < 16; i++) {
+			bool counted = record_both(a, b, 0, "user_9",
+						   dirs[d] * big, mul);
+
+			mrc_store_stats(b, &st);
+			if (st.sum_exact >= bound || st.sum_exact < -bound)
+				beyond = true;
+			/* Counted inline: the sum before and after inside. */
+			if (counted)
+				assert_false(beyond);
+		}
+		assert_true(beyond);
+		assert_int_equal(st.n_inexact, 0);
+		for (int i = 0; i < 16; i++)
+			(void)record_both(a, b, 0, "user_9", -dirs[d] * big,
+					  mul);
+		mrc_store_stats(b, &st);
+		assert_true(st.sum_exact < bound && st.sum_exact >= -bound);
+		/* Back inside: inline again. */
+		assert_true(record_both(a, b, 0, "user_9", 1, 1));
+	}
+	mrc_store_free(a);
+	mrc_store_free(b);
+}
+
 /* Both stores' refusal counters agree. */
 static void
 assert_same_refusals(struct mrc_store *a, struct mrc_store *b)
@@ -1372,6 +1451,7 @@ main(void)
 		cmocka_unit_test(test_mrc_store_sums_exact_and_compensated),
 		cmocka_unit_test(test_mrc_store_exact_sum_overflow_falls_back),
 		cmocka_unit_test(test_mrc_store_count_known_matches_record),
+		cmocka_unit_test(test_mrc_store_exact_window_moves),
 		cmocka_unit_test(test_mrc_store_count_new_matches_record),
 		cmocka_unit_test(test_mrc_store_count_known_needs_a_plain_record),
 		cmocka_unit_test(test_mrc_stats_json_formats),
