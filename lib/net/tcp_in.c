@@ -92,7 +92,8 @@ tcp_parse_options(struct tcp_seg *s, const uint8_t *o, uint32_t len)
 	}
 }
 
-/* Validate and parse the segment at m's data. 0, or -1 (counted). */
+/* Validate and parse the segment at m's data. 0, or -1 (counted); the
+ * flags and ports are tcp_seg_odd's (after the lookup). */
 static __rte_always_inline int
 tcp_parse(struct lcore_ctx *ctx, struct rte_mbuf *m, const struct net_pkt *p,
 	  struct tcp_seg *s)
@@ -164,14 +165,26 @@ tcp_parse(struct lcore_ctx *ctx, struct rte_mbuf *m, const struct net_pkt *p,
 			tcp_parse_options(s, o, hlen - sizeof(*th));
 		}
 	}
-	/* Combinations no stack sends (scans, fingerprinting), and port 0. */
-	if (unlikely((s->flags & RTE_TCP_SYN_FLAG) &&
-		     (s->flags & (RTE_TCP_FIN_FLAG | RTE_TCP_RST_FLAG))) ||
-	    unlikely(th->src_port == 0 || th->dst_port == 0)) {
-		STAT_INC(ctx, tcp_drop_bad_flags);
-		return -1;
-	}
 	return 0;
+}
+
+/*
+ * Combinations no stack sends (scans, fingerprinting), and port 0: the
+ * segment is dropped (tcp_drop_bad_flags) before anything acts on it.
+ * Asked after header prediction: a predicted segment has ACK and maybe
+ * PSH only, and a connection no port 0 (neither the listen path nor
+ * tcp_connect makes one), so it never is one of these.
+ */
+static __rte_always_inline bool
+tcp_seg_odd(const struct tcp_seg *s)
+{
+	uint8_t f = s->th->tcp_flags;
+	uint32_t ports;
+
+	memcpy(&ports, s->th, 4);
+	return unlikely((f & RTE_TCP_SYN_FLAG) &&
+			(f & (RTE_TCP_FIN_FLAG | RTE_TCP_RST_FLAG))) ||
+	       unlikely((uint16_t)ports == 0 || (ports >> 16) == 0);
 }
 
 /* A SYN for a 4-tuple in TIME_WAIT may start a new incarnation when it
@@ -232,6 +245,10 @@ tcp_input_seg(struct lcore_ctx *ctx, struct rte_mbuf *m, struct net_pkt *p)
 			goto done;
 		}
 		missed = c; /* not to be asked again below */
+	}
+	if (tcp_seg_odd(&s)) {
+		STAT_INC(ctx, tcp_drop_bad_flags);
+		goto drop;
 	}
 	if (unlikely(c != NULL && (s.flags & (RTE_TCP_SYN_FLAG |
 			RTE_TCP_ACK_FLAG | RTE_TCP_RST_FLAG)) == RTE_TCP_SYN_FLAG)) {

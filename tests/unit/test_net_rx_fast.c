@@ -256,6 +256,17 @@ static void m_port_zero(uint8_t *f, size_t *n)
 	TCPH(f)->src_port = 0;
 	tcp_resum(f);
 }
+static void m_syn_rst_ack(uint8_t *f, size_t *n)
+{
+	TCPH(f)->tcp_flags = RTE_TCP_SYN_FLAG | RTE_TCP_RST_FLAG |
+			     RTE_TCP_ACK_FLAG;
+	tcp_resum(f);
+}
+static void m_dport_zero(uint8_t *f, size_t *n)
+{
+	TCPH(f)->dst_port = 0;
+	tcp_resum(f);
+}
 static void m_old_seq(uint8_t *f, size_t *n)
 {
 	TCPH(f)->sent_seq = rte_cpu_to_be_32(rte_be_to_cpu_32(TCPH(f)->sent_seq) -
@@ -281,6 +292,14 @@ rx_plain_variant(rx_mut *mut)
 	return mut == m_src_class_e || mut == m_src_223 || mut == m_df ||
 	       mut == m_ttl_one || mut == m_ttl_max || mut == m_tos_id ||
 	       mut == m_len_exact_frame || mut == m_len_20;
+}
+
+/* Flags no stack sends and port 0: dropped as they are, no answer. */
+static bool
+rx_bad_flags(rx_mut *mut)
+{
+	return mut == m_syn_fin || mut == m_syn_rst_ack ||
+	       mut == m_port_zero || mut == m_dport_zero;
 }
 
 struct rx_case {
@@ -331,6 +350,8 @@ static const struct rx_case rx_cases[] = {
 	{ "syn_fin", m_syn_fin },
 	{ "closed_port", m_closed_port },
 	{ "port_zero", m_port_zero },
+	{ "syn_rst_ack", m_syn_rst_ack },
+	{ "dport_zero", m_dport_zero },
 	{ "old_seq", m_old_seq },
 	{ "fin", m_fin },
 	{ "rst", m_rst },
@@ -465,6 +486,13 @@ rx_compare_all(void **state, uint64_t ol)
 			assert_int_equal(fast.st[ST_tcp_fast_path], 1);
 			assert_int_equal(fast.nout, 1);
 		}
+		if (rx_bad_flags(rx_cases[i].mut) &&
+		    !(ol & RTE_MBUF_F_RX_L4_CKSUM_BAD)) {
+			assert_int_equal(fast.st[ST_tcp_drop_bad_flags], 1);
+			assert_int_equal(fast.st[ST_tcp_fast_path], 0);
+			assert_int_equal(fast.nout, 0);
+			assert_int_equal(fast.rx_len, 0);
+		}
 	}
 }
 
@@ -544,6 +572,8 @@ test_net_rx_fast_frame4_leaves_odd_frames_untouched(void **state)
 		    rx_cases[i].mut == m_tcp_off_small ||
 		    rx_cases[i].mut == m_tcp_off_past ||
 		    rx_cases[i].mut == m_port_zero ||
+		    rx_cases[i].mut == m_syn_rst_ack ||
+		    rx_cases[i].mut == m_dport_zero ||
 		    rx_cases[i].mut == m_old_seq || rx_cases[i].mut == m_fin ||
 		    rx_cases[i].mut == m_rst || rx_plain_variant(rx_cases[i].mut))
 			assert_true(took); /* TCP decides these */
