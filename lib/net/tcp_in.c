@@ -199,15 +199,51 @@ tcp_tw_reopen(const struct tcp_conn *c, const struct tcp_seg *s)
 }
 
 /*
+ * The received mbuf, its last reference dropped (rte_mbuf_raw_free's),
+ * into tl's cache of its pool when it is the pool held (tl->rx_mp) and
+ * the cache has room below its flush threshold: what
+ * rte_mempool_put does then, without finding the cache again (its
+ * lcore id, the pool's cache size); any other case through
+ * rte_mbuf_raw_free, which then names the pool and cache held. The
+ * cache is the calling thread's at that first free: a context is
+ * polled by its lcore's thread only (DESIGN.md).
+ */
+static __rte_noinline void
+tcp_rx_put_slow(struct tcp_lcore *tl, struct rte_mbuf *m)
+{
+	struct rte_mempool *mp = m->pool;
+	struct rte_mempool_cache *cache;
+
+	rte_mbuf_raw_free(m);
+	cache = rte_mempool_default_cache(mp, rte_lcore_id());
+	tl->rx_mp = cache != NULL ? mp : NULL;
+	tl->rx_cache = cache;
+}
+
+static __rte_always_inline void
+tcp_rx_put(struct tcp_lcore *tl, struct rte_mbuf *m)
+{
+	struct rte_mempool_cache *cache = tl->rx_cache;
+
+	if (likely(m->pool == tl->rx_mp) &&
+	    likely(cache->len < cache->flushthresh)) {
+		cache->objs[cache->len++] = m;
+		return;
+	}
+	tcp_rx_put_slow(tl, m);
+}
+
+/*
  * The received segment's mbuf back to its pool (one segment: eth_input
- * linearized it). The common one, direct with its one reference and no
- * next segment, goes as rte_mbuf_raw_free takes it after one test of
- * reference count and segment count together (adjacent 16-bit fields):
- * what rte_pktmbuf_free_seg would do to it; any other goes through
- * rte_pktmbuf_free_seg (detach, a count not 1).
+ * linearized it). The common one, direct with its one reference and one
+ * segment (so no next: rte_mbuf_check), goes as rte_mbuf_raw_free takes
+ * it (tcp_rx_put) after one test of reference count and segment count
+ * together (adjacent 16-bit fields): what rte_pktmbuf_free_seg would do
+ * to it; any other goes through rte_pktmbuf_free_seg (detach, a count
+ * not 1).
  */
 static __rte_always_inline void
-tcp_rx_free(struct rte_mbuf *m)
+tcp_rx_free(struct tcp_lcore *tl, struct rte_mbuf *m)
 {
 	uint32_t rs;
 
@@ -216,8 +252,8 @@ tcp_rx_free(struct rte_mbuf *m)
 	/* 1 and 1 in either byte order; a reference count other than 1
 	 * is read again, atomically, by rte_pktmbuf_free_seg */
 	memcpy(&rs, &m->refcnt, 4);
-	if (likely(rs == 0x00010001u && RTE_MBUF_DIRECT(m) && m->next == NULL))
-		rte_mbuf_raw_free(m);
+	if (likely(rs == 0x00010001u && RTE_MBUF_DIRECT(m)))
+		tcp_rx_put(tl, m);
 	else
 		rte_pktmbuf_free_seg(m);
 }
@@ -232,7 +268,11 @@ tcp_input_seg(struct lcore_ctx *ctx, struct rte_mbuf *m, struct net_pkt *p)
 	bool kept = false;
 
 	STAT_INC(ctx, tcp_rx_segs);
-	if (unlikely(!tl) || unlikely(tcp_parse(ctx, m, p, &s) < 0))
+	if (unlikely(!tl)) {
+		rte_pktmbuf_free(m);
+		return;
+	}
+	if (unlikely(tcp_parse(ctx, m, p, &s) < 0))
 		goto drop;
 	c = tcp_conn_find(tl, s.peer_ip, s.th->src_port, s.th->dst_port,
 			  s.lid, s.peer6);
@@ -296,7 +336,7 @@ done:
 	if (kept)
 		return;
 drop:
-	tcp_rx_free(m);
+	tcp_rx_free(tl, m);
 }
 
 void

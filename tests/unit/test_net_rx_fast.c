@@ -672,6 +672,81 @@ test_net_rx_fast_frame4_frees_only_its_reference(void **state)
 	}
 }
 
+/* One request of p in the mbuf in, through tcp_input_frame4. */
+static void
+rx_request_in(struct harness *h, struct tt_peer *p, struct tt_app *a,
+	      struct rte_mbuf *in)
+{
+	static struct tt_seg seg;
+	uint32_t rx0 = a->rx_len;
+	uint8_t f[PKT_MAX];
+	size_t n;
+
+	assert_non_null(in);
+	n = rx_request(h, p, f);
+	memcpy(rte_pktmbuf_append(in, (uint16_t)n), f, n);
+	assert_true(tcp_input_frame4(h->ctx, in));
+	assert_int_equal(a->rx_len, rx0 + 6);
+	/* the echo answer out: the peer's next request acknowledges it */
+	harness_poll(h);
+	tt_one(h, &seg);
+	assert_int_equal(seg.s.len, 6);
+	p->snd_nxt += 6;
+	p->rcv_nxt = seg.s.seq + (uint32_t)seg.s.len;
+	p->ts_recent = seg.s.tsval;
+	p->tsval++;
+}
+
+/*
+ * Received mbufs go back to their own pool, whichever it is, through
+ * this lcore's cache of it (tcp_rx_put), and a cache at its flush
+ * threshold is flushed as rte_mempool_put does: another pool's mbuf
+ * between two of the port's, then one into a full cache.
+ */
+static void
+test_net_rx_fast_frame4_frees_to_its_pool(void **state)
+{
+	struct harness *h = tt_reopen(state, NULL);
+	struct rte_mempool *mp2;
+	struct rte_mempool_cache *cache;
+	struct rte_mbuf *in;
+	struct tt_peer p;
+	struct tt_app *a;
+	void *objs[RTE_MEMPOOL_CACHE_MAX_SIZE * 2];
+	unsigned int avail, k = 0;
+
+	mp2 = rte_pktmbuf_pool_create("rxfast_p2", 255, 32, 0,
+				      RTE_MBUF_DEFAULT_BUF_SIZE,
+				      (int)rte_socket_id());
+	assert_non_null(mp2);
+	a = rx_connect(h, &p);
+	for (int i = 0; i < 3; i++) {
+		struct rte_mempool *mp = i == 1 ? mp2 : h->pool;
+
+		avail = rte_mempool_avail_count(mp2);
+		rx_request_in(h, &p, a, rte_pktmbuf_alloc(mp));
+		/* mp2's mbuf back in mp2; none of the others went there */
+		assert_int_equal(rte_mempool_avail_count(mp2), avail);
+	}
+	assert_int_equal(rte_mempool_avail_count(mp2), 255);
+	/* mp2 held now; its cache filled to the threshold from the ring */
+	rx_request_in(h, &p, a, rte_pktmbuf_alloc(mp2));
+	in = rte_pktmbuf_alloc(mp2);
+	cache = rte_mempool_default_cache(mp2, rte_lcore_id());
+	assert_non_null(cache);
+	while (cache->len < cache->flushthresh) {
+		assert_int_equal(rte_mempool_generic_get(mp2, &objs[k], 1,
+							 NULL), 0);
+		rte_mempool_generic_put(mp2, &objs[k], 1, cache);
+		k++;
+	}
+	rx_request_in(h, &p, a, in);
+	assert_int_equal(cache->len, 1); /* flushed, then the one put */
+	assert_int_equal(rte_mempool_avail_count(mp2), 255);
+	harness_drain(h);
+	rte_mempool_free(mp2);
+}
+
 int
 main(void)
 {
@@ -681,6 +756,7 @@ main(void)
 		TT_TEST(test_net_rx_fast_frame4_leaves_odd_frames_untouched),
 		TT_TEST(test_net_rx_fast_ipv6_syn_as_eth_input),
 		TT_TEST(test_net_rx_fast_frame4_frees_only_its_reference),
+		TT_TEST(test_net_rx_fast_frame4_frees_to_its_pool),
 	};
 
 	return TT_RUN(tests);
