@@ -13,6 +13,7 @@
 #include "net/ipv4.h"
 #include "net/ipv4_rx.h"
 #include "net/ipv6.h"
+#include "net/ipv6_rx.h"
 #include "net/nd.h"
 #include "net/tcp_fast.h"
 #include "net/tcp_priv.h"
@@ -190,7 +191,7 @@ tcp_seg_odd(const struct tcp_seg *s)
 /* A SYN for a 4-tuple in TIME_WAIT may start a new incarnation when it
  * is newer: a higher timestamp (RFC 6191) or sequence (RFC 1122
  * §4.2.2.13). */
-static bool
+static __rte_always_inline bool
 tcp_tw_reopen(const struct tcp_conn *c, const struct tcp_seg *s)
 {
 	if ((c->flags & TCF_TS) && s->has_ts)
@@ -258,7 +259,7 @@ tcp_rx_free(struct tcp_lcore *tl, struct rte_mbuf *m)
 		rte_pktmbuf_free_seg(m);
 }
 
-/* tcp_input's work, inline in its two entries (tcp_input_frame4). */
+/* tcp_input's work, inline in its entries (tcp_input_frame4, _frame6). */
 static __rte_always_inline void
 tcp_input_seg(struct lcore_ctx *ctx, struct rte_mbuf *m, struct net_pkt *p)
 {
@@ -373,6 +374,38 @@ tcp_input_frame4(struct lcore_ctx *ctx, struct rte_mbuf *m)
 	p.ip6 = NULL;
 	p.ip_hlen = sizeof(*ip);
 	p.l4_len = (uint16_t)(tlen - sizeof(*ip));
+	p.dst_mcast = false;
+	tcp_input_seg(ctx, m, &p);
+	return true;
+}
+
+/*
+ * eth_input's and ipv6_input's common frame and tcp_input in one frame,
+ * as tcp_input_frame4 for IPv4: m (data at the Ethernet header, one
+ * segment, to our MAC, IPv6 on) is taken when its datagram is the plain
+ * TCP one (ipv6_rx_plain_tcp): counted as ipv6_input counts it, its
+ * headers pulled and the padding trimmed as those two do, then
+ * tcp_input's work. false: m untouched, eth_input decides.
+ */
+bool
+tcp_input_frame6(struct lcore_ctx *ctx, struct rte_mbuf *m)
+{
+	struct rte_ether_hdr *eh = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+	struct rte_ipv6_hdr *ip = (struct rte_ipv6_hdr *)(eh + 1);
+	struct net_pkt p;
+	uint32_t plen;
+
+	if (!ipv6_rx_plain_tcp(ctx->ifc, ip, m->data_len - sizeof(*eh), &plen))
+		return false;
+	STAT_INC(ctx, ip6_rx);
+	m->data_off = (uint16_t)(m->data_off + sizeof(*eh) + sizeof(*ip));
+	m->data_len = (uint16_t)plen;
+	m->pkt_len = plen;
+	p.eth = eh;
+	p.ip = NULL;
+	p.ip6 = ip;
+	p.ip_hlen = sizeof(*ip);
+	p.l4_len = (uint16_t)plen;
 	p.dst_mcast = false;
 	tcp_input_seg(ctx, m, &p);
 	return true;
