@@ -238,33 +238,12 @@ rx6_run(void **state, const struct rx6_case *c, bool general, uint64_t ol,
 	struct rx_out *o)
 {
 	struct harness *h = tt_reopen(state, NULL);
-	uint64_t st0[ST__COUNT];
-	struct rte_mbuf *m[RX_OUT_MAX];
 	uint8_t f[PKT_MAX];
 	size_t n;
 
 	memset(o, 0, sizeof(*o));
 	n = rx6_build(h, c, f);
-	memcpy(st0, h->ctx->stats.v, sizeof(st0));
-	harness_inject_ol(h, f, n, ol);
-	if (general) {
-		struct rte_mbuf *in = NULL;
-
-		assert_int_equal(rte_ring_dequeue(h->rx, (void **)&in), 0);
-		eth_input(h->ctx, in);
-		st0[ST_rx_packets]--;
-		st0[ST_rx_bytes] -= n;
-	}
-	harness_poll(h);
-	for (int i = 0; i < ST__COUNT; i++)
-		o->st[i] = h->ctx->stats.v[i] - st0[i];
-	o->nout = harness_collect(h, m, RX_OUT_MAX);
-	for (unsigned int i = 0; i < o->nout; i++) {
-		o->out_len[i] = (uint16_t)rte_pktmbuf_data_len(m[i]);
-		assert_true(o->out_len[i] <= sizeof(o->out[i]));
-		memcpy(o->out[i], rte_pktmbuf_mtod(m[i], void *), o->out_len[i]);
-		rte_pktmbuf_free(m[i]);
-	}
+	rx_take(h, f, n, general, ol, o);
 	o->in_use = tcp_conn_count(h->ctx);
 }
 
