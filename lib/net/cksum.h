@@ -319,7 +319,7 @@ cksum_add_addr6(uint64_t sum, uint64_t a, uint64_t b, uint64_t c, uint64_t d)
  * length l4_len, next header nh): 0 when it is correct. With no
  * extension header between them (l4 right behind ip) the addresses lie
  * right before l4: one run sums them with it. */
-static inline uint16_t
+static __rte_always_inline uint16_t
 cksum_ipv6_l4_rx(const struct rte_ipv6_hdr *ip, uint8_t nh, const void *l4,
 		 uint16_t l4_len)
 {

@@ -54,9 +54,10 @@ eth_input_one6(struct lcore_ctx *ctx, struct rte_mbuf *m,
 /*
  * One frame of a burst: eth_input's decided cases in the burst's frame.
  * A frame of one segment to our MAC: IPv4 TCP goes to tcp_input_frame4
- * (IPv4's and TCP's common case in one frame), IPv6 (on) to ipv6_input
- * as eth_input sends it; anything else, and whatever tcp_input_frame4
- * leaves, to eth_input, which decides and counts from the start.
+ * (IPv4's and TCP's common case in one frame), IPv6 (on) to
+ * tcp_input_frame6 (the same for IPv6), else to ipv6_input as eth_input
+ * sends it; anything else, and whatever tcp_input_frame4 leaves, to
+ * eth_input, which decides and counts from the start.
  */
 static inline void
 eth_input_one(struct lcore_ctx *ctx, struct rte_mbuf *m)
@@ -71,7 +72,8 @@ eth_input_one(struct lcore_ctx *ctx, struct rte_mbuf *m)
 				return;
 		} else if (eh->ether_type == RTE_BE16(RTE_ETHER_TYPE_IPV6) &&
 			   ifc->ip6_prefix && ctx->nd) {
-			eth_input_one6(ctx, m, eh);
+			if (!tcp_input_frame6(ctx, m))
+				eth_input_one6(ctx, m, eh);
 			return;
 		}
 	}

@@ -9,6 +9,7 @@
 #include "net/eth.h"
 #include "net/icmp6.h"
 #include "net/ipv6.h"
+#include "net/ipv6_rx.h"
 #include "net/nd.h"
 #include "net/net.h"
 #include "net/tcp.h"
@@ -36,45 +37,6 @@ ipv6_our_group(const struct netif *ifc, const uint8_t *a)
 		return true;
 	ipv6_solicited_node(ifc->ip6_ll, sn);
 	return ipv6_addr_eq(a, sn);
-}
-
-/* a, as its two 64-bit halves *hi (bytes 0-7) and *lo (8-15), equals b. */
-static inline bool
-ipv6_eq_words(uint64_t hi, uint64_t lo, const uint8_t *b)
-{
-	uint64_t bhi, blo;
-
-	memcpy(&bhi, b, 8);
-	memcpy(&blo, b + 8, 8);
-	return lo == blo && hi == bhi;
-}
-
-/* ipv6_is_ours() of the address in words hi, lo (ipv6_eq_words). */
-static inline bool
-ipv6_is_ours_words(const struct netif *ifc, uint64_t hi, uint64_t lo)
-{
-	return ifc->ip6_prefix && (ipv6_eq_words(hi, lo, ifc->ip6) ||
-				   ipv6_eq_words(hi, lo, ifc->ip6_ll));
-}
-
-/*
- * A source we refuse (RFC 4291 §2.5.2, §2.5.3, §2.7): multicast, the
- * loopback, one of ours, or the unspecified address other than in an
- * ICMPv6 message (ND's duplicate address detection, RFC 4861 §7.1.1).
- * src in words hi, lo (ipv6_eq_words); the loopback and the unspecified
- * address are looked at only when the upper half is 0.
- */
-static inline bool
-ipv6_bad_source(const struct netif *ifc, const uint8_t *src, uint64_t hi,
-		uint64_t lo, uint8_t nh)
-{
-	static const uint8_t loopback[16] = { [15] = 1 };
-
-	return src[0] == 0xff ||
-	       (unlikely(hi == 0) &&
-		(ipv6_eq_words(hi, lo, loopback) ||
-		 (lo == 0 && nh != IPV6_NH_ICMPV6))) ||
-	       ipv6_is_ours_words(ifc, hi, lo);
 }
 
 /*

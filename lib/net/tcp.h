@@ -164,6 +164,10 @@ void tcp_input(struct lcore_ctx *ctx, struct rte_mbuf *m, struct net_pkt *p);
  * processed (counted, consumed) as ipv4_input and tcp_input would;
  * false: m untouched, for eth_input. eth_input_burst's fast case. */
 bool tcp_input_frame4(struct lcore_ctx *ctx, struct rte_mbuf *m);
+/* The same for a frame eth_input would hand to ipv6_input (IPv6 on):
+ * the plain IPv6 TCP datagram (ipv6_rx_plain_tcp) as ipv6_input and
+ * tcp_input would; false: m untouched. */
+bool tcp_input_frame6(struct lcore_ctx *ctx, struct rte_mbuf *m);
 
 /*
  * Room for len bytes at the end of c's send queue, to be written by the

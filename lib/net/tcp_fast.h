@@ -80,18 +80,19 @@ tcp_fast_predict(const struct tcp_conn *c, const struct tcp_seg *s)
 }
 
 /*
- * tcp_snd_wnd_take for a predicted segment (seq, ack): its window field
- * is the one held (tcp_fast_predict), so the scaled window is
+ * tcp_snd_wnd_take for a predicted segment (seq, ack, window field wnd):
+ * its window field is the one held (tcp_fast_predict: wnd is
+ * snd_wnd >> snd_wscale), so the scaled window wnd << snd_wscale is
  * (snd_wnd >> snd_wscale) << snd_wscale <= snd_wnd <= max_snd_wnd: it
  * never grows (nothing to schedule) and max_snd_wnd stays. Taken, as
  * there, only from a newer segment (RFC 9293 §3.10.7.4).
  */
 static __rte_always_inline void
-tcp_fast_wnd(struct tcp_conn *c, uint32_t seq, uint32_t ack)
+tcp_fast_wnd(struct tcp_conn *c, uint32_t seq, uint32_t ack, uint16_t wnd)
 {
 	if (SEQ_LT(c->snd_wl1, seq) ||
 	    (c->snd_wl1 == seq && SEQ_LEQ(c->snd_wl2, ack))) {
-		c->snd_wnd = c->snd_wnd >> c->snd_wscale << c->snd_wscale;
+		c->snd_wnd = (uint32_t)wnd << c->snd_wscale;
 		c->snd_wl1 = seq;
 		c->snd_wl2 = ack;
 	}
@@ -177,7 +178,7 @@ tcp_fast_ack_all(struct lcore_ctx *ctx, struct tcp_conn *c,
 			c->flags &= ~TCF_UNDO;
 	}
 	/* Send window update, only from a newer segment (§3.10.7.4). */
-	tcp_fast_wnd(c, s->seq, ack);
+	tcp_fast_wnd(c, s->seq, ack, s->wnd);
 	/* Send-queue space freed: the application may write more. */
 	if (c->ops->writable) {
 		c->ops->writable(ctx, c, c->app);
@@ -235,7 +236,7 @@ tcp_fast_rcv_seg(struct lcore_ctx *ctx, struct tcp_conn *c,
 		if (!tcp_fast_ack_all(ctx, c, s))
 			return;
 	} else if (tcp_fast_acks_none(c, s)) {
-		tcp_fast_wnd(c, s->seq, s->ack);
+		tcp_fast_wnd(c, s->seq, s->ack, s->wnd);
 	} else if (!tcp_rcv_ack(ctx, c, s)) {
 		return;
 	}

@@ -13,6 +13,7 @@
 #include "net/ipv4.h"
 #include "net/ipv4_rx.h"
 #include "net/ipv6.h"
+#include "net/ipv6_rx.h"
 #include "net/nd.h"
 #include "net/tcp_fast.h"
 #include "net/tcp_priv.h"
@@ -92,7 +93,8 @@ tcp_parse_options(struct tcp_seg *s, const uint8_t *o, uint32_t len)
 	}
 }
 
-/* Validate and parse the segment at m's data. 0, or -1 (counted). */
+/* Validate and parse the segment at m's data. 0, or -1 (counted); the
+ * flags and ports are tcp_seg_odd's (after the lookup). */
 static __rte_always_inline int
 tcp_parse(struct lcore_ctx *ctx, struct rte_mbuf *m, const struct net_pkt *p,
 	  struct tcp_seg *s)
@@ -164,20 +166,32 @@ tcp_parse(struct lcore_ctx *ctx, struct rte_mbuf *m, const struct net_pkt *p,
 			tcp_parse_options(s, o, hlen - sizeof(*th));
 		}
 	}
-	/* Combinations no stack sends (scans, fingerprinting), and port 0. */
-	if (unlikely((s->flags & RTE_TCP_SYN_FLAG) &&
-		     (s->flags & (RTE_TCP_FIN_FLAG | RTE_TCP_RST_FLAG))) ||
-	    unlikely(th->src_port == 0 || th->dst_port == 0)) {
-		STAT_INC(ctx, tcp_drop_bad_flags);
-		return -1;
-	}
 	return 0;
+}
+
+/*
+ * Combinations no stack sends (scans, fingerprinting), and port 0: the
+ * segment is dropped (tcp_drop_bad_flags) before anything acts on it.
+ * Asked after header prediction: a predicted segment has ACK and maybe
+ * PSH only, and a connection no port 0 (neither the listen path nor
+ * tcp_connect makes one), so it never is one of these.
+ */
+static __rte_always_inline bool
+tcp_seg_odd(const struct tcp_seg *s)
+{
+	uint8_t f = s->th->tcp_flags;
+	uint32_t ports;
+
+	memcpy(&ports, s->th, 4);
+	return unlikely((f & RTE_TCP_SYN_FLAG) &&
+			(f & (RTE_TCP_FIN_FLAG | RTE_TCP_RST_FLAG))) ||
+	       unlikely((uint16_t)ports == 0 || (ports >> 16) == 0);
 }
 
 /* A SYN for a 4-tuple in TIME_WAIT may start a new incarnation when it
  * is newer: a higher timestamp (RFC 6191) or sequence (RFC 1122
  * §4.2.2.13). */
-static bool
+static __rte_always_inline bool
 tcp_tw_reopen(const struct tcp_conn *c, const struct tcp_seg *s)
 {
 	if ((c->flags & TCF_TS) && s->has_ts)
@@ -186,15 +200,51 @@ tcp_tw_reopen(const struct tcp_conn *c, const struct tcp_seg *s)
 }
 
 /*
+ * The received mbuf, its last reference dropped (rte_mbuf_raw_free's),
+ * into tl's cache of its pool when it is the pool held (tl->rx_mp) and
+ * the cache has room below its flush threshold: what
+ * rte_mempool_put does then, without finding the cache again (its
+ * lcore id, the pool's cache size); any other case through
+ * rte_mbuf_raw_free, which then names the pool and cache held. The
+ * cache is the calling thread's at that first free: a context is
+ * polled by its lcore's thread only (DESIGN.md).
+ */
+static __rte_noinline void
+tcp_rx_put_slow(struct tcp_lcore *tl, struct rte_mbuf *m)
+{
+	struct rte_mempool *mp = m->pool;
+	struct rte_mempool_cache *cache;
+
+	rte_mbuf_raw_free(m);
+	cache = rte_mempool_default_cache(mp, rte_lcore_id());
+	tl->rx_mp = cache != NULL ? mp : NULL;
+	tl->rx_cache = cache;
+}
+
+static __rte_always_inline void
+tcp_rx_put(struct tcp_lcore *tl, struct rte_mbuf *m)
+{
+	struct rte_mempool_cache *cache = tl->rx_cache;
+
+	if (likely(m->pool == tl->rx_mp) &&
+	    likely(cache->len < cache->flushthresh)) {
+		cache->objs[cache->len++] = m;
+		return;
+	}
+	tcp_rx_put_slow(tl, m);
+}
+
+/*
  * The received segment's mbuf back to its pool (one segment: eth_input
- * linearized it). The common one, direct with its one reference and no
- * next segment, goes as rte_mbuf_raw_free takes it after one test of
- * reference count and segment count together (adjacent 16-bit fields):
- * what rte_pktmbuf_free_seg would do to it; any other goes through
- * rte_pktmbuf_free_seg (detach, a count not 1).
+ * linearized it). The common one, direct with its one reference and one
+ * segment (so no next: rte_mbuf_check), goes as rte_mbuf_raw_free takes
+ * it (tcp_rx_put) after one test of reference count and segment count
+ * together (adjacent 16-bit fields): what rte_pktmbuf_free_seg would do
+ * to it; any other goes through rte_pktmbuf_free_seg (detach, a count
+ * not 1).
  */
 static __rte_always_inline void
-tcp_rx_free(struct rte_mbuf *m)
+tcp_rx_free(struct tcp_lcore *tl, struct rte_mbuf *m)
 {
 	uint32_t rs;
 
@@ -203,13 +253,13 @@ tcp_rx_free(struct rte_mbuf *m)
 	/* 1 and 1 in either byte order; a reference count other than 1
 	 * is read again, atomically, by rte_pktmbuf_free_seg */
 	memcpy(&rs, &m->refcnt, 4);
-	if (likely(rs == 0x00010001u && RTE_MBUF_DIRECT(m) && m->next == NULL))
-		rte_mbuf_raw_free(m);
+	if (likely(rs == 0x00010001u && RTE_MBUF_DIRECT(m)))
+		tcp_rx_put(tl, m);
 	else
 		rte_pktmbuf_free_seg(m);
 }
 
-/* tcp_input's work, inline in its two entries (tcp_input_frame4). */
+/* tcp_input's work, inline in its entries (tcp_input_frame4, _frame6). */
 static __rte_always_inline void
 tcp_input_seg(struct lcore_ctx *ctx, struct rte_mbuf *m, struct net_pkt *p)
 {
@@ -219,7 +269,11 @@ tcp_input_seg(struct lcore_ctx *ctx, struct rte_mbuf *m, struct net_pkt *p)
 	bool kept = false;
 
 	STAT_INC(ctx, tcp_rx_segs);
-	if (unlikely(!tl) || unlikely(tcp_parse(ctx, m, p, &s) < 0))
+	if (unlikely(!tl)) {
+		rte_pktmbuf_free(m);
+		return;
+	}
+	if (unlikely(tcp_parse(ctx, m, p, &s) < 0))
 		goto drop;
 	c = tcp_conn_find(tl, s.peer_ip, s.th->src_port, s.th->dst_port,
 			  s.lid, s.peer6);
@@ -232,6 +286,10 @@ tcp_input_seg(struct lcore_ctx *ctx, struct rte_mbuf *m, struct net_pkt *p)
 			goto done;
 		}
 		missed = c; /* not to be asked again below */
+	}
+	if (tcp_seg_odd(&s)) {
+		STAT_INC(ctx, tcp_drop_bad_flags);
+		goto drop;
 	}
 	if (unlikely(c != NULL && (s.flags & (RTE_TCP_SYN_FLAG |
 			RTE_TCP_ACK_FLAG | RTE_TCP_RST_FLAG)) == RTE_TCP_SYN_FLAG)) {
@@ -279,7 +337,7 @@ done:
 	if (kept)
 		return;
 drop:
-	tcp_rx_free(m);
+	tcp_rx_free(tl, m);
 }
 
 void
@@ -316,6 +374,38 @@ tcp_input_frame4(struct lcore_ctx *ctx, struct rte_mbuf *m)
 	p.ip6 = NULL;
 	p.ip_hlen = sizeof(*ip);
 	p.l4_len = (uint16_t)(tlen - sizeof(*ip));
+	p.dst_mcast = false;
+	tcp_input_seg(ctx, m, &p);
+	return true;
+}
+
+/*
+ * eth_input's and ipv6_input's common frame and tcp_input in one frame,
+ * as tcp_input_frame4 for IPv4: m (data at the Ethernet header, one
+ * segment, to our MAC, IPv6 on) is taken when its datagram is the plain
+ * TCP one (ipv6_rx_plain_tcp): counted as ipv6_input counts it, its
+ * headers pulled and the padding trimmed as those two do, then
+ * tcp_input's work. false: m untouched, eth_input decides.
+ */
+bool
+tcp_input_frame6(struct lcore_ctx *ctx, struct rte_mbuf *m)
+{
+	struct rte_ether_hdr *eh = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+	struct rte_ipv6_hdr *ip = (struct rte_ipv6_hdr *)(eh + 1);
+	struct net_pkt p;
+	uint32_t plen;
+
+	if (!ipv6_rx_plain_tcp(ctx->ifc, ip, m->data_len - sizeof(*eh), &plen))
+		return false;
+	STAT_INC(ctx, ip6_rx);
+	m->data_off = (uint16_t)(m->data_off + sizeof(*eh) + sizeof(*ip));
+	m->data_len = (uint16_t)plen;
+	m->pkt_len = plen;
+	p.eth = eh;
+	p.ip = NULL;
+	p.ip6 = ip;
+	p.ip_hlen = sizeof(*ip);
+	p.l4_len = (uint16_t)plen;
 	p.dst_mcast = false;
 	tcp_input_seg(ctx, m, &p);
 	return true;

@@ -260,6 +260,10 @@ struct tcp_lcore {
 	struct tcp_conn *pool;
 	struct tcp_conn *free_list;
 	struct tcp_conn *busy;    /* the connection tcp_input() is inside */
+	/* tcp_rx_free's pool of received mbufs and this lcore's cache of
+	 * it (rte_mempool_default_cache at the first free; NULL: none) */
+	struct rte_mempool *rx_mp;
+	struct rte_mempool_cache *rx_cache;
 	struct tcp_conn *tw_head; /* TIME_WAIT, oldest first */
 	struct tcp_conn **tw_tail;
 	/* TIME_WAIT expiry (tcp_conn.c): one timer for the FIFO, due when

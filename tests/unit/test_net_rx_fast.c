@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* test_net_rx_fast.c: the burst's one-frame IPv4 TCP path (eth_input_burst
  * -> tcp_input_frame4) against eth_input -> ipv4_input -> tcp_input on
- * plain and odd frames: the same counters, answers and bytes delivered. */
+ * plain and odd frames: the same counters, answers and bytes delivered
+ * (IPv6: test_net_rx_fast6.c). */
 #include <string.h>
 
 #include <rte_byteorder.h>
@@ -13,10 +14,10 @@
 #include "net/eth.h"
 #include "net/tcp.h"
 #include "pkt6.h"
+#include "rx_fast.h"
 #include "tcp_test.h"
 
 #define RX_SPORT 41000
-#define RX_OUT_MAX 8
 
 #define IPH(f) ((struct rte_ipv4_hdr *)((f) + 14))
 #define TCPH(f) ((struct rte_tcp_hdr *)((f) + 14 + 20))
@@ -256,6 +257,17 @@ static void m_port_zero(uint8_t *f, size_t *n)
 	TCPH(f)->src_port = 0;
 	tcp_resum(f);
 }
+static void m_syn_rst_ack(uint8_t *f, size_t *n)
+{
+	TCPH(f)->tcp_flags = RTE_TCP_SYN_FLAG | RTE_TCP_RST_FLAG |
+			     RTE_TCP_ACK_FLAG;
+	tcp_resum(f);
+}
+static void m_dport_zero(uint8_t *f, size_t *n)
+{
+	TCPH(f)->dst_port = 0;
+	tcp_resum(f);
+}
 static void m_old_seq(uint8_t *f, size_t *n)
 {
 	TCPH(f)->sent_seq = rte_cpu_to_be_32(rte_be_to_cpu_32(TCPH(f)->sent_seq) -
@@ -281,6 +293,14 @@ rx_plain_variant(rx_mut *mut)
 	return mut == m_src_class_e || mut == m_src_223 || mut == m_df ||
 	       mut == m_ttl_one || mut == m_ttl_max || mut == m_tos_id ||
 	       mut == m_len_exact_frame || mut == m_len_20;
+}
+
+/* Flags no stack sends and port 0: dropped as they are, no answer. */
+static bool
+rx_bad_flags(rx_mut *mut)
+{
+	return mut == m_syn_fin || mut == m_syn_rst_ack ||
+	       mut == m_port_zero || mut == m_dport_zero;
 }
 
 struct rx_case {
@@ -331,21 +351,11 @@ static const struct rx_case rx_cases[] = {
 	{ "syn_fin", m_syn_fin },
 	{ "closed_port", m_closed_port },
 	{ "port_zero", m_port_zero },
+	{ "syn_rst_ack", m_syn_rst_ack },
+	{ "dport_zero", m_dport_zero },
 	{ "old_seq", m_old_seq },
 	{ "fin", m_fin },
 	{ "rst", m_rst },
-};
-
-/* What one frame did: counters moved, frames sent, bytes delivered. */
-struct rx_out {
-	uint64_t st[ST__COUNT];
-	unsigned int nout;
-	uint16_t out_len[RX_OUT_MAX];
-	uint8_t out[RX_OUT_MAX][256];
-	uint32_t rx_len;
-	uint8_t rx[64];
-	bool closed;
-	unsigned int in_use;
 };
 
 /* A peer with timestamps and window scaling connected to the echo app. */
@@ -391,8 +401,6 @@ rx_run(void **state, rx_mut *mut, bool general, uint64_t ol, struct rx_out *o)
 	struct harness *h = tt_reopen(state, NULL);
 	struct tt_peer p;
 	struct tt_app *a;
-	struct rte_mbuf *m[RX_OUT_MAX];
-	uint64_t st0[ST__COUNT];
 	uint8_t f[PKT_MAX];
 	size_t n;
 
@@ -400,52 +408,11 @@ rx_run(void **state, rx_mut *mut, bool general, uint64_t ol, struct rx_out *o)
 	a = rx_connect(h, &p);
 	n = rx_request(h, &p, f);
 	mut(f, &n);
-	memcpy(st0, h->ctx->stats.v, sizeof(st0));
-	harness_inject_ol(h, f, n, ol);
-	if (general) {
-		struct rte_mbuf *in = NULL;
-
-		assert_int_equal(rte_ring_dequeue(h->rx, (void **)&in), 0);
-		eth_input(h->ctx, in);
-		/* what lcore_poll_once counts before the input hook */
-		st0[ST_rx_packets]--;
-		st0[ST_rx_bytes] -= n;
-	}
-	harness_poll(h);
-	for (int i = 0; i < ST__COUNT; i++)
-		o->st[i] = h->ctx->stats.v[i] - st0[i];
-	o->nout = harness_collect(h, m, RX_OUT_MAX);
-	for (unsigned int i = 0; i < o->nout; i++) {
-		o->out_len[i] = (uint16_t)rte_pktmbuf_data_len(m[i]);
-		assert_true(o->out_len[i] <= sizeof(o->out[i]));
-		memcpy(o->out[i], rte_pktmbuf_mtod(m[i], void *), o->out_len[i]);
-		rte_pktmbuf_free(m[i]);
-	}
+	rx_take(h, f, n, general, ol, o);
 	o->rx_len = a->rx_len;
 	memcpy(o->rx, a->rx, RTE_MIN(a->rx_len, sizeof(o->rx)));
 	o->closed = a->closed;
 	o->in_use = tcp_conn_count(h->ctx);
-}
-
-static void
-rx_same(const char *name, const struct rx_out *x, const struct rx_out *y)
-{
-	for (int i = 0; i < ST__COUNT; i++) {
-		if (x->st[i] != y->st[i])
-			print_error("%s: counter %d: burst %lu, eth_input %lu\n",
-				    name, i, (unsigned long)x->st[i],
-				    (unsigned long)y->st[i]);
-		assert_int_equal(x->st[i], y->st[i]);
-	}
-	assert_int_equal(x->nout, y->nout);
-	for (unsigned int i = 0; i < x->nout; i++) {
-		assert_int_equal(x->out_len[i], y->out_len[i]);
-		assert_memory_equal(x->out[i], y->out[i], x->out_len[i]);
-	}
-	assert_int_equal(x->rx_len, y->rx_len);
-	assert_memory_equal(x->rx, y->rx, RTE_MIN(x->rx_len, sizeof(x->rx)));
-	assert_int_equal(x->closed, y->closed);
-	assert_int_equal(x->in_use, y->in_use);
 }
 
 static void
@@ -464,6 +431,13 @@ rx_compare_all(void **state, uint64_t ol)
 			assert_int_equal(fast.rx_len, 6);
 			assert_int_equal(fast.st[ST_tcp_fast_path], 1);
 			assert_int_equal(fast.nout, 1);
+		}
+		if (rx_bad_flags(rx_cases[i].mut) &&
+		    !(ol & RTE_MBUF_F_RX_L4_CKSUM_BAD)) {
+			assert_int_equal(fast.st[ST_tcp_drop_bad_flags], 1);
+			assert_int_equal(fast.st[ST_tcp_fast_path], 0);
+			assert_int_equal(fast.nout, 0);
+			assert_int_equal(fast.rx_len, 0);
 		}
 	}
 }
@@ -544,6 +518,8 @@ test_net_rx_fast_frame4_leaves_odd_frames_untouched(void **state)
 		    rx_cases[i].mut == m_tcp_off_small ||
 		    rx_cases[i].mut == m_tcp_off_past ||
 		    rx_cases[i].mut == m_port_zero ||
+		    rx_cases[i].mut == m_syn_rst_ack ||
+		    rx_cases[i].mut == m_dport_zero ||
 		    rx_cases[i].mut == m_old_seq || rx_cases[i].mut == m_fin ||
 		    rx_cases[i].mut == m_rst || rx_plain_variant(rx_cases[i].mut))
 			assert_true(took); /* TCP decides these */
@@ -642,6 +618,81 @@ test_net_rx_fast_frame4_frees_only_its_reference(void **state)
 	}
 }
 
+/* One request of p in the mbuf in, through tcp_input_frame4. */
+static void
+rx_request_in(struct harness *h, struct tt_peer *p, struct tt_app *a,
+	      struct rte_mbuf *in)
+{
+	static struct tt_seg seg;
+	uint32_t rx0 = a->rx_len;
+	uint8_t f[PKT_MAX];
+	size_t n;
+
+	assert_non_null(in);
+	n = rx_request(h, p, f);
+	memcpy(rte_pktmbuf_append(in, (uint16_t)n), f, n);
+	assert_true(tcp_input_frame4(h->ctx, in));
+	assert_int_equal(a->rx_len, rx0 + 6);
+	/* the echo answer out: the peer's next request acknowledges it */
+	harness_poll(h);
+	tt_one(h, &seg);
+	assert_int_equal(seg.s.len, 6);
+	p->snd_nxt += 6;
+	p->rcv_nxt = seg.s.seq + (uint32_t)seg.s.len;
+	p->ts_recent = seg.s.tsval;
+	p->tsval++;
+}
+
+/*
+ * Received mbufs go back to their own pool, whichever it is, through
+ * this lcore's cache of it (tcp_rx_put), and a cache at its flush
+ * threshold is flushed as rte_mempool_put does: another pool's mbuf
+ * between two of the port's, then one into a full cache.
+ */
+static void
+test_net_rx_fast_frame4_frees_to_its_pool(void **state)
+{
+	struct harness *h = tt_reopen(state, NULL);
+	struct rte_mempool *mp2;
+	struct rte_mempool_cache *cache;
+	struct rte_mbuf *in;
+	struct tt_peer p;
+	struct tt_app *a;
+	void *objs[RTE_MEMPOOL_CACHE_MAX_SIZE * 2];
+	unsigned int avail, k = 0;
+
+	mp2 = rte_pktmbuf_pool_create("rxfast_p2", 255, 32, 0,
+				      RTE_MBUF_DEFAULT_BUF_SIZE,
+				      (int)rte_socket_id());
+	assert_non_null(mp2);
+	a = rx_connect(h, &p);
+	for (int i = 0; i < 3; i++) {
+		struct rte_mempool *mp = i == 1 ? mp2 : h->pool;
+
+		avail = rte_mempool_avail_count(mp2);
+		rx_request_in(h, &p, a, rte_pktmbuf_alloc(mp));
+		/* mp2's mbuf back in mp2; none of the others went there */
+		assert_int_equal(rte_mempool_avail_count(mp2), avail);
+	}
+	assert_int_equal(rte_mempool_avail_count(mp2), 255);
+	/* mp2 held now; its cache filled to the threshold from the ring */
+	rx_request_in(h, &p, a, rte_pktmbuf_alloc(mp2));
+	in = rte_pktmbuf_alloc(mp2);
+	cache = rte_mempool_default_cache(mp2, rte_lcore_id());
+	assert_non_null(cache);
+	while (cache->len < cache->flushthresh) {
+		assert_int_equal(rte_mempool_generic_get(mp2, &objs[k], 1,
+							 NULL), 0);
+		rte_mempool_generic_put(mp2, &objs[k], 1, cache);
+		k++;
+	}
+	rx_request_in(h, &p, a, in);
+	assert_int_equal(cache->len, 1); /* flushed, then the one put */
+	assert_int_equal(rte_mempool_avail_count(mp2), 255);
+	harness_drain(h);
+	rte_mempool_free(mp2);
+}
+
 int
 main(void)
 {
@@ -651,6 +702,7 @@ main(void)
 		TT_TEST(test_net_rx_fast_frame4_leaves_odd_frames_untouched),
 		TT_TEST(test_net_rx_fast_ipv6_syn_as_eth_input),
 		TT_TEST(test_net_rx_fast_frame4_frees_only_its_reference),
+		TT_TEST(test_net_rx_fast_frame4_frees_to_its_pool),
 	};
 
 	return TT_RUN(tests);
