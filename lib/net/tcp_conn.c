@@ -297,13 +297,16 @@ tcp_flush_lists(struct lcore_ctx *ctx)
 		return;
 	if (unlikely(tl->memwait != NULL))
 		tcp_mem_wake(ctx);
-	while ((c = tl->pending) != NULL) {
-		tl->pending = c->pnext;
-		if (c->pnext)
-			c->pnext->pprev = &tl->pending;
+	/* One connection: tcp_output's tail calls, no loop frame; more:
+	 * tcp_output_list, one frame for them all. */
+	c = tl->pending;
+	if (c != NULL && c->pnext == NULL) {
+		tl->pending = NULL;
 		c->flags &= ~TCF_PENDING;
 		tcp_output(ctx, c);
 	}
+	if (tl->pending != NULL)
+		tcp_output_list(ctx, tl);
 }
 
 /* ---- listeners -------------------------------------------------------- */

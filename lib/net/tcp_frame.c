@@ -658,3 +658,34 @@ tcp_xmit_first6(struct lcore_ctx *ctx, struct tcp_conn *c, struct rte_mbuf *m,
 {
 	tcp_xmit_first_fam(ctx, c, m, seq, len, true);
 }
+
+/*
+ * The output list (tcp_flush_lists), each connection taken off it as
+ * tcp_flush_lists took them one by one for tcp_output: the common case
+ * (tcp_output_one_ok) sent as tcp_output sends it, the IPv4 frame inline
+ * here, anything else by tcp_output's own ways. What tcp_output_rest
+ * schedules on the way (another connection's answer) is served too.
+ */
+void
+tcp_output_list(struct lcore_ctx *ctx, struct tcp_lcore *tl)
+{
+	const uint64_t now_us = ctx->now_us, stall_q = tl->stall_us / 4;
+	struct tcp_conn *c;
+
+	while ((c = tl->pending) != NULL) {
+		tl->pending = c->pnext;
+		if (c->pnext)
+			c->pnext->pprev = &tl->pending;
+		c->flags &= ~TCF_PENDING;
+		if (!tcp_output_one_ok(c, now_us, stall_q))
+			tcp_output_rest(ctx, c);
+		else if (unlikely(c->nrcv_sack != 0 || (c->flags & TCF_DSACK)))
+			tcp_output_one_opt(ctx, c);
+		else if (likely(!(c->lid & TCP_LID_V6)))
+			tcp_xmit_first_fam(ctx, c, c->sndq_head, c->snd_nxt,
+					   c->sndq_len, false);
+		else
+			tcp_xmit_first6(ctx, c, c->sndq_head, c->snd_nxt,
+					c->sndq_len);
+	}
+}
