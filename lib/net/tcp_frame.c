@@ -247,7 +247,6 @@ tcp_xmit_first_v4(struct lcore_ctx *ctx, struct tcp_conn *c,
 		  uint32_t *fl, const bool kept, const struct tcp_tx_now *tn)
 {
 	const struct netif *ifc = ctx->ifc;
-	const uint64_t ol = tn ? tn->ol : ifc->tx_offloads;
 	const uint32_t hlen = TCP_HLEN + (ts ? TCP_TS_OPTLEN : 0);
 	const uint16_t hdr = (uint16_t)(RTE_ETHER_HDR_LEN +
 					sizeof(struct rte_ipv4_hdr) + hlen);
@@ -314,7 +313,7 @@ tcp_xmit_first_v4(struct lcore_ctx *ctx, struct tcp_conn *c,
 	}
 	m->l2_len = RTE_ETHER_HDR_LEN;
 	m->l3_len = sizeof(*ip);
-	if (ol & RTE_ETH_TX_OFFLOAD_TCP_CKSUM) {
+	if ((tn ? tn->ol : ifc->tx_offloads) & RTE_ETH_TX_OFFLOAD_TCP_CKSUM) {
 		/* rte_ipv4_phdr_cksum(): the pseudo-header's sum, folded. */
 		m->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_TCP_CKSUM;
 		w_sum = cksum_fold_rx((uint64_t)tcp_lid_addr4(ctx, c->lid) +
@@ -333,7 +332,7 @@ tcp_xmit_first_v4(struct lcore_ctx *ctx, struct tcp_conn *c,
 	}
 	/* The sum and an urgent pointer of 0 in one store. */
 	memcpy(&th->cksum, &w_sum, 4);
-	if (ol & RTE_ETH_TX_OFFLOAD_IPV4_CKSUM) {
+	if ((tn ? tn->ol : ifc->tx_offloads) & RTE_ETH_TX_OFFLOAD_IPV4_CKSUM) {
 		m->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM;
 		if (kept) /* as tcp_ip4_hdr_write leaves it */
 			ip->hdr_checksum = 0;
@@ -362,7 +361,6 @@ tcp_xmit_first_opt6(struct lcore_ctx *ctx, struct tcp_conn *c,
 		    const bool ts, uint32_t fl, const struct tcp_tx_now *tn)
 {
 	const struct netif *ifc = ctx->ifc;
-	const uint64_t ol = tn ? tn->ol : ifc->tx_offloads;
 	const uint32_t hlen = TCP_HLEN + (ts ? TCP_TS_OPTLEN : 0);
 	const uint32_t iplen = sizeof(struct rte_ipv6_hdr);
 	uint32_t plen = m->data_len, l4_len = hlen + plen;
@@ -435,7 +433,7 @@ tcp_xmit_first_opt6(struct lcore_ctx *ctx, struct tcp_conn *c,
 	m->l3_len = iplen;
 	/* The pseudo-header's length and protocol: IPv6's 32-bit fields
 	 * (RFC 8200 §8.1) are 2^16 (= 1 in the sum) times IPv4's. */
-	if (ol & RTE_ETH_TX_OFFLOAD_TCP_CKSUM) {
+	if ((tn ? tn->ol : ifc->tx_offloads) & RTE_ETH_TX_OFFLOAD_TCP_CKSUM) {
 		/* rte_ipv6_phdr_cksum(): the pseudo-header's sum, folded. */
 		m->ol_flags |= RTE_MBUF_F_TX_IPV6 | RTE_MBUF_F_TX_TCP_CKSUM;
 		th->cksum = cksum_fold(cksum_add_addr6(
