@@ -358,6 +358,7 @@ tcp_lcore_config(struct lcore_ctx *ctx, struct tcp_lcore *tl)
 	room = room > TCP_SNDQ_DOFF + TCP_HLEN + TCP_TS_OPTLEN ?
 	       room - TCP_SNDQ_DOFF - TCP_HLEN - TCP_TS_OPTLEN : 0;
 	tl->seg_cap = (uint16_t)(room >= TCP_MIN_MSS ? tcp_min(room, 65535) : 0);
+	tl->reserve_cap = tl->seg_cap >= TCP_RESERVE_ROOM ? tl->seg_cap : 0;
 	tl->ann_mss = tcp_our_mss_calc(ctx, tl);
 	tl->rcv_wnd = cfg->tcp_rcv_wnd;
 	while (tl->our_wscale < 14 && (tl->rcv_wnd >> tl->our_wscale) > 65535)

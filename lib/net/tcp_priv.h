@@ -279,6 +279,7 @@ struct tcp_lcore {
 	/* derived from the configuration */
 	uint16_t our_mss;  /* what we can receive (cfg mss, MTU) */
 	uint16_t seg_cap;  /* payload that fits one mbuf after TCP_SNDQ_DOFF */
+	uint16_t reserve_cap; /* seg_cap, or 0 below TCP_RESERVE_ROOM (tcp_sndq.c) */
 	uint16_t ann_mss;  /* tcp_our_mss (tcp_lcore_config: pool and MTU) */
 	uint8_t our_wscale;
 	int syncookies;    /* enum config_tristate */
