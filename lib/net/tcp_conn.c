@@ -297,13 +297,16 @@ tcp_flush_lists(struct lcore_ctx *ctx)
 		return;
 	if (unlikely(tl->memwait != NULL))
 		tcp_mem_wake(ctx);
-	while ((c = tl->pending) != NULL) {
-		tl->pending = c->pnext;
-		if (c->pnext)
-			c->pnext->pprev = &tl->pending;
+	/* One connection: tcp_output's tail calls, no loop frame; more:
+	 * tcp_output_list, one frame for them all. */
+	c = tl->pending;
+	if (c != NULL && c->pnext == NULL) {
+		tl->pending = NULL;
 		c->flags &= ~TCF_PENDING;
 		tcp_output(ctx, c);
 	}
+	if (tl->pending != NULL)
+		tcp_output_list(ctx, tl);
 }
 
 /* ---- listeners -------------------------------------------------------- */
@@ -355,6 +358,7 @@ tcp_lcore_config(struct lcore_ctx *ctx, struct tcp_lcore *tl)
 	room = room > TCP_SNDQ_DOFF + TCP_HLEN + TCP_TS_OPTLEN ?
 	       room - TCP_SNDQ_DOFF - TCP_HLEN - TCP_TS_OPTLEN : 0;
 	tl->seg_cap = (uint16_t)(room >= TCP_MIN_MSS ? tcp_min(room, 65535) : 0);
+	tl->reserve_cap = tl->seg_cap >= TCP_RESERVE_ROOM ? tl->seg_cap : 0;
 	tl->ann_mss = tcp_our_mss_calc(ctx, tl);
 	tl->rcv_wnd = cfg->tcp_rcv_wnd;
 	while (tl->our_wscale < 14 && (tl->rcv_wnd >> tl->our_wscale) > 65535)

@@ -224,6 +224,15 @@ tcp_tx_sums_make(struct lcore_ctx *ctx, struct tcp_conn *c)
 	tcp_tx_sums_set(c, (uint64_t)tcp_lid_addr4(ctx, c->lid) + c->peer_ip);
 }
 
+/* What every segment of a list reads of the lcore (tcp_output_list):
+ * the port's TX offloads and our timestamp clock's ms (tcp_ts_now less
+ * the connection's offset), read once for the list. Those one-pass
+ * builders given none read them from ctx. */
+struct tcp_tx_now {
+	uint64_t ol;
+	uint32_t ms;
+};
+
 /*
  * An IPv4 segment of m, a whole unsent send-queue mbuf (or a fresh one
  * with no payload), with no SACK blocks to report: TCP (with timestamps:
@@ -235,7 +244,7 @@ tcp_tx_sums_make(struct lcore_ctx *ctx, struct tcp_conn *c)
 static __rte_always_inline void
 tcp_xmit_first_v4(struct lcore_ctx *ctx, struct tcp_conn *c,
 		  struct rte_mbuf *m, uint32_t seq, uint8_t flags, const bool ts,
-		  uint32_t *fl, const bool kept)
+		  uint32_t *fl, const bool kept, const struct tcp_tx_now *tn)
 {
 	const struct netif *ifc = ctx->ifc;
 	const uint32_t hlen = TCP_HLEN + (ts ? TCP_TS_OPTLEN : 0);
@@ -289,7 +298,8 @@ tcp_xmit_first_v4(struct lcore_ctx *ctx, struct tcp_conn *c,
 	s = (uint64_t)w_seq + w_ack + w_off;
 	if (ts) {
 		uint8_t *o = (uint8_t *)(th + 1);
-		uint32_t v = rte_cpu_to_be_32(tcp_ts_now(ctx, c->ts_off));
+		uint32_t v = rte_cpu_to_be_32(tn ? tn->ms + c->ts_off :
+					       tcp_ts_now(ctx, c->ts_off));
 		uint32_t e = rte_cpu_to_be_32(c->ts_recent);
 		static const uint8_t nop_nop_ts[4] = { 1, 1, 8, 10 };
 		uint32_t w_kind;
@@ -303,7 +313,7 @@ tcp_xmit_first_v4(struct lcore_ctx *ctx, struct tcp_conn *c,
 	}
 	m->l2_len = RTE_ETHER_HDR_LEN;
 	m->l3_len = sizeof(*ip);
-	if (ifc->tx_offloads & RTE_ETH_TX_OFFLOAD_TCP_CKSUM) {
+	if ((tn ? tn->ol : ifc->tx_offloads) & RTE_ETH_TX_OFFLOAD_TCP_CKSUM) {
 		/* rte_ipv4_phdr_cksum(): the pseudo-header's sum, folded. */
 		m->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_TCP_CKSUM;
 		w_sum = cksum_fold_rx((uint64_t)tcp_lid_addr4(ctx, c->lid) +
@@ -322,7 +332,7 @@ tcp_xmit_first_v4(struct lcore_ctx *ctx, struct tcp_conn *c,
 	}
 	/* The sum and an urgent pointer of 0 in one store. */
 	memcpy(&th->cksum, &w_sum, 4);
-	if (ifc->tx_offloads & RTE_ETH_TX_OFFLOAD_IPV4_CKSUM) {
+	if ((tn ? tn->ol : ifc->tx_offloads) & RTE_ETH_TX_OFFLOAD_IPV4_CKSUM) {
 		m->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM;
 		if (kept) /* as tcp_ip4_hdr_write leaves it */
 			ip->hdr_checksum = 0;
@@ -348,7 +358,7 @@ tcp_xmit_first_v4(struct lcore_ctx *ctx, struct tcp_conn *c,
 static __rte_always_inline void
 tcp_xmit_first_opt6(struct lcore_ctx *ctx, struct tcp_conn *c,
 		    struct rte_mbuf *m, uint32_t seq, uint8_t flags,
-		    const bool ts, uint32_t fl)
+		    const bool ts, uint32_t fl, const struct tcp_tx_now *tn)
 {
 	const struct netif *ifc = ctx->ifc;
 	const uint32_t hlen = TCP_HLEN + (ts ? TCP_TS_OPTLEN : 0);
@@ -407,7 +417,8 @@ tcp_xmit_first_opt6(struct lcore_ctx *ctx, struct tcp_conn *c,
 	s = w_ports + (uint64_t)w_seq + w_ack + w_off;
 	if (ts) {
 		uint8_t *o = (uint8_t *)(th + 1);
-		uint32_t v = rte_cpu_to_be_32(tcp_ts_now(ctx, c->ts_off));
+		uint32_t v = rte_cpu_to_be_32(tn ? tn->ms + c->ts_off :
+					       tcp_ts_now(ctx, c->ts_off));
 		uint32_t e = rte_cpu_to_be_32(c->ts_recent);
 		static const uint8_t nop_nop_ts[4] = { 1, 1, 8, 10 };
 		uint32_t w_kind;
@@ -422,7 +433,7 @@ tcp_xmit_first_opt6(struct lcore_ctx *ctx, struct tcp_conn *c,
 	m->l3_len = iplen;
 	/* The pseudo-header's length and protocol: IPv6's 32-bit fields
 	 * (RFC 8200 §8.1) are 2^16 (= 1 in the sum) times IPv4's. */
-	if (ifc->tx_offloads & RTE_ETH_TX_OFFLOAD_TCP_CKSUM) {
+	if ((tn ? tn->ol : ifc->tx_offloads) & RTE_ETH_TX_OFFLOAD_TCP_CKSUM) {
 		/* rte_ipv6_phdr_cksum(): the pseudo-header's sum, folded. */
 		m->ol_flags |= RTE_MBUF_F_TX_IPV6 | RTE_MBUF_F_TX_TCP_CKSUM;
 		th->cksum = cksum_fold(cksum_add_addr6(
@@ -452,19 +463,20 @@ tcp_xmit_first_opt6(struct lcore_ctx *ctx, struct tcp_conn *c,
 static __rte_always_inline void
 tcp_xmit_first_seg(struct lcore_ctx *ctx, struct tcp_conn *c,
 		   struct rte_mbuf *m, uint32_t seq, uint8_t flags,
-		   const bool v6, uint32_t *fl, const bool queued)
+		   const bool v6, uint32_t *fl, const bool queued,
+		   const struct tcp_tx_now *tn)
 {
 	if (v6 && likely(*fl & TCF_TS))
-		tcp_xmit_first_opt6(ctx, c, m, seq, flags, true, *fl);
+		tcp_xmit_first_opt6(ctx, c, m, seq, flags, true, *fl, tn);
 	else if (v6)
-		tcp_xmit_first_opt6(ctx, c, m, seq, flags, false, *fl);
+		tcp_xmit_first_opt6(ctx, c, m, seq, flags, false, *fl, tn);
 	else if (queued && likely(*fl & TCF_TS) &&
 		 (tcp_meta(m)->sum & TCP_SUM_HDR))
-		tcp_xmit_first_v4(ctx, c, m, seq, flags, true, fl, true);
+		tcp_xmit_first_v4(ctx, c, m, seq, flags, true, fl, true, tn);
 	else if (likely(*fl & TCF_TS))
-		tcp_xmit_first_v4(ctx, c, m, seq, flags, true, fl, false);
+		tcp_xmit_first_v4(ctx, c, m, seq, flags, true, fl, false, tn);
 	else
-		tcp_xmit_first_v4(ctx, c, m, seq, flags, false, fl, false);
+		tcp_xmit_first_v4(ctx, c, m, seq, flags, false, fl, false, tn);
 	if (flags & RTE_TCP_ACK_FLAG) {
 		c->last_ack_sent = c->rcv_nxt;
 		c->rcv_unacked = 0;
@@ -485,7 +497,7 @@ tcp_xmit_first_seg_c(struct lcore_ctx *ctx, struct tcp_conn *c,
 {
 	uint32_t fl = c->flags;
 
-	tcp_xmit_first_seg(ctx, c, m, seq, flags, false, &fl, false);
+	tcp_xmit_first_seg(ctx, c, m, seq, flags, false, &fl, false, NULL);
 	c->flags = fl;
 }
 
@@ -498,7 +510,8 @@ tcp_xmit_in_place(struct lcore_ctx *ctx, struct tcp_conn *c,
 
 static __rte_always_inline void
 tcp_xmit_first_fam(struct lcore_ctx *ctx, struct tcp_conn *c,
-		   struct rte_mbuf *m, uint32_t seq, uint32_t len, const bool v6)
+		   struct rte_mbuf *m, uint32_t seq, uint32_t len, const bool v6,
+		   const struct tcp_tx_now *tn)
 {
 	uint32_t fl = c->flags;
 
@@ -513,7 +526,7 @@ tcp_xmit_first_fam(struct lcore_ctx *ctx, struct tcp_conn *c,
 	c->snd_max = seq + len;
 	rte_mbuf_refcnt_update(m, 1); /* the queue keeps its reference */
 	tcp_xmit_first_seg(ctx, c, m, seq, RTE_TCP_ACK_FLAG | RTE_TCP_PSH_FLAG,
-			   v6, &fl, true);
+			   v6, &fl, true, tn);
 	fl &= ~TCF_SWS_FORCE;
 	c->flags = fl;
 	tcp_rack_sent_one_inline(ctx, c, m); /* RTO, or a loss probe */
@@ -649,12 +662,46 @@ void
 tcp_xmit_first(struct lcore_ctx *ctx, struct tcp_conn *c, struct rte_mbuf *m,
 	       uint32_t seq, uint32_t len)
 {
-	tcp_xmit_first_fam(ctx, c, m, seq, len, false);
+	tcp_xmit_first_fam(ctx, c, m, seq, len, false, NULL);
 }
 
 void
 tcp_xmit_first6(struct lcore_ctx *ctx, struct tcp_conn *c, struct rte_mbuf *m,
 		uint32_t seq, uint32_t len)
 {
-	tcp_xmit_first_fam(ctx, c, m, seq, len, true);
+	tcp_xmit_first_fam(ctx, c, m, seq, len, true, NULL);
+}
+
+/*
+ * The output list (tcp_flush_lists), each connection taken off it as
+ * tcp_flush_lists took them one by one for tcp_output: the common case
+ * (tcp_output_one_ok) sent as tcp_output sends it, the IPv4 frame inline
+ * here, anything else by tcp_output's own ways. What tcp_output_rest
+ * schedules on the way (another connection's answer) is served too.
+ */
+void
+tcp_output_list(struct lcore_ctx *ctx, struct tcp_lcore *tl)
+{
+	const uint64_t now_us = ctx->now_us, stall_q = tl->stall_us / 4;
+	const struct tcp_tx_now tn = {
+		.ol = ctx->ifc->tx_offloads, .ms = tcp_ts_now(ctx, 0),
+	};
+	struct tcp_conn *c;
+
+	while ((c = tl->pending) != NULL) {
+		tl->pending = c->pnext;
+		if (c->pnext)
+			c->pnext->pprev = &tl->pending;
+		c->flags &= ~TCF_PENDING;
+		if (!tcp_output_one_ok(c, now_us, stall_q))
+			tcp_output_rest(ctx, c);
+		else if (unlikely(c->nrcv_sack != 0 || (c->flags & TCF_DSACK)))
+			tcp_output_one_opt(ctx, c);
+		else if (likely(!(c->lid & TCP_LID_V6)))
+			tcp_xmit_first_fam(ctx, c, c->sndq_head, c->snd_nxt,
+					   c->sndq_len, false, &tn);
+		else
+			tcp_xmit_first_fam(ctx, c, c->sndq_head, c->snd_nxt,
+					   c->sndq_len, true, &tn);
+	}
 }

@@ -295,19 +295,9 @@ tcp_sws_ok(const struct tcp_conn *c, uint32_t d, uint32_t u)
 	       (c->flags & TCF_SWS_FORCE);
 }
 
-/*
- * tcp_output's common case, decided in advance: an ESTABLISHED
- * connection with nothing in flight whose queue is one whole unsent mbuf
- * (an answer) that fits the MSS and both windows. The loop below would
- * send it in place as one segment with PSH (all of it fits: no SWS wait),
- * start an RTT sample and the retransmission timer (or loss probe), and
- * leave no ACK
- * owed; this does the same without the loop's tests. false: not that
- * case, nothing done.
- */
 /* tcp_output_one's segment with SACK blocks (IPv4 or IPv6): the header
  * by tcp_fill, the frame by tcp_xmit_sum. */
-static void __rte_noinline
+void __rte_noinline
 tcp_output_one_opt(struct lcore_ctx *ctx, struct tcp_conn *c)
 {
 	struct rte_mbuf *m = c->sndq_head;
@@ -331,31 +321,19 @@ tcp_output_one_opt(struct lcore_ctx *ctx, struct tcp_conn *c)
 	tcp_rack_sent_one(ctx, c, m); /* RTO, or a loss probe */
 }
 
+/* tcp_output's common case (tcp_output_one_ok), its segment sent; false:
+ * not that case, nothing done. */
 static __rte_always_inline bool
 tcp_output_one(struct lcore_ctx *ctx, struct tcp_conn *c)
 {
-	struct rte_mbuf *m = c->sndq_head;
-	uint32_t len = c->sndq_len, seq = c->snd_nxt;
-
-	/* snd_una <= snd_nxt <= snd_max: nothing in flight is snd_max ==
-	 * snd_una. len != 0: the queue holds an mbuf (m); the only one
-	 * (m == sndq_tail), whole (sndq_off 0) and unsent (not sealed):
-	 * its data_len is len. Within cwnd, so within what Limited
-	 * Transmit allows (tcp_cwnd_lt); past cwnd the loop decides. */
-	if (c->state != TCP_ESTABLISHED ||
-	    (c->flags & (TCF_PERSIST | TCF_FIN_SENT | TCF_ORPHAN_RST)) ||
-	    c->snd_max != c->snd_una ||
-	    len == 0 || m != c->sndq_tail || c->sndq_off != 0 ||
-	    tcp_msealed(m) || len > c->mss ||
-	    len > c->snd_wnd || len > c->cwnd ||
-	    ctx->now_us - c->progress_us >= tcp_tl(ctx)->stall_us / 4)
+	if (!tcp_output_one_ok(c, ctx->now_us, tcp_tl(ctx)->stall_us / 4))
 		return false;
 	if (unlikely(c->nrcv_sack != 0 || (c->flags & TCF_DSACK)))
 		tcp_output_one_opt(ctx, c);
 	else if (likely(!(c->lid & TCP_LID_V6)))
-		tcp_xmit_first(ctx, c, m, seq, len);
+		tcp_xmit_first(ctx, c, c->sndq_head, c->snd_nxt, c->sndq_len);
 	else
-		tcp_xmit_first6(ctx, c, m, seq, len);
+		tcp_xmit_first6(ctx, c, c->sndq_head, c->snd_nxt, c->sndq_len);
 	return true;
 }
 
@@ -535,7 +513,7 @@ tcp_output_tw(struct lcore_ctx *ctx, struct tcp_conn *c)
 }
 
 /* The closing cases, apart so tcp_output keeps no frame of its own. */
-static void __rte_noinline
+void __rte_noinline
 tcp_output_rest(struct lcore_ctx *ctx, struct tcp_conn *c)
 {
 	if (!tcp_output_fin_one(ctx, c) && !tcp_output_tw(ctx, c))

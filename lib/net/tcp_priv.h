@@ -283,6 +283,7 @@ struct tcp_lcore {
 	/* derived from the configuration */
 	uint16_t our_mss;  /* what we can receive (cfg mss, MTU) */
 	uint16_t seg_cap;  /* payload that fits one mbuf after TCP_SNDQ_DOFF */
+	uint16_t reserve_cap; /* seg_cap, or 0 below TCP_RESERVE_ROOM (tcp_sndq.c) */
 	uint16_t ann_mss;  /* tcp_our_mss (tcp_lcore_config: pool and MTU) */
 	uint8_t our_wscale;
 	int syncookies;    /* enum config_tristate */
@@ -834,6 +835,47 @@ void tcp_xmit_sum(struct lcore_ctx *ctx, struct tcp_conn *c,
  */
 void tcp_xmit_first(struct lcore_ctx *ctx, struct tcp_conn *c,
 		    struct rte_mbuf *m, uint32_t seq, uint32_t len);
+/*
+ * tcp_output's common case, decided in advance: an ESTABLISHED
+ * connection with nothing in flight whose queue is one whole unsent mbuf
+ * (an answer) that fits the MSS and both windows. The general loop
+ * (tcp_output_rest) would send it in place as one segment with PSH (all
+ * of it fits: no SWS wait), start an RTT sample and the retransmission
+ * timer (or loss probe), and leave no ACK owed; tcp_xmit_first,
+ * tcp_xmit_first6 or tcp_output_one_opt (SACK blocks to report) do the
+ * same without the loop's tests. now_us: ctx->now_us; stall_q: a quarter
+ * of tl->stall_us (a queue stalled that long goes the loop's way, which
+ * looks at it: tcp_stall_check).
+ */
+static __rte_always_inline bool
+tcp_output_one_ok(const struct tcp_conn *c, uint64_t now_us, uint64_t stall_q)
+{
+	const struct rte_mbuf *m = c->sndq_head;
+	uint32_t len = c->sndq_len;
+
+	/* snd_una <= snd_nxt <= snd_max: nothing in flight is snd_max ==
+	 * snd_una. len != 0: the queue holds an mbuf (m); the only one
+	 * (m == sndq_tail), whole (sndq_off 0) and unsent (not sealed):
+	 * its data_len is len. Within cwnd, so within what Limited
+	 * Transmit allows (tcp_cwnd_lt); past cwnd the loop decides. */
+	return !(c->state != TCP_ESTABLISHED ||
+		 (c->flags & (TCF_PERSIST | TCF_FIN_SENT | TCF_ORPHAN_RST)) ||
+		 c->snd_max != c->snd_una ||
+		 len == 0 || m != c->sndq_tail || c->sndq_off != 0 ||
+		 tcp_msealed(m) || len > c->mss ||
+		 len > c->snd_wnd || len > c->cwnd ||
+		 now_us - c->progress_us >= stall_q);
+}
+/* tcp_out.c: tcp_output_one_ok's segment with SACK blocks to report
+ * (IPv4 or IPv6), by tcp_fill and tcp_xmit_sum. */
+void tcp_output_one_opt(struct lcore_ctx *ctx, struct tcp_conn *c);
+/* tcp_out.c: tcp_output past its common case (tcp_output_one_ok false):
+ * the closing answer, TIME_WAIT's ACK, the general loop. */
+void tcp_output_rest(struct lcore_ctx *ctx, struct tcp_conn *c);
+/* tcp_frame.c: tcp_output for each connection on tl's output list, in
+ * one loop (tcp_flush_lists), tcp_output_one_ok's IPv4 frame inline: the
+ * registers the frame needs are saved once per list, not per segment. */
+void tcp_output_list(struct lcore_ctx *ctx, struct tcp_lcore *tl);
 /* tcp_frame.c: the segment of m, a whole unsent send-queue mbuf, in that
  * mbuf, headers and sums in one pass and tcp_fill's ACK bookkeeping; for
  * tcp_xmit_data when tcp_xmit_one_pass(c). The caller holds the queue's

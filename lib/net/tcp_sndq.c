@@ -352,10 +352,12 @@ tcp_send_reserve(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t len,
 	uint64_t n;
 
 	/* Only where tcp_send would start a fresh mbuf anyway, so that
-	 * what the queue holds per byte stays as tcp_send makes it. */
+	 * what the queue holds per byte stays as tcp_send makes it. len
+	 * 0, or more than an mbuf holds, or an mbuf that holds less than
+	 * TCP_RESERVE_ROOM (reserve_cap 0): one unsigned compare. */
 	if (unlikely(!(TCPF(c->state) & TCPF_CAN_SEND) ||
 		     (c->flags & (TCF_APP_CLOSED | TCF_DEAD | TCF_MEMWAIT)) ||
-		     len == 0 || RTE_MAX(len, TCP_RESERVE_ROOM) > tl->seg_cap ||
+		     len - 1 >= tl->reserve_cap ||
 		     c->snd_buf < c->sndq_len + len || tl->memwait != NULL))
 		return NULL;
 	m = tl->spare;

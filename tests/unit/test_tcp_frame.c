@@ -317,6 +317,149 @@ test_tcp_frame_spare_of_another_connection_keeps_no_headers(void **state)
 	harness_drain(h);
 }
 
+/* What an answer left in its connection, relative to its ISNs. */
+struct ol_state {
+	uint32_t snd_nxt, snd_max, rtt_seq, last_ack_sent, rcv_unacked;
+	uint32_t flags;
+	uint8_t timer_kind;
+	uint64_t rtx_deadline, timer_expire;
+	bool delack, pending;
+};
+
+static void
+ol_state_of(const struct tcp_conn *c, struct ol_state *o)
+{
+	memset(o, 0, sizeof(*o)); /* padding: compared whole */
+	o->snd_nxt = c->snd_nxt - c->iss;
+	o->snd_max = c->snd_max - c->iss;
+	o->rtt_seq = c->rtt_seq - c->iss;
+	o->last_ack_sent = c->last_ack_sent - c->irs;
+	o->rcv_unacked = c->rcv_unacked;
+	o->flags = c->flags;
+	o->timer_kind = c->timer_kind;
+	o->rtx_deadline = c->rtx_deadline;
+	o->timer_expire = timer_armed(&c->timer) ? c->timer.expire_us : 0;
+	o->delack = timer_armed(&c->delack);
+	o->pending = (c->flags & TCF_PENDING) != 0;
+}
+
+#define OL_CONNS 3
+
+/*
+ * Answers of several connections in one burst go out through
+ * tcp_output_list (one loop, the frame inline), one connection's alone
+ * through tcp_output: each frame is tcp_xmit_sum's byte for byte, and
+ * each connection is left as its twin answered alone is (sequence
+ * numbers, RTT sample, timers, flags), with and without timestamps, in
+ * each checksum mode, the later answers in their kept-header spares.
+ */
+static void
+test_tcp_frame_output_list_equals_one_by_one(void **state)
+{
+	struct harness *h = *state;
+	static const uint64_t modes[] = {
+		0,
+		RTE_ETH_TX_OFFLOAD_TCP_CKSUM | RTE_ETH_TX_OFFLOAD_IPV4_CKSUM,
+	};
+	static const char *const ans[] = { "first", "second!", "3", "fourth.." };
+	uint64_t saved = h->ifc.tx_offloads;
+	uint16_t port = 42400;
+
+	for (unsigned int i = 0; i < 2 * RTE_DIM(modes); i++) {
+		struct tt_peer p[2][OL_CONNS];
+		struct tcp_conn *c[2][OL_CONNS];
+		bool ts = i & 1;
+		uint32_t sent = 0;
+
+		h->ifc.tx_offloads = saved;
+		h->cksum_offload = false;
+		tt_policy.action = TT_ECHO_RESERVE;
+		for (unsigned int w = 0; w < 2; w++)
+			for (unsigned int k = 0; k < OL_CONNS; k++) {
+				tt_peer_init(&p[w][k], h, port++);
+				p[w][k].ts = ts;
+				p[w][k].wscale = 7;
+				p[w][k].sack_perm = k == 1;
+				c[w][k] = tt_connect(&p[w][k])->c;
+			}
+		h->ifc.tx_offloads = saved | modes[i / 2];
+		for (unsigned int r = 0; r < RTE_DIM(ans); r++) {
+			uint32_t len = (uint32_t)strlen(ans[r]);
+			struct rte_mbuf *f[2][OL_CONNS];
+
+			/* w 0: every request in one burst (the list);
+			 * w 1: one request a poll (tcp_output). */
+			for (unsigned int k = 0; k < OL_CONNS; k++) {
+				struct tt_peer *q = &p[0][k];
+				struct pkt_tcp t = {
+					.sport = q->sport, .dport = TT_PORT,
+					.win = q->win, .ts = q->ts,
+					.tsval = q->tsval, .tsecr = q->ts_recent,
+					.flags = F_ACK | F_PSH, .seq = q->snd_nxt,
+					.ack = q->rcv_nxt, .wscale = -1,
+					.data = ans[r], .len = len,
+				};
+				uint8_t fr[PKT_MAX];
+
+				harness_inject(h, fr, pkt_tcp(fr, &h->ifc.mac, &t));
+				q->snd_nxt += len;
+			}
+			assert_int_equal(harness_poll(h), OL_CONNS);
+			lcore_tx_flush(h->ctx);
+			for (unsigned int k = 0; k < OL_CONNS; k++) {
+				struct rte_mbuf *m;
+				unsigned int j;
+
+				assert_int_equal(rte_ring_dequeue_burst(
+					h->tx, (void **)&m, 1, NULL), 1);
+				for (j = 0; j < OL_CONNS; j++)
+					if (c[0][j]->sndq_head == m)
+						break;
+				assert_true(j < OL_CONNS);
+				f[0][j] = m;
+			}
+			for (unsigned int k = 0; k < OL_CONNS; k++) {
+				tt_send_data(&p[1][k], ans[r], len);
+				f[1][k] = fr_sent(h);
+				assert_ptr_equal(f[1][k], c[1][k]->sndq_head);
+			}
+			for (unsigned int k = 0; k < OL_CONNS; k++) {
+				struct ol_state a, b;
+
+				ol_state_of(c[0][k], &a);
+				ol_state_of(c[1][k], &b);
+				assert_memory_equal(&a, &b, sizeof(a));
+				assert_int_equal(a.snd_max, 1 + sent + len);
+				assert_true(a.flags & TCF_RTT);
+				/* the later answers kept their headers */
+				for (unsigned int w = 0; w < 2; w++) {
+					assert_int_equal(
+						!!(tcp_meta(f[w][k])->sum &
+						   TCP_SUM_HDR), ts && r > 0);
+					fr_check_general(h, c[w][k], f[w][k]);
+					harness_nic_tx(c[w][k]->sndq_head);
+					p[w][k].rcv_nxt += len;
+				}
+			}
+			sent += len;
+		}
+		for (unsigned int w = 0; w < 2; w++)
+			for (unsigned int k = 0; k < OL_CONNS; k++) {
+				tt_send_ack(&p[w][k]);
+				tt_none(h);
+				assert_null(c[w][k]->sndq_head);
+			}
+		for (unsigned int w = 0; w < 2; w++)
+			for (unsigned int k = 0; k < OL_CONNS; k++)
+				tcp_abort(h->ctx, c[w][k]);
+		lcore_tx_flush(h->ctx);
+		harness_drain(h);
+		tt_reset(); /* the application slots, all closed, free */
+	}
+	h->ifc.tx_offloads = saved;
+	h->cksum_offload = false;
+}
+
 int
 main(void)
 {
@@ -326,6 +469,7 @@ main(void)
 		TT_TEST(test_tcp_frame_synack_makes_sums_of_one_pass_path),
 		TT_TEST(test_tcp_frame_kept_headers_equal_general_path),
 		TT_TEST(test_tcp_frame_spare_of_another_connection_keeps_no_headers),
+		TT_TEST(test_tcp_frame_output_list_equals_one_by_one),
 	};
 
 	return TT_RUN(tests);

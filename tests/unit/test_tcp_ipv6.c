@@ -7,6 +7,7 @@
 
 #include "harness.h"
 #include "net/tcp.h"
+#include "net/tcp_priv.h"
 #include "pkt.h"
 #include "pkt6.h"
 #include "tcp_test.h"
@@ -322,11 +323,131 @@ test_tcp_ipv6_timestamped_answers_sum_right(void **state)
 	harness_drain(h);
 }
 
+/* A segment from the peer's port sport with the timestamps option
+ * (tsval, no echo), queued on the RX ring (poll it to take it). */
+static void
+inject6_ts(struct harness *h, uint16_t sport, uint32_t seq, uint32_t ack,
+	   uint8_t flags, uint32_t tsval, const void *data, size_t len)
+{
+	uint8_t ts[12] = { 1, 1, 8, 10, (uint8_t)(tsval >> 24),
+			   (uint8_t)(tsval >> 16), (uint8_t)(tsval >> 8),
+			   (uint8_t)tsval };
+	uint8_t f[PKT_MAX];
+	size_t n = pkt6_tcp(f, &h->ifc.mac, pkt6_peer, pkt6_ours, sport,
+			    TT_PORT, seq, ack, flags, 65535, ts, sizeof(ts),
+			    data, len);
+
+	harness_inject(h, f, n);
+}
+
+#define L6_CONNS 3
+
+/*
+ * The answers of two IPv6 connections asked in one burst leave through
+ * the output list's inline IPv6 frame (tcp_output_list), a third's,
+ * asked alone, through tcp_output: the same segments (sequence numbers
+ * from each ISN, ACK, flags, timestamps, payload), each checksum right
+ * (or the pseudo-header's sum with checksum offload), and the same
+ * connection state after.
+ */
+static void
+test_tcp_ipv6_output_list_equals_one_by_one(void **state)
+{
+	struct harness *h = *state;
+	uint8_t syn_ts[16] = { 2, 4, 0x05, 0xb4, 1, 1, 8, 10, 0, 0, 0, 7 };
+	static const char *const req[] = { "one", "second request", "3!" };
+	uint32_t iss[L6_CONNS], seq = SEQ0 + 1, sent = 0;
+	struct tcp_conn *c[L6_CONNS];
+	struct pkt6_tcp_seen s;
+
+	tt_policy.action = TT_ECHO_RESERVE;
+	for (unsigned int k = 0; k < L6_CONNS; k++) {
+		uint16_t sport = (uint16_t)(PEER_PORT + 10 + k);
+		uint8_t f[PKT_MAX];
+		size_t n = pkt6_tcp(f, &h->ifc.mac, pkt6_peer, pkt6_ours,
+				    sport, TT_PORT, SEQ0, 0, F_SYN, 65535,
+				    syn_ts, sizeof(syn_ts), NULL, 0);
+
+		harness_feed(h, f, n);
+		pkt6_one_tcp(h, &s);
+		assert_int_equal(s.flags, F_SYN | F_ACK);
+		iss[k] = s.seq;
+		inject6_ts(h, sport, SEQ0 + 1, iss[k] + 1, F_ACK, 8, NULL, 0);
+		harness_poll(h);
+		c[k] = tt_apps[k].c;
+		assert_non_null(c[k]);
+	}
+	for (unsigned int r = 0; r < RTE_DIM(req); r++) {
+		uint32_t len = (uint32_t)strlen(req[r]);
+		struct pkt6_tcp_seen a[L6_CONNS];
+		struct rte_mbuf *m[4];
+
+		if (r & 1)
+			h->ifc.tx_offloads |= RTE_ETH_TX_OFFLOAD_TCP_CKSUM;
+		else
+			h->ifc.tx_offloads &= ~RTE_ETH_TX_OFFLOAD_TCP_CKSUM;
+		/* 0 and 1 in one burst: the list; 2 alone: tcp_output */
+		for (unsigned int k = 0; k < 2; k++)
+			inject6_ts(h, (uint16_t)(PEER_PORT + 10 + k), seq,
+				   iss[k] + 1 + sent, F_ACK | F_PSH, 9 + r,
+				   req[r], len);
+		assert_int_equal(harness_poll(h), 2);
+		assert_int_equal(harness_collect(h, m, 4), 2);
+		for (unsigned int i = 0; i < 2; i++) {
+			pkt6_parse_tcp(m[i], &s);
+			a[s.dport - PEER_PORT - 10] = s;
+		}
+		inject6_ts(h, PEER_PORT + 12, seq, iss[2] + 1 + sent,
+			   F_ACK | F_PSH, 9 + r, req[r], len);
+		assert_int_equal(harness_poll(h), 1);
+		pkt6_one_tcp(h, &a[2]);
+		for (unsigned int k = 0; k < L6_CONNS; k++) {
+			assert_int_equal(a[k].dport, PEER_PORT + 10 + k);
+			assert_int_equal(a[k].seq - iss[k], 1 + sent);
+			assert_int_equal(a[k].ack, seq + len);
+			assert_int_equal(a[k].flags, F_ACK | F_PSH);
+			assert_int_equal(a[k].len, len);
+			assert_memory_equal(a[k].data, req[r], len);
+			assert_true(a[k].has_ts);
+			/* our clock, each connection's offset apart */
+			assert_int_equal(a[k].tsval - c[k]->ts_off,
+					 a[2].tsval - c[2]->ts_off);
+			assert_int_equal(a[k].hop_limit, 64);
+			assert_int_equal(a[k].ol_flags, a[2].ol_flags);
+			if (r & 1)
+				assert_true(a[k].ol_flags &
+					    RTE_MBUF_F_TX_TCP_CKSUM);
+			else
+				assert_true(a[k].cksum_ok);
+			assert_int_equal(c[k]->snd_nxt - iss[k], 1 + sent + len);
+			assert_int_equal(c[k]->snd_max, c[k]->snd_nxt);
+			assert_int_equal(c[k]->flags & ~TCF_PENDING,
+					 c[2]->flags & ~TCF_PENDING);
+			assert_int_equal(c[k]->timer_kind, c[2]->timer_kind);
+			assert_int_equal(c[k]->rtt_seq - iss[k],
+					 c[2]->rtt_seq - iss[2]);
+			assert_int_equal(c[k]->rcv_unacked, 0);
+		}
+		/* offloaded: the pseudo-header's sum (no ports), the same */
+		if (r & 1)
+			for (unsigned int k = 0; k < 2; k++)
+				assert_int_equal(a[k].cksum, a[2].cksum);
+		seq += len;
+		sent += len;
+	}
+	h->ifc.tx_offloads &= ~RTE_ETH_TX_OFFLOAD_TCP_CKSUM;
+	for (unsigned int k = 0; k < L6_CONNS; k++)
+		tcp_abort(h->ctx, c[k]);
+	harness_poll(h);
+	harness_drain(h);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		TT_TEST(test_tcp_ipv6_handshake_from_our_address),
+		TT_TEST(test_tcp_ipv6_output_list_equals_one_by_one),
 		TT_TEST(test_tcp_ipv6_data_both_ways),
 		TT_TEST(test_tcp_ipv6_same_ports_v4_and_v6_are_two_connections),
 		TT_TEST(test_tcp_ipv6_closed_port_gets_rst),

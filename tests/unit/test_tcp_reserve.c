@@ -5,6 +5,7 @@
  * budget; and refuses where the general way refuses. */
 #include <string.h>
 
+#include "net/cksum.h"
 #include "net/tcp_priv.h"
 #include "tcp_test.h"
 
@@ -168,12 +169,54 @@ test_tcp_reserve_first_case_equals_general_way_ts(void **state)
 	compare(*state, true, 41110);
 }
 
+/* The length bounds, one compare (reserve_cap): nothing for 0 bytes or
+ * more than an mbuf holds; 1 byte and a whole mbuf are taken. */
+static void
+test_tcp_reserve_length_bounds(void **state)
+{
+	struct harness *h = *state;
+	struct tcp_lcore *tl = tcp_tl(h->ctx);
+	struct tt_peer p;
+	struct tcp_conn *c;
+	struct tt_seg s;
+	uint8_t *w;
+
+	assert_int_equal(tl->reserve_cap,
+			 tl->seg_cap >= TCP_RESERVE_ROOM ? tl->seg_cap : 0);
+	assert_true(tl->reserve_cap > 0);
+	tt_peer_init(&p, h, 41120);
+	tt_policy.action = TT_NOTHING;
+	c = tt_connect(&p)->c;
+	tt_none(h);
+	assert_null(tcp_send_reserve(h->ctx, c, 0, 0));
+	assert_null(tcp_send_reserve(h->ctx, c, tl->seg_cap + 1u, 0));
+	assert_null(c->sndq_head);
+	w = tcp_send_reserve(h->ctx, c, 1, cksum_fold(cksum_add("z", 1, 0)));
+	assert_non_null(w);
+	*w = 'z';
+	tcp_flush(h->ctx);
+	tt_one(h, &s);
+	assert_int_equal(s.s.len, 1);
+	assert_int_equal(s.data[0], 'z');
+	p.rcv_nxt += 1;
+	tt_send_ack(&p);
+	tt_none(h);
+	assert_null(c->sndq_head);
+	w = tcp_send_reserve(h->ctx, c, tl->seg_cap, 0);
+	assert_non_null(w);
+	assert_int_equal(c->sndq_len, tl->seg_cap);
+	tcp_abort(h->ctx, c);
+	lcore_tx_flush(h->ctx);
+	harness_drain(h);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		TT_TEST(test_tcp_reserve_first_case_equals_general_way),
 		TT_TEST(test_tcp_reserve_first_case_equals_general_way_ts),
+		TT_TEST(test_tcp_reserve_length_bounds),
 	};
 
 	return TT_RUN(tests);
