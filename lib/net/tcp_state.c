@@ -380,16 +380,17 @@ tcp_rcv_ack(struct lcore_ctx *ctx, struct tcp_conn *c, const struct tcp_seg *s)
  * no text, no SACK block) at rcv_nxt acknowledges all we sent: the last
  * answer (one whole mbuf, or none) and our FIN. tcp_rcv_state's steps
  * with their branches decided, in its order: PAWS passes, sequence and
- * ACK are acceptable, TS.Recent; tcp_rcv_ack's (RACK's delivery of the
- * mbuf, the RTT sample, the release, congestion control, the timer,
- * tcp_rack_done's marks, the window, FIN_WAIT_2 without its timer: no
- * recovery, persist, probe, undo or scoreboard; the application has
- * closed, so no writable callback); tcp_rcv_data's FIN (nothing out of
- * order: tcp_rcv_fin, TIME_WAIT by tcp_time_wait); then the ACK owed,
- * which the flush would send (tcp_output_tw), sent at once (nothing is
- * scheduled) in the FIN's own mbuf when it may be. test_tcp_close holds
- * it to the general path's segments and connection state. Returns -1:
- * not that case, nothing done; else whether m was kept (sent).
+ * ACK are acceptable, TS.Recent; of tcp_rcv_ack's, those TIME_WAIT needs
+ * (the release, snd_una, FIN_WAIT_2 without its timer: no recovery,
+ * persist, probe, undo or scoreboard; the application has closed, so no
+ * writable callback; the sending side's estimators are left, see below);
+ * tcp_rcv_data's FIN (nothing out of order: tcp_rcv_fin, TIME_WAIT by
+ * tcp_time_wait); then the ACK owed, which the flush would send
+ * (tcp_output_tw), sent at once (nothing is scheduled) in the FIN's own
+ * mbuf when it may be. test_tcp_close holds it to the general path's
+ * segments, counters and the connection state TIME_WAIT reads, and the
+ * answers TIME_WAIT then gives. Returns -1: not that case, nothing
+ * done; else whether m was kept (sent).
  */
 static int
 tcp_fin_ack_all(struct lcore_ctx *ctx, struct tcp_conn *c, struct rte_mbuf *m,
@@ -398,7 +399,6 @@ tcp_fin_ack_all(struct lcore_ctx *ctx, struct tcp_conn *c, struct rte_mbuf *m,
 	struct tcp_lcore *tl = tcp_tl(ctx);
 	struct rte_mbuf *q = c->sndq_head;
 	uint32_t ack = s->ack, acked = ack - c->snd_una, data = c->sndq_len;
-	bool grew;
 
 	if ((s->th->tcp_flags & ~RTE_TCP_PSH_FLAG) !=
 		    (RTE_TCP_ACK_FLAG | RTE_TCP_FIN_FLAG) ||
@@ -416,36 +416,26 @@ tcp_fin_ack_all(struct lcore_ctx *ctx, struct tcp_conn *c, struct rte_mbuf *m,
 	/* RFC 7323 §4.3 (tcp_rcv_state). */
 	if ((c->flags & TCF_TS) && SEQ_LEQ(s->seq, c->last_ack_sent))
 		c->ts_recent = s->tsval;
-	/* tcp_rcv_ack: tcp_rack_ack_cum's walk is this one mbuf. */
-	if (data && (c->flags & TCF_SACK))
-		tcp_rack_deliver(c, q, (uint32_t)ctx->now_us, ack - 1);
-	if ((c->flags & TCF_RTT) && SEQ_GT(ack, c->rtt_seq)) {
-		c->flags &= ~TCF_RTT;
-		tcp_rtt_update(tl, c, (uint32_t)(ctx->now_us - c->rtt_start));
-	}
+	/* tcp_rcv_ack's steps, but only those whose result TIME_WAIT (where
+	 * this segment takes c) or its exit reads: the send queue's release
+	 * and snd_una/snd_nxt. What the rest writes, the RTT estimator and
+	 * RACK's delivery (srtt, rttvar, rto, rack_*), congestion control
+	 * (cwnd), the send window (snd_wnd, wl1/wl2, max_snd_wnd), RACK's
+	 * marks (lost_end, rtx_nxt), dupacks, retries and timer_kind (TIME_WAIT
+	 * sets its own), is read only by the sending states and the
+	 * retransmission timer: TIME_WAIT answers from rcv_nxt, the window
+	 * and the timestamps, and the control plane shows the tuple and the
+	 * state. TCF_RTT goes as the sample would take it. */
 	if (data) {
 		c->sndq_len = 0;
 		tcp_sndq_pop(ctx, c);
 	}
 	c->snd_una = ack;
 	c->snd_nxt = ack;
-	c->dupacks = 0;
-	c->retries = 0;
-	tcp_cc_ack(ctx, c, acked, acked);
-	if (c->timer_kind == TT_RTX || c->timer_kind == TT_TLP ||
-	    c->timer_kind == TT_RACK)
-		c->timer_kind = TT_NONE; /* RFC 6298 §5.2 */
-	if (c->flags & TCF_SACK) {
-		if (SEQ_LT(c->lost_end, ack))
-			c->lost_end = ack;
-		if (SEQ_LT(c->rtx_nxt, ack))
-			c->rtx_nxt = ack;
-	}
-	(void)tcp_snd_wnd_take(c, s->seq, ack, s->wnd << c->snd_wscale, &grew);
 	tcp_set_state(tl, c, TCP_FIN_WAIT_2);
 	/* tcp_rcv_fin */
 	c->rcv_nxt++;
-	c->flags |= TCF_ACK_NOW;
+	c->flags = (c->flags | TCF_ACK_NOW) & ~TCF_RTT;
 	tcp_time_wait(ctx, c);
 	if ((c->flags & (TCF_ACK_NOW | TCF_DEAD)) != TCF_ACK_NOW)
 		return 0;
