@@ -103,7 +103,7 @@ tcp_seq_ok(const struct tcp_conn *c, uint32_t seq, uint32_t seglen)
  * change nothing, so only TS.Recent is left (as tcp_rcv_state does it).
  * true: the caller goes on with the segment as an ESTABLISHED one.
  */
-static bool
+static __rte_always_inline bool
 tcp_rcv_syn_received(struct lcore_ctx *ctx, struct tcp_conn *c,
 		     const struct tcp_seg *s)
 {
@@ -389,30 +389,37 @@ tcp_rcv_ack(struct lcore_ctx *ctx, struct tcp_conn *c, const struct tcp_seg *s)
  * (tcp_output_tw), sent at once (nothing is scheduled) in the FIN's own
  * mbuf when it may be. test_tcp_close holds it to the general path's
  * segments, counters and the connection state TIME_WAIT reads, and the
- * answers TIME_WAIT then gives. Returns -1: not that case, nothing
- * done; else whether m was kept (sent).
+ * answers TIME_WAIT then gives. tcp_fin_ack_all_case: whether s and c
+ * are that case; tcp_fin_ack_all then takes it and returns whether m
+ * was kept (sent).
  */
-static int
+static __rte_always_inline bool
+tcp_fin_ack_all_case(const struct tcp_conn *c, const struct tcp_seg *s)
+{
+	const struct rte_mbuf *q = c->sndq_head;
+	uint32_t ack = s->ack, acked = ack - c->snd_una, data = c->sndq_len;
+
+	return !((s->th->tcp_flags & ~RTE_TCP_PSH_FLAG) !=
+			 (RTE_TCP_ACK_FLAG | RTE_TCP_FIN_FLAG) ||
+		 s->len != 0 || s->seq != c->rcv_nxt || ack != c->snd_max ||
+		 acked != data + 1 || s->nsack != 0 || c->nsnd_sack != 0 ||
+		 (c->flags & (TCF_FIN_SENT | TCF_APP_CLOSED | TCF_FIN_ACK_NOT)) !=
+			 (TCF_FIN_SENT | TCF_APP_CLOSED) ||
+		 c->ooo != NULL || c->nooo != 0 ||
+		 ((c->flags & TCF_TS) &&
+		  (!s->has_ts || SEQ_LT(s->tsval, c->ts_recent))) ||
+		 (data ? q != c->sndq_tail || c->sndq_off != 0 ||
+				 tcp_mlen(q) != data :
+			 q != NULL));
+}
+
+static bool __rte_noinline
 tcp_fin_ack_all(struct lcore_ctx *ctx, struct tcp_conn *c, struct rte_mbuf *m,
 		const struct tcp_seg *s)
 {
 	struct tcp_lcore *tl = tcp_tl(ctx);
-	struct rte_mbuf *q = c->sndq_head;
-	uint32_t ack = s->ack, acked = ack - c->snd_una, data = c->sndq_len;
+	uint32_t ack = s->ack;
 
-	if ((s->th->tcp_flags & ~RTE_TCP_PSH_FLAG) !=
-		    (RTE_TCP_ACK_FLAG | RTE_TCP_FIN_FLAG) ||
-	    s->len != 0 || s->seq != c->rcv_nxt || ack != c->snd_max ||
-	    acked != data + 1 || s->nsack != 0 || c->nsnd_sack != 0 ||
-	    (c->flags & (TCF_FIN_SENT | TCF_APP_CLOSED | TCF_FIN_ACK_NOT)) !=
-		    (TCF_FIN_SENT | TCF_APP_CLOSED) ||
-	    c->ooo != NULL || c->nooo != 0 ||
-	    ((c->flags & TCF_TS) &&
-	     (!s->has_ts || SEQ_LT(s->tsval, c->ts_recent))) ||
-	    (data ? q != c->sndq_tail || c->sndq_off != 0 ||
-			    tcp_mlen(q) != data :
-		    q != NULL))
-		return -1;
 	/* RFC 7323 §4.3 (tcp_rcv_state). */
 	if ((c->flags & TCF_TS) && SEQ_LEQ(s->seq, c->last_ack_sent))
 		c->ts_recent = s->tsval;
@@ -426,7 +433,7 @@ tcp_fin_ack_all(struct lcore_ctx *ctx, struct tcp_conn *c, struct rte_mbuf *m,
 	 * retransmission timer: TIME_WAIT answers from rcv_nxt, the window
 	 * and the timestamps, and the control plane shows the tuple and the
 	 * state. TCF_RTT goes as the sample would take it. */
-	if (data) {
+	if (c->sndq_len) {
 		c->sndq_len = 0;
 		tcp_sndq_pop(ctx, c);
 	}
@@ -438,50 +445,66 @@ tcp_fin_ack_all(struct lcore_ctx *ctx, struct tcp_conn *c, struct rte_mbuf *m,
 	c->flags = (c->flags | TCF_ACK_NOW) & ~TCF_RTT;
 	tcp_time_wait(ctx, c);
 	if ((c->flags & (TCF_ACK_NOW | TCF_DEAD)) != TCF_ACK_NOW)
-		return 0;
+		return false;
 	/* tcp_send_ack, in the FIN's own mbuf when it may be. */
 	if (likely(tcp_xmit_one_pass(c) && tcp_mbuf_reusable(ctx, m))) {
 		STAT_INC(ctx, tcp_tx_pure_acks);
 		tcp_xmit_ctl_reuse(ctx, c, m, c->snd_nxt, RTE_TCP_ACK_FLAG);
-		return 1;
+		return true;
 	}
 	tcp_send_ack(ctx, c);
-	return 0;
+	return false;
 }
 
 /* ---- the state machine for a connection --------------------------------- */
 
 /*
- * A segment for c, in SYN_RECEIVED or a synchronized state: RFC 9293
- * §3.10.7.4 in its order (sequence number, RST, SYN, ACK, text, FIN),
- * with RFC 5961 (blind RST, SYN and ACK injection) and RFC 7323 (PAWS).
- * Returns true when m was kept (out-of-order queue).
+ * tcp_rcv_state's steps once the segment's ACK is to be processed: the
+ * ACK's acceptability (RFC 5961 §5.2), TS.Recent, ACK processing, then
+ * text and FIN.
  */
-bool
-tcp_rcv_state(struct lcore_ctx *ctx, struct tcp_conn *c, struct rte_mbuf *m,
+static bool __rte_noinline
+tcp_rcv_acked(struct lcore_ctx *ctx, struct tcp_conn *c, struct rte_mbuf *m,
 	      struct tcp_seg *s)
 {
-	uint32_t seglen;
-	int kept;
+	if (c->state != TCP_TIME_WAIT && !tcp_ack_acceptable(ctx, c, s))
+		return false;
+	/* RFC 7323 §4.3: TS.Recent from the segment at Last.ACK.sent, and
+	 * only once its ACK is acceptable (RFC 5961 §5.2), so a segment
+	 * with a forged ACK cannot move it (and fail later real ones on
+	 * PAWS). */
+	if (s->has_ts && (c->flags & TCF_TS) &&
+	    SEQ_LEQ(s->seq, c->last_ack_sent))
+		c->ts_recent = s->tsval;
+	if (c->state == TCP_TIME_WAIT)
+		return false;
+	if (!tcp_rcv_ack(ctx, c, s))
+		return false;
+	if (!(TCPF(c->state) & TCPF_RCV_DATA) ||
+	    (s->len == 0 && !(s->flags & RTE_TCP_FIN_FLAG)))
+		return false;
+	return tcp_rcv_data(ctx, c, m, s);
+}
 
-	if (c->state == TCP_FIN_WAIT_1 &&
-	    (kept = tcp_fin_ack_all(ctx, c, m, s)) >= 0)
-		return kept;
-	/* The handshake's last ACK, bare, at rcv_nxt, PAWS passed: the
-	 * checks before the SYN_RECEIVED step below would all pass (no SYN,
-	 * no RST, ACK set, the sequence acceptable at any window), so it
-	 * goes there at once. test_tcp_close holds it to the general path. */
-	if (c->state == TCP_SYN_RECEIVED &&
-	    (s->th->tcp_flags & ~RTE_TCP_PSH_FLAG) == RTE_TCP_ACK_FLAG &&
-	    s->len == 0 && s->seq == c->rcv_nxt &&
-	    (!(c->flags & TCF_TS) ||
-	     (s->has_ts && !SEQ_LT(s->tsval, c->ts_recent)))) {
-		if (!tcp_rcv_syn_received(ctx, c, s))
-			return false;
-		goto acked;
-	}
-	seglen = s->len + !!(s->flags & RTE_TCP_SYN_FLAG) +
-		 !!(s->flags & RTE_TCP_FIN_FLAG);
+/* The handshake's last ACK, bare, at rcv_nxt, PAWS passed (tcp_rcv_state's
+ * second decided case): the SYN_RECEIVED step at once. */
+static bool __rte_noinline
+tcp_rcv_hs_ack(struct lcore_ctx *ctx, struct tcp_conn *c, struct rte_mbuf *m,
+	       struct tcp_seg *s)
+{
+	if (!tcp_rcv_syn_received(ctx, c, s))
+		return false;
+	return tcp_rcv_acked(ctx, c, m, s);
+}
+
+/* tcp_rcv_state's general path: every check in RFC 9293's order. */
+static bool __rte_noinline
+tcp_rcv_state_all(struct lcore_ctx *ctx, struct tcp_conn *c,
+		  struct rte_mbuf *m, struct tcp_seg *s)
+{
+	uint32_t seglen = s->len + !!(s->flags & RTE_TCP_SYN_FLAG) +
+			  !!(s->flags & RTE_TCP_FIN_FLAG);
+
 	/* SYN: in SYN_RECEIVED the peer repeats its SYN because our SYN-ACK
 	 * was lost; in a synchronized state RFC 5961 §4.2 wants a
 	 * challenge ACK whatever the sequence number. */
@@ -538,22 +561,34 @@ tcp_rcv_state(struct lcore_ctx *ctx, struct tcp_conn *c, struct rte_mbuf *m,
 	}
 	if (c->state == TCP_SYN_RECEIVED && !tcp_rcv_syn_received(ctx, c, s))
 		return false;
-acked:
-	if (c->state != TCP_TIME_WAIT && !tcp_ack_acceptable(ctx, c, s))
-		return false;
-	/* RFC 7323 §4.3: TS.Recent from the segment at Last.ACK.sent, and
-	 * only once its ACK is acceptable (RFC 5961 §5.2), so a segment
-	 * with a forged ACK cannot move it (and fail later real ones on
-	 * PAWS). */
-	if (s->has_ts && (c->flags & TCF_TS) &&
-	    SEQ_LEQ(s->seq, c->last_ack_sent))
-		c->ts_recent = s->tsval;
-	if (c->state == TCP_TIME_WAIT)
-		return false;
-	if (!tcp_rcv_ack(ctx, c, s))
-		return false;
-	if (!(TCPF(c->state) & TCPF_RCV_DATA) ||
-	    (s->len == 0 && !(s->flags & RTE_TCP_FIN_FLAG)))
-		return false;
-	return tcp_rcv_data(ctx, c, m, s);
+	return tcp_rcv_acked(ctx, c, m, s);
+}
+
+/*
+ * A segment for c, in SYN_RECEIVED or a synchronized state: RFC 9293
+ * §3.10.7.4 in its order (sequence number, RST, SYN, ACK, text, FIN),
+ * with RFC 5961 (blind RST, SYN and ACK injection) and RFC 7323 (PAWS).
+ * Returns true when m was kept (out-of-order queue). The two decided
+ * cases of a connection's life, the handshake's last ACK and the FIN
+ * that ends it, are told apart here by tests alone and go to their own
+ * functions, as everything else goes to the general one: each a tail
+ * call, so this entry keeps no frame.
+ */
+bool
+tcp_rcv_state(struct lcore_ctx *ctx, struct tcp_conn *c, struct rte_mbuf *m,
+	      struct tcp_seg *s)
+{
+	if (c->state == TCP_FIN_WAIT_1 && tcp_fin_ack_all_case(c, s))
+		return tcp_fin_ack_all(ctx, c, m, s);
+	/* The handshake's last ACK, bare, at rcv_nxt, PAWS passed: the
+	 * checks before the SYN_RECEIVED step below would all pass (no SYN,
+	 * no RST, ACK set, the sequence acceptable at any window), so it
+	 * goes there at once. test_tcp_close holds it to the general path. */
+	if (c->state == TCP_SYN_RECEIVED &&
+	    (s->th->tcp_flags & ~RTE_TCP_PSH_FLAG) == RTE_TCP_ACK_FLAG &&
+	    s->len == 0 && s->seq == c->rcv_nxt &&
+	    (!(c->flags & TCF_TS) ||
+	     (s->has_ts && !SEQ_LT(s->tsval, c->ts_recent))))
+		return tcp_rcv_hs_ack(ctx, c, m, s);
+	return tcp_rcv_state_all(ctx, c, m, s);
 }
