@@ -60,6 +60,7 @@ tcp_rcv_syn(struct lcore_ctx *ctx, struct rte_mbuf *m, const struct tcp_seg *s,
 	 * option the peer gets our MSS and we send 536. */
 	uint16_t adv, snd;
 	uint32_t iss, ts_off;
+	uint64_t isn;
 	struct tcp_conn *c;
 	bool full = tl->state_count[TCP_SYN_RECEIVED] >= tl->max_halfopen;
 	uint16_t lim = tl->our_mss;
@@ -95,8 +96,15 @@ tcp_rcv_syn(struct lcore_ctx *ctx, struct rte_mbuf *m, const struct tcp_seg *s,
 		tcp_reply_rst(ctx, s);
 		return false;
 	}
-	tcp_isn(ctx, s->peer_ip, s->peer6, s->lid, pport, lport, &iss,
-		&ts_off);
+	if (likely(!s->peer6)) {
+		isn = tcp_isn4(ctx, s->peer_ip, s->lid,
+			       (uint32_t)pport << 16 | lport);
+		iss = (uint32_t)isn;
+		ts_off = (uint32_t)(isn >> 32);
+	} else {
+		tcp_isn(ctx, s->peer_ip, s->peer6, s->lid, pport, lport, &iss,
+			&ts_off);
+	}
 	tcp_conn_init(ctx, c, s, l, iss, s->seq, snd, adv, ts_off, s->wscale,
 		      s->has_ts);
 	if (s->sack_ok) {

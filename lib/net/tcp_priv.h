@@ -1141,6 +1141,11 @@ int tcp_secret_init(void);
 void tcp_isn(const struct lcore_ctx *ctx, uint32_t pip, const uint8_t *peer6,
 	     uint8_t lid, uint16_t pport, uint16_t lport, uint32_t *isn,
 	     uint32_t *ts_off);
+/* tcp_isn of an IPv4 4-tuple (ports: the peer's << 16 | ours, network
+ * order each), by value: the ISN in the low 32 bits, the timestamp
+ * offset in the high ones (the passive open's SYN). */
+uint64_t tcp_isn4(const struct lcore_ctx *ctx, uint32_t pip, uint8_t lid,
+		  uint32_t ports);
 uint32_t syncookie_make(const struct lcore_ctx *ctx, const struct tcp_seg *s,
 			uint16_t lport, uint16_t *mss);
 int syncookie_check(const struct lcore_ctx *ctx, const struct tcp_seg *s,
