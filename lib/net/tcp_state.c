@@ -18,6 +18,7 @@
 #include "net/tcp_priv.h"
 #include "net/tcp_steer.h"
 #include "net/tcp_table.h"
+#include "net/tcp_tw.h"
 
 /* ---- helpers ------------------------------------------------------------ */
 
@@ -418,7 +419,7 @@ tcp_fin_ack_all(struct lcore_ctx *ctx, struct tcp_conn *c, struct rte_mbuf *m,
 		const struct tcp_seg *s)
 {
 	struct tcp_lcore *tl = tcp_tl(ctx);
-	uint32_t ack = s->ack;
+	uint32_t ack = s->ack, data;
 
 	/* RFC 7323 §4.3 (tcp_rcv_state). */
 	if ((c->flags & TCF_TS) && SEQ_LEQ(s->seq, c->last_ack_sent))
@@ -433,7 +434,8 @@ tcp_fin_ack_all(struct lcore_ctx *ctx, struct tcp_conn *c, struct rte_mbuf *m,
 	 * retransmission timer: TIME_WAIT answers from rcv_nxt, the window
 	 * and the timestamps, and the control plane shows the tuple and the
 	 * state. TCF_RTT goes as the sample would take it. */
-	if (c->sndq_len) {
+	data = c->sndq_len;
+	if (data) {
 		c->sndq_len = 0;
 		tcp_sndq_pop(ctx, c);
 	}
@@ -443,7 +445,12 @@ tcp_fin_ack_all(struct lcore_ctx *ctx, struct tcp_conn *c, struct rte_mbuf *m,
 	/* tcp_rcv_fin */
 	c->rcv_nxt++;
 	c->flags = (c->flags | TCF_ACK_NOW) & ~TCF_RTT;
-	tcp_time_wait(ctx, c);
+	/* tcp_time_wait, inline with the queue known empty once the pop
+	 * took its one mbuf. */
+	if (likely(data))
+		tcp_time_wait_at(ctx, tl, c, true);
+	else
+		tcp_time_wait(ctx, c);
 	if ((c->flags & (TCF_ACK_NOW | TCF_DEAD)) != TCF_ACK_NOW)
 		return false;
 	/* tcp_send_ack, in the FIN's own mbuf when it may be. */
