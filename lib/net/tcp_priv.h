@@ -864,12 +864,34 @@ tcp_snd_wnd_take(struct tcp_conn *c, uint32_t seq, uint32_t ack,
 void tcp_xmit_ctl(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t seq,
 		  uint8_t flags);
 /* A received segment's mbuf that may carry the answer (a fresh mbuf's
- * stead): one direct segment of this lcore's pool, no other reference. */
+ * stead): one direct segment of this lcore's pool, no other reference.
+ * The reference and segment counts (adjacent 16-bit fields, as
+ * tcp_rx_free reads them) in one test: 1 and 1 in either byte order; a
+ * count that is 1 is ours alone, so no atomic read is needed for it. */
 static inline bool
 tcp_mbuf_reusable(const struct lcore_ctx *ctx, const struct rte_mbuf *m)
 {
-	return rte_mbuf_refcnt_read(m) == 1 && RTE_MBUF_DIRECT(m) &&
-	       m->pool == ctx->pool && m->nb_segs == 1 && m->next == NULL;
+	uint32_t rs;
+
+	RTE_BUILD_BUG_ON(offsetof(struct rte_mbuf, nb_segs) !=
+			 offsetof(struct rte_mbuf, refcnt) + 2);
+	memcpy(&rs, &m->refcnt, 4);
+	return rs == 0x00010001u && RTE_MBUF_DIRECT(m) &&
+	       m->pool == ctx->pool && m->next == NULL;
+}
+
+/* rte_pktmbuf_reset of m, which tcp_mbuf_reusable passed (its next,
+ * nb_segs and external-buffer flag already what the reset leaves), but
+ * for the layout the caller writes next (data_off, data_len, pkt_len,
+ * tx_offload): each field once. */
+static __rte_always_inline void
+tcp_mbuf_reuse(struct rte_mbuf *m)
+{
+	m->vlan_tci = 0;
+	m->vlan_tci_outer = 0;
+	m->port = RTE_MBUF_PORT_INVALID;
+	m->ol_flags = 0;
+	m->packet_type = 0;
 }
 
 /* tcp_frame.c: tcp_xmit_ctl in m, a received segment's mbuf the caller
