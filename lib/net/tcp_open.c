@@ -228,7 +228,7 @@ tcp_rcv_listen(struct lcore_ctx *ctx, struct rte_mbuf *m,
 
 /* SYN_RECEIVED -> ESTABLISHED on the ACK of our SYN (§3.10.7.4 fifth).
  * false when the connection is gone (refused by the application). */
-bool
+static __rte_always_inline bool
 tcp_established(struct lcore_ctx *ctx, struct tcp_conn *c,
 		const struct tcp_seg *s)
 {
@@ -274,4 +274,60 @@ tcp_established(struct lcore_ctx *ctx, struct tcp_conn *c,
 	c->app = app;
 	c->flags |= TCF_APP;
 	return true;
+}
+
+/* ---- the handshake's last ACK ----------------------------------------- */
+
+/*
+ * The ACK of our SYN (§3.10.7.4 fifth, SYN_RECEIVED). false when the
+ * segment is done with: refused (RST), the connection gone, or the
+ * handshake's last ACK bearing nothing more. tcp_established() did all
+ * the ACK processing such a segment asks for (snd_una, the window and
+ * its wl1/wl2): with nothing sent past our SYN, no SACK block either
+ * way, no probe, undo, persist or FIN of ours, tcp_rcv_ack() would
+ * change nothing, so only TS.Recent is left (as tcp_rcv_state does it).
+ * true: the caller goes on with the segment as an ESTABLISHED one.
+ * tcp_established inline here: the handshake's last ACK pays one call.
+ */
+static __rte_always_inline bool
+tcp_rcv_syn_received_at(struct lcore_ctx *ctx, struct tcp_conn *c,
+			const struct tcp_seg *s)
+{
+	/* SND.UNA < SEG.ACK =< SND.NXT, i.e. our SYN exactly. */
+	if (s->ack != c->snd_nxt) {
+		STAT_INC(ctx, tcp_drop_bad_ack);
+		tcp_reply_rst(ctx, s);
+		return false;
+	}
+	if (!tcp_established(ctx, c, s))
+		return false;
+	if (s->len != 0 || (s->flags & RTE_TCP_FIN_FLAG) || s->nsack != 0 ||
+	    c->state != TCP_ESTABLISHED || c->snd_una != c->snd_max ||
+	    c->nsnd_sack != 0 || SEQ_LT(c->lost_end, c->snd_una) ||
+	    SEQ_LT(c->rtx_nxt, c->snd_una) ||
+	    (c->flags & (TCF_PERSIST | TCF_FIN_SENT | TCF_TLP | TCF_UNDO)))
+		return true;
+	if (s->has_ts && (c->flags & TCF_TS) &&
+	    SEQ_LEQ(s->seq, c->last_ack_sent))
+		c->ts_recent = s->tsval;
+	return false;
+}
+
+bool
+tcp_rcv_syn_received(struct lcore_ctx *ctx, struct tcp_conn *c,
+		     const struct tcp_seg *s)
+{
+	return tcp_rcv_syn_received_at(ctx, c, s);
+}
+
+/* The handshake's last ACK, bare, at rcv_nxt, PAWS passed (tcp_rcv_state's
+ * second decided case): the SYN_RECEIVED step at once, then, if the
+ * segment asks for more, tcp_rcv_state's steps from its ACK on. */
+bool
+tcp_rcv_hs_ack(struct lcore_ctx *ctx, struct tcp_conn *c, struct rte_mbuf *m,
+	       struct tcp_seg *s)
+{
+	if (!tcp_rcv_syn_received_at(ctx, c, s))
+		return false;
+	return tcp_rcv_acked(ctx, c, m, s);
 }

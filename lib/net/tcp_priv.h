@@ -678,10 +678,20 @@ tcp_conn_send_init(const struct tcp_lcore *tl, struct tcp_conn *c,
  * m was consumed (the SYN-ACK went in it), else it is the caller's. */
 struct tcp_conn *tcp_rcv_listen(struct lcore_ctx *ctx, struct rte_mbuf *m,
 				const struct tcp_seg *s, bool *kept);
-/* SYN_RECEIVED -> ESTABLISHED on the ACK of our SYN, the application
- * asked to accept; false when the connection is gone (refused). */
-bool tcp_established(struct lcore_ctx *ctx, struct tcp_conn *c,
-		     const struct tcp_seg *s);
+/* The ACK of our SYN in SYN_RECEIVED (RFC 9293 §3.10.7.4 fifth): to
+ * ESTABLISHED, the application asked to accept. false when the segment
+ * is done with (refused, gone, or nothing more in it); true: the caller
+ * goes on with it as an ESTABLISHED one (tcp_rcv_acked). */
+bool tcp_rcv_syn_received(struct lcore_ctx *ctx, struct tcp_conn *c,
+			  const struct tcp_seg *s);
+/* tcp_rcv_state's decided handshake ACK: tcp_rcv_syn_received, then
+ * tcp_rcv_acked if it asks; true when m was kept. */
+bool tcp_rcv_hs_ack(struct lcore_ctx *ctx, struct tcp_conn *c,
+		    struct rte_mbuf *m, struct tcp_seg *s);
+/* tcp_state.c: tcp_rcv_state's steps from the ACK on (its acceptability,
+ * TS.Recent, ACK processing, text, FIN); true when m was kept. */
+bool tcp_rcv_acked(struct lcore_ctx *ctx, struct tcp_conn *c,
+		   struct rte_mbuf *m, struct tcp_seg *s);
 /* tcp_sndq.c: bytes acknowledged leave c's send queue; the whole queue
  * freed (the connection's end). */
 void tcp_sndq_drop(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t bytes);

@@ -92,42 +92,6 @@ tcp_seq_ok(const struct tcp_conn *c, uint32_t seq, uint32_t seglen)
 	       (SEQ_GEQ(seq + seglen - 1, lo) && SEQ_LT(seq + seglen - 1, hi));
 }
 
-/* ---- the handshake's last ACK ----------------------------------------- */
-
-/*
- * The ACK of our SYN (§3.10.7.4 fifth, SYN_RECEIVED). false when the
- * segment is done with: refused (RST), the connection gone, or the
- * handshake's last ACK bearing nothing more. tcp_established() did all
- * the ACK processing such a segment asks for (snd_una, the window and
- * its wl1/wl2): with nothing sent past our SYN, no SACK block either
- * way, no probe, undo, persist or FIN of ours, tcp_rcv_ack() would
- * change nothing, so only TS.Recent is left (as tcp_rcv_state does it).
- * true: the caller goes on with the segment as an ESTABLISHED one.
- */
-static __rte_always_inline bool
-tcp_rcv_syn_received(struct lcore_ctx *ctx, struct tcp_conn *c,
-		     const struct tcp_seg *s)
-{
-	/* SND.UNA < SEG.ACK =< SND.NXT, i.e. our SYN exactly. */
-	if (s->ack != c->snd_nxt) {
-		STAT_INC(ctx, tcp_drop_bad_ack);
-		tcp_reply_rst(ctx, s);
-		return false;
-	}
-	if (!tcp_established(ctx, c, s))
-		return false;
-	if (s->len != 0 || (s->flags & RTE_TCP_FIN_FLAG) || s->nsack != 0 ||
-	    c->state != TCP_ESTABLISHED || c->snd_una != c->snd_max ||
-	    c->nsnd_sack != 0 || SEQ_LT(c->lost_end, c->snd_una) ||
-	    SEQ_LT(c->rtx_nxt, c->snd_una) ||
-	    (c->flags & (TCF_PERSIST | TCF_FIN_SENT | TCF_TLP | TCF_UNDO)))
-		return true;
-	if (s->has_ts && (c->flags & TCF_TS) &&
-	    SEQ_LEQ(s->seq, c->last_ack_sent))
-		c->ts_recent = s->tsval;
-	return false;
-}
-
 /* ---- ACK processing (§3.10.7.4 fifth), NewReno (RFC 5681, 6582) ------- */
 
 /* One segment at snd_una again: fast retransmit and partial ACKs. Only
@@ -465,12 +429,10 @@ tcp_fin_ack_all(struct lcore_ctx *ctx, struct tcp_conn *c, struct rte_mbuf *m,
 
 /* ---- the state machine for a connection --------------------------------- */
 
-/*
- * tcp_rcv_state's steps once the segment's ACK is to be processed: the
+/* tcp_rcv_state's steps once the segment's ACK is to be processed: the
  * ACK's acceptability (RFC 5961 §5.2), TS.Recent, ACK processing, then
- * text and FIN.
- */
-static bool __rte_noinline
+ * text and FIN (tcp_priv.h). */
+bool
 tcp_rcv_acked(struct lcore_ctx *ctx, struct tcp_conn *c, struct rte_mbuf *m,
 	      struct tcp_seg *s)
 {
@@ -491,17 +453,6 @@ tcp_rcv_acked(struct lcore_ctx *ctx, struct tcp_conn *c, struct rte_mbuf *m,
 	    (s->len == 0 && !(s->flags & RTE_TCP_FIN_FLAG)))
 		return false;
 	return tcp_rcv_data(ctx, c, m, s);
-}
-
-/* The handshake's last ACK, bare, at rcv_nxt, PAWS passed (tcp_rcv_state's
- * second decided case): the SYN_RECEIVED step at once. */
-static bool __rte_noinline
-tcp_rcv_hs_ack(struct lcore_ctx *ctx, struct tcp_conn *c, struct rte_mbuf *m,
-	       struct tcp_seg *s)
-{
-	if (!tcp_rcv_syn_received(ctx, c, s))
-		return false;
-	return tcp_rcv_acked(ctx, c, m, s);
 }
 
 /* tcp_rcv_state's general path: every check in RFC 9293's order. */
