@@ -93,7 +93,7 @@ tcp_siphash(const void *data, size_t len)
 
 /* SipHash-2-4 of a 15-byte message given as its two little-endian words
  * (tcp_siphash's blocks): m0, and m1 whose top byte is 15, the length. */
-static inline uint64_t
+static __rte_always_inline uint64_t
 tcp_siphash_15(uint64_t m0, uint64_t m1)
 {
 	uint64_t v0 = tcp_key_v[0], v1 = tcp_key_v[1];

@@ -288,10 +288,12 @@ tcp_established(struct lcore_ctx *ctx, struct tcp_conn *c,
  * change nothing, so only TS.Recent is left (as tcp_rcv_state does it).
  * true: the caller goes on with the segment as an ESTABLISHED one.
  * tcp_established inline here: the handshake's last ACK pays one call.
+ * bare: s is known to carry no text, no FIN and, on a connection with
+ * timestamps, a timestamp (tcp_rcv_state's decided case).
  */
 static __rte_always_inline bool
 tcp_rcv_syn_received_at(struct lcore_ctx *ctx, struct tcp_conn *c,
-			const struct tcp_seg *s)
+			const struct tcp_seg *s, const bool bare)
 {
 	/* SND.UNA < SEG.ACK =< SND.NXT, i.e. our SYN exactly. */
 	if (s->ack != c->snd_nxt) {
@@ -301,13 +303,14 @@ tcp_rcv_syn_received_at(struct lcore_ctx *ctx, struct tcp_conn *c,
 	}
 	if (!tcp_established(ctx, c, s))
 		return false;
-	if (s->len != 0 || (s->flags & RTE_TCP_FIN_FLAG) || s->nsack != 0 ||
+	if ((!bare && (s->len != 0 || (s->flags & RTE_TCP_FIN_FLAG))) ||
+	    s->nsack != 0 ||
 	    c->state != TCP_ESTABLISHED || c->snd_una != c->snd_max ||
 	    c->nsnd_sack != 0 || SEQ_LT(c->lost_end, c->snd_una) ||
 	    SEQ_LT(c->rtx_nxt, c->snd_una) ||
 	    (c->flags & (TCF_PERSIST | TCF_FIN_SENT | TCF_TLP | TCF_UNDO)))
 		return true;
-	if (s->has_ts && (c->flags & TCF_TS) &&
+	if ((bare || s->has_ts) && (c->flags & TCF_TS) &&
 	    SEQ_LEQ(s->seq, c->last_ack_sent))
 		c->ts_recent = s->tsval;
 	return false;
@@ -317,7 +320,7 @@ bool
 tcp_rcv_syn_received(struct lcore_ctx *ctx, struct tcp_conn *c,
 		     const struct tcp_seg *s)
 {
-	return tcp_rcv_syn_received_at(ctx, c, s);
+	return tcp_rcv_syn_received_at(ctx, c, s, false);
 }
 
 /* The handshake's last ACK, bare, at rcv_nxt, PAWS passed (tcp_rcv_state's
@@ -327,7 +330,7 @@ bool
 tcp_rcv_hs_ack(struct lcore_ctx *ctx, struct tcp_conn *c, struct rte_mbuf *m,
 	       struct tcp_seg *s)
 {
-	if (!tcp_rcv_syn_received_at(ctx, c, s))
+	if (!tcp_rcv_syn_received_at(ctx, c, s, true))
 		return false;
 	return tcp_rcv_acked(ctx, c, m, s);
 }
