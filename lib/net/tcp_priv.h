@@ -1055,10 +1055,10 @@ void tcp_arm(struct lcore_ctx *ctx, struct tcp_conn *c, uint8_t kind,
 	     uint64_t after_us);
 void tcp_disarm(struct lcore_ctx *ctx, struct tcp_conn *c);
 void tcp_rtx_arm(struct lcore_ctx *ctx, struct tcp_conn *c);
-/* The new SYN_RECEIVED c's SYN-ACK timeout, RTO from now: at the tail of
- * tl's SYN-ACK FIFO (tl->syn_timer), or on c's own timer where that
- * would break the FIFO's deadline order. */
-void tcp_synack_arm(struct lcore_ctx *ctx, struct tcp_conn *c);
+/* The new SYN_RECEIVED c's SYN-ACK timeout (tcp_open.c's
+ * tcp_synack_arm): RTO from now at the tail of tl's SYN-ACK FIFO
+ * (tl->syn_timer, fired by tcp_synack_fifo_fire), or on c's own timer
+ * where that would break the FIFO's deadline order. */
 void tcp_synack_fifo_fire(struct lcore_ctx *ctx, struct timer *t);
 
 /* c (c->tw_pprev set, SYN_RECEIVED) off the SYN-ACK FIFO. */
