@@ -282,6 +282,7 @@ tcp_lcore_config(struct lcore_ctx *ctx, struct tcp_lcore *tl)
 	tl->rcv_wnd = cfg->tcp_rcv_wnd;
 	while (tl->our_wscale < 14 && (tl->rcv_wnd >> tl->our_wscale) > 65535)
 		tl->our_wscale++;
+	tl->rcv_wnd_ws = (tl->rcv_wnd >> tl->our_wscale) << tl->our_wscale;
 	tl->snd_buf = cfg->tcp_snd_buf;
 	tl->rto_min = cfg->tcp_rto_min_ms * 1000;
 	tl->rto_max = cfg->tcp_rto_max_ms * 1000;

@@ -33,7 +33,7 @@ tcp_conn_init(struct lcore_ctx *ctx, struct tcp_conn *c,
 		c->flags |= TCF_WS;
 		c->snd_wscale = (uint8_t)wscale;
 		c->rcv_wscale = tl->our_wscale;
-		c->rcv_wnd = (tl->rcv_wnd >> c->rcv_wscale) << c->rcv_wscale;
+		c->rcv_wnd = tl->rcv_wnd_ws;
 	} else {
 		c->rcv_wnd = tcp_min(tl->rcv_wnd, 65535);
 	}

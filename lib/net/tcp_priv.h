@@ -283,6 +283,8 @@ struct tcp_lcore {
 	uint8_t our_wscale;
 	int syncookies;    /* enum config_tristate */
 	uint32_t rcv_wnd, snd_buf;
+	uint32_t rcv_wnd_ws; /* rcv_wnd in whole our_wscale units (the
+			      * window of a connection that scales) */
 	uint32_t rto_min, rto_max, rto_init; /* microseconds */
 	uint32_t delack_us, timewait_us, finwait2_us;
 	uint32_t max_retries, max_halfopen, max_timewait, ooo_max;
