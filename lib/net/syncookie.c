@@ -8,9 +8,21 @@
 
 #include "net/tcp_priv.h"
 
-/* One secret per process, drawn at the first tcp_lcore_init(). */
+/* One secret per process, drawn at the first tcp_lcore_init(), and
+ * SipHash's initial state under it (tcp_siphash_15: v0..v3 as SipHash
+ * starts them, the key XORed in once rather than at every hash). */
 static uint64_t tcp_key[2];
+static uint64_t tcp_key_v[4];
 static uint32_t tcp_isn_forced;
+
+static void
+tcp_key_state(void)
+{
+	tcp_key_v[0] = 0x736f6d6570736575ULL ^ tcp_key[0];
+	tcp_key_v[1] = 0x646f72616e646f6dULL ^ tcp_key[1];
+	tcp_key_v[2] = 0x6c7967656e657261ULL ^ tcp_key[0];
+	tcp_key_v[3] = 0x7465646279746573ULL ^ tcp_key[1];
+}
 
 int
 tcp_secret_init(void)
@@ -23,6 +35,7 @@ tcp_secret_init(void)
 		tcp_key[0] = rte_rand();
 		tcp_key[1] = rte_rand();
 	}
+	tcp_key_state();
 	return (tcp_key[0] | tcp_key[1]) ? 0 : -EIO;
 }
 
@@ -80,13 +93,11 @@ tcp_siphash(const void *data, size_t len)
 
 /* SipHash-2-4 of a 15-byte message given as its two little-endian words
  * (tcp_siphash's blocks): m0, and m1 whose top byte is 15, the length. */
-static inline uint64_t
+static __rte_always_inline uint64_t
 tcp_siphash_15(uint64_t m0, uint64_t m1)
 {
-	uint64_t v0 = 0x736f6d6570736575ULL ^ tcp_key[0];
-	uint64_t v1 = 0x646f72616e646f6dULL ^ tcp_key[1];
-	uint64_t v2 = 0x6c7967656e657261ULL ^ tcp_key[0];
-	uint64_t v3 = 0x7465646279746573ULL ^ tcp_key[1];
+	uint64_t v0 = tcp_key_v[0], v1 = tcp_key_v[1];
+	uint64_t v2 = tcp_key_v[2], v3 = tcp_key_v[3];
 
 	v3 ^= m0;
 	SIP_ROUND;
@@ -117,6 +128,21 @@ tcp_test_set_isn(uint32_t isn)
  * says nothing about uptime and stays a function of the 4-tuple (the
  * cookie path recomputes it).
  */
+uint64_t
+tcp_isn4(const struct lcore_ctx *ctx, uint32_t pip, uint8_t lid,
+	 uint32_t ports)
+{
+	/* 15 bytes: the addresses, the ports, the tag "ISN" (the length
+	 * keeps it apart from the other inputs): two blocks where 16 bytes
+	 * took three. */
+	uint64_t h = tcp_siphash_15((uint64_t)tcp_lid_addr4(ctx, lid) << 32 | pip,
+				    15ull << 56 | 0x4e5349ull << 32 | ports);
+	uint32_t isn = tcp_isn_forced ? tcp_isn_forced :
+					(uint32_t)h + (uint32_t)(ctx->now_us / 4);
+
+	return (h >> 32) << 32 | isn;
+}
+
 void
 tcp_isn(const struct lcore_ctx *ctx, uint32_t pip, const uint8_t *peer6,
 	uint8_t lid, uint16_t pport, uint16_t lport, uint32_t *isn,
@@ -124,23 +150,21 @@ tcp_isn(const struct lcore_ctx *ctx, uint32_t pip, const uint8_t *peer6,
 {
 	uint64_t h;
 
-	if (unlikely(peer6 != NULL)) {
-		/* IPv6: both 16-byte addresses (RFC 6528 over the tuple). */
+	if (likely(peer6 == NULL)) {
+		h = tcp_isn4(ctx, pip, lid, (uint32_t)pport << 16 | lport);
+		*isn = (uint32_t)h;
+		*ts_off = (uint32_t)(h >> 32);
+		return;
+	}
+	/* IPv6: both 16-byte addresses (RFC 6528 over the tuple). */
+	{
 		uint32_t in6[10] = { 0x49534e36 /* "ISN6" */ };
 
 		memcpy(&in6[1], peer6, 16);
 		memcpy(&in6[5], tcp_lid_addr6(ctx->ifc, lid), 16);
 		in6[9] = (uint32_t)pport << 16 | lport;
 		h = tcp_siphash(in6, sizeof(in6));
-	} else {
-		/* 15 bytes: the addresses, the ports, the tag "ISN" (the
-		 * length keeps it apart from the other inputs): two blocks
-		 * where 16 bytes took three. */
-		h = tcp_siphash_15((uint64_t)tcp_lid_addr4(ctx, lid) << 32 | pip,
-				   15ull << 56 | 0x4e5349ull << 32 |
-				   (uint32_t)pport << 16 | lport);
 	}
-
 	*isn = tcp_isn_forced ? tcp_isn_forced :
 				(uint32_t)h + (uint32_t)(ctx->now_us / 4);
 	*ts_off = (uint32_t)(h >> 32);

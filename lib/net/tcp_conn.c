@@ -13,6 +13,7 @@
 #include "net/tcp_priv.h"
 #include "net/tcp_table.h"
 #include "net/tcp_steer.h"
+#include "net/tcp_tw.h"
 
 int tcp_meta_off = -1;
 
@@ -64,68 +65,12 @@ tcp_table_keys(struct tcp_lcore *tl, const struct lcore_ctx *ctx)
 	}
 }
 
-static void
-tcp_tw_unlink(struct tcp_lcore *tl, struct tcp_conn *c)
-{
-	*c->tw_pprev = c->tw_next;
-	if (c->tw_next)
-		c->tw_next->tw_pprev = c->tw_pprev;
-	else
-		tl->tw_tail = c->tw_pprev;
-	c->tw_pprev = NULL;
-}
-
-/*
- * c waits tl->timewait_us at the tail of the TIME_WAIT FIFO. The wait is
- * the same for all, so the FIFO is in expiry order and one lcore timer
- * (tw_timer, due when the head's wait ends) expires them all: c's own
- * timer stops, entering and leaving TIME_WAIT cost no wheel insertion
- * each. (A clock stepped back may leave an entry behind one due later:
- * it then goes with that one, late by less than the wait.)
- */
-static void
-tcp_tw_append(struct lcore_ctx *ctx, struct tcp_lcore *tl, struct tcp_conn *c)
-{
-	c->timer_kind = TT_TIME_WAIT;
-	c->rtx_deadline = ctx->now_us + tl->timewait_us;
-	timer_cancel(&ctx->wheel, &c->timer);
-	c->tw_next = NULL;
-	c->tw_pprev = tl->tw_tail;
-	*tl->tw_tail = c;
-	tl->tw_tail = &c->tw_next;
-	if (!timer_armed(&tl->tw_timer))
-		timer_arm(&ctx->wheel, &tl->tw_timer, tl->tw_head->rtx_deadline);
-}
-
 struct tcp_conn *
 tcp_conn_alloc(struct lcore_ctx *ctx, uint32_t ip, uint16_t pport,
 	       uint16_t lport, uint8_t lid, const uint8_t *peer6)
 {
 	return tcp_conn_alloc_inline(ctx, ip, pport, lport, lid, peer6,
 				     TCP_CLOSED);
-}
-
-/*
- * Give back c's send and out-of-order queues, and its place on the
- * holders list. A queue that holds nothing (the usual case at the end
- * of a connection: every byte acknowledged, nothing out of order) costs
- * no call: its fields are already what tcp_sndq_free / tcp_ooo_free
- * leave, but for the send cursor and counts, reset here.
- */
-static inline void
-tcp_conn_release_queues(struct lcore_ctx *ctx, struct tcp_conn *c)
-{
-	if (c->sndq_head || c->nsndq) {
-		tcp_sndq_free(ctx, c);
-	} else {
-		c->sndq_tail = NULL;
-		c->snd_cur = NULL;
-		c->sndq_len = 0;
-		c->sndq_off = 0;
-	}
-	if (c->ooo || c->nooo)
-		tcp_ooo_free(ctx, c);
-	tcp_unhold(c, false);
 }
 
 /*
@@ -244,29 +189,7 @@ tcp_app_closed(struct lcore_ctx *ctx, struct tcp_conn *c,
 void
 tcp_time_wait(struct lcore_ctx *ctx, struct tcp_conn *c)
 {
-	struct tcp_lcore *tl = tcp_tl(ctx);
-
-	tcp_app_closed(ctx, c, TCP_CLOSE_NORMAL);
-	if (c->flags & TCF_DEAD)
-		return;
-	if (tl->max_timewait == 0 || tl->timewait_us == 0) {
-		STAT_INC(ctx, tcp_timewait_skipped);
-		if (c->flags & TCF_ACK_NOW)
-			tcp_send_ack(ctx, c);
-		tcp_conn_free(ctx, c);
-		return;
-	}
-	if (tl->state_count[TCP_TIME_WAIT] >= tl->max_timewait) {
-		STAT_INC(ctx, tcp_timewait_full);
-		tcp_conn_free(ctx, tl->tw_head);
-	}
-	STAT_INC(ctx, tcp_timewait_entered);
-	tcp_conn_release_queues(ctx, c);
-	if (c->flags & TCF_MEMWAIT) /* tcp_mem_unwait's test: no call */
-		tcp_mem_unwait(tl, c);
-	timer_cancel(&ctx->wheel, &c->delack);
-	tcp_set_state(tl, c, TCP_TIME_WAIT);
-	tcp_tw_append(ctx, tl, c);
+	tcp_time_wait_at(ctx, tcp_tl(ctx), c, false);
 }
 
 /* A retransmitted FIN in TIME_WAIT: the 2*MSL wait starts again. */
@@ -363,6 +286,7 @@ tcp_lcore_config(struct lcore_ctx *ctx, struct tcp_lcore *tl)
 	tl->rcv_wnd = cfg->tcp_rcv_wnd;
 	while (tl->our_wscale < 14 && (tl->rcv_wnd >> tl->our_wscale) > 65535)
 		tl->our_wscale++;
+	tl->rcv_wnd_ws = (tl->rcv_wnd >> tl->our_wscale) << tl->our_wscale;
 	tl->snd_buf = cfg->tcp_snd_buf;
 	tl->rto_min = cfg->tcp_rto_min_ms * 1000;
 	tl->rto_max = cfg->tcp_rto_max_ms * 1000;

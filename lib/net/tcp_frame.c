@@ -577,13 +577,20 @@ tcp_xmit_synack(struct lcore_ctx *ctx, struct tcp_conn *c, uint16_t win,
 	struct rte_tcp_hdr *th;
 	uint64_t addr, s;
 
+	/* m reset as rte_pktmbuf_alloc() resets a fresh one, and its layout
+	 * (data_off at the headroom less the headers prepended, one
+	 * segment of hdr bytes, l2/l3 lengths) written once, in both. */
 	if (m)
-		rte_pktmbuf_reset(m);
+		tcp_mbuf_reuse(m);
 	else if (unlikely(!(m = rte_pktmbuf_alloc(ctx->pool))))
 		return false;
-	m->data_off = (uint16_t)(m->data_off - (sizeof(*eh) + sizeof(*ip)));
+	m->data_off = (uint16_t)(RTE_MIN((uint16_t)RTE_PKTMBUF_HEADROOM,
+					 (uint16_t)m->buf_len) -
+				 (sizeof(*eh) + sizeof(*ip)));
 	m->data_len = hdr;
 	m->pkt_len = hdr;
+	m->tx_offload = rte_mbuf_tx_offload(sizeof(*eh), sizeof(*ip), 0, 0, 0,
+					    0, 0);
 	eh = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
 	ip = (struct rte_ipv4_hdr *)(eh + 1);
 	th = (struct rte_tcp_hdr *)(ip + 1);
@@ -616,8 +623,6 @@ tcp_xmit_synack(struct lcore_ctx *ctx, struct tcp_conn *c, uint16_t win,
 	memcpy(th + 1, w, sizeof(w));
 	s = (uint64_t)w_seq + w_ack + w_off + w[0] + w[1] + w[2] + w[3] + w[4] +
 	    w[5];
-	m->l2_len = sizeof(*eh);
-	m->l3_len = sizeof(*ip);
 	if (ifc->tx_offloads & RTE_ETH_TX_OFFLOAD_TCP_CKSUM) {
 		m->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_TCP_CKSUM;
 		th->cksum = cksum_fold(addr + RTE_BE16(IPPROTO_TCP) + l4_be);
@@ -653,7 +658,13 @@ void
 tcp_xmit_ctl_reuse(struct lcore_ctx *ctx, struct tcp_conn *c,
 		   struct rte_mbuf *m, uint32_t seq, uint8_t flags)
 {
-	rte_pktmbuf_reset(m);
+	/* rte_pktmbuf_reset but for the fields tcp_xmit_first_v4 writes
+	 * (pkt_len) or tcp_mbuf_reusable found as the reset leaves them. */
+	tcp_mbuf_reuse(m);
+	m->data_off = (uint16_t)RTE_MIN((uint16_t)RTE_PKTMBUF_HEADROOM,
+					(uint16_t)m->buf_len);
+	m->data_len = 0;
+	m->tx_offload = 0;
 	tcp_meta(m)->sum = TCP_SUM_KNOWN;
 	tcp_xmit_first_seg_c(ctx, c, m, seq, flags); /* IPv4 (callers) */
 }

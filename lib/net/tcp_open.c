@@ -33,7 +33,7 @@ tcp_conn_init(struct lcore_ctx *ctx, struct tcp_conn *c,
 		c->flags |= TCF_WS;
 		c->snd_wscale = (uint8_t)wscale;
 		c->rcv_wscale = tl->our_wscale;
-		c->rcv_wnd = (tl->rcv_wnd >> c->rcv_wscale) << c->rcv_wscale;
+		c->rcv_wnd = tl->rcv_wnd_ws;
 	} else {
 		c->rcv_wnd = tcp_min(tl->rcv_wnd, 65535);
 	}
@@ -45,6 +45,41 @@ tcp_conn_init(struct lcore_ctx *ctx, struct tcp_conn *c,
 	tcp_conn_send_init(tl, c, snd_mss, ts);
 	c->rto = tl->rto_init;
 	c->snd_buf = tl->snd_buf;
+}
+
+/*
+ * A new passive connection's SYN-ACK timer. Every one starts with the
+ * same RTO (tcp.rto_init_ms), so the lcore's SYN_RECEIVED connections
+ * wait for their first timeout in a FIFO that is in deadline order: one
+ * timer (tl->syn_timer) for them all, and the handshake's end takes c
+ * off the list (tcp_established) instead of leaving its wheel timer
+ * armed for the answer's RTO to move. A deadline earlier than the tail's
+ * (the clock stepped back) goes on c's own timer, as a timeout after
+ * the first does (tcp_synack_expired: backed off). Inline in the SYN,
+ * its only caller.
+ */
+static __rte_always_inline void
+tcp_synack_arm(struct lcore_ctx *ctx, struct tcp_conn *c)
+{
+	struct tcp_lcore *tl = tcp_tl(ctx);
+	uint64_t when = ctx->now_us + c->rto;
+
+	if (unlikely(tl->syn_head != NULL &&
+		     container_of(tl->syn_tail, struct tcp_conn, tw_next)
+				     ->rtx_deadline > when)) {
+		tcp_rtx_arm(ctx, c);
+		return;
+	}
+	c->timer_kind = TT_RTX;
+	c->rtx_deadline = when;
+	c->tw_next = NULL;
+	c->tw_pprev = tl->syn_tail;
+	*tl->syn_tail = c;
+	tl->syn_tail = &c->tw_next;
+	/* Left armed when the FIFO empties: it then fires for nothing, or
+	 * for the entries added since. */
+	if (!timer_armed(&tl->syn_timer) || tl->syn_timer.expire_us > when)
+		timer_arm(&ctx->wheel, &tl->syn_timer, when);
 }
 
 /* A SYN (in m) for a listening port (RFC 9293 §3.10.7.2, third). true
@@ -60,6 +95,7 @@ tcp_rcv_syn(struct lcore_ctx *ctx, struct rte_mbuf *m, const struct tcp_seg *s,
 	 * option the peer gets our MSS and we send 536. */
 	uint16_t adv, snd;
 	uint32_t iss, ts_off;
+	uint64_t isn;
 	struct tcp_conn *c;
 	bool full = tl->state_count[TCP_SYN_RECEIVED] >= tl->max_halfopen;
 	uint16_t lim = tl->our_mss;
@@ -95,8 +131,15 @@ tcp_rcv_syn(struct lcore_ctx *ctx, struct rte_mbuf *m, const struct tcp_seg *s,
 		tcp_reply_rst(ctx, s);
 		return false;
 	}
-	tcp_isn(ctx, s->peer_ip, s->peer6, s->lid, pport, lport, &iss,
-		&ts_off);
+	if (likely(!s->peer6)) {
+		isn = tcp_isn4(ctx, s->peer_ip, s->lid,
+			       (uint32_t)pport << 16 | lport);
+		iss = (uint32_t)isn;
+		ts_off = (uint32_t)(isn >> 32);
+	} else {
+		tcp_isn(ctx, s->peer_ip, s->peer6, s->lid, pport, lport, &iss,
+			&ts_off);
+	}
 	tcp_conn_init(ctx, c, s, l, iss, s->seq, snd, adv, ts_off, s->wscale,
 		      s->has_ts);
 	if (s->sack_ok) {
@@ -220,7 +263,7 @@ tcp_rcv_listen(struct lcore_ctx *ctx, struct rte_mbuf *m,
 
 /* SYN_RECEIVED -> ESTABLISHED on the ACK of our SYN (§3.10.7.4 fifth).
  * false when the connection is gone (refused by the application). */
-bool
+static __rte_always_inline bool
 tcp_established(struct lcore_ctx *ctx, struct tcp_conn *c,
 		const struct tcp_seg *s)
 {
@@ -266,4 +309,63 @@ tcp_established(struct lcore_ctx *ctx, struct tcp_conn *c,
 	c->app = app;
 	c->flags |= TCF_APP;
 	return true;
+}
+
+/* ---- the handshake's last ACK ----------------------------------------- */
+
+/*
+ * The ACK of our SYN (§3.10.7.4 fifth, SYN_RECEIVED). false when the
+ * segment is done with: refused (RST), the connection gone, or the
+ * handshake's last ACK bearing nothing more. tcp_established() did all
+ * the ACK processing such a segment asks for (snd_una, the window and
+ * its wl1/wl2): with nothing sent past our SYN, no SACK block either
+ * way, no probe, undo, persist or FIN of ours, tcp_rcv_ack() would
+ * change nothing, so only TS.Recent is left (as tcp_rcv_state does it).
+ * true: the caller goes on with the segment as an ESTABLISHED one.
+ * tcp_established inline here: the handshake's last ACK pays one call.
+ * bare: s is known to carry no text, no FIN and, on a connection with
+ * timestamps, a timestamp (tcp_rcv_state's decided case).
+ */
+static __rte_always_inline bool
+tcp_rcv_syn_received_at(struct lcore_ctx *ctx, struct tcp_conn *c,
+			const struct tcp_seg *s, const bool bare)
+{
+	/* SND.UNA < SEG.ACK =< SND.NXT, i.e. our SYN exactly. */
+	if (s->ack != c->snd_nxt) {
+		STAT_INC(ctx, tcp_drop_bad_ack);
+		tcp_reply_rst(ctx, s);
+		return false;
+	}
+	if (!tcp_established(ctx, c, s))
+		return false;
+	if ((!bare && (s->len != 0 || (s->flags & RTE_TCP_FIN_FLAG))) ||
+	    s->nsack != 0 ||
+	    c->state != TCP_ESTABLISHED || c->snd_una != c->snd_max ||
+	    c->nsnd_sack != 0 || SEQ_LT(c->lost_end, c->snd_una) ||
+	    SEQ_LT(c->rtx_nxt, c->snd_una) ||
+	    (c->flags & (TCF_PERSIST | TCF_FIN_SENT | TCF_TLP | TCF_UNDO)))
+		return true;
+	if ((bare || s->has_ts) && (c->flags & TCF_TS) &&
+	    SEQ_LEQ(s->seq, c->last_ack_sent))
+		c->ts_recent = s->tsval;
+	return false;
+}
+
+bool
+tcp_rcv_syn_received(struct lcore_ctx *ctx, struct tcp_conn *c,
+		     const struct tcp_seg *s)
+{
+	return tcp_rcv_syn_received_at(ctx, c, s, false);
+}
+
+/* The handshake's last ACK, bare, at rcv_nxt, PAWS passed (tcp_rcv_state's
+ * second decided case): the SYN_RECEIVED step at once, then, if the
+ * segment asks for more, tcp_rcv_state's steps from its ACK on. */
+bool
+tcp_rcv_hs_ack(struct lcore_ctx *ctx, struct tcp_conn *c, struct rte_mbuf *m,
+	       struct tcp_seg *s)
+{
+	if (!tcp_rcv_syn_received_at(ctx, c, s, true))
+		return false;
+	return tcp_rcv_acked(ctx, c, m, s);
 }

@@ -549,7 +549,7 @@ tcp_close(struct lcore_ctx *ctx, struct tcp_conn *c)
 	if (tl->state_count[TCP_FIN_WAIT_1] + tl->state_count[TCP_CLOSING] +
 	    tl->state_count[TCP_LAST_ACK] > tl->max_orphans)
 		c->flags |= TCF_ORPHAN_RST;
-	tcp_schedule(ctx, c);
+	tcp_schedule_inline(tl, c);
 }
 
 void

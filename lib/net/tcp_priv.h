@@ -288,6 +288,8 @@ struct tcp_lcore {
 	uint8_t our_wscale;
 	int syncookies;    /* enum config_tristate */
 	uint32_t rcv_wnd, snd_buf;
+	uint32_t rcv_wnd_ws; /* rcv_wnd in whole our_wscale units (the
+			      * window of a connection that scales) */
 	uint32_t rto_min, rto_max, rto_init; /* microseconds */
 	uint32_t delack_us, timewait_us, finwait2_us;
 	uint32_t max_retries, max_halfopen, max_timewait, ooo_max;
@@ -683,10 +685,20 @@ tcp_conn_send_init(const struct tcp_lcore *tl, struct tcp_conn *c,
  * m was consumed (the SYN-ACK went in it), else it is the caller's. */
 struct tcp_conn *tcp_rcv_listen(struct lcore_ctx *ctx, struct rte_mbuf *m,
 				const struct tcp_seg *s, bool *kept);
-/* SYN_RECEIVED -> ESTABLISHED on the ACK of our SYN, the application
- * asked to accept; false when the connection is gone (refused). */
-bool tcp_established(struct lcore_ctx *ctx, struct tcp_conn *c,
-		     const struct tcp_seg *s);
+/* The ACK of our SYN in SYN_RECEIVED (RFC 9293 §3.10.7.4 fifth): to
+ * ESTABLISHED, the application asked to accept. false when the segment
+ * is done with (refused, gone, or nothing more in it); true: the caller
+ * goes on with it as an ESTABLISHED one (tcp_rcv_acked). */
+bool tcp_rcv_syn_received(struct lcore_ctx *ctx, struct tcp_conn *c,
+			  const struct tcp_seg *s);
+/* tcp_rcv_state's decided handshake ACK: tcp_rcv_syn_received, then
+ * tcp_rcv_acked if it asks; true when m was kept. */
+bool tcp_rcv_hs_ack(struct lcore_ctx *ctx, struct tcp_conn *c,
+		    struct rte_mbuf *m, struct tcp_seg *s);
+/* tcp_state.c: tcp_rcv_state's steps from the ACK on (its acceptability,
+ * TS.Recent, ACK processing, text, FIN); true when m was kept. */
+bool tcp_rcv_acked(struct lcore_ctx *ctx, struct tcp_conn *c,
+		   struct rte_mbuf *m, struct tcp_seg *s);
 /* tcp_sndq.c: bytes acknowledged leave c's send queue; the whole queue
  * freed (the connection's end). */
 void tcp_sndq_drop(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t bytes);
@@ -910,12 +922,34 @@ tcp_snd_wnd_take(struct tcp_conn *c, uint32_t seq, uint32_t ack,
 void tcp_xmit_ctl(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t seq,
 		  uint8_t flags);
 /* A received segment's mbuf that may carry the answer (a fresh mbuf's
- * stead): one direct segment of this lcore's pool, no other reference. */
+ * stead): one direct segment of this lcore's pool, no other reference.
+ * The reference and segment counts (adjacent 16-bit fields, as
+ * tcp_rx_free reads them) in one test: 1 and 1 in either byte order; a
+ * count that is 1 is ours alone, so no atomic read is needed for it. */
 static inline bool
 tcp_mbuf_reusable(const struct lcore_ctx *ctx, const struct rte_mbuf *m)
 {
-	return rte_mbuf_refcnt_read(m) == 1 && RTE_MBUF_DIRECT(m) &&
-	       m->pool == ctx->pool && m->nb_segs == 1 && m->next == NULL;
+	uint32_t rs;
+
+	RTE_BUILD_BUG_ON(offsetof(struct rte_mbuf, nb_segs) !=
+			 offsetof(struct rte_mbuf, refcnt) + 2);
+	memcpy(&rs, &m->refcnt, 4);
+	return rs == 0x00010001u && RTE_MBUF_DIRECT(m) &&
+	       m->pool == ctx->pool && m->next == NULL;
+}
+
+/* rte_pktmbuf_reset of m, which tcp_mbuf_reusable passed (its next,
+ * nb_segs and external-buffer flag already what the reset leaves), but
+ * for the layout the caller writes next (data_off, data_len, pkt_len,
+ * tx_offload): each field once. */
+static __rte_always_inline void
+tcp_mbuf_reuse(struct rte_mbuf *m)
+{
+	m->vlan_tci = 0;
+	m->vlan_tci_outer = 0;
+	m->port = RTE_MBUF_PORT_INVALID;
+	m->ol_flags = 0;
+	m->packet_type = 0;
 }
 
 /* tcp_frame.c: tcp_xmit_ctl in m, a received segment's mbuf the caller
@@ -1069,10 +1103,10 @@ void tcp_arm(struct lcore_ctx *ctx, struct tcp_conn *c, uint8_t kind,
 	     uint64_t after_us);
 void tcp_disarm(struct lcore_ctx *ctx, struct tcp_conn *c);
 void tcp_rtx_arm(struct lcore_ctx *ctx, struct tcp_conn *c);
-/* The new SYN_RECEIVED c's SYN-ACK timeout, RTO from now: at the tail of
- * tl's SYN-ACK FIFO (tl->syn_timer), or on c's own timer where that
- * would break the FIFO's deadline order. */
-void tcp_synack_arm(struct lcore_ctx *ctx, struct tcp_conn *c);
+/* The new SYN_RECEIVED c's SYN-ACK timeout (tcp_open.c's
+ * tcp_synack_arm): RTO from now at the tail of tl's SYN-ACK FIFO
+ * (tl->syn_timer, fired by tcp_synack_fifo_fire), or on c's own timer
+ * where that would break the FIFO's deadline order. */
 void tcp_synack_fifo_fire(struct lcore_ctx *ctx, struct timer *t);
 
 /* c (c->tw_pprev set, SYN_RECEIVED) off the SYN-ACK FIFO. */
@@ -1187,6 +1221,11 @@ int tcp_secret_init(void);
 void tcp_isn(const struct lcore_ctx *ctx, uint32_t pip, const uint8_t *peer6,
 	     uint8_t lid, uint16_t pport, uint16_t lport, uint32_t *isn,
 	     uint32_t *ts_off);
+/* tcp_isn of an IPv4 4-tuple (ports: the peer's << 16 | ours, network
+ * order each), by value: the ISN in the low 32 bits, the timestamp
+ * offset in the high ones (the passive open's SYN). */
+uint64_t tcp_isn4(const struct lcore_ctx *ctx, uint32_t pip, uint8_t lid,
+		  uint32_t ports);
 uint32_t syncookie_make(const struct lcore_ctx *ctx, const struct tcp_seg *s,
 			uint16_t lport, uint16_t *mss);
 int syncookie_check(const struct lcore_ctx *ctx, const struct tcp_seg *s,

@@ -18,6 +18,7 @@
 #include "net/tcp_priv.h"
 #include "net/tcp_steer.h"
 #include "net/tcp_table.h"
+#include "net/tcp_tw.h"
 
 /* ---- helpers ------------------------------------------------------------ */
 
@@ -89,42 +90,6 @@ tcp_seq_ok(const struct tcp_conn *c, uint32_t seq, uint32_t seglen)
 		return SEQ_GEQ(seq, lo) && SEQ_LT(seq, hi);
 	return (SEQ_GEQ(seq, lo) && SEQ_LT(seq, hi)) ||
 	       (SEQ_GEQ(seq + seglen - 1, lo) && SEQ_LT(seq + seglen - 1, hi));
-}
-
-/* ---- the handshake's last ACK ----------------------------------------- */
-
-/*
- * The ACK of our SYN (§3.10.7.4 fifth, SYN_RECEIVED). false when the
- * segment is done with: refused (RST), the connection gone, or the
- * handshake's last ACK bearing nothing more. tcp_established() did all
- * the ACK processing such a segment asks for (snd_una, the window and
- * its wl1/wl2): with nothing sent past our SYN, no SACK block either
- * way, no probe, undo, persist or FIN of ours, tcp_rcv_ack() would
- * change nothing, so only TS.Recent is left (as tcp_rcv_state does it).
- * true: the caller goes on with the segment as an ESTABLISHED one.
- */
-static bool
-tcp_rcv_syn_received(struct lcore_ctx *ctx, struct tcp_conn *c,
-		     const struct tcp_seg *s)
-{
-	/* SND.UNA < SEG.ACK =< SND.NXT, i.e. our SYN exactly. */
-	if (s->ack != c->snd_nxt) {
-		STAT_INC(ctx, tcp_drop_bad_ack);
-		tcp_reply_rst(ctx, s);
-		return false;
-	}
-	if (!tcp_established(ctx, c, s))
-		return false;
-	if (s->len != 0 || (s->flags & RTE_TCP_FIN_FLAG) || s->nsack != 0 ||
-	    c->state != TCP_ESTABLISHED || c->snd_una != c->snd_max ||
-	    c->nsnd_sack != 0 || SEQ_LT(c->lost_end, c->snd_una) ||
-	    SEQ_LT(c->rtx_nxt, c->snd_una) ||
-	    (c->flags & (TCF_PERSIST | TCF_FIN_SENT | TCF_TLP | TCF_UNDO)))
-		return true;
-	if (s->has_ts && (c->flags & TCF_TS) &&
-	    SEQ_LEQ(s->seq, c->last_ack_sent))
-		c->ts_recent = s->tsval;
-	return false;
 }
 
 /* ---- ACK processing (§3.10.7.4 fifth), NewReno (RFC 5681, 6582) ------- */
@@ -380,118 +345,124 @@ tcp_rcv_ack(struct lcore_ctx *ctx, struct tcp_conn *c, const struct tcp_seg *s)
  * no text, no SACK block) at rcv_nxt acknowledges all we sent: the last
  * answer (one whole mbuf, or none) and our FIN. tcp_rcv_state's steps
  * with their branches decided, in its order: PAWS passes, sequence and
- * ACK are acceptable, TS.Recent; tcp_rcv_ack's (RACK's delivery of the
- * mbuf, the RTT sample, the release, congestion control, the timer,
- * tcp_rack_done's marks, the window, FIN_WAIT_2 without its timer: no
- * recovery, persist, probe, undo or scoreboard; the application has
- * closed, so no writable callback); tcp_rcv_data's FIN (nothing out of
- * order: tcp_rcv_fin, TIME_WAIT by tcp_time_wait); then the ACK owed,
- * which the flush would send (tcp_output_tw), sent at once (nothing is
- * scheduled) in the FIN's own mbuf when it may be. test_tcp_close holds
- * it to the general path's segments and connection state. Returns -1:
- * not that case, nothing done; else whether m was kept (sent).
+ * ACK are acceptable, TS.Recent; of tcp_rcv_ack's, those TIME_WAIT needs
+ * (the release, snd_una, FIN_WAIT_2 without its timer: no recovery,
+ * persist, probe, undo or scoreboard; the application has closed, so no
+ * writable callback; the sending side's estimators are left, see below);
+ * tcp_rcv_data's FIN (nothing out of order: tcp_rcv_fin, TIME_WAIT by
+ * tcp_time_wait); then the ACK owed, which the flush would send
+ * (tcp_output_tw), sent at once (nothing is scheduled) in the FIN's own
+ * mbuf when it may be. test_tcp_close holds it to the general path's
+ * segments, counters and the connection state TIME_WAIT reads, and the
+ * answers TIME_WAIT then gives. tcp_fin_ack_all_case: whether s and c
+ * are that case; tcp_fin_ack_all then takes it and returns whether m
+ * was kept (sent).
  */
-static int
+static __rte_always_inline bool
+tcp_fin_ack_all_case(const struct tcp_conn *c, const struct tcp_seg *s)
+{
+	const struct rte_mbuf *q = c->sndq_head;
+	uint32_t ack = s->ack, acked = ack - c->snd_una, data = c->sndq_len;
+
+	return !((s->th->tcp_flags & ~RTE_TCP_PSH_FLAG) !=
+			 (RTE_TCP_ACK_FLAG | RTE_TCP_FIN_FLAG) ||
+		 s->len != 0 || s->seq != c->rcv_nxt || ack != c->snd_max ||
+		 acked != data + 1 || s->nsack != 0 || c->nsnd_sack != 0 ||
+		 (c->flags & (TCF_FIN_SENT | TCF_APP_CLOSED | TCF_FIN_ACK_NOT)) !=
+			 (TCF_FIN_SENT | TCF_APP_CLOSED) ||
+		 c->ooo != NULL || c->nooo != 0 ||
+		 ((c->flags & TCF_TS) &&
+		  (!s->has_ts || SEQ_LT(s->tsval, c->ts_recent))) ||
+		 (data ? q != c->sndq_tail || c->sndq_off != 0 ||
+				 tcp_mlen(q) != data :
+			 q != NULL));
+}
+
+static bool __rte_noinline
 tcp_fin_ack_all(struct lcore_ctx *ctx, struct tcp_conn *c, struct rte_mbuf *m,
 		const struct tcp_seg *s)
 {
 	struct tcp_lcore *tl = tcp_tl(ctx);
-	struct rte_mbuf *q = c->sndq_head;
-	uint32_t ack = s->ack, acked = ack - c->snd_una, data = c->sndq_len;
-	bool grew;
+	uint32_t ack = s->ack, data;
 
-	if ((s->th->tcp_flags & ~RTE_TCP_PSH_FLAG) !=
-		    (RTE_TCP_ACK_FLAG | RTE_TCP_FIN_FLAG) ||
-	    s->len != 0 || s->seq != c->rcv_nxt || ack != c->snd_max ||
-	    acked != data + 1 || s->nsack != 0 || c->nsnd_sack != 0 ||
-	    (c->flags & (TCF_FIN_SENT | TCF_APP_CLOSED | TCF_FIN_ACK_NOT)) !=
-		    (TCF_FIN_SENT | TCF_APP_CLOSED) ||
-	    c->ooo != NULL || c->nooo != 0 ||
-	    ((c->flags & TCF_TS) &&
-	     (!s->has_ts || SEQ_LT(s->tsval, c->ts_recent))) ||
-	    (data ? q != c->sndq_tail || c->sndq_off != 0 ||
-			    tcp_mlen(q) != data :
-		    q != NULL))
-		return -1;
 	/* RFC 7323 §4.3 (tcp_rcv_state). */
 	if ((c->flags & TCF_TS) && SEQ_LEQ(s->seq, c->last_ack_sent))
 		c->ts_recent = s->tsval;
-	/* tcp_rcv_ack: tcp_rack_ack_cum's walk is this one mbuf. */
-	if (data && (c->flags & TCF_SACK))
-		tcp_rack_deliver(c, q, (uint32_t)ctx->now_us, ack - 1);
-	if ((c->flags & TCF_RTT) && SEQ_GT(ack, c->rtt_seq)) {
-		c->flags &= ~TCF_RTT;
-		tcp_rtt_update(tl, c, (uint32_t)(ctx->now_us - c->rtt_start));
-	}
+	/* tcp_rcv_ack's steps, but only those whose result TIME_WAIT (where
+	 * this segment takes c) or its exit reads: the send queue's release
+	 * and snd_una/snd_nxt. What the rest writes, the RTT estimator and
+	 * RACK's delivery (srtt, rttvar, rto, rack_*), congestion control
+	 * (cwnd), the send window (snd_wnd, wl1/wl2, max_snd_wnd), RACK's
+	 * marks (lost_end, rtx_nxt), dupacks, retries and timer_kind (TIME_WAIT
+	 * sets its own), is read only by the sending states and the
+	 * retransmission timer: TIME_WAIT answers from rcv_nxt, the window
+	 * and the timestamps, and the control plane shows the tuple and the
+	 * state. TCF_RTT goes as the sample would take it. */
+	data = c->sndq_len;
 	if (data) {
 		c->sndq_len = 0;
 		tcp_sndq_pop(ctx, c);
 	}
 	c->snd_una = ack;
 	c->snd_nxt = ack;
-	c->dupacks = 0;
-	c->retries = 0;
-	tcp_cc_ack(ctx, c, acked, acked);
-	if (c->timer_kind == TT_RTX || c->timer_kind == TT_TLP ||
-	    c->timer_kind == TT_RACK)
-		c->timer_kind = TT_NONE; /* RFC 6298 §5.2 */
-	if (c->flags & TCF_SACK) {
-		if (SEQ_LT(c->lost_end, ack))
-			c->lost_end = ack;
-		if (SEQ_LT(c->rtx_nxt, ack))
-			c->rtx_nxt = ack;
-	}
-	(void)tcp_snd_wnd_take(c, s->seq, ack, s->wnd << c->snd_wscale, &grew);
 	tcp_set_state(tl, c, TCP_FIN_WAIT_2);
 	/* tcp_rcv_fin */
 	c->rcv_nxt++;
-	c->flags |= TCF_ACK_NOW;
-	tcp_time_wait(ctx, c);
+	c->flags = (c->flags | TCF_ACK_NOW) & ~TCF_RTT;
+	/* tcp_time_wait, inline with the queue known empty once the pop
+	 * took its one mbuf. */
+	if (likely(data))
+		tcp_time_wait_at(ctx, tl, c, true);
+	else
+		tcp_time_wait(ctx, c);
 	if ((c->flags & (TCF_ACK_NOW | TCF_DEAD)) != TCF_ACK_NOW)
-		return 0;
+		return false;
 	/* tcp_send_ack, in the FIN's own mbuf when it may be. */
 	if (likely(tcp_xmit_one_pass(c) && tcp_mbuf_reusable(ctx, m))) {
 		STAT_INC(ctx, tcp_tx_pure_acks);
 		tcp_xmit_ctl_reuse(ctx, c, m, c->snd_nxt, RTE_TCP_ACK_FLAG);
-		return 1;
+		return true;
 	}
 	tcp_send_ack(ctx, c);
-	return 0;
+	return false;
 }
 
 /* ---- the state machine for a connection --------------------------------- */
 
-/*
- * A segment for c, in SYN_RECEIVED or a synchronized state: RFC 9293
- * §3.10.7.4 in its order (sequence number, RST, SYN, ACK, text, FIN),
- * with RFC 5961 (blind RST, SYN and ACK injection) and RFC 7323 (PAWS).
- * Returns true when m was kept (out-of-order queue).
- */
+/* tcp_rcv_state's steps once the segment's ACK is to be processed: the
+ * ACK's acceptability (RFC 5961 §5.2), TS.Recent, ACK processing, then
+ * text and FIN (tcp_priv.h). */
 bool
-tcp_rcv_state(struct lcore_ctx *ctx, struct tcp_conn *c, struct rte_mbuf *m,
+tcp_rcv_acked(struct lcore_ctx *ctx, struct tcp_conn *c, struct rte_mbuf *m,
 	      struct tcp_seg *s)
 {
-	uint32_t seglen;
-	int kept;
+	if (c->state != TCP_TIME_WAIT && !tcp_ack_acceptable(ctx, c, s))
+		return false;
+	/* RFC 7323 §4.3: TS.Recent from the segment at Last.ACK.sent, and
+	 * only once its ACK is acceptable (RFC 5961 §5.2), so a segment
+	 * with a forged ACK cannot move it (and fail later real ones on
+	 * PAWS). */
+	if (s->has_ts && (c->flags & TCF_TS) &&
+	    SEQ_LEQ(s->seq, c->last_ack_sent))
+		c->ts_recent = s->tsval;
+	if (c->state == TCP_TIME_WAIT)
+		return false;
+	if (!tcp_rcv_ack(ctx, c, s))
+		return false;
+	if (!(TCPF(c->state) & TCPF_RCV_DATA) ||
+	    (s->len == 0 && !(s->flags & RTE_TCP_FIN_FLAG)))
+		return false;
+	return tcp_rcv_data(ctx, c, m, s);
+}
 
-	if (c->state == TCP_FIN_WAIT_1 &&
-	    (kept = tcp_fin_ack_all(ctx, c, m, s)) >= 0)
-		return kept;
-	/* The handshake's last ACK, bare, at rcv_nxt, PAWS passed: the
-	 * checks before the SYN_RECEIVED step below would all pass (no SYN,
-	 * no RST, ACK set, the sequence acceptable at any window), so it
-	 * goes there at once. test_tcp_close holds it to the general path. */
-	if (c->state == TCP_SYN_RECEIVED &&
-	    (s->th->tcp_flags & ~RTE_TCP_PSH_FLAG) == RTE_TCP_ACK_FLAG &&
-	    s->len == 0 && s->seq == c->rcv_nxt &&
-	    (!(c->flags & TCF_TS) ||
-	     (s->has_ts && !SEQ_LT(s->tsval, c->ts_recent)))) {
-		if (!tcp_rcv_syn_received(ctx, c, s))
-			return false;
-		goto acked;
-	}
-	seglen = s->len + !!(s->flags & RTE_TCP_SYN_FLAG) +
-		 !!(s->flags & RTE_TCP_FIN_FLAG);
+/* tcp_rcv_state's general path: every check in RFC 9293's order. */
+static bool __rte_noinline
+tcp_rcv_state_all(struct lcore_ctx *ctx, struct tcp_conn *c,
+		  struct rte_mbuf *m, struct tcp_seg *s)
+{
+	uint32_t seglen = s->len + !!(s->flags & RTE_TCP_SYN_FLAG) +
+			  !!(s->flags & RTE_TCP_FIN_FLAG);
+
 	/* SYN: in SYN_RECEIVED the peer repeats its SYN because our SYN-ACK
 	 * was lost; in a synchronized state RFC 5961 §4.2 wants a
 	 * challenge ACK whatever the sequence number. */
@@ -548,22 +519,34 @@ tcp_rcv_state(struct lcore_ctx *ctx, struct tcp_conn *c, struct rte_mbuf *m,
 	}
 	if (c->state == TCP_SYN_RECEIVED && !tcp_rcv_syn_received(ctx, c, s))
 		return false;
-acked:
-	if (c->state != TCP_TIME_WAIT && !tcp_ack_acceptable(ctx, c, s))
-		return false;
-	/* RFC 7323 §4.3: TS.Recent from the segment at Last.ACK.sent, and
-	 * only once its ACK is acceptable (RFC 5961 §5.2), so a segment
-	 * with a forged ACK cannot move it (and fail later real ones on
-	 * PAWS). */
-	if (s->has_ts && (c->flags & TCF_TS) &&
-	    SEQ_LEQ(s->seq, c->last_ack_sent))
-		c->ts_recent = s->tsval;
-	if (c->state == TCP_TIME_WAIT)
-		return false;
-	if (!tcp_rcv_ack(ctx, c, s))
-		return false;
-	if (!(TCPF(c->state) & TCPF_RCV_DATA) ||
-	    (s->len == 0 && !(s->flags & RTE_TCP_FIN_FLAG)))
-		return false;
-	return tcp_rcv_data(ctx, c, m, s);
+	return tcp_rcv_acked(ctx, c, m, s);
+}
+
+/*
+ * A segment for c, in SYN_RECEIVED or a synchronized state: RFC 9293
+ * §3.10.7.4 in its order (sequence number, RST, SYN, ACK, text, FIN),
+ * with RFC 5961 (blind RST, SYN and ACK injection) and RFC 7323 (PAWS).
+ * Returns true when m was kept (out-of-order queue). The two decided
+ * cases of a connection's life, the handshake's last ACK and the FIN
+ * that ends it, are told apart here by tests alone and go to their own
+ * functions, as everything else goes to the general one: each a tail
+ * call, so this entry keeps no frame.
+ */
+bool
+tcp_rcv_state(struct lcore_ctx *ctx, struct tcp_conn *c, struct rte_mbuf *m,
+	      struct tcp_seg *s)
+{
+	if (c->state == TCP_FIN_WAIT_1 && tcp_fin_ack_all_case(c, s))
+		return tcp_fin_ack_all(ctx, c, m, s);
+	/* The handshake's last ACK, bare, at rcv_nxt, PAWS passed: the
+	 * checks before the SYN_RECEIVED step below would all pass (no SYN,
+	 * no RST, ACK set, the sequence acceptable at any window), so it
+	 * goes there at once. test_tcp_close holds it to the general path. */
+	if (c->state == TCP_SYN_RECEIVED &&
+	    (s->th->tcp_flags & ~RTE_TCP_PSH_FLAG) == RTE_TCP_ACK_FLAG &&
+	    s->len == 0 && s->seq == c->rcv_nxt &&
+	    (!(c->flags & TCF_TS) ||
+	     (s->has_ts && !SEQ_LT(s->tsval, c->ts_recent))))
+		return tcp_rcv_hs_ack(ctx, c, m, s);
+	return tcp_rcv_state_all(ctx, c, m, s);
 }

@@ -10,7 +10,7 @@
  * window probe or FIN_WAIT_2; the states never need two), and `delack`.
  * TIME_WAIT stops it: the lcore's TIME_WAIT FIFO has one timer for all
  * (tcp_conn.c). A new passive connection's first SYN-ACK timeout waits
- * in a FIFO as well (tcp_synack_arm).
+ * in a FIFO as well (tcp_open.c's tcp_synack_arm, tcp_synack_fifo_fire).
  */
 
 void
@@ -44,40 +44,6 @@ tcp_rtx_arm(struct lcore_ctx *ctx, struct tcp_conn *c)
 	c->rtx_deadline = when;
 	if (!timer_armed(&c->timer) || c->timer.expire_us > when)
 		timer_arm(&ctx->wheel, &c->timer, when);
-}
-
-/*
- * A new passive connection's SYN-ACK timer. Every one starts with the
- * same RTO (tcp.rto_init_ms), so the lcore's SYN_RECEIVED connections
- * wait for their first timeout in a FIFO that is in deadline order: one
- * timer (tl->syn_timer) for them all, and the handshake's end takes c
- * off the list (tcp_established) instead of leaving its wheel timer
- * armed for the answer's RTO to move. A deadline earlier than the tail's
- * (the clock stepped back) goes on c's own timer, as a timeout after
- * the first does (tcp_synack_expired: backed off).
- */
-void
-tcp_synack_arm(struct lcore_ctx *ctx, struct tcp_conn *c)
-{
-	struct tcp_lcore *tl = tcp_tl(ctx);
-	uint64_t when = ctx->now_us + c->rto;
-
-	if (unlikely(tl->syn_head != NULL &&
-		     container_of(tl->syn_tail, struct tcp_conn, tw_next)
-				     ->rtx_deadline > when)) {
-		tcp_rtx_arm(ctx, c);
-		return;
-	}
-	c->timer_kind = TT_RTX;
-	c->rtx_deadline = when;
-	c->tw_next = NULL;
-	c->tw_pprev = tl->syn_tail;
-	*tl->syn_tail = c;
-	tl->syn_tail = &c->tw_next;
-	/* Left armed when the FIFO empties: it then fires for nothing, or
-	 * for the entries added since. */
-	if (!timer_armed(&tl->syn_timer) || tl->syn_timer.expire_us > when)
-		timer_arm(&ctx->wheel, &tl->syn_timer, when);
 }
 
 /*

@@ -496,9 +496,33 @@ fin_conn_state(struct harness *h, const struct tcp_conn *c, uint64_t *v)
 	v[k++] = h->ctx->mem.held;
 }
 
+/*
+ * fin_conn_state narrowed to what TIME_WAIT reads. The decided FIN does
+ * only the steps of tcp_rcv_ack whose result TIME_WAIT, its answers or
+ * its end read; the sending side's estimators it leaves as they were:
+ * the send window (snd_wl1, snd_wl2, snd_wnd, max_snd_wnd: fields 4-6),
+ * congestion control (cwnd, ssthresh: 7), the RTT estimator (srtt,
+ * rttvar, rto: 8-9), dupacks and retries (10, whose timer_kind stays
+ * compared), RACK's delivery (rack_xmit_ts, rack_end_seq, rack_rtt,
+ * rack_min_rtt: 14-16) and marks (lost_end, rtx_nxt: 17). Only the
+ * sending states, their timers and tcp_pmtu_lower (which skips
+ * TIME_WAIT) read them; a connection never leaves TIME_WAIT but freed.
+ * test_tcp_close_time_wait_answers_same_after_decided_fin holds the
+ * answers TIME_WAIT gives afterwards to the general path's.
+ */
 static void
-fin_script(struct harness *h, uint8_t extra, bool ts, bool sack,
-	   bool ack_first, struct fin_run *out)
+fin_tw_narrow(uint64_t *v)
+{
+	static const int unread[] = { 4, 5, 6, 7, 8, 9, 14, 15, 16, 17 };
+
+	for (unsigned int i = 0; i < RTE_DIM(unread); i++)
+		v[unread[i]] = 0;
+	v[10] >>= 32; /* timer_kind only */
+}
+
+static struct tcp_conn *
+fin_script_peer(struct harness *h, uint8_t extra, bool ts, bool sack,
+		bool ack_first, struct fin_run *out, struct tt_peer *pp)
 {
 	struct tt_peer p;
 	struct tt_app *a;
@@ -536,6 +560,18 @@ fin_script(struct harness *h, uint8_t extra, bool ts, bool sack,
 	assert_int_equal(a->why, TCP_CLOSE_NORMAL);
 	fin_conn_state(h, c, out->conn);
 	out->st = h->ctx->stats;
+	*pp = p;
+	return c;
+}
+
+static void
+fin_script(struct harness *h, uint8_t extra, bool ts, bool sack,
+	   bool ack_first, struct fin_run *out)
+{
+	struct tt_peer p;
+
+	fin_script_peer(h, extra, ts, sack, ack_first, out, &p);
+	fin_tw_narrow(out->conn);
 }
 
 static void
@@ -569,6 +605,95 @@ test_tcp_close_fin_acking_all_leaves_state_of_general_path(void **state)
 			assert_int_equal(f->len, s->len);
 		}
 		assert_int_equal(fast.segs[fast.n - 1].s.flags, F_ACK);
+		for (int i = 0; i < 34; i++)
+			if (fast.conn[i] != slow.conn[i])
+				fail_msg("variant %d field %d: %llu decided, %llu general",
+					 v, i, (unsigned long long)fast.conn[i],
+					 (unsigned long long)slow.conn[i]);
+		for (int i = 0; i < ST__COUNT; i++)
+			if (fast.st.v[i] != slow.st.v[i])
+				fail_msg("variant %d counter %s: %llu decided, %llu general",
+					 v, stats_name((enum stats_id)i),
+					 (unsigned long long)fast.st.v[i],
+					 (unsigned long long)slow.st.v[i]);
+	}
+}
+
+/*
+ * What TIME_WAIT reads after the decided FIN is what the general path
+ * leaves (fin_tw_narrow): the same late segments get the same answers.
+ * A retransmitted FIN (acknowledged again, the wait restarts), old data
+ * (a duplicate ACK), a bare ACK (none), data past rcv_nxt (none), a SYN
+ * not newer (a challenge ACK), then a RST at rcv_nxt (the entry goes):
+ * the same segments, counters, state and wait.
+ */
+static void
+tw_after_script(struct harness *h, uint8_t extra, bool ts, bool sack,
+		bool ack_first, struct fin_run *out)
+{
+	struct tt_peer p;
+	struct tcp_conn *c;
+
+	c = fin_script_peer(h, extra, ts, sack, ack_first, out, &p);
+	out->n = 0;
+	harness_advance(h, 2000);
+	p.tsval++;
+	tt_send(&p, F_FIN | F_ACK, p.snd_nxt, p.rcv_nxt, NULL, 0);
+	out->n += tt_collect(h, out->segs + out->n, 8 - out->n);
+	assert_int_equal(c->state, TCP_TIME_WAIT);
+	harness_advance(h, 1000);
+	p.tsval++;
+	tt_send(&p, F_ACK | F_PSH, p.snd_nxt - 3, p.rcv_nxt, "GET", 3);
+	out->n += tt_collect(h, out->segs + out->n, 8 - out->n);
+	harness_advance(h, 1000);
+	p.tsval++;
+	tt_send(&p, F_ACK, p.snd_nxt + 1, p.rcv_nxt, NULL, 0);
+	tt_send(&p, F_ACK | F_PSH, p.snd_nxt + 1, p.rcv_nxt, "abc", 3);
+	out->n += tt_collect(h, out->segs + out->n, 8 - out->n);
+	harness_advance(h, 1000);
+	tt_send(&p, F_SYN, p.snd_nxt - 100, 0, NULL, 0);
+	out->n += tt_collect(h, out->segs + out->n, 8 - out->n);
+	assert_int_equal(c->state, TCP_TIME_WAIT);
+	fin_conn_state(h, c, out->conn);
+	fin_tw_narrow(out->conn);
+	harness_advance(h, 1000);
+	p.tsval++;
+	tt_send(&p, F_RST, p.snd_nxt + 1, 0, NULL, 0);
+	out->n += tt_collect(h, out->segs + out->n, 8 - out->n);
+	assert_int_equal(tcp_conn_count(h->ctx), 0);
+	out->st = h->ctx->stats;
+}
+
+static void
+test_tcp_close_time_wait_answers_same_after_decided_fin(void **state)
+{
+	static struct fin_run fast, slow;
+
+	for (int v = 0; v < 8; v++) {
+		bool ts = v & 1, sack = v & 2, ack_first = v & 4;
+		struct harness *h = tt_reopen(state, NULL);
+
+		tw_after_script(h, 0, ts, sack, ack_first, &fast);
+		h = tt_reopen(state, NULL);
+		tw_after_script(h, RTE_TCP_ECE_FLAG, ts, sack, ack_first, &slow);
+		assert_int_equal(fast.n, slow.n);
+		assert_int_equal(fast.n, 3);
+		for (unsigned int i = 0; i < fast.n; i++) {
+			const struct pkt_tcp_seen *f = &fast.segs[i].s;
+			const struct pkt_tcp_seen *s = &slow.segs[i].s;
+
+			assert_int_equal(f->seq - fast.segs[0].s.seq,
+					 s->seq - slow.segs[0].s.seq);
+			assert_int_equal(f->ack, s->ack);
+			assert_int_equal(f->flags, F_ACK);
+			assert_int_equal(f->flags, s->flags);
+			assert_int_equal(f->win, s->win);
+			assert_int_equal(f->ts, s->ts);
+			assert_int_equal(f->tsval - fast.segs[0].s.tsval,
+					 s->tsval - slow.segs[0].s.tsval);
+			assert_int_equal(f->tsecr, s->tsecr);
+			assert_int_equal(f->len, 0);
+		}
 		for (int i = 0; i < 34; i++)
 			if (fast.conn[i] != slow.conn[i])
 				fail_msg("variant %d field %d: %llu decided, %llu general",
@@ -713,6 +838,7 @@ main(void)
 		TT_TEST(test_tcp_close_fini_aborts_live_connections),
 		TT_TEST(test_tcp_close_last_ack_unanswered_gives_up_timeout),
 		TT_TEST(test_tcp_close_fin_acking_all_leaves_state_of_general_path),
+		TT_TEST(test_tcp_close_time_wait_answers_same_after_decided_fin),
 		TT_TEST(test_tcp_close_handshake_ack_decided_leaves_state_of_general_path),
 		TT_TEST(test_tcp_close_time_wait_entries_expire_each_at_its_end),
 		TT_TEST(test_tcp_close_time_wait_flood_stays_bounded),

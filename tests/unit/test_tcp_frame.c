@@ -460,6 +460,114 @@ test_tcp_frame_output_list_equals_one_by_one(void **state)
 	h->cksum_offload = false;
 }
 
+/* A received segment's mbuf as RX left it: VLAN tags, port, packet
+ * type, RX flags, offsets and lengths of its own. */
+static struct rte_mbuf *
+fr_received(struct harness *h)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(h->pool);
+
+	assert_non_null(m);
+	m->vlan_tci = 0x123;
+	m->vlan_tci_outer = 0x456;
+	m->port = 3;
+	m->packet_type = RTE_PTYPE_L2_ETHER | RTE_PTYPE_L3_IPV4 |
+			 RTE_PTYPE_L4_TCP;
+	m->ol_flags = RTE_MBUF_F_RX_RSS_HASH | RTE_MBUF_F_RX_IP_CKSUM_GOOD |
+		      RTE_MBUF_F_RX_L4_CKSUM_GOOD | RTE_MBUF_F_RX_VLAN;
+	m->tx_offload = 0x0123456789abcdefull;
+	m->data_off = 100;
+	m->data_len = 66;
+	m->pkt_len = 66;
+	return m;
+}
+
+/* The sent frames f (a fresh mbuf's) and r (a reused one's): the same
+ * bytes and the same mbuf fields. */
+static void
+fr_same_mbuf(struct rte_mbuf *f, struct rte_mbuf *r)
+{
+	assert_int_equal(r->data_off, f->data_off);
+	assert_int_equal(r->data_len, f->data_len);
+	assert_int_equal(r->pkt_len, f->pkt_len);
+	assert_int_equal(r->nb_segs, 1);
+	assert_null(r->next);
+	assert_int_equal(r->port, f->port);
+	assert_int_equal(r->vlan_tci, f->vlan_tci);
+	assert_int_equal(r->vlan_tci_outer, f->vlan_tci_outer);
+	assert_int_equal(r->ol_flags, f->ol_flags);
+	assert_int_equal(r->packet_type, f->packet_type);
+	assert_int_equal(r->tx_offload, f->tx_offload);
+	assert_memory_equal(rte_pktmbuf_mtod(r, uint8_t *),
+			    rte_pktmbuf_mtod(f, uint8_t *), f->data_len);
+	rte_pktmbuf_free(f);
+	rte_pktmbuf_free(r);
+}
+
+/*
+ * A received segment's mbuf that carries the answer (the SYN-ACK in the
+ * SYN's, TIME_WAIT's ACK in the FIN's: tcp_mbuf_reuse) leaves the frame
+ * and the mbuf as a fresh one from the pool would: nothing RX wrote
+ * stays. tcp_mbuf_reusable takes only a direct single segment of the
+ * lcore's pool with no other reference.
+ */
+static void
+test_tcp_frame_reused_mbuf_equals_fresh_one(void **state)
+{
+	struct harness *h = *state;
+	struct tt_peer p;
+	struct tcp_conn *c;
+	struct rte_mbuf *m, *n, *k;
+	struct tt_app *a;
+
+	tt_peer_init(&p, h, 42400);
+	p.ts = true;
+	p.wscale = 7;
+	p.sack_perm = true;
+	tt_policy.action = TT_NOTHING;
+	a = tt_connect(&p);
+	tt_none(h);
+	c = a->c;
+	assert_true(tcp_xmit_synack(h->ctx, c, 65535, NULL));
+	n = fr_sent(h);
+	m = fr_received(h);
+	assert_true(tcp_mbuf_reusable(h->ctx, m));
+	assert_true(tcp_xmit_synack(h->ctx, c, 65535, m));
+	fr_same_mbuf(n, fr_sent(h));
+	for (int fin = 0; fin < 2; fin++) {
+		uint8_t fl = F_ACK | (fin ? F_FIN : 0);
+
+		assert_true(tcp_xmit_one_pass(c));
+		tcp_xmit_ctl(h->ctx, c, c->snd_nxt, fl);
+		n = fr_sent(h);
+		m = fr_received(h);
+		assert_true(tcp_mbuf_reusable(h->ctx, m));
+		tcp_xmit_ctl_reuse(h->ctx, c, m, c->snd_nxt, fl);
+		fr_same_mbuf(n, fr_sent(h));
+	}
+	/* Not reusable: another reference, a chain, an indirect mbuf. */
+	m = fr_received(h);
+	rte_mbuf_refcnt_update(m, 1);
+	assert_false(tcp_mbuf_reusable(h->ctx, m));
+	rte_mbuf_refcnt_update(m, -1);
+	n = rte_pktmbuf_alloc(h->pool);
+	assert_non_null(n);
+	assert_int_equal(rte_pktmbuf_chain(m, n), 0);
+	assert_false(tcp_mbuf_reusable(h->ctx, m));
+	rte_pktmbuf_free(m);
+	m = fr_received(h);
+	k = rte_pktmbuf_clone(m, h->pool);
+	assert_non_null(k);
+	assert_false(tcp_mbuf_reusable(h->ctx, k));
+	assert_false(tcp_mbuf_reusable(h->ctx, m));
+	rte_pktmbuf_free(k);
+	assert_true(tcp_mbuf_reusable(h->ctx, m));
+	rte_pktmbuf_free(m);
+	tcp_abort(h->ctx, c);
+	lcore_tx_flush(h->ctx);
+	harness_drain(h);
+}
+
 int
 main(void)
 {
@@ -470,6 +578,7 @@ main(void)
 		TT_TEST(test_tcp_frame_kept_headers_equal_general_path),
 		TT_TEST(test_tcp_frame_spare_of_another_connection_keeps_no_headers),
 		TT_TEST(test_tcp_frame_output_list_equals_one_by_one),
+		TT_TEST(test_tcp_frame_reused_mbuf_equals_fresh_one),
 	};
 
 	return TT_RUN(tests);

@@ -91,6 +91,56 @@ test_tcp_handshake_options_echoed_mss_min_ws_ts(void **state)
 }
 
 /*
+ * RFC 6528 §3: the passive open's ISN is SipHash-2-4, under the stack's
+ * secret, of the 15 bytes of the IPv4 4-tuple and the tag "ISN" (our
+ * address, the peer's, the ports), plus the 4 us clock; the hash's other
+ * half is the timestamp offset (RFC 7323 §5.4). tcp_isn4's hash (its
+ * initial state keyed once, by value) against tcp_siphash of the bytes,
+ * seen in the SYN-ACK, and tcp_isn's IPv4 case giving the same.
+ */
+static void
+test_tcp_handshake_isn_is_siphash_of_the_tuple(void **state)
+{
+	struct harness *h = *state;
+	const struct tcp_lcore *tl = h->ctx->tcp;
+	const struct tcp_conn *c = NULL;
+	struct tt_peer p;
+	struct tt_seg sa;
+	uint8_t msg[15];
+	uint64_t m0, m1, hash, now;
+	uint32_t ports, isn, ts_off;
+
+	tt_peer_init(&p, h, 40002);
+	p.wscale = 7;
+	p.ts = true;
+	p.sack_perm = true;
+	p.tsval = 777;
+	harness_advance(h, 123457);
+	now = h->ctx->now_us;
+	tt_syn(&p, &sa);
+	for (uint32_t i = 0; i < tl->max_conns; i++)
+		if (tl->pool[i].state == TCP_SYN_RECEIVED)
+			c = &tl->pool[i];
+	assert_non_null(c);
+	ports = (uint32_t)c->peer_port << 16 | c->local_port;
+	m0 = (uint64_t)tcp_lid_addr4(h->ctx, c->lid) << 32 | c->peer_ip;
+	m1 = 0x4e5349ull << 32 | ports;
+	memcpy(msg, &m0, 8);
+	memcpy(msg + 8, &m1, 7);
+	hash = tcp_siphash(msg, sizeof(msg));
+	assert_int_equal(sa.s.seq, (uint32_t)hash + (uint32_t)(now / 4));
+	assert_int_equal(c->iss, sa.s.seq);
+	assert_int_equal(c->ts_off, (uint32_t)(hash >> 32));
+	assert_int_equal(sa.s.tsval, (uint32_t)(now / 1000) + (uint32_t)(hash >> 32));
+	assert_int_equal(tcp_isn4(h->ctx, c->peer_ip, c->lid, ports),
+			 (hash >> 32) << 32 | sa.s.seq);
+	tcp_isn(h->ctx, c->peer_ip, NULL, c->lid, c->peer_port, c->local_port,
+		&isn, &ts_off);
+	assert_int_equal(isn, sa.s.seq);
+	assert_int_equal(ts_off, (uint32_t)(hash >> 32));
+}
+
+/*
  * A SYN laid out as Linux sends it (MSS, SACK permitted, timestamps, NOP,
  * window scale: tcp_parse_options' shortcut): every option counts, and a
  * shift over 14 is taken as 14 (RFC 7323 §2.3): a window field of 1 then
@@ -660,6 +710,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		TT_TEST(test_tcp_handshake_without_options_uses_536_and_no_ws_ts),
 		TT_TEST(test_tcp_handshake_options_echoed_mss_min_ws_ts),
+		TT_TEST(test_tcp_handshake_isn_is_siphash_of_the_tuple),
 		TT_TEST(test_tcp_handshake_linux_syn_options_all_taken_shift_capped),
 		TT_TEST(test_tcp_handshake_small_mss_536_segments_response),
 		TT_TEST(test_tcp_handshake_mss_536_with_timestamps_sends_524),
