@@ -672,22 +672,28 @@ http_conn_recv(struct lcore_ctx *ctx, struct tcp_conn *c, void *app,
 	       const uint8_t *data, uint32_t len)
 {
 	struct http_conn *hc = app;
-	struct http_lcore *hl = hc->hl;
 	const char *p = (const char *)data;
-	struct http_hc_entry *e = http_hc_fast_entry(&hl->hcache);
+	struct http_lcore *hl;
+	struct http_hc_entry *e;
 	struct http_lazy_req lz;
 	uint64_t cl;
 	uint32_t n;
 
+	/* Only ctx, hc, p and len live across the send room's call: hl and
+	 * e are read after it, c is hc->tcp (fewer registers saved). */
 	if (likely(!(hc->flags & HC_NOT_FRESH) && !hc->buf) &&
-	    likely(tcp_send_space(c) >= hl->send_reserve)) {
+	    likely(tcp_send_space(c) >= hc->hl->send_reserve)) {
+		/* The pipeline bound before the match (which has no side
+		 * effect): http_conn_recv_all would find and do the same. */
+		if (unlikely(hc->nq >= hc->hl->max_pipeline)) {
+			if (tcp_sndq_bytes(hc->tcp))
+				goto all;
+			hc->nq = 0;
+		}
+		hl = hc->hl;
+		e = http_hc_fast_entry(&hl->hcache);
 		n = (uint32_t)http_hc_fast_e(e, hl->router, p, len, &cl);
 		if (likely(n) && likely(cl <= hl->max_body && len - n == cl)) {
-			if (unlikely(hc->nq >= hl->max_pipeline)) {
-				if (tcp_sndq_bytes(c))
-					goto all;
-				hc->nq = 0;
-			}
 			http_hc_fast_take_e(&hl->hcache, e, &ctx->stats, p, cl,
 					    &lz.hit);
 			STAT_ADD(ctx, http_parse_bytes, n);
