@@ -262,13 +262,27 @@ http_head_flags(struct http_exchange *x)
 	return flags;
 }
 
+/* hl's Date for wall second wall_s: a new second (or none yet) formats
+ * it and empties the templates (hl->tpl), which carry the Date, so that
+ * a template with a key always carries hl's Date (http_respond_tpl does
+ * not compare the second). Every change of hl->date comes here. */
+static inline void
+http_date_set(struct http_lcore *hl, uint64_t wall_s)
+{
+	if (hl->date.sec != wall_s || !hl->date.len) {
+		http_date_update(&hl->date, wall_s);
+		for (unsigned int i = 0; i < HTTP_RESP_TPLS; i++)
+			hl->tpl[i].key = 0;
+	}
+}
+
 /* The Date of an answer now: the wall second is a function of now_us
  * (clock_wall_at), which stays put for a whole poll. */
 static inline const struct http_date *
 http_date_now(const struct lcore_ctx *ctx, struct http_lcore *hl)
 {
 	if (unlikely(hl->date_us != ctx->now_us)) {
-		http_date_update(&hl->date, clock_wall_at(ctx->now_us));
+		http_date_set(hl, clock_wall_at(ctx->now_us));
 		hl->date_us = ctx->now_us;
 	}
 	return &hl->date;

@@ -103,7 +103,7 @@ http_respond_date(struct http_exchange *x)
 {
 	uint64_t wall_s = clock_wall_at(x->lc->now_us);
 
-	http_date_update(&x->conn->hl->date, wall_s);
+	http_date_set(x->conn->hl, wall_s);
 	x->conn->hl->date_us = x->lc->now_us;
 }
 
@@ -143,9 +143,9 @@ http_respond_tpl(struct http_exchange *x, int status, const char *ctype,
 	slot = &hl->tpl[((unsigned int)status ^ (unsigned int)len ^ flags) %
 			HTTP_RESP_TPLS];
 	t = slot;
+	/* A template with a key carries hl's Date (http_date_set). */
 	if (unlikely(t->key != HTTP_RESP_TPL_KEY(status, flags) ||
-		     t->sec != hl->date.sec || t->clen != len ||
-		     t->ctype != ctype)) {
+		     t->clen != len || t->ctype != ctype)) {
 		t = http_resp_tpl_build(slot, &hl->date, status, ctype, len,
 					flags);
 		if (unlikely(!t))

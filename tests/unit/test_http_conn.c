@@ -633,6 +633,35 @@ test_http_conn_templated_answers_whole_with_right_sums(void **state)
 }
 
 /*
+ * The Date moves on through the general answer's head (a 405 with its
+ * Allow line) first: a template built in the second before, looked up
+ * at the same clock reading, is not reused (a new second empties the
+ * templates) and its answer carries the new Date, as the parser's does.
+ */
+static void
+test_http_conn_template_after_general_answer_in_new_second_has_new_date(
+	void **state)
+{
+	struct ht_client c;
+
+	hc_connect(&c, 40093);
+	hc_roundtrip(&c, GET_HELLO, hc_hello_ok(NULL));
+	harness_advance(hc_h, 1000000);
+	hc_roundtrip(&c, "DELETE /hello HTTP/1.1\r\nHost: t\r\n\r\n",
+		     ht_expect("HTTP/1.1 405 Method Not Allowed", "application/json",
+			       "{\"error\":\"method not allowed\"}", NULL,
+			       "Allow: GET, HEAD\r\n", false));
+	hc_roundtrip(&c, GET_HELLO, hc_hello_ok(NULL));
+	harness_advance(hc_h, 1000000);
+	hc_roundtrip(&c, "DELETE /hello HTTP/1.1\r\nHost: t\r\n\r\n",
+		     ht_expect("HTTP/1.1 405 Method Not Allowed", "application/json",
+			       "{\"error\":\"method not allowed\"}", NULL,
+			       "Allow: GET, HEAD\r\n", false));
+	hc_roundtrip(&c, GET_HELLO, hc_hello_ok(NULL));
+	assert_int_equal(HSTAT(hc_h, http_responses_2xx), 3);
+}
+
+/*
  * http_accept zeroes only the request state (buf .. owe_cap): what
  * follows is as http_lcore_init made it, and http_closed must leave it
  * so (hl, both timers disarmed with their callbacks, pend zero). Each
@@ -745,6 +774,7 @@ main(void)
 		HC_TEST(test_http_conn_chunked_body_over_limit_answers_413_and_closes),
 		HC_TEST(test_http_conn_headers_over_limit_answer_431_and_close),
 		HC_TEST(test_http_conn_unrouted_method_answers_405_with_allow),
+		HC_TEST(test_http_conn_template_after_general_answer_in_new_second_has_new_date),
 		HC_TEST(test_http_conn_header_timeout_answers_408_and_closes),
 		HC_TEST(test_http_conn_idle_connection_closes_silently),
 		HC_TEST(test_http_conn_peer_fin_after_request_still_gets_answer),
