@@ -151,6 +151,13 @@ struct http_lcore {
 	struct http_date date;
 	uint64_t date_us; /* the ctx->now_us date was last checked at */
 	struct http_resp_tpl tpl[HTTP_RESP_TPLS]; /* response templates */
+	/* The template of the latest empty answer (no type, no body) and
+	 * its HTTP_RESP_TPL_KEY (0: none): looked up first by
+	 * http_respond_empty. Zeroed whenever a template is (re)built or
+	 * the templates are emptied, so it always names a template that
+	 * holds that key, no type and length 0. */
+	uint32_t tpl_empty_key;
+	const struct http_resp_tpl *tpl_empty;
 	uint64_t counts[HTTP_MAX_ROUTES + 1][HTTP_CLASSES];
 	struct http_head_cache hcache; /* heads seen lately (head_cache.h) */
 	http_hc_hit_fn hc_hit; /* its lookup (http_head_cache_hit_variant) */
@@ -273,6 +280,7 @@ http_date_set(struct http_lcore *hl, uint64_t wall_s)
 		http_date_update(&hl->date, wall_s);
 		for (unsigned int i = 0; i < HTTP_RESP_TPLS; i++)
 			hl->tpl[i].key = 0;
+		hl->tpl_empty_key = 0;
 	}
 }
 

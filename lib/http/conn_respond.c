@@ -112,11 +112,12 @@ http_respond_date(struct http_exchange *x)
  * written once, straight into the send queue, with their checksum sum
  * (tcp_send_reserve). false when the general path must answer (extra
  * headers, an answer still owed, a body that does not fit one mbuf);
- * nothing was sent or counted then.
+ * nothing was sent or counted then. empty (ctype NULL, len 0): the
+ * latest empty answer's template is tried before the slot's hash.
  */
 static __rte_always_inline bool
 http_respond_tpl(struct http_exchange *x, int status, const char *ctype,
-		 const void *body, size_t len, bool head_only)
+		 const void *body, size_t len, bool head_only, bool empty)
 {
 	struct lcore_ctx *ctx = x->lc;
 	struct http_conn *hc = x->conn;
@@ -124,7 +125,7 @@ http_respond_tpl(struct http_exchange *x, int status, const char *ctype,
 	struct http_resp_tpl *slot;
 	const struct http_resp_tpl *t;
 	uint32_t blen = head_only ? 0 : (uint32_t)len;
-	uint32_t sum, bsum;
+	uint32_t sum, bsum, key;
 	unsigned int flags;
 	uint8_t *p;
 
@@ -139,17 +140,31 @@ http_respond_tpl(struct http_exchange *x, int status, const char *ctype,
 	status = x->status;
 	hl = x->conn->hl;
 	flags = http_head_flags(x);
-	/* http_resp_tpl(hl->tpl, &hl->date, ...) */
-	slot = &hl->tpl[((unsigned int)status ^ (unsigned int)len ^ flags) %
-			HTTP_RESP_TPLS];
-	t = slot;
-	/* A template with a key carries hl's Date (http_date_set). */
-	if (unlikely(t->key != HTTP_RESP_TPL_KEY(status, flags) ||
-		     t->clen != len || t->ctype != ctype)) {
-		t = http_resp_tpl_build(slot, &hl->date, status, ctype, len,
-					flags);
-		if (unlikely(!t))
-			return false;
+	key = HTTP_RESP_TPL_KEY(status, flags);
+	if (empty && likely(hl->tpl_empty_key == key)) {
+		/* The latest empty answer's template (hl->tpl_empty). */
+		t = hl->tpl_empty;
+	} else {
+		/* http_resp_tpl(hl->tpl, &hl->date, ...) */
+		slot = &hl->tpl[((unsigned int)status ^ (unsigned int)len ^
+				 flags) %
+				HTTP_RESP_TPLS];
+		t = slot;
+		/* A template with a key carries hl's Date (http_date_set). */
+		if (unlikely(t->key != key || t->clen != len ||
+			     t->ctype != ctype)) {
+			/* The slot may be the one hl->tpl_empty names. */
+			hl->tpl_empty_key = 0;
+			t = http_resp_tpl_build(slot, &hl->date, status, ctype,
+						len, flags);
+			if (unlikely(!t))
+				return false;
+			hl = x->conn->hl;
+		}
+		if (empty) { /* t->key is key (not kept across the build) */
+			hl->tpl_empty_key = t->key;
+			hl->tpl_empty = t;
+		}
 	}
 	sum = t->sum;
 	if (blen) {
@@ -210,7 +225,7 @@ http_respond_all(struct http_exchange *x, int status, const char *ctype,
 /* http_respond, inline in its wrappers: the template's case first. */
 static __rte_always_inline void
 http_respond_one(struct http_exchange *x, int status, const char *ctype,
-		 const void *body, size_t len)
+		 const void *body, size_t len, bool empty)
 {
 	bool head_only;
 
@@ -218,7 +233,8 @@ http_respond_one(struct http_exchange *x, int status, const char *ctype,
 		return;
 	x->status = status;
 	head_only = x->head_only;
-	if (likely(http_respond_tpl(x, status, ctype, body, len, head_only)))
+	if (likely(http_respond_tpl(x, status, ctype, body, len, head_only,
+				    empty)))
 		return;
 	/* x->status is status, x->head_only head_only: read again, as in
 	 * http_respond_tpl. */
@@ -229,14 +245,14 @@ void
 http_respond(struct http_exchange *x, int status, const char *ctype,
 	     const void *body, size_t len)
 {
-	http_respond_one(x, status, ctype, body, len);
+	http_respond_one(x, status, ctype, body, len, false);
 }
 
 void
 http_respond_json(struct http_exchange *x, int status, const char *json,
 		  size_t len)
 {
-	http_respond_one(x, status, "application/json", json, len);
+	http_respond_one(x, status, "application/json", json, len, false);
 }
 
 void
@@ -254,5 +270,6 @@ http_respond_error(struct http_exchange *x, int status, const char *msg)
 void
 http_respond_empty(struct http_exchange *x, int status)
 {
-	http_respond_one(x, status, NULL, NULL, 0);
+	/* empty: no type, no body (hl->tpl_empty) */
+	http_respond_one(x, status, NULL, NULL, 0, true);
 }

@@ -64,6 +64,19 @@ hc_poll(struct http_exchange *x)
 	assert_int_equal(http_defer(x, 1000, hc_poll_due, NULL, 3), 0);
 }
 
+/* /e200, /e201: empty answers (http_respond_empty). */
+static void
+hc_e200(struct http_exchange *x)
+{
+	http_respond_empty(x, 200);
+}
+
+static void
+hc_e201(struct http_exchange *x)
+{
+	http_respond_empty(x, 201);
+}
+
 static void
 hc_tweak(struct config *cfg)
 {
@@ -90,6 +103,10 @@ hc_setup(void **state)
 				    "/later", ht_later, NULL, "later") >= 0);
 	assert_true(http_router_add(&hc_router, HTTP_METHOD_BIT(HTTP_M_GET),
 				    "/poll", hc_poll, NULL, "poll") >= 0);
+	assert_true(http_router_add(&hc_router, HTTP_METHOD_BIT(HTTP_M_GET),
+				    "/e200", hc_e200, NULL, "e200") >= 0);
+	assert_true(http_router_add(&hc_router, HTTP_METHOD_BIT(HTTP_M_GET),
+				    "/e201", hc_e201, NULL, "e201") >= 0);
 	ht_server_start(hc_h, &hc_router);
 	return 0;
 }
@@ -662,6 +679,48 @@ test_http_conn_template_after_general_answer_in_new_second_has_new_date(
 }
 
 /*
+ * Empty answers (http_respond_empty, the latest one's template kept in
+ * hl->tpl_empty) byte for byte as built from scratch: again, after
+ * another status, after an answer of another kind rebuilt the same
+ * template slot (an 8-byte echo: (200 ^ 8 ^ 0) % 8 is 200's slot), for
+ * an HTTP/1.0 keep-alive request, and in a new second.
+ */
+static void
+test_http_conn_empty_answers_match_full_heads(void **state)
+{
+	static const char e200[] = "GET /e200 HTTP/1.1\r\nHost: t\r\n\r\n";
+	static const char e201[] = "GET /e201 HTTP/1.1\r\nHost: t\r\n\r\n";
+	struct ht_client c;
+
+	hc_connect(&c, 40095);
+	hc_roundtrip(&c, e200, ht_expect("HTTP/1.1 200 OK", NULL, "", NULL,
+					 NULL, false));
+	hc_roundtrip(&c, e200, ht_expect("HTTP/1.1 200 OK", NULL, "", NULL,
+					 NULL, false));
+	hc_roundtrip(&c, e201, ht_expect("HTTP/1.1 201 Created", NULL, "",
+					 NULL, NULL, false));
+	hc_roundtrip(&c, e200, ht_expect("HTTP/1.1 200 OK", NULL, "", NULL,
+					 NULL, false));
+	hc_roundtrip(&c, "POST /echo HTTP/1.1\r\nHost: t\r\n"
+			 "Content-Length: 8\r\n\r\nABCDEFGH",
+		     ht_expect("HTTP/1.1 200 OK", "text/plain", "ABCDEFGH", NULL,
+			       NULL, false));
+	hc_roundtrip(&c, e200, ht_expect("HTTP/1.1 200 OK", NULL, "", NULL,
+					 NULL, false));
+	hc_roundtrip(&c, "GET /e200 HTTP/1.0\r\nConnection: keep-alive\r\n\r\n",
+		     ht_expect("HTTP/1.0 200 OK", NULL, "", "keep-alive", NULL,
+			       false));
+	hc_roundtrip(&c, e200, ht_expect("HTTP/1.1 200 OK", NULL, "", NULL,
+					 NULL, false));
+	harness_advance(hc_h, 1000000);
+	hc_roundtrip(&c, e200, ht_expect("HTTP/1.1 200 OK", NULL, "", NULL,
+					 NULL, false));
+	hc_roundtrip(&c, e201, ht_expect("HTTP/1.1 201 Created", NULL, "",
+					 NULL, NULL, false));
+	assert_int_equal(HSTAT(hc_h, http_responses_2xx), 10);
+}
+
+/*
  * http_accept zeroes only the request state (buf .. owe_cap): what
  * follows is as http_lcore_init made it, and http_closed must leave it
  * so (hl, both timers disarmed with their callbacks, pend zero). Each
@@ -775,6 +834,7 @@ main(void)
 		HC_TEST(test_http_conn_headers_over_limit_answer_431_and_close),
 		HC_TEST(test_http_conn_unrouted_method_answers_405_with_allow),
 		HC_TEST(test_http_conn_template_after_general_answer_in_new_second_has_new_date),
+		HC_TEST(test_http_conn_empty_answers_match_full_heads),
 		HC_TEST(test_http_conn_header_timeout_answers_408_and_closes),
 		HC_TEST(test_http_conn_idle_connection_closes_silently),
 		HC_TEST(test_http_conn_peer_fin_after_request_still_gets_answer),
