@@ -120,6 +120,9 @@ struct http_head_cache {
 	const struct http_hc_entry *last; /* the latest hit's entry */
 	uint8_t mru;			  /* entry probed first */
 	uint8_t hand;			  /* next victim candidate */
+	/* mru * sizeof(struct http_hc_entry), set with mru: the entry's
+	 * offset in e[] without a multiply (http_hc_fast_entry). */
+	uint32_t mru_off;
 };
 
 /*

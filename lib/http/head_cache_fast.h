@@ -160,14 +160,15 @@ http_hc_fast_e(const struct http_hc_entry *e, const struct http_router *r,
 	return e->len;
 }
 
-/* c's most recent entry, &c->e[c->mru], for http_hc_fast_e() and
- * http_hc_fast_take_e(): its address is opaque to the compiler (an empty
- * asm), which then keeps it in a register rather than recompute it (a
- * multiply) at each use. */
+/* c's most recent entry, &c->e[c->mru] (from c->mru_off: no multiply),
+ * for http_hc_fast_e() and http_hc_fast_take_e(): its address is opaque
+ * to the compiler (an empty asm), which then keeps it in a register
+ * rather than recompute it at each use. */
 static inline __attribute__((always_inline)) struct http_hc_entry *
 http_hc_fast_entry(struct http_head_cache *c)
 {
-	struct http_hc_entry *e = &c->e[c->mru];
+	struct http_hc_entry *e =
+		(struct http_hc_entry *)((char *)c->e + c->mru_off);
 
 	__asm__("" : "+r"(e));
 	return e;

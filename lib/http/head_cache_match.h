@@ -91,6 +91,7 @@ HTTP_CONCAT(HTTP_HC_HIT, _others)(struct http_head_cache *c,
 		if (!http_hc_limits_ok(e, nd, l))
 			return 0;
 		c->mru = (uint8_t)i;
+		c->mru_off = i * (uint32_t)sizeof(struct http_hc_entry);
 		h->v = nd ? v : 0;
 		return HTTP_CONCAT(HTTP_HC_HIT, _take)(c, stats, e, buf, n, nd,
 						       h);

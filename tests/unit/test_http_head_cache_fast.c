@@ -100,9 +100,13 @@ check(const char *in, size_t n, const struct http_limits *lim)
 	uint64_t v = 0xdead;
 	size_t f, k;
 
+	/* The production path's entry (mru_off) is mru's, before and after
+	 * the lookup moves it. */
+	assert_ptr_equal(http_hc_fast_entry(&fx.c), mru);
 	f = http_hc_fast(&fx.c, &fx.r, buf, n, &v);
 	memset(&h, 0xa5, sizeof(h));
 	k = http_head_cache_hit(&fx.c, &fx.stats, buf, n, lim, &h);
+	assert_ptr_equal(http_hc_fast_entry(&fx.c), &fx.c.e[fx.c.mru]);
 	if (!f)
 		return false;
 	assert_int_equal(f, k);
