@@ -142,8 +142,16 @@ http_respond_tpl(struct http_exchange *x, int status, const char *ctype,
 	flags = http_head_flags(x);
 	key = HTTP_RESP_TPL_KEY(status, flags);
 	if (empty && likely(hl->tpl_empty_key == key)) {
-		/* The latest empty answer's template (hl->tpl_empty). */
+		/* The latest empty answer's template (hl->tpl_empty), at
+		 * most 80 bytes: no body, one block size. */
 		t = hl->tpl_empty;
+		p = tcp_send_reserve(x->lc, x->conn->tcp, t->len,
+				     cksum_fold(t->sum));
+		if (unlikely(!p))
+			return false;
+		memcpy(p, t->head, 80);
+		http_head_count_cls(x->lc, x, x->status, t->cls);
+		return true;
 	} else {
 		/* http_resp_tpl(hl->tpl, &hl->date, ...) */
 		slot = &hl->tpl[((unsigned int)status ^ (unsigned int)len ^
@@ -161,7 +169,8 @@ http_respond_tpl(struct http_exchange *x, int status, const char *ctype,
 				return false;
 			hl = x->conn->hl;
 		}
-		if (empty) { /* t->key is key (not kept across the build) */
+		if (empty && t->len <= 80) {
+			/* t->key is key (not kept across the build) */
 			hl->tpl_empty_key = t->key;
 			hl->tpl_empty = t;
 		}
