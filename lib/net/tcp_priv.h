@@ -1038,15 +1038,18 @@ static __rte_always_inline void
 tcp_rack_deliver(struct tcp_conn *c, struct rte_mbuf *m, uint32_t now,
 		 uint32_t hi)
 {
-	uint32_t fl = *tcp_xfl(m), xts, rtt;
+	uint32_t fl = *tcp_xfl(m), xts, rtt, rtt1;
 
 	if (!(fl & TCP_XF_SENT))
 		return;
 	xts = *tcp_xts(m);
 	rtt = now - xts;
+	/* max(rtt, 1) as rtt + (rtt == 0): GCC made tcp_max a vector
+	 * pmaxud with moves to and from SSE registers */
+	rtt1 = rtt + (rtt == 0);
 	if (!(fl & TCP_XF_RETX)) {
 		if (c->rack_min_rtt == 0 || rtt < c->rack_min_rtt)
-			c->rack_min_rtt = tcp_max(rtt, 1);
+			c->rack_min_rtt = rtt1;
 	} else if (rtt < c->rack_min_rtt) {
 		return;
 	}
@@ -1054,7 +1057,7 @@ tcp_rack_deliver(struct tcp_conn *c, struct rte_mbuf *m, uint32_t now,
 	    (xts == c->rack_xmit_ts && SEQ_GT(hi, c->rack_end_seq))) {
 		c->rack_xmit_ts = xts;
 		c->rack_end_seq = hi;
-		c->rack_rtt = tcp_max(rtt, 1);
+		c->rack_rtt = rtt1;
 	}
 }
 
