@@ -314,14 +314,28 @@ tcp_xmit_first_v4(struct lcore_ctx *ctx, struct tcp_conn *c,
 	m->l2_len = RTE_ETHER_HDR_LEN;
 	m->l3_len = sizeof(*ip);
 	if ((tn ? tn->ol : ifc->tx_offloads) & RTE_ETH_TX_OFFLOAD_TCP_CKSUM) {
-		/* rte_ipv4_phdr_cksum(): the pseudo-header's sum, folded. */
 		m->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_TCP_CKSUM;
-		w_sum = cksum_fold_rx((uint64_t)tcp_lid_addr4(ctx, c->lid) +
-				      c->peer_ip + RTE_BE16(IPPROTO_TCP) + l4_be);
+		/* rte_ipv4_phdr_cksum(): the pseudo-header's sum, folded:
+		 * its addresses and protocol are c's constant part, made
+		 * once (TCF_TXPH), the length added (both folds of nonzero
+		 * words end in 1..0xffff: the same bits). TCF_TXHDR set
+		 * instead: tx_psum holds the software sum's (the SYN-ACK's,
+		 * tcp_xmit_synack). */
+		if (likely((*fl & (TCF_TXPH | TCF_TXHDR)) == TCF_TXPH)) {
+			w_sum = tcp_sum16_add(c->tx_psum, l4_be);
+		} else {
+			uint16_t ph = cksum_fold_rx(
+				(uint64_t)tcp_lid_addr4(ctx, c->lid) +
+				c->peer_ip + RTE_BE16(IPPROTO_TCP));
+
+			c->tx_psum = ph;
+			*fl = (*fl & ~TCF_TXHDR) | TCF_TXPH;
+			w_sum = tcp_sum16_add(ph, l4_be);
+		}
 	} else {
 		if (unlikely(!(*fl & TCF_TXHDR))) {
 			tcp_tx_sums_make(ctx, c);
-			*fl |= TCF_TXHDR;
+			*fl = (*fl & ~TCF_TXPH) | TCF_TXHDR;
 		}
 		s += (uint64_t)c->tx_psum + l4_be;
 		if (psum & TCP_SUM_KNOWN)
