@@ -484,8 +484,8 @@ tcp_xmit_first_seg(struct lcore_ctx *ctx, struct tcp_conn *c,
 		tcp_xmit_first_opt6(ctx, c, m, seq, flags, true, *fl, tn);
 	else if (v6)
 		tcp_xmit_first_opt6(ctx, c, m, seq, flags, false, *fl, tn);
-	else if (queued && likely(*fl & TCF_TS) &&
-		 (tcp_meta(m)->sum & TCP_SUM_HDR))
+	else if (queued && (tcp_meta(m)->sum & TCP_SUM_HDR))
+		/* tcp_send_reserve marks only a c with timestamps. */
 		tcp_xmit_first_v4(ctx, c, m, seq, flags, true, fl, true, tn);
 	else if (likely(*fl & TCF_TS))
 		tcp_xmit_first_v4(ctx, c, m, seq, flags, true, fl, false, tn);
