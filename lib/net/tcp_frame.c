@@ -538,7 +538,12 @@ tcp_xmit_first_fam(struct lcore_ctx *ctx, struct tcp_conn *c,
 	 * kept across it. */
 	c->snd_nxt = seq + len;
 	c->snd_max = seq + len;
-	rte_mbuf_refcnt_update(m, 1); /* the queue keeps its reference */
+	/* The queue keeps its reference. An unsealed queue mbuf
+	 * (tcp_output_one_ok) has no other: each transmission in place
+	 * seals it (TX, tcp_xmit_data), and a spare re-enters a queue only
+	 * once the NIC let go of it (tcp_sndq_pop_keep). */
+	RTE_ASSERT(rte_mbuf_refcnt_read(m) == 1);
+	rte_mbuf_refcnt_set(m, 2);
 	tcp_xmit_first_seg(ctx, c, m, seq, RTE_TCP_ACK_FLAG | RTE_TCP_PSH_FLAG,
 			   v6, &fl, true, tn);
 	fl &= ~TCF_SWS_FORCE;
