@@ -315,15 +315,16 @@ tcp_xmit_first_v4(struct lcore_ctx *ctx, struct tcp_conn *c,
 	m->l3_len = sizeof(*ip);
 	if ((tn ? tn->ol : ifc->tx_offloads) & RTE_ETH_TX_OFFLOAD_TCP_CKSUM) {
 		m->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_TCP_CKSUM;
-		/* rte_ipv4_phdr_cksum(): the pseudo-header's sum, folded:
-		 * its addresses and protocol are c's constant part, made
-		 * once (TCF_TXPH), the length added (both folds of nonzero
-		 * words end in 1..0xffff: the same bits). TCF_TXHDR set
-		 * instead: tx_psum holds the software sum's (the SYN-ACK's,
-		 * tcp_xmit_synack). */
-		if (likely((*fl & (TCF_TXPH | TCF_TXHDR)) == TCF_TXPH)) {
+		/* rte_ipv4_phdr_cksum(): the pseudo-header's sum, folded.
+		 * In a list (tn), its addresses and protocol are c's
+		 * constant part, made once (TCF_TXPH), the length added
+		 * (both folds of nonzero words end in 1..0xffff: the same
+		 * bits). TCF_TXHDR set instead: tx_psum holds the software
+		 * sum's (the SYN-ACK's, tcp_xmit_synack). The other
+		 * builders (a connection's few control segments) sum. */
+		if (tn && likely((*fl & (TCF_TXPH | TCF_TXHDR)) == TCF_TXPH)) {
 			w_sum = tcp_sum16_add(c->tx_psum, l4_be);
-		} else {
+		} else if (tn) {
 			uint16_t ph = cksum_fold_rx(
 				(uint64_t)tcp_lid_addr4(ctx, c->lid) +
 				c->peer_ip + RTE_BE16(IPPROTO_TCP));
@@ -331,6 +332,10 @@ tcp_xmit_first_v4(struct lcore_ctx *ctx, struct tcp_conn *c,
 			c->tx_psum = ph;
 			*fl = (*fl & ~TCF_TXHDR) | TCF_TXPH;
 			w_sum = tcp_sum16_add(ph, l4_be);
+		} else {
+			w_sum = cksum_fold_rx(
+				(uint64_t)tcp_lid_addr4(ctx, c->lid) +
+				c->peer_ip + RTE_BE16(IPPROTO_TCP) + l4_be);
 		}
 	} else {
 		if (unlikely(!(*fl & TCF_TXHDR))) {
