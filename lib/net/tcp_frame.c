@@ -240,11 +240,14 @@ struct tcp_tx_now {
  * payload, and the sums from c's constant sums (tcp_tx_sums_make), the
  * words written here and the payload's known sum (RFC 1071 §2), nothing
  * read back. The bytes are those tcp_fill() and tcp_xmit_sum() write.
+ * ph: an answer's segment, whose offloaded pseudo-header sum comes from
+ * c's constant part (TCF_TXPH).
  */
 static __rte_always_inline void
 tcp_xmit_first_v4(struct lcore_ctx *ctx, struct tcp_conn *c,
 		  struct rte_mbuf *m, uint32_t seq, uint8_t flags, const bool ts,
-		  uint32_t *fl, const bool kept, const struct tcp_tx_now *tn)
+		  uint32_t *fl, const bool kept, const struct tcp_tx_now *tn,
+		  const bool ph)
 {
 	const struct netif *ifc = ctx->ifc;
 	const uint32_t hlen = TCP_HLEN + (ts ? TCP_TS_OPTLEN : 0);
@@ -314,14 +317,34 @@ tcp_xmit_first_v4(struct lcore_ctx *ctx, struct tcp_conn *c,
 	m->l2_len = RTE_ETHER_HDR_LEN;
 	m->l3_len = sizeof(*ip);
 	if ((tn ? tn->ol : ifc->tx_offloads) & RTE_ETH_TX_OFFLOAD_TCP_CKSUM) {
-		/* rte_ipv4_phdr_cksum(): the pseudo-header's sum, folded. */
 		m->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_TCP_CKSUM;
-		w_sum = cksum_fold_rx((uint64_t)tcp_lid_addr4(ctx, c->lid) +
-				      c->peer_ip + RTE_BE16(IPPROTO_TCP) + l4_be);
+		/* rte_ipv4_phdr_cksum(): the pseudo-header's sum, folded.
+		 * For an answer (ph: tcp_xmit_first's, the list's), its
+		 * addresses and protocol are c's constant part, made once
+		 * (TCF_TXPH), the length added (both folds of nonzero
+		 * words end in 1..0xffff: the same bits). TCF_TXHDR set
+		 * instead: tx_psum holds the software sum's (the SYN-ACK
+		 * made it, tcp_xmit_synack). Control segments (a
+		 * connection's few) sum it whole. */
+		if (ph && likely((*fl & (TCF_TXPH | TCF_TXHDR)) == TCF_TXPH)) {
+			w_sum = tcp_sum16_add(c->tx_psum, l4_be);
+		} else if (ph) {
+			uint16_t p = cksum_fold_rx(
+				(uint64_t)tcp_lid_addr4(ctx, c->lid) +
+				c->peer_ip + RTE_BE16(IPPROTO_TCP));
+
+			c->tx_psum = p;
+			*fl = (*fl & ~TCF_TXHDR) | TCF_TXPH;
+			w_sum = tcp_sum16_add(p, l4_be);
+		} else {
+			w_sum = cksum_fold_rx(
+				(uint64_t)tcp_lid_addr4(ctx, c->lid) +
+				c->peer_ip + RTE_BE16(IPPROTO_TCP) + l4_be);
+		}
 	} else {
 		if (unlikely(!(*fl & TCF_TXHDR))) {
 			tcp_tx_sums_make(ctx, c);
-			*fl |= TCF_TXHDR;
+			*fl = (*fl & ~TCF_TXPH) | TCF_TXHDR;
 		}
 		s += (uint64_t)c->tx_psum + l4_be;
 		if (psum & TCP_SUM_KNOWN)
@@ -470,13 +493,16 @@ tcp_xmit_first_seg(struct lcore_ctx *ctx, struct tcp_conn *c,
 		tcp_xmit_first_opt6(ctx, c, m, seq, flags, true, *fl, tn);
 	else if (v6)
 		tcp_xmit_first_opt6(ctx, c, m, seq, flags, false, *fl, tn);
-	else if (queued && likely(*fl & TCF_TS) &&
-		 (tcp_meta(m)->sum & TCP_SUM_HDR))
-		tcp_xmit_first_v4(ctx, c, m, seq, flags, true, fl, true, tn);
+	else if (queued && (tcp_meta(m)->sum & TCP_SUM_HDR))
+		/* tcp_send_reserve marks only a c with timestamps. */
+		tcp_xmit_first_v4(ctx, c, m, seq, flags, true, fl, true, tn,
+				  queued);
 	else if (likely(*fl & TCF_TS))
-		tcp_xmit_first_v4(ctx, c, m, seq, flags, true, fl, false, tn);
+		tcp_xmit_first_v4(ctx, c, m, seq, flags, true, fl, false, tn,
+				  queued);
 	else
-		tcp_xmit_first_v4(ctx, c, m, seq, flags, false, fl, false, tn);
+		tcp_xmit_first_v4(ctx, c, m, seq, flags, false, fl, false, tn,
+				  queued);
 	if (flags & RTE_TCP_ACK_FLAG) {
 		c->last_ack_sent = c->rcv_nxt;
 		c->rcv_unacked = 0;
@@ -524,7 +550,12 @@ tcp_xmit_first_fam(struct lcore_ctx *ctx, struct tcp_conn *c,
 	 * kept across it. */
 	c->snd_nxt = seq + len;
 	c->snd_max = seq + len;
-	rte_mbuf_refcnt_update(m, 1); /* the queue keeps its reference */
+	/* The queue keeps its reference. An unsealed queue mbuf
+	 * (tcp_output_one_ok) has no other: each transmission in place
+	 * seals it (TX, tcp_xmit_data), and a spare re-enters a queue only
+	 * once the NIC let go of it (tcp_sndq_pop_keep). */
+	RTE_ASSERT(rte_mbuf_refcnt_read(m) == 1);
+	rte_mbuf_refcnt_set(m, 2);
 	tcp_xmit_first_seg(ctx, c, m, seq, RTE_TCP_ACK_FLAG | RTE_TCP_PSH_FLAG,
 			   v6, &fl, true, tn);
 	fl &= ~TCF_SWS_FORCE;

@@ -112,6 +112,9 @@ enum tcp_timer_kind {
 #define TCF_REORD 0x100000   /* RACK saw reordering (RFC 8985 §6.2 step 3) */
 #define TCF_UNDO 0x200000    /* cwnd was cut: prior_cwnd may come back */
 #define TCF_TXHDR 0x400000   /* tx_ipsum and tx_psum are made (tcp_frame.c) */
+/* tx_psum is the pseudo-header's addresses and protocol only, the TCP sum
+ * offloaded (tcp_frame.c); never with TCF_TXHDR */
+#define TCF_TXPH 0x800000
 
 /*
  * A connection's local address and family in one byte (struct tcp_conn.lid,
@@ -239,7 +242,9 @@ struct tcp_conn {
 	 * one-pass segment):
 	 * sums of the frame's words that never change for the connection,
 	 * folded to 16 bits: the IPv4 header's but its length, and the
-	 * pseudo-header's addresses and protocol with the ports */
+	 * pseudo-header's addresses and protocol with the ports; with
+	 * TCF_TXPH instead (the port offloads the TCP sum), tx_psum is the
+	 * pseudo-header's addresses and protocol, the ports left out */
 	uint16_t tx_ipsum, tx_psum;
 };
 

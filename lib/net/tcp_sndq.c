@@ -298,7 +298,7 @@ tcp_send_reserve_own(struct lcore_ctx *ctx, struct tcp_lcore *tl,
 
 	RTE_ASSERT(m == tl->spare && tl->spare_of == c &&
 		   c->hold_pprev != NULL && c->sndq_head == NULL &&
-		   c->sndq_tail == NULL && c->nsndq == 0);
+		   c->sndq_tail == NULL && c->nsndq == 0 && c->sndq_len == 0);
 	tl->spare = NULL;
 	ctx->mem.held--;
 	if ((c->flags & TCF_TS) &&
@@ -309,11 +309,10 @@ tcp_send_reserve_own(struct lcore_ctx *ctx, struct tcp_lcore *tl,
 	tcp_meta(m)->fin = 0;
 	tcp_meta(m)->sum = known | sum;
 	c->sndq_head = m; /* held already */
-	if (c->sndq_len == 0)
-		c->progress_us = ctx->now_us;
+	c->progress_us = ctx->now_us; /* an empty queue holds no bytes */
 	c->sndq_tail = m;
 	c->nsndq = 1;
-	c->sndq_len += len;
+	c->sndq_len = len;
 	tcp_schedule_inline(tl, c);
 	return tcp_mdata(m);
 }

@@ -568,6 +568,71 @@ test_tcp_frame_reused_mbuf_equals_fresh_one(void **state)
 	harness_drain(h);
 }
 
+/* An answer's offloaded pseudo-header sum from c's constant part
+ * (TCF_TXPH: addresses and protocol, folded, made at the first answer),
+ * with timestamps and without: the frames are tcp_xmit_sum's; a software
+ * answer between (sums of the other kind, TCF_TXHDR) and the next
+ * offloaded one makes them again. */
+static void
+test_tcp_frame_answer_pseudo_sum_equals_general_path(void **state)
+{
+	struct harness *h = *state;
+	static const uint64_t modes[] = {
+		RTE_ETH_TX_OFFLOAD_TCP_CKSUM | RTE_ETH_TX_OFFLOAD_IPV4_CKSUM,
+		RTE_ETH_TX_OFFLOAD_TCP_CKSUM,
+		0,
+		RTE_ETH_TX_OFFLOAD_TCP_CKSUM | RTE_ETH_TX_OFFLOAD_IPV4_CKSUM,
+	};
+	static const char *const ans[] = { "first", "second!", "3", "fourth.." };
+	uint64_t saved = h->ifc.tx_offloads;
+
+	for (int ts = 0; ts < 2; ts++) {
+		struct tt_peer p;
+		struct tcp_conn *c;
+
+		h->ifc.tx_offloads = saved;
+		h->cksum_offload = false;
+		tt_peer_init(&p, h, (uint16_t)(42600 + ts));
+		p.ts = ts != 0;
+		p.wscale = 7;
+		tt_policy.action = TT_ECHO_RESERVE;
+		c = tt_connect(&p)->c;
+		for (unsigned int i = 0; i < RTE_DIM(modes); i++) {
+			uint32_t len = (uint32_t)strlen(ans[i]);
+			struct rte_mbuf *f;
+
+			h->ifc.tx_offloads = saved | modes[i];
+			h->cksum_offload = modes[i] != 0; /* tt_collect's NIC */
+			tt_send_data(&p, ans[i], len);
+			f = fr_sent(h);
+			assert_ptr_equal(f, c->sndq_head);
+			if (modes[i]) {
+				assert_int_equal(c->flags &
+						 (TCF_TXPH | TCF_TXHDR),
+						 TCF_TXPH);
+				assert_int_equal(c->tx_psum, cksum_fold(
+					(uint64_t)h->ifc.ip + c->peer_ip +
+					RTE_BE16(IPPROTO_TCP)));
+			} else {
+				assert_int_equal(c->flags &
+						 (TCF_TXPH | TCF_TXHDR),
+						 TCF_TXHDR);
+			}
+			fr_check_general(h, c, f);
+			harness_nic_tx(c->sndq_head);
+			p.rcv_nxt += len;
+		}
+		tt_send_ack(&p);
+		tt_none(h);
+		assert_null(c->sndq_head);
+		tcp_abort(h->ctx, c);
+		lcore_tx_flush(h->ctx);
+		harness_drain(h);
+	}
+	h->ifc.tx_offloads = saved;
+	h->cksum_offload = false;
+}
+
 int
 main(void)
 {
@@ -579,6 +644,7 @@ main(void)
 		TT_TEST(test_tcp_frame_spare_of_another_connection_keeps_no_headers),
 		TT_TEST(test_tcp_frame_output_list_equals_one_by_one),
 		TT_TEST(test_tcp_frame_reused_mbuf_equals_fresh_one),
+		TT_TEST(test_tcp_frame_answer_pseudo_sum_equals_general_path),
 	};
 
 	return TT_RUN(tests);

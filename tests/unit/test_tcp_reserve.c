@@ -19,7 +19,7 @@ struct rec {
 	bool ts, cksum_ok;
 	uint32_t sndq_len, nsndq, sum, held;
 	uint64_t in_use;
-	bool holder, reused, spare, pending;
+	bool holder, reused, spare, pending, progress;
 };
 
 /* What the reserve under test left at once (before the frame). */
@@ -27,6 +27,7 @@ static struct {
 	uint32_t sum, sndq_len, nsndq;
 	uint64_t in_use;
 	bool holder, pending, spare;
+	bool progress; /* progress_us stamped now (the queue was empty) */
 } at;
 
 static void
@@ -39,6 +40,7 @@ record_at(struct lcore_ctx *ctx, struct tcp_conn *c)
 	at.holder = c->hold_pprev != NULL;
 	at.pending = (c->flags & TCF_PENDING) != 0;
 	at.spare = tcp_tl(ctx)->spare != NULL;
+	at.progress = c->progress_us == ctx->now_us;
 }
 
 static void *
@@ -88,6 +90,7 @@ run(struct harness *h, uint16_t sport, bool ts,
 		uint32_t len = (uint32_t)strlen(msgs[k]);
 		struct tcp_conn *c = a->c;
 
+		harness_advance(h, 1000); /* progress stamped at this time */
 		tt_send_data(&p, msgs[k], len);
 		tt_one(h, &s);
 		assert_int_equal(s.s.len, len);
@@ -113,6 +116,7 @@ run(struct harness *h, uint16_t sport, bool ts,
 		r[k].spare = at.spare;
 		r[k].pending = at.pending;
 		r[k].in_use = at.in_use;
+		r[k].progress = at.progress;
 		r[k].held = h->ctx->mem.held;
 		assert_ptr_equal(c->sndq_head, c->sndq_tail);
 		last = c->sndq_head;
@@ -148,6 +152,8 @@ compare(struct harness *h, bool ts, uint16_t sport)
 		assert_int_equal(f[k].pending, g[k].pending);
 		assert_int_equal(f[k].in_use, g[k].in_use);
 		assert_int_equal(f[k].held, g[k].held);
+		assert_int_equal(f[k].progress, g[k].progress);
+		assert_true(f[k].progress);
 		/* after the first answer, each answer took its own spare,
 		 * its headers kept with timestamps (TCP_SUM_HDR) */
 		if (k > 0) {
