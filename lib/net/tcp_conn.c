@@ -163,15 +163,7 @@ void
 tcp_app_closed(struct lcore_ctx *ctx, struct tcp_conn *c,
 	       enum tcp_close_reason why)
 {
-	if (!(c->flags & TCF_APP))
-		return;
-	c->flags &= ~TCF_APP;
-	if (why == TCP_CLOSE_NORMAL)
-		STAT_INC(ctx, tcp_closed);
-	else
-		STAT_INC(ctx, tcp_aborted);
-	c->ops->closed(ctx, c, c->app, why);
-	c->app = NULL;
+	tcp_app_closed_inline(ctx, c, why);
 }
 
 /*

@@ -63,7 +63,9 @@ tcp_conn_release_queues(struct lcore_ctx *ctx, struct tcp_conn *c)
 	tcp_unhold(c, false);
 }
 
-/* tcp_app_closed's body (tcp_conn.c), inline for tcp_time_wait_at. */
+/* The application's part ends: closed() exactly once if it accepted
+ * (TCF_APP). tcp_app_closed (tcp_conn.c) calls it; inline for
+ * tcp_time_wait_at. */
 static __rte_always_inline void
 tcp_app_closed_inline(struct lcore_ctx *ctx, struct tcp_conn *c,
 		      enum tcp_close_reason why)

@@ -449,6 +449,47 @@ struct fin_run {
 	uint64_t conn[34];
 };
 
+/* The decided run's segments are the general run's: ISN and timestamp
+ * offset are keyed per run, so sequence numbers and timestamps are
+ * compared relative to each run's first segment. */
+static void
+fin_segs_equal(const struct fin_run *fast, const struct fin_run *slow)
+{
+	for (unsigned int i = 0; i < fast->n; i++) {
+		const struct pkt_tcp_seen *f = &fast->segs[i].s;
+		const struct pkt_tcp_seen *s = &slow->segs[i].s;
+
+		assert_int_equal(f->seq - fast->segs[0].s.seq,
+				 s->seq - slow->segs[0].s.seq);
+		assert_int_equal(f->ack, s->ack);
+		assert_int_equal(f->flags, s->flags);
+		assert_int_equal(f->win, s->win);
+		assert_int_equal(f->ts, s->ts);
+		assert_int_equal(f->tsval - fast->segs[0].s.tsval,
+				 s->tsval - slow->segs[0].s.tsval);
+		assert_int_equal(f->tsecr, s->tsecr);
+		assert_int_equal(f->len, s->len);
+	}
+}
+
+/* The decided run left the connection fields and counters the general
+ * run left (variant v named in the failure). */
+static void
+fin_states_equal(int v, const struct fin_run *fast, const struct fin_run *slow)
+{
+	for (int i = 0; i < 34; i++)
+		if (fast->conn[i] != slow->conn[i])
+			fail_msg("variant %d field %d: %llu decided, %llu general",
+				 v, i, (unsigned long long)fast->conn[i],
+				 (unsigned long long)slow->conn[i]);
+	for (int i = 0; i < ST__COUNT; i++)
+		if (fast->st.v[i] != slow->st.v[i])
+			fail_msg("variant %d counter %s: %llu decided, %llu general",
+				 v, stats_name((enum stats_id)i),
+				 (unsigned long long)fast->st.v[i],
+				 (unsigned long long)slow->st.v[i]);
+}
+
 static void
 fin_conn_state(struct harness *h, const struct tcp_conn *c, uint64_t *v)
 {
@@ -588,34 +629,9 @@ test_tcp_close_fin_acking_all_leaves_state_of_general_path(void **state)
 		fin_script(h, RTE_TCP_ECE_FLAG, ts, sack, ack_first, &slow);
 		assert_int_equal(fast.n, slow.n);
 		assert_int_equal(fast.n, 2);
-		for (unsigned int i = 0; i < fast.n; i++) {
-			const struct pkt_tcp_seen *f = &fast.segs[i].s;
-			const struct pkt_tcp_seen *s = &slow.segs[i].s;
-
-			/* ISN and timestamp offset are keyed per run. */
-			assert_int_equal(f->seq - fast.segs[0].s.seq,
-					 s->seq - slow.segs[0].s.seq);
-			assert_int_equal(f->ack, s->ack);
-			assert_int_equal(f->flags, s->flags);
-			assert_int_equal(f->win, s->win);
-			assert_int_equal(f->ts, s->ts);
-			assert_int_equal(f->tsval - fast.segs[0].s.tsval,
-					 s->tsval - slow.segs[0].s.tsval);
-			assert_int_equal(f->tsecr, s->tsecr);
-			assert_int_equal(f->len, s->len);
-		}
+		fin_segs_equal(&fast, &slow);
 		assert_int_equal(fast.segs[fast.n - 1].s.flags, F_ACK);
-		for (int i = 0; i < 34; i++)
-			if (fast.conn[i] != slow.conn[i])
-				fail_msg("variant %d field %d: %llu decided, %llu general",
-					 v, i, (unsigned long long)fast.conn[i],
-					 (unsigned long long)slow.conn[i]);
-		for (int i = 0; i < ST__COUNT; i++)
-			if (fast.st.v[i] != slow.st.v[i])
-				fail_msg("variant %d counter %s: %llu decided, %llu general",
-					 v, stats_name((enum stats_id)i),
-					 (unsigned long long)fast.st.v[i],
-					 (unsigned long long)slow.st.v[i]);
+		fin_states_equal(v, &fast, &slow);
 	}
 }
 
@@ -678,33 +694,12 @@ test_tcp_close_time_wait_answers_same_after_decided_fin(void **state)
 		tw_after_script(h, RTE_TCP_ECE_FLAG, ts, sack, ack_first, &slow);
 		assert_int_equal(fast.n, slow.n);
 		assert_int_equal(fast.n, 3);
+		fin_segs_equal(&fast, &slow);
 		for (unsigned int i = 0; i < fast.n; i++) {
-			const struct pkt_tcp_seen *f = &fast.segs[i].s;
-			const struct pkt_tcp_seen *s = &slow.segs[i].s;
-
-			assert_int_equal(f->seq - fast.segs[0].s.seq,
-					 s->seq - slow.segs[0].s.seq);
-			assert_int_equal(f->ack, s->ack);
-			assert_int_equal(f->flags, F_ACK);
-			assert_int_equal(f->flags, s->flags);
-			assert_int_equal(f->win, s->win);
-			assert_int_equal(f->ts, s->ts);
-			assert_int_equal(f->tsval - fast.segs[0].s.tsval,
-					 s->tsval - slow.segs[0].s.tsval);
-			assert_int_equal(f->tsecr, s->tsecr);
-			assert_int_equal(f->len, 0);
+			assert_int_equal(fast.segs[i].s.flags, F_ACK);
+			assert_int_equal(fast.segs[i].s.len, 0);
 		}
-		for (int i = 0; i < 34; i++)
-			if (fast.conn[i] != slow.conn[i])
-				fail_msg("variant %d field %d: %llu decided, %llu general",
-					 v, i, (unsigned long long)fast.conn[i],
-					 (unsigned long long)slow.conn[i]);
-		for (int i = 0; i < ST__COUNT; i++)
-			if (fast.st.v[i] != slow.st.v[i])
-				fail_msg("variant %d counter %s: %llu decided, %llu general",
-					 v, stats_name((enum stats_id)i),
-					 (unsigned long long)fast.st.v[i],
-					 (unsigned long long)slow.st.v[i]);
+		fin_states_equal(v, &fast, &slow);
 	}
 }
 
@@ -760,17 +755,7 @@ test_tcp_close_handshake_ack_decided_leaves_state_of_general_path(void **state)
 		hs_ack_script(h, RTE_TCP_ECE_FLAG, ts, sack, psh, &slow);
 		assert_int_equal(fast.n, 0);
 		assert_int_equal(slow.n, 0);
-		for (int i = 0; i < 34; i++)
-			if (fast.conn[i] != slow.conn[i])
-				fail_msg("variant %d field %d: %llu decided, %llu general",
-					 v, i, (unsigned long long)fast.conn[i],
-					 (unsigned long long)slow.conn[i]);
-		for (int i = 0; i < ST__COUNT; i++)
-			if (fast.st.v[i] != slow.st.v[i])
-				fail_msg("variant %d counter %s: %llu decided, %llu general",
-					 v, stats_name((enum stats_id)i),
-					 (unsigned long long)fast.st.v[i],
-					 (unsigned long long)slow.st.v[i]);
+		fin_states_equal(v, &fast, &slow);
 	}
 }
 
