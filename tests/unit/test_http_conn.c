@@ -663,18 +663,15 @@ test_http_conn_template_after_general_answer_in_new_second_has_new_date(
 
 	hc_connect(&c, 40093);
 	hc_roundtrip(&c, GET_HELLO, hc_hello_ok(NULL));
-	harness_advance(hc_h, 1000000);
-	hc_roundtrip(&c, "DELETE /hello HTTP/1.1\r\nHost: t\r\n\r\n",
-		     ht_expect("HTTP/1.1 405 Method Not Allowed", "application/json",
-			       "{\"error\":\"method not allowed\"}", NULL,
-			       "Allow: GET, HEAD\r\n", false));
-	hc_roundtrip(&c, GET_HELLO, hc_hello_ok(NULL));
-	harness_advance(hc_h, 1000000);
-	hc_roundtrip(&c, "DELETE /hello HTTP/1.1\r\nHost: t\r\n\r\n",
-		     ht_expect("HTTP/1.1 405 Method Not Allowed", "application/json",
-			       "{\"error\":\"method not allowed\"}", NULL,
-			       "Allow: GET, HEAD\r\n", false));
-	hc_roundtrip(&c, GET_HELLO, hc_hello_ok(NULL));
+	for (int i = 0; i < 2; i++) {
+		harness_advance(hc_h, 1000000);
+		hc_roundtrip(&c, "DELETE /hello HTTP/1.1\r\nHost: t\r\n\r\n",
+			     ht_expect("HTTP/1.1 405 Method Not Allowed",
+				       "application/json",
+				       "{\"error\":\"method not allowed\"}",
+				       NULL, "Allow: GET, HEAD\r\n", false));
+		hc_roundtrip(&c, GET_HELLO, hc_hello_ok(NULL));
+	}
 	assert_int_equal(HSTAT(hc_h, http_responses_2xx), 3);
 }
 
