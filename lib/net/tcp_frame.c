@@ -241,29 +241,33 @@ struct tcp_tx_now {
  * words written here and the payload's known sum (RFC 1071 §2), nothing
  * read back. The bytes are those tcp_fill() and tcp_xmit_sum() write.
  * ph: an answer's segment, whose offloaded pseudo-header sum comes from
- * c's constant part (TCF_TXPH).
+ * c's constant part (TCF_TXPH). whole: m is known unsealed with wlen
+ * payload bytes (tcp_output_dec_ok: its data offset TCP_SNDQ_DOFF, its
+ * length c's sndq_len), neither read back.
  */
 static __rte_always_inline void
 tcp_xmit_first_v4(struct lcore_ctx *ctx, struct tcp_conn *c,
 		  struct rte_mbuf *m, uint32_t seq, uint8_t flags, const bool ts,
 		  uint32_t *fl, const bool kept, const struct tcp_tx_now *tn,
-		  const bool ph)
+		  const bool ph, const bool whole, uint32_t wlen)
 {
 	const struct netif *ifc = ctx->ifc;
 	const uint32_t hlen = TCP_HLEN + (ts ? TCP_TS_OPTLEN : 0);
 	const uint16_t hdr = (uint16_t)(RTE_ETHER_HDR_LEN +
 					sizeof(struct rte_ipv4_hdr) + hlen);
-	uint32_t plen = m->data_len, l4_len = hlen + plen;
+	uint32_t plen = whole ? wlen : m->data_len, l4_len = hlen + plen;
 	uint32_t psum = tcp_meta(m)->sum;
 	uint16_t l4_be = rte_cpu_to_be_16((uint16_t)l4_len), win;
 	uint32_t w_seq, w_ack, w_off, w_sum;
 	struct rte_ether_hdr *eh;
 	struct rte_ipv4_hdr *ip;
 	struct rte_tcp_hdr *th;
-	uint64_t s;
+	uint64_t s, olf = 0;
 
+	RTE_ASSERT(!whole || (m->data_off == TCP_SNDQ_DOFF &&
+			      m->data_len == wlen));
 	/* The queue's headroom always holds these headers (TCP_SNDQ_DOFF). */
-	m->data_off = (uint16_t)(m->data_off - hdr);
+	m->data_off = (uint16_t)((whole ? TCP_SNDQ_DOFF : m->data_off) - hdr);
 	m->data_len = (uint16_t)(m->data_len + hdr);
 	m->pkt_len = m->data_len;
 	eh = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
@@ -317,7 +321,7 @@ tcp_xmit_first_v4(struct lcore_ctx *ctx, struct tcp_conn *c,
 	m->l2_len = RTE_ETHER_HDR_LEN;
 	m->l3_len = sizeof(*ip);
 	if ((tn ? tn->ol : ifc->tx_offloads) & RTE_ETH_TX_OFFLOAD_TCP_CKSUM) {
-		m->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_TCP_CKSUM;
+		olf = RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_TCP_CKSUM;
 		/* rte_ipv4_phdr_cksum(): the pseudo-header's sum, folded.
 		 * For an answer (ph: tcp_xmit_first's, the list's), its
 		 * addresses and protocol are c's constant part, made once
@@ -356,7 +360,7 @@ tcp_xmit_first_v4(struct lcore_ctx *ctx, struct tcp_conn *c,
 	/* The sum and an urgent pointer of 0 in one store. */
 	memcpy(&th->cksum, &w_sum, 4);
 	if ((tn ? tn->ol : ifc->tx_offloads) & RTE_ETH_TX_OFFLOAD_IPV4_CKSUM) {
-		m->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM;
+		olf |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM;
 		if (kept) /* as tcp_ip4_hdr_write leaves it */
 			ip->hdr_checksum = 0;
 	} else if (likely(*fl & TCF_TXHDR))
@@ -366,6 +370,9 @@ tcp_xmit_first_v4(struct lcore_ctx *ctx, struct tcp_conn *c,
 		ip->hdr_checksum = tcp_ip4_cksum(
 			(uint64_t)tcp_lid_addr4(ctx, c->lid) + c->peer_ip,
 			l4_len);
+	/* Both requests in one store (m's other flags as they were). */
+	if (olf)
+		m->ol_flags |= olf;
 	STAT_INC(ctx, tcp_tx_segs);
 	STAT_INC(ctx, ipv4_tx);
 	lcore_tx(ctx, m);
@@ -496,13 +503,13 @@ tcp_xmit_first_seg(struct lcore_ctx *ctx, struct tcp_conn *c,
 	else if (queued && (tcp_meta(m)->sum & TCP_SUM_HDR))
 		/* tcp_send_reserve marks only a c with timestamps. */
 		tcp_xmit_first_v4(ctx, c, m, seq, flags, true, fl, true, tn,
-				  queued);
+				  queued, false, 0);
 	else if (likely(*fl & TCF_TS))
 		tcp_xmit_first_v4(ctx, c, m, seq, flags, true, fl, false, tn,
-				  queued);
+				  queued, false, 0);
 	else
 		tcp_xmit_first_v4(ctx, c, m, seq, flags, false, fl, false, tn,
-				  queued);
+				  queued, false, 0);
 	if (flags & RTE_TCP_ACK_FLAG) {
 		c->last_ack_sent = c->rcv_nxt;
 		c->rcv_unacked = 0;
@@ -813,11 +820,11 @@ tcp_xmit_dec(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t fl,
 	if (tcp_meta(m)->sum & TCP_SUM_HDR)
 		tcp_xmit_first_v4(ctx, c, m, seq,
 				  RTE_TCP_ACK_FLAG | RTE_TCP_PSH_FLAG, true, &k,
-				  true, tn, true);
+				  true, tn, true, true, len);
 	else
 		tcp_xmit_first_v4(ctx, c, m, seq,
 				  RTE_TCP_ACK_FLAG | RTE_TCP_PSH_FLAG, true, &k,
-				  false, tn, true);
+				  false, tn, true, true, len);
 	RTE_ASSERT(k == kf); /* the sums were made: nothing to record */
 	c->last_ack_sent = c->rcv_nxt;
 	c->rcv_unacked = 0;
