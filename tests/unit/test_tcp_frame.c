@@ -633,6 +633,223 @@ test_tcp_frame_answer_pseudo_sum_equals_general_path(void **state)
 	h->cksum_offload = false;
 }
 
+/* What a decided answer (tcp_output_dec_ok) or its general twin left in
+ * its connection and its queue's tail mbuf, relative to the
+ * connection's ISNs. */
+struct dc_state {
+	struct ol_state ol;
+	uint64_t rtt_start;
+	uint32_t snd_wnd, nsndq, sndq_len;
+	uint32_t xts, xfl, sum, pkt_len;
+	uint16_t data_off, data_len, refcnt;
+};
+
+static void
+dc_state_of(struct tcp_conn *c, struct dc_state *d)
+{
+	struct rte_mbuf *t = c->sndq_tail;
+
+	memset(d, 0, sizeof(*d)); /* padding: compared whole */
+	ol_state_of(c, &d->ol);
+	d->rtt_start = c->rtt_start;
+	d->snd_wnd = c->snd_wnd;
+	d->nsndq = c->nsndq;
+	d->sndq_len = c->sndq_len;
+	if (t) {
+		d->xts = *tcp_xts(t);
+		d->xfl = *tcp_xfl(t);
+		d->sum = tcp_meta(t)->sum;
+		d->data_off = t->data_off;
+		d->data_len = t->data_len;
+		d->refcnt = rte_mbuf_refcnt_read(t);
+		d->pkt_len = t->pkt_len;
+	}
+}
+
+#define DC_CONNS 4
+#define DC_SEGS 8
+
+/* The frames sent since the last call, each to the one of n peers p it
+ * goes to (its destination port), in order: f[k][0..nf[k]). */
+static void
+dc_frames(struct harness *h, const struct tt_peer *p, unsigned int n,
+	  struct rte_mbuf *f[][DC_SEGS], unsigned int *nf)
+{
+	struct rte_mbuf *m;
+
+	memset(nf, 0, n * sizeof(*nf));
+	lcore_tx_flush(h->ctx);
+	while (rte_ring_dequeue_burst(h->tx, (void **)&m, 1, NULL) == 1) {
+		const struct rte_tcp_hdr *th =
+			rte_pktmbuf_mtod_offset(m, struct rte_tcp_hdr *, FR_L4);
+		unsigned int k;
+
+		for (k = 0; k < n; k++)
+			if (th->dst_port == rte_cpu_to_be_16(p[k].sport))
+				break;
+		assert_true(k < n && nf[k] < DC_SEGS);
+		f[k][nf[k]++] = m;
+	}
+}
+
+/* f, a frame of c, checked against the general path's (freed), the NIC's
+ * sums filled in the queue's mbuf when it is one; its payload bytes. */
+static uint32_t
+dc_check(struct harness *h, struct tcp_conn *c, struct rte_mbuf *f)
+{
+	const struct rte_tcp_hdr *th =
+		rte_pktmbuf_mtod_offset(f, struct rte_tcp_hdr *, FR_L4);
+	uint32_t plen = f->data_len - FR_L4 - (uint32_t)(th->data_off >> 4) * 4;
+	bool queued = rte_mbuf_refcnt_read(f) == 2;
+
+	fr_check_general(h, c, f);
+	if (queued)
+		harness_nic_tx(f);
+	return plen;
+}
+
+/*
+ * The output list's decided answers (tcp_output_dec_ok, tcp_xmit_dec:
+ * timestamps, SACK, nothing in flight, the list's sums made) against
+ * the same answers of twin connections sent one by one (tcp_output):
+ * the same frames, each tcp_xmit_sum's byte for byte with the same
+ * offload requests and lengths, and each connection and queue tail left
+ * as its twin's (sequence numbers, RTT sample, RACK stamp, loss probe
+ * or RTO, flags, lengths), in each checksum mode (both offloads, none:
+ * the decided copies; the TCP sum alone: the copy without them).
+ * Connections without SACK or without timestamps, answers behind one
+ * not yet acknowledged (an RTT sample running) and an answer to a
+ * request that shut the window are not decided and must match too.
+ */
+static void
+test_tcp_frame_decided_answers_equal_one_by_one(void **state)
+{
+	struct harness *h = *state;
+	static const uint64_t modes[] = {
+		0,
+		RTE_ETH_TX_OFFLOAD_TCP_CKSUM | RTE_ETH_TX_OFFLOAD_IPV4_CKSUM,
+		RTE_ETH_TX_OFFLOAD_TCP_CKSUM,
+	};
+	static const uint32_t lens[] = { 1, 60, 200, 2, 255, 9, 40 };
+	static const bool acks[] = { true, true, true, false, true, true, true };
+	const unsigned int last = RTE_DIM(lens) - 1;
+	uint64_t saved = h->ifc.tx_offloads;
+	uint16_t port = 42700;
+	uint8_t data[256];
+
+	for (unsigned int i = 0; i < sizeof(data); i++)
+		data[i] = tt_byte(i * 13 + 5);
+	for (unsigned int i = 0; i < RTE_DIM(modes); i++) {
+		struct tt_peer p[2][DC_CONNS];
+		struct tcp_conn *c[2][DC_CONNS];
+		uint32_t got[DC_CONNS] = { 0 };
+
+		h->ifc.tx_offloads = saved;
+		h->cksum_offload = false;
+		tt_policy.action = TT_ECHO_RESERVE;
+		for (unsigned int w = 0; w < 2; w++)
+			for (unsigned int k = 0; k < DC_CONNS; k++) {
+				tt_peer_init(&p[w][k], h, port++);
+				p[w][k].ts = k != 3;
+				p[w][k].wscale = 7;
+				p[w][k].sack_perm = k != 2;
+				c[w][k] = tt_connect(&p[w][k])->c;
+			}
+		h->ifc.tx_offloads = saved | modes[i];
+		for (unsigned int r = 0; r < RTE_DIM(lens); r++) {
+			uint32_t len = lens[r];
+			struct rte_mbuf *f[2][DC_CONNS][DC_SEGS];
+			unsigned int nf[2][DC_CONNS];
+
+			/* w 0: every request in one burst (the list);
+			 * w 1: one request a poll (tcp_output). The last
+			 * request to connection 1 shuts the window. */
+			for (unsigned int k = 0; k < DC_CONNS; k++) {
+				struct tt_peer *q = &p[0][k];
+				struct pkt_tcp t = {
+					.sport = q->sport, .dport = TT_PORT,
+					.win = r == last && k == 1 ? 0 : q->win,
+					.ts = q->ts, .tsval = q->tsval,
+					.tsecr = q->ts_recent,
+					.flags = F_ACK | F_PSH, .seq = q->snd_nxt,
+					.ack = q->rcv_nxt - (acks[r] ? 0 : got[k]),
+					.wscale = -1, .data = data, .len = len,
+				};
+				uint8_t fr[PKT_MAX];
+
+				harness_inject(h, fr, pkt_tcp(fr, &h->ifc.mac, &t));
+				q->snd_nxt += len;
+			}
+			assert_int_equal(harness_poll(h), DC_CONNS);
+			dc_frames(h, p[0], DC_CONNS, f[0], nf[0]);
+			for (unsigned int k = 0; k < DC_CONNS; k++) {
+				struct tt_peer *q = &p[1][k];
+				uint16_t win = q->win;
+
+				if (r == last && k == 1)
+					q->win = 0;
+				tt_send(q, F_ACK | F_PSH, q->snd_nxt,
+					q->rcv_nxt - (acks[r] ? 0 : got[k]),
+					data, len);
+				q->win = win;
+				q->snd_nxt += len;
+				dc_frames(h, &p[1][k], 1, &f[1][k], &nf[1][k]);
+			}
+			for (unsigned int k = 0; k < DC_CONNS; k++) {
+				struct dc_state a, b;
+
+				dc_state_of(c[0][k], &a);
+				dc_state_of(c[1][k], &b);
+				assert_memory_equal(&a, &b, sizeof(a));
+				assert_int_equal(nf[0][k], nf[1][k]);
+				assert_int_equal(nf[0][k],
+						 r == last && k == 1 ? 0 : 1);
+				got[k] = 0;
+				for (unsigned int j = 0; j < nf[0][k]; j++) {
+					struct rte_mbuf *x = f[0][k][j];
+					struct rte_mbuf *y = f[1][k][j];
+					uint32_t n;
+
+					assert_int_equal(x->data_len, y->data_len);
+					assert_int_equal(x->pkt_len, y->pkt_len);
+					assert_int_equal(x->ol_flags, y->ol_flags);
+					assert_int_equal(x->tx_offload,
+							 y->tx_offload);
+					n = dc_check(h, c[0][k], x);
+					assert_int_equal(dc_check(h, c[1][k], y), n);
+					got[k] += n;
+				}
+				p[0][k].rcv_nxt += got[k];
+				p[1][k].rcv_nxt += got[k];
+			}
+		}
+		/* The window opens: what waited goes, then all is acked. */
+		for (unsigned int w = 0; w < 2; w++)
+			for (unsigned int k = 0; k < DC_CONNS; k++) {
+				for (int n = 0; n < 4 && c[w][k]->sndq_head; n++) {
+					struct rte_mbuf *x[1][DC_SEGS];
+					unsigned int nx;
+
+					tt_send_ack(&p[w][k]);
+					dc_frames(h, &p[w][k], 1, x, &nx);
+					for (unsigned int j = 0; j < nx; j++)
+						p[w][k].rcv_nxt +=
+							dc_check(h, c[w][k],
+								 x[0][j]);
+				}
+				assert_null(c[w][k]->sndq_head);
+			}
+		for (unsigned int w = 0; w < 2; w++)
+			for (unsigned int k = 0; k < DC_CONNS; k++)
+				tcp_abort(h->ctx, c[w][k]);
+		lcore_tx_flush(h->ctx);
+		harness_drain(h);
+		tt_reset();
+	}
+	h->ifc.tx_offloads = saved;
+	h->cksum_offload = false;
+}
+
 int
 main(void)
 {
@@ -645,6 +862,7 @@ main(void)
 		TT_TEST(test_tcp_frame_output_list_equals_one_by_one),
 		TT_TEST(test_tcp_frame_reused_mbuf_equals_fresh_one),
 		TT_TEST(test_tcp_frame_answer_pseudo_sum_equals_general_path),
+		TT_TEST(test_tcp_frame_decided_answers_equal_one_by_one),
 	};
 
 	return TT_RUN(tests);
