@@ -243,7 +243,8 @@ struct tcp_tx_now {
  * ph: an answer's segment, whose offloaded pseudo-header sum comes from
  * c's constant part (TCF_TXPH). whole: m is known unsealed with wlen
  * payload bytes (tcp_output_dec_ok: its data offset TCP_SNDQ_DOFF, its
- * length c's sndq_len), neither read back.
+ * length c's sndq_len), neither read back, and the caller counts the
+ * segment (tcp_output_list_ol, once per list).
  */
 static __rte_always_inline void
 tcp_xmit_first_v4(struct lcore_ctx *ctx, struct tcp_conn *c,
@@ -373,8 +374,10 @@ tcp_xmit_first_v4(struct lcore_ctx *ctx, struct tcp_conn *c,
 	/* Both requests in one store (m's other flags as they were). */
 	if (olf)
 		m->ol_flags |= olf;
-	STAT_INC(ctx, tcp_tx_segs);
-	STAT_INC(ctx, ipv4_tx);
+	if (!whole) {
+		STAT_INC(ctx, tcp_tx_segs);
+		STAT_INC(ctx, ipv4_tx);
+	}
 	lcore_tx(ctx, m);
 }
 
@@ -802,7 +805,8 @@ tcp_output_dec_ok(const struct tcp_conn *c, uint64_t now_us, uint64_t stall_q)
  * IPv4) and tcp_output_dec_ok: the same steps in the same order, their
  * branches taken where the pattern decides them. An unsent mbuf has no
  * RACK mark (tcp_sndq_append and tcp_send_reserve clear them; only a
- * transmission sets them): the stamp is two stores. fl: c->flags.
+ * transmission sets them): the stamp is two stores. fl: c->flags less
+ * TCF_PENDING (the caller took c off the list), stored once here.
  */
 static __rte_always_inline void
 tcp_xmit_dec(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t fl,
@@ -845,7 +849,8 @@ tcp_xmit_dec(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t fl,
 /*
  * tcp_output_list for the port's offloads ol, a constant in each copy:
  * the frame's offload tests and the decided pattern are folded (dec:
- * ol is one of the two modes the pattern has, none or both sums).
+ * ol is one of the two modes the pattern has, none or both sums). The
+ * decided answers are counted once for the list.
  */
 static __rte_always_inline void
 tcp_output_list_ol(struct lcore_ctx *ctx, struct tcp_lcore *tl,
@@ -860,18 +865,23 @@ tcp_output_list_ol(struct lcore_ctx *ctx, struct tcp_lcore *tl,
 					   TCP_DEC_FLAGS);
 	const uint64_t pat = tcp_dec_word(TCP_ESTABLISHED, TT_NONE, 0, kf);
 	struct tcp_conn *c;
+	uint64_t n = 0;
 
 	while ((c = tl->pending) != NULL) {
 		uint64_t w = tcp_dec_load(c);
+		uint32_t fl = c->flags & ~TCF_PENDING;
 
 		tl->pending = c->pnext;
 		if (c->pnext)
 			c->pnext->pprev = &tl->pending;
-		c->flags &= ~TCF_PENDING;
 		if (dec && likely((w & mask) == pat) &&
-		    likely(tcp_output_dec_ok(c, now_us, stall_q)))
-			tcp_xmit_dec(ctx, c, c->flags, kf, &tn);
-		else if (!tcp_output_one_ok(c, now_us, stall_q))
+		    likely(tcp_output_dec_ok(c, now_us, stall_q))) {
+			tcp_xmit_dec(ctx, c, fl, kf, &tn);
+			n++;
+			continue;
+		}
+		c->flags = fl;
+		if (!tcp_output_one_ok(c, now_us, stall_q))
 			tcp_output_rest(ctx, c);
 		else if (unlikely(c->nrcv_sack != 0 || (c->flags & TCF_DSACK)))
 			tcp_output_one_opt(ctx, c);
@@ -882,6 +892,8 @@ tcp_output_list_ol(struct lcore_ctx *ctx, struct tcp_lcore *tl,
 			tcp_xmit_first_fam(ctx, c, c->sndq_head, c->snd_nxt,
 					   c->sndq_len, true, &tn);
 	}
+	STAT_ADD(ctx, tcp_tx_segs, n);
+	STAT_ADD(ctx, ipv4_tx, n);
 }
 
 /*
