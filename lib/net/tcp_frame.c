@@ -322,7 +322,11 @@ tcp_xmit_first_v4(struct lcore_ctx *ctx, struct tcp_conn *c,
 	m->l2_len = RTE_ETHER_HDR_LEN;
 	m->l3_len = sizeof(*ip);
 	if ((tn ? tn->ol : ifc->tx_offloads) & RTE_ETH_TX_OFFLOAD_TCP_CKSUM) {
-		olf = RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_TCP_CKSUM;
+		if (whole)
+			olf = RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_TCP_CKSUM;
+		else
+			m->ol_flags |= RTE_MBUF_F_TX_IPV4 |
+				       RTE_MBUF_F_TX_TCP_CKSUM;
 		/* rte_ipv4_phdr_cksum(): the pseudo-header's sum, folded.
 		 * For an answer (ph: tcp_xmit_first's, the list's), its
 		 * addresses and protocol are c's constant part, made once
@@ -361,7 +365,11 @@ tcp_xmit_first_v4(struct lcore_ctx *ctx, struct tcp_conn *c,
 	/* The sum and an urgent pointer of 0 in one store. */
 	memcpy(&th->cksum, &w_sum, 4);
 	if ((tn ? tn->ol : ifc->tx_offloads) & RTE_ETH_TX_OFFLOAD_IPV4_CKSUM) {
-		olf |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM;
+		if (whole)
+			olf |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM;
+		else
+			m->ol_flags |= RTE_MBUF_F_TX_IPV4 |
+				       RTE_MBUF_F_TX_IP_CKSUM;
 		if (kept) /* as tcp_ip4_hdr_write leaves it */
 			ip->hdr_checksum = 0;
 	} else if (likely(*fl & TCF_TXHDR))
@@ -371,8 +379,9 @@ tcp_xmit_first_v4(struct lcore_ctx *ctx, struct tcp_conn *c,
 		ip->hdr_checksum = tcp_ip4_cksum(
 			(uint64_t)tcp_lid_addr4(ctx, c->lid) + c->peer_ip,
 			l4_len);
-	/* Both requests in one store (m's other flags as they were). */
-	if (olf)
+	/* whole: both requests in one store (a constant of the list's
+	 * copy; m's other flags as they were). */
+	if (whole && olf)
 		m->ol_flags |= olf;
 	if (!whole) {
 		STAT_INC(ctx, tcp_tx_segs);
@@ -802,15 +811,15 @@ tcp_output_dec_ok(const struct tcp_conn *c, uint64_t now_us, uint64_t stall_q)
 /*
  * tcp_xmit_first_fam's answer of c with what the decided pattern tells
  * (tcp_output_dec: fl's TCP_DEC_FLAGS are kf, the timer's job TT_NONE,
- * IPv4) and tcp_output_dec_ok: the same steps in the same order, their
- * branches taken where the pattern decides them. An unsent mbuf has no
+ * IPv4, or IPv6: v6) and tcp_output_dec_ok: the same steps in the
+ * same order, their branches taken where the pattern decides them. An unsent mbuf has no
  * RACK mark (tcp_sndq_append and tcp_send_reserve clear them; only a
  * transmission sets them): the stamp is two stores. fl: c->flags less
  * TCF_PENDING (the caller took c off the list), stored once here.
  */
 static __rte_always_inline void
 tcp_xmit_dec(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t fl,
-	     const uint32_t kf, const struct tcp_tx_now *tn)
+	     const uint32_t kf, const struct tcp_tx_now *tn, const bool v6)
 {
 	struct rte_mbuf *m = c->sndq_head;
 	uint32_t seq = c->snd_nxt, len = c->sndq_len, k = kf;
@@ -821,7 +830,11 @@ tcp_xmit_dec(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t fl,
 	c->snd_max = seq + len;
 	RTE_ASSERT(rte_mbuf_refcnt_read(m) == 1);
 	rte_mbuf_refcnt_set(m, 2);
-	if (tcp_meta(m)->sum & TCP_SUM_HDR)
+	if (v6)
+		tcp_xmit_first_opt6(ctx, c, m, seq,
+				    RTE_TCP_ACK_FLAG | RTE_TCP_PSH_FLAG, true, k,
+				    tn);
+	else if (tcp_meta(m)->sum & TCP_SUM_HDR)
 		tcp_xmit_first_v4(ctx, c, m, seq,
 				  RTE_TCP_ACK_FLAG | RTE_TCP_PSH_FLAG, true, &k,
 				  true, tn, true, true, len);
@@ -864,6 +877,9 @@ tcp_output_list_ol(struct lcore_ctx *ctx, struct tcp_lcore *tl,
 	const uint64_t mask = tcp_dec_word(0xff, 0xff, TCP_LID_V6,
 					   TCP_DEC_FLAGS);
 	const uint64_t pat = tcp_dec_word(TCP_ESTABLISHED, TT_NONE, 0, kf);
+	/* IPv6: no constant sums (tcp_xmit_first_opt6 sums the addresses) */
+	const uint64_t pat6 = tcp_dec_word(TCP_ESTABLISHED, TT_NONE,
+					   TCP_LID_V6, TCF_TS | TCF_SACK);
 	struct tcp_conn *c;
 	uint64_t n = 0;
 
@@ -876,8 +892,13 @@ tcp_output_list_ol(struct lcore_ctx *ctx, struct tcp_lcore *tl,
 			c->pnext->pprev = &tl->pending;
 		if (dec && likely((w & mask) == pat) &&
 		    likely(tcp_output_dec_ok(c, now_us, stall_q))) {
-			tcp_xmit_dec(ctx, c, fl, kf, &tn);
+			tcp_xmit_dec(ctx, c, fl, kf, &tn, false);
 			n++;
+			continue;
+		}
+		if (dec && (w & mask) == pat6 &&
+		    likely(tcp_output_dec_ok(c, now_us, stall_q))) {
+			tcp_xmit_dec(ctx, c, fl, TCF_TS | TCF_SACK, &tn, true);
 			continue;
 		}
 		c->flags = fl;
