@@ -8,10 +8,12 @@
 
 #include "net/cksum.h"
 #include "net/tcp_priv.h"
+#include "pkt6.h"
 #include "tcp_test.h"
 
 #define FR_VIP RTE_IPV4(10, 90, 0, 100)
 #define FR_L4 (RTE_ETHER_HDR_LEN + sizeof(struct rte_ipv4_hdr))
+#define SEQ6_0 5000u
 
 /* An accepted connection from p (timestamps: ts) that answers nothing. */
 static struct tcp_conn *
@@ -850,6 +852,161 @@ test_tcp_frame_decided_answers_equal_one_by_one(void **state)
 	h->cksum_offload = false;
 }
 
+/* An IPv6 segment to TT_PORT from the peer's port sport, with
+ * timestamps (tsval, echoing tsecr) and after them options opts (a SYN's),
+ * queued on the RX ring. */
+static void
+dc6_inject(struct harness *h, uint16_t sport, uint32_t seq, uint32_t ack,
+	   uint8_t flags, uint32_t tsval, uint32_t tsecr, const uint8_t *opts,
+	   size_t optlen, const void *data, size_t len)
+{
+	uint8_t o[32] = { 1, 1, 8, 10 }, f[PKT_MAX];
+	size_t n;
+
+	for (int i = 0; i < 4; i++) {
+		o[4 + i] = (uint8_t)(tsval >> (24 - 8 * i));
+		o[8 + i] = (uint8_t)(tsecr >> (24 - 8 * i));
+	}
+	memcpy(o + 12, opts, optlen);
+	n = pkt6_tcp(f, &h->ifc.mac, pkt6_peer, pkt6_ours, sport, TT_PORT, seq,
+		     ack, flags, 65535, o, 12 + optlen, data, len);
+	harness_inject(h, f, n);
+}
+
+#define DC6_CONNS 3
+
+/*
+ * tcp_output_list's decided IPv6 answers (tcp_xmit_dec over
+ * tcp_xmit_first_opt6: timestamps, SACK, nothing in flight) against
+ * twins answered one by one (tcp_output): the same segments (sequence
+ * and ACK from each ISN, flags, timestamps, payload, hop limit, sums or
+ * the offloaded pseudo-header's sum) and each connection and queue
+ * tail left as its twin's (ol_state, RTT start, RACK stamp, lengths),
+ * with software sums and with both offloads (the decided copies).
+ */
+static void
+test_tcp_frame_decided_ipv6_answers_equal_one_by_one(void **state)
+{
+	struct harness *h = *state;
+	static const uint8_t syn_opts[8] = { 2, 4, 0x05, 0xb4, 4, 2, 1, 0 };
+	static const uint8_t ws[4] = { 1, 3, 3, 7 };
+	static const uint64_t modes[] = {
+		0,
+		RTE_ETH_TX_OFFLOAD_TCP_CKSUM | RTE_ETH_TX_OFFLOAD_IPV4_CKSUM,
+	};
+	static const uint32_t lens[] = { 1, 80, 230, 5 };
+	uint64_t saved = h->ifc.tx_offloads;
+	uint8_t data[256], opts[12];
+	uint16_t port = 42800;
+
+	for (unsigned int i = 0; i < sizeof(data); i++)
+		data[i] = tt_byte(i * 11 + 3);
+	/* MSS, SACK permitted, NOP, WS 7 after the timestamps. */
+	memcpy(opts, syn_opts, 6);
+	memcpy(opts + 6, ws, 4);
+	for (unsigned int i = 0; i < RTE_DIM(modes); i++) {
+		struct tcp_conn *c[2 * DC6_CONNS];
+		uint32_t iss[2 * DC6_CONNS], ecr[2 * DC6_CONNS];
+		uint32_t seq = SEQ6_0 + 1, sent = 0, tsval = 100;
+		struct pkt6_tcp_seen s;
+
+		h->ifc.tx_offloads = saved;
+		h->cksum_offload = false;
+		tt_reset();
+		tt_policy.action = TT_ECHO_RESERVE;
+		for (unsigned int k = 0; k < 2 * DC6_CONNS; k++) {
+			uint16_t sport = (uint16_t)(port + k);
+
+			dc6_inject(h, sport, SEQ6_0, 0, F_SYN, tsval, 0, opts,
+				   10, NULL, 0);
+			harness_poll(h);
+			pkt6_one_tcp(h, &s);
+			assert_int_equal(s.flags, F_SYN | F_ACK);
+			iss[k] = s.seq;
+			ecr[k] = s.tsval;
+			dc6_inject(h, sport, SEQ6_0 + 1, iss[k] + 1, F_ACK,
+				   tsval, ecr[k], NULL, 0, NULL, 0);
+			harness_poll(h);
+			c[k] = tt_apps[k].c;
+			assert_non_null(c[k]);
+			assert_true(c[k]->flags & TCF_SACK);
+			assert_true(c[k]->lid & TCP_LID_V6);
+		}
+		h->ifc.tx_offloads = saved | modes[i];
+		for (unsigned int r = 0; r < RTE_DIM(lens); r++) {
+			uint32_t len = lens[r];
+			struct pkt6_tcp_seen a[2 * DC6_CONNS];
+			struct rte_mbuf *m[2 * DC6_CONNS];
+
+			tsval++;
+			/* the first half in one burst (the list), the
+			 * other one request a poll (tcp_output) */
+			for (unsigned int k = 0; k < DC6_CONNS; k++)
+				dc6_inject(h, (uint16_t)(port + k), seq,
+					   iss[k] + 1 + sent, F_ACK | F_PSH,
+					   tsval, ecr[k], NULL, 0, data, len);
+			assert_int_equal(harness_poll(h), DC6_CONNS);
+			assert_int_equal(harness_collect(h, m, 2 * DC6_CONNS),
+					 DC6_CONNS);
+			for (unsigned int k = DC6_CONNS; k < 2 * DC6_CONNS;
+			     k++) {
+				dc6_inject(h, (uint16_t)(port + k), seq,
+					   iss[k] + 1 + sent, F_ACK | F_PSH,
+					   tsval, ecr[k], NULL, 0, data, len);
+				assert_int_equal(harness_poll(h), 1);
+				assert_int_equal(harness_collect(h, &m[k], 1),
+						 1);
+			}
+			for (unsigned int k = 0; k < 2 * DC6_CONNS; k++) {
+				pkt6_parse_tcp(m[k], &s);
+				a[s.dport - port] = s;
+				rte_pktmbuf_free(m[k]);
+			}
+			for (unsigned int k = 0; k < DC6_CONNS; k++) {
+				struct pkt6_tcp_seen *x = &a[k];
+				struct pkt6_tcp_seen *y = &a[k + DC6_CONNS];
+				struct tcp_conn *t = c[k + DC6_CONNS];
+				struct dc_state u, v;
+
+				assert_int_equal(x->seq - iss[k], 1 + sent);
+				assert_int_equal(y->seq - iss[k + DC6_CONNS],
+						 1 + sent);
+				assert_int_equal(x->ack, y->ack);
+				assert_int_equal(x->flags, F_ACK | F_PSH);
+				assert_int_equal(y->flags, x->flags);
+				assert_int_equal(x->len, len);
+				assert_int_equal(y->len, len);
+				assert_memory_equal(x->data, data, len);
+				assert_memory_equal(y->data, data, len);
+				assert_true(x->has_ts && y->has_ts);
+				assert_int_equal(x->tsval - c[k]->ts_off,
+						 y->tsval - t->ts_off);
+				assert_int_equal(x->hop_limit, y->hop_limit);
+				assert_int_equal(x->ol_flags, y->ol_flags);
+				assert_int_equal(x->cksum_ok, y->cksum_ok);
+				if (modes[i])
+					assert_int_equal(x->cksum, y->cksum);
+				else
+					assert_true(x->cksum_ok);
+				dc_state_of(c[k], &u);
+				dc_state_of(t, &v);
+				assert_memory_equal(&u, &v, sizeof(u));
+				ecr[k] = x->tsval;
+				ecr[k + DC6_CONNS] = y->tsval;
+			}
+			seq += len;
+			sent += len;
+		}
+		h->ifc.tx_offloads = saved;
+		for (unsigned int k = 0; k < 2 * DC6_CONNS; k++)
+			tcp_abort(h->ctx, c[k]);
+		harness_poll(h);
+		harness_drain(h);
+	}
+	h->ifc.tx_offloads = saved;
+	tt_reset();
+}
+
 int
 main(void)
 {
@@ -863,6 +1020,7 @@ main(void)
 		TT_TEST(test_tcp_frame_reused_mbuf_equals_fresh_one),
 		TT_TEST(test_tcp_frame_answer_pseudo_sum_equals_general_path),
 		TT_TEST(test_tcp_frame_decided_answers_equal_one_by_one),
+		TT_TEST(test_tcp_frame_decided_ipv6_answers_equal_one_by_one),
 	};
 
 	return TT_RUN(tests);
