@@ -748,39 +748,9 @@ tcp_xmit_first6(struct lcore_ctx *ctx, struct tcp_conn *c, struct rte_mbuf *m,
 	 TCF_ORPHAN_RST | TCF_DSACK | TCF_TLP | TCF_RECOVERY | TCF_RCV_LIM |   \
 	 TCF_TXHDR | TCF_TXPH)
 
-_Static_assert(offsetof(struct tcp_conn, timer_kind) ==
-		       offsetof(struct tcp_conn, state) + 1 &&
-	       offsetof(struct tcp_conn, lid) ==
-		       offsetof(struct tcp_conn, state) + 2 &&
-	       offsetof(struct tcp_conn, flags) ==
-		       offsetof(struct tcp_conn, state) + 4,
-	       "tcp_dec_word reads state, timer_kind, lid and flags at once");
 _Static_assert(offsetof(struct tcp_conn, nsndq) ==
 		       offsetof(struct tcp_conn, sndq_off) + 2,
 	       "tcp_output_dec_ok reads sndq_off and nsndq at once");
-
-/* The word of struct tcp_conn from state to flags as it is in memory
- * with these values (the byte after lid left 0): a mask or a pattern
- * for tcp_dec_load, in either byte order. */
-static __rte_always_inline uint64_t
-tcp_dec_word(uint8_t state, uint8_t kind, uint8_t lid, uint32_t flags)
-{
-	uint8_t b[8] = { state, kind, lid, 0, 0, 0, 0, 0 };
-	uint64_t w;
-
-	memcpy(&b[4], &flags, 4);
-	memcpy(&w, b, 8);
-	return w;
-}
-
-static __rte_always_inline uint64_t
-tcp_dec_load(const struct tcp_conn *c)
-{
-	uint64_t w;
-
-	memcpy(&w, &c->state, 8);
-	return w;
-}
 
 /*
  * tcp_output_one_ok for a connection whose word (tcp_dec_word) matched

@@ -596,6 +596,53 @@ void tcp_app_closed(struct lcore_ctx *ctx, struct tcp_conn *c,
 void tcp_time_wait(struct lcore_ctx *ctx, struct tcp_conn *c);
 void tcp_time_wait_restart(struct lcore_ctx *ctx, struct tcp_conn *c);
 void tcp_schedule(struct lcore_ctx *ctx, struct tcp_conn *c);
+_Static_assert(offsetof(struct tcp_conn, timer_kind) ==
+		       offsetof(struct tcp_conn, state) + 1 &&
+	       offsetof(struct tcp_conn, lid) ==
+		       offsetof(struct tcp_conn, state) + 2 &&
+	       offsetof(struct tcp_conn, flags) ==
+		       offsetof(struct tcp_conn, state) + 4,
+	       "tcp_dec_word reads state, timer_kind, lid and flags at once");
+
+/* The word of struct tcp_conn from state to flags as it is in memory
+ * with these values (the byte after lid left 0): a mask or a pattern
+ * for tcp_dec_load, in either byte order (constants fold). The send
+ * side's decided cases (tcp_frame.c, tcp_sndq.c) test state, timer job,
+ * family and flags in one masked compare. */
+static __rte_always_inline uint64_t
+tcp_dec_word(uint8_t state, uint8_t kind, uint8_t lid, uint32_t flags)
+{
+	uint8_t b[8] = { state, kind, lid, 0, 0, 0, 0, 0 };
+	uint64_t w;
+
+	memcpy(&b[4], &flags, 4);
+	memcpy(&w, b, 8);
+	return w;
+}
+
+static __rte_always_inline uint64_t
+tcp_dec_load(const struct tcp_conn *c)
+{
+	uint64_t w;
+
+	memcpy(&w, &c->state, 8);
+	return w;
+}
+
+/* c may queue data (TCPF_CAN_SEND) and the application has not closed
+ * it nor is it dead, but for the flags in also: ESTABLISHED with none of
+ * them in one masked compare, else the two tests (CLOSE_WAIT). */
+static __rte_always_inline bool
+tcp_can_queue(const struct tcp_conn *c, const uint32_t also)
+{
+	const uint32_t f = TCF_APP_CLOSED | TCF_DEAD | also;
+
+	if (likely((tcp_dec_load(c) & tcp_dec_word(0xff, 0, 0, f)) ==
+		   tcp_dec_word(TCP_ESTABLISHED, 0, 0, 0)))
+		return true;
+	return (TCPF(c->state) & TCPF_CAN_SEND) && !(c->flags & f);
+}
+
 /* tcp_schedule's body (tcp_conn.c), inline for tcp_send_reserve: c on
  * the lcore's output list (tcp_flush), once, unless it is dead. */
 static inline void

@@ -103,8 +103,7 @@ tcp_send_space(struct tcp_conn *c)
 	struct tcp_lcore *tl = c->tl;
 	uint32_t space;
 
-	if (!(TCPF(c->state) & TCPF_CAN_SEND) ||
-	    (c->flags & (TCF_APP_CLOSED | TCF_DEAD)))
+	if (!tcp_can_queue(c, 0))
 		return 0;
 	space = c->snd_buf > c->sndq_len ? c->snd_buf - c->sndq_len : 0;
 	if (unlikely(tl->mem->cls[MEM_SNDQ].in_use > tl->sndq_fast ||
@@ -354,8 +353,7 @@ tcp_send_reserve(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t len,
 	 * what the queue holds per byte stays as tcp_send makes it. len
 	 * 0, or more than an mbuf holds, or an mbuf that holds less than
 	 * TCP_RESERVE_ROOM (reserve_cap 0): one unsigned compare. */
-	if (unlikely(!(TCPF(c->state) & TCPF_CAN_SEND) ||
-		     (c->flags & (TCF_APP_CLOSED | TCF_DEAD | TCF_MEMWAIT)) ||
+	if (unlikely(!tcp_can_queue(c, TCF_MEMWAIT) ||
 		     len - 1 >= tl->reserve_cap ||
 		     c->snd_buf < c->sndq_len + len || tl->memwait != NULL))
 		return NULL;
