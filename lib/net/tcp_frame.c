@@ -269,7 +269,7 @@ tcp_xmit_first_v4(struct lcore_ctx *ctx, struct tcp_conn *c,
 			      m->data_len == wlen));
 	/* The queue's headroom always holds these headers (TCP_SNDQ_DOFF). */
 	m->data_off = (uint16_t)((whole ? TCP_SNDQ_DOFF : m->data_off) - hdr);
-	m->data_len = (uint16_t)(m->data_len + hdr);
+	m->data_len = (uint16_t)(plen + hdr);
 	m->pkt_len = m->data_len;
 	eh = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
 	ip = (struct rte_ipv4_hdr *)(eh + 1);
