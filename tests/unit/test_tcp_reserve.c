@@ -216,6 +216,44 @@ test_tcp_reserve_length_bounds(void **state)
 	harness_drain(h);
 }
 
+/*
+ * tcp_can_queue (tcp_send_space's and tcp_send_reserve's first test: one
+ * masked compare for ESTABLISHED) against the two tests it stands for,
+ * TCPF_CAN_SEND and none of APP_CLOSED, DEAD and the caller's flags, in
+ * every state, with each flag alone and all of them, whatever the other
+ * bytes of the word (timer job, family, the other flags) hold.
+ */
+static void
+test_tcp_reserve_can_queue_equals_state_and_flag_tests(void **state)
+{
+	static const uint32_t also[] = { 0, TCF_MEMWAIT };
+	struct tcp_conn c;
+
+	(void)state;
+	for (unsigned int a = 0; a < RTE_DIM(also); a++)
+		for (unsigned int st = 0; st < TCP_NSTATES; st++)
+			for (int b = -2; b < 32; b++) {
+				uint32_t f = TCF_APP_CLOSED | TCF_DEAD | also[a];
+				uint32_t fl = b == -2 ? 0 : b == -1 ? ~0u :
+					      1u << b;
+				bool want;
+
+				memset(&c, 0, sizeof(c));
+				c.state = (uint8_t)st;
+				c.timer_kind = (uint8_t)(b & 7);
+				c.lid = b & 1 ? TCP_LID_V6 : TCP_LID_V4;
+				c.flags = fl;
+				want = (TCPF(st) & TCPF_CAN_SEND) && !(fl & f);
+				if (also[a])
+					assert_int_equal(tcp_can_queue(&c,
+								 TCF_MEMWAIT),
+							 want);
+				else
+					assert_int_equal(tcp_can_queue(&c, 0),
+							 want);
+			}
+}
+
 int
 main(void)
 {
@@ -223,6 +261,7 @@ main(void)
 		TT_TEST(test_tcp_reserve_first_case_equals_general_way),
 		TT_TEST(test_tcp_reserve_first_case_equals_general_way_ts),
 		TT_TEST(test_tcp_reserve_length_bounds),
+		TT_TEST(test_tcp_reserve_can_queue_equals_state_and_flag_tests),
 	};
 
 	return TT_RUN(tests);
