@@ -734,7 +734,7 @@ tcp_xmit_first6(struct lcore_ctx *ctx, struct tcp_conn *c, struct rte_mbuf *m,
 }
 
 /*
- * The flags an answer of the output list is decided by (tcp_output_dec):
+ * The flags an answer of the output list is decided by (tcp_output_list_ol):
  * with timestamps and SACK, no RTT sample running, no persist, FIN,
  * orphan reset, D-SACK to report, loss probe episode, recovery or
  * window bound by the application, and the constant sums of the list's
@@ -758,9 +758,10 @@ _Static_assert(offsetof(struct tcp_conn, nsndq) ==
  * with no SACK block to report: the rest of its tests. The queue is one
  * mbuf read from at its start (nsndq 1, sndq_off 0: one compare of the
  * two adjacent counts), so head and tail are that mbuf and sndq_len its
- * bytes; len - 1 >= mss also takes the empty queue's len 0 (nsndq
+ * bytes; len - 1 < mss also rejects an empty queue's len 0 (nsndq
  * counts every mbuf of the queue, each with a byte at least: tcp_send,
- * tcp_send_reserve).
+ * tcp_send_reserve). snd_max == snd_una with sndq_off 0: no byte of the
+ * queue was ever sent.
  */
 static __rte_always_inline bool
 tcp_output_dec_ok(const struct tcp_conn *c, uint64_t now_us, uint64_t stall_q)
@@ -780,12 +781,13 @@ tcp_output_dec_ok(const struct tcp_conn *c, uint64_t now_us, uint64_t stall_q)
 
 /*
  * tcp_xmit_first_fam's answer of c with what the decided pattern tells
- * (tcp_output_dec: fl's TCP_DEC_FLAGS are kf, the timer's job TT_NONE,
- * IPv4, or IPv6: v6) and tcp_output_dec_ok: the same steps in the
- * same order, their branches taken where the pattern decides them. An unsent mbuf has no
- * RACK mark (tcp_sndq_append and tcp_send_reserve clear them; only a
- * transmission sets them): the stamp is two stores. fl: c->flags less
- * TCF_PENDING (the caller took c off the list), stored once here.
+ * (tcp_output_list_ol: fl's TCP_DEC_FLAGS are kf, the timer's job
+ * TT_NONE, IPv4, or IPv6: v6) and tcp_output_dec_ok: the same steps in
+ * the same order, their branches taken where the pattern decides them.
+ * An unsent mbuf has no RACK mark (tcp_sndq_append and tcp_send_reserve
+ * clear them; only a transmission sets them): the stamp is two stores.
+ * fl: c->flags less TCF_PENDING (the caller took c off the list),
+ * stored once here.
  */
 static __rte_always_inline void
 tcp_xmit_dec(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t fl,
