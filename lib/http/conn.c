@@ -201,6 +201,7 @@ http_lcore_init(struct lcore_ctx *ctx, const struct http_router *r)
 	hl->send_reserve = RTE_MIN(HTTP_SEND_RESERVE, cfg->tcp_snd_buf);
 	hl->mem = &ctx->mem;
 	hl->date_us = UINT64_MAX; /* no Date yet */
+	hl->tpl_empty_xkey = HTTP_EMPTY_NONE;
 	ctx->http = hl;
 	return 0;
 }

@@ -133,6 +133,23 @@ struct http_conn {
 	struct http_conn *next_free;
 };
 
+/* No empty answer's template kept (never an http_empty_xkey: its top
+ * 16 bits are 0). */
+#define HTTP_EMPTY_NONE UINT64_MAX
+
+/*
+ * An exchange's empty answer in one word: status, and the exchange's
+ * close and rflags as they lie in struct http_exchange (cr, loaded as
+ * one 16-bit word). Equal words ask for the same head: with close
+ * false and no HTTP_RESP_CLOSE in rflags (the only ones kept), the
+ * head's flags are rflags and the answer leaves the connection open.
+ */
+static inline uint64_t
+http_empty_xkey(int status, uint16_t cr)
+{
+	return (uint64_t)(uint32_t)status | (uint64_t)cr << 32;
+}
+
 struct http_lcore {
 	const struct http_router *router;
 	struct http_limits limits;
@@ -151,12 +168,14 @@ struct http_lcore {
 	struct http_date date;
 	uint64_t date_us; /* the ctx->now_us date was last checked at */
 	struct http_resp_tpl tpl[HTTP_RESP_TPLS]; /* response templates */
-	/* The template of the latest empty answer (no type, no body) and
-	 * its HTTP_RESP_TPL_KEY (0: none): looked up first by
-	 * http_respond_empty. Zeroed whenever a template is (re)built or
+	/* The template of the latest empty answer (no type, no body) of a
+	 * request that keeps the connection, and its exchange key
+	 * (http_empty_xkey of the status, close false and the rflags it was
+	 * built for; HTTP_EMPTY_NONE: none): looked up first by
+	 * http_respond_empty. Reset whenever a template is (re)built or
 	 * the templates are emptied, so it always names a template that
-	 * holds that key, no type and length 0. */
-	uint32_t tpl_empty_key;
+	 * holds that status and flags, no type and length 0. */
+	uint64_t tpl_empty_xkey;
 	const struct http_resp_tpl *tpl_empty;
 	uint64_t counts[HTTP_MAX_ROUTES + 1][HTTP_CLASSES];
 	struct http_head_cache hcache; /* heads seen lately (head_cache.h) */
@@ -280,7 +299,7 @@ http_date_set(struct http_lcore *hl, uint64_t wall_s)
 		http_date_update(&hl->date, wall_s);
 		for (unsigned int i = 0; i < HTTP_RESP_TPLS; i++)
 			hl->tpl[i].key = 0;
-		hl->tpl_empty_key = 0;
+		hl->tpl_empty_xkey = HTTP_EMPTY_NONE;
 	}
 }
 
