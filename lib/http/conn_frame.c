@@ -352,7 +352,8 @@ http_take(struct lcore_ctx *ctx, struct http_conn *hc, const char *p,
 		/* A fresh head: the cache's latest entry in one pass, when
 		 * it is armed (its route kept, not chunked), its body whole
 		 * and within max_body: answered as the hit below would. */
-		n = (int)http_hc_fast(&hl->hcache, hl->router, p, len, &cl);
+		n = (int)http_hc_fast_w(&hl->hcache, hl->router, p, len, &cl,
+					hl->fast_wide);
 		if (likely(n) && likely(cl <= hl->max_body &&
 					len - (uint32_t)n >= cl)) {
 			http_hc_fast_take(&hl->hcache, &ctx->stats, p, cl,
@@ -692,7 +693,8 @@ http_conn_recv(struct lcore_ctx *ctx, struct tcp_conn *c, void *app,
 		}
 		hl = hc->hl;
 		e = http_hc_fast_entry(&hl->hcache);
-		n = (uint32_t)http_hc_fast_e(e, hl->router, p, len, &cl);
+		n = (uint32_t)http_hc_fast_e(e, hl->router, p, len, &cl,
+					     hl->fast_wide);
 		if (likely(n) && likely(cl <= hl->max_body && len - n == cl)) {
 			http_hc_fast_take_e(&hl->hcache, e, &ctx->stats, p, cl,
 					    &lz.hit);

@@ -13,6 +13,9 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
+#if defined(__SSE4_1__)
+#include <smmintrin.h>
+#endif
 
 /* Bytes of the blocks the fast match compares at least (three of 16). */
 #define HTTP_HC_FAST_MIN 48
@@ -64,8 +67,12 @@ http_hc_fast_group(const char *buf, const struct http_hc_entry *e, size_t o)
 static inline __attribute__((always_inline)) bool
 http_hc_fast_zero(__m128i acc)
 {
+#if defined(__SSE4_1__)
+	return _mm_testz_si128(acc, acc);
+#else
 	return _mm_movemask_epi8(_mm_cmpeq_epi8(acc, _mm_setzero_si128())) ==
 	       0xffff;
+#endif
 }
 
 #define http_hc_fast_or _mm_or_si128
@@ -100,6 +107,88 @@ http_hc_fast_or(uint64_t a, uint64_t b)
 #endif
 
 /*
+ * The Content-Length of a head that matched e's fast form in its
+ * blocks: its e->cl_digits digits at buf + e->cl checked and read in one
+ * word into *v (0 when the entry has none). false when one of them is
+ * not a digit. The bytes on either side of the digits were compared
+ * (not digits in the entry), so the run is exactly cl_digits long.
+ */
+static inline __attribute__((always_inline)) bool
+http_hc_fast_cl(const struct http_hc_entry *e, const char *buf, uint64_t *v)
+{
+	uint64_t w, t;
+
+	*v = 0;
+	if (__builtin_expect(e->cl_digits - 1u < 4, 1)) {
+		/* 1 to 4 digits (dshift and dmask for a 32-bit word) */
+		uint32_t w4, t4;
+
+		memcpy(&w4, buf + e->cl, 4);
+		/* digits become 0..9; any other byte gets bit 7 */
+		t4 = w4 ^ 0x30303030u;
+		if ((((t4 & 0x7f7f7f7fu) + 0x76767676u) | t4) &
+		    (uint32_t)e->dmask)
+			return false;
+		*v = http_hc_digits4(t4 << e->dshift);
+	} else if (e->cl_digits) {
+		memcpy(&w, buf + e->cl, 8);
+		t = w ^ 0x3030303030303030ull;
+		if ((((t & 0x7f7f7f7f7f7f7f7full) + 0x7676767676767676ull) | t) &
+		    e->dmask)
+			return false;
+		*v = http_hc_digits8(t << e->dshift);
+	}
+	return true;
+}
+
+/* The longest fast form (fast_r) the 32-byte compare takes: three
+ * blocks (http_hc_fast_eq96). */
+#define HTTP_HC_FAST_WIDE 96
+
+#if defined(__x86_64__)
+_Static_assert(offsetof(struct http_hc_entry, mask) ==
+		       offsetof(struct http_hc_entry, bytes) + HTTP_HC_BYTES,
+	       "an entry's mask follows its bytes");
+
+/*
+ * Whether buf[0..fast_r) equals e's bytes where e->mask is set, for
+ * 48 <= fast_r <= HTTP_HC_FAST_WIDE, with AVX2 (the CPU must have it):
+ * three 32-byte blocks at 0, (fast_r - 32) / 2 and fast_r - 32, which
+ * overlap and never reach past fast_r. Written as one asm block (ending
+ * with vzeroupper): a C function with 256-bit vectors realigns its
+ * stack for its locals, which costs the framing more than the compare
+ * saves.
+ */
+static inline __attribute__((always_inline)) bool
+http_hc_fast_eq96(const char *buf, const struct http_hc_entry *e)
+{
+	size_t t = (size_t)e->fast_r - 32, m = t >> 1;
+	bool eq;
+
+	__asm__("vmovdqu (%[b]), %%ymm0\n\t"
+		"vpxor (%[e]), %%ymm0, %%ymm0\n\t"
+		"vpand %c[k](%[e]), %%ymm0, %%ymm0\n\t"
+		"vmovdqu (%[b],%[m]), %%ymm1\n\t"
+		"vpxor (%[e],%[m]), %%ymm1, %%ymm1\n\t"
+		"vpand %c[k](%[e],%[m]), %%ymm1, %%ymm1\n\t"
+		"vmovdqu (%[b],%[t]), %%ymm2\n\t"
+		"vpxor (%[e],%[t]), %%ymm2, %%ymm2\n\t"
+		"vpand %c[k](%[e],%[t]), %%ymm2, %%ymm2\n\t"
+		"vpor %%ymm1, %%ymm0, %%ymm0\n\t"
+		"vpor %%ymm2, %%ymm0, %%ymm0\n\t"
+		"vptest %%ymm0, %%ymm0\n\t"
+		"vzeroupper"
+		: "=@ccz"(eq)
+		: [b] "r"(buf), [e] "r"(e->bytes), [m] "r"(m), [t] "r"(t),
+		  [k] "i"(HTTP_HC_BYTES),
+		  "m"(*(const char(*)[HTTP_HC_FAST_WIDE])buf),
+		  "m"(*(const char(*)[2 * HTTP_HC_BYTES])e->bytes)
+		: "xmm0", "xmm1", "xmm2");
+	return eq;
+}
+#endif
+
+/*
  * The most recently used entry of c matched against the fresh head at
  * buf[0..len) in one masked pass, for an entry armed for r at its
  * current generation (http_hc_fast_arm: its route kept, the lcore's
@@ -114,19 +203,26 @@ http_hc_fast_or(uint64_t a, uint64_t b)
  * The blocks cover [0, fast_r) with the head's bytes and the bytes
  * after its end masked out of the compare where e->mask is 0 (the
  * digits, and what follows the head); the digits are then checked and
- * read in one word. The bytes on either side of the digits are compared
- * (not digits in the entry), so the run is exactly cl_digits long.
+ * read in one word (http_hc_fast_cl). wide: the longest fast_r the
+ * 32-byte compare takes (HTTP_HC_FAST_WIDE when the CPU has AVX2, else
+ * 0: the 16-byte one); the answer is the same.
  */
 static inline __attribute__((always_inline)) size_t
 http_hc_fast_e(const struct http_hc_entry *e, const struct http_router *r,
-	       const char *buf, size_t len, uint64_t *v)
+	       const char *buf, size_t len, uint64_t *v, uint32_t wide)
 {
 	size_t hi;
 	http_hc_fast_acc acc;
-	uint64_t w, t;
 
 	if (e->fast_gen != r->gen || len < e->fast_len)
 		return 0;
+#if defined(__x86_64__)
+	if (__builtin_expect(e->fast_r <= wide, 1)) {
+		if (!http_hc_fast_eq96(buf, e) || !http_hc_fast_cl(e, buf, v))
+			return 0;
+		return e->len;
+	}
+#endif
 	hi = e->fast_r - HTTP_HC_FAST_MIN;
 	acc = http_hc_fast_or(http_hc_fast_group(buf, e, 0),
 			      http_hc_fast_group(buf, e, hi));
@@ -135,28 +231,8 @@ http_hc_fast_e(const struct http_hc_entry *e, const struct http_router *r,
 			acc, http_hc_fast_or(
 				     http_hc_fast_group(buf, e, HTTP_HC_FAST_MIN),
 				     http_hc_fast_group(buf, e, hi - HTTP_HC_FAST_MIN)));
-	if (!http_hc_fast_zero(acc))
+	if (!http_hc_fast_zero(acc) || !http_hc_fast_cl(e, buf, v))
 		return 0;
-	*v = 0;
-	if (__builtin_expect(e->cl_digits - 1u < 4, 1)) {
-		/* 1 to 4 digits (dshift and dmask for a 32-bit word) */
-		uint32_t w4, t4;
-
-		memcpy(&w4, buf + e->cl, 4);
-		/* digits become 0..9; any other byte gets bit 7 */
-		t4 = w4 ^ 0x30303030u;
-		if ((((t4 & 0x7f7f7f7fu) + 0x76767676u) | t4) &
-		    (uint32_t)e->dmask)
-			return 0;
-		*v = http_hc_digits4(t4 << e->dshift);
-	} else if (e->cl_digits) {
-		memcpy(&w, buf + e->cl, 8);
-		t = w ^ 0x3030303030303030ull;
-		if ((((t & 0x7f7f7f7f7f7f7f7full) + 0x7676767676767676ull) | t) &
-		    e->dmask)
-			return 0;
-		*v = http_hc_digits8(t << e->dshift);
-	}
 	return e->len;
 }
 
@@ -176,10 +252,18 @@ http_hc_fast_entry(struct http_head_cache *c)
 
 /* http_hc_fast_e() on c's most recent entry. */
 static inline __attribute__((always_inline)) size_t
+http_hc_fast_w(const struct http_head_cache *c, const struct http_router *r,
+	       const char *buf, size_t len, uint64_t *v, uint32_t wide)
+{
+	return http_hc_fast_e(&c->e[c->mru], r, buf, len, v, wide);
+}
+
+/* http_hc_fast_w() with the 16-byte compare. */
+static inline __attribute__((always_inline)) size_t
 http_hc_fast(const struct http_head_cache *c, const struct http_router *r,
 	     const char *buf, size_t len, uint64_t *v)
 {
-	return http_hc_fast_e(&c->e[c->mru], r, buf, len, v);
+	return http_hc_fast_w(c, r, buf, len, v, 0);
 }
 
 /* A hit of the fast match on c's most recent entry e: noted and counted

@@ -52,6 +52,7 @@ static struct {
 	struct stats stats;
 	struct http_router r;
 	enum http_parse_isa isa;
+	uint32_t wide; /* http_hc_fast_e's 32-byte compare bound */
 } fx;
 
 static void
@@ -80,6 +81,19 @@ setup(void **state)
 	return http_parse_isa_set(isa);
 }
 
+/* setup(), then the fast match with its 32-byte compare (AVX2) for
+ * the forms it takes (the CPU must have AVX2). */
+static int
+setup_wide(void **state)
+{
+	if (!http_parse_isa_supported(HTTP_ISA_AVX2))
+		return 0;
+	if (setup(state) < 0)
+		return -1;
+	fx.wide = HTTP_HC_FAST_WIDE;
+	return 0;
+}
+
 #define SKIP_UNSUPPORTED()                                                     \
 	do {                                                                   \
 		if (!http_parse_isa_supported(                                 \
@@ -103,7 +117,7 @@ check(const char *in, size_t n, const struct http_limits *lim)
 	/* The production path's entry (mru_off) is mru's, before and after
 	 * the lookup moves it. */
 	assert_ptr_equal(http_hc_fast_entry(&fx.c), mru);
-	f = http_hc_fast(&fx.c, &fx.r, buf, n, &v);
+	f = http_hc_fast_w(&fx.c, &fx.r, buf, n, &v, fx.wide);
 	memset(&h, 0xa5, sizeof(h));
 	k = http_head_cache_hit(&fx.c, &fx.stats, buf, n, lim, &h);
 	assert_ptr_equal(http_hc_fast_entry(&fx.c), &fx.c.e[fx.c.mru]);
@@ -280,8 +294,9 @@ test_http_head_cache_fast_every_byte_flipped_inserted_deleted(void **state)
 		}
 	}
 	assert_true(fast > 0);
-	print_message("%s: %lu inputs, %lu fast answers agree with the lookup\n",
-		      http_parse_isa_name(fx.isa), runs, fast);
+	print_message("%s%s: %lu inputs, %lu fast answers agree with the lookup\n",
+		      http_parse_isa_name(fx.isa),
+		      fx.wide ? " (32-byte compare)" : "", runs, fast);
 }
 
 /*
@@ -371,6 +386,12 @@ test_http_head_cache_fast_disarmed_leaves_the_lookup(void **state)
 		cmocka_unit_test_prestate_setup_teardown(                      \
 			fn, setup, NULL, (void *)(uintptr_t)HTTP_ISA_AVX2)
 
+/* The same tests with the 32-byte compare (the AVX2 lcores' fast match,
+ * hl->fast_wide): the fast answers are the lookup's. */
+#define WIDE(fn)                                                               \
+	cmocka_unit_test_prestate_setup_teardown(                              \
+		fn, setup_wide, NULL, (void *)(uintptr_t)HTTP_ISA_AVX2)
+
 int
 main(void)
 {
@@ -379,6 +400,10 @@ main(void)
 		ALL_ISAS(test_http_head_cache_fast_content_length_digits),
 		ALL_ISAS(test_http_head_cache_fast_every_byte_flipped_inserted_deleted),
 		ALL_ISAS(test_http_head_cache_fast_disarmed_leaves_the_lookup),
+		WIDE(test_http_head_cache_fast_armed_heads_match_as_the_lookup),
+		WIDE(test_http_head_cache_fast_content_length_digits),
+		WIDE(test_http_head_cache_fast_every_byte_flipped_inserted_deleted),
+		WIDE(test_http_head_cache_fast_disarmed_leaves_the_lookup),
 	};
 
 	return cmocka_run_group_tests(tests, guard_page_setup,
