@@ -693,9 +693,11 @@ http_conn_recv(struct lcore_ctx *ctx, struct tcp_conn *c, void *app,
 		}
 		hl = hc->hl;
 		e = http_hc_fast_entry(&hl->hcache);
-		n = (uint32_t)http_hc_fast_e(e, hl->router, p, len, &cl,
-					     hl->fast_wide);
-		if (likely(n) && likely(cl <= hl->max_body && len - n == cl)) {
+		/* http_hc_fast_e() answering n with cl == len - n: the
+		 * digits compared with those of len - n. */
+		if (likely(http_hc_fast_x(e, hl->router, p, len,
+					  hl->fast_wide)) &&
+		    likely((cl = (size_t)len - (n = e->len)) <= hl->max_body)) {
 			http_hc_fast_take_e(&hl->hcache, e, &ctx->stats, p, cl,
 					    &lz.hit);
 			STAT_ADD(ctx, http_parse_bytes, n);

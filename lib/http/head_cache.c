@@ -28,6 +28,20 @@ _Static_assert(offsetof(struct http_request, keep_alive) ==
 			       offsetof(struct http_request, chunked) + 3,
 	       "the four flags of struct http_request are adjacent");
 
+#define HTTP_HC_DD(v) ((uint16_t)(('0' + (v) / 10) | ('0' + (v) % 10) << 8))
+#define HTTP_HC_DD10(t)                                                        \
+	HTTP_HC_DD(t * 10), HTTP_HC_DD(t * 10 + 1), HTTP_HC_DD(t * 10 + 2),    \
+		HTTP_HC_DD(t * 10 + 3), HTTP_HC_DD(t * 10 + 4),                \
+		HTTP_HC_DD(t * 10 + 5), HTTP_HC_DD(t * 10 + 6),                \
+		HTTP_HC_DD(t * 10 + 7), HTTP_HC_DD(t * 10 + 8),                \
+		HTTP_HC_DD(t * 10 + 9)
+
+const uint16_t http_hc_dd[100] = {
+	HTTP_HC_DD10(0), HTTP_HC_DD10(1), HTTP_HC_DD10(2), HTTP_HC_DD10(3),
+	HTTP_HC_DD10(4), HTTP_HC_DD10(5), HTTP_HC_DD10(6), HTTP_HC_DD10(7),
+	HTTP_HC_DD10(8), HTTP_HC_DD10(9),
+};
+
 /* Four words at once: AVX2 in the AVX2 variant, SSE2 pairs otherwise. */
 typedef uint64_t http_hc_v4 __attribute__((vector_size(32)));
 
@@ -318,6 +332,7 @@ http_hc_fast_form(struct http_hc_entry *e, size_t nd)
 	need = r;
 	e->dmask = 0;
 	e->dshift = 0;
+	e->cl_lim = 0;
 	if (nd) {
 		memset(e->mask + e->cl, 0, nd);
 		e->dmask = nd == 8 ? 0x8080808080808080ull :
@@ -325,6 +340,9 @@ http_hc_fast_form(struct http_hc_entry *e, size_t nd)
 		/* the high bytes of a 32-bit word for 1 to 4 digits, of a
 		 * 64-bit one for more */
 		e->dshift = (uint8_t)((nd <= 4 ? 32 : 64) - 8 * nd);
+		if (nd <= 4)
+			e->cl_lim = nd == 1 ? 10 : nd == 2 ? 100 :
+				    nd == 3 ? 1000 : 10000;
 		if (need < (size_t)e->cl + 8)
 			need = (size_t)e->cl + 8;
 	}

@@ -105,6 +105,9 @@ struct http_hc_entry {
 	uint16_t fast_len;
 	uint8_t fast_r;
 	uint8_t dshift;
+	/* 10^cl_digits for 1 to 4 digits (the values they can spell), 0
+	 * otherwise: http_hc_fast_x() */
+	uint16_t cl_lim;
 	uint64_t dmask;
 	uint64_t fast_gen;
 	struct http_hc_route rt;

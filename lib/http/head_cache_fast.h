@@ -189,39 +189,27 @@ http_hc_fast_eq96(const char *buf, const struct http_hc_entry *e)
 #endif
 
 /*
- * The most recently used entry of c matched against the fresh head at
- * buf[0..len) in one masked pass, for an entry armed for r at its
- * current generation (http_hc_fast_arm: its route kept, the lcore's
- * limits met with its digit count, not chunked). Returns the head's
- * length with the Content-Length in *v (0 when there is none), or 0:
- * then http_head_cache_hit() decides (it would answer the same entry
- * for the same bytes; this finds only the heads whose digits are as
- * many as the entry's, with the whole fast_len bytes in the buffer).
- * Nothing is noted or counted: the caller does what a hit does
- * (http_hc_fast_take).
- *
- * The blocks cover [0, fast_r) with the head's bytes and the bytes
- * after its end masked out of the compare where e->mask is 0 (the
- * digits, and what follows the head); the digits are then checked and
- * read in one word (http_hc_fast_cl). wide: the longest fast_r the
- * 32-byte compare takes (HTTP_HC_FAST_WIDE when the CPU has AVX2, else
- * 0: the 16-byte one); the answer is the same.
+ * Whether the fresh head at buf[0..len) is the head of e, armed for r
+ * at its current generation, but for its Content-Length digits: the
+ * whole fast_len bytes in the buffer, and [0, fast_r) in one masked
+ * pass of blocks, with the head's bytes and the bytes after its end
+ * masked out of the compare where e->mask is 0 (the digits, and what
+ * follows the head). wide: the longest fast_r the 32-byte compare
+ * takes (HTTP_HC_FAST_WIDE when the CPU has AVX2, else 0: the 16-byte
+ * one); the answer is the same.
  */
-static inline __attribute__((always_inline)) size_t
-http_hc_fast_e(const struct http_hc_entry *e, const struct http_router *r,
-	       const char *buf, size_t len, uint64_t *v, uint32_t wide)
+static inline __attribute__((always_inline)) bool
+http_hc_fast_blocks(const struct http_hc_entry *e, const struct http_router *r,
+		    const char *buf, size_t len, uint32_t wide)
 {
 	size_t hi;
 	http_hc_fast_acc acc;
 
 	if (e->fast_gen != r->gen || len < e->fast_len)
-		return 0;
+		return false;
 #if defined(__x86_64__)
-	if (__builtin_expect(e->fast_r <= wide, 1)) {
-		if (!http_hc_fast_eq96(buf, e) || !http_hc_fast_cl(e, buf, v))
-			return 0;
-		return e->len;
-	}
+	if (__builtin_expect(e->fast_r <= wide, 1))
+		return http_hc_fast_eq96(buf, e);
 #endif
 	hi = e->fast_r - HTTP_HC_FAST_MIN;
 	acc = http_hc_fast_or(http_hc_fast_group(buf, e, 0),
@@ -231,9 +219,74 @@ http_hc_fast_e(const struct http_hc_entry *e, const struct http_router *r,
 			acc, http_hc_fast_or(
 				     http_hc_fast_group(buf, e, HTTP_HC_FAST_MIN),
 				     http_hc_fast_group(buf, e, hi - HTTP_HC_FAST_MIN)));
-	if (!http_hc_fast_zero(acc) || !http_hc_fast_cl(e, buf, v))
+	return http_hc_fast_zero(acc);
+}
+
+/*
+ * The most recently used entry of c matched against the fresh head at
+ * buf[0..len) in one masked pass, for an entry armed for r at its
+ * current generation (http_hc_fast_arm: its route kept, the lcore's
+ * limits met with its digit count, not chunked). Returns the head's
+ * length with the Content-Length in *v (0 when there is none), or 0:
+ * then http_head_cache_hit() decides (it would answer the same entry
+ * for the same bytes; this finds only the heads whose digits are as
+ * many as the entry's, with the whole fast_len bytes in the buffer).
+ * Nothing is noted or counted: the caller does what a hit does
+ * (http_hc_fast_take). The blocks (http_hc_fast_blocks), then the
+ * digits checked and read in one word (http_hc_fast_cl).
+ */
+static inline __attribute__((always_inline)) size_t
+http_hc_fast_e(const struct http_hc_entry *e, const struct http_router *r,
+	       const char *buf, size_t len, uint64_t *v, uint32_t wide)
+{
+	if (!http_hc_fast_blocks(e, r, buf, len, wide) ||
+	    !http_hc_fast_cl(e, buf, v))
 		return 0;
 	return e->len;
+}
+
+/* "00" .. "99": the two digits of each value below 100, in memory order
+ * (head_cache.c). */
+extern const uint16_t http_hc_dd[100];
+
+/*
+ * Whether the 1 to 4 Content-Length digits of e's head at buf + e->cl
+ * spell x (x < e->cl_lim; leading zeros as the parser reads them): x's
+ * four digits from two pairs (http_hc_dd) compared with the digits in
+ * the high bytes of one word (e->dshift), as http_hc_fast_cl reads them.
+ */
+static inline __attribute__((always_inline)) bool
+http_hc_fast_cl_is(const struct http_hc_entry *e, const char *buf, uint32_t x)
+{
+	uint32_t w4, d = (uint32_t)http_hc_dd[x / 100] |
+			 (uint32_t)http_hc_dd[x % 100] << 16;
+
+	memcpy(&w4, buf + e->cl, 4);
+	return !(((w4 << e->dshift) ^ d) >> e->dshift);
+}
+
+/*
+ * http_hc_fast_e() for a head that must be followed by exactly its body
+ * (a segment of one whole request): whether buf[0..len) is e's head, its
+ * Content-Length len - e->len (0 when it has none), then that body. The
+ * answer is that of http_hc_fast_e() returning e->len with *v equal to
+ * len - e->len; 1 to 4 digits (x below e->cl_lim) are compared with x's
+ * own rather than read (http_hc_fast_cl_is).
+ */
+static inline __attribute__((always_inline)) bool
+http_hc_fast_x(const struct http_hc_entry *e, const struct http_router *r,
+	       const char *buf, size_t len, uint32_t wide)
+{
+	size_t x;
+	uint64_t v;
+
+	if (!http_hc_fast_blocks(e, r, buf, len, wide))
+		return false;
+	/* len >= fast_len >= e->len */
+	x = len - e->len;
+	if (__builtin_expect(x < e->cl_lim, 1))
+		return http_hc_fast_cl_is(e, buf, (uint32_t)x);
+	return http_hc_fast_cl(e, buf, &v) && v == x;
 }
 
 /* c's most recent entry, &c->e[c->mru] (from c->mru_off: no multiply),

@@ -300,6 +300,88 @@ test_http_head_cache_fast_every_byte_flipped_inserted_deleted(void **state)
 }
 
 /*
+ * http_hc_fast_x() (the short form's match: the head followed by exactly
+ * its body) answers as http_hc_fast_e() answering the head with the
+ * Content-Length len - e->len: for entries of 1 to 6 digits, every
+ * string of 1 to 4 digits (leading zeros too) and a sample of longer
+ * ones, each with a body of its value, of one byte less or more, and
+ * of 10, 100 and 1000 more; for an entry with no Content-Length, bodies
+ * of 0 to 3 bytes.
+ */
+static void
+test_http_head_cache_fast_exact_body_as_the_read_length(void **state)
+{
+	static const char pre[] =
+		"POST /event HTTP/1.1\r\nHost: 10.88.0.2\r\n"
+		"Content-Type: application/json\r\nContent-Length: ";
+	static const long delta[] = { 0, -1, 1, 10, 100, 1000 };
+	static char in[12288];
+	unsigned long runs = 0, fast = 0;
+	const struct http_hc_entry *e;
+	const char *buf;
+	uint64_t v;
+
+	SKIP_UNSUPPORTED();
+	memset(in, 'x', sizeof(in));
+	for (unsigned int nd = 1; nd <= 6; nd++) {
+		unsigned long top = 1, step;
+		char head[256];
+		int hn = snprintf(head, sizeof(head), "%s%0*u\r\n\r\n", pre,
+				  (int)nd, 7u);
+
+		for (unsigned int i = 0; i < nd; i++)
+			top *= 10;
+		step = nd <= 4 ? 1 : 997;
+		memset(&fx.c, 0, sizeof(fx.c));
+		e = arm(head, (size_t)hn, &deflim);
+		assert_int_equal(e->cl_digits, nd);
+		assert_int_equal(e->fast_gen, fx.r.gen);
+		for (unsigned long val = 0; val < top; val += step) {
+			size_t n = (size_t)snprintf(in, sizeof(in), "%s%0*lu\r\n\r\n",
+						    pre, (int)nd, val);
+
+			in[n] = 'x'; /* snprintf's NUL */
+			for (size_t k = 0; k < ARRAY_SIZE(delta); k++) {
+				long b = (long)val + delta[k];
+				bool want;
+
+				if (b < 0 || n + (size_t)b > sizeof(in))
+					continue;
+				buf = guard_page_at(in, n + (size_t)b);
+				v = 0xdead;
+				want = http_hc_fast_e(e, &fx.r, buf, n + (size_t)b,
+						      &v, fx.wide) == e->len &&
+				       v == n + (size_t)b - e->len;
+				assert_int_equal(http_hc_fast_x(e, &fx.r, buf,
+								n + (size_t)b,
+								fx.wide),
+						 want);
+				/* the fast match needs fast_len bytes */
+				assert_int_equal(want,
+						 delta[k] == 0 &&
+							 n + (size_t)b >= e->fast_len);
+				fast += want;
+				runs++;
+			}
+		}
+	}
+	/* No Content-Length: the head alone. */
+	memset(&fx.c, 0, sizeof(fx.c));
+	e = arm(heads[1], strlen(heads[1]), &deflim);
+	for (size_t b = 0; b < 4; b++) {
+		size_t n = with_body(in, sizeof(in), heads[1], "")  + b;
+
+		memset(in + n - b, 'x', b);
+		buf = guard_page_at(in, n);
+		assert_int_equal(http_hc_fast_x(e, &fx.r, buf, n, fx.wide),
+				 n >= e->fast_len && b == 0);
+	}
+	print_message("%s%s: %lu inputs, %lu exact bodies\n",
+		      http_parse_isa_name(fx.isa),
+		      fx.wide ? " (32-byte compare)" : "", runs, fast);
+}
+
+/*
  * Disarmed: by a route added (the router's generation), for another
  * router, by a head installed in the entry's place; never armed under
  * limits the entry does not meet, nor for a path no route answers.
@@ -400,10 +482,12 @@ main(void)
 		ALL_ISAS(test_http_head_cache_fast_content_length_digits),
 		ALL_ISAS(test_http_head_cache_fast_every_byte_flipped_inserted_deleted),
 		ALL_ISAS(test_http_head_cache_fast_disarmed_leaves_the_lookup),
+		ALL_ISAS(test_http_head_cache_fast_exact_body_as_the_read_length),
 		WIDE(test_http_head_cache_fast_armed_heads_match_as_the_lookup),
 		WIDE(test_http_head_cache_fast_content_length_digits),
 		WIDE(test_http_head_cache_fast_every_byte_flipped_inserted_deleted),
 		WIDE(test_http_head_cache_fast_disarmed_leaves_the_lookup),
+		WIDE(test_http_head_cache_fast_exact_body_as_the_read_length),
 	};
 
 	return cmocka_run_group_tests(tests, guard_page_setup,
