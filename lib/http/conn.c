@@ -205,6 +205,7 @@ http_lcore_init(struct lcore_ctx *ctx, const struct http_router *r)
 	hl->mem = &ctx->mem;
 	hl->date_us = UINT64_MAX; /* no Date yet */
 	hl->tpl_empty_xkey = HTTP_EMPTY_NONE;
+	hl->tpl_close_xkey = HTTP_EMPTY_NONE;
 	ctx->http = hl;
 	return 0;
 }

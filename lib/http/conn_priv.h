@@ -140,9 +140,9 @@ struct http_conn {
 /*
  * An exchange's empty answer in one word: status, and the exchange's
  * close and rflags as they lie in struct http_exchange (cr, loaded as
- * one 16-bit word). Equal words ask for the same head: with close
- * false and no HTTP_RESP_CLOSE in rflags (the only ones kept), the
- * head's flags are rflags and the answer leaves the connection open.
+ * one 16-bit word). Equal words ask for the same head (http_head_flags
+ * is a function of close and rflags), and close the connection or not
+ * alike.
  */
 static inline uint64_t
 http_empty_xkey(int status, uint16_t cr)
@@ -168,15 +168,18 @@ struct http_lcore {
 	struct http_date date;
 	uint64_t date_us; /* the ctx->now_us date was last checked at */
 	struct http_resp_tpl tpl[HTTP_RESP_TPLS]; /* response templates */
-	/* The template of the latest empty answer (no type, no body) of a
-	 * request that keeps the connection, and its exchange key
-	 * (http_empty_xkey of the status, close false and the rflags it was
-	 * built for; HTTP_EMPTY_NONE: none): looked up first by
+	/* The template of the latest empty answer (no type, no body) that
+	 * keeps the connection (at most 80 bytes), and of the latest one
+	 * that closes it (at most 128), with their exchange keys
+	 * (http_empty_xkey of the status, close and rflags they were built
+	 * for; HTTP_EMPTY_NONE: none): looked up first by
 	 * http_respond_empty. Reset whenever a template is (re)built or
-	 * the templates are emptied, so it always names a template that
+	 * the templates are emptied, so each always names a template that
 	 * holds that status and flags, no type and length 0. */
 	uint64_t tpl_empty_xkey;
 	const struct http_resp_tpl *tpl_empty;
+	uint64_t tpl_close_xkey;
+	const struct http_resp_tpl *tpl_close;
 	uint64_t counts[HTTP_MAX_ROUTES + 1][HTTP_CLASSES];
 	struct http_head_cache hcache; /* heads seen lately (head_cache.h) */
 	http_hc_hit_fn hc_hit; /* its lookup (http_head_cache_hit_variant) */
@@ -303,6 +306,7 @@ http_date_set(struct http_lcore *hl, uint64_t wall_s)
 		for (unsigned int i = 0; i < HTTP_RESP_TPLS; i++)
 			hl->tpl[i].key = 0;
 		hl->tpl_empty_xkey = HTTP_EMPTY_NONE;
+		hl->tpl_close_xkey = HTTP_EMPTY_NONE;
 	}
 }
 

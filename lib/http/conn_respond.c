@@ -122,19 +122,26 @@ http_x_cr(const struct http_exchange *x)
 	return cr;
 }
 
-/* x's empty answer from t, the latest empty answer's template
- * (hl->tpl_empty, at most 80 bytes: no body, one block size) when its
- * key is x's: false when TCP did not reserve the room (nothing sent or
- * counted). */
+/* x's empty answer from t, the latest empty answer's template for x's
+ * key (hl->tpl_empty, at most 80 bytes, or, closing, hl->tpl_close, at
+ * most 128: no body, one block size; closing marks the connection as
+ * http_head_flags would): false when TCP did not reserve the room
+ * (nothing sent or counted). */
 static __rte_always_inline bool
-http_respond_empty_kept(struct http_exchange *x, const struct http_resp_tpl *t)
+http_respond_empty_kept(struct http_exchange *x, const struct http_resp_tpl *t,
+			bool closing)
 {
-	uint8_t *p = tcp_send_reserve(x->lc, x->conn->tcp, t->len,
-				      cksum_fold(t->sum));
+	uint8_t *p;
 
+	if (closing)
+		x->conn->flags |= HC_CLOSING;
+	p = tcp_send_reserve(x->lc, x->conn->tcp, t->len, cksum_fold(t->sum));
 	if (unlikely(!p))
 		return false;
-	memcpy(p, t->head, 80);
+	if (closing)
+		memcpy(p, t->head, 128);
+	else
+		memcpy(p, t->head, 80);
 	http_head_count_cls(x->lc, x, x->status, t->cls);
 	return true;
 }
@@ -170,13 +177,14 @@ http_respond_tpl(struct http_exchange *x, int status, const char *ctype,
 	 * x and t are kept across calls (fewer registers saved). */
 	if (unlikely(hl->date_us != ctx->now_us))
 		http_respond_date(x);
-	if (empty && likely(x->conn->hl->tpl_empty_xkey ==
-			    http_empty_xkey(x->status, http_x_cr(x)))) {
-		/* The latest empty answer's template (hl->tpl_empty), at
-		 * most 80 bytes: no body, one block size. Its flags are
-		 * x->rflags, without HTTP_RESP_CLOSE (http_head_flags would
-		 * change nothing). */
-		return http_respond_empty_kept(x, x->conn->hl->tpl_empty);
+	if (empty) {
+		uint64_t xk = http_empty_xkey(x->status, http_x_cr(x));
+
+		hl = x->conn->hl;
+		if (likely(hl->tpl_empty_xkey == xk))
+			return http_respond_empty_kept(x, hl->tpl_empty, false);
+		if (hl->tpl_close_xkey == xk)
+			return http_respond_empty_kept(x, hl->tpl_close, true);
 	}
 	status = x->status;
 	hl = x->conn->hl;
@@ -188,18 +196,21 @@ http_respond_tpl(struct http_exchange *x, int status, const char *ctype,
 	t = slot;
 	/* A template with a key carries hl's Date (http_date_set). */
 	if (unlikely(t->key != key || t->clen != len || t->ctype != ctype)) {
-		/* The slot may be the one hl->tpl_empty names. */
+		/* The slot may be one hl->tpl_empty or tpl_close names. */
 		hl->tpl_empty_xkey = HTTP_EMPTY_NONE;
+		hl->tpl_close_xkey = HTTP_EMPTY_NONE;
 		t = http_resp_tpl_build(slot, &hl->date, status, ctype, len,
 					flags);
 		if (unlikely(!t))
 			return false;
 		hl = x->conn->hl;
 	}
-	if (empty && t->len <= 80 && !(flags & HTTP_RESP_CLOSE)) {
-		/* flags is x->rflags (x->close is false) */
+	if (empty && !(flags & HTTP_RESP_CLOSE) && t->len <= 80) {
 		hl->tpl_empty_xkey = http_empty_xkey(x->status, http_x_cr(x));
 		hl->tpl_empty = t;
+	} else if (empty && (flags & HTTP_RESP_CLOSE) && t->len <= 128) {
+		hl->tpl_close_xkey = http_empty_xkey(x->status, http_x_cr(x));
+		hl->tpl_close = t;
 	}
 	sum = t->sum;
 	if (blen) {
@@ -313,7 +324,7 @@ http_respond_empty_tpl(struct http_exchange *x)
 }
 
 /*
- * An empty answer (no type, no body). The common one first: no extra
+ * An empty answer (no type, no body). The common ones first: no extra
  * header, nothing owed, the Date checked at this time already, and the
  * latest empty answer's template kept for x's key; its tests are
  * http_respond_tpl's (pure), taken in one go so that only x is kept
@@ -324,17 +335,26 @@ http_respond_empty(struct http_exchange *x, int status)
 {
 	struct http_conn *hc = x->conn;
 	struct http_lcore *hl = hc->hl;
+	uint64_t xk;
+	bool done;
 
 	if (x->status) /* answered twice: keep the first */
 		return;
 	x->status = status;
 	if (unlikely(x->allow || (hc->flags & (HC_OWED | HC_RESET)) ||
-		     hl->date_us != x->lc->now_us ||
-		     hl->tpl_empty_xkey != http_empty_xkey(status, http_x_cr(x)))) {
-		http_respond_empty_tpl(x);
-		return;
-	}
-	if (likely(http_respond_empty_kept(x, hl->tpl_empty)))
+		     hl->date_us != x->lc->now_us))
+		goto tpl;
+	xk = http_empty_xkey(status, http_x_cr(x));
+	if (likely(hl->tpl_empty_xkey == xk))
+		done = http_respond_empty_kept(x, hl->tpl_empty, false);
+	else if (hl->tpl_close_xkey == xk)
+		done = http_respond_empty_kept(x, hl->tpl_close, true);
+	else
+		goto tpl;
+	if (likely(done))
 		return;
 	http_respond_all(x, x->status, NULL, NULL, 0, x->head_only);
+	return;
+tpl:
+	http_respond_empty_tpl(x);
 }
