@@ -347,6 +347,7 @@ http_hc_fast_form(struct http_hc_entry *e, size_t nd)
 			need = (size_t)e->cl + 8;
 	}
 	e->fast_r = (uint8_t)r;
+	e->fast_m = (uint8_t)((r - 32) / 2);
 	e->fast_len = (uint16_t)need;
 }
 

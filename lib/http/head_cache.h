@@ -108,6 +108,8 @@ struct http_hc_entry {
 	/* 10^cl_digits for 1 to 4 digits (the values they can spell), 0
 	 * otherwise: http_hc_fast_x() */
 	uint16_t cl_lim;
+	/* (fast_r - 32) / 2: the middle block of the 32-byte compare */
+	uint8_t fast_m;
 	uint64_t dmask;
 	uint64_t fast_gen;
 	struct http_hc_route rt;
@@ -155,9 +157,9 @@ int http_head_cache_parse(struct http_head_cache *c, struct stats *stats,
  */
 struct http_hc_hit {
 	const struct http_hc_entry *e;
-	const char *buf; /* the head's first byte */
 	uint64_t v;	 /* the Content-Length; 0 when there is none */
-	size_t nd;	 /* its digits; 0 when there is none */
+	const char *buf; /* the head's first byte */
+	uint32_t nd;	 /* its digits; 0 when there is none */
 };
 
 /*

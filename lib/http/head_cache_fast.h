@@ -153,7 +153,7 @@ _Static_assert(offsetof(struct http_hc_entry, mask) ==
 /*
  * Whether buf[0..fast_r) equals e's bytes where e->mask is set, for
  * 48 <= fast_r <= HTTP_HC_FAST_WIDE, with AVX2 (the CPU must have it):
- * three 32-byte blocks at 0, (fast_r - 32) / 2 and fast_r - 32, which
+ * three 32-byte blocks at 0, fast_m ((fast_r - 32) / 2) and fast_r - 32, which
  * overlap and never reach past fast_r. Written as one asm block (ending
  * with vzeroupper): a C function with 256-bit vectors realigns its
  * stack for its locals, which costs the framing more than the compare
@@ -162,7 +162,7 @@ _Static_assert(offsetof(struct http_hc_entry, mask) ==
 static inline __attribute__((always_inline)) bool
 http_hc_fast_eq96(const char *buf, const struct http_hc_entry *e)
 {
-	size_t t = (size_t)e->fast_r - 32, m = t >> 1;
+	size_t t = (size_t)e->fast_r - 32, m = e->fast_m;
 	bool eq;
 
 	__asm__("vmovdqu (%[b]), %%ymm0\n\t"
