@@ -183,8 +183,9 @@ struct http_lcore {
 	uint64_t counts[HTTP_MAX_ROUTES + 1][HTTP_CLASSES];
 	struct http_head_cache hcache; /* heads seen lately (head_cache.h) */
 	http_hc_hit_fn hc_hit; /* its lookup (http_head_cache_hit_variant) */
-	/* its fast match's 32-byte compare bound (http_hc_fast_e's wide):
-	 * HTTP_HC_FAST_WIDE under the AVX2 scan variant, else 0 */
+	/* the entries it arms compare 32 bytes at a time up to this
+	 * (http_hc_fast_arm_w's wide): HTTP_HC_FAST_WIDE under the AVX2
+	 * scan variant, else 0 */
 	uint32_t fast_wide;
 	/* New connections' idle timers, parked (conn.c, http_accept) until
 	 * idle_sweep, due idle_lazy_us after it was armed, flushes them,

@@ -348,16 +348,28 @@ http_hc_fast_form(struct http_hc_entry *e, size_t nd)
 	}
 	e->fast_r = (uint8_t)r;
 	e->fast_m = (uint8_t)((r - 32) / 2);
+	e->fast_plan = HTTP_HC_PLAN_16;
 	e->fast_len = (uint16_t)need;
+}
+
+void
+http_hc_fast_arm_w(struct http_hc_entry *e, const struct http_router *r,
+		   const struct http_limits *lim, uint32_t wide)
+{
+	if (e->fast_len && e->rt.router == r && e->rt.gen == r->gen &&
+	    e->rt.route >= 0 && http_hc_limits_ok(e, e->cl_digits, lim)) {
+		e->fast_plan = e->fast_r > wide ? HTTP_HC_PLAN_16 :
+			       e->fast_r <= 96	 ? HTTP_HC_PLAN_32x3 :
+						   HTTP_HC_PLAN_32x6;
+		e->fast_gen = r->gen;
+	}
 }
 
 void
 http_hc_fast_arm(struct http_hc_entry *e, const struct http_router *r,
 		 const struct http_limits *lim)
 {
-	if (e->fast_len && e->rt.router == r && e->rt.gen == r->gen &&
-	    e->rt.route >= 0 && http_hc_limits_ok(e, e->cl_digits, lim))
-		e->fast_gen = r->gen;
+	http_hc_fast_arm_w(e, r, lim, 0);
 }
 
 /* Keep the head buf[0..n) the parser accepted as req, when it fits. */

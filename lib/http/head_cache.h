@@ -110,6 +110,9 @@ struct http_hc_entry {
 	uint16_t cl_lim;
 	/* (fast_r - 32) / 2: the middle block of the 32-byte compare */
 	uint8_t fast_m;
+	/* how the fast match compares its blocks, set when armed
+	 * (HTTP_HC_PLAN_*: head_cache_fast.h) */
+	uint8_t fast_plan;
 	uint64_t dmask;
 	uint64_t fast_gen;
 	struct http_hc_route rt;

@@ -141,9 +141,18 @@ http_hc_fast_cl(const struct http_hc_entry *e, const char *buf, uint64_t *v)
 	return true;
 }
 
-/* The longest fast form (fast_r) the 32-byte compare takes: three
- * blocks (http_hc_fast_eq96). */
-#define HTTP_HC_FAST_WIDE 96
+/* How an armed entry's fast match compares its blocks (fast_plan):
+ * 16 bytes at a time (http_hc_fast_group), or 32 (AVX2) in three
+ * blocks (fast_r <= 96) or six. */
+enum {
+	HTTP_HC_PLAN_16,
+	HTTP_HC_PLAN_32x3,
+	HTTP_HC_PLAN_32x6,
+};
+
+/* The wide bound of http_hc_fast_arm_w() when the CPU has AVX2: every
+ * fast form (fast_r <= HTTP_HC_FAST_MAX) compared 32 bytes at a time. */
+#define HTTP_HC_FAST_WIDE HTTP_HC_FAST_MAX
 
 #if defined(__x86_64__)
 _Static_assert(offsetof(struct http_hc_entry, mask) ==
@@ -152,8 +161,8 @@ _Static_assert(offsetof(struct http_hc_entry, mask) ==
 
 /*
  * Whether buf[0..fast_r) equals e's bytes where e->mask is set, for
- * 48 <= fast_r <= HTTP_HC_FAST_WIDE, with AVX2 (the CPU must have it):
- * three 32-byte blocks at 0, fast_m ((fast_r - 32) / 2) and fast_r - 32, which
+ * 48 <= fast_r <= 96, with AVX2 (the CPU must have it): three 32-byte
+ * blocks at 0, fast_m ((fast_r - 32) / 2) and fast_r - 32, which
  * overlap and never reach past fast_r. Written as one asm block (ending
  * with vzeroupper): a C function with 256-bit vectors realigns its
  * stack for its locals, which costs the framing more than the compare
@@ -181,7 +190,51 @@ http_hc_fast_eq96(const char *buf, const struct http_hc_entry *e)
 		: "=@ccz"(eq)
 		: [b] "r"(buf), [e] "r"(e->bytes), [m] "r"(m), [t] "r"(t),
 		  [k] "i"(HTTP_HC_BYTES),
-		  "m"(*(const char(*)[HTTP_HC_FAST_WIDE])buf),
+		  "m"(*(const char(*)[96])buf),
+		  "m"(*(const char(*)[2 * HTTP_HC_BYTES])e->bytes)
+		: "xmm0", "xmm1", "xmm2");
+	return eq;
+}
+
+/*
+ * http_hc_fast_eq96() for 96 < fast_r <= HTTP_HC_FAST_MAX (192): six
+ * blocks, at 0, 32 and 64, and at fast_r - 96, - 64 and - 32.
+ */
+static inline __attribute__((always_inline)) bool
+http_hc_fast_eq192(const char *buf, const struct http_hc_entry *e)
+{
+	size_t t = (size_t)e->fast_r - 96;
+	bool eq;
+
+	__asm__("vmovdqu (%[b]), %%ymm0\n\t"
+		"vpxor (%[e]), %%ymm0, %%ymm0\n\t"
+		"vpand %c[k](%[e]), %%ymm0, %%ymm0\n\t"
+		"vmovdqu 32(%[b]), %%ymm1\n\t"
+		"vpxor 32(%[e]), %%ymm1, %%ymm1\n\t"
+		"vpand %c[k]+32(%[e]), %%ymm1, %%ymm1\n\t"
+		"vmovdqu 64(%[b]), %%ymm2\n\t"
+		"vpxor 64(%[e]), %%ymm2, %%ymm2\n\t"
+		"vpand %c[k]+64(%[e]), %%ymm2, %%ymm2\n\t"
+		"vpor %%ymm1, %%ymm0, %%ymm0\n\t"
+		"vpor %%ymm2, %%ymm0, %%ymm0\n\t"
+		"vmovdqu (%[b],%[t]), %%ymm1\n\t"
+		"vpxor (%[e],%[t]), %%ymm1, %%ymm1\n\t"
+		"vpand %c[k](%[e],%[t]), %%ymm1, %%ymm1\n\t"
+		"vmovdqu 32(%[b],%[t]), %%ymm2\n\t"
+		"vpxor 32(%[e],%[t]), %%ymm2, %%ymm2\n\t"
+		"vpand %c[k]+32(%[e],%[t]), %%ymm2, %%ymm2\n\t"
+		"vpor %%ymm1, %%ymm0, %%ymm0\n\t"
+		"vmovdqu 64(%[b],%[t]), %%ymm1\n\t"
+		"vpxor 64(%[e],%[t]), %%ymm1, %%ymm1\n\t"
+		"vpand %c[k]+64(%[e],%[t]), %%ymm1, %%ymm1\n\t"
+		"vpor %%ymm2, %%ymm0, %%ymm0\n\t"
+		"vpor %%ymm1, %%ymm0, %%ymm0\n\t"
+		"vptest %%ymm0, %%ymm0\n\t"
+		"vzeroupper"
+		: "=@ccz"(eq)
+		: [b] "r"(buf), [e] "r"(e->bytes), [t] "r"(t),
+		  [k] "i"(HTTP_HC_BYTES),
+		  "m"(*(const char(*)[HTTP_HC_FAST_MAX])buf),
 		  "m"(*(const char(*)[2 * HTTP_HC_BYTES])e->bytes)
 		: "xmm0", "xmm1", "xmm2");
 	return eq;
@@ -194,13 +247,12 @@ http_hc_fast_eq96(const char *buf, const struct http_hc_entry *e)
  * whole fast_len bytes in the buffer, and [0, fast_r) in one masked
  * pass of blocks, with the head's bytes and the bytes after its end
  * masked out of the compare where e->mask is 0 (the digits, and what
- * follows the head). wide: the longest fast_r the 32-byte compare
- * takes (HTTP_HC_FAST_WIDE when the CPU has AVX2, else 0: the 16-byte
- * one); the answer is the same.
+ * follows the head), 16 or 32 bytes at a time as e->fast_plan says
+ * (the answer is the same).
  */
 static inline __attribute__((always_inline)) bool
 http_hc_fast_blocks(const struct http_hc_entry *e, const struct http_router *r,
-		    const char *buf, size_t len, uint32_t wide)
+		    const char *buf, size_t len)
 {
 	size_t hi;
 	http_hc_fast_acc acc;
@@ -208,8 +260,10 @@ http_hc_fast_blocks(const struct http_hc_entry *e, const struct http_router *r,
 	if (e->fast_gen != r->gen || len < e->fast_len)
 		return false;
 #if defined(__x86_64__)
-	if (__builtin_expect(e->fast_r <= wide, 1))
+	if (__builtin_expect(e->fast_plan == HTTP_HC_PLAN_32x3, 1))
 		return http_hc_fast_eq96(buf, e);
+	if (e->fast_plan == HTTP_HC_PLAN_32x6)
+		return http_hc_fast_eq192(buf, e);
 #endif
 	hi = e->fast_r - HTTP_HC_FAST_MIN;
 	acc = http_hc_fast_or(http_hc_fast_group(buf, e, 0),
@@ -237,9 +291,9 @@ http_hc_fast_blocks(const struct http_hc_entry *e, const struct http_router *r,
  */
 static inline __attribute__((always_inline)) size_t
 http_hc_fast_e(const struct http_hc_entry *e, const struct http_router *r,
-	       const char *buf, size_t len, uint64_t *v, uint32_t wide)
+	       const char *buf, size_t len, uint64_t *v)
 {
-	if (!http_hc_fast_blocks(e, r, buf, len, wide) ||
+	if (!http_hc_fast_blocks(e, r, buf, len) ||
 	    !http_hc_fast_cl(e, buf, v))
 		return 0;
 	return e->len;
@@ -275,12 +329,12 @@ http_hc_fast_cl_is(const struct http_hc_entry *e, const char *buf, uint32_t x)
  */
 static inline __attribute__((always_inline)) bool
 http_hc_fast_x(const struct http_hc_entry *e, const struct http_router *r,
-	       const char *buf, size_t len, uint32_t wide)
+	       const char *buf, size_t len)
 {
 	size_t x;
 	uint64_t v;
 
-	if (!http_hc_fast_blocks(e, r, buf, len, wide))
+	if (!http_hc_fast_blocks(e, r, buf, len))
 		return false;
 	/* len >= fast_len >= e->len */
 	x = len - e->len;
@@ -305,18 +359,10 @@ http_hc_fast_entry(struct http_head_cache *c)
 
 /* http_hc_fast_e() on c's most recent entry. */
 static inline __attribute__((always_inline)) size_t
-http_hc_fast_w(const struct http_head_cache *c, const struct http_router *r,
-	       const char *buf, size_t len, uint64_t *v, uint32_t wide)
-{
-	return http_hc_fast_e(&c->e[c->mru], r, buf, len, v, wide);
-}
-
-/* http_hc_fast_w() with the 16-byte compare. */
-static inline __attribute__((always_inline)) size_t
 http_hc_fast(const struct http_head_cache *c, const struct http_router *r,
 	     const char *buf, size_t len, uint64_t *v)
 {
-	return http_hc_fast_w(c, r, buf, len, v, 0);
+	return http_hc_fast_e(&c->e[c->mru], r, buf, len, v);
 }
 
 /* A hit of the fast match on c's most recent entry e: noted and counted
@@ -354,5 +400,11 @@ http_hc_fast_take(struct http_head_cache *c, struct stats *stats,
  */
 void http_hc_fast_arm(struct http_hc_entry *e, const struct http_router *r,
 		      const struct http_limits *lim);
+
+/* http_hc_fast_arm() for a fast match that compares 32 bytes at a time
+ * (AVX2) the forms with fast_r <= wide: HTTP_HC_FAST_WIDE when the CPU
+ * has AVX2, 0 (as http_hc_fast_arm) for 16 bytes at a time. */
+void http_hc_fast_arm_w(struct http_hc_entry *e, const struct http_router *r,
+			const struct http_limits *lim, uint32_t wide);
 
 #endif
