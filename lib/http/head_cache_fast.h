@@ -155,6 +155,18 @@ enum {
 #define HTTP_HC_FAST_WIDE HTTP_HC_FAST_MAX
 
 #if defined(__x86_64__)
+/* The asm blocks' vzeroupper clears the upper halves of every ymm
+ * register: where the compiler may itself keep 256-bit values in them
+ * (an AVX build), all of them are named. */
+#if defined(__AVX__)
+#define HTTP_HC_YMM_CLOBBERS                                                   \
+	"xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7",        \
+		"xmm8", "xmm9", "xmm10", "xmm11", "xmm12", "xmm13", "xmm14",   \
+		"xmm15"
+#else
+#define HTTP_HC_YMM_CLOBBERS "xmm0", "xmm1", "xmm2"
+#endif
+
 _Static_assert(offsetof(struct http_hc_entry, mask) ==
 		       offsetof(struct http_hc_entry, bytes) + HTTP_HC_BYTES,
 	       "an entry's mask follows its bytes");
@@ -192,7 +204,7 @@ http_hc_fast_eq96(const char *buf, const struct http_hc_entry *e)
 		  [k] "i"(HTTP_HC_BYTES),
 		  "m"(*(const char(*)[96])buf),
 		  "m"(*(const char(*)[2 * HTTP_HC_BYTES])e->bytes)
-		: "xmm0", "xmm1", "xmm2");
+		: HTTP_HC_YMM_CLOBBERS);
 	return eq;
 }
 
@@ -236,7 +248,7 @@ http_hc_fast_eq192(const char *buf, const struct http_hc_entry *e)
 		  [k] "i"(HTTP_HC_BYTES),
 		  "m"(*(const char(*)[HTTP_HC_FAST_MAX])buf),
 		  "m"(*(const char(*)[2 * HTTP_HC_BYTES])e->bytes)
-		: "xmm0", "xmm1", "xmm2");
+		: HTTP_HC_YMM_CLOBBERS);
 	return eq;
 }
 #endif
