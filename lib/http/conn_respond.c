@@ -152,8 +152,9 @@ http_respond_empty_kept(struct http_exchange *x, const struct http_resp_tpl *t,
  * (tcp_send_reserve). false when the general path must answer (extra
  * headers, an answer still owed, a body that does not fit one mbuf);
  * nothing was sent or counted then. empty (ctype NULL, len 0): the
- * latest empty answer's template is tried first, by the exchange's
- * key (http_empty_xkey: no flags worked out, nothing to mark closing).
+ * latest empty answers' templates (hl->tpl_empty, hl->tpl_close) are
+ * tried first, by the exchange's key (http_empty_xkey: no flags worked
+ * out).
  */
 static __rte_always_inline bool
 http_respond_tpl(struct http_exchange *x, int status, const char *ctype,
