@@ -7,6 +7,7 @@
 
 #include "core/config.h"
 #include "http/conn_priv.h"
+#include "http/head_cache_fast.h"
 
 static void
 http_timer_fire(struct lcore_ctx *ctx, struct timer *t)
@@ -188,6 +189,8 @@ http_lcore_init(struct lcore_ctx *ctx, const struct http_router *r)
 	hl->limits.max_header_bytes = cfg->http_max_header_bytes;
 	hl->limits.max_headers = HTTP_MAX_HEADERS;
 	hl->hc_hit = http_head_cache_hit_variant();
+	hl->fast_wide = http_parse_isa_get() == HTTP_ISA_AVX2 ?
+				HTTP_HC_FAST_WIDE : 0;
 	hl->max_body = cfg->http_max_body;
 	hl->header_timeout_us = (uint64_t)cfg->http_header_timeout_ms * 1000;
 	hl->idle_timeout_us = (uint64_t)cfg->http_idle_timeout_ms * 1000;
@@ -201,6 +204,8 @@ http_lcore_init(struct lcore_ctx *ctx, const struct http_router *r)
 	hl->send_reserve = RTE_MIN(HTTP_SEND_RESERVE, cfg->tcp_snd_buf);
 	hl->mem = &ctx->mem;
 	hl->date_us = UINT64_MAX; /* no Date yet */
+	hl->tpl_empty_xkey = HTTP_EMPTY_NONE;
+	hl->tpl_close_xkey = HTTP_EMPTY_NONE;
 	ctx->http = hl;
 	return 0;
 }

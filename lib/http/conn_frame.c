@@ -379,8 +379,9 @@ http_take(struct lcore_ctx *ctx, struct http_conn *hc, const char *p,
 				/* Its route is kept now: the fast match
 				 * may take its next heads. */
 				if (unlikely(e->fast_gen != hl->router->gen))
-					http_hc_fast_arm(e, hl->router,
-							 &hl->limits);
+					http_hc_fast_arm_w(e, hl->router,
+							   &hl->limits,
+							   hl->fast_wide);
 				return n + (int)cl;
 			}
 			http_head_cache_take(&lz.hit, (size_t)n, st, req);
@@ -692,8 +693,10 @@ http_conn_recv(struct lcore_ctx *ctx, struct tcp_conn *c, void *app,
 		}
 		hl = hc->hl;
 		e = http_hc_fast_entry(&hl->hcache);
-		n = (uint32_t)http_hc_fast_e(e, hl->router, p, len, &cl);
-		if (likely(n) && likely(cl <= hl->max_body && len - n == cl)) {
+		/* http_hc_fast_e() answering n with cl == len - n: the
+		 * digits compared with those of len - n. */
+		if (likely(http_hc_fast_x(e, hl->router, p, len)) &&
+		    likely((cl = (size_t)len - (n = e->len)) <= hl->max_body)) {
 			http_hc_fast_take_e(&hl->hcache, e, &ctx->stats, p, cl,
 					    &lz.hit);
 			STAT_ADD(ctx, http_parse_bytes, n);

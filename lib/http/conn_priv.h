@@ -133,6 +133,23 @@ struct http_conn {
 	struct http_conn *next_free;
 };
 
+/* No empty answer's template kept (never an http_empty_xkey: its top
+ * 16 bits are 0). */
+#define HTTP_EMPTY_NONE UINT64_MAX
+
+/*
+ * An exchange's empty answer in one word: status, and the exchange's
+ * close and rflags as they lie in struct http_exchange (cr, loaded as
+ * one 16-bit word). Equal words ask for the same head (http_head_flags
+ * is a function of close and rflags), and close the connection or not
+ * alike.
+ */
+static inline uint64_t
+http_empty_xkey(int status, uint16_t cr)
+{
+	return (uint64_t)(uint32_t)status | (uint64_t)cr << 32;
+}
+
 struct http_lcore {
 	const struct http_router *router;
 	struct http_limits limits;
@@ -151,16 +168,25 @@ struct http_lcore {
 	struct http_date date;
 	uint64_t date_us; /* the ctx->now_us date was last checked at */
 	struct http_resp_tpl tpl[HTTP_RESP_TPLS]; /* response templates */
-	/* The template of the latest empty answer (no type, no body) and
-	 * its HTTP_RESP_TPL_KEY (0: none): looked up first by
-	 * http_respond_empty. Zeroed whenever a template is (re)built or
-	 * the templates are emptied, so it always names a template that
-	 * holds that key, no type and length 0. */
-	uint32_t tpl_empty_key;
+	/* The template of the latest empty answer (no type, no body) that
+	 * keeps the connection (at most 80 bytes), and of the latest one
+	 * that closes it (at most 128), with their exchange keys
+	 * (http_empty_xkey of the status, close and rflags they were built
+	 * for; HTTP_EMPTY_NONE: none): looked up first by
+	 * http_respond_empty. Reset whenever a template is (re)built or
+	 * the templates are emptied, so each always names a template that
+	 * holds that status and flags, no type and length 0. */
+	uint64_t tpl_empty_xkey;
 	const struct http_resp_tpl *tpl_empty;
+	uint64_t tpl_close_xkey;
+	const struct http_resp_tpl *tpl_close;
 	uint64_t counts[HTTP_MAX_ROUTES + 1][HTTP_CLASSES];
 	struct http_head_cache hcache; /* heads seen lately (head_cache.h) */
 	http_hc_hit_fn hc_hit; /* its lookup (http_head_cache_hit_variant) */
+	/* the entries it arms compare 32 bytes at a time up to this
+	 * (http_hc_fast_arm_w's wide): HTTP_HC_FAST_WIDE under the AVX2
+	 * scan variant, else 0 */
+	uint32_t fast_wide;
 	/* New connections' idle timers, parked (conn.c, http_accept) until
 	 * idle_sweep, due idle_lazy_us after it was armed, flushes them,
 	 * idle_flush a poll */
@@ -280,7 +306,8 @@ http_date_set(struct http_lcore *hl, uint64_t wall_s)
 		http_date_update(&hl->date, wall_s);
 		for (unsigned int i = 0; i < HTTP_RESP_TPLS; i++)
 			hl->tpl[i].key = 0;
-		hl->tpl_empty_key = 0;
+		hl->tpl_empty_xkey = HTTP_EMPTY_NONE;
+		hl->tpl_close_xkey = HTTP_EMPTY_NONE;
 	}
 }
 

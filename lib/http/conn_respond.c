@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* conn_respond.c: answering an exchange: head, body, counters. */
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -107,13 +108,53 @@ http_respond_date(struct http_exchange *x)
 	x->conn->hl->date_us = x->lc->now_us;
 }
 
+_Static_assert(offsetof(struct http_exchange, rflags) ==
+		       offsetof(struct http_exchange, close) + 1,
+	       "an exchange's close and rflags are one 16-bit word");
+
+/* x's close and rflags, as http_empty_xkey takes them. */
+static __rte_always_inline uint16_t
+http_x_cr(const struct http_exchange *x)
+{
+	uint16_t cr;
+
+	memcpy(&cr, &x->close, 2);
+	return cr;
+}
+
+/* x's empty answer from t, the latest empty answer's template for x's
+ * key (hl->tpl_empty, at most 80 bytes, or, closing, hl->tpl_close, at
+ * most 128: no body, one block size; closing marks the connection as
+ * http_head_flags would): false when TCP did not reserve the room
+ * (nothing sent or counted). */
+static __rte_always_inline bool
+http_respond_empty_kept(struct http_exchange *x, const struct http_resp_tpl *t,
+			bool closing)
+{
+	uint8_t *p;
+
+	if (closing)
+		x->conn->flags |= HC_CLOSING;
+	p = tcp_send_reserve(x->lc, x->conn->tcp, t->len, cksum_fold(t->sum));
+	if (unlikely(!p))
+		return false;
+	if (closing)
+		memcpy(p, t->head, 128);
+	else
+		memcpy(p, t->head, 80);
+	http_head_count_cls(x->lc, x, x->status, t->cls);
+	return true;
+}
+
 /*
  * The common answer from its template (http_resp_tpl): head and body
  * written once, straight into the send queue, with their checksum sum
  * (tcp_send_reserve). false when the general path must answer (extra
  * headers, an answer still owed, a body that does not fit one mbuf);
  * nothing was sent or counted then. empty (ctype NULL, len 0): the
- * latest empty answer's template is tried before the slot's hash.
+ * latest empty answers' templates (hl->tpl_empty, hl->tpl_close) are
+ * tried first, by the exchange's key (http_empty_xkey: no flags worked
+ * out).
  */
 static __rte_always_inline bool
 http_respond_tpl(struct http_exchange *x, int status, const char *ctype,
@@ -137,43 +178,40 @@ http_respond_tpl(struct http_exchange *x, int status, const char *ctype,
 	 * x and t are kept across calls (fewer registers saved). */
 	if (unlikely(hl->date_us != ctx->now_us))
 		http_respond_date(x);
+	if (empty) {
+		uint64_t xk = http_empty_xkey(x->status, http_x_cr(x));
+
+		hl = x->conn->hl;
+		if (likely(hl->tpl_empty_xkey == xk))
+			return http_respond_empty_kept(x, hl->tpl_empty, false);
+		if (hl->tpl_close_xkey == xk)
+			return http_respond_empty_kept(x, hl->tpl_close, true);
+	}
 	status = x->status;
 	hl = x->conn->hl;
 	flags = http_head_flags(x);
 	key = HTTP_RESP_TPL_KEY(status, flags);
-	if (empty && likely(hl->tpl_empty_key == key)) {
-		/* The latest empty answer's template (hl->tpl_empty), at
-		 * most 80 bytes: no body, one block size. */
-		t = hl->tpl_empty;
-		p = tcp_send_reserve(x->lc, x->conn->tcp, t->len,
-				     cksum_fold(t->sum));
-		if (unlikely(!p))
+	/* http_resp_tpl(hl->tpl, &hl->date, ...) */
+	slot = &hl->tpl[((unsigned int)status ^ (unsigned int)len ^ flags) %
+			HTTP_RESP_TPLS];
+	t = slot;
+	/* A template with a key carries hl's Date (http_date_set). */
+	if (unlikely(t->key != key || t->clen != len || t->ctype != ctype)) {
+		/* The slot may be one hl->tpl_empty or tpl_close names. */
+		hl->tpl_empty_xkey = HTTP_EMPTY_NONE;
+		hl->tpl_close_xkey = HTTP_EMPTY_NONE;
+		t = http_resp_tpl_build(slot, &hl->date, status, ctype, len,
+					flags);
+		if (unlikely(!t))
 			return false;
-		memcpy(p, t->head, 80);
-		http_head_count_cls(x->lc, x, x->status, t->cls);
-		return true;
-	} else {
-		/* http_resp_tpl(hl->tpl, &hl->date, ...) */
-		slot = &hl->tpl[((unsigned int)status ^ (unsigned int)len ^
-				 flags) %
-				HTTP_RESP_TPLS];
-		t = slot;
-		/* A template with a key carries hl's Date (http_date_set). */
-		if (unlikely(t->key != key || t->clen != len ||
-			     t->ctype != ctype)) {
-			/* The slot may be the one hl->tpl_empty names. */
-			hl->tpl_empty_key = 0;
-			t = http_resp_tpl_build(slot, &hl->date, status, ctype,
-						len, flags);
-			if (unlikely(!t))
-				return false;
-			hl = x->conn->hl;
-		}
-		if (empty && t->len <= 80) {
-			/* t->key is key (not kept across the build) */
-			hl->tpl_empty_key = t->key;
-			hl->tpl_empty = t;
-		}
+		hl = x->conn->hl;
+	}
+	if (empty && !(flags & HTTP_RESP_CLOSE) && t->len <= 80) {
+		hl->tpl_empty_xkey = http_empty_xkey(x->status, http_x_cr(x));
+		hl->tpl_empty = t;
+	} else if (empty && (flags & HTTP_RESP_CLOSE) && t->len <= 128) {
+		hl->tpl_close_xkey = http_empty_xkey(x->status, http_x_cr(x));
+		hl->tpl_close = t;
 	}
 	sum = t->sum;
 	if (blen) {
@@ -276,9 +314,48 @@ http_respond_error(struct http_exchange *x, int status, const char *msg)
 	http_respond_json(x, status, body, (size_t)n);
 }
 
+/* http_respond_empty past its first test, out of line. */
+static void __rte_noinline
+http_respond_empty_tpl(struct http_exchange *x)
+{
+	if (likely(http_respond_tpl(x, x->status, NULL, NULL, 0, x->head_only,
+				    true)))
+		return;
+	http_respond_all(x, x->status, NULL, NULL, 0, x->head_only);
+}
+
+/*
+ * An empty answer (no type, no body). The common ones first: no extra
+ * header, nothing owed, the Date checked at this time already, and the
+ * latest empty answer's template kept for x's key; its tests are
+ * http_respond_tpl's (pure), taken in one go so that only x is kept
+ * across the reserve. Anything else as http_respond_one answers.
+ */
 void
 http_respond_empty(struct http_exchange *x, int status)
 {
-	/* empty: no type, no body (hl->tpl_empty) */
-	http_respond_one(x, status, NULL, NULL, 0, true);
+	struct http_conn *hc = x->conn;
+	struct http_lcore *hl = hc->hl;
+	uint64_t xk;
+	bool done;
+
+	if (x->status) /* answered twice: keep the first */
+		return;
+	x->status = status;
+	if (unlikely(x->allow || (hc->flags & (HC_OWED | HC_RESET)) ||
+		     hl->date_us != x->lc->now_us))
+		goto tpl;
+	xk = http_empty_xkey(status, http_x_cr(x));
+	if (likely(hl->tpl_empty_xkey == xk))
+		done = http_respond_empty_kept(x, hl->tpl_empty, false);
+	else if (hl->tpl_close_xkey == xk)
+		done = http_respond_empty_kept(x, hl->tpl_close, true);
+	else
+		goto tpl;
+	if (likely(done))
+		return;
+	http_respond_all(x, x->status, NULL, NULL, 0, x->head_only);
+	return;
+tpl:
+	http_respond_empty_tpl(x);
 }

@@ -28,6 +28,20 @@ _Static_assert(offsetof(struct http_request, keep_alive) ==
 			       offsetof(struct http_request, chunked) + 3,
 	       "the four flags of struct http_request are adjacent");
 
+#define HTTP_HC_DD(v) ((uint16_t)(('0' + (v) / 10) | ('0' + (v) % 10) << 8))
+#define HTTP_HC_DD10(t)                                                        \
+	HTTP_HC_DD(t * 10), HTTP_HC_DD(t * 10 + 1), HTTP_HC_DD(t * 10 + 2),    \
+		HTTP_HC_DD(t * 10 + 3), HTTP_HC_DD(t * 10 + 4),                \
+		HTTP_HC_DD(t * 10 + 5), HTTP_HC_DD(t * 10 + 6),                \
+		HTTP_HC_DD(t * 10 + 7), HTTP_HC_DD(t * 10 + 8),                \
+		HTTP_HC_DD(t * 10 + 9)
+
+const uint16_t http_hc_dd[100] = {
+	HTTP_HC_DD10(0), HTTP_HC_DD10(1), HTTP_HC_DD10(2), HTTP_HC_DD10(3),
+	HTTP_HC_DD10(4), HTTP_HC_DD10(5), HTTP_HC_DD10(6), HTTP_HC_DD10(7),
+	HTTP_HC_DD10(8), HTTP_HC_DD10(9),
+};
+
 /* Four words at once: AVX2 in the AVX2 variant, SSE2 pairs otherwise. */
 typedef uint64_t http_hc_v4 __attribute__((vector_size(32)));
 
@@ -318,6 +332,7 @@ http_hc_fast_form(struct http_hc_entry *e, size_t nd)
 	need = r;
 	e->dmask = 0;
 	e->dshift = 0;
+	e->cl_lim = 0;
 	if (nd) {
 		memset(e->mask + e->cl, 0, nd);
 		e->dmask = nd == 8 ? 0x8080808080808080ull :
@@ -325,20 +340,36 @@ http_hc_fast_form(struct http_hc_entry *e, size_t nd)
 		/* the high bytes of a 32-bit word for 1 to 4 digits, of a
 		 * 64-bit one for more */
 		e->dshift = (uint8_t)((nd <= 4 ? 32 : 64) - 8 * nd);
+		if (nd <= 4)
+			e->cl_lim = nd == 1 ? 10 : nd == 2 ? 100 :
+				    nd == 3 ? 1000 : 10000;
 		if (need < (size_t)e->cl + 8)
 			need = (size_t)e->cl + 8;
 	}
 	e->fast_r = (uint8_t)r;
+	e->fast_m = (uint8_t)((r - 32) / 2);
+	e->fast_plan = HTTP_HC_PLAN_16;
 	e->fast_len = (uint16_t)need;
+}
+
+void
+http_hc_fast_arm_w(struct http_hc_entry *e, const struct http_router *r,
+		   const struct http_limits *lim, uint32_t wide)
+{
+	if (e->fast_len && e->rt.router == r && e->rt.gen == r->gen &&
+	    e->rt.route >= 0 && http_hc_limits_ok(e, e->cl_digits, lim)) {
+		e->fast_plan = e->fast_r > wide ? HTTP_HC_PLAN_16 :
+			       e->fast_r <= 96	 ? HTTP_HC_PLAN_32x3 :
+						   HTTP_HC_PLAN_32x6;
+		e->fast_gen = r->gen;
+	}
 }
 
 void
 http_hc_fast_arm(struct http_hc_entry *e, const struct http_router *r,
 		 const struct http_limits *lim)
 {
-	if (e->fast_len && e->rt.router == r && e->rt.gen == r->gen &&
-	    e->rt.route >= 0 && http_hc_limits_ok(e, e->cl_digits, lim))
-		e->fast_gen = r->gen;
+	http_hc_fast_arm_w(e, r, lim, 0);
 }
 
 /* Keep the head buf[0..n) the parser accepted as req, when it fits. */

@@ -105,6 +105,14 @@ struct http_hc_entry {
 	uint16_t fast_len;
 	uint8_t fast_r;
 	uint8_t dshift;
+	/* 10^cl_digits for 1 to 4 digits (the values they can spell), 0
+	 * otherwise: http_hc_fast_x() */
+	uint16_t cl_lim;
+	/* (fast_r - 32) / 2: the middle block of the 32-byte compare */
+	uint8_t fast_m;
+	/* how the fast match compares its blocks, set when armed
+	 * (HTTP_HC_PLAN_*: head_cache_fast.h) */
+	uint8_t fast_plan;
 	uint64_t dmask;
 	uint64_t fast_gen;
 	struct http_hc_route rt;
@@ -152,9 +160,9 @@ int http_head_cache_parse(struct http_head_cache *c, struct stats *stats,
  */
 struct http_hc_hit {
 	const struct http_hc_entry *e;
-	const char *buf; /* the head's first byte */
 	uint64_t v;	 /* the Content-Length; 0 when there is none */
-	size_t nd;	 /* its digits; 0 when there is none */
+	const char *buf; /* the head's first byte */
+	uint32_t nd;	 /* its digits; 0 when there is none */
 };
 
 /*

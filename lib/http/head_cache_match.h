@@ -61,7 +61,7 @@ HTTP_CONCAT(HTTP_HC_HIT, _take)(struct http_head_cache *c,
 {
 	h->e = e;
 	h->buf = buf;
-	h->nd = nd;
+	h->nd = (uint32_t)nd;
 	e->ref = 1;
 	c->last = e;
 	stats->v[ST_http_head_cache_hits]++;

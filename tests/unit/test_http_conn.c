@@ -77,6 +77,14 @@ hc_e201(struct http_exchange *x)
 	http_respond_empty(x, 201);
 }
 
+/* /e200close: an empty answer the handler closes (x->close). */
+static void
+hc_e200close(struct http_exchange *x)
+{
+	x->close = true;
+	http_respond_empty(x, 200);
+}
+
 static void
 hc_tweak(struct config *cfg)
 {
@@ -107,6 +115,9 @@ hc_setup(void **state)
 				    "/e200", hc_e200, NULL, "e200") >= 0);
 	assert_true(http_router_add(&hc_router, HTTP_METHOD_BIT(HTTP_M_GET),
 				    "/e201", hc_e201, NULL, "e201") >= 0);
+	assert_true(http_router_add(&hc_router, HTTP_METHOD_BIT(HTTP_M_GET),
+				    "/e200close", hc_e200close, NULL,
+				    "e200close") >= 0);
 	ht_server_start(hc_h, &hc_router);
 	return 0;
 }
@@ -718,6 +729,47 @@ test_http_conn_empty_answers_match_full_heads(void **state)
 }
 
 /*
+ * Empty answers to requests that close (Connection: close, HTTP/1.0
+ * without keep-alive) or that the handler closes (x->close) say so and
+ * close, also right after the same empty answer kept the connection
+ * open and when the one before was such a close too (hl->tpl_empty
+ * keeps only answers that leave the connection open: http_empty_xkey),
+ * and each connection's first keep-alive answer after them stays open.
+ */
+static void
+test_http_conn_empty_answers_that_close_say_so_and_close(void **state)
+{
+	static const char e200[] = "GET /e200 HTTP/1.1\r\nHost: t\r\n\r\n";
+	static const char e200c[] =
+		"GET /e200 HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n";
+	static const char e200_10[] = "GET /e200 HTTP/1.0\r\n\r\n";
+	static const char *const closing[] = {
+		e200c, e200c, e200c, e200_10, e200_10, e200_10,
+		"GET /e200close HTTP/1.1\r\nHost: t\r\n\r\n",
+	};
+	struct ht_client c;
+	char buf[4096];
+
+	for (unsigned int i = 0; i < 7; i++) {
+		bool v10 = closing[i] == e200_10;
+
+		ht_connect(&c, hc_h, (uint16_t)(40110 + i));
+		if (i != 1 && i != 4)
+			hc_roundtrip(&c, e200,
+				     ht_expect("HTTP/1.1 200 OK", NULL, "", NULL,
+					       NULL, false));
+		ht_send(&c, closing[i]);
+		ht_read(&c, buf, sizeof(buf));
+		assert_string_equal(buf, ht_expect(v10 ? "HTTP/1.0 200 OK" :
+							 "HTTP/1.1 200 OK",
+						   NULL, "", "close", NULL,
+						   false));
+		assert_true(c.fin);
+	}
+	assert_int_equal(HSTAT(hc_h, http_responses_2xx), 12);
+}
+
+/*
  * http_accept zeroes only the request state (buf .. owe_cap): what
  * follows is as http_lcore_init made it, and http_closed must leave it
  * so (hl, both timers disarmed with their callbacks, pend zero). Each
@@ -832,6 +884,7 @@ main(void)
 		HC_TEST(test_http_conn_unrouted_method_answers_405_with_allow),
 		HC_TEST(test_http_conn_template_after_general_answer_in_new_second_has_new_date),
 		HC_TEST(test_http_conn_empty_answers_match_full_heads),
+		HC_TEST(test_http_conn_empty_answers_that_close_say_so_and_close),
 		HC_TEST(test_http_conn_header_timeout_answers_408_and_closes),
 		HC_TEST(test_http_conn_idle_connection_closes_silently),
 		HC_TEST(test_http_conn_peer_fin_after_request_still_gets_answer),

@@ -52,6 +52,7 @@ static struct {
 	struct stats stats;
 	struct http_router r;
 	enum http_parse_isa isa;
+	uint32_t wide; /* what arm() arms with (http_hc_fast_arm_w) */
 } fx;
 
 static void
@@ -78,6 +79,19 @@ setup(void **state)
 			    handler, NULL, "e") < 0)
 		return -1;
 	return http_parse_isa_set(isa);
+}
+
+/* setup(), then the fast match with its 32-byte compare (AVX2) for
+ * the forms it takes (the CPU must have AVX2). */
+static int
+setup_wide(void **state)
+{
+	if (!http_parse_isa_supported(HTTP_ISA_AVX2))
+		return 0;
+	if (setup(state) < 0)
+		return -1;
+	fx.wide = HTTP_HC_FAST_WIDE;
+	return 0;
 }
 
 #define SKIP_UNSUPPORTED()                                                     \
@@ -156,7 +170,7 @@ arm(const char *head, size_t n, const struct http_limits *lim)
 	assert_int_equal(
 		http_head_cache_hit(&fx.c, &fx.stats, buf, n, &deflim, &h), n);
 	assert_true(http_head_cache_hit_route(&fx.c, &fx.r, &h, &m) >= 0);
-	http_hc_fast_arm((struct http_hc_entry *)h.e, &fx.r, lim);
+	http_hc_fast_arm_w((struct http_hc_entry *)h.e, &fx.r, lim, fx.wide);
 	return (struct http_hc_entry *)h.e;
 }
 
@@ -280,8 +294,134 @@ test_http_head_cache_fast_every_byte_flipped_inserted_deleted(void **state)
 		}
 	}
 	assert_true(fast > 0);
-	print_message("%s: %lu inputs, %lu fast answers agree with the lookup\n",
-		      http_parse_isa_name(fx.isa), runs, fast);
+	print_message("%s%s: %lu inputs, %lu fast answers agree with the lookup\n",
+		      http_parse_isa_name(fx.isa),
+		      fx.wide ? " (32-byte compare)" : "", runs, fast);
+}
+
+/*
+ * http_hc_fast_x() (the short form's match: the head followed by exactly
+ * its body) answers as http_hc_fast_e() answering the head with the
+ * Content-Length len - e->len: for entries of 1 to 6 digits, every
+ * string of 1 to 4 digits (leading zeros too) and a sample of longer
+ * ones, each with a body of its value, of one byte less or more, and
+ * of 10, 100 and 1000 more; for an entry with no Content-Length, bodies
+ * of 0 to 3 bytes.
+ */
+static void
+test_http_head_cache_fast_exact_body_as_the_read_length(void **state)
+{
+	static const char pre[] =
+		"POST /event HTTP/1.1\r\nHost: 10.88.0.2\r\n"
+		"Content-Type: application/json\r\nContent-Length: ";
+	static const long delta[] = { 0, -1, 1, 10, 100, 1000 };
+	static char in[12288];
+	unsigned long runs = 0, fast = 0;
+	const struct http_hc_entry *e;
+	const char *buf;
+	uint64_t v;
+
+	SKIP_UNSUPPORTED();
+	memset(in, 'x', sizeof(in));
+	for (unsigned int nd = 1; nd <= 6; nd++) {
+		unsigned long top = 1, step;
+		char head[256];
+		int hn = snprintf(head, sizeof(head), "%s%0*u\r\n\r\n", pre,
+				  (int)nd, 7u);
+
+		for (unsigned int i = 0; i < nd; i++)
+			top *= 10;
+		step = nd <= 4 ? 1 : 997;
+		memset(&fx.c, 0, sizeof(fx.c));
+		e = arm(head, (size_t)hn, &deflim);
+		assert_int_equal(e->cl_digits, nd);
+		assert_int_equal(e->fast_gen, fx.r.gen);
+		for (unsigned long val = 0; val < top; val += step) {
+			size_t n = (size_t)snprintf(in, sizeof(in), "%s%0*lu\r\n\r\n",
+						    pre, (int)nd, val);
+
+			in[n] = 'x'; /* snprintf's NUL */
+			for (size_t k = 0; k < ARRAY_SIZE(delta); k++) {
+				long b = (long)val + delta[k];
+				bool want;
+
+				if (b < 0 || n + (size_t)b > sizeof(in))
+					continue;
+				buf = guard_page_at(in, n + (size_t)b);
+				v = 0xdead;
+				want = http_hc_fast_e(e, &fx.r, buf, n + (size_t)b,
+						      &v) == e->len &&
+				       v == n + (size_t)b - e->len;
+				assert_int_equal(http_hc_fast_x(e, &fx.r, buf,
+								n + (size_t)b),
+						 want);
+				/* the fast match needs fast_len bytes */
+				assert_int_equal(want,
+						 delta[k] == 0 &&
+							 n + (size_t)b >= e->fast_len);
+				fast += want;
+				runs++;
+			}
+		}
+	}
+	/* No Content-Length: the head alone. */
+	memset(&fx.c, 0, sizeof(fx.c));
+	e = arm(heads[1], strlen(heads[1]), &deflim);
+	for (size_t b = 0; b < 4; b++) {
+		size_t n = with_body(in, sizeof(in), heads[1], "")  + b;
+
+		memset(in + n - b, 'x', b);
+		buf = guard_page_at(in, n);
+		assert_int_equal(http_hc_fast_x(e, &fx.r, buf, n),
+				 n >= e->fast_len && b == 0);
+	}
+	print_message("%s%s: %lu inputs, %lu exact bodies\n",
+		      http_parse_isa_name(fx.isa),
+		      fx.wide ? " (32-byte compare)" : "", runs, fast);
+}
+
+/*
+ * Heads of every length a fast form takes (fast_r 48 to 192: the three
+ * and six 32-byte blocks' bounds, the 16-byte groups'): each armed,
+ * taken whole with its body, and with any one byte of it changed never
+ * taken but where it is a digit for a digit, as the lookup answers.
+ */
+static void
+test_http_head_cache_fast_every_form_length(void **state)
+{
+	char head[256], in[512];
+	unsigned long forms = 0;
+
+	SKIP_UNSUPPORTED();
+	for (int pad = 0; pad < 160; pad++) {
+		int hn = snprintf(head, sizeof(head),
+				  "PUT /users/7 HTTP/1.1\r\nHost: h\r\nX-Pad: %.*s\r\n"
+				  "Content-Length: 5\r\n\r\n",
+				  pad, "abcdefghijklmnopqrstuvwxyz0123456789"
+				       "abcdefghijklmnopqrstuvwxyz0123456789"
+				       "abcdefghijklmnopqrstuvwxyz0123456789"
+				       "abcdefghijklmnopqrstuvwxyz0123456789"
+				       "abcdefghijklmnopqrstuvwxyz0123456789");
+		const struct http_hc_entry *e;
+		size_t n;
+
+		memset(&fx.c, 0, sizeof(fx.c));
+		e = arm(head, (size_t)hn, &deflim);
+		if (!e->fast_len)
+			continue; /* past HTTP_HC_FAST_MAX */
+		forms++;
+		/* more bytes behind: the blocks reach past the head */
+		n = with_body(in, sizeof(in), head, "hello, pipelined....");
+		assert_true(check(in, n, &deflim));
+		for (int i = 0; i < hn; i++) {
+			bool digit = i >= e->cl && i < e->cl + e->cl_digits;
+
+			in[i] ^= 0x01;
+			assert_int_equal(check(in, n, &deflim), digit);
+			in[i] ^= 0x01;
+		}
+	}
+	assert_true(forms > 100);
 }
 
 /*
@@ -371,6 +511,12 @@ test_http_head_cache_fast_disarmed_leaves_the_lookup(void **state)
 		cmocka_unit_test_prestate_setup_teardown(                      \
 			fn, setup, NULL, (void *)(uintptr_t)HTTP_ISA_AVX2)
 
+/* The same tests with the 32-byte compare (the AVX2 lcores' fast match,
+ * hl->fast_wide, arm()): the fast answers are the lookup's. */
+#define WIDE(fn)                                                               \
+	cmocka_unit_test_prestate_setup_teardown(                              \
+		fn, setup_wide, NULL, (void *)(uintptr_t)HTTP_ISA_AVX2)
+
 int
 main(void)
 {
@@ -379,6 +525,14 @@ main(void)
 		ALL_ISAS(test_http_head_cache_fast_content_length_digits),
 		ALL_ISAS(test_http_head_cache_fast_every_byte_flipped_inserted_deleted),
 		ALL_ISAS(test_http_head_cache_fast_disarmed_leaves_the_lookup),
+		ALL_ISAS(test_http_head_cache_fast_exact_body_as_the_read_length),
+		ALL_ISAS(test_http_head_cache_fast_every_form_length),
+		WIDE(test_http_head_cache_fast_armed_heads_match_as_the_lookup),
+		WIDE(test_http_head_cache_fast_content_length_digits),
+		WIDE(test_http_head_cache_fast_every_byte_flipped_inserted_deleted),
+		WIDE(test_http_head_cache_fast_disarmed_leaves_the_lookup),
+		WIDE(test_http_head_cache_fast_exact_body_as_the_read_length),
+		WIDE(test_http_head_cache_fast_every_form_length),
 	};
 
 	return cmocka_run_group_tests(tests, guard_page_setup,
