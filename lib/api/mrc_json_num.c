@@ -42,6 +42,55 @@ const uint64_t mrc_json_pow10_u64[20] = {
 };
 /* clang-format on */
 
+/*
+ * mrc_json_compact_units(): for the point at byte D of the sixteen bytes
+ * before the '}' (D 16: no point), the byte that lane L takes, lane L
+ * being worth 10^(15 - L) units of 1e-9: the ones digit (D - 1) in lane
+ * 6, the seven places above it in lanes 0..5, the nine after the point
+ * in lanes 7..15; 0x80 (zero) where there is no such byte. D of 0..5 (ten
+ * or more digits after the point) and 15 (none) put the point itself in
+ * a lane, so that the digit check refuses them.
+ */
+#define UNITS_J(D, L) ((L) <= 6 ? (D) - 7 + (L) : (D) + (L) - 6)
+#define UNITS_B(D, L)                                                        \
+	((((D) <= 5 && (L) == 0) || ((D) == 15 && (L) == 15)) ? (D) :        \
+	 UNITS_J(D, L) < 0 || UNITS_J(D, L) > 15 ? 0x80 : UNITS_J(D, L))
+#define UNITS_ROW(D)                                                         \
+	{ UNITS_B(D, 0),  UNITS_B(D, 1),  UNITS_B(D, 2),  UNITS_B(D, 3),     \
+	  UNITS_B(D, 4),  UNITS_B(D, 5),  UNITS_B(D, 6),  UNITS_B(D, 7),     \
+	  UNITS_B(D, 8),  UNITS_B(D, 9),  UNITS_B(D, 10), UNITS_B(D, 11),    \
+	  UNITS_B(D, 12), UNITS_B(D, 13), UNITS_B(D, 14), UNITS_B(D, 15) }
+
+const struct mrc_json_units_tab mrc_json_units = {
+	.shuf = {
+		UNITS_ROW(0),  UNITS_ROW(1),  UNITS_ROW(2),  UNITS_ROW(3),
+		UNITS_ROW(4),  UNITS_ROW(5),  UNITS_ROW(6),  UNITS_ROW(7),
+		UNITS_ROW(8),  UNITS_ROW(9),  UNITS_ROW(10), UNITS_ROW(11),
+		UNITS_ROW(12), UNITS_ROW(13), UNITS_ROW(14), UNITS_ROW(15),
+		UNITS_ROW(16),
+	},
+	.win = { [16 ... 31] = 0xff },
+	/* Byte pairs (10, 1), word pairs (100, 1) and (10000, 1), as
+	 * little-endian bytes. */
+	.mul = {
+		{ 10, 1, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1 },
+		{ 100, 0, 1, 0, 100, 0, 1, 0, 100, 0, 1, 0, 100, 0, 1, 0 },
+		{ 0x10, 0x27, 1, 0, 0x10, 0x27, 1, 0,
+		  0x10, 0x27, 1, 0, 0x10, 0x27, 1, 0 },
+	},
+	.lo = {
+		[0] = UINT32_MAX,
+		[1] = 0,
+		[2] = 100,
+		[3] = 1000,
+		[4] = 10000,
+		[5] = 100000,
+		[6] = 1000000,
+		[7] = 10000000,
+		[8 ... 16] = UINT32_MAX,
+	},
+};
+
 /* A number's text split into parts, pointing into the body. */
 struct jnum {
 	const unsigned char *ip; /* integer digits */

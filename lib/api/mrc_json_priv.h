@@ -20,6 +20,24 @@ struct mrc_jp {
 /* Exact powers of ten: 10^0..10^22 as doubles, 10^0..10^19 as integers. */
 extern const double mrc_json_pow10_dbl[23];
 extern const uint64_t mrc_json_pow10_u64[20];
+/* mrc_json_compact_units()'s tables (mrc_json_num.c), one object: one
+ * base address for all. */
+struct mrc_json_units_tab {
+	/* For the point at byte D of the sixteen before the '}' (16: none),
+	 * the byte each lane L takes, L worth 10^(15 - L) units of 1e-9. */
+	uint8_t shuf[17][16];
+	/* 16 zero bytes, then 16 of 0xff: the sixteen at 16 - f are 0xff
+	 * from byte f up. */
+	uint8_t win[32];
+	/* The multiply-adds' factors: bytes, words, words. */
+	uint8_t mul[3][16];
+	/* The least high half (the digits before the point and the first
+	 * after it) of a value with n digits before the point: 10^n for n of
+	 * 2..7 (no leading zero), 0 for one digit, above any for the rest. */
+	uint32_t lo[17];
+} __attribute__((aligned(16)));
+
+extern const struct mrc_json_units_tab mrc_json_units;
 
 static inline bool
 mrc_json_is_digit(unsigned int c)
