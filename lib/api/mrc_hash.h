@@ -118,16 +118,29 @@ mrc_hash_pre_init(struct mrc_hash_pre *pre, uint64_t seed)
 	}
 }
 
+/* mrc_hash_short_pre() from the key's words (mrc_hash_words), for a
+ * caller that compares the key by the same words. */
+static inline __attribute__((always_inline)) uint64_t
+mrc_hash_short_pre_w(const struct mrc_hash_pre *pre, uint64_t a, uint64_t b,
+		     size_t len)
+{
+	/* The length's pair addressed once (mulq clobbers rdx). */
+	const uint64_t *l = pre->h0[len];
+	uint64_t h;
+
+	h = mrc_hash_fold(a ^ pre->k1, b ^ l[0]);
+	return mrc_hash_fold(h ^ pre->k3, l[1]);
+}
+
 /* mrc_hash(key, len, seed) for len <= 16, pre made from that seed. */
 static inline __attribute__((always_inline)) uint64_t
 mrc_hash_short_pre(const struct mrc_hash_pre *pre, const void *key,
 		   size_t len)
 {
-	uint64_t a, b, h;
+	uint64_t a, b;
 
 	mrc_hash_words(key, len, &a, &b);
-	h = mrc_hash_fold(a ^ pre->k1, b ^ pre->h0[len][0]);
-	return mrc_hash_fold(h ^ pre->k3, pre->h0[len][1]);
+	return mrc_hash_short_pre_w(pre, a, b, len);
 }
 
 #endif /* LR_API_MRC_HASH_H */
