@@ -279,16 +279,14 @@ mrc_json_compact_tail(const unsigned char *q, const unsigned char *e,
  * exactly (w * 10^(9 - fl), negated with neg; |*vp| < 10^16, no
  * overflow).
  *
- * The bytes up to the first digit are made zero digits (a window from
- * the digit's index f), the point found as the lowest '.' from there
- * (D, 16 for none). A shuffle chosen by D puts each digit in the lane of
- * its power of ten (mrc_json_units.shuf: the ones digit, D - 1, in lane
- * 6) and every other byte of the number in a lane too (a second point,
- * a sign after the first, an exponent; D of 0..5 and 15 the point
- * itself), so one test that every lane is 0..9 checks the grammar but
- * for the digits before the point: 1..7 of them and no leading zero, one
- * compare of the high half (mrc_json_units.lo). Three multiply-adds make
- * two 8-digit halves.
+ * The shape, dp * 16 + f from the highest '.' (dp) and the first
+ * digit's byte (f, after the ':' and a sign), picks a shuffle
+ * (mrc_json_units.shuf) that puts each digit in the lane of its power of
+ * ten and every other byte of the number in a lane too (a second point,
+ * a sign after the first, an exponent), or, for a shape outside the
+ * class, a byte that is no digit: one test that every lane is 0..9
+ * checks the grammar but for a leading zero, one compare of the high
+ * half (mrc_json_units.lo). Three multiply-adds make two 8-digit halves.
  */
 static inline __attribute__((always_inline)) bool
 mrc_json_compact_units(const unsigned char *q, const unsigned char *e,
@@ -300,22 +298,27 @@ mrc_json_compact_units(const unsigned char *q, const unsigned char *e,
 	size_t c = (size_t)(q - e + 25);
 	/* The sign as a mask: no branch, no flag kept. */
 	int64_t m = -(int64_t)(q[10] == '-'), v;
-	/* The first digit's byte (16: none); q[10] is the '}' when c is 15,
-	 * so f is at most 16, and the point's byte dp from f to 16. */
-	size_t f = c + 1 - (size_t)m, dp;
-	__m128i d, s, bad;
+	/* The first digit's byte: q[10] is the '}' when c is 15, so f is
+	 * 1..16. The highest '.' from bit 0 (none): below f, none in the
+	 * number. */
+	size_t f = c + 1 - (size_t)m, dp, shape;
+	__m128i s, bad;
 	uint64_t hl;
 	uint32_t hi;
 
-	d = _mm_and_si128(_mm_sub_epi8(t, _mm_set1_epi8('0')),
-			  _mm_loadu_si128((const __m128i *)(const void *)
-						  (u->win + 16 - f)));
-	dp = (size_t)__builtin_ctz(
-		(unsigned int)_mm_movemask_epi8(
-			_mm_cmpeq_epi8(d, _mm_set1_epi8('.' - '0'))) |
-		0x10000);
-	s = _mm_shuffle_epi8(d, _mm_load_si128((const __m128i *)(const void *)
-						       u->shuf[dp]));
+	dp = (uint64_t)(unsigned int)_mm_movemask_epi8(
+		     _mm_cmpeq_epi8(t, _mm_set1_epi8('.'))) |
+	     1;
+#if defined(__x86_64__)
+	/* The highest set bit as a 64-bit index: no sign extension. */
+	__asm__("bsrq %1, %0" : "=r"(dp) : "r"(dp));
+#else
+	dp = (size_t)(63 ^ __builtin_clzll(dp));
+#endif
+	shape = dp * 16 + f;
+	s = _mm_shuffle_epi8(_mm_sub_epi8(t, _mm_set1_epi8('0')),
+			     _mm_load_si128((const __m128i *)(const void *)
+						    u->shuf[shape]));
 	bad = _mm_subs_epu8(s, _mm_set1_epi8(9));
 	if (!_mm_testz_si128(bad, bad))
 		return false;
@@ -329,9 +332,9 @@ mrc_json_compact_units(const unsigned char *q, const unsigned char *e,
 						     u->mul[2]));
 	hl = (uint64_t)_mm_cvtsi128_si64(s);
 	/* The high half is the digits before the point and one after:
-	 * dp - f digits, the first not 0 unless alone. */
+	 * the first not 0 unless alone. */
 	hi = (uint32_t)hl;
-	if (hi < u->lo[dp - f])
+	if (hi < u->lo[shape])
 		return false;
 	v = (int64_t)((uint64_t)hi * 100000000u + (hl >> 32));
 	*vp = (v ^ m) - m;
