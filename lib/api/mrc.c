@@ -167,15 +167,17 @@ mrc_event_declined_v(struct http_exchange *x, unsigned int how, uint64_t h)
 
 /*
  * The user of a compact frame that mrc_store_count_known() declined with
- * 0 (h its hash; uid, len the id, v the value in 1e-9 units): most often
- * a new user, counted inline by mrc_store_count_new_v(). Out of line,
- * with its answer a tail call.
+ * 0 (h its hash; len the id's length, the id at x->body + 11; v the
+ * value in 1e-9 units): most often a new user, counted inline by
+ * mrc_store_count_new_v(). Out of line, with its answer a tail call; the
+ * id's place found again here, so that the caller keeps no register for
+ * it.
  */
 static __attribute__((noinline)) void
-mrc_event_new(struct http_exchange *x, const char *uid, size_t len, int64_t v,
-	      uint64_t h)
+mrc_event_new(struct http_exchange *x, size_t len, int64_t v, uint64_t h)
 {
 	const struct mrc_api *a = x->arg;
+	const char *uid = x->body + 11;
 	struct mrc_json_compact_raw r = { .uid = uid, .len = len };
 	int rc;
 
@@ -214,7 +216,7 @@ mrc_event_count_v(struct http_exchange *x, const char *uid, size_t len,
 		  : mrc_store_count_known_v(a->store, x->lc->idx, uid, len,
 					    v, false, &h);
 	if (__builtin_expect(rc == 0, 0)) {
-		mrc_event_new(x, uid, len, v, h);
+		mrc_event_new(x, len, v, h);
 		return;
 	}
 	if (__builtin_expect(rc < 0, 0)) {
