@@ -66,6 +66,9 @@ mrc_store_count_known_in(struct mrc_store *s, unsigned int idx,
 	if (len > 16)
 		__builtin_unreachable();
 	lc = &s->lc[idx];
+	/* One pointer for the lcore's fields (as Linux's OPTIMIZER_HIDE_VAR):
+	 * GCC would otherwise form s + idx * 256 again at each use. */
+	__asm__("" : "+r"(lc));
 	/* One generation for the whole event; the lcore online and already
 	 * in it: one test (live_gen). */
 	gen = ld_acquire(&s->gen);
