@@ -296,16 +296,20 @@ mrc_json_compact_units(const unsigned char *q, const unsigned char *e,
 	__m128i t = _mm_loadu_si128((const __m128i *)(const void *)(e - 16));
 	/* The ':' of ","value": is byte c of t: q is e - 25 + c. */
 	size_t c = (size_t)(q - e + 25);
-	/* The sign as a mask: no branch, no flag kept. */
+	/* The sign as a mask: no branch. */
 	int64_t m = -(int64_t)(q[10] == '-'), v;
-	/* The first digit's byte: q[10] is the '}' when c is 15, so f is
-	 * 1..16. The highest '.' from bit 0 (none): below f, none in the
-	 * number. */
-	size_t f = c + 1 - (size_t)m, dp, shape;
+	size_t f, dp, shape;
 	__m128i s, bad;
 	uint64_t hl;
 	uint32_t hi;
 
+	/* The mask itself kept to the end (hidden from the optimizer as
+	 * Linux's OPTIMIZER_HIDE_VAR), not the flag it is made from again. */
+	__asm__("" : "+r"(m));
+	/* The first digit's byte: q[10] is the '}' when c is 15, so f is
+	 * 1..16. The highest '.' from bit 0 (none): below f, none in the
+	 * number. */
+	f = c + 1 - (size_t)m;
 	dp = (uint64_t)(unsigned int)_mm_movemask_epi8(
 		     _mm_cmpeq_epi8(t, _mm_set1_epi8('.'))) |
 	     1;
