@@ -167,15 +167,17 @@ mrc_event_declined_v(struct http_exchange *x, unsigned int how, uint64_t h)
 
 /*
  * The user of a compact frame that mrc_store_count_known() declined with
- * 0 (h its hash; uid, len the id, v the value in 1e-9 units): most often
- * a new user, counted inline by mrc_store_count_new_v(). Out of line,
- * with its answer a tail call.
+ * 0 (h its hash; len the id's length, the id at x->body + 11; v the
+ * value in 1e-9 units): most often a new user, counted inline by
+ * mrc_store_count_new_v(). Out of line, with its answer a tail call; the
+ * id's place found again here, so that the caller keeps no register for
+ * it.
  */
 static __attribute__((noinline)) void
-mrc_event_new(struct http_exchange *x, const char *uid, size_t len, int64_t v,
-	      uint64_t h)
+mrc_event_new(struct http_exchange *x, size_t len, int64_t v, uint64_t h)
 {
 	const struct mrc_api *a = x->arg;
+	const char *uid = x->body + 11;
 	struct mrc_json_compact_raw r = { .uid = uid, .len = len };
 	int rc;
 
@@ -202,30 +204,19 @@ mrc_event_new(struct http_exchange *x, const char *uid, size_t len, int64_t v,
  * parse (the rare paths that need the digits scan the frame again).
  */
 static inline __attribute__((always_inline)) void
-mrc_event_count(struct http_exchange *x, const char *uid, size_t len,
-		const struct mrc_json_compact_raw *r, unsigned int status,
-		bool fast, bool wide)
+mrc_event_count_v(struct http_exchange *x, const char *uid, size_t len,
+		  int64_t v, unsigned int status, bool fast, bool wide)
 {
 	const struct mrc_api *a = x->arg;
-	/* The sign as a mask, m: no branch, no flag kept. */
-	int64_t m = -(int64_t)r->neg, v;
 	uint64_t h = 0;
 	int rc;
 
-	/* w < 10^15: the value in 1e-9 units is an int64 for all but huge
-	 * ones (the store's general path). */
-	if (__builtin_mul_overflow(((int64_t)r->w ^ m) - m,
-				   mrc_event_unit[r->fl], &v)) {
-		mrc_event_declined(x, uid, len, r->w,
-				   r->fl | (r->neg ? MRC_EV_NEG : 0), 0);
-		return;
-	}
 	rc = fast ? mrc_store_count_known_w(a->store, x->lc->idx, uid, len,
 					    v, &h, wide)
 		  : mrc_store_count_known_v(a->store, x->lc->idx, uid, len,
 					    v, false, &h);
 	if (__builtin_expect(rc == 0, 0)) {
-		mrc_event_new(x, uid, len, v, h);
+		mrc_event_new(x, len, v, h);
 		return;
 	}
 	if (__builtin_expect(rc < 0, 0)) {
@@ -242,9 +233,50 @@ mrc_event_count(struct http_exchange *x, const char *uid, size_t len,
 }
 
 /*
+ * mrc_event_count_v() for the value r (mrc_json_compact_tail): made v,
+ * its 1e-9 units, here; one that is not an int64 declined.
+ */
+static inline __attribute__((always_inline)) void
+mrc_event_count(struct http_exchange *x, const char *uid, size_t len,
+		const struct mrc_json_compact_raw *r, unsigned int status,
+		bool fast, bool wide)
+{
+	/* The sign as a mask, m: no branch, no flag kept. */
+	int64_t m = -(int64_t)r->neg, v;
+
+	/* w < 10^15: the value in 1e-9 units is an int64 for all but huge
+	 * ones (the store's general path). */
+	if (__builtin_mul_overflow(((int64_t)r->w ^ m) - m,
+				   mrc_event_unit[r->fl], &v)) {
+		mrc_event_declined(x, uid, len, r->w,
+				   r->fl | (r->neg ? MRC_EV_NEG : 0), 0);
+		return;
+	}
+	mrc_event_count_v(x, uid, len, v, status, fast, wide);
+}
+
+/*
+ * The value of a frame's tail (q, e from mrc_json_compact_head()) in
+ * 1e-9 units into *vp when mrc_json_compact_units() decides it (the key
+ * matched, at most 7 digits before the point and 9 after); false
+ * otherwise, with nothing decided (mrc_event_other()).
+ */
+static inline __attribute__((always_inline)) bool
+mrc_event_units(const unsigned char *q, const unsigned char *e, int64_t *vp)
+{
+#if defined(__SSE4_1__)
+	return mrc_json_compact_key(q) && mrc_json_compact_units(q, e, vp);
+#else
+	return false;
+#endif
+}
+
+/*
  * mrc_event_status() for a frame whose id is of neither class of
- * a->id_fast, a->id_fast4 (q and e from mrc_json_compact_head()): its
- * length checked against max_user here, then the store's own checks.
+ * a->id_fast, a->id_fast4, or whose value mrc_event_units() did not
+ * decide (q and e from mrc_json_compact_head()): its length checked
+ * against max_user here, the value by mrc_json_compact_tail(), then the
+ * store's own checks.
  */
 static __attribute__((noinline)) void
 mrc_event_other(struct http_exchange *x, const unsigned char *q,
@@ -274,8 +306,10 @@ mrc_event_other(struct http_exchange *x, const unsigned char *q,
  * (mrc_event_new); anything else takes the general path. An id of 9..16
  * bytes (a->id_fast: within max_user and the store's inline max, one
  * compare), or one of 4..8 (a->id_fast4, a second), is hashed and
- * compared as two 8-byte (4-byte) words with no other length test;
- * other lengths go on in mrc_event_other(). status:
+ * compared as two 8-byte (4-byte) words with no other length test, its
+ * value of up to 7 digits before the point and 9 after taken in 1e-9
+ * units in vector steps (mrc_event_units); other lengths and values go
+ * on in mrc_event_other(). status:
  * mrc.event_status, one handler each (the answer decided when the route
  * is registered, not per request).
  */
@@ -284,9 +318,9 @@ mrc_event_status(struct http_exchange *x, unsigned int status)
 {
 	const struct mrc_api *a = x->arg;
 	const char *uid = x->body + 11;
-	struct mrc_json_compact_raw r;
 	const unsigned char *q, *e;
 	size_t len;
+	int64_t v;
 
 	/* The id is checked for plain text only when the store does not
 	 * answer: a known id matched a record marked plain
@@ -297,19 +331,12 @@ mrc_event_status(struct http_exchange *x, unsigned int status)
 	}
 	len = (size_t)((const char *)q - uid);
 	if (__builtin_expect(len - 9 < a->id_fast, 1)) {
-		if (!mrc_json_compact_tail(q, e, &r)) {
-			mrc_event_any(x);
+		if (__builtin_expect(mrc_event_units(q, e, &v), 1)) {
+			mrc_event_count_v(x, uid, len, v, status, true, true);
 			return;
 		}
-		mrc_event_count(x, uid, len, &r, status, true, true);
-		return;
-	}
-	if (len - 4 < a->id_fast4) {
-		if (!mrc_json_compact_tail(q, e, &r)) {
-			mrc_event_any(x);
-			return;
-		}
-		mrc_event_count(x, uid, len, &r, status, true, false);
+	} else if (len - 4 < a->id_fast4 && mrc_event_units(q, e, &v)) {
+		mrc_event_count_v(x, uid, len, v, status, true, false);
 		return;
 	}
 	mrc_event_other(x, q, e);

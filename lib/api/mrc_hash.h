@@ -101,8 +101,10 @@ mrc_hash_tail(const unsigned char *p, size_t n, uint64_t h, size_t len,
 struct mrc_hash_pre {
 	uint64_t k1; /* seed ^ MRC_HK1 */
 	uint64_t k3; /* seed ^ MRC_HK3 */
-	/* Per length: the first fold ^ MRC_HK2, and len ^ seed ^ MRC_HK0. */
-	uint64_t h0[17][2];
+	/* Per length, in two arrays (each indexed by len * 8 in one
+	 * address): the first fold ^ MRC_HK2, and len ^ seed ^ MRC_HK0. */
+	uint64_t h0[17];
+	uint64_t h1[17];
 };
 
 static inline void
@@ -111,11 +113,22 @@ mrc_hash_pre_init(struct mrc_hash_pre *pre, uint64_t seed)
 	pre->k1 = seed ^ MRC_HK1;
 	pre->k3 = seed ^ MRC_HK3;
 	for (uint64_t len = 0; len <= 16; len++) {
-		pre->h0[len][0] = mrc_hash_fold(seed ^ MRC_HK0,
-						len ^ MRC_HK1) ^
-				  MRC_HK2;
-		pre->h0[len][1] = len ^ seed ^ MRC_HK0;
+		pre->h0[len] = mrc_hash_fold(seed ^ MRC_HK0, len ^ MRC_HK1) ^
+			       MRC_HK2;
+		pre->h1[len] = len ^ seed ^ MRC_HK0;
 	}
+}
+
+/* mrc_hash_short_pre() from the key's words (mrc_hash_words), for a
+ * caller that compares the key by the same words. */
+static inline __attribute__((always_inline)) uint64_t
+mrc_hash_short_pre_w(const struct mrc_hash_pre *pre, uint64_t a, uint64_t b,
+		     size_t len)
+{
+	uint64_t h;
+
+	h = mrc_hash_fold(a ^ pre->k1, b ^ pre->h0[len]);
+	return mrc_hash_fold(h ^ pre->k3, pre->h1[len]);
 }
 
 /* mrc_hash(key, len, seed) for len <= 16, pre made from that seed. */
@@ -123,11 +136,10 @@ static inline __attribute__((always_inline)) uint64_t
 mrc_hash_short_pre(const struct mrc_hash_pre *pre, const void *key,
 		   size_t len)
 {
-	uint64_t a, b, h;
+	uint64_t a, b;
 
 	mrc_hash_words(key, len, &a, &b);
-	h = mrc_hash_fold(a ^ pre->k1, b ^ pre->h0[len][0]);
-	return mrc_hash_fold(h ^ pre->k3, pre->h0[len][1]);
+	return mrc_hash_short_pre_w(pre, a, b, len);
 }
 
 #endif /* LR_API_MRC_HASH_H */

@@ -42,6 +42,77 @@ const uint64_t mrc_json_pow10_u64[20] = {
 };
 /* clang-format on */
 
+/*
+ * mrc_json_compact_units()'s row for the highest '.' at byte dp of the
+ * sixteen bytes before the '}' (0 for none) and the first digit at byte
+ * f (1..16; the ':' or the sign before it), row dp * 16 + f: D = dp when
+ * dp >= f (the number's point), else 16 (no point), ni = D - f digits
+ * before it. Lane L, worth 10^(15 - L) units of 1e-9, takes byte j: the
+ * ones digit (D - 1) in lane 6, the places above it in lanes 0..5, the
+ * nine after the point in lanes 7..15, and 0x80 (zero) where j is below
+ * f or past the end. A shape it cannot take puts a byte that is no digit
+ * in lane 0, so that the digit check refuses it: with ni of 0 or over 7,
+ * byte f - 1 (the ':' or the sign); with ten or more digits after the
+ * point (D 0..5) or none (D 15), the point. Row dp * 16 + 0 is dp - 1's
+ * f of 16 (no number after the ':' at byte 15): byte 15.
+ */
+#define U_D(dp, f) ((dp) >= (f) ? (dp) : 16)
+#define U_NI(dp, f) (U_D(dp, f) - (f))
+#define U_J(dp, f, L) ((L) <= 6 ? U_D(dp, f) - 7 + (L) : U_D(dp, f) + (L) - 6)
+#define U_B(dp, f, L)                                                        \
+	((f) == 0 ? ((L) == 0 ? 15 : 0x80) :                                 \
+	 U_NI(dp, f) < 1 || U_NI(dp, f) > 7 ? ((L) == 0 ? (f) - 1 : 0x80) :  \
+	 U_D(dp, f) <= 5 || U_D(dp, f) == 15 ? ((L) == 0 ? U_D(dp, f) : 0x80) \
+	 : U_J(dp, f, L) < (f) || U_J(dp, f, L) > 15 ? 0x80 : U_J(dp, f, L))
+#define U_ROW(dp, f)                                                         \
+	{ U_B(dp, f, 0),  U_B(dp, f, 1),  U_B(dp, f, 2),  U_B(dp, f, 3),     \
+	  U_B(dp, f, 4),  U_B(dp, f, 5),  U_B(dp, f, 6),  U_B(dp, f, 7),     \
+	  U_B(dp, f, 8),  U_B(dp, f, 9),  U_B(dp, f, 10), U_B(dp, f, 11),    \
+	  U_B(dp, f, 12), U_B(dp, f, 13), U_B(dp, f, 14), U_B(dp, f, 15) }
+/* The least high half (lanes 0..7: the digits before the point and the
+ * first after it) with ni digits before the point: 10^ni from 2 on (no
+ * leading zero), else 0. */
+#define U_POW(n) ((n) == 2 ? 100 : (n) == 3 ? 1000 : (n) == 4 ? 10000 :     \
+		  (n) == 5 ? 100000 : (n) == 6 ? 1000000 : 10000000)
+#define U_LO(dp, f)                                                          \
+	((f) == 0 || U_NI(dp, f) < 2 || U_NI(dp, f) > 7 ? 0u :               \
+	 (uint32_t)U_POW(U_NI(dp, f)))
+#define U_ROWS(dp)                                                           \
+	U_ROW(dp, 0), U_ROW(dp, 1), U_ROW(dp, 2), U_ROW(dp, 3),              \
+	U_ROW(dp, 4), U_ROW(dp, 5), U_ROW(dp, 6), U_ROW(dp, 7),              \
+	U_ROW(dp, 8), U_ROW(dp, 9), U_ROW(dp, 10), U_ROW(dp, 11),            \
+	U_ROW(dp, 12), U_ROW(dp, 13), U_ROW(dp, 14), U_ROW(dp, 15)
+#define U_LOS(dp)                                                            \
+	U_LO(dp, 0), U_LO(dp, 1), U_LO(dp, 2), U_LO(dp, 3), U_LO(dp, 4),     \
+	U_LO(dp, 5), U_LO(dp, 6), U_LO(dp, 7), U_LO(dp, 8), U_LO(dp, 9),     \
+	U_LO(dp, 10), U_LO(dp, 11), U_LO(dp, 12), U_LO(dp, 13),              \
+	U_LO(dp, 14), U_LO(dp, 15)
+
+/* clang-format off */
+const struct mrc_json_units_tab mrc_json_units = {
+	.shuf = {
+		U_ROWS(0),  U_ROWS(1),  U_ROWS(2),  U_ROWS(3),  U_ROWS(4),
+		U_ROWS(5),  U_ROWS(6),  U_ROWS(7),  U_ROWS(8),  U_ROWS(9),
+		U_ROWS(10), U_ROWS(11), U_ROWS(12), U_ROWS(13), U_ROWS(14),
+		U_ROWS(15), U_ROWS(16), U_ROW(17, 0),
+	},
+	/* Byte pairs (10, 1), word pairs (100, 1) and (10000, 1), as
+	 * little-endian bytes. */
+	.mul = {
+		{ 10, 1, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1 },
+		{ 100, 0, 1, 0, 100, 0, 1, 0, 100, 0, 1, 0, 100, 0, 1, 0 },
+		{ 0x10, 0x27, 1, 0, 0x10, 0x27, 1, 0,
+		  0x10, 0x27, 1, 0, 0x10, 0x27, 1, 0 },
+	},
+	.lo = {
+		U_LOS(0),  U_LOS(1),  U_LOS(2),  U_LOS(3),  U_LOS(4),
+		U_LOS(5),  U_LOS(6),  U_LOS(7),  U_LOS(8),  U_LOS(9),
+		U_LOS(10), U_LOS(11), U_LOS(12), U_LOS(13), U_LOS(14),
+		U_LOS(15), U_LOS(16), U_LO(17, 0),
+	},
+};
+/* clang-format on */
+
 /* A number's text split into parts, pointing into the body. */
 struct jnum {
 	const unsigned char *ip; /* integer digits */

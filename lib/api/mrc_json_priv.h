@@ -20,6 +20,24 @@ struct mrc_jp {
 /* Exact powers of ten: 10^0..10^22 as doubles, 10^0..10^19 as integers. */
 extern const double mrc_json_pow10_dbl[23];
 extern const uint64_t mrc_json_pow10_u64[20];
+/* mrc_json_compact_units()'s tables (mrc_json_num.c), one object: one
+ * base address for all. A shape is dp * 16 + f: the highest '.' (0 for
+ * none, 0..16) and the first digit's byte (1..16) in the sixteen bytes
+ * before the '}'. */
+#define MRC_JSON_UNITS_SHAPES (16 * 16 + 16 + 1)
+struct mrc_json_units_tab {
+	/* Per shape, the byte each lane L takes, L worth 10^(15 - L) units
+	 * of 1e-9 (0x80: zero), or a byte that is no digit (refused). */
+	uint8_t shuf[MRC_JSON_UNITS_SHAPES][16];
+	/* The multiply-adds' factors: bytes, words, words. */
+	uint8_t mul[3][16];
+	/* Per shape, the least high half (the digits before the point and
+	 * the first after it): 10^n for n of 2..7 digits before the point
+	 * (no leading zero), else 0. */
+	uint32_t lo[MRC_JSON_UNITS_SHAPES];
+} __attribute__((aligned(16)));
+
+extern const struct mrc_json_units_tab mrc_json_units;
 
 static inline bool
 mrc_json_is_digit(unsigned int c)

@@ -56,7 +56,7 @@ mrc_store_count_known_in(struct mrc_store *s, unsigned int idx,
 			 uint64_t *hp, bool len_ok)
 {
 	struct mrc_lcore *lc;
-	uint64_t gen, h;
+	uint64_t gen, h, a, b;
 	int64_t off;
 
 	/* len 0 wraps: one compare for both bounds. */
@@ -66,14 +66,19 @@ mrc_store_count_known_in(struct mrc_store *s, unsigned int idx,
 	if (len > 16)
 		__builtin_unreachable();
 	lc = &s->lc[idx];
+	/* One pointer for the lcore's fields (as Linux's OPTIMIZER_HIDE_VAR):
+	 * GCC would otherwise form s + idx * 256 again at each use. */
+	__asm__("" : "+r"(lc));
 	/* One generation for the whole event; the lcore online and already
 	 * in it: one test (live_gen). */
 	gen = ld_acquire(&s->gen);
 	if (ld_relaxed(&lc->live_gen) != gen)
 		return -1;
-	h = mrc_hash_short_pre(&s->hpre, key, len);
+	/* The key's words hashed, then compared with the record's. */
+	mrc_hash_words((const unsigned char *)key, len, &a, &b);
+	h = mrc_hash_short_pre_w(&s->hpre, a, b, len);
 	*hp = h;
-	if (!mrc_set_known(s, gen & 1, h, key, len, true))
+	if (!mrc_set_known_w(s, gen & 1, h, a, b, len))
 		return 0;
 	/* Added to the offset alone: the sum's base stays. */
 	if (ovf || !mrc_lcore_exact_next(lc, v, &off))

@@ -303,6 +303,33 @@ mrc_set_known(const struct mrc_store *s, unsigned int ti, uint64_t h,
 }
 
 /*
+ * mrc_set_known() for a key of 1..16 bytes given as its words a, b
+ * (mrc_hash_words: they hold every byte of it, so equal words are equal
+ * keys), whose record, when one is plain (not REC_RAW) and of len bytes,
+ * is read into words the same way: the key's bytes are not loaded again.
+ */
+static inline __attribute__((always_inline)) bool
+mrc_set_known_w(const struct mrc_store *s, unsigned int ti, uint64_t h,
+		uint64_t a, uint64_t b, size_t len)
+{
+	uint64_t tag1 = (h >> SLOT_OFF_BITS << SLOT_OFF_BITS) | SLOT_USED | 1;
+	uint64_t v = ld_acquire(&s->slots[ti][h & s->mask]);
+	uint64_t off = v - tag1, ra, rb;
+	const unsigned char *rec;
+
+	if (len - 1 >= 16)
+		__builtin_unreachable();
+	/* As mrc_set_known(): tag, pending and tombstone in one compare. */
+	if (off >= SLOT_TOMB - 1)
+		return false;
+	rec = s->arena[ti] + off;
+	if ((size_t)(rec[0] | rec[1] << 8) != len)
+		return false;
+	mrc_hash_words(rec + REC_HDR, len, &ra, &rb);
+	return ((ra ^ a) | (rb ^ b)) == 0;
+}
+
+/*
  * mrc_set_insert_probe() with its usual case inline: a new key whose home
  * slot is empty, admitted from this lcore's own blocks (one claim, one
  * quota take, the record, the publication). The same returns; anything

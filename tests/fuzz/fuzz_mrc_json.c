@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* fuzz_mrc_json.c: libFuzzer target: dedicated event parser (compact and
- * fast paths, full parser) vs jansson. */
+ * fast paths, full parser, the value by vector steps) vs jansson. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "api/mrc_json.h"
+#include "api/mrc_json_compact.h"
 
 #include "../ref/mrc_json_ref.h"
 #include "../unit/digits.h"
@@ -95,6 +96,35 @@ compare_compact(const char *body, size_t len, size_t max_user)
 	}
 }
 
+/*
+ * The value in 1e-9 units by vector steps (POST /event's path,
+ * mrc_json_compact_units): on a compact body, what it takes has the
+ * value the byte loop gives (compare_compact holds that to the parser).
+ */
+static void
+compare_units(const char *body, size_t len)
+{
+#if defined(__SSE4_1__)
+	struct mrc_json_compact_raw r;
+	const unsigned char *q, *e;
+	int64_t v;
+
+	if (!mrc_json_compact_scan(body, len, MRC_USER_MAX, &r))
+		return;
+	/* The frame's head, key and all, as the scan saw them. */
+	if (!mrc_json_compact_head(body, len, &q, &e))
+		abort();
+	if (mrc_json_compact_units(q, e, &v) &&
+	    (__int128)v != mrc_json_compact_scaled(r.w, r.fl, r.neg)) {
+		fprintf(stderr, "units: value differs\n");
+		abort();
+	}
+#else
+	(void)body;
+	(void)len;
+#endif
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -105,5 +135,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	compare_paths((const char *)data, size, 4);
 	compare_compact((const char *)data, size, MRC_USER_DEFAULT);
 	compare_compact((const char *)data, size, 4);
+	compare_units((const char *)data, size);
 	return 0;
 }

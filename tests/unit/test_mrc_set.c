@@ -162,6 +162,61 @@ test_mrc_set_keys_differing_in_one_byte_at_every_length(void **state)
 	mrc_store_free(s);
 }
 
+/*
+ * mrc_set_known_w(), the inline known-user match from the key's hash
+ * words, against mrc_set_known(), the byte compare: a recorded id of
+ * every length 1..16 is found by its own words, and never by the words
+ * of an id one byte apart (each byte in turn) or one byte shorter or
+ * longer, even when handed the recorded id's hash (what a full hash
+ * collision would hand it). With the seeded hash: the words are the
+ * key's whole compare.
+ */
+static void
+test_mrc_set_known_w_tells_ids_one_byte_apart(void **state)
+{
+	struct mrc_store *s = make_store(4096, 1u << 20, NULL);
+	char base[24], k[24];
+	uint64_t gen, h, a, b;
+	unsigned int ti;
+
+	(void)state;
+	mrc_store_lcore_online(s, 0);
+	for (size_t len = 1; len <= 16; len++) {
+		for (size_t i = 0; i < len + 1; i++)
+			base[i] = (char)('a' + (len * 7 + i) % 26);
+		assert_int_equal(record_n(s, 0, base, len), 1);
+		gen = ld_acquire(&s->gen);
+		ti = (unsigned int)(gen & 1);
+		h = mrc_hash_short_pre(&s->hpre, base, len);
+		mrc_hash_words((const unsigned char *)base, len, &a, &b);
+		assert_true(mrc_set_known(s, ti, h, base, len, true));
+		assert_true(mrc_set_known_w(s, ti, h, a, b, len));
+		for (size_t i = 0; i < len; i++)
+			for (unsigned int bit = 0; bit < 8; bit++) {
+				memcpy(k, base, len);
+				k[i] = (char)(k[i] ^ (1u << bit));
+				mrc_hash_words((const unsigned char *)k, len,
+					       &a, &b);
+				assert_false(mrc_set_known(s, ti, h, k, len,
+							   true));
+				assert_false(mrc_set_known_w(s, ti, h, a, b,
+							     len));
+			}
+		/* The same bytes one shorter or longer: another length. */
+		if (len > 1) {
+			mrc_hash_words((const unsigned char *)base, len - 1,
+				       &a, &b);
+			assert_false(mrc_set_known_w(s, ti, h, a, b, len - 1));
+		}
+		if (len < 16) {
+			mrc_hash_words((const unsigned char *)base, len + 1,
+				       &a, &b);
+			assert_false(mrc_set_known_w(s, ti, h, a, b, len + 1));
+		}
+	}
+	mrc_store_free(s);
+}
+
 int
 main(void)
 {
@@ -172,6 +227,7 @@ main(void)
 			test_mrc_set_cap_exact_while_another_lcore_holds_quota),
 		cmocka_unit_test(
 			test_mrc_set_keys_differing_in_one_byte_at_every_length),
+		cmocka_unit_test(test_mrc_set_known_w_tells_ids_one_byte_apart),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
