@@ -21,7 +21,7 @@
  * the mask word b >> 6: 0, 127, 224-239, 255), whose rare hits then
  * look at the whole address.
  */
-static inline bool
+static __rte_always_inline bool
 ipv4_bad_source(const struct lcore_ctx *ctx, uint32_t src)
 {
 	static const uint64_t top_suspect[4] = {
@@ -51,7 +51,7 @@ ipv4_bad_source(const struct lcore_ctx *ctx, uint32_t src)
  * test (eth_input's: no IPv4 at all then). Reads only; test_net_rx_fast holds the two to
  * the same outcome on odd frames.
  */
-static inline bool
+static __rte_always_inline bool
 ipv4_rx_plain_tcp(const struct lcore_ctx *ctx, const struct rte_mbuf *m,
 		  const struct rte_ipv4_hdr *ip, uint32_t dlen, uint32_t *tlen)
 {
