@@ -96,24 +96,54 @@ tcp_parse_options(struct tcp_seg *s, const uint8_t *o, uint32_t len)
 	}
 }
 
-/* Validate and parse the segment at m's data. 0, or -1 (counted); the
- * flags and ports are tcp_seg_odd's (after the lookup). */
+/*
+ * A segment of tcp_input_burst's IPv4 frame (src_q) comes with its
+ * source not yet tested (ipv4_rx_plain_tcp_src): RFC 1122 §3.2.1.3's
+ * test (ipv4_bad_source) is made here, on every way but header
+ * prediction's, before anything is counted as TCP's. The predicted
+ * segment needs none: its connection is ESTABLISHED, and only a segment
+ * from its peer that came this way (or through ipv4_input) makes one
+ * (the handshake's last ACK, a cookie's ACK, the SYN-ACK of an active
+ * open: none is predicted), so the peer's address passed then, and the
+ * test reads nothing else but the netif's addresses (fixed from init).
+ * true: TCP's, counted in tcp_rx_segs (at tcp_input_seg's start for the
+ * other entries); false: the datagram is dropped as ipv4_input drops it
+ * (counted; the caller frees m).
+ */
+static __rte_always_inline bool
+tcp_seg_src(struct lcore_ctx *ctx, const struct net_pkt *p, bool src_q)
+{
+	if (src_q) {
+		if (unlikely(ipv4_bad_source(ctx, p->ip->src_addr))) {
+			STAT_INC(ctx, ipv4_drop_bad_src);
+			return false;
+		}
+		STAT_INC(ctx, tcp_rx_segs);
+	}
+	return true;
+}
+
+/* Validate and parse the segment at m's data. 0, or -1 (counted; with
+ * src_q, after tcp_seg_src); the flags and ports are tcp_seg_odd's
+ * (after the lookup). */
 static __rte_always_inline int
 tcp_parse(struct lcore_ctx *ctx, struct rte_mbuf *m, const struct net_pkt *p,
-	  struct tcp_seg *s)
+	  struct tcp_seg *s, bool src_q)
 {
 	const struct rte_tcp_hdr *th;
 	uint64_t ck = m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK;
 	uint32_t hlen;
 
 	if (unlikely(p->l4_len < sizeof(*th) || m->data_len < p->l4_len)) {
-		STAT_INC(ctx, tcp_drop_short);
+		if (tcp_seg_src(ctx, p, src_q))
+			STAT_INC(ctx, tcp_drop_short);
 		return -1;
 	}
 	th = rte_pktmbuf_mtod(m, const struct rte_tcp_hdr *);
 	hlen = (uint32_t)(th->data_off >> 4) * 4;
 	if (unlikely(hlen < sizeof(*th) || hlen > p->l4_len)) {
-		STAT_INC(ctx, tcp_drop_bad_off);
+		if (tcp_seg_src(ctx, p, src_q))
+			STAT_INC(ctx, tcp_drop_bad_off);
 		return -1;
 	}
 	/* The NIC's verdict when it gave one, else verify in software. */
@@ -122,7 +152,8 @@ tcp_parse(struct lcore_ctx *ctx, struct rte_mbuf *m, const struct net_pkt *p,
 		      (p->ip6 ? cksum_ipv6_l4_rx(p->ip6, IPPROTO_TCP, th,
 						 p->l4_len) :
 				cksum_ipv4_l4_rx(p->ip, th, p->l4_len)) != 0))) {
-		STAT_INC(ctx, tcp_drop_cksum);
+		if (tcp_seg_src(ctx, p, src_q))
+			STAT_INC(ctx, tcp_drop_cksum);
 		return -1;
 	}
 	s->th = th;
@@ -262,21 +293,26 @@ tcp_rx_free(struct tcp_lcore *tl, struct rte_mbuf *m)
 		rte_pktmbuf_free_seg(m);
 }
 
-/* tcp_input's work, inline in its entries (tcp_input_frame4, _frame6). */
+/* tcp_input's work, inline in its entries (tcp_input_frame4, _frame6,
+ * tcp_input_burst); src_q: p->ip's source is not yet tested
+ * (tcp_seg_src). */
 static __rte_always_inline void
-tcp_input_seg(struct lcore_ctx *ctx, struct rte_mbuf *m, struct net_pkt *p)
+tcp_input_seg(struct lcore_ctx *ctx, struct rte_mbuf *m, struct net_pkt *p,
+	      bool src_q)
 {
 	struct tcp_lcore *tl = tcp_tl(ctx);
 	struct tcp_conn *c, *missed = NULL;
 	struct tcp_seg s;
 	bool kept = false;
 
-	STAT_INC(ctx, tcp_rx_segs);
+	if (!src_q)
+		STAT_INC(ctx, tcp_rx_segs);
 	if (unlikely(!tl)) {
+		(void)tcp_seg_src(ctx, p, src_q);
 		rte_pktmbuf_free(m);
 		return;
 	}
-	if (unlikely(tcp_parse(ctx, m, p, &s) < 0))
+	if (unlikely(tcp_parse(ctx, m, p, &s, src_q) < 0))
 		goto drop;
 	c = tcp_conn_find(tl, s.peer_ip, s.th->src_port, s.th->dst_port,
 			  s.lid, s.peer6);
@@ -284,12 +320,16 @@ tcp_input_seg(struct lcore_ctx *ctx, struct rte_mbuf *m, struct net_pkt *p)
 	 * and maybe PSH) is none the checks below act on. */
 	if (c != NULL) {
 		if (likely(tcp_fast_predict(c, &s))) {
+			if (src_q)
+				STAT_INC(ctx, tcp_rx_segs);
 			tl->busy = c;
 			tcp_fast_take(ctx, c, m, &s);
 			goto done;
 		}
 		missed = c; /* not to be asked again below */
 	}
+	if (!tcp_seg_src(ctx, p, src_q))
+		goto drop;
 	if (tcp_seg_odd(&s)) {
 		STAT_INC(ctx, tcp_drop_bad_flags);
 		goto drop;
@@ -346,7 +386,7 @@ drop:
 void
 tcp_input(struct lcore_ctx *ctx, struct rte_mbuf *m, struct net_pkt *p)
 {
-	tcp_input_seg(ctx, m, p);
+	tcp_input_seg(ctx, m, p, false);
 }
 
 /*
@@ -356,17 +396,20 @@ tcp_input(struct lcore_ctx *ctx, struct rte_mbuf *m, struct net_pkt *p)
  * counted as ipv4_input counts it, its headers pulled and the padding
  * trimmed as those two do, then tcp_input's work (inline here too: what
  * the IP layer decided is known to it). false: m untouched, eth_input
- * decides.
+ * decides. src_q (tcp_input_burst): the source is tested only where
+ * the segment is not the predicted one (tcp_seg_src), and a bad one is
+ * then taken and dropped as ipv4_input drops it.
  */
 static __rte_always_inline bool
-tcp_frame4(struct lcore_ctx *ctx, struct rte_mbuf *m)
+tcp_frame4(struct lcore_ctx *ctx, struct rte_mbuf *m, bool src_q)
 {
 	struct rte_ether_hdr *eh = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
 	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(eh + 1);
 	struct net_pkt p;
 	uint32_t tlen;
 
-	if (!ipv4_rx_plain_tcp(ctx, m, ip, m->data_len - sizeof(*eh), &tlen))
+	if (!ipv4_rx_plain_tcp_src(ctx, m, ip, m->data_len - sizeof(*eh),
+				   &tlen, !src_q))
 		return false;
 	STAT_INC(ctx, ipv4_rx);
 	m->data_off = (uint16_t)(m->data_off + sizeof(*eh) + sizeof(*ip));
@@ -378,14 +421,14 @@ tcp_frame4(struct lcore_ctx *ctx, struct rte_mbuf *m)
 	p.ip_hlen = sizeof(*ip);
 	p.l4_len = (uint16_t)(tlen - sizeof(*ip));
 	p.dst_mcast = false;
-	tcp_input_seg(ctx, m, &p);
+	tcp_input_seg(ctx, m, &p, src_q);
 	return true;
 }
 
 bool
 tcp_input_frame4(struct lcore_ctx *ctx, struct rte_mbuf *m)
 {
-	return tcp_frame4(ctx, m);
+	return tcp_frame4(ctx, m, false);
 }
 
 /*
@@ -416,7 +459,7 @@ tcp_frame6(struct lcore_ctx *ctx, struct rte_mbuf *m)
 	p.ip_hlen = sizeof(*ip);
 	p.l4_len = (uint16_t)plen;
 	p.dst_mcast = false;
-	tcp_input_seg(ctx, m, &p);
+	tcp_input_seg(ctx, m, &p, false);
 	return true;
 }
 
@@ -433,8 +476,10 @@ tcp_input_frame6(struct lcore_ctx *ctx, struct rte_mbuf *m)
  * takes a lone one: one segment to our MAC, IPv4 (on) to tcp_frame4,
  * IPv6 (on) to tcp_frame6 and what that leaves to ipv6_input
  * (eth_input_ip6); anything else, and what tcp_frame4 leaves, to
- * eth_input. The next frame's header prefetched while this one is
- * handled.
+ * eth_input. The IPv4 source is tested after the lookup, on every way
+ * but header prediction's (tcp_seg_src). The next frame's header
+ * prefetched while this one is handled. test_net_rx_fast and
+ * test_net_rx_fast6 hold it to eth_input on bursts of odd frames.
  */
 void
 tcp_input_burst(struct lcore_ctx *ctx, struct rte_mbuf **pkts, uint16_t n)
@@ -453,7 +498,7 @@ tcp_input_burst(struct lcore_ctx *ctx, struct rte_mbuf **pkts, uint16_t n)
 			type = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *)
 				       ->ether_type;
 			if (likely(type == RTE_BE16(RTE_ETHER_TYPE_IPV4))) {
-				if (likely(ifc->ip != 0) && tcp_frame4(ctx, m))
+				if (likely(ifc->ip != 0) && tcp_frame4(ctx, m, true))
 					continue;
 			} else if (type == RTE_BE16(RTE_ETHER_TYPE_IPV6) &&
 				   ifc->ip6_prefix && ctx->nd) {
