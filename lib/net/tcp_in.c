@@ -124,12 +124,16 @@ tcp_seg_src(struct lcore_ctx *ctx, const struct net_pkt *p, bool src_q)
 }
 
 /* Validate and parse the segment at m's data. 0, or -1 (counted; with
- * src_q, after tcp_seg_src); the flags and ports are tcp_seg_odd's
- * (after the lookup). */
+ * burst, after tcp_seg_src); the flags and ports are tcp_seg_odd's
+ * (after the lookup). burst (tcp_input_burst's IPv4 frame): s is filled
+ * as far as the lookup and header prediction read it, the rest left to
+ * tcp_seg_rest4 (tcp_fast.h), which must run before anything else reads
+ * s. */
 static __rte_always_inline int
 tcp_parse(struct lcore_ctx *ctx, struct rte_mbuf *m, const struct net_pkt *p,
-	  struct tcp_seg *s, bool src_q)
+	  struct tcp_seg *s, bool burst)
 {
+	const bool src_q = burst;
 	const struct rte_tcp_hdr *th;
 	uint64_t ck = m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK;
 	uint32_t hlen;
@@ -159,30 +163,32 @@ tcp_parse(struct lcore_ctx *ctx, struct rte_mbuf *m, const struct net_pkt *p,
 	s->th = th;
 	s->seq = rte_be_to_cpu_32(th->sent_seq);
 	s->ack = rte_be_to_cpu_32(th->recv_ack);
-	s->flags = th->tcp_flags & (RTE_TCP_FIN_FLAG | RTE_TCP_SYN_FLAG |
-				    RTE_TCP_RST_FLAG | RTE_TCP_PSH_FLAG |
-				    RTE_TCP_ACK_FLAG | RTE_TCP_URG_FLAG);
 	s->wnd = rte_be_to_cpu_16(th->rx_win);
 	s->len = p->l4_len - hlen;
 	s->data = (const uint8_t *)th + hlen;
-	if (likely(!p->ip6)) {
-		s->peer_ip = p->ip->src_addr;
-		s->peer6 = NULL;
-		s->lid = likely(p->ip->dst_addr == ctx->ifc->ip) ? TCP_LID_V4 :
-			 (uint8_t)(TCP_LID_VIP +
-				   ipv4_vip_index(ctx->cfg, p->ip->dst_addr));
-	} else {
-		s->peer6 = p->ip6->src_addr;
-		s->peer_ip = tcp_ip6_digest(s->peer6);
-		s->lid = ipv6_is_link_local(p->ip6->dst_addr) ? TCP_LID_V6_LL :
-								 TCP_LID_V6;
-	}
-	s->peer_mac = &p->eth->src_addr;
 	s->has_ts = false;
-	s->sack_ok = false;
-	s->nsack = 0;
-	s->wscale = -1;
-	s->mss = 0;
+	tcp_seg_no_opts(s);
+	if (burst) {
+		s->peer_ip = p->ip->src_addr;
+	} else {
+		s->flags = tcp_seg_flags(th);
+		if (likely(!p->ip6)) {
+			s->peer_ip = p->ip->src_addr;
+			s->peer6 = NULL;
+			s->lid = likely(p->ip->dst_addr == ctx->ifc->ip) ?
+					 TCP_LID_V4 :
+					 (uint8_t)(TCP_LID_VIP +
+						   ipv4_vip_index(ctx->cfg,
+								  p->ip->dst_addr));
+		} else {
+			s->peer6 = p->ip6->src_addr;
+			s->peer_ip = tcp_ip6_digest(s->peer6);
+			s->lid = ipv6_is_link_local(p->ip6->dst_addr) ?
+					 TCP_LID_V6_LL :
+					 TCP_LID_V6;
+		}
+		s->peer_mac = &p->eth->src_addr;
+	}
 	if (hlen > sizeof(*th)) {
 		const uint8_t *o = (const uint8_t *)(th + 1);
 		uint32_t w;
@@ -193,8 +199,10 @@ tcp_parse(struct lcore_ctx *ctx, struct rte_mbuf *m, const struct net_pkt *p,
 		    w == RTE_BE32(0x0101080a)) {
 			memcpy(&w, o + 4, 4);
 			s->tsval = rte_be_to_cpu_32(w);
-			memcpy(&w, o + 8, 4);
-			s->tsecr = rte_be_to_cpu_32(w);
+			if (!burst) {
+				memcpy(&w, o + 8, 4);
+				s->tsecr = rte_be_to_cpu_32(w);
+			}
 			s->has_ts = true;
 		} else {
 			tcp_parse_options(s, o, hlen - sizeof(*th));
@@ -294,12 +302,14 @@ tcp_rx_free(struct tcp_lcore *tl, struct rte_mbuf *m)
 }
 
 /* tcp_input's work, inline in its entries (tcp_input_frame4, _frame6,
- * tcp_input_burst); src_q: p->ip's source is not yet tested
- * (tcp_seg_src). */
+ * tcp_input_burst); burst (tcp_input_burst's IPv4 frame): p->ip's
+ * source is not yet tested (tcp_seg_src), and the segment is filled
+ * only as far as prediction reads it until tcp_seg_rest4 (tcp_parse). */
 static __rte_always_inline void
 tcp_input_seg(struct lcore_ctx *ctx, struct rte_mbuf *m, struct net_pkt *p,
-	      bool src_q)
+	      bool burst)
 {
+	const bool src_q = burst;
 	struct tcp_lcore *tl = tcp_tl(ctx);
 	struct tcp_conn *c, *missed = NULL;
 	struct tcp_seg s;
@@ -312,10 +322,10 @@ tcp_input_seg(struct lcore_ctx *ctx, struct rte_mbuf *m, struct net_pkt *p,
 		rte_pktmbuf_free(m);
 		return;
 	}
-	if (unlikely(tcp_parse(ctx, m, p, &s, src_q) < 0))
+	if (unlikely(tcp_parse(ctx, m, p, &s, burst) < 0))
 		goto drop;
 	c = tcp_conn_find(tl, s.peer_ip, s.th->src_port, s.th->dst_port,
-			  s.lid, s.peer6);
+			  burst ? TCP_LID_V4 : s.lid, burst ? NULL : s.peer6);
 	/* Header prediction first: the segment it takes (ESTABLISHED, ACK
 	 * and maybe PSH) is none the checks below act on. */
 	if (c != NULL) {
@@ -323,11 +333,13 @@ tcp_input_seg(struct lcore_ctx *ctx, struct rte_mbuf *m, struct net_pkt *p,
 			if (src_q)
 				STAT_INC(ctx, tcp_rx_segs);
 			tl->busy = c;
-			tcp_fast_take(ctx, c, m, &s);
+			tcp_fast_take(ctx, c, m, &s, burst);
 			goto done;
 		}
 		missed = c; /* not to be asked again below */
 	}
+	if (burst)
+		tcp_seg_rest4(&s);
 	if (!tcp_seg_src(ctx, p, src_q))
 		goto drop;
 	if (tcp_seg_odd(&s)) {
@@ -396,12 +408,13 @@ tcp_input(struct lcore_ctx *ctx, struct rte_mbuf *m, struct net_pkt *p)
  * counted as ipv4_input counts it, its headers pulled and the padding
  * trimmed as those two do, then tcp_input's work (inline here too: what
  * the IP layer decided is known to it). false: m untouched, eth_input
- * decides. src_q (tcp_input_burst): the source is tested only where
+ * decides. burst (tcp_input_burst): the source is tested only where
  * the segment is not the predicted one (tcp_seg_src), and a bad one is
- * then taken and dropped as ipv4_input drops it.
+ * then taken and dropped as ipv4_input drops it; the segment is filled
+ * as far as prediction reads it first (tcp_parse).
  */
 static __rte_always_inline bool
-tcp_frame4(struct lcore_ctx *ctx, struct rte_mbuf *m, bool src_q)
+tcp_frame4(struct lcore_ctx *ctx, struct rte_mbuf *m, bool burst)
 {
 	struct rte_ether_hdr *eh = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
 	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(eh + 1);
@@ -409,7 +422,7 @@ tcp_frame4(struct lcore_ctx *ctx, struct rte_mbuf *m, bool src_q)
 	uint32_t tlen;
 
 	if (!ipv4_rx_plain_tcp_src(ctx, m, ip, m->data_len - sizeof(*eh),
-				   &tlen, !src_q))
+				   &tlen, !burst))
 		return false;
 	STAT_INC(ctx, ipv4_rx);
 	m->data_off = (uint16_t)(m->data_off + sizeof(*eh) + sizeof(*ip));
@@ -421,7 +434,7 @@ tcp_frame4(struct lcore_ctx *ctx, struct rte_mbuf *m, bool src_q)
 	p.ip_hlen = sizeof(*ip);
 	p.l4_len = (uint16_t)(tlen - sizeof(*ip));
 	p.dst_mcast = false;
-	tcp_input_seg(ctx, m, &p, src_q);
+	tcp_input_seg(ctx, m, &p, burst);
 	return true;
 }
 
