@@ -140,7 +140,7 @@ tcp_fast_predict(const struct tcp_conn *c, const struct tcp_seg *s)
 static __rte_always_inline void
 tcp_fast_wnd(struct tcp_conn *c, uint32_t seq, uint32_t ack, uint16_t wnd)
 {
-	if (SEQ_LT(c->snd_wl1, seq) ||
+	if (likely(SEQ_LT(c->snd_wl1, seq)) ||
 	    (c->snd_wl1 == seq && SEQ_LEQ(c->snd_wl2, ack))) {
 		c->snd_wnd = (uint32_t)wnd << c->snd_wscale;
 		c->snd_wl1 = seq;
@@ -156,9 +156,9 @@ tcp_fast_wnd(struct tcp_conn *c, uint32_t seq, uint32_t ack, uint16_t wnd)
  * progress stamp, the MEM_SNDQ charge, the spare or the pool).
  */
 static __rte_always_inline void
-tcp_fast_pop_one(struct lcore_ctx *ctx, struct tcp_conn *c)
+tcp_fast_pop_one(struct lcore_ctx *ctx, struct tcp_lcore *tl,
+		 struct tcp_conn *c)
 {
-	struct tcp_lcore *tl = tcp_tl(ctx);
 	struct rte_mbuf *m = c->sndq_head;
 
 	c->sndq_head = NULL;
@@ -189,8 +189,8 @@ tcp_fast_pop_one(struct lcore_ctx *ctx, struct tcp_conn *c)
  * further (the callback closed the connection).
  */
 static __rte_always_inline bool
-tcp_fast_ack_all(struct lcore_ctx *ctx, struct tcp_conn *c,
-		 const struct tcp_seg *s)
+tcp_fast_ack_all(struct lcore_ctx *ctx, struct tcp_lcore *tl,
+		 struct tcp_conn *c, const struct tcp_seg *s)
 {
 	uint32_t ack = s->ack, acked = ack - c->snd_una;
 
@@ -199,11 +199,11 @@ tcp_fast_ack_all(struct lcore_ctx *ctx, struct tcp_conn *c,
 	/* RFC 6298 §2 with Karn's algorithm (§3). */
 	if ((c->flags & TCF_RTT) && SEQ_GT(ack, c->rtt_seq)) {
 		c->flags &= ~TCF_RTT;
-		tcp_rtt_update(tcp_tl(ctx), c,
+		tcp_rtt_update(tl, c,
 			       (uint32_t)(ctx->now_us - c->rtt_start));
 	}
 	c->sndq_len = 0;
-	tcp_fast_pop_one(ctx, c);
+	tcp_fast_pop_one(ctx, tl, c);
 	c->snd_una = ack;
 	c->snd_nxt = ack;
 	/* Outside recovery, a window that was used grows (RFC 7661 §4.3):
@@ -276,15 +276,16 @@ tcp_fast_acks_none(const struct tcp_conn *c, const struct tcp_seg *s)
  * (tcp_fast_pop_one) left to it; part: s filled only as far as
  * prediction reads it (tcp_seg_rest4 before a general helper). */
 static __rte_always_inline void
-tcp_fast_rcv_seg(struct lcore_ctx *ctx, struct tcp_conn *c,
-		 struct rte_mbuf *m, struct tcp_seg *s, bool part)
+tcp_fast_rcv_seg(struct lcore_ctx *ctx, struct tcp_lcore *tl,
+		 struct tcp_conn *c, struct rte_mbuf *m, struct tcp_seg *s,
+		 bool part)
 {
 	STAT_INC(ctx, tcp_fast_path);
 	/* RFC 7323 §4.3, as tcp_rcv_state: the ACK is acceptable. */
 	if ((c->flags & TCF_TS) && SEQ_LEQ(s->seq, c->last_ack_sent))
 		c->ts_recent = s->tsval;
 	if (tcp_fast_acks_all(c, s)) {
-		if (!tcp_fast_ack_all(ctx, c, s))
+		if (!tcp_fast_ack_all(ctx, tl, c, s))
 			return;
 	} else if (tcp_fast_acks_none(c, s)) {
 		tcp_fast_wnd(c, s->seq, s->ack, s->wnd);
@@ -322,7 +323,7 @@ tcp_fast_rcv_seg(struct lcore_ctx *ctx, struct tcp_conn *c,
 	 * else tcp_output() delays it, or a response carries it. */
 	if (c->rcv_unacked >= 2u * (c->rcv_mss - ((c->flags & TCF_TS) ?
 						  TCP_TS_OPTLEN : 0)) ||
-	    tcp_tl(ctx)->delack_us == 0)
+	    tl->delack_us == 0)
 		c->flags |= TCF_ACK_NOW;
 	/* Usually the answer queued by recv() scheduled c already. */
 	if (!(c->flags & TCF_PENDING))
@@ -338,11 +339,11 @@ tcp_fast_rcv_seg(struct lcore_ctx *ctx, struct tcp_conn *c,
  * the most common segment pays no call of its own.
  */
 static __rte_always_inline void
-tcp_fast_take(struct lcore_ctx *ctx, struct tcp_conn *c, struct rte_mbuf *m,
-	      struct tcp_seg *s, bool part)
+tcp_fast_take(struct lcore_ctx *ctx, struct tcp_lcore *tl, struct tcp_conn *c,
+	      struct rte_mbuf *m, struct tcp_seg *s, bool part)
 {
-	tcp_fast_rcv_seg(ctx, c, m, s, part);
-	if (unlikely(tcp_tl(ctx)->spare != NULL))
+	tcp_fast_rcv_seg(ctx, tl, c, m, s, part);
+	if (unlikely(tl->spare != NULL))
 		tcp_spare_drop(ctx);
 }
 
@@ -355,7 +356,7 @@ tcp_fast_rcv(struct lcore_ctx *ctx, struct tcp_conn *c, struct rte_mbuf *m,
 {
 	if (!tcp_fast_predict(c, s))
 		return false;
-	tcp_fast_take(ctx, c, m, s, false);
+	tcp_fast_take(ctx, tcp_tl(ctx), c, m, s, false);
 	return true;
 }
 

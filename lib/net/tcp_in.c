@@ -333,7 +333,7 @@ tcp_input_seg(struct lcore_ctx *ctx, struct rte_mbuf *m, struct net_pkt *p,
 			if (src_q)
 				STAT_INC(ctx, tcp_rx_segs);
 			tl->busy = c;
-			tcp_fast_take(ctx, c, m, &s, burst);
+			tcp_fast_take(ctx, tl, c, m, &s, burst);
 			goto done;
 		}
 		missed = c; /* not to be asked again below */
