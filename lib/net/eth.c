@@ -48,7 +48,7 @@ eth_input_one(struct lcore_ctx *ctx, struct rte_mbuf *m)
 	const struct netif *ifc = ctx->ifc;
 	struct rte_ether_hdr *eh = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
 
-	if (eth_rx_ours(m, ifc)) {
+	if (eth_rx_ours(m, ifc, sizeof(*eh))) {
 		if (likely(eh->ether_type == RTE_BE16(RTE_ETHER_TYPE_IPV4))) {
 			if (likely(ifc->ip != 0) && tcp_input_frame4(ctx, m))
 				return;

@@ -32,12 +32,13 @@ eth_is_our_mac(const struct rte_ether_hdr *eh, const struct netif *ifc)
 }
 
 /* m (data at the Ethernet header) is a frame eth_input takes without a
- * decision of its own: one segment, whole header, to our MAC. */
+ * decision of its own: one segment, whole header, to our MAC; and at
+ * least len bytes (len >= the header: a caller that reads further asks
+ * for it here, a shorter frame going to eth_input, which decides). */
 static inline bool
-eth_rx_ours(const struct rte_mbuf *m, const struct netif *ifc)
+eth_rx_ours(const struct rte_mbuf *m, const struct netif *ifc, uint16_t len)
 {
-	return likely(m->nb_segs == 1 &&
-		      m->data_len >= sizeof(struct rte_ether_hdr) &&
+	return likely(m->nb_segs == 1 && m->data_len >= len &&
 		      eth_is_our_mac(rte_pktmbuf_mtod(m,
 						  const struct rte_ether_hdr *),
 				     ifc));

@@ -518,7 +518,10 @@ tcp_input_burst(struct lcore_ctx *ctx, struct rte_mbuf **pkts, uint16_t n)
 		if (pkts + 1 < end)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[1], void *));
 		STAT_ADD(ctx, rx_bytes, rte_pktmbuf_pkt_len(m));
-		if (eth_rx_ours(m, ifc)) {
+		/* a frame shorter than the two headers is no plain datagram
+		 * of either family: eth_input decides */
+		if (eth_rx_ours(m, ifc, sizeof(struct rte_ether_hdr) +
+					    sizeof(struct rte_ipv4_hdr))) {
 			type = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *)
 				       ->ether_type;
 			if (likely(type == RTE_BE16(RTE_ETHER_TYPE_IPV4))) {
