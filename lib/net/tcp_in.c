@@ -328,7 +328,8 @@ tcp_input_seg(struct lcore_ctx *ctx, struct rte_mbuf *m, struct net_pkt *p,
 
 	if (!src_q)
 		STAT_INC(ctx, tcp_rx_segs);
-	if (unlikely(!tl)) {
+	/* (tcp_input_burst takes its frames here only with TCP on) */
+	if (!burst && unlikely(!tl)) {
 		(void)tcp_seg_src(ctx, p, src_q);
 		rte_pktmbuf_free(m);
 		return;
@@ -505,8 +506,9 @@ tcp_input_frame6(struct lcore_ctx *ctx, struct rte_mbuf *m)
  * prefetched while this one is handled. test_net_rx_fast and
  * test_net_rx_fast6 hold it to eth_input on bursts of odd frames.
  */
-TCP_IN_NO_SLP void
-tcp_input_burst(struct lcore_ctx *ctx, struct rte_mbuf **pkts, uint16_t n)
+static __rte_always_inline void
+tcp_input_loop(struct lcore_ctx *ctx, struct rte_mbuf **pkts, uint16_t n,
+	       bool tcp_on)
 {
 	struct rte_mbuf **end = pkts + n;
 
@@ -525,7 +527,9 @@ tcp_input_burst(struct lcore_ctx *ctx, struct rte_mbuf **pkts, uint16_t n)
 			type = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *)
 				       ->ether_type;
 			if (likely(type == RTE_BE16(RTE_ETHER_TYPE_IPV4))) {
-				if (likely(ifc->ip != 0) && tcp_frame4(ctx, m, true))
+				if (likely(ifc->ip != 0) &&
+				    (tcp_on ? tcp_frame4(ctx, m, true) :
+					      tcp_input_frame4(ctx, m)))
 					continue;
 			} else if (type == RTE_BE16(RTE_ETHER_TYPE_IPV6) &&
 				   ifc->ip6_prefix && ctx->nd) {
@@ -536,4 +540,15 @@ tcp_input_burst(struct lcore_ctx *ctx, struct rte_mbuf **pkts, uint16_t n)
 		}
 		eth_input(ctx, m);
 	}
+}
+
+TCP_IN_NO_SLP void
+tcp_input_burst(struct lcore_ctx *ctx, struct rte_mbuf **pkts, uint16_t n)
+{
+	/* the lcore's TCP state tested once: the frame path inline knows
+	 * it is there (without it, tcp_input_frame4 drops as tcp_input) */
+	if (likely(tcp_tl(ctx) != NULL))
+		tcp_input_loop(ctx, pkts, n, true);
+	else
+		tcp_input_loop(ctx, pkts, n, false);
 }

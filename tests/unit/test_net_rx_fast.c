@@ -827,6 +827,80 @@ test_net_rx_fast_burst_as_eth_input_nic_verdicts(void **state)
 					    RTE_MBUF_F_RX_L4_CKSUM_BAD);
 }
 
+/*
+ * Without the lcore's TCP state (ctx->tcp NULL) a burst takes its frames
+ * as eth_input takes each: TCP's counted and dropped as tcp_input drops
+ * them (tcp_input_burst tests the state once, then the frame path that
+ * tests it per frame), the others as before; every mbuf freed.
+ */
+static void
+test_net_rx_fast_burst_without_tcp_as_eth_input(void **state)
+{
+	static rx_mut *const muts[] = { m_plain, m_syn_fin, m_udp, m_short_ip,
+					m_src_broadcast, m_plain };
+	uint64_t d[2][ST__COUNT];
+
+	for (int g = 0; g < 2; g++) {
+		struct harness *h = tt_reopen(state, NULL);
+		struct rte_mbuf *in[RTE_DIM(muts)];
+		struct tcp_lcore *tl = h->ctx->tcp;
+		uint64_t st0[ST__COUNT], bytes = 0;
+		unsigned int avail;
+
+		for (size_t i = 0; i < RTE_DIM(muts); i++) {
+			uint8_t f[PKT_MAX];
+			struct pkt_tcp t;
+			size_t n;
+
+			memset(&t, 0, sizeof(t));
+			t.sport = (uint16_t)(RX_SPORT + i);
+			t.dport = TT_PORT;
+			t.win = 65535;
+			t.flags = F_ACK | F_PSH;
+			t.seq = 1;
+			t.ack = 1;
+			t.wscale = -1;
+			t.data = "GET /a";
+			t.len = 6;
+			n = pkt_tcp(f, &h->ifc.mac, &t);
+			muts[i](f, &n);
+			harness_inject(h, f, n);
+			bytes += n;
+			assert_int_equal(
+				rte_ring_dequeue(h->rx, (void **)&in[i]), 0);
+		}
+		memcpy(st0, h->ctx->stats.v, sizeof(st0));
+		avail = rte_mempool_avail_count(h->pool);
+		h->ctx->tcp = NULL;
+		if (g) {
+			for (size_t i = 0; i < RTE_DIM(muts); i++)
+				eth_input(h->ctx, in[i]);
+		} else {
+			eth_input_burst(h->ctx, in, RTE_DIM(muts));
+		}
+		h->ctx->tcp = tl;
+		for (int i = 0; i < ST__COUNT; i++)
+			d[g][i] = h->ctx->stats.v[i] - st0[i];
+		if (g) {
+			d[g][ST_rx_packets] += RTE_DIM(muts);
+			d[g][ST_rx_bytes] += bytes;
+		}
+		assert_int_equal(rte_mempool_avail_count(h->pool),
+				 avail + RTE_DIM(muts));
+		harness_poll(h);
+		harness_drain(h);
+	}
+	for (int i = 0; i < ST__COUNT; i++) {
+		if (d[0][i] != d[1][i])
+			print_error("counter %d: burst %lu, eth_input %lu\n", i,
+				    (unsigned long)d[0][i],
+				    (unsigned long)d[1][i]);
+		assert_int_equal(d[0][i], d[1][i]);
+	}
+	assert_int_equal(d[0][ST_tcp_rx_segs], 3);
+	assert_int_equal(d[0][ST_ipv4_drop_bad_src], 1);
+}
+
 int
 main(void)
 {
@@ -839,6 +913,7 @@ main(void)
 		TT_TEST(test_net_rx_fast_frame4_frees_to_its_pool),
 		TT_TEST(test_net_rx_fast_burst_as_eth_input_software_sums),
 		TT_TEST(test_net_rx_fast_burst_as_eth_input_nic_verdicts),
+		TT_TEST(test_net_rx_fast_burst_without_tcp_as_eth_input),
 	};
 
 	return TT_RUN(tests);
