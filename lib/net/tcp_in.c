@@ -508,7 +508,7 @@ tcp_input_frame6(struct lcore_ctx *ctx, struct rte_mbuf *m)
  */
 static __rte_always_inline void
 tcp_input_loop(struct lcore_ctx *ctx, struct rte_mbuf **pkts, uint16_t n,
-	       bool tcp_on)
+	       bool on)
 {
 	struct rte_mbuf **end = pkts + n;
 
@@ -527,9 +527,9 @@ tcp_input_loop(struct lcore_ctx *ctx, struct rte_mbuf **pkts, uint16_t n,
 			type = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *)
 				       ->ether_type;
 			if (likely(type == RTE_BE16(RTE_ETHER_TYPE_IPV4))) {
-				if (likely(ifc->ip != 0) &&
-				    (tcp_on ? tcp_frame4(ctx, m, true) :
-					      tcp_input_frame4(ctx, m)))
+				if (on ? tcp_frame4(ctx, m, true) :
+					 ifc->ip != 0 &&
+						 tcp_input_frame4(ctx, m))
 					continue;
 			} else if (type == RTE_BE16(RTE_ETHER_TYPE_IPV6) &&
 				   ifc->ip6_prefix && ctx->nd) {
@@ -545,9 +545,11 @@ tcp_input_loop(struct lcore_ctx *ctx, struct rte_mbuf **pkts, uint16_t n,
 TCP_IN_NO_SLP void
 tcp_input_burst(struct lcore_ctx *ctx, struct rte_mbuf **pkts, uint16_t n)
 {
-	/* the lcore's TCP state tested once: the frame path inline knows
-	 * it is there (without it, tcp_input_frame4 drops as tcp_input) */
-	if (likely(tcp_tl(ctx) != NULL))
+	/* the lcore's TCP state and IPv4 (ip.address not "none") tested
+	 * once: the frame path inline knows both are there (without the
+	 * state tcp_input_frame4 drops as tcp_input; without IPv4,
+	 * eth_input) */
+	if (likely(tcp_tl(ctx) != NULL && ctx->ifc->ip != 0))
 		tcp_input_loop(ctx, pkts, n, true);
 	else
 		tcp_input_loop(ctx, pkts, n, false);

@@ -827,26 +827,39 @@ test_net_rx_fast_burst_as_eth_input_nic_verdicts(void **state)
 					    RTE_MBUF_F_RX_L4_CKSUM_BAD);
 }
 
+/* To 0.0.0.0: the address of a netif without IPv4 (ip.address
+ * "none"), which then must not take it for its own. */
+static void m_dst_zero(uint8_t *f, size_t *n)
+{
+	IPH(f)->dst_addr = 0;
+	ip_resum(f);
+	tcp_resum(f);
+}
+
 /*
- * Without the lcore's TCP state (ctx->tcp NULL) a burst takes its frames
+ * Without the lcore's TCP state (ctx->tcp NULL), or without IPv4
+ * (ip.address "none": the netif's address 0), a burst takes its frames
  * as eth_input takes each: TCP's counted and dropped as tcp_input drops
- * them (tcp_input_burst tests the state once, then the frame path that
- * tests it per frame), the others as before; every mbuf freed.
+ * them, or every IPv4 frame dropped as of an unknown type
+ * (tcp_input_burst tests both once, then takes the frame path that tests
+ * them per frame); every mbuf freed. The frames in d[0] (burst) and d[1]
+ * (eth_input).
  */
 static void
-test_net_rx_fast_burst_without_tcp_as_eth_input(void **state)
+rx_burst_off(void **state, bool no_tcp, bool no_ip, uint64_t d[2][ST__COUNT])
 {
 	static rx_mut *const muts[] = { m_plain, m_syn_fin, m_udp, m_short_ip,
-					m_src_broadcast, m_plain };
-	uint64_t d[2][ST__COUNT];
+					m_src_broadcast, m_dst_zero, m_plain };
 
 	for (int g = 0; g < 2; g++) {
 		struct harness *h = tt_reopen(state, NULL);
 		struct rte_mbuf *in[RTE_DIM(muts)];
 		struct tcp_lcore *tl = h->ctx->tcp;
+		uint32_t ip = h->ifc.ip;
 		uint64_t st0[ST__COUNT], bytes = 0;
 		unsigned int avail;
 
+		assert_ptr_equal(h->ctx->ifc, &h->ifc);
 		for (size_t i = 0; i < RTE_DIM(muts); i++) {
 			uint8_t f[PKT_MAX];
 			struct pkt_tcp t;
@@ -871,7 +884,10 @@ test_net_rx_fast_burst_without_tcp_as_eth_input(void **state)
 		}
 		memcpy(st0, h->ctx->stats.v, sizeof(st0));
 		avail = rte_mempool_avail_count(h->pool);
-		h->ctx->tcp = NULL;
+		if (no_tcp)
+			h->ctx->tcp = NULL;
+		if (no_ip)
+			h->ifc.ip = 0;
 		if (g) {
 			for (size_t i = 0; i < RTE_DIM(muts); i++)
 				eth_input(h->ctx, in[i]);
@@ -879,6 +895,7 @@ test_net_rx_fast_burst_without_tcp_as_eth_input(void **state)
 			eth_input_burst(h->ctx, in, RTE_DIM(muts));
 		}
 		h->ctx->tcp = tl;
+		h->ifc.ip = ip;
 		for (int i = 0; i < ST__COUNT; i++)
 			d[g][i] = h->ctx->stats.v[i] - st0[i];
 		if (g) {
@@ -897,8 +914,26 @@ test_net_rx_fast_burst_without_tcp_as_eth_input(void **state)
 				    (unsigned long)d[1][i]);
 		assert_int_equal(d[0][i], d[1][i]);
 	}
+}
+
+static void
+test_net_rx_fast_burst_without_tcp_as_eth_input(void **state)
+{
+	static uint64_t d[2][ST__COUNT];
+
+	rx_burst_off(state, true, false, d);
 	assert_int_equal(d[0][ST_tcp_rx_segs], 3);
 	assert_int_equal(d[0][ST_ipv4_drop_bad_src], 1);
+}
+
+static void
+test_net_rx_fast_burst_without_ipv4_as_eth_input(void **state)
+{
+	static uint64_t d[2][ST__COUNT];
+
+	rx_burst_off(state, false, true, d);
+	assert_int_equal(d[0][ST_eth_drop_unknown_type], 7);
+	assert_int_equal(d[0][ST_tcp_rx_segs], 0);
 }
 
 int
@@ -914,6 +949,7 @@ main(void)
 		TT_TEST(test_net_rx_fast_burst_as_eth_input_software_sums),
 		TT_TEST(test_net_rx_fast_burst_as_eth_input_nic_verdicts),
 		TT_TEST(test_net_rx_fast_burst_without_tcp_as_eth_input),
+		TT_TEST(test_net_rx_fast_burst_without_ipv4_as_eth_input),
 	};
 
 	return TT_RUN(tests);
