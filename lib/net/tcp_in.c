@@ -330,7 +330,6 @@ tcp_input_seg(struct lcore_ctx *ctx, struct rte_mbuf *m, struct net_pkt *p,
 		STAT_INC(ctx, tcp_rx_segs);
 	/* (tcp_input_burst takes its frames here only with TCP on) */
 	if (!burst && unlikely(!tl)) {
-		(void)tcp_seg_src(ctx, p, src_q);
 		rte_pktmbuf_free(m);
 		return;
 	}
