@@ -206,8 +206,8 @@ tcp_parse(struct lcore_ctx *ctx, struct rte_mbuf *m, const struct net_pkt *p,
 
 		memcpy(&w, o, 4);
 		/* The common layout of an established peer: NOP NOP TS. */
-		if (hlen == sizeof(*th) + TCP_TS_OPTLEN &&
-		    w == RTE_BE32(0x0101080a)) {
+		if (likely(hlen == sizeof(*th) + TCP_TS_OPTLEN &&
+			   w == RTE_BE32(0x0101080a))) {
 			memcpy(&w, o + 4, 4);
 			s->tsval = rte_be_to_cpu_32(w);
 			if (!burst) {
