@@ -1,35 +1,18 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* eth.c: Ethernet demux (input) and framing (output). */
-#include <assert.h>
 #include <stddef.h>
 #include <string.h>
 
 #include <rte_byteorder.h>
-#include <rte_prefetch.h>
 
 #include "core/lcore.h"
 #include "net/arp.h"
 #include "net/eth.h"
+#include "net/eth_rx.h"
 #include "net/ipv4.h"
 #include "net/ipv6.h"
 #include "net/net.h"
 #include "net/tcp.h"
-
-/* Our unicast MAC, as rte_is_same_ether_addr, in one load a side: eight
- * bytes from each (the frame's 14-byte header is there; the netif's mac
- * is followed by its padding and ip, asserted below), the two past the
- * address shifted out. */
-static_assert(offsetof(struct netif, mac) + 8 <= sizeof(struct netif),
-	      "eth_is_our_mac reads eight bytes at the netif's mac");
-static inline bool
-eth_is_our_mac(const struct rte_ether_hdr *eh, const struct netif *ifc)
-{
-	uint64_t d, o;
-
-	memcpy(&d, &eh->dst_addr, 8);
-	memcpy(&o, (const uint8_t *)ifc + offsetof(struct netif, mac), 8);
-	return rte_cpu_to_le_64(d ^ o) << 16 == 0;
-}
 
 /* eth_input's header pull (rte_pktmbuf_adj; one segment, checked). */
 static inline void
@@ -40,12 +23,12 @@ eth_pull(struct rte_mbuf *m)
 	m->pkt_len = m->data_len;
 }
 
-/* eth_input_one's IPv6 frame, out of line: no stack frame in the loop. */
-static __rte_noinline void
-eth_input_one6(struct lcore_ctx *ctx, struct rte_mbuf *m,
-	       struct rte_ether_hdr *eh)
+/* eth_input_one's IPv6 frame, out of line: no stack frame in the loops
+ * (this one's, tcp_input_burst's). */
+void
+eth_input_ip6(struct lcore_ctx *ctx, struct rte_mbuf *m)
 {
-	struct net_pkt p = { .eth = eh };
+	struct net_pkt p = { .eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *) };
 
 	eth_pull(m);
 	ipv6_input(ctx, m, &p);
@@ -65,36 +48,18 @@ eth_input_one(struct lcore_ctx *ctx, struct rte_mbuf *m)
 	const struct netif *ifc = ctx->ifc;
 	struct rte_ether_hdr *eh = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
 
-	if (likely(m->nb_segs == 1 && m->data_len >= sizeof(*eh) &&
-		   eth_is_our_mac(eh, ifc))) {
+	if (eth_rx_ours(m, ifc, sizeof(*eh))) {
 		if (likely(eh->ether_type == RTE_BE16(RTE_ETHER_TYPE_IPV4))) {
 			if (likely(ifc->ip != 0) && tcp_input_frame4(ctx, m))
 				return;
 		} else if (eh->ether_type == RTE_BE16(RTE_ETHER_TYPE_IPV6) &&
 			   ifc->ip6_prefix && ctx->nd) {
 			if (!tcp_input_frame6(ctx, m))
-				eth_input_one6(ctx, m, eh);
+				eth_input_ip6(ctx, m);
 			return;
 		}
 	}
 	eth_input(ctx, m);
-}
-
-/* eth_input_burst of more than one frame: the next one's header
- * prefetched while this one is handled. */
-static __rte_noinline void
-eth_input_many(struct lcore_ctx *ctx, struct rte_mbuf **pkts, uint16_t n)
-{
-	struct rte_mbuf **end = pkts + n;
-
-	for (; pkts < end; pkts++) {
-		struct rte_mbuf *m = *pkts;
-
-		if (pkts + 1 < end)
-			rte_prefetch0(rte_pktmbuf_mtod(pkts[1], void *));
-		STAT_ADD(ctx, rx_bytes, rte_pktmbuf_pkt_len(m));
-		eth_input_one(ctx, m);
-	}
 }
 
 /* The lcore's input hook: counts the burst (rx_packets, rx_bytes) in the
@@ -105,7 +70,7 @@ eth_input_burst(struct lcore_ctx *ctx, struct rte_mbuf **pkts, uint16_t n)
 {
 	STAT_ADD(ctx, rx_packets, n);
 	if (n != 1) {
-		eth_input_many(ctx, pkts, n);
+		tcp_input_burst(ctx, pkts, n);
 		return;
 	}
 	STAT_ADD(ctx, rx_bytes, rte_pktmbuf_pkt_len(pkts[0]));

@@ -13,9 +13,15 @@ struct lcore_ctx;
 /* The lcore input hook: counts the n frames (rx_packets, rx_bytes) and
  * runs eth_input() on each; the common ones (one segment to our MAC:
  * plain IPv4 TCP, IPv6) without its frame, the IPv4 TCP one through
- * tcp_input_frame4 (IP and TCP in one frame). */
+ * tcp_input_frame4 (IP and TCP in one frame), or, in a burst of more
+ * than one, tcp_input_burst (that frame's work inline in the loop). */
 void eth_input_burst(struct lcore_ctx *ctx, struct rte_mbuf **pkts,
 		     uint16_t n);
+
+/* A frame (data at the Ethernet header) of one segment to our MAC, of
+ * type IPv6 with IPv6 on (the checks eth_input makes first): the rest of
+ * eth_input, its header pulled for ipv6_input(). Consumes m. */
+void eth_input_ip6(struct lcore_ctx *ctx, struct rte_mbuf *m);
 
 /*
  * One received frame (data at the Ethernet header). Frames not for our MAC

@@ -21,7 +21,7 @@
  * the mask word b >> 6: 0, 127, 224-239, 255), whose rare hits then
  * look at the whole address.
  */
-static inline bool
+static __rte_always_inline bool
 ipv4_bad_source(const struct lcore_ctx *ctx, uint32_t src)
 {
 	static const uint64_t top_suspect[4] = {
@@ -49,11 +49,15 @@ ipv4_bad_source(const struct lcore_ctx *ctx, uint32_t src)
  * tcp_input: true and its total length in *tlen. false: ipv4_input
  * decides (and counts). As ipv4_input, ip.address 0 is the caller's
  * test (eth_input's: no IPv4 at all then). Reads only; test_net_rx_fast holds the two to
- * the same outcome on odd frames.
+ * the same outcome on odd frames. ipv4_rx_plain_tcp_src with src false
+ * leaves out the source test (ipv4_bad_source), for a caller that makes
+ * it later, before anything but header prediction acts on the datagram
+ * (tcp_input_burst: tcp_in.c's tcp_seg_src).
  */
-static inline bool
-ipv4_rx_plain_tcp(const struct lcore_ctx *ctx, const struct rte_mbuf *m,
-		  const struct rte_ipv4_hdr *ip, uint32_t dlen, uint32_t *tlen)
+static __rte_always_inline bool
+ipv4_rx_plain_tcp_src(const struct lcore_ctx *ctx, const struct rte_mbuf *m,
+		      const struct rte_ipv4_hdr *ip, uint32_t dlen,
+		      uint32_t *tlen, bool src)
 {
 	uint64_t w0, w1;
 	uint32_t len, ttl_proto;
@@ -81,10 +85,17 @@ ipv4_rx_plain_tcp(const struct lcore_ctx *ctx, const struct rte_mbuf *m,
 	if (unlikely(ip->dst_addr != ctx->ifc->ip ||
 		     ttl_proto - (IPPROTO_TCP << 8 | 1) > 0xfe))
 		return false;
-	if (unlikely(ipv4_bad_source(ctx, ip->src_addr)))
+	if (src && unlikely(ipv4_bad_source(ctx, ip->src_addr)))
 		return false;
 	*tlen = len;
 	return true;
+}
+
+static __rte_always_inline bool
+ipv4_rx_plain_tcp(const struct lcore_ctx *ctx, const struct rte_mbuf *m,
+		  const struct rte_ipv4_hdr *ip, uint32_t dlen, uint32_t *tlen)
+{
+	return ipv4_rx_plain_tcp_src(ctx, m, ip, dlen, tlen, true);
 }
 
 #endif

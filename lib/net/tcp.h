@@ -168,6 +168,12 @@ bool tcp_input_frame4(struct lcore_ctx *ctx, struct rte_mbuf *m);
  * the plain IPv6 TCP datagram (ipv6_rx_plain_tcp) as ipv6_input and
  * tcp_input would; false: m untouched. */
 bool tcp_input_frame6(struct lcore_ctx *ctx, struct rte_mbuf *m);
+/* eth_input_burst's burst of n > 1 frames (counted in rx_packets by it),
+ * each counted in rx_bytes and handled as eth_input_burst handles a
+ * lone one: tcp_input_frame4's and tcp_input_frame6's work inline, the
+ * rest by eth_input_ip6 or eth_input. Consumes them. */
+void tcp_input_burst(struct lcore_ctx *ctx, struct rte_mbuf **pkts,
+		     uint16_t n);
 
 /*
  * Room for len bytes at the end of c's send queue, to be written by the

@@ -40,6 +40,56 @@
  * tcp_fast_acks_none) too.
  */
 
+/* The flags a segment carries as tcp_parse keeps them (s->flags). */
+static __rte_always_inline uint8_t
+tcp_seg_flags(const struct rte_tcp_hdr *th)
+{
+	return th->tcp_flags & (RTE_TCP_FIN_FLAG | RTE_TCP_SYN_FLAG |
+				RTE_TCP_RST_FLAG | RTE_TCP_PSH_FLAG |
+				RTE_TCP_ACK_FLAG | RTE_TCP_URG_FLAG);
+}
+
+/* tcp_parse's options before it reads any: none but has_ts's. */
+static __rte_always_inline void
+tcp_seg_no_opts(struct tcp_seg *s)
+{
+	s->sack_ok = false;
+	s->nsack = 0;
+	s->wscale = -1;
+	s->mss = 0;
+}
+
+/*
+ * The rest of a segment tcp_parse filled only as far as the lookup and
+ * header prediction read it, options but the echoed timestamp included
+ * (tcp_input_burst's plain IPv4 frame: to ip.address, a 20-byte IPv4
+ * header behind the Ethernet one): the flags, the local address
+ * (TCP_LID_V4), the peer's MAC and, when the options were NOP NOP TS
+ * (else tcp_parse_options read them all then), the echoed timestamp.
+ * Then s is what tcp_parse makes of the frame; before anything but
+ * tcp_fast_predict and tcp_fast_take's own steps reads it.
+ */
+static __rte_always_inline void
+tcp_seg_rest4(struct tcp_seg *s)
+{
+	const uint8_t *th = (const uint8_t *)s->th;
+	const struct rte_ether_hdr *eh = (const struct rte_ether_hdr *)
+		(th - sizeof(struct rte_ipv4_hdr) - sizeof(*eh));
+	uint32_t w;
+
+	s->flags = tcp_seg_flags(s->th);
+	s->peer6 = NULL;
+	s->lid = TCP_LID_V4;
+	s->peer_mac = &eh->src_addr;
+	if ((s->th->data_off >> 4) * 4 != TCP_HLEN + TCP_TS_OPTLEN)
+		return;
+	memcpy(&w, th + TCP_HLEN, 4);
+	if (w == RTE_BE32(0x0101080a)) {
+		memcpy(&w, th + TCP_HLEN + 8, 4);
+		s->tsecr = rte_be_to_cpu_32(w);
+	}
+}
+
 /* Flags under which the general path decides (see above). */
 #define TCF_FAST_NOT                                                        \
 	(TCF_RECOVERY | TCF_PERSIST | TCF_DEAD | TCF_APP_CLOSED |             \
@@ -90,7 +140,7 @@ tcp_fast_predict(const struct tcp_conn *c, const struct tcp_seg *s)
 static __rte_always_inline void
 tcp_fast_wnd(struct tcp_conn *c, uint32_t seq, uint32_t ack, uint16_t wnd)
 {
-	if (SEQ_LT(c->snd_wl1, seq) ||
+	if (likely(SEQ_LT(c->snd_wl1, seq)) ||
 	    (c->snd_wl1 == seq && SEQ_LEQ(c->snd_wl2, ack))) {
 		c->snd_wnd = (uint32_t)wnd << c->snd_wscale;
 		c->snd_wl1 = seq;
@@ -106,9 +156,9 @@ tcp_fast_wnd(struct tcp_conn *c, uint32_t seq, uint32_t ack, uint16_t wnd)
  * progress stamp, the MEM_SNDQ charge, the spare or the pool).
  */
 static __rte_always_inline void
-tcp_fast_pop_one(struct lcore_ctx *ctx, struct tcp_conn *c)
+tcp_fast_pop_one(struct lcore_ctx *ctx, struct tcp_lcore *tl,
+		 struct tcp_conn *c)
 {
-	struct tcp_lcore *tl = tcp_tl(ctx);
 	struct rte_mbuf *m = c->sndq_head;
 
 	c->sndq_head = NULL;
@@ -139,8 +189,8 @@ tcp_fast_pop_one(struct lcore_ctx *ctx, struct tcp_conn *c)
  * further (the callback closed the connection).
  */
 static __rte_always_inline bool
-tcp_fast_ack_all(struct lcore_ctx *ctx, struct tcp_conn *c,
-		 const struct tcp_seg *s)
+tcp_fast_ack_all(struct lcore_ctx *ctx, struct tcp_lcore *tl,
+		 struct tcp_conn *c, const struct tcp_seg *s)
 {
 	uint32_t ack = s->ack, acked = ack - c->snd_una;
 
@@ -149,11 +199,11 @@ tcp_fast_ack_all(struct lcore_ctx *ctx, struct tcp_conn *c,
 	/* RFC 6298 §2 with Karn's algorithm (§3). */
 	if ((c->flags & TCF_RTT) && SEQ_GT(ack, c->rtt_seq)) {
 		c->flags &= ~TCF_RTT;
-		tcp_rtt_update(tcp_tl(ctx), c,
+		tcp_rtt_update(tl, c,
 			       (uint32_t)(ctx->now_us - c->rtt_start));
 	}
 	c->sndq_len = 0;
-	tcp_fast_pop_one(ctx, c);
+	tcp_fast_pop_one(ctx, tl, c);
 	c->snd_una = ack;
 	c->snd_nxt = ack;
 	/* Outside recovery, a window that was used grows (RFC 7661 §4.3):
@@ -165,7 +215,8 @@ tcp_fast_ack_all(struct lcore_ctx *ctx, struct tcp_conn *c,
 			c->cwnd += tcp_max(1, (uint32_t)c->mss * c->mss / c->cwnd);
 		c->cwnd = tcp_min(c->cwnd, 1u << 30);
 	}
-	if (c->timer_kind == TT_RTX || c->timer_kind == TT_TLP)
+	/* the answer's probe or RTO, armed when it went out */
+	if (likely(c->timer_kind == TT_RTX || c->timer_kind == TT_TLP))
 		c->timer_kind = TT_NONE; /* RFC 6298 §5.2 (tcp_rtx_arm) */
 	if (c->flags & TCF_SACK) {
 		/* tcp_rack_done: nothing lost or sent again below snd_una;
@@ -223,22 +274,27 @@ tcp_fast_acks_none(const struct tcp_conn *c, const struct tcp_seg *s)
 }
 
 /* tcp_fast_take's work on the predicted segment, the spare
- * (tcp_fast_pop_one) left to it. */
+ * (tcp_fast_pop_one) left to it; part: s filled only as far as
+ * prediction reads it (tcp_seg_rest4 before a general helper). */
 static __rte_always_inline void
-tcp_fast_rcv_seg(struct lcore_ctx *ctx, struct tcp_conn *c,
-		 struct rte_mbuf *m, const struct tcp_seg *s)
+tcp_fast_rcv_seg(struct lcore_ctx *ctx, struct tcp_lcore *tl,
+		 struct tcp_conn *c, struct rte_mbuf *m, struct tcp_seg *s,
+		 bool part)
 {
 	STAT_INC(ctx, tcp_fast_path);
 	/* RFC 7323 §4.3, as tcp_rcv_state: the ACK is acceptable. */
 	if ((c->flags & TCF_TS) && SEQ_LEQ(s->seq, c->last_ack_sent))
 		c->ts_recent = s->tsval;
 	if (tcp_fast_acks_all(c, s)) {
-		if (!tcp_fast_ack_all(ctx, c, s))
+		if (!tcp_fast_ack_all(ctx, tl, c, s))
 			return;
 	} else if (tcp_fast_acks_none(c, s)) {
 		tcp_fast_wnd(c, s->seq, s->ack, s->wnd);
-	} else if (!tcp_rcv_ack(ctx, c, s)) {
-		return;
+	} else {
+		if (part)
+			tcp_seg_rest4(s);
+		if (!tcp_rcv_ack(ctx, c, s))
+			return;
 	}
 	if (s->len == 0)
 		return;
@@ -247,6 +303,8 @@ tcp_fast_rcv_seg(struct lcore_ctx *ctx, struct tcp_conn *c,
 	if (unlikely(c->state != TCP_ESTABLISHED ||
 		     (c->flags & (TCF_APP | TCF_APP_CLOSED | TCF_RCV_LIM |
 				  TCF_DEAD)) != TCF_APP)) {
+		if (part)
+			tcp_seg_rest4(s);
 		if (TCPF(c->state) & TCPF_RCV_DATA)
 			(void)tcp_rcv_data(ctx, c, m, s); /* in order: not kept */
 		return;
@@ -266,7 +324,7 @@ tcp_fast_rcv_seg(struct lcore_ctx *ctx, struct tcp_conn *c,
 	 * else tcp_output() delays it, or a response carries it. */
 	if (c->rcv_unacked >= 2u * (c->rcv_mss - ((c->flags & TCF_TS) ?
 						  TCP_TS_OPTLEN : 0)) ||
-	    tcp_tl(ctx)->delack_us == 0)
+	    tl->delack_us == 0)
 		c->flags |= TCF_ACK_NOW;
 	/* Usually the answer queued by recv() scheduled c already. */
 	if (!(c->flags & TCF_PENDING))
@@ -282,11 +340,11 @@ tcp_fast_rcv_seg(struct lcore_ctx *ctx, struct tcp_conn *c,
  * the most common segment pays no call of its own.
  */
 static __rte_always_inline void
-tcp_fast_take(struct lcore_ctx *ctx, struct tcp_conn *c, struct rte_mbuf *m,
-	      const struct tcp_seg *s)
+tcp_fast_take(struct lcore_ctx *ctx, struct tcp_lcore *tl, struct tcp_conn *c,
+	      struct rte_mbuf *m, struct tcp_seg *s, bool part)
 {
-	tcp_fast_rcv_seg(ctx, c, m, s);
-	if (unlikely(tcp_tl(ctx)->spare != NULL))
+	tcp_fast_rcv_seg(ctx, tl, c, m, s, part);
+	if (unlikely(tl->spare != NULL))
 		tcp_spare_drop(ctx);
 }
 
@@ -295,11 +353,11 @@ tcp_fast_take(struct lcore_ctx *ctx, struct tcp_conn *c, struct rte_mbuf *m,
  * false when the general path must take it (nothing done). */
 static __rte_always_inline bool
 tcp_fast_rcv(struct lcore_ctx *ctx, struct tcp_conn *c, struct rte_mbuf *m,
-	     const struct tcp_seg *s)
+	     struct tcp_seg *s)
 {
 	if (!tcp_fast_predict(c, s))
 		return false;
-	tcp_fast_take(ctx, c, m, s);
+	tcp_fast_take(ctx, tcp_tl(ctx), c, m, s, false);
 	return true;
 }
 

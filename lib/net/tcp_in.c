@@ -5,11 +5,14 @@
 
 #include <rte_byteorder.h>
 #include <rte_ip.h>
+#include <rte_prefetch.h>
 #include <rte_random.h>
 
 #include "core/config.h"
 #include "net/net.h"
 #include "net/cksum.h"
+#include "net/eth.h"
+#include "net/eth_rx.h"
 #include "net/ipv4.h"
 #include "net/ipv4_rx.h"
 #include "net/ipv6.h"
@@ -19,6 +22,17 @@
 #include "net/tcp_priv.h"
 #include "net/tcp_steer.h"
 #include "net/tcp_table.h"
+
+/* GCC's SLP vectoriser packs pairs of adjacent 32-bit stores of the
+ * receive path (srtt and rttvar, snd_wl1 and snd_wl2, RACK's stamps,
+ * snd_una and snd_nxt) through an SSE register: movd, pinsrd, movq,
+ * one instruction more than two stores each. Off for the entries that
+ * inline it (tcp_input, tcp_input_frame4, _frame6, tcp_input_burst). */
+#if defined(__GNUC__) && !defined(__clang__)
+#define TCP_IN_NO_SLP __attribute__((optimize("no-tree-slp-vectorize")))
+#else
+#define TCP_IN_NO_SLP
+#endif
 
 /* ---- parsing ------------------------------------------------------------ */
 
@@ -93,24 +107,58 @@ tcp_parse_options(struct tcp_seg *s, const uint8_t *o, uint32_t len)
 	}
 }
 
-/* Validate and parse the segment at m's data. 0, or -1 (counted); the
- * flags and ports are tcp_seg_odd's (after the lookup). */
+/*
+ * A segment of tcp_input_burst's IPv4 frame (src_q) comes with its
+ * source not yet tested (ipv4_rx_plain_tcp_src): RFC 1122 §3.2.1.3's
+ * test (ipv4_bad_source) is made here, on every way but header
+ * prediction's, before anything is counted as TCP's. The predicted
+ * segment needs none: its connection is ESTABLISHED, and only a segment
+ * from its peer that came this way (or through ipv4_input) makes one
+ * (the handshake's last ACK, a cookie's ACK, the SYN-ACK of an active
+ * open: none is predicted), so the peer's address passed then, and the
+ * test reads nothing else but the netif's addresses (fixed from init).
+ * true: TCP's, counted in tcp_rx_segs (at tcp_input_seg's start for the
+ * other entries); false: the datagram is dropped as ipv4_input drops it
+ * (counted; the caller frees m).
+ */
+static __rte_always_inline bool
+tcp_seg_src(struct lcore_ctx *ctx, const struct net_pkt *p, bool src_q)
+{
+	if (src_q) {
+		if (unlikely(ipv4_bad_source(ctx, p->ip->src_addr))) {
+			STAT_INC(ctx, ipv4_drop_bad_src);
+			return false;
+		}
+		STAT_INC(ctx, tcp_rx_segs);
+	}
+	return true;
+}
+
+/* Validate and parse the segment at m's data. 0, or -1 (counted; with
+ * burst, after tcp_seg_src); the flags and ports are tcp_seg_odd's
+ * (after the lookup). burst (tcp_input_burst's IPv4 frame): s is filled
+ * as far as the lookup and header prediction read it, the rest left to
+ * tcp_seg_rest4 (tcp_fast.h), which must run before anything else reads
+ * s. */
 static __rte_always_inline int
 tcp_parse(struct lcore_ctx *ctx, struct rte_mbuf *m, const struct net_pkt *p,
-	  struct tcp_seg *s)
+	  struct tcp_seg *s, bool burst)
 {
+	const bool src_q = burst;
 	const struct rte_tcp_hdr *th;
 	uint64_t ck = m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK;
 	uint32_t hlen;
 
 	if (unlikely(p->l4_len < sizeof(*th) || m->data_len < p->l4_len)) {
-		STAT_INC(ctx, tcp_drop_short);
+		if (tcp_seg_src(ctx, p, src_q))
+			STAT_INC(ctx, tcp_drop_short);
 		return -1;
 	}
 	th = rte_pktmbuf_mtod(m, const struct rte_tcp_hdr *);
 	hlen = (uint32_t)(th->data_off >> 4) * 4;
 	if (unlikely(hlen < sizeof(*th) || hlen > p->l4_len)) {
-		STAT_INC(ctx, tcp_drop_bad_off);
+		if (tcp_seg_src(ctx, p, src_q))
+			STAT_INC(ctx, tcp_drop_bad_off);
 		return -1;
 	}
 	/* The NIC's verdict when it gave one, else verify in software. */
@@ -119,48 +167,53 @@ tcp_parse(struct lcore_ctx *ctx, struct rte_mbuf *m, const struct net_pkt *p,
 		      (p->ip6 ? cksum_ipv6_l4_rx(p->ip6, IPPROTO_TCP, th,
 						 p->l4_len) :
 				cksum_ipv4_l4_rx(p->ip, th, p->l4_len)) != 0))) {
-		STAT_INC(ctx, tcp_drop_cksum);
+		if (tcp_seg_src(ctx, p, src_q))
+			STAT_INC(ctx, tcp_drop_cksum);
 		return -1;
 	}
 	s->th = th;
 	s->seq = rte_be_to_cpu_32(th->sent_seq);
 	s->ack = rte_be_to_cpu_32(th->recv_ack);
-	s->flags = th->tcp_flags & (RTE_TCP_FIN_FLAG | RTE_TCP_SYN_FLAG |
-				    RTE_TCP_RST_FLAG | RTE_TCP_PSH_FLAG |
-				    RTE_TCP_ACK_FLAG | RTE_TCP_URG_FLAG);
 	s->wnd = rte_be_to_cpu_16(th->rx_win);
 	s->len = p->l4_len - hlen;
 	s->data = (const uint8_t *)th + hlen;
-	if (likely(!p->ip6)) {
-		s->peer_ip = p->ip->src_addr;
-		s->peer6 = NULL;
-		s->lid = likely(p->ip->dst_addr == ctx->ifc->ip) ? TCP_LID_V4 :
-			 (uint8_t)(TCP_LID_VIP +
-				   ipv4_vip_index(ctx->cfg, p->ip->dst_addr));
-	} else {
-		s->peer6 = p->ip6->src_addr;
-		s->peer_ip = tcp_ip6_digest(s->peer6);
-		s->lid = ipv6_is_link_local(p->ip6->dst_addr) ? TCP_LID_V6_LL :
-								 TCP_LID_V6;
-	}
-	s->peer_mac = &p->eth->src_addr;
 	s->has_ts = false;
-	s->sack_ok = false;
-	s->nsack = 0;
-	s->wscale = -1;
-	s->mss = 0;
+	tcp_seg_no_opts(s);
+	if (burst) {
+		s->peer_ip = p->ip->src_addr;
+	} else {
+		s->flags = tcp_seg_flags(th);
+		if (likely(!p->ip6)) {
+			s->peer_ip = p->ip->src_addr;
+			s->peer6 = NULL;
+			s->lid = likely(p->ip->dst_addr == ctx->ifc->ip) ?
+					 TCP_LID_V4 :
+					 (uint8_t)(TCP_LID_VIP +
+						   ipv4_vip_index(ctx->cfg,
+								  p->ip->dst_addr));
+		} else {
+			s->peer6 = p->ip6->src_addr;
+			s->peer_ip = tcp_ip6_digest(s->peer6);
+			s->lid = ipv6_is_link_local(p->ip6->dst_addr) ?
+					 TCP_LID_V6_LL :
+					 TCP_LID_V6;
+		}
+		s->peer_mac = &p->eth->src_addr;
+	}
 	if (hlen > sizeof(*th)) {
 		const uint8_t *o = (const uint8_t *)(th + 1);
 		uint32_t w;
 
 		memcpy(&w, o, 4);
 		/* The common layout of an established peer: NOP NOP TS. */
-		if (hlen == sizeof(*th) + TCP_TS_OPTLEN &&
-		    w == RTE_BE32(0x0101080a)) {
+		if (likely(hlen == sizeof(*th) + TCP_TS_OPTLEN &&
+			   w == RTE_BE32(0x0101080a))) {
 			memcpy(&w, o + 4, 4);
 			s->tsval = rte_be_to_cpu_32(w);
-			memcpy(&w, o + 8, 4);
-			s->tsecr = rte_be_to_cpu_32(w);
+			if (!burst) {
+				memcpy(&w, o + 8, 4);
+				s->tsecr = rte_be_to_cpu_32(w);
+			}
 			s->has_ts = true;
 		} else {
 			tcp_parse_options(s, o, hlen - sizeof(*th));
@@ -259,34 +312,47 @@ tcp_rx_free(struct tcp_lcore *tl, struct rte_mbuf *m)
 		rte_pktmbuf_free_seg(m);
 }
 
-/* tcp_input's work, inline in its entries (tcp_input_frame4, _frame6). */
+/* tcp_input's work, inline in its entries (tcp_input_frame4, _frame6,
+ * tcp_input_burst); burst (tcp_input_burst's IPv4 frame): p->ip's
+ * source is not yet tested (tcp_seg_src), and the segment is filled
+ * only as far as prediction reads it until tcp_seg_rest4 (tcp_parse). */
 static __rte_always_inline void
-tcp_input_seg(struct lcore_ctx *ctx, struct rte_mbuf *m, struct net_pkt *p)
+tcp_input_seg(struct lcore_ctx *ctx, struct rte_mbuf *m, struct net_pkt *p,
+	      bool burst)
 {
+	const bool src_q = burst;
 	struct tcp_lcore *tl = tcp_tl(ctx);
 	struct tcp_conn *c, *missed = NULL;
 	struct tcp_seg s;
 	bool kept = false;
 
-	STAT_INC(ctx, tcp_rx_segs);
-	if (unlikely(!tl)) {
+	if (!src_q)
+		STAT_INC(ctx, tcp_rx_segs);
+	/* (tcp_input_burst takes its frames here only with TCP on) */
+	if (!burst && unlikely(!tl)) {
 		rte_pktmbuf_free(m);
 		return;
 	}
-	if (unlikely(tcp_parse(ctx, m, p, &s) < 0))
+	if (unlikely(tcp_parse(ctx, m, p, &s, burst) < 0))
 		goto drop;
 	c = tcp_conn_find(tl, s.peer_ip, s.th->src_port, s.th->dst_port,
-			  s.lid, s.peer6);
+			  burst ? TCP_LID_V4 : s.lid, burst ? NULL : s.peer6);
 	/* Header prediction first: the segment it takes (ESTABLISHED, ACK
 	 * and maybe PSH) is none the checks below act on. */
 	if (c != NULL) {
 		if (likely(tcp_fast_predict(c, &s))) {
+			if (src_q)
+				STAT_INC(ctx, tcp_rx_segs);
 			tl->busy = c;
-			tcp_fast_take(ctx, c, m, &s);
+			tcp_fast_take(ctx, tl, c, m, &s, burst);
 			goto done;
 		}
 		missed = c; /* not to be asked again below */
 	}
+	if (burst)
+		tcp_seg_rest4(&s);
+	if (!tcp_seg_src(ctx, p, src_q))
+		goto drop;
 	if (tcp_seg_odd(&s)) {
 		STAT_INC(ctx, tcp_drop_bad_flags);
 		goto drop;
@@ -340,10 +406,10 @@ drop:
 	tcp_rx_free(tl, m);
 }
 
-void
+TCP_IN_NO_SLP void
 tcp_input(struct lcore_ctx *ctx, struct rte_mbuf *m, struct net_pkt *p)
 {
-	tcp_input_seg(ctx, m, p);
+	tcp_input_seg(ctx, m, p, false);
 }
 
 /*
@@ -353,17 +419,21 @@ tcp_input(struct lcore_ctx *ctx, struct rte_mbuf *m, struct net_pkt *p)
  * counted as ipv4_input counts it, its headers pulled and the padding
  * trimmed as those two do, then tcp_input's work (inline here too: what
  * the IP layer decided is known to it). false: m untouched, eth_input
- * decides.
+ * decides. burst (tcp_input_burst): the source is tested only where
+ * the segment is not the predicted one (tcp_seg_src), and a bad one is
+ * then taken and dropped as ipv4_input drops it; the segment is filled
+ * as far as prediction reads it first (tcp_parse).
  */
-bool
-tcp_input_frame4(struct lcore_ctx *ctx, struct rte_mbuf *m)
+static __rte_always_inline bool
+tcp_frame4(struct lcore_ctx *ctx, struct rte_mbuf *m, bool burst)
 {
 	struct rte_ether_hdr *eh = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
 	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(eh + 1);
 	struct net_pkt p;
 	uint32_t tlen;
 
-	if (!ipv4_rx_plain_tcp(ctx, m, ip, m->data_len - sizeof(*eh), &tlen))
+	if (!ipv4_rx_plain_tcp_src(ctx, m, ip, m->data_len - sizeof(*eh),
+				   &tlen, !burst))
 		return false;
 	STAT_INC(ctx, ipv4_rx);
 	m->data_off = (uint16_t)(m->data_off + sizeof(*eh) + sizeof(*ip));
@@ -375,8 +445,14 @@ tcp_input_frame4(struct lcore_ctx *ctx, struct rte_mbuf *m)
 	p.ip_hlen = sizeof(*ip);
 	p.l4_len = (uint16_t)(tlen - sizeof(*ip));
 	p.dst_mcast = false;
-	tcp_input_seg(ctx, m, &p);
+	tcp_input_seg(ctx, m, &p, burst);
 	return true;
+}
+
+TCP_IN_NO_SLP bool
+tcp_input_frame4(struct lcore_ctx *ctx, struct rte_mbuf *m)
+{
+	return tcp_frame4(ctx, m, false);
 }
 
 /*
@@ -387,8 +463,8 @@ tcp_input_frame4(struct lcore_ctx *ctx, struct rte_mbuf *m)
  * headers pulled and the padding trimmed as those two do, then
  * tcp_input's work. false: m untouched, eth_input decides.
  */
-bool
-tcp_input_frame6(struct lcore_ctx *ctx, struct rte_mbuf *m)
+static __rte_always_inline bool
+tcp_frame6(struct lcore_ctx *ctx, struct rte_mbuf *m)
 {
 	struct rte_ether_hdr *eh = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
 	struct rte_ipv6_hdr *ip = (struct rte_ipv6_hdr *)(eh + 1);
@@ -407,6 +483,73 @@ tcp_input_frame6(struct lcore_ctx *ctx, struct rte_mbuf *m)
 	p.ip_hlen = sizeof(*ip);
 	p.l4_len = (uint16_t)plen;
 	p.dst_mcast = false;
-	tcp_input_seg(ctx, m, &p);
+	tcp_input_seg(ctx, m, &p, false);
 	return true;
+}
+
+TCP_IN_NO_SLP bool
+tcp_input_frame6(struct lcore_ctx *ctx, struct rte_mbuf *m)
+{
+	return tcp_frame6(ctx, m);
+}
+
+/*
+ * eth_input_burst's loop, here so that the plain TCP frame's work
+ * (tcp_frame4, tcp_frame6) is inline in it: its register saves and the
+ * call paid once per burst, not per frame. Each frame as eth_input_one
+ * takes a lone one: one segment to our MAC, IPv4 (on) to tcp_frame4,
+ * IPv6 (on) to tcp_frame6 and what that leaves to ipv6_input
+ * (eth_input_ip6); anything else, and what tcp_frame4 leaves, to
+ * eth_input. The IPv4 source is tested after the lookup, on every way
+ * but header prediction's (tcp_seg_src). The next frame's header
+ * prefetched while this one is handled. test_net_rx_fast and
+ * test_net_rx_fast6 hold it to eth_input on bursts of odd frames.
+ */
+static __rte_always_inline void
+tcp_input_loop(struct lcore_ctx *ctx, struct rte_mbuf **pkts, uint16_t n,
+	       bool on)
+{
+	struct rte_mbuf **end = pkts + n;
+
+	for (; pkts < end; pkts++) {
+		struct rte_mbuf *m = *pkts;
+		const struct netif *ifc = ctx->ifc;
+		uint16_t type;
+
+		if (pkts + 1 < end)
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[1], void *));
+		STAT_ADD(ctx, rx_bytes, rte_pktmbuf_pkt_len(m));
+		/* a frame shorter than the two headers is no plain datagram
+		 * of either family: eth_input decides */
+		if (eth_rx_ours(m, ifc, sizeof(struct rte_ether_hdr) +
+					    sizeof(struct rte_ipv4_hdr))) {
+			type = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *)
+				       ->ether_type;
+			if (likely(type == RTE_BE16(RTE_ETHER_TYPE_IPV4))) {
+				if (on ? tcp_frame4(ctx, m, true) :
+					 ifc->ip != 0 &&
+						 tcp_input_frame4(ctx, m))
+					continue;
+			} else if (type == RTE_BE16(RTE_ETHER_TYPE_IPV6) &&
+				   ifc->ip6_prefix && ctx->nd) {
+				if (!tcp_frame6(ctx, m))
+					eth_input_ip6(ctx, m);
+				continue;
+			}
+		}
+		eth_input(ctx, m);
+	}
+}
+
+TCP_IN_NO_SLP void
+tcp_input_burst(struct lcore_ctx *ctx, struct rte_mbuf **pkts, uint16_t n)
+{
+	/* the lcore's TCP state and IPv4 (ip.address not "none") tested
+	 * once: the frame path inline knows both are there (without the
+	 * state tcp_input_frame4 drops as tcp_input; without IPv4,
+	 * eth_input) */
+	if (likely(tcp_tl(ctx) != NULL && ctx->ifc->ip != 0))
+		tcp_input_loop(ctx, pkts, n, true);
+	else
+		tcp_input_loop(ctx, pkts, n, false);
 }

@@ -1105,7 +1105,8 @@ tcp_rack_deliver(struct tcp_conn *c, struct rte_mbuf *m, uint32_t now,
 	} else if (rtt < c->rack_min_rtt) {
 		return;
 	}
-	if (c->rack_rtt == 0 || SEQ_LT(c->rack_xmit_ts, xts) ||
+	/* the common case: this delivery was sent after all before it */
+	if (likely(c->rack_rtt == 0 || SEQ_LT(c->rack_xmit_ts, xts)) ||
 	    (xts == c->rack_xmit_ts && SEQ_GT(hi, c->rack_end_seq))) {
 		c->rack_xmit_ts = xts;
 		c->rack_end_seq = hi;

@@ -321,12 +321,95 @@ test_net_rx_fast_frame6_leaves_odd_frames_untouched(void **state)
 	}
 }
 
+/*
+ * A burst of more than one frame (tcp_input_burst: both families' frame
+ * paths inline in its loop): case c's frame, an IPv4 SYN of another
+ * peer, c's frame again, in one poll; against each handed to eth_input
+ * itself before that poll. The same counters and answers.
+ */
+static void
+rx6_burst_run(void **state, const struct rx6_case *c, bool general,
+	      uint64_t ol, struct rx_out *o)
+{
+	struct harness *h = tt_reopen(state, NULL);
+	struct rte_mbuf *m[RX_OUT_MAX];
+	uint8_t f[3][PKT_MAX];
+	uint64_t st0[ST__COUNT];
+	struct pkt_tcp t;
+	size_t n[3];
+
+	memset(o, 0, sizeof(*o));
+	n[0] = rx6_build(h, c, f[0]);
+	memset(&t, 0, sizeof(t));
+	t.sport = 41001;
+	t.dport = TT_PORT;
+	t.seq = 9000;
+	t.flags = F_SYN;
+	t.win = 65535;
+	t.wscale = -1;
+	n[1] = pkt_tcp(f[1], &h->ifc.mac, &t);
+	memcpy(f[2], f[0], n[0]);
+	n[2] = n[0];
+	memcpy(st0, h->ctx->stats.v, sizeof(st0));
+	for (int i = 0; i < 3; i++)
+		harness_inject_ol(h, f[i], n[i], ol);
+	if (general) {
+		for (int i = 0; i < 3; i++) {
+			struct rte_mbuf *in = NULL;
+
+			assert_int_equal(
+				rte_ring_dequeue(h->rx, (void **)&in), 0);
+			eth_input(h->ctx, in);
+			st0[ST_rx_packets]--;
+			st0[ST_rx_bytes] -= n[i];
+		}
+	}
+	harness_poll(h);
+	for (int i = 0; i < ST__COUNT; i++)
+		o->st[i] = h->ctx->stats.v[i] - st0[i];
+	o->nout = harness_collect(h, m, RX_OUT_MAX);
+	for (unsigned int i = 0; i < o->nout; i++) {
+		o->out_len[i] = (uint16_t)rte_pktmbuf_data_len(m[i]);
+		assert_true(o->out_len[i] <= sizeof(o->out[i]));
+		memcpy(o->out[i], rte_pktmbuf_mtod(m[i], void *),
+		       o->out_len[i]);
+		rte_pktmbuf_free(m[i]);
+	}
+	o->in_use = tcp_conn_count(h->ctx);
+}
+
+static void
+test_net_rx_fast_ipv6_burst_as_eth_input(void **state)
+{
+	static const uint64_t ols[] = { 0, RTE_MBUF_F_RX_L4_CKSUM_GOOD,
+					RTE_MBUF_F_RX_L4_CKSUM_BAD };
+	static struct rx_out fast, gen;
+
+	for (size_t k = 0; k < RTE_DIM(ols); k++) {
+		for (size_t i = 0; i < RTE_DIM(rx6_cases); i++) {
+			rx6_burst_run(state, &rx6_cases[i], false, ols[k],
+				      &fast);
+			rx6_burst_run(state, &rx6_cases[i], true, ols[k], &gen);
+			rx_same(rx6_cases[i].name, &fast, &gen);
+			assert_int_equal(fast.st[ST_rx_packets], 3);
+			if (rx6_cases[i].mut == r6_plain && ols[k] == 0) {
+				/* both families' SYNs taken: two
+				 * connections (the IPv6 one's SYN twice) */
+				assert_int_equal(fast.st[ST_ip6_rx], 2);
+				assert_int_equal(fast.st[ST_ipv4_rx], 1);
+				assert_int_equal(fast.in_use, 2);
+			}
+		}
+	}
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		TT_TEST(test_net_rx_fast_ipv6_odd_frames_as_eth_input),
 		TT_TEST(test_net_rx_fast_frame6_leaves_odd_frames_untouched),
+		TT_TEST(test_net_rx_fast_ipv6_burst_as_eth_input),
 	};
 
 	return TT_RUN(tests);
