@@ -52,6 +52,13 @@ endif
 WARN    := -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers \
 	   -Wshadow -Wpointer-arith -Wno-format-truncation -Wstrict-prototypes -Wmissing-prototypes
 CFLAGS  ?= -O2 -g
+# GCC's SLP vectoriser packs pairs of adjacent scalar stores of the
+# per-packet paths (sequence numbers, RTT state, lookup results) through
+# an SSE register: one instruction more per pair, and it moves with every
+# edit of the inlined paths. The SIMD the stack wants is written out
+# (HTTP scan, head match, JSON value): docs/PERFORMANCE.md.
+NO_SLP  := $(shell $(CC) -fno-tree-slp-vectorize -E -x c /dev/null >/dev/null 2>&1 && echo -fno-tree-slp-vectorize)
+CFLAGS  += $(NO_SLP)
 CFLAGS  += -std=gnu11 $(WARN) -Ilib -I$(BUILD)/gen -D_GNU_SOURCE -DALLOW_EXPERIMENTAL_API \
 	   $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lrte_net_ring -lrte_bus_vdev -lpthread -lm

@@ -23,16 +23,6 @@
 #include "net/tcp_steer.h"
 #include "net/tcp_table.h"
 
-/* GCC's SLP vectoriser packs pairs of adjacent 32-bit stores of the
- * receive path (srtt and rttvar, snd_wl1 and snd_wl2, RACK's stamps,
- * snd_una and snd_nxt) through an SSE register: movd, pinsrd, movq,
- * one instruction more than two stores each. Off for the entries that
- * inline it (tcp_input, tcp_input_frame4, _frame6, tcp_input_burst). */
-#if defined(__GNUC__) && !defined(__clang__)
-#define TCP_IN_NO_SLP __attribute__((optimize("no-tree-slp-vectorize")))
-#else
-#define TCP_IN_NO_SLP
-#endif
 
 /* ---- parsing ------------------------------------------------------------ */
 
@@ -406,7 +396,7 @@ drop:
 	tcp_rx_free(tl, m);
 }
 
-TCP_IN_NO_SLP void
+void
 tcp_input(struct lcore_ctx *ctx, struct rte_mbuf *m, struct net_pkt *p)
 {
 	tcp_input_seg(ctx, m, p, false);
@@ -449,7 +439,7 @@ tcp_frame4(struct lcore_ctx *ctx, struct rte_mbuf *m, bool burst)
 	return true;
 }
 
-TCP_IN_NO_SLP bool
+bool
 tcp_input_frame4(struct lcore_ctx *ctx, struct rte_mbuf *m)
 {
 	return tcp_frame4(ctx, m, false);
@@ -487,7 +477,7 @@ tcp_frame6(struct lcore_ctx *ctx, struct rte_mbuf *m)
 	return true;
 }
 
-TCP_IN_NO_SLP bool
+bool
 tcp_input_frame6(struct lcore_ctx *ctx, struct rte_mbuf *m)
 {
 	return tcp_frame6(ctx, m);
@@ -541,7 +531,7 @@ tcp_input_loop(struct lcore_ctx *ctx, struct rte_mbuf **pkts, uint16_t n,
 	}
 }
 
-TCP_IN_NO_SLP void
+void
 tcp_input_burst(struct lcore_ctx *ctx, struct rte_mbuf **pkts, uint16_t n)
 {
 	/* the lcore's TCP state and IPv4 (ip.address not "none") tested
