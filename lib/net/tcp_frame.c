@@ -832,6 +832,21 @@ tcp_xmit_dec(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t fl,
 }
 
 /*
+ * The output list's head next, after its predecessor went: its pprev
+ * back at the list's head, as tcp_conn_free's unlink and
+ * tcp_schedule's insert read it. tcp_output_list_ol calls it before
+ * any general answer (which may free or schedule connections), not
+ * after each decided one: for a run of decided answers only the last
+ * one's next needs it, and no code between them reads the list.
+ */
+static __rte_always_inline void
+tcp_output_list_fix(struct tcp_lcore *tl, struct tcp_conn *next)
+{
+	if (next)
+		next->pprev = &tl->pending;
+}
+
+/*
  * tcp_output_list for the port's offloads ol, a constant in each copy:
  * the frame's offload tests and the decided pattern are folded (dec:
  * ol is one of the two modes the pattern has, none or both sums). The
@@ -852,27 +867,33 @@ tcp_output_list_ol(struct lcore_ctx *ctx, struct tcp_lcore *tl,
 	/* IPv6: no constant sums (tcp_xmit_first_opt6 sums the addresses) */
 	const uint64_t pat6 = tcp_dec_word(TCP_ESTABLISHED, TT_NONE,
 					   TCP_LID_V6, TCF_TS | TCF_SACK);
-	struct tcp_conn *c;
+	struct tcp_conn *c = tl->pending, *next;
 	uint64_t n = 0;
 
-	while ((c = tl->pending) != NULL) {
+	while (c != NULL) {
 		uint64_t w = tcp_dec_load(c);
 		uint32_t fl = c->flags & ~TCF_PENDING;
 
-		tl->pending = c->pnext;
-		if (c->pnext)
-			c->pnext->pprev = &tl->pending;
+		/* c off the list's head. The new head's pprev is set only
+		 * before a general answer (tcp_output_list_fix): a decided
+		 * one reads no list and changes none, and its next is
+		 * taken from c, not read back. */
+		next = c->pnext;
+		tl->pending = next;
 		if (dec && likely((w & mask) == pat) &&
 		    likely(tcp_output_dec_ok(c, now_us, stall_q))) {
 			tcp_xmit_dec(ctx, c, fl, kf, &tn, false);
 			n++;
+			c = next;
 			continue;
 		}
 		if (dec && (w & mask) == pat6 &&
 		    likely(tcp_output_dec_ok(c, now_us, stall_q))) {
 			tcp_xmit_dec(ctx, c, fl, TCF_TS | TCF_SACK, &tn, true);
+			c = next;
 			continue;
 		}
+		tcp_output_list_fix(tl, next);
 		c->flags = fl;
 		if (!tcp_output_one_ok(c, now_us, stall_q))
 			tcp_output_rest(ctx, c);
@@ -884,6 +905,8 @@ tcp_output_list_ol(struct lcore_ctx *ctx, struct tcp_lcore *tl,
 		else
 			tcp_xmit_first_fam(ctx, c, c->sndq_head, c->snd_nxt,
 					   c->sndq_len, true, &tn);
+		/* what tcp_output_rest scheduled on the way comes first */
+		c = tl->pending;
 	}
 	STAT_ADD(ctx, tcp_tx_segs, n);
 	STAT_ADD(ctx, ipv4_tx, n);
