@@ -832,16 +832,18 @@ tcp_xmit_dec(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t fl,
 }
 
 /*
- * The output list's head next, after its predecessor went: its pprev
- * back at the list's head, as tcp_conn_free's unlink and
- * tcp_schedule's insert read it. tcp_output_list_ol calls it before
- * any general answer (which may free or schedule connections), not
- * after each decided one: for a run of decided answers only the last
- * one's next needs it, and no code between them reads the list.
+ * The output list begins at next, the connections before it served: the
+ * list's head and next's pprev written as tcp_conn_free's unlink and
+ * tcp_schedule's insert read them. tcp_output_list_ol does it before
+ * any general answer (whose code may free or schedule connections), not
+ * for each decided one: for a run of decided answers only the last
+ * one's next needs it, and no code between them reads the list (the
+ * frame, lcore_tx and the timer's arm touch no connection but c).
  */
 static __rte_always_inline void
-tcp_output_list_fix(struct tcp_lcore *tl, struct tcp_conn *next)
+tcp_output_list_pop(struct tcp_lcore *tl, struct tcp_conn *next)
 {
+	tl->pending = next;
 	if (next)
 		next->pprev = &tl->pending;
 }
@@ -874,12 +876,10 @@ tcp_output_list_ol(struct lcore_ctx *ctx, struct tcp_lcore *tl,
 		uint64_t w = tcp_dec_load(c);
 		uint32_t fl = c->flags & ~TCF_PENDING;
 
-		/* c off the list's head. The new head's pprev is set only
-		 * before a general answer (tcp_output_list_fix): a decided
-		 * one reads no list and changes none, and its next is
-		 * taken from c, not read back. */
+		/* c off the list: written to the list only before a general
+		 * answer (tcp_output_list_pop); a decided one reads no list
+		 * and changes none, and its next is taken from c. */
 		next = c->pnext;
-		tl->pending = next;
 		if (dec && likely((w & mask) == pat) &&
 		    likely(tcp_output_dec_ok(c, now_us, stall_q))) {
 			tcp_xmit_dec(ctx, c, fl, kf, &tn, false);
@@ -893,7 +893,7 @@ tcp_output_list_ol(struct lcore_ctx *ctx, struct tcp_lcore *tl,
 			c = next;
 			continue;
 		}
-		tcp_output_list_fix(tl, next);
+		tcp_output_list_pop(tl, next);
 		c->flags = fl;
 		if (!tcp_output_one_ok(c, now_us, stall_q))
 			tcp_output_rest(ctx, c);
@@ -908,6 +908,7 @@ tcp_output_list_ol(struct lcore_ctx *ctx, struct tcp_lcore *tl,
 		/* what tcp_output_rest scheduled on the way comes first */
 		c = tl->pending;
 	}
+	tl->pending = NULL; /* after decided answers: not written yet */
 	STAT_ADD(ctx, tcp_tx_segs, n);
 	STAT_ADD(ctx, ipv4_tx, n);
 }
