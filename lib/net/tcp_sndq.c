@@ -105,7 +105,11 @@ tcp_send_space(struct tcp_conn *c)
 
 	if (!tcp_can_queue(c, 0))
 		return 0;
-	space = c->snd_buf > c->sndq_len ? c->snd_buf - c->sndq_len : 0;
+	/* The queue never holds more than snd_buf (c's for its life, at
+	 * most 2^30 - 1): tcp_send takes at most the difference and
+	 * tcp_send_reserve refuses past it, so no underflow. */
+	RTE_ASSERT(c->sndq_len <= c->snd_buf);
+	space = c->snd_buf - c->sndq_len;
 	if (unlikely(tl->mem->cls[MEM_SNDQ].in_use > tl->sndq_fast ||
 		     tl->memwait != NULL))
 		space = tcp_send_space_mem(tl, c, space);

@@ -254,6 +254,68 @@ test_tcp_reserve_can_queue_equals_state_and_flag_tests(void **state)
 			}
 }
 
+static void
+tweak_sndbuf_1k(struct config *cfg)
+{
+	cfg->tcp_snd_buf = 1024;
+}
+
+/* c's queue against its bound: tcp_send_space is snd_buf less the
+ * queued bytes, never more than snd_buf queued. */
+static void
+sndbuf_check(struct tcp_conn *c, uint32_t queued)
+{
+	assert_int_equal(c->sndq_len, queued);
+	assert_true(c->sndq_len <= c->snd_buf);
+	assert_int_equal(tcp_send_space(c), c->snd_buf - queued);
+}
+
+/*
+ * The send buffer's bound, which tcp_send_space's subtraction relies on
+ * (no underflow: the queue never holds more than snd_buf): answers
+ * reserved and sent, never acknowledged, until the next does not fit
+ * (refused whole), then tcp_send takes what is left and nothing more;
+ * the room is snd_buf less the queue at every step.
+ */
+static void
+test_tcp_reserve_send_buffer_bound(void **state)
+{
+	struct harness *h = tt_reopen(state, tweak_sndbuf_1k);
+	static uint8_t data[500];
+	struct tt_peer p;
+	struct tcp_conn *c;
+	uint32_t queued = 0;
+	uint8_t *w;
+
+	tt_peer_init(&p, h, 41140);
+	tt_policy.action = TT_NOTHING;
+	c = tt_connect(&p)->c;
+	tt_none(h);
+	assert_int_equal(c->snd_buf, 1024);
+	sndbuf_check(c, 0);
+	for (unsigned int k = 0; k < 3; k++) {
+		w = tcp_send_reserve(h->ctx, c, 300, 0);
+		assert_non_null(w);
+		memset(w, 'a' + k, 300);
+		tcp_meta(c->sndq_tail)->sum = 0; /* sum not known */
+		queued += 300;
+		sndbuf_check(c, queued);
+		tcp_flush(h->ctx); /* sent, sealed: the next takes an mbuf */
+	}
+	/* 1 200 > 1 024: refused whole, nothing queued */
+	assert_null(tcp_send_reserve(h->ctx, c, 300, 0));
+	sndbuf_check(c, queued);
+	assert_int_equal(tcp_send(h->ctx, c, data, sizeof(data)),
+			 1024 - queued);
+	sndbuf_check(c, 1024);
+	assert_null(tcp_send_reserve(h->ctx, c, 1, 0));
+	assert_int_equal(tcp_send(h->ctx, c, data, 1), 0);
+	sndbuf_check(c, 1024);
+	tcp_abort(h->ctx, c);
+	lcore_tx_flush(h->ctx);
+	harness_drain(h);
+}
+
 int
 main(void)
 {
@@ -262,6 +324,7 @@ main(void)
 		TT_TEST(test_tcp_reserve_first_case_equals_general_way_ts),
 		TT_TEST(test_tcp_reserve_length_bounds),
 		TT_TEST(test_tcp_reserve_can_queue_equals_state_and_flag_tests),
+		TT_TEST(test_tcp_reserve_send_buffer_bound),
 	};
 
 	return TT_RUN(tests);
