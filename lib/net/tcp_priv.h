@@ -333,7 +333,8 @@ struct tcp_lcore {
 	/* an acknowledged answer's mbuf kept for the next answer while one
 	 * segment is processed (tcp_sndq_pop_keep), else NULL */
 	struct rte_mbuf *spare;
-	/* the connection whose queue the spare left (tcp_sndq_pop_keep) */
+	/* the connection whose queue the spare left (tcp_sndq_pop_keep);
+	 * NULL whenever spare is (tcp_send_reserve tests it alone) */
 	struct tcp_conn *spare_of;
 };
 _Static_assert(offsetof(struct tcp_lcore, pending) ==
@@ -845,11 +846,13 @@ tcp_spare_take(struct lcore_ctx *ctx, struct tcp_lcore *tl,
 	       struct tcp_conn *c)
 {
 	struct rte_mbuf *m = tl->spare;
+	struct tcp_conn *of = tl->spare_of;
 
 	tl->spare = NULL;
+	tl->spare_of = NULL;
 	ctx->mem.held--;
-	if (unlikely(tl->spare_of != c))
-		tcp_unhold(tl->spare_of, false);
+	if (unlikely(of != c))
+		tcp_unhold(of, false);
 	return m;
 }
 
@@ -880,6 +883,7 @@ tcp_spare_drop(struct lcore_ctx *ctx)
 	rte_pktmbuf_free_seg(tl->spare);
 	tl->spare = NULL;
 	tcp_unhold(tl->spare_of, false);
+	tl->spare_of = NULL;
 }
 
 /* tcp_frame.c: send m, a segment of c (data at its TCP header), as a whole

@@ -266,15 +266,18 @@ tcp_send_reserve_rest(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t len,
 		 * headroom. That data offset is no other layout of such a c
 		 * (IPv6 headers are longer; options past TS are SACK blocks,
 		 * 12 bytes or more; c has TS or not for its life). */
+		struct tcp_conn *of = tl->spare_of;
+
 		m = tl->spare;
 		tl->spare = NULL;
+		tl->spare_of = NULL;
 		ctx->mem.held--;
-		if (likely(tl->spare_of == c)) {
+		if (likely(of == c)) {
 			if ((c->flags & TCF_TS) &&
 			    m->data_off == TCP_SNDQ_DOFF - TCP_FIRST_HDR4_TS)
 				known |= TCP_SUM_HDR;
 		} else {
-			tcp_unhold(tl->spare_of, false);
+			tcp_unhold(of, false);
 		}
 		tcp_spare_reset(m, len);
 	} else {
@@ -303,6 +306,7 @@ tcp_send_reserve_own(struct lcore_ctx *ctx, struct tcp_lcore *tl,
 		   c->hold_pprev != NULL && c->sndq_head == NULL &&
 		   c->sndq_tail == NULL && c->nsndq == 0 && c->sndq_len == 0);
 	tl->spare = NULL;
+	tl->spare_of = NULL;
 	ctx->mem.held--;
 	if ((c->flags & TCF_TS) &&
 	    m->data_off == TCP_SNDQ_DOFF - TCP_FIRST_HDR4_TS)
@@ -361,9 +365,11 @@ tcp_send_reserve(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t len,
 		     len - 1 >= tl->reserve_cap ||
 		     c->snd_buf < c->sndq_len + len || tl->memwait != NULL))
 		return NULL;
-	m = tl->spare;
-	if (unlikely(m == NULL || tl->spare_of != c || c->sndq_tail != NULL))
+	/* spare_of is NULL without a spare: c's own spare in one test */
+	if (unlikely(tl->spare_of != c || c->sndq_tail != NULL))
 		return tcp_send_reserve_rest(ctx, c, len, sum);
+	m = tl->spare;
+	RTE_ASSERT(m != NULL);
 	n = s->in_use + ctx->mem.mbuf_bytes;
 	if (unlikely(n > s->limit / 2))
 		return tcp_send_reserve_own_slow(ctx, c, len, sum);

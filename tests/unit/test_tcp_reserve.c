@@ -316,6 +316,74 @@ test_tcp_reserve_send_buffer_bound(void **state)
 	harness_drain(h);
 }
 
+/*
+ * The spare taken by another connection (tcp_send's tcp_spare_take, or
+ * tcp_send_reserve's general way) leaves no spare_of behind
+ * (tcp_send_reserve tests spare_of alone for c's own spare): the
+ * connection it came from, its queue empty, reserves its next answer
+ * the general way, in a pool mbuf.
+ */
+static void
+test_tcp_reserve_spare_taken_by_another(void **state)
+{
+	struct harness *h = *state;
+	struct tcp_lcore *tl = tcp_tl(h->ctx);
+
+	for (unsigned int way = 0; way < 2; way++) {
+		struct tt_peer p, q;
+		struct tcp_conn *a, *b;
+		struct rte_mbuf *m;
+		struct tt_seg s;
+		uint8_t *w;
+
+		tt_peer_init(&p, h, (uint16_t)(41150 + 2 * way));
+		tt_peer_init(&q, h, (uint16_t)(41151 + 2 * way));
+		tt_policy.action = TT_NOTHING;
+		a = tt_connect(&p)->c;
+		b = tt_connect(&q)->c;
+		tt_none(h);
+		w = tcp_send_reserve(h->ctx, a, 5,
+				     cksum_fold(cksum_add("first", 5, 0)));
+		assert_non_null(w);
+		memcpy(w, "first", 5);
+		tcp_flush(h->ctx);
+		tt_one(h, &s); /* TX done: the queue's reference alone */
+		/* a's answer acknowledged as tcp_fast_ack_all releases it */
+		m = a->sndq_head;
+		a->sndq_len = 0;
+		tcp_sndq_pop_keep(h->ctx, a);
+		assert_ptr_equal(tl->spare, m);
+		assert_ptr_equal(tl->spare_of, a);
+		if (way == 0) {
+			assert_int_equal(tcp_send(h->ctx, b, "x", 1), 1);
+		} else {
+			w = tcp_send_reserve(h->ctx, b, 1,
+					     cksum_fold(cksum_add("x", 1, 0)));
+			assert_non_null(w);
+			*w = 'x';
+		}
+		assert_ptr_equal(b->sndq_head, m);
+		assert_null(tl->spare);
+		assert_null(tl->spare_of);
+		w = tcp_send_reserve(h->ctx, a, 4,
+				     cksum_fold(cksum_add("abcd", 4, 0)));
+		assert_non_null(w);
+		memcpy(w, "abcd", 4);
+		assert_non_null(a->sndq_head);
+		assert_true(a->sndq_head != m);
+		assert_int_equal(a->nsndq, 1);
+		assert_int_equal(a->sndq_len, 4);
+		assert_non_null(a->hold_pprev);
+		tcp_flush(h->ctx);
+		a->snd_una = a->snd_max;
+		a->snd_nxt = a->snd_max;
+		tcp_abort(h->ctx, a);
+		tcp_abort(h->ctx, b);
+		lcore_tx_flush(h->ctx);
+		harness_drain(h);
+	}
+}
+
 int
 main(void)
 {
@@ -325,6 +393,7 @@ main(void)
 		TT_TEST(test_tcp_reserve_length_bounds),
 		TT_TEST(test_tcp_reserve_can_queue_equals_state_and_flag_tests),
 		TT_TEST(test_tcp_reserve_send_buffer_bound),
+		TT_TEST(test_tcp_reserve_spare_taken_by_another),
 	};
 
 	return TT_RUN(tests);
