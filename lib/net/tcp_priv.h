@@ -806,6 +806,9 @@ tcp_spare_keep(struct lcore_ctx *ctx, struct tcp_lcore *tl,
 {
 	if (likely(tl->spare == NULL && rte_mbuf_refcnt_read(m) == 1 &&
 		   RTE_MBUF_DIRECT(m) && m->pool == ctx->pool)) {
+		/* the queue's last mbuf, or cut loose (tcp_sndq_pop_keep):
+		 * tcp_send_reserve_own does not write its next again */
+		RTE_ASSERT(tcp_meta(m)->next == NULL);
 		tl->spare = m;
 		tl->spare_of = c;
 		ctx->mem.held++;
@@ -831,6 +834,7 @@ tcp_sndq_pop_keep(struct lcore_ctx *ctx, struct tcp_conn *c)
 {
 	struct rte_mbuf *m = tcp_sndq_unlink_held(ctx, c);
 
+	tcp_meta(m)->next = NULL; /* a spare has none (tcp_spare_keep) */
 	if (unlikely(!tcp_spare_keep(ctx, tcp_tl(ctx), c, m))) {
 		if (!c->sndq_head)
 			tcp_unhold(c, false);

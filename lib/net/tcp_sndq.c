@@ -312,8 +312,7 @@ tcp_send_reserve_own(struct lcore_ctx *ctx, struct tcp_lcore *tl,
 	    m->data_off == TCP_SNDQ_DOFF - TCP_FIRST_HDR4_TS)
 		known |= TCP_SUM_HDR;
 	tcp_spare_reset(m, len);
-	tcp_meta(m)->next = NULL;
-	tcp_meta(m)->fin = 0;
+	tcp_meta(m)->fin = 0; /* next: NULL already (tcp_spare_keep) */
 	tcp_meta(m)->sum = known | sum;
 	c->sndq_head = m; /* held already */
 	c->progress_us = ctx->now_us; /* an empty queue holds no bytes */

@@ -384,6 +384,49 @@ test_tcp_reserve_spare_taken_by_another(void **state)
 	}
 }
 
+/*
+ * A spare has no next (tcp_send_reserve_own puts it into an empty queue
+ * without writing it): the head of a queue of two, kept as the spare by
+ * tcp_sndq_pop_keep, is cut loose from the mbuf after it.
+ */
+static void
+test_tcp_reserve_spare_has_no_next(void **state)
+{
+	struct harness *h = *state;
+	struct tcp_lcore *tl = tcp_tl(h->ctx);
+	struct rte_mbuf *m1, *m2;
+	struct tt_peer p;
+	struct tcp_conn *a;
+	struct tt_seg s;
+	uint8_t *w;
+
+	tt_peer_init(&p, h, 41160);
+	tt_policy.action = TT_NOTHING;
+	a = tt_connect(&p)->c;
+	tt_none(h);
+	for (unsigned int k = 0; k < 2; k++) {
+		w = tcp_send_reserve(h->ctx, a, 4,
+				     cksum_fold(cksum_add("abcd", 4, 0)));
+		assert_non_null(w);
+		memcpy(w, "abcd", 4);
+		tcp_flush(h->ctx); /* sent, sealed: the next takes an mbuf */
+		tt_one(h, &s);     /* TX done: the queue's reference alone */
+	}
+	m1 = a->sndq_head;
+	m2 = a->sndq_tail;
+	assert_ptr_equal(tcp_meta(m1)->next, m2);
+	/* the first answer acknowledged, as an ACK releases it */
+	a->sndq_len -= 4;
+	tcp_sndq_pop_keep(h->ctx, a);
+	assert_ptr_equal(tl->spare, m1);
+	assert_null(tcp_meta(m1)->next);
+	assert_ptr_equal(a->sndq_head, m2);
+	tcp_spare_drop(h->ctx);
+	tcp_abort(h->ctx, a);
+	lcore_tx_flush(h->ctx);
+	harness_drain(h);
+}
+
 int
 main(void)
 {
@@ -394,6 +437,7 @@ main(void)
 		TT_TEST(test_tcp_reserve_can_queue_equals_state_and_flag_tests),
 		TT_TEST(test_tcp_reserve_send_buffer_bound),
 		TT_TEST(test_tcp_reserve_spare_taken_by_another),
+		TT_TEST(test_tcp_reserve_spare_has_no_next),
 	};
 
 	return TT_RUN(tests);
