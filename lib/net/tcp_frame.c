@@ -832,6 +832,23 @@ tcp_xmit_dec(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t fl,
 }
 
 /*
+ * The output list begins at next, the connections before it served: the
+ * list's head and next's pprev written as tcp_conn_free's unlink and
+ * tcp_schedule's insert read them. tcp_output_list_ol does it before
+ * any general answer (whose code may free or schedule connections), not
+ * for each decided one: for a run of decided answers only the last
+ * one's next needs it, and no code between them reads the list (the
+ * frame, lcore_tx and the timer's arm touch no connection but c).
+ */
+static __rte_always_inline void
+tcp_output_list_pop(struct tcp_lcore *tl, struct tcp_conn *next)
+{
+	tl->pending = next;
+	if (next)
+		next->pprev = &tl->pending;
+}
+
+/*
  * tcp_output_list for the port's offloads ol, a constant in each copy:
  * the frame's offload tests and the decided pattern are folded (dec:
  * ol is one of the two modes the pattern has, none or both sums). The
@@ -852,27 +869,31 @@ tcp_output_list_ol(struct lcore_ctx *ctx, struct tcp_lcore *tl,
 	/* IPv6: no constant sums (tcp_xmit_first_opt6 sums the addresses) */
 	const uint64_t pat6 = tcp_dec_word(TCP_ESTABLISHED, TT_NONE,
 					   TCP_LID_V6, TCF_TS | TCF_SACK);
-	struct tcp_conn *c;
+	struct tcp_conn *c = tl->pending, *next;
 	uint64_t n = 0;
 
-	while ((c = tl->pending) != NULL) {
+	while (c != NULL) {
 		uint64_t w = tcp_dec_load(c);
 		uint32_t fl = c->flags & ~TCF_PENDING;
 
-		tl->pending = c->pnext;
-		if (c->pnext)
-			c->pnext->pprev = &tl->pending;
+		/* c off the list: written to the list only before a general
+		 * answer (tcp_output_list_pop); a decided one reads no list
+		 * and changes none, and its next is taken from c. */
+		next = c->pnext;
 		if (dec && likely((w & mask) == pat) &&
 		    likely(tcp_output_dec_ok(c, now_us, stall_q))) {
 			tcp_xmit_dec(ctx, c, fl, kf, &tn, false);
 			n++;
+			c = next;
 			continue;
 		}
 		if (dec && (w & mask) == pat6 &&
 		    likely(tcp_output_dec_ok(c, now_us, stall_q))) {
 			tcp_xmit_dec(ctx, c, fl, TCF_TS | TCF_SACK, &tn, true);
+			c = next;
 			continue;
 		}
+		tcp_output_list_pop(tl, next);
 		c->flags = fl;
 		if (!tcp_output_one_ok(c, now_us, stall_q))
 			tcp_output_rest(ctx, c);
@@ -884,7 +905,10 @@ tcp_output_list_ol(struct lcore_ctx *ctx, struct tcp_lcore *tl,
 		else
 			tcp_xmit_first_fam(ctx, c, c->sndq_head, c->snd_nxt,
 					   c->sndq_len, true, &tn);
+		/* what tcp_output_rest scheduled on the way comes first */
+		c = tl->pending;
 	}
+	tl->pending = NULL; /* after decided answers: not written yet */
 	STAT_ADD(ctx, tcp_tx_segs, n);
 	STAT_ADD(ctx, ipv4_tx, n);
 }

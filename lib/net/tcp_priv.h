@@ -333,7 +333,8 @@ struct tcp_lcore {
 	/* an acknowledged answer's mbuf kept for the next answer while one
 	 * segment is processed (tcp_sndq_pop_keep), else NULL */
 	struct rte_mbuf *spare;
-	/* the connection whose queue the spare left (tcp_sndq_pop_keep) */
+	/* the connection whose queue the spare left (tcp_sndq_pop_keep);
+	 * NULL whenever spare is (tcp_send_reserve tests it alone) */
 	struct tcp_conn *spare_of;
 };
 _Static_assert(offsetof(struct tcp_lcore, pending) ==
@@ -805,6 +806,9 @@ tcp_spare_keep(struct lcore_ctx *ctx, struct tcp_lcore *tl,
 {
 	if (likely(tl->spare == NULL && rte_mbuf_refcnt_read(m) == 1 &&
 		   RTE_MBUF_DIRECT(m) && m->pool == ctx->pool)) {
+		/* the queue's last mbuf, or cut loose (tcp_sndq_pop_keep):
+		 * tcp_send_reserve_own does not write its next again */
+		RTE_ASSERT(tcp_meta(m)->next == NULL);
 		tl->spare = m;
 		tl->spare_of = c;
 		ctx->mem.held++;
@@ -830,6 +834,7 @@ tcp_sndq_pop_keep(struct lcore_ctx *ctx, struct tcp_conn *c)
 {
 	struct rte_mbuf *m = tcp_sndq_unlink_held(ctx, c);
 
+	tcp_meta(m)->next = NULL; /* a spare has none (tcp_spare_keep) */
 	if (unlikely(!tcp_spare_keep(ctx, tcp_tl(ctx), c, m))) {
 		if (!c->sndq_head)
 			tcp_unhold(c, false);
@@ -845,11 +850,13 @@ tcp_spare_take(struct lcore_ctx *ctx, struct tcp_lcore *tl,
 	       struct tcp_conn *c)
 {
 	struct rte_mbuf *m = tl->spare;
+	struct tcp_conn *of = tl->spare_of;
 
 	tl->spare = NULL;
+	tl->spare_of = NULL;
 	ctx->mem.held--;
-	if (unlikely(tl->spare_of != c))
-		tcp_unhold(tl->spare_of, false);
+	if (unlikely(of != c))
+		tcp_unhold(of, false);
 	return m;
 }
 
@@ -880,6 +887,7 @@ tcp_spare_drop(struct lcore_ctx *ctx)
 	rte_pktmbuf_free_seg(tl->spare);
 	tl->spare = NULL;
 	tcp_unhold(tl->spare_of, false);
+	tl->spare_of = NULL;
 }
 
 /* tcp_frame.c: send m, a segment of c (data at its TCP header), as a whole

@@ -105,7 +105,11 @@ tcp_send_space(struct tcp_conn *c)
 
 	if (!tcp_can_queue(c, 0))
 		return 0;
-	space = c->snd_buf > c->sndq_len ? c->snd_buf - c->sndq_len : 0;
+	/* The queue never holds more than snd_buf (c's for its life, at
+	 * most 2^30 - 1): tcp_send takes at most the difference and
+	 * tcp_send_reserve refuses past it, so no underflow. */
+	RTE_ASSERT(c->sndq_len <= c->snd_buf);
+	space = c->snd_buf - c->sndq_len;
 	if (unlikely(tl->mem->cls[MEM_SNDQ].in_use > tl->sndq_fast ||
 		     tl->memwait != NULL))
 		space = tcp_send_space_mem(tl, c, space);
@@ -262,15 +266,18 @@ tcp_send_reserve_rest(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t len,
 		 * headroom. That data offset is no other layout of such a c
 		 * (IPv6 headers are longer; options past TS are SACK blocks,
 		 * 12 bytes or more; c has TS or not for its life). */
+		struct tcp_conn *of = tl->spare_of;
+
 		m = tl->spare;
 		tl->spare = NULL;
+		tl->spare_of = NULL;
 		ctx->mem.held--;
-		if (likely(tl->spare_of == c)) {
+		if (likely(of == c)) {
 			if ((c->flags & TCF_TS) &&
 			    m->data_off == TCP_SNDQ_DOFF - TCP_FIRST_HDR4_TS)
 				known |= TCP_SUM_HDR;
 		} else {
-			tcp_unhold(tl->spare_of, false);
+			tcp_unhold(of, false);
 		}
 		tcp_spare_reset(m, len);
 	} else {
@@ -299,13 +306,13 @@ tcp_send_reserve_own(struct lcore_ctx *ctx, struct tcp_lcore *tl,
 		   c->hold_pprev != NULL && c->sndq_head == NULL &&
 		   c->sndq_tail == NULL && c->nsndq == 0 && c->sndq_len == 0);
 	tl->spare = NULL;
+	tl->spare_of = NULL;
 	ctx->mem.held--;
 	if ((c->flags & TCF_TS) &&
 	    m->data_off == TCP_SNDQ_DOFF - TCP_FIRST_HDR4_TS)
 		known |= TCP_SUM_HDR;
 	tcp_spare_reset(m, len);
-	tcp_meta(m)->next = NULL;
-	tcp_meta(m)->fin = 0;
+	tcp_meta(m)->fin = 0; /* next: NULL already (tcp_spare_keep) */
 	tcp_meta(m)->sum = known | sum;
 	c->sndq_head = m; /* held already */
 	c->progress_us = ctx->now_us; /* an empty queue holds no bytes */
@@ -357,9 +364,11 @@ tcp_send_reserve(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t len,
 		     len - 1 >= tl->reserve_cap ||
 		     c->snd_buf < c->sndq_len + len || tl->memwait != NULL))
 		return NULL;
-	m = tl->spare;
-	if (unlikely(m == NULL || tl->spare_of != c || c->sndq_tail != NULL))
+	/* spare_of is NULL without a spare: c's own spare in one test */
+	if (unlikely(tl->spare_of != c || c->sndq_tail != NULL))
 		return tcp_send_reserve_rest(ctx, c, len, sum);
+	m = tl->spare;
+	RTE_ASSERT(m != NULL);
 	n = s->in_use + ctx->mem.mbuf_bytes;
 	if (unlikely(n > s->limit / 2))
 		return tcp_send_reserve_own_slow(ctx, c, len, sum);

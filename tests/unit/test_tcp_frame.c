@@ -1007,6 +1007,139 @@ test_tcp_frame_decided_ipv6_answers_equal_one_by_one(void **state)
 	tt_reset();
 }
 
+/* ---- the output list as tcp_conn_free and tcp_schedule read it ------- */
+
+static struct tcp_conn *lf_victim; /* aborted from lf_closed */
+static unsigned int lf_checked;
+
+/* The output list of tl well linked: each member's pprev the place that
+ * points at it (tl->pending for the head), each member PENDING. */
+static void
+lf_list_check(struct tcp_lcore *tl)
+{
+	struct tcp_conn **pp = &tl->pending;
+
+	for (struct tcp_conn *x = *pp; x != NULL; pp = &x->pnext, x = *pp) {
+		assert_ptr_equal(x->pprev, pp);
+		assert_true(x->flags & TCF_PENDING);
+	}
+}
+
+/* tt_ops' closed, run inside a general answer of the output list (the
+ * orphan reset's tcp_abort): the list checked, then lf_victim, still on
+ * it, aborted (tcp_conn_free unlinks it through its pprev). */
+static void
+lf_closed(struct lcore_ctx *ctx, struct tcp_conn *c, void *app,
+	  enum tcp_close_reason why)
+{
+	struct tcp_conn *v = lf_victim;
+
+	lf_list_check(tcp_tl(ctx));
+	lf_checked++;
+	lf_victim = NULL;
+	tt_ops.closed(ctx, c, app, why);
+	if (v)
+		tcp_abort(ctx, v);
+}
+
+/*
+ * A general answer after decided ones in one output list (tcp_output_list
+ * sets the new head's pprev only before a general answer): the list is
+ * well linked when the general answer's code runs, so that a connection
+ * it aborts leaves the list and is not served, and every other one is.
+ * List a (decided), b (closed past max_orphans: reset, general), v
+ * (aborted by b's closed callback), d (decided); software sums and both
+ * offloaded.
+ */
+static void
+test_tcp_frame_output_list_general_after_decided_keeps_list(void **state)
+{
+	struct harness *h = *state;
+	static const uint64_t modes[] = {
+		0,
+		RTE_ETH_TX_OFFLOAD_TCP_CKSUM | RTE_ETH_TX_OFFLOAD_IPV4_CKSUM,
+	};
+	uint64_t saved = h->ifc.tx_offloads;
+	uint16_t port = 42900;
+
+	for (unsigned int i = 0; i < RTE_DIM(modes); i++) {
+		struct tcp_ops ops = tt_ops;
+		struct tt_peer p[4];
+		struct tcp_conn *c[4];
+		struct rte_mbuf *f[4][DC_SEGS];
+		unsigned int nf[4];
+		static const char ans[] = "answer";
+
+		h->ifc.tx_offloads = saved;
+		h->cksum_offload = false;
+		for (unsigned int k = 0; k < 4; k++) {
+			tt_peer_init(&p[k], h, port++);
+			p[k].ts = true;
+			p[k].wscale = 7;
+			p[k].sack_perm = true;
+			tt_policy.action = TT_NOTHING;
+			c[k] = tt_connect(&p[k])->c;
+			tt_none(h);
+		}
+		h->ifc.tx_offloads = saved | modes[i];
+		ops.closed = lf_closed;
+		c[1]->ops = &ops;
+		lf_victim = c[2];
+		lf_checked = 0;
+		/* Scheduled last first: the list is c0, c1, c2, c3. */
+		for (unsigned int k = 4; k-- > 0;) {
+			if (k == 1) {
+				tcp_close(h->ctx, c[1]);
+				c[1]->flags |= TCF_ORPHAN_RST;
+				continue;
+			}
+			uint8_t *w = tcp_send_reserve(
+				h->ctx, c[k], sizeof(ans) - 1,
+				cksum_fold(cksum_add(ans, sizeof(ans) - 1, 0)));
+
+			assert_non_null(w);
+			memcpy(w, ans, sizeof(ans) - 1);
+			/* the decided pattern's state and flags */
+			assert_int_equal(c[k]->timer_kind, TT_NONE);
+			assert_false(c[k]->flags & TCF_RTT);
+		}
+		lf_list_check(tcp_tl(h->ctx));
+		assert_ptr_equal(tcp_tl(h->ctx)->pending, c[0]);
+		tcp_flush(h->ctx);
+		assert_int_equal(lf_checked, 1);
+		assert_null(tcp_tl(h->ctx)->pending);
+		dc_frames(h, p, 4, f, nf);
+		for (unsigned int k = 0; k < 4; k++) {
+			const struct rte_tcp_hdr *th = rte_pktmbuf_mtod_offset(
+				f[k][0], struct rte_tcp_hdr *, FR_L4);
+
+			assert_int_equal(nf[k], 1);
+			if (k == 1 || k == 2) {
+				/* reset, the victim's answer not served */
+				assert_true(th->tcp_flags & F_RST);
+				assert_int_equal(rte_pktmbuf_data_len(f[k][0]),
+						 FR_L4 + TCP_HLEN +
+							 TCP_TS_OPTLEN);
+			} else {
+				assert_int_equal(rte_pktmbuf_data_len(f[k][0]),
+						 FR_L4 + TCP_HLEN +
+							 TCP_TS_OPTLEN +
+							 sizeof(ans) - 1);
+				assert_true(c[k]->flags & TCF_RTT);
+				assert_int_equal(c[k]->snd_max - c[k]->iss,
+						 sizeof(ans));
+			}
+			rte_pktmbuf_free(f[k][0]);
+		}
+		tcp_abort(h->ctx, c[0]);
+		tcp_abort(h->ctx, c[3]);
+		lcore_tx_flush(h->ctx);
+		harness_drain(h);
+		tt_reset();
+	}
+	h->ifc.tx_offloads = saved;
+}
+
 int
 main(void)
 {
@@ -1021,6 +1154,7 @@ main(void)
 		TT_TEST(test_tcp_frame_answer_pseudo_sum_equals_general_path),
 		TT_TEST(test_tcp_frame_decided_answers_equal_one_by_one),
 		TT_TEST(test_tcp_frame_decided_ipv6_answers_equal_one_by_one),
+		TT_TEST(test_tcp_frame_output_list_general_after_decided_keeps_list),
 	};
 
 	return TT_RUN(tests);

@@ -254,6 +254,179 @@ test_tcp_reserve_can_queue_equals_state_and_flag_tests(void **state)
 			}
 }
 
+static void
+tweak_sndbuf_1k(struct config *cfg)
+{
+	cfg->tcp_snd_buf = 1024;
+}
+
+/* c's queue against its bound: tcp_send_space is snd_buf less the
+ * queued bytes, never more than snd_buf queued. */
+static void
+sndbuf_check(struct tcp_conn *c, uint32_t queued)
+{
+	assert_int_equal(c->sndq_len, queued);
+	assert_true(c->sndq_len <= c->snd_buf);
+	assert_int_equal(tcp_send_space(c), c->snd_buf - queued);
+}
+
+/*
+ * The send buffer's bound, which tcp_send_space's subtraction relies on
+ * (no underflow: the queue never holds more than snd_buf): answers
+ * reserved and sent, never acknowledged, until the next does not fit
+ * (refused whole), then tcp_send takes what is left and nothing more;
+ * the room is snd_buf less the queue at every step.
+ */
+static void
+test_tcp_reserve_send_buffer_bound(void **state)
+{
+	struct harness *h = tt_reopen(state, tweak_sndbuf_1k);
+	static uint8_t data[500];
+	struct tt_peer p;
+	struct tcp_conn *c;
+	uint32_t queued = 0;
+	uint8_t *w;
+
+	tt_peer_init(&p, h, 41140);
+	tt_policy.action = TT_NOTHING;
+	c = tt_connect(&p)->c;
+	tt_none(h);
+	assert_int_equal(c->snd_buf, 1024);
+	sndbuf_check(c, 0);
+	for (unsigned int k = 0; k < 3; k++) {
+		w = tcp_send_reserve(h->ctx, c, 300, 0);
+		assert_non_null(w);
+		memset(w, 'a' + k, 300);
+		tcp_meta(c->sndq_tail)->sum = 0; /* sum not known */
+		queued += 300;
+		sndbuf_check(c, queued);
+		tcp_flush(h->ctx); /* sent, sealed: the next takes an mbuf */
+	}
+	/* 1 200 > 1 024: refused whole, nothing queued */
+	assert_null(tcp_send_reserve(h->ctx, c, 300, 0));
+	sndbuf_check(c, queued);
+	assert_int_equal(tcp_send(h->ctx, c, data, sizeof(data)),
+			 1024 - queued);
+	sndbuf_check(c, 1024);
+	assert_null(tcp_send_reserve(h->ctx, c, 1, 0));
+	assert_int_equal(tcp_send(h->ctx, c, data, 1), 0);
+	sndbuf_check(c, 1024);
+	tcp_abort(h->ctx, c);
+	lcore_tx_flush(h->ctx);
+	harness_drain(h);
+}
+
+/*
+ * The spare taken by another connection (tcp_send's tcp_spare_take, or
+ * tcp_send_reserve's general way) leaves no spare_of behind
+ * (tcp_send_reserve tests spare_of alone for c's own spare): the
+ * connection it came from, its queue empty, reserves its next answer
+ * the general way, in a pool mbuf.
+ */
+static void
+test_tcp_reserve_spare_taken_by_another(void **state)
+{
+	struct harness *h = *state;
+	struct tcp_lcore *tl = tcp_tl(h->ctx);
+
+	for (unsigned int way = 0; way < 2; way++) {
+		struct tt_peer p, q;
+		struct tcp_conn *a, *b;
+		struct rte_mbuf *m;
+		struct tt_seg s;
+		uint8_t *w;
+
+		tt_peer_init(&p, h, (uint16_t)(41150 + 2 * way));
+		tt_peer_init(&q, h, (uint16_t)(41151 + 2 * way));
+		tt_policy.action = TT_NOTHING;
+		a = tt_connect(&p)->c;
+		b = tt_connect(&q)->c;
+		tt_none(h);
+		w = tcp_send_reserve(h->ctx, a, 5,
+				     cksum_fold(cksum_add("first", 5, 0)));
+		assert_non_null(w);
+		memcpy(w, "first", 5);
+		tcp_flush(h->ctx);
+		tt_one(h, &s); /* TX done: the queue's reference alone */
+		/* a's answer acknowledged as tcp_fast_ack_all releases it */
+		m = a->sndq_head;
+		a->sndq_len = 0;
+		tcp_sndq_pop_keep(h->ctx, a);
+		assert_ptr_equal(tl->spare, m);
+		assert_ptr_equal(tl->spare_of, a);
+		if (way == 0) {
+			assert_int_equal(tcp_send(h->ctx, b, "x", 1), 1);
+		} else {
+			w = tcp_send_reserve(h->ctx, b, 1,
+					     cksum_fold(cksum_add("x", 1, 0)));
+			assert_non_null(w);
+			*w = 'x';
+		}
+		assert_ptr_equal(b->sndq_head, m);
+		assert_null(tl->spare);
+		assert_null(tl->spare_of);
+		w = tcp_send_reserve(h->ctx, a, 4,
+				     cksum_fold(cksum_add("abcd", 4, 0)));
+		assert_non_null(w);
+		memcpy(w, "abcd", 4);
+		assert_non_null(a->sndq_head);
+		assert_true(a->sndq_head != m);
+		assert_int_equal(a->nsndq, 1);
+		assert_int_equal(a->sndq_len, 4);
+		assert_non_null(a->hold_pprev);
+		tcp_flush(h->ctx);
+		a->snd_una = a->snd_max;
+		a->snd_nxt = a->snd_max;
+		tcp_abort(h->ctx, a);
+		tcp_abort(h->ctx, b);
+		lcore_tx_flush(h->ctx);
+		harness_drain(h);
+	}
+}
+
+/*
+ * A spare has no next (tcp_send_reserve_own puts it into an empty queue
+ * without writing it): the head of a queue of two, kept as the spare by
+ * tcp_sndq_pop_keep, is cut loose from the mbuf after it.
+ */
+static void
+test_tcp_reserve_spare_has_no_next(void **state)
+{
+	struct harness *h = *state;
+	struct tcp_lcore *tl = tcp_tl(h->ctx);
+	struct rte_mbuf *m1, *m2;
+	struct tt_peer p;
+	struct tcp_conn *a;
+	struct tt_seg s;
+	uint8_t *w;
+
+	tt_peer_init(&p, h, 41160);
+	tt_policy.action = TT_NOTHING;
+	a = tt_connect(&p)->c;
+	tt_none(h);
+	for (unsigned int k = 0; k < 2; k++) {
+		w = tcp_send_reserve(h->ctx, a, 4,
+				     cksum_fold(cksum_add("abcd", 4, 0)));
+		assert_non_null(w);
+		memcpy(w, "abcd", 4);
+		tcp_flush(h->ctx); /* sent, sealed: the next takes an mbuf */
+		tt_one(h, &s);     /* TX done: the queue's reference alone */
+	}
+	m1 = a->sndq_head;
+	m2 = a->sndq_tail;
+	assert_ptr_equal(tcp_meta(m1)->next, m2);
+	/* the first answer acknowledged, as an ACK releases it */
+	a->sndq_len -= 4;
+	tcp_sndq_pop_keep(h->ctx, a);
+	assert_ptr_equal(tl->spare, m1);
+	assert_null(tcp_meta(m1)->next);
+	assert_ptr_equal(a->sndq_head, m2);
+	tcp_spare_drop(h->ctx);
+	tcp_abort(h->ctx, a);
+	lcore_tx_flush(h->ctx);
+	harness_drain(h);
+}
+
 int
 main(void)
 {
@@ -262,6 +435,9 @@ main(void)
 		TT_TEST(test_tcp_reserve_first_case_equals_general_way_ts),
 		TT_TEST(test_tcp_reserve_length_bounds),
 		TT_TEST(test_tcp_reserve_can_queue_equals_state_and_flag_tests),
+		TT_TEST(test_tcp_reserve_send_buffer_bound),
+		TT_TEST(test_tcp_reserve_spare_taken_by_another),
+		TT_TEST(test_tcp_reserve_spare_has_no_next),
 	};
 
 	return TT_RUN(tests);
