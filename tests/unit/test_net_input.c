@@ -297,7 +297,7 @@ static void not_for_us(uint8_t *f, size_t *n)
 }
 static void broadcast_src(uint8_t *f, size_t *n)
 {
-	IPH(f)->src_addr = RTE_BE32(RTE_IPV4(255, 255, 255, 255));
+	IPH(f)->src_addr = RTE_BE32(RTE_IPV4(255u, 255, 255, 255));
 	reck(f);
 }
 static void ttl_zero(uint8_t *f, size_t *n)

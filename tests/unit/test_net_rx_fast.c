@@ -131,7 +131,7 @@ static void m_not_ours(uint8_t *f, size_t *n)
 }
 static void m_src_broadcast(uint8_t *f, size_t *n)
 {
-	IPH(f)->src_addr = RTE_BE32(RTE_IPV4(255, 255, 255, 255));
+	IPH(f)->src_addr = RTE_BE32(RTE_IPV4(255u, 255, 255, 255));
 	ip_resum(f);
 	tcp_resum(f);
 }
@@ -143,7 +143,7 @@ static void m_src_ours(uint8_t *f, size_t *n)
 }
 static void m_src_multicast(uint8_t *f, size_t *n)
 {
-	IPH(f)->src_addr = RTE_BE32(RTE_IPV4(224, 0, 0, 9));
+	IPH(f)->src_addr = RTE_BE32(RTE_IPV4(224u, 0, 0, 9));
 	ip_resum(f);
 	tcp_resum(f);
 }
@@ -161,7 +161,7 @@ static void m_src_zero(uint8_t *f, size_t *n)
 }
 static void m_src_mcast_top(uint8_t *f, size_t *n)
 {
-	IPH(f)->src_addr = RTE_BE32(RTE_IPV4(239, 255, 255, 250));
+	IPH(f)->src_addr = RTE_BE32(RTE_IPV4(239u, 255, 255, 250));
 	ip_resum(f);
 	tcp_resum(f);
 }
@@ -169,13 +169,13 @@ static void m_src_mcast_top(uint8_t *f, size_t *n)
  * connection is then another 4-tuple's: none, a reset). */
 static void m_src_class_e(uint8_t *f, size_t *n)
 {
-	IPH(f)->src_addr = RTE_BE32(RTE_IPV4(240, 0, 0, 1));
+	IPH(f)->src_addr = RTE_BE32(RTE_IPV4(240u, 0, 0, 1));
 	ip_resum(f);
 	tcp_resum(f);
 }
 static void m_src_223(uint8_t *f, size_t *n)
 {
-	IPH(f)->src_addr = RTE_BE32(RTE_IPV4(223, 255, 255, 255));
+	IPH(f)->src_addr = RTE_BE32(RTE_IPV4(223u, 255, 255, 255));
 	ip_resum(f);
 	tcp_resum(f);
 }

@@ -708,14 +708,14 @@ test_tcp_connect_rejects_bad_arguments(void **state)
 				     port, &tc_ops, a, NULL),
 			 -EINVAL);
 	assert_int_equal(tcp_connect(h->ctx,
-				     rte_cpu_to_be_32(RTE_IPV4(224, 0, 0, 1)),
+				     rte_cpu_to_be_32(RTE_IPV4(224u, 0, 0, 1)),
 				     port, &tc_ops, a, NULL),
 			 -EINVAL);
 	assert_int_equal(tcp_connect(h->ctx, peer, port, &no_recv, a, NULL),
 			 -EINVAL);
 	/* Off the subnet with no gateway. */
 	assert_int_equal(tcp_connect(h->ctx,
-				     rte_cpu_to_be_32(RTE_IPV4(192, 0, 2, 1)),
+				     rte_cpu_to_be_32(RTE_IPV4(192u, 0, 2, 1)),
 				     port, &tc_ops, a, NULL),
 			 -ENETUNREACH);
 	tt_none(h);
