@@ -160,15 +160,13 @@ http_dispatch_kept(struct lcore_ctx *ctx, struct http_conn *hc,
 	x.conn = hc;
 	x.body = body;
 	x.body_len = blen;
-	x.status = 0;
-	x.close = false;
-	memcpy(&x.rflags, e->xf, 2); /* rflags, head_only */
-	x.allow = NULL;
-	x.head = NULL;
+	/* route, status 0, close false, rflags, head_only, allow and head
+	 * NULL: kept with the route (http_hc_route_ximg) */
+	memcpy((char *)&x + offsetof(struct http_exchange, route), rt->ximg,
+	       HTTP_X_IMG);
 	x.lazy = lz;
 	x.pend = NULL;
 	STAT_INC(ctx, http_requests);
-	x.route = rt->route;
 	x.nparams = rt->nparams;
 	for (unsigned int i = 0; i < rt->nparams; i++) {
 		x.params[i].p = path + rt->poff[i];
