@@ -345,6 +345,20 @@ http_head_count_cls(struct lcore_ctx *ctx, struct http_exchange *x,
 	http_count_status(ctx, status);
 }
 
+/* http_head_count_cls taken back: the answer it counted was not sent. */
+static inline void
+http_head_uncount_cls(struct lcore_ctx *ctx, struct http_exchange *x,
+		      int status, unsigned int cls)
+{
+	x->conn->hl->counts[x->route < 0 ? HTTP_ROUTE_NONE : x->route][cls]--;
+	if (status < 400)
+		ctx->stats.v[ST_http_responses_2xx]--;
+	else if (status < 500)
+		ctx->stats.v[ST_http_responses_4xx]--;
+	else
+		ctx->stats.v[ST_http_responses_5xx]--;
+}
+
 /* Count an answer with its head built. */
 static inline void
 http_head_count(struct lcore_ctx *ctx, struct http_exchange *x, int status)
