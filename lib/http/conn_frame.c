@@ -162,10 +162,11 @@ http_dispatch_kept(struct lcore_ctx *ctx, struct http_conn *hc,
 	x.conn = hc;
 	x.body = body;
 	x.body_len = blen;
-	/* route, status 0, close false, rflags, head_only, allow and head
+	/* arg, route, status 0, close false, rflags, head_only, allow
 	 * NULL: kept with the route (http_hc_route_ximg) */
-	memcpy((char *)&x + offsetof(struct http_exchange, route), rt->ximg,
+	memcpy((char *)&x + offsetof(struct http_exchange, arg), rt->ximg,
 	       HTTP_X_IMG);
+	x.head = NULL;
 	x.lazy = lz;
 	x.pend = NULL;
 	STAT_INC(ctx, http_requests);
@@ -174,7 +175,6 @@ http_dispatch_kept(struct lcore_ctx *ctx, struct http_conn *hc,
 		x.params[i].p = path + rt->poff[i];
 		x.params[i].len = rt->plen[i];
 	}
-	x.arg = rt->arg;
 	rt->fn(&x);
 	if (unlikely(!x.status))
 		http_respond_error(&x, 500, "handler did not answer");

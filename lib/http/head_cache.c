@@ -532,12 +532,12 @@ http_head_cache_parse(struct http_head_cache *c, struct stats *stats,
 	return http_head_cache_miss(c, stats, st, buf, len, lim, req, status);
 }
 
-_Static_assert(offsetof(struct http_exchange, head) + sizeof(void *) -
-			       offsetof(struct http_exchange, route) ==
+_Static_assert(offsetof(struct http_exchange, allow) + sizeof(void *) -
+			       offsetof(struct http_exchange, arg) ==
 		       HTTP_X_IMG,
-	       "an exchange's route..head is the kept route's image");
+	       "an exchange's arg..allow is the kept route's image");
 
-/* rt's image of an exchange from route to head (http_dispatch_kept
+/* rt's image of an exchange from arg to allow (http_dispatch_kept
  * copies it): what http_dispatch_hit's general way would store there
  * for an entry with rflags and head_only xf, padding zero. */
 static void
@@ -546,14 +546,14 @@ http_hc_route_ximg(struct http_hc_route *rt, const uint8_t xf[2])
 	struct http_exchange x;
 
 	memset(&x, 0, sizeof(x));
+	x.arg = rt->arg;
 	x.route = rt->route;
 	x.status = 0;
 	x.close = false;
 	x.rflags = xf[0];
 	x.head_only = xf[1];
 	x.allow = NULL;
-	x.head = NULL;
-	memcpy(rt->ximg, (const char *)&x + offsetof(struct http_exchange, route),
+	memcpy(rt->ximg, (const char *)&x + offsetof(struct http_exchange, arg),
 	       HTTP_X_IMG);
 }
 

@@ -37,7 +37,7 @@
 
 /* A router's answer for an entry's method and path (params as offsets
  * from the path), valid for the router at router while its gen is gen. */
-/* Bytes of struct http_exchange from route to head (http_hc_route). */
+/* Bytes of struct http_exchange from arg to allow (http_hc_route). */
 #define HTTP_X_IMG 32
 
 struct http_hc_route {
@@ -51,10 +51,10 @@ struct http_hc_route {
 	uint8_t nparams;
 	uint16_t poff[HTTP_MAX_PARAMS];
 	uint16_t plen[HTTP_MAX_PARAMS];
-	/* struct http_exchange from route to head (HTTP_X_IMG bytes) as
-	 * the kept dispatch starts it: route, status 0, close false, the
-	 * entry's rflags and head_only (xf), allow and head NULL; written
-	 * with route (http_hc_route_slow), copied in two 16-byte moves */
+	/* struct http_exchange from arg to allow (HTTP_X_IMG bytes) as
+	 * the kept dispatch starts it: arg, route, status 0, close false,
+	 * the entry's rflags and head_only (xf), allow NULL; written with
+	 * route (http_hc_route_slow), copied in two 16-byte moves */
 	uint64_t ximg[4];
 };
 
