@@ -46,6 +46,7 @@ http_buf_reserve(struct lcore_ctx *ctx, struct http_conn *hc, uint32_t need)
 		if (!mem_charge(hl->mem, MEM_HTTP_REQ, HTTP_BUF_SMALL))
 			return -ENOBUFS;
 		hc->buf = hl->bufs[--hl->nbufs];
+		hc->flags |= HC_BUF;
 		hc->cap = HTTP_BUF_SMALL;
 		return 0;
 	}
@@ -67,6 +68,7 @@ http_buf_reserve(struct lcore_ctx *ctx, struct http_conn *hc, uint32_t need)
 		memcpy(nb, hc->buf, len);
 	http_buf_release(hl, hc);
 	hc->buf = nb;
+	hc->flags |= HC_BUF;
 	hc->cap = cap;
 	hc->len = len;
 	return 0;
@@ -160,21 +162,19 @@ http_dispatch_kept(struct lcore_ctx *ctx, struct http_conn *hc,
 	x.conn = hc;
 	x.body = body;
 	x.body_len = blen;
-	x.status = 0;
-	x.close = false;
-	memcpy(&x.rflags, e->xf, 2); /* rflags, head_only */
-	x.allow = NULL;
+	/* arg, route, status 0, close false, rflags, head_only, allow
+	 * NULL: kept with the route (http_hc_route_ximg) */
+	memcpy((char *)&x + offsetof(struct http_exchange, arg), rt->ximg,
+	       HTTP_X_IMG);
 	x.head = NULL;
 	x.lazy = lz;
 	x.pend = NULL;
 	STAT_INC(ctx, http_requests);
-	x.route = rt->route;
 	x.nparams = rt->nparams;
 	for (unsigned int i = 0; i < rt->nparams; i++) {
 		x.params[i].p = path + rt->poff[i];
 		x.params[i].len = rt->plen[i];
 	}
-	x.arg = rt->arg;
 	rt->fn(&x);
 	if (unlikely(!x.status))
 		http_respond_error(&x, 500, "handler did not answer");
@@ -601,9 +601,9 @@ http_finish_input(struct lcore_ctx *ctx, struct http_conn *hc, uint32_t taken)
 {
 	uint64_t d;
 
-	if (unlikely((hc->flags & (HC_RESET | HC_CLOSING | HC_PEER_FIN |
-				   HC_PAUSED | HC_BUSY | HC_CHUNKED |
-				   HC_MEMWAIT | HC_RCV_LIM)) || hc->buf)) {
+	if (unlikely(hc->flags & (HC_RESET | HC_CLOSING | HC_PEER_FIN |
+				  HC_PAUSED | HC_BUSY | HC_CHUNKED |
+				  HC_MEMWAIT | HC_RCV_LIM | HC_BUF))) {
 		http_finish_input_all(ctx, hc, taken);
 		return;
 	}
@@ -649,15 +649,15 @@ http_conn_recv_all(struct lcore_ctx *ctx, struct http_conn *hc, const char *p,
 }
 
 /*
- * The flags under which a segment is not one fresh request: none set,
- * and nothing buffered (hc->buf NULL), the connection is at a request's
- * first byte with its parse state as http_pst_reset left it (every path
+ * The flags under which a segment is not one fresh request: none set
+ * (so nothing buffered: HC_BUF is set while hc->buf is), the
+ * connection is at a request's first byte with its parse state as http_pst_reset left it (every path
  * that leaves a request part taken buffers it, or sets HC_MEMWAIT or
  * HC_CLOSING), and http_process would clear no flag after a take.
  */
 #define HC_NOT_FRESH                                                           \
 	(HC_CLOSING | HC_PEER_FIN | HC_PAUSED | HC_CONTINUE | HC_IN_REQ |      \
-	 HC_CHUNKED | HC_BUSY | HC_RCV_LIM | HC_MEMWAIT | HC_RESET)
+	 HC_CHUNKED | HC_BUSY | HC_RCV_LIM | HC_MEMWAIT | HC_RESET | HC_BUF)
 
 /*
  * The common segment: exactly one whole request, its head the head
@@ -682,7 +682,7 @@ http_conn_recv(struct lcore_ctx *ctx, struct tcp_conn *c, void *app,
 
 	/* Only ctx, hc, p and len live across the send room's call: hl and
 	 * e are read after it, c is hc->tcp (fewer registers saved). */
-	if (likely(!(hc->flags & HC_NOT_FRESH) && !hc->buf) &&
+	if (likely(!(hc->flags & HC_NOT_FRESH)) &&
 	    likely(tcp_send_space(c) >= hc->hl->send_reserve)) {
 		/* The pipeline bound before the match (which has no side
 		 * effect): http_conn_recv_all would find and do the same. */

@@ -74,6 +74,7 @@ enum http_conn_flag {
 	HC_RCV_LIM = 0x200,/* the receive window is bounded (tcp_rcv_room) */
 	HC_MEMWAIT = 0x400,/* bytes were left in TCP for want of budget */
 	HC_RESET = 0x800,  /* an answer could not go out whole: reset */
+	HC_BUF = 0x1000,   /* hc->buf is held (!= NULL): tested with the rest */
 };
 
 /* While a deferred, streamed or owed answer is pending, the connection
@@ -218,6 +219,7 @@ http_buf_release(struct http_lcore *hl, struct http_conn *hc)
 	else
 		rte_free(hc->buf);
 	hc->buf = NULL;
+	hc->flags &= ~HC_BUF;
 	hc->len = hc->cap = 0;
 }
 
@@ -343,6 +345,20 @@ http_head_count_cls(struct lcore_ctx *ctx, struct http_exchange *x,
 {
 	x->conn->hl->counts[x->route < 0 ? HTTP_ROUTE_NONE : x->route][cls]++;
 	http_count_status(ctx, status);
+}
+
+/* http_head_count_cls taken back: the answer it counted was not sent. */
+static inline void
+http_head_uncount_cls(struct lcore_ctx *ctx, struct http_exchange *x,
+		      int status, unsigned int cls)
+{
+	x->conn->hl->counts[x->route < 0 ? HTTP_ROUTE_NONE : x->route][cls]--;
+	if (status < 400)
+		ctx->stats.v[ST_http_responses_2xx]--;
+	else if (status < 500)
+		ctx->stats.v[ST_http_responses_4xx]--;
+	else
+		ctx->stats.v[ST_http_responses_5xx]--;
 }
 
 /* Count an answer with its head built. */

@@ -131,18 +131,26 @@ static __rte_always_inline bool
 http_respond_empty_kept(struct http_exchange *x, const struct http_resp_tpl *t,
 			bool closing)
 {
+	struct http_lcore *hl;
 	uint8_t *p;
 
 	if (closing)
 		x->conn->flags |= HC_CLOSING;
-	p = tcp_send_reserve(x->lc, x->conn->tcp, t->len, cksum_fold(t->sum));
-	if (unlikely(!p))
-		return false;
-	if (closing)
-		memcpy(p, t->head, 128);
-	else
-		memcpy(p, t->head, 80);
+	/* Counted before the reserve, taken back when it refuses: only x
+	 * lives across the call (one register saved, no frame padding);
+	 * the reserve changes no template, so t is read again from hl. */
 	http_head_count_cls(x->lc, x, x->status, t->cls);
+	p = tcp_send_reserve(x->lc, x->conn->tcp, t->len, cksum_fold(t->sum));
+	hl = x->conn->hl;
+	if (unlikely(!p)) {
+		http_head_uncount_cls(x->lc, x, x->status,
+				      (closing ? hl->tpl_close : hl->tpl_empty)->cls);
+		return false;
+	}
+	if (closing)
+		memcpy(p, hl->tpl_close->head, 128);
+	else
+		memcpy(p, hl->tpl_empty->head, 80);
 	return true;
 }
 

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "http/head_cache.h"
+#include "http/http.h"
 #include "http/head_cache_fast.h"
 #include "http/parser_priv.h"
 #include "http/resp.h"
@@ -531,6 +532,31 @@ http_head_cache_parse(struct http_head_cache *c, struct stats *stats,
 	return http_head_cache_miss(c, stats, st, buf, len, lim, req, status);
 }
 
+_Static_assert(offsetof(struct http_exchange, allow) + sizeof(void *) -
+			       offsetof(struct http_exchange, arg) ==
+		       HTTP_X_IMG,
+	       "an exchange's arg..allow is the kept route's image");
+
+/* rt's image of an exchange from arg to allow (http_dispatch_kept
+ * copies it): what http_dispatch_hit's general way would store there
+ * for an entry with rflags and head_only xf, padding zero. */
+static void
+http_hc_route_ximg(struct http_hc_route *rt, const uint8_t xf[2])
+{
+	struct http_exchange x;
+
+	memset(&x, 0, sizeof(x));
+	x.arg = rt->arg;
+	x.route = rt->route;
+	x.status = 0;
+	x.close = false;
+	x.rflags = xf[0];
+	x.head_only = xf[1];
+	x.allow = NULL;
+	memcpy(rt->ximg, (const char *)&x + offsetof(struct http_exchange, arg),
+	       HTTP_X_IMG);
+}
+
 int
 http_hc_route_slow(struct http_head_cache *c, const struct http_router *r,
 		   enum http_method method, const char *path, size_t path_len,
@@ -558,5 +584,6 @@ http_hc_route_slow(struct http_head_cache *c, const struct http_router *r,
 		rt->poff[i] = (uint16_t)(m->params[i].p - path);
 		rt->plen[i] = (uint16_t)m->params[i].len;
 	}
+	http_hc_route_ximg(rt, e->xf);
 	return rc;
 }

@@ -37,6 +37,9 @@
 
 /* A router's answer for an entry's method and path (params as offsets
  * from the path), valid for the router at router while its gen is gen. */
+/* Bytes of struct http_exchange from arg to allow (http_hc_route). */
+#define HTTP_X_IMG 32
+
 struct http_hc_route {
 	const struct http_router *router;
 	uint64_t gen;
@@ -48,6 +51,11 @@ struct http_hc_route {
 	uint8_t nparams;
 	uint16_t poff[HTTP_MAX_PARAMS];
 	uint16_t plen[HTTP_MAX_PARAMS];
+	/* struct http_exchange from arg to allow (HTTP_X_IMG bytes) as
+	 * the kept dispatch starts it: arg, route, status 0, close false,
+	 * the entry's rflags and head_only (xf), allow NULL; written with
+	 * route (http_hc_route_slow), copied in two 16-byte moves */
+	uint64_t ximg[4];
 };
 
 /* The words of struct http_request before its headers (11 on LP64),

@@ -686,6 +686,68 @@ test_http_conn_template_after_general_answer_in_new_second_has_new_date(
 	assert_int_equal(HSTAT(hc_h, http_responses_2xx), 3);
 }
 
+/* The answers of route (all classes) counted so far. */
+static uint64_t
+hc_route_total(int route)
+{
+	uint64_t n = 0;
+
+	for (unsigned int k = 0; k < HTTP_CLASSES; k++)
+		n += http_route_counts(hc_h->ctx)[route][k];
+	return n;
+}
+
+/*
+ * An empty answer whose template is kept but whose reserve TCP refuses
+ * (pipelined behind other answers in the same send queue) goes the
+ * general way, counted once: the kept path counts before the reserve
+ * and takes the count back when it refuses. Every answer byte for byte
+ * as alone, and each counted once (route, status class).
+ */
+static void
+test_http_conn_empty_answer_refused_reserve_counted_once(void **state)
+{
+	static const char e200[] = "GET /e200 HTTP/1.1\r\nHost: t\r\n\r\n";
+	static const char *const lead[] = {
+		GET_HELLO,
+		"POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\n\r\nabc",
+		e200,
+	};
+	char want_e[4096], want_l[4096], got[16384], seg[1024];
+	struct ht_client c;
+
+	hc_connect(&c, 40095);
+	ht_send(&c, e200);
+	ht_read(&c, want_e, sizeof(want_e));
+	for (size_t i = 0; i < sizeof(lead) / sizeof(lead[0]); i++) {
+		uint64_t e_n, x2, req;
+
+		ht_send(&c, lead[i]);
+		ht_read(&c, want_l, sizeof(want_l));
+		e_n = hc_route_total(5);
+		x2 = HSTAT(hc_h, http_responses_2xx);
+		req = HSTAT(hc_h, http_requests);
+		/* lead, then e200 three times, in one segment */
+		snprintf(seg, sizeof(seg), "%s%s%s%s", lead[i], e200, e200,
+			 e200);
+		ht_send(&c, seg);
+		ht_read(&c, got, sizeof(got));
+		assert_false(c.fin);
+		assert_false(c.rst);
+		assert_int_equal(strlen(got),
+				 strlen(want_l) + 3 * strlen(want_e));
+		assert_memory_equal(got, want_l, strlen(want_l));
+		for (int k = 0; k < 3; k++)
+			assert_memory_equal(got + strlen(want_l) +
+						    k * strlen(want_e),
+					    want_e, strlen(want_e));
+		assert_int_equal(HSTAT(hc_h, http_requests), req + 4);
+		assert_int_equal(HSTAT(hc_h, http_responses_2xx), x2 + 4);
+		assert_int_equal(hc_route_total(5),
+				 e_n + 3 + (lead[i] == e200));
+	}
+}
+
 /*
  * Empty answers (http_respond_empty, the latest one's template kept in
  * hl->tpl_empty) byte for byte as built from scratch: again, after
@@ -884,6 +946,7 @@ main(void)
 		HC_TEST(test_http_conn_unrouted_method_answers_405_with_allow),
 		HC_TEST(test_http_conn_template_after_general_answer_in_new_second_has_new_date),
 		HC_TEST(test_http_conn_empty_answers_match_full_heads),
+		HC_TEST(test_http_conn_empty_answer_refused_reserve_counted_once),
 		HC_TEST(test_http_conn_empty_answers_that_close_say_so_and_close),
 		HC_TEST(test_http_conn_header_timeout_answers_408_and_closes),
 		HC_TEST(test_http_conn_idle_connection_closes_silently),

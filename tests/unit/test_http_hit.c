@@ -79,6 +79,25 @@ hh_lean(struct http_exchange *x)
 	hh_describe(x, false);
 }
 
+/* What a handler finds in the exchange before it answers, but the head
+ * (NULL in a kept dispatch until asked for): route, argument, params,
+ * status, close, the answer flags and HEAD, extra header lines. */
+static void
+hh_fields(struct http_exchange *x)
+{
+	char out[256];
+	int n;
+
+	n = snprintf(out, sizeof(out),
+		     "route=%d arg=%s np=%u status=%d close=%d rflags=%u "
+		     "head_only=%d allow=%d",
+		     x->route, x->arg == (void *)&hh_router ? "r" : "?",
+		     x->nparams, x->status, x->close, x->rflags, x->head_only,
+		     x->allow != NULL);
+	assert_true(n > 0 && n < (int)sizeof(out));
+	http_respond(x, 200, "text/plain", out, (size_t)n);
+}
+
 static void
 hh_tweak(struct config *cfg)
 {
@@ -243,6 +262,42 @@ test_http_hit_close_http10_and_head_flags_as_the_parse(void **state)
 		/* HEAD: the length of the GET's body, and no body */
 		if (strncmp(cases[i].req, "HEAD", 4) == 0)
 			assert_string_equal(ht_body(a), "");
+	}
+}
+
+/* The exchange a kept route's hit starts from its image
+ * (http_hc_route_ximg: route, status, close, rflags, head_only, allow)
+ * is the one the parse's dispatch starts, for every answer flag; with
+ * the 32-byte fast match too (the third sending). */
+static void
+test_http_hit_exchange_fields_as_the_parse(void **state)
+{
+	static const char *const reqs[] = {
+		"GET /fields HTTP/1.1\r\nHost: t\r\n\r\n",
+		"POST /fields HTTP/1.1\r\nHost: t\r\nContent-Length: 2\r\n\r\nhi",
+		"GET /fields HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n",
+		"GET /fields HTTP/1.0\r\n\r\n",
+		"GET /fields HTTP/1.0\r\nConnection: keep-alive\r\n\r\n",
+		"HEAD /fields HTTP/1.1\r\nHost: t\r\n\r\n",
+		"HEAD /fields HTTP/1.0\r\n\r\n",
+	};
+
+	assert_true(http_router_add(&hh_router,
+				    HTTP_METHOD_BIT(HTTP_M_GET) |
+					    HTTP_METHOD_BIT(HTTP_M_HEAD) |
+					    HTTP_METHOD_BIT(HTTP_M_POST),
+				    "/fields", hh_fields, &hh_router,
+				    "fields") >= 0);
+	for (size_t i = 0; i < sizeof(reqs) / sizeof(reqs[0]); i++) {
+		const char *a = hh_same(reqs[i], reqs[i], true, 0);
+		char again[4096];
+
+		if (strncmp(reqs[i], "HEAD", 4) != 0)
+			assert_non_null(strstr(a, "route=2 arg=r np=0 status=0 "
+						  "close=0 rflags="));
+		/* once more: the entry's fast form, if armed */
+		hh_answer(reqs[i], 0, 0, again, sizeof(again));
+		assert_string_equal(again, a);
 	}
 }
 
@@ -598,6 +653,7 @@ main(void)
 		HH_TEST(test_http_hit_answers_as_the_parse_keep_alive_and_query),
 		HH_TEST(test_http_hit_other_content_length_moves_the_fields_after_it),
 		HH_TEST(test_http_hit_close_http10_and_head_flags_as_the_parse),
+		HH_TEST(test_http_hit_exchange_fields_as_the_parse),
 		HH_TEST(test_http_hit_expect_continue_with_body_whole_or_later),
 		HH_TEST(test_http_hit_chunked_is_refused_from_the_entry_and_decoded),
 		HH_TEST(test_http_hit_unrouted_answers_404_and_405_as_the_parse),
