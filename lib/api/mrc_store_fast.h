@@ -51,6 +51,28 @@ mrc_lcore_seq_step(struct mrc_lcore *lc)
 #endif
 }
 
+/*
+ * Whether the lcore's counters take inline events of gen (live_gen):
+ * read once, as a relaxed load reads it (an aligned word: whole), by
+ * the compare itself on x86-64 (GCC keeps an atomic load apart from its
+ * use: one more instruction per event). live_gen has no ordering to
+ * keep: it is a relaxed word (its writers: this lcore itself, and
+ * mrc_store_lcore_offline() for an lcore that is not counting).
+ */
+static inline __attribute__((always_inline)) bool
+mrc_lcore_live_in(const struct mrc_lcore *lc, uint64_t gen)
+{
+#if defined(__x86_64__) && defined(__GCC_ASM_FLAG_OUTPUTS__) &&             \
+	!defined(__SANITIZE_THREAD__)
+	bool eq;
+
+	__asm__("cmpq %2, %1" : "=@cce"(eq) : "r"(gen), "m"(lc->live_gen));
+	return eq;
+#else
+	return ld_relaxed(&lc->live_gen) == gen;
+#endif
+}
+
 /* One exact event into the lcore's counters, the offset already added
  * up: the seqcount writer of lcore_add() (mrc_store.c); seq's step of 2
  * is the event's count (seq0). */
@@ -89,7 +111,7 @@ mrc_store_count_known_in(struct mrc_store *s, unsigned int idx,
 	/* One generation for the whole event; the lcore online and already
 	 * in it: one test (live_gen). */
 	gen = ld_acquire(&s->gen);
-	if (ld_relaxed(&lc->live_gen) != gen)
+	if (!mrc_lcore_live_in(lc, gen))
 		return -1;
 	/* The key's words hashed, then compared with the record's. */
 	mrc_hash_words((const unsigned char *)key, len, &a, &b);
