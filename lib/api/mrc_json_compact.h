@@ -202,12 +202,13 @@ mrc_json_compact_head(const char *body, size_t len,
 }
 
 /*
- * mrc_json_compact_head() for a body whose last byte is its '}' (no
- * whitespace after it), false for any other, with the id's length too,
- * *lp = *qp - body - 11 (wrapping as that does when there is no id): the
- * data path's handler keeps no pointer to the id for it. Where SSE2 is,
- * *qp and *lp are both the body's end and the ':''s place, so the
- * compiler forms each in one step.
+ * mrc_json_compact_head() with the id's length too, *lp = *qp - body - 11
+ * (wrapping as that does when there is no id): the data path's handler
+ * keeps no pointer to the id for it. Where SSE2 is, everything is formed
+ * from the length up to the '}', n (whitespace after it trimmed first,
+ * as mrc_json_compact_head() trims it: some clients send it) and the
+ * ':''s place: *qp, *ep and *lp in one step each, one value (n) where
+ * the two ways meet.
  */
 static inline __attribute__((always_inline)) bool
 mrc_json_compact_head_last(const char *body, size_t len,
@@ -216,9 +217,17 @@ mrc_json_compact_head_last(const char *body, size_t len,
 {
 	const unsigned char *b = (const unsigned char *)body;
 
-	if (len < 24 || b[len - 1] != '}')
+	if (len < 24)
 		return false;
 #if defined(__SSE2__)
+	if (__builtin_expect(b[len - 1] != '}', 0)) {
+		while (len > 1 && (b[len - 1] == ' ' || b[len - 1] == '\t' ||
+				   b[len - 1] == '\n' || b[len - 1] == '\r'))
+			len--;
+		/* Still 24 bytes up to the '}': the lowest read. */
+		if (b[len - 1] != '}' || len < 24)
+			return false;
+	}
 	{
 		const unsigned char *e = b + len - 1;
 		__m128i t = _mm_loadu_si128(
