@@ -324,12 +324,14 @@ mrc_event_status(struct http_exchange *x, unsigned int status)
 
 	/* The id is checked for plain text only when the store does not
 	 * answer: a known id matched a record marked plain
-	 * (mrc_store_count_known). */
-	if (!mrc_json_compact_head(x->body, x->body_len, &q, &e)) {
+	 * (mrc_store_count_known). A body with whitespace after its '}'
+	 * takes the general path, which decides it as the compact one
+	 * would: here the id's length comes from the body's length
+	 * (mrc_json_compact_head_last). */
+	if (!mrc_json_compact_head_last(x->body, x->body_len, &q, &e, &len)) {
 		mrc_event_any(x);
 		return;
 	}
-	len = (size_t)((const char *)q - uid);
 	if (__builtin_expect(len - 9 < a->id_fast, 1)) {
 		if (__builtin_expect(mrc_event_units(q, e, &v), 1)) {
 			mrc_event_count_v(x, uid, len, v, status, true, true);

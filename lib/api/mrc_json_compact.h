@@ -201,6 +201,66 @@ mrc_json_compact_head(const char *body, size_t len,
 	return true;
 }
 
+/*
+ * mrc_json_compact_head() with the id's length too, *lp = *qp - body - 11
+ * (wrapping as that does when there is no id): the data path's handler
+ * keeps no pointer to the id for it. Where SSE2 is, everything is formed
+ * from the length up to the '}', n (whitespace after it trimmed first,
+ * as mrc_json_compact_head() trims it: some clients send it) and the
+ * ':''s place: *qp, *ep and *lp in one step each, one value (n) where
+ * the two ways meet.
+ */
+static inline __attribute__((always_inline)) bool
+mrc_json_compact_head_last(const char *body, size_t len,
+			   const unsigned char **qp, const unsigned char **ep,
+			   size_t *lp)
+{
+	const unsigned char *b = (const unsigned char *)body;
+
+	if (len < 24)
+		return false;
+#if defined(__SSE2__)
+	if (__builtin_expect(b[len - 1] != '}', 0)) {
+		while (len > 1 && (b[len - 1] == ' ' || b[len - 1] == '\t' ||
+				   b[len - 1] == '\n' || b[len - 1] == '\r'))
+			len--;
+		/* Still 24 bytes up to the '}': the lowest read. */
+		if (b[len - 1] != '}' || len < 24)
+			return false;
+	}
+	{
+		const unsigned char *e = b + len - 1;
+		__m128i t = _mm_loadu_si128(
+			(const __m128i *)(const void *)(e - 16));
+		/* As mrc_json_compact_head(): bit 0 set too. */
+		unsigned int colon = (unsigned int)_mm_movemask_epi8(
+					     _mm_cmpeq_epi8(
+						     t, _mm_set1_epi8(':'))) |
+				     1;
+		uint64_t top;
+
+		if ((mrc_json_ld64(b) ^ MRC_JSON_W8("{\"userId")) |
+		    (mrc_json_ld64(b + 3) ^ MRC_JSON_W8("serId\":\"")))
+			return false;
+#if defined(__x86_64__)
+		__asm__("bsrq %1, %0" : "=r"(top) : "r"((uint64_t)colon));
+#else
+		top = (uint64_t)(31 ^ __builtin_clz(colon));
+#endif
+		/* q = e - 25 + top, so q - (b + 11) = len - 37 + top. */
+		*qp = e - 25 + top;
+		*ep = e;
+		*lp = len - 37 + top;
+		return true;
+	}
+#else
+	if (!mrc_json_compact_head(body, len, qp, ep))
+		return false;
+	*lp = (size_t)((const char *)*qp - body - 11);
+	return true;
+#endif
+}
+
 /* Whether ","value": begins at q (mrc_json_compact_head's q): two
  * overlapping words. */
 static inline __attribute__((always_inline)) bool

@@ -32,17 +32,56 @@ mrc_lcore_exact_next(const struct mrc_lcore *lc, int64_t v, int64_t *off)
 	return !__builtin_add_overflow(lc->exact_off, v, off);
 }
 
+/*
+ * seq one up, by its only writer (this lcore): on x86-64 one add to
+ * memory (no lock: no other thread writes seq) instead of a load, an add
+ * and a store each time. The add's store is an ordinary store: TSO keeps
+ * it in program order with the stores around it, and the "memory"
+ * clobber keeps the compiler from moving them across it, which is what
+ * the release stores of lcore_add() ask (the reader, lcore_read(), sees
+ * seq odd, or even and the fields of that seq).
+ */
+static inline __attribute__((always_inline)) void
+mrc_lcore_seq_step(struct mrc_lcore *lc)
+{
+#if defined(__x86_64__) && !defined(__SANITIZE_THREAD__)
+	__asm__ volatile("addq $1, %0" : "+m"(lc->seq) : : "memory");
+#else
+	st_release(&lc->seq, ld_relaxed(&lc->seq) + 1);
+#endif
+}
+
+/*
+ * Whether the lcore's counters take inline events of gen (live_gen):
+ * read once, as a relaxed load reads it (an aligned word: whole), by
+ * the compare itself on x86-64 (GCC keeps an atomic load apart from its
+ * use: one more instruction per event). live_gen has no ordering to
+ * keep: it is a relaxed word (its writers: this lcore itself, and
+ * mrc_store_lcore_offline() for an lcore that is not counting).
+ */
+static inline __attribute__((always_inline)) bool
+mrc_lcore_live_in(const struct mrc_lcore *lc, uint64_t gen)
+{
+#if defined(__x86_64__) && defined(__GCC_ASM_FLAG_OUTPUTS__) &&             \
+	!defined(__SANITIZE_THREAD__)
+	bool eq;
+
+	__asm__("cmpq %2, %1" : "=@cce"(eq) : "r"(gen), "m"(lc->live_gen));
+	return eq;
+#else
+	return ld_relaxed(&lc->live_gen) == gen;
+#endif
+}
+
 /* One exact event into the lcore's counters, the offset already added
  * up: the seqcount writer of lcore_add() (mrc_store.c); seq's step of 2
  * is the event's count (seq0). */
 static inline __attribute__((always_inline)) void
 mrc_lcore_count_exact(struct mrc_lcore *lc, int64_t off)
 {
-	uint64_t seq = lc->seq;
-
-	st_relaxed(&lc->seq, seq + 1);
+	mrc_lcore_seq_step(lc);
 	st_release(&lc->exact_off, off);
-	st_release(&lc->seq, seq + 2);
+	mrc_lcore_seq_step(lc);
 }
 
 /*
@@ -72,7 +111,7 @@ mrc_store_count_known_in(struct mrc_store *s, unsigned int idx,
 	/* One generation for the whole event; the lcore online and already
 	 * in it: one test (live_gen). */
 	gen = ld_acquire(&s->gen);
-	if (ld_relaxed(&lc->live_gen) != gen)
+	if (!mrc_lcore_live_in(lc, gen))
 		return -1;
 	/* The key's words hashed, then compared with the record's. */
 	mrc_hash_words((const unsigned char *)key, len, &a, &b);

@@ -303,6 +303,24 @@ mrc_set_known(const struct mrc_store *s, unsigned int ti, uint64_t h,
 }
 
 /*
+ * Whether the record at rec holds len bytes (len < 2^16): its header,
+ * rec[0] | rec[1] << 8, compared as one 16-bit word where that is its
+ * layout (little-endian): one compare with memory, no load and widen.
+ */
+static inline __attribute__((always_inline)) bool
+mrc_rec_len_is(const unsigned char *rec, size_t len)
+{
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	uint16_t hl;
+
+	memcpy(&hl, rec, sizeof(hl));
+	return hl == (uint16_t)len;
+#else
+	return (size_t)(rec[0] | rec[1] << 8) == len;
+#endif
+}
+
+/*
  * mrc_set_known() for a key of 1..16 bytes given as its words a, b
  * (mrc_hash_words: they hold every byte of it, so equal words are equal
  * keys), whose record, when one is plain (not REC_RAW) and of len bytes,
@@ -323,7 +341,7 @@ mrc_set_known_w(const struct mrc_store *s, unsigned int ti, uint64_t h,
 	if (off >= SLOT_TOMB - 1)
 		return false;
 	rec = s->arena[ti] + off;
-	if ((size_t)(rec[0] | rec[1] << 8) != len)
+	if (!mrc_rec_len_is(rec, len))
 		return false;
 	mrc_hash_words(rec + REC_HDR, len, &ra, &rb);
 	return ((ra ^ a) | (rb ^ b)) == 0;

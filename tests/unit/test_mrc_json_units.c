@@ -61,6 +61,26 @@ units_class(const char *s, size_t n)
 }
 
 /*
+ * mrc_json_compact_head_last() against mrc_json_compact_head() on the
+ * body b: the same answer, q and e, and the id's length q - b - 11.
+ */
+static void
+head_last_agrees(const char *b, size_t len)
+{
+	const unsigned char *q = NULL, *e = NULL, *q2 = NULL, *e2 = NULL;
+	size_t l2 = 0;
+	bool h = mrc_json_compact_head(b, len, &q, &e);
+	bool hl = mrc_json_compact_head_last(b, len, &q2, &e2, &l2);
+
+	if (h != hl)
+		fail_msg("head %d, head_last %d on [%.*s]", h, hl, (int)len, b);
+	if (h && (q2 != q || e2 != e ||
+		  l2 != (size_t)((const char *)q - b - 11)))
+		fail_msg("head_last's q, e or length off on [%.*s]", (int)len,
+			 b);
+}
+
+/*
  * {"userId":"<id>","value":<s>}<ws> before a guard page, through the
  * frame's head and then both ways: what mrc_json_compact_units() takes,
  * mrc_json_compact_tail() takes with the same value in 1e-9 units (its
@@ -85,6 +105,7 @@ units_one(struct units_stats *st, const char *id, const char *s, size_t n,
 	len += snprintf(buf + len, sizeof(buf) - (size_t)len, "}%s", ws);
 	b = guard_page_at(buf, (size_t)len);
 	st->bodies++;
+	head_last_agrees(b, (size_t)len);
 	if (!mrc_json_compact_head(b, (size_t)len, &q, &e)) {
 		/* Only a body shorter than the shortest frame. */
 		if (len - (int)strlen(ws) >= 24)
@@ -109,6 +130,55 @@ units_one(struct units_stats *st, const char *id, const char *s, size_t n,
 		st->must++;
 		if (!units)
 			fail_msg("units refused [%.*s]", len, b);
+	}
+}
+
+/*
+ * head_last with each of the frame's first 11 bytes, and the '}', changed
+ * to every other byte, and with every byte (then a space) after the '}',
+ * at each body length 20..40: as the head decides.
+ */
+static void
+test_mrc_json_head_last_frame_bytes(void **state)
+{
+	static const char body[] = "{\"userId\":\"abcdefghijklmnopq\","
+				   "\"value\":123.5}";
+	char buf[64];
+
+	(void)state;
+	for (size_t n = 20; n <= 40; n++) {
+		size_t cut = sizeof(body) - 1 - n;
+
+		for (size_t i = 0; i < 12; i++) {
+			for (int c = 0; c < 256; c++) {
+				const char *b;
+
+				/* The id shortened to make the body n bytes. */
+				memcpy(buf, body, 11);
+				memcpy(buf + 11, body + 11 + cut,
+				       sizeof(body) - 1 - 11 - cut);
+				if (i < 11)
+					buf[i] = (char)c;
+				else
+					buf[n - 1] = (char)c;
+				b = guard_page_at(buf, n);
+				head_last_agrees(b, n);
+			}
+		}
+		/* One or two bytes of every value after the '}'. */
+		for (int c = 0; c < 256; c++) {
+			const char *b;
+
+			memcpy(buf, body, 11);
+			memcpy(buf + 11, body + 11 + cut,
+			       sizeof(body) - 1 - 11 - cut);
+			buf[n] = (char)c;
+			buf[n + 1] = ' ';
+			b = guard_page_at(buf, n + 1);
+			head_last_agrees(b, n + 1);
+			b = guard_page_at(buf, n + 2);
+			head_last_agrees(b, n + 2);
+		}
 	}
 }
 
@@ -290,6 +360,7 @@ main(void)
 			test_mrc_json_units_every_shape_and_its_edits_match_the_tail),
 #endif
 		cmocka_unit_test(test_mrc_json_units_edges),
+		cmocka_unit_test(test_mrc_json_head_last_frame_bytes),
 	};
 
 	return cmocka_run_group_tests(tests, guard_page_setup,
