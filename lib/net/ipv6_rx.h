@@ -60,11 +60,15 @@ ipv6_bad_source(const struct netif *ifc, const uint8_t *src, uint64_t hi,
  * check of ipv6_input passes and it would hand the datagram to tcp_input
  * as it is: true and the payload length in *plen. false: ipv6_input
  * decides (and counts). Reads only; test_net_rx_fast holds the two to
- * the same outcome on odd frames.
+ * the same outcome on odd frames. ipv6_rx_plain_tcp_src with src false
+ * leaves out the source test (ipv6_rx_bad_src), for a caller that makes
+ * it later, before anything but header prediction acts on the datagram
+ * (tcp_input_burst: tcp_in.c's tcp_seg_src); ipv6_input makes it last
+ * too, so nothing else it refuses is decided differently.
  */
 static __rte_always_inline bool
-ipv6_rx_plain_tcp(const struct netif *ifc, const struct rte_ipv6_hdr *ip,
-		  uint32_t dlen, uint32_t *plen)
+ipv6_rx_plain_tcp_src(const struct netif *ifc, const struct rte_ipv6_hdr *ip,
+		      uint32_t dlen, uint32_t *plen, bool src)
 {
 	uint64_t shi, slo, dhi, dlo;
 	uint32_t len;
@@ -78,15 +82,38 @@ ipv6_rx_plain_tcp(const struct netif *ifc, const struct rte_ipv6_hdr *ip,
 		     ip->proto != IPV6_NH_TCP || ip->hop_limits == 0 ||
 		     ip->dst_addr[0] == 0xff))
 		return false;
-	memcpy(&shi, ip->src_addr, 8);
-	memcpy(&slo, ip->src_addr + 8, 8);
 	memcpy(&dhi, ip->dst_addr, 8);
 	memcpy(&dlo, ip->dst_addr + 8, 8);
-	if (unlikely(!ipv6_is_ours_words(ifc, dhi, dlo) ||
-		     ipv6_bad_source(ifc, ip->src_addr, shi, slo, IPV6_NH_TCP)))
+	if (unlikely(!ipv6_is_ours_words(ifc, dhi, dlo)))
 		return false;
+	if (src) {
+		memcpy(&shi, ip->src_addr, 8);
+		memcpy(&slo, ip->src_addr + 8, 8);
+		if (unlikely(ipv6_bad_source(ifc, ip->src_addr, shi, slo,
+					     IPV6_NH_TCP)))
+			return false;
+	}
 	*plen = len;
 	return true;
+}
+
+static __rte_always_inline bool
+ipv6_rx_plain_tcp(const struct netif *ifc, const struct rte_ipv6_hdr *ip,
+		  uint32_t dlen, uint32_t *plen)
+{
+	return ipv6_rx_plain_tcp_src(ifc, ip, dlen, plen, true);
+}
+
+/* ipv6_rx_plain_tcp_src's source test, for a TCP datagram that passed
+ * the rest (ipv6_input's ip6_drop_bad_src). */
+static __rte_always_inline bool
+ipv6_rx_bad_src(const struct netif *ifc, const struct rte_ipv6_hdr *ip)
+{
+	uint64_t shi, slo;
+
+	memcpy(&shi, ip->src_addr, 8);
+	memcpy(&slo, ip->src_addr + 8, 8);
+	return ipv6_bad_source(ifc, ip->src_addr, shi, slo, IPV6_NH_TCP);
 }
 
 #endif

@@ -98,24 +98,33 @@ tcp_parse_options(struct tcp_seg *s, const uint8_t *o, uint32_t len)
 }
 
 /*
- * A segment of tcp_input_burst's IPv4 frame (src_q) comes with its
- * source not yet tested (ipv4_rx_plain_tcp_src): RFC 1122 §3.2.1.3's
- * test (ipv4_bad_source) is made here, on every way but header
- * prediction's, before anything is counted as TCP's. The predicted
- * segment needs none: its connection is ESTABLISHED, and only a segment
- * from its peer that came this way (or through ipv4_input) makes one
- * (the handshake's last ACK, a cookie's ACK, the SYN-ACK of an active
- * open: none is predicted), so the peer's address passed then, and the
- * test reads nothing else but the netif's addresses (fixed from init).
- * true: TCP's, counted in tcp_rx_segs (at tcp_input_seg's start for the
- * other entries); false: the datagram is dropped as ipv4_input drops it
- * (counted; the caller frees m).
+ * A segment of tcp_input_burst's frames (src_q; v6: the IPv6 frame)
+ * comes with its source not yet tested (ipv4_rx_plain_tcp_src,
+ * ipv6_rx_plain_tcp_src): RFC 1122 §3.2.1.3's test (ipv4_bad_source),
+ * or RFC 4291's (ipv6_rx_bad_src), is made here, on every way but
+ * header prediction's, before anything is counted as TCP's. The
+ * predicted segment needs none: its connection is ESTABLISHED, and only
+ * a segment from its peer (the lookup compares the whole address, all
+ * 16 bytes for IPv6) that came this way (or through ipv4_input,
+ * ipv6_input) makes one (the handshake's last ACK, a cookie's ACK, the
+ * SYN-ACK of an active open: none is predicted), so the peer's address
+ * passed then, and the test reads nothing else but the netif's
+ * addresses (fixed from init, port.c). true: TCP's, counted in
+ * tcp_rx_segs (at tcp_input_seg's start for the other entries); false:
+ * the datagram is dropped as ipv4_input or ipv6_input drops it (counted;
+ * the caller frees m).
  */
 static __rte_always_inline bool
-tcp_seg_src(struct lcore_ctx *ctx, const struct net_pkt *p, bool src_q)
+tcp_seg_src(struct lcore_ctx *ctx, const struct net_pkt *p, bool src_q,
+	    bool v6)
 {
 	if (src_q) {
-		if (unlikely(ipv4_bad_source(ctx, p->ip->src_addr))) {
+		if (v6) {
+			if (unlikely(ipv6_rx_bad_src(ctx->ifc, p->ip6))) {
+				STAT_INC(ctx, ip6_drop_bad_src);
+				return false;
+			}
+		} else if (unlikely(ipv4_bad_source(ctx, p->ip->src_addr))) {
 			STAT_INC(ctx, ipv4_drop_bad_src);
 			return false;
 		}
@@ -125,29 +134,30 @@ tcp_seg_src(struct lcore_ctx *ctx, const struct net_pkt *p, bool src_q)
 }
 
 /* Validate and parse the segment at m's data. 0, or -1 (counted; with
- * burst, after tcp_seg_src); the flags and ports are tcp_seg_odd's
- * (after the lookup). burst (tcp_input_burst's IPv4 frame): s is filled
- * as far as the lookup and header prediction read it, the rest left to
- * tcp_seg_rest4 (tcp_fast.h), which must run before anything else reads
- * s. */
+ * burst or src6, after tcp_seg_src); the flags and ports are
+ * tcp_seg_odd's (after the lookup). burst (tcp_input_burst's IPv4
+ * frame): s is filled as far as the lookup and header prediction read
+ * it, the rest left to tcp_seg_rest4 (tcp_fast.h), which must run
+ * before anything else reads s. src6 (tcp_input_burst's IPv6 frame):
+ * the source is not yet tested, s is filled whole. */
 static __rte_always_inline int
 tcp_parse(struct lcore_ctx *ctx, struct rte_mbuf *m, const struct net_pkt *p,
-	  struct tcp_seg *s, bool burst)
+	  struct tcp_seg *s, bool burst, bool src6)
 {
-	const bool src_q = burst;
+	const bool src_q = burst || src6;
 	const struct rte_tcp_hdr *th;
 	uint64_t ck = m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK;
 	uint32_t hlen;
 
 	if (unlikely(p->l4_len < sizeof(*th) || m->data_len < p->l4_len)) {
-		if (tcp_seg_src(ctx, p, src_q))
+		if (tcp_seg_src(ctx, p, src_q, src6))
 			STAT_INC(ctx, tcp_drop_short);
 		return -1;
 	}
 	th = rte_pktmbuf_mtod(m, const struct rte_tcp_hdr *);
 	hlen = (uint32_t)(th->data_off >> 4) * 4;
 	if (unlikely(hlen < sizeof(*th) || hlen > p->l4_len)) {
-		if (tcp_seg_src(ctx, p, src_q))
+		if (tcp_seg_src(ctx, p, src_q, src6))
 			STAT_INC(ctx, tcp_drop_bad_off);
 		return -1;
 	}
@@ -157,7 +167,7 @@ tcp_parse(struct lcore_ctx *ctx, struct rte_mbuf *m, const struct net_pkt *p,
 		      (p->ip6 ? cksum_ipv6_l4_rx(p->ip6, IPPROTO_TCP, th,
 						 p->l4_len) :
 				cksum_ipv4_l4_rx(p->ip, th, p->l4_len)) != 0))) {
-		if (tcp_seg_src(ctx, p, src_q))
+		if (tcp_seg_src(ctx, p, src_q, src6))
 			STAT_INC(ctx, tcp_drop_cksum);
 		return -1;
 	}
@@ -305,12 +315,14 @@ tcp_rx_free(struct tcp_lcore *tl, struct rte_mbuf *m)
 /* tcp_input's work, inline in its entries (tcp_input_frame4, _frame6,
  * tcp_input_burst); burst (tcp_input_burst's IPv4 frame): p->ip's
  * source is not yet tested (tcp_seg_src), and the segment is filled
- * only as far as prediction reads it until tcp_seg_rest4 (tcp_parse). */
+ * only as far as prediction reads it until tcp_seg_rest4 (tcp_parse);
+ * src6 (tcp_input_burst's IPv6 frame): p->ip6's source is not yet
+ * tested. */
 static __rte_always_inline void
 tcp_input_seg(struct lcore_ctx *ctx, struct rte_mbuf *m, struct net_pkt *p,
-	      bool burst)
+	      bool burst, bool src6)
 {
-	const bool src_q = burst;
+	const bool src_q = burst || src6;
 	struct tcp_lcore *tl = tcp_tl(ctx);
 	struct tcp_conn *c, *missed = NULL;
 	struct tcp_seg s;
@@ -323,7 +335,7 @@ tcp_input_seg(struct lcore_ctx *ctx, struct rte_mbuf *m, struct net_pkt *p,
 		rte_pktmbuf_free(m);
 		return;
 	}
-	if (unlikely(tcp_parse(ctx, m, p, &s, burst) < 0))
+	if (unlikely(tcp_parse(ctx, m, p, &s, burst, src6) < 0))
 		goto drop;
 	c = tcp_conn_find(tl, s.peer_ip, s.th->src_port, s.th->dst_port,
 			  burst ? TCP_LID_V4 : s.lid, burst ? NULL : s.peer6);
@@ -341,7 +353,7 @@ tcp_input_seg(struct lcore_ctx *ctx, struct rte_mbuf *m, struct net_pkt *p,
 	}
 	if (burst)
 		tcp_seg_rest4(&s);
-	if (!tcp_seg_src(ctx, p, src_q))
+	if (!tcp_seg_src(ctx, p, src_q, src6))
 		goto drop;
 	if (tcp_seg_odd(&s)) {
 		STAT_INC(ctx, tcp_drop_bad_flags);
@@ -399,7 +411,7 @@ drop:
 void
 tcp_input(struct lcore_ctx *ctx, struct rte_mbuf *m, struct net_pkt *p)
 {
-	tcp_input_seg(ctx, m, p, false);
+	tcp_input_seg(ctx, m, p, false, false);
 }
 
 /*
@@ -435,7 +447,7 @@ tcp_frame4(struct lcore_ctx *ctx, struct rte_mbuf *m, bool burst)
 	p.ip_hlen = sizeof(*ip);
 	p.l4_len = (uint16_t)(tlen - sizeof(*ip));
 	p.dst_mcast = false;
-	tcp_input_seg(ctx, m, &p, burst);
+	tcp_input_seg(ctx, m, &p, burst, false);
 	return true;
 }
 
@@ -451,17 +463,21 @@ tcp_input_frame4(struct lcore_ctx *ctx, struct rte_mbuf *m)
  * segment, to our MAC, IPv6 on) is taken when its datagram is the plain
  * TCP one (ipv6_rx_plain_tcp): counted as ipv6_input counts it, its
  * headers pulled and the padding trimmed as those two do, then
- * tcp_input's work. false: m untouched, eth_input decides.
+ * tcp_input's work. false: m untouched, eth_input decides. burst
+ * (tcp_input_burst): the source is tested only where the segment is not
+ * the predicted one (tcp_seg_src), and a bad one is then taken and
+ * dropped as ipv6_input drops it.
  */
 static __rte_always_inline bool
-tcp_frame6(struct lcore_ctx *ctx, struct rte_mbuf *m)
+tcp_frame6(struct lcore_ctx *ctx, struct rte_mbuf *m, bool burst)
 {
 	struct rte_ether_hdr *eh = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
 	struct rte_ipv6_hdr *ip = (struct rte_ipv6_hdr *)(eh + 1);
 	struct net_pkt p;
 	uint32_t plen;
 
-	if (!ipv6_rx_plain_tcp(ctx->ifc, ip, m->data_len - sizeof(*eh), &plen))
+	if (!ipv6_rx_plain_tcp_src(ctx->ifc, ip, m->data_len - sizeof(*eh),
+				   &plen, !burst))
 		return false;
 	STAT_INC(ctx, ip6_rx);
 	m->data_off = (uint16_t)(m->data_off + sizeof(*eh) + sizeof(*ip));
@@ -473,14 +489,14 @@ tcp_frame6(struct lcore_ctx *ctx, struct rte_mbuf *m)
 	p.ip_hlen = sizeof(*ip);
 	p.l4_len = (uint16_t)plen;
 	p.dst_mcast = false;
-	tcp_input_seg(ctx, m, &p, false);
+	tcp_input_seg(ctx, m, &p, false, burst);
 	return true;
 }
 
 bool
 tcp_input_frame6(struct lcore_ctx *ctx, struct rte_mbuf *m)
 {
-	return tcp_frame6(ctx, m);
+	return tcp_frame6(ctx, m, false);
 }
 
 /*
@@ -522,7 +538,7 @@ tcp_input_loop(struct lcore_ctx *ctx, struct rte_mbuf **pkts, uint16_t n,
 					continue;
 			} else if (type == RTE_BE16(RTE_ETHER_TYPE_IPV6) &&
 				   ifc->ip6_prefix && ctx->nd) {
-				if (!tcp_frame6(ctx, m))
+				if (!tcp_frame6(ctx, m, on))
 					eth_input_ip6(ctx, m);
 				continue;
 			}

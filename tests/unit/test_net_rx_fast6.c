@@ -145,6 +145,26 @@ r6_src_ours(struct harness *h, struct rx6_frame *d, uint8_t *f, size_t n)
 	return n;
 }
 
+/* A bad source with a TCP fault as well: ipv6_input drops it as a bad
+ * source before TCP sees the fault (tcp_input_burst's deferred test,
+ * tcp_in.c's tcp_seg_src, must make it on TCP's drop branches too). */
+static size_t
+r6_src_ours_sum(struct harness *h, struct rx6_frame *d, uint8_t *f, size_t n)
+{
+	if (n == 0)
+		return r6_src_ours(h, d, f, n);
+	return r6_tcp_sum(h, d, f, n);
+}
+
+static size_t
+r6_src_lo_off(struct harness *h, struct rx6_frame *d, uint8_t *f, size_t n)
+{
+	if (n == 0)
+		return r6_src_lo(h, d, f, n);
+	f[14 + 40 + 12] = 4 << 4; /* data offset 16 bytes */
+	return n;
+}
+
 static size_t
 r6_closed(struct harness *h, struct rx6_frame *d, uint8_t *f, size_t n)
 {
@@ -196,6 +216,8 @@ static const struct rx6_case rx6_cases[] = {
 	{ "src_loopback", r6_src_lo, false },
 	{ "src_unspec", r6_src_unspec, false },
 	{ "src_ours", r6_src_ours, false },
+	{ "src_ours_tcp_sum", r6_src_ours_sum, false },
+	{ "src_loopback_off_small", r6_src_lo_off, false },
 	{ "closed_port", r6_closed, true },
 	{ "syn_fin", r6_syn_fin, true },
 	{ "udp", r6_udp, false },
