@@ -230,8 +230,9 @@ tcp_fast_ack_all(struct lcore_ctx *ctx, struct tcp_lcore *tl,
 	}
 	/* Send window update, only from a newer segment (§3.10.7.4). */
 	tcp_fast_wnd(c, s->seq, ack, s->wnd);
-	/* Send-queue space freed: the application may write more. */
-	if (c->ops->writable) {
+	/* Send-queue space freed: the application may write more, unless
+	 * it waits for no room (tcp_want_writable). */
+	if (tcp_ack_writable(c)) {
 		c->ops->writable(ctx, c, c->app);
 		if (c->flags & TCF_DEAD)
 			return false;

@@ -115,6 +115,9 @@ enum tcp_timer_kind {
 /* tx_psum is the pseudo-header's addresses and protocol only, the TCP sum
  * offloaded (tcp_frame.c); never with TCF_TXHDR */
 #define TCF_TXPH 0x800000
+/* the application asked for ops->writable on ACKs that free space
+ * (tcp_want_writable; only read with ops->writable_asked) */
+#define TCF_WR_WANT 0x1000000
 
 /*
  * A connection's local address and family in one byte (struct tcp_conn.lid,
@@ -642,6 +645,21 @@ tcp_can_queue(const struct tcp_conn *c, const uint32_t also)
 		   tcp_dec_word(TCP_ESTABLISHED, 0, 0, 0)))
 		return true;
 	return (TCPF(c->state) & TCPF_CAN_SEND) && !(c->flags & f);
+}
+
+/* An ACK that freed send-queue space calls ops->writable (tcp_rcv_ack,
+ * tcp_fast_ack_all): there is one, and its application either wants
+ * every such ACK or asked for them now (tcp_want_writable). The flag
+ * first: an application that asks (HTTP) is usually not waiting, and
+ * that case reads one byte of ops. */
+static __rte_always_inline bool
+tcp_ack_writable(const struct tcp_conn *c)
+{
+	const struct tcp_ops *o = c->ops;
+
+	if (c->flags & TCF_WR_WANT)
+		return o->writable != NULL;
+	return !o->writable_asked && o->writable != NULL;
 }
 
 /* tcp_schedule's body (tcp_conn.c), inline for tcp_send_reserve: c on

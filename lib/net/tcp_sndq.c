@@ -116,6 +116,16 @@ tcp_send_space(struct tcp_conn *c)
 	return space;
 }
 
+/* The ACK paths' writable call on or off for c (tcp_ack_writable). */
+void
+tcp_want_writable(struct tcp_conn *c, bool want)
+{
+	if (want)
+		c->flags |= TCF_WR_WANT;
+	else
+		c->flags &= ~TCF_WR_WANT;
+}
+
 /* m joins c's send queue at its tail (RACK's marks clear); the first
  * mbuf of an empty queue stamps progress and puts c on the holders list.
  * tcp_send and tcp_send_reserve's two ways share it. */
