@@ -775,8 +775,9 @@ bool tcp_rcv_acked(struct lcore_ctx *ctx, struct tcp_conn *c,
 void tcp_sndq_drop(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t bytes);
 void tcp_sndq_free(struct lcore_ctx *ctx, struct tcp_conn *c);
 
-/* tcp_sndq_unlink but for the holders list: c stays on it even when its
- * queue is now empty (the caller sees to it). */
+/* tcp_sndq_unlink but for the holders list and the MEM_SNDQ charge: c
+ * stays on it even when its queue is now empty, and the mbuf keeps its
+ * charge (the caller sees to both: a spare keeps it). */
 static __rte_always_inline struct rte_mbuf *
 tcp_sndq_unlink_held(struct lcore_ctx *ctx, struct tcp_conn *c)
 {
@@ -788,7 +789,6 @@ tcp_sndq_unlink_held(struct lcore_ctx *ctx, struct tcp_conn *c)
 	c->sndq_off = 0;
 	c->nsndq--;
 	c->progress_us = ctx->now_us;
-	mem_release_mbuf(&ctx->mem, MEM_SNDQ);
 	if (!c->sndq_head)
 		c->sndq_tail = NULL;
 	return m;
@@ -802,6 +802,7 @@ tcp_sndq_unlink(struct lcore_ctx *ctx, struct tcp_conn *c)
 {
 	struct rte_mbuf *m = tcp_sndq_unlink_held(ctx, c);
 
+	mem_release_mbuf(&ctx->mem, MEM_SNDQ);
 	if (!c->sndq_head)
 		tcp_unhold(c, false);
 	return m;
@@ -843,7 +844,11 @@ tcp_spare_keep(struct lcore_ctx *ctx, struct tcp_lcore *tl,
  * takes it (tcp_sndq_mbuf, tcp_send_reserve) instead of a pool get. The
  * spare never outlives the segment's processing (tcp_spare_drop,
  * tcp_fast_rcv), and the pool's reserve check counts it as free
- * (mem_budget.held). c stays on the holders list meanwhile (spare_of):
+ * (mem_budget.held). It keeps its MEM_SNDQ charge (memory the send side
+ * still holds): c's answer takes it with no charge of its own
+ * (tcp_send_reserve), and every other way out gives the charge back
+ * (tcp_spare_take, tcp_spare_drop, tcp_send_reserve_rest).
+ * c stays on the holders list meanwhile (spare_of):
  * its answer usually takes the spare and holds again; whatever takes
  * the spare otherwise takes c off (tcp_spare_take, tcp_spare_drop).
  */
@@ -854,15 +859,17 @@ tcp_sndq_pop_keep(struct lcore_ctx *ctx, struct tcp_conn *c)
 
 	tcp_meta(m)->next = NULL; /* a spare has none (tcp_spare_keep) */
 	if (unlikely(!tcp_spare_keep(ctx, tcp_tl(ctx), c, m))) {
+		mem_release_mbuf(&ctx->mem, MEM_SNDQ);
 		if (!c->sndq_head)
 			tcp_unhold(c, false);
 		rte_pktmbuf_free_seg(m);
 	}
 }
 
-/* The spare, out of tl, for a send queue of c: the connection it came
- * from leaves the holders list if it holds nothing (c itself holds it
- * again at once). */
+/* The spare, out of tl, for a send queue of c that charged MEM_SNDQ for
+ * it already (tcp_send): its own charge goes back, and the connection
+ * it came from leaves the holders list if it holds nothing (c itself
+ * holds it again at once). */
 static inline struct rte_mbuf *
 tcp_spare_take(struct lcore_ctx *ctx, struct tcp_lcore *tl,
 	       struct tcp_conn *c)
@@ -873,6 +880,7 @@ tcp_spare_take(struct lcore_ctx *ctx, struct tcp_lcore *tl,
 	tl->spare = NULL;
 	tl->spare_of = NULL;
 	ctx->mem.held--;
+	mem_release_mbuf(&ctx->mem, MEM_SNDQ);
 	if (unlikely(of != c))
 		tcp_unhold(of, false);
 	return m;
@@ -894,14 +902,15 @@ tcp_sndq_mbuf(struct lcore_ctx *ctx, struct tcp_conn *c)
 	return m;
 }
 
-/* The spare, unused, goes back to the pool, and the connection it came
- * from off the holders list if it holds nothing. */
+/* The spare, unused, goes back to the pool with its MEM_SNDQ charge, and
+ * the connection it came from off the holders list if it holds nothing. */
 static inline void
 tcp_spare_drop(struct lcore_ctx *ctx)
 {
 	struct tcp_lcore *tl = tcp_tl(ctx);
 
 	ctx->mem.held--;
+	mem_release_mbuf(&ctx->mem, MEM_SNDQ);
 	rte_pktmbuf_free_seg(tl->spare);
 	tl->spare = NULL;
 	tcp_unhold(tl->spare_of, false);

@@ -282,6 +282,7 @@ tcp_send_reserve_rest(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t len,
 		tl->spare = NULL;
 		tl->spare_of = NULL;
 		ctx->mem.held--;
+		mem_release_mbuf(&ctx->mem, MEM_SNDQ); /* the spare's own */
 		if (likely(of == c)) {
 			if ((c->flags & TCF_TS) &&
 			    m->data_off == TCP_SNDQ_DOFF - TCP_FIRST_HDR4_TS)
@@ -303,8 +304,9 @@ tcp_send_reserve_rest(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t len,
 	return tcp_send_reserve_queue(ctx, tl, c, m, len, known | sum);
 }
 
-/* tcp_send_reserve's first case, MEM_SNDQ charged: c's own spare m
- * into c's empty queue (c still held: spare_of, tcp_sndq_pop_keep). */
+/* tcp_send_reserve's first case: c's own spare m, with the MEM_SNDQ
+ * charge it kept (tcp_sndq_pop_keep), into c's empty queue (c still
+ * held: spare_of). */
 static __rte_always_inline void *
 tcp_send_reserve_own(struct lcore_ctx *ctx, struct tcp_lcore *tl,
 		     struct tcp_conn *c, struct rte_mbuf *m, uint32_t len,
@@ -333,27 +335,12 @@ tcp_send_reserve_own(struct lcore_ctx *ctx, struct tcp_lcore *tl,
 	return tcp_mdata(m);
 }
 
-/* The first case with MEM_SNDQ past half its limit (mem_charge_slow:
- * the pool's reserve checked too), apart so the common one makes no
- * call. */
-static void *__rte_noinline
-tcp_send_reserve_own_slow(struct lcore_ctx *ctx, struct tcp_conn *c,
-			  uint32_t len, uint16_t sum)
-{
-	struct tcp_lcore *tl = tcp_tl(ctx);
-
-	if (unlikely(!mem_charge_slow(&ctx->mem, MEM_SNDQ,
-				      ctx->mem.mbuf_bytes)))
-		return NULL;
-	return tcp_send_reserve_own(ctx, tl, c, tl->spare, len, sum);
-}
-
 /*
  * The keep-alive answer's case first, with no call: an empty queue, c's
  * own spare (its last answer, acknowledged by the segment that carries
- * this request: c is still on the holders list, tcp_sndq_pop_keep) and
- * MEM_SNDQ below half its limit (mem_charge's fast half, the same in_use
- * and high it writes). Anything else, tcp_send_reserve_own_slow or
+ * this request: c is still on the holders list, tcp_sndq_pop_keep),
+ * which kept its MEM_SNDQ charge: no charge, no budget check (the send
+ * side holds no more memory than it did). Anything else,
  * tcp_send_reserve_rest: the same mbuf, queue and counters either way
  * (test_tcp_reserve).
  */
@@ -362,9 +349,7 @@ tcp_send_reserve(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t len,
 		 uint16_t sum)
 {
 	struct tcp_lcore *tl = tcp_tl(ctx);
-	struct mem_class_stat *s = &ctx->mem.cls[MEM_SNDQ];
 	struct rte_mbuf *m;
-	uint64_t n;
 
 	/* Only where tcp_send would start a fresh mbuf anyway, so that
 	 * what the queue holds per byte stays as tcp_send makes it. len
@@ -379,11 +364,5 @@ tcp_send_reserve(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t len,
 		return tcp_send_reserve_rest(ctx, c, len, sum);
 	m = tl->spare;
 	RTE_ASSERT(m != NULL);
-	n = s->in_use + ctx->mem.mbuf_bytes;
-	if (unlikely(n > s->limit / 2))
-		return tcp_send_reserve_own_slow(ctx, c, len, sum);
-	s->in_use = n;
-	if (unlikely(n > s->high))
-		s->high = n;
 	return tcp_send_reserve_own(ctx, tl, c, m, len, sum);
 }
