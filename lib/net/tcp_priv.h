@@ -775,11 +775,12 @@ bool tcp_rcv_acked(struct lcore_ctx *ctx, struct tcp_conn *c,
 void tcp_sndq_drop(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t bytes);
 void tcp_sndq_free(struct lcore_ctx *ctx, struct tcp_conn *c);
 
-/* tcp_sndq_unlink but for the holders list and the MEM_SNDQ charge: c
- * stays on it even when its queue is now empty, and the mbuf keeps its
- * charge (the caller sees to both: a spare keeps it). */
+/* tcp_sndq_unlink but for the holders list: c stays on it even when its
+ * queue is now empty (the caller sees to it); the MEM_SNDQ charge goes
+ * back when release (false: the mbuf keeps it, tcp_sndq_pop_keep). */
 static __rte_always_inline struct rte_mbuf *
-tcp_sndq_unlink_held(struct lcore_ctx *ctx, struct tcp_conn *c)
+tcp_sndq_unlink_held(struct lcore_ctx *ctx, struct tcp_conn *c,
+		     const bool release)
 {
 	struct rte_mbuf *m = c->sndq_head;
 
@@ -789,6 +790,8 @@ tcp_sndq_unlink_held(struct lcore_ctx *ctx, struct tcp_conn *c)
 	c->sndq_off = 0;
 	c->nsndq--;
 	c->progress_us = ctx->now_us;
+	if (release)
+		mem_release_mbuf(&ctx->mem, MEM_SNDQ);
 	if (!c->sndq_head)
 		c->sndq_tail = NULL;
 	return m;
@@ -800,9 +803,8 @@ tcp_sndq_unlink_held(struct lcore_ctx *ctx, struct tcp_conn *c)
 static inline struct rte_mbuf *
 tcp_sndq_unlink(struct lcore_ctx *ctx, struct tcp_conn *c)
 {
-	struct rte_mbuf *m = tcp_sndq_unlink_held(ctx, c);
+	struct rte_mbuf *m = tcp_sndq_unlink_held(ctx, c, true);
 
-	mem_release_mbuf(&ctx->mem, MEM_SNDQ);
 	if (!c->sndq_head)
 		tcp_unhold(c, false);
 	return m;
@@ -855,7 +857,7 @@ tcp_spare_keep(struct lcore_ctx *ctx, struct tcp_lcore *tl,
 static __rte_always_inline void
 tcp_sndq_pop_keep(struct lcore_ctx *ctx, struct tcp_conn *c)
 {
-	struct rte_mbuf *m = tcp_sndq_unlink_held(ctx, c);
+	struct rte_mbuf *m = tcp_sndq_unlink_held(ctx, c, false);
 
 	tcp_meta(m)->next = NULL; /* a spare has none (tcp_spare_keep) */
 	if (unlikely(!tcp_spare_keep(ctx, tcp_tl(ctx), c, m))) {

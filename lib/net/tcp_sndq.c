@@ -327,7 +327,11 @@ tcp_send_reserve_own(struct lcore_ctx *ctx, struct tcp_lcore *tl,
 	tcp_meta(m)->fin = 0; /* next: NULL already (tcp_spare_keep) */
 	tcp_meta(m)->sum = known | sum;
 	c->sndq_head = m; /* held already */
-	c->progress_us = ctx->now_us; /* an empty queue holds no bytes */
+	/* progress_us: an empty queue holds no bytes, so it is now, as
+	 * tcp_sndq_append stamps it; the ACK that made m the spare stamped
+	 * it so in this same segment's processing (tcp_fast_pop_one,
+	 * tcp_sndq_unlink_held), and now_us changes only between polls */
+	RTE_ASSERT(c->progress_us == ctx->now_us);
 	c->sndq_tail = m;
 	c->nsndq = 1;
 	c->sndq_len = len;
