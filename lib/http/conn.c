@@ -152,6 +152,9 @@ const struct tcp_ops http_tcp_ops = {
 	.recv = http_conn_recv,
 	.peer_fin = http_conn_peer_fin,
 	.writable = http_conn_writable,
+	/* nothing to do until HC_OWED, HC_STREAM or HC_PAUSED is set: each
+	 * of those asks for it (tcp_want_writable) */
+	.writable_asked = true,
 	.closed = http_closed,
 };
 

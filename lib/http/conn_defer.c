@@ -183,6 +183,7 @@ http_stream_start(struct http_exchange *x, int status, const char *ctype,
 	pd->mark = 0;
 	pd->len = content_length;
 	hc->flags |= HC_STREAM;
+	tcp_want_writable(hc->tcp, true); /* the pump goes on from writable */
 	/* Called from a handler or a deferred callback: those go on with
 	 * the connection themselves, so the pump does not resume it. */
 	http_conn_stream_pump(x->lc, hc, false);

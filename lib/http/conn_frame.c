@@ -442,6 +442,7 @@ http_process(struct lcore_ctx *ctx, struct http_conn *hc, const char *p,
 
 		if (tcp_send_space(hc->tcp) < hc->hl->send_reserve) {
 			hc->flags |= HC_PAUSED;
+			tcp_want_writable(hc->tcp, true);
 			STAT_INC(ctx, http_paused);
 			break;
 		}
@@ -450,6 +451,7 @@ http_process(struct lcore_ctx *ctx, struct http_conn *hc, const char *p,
 		if (unlikely(hc->nq >= hc->hl->max_pipeline)) {
 			if (tcp_sndq_bytes(hc->tcp)) {
 				hc->flags |= HC_PAUSED;
+				tcp_want_writable(hc->tcp, true);
 				STAT_INC(ctx, http_pipeline_full);
 				break;
 			}

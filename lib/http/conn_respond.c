@@ -65,6 +65,7 @@ http_owe(struct lcore_ctx *ctx, struct http_conn *hc, const char *p,
 	memcpy(hc->owe + hc->owe_len, p, len);
 	hc->owe_len += len;
 	hc->flags |= HC_OWED;
+	tcp_want_writable(hc->tcp, true); /* the tail goes from writable */
 	if (!owed)
 		STAT_INC(ctx, http_resp_held);
 	return true;

@@ -70,6 +70,11 @@ struct tcp_ops {
 	 * tcp_send() or a tcp_send_space() below tcp.snd_buf's room) once
 	 * the budget has room again, even with nothing in flight. */
 	void (*writable)(struct lcore_ctx *ctx, struct tcp_conn *c, void *app);
+	/* writable on ACKs only while the application asked for it
+	 * (tcp_want_writable(c, true)); a new connection has not. false:
+	 * every ACK that frees space calls it, as above. The memory
+	 * budget's wake-up calls it either way. */
+	bool writable_asked;
 	/* The connection is gone; the application frees its state. c must
 	 * not be used after this returns. Called once per accepted conn
 	 * and once per tcp_connect() that returned 0:
@@ -216,6 +221,13 @@ int tcp_send(struct lcore_ctx *ctx, struct tcp_conn *c, const void *data,
  * writable once the budget has room). Check it before taking work whose
  * answer must go out whole. */
 uint32_t tcp_send_space(struct tcp_conn *c);
+
+/* For ops with writable_asked: whether ACKs that free send-queue space
+ * call ops->writable for c (a new connection: no). The application
+ * turns it on before it starts to wait for room (a short tcp_send(), a
+ * tcp_send_space() too small, an answer it holds back) and may turn it
+ * off when it waits for none. */
+void tcp_want_writable(struct tcp_conn *c, bool want);
 
 /* Bytes queued on c, sent or not, that the peer has not acknowledged. */
 uint32_t tcp_sndq_bytes(const struct tcp_conn *c);

@@ -153,7 +153,7 @@ tcp_fast_wnd(struct tcp_conn *c, uint32_t seq, uint32_t ack, uint16_t wnd)
  * ACK acknowledged to its end: its next is NULL, nsndq is 1 and the
  * cursor is it or NULL, so the queue is left empty by stores alone,
  * with what tcp_sndq_unlink_held and tcp_sndq_pop_keep do besides (the
- * progress stamp, the MEM_SNDQ charge, the spare or the pool).
+ * progress stamp, the spare or the pool with the MEM_SNDQ charge).
  */
 static __rte_always_inline void
 tcp_fast_pop_one(struct lcore_ctx *ctx, struct tcp_lcore *tl,
@@ -167,8 +167,8 @@ tcp_fast_pop_one(struct lcore_ctx *ctx, struct tcp_lcore *tl,
 	c->sndq_off = 0;
 	c->nsndq = 0;
 	c->progress_us = ctx->now_us;
-	mem_release_mbuf(&ctx->mem, MEM_SNDQ);
 	if (unlikely(!tcp_spare_keep(ctx, tl, c, m))) {
+		mem_release_mbuf(&ctx->mem, MEM_SNDQ);
 		tcp_unhold(c, false);
 		rte_pktmbuf_free_seg(m);
 	}
@@ -230,8 +230,9 @@ tcp_fast_ack_all(struct lcore_ctx *ctx, struct tcp_lcore *tl,
 	}
 	/* Send window update, only from a newer segment (§3.10.7.4). */
 	tcp_fast_wnd(c, s->seq, ack, s->wnd);
-	/* Send-queue space freed: the application may write more. */
-	if (c->ops->writable) {
+	/* Send-queue space freed: the application may write more, unless
+	 * it waits for no room (tcp_want_writable). */
+	if (tcp_ack_writable(c)) {
 		c->ops->writable(ctx, c, c->app);
 		if (c->flags & TCF_DEAD)
 			return false;

@@ -115,6 +115,9 @@ enum tcp_timer_kind {
 /* tx_psum is the pseudo-header's addresses and protocol only, the TCP sum
  * offloaded (tcp_frame.c); never with TCF_TXHDR */
 #define TCF_TXPH 0x800000
+/* the application asked for ops->writable on ACKs that free space
+ * (tcp_want_writable; only read with ops->writable_asked) */
+#define TCF_WR_WANT 0x1000000
 
 /*
  * A connection's local address and family in one byte (struct tcp_conn.lid,
@@ -644,6 +647,21 @@ tcp_can_queue(const struct tcp_conn *c, const uint32_t also)
 	return (TCPF(c->state) & TCPF_CAN_SEND) && !(c->flags & f);
 }
 
+/* An ACK that freed send-queue space calls ops->writable (tcp_rcv_ack,
+ * tcp_fast_ack_all): there is one, and its application either wants
+ * every such ACK or asked for them now (tcp_want_writable). The flag
+ * first: an application that asks (HTTP) is usually not waiting, and
+ * that case reads one byte of ops. */
+static __rte_always_inline bool
+tcp_ack_writable(const struct tcp_conn *c)
+{
+	const struct tcp_ops *o = c->ops;
+
+	if (c->flags & TCF_WR_WANT)
+		return o->writable != NULL;
+	return !o->writable_asked && o->writable != NULL;
+}
+
 /* tcp_schedule's body (tcp_conn.c), inline for tcp_send_reserve: c on
  * the lcore's output list (tcp_flush), once, unless it is dead. */
 static inline void
@@ -758,9 +776,11 @@ void tcp_sndq_drop(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t bytes);
 void tcp_sndq_free(struct lcore_ctx *ctx, struct tcp_conn *c);
 
 /* tcp_sndq_unlink but for the holders list: c stays on it even when its
- * queue is now empty (the caller sees to it). */
+ * queue is now empty (the caller sees to it); the MEM_SNDQ charge goes
+ * back when release (false: the mbuf keeps it, tcp_sndq_pop_keep). */
 static __rte_always_inline struct rte_mbuf *
-tcp_sndq_unlink_held(struct lcore_ctx *ctx, struct tcp_conn *c)
+tcp_sndq_unlink_held(struct lcore_ctx *ctx, struct tcp_conn *c,
+		     const bool release)
 {
 	struct rte_mbuf *m = c->sndq_head;
 
@@ -770,7 +790,8 @@ tcp_sndq_unlink_held(struct lcore_ctx *ctx, struct tcp_conn *c)
 	c->sndq_off = 0;
 	c->nsndq--;
 	c->progress_us = ctx->now_us;
-	mem_release_mbuf(&ctx->mem, MEM_SNDQ);
+	if (release)
+		mem_release_mbuf(&ctx->mem, MEM_SNDQ);
 	if (!c->sndq_head)
 		c->sndq_tail = NULL;
 	return m;
@@ -782,7 +803,7 @@ tcp_sndq_unlink_held(struct lcore_ctx *ctx, struct tcp_conn *c)
 static inline struct rte_mbuf *
 tcp_sndq_unlink(struct lcore_ctx *ctx, struct tcp_conn *c)
 {
-	struct rte_mbuf *m = tcp_sndq_unlink_held(ctx, c);
+	struct rte_mbuf *m = tcp_sndq_unlink_held(ctx, c, true);
 
 	if (!c->sndq_head)
 		tcp_unhold(c, false);
@@ -825,26 +846,32 @@ tcp_spare_keep(struct lcore_ctx *ctx, struct tcp_lcore *tl,
  * takes it (tcp_sndq_mbuf, tcp_send_reserve) instead of a pool get. The
  * spare never outlives the segment's processing (tcp_spare_drop,
  * tcp_fast_rcv), and the pool's reserve check counts it as free
- * (mem_budget.held). c stays on the holders list meanwhile (spare_of):
+ * (mem_budget.held). It keeps its MEM_SNDQ charge (memory the send side
+ * still holds): c's answer takes it with no charge of its own
+ * (tcp_send_reserve), and every other way out gives the charge back
+ * (tcp_spare_take, tcp_spare_drop, tcp_send_reserve_rest).
+ * c stays on the holders list meanwhile (spare_of):
  * its answer usually takes the spare and holds again; whatever takes
  * the spare otherwise takes c off (tcp_spare_take, tcp_spare_drop).
  */
 static __rte_always_inline void
 tcp_sndq_pop_keep(struct lcore_ctx *ctx, struct tcp_conn *c)
 {
-	struct rte_mbuf *m = tcp_sndq_unlink_held(ctx, c);
+	struct rte_mbuf *m = tcp_sndq_unlink_held(ctx, c, false);
 
 	tcp_meta(m)->next = NULL; /* a spare has none (tcp_spare_keep) */
 	if (unlikely(!tcp_spare_keep(ctx, tcp_tl(ctx), c, m))) {
+		mem_release_mbuf(&ctx->mem, MEM_SNDQ);
 		if (!c->sndq_head)
 			tcp_unhold(c, false);
 		rte_pktmbuf_free_seg(m);
 	}
 }
 
-/* The spare, out of tl, for a send queue of c: the connection it came
- * from leaves the holders list if it holds nothing (c itself holds it
- * again at once). */
+/* The spare, out of tl, for a send queue of c that charged MEM_SNDQ for
+ * it already (tcp_send): its own charge goes back, and the connection
+ * it came from leaves the holders list if it holds nothing (c itself
+ * holds it again at once). */
 static inline struct rte_mbuf *
 tcp_spare_take(struct lcore_ctx *ctx, struct tcp_lcore *tl,
 	       struct tcp_conn *c)
@@ -855,6 +882,7 @@ tcp_spare_take(struct lcore_ctx *ctx, struct tcp_lcore *tl,
 	tl->spare = NULL;
 	tl->spare_of = NULL;
 	ctx->mem.held--;
+	mem_release_mbuf(&ctx->mem, MEM_SNDQ);
 	if (unlikely(of != c))
 		tcp_unhold(of, false);
 	return m;
@@ -876,14 +904,15 @@ tcp_sndq_mbuf(struct lcore_ctx *ctx, struct tcp_conn *c)
 	return m;
 }
 
-/* The spare, unused, goes back to the pool, and the connection it came
- * from off the holders list if it holds nothing. */
+/* The spare, unused, goes back to the pool with its MEM_SNDQ charge, and
+ * the connection it came from off the holders list if it holds nothing. */
 static inline void
 tcp_spare_drop(struct lcore_ctx *ctx)
 {
 	struct tcp_lcore *tl = tcp_tl(ctx);
 
 	ctx->mem.held--;
+	mem_release_mbuf(&ctx->mem, MEM_SNDQ);
 	rte_pktmbuf_free_seg(tl->spare);
 	tl->spare = NULL;
 	tcp_unhold(tl->spare_of, false);

@@ -116,6 +116,16 @@ tcp_send_space(struct tcp_conn *c)
 	return space;
 }
 
+/* The ACK paths' writable call on or off for c (tcp_ack_writable). */
+void
+tcp_want_writable(struct tcp_conn *c, bool want)
+{
+	if (want)
+		c->flags |= TCF_WR_WANT;
+	else
+		c->flags &= ~TCF_WR_WANT;
+}
+
 /* m joins c's send queue at its tail (RACK's marks clear); the first
  * mbuf of an empty queue stamps progress and puts c on the holders list.
  * tcp_send and tcp_send_reserve's two ways share it. */
@@ -272,6 +282,7 @@ tcp_send_reserve_rest(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t len,
 		tl->spare = NULL;
 		tl->spare_of = NULL;
 		ctx->mem.held--;
+		mem_release_mbuf(&ctx->mem, MEM_SNDQ); /* the spare's own */
 		if (likely(of == c)) {
 			if ((c->flags & TCF_TS) &&
 			    m->data_off == TCP_SNDQ_DOFF - TCP_FIRST_HDR4_TS)
@@ -293,8 +304,9 @@ tcp_send_reserve_rest(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t len,
 	return tcp_send_reserve_queue(ctx, tl, c, m, len, known | sum);
 }
 
-/* tcp_send_reserve's first case, MEM_SNDQ charged: c's own spare m
- * into c's empty queue (c still held: spare_of, tcp_sndq_pop_keep). */
+/* tcp_send_reserve's first case: c's own spare m, with the MEM_SNDQ
+ * charge it kept (tcp_sndq_pop_keep), into c's empty queue (c still
+ * held: spare_of). */
 static __rte_always_inline void *
 tcp_send_reserve_own(struct lcore_ctx *ctx, struct tcp_lcore *tl,
 		     struct tcp_conn *c, struct rte_mbuf *m, uint32_t len,
@@ -315,7 +327,11 @@ tcp_send_reserve_own(struct lcore_ctx *ctx, struct tcp_lcore *tl,
 	tcp_meta(m)->fin = 0; /* next: NULL already (tcp_spare_keep) */
 	tcp_meta(m)->sum = known | sum;
 	c->sndq_head = m; /* held already */
-	c->progress_us = ctx->now_us; /* an empty queue holds no bytes */
+	/* progress_us: an empty queue holds no bytes, so it is now, as
+	 * tcp_sndq_append stamps it; the ACK that made m the spare stamped
+	 * it so in this same segment's processing (tcp_fast_pop_one,
+	 * tcp_sndq_unlink_held), and now_us changes only between polls */
+	RTE_ASSERT(c->progress_us == ctx->now_us);
 	c->sndq_tail = m;
 	c->nsndq = 1;
 	c->sndq_len = len;
@@ -323,27 +339,12 @@ tcp_send_reserve_own(struct lcore_ctx *ctx, struct tcp_lcore *tl,
 	return tcp_mdata(m);
 }
 
-/* The first case with MEM_SNDQ past half its limit (mem_charge_slow:
- * the pool's reserve checked too), apart so the common one makes no
- * call. */
-static void *__rte_noinline
-tcp_send_reserve_own_slow(struct lcore_ctx *ctx, struct tcp_conn *c,
-			  uint32_t len, uint16_t sum)
-{
-	struct tcp_lcore *tl = tcp_tl(ctx);
-
-	if (unlikely(!mem_charge_slow(&ctx->mem, MEM_SNDQ,
-				      ctx->mem.mbuf_bytes)))
-		return NULL;
-	return tcp_send_reserve_own(ctx, tl, c, tl->spare, len, sum);
-}
-
 /*
  * The keep-alive answer's case first, with no call: an empty queue, c's
  * own spare (its last answer, acknowledged by the segment that carries
- * this request: c is still on the holders list, tcp_sndq_pop_keep) and
- * MEM_SNDQ below half its limit (mem_charge's fast half, the same in_use
- * and high it writes). Anything else, tcp_send_reserve_own_slow or
+ * this request: c is still on the holders list, tcp_sndq_pop_keep),
+ * which kept its MEM_SNDQ charge: no charge, no budget check (the send
+ * side holds no more memory than it did). Anything else,
  * tcp_send_reserve_rest: the same mbuf, queue and counters either way
  * (test_tcp_reserve).
  */
@@ -352,9 +353,7 @@ tcp_send_reserve(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t len,
 		 uint16_t sum)
 {
 	struct tcp_lcore *tl = tcp_tl(ctx);
-	struct mem_class_stat *s = &ctx->mem.cls[MEM_SNDQ];
 	struct rte_mbuf *m;
-	uint64_t n;
 
 	/* Only where tcp_send would start a fresh mbuf anyway, so that
 	 * what the queue holds per byte stays as tcp_send makes it. len
@@ -369,11 +368,5 @@ tcp_send_reserve(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t len,
 		return tcp_send_reserve_rest(ctx, c, len, sum);
 	m = tl->spare;
 	RTE_ASSERT(m != NULL);
-	n = s->in_use + ctx->mem.mbuf_bytes;
-	if (unlikely(n > s->limit / 2))
-		return tcp_send_reserve_own_slow(ctx, c, len, sum);
-	s->in_use = n;
-	if (unlikely(n > s->high))
-		s->high = n;
 	return tcp_send_reserve_own(ctx, tl, c, m, len, sum);
 }

@@ -321,9 +321,9 @@ tcp_rcv_ack(struct lcore_ctx *ctx, struct tcp_conn *c, const struct tcp_seg *s)
 	}
 	/* Send-queue space freed: the application may write more (called
 	 * for every ACK that frees space; cheap for one that has nothing
-	 * waiting). */
+	 * waiting), unless it waits for no room (tcp_want_writable). */
 	if (freed && (c->flags & (TCF_APP | TCF_APP_CLOSED)) == TCF_APP &&
-	    c->ops->writable) {
+	    tcp_ack_writable(c)) {
 		c->ops->writable(ctx, c, c->app);
 		if (c->flags & TCF_DEAD)
 			return false;

@@ -619,6 +619,36 @@ test_http_limits_answer_over_send_buffer_is_sent_whole(void **state)
 	hl_close();
 }
 
+/*
+ * A pipelined request that finds less send space than the reserve
+ * (tcp.snd_buf 2048: the reserve is all of it, so any answer still
+ * queued) waits (HC_PAUSED) for the ACK that frees the space: the ACK's
+ * writable call (which HTTP asked for, tcp_want_writable) answers it.
+ */
+static void
+test_http_limits_paused_on_send_space_resumes_on_ack(void **state)
+{
+	char buf[4096];
+	struct hl_client c;
+
+	(void)state;
+	hl_open(hl_tweak_small_sndbuf);
+	hl_connect(&c, 41013);
+	hl_send(&c, GET_HELLO GET_HELLO);
+	hl_read_ack(&c, buf, sizeof(buf), false);
+	assert_string_equal(buf, hl_hello_ok());
+	assert_int_equal(LSTAT(http_paused), 1);
+	assert_int_equal(LSTAT(http_requests), 1);
+	/* the client acknowledges the first answer: the second follows */
+	tt_send_ack(&c.p);
+	c.acked = c.p.rcv_nxt;
+	hl_read_ack(&c, buf, sizeof(buf), false);
+	assert_string_equal(buf, hl_hello_ok());
+	assert_int_equal(LSTAT(http_requests), 2);
+	hl_leave(&c);
+	hl_close();
+}
+
 static void
 hl_tweak_no_resp_budget(struct config *cfg)
 {
@@ -683,6 +713,8 @@ main(void)
 			test_http_limits_starved_connection_ends_at_header_timeout),
 		cmocka_unit_test(
 			test_http_limits_max_pipeline_holds_requests_and_the_window),
+		cmocka_unit_test(
+			test_http_limits_paused_on_send_space_resumes_on_ack),
 		cmocka_unit_test(
 			test_http_limits_window_closes_to_zero_and_reopens),
 		cmocka_unit_test(

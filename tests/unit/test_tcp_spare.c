@@ -301,6 +301,62 @@ test_tcp_spare_taken_elsewhere_unholds_its_connection(void **state)
 	harness_drain(h);
 }
 
+/* The spare keeps its MEM_SNDQ charge (memory the send side still
+ * holds): its own connection's answer takes it with no second charge
+ * (tcp_send_reserve), another connection's send with the charge moved
+ * (tcp_send), and a drop gives it back: in use always what the queues
+ * and the spare hold, idle again when the connections are gone. */
+static void
+test_tcp_spare_keeps_its_sndq_charge_to_the_end(void **state)
+{
+	struct harness *h = *state;
+	const struct mem_class_stat *s = &h->ctx->mem.cls[MEM_SNDQ];
+	uint64_t one = h->ctx->mem.mbuf_bytes, idle = s->in_use;
+	struct tcp_lcore *tl = tcp_tl(h->ctx);
+	struct tt_peer p, q;
+	struct tt_app *a, *b;
+	struct rte_mbuf *m = answered_once(h, &p, 41030, &a);
+	struct tcp_conn *c = a->c;
+
+	assert_int_equal(s->in_use, idle + one);
+	tt_peer_init(&q, h, 41031);
+	tt_policy.action = TT_NOTHING;
+	b = tt_connect(&q);
+	/* kept: still charged */
+	c->sndq_len = 0;
+	tcp_sndq_pop_keep(h->ctx, c);
+	assert_ptr_equal(tl->spare, m);
+	assert_int_equal(s->in_use, idle + one);
+	/* c's own answer takes it: no second charge */
+	assert_non_null(tcp_send_reserve(h->ctx, c, 1, 0));
+	assert_ptr_equal(c->sndq_head, m);
+	assert_no_spare(h);
+	assert_int_equal(s->in_use, idle + one);
+	/* kept again, taken by b's send: the charge moves with it */
+	c->sndq_len = 0;
+	tcp_sndq_pop_keep(h->ctx, c);
+	assert_ptr_equal(tl->spare, m);
+	assert_int_equal(tcp_send(h->ctx, b->c, "x", 1), 1);
+	assert_ptr_equal(b->c->sndq_head, m);
+	assert_no_spare(h);
+	assert_int_equal(s->in_use, idle + one);
+	/* kept from b, dropped unused: the charge goes back */
+	b->c->sndq_len = 0;
+	tcp_sndq_pop_keep(h->ctx, b->c);
+	assert_ptr_equal(tl->spare, m);
+	assert_int_equal(s->in_use, idle + one);
+	tcp_spare_drop(h->ctx);
+	assert_no_spare(h);
+	assert_int_equal(s->in_use, idle);
+	c->snd_una = c->snd_max;
+	c->snd_nxt = c->snd_max;
+	tcp_abort(h->ctx, c);
+	tcp_abort(h->ctx, b->c);
+	lcore_tx_flush(h->ctx);
+	harness_drain(h);
+	assert_int_equal(s->in_use, idle);
+}
+
 /* The answer's mbuf taken from the spare (tcp_send_reserve) has every
  * field a fresh rte_pktmbuf_alloc() mbuf has that its frame does not
  * set: the reset writes only what the last use changed. */
@@ -351,6 +407,7 @@ main(void)
 		TT_TEST(test_tcp_spare_reserve_check_counts_the_spare_as_free),
 		TT_TEST(test_tcp_spare_holders_list_follows_the_spare),
 		TT_TEST(test_tcp_spare_taken_elsewhere_unholds_its_connection),
+		TT_TEST(test_tcp_spare_keeps_its_sndq_charge_to_the_end),
 		TT_TEST(test_tcp_spare_reserve_leaves_the_fields_of_a_fresh_mbuf),
 	};
 
