@@ -14,6 +14,7 @@
 
 #include "core/stats.h"
 #include "harness.h"
+#include "pkt.h"
 #include "net/eth.h"
 
 #define RX_OUT_MAX 8
@@ -53,27 +54,32 @@ rx_same(const char *name, const struct rx_out *x, const struct rx_out *y)
 }
 
 /*
- * The frame f (n bytes, NIC flags ol) received: through the burst
- * (general false) or handed to eth_input itself, then one poll; what
- * the counters moved (less what lcore_poll_once counts before the input
- * hook, for eth_input's) and the frames sent, in o.
+ * The k frames f[i] (n[i] bytes, NIC flags ol) received in one poll:
+ * through the burst (general false) or each handed to eth_input itself
+ * before that poll; what the counters moved (less what lcore_poll_once
+ * counts before the input hook, for eth_input's) and the frames sent,
+ * in o.
  */
 static inline void
-rx_take(struct harness *h, const uint8_t *f, size_t n, bool general,
-	uint64_t ol, struct rx_out *o)
+rx_take_n(struct harness *h, const uint8_t (*f)[PKT_MAX], const size_t *n,
+	  int k, bool general, uint64_t ol, struct rx_out *o)
 {
 	struct rte_mbuf *m[RX_OUT_MAX];
 	uint64_t st0[ST__COUNT];
 
 	memcpy(st0, h->ctx->stats.v, sizeof(st0));
-	harness_inject_ol(h, f, n, ol);
+	for (int i = 0; i < k; i++)
+		harness_inject_ol(h, f[i], n[i], ol);
 	if (general) {
-		struct rte_mbuf *in = NULL;
+		for (int i = 0; i < k; i++) {
+			struct rte_mbuf *in = NULL;
 
-		assert_int_equal(rte_ring_dequeue(h->rx, (void **)&in), 0);
-		eth_input(h->ctx, in);
-		st0[ST_rx_packets]--;
-		st0[ST_rx_bytes] -= n;
+			assert_int_equal(
+				rte_ring_dequeue(h->rx, (void **)&in), 0);
+			eth_input(h->ctx, in);
+			st0[ST_rx_packets]--;
+			st0[ST_rx_bytes] -= n[i];
+		}
 	}
 	harness_poll(h);
 	for (int i = 0; i < ST__COUNT; i++)
@@ -85,6 +91,14 @@ rx_take(struct harness *h, const uint8_t *f, size_t n, bool general,
 		memcpy(o->out[i], rte_pktmbuf_mtod(m[i], void *), o->out_len[i]);
 		rte_pktmbuf_free(m[i]);
 	}
+}
+
+/* The frame f (n bytes) received alone: rx_take_n of one. */
+static inline void
+rx_take(struct harness *h, const uint8_t *f, size_t n, bool general,
+	uint64_t ol, struct rx_out *o)
+{
+	rx_take_n(h, (const uint8_t (*)[PKT_MAX])f, &n, 1, general, ol, o);
 }
 
 #endif

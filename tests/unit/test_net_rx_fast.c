@@ -707,8 +707,6 @@ rx_burst_run(void **state, rx_mut *mut, bool general, uint64_t ol,
 	     struct rx_out *o)
 {
 	struct harness *h = tt_reopen(state, NULL);
-	struct rte_mbuf *m[RX_OUT_MAX];
-	uint64_t st0[ST__COUNT];
 	uint8_t f[RX_BURST][PKT_MAX];
 	size_t n[RX_BURST];
 	struct tt_peer p;
@@ -723,31 +721,7 @@ rx_burst_run(void **state, rx_mut *mut, bool general, uint64_t ol,
 		mut(f[i], &n[i]);
 		p.snd_nxt += 6;
 	}
-	memcpy(st0, h->ctx->stats.v, sizeof(st0));
-	for (int i = 0; i < RX_BURST; i++)
-		harness_inject_ol(h, f[i], n[i], ol);
-	if (general) {
-		for (int i = 0; i < RX_BURST; i++) {
-			struct rte_mbuf *in = NULL;
-
-			assert_int_equal(
-				rte_ring_dequeue(h->rx, (void **)&in), 0);
-			eth_input(h->ctx, in);
-			st0[ST_rx_packets]--;
-			st0[ST_rx_bytes] -= n[i];
-		}
-	}
-	harness_poll(h);
-	for (int i = 0; i < ST__COUNT; i++)
-		o->st[i] = h->ctx->stats.v[i] - st0[i];
-	o->nout = harness_collect(h, m, RX_OUT_MAX);
-	for (unsigned int i = 0; i < o->nout; i++) {
-		o->out_len[i] = (uint16_t)rte_pktmbuf_data_len(m[i]);
-		assert_true(o->out_len[i] <= sizeof(o->out[i]));
-		memcpy(o->out[i], rte_pktmbuf_mtod(m[i], void *),
-		       o->out_len[i]);
-		rte_pktmbuf_free(m[i]);
-	}
+	rx_take_n(h, (const uint8_t (*)[PKT_MAX])f, n, RX_BURST, general, ol, o);
 	o->rx_len = a->rx_len;
 	memcpy(o->rx, a->rx, RTE_MIN(a->rx_len, sizeof(o->rx)));
 	o->closed = a->closed;

@@ -354,9 +354,7 @@ rx6_burst_run(void **state, const struct rx6_case *c, bool general,
 	      uint64_t ol, struct rx_out *o)
 {
 	struct harness *h = tt_reopen(state, NULL);
-	struct rte_mbuf *m[RX_OUT_MAX];
 	uint8_t f[3][PKT_MAX];
-	uint64_t st0[ST__COUNT];
 	struct pkt_tcp t;
 	size_t n[3];
 
@@ -372,31 +370,7 @@ rx6_burst_run(void **state, const struct rx6_case *c, bool general,
 	n[1] = pkt_tcp(f[1], &h->ifc.mac, &t);
 	memcpy(f[2], f[0], n[0]);
 	n[2] = n[0];
-	memcpy(st0, h->ctx->stats.v, sizeof(st0));
-	for (int i = 0; i < 3; i++)
-		harness_inject_ol(h, f[i], n[i], ol);
-	if (general) {
-		for (int i = 0; i < 3; i++) {
-			struct rte_mbuf *in = NULL;
-
-			assert_int_equal(
-				rte_ring_dequeue(h->rx, (void **)&in), 0);
-			eth_input(h->ctx, in);
-			st0[ST_rx_packets]--;
-			st0[ST_rx_bytes] -= n[i];
-		}
-	}
-	harness_poll(h);
-	for (int i = 0; i < ST__COUNT; i++)
-		o->st[i] = h->ctx->stats.v[i] - st0[i];
-	o->nout = harness_collect(h, m, RX_OUT_MAX);
-	for (unsigned int i = 0; i < o->nout; i++) {
-		o->out_len[i] = (uint16_t)rte_pktmbuf_data_len(m[i]);
-		assert_true(o->out_len[i] <= sizeof(o->out[i]));
-		memcpy(o->out[i], rte_pktmbuf_mtod(m[i], void *),
-		       o->out_len[i]);
-		rte_pktmbuf_free(m[i]);
-	}
+	rx_take_n(h, (const uint8_t (*)[PKT_MAX])f, n, 3, general, ol, o);
 	o->in_use = tcp_conn_count(h->ctx);
 }
 
