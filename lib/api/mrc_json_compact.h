@@ -131,6 +131,20 @@ struct mrc_json_compact_raw {
 	bool neg;
 };
 
+#if defined(__SSE2__)
+/* The ':' among the 16 bytes e - 16 .. e - 1, bit i for e - 16 + i, and
+ * bit 0 set whatever that byte is (the callers' floor). */
+static inline __attribute__((always_inline)) unsigned int
+mrc_json_colons16(const unsigned char *e)
+{
+	__m128i t = _mm_loadu_si128((const __m128i *)(const void *)(e - 16));
+
+	return (unsigned int)_mm_movemask_epi8(
+		       _mm_cmpeq_epi8(t, _mm_set1_epi8(':'))) |
+	       1;
+}
+#endif
+
 /*
  * The compact canonical body's frame up to the id's end, nothing of the
  * id read: at least 24 bytes up to the '}' at *ep (whitespace after it
@@ -167,14 +181,9 @@ mrc_json_compact_head(const char *body, size_t len,
 		return false;
 #if defined(__SSE2__)
 	{
-		__m128i t = _mm_loadu_si128(
-			(const __m128i *)(const void *)(e - 16));
 		/* Bit 0 set too: with no ':' q is e - 25, whose words
 		 * below can only match with a ':' at e - 16, bit 0's own. */
-		unsigned int colon = (unsigned int)_mm_movemask_epi8(
-					     _mm_cmpeq_epi8(
-						     t, _mm_set1_epi8(':'))) |
-				     1;
+		unsigned int colon = mrc_json_colons16(e);
 
 		uint64_t top;
 
@@ -230,13 +239,8 @@ mrc_json_compact_head_last(const char *body, size_t len,
 	}
 	{
 		const unsigned char *e = b + len - 1;
-		__m128i t = _mm_loadu_si128(
-			(const __m128i *)(const void *)(e - 16));
 		/* As mrc_json_compact_head(): bit 0 set too. */
-		unsigned int colon = (unsigned int)_mm_movemask_epi8(
-					     _mm_cmpeq_epi8(
-						     t, _mm_set1_epi8(':'))) |
-				     1;
+		unsigned int colon = mrc_json_colons16(e);
 		uint64_t top;
 
 		if ((mrc_json_ld64(b) ^ MRC_JSON_W8("{\"userId")) |
