@@ -239,10 +239,10 @@ mrc_set_admit(struct mrc_store *s, unsigned int ti, unsigned int idx,
 	st_relaxed(&b->admitted, b->admitted + 1);
 	r = s->arena[ti] + off;
 	mrc_set_key_put(r, key, len, mrc_set_key_plain(key, len));
-	st_release(slot, tag | (off + 1));
+	st_release(slot, mrc_slot_make(tag, off + SLOT_REC_BIAS));
 	return 1;
 refuse:
-	st_release(slot, tag | SLOT_TOMB);
+	st_release(slot, mrc_slot_make(tag, SLOT_TOMB));
 	return rc;
 }
 
@@ -250,7 +250,7 @@ int
 mrc_set_insert_probe(struct mrc_store *s, unsigned int ti, unsigned int idx,
 		     const char *key, size_t len, uint64_t h)
 {
-	uint64_t tag = (h & ~SLOT_OFF_MASK) | SLOT_USED;
+	uint64_t tag = mrc_slot_tag(h);
 	uint64_t *slots = s->slots[ti], i = h & s->mask, v, st;
 	const unsigned char *arena = s->arena[ti];
 
@@ -272,21 +272,22 @@ mrc_set_insert_probe(struct mrc_store *s, unsigned int ti, unsigned int idx,
 				goto again;
 			}
 			if (!__atomic_compare_exchange_n(
-				    &slots[i], &v, tag | SLOT_PENDING, false,
+				    &slots[i], &v,
+				    mrc_slot_make(tag, SLOT_PENDING), false,
 				    __ATOMIC_ACQUIRE, __ATOMIC_ACQUIRE))
 				goto again; /* v is what beat us */
 			return mrc_set_admit(s, ti, idx, &slots[i], tag, key,
 					     len);
 		}
-		if ((v & ~SLOT_OFF_MASK) != tag)
+		if ((v & SLOT_TAG_MASK) != tag)
 			continue;
-		st = v & SLOT_OFF_MASK;
+		st = v >> SLOT_TAG_BITS;
 		if (st == SLOT_PENDING) {
 			v = slot_wait(&slots[i], v);
 			goto again;
 		}
 		if (st != SLOT_TOMB &&
-		    mrc_set_key_eq(arena + st - 1, key, len, false))
+		    mrc_set_key_eq(arena + st - SLOT_REC_BIAS, key, len, false))
 			return 0;
 	}
 	return -ENOSPC;

@@ -79,7 +79,7 @@ mrc_store_create(const struct mrc_store_params *p)
 	int i;
 
 	if (users == 0 || users > USERS_LIMIT || arena < REC_HDR + 1 ||
-	    arena >= SLOT_OFF_MASK - 1 || !p->zalloc != !p->free) {
+	    arena >= SLOT_ARENA_LIMIT || !p->zalloc != !p->free) {
 		errno = EINVAL;
 		return NULL;
 	}

@@ -14,16 +14,58 @@
 #define CACHE_LINE 64
 
 /*
- * A slot is 0 (empty) or [63: 1][62..40: hash tag][39..0: state], where
- * state is 0 while the claiming thread writes the key (pending), all ones
+ * A slot is 0 (empty) or [63..24: state][23..0: hash tag], the tag the
+ * hash's top 24 bits (h >> 40: the home slot is from its low bits), the
+ * state 1 while the claiming thread writes the key (pending), all ones
  * for a claim refused for capacity (a tombstone, matching nothing), and
- * otherwise key offset + 1 in the arena. Bit 63 keeps a used slot nonzero.
+ * otherwise key offset + 2 in the arena. A used slot's state is not 0,
+ * so the slot is never 0 whatever its tag. The tag in the low bits and
+ * the bias of 2 make the known-user test (mrc_slot_rec) two subtractions
+ * of the hash's shifted top, a rotation and one compare with the arena's
+ * size: no 64-bit constant.
  */
-#define SLOT_OFF_BITS 40
-#define SLOT_OFF_MASK ((1ULL << SLOT_OFF_BITS) - 1)
-#define SLOT_PENDING 0ULL
-#define SLOT_TOMB SLOT_OFF_MASK
-#define SLOT_USED (1ULL << 63)
+#define SLOT_TAG_BITS 24
+#define SLOT_TAG_MASK ((1ULL << SLOT_TAG_BITS) - 1)
+#define SLOT_ST_BITS 40
+#define SLOT_ST_MASK ((1ULL << SLOT_ST_BITS) - 1)
+#define SLOT_PENDING 1ULL
+#define SLOT_TOMB SLOT_ST_MASK
+#define SLOT_REC_BIAS 2ULL /* state of the record at arena offset 0 */
+/* The arena's size is below this: every record's state below SLOT_TOMB,
+ * and every state that is no record, taken as an offset, at or above
+ * the arena's size (mrc_slot_rec). */
+#define SLOT_ARENA_LIMIT (SLOT_ST_MASK - 1)
+
+/* The tag of hash h, as a slot holds it. */
+static inline __attribute__((always_inline)) uint64_t
+mrc_slot_tag(uint64_t h)
+{
+	return h >> (64 - SLOT_TAG_BITS);
+}
+
+/* The slot for tag with state st. */
+static inline __attribute__((always_inline)) uint64_t
+mrc_slot_make(uint64_t tag, uint64_t st)
+{
+	return st << SLOT_TAG_BITS | tag;
+}
+
+/*
+ * The arena offset of the record slot value v points to when v holds
+ * tag (mrc_slot_tag) and a record: v - (tag | 2 << 24) is then
+ * offset << 24, rotated by 24 the offset itself. Any other tag leaves
+ * low bits that the rotation puts at the top (2^40 or more); an empty
+ * slot of tag 0, a pending claim or a tombstone give 2^40 - 3 or more:
+ * so the value is a record's offset exactly when it is below the arena's
+ * size (< SLOT_ARENA_LIMIT), one compare for every test.
+ */
+static inline __attribute__((always_inline)) uint64_t
+mrc_slot_rec(uint64_t v, uint64_t tag)
+{
+	uint64_t d = v - mrc_slot_make(tag, SLOT_REC_BIAS);
+
+	return d >> SLOT_TAG_BITS | d << (64 - SLOT_TAG_BITS);
+}
 
 /* Before each key: its length, little-endian, 1..REC_LEN_MAX, with
  * REC_RAW set unless every byte is plain JSON string text (printable
@@ -172,7 +214,7 @@ int mrc_set_insert_probe(struct mrc_store *s, unsigned int ti,
 			 uint64_t h);
 
 /*
- * Admit key into slot, which the caller claimed (tag | SLOT_PENDING) for
+ * Admit key into slot, which the caller claimed (tag, SLOT_PENDING) for
  * lcore idx in table ti, the key known to be new (mrc_set.c): 1, or
  * -ENOSPC / -ENOBUFS with the slot a tombstone.
  */
@@ -285,19 +327,11 @@ static inline __attribute__((always_inline)) bool
 mrc_set_known(const struct mrc_store *s, unsigned int ti, uint64_t h,
 	      const char *key, size_t len, bool plain)
 {
-	/* The slot's value for this tag and state 1 (shifts: no constant
-	 * of 64 bits to load). */
-	uint64_t tag1 = (h >> SLOT_OFF_BITS << SLOT_OFF_BITS) | SLOT_USED | 1;
 	uint64_t v = ld_acquire(&s->slots[ti][h & s->mask]);
-	/*
-	 * v - tag1 is state - 1 when the tag matches, and then a record is
-	 * neither pending (0) nor a tombstone (all ones): below
-	 * SLOT_TOMB - 1. Any other tag gives 2^40 - 1 or more (wrapping
-	 * below): one compare for all three tests.
-	 */
-	uint64_t off = v - tag1;
+	/* Tag, pending and tombstone in one compare (mrc_slot_rec). */
+	uint64_t off = mrc_slot_rec(v, mrc_slot_tag(h));
 
-	if (off >= SLOT_TOMB - 1)
+	if (off >= s->arena_bytes)
 		return false;
 	return mrc_set_key_eq(s->arena[ti] + off, key, len, plain);
 }
@@ -330,15 +364,14 @@ static inline __attribute__((always_inline)) bool
 mrc_set_known_w(const struct mrc_store *s, unsigned int ti, uint64_t h,
 		uint64_t a, uint64_t b, size_t len)
 {
-	uint64_t tag1 = (h >> SLOT_OFF_BITS << SLOT_OFF_BITS) | SLOT_USED | 1;
 	uint64_t v = ld_acquire(&s->slots[ti][h & s->mask]);
-	uint64_t off = v - tag1, ra, rb;
+	uint64_t off = mrc_slot_rec(v, mrc_slot_tag(h)), ra, rb;
 	const unsigned char *rec;
 
 	if (len - 1 >= 16)
 		__builtin_unreachable();
 	/* As mrc_set_known(): tag, pending and tombstone in one compare. */
-	if (off >= SLOT_TOMB - 1)
+	if (off >= s->arena_bytes)
 		return false;
 	rec = s->arena[ti] + off;
 	if (!mrc_rec_len_is(rec, len))
@@ -360,7 +393,7 @@ mrc_set_insert(struct mrc_store *s, unsigned int ti, unsigned int idx,
 {
 	struct mrc_set_blk *b = &s->lc[idx].blk[ti];
 	uint64_t *slot = &s->slots[ti][h & s->mask];
-	uint64_t tag = (h >> SLOT_OFF_BITS << SLOT_OFF_BITS) | SLOT_USED;
+	uint64_t tag = mrc_slot_tag(h);
 	uint64_t rec = REC_HDR + len, off = b->a_off, v = 0;
 	uint64_t q = ld_relaxed(&b->quota);
 
@@ -368,7 +401,8 @@ mrc_set_insert(struct mrc_store *s, unsigned int ti, unsigned int idx,
 	if (__builtin_expect(q == 0 || b->a_end - off < rec ||
 				     ld_relaxed(slot) != 0,
 			     0) ||
-	    !__atomic_compare_exchange_n(slot, &v, tag | SLOT_PENDING, false,
+	    !__atomic_compare_exchange_n(slot, &v,
+					 mrc_slot_make(tag, SLOT_PENDING), false,
 					 __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
 		return mrc_set_insert_probe(s, ti, idx, key, len, h);
 	/* Ours now; the quota shrinks under us only when another lcore takes
@@ -382,7 +416,7 @@ mrc_set_insert(struct mrc_store *s, unsigned int ti, unsigned int idx,
 	st_relaxed(&b->a_off, off + rec);
 	st_relaxed(&b->admitted, b->admitted + 1);
 	mrc_set_key_put(s->arena[ti] + off, key, len, true);
-	st_release(slot, tag | (off + 1));
+	st_release(slot, mrc_slot_make(tag, off + SLOT_REC_BIAS));
 	return 1;
 }
 

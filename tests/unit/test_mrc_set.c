@@ -222,6 +222,69 @@ test_mrc_set_known_w_tells_ids_one_byte_apart(void **state)
 	}
 }
 
+/*
+ * mrc_slot_rec(), the known-user test's decode of a slot: for arena
+ * sizes from the least to the largest mrc_store_create() takes, a slot
+ * of the same tag gives its record's offset (state - 2) below the arena's
+ * size, and anything that is no record of that tag (an empty slot, where
+ * tag 0 is the case to watch; a pending claim; a tombstone; a record or
+ * claim of another tag, one bit or more apart) gives the arena's size or
+ * more.
+ */
+static void
+test_mrc_slot_rec_is_below_the_arena_only_for_a_record_of_the_tag(
+	void **state)
+{
+	const uint64_t arenas[] = { REC_HDR + 1, 4096, 1ULL << 33,
+				    SLOT_ARENA_LIMIT - 1 };
+	const uint64_t tags[] = { 0, 1, 2, 0x800000, 0xfffffe, SLOT_TAG_MASK,
+				  0x5a5a5a };
+	uint64_t offs[8];
+
+	(void)state;
+	for (size_t ai = 0; ai < sizeof(arenas) / sizeof(arenas[0]); ai++) {
+		uint64_t arena = arenas[ai];
+
+		offs[0] = 0;
+		offs[1] = 1;
+		offs[2] = arena / 2;
+		offs[3] = arena - REC_HDR - 1; /* the last record's place */
+		for (size_t ti = 0; ti < sizeof(tags) / sizeof(tags[0]); ti++) {
+			uint64_t tag = tags[ti];
+
+			/* Empty, pending, tombstone: never a record. */
+			assert_true(mrc_slot_rec(0, tag) >= arena);
+			assert_true(mrc_slot_rec(mrc_slot_make(tag, SLOT_PENDING),
+						 tag) >= arena);
+			assert_true(mrc_slot_rec(mrc_slot_make(tag, SLOT_TOMB),
+						 tag) >= arena);
+			for (size_t oi = 0; oi < 4; oi++) {
+				uint64_t v = mrc_slot_make(
+					tag, offs[oi] + SLOT_REC_BIAS);
+
+				assert_true(v != 0);
+				assert_int_equal(mrc_slot_rec(v, tag), offs[oi]);
+				/* Another tag: each bit flipped, and + 1. */
+				for (unsigned int bit = 0; bit < SLOT_TAG_BITS;
+				     bit++) {
+					uint64_t o = tag ^ (1ULL << bit);
+
+					assert_true(mrc_slot_rec(v, o) >= arena);
+					assert_true(
+						mrc_slot_rec(mrc_slot_make(
+								     o, SLOT_PENDING),
+							     tag) >= arena);
+				}
+				assert_true(mrc_slot_rec(v, (tag + 1) &
+								    SLOT_TAG_MASK) >=
+					    arena);
+			}
+		}
+	}
+	/* The tag is the hash's top 24 bits. */
+	assert_int_equal(mrc_slot_tag(0xabcdef0123456789ULL), 0xabcdef);
+}
+
 int
 main(void)
 {
@@ -233,6 +296,8 @@ main(void)
 		cmocka_unit_test(
 			test_mrc_set_keys_differing_in_one_byte_at_every_length),
 		cmocka_unit_test(test_mrc_set_known_w_tells_ids_one_byte_apart),
+		cmocka_unit_test(
+			test_mrc_slot_rec_is_below_the_arena_only_for_a_record_of_the_tag),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
