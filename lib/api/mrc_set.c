@@ -214,13 +214,15 @@ slot_wait(uint64_t *slot, uint64_t v)
 
 /*
  * We own a pending slot for a key now known to be new: admit it, write it,
- * publish it. On refusal the slot becomes a tombstone, never empty again:
- * another thread may already have probed past it. mrc_set_insert() does
- * the same inline when the lcore's own blocks have room.
+ * publish it, its record marked plain as plain says. On refusal the slot
+ * becomes a tombstone, never empty again: another thread may already
+ * have probed past it. mrc_set_insert() does the same inline when the
+ * lcore's own blocks have room.
  */
-int
-mrc_set_admit(struct mrc_store *s, unsigned int ti, unsigned int idx,
-	      uint64_t *slot, uint64_t tag, const char *key, size_t len)
+static inline __attribute__((always_inline)) int
+set_admit(struct mrc_store *s, unsigned int ti, unsigned int idx,
+	  uint64_t *slot, uint64_t tag, const char *key, size_t len,
+	  bool plain)
 {
 	struct mrc_set_blk *b = &s->lc[idx].blk[ti];
 	struct mrc_table *t = &s->tab[ti];
@@ -238,12 +240,20 @@ mrc_set_admit(struct mrc_store *s, unsigned int ti, unsigned int idx,
 	}
 	st_relaxed(&b->admitted, b->admitted + 1);
 	r = s->arena[ti] + off;
-	mrc_set_key_put(r, key, len, mrc_set_key_plain(key, len));
+	mrc_set_key_put(r, key, len, plain);
 	st_release(slot, mrc_slot_make(tag, off + SLOT_REC_BIAS));
 	return 1;
 refuse:
 	st_release(slot, mrc_slot_make(tag, SLOT_TOMB));
 	return rc;
+}
+
+int
+mrc_set_admit(struct mrc_store *s, unsigned int ti, unsigned int idx,
+	      uint64_t *slot, uint64_t tag, const char *key, size_t len)
+{
+	return set_admit(s, ti, idx, slot, tag, key, len,
+			 mrc_set_key_plain(key, len));
 }
 
 int
@@ -291,6 +301,28 @@ mrc_set_insert_probe(struct mrc_store *s, unsigned int ti, unsigned int idx,
 			return 0;
 	}
 	return -ENOSPC;
+}
+
+int
+mrc_set_insert_chain(struct mrc_store *s, unsigned int ti, unsigned int idx,
+		     const char *key, size_t len, uint64_t h)
+{
+	uint64_t a, b, *slot, v = 0;
+	int found;
+
+	mrc_hash_words((const unsigned char *)key, len, &a, &b);
+	found = mrc_set_find_w(s, ti, h, a, b, len, &slot);
+	if (found > 0)
+		return 0;
+	/* As the probe at an empty slot: room first, then the claim. */
+	if (found < 0 || !set_has_room(s, ti, idx, REC_HDR + len) ||
+	    !__atomic_compare_exchange_n(slot, &v,
+					 mrc_slot_make(mrc_slot_tag(h),
+						       SLOT_PENDING),
+					 false, __ATOMIC_ACQUIRE,
+					 __ATOMIC_RELAXED))
+		return mrc_set_insert_probe(s, ti, idx, key, len, h);
+	return set_admit(s, ti, idx, slot, mrc_slot_tag(h), key, len, true);
 }
 
 void

@@ -380,12 +380,74 @@ mrc_set_known_w(const struct mrc_store *s, unsigned int ti, uint64_t h,
 	return ((ra ^ a) | (rb ^ b)) == 0;
 }
 
+/* Slots mrc_set_find_w() looks at before it leaves the chain to
+ * mrc_set_insert_probe(): the table is at most half full of ids, so a
+ * chain is short (tombstones can make it longer: the probe has no bound
+ * but the table). */
+#define SET_FIND_INLINE 8u
+
+/*
+ * The probe of mrc_set_insert_probe() from h's home slot for a key of
+ * 1..16 bytes given as its words a, b (mrc_hash_words), as far as it is
+ * decided without a call: the slots of other tags passed (linear
+ * probing: the key is never past an empty slot, and a slot is never
+ * emptied while its table is live), until
+ *  - an empty slot: the key was not in the table when it was read:
+ *    *slotp is that slot, returns 0;
+ *  - a record of h's tag, not REC_RAW and of len bytes, whose words are
+ *    a, b (mrc_set_known_w's compare): the key itself, returns 1;
+ *  - anything else of h's tag (a pending claim, a tombstone, another
+ *    key, a REC_RAW record) or a longer chain: -1, the probe decides.
+ */
+static inline __attribute__((always_inline)) int
+mrc_set_find_w(const struct mrc_store *s, unsigned int ti, uint64_t h,
+	       uint64_t a, uint64_t b, size_t len, uint64_t **slotp)
+{
+	uint64_t *slots = s->slots[ti], i = h & s->mask, tag = mrc_slot_tag(h);
+	uint64_t v, off, ra, rb;
+	const unsigned char *rec;
+
+	if (len - 1 >= 16)
+		__builtin_unreachable();
+	for (unsigned int n = 0; n < SET_FIND_INLINE; n++) {
+		v = ld_acquire(&slots[i]);
+		if (v == 0) {
+			*slotp = &slots[i];
+			return 0;
+		}
+		if ((v & SLOT_TAG_MASK) == tag) {
+			off = mrc_slot_rec(v, tag);
+			if (off >= s->arena_bytes)
+				return -1;
+			rec = s->arena[ti] + off;
+			if (!mrc_rec_len_is(rec, len))
+				return -1;
+			mrc_hash_words(rec + REC_HDR, len, &ra, &rb);
+			return ((ra ^ a) | (rb ^ b)) == 0 ? 1 : -1;
+		}
+		i = (i + 1) & s->mask;
+	}
+	return -1;
+}
+
+/*
+ * mrc_set_insert_probe() for a key of 1..16 bytes whose home slot is
+ * taken (mrc_set.c): its chain walked (mrc_set_find_w), a known key
+ * found there (one that lost its home slot to another: 0), a new one
+ * admitted at the empty slot that ends the chain; anything else by the
+ * probe. The same returns. key must be plain (mrc_set_key_plain).
+ */
+int mrc_set_insert_chain(struct mrc_store *s, unsigned int ti,
+			 unsigned int idx, const char *key, size_t len,
+			 uint64_t h);
+
 /*
  * mrc_set_insert_probe() with its usual case inline: a new key whose home
  * slot is empty, admitted from this lcore's own blocks (one claim, one
- * quota take, the record, the publication). The same returns; anything
- * else goes to the probe, or to mrc_set_admit() once the slot is claimed.
- * key must be plain (mrc_set_key_plain): its record is marked so.
+ * quota take, the record, the publication). The same returns; a home
+ * slot taken goes to mrc_set_insert_chain(), anything else to the probe,
+ * or to mrc_set_admit() once the slot is claimed. key (1..16 bytes) must
+ * be plain (mrc_set_key_plain): its record is marked so.
  */
 static inline __attribute__((always_inline)) int
 mrc_set_insert(struct mrc_store *s, unsigned int ti, unsigned int idx,
@@ -398,10 +460,11 @@ mrc_set_insert(struct mrc_store *s, unsigned int ti, unsigned int idx,
 	uint64_t q = ld_relaxed(&b->quota);
 
 	/* Only this lcore moves a_off and a_end while the table is live. */
-	if (__builtin_expect(q == 0 || b->a_end - off < rec ||
-				     ld_relaxed(slot) != 0,
-			     0) ||
-	    !__atomic_compare_exchange_n(slot, &v,
+	if (__builtin_expect(q == 0 || b->a_end - off < rec, 0))
+		return mrc_set_insert_probe(s, ti, idx, key, len, h);
+	if (__builtin_expect(ld_relaxed(slot) != 0, 0))
+		return mrc_set_insert_chain(s, ti, idx, key, len, h);
+	if (!__atomic_compare_exchange_n(slot, &v,
 					 mrc_slot_make(tag, SLOT_PENDING), false,
 					 __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
 		return mrc_set_insert_probe(s, ti, idx, key, len, h);
