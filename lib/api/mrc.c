@@ -208,13 +208,22 @@ mrc_event_count_v(struct http_exchange *x, const char *uid, size_t len,
 		  int64_t v, unsigned int status, bool fast, bool wide)
 {
 	const struct mrc_api *a = x->arg;
-	uint64_t h = 0;
+	const unsigned char *body = (const unsigned char *)x->body;
+	uint64_t h = 0, wa, wb;
 	int rc;
 
-	rc = fast ? mrc_store_count_known_w(a->store, x->lc->idx, uid, len,
-					    v, &h, wide)
-		  : mrc_store_count_known_v(a->store, x->lc->idx, uid, len,
-					    v, false, &h);
+	if (fast) {
+		/* The id's words (mrc_hash_words) from the body and the id's
+		 * length: no pointer to the id kept for its last word. */
+		wa = wide ? mrc_hash_rd64(body + 11) : mrc_hash_rd32(body + 11);
+		wb = wide ? mrc_hash_rd64(body + 3 + len)
+			  : mrc_hash_rd32(body + 7 + len);
+		rc = mrc_store_count_known_w(a->store, x->lc->idx, wa, wb, len,
+					     v, &h, wide);
+	} else {
+		rc = mrc_store_count_known_v(a->store, x->lc->idx, uid, len, v,
+					     false, &h);
+	}
 	if (__builtin_expect(rc == 0, 0)) {
 		mrc_event_new(x, len, v, h);
 		return;

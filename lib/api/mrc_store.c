@@ -242,7 +242,8 @@ lcore_exact_split(__int128 ex, int64_t *base, int64_t *off)
  * check. On x86 every one of these is a plain store.
  */
 static inline __attribute__((always_inline)) void
-lcore_add(struct mrc_lcore *lc, uint64_t gen, const struct mrc_event *ev)
+lcore_add(const struct mrc_store *s, struct mrc_lcore *lc, uint64_t gen,
+	  const struct mrc_event *ev)
 {
 	uint64_t seq = lc->seq;
 	int64_t base, off;
@@ -287,8 +288,15 @@ lcore_add(struct mrc_lcore *lc, uint64_t gen, const struct mrc_event *ev)
 done:
 	/* Online (record() checked) and in gen: the inline paths may count
 	 * while the exact sum is one they may. */
-	if (lc->live_gen != (in ? gen : 0))
+	if (lc->live_gen != (in ? gen : 0)) {
+		/* The view first: the inline paths read it once live_gen
+		 * says gen (this lcore only: program order). */
+		lc->v_slots = s->slots[gen & 1];
+		lc->v_arena = s->arena[gen & 1];
+		lc->v_mask = s->mask;
+		lc->v_arena_bytes = s->arena_bytes;
 		st_relaxed(&lc->live_gen, in ? gen : 0);
+	}
 	st_release(&lc->seq, seq + 2);
 }
 
@@ -350,7 +358,7 @@ record_probe(struct mrc_store *s, unsigned int idx, const struct mrc_event *ev,
 		st_relaxed(&lc->full_users, lc->full_users + 1);
 		return rc;
 	}
-	lcore_add(lc, gen, ev);
+	lcore_add(s, lc, gen, ev);
 	return rc;
 }
 
@@ -383,7 +391,7 @@ record(struct mrc_store *s, unsigned int idx, const struct mrc_event *ev,
 	h = mrc_hash_short_pre(&s->hpre, key, len);
 	if (!mrc_set_known(s, gen & 1, h, key, len, false))
 		return record_probe(s, idx, ev, gen, h);
-	lcore_add(lc, gen, ev);
+	lcore_add(s, lc, gen, ev);
 	return 0;
 }
 

@@ -85,45 +85,65 @@ mrc_lcore_count_exact(struct mrc_lcore *lc, int64_t off)
 }
 
 /*
- * mrc_store_count_known() with the value already in 1e-9 units, v, or
- * with ovf when it is not an int64 (declined with 0 once hashed); with
- * len_ok, the id's length checked by the caller (1..inline max).
+ * mrc_store_count_known() for a key of 1..16 bytes given as its words a,
+ * b (mrc_hash_words), the value already in 1e-9 units, v, or with ovf
+ * when it is not an int64 (declined with 0 once hashed). The table is
+ * the lcore's view of its live generation (mrc_lcore_known_w): after
+ * the live_gen test, the store is read only for the hash's words.
  */
 static inline __attribute__((always_inline)) int
-mrc_store_count_known_in(struct mrc_store *s, unsigned int idx,
-			 const char *key, size_t len, int64_t v, bool ovf,
-			 uint64_t *hp, bool len_ok)
+mrc_store_count_known_ab(struct mrc_store *s, unsigned int idx, uint64_t a,
+			 uint64_t b, size_t len, int64_t v, bool ovf,
+			 uint64_t *hp)
 {
 	struct mrc_lcore *lc;
-	uint64_t gen, h, a, b;
+	uint64_t gen, h;
 	int64_t off;
 
-	/* len 0 wraps: one compare for both bounds. */
-	if (idx >= MRC_MAX_LCORES || (!len_ok && len - 1 >= s->short_max))
+	if (idx >= MRC_MAX_LCORES)
 		return -1;
-	/* short_max is 16 or 0: the key compare below needs no memcmp. */
-	if (len > 16)
+	if (len - 1 >= 16)
 		__builtin_unreachable();
 	lc = &s->lc[idx];
 	/* One pointer for the lcore's fields (as Linux's OPTIMIZER_HIDE_VAR):
 	 * GCC would otherwise form s + idx * 256 again at each use. */
 	__asm__("" : "+r"(lc));
 	/* One generation for the whole event; the lcore online and already
-	 * in it: one test (live_gen). */
+	 * in it: one test (live_gen), which makes lc's view the table. */
 	gen = ld_acquire(&s->gen);
 	if (!mrc_lcore_live_in(lc, gen))
 		return -1;
 	/* The key's words hashed, then compared with the record's. */
-	mrc_hash_words((const unsigned char *)key, len, &a, &b);
 	h = mrc_hash_short_pre_w(&s->hpre, a, b, len);
 	*hp = h;
-	if (!mrc_set_known_w(s, gen & 1, h, a, b, len))
+	if (!mrc_lcore_known_w(lc, h, a, b, len))
 		return 0;
 	/* Added to the offset alone: the sum's base stays. */
 	if (ovf || !mrc_lcore_exact_next(lc, v, &off))
 		return 0;
 	mrc_lcore_count_exact(lc, off);
 	return 1;
+}
+
+/*
+ * mrc_store_count_known_ab() for the key's bytes, with len_ok the id's
+ * length checked by the caller (1..inline max).
+ */
+static inline __attribute__((always_inline)) int
+mrc_store_count_known_in(struct mrc_store *s, unsigned int idx,
+			 const char *key, size_t len, int64_t v, bool ovf,
+			 uint64_t *hp, bool len_ok)
+{
+	uint64_t a, b;
+
+	/* len 0 wraps: one compare for both bounds. */
+	if (!len_ok && len - 1 >= s->short_max)
+		return -1;
+	/* short_max is 16 or 0: the key compare needs no memcmp. */
+	if (len > 16)
+		__builtin_unreachable();
+	mrc_hash_words((const unsigned char *)key, len, &a, &b);
+	return mrc_store_count_known_ab(s, idx, a, b, len, v, ovf, hp);
 }
 
 /*
@@ -141,17 +161,18 @@ mrc_store_count_known_v(struct mrc_store *s, unsigned int idx,
 /*
  * mrc_store_count_known_v() for an id that the caller checked against
  * mrc_store_inline_max() (so no test hash), of 9..16 bytes with wide,
- * else 4..8, v an int64: its words hashed and compared with no test of
- * the length's class (two 8-byte words, or two 4-byte ones, for both).
+ * else 4..8, v an int64, given as its words a, b (mrc_hash_words: two
+ * 8-byte words, or two 4-byte ones): compared with no test of the
+ * length's class.
  */
 static inline __attribute__((always_inline)) int
-mrc_store_count_known_w(struct mrc_store *s, unsigned int idx,
-			const char *key, size_t len, int64_t v, uint64_t *hp,
+mrc_store_count_known_w(struct mrc_store *s, unsigned int idx, uint64_t a,
+			uint64_t b, size_t len, int64_t v, uint64_t *hp,
 			bool wide)
 {
 	if (wide ? len < 9 || len > 16 : len < 4 || len > 8)
 		__builtin_unreachable();
-	return mrc_store_count_known_in(s, idx, key, len, v, false, hp, true);
+	return mrc_store_count_known_ab(s, idx, a, b, len, v, false, hp);
 }
 
 /*

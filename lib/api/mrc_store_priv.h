@@ -157,6 +157,14 @@ struct mrc_lcore {
 	 * yet, a sum beyond): the inline paths' one test. Only this lcore
 	 * writes it (and mrc_store_lcore_offline()). */
 	uint64_t live_gen;
+	/* The view the inline paths read of the table of live_gen (gen & 1)
+	 * and of the store's constants, on live_gen's line: written by this
+	 * lcore before it sets live_gen (lcore_add), read only by it after
+	 * its live_gen test, so valid whenever that test passes. */
+	uint64_t *v_slots;
+	unsigned char *v_arena;
+	uint64_t v_mask;
+	uint64_t v_arena_bytes;
 	/* Own line: refusals by this lcore (single writer, racy readers). */
 	uint64_t full_users __attribute__((aligned(CACHE_LINE)));
 	uint64_t full_arena;
@@ -355,29 +363,60 @@ mrc_rec_len_is(const unsigned char *rec, size_t len)
 }
 
 /*
- * mrc_set_known() for a key of 1..16 bytes given as its words a, b
+ * The record of a key of 1..16 bytes given as its words a, b
  * (mrc_hash_words: they hold every byte of it, so equal words are equal
- * keys), whose record, when one is plain (not REC_RAW) and of len bytes,
- * is read into words the same way: the key's bytes are not loaded again.
+ * keys), whose tag is tag, from its home slot's value v: whether v holds
+ * a record of the tag (below arena_bytes: mrc_slot_rec) in arena that
+ * is plain (not REC_RAW) and of len bytes, read into words the same way
+ * (the key's bytes are not loaded again) and equal to a, b.
+ */
+static inline __attribute__((always_inline)) bool
+mrc_set_rec_is(uint64_t v, uint64_t tag, const unsigned char *arena,
+	       uint64_t arena_bytes, uint64_t a, uint64_t b, size_t len)
+{
+	uint64_t off = mrc_slot_rec(v, tag), ra, rb;
+	const unsigned char *rec;
+
+	if (len - 1 >= 16)
+		__builtin_unreachable();
+	/* As mrc_set_known(): tag, pending and tombstone in one compare. */
+	if (off >= arena_bytes)
+		return false;
+	rec = arena + off;
+	if (!mrc_rec_len_is(rec, len))
+		return false;
+	mrc_hash_words(rec + REC_HDR, len, &ra, &rb);
+	return ((ra ^ a) | (rb ^ b)) == 0;
+}
+
+/*
+ * mrc_set_known() for a key of 1..16 bytes given as its words a, b
+ * (mrc_set_rec_is) in table ti: its home slot, one record, no call.
  */
 static inline __attribute__((always_inline)) bool
 mrc_set_known_w(const struct mrc_store *s, unsigned int ti, uint64_t h,
 		uint64_t a, uint64_t b, size_t len)
 {
 	uint64_t v = ld_acquire(&s->slots[ti][h & s->mask]);
-	uint64_t off = mrc_slot_rec(v, mrc_slot_tag(h)), ra, rb;
-	const unsigned char *rec;
 
-	if (len - 1 >= 16)
-		__builtin_unreachable();
-	/* As mrc_set_known(): tag, pending and tombstone in one compare. */
-	if (off >= s->arena_bytes)
-		return false;
-	rec = s->arena[ti] + off;
-	if (!mrc_rec_len_is(rec, len))
-		return false;
-	mrc_hash_words(rec + REC_HDR, len, &ra, &rb);
-	return ((ra ^ a) | (rb ^ b)) == 0;
+	return mrc_set_rec_is(v, mrc_slot_tag(h), s->arena[ti],
+			      s->arena_bytes, a, b, len);
+}
+
+/*
+ * mrc_set_known_w() in the table of lc's view (lc->live_gen's: valid
+ * only after its test, mrc_lcore_live_in): no generation's parity, no
+ * store field but through lc. The arena's fields are read after the
+ * slot's acquire load, where they are used.
+ */
+static inline __attribute__((always_inline)) bool
+mrc_lcore_known_w(const struct mrc_lcore *lc, uint64_t h, uint64_t a,
+		  uint64_t b, size_t len)
+{
+	uint64_t v = ld_acquire(&lc->v_slots[h & lc->v_mask]);
+
+	return mrc_set_rec_is(v, mrc_slot_tag(h), lc->v_arena,
+			      lc->v_arena_bytes, a, b, len);
 }
 
 /* Slots mrc_set_find_w() looks at before it leaves the chain to
