@@ -166,15 +166,53 @@ mrc_event_declined_v(struct http_exchange *x, unsigned int how, uint64_t h)
 }
 
 /*
- * The user of a compact frame that mrc_store_count_known() declined with
- * 0 (h its hash; len the id's length, the id at x->body + 11; v the
- * value in 1e-9 units): most often a new user, counted inline by
- * mrc_store_count_new_v(). Out of line, with its answer a tail call; the
- * id's place found again here, so that the caller keeps no register for
- * it.
+ * mrc_event_new() for a user that mrc_store_count_new_lc() did not take
+ * (its id checked for plain text): counted by mrc_store_count_new_v()
+ * (a taken home slot: the chain, the probe), anything else recorded.
  */
 static __attribute__((noinline)) void
-mrc_event_new(struct http_exchange *x, size_t len, int64_t v, uint64_t h)
+mrc_event_new_any(struct http_exchange *x, size_t len, int64_t v, uint64_t h)
+{
+	const struct mrc_api *a = x->arg;
+	int rc;
+
+	rc = mrc_store_count_new_v(a->store, x->lc->idx, x->body + 11, len, v,
+				   false, h);
+	if (__builtin_expect(rc == -EAGAIN, 0)) {
+		mrc_event_declined_v(x, MRC_EV_HASHED | MRC_EV_TRIED, h);
+		return;
+	}
+	mrc_event_answer(x, a, rc);
+}
+
+/*
+ * mrc_event_new() for a user whose slot mrc_store_count_new_lc() claimed
+ * and whose quota unit another lcore took first (near the cap): the
+ * general admission (mrc_store_count_new_claimed), then the answer.
+ */
+static __attribute__((noinline)) void
+mrc_event_new_claimed(struct http_exchange *x, size_t len, int64_t v,
+		      uint64_t h, struct mrc_lcore *lc)
+{
+	const struct mrc_api *a = x->arg;
+
+	mrc_event_answer(x, a,
+			 mrc_store_count_new_claimed(a->store, lc,
+						     x->body + 11, len, v, h));
+}
+
+/*
+ * The user of a compact frame that mrc_store_count_known() declined with
+ * 0 on lc (h its hash; len the id's length, the id at x->body + 11; v the
+ * value in 1e-9 units): most often a new user, whose id is checked for
+ * plain text here, then counted inline by mrc_store_count_new_lc()
+ * through lc's view; anything else by mrc_event_new_any(). Out of line,
+ * with its answer a tail call; the id's place found again here, so that
+ * the caller keeps no register for it.
+ */
+static __attribute__((noinline)) void
+mrc_event_new(struct http_exchange *x, size_t len, int64_t v, uint64_t h,
+	      struct mrc_lcore *lc)
 {
 	const struct mrc_api *a = x->arg;
 	const char *uid = x->body + 11;
@@ -185,10 +223,13 @@ mrc_event_new(struct http_exchange *x, size_t len, int64_t v, uint64_t h)
 		mrc_event_any(x);
 		return;
 	}
-	rc = mrc_store_count_new_v(a->store, x->lc->idx, uid, len, v, false,
-				   h);
+	rc = mrc_store_count_new_lc(a->store, lc, uid, len, v, h);
 	if (__builtin_expect(rc == -EAGAIN, 0)) {
-		mrc_event_declined_v(x, MRC_EV_HASHED | MRC_EV_TRIED, h);
+		mrc_event_new_any(x, len, v, h);
+		return;
+	}
+	if (__builtin_expect(rc == -EINPROGRESS, 0)) {
+		mrc_event_new_claimed(x, len, v, h, lc);
 		return;
 	}
 	mrc_event_answer(x, a, rc);
@@ -209,6 +250,7 @@ mrc_event_count_v(struct http_exchange *x, const char *uid, size_t len,
 {
 	const struct mrc_api *a = x->arg;
 	const unsigned char *body = (const unsigned char *)x->body;
+	struct mrc_lcore *lc = NULL;
 	uint64_t h = 0, wa, wb;
 	int rc;
 
@@ -219,13 +261,13 @@ mrc_event_count_v(struct http_exchange *x, const char *uid, size_t len,
 		wb = wide ? mrc_hash_rd64(body + 3 + len)
 			  : mrc_hash_rd32(body + 7 + len);
 		rc = mrc_store_count_known_w(a->store, x->lc->idx, wa, wb, len,
-					     v, &h, wide);
+					     v, &h, wide, &lc);
 	} else {
 		rc = mrc_store_count_known_v(a->store, x->lc->idx, uid, len, v,
-					     false, &h);
+					     false, &h, &lc);
 	}
 	if (__builtin_expect(rc == 0, 0)) {
-		mrc_event_new(x, len, v, h);
+		mrc_event_new(x, len, v, h, lc);
 		return;
 	}
 	if (__builtin_expect(rc < 0, 0)) {

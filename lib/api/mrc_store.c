@@ -295,6 +295,7 @@ done:
 		lc->v_arena = s->arena[gen & 1];
 		lc->v_mask = s->mask;
 		lc->v_arena_bytes = s->arena_bytes;
+		lc->v_blk = &lc->blk[gen & 1];
 		st_relaxed(&lc->live_gen, in ? gen : 0);
 	}
 	st_release(&lc->seq, seq + 2);
@@ -421,6 +422,34 @@ mrc_store_count_new(struct mrc_store *s, unsigned int idx, const char *key,
 	bool ovf = __builtin_mul_overflow(sw, mul, &v);
 
 	return mrc_store_count_new_v(s, idx, key, len, v, ovf, h);
+}
+
+int
+mrc_store_count_new_claimed(struct mrc_store *s, struct mrc_lcore *lc,
+			    const char *key, size_t len, int64_t v, uint64_t h)
+{
+	struct mrc_set_blk *b = lc->v_blk;
+	int64_t sum;
+	int rc;
+
+	/* count_new_lc() checked the sum; nothing moved it since. */
+	if (!mrc_lcore_exact_next(lc, v, &sum))
+		return -EINVAL;
+	/* The view's table: the one of its blocks. */
+	rc = mrc_set_admit(s, (unsigned int)(b - lc->blk),
+			   (unsigned int)(lc - s->lc),
+			   &lc->v_slots[h & lc->v_mask], mrc_slot_tag(h), key,
+			   len);
+	if (rc < 0) {
+		if (rc == -ENOBUFS) {
+			st_relaxed(&lc->full_arena, lc->full_arena + 1);
+			return -ENOSPC;
+		}
+		st_relaxed(&lc->full_users, lc->full_users + 1);
+		return rc;
+	}
+	mrc_lcore_count_exact(lc, sum);
+	return rc;
 }
 
 size_t

@@ -89,12 +89,13 @@ mrc_lcore_count_exact(struct mrc_lcore *lc, int64_t off)
  * b (mrc_hash_words), the value already in 1e-9 units, v, or with ovf
  * when it is not an int64 (declined with 0 once hashed). The table is
  * the lcore's view of its live generation (mrc_lcore_known_w): after
- * the live_gen test, the store is read only for the hash's words.
+ * the live_gen test, the store is read only for the hash's words. With 0,
+ * *lcp is the lcore, in that generation (mrc_store_count_new_lc).
  */
 static inline __attribute__((always_inline)) int
 mrc_store_count_known_ab(struct mrc_store *s, unsigned int idx, uint64_t a,
 			 uint64_t b, size_t len, int64_t v, bool ovf,
-			 uint64_t *hp)
+			 uint64_t *hp, struct mrc_lcore **lcp)
 {
 	struct mrc_lcore *lc;
 	uint64_t gen, h;
@@ -116,6 +117,7 @@ mrc_store_count_known_ab(struct mrc_store *s, unsigned int idx, uint64_t a,
 	/* The key's words hashed, then compared with the record's. */
 	h = mrc_hash_short_pre_w(&s->hpre, a, b, len);
 	*hp = h;
+	*lcp = lc;
 	if (!mrc_lcore_known_w(lc, h, a, b, len))
 		return 0;
 	/* Added to the offset alone: the sum's base stays. */
@@ -132,7 +134,7 @@ mrc_store_count_known_ab(struct mrc_store *s, unsigned int idx, uint64_t a,
 static inline __attribute__((always_inline)) int
 mrc_store_count_known_in(struct mrc_store *s, unsigned int idx,
 			 const char *key, size_t len, int64_t v, bool ovf,
-			 uint64_t *hp, bool len_ok)
+			 uint64_t *hp, bool len_ok, struct mrc_lcore **lcp)
 {
 	uint64_t a, b;
 
@@ -143,7 +145,7 @@ mrc_store_count_known_in(struct mrc_store *s, unsigned int idx,
 	if (len > 16)
 		__builtin_unreachable();
 	mrc_hash_words((const unsigned char *)key, len, &a, &b);
-	return mrc_store_count_known_ab(s, idx, a, b, len, v, ovf, hp);
+	return mrc_store_count_known_ab(s, idx, a, b, len, v, ovf, hp, lcp);
 }
 
 /*
@@ -153,9 +155,10 @@ mrc_store_count_known_in(struct mrc_store *s, unsigned int idx,
 static inline __attribute__((always_inline)) int
 mrc_store_count_known_v(struct mrc_store *s, unsigned int idx,
 			const char *key, size_t len, int64_t v, bool ovf,
-			uint64_t *hp)
+			uint64_t *hp, struct mrc_lcore **lcp)
 {
-	return mrc_store_count_known_in(s, idx, key, len, v, ovf, hp, false);
+	return mrc_store_count_known_in(s, idx, key, len, v, ovf, hp, false,
+					lcp);
 }
 
 /*
@@ -168,11 +171,11 @@ mrc_store_count_known_v(struct mrc_store *s, unsigned int idx,
 static inline __attribute__((always_inline)) int
 mrc_store_count_known_w(struct mrc_store *s, unsigned int idx, uint64_t a,
 			uint64_t b, size_t len, int64_t v, uint64_t *hp,
-			bool wide)
+			bool wide, struct mrc_lcore **lcp)
 {
 	if (wide ? len < 9 || len > 16 : len < 4 || len > 8)
 		__builtin_unreachable();
-	return mrc_store_count_known_ab(s, idx, a, b, len, v, false, hp);
+	return mrc_store_count_known_ab(s, idx, a, b, len, v, false, hp, lcp);
 }
 
 /*
@@ -193,11 +196,12 @@ static inline __attribute__((always_inline)) int
 mrc_store_count_known(struct mrc_store *s, unsigned int idx, const char *key,
 		      size_t len, int64_t sw, int64_t mul, uint64_t *hp)
 {
+	struct mrc_lcore *lc;
 	int64_t v;
 	/* The value in one word (|sw * mul| < 2^63: all but huge ones). */
 	bool ovf = __builtin_mul_overflow(sw, mul, &v);
 
-	return mrc_store_count_known_v(s, idx, key, len, v, ovf, hp);
+	return mrc_store_count_known_v(s, idx, key, len, v, ovf, hp, &lc);
 }
 
 /*
@@ -246,5 +250,68 @@ mrc_store_count_new_v(struct mrc_store *s, unsigned int idx, const char *key,
 	mrc_lcore_count_exact(lc, off);
 	return rc;
 }
+
+/*
+ * mrc_store_count_new_v() for the event whose known test
+ * (mrc_store_count_known_ab) declined with 0 just before, on lc, the
+ * lcore it gave (online and live in the generation that test read: lc's
+ * view is that generation's table and blocks, and the event stays in
+ * that generation, as every event read one generation once), h the hash
+ * it gave, v the value in 1e-9 units: a new user whose home slot is
+ * empty admitted from the lcore's own blocks (mrc_set_insert's inline
+ * case) and counted, with mrc_store_count_new()'s returns. Anything else
+ * (a taken home slot, empty blocks, a sum the inline paths do not take,
+ * a lost claim): -EAGAIN, nothing done, nothing written; the slot
+ * claimed but the quota's unit lost to another lcore: -EINPROGRESS,
+ * mrc_store_count_new_claimed() then finishes. key must be plain
+ * (mrc_json_compact_id_ok()): its record is marked so.
+ */
+static inline __attribute__((always_inline)) int
+mrc_store_count_new_lc(struct mrc_store *s, struct mrc_lcore *lc,
+		       const char *key, size_t len, int64_t v, uint64_t h)
+{
+	struct mrc_set_blk *b = lc->v_blk;
+	uint64_t *slot = &lc->v_slots[h & lc->v_mask];
+	uint64_t tag = mrc_slot_tag(h), rec = REC_HDR + len, off = b->a_off;
+	uint64_t q = ld_relaxed(&b->quota), sv = 0;
+	int64_t sum;
+
+	/* The sum checked before the user is admitted: once it is, the
+	 * event is counted here (only this lcore writes lc's sum). Only
+	 * this lcore moves a_off and a_end while the table is live. */
+	if (!mrc_lcore_exact_next(lc, v, &sum) ||
+	    __builtin_expect(q == 0 || b->a_end - off < rec ||
+				     ld_relaxed(slot) != 0,
+			     0) ||
+	    !__atomic_compare_exchange_n(slot, &sv,
+					 mrc_slot_make(tag, SLOT_PENDING), false,
+					 __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+		return -EAGAIN;
+	/* Ours now; the quota shrinks under us only when another lcore takes
+	 * single ids from it (near the cap): then the general admission,
+	 * out of line (mrc_store_count_new_claimed). */
+	if (__builtin_expect(!__atomic_compare_exchange_n(&b->quota, &q, q - 1,
+							  false,
+							  __ATOMIC_RELAXED,
+							  __ATOMIC_RELAXED),
+			     0))
+		return -EINPROGRESS;
+	st_relaxed(&b->a_off, off + rec);
+	st_relaxed(&b->admitted, b->admitted + 1);
+	mrc_set_key_put(lc->v_arena + off, key, len, true);
+	st_release(slot, mrc_slot_make(tag, off + SLOT_REC_BIAS));
+	mrc_lcore_count_exact(lc, sum);
+	return 1;
+}
+
+/*
+ * After mrc_store_count_new_lc() returned -EINPROGRESS (the same event,
+ * nothing else done on this lcore since): its claimed slot admitted by
+ * the general admission (mrc_set_admit) and the event counted, with
+ * mrc_store_count_new()'s returns.
+ */
+int mrc_store_count_new_claimed(struct mrc_store *s, struct mrc_lcore *lc,
+				const char *key, size_t len, int64_t v,
+				uint64_t h);
 
 #endif /* LR_API_MRC_STORE_FAST_H */

@@ -165,6 +165,7 @@ struct mrc_lcore {
 	unsigned char *v_arena;
 	uint64_t v_mask;
 	uint64_t v_arena_bytes;
+	struct mrc_set_blk *v_blk; /* &blk[gen & 1] */
 	/* Own line: refusals by this lcore (single writer, racy readers). */
 	uint64_t full_users __attribute__((aligned(CACHE_LINE)));
 	uint64_t full_arena;
