@@ -316,7 +316,7 @@ static inline __attribute__((always_inline)) bool
 mrc_event_units(const unsigned char *q, const unsigned char *e, int64_t *vp)
 {
 #if defined(__SSE4_1__)
-	return mrc_json_compact_key(q) && mrc_json_compact_units(q, e, vp);
+	return mrc_json_compact_key_id(q) && mrc_json_compact_units(q, e, vp);
 #else
 	return false;
 #endif

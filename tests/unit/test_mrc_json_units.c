@@ -116,6 +116,10 @@ units_one(struct units_stats *st, const char *id, const char *s, size_t n,
 	if (!memchr(s, ':', n) && q != (const unsigned char *)b + 11 + strlen(id))
 		fail_msg("head's q off on [%.*s]", len, b);
 	tail = mrc_json_compact_tail(q, e, &r);
+	/* The data path's key test (an id before q) is the key's. */
+	if (q >= (const unsigned char *)b + 12 &&
+	    mrc_json_compact_key_id(q) != mrc_json_compact_key(q))
+		fail_msg("key_id and key differ on [%.*s]", len, b);
 	if (mrc_json_compact_key(q))
 		units = mrc_json_compact_units(q, e, &v);
 	st->tail += tail;
@@ -349,6 +353,49 @@ test_mrc_json_units_edges(void **state)
 
 #endif
 
+/*
+ * mrc_json_compact_key_id() against mrc_json_compact_key() with each of
+ * the ten bytes of ","value": and each of the six before it (the id's
+ * last, which it reads and must not judge) changed to every byte, at
+ * ids of 1..16 bytes, before a guard page.
+ */
+static void
+test_mrc_json_key_id_each_byte_matches_key(void **state)
+{
+	char buf[64];
+
+	(void)state;
+	for (size_t idl = 1; idl <= 16; idl++) {
+		int n = snprintf(buf, sizeof(buf),
+				 "{\"userId\":\"%.*s\",\"value\":1}",
+				 (int)idl, "abcdefghijklmnop");
+		size_t qo = 11 + idl;
+
+		for (size_t i = qo - 6; i < qo + 10; i++)
+			for (int c = 0; c < 256; c++) {
+				char save = buf[i];
+				const char *b;
+				const unsigned char *q;
+				bool k, kid;
+
+				buf[i] = (char)c;
+				b = guard_page_at(buf, (size_t)n);
+				q = (const unsigned char *)b + qo;
+				k = mrc_json_compact_key(q);
+				kid = mrc_json_compact_key_id(q);
+				if (k != kid)
+					fail_msg("byte %zu = %d, id %zu: key %d, "
+						 "key_id %d",
+						 i, c, idl, k, kid);
+				/* Only the key's own bytes decide. */
+				if (k != (i < qo || c == save))
+					fail_msg("key wrong at byte %zu = %d", i,
+						 c);
+				buf[i] = save;
+			}
+	}
+}
+
 int
 main(void)
 {
@@ -361,6 +408,7 @@ main(void)
 #endif
 		cmocka_unit_test(test_mrc_json_units_edges),
 		cmocka_unit_test(test_mrc_json_head_last_frame_bytes),
+		cmocka_unit_test(test_mrc_json_key_id_each_byte_matches_key),
 	};
 
 	return cmocka_run_group_tests(tests, guard_page_setup,
