@@ -365,7 +365,7 @@ mrc_event_other(struct http_exchange *x, const unsigned char *q,
  * is registered, not per request).
  */
 static inline __attribute__((always_inline)) void
-mrc_event_status(struct http_exchange *x, unsigned int status)
+mrc_event_status(struct http_exchange *x, unsigned int status, bool full)
 {
 	const struct mrc_api *a = x->arg;
 	const char *uid = x->body + 11;
@@ -383,12 +383,15 @@ mrc_event_status(struct http_exchange *x, unsigned int status)
 		mrc_event_any(x);
 		return;
 	}
-	if (__builtin_expect(len - 9 < a->id_fast, 1)) {
+	/* full: the classes whole (a->id_fast 8, a->id_fast4 5: both
+	 * limits 16 or more), decided when the route is registered. */
+	if (__builtin_expect(len - 9 < (full ? 8 : a->id_fast), 1)) {
 		if (__builtin_expect(mrc_event_units(q, e, &v), 1)) {
 			mrc_event_count_v(x, uid, len, v, status, true, true);
 			return;
 		}
-	} else if (len - 4 < a->id_fast4 && mrc_event_units(q, e, &v)) {
+	} else if (len - 4 < (full ? 5 : a->id_fast4) &&
+		   mrc_event_units(q, e, &v)) {
 		mrc_event_count_v(x, uid, len, v, status, true, false);
 		return;
 	}
@@ -399,14 +402,28 @@ mrc_event_status(struct http_exchange *x, unsigned int status)
 static void
 mrc_event(struct http_exchange *x)
 {
-	mrc_event_status(x, 200);
+	mrc_event_status(x, 200, false);
 }
 
 /* POST /event answered 201 {"status":"ok"} (mrc.event_status 201). */
 static void
 mrc_event_201(struct http_exchange *x)
 {
-	mrc_event_status(x, 201);
+	mrc_event_status(x, 201, false);
+}
+
+/* mrc_event() with the id classes whole (a->id_fast 8, id_fast4 5). */
+static void
+mrc_event_full(struct http_exchange *x)
+{
+	mrc_event_status(x, 200, true);
+}
+
+/* mrc_event_201() with the id classes whole. */
+static void
+mrc_event_201_full(struct http_exchange *x)
+{
+	mrc_event_status(x, 201, true);
 }
 
 static void
@@ -465,10 +482,14 @@ mrc_api_register(struct http_router *r, struct mrc_api *api)
 		lim = api->max_user;
 	api->id_fast = lim >= 9 ? (unsigned int)lim - 8 : 0;
 	api->id_fast4 = lim >= 4 ? (unsigned int)(lim < 8 ? lim : 8) - 3 : 0;
-	/* The answer's status is the handler's: no test per request. */
+	/* The answer's status and whole id classes (the usual limits) are
+	 * the handler's: no test or load per request. */
+	bool full = api->id_fast == 8 && api->id_fast4 == 5;
 	http_handler_fn event =
 		api->event ? api->event :
-		api->event_status == 201 ? mrc_event_201 : mrc_event;
+		api->event_status == 201 ? (full ? mrc_event_201_full
+						 : mrc_event_201) :
+		full ? mrc_event_full : mrc_event;
 
 	/* /event first: the hot route is matched first. /reset only when
 	 * enabled (a NULL handler skips the row). */
