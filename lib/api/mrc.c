@@ -202,6 +202,26 @@ mrc_event_new_claimed(struct http_exchange *x, size_t len, int64_t v,
 }
 
 /*
+ * mrc_event_new() for a user whose home slot another user holds: most
+ * often a known user that lost its home slot when it was new, found on
+ * its chain through lc's view and counted (mrc_store_count_moved);
+ * anything else by mrc_event_new_any().
+ */
+static __attribute__((noinline)) void
+mrc_event_moved(struct http_exchange *x, size_t len, int64_t v, uint64_t h,
+		struct mrc_lcore *lc)
+{
+	uint64_t wa, wb;
+
+	mrc_hash_words((const unsigned char *)x->body + 11, len, &wa, &wb);
+	if (mrc_store_count_moved(lc, wa, wb, len, v, h) < 0) {
+		mrc_event_new_any(x, len, v, h);
+		return;
+	}
+	mrc_event_ok(x, x->arg);
+}
+
+/*
  * The user of a compact frame that mrc_store_count_known() declined with
  * 0 on lc (h its hash; len the id's length, the id at x->body + 11; v the
  * value in 1e-9 units): most often a new user, whose id is checked for
@@ -226,6 +246,10 @@ mrc_event_new(struct http_exchange *x, size_t len, int64_t v, uint64_t h,
 	rc = mrc_store_count_new_lc(a->store, lc, uid, len, v, h);
 	if (__builtin_expect(rc == -EAGAIN, 0)) {
 		mrc_event_new_any(x, len, v, h);
+		return;
+	}
+	if (__builtin_expect(rc == -EEXIST, 0)) {
+		mrc_event_moved(x, len, v, h, lc);
 		return;
 	}
 	if (__builtin_expect(rc == -EINPROGRESS, 0)) {

@@ -260,8 +260,9 @@ mrc_store_count_new_v(struct mrc_store *s, unsigned int idx, const char *key,
  * it gave, v the value in 1e-9 units: a new user whose home slot is
  * empty admitted from the lcore's own blocks (mrc_set_insert's inline
  * case) and counted, with mrc_store_count_new()'s returns. Anything else
- * (a taken home slot, empty blocks, a sum the inline paths do not take,
- * a lost claim): -EAGAIN, nothing done, nothing written; the slot
+ * (empty blocks, a sum the inline paths do not take, a lost claim):
+ * -EAGAIN, nothing done, nothing written; a taken home slot: -EEXIST,
+ * nothing done (mrc_store_count_moved() may find the user); the slot
  * claimed but the quota's unit lost to another lcore: -EINPROGRESS,
  * mrc_store_count_new_claimed() then finishes. key must be plain
  * (mrc_json_compact_id_ok()): its record is marked so.
@@ -279,10 +280,10 @@ mrc_store_count_new_lc(struct mrc_store *s, struct mrc_lcore *lc,
 	/* The sum checked before the user is admitted: once it is, the
 	 * event is counted here (only this lcore writes lc's sum). Only
 	 * this lcore moves a_off and a_end while the table is live. */
+	if (__builtin_expect(ld_relaxed(slot) != 0, 0))
+		return -EEXIST;
 	if (!mrc_lcore_exact_next(lc, v, &sum) ||
-	    __builtin_expect(q == 0 || b->a_end - off < rec ||
-				     ld_relaxed(slot) != 0,
-			     0) ||
+	    __builtin_expect(q == 0 || b->a_end - off < rec, 0) ||
 	    !__atomic_compare_exchange_n(slot, &sv,
 					 mrc_slot_make(tag, SLOT_PENDING), false,
 					 __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
@@ -302,6 +303,28 @@ mrc_store_count_new_lc(struct mrc_store *s, struct mrc_lcore *lc,
 	st_release(slot, mrc_slot_make(tag, off + SLOT_REC_BIAS));
 	mrc_lcore_count_exact(lc, sum);
 	return 1;
+}
+
+/*
+ * After mrc_store_count_new_lc() returned -EEXIST (the same event, lc,
+ * h and v; a, b the id's words, mrc_hash_words): the id's chain walked
+ * through lc's view (mrc_set_find_in), a known user found there (one
+ * whose home slot another took first) counted: 0, as mrc_store_record()
+ * returns. Anything else: -EAGAIN, nothing done, nothing written.
+ */
+static inline __attribute__((always_inline)) int
+mrc_store_count_moved(struct mrc_lcore *lc, uint64_t a, uint64_t b,
+		      size_t len, int64_t v, uint64_t h)
+{
+	uint64_t *slot;
+	int64_t sum;
+
+	if (mrc_set_find_in(lc->v_slots, lc->v_arena, lc->v_mask,
+			    lc->v_arena_bytes, h, a, b, len, &slot) != 1 ||
+	    !mrc_lcore_exact_next(lc, v, &sum))
+		return -EAGAIN;
+	mrc_lcore_count_exact(lc, sum);
+	return 0;
 }
 
 /*

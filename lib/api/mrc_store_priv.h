@@ -439,7 +439,8 @@ mrc_lcore_known_w(const struct mrc_lcore *lc, uint64_t h, uint64_t a,
 
 /*
  * The probe of mrc_set_insert_probe() from h's home slot for a key of
- * 1..16 bytes given as its words a, b (mrc_hash_words), as far as it is
+ * 1..16 bytes given as its words a, b (mrc_hash_words) in the table
+ * slots / arena (mask, arena bytes), as far as it is
  * decided without a call: the slots of other tags passed (linear
  * probing: the key is never past an empty slot, and a slot is never
  * emptied while its table is live), until
@@ -451,34 +452,35 @@ mrc_lcore_known_w(const struct mrc_lcore *lc, uint64_t h, uint64_t a,
  *    key, a REC_RAW record) or a longer chain: -1, the probe decides.
  */
 static inline __attribute__((always_inline)) int
-mrc_set_find_w(const struct mrc_store *s, unsigned int ti, uint64_t h,
-	       uint64_t a, uint64_t b, size_t len, uint64_t **slotp)
+mrc_set_find_in(uint64_t *slots, const unsigned char *arena, uint64_t mask,
+		uint64_t arena_bytes, uint64_t h, uint64_t a, uint64_t b,
+		size_t len, uint64_t **slotp)
 {
-	uint64_t *slots = s->slots[ti], i = h & s->mask, tag = mrc_slot_tag(h);
-	uint64_t v, off, ra, rb;
-	const unsigned char *rec;
+	uint64_t i = h & mask, tag = mrc_slot_tag(h), v;
 
-	if (len - 1 >= 16)
-		__builtin_unreachable();
 	for (unsigned int n = 0; n < SET_FIND_INLINE; n++) {
 		v = ld_acquire(&slots[i]);
 		if (v == 0) {
 			*slotp = &slots[i];
 			return 0;
 		}
-		if ((v & SLOT_TAG_MASK) == tag) {
-			off = mrc_slot_rec(v, tag);
-			if (off >= s->arena_bytes)
-				return -1;
-			rec = s->arena[ti] + off;
-			if (!mrc_rec_len_is(rec, len))
-				return -1;
-			mrc_hash_words(rec + REC_HDR, len, &ra, &rb);
-			return ((ra ^ a) | (rb ^ b)) == 0 ? 1 : -1;
-		}
-		i = (i + 1) & s->mask;
+		if ((v & SLOT_TAG_MASK) == tag)
+			return mrc_set_rec_is(v, tag, arena, arena_bytes, a, b,
+					      len)
+				       ? 1
+				       : -1;
+		i = (i + 1) & mask;
 	}
 	return -1;
+}
+
+/* mrc_set_find_in() in table ti. */
+static inline __attribute__((always_inline)) int
+mrc_set_find_w(const struct mrc_store *s, unsigned int ti, uint64_t h,
+	       uint64_t a, uint64_t b, size_t len, uint64_t **slotp)
+{
+	return mrc_set_find_in(s->slots[ti], s->arena[ti], s->mask,
+			       s->arena_bytes, h, a, b, len, slotp);
 }
 
 /*

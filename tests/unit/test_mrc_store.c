@@ -97,7 +97,8 @@ record_path(struct mrc_store *s, unsigned int lc, const char *user,
  * record_path() as POST /event's handler takes it now (mrc.c): the
  * inline known user, then a new user through the lcore's view
  * (mrc_store_count_new_lc, mrc_store_count_new_claimed when another
- * lcore took the quota's unit), then mrc_store_count_new(), then the
+ * lcore took the quota's unit; a known user away from its home slot by
+ * mrc_store_count_moved), then mrc_store_count_new(), then the
  * store. The same returns as mrc_store_record(); user must be plain.
  */
 static int
@@ -122,6 +123,15 @@ record_path_lc(struct mrc_store *s, unsigned int lc, const char *user,
 		return 0;
 	if (rc == 0) {
 		rc = mrc_store_count_new_lc(s, l, user, len, v, h);
+		if (rc == -EEXIST) {
+			uint64_t a, b;
+
+			mrc_hash_words((const unsigned char *)user, len, &a,
+				       &b);
+			rc = mrc_store_count_moved(l, a, b, len, v, h);
+			if (rc == 0)
+				return 0;
+		}
 		if (rc == -EINPROGRESS)
 			return mrc_store_count_new_claimed(s, l, user, len, v,
 							   h);
