@@ -109,11 +109,30 @@ compare_units(const char *body, size_t len)
 	const unsigned char *q, *e;
 	int64_t v;
 
+	/* The data path's key test (where an id lies before q) is the
+	 * key's, on any frame. */
+	if (mrc_json_compact_head(body, len, &q, &e) &&
+	    q >= (const unsigned char *)body + 12 &&
+	    mrc_json_compact_key_id(q) != mrc_json_compact_key(q)) {
+		fprintf(stderr, "key_id differs from key\n");
+		abort();
+	}
 	if (!mrc_json_compact_scan(body, len, MRC_USER_MAX, &r))
 		return;
 	/* The frame's head, key and all, as the scan saw them. */
 	if (!mrc_json_compact_head(body, len, &q, &e))
 		abort();
+	/* The data path's head with the id's length. */
+	{
+		const unsigned char *q2, *e2;
+		size_t l2;
+
+		if (!mrc_json_compact_head_last(body, len, &q2, &e2, &l2) ||
+		    q2 != q || e2 != e || l2 != r.len) {
+			fprintf(stderr, "head_last differs from head\n");
+			abort();
+		}
+	}
 	if (mrc_json_compact_units(q, e, &v) &&
 	    (__int128)v != mrc_json_compact_scaled(r.w, r.fl, r.neg)) {
 		fprintf(stderr, "units: value differs\n");
