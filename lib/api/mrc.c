@@ -221,12 +221,35 @@ mrc_event_moved(struct http_exchange *x, size_t len, int64_t v, uint64_t h,
 	mrc_event_ok(x, x->arg);
 }
 
+static void mrc_event_new(struct http_exchange *x, size_t len, int64_t v,
+			  uint64_t h, struct mrc_lcore *lc);
+
+/*
+ * mrc_event_new() for a user that mrc_store_count_new_lc() declined with
+ * nothing done: when lc's quota or arena block was empty (every
+ * SET_USER_BLOCK new users), refilled (mrc_store_refill) and the user
+ * taken again through the view; anything else by mrc_event_new_any().
+ */
+static __attribute__((noinline)) void
+mrc_event_new_blocks(struct http_exchange *x, size_t len, int64_t v,
+		     uint64_t h, struct mrc_lcore *lc)
+{
+	const struct mrc_api *a = x->arg;
+
+	if (mrc_store_refill(a->store, lc, len)) {
+		mrc_event_new(x, len, v, h, lc);
+		return;
+	}
+	mrc_event_new_any(x, len, v, h);
+}
+
 /*
  * The user of a compact frame that mrc_store_count_known() declined with
  * 0 on lc (h its hash; len the id's length, the id at x->body + 11; v the
  * value in 1e-9 units): most often a new user, whose id is checked for
  * plain text here, then counted inline by mrc_store_count_new_lc()
- * through lc's view; anything else by mrc_event_new_any(). Out of line,
+ * through lc's view (its blocks refilled by mrc_event_new_blocks());
+ * anything else by mrc_event_new_any(). Out of line,
  * with its answer a tail call; the id's place found again here, so that
  * the caller keeps no register for it.
  */
@@ -245,7 +268,7 @@ mrc_event_new(struct http_exchange *x, size_t len, int64_t v, uint64_t h,
 	}
 	rc = mrc_store_count_new_lc(a->store, lc, uid, len, v, h);
 	if (__builtin_expect(rc == -EAGAIN, 0)) {
-		mrc_event_new_any(x, len, v, h);
+		mrc_event_new_blocks(x, len, v, h, lc);
 		return;
 	}
 	if (__builtin_expect(rc == -EEXIST, 0)) {

@@ -72,6 +72,31 @@ quota_any(struct mrc_store *s, unsigned int ti)
 }
 
 /*
+ * A block of ids from table ti's shared count (a quarter of what is left
+ * per online lcore, 1..SET_USER_BLOCK): how many were taken, 0 once the
+ * count is spent.
+ */
+static uint64_t
+quota_block(struct mrc_store *s, unsigned int ti)
+{
+	struct mrc_table *t = &s->tab[ti];
+	unsigned int hi = ld_relaxed(&s->lcore_hi);
+	uint64_t v = ld_relaxed(&t->reserved), want, left;
+
+	while (v < s->max_users) {
+		left = s->max_users - v;
+		want = left / (4 * (uint64_t)(hi ? hi : 1));
+		want = want < 1 ? 1 : want > SET_USER_BLOCK ? SET_USER_BLOCK
+							    : want;
+		if (__atomic_compare_exchange_n(&t->reserved, &v, v + want,
+						false, __ATOMIC_RELAXED,
+						__ATOMIC_RELAXED))
+			return want;
+	}
+	return 0;
+}
+
+/*
  * One unit of the id cap for lcore idx: its own quota, else a block from
  * the table (one unit used now, the rest to the quota), else one from
  * another lcore's quota once the table's count is spent.
@@ -80,27 +105,17 @@ static bool
 quota_take(struct mrc_store *s, unsigned int ti, unsigned int idx)
 {
 	struct mrc_set_blk *b = &s->lc[idx].blk[ti];
-	struct mrc_table *t = &s->tab[ti];
-	uint64_t v, want, left;
+	uint64_t want;
 	unsigned int hi;
 
 	if (quota_take1(&b->quota))
 		return true;
-	hi = ld_relaxed(&s->lcore_hi);
-	v = ld_relaxed(&t->reserved);
-	while (v < s->max_users) {
-		left = s->max_users - v;
-		want = left / (4 * (uint64_t)(hi ? hi : 1));
-		want = want < 1 ? 1 : want > SET_USER_BLOCK ? SET_USER_BLOCK
-							    : want;
-		if (__atomic_compare_exchange_n(&t->reserved, &v, v + want,
-						false, __ATOMIC_RELAXED,
-						__ATOMIC_RELAXED)) {
-			if (want > 1)
-				__atomic_add_fetch(&b->quota, want - 1,
-						   __ATOMIC_RELAXED);
-			return true;
-		}
+	want = quota_block(s, ti);
+	if (want) {
+		if (want > 1)
+			__atomic_add_fetch(&b->quota, want - 1,
+					   __ATOMIC_RELAXED);
+		return true;
 	}
 	/* The shared count is spent: near the cap, count one by one. */
 	hi = ld_acquire(&s->lcore_hi);
@@ -301,6 +316,36 @@ mrc_set_insert_probe(struct mrc_store *s, unsigned int ti, unsigned int idx,
 			return 0;
 	}
 	return -ENOSPC;
+}
+
+bool
+mrc_set_refill(struct mrc_store *s, unsigned int ti, unsigned int idx,
+	       uint64_t rec)
+{
+	struct mrc_set_blk *b = &s->lc[idx].blk[ti];
+	struct mrc_table *t = &s->tab[ti];
+	uint64_t want, o;
+	bool more = false;
+
+	/* As quota_take()'s block, every unit to the quota: the shared
+	 * count is not spent, so quotas may still grow. */
+	if (ld_relaxed(&b->quota) == 0) {
+		want = quota_block(s, ti);
+		if (want) {
+			__atomic_add_fetch(&b->quota, want, __ATOMIC_RELAXED);
+			more = true;
+		}
+	}
+	/* As arena_take()'s new block (the old one's tail left unused). */
+	if (b->a_end - b->a_off < rec && rec <= SET_ARENA_DIRECT &&
+	    s->arena_bytes > 2 * SET_ARENA_BLOCK &&
+	    reserve(&t->arena_used, SET_ARENA_BLOCK,
+		    s->arena_bytes - SET_ARENA_BLOCK, &o)) {
+		st_relaxed(&b->a_off, o);
+		st_relaxed(&b->a_end, o + SET_ARENA_BLOCK);
+		more = true;
+	}
+	return more && ld_relaxed(&b->quota) > 0 && b->a_end - b->a_off >= rec;
 }
 
 int

@@ -424,6 +424,14 @@ mrc_store_count_new(struct mrc_store *s, unsigned int idx, const char *key,
 	return mrc_store_count_new_v(s, idx, key, len, v, ovf, h);
 }
 
+bool
+mrc_store_refill(struct mrc_store *s, struct mrc_lcore *lc, size_t len)
+{
+	/* The view's table: the one of its blocks. */
+	return mrc_set_refill(s, (unsigned int)(lc->v_blk - lc->blk),
+			      (unsigned int)(lc - s->lc), REC_HDR + len);
+}
+
 int
 mrc_store_count_new_claimed(struct mrc_store *s, struct mrc_lcore *lc,
 			    const char *key, size_t len, int64_t v, uint64_t h)

@@ -306,6 +306,14 @@ mrc_store_count_new_lc(struct mrc_store *s, struct mrc_lcore *lc,
 }
 
 /*
+ * After mrc_store_count_new_lc() returned -EAGAIN on lc for an id of len
+ * bytes: lc's blocks of its view's table refilled when one was empty
+ * (mrc_set_refill): true when mrc_store_count_new_lc() may now take the
+ * id; false when nothing was refilled (mrc_store_count_new() decides).
+ */
+bool mrc_store_refill(struct mrc_store *s, struct mrc_lcore *lc, size_t len);
+
+/*
  * After mrc_store_count_new_lc() returned -EEXIST (the same event, lc,
  * h and v; a, b the id's words, mrc_hash_words): the id's chain walked
  * through lc's view (mrc_set_find_in), a known user found there (one

@@ -536,6 +536,18 @@ mrc_set_insert(struct mrc_store *s, unsigned int ti, unsigned int idx,
 	return 1;
 }
 
+/*
+ * Refill lcore idx's blocks of table ti for a record of rec bytes
+ * (mrc_set.c): an empty quota from the table's shared count, an arena
+ * block too short for rec with a new block, as mrc_set_admit() would
+ * when it takes its unit and bytes. True when it took something and the
+ * blocks now have room for one more id of rec bytes; false otherwise
+ * (nothing to take, or room already there: then something else stood in
+ * the way, for the general admission to decide).
+ */
+bool mrc_set_refill(struct mrc_store *s, unsigned int ti, unsigned int idx,
+		    uint64_t rec);
+
 /* Zero every lcore's share of table ti (its clearer, mrc_reset.c). */
 void mrc_set_clear_blocks(struct mrc_store *s, unsigned int ti);
 

@@ -96,8 +96,9 @@ record_path(struct mrc_store *s, unsigned int lc, const char *user,
 /*
  * record_path() as POST /event's handler takes it now (mrc.c): the
  * inline known user, then a new user through the lcore's view
- * (mrc_store_count_new_lc, mrc_store_count_new_claimed when another
- * lcore took the quota's unit; a known user away from its home slot by
+ * (mrc_store_count_new_lc, its blocks refilled once when empty,
+ * mrc_store_count_new_claimed when another lcore took the quota's unit;
+ * a known user away from its home slot by
  * mrc_store_count_moved), then mrc_store_count_new(), then the
  * store. The same returns as mrc_store_record(); user must be plain.
  */
@@ -123,6 +124,8 @@ record_path_lc(struct mrc_store *s, unsigned int lc, const char *user,
 		return 0;
 	if (rc == 0) {
 		rc = mrc_store_count_new_lc(s, l, user, len, v, h);
+		if (rc == -EAGAIN && mrc_store_refill(s, l, len))
+			rc = mrc_store_count_new_lc(s, l, user, len, v, h);
 		if (rc == -EEXIST) {
 			uint64_t a, b;
 
