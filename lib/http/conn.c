@@ -205,6 +205,7 @@ http_lcore_init(struct lcore_ctx *ctx, const struct http_router *r)
 	hl->max_pipeline = cfg->http_max_pipeline ? cfg->http_max_pipeline : 1;
 	/* A send buffer smaller than the reserve would never resume. */
 	hl->send_reserve = RTE_MIN(HTTP_SEND_RESERVE, cfg->tcp_snd_buf);
+	hl->send_bound = tcp_send_room_bound(ctx);
 	hl->mem = &ctx->mem;
 	hl->date_us = UINT64_MAX; /* no Date yet */
 	hl->tpl_empty_xkey = HTTP_EMPTY_NONE;

@@ -440,7 +440,7 @@ http_process(struct lcore_ctx *ctx, struct http_conn *hc, const char *p,
 	while (used < len && !(hc->flags & (HC_CLOSING | HC_PAUSED | HC_BUSY))) {
 		int n;
 
-		if (tcp_send_space(hc->tcp) < hc->hl->send_reserve) {
+		if (!http_send_room(ctx, hc, hc->tcp)) {
 			hc->flags |= HC_PAUSED;
 			tcp_want_writable(hc->tcp, true);
 			STAT_INC(ctx, http_paused);
@@ -685,7 +685,7 @@ http_conn_recv(struct lcore_ctx *ctx, struct tcp_conn *c, void *app,
 	/* Only ctx, hc, p and len live across the send room's call: hl and
 	 * e are read after it, c is hc->tcp (fewer registers saved). */
 	if (likely(!(hc->flags & HC_NOT_FRESH)) &&
-	    likely(tcp_send_space(c) >= hc->hl->send_reserve)) {
+	    likely(http_send_room(ctx, hc, c))) {
 		/* The pipeline bound before the match (which has no side
 		 * effect): http_conn_recv_all would find and do the same. */
 		if (unlikely(hc->nq >= hc->hl->max_pipeline)) {

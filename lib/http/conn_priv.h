@@ -160,6 +160,7 @@ struct http_lcore {
 	uint32_t buf_limit; /* most a connection may buffer */
 	uint32_t max_pipeline;
 	uint32_t send_reserve; /* HTTP_SEND_RESERVE, at most tcp.snd_buf */
+	uint64_t send_bound; /* tcp_send_room_bound: http_send_room's */
 	struct mem_budget *mem; /* the lcore's (MEM_HTTP_REQ, MEM_RESP) */
 	uint32_t nconns, max_conns;
 	struct http_conn *free_conns;
@@ -201,6 +202,24 @@ static inline struct http_lcore *
 http_lc(const struct lcore_ctx *ctx)
 {
 	return ctx->http;
+}
+
+/*
+ * Whether c (hc's) has room for one more request's answer
+ * (hl->send_reserve) as tcp_send_space() tells it: TCP's inline test
+ * (tcp_send_room_fast) when it settles it, which is the common case, else
+ * tcp_send_space() itself (and what it does when the budget is short).
+ */
+static __rte_always_inline bool
+http_send_room(struct lcore_ctx *ctx, const struct http_conn *hc,
+	       struct tcp_conn *c)
+{
+	const struct http_lcore *hl = hc->hl;
+
+	if (likely(tcp_send_room_fast(ctx, c, hl->send_reserve,
+				      hl->send_bound)))
+		return true;
+	return tcp_send_space(c) >= hc->hl->send_reserve;
 }
 
 /*
