@@ -696,9 +696,11 @@ http_conn_recv(struct lcore_ctx *ctx, struct tcp_conn *c, void *app,
 		hl = hc->hl;
 		e = http_hc_fast_entry(&hl->hcache);
 		/* http_hc_fast_e() answering n with cl == len - n: the
-		 * digits compared with those of len - n. */
-		if (likely(http_hc_fast_x(e, hl->router, p, len)) &&
-		    likely((cl = (size_t)len - (n = e->len)) <= hl->max_body)) {
+		 * digits compared with those of len - n, at most max_body. */
+		if (likely(http_hc_fast_xb(e, hl->router, p, len,
+					   &hl->max_body))) {
+			n = e->len;
+			cl = (size_t)len - n;
 			http_hc_fast_take_e(&hl->hcache, e, &ctx->stats, p, cl,
 					    &lz.hit);
 			STAT_ADD(ctx, http_parse_bytes, n);

@@ -116,6 +116,11 @@ struct http_hc_entry {
 	/* 10^cl_digits for 1 to 4 digits (the values they can spell), 0
 	 * otherwise: http_hc_fast_x() */
 	uint16_t cl_lim;
+	/* set when armed: the least of cl_lim, HTTP_HC_DDD and the body
+	 * limit (lim->body_lim, when given): the values below it are
+	 * bodies the server takes, compared by one table load
+	 * (http_hc_fast_xb) */
+	uint16_t fast_blim;
 	/* (fast_r - 32) / 2: the middle block of the 32-byte compare */
 	uint8_t fast_m;
 	/* how the fast match compares its blocks, set when armed

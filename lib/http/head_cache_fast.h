@@ -355,6 +355,53 @@ http_hc_fast_x(const struct http_hc_entry *e, const struct http_router *r,
 	return http_hc_fast_cl(e, buf, &v) && v == x;
 }
 
+/* "0000" .. "0999": each value below HTTP_HC_DDD as four digits in
+ * memory order (head_cache.c). */
+#define HTTP_HC_DDD 1000
+extern const uint32_t http_hc_ddd[HTTP_HC_DDD];
+
+/* http_hc_fast_cl_is() for x below HTTP_HC_DDD: its digits in one load. */
+static inline __attribute__((always_inline)) bool
+http_hc_fast_cl_is3(const struct http_hc_entry *e, const char *buf, uint32_t x)
+{
+	uint32_t w4;
+
+	memcpy(&w4, buf + e->cl, 4);
+	return !(((w4 << e->dshift) ^ http_hc_ddd[x]) >> e->dshift);
+}
+
+/*
+ * http_hc_fast_x() with the body limit: true when it would be and the
+ * body (len - e->len) is at most max_body, the limit e was armed under.
+ * e->fast_blim bounds the values below cl_lim, HTTP_HC_DDD and that
+ * limit: one compare for the three, then the digits from one load
+ * (http_hc_fast_cl_is3); *max_body is read only past it.
+ */
+static inline __attribute__((always_inline)) bool
+http_hc_fast_xb(const struct http_hc_entry *e, const struct http_router *r,
+		const char *buf, size_t len, const uint32_t *max_body)
+{
+	size_t x;
+
+	if (!http_hc_fast_blocks(e, r, buf, len))
+		return false;
+	/* len >= fast_len >= e->len */
+	x = len - e->len;
+	if (__builtin_expect(x < e->fast_blim, 1))
+		return http_hc_fast_cl_is3(e, buf, (uint32_t)x);
+	/* the limit loaded here, not before the common case's compare */
+	__asm__ volatile("" ::: "memory");
+	if (x > *max_body)
+		return false;
+	if (x < e->cl_lim)
+		return http_hc_fast_cl_is(e, buf, (uint32_t)x);
+	{
+		uint64_t v;
+
+		return http_hc_fast_cl(e, buf, &v) && v == x;
+	}
+}
+
 /* c's most recent entry, &c->e[c->mru] (from c->mru_off: no multiply),
  * for http_hc_fast_e() and http_hc_fast_take_e(): its address is opaque
  * to the compiler (an empty asm), which then keeps it in a register
