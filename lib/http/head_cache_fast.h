@@ -184,28 +184,32 @@ static inline __attribute__((always_inline)) bool
 http_hc_fast_eq96(const char *buf, const struct http_hc_entry *e)
 {
 	size_t t = (size_t)e->fast_r - 32, m = e->fast_m;
-	bool eq;
 
-	__asm__("vmovdqu (%[b]), %%ymm0\n\t"
-		"vpxor (%[e]), %%ymm0, %%ymm0\n\t"
-		"vpand %c[k](%[e]), %%ymm0, %%ymm0\n\t"
-		"vmovdqu (%[b],%[m]), %%ymm1\n\t"
-		"vpxor (%[e],%[m]), %%ymm1, %%ymm1\n\t"
-		"vpand %c[k](%[e],%[m]), %%ymm1, %%ymm1\n\t"
-		"vmovdqu (%[b],%[t]), %%ymm2\n\t"
-		"vpxor (%[e],%[t]), %%ymm2, %%ymm2\n\t"
-		"vpand %c[k](%[e],%[t]), %%ymm2, %%ymm2\n\t"
-		"vpor %%ymm1, %%ymm0, %%ymm0\n\t"
-		"vpor %%ymm2, %%ymm0, %%ymm0\n\t"
-		"vptest %%ymm0, %%ymm0\n\t"
-		"vzeroupper"
-		: "=@ccz"(eq)
-		: [b] "r"(buf), [e] "r"(e->bytes), [m] "r"(m), [t] "r"(t),
-		  [k] "i"(HTTP_HC_BYTES),
-		  "m"(*(const char(*)[96])buf),
-		  "m"(*(const char(*)[2 * HTTP_HC_BYTES])e->bytes)
-		: HTTP_HC_YMM_CLOBBERS);
-	return eq;
+	/* vzeroupper leaves the flags: the branch is the asm's own */
+	__asm__ goto("vmovdqu (%[b]), %%ymm0\n\t"
+		     "vpxor (%[e]), %%ymm0, %%ymm0\n\t"
+		     "vpand %c[k](%[e]), %%ymm0, %%ymm0\n\t"
+		     "vmovdqu (%[b],%[m]), %%ymm1\n\t"
+		     "vpxor (%[e],%[m]), %%ymm1, %%ymm1\n\t"
+		     "vpand %c[k](%[e],%[m]), %%ymm1, %%ymm1\n\t"
+		     "vmovdqu (%[b],%[t]), %%ymm2\n\t"
+		     "vpxor (%[e],%[t]), %%ymm2, %%ymm2\n\t"
+		     "vpand %c[k](%[e],%[t]), %%ymm2, %%ymm2\n\t"
+		     "vpor %%ymm1, %%ymm0, %%ymm0\n\t"
+		     "vpor %%ymm2, %%ymm0, %%ymm0\n\t"
+		     "vptest %%ymm0, %%ymm0\n\t"
+		     "vzeroupper\n\t"
+		     "jnz %l[differ]"
+		     :
+		     : [b] "r"(buf), [e] "r"(e->bytes), [m] "r"(m), [t] "r"(t),
+		       [k] "i"(HTTP_HC_BYTES),
+		       "m"(*(const char(*)[96])buf),
+		       "m"(*(const char(*)[2 * HTTP_HC_BYTES])e->bytes)
+		     : HTTP_HC_YMM_CLOBBERS, "cc"
+		     : differ);
+	return true;
+differ:
+	return false;
 }
 
 /*
@@ -216,9 +220,8 @@ static inline __attribute__((always_inline)) bool
 http_hc_fast_eq192(const char *buf, const struct http_hc_entry *e)
 {
 	size_t t = (size_t)e->fast_r - 96;
-	bool eq;
 
-	__asm__("vmovdqu (%[b]), %%ymm0\n\t"
+	__asm__ goto("vmovdqu (%[b]), %%ymm0\n\t"
 		"vpxor (%[e]), %%ymm0, %%ymm0\n\t"
 		"vpand %c[k](%[e]), %%ymm0, %%ymm0\n\t"
 		"vmovdqu 32(%[b]), %%ymm1\n\t"
@@ -242,14 +245,18 @@ http_hc_fast_eq192(const char *buf, const struct http_hc_entry *e)
 		"vpor %%ymm2, %%ymm0, %%ymm0\n\t"
 		"vpor %%ymm1, %%ymm0, %%ymm0\n\t"
 		"vptest %%ymm0, %%ymm0\n\t"
-		"vzeroupper"
-		: "=@ccz"(eq)
+		"vzeroupper\n\t"
+		"jnz %l[differ]"
+		:
 		: [b] "r"(buf), [e] "r"(e->bytes), [t] "r"(t),
 		  [k] "i"(HTTP_HC_BYTES),
 		  "m"(*(const char(*)[HTTP_HC_FAST_MAX])buf),
 		  "m"(*(const char(*)[2 * HTTP_HC_BYTES])e->bytes)
-		: HTTP_HC_YMM_CLOBBERS);
-	return eq;
+		: HTTP_HC_YMM_CLOBBERS, "cc"
+		: differ);
+	return true;
+differ:
+	return false;
 }
 #endif
 
