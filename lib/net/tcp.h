@@ -344,6 +344,10 @@ tcp_send_room_fast(const struct lcore_ctx *ctx, const struct tcp_conn *c,
 	uint64_t sf;
 	uint32_t len, buf;
 
+	/* The budget first: past its bound (many connections hold send
+	 * queues) this fails at once, and tcp_send_space() decides. */
+	if (unlikely(ctx->mem.cls[MEM_SNDQ].in_use > bound))
+		return false;
 	memcpy(&sf, b + TCP_CONN_O_STATE, 8);
 	memcpy(&len, b + TCP_CONN_O_SNDQ_LEN, 4);
 	memcpy(&buf, b + TCP_CONN_O_SNDQ_LEN + 4, 4);
@@ -351,8 +355,6 @@ tcp_send_room_fast(const struct lcore_ctx *ctx, const struct tcp_conn *c,
 		     TCP_ESTABLISHED))
 		return false;
 	if (unlikely(buf - len < need))
-		return false;
-	if (unlikely(ctx->mem.cls[MEM_SNDQ].in_use > bound))
 		return false;
 	return w[TCP_LCORE_W_MEMWAIT] == NULL;
 }
