@@ -151,6 +151,13 @@ http_empty_xkey(int status, uint16_t cr)
 	return (uint64_t)(uint32_t)status | (uint64_t)cr << 32;
 }
 
+/* A request head the head cache matched, and where it is written out
+ * when a handler asks for it (http_exchange_request). */
+struct http_lazy_req {
+	struct http_hc_hit hit;
+	struct http_request req;
+};
+
 struct http_lcore {
 	const struct http_router *router;
 	struct http_limits limits;
@@ -178,6 +185,11 @@ struct http_lcore {
 	 * http_respond_empty. Reset whenever a template is (re)built or
 	 * the templates are emptied, so each always names a template that
 	 * holds that status and flags, no type and length 0. */
+	/* The lazy head of an exchange the fast match dispatched (x->lazy
+	 * is its address): its hit is not written per request but made
+	 * from the exchange and the cache's latest hit when a handler
+	 * asks for the head (http_exchange_request). */
+	struct http_lazy_req lz_short;
 	uint64_t tpl_empty_xkey;
 	const struct http_resp_tpl *tpl_empty;
 	uint64_t tpl_close_xkey;
@@ -286,13 +298,6 @@ http_send_all(struct lcore_ctx *ctx, struct http_conn *hc, const void *p,
 bool http_owe_flush(struct lcore_ctx *ctx, struct http_conn *hc);
 /* conn_respond.c: free hc->owe (closing). */
 void http_owe_release(struct http_lcore *hl, struct http_conn *hc);
-
-/* A request head the head cache matched, and where it is written out
- * when a handler asks for it (http_exchange_request). */
-struct http_lazy_req {
-	struct http_hc_hit hit;
-	struct http_request req;
-};
 
 /* Whether x answers a request now (not a deferred exchange, not an
  * error found before any handler ran). */

@@ -431,6 +431,29 @@ http_hc_fast(const struct http_head_cache *c, const struct http_router *r,
 	return http_hc_fast_e(&c->e[c->mru], r, buf, len, v);
 }
 
+/* A hit of the fast match on c's most recent entry e, noted and counted
+ * as http_head_cache_hit() notes and counts one: c->last is e. */
+static inline __attribute__((always_inline)) void
+http_hc_fast_note(struct http_head_cache *c, struct http_hc_entry *e,
+		  struct stats *stats)
+{
+	e->ref = 1;
+	c->last = e;
+	stats->v[ST_http_head_cache_hits]++;
+}
+
+/* The hit the fast match found at buf on e with Content-Length v: as
+ * http_head_cache_hit() fills it. */
+static inline __attribute__((always_inline)) void
+http_hc_fast_hit(const struct http_hc_entry *e, const char *buf, uint64_t v,
+		 struct http_hc_hit *h)
+{
+	h->e = e;
+	h->buf = buf;
+	h->v = v;
+	h->nd = e->cl_digits;
+}
+
 /* A hit of the fast match on c's most recent entry e: noted and counted
  * as http_head_cache_hit() notes and counts one, *h filled. */
 static inline __attribute__((always_inline)) struct http_hc_entry *
@@ -438,13 +461,8 @@ http_hc_fast_take_e(struct http_head_cache *c, struct http_hc_entry *e,
 		    struct stats *stats, const char *buf, uint64_t v,
 		    struct http_hc_hit *h)
 {
-	h->e = e;
-	h->buf = buf;
-	h->v = v;
-	h->nd = e->cl_digits;
-	e->ref = 1;
-	c->last = e;
-	stats->v[ST_http_head_cache_hits]++;
+	http_hc_fast_hit(e, buf, v, h);
+	http_hc_fast_note(c, e, stats);
 	return e;
 }
 
