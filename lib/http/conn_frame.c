@@ -631,6 +631,32 @@ http_finish_input(struct lcore_ctx *ctx, struct http_conn *hc, uint32_t taken)
 		timer_arm(&ctx->wheel, &hc->timer, d);
 }
 
+/*
+ * http_finish_input after the short form's request. The connection was
+ * fresh when it came (HC_NOT_FRESH clear: not closing), so its idle
+ * timer is armed: parked at http_accept, armed again by each input
+ * that finds it otherwise and by its own firing, and cancelled only on
+ * the ways that close (HC_CLOSING set, never cleared). Whether the new
+ * deadline comes before the armed one is all that is left to ask.
+ */
+static __rte_always_inline void
+http_finish_short(struct lcore_ctx *ctx, struct http_conn *hc)
+{
+	uint64_t d;
+
+	if (unlikely(hc->flags & (HC_RESET | HC_CLOSING | HC_PEER_FIN |
+				  HC_PAUSED | HC_BUSY | HC_CHUNKED |
+				  HC_MEMWAIT | HC_RCV_LIM | HC_BUF))) {
+		http_finish_input_all(ctx, hc, 1);
+		return;
+	}
+	d = ctx->now_us + hc->hl->idle_timeout_us;
+	hc->deadline_us = d;
+	RTE_ASSERT(timer_armed(&hc->timer));
+	if (unlikely(hc->timer.expire_us > d))
+		timer_arm(&ctx->wheel, &hc->timer, d);
+}
+
 /* The answer that held the connection is out: take the next requests. */
 void
 http_conn_resume(struct lcore_ctx *ctx, struct http_conn *hc)
@@ -721,7 +747,7 @@ http_conn_recv(struct lcore_ctx *ctx, struct tcp_conn *c, void *app,
 			http_dispatch_kept(ctx, hc, &hl->lz_short, e, p, p + n,
 					   (uint32_t)cl);
 			hc->nq++;
-			http_finish_input(ctx, hc, 1);
+			http_finish_short(ctx, hc);
 			return;
 		}
 	}
