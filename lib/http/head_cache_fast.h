@@ -369,7 +369,7 @@ extern const uint32_t http_hc_ddd[HTTP_HC_DDD];
 
 /* http_hc_fast_cl_is() for x below HTTP_HC_DDD: its digits in one load. */
 static inline __attribute__((always_inline)) bool
-http_hc_fast_cl_is3(const struct http_hc_entry *e, const char *buf, uint32_t x)
+http_hc_fast_cl_is3(const struct http_hc_entry *e, const char *buf, size_t x)
 {
 	uint32_t w4;
 
@@ -395,7 +395,7 @@ http_hc_fast_xb(const struct http_hc_entry *e, const struct http_router *r,
 	/* len >= fast_len >= e->len */
 	x = len - e->len;
 	if (__builtin_expect(x < e->fast_blim, 1))
-		return http_hc_fast_cl_is3(e, buf, (uint32_t)x);
+		return http_hc_fast_cl_is3(e, buf, x);
 	/* the limit loaded here, not before the common case's compare */
 	__asm__ volatile("" ::: "memory");
 	if (x > *max_body)
