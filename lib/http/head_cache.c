@@ -374,6 +374,7 @@ http_hc_fast_form(struct http_hc_entry *e, size_t nd)
 	}
 	e->fast_r = (uint8_t)r;
 	e->fast_m = (uint8_t)((r - 32) / 2);
+	e->fast_t = (uint8_t)(r - 32);
 	e->fast_plan = HTTP_HC_PLAN_16;
 	e->fast_len = (uint16_t)need;
 }

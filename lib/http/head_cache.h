@@ -121,8 +121,10 @@ struct http_hc_entry {
 	 * bodies the server takes, compared by one table load
 	 * (http_hc_fast_xb) */
 	uint16_t fast_blim;
-	/* (fast_r - 32) / 2: the middle block of the 32-byte compare */
+	/* (fast_r - 32) / 2 and fast_r - 32: the middle and last blocks of
+	 * the three 32-byte blocks' compare */
 	uint8_t fast_m;
+	uint8_t fast_t;
 	/* how the fast match compares its blocks, set when armed
 	 * (HTTP_HC_PLAN_*: head_cache_fast.h) */
 	uint8_t fast_plan;

@@ -174,7 +174,7 @@ _Static_assert(offsetof(struct http_hc_entry, mask) ==
 /*
  * Whether buf[0..fast_r) equals e's bytes where e->mask is set, for
  * 48 <= fast_r <= 96, with AVX2 (the CPU must have it): three 32-byte
- * blocks at 0, fast_m ((fast_r - 32) / 2) and fast_r - 32, which
+ * blocks at 0, fast_m ((fast_r - 32) / 2) and fast_t (fast_r - 32), which
  * overlap and never reach past fast_r. Written as one asm block (ending
  * with vzeroupper): a C function with 256-bit vectors realigns its
  * stack for its locals, which costs the framing more than the compare
@@ -183,7 +183,7 @@ _Static_assert(offsetof(struct http_hc_entry, mask) ==
 static inline __attribute__((always_inline)) bool
 http_hc_fast_eq96(const char *buf, const struct http_hc_entry *e)
 {
-	size_t t = (size_t)e->fast_r - 32, m = e->fast_m;
+	size_t t = e->fast_t, m = e->fast_m;
 
 	/* vzeroupper leaves the flags: the branch is the asm's own */
 	__asm__ goto("vmovdqu (%[b]), %%ymm0\n\t"
