@@ -191,6 +191,7 @@ http_lcore_init(struct lcore_ctx *ctx, const struct http_router *r)
 	hl->limits.max_request_line = cfg->http_max_request_line;
 	hl->limits.max_header_bytes = cfg->http_max_header_bytes;
 	hl->limits.max_headers = HTTP_MAX_HEADERS;
+	hl->limits.body_lim = (uint64_t)cfg->http_max_body + 1;
 	hl->hc_hit = http_head_cache_hit_variant();
 	hl->fast_wide = http_parse_isa_get() == HTTP_ISA_AVX2 ?
 				HTTP_HC_FAST_WIDE : 0;
@@ -205,6 +206,7 @@ http_lcore_init(struct lcore_ctx *ctx, const struct http_router *r)
 	hl->max_pipeline = cfg->http_max_pipeline ? cfg->http_max_pipeline : 1;
 	/* A send buffer smaller than the reserve would never resume. */
 	hl->send_reserve = RTE_MIN(HTTP_SEND_RESERVE, cfg->tcp_snd_buf);
+	hl->send_bound = tcp_send_room_bound(ctx);
 	hl->mem = &ctx->mem;
 	hl->date_us = UINT64_MAX; /* no Date yet */
 	hl->tpl_empty_xkey = HTTP_EMPTY_NONE;

@@ -143,19 +143,20 @@ http_dispatch_one(struct lcore_ctx *ctx, struct http_conn *hc,
 }
 
 /*
- * Answer the head the cache matched in lz->hit, its body whole at
- * body[0..blen), when its entry keeps its route for the lcore's router
- * at its current generation (and routes somewhere): the entry's facts
- * and its kept route, as http_run takes them from the router, no struct
+ * Answer the head the cache matched on e at buf (lz: its lazy head,
+ * lz->hit, or hl->lz_short), its body whole at body[0..blen), when its
+ * entry keeps its route for the lcore's router at its current
+ * generation (and routes somewhere): the entry's facts and its kept
+ * route, as http_run takes them from the router, no struct
  * http_request unless the handler asks for it (http_exchange_request).
  */
 static __rte_always_inline void
 http_dispatch_kept(struct lcore_ctx *ctx, struct http_conn *hc,
-		   struct http_lazy_req *lz, const char *body, uint32_t blen)
+		   struct http_lazy_req *lz, const struct http_hc_entry *e,
+		   const char *buf, const char *body, uint32_t blen)
 {
-	const struct http_hc_entry *e = lz->hit.e;
 	const struct http_hc_route *rt = &e->rt;
-	const char *path = lz->hit.buf + e->path_off;
+	const char *path = buf + e->path_off;
 	struct http_exchange x;
 
 	x.lc = ctx;
@@ -197,7 +198,8 @@ http_dispatch_hit(struct lcore_ctx *ctx, struct http_conn *hc,
 	int rc;
 
 	if (likely(rt->router == r && rt->gen == r->gen && rt->route >= 0)) {
-		http_dispatch_kept(ctx, hc, lz, body, blen);
+		http_dispatch_kept(ctx, hc, lz, lz->hit.e, lz->hit.buf, body,
+				   blen);
 		return;
 	}
 	x.lc = ctx;
@@ -219,6 +221,18 @@ const struct http_request *
 http_exchange_request(struct http_exchange *x)
 {
 	if (x->lazy) {
+		struct http_lcore *hl = x->conn->hl;
+
+		/* The fast match's hit: on the cache's latest hit's entry
+		 * (no other lookup runs during a handler), the head right
+		 * before the body, its Content-Length the body's length
+		 * with the entry's digit count (http_hc_fast_hit). */
+		if (x->lazy == &hl->lz_short) {
+			const struct http_hc_entry *e = hl->hcache.last;
+
+			http_hc_fast_hit(e, x->body - e->len, x->body_len,
+					 &hl->lz_short.hit);
+		}
 		http_head_cache_fill(&x->lazy->hit, &x->lazy->req);
 		x->head = &x->lazy->req;
 		x->lazy = NULL;
@@ -355,10 +369,12 @@ http_take(struct lcore_ctx *ctx, struct http_conn *hc, const char *p,
 		n = (int)http_hc_fast(&hl->hcache, hl->router, p, len, &cl);
 		if (likely(n) && likely(cl <= hl->max_body &&
 					len - (uint32_t)n >= cl)) {
-			http_hc_fast_take(&hl->hcache, &ctx->stats, p, cl,
-					  &lz.hit);
+			struct http_hc_entry *e = http_hc_fast_entry(&hl->hcache);
+
+			http_hc_fast_note(&hl->hcache, e, &ctx->stats);
 			STAT_ADD(ctx, http_parse_bytes, n);
-			http_dispatch_kept(ctx, hc, &lz, p + n, (uint32_t)cl);
+			http_dispatch_kept(ctx, hc, &hl->lz_short, e, p, p + n,
+					   (uint32_t)cl);
 			return n + (int)cl;
 		}
 		/* Then the cache's lookup. */
@@ -440,7 +456,7 @@ http_process(struct lcore_ctx *ctx, struct http_conn *hc, const char *p,
 	while (used < len && !(hc->flags & (HC_CLOSING | HC_PAUSED | HC_BUSY))) {
 		int n;
 
-		if (tcp_send_space(hc->tcp) < hc->hl->send_reserve) {
+		if (!http_send_room(ctx, hc, hc->tcp)) {
 			hc->flags |= HC_PAUSED;
 			tcp_want_writable(hc->tcp, true);
 			STAT_INC(ctx, http_paused);
@@ -615,6 +631,32 @@ http_finish_input(struct lcore_ctx *ctx, struct http_conn *hc, uint32_t taken)
 		timer_arm(&ctx->wheel, &hc->timer, d);
 }
 
+/*
+ * http_finish_input after the short form's request. The connection was
+ * fresh when it came (HC_NOT_FRESH clear: not closing), so its idle
+ * timer is armed: parked at http_accept, armed again by each input
+ * that finds it otherwise and by its own firing, and cancelled only on
+ * the ways that close (HC_CLOSING set, never cleared). Whether the new
+ * deadline comes before the armed one is all that is left to ask.
+ */
+static __rte_always_inline void
+http_finish_short(struct lcore_ctx *ctx, struct http_conn *hc)
+{
+	uint64_t d;
+
+	if (unlikely(hc->flags & (HC_RESET | HC_CLOSING | HC_PEER_FIN |
+				  HC_PAUSED | HC_BUSY | HC_CHUNKED |
+				  HC_MEMWAIT | HC_RCV_LIM | HC_BUF))) {
+		http_finish_input_all(ctx, hc, 1);
+		return;
+	}
+	d = ctx->now_us + hc->hl->idle_timeout_us;
+	hc->deadline_us = d;
+	RTE_ASSERT(timer_armed(&hc->timer));
+	if (unlikely(hc->timer.expire_us > d))
+		timer_arm(&ctx->wheel, &hc->timer, d);
+}
+
 /* The answer that held the connection is out: take the next requests. */
 void
 http_conn_resume(struct lcore_ctx *ctx, struct http_conn *hc)
@@ -678,14 +720,13 @@ http_conn_recv(struct lcore_ctx *ctx, struct tcp_conn *c, void *app,
 	const char *p = (const char *)data;
 	struct http_lcore *hl;
 	struct http_hc_entry *e;
-	struct http_lazy_req lz;
 	uint64_t cl;
 	uint32_t n;
 
 	/* Only ctx, hc, p and len live across the send room's call: hl and
 	 * e are read after it, c is hc->tcp (fewer registers saved). */
 	if (likely(!(hc->flags & HC_NOT_FRESH)) &&
-	    likely(tcp_send_space(c) >= hc->hl->send_reserve)) {
+	    likely(http_send_room(ctx, hc, c))) {
 		/* The pipeline bound before the match (which has no side
 		 * effect): http_conn_recv_all would find and do the same. */
 		if (unlikely(hc->nq >= hc->hl->max_pipeline)) {
@@ -696,15 +737,17 @@ http_conn_recv(struct lcore_ctx *ctx, struct tcp_conn *c, void *app,
 		hl = hc->hl;
 		e = http_hc_fast_entry(&hl->hcache);
 		/* http_hc_fast_e() answering n with cl == len - n: the
-		 * digits compared with those of len - n. */
-		if (likely(http_hc_fast_x(e, hl->router, p, len)) &&
-		    likely((cl = (size_t)len - (n = e->len)) <= hl->max_body)) {
-			http_hc_fast_take_e(&hl->hcache, e, &ctx->stats, p, cl,
-					    &lz.hit);
+		 * digits compared with those of len - n, at most max_body. */
+		if (likely(http_hc_fast_xb(e, hl->router, p, len,
+					   &hl->max_body))) {
+			n = e->len;
+			cl = (size_t)len - n;
+			http_hc_fast_note(&hl->hcache, e, &ctx->stats);
 			STAT_ADD(ctx, http_parse_bytes, n);
-			http_dispatch_kept(ctx, hc, &lz, p + n, (uint32_t)cl);
+			http_dispatch_kept(ctx, hc, &hl->lz_short, e, p, p + n,
+					   (uint32_t)cl);
 			hc->nq++;
-			http_finish_input(ctx, hc, 1);
+			http_finish_short(ctx, hc);
 			return;
 		}
 	}

@@ -151,6 +151,13 @@ http_empty_xkey(int status, uint16_t cr)
 	return (uint64_t)(uint32_t)status | (uint64_t)cr << 32;
 }
 
+/* A request head the head cache matched, and where it is written out
+ * when a handler asks for it (http_exchange_request). */
+struct http_lazy_req {
+	struct http_hc_hit hit;
+	struct http_request req;
+};
+
 struct http_lcore {
 	const struct http_router *router;
 	struct http_limits limits;
@@ -160,6 +167,7 @@ struct http_lcore {
 	uint32_t buf_limit; /* most a connection may buffer */
 	uint32_t max_pipeline;
 	uint32_t send_reserve; /* HTTP_SEND_RESERVE, at most tcp.snd_buf */
+	uint64_t send_bound; /* tcp_send_room_bound: http_send_room's */
 	struct mem_budget *mem; /* the lcore's (MEM_HTTP_REQ, MEM_RESP) */
 	uint32_t nconns, max_conns;
 	struct http_conn *free_conns;
@@ -177,6 +185,11 @@ struct http_lcore {
 	 * http_respond_empty. Reset whenever a template is (re)built or
 	 * the templates are emptied, so each always names a template that
 	 * holds that status and flags, no type and length 0. */
+	/* The lazy head of an exchange the fast match dispatched (x->lazy
+	 * is its address): its hit is not written per request but made
+	 * from the exchange and the cache's latest hit when a handler
+	 * asks for the head (http_exchange_request). */
+	struct http_lazy_req lz_short;
 	uint64_t tpl_empty_xkey;
 	const struct http_resp_tpl *tpl_empty;
 	uint64_t tpl_close_xkey;
@@ -201,6 +214,24 @@ static inline struct http_lcore *
 http_lc(const struct lcore_ctx *ctx)
 {
 	return ctx->http;
+}
+
+/*
+ * Whether c (hc's) has room for one more request's answer
+ * (hl->send_reserve) as tcp_send_space() tells it: TCP's inline test
+ * (tcp_send_room_fast) when it settles it, which is the common case, else
+ * tcp_send_space() itself (and what it does when the budget is short).
+ */
+static __rte_always_inline bool
+http_send_room(struct lcore_ctx *ctx, const struct http_conn *hc,
+	       struct tcp_conn *c)
+{
+	const struct http_lcore *hl = hc->hl;
+
+	if (likely(tcp_send_room_fast(ctx, c, hl->send_reserve,
+				      hl->send_bound)))
+		return true;
+	return tcp_send_space(c) >= hc->hl->send_reserve;
 }
 
 /*
@@ -267,13 +298,6 @@ http_send_all(struct lcore_ctx *ctx, struct http_conn *hc, const void *p,
 bool http_owe_flush(struct lcore_ctx *ctx, struct http_conn *hc);
 /* conn_respond.c: free hc->owe (closing). */
 void http_owe_release(struct http_lcore *hl, struct http_conn *hc);
-
-/* A request head the head cache matched, and where it is written out
- * when a handler asks for it (http_exchange_request). */
-struct http_lazy_req {
-	struct http_hc_hit hit;
-	struct http_request req;
-};
 
 /* Whether x answers a request now (not a deferred exchange, not an
  * error found before any handler ran). */

@@ -43,6 +43,30 @@ const uint16_t http_hc_dd[100] = {
 	HTTP_HC_DD10(8), HTTP_HC_DD10(9),
 };
 
+/* x below 1000 as four digits in memory order, "0" first. */
+#define HTTP_HC_D3(x)                                                          \
+	((uint32_t)'0' | (uint32_t)('0' + (x) / 100) << 8 |                    \
+	 (uint32_t)('0' + (x) / 10 % 10) << 16 | (uint32_t)('0' + (x) % 10) << 24)
+#define HTTP_HC_D3_10(t)                                                       \
+	HTTP_HC_D3((t) * 10 + 0), HTTP_HC_D3((t) * 10 + 1),                    \
+		HTTP_HC_D3((t) * 10 + 2), HTTP_HC_D3((t) * 10 + 3),            \
+		HTTP_HC_D3((t) * 10 + 4), HTTP_HC_D3((t) * 10 + 5),            \
+		HTTP_HC_D3((t) * 10 + 6), HTTP_HC_D3((t) * 10 + 7),            \
+		HTTP_HC_D3((t) * 10 + 8), HTTP_HC_D3((t) * 10 + 9)
+#define HTTP_HC_D3_100(h)                                                      \
+	HTTP_HC_D3_10((h) * 10 + 0), HTTP_HC_D3_10((h) * 10 + 1),              \
+		HTTP_HC_D3_10((h) * 10 + 2), HTTP_HC_D3_10((h) * 10 + 3),      \
+		HTTP_HC_D3_10((h) * 10 + 4), HTTP_HC_D3_10((h) * 10 + 5),      \
+		HTTP_HC_D3_10((h) * 10 + 6), HTTP_HC_D3_10((h) * 10 + 7),      \
+		HTTP_HC_D3_10((h) * 10 + 8), HTTP_HC_D3_10((h) * 10 + 9)
+
+const uint32_t http_hc_ddd[HTTP_HC_DDD] = {
+	HTTP_HC_D3_100(0), HTTP_HC_D3_100(1), HTTP_HC_D3_100(2),
+	HTTP_HC_D3_100(3), HTTP_HC_D3_100(4), HTTP_HC_D3_100(5),
+	HTTP_HC_D3_100(6), HTTP_HC_D3_100(7), HTTP_HC_D3_100(8),
+	HTTP_HC_D3_100(9),
+};
+
 /* Four words at once: AVX2 in the AVX2 variant, SSE2 pairs otherwise. */
 typedef uint64_t http_hc_v4 __attribute__((vector_size(32)));
 
@@ -334,6 +358,7 @@ http_hc_fast_form(struct http_hc_entry *e, size_t nd)
 	e->dmask = 0;
 	e->dshift = 0;
 	e->cl_lim = 0;
+	e->fast_blim = 0;
 	if (nd) {
 		memset(e->mask + e->cl, 0, nd);
 		e->dmask = nd == 8 ? 0x8080808080808080ull :
@@ -349,6 +374,7 @@ http_hc_fast_form(struct http_hc_entry *e, size_t nd)
 	}
 	e->fast_r = (uint8_t)r;
 	e->fast_m = (uint8_t)((r - 32) / 2);
+	e->fast_t = (uint8_t)(r - 32);
 	e->fast_plan = HTTP_HC_PLAN_16;
 	e->fast_len = (uint16_t)need;
 }
@@ -362,6 +388,9 @@ http_hc_fast_arm_w(struct http_hc_entry *e, const struct http_router *r,
 		e->fast_plan = e->fast_r > wide ? HTTP_HC_PLAN_16 :
 			       e->fast_r <= 96	 ? HTTP_HC_PLAN_32x3 :
 						   HTTP_HC_PLAN_32x6;
+		e->fast_blim = e->cl_lim < HTTP_HC_DDD ? e->cl_lim : HTTP_HC_DDD;
+		if (lim->body_lim && lim->body_lim < e->fast_blim)
+			e->fast_blim = (uint16_t)lim->body_lim;
 		e->fast_gen = r->gen;
 	}
 }

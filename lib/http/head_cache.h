@@ -116,8 +116,15 @@ struct http_hc_entry {
 	/* 10^cl_digits for 1 to 4 digits (the values they can spell), 0
 	 * otherwise: http_hc_fast_x() */
 	uint16_t cl_lim;
-	/* (fast_r - 32) / 2: the middle block of the 32-byte compare */
+	/* set when armed: the least of cl_lim, HTTP_HC_DDD and the body
+	 * limit (lim->body_lim, when given): the values below it are
+	 * bodies the server takes, compared by one table load
+	 * (http_hc_fast_xb) */
+	uint16_t fast_blim;
+	/* (fast_r - 32) / 2 and fast_r - 32: the middle and last blocks of
+	 * the three 32-byte blocks' compare */
 	uint8_t fast_m;
+	uint8_t fast_t;
 	/* how the fast match compares its blocks, set when armed
 	 * (HTTP_HC_PLAN_*: head_cache_fast.h) */
 	uint8_t fast_plan;

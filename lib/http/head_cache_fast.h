@@ -174,7 +174,7 @@ _Static_assert(offsetof(struct http_hc_entry, mask) ==
 /*
  * Whether buf[0..fast_r) equals e's bytes where e->mask is set, for
  * 48 <= fast_r <= 96, with AVX2 (the CPU must have it): three 32-byte
- * blocks at 0, fast_m ((fast_r - 32) / 2) and fast_r - 32, which
+ * blocks at 0, fast_m ((fast_r - 32) / 2) and fast_t (fast_r - 32), which
  * overlap and never reach past fast_r. Written as one asm block (ending
  * with vzeroupper): a C function with 256-bit vectors realigns its
  * stack for its locals, which costs the framing more than the compare
@@ -183,29 +183,33 @@ _Static_assert(offsetof(struct http_hc_entry, mask) ==
 static inline __attribute__((always_inline)) bool
 http_hc_fast_eq96(const char *buf, const struct http_hc_entry *e)
 {
-	size_t t = (size_t)e->fast_r - 32, m = e->fast_m;
-	bool eq;
+	size_t t = e->fast_t, m = e->fast_m;
 
-	__asm__("vmovdqu (%[b]), %%ymm0\n\t"
-		"vpxor (%[e]), %%ymm0, %%ymm0\n\t"
-		"vpand %c[k](%[e]), %%ymm0, %%ymm0\n\t"
-		"vmovdqu (%[b],%[m]), %%ymm1\n\t"
-		"vpxor (%[e],%[m]), %%ymm1, %%ymm1\n\t"
-		"vpand %c[k](%[e],%[m]), %%ymm1, %%ymm1\n\t"
-		"vmovdqu (%[b],%[t]), %%ymm2\n\t"
-		"vpxor (%[e],%[t]), %%ymm2, %%ymm2\n\t"
-		"vpand %c[k](%[e],%[t]), %%ymm2, %%ymm2\n\t"
-		"vpor %%ymm1, %%ymm0, %%ymm0\n\t"
-		"vpor %%ymm2, %%ymm0, %%ymm0\n\t"
-		"vptest %%ymm0, %%ymm0\n\t"
-		"vzeroupper"
-		: "=@ccz"(eq)
-		: [b] "r"(buf), [e] "r"(e->bytes), [m] "r"(m), [t] "r"(t),
-		  [k] "i"(HTTP_HC_BYTES),
-		  "m"(*(const char(*)[96])buf),
-		  "m"(*(const char(*)[2 * HTTP_HC_BYTES])e->bytes)
-		: HTTP_HC_YMM_CLOBBERS);
-	return eq;
+	/* vzeroupper leaves the flags: the branch is the asm's own */
+	__asm__ goto("vmovdqu (%[b]), %%ymm0\n\t"
+		     "vpxor (%[e]), %%ymm0, %%ymm0\n\t"
+		     "vpand %c[k](%[e]), %%ymm0, %%ymm0\n\t"
+		     "vmovdqu (%[b],%[m]), %%ymm1\n\t"
+		     "vpxor (%[e],%[m]), %%ymm1, %%ymm1\n\t"
+		     "vpand %c[k](%[e],%[m]), %%ymm1, %%ymm1\n\t"
+		     "vmovdqu (%[b],%[t]), %%ymm2\n\t"
+		     "vpxor (%[e],%[t]), %%ymm2, %%ymm2\n\t"
+		     "vpand %c[k](%[e],%[t]), %%ymm2, %%ymm2\n\t"
+		     "vpor %%ymm1, %%ymm0, %%ymm0\n\t"
+		     "vpor %%ymm2, %%ymm0, %%ymm0\n\t"
+		     "vptest %%ymm0, %%ymm0\n\t"
+		     "vzeroupper\n\t"
+		     "jnz %l[differ]"
+		     :
+		     : [b] "r"(buf), [e] "r"(e->bytes), [m] "r"(m), [t] "r"(t),
+		       [k] "i"(HTTP_HC_BYTES),
+		       "m"(*(const char(*)[96])buf),
+		       "m"(*(const char(*)[2 * HTTP_HC_BYTES])e->bytes)
+		     : HTTP_HC_YMM_CLOBBERS, "cc"
+		     : differ);
+	return true;
+differ:
+	return false;
 }
 
 /*
@@ -216,9 +220,8 @@ static inline __attribute__((always_inline)) bool
 http_hc_fast_eq192(const char *buf, const struct http_hc_entry *e)
 {
 	size_t t = (size_t)e->fast_r - 96;
-	bool eq;
 
-	__asm__("vmovdqu (%[b]), %%ymm0\n\t"
+	__asm__ goto("vmovdqu (%[b]), %%ymm0\n\t"
 		"vpxor (%[e]), %%ymm0, %%ymm0\n\t"
 		"vpand %c[k](%[e]), %%ymm0, %%ymm0\n\t"
 		"vmovdqu 32(%[b]), %%ymm1\n\t"
@@ -242,14 +245,18 @@ http_hc_fast_eq192(const char *buf, const struct http_hc_entry *e)
 		"vpor %%ymm2, %%ymm0, %%ymm0\n\t"
 		"vpor %%ymm1, %%ymm0, %%ymm0\n\t"
 		"vptest %%ymm0, %%ymm0\n\t"
-		"vzeroupper"
-		: "=@ccz"(eq)
+		"vzeroupper\n\t"
+		"jnz %l[differ]"
+		:
 		: [b] "r"(buf), [e] "r"(e->bytes), [t] "r"(t),
 		  [k] "i"(HTTP_HC_BYTES),
 		  "m"(*(const char(*)[HTTP_HC_FAST_MAX])buf),
 		  "m"(*(const char(*)[2 * HTTP_HC_BYTES])e->bytes)
-		: HTTP_HC_YMM_CLOBBERS);
-	return eq;
+		: HTTP_HC_YMM_CLOBBERS, "cc"
+		: differ);
+	return true;
+differ:
+	return false;
 }
 #endif
 
@@ -355,6 +362,53 @@ http_hc_fast_x(const struct http_hc_entry *e, const struct http_router *r,
 	return http_hc_fast_cl(e, buf, &v) && v == x;
 }
 
+/* "0000" .. "0999": each value below HTTP_HC_DDD as four digits in
+ * memory order (head_cache.c). */
+#define HTTP_HC_DDD 1000
+extern const uint32_t http_hc_ddd[HTTP_HC_DDD];
+
+/* http_hc_fast_cl_is() for x below HTTP_HC_DDD: its digits in one load. */
+static inline __attribute__((always_inline)) bool
+http_hc_fast_cl_is3(const struct http_hc_entry *e, const char *buf, size_t x)
+{
+	uint32_t w4;
+
+	memcpy(&w4, buf + e->cl, 4);
+	return !(((w4 << e->dshift) ^ http_hc_ddd[x]) >> e->dshift);
+}
+
+/*
+ * http_hc_fast_x() with the body limit: true when it would be and the
+ * body (len - e->len) is at most max_body, the limit e was armed under.
+ * e->fast_blim bounds the values below cl_lim, HTTP_HC_DDD and that
+ * limit: one compare for the three, then the digits from one load
+ * (http_hc_fast_cl_is3); *max_body is read only past it.
+ */
+static inline __attribute__((always_inline)) bool
+http_hc_fast_xb(const struct http_hc_entry *e, const struct http_router *r,
+		const char *buf, size_t len, const uint32_t *max_body)
+{
+	size_t x;
+
+	if (!http_hc_fast_blocks(e, r, buf, len))
+		return false;
+	/* len >= fast_len >= e->len */
+	x = len - e->len;
+	if (__builtin_expect(x < e->fast_blim, 1))
+		return http_hc_fast_cl_is3(e, buf, x);
+	/* the limit loaded here, not before the common case's compare */
+	__asm__ volatile("" ::: "memory");
+	if (x > *max_body)
+		return false;
+	if (x < e->cl_lim)
+		return http_hc_fast_cl_is(e, buf, (uint32_t)x);
+	{
+		uint64_t v;
+
+		return http_hc_fast_cl(e, buf, &v) && v == x;
+	}
+}
+
 /* c's most recent entry, &c->e[c->mru] (from c->mru_off: no multiply),
  * for http_hc_fast_e() and http_hc_fast_take_e(): its address is opaque
  * to the compiler (an empty asm), which then keeps it in a register
@@ -377,6 +431,29 @@ http_hc_fast(const struct http_head_cache *c, const struct http_router *r,
 	return http_hc_fast_e(&c->e[c->mru], r, buf, len, v);
 }
 
+/* A hit of the fast match on c's most recent entry e, noted and counted
+ * as http_head_cache_hit() notes and counts one: c->last is e. */
+static inline __attribute__((always_inline)) void
+http_hc_fast_note(struct http_head_cache *c, struct http_hc_entry *e,
+		  struct stats *stats)
+{
+	e->ref = 1;
+	c->last = e;
+	stats->v[ST_http_head_cache_hits]++;
+}
+
+/* The hit the fast match found at buf on e with Content-Length v: as
+ * http_head_cache_hit() fills it. */
+static inline __attribute__((always_inline)) void
+http_hc_fast_hit(const struct http_hc_entry *e, const char *buf, uint64_t v,
+		 struct http_hc_hit *h)
+{
+	h->e = e;
+	h->buf = buf;
+	h->v = v;
+	h->nd = e->cl_digits;
+}
+
 /* A hit of the fast match on c's most recent entry e: noted and counted
  * as http_head_cache_hit() notes and counts one, *h filled. */
 static inline __attribute__((always_inline)) struct http_hc_entry *
@@ -384,13 +461,8 @@ http_hc_fast_take_e(struct http_head_cache *c, struct http_hc_entry *e,
 		    struct stats *stats, const char *buf, uint64_t v,
 		    struct http_hc_hit *h)
 {
-	h->e = e;
-	h->buf = buf;
-	h->v = v;
-	h->nd = e->cl_digits;
-	e->ref = 1;
-	c->last = e;
-	stats->v[ST_http_head_cache_hits]++;
+	http_hc_fast_hit(e, buf, v, h);
+	http_hc_fast_note(c, e, stats);
 	return e;
 }
 

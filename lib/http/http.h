@@ -25,6 +25,8 @@ struct tcp_ops;
 struct http_exchange {
 	struct lcore_ctx *lc;
 	struct http_conn *conn;
+	/* the request's body, read-only (http_exchange_request finds the
+	 * head of a cached hit from them) */
 	const char *body;
 	uint32_t body_len;
 	uint8_t nparams;

@@ -38,6 +38,10 @@ struct http_limits {
 	size_t max_request_line;  /* request line bytes, CRLF excluded */
 	size_t max_header_bytes;  /* header lines with their CRLFs */
 	unsigned int max_headers; /* at most HTTP_MAX_HEADERS */
+	/* Not read by the parser: the largest body a server takes, plus
+	 * one (0: not given). The head cache's fast form folds it into its
+	 * armed entries (http_hc_fast_arm_w: fast_blim). */
+	uint64_t body_lim;
 };
 
 struct http_header {

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <rte_mbuf.h>
 
@@ -307,6 +308,55 @@ tcp_flush(struct lcore_ctx *ctx)
 	if (w && ((uintptr_t)w[TCP_LCORE_W_PENDING] |
 		  (uintptr_t)w[TCP_LCORE_W_MEMWAIT]))
 		tcp_flush_lists(ctx);
+}
+
+/*
+ * The words of struct tcp_conn (tcp_priv.h) that tcp_send_room_fast()
+ * reads inline, at these byte offsets (tcp_priv.h checks them): the
+ * state byte, then the flags (32 bits) at TCP_CONN_O_STATE + 4, and the
+ * queued bytes with their bound (sndq_len, snd_buf: 32 bits each).
+ * TCP_CONN_NOSEND: the flags under which nothing is queued any more
+ * (the application closed, or the connection is dead).
+ */
+#define TCP_CONN_O_STATE 16
+#define TCP_CONN_O_SNDQ_LEN 96
+#define TCP_CONN_NOSEND 0x220u
+
+/* What tcp_send_room_fast() compares MEM_SNDQ's use with: the budget's
+ * use up to which tcp_send_space() is never limited by it, fixed by
+ * tcp_lcore_init() for the lcore's life (0 without TCP state). */
+uint64_t tcp_send_room_bound(const struct lcore_ctx *ctx);
+
+/*
+ * true when tcp_send_space(c) >= need surely, as tcp_send_space() would
+ * find it (and then with nothing else done): c ESTABLISHED with neither
+ * NOSEND flag, snd_buf - sndq_len >= need, MEM_SNDQ at most bound
+ * (tcp_send_room_bound) and no sender waiting for budget. false: ask
+ * tcp_send_space() (CLOSE_WAIT, a short queue room, the budget). Inline,
+ * for a caller that asks before every request: no call.
+ */
+static inline bool
+tcp_send_room_fast(const struct lcore_ctx *ctx, const struct tcp_conn *c,
+		   uint32_t need, uint64_t bound)
+{
+	const uint8_t *b = (const uint8_t *)c;
+	struct tcp_conn *const *w = (struct tcp_conn *const *)ctx->tcp;
+	uint64_t sf;
+	uint32_t len, buf;
+
+	/* The budget first: past its bound (many connections hold send
+	 * queues) this fails at once, and tcp_send_space() decides. */
+	if (unlikely(ctx->mem.cls[MEM_SNDQ].in_use > bound))
+		return false;
+	memcpy(&sf, b + TCP_CONN_O_STATE, 8);
+	memcpy(&len, b + TCP_CONN_O_SNDQ_LEN, 4);
+	memcpy(&buf, b + TCP_CONN_O_SNDQ_LEN + 4, 4);
+	if (unlikely((sf & (0xffull | (uint64_t)TCP_CONN_NOSEND << 32)) !=
+		     TCP_ESTABLISHED))
+		return false;
+	if (unlikely(buf - len < need))
+		return false;
+	return w[TCP_LCORE_W_MEMWAIT] == NULL;
 }
 
 /* Peer address (network order) of c; for an IPv6 connection *ip is a

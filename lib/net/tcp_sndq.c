@@ -2,6 +2,7 @@
 /* tcp_sndq.c: the send queue: what the application writes (tcp_send,
  * tcp_send_reserve), its room and what acknowledgements free. */
 #include <errno.h>
+#include <stddef.h>
 #include <string.h>
 
 #include <rte_byteorder.h>
@@ -114,6 +115,23 @@ tcp_send_space(struct tcp_conn *c)
 		     tl->memwait != NULL))
 		space = tcp_send_space_mem(tl, c, space);
 	return space;
+}
+
+_Static_assert(offsetof(struct tcp_conn, state) == TCP_CONN_O_STATE &&
+		       offsetof(struct tcp_conn, flags) ==
+			       TCP_CONN_O_STATE + 4 &&
+		       offsetof(struct tcp_conn, sndq_len) ==
+			       TCP_CONN_O_SNDQ_LEN &&
+		       offsetof(struct tcp_conn, snd_buf) ==
+			       TCP_CONN_O_SNDQ_LEN + 4 &&
+		       sizeof(((struct tcp_conn *)0)->flags) == 4 &&
+		       TCP_CONN_NOSEND == (TCF_APP_CLOSED | TCF_DEAD),
+	       "tcp_send_room_fast() (tcp.h) reads these words of a connection");
+
+uint64_t
+tcp_send_room_bound(const struct lcore_ctx *ctx)
+{
+	return ctx->tcp ? tcp_tl(ctx)->sndq_fast : 0;
 }
 
 /* The ACK paths' writable call on or off for c (tcp_ack_writable). */

@@ -427,6 +427,89 @@ test_tcp_reserve_spare_has_no_next(void **state)
 	harness_drain(h);
 }
 
+
+/*
+ * tcp_send_room_fast (tcp.h: HTTP's inline room test before each request)
+ * against tcp_send_space: true exactly when c is ESTABLISHED with neither
+ * APP_CLOSED nor DEAD, snd_buf - sndq_len >= need, MEM_SNDQ in use at
+ * most tcp_send_room_bound and no sender waiting for budget; and then
+ * tcp_send_space says at least need and puts c on no wait list. Every
+ * state, the flags alone and together, queue lengths and needs on both
+ * sides of the room, the budget on both sides of its bound, a waiter.
+ */
+static void
+test_tcp_reserve_room_fast_as_send_space(void **state)
+{
+	struct harness *h = *state;
+	struct tcp_lcore *tl = tcp_tl(h->ctx);
+	struct mem_class_stat *ms = &h->ctx->mem.cls[MEM_SNDQ];
+	static const uint32_t fl[] = { 0, TCF_APP_CLOSED, TCF_DEAD,
+				       TCF_MEMWAIT, TCF_PENDING | TCF_TS };
+	static const int32_t qd[] = { 0, 1, 100, -1 }; /* sndq_len - snd_buf */
+	static const int32_t nd[] = { -1, 0, 1 };      /* need - room */
+	static const int64_t md[] = { -1, 0, 1 };      /* in_use - bound */
+	struct tt_peer p, pw;
+	struct tcp_conn *c, *w;
+	uint64_t bound = tcp_send_room_bound(h->ctx), in_use0 = ms->in_use;
+	uint32_t snd_buf, flags0;
+	uint8_t state0;
+	unsigned int ntrue = 0;
+
+	assert_int_equal(bound, tl->sndq_fast);
+	assert_true(bound > 1);
+	tt_peer_init(&p, h, 41150);
+	tt_peer_init(&pw, h, 41151);
+	tt_policy.action = TT_NOTHING;
+	c = tt_connect(&p)->c;
+	w = tt_connect(&pw)->c;
+	tt_none(h);
+	snd_buf = c->snd_buf;
+	flags0 = c->flags;
+	state0 = c->state;
+	for (unsigned int st = 0; st < TCP_NSTATES; st++)
+	for (unsigned int f = 0; f < RTE_DIM(fl); f++)
+	for (unsigned int q = 0; q < RTE_DIM(qd); q++)
+	for (unsigned int n = 0; n < RTE_DIM(nd); n++)
+	for (unsigned int m = 0; m < RTE_DIM(md); m++)
+	for (unsigned int wt = 0; wt < 2; wt++) {
+		uint32_t len = qd[q] < 0 ? snd_buf : (uint32_t)qd[q];
+		uint32_t room = snd_buf - len;
+		uint32_t need = (int64_t)room + nd[n] < 0 ? 0 :
+				(uint32_t)((int64_t)room + nd[n]);
+		bool fast, want;
+
+		c->state = (uint8_t)st;
+		c->flags = flags0 | fl[f];
+		c->sndq_len = len;
+		ms->in_use = (uint64_t)((int64_t)bound + md[m]);
+		if (wt)
+			tcp_mem_wait(tl, w);
+		want = st == TCP_ESTABLISHED &&
+		       !(fl[f] & (TCF_APP_CLOSED | TCF_DEAD)) &&
+		       room >= need && ms->in_use <= bound && !wt;
+		fast = tcp_send_room_fast(h->ctx, c, need, bound);
+		assert_int_equal(fast, want);
+		if (fast) {
+			ntrue++;
+			assert_true(tcp_send_space(c) >= need);
+			assert_int_equal(c->flags, flags0 | fl[f]);
+			assert_null(tl->memwait);
+		}
+		if (wt)
+			tcp_mem_unwait(tl, w);
+		assert_null(tl->memwait);
+	}
+	assert_true(ntrue > 0);
+	c->state = state0;
+	c->flags = flags0;
+	c->sndq_len = 0;
+	ms->in_use = in_use0;
+	tcp_abort(h->ctx, c);
+	tcp_abort(h->ctx, w);
+	lcore_tx_flush(h->ctx);
+	harness_drain(h);
+}
+
 int
 main(void)
 {
@@ -438,6 +521,7 @@ main(void)
 		TT_TEST(test_tcp_reserve_send_buffer_bound),
 		TT_TEST(test_tcp_reserve_spare_taken_by_another),
 		TT_TEST(test_tcp_reserve_spare_has_no_next),
+		TT_TEST(test_tcp_reserve_room_fast_as_send_space),
 	};
 
 	return TT_RUN(tests);
