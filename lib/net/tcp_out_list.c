@@ -22,6 +22,26 @@
 	 TCF_ORPHAN_RST | TCF_DSACK | TCF_TLP | TCF_RECOVERY | TCF_RCV_LIM |   \
 	 TCF_TXHDR | TCF_TXPH)
 
+/*
+ * The timer's jobs a decided answer may find: none, or a loss probe's
+ * left armed when the previous answer was acknowledged (tcp_timer_fire:
+ * parked; it finds nothing in flight). Both arm the same way for a new
+ * flight (tcp_rack_sent_one_inline: neither is TT_RACK nor TT_RTX). Their
+ * values differ in TT_TLP's bits only, which the pattern leaves out; of
+ * the other jobs, those made of these bits alone, TT_PERSIST and
+ * TT_TIME_WAIT, come only with TCF_PERSIST (tcp_persist_enter; it is
+ * cleared only with tcp_disarm) and the TIME_WAIT state, both of which
+ * the pattern rejects.
+ */
+#define TCP_DEC_KIND_MASK ((uint8_t)~TT_TLP)
+_Static_assert(TT_NONE == 0 && (TT_RTX & ~TT_TLP) != 0 &&
+		       (TT_FIN_WAIT2 & ~TT_TLP) != 0 &&
+		       (TT_SWS & ~TT_TLP) != 0 && (TT_RACK & ~TT_TLP) != 0 &&
+		       (TT_PERSIST & ~TT_TLP) == 0 &&
+		       (TT_TIME_WAIT & ~TT_TLP) == 0,
+	       "TCP_DEC_KIND_MASK: only none and the probe of other jobs "
+	       "but persist and TIME_WAIT");
+
 _Static_assert(offsetof(struct tcp_conn, nsndq) ==
 		       offsetof(struct tcp_conn, sndq_off) + 2,
 	       "tcp_output_dec_ok reads sndq_off and nsndq at once");
@@ -56,7 +76,7 @@ tcp_output_dec_ok(const struct tcp_conn *c, uint64_t now_us, uint64_t stall_q)
 /*
  * tcp_xmit_first_fam's answer of c with what the decided pattern tells
  * (tcp_output_list_ol: fl's TCP_DEC_FLAGS are kf, the timer's job
- * TT_NONE, IPv4, or IPv6: v6) and tcp_output_dec_ok: the same steps in
+ * TT_NONE or a parked TT_TLP, IPv4, or IPv6: v6) and tcp_output_dec_ok: the same steps in
  * the same order, their branches taken where the pattern decides them.
  * An unsent mbuf has no RACK mark (tcp_sndq_append and tcp_send_reserve
  * clear them; only a transmission sets them): the stamp is two stores.
@@ -100,7 +120,7 @@ tcp_xmit_dec(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t fl,
 	*tcp_xts(m) = (uint32_t)ctx->now_us;
 	*tcp_xfl(m) = TCP_XF_SENT;
 	if (unlikely(c->srtt == 0 || c->retries))
-		tcp_rtx_arm(ctx, c); /* TT_NONE is not TT_RTX */
+		tcp_rtx_arm(ctx, c); /* TT_NONE or TT_TLP: not TT_RTX */
 	else
 		tcp_tlp_arm(ctx, c, 2ull * c->srtt + TCP_TLP_DELACK_US);
 }
@@ -137,7 +157,7 @@ tcp_output_list_ol(struct lcore_ctx *ctx, struct tcp_lcore *tl,
 	const uint32_t kf = TCF_TS | TCF_SACK |
 			    ((ol & RTE_ETH_TX_OFFLOAD_TCP_CKSUM) ? TCF_TXPH :
 								   TCF_TXHDR);
-	const uint64_t mask = tcp_dec_word(0xff, 0xff, TCP_LID_V6,
+	const uint64_t mask = tcp_dec_word(0xff, TCP_DEC_KIND_MASK, TCP_LID_V6,
 					   TCP_DEC_FLAGS);
 	const uint64_t pat = tcp_dec_word(TCP_ESTABLISHED, TT_NONE, 0, kf);
 	/* IPv6: no constant sums (tcp_xmit_first_opt6 sums the addresses) */
