@@ -54,8 +54,17 @@ _Static_assert(offsetof(struct tcp_conn, nsndq) ==
  * two adjacent counts), so head and tail are that mbuf and sndq_len its
  * bytes; len - 1 < mss also rejects an empty queue's len 0 (nsndq
  * counts every mbuf of the queue, each with a byte at least: tcp_send,
- * tcp_send_reserve). snd_max == snd_una with sndq_off 0: no byte of the
- * queue was ever sent.
+ * tcp_send_reserve).
+ *
+ * Two of tcp_output_one_ok's tests follow from the others here:
+ * - the mbuf is not sealed: snd_max == snd_una with sndq_off 0 says no
+ *   byte of the queue was ever sent (snd_max, the highest sent + 1,
+ *   never moves back), and only a transmission in place seals a queue
+ *   mbuf (a reused spare is unsealed again: tcp_send_reserve);
+ * - len <= cwnd: len <= mss, and cwnd is never below one MSS (RFC 5681
+ *   §3.1's loss window is the least: tcp_conn_send_init's IW, the RTO's
+ *   one segment, each cut bounded by 2 MSS or 1 MSS from below, and a
+ *   lower MSS lifts cwnd to it, tcp_pmtu.c).
  */
 static __rte_always_inline bool
 tcp_output_dec_ok(const struct tcp_conn *c, uint64_t now_us, uint64_t stall_q)
@@ -67,9 +76,11 @@ tcp_output_dec_ok(const struct tcp_conn *c, uint64_t now_us, uint64_t stall_q)
 	memcpy(&e, one_whole, 4);
 	RTE_ASSERT(w != e || (c->sndq_head != NULL &&
 			      c->sndq_head == c->sndq_tail));
-	return c->snd_max == c->snd_una && w == e &&
-	       !tcp_msealed(c->sndq_head) && len - 1 < c->mss &&
-	       len <= c->snd_wnd && len <= c->cwnd &&
+	RTE_ASSERT(c->cwnd >= c->mss);
+	RTE_ASSERT(c->snd_max != c->snd_una || w != e ||
+		   !tcp_msealed(c->sndq_head));
+	return c->snd_max == c->snd_una && w == e && len - 1 < c->mss &&
+	       len <= c->snd_wnd &&
 	       now_us - c->progress_us < stall_q && c->nrcv_sack == 0;
 }
 
