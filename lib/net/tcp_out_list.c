@@ -130,7 +130,16 @@ tcp_xmit_dec(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t fl,
 	RTE_ASSERT(*tcp_xfl(m) == 0);
 	*tcp_xts(m) = (uint32_t)ctx->now_us;
 	*tcp_xfl(m) = TCP_XF_SENT;
-	if (unlikely(c->srtt == 0 || c->retries))
+	/* tcp_rack_arm's retries test (after an RTO, until new data is
+	 * acknowledged) is decided too: retries is 0 in ESTABLISHED with
+	 * nothing in flight and no persist. An RTO's retries (a flight
+	 * out) end with the ACK that takes snd_una up to snd_max, which
+	 * only tcp_rcv_ack takes (header prediction wants retries 0) and
+	 * which zeroes them; persist's end with persist or with the ACK
+	 * that answers a probe (tcp_rcv_ack); the handshake's at its end
+	 * (tcp_established, tcp_connect.c). */
+	RTE_ASSERT(c->retries == 0);
+	if (unlikely(c->srtt == 0))
 		tcp_rtx_arm(ctx, c); /* TT_NONE or TT_TLP: not TT_RTX */
 	else
 		tcp_tlp_arm(ctx, c, 2ull * c->srtt + TCP_TLP_DELACK_US);
