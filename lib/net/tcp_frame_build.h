@@ -387,7 +387,7 @@ tcp_xmit_first_seg(struct lcore_ctx *ctx, struct tcp_conn *c,
 	if (flags & RTE_TCP_ACK_FLAG) {
 		c->last_ack_sent = c->rcv_nxt;
 		c->rcv_unacked = 0;
-		*fl &= ~TCF_ACK_NOW;
+		*fl &= ~(TCF_ACK_NOW | TCF_DELACK);
 		if (timer_armed(&c->delack))
 			timer_cancel(&ctx->wheel, &c->delack);
 	}

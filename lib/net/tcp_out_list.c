@@ -10,8 +10,9 @@
 /*
  * The flags an answer of the output list is decided by (tcp_output_list_ol):
  * with timestamps and SACK, no RTT sample running, no persist, FIN,
- * orphan reset, D-SACK to report, loss probe episode, recovery or
- * window bound by the application, and the constant sums of the list's
+ * orphan reset, D-SACK to report, loss probe episode, recovery,
+ * window bound by the application or delayed ACK's timer (TCF_DELACK:
+ * none to cancel), and the constant sums of the list's
  * checksum mode made (TCF_TXPH offloaded, TCF_TXHDR in software). Each
  * of them is a branch of the general one-pass answer (tcp_xmit_first_fam)
  * and of tcp_output_one_ok; together with the state, the timer's job and
@@ -20,7 +21,7 @@
 #define TCP_DEC_FLAGS                                                         \
 	(TCF_TS | TCF_SACK | TCF_RTT | TCF_PERSIST | TCF_FIN_SENT |            \
 	 TCF_ORPHAN_RST | TCF_DSACK | TCF_TLP | TCF_RECOVERY | TCF_RCV_LIM |   \
-	 TCF_TXHDR | TCF_TXPH)
+	 TCF_TXHDR | TCF_TXPH | TCF_DELACK)
 
 /*
  * The timer's jobs a decided answer may find: none, or a loss probe's
@@ -122,8 +123,7 @@ tcp_xmit_dec(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t fl,
 	RTE_ASSERT(k == kf); /* the sums were made: nothing to record */
 	c->last_ack_sent = c->rcv_nxt;
 	c->rcv_unacked = 0;
-	if (timer_armed(&c->delack))
-		timer_cancel(&ctx->wheel, &c->delack);
+	RTE_ASSERT(!timer_armed(&c->delack)); /* TCF_DELACK clear */
 	c->flags = (fl & ~(TCF_ACK_NOW | TCF_SWS_FORCE)) | TCF_RTT;
 	/* tcp_rack_sent_one_inline: SACK, not TT_RACK, no probe episode
 	 * or recovery. */

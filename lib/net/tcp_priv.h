@@ -118,6 +118,11 @@ enum tcp_timer_kind {
 /* the application asked for ops->writable on ACKs that free space
  * (tcp_want_writable; only read with ops->writable_asked) */
 #define TCF_WR_WANT 0x1000000
+/* the delayed ACK's timer (c->delack) may be armed: set where it is armed
+ * (tcp_output), cleared where an ACK goes out or the timer fires, so
+ * with it clear the timer is not armed (tcp_output_list's decided
+ * answer, which cancels nothing) */
+#define TCF_DELACK 0x2000000
 
 /*
  * A connection's local address and family in one byte (struct tcp_conn.lid,

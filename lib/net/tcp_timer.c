@@ -271,6 +271,7 @@ tcp_delack_fire(struct lcore_ctx *ctx, struct timer *t)
 {
 	struct tcp_conn *c = container_of(t, struct tcp_conn, delack);
 
+	c->flags &= ~TCF_DELACK; /* no longer armed */
 	if (!(TCPF(c->state) & TCPF_SYNCHRONIZED))
 		return;
 	STAT_INC(ctx, tcp_delayed_acks);
