@@ -85,6 +85,26 @@ tcp_output_dec_ok(const struct tcp_conn *c, uint64_t now_us, uint64_t stall_q)
 	       now_us - c->progress_us < stall_q && c->nrcv_sack == 0;
 }
 
+_Static_assert(offsetof(struct rte_mbuf, refcnt) ==
+		       offsetof(struct rte_mbuf, data_off) + 2,
+	       "tcp_xmit_dec_mbuf writes data_off and refcnt at once");
+
+/*
+ * The decided IPv4 answer's mbuf m (one whole unsent queue mbuf, its
+ * only reference the queue's): its data at the headers of a segment
+ * with timestamps (tcp_xmit_first_v4, whole) and the reference TX takes
+ * (the queue keeps its own), in one store.
+ */
+static __rte_always_inline void
+tcp_xmit_dec_mbuf(struct rte_mbuf *m)
+{
+	uint32_t w = (uint32_t)(TCP_SNDQ_DOFF - TCP_FIRST_HDR4_TS) | 2u << 16;
+
+	RTE_ASSERT(m->data_off == TCP_SNDQ_DOFF &&
+		   rte_mbuf_refcnt_read(m) == 1);
+	memcpy(&m->data_off, &w, 4);
+}
+
 /*
  * tcp_xmit_first_fam's answer of c with what the decided pattern tells
  * (tcp_output_list_ol: fl's TCP_DEC_FLAGS are kf, the timer's job
@@ -107,19 +127,22 @@ tcp_xmit_dec(struct lcore_ctx *ctx, struct tcp_conn *c, uint32_t fl,
 	c->snd_nxt = seq + len;
 	c->snd_max = seq + len;
 	RTE_ASSERT(rte_mbuf_refcnt_read(m) == 1);
-	rte_mbuf_refcnt_set(m, 2);
-	if (v6)
+	if (v6) {
+		rte_mbuf_refcnt_set(m, 2);
 		tcp_xmit_first_opt6(ctx, c, m, seq,
 				    RTE_TCP_ACK_FLAG | RTE_TCP_PSH_FLAG, true, k,
 				    tn);
-	else if (tcp_meta(m)->sum & TCP_SUM_HDR)
-		tcp_xmit_first_v4(ctx, c, m, seq,
-				  RTE_TCP_ACK_FLAG | RTE_TCP_PSH_FLAG, true, &k,
-				  true, tn, true, true, len);
-	else
-		tcp_xmit_first_v4(ctx, c, m, seq,
-				  RTE_TCP_ACK_FLAG | RTE_TCP_PSH_FLAG, true, &k,
-				  false, tn, true, true, len);
+	} else {
+		tcp_xmit_dec_mbuf(m);
+		if (tcp_meta(m)->sum & TCP_SUM_HDR)
+			tcp_xmit_first_v4(ctx, c, m, seq,
+					  RTE_TCP_ACK_FLAG | RTE_TCP_PSH_FLAG,
+					  true, &k, true, tn, true, true, len);
+		else
+			tcp_xmit_first_v4(ctx, c, m, seq,
+					  RTE_TCP_ACK_FLAG | RTE_TCP_PSH_FLAG,
+					  true, &k, false, tn, true, true, len);
+	}
 	RTE_ASSERT(k == kf); /* the sums were made: nothing to record */
 	c->last_ack_sent = c->rcv_nxt;
 	c->rcv_unacked = 0;
