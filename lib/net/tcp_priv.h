@@ -123,6 +123,10 @@ enum tcp_timer_kind {
  * with it clear the timer is not armed (tcp_output_list's decided
  * answer, which cancels nothing) */
 #define TCF_DELACK 0x2000000
+/* ops->writable_asked is false: every ACK that frees space calls
+ * ops->writable, if there is one (tcp_ack_writable; set with the
+ * application's connection: tcp_established, tcp_connect) */
+#define TCF_WR_ALL 0x4000000
 
 /*
  * A connection's local address and family in one byte (struct tcp_conn.lid,
@@ -654,17 +658,15 @@ tcp_can_queue(const struct tcp_conn *c, const uint32_t also)
 
 /* An ACK that freed send-queue space calls ops->writable (tcp_rcv_ack,
  * tcp_fast_ack_all): there is one, and its application either wants
- * every such ACK or asked for them now (tcp_want_writable). The flag
- * first: an application that asks (HTTP) is usually not waiting, and
- * that case reads one byte of ops. */
+ * every such ACK (TCF_WR_ALL: ops->writable_asked false) or asked for
+ * them now (tcp_want_writable). An application that asks (HTTP) is
+ * usually not waiting: one flag test, no read of ops. */
 static __rte_always_inline bool
 tcp_ack_writable(const struct tcp_conn *c)
 {
-	const struct tcp_ops *o = c->ops;
-
-	if (c->flags & TCF_WR_WANT)
-		return o->writable != NULL;
-	return !o->writable_asked && o->writable != NULL;
+	if (likely(!(c->flags & (TCF_WR_WANT | TCF_WR_ALL))))
+		return false;
+	return c->ops->writable != NULL;
 }
 
 /* tcp_schedule's body (tcp_conn.c), inline for tcp_send_reserve: c on
