@@ -68,7 +68,8 @@ _Static_assert(offsetof(struct tcp_conn, nsndq) ==
  *   lower MSS lifts cwnd to it, tcp_pmtu.c).
  */
 static __rte_always_inline bool
-tcp_output_dec_ok(const struct tcp_conn *c, uint64_t now_us, uint64_t stall_q)
+tcp_output_dec_ok(const struct tcp_conn *c, uint64_t now_us, uint64_t stall_q,
+		  uint64_t fresh)
 {
 	static const uint16_t one_whole[2] = { 0, 1 };
 	uint32_t len = c->sndq_len, w, e;
@@ -80,9 +81,15 @@ tcp_output_dec_ok(const struct tcp_conn *c, uint64_t now_us, uint64_t stall_q)
 	RTE_ASSERT(c->cwnd >= c->mss);
 	RTE_ASSERT(c->snd_max != c->snd_una || w != e ||
 		   !tcp_msealed(c->sndq_head));
+	/* fresh (tcp_output_list_ol): the stall test as one compare */
+	RTE_ASSERT(c->progress_us <= now_us);
+	RTE_ASSERT((c->progress_us >= fresh) ==
+		   (now_us - c->progress_us < stall_q));
+	(void)now_us;
+	(void)stall_q;
 	return c->snd_max == c->snd_una && w == e && len - 1 < c->mss &&
-	       len <= c->snd_wnd &&
-	       now_us - c->progress_us < stall_q && c->nrcv_sack == 0;
+	       len <= c->snd_wnd && c->progress_us >= fresh &&
+	       c->nrcv_sack == 0;
 }
 
 _Static_assert(offsetof(struct rte_mbuf, refcnt) ==
@@ -196,6 +203,9 @@ tcp_output_list_ol(struct lcore_ctx *ctx, struct tcp_lcore *tl,
 		   const uint64_t ol, const bool dec)
 {
 	const uint64_t now_us = ctx->now_us, stall_q = tl->stall_us / 4;
+	/* now_us - progress_us < stall_q as progress_us >= fresh: the
+	 * clock is monotonic (clock.h), so no stamp is after now_us */
+	const uint64_t fresh = now_us >= stall_q ? now_us - stall_q + 1 : 0;
 	const struct tcp_tx_now tn = { .ol = ol, .ms = tcp_ts_now(ctx, 0) };
 	const uint32_t kf = TCF_TS | TCF_SACK |
 			    ((ol & RTE_ETH_TX_OFFLOAD_TCP_CKSUM) ? TCF_TXPH :
@@ -218,14 +228,14 @@ tcp_output_list_ol(struct lcore_ctx *ctx, struct tcp_lcore *tl,
 		 * and changes none, and its next is taken from c. */
 		next = c->pnext;
 		if (dec && likely((w & mask) == pat) &&
-		    likely(tcp_output_dec_ok(c, now_us, stall_q))) {
+		    likely(tcp_output_dec_ok(c, now_us, stall_q, fresh))) {
 			tcp_xmit_dec(ctx, c, fl, kf, &tn, false);
 			n++;
 			c = next;
 			continue;
 		}
 		if (dec && (w & mask) == pat6 &&
-		    likely(tcp_output_dec_ok(c, now_us, stall_q))) {
+		    likely(tcp_output_dec_ok(c, now_us, stall_q, fresh))) {
 			tcp_xmit_dec(ctx, c, fl, TCF_TS | TCF_SACK, &tn, true);
 			c = next;
 			continue;
