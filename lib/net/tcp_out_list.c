@@ -115,8 +115,9 @@ tcp_xmit_dec_mbuf(struct rte_mbuf *m)
 /*
  * tcp_xmit_first_fam's answer of c with what the decided pattern tells
  * (tcp_output_list_ol: fl's TCP_DEC_FLAGS are kf, the timer's job
- * TT_NONE or a parked TT_TLP, IPv4, or IPv6: v6) and tcp_output_dec_ok: the same steps in
- * the same order, their branches taken where the pattern decides them.
+ * TT_NONE or a parked TT_TLP, IPv4, or IPv6: v6) and tcp_output_dec_ok:
+ * the same steps in the same order, their branches taken where the
+ * pattern decides them.
  * An unsent mbuf has no RACK mark (tcp_sndq_append and tcp_send_reserve
  * clear them; only a transmission sets them): the stamp is two stores.
  * fl: c->flags less TCF_PENDING (the caller took c off the list),

@@ -121,7 +121,8 @@ enum tcp_timer_kind {
 /* the delayed ACK's timer (c->delack) may be armed: set where it is armed
  * (tcp_output), cleared where an ACK goes out or the timer fires, so
  * with it clear the timer is not armed (tcp_output_list's decided
- * answer, which cancels nothing) */
+ * answer, which cancels nothing). TIME_WAIT's entry cancels the timer
+ * and leaves the flag: nothing there reads it. */
 #define TCF_DELACK 0x2000000
 /* ops->writable_asked is false: every ACK that frees space calls
  * ops->writable, if there is one (tcp_ack_writable; set with the
