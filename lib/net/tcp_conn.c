@@ -88,7 +88,12 @@ tcp_conn_free_at(struct lcore_ctx *ctx, struct tcp_lcore *tl,
 
 	RTE_ASSERT(!tw || (c->state == TCP_TIME_WAIT && c->tw_pprev));
 	timer_cancel(&ctx->wheel, &c->timer);
-	timer_cancel(&ctx->wheel, &c->delack);
+	/* TIME_WAIT stopped the delayed ACK on entry (tcp_time_wait_at),
+	 * and nothing arms it there: tcp_output returns at its state test,
+	 * before the delayed ACK's arm. */
+	if (!tw)
+		timer_cancel(&ctx->wheel, &c->delack);
+	RTE_ASSERT(!timer_armed(&c->delack));
 	/* TIME_WAIT let go of its queues, holders' place and memory wait
 	 * on entry (tcp_time_wait) and takes none since (no text, no send). */
 	if (!tw && c->state != TCP_TIME_WAIT) {

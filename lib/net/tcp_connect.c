@@ -394,7 +394,7 @@ tcp_connect_open(struct lcore_ctx *ctx, uint32_t ip, const uint8_t *peer6,
 	tcp_isn(ctx, ip, peer6, lid, port, lport, &iss, &ts_off);
 	c->ops = ops;
 	c->app = app;
-	c->flags |= TCF_APP;
+	c->flags |= TCF_APP | (ops->writable_asked ? 0 : TCF_WR_ALL);
 	c->iss = iss;
 	c->snd_una = iss;
 	c->snd_nxt = iss + 1;

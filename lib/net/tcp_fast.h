@@ -215,9 +215,10 @@ tcp_fast_ack_all(struct lcore_ctx *ctx, struct tcp_lcore *tl,
 			c->cwnd += tcp_max(1, (uint32_t)c->mss * c->mss / c->cwnd);
 		c->cwnd = tcp_min(c->cwnd, 1u << 30);
 	}
-	/* the answer's probe or RTO, armed when it went out */
-	if (likely(c->timer_kind == TT_RTX || c->timer_kind == TT_TLP))
-		c->timer_kind = TT_NONE; /* RFC 6298 §5.2 (tcp_rtx_arm) */
+	/* the answer's RTO stops (RFC 6298 §5.2, tcp_rtx_arm); its loss
+	 * probe's timer stays, parked (tcp_timer_fire) */
+	if (unlikely(c->timer_kind == TT_RTX))
+		c->timer_kind = TT_NONE;
 	if (c->flags & TCF_SACK) {
 		/* tcp_rack_done: nothing lost or sent again below snd_una;
 		 * with nothing retransmitted pending, no undo either. */

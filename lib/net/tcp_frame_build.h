@@ -105,8 +105,9 @@ struct tcp_tx_now {
  * ph: an answer's segment, whose offloaded pseudo-header sum comes from
  * c's constant part (TCF_TXPH). whole: m is known unsealed with wlen
  * payload bytes (tcp_output_dec_ok: its data offset TCP_SNDQ_DOFF, its
- * length c's sndq_len), neither read back, and the caller counts the
- * segment (tcp_output_list_ol, once per list).
+ * length c's sndq_len), neither read back, data_off already moved to
+ * the headers (tcp_xmit_dec_mbuf), and the caller counts the segment
+ * (tcp_output_list_ol, once per list).
  */
 static __rte_always_inline void
 tcp_xmit_first_v4(struct lcore_ctx *ctx, struct tcp_conn *c,
@@ -127,10 +128,11 @@ tcp_xmit_first_v4(struct lcore_ctx *ctx, struct tcp_conn *c,
 	struct rte_tcp_hdr *th;
 	uint64_t s, olf = 0;
 
-	RTE_ASSERT(!whole || (m->data_off == TCP_SNDQ_DOFF &&
+	RTE_ASSERT(!whole || (m->data_off == TCP_SNDQ_DOFF - hdr &&
 			      m->data_len == wlen));
 	/* The queue's headroom always holds these headers (TCP_SNDQ_DOFF). */
-	m->data_off = (uint16_t)((whole ? TCP_SNDQ_DOFF : m->data_off) - hdr);
+	if (!whole) /* whole: the caller's (tcp_xmit_dec_mbuf) */
+		m->data_off = (uint16_t)(m->data_off - hdr);
 	m->data_len = (uint16_t)(plen + hdr);
 	m->pkt_len = m->data_len;
 	eh = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
@@ -181,8 +183,18 @@ tcp_xmit_first_v4(struct lcore_ctx *ctx, struct tcp_conn *c,
 		memcpy(o + 8, &e, 4);
 		s += (uint64_t)w_kind + v + e;
 	}
-	m->l2_len = RTE_ETHER_HDR_LEN;
-	m->l3_len = sizeof(*ip);
+	if (whole) {
+		/* The lengths in one store: the stack sets no other field
+		 * of tx_offload (those of a queue mbuf are 0). */
+		RTE_ASSERT((m->tx_offload &
+			    ~rte_mbuf_tx_offload(0x7f, 0x1ff, 0, 0, 0, 0, 0)) ==
+			   0);
+		m->tx_offload = rte_mbuf_tx_offload(RTE_ETHER_HDR_LEN,
+						    sizeof(*ip), 0, 0, 0, 0, 0);
+	} else {
+		m->l2_len = RTE_ETHER_HDR_LEN;
+		m->l3_len = sizeof(*ip);
+	}
 	if ((tn ? tn->ol : ifc->tx_offloads) & RTE_ETH_TX_OFFLOAD_TCP_CKSUM) {
 		if (whole)
 			olf = RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_TCP_CKSUM;
@@ -387,7 +399,7 @@ tcp_xmit_first_seg(struct lcore_ctx *ctx, struct tcp_conn *c,
 	if (flags & RTE_TCP_ACK_FLAG) {
 		c->last_ack_sent = c->rcv_nxt;
 		c->rcv_unacked = 0;
-		*fl &= ~TCF_ACK_NOW;
+		*fl &= ~(TCF_ACK_NOW | TCF_DELACK);
 		if (timer_armed(&c->delack))
 			timer_cancel(&ctx->wheel, &c->delack);
 	}

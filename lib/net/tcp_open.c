@@ -297,6 +297,10 @@ tcp_established(struct lcore_ctx *ctx, struct tcp_conn *c,
 	c->snd_wl2 = s->ack;
 	tcp_set_state(tl, c, TCP_ESTABLISHED);
 	STAT_INC(ctx, tcp_accepted);
+	/* The ACK paths read what of the ops they need by flag
+	 * (tcp_ack_writable): none for an application that asks (HTTP). */
+	if (unlikely(!c->ops->writable_asked))
+		c->flags |= TCF_WR_ALL;
 	app = c->ops->accept(ctx, c);
 	if (c->flags & TCF_DEAD)
 		return false;

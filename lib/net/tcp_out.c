@@ -114,7 +114,7 @@ tcp_fill(struct lcore_ctx *ctx, struct tcp_conn *c, struct rte_tcp_hdr *th,
 	if (flags & RTE_TCP_ACK_FLAG) {
 		c->last_ack_sent = c->rcv_nxt;
 		c->rcv_unacked = 0;
-		c->flags &= ~TCF_ACK_NOW;
+		c->flags &= ~(TCF_ACK_NOW | TCF_DELACK);
 		if (timer_armed(&c->delack))
 			timer_cancel(&ctx->wheel, &c->delack);
 	}
@@ -436,12 +436,14 @@ tcp_output_all(struct lcore_ctx *ctx, struct tcp_conn *c)
 		c->snd_max = c->snd_nxt;
 	if (!sent && (c->flags & TCF_ACK_NOW))
 		tcp_send_ack(ctx, c);
-	else if (c->rcv_unacked && !timer_armed(&c->delack))
+	else if (c->rcv_unacked && !timer_armed(&c->delack)) {
 		/* Data arrived and nothing carried its ACK: delay it
 		 * (RFC 9293 §3.8.6.3); armed here, not on input, so a
 		 * response in the same burst costs no timer at all. */
 		timer_arm(&ctx->wheel, &c->delack,
 			  ctx->now_us + tcp_tl(ctx)->delack_us);
+		c->flags |= TCF_DELACK;
+	}
 	c->flags &= ~TCF_SWS_FORCE;
 	if (c->flags & TCF_PERSIST)
 		return;

@@ -118,6 +118,16 @@ enum tcp_timer_kind {
 /* the application asked for ops->writable on ACKs that free space
  * (tcp_want_writable; only read with ops->writable_asked) */
 #define TCF_WR_WANT 0x1000000
+/* the delayed ACK's timer (c->delack) may be armed: set where it is armed
+ * (tcp_output), cleared where an ACK goes out or the timer fires, so
+ * with it clear the timer is not armed (tcp_output_list's decided
+ * answer, which cancels nothing). TIME_WAIT's entry cancels the timer
+ * and leaves the flag: nothing there reads it. */
+#define TCF_DELACK 0x2000000
+/* ops->writable_asked is false: every ACK that frees space calls
+ * ops->writable, if there is one (tcp_ack_writable; set with the
+ * application's connection: tcp_established, tcp_connect) */
+#define TCF_WR_ALL 0x4000000
 
 /*
  * A connection's local address and family in one byte (struct tcp_conn.lid,
@@ -649,17 +659,15 @@ tcp_can_queue(const struct tcp_conn *c, const uint32_t also)
 
 /* An ACK that freed send-queue space calls ops->writable (tcp_rcv_ack,
  * tcp_fast_ack_all): there is one, and its application either wants
- * every such ACK or asked for them now (tcp_want_writable). The flag
- * first: an application that asks (HTTP) is usually not waiting, and
- * that case reads one byte of ops. */
+ * every such ACK (TCF_WR_ALL: ops->writable_asked false) or asked for
+ * them now (tcp_want_writable). An application that asks (HTTP) is
+ * usually not waiting: one flag test, no read of ops. */
 static __rte_always_inline bool
 tcp_ack_writable(const struct tcp_conn *c)
 {
-	const struct tcp_ops *o = c->ops;
-
-	if (c->flags & TCF_WR_WANT)
-		return o->writable != NULL;
-	return !o->writable_asked && o->writable != NULL;
+	if (likely(!(c->flags & (TCF_WR_WANT | TCF_WR_ALL))))
+		return false;
+	return c->ops->writable != NULL;
 }
 
 /* tcp_schedule's body (tcp_conn.c), inline for tcp_send_reserve: c on

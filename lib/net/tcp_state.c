@@ -260,9 +260,10 @@ tcp_rcv_ack(struct lcore_ctx *ctx, struct tcp_conn *c, const struct tcp_seg *s)
 		c->retries = 0;
 		tcp_cc_ack(ctx, c, acked, flight);
 		if (ack == c->snd_max) {
-			if (c->timer_kind == TT_RTX || c->timer_kind == TT_TLP ||
-			    c->timer_kind == TT_RACK)
-				c->timer_kind = TT_NONE; /* §5.2 (tcp_rtx_arm) */
+			/* §5.2 (tcp_rtx_arm); a loss probe's timer stays,
+			 * parked (tcp_timer_fire) */
+			if (c->timer_kind == TT_RTX || c->timer_kind == TT_RACK)
+				c->timer_kind = TT_NONE;
 		} else if (!(c->flags & TCF_PERSIST)) {
 			tcp_rtx_arm(ctx, c); /* RFC 6298 §5.3 */
 		}

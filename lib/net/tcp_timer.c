@@ -215,6 +215,13 @@ tcp_timer_fire(struct lcore_ctx *ctx, struct timer *t)
 	uint8_t kind = c->timer_kind;
 
 	c->timer_kind = TT_NONE;
+	/* A loss probe's timer is left armed when its flight is
+	 * acknowledged (tcp_fast_ack_all, tcp_rcv_ack), as Linux and
+	 * FreeBSD leave theirs, and the next answer's probe (tcp_tlp_arm)
+	 * finds it armed no later than it needs: it stops here, once,
+	 * with nothing in flight (RFC 8985 §7.2: no probe, no re-arm). */
+	if (kind == TT_TLP && c->snd_una == c->snd_max)
+		return;
 	if ((kind == TT_RTX || kind == TT_TLP || kind == TT_RACK) &&
 	    ctx->now_us < c->rtx_deadline) {
 		/* Restarted since it was set: not due yet. */
@@ -264,6 +271,7 @@ tcp_delack_fire(struct lcore_ctx *ctx, struct timer *t)
 {
 	struct tcp_conn *c = container_of(t, struct tcp_conn, delack);
 
+	c->flags &= ~TCF_DELACK; /* no longer armed */
 	if (!(TCPF(c->state) & TCPF_SYNCHRONIZED))
 		return;
 	STAT_INC(ctx, tcp_delayed_acks);

@@ -1215,6 +1215,71 @@ test_tcp_connect_established_rst_resets(void **state)
 	assert_int_equal(tcp_conn_count(h->ctx), 0);
 }
 
+/* ---- the application's writable on ACKs ------------------------------- */
+
+static unsigned int tc_writable_calls;
+
+static void
+tc_writable(struct lcore_ctx *ctx, struct tcp_conn *c, void *app)
+{
+	(void)ctx;
+	(void)c;
+	(void)app;
+	tc_writable_calls++;
+}
+
+/*
+ * An active open's ACKs that free send-queue space call writable as its
+ * ops say (TCF_WR_ALL, set by tcp_connect): every one without
+ * writable_asked; with it, none until the application asks
+ * (tcp_want_writable), then each.
+ */
+static void
+test_tcp_connect_writable_on_acks_as_its_ops_ask(void **state)
+{
+	struct harness *h = tc_begin(state, NULL);
+
+	for (unsigned int asked = 0; asked < 2; asked++) {
+		struct tcp_ops ops = tc_ops;
+		struct tc_app *a = tc_slot();
+		struct tc_peer p;
+		struct tt_seg syn, seg;
+
+		ops.writable = tc_writable;
+		ops.writable_asked = asked;
+		tc_peer_init(&p, h, (uint16_t)(TC_SRV + 1 + asked));
+		assert_int_equal(tcp_connect(h->ctx,
+					     rte_cpu_to_be_32(HARNESS_PEER_IP),
+					     rte_cpu_to_be_16(p.port), &ops, a,
+					     &a->c), 0);
+		tt_one(h, &syn);
+		p.lport = syn.s.sport;
+		p.our_iss = syn.s.seq;
+		p.rcv_nxt = syn.s.seq + 1;
+		p.ts_recent = syn.s.tsval;
+		tc_synack(&p);
+		tt_one(h, &seg);
+		p.ts_recent = seg.s.tsval;
+		tc_writable_calls = 0;
+		for (unsigned int i = 0; i < 2; i++) {
+			if (asked && i == 1)
+				tcp_want_writable(a->c, true);
+			assert_int_equal(tcp_send(h->ctx, a->c, "x", 1), 1);
+			harness_poll(h);
+			tt_one(h, &seg);
+			assert_int_equal(seg.s.len, 1);
+			p.rcv_nxt += 1;
+			p.ts_recent = seg.s.tsval;
+			tc_send_ack(&p);
+			assert_int_equal(tc_writable_calls,
+					 asked ? i : i + 1);
+		}
+		tcp_abort(h->ctx, a->c);
+		tt_one(h, &seg);
+		assert_true(a->closed);
+	}
+}
+
 int
 main(void)
 {
@@ -1249,6 +1314,7 @@ main(void)
 		TT_TEST(test_tcp_connect_time_wait_without_timestamps_not_reused),
 		TT_TEST(test_tcp_connect_peer_close_close_wait_last_ack),
 		TT_TEST(test_tcp_connect_established_rst_resets),
+		TT_TEST(test_tcp_connect_writable_on_acks_as_its_ops_ask),
 	};
 
 	return TT_RUN(tests);
