@@ -312,7 +312,7 @@ tcp_flush(struct lcore_ctx *ctx)
 
 /*
  * The words of struct tcp_conn (tcp_priv.h) that tcp_send_room_fast()
- * reads inline, at these byte offsets (tcp_priv.h checks them): the
+ * reads inline, at these byte offsets (tcp_sndq.c checks them): the
  * state byte, then the flags (32 bits) at TCP_CONN_O_STATE + 4, and the
  * queued bytes with their bound (sndq_len, snd_buf: 32 bits each).
  * TCP_CONN_NOSEND: the flags under which nothing is queued any more
