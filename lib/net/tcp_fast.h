@@ -98,22 +98,20 @@ tcp_seg_rest4(struct tcp_seg *s)
 /*
  * true when s is the predicted segment for c. As Linux's pred_flags, one
  * compare of the header's fourth word (data offset, flags, window, in
- * network order) tests the header length (no options, or the 12 bytes
- * timestamps take), that the flags are ACK and maybe PSH, and that the
- * window is the one we hold; reserved, ECE and CWR bits make it miss.
+ * network order) with the word kept for it (c->rcv_pred, tcp_pred_word)
+ * tests the header length (no options, or the 12 bytes timestamps take),
+ * that the flags are ACK and maybe PSH, and that the window is the one
+ * we hold, not 0; reserved, ECE and CWR bits make it miss.
  */
 static __rte_always_inline bool
 tcp_fast_predict(const struct tcp_conn *c, const struct tcp_seg *s)
 {
-	uint32_t hlen = TCP_HLEN + ((c->flags & TCF_TS) ? TCP_TS_OPTLEN : 0);
-	uint32_t pred = (hlen / 4) << 28 | (uint32_t)RTE_TCP_ACK_FLAG << 16 |
-			(c->snd_wnd >> c->snd_wscale);
 	uint32_t w;
 
 	memcpy(&w, (const uint8_t *)s->th + 12, 4);
 	w &= ~RTE_BE32((uint32_t)RTE_TCP_PSH_FLAG << 16);
-	if (w != rte_cpu_to_be_32(pred) || c->snd_wnd == 0 ||
-	    c->state != TCP_ESTABLISHED || s->seq != c->rcv_nxt ||
+	if (w != c->rcv_pred || c->state != TCP_ESTABLISHED ||
+	    s->seq != c->rcv_nxt ||
 	    (c->flags & (TCF_FAST_NOT | TCF_APP)) != TCF_APP ||
 	    c->ooo != NULL || (c->retries | c->dupacks) != 0 ||
 	    !tcp_loss_quiet(c))
@@ -135,7 +133,9 @@ tcp_fast_predict(const struct tcp_conn *c, const struct tcp_seg *s)
  * snd_wnd >> snd_wscale), so the scaled window wnd << snd_wscale is
  * (snd_wnd >> snd_wscale) << snd_wscale <= snd_wnd <= max_snd_wnd: it
  * never grows (nothing to schedule) and max_snd_wnd stays. Taken, as
- * there, only from a newer segment (RFC 9293 §3.10.7.4).
+ * there, only from a newer segment (RFC 9293 §3.10.7.4). rcv_pred stays
+ * as it is: wnd is not 0 (rcv_pred is 0 then) and (wnd << snd_wscale)
+ * >> snd_wscale is wnd (16 bits shifted by at most 14).
  */
 static __rte_always_inline void
 tcp_fast_wnd(struct tcp_conn *c, uint32_t seq, uint32_t ack, uint16_t wnd)

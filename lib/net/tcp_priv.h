@@ -208,6 +208,9 @@ struct tcp_conn {
 	 * less far than rcv_adv, the right edge announced last */
 	uint32_t rcv_lim, rcv_adv;
 	uint32_t rcv_left; /* bytes recv() left (tcp_recv_leave) */
+	/* header prediction's word (tcp_pred_word): the fourth word of
+	 * the next predicted segment's header; 0 while none is */
+	uint32_t rcv_pred;
 	/* application */
 	const struct tcp_ops *ops;
 	void *app;
@@ -985,6 +988,31 @@ void tcp_xmit_in_place(struct lcore_ctx *ctx, struct tcp_conn *c,
 		       struct rte_mbuf *m, uint32_t seq, uint8_t flags);
 
 /*
+ * Header prediction's word for c (c->rcv_pred, read by tcp_fast_predict),
+ * as Linux's pred_flags: the TCP header's fourth word (data offset,
+ * flags, window; network order, PSH masked off) that the next predicted
+ * segment carries: the header length timestamps make (TCF_TS), ACK alone
+ * and the window held, snd_wnd >> snd_wscale. 0 while that window is 0:
+ * no header that tcp_parse passes has that word (its data offset would
+ * be 0), so such a segment takes the general path. Every writer of
+ * TCF_TS, snd_wscale or snd_wnd on a connection that is or becomes
+ * ESTABLISHED makes it again after writing (tcp_established, the active
+ * open's SYN-ACK, tcp_snd_wnd_take); tcp_fast_wnd's write never changes
+ * it (see there). Before ESTABLISHED it is 0 (tcp_conn_zero).
+ */
+static __rte_always_inline uint32_t
+tcp_pred_word(const struct tcp_conn *c)
+{
+	uint32_t hlen = TCP_HLEN + ((c->flags & TCF_TS) ? TCP_TS_OPTLEN : 0);
+	uint32_t wnd = c->snd_wnd >> c->snd_wscale;
+
+	if (wnd == 0)
+		return 0;
+	return rte_cpu_to_be_32((hlen / 4) << 28 |
+				(uint32_t)RTE_TCP_ACK_FLAG << 16 | wnd);
+}
+
+/*
  * RFC 9293 §3.10.7.4: the send window wnd (scaled) taken from a segment
  * (seq, ack) newer than the one that last set it (SND.WL1, SND.WL2).
  * Returns true when taken, with *grew set when the window grew.
@@ -998,6 +1026,7 @@ tcp_snd_wnd_take(struct tcp_conn *c, uint32_t seq, uint32_t ack,
 		return false;
 	*grew = wnd > c->snd_wnd;
 	c->snd_wnd = wnd;
+	c->rcv_pred = tcp_pred_word(c);
 	c->snd_wl1 = seq;
 	c->snd_wl2 = ack;
 	if (wnd > c->max_snd_wnd)

@@ -412,6 +412,125 @@ test_tcp_fast_request_acking_nothing_leaves_state_of_general_path(void **state)
 	}
 }
 
+/*
+ * The word header prediction compares (rcv_pred, tcp_pred_word) follows
+ * every write of what it is made of: the handshake's window, scale and
+ * timestamps (tcp_established), each window the general path takes
+ * (tcp_snd_wnd_take), a zero window. One step a segment from the peer
+ * (a request, echoed, or a pure ACK) with the window field win; fast:
+ * whether the prediction takes it, as the general path's state decides
+ * (the window field is snd_wnd >> snd_wscale and not 0, the options
+ * those of the connection).
+ */
+struct pred_step {
+	uint16_t win;
+	const char *data; /* NULL: a pure ACK */
+	bool fast;
+};
+
+static const struct pred_step pred_steps[] = {
+	{ 65535, "a", true },  /* the handshake's window */
+	{ 65535, "bb", true },
+	{ 65534, "c", false }, /* a new window: the general path takes it */
+	{ 65534, "dd", true }, /* ... and the prediction follows it */
+	{ 65535, "e", false }, /* the old one is a change again */
+	{ 0, NULL, false },    /* a zero window (the answer acknowledged) */
+	{ 0, "g", false },     /* ... not predicted while it holds */
+	{ 300, NULL, false },  /* opened again */
+	{ 300, "ff", true },
+	{ 300, NULL, true },   /* the answer's ACK */
+};
+#define PRED_N (sizeof(pred_steps) / sizeof(pred_steps[0]))
+
+struct pred_run {
+	bool fast[PRED_N];
+	unsigned int n;
+	struct tt_seg segs[PRED_N];
+	uint64_t conn[PRED_N][24];
+	uint32_t rx_len;
+};
+
+static void
+pred_script(struct harness *h, bool ts, int8_t wscale, uint8_t extra,
+	    struct pred_run *out)
+{
+	struct tt_peer p;
+	struct tt_app *a;
+
+	tt_peer_init(&p, h, 41400);
+	p.ts = ts;
+	p.wscale = wscale;
+	tt_policy.action = TT_ECHO;
+	a = tt_connect(&p);
+	memset(out, 0, sizeof(*out));
+	for (unsigned int i = 0; i < PRED_N; i++) {
+		const struct pred_step *st = &pred_steps[i];
+		uint32_t len = st->data ? (uint32_t)strlen(st->data) : 0;
+		uint64_t n0 = fast_count(h);
+		unsigned int n;
+
+		p.win = st->win;
+		tt_send(&p, (uint8_t)(F_ACK | (len ? F_PSH : 0) | extra),
+			p.snd_nxt, p.rcv_nxt, st->data, len);
+		p.snd_nxt += len;
+		out->fast[i] = fast_count(h) != n0;
+		n = tt_collect(h, out->segs + out->n, PRED_N - out->n);
+		assert_true(n <= 1);
+		if (n) {
+			p.ts_recent = out->segs[out->n].s.tsval;
+			p.rcv_nxt = out->segs[out->n].s.seq +
+				    (uint32_t)out->segs[out->n].s.len;
+			out->n++;
+		}
+		harness_advance(h, 1000);
+		p.tsval++;
+		fast_conn_state(h, a->c, out->conn[i]);
+	}
+	out->rx_len = a->rx_len;
+}
+
+static void
+test_tcp_fast_prediction_follows_window_scale_and_timestamps(void **state)
+{
+	static const int8_t scales[] = { -1, 0, 7, 14 };
+	static struct pred_run fast, slow;
+
+	for (int ts = 0; ts < 2; ts++) {
+		for (unsigned int w = 0; w < sizeof(scales); w++) {
+			struct harness *h = tt_reopen(state, NULL);
+
+			pred_script(h, ts, scales[w], 0, &fast);
+			h = tt_reopen(state, NULL);
+			pred_script(h, ts, scales[w], F_ECE, &slow);
+			for (unsigned int i = 0; i < PRED_N; i++) {
+				if (fast.fast[i] != pred_steps[i].fast)
+					fail_msg("ts %d wscale %d step %u: fast %d, want %d",
+						 ts, scales[w], i, fast.fast[i],
+						 pred_steps[i].fast);
+				assert_false(slow.fast[i]);
+				for (int k = 0; k < 24; k++)
+					if (fast.conn[i][k] != slow.conn[i][k])
+						fail_msg("ts %d wscale %d step %u field %d: %llu fast, %llu general",
+							 ts, scales[w], i, k,
+							 (unsigned long long)fast.conn[i][k],
+							 (unsigned long long)slow.conn[i][k]);
+			}
+			assert_int_equal(fast.rx_len, slow.rx_len);
+			assert_int_equal(fast.n, slow.n);
+			for (unsigned int i = 0; i < fast.n; i++) {
+				const struct pkt_tcp_seen *f = &fast.segs[i].s;
+				const struct pkt_tcp_seen *g = &slow.segs[i].s;
+
+				assert_int_equal(f->ack, g->ack);
+				assert_int_equal(f->flags, g->flags);
+				assert_int_equal(f->win, g->win);
+				assert_int_equal(f->len, g->len);
+				assert_int_equal(f->ts, g->ts);
+			}
+		}
+	}
+}
+
 int
 main(void)
 {
@@ -422,6 +541,7 @@ main(void)
 		TT_TEST(test_tcp_fast_and_general_paths_answer_identically),
 		TT_TEST(test_tcp_fast_ack_of_answer_leaves_state_of_general_path),
 		TT_TEST(test_tcp_fast_request_acking_nothing_leaves_state_of_general_path),
+		TT_TEST(test_tcp_fast_prediction_follows_window_scale_and_timestamps),
 	};
 
 	return TT_RUN(tests);
