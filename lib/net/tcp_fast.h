@@ -95,13 +95,38 @@ tcp_seg_rest4(struct tcp_seg *s)
 	(TCF_RECOVERY | TCF_PERSIST | TCF_DEAD | TCF_APP_CLOSED |             \
 	 TCF_RCV_LIM | TCF_MEMWAIT | TCF_ORPHAN_RST | TCF_FIN_SENT)
 
+/* tcp_loss_quiet's flags: recovery, a probe out, a D-SACK to report. */
+#define TCF_FAST_LOSS (TCF_RECOVERY | TCF_TLP | TCF_DSACK)
+
+/*
+ * c's state, timer job and flags as the prediction wants them, in one
+ * masked compare of the word tcp_dec_load reads: ESTABLISHED, TCF_APP
+ * and none of TCF_FAST_NOT and TCF_FAST_LOSS; the timer's job not
+ * RACK's (tcp_loss_quiet): TT_RACK is the last job, 7, so with 1 added
+ * to the job's byte it alone reaches 8 (no carry out of the byte).
+ */
+static __rte_always_inline bool
+tcp_fast_word_ok(const struct tcp_conn *c)
+{
+	const uint64_t mask = tcp_dec_word(0xff, 8, 0,
+					   TCF_FAST_NOT | TCF_FAST_LOSS |
+						   TCF_APP);
+	const uint64_t pat = tcp_dec_word(TCP_ESTABLISHED, 0, 0, TCF_APP);
+
+	RTE_BUILD_BUG_ON(TT_RACK != 7 || TT_TLP >= TT_RACK ||
+			 TT_SWS >= TT_RACK || TT_TIME_WAIT >= TT_RACK);
+	return ((tcp_dec_load(c) + tcp_dec_word(0, 1, 0, 0)) & mask) == pat;
+}
+
 /*
  * true when s is the predicted segment for c. As Linux's pred_flags, one
  * compare of the header's fourth word (data offset, flags, window, in
  * network order) with the word kept for it (c->rcv_pred, tcp_pred_word)
  * tests the header length (no options, or the 12 bytes timestamps take),
  * that the flags are ACK and maybe PSH, and that the window is the one
- * we hold, not 0; reserved, ECE and CWR bits make it miss.
+ * we hold, not 0; reserved, ECE and CWR bits make it miss. Then
+ * tcp_fast_word_ok, and the rest of tcp_loss_quiet: no SACK scoreboard,
+ * no duplicate ACKs.
  */
 static __rte_always_inline bool
 tcp_fast_predict(const struct tcp_conn *c, const struct tcp_seg *s)
@@ -110,11 +135,9 @@ tcp_fast_predict(const struct tcp_conn *c, const struct tcp_seg *s)
 
 	memcpy(&w, (const uint8_t *)s->th + 12, 4);
 	w &= ~RTE_BE32((uint32_t)RTE_TCP_PSH_FLAG << 16);
-	if (w != c->rcv_pred || c->state != TCP_ESTABLISHED ||
-	    s->seq != c->rcv_nxt ||
-	    (c->flags & (TCF_FAST_NOT | TCF_APP)) != TCF_APP ||
-	    c->ooo != NULL || (c->retries | c->dupacks) != 0 ||
-	    !tcp_loss_quiet(c))
+	if (w != c->rcv_pred || !tcp_fast_word_ok(c) ||
+	    s->seq != c->rcv_nxt || c->ooo != NULL ||
+	    (c->retries | c->dupacks) != 0 || c->nsnd_sack != 0)
 		return false;
 	/* 12 option bytes holding a timestamp hold nothing else (NOPs or
 	 * EOL around it): tcp_parse found it. PAWS would pass. */

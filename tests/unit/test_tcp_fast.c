@@ -5,6 +5,7 @@
 
 #include "core/stats.h"
 #include "tcp_test.h"
+#include "net/tcp_fast.h"
 #include "net/tcp_priv.h"
 
 /* A flag the general path ignores (tcp_parse keeps FIN SYN RST PSH ACK
@@ -531,6 +532,137 @@ test_tcp_fast_prediction_follows_window_scale_and_timestamps(void **state)
 	}
 }
 
+/*
+ * Header prediction's test as it reads in RFC 1323's appendix and
+ * tcp_fast.h's list, written out field by field: the reference the
+ * folded compares (rcv_pred, tcp_fast_word_ok) are held to.
+ */
+static bool
+pred_reference(const struct tcp_conn *c, const struct tcp_seg *s)
+{
+	uint32_t hlen = (c->flags & TCF_TS) ? 32 : 20;
+	uint32_t wnd = c->snd_wnd >> c->snd_wscale;
+	const uint8_t *h = (const uint8_t *)s->th;
+
+	if (h[12] != (hlen / 4) << 4 ||
+	    (h[13] & ~RTE_TCP_PSH_FLAG) != RTE_TCP_ACK_FLAG ||
+	    (uint32_t)(h[14] << 8 | h[15]) != wnd || wnd == 0)
+		return false;
+	if (c->state != TCP_ESTABLISHED || s->seq != c->rcv_nxt ||
+	    !(c->flags & TCF_APP) || c->ooo != NULL || c->retries != 0 ||
+	    c->dupacks != 0 || c->nsnd_sack != 0 ||
+	    c->timer_kind == TT_RACK)
+		return false;
+	if (c->flags & (TCF_RECOVERY | TCF_PERSIST | TCF_DEAD |
+			TCF_APP_CLOSED | TCF_RCV_LIM | TCF_MEMWAIT |
+			TCF_ORPHAN_RST | TCF_FIN_SENT | TCF_TLP | TCF_DSACK))
+		return false;
+	if ((c->flags & TCF_TS) &&
+	    (!s->has_ts || (int32_t)(s->tsval - c->ts_recent) < 0))
+		return false;
+	if (SEQ_LT(s->ack, c->snd_una) || SEQ_GT(s->ack, c->snd_max) ||
+	    (s->ack == c->snd_una && s->len == 0))
+		return false;
+	return s->len <= c->rcv_wnd;
+}
+
+/*
+ * tcp_fast_predict against pred_reference on an ESTABLISHED connection
+ * with an answer in flight, its state moved one field at a time: every
+ * state, timer job and flag (rcv_pred made again, as its writers do,
+ * when TCF_TS changes), with the header's flags and window varied.
+ */
+static void
+test_tcp_fast_predict_as_written_out(void **state)
+{
+	struct harness *h = *state;
+	struct tt_peer p;
+	struct tt_seg r;
+	struct tt_app *a = fast_client(h, &p, 41500);
+	struct tcp_conn *c, save;
+	uint8_t hdr[32];
+	struct tcp_seg s;
+	unsigned int n = 0, yes = 0;
+
+	tt_send_data(&p, "ping", 4);
+	fast_take(&p, &r); /* its echo in flight */
+	c = a->c;
+	save = *c;
+	memset(&s, 0, sizeof(s));
+	s.th = (const struct rte_tcp_hdr *)hdr;
+	s.seq = c->rcv_nxt;
+	s.ack = c->snd_max;
+	s.len = 3;
+	s.has_ts = true;
+	s.tsval = c->ts_recent + 1;
+	for (unsigned int hf = 0; hf < 6; hf++) {
+		static const uint8_t hflags[] = {
+			RTE_TCP_ACK_FLAG, RTE_TCP_ACK_FLAG | RTE_TCP_PSH_FLAG,
+			RTE_TCP_ACK_FLAG | RTE_TCP_FIN_FLAG,
+			RTE_TCP_ACK_FLAG | RTE_TCP_ECE_FLAG,
+			RTE_TCP_PSH_FLAG, RTE_TCP_ACK_FLAG | RTE_TCP_CWR_FLAG,
+		};
+		for (unsigned int v = 0; v < 4; v++) {
+			uint32_t held = c->snd_wnd >> c->snd_wscale;
+			uint32_t wnd = v == 0 ? held : v == 1 ? held - 1 :
+				       v == 2 ? 0 : held + 1;
+
+			memset(hdr, 0, sizeof(hdr));
+			hdr[12] = (uint8_t)(((c->flags & TCF_TS) ? 8 : 5) << 4);
+			hdr[13] = hflags[hf];
+			hdr[14] = (uint8_t)(wnd >> 8);
+			hdr[15] = (uint8_t)wnd;
+			for (unsigned int st = 0; st < TCP_NSTATES; st++) {
+				for (unsigned int k = 0; k <= TT_RACK; k++) {
+					for (int b = -1; b < 32; b++) {
+						bool want, got;
+
+						c->state = (uint8_t)st;
+						c->timer_kind = (uint8_t)k;
+						if (b >= 0)
+							c->flags ^= 1u << b;
+						c->rcv_pred = tcp_pred_word(c);
+						want = pred_reference(c, &s);
+						got = tcp_fast_predict(c, &s);
+						if (want != got)
+							fail_msg("flags %02x wnd %u state %u kind %u bit %d: %d, want %d",
+								 hflags[hf], wnd, st, k, b,
+								 got, want);
+						yes += want;
+						n++;
+						*c = save;
+					}
+				}
+			}
+		}
+	}
+	/* The other fields the prediction reads, one at a time. */
+	for (int f = 0; f < 8; f++) {
+		memset(hdr, 0, sizeof(hdr));
+		hdr[12] = 8 << 4;
+		hdr[13] = RTE_TCP_ACK_FLAG;
+		hdr[14] = (uint8_t)((c->snd_wnd >> c->snd_wscale) >> 8);
+		hdr[15] = (uint8_t)(c->snd_wnd >> c->snd_wscale);
+		switch (f) {
+		case 0: c->ooo = (struct rte_mbuf *)hdr; break;
+		case 1: c->retries = 1; break;
+		case 2: c->dupacks = 1; break;
+		case 3: c->nsnd_sack = 1; break;
+		case 4: c->rcv_nxt++; break;
+		case 5: c->ts_recent = s.tsval + 1; break;
+		case 6: c->rcv_wnd = s.len - 1; break;
+		case 7: c->snd_max = c->snd_una; break;
+		}
+		if (pred_reference(c, &s) != tcp_fast_predict(c, &s))
+			fail_msg("field %d", f);
+		assert_false(tcp_fast_predict(c, &s));
+		*c = save;
+	}
+	/* the connection as it was: the segment is the predicted one */
+	assert_true(tcp_fast_predict(c, &s));
+	assert_true(yes > 0 && yes < n);
+}
+
 int
 main(void)
 {
@@ -542,6 +674,7 @@ main(void)
 		TT_TEST(test_tcp_fast_ack_of_answer_leaves_state_of_general_path),
 		TT_TEST(test_tcp_fast_request_acking_nothing_leaves_state_of_general_path),
 		TT_TEST(test_tcp_fast_prediction_follows_window_scale_and_timestamps),
+		TT_TEST(test_tcp_fast_predict_as_written_out),
 	};
 
 	return TT_RUN(tests);
