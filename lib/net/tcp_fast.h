@@ -344,11 +344,10 @@ tcp_fast_rcv_seg(struct lcore_ctx *ctx, struct tcp_lcore *tl,
 		tcp_rcv_unread(ctx, c);
 		return;
 	}
-	/* RFC 9293 §3.8.6.3: an ACK at least every second full segment;
-	 * else tcp_output() delays it, or a response carries it. */
-	if (c->rcv_unacked >= 2u * (c->rcv_mss - ((c->flags & TCF_TS) ?
-						  TCP_TS_OPTLEN : 0)) ||
-	    tl->delack_us == 0)
+	/* RFC 9293 §3.8.6.3: an ACK at least every second full segment
+	 * (tcp_ack_at); else tcp_output() delays it, or a response carries
+	 * it. */
+	if (c->rcv_unacked >= c->rcv_ack_at)
 		c->flags |= TCF_ACK_NOW;
 	/* Usually the answer queued by recv() scheduled c already. */
 	if (!(c->flags & TCF_PENDING))

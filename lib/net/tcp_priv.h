@@ -211,6 +211,8 @@ struct tcp_conn {
 	/* header prediction's word (tcp_pred_word): the fourth word of
 	 * the next predicted segment's header; 0 while none is */
 	uint32_t rcv_pred;
+	/* in-order bytes taken that make the ACK go at once (tcp_ack_at) */
+	uint32_t rcv_ack_at;
 	/* application */
 	const struct tcp_ops *ops;
 	void *app;
@@ -1010,6 +1012,24 @@ tcp_pred_word(const struct tcp_conn *c)
 		return 0;
 	return rte_cpu_to_be_32((hlen / 4) << 28 |
 				(uint32_t)RTE_TCP_ACK_FLAG << 16 | wnd);
+}
+
+/*
+ * RFC 9293 §3.8.6.3: an ACK at least every second full segment, else
+ * tcp_output delays it (tl->delack_us; 0: never, the ACK goes at once).
+ * The bound on rcv_unacked past which the fast path asks for the ACK at
+ * once (TCF_ACK_NOW), made once per connection (c->rcv_ack_at) when it
+ * becomes ESTABLISHED (tcp_established, the active open's SYN-ACK:
+ * rcv_mss, TCF_TS and tl->delack_us are set by then and never change):
+ * two segments of rcv_mss less the timestamps' option bytes; 0 without
+ * delayed ACKs (every segment is ACKed at once).
+ */
+static __rte_always_inline uint32_t
+tcp_ack_at(const struct tcp_lcore *tl, const struct tcp_conn *c)
+{
+	if (tl->delack_us == 0)
+		return 0;
+	return 2u * (c->rcv_mss - ((c->flags & TCF_TS) ? TCP_TS_OPTLEN : 0));
 }
 
 /*

@@ -439,7 +439,8 @@ test_tcp_connect_data_sent_from_connected_carries_the_ack(void **state)
  * The server's first data on a client connection is header prediction's
  * (rcv_pred made at the SYN-ACK: its window unscaled, the scale and
  * timestamps agreed there), with and without timestamps and window
- * scaling; a window other than the one held is not.
+ * scaling, and its ACK delayed (rcv_ack_at, made there too); a window
+ * other than the one held is not predicted.
  */
 static void
 test_tcp_connect_server_data_takes_header_prediction(void **state)
@@ -462,6 +463,8 @@ test_tcp_connect_server_data_takes_header_prediction(void **state)
 		tc_send_data(&p, "hello", 5);
 		assert_int_equal(HSTAT(h, tcp_fast_path), n0 + 1);
 		assert_int_equal(a->rx_len, 5);
+		/* less than two segments: the ACK is delayed (rcv_ack_at) */
+		assert_int_equal(tt_collect(h, r, 8), 0);
 		p.win--;
 		tc_send_data(&p, "again", 5);
 		assert_int_equal(HSTAT(h, tcp_fast_path), n0 + 1);

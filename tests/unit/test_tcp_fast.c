@@ -663,6 +663,79 @@ test_tcp_fast_predict_as_written_out(void **state)
 	assert_true(yes > 0 && yes < n);
 }
 
+/*
+ * RFC 9293 §3.8.6.3 on the fast path (rcv_ack_at, made when the
+ * connection is established): in-order text that reaches two full
+ * segments (rcv_mss less the timestamps' 12 bytes) is ACKed at once,
+ * less is left to the delayed ACK; without delayed ACKs every segment
+ * is. The same segments with ECE (the general path) give the same ACKs.
+ */
+static void
+ackat_no_delack(struct config *cfg)
+{
+	cfg->tcp_delack_ms = 0;
+}
+
+static void
+ackat_script(struct harness *h, bool ts, uint8_t extra, unsigned int *out,
+	     unsigned int *fast)
+{
+	static uint8_t buf[4096];
+	struct tt_peer p;
+	struct tt_app *a;
+	struct tt_seg r[4];
+	uint32_t full, lens[6], sum = 0;
+	uint64_t n0;
+
+	tt_peer_init(&p, h, 41600);
+	p.ts = ts;
+	p.wscale = 7;
+	tt_policy.action = TT_NOTHING;
+	a = tt_connect(&p);
+	full = a->c->rcv_mss - (ts ? 12u : 0u);
+	lens[0] = full - 1;
+	lens[1] = full;
+	lens[2] = 1; /* two full segments in all: the ACK */
+	lens[3] = full;
+	lens[4] = full - 1;
+	lens[5] = 1; /* again */
+	assert_true(full <= sizeof(buf));
+	memset(buf, 'x', sizeof(buf));
+	n0 = fast_count(h);
+	for (unsigned int i = 0; i < 6; i++) {
+		tt_send(&p, (uint8_t)(F_ACK | extra), p.snd_nxt, p.rcv_nxt, buf,
+			lens[i]);
+		p.snd_nxt += lens[i];
+		sum += lens[i];
+		out[i] = tt_collect(h, r, 4);
+		p.tsval++;
+	}
+	*fast = (unsigned int)(fast_count(h) - n0);
+	assert_int_equal(a->rx_len, sum);
+}
+
+static void
+test_tcp_fast_acks_every_second_full_segment_as_general_path(void **state)
+{
+	for (int nd = 0; nd < 2; nd++) {
+		for (int ts = 0; ts < 2; ts++) {
+			unsigned int f[6], g[6], nf, ng;
+			struct harness *h;
+
+			h = tt_reopen(state, nd ? ackat_no_delack : NULL);
+			ackat_script(h, ts, 0, f, &nf);
+			h = tt_reopen(state, nd ? ackat_no_delack : NULL);
+			ackat_script(h, ts, F_ECE, g, &ng);
+			assert_int_equal(nf, 6);
+			assert_int_equal(ng, 0);
+			for (int i = 0; i < 6; i++)
+				if (f[i] != g[i] || f[i] != (nd || i == 2 || i == 5))
+					fail_msg("no delack %d ts %d step %d: %u fast, %u general",
+						 nd, ts, i, f[i], g[i]);
+		}
+	}
+}
+
 int
 main(void)
 {
@@ -675,6 +748,7 @@ main(void)
 		TT_TEST(test_tcp_fast_request_acking_nothing_leaves_state_of_general_path),
 		TT_TEST(test_tcp_fast_prediction_follows_window_scale_and_timestamps),
 		TT_TEST(test_tcp_fast_predict_as_written_out),
+		TT_TEST(test_tcp_fast_acks_every_second_full_segment_as_general_path),
 	};
 
 	return TT_RUN(tests);
