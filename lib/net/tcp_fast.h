@@ -143,9 +143,12 @@ tcp_fast_predict(const struct tcp_conn *c, const struct tcp_seg *s)
 	 * EOL around it): tcp_parse found it. PAWS would pass. */
 	if ((c->flags & TCF_TS) && (!s->has_ts || SEQ_LT(s->tsval, c->ts_recent)))
 		return false;
-	/* snd_una <= ack <= snd_max, and not a duplicate ACK. */
-	if (s->ack - c->snd_una > c->snd_max - c->snd_una ||
-	    (s->ack == c->snd_una && s->len == 0))
+	/* snd_una <= ack <= snd_max, and not a duplicate ACK: both at once
+	 * for an ACK of all that was sent and of something new (the
+	 * request after an answer, tcp_fast_acks_all's first tests). */
+	if (unlikely(s->ack != c->snd_max || s->ack == c->snd_una) &&
+	    (s->ack - c->snd_una > c->snd_max - c->snd_una ||
+	     (s->ack == c->snd_una && s->len == 0)))
 		return false;
 	return s->len <= c->rcv_wnd;
 }

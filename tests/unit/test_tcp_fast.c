@@ -658,6 +658,23 @@ test_tcp_fast_predict_as_written_out(void **state)
 		assert_false(tcp_fast_predict(c, &s));
 		*c = save;
 	}
+	/* The acknowledgment around snd_una and snd_max, with and without
+	 * text, nothing in flight too. */
+	for (int in = 0; in < 2; in++) {
+		if (in)
+			c->snd_una = c->snd_max;
+		for (int k = 0; k < 10; k++) {
+			static const int32_t d[] = { -1, 0, 1, 2, 3 };
+			struct tcp_seg t = s;
+
+			t.ack = (k < 5 ? c->snd_una : c->snd_max) +
+				(uint32_t)d[k % 5];
+			for (t.len = 0; t.len < 2; t.len++)
+				if (pred_reference(c, &t) != tcp_fast_predict(c, &t))
+					fail_msg("in %d ack %d len %u", in, k, t.len);
+		}
+		*c = save;
+	}
 	/* the connection as it was: the segment is the predicted one */
 	assert_true(tcp_fast_predict(c, &s));
 	assert_true(yes > 0 && yes < n);
