@@ -246,11 +246,15 @@ tcp_fast_ack_all(struct lcore_ctx *ctx, struct tcp_lcore *tl,
 		c->timer_kind = TT_NONE; /* RFC 6298 §5.2 (tcp_rtx_arm) */
 	if (c->flags & TCF_SACK) {
 		/* tcp_rack_done: nothing lost or sent again below snd_una;
-		 * with nothing retransmitted pending, no undo either. */
-		if (SEQ_LT(c->lost_end, ack))
-			c->lost_end = ack;
-		if (SEQ_LT(c->rtx_nxt, ack))
-			c->rtx_nxt = ack;
+		 * with nothing retransmitted pending, no undo either. The
+		 * marks never pass the send queue's end, snd_una + sndq_len
+		 * (made so at the passive open, kept by tcp_rack_detect and
+		 * tcp_rack_repair; TCF_SACK is only the passive open's),
+		 * which ack is: max(mark, ack) is ack. */
+		RTE_ASSERT(!SEQ_GT(c->lost_end, ack) &&
+			   !SEQ_GT(c->rtx_nxt, ack));
+		c->lost_end = ack;
+		c->rtx_nxt = ack;
 		if ((c->flags & TCF_UNDO) && c->undo_retrans == 0)
 			c->flags &= ~TCF_UNDO;
 	}
