@@ -222,8 +222,11 @@ tcp_fast_ack_all(struct lcore_ctx *ctx, struct tcp_lcore *tl,
 
 	if (c->flags & TCF_SACK)
 		tcp_rack_deliver(c, c->sndq_head, (uint32_t)ctx->now_us, ack);
-	/* RFC 6298 §2 with Karn's algorithm (§3). */
-	if ((c->flags & TCF_RTT) && SEQ_GT(ack, c->rtt_seq)) {
+	/* RFC 6298 §2 with Karn's algorithm (§3). The timed segment
+	 * (rtt_seq) is one sent, with text or a FIN, so it starts below
+	 * snd_max, which ack is: acknowledged whenever one is timed. */
+	RTE_ASSERT(!(c->flags & TCF_RTT) || SEQ_GT(ack, c->rtt_seq));
+	if (c->flags & TCF_RTT) {
 		c->flags &= ~TCF_RTT;
 		tcp_rtt_update(tl, c,
 			       (uint32_t)(ctx->now_us - c->rtt_start));
