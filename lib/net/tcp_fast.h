@@ -211,10 +211,16 @@ tcp_fast_pop_one(struct lcore_ctx *ctx, struct tcp_lcore *tl,
  * tcp_rack_done's bookkeeping, the window update and the writable
  * callback. tcp_rcv_ack then would schedule nothing more: nothing is
  * queued, nothing left in flight. test_tcp_fast holds both to the same
- * connection state. false when the segment must not be processed
- * further (the callback closed the connection).
+ * connection state. TCP_FAST_GONE when the segment must not be
+ * processed further (the callback closed the connection);
+ * TCP_FAST_CALLED when the callback ran (it may have changed c's state
+ * and flags); TCP_FAST_KEPT when nothing but these steps touched c: its
+ * state and flags are still those the prediction saw, less TCF_RTT and
+ * TCF_UNDO.
  */
-static __rte_always_inline bool
+enum { TCP_FAST_GONE, TCP_FAST_KEPT, TCP_FAST_CALLED };
+
+static __rte_always_inline int
 tcp_fast_ack_all(struct lcore_ctx *ctx, struct tcp_lcore *tl,
 		 struct tcp_conn *c, const struct tcp_seg *s)
 {
@@ -268,9 +274,10 @@ tcp_fast_ack_all(struct lcore_ctx *ctx, struct tcp_lcore *tl,
 	if (tcp_ack_writable(c)) {
 		c->ops->writable(ctx, c, c->app);
 		if (c->flags & TCF_DEAD)
-			return false;
+			return TCP_FAST_GONE;
+		return TCP_FAST_CALLED;
 	}
-	return true;
+	return TCP_FAST_KEPT;
 }
 
 /* The segment acknowledges the whole send queue, one mbuf, and all that
@@ -320,8 +327,12 @@ tcp_fast_rcv_seg(struct lcore_ctx *ctx, struct tcp_lcore *tl,
 	if ((c->flags & TCF_TS) && SEQ_LEQ(s->seq, c->last_ack_sent))
 		c->ts_recent = s->tsval;
 	if (tcp_fast_acks_all(c, s)) {
-		if (!tcp_fast_ack_all(ctx, tl, c, s))
+		int r = tcp_fast_ack_all(ctx, tl, c, s);
+
+		if (r == TCP_FAST_GONE)
 			return;
+		if (r == TCP_FAST_CALLED)
+			goto called;
 	} else if (tcp_fast_acks_none(c, s)) {
 		tcp_fast_wnd(c, s->seq, s->ack, s->wnd);
 	} else {
@@ -329,7 +340,14 @@ tcp_fast_rcv_seg(struct lcore_ctx *ctx, struct tcp_lcore *tl,
 			tcp_seg_rest4(s);
 		if (!tcp_rcv_ack(ctx, c, s))
 			return;
+		goto called;
 	}
+	/* Nothing but the ACK's own steps ran: ESTABLISHED, TCF_APP and
+	 * none of TCF_FAST_NOT still (tcp_fast_predict). */
+	if (s->len == 0)
+		return;
+	goto deliver;
+called:
 	if (s->len == 0)
 		return;
 	/* The writable callback may have closed (FIN_WAIT_1 still takes
@@ -343,6 +361,7 @@ tcp_fast_rcv_seg(struct lcore_ctx *ctx, struct tcp_lcore *tl,
 			(void)tcp_rcv_data(ctx, c, m, s); /* in order: not kept */
 		return;
 	}
+deliver:
 	/* tcp_rcv_data's in-order case, decided: no overlap, within the
 	 * window, no gap to fill, no FIN. */
 	c->rcv_nxt += s->len;

@@ -753,6 +753,94 @@ test_tcp_fast_acks_every_second_full_segment_as_general_path(void **state)
 	}
 }
 
+/*
+ * The writable callback of the ACK a predicted segment carries closes
+ * the connection or bounds its window (TCP_FAST_CALLED): the text the
+ * segment carries is then tcp_rcv_data's to decide, as on the general
+ * path. The connection's ops are the harness's with such a callback.
+ */
+enum { WR_CLOSE = 1, WR_ROOM0 };
+static int wr_action;
+
+static void
+wr_writable(struct lcore_ctx *ctx, struct tcp_conn *c, void *app)
+{
+	tt_ops.writable(ctx, c, app);
+	if (wr_action == WR_CLOSE)
+		tcp_close(ctx, c);
+	else if (wr_action == WR_ROOM0)
+		tcp_rcv_room(ctx, c, 0);
+	wr_action = 0;
+}
+
+struct wr_run {
+	unsigned int n;
+	struct tt_seg segs[8];
+	uint32_t rx_len, recv_calls;
+	uint64_t conn[24];
+	uint8_t state;
+	struct stats st;
+};
+
+static void
+wr_script(struct harness *h, int action, uint8_t extra, struct wr_run *out)
+{
+	static struct tcp_ops ops;
+	struct tt_peer p;
+	struct tt_app *a;
+	struct tt_seg r;
+
+	ops = tt_ops;
+	ops.writable = wr_writable;
+	memset(out, 0, sizeof(*out));
+	a = fast_client(h, &p, 41700);
+	tt_send(&p, F_ACK | F_PSH | extra, p.snd_nxt, p.rcv_nxt, "ping", 4);
+	p.snd_nxt += 4;
+	fast_take(&p, &r); /* the echo, in flight */
+	a->c->ops = &ops;
+	wr_action = action;
+	/* acknowledges the echo (writable) and carries text */
+	tt_send(&p, F_ACK | F_PSH | extra, p.snd_nxt, p.rcv_nxt, "more", 4);
+	out->n = tt_collect(h, out->segs, 8);
+	out->rx_len = a->rx_len;
+	out->recv_calls = a->recv_calls;
+	out->state = a->c->state;
+	fast_conn_state(h, a->c, out->conn);
+	out->st = h->ctx->stats;
+}
+
+static void
+test_tcp_fast_writable_closing_or_bounding_leaves_text_to_general_path(void **state)
+{
+	static struct wr_run fast, slow;
+
+	for (int action = WR_CLOSE; action <= WR_ROOM0; action++) {
+		struct harness *h = tt_reopen(state, NULL);
+
+		wr_script(h, action, 0, &fast);
+		assert_int_equal(STAT_GET(&fast.st, tcp_fast_path), 2);
+		h = tt_reopen(state, NULL);
+		wr_script(h, action, F_ECE, &slow);
+		assert_int_equal(STAT_GET(&slow.st, tcp_fast_path), 0);
+		assert_int_equal(fast.state, slow.state);
+		assert_int_equal(fast.rx_len, slow.rx_len);
+		assert_int_equal(fast.recv_calls, slow.recv_calls);
+		for (int i = 0; i < 24; i++)
+			if (fast.conn[i] != slow.conn[i])
+				fail_msg("action %d field %d: %llu fast, %llu general",
+					 action, i,
+					 (unsigned long long)fast.conn[i],
+					 (unsigned long long)slow.conn[i]);
+		assert_int_equal(fast.n, slow.n);
+		for (unsigned int i = 0; i < fast.n; i++) {
+			assert_int_equal(fast.segs[i].s.flags, slow.segs[i].s.flags);
+			assert_int_equal(fast.segs[i].s.ack, slow.segs[i].s.ack);
+			assert_int_equal(fast.segs[i].s.win, slow.segs[i].s.win);
+			assert_int_equal(fast.segs[i].s.len, slow.segs[i].s.len);
+		}
+	}
+}
+
 int
 main(void)
 {
@@ -766,6 +854,7 @@ main(void)
 		TT_TEST(test_tcp_fast_prediction_follows_window_scale_and_timestamps),
 		TT_TEST(test_tcp_fast_predict_as_written_out),
 		TT_TEST(test_tcp_fast_acks_every_second_full_segment_as_general_path),
+		TT_TEST(test_tcp_fast_writable_closing_or_bounding_leaves_text_to_general_path),
 	};
 
 	return TT_RUN(tests);
