@@ -121,27 +121,28 @@ tcp_fast_word_ok(const struct tcp_conn *c)
 /*
  * true when s is the predicted segment for c. As Linux's pred_flags, one
  * compare of the header's fourth word (data offset, flags, window, in
- * network order) with the word kept for it (c->rcv_pred, tcp_pred_word)
- * tests the header length (no options, or the 12 bytes timestamps take),
- * that the flags are ACK and maybe PSH, and that the window is the one
- * we hold, not 0; reserved, ECE and CWR bits make it miss. Then
+ * network order; s->hw, 0 for options without a timestamp) with the
+ * word kept for it (c->rcv_pred, tcp_pred_word) tests the header length
+ * (no options, or the 12 bytes a timestamp takes), that the flags are
+ * ACK and maybe PSH, and that the window is the one we hold, not 0;
+ * reserved, ECE and CWR bits make it miss. Then
  * tcp_fast_word_ok, and the rest of tcp_loss_quiet: no SACK scoreboard,
  * no duplicate ACKs.
  */
 static __rte_always_inline bool
 tcp_fast_predict(const struct tcp_conn *c, const struct tcp_seg *s)
 {
-	uint32_t w;
-
-	memcpy(&w, (const uint8_t *)s->th + 12, 4);
-	w &= ~RTE_BE32((uint32_t)RTE_TCP_PSH_FLAG << 16);
-	if (w != c->rcv_pred || !tcp_fast_word_ok(c) ||
+	if (s->hw != c->rcv_pred || !tcp_fast_word_ok(c) ||
 	    s->seq != c->rcv_nxt || c->ooo != NULL ||
 	    (c->retries | c->dupacks) != 0 || c->nsnd_sack != 0)
 		return false;
-	/* 12 option bytes holding a timestamp hold nothing else (NOPs or
-	 * EOL around it): tcp_parse found it. PAWS would pass. */
-	if ((c->flags & TCF_TS) && (!s->has_ts || SEQ_LT(s->tsval, c->ts_recent)))
+	/* PAWS would pass (RFC 7323 §5.3). With timestamps the 12 option
+	 * bytes hold one (s->hw is 0 when they do not; NOPs or EOL around
+	 * it), so TSval is the segment's; without, there are no options:
+	 * tcp_parse gives TSval 0, and TS.Recent is 0 on a connection
+	 * without timestamps (only TCF_TS's writers set it), so the test
+	 * passes. */
+	if (SEQ_LT(s->tsval, c->ts_recent))
 		return false;
 	/* snd_una <= ack <= snd_max, and not a duplicate ACK: both at once
 	 * for an ACK of all that was sent and of something new (the
@@ -323,8 +324,10 @@ tcp_fast_rcv_seg(struct lcore_ctx *ctx, struct tcp_lcore *tl,
 		 bool part)
 {
 	STAT_INC(ctx, tcp_fast_path);
-	/* RFC 7323 §4.3, as tcp_rcv_state: the ACK is acceptable. */
-	if ((c->flags & TCF_TS) && SEQ_LEQ(s->seq, c->last_ack_sent))
+	/* RFC 7323 §4.3, as tcp_rcv_state: the ACK is acceptable. Without
+	 * timestamps TS.Recent and TSval are both 0 (tcp_fast_predict):
+	 * the store leaves it so. */
+	if (SEQ_LEQ(s->seq, c->last_ack_sent))
 		c->ts_recent = s->tsval;
 	if (tcp_fast_acks_all(c, s)) {
 		int r = tcp_fast_ack_all(ctx, tl, c, s);

@@ -364,6 +364,10 @@ struct tcp_seg {
 	uint32_t seq, ack;
 	uint32_t len;  /* payload bytes */
 	uint32_t wnd;  /* window field as received (unscaled) */
+	/* the header's fourth word (data offset, flags, window) as it is
+	 * in memory, PSH off; 0 when there are options but no timestamp
+	 * among them (tcp_parse; header prediction's, tcp_fast_predict) */
+	uint32_t hw;
 	uint8_t flags;
 	/* the options, next to each other: tcp_parse resets them at once */
 	bool has_ts;
