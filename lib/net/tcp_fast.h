@@ -121,11 +121,11 @@ tcp_fast_word_ok(const struct tcp_conn *c)
 /*
  * true when s is the predicted segment for c. As Linux's pred_flags, one
  * compare of the header's fourth word (data offset, flags, window, in
- * network order; s->hw, 0 for options without a timestamp) with the
- * word kept for it (c->rcv_pred, tcp_pred_word) tests the header length
- * (no options, or the 12 bytes a timestamp takes), that the flags are
- * ACK and maybe PSH, and that the window is the one we hold, not 0;
- * reserved, ECE and CWR bits make it miss. Then
+ * network order; s->hw, TCP_HW_NONE for options without a timestamp)
+ * with the word kept for it (c->rcv_pred, tcp_pred_word) tests the
+ * header length (no options, or the 12 bytes a timestamp takes), that
+ * the flags are ACK and maybe PSH, and that the window is the one we
+ * hold, not 0; reserved, ECE and CWR bits make it miss. Then
  * tcp_fast_word_ok, and the rest of tcp_loss_quiet: no SACK scoreboard,
  * no duplicate ACKs.
  */
@@ -137,7 +137,7 @@ tcp_fast_predict(const struct tcp_conn *c, const struct tcp_seg *s)
 	    (c->retries | c->dupacks) != 0 || c->nsnd_sack != 0)
 		return false;
 	/* PAWS would pass (RFC 7323 §5.3). With timestamps the 12 option
-	 * bytes hold one (s->hw is 0 when they do not; NOPs or EOL around
+	 * bytes hold one (s->hw is TCP_HW_NONE when not; NOPs or EOL around
 	 * it), so TSval is the segment's; without, there are no options:
 	 * tcp_parse gives TSval 0, and TS.Recent is 0 on a connection
 	 * without timestamps (only TCF_TS's writers set it), so the test

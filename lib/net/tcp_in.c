@@ -220,7 +220,7 @@ tcp_parse(struct lcore_ctx *ctx, struct rte_mbuf *m, const struct net_pkt *p,
 		} else {
 			tcp_parse_options(s, o, hlen - sizeof(*th));
 			if (!s->has_ts)
-				s->hw = 0; /* header prediction's */
+				s->hw = TCP_HW_NONE; /* header prediction's */
 		}
 	} else {
 		s->tsval = 0; /* header prediction's PAWS test (tcp_fast.h) */

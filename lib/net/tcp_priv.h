@@ -358,6 +358,10 @@ tcp_tl(const struct lcore_ctx *ctx)
 }
 
 /* One received segment, parsed, on tcp_input()'s stack. */
+/* A tcp_seg.hw no header has (its PSH bit is masked off), nor any
+ * tcp_conn.rcv_pred (tcp_pred_word: PSH off too, or 0). */
+#define TCP_HW_NONE UINT32_MAX
+
 struct tcp_seg {
 	const struct rte_tcp_hdr *th;
 	const uint8_t *data;
@@ -365,8 +369,9 @@ struct tcp_seg {
 	uint32_t len;  /* payload bytes */
 	uint32_t wnd;  /* window field as received (unscaled) */
 	/* the header's fourth word (data offset, flags, window) as it is
-	 * in memory, PSH off; 0 when there are options but no timestamp
-	 * among them (tcp_parse; header prediction's, tcp_fast_predict) */
+	 * in memory, PSH off; TCP_HW_NONE when there are options but no
+	 * timestamp among them (tcp_parse; header prediction's,
+	 * tcp_fast_predict) */
 	uint32_t hw;
 	uint8_t flags;
 	/* the options, next to each other: tcp_parse resets them at once */
@@ -1000,7 +1005,8 @@ void tcp_xmit_in_place(struct lcore_ctx *ctx, struct tcp_conn *c,
  * segment carries: the header length timestamps make (TCF_TS), ACK alone
  * and the window held, snd_wnd >> snd_wscale. 0 while that window is 0:
  * no header that tcp_parse passes has that word (its data offset would
- * be 0), so such a segment takes the general path. Every writer of
+ * be 0), nor is it TCP_HW_NONE, so such a segment takes the general
+ * path. Every writer of
  * TCF_TS, snd_wscale or snd_wnd on a connection that is or becomes
  * ESTABLISHED makes it again after writing (tcp_established, the active
  * open's SYN-ACK, tcp_snd_wnd_take); tcp_fast_wnd's write never changes

@@ -544,6 +544,8 @@ pred_reference(const struct tcp_conn *c, const struct tcp_seg *s)
 	uint32_t wnd = c->snd_wnd >> c->snd_wscale;
 	const uint8_t *h = (const uint8_t *)s->th;
 
+	if (hlen > 20 && !s->has_ts)
+		return false; /* options, and no timestamp among them */
 	if (h[12] != (hlen / 4) << 4 ||
 	    (h[13] & ~RTE_TCP_PSH_FLAG) != RTE_TCP_ACK_FLAG ||
 	    (uint32_t)(h[14] << 8 | h[15]) != wnd || wnd == 0)
@@ -647,7 +649,7 @@ test_tcp_fast_predict_as_written_out(void **state)
 		}
 	}
 	/* The other fields the prediction reads, one at a time. */
-	for (int f = 0; f < 9; f++) {
+	for (int f = 0; f < 10; f++) {
 		memset(hdr, 0, sizeof(hdr));
 		hdr[12] = 8 << 4;
 		hdr[13] = RTE_TCP_ACK_FLAG;
@@ -664,8 +666,14 @@ test_tcp_fast_predict_as_written_out(void **state)
 		case 6: c->rcv_wnd = s.len - 1; break;
 		case 7: c->snd_max = c->snd_una; break;
 		case 8: /* 12 option bytes, not NOP NOP TS nor a TS */
-			s.hw = 0;
+			s.hw = TCP_HW_NONE;
 			s.has_ts = false;
+			break;
+		case 9: /* the same on a zero window (rcv_pred 0) */
+			s.hw = TCP_HW_NONE;
+			s.has_ts = false;
+			c->snd_wnd = 0;
+			c->rcv_pred = tcp_pred_word(c);
 			break;
 		}
 		if (pred_reference(c, &s) != tcp_fast_predict(c, &s))
