@@ -869,9 +869,10 @@ test_tcp_fast_writable_closing_or_bounding_leaves_text_to_general_path(void **st
 /*
  * On a connection with timestamps, 12 option bytes without one (a SACK
  * block behind two NOPs: the header length a timestamp makes) are no
- * predicted segment (tcp_parse leaves s->hw 0): the general path takes
- * it, as when the prediction asked for the timestamp; 12 bytes holding
- * one with padding after it (the harness's layout) are predicted.
+ * predicted segment (tcp_parse marks s->hw TCP_HW_NONE): the general
+ * path takes it, as when the prediction asked for the timestamp, also
+ * while the peer's window is 0 (rcv_pred 0); 12 bytes holding one with
+ * padding after it (the harness's layout) are predicted.
  */
 static void
 test_tcp_fast_twelve_option_bytes_without_timestamp_not_predicted(void **state)
@@ -913,6 +914,18 @@ test_tcp_fast_twelve_option_bytes_without_timestamp_not_predicted(void **state)
 	p.tsval++;
 	tt_send_data(&p, "next", 4);
 	assert_int_equal(fast_count(h), n0 + 1);
+	fast_take(&p, &r[0]);
+	/* A zero window (rcv_pred 0), then the same options on it. */
+	p.win = 0;
+	tt_send_ack(&p);
+	(void)tt_collect(h, r, 4);
+	n0 = fast_count(h);
+	t.seq = p.snd_nxt;
+	t.ack = p.rcv_nxt;
+	t.win = 0;
+	tt_send_raw(h, &t);
+	assert_int_equal(fast_count(h), n0);
+	(void)tt_collect(h, r, 4);
 }
 
 int
