@@ -206,10 +206,11 @@ tcp_fast_pop_one(struct lcore_ctx *ctx, struct tcp_lcore *tl,
  * sent (ack == snd_max), which is all of the send queue, one mbuf. The
  * common ACK of a keep-alive exchange; tcp_rcv_ack's steps with their
  * branches decided by the prediction (no persist, recovery, loss probe,
- * SACK block or FIN; retries and dupacks 0; ESTABLISHED), in its order:
- * RACK's delivery of the mbuf (tcp_rack_ack), the RTT sample, the
- * release (tcp_sndq_drop), congestion control (tcp_cc_ack), the timer,
- * tcp_rack_done's bookkeeping, the window update and the writable
+ * SACK block or FIN; retries and dupacks 0; ESTABLISHED), in its order
+ * but for tcp_rack_done's bookkeeping, done with RACK's delivery of the
+ * mbuf (tcp_rack_ack) under one flag test (nothing between reads what
+ * it writes): the RTT sample, the release (tcp_sndq_drop), congestion
+ * control (tcp_cc_ack), the timer, the window update and the writable
  * callback. tcp_rcv_ack then would schedule nothing more: nothing is
  * queued, nothing left in flight. test_tcp_fast holds both to the same
  * connection state. TCP_FAST_GONE when the segment must not be
@@ -227,8 +228,22 @@ tcp_fast_ack_all(struct lcore_ctx *ctx, struct tcp_lcore *tl,
 {
 	uint32_t ack = s->ack, acked = ack - c->snd_una;
 
-	if (c->flags & TCF_SACK)
+	if (c->flags & TCF_SACK) {
 		tcp_rack_deliver(c, c->sndq_head, (uint32_t)ctx->now_us, ack);
+		/* tcp_rack_done: nothing lost or sent again below snd_una;
+		 * with nothing retransmitted pending, no undo either. The
+		 * marks never pass the send queue's end, snd_una + sndq_len
+		 * (made so at the passive open, kept by tcp_rack_detect and
+		 * tcp_rack_repair; TCF_SACK is only the passive open's),
+		 * which ack is: max(mark, ack) is ack. No step below reads
+		 * them or TCF_UNDO: done here, under the same flag test. */
+		RTE_ASSERT(!SEQ_GT(c->lost_end, ack) &&
+			   !SEQ_GT(c->rtx_nxt, ack));
+		c->lost_end = ack;
+		c->rtx_nxt = ack;
+		if ((c->flags & TCF_UNDO) && c->undo_retrans == 0)
+			c->flags &= ~TCF_UNDO;
+	}
 	/* RFC 6298 §2 with Karn's algorithm (§3). The timed segment
 	 * (rtt_seq) is one sent, with text or a FIN, so it starts below
 	 * snd_max, which ack is: acknowledged whenever one is timed. */
@@ -254,20 +269,6 @@ tcp_fast_ack_all(struct lcore_ctx *ctx, struct tcp_lcore *tl,
 	/* the answer's probe or RTO, armed when it went out */
 	if (likely(c->timer_kind == TT_RTX || c->timer_kind == TT_TLP))
 		c->timer_kind = TT_NONE; /* RFC 6298 §5.2 (tcp_rtx_arm) */
-	if (c->flags & TCF_SACK) {
-		/* tcp_rack_done: nothing lost or sent again below snd_una;
-		 * with nothing retransmitted pending, no undo either. The
-		 * marks never pass the send queue's end, snd_una + sndq_len
-		 * (made so at the passive open, kept by tcp_rack_detect and
-		 * tcp_rack_repair; TCF_SACK is only the passive open's),
-		 * which ack is: max(mark, ack) is ack. */
-		RTE_ASSERT(!SEQ_GT(c->lost_end, ack) &&
-			   !SEQ_GT(c->rtx_nxt, ack));
-		c->lost_end = ack;
-		c->rtx_nxt = ack;
-		if ((c->flags & TCF_UNDO) && c->undo_retrans == 0)
-			c->flags &= ~TCF_UNDO;
-	}
 	/* Send window update, only from a newer segment (§3.10.7.4). */
 	tcp_fast_wnd(c, s->seq, ack, s->wnd);
 	/* Send-queue space freed: the application may write more, unless
