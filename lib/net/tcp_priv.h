@@ -832,15 +832,19 @@ tcp_sndq_pop(struct lcore_ctx *ctx, struct tcp_conn *c)
 	rte_pktmbuf_free_seg(tcp_sndq_unlink(ctx, c));
 }
 
-/* m, acknowledged and off c's queue, becomes the lcore's spare when the
- * spare is free and m's only reference is ours, direct and of this
- * lcore's pool (tcp_sndq_pop_keep below); false: the caller frees it. */
+/* m, acknowledged and off c's queue, becomes the lcore's spare when m's
+ * only reference is ours, direct and of this lcore's pool
+ * (tcp_sndq_pop_keep below); false: the caller frees it. The spare is
+ * free: its callers run in a segment's ACK processing (tcp_fast_ack_all
+ * first of all), only they set it, and it never outlives the segment's
+ * processing (tcp_fast_take drops it at the end). */
 static __rte_always_inline bool
 tcp_spare_keep(struct lcore_ctx *ctx, struct tcp_lcore *tl,
 	       struct tcp_conn *c, struct rte_mbuf *m)
 {
-	if (likely(tl->spare == NULL && rte_mbuf_refcnt_read(m) == 1 &&
-		   RTE_MBUF_DIRECT(m) && m->pool == ctx->pool)) {
+	RTE_ASSERT(tl->spare == NULL);
+	if (likely(rte_mbuf_refcnt_read(m) == 1 && RTE_MBUF_DIRECT(m) &&
+		   m->pool == ctx->pool)) {
 		/* the queue's last mbuf, or cut loose (tcp_sndq_pop_keep):
 		 * tcp_send_reserve_own does not write its next again */
 		RTE_ASSERT(tcp_meta(m)->next == NULL);
