@@ -222,6 +222,22 @@ tcp_fast_pop_one(struct lcore_ctx *ctx, struct tcp_lcore *tl,
  */
 enum { TCP_FAST_GONE, TCP_FAST_KEPT, TCP_FAST_CALLED };
 
+/* tcp_cc_ack's growth of a window that was used (tcp_fast_ack_all):
+ * slow start by what was acknowledged, at most an MSS (RFC 5681 §3.1),
+ * else congestion avoidance, at most 2^30. Out of tcp_fast_ack_all's
+ * straight line: GCC carried cwnd there in an SSE register for its
+ * min() chain, and the common ACK, which does not grow it, paid the
+ * moves. */
+static __rte_noinline __rte_unused void
+tcp_fast_cwnd_grow(struct tcp_conn *c, uint32_t acked)
+{
+	if (c->cwnd < c->ssthresh)
+		c->cwnd += tcp_min(acked, c->mss); /* RFC 5681 §3.1 */
+	else
+		c->cwnd += tcp_max(1, (uint32_t)c->mss * c->mss / c->cwnd);
+	c->cwnd = tcp_min(c->cwnd, 1u << 30);
+}
+
 static __rte_always_inline int
 tcp_fast_ack_all(struct lcore_ctx *ctx, struct tcp_lcore *tl,
 		 struct tcp_conn *c, const struct tcp_seg *s)
@@ -259,13 +275,8 @@ tcp_fast_ack_all(struct lcore_ctx *ctx, struct tcp_lcore *tl,
 	c->snd_nxt = ack;
 	/* Outside recovery, a window that was used grows (RFC 7661 §4.3):
 	 * the flight was what this acknowledged. */
-	if (2 * acked >= c->cwnd) {
-		if (c->cwnd < c->ssthresh)
-			c->cwnd += tcp_min(acked, c->mss); /* RFC 5681 §3.1 */
-		else
-			c->cwnd += tcp_max(1, (uint32_t)c->mss * c->mss / c->cwnd);
-		c->cwnd = tcp_min(c->cwnd, 1u << 30);
-	}
+	if (2 * acked >= c->cwnd)
+		tcp_fast_cwnd_grow(c, acked);
 	/* the answer's probe or RTO, armed when it went out */
 	if (likely(c->timer_kind == TT_RTX || c->timer_kind == TT_TLP))
 		c->timer_kind = TT_NONE; /* RFC 6298 §5.2 (tcp_rtx_arm) */

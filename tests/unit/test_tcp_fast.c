@@ -931,6 +931,53 @@ test_tcp_fast_twelve_option_bytes_without_timestamp_not_predicted(void **state)
 	(void)tt_collect(h, r, 4);
 }
 
+/*
+ * The ACK of a whole answer that used the window grows it
+ * (tcp_fast_cwnd_grow, RFC 5681 §3.1 / RFC 7661 §4.3) as tcp_rcv_ack's
+ * congestion control does: a small window set on both twins, slow
+ * start and congestion avoidance.
+ */
+static uint32_t
+grow_script(struct harness *h, uint8_t extra, bool ss, uint64_t *fast)
+{
+	static const char req[60] = "GET /grow";
+	struct tt_peer p;
+	struct tt_seg r;
+	struct tt_app *a = fast_client(h, &p, 41900);
+	uint64_t n0 = fast_count(h);
+
+	a->c->cwnd = 100;
+	if (!ss)
+		a->c->ssthresh = 50;
+	tt_send(&p, F_ACK | F_PSH | extra, p.snd_nxt, p.rcv_nxt, req,
+		sizeof(req));
+	p.snd_nxt += sizeof(req);
+	fast_take(&p, &r);
+	assert_int_equal(r.s.len, sizeof(req));
+	/* acknowledges the 60-byte answer: 2 * 60 >= 100 */
+	tt_send(&p, F_ACK | F_PSH | extra, p.snd_nxt, p.rcv_nxt, "x", 1);
+	*fast = fast_count(h) - n0;
+	return a->c->cwnd;
+}
+
+static void
+test_tcp_fast_ack_grows_used_window_as_general_path(void **state)
+{
+	for (int ss = 0; ss < 2; ss++) {
+		struct harness *h = tt_reopen(state, NULL);
+		uint64_t nf, ng;
+		uint32_t f = grow_script(h, 0, ss, &nf), g;
+
+		h = tt_reopen(state, NULL);
+		g = grow_script(h, F_ECE, ss, &ng);
+		assert_int_equal(nf, 2);
+		assert_int_equal(ng, 0);
+		assert_true(f > 100);
+		if (f != g)
+			fail_msg("ss %d: cwnd %u fast, %u general", ss, f, g);
+	}
+}
+
 int
 main(void)
 {
@@ -946,6 +993,7 @@ main(void)
 		TT_TEST(test_tcp_fast_acks_every_second_full_segment_as_general_path),
 		TT_TEST(test_tcp_fast_writable_closing_or_bounding_leaves_text_to_general_path),
 		TT_TEST(test_tcp_fast_twelve_option_bytes_without_timestamp_not_predicted),
+		TT_TEST(test_tcp_fast_ack_grows_used_window_as_general_path),
 	};
 
 	return TT_RUN(tests);
