@@ -527,6 +527,8 @@ tcp_syn_sent_established(struct lcore_ctx *ctx, struct tcp_conn *c,
 	/* The window of a SYN is never scaled (RFC 7323 §2.2). */
 	c->snd_wnd = s->wnd;
 	c->max_snd_wnd = s->wnd;
+	c->rcv_pred = tcp_pred_word(c);
+	c->rcv_ack_at = tcp_ack_at(tl, c);
 	c->snd_wl1 = s->seq;
 	c->snd_wl2 = s->ack;
 	tcp_set_state(tl, c, TCP_ESTABLISHED);

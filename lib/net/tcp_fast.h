@@ -95,36 +95,61 @@ tcp_seg_rest4(struct tcp_seg *s)
 	(TCF_RECOVERY | TCF_PERSIST | TCF_DEAD | TCF_APP_CLOSED |             \
 	 TCF_RCV_LIM | TCF_MEMWAIT | TCF_ORPHAN_RST | TCF_FIN_SENT)
 
+/* tcp_loss_quiet's flags: recovery, a probe out, a D-SACK to report. */
+#define TCF_FAST_LOSS (TCF_RECOVERY | TCF_TLP | TCF_DSACK)
+
+/*
+ * c's state, timer job and flags as the prediction wants them, in one
+ * masked compare of the word tcp_dec_load reads: ESTABLISHED, TCF_APP
+ * and none of TCF_FAST_NOT and TCF_FAST_LOSS; the timer's job not
+ * RACK's (tcp_loss_quiet): TT_RACK is the last job, 7, so with 1 added
+ * to the job's byte it alone reaches 8 (no carry out of the byte).
+ */
+static __rte_always_inline bool
+tcp_fast_word_ok(const struct tcp_conn *c)
+{
+	const uint64_t mask = tcp_dec_word(0xff, 8, 0,
+					   TCF_FAST_NOT | TCF_FAST_LOSS |
+						   TCF_APP);
+	const uint64_t pat = tcp_dec_word(TCP_ESTABLISHED, 0, 0, TCF_APP);
+
+	RTE_BUILD_BUG_ON(TT_RACK != 7 || TT_TLP >= TT_RACK ||
+			 TT_SWS >= TT_RACK || TT_TIME_WAIT >= TT_RACK);
+	return ((tcp_dec_load(c) + tcp_dec_word(0, 1, 0, 0)) & mask) == pat;
+}
+
 /*
  * true when s is the predicted segment for c. As Linux's pred_flags, one
  * compare of the header's fourth word (data offset, flags, window, in
- * network order) tests the header length (no options, or the 12 bytes
- * timestamps take), that the flags are ACK and maybe PSH, and that the
- * window is the one we hold; reserved, ECE and CWR bits make it miss.
+ * network order; s->hw, TCP_HW_NONE for options without a timestamp)
+ * with the word kept for it (c->rcv_pred, tcp_pred_word) tests the
+ * header length (no options, or the 12 bytes a timestamp takes), that
+ * the flags are ACK and maybe PSH, and that the window is the one we
+ * hold, not 0; reserved, ECE and CWR bits make it miss. Then
+ * tcp_fast_word_ok, and the rest of tcp_loss_quiet: no SACK scoreboard,
+ * no duplicate ACKs.
  */
 static __rte_always_inline bool
 tcp_fast_predict(const struct tcp_conn *c, const struct tcp_seg *s)
 {
-	uint32_t hlen = TCP_HLEN + ((c->flags & TCF_TS) ? TCP_TS_OPTLEN : 0);
-	uint32_t pred = (hlen / 4) << 28 | (uint32_t)RTE_TCP_ACK_FLAG << 16 |
-			(c->snd_wnd >> c->snd_wscale);
-	uint32_t w;
-
-	memcpy(&w, (const uint8_t *)s->th + 12, 4);
-	w &= ~RTE_BE32((uint32_t)RTE_TCP_PSH_FLAG << 16);
-	if (w != rte_cpu_to_be_32(pred) || c->snd_wnd == 0 ||
-	    c->state != TCP_ESTABLISHED || s->seq != c->rcv_nxt ||
-	    (c->flags & (TCF_FAST_NOT | TCF_APP)) != TCF_APP ||
-	    c->ooo != NULL || (c->retries | c->dupacks) != 0 ||
-	    !tcp_loss_quiet(c))
+	if (s->hw != c->rcv_pred || !tcp_fast_word_ok(c) ||
+	    s->seq != c->rcv_nxt || c->ooo != NULL ||
+	    (c->retries | c->dupacks) != 0 || c->nsnd_sack != 0)
 		return false;
-	/* 12 option bytes holding a timestamp hold nothing else (NOPs or
-	 * EOL around it): tcp_parse found it. PAWS would pass. */
-	if ((c->flags & TCF_TS) && (!s->has_ts || SEQ_LT(s->tsval, c->ts_recent)))
+	/* PAWS would pass (RFC 7323 §5.3). With timestamps the 12 option
+	 * bytes hold one (s->hw is TCP_HW_NONE when not; NOPs or EOL around
+	 * it), so TSval is the segment's; without, there are no options:
+	 * tcp_parse gives TSval 0, and TS.Recent is 0 on a connection
+	 * without timestamps (only TCF_TS's writers set it), so the test
+	 * passes. */
+	if (SEQ_LT(s->tsval, c->ts_recent))
 		return false;
-	/* snd_una <= ack <= snd_max, and not a duplicate ACK. */
-	if (s->ack - c->snd_una > c->snd_max - c->snd_una ||
-	    (s->ack == c->snd_una && s->len == 0))
+	/* snd_una <= ack <= snd_max, and not a duplicate ACK: both at once
+	 * for an ACK of all that was sent and of something new (the
+	 * request after an answer, tcp_fast_acks_all's first tests). */
+	if (unlikely(s->ack != c->snd_max || s->ack == c->snd_una) &&
+	    (s->ack - c->snd_una > c->snd_max - c->snd_una ||
+	     (s->ack == c->snd_una && s->len == 0)))
 		return false;
 	return s->len <= c->rcv_wnd;
 }
@@ -135,7 +160,9 @@ tcp_fast_predict(const struct tcp_conn *c, const struct tcp_seg *s)
  * snd_wnd >> snd_wscale), so the scaled window wnd << snd_wscale is
  * (snd_wnd >> snd_wscale) << snd_wscale <= snd_wnd <= max_snd_wnd: it
  * never grows (nothing to schedule) and max_snd_wnd stays. Taken, as
- * there, only from a newer segment (RFC 9293 §3.10.7.4).
+ * there, only from a newer segment (RFC 9293 §3.10.7.4). rcv_pred stays
+ * as it is: wnd is not 0 (rcv_pred is 0 then) and (wnd << snd_wscale)
+ * >> snd_wscale is wnd (16 bits shifted by at most 14).
  */
 static __rte_always_inline void
 tcp_fast_wnd(struct tcp_conn *c, uint32_t seq, uint32_t ack, uint16_t wnd)
@@ -179,25 +206,65 @@ tcp_fast_pop_one(struct lcore_ctx *ctx, struct tcp_lcore *tl,
  * sent (ack == snd_max), which is all of the send queue, one mbuf. The
  * common ACK of a keep-alive exchange; tcp_rcv_ack's steps with their
  * branches decided by the prediction (no persist, recovery, loss probe,
- * SACK block or FIN; retries and dupacks 0; ESTABLISHED), in its order:
- * RACK's delivery of the mbuf (tcp_rack_ack), the RTT sample, the
- * release (tcp_sndq_drop), congestion control (tcp_cc_ack), the timer,
- * tcp_rack_done's bookkeeping, the window update and the writable
+ * SACK block or FIN; retries and dupacks 0; ESTABLISHED), in its order
+ * but for tcp_rack_done's bookkeeping, done with RACK's delivery of the
+ * mbuf (tcp_rack_ack) under one flag test (nothing between reads what
+ * it writes): the RTT sample, the release (tcp_sndq_drop), congestion
+ * control (tcp_cc_ack), the timer, the window update and the writable
  * callback. tcp_rcv_ack then would schedule nothing more: nothing is
  * queued, nothing left in flight. test_tcp_fast holds both to the same
- * connection state. false when the segment must not be processed
- * further (the callback closed the connection).
+ * connection state. TCP_FAST_GONE when the segment must not be
+ * processed further (the callback closed the connection);
+ * TCP_FAST_CALLED when the callback ran (it may have changed c's state
+ * and flags); TCP_FAST_KEPT when nothing but these steps touched c: its
+ * state and flags are still those the prediction saw, less TCF_RTT and
+ * TCF_UNDO.
  */
-static __rte_always_inline bool
+enum { TCP_FAST_GONE, TCP_FAST_KEPT, TCP_FAST_CALLED };
+
+/* tcp_cc_ack's growth of a window that was used (tcp_fast_ack_all):
+ * slow start by what was acknowledged, at most an MSS (RFC 5681 §3.1),
+ * else congestion avoidance, at most 2^30. Out of tcp_fast_ack_all's
+ * straight line: GCC carried cwnd there in an SSE register for its
+ * min() chain, and the common ACK, which does not grow it, paid the
+ * moves. */
+static __rte_noinline __rte_unused void
+tcp_fast_cwnd_grow(struct tcp_conn *c, uint32_t acked)
+{
+	if (c->cwnd < c->ssthresh)
+		c->cwnd += tcp_min(acked, c->mss); /* RFC 5681 §3.1 */
+	else
+		c->cwnd += tcp_max(1, (uint32_t)c->mss * c->mss / c->cwnd);
+	c->cwnd = tcp_min(c->cwnd, 1u << 30);
+}
+
+static __rte_always_inline int
 tcp_fast_ack_all(struct lcore_ctx *ctx, struct tcp_lcore *tl,
 		 struct tcp_conn *c, const struct tcp_seg *s)
 {
 	uint32_t ack = s->ack, acked = ack - c->snd_una;
 
-	if (c->flags & TCF_SACK)
+	if (c->flags & TCF_SACK) {
 		tcp_rack_deliver(c, c->sndq_head, (uint32_t)ctx->now_us, ack);
-	/* RFC 6298 §2 with Karn's algorithm (§3). */
-	if ((c->flags & TCF_RTT) && SEQ_GT(ack, c->rtt_seq)) {
+		/* tcp_rack_done: nothing lost or sent again below snd_una;
+		 * with nothing retransmitted pending, no undo either. The
+		 * marks never pass the send queue's end, snd_una + sndq_len
+		 * (made so at the passive open, kept by tcp_rack_detect and
+		 * tcp_rack_repair; TCF_SACK is only the passive open's),
+		 * which ack is: max(mark, ack) is ack. No step below reads
+		 * them or TCF_UNDO: done here, under the same flag test. */
+		RTE_ASSERT(!SEQ_GT(c->lost_end, ack) &&
+			   !SEQ_GT(c->rtx_nxt, ack));
+		c->lost_end = ack;
+		c->rtx_nxt = ack;
+		if ((c->flags & TCF_UNDO) && c->undo_retrans == 0)
+			c->flags &= ~TCF_UNDO;
+	}
+	/* RFC 6298 §2 with Karn's algorithm (§3). The timed segment
+	 * (rtt_seq) is one sent, with text or a FIN, so it starts below
+	 * snd_max, which ack is: acknowledged whenever one is timed. */
+	RTE_ASSERT(!(c->flags & TCF_RTT) || SEQ_GT(ack, c->rtt_seq));
+	if (c->flags & TCF_RTT) {
 		c->flags &= ~TCF_RTT;
 		tcp_rtt_update(tl, c,
 			       (uint32_t)(ctx->now_us - c->rtt_start));
@@ -208,27 +275,12 @@ tcp_fast_ack_all(struct lcore_ctx *ctx, struct tcp_lcore *tl,
 	c->snd_nxt = ack;
 	/* Outside recovery, a window that was used grows (RFC 7661 §4.3):
 	 * the flight was what this acknowledged. */
-	if (2 * acked >= c->cwnd) {
-		if (c->cwnd < c->ssthresh)
-			c->cwnd += tcp_min(acked, c->mss); /* RFC 5681 §3.1 */
-		else
-			c->cwnd += tcp_max(1, (uint32_t)c->mss * c->mss / c->cwnd);
-		c->cwnd = tcp_min(c->cwnd, 1u << 30);
-	}
+	if (2 * acked >= c->cwnd)
+		tcp_fast_cwnd_grow(c, acked);
 	/* the answer's RTO stops (RFC 6298 §5.2, tcp_rtx_arm); its loss
 	 * probe's timer stays, parked (tcp_timer_fire) */
 	if (unlikely(c->timer_kind == TT_RTX))
 		c->timer_kind = TT_NONE;
-	if (c->flags & TCF_SACK) {
-		/* tcp_rack_done: nothing lost or sent again below snd_una;
-		 * with nothing retransmitted pending, no undo either. */
-		if (SEQ_LT(c->lost_end, ack))
-			c->lost_end = ack;
-		if (SEQ_LT(c->rtx_nxt, ack))
-			c->rtx_nxt = ack;
-		if ((c->flags & TCF_UNDO) && c->undo_retrans == 0)
-			c->flags &= ~TCF_UNDO;
-	}
 	/* Send window update, only from a newer segment (§3.10.7.4). */
 	tcp_fast_wnd(c, s->seq, ack, s->wnd);
 	/* Send-queue space freed: the application may write more, unless
@@ -236,9 +288,10 @@ tcp_fast_ack_all(struct lcore_ctx *ctx, struct tcp_lcore *tl,
 	if (tcp_ack_writable(c)) {
 		c->ops->writable(ctx, c, c->app);
 		if (c->flags & TCF_DEAD)
-			return false;
+			return TCP_FAST_GONE;
+		return TCP_FAST_CALLED;
 	}
-	return true;
+	return TCP_FAST_KEPT;
 }
 
 /* The segment acknowledges the whole send queue, one mbuf, and all that
@@ -284,12 +337,18 @@ tcp_fast_rcv_seg(struct lcore_ctx *ctx, struct tcp_lcore *tl,
 		 bool part)
 {
 	STAT_INC(ctx, tcp_fast_path);
-	/* RFC 7323 §4.3, as tcp_rcv_state: the ACK is acceptable. */
-	if ((c->flags & TCF_TS) && SEQ_LEQ(s->seq, c->last_ack_sent))
+	/* RFC 7323 §4.3, as tcp_rcv_state: the ACK is acceptable. Without
+	 * timestamps TS.Recent and TSval are both 0 (tcp_fast_predict):
+	 * the store leaves it so. */
+	if (SEQ_LEQ(s->seq, c->last_ack_sent))
 		c->ts_recent = s->tsval;
 	if (tcp_fast_acks_all(c, s)) {
-		if (!tcp_fast_ack_all(ctx, tl, c, s))
+		int r = tcp_fast_ack_all(ctx, tl, c, s);
+
+		if (r == TCP_FAST_GONE)
 			return;
+		if (r == TCP_FAST_CALLED)
+			goto called;
 	} else if (tcp_fast_acks_none(c, s)) {
 		tcp_fast_wnd(c, s->seq, s->ack, s->wnd);
 	} else {
@@ -297,7 +356,14 @@ tcp_fast_rcv_seg(struct lcore_ctx *ctx, struct tcp_lcore *tl,
 			tcp_seg_rest4(s);
 		if (!tcp_rcv_ack(ctx, c, s))
 			return;
+		goto called;
 	}
+	/* Nothing but the ACK's own steps ran: ESTABLISHED, TCF_APP and
+	 * none of TCF_FAST_NOT still (tcp_fast_predict). */
+	if (s->len == 0)
+		return;
+	goto deliver;
+called:
 	if (s->len == 0)
 		return;
 	/* The writable callback may have closed (FIN_WAIT_1 still takes
@@ -311,6 +377,7 @@ tcp_fast_rcv_seg(struct lcore_ctx *ctx, struct tcp_lcore *tl,
 			(void)tcp_rcv_data(ctx, c, m, s); /* in order: not kept */
 		return;
 	}
+deliver:
 	/* tcp_rcv_data's in-order case, decided: no overlap, within the
 	 * window, no gap to fill, no FIN. */
 	c->rcv_nxt += s->len;
@@ -322,11 +389,10 @@ tcp_fast_rcv_seg(struct lcore_ctx *ctx, struct tcp_lcore *tl,
 		tcp_rcv_unread(ctx, c);
 		return;
 	}
-	/* RFC 9293 §3.8.6.3: an ACK at least every second full segment;
-	 * else tcp_output() delays it, or a response carries it. */
-	if (c->rcv_unacked >= 2u * (c->rcv_mss - ((c->flags & TCF_TS) ?
-						  TCP_TS_OPTLEN : 0)) ||
-	    tl->delack_us == 0)
+	/* RFC 9293 §3.8.6.3: an ACK at least every second full segment
+	 * (tcp_ack_at); else tcp_output() delays it, or a response carries
+	 * it. */
+	if (c->rcv_unacked >= c->rcv_ack_at)
 		c->flags |= TCF_ACK_NOW;
 	/* Usually the answer queued by recv() scheduled c already. */
 	if (!(c->flags & TCF_PENDING))

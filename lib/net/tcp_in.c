@@ -171,6 +171,8 @@ tcp_parse(struct lcore_ctx *ctx, struct rte_mbuf *m, const struct net_pkt *p,
 			STAT_INC(ctx, tcp_drop_cksum);
 		return -1;
 	}
+	memcpy(&s->hw, (const uint8_t *)th + 12, 4);
+	s->hw &= ~RTE_BE32((uint32_t)RTE_TCP_PSH_FLAG << 16);
 	s->th = th;
 	s->seq = rte_be_to_cpu_32(th->sent_seq);
 	s->ack = rte_be_to_cpu_32(th->recv_ack);
@@ -217,7 +219,11 @@ tcp_parse(struct lcore_ctx *ctx, struct rte_mbuf *m, const struct net_pkt *p,
 			s->has_ts = true;
 		} else {
 			tcp_parse_options(s, o, hlen - sizeof(*th));
+			if (!s->has_ts)
+				s->hw = TCP_HW_NONE; /* header prediction's */
 		}
+	} else {
+		s->tsval = 0; /* header prediction's PAWS test (tcp_fast.h) */
 	}
 	return 0;
 }

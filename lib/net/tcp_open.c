@@ -293,6 +293,8 @@ tcp_established(struct lcore_ctx *ctx, struct tcp_conn *c,
 	c->snd_una = s->ack;
 	c->snd_wnd = s->wnd << c->snd_wscale;
 	c->max_snd_wnd = c->snd_wnd;
+	c->rcv_pred = tcp_pred_word(c);
+	c->rcv_ack_at = tcp_ack_at(tl, c);
 	c->snd_wl1 = s->seq;
 	c->snd_wl2 = s->ack;
 	tcp_set_state(tl, c, TCP_ESTABLISHED);

@@ -218,6 +218,11 @@ struct tcp_conn {
 	 * less far than rcv_adv, the right edge announced last */
 	uint32_t rcv_lim, rcv_adv;
 	uint32_t rcv_left; /* bytes recv() left (tcp_recv_leave) */
+	/* header prediction's word (tcp_pred_word): the fourth word of
+	 * the next predicted segment's header; 0 while none is */
+	uint32_t rcv_pred;
+	/* in-order bytes taken that make the ACK go at once (tcp_ack_at) */
+	uint32_t rcv_ack_at;
 	/* application */
 	const struct tcp_ops *ops;
 	void *app;
@@ -363,12 +368,21 @@ tcp_tl(const struct lcore_ctx *ctx)
 }
 
 /* One received segment, parsed, on tcp_input()'s stack. */
+/* A tcp_seg.hw no header has (its PSH bit is masked off), nor any
+ * tcp_conn.rcv_pred (tcp_pred_word: PSH off too, or 0). */
+#define TCP_HW_NONE UINT32_MAX
+
 struct tcp_seg {
 	const struct rte_tcp_hdr *th;
 	const uint8_t *data;
 	uint32_t seq, ack;
 	uint32_t len;  /* payload bytes */
 	uint32_t wnd;  /* window field as received (unscaled) */
+	/* the header's fourth word (data offset, flags, window) as it is
+	 * in memory, PSH off; TCP_HW_NONE when there are options but no
+	 * timestamp among them (tcp_parse; header prediction's,
+	 * tcp_fast_predict) */
+	uint32_t hw;
 	uint8_t flags;
 	/* the options, next to each other: tcp_parse resets them at once */
 	bool has_ts;
@@ -826,15 +840,19 @@ tcp_sndq_pop(struct lcore_ctx *ctx, struct tcp_conn *c)
 	rte_pktmbuf_free_seg(tcp_sndq_unlink(ctx, c));
 }
 
-/* m, acknowledged and off c's queue, becomes the lcore's spare when the
- * spare is free and m's only reference is ours, direct and of this
- * lcore's pool (tcp_sndq_pop_keep below); false: the caller frees it. */
+/* m, acknowledged and off c's queue, becomes the lcore's spare when m's
+ * only reference is ours, direct and of this lcore's pool
+ * (tcp_sndq_pop_keep below); false: the caller frees it. The spare is
+ * free: its callers run in a segment's ACK processing (tcp_fast_ack_all
+ * first of all), only they set it, and it never outlives the segment's
+ * processing (tcp_fast_take drops it at the end). */
 static __rte_always_inline bool
 tcp_spare_keep(struct lcore_ctx *ctx, struct tcp_lcore *tl,
 	       struct tcp_conn *c, struct rte_mbuf *m)
 {
-	if (likely(tl->spare == NULL && rte_mbuf_refcnt_read(m) == 1 &&
-		   RTE_MBUF_DIRECT(m) && m->pool == ctx->pool)) {
+	RTE_ASSERT(tl->spare == NULL);
+	if (likely(rte_mbuf_refcnt_read(m) == 1 && RTE_MBUF_DIRECT(m) &&
+		   m->pool == ctx->pool)) {
 		/* the queue's last mbuf, or cut loose (tcp_sndq_pop_keep):
 		 * tcp_send_reserve_own does not write its next again */
 		RTE_ASSERT(tcp_meta(m)->next == NULL);
@@ -993,6 +1011,50 @@ void tcp_xmit_in_place(struct lcore_ctx *ctx, struct tcp_conn *c,
 		       struct rte_mbuf *m, uint32_t seq, uint8_t flags);
 
 /*
+ * Header prediction's word for c (c->rcv_pred, read by tcp_fast_predict),
+ * as Linux's pred_flags: the TCP header's fourth word (data offset,
+ * flags, window; network order, PSH masked off) that the next predicted
+ * segment carries: the header length timestamps make (TCF_TS), ACK alone
+ * and the window held, snd_wnd >> snd_wscale. 0 while that window is 0:
+ * no header that tcp_parse passes has that word (its data offset would
+ * be 0), nor is it TCP_HW_NONE, so such a segment takes the general
+ * path. Every writer of
+ * TCF_TS, snd_wscale or snd_wnd on a connection that is or becomes
+ * ESTABLISHED makes it again after writing (tcp_established, the active
+ * open's SYN-ACK, tcp_snd_wnd_take); tcp_fast_wnd's write never changes
+ * it (see there). Before ESTABLISHED it is 0 (tcp_conn_zero).
+ */
+static __rte_always_inline uint32_t
+tcp_pred_word(const struct tcp_conn *c)
+{
+	uint32_t hlen = TCP_HLEN + ((c->flags & TCF_TS) ? TCP_TS_OPTLEN : 0);
+	uint32_t wnd = c->snd_wnd >> c->snd_wscale;
+
+	if (wnd == 0)
+		return 0;
+	return rte_cpu_to_be_32((hlen / 4) << 28 |
+				(uint32_t)RTE_TCP_ACK_FLAG << 16 | wnd);
+}
+
+/*
+ * RFC 9293 §3.8.6.3: an ACK at least every second full segment, else
+ * tcp_output delays it (tl->delack_us; 0: never, the ACK goes at once).
+ * The bound on rcv_unacked past which the fast path asks for the ACK at
+ * once (TCF_ACK_NOW), made once per connection (c->rcv_ack_at) when it
+ * becomes ESTABLISHED (tcp_established, the active open's SYN-ACK:
+ * rcv_mss, TCF_TS and tl->delack_us are set by then and never change):
+ * two segments of rcv_mss less the timestamps' option bytes; 0 without
+ * delayed ACKs (every segment is ACKed at once).
+ */
+static __rte_always_inline uint32_t
+tcp_ack_at(const struct tcp_lcore *tl, const struct tcp_conn *c)
+{
+	if (tl->delack_us == 0)
+		return 0;
+	return 2u * (c->rcv_mss - ((c->flags & TCF_TS) ? TCP_TS_OPTLEN : 0));
+}
+
+/*
  * RFC 9293 §3.10.7.4: the send window wnd (scaled) taken from a segment
  * (seq, ack) newer than the one that last set it (SND.WL1, SND.WL2).
  * Returns true when taken, with *grew set when the window grew.
@@ -1006,6 +1068,7 @@ tcp_snd_wnd_take(struct tcp_conn *c, uint32_t seq, uint32_t ack,
 		return false;
 	*grew = wnd > c->snd_wnd;
 	c->snd_wnd = wnd;
+	c->rcv_pred = tcp_pred_word(c);
 	c->snd_wl1 = seq;
 	c->snd_wl2 = ack;
 	if (wnd > c->max_snd_wnd)

@@ -435,6 +435,44 @@ test_tcp_connect_data_sent_from_connected_carries_the_ack(void **state)
 	tt_none(h);
 }
 
+/*
+ * The server's first data on a client connection is header prediction's
+ * (rcv_pred made at the SYN-ACK: its window unscaled, the scale and
+ * timestamps agreed there), with and without timestamps and window
+ * scaling, and its ACK delayed (rcv_ack_at, made there too); a window
+ * other than the one held is not predicted.
+ */
+static void
+test_tcp_connect_server_data_takes_header_prediction(void **state)
+{
+	struct harness *h = tc_begin(state, NULL);
+
+	for (int i = 0; i < 4; i++) {
+		struct tc_peer p;
+		struct tc_app *a;
+		struct tt_seg r[8];
+		uint64_t n0;
+
+		tc_peer_init(&p, h, (uint16_t)(TC_SRV + i));
+		p.ts = i & 1;
+		p.wscale = (i & 2) ? 7 : -1;
+		a = tc_establish(&p);
+		/* the SYN-ACK's 65535, scaled from here on */
+		p.win = (i & 2) ? 65535 >> 7 : 65535;
+		n0 = HSTAT(h, tcp_fast_path);
+		tc_send_data(&p, "hello", 5);
+		assert_int_equal(HSTAT(h, tcp_fast_path), n0 + 1);
+		assert_int_equal(a->rx_len, 5);
+		/* less than two segments: the ACK is delayed (rcv_ack_at) */
+		assert_int_equal(tt_collect(h, r, 8), 0);
+		p.win--;
+		tc_send_data(&p, "again", 5);
+		assert_int_equal(HSTAT(h, tcp_fast_path), n0 + 1);
+		assert_int_equal(a->rx_len, 10);
+		(void)tt_collect(h, r, 8);
+	}
+}
+
 static void
 test_tcp_connect_retransmitted_synack_is_acked_again(void **state)
 {
@@ -1290,6 +1328,7 @@ main(void)
 		TT_TEST(test_tcp_connect_synack_establishes_and_acks),
 		TT_TEST(test_tcp_connect_synack_ack_echoes_timestamp_only_when_agreed),
 		TT_TEST(test_tcp_connect_data_sent_from_connected_carries_the_ack),
+		TT_TEST(test_tcp_connect_server_data_takes_header_prediction),
 		TT_TEST(test_tcp_connect_retransmitted_synack_is_acked_again),
 		TT_TEST(test_tcp_connect_rst_acking_syn_is_refused),
 		TT_TEST(test_tcp_connect_rst_without_acceptable_ack_is_ignored),
