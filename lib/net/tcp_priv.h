@@ -198,6 +198,9 @@ struct tcp_conn {
 	/* RTT estimator (RFC 6298), microseconds */
 	uint32_t srtt, rttvar, rto;
 	uint32_t rtt_seq;
+	/* receive: in-order bytes taken that make the ACK go at once
+	 * (tcp_ack_at; here, in rtt_seq's padding) */
+	uint32_t rcv_ack_at;
 	uint64_t rtt_start;
 	uint64_t rtx_deadline; /* when the RTO is due (timer may run early);
 				* in TIME_WAIT, when the wait ends */
@@ -221,8 +224,6 @@ struct tcp_conn {
 	/* header prediction's word (tcp_pred_word): the fourth word of
 	 * the next predicted segment's header; 0 while none is */
 	uint32_t rcv_pred;
-	/* in-order bytes taken that make the ACK go at once (tcp_ack_at) */
-	uint32_t rcv_ack_at;
 	/* application */
 	const struct tcp_ops *ops;
 	void *app;
