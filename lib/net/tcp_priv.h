@@ -866,10 +866,12 @@ tcp_spare_keep(struct lcore_ctx *ctx, struct tcp_lcore *tl,
 }
 
 /*
- * tcp_sndq_pop for tcp_fast_ack_all: an acknowledged mbuf whose only
- * reference is the queue's (its TX completion done), direct and of this
- * lcore's pool, becomes the lcore's spare (tcp_lcore.spare) instead of
- * going back to the pool: the answer to the request this segment carries
+ * tcp_sndq_pop keeping the spare (tcp_fast_pop_one is its one-mbuf form
+ * on the fast ACK; the unit tests drive the spare through this): an
+ * acknowledged mbuf whose only reference is the queue's (its TX
+ * completion done), direct and of this lcore's pool, becomes the
+ * lcore's spare (tcp_lcore.spare) instead of going back to the pool:
+ * the answer to the request this segment carries
  * takes it (tcp_sndq_mbuf, tcp_send_reserve) instead of a pool get. The
  * spare never outlives the segment's processing (tcp_spare_drop,
  * tcp_fast_rcv), and the pool's reserve check counts it as free
