@@ -61,6 +61,19 @@ record(struct mrc_store *s, unsigned int lc, const char *user, double value)
 	return mrc_store_record(s, lc, &ev);
 }
 
+/* ev: user's event of sw * mul 1e-9 units, exact. */
+static void
+event_units(struct mrc_event *ev, const char *user, size_t len, int64_t sw,
+	    int64_t mul)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->user_len = len;
+	memcpy(ev->user, user, len);
+	ev->scaled = (__int128)sw * mul;
+	ev->value = (double)ev->scaled / 1e9;
+	ev->exact = true;
+}
+
 /*
  * mrc_store_record() as POST /event records a compact body (mrc.c): the
  * inline known user, then mrc_store_count_new(), then the store; value
@@ -75,12 +88,7 @@ record_path(struct mrc_store *s, unsigned int lc, const char *user,
 	uint64_t h = 0;
 	int rc;
 
-	memset(&ev, 0, sizeof(ev));
-	ev.user_len = len;
-	memcpy(ev.user, user, len);
-	ev.scaled = (__int128)sw * mul;
-	ev.value = (double)ev.scaled / 1e9;
-	ev.exact = true;
+	event_units(&ev, user, len, sw, mul);
 	rc = mrc_store_count_known(s, lc, user, len, sw, mul, &h);
 	if (rc == 1)
 		return 0;
@@ -113,12 +121,7 @@ record_path_lc(struct mrc_store *s, unsigned int lc, const char *user,
 	uint64_t h = 0;
 	int rc;
 
-	memset(&ev, 0, sizeof(ev));
-	ev.user_len = len;
-	memcpy(ev.user, user, len);
-	ev.scaled = (__int128)sw * mul;
-	ev.value = (double)ev.scaled / 1e9;
-	ev.exact = true;
+	event_units(&ev, user, len, sw, mul);
 	rc = mrc_store_count_known_v(s, lc, user, len, v, false, &h, &l);
 	if (rc == 1)
 		return 0;
