@@ -400,6 +400,12 @@ tcp_connect_open(struct lcore_ctx *ctx, uint32_t ip, const uint8_t *peer6,
 	c->snd_nxt = iss + 1;
 	c->snd_max = iss + 1;
 	c->recover = iss;
+	/* tcp_rack.c: nothing lost, as the passive open (tcp_conn_init);
+	 * the fast ACK's plain stores take the marks to be at most the
+	 * send queue's end */
+	c->lost_end = iss + 1;
+	c->rtx_nxt = iss + 1;
+	c->tlp_end = iss + 1;
 	c->ts_off = ts_off;
 	ours = tcp_our_mss(ctx, tl);
 	lim = tl->our_mss;
